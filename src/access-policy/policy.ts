@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import type { Viewer } from './viewer';
+import {
+  AGENCY_KINDS,
+  MASH_ROLES,
+  PURPOSES,
+  REDACTION_REASONS,
+  RELATIONSHIP_KINDS,
+  ROLES,
+  SENSITIVITY_CLASSES,
+  type Purpose,
+  type RedactionReason,
+  type RelationshipKind,
+  type SensitivityClass,
+} from './vocabulary';
+
+/**
+ * The field policy as data: sensitivity class × viewer role × viewer agency kind × owning agency ×
+ * purpose × relationship → release, or redact with a reason. Deny overrides allow; anything no
+ * allow rule matches is redacted.
+ */
+
+const ruleSchema = z.object({
+  description: z.string().min(1),
+  effect: z.enum(['allow', 'deny']),
+  classes: z.array(z.enum(SENSITIVITY_CLASSES)).min(1),
+  roles: z.array(z.enum(ROLES)).min(1).optional(),
+  agencyKinds: z.array(z.enum(AGENCY_KINDS)).min(1).optional(),
+  /** OWN: the record's owning agency is the viewer's; OTHER: owned by another agency. */
+  owner: z.enum(['OWN', 'OTHER']).optional(),
+  purposes: z.array(z.enum(PURPOSES)).min(1).optional(),
+  relationships: z.array(z.enum(RELATIONSHIP_KINDS)).min(1).optional(),
+  reason: z.enum(REDACTION_REASONS).optional(),
+});
+
+export const policySchema = z
+  .object({
+    purposesByRole: z.record(z.enum(ROLES), z.array(z.enum(PURPOSES))),
+    rules: z.array(ruleSchema).min(1),
+  })
+  .superRefine((p, ctx) => {
+    p.rules.forEach((r, i) => {
+      if (r.effect === 'deny' && !r.reason) {
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'reason'], message: 'a deny rule needs a reason' });
+      }
+    });
+  });
+
+export type PolicyRule = z.infer<typeof ruleSchema>;
+export type AccessPolicyData = z.infer<typeof policySchema>;
+
+const CASE_PURPOSES: Purpose[] = ['TRIAGE', 'STRATEGY', 'SECTION_47', 'DIRECT_CARE', 'BREAK_GLASS'];
+
+/** The shipped default: product.md C2. */
+export const DEFAULT_POLICY: AccessPolicyData = {
+  purposesByRole: {
+    MASH_SOCIAL_WORKER: CASE_PURPOSES,
+    MASH_MANAGER: CASE_PURPOSES,
+    POLICE_MASH_OFFICER: [...CASE_PURPOSES, 'AGENCY_CHECK'],
+    HEALTH_MASH_PRACTITIONER: [...CASE_PURPOSES, 'AGENCY_CHECK'],
+    PROBATION_MASH_OFFICER: [...CASE_PURPOSES, 'AGENCY_CHECK'],
+    EDUCATION_MASH_OFFICER: [...CASE_PURPOSES, 'AGENCY_CHECK'],
+    PARTNER_REFERRER: ['DIRECT_CARE'],
+    IG_AUDITOR: ['IG_AUDIT'],
+    HUB_ADMIN: [],
+  },
+  rules: [
+    {
+      description: 'Auditors and administrators see no case content',
+      effect: 'deny',
+      classes: ['IDENTITY', 'SHARED_SUMMARY', 'AGENCY_DETAIL', 'SEALED'],
+      roles: ['IG_AUDITOR', 'HUB_ADMIN'],
+      reason: 'NO_CASE_CONTENT',
+    },
+    {
+      description: 'Sealed fields never leave the owning agency, not even under break-glass',
+      effect: 'deny',
+      classes: ['SEALED'],
+      owner: 'OTHER',
+      reason: 'SEALED',
+    },
+    {
+      description: 'Anyone who legitimately reaches a row sees its identity and case metadata',
+      effect: 'allow',
+      classes: ['CASE_METADATA', 'IDENTITY'],
+    },
+    {
+      description: "The owning agency's roles read their own records in full",
+      effect: 'allow',
+      classes: ['SHARED_SUMMARY', 'AGENCY_DETAIL', 'SEALED'],
+      owner: 'OWN',
+    },
+    {
+      description: 'MASH roles working a referral about the person read shared summaries for triage or stronger',
+      effect: 'allow',
+      classes: ['SHARED_SUMMARY'],
+      roles: [...MASH_ROLES],
+      purposes: ['TRIAGE', 'AGENCY_CHECK', 'STRATEGY', 'SECTION_47'],
+      relationships: ['REFERRAL', 'AGENCY_CHECK', 'STRATEGY_INVITE'],
+    },
+    {
+      description: "Agencies invited to the person's strategy discussion read other agencies' detail for strategy or s47",
+      effect: 'allow',
+      classes: ['SHARED_SUMMARY', 'AGENCY_DETAIL'],
+      roles: [...MASH_ROLES],
+      owner: 'OTHER',
+      purposes: ['STRATEGY', 'SECTION_47'],
+      relationships: ['STRATEGY_INVITE'],
+    },
+    {
+      description: 'Break-glass grants summaries and agency detail for that person while it is open',
+      effect: 'allow',
+      classes: ['SHARED_SUMMARY', 'AGENCY_DETAIL'],
+      roles: [...MASH_ROLES],
+      purposes: ['BREAK_GLASS'],
+      relationships: ['BREAK_GLASS'],
+    },
+  ],
+};
+
+/** What a guarded object is, for the policy: who owns it and how the viewer is related to it. */
+export interface Subject {
+  /** Owning agency code, or null for shared objects such as a person's identity. */
+  owner: string | null;
+  relationships: ReadonlySet<RelationshipKind>;
+}
+
+export type Decision = { release: true } | { release: false; reason: RedactionReason };
+const RELEASE: Decision = Object.freeze({ release: true });
+
+export class AccessPolicy {
+  constructor(readonly data: AccessPolicyData) {}
+
+  static load(file: string | undefined): AccessPolicy {
+    if (!file) return new AccessPolicy(DEFAULT_POLICY);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new Error(`MASH_POLICY_FILE: cannot read ${file} as JSON (${(e as Error).message})`, { cause: e });
+    }
+    const parsed = policySchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new Error(`MASH_POLICY_FILE: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    }
+    return new AccessPolicy(parsed.data);
+  }
+
+  /** The purposes a viewer may declare: the union over their roles. */
+  purposesFor(viewer: Viewer): Set<Purpose> {
+    const out = new Set<Purpose>();
+    for (const r of viewer.roles) for (const p of this.data.purposesByRole[r] ?? []) out.add(p);
+    return out;
+  }
+
+  mayDeclare(viewer: Viewer, purpose: Purpose): boolean {
+    return this.purposesFor(viewer).has(purpose);
+  }
+
+  decide(viewer: Viewer, purpose: Purpose | null, subject: Subject, cls: SensitivityClass): Decision {
+    let allowed = false;
+    let allowedWithOtherPurpose = false;
+    for (const rule of this.data.rules) {
+      if (!rule.classes.includes(cls) || !this.matchesViewerAndSubject(rule, viewer, subject)) continue;
+      const purposeOk = !rule.purposes || (purpose !== null && rule.purposes.includes(purpose));
+      if (rule.effect === 'deny') {
+        if (purposeOk) return { release: false, reason: rule.reason ?? 'NEED_TO_KNOW' };
+      } else if (purposeOk) {
+        allowed = true;
+      } else {
+        allowedWithOtherPurpose = true;
+      }
+    }
+    if (allowed) return RELEASE;
+    return { release: false, reason: allowedWithOtherPurpose ? 'PURPOSE_INSUFFICIENT' : 'NEED_TO_KNOW' };
+  }
+
+  private matchesViewerAndSubject(rule: PolicyRule, viewer: Viewer, subject: Subject): boolean {
+    if (rule.roles && !viewer.roles.some((r) => rule.roles!.includes(r))) return false;
+    if (rule.agencyKinds && !rule.agencyKinds.includes(viewer.agencyKind)) return false;
+    if (rule.owner === 'OWN' && subject.owner !== viewer.agency) return false;
+    if (rule.owner === 'OTHER' && (subject.owner === null || subject.owner === viewer.agency)) return false;
+    if (rule.relationships && !rule.relationships.some((k) => subject.relationships.has(k))) return false;
+    return true;
+  }
+}

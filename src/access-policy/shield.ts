@@ -1,0 +1,53 @@
+import { allow, deny, rule, shield } from 'graphql-shield';
+import { middleware, type IMiddlewareGenerator } from 'graphql-middleware';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { RequestContext } from '../context/context';
+import { hasAnyRole } from './viewer';
+import { AGENCY_OFFICER_ROLES, MASH_ROLES, ROLES, type Role } from './vocabulary';
+
+/**
+ * The declared entry-point rules: who may call each query, mutation and subscription. Anything not
+ * listed is denied (`fallbackRule: deny`). Fields of object types are guarded by sensitivity class
+ * in field-guard.ts, decided once per object (ADR 001), so shield is applied to the root types only.
+ */
+
+const hasRole = (...roles: readonly Role[]) =>
+  rule({ cache: 'contextual' })((_p, _a, ctx: RequestContext) => hasAnyRole(ctx.viewer, roles));
+
+const anyUser = hasRole(...ROLES);
+const caseWorker = hasRole(...MASH_ROLES, 'PARTNER_REFERRER');
+/** Agencies' own officers (and social care MASH staff for social care records) ingest records. */
+const recordContributor = hasRole(...MASH_ROLES);
+
+export const ENTRY_POINT_RULES = {
+  Query: {
+    me: anyUser,
+    agencies: anyUser,
+    person: caseWorker,
+    searchPeople: caseWorker,
+    chronology: hasRole(...MASH_ROLES),
+  },
+  Mutation: {
+    upsertPerson: recordContributor,
+    upsertAgencyRecord: recordContributor,
+  },
+} as const;
+
+export { AGENCY_OFFICER_ROLES, allow, deny };
+
+const FORBIDDEN = new GraphQLError('You are not allowed to do this', { extensions: { code: 'FORBIDDEN' } });
+
+export function entryPointShield(rules: Record<string, Record<string, unknown>>): IMiddlewareGenerator<unknown, RequestContext, unknown> {
+  const full = shield(rules as never, {
+    fallbackRule: deny,
+    allowExternalErrors: true,
+    fallbackError: FORBIDDEN,
+  });
+  // Only the root operation types get shield's per-field promise; see ADR 001.
+  return middleware((schema: GraphQLSchema) => {
+    const generated = full.generate(schema) as Record<string, unknown>;
+    const roots: Record<string, unknown> = {};
+    for (const t of ['Query', 'Mutation', 'Subscription']) if (generated[t]) roots[t] = generated[t];
+    return roots as never;
+  });
+}

@@ -1,0 +1,86 @@
+/** The words the access policy is written in. product.md §2 and C2. */
+
+export const ROLES = [
+  'MASH_SOCIAL_WORKER',
+  'MASH_MANAGER',
+  'POLICE_MASH_OFFICER',
+  'HEALTH_MASH_PRACTITIONER',
+  'PROBATION_MASH_OFFICER',
+  'EDUCATION_MASH_OFFICER',
+  'PARTNER_REFERRER',
+  'IG_AUDITOR',
+  'HUB_ADMIN',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles that work cases inside the MASH (may declare case purposes and open break-glass). */
+export const MASH_ROLES: readonly Role[] = [
+  'MASH_SOCIAL_WORKER',
+  'MASH_MANAGER',
+  'POLICE_MASH_OFFICER',
+  'HEALTH_MASH_PRACTITIONER',
+  'PROBATION_MASH_OFFICER',
+  'EDUCATION_MASH_OFFICER',
+];
+export const SOCIAL_CARE_MASH_ROLES: readonly Role[] = ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'];
+export const AGENCY_OFFICER_ROLES: readonly Role[] = [
+  'POLICE_MASH_OFFICER',
+  'HEALTH_MASH_PRACTITIONER',
+  'PROBATION_MASH_OFFICER',
+  'EDUCATION_MASH_OFFICER',
+];
+
+export const AGENCY_KINDS = [
+  'SOCIAL_CARE',
+  'POLICE',
+  'HEALTH',
+  'PROBATION',
+  'EDUCATION',
+  'HOUSING',
+  'YOUTH_JUSTICE',
+  'OTHER',
+] as const;
+export type AgencyKind = (typeof AGENCY_KINDS)[number];
+
+export const PURPOSES = [
+  'TRIAGE',
+  'AGENCY_CHECK',
+  'STRATEGY',
+  'SECTION_47',
+  'DIRECT_CARE',
+  'IG_AUDIT',
+  'BREAK_GLASS',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+/**
+ * Sensitivity classes of fields. `CASE_METADATA` marks fields that carry no personal detail beyond
+ * what reaching the row already reveals (ids, timestamps, workflow status); they are still only
+ * reachable through row scoping and are recorded in the audit like any other released field.
+ */
+export const SENSITIVITY_CLASSES = ['CASE_METADATA', 'IDENTITY', 'SHARED_SUMMARY', 'AGENCY_DETAIL', 'SEALED'] as const;
+export type SensitivityClass = (typeof SENSITIVITY_CLASSES)[number];
+
+/** Why a field was redacted; shown to clients in `extensions.redactions`. */
+export const REDACTION_REASONS = [
+  'NEED_TO_KNOW',
+  'PURPOSE_INSUFFICIENT',
+  'SEALED',
+  'NO_CASE_CONTENT',
+] as const;
+export type RedactionReason = (typeof REDACTION_REASONS)[number];
+
+/**
+ * Legitimate relationships between a viewer and a person (product.md C2 "Rows"), computed in SQL
+ * by `relationships.ts`.
+ */
+export const RELATIONSHIP_KINDS = [
+  'OWN_AGENCY_RECORD',
+  'REFERRAL',
+  'REFERRER',
+  'AGENCY_CHECK',
+  'MEETING_INVITE',
+  'STRATEGY_INVITE',
+  'BREAK_GLASS',
+] as const;
+export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number];

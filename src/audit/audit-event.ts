@@ -1,0 +1,64 @@
+import crypto from 'node:crypto';
+
+/** One audit event per operation (product.md C5). Stored as canonical JSON and hash-chained. */
+export interface AuditSubject {
+  personId: string;
+  outcome: 'DISCLOSED' | 'NOT_FOUND' | 'DENIED' | 'CHANGED';
+  recordIds: string[];
+  /** Schema coordinates released, e.g. `HealthRecord.clinicalNotes`. */
+  released: string[];
+  /** `coordinate:REASON` for each redacted field. */
+  redacted: string[];
+  relationships: string[];
+}
+
+export interface AuditChange {
+  entity: string;
+  id: string;
+  before: unknown;
+  after: unknown;
+}
+
+export type AuditAction = 'READ' | 'QUERY' | 'CREATE' | 'UPDATE' | 'EXECUTE' | 'BREAK_GLASS' | 'SYSTEM';
+export type AuditOutcome = 'SUCCESS' | 'PARTIAL' | 'DENIED' | 'NOT_FOUND' | 'ERROR';
+
+export interface AuditEvent {
+  id: string;
+  occurredAt: string;
+  requestId: string;
+  actor: { sub: string; name: string; agency: string | null; roles: string[] };
+  purpose: string | null;
+  breakGlass: { id: string; reason: string } | null;
+  operation: { type: string; name: string | null; documentHash: string | null };
+  action: AuditAction;
+  outcome: AuditOutcome;
+  errorCodes: string[];
+  subjects: AuditSubject[];
+  changes: AuditChange[];
+}
+
+/** JSON with object keys sorted at every level, so the same event always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+export function sha256(text: string): string {
+  return crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export const GENESIS_HASH = sha256('mash-hub audit chain genesis');
+
+/** The hash of a batch's rows: the events in batch order, one canonical JSON per line. */
+export function rowsHash(payloads: readonly unknown[]): string {
+  return sha256(payloads.map(canonicalJson).join('\n'));
+}
+
+export function batchHash(batchId: number | string, prevHash: string, rows: string): string {
+  return sha256(`${batchId}\n${prevHash}\n${rows}`);
+}

@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  createRemoteJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type JWK,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import type { AuthConfig } from '../config';
+import type { AgencyDirectory } from '../agencies/agencies';
+import type { Viewer } from '../access-policy/viewer';
+import { ROLES, type Role } from '../access-policy/vocabulary';
+import { unauthenticated } from '../shared/errors';
+
+/** Tokens longer than this are refused before any parsing. */
+const MAX_TOKEN_LENGTH = 8192;
+
+type VerifyKey = Parameters<typeof jwtVerify>[1];
+type PublicKey = Exclude<VerifyKey, JWTVerifyGetKey>;
+
+/**
+ * Verifies bearer JWTs and turns their claims into a Viewer. Algorithms are pinned by
+ * configuration; `alg: none` and HMAC algorithms are never accepted.
+ */
+export class Authenticator {
+  private constructor(
+    private readonly config: AuthConfig,
+    private readonly key: VerifyKey,
+    private readonly agencies: AgencyDirectory,
+  ) {}
+
+  static async create(config: AuthConfig, agencies: AgencyDirectory): Promise<Authenticator> {
+    if (config.mode === 'jwks') {
+      const jwks = createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+      return new Authenticator(config, jwks, agencies);
+    }
+    const { publicJwk } = await loadOrCreateDevKey(config.keyFile);
+    return new Authenticator(config, (await importJWK(publicJwk, 'ES256')) as PublicKey, agencies);
+  }
+
+  get mode(): AuthConfig['mode'] {
+    return this.config.mode;
+  }
+
+  /** `authorization` header values as received (several means the request is refused). */
+  async authenticate(authorization: string[]): Promise<Viewer> {
+    if (authorization.length !== 1) throw unauthenticated(authorization.length ? 'Send exactly one Authorization header' : undefined);
+    const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization[0]!.trim());
+    if (!match) throw unauthenticated('Authorization must be a Bearer token');
+    const token = match[1]!;
+    if (token.length > MAX_TOKEN_LENGTH) throw unauthenticated('Token too large');
+    let payload: JWTPayload;
+    try {
+      const verified = await jwtVerify(token, this.key as PublicKey, {
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        algorithms: this.config.algorithms,
+        clockTolerance: this.config.clockToleranceSeconds,
+        requiredClaims: ['sub', 'exp'],
+      });
+      payload = verified.payload;
+    } catch {
+      throw unauthenticated('Invalid or expired token');
+    }
+    return this.viewerFromClaims(payload);
+  }
+
+  private viewerFromClaims(p: JWTPayload): Viewer {
+    const { sub, name, agency, roles } = p as JWTPayload & { name?: unknown; agency?: unknown; roles?: unknown };
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) throw unauthenticated('Token has no valid sub');
+    if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw unauthenticated('Token has no valid name');
+    if (typeof agency !== 'string' || !this.agencies.has(agency)) throw unauthenticated('Token names an unknown agency');
+    if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => ROLES.includes(r as Role))) {
+      throw unauthenticated('Token names an unknown role');
+    }
+    return {
+      sub,
+      name,
+      agency,
+      agencyKind: this.agencies.kindOf(agency)!,
+      roles: [...new Set(roles as Role[])],
+    };
+  }
+}
+
+interface DevKeyFile {
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+/** The development signing key, kept in the data folder so tokens survive restarts. */
+export async function loadOrCreateDevKey(file: string): Promise<DevKeyFile> {
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as DevKeyFile;
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const keys: DevKeyFile = { privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  return keys;
+}
+
+export interface TokenClaims {
+  sub: string;
+  name: string;
+  agency: string;
+  roles: string[];
+}
+
+/** Signs a development token. Refuses unless development authentication is configured. */
+export async function signDevToken(config: AuthConfig, claims: TokenClaims, ttl = '8h'): Promise<string> {
+  if (config.mode !== 'development') throw new Error('Development tokens are refused: AUTH_JWKS_URL is configured');
+  const { privateJwk } = await loadOrCreateDevKey(config.keyFile);
+  const key = await importJWK(privateJwk, 'ES256');
+  return new SignJWT({ name: claims.name, agency: claims.agency, roles: claims.roles })
+    .setProtectedHeader({ alg: 'ES256' })
+    .setSubject(claims.sub)
+    .setIssuer(config.issuer)
+    .setAudience(config.audience)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(key);
+}

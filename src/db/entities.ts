@@ -1,0 +1,5 @@
+import { PersonEntity, PersonRelationshipEntity, PersonSourceEntity } from '../people/person.entity';
+import { AgencyRecordEntity } from '../records/agency-record.entity';
+
+/** Every TypeORM entity. Audit tables are not entities: they are written only by src/audit. */
+export const ENTITIES = [PersonEntity, PersonSourceEntity, PersonRelationshipEntity, AgencyRecordEntity];

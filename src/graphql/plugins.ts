@@ -1,0 +1,97 @@
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { sha256 } from '../audit/audit-event';
+import { buildAuditEvent } from '../audit/audit-builder';
+import { AuditUnavailableError } from '../audit/audit-store';
+import type { AuditAction, AuditOutcome } from '../audit/audit-event';
+import type { RequestContext } from '../context/context';
+import { auditUnavailable, ERROR_CODES, HubError, type ErrorCode } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+
+/** Partner apps get a code from the fixed set; everything unexpected is masked and logged. */
+export function createErrorFormatter(logger: Logger, production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof AuditUnavailableError) {
+      const e = auditUnavailable();
+      return { message: e.message, path: formatted.path, extensions: { code: 'AUDIT_UNAVAILABLE' } };
+    }
+    if (original instanceof HubError) {
+      const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
+      return { message: original.message, path: formatted.path, extensions };
+    }
+    const code = formatted.extensions?.code as string | undefined;
+    if (code && ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE'].includes(code)) {
+      const message = production ? formatted.message.replace(/ ?Did you mean .*$/, '') : formatted.message;
+      return { message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    if (code && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL_SERVER_ERROR') {
+      return { message: formatted.message, path: formatted.path, extensions: { code: code as ErrorCode } };
+    }
+    logger.error({ err: { message: (original as Error)?.message, stack: (original as Error)?.stack }, path: formatted.path }, 'unexpected error');
+    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+function outcomeOf(codes: string[], hasData: boolean): AuditOutcome {
+  if (codes.length === 0) return 'SUCCESS';
+  if (codes.includes('FORBIDDEN')) return 'DENIED';
+  if (codes.every((c) => c === 'NOT_FOUND')) return hasData ? 'PARTIAL' : 'NOT_FOUND';
+  return hasData ? 'PARTIAL' : 'ERROR';
+}
+
+/**
+ * Release plugin: before a response leaves, write its audit event and wait for the commit; attach
+ * the redactions. If the audit cannot be written the data is withheld (503 AUDIT_UNAVAILABLE).
+ */
+export function releasePlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(rc) {
+          rc.contextValue.operation = {
+            type: rc.operation?.operation ?? 'unknown',
+            name: rc.operationName ?? null,
+            documentHash: rc.source ? sha256(rc.source) : null,
+          };
+        },
+        async willSendResponse(rc: GraphQLRequestContextWillSendResponse<RequestContext>) {
+          const ctx = rc.contextValue;
+          if (!ctx?.access || rc.response.body.kind !== 'single') return;
+          const result = rc.response.body.singleResult;
+          const codes = (result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+          if (codes.includes('AUDIT_UNAVAILABLE')) {
+            rc.response.body.singleResult = { errors: [auditErrorJson()] };
+            rc.response.http.status = 503;
+            return;
+          }
+          const isMutation = ctx.operation.type === 'mutation';
+          const mustAudit =
+            ctx.access.disclosures.size > 0 ||
+            codes.some((c) => c === 'FORBIDDEN' || c === 'NOT_FOUND') ||
+            (isMutation && codes.length > 0);
+          if (mustAudit) {
+            const hasData = result.data != null && Object.values(result.data).some((v) => v != null);
+            const action: AuditAction = isMutation ? 'EXECUTE' : ctx.access.disclosures.size > 1 ? 'QUERY' : 'READ';
+            try {
+              await ctx.hub.auditWriter.write(buildAuditEvent(ctx, action, outcomeOf(codes, hasData), { errorCodes: codes }));
+            } catch {
+              rc.response.body.singleResult = { errors: [auditErrorJson()] };
+              rc.response.http.status = 503;
+              return;
+            }
+          }
+          if (ctx.access.redactions.length) {
+            result.extensions = { ...result.extensions, redactions: ctx.access.redactions };
+          }
+        },
+      };
+    },
+  };
+}
+
+function auditErrorJson(): GraphQLFormattedError {
+  const e = auditUnavailable();
+  return { message: e.message, extensions: { code: 'AUDIT_UNAVAILABLE' } };
+}

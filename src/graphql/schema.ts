@@ -1,0 +1,31 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { buildSchemaSync } from 'type-graphql';
+import { installFieldGuards } from '../access-policy/field-guard';
+import { ENTRY_POINT_RULES, entryPointShield } from '../access-policy/shield';
+import { MeResolver } from '../agencies/me.resolver';
+import { PeopleResolver } from '../people/people.resolver';
+import { RECORD_OBJECT_TYPES } from '../records/agency-record.type';
+import { RecordsResolver } from '../records/records.resolver';
+
+export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver] as const;
+
+/** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
+export function buildBareSchema(): GraphQLSchema {
+  return buildSchemaSync({
+    resolvers: [...RESOLVERS] as never,
+    orphanedTypes: [...RECORD_OBJECT_TYPES],
+    validate: false,
+    emitSchemaFile: false,
+  });
+}
+
+/** The served schema: entry points under graphql-shield (deny by default), fields under the guard. */
+export function buildSchema(): GraphQLSchema {
+  const schema = installFieldGuards(buildBareSchema());
+  return applyMiddleware(schema, entryPointShield(ENTRY_POINT_RULES as never));
+}
+
+export function printSortedSchema(schema: GraphQLSchema = buildBareSchema()): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

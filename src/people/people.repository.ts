@@ -1,0 +1,302 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { Params, relationshipKindsSql } from '../access-policy/relationships';
+import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
+import type { RelationshipKind } from '../access-policy/vocabulary';
+import { RECORD_TYPES, type RecordType } from '../records/record-types';
+import type { IdentifierType } from './vocabulary';
+
+/**
+ * Viewer-scoped reads of people and their agency records. Row scope is part of every query
+ * (a person outside the viewer's relationships is simply not returned); every returned object is
+ * guarded so its fields are released or redacted by the access policy and recorded for the audit.
+ */
+
+export interface PersonView {
+  id: string;
+  kind: string;
+  givenName: string;
+  familyName: string;
+  otherNames: string | null;
+  dateOfBirth: string | null;
+  expectedDateOfDelivery: string | null;
+  sex: string;
+  nhsNumber: string | null;
+  pncId: string | null;
+  laPersonId: string | null;
+  upn: string | null;
+  address: string | null;
+  postcode: string | null;
+  ethnicity: string;
+  firstLanguage: string;
+  religion: string;
+  disability: string;
+  updatedAt: Date;
+  version: number;
+}
+
+export interface RecordView extends Record<string, unknown> {
+  id: string;
+  personId: string;
+  owningAgency: string;
+  recordType: RecordType;
+  occurredAt: Date;
+  summary: string;
+  sourceSystem: string;
+  sourceReference: string;
+  recordedBy: string;
+  recordedAt: Date;
+  version: number;
+}
+
+export interface RelationshipView {
+  type: string;
+  relatedPerson: Guarded<PersonView>;
+}
+
+export interface MatchView {
+  score: number;
+  reasons: string[];
+  person: Guarded<PersonView>;
+}
+
+const PERSON_COLUMNS = `p.id, p.kind, p.given_name, p.family_name, p.other_names, p.date_of_birth,
+  p.expected_date_of_delivery, p.sex, p.nhs_number, p.pnc_id, p.la_person_id, p.upn, p.address, p.postcode,
+  p.ethnicity, p.first_language, p.religion, p.disability, p.updated_at, p.version`;
+
+const IDENTIFIER_COLUMN: Record<IdentifierType, string> = {
+  NHS_NUMBER: 'nhs_number',
+  PNC_ID: 'pnc_id',
+  LA_PERSON_ID: 'la_person_id',
+  UPN: 'upn',
+};
+
+type Row = Record<string, unknown>;
+
+function toPerson(r: Row): PersonView {
+  return {
+    id: r.id as string,
+    kind: r.kind as string,
+    givenName: r.given_name as string,
+    familyName: r.family_name as string,
+    otherNames: r.other_names as string | null,
+    dateOfBirth: r.date_of_birth as string | null,
+    expectedDateOfDelivery: r.expected_date_of_delivery as string | null,
+    sex: r.sex as string,
+    nhsNumber: r.nhs_number as string | null,
+    pncId: r.pnc_id as string | null,
+    laPersonId: r.la_person_id as string | null,
+    upn: r.upn as string | null,
+    address: r.address as string | null,
+    postcode: r.postcode as string | null,
+    ethnicity: r.ethnicity as string,
+    firstLanguage: r.first_language as string,
+    religion: r.religion as string,
+    disability: r.disability as string,
+    updatedAt: r.updated_at as Date,
+    version: r.version as number,
+  };
+}
+
+function toRecord(r: Row): RecordView {
+  return {
+    ...(r.data as Record<string, unknown>),
+    id: r.id as string,
+    personId: r.person_id as string,
+    owningAgency: r.owning_agency as string,
+    recordType: r.record_type as RecordType,
+    occurredAt: r.occurred_at as Date,
+    summary: r.summary as string,
+    sourceSystem: r.source_system as string,
+    sourceReference: r.source_ref as string,
+    recordedBy: r.recorded_by as string,
+    recordedAt: r.recorded_at as Date,
+    version: r.version as number,
+  };
+}
+
+export class PeopleRepository {
+  /** Relationship kinds of every person reached in this request (records inherit them). */
+  private readonly reached = new Map<string, ReadonlySet<RelationshipKind>>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly access: RequestAccess,
+  ) {}
+
+  private guardPerson(row: Row): Guarded<PersonView> {
+    const kinds = new Set(row.kinds as RelationshipKind[]);
+    this.reached.set(row.id as string, kinds);
+    return this.access.guard(toPerson(row), { owner: null, relationships: kinds }, [row.id as string]);
+  }
+
+  private guardRecord(view: RecordView): Guarded<RecordView> {
+    const kinds = this.reached.get(view.personId);
+    // Records are only reached through a person already in scope; anything else is a bug.
+    if (!kinds) throw new Error('record reached without its person in scope');
+    return this.access.guard(view, { owner: view.owningAgency, relationships: kinds }, [view.personId], view.id);
+  }
+
+  /** Relationship kinds of the viewer with a person already reached in this request. */
+  relationshipsOf(personId: string): ReadonlySet<RelationshipKind> | undefined {
+    return this.reached.get(personId);
+  }
+
+  private readonly personLoader = new DataLoader<string, Guarded<PersonView> | null>(async (ids) => {
+    const p = new Params([ids]);
+    const rows: Row[] = await this.db.query(
+      `SELECT ${PERSON_COLUMNS}, rel.kinds
+         FROM person p
+         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds) rel
+        WHERE p.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`,
+      p.values,
+    );
+    const byId = new Map(rows.map((r) => [r.id as string, this.guardPerson(r)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+
+  /** The person if the viewer has a legitimate relationship with them; otherwise null (not found). */
+  findPerson(id: string): Promise<Guarded<PersonView> | null> {
+    return this.personLoader.load(id);
+  }
+
+  private readonly recordsLoader = new DataLoader<string, Guarded<RecordView>[]>(async (personIds) => {
+    const rows: Row[] = await this.db.query(
+      `SELECT id, person_id, owning_agency, record_type, occurred_at, summary, data, source_system, source_ref,
+              recorded_by, recorded_at, version
+         FROM agency_record WHERE person_id = ANY($1::uuid[])
+        ORDER BY occurred_at DESC, id`,
+      [personIds],
+    );
+    const grouped = new Map<string, Guarded<RecordView>[]>(personIds.map((id) => [id, []]));
+    for (const r of rows) grouped.get(r.person_id as string)!.push(this.guardRecord(toRecord(r)));
+    return personIds.map((id) => grouped.get(id)!);
+  });
+
+  /** Records about a person already reached in this request (scoped through that person). */
+  recordsOf(personId: string): Promise<Guarded<RecordView>[]> {
+    return this.recordsLoader.load(personId);
+  }
+
+  private readonly relationshipsLoader = new DataLoader<string, RelationshipView[]>(async (personIds) => {
+    const p = new Params([personIds]);
+    const rows: Row[] = await this.db.query(
+      `SELECT r.person_id AS of_person, r.type, ${PERSON_COLUMNS}, rel.kinds
+         FROM person_relationship r
+         JOIN person p ON p.id = r.related_person_id
+         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds) rel
+        WHERE r.person_id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0
+        ORDER BY r.type, p.family_name, p.given_name`,
+      p.values,
+    );
+    const grouped = new Map<string, RelationshipView[]>(personIds.map((id) => [id, []]));
+    for (const r of rows) {
+      const ofPerson = r.of_person as string;
+      const view = { type: r.type as string, relatedPerson: this.guardPerson(r) };
+      grouped.get(ofPerson)!.push(this.access.guard(view, { owner: null, relationships: this.reached.get(ofPerson)! }, [ofPerson]));
+    }
+    return personIds.map((id) => grouped.get(id)!);
+  });
+
+  /** Relationships whose related person the viewer may also reach; the others are not disclosed. */
+  relationshipsOfPerson(personId: string): Promise<RelationshipView[]> {
+    return this.relationshipsLoader.load(personId);
+  }
+
+  /** Exact identifier match within the viewer's scope. */
+  async searchByIdentifier(type: IdentifierType, value: string, limit: number): Promise<MatchView[]> {
+    const p = new Params([value, limit]);
+    const rows: Row[] = await this.db.query(
+      `SELECT ${PERSON_COLUMNS}, rel.kinds
+         FROM person p
+         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds) rel
+        WHERE p.${IDENTIFIER_COLUMN[type]} = $1 AND cardinality(rel.kinds) > 0
+        LIMIT $2`,
+      p.values,
+    );
+    return rows.map((r) => this.matchView(r, 1, [`${type}_EXACT`]));
+  }
+
+  /**
+   * Name (+ date of birth) matching within the viewer's scope: trigram similarity and double
+   * metaphone on names, exact or day/month-transposed date of birth.
+   */
+  async searchByName(
+    input: { givenName: string | null; familyName: string; dateOfBirth: string | null },
+    limit: number,
+  ): Promise<MatchView[]> {
+    const swapped = transposeDayMonth(input.dateOfBirth);
+    const p = new Params([input.familyName.toLowerCase(), (input.givenName ?? '').toLowerCase(), input.dateOfBirth, swapped]);
+    const rows: Row[] = await this.db.query(
+      `SELECT ${PERSON_COLUMNS}, rel.kinds,
+              similarity(lower(p.family_name), $1) AS family_sim,
+              similarity(lower(p.given_name), $2) AS given_sim,
+              (dmetaphone(p.family_name) = dmetaphone($1)) AS family_sound,
+              ($2 <> '' AND dmetaphone(p.given_name) = dmetaphone($2)) AS given_sound,
+              (p.date_of_birth = $3::date) AS dob_exact,
+              (p.date_of_birth = $4::date) AS dob_transposed
+         FROM person p
+         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds) rel
+        WHERE (lower(p.family_name) % $1 OR dmetaphone(p.family_name) = dmetaphone($1))
+          AND ($3::date IS NULL OR p.date_of_birth = $3::date OR p.date_of_birth = $4::date)
+          AND cardinality(rel.kinds) > 0
+        ORDER BY similarity(lower(p.family_name), $1) DESC, p.id
+        LIMIT 200`,
+      p.values,
+    );
+    const scored = rows.map((r) => {
+      const reasons: string[] = [];
+      const familySim = Number(r.family_sim);
+      const givenSim = Number(r.given_sim);
+      let family = familySim;
+      if (familySim === 1) reasons.push('FAMILY_NAME_EXACT');
+      else if (r.family_sound) {
+        family = Math.max(familySim, 0.85);
+        reasons.push('FAMILY_NAME_SOUNDS_ALIKE');
+      } else reasons.push(`FAMILY_NAME_SIMILAR(${familySim.toFixed(2)})`);
+      let given = input.givenName ? givenSim : 0.5;
+      if (input.givenName) {
+        if (givenSim === 1) reasons.push('GIVEN_NAME_EXACT');
+        else if (r.given_sound) {
+          given = Math.max(givenSim, 0.85);
+          reasons.push('GIVEN_NAME_SOUNDS_ALIKE');
+        } else if (givenSim > 0) reasons.push(`GIVEN_NAME_SIMILAR(${givenSim.toFixed(2)})`);
+      }
+      let dob = 0;
+      if (r.dob_exact) {
+        dob = 1;
+        reasons.push('DATE_OF_BIRTH_EXACT');
+      } else if (r.dob_transposed) {
+        dob = 0.8;
+        reasons.push('DATE_OF_BIRTH_DAY_MONTH_TRANSPOSED');
+      }
+      const score = input.dateOfBirth ? 0.4 * family + 0.3 * given + 0.3 * dob : 0.6 * family + 0.4 * given;
+      return { r, score: Math.round(score * 1000) / 1000, reasons };
+    });
+    scored.sort((a, b) => b.score - a.score || String(a.r.id).localeCompare(String(b.r.id)));
+    return scored.slice(0, limit).map(({ r, score, reasons }) => this.matchView(r, score, reasons));
+  }
+
+  private matchView(r: Row, score: number, reasons: string[]): MatchView {
+    const person = this.guardPerson(r);
+    return this.access.guard({ score, reasons, person }, { owner: null, relationships: this.reached.get(person.id)! }, [person.id]);
+  }
+}
+
+/** 2014-03-07 -> 2014-07-03 when both parts could be a month; otherwise null. */
+export function transposeDayMonth(iso: string | null): string | null {
+  if (!iso) return null;
+  const [y, m, d] = iso.split('-');
+  if (!y || !m || !d || m === d || Number(d) > 12) return null;
+  return `${y}-${d}-${m}`;
+}
+
+export function recordAgencyKind(type: RecordType): string {
+  return RECORD_TYPES[type];
+}
+
+/** Wraps a payload so it is released under the same subject as the person it is about. */
+export function guardLike<T extends object>(access: RequestAccess, row: T, like: Guarded<object>): Guarded<T> {
+  const info = like[GUARD];
+  return access.guard(row, info.subject, info.personIds, info.recordId);
+}

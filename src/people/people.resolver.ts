@@ -1,0 +1,77 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Guarded } from '../access-policy/request-access';
+import type { RequestContext } from '../context/context';
+import { PurposeEnum } from '../graphql/enums';
+import { notFound } from '../shared/errors';
+import { AgencyRecord, ChronologyEntry } from '../records/agency-record.type';
+import { PersonInput, PersonSearchInput, UpsertPersonPayload } from './people.inputs';
+import { chronologyOf, searchPeople } from './people.queries';
+import { guardLike, type PersonView } from './people.repository';
+import { upsertPerson } from './people.service';
+import { Person, PersonMatch, PersonRelationship } from './person.type';
+import type { Purpose } from '../access-policy/vocabulary';
+import { assertUuid } from '../shared/validation';
+
+@Resolver(() => Person)
+export class PeopleResolver {
+  @Query(() => Person, { nullable: true, description: 'A person you have a legitimate relationship with' })
+  async person(
+    @Arg('id', () => ID) id: string,
+    @Arg('purpose', () => PurposeEnum) purpose: Purpose,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Guarded<PersonView>> {
+    ctx.access.declarePurpose(purpose);
+    assertUuid('id', id);
+    const person = await ctx.people.findPerson(id);
+    if (!person) {
+      ctx.access.attempted(id, 'NOT_FOUND');
+      throw notFound('Person');
+    }
+    return person;
+  }
+
+  @Query(() => [PersonMatch], { description: 'Person matching: by identifier, or by name and date of birth with tolerance' })
+  searchPeople(
+    @Arg('input', () => PersonSearchInput) input: PersonSearchInput,
+    @Arg('purpose', () => PurposeEnum) purpose: Purpose,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    ctx.access.declarePurpose(purpose);
+    return searchPeople(ctx, input, first);
+  }
+
+  @Query(() => [ChronologyEntry], { description: 'Significant events about a person from every agency, oldest first, as far as you may see them' })
+  async chronology(
+    @Arg('personId', () => ID) personId: string,
+    @Arg('purpose', () => PurposeEnum) purpose: Purpose,
+    @Ctx() ctx: RequestContext,
+  ) {
+    ctx.access.declarePurpose(purpose);
+    assertUuid('personId', personId);
+    const entries = await chronologyOf(ctx, personId);
+    if (!entries) {
+      ctx.access.attempted(personId, 'NOT_FOUND');
+      throw notFound('Person');
+    }
+    return entries;
+  }
+
+  @Mutation(() => UpsertPersonPayload, { description: "Create or update a person from your agency's system (idempotent on the source reference)" })
+  async upsertPerson(@Arg('input', () => PersonInput) input: PersonInput, @Ctx() ctx: RequestContext) {
+    const { personId, outcome } = await upsertPerson(ctx, input);
+    const person = await ctx.people.findPerson(personId);
+    if (!person) throw notFound('Person');
+    return guardLike(ctx.access, { outcome, person }, person);
+  }
+
+  @FieldResolver(() => [PersonRelationship], { nullable: true })
+  relationships(@Root() person: PersonView, @Ctx() ctx: RequestContext) {
+    return ctx.people.relationshipsOfPerson(person.id);
+  }
+
+  @FieldResolver(() => [AgencyRecord], { nullable: true })
+  records(@Root() person: PersonView, @Ctx() ctx: RequestContext) {
+    return ctx.people.recordsOf(person.id);
+  }
+}

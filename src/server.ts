@@ -1,0 +1,117 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { AgencyDirectory } from './agencies/agencies';
+import { AccessPolicy } from './access-policy/policy';
+import { RequestAccess } from './access-policy/request-access';
+import { AuditWriter } from './audit/audit-writer';
+import { Authenticator } from './auth/authenticator';
+import type { Config } from './config';
+import type { Hub, RequestContext } from './context/context';
+import { databaseIsReachable } from './db/data-source';
+import type { DataSource } from 'typeorm';
+import { buildSchema } from './graphql/schema';
+import { createErrorFormatter, releasePlugin } from './graphql/plugins';
+import { PeopleRepository } from './people/people.repository';
+import type { Logger } from './shared/logger';
+
+export interface HubServer {
+  hub: Hub;
+  httpServer: http.Server;
+  url: string;
+  /** Readiness goes false first, in-flight requests finish, the audit is flushed. */
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function createHub(config: Config, logger: Logger, dataSource: DataSource): Promise<Hub> {
+  const agencies = AgencyDirectory.load(config.agenciesFile);
+  const policy = AccessPolicy.load(config.policyFile);
+  const authenticator = await Authenticator.create(config.auth, agencies);
+  const auditWriter = new AuditWriter(dataSource, logger, config.auditBatchMaxRows);
+  return { config, logger, dataSource, agencies, policy, authenticator, auditWriter };
+}
+
+/** Builds the HTTP server around a hub. No side effects until `listen`. */
+export async function startServer(hub: Hub, options: { port?: number; host?: string } = {}): Promise<HubServer> {
+  const { config, logger } = hub;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  let draining = false;
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ready = !draining && (await databaseIsReachable(hub.dataSource));
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
+  });
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: buildSchema(),
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    formatError: createErrorFormatter(logger, config.env === 'production'),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), releasePlugin()],
+  });
+  await apollo.start();
+
+  app.use(
+    '/graphql',
+    (req, res, next) => {
+      const given = req.header('x-request-id');
+      const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+      res.locals.requestId = requestId;
+      res.setHeader('x-request-id', requestId);
+      next();
+    },
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<RequestContext> => {
+        const requestId = res.locals.requestId as string;
+        const authorization: string[] = [];
+        for (let i = 0; i < req.rawHeaders.length; i += 2) {
+          if (req.rawHeaders[i]!.toLowerCase() === 'authorization') authorization.push(req.rawHeaders[i + 1]!);
+        }
+        const viewer = await hub.authenticator.authenticate(authorization);
+        const access = new RequestAccess(viewer, hub.policy);
+        return {
+          hub,
+          requestId,
+          viewer,
+          logger: logger.child({ requestId }),
+          access,
+          people: new PeopleRepository(hub.dataSource, access),
+          operation: { type: 'unknown', name: null, documentHash: null },
+        };
+      },
+    }),
+  );
+  // Malformed JSON and oversized bodies: a 4xx with a stable code, never a stack trace.
+  app.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!err) return next();
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    res.status(status).json({ errors: [{ message: status === 413 ? 'Request body too large' : 'Malformed request', extensions: { code: 'BAD_USER_INPUT' } }] });
+  });
+
+  await new Promise<void>((resolve) => httpServer.listen(options.port ?? config.port, options.host ?? config.host, resolve));
+  const addr = httpServer.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  return {
+    hub,
+    httpServer,
+    url: `http://127.0.0.1:${port}/graphql`,
+    async stop() {
+      draining = true;
+      await apollo.stop();
+      await hub.auditWriter.drain();
+    },
+  };
+}

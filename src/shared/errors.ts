@@ -1,0 +1,48 @@
+import { GraphQLError } from 'graphql';
+
+/** The fixed set of error codes partner apps rely on (product.md §4). */
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'INVALID_TRANSITION',
+  'AUDIT_UNAVAILABLE',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  AUDIT_UNAVAILABLE: 503,
+};
+
+/**
+ * A deliberately raised error: its message is shown to the client, so it must never contain
+ * personal data (name the field or the rule, never the value).
+ */
+export class HubError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    const status = HTTP_STATUS[code];
+    super(message, { extensions: { code, ...extra, ...(status ? { http: { status } } : {}) } });
+  }
+}
+
+export const notFound = (what: string) => new HubError('NOT_FOUND', `${what} not found`);
+export const forbidden = (message: string, extra: Record<string, unknown> = {}) =>
+  new HubError('FORBIDDEN', message, extra);
+export const badInput = (field: string, message: string) =>
+  new HubError('BAD_USER_INPUT', `${field}: ${message}`, { field });
+export const conflict = (message: string, extra: Record<string, unknown> = {}) =>
+  new HubError('CONFLICT', message, extra);
+export const invalidTransition = (message: string, extra: Record<string, unknown> = {}) =>
+  new HubError('INVALID_TRANSITION', message, extra);
+export const unauthenticated = (message = 'Authentication required') =>
+  new HubError('UNAUTHENTICATED', message);
+export const auditUnavailable = () =>
+  new HubError('AUDIT_UNAVAILABLE', 'The audit store is unavailable; no data was released');
+
+export function isHubError(e: unknown): e is HubError {
+  return e instanceof HubError;
+}

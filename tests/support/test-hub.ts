@@ -1,0 +1,88 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { signDevToken, type TokenClaims } from '../../src/auth/authenticator';
+import { loadConfig, type Config } from '../../src/config';
+import { createDataSource } from '../../src/db/data-source';
+import { ensureDatabase } from '../../src/db/admin';
+import { createHub, startServer, type HubServer } from '../../src/server';
+import { createLogger } from '../../src/shared/logger';
+
+export interface GqlResult<T = Record<string, unknown>> {
+  status: number;
+  data: T | null | undefined;
+  errors: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }> | undefined;
+  extensions: { redactions?: Array<{ path: string; reason: string }> } | undefined;
+  headers: Headers;
+}
+
+export interface TestHub {
+  server: HubServer;
+  db: DataSource;
+  config: Config;
+  token(claims: Partial<TokenClaims> & { agency: string; roles: string[] }): Promise<string>;
+  gql<T = Record<string, unknown>>(token: string | null, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<T>>;
+  close(): Promise<void>;
+}
+
+let migrated: Promise<string> | undefined;
+
+/** This worker's database on the test server, migrated once per worker process. */
+async function workerDatabaseUrl(): Promise<string> {
+  const serverUrl = process.env.MASH_TEST_SERVER_URL;
+  if (!serverUrl) throw new Error('MASH_TEST_SERVER_URL is not set: run the tests with `npm test`');
+  migrated ??= (async () => {
+    const url = await ensureDatabase(serverUrl, `mash_test_${process.env.JEST_WORKER_ID ?? '0'}`);
+    const ds = createDataSource(url, createLogger('silent'), 2);
+    await ds.initialize();
+    await ds.runMigrations({ transaction: 'each' });
+    await ds.destroy();
+    return url;
+  })();
+  return migrated;
+}
+
+/** A hub served on a free port against this worker's database, with development auth. */
+export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+  const url = await workerDatabaseUrl();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-test-hub-'));
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, MASH_DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
+  const logger = createLogger(config.logLevel);
+  const db = createDataSource(url, logger, 5);
+  await db.initialize();
+  const hub = await createHub(config, logger, db);
+  const server = await startServer(hub, { port: 0, host: '127.0.0.1' });
+  let n = 0;
+  return {
+    server,
+    db,
+    config,
+    token: (claims) =>
+      signDevToken(config.auth, {
+        sub: claims.sub ?? `user-${process.pid}-${++n}-${Date.now()}`,
+        name: claims.name ?? 'Test User',
+        agency: claims.agency,
+        roles: claims.roles,
+      }),
+    async gql(token, query, variables, headers = {}) {
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: never; errors?: never; extensions?: never };
+      return { status: res.status, data: body.data, errors: body.errors, extensions: body.extensions, headers: res.headers };
+    },
+    async close() {
+      await server.stop();
+      await db.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
