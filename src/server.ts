@@ -14,7 +14,7 @@ import type { Config } from './config';
 import type { Hub, RequestContext } from './context/context';
 import { databaseIsReachable } from './db/data-source';
 import type { DataSource } from 'typeorm';
-import { buildSchema } from './graphql/schema';
+import { buildBareSchema, buildSchema } from './graphql/schema';
 import { createErrorFormatter, releasePlugin } from './graphql/plugins';
 import { PeopleRepository } from './people/people.repository';
 import type { Logger } from './shared/logger';
@@ -38,7 +38,28 @@ export async function createHub(config: Config, logger: Logger, dataSource: Data
 }
 
 /** Builds the HTTP server around a hub. No side effects until `listen`. */
-export async function startServer(hub: Hub, options: { port?: number; host?: string } = {}): Promise<HubServer> {
+/**
+ * What the server switches on. Production always runs everything; the benchmark switches layers
+ * off to measure each one against the bare twin (same schema, resolvers and data).
+ */
+export interface ServerFeatures {
+  /** graphql-shield entry points and the per-object field guard. */
+  fieldPermissions: boolean;
+  /** Durable audit written before each response leaves. */
+  audit: boolean;
+  /** graphql-armor resource limits. */
+  limits: boolean;
+}
+export const ALL_FEATURES: ServerFeatures = { fieldPermissions: true, audit: true, limits: true };
+
+export async function startServer(
+  hub: Hub,
+  options: { port?: number; host?: string; features?: ServerFeatures } = {},
+): Promise<HubServer> {
+  const features = options.features ?? ALL_FEATURES;
+  if (hub.config.env === 'production' && (!features.fieldPermissions || !features.audit || !features.limits)) {
+    throw new Error('production always runs with field permissions, audit and limits');
+  }
   const { config, logger } = hub;
   const app = express();
   app.disable('x-powered-by');
@@ -64,14 +85,18 @@ export async function startServer(hub: Hub, options: { port?: number; host?: str
     blockFieldSuggestion: { enabled: config.env === 'production' },
   }).protect();
   const apollo = new ApolloServer<RequestContext>({
-    schema: buildSchema(),
-    validationRules: armor.validationRules,
+    schema: features.fieldPermissions ? buildSchema() : buildBareSchema(),
+    validationRules: features.limits ? armor.validationRules : [],
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     formatError: createErrorFormatter(logger, config.env === 'production'),
-    plugins: [...armor.plugins, ApolloServerPluginDrainHttpServer({ httpServer }), releasePlugin()],
+    plugins: [
+      ...(features.limits ? armor.plugins : []),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      releasePlugin({ audit: features.audit }),
+    ],
   });
   await apollo.start();
 
@@ -93,7 +118,7 @@ export async function startServer(hub: Hub, options: { port?: number; host?: str
           if (req.rawHeaders[i]!.toLowerCase() === 'authorization') authorization.push(req.rawHeaders[i + 1]!);
         }
         const viewer = await hub.authenticator.authenticate(authorization);
-        const access = new RequestAccess(viewer, hub.policy);
+        const access = new RequestAccess(viewer, hub.policy, features.fieldPermissions || features.audit);
         return {
           hub,
           requestId,

@@ -49,6 +49,8 @@ export class RequestAccess {
   constructor(
     readonly viewer: Viewer,
     readonly policy: AccessPolicy,
+    /** False only in the benchmark's bare twin: nothing is guarded or collected. */
+    private readonly enforce = true,
   ) {}
 
   get purpose(): Purpose | null {
@@ -57,6 +59,10 @@ export class RequestAccess {
 
   /** Root fields that read person data declare a purpose; one purpose per operation. */
   declarePurpose(purpose: Purpose): void {
+    if (!this.enforce) {
+      this.declaredPurpose = purpose;
+      return;
+    }
     if (!this.policy.mayDeclare(this.viewer, purpose)) {
       throw forbidden(`Your role may not declare purpose ${purpose}`, { field: 'purpose' });
     }
@@ -67,6 +73,7 @@ export class RequestAccess {
   }
 
   guard<T extends object>(row: T, subject: Subject, personIds: readonly string[], recordId: string | null = null): Guarded<T> {
+    if (!this.enforce) return row as Guarded<T>;
     const info: GuardInfo = { subject, personIds, recordId };
     (row as Guarded<T>)[GUARD] = info;
     this.entriesOf(info);

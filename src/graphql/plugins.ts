@@ -45,7 +45,7 @@ function outcomeOf(codes: string[], hasData: boolean): AuditOutcome {
  * Release plugin: before a response leaves, write its audit event and wait for the commit; attach
  * the redactions. If the audit cannot be written the data is withheld (503 AUDIT_UNAVAILABLE).
  */
-export function releasePlugin(): ApolloServerPlugin<RequestContext> {
+export function releasePlugin(options: { audit: boolean } = { audit: true }): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
@@ -71,7 +71,7 @@ export function releasePlugin(): ApolloServerPlugin<RequestContext> {
             ctx.access.disclosures.size > 0 ||
             codes.some((c) => c === 'FORBIDDEN' || c === 'NOT_FOUND') ||
             (isMutation && codes.length > 0);
-          if (mustAudit) {
+          if (mustAudit && options.audit) {
             const hasData = result.data != null && Object.values(result.data).some((v) => v != null);
             const action: AuditAction = isMutation ? 'EXECUTE' : ctx.access.disclosures.size > 1 ? 'QUERY' : 'READ';
             try {
