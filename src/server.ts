@@ -3,6 +3,7 @@ import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
 import { AgencyDirectory } from './agencies/agencies';
 import { AccessPolicy } from './access-policy/policy';
@@ -52,14 +53,25 @@ export async function startServer(hub: Hub, options: { port?: number; host?: str
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
 
+  // Resource limits from a well-kept library rather than hand-written rules (quality.md, Security).
+  const armor = new ApolloArmor({
+    maxDepth: { n: 12 },
+    // The default allow-list exempts __typename aliases, which are then free amplification: count them.
+    maxAliases: { n: 15, allowList: [] },
+    maxDirectives: { n: 10 },
+    maxTokens: { n: 3000 },
+    costLimit: { maxCost: 20000 },
+    blockFieldSuggestion: { enabled: config.env === 'production' },
+  }).protect();
   const apollo = new ApolloServer<RequestContext>({
     schema: buildSchema(),
+    validationRules: armor.validationRules,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     formatError: createErrorFormatter(logger, config.env === 'production'),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), releasePlugin()],
+    plugins: [...armor.plugins, ApolloServerPluginDrainHttpServer({ httpServer }), releasePlugin()],
   });
   await apollo.start();
 

