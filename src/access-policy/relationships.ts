@@ -1,6 +1,6 @@
 import type { Viewer } from './viewer';
 import { hasAnyRole } from './viewer';
-import { MASH_ROLES, type RelationshipKind, type Role } from './vocabulary';
+import { AGENCY_OFFICER_ROLES, MASH_ROLES, SOCIAL_CARE_MASH_ROLES, type RelationshipKind, type Role } from './vocabulary';
 
 /**
  * Legitimate relationships between a viewer and a person, as SQL. Row scoping everywhere is built
@@ -39,15 +39,65 @@ export const RELATIONSHIP_SOURCES: RelationshipSource[] = [
         OR EXISTS (SELECT 1 FROM person_source ps WHERE ps.person_id = ${personId} AND ps.agency_code = ${agency}))`;
     },
   },
+  {
+    // Social care MASH staff triage every referral the MASH receives.
+    kind: 'REFERRAL',
+    roles: SOCIAL_CARE_MASH_ROLES,
+    exists: (personId) => `EXISTS (SELECT 1 FROM referral_subject rs WHERE rs.person_id = ${personId})`,
+  },
+  {
+    kind: 'REFERRER',
+    roles: ['PARTNER_REFERRER'],
+    exists: (personId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM referral_subject rs JOIN referral r ON r.id = rs.referral_id
+                WHERE rs.person_id = ${personId} AND r.referrer_agency = ${p.add(viewer.agency)} AND r.referrer_sub = ${p.add(viewer.sub)})`,
+  },
+  {
+    kind: 'AGENCY_CHECK',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (personId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM referral_subject rs JOIN agency_check ac ON ac.referral_id = rs.referral_id
+                WHERE rs.person_id = ${personId} AND ac.agency = ${p.add(viewer.agency)})`,
+  },
 ];
+
+/**
+ * The same relationships for one referral row (the SQL expression `referralId`): a referral is in
+ * scope when the viewer triages referrals, submitted it, or has a check addressed to their agency
+ * on it. Anything else is not found.
+ */
+const REFERRAL_SOURCES: RelationshipSource[] = [
+  { kind: 'REFERRAL', roles: SOCIAL_CARE_MASH_ROLES, exists: () => 'TRUE' },
+  {
+    kind: 'REFERRER',
+    roles: ['PARTNER_REFERRER'],
+    exists: (referralId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM referral r2 WHERE r2.id = ${referralId} AND r2.referrer_agency = ${p.add(viewer.agency)} AND r2.referrer_sub = ${p.add(viewer.sub)})`,
+  },
+  {
+    kind: 'AGENCY_CHECK',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (referralId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM agency_check ac WHERE ac.referral_id = ${referralId} AND ac.agency = ${p.add(viewer.agency)})`,
+  },
+];
+
+/** A `text[]` SQL expression: the viewer's relationship kinds with the referral `referralId`. */
+export function referralRelationshipKindsSql(viewer: Viewer, referralId: string, p: Params): string {
+  return kindsArray(REFERRAL_SOURCES, viewer, referralId, p);
+}
 
 /**
  * A `text[]` SQL expression: the kinds of relationship the viewer has with the person whose id is
  * the SQL expression `personId`. Empty when there is none.
  */
 export function relationshipKindsSql(viewer: Viewer, personId: string, p: Params): string {
-  const parts = RELATIONSHIP_SOURCES.filter((s) => hasAnyRole(viewer, s.roles)).map(
-    (s) => `CASE WHEN ${s.exists(personId, viewer, p)} THEN '${s.kind}' END`,
+  return kindsArray(RELATIONSHIP_SOURCES, viewer, personId, p);
+}
+
+function kindsArray(sources: readonly RelationshipSource[], viewer: Viewer, id: string, p: Params): string {
+  const parts = sources.filter((s) => hasAnyRole(viewer, s.roles)).map(
+    (s) => `CASE WHEN ${s.exists(id, viewer, p)} THEN '${s.kind}' END`,
   );
   if (parts.length === 0) return `ARRAY[]::text[]`;
   return `array_remove(ARRAY[${parts.join(', ')}]::text[], NULL)`;

@@ -3,7 +3,7 @@ import { middleware, type IMiddlewareGenerator } from 'graphql-middleware';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { hasAnyRole } from './viewer';
-import { AGENCY_OFFICER_ROLES, MASH_ROLES, ROLES, type Role } from './vocabulary';
+import { AGENCY_OFFICER_ROLES, MASH_ROLES, ROLES, SOCIAL_CARE_MASH_ROLES, type Role } from './vocabulary';
 
 /**
  * The declared entry-point rules: who may call each query, mutation and subscription. Anything not
@@ -18,6 +18,10 @@ const anyUser = hasRole(...ROLES);
 const caseWorker = hasRole(...MASH_ROLES, 'PARTNER_REFERRER');
 /** Agencies' own officers (and social care MASH staff for social care records) ingest records. */
 const recordContributor = hasRole(...MASH_ROLES);
+/** Referral triage: social care MASH staff work referrals; agency officers answer checks. */
+const triage = hasRole(...SOCIAL_CARE_MASH_ROLES);
+const referralReader = hasRole(...MASH_ROLES);
+const referralSubmitter = hasRole(...SOCIAL_CARE_MASH_ROLES, 'PARTNER_REFERRER');
 
 export const ENTRY_POINT_RULES = {
   Query: {
@@ -26,10 +30,23 @@ export const ENTRY_POINT_RULES = {
     person: caseWorker,
     searchPeople: caseWorker,
     chronology: hasRole(...MASH_ROLES),
+    referral: referralReader,
+    referrals: referralReader,
+    myReferral: hasRole('PARTNER_REFERRER'),
   },
   Mutation: {
     upsertPerson: recordContributor,
     upsertAgencyRecord: recordContributor,
+    submitReferral: referralSubmitter,
+    rateReferral: triage,
+    assignReferral: triage,
+    requestAgencyChecks: triage,
+    respondToAgencyCheck: hasRole(...AGENCY_OFFICER_ROLES),
+    proposeDecision: triage,
+    authoriseDecision: hasRole('MASH_MANAGER'),
+    withdrawReferral: triage,
+    mergeReferral: triage,
+    sendReferrerFeedback: triage,
   },
 } as const;
 

@@ -1,5 +1,6 @@
 import { PersonEntity, PersonRelationshipEntity, PersonSourceEntity } from '../people/person.entity';
 import { AgencyRecordEntity } from '../records/agency-record.entity';
+import { REFERRAL_ENTITIES } from '../referrals/referral.entity';
 
 /** Every TypeORM entity. Audit tables are not entities: they are written only by src/audit. */
-export const ENTITIES = [PersonEntity, PersonSourceEntity, PersonRelationshipEntity, AgencyRecordEntity];
+export const ENTITIES = [PersonEntity, PersonSourceEntity, PersonRelationshipEntity, AgencyRecordEntity, ...REFERRAL_ENTITIES];

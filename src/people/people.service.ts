@@ -73,7 +73,12 @@ const IDENTIFIER_COLUMNS = [
  * reference): the same payload twice changes nothing. A new source is linked to an existing person
  * when a strong identifier matches, so two agencies' records of the same child meet.
  */
-export async function upsertPerson(ctx: RequestContext, raw: unknown): Promise<{ personId: string; outcome: UpsertOutcome }> {
+export async function upsertPerson(
+  ctx: RequestContext,
+  raw: unknown,
+  /** The caller's transaction, when the person is created as part of a larger change (a referral). */
+  within?: EntityManager,
+): Promise<{ personId: string; outcome: UpsertOutcome }> {
   const input = parseInput(personInputSchema, raw);
   const agency = ctx.viewer.agency;
   const contentHash = sha256(canonicalJson(input));
@@ -98,7 +103,9 @@ export async function upsertPerson(ctx: RequestContext, raw: unknown): Promise<{
   };
 
   try {
-    return await ctx.hub.dataSource.transaction(async (m) => {
+    const inTransaction = <T>(work: (m: EntityManager) => Promise<T>): Promise<T> =>
+      within ? work(within) : ctx.hub.dataSource.transaction(work);
+    return await inTransaction(async (m) => {
       const source: Array<{ person_id: string; content_hash: string }> = await m.query(
         `SELECT person_id, content_hash FROM person_source
           WHERE agency_code = $1 AND source_system = $2 AND source_ref = $3 FOR UPDATE`,

@@ -1,0 +1,83 @@
+import type { Role } from '../access-policy/vocabulary';
+import { forbidden, invalidTransition } from '../shared/errors';
+import type { ReferralStatus } from './vocabulary';
+
+/**
+ * The referral workflow as one table (product.md C3): for each transition, the states it may start
+ * from, the state it leads to, and the roles that may make it. Services call `applyTransition`;
+ * nothing else changes a referral's status.
+ */
+export const TRANSITIONS = {
+  RATE: { from: ['RECEIVED'], to: 'SCREENED', roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'] },
+  RERATE: {
+    from: ['SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION'],
+    to: 'SAME',
+    roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
+  },
+  ASSIGN: {
+    from: ['RECEIVED', 'SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION', 'DECISION_PROPOSED'],
+    to: 'SAME',
+    roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
+  },
+  REQUEST_CHECKS: {
+    from: ['SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION'],
+    to: 'AWAITING_CHECKS',
+    roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
+  },
+  /** The last outstanding check answered moves the referral on; earlier answers leave it waiting. */
+  RESPOND_TO_CHECK: {
+    from: ['AWAITING_CHECKS'],
+    to: 'DERIVED',
+    roles: ['POLICE_MASH_OFFICER', 'HEALTH_MASH_PRACTITIONER', 'PROBATION_MASH_OFFICER', 'EDUCATION_MASH_OFFICER'],
+  },
+  PROPOSE_DECISION: {
+    from: ['SCREENED', 'READY_FOR_DECISION'],
+    to: 'DECISION_PROPOSED',
+    roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
+  },
+  AUTHORISE_DECISION: { from: ['DECISION_PROPOSED'], to: 'CLOSED', roles: ['MASH_MANAGER'] },
+  WITHDRAW: {
+    from: ['RECEIVED', 'SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION', 'DECISION_PROPOSED'],
+    to: 'WITHDRAWN',
+    roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
+  },
+  MERGE: {
+    from: ['RECEIVED', 'SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION'],
+    to: 'MERGED',
+    roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
+  },
+  SEND_FEEDBACK: { from: ['CLOSED', 'WITHDRAWN'], to: 'SAME', roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'] },
+} as const satisfies Record<
+  string,
+  { from: readonly ReferralStatus[]; to: ReferralStatus | 'SAME' | 'DERIVED'; roles: readonly Role[] }
+>;
+
+export type Transition = keyof typeof TRANSITIONS;
+export const TRANSITION_NAMES = Object.keys(TRANSITIONS) as Transition[];
+
+/** Statuses a referral never leaves. */
+export const TERMINAL_STATUSES: readonly ReferralStatus[] = ['CLOSED', 'WITHDRAWN', 'MERGED'];
+
+export type TransitionCheck =
+  | { allowed: true; to: ReferralStatus | 'DERIVED' }
+  | { allowed: false; error: 'FORBIDDEN' | 'INVALID_TRANSITION' };
+
+/** Pure: may a viewer with these roles make this transition from this status, and where does it lead? */
+export function checkTransition(status: ReferralStatus, transition: Transition, roles: readonly Role[]): TransitionCheck {
+  const t = TRANSITIONS[transition];
+  if (!roles.some((r) => (t.roles as readonly Role[]).includes(r))) return { allowed: false, error: 'FORBIDDEN' };
+  if (!(t.from as readonly ReferralStatus[]).includes(status)) return { allowed: false, error: 'INVALID_TRANSITION' };
+  return { allowed: true, to: t.to === 'SAME' ? status : t.to };
+}
+
+/** `checkTransition`, throwing the hub's error (the message names the rule, never case content). */
+export function applyTransition(status: ReferralStatus, transition: Transition, roles: readonly Role[]): ReferralStatus | 'DERIVED' {
+  const c = checkTransition(status, transition, roles);
+  if (c.allowed) return c.to;
+  if (c.error === 'FORBIDDEN') throw forbidden(`Your role may not ${transition.toLowerCase().replace(/_/g, ' ')} a referral`);
+  throw invalidTransition(`A referral in status ${status} cannot ${transition.toLowerCase().replace(/_/g, ' ')}`, {
+    status,
+    transition,
+    allowedFrom: [...TRANSITIONS[transition].from],
+  });
+}

@@ -1,0 +1,266 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { PersonEntity } from '../people/person.entity';
+
+/**
+ * A referral to the MASH (product.md C3). `reference` comes from `referral_reference_seq` (created by
+ * the migration; TypeORM does not manage sequences). Status changes go through the state machine in
+ * `referral-state-machine.ts` with an explicit version check.
+ */
+@Entity({ name: 'referral' })
+@Index('referral_queue_idx', ['decisionDueAt', 'id'])
+@Index('referral_status_idx', ['status'])
+@Index('referral_referrer_idx', ['referrerAgency', 'referrerSub'])
+@Check(
+  'referral_status_check',
+  `status IN ('RECEIVED','SCREENED','AWAITING_CHECKS','READY_FOR_DECISION','DECISION_PROPOSED','CLOSED','WITHDRAWN','MERGED')`,
+)
+@Check('referral_rag_check', `rag IS NULL OR rag IN ('RED','AMBER','GREEN')`)
+@Check('referral_consent_check', `consent_given IS TRUE OR lawful_basis IS NOT NULL`)
+@Check('referral_narrative_check', `length(narrative) > 0`)
+export class ReferralEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Index('referral_reference_key', { unique: true })
+  @Column({ type: 'text' })
+  reference!: string;
+
+  @Column({ name: 'referrer_sub', type: 'text' })
+  referrerSub!: string;
+
+  @Column({ name: 'referrer_name', type: 'text' })
+  referrerName!: string;
+
+  @Column({ name: 'referrer_agency', type: 'text' })
+  referrerAgency!: string;
+
+  @Column({ name: 'referrer_contact', type: 'text', nullable: true })
+  referrerContact!: string | null;
+
+  @Column({ name: 'concern_categories', type: 'text', array: true })
+  concernCategories!: string[];
+
+  @Column({ type: 'text' })
+  narrative!: string;
+
+  @Column({ name: 'consent_sought', type: 'boolean' })
+  consentSought!: boolean;
+
+  @Column({ name: 'consent_given', type: 'boolean', nullable: true })
+  consentGiven!: boolean | null;
+
+  @Column({ name: 'consent_reason', type: 'text', nullable: true })
+  consentReason!: string | null;
+
+  @Column({ name: 'lawful_basis', type: 'text', nullable: true })
+  lawfulBasis!: string | null;
+
+  @Column({ type: 'text' })
+  status!: string;
+
+  @Column({ type: 'text', nullable: true })
+  rag!: string | null;
+
+  /** Unrated referrals are due as AMBER until screened, so nothing falls out of the queue. */
+  @Column({ name: 'decision_due_at', type: 'timestamptz' })
+  decisionDueAt!: Date;
+
+  @Column({ name: 'assigned_to_sub', type: 'text', nullable: true })
+  assignedToSub!: string | null;
+
+  @Column({ name: 'assigned_to_name', type: 'text', nullable: true })
+  assignedToName!: string | null;
+
+  @Column({ type: 'integer', default: 1 })
+  version!: number;
+
+  @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
+  receivedAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
+
+  @Column({ name: 'decision_outcome', type: 'text', nullable: true })
+  decisionOutcome!: string | null;
+
+  @Column({ name: 'decision_rationale', type: 'text', nullable: true })
+  decisionRationale!: string | null;
+
+  @Column({ name: 'threshold_level', type: 'text', nullable: true })
+  thresholdLevel!: string | null;
+
+  @Column({ name: 'decision_proposed_by', type: 'text', nullable: true })
+  decisionProposedBy!: string | null;
+
+  @Column({ name: 'decision_proposed_at', type: 'timestamptz', nullable: true })
+  decisionProposedAt!: Date | null;
+
+  @Column({ name: 'decision_authorised_by', type: 'text', nullable: true })
+  decisionAuthorisedBy!: string | null;
+
+  @Column({ name: 'decision_authorised_at', type: 'timestamptz', nullable: true })
+  decisionAuthorisedAt!: Date | null;
+
+  /** Set when an authorised STRATEGY_DISCUSSION outcome hands over to meetings (C4). */
+  @Column({ name: 'strategy_requested_at', type: 'timestamptz', nullable: true })
+  strategyRequestedAt!: Date | null;
+
+  @Column({ name: 'closed_reason', type: 'text', nullable: true })
+  closedReason!: string | null;
+
+  @Column({ name: 'merged_into_id', type: 'uuid', nullable: true })
+  mergedIntoId!: string | null;
+
+  @ManyToOne(() => ReferralEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'merged_into_id', foreignKeyConstraintName: 'referral_merged_into_fk' })
+  mergedInto?: ReferralEntity;
+
+  @Column({ name: 'feedback_message', type: 'text', nullable: true })
+  feedbackMessage!: string | null;
+
+  @Column({ name: 'feedback_sent_at', type: 'timestamptz', nullable: true })
+  feedbackSentAt!: Date | null;
+
+  @Column({ name: 'feedback_sent_by', type: 'text', nullable: true })
+  feedbackSentBy!: string | null;
+}
+
+/** A person a referral is about. */
+@Entity({ name: 'referral_subject' })
+@Index('referral_subject_key', ['referralId', 'personId'], { unique: true })
+export class ReferralSubjectEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'referral_id', type: 'uuid' })
+  referralId!: string;
+
+  @ManyToOne(() => ReferralEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'referral_id', foreignKeyConstraintName: 'referral_subject_referral_fk' })
+  referral?: ReferralEntity;
+
+  @Index('referral_subject_person_idx')
+  @Column({ name: 'person_id', type: 'uuid' })
+  personId!: string;
+
+  @ManyToOne(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'person_id', foreignKeyConstraintName: 'referral_subject_person_fk' })
+  person?: PersonEntity;
+}
+
+/** Every RAG rating of a referral, kept: re-rating adds a row, never overwrites. */
+@Entity({ name: 'referral_rating' })
+@Index('referral_rating_referral_idx', ['referralId', 'ratedAt'])
+@Check('referral_rating_rag_check', `rag IN ('RED','AMBER','GREEN')`)
+export class ReferralRatingEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'referral_id', type: 'uuid' })
+  referralId!: string;
+
+  @ManyToOne(() => ReferralEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'referral_id', foreignKeyConstraintName: 'referral_rating_referral_fk' })
+  referral?: ReferralEntity;
+
+  @Column({ type: 'text' })
+  rag!: string;
+
+  @Column({ type: 'text' })
+  rationale!: string;
+
+  @Column({ name: 'rated_by_sub', type: 'text' })
+  ratedBySub!: string;
+
+  @Column({ name: 'rated_by_name', type: 'text' })
+  ratedByName!: string;
+
+  @Column({ name: 'rated_at', type: 'timestamptz', default: () => 'now()' })
+  ratedAt!: Date;
+
+  @Column({ name: 'decision_due_at', type: 'timestamptz' })
+  decisionDueAt!: Date;
+}
+
+/** A request to one agency for what it knows about a referral's subjects. */
+@Entity({ name: 'agency_check' })
+@Index('agency_check_key', ['referralId', 'agency'], { unique: true })
+@Index('agency_check_agency_idx', ['agency', 'status'])
+@Check('agency_check_status_check', `status IN ('REQUESTED','IN_PROGRESS','RETURNED','DECLINED')`)
+@Check('agency_check_declined_reason', `status <> 'DECLINED' OR declined_reason IS NOT NULL`)
+export class AgencyCheckEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'referral_id', type: 'uuid' })
+  referralId!: string;
+
+  @ManyToOne(() => ReferralEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'referral_id', foreignKeyConstraintName: 'agency_check_referral_fk' })
+  referral?: ReferralEntity;
+
+  @Column({ type: 'text' })
+  agency!: string;
+
+  @Column({ type: 'text' })
+  status!: string;
+
+  @Column({ name: 'requested_at', type: 'timestamptz', default: () => 'now()' })
+  requestedAt!: Date;
+
+  @Column({ name: 'requested_by', type: 'text' })
+  requestedBy!: string;
+
+  @Column({ name: 'due_at', type: 'timestamptz' })
+  dueAt!: Date;
+
+  @Column({ name: 'returned_at', type: 'timestamptz', nullable: true })
+  returnedAt!: Date | null;
+
+  @Column({ name: 'responded_by', type: 'text', nullable: true })
+  respondedBy!: string | null;
+
+  @Column({ name: 'findings_summary', type: 'text', nullable: true })
+  findingsSummary!: string | null;
+
+  @Column({ name: 'records_shared', type: 'uuid', array: true, default: () => `'{}'` })
+  recordsShared!: string[];
+
+  @Column({ name: 'declined_reason', type: 'text', nullable: true })
+  declinedReason!: string | null;
+}
+
+/**
+ * One row per idempotency key and submitter. Inserted first in the submitting transaction, so
+ * concurrent submissions with one key wait on the unique index and then replay the winner's result.
+ */
+@Entity({ name: 'referral_idempotency' })
+@Index('referral_idempotency_key', ['agency', 'sub', 'key'], { unique: true })
+export class ReferralIdempotencyEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'text' })
+  agency!: string;
+
+  @Column({ type: 'text' })
+  sub!: string;
+
+  @Column({ type: 'text' })
+  key!: string;
+
+  @Column({ name: 'payload_hash', type: 'text' })
+  payloadHash!: string;
+
+  @Column({ name: 'referral_id', type: 'uuid', nullable: true })
+  referralId!: string | null;
+
+  @ManyToOne(() => ReferralEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'referral_id', foreignKeyConstraintName: 'referral_idempotency_referral_fk' })
+  referral?: ReferralEntity;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+}
+
+export const REFERRAL_ENTITIES = [ReferralEntity, ReferralSubjectEntity, ReferralRatingEntity, AgencyCheckEntity, ReferralIdempotencyEntity];

@@ -1,0 +1,300 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { Params, referralRelationshipKindsSql } from '../access-policy/relationships';
+import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
+import { hasAnyRole } from '../access-policy/viewer';
+import { SOCIAL_CARE_MASH_ROLES, type RelationshipKind } from '../access-policy/vocabulary';
+import type { RequestContext } from '../context/context';
+import { TERMINAL_STATUSES } from './referral-state-machine';
+import type { AgencyCheckStatus, ReferralStatus } from './vocabulary';
+
+/**
+ * Viewer-scoped reads of referrals. The scope is in the SQL (`referralRelationshipKindsSql`): a
+ * referral outside the viewer's relationships is not returned at all. Every row is guarded with
+ * its subjects so released fields are audited per person.
+ */
+
+type Row = Record<string, unknown>;
+
+export interface ReferralView {
+  id: string;
+  reference: string;
+  status: ReferralStatus;
+  rag: string | null;
+  decisionDueAt: Date;
+  receivedAt: Date;
+  updatedAt: Date;
+  version: number;
+  referrerName: string;
+  referrerAgency: string;
+  referrerContact: string | null;
+  concernCategories: string[];
+  narrative: string;
+  consentSought: boolean;
+  consentGiven: boolean | null;
+  consentReason: string | null;
+  lawfulBasis: string | null;
+  assignedToSub: string | null;
+  assignedToName: string | null;
+  decisionOutcome: string | null;
+  decisionRationale: string | null;
+  thresholdLevel: string | null;
+  decisionProposedBy: string | null;
+  decisionProposedAt: Date | null;
+  decisionAuthorisedBy: string | null;
+  decisionAuthorisedAt: Date | null;
+  strategyRequestedAt: Date | null;
+  closedReason: string | null;
+  mergedIntoId: string | null;
+  feedbackMessage: string | null;
+  feedbackSentAt: Date | null;
+  subjectPersonIds: string[];
+  /** Agencies whose checks are still outstanding: who the case waits on. */
+  waitingOn: string[];
+  overdueChecks: number;
+  breached: boolean;
+  relationships: ReadonlySet<RelationshipKind>;
+}
+
+export interface AgencyCheckView {
+  id: string;
+  referralId: string;
+  agency: string;
+  status: AgencyCheckStatus | 'OVERDUE';
+  storedStatus: AgencyCheckStatus;
+  requestedAt: Date;
+  requestedBy: string;
+  dueAt: Date;
+  returnedAt: Date | null;
+  overdue: boolean;
+  findingsSummary: string | null;
+  recordsShared: string[];
+  declinedReason: string | null;
+}
+
+export interface RatingView {
+  rag: string;
+  rationale: string;
+  ratedByName: string;
+  ratedAt: Date;
+  decisionDueAt: Date;
+}
+
+export interface QueueFilter {
+  status?: ReferralStatus[] | null;
+  rag?: string[] | null;
+  breached?: boolean | null;
+  dueBefore?: Date | null;
+  assignedTo?: string | null;
+  awaitingAgency?: string | null;
+  receivedFrom?: Date | null;
+  receivedTo?: Date | null;
+}
+
+const TERMINAL_SQL = `(${TERMINAL_STATUSES.map((s) => `'${s}'`).join(',')})`;
+
+const REFERRAL_SELECT = (kinds: string) => `
+  SELECT r.*, rel.kinds,
+         COALESCE((SELECT array_agg(rs.person_id::text ORDER BY rs.person_id) FROM referral_subject rs WHERE rs.referral_id = r.id), '{}') AS subject_ids,
+         COALESCE((SELECT array_agg(ac.agency ORDER BY ac.due_at, ac.agency) FROM agency_check ac
+                    WHERE ac.referral_id = r.id AND ac.status IN ('REQUESTED','IN_PROGRESS')), '{}') AS waiting_on,
+         (SELECT count(*)::int FROM agency_check ac WHERE ac.referral_id = r.id AND ac.status IN ('REQUESTED','IN_PROGRESS') AND ac.due_at < now()) AS overdue_checks,
+         (r.status NOT IN ${TERMINAL_SQL} AND r.decision_due_at < now()) AS breached
+    FROM referral r
+    CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel`;
+
+function toReferral(r: Row): ReferralView {
+  return {
+    id: r.id as string,
+    reference: r.reference as string,
+    status: r.status as ReferralStatus,
+    rag: r.rag as string | null,
+    decisionDueAt: r.decision_due_at as Date,
+    receivedAt: r.received_at as Date,
+    updatedAt: r.updated_at as Date,
+    version: r.version as number,
+    referrerName: r.referrer_name as string,
+    referrerAgency: r.referrer_agency as string,
+    referrerContact: r.referrer_contact as string | null,
+    concernCategories: r.concern_categories as string[],
+    narrative: r.narrative as string,
+    consentSought: r.consent_sought as boolean,
+    consentGiven: r.consent_given as boolean | null,
+    consentReason: r.consent_reason as string | null,
+    lawfulBasis: r.lawful_basis as string | null,
+    assignedToSub: r.assigned_to_sub as string | null,
+    assignedToName: r.assigned_to_name as string | null,
+    decisionOutcome: r.decision_outcome as string | null,
+    decisionRationale: r.decision_rationale as string | null,
+    thresholdLevel: r.threshold_level as string | null,
+    decisionProposedBy: r.decision_proposed_by as string | null,
+    decisionProposedAt: r.decision_proposed_at as Date | null,
+    decisionAuthorisedBy: r.decision_authorised_by as string | null,
+    decisionAuthorisedAt: r.decision_authorised_at as Date | null,
+    strategyRequestedAt: r.strategy_requested_at as Date | null,
+    closedReason: r.closed_reason as string | null,
+    mergedIntoId: r.merged_into_id as string | null,
+    feedbackMessage: r.feedback_message as string | null,
+    feedbackSentAt: r.feedback_sent_at as Date | null,
+    subjectPersonIds: r.subject_ids as string[],
+    waitingOn: r.waiting_on as string[],
+    overdueChecks: r.overdue_checks as number,
+    breached: r.breached as boolean,
+    relationships: new Set(r.kinds as RelationshipKind[]),
+  };
+}
+
+function toCheck(r: Row, now: number): AgencyCheckView {
+  const stored = r.status as AgencyCheckStatus;
+  const open = stored === 'REQUESTED' || stored === 'IN_PROGRESS';
+  const overdue = open && (r.due_at as Date).getTime() < now;
+  return {
+    id: r.id as string,
+    referralId: r.referral_id as string,
+    agency: r.agency as string,
+    status: overdue ? 'OVERDUE' : stored,
+    storedStatus: stored,
+    requestedAt: r.requested_at as Date,
+    requestedBy: r.requested_by as string,
+    dueAt: r.due_at as Date,
+    returnedAt: r.returned_at as Date | null,
+    overdue,
+    findingsSummary: r.findings_summary as string | null,
+    recordsShared: r.records_shared as string[],
+    declinedReason: r.declined_reason as string | null,
+  };
+}
+
+export class ReferralsRepository {
+  private readonly byId = new Map<string, Guarded<ReferralView>>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly access: RequestAccess,
+  ) {}
+
+  private guardReferral(row: Row): Guarded<ReferralView> {
+    const view = toReferral(row);
+    const guarded = this.access.guard(view, { owner: null, relationships: view.relationships }, view.subjectPersonIds, view.id);
+    this.byId.set(view.id, guarded);
+    return guarded;
+  }
+
+  private readonly referralLoader = new DataLoader<string, Guarded<ReferralView> | null>(async (ids) => {
+    const p = new Params([ids]);
+    const kinds = referralRelationshipKindsSql(this.access.viewer, 'r.id', p);
+    const rows: Row[] = await this.db.query(`${REFERRAL_SELECT(kinds)} WHERE r.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`, p.values);
+    const found = new Map(rows.map((r) => [r.id as string, this.guardReferral(r)]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+
+  /** The referral if the viewer has a legitimate relationship with it; otherwise null (not found). */
+  findReferral(id: string): Promise<Guarded<ReferralView> | null> {
+    return this.referralLoader.load(id);
+  }
+
+  /** A fresh read (after a change in this request), bypassing the per-request cache. */
+  reload(id: string): Promise<Guarded<ReferralView> | null> {
+    this.referralLoader.clear(id);
+    return this.referralLoader.load(id);
+  }
+
+  /** The triage queue: ordered by decision due time then id, keyset-paginated. */
+  async queue(filter: QueueFilter, limit: number, after: [string, string] | null): Promise<{ rows: Guarded<ReferralView>[]; hasNext: boolean }> {
+    const p = new Params();
+    const kinds = referralRelationshipKindsSql(this.access.viewer, 'r.id', p);
+    const where = ['cardinality(rel.kinds) > 0'];
+    if (filter.status?.length) where.push(`r.status = ANY(${p.add(filter.status)}::text[])`);
+    if (filter.rag?.length) where.push(`r.rag = ANY(${p.add(filter.rag)}::text[])`);
+    if (filter.breached != null) where.push(`${filter.breached ? '' : 'NOT '}(r.status NOT IN ${TERMINAL_SQL} AND r.decision_due_at < now())`);
+    if (filter.dueBefore) where.push(`r.decision_due_at < ${p.add(filter.dueBefore)}`);
+    if (filter.assignedTo) where.push(`r.assigned_to_sub = ${p.add(filter.assignedTo)}`);
+    if (filter.awaitingAgency)
+      where.push(
+        `EXISTS (SELECT 1 FROM agency_check ac WHERE ac.referral_id = r.id AND ac.agency = ${p.add(filter.awaitingAgency)} AND ac.status IN ('REQUESTED','IN_PROGRESS'))`,
+      );
+    if (filter.receivedFrom) where.push(`r.received_at >= ${p.add(filter.receivedFrom)}`);
+    if (filter.receivedTo) where.push(`r.received_at < ${p.add(filter.receivedTo)}`);
+    if (after) where.push(`(r.decision_due_at, r.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
+    const rows: Row[] = await this.db.query(
+      `${REFERRAL_SELECT(kinds)} WHERE ${where.join(' AND ')} ORDER BY r.decision_due_at, r.id LIMIT ${p.add(limit + 1)}`,
+      p.values,
+    );
+    return { rows: rows.slice(0, limit).map((r) => this.guardReferral(r)), hasNext: rows.length > limit };
+  }
+
+  private readonly checksLoader = new DataLoader<string, Guarded<AgencyCheckView>[]>(async (referralIds) => {
+    const viewer = this.access.viewer;
+    const p = new Params([referralIds]);
+    // Agency officers see only the checks addressed to their own agency; social care sees all.
+    const own = hasAnyRole(viewer, SOCIAL_CARE_MASH_ROLES) ? '' : ` AND agency = ${p.add(viewer.agency)}`;
+    const rows: Row[] = await this.db.query(
+      `SELECT * FROM agency_check WHERE referral_id = ANY($1::uuid[])${own} ORDER BY due_at, agency`,
+      p.values,
+    );
+    const now = Date.now();
+    const grouped = new Map<string, Guarded<AgencyCheckView>[]>(referralIds.map((id) => [id, []]));
+    for (const r of rows) {
+      const view = toCheck(r, now);
+      const referral = this.byId.get(view.referralId);
+      if (!referral) continue;
+      const info = referral[GUARD];
+      grouped.get(view.referralId)!.push(this.access.guard(view, { owner: view.agency, relationships: info.subject.relationships }, info.personIds, view.id));
+    }
+    return referralIds.map((id) => grouped.get(id)!);
+  });
+
+  /** Checks of a referral already reached in this request. */
+  checksOf(referralId: string): Promise<Guarded<AgencyCheckView>[]> {
+    return this.checksLoader.load(referralId);
+  }
+
+  private readonly ratingsLoader = new DataLoader<string, Guarded<RatingView>[]>(async (referralIds) => {
+    const rows: Row[] = await this.db.query(
+      `SELECT referral_id, rag, rationale, rated_by_name, rated_at, decision_due_at FROM referral_rating
+        WHERE referral_id = ANY($1::uuid[]) ORDER BY rated_at, id`,
+      [referralIds],
+    );
+    const grouped = new Map<string, Guarded<RatingView>[]>(referralIds.map((id) => [id, []]));
+    for (const r of rows) {
+      const referral = this.byId.get(r.referral_id as string);
+      if (!referral) continue;
+      const info = referral[GUARD];
+      const view: RatingView = {
+        rag: r.rag as string,
+        rationale: r.rationale as string,
+        ratedByName: r.rated_by_name as string,
+        ratedAt: r.rated_at as Date,
+        decisionDueAt: r.decision_due_at as Date,
+      };
+      grouped.get(r.referral_id as string)!.push(this.access.guard(view, info.subject, info.personIds, referral.id));
+    }
+    return referralIds.map((id) => grouped.get(id)!);
+  });
+
+  ratingsOf(referralId: string): Promise<Guarded<RatingView>[]> {
+    return this.ratingsLoader.load(referralId);
+  }
+
+  /** A check with its referral, if the check is addressed to the viewer's agency (else null). */
+  async findOwnCheck(checkId: string): Promise<{ id: string; referralId: string; agency: string } | null> {
+    const rows: Row[] = await this.db.query(`SELECT id, referral_id, agency FROM agency_check WHERE id = $1 AND agency = $2`, [
+      checkId,
+      this.access.viewer.agency,
+    ]);
+    const r = rows[0];
+    return r ? { id: r.id as string, referralId: r.referral_id as string, agency: r.agency as string } : null;
+  }
+}
+
+const repositories = new WeakMap<RequestContext, ReferralsRepository>();
+
+/** The request's referral repository, built on first use (one per request, never shared). */
+export function referralsOf(ctx: RequestContext): ReferralsRepository {
+  let repo = repositories.get(ctx);
+  if (!repo) {
+    repo = new ReferralsRepository(ctx.hub.dataSource, ctx.access);
+    repositories.set(ctx, repo);
+  }
+  return repo;
+}

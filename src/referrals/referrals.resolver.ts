@@ -1,0 +1,175 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Sensitive } from '../access-policy/decorators';
+import type { Purpose } from '../access-policy/vocabulary';
+import type { RequestContext } from '../context/context';
+import { PurposeEnum } from '../graphql/enums';
+import { Person } from '../people/person.type';
+import { notFound } from '../shared/errors';
+import {
+  AgencyCheck,
+  AgencyCheckResponseInput,
+  AssigneeInput,
+  DecisionInput,
+  RagEnum,
+  Referral,
+  ReferralConnection,
+  ReferralFilter,
+  ReferralRating,
+  ReferralReceipt,
+  SubmitReferralInput,
+} from './referral.type';
+import { findReferral, referrerView, triageQueue } from './referrals.queries';
+import { referralsOf, type ReferralView } from './referrals.repository';
+import * as service from './referrals.service';
+
+/** Thin adapters: rules live in referrals.service.ts and the access policy. */
+@Resolver(() => Referral)
+export class ReferralsResolver {
+  @Query(() => Referral, { nullable: true, description: 'A referral you have a legitimate relationship with' })
+  referral(@Arg('id', () => ID) id: string, @Arg('purpose', () => PurposeEnum) purpose: Purpose, @Ctx() ctx: RequestContext) {
+    ctx.access.declarePurpose(purpose);
+    return findReferral(ctx, id);
+  }
+
+  @Query(() => ReferralConnection, { description: 'The triage queue, ordered by decision due time' })
+  referrals(
+    @Arg('purpose', () => PurposeEnum) purpose: Purpose,
+    @Arg('filter', () => ReferralFilter, { nullable: true }) filter: ReferralFilter | null,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    ctx.access.declarePurpose(purpose);
+    return triageQueue(ctx, filter, first, after);
+  }
+
+  @Query(() => ReferralReceipt, { nullable: true, description: 'Your own referral as its referrer: status, outcome and feedback' })
+  myReferral(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
+    ctx.access.declarePurpose('DIRECT_CARE');
+    return referrerView(ctx, id);
+  }
+
+  @Mutation(() => ReferralReceipt, { description: 'Submit a referral; the same idempotency key never creates a second one' })
+  async submitReferral(
+    @Arg('input', () => SubmitReferralInput) input: SubmitReferralInput,
+    @Arg('idempotencyKey', () => String) idempotencyKey: string,
+    @Ctx() ctx: RequestContext,
+  ) {
+    const { referralId, replayed } = await service.submitReferral(ctx, input, idempotencyKey);
+    return referrerView(ctx, referralId, replayed).catch(() => {
+      throw notFound('Referral');
+    });
+  }
+
+  @Mutation(() => Referral, { description: 'Rate RED, AMBER or GREEN with a rationale (re-rating keeps the history)' })
+  async rateReferral(
+    @Arg('id', () => ID) id: string,
+    @Arg('rag', () => RagEnum) rag: string,
+    @Arg('rationale', () => String) rationale: string,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reread(ctx, await service.rateReferral(ctx, id, rag, rationale, expectedVersion));
+  }
+
+  @Mutation(() => Referral)
+  async assignReferral(
+    @Arg('id', () => ID) id: string,
+    @Arg('assignee', () => AssigneeInput) assignee: AssigneeInput,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reread(ctx, await service.assignReferral(ctx, id, assignee, expectedVersion));
+  }
+
+  @Mutation(() => Referral)
+  async requestAgencyChecks(
+    @Arg('referralId', () => ID) referralId: string,
+    @Arg('agencies', () => [String]) agencies: string[],
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reread(ctx, await service.requestAgencyChecks(ctx, referralId, agencies, expectedVersion));
+  }
+
+  @Mutation(() => Referral, { description: "Answer a check addressed to your agency" })
+  async respondToAgencyCheck(
+    @Arg('checkId', () => ID) checkId: string,
+    @Arg('input', () => AgencyCheckResponseInput) input: AgencyCheckResponseInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reread(ctx, await service.respondToAgencyCheck(ctx, checkId, input));
+  }
+
+  @Mutation(() => Referral)
+  async proposeDecision(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => DecisionInput) input: DecisionInput,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reread(ctx, await service.proposeDecision(ctx, id, input, expectedVersion));
+  }
+
+  @Mutation(() => Referral)
+  async authoriseDecision(@Arg('id', () => ID) id: string, @Arg('expectedVersion', () => Int) expectedVersion: number, @Ctx() ctx: RequestContext) {
+    return reread(ctx, await service.authoriseDecision(ctx, id, expectedVersion));
+  }
+
+  @Mutation(() => Referral)
+  async withdrawReferral(
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => String) reason: string,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reread(ctx, await service.withdrawReferral(ctx, id, reason, expectedVersion));
+  }
+
+  @Mutation(() => Referral, { description: 'Merge a duplicate into another open referral' })
+  async mergeReferral(
+    @Arg('id', () => ID) id: string,
+    @Arg('intoId', () => ID) intoId: string,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reread(ctx, await service.mergeReferral(ctx, id, intoId, expectedVersion));
+  }
+
+  @Mutation(() => Referral)
+  async sendReferrerFeedback(
+    @Arg('id', () => ID) id: string,
+    @Arg('message', () => String) message: string,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reread(ctx, await service.sendReferrerFeedback(ctx, id, message, expectedVersion));
+  }
+
+  @Sensitive('CASE_METADATA')
+  @FieldResolver(() => [Person], { nullable: true, description: 'The people the referral is about, as far as you may reach them' })
+  async subjects(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
+    const people = await Promise.all(referral.subjectPersonIds.map((id) => ctx.people.findPerson(id)));
+    return people.filter((p) => p !== null);
+  }
+
+  @Sensitive('CASE_METADATA')
+  @FieldResolver(() => [AgencyCheck], { nullable: true, description: 'Checks requested (agency officers see their own agency’s only)' })
+  checks(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
+    return referralsOf(ctx).checksOf(referral.id);
+  }
+
+  @Sensitive('CASE_METADATA')
+  @FieldResolver(() => [ReferralRating], { nullable: true, description: 'RAG history, oldest first' })
+  ratings(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
+    return referralsOf(ctx).ratingsOf(referral.id);
+  }
+}
+
+/** After a change, the referral as the viewer may now see it (an agency officer keeps seeing it through the check). */
+async function reread(ctx: RequestContext, id: string) {
+  const r = await referralsOf(ctx).reload(id);
+  if (!r) throw notFound('Referral');
+  return r;
+}
+
