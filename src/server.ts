@@ -17,6 +17,7 @@ import type { DataSource } from 'typeorm';
 import { buildBareSchema, buildSchema } from './graphql/schema';
 import { createErrorFormatter, releasePlugin } from './graphql/plugins';
 import { PeopleRepository } from './people/people.repository';
+import { loadMetricsSettings } from './metrics/settings';
 import type { Logger } from './shared/logger';
 
 export interface HubServer {
@@ -33,6 +34,7 @@ export async function createHub(config: Config, logger: Logger, dataSource: Data
   const agencies = AgencyDirectory.load(config.agenciesFile);
   const policy = AccessPolicy.load(config.policyFile);
   const authenticator = await Authenticator.create(config.auth, agencies);
+  loadMetricsSettings(config.metricsFile); // fail fast on a bad MASH_METRICS_FILE
   const auditWriter = new AuditWriter(dataSource, logger, config.auditBatchMaxRows);
   return { config, logger, dataSource, agencies, policy, authenticator, auditWriter };
 }

@@ -8,8 +8,9 @@ import { PeopleResolver } from '../people/people.resolver';
 import { RECORD_OBJECT_TYPES } from '../records/agency-record.type';
 import { RecordsResolver } from '../records/records.resolver';
 import { ReferralsResolver } from '../referrals/referrals.resolver';
+import { MetricsResolver } from '../metrics/metrics.resolver';
 
-export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver] as const;
+export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, MetricsResolver] as const;
 
 /** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
 export function buildBareSchema(): GraphQLSchema {
