@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { ensureDatabase } from '../src/db/admin';
 import { createDataSource } from '../src/db/data-source';
@@ -80,6 +82,7 @@ let hub: TestHub;
 let manager: string;
 let auditor: string;
 let metricsFile: string;
+let dbUrl: string;
 
 async function dedicatedDatabase(): Promise<string> {
   const serverUrl = process.env.MASH_TEST_SERVER_URL;
@@ -159,6 +162,7 @@ async function check(referralId: string, agency: string, requested: Date, dueHou
 
 beforeAll(async () => {
   const url = await dedicatedDatabase();
+  dbUrl = url;
   metricsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mash-metrics-')), 'metrics.json');
   fs.writeFileSync(metricsFile, JSON.stringify({ teams: { 'pod-a': ['W1', 'W3'] } }));
   hub = await startTestHub({ DATABASE_URL: url, MASH_METRICS_FILE: metricsFile });
@@ -369,4 +373,26 @@ describe('Periods, teams and access', () => {
     expect(res.data?.metrics ?? null).toBeNull();
     expect(res.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
+});
+
+describe('The monthly report for a partnership board paper', () => {
+  it('npm run report -- --period 2026-10 prints the same measures as Markdown, with no personal data', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'src/cli/report.ts', '--period', '2026-10'],
+      { env: { ...process.env, DATABASE_URL: dbUrl, MASH_METRICS_FILE: metricsFile, NODE_ENV: 'test' }, cwd: path.join(__dirname, '..') },
+    );
+    expect(stdout).toContain('# MASH governance metrics — October 2026');
+    expect(stdout).toContain('Period 2026-10-01 to 2026-10-31 (Europe/London), compared with 2026-09-01 to 2026-09-30');
+    expect(stdout).toContain('| Contacts received | 5 | 2 | – | – | no target | – |');
+    expect(stdout).toContain('| MASH decisions authorised within timescale | 75.0 % | 100.0 % | 95.0 % | larger is better | RED | ↓ worsening |');
+    expect(stdout).toContain('| Time in MASH, median (hours) | 25.0 h | 10.0 h | 24.0 h | smaller is better | GREEN | ↓ worsening |');
+    expect(stdout).toContain('| Agency-check turnaround, median (hours) | 4.0 h | 4.0 h | 8.0 h | smaller is better | GREEN | → stable |');
+    expect(stdout).toContain('| Strategy discussions held | not available | not available |');
+    expect(stdout).toContain('| police | POLICE | 2 | 2 | 1 | 50.0 % | NO_FURTHER_ACTION 1, STRATEGY_DISCUSSION 1 |');
+    expect(stdout).toContain('| AMBER | 2 | 1 | 50.0 % | 25.0 h | 29.0 h |');
+    expect(stdout).toContain('| health | 1 |');
+    expect(stdout).toContain('| W1 | 2 | 2 | 1 | 16.0 h | 27.2 h | 2 | 25.0 h |');
+    expect(stdout).not.toMatch(/Fictional|Metrics-Testcase|referrer-x/);
+  }, 60_000);
 });
