@@ -21,6 +21,9 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 const int = (v: unknown): number => Number(v ?? 0);
 
 const TEAM = `($3::text[] IS NULL OR r.assigned_to_sub = ANY($3::text[]))`;
+/** The team filter for checks: looks the referral up only when a team is asked for (no join of every referral). */
+const CHECK_TEAM = (teamParam: string) =>
+  `(${teamParam}::text[] IS NULL OR EXISTS (SELECT 1 FROM referral r WHERE r.id = c.referral_id AND r.assigned_to_sub = ANY(${teamParam}::text[])))`;
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(',');
 const HOURS = (to: string, from: string) => `extract(epoch FROM (${to} - ${from})) / 3600.0`;
 
@@ -101,8 +104,8 @@ export async function checkTurnaround(m: EntityManager, b: Bounds, team: string[
             count(*) FILTER (WHERE c.returned_at <= c.due_at)::int AS within,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY ${h}) AS median,
             percentile_cont(0.9) WITHIN GROUP (ORDER BY ${h}) AS p90
-       FROM agency_check c JOIN referral r ON r.id = c.referral_id
-      WHERE c.returned_at >= $1 AND c.returned_at < $2 AND ${TEAM}
+       FROM agency_check c
+      WHERE c.returned_at >= $1 AND c.returned_at < $2 AND ${CHECK_TEAM('$3')}
       GROUP BY GROUPING SETS ((c.agency), ())
       ORDER BY 1 NULLS FIRST`,
     [b.start, b.end, team],
@@ -114,8 +117,8 @@ export async function checkTurnaround(m: EntityManager, b: Bounds, team: string[
 export async function overdueChecks(m: EntityManager, asAt: Date, team: string[] | null): Promise<Array<{ agency: string; count: number }>> {
   const rows = (await m.query(
     `SELECT c.agency, count(*)::int AS count
-       FROM agency_check c JOIN referral r ON r.id = c.referral_id
-      WHERE c.status IN ('REQUESTED','IN_PROGRESS') AND c.due_at < $1 AND ($2::text[] IS NULL OR r.assigned_to_sub = ANY($2::text[]))
+       FROM agency_check c
+      WHERE c.status IN ('REQUESTED','IN_PROGRESS') AND c.due_at < $1 AND ${CHECK_TEAM('$2')}
       GROUP BY c.agency ORDER BY c.agency`,
     [asAt, team],
   )) as Row[];
@@ -129,20 +132,19 @@ export async function overdueChecks(m: EntityManager, asAt: Date, team: string[]
  */
 export async function reReferrals(m: EntityManager, b: Bounds, team: string[] | null): Promise<{ referrals: number; reReferrals: number }> {
   const [row] = (await m.query(
-    `WITH cur AS (
-       SELECT r.id, r.received_at FROM referral r
-        WHERE r.received_at >= $1 AND r.received_at < $2 AND r.status <> 'MERGED' AND ${TEAM}
-          AND EXISTS (SELECT 1 FROM referral_subject s JOIN person p ON p.id = s.person_id
-                       WHERE s.referral_id = r.id AND p.kind IN (${list(CHILD_KINDS)})))
-     SELECT count(*)::int AS referrals,
-            count(*) FILTER (WHERE EXISTS (
-              SELECT 1 FROM referral_subject s
-                JOIN person p ON p.id = s.person_id AND p.kind IN (${list(CHILD_KINDS)})
-                JOIN referral_subject s2 ON s2.person_id = s.person_id AND s2.referral_id <> s.referral_id
-                JOIN referral r2 ON r2.id = s2.referral_id
-               WHERE s.referral_id = cur.id AND r2.status <> 'MERGED'
-                 AND r2.received_at < cur.received_at AND r2.received_at >= cur.received_at - interval '365 days'))::int AS re
-       FROM cur`,
+    `WITH pairs AS (
+       SELECT r.id, r.received_at, s.person_id
+         FROM referral r
+         JOIN referral_subject s ON s.referral_id = r.id
+         JOIN person p ON p.id = s.person_id AND p.kind IN (${list(CHILD_KINDS)})
+        WHERE r.received_at >= $1 AND r.received_at < $2 AND r.status <> 'MERGED' AND ${TEAM}),
+     flagged AS (
+       SELECT x.id, bool_or(EXISTS (
+                SELECT 1 FROM referral_subject s2 JOIN referral r2 ON r2.id = s2.referral_id
+                 WHERE s2.person_id = x.person_id AND s2.referral_id <> x.id AND r2.status <> 'MERGED'
+                   AND r2.received_at < x.received_at AND r2.received_at >= x.received_at - interval '365 days')) AS re
+         FROM pairs x GROUP BY x.id)
+     SELECT count(*)::int AS referrals, count(*) FILTER (WHERE re)::int AS re FROM flagged`,
     [b.start, b.end, team],
   )) as Row[];
   return { referrals: int(row.referrals), reReferrals: int(row.re) };
