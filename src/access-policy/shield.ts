@@ -50,6 +50,9 @@ export const ENTRY_POINT_RULES = {
     mergeReferral: triage,
     sendReferrerFeedback: triage,
   },
+  Subscription: {
+    referralChanged: referralReader,
+  },
 } as const;
 
 export { AGENCY_OFFICER_ROLES, allow, deny };

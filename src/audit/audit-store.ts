@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { batchHash, GENESIS_HASH, rowsHash, type AuditEvent } from './audit-event';
+import { GENESIS_HASH, rowsHash, type AuditEvent } from './audit-event';
 
 /** Serialises chain appends across every hub process sharing the database. */
 const CHAIN_LOCK_KEY = 7243001;
@@ -25,28 +25,47 @@ export class AuditUnavailableError extends Error {
 }
 
 async function insertBatch(manager: EntityManager, events: readonly AuditEvent[]): Promise<number> {
+  // The lock is its own statement: in READ COMMITTED each statement takes a fresh snapshot, so the
+  // head read below sees every batch committed before we obtained the lock.
   await manager.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_KEY]);
-  const head: Array<{ id: string; hash: string }> = await manager.query(
-    'SELECT id, hash FROM audit_batch ORDER BY id DESC LIMIT 1',
-  );
-  const prevHash = head[0]?.hash ?? GENESIS_HASH;
-  const batchId = head.length ? Number(head[0]!.id) + 1 : 1;
-  const rows = rowsHash(events);
-  await manager.query(
-    'INSERT INTO audit_batch (id, sealed_at, event_count, rows_hash, prev_hash, hash) VALUES ($1, now(), $2, $3, $4, $5)',
-    [batchId, events.length, rows, prevHash, batchHash(batchId, prevHash, rows)],
-  );
-  await manager.query(
-    `INSERT INTO audit_event (id, occurred_at, batch_id, seq, request_id, actor_sub, actor_agency, purpose,
-                              break_glass, operation_name, action, outcome, payload)
-     SELECT e.id, e.occurred_at, $1, e.seq, e.request_id, e.actor_sub, e.actor_agency, e.purpose, e.break_glass,
-            e.operation_name, e.action, e.outcome, e.payload
-       FROM unnest($2::uuid[], $3::timestamptz[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::boolean[], $10::text[], $11::text[], $12::text[], $13::jsonb[])
-         AS e(id, occurred_at, seq, request_id, actor_sub, actor_agency, purpose, break_glass, operation_name,
-              action, outcome, payload)`,
+  const d = events.flatMap((e) => e.subjects.map((s) => ({ e, s })));
+  // One round trip: read the head, append the batch (hash computed in SQL exactly as batchHash()
+  // does), its events and their disclosures.
+  const rows: Array<{ id: string }> = await manager.query(
+    `WITH head AS (
+       SELECT coalesce((SELECT id FROM audit_batch ORDER BY id DESC LIMIT 1), 0) + 1 AS id,
+              coalesce((SELECT hash FROM audit_batch ORDER BY id DESC LIMIT 1), $1) AS prev_hash),
+     batch AS (
+       INSERT INTO audit_batch (id, sealed_at, event_count, rows_hash, prev_hash, hash)
+       SELECT id, now(), $2, $3, prev_hash,
+              encode(sha256(convert_to(id::text || E'\n' || prev_hash || E'\n' || $3, 'UTF8')), 'hex')
+         FROM head RETURNING id),
+     ev AS (
+       INSERT INTO audit_event (id, occurred_at, batch_id, seq, request_id, actor_sub, actor_agency, purpose,
+                                break_glass, operation_name, action, outcome, payload)
+       SELECT e.id, e.occurred_at, (SELECT id FROM batch), e.seq, e.request_id, e.actor_sub, e.actor_agency, e.purpose,
+              e.break_glass, e.operation_name, e.action, e.outcome, e.payload
+         FROM unnest($4::uuid[], $5::timestamptz[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[],
+                     $11::boolean[], $12::text[], $13::text[], $14::text[], $15::jsonb[])
+           AS e(id, occurred_at, seq, request_id, actor_sub, actor_agency, purpose, break_glass, operation_name,
+                action, outcome, payload)),
+     dis AS (
+       INSERT INTO audit_disclosure (event_id, occurred_at, person_id, actor_sub, actor_agency, purpose, outcome,
+                                     record_ids, released, redacted, relationships)
+       SELECT x.event_id, x.occurred_at, x.person_id, x.actor_sub, x.actor_agency, x.purpose, x.outcome,
+              ARRAY(SELECT jsonb_array_elements_text(x.record_ids))::uuid[],
+              ARRAY(SELECT jsonb_array_elements_text(x.released)),
+              ARRAY(SELECT jsonb_array_elements_text(x.redacted)),
+              ARRAY(SELECT jsonb_array_elements_text(x.relationships))
+         FROM unnest($16::uuid[], $17::timestamptz[], $18::uuid[], $19::text[], $20::text[], $21::text[], $22::text[],
+                     $23::jsonb[], $24::jsonb[], $25::jsonb[], $26::jsonb[])
+           AS x(event_id, occurred_at, person_id, actor_sub, actor_agency, purpose, outcome, record_ids, released,
+                redacted, relationships))
+     SELECT id FROM batch`,
     [
-      batchId,
+      GENESIS_HASH,
+      events.length,
+      rowsHash(events),
       events.map((e) => e.id),
       events.map((e) => e.occurredAt),
       events.map((_, i) => i),
@@ -59,36 +78,18 @@ async function insertBatch(manager: EntityManager, events: readonly AuditEvent[]
       events.map((e) => e.action),
       events.map((e) => e.outcome),
       events.map((e) => JSON.stringify(e)),
+      d.map(({ e }) => e.id),
+      d.map(({ e }) => e.occurredAt),
+      d.map(({ s }) => s.personId),
+      d.map(({ e }) => e.actor.sub),
+      d.map(({ e }) => e.actor.agency),
+      d.map(({ e }) => e.purpose),
+      d.map(({ s }) => s.outcome),
+      d.map(({ s }) => JSON.stringify(s.recordIds)),
+      d.map(({ s }) => JSON.stringify(s.released)),
+      d.map(({ s }) => JSON.stringify(s.redacted)),
+      d.map(({ s }) => JSON.stringify(s.relationships)),
     ],
   );
-  const d = events.flatMap((e) => e.subjects.map((s) => ({ e, s })));
-  if (d.length) {
-    await manager.query(
-      `INSERT INTO audit_disclosure (event_id, occurred_at, person_id, actor_sub, actor_agency, purpose, outcome,
-                                     record_ids, released, redacted, relationships)
-       SELECT x.event_id, x.occurred_at, x.person_id, x.actor_sub, x.actor_agency, x.purpose, x.outcome,
-              ARRAY(SELECT jsonb_array_elements_text(x.record_ids))::uuid[],
-              ARRAY(SELECT jsonb_array_elements_text(x.released)),
-              ARRAY(SELECT jsonb_array_elements_text(x.redacted)),
-              ARRAY(SELECT jsonb_array_elements_text(x.relationships))
-         FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::jsonb[], $9::jsonb[], $10::jsonb[], $11::jsonb[])
-           AS x(event_id, occurred_at, person_id, actor_sub, actor_agency, purpose, outcome, record_ids, released,
-                redacted, relationships)`,
-      [
-        d.map(({ e }) => e.id),
-        d.map(({ e }) => e.occurredAt),
-        d.map(({ s }) => s.personId),
-        d.map(({ e }) => e.actor.sub),
-        d.map(({ e }) => e.actor.agency),
-        d.map(({ e }) => e.purpose),
-        d.map(({ s }) => s.outcome),
-        d.map(({ s }) => JSON.stringify(s.recordIds)),
-        d.map(({ s }) => JSON.stringify(s.released)),
-        d.map(({ s }) => JSON.stringify(s.redacted)),
-        d.map(({ s }) => JSON.stringify(s.relationships)),
-      ],
-    );
-  }
-  return batchId;
+  return Number(rows[0]!.id);
 }

@@ -1,0 +1,11 @@
+import { batchHash, GENESIS_HASH, rowsHash } from './audit-event';
+
+describe('batch hash', () => {
+  it('given the SQL formula id \\n prev \\n rows, then it equals batchHash (the verifier relies on it)', () => {
+    // audit-store computes the batch hash in SQL as sha256(id || E'\n' || prev_hash || E'\n' || rows_hash).
+    const crypto = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+    const rows = rowsHash([{ a: 1 }]);
+    const expected = crypto.createHash('sha256').update(`7\n${GENESIS_HASH}\n${rows}`, 'utf8').digest('hex');
+    expect(batchHash(7, GENESIS_HASH, rows)).toBe(expected);
+  });
+});
