@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { ensureDatabase } from '../src/db/admin';
+import { decisionDueAt } from '../src/referrals/clocks';
 import { createDataSource } from '../src/db/data-source';
 import { createLogger } from '../src/shared/logger';
 import { startTestHub, type TestHub } from './support/test-hub';
@@ -114,6 +115,8 @@ interface ReferralSpec {
   received: Date;
   rag?: string | null;
   dueHours?: number;
+  /** Overrides dueHours: a due time from the working calendar. */
+  due?: Date;
   authorisedAfter?: number;
   outcome?: string;
   worker?: string;
@@ -137,7 +140,7 @@ async function referral(s: ReferralSpec): Promise<string> {
       s.agency ?? 'police',
       status,
       s.rag ?? null,
-      t(s.received.toISOString(), s.dueHours ?? 24),
+      s.due ?? t(s.received.toISOString(), s.dueHours ?? 24),
       s.worker ?? null,
       s.received,
       authorised ? s.outcome : null,
@@ -189,6 +192,11 @@ beforeAll(async () => {
   await referral({ received: t('2026-06-01T12:00:00+01:00'), status: 'WITHDRAWN', subjects: [a1] });
   await referral({ received: t('2025-10-09T09:00:00+01:00'), status: 'WITHDRAWN', subjects: [c3] });
   await referral({ received: t('2026-04-01T12:00:00+01:00'), status: 'MERGED', mergedInto: r4, subjects: [c2] });
+
+  // December, across Christmas: due times from the working calendar (Fri 25 and Mon 28 December 2026 are bank holidays).
+  const xmas = t('2026-12-24T10:00:00Z');
+  await referral({ received: xmas, rag: 'AMBER', due: decisionDueAt('AMBER', xmas), authorisedAfter: 98, outcome: 'EARLY_HELP', worker: 'W2', subjects: [c5] });
+  await referral({ received: xmas, rag: 'GREEN', due: decisionDueAt('GREEN', xmas), authorisedAfter: 168 + 1 / 3600, outcome: 'EARLY_HELP', worker: 'W2', subjects: [c6] });
 
   await check(r1, 'police', t('2026-10-01T00:00:00Z'), 2, 1);
   await check(r2, 'police', t('2026-10-10T10:00:00Z'), 8, 9);
@@ -324,6 +332,19 @@ describe('Periods, teams and access', () => {
     const m = byKey(res.data!.metrics.measures);
     expect(m.contactsReceived).toMatchObject({ value: 1, previousValue: 1 });
     expect(res.data!.metrics.previous.period).toMatchObject({ from: '2026-09-30', to: '2026-09-30' });
+  });
+
+  it('across bank holidays, timeliness follows the working-calendar due time while time in MASH is elapsed hours', async () => {
+    // AMBER received Thu 24 Dec 10:00, due one working day later (Tue 29 Dec 10:00), authorised Mon 28 Dec 12:00 (98 h): on time.
+    // GREEN received the same moment, due three working days later (Thu 31 Dec 10:00), authorised one second after: late.
+    const res = await hub.gql<MetricsOut>(manager, QUERY, { period: { month: '2026-12' } });
+    expect(res.errors).toBeUndefined();
+    const out = res.data!.metrics;
+    expect(out.current.decisionsByRag).toEqual([
+      { key: 'AMBER', count: 1, withinTimescale: 1, withinTimescaleRate: 1, medianHours: 98, p90Hours: 98 },
+      expect.objectContaining({ key: 'GREEN', count: 1, withinTimescale: 0, withinTimescaleRate: 0 }),
+    ]);
+    expect(byKey(out.measures).decisionsWithinTimescale).toMatchObject({ value: 0.5, previousValue: 1, status: 'RED', direction: 'WORSENING' }); // November: R6 on time
   });
 
   it('a team configured in MASH_METRICS_FILE restricts the MASH measures to its workers', async () => {
