@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   });
   if (!values.period && !(values.from && values.to)) throw new Error('give --period YYYY-MM, or --from YYYY-MM-DD --to YYYY-MM-DD');
   const config = loadConfig();
-  const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
+  // pino writes to stdout: log only warnings (unless LOG_LEVEL asks for debug) so stdout stays the report.
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const settings = loadMetricsSettings(config.metricsFile);
   const agencies = AgencyDirectory.load(config.agenciesFile);
   let db;
