@@ -19,6 +19,7 @@ import { createErrorFormatter, releasePlugin } from './graphql/plugins';
 import { PeopleRepository } from './people/people.repository';
 import { HubEventListener } from './events/listener';
 import { attachSubscriptions } from './graphql/subscriptions';
+import { loadMetricsSettings } from './metrics/settings';
 import type { Logger } from './shared/logger';
 
 export interface HubServer {
@@ -35,6 +36,7 @@ export async function createHub(config: Config, logger: Logger, dataSource: Data
   const agencies = AgencyDirectory.load(config.agenciesFile);
   const policy = AccessPolicy.load(config.policyFile);
   const authenticator = await Authenticator.create(config.auth, agencies);
+  loadMetricsSettings(config.metricsFile); // fail fast on a bad MASH_METRICS_FILE
   const auditWriter = new AuditWriter(dataSource, logger, config.auditBatchMaxRows);
   // Its own connection, outside the pool: LISTEN holds a session for the life of the process.
   const url = (dataSource.options as { url?: string }).url;

@@ -33,6 +33,8 @@ export const ENTRY_POINT_RULES = {
     referral: referralReader,
     referrals: referralReader,
     myReferral: hasRole('PARTNER_REFERRER'),
+    /** Governance metrics (C6): counts and durations only, for MASH managers and IG auditors. */
+    metrics: hasRole('MASH_MANAGER', 'IG_AUDITOR'),
   },
   Mutation: {
     upsertPerson: recordContributor,

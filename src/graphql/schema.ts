@@ -8,6 +8,7 @@ import { PeopleResolver } from '../people/people.resolver';
 import { RECORD_OBJECT_TYPES } from '../records/agency-record.type';
 import { RecordsResolver } from '../records/records.resolver';
 import { ReferralsResolver } from '../referrals/referrals.resolver';
+import { MetricsResolver } from '../metrics/metrics.resolver';
 
 /**
  * type-graphql refuses to build subscriptions without a pubSub, even when every subscription has
@@ -23,7 +24,7 @@ const NO_TOPIC_PUBSUB = {
   },
 };
 
-export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver] as const;
+export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, MetricsResolver] as const;
 
 /** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
 export function buildBareSchema(): GraphQLSchema {
