@@ -18,6 +18,8 @@ const anyUser = hasRole(...ROLES);
 const caseWorker = hasRole(...MASH_ROLES, 'PARTNER_REFERRER');
 /** Agencies' own officers (and social care MASH staff for social care records) ingest records. */
 const recordContributor = hasRole(...MASH_ROLES);
+/** Information-governance officers: the audit's own queries (C5). */
+const igAuditor = hasRole('IG_AUDITOR');
 
 export const ENTRY_POINT_RULES = {
   Query: {
@@ -26,6 +28,7 @@ export const ENTRY_POINT_RULES = {
     person: caseWorker,
     searchPeople: caseWorker,
     chronology: hasRole(...MASH_ROLES),
+    verifyAuditChain: igAuditor,
   },
   Mutation: {
     upsertPerson: recordContributor,
