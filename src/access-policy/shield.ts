@@ -29,6 +29,7 @@ export const ENTRY_POINT_RULES = {
     searchPeople: caseWorker,
     chronology: hasRole(...MASH_ROLES),
     verifyAuditChain: igAuditor,
+    accessLog: igAuditor,
   },
   Mutation: {
     upsertPerson: recordContributor,

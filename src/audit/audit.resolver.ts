@@ -1,9 +1,68 @@
-import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { z } from 'zod';
 import type { RequestContext } from '../context/context';
 import { badInput } from '../shared/errors';
+import { checkPageSize, decodeCursor } from '../shared/pagination';
+import { parseInput, safeText, UUID_PATTERN } from '../shared/validation';
+import { queryAccessLog, type AccessLogEntry as LogEntry, type AccessLogFilter, type Cursor } from './access-log';
 import { checkAnchor, loadAnchorKey, type SignedAnchor } from './anchor';
 import { verifyAuditChain } from './chain-verify';
-import { AuditChainVerification } from './audit.types';
+import { AccessLogEntry, AccessLogFilterInput, AccessLogPageType, AccessLogSubject, AuditChainVerification } from './audit.types';
+
+const filterSchema = z
+  .object({
+    personId: z.string().regex(UUID_PATTERN, 'is not a valid id').nullish(),
+    actorSub: safeText(200).min(1).nullish(),
+    agency: safeText(100).min(1).nullish(),
+    purpose: z.string().nullish(),
+    from: z.date().nullish(),
+    to: z.date().nullish(),
+    breakGlass: z.boolean().nullish(),
+    withoutRelationship: z.boolean().nullish(),
+  })
+  .refine((f) => !f.from || !f.to || f.from < f.to, { path: ['to'], message: 'must be after from' });
+
+/** Validates an IG filter (BAD_USER_INPUT naming the field, never the value). */
+export function parseAccessLogFilter(input: AccessLogFilterInput | null | undefined): AccessLogFilter {
+  return parseInput(filterSchema, { ...(input ?? {}) }, 'filter') as AccessLogFilter;
+}
+
+export function parseAccessLogCursor(after: string | null | undefined): Cursor | null {
+  const c = decodeCursor(after, 2);
+  if (!c) return null;
+  const [at, id] = c;
+  if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !UUID_PATTERN.test(id)) {
+    throw badInput('after', 'is not a valid cursor');
+  }
+  return [at, id];
+}
+
+/** The IG reads are audited even when they show nobody, and show each person's entry as a guarded object. */
+function startIgRead(ctx: RequestContext): void {
+  ctx.access.declarePurpose('IG_AUDIT');
+  ctx.access.alwaysAudit = true;
+}
+
+function toGraph(ctx: RequestContext, e: LogEntry): AccessLogEntry {
+  return {
+    eventId: e.eventId,
+    occurredAt: new Date(e.occurredAt),
+    requestId: e.requestId,
+    actor: { sub: e.actor.sub, name: e.actor.name, agency: e.actor.agency, roles: [...e.actor.roles] },
+    purpose: e.purpose,
+    operationType: e.operationType,
+    operationName: e.operationName,
+    action: e.action,
+    outcome: e.outcome,
+    errorCodes: e.errorCodes,
+    breakGlassReason: e.breakGlass?.reason ?? null,
+    // Each person's entry is released through the field guard, so this read's own audit event names
+    // every person whose access history the auditor saw.
+    subjects: e.subjects.map((s) =>
+      ctx.access.guard(Object.assign(new AccessLogSubject(), s), { owner: null, relationships: new Set() }, [s.personId]),
+    ),
+  };
+}
 
 /** The information-governance side of the audit (C5): IG_AUDITOR only (shield.ts); every call is audited. */
 @Resolver()
@@ -13,8 +72,7 @@ export class AuditResolver {
     @Arg('anchor', () => String, { nullable: true }) anchorText: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<AuditChainVerification> {
-    ctx.access.declarePurpose('IG_AUDIT');
-    ctx.access.alwaysAudit = true;
+    startIgRead(ctx);
     let anchor: SignedAnchor | null = null;
     if (anchorText != null) {
       if (anchorText.length > 2000) throw badInput('anchor', 'must be at most 2000 characters');
@@ -23,5 +81,19 @@ export class AuditResolver {
       anchor = checked.anchor;
     }
     return verifyAuditChain(ctx.hub.dataSource, { anchor });
+  }
+
+  @Query(() => AccessLogPageType, { description: 'Who saw what: audited operations, newest first, with the fields released and redacted per person' })
+  async accessLog(
+    @Arg('filter', () => AccessLogFilterInput, { nullable: true }) filter: AccessLogFilterInput | null,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AccessLogPageType> {
+    startIgRead(ctx);
+    const f = parseAccessLogFilter(filter);
+    const n = checkPageSize(first, ctx.hub.config.maxPageSize);
+    const page = await queryAccessLog(ctx.hub.dataSource, ctx.hub.agencies, f, n, parseAccessLogCursor(after));
+    return { entries: page.entries.map((e) => toGraph(ctx, e)), endCursor: page.endCursor, hasNextPage: page.hasNextPage };
   }
 }
