@@ -30,6 +30,7 @@ export const ENTRY_POINT_RULES = {
     chronology: hasRole(...MASH_ROLES),
     verifyAuditChain: igAuditor,
     accessLog: igAuditor,
+    exportAccessLog: igAuditor,
   },
   Mutation: {
     upsertPerson: recordContributor,

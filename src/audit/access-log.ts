@@ -167,13 +167,14 @@ export async function queryAccessLog(
   filter: AccessLogFilter,
   first: number,
   after: Cursor | null,
+  options: { relationships?: boolean } = {},
 ): Promise<AccessLogPage> {
   if (!filter.withoutRelationship) {
     const { sql, params } = accessLogSql(filter, after, first + 1);
     const rows: Row[] = await db.query(sql, params);
     const page = rows.slice(0, first);
     const entries = page.map((r) => toEntry(r, filter.personId));
-    await fillCurrentRelationships(db, agencies, entries);
+    if (options.relationships !== false) await fillCurrentRelationships(db, agencies, entries);
     const last = page[page.length - 1];
     return { entries, endCursor: last ? encode([last.occ, last.id]) : null, hasNextPage: rows.length > first };
   }

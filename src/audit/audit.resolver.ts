@@ -7,6 +7,9 @@ import { parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { queryAccessLog, type AccessLogEntry as LogEntry, type AccessLogFilter, type Cursor } from './access-log';
 import { checkAnchor, loadAnchorKey, type SignedAnchor } from './anchor';
 import { verifyAuditChain } from './chain-verify';
+import { exportAccessLog, type ExportFormat } from './export';
+import { graphqlEnum } from '../graphql/enums';
+import { GUARD } from '../access-policy/request-access';
 import { AccessLogEntry, AccessLogFilterInput, AccessLogPageType, AccessLogSubject, AuditChainVerification } from './audit.types';
 
 const filterSchema = z
@@ -36,6 +39,10 @@ export function parseAccessLogCursor(after: string | null | undefined): Cursor |
   }
   return [at, id];
 }
+
+export const AuditExportFormatEnum = graphqlEnum(['CSV', 'FHIR_NDJSON'] as const, 'AuditExportFormat', 'CSV for a subject access request; FHIR R4 AuditEvent NDJSON (IHE BALP)');
+/** An export is one string: above this many events, narrow the filter (or use `npm run audit:export`). */
+const MAX_EXPORT_EVENTS = 10000;
 
 /** The IG reads are audited even when they show nobody, and show each person's entry as a guarded object. */
 function startIgRead(ctx: RequestContext): void {
@@ -95,5 +102,26 @@ export class AuditResolver {
     const n = checkPageSize(first, ctx.hub.config.maxPageSize);
     const page = await queryAccessLog(ctx.hub.dataSource, ctx.hub.agencies, f, n, parseAccessLogCursor(after));
     return { entries: page.entries.map((e) => toGraph(ctx, e)), endCursor: page.endCursor, hasNextPage: page.hasNextPage };
+  }
+
+  @Query(() => String, { description: 'The access log as CSV (subject access request) or FHIR R4 AuditEvent NDJSON (IHE BALP); one line per event and person' })
+  async exportAccessLog(
+    @Arg('filter', () => AccessLogFilterInput) filter: AccessLogFilterInput,
+    @Arg('format', () => AuditExportFormatEnum) format: ExportFormat,
+    @Ctx() ctx: RequestContext,
+  ): Promise<string> {
+    startIgRead(ctx);
+    const f = parseAccessLogFilter(filter);
+    const people = new Set<string>();
+    const result = await exportAccessLog(ctx.hub.dataSource, ctx.hub.agencies, f, format, MAX_EXPORT_EVENTS, (e) => {
+      for (const s of e.subjects) people.add(s.personId);
+    });
+    if ('tooMany' in result) throw badInput('filter', `matches more than ${MAX_EXPORT_EVENTS} events; narrow the period or use npm run audit:export`);
+    // The export discloses every listed person's access history: record them in this read's audit.
+    for (const personId of people) {
+      const guarded = ctx.access.guard({}, { owner: null, relationships: new Set() }, [personId]);
+      ctx.access.released(guarded[GUARD], `Query.exportAccessLog.${format}`);
+    }
+    return result.text;
   }
 }
