@@ -21,13 +21,21 @@ function parseCsv(text: string): Array<Record<string, string>> {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cellText += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cellText += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cellText += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cellText), (cellText = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cellText), rows.push(row), (row = []), (cellText = ''), i++;
+    else if (c === ',') {
+      row.push(cellText);
+      cellText = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cellText);
+      rows.push(row);
+      row = [];
+      cellText = '';
+      i++;
     } else cellText += c;
   }
   const [header, ...body] = rows;
