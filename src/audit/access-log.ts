@@ -117,7 +117,7 @@ function toEntry(row: Row, personId: string | null | undefined): AccessLogEntry 
 /**
  * Fills `relationshipsNow` for every subject: for each distinct stored actor a Viewer is rebuilt
  * (sub, agency, roles; the agency's kind from the directory) and the relationship SQL of
- * relationships.ts is evaluated for their people, one query per actor.
+ * relationships.ts is evaluated for their people (all actors of a page in one statement).
  */
 export async function fillCurrentRelationships(
   db: DataSource | EntityManager,
@@ -140,15 +140,23 @@ export async function fillCurrentRelationships(
     }
     for (const s of e.subjects) a.people.add(s.personId);
   }
+  // One round trip: a UNION ALL of each actor's relationship SQL over that actor's people.
   const kinds = new Map<string, Map<string, string[]>>();
-  for (const [key, a] of byActor) {
-    if (a.people.size === 0) continue;
-    const p = new Params([[...a.people]]);
-    const rows: Array<{ id: string; kinds: string[] }> = await db.query(
-      `SELECT p.id::text AS id, ${relationshipKindsSql(a.viewer, 'p.id', p)} AS kinds FROM unnest($1::uuid[]) AS p(id)`,
-      p.values,
-    );
-    kinds.set(key, new Map(rows.map((r) => [r.id, r.kinds])));
+  const keys = [...byActor.keys()].filter((k) => byActor.get(k)!.people.size > 0);
+  if (keys.length) {
+    const p = new Params();
+    const parts = keys.map((key, i) => {
+      const a = byActor.get(key)!;
+      const people = p.add([...a.people]);
+      return `SELECT ${i} AS actor, p.id::text AS id, ${relationshipKindsSql(a.viewer, 'p.id', p)} AS kinds FROM unnest(${people}::uuid[]) AS p(id)`;
+    });
+    const rows: Array<{ actor: number; id: string; kinds: string[] }> = await db.query(parts.join('\nUNION ALL\n'), p.values);
+    for (const r of rows) {
+      const key = keys[r.actor]!;
+      let m = kinds.get(key);
+      if (!m) kinds.set(key, (m = new Map()));
+      m.set(r.id, r.kinds);
+    }
   }
   for (const e of entries) {
     const m = kinds.get(JSON.stringify([e.actor.sub, e.actor.agency, [...e.actor.roles].sort()]));
