@@ -1,7 +1,7 @@
 /**
  * Benchmark (issue 4): IG access-log queries at ~1M audit events against the raw SQL of the same
  * query. `npx ts-node --transpile-only bench/audit-access-log.ts [--events 1000000]`. Uses a
- * throw-away embedded PostgreSQL unless BENCH_DATABASE_URL is set. Synthetic rows come from
+ * throw-away embedded PostgreSQL unless BENCH_DATABASE_URL (a server) or BENCH_PG_DIR (a kept data dir) is set. Synthetic rows come from
  * generate_series (not hash-chained: the access log does not read the chain).
  */
 import 'reflect-metadata';
@@ -23,12 +23,14 @@ async function main(): Promise<void> {
   let stop = async () => undefined as unknown;
   let serverUrl = process.env.BENCH_DATABASE_URL;
   if (!serverUrl) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-bench-pg-'));
-    const pg = await startEmbeddedPostgres({ dataDir: dir, persistent: false });
+    // BENCH_PG_DIR keeps the generated rows between runs; otherwise a throw-away server.
+    const keep = process.env.BENCH_PG_DIR;
+    const dir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mash-bench-pg-'));
+    const pg = await startEmbeddedPostgres({ dataDir: dir, persistent: !!keep });
     serverUrl = pg.url;
     stop = async () => {
       await pg.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!keep) fs.rmSync(dir, { recursive: true, force: true });
     };
   }
   const url = await ensureDatabase(serverUrl, 'mash_bench_audit');
@@ -79,19 +81,23 @@ async function main(): Promise<void> {
   for (const [name, filter] of cases) {
     const { sql, params } = accessLogSql(filter, null, first + 1);
     const plan: Array<{ 'QUERY PLAN': string }> = await db.query(`EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF, SUMMARY ON) ${sql}`, params);
-    const time = async (fn: () => Promise<unknown>) => {
+    // Interleaved samples, so both sides see the same cache and machine load.
+    const rawSamples: number[] = [];
+    const fullSamples: number[] = [];
+    const sample = async (fn: () => Promise<unknown>, into: number[]) => {
+      const t = process.hrtime.bigint();
       await fn();
-      const samples: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const t = process.hrtime.bigint();
-        await fn();
-        samples.push(Number(process.hrtime.bigint() - t) / 1e6);
-      }
-      samples.sort((a, b) => a - b);
-      return samples[Math.floor(samples.length / 2)]!;
+      into.push(Number(process.hrtime.bigint() - t) / 1e6);
     };
-    const raw = await time(() => db.query(sql, params));
-    const full = await time(() => queryAccessLog(db, agencies, filter, first, null));
+    await db.query(sql, params);
+    await queryAccessLog(db, agencies, filter, first, null);
+    for (let i = 0; i < runs; i++) {
+      await sample(() => db.query(sql, params), rawSamples);
+      await sample(() => queryAccessLog(db, agencies, filter, first, null), fullSamples);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const raw = median(rawSamples);
+    const full = median(fullSamples);
     process.stdout.write(`\n## ${name}: raw SQL median ${raw.toFixed(2)} ms, accessLog (incl. current relationships) ${full.toFixed(2)} ms, ratio ${(full / raw).toFixed(2)}\n`);
     process.stdout.write(plan.map((r) => `    ${r['QUERY PLAN']}`).filter((l) => !/Subplans Removed|never executed/.test(l)).slice(0, 14).join('\n') + '\n');
   }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { archiveAuditBefore, ArchiveRefused, parseMonth } from '../src/audit/archive';
+import { archiveAuditBefore, ArchiveRefused, parseMonth, verifyArchiveFile } from '../src/audit/archive';
 import { appendAuditBatch } from '../src/audit/audit-store';
 import { rowsHash, type AuditEvent } from '../src/audit/audit-event';
 import { verifyAuditChain } from '../src/audit/chain-verify';
@@ -90,6 +90,7 @@ describe('audit archive by partition', () => {
     expect(rowsHash(events)).toBe(batch.rowsHash);
     expect(batch.hash).toBe(result.lastHash);
     expect(crypto.createHash('sha256').update(fs.readFileSync(result.file)).digest('hex')).toBe(result.fileSha256);
+    expect(await verifyArchiveFile(hub.db, result.file)).toEqual({ intact: true, message: 'archive intact: batches 1..1, last hash matches the checkpoint' });
     // Detached, not deleted: the rows left the audit tables but the table still exists for the operator.
     const attached = await hub.db.query(`SELECT 1 FROM pg_inherits WHERE inhrelid = 'audit_event_2024_03'::regclass`);
     expect(attached).toEqual([]);
@@ -142,4 +143,16 @@ describe('audit archive by partition', () => {
     expect(again?.stderr).toMatch('no attached audit partitions are older than the cutoff');
     expect(await verifyAuditChain(hub.db)).toMatchObject({ intact: true, archivedThroughBatch: 2 });
   }, 60000);
+
+  it('given an archive file edited after the fact, when checked, then it no longer matches its checkpoint', async () => {
+    const dir = path.join(hub.config.dataDir, 'archive');
+    const file = path.join(dir, fs.readdirSync(dir).sort()[0]!);
+    const copy = path.join(dir, 'edited', path.basename(file));
+    fs.mkdirSync(path.dirname(copy), { recursive: true });
+    fs.writeFileSync(copy, fs.readFileSync(file, 'utf8').replace('OldLookup', 'OtherLookup'));
+
+    const r = await verifyArchiveFile(hub.db, copy);
+
+    expect(r).toEqual({ intact: false, message: 'no archive checkpoint records this file with this SHA-256: it was changed or is unknown' });
+  });
 });

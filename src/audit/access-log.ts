@@ -140,22 +140,34 @@ export async function fillCurrentRelationships(
     }
     for (const s of e.subjects) a.people.add(s.personId);
   }
-  // One round trip: a UNION ALL of each actor's relationship SQL over that actor's people.
+  // Actors whose relationship SQL is the same (e.g. same agency and roles) share one sub-query; all
+  // of a page's groups run as one UNION ALL statement: one round trip, little planning.
+  const groups = new Map<string, { viewer: Viewer; people: Set<string>; keys: string[] }>();
+  for (const [key, a] of byActor) {
+    if (a.people.size === 0) continue;
+    const probe = new Params([null]);
+    const sql = relationshipKindsSql(a.viewer, 'p.id', probe);
+    const groupKey = `${sql}\u0000${JSON.stringify(probe.values.slice(1))}`;
+    let g = groups.get(groupKey);
+    if (!g) groups.set(groupKey, (g = { viewer: a.viewer, people: new Set(), keys: [] }));
+    for (const id of a.people) g.people.add(id);
+    g.keys.push(key);
+  }
   const kinds = new Map<string, Map<string, string[]>>();
-  const keys = [...byActor.keys()].filter((k) => byActor.get(k)!.people.size > 0);
-  if (keys.length) {
+  const list = [...groups.values()];
+  if (list.length) {
     const p = new Params();
-    const parts = keys.map((key, i) => {
-      const a = byActor.get(key)!;
-      const people = p.add([...a.people]);
-      return `SELECT ${i} AS actor, p.id::text AS id, ${relationshipKindsSql(a.viewer, 'p.id', p)} AS kinds FROM unnest(${people}::uuid[]) AS p(id)`;
+    const parts = list.map((g, i) => {
+      const people = p.add([...g.people]);
+      return `SELECT ${i} AS grp, p.id::text AS id, ${relationshipKindsSql(g.viewer, 'p.id', p)} AS kinds FROM unnest(${people}::uuid[]) AS p(id)`;
     });
-    const rows: Array<{ actor: number; id: string; kinds: string[] }> = await db.query(parts.join('\nUNION ALL\n'), p.values);
+    const rows: Array<{ grp: number; id: string; kinds: string[] }> = await db.query(parts.join('\nUNION ALL\n'), p.values);
     for (const r of rows) {
-      const key = keys[r.actor]!;
-      let m = kinds.get(key);
-      if (!m) kinds.set(key, (m = new Map()));
-      m.set(r.id, r.kinds);
+      for (const key of list[r.grp]!.keys) {
+        let m = kinds.get(key);
+        if (!m) kinds.set(key, (m = new Map()));
+        m.set(r.id, r.kinds);
+      }
     }
   }
   for (const e of entries) {

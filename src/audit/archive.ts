@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { canonicalJson, rowsHash, type AuditEvent } from './audit-event';
+import { batchHash, canonicalJson, GENESIS_HASH, rowsHash, type AuditEvent } from './audit-event';
 import { appendAuditBatch } from './audit-store';
 import { latestCheckpoint, verifyAuditChain } from './chain-verify';
 import { systemEvent } from './system-event';
@@ -163,4 +163,50 @@ export async function archiveAuditBefore(db: DataSource, dataDir: string, cutoff
     }
   });
   return result;
+}
+
+/**
+ * Checks an archive file on its own and against the database: its SHA-256 is the one recorded in
+ * `audit_archive`, its batches are contiguous, each batch's rows hash is recomputed from the event
+ * payloads, each hash chains to the next, the first links to the batch before it (or genesis) and
+ * every batch hash equals the retained `audit_batch` row. `npm run audit:verify -- --archive <file>`.
+ */
+export async function verifyArchiveFile(db: DataSource, file: string): Promise<{ intact: boolean; message: string }> {
+  const text = fs.readFileSync(file, 'utf8');
+  const sha = crypto.createHash('sha256').update(text).digest('hex');
+  const recorded: Array<{ first_batch_id: string; last_batch_id: string; last_hash: string }> = await db.query(
+    'SELECT first_batch_id, last_batch_id, last_hash FROM audit_archive WHERE file = $1 AND file_sha256 = $2',
+    [path.basename(file), sha],
+  );
+  if (!recorded[0]) return { intact: false, message: 'no archive checkpoint records this file with this SHA-256: it was changed or is unknown' };
+  const lines = text.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const first = Number(recorded[0].first_batch_id);
+  const last = Number(recorded[0].last_batch_id);
+  const before: Array<{ hash: string }> = first > 1 ? await db.query('SELECT hash FROM audit_batch WHERE id = $1', [first - 1]) : [];
+  let prev = first > 1 ? (before[0]?.hash ?? '') : GENESIS_HASH;
+  let expectId = first;
+  let i = 1;
+  while (i < lines.length) {
+    const b = lines[i++]!;
+    if (b.type !== 'batch') return { intact: false, message: `line ${i}: expected a batch line` };
+    const id = Number(b.id);
+    const payloads: unknown[] = [];
+    while (i < lines.length && lines[i]!.type !== 'batch') {
+      if (lines[i]!.type === 'event') payloads.push(lines[i]!.payload);
+      i++;
+    }
+    const problems: string[] = [];
+    if (id !== expectId) problems.push(`expected batch ${expectId}`);
+    if (b.prevHash !== prev) problems.push('prevHash does not link to the previous batch');
+    if (payloads.length !== b.eventCount) problems.push(`${b.eventCount} events recorded, ${payloads.length} in the file`);
+    if (rowsHash(payloads) !== b.rowsHash) problems.push('rows hash recomputed from the archived payloads differs');
+    if (batchHash(id, String(b.prevHash), String(b.rowsHash)) !== b.hash) problems.push('batch hash does not match');
+    const kept: Array<{ hash: string }> = await db.query('SELECT hash FROM audit_batch WHERE id = $1', [id]);
+    if (kept[0]?.hash !== b.hash) problems.push('differs from the retained audit_batch row');
+    if (problems.length) return { intact: false, message: `archive broken at batch ${id}: ${problems.join('; ')}` };
+    prev = String(b.hash);
+    expectId = id + 1;
+  }
+  if (expectId - 1 !== last || prev !== recorded[0].last_hash) return { intact: false, message: `archive ends at batch ${expectId - 1}, checkpoint says ${last}` };
+  return { intact: true, message: `archive intact: batches ${first}..${last}, last hash matches the checkpoint` };
 }

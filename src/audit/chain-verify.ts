@@ -172,7 +172,7 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
       const rows = byBatch.get(id) ?? [];
       const p = [
         ...linkProblems(b, lastId, prevHash),
-        ...rowProblems(b, rows, checkpoint),
+        ...rowProblems(b, rows),
         ...rows.flatMap((e) => [...columnProblems(e), ...disclosureProblems(e, disclosures.get(e.id) ?? [])]),
       ];
       if (p.length) {
@@ -214,14 +214,13 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
   }
 
   const head: Array<{ id: string; hash: string }> = await db.query('SELECT id, hash FROM audit_batch ORDER BY id DESC LIMIT 1');
-  const verifiedThrough = broken === null ? (lastId || null) : lastId || null;
   const intact = broken === null;
   const message = intact
     ? `intact up to batch ${lastId}${anchor ? ` (exported head at batch ${anchor.batchId} matched)` : ''}`
     : `broken at batch ${broken}: ${problems.join('; ')}`;
   return {
     intact,
-    verifiedThroughBatch: verifiedThrough,
+    verifiedThroughBatch: lastId || null,
     firstBrokenBatch: broken,
     problems,
     batchesChecked,
@@ -244,7 +243,7 @@ function linkProblems(b: BatchRow, lastId: number, prevHash: string): string[] {
   return out;
 }
 
-function rowProblems(b: BatchRow, rows: EventRow[], _checkpoint: ArchiveCheckpoint | null): string[] {
+function rowProblems(b: BatchRow, rows: EventRow[]): string[] {
   const out: string[] = [];
   if (rows.length !== b.event_count) out.push(`batch records ${b.event_count} events but ${rows.length} are stored`);
   rows.forEach((e, i) => {
