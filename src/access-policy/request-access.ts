@@ -45,6 +45,8 @@ export class RequestAccess {
   readonly disclosures = new Map<string, DisclosureEntry>();
   /** Set when the viewer works under an open break-glass (id and reason go into the audit). */
   breakGlass: { id: string; reason: string } | null = null;
+  /** Operations that must be audited even when they disclose nothing (e.g. the IG review queue). */
+  auditRequired = false;
 
   constructor(
     readonly viewer: Viewer,
@@ -52,6 +54,10 @@ export class RequestAccess {
     /** False only in the benchmark's bare twin: nothing is guarded or collected. */
     private readonly enforce = true,
   ) {}
+
+  requireAudit(): void {
+    this.auditRequired = true;
+  }
 
   get purpose(): Purpose | null {
     return this.declaredPurpose;

@@ -33,6 +33,8 @@ export const ENTRY_POINT_RULES = {
     referral: referralReader,
     referrals: referralReader,
     myReferral: hasRole('PARTNER_REFERRER'),
+    alerts: hasRole(...MASH_ROLES, 'IG_AUDITOR'),
+    breakGlassReviews: hasRole('IG_AUDITOR'),
   },
   Mutation: {
     upsertPerson: recordContributor,
@@ -47,6 +49,8 @@ export const ENTRY_POINT_RULES = {
     withdrawReferral: triage,
     mergeReferral: triage,
     sendReferrerFeedback: triage,
+    openBreakGlass: hasRole(...MASH_ROLES),
+    reviewBreakGlass: hasRole('IG_AUDITOR'),
   },
 } as const;
 

@@ -69,6 +69,7 @@ export function releasePlugin(options: { audit: boolean } = { audit: true }): Ap
           const isMutation = ctx.operation.type === 'mutation';
           const mustAudit =
             ctx.access.disclosures.size > 0 ||
+            ctx.access.auditRequired ||
             codes.some((c) => c === 'FORBIDDEN' || c === 'NOT_FOUND') ||
             (isMutation && codes.length > 0);
           if (mustAudit && options.audit) {
