@@ -44,9 +44,24 @@ async function workerDatabaseUrl(): Promise<string> {
   return migrated;
 }
 
-/** A hub served on a free port against this worker's database, with development auth. */
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
-  const url = await workerDatabaseUrl();
+/**
+ * A dedicated, migrated database on the test server, for tests that break the database on purpose
+ * (revoked privileges, renamed tables) without touching the worker's shared database.
+ */
+export async function dedicatedDatabase(name: string): Promise<string> {
+  const serverUrl = process.env.MASH_TEST_SERVER_URL;
+  if (!serverUrl) throw new Error('MASH_TEST_SERVER_URL is not set: run the tests with `npm test`');
+  const url = await ensureDatabase(serverUrl, `${name}_${process.env.JEST_WORKER_ID ?? '0'}`);
+  const ds = createDataSource(url, createLogger('silent'), 2);
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+  return url;
+}
+
+/** A hub served on a free port against this worker's database (or `databaseUrl`), with development auth. */
+export async function startTestHub(env: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<TestHub> {
+  const url = options.databaseUrl ?? (await workerDatabaseUrl());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-test-hub-'));
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, MASH_DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
   const logger = createLogger(config.logLevel);
