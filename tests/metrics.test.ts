@@ -85,7 +85,7 @@ let auditor: string;
 let metricsFile: string;
 let dbUrl: string;
 
-async function dedicatedDatabase(): Promise<string> {
+async function dedicatedDatabaseUrl(): Promise<string> {
   const serverUrl = process.env.MASH_TEST_SERVER_URL;
   if (!serverUrl) throw new Error('MASH_TEST_SERVER_URL is not set: run the tests with jest');
   const admin = new Client({ connectionString: serverUrl });
@@ -164,7 +164,7 @@ async function check(referralId: string, agency: string, requested: Date, dueHou
 }
 
 beforeAll(async () => {
-  const url = await dedicatedDatabase();
+  const url = await dedicatedDatabaseUrl();
   dbUrl = url;
   metricsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mash-metrics-')), 'metrics.json');
   fs.writeFileSync(metricsFile, JSON.stringify({ teams: { 'pod-a': ['W1', 'W3'] } }));

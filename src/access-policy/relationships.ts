@@ -59,6 +59,14 @@ export const RELATIONSHIP_SOURCES: RelationshipSource[] = [
       `EXISTS (SELECT 1 FROM referral_subject rs JOIN agency_check ac ON ac.referral_id = rs.referral_id
                 WHERE rs.person_id = ${personId} AND ac.agency = ${p.add(viewer.agency)})`,
   },
+  {
+    // Emergency access: an open, unexpired break-glass by this viewer for this person.
+    kind: 'BREAK_GLASS',
+    roles: MASH_ROLES,
+    exists: (personId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM break_glass bg WHERE bg.person_id = ${personId} AND bg.actor_sub = ${p.add(viewer.sub)}
+                AND bg.actor_agency = ${p.add(viewer.agency)} AND bg.expires_at > now())`,
+  },
 ];
 
 /**

@@ -45,7 +45,7 @@ export class RequestAccess {
   readonly disclosures = new Map<string, DisclosureEntry>();
   /** Set when the viewer works under an open break-glass (id and reason go into the audit). */
   breakGlass: { id: string; reason: string } | null = null;
-  /** Set by operations that must be audited even when they disclose nobody (IG reads of the audit). */
+  /** Set by operations that must be audited even when they disclose nobody (IG reads, review queue). */
   alwaysAudit = false;
 
   constructor(
@@ -58,6 +58,11 @@ export class RequestAccess {
   /** Whether this request guards and collects (false only in the benchmark's bare twin). */
   get enforcing(): boolean {
     return this.enforce;
+  }
+
+  /** Marks the operation as audited even if it discloses nobody (e.g. the IG review queue). */
+  requireAudit(): void {
+    this.alwaysAudit = true;
   }
 
   get purpose(): Purpose | null {

@@ -40,6 +40,8 @@ export const ENTRY_POINT_RULES = {
     verifyAuditChain: igAuditor,
     accessLog: igAuditor,
     exportAccessLog: igAuditor,
+    alerts: hasRole(...MASH_ROLES, 'IG_AUDITOR'),
+    breakGlassReviews: hasRole('IG_AUDITOR'),
   },
   Mutation: {
     upsertPerson: recordContributor,
@@ -54,6 +56,8 @@ export const ENTRY_POINT_RULES = {
     withdrawReferral: triage,
     mergeReferral: triage,
     sendReferrerFeedback: triage,
+    openBreakGlass: hasRole(...MASH_ROLES),
+    reviewBreakGlass: hasRole('IG_AUDITOR'),
   },
   Subscription: {
     referralChanged: referralReader,

@@ -1,6 +1,8 @@
+import { AlertEntity } from '../break-glass/alert.entity';
+import { BreakGlassEntity } from '../break-glass/break-glass.entity';
 import { PersonEntity, PersonRelationshipEntity, PersonSourceEntity } from '../people/person.entity';
 import { AgencyRecordEntity } from '../records/agency-record.entity';
 import { REFERRAL_ENTITIES } from '../referrals/referral.entity';
 
 /** Every TypeORM entity. Audit tables are not entities: they are written only by src/audit. */
-export const ENTITIES = [PersonEntity, PersonSourceEntity, PersonRelationshipEntity, AgencyRecordEntity, ...REFERRAL_ENTITIES];
+export const ENTITIES = [PersonEntity, PersonSourceEntity, PersonRelationshipEntity, AgencyRecordEntity, ...REFERRAL_ENTITIES, BreakGlassEntity, AlertEntity];

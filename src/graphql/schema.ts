@@ -4,6 +4,7 @@ import { buildSchemaSync } from 'type-graphql';
 import { installFieldGuards } from '../access-policy/field-guard';
 import { ENTRY_POINT_RULES, entryPointShield } from '../access-policy/shield';
 import { AuditResolver } from '../audit/audit.resolver';
+import { BreakGlassResolver } from '../break-glass/break-glass.resolver';
 import { MeResolver } from '../agencies/me.resolver';
 import { PeopleResolver } from '../people/people.resolver';
 import { RECORD_OBJECT_TYPES } from '../records/agency-record.type';
@@ -25,7 +26,7 @@ const NO_TOPIC_PUBSUB = {
   },
 };
 
-export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, MetricsResolver, AuditResolver] as const;
+export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, MetricsResolver, AuditResolver, BreakGlassResolver] as const;
 
 /** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
 export function buildBareSchema(): GraphQLSchema {

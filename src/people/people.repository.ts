@@ -137,6 +137,23 @@ export class PeopleRepository {
     return this.access.guard(view, { owner: view.owningAgency, relationships: kinds }, [view.personId], view.id);
   }
 
+  /**
+   * Reading under purpose BREAK_GLASS: the open break-glass that grants it goes into the audit event
+   * (id and reason). One per operation; a read of several people under break-glass records the latest.
+   */
+  private async noteBreakGlass(rows: Row[]): Promise<void> {
+    if (this.access.purpose !== 'BREAK_GLASS' || this.access.breakGlass) return;
+    const ids = rows.filter((r) => (r.kinds as string[]).includes('BREAK_GLASS')).map((r) => r.id as string);
+    if (ids.length === 0) return;
+    const open: Array<{ id: string; reason: string }> = await this.db.query(
+      `SELECT id, reason FROM break_glass
+        WHERE person_id = ANY($1::uuid[]) AND actor_sub = $2 AND actor_agency = $3 AND expires_at > now()
+        ORDER BY opened_at DESC LIMIT 1`,
+      [ids, this.access.viewer.sub, this.access.viewer.agency],
+    );
+    if (open[0]) this.access.breakGlass = { id: open[0].id, reason: open[0].reason };
+  }
+
   /** Relationship kinds of the viewer with a person already reached in this request. */
   relationshipsOf(personId: string): ReadonlySet<RelationshipKind> | undefined {
     return this.reached.get(personId);
@@ -151,6 +168,7 @@ export class PeopleRepository {
         WHERE p.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`,
       p.values,
     );
+    await this.noteBreakGlass(rows);
     const byId = new Map(rows.map((r) => [r.id as string, this.guardPerson(r)]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -189,6 +207,7 @@ export class PeopleRepository {
         ORDER BY r.type, p.family_name, p.given_name`,
       p.values,
     );
+    await this.noteBreakGlass(rows);
     const grouped = new Map<string, RelationshipView[]>(personIds.map((id) => [id, []]));
     for (const r of rows) {
       const ofPerson = r.of_person as string;
@@ -214,6 +233,7 @@ export class PeopleRepository {
         LIMIT $2`,
       p.values,
     );
+    await this.noteBreakGlass(rows);
     return rows.map((r) => this.matchView(r, 1, [`${type}_EXACT`]));
   }
 
@@ -244,6 +264,7 @@ export class PeopleRepository {
         LIMIT 200`,
       p.values,
     );
+    await this.noteBreakGlass(rows);
     const scored = rows.map((r) => {
       const reasons: string[] = [];
       const familySim = Number(r.family_sim);

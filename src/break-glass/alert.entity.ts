@@ -1,0 +1,55 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { PersonEntity } from '../people/person.entity';
+import { BreakGlassEntity } from './break-glass.entity';
+
+/**
+ * An alert to an agency (or, with `to_agency` NULL, to information governance) that something
+ * about a person it holds needs attention, e.g. another agency broke the glass on that person.
+ */
+@Entity({ name: 'alert' })
+@Index('alert_inbox_idx', ['toAgency', 'createdAt', 'id'])
+@Index('alert_time_idx', ['createdAt', 'id'])
+@Check('alert_kind_check', `kind IN ('BREAK_GLASS','CROSS_AGENCY_DETAIL_READ')`)
+export class AlertEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'text' })
+  kind!: string;
+
+  /** Agency code the alert is addressed to; NULL addresses information governance. */
+  @Column({ name: 'to_agency', type: 'text', nullable: true })
+  toAgency!: string | null;
+
+  @Column({ name: 'person_id', type: 'uuid' })
+  personId!: string;
+
+  @ManyToOne(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'person_id', foreignKeyConstraintName: 'alert_person_fk' })
+  person?: PersonEntity;
+
+  @Column({ name: 'break_glass_id', type: 'uuid', nullable: true })
+  breakGlassId!: string | null;
+
+  @ManyToOne(() => BreakGlassEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'break_glass_id', foreignKeyConstraintName: 'alert_break_glass_fk' })
+  breakGlass?: BreakGlassEntity;
+
+  @Column({ name: 'actor_sub', type: 'text' })
+  actorSub!: string;
+
+  @Column({ name: 'actor_name', type: 'text' })
+  actorName!: string;
+
+  @Column({ name: 'actor_agency', type: 'text' })
+  actorAgency!: string;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'acknowledged_at', type: 'timestamptz', nullable: true })
+  acknowledgedAt!: Date | null;
+
+  @Column({ name: 'acknowledged_by', type: 'text', nullable: true })
+  acknowledgedBy!: string | null;
+}

@@ -1,0 +1,176 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Guarded, RequestAccess } from '../access-policy/request-access';
+import { hasAnyRole } from '../access-policy/viewer';
+import type { BreakGlassReviewStatus } from './vocabulary';
+
+/**
+ * Break-glass openings and alerts, read for the viewer. Both are guarded as case metadata of the
+ * person they name, so every page an auditor or agency reads is itself in the audit.
+ */
+
+export interface BreakGlassView {
+  id: string;
+  personId: string;
+  actorSub: string;
+  actorName: string;
+  actorAgency: string;
+  reason: string;
+  openedAt: Date;
+  expiresAt: Date;
+  reviewedAt: Date | null;
+  reviewedBy: string | null;
+  reviewOutcome: string | null;
+  reviewNote: string | null;
+}
+
+export interface AlertView {
+  id: string;
+  kind: string;
+  toAgency: string | null;
+  personId: string;
+  breakGlassId: string | null;
+  actorAgency: string;
+  createdAt: Date;
+  acknowledgedAt: Date | null;
+}
+
+type Row = Record<string, unknown>;
+
+const BREAK_GLASS_COLUMNS = `id, person_id, actor_sub, actor_name, actor_agency, reason, opened_at, expires_at,
+  reviewed_at, reviewed_by, review_outcome, review_note`;
+
+function toBreakGlass(r: Row): BreakGlassView {
+  return {
+    id: r.id as string,
+    personId: r.person_id as string,
+    actorSub: r.actor_sub as string,
+    actorName: r.actor_name as string,
+    actorAgency: r.actor_agency as string,
+    reason: r.reason as string,
+    openedAt: r.opened_at as Date,
+    expiresAt: r.expires_at as Date,
+    reviewedAt: r.reviewed_at as Date | null,
+    reviewedBy: r.reviewed_by as string | null,
+    reviewOutcome: r.review_outcome as string | null,
+    reviewNote: r.review_note as string | null,
+  };
+}
+
+function toAlert(r: Row): AlertView {
+  return {
+    id: r.id as string,
+    kind: r.kind as string,
+    toAgency: r.to_agency as string | null,
+    personId: r.person_id as string,
+    breakGlassId: r.break_glass_id as string | null,
+    actorAgency: r.actor_agency as string,
+    createdAt: r.created_at as Date,
+    acknowledgedAt: r.acknowledged_at as Date | null,
+  };
+}
+
+const NO_RELATIONSHIP = new Set<never>();
+
+export class BreakGlassRepository {
+  constructor(
+    private readonly db: DataSource | EntityManager,
+    private readonly access: RequestAccess,
+  ) {}
+
+  guardBreakGlass(view: BreakGlassView): Guarded<BreakGlassView> {
+    return this.access.guard(view, { owner: null, relationships: NO_RELATIONSHIP }, [view.personId]);
+  }
+
+  async findForUpdate(id: string): Promise<BreakGlassView | null> {
+    const rows: Row[] = await this.db.query(`SELECT ${BREAK_GLASS_COLUMNS} FROM break_glass WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] ? toBreakGlass(rows[0]) : null;
+  }
+
+  async insert(v: { personId: string; reason: string; minutes: number }): Promise<BreakGlassView> {
+    const viewer = this.access.viewer;
+    const rows: Row[] = await this.db.query(
+      `INSERT INTO break_glass (actor_sub, actor_name, actor_agency, person_id, reason, opened_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, now(), now() + make_interval(mins => $6))
+       RETURNING ${BREAK_GLASS_COLUMNS}`,
+      [viewer.sub, viewer.name, viewer.agency, v.personId, v.reason, v.minutes],
+    );
+    return toBreakGlass(rows[0]!);
+  }
+
+  async recordReview(id: string, outcome: string, note: string): Promise<BreakGlassView> {
+    // TypeORM returns [rows, affectedCount] for UPDATE … RETURNING on PostgreSQL.
+    const [rows]: [Row[], number] = await this.db.query(
+      `UPDATE break_glass SET reviewed_at = now(), reviewed_by = $2, review_outcome = $3, review_note = $4
+        WHERE id = $1 RETURNING ${BREAK_GLASS_COLUMNS}`,
+      [id, this.access.viewer.sub, outcome, note],
+    );
+    return toBreakGlass(rows[0]!);
+  }
+
+  /** The IG queue: OPEN oldest first (work it in order), REVIEWED newest first. Keyset on (opened_at, id). */
+  async reviews(status: BreakGlassReviewStatus, limit: number, after: [string, string] | null) {
+    const open = status === 'OPEN';
+    const params: unknown[] = [limit + 1];
+    let keyset = '';
+    if (after) {
+      params.push(after[0], after[1]);
+      keyset = open ? `AND (opened_at, id) > ($2::timestamptz, $3::uuid)` : `AND (opened_at, id) < ($2::timestamptz, $3::uuid)`;
+    }
+    const rows: Row[] = await this.db.query(
+      `SELECT ${BREAK_GLASS_COLUMNS} FROM break_glass
+        WHERE reviewed_at IS ${open ? '' : 'NOT '}NULL ${keyset}
+        ORDER BY opened_at ${open ? 'ASC' : 'DESC'}, id ${open ? 'ASC' : 'DESC'}
+        LIMIT $1`,
+      params,
+    );
+    return { rows: rows.slice(0, limit).map((r) => this.guardBreakGlass(toBreakGlass(r))), hasNext: rows.length > limit };
+  }
+
+  /** Agencies that hold the person (own a record about them or pushed them in from their system). */
+  async holdingAgencies(personId: string): Promise<string[]> {
+    const rows: Array<{ agency: string }> = await this.db.query(
+      `SELECT owning_agency AS agency FROM agency_record WHERE person_id = $1
+        UNION SELECT agency_code FROM person_source WHERE person_id = $1
+        ORDER BY 1`,
+      [personId],
+    );
+    return rows.map((r) => r.agency);
+  }
+
+  async insertAlerts(kind: string, toAgencies: Array<string | null>, personId: string, breakGlassId: string | null): Promise<AlertView[]> {
+    const viewer = this.access.viewer;
+    const rows: Row[] = await this.db.query(
+      `INSERT INTO alert (kind, to_agency, person_id, break_glass_id, actor_sub, actor_name, actor_agency, created_at)
+       SELECT $1, t.to_agency, $3, $4, $5, $6, $7, now() FROM unnest($2::text[]) AS t(to_agency)
+       RETURNING id, kind, to_agency, person_id, break_glass_id, actor_agency, created_at, acknowledged_at`,
+      [kind, toAgencies, personId, breakGlassId, viewer.sub, viewer.name, viewer.agency],
+    );
+    return rows.map(toAlert);
+  }
+
+  /** Alerts addressed to the viewer's agency; IG auditors see every alert. Newest first. */
+  async alerts(limit: number, after: [string, string] | null) {
+    const viewer = this.access.viewer;
+    const params: unknown[] = [limit + 1];
+    const where: string[] = [];
+    if (!hasAnyRole(viewer, ['IG_AUDITOR'])) {
+      params.push(viewer.agency);
+      where.push(`to_agency = $${params.length}`);
+    }
+    if (after) {
+      params.push(after[0], after[1]);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    const rows: Row[] = await this.db.query(
+      `SELECT id, kind, to_agency, person_id, break_glass_id, actor_agency, created_at, acknowledged_at FROM alert
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY created_at DESC, id DESC LIMIT $1`,
+      params,
+    );
+    const page = rows.slice(0, limit).map((r) => {
+      const a = toAlert(r);
+      return this.access.guard(a, { owner: null, relationships: NO_RELATIONSHIP }, [a.personId]);
+    });
+    return { rows: page, hasNext: rows.length > limit };
+  }
+}

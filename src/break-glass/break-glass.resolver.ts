@@ -1,0 +1,43 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../context/context';
+import { alertsFor, breakGlassReviews, openBreakGlass, reviewBreakGlass } from './break-glass.service';
+import { AlertConnection, BreakGlass, BreakGlassConnection, BreakGlassReviewOutcomeEnum, BreakGlassReviewStatusEnum } from './break-glass.type';
+
+@Resolver()
+export class BreakGlassResolver {
+  @Mutation(() => BreakGlass, {
+    description: "Emergency, time-boxed access to one person's agency detail (never sealed fields); alerts the holding agencies and IG",
+  })
+  openBreakGlass(@Arg('personId', () => ID) personId: string, @Arg('reason') reason: string, @Ctx() ctx: RequestContext) {
+    return openBreakGlass(ctx, personId, reason);
+  }
+
+  @Mutation(() => BreakGlass, { description: 'Record the outcome of an IG review of a break-glass (final)' })
+  reviewBreakGlass(
+    @Arg('id', () => ID) id: string,
+    @Arg('outcome', () => BreakGlassReviewOutcomeEnum) outcome: string,
+    @Arg('note') note: string,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reviewBreakGlass(ctx, id, outcome, note);
+  }
+
+  @Query(() => BreakGlassConnection, { description: 'The IG break-glass review queue' })
+  breakGlassReviews(
+    @Arg('status', () => BreakGlassReviewStatusEnum) status: string,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return breakGlassReviews(ctx, status, first, after);
+  }
+
+  @Query(() => AlertConnection, { description: 'Alerts addressed to your agency (IG auditors: every alert), newest first' })
+  alerts(
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return alertsFor(ctx, first, after);
+  }
+}

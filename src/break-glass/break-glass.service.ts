@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { buildAuditEvent, changeEvent } from '../audit/audit-builder';
+import { appendAuditBatch } from '../audit/audit-store';
+import type { RequestContext } from '../context/context';
+import { notifyEvent } from '../events/notify';
+import { forbidden, invalidTransition, notFound } from '../shared/errors';
+import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
+import { assertUuid, parseInput, safeText } from '../shared/validation';
+import { BreakGlassRepository } from './break-glass.repository';
+import {
+  BREAK_GLASS_MAX_REASON,
+  BREAK_GLASS_MIN_REASON,
+  BREAK_GLASS_REVIEW_OUTCOMES,
+  BREAK_GLASS_REVIEW_STATUSES,
+  type BreakGlassReviewStatus,
+} from './vocabulary';
+
+const reasonSchema = safeText(BREAK_GLASS_MAX_REASON).refine((s) => s.trim().length >= BREAK_GLASS_MIN_REASON, {
+  message: `must say why in at least ${BREAK_GLASS_MIN_REASON} characters`,
+});
+const noteSchema = safeText(BREAK_GLASS_MAX_REASON).refine((s) => s.trim().length > 0, { message: 'is required' });
+
+/**
+ * Opens time-boxed emergency access to one person (shield: MASH roles only). In one transaction:
+ * the opening, a BREAK_GLASS audit event carrying its reason, and an alert to every agency holding
+ * the person and to IG, each announced on commit.
+ */
+export async function openBreakGlass(ctx: RequestContext, rawPersonId: string, rawReason: string) {
+  assertUuid('personId', rawPersonId);
+  const personId = rawPersonId.toLowerCase();
+  const reason = parseInput(reasonSchema, rawReason, 'reason');
+  const opened = await ctx.hub.dataSource.transaction(async (m) => {
+    const exists: unknown[] = await m.query('SELECT 1 FROM person WHERE id = $1 FOR SHARE', [personId]);
+    if (exists.length === 0) {
+      ctx.access.attempted(personId, 'NOT_FOUND');
+      throw notFound('Person');
+    }
+    const repo = new BreakGlassRepository(m, ctx.access);
+    const bg = await repo.insert({ personId, reason: reason.trim(), minutes: ctx.hub.config.breakGlassMinutes });
+    ctx.access.breakGlass = { id: bg.id, reason: bg.reason };
+    const holders = await repo.holdingAgencies(personId);
+    const alerts = await repo.insertAlerts('BREAK_GLASS', [...holders, null], personId, bg.id);
+    await appendAuditBatch(m, [
+      buildAuditEvent(ctx, 'BREAK_GLASS', 'SUCCESS', {
+        subjects: [{ personId, outcome: 'CHANGED', recordIds: [], released: [], redacted: [], relationships: ['BREAK_GLASS'] }],
+        changes: [{ entity: 'break_glass', id: bg.id, before: null, after: { ...bg, alerts: alerts.map((a) => a.id) } }],
+      }),
+    ]);
+    for (const a of alerts) await notifyEvent(m, { topic: 'alert', payload: { alertId: a.id, toAgency: a.toAgency } });
+    return bg;
+  });
+  return new BreakGlassRepository(ctx.hub.dataSource, ctx.access).guardBreakGlass(opened);
+}
+
+/** Records an IG auditor's review outcome (shield: IG_AUDITOR only); a review is final. */
+export async function reviewBreakGlass(ctx: RequestContext, rawId: string, rawOutcome: string, rawNote: string) {
+  assertUuid('id', rawId);
+  const id = rawId.toLowerCase();
+  const outcome = parseInput(z.enum(BREAK_GLASS_REVIEW_OUTCOMES), rawOutcome, 'outcome');
+  const note = parseInput(noteSchema, rawNote, 'note');
+  ctx.access.requireAudit();
+  const reviewed = await ctx.hub.dataSource.transaction(async (m) => {
+    const repo = new BreakGlassRepository(m, ctx.access);
+    const before = await repo.findForUpdate(id);
+    if (!before) throw notFound('Break-glass');
+    if (before.actorSub === ctx.viewer.sub) throw forbidden('You may not review your own break-glass', { field: 'id' });
+    if (before.reviewedAt) throw invalidTransition('This break-glass has already been reviewed', { field: 'id' });
+    const after = await repo.recordReview(id, outcome, note.trim());
+    await appendAuditBatch(m, [changeEvent(ctx, 'UPDATE', [after.personId], [{ entity: 'break_glass', id, before, after }])]);
+    return after;
+  });
+  return new BreakGlassRepository(ctx.hub.dataSource, ctx.access).guardBreakGlass(reviewed);
+}
+
+function keysetCursor(after: string | null): [string, string] | null {
+  const cursor = decodeCursor(after, 2);
+  if (!cursor) return null;
+  if (typeof cursor[0] !== 'string' || Number.isNaN(Date.parse(cursor[0])) || typeof cursor[1] !== 'string') {
+    throw notFound('Cursor');
+  }
+  assertUuid('after', cursor[1]);
+  return cursor as [string, string];
+}
+
+/** The IG review queue (shield: IG_AUDITOR only). Every call is audited, even an empty page. */
+export async function breakGlassReviews(ctx: RequestContext, status: string, first: number | null, after: string | null) {
+  const s = parseInput(z.enum(BREAK_GLASS_REVIEW_STATUSES), status, 'status') as BreakGlassReviewStatus;
+  const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
+  ctx.access.requireAudit();
+  const { rows, hasNext } = await new BreakGlassRepository(ctx.hub.dataSource, ctx.access).reviews(s, limit, keysetCursor(after));
+  const edges = rows.map((node) => ({ cursor: encodeCursor([node.openedAt.toISOString(), node.id]), node }));
+  return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+}
+
+/** Alerts for the viewer's agency; IG auditors see all. */
+export async function alertsFor(ctx: RequestContext, first: number | null, after: string | null) {
+  const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
+  const { rows, hasNext } = await new BreakGlassRepository(ctx.hub.dataSource, ctx.access).alerts(limit, keysetCursor(after));
+  const edges = rows.map((node) => ({ cursor: encodeCursor([node.createdAt.toISOString(), node.id]), node }));
+  return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+}

@@ -1,0 +1,20 @@
+/** Break-glass and alert vocabulary (product.md C2 "Break-glass"). */
+
+/** How an IG auditor closes a break-glass review. */
+export const BREAK_GLASS_REVIEW_OUTCOMES = [
+  'JUSTIFIED',
+  'JUSTIFIED_WITH_ADVICE',
+  'NOT_JUSTIFIED_ADVICE_GIVEN',
+  'NOT_JUSTIFIED_REFERRED',
+] as const;
+export type BreakGlassReviewOutcome = (typeof BREAK_GLASS_REVIEW_OUTCOMES)[number];
+
+export const BREAK_GLASS_REVIEW_STATUSES = ['OPEN', 'REVIEWED'] as const;
+export type BreakGlassReviewStatus = (typeof BREAK_GLASS_REVIEW_STATUSES)[number];
+
+export const ALERT_KINDS = ['BREAK_GLASS', 'CROSS_AGENCY_DETAIL_READ'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** A break-glass reason must say why, not just "urgent". */
+export const BREAK_GLASS_MIN_REASON = 20;
+export const BREAK_GLASS_MAX_REASON = 2000;
