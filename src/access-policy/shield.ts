@@ -33,6 +33,9 @@ export const ENTRY_POINT_RULES = {
     referral: referralReader,
     referrals: referralReader,
     myReferral: hasRole('PARTNER_REFERRER'),
+    meeting: referralReader,
+    meetings: referralReader,
+    attendanceStatistics: hasRole('MASH_MANAGER', 'IG_AUDITOR'),
   },
   Mutation: {
     upsertPerson: recordContributor,
@@ -47,6 +50,13 @@ export const ENTRY_POINT_RULES = {
     withdrawReferral: triage,
     mergeReferral: triage,
     sendReferrerFeedback: triage,
+    scheduleMeeting: triage,
+    recordAttendance: hasRole(...MASH_ROLES),
+    markMeetingHeld: triage,
+    recordMeetingOutcome: triage,
+    addMeetingAction: triage,
+    completeMeeting: triage,
+    cancelMeeting: triage,
   },
 } as const;
 

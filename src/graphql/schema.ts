@@ -4,12 +4,13 @@ import { buildSchemaSync } from 'type-graphql';
 import { installFieldGuards } from '../access-policy/field-guard';
 import { ENTRY_POINT_RULES, entryPointShield } from '../access-policy/shield';
 import { MeResolver } from '../agencies/me.resolver';
+import { MeetingsResolver } from '../meetings/meetings.resolver';
 import { PeopleResolver } from '../people/people.resolver';
 import { RECORD_OBJECT_TYPES } from '../records/agency-record.type';
 import { RecordsResolver } from '../records/records.resolver';
 import { ReferralsResolver } from '../referrals/referrals.resolver';
 
-export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver] as const;
+export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, MeetingsResolver] as const;
 
 /** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
 export function buildBareSchema(): GraphQLSchema {
