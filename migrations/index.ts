@@ -2,7 +2,16 @@ import { SharedRecords1763900000000 } from './1763900000000-shared-records';
 import { AuditCapture1763900001000 } from './1763900001000-audit-capture';
 import { ReferralTriage1763900100000 } from './1763900100000-referral-triage';
 import { Meetings1763900400000 } from './1763900400000-meetings';
+import { MetricsIndexes1763900500000 } from './1763900500000-metrics-indexes';
+import { AuditAppendFunction1763900900000 } from './1763900900000-audit-append-function';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [SharedRecords1763900000000, AuditCapture1763900001000, ReferralTriage1763900100000, Meetings1763900400000];
+export const MIGRATIONS: Function[] = [
+  SharedRecords1763900000000,
+  AuditCapture1763900001000,
+  ReferralTriage1763900100000,
+  Meetings1763900400000,
+  MetricsIndexes1763900500000,
+  AuditAppendFunction1763900900000,
+];

@@ -17,6 +17,9 @@ import type { DataSource } from 'typeorm';
 import { buildBareSchema, buildSchema } from './graphql/schema';
 import { createErrorFormatter, releasePlugin } from './graphql/plugins';
 import { PeopleRepository } from './people/people.repository';
+import { HubEventListener } from './events/listener';
+import { attachSubscriptions } from './graphql/subscriptions';
+import { loadMetricsSettings } from './metrics/settings';
 import type { Logger } from './shared/logger';
 
 export interface HubServer {
@@ -33,8 +36,14 @@ export async function createHub(config: Config, logger: Logger, dataSource: Data
   const agencies = AgencyDirectory.load(config.agenciesFile);
   const policy = AccessPolicy.load(config.policyFile);
   const authenticator = await Authenticator.create(config.auth, agencies);
+  loadMetricsSettings(config.metricsFile); // fail fast on a bad MASH_METRICS_FILE
   const auditWriter = new AuditWriter(dataSource, logger, config.auditBatchMaxRows);
-  return { config, logger, dataSource, agencies, policy, authenticator, auditWriter };
+  // Its own connection, outside the pool: LISTEN holds a session for the life of the process.
+  const url = (dataSource.options as { url?: string }).url;
+  if (!url) throw new Error('the data source has no connection URL for the event listener');
+  const events = new HubEventListener(url, logger);
+  await events.start();
+  return { config, logger, dataSource, agencies, policy, authenticator, auditWriter, events };
 }
 
 /** Builds the HTTP server around a hub. No side effects until `listen`. */
@@ -84,8 +93,16 @@ export async function startServer(
     costLimit: { maxCost: 20000 },
     blockFieldSuggestion: { enabled: config.env === 'production' },
   }).protect();
+  const schema = features.fieldPermissions ? buildSchema() : buildBareSchema();
+  const subscriptions = attachSubscriptions(hub, httpServer, {
+    schema,
+    enforce: features.fieldPermissions || features.audit,
+    audit: features.audit,
+    validationRules: features.limits ? armor.validationRules : [],
+    production: config.env === 'production',
+  });
   const apollo = new ApolloServer<RequestContext>({
-    schema: features.fieldPermissions ? buildSchema() : buildBareSchema(),
+    schema,
     validationRules: features.limits ? armor.validationRules : [],
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
@@ -95,6 +112,8 @@ export async function startServer(
     plugins: [
       ...(features.limits ? armor.plugins : []),
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Open WebSockets would keep the HTTP server from closing: end them when Apollo drains.
+      { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
       releasePlugin({ audit: features.audit }),
     ],
   });
@@ -147,6 +166,8 @@ export async function startServer(
     url: `http://127.0.0.1:${port}/graphql`,
     async stop() {
       draining = true;
+      // No new events first: open subscriptions complete, then sockets and requests drain.
+      await hub.events.stop();
       await apollo.stop();
       await hub.auditWriter.drain();
     },

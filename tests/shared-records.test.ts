@@ -215,3 +215,21 @@ describe('authentication', () => {
     expect(r.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
 });
+
+describe('several agencies feeding one person', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub();
+  });
+  afterAll(() => hub.close());
+
+  it('given police set a PNC id and ethnicity, when health links the same child without them, then neither is erased', async () => {
+    const police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
+    const health = await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'] });
+    const nhsNumber = fakeNhsNumber();
+    const id = await givenPerson(hub, police, { nhsNumber, pncId: '19/0012345X', ethnicity: 'WHITE_IRISH' });
+    await givenPerson(hub, health, { nhsNumber, sourceSystem: 'HEALTH-PAS', givenName: 'Testy' });
+    const rows: Array<{ pnc_id: string; ethnicity: string }> = await hub.db.query('SELECT pnc_id, ethnicity FROM person WHERE id = $1', [id]);
+    expect(rows[0]).toEqual({ pnc_id: '19/0012345X', ethnicity: 'WHITE_IRISH' });
+  });
+});

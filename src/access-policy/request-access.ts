@@ -53,6 +53,11 @@ export class RequestAccess {
     private readonly enforce = true,
   ) {}
 
+  /** Whether this request guards and collects (false only in the benchmark's bare twin). */
+  get enforcing(): boolean {
+    return this.enforce;
+  }
+
   get purpose(): Purpose | null {
     return this.declaredPurpose;
   }

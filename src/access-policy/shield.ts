@@ -36,6 +36,8 @@ export const ENTRY_POINT_RULES = {
     meeting: referralReader,
     meetings: referralReader,
     attendanceStatistics: hasRole('MASH_MANAGER', 'IG_AUDITOR'),
+    /** Governance metrics (C6): counts and durations only, for MASH managers and IG auditors. */
+    metrics: hasRole('MASH_MANAGER', 'IG_AUDITOR'),
   },
   Mutation: {
     upsertPerson: recordContributor,
@@ -57,6 +59,9 @@ export const ENTRY_POINT_RULES = {
     addMeetingAction: triage,
     completeMeeting: triage,
     cancelMeeting: triage,
+  },
+  Subscription: {
+    referralChanged: referralReader,
   },
 } as const;
 

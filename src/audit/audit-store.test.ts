@@ -9,3 +9,11 @@ describe('batch hash', () => {
     expect(batchHash(7, GENESIS_HASH, rows)).toBe(expected);
   });
 });
+
+describe('canonical JSON', () => {
+  it('given a Date inside an event, then it hashes as the ISO string jsonb stores', () => {
+    const { canonicalJson } = jest.requireActual<typeof import('./audit-event')>('./audit-event');
+    const d = new Date('2026-01-02T03:04:05.000Z');
+    expect(canonicalJson({ b: d, a: [1, 'x'] })).toBe(canonicalJson(JSON.parse(JSON.stringify({ a: [1, 'x'], b: d }))));
+  });
+});

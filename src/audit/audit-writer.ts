@@ -47,7 +47,7 @@ export class AuditWriter {
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.maxEventsPerBatch);
       try {
-        await this.dataSource.transaction((m) => appendAuditBatch(m, batch.map((p) => p.event)));
+        await appendAuditBatch(this.dataSource.manager, batch.map((p) => p.event));
         this.stats.events += batch.length;
         this.stats.batches += 1;
         for (const p of batch) p.resolve();

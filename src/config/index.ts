@@ -33,6 +33,7 @@ const envSchema = z.object({
   MASH_DATA_DIR: z.string().min(1).default('./.mash-data'),
   MASH_AGENCIES_FILE: z.string().min(1).optional(),
   MASH_POLICY_FILE: z.string().min(1).optional(),
+  MASH_METRICS_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_SIZE: positiveInt(200).default(10),
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -77,6 +78,8 @@ export interface Config {
   dataDir: string;
   agenciesFile: string | undefined;
   policyFile: string | undefined;
+  /** Governance metrics targets, bands and teams (src/metrics/settings.ts); defaults when unset. */
+  metricsFile: string | undefined;
   logLevel: string;
   dbPoolSize: number;
   auth: AuthConfig;
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     agenciesFile: e.MASH_AGENCIES_FILE ? path.resolve(e.MASH_AGENCIES_FILE) : undefined,
     policyFile: e.MASH_POLICY_FILE ? path.resolve(e.MASH_POLICY_FILE) : undefined,
+    metricsFile: e.MASH_METRICS_FILE ? path.resolve(e.MASH_METRICS_FILE) : undefined,
     logLevel: e.LOG_LEVEL,
     dbPoolSize: e.DB_POOL_SIZE,
     auth,

@@ -6,6 +6,7 @@ import type { Viewer } from '../access-policy/viewer';
 import type { AuditWriter } from '../audit/audit-writer';
 import type { Authenticator } from '../auth/authenticator';
 import type { Config } from '../config';
+import type { HubEventListener } from '../events/listener';
 import type { PeopleRepository } from '../people/people.repository';
 import type { Logger } from '../shared/logger';
 
@@ -18,6 +19,8 @@ export interface Hub {
   policy: AccessPolicy;
   auditWriter: AuditWriter;
   authenticator: Authenticator;
+  /** This process's LISTEN connection: events from every hub process on the database. */
+  events: HubEventListener;
 }
 
 /** Built once per request; never shared across requests (loaders and caches live here). */

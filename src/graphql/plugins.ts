@@ -34,7 +34,7 @@ export function createErrorFormatter(logger: Logger, production: boolean) {
   };
 }
 
-function outcomeOf(codes: string[], hasData: boolean): AuditOutcome {
+export function outcomeOf(codes: string[], hasData: boolean): AuditOutcome {
   if (codes.length === 0) return 'SUCCESS';
   if (codes.includes('FORBIDDEN')) return 'DENIED';
   if (codes.every((c) => c === 'NOT_FOUND')) return hasData ? 'PARTIAL' : 'NOT_FOUND';
@@ -91,7 +91,7 @@ export function releasePlugin(options: { audit: boolean } = { audit: true }): Ap
   };
 }
 
-function auditErrorJson(): GraphQLFormattedError {
+export function auditErrorJson(): GraphQLFormattedError {
   const e = auditUnavailable();
   return { message: e.message, extensions: { code: 'AUDIT_UNAVAILABLE' } };
 }

@@ -9,8 +9,23 @@ import { PeopleResolver } from '../people/people.resolver';
 import { RECORD_OBJECT_TYPES } from '../records/agency-record.type';
 import { RecordsResolver } from '../records/records.resolver';
 import { ReferralsResolver } from '../referrals/referrals.resolver';
+import { MetricsResolver } from '../metrics/metrics.resolver';
 
-export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, MeetingsResolver] as const;
+/**
+ * type-graphql refuses to build subscriptions without a pubSub, even when every subscription has
+ * its own `subscribe` (ours read from the PostgreSQL LISTEN fan-out, src/events/listener.ts).
+ * This one fails loudly if a topic-based subscription is ever added by mistake.
+ */
+const NO_TOPIC_PUBSUB = {
+  publish(): void {
+    throw new Error('topic-based subscriptions are not used: publish with notifyEvent');
+  },
+  subscribe(): AsyncIterable<unknown> {
+    throw new Error('topic-based subscriptions are not used: give @Subscription a subscribe function');
+  },
+};
+
+export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, MetricsResolver, MeetingsResolver] as const;
 
 /** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
 export function buildBareSchema(): GraphQLSchema {
@@ -19,6 +34,7 @@ export function buildBareSchema(): GraphQLSchema {
     orphanedTypes: [...RECORD_OBJECT_TYPES],
     validate: false,
     emitSchemaFile: false,
+    pubSub: NO_TOPIC_PUBSUB,
   });
 }
 

@@ -61,6 +61,16 @@ export type PersonInput = z.input<typeof personInputSchema>;
 
 export type UpsertOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'LINKED';
 
+/** Values meaning "this source does not know": they never overwrite a known value. */
+const UNKNOWN_MARKERS: Record<string, string[]> = {
+  sex: ['NOT_RECORDED'],
+  ethnicity: ['NOT_RECORDED', 'NOT_PROVIDED_BY_SOURCE'],
+  first_language: ['NOT_RECORDED', 'NOT_PROVIDED_BY_SOURCE'],
+  religion: ['NOT_RECORDED', 'NOT_PROVIDED_BY_SOURCE'],
+  disability: ['NOT_RECORDED', 'NOT_PROVIDED_BY_SOURCE'],
+};
+const ALWAYS_SET = new Set(['kind', 'given_name', 'family_name']);
+
 const IDENTIFIER_COLUMNS = [
   ['nhsNumber', 'nhs_number'],
   ['pncId', 'pnc_id'],
@@ -151,7 +161,14 @@ export async function upsertPerson(
           [personId],
         );
         before = rows[0]!;
-        const sets = Object.keys(values).map((c, i) => `${c} = $${i + 2}`);
+        // Several agencies feed one person: a source that does not know a value never erases what
+        // another source provided (an absent PNC id from a health feed keeps the police one).
+        const sets = Object.keys(values).map((c, i) => {
+          const v = `$${i + 2}`;
+          if (UNKNOWN_MARKERS[c]) return `${c} = CASE WHEN ${v} = ANY(${`'{${UNKNOWN_MARKERS[c]!.join(',')}}'`}::text[]) THEN ${c} ELSE ${v} END`;
+          if (ALWAYS_SET.has(c)) return `${c} = ${v}`;
+          return `${c} = COALESCE(${v}, ${c})`;
+        });
         await m.query(`UPDATE person SET ${sets.join(', ')}, updated_at = now(), version = version + 1 WHERE id = $1`, [
           personId,
           ...Object.values(values),

@@ -1,18 +1,28 @@
+import { DEFAULT_CALENDAR, DEFAULT_SLA, dueAt, WorkingCalendar, type SlaConfig } from './working-calendar';
 import type { RagRating } from './vocabulary';
 
 /**
- * Due times of the MASH decision and of agency checks by RAG (product.md C3 defaults).
- * PROVISIONAL: elapsed-time approximation until `working-calendar.ts` (working hours, weekends,
- * bank holidays) lands on main; then these two functions delegate to `dueAt(DEFAULT_CALENDAR, ...)`.
+ * Due times of the MASH decision and of agency checks by RAG, on the working calendar
+ * (product.md C3 defaults: decision RED 4 h elapsed, AMBER 1 working day, GREEN 3 working days;
+ * checks RED 2 h elapsed, AMBER 8 working hours, GREEN 2 working days).
  */
-const HOUR = 3_600_000;
-const DECISION_HOURS: Record<RagRating, number> = { RED: 4, AMBER: 24, GREEN: 72 };
-const CHECK_HOURS: Record<RagRating, number> = { RED: 2, AMBER: 8, GREEN: 48 };
+let calendar = new WorkingCalendar(DEFAULT_CALENDAR);
+let sla: SlaConfig = DEFAULT_SLA;
+
+/** Replaces the calendar and SLAs (start-up configuration, and tests). */
+export function configureClocks(next: { calendar?: WorkingCalendar; sla?: SlaConfig }): void {
+  calendar = next.calendar ?? calendar;
+  sla = next.sla ?? sla;
+}
+
+export function workingCalendar(): WorkingCalendar {
+  return calendar;
+}
 
 export function decisionDueAt(rag: RagRating, from: Date): Date {
-  return new Date(from.getTime() + DECISION_HOURS[rag] * HOUR);
+  return dueAt(calendar, from, sla.decision[rag]);
 }
 
 export function checkDueAt(rag: RagRating, from: Date): Date {
-  return new Date(from.getTime() + CHECK_HOURS[rag] * HOUR);
+  return dueAt(calendar, from, sla.check[rag]);
 }

@@ -10,6 +10,10 @@ import { PersonEntity } from '../people/person.entity';
 @Index('referral_queue_idx', ['decisionDueAt', 'id'])
 @Index('referral_status_idx', ['status'])
 @Index('referral_referrer_idx', ['referrerAgency', 'referrerSub'])
+// Governance metrics (migrations/1763900500000-metrics-indexes.ts)
+@Index('referral_received_idx', { synchronize: false })
+@Index('referral_decided_idx', { synchronize: false })
+@Index('referral_feedback_idx', { synchronize: false })
 @Check(
   'referral_status_check',
   `status IN ('RECEIVED','SCREENED','AWAITING_CHECKS','READY_FOR_DECISION','DECISION_PROPOSED','CLOSED','WITHDRAWN','MERGED')`,
@@ -186,6 +190,8 @@ export class ReferralRatingEntity {
 @Entity({ name: 'agency_check' })
 @Index('agency_check_key', ['referralId', 'agency'], { unique: true })
 @Index('agency_check_agency_idx', ['agency', 'status'])
+@Index('agency_check_returned_idx', { synchronize: false })
+@Index('agency_check_outstanding_idx', { synchronize: false })
 @Check('agency_check_status_check', `status IN ('REQUESTED','IN_PROGRESS','RETURNED','DECLINED')`)
 @Check('agency_check_declined_reason', `status <> 'DECLINED' OR declined_reason IS NOT NULL`)
 export class AgencyCheckEntity {

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { Sensitive } from '../access-policy/decorators';
 import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
@@ -18,6 +18,7 @@ import {
   ReferralReceipt,
   SubmitReferralInput,
 } from './referral.type';
+import { ReferralChangeFilter, referralChanges, type ReferralChange } from './referral-changes';
 import { findReferral, referrerView, triageQueue } from './referrals.queries';
 import { referralsOf, type ReferralView } from './referrals.repository';
 import * as service from './referrals.service';
@@ -47,6 +48,22 @@ export class ReferralsResolver {
   myReferral(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
     ctx.access.declarePurpose('DIRECT_CARE');
     return referrerView(ctx, id);
+  }
+
+  @Subscription(() => Referral, {
+    nullable: true,
+    description: 'Each change to a referral you may see, read through your own scope when it happens (over graphql-ws)',
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: ReferralChangeFilter | null; purpose: Purpose }, RequestContext>) => {
+      context.access.declarePurpose(args.purpose);
+      return referralChanges(context, args.filter ?? null, args.purpose);
+    },
+  })
+  referralChanged(
+    @Root() change: ReferralChange,
+    @Arg('purpose', () => PurposeEnum) _purpose: Purpose,
+    @Arg('filter', () => ReferralChangeFilter, { nullable: true }) _filter: ReferralChangeFilter | null,
+  ) {
+    return change.referral;
   }
 
   @Mutation(() => ReferralReceipt, { description: 'Submit a referral; the same idempotency key never creates a second one' })

@@ -46,7 +46,8 @@ async function workerDatabaseUrl(): Promise<string> {
 
 /** A hub served on a free port against this worker's database, with development auth. */
 export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
-  const url = await workerDatabaseUrl();
+  // A test may bring its own database (e.g. a dedicated data set); otherwise this worker's.
+  const url = env.DATABASE_URL ?? (await workerDatabaseUrl());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-test-hub-'));
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, MASH_DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
   const logger = createLogger(config.logLevel);

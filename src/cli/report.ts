@@ -1,0 +1,50 @@
+/**
+ * Prints the monthly governance report as Markdown, for a partnership board paper:
+ *   npm run report -- --period 2026-10 [--team pod-a]
+ *   npm run report -- --from 2026-10-01 --to 2026-12-31
+ * Reads DATABASE_URL (or the embedded database in MASH_DATA_DIR) and MASH_METRICS_FILE.
+ */
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { AgencyDirectory } from '../agencies/agencies';
+import { loadConfig } from '../config';
+import { openDatabase } from '../db/open';
+import { computeMetrics } from '../metrics/metrics.service';
+import { renderReport } from '../metrics/report';
+import { loadMetricsSettings } from '../metrics/settings';
+import { createLogger } from '../shared/logger';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { period: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, team: { type: 'string' } },
+  });
+  if (!values.period && !(values.from && values.to)) throw new Error('give --period YYYY-MM, or --from YYYY-MM-DD --to YYYY-MM-DD');
+  const config = loadConfig();
+  // pino writes to stdout: log only warnings (unless LOG_LEVEL asks for debug) so stdout stays the report.
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const settings = loadMetricsSettings(config.metricsFile);
+  const agencies = AgencyDirectory.load(config.agenciesFile);
+  let db;
+  try {
+    db = await openDatabase(config, logger, { migrate: false });
+  } catch (e) {
+    throw new Error(
+      `cannot open the database (${(e as Error).message}); if the hub is running on its embedded database, set DATABASE_URL to reach it`,
+      { cause: e },
+    );
+  }
+  try {
+    const result = await computeMetrics(db.dataSource, agencies, settings, {
+      period: values.period ? { month: values.period } : { from: values.from, to: values.to },
+      team: values.team ?? null,
+    });
+    process.stdout.write(renderReport(result, settings));
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`report: ${(e as Error).message}\n`);
+  process.exit(1);
+});

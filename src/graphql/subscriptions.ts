@@ -1,0 +1,157 @@
+import crypto from 'node:crypto';
+import type http from 'node:http';
+import {
+  createSourceEventStream,
+  execute,
+  getOperationAST,
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { RequestAccess } from '../access-policy/request-access';
+import type { Viewer } from '../access-policy/viewer';
+import { buildAuditEvent } from '../audit/audit-builder';
+import { sha256 } from '../audit/audit-event';
+import type { Hub, RequestContext } from '../context/context';
+import { eventContextOf, filterMapAsync } from '../context/event-context';
+import { PeopleRepository } from '../people/people.repository';
+import { auditErrorJson, createErrorFormatter, outcomeOf } from './plugins';
+
+/**
+ * Subscriptions over graphql-ws on the same path as the HTTP API (`/graphql`). Only subscription
+ * operations are served here: queries and mutations go through Apollo and its release plugin.
+ *
+ * - The connection authenticates once, from `connectionParams.authorization` ("Bearer …"), with
+ *   the HTTP Authenticator; anything else closes the socket with 4401.
+ * - Each pushed event runs in its own RequestContext (see context/event-context.ts), and before it
+ *   is sent (`onNext`) its audit event is written and awaited, exactly as the release plugin does
+ *   for HTTP; if the audit cannot be written the subscriber gets AUDIT_UNAVAILABLE, not the data.
+ */
+
+export interface SubscriptionServerOptions {
+  schema: GraphQLSchema;
+  /** Same switches as the HTTP server: guard/collect, and audit before release. */
+  enforce: boolean;
+  audit: boolean;
+  validationRules: readonly ValidationRule[];
+  production: boolean;
+}
+
+/** The Close code for a connection without a valid token (graphql-ws uses 4401 for "Unauthorized"). */
+export const CLOSE_UNAUTHENTICATED = 4401;
+
+/** The context each result was executed in, so onNext can audit what that event disclosed. */
+const resultContexts = new WeakMap<ExecutionResult, RequestContext>();
+
+/**
+ * Like graphql's `subscribe`, except that each source event that carries its own context (a fresh
+ * RequestContext per event) is executed in it.
+ */
+async function subscribePerEvent(args: ExecutionArgs) {
+  const source = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+  return filterMapAsync<unknown, ExecutionResult>(source[Symbol.asyncIterator](), async (event) => {
+    const contextValue = eventContextOf(event) ?? (args.contextValue as RequestContext);
+    const result = await execute({ ...args, rootValue: event, contextValue });
+    resultContexts.set(result, contextValue);
+    return result;
+  });
+}
+
+export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: SubscriptionServerOptions): { dispose(): Promise<void> } {
+  const { schema } = options;
+  const formatError = createErrorFormatter(hub.logger, options.production);
+  const rules = [...specifiedRules, ...options.validationRules];
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 100 * 1024 });
+
+  const release = async (ctx: RequestContext, result: ExecutionResult): Promise<FormattedExecutionResult> => {
+    const errors = result.errors?.map((e) => formatError(e.toJSON(), e));
+    const codes = (errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+    if (codes.includes('AUDIT_UNAVAILABLE')) return { errors: [auditErrorJson()] };
+    const mustAudit = ctx.access.disclosures.size > 0 || codes.some((c) => c === 'FORBIDDEN' || c === 'NOT_FOUND');
+    if (mustAudit && options.audit) {
+      const hasData = result.data != null && Object.values(result.data).some((v) => v != null);
+      try {
+        const action = ctx.access.disclosures.size > 1 ? 'QUERY' : 'READ';
+        await hub.auditWriter.write(buildAuditEvent(ctx, action, outcomeOf(codes, hasData), { errorCodes: codes }));
+      } catch {
+        ctx.logger.error('subscription event withheld: audit unavailable');
+        return { errors: [auditErrorJson()], extensions: { requestId: ctx.requestId } };
+      }
+    }
+    const extensions: Record<string, unknown> = { ...result.extensions, requestId: ctx.requestId };
+    if (ctx.access.redactions.length) extensions.redactions = ctx.access.redactions;
+    return { ...(result.data !== undefined ? { data: result.data } : {}), ...(errors ? { errors } : {}), extensions };
+  };
+
+  const badRequest = (e: GraphQLError) =>
+    new GraphQLError(e.message, { source: e.source, positions: e.positions, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+
+  const server = useServer<Record<string, unknown>, { viewer: Viewer }>(
+    {
+      isProd: options.production,
+      async onConnect(c) {
+        const authorization = c.connectionParams?.authorization;
+        try {
+          c.extra.viewer = await hub.authenticator.authenticate(typeof authorization === 'string' ? [authorization] : []);
+          return true;
+        } catch {
+          c.extra.socket.close(CLOSE_UNAUTHENTICATED, 'Unauthenticated');
+          return false;
+        }
+      },
+      async onSubscribe(c, _id, payload) {
+        const viewer = c.extra.viewer;
+        if (!viewer) return [new GraphQLError('Not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: 5000 });
+        } catch (e) {
+          return [badRequest(e as GraphQLError)];
+        }
+        const invalid = validate(schema, document, rules);
+        if (invalid.length) return invalid.map(badRequest);
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return [badRequest(new GraphQLError('Unable to identify operation'))];
+        if (operation.operation !== 'subscription') {
+          return [badRequest(new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations with POST /graphql'))];
+        }
+        const requestId = crypto.randomUUID();
+        const access = new RequestAccess(viewer, hub.policy, options.enforce);
+        const contextValue: RequestContext = {
+          hub,
+          requestId,
+          viewer,
+          logger: hub.logger.child({ requestId }),
+          access,
+          people: new PeopleRepository(hub.dataSource, access),
+          operation: { type: 'subscription', name: payload.operationName ?? null, documentHash: sha256(payload.query) },
+        };
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+      },
+      subscribe: subscribePerEvent,
+      onNext(_c, _id, _payload, args, result) {
+        return release(resultContexts.get(result) ?? (args.contextValue as RequestContext), result);
+      },
+      onError(_c, _id, _payload, errors): GraphQLFormattedError[] {
+        return errors.map((e) => formatError(e.toJSON(), e));
+      },
+    },
+    wsServer,
+  );
+  return {
+    async dispose() {
+      await server.dispose();
+    },
+  };
+}

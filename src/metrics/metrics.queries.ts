@@ -1,0 +1,247 @@
+import type { EntityManager } from 'typeorm';
+import type { Period } from './period';
+import { CHILD_KINDS, NOT_RECORDED_VALUES, SOCIAL_CARE_REFERRAL_OUTCOMES } from './vocabulary';
+
+/**
+ * The measures as SQL, one statement per family, over indexed columns (received_at,
+ * decision_authorised_at, feedback_sent_at, agency_check.returned_at — see
+ * migrations/1763900500000-metrics-indexes.ts). Every statement takes the period as instants
+ * ($1 inclusive, $2 exclusive) and the team as a list of worker subs ($3, NULL = everyone).
+ * Durations are hours; percentiles are percentile_cont (interpolated). Run inside `inMetricsTx`
+ * so the session time zone is the partnership's and all statements see one snapshot.
+ */
+
+export interface Bounds {
+  start: Date;
+  end: Date;
+}
+
+type Row = Record<string, unknown>;
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const int = (v: unknown): number => Number(v ?? 0);
+
+const TEAM = `($3::text[] IS NULL OR r.assigned_to_sub = ANY($3::text[]))`;
+/** The team filter for checks: looks the referral up only when a team is asked for (no join of every referral). */
+const CHECK_TEAM = (teamParam: string) =>
+  `(${teamParam}::text[] IS NULL OR EXISTS (SELECT 1 FROM referral r WHERE r.id = c.referral_id AND r.assigned_to_sub = ANY(${teamParam}::text[])))`;
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(',');
+const HOURS = (to: string, from: string) => `extract(epoch FROM (${to} - ${from})) / 3600.0`;
+
+/** Local dates → instants in the session time zone (set by inMetricsTx). */
+export async function boundsOf(m: EntityManager, p: Period): Promise<Bounds> {
+  const [row] = (await m.query(`SELECT $1::date::timestamp::timestamptz AS start, $2::date::timestamp::timestamptz AS "end"`, [p.from, p.until])) as Row[];
+  return { start: row.start as Date, end: row.end as Date };
+}
+
+export interface AgencyFlowRow {
+  agency: string;
+  contacts: number;
+  decided: number;
+  socialCareReferrals: number;
+  outcomes: Array<{ outcome: string; count: number }>;
+}
+
+/** Contacts received in the period by referring agency, and what became of them (as decided so far). */
+export async function contactFlow(m: EntityManager, b: Bounds, team: string[] | null): Promise<AgencyFlowRow[]> {
+  const rows = (await m.query(
+    `SELECT r.referrer_agency AS agency,
+            CASE WHEN r.decision_authorised_at IS NULL THEN NULL ELSE r.decision_outcome END AS outcome,
+            count(*)::int AS n
+       FROM referral r
+      WHERE r.received_at >= $1 AND r.received_at < $2 AND ${TEAM}
+      GROUP BY 1, 2
+      ORDER BY 1, 2`,
+    [b.start, b.end, team],
+  )) as Row[];
+  const byAgency = new Map<string, AgencyFlowRow>();
+  for (const r of rows) {
+    const agency = r.agency as string;
+    const a = byAgency.get(agency) ?? { agency, contacts: 0, decided: 0, socialCareReferrals: 0, outcomes: [] };
+    const n = int(r.n);
+    a.contacts += n;
+    if (r.outcome !== null) {
+      a.decided += n;
+      a.outcomes.push({ outcome: r.outcome as string, count: n });
+      if ((SOCIAL_CARE_REFERRAL_OUTCOMES as readonly string[]).includes(r.outcome as string)) a.socialCareReferrals += n;
+    }
+    byAgency.set(agency, a);
+  }
+  return [...byAgency.values()];
+}
+
+export interface DurationRow {
+  key: string | null;
+  count: number;
+  within: number;
+  median: number | null;
+  p90: number | null;
+}
+
+/** Decisions authorised in the period: within timescale and time in MASH, by RAG and overall (key null). */
+export async function decisions(m: EntityManager, b: Bounds, team: string[] | null): Promise<DurationRow[]> {
+  const h = HOURS('r.decision_authorised_at', 'r.received_at');
+  const rows = (await m.query(
+    `SELECT CASE WHEN GROUPING(coalesce(r.rag, 'UNRATED')) = 1 THEN NULL ELSE coalesce(r.rag, 'UNRATED') END AS key,
+            count(*)::int AS count,
+            count(*) FILTER (WHERE r.decision_authorised_at <= r.decision_due_at)::int AS within,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY ${h}) AS median,
+            percentile_cont(0.9) WITHIN GROUP (ORDER BY ${h}) AS p90
+       FROM referral r
+      WHERE r.decision_authorised_at >= $1 AND r.decision_authorised_at < $2 AND ${TEAM}
+      GROUP BY GROUPING SETS ((coalesce(r.rag, 'UNRATED')), ())
+      ORDER BY 1 NULLS FIRST`,
+    [b.start, b.end, team],
+  )) as Row[];
+  return rows.map(durationRow);
+}
+
+/** Checks answered (returned or declined) in the period: turnaround by agency and overall (key null). */
+export async function checkTurnaround(m: EntityManager, b: Bounds, team: string[] | null): Promise<DurationRow[]> {
+  const h = HOURS('c.returned_at', 'c.requested_at');
+  const rows = (await m.query(
+    `SELECT CASE WHEN GROUPING(c.agency) = 1 THEN NULL ELSE c.agency END AS key,
+            count(*)::int AS count,
+            count(*) FILTER (WHERE c.returned_at <= c.due_at)::int AS within,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY ${h}) AS median,
+            percentile_cont(0.9) WITHIN GROUP (ORDER BY ${h}) AS p90
+       FROM agency_check c
+      WHERE c.returned_at >= $1 AND c.returned_at < $2 AND ${CHECK_TEAM('$3')}
+      GROUP BY GROUPING SETS ((c.agency), ())
+      ORDER BY 1 NULLS FIRST`,
+    [b.start, b.end, team],
+  )) as Row[];
+  return rows.map(durationRow);
+}
+
+/** Outstanding checks (requested or in progress) past their due time at `asAt`, by agency. */
+export async function overdueChecks(m: EntityManager, asAt: Date, team: string[] | null): Promise<Array<{ agency: string; count: number }>> {
+  const rows = (await m.query(
+    `SELECT c.agency, count(*)::int AS count
+       FROM agency_check c
+      WHERE c.status IN ('REQUESTED','IN_PROGRESS') AND c.due_at < $1 AND ${CHECK_TEAM('$2')}
+      GROUP BY c.agency ORDER BY c.agency`,
+    [asAt, team],
+  )) as Row[];
+  return rows.map((r) => ({ agency: r.agency as string, count: int(r.count) }));
+}
+
+/**
+ * Referrals received in the period about at least one child, and how many of them are re-referrals:
+ * a child of the referral was the subject of another referral received in the 365 days before
+ * (calendar days in the partnership's time zone). Merged duplicates are not referrals of their own.
+ */
+export async function reReferrals(m: EntityManager, b: Bounds, team: string[] | null): Promise<{ referrals: number; reReferrals: number }> {
+  const [row] = (await m.query(
+    `WITH pairs AS (
+       SELECT r.id, r.received_at, s.person_id
+         FROM referral r
+         JOIN referral_subject s ON s.referral_id = r.id
+         JOIN person p ON p.id = s.person_id AND p.kind IN (${list(CHILD_KINDS)})
+        WHERE r.received_at >= $1 AND r.received_at < $2 AND r.status <> 'MERGED' AND ${TEAM}),
+     flagged AS (
+       SELECT x.id, bool_or(EXISTS (
+                SELECT 1 FROM referral_subject s2 JOIN referral r2 ON r2.id = s2.referral_id
+                 WHERE s2.person_id = x.person_id AND s2.referral_id <> x.id AND r2.status <> 'MERGED'
+                   AND r2.received_at < x.received_at AND r2.received_at >= x.received_at - interval '365 days')) AS re
+         FROM pairs x GROUP BY x.id)
+     SELECT count(*)::int AS referrals, count(*) FILTER (WHERE re)::int AS re FROM flagged`,
+    [b.start, b.end, team],
+  )) as Row[];
+  return { referrals: int(row.referrals), reReferrals: int(row.re) };
+}
+
+/** Referrer feedback sent in the period: hours from receipt, median and 90th percentile. */
+export async function feedback(m: EntityManager, b: Bounds, team: string[] | null): Promise<DurationRow> {
+  const h = HOURS('r.feedback_sent_at', 'r.received_at');
+  const [row] = (await m.query(
+    `SELECT NULL AS key, count(*)::int AS count, 0 AS within,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY ${h}) AS median,
+            percentile_cont(0.9) WITHIN GROUP (ORDER BY ${h}) AS p90
+       FROM referral r
+      WHERE r.feedback_sent_at >= $1 AND r.feedback_sent_at < $2 AND ${TEAM}`,
+    [b.start, b.end, team],
+  )) as Row[];
+  return durationRow(row);
+}
+
+export interface EqualityRow {
+  children: number;
+  ethnicity: number;
+  firstLanguage: number;
+  religion: number;
+}
+
+/** Distinct children in the period's referrals and how many have each equality field recorded. */
+export async function equality(m: EntityManager, b: Bounds, team: string[] | null): Promise<EqualityRow> {
+  const nr = list(NOT_RECORDED_VALUES);
+  const [row] = (await m.query(
+    `WITH kids AS (
+       SELECT DISTINCT p.id, p.ethnicity, p.first_language, p.religion
+         FROM referral r JOIN referral_subject s ON s.referral_id = r.id JOIN person p ON p.id = s.person_id
+        WHERE r.received_at >= $1 AND r.received_at < $2 AND ${TEAM} AND p.kind IN (${list(CHILD_KINDS)}))
+     SELECT count(*)::int AS children,
+            count(*) FILTER (WHERE ethnicity NOT IN (${nr}))::int AS ethnicity,
+            count(*) FILTER (WHERE first_language NOT IN (${nr}))::int AS first_language,
+            count(*) FILTER (WHERE religion NOT IN (${nr}))::int AS religion
+       FROM kids`,
+    [b.start, b.end, team],
+  )) as Row[];
+  return { children: int(row.children), ethnicity: int(row.ethnicity), firstLanguage: int(row.first_language), religion: int(row.religion) };
+}
+
+export interface WorkerRow {
+  workerSub: string | null;
+  contacts: number;
+  decisions: number;
+  decisionsWithinTimescale: number;
+  timeInMashMedianHours: number | null;
+  timeInMashP90Hours: number | null;
+  feedbackSent: number;
+  feedbackMedianHours: number | null;
+}
+
+/** The MASH measures per assigned worker (pseudonymous sub; null = unassigned). */
+export async function workers(m: EntityManager, b: Bounds, team: string[] | null): Promise<WorkerRow[]> {
+  const received = `r.received_at >= $1 AND r.received_at < $2`;
+  const decided = `r.decision_authorised_at >= $1 AND r.decision_authorised_at < $2`;
+  const fed = `r.feedback_sent_at >= $1 AND r.feedback_sent_at < $2`;
+  const mash = HOURS('r.decision_authorised_at', 'r.received_at');
+  const rows = (await m.query(
+    `SELECT r.assigned_to_sub AS worker,
+            count(*) FILTER (WHERE ${received})::int AS contacts,
+            count(*) FILTER (WHERE ${decided})::int AS decisions,
+            count(*) FILTER (WHERE ${decided} AND r.decision_authorised_at <= r.decision_due_at)::int AS within,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY ${mash}) FILTER (WHERE ${decided}) AS median,
+            percentile_cont(0.9) WITHIN GROUP (ORDER BY ${mash}) FILTER (WHERE ${decided}) AS p90,
+            count(*) FILTER (WHERE ${fed})::int AS fed,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY ${HOURS('r.feedback_sent_at', 'r.received_at')}) FILTER (WHERE ${fed}) AS fed_median
+       FROM referral r
+      WHERE ((${received}) OR (${decided}) OR (${fed})) AND ${TEAM}
+      GROUP BY r.assigned_to_sub
+      ORDER BY r.assigned_to_sub NULLS LAST`,
+    [b.start, b.end, team],
+  )) as Row[];
+  return rows.map((r) => ({
+    workerSub: (r.worker as string | null) ?? null,
+    contacts: int(r.contacts),
+    decisions: int(r.decisions),
+    decisionsWithinTimescale: int(r.within),
+    timeInMashMedianHours: num(r.median),
+    timeInMashP90Hours: num(r.p90),
+    feedbackSent: int(r.fed),
+    feedbackMedianHours: num(r.fed_median),
+  }));
+}
+
+function durationRow(r: Row): DurationRow {
+  return { key: (r.key as string | null) ?? null, count: int(r.count), within: int(r.within), median: num(r.median), p90: num(r.p90) };
+}
+
+/**
+ * Meetings (C4) and break-glass are not on main yet: their tables do not exist, so their measures are
+ * reported as unavailable rather than guessed. When they land, add their statements here.
+ */
+export const UNAVAILABLE_NOTE = {
+  meetings: 'Strategy discussions and ICPCs are not recorded in the hub yet (meetings, issue 6)',
+  breakGlass: 'Break-glass access is not recorded in the hub yet',
+} as const;

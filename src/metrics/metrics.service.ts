@@ -1,0 +1,201 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AgencyDirectory } from '../agencies/agencies';
+import { badInput } from '../shared/errors';
+import * as q from './metrics.queries';
+import { resolvePeriods, type Period, type PeriodRequest } from './period';
+import { directionOfTravel, ragAgainstTarget } from './rating';
+import type { MetricsSettings } from './settings';
+import { MEASURE_KEYS, MEASURES, type Direction, type MeasureKey, type Polarity, type RagStatus, type Unit } from './vocabulary';
+
+/** One measure: value for the period and the previous one, target, polarity, RAG and direction. */
+export interface Measure {
+  key: MeasureKey;
+  label: string;
+  unit: Unit;
+  available: boolean;
+  value: number | null;
+  previousValue: number | null;
+  target: number | null;
+  polarity: Polarity | null;
+  status: RagStatus | null;
+  direction: Direction | null;
+  note: string | null;
+}
+
+export interface AgencyFlow extends q.AgencyFlowRow {
+  sector: string;
+  conversionRate: number | null;
+}
+
+export interface Distribution {
+  key: string;
+  count: number;
+  withinTimescale: number;
+  withinTimescaleRate: number | null;
+  medianHours: number | null;
+  p90Hours: number | null;
+}
+
+export interface PeriodBreakdown {
+  period: Period;
+  startsAt: Date;
+  endsAt: Date;
+  contactsByAgency: AgencyFlow[];
+  decisionsByRag: Distribution[];
+  checkTurnaroundByAgency: Distribution[];
+  reReferrals: { referrals: number; reReferrals: number };
+  equality: q.EqualityRow;
+  workers: q.WorkerRow[];
+  /** Raw scalars for the measures. */
+  scalars: Record<MeasureKey, number | null>;
+}
+
+export interface MetricsResult {
+  timeZone: string;
+  asAt: Date;
+  team: string | null;
+  measures: Measure[];
+  current: PeriodBreakdown;
+  previous: PeriodBreakdown;
+  overdueChecksByAgency: Array<{ agency: string; count: number }>;
+  strategyAttendanceAvailable: boolean;
+}
+
+export interface MetricsRequest {
+  period: PeriodRequest;
+  team?: string | null;
+  asAt?: Date;
+}
+
+const share = (n: number, d: number): number | null => (d === 0 ? null : n / d);
+
+/**
+ * Computes the governance metrics: all statements in one read-only REPEATABLE READ transaction with
+ * the session time zone set to the partnership's, so both periods see the same snapshot.
+ */
+export async function computeMetrics(
+  db: DataSource,
+  agencies: AgencyDirectory,
+  settings: MetricsSettings,
+  req: MetricsRequest,
+): Promise<MetricsResult> {
+  const periods = resolvePeriods(req.period);
+  let team: string[] | null = null;
+  if (req.team !== undefined && req.team !== null) {
+    const members = settings.teams[req.team];
+    if (!members) throw badInput('team', 'is not a configured team');
+    team = members;
+  }
+  const asAt = req.asAt ?? new Date();
+  return db.transaction('REPEATABLE READ', async (m) => {
+    await m.query('SET TRANSACTION READ ONLY');
+    await m.query(`SELECT set_config('TimeZone', $1, true)`, [settings.timeZone]);
+    const current = await breakdown(m, agencies, periods.current, team);
+    const previous = await breakdown(m, agencies, periods.previous, team);
+    const overdue = await q.overdueChecks(m, asAt, team);
+    current.scalars.overdueChecksNow = overdue.reduce((s, r) => s + r.count, 0);
+    const measures = MEASURE_KEYS.map((key) => measure(key, current, previous, settings));
+    return {
+      timeZone: settings.timeZone,
+      asAt,
+      team: req.team ?? null,
+      measures,
+      current,
+      previous,
+      overdueChecksByAgency: overdue,
+      strategyAttendanceAvailable: false,
+    };
+  });
+}
+
+const UNAVAILABLE: Partial<Record<MeasureKey, string>> = {
+  breakGlassUses: q.UNAVAILABLE_NOTE.breakGlass,
+  strategyDiscussionsHeld: q.UNAVAILABLE_NOTE.meetings,
+  icpcWithin15WorkingDays: q.UNAVAILABLE_NOTE.meetings,
+};
+
+const NOTES: Partial<Record<MeasureKey, string>> = {
+  overdueChecksNow: 'A snapshot at the time of the query; there is no previous value',
+};
+
+function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBreakdown, settings: MetricsSettings): Measure {
+  const def = MEASURES[key];
+  const { target, polarity } = settings.targets[key];
+  const unavailable = UNAVAILABLE[key];
+  if (unavailable) {
+    return { key, ...def, available: false, value: null, previousValue: null, target, polarity, status: null, direction: null, note: unavailable };
+  }
+  const value = current.scalars[key];
+  const previousValue = key === 'overdueChecksNow' ? null : previous.scalars[key];
+  return {
+    key,
+    ...def,
+    available: true,
+    value,
+    previousValue,
+    target,
+    polarity,
+    status: ragAgainstTarget(value, target, polarity, settings.bands),
+    direction: directionOfTravel(value, previousValue, polarity),
+    note: NOTES[key] ?? null,
+  };
+}
+
+function distribution(rows: q.DurationRow[]): { overall: q.DurationRow | undefined; parts: Distribution[] } {
+  const overall = rows.find((r) => r.key === null);
+  const parts = rows
+    .filter((r) => r.key !== null)
+    .map((r) => ({
+      key: r.key as string,
+      count: r.count,
+      withinTimescale: r.within,
+      withinTimescaleRate: share(r.within, r.count),
+      medianHours: r.median,
+      p90Hours: r.p90,
+    }));
+  return { overall, parts };
+}
+
+async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Period, team: string[] | null): Promise<PeriodBreakdown> {
+  const b = await q.boundsOf(m, period);
+  const flow = await q.contactFlow(m, b, team);
+  const dec = distribution(await q.decisions(m, b, team));
+  const chk = distribution(await q.checkTurnaround(m, b, team));
+  const re = await q.reReferrals(m, b, team);
+  const fb = await q.feedback(m, b, team);
+  const eq = await q.equality(m, b, team);
+  const ws = await q.workers(m, b, team);
+  const contacts = flow.reduce((s, a) => s + a.contacts, 0);
+  const converted = flow.reduce((s, a) => s + a.socialCareReferrals, 0);
+  const scalars: Record<MeasureKey, number | null> = {
+    contactsReceived: contacts,
+    contactToReferralRate: share(converted, contacts),
+    decisionsWithinTimescale: dec.overall ? share(dec.overall.within, dec.overall.count) : null,
+    timeInMashMedianHours: dec.overall?.median ?? null,
+    timeInMashP90Hours: dec.overall?.p90 ?? null,
+    checkTurnaroundMedianHours: chk.overall?.median ?? null,
+    checkTurnaroundP90Hours: chk.overall?.p90 ?? null,
+    overdueChecksNow: null,
+    reReferralRate: share(re.reReferrals, re.referrals),
+    feedbackMedianHours: fb.median,
+    feedbackP90Hours: fb.p90,
+    breakGlassUses: null,
+    equalityEthnicityRecorded: share(eq.ethnicity, eq.children),
+    equalityFirstLanguageRecorded: share(eq.firstLanguage, eq.children),
+    equalityReligionRecorded: share(eq.religion, eq.children),
+    strategyDiscussionsHeld: null,
+    icpcWithin15WorkingDays: null,
+  };
+  return {
+    period,
+    startsAt: b.start,
+    endsAt: b.end,
+    contactsByAgency: flow.map((a) => ({ ...a, sector: agencies.kindOf(a.agency) ?? 'OTHER', conversionRate: share(a.socialCareReferrals, a.contacts) })),
+    decisionsByRag: dec.parts,
+    checkTurnaroundByAgency: chk.parts,
+    reReferrals: re,
+    equality: eq,
+    workers: ws,
+    scalars,
+  };
+}

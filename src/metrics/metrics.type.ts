@@ -1,0 +1,135 @@
+import { Field, Float, GraphQLISODateTime, InputType, Int, ObjectType } from 'type-graphql';
+import { NonPersonal } from '../access-policy/decorators';
+import { AgencyKindEnum, graphqlEnum } from '../graphql/enums';
+import { DIRECTIONS, MEASURE_KEYS, POLARITIES, RAG_STATUSES, UNITS } from './vocabulary';
+
+/** Governance metrics (C6): counts and durations only, no personal data — every type is NonPersonal. */
+export const MeasureKeyEnum = graphqlEnum(MEASURE_KEYS, 'MeasureKey');
+export const PolarityEnum = graphqlEnum(POLARITIES, 'Polarity');
+export const RagStatusEnum = graphqlEnum(RAG_STATUSES, 'RagStatus', 'Against target: GREEN on or within 5 %, AMBER within 15 %, RED beyond');
+export const DirectionEnum = graphqlEnum(DIRECTIONS, 'Direction', 'Direction of travel against the previous period');
+export const UnitEnum = graphqlEnum(UNITS, 'MeasureUnit', 'COUNT, SHARE (0 to 1) or HOURS');
+
+@InputType({ description: 'A calendar month (YYYY-MM), or from and to local dates (YYYY-MM-DD, both inclusive)' })
+export class MetricsPeriodInput {
+  @Field(() => String, { nullable: true }) month?: string | null;
+  @Field(() => String, { nullable: true }) from?: string | null;
+  @Field(() => String, { nullable: true }) to?: string | null;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'One measure with its target, RAG status and direction of travel' })
+export class MetricMeasure {
+  @Field(() => MeasureKeyEnum) key!: string;
+  @Field() label!: string;
+  @Field(() => UnitEnum) unit!: string;
+  @Field({ description: 'False when the hub does not record what this measure needs yet; value is then null' }) available!: boolean;
+  @Field(() => Float, { nullable: true }) value!: number | null;
+  @Field(() => Float, { nullable: true }) previousValue!: number | null;
+  @Field(() => Float, { nullable: true }) target!: number | null;
+  @Field(() => PolarityEnum, { nullable: true }) polarity!: string | null;
+  @Field(() => RagStatusEnum, { nullable: true }) status!: string | null;
+  @Field(() => DirectionEnum, { nullable: true }) direction!: string | null;
+  @Field(() => String, { nullable: true }) note!: string | null;
+}
+
+@NonPersonal()
+@ObjectType()
+export class OutcomeCount {
+  @Field() outcome!: string;
+  @Field(() => Int) count!: number;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'Contacts from one referring agency and what became of them (contact → referral → outcome)' })
+export class AgencyFlowMetric {
+  @Field() agency!: string;
+  @Field(() => AgencyKindEnum, { description: 'The agency kind' }) sector!: string;
+  @Field(() => Int) contacts!: number;
+  @Field(() => Int, { description: 'Contacts with an authorised MASH decision' }) decided!: number;
+  @Field(() => Int, { description: 'Decided as a CIN assessment or strategy discussion' }) socialCareReferrals!: number;
+  @Field(() => Float, { nullable: true }) conversionRate!: number | null;
+  @Field(() => [OutcomeCount]) outcomes!: OutcomeCount[];
+}
+
+@NonPersonal()
+@ObjectType({ description: 'A distribution of durations for one RAG rating or agency' })
+export class DurationMetric {
+  @Field({ description: 'The RAG rating (or UNRATED) or the agency' }) key!: string;
+  @Field(() => Int) count!: number;
+  @Field(() => Int) withinTimescale!: number;
+  @Field(() => Float, { nullable: true }) withinTimescaleRate!: number | null;
+  @Field(() => Float, { nullable: true }) medianHours!: number | null;
+  @Field(() => Float, { nullable: true }) p90Hours!: number | null;
+}
+
+@NonPersonal()
+@ObjectType()
+export class AgencyCount {
+  @Field() agency!: string;
+  @Field(() => Int) count!: number;
+}
+
+@NonPersonal()
+@ObjectType()
+export class ReReferralMetric {
+  @Field(() => Int, { description: 'Referrals received about at least one child' }) referrals!: number;
+  @Field(() => Int, { description: 'Of which a child had another referral received in the 365 days before' }) reReferrals!: number;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'Distinct children in the period’s referrals and how many have each field recorded' })
+export class EqualityMetric {
+  @Field(() => Int) children!: number;
+  @Field(() => Int) ethnicity!: number;
+  @Field(() => Int) firstLanguage!: number;
+  @Field(() => Int) religion!: number;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'The MASH measures for one assigned worker (pseudonymous id; null = unassigned)' })
+export class WorkerMetric {
+  @Field(() => String, { nullable: true }) workerSub!: string | null;
+  @Field(() => Int) contacts!: number;
+  @Field(() => Int) decisions!: number;
+  @Field(() => Int) decisionsWithinTimescale!: number;
+  @Field(() => Float, { nullable: true }) timeInMashMedianHours!: number | null;
+  @Field(() => Float, { nullable: true }) timeInMashP90Hours!: number | null;
+  @Field(() => Int) feedbackSent!: number;
+  @Field(() => Float, { nullable: true }) feedbackMedianHours!: number | null;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'A reporting period in local dates and the instants it spans' })
+export class MetricsPeriod {
+  @Field() label!: string;
+  @Field({ description: 'First day (inclusive)' }) from!: string;
+  @Field({ description: 'Last day (inclusive)' }) to!: string;
+  @Field(() => GraphQLISODateTime) startsAt!: Date;
+  @Field(() => GraphQLISODateTime, { description: 'Exclusive' }) endsAt!: Date;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'The breakdowns of one period' })
+export class MetricsBreakdown {
+  @Field(() => MetricsPeriod) period!: MetricsPeriod;
+  @Field(() => [AgencyFlowMetric]) contactsByAgency!: AgencyFlowMetric[];
+  @Field(() => [DurationMetric], { description: 'Decisions within timescale and time in MASH by RAG' }) decisionsByRag!: DurationMetric[];
+  @Field(() => [DurationMetric]) checkTurnaroundByAgency!: DurationMetric[];
+  @Field(() => ReReferralMetric) reReferrals!: ReReferralMetric;
+  @Field(() => EqualityMetric) equality!: EqualityMetric;
+  @Field(() => [WorkerMetric]) workers!: WorkerMetric[];
+}
+
+@NonPersonal()
+@ObjectType({ description: 'Governance metrics for a period and the one before (C6)' })
+export class Metrics {
+  @Field() timeZone!: string;
+  @Field(() => GraphQLISODateTime) asAt!: Date;
+  @Field(() => String, { nullable: true }) team!: string | null;
+  @Field(() => [MetricMeasure]) measures!: MetricMeasure[];
+  @Field(() => MetricsBreakdown) current!: MetricsBreakdown;
+  @Field(() => MetricsBreakdown) previous!: MetricsBreakdown;
+  @Field(() => [AgencyCount], { description: 'Outstanding checks past their due time, now' }) overdueChecksByAgency!: AgencyCount[];
+  @Field({ description: 'False until strategy discussions are recorded in the hub' }) strategyAttendanceAvailable!: boolean;
+}

@@ -1,0 +1,138 @@
+import type { Distribution, Measure, MetricsResult } from './metrics.service';
+import type { MetricsSettings } from './settings';
+
+/**
+ * The monthly governance report as Markdown, for a partnership board paper: the same measures as the
+ * `metrics` query, counts and durations only. Worker rows carry pseudonymous subs, never names.
+ */
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function periodTitle(label: string): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(label);
+  return m ? `${MONTHS[Number(m[2]) - 1]} ${m[1]}` : label;
+}
+
+const dash = '–';
+function fmt(value: number | null, unit: Measure['unit']): string {
+  if (value === null) return dash;
+  if (unit === 'SHARE') return `${(value * 100).toFixed(1)} %`;
+  if (unit === 'HOURS') return `${value.toFixed(1)} h`;
+  return String(value);
+}
+const pct = (v: number | null) => fmt(v, 'SHARE');
+const hours = (v: number | null) => fmt(v, 'HOURS');
+
+const DIRECTION: Record<string, string> = { IMPROVING: '↑ improving', WORSENING: '↓ worsening', STABLE: '→ stable' };
+const STATUS: Record<string, string> = { GREEN: 'GREEN', AMBER: 'AMBER', RED: 'RED', NO_TARGET: 'no target', NO_DATA: 'no data' };
+
+function table(header: string[], rows: string[][]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return [`| ${header.map(esc).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+function durations(rows: Distribution[], keyTitle: string, what: string): string {
+  if (rows.length === 0) return `_No ${what} in the period._`;
+  return table(
+    [keyTitle, 'Count', 'Within timescale', '%', 'Median', '90th percentile'],
+    rows.map((r) => [r.key, String(r.count), String(r.withinTimescale), pct(r.withinTimescaleRate), hours(r.medianHours), hours(r.p90Hours)]),
+  );
+}
+
+export function renderReport(r: MetricsResult, settings: MetricsSettings): string {
+  const c = r.current;
+  const out: string[] = [];
+  out.push(`# MASH governance metrics — ${periodTitle(c.period.label)}`);
+  out.push('');
+  out.push(
+    `Period ${c.period.from} to ${c.period.to} (${r.timeZone}), compared with ${r.previous.period.from} to ${r.previous.period.to}. ` +
+      `Team: ${r.team ?? 'whole MASH'}. Produced ${r.asAt.toISOString()}. Counts and durations only; no personal data.`,
+  );
+  out.push('');
+  out.push('## Summary against target');
+  out.push('');
+  out.push(
+    table(
+      ['Measure', 'This period', 'Previous period', 'Target', 'Polarity', 'RAG', 'Direction of travel'],
+      r.measures.map((m) =>
+        m.available
+          ? [
+              m.label,
+              fmt(m.value, m.unit),
+              fmt(m.previousValue, m.unit),
+              fmt(m.target, m.unit),
+              m.polarity === 'SMALLER_IS_BETTER' ? 'smaller is better' : m.polarity === 'LARGER_IS_BETTER' ? 'larger is better' : dash,
+              STATUS[m.status ?? ''] ?? dash,
+              DIRECTION[m.direction ?? ''] ?? dash,
+            ]
+          : [m.label, 'not available', 'not available', fmt(m.target, m.unit), dash, dash, dash],
+      ),
+    ),
+  );
+  const notes = r.measures.filter((m) => m.note).map((m) => `- ${m.label}: ${m.note}.`);
+  if (notes.length) out.push('', ...notes);
+
+  out.push('', '## Contacts and conversion by referring agency', '');
+  out.push(
+    c.contactsByAgency.length === 0
+      ? '_No contacts in the period._'
+      : table(
+          ['Referring agency', 'Sector', 'Contacts', 'Decided', 'Referred to social care', 'Conversion', 'Outcomes'],
+          c.contactsByAgency.map((a) => [
+            a.agency,
+            a.sector,
+            String(a.contacts),
+            String(a.decided),
+            String(a.socialCareReferrals),
+            pct(a.conversionRate),
+            a.outcomes.map((o) => `${o.outcome} ${o.count}`).join(', ') || dash,
+          ]),
+        ),
+  );
+  out.push('', '## Decisions within timescale and time in MASH, by RAG', '', durations(c.decisionsByRag, 'RAG', 'decisions'));
+  out.push('', '## Agency-check turnaround by agency', '', durations(c.checkTurnaroundByAgency, 'Agency', 'checks answered'));
+  out.push('', '### Checks overdue now', '');
+  out.push(r.overdueChecksByAgency.length === 0 ? '_None._' : table(['Agency', 'Overdue checks'], r.overdueChecksByAgency.map((o) => [o.agency, String(o.count)])));
+  out.push('', '## Re-referrals and equality data', '');
+  out.push(
+    table(
+      ['', 'This period', 'Previous period'],
+      [
+        ['Referrals about a child', String(c.reReferrals.referrals), String(r.previous.reReferrals.referrals)],
+        ['of which re-referrals within 12 months', String(c.reReferrals.reReferrals), String(r.previous.reReferrals.reReferrals)],
+        ['Children in the period’s referrals', String(c.equality.children), String(r.previous.equality.children)],
+        ['with ethnicity recorded', String(c.equality.ethnicity), String(r.previous.equality.ethnicity)],
+        ['with first language recorded', String(c.equality.firstLanguage), String(r.previous.equality.firstLanguage)],
+        ['with religion recorded', String(c.equality.religion), String(r.previous.equality.religion)],
+      ],
+    ),
+  );
+  out.push('', '## By worker', '');
+  out.push(
+    c.workers.length === 0
+      ? '_No activity in the period._'
+      : table(
+          ['Worker (pseudonymous id)', 'Contacts', 'Decisions', 'Within timescale', 'Median time in MASH', '90th percentile', 'Feedback sent', 'Median to feedback'],
+          c.workers.map((w) => [
+            w.workerSub ?? 'unassigned',
+            String(w.contacts),
+            String(w.decisions),
+            String(w.decisionsWithinTimescale),
+            hours(w.timeInMashMedianHours),
+            hours(w.timeInMashP90Hours),
+            String(w.feedbackSent),
+            hours(w.feedbackMedianHours),
+          ]),
+        ),
+  );
+  out.push('', '## How to read this', '');
+  out.push(
+    `- RAG against target: GREEN on target or within ${settings.bands.green * 100} % of it, AMBER within ${settings.bands.amber * 100} %, RED beyond. ` +
+      'Direction of travel compares with the previous period.',
+    '- Contacts are counted when received; decisions and time in MASH when the decision was authorised; feedback when sent; checks when answered (returned or declined).',
+    '- Conversion: contacts received in the period whose authorised outcome is a CIN assessment or a strategy discussion.',
+    '- Re-referral: a child of the referral was the subject of another referral received in the 365 days before. Merged duplicates are not counted.',
+    '- Equality data: distinct children (including unborn) in the period’s referrals with the field recorded (not NOT_RECORDED or NOT_PROVIDED_BY_SOURCE).',
+  );
+  return `${out.join('\n')}\n`;
+}

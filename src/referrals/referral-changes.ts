@@ -1,0 +1,59 @@
+import { Field, ID, InputType } from 'type-graphql';
+import { GUARD, type Guarded } from '../access-policy/request-access';
+import type { Purpose } from '../access-policy/vocabulary';
+import type { RequestContext } from '../context/context';
+import { filterMapAsync, forkForEvent, withEventContext } from '../context/event-context';
+import { assertUuid } from '../shared/validation';
+import { RagEnum, ReferralStatusEnum } from './referral.type';
+import { referralsOf, type ReferralView } from './referrals.repository';
+
+@InputType({ description: 'Which referral changes to receive; empty lists and absent fields match everything' })
+export class ReferralChangeFilter {
+  @Field(() => [ReferralStatusEnum], { nullable: true }) status?: string[] | null;
+  @Field(() => [RagEnum], { nullable: true }) rag?: string[] | null;
+  @Field(() => ID, { nullable: true }) referralId?: string | null;
+}
+
+/** What a referral change event carries to the subscription's resolver. */
+export interface ReferralChange {
+  referral: Guarded<ReferralView>;
+}
+
+/**
+ * The `referralChanged` source stream. Events carry ids only; each one is re-read through the
+ * subscriber's own scope in a fresh per-event context, so a subscriber with no relationship to the
+ * referral gets nothing (not even that something changed). A filter on a field the subscriber may
+ * not read never matches, so filters are no oracle (C2).
+ */
+export function referralChanges(ctx: RequestContext, filter: ReferralChangeFilter | null, purpose: Purpose): AsyncIterableIterator<ReferralChange> {
+  if (filter?.referralId) assertUuid('filter.referralId', filter.referralId);
+  const source = ctx.hub.events.stream('referral');
+  return filterMapAsync(source, async (event) => {
+    const referralId = event.payload.referralId;
+    if (typeof referralId !== 'string') return undefined;
+    if (filter?.referralId && filter.referralId !== referralId) return undefined;
+    const eventCtx = forkForEvent(ctx);
+    eventCtx.access.declarePurpose(purpose);
+    let referral: Guarded<ReferralView> | null;
+    try {
+      referral = await referralsOf(eventCtx).findReferral(referralId);
+    } catch (e) {
+      // The database being away must not end the subscription; the next event re-reads.
+      eventCtx.logger.warn({ err: { message: (e as Error).message } }, 'referral change could not be read');
+      return undefined;
+    }
+    if (!referral || !matches(eventCtx, referral, filter)) return undefined;
+    return withEventContext<ReferralChange>({ referral }, eventCtx);
+  });
+}
+
+function matches(ctx: RequestContext, referral: Guarded<ReferralView>, filter: ReferralChangeFilter | null): boolean {
+  const wantsStatus = !!filter?.status?.length;
+  const wantsRag = !!filter?.rag?.length;
+  if (!wantsStatus && !wantsRag) return true;
+  // `status` and `rag` are CASE_METADATA on Referral.
+  if (!ctx.access.decide(referral[GUARD], 'CASE_METADATA').release) return false;
+  if (wantsStatus && !filter!.status!.includes(referral.status)) return false;
+  if (wantsRag && (referral.rag === null || !filter!.rag!.includes(referral.rag))) return false;
+  return true;
+}

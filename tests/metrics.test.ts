@@ -1,0 +1,419 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { ensureDatabase } from '../src/db/admin';
+import { decisionDueAt } from '../src/referrals/clocks';
+import { createDataSource } from '../src/db/data-source';
+import { createLogger } from '../src/shared/logger';
+import { startTestHub, type TestHub } from './support/test-hub';
+
+/**
+ * Governance metrics (C6) on a constructed data set in a dedicated database, so every right answer is
+ * known by construction and no other test's rows interfere. Times are written with their offsets:
+ * October 2026 runs from 2026-10-01 00:00 BST (2026-09-30T23:00Z) to 2026-11-01 00:00 GMT
+ * (2026-11-01T00:00Z); clocks go back on 25 October. September 2026 is the previous period.
+ *
+ * The data set (W1..W3 are pseudonymous worker subs; C = child, U = unborn, A = adult):
+ *   R1 police    recv 2026-10-01 00:30 BST  RED   due +4h  authorised +2h  STRATEGY_DISCUSSION  W1  feedback +10h  [C1]
+ *   R2 police    recv 2026-10-10 09:00 BST  AMBER due +24h authorised +30h NO_FURTHER_ACTION    W1  feedback +40h  [C3, A1]
+ *   R3 health    recv 2026-10-31 23:59 GMT  GREEN screened, undecided                           -                  [U4]
+ *   R4 education recv 2026-10-15 12:00 BST  GREEN due +72h authorised +60h CHILD_IN_NEED_ASSESSMENT W2               [C2]
+ *   R5 health    recv 2026-10-20 08:00 BST  merged into R4                                      -                  [C2]
+ *   R6 police    recv 2026-11-01 00:00 GMT  (November: out)                                                        [C1]
+ *   R7 police    recv 2026-09-30 23:59 BST  AMBER due +24h authorised +20h (in October) ADVICE  W3  feedback +30h  [C5]
+ *   R8 police    recv 2026-09-05 10:00 BST  GREEN due +72h authorised +10h EARLY_HELP           W2  feedback +20h  [C6]
+ *   R9           recv 2025-10-01 00:30 BST  exactly 365 days before R1                                             [C1]
+ *   R10          recv 2026-06-01            about the adult only                                                   [A1]
+ *   R11          recv 2025-10-09 09:00 BST  366 days before R2                                                     [C3]
+ *   R12          recv 2026-04-01            merged (not a referral of its own)                                     [C2]
+ * Checks: R1 police 1h; R2 police 9h; R2 health 3h; R4 education declined after 5h (all answered in
+ * October); R8 police 4h (September); R3 health outstanding, due in 2020 (overdue); R3 police
+ * outstanding, due 2099 (not overdue).
+ */
+
+const H = 3_600_000;
+const t = (iso: string, plusHours = 0) => new Date(new Date(iso).getTime() + plusHours * H);
+const DB_NAME = 'mash_metrics_test';
+
+const QUERY = `query Metrics($period: MetricsPeriodInput!, $team: String) {
+  metrics(period: $period, team: $team) {
+    timeZone team
+    measures { key label unit available value previousValue target polarity status direction note }
+    current { ...B } previous { ...B }
+    overdueChecksByAgency { agency count }
+    strategyAttendanceAvailable
+  }
+}
+fragment B on MetricsBreakdown {
+  period { label from to startsAt endsAt }
+  contactsByAgency { agency sector contacts decided socialCareReferrals conversionRate outcomes { outcome count } }
+  decisionsByRag { key count withinTimescale withinTimescaleRate medianHours p90Hours }
+  checkTurnaroundByAgency { key count withinTimescale medianHours p90Hours }
+  reReferrals { referrals reReferrals }
+  equality { children ethnicity firstLanguage religion }
+  workers { workerSub contacts decisions decisionsWithinTimescale timeInMashMedianHours timeInMashP90Hours feedbackSent feedbackMedianHours }
+}`;
+
+interface MeasureOut {
+  key: string;
+  available: boolean;
+  value: number | null;
+  previousValue: number | null;
+  target: number | null;
+  polarity: string | null;
+  status: string | null;
+  direction: string | null;
+}
+type MetricsOut = {
+  metrics: {
+    timeZone: string;
+    team: string | null;
+    measures: MeasureOut[];
+    current: Record<string, unknown> & { period: Record<string, string>; workers: Array<Record<string, unknown>> };
+    previous: Record<string, unknown> & { period: Record<string, string> };
+    overdueChecksByAgency: Array<{ agency: string; count: number }>;
+    strategyAttendanceAvailable: boolean;
+  };
+};
+
+let hub: TestHub;
+let manager: string;
+let auditor: string;
+let metricsFile: string;
+let dbUrl: string;
+
+async function dedicatedDatabase(): Promise<string> {
+  const serverUrl = process.env.MASH_TEST_SERVER_URL;
+  if (!serverUrl) throw new Error('MASH_TEST_SERVER_URL is not set: run the tests with jest');
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+  await admin.end();
+  const url = await ensureDatabase(serverUrl, DB_NAME);
+  const ds = createDataSource(url, createLogger('silent'), 2);
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+  return url;
+}
+
+let refN = 0;
+async function person(kind: string, ethnicity: string, language: string, religion: string): Promise<string> {
+  const [row] = (await hub.db.query(
+    `INSERT INTO person (kind, given_name, family_name, sex, ethnicity, first_language, religion, disability, created_by_agency)
+     VALUES ($1, 'Fictional', 'Metrics-Testcase', 'NOT_RECORDED', $2, $3, $4, 'NOT_RECORDED', 'social-care') RETURNING id`,
+    [kind, ethnicity, language, religion],
+  )) as Array<{ id: string }>;
+  return row.id;
+}
+
+interface ReferralSpec {
+  agency?: string;
+  received: Date;
+  rag?: string | null;
+  dueHours?: number;
+  /** Overrides dueHours: a due time from the working calendar. */
+  due?: Date;
+  authorisedAfter?: number;
+  outcome?: string;
+  worker?: string;
+  feedbackAfter?: number;
+  status?: string;
+  mergedInto?: string;
+  subjects: string[];
+}
+async function referral(s: ReferralSpec): Promise<string> {
+  const authorised = s.authorisedAfter === undefined ? null : t(s.received.toISOString(), s.authorisedAfter);
+  const feedbackAt = s.feedbackAfter === undefined ? null : t(s.received.toISOString(), s.feedbackAfter);
+  const status = s.status ?? (authorised ? 'CLOSED' : 'SCREENED');
+  const [row] = (await hub.db.query(
+    `INSERT INTO referral (reference, referrer_sub, referrer_name, referrer_agency, concern_categories, narrative, consent_sought, consent_given,
+                           status, rag, decision_due_at, assigned_to_sub, received_at, decision_outcome, decision_authorised_at, merged_into_id,
+                           feedback_message, feedback_sent_at)
+     VALUES ($1, 'referrer-x', 'Fictional Referrer', $2, '{NEGLECT}', 'Fictional narrative for metrics', true, true,
+             $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+    [
+      `METRICS-TEST-${++refN}`,
+      s.agency ?? 'police',
+      status,
+      s.rag ?? null,
+      s.due ?? t(s.received.toISOString(), s.dueHours ?? 24),
+      s.worker ?? null,
+      s.received,
+      authorised ? s.outcome : null,
+      authorised,
+      s.mergedInto ?? null,
+      feedbackAt ? 'Fictional feedback' : null,
+      feedbackAt,
+    ],
+  )) as Array<{ id: string }>;
+  for (const p of s.subjects) await hub.db.query(`INSERT INTO referral_subject (referral_id, person_id) VALUES ($1, $2)`, [row.id, p]);
+  return row.id;
+}
+
+async function check(referralId: string, agency: string, requested: Date, dueHours: number, answeredAfter: number | null, declined = false) {
+  const status = answeredAfter === null ? 'REQUESTED' : declined ? 'DECLINED' : 'RETURNED';
+  await hub.db.query(
+    `INSERT INTO agency_check (referral_id, agency, status, requested_at, requested_by, due_at, returned_at, declined_reason)
+     VALUES ($1, $2, $3, $4, 'worker-test', $5, $6, $7)`,
+    [referralId, agency, status, requested, t(requested.toISOString(), dueHours), answeredAfter === null ? null : t(requested.toISOString(), answeredAfter), declined ? 'Fictional: not held' : null],
+  );
+}
+
+beforeAll(async () => {
+  const url = await dedicatedDatabase();
+  dbUrl = url;
+  metricsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mash-metrics-')), 'metrics.json');
+  fs.writeFileSync(metricsFile, JSON.stringify({ teams: { 'pod-a': ['W1', 'W3'] } }));
+  hub = await startTestHub({ DATABASE_URL: url, MASH_METRICS_FILE: metricsFile });
+  manager = await hub.token({ agency: 'social-care', roles: ['MASH_MANAGER'] });
+  auditor = await hub.token({ agency: 'social-care', roles: ['IG_AUDITOR'] });
+
+  const c1 = await person('CHILD', 'WHITE_BRITISH', 'English', 'None');
+  const c2 = await person('CHILD', 'NOT_RECORDED', 'Polish', 'NOT_PROVIDED_BY_SOURCE');
+  const c3 = await person('CHILD', 'ASIAN_INDIAN', 'NOT_PROVIDED_BY_SOURCE', 'Hindu');
+  const u4 = await person('UNBORN', 'NOT_PROVIDED_BY_SOURCE', 'NOT_RECORDED', 'Christian');
+  const c5 = await person('CHILD', 'BLACK_AFRICAN', 'English', 'Christian');
+  const c6 = await person('CHILD', 'WHITE_OTHER', 'Romanian', 'Orthodox');
+  const a1 = await person('ADULT', 'NOT_RECORDED', 'NOT_RECORDED', 'NOT_RECORDED');
+
+  const r1 = await referral({ received: t('2026-10-01T00:30:00+01:00'), rag: 'RED', dueHours: 4, authorisedAfter: 2, outcome: 'STRATEGY_DISCUSSION', worker: 'W1', feedbackAfter: 10, subjects: [c1] });
+  const r2 = await referral({ received: t('2026-10-10T09:00:00+01:00'), rag: 'AMBER', dueHours: 24, authorisedAfter: 30, outcome: 'NO_FURTHER_ACTION', worker: 'W1', feedbackAfter: 40, subjects: [c3, a1] });
+  const r3 = await referral({ agency: 'health', received: t('2026-10-31T23:59:00+00:00'), rag: 'GREEN', dueHours: 72, subjects: [u4] });
+  const r4 = await referral({ agency: 'education', received: t('2026-10-15T12:00:00+01:00'), rag: 'GREEN', dueHours: 72, authorisedAfter: 60, outcome: 'CHILD_IN_NEED_ASSESSMENT', worker: 'W2', subjects: [c2] });
+  await referral({ agency: 'health', received: t('2026-10-20T08:00:00+01:00'), status: 'MERGED', mergedInto: r4, subjects: [c2] });
+  await referral({ received: t('2026-11-01T00:00:00+00:00'), rag: 'RED', dueHours: 4, authorisedAfter: 1, outcome: 'STRATEGY_DISCUSSION', worker: 'W1', feedbackAfter: 1, subjects: [c1] });
+  await referral({ received: t('2026-09-30T23:59:00+01:00'), rag: 'AMBER', dueHours: 24, authorisedAfter: 20, outcome: 'ADVICE_AND_INFORMATION', worker: 'W3', feedbackAfter: 30, subjects: [c5] });
+  const r8 = await referral({ received: t('2026-09-05T10:00:00+01:00'), rag: 'GREEN', dueHours: 72, authorisedAfter: 10, outcome: 'EARLY_HELP', worker: 'W2', feedbackAfter: 20, subjects: [c6] });
+  await referral({ received: t('2025-10-01T00:30:00+01:00'), status: 'WITHDRAWN', subjects: [c1] });
+  await referral({ received: t('2026-06-01T12:00:00+01:00'), status: 'WITHDRAWN', subjects: [a1] });
+  await referral({ received: t('2025-10-09T09:00:00+01:00'), status: 'WITHDRAWN', subjects: [c3] });
+  await referral({ received: t('2026-04-01T12:00:00+01:00'), status: 'MERGED', mergedInto: r4, subjects: [c2] });
+
+  // December, across Christmas: due times from the working calendar (Fri 25 and Mon 28 December 2026 are bank holidays).
+  const xmas = t('2026-12-24T10:00:00Z');
+  await referral({ received: xmas, rag: 'AMBER', due: decisionDueAt('AMBER', xmas), authorisedAfter: 98, outcome: 'EARLY_HELP', worker: 'W2', subjects: [c5] });
+  await referral({ received: xmas, rag: 'GREEN', due: decisionDueAt('GREEN', xmas), authorisedAfter: 168 + 1 / 3600, outcome: 'EARLY_HELP', worker: 'W2', subjects: [c6] });
+
+  await check(r1, 'police', t('2026-10-01T00:00:00Z'), 2, 1);
+  await check(r2, 'police', t('2026-10-10T10:00:00Z'), 8, 9);
+  await check(r2, 'health', t('2026-10-10T10:00:00Z'), 8, 3);
+  await check(r4, 'education', t('2026-10-15T12:00:00Z'), 48, 5, true);
+  await check(r8, 'police', t('2026-09-05T10:00:00Z'), 48, 4);
+  await check(r3, 'health', t('2020-01-01T00:00:00Z'), 2, null);
+  await check(r3, 'police', t('2099-01-01T00:00:00Z'), 2, null);
+}, 120_000);
+
+afterAll(async () => {
+  await hub?.close();
+});
+
+function byKey(measures: MeasureOut[]): Record<string, MeasureOut> {
+  return Object.fromEntries(measures.map((m) => [m.key, m]));
+}
+
+describe('Governance metrics for October 2026 on the constructed data set', () => {
+  let out: MetricsOut['metrics'];
+  let m: Record<string, MeasureOut>;
+
+  beforeAll(async () => {
+    const res = await hub.gql<MetricsOut>(manager, QUERY, { period: { month: '2026-10' } });
+    expect(res.errors).toBeUndefined();
+    out = res.data!.metrics;
+    m = byKey(out.measures);
+  });
+
+  it('spans October in Europe/London: from 00:00 BST on the 1st to 00:00 GMT on 1 November; the previous period is September', () => {
+    expect(out.timeZone).toBe('Europe/London');
+    expect(out.current.period).toEqual({ label: '2026-10', from: '2026-10-01', to: '2026-10-31', startsAt: '2026-09-30T23:00:00.000Z', endsAt: '2026-11-01T00:00:00.000Z' });
+    expect(out.previous.period).toEqual({ label: '2026-09', from: '2026-09-01', to: '2026-09-30', startsAt: '2026-08-31T23:00:00.000Z', endsAt: '2026-09-30T23:00:00.000Z' });
+  });
+
+  it('counts contacts by referring agency and sector: 23:59 on 31 October is in, 00:00 on 1 November and 23:59 on 30 September are out', () => {
+    expect(m.contactsReceived).toMatchObject({ value: 5, previousValue: 2, target: null, polarity: null, status: 'NO_TARGET', direction: null });
+    expect(out.current.contactsByAgency).toEqual([
+      { agency: 'education', sector: 'EDUCATION', contacts: 1, decided: 1, socialCareReferrals: 1, conversionRate: 1, outcomes: [{ outcome: 'CHILD_IN_NEED_ASSESSMENT', count: 1 }] },
+      { agency: 'health', sector: 'HEALTH', contacts: 2, decided: 0, socialCareReferrals: 0, conversionRate: 0, outcomes: [] },
+      {
+        agency: 'police',
+        sector: 'POLICE',
+        contacts: 2,
+        decided: 2,
+        socialCareReferrals: 1,
+        conversionRate: 0.5,
+        outcomes: [
+          { outcome: 'NO_FURTHER_ACTION', count: 1 },
+          { outcome: 'STRATEGY_DISCUSSION', count: 1 },
+        ],
+      },
+    ]);
+  });
+
+  it('converts contact → referral: 2 of 5 contacts became a CIN assessment or strategy discussion (none of 2 in September)', () => {
+    expect(m.contactToReferralRate).toMatchObject({ value: 0.4, previousValue: 0, target: null, status: 'NO_TARGET', direction: 'IMPROVING' });
+  });
+
+  it('counts decisions by when they were authorised, within timescale by RAG, and time in MASH (median, p90)', () => {
+    // Authorised in October: R1 2h (RED, on time), R2 30h (AMBER, late), R4 60h (GREEN, on time), R7 20h (AMBER, on time).
+    expect(out.current.decisionsByRag).toEqual([
+      { key: 'AMBER', count: 2, withinTimescale: 1, withinTimescaleRate: 0.5, medianHours: 25, p90Hours: 29 },
+      { key: 'GREEN', count: 1, withinTimescale: 1, withinTimescaleRate: 1, medianHours: 60, p90Hours: 60 },
+      { key: 'RED', count: 1, withinTimescale: 1, withinTimescaleRate: 1, medianHours: 2, p90Hours: 2 },
+    ]);
+    // 0.75 against 0.95: short by 0.2, beyond 15 % of the target (0.1425) → RED; September was 1 of 1.
+    expect(m.decisionsWithinTimescale).toMatchObject({ value: 0.75, previousValue: 1, target: 0.95, polarity: 'LARGER_IS_BETTER', status: 'RED', direction: 'WORSENING' });
+    // Median of 2, 20, 30, 60 = 25 against 24: 1 hour over, within 5 % (1.2 h) → GREEN.
+    expect(m.timeInMashMedianHours).toMatchObject({ value: 25, previousValue: 10, target: 24, status: 'GREEN', direction: 'WORSENING' });
+    expect(m.timeInMashP90Hours.value).toBeCloseTo(51, 9);
+    expect(m.timeInMashP90Hours).toMatchObject({ previousValue: 10, status: 'GREEN', direction: 'WORSENING' });
+  });
+
+  it('measures agency-check turnaround by agency (declined answers count) and overdue checks now', () => {
+    const rows = out.current.checkTurnaroundByAgency as Array<{ key: string; count: number; withinTimescale: number; medianHours: number; p90Hours: number }>;
+    expect(rows.map((r) => [r.key, r.count, r.withinTimescale, r.medianHours])).toEqual([
+      ['education', 1, 1, 5],
+      ['health', 1, 1, 3],
+      ['police', 2, 1, 5],
+    ]);
+    expect(rows[2].p90Hours).toBeCloseTo(8.2, 9);
+    // 1, 3, 5, 9: median 4 (September: 4 → STABLE), p90 7.8.
+    expect(m.checkTurnaroundMedianHours).toMatchObject({ value: 4, previousValue: 4, target: 8, status: 'GREEN', direction: 'STABLE' });
+    expect(m.checkTurnaroundP90Hours.value).toBeCloseTo(7.8, 9);
+    expect(m.checkTurnaroundP90Hours).toMatchObject({ previousValue: 4, direction: 'WORSENING' });
+    expect(out.overdueChecksByAgency).toEqual([{ agency: 'health', count: 1 }]);
+    expect(m.overdueChecksNow).toMatchObject({ value: 1, previousValue: null, target: 0, status: 'RED', direction: null });
+  });
+
+  it('counts re-referrals within 12 months: exactly 365 days before counts, 366 does not, adults and merged duplicates do not', () => {
+    expect(out.current.reReferrals).toEqual({ referrals: 4, reReferrals: 1 });
+    expect(out.previous.reReferrals).toEqual({ referrals: 2, reReferrals: 0 });
+    // 0.25 against 0.2 (smaller is better): 0.05 over, beyond 15 % of 0.2 → RED.
+    expect(m.reReferralRate).toMatchObject({ value: 0.25, previousValue: 0, target: 0.2, polarity: 'SMALLER_IS_BETTER', status: 'RED', direction: 'WORSENING' });
+  });
+
+  it('measures time to referrer feedback by when it was sent', () => {
+    // Sent in October: R1 10h, R7 30h, R2 40h → median 30, p90 38; September: R8 20h.
+    expect(m.feedbackMedianHours).toMatchObject({ value: 30, previousValue: 20, target: 72, status: 'GREEN', direction: 'WORSENING' });
+    expect(m.feedbackP90Hours.value).toBeCloseTo(38, 9);
+  });
+
+  it('measures equality data completeness over the distinct children (unborn included, adults not) of the period’s referrals', () => {
+    expect(out.current.equality).toEqual({ children: 4, ethnicity: 2, firstLanguage: 2, religion: 3 });
+    expect(m.equalityEthnicityRecorded).toMatchObject({ value: 0.5, previousValue: 1, target: 0.9, status: 'RED', direction: 'WORSENING' });
+    expect(m.equalityFirstLanguageRecorded).toMatchObject({ value: 0.5, previousValue: 1 });
+    expect(m.equalityReligionRecorded).toMatchObject({ value: 0.75, previousValue: 1, status: 'RED' });
+  });
+
+  it('breaks the MASH measures down by assigned worker (pseudonymous sub), unassigned last', () => {
+    expect(out.current.workers).toEqual([
+      { workerSub: 'W1', contacts: 2, decisions: 2, decisionsWithinTimescale: 1, timeInMashMedianHours: 16, timeInMashP90Hours: 27.2, feedbackSent: 2, feedbackMedianHours: 25 },
+      { workerSub: 'W2', contacts: 1, decisions: 1, decisionsWithinTimescale: 1, timeInMashMedianHours: 60, timeInMashP90Hours: 60, feedbackSent: 0, feedbackMedianHours: null },
+      { workerSub: 'W3', contacts: 0, decisions: 1, decisionsWithinTimescale: 1, timeInMashMedianHours: 20, timeInMashP90Hours: 20, feedbackSent: 1, feedbackMedianHours: 30 },
+      { workerSub: null, contacts: 2, decisions: 0, decisionsWithinTimescale: 0, timeInMashMedianHours: null, timeInMashP90Hours: null, feedbackSent: 0, feedbackMedianHours: null },
+    ]);
+  });
+
+  it('reports meeting and break-glass measures as unavailable, never as a number', () => {
+    for (const key of ['strategyDiscussionsHeld', 'icpcWithin15WorkingDays', 'breakGlassUses']) {
+      expect(m[key]).toMatchObject({ available: false, value: null, previousValue: null, status: null, direction: null });
+    }
+    expect(out.strategyAttendanceAvailable).toBe(false);
+    expect(out.measures.filter((x) => x.available).every((x) => x.value !== null)).toBe(true);
+  });
+});
+
+describe('Periods, teams and access', () => {
+  it('a one-day range: 00:30 BST on 1 October is in; 23:59 BST on 30 September is in the previous day', async () => {
+    const res = await hub.gql<MetricsOut>(auditor, QUERY, { period: { from: '2026-10-01', to: '2026-10-01' } });
+    expect(res.errors).toBeUndefined();
+    const m = byKey(res.data!.metrics.measures);
+    expect(m.contactsReceived).toMatchObject({ value: 1, previousValue: 1 });
+    expect(res.data!.metrics.previous.period).toMatchObject({ from: '2026-09-30', to: '2026-09-30' });
+  });
+
+  it('across bank holidays, timeliness follows the working-calendar due time while time in MASH is elapsed hours', async () => {
+    // AMBER received Thu 24 Dec 10:00, due one working day later (Tue 29 Dec 10:00), authorised Mon 28 Dec 12:00 (98 h): on time.
+    // GREEN received the same moment, due three working days later (Thu 31 Dec 10:00), authorised one second after: late.
+    const res = await hub.gql<MetricsOut>(manager, QUERY, { period: { month: '2026-12' } });
+    expect(res.errors).toBeUndefined();
+    const out = res.data!.metrics;
+    expect(out.current.decisionsByRag).toEqual([
+      { key: 'AMBER', count: 1, withinTimescale: 1, withinTimescaleRate: 1, medianHours: 98, p90Hours: 98 },
+      expect.objectContaining({ key: 'GREEN', count: 1, withinTimescale: 0, withinTimescaleRate: 0 }),
+    ]);
+    expect(byKey(out.measures).decisionsWithinTimescale).toMatchObject({ value: 0.5, previousValue: 1, status: 'RED', direction: 'WORSENING' }); // November: R6 on time
+  });
+
+  it('a team configured in MASH_METRICS_FILE restricts the MASH measures to its workers', async () => {
+    const res = await hub.gql<MetricsOut>(manager, QUERY, { period: { month: '2026-10' }, team: 'pod-a' });
+    expect(res.errors).toBeUndefined();
+    const out = res.data!.metrics;
+    const m = byKey(out.measures);
+    expect(out.team).toBe('pod-a');
+    expect(m.contactsReceived.value).toBe(2);
+    expect(m.decisionsWithinTimescale.value).toBeCloseTo(2 / 3, 12);
+    expect(out.current.workers.map((w) => w.workerSub)).toEqual(['W1', 'W3']);
+  });
+
+  it.each([
+    [{ month: '2026-13' }, null, 'period.month'],
+    [{ month: '2026-10', from: '2026-10-01', to: '2026-10-02' }, null, 'period'],
+    [{ from: '2026-10-05', to: '2026-10-01' }, null, 'period.to'],
+    [{ from: '2026-02-30', to: '2026-03-01' }, null, 'period.from'],
+    [{ month: '2026-10' }, 'no-such-team', 'team'],
+  ])('bad input %j / team %s is a clear BAD_USER_INPUT naming %s', async (period, team, field) => {
+    const res = await hub.gql(manager, QUERY, { period, team });
+    expect(res.data?.metrics ?? null).toBeNull();
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  });
+
+  it.each([
+    ['MASH_MANAGER', true],
+    ['IG_AUDITOR', true],
+    ['MASH_SOCIAL_WORKER', false],
+    ['POLICE_MASH_OFFICER', false],
+    ['PARTNER_REFERRER', false],
+    ['HUB_ADMIN', false],
+  ])('%s may read metrics: %s', async (role, allowed) => {
+    const token = await hub.token({ agency: role === 'POLICE_MASH_OFFICER' ? 'police' : 'social-care', roles: [role] });
+    const res = await hub.gql(token, `{ metrics(period: { month: "2026-10" }) { measures { key value } } }`);
+    if (allowed) {
+      expect(res.errors).toBeUndefined();
+      expect((res.data as { metrics: { measures: unknown[] } }).metrics.measures).toHaveLength(17);
+    } else {
+      expect(res.data?.metrics ?? null).toBeNull();
+      expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    }
+  });
+
+  it('without a token the metrics are not released', async () => {
+    const res = await hub.gql(null, `{ metrics(period: { month: "2026-10" }) { measures { key } } }`);
+    expect(res.data?.metrics ?? null).toBeNull();
+    expect(res.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('The monthly report for a partnership board paper', () => {
+  it('npm run report -- --period 2026-10 prints the same measures as Markdown, with no personal data', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'src/cli/report.ts', '--period', '2026-10'],
+      { env: { ...process.env, DATABASE_URL: dbUrl, MASH_METRICS_FILE: metricsFile, NODE_ENV: 'test' }, cwd: path.join(__dirname, '..') },
+    );
+    expect(stdout).toContain('# MASH governance metrics — October 2026');
+    expect(stdout).toContain('Period 2026-10-01 to 2026-10-31 (Europe/London), compared with 2026-09-01 to 2026-09-30');
+    expect(stdout).toContain('| Contacts received | 5 | 2 | – | – | no target | – |');
+    expect(stdout).toContain('| MASH decisions authorised within timescale | 75.0 % | 100.0 % | 95.0 % | larger is better | RED | ↓ worsening |');
+    expect(stdout).toContain('| Time in MASH, median (hours) | 25.0 h | 10.0 h | 24.0 h | smaller is better | GREEN | ↓ worsening |');
+    expect(stdout).toContain('| Agency-check turnaround, median (hours) | 4.0 h | 4.0 h | 8.0 h | smaller is better | GREEN | → stable |');
+    expect(stdout).toContain('| Strategy discussions held | not available | not available |');
+    expect(stdout).toContain('| police | POLICE | 2 | 2 | 1 | 50.0 % | NO_FURTHER_ACTION 1, STRATEGY_DISCUSSION 1 |');
+    expect(stdout).toContain('| AMBER | 2 | 1 | 50.0 % | 25.0 h | 29.0 h |');
+    expect(stdout).toContain('| health | 1 |');
+    expect(stdout).toContain('| W1 | 2 | 2 | 1 | 16.0 h | 27.2 h | 2 | 25.0 h |');
+    expect(stdout).not.toMatch(/Fictional|Metrics-Testcase|referrer-x/);
+  }, 60_000);
+});
