@@ -1,3 +1,5 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { auditFor, fakeNhsNumber, givenPerson, givenRecord, unique } from './support/factories';
 import { startTestHub, type TestHub } from './support/test-hub';
 
@@ -339,6 +341,35 @@ describe('strategy discussions and meetings', () => {
     expect(stats.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const held = await hub.gql(police, HELD, { id: m.id, v: 2 });
     expect(held.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('given an invited police officer subscribed to meeting changes, when attendance is recorded, then the change reaches them; an agency with no relationship receives nothing', async () => {
+    const child = await givenPerson(hub, worker, { dateOfBirth: '2023-03-03' });
+    const m = await schedule({ type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child] });
+    const pushed: Record<string, Array<{ data?: { meetingChanged: { id: string; version: number } | null } }>> = { police: [], probation: [] };
+    const clients = [
+      ['police', police],
+      ['probation', probation],
+    ].map(([name, token]) => {
+      const client = createClient({ url: hub.server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+      client.subscribe(
+        { query: `subscription($f: MeetingChangeFilter) { meetingChanged(purpose: STRATEGY, filter: $f) { id version } }`, variables: { f: { meetingId: m.id } } },
+        { next: (v) => void pushed[name!]!.push(v as never), error: () => undefined, complete: () => undefined },
+      );
+      return client;
+    });
+    try {
+      const deadline = Date.now() + 4000;
+      while (hub.server.hub.events.subscriberCount('meeting') < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const r = await hub.gql(worker, ATTEND, { id: m.id, a: { inviteeId: inviteeOf(m, 'health').id, status: 'SENT_APOLOGIES', note: 'Fictional: clinic' }, v: 1 });
+      expect(r.errors).toBeUndefined();
+      while (pushed.police!.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(pushed.police![0]!.data!.meetingChanged).toEqual({ id: m.id, version: 2 });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(pushed.probation).toEqual([]);
+    } finally {
+      await Promise.all(clients.map((c) => c.dispose()));
+    }
   });
 
   describe('bad input: a clear error and nothing changed', () => {

@@ -62,6 +62,7 @@ export const ENTRY_POINT_RULES = {
   },
   Subscription: {
     referralChanged: referralReader,
+    meetingChanged: referralReader,
   },
 } as const;
 

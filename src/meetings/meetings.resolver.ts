@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { GraphQLISODateTime } from 'type-graphql';
 import { Sensitive } from '../access-policy/decorators';
 import type { Purpose } from '../access-policy/vocabulary';
@@ -20,6 +20,7 @@ import {
   MeetingTypeEnum,
   ScheduleMeetingInput,
 } from './meeting.type';
+import { MeetingChangeFilter, meetingChanges, type MeetingChange } from './meeting-changes';
 import { attendanceStatistics, findMeeting, listMeetings } from './meetings.queries';
 import { meetingsOf, type MeetingView } from './meetings.repository';
 import * as service from './meetings.service';
@@ -53,6 +54,22 @@ export class MeetingsResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return attendanceStatistics(ctx, from, to, meetingType);
+  }
+
+  @Subscription(() => Meeting, {
+    nullable: true,
+    description: 'Each change to a meeting you may see, read through your own scope when it happens (over graphql-ws)',
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: MeetingChangeFilter | null; purpose: Purpose }, RequestContext>) => {
+      context.access.declarePurpose(args.purpose);
+      return meetingChanges(context, args.filter ?? null, args.purpose);
+    },
+  })
+  meetingChanged(
+    @Root() change: MeetingChange,
+    @Arg('purpose', () => PurposeEnum) _purpose: Purpose,
+    @Arg('filter', () => MeetingChangeFilter, { nullable: true }) _filter: MeetingChangeFilter | null,
+  ) {
+    return change.meeting;
   }
 
   @Mutation(() => Meeting, { description: 'Schedule a meeting; the default required agencies of its type are invited' })
