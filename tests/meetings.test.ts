@@ -510,3 +510,32 @@ describe('strategy discussions and meetings', () => {
     expect(worker2.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
+
+describe('required agencies are configurable per partnership', () => {
+  it('given MASH_MEETINGS_FILE requiring probation at strategy discussions, when one is scheduled, then probation is invited as required', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-meetings-'));
+    const file = path.join(dir, 'meetings.json');
+    fs.writeFileSync(file, JSON.stringify({ requiredAgencies: { STRATEGY_DISCUSSION: { kinds: ['SOCIAL_CARE', 'POLICE', 'HEALTH', 'PROBATION'], educationIfSchoolAge: false } } }));
+    const hub = await startTestHub({ MASH_MEETINGS_FILE: file });
+    try {
+      const worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] });
+      const child = await givenPerson(hub, worker, { dateOfBirth: '2015-01-01' });
+      const r = await hub.gql<{ scheduleMeeting: { invitees: Array<{ agency: string; required: boolean }> } }>(worker, SCHEDULE, {
+        input: { type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child], scheduledAt: inAnHour() },
+      });
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.scheduleMeeting.invitees.map((i) => [i.agency, i.required])).toEqual([
+        ['health', true],
+        ['police', true],
+        ['probation', true],
+        ['social-care', true],
+      ]);
+    } finally {
+      await hub.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

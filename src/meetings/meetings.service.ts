@@ -13,9 +13,9 @@ import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/valida
 import { ageOn, icpcDueDate, londonDate } from './clocks';
 import { applyMeetingTransition, type MeetingTransition } from './meeting-state-machine';
 import { meetingsOf } from './meetings.repository';
+import { loadMeetingSettings } from './settings';
 import {
   ATTENDANCE_STATUSES,
-  DEFAULT_REQUIRED_AGENCIES,
   MEETING_OUTCOMES,
   MEETING_TYPES,
   NON_ATTENDANCE,
@@ -97,7 +97,7 @@ export async function scheduleMeeting(ctx: RequestContext, raw: unknown): Promis
   });
 
   // Default required agencies of the type (product.md C4), education when a child is of school age.
-  const rule = DEFAULT_REQUIRED_AGENCIES[input.type];
+  const rule = loadMeetingSettings(ctx.hub.config.meetingsFile).requiredAgencies[input.type];
   const requiredKinds = new Set<AgencyKind>(rule.kinds);
   if (rule.educationIfSchoolAge && (await anyChildOfSchoolAge(ctx, personIds, londonDate(input.scheduledAt)))) requiredKinds.add('EDUCATION');
   const requiredCodes = new Set(ctx.hub.agencies.list().filter((a) => requiredKinds.has(a.kind)).map((a) => a.code));
