@@ -1,6 +1,9 @@
 import { SharedRecords1763900000000 } from './1763900000000-shared-records';
 import { AuditCapture1763900001000 } from './1763900001000-audit-capture';
 import { ReferralTriage1763900100000 } from './1763900100000-referral-triage';
+import { AuditAppRole1763900200000 } from './1763900200000-audit-app-role';
+import { AuditTimeIndex1763900201000 } from './1763900201000-audit-time-index';
+import { AuditArchive1763900202000 } from './1763900202000-audit-archive';
 import { Meetings1763900400000 } from './1763900400000-meetings';
 import { MetricsIndexes1763900500000 } from './1763900500000-metrics-indexes';
 import { AuditAppendFunction1763900900000 } from './1763900900000-audit-append-function';
@@ -11,6 +14,9 @@ export const MIGRATIONS: Function[] = [
   SharedRecords1763900000000,
   AuditCapture1763900001000,
   ReferralTriage1763900100000,
+  AuditAppRole1763900200000,
+  AuditTimeIndex1763900201000,
+  AuditArchive1763900202000,
   Meetings1763900400000,
   MetricsIndexes1763900500000,
   AuditAppendFunction1763900900000,

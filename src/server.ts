@@ -72,7 +72,8 @@ export async function startServer(
   const { config, logger } = hub;
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  // Large enough for an oversized token to reach authentication and get a 401, not a bare 431.
+  const httpServer = http.createServer({ maxHeaderSize: 32 * 1024 }, app);
   let draining = false;
 
   app.get('/healthz', (_req, res) => {

@@ -45,6 +45,8 @@ export class RequestAccess {
   readonly disclosures = new Map<string, DisclosureEntry>();
   /** Set when the viewer works under an open break-glass (id and reason go into the audit). */
   breakGlass: { id: string; reason: string } | null = null;
+  /** Set by operations that must be audited even when they disclose nobody (IG reads of the audit). */
+  alwaysAudit = false;
 
   constructor(
     readonly viewer: Viewer,

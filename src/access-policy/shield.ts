@@ -22,6 +22,8 @@ const recordContributor = hasRole(...MASH_ROLES);
 const triage = hasRole(...SOCIAL_CARE_MASH_ROLES);
 const referralReader = hasRole(...MASH_ROLES);
 const referralSubmitter = hasRole(...SOCIAL_CARE_MASH_ROLES, 'PARTNER_REFERRER');
+/** Information-governance officers: the audit's own queries (C5). */
+const igAuditor = hasRole('IG_AUDITOR');
 
 export const ENTRY_POINT_RULES = {
   Query: {
@@ -38,6 +40,9 @@ export const ENTRY_POINT_RULES = {
     attendanceStatistics: hasRole('MASH_MANAGER', 'IG_AUDITOR'),
     /** Governance metrics (C6): counts and durations only, for MASH managers and IG auditors. */
     metrics: hasRole('MASH_MANAGER', 'IG_AUDITOR'),
+    verifyAuditChain: igAuditor,
+    accessLog: igAuditor,
+    exportAccessLog: igAuditor,
   },
   Mutation: {
     upsertPerson: recordContributor,

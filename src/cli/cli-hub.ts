@@ -42,7 +42,7 @@ function busyMessage(command: string, dataDir: string, pid: number | undefined):
  * Opens the database like `npm start` does (DATABASE_URL, or the embedded server in MASH_DATA_DIR,
  * migrated) and builds a hub around it for command-line tools that run the services directly.
  */
-export async function openCliHub(command: string, config: Config, logger: Logger): Promise<{ hub: Hub; db: OpenDatabase }> {
+export async function openCliHub(command: string, config: Config, logger: Logger): Promise<{ hub: Hub; db: OpenDatabase; close: () => Promise<void> }> {
   if (!config.databaseUrl) {
     const pid = livePostgresPid(config.dataDir);
     if (pid !== undefined) throw new DataDirBusyError(busyMessage(command, config.dataDir, pid));
@@ -58,5 +58,11 @@ export async function openCliHub(command: string, config: Config, logger: Logger
   }
   await db.dataSource.query(`SELECT mash_audit_ensure_partitions(date_trunc('month', now())::date, 3)`);
   const hub = await createHub(config, logger, db.dataSource);
-  return { hub, db };
+  // Stop listening and flush the audit before the database goes away.
+  const close = async () => {
+    await hub.events.stop();
+    await hub.auditWriter.drain();
+    await db.close();
+  };
+  return { hub, db, close };
 }

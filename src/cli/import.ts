@@ -25,7 +25,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   // Logs go to stderr (warnings and worse only) so stdout is the report.
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const { hub, db } = await openCliHub('import', config, logger);
+  const { hub, close } = await openCliHub('import', config, logger);
   try {
     const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
     const summary = await importNdjson(hub, lines, (r) => {
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     return c.REJECTED > 0 ? 1 : 0;
   } finally {
     await hub.auditWriter.drain();
-    await db.close();
+    await close();
   }
 }
 

@@ -71,7 +71,7 @@ async function main(): Promise<number> {
 
   const config = loadConfig();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const { hub, db } = await openCliHub('seed', config, logger);
+  const { hub, close } = await openCliHub('seed', config, logger);
   try {
     const started = Date.now();
     let done = 0;
@@ -82,7 +82,7 @@ async function main(): Promise<number> {
     return report.summary.counts.REJECTED > 0 ? 1 : 0;
   } finally {
     await hub.auditWriter.drain();
-    await db.close();
+    await close();
   }
 }
 

@@ -69,11 +69,16 @@ export function releasePlugin(options: { audit: boolean } = { audit: true }): Ap
           const isMutation = ctx.operation.type === 'mutation';
           const mustAudit =
             ctx.access.disclosures.size > 0 ||
+            ctx.access.alwaysAudit ||
             codes.some((c) => c === 'FORBIDDEN' || c === 'NOT_FOUND') ||
             (isMutation && codes.length > 0);
           if (mustAudit && options.audit) {
             const hasData = result.data != null && Object.values(result.data).some((v) => v != null);
-            const action: AuditAction = isMutation ? 'EXECUTE' : ctx.access.disclosures.size > 1 ? 'QUERY' : 'READ';
+            const action: AuditAction = isMutation
+              ? 'EXECUTE'
+              : ctx.access.disclosures.size > 1 || ctx.access.alwaysAudit
+                ? 'QUERY'
+                : 'READ';
             try {
               await ctx.hub.auditWriter.write(buildAuditEvent(ctx, action, outcomeOf(codes, hasData), { errorCodes: codes }));
             } catch {

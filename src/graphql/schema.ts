@@ -3,6 +3,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import { buildSchemaSync } from 'type-graphql';
 import { installFieldGuards } from '../access-policy/field-guard';
 import { ENTRY_POINT_RULES, entryPointShield } from '../access-policy/shield';
+import { AuditResolver } from '../audit/audit.resolver';
 import { MeResolver } from '../agencies/me.resolver';
 import { MeetingsResolver } from '../meetings/meetings.resolver';
 import { PeopleResolver } from '../people/people.resolver';
@@ -25,7 +26,7 @@ const NO_TOPIC_PUBSUB = {
   },
 };
 
-export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, MetricsResolver, MeetingsResolver] as const;
+export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, MetricsResolver, AuditResolver, MeetingsResolver] as const;
 
 /** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
 export function buildBareSchema(): GraphQLSchema {

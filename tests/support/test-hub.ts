@@ -44,10 +44,25 @@ async function workerDatabaseUrl(): Promise<string> {
   return migrated;
 }
 
-/** A hub served on a free port against this worker's database, with development auth. */
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
-  // A test may bring its own database (e.g. a dedicated data set); otherwise this worker's.
-  const url = env.DATABASE_URL ?? (await workerDatabaseUrl());
+/**
+ * A fresh, migrated database of its own, for tests that tamper with shared state (e.g. the audit
+ * chain) and must not disturb the other tests of the worker.
+ */
+export async function dedicatedDatabaseUrl(name: string): Promise<string> {
+  const serverUrl = process.env.MASH_TEST_SERVER_URL;
+  if (!serverUrl) throw new Error('MASH_TEST_SERVER_URL is not set: run the tests with `npm test`');
+  const url = await ensureDatabase(serverUrl, `mash_test_${name}_${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}`);
+  const ds = createDataSource(url, createLogger('silent'), 2);
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+  return url;
+}
+
+/** A hub served on a free port against this worker's database (or `options.databaseUrl`), with development auth. */
+export async function startTestHub(env: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<TestHub> {
+  // A test may bring its own database: options.databaseUrl or env.DATABASE_URL.
+  const url = options.databaseUrl ?? env.DATABASE_URL ?? (await workerDatabaseUrl());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-test-hub-'));
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, MASH_DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
   const logger = createLogger(config.logLevel);

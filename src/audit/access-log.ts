@@ -1,0 +1,228 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AgencyDirectory } from '../agencies/agencies';
+import { encodeCursor } from '../shared/pagination';
+import { Params, relationshipKindsSql } from '../access-policy/relationships';
+import type { Viewer } from '../access-policy/viewer';
+import { ROLES, type Role } from '../access-policy/vocabulary';
+import type { AuditEvent, AuditSubject } from './audit-event';
+
+/**
+ * The IG access log (C5): audit events filtered by person, actor, agency, purpose, period and
+ * break-glass, newest first, keyset-paginated on (occurred_at, id). Entries are read from the
+ * hashed payloads; the indexed columns only select them. "By person" walks
+ * audit_disclosure (person_id, occurred_at); "by actor" audit_event (actor_sub, occurred_at).
+ */
+
+export interface AccessLogFilter {
+  personId?: string | null;
+  actorSub?: string | null;
+  agency?: string | null;
+  purpose?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+  breakGlass?: boolean | null;
+  /** Only accesses (DISCLOSED) by actors who have no legitimate relationship with the person now. */
+  withoutRelationship?: boolean | null;
+}
+
+export interface AccessLogSubject extends AuditSubject {
+  /** The actor's legitimate relationships with the person as of now (null when not computed). */
+  relationshipsNow: string[] | null;
+}
+
+export interface AccessLogEntry {
+  eventId: string;
+  occurredAt: string;
+  requestId: string;
+  actor: AuditEvent['actor'];
+  purpose: string | null;
+  operationType: string;
+  operationName: string | null;
+  action: string;
+  outcome: string;
+  errorCodes: string[];
+  breakGlass: { id: string; reason: string } | null;
+  subjects: AccessLogSubject[];
+}
+
+export interface AccessLogPage {
+  entries: AccessLogEntry[];
+  /** Cursor after the last row examined (with `withoutRelationship` a page may stop short of `first`). */
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+export type Cursor = [occurredAt: string, eventId: string];
+
+const UTC_MICROS = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+/** With `withoutRelationship`, at most this many candidate events are examined per page. */
+const MAX_SCAN = 5000;
+
+interface Row {
+  id: string;
+  occ: string;
+  payload: AuditEvent;
+}
+
+/** The SELECT of one chunk of candidate events, newest first, after the cursor. */
+export function accessLogSql(filter: AccessLogFilter, cursor: Cursor | null, limit: number): { sql: string; params: unknown[] } {
+  const p = new Params();
+  const byPerson = !!filter.personId;
+  // By person: the disclosure index drives; otherwise the event table.
+  const t = byPerson ? 'd' : 'e';
+  const idCol = byPerson ? 'd.event_id' : 'e.id';
+  const where: string[] = [];
+  if (byPerson) where.push(`d.person_id = ${p.add(filter.personId)}`);
+  if (filter.actorSub) where.push(`${t}.actor_sub = ${p.add(filter.actorSub)}`);
+  if (filter.agency) where.push(`${t}.actor_agency = ${p.add(filter.agency)}`);
+  if (filter.purpose) where.push(`${t}.purpose = ${p.add(filter.purpose)}`);
+  if (filter.breakGlass != null) where.push(`e.break_glass = ${p.add(filter.breakGlass)}`);
+  if (filter.from) where.push(`${t}.occurred_at >= ${p.add(filter.from.toISOString())}::timestamptz`);
+  if (filter.to) where.push(`${t}.occurred_at < ${p.add(filter.to.toISOString())}::timestamptz`);
+  if (filter.withoutRelationship) {
+    where.push(`${t}.purpose IS DISTINCT FROM 'IG_AUDIT'`);
+    if (byPerson) where.push(`d.outcome = 'DISCLOSED'`);
+  }
+  if (cursor) where.push(`(${t}.occurred_at, ${idCol}) < (${p.add(cursor[0])}::timestamptz, ${p.add(cursor[1])}::uuid)`);
+  const from = byPerson
+    ? 'audit_disclosure d JOIN audit_event e ON e.id = d.event_id AND e.occurred_at = d.occurred_at'
+    : 'audit_event e';
+  const sql = `SELECT e.id, to_char(e.occurred_at AT TIME ZONE 'UTC', ${UTC_MICROS}) AS occ, e.payload
+      FROM ${from}
+     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY ${t}.occurred_at DESC, ${idCol} DESC
+     LIMIT ${p.add(limit)}`;
+  return { sql, params: p.values };
+}
+
+function toEntry(row: Row, personId: string | null | undefined): AccessLogEntry {
+  const e = row.payload;
+  const subjects = (e.subjects ?? []).filter((s) => !personId || s.personId === personId);
+  return {
+    eventId: e.id,
+    occurredAt: e.occurredAt,
+    requestId: e.requestId,
+    actor: e.actor,
+    purpose: e.purpose,
+    operationType: e.operation?.type ?? 'unknown',
+    operationName: e.operation?.name ?? null,
+    action: e.action,
+    outcome: e.outcome,
+    errorCodes: e.errorCodes ?? [],
+    breakGlass: e.breakGlass,
+    subjects: subjects.map((s) => ({ ...s, relationshipsNow: null })),
+  };
+}
+
+/**
+ * Fills `relationshipsNow` for every subject: for each distinct stored actor a Viewer is rebuilt
+ * (sub, agency, roles; the agency's kind from the directory) and the relationship SQL of
+ * relationships.ts is evaluated for their people (all actors of a page in one statement).
+ */
+export async function fillCurrentRelationships(
+  db: DataSource | EntityManager,
+  agencies: AgencyDirectory,
+  entries: AccessLogEntry[],
+): Promise<void> {
+  const byActor = new Map<string, { viewer: Viewer; people: Set<string> }>();
+  for (const e of entries) {
+    const key = JSON.stringify([e.actor.sub, e.actor.agency, [...e.actor.roles].sort()]);
+    let a = byActor.get(key);
+    if (!a) {
+      const viewer: Viewer = {
+        sub: e.actor.sub,
+        name: e.actor.name,
+        agency: e.actor.agency ?? '',
+        agencyKind: (e.actor.agency && agencies.get(e.actor.agency)?.kind) || 'OTHER',
+        roles: e.actor.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
+      };
+      byActor.set(key, (a = { viewer, people: new Set() }));
+    }
+    for (const s of e.subjects) a.people.add(s.personId);
+  }
+  // Actors whose relationship SQL is the same (e.g. same agency and roles) share one sub-query; all
+  // of a page's groups run as one UNION ALL statement: one round trip, little planning.
+  const groups = new Map<string, { viewer: Viewer; people: Set<string>; keys: string[] }>();
+  for (const [key, a] of byActor) {
+    if (a.people.size === 0) continue;
+    const probe = new Params([null]);
+    const sql = relationshipKindsSql(a.viewer, 'p.id', probe);
+    const groupKey = `${sql}\u0000${JSON.stringify(probe.values.slice(1))}`;
+    let g = groups.get(groupKey);
+    if (!g) groups.set(groupKey, (g = { viewer: a.viewer, people: new Set(), keys: [] }));
+    for (const id of a.people) g.people.add(id);
+    g.keys.push(key);
+  }
+  const kinds = new Map<string, Map<string, string[]>>();
+  const list = [...groups.values()];
+  if (list.length) {
+    const p = new Params();
+    const parts = list.map((g, i) => {
+      const people = p.add([...g.people]);
+      return `SELECT ${i} AS grp, p.id::text AS id, ${relationshipKindsSql(g.viewer, 'p.id', p)} AS kinds FROM unnest(${people}::uuid[]) AS p(id)`;
+    });
+    const rows: Array<{ grp: number; id: string; kinds: string[] }> = await db.query(parts.join('\nUNION ALL\n'), p.values);
+    for (const r of rows) {
+      for (const key of list[r.grp]!.keys) {
+        let m = kinds.get(key);
+        if (!m) kinds.set(key, (m = new Map()));
+        m.set(r.id, r.kinds);
+      }
+    }
+  }
+  for (const e of entries) {
+    const m = kinds.get(JSON.stringify([e.actor.sub, e.actor.agency, [...e.actor.roles].sort()]));
+    for (const s of e.subjects) s.relationshipsNow = m?.get(s.personId) ?? [];
+  }
+}
+
+function lacksRelationship(e: AccessLogEntry): boolean {
+  return e.subjects.some((s) => s.outcome === 'DISCLOSED' && (s.relationshipsNow ?? []).length === 0);
+}
+
+/** One page of the access log. */
+export async function queryAccessLog(
+  db: DataSource | EntityManager,
+  agencies: AgencyDirectory,
+  filter: AccessLogFilter,
+  first: number,
+  after: Cursor | null,
+  options: { relationships?: boolean } = {},
+): Promise<AccessLogPage> {
+  if (!filter.withoutRelationship) {
+    const { sql, params } = accessLogSql(filter, after, first + 1);
+    const rows: Row[] = await db.query(sql, params);
+    const page = rows.slice(0, first);
+    const entries = page.map((r) => toEntry(r, filter.personId));
+    if (options.relationships !== false) await fillCurrentRelationships(db, agencies, entries);
+    const last = page[page.length - 1];
+    return { entries, endCursor: last ? encode([last.occ, last.id]) : null, hasNextPage: rows.length > first };
+  }
+  // Relationships are evaluated per stored actor, so candidates are examined in chunks.
+  const entries: AccessLogEntry[] = [];
+  let cursor = after;
+  let scanned = 0;
+  const chunk = Math.max(first * 4, 200);
+  for (;;) {
+    const { sql, params } = accessLogSql(filter, cursor, chunk);
+    const rows: Row[] = await db.query(sql, params);
+    const candidates = rows.map((r) => toEntry(r, filter.personId));
+    await fillCurrentRelationships(db, agencies, candidates);
+    for (let i = 0; i < rows.length; i++) {
+      scanned++;
+      const c = candidates[i]!;
+      if (!lacksRelationship(c)) {
+        cursor = [rows[i]!.occ, rows[i]!.id];
+        continue;
+      }
+      if (entries.length === first) return { entries, endCursor: cursor ? encode(cursor) : null, hasNextPage: true };
+      c.subjects = c.subjects.filter((s) => s.outcome === 'DISCLOSED' && (s.relationshipsNow ?? []).length === 0);
+      entries.push(c);
+      cursor = [rows[i]!.occ, rows[i]!.id];
+    }
+    if (rows.length < chunk) return { entries, endCursor: cursor ? encode(cursor) : null, hasNextPage: false };
+    if (scanned >= MAX_SCAN) return { entries, endCursor: cursor ? encode(cursor) : null, hasNextPage: true };
+  }
+}
+
+const encode = (c: Cursor): string => encodeCursor(c);

@@ -1,0 +1,28 @@
+/**
+ * Archives audit partitions older than a month: `npm run audit:archive -- --before 2024-01`.
+ * Writes MASH_DATA_DIR/archive/audit-before-<month>-<time>.ndjson (events, disclosures and the chain
+ * segment), records a checkpoint and a SYSTEM audit event, and DETACHes the partitions. Run as the
+ * database owner. The detached tables remain until you DROP them after storing the file safely.
+ */
+import { parseArgs } from 'node:util';
+import { ArchiveRefused, archiveAuditBefore, parseMonth } from '../audit/archive';
+import { withDatabase } from './cli-db';
+
+void withDatabase('audit:archive', async (db, config) => {
+  const { values } = parseArgs({ options: { before: { type: 'string' } } });
+  if (!values.before) throw new Error('give --before YYYY-MM');
+  try {
+    const r = await archiveAuditBefore(db.dataSource, config.dataDir, parseMonth(values.before));
+    process.stdout.write(
+      `archived ${r.events} events and ${r.disclosures} disclosures of batches ${r.firstBatchId}..${r.lastBatchId} to ${r.file}\n` +
+        `sha256 ${r.fileSha256}\ndetached ${r.partitions.length} partitions; verification now checks rows from batch ${r.lastBatchId + 1}, linked to ${r.lastHash}\n`,
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof ArchiveRefused) {
+      process.stderr.write(`audit:archive: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+});

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { loadConfig, type Config } from '../config';
+import { openDatabase, type OpenDatabase } from '../db/open';
+import { createLogger } from '../shared/logger';
+
+/**
+ * Runs an operator command against the hub's database: DATABASE_URL, or the embedded PostgreSQL in
+ * MASH_DATA_DIR (which only one process can run: stop the hub first, or point DATABASE_URL at it).
+ */
+export async function withDatabase(name: string, run: (db: OpenDatabase, config: Config) => Promise<number>): Promise<void> {
+  try {
+    const config = loadConfig();
+    const db = await openDatabase(config, createLogger('warn'), { migrate: true });
+    let code: number;
+    try {
+      code = await run(db, config);
+    } finally {
+      await db.close();
+    }
+    process.exit(code);
+  } catch (e) {
+    process.stderr.write(`${name}: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+}

@@ -1,0 +1,36 @@
+import { batchHash, GENESIS_HASH, rowsHash } from '../src/audit/audit-event';
+import { givenPerson } from './support/factories';
+import { startTestHub, type TestHub } from './support/test-hub';
+
+describe('audit batches form a hash chain', () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub();
+  });
+  afterAll(() => hub.close());
+
+  it('given concurrent audited requests, when the batches are recomputed, then ids are contiguous and every hash links', async () => {
+    const police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
+    const ids = await Promise.all(Array.from({ length: 5 }, () => givenPerson(hub, police)));
+    await Promise.all(ids.map((id) => hub.gql(police, `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { givenName } }`, { id })));
+
+    const batches: Array<{ id: string; rows_hash: string; prev_hash: string; hash: string }> = await hub.db.query(
+      'SELECT id, rows_hash, prev_hash, hash FROM audit_batch ORDER BY id',
+    );
+    let prev = GENESIS_HASH;
+    for (const [i, b] of batches.entries()) {
+      expect(Number(b.id)).toBe(i + 1);
+      const events: Array<{ payload: unknown }> = await hub.db.query('SELECT payload FROM audit_event WHERE batch_id = $1 ORDER BY seq', [b.id]);
+      expect(b.prev_hash).toBe(prev);
+      expect(b.rows_hash).toBe(rowsHash(events.map((e) => e.payload)));
+      expect(b.hash).toBe(batchHash(b.id, b.prev_hash, b.rows_hash));
+      prev = b.hash;
+    }
+    expect(batches.length).toBeGreaterThan(0);
+  });
+
+  it('given an audit row, when the application tries to change it, then the database refuses', async () => {
+    await expect(hub.db.query(`UPDATE audit_event SET outcome = 'SUCCESS' WHERE batch_id = 1`)).rejects.toThrow(/append-only/);
+    await expect(hub.db.query(`DELETE FROM audit_batch WHERE id = 1`)).rejects.toThrow(/append-only/);
+  });
+});

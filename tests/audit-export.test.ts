@@ -1,0 +1,191 @@
+import crypto from 'node:crypto';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { appendAuditBatch } from '../src/audit/audit-store';
+import { CSV_COLUMNS } from '../src/audit/export';
+import { auditFor, givenPerson, givenRecord, unique } from './support/factories';
+import { startTestHub, type TestHub } from './support/test-hub';
+
+const run = promisify(execFile);
+const ROOT = path.join(__dirname, '..');
+const EXPORT = `query($filter: AccessLogFilterInput!, $format: AuditExportFormat!) { exportAccessLog(filter: $filter, format: $format) }`;
+const READ_PERSON = `query Lookup($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { id givenName records { id summary } } }`;
+
+/** A minimal RFC 4180 parser (quoted cells, CRLF rows). */
+function parseCsv(text: string): Array<Record<string, string>> {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cellText = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cellText += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cellText += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cellText);
+      cellText = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cellText);
+      rows.push(row);
+      row = [];
+      cellText = '';
+      i++;
+    } else cellText += c;
+  }
+  const [header, ...body] = rows;
+  return body.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
+}
+
+describe('access log exports: CSV for a subject access request and FHIR AuditEvent (IHE BALP)', () => {
+  let hub: TestHub;
+  let ig: string;
+  let police: string;
+  let childId: string;
+  let recordId: string;
+  let breakGlassEventId: string;
+  let until: string;
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    ig = await hub.token({ agency: 'social-care', roles: ['IG_AUDITOR'] });
+    police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], name: 'PC Fictional' });
+    const health = await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'] });
+    childId = await givenPerson(hub, police);
+    recordId = await givenRecord(hub, police, childId, { recordType: 'POLICE_INCIDENT', personRole: 'VICTIM', detail: 'Fictional' });
+    expect((await hub.gql(police, READ_PERSON, { id: childId })).errors).toBeUndefined();
+    expect((await hub.gql(health, READ_PERSON, { id: childId })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // A break-glass access, recorded through the store (the break-glass flow lives on another branch).
+    breakGlassEventId = crypto.randomUUID();
+    await hub.db.transaction((m) =>
+      appendAuditBatch(m, [
+        {
+          id: breakGlassEventId,
+          occurredAt: new Date().toISOString(),
+          requestId: unique('req'),
+          actor: { sub: unique('sw'), name: 'Fictional Social Worker', agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] },
+          purpose: 'BREAK_GLASS',
+          breakGlass: { id: crypto.randomUUID(), reason: '=Fictional emergency, "quoted"' },
+          operation: { type: 'query', name: 'Emergency', documentHash: null },
+          action: 'READ',
+          outcome: 'SUCCESS',
+          errorCodes: [],
+          subjects: [{ personId: childId, outcome: 'DISCLOSED', recordIds: [recordId], released: ['PoliceRecord.detail'], redacted: [], relationships: ['BREAK_GLASS'] }],
+          changes: [],
+        },
+      ]),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    until = new Date().toISOString();
+  });
+  afterAll(() => hub.close());
+
+  const exportAs = async (format: string) => {
+    const r = await hub.gql<{ exportAccessLog: string }>(ig, EXPORT, { filter: { personId: childId, to: until }, format });
+    expect(r.errors).toBeUndefined();
+    return { text: r.data!.exportAccessLog, requestId: r.headers.get('x-request-id')! };
+  };
+
+  it("given a child's access history, when exported as CSV and as FHIR NDJSON, then both contain the same events", async () => {
+    const csv = parseCsv((await exportAs('CSV')).text);
+    const fhir = (await exportAs('FHIR_NDJSON')).text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, never>);
+
+    const csvKeys = csv.map((r) => `${r.event_id}|${r.person_id}`).sort();
+    const fhirKeys = fhir
+      .map((a) => {
+        const eventId = (a.extension as Array<{ valueString: string }>)[0]!.valueString;
+        const patient = (a.entity as Array<{ what?: { reference?: string } }>).find((x) => x.what?.reference?.startsWith('Patient/'));
+        return `${eventId}|${patient!.what!.reference!.slice('Patient/'.length)}`;
+      })
+      .sort();
+    // Creation of the person and the record, the police read, the health attempt, the break-glass read.
+    expect(csvKeys.length).toBeGreaterThanOrEqual(5);
+    expect(fhirKeys).toEqual(csvKeys);
+    expect(Object.keys(csv[0]!)).toEqual([...CSV_COLUMNS]);
+  });
+
+  it('given the CSV, then the police read lists who, when, why and which fields, and a formula-like reason is neutralised', async () => {
+    const rows = parseCsv((await exportAs('CSV')).text);
+
+    const read = rows.find((r) => r.operation === 'Lookup' && r.actor_agency === 'police')!;
+    expect(read).toMatchObject({ actor_name: 'PC Fictional', purpose: 'DIRECT_CARE', action: 'READ', outcome: 'SUCCESS', person_id: childId, record_ids: recordId });
+    expect(read.fields_released.split(' ')).toEqual(expect.arrayContaining(['Person.givenName', 'PoliceRecord.summary']));
+    const bg = rows.find((r) => r.event_id === breakGlassEventId)!;
+    expect(bg.break_glass_reason).toBe(`'=Fictional emergency, "quoted"`);
+  });
+
+  it('given the FHIR export, then events follow BALP: rest read/search, action, agent with identifier and purpose, patient entity, DICOM 110127 for break-glass', async () => {
+    const events = (await exportAs('FHIR_NDJSON')).text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, never>);
+
+    const read = events.find((e) => (e.entity as Array<{ name?: string }>).some((x) => x.name === 'Lookup') && (e.outcome as string) === '0')!;
+    expect(read).toMatchObject({
+      resourceType: 'AuditEvent',
+      type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest' },
+      subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read' }],
+      action: 'R',
+      source: { observer: { display: 'MASH Hub' } },
+    });
+    expect(read.recorded).toBe((read.period as { start: string }).start);
+    const agent = (read.agent as Array<Record<string, never>>)[0]!;
+    expect(agent).toMatchObject({ requestor: true, who: { identifier: { system: 'urn:mash-hub:user' }, display: 'PC Fictional' } });
+    expect(agent.purposeOfUse).toEqual([expect.objectContaining({ coding: expect.arrayContaining([{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT', display: 'treatment' }]) })]);
+    expect(read.entity).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ what: { reference: `Patient/${childId}` }, role: expect.objectContaining({ code: '1', display: 'Patient' }) }),
+        expect.objectContaining({ what: { identifier: { system: 'urn:mash-hub:agency-record', value: recordId } } }),
+      ]),
+    );
+    const bg = events.find((e) => (e.extension as Array<{ valueString: string }>)[0]!.valueString === breakGlassEventId)!;
+    expect(bg.subtype).toContainEqual({ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110127', display: 'Emergency Override Started' });
+    expect(JSON.stringify((bg.agent as Array<Record<string, unknown>>)[0]!.purposeOfUse)).toContain('"code":"BTG"');
+  });
+
+  it('given an export, then the export itself is audited as an IG read naming the child', async () => {
+    const { requestId } = await exportAs('CSV');
+
+    const audit = await auditFor(hub, requestId);
+    expect(audit).toEqual([expect.objectContaining({ action: 'QUERY', purpose: 'IG_AUDIT', person_id: childId, released: ['Query.exportAccessLog.CSV'] })]);
+  });
+
+  it('given a police officer, when they ask for an export, then it is FORBIDDEN', async () => {
+    const r = await hub.gql(police, EXPORT, { filter: { personId: childId }, format: 'CSV' });
+
+    expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(r.data?.exportAccessLog ?? null).toBeNull();
+  });
+
+  it('given an unknown format or a bad person id, when asked, then BAD_USER_INPUT and no export', async () => {
+    const badFormat = await hub.gql(ig, EXPORT, { filter: { personId: childId }, format: 'XML' });
+    const badId = await hub.gql(ig, EXPORT, { filter: { personId: 'x' }, format: 'CSV' });
+
+    expect(badFormat.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(badId.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.personId' });
+    expect(badId.data?.exportAccessLog ?? null).toBeNull();
+  });
+
+  it('given the operator command, when it exports the child as CSV, then it matches the GraphQL export and is itself audited', async () => {
+    const env = { ...process.env, DATABASE_URL: hub.config.databaseUrl!, MASH_DATA_DIR: hub.config.dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+    const tsNode = path.join(ROOT, 'node_modules', '.bin', 'ts-node');
+
+    const out = await run(tsNode, ['--transpile-only', 'src/cli/audit-export.ts', '--person', childId, '--format', 'csv', '--to', until], { cwd: ROOT, env });
+
+    expect(out.stdout).toBe((await exportAs('CSV')).text);
+    const logged = await hub.db.query(
+      `SELECT e.action, e.operation_name FROM audit_disclosure d JOIN audit_event e ON e.id = d.event_id AND e.occurred_at = d.occurred_at
+        WHERE d.person_id = $1 AND e.action = 'SYSTEM'`,
+      [childId],
+    );
+    expect(logged).toEqual([{ action: 'SYSTEM', operation_name: 'auditExport' }]);
+  }, 60000);
+});
