@@ -372,6 +372,30 @@ describe('strategy discussions and meetings', () => {
     }
   });
 
+  it('given a cancelled strategy discussion, then the invitation no longer gives police a need-to-know, and a cancelled meeting cannot be held', async () => {
+    const nhsNumber = fakeNhsNumber();
+    const child = await givenPerson(hub, worker, { nhsNumber });
+    expect(await givenPerson(hub, health, { nhsNumber, sourceSystem: 'HEALTH-PAS' })).toBe(child);
+    await givenRecord(hub, health, child, { recordType: 'HEALTH_GP_REGISTRATION', registeredGp: 'Fictional Surgery', clinicalNotes: 'Fictional clinical note' });
+    const m = await schedule({ type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child] });
+    const invited = await hub.gql<{ person: { id: string } | null }>(police, PERSON, { id: child, purpose: 'STRATEGY' });
+    expect(invited.data!.person).toMatchObject({ id: child });
+
+    const noReason = await hub.gql(worker, `mutation($id: ID!, $v: Int!) { cancelMeeting(id: $id, reason: " ", expectedVersion: $v) { status } }`, { id: m.id, v: 1 });
+    expect(noReason.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+    const cancelled = await hub.gql<{ cancelMeeting: { status: string } }>(
+      worker,
+      `mutation($id: ID!, $v: Int!) { cancelMeeting(id: $id, reason: "Fictional: child moved out of area", expectedVersion: $v) { status } }`,
+      { id: m.id, v: 1 },
+    );
+    expect(cancelled.data!.cancelMeeting.status).toBe('CANCELLED');
+    // Police reached the child only through the invitation: now not found.
+    const after = await hub.gql(police, PERSON, { id: child, purpose: 'STRATEGY' });
+    expect(after.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const hold = await hub.gql(worker, HELD, { id: m.id, v: 2 });
+    expect(hold.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
+  });
+
   describe('bad input: a clear error and nothing changed', () => {
     it('scheduling in the past, an unknown agency, no subject, or a person out of reach', async () => {
       const child = await givenPerson(hub, worker);
