@@ -5,6 +5,7 @@ import { AuditAppRole1763900200000 } from './1763900200000-audit-app-role';
 import { AuditTimeIndex1763900201000 } from './1763900201000-audit-time-index';
 import { AuditArchive1763900202000 } from './1763900202000-audit-archive';
 import { BreakGlass1763900300000 } from './1763900300000-break-glass';
+import { Meetings1763900400000 } from './1763900400000-meetings';
 import { MetricsIndexes1763900500000 } from './1763900500000-metrics-indexes';
 import { AuditAppendFunction1763900900000 } from './1763900900000-audit-append-function';
 
@@ -18,6 +19,7 @@ export const MIGRATIONS: Function[] = [
   AuditTimeIndex1763900201000,
   AuditArchive1763900202000,
   BreakGlass1763900300000,
+  Meetings1763900400000,
   MetricsIndexes1763900500000,
   AuditAppendFunction1763900900000,
 ];

@@ -67,7 +67,60 @@ export const RELATIONSHIP_SOURCES: RelationshipSource[] = [
       `EXISTS (SELECT 1 FROM break_glass bg WHERE bg.person_id = ${personId} AND bg.actor_sub = ${p.add(viewer.sub)}
                 AND bg.actor_agency = ${p.add(viewer.agency)} AND bg.expires_at > now())`,
   },
+  {
+    // Invited to any (not cancelled) meeting about the person.
+    kind: 'MEETING_INVITE',
+    roles: MASH_ROLES,
+    exists: (personId, viewer, p) => invitedSql(personId, viewer, p, null),
+  },
+  {
+    // Invited to a strategy discussion or meeting about the person: the need-to-know for other agencies' detail.
+    kind: 'STRATEGY_INVITE',
+    roles: MASH_ROLES,
+    exists: (personId, viewer, p) => invitedSql(personId, viewer, p, STRATEGY_MEETING_TYPES),
+  },
 ];
+
+const STRATEGY_MEETING_TYPES = ['STRATEGY_DISCUSSION', 'STRATEGY_MEETING'] as const;
+
+function invitedSql(personId: string, viewer: Viewer, p: Params, types: readonly string[] | null): string {
+  const typeFilter = types ? ` AND m.type IN (${types.map((t) => `'${t}'`).join(',')})` : '';
+  return `EXISTS (SELECT 1 FROM meeting_subject ms JOIN meeting m ON m.id = ms.meeting_id
+                   JOIN meeting_invitee mi ON mi.meeting_id = m.id
+                  WHERE ms.person_id = ${personId} AND mi.agency = ${p.add(viewer.agency)} AND m.status <> 'CANCELLED'${typeFilter})`;
+}
+
+/**
+ * The relationships for one meeting row (the SQL expression `meetingId`). An invited agency has
+ * MEETING_INVITE and STRATEGY_INVITE *with the meeting* (its minutes and contributions are theirs to
+ * read under STRATEGY/SECTION_47, whatever the meeting type); social care MASH staff reach every
+ * meeting (REFERRAL); an agency with a check on the meeting's referral sees that it happened (AGENCY_CHECK).
+ */
+const MEETING_SOURCES: RelationshipSource[] = [
+  {
+    kind: 'MEETING_INVITE',
+    roles: MASH_ROLES,
+    exists: (meetingId, viewer, p) => `EXISTS (SELECT 1 FROM meeting_invitee mi WHERE mi.meeting_id = ${meetingId} AND mi.agency = ${p.add(viewer.agency)})`,
+  },
+  {
+    kind: 'STRATEGY_INVITE',
+    roles: MASH_ROLES,
+    exists: (meetingId, viewer, p) => `EXISTS (SELECT 1 FROM meeting_invitee mi WHERE mi.meeting_id = ${meetingId} AND mi.agency = ${p.add(viewer.agency)})`,
+  },
+  { kind: 'REFERRAL', roles: SOCIAL_CARE_MASH_ROLES, exists: () => 'TRUE' },
+  {
+    kind: 'AGENCY_CHECK',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (meetingId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM meeting m2 JOIN agency_check ac ON ac.referral_id = m2.referral_id
+                WHERE m2.id = ${meetingId} AND ac.agency = ${p.add(viewer.agency)})`,
+  },
+];
+
+/** A `text[]` SQL expression: the viewer's relationship kinds with the meeting `meetingId`. */
+export function meetingRelationshipKindsSql(viewer: Viewer, meetingId: string, p: Params): string {
+  return kindsArray(MEETING_SOURCES, viewer, meetingId, p);
+}
 
 /**
  * The same relationships for one referral row (the SQL expression `referralId`): a referral is in

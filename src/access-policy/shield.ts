@@ -35,6 +35,9 @@ export const ENTRY_POINT_RULES = {
     referral: referralReader,
     referrals: referralReader,
     myReferral: hasRole('PARTNER_REFERRER'),
+    meeting: referralReader,
+    meetings: referralReader,
+    attendanceStatistics: hasRole('MASH_MANAGER', 'IG_AUDITOR'),
     /** Governance metrics (C6): counts and durations only, for MASH managers and IG auditors. */
     metrics: hasRole('MASH_MANAGER', 'IG_AUDITOR'),
     verifyAuditChain: igAuditor,
@@ -58,9 +61,17 @@ export const ENTRY_POINT_RULES = {
     sendReferrerFeedback: triage,
     openBreakGlass: hasRole(...MASH_ROLES),
     reviewBreakGlass: hasRole('IG_AUDITOR'),
+    scheduleMeeting: triage,
+    recordAttendance: hasRole(...MASH_ROLES),
+    markMeetingHeld: triage,
+    recordMeetingOutcome: triage,
+    addMeetingAction: triage,
+    completeMeeting: triage,
+    cancelMeeting: triage,
   },
   Subscription: {
     referralChanged: referralReader,
+    meetingChanged: referralReader,
   },
 } as const;
 

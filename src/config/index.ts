@@ -34,6 +34,7 @@ const envSchema = z.object({
   MASH_AGENCIES_FILE: z.string().min(1).optional(),
   MASH_POLICY_FILE: z.string().min(1).optional(),
   MASH_METRICS_FILE: z.string().min(1).optional(),
+  MASH_MEETINGS_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_SIZE: positiveInt(200).default(10),
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -80,6 +81,8 @@ export interface Config {
   policyFile: string | undefined;
   /** Governance metrics targets, bands and teams (src/metrics/settings.ts); defaults when unset. */
   metricsFile: string | undefined;
+  /** JSON overriding the required agencies per meeting type (src/meetings/settings.ts). */
+  meetingsFile: string | undefined;
   logLevel: string;
   dbPoolSize: number;
   auth: AuthConfig;
@@ -145,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     agenciesFile: e.MASH_AGENCIES_FILE ? path.resolve(e.MASH_AGENCIES_FILE) : undefined,
     policyFile: e.MASH_POLICY_FILE ? path.resolve(e.MASH_POLICY_FILE) : undefined,
     metricsFile: e.MASH_METRICS_FILE ? path.resolve(e.MASH_METRICS_FILE) : undefined,
+    meetingsFile: e.MASH_MEETINGS_FILE ? path.resolve(e.MASH_MEETINGS_FILE) : undefined,
     logLevel: e.LOG_LEVEL,
     dbPoolSize: e.DB_POOL_SIZE,
     auth,

@@ -2,7 +2,17 @@ import { AlertEntity } from '../break-glass/alert.entity';
 import { BreakGlassEntity } from '../break-glass/break-glass.entity';
 import { PersonEntity, PersonRelationshipEntity, PersonSourceEntity } from '../people/person.entity';
 import { AgencyRecordEntity } from '../records/agency-record.entity';
+import { MEETING_ENTITIES } from '../meetings/meeting.entity';
 import { REFERRAL_ENTITIES } from '../referrals/referral.entity';
 
 /** Every TypeORM entity. Audit tables are not entities: they are written only by src/audit. */
-export const ENTITIES = [PersonEntity, PersonSourceEntity, PersonRelationshipEntity, AgencyRecordEntity, ...REFERRAL_ENTITIES, BreakGlassEntity, AlertEntity];
+export const ENTITIES = [
+  PersonEntity,
+  PersonSourceEntity,
+  PersonRelationshipEntity,
+  AgencyRecordEntity,
+  ...REFERRAL_ENTITIES,
+  BreakGlassEntity,
+  AlertEntity,
+  ...MEETING_ENTITIES,
+];

@@ -1,0 +1,174 @@
+import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { NonPersonal, Sensitive } from '../access-policy/decorators';
+import { graphqlEnum } from '../graphql/enums';
+import { ACTION_STATUSES, ATTENDANCE_STATUSES, MEETING_OUTCOMES, MEETING_STATUSES, MEETING_TYPES } from './vocabulary';
+
+export const MeetingTypeEnum = graphqlEnum(MEETING_TYPES, 'MeetingType');
+export const MeetingStatusEnum = graphqlEnum(MEETING_STATUSES, 'MeetingStatus');
+export const AttendanceStatusEnum = graphqlEnum(ATTENDANCE_STATUSES, 'AttendanceStatus');
+export const MeetingOutcomeEnum = graphqlEnum(MEETING_OUTCOMES, 'MeetingOutcome', 'Outcome of a strategy discussion');
+export const MeetingActionStatusEnum = graphqlEnum(ACTION_STATUSES, 'MeetingActionStatus');
+
+@ObjectType({ description: 'An agency (optionally a named person) invited to a meeting, and its attendance' })
+export class MeetingInvitee {
+  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) id!: string;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Agency code' }) agency!: string;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'The named professional, if any' }) personName!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'Counts towards quorum' }) required!: boolean;
+  @Sensitive('CASE_METADATA') @Field(() => AttendanceStatusEnum, { nullable: true }) attendance!: string;
+  @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true, description: 'Why the agency did not attend' }) reason!: string | null;
+  @Sensitive('AGENCY_DETAIL') @Field(() => String, { nullable: true, description: "The agency's contribution (agency detail)" })
+  contribution!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Who recorded the attendance (sub)' }) recordedBy!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) recordedAt!: Date | null;
+}
+
+@ObjectType({ description: 'A decision taken at a meeting' })
+export class MeetingDecision {
+  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) id!: string;
+  @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) decision!: string;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) decidedAt!: Date;
+}
+
+@ObjectType({ description: 'An action agreed at a meeting' })
+export class MeetingAction {
+  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) id!: string;
+  @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) description!: string;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Owning agency code' }) ownerAgency!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Named owner' }) ownerName!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) dueDate!: string;
+  @Sensitive('CASE_METADATA') @Field(() => MeetingActionStatusEnum, { nullable: true }) status!: string;
+  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'Open and past its due date' }) overdue!: boolean;
+}
+
+@ObjectType({ description: 'A strategy discussion, conference or other multi-agency meeting, as far as you may see it' })
+export class Meeting {
+  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) id!: string;
+  @Sensitive('CASE_METADATA') @Field(() => MeetingTypeEnum, { nullable: true }) type!: string;
+  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) referralId!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) scheduledAt!: Date;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) organisingAgency!: string;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) chairName!: string;
+  @Sensitive('CASE_METADATA') @Field(() => MeetingStatusEnum, { nullable: true }) status!: string;
+  @Sensitive('CASE_METADATA') @Field(() => MeetingOutcomeEnum, { nullable: true }) outcome!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) outcomeRecordedAt!: Date | null;
+  @Sensitive('AGENCY_DETAIL') @Field(() => String, { nullable: true, description: 'Agency detail to anyone not invited' }) minutes!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'Derived: every required agency attended' }) quorate!: boolean;
+  @Sensitive('CASE_METADATA') @Field(() => [String], { nullable: true, description: 'Required agencies that did not attend' })
+  missingAgencies!: string[];
+  @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true, description: 'Why a non-quorate meeting was completed' })
+  nonQuorateReason!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'Initial child protection conference due (YYYY-MM-DD), 15 working days after an s47 strategy discussion' })
+  icpcDueAt!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'Conference due date passed without an initial conference held' })
+  icpcOverdue!: boolean;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) heldAt!: Date | null;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) completedAt!: Date | null;
+  @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) cancelledReason!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => Int, { nullable: true, description: 'Send it back with every change' }) version!: number;
+}
+
+@NonPersonal()
+@ObjectType()
+export class MeetingPageInfo {
+  @Field(() => Boolean) hasNextPage!: boolean;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+@NonPersonal()
+@ObjectType()
+export class MeetingEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => Meeting) node!: Meeting;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'Meetings ordered by scheduled time' })
+export class MeetingConnection {
+  @Field(() => [MeetingEdge]) edges!: MeetingEdge[];
+  @Field(() => MeetingPageInfo) pageInfo!: MeetingPageInfo;
+}
+
+@NonPersonal()
+@ObjectType({ description: "One agency's attendance over a period: counts only" })
+export class AgencyAttendance {
+  @Field() agency!: string;
+  @Field(() => Int, { description: 'Invitations to meetings held in the period' }) invited!: number;
+  @Field(() => Int) attended!: number;
+  @Field(() => Int) apologies!: number;
+  @Field(() => Int) informationOnly!: number;
+  @Field(() => Int) didNotAttend!: number;
+  @Field(() => Int, { description: 'Invitations with no attendance recorded' }) notRecorded!: number;
+  @Field(() => Float, { nullable: true, description: 'attended / invited; null when never invited' }) attendanceRate!: number | null;
+  @Field(() => Int, { description: 'Meetings that were not quorate because this required agency did not attend' }) missedWhenRequired!: number;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'Attendance at meetings held in a period, by agency (counts only, no case content)' })
+export class AttendanceStatistics {
+  @Field(() => GraphQLISODateTime) from!: Date;
+  @Field(() => GraphQLISODateTime) to!: Date;
+  @Field(() => MeetingTypeEnum, { nullable: true }) meetingType!: string | null;
+  @Field(() => Int, { description: 'Meetings held (or completed) in the period' }) meetings!: number;
+  @Field(() => Int) nonQuorateMeetings!: number;
+  @Field(() => [AgencyAttendance]) byAgency!: AgencyAttendance[];
+}
+
+@InputType()
+export class ChairInput {
+  @Field() sub!: string;
+  @Field() name!: string;
+}
+
+@InputType({ description: 'An agency to invite, optionally a named person; required defaults from the meeting type' })
+export class MeetingInviteeInput {
+  @Field() agency!: string;
+  @Field(() => String, { nullable: true }) personSub?: string | null;
+  @Field(() => String, { nullable: true }) personName?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Defaults to whether the agency is required for this meeting type' }) required?: boolean | null;
+}
+
+@InputType()
+export class ScheduleMeetingInput {
+  @Field(() => MeetingTypeEnum) type!: string;
+  @Field(() => ID, { nullable: true, description: "The referral; its subjects become the meeting's" }) referralId?: string | null;
+  @Field(() => [ID], { nullable: true, description: 'Children (and adults) concerned' }) subjectPersonIds?: string[] | null;
+  @Field(() => GraphQLISODateTime) scheduledAt!: Date;
+  @Field(() => ChairInput, { nullable: true, description: 'Defaults to you' }) chair?: ChairInput | null;
+  @Field(() => [MeetingInviteeInput], { nullable: true, description: 'Default required agencies of the type are added' }) invitees?: MeetingInviteeInput[] | null;
+}
+
+@InputType()
+export class AttendanceInput {
+  @Field(() => ID) inviteeId!: string;
+  @Field(() => AttendanceStatusEnum) status!: string;
+  @Field(() => String, { nullable: true, description: 'Required for non-attendance: the reason' }) note?: string | null;
+  @Field(() => String, { nullable: true, description: "The agency's contribution" }) contribution?: string | null;
+}
+
+@InputType()
+export class MeetingOutcomeInput {
+  @Field(() => MeetingOutcomeEnum, { nullable: true, description: 'Required for strategy discussions and meetings' }) outcome?: string | null;
+  @Field(() => [String], { nullable: true }) decisions?: string[] | null;
+  @Field(() => String, { nullable: true }) minutes?: string | null;
+}
+
+@InputType()
+export class MeetingActionInput {
+  @Field() description!: string;
+  @Field(() => String, { nullable: true, description: 'Owner agency code (or give a named owner)' }) ownerAgency?: string | null;
+  @Field(() => String, { nullable: true }) ownerSub?: string | null;
+  @Field(() => String, { nullable: true }) ownerName?: string | null;
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD (required)' }) dueDate?: string | null;
+}
+
+@InputType()
+export class MeetingFilterInput {
+  @Field(() => Boolean, { nullable: true, description: 'Scheduled and not yet due' }) upcoming?: boolean | null;
+  @Field(() => ID, { nullable: true }) referralId?: string | null;
+  @Field(() => ID, { nullable: true }) personId?: string | null;
+  @Field(() => String, { nullable: true, description: 'Agency code invited' }) agency?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Strategy discussions whose initial conference is overdue' }) overdueConferences?: boolean | null;
+  @Field(() => [MeetingTypeEnum], { nullable: true }) type?: string[] | null;
+}

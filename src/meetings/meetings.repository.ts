@@ -1,0 +1,264 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { meetingRelationshipKindsSql, Params } from '../access-policy/relationships';
+import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
+import type { RelationshipKind } from '../access-policy/vocabulary';
+import type { RequestContext } from '../context/context';
+import type { AttendanceStatus, MeetingStatus, MeetingType } from './vocabulary';
+
+/**
+ * Viewer-scoped reads of meetings. The scope is in the SQL (`meetingRelationshipKindsSql`): a
+ * meeting the viewer's agency is not invited to and has no other relationship with is not returned.
+ * Every row is guarded with the meeting's subjects so released fields are audited per person; the
+ * organising agency owns the minutes, each invited agency its own contribution.
+ */
+
+type Row = Record<string, unknown>;
+
+export interface MeetingView {
+  id: string;
+  type: MeetingType;
+  referralId: string | null;
+  scheduledAt: Date;
+  organisingAgency: string;
+  chairName: string;
+  status: MeetingStatus;
+  outcome: string | null;
+  outcomeRecordedAt: Date | null;
+  minutes: string | null;
+  icpcDueAt: string | null;
+  icpcOverdue: boolean;
+  heldAt: Date | null;
+  completedAt: Date | null;
+  cancelledReason: string | null;
+  nonQuorateReason: string | null;
+  /** Derived: every required agency attended. */
+  quorate: boolean;
+  missingAgencies: string[];
+  version: number;
+  subjectPersonIds: string[];
+  relationships: ReadonlySet<RelationshipKind>;
+}
+
+export interface InviteeView {
+  id: string;
+  meetingId: string;
+  agency: string;
+  personSub: string | null;
+  personName: string | null;
+  required: boolean;
+  attendance: AttendanceStatus;
+  reason: string | null;
+  contribution: string | null;
+  recordedBy: string | null;
+  recordedAt: Date | null;
+}
+
+export interface DecisionView {
+  id: string;
+  decision: string;
+  decidedBy: string;
+  decidedAt: Date;
+}
+
+export interface ActionView {
+  id: string;
+  description: string;
+  ownerAgency: string | null;
+  ownerName: string | null;
+  dueDate: string;
+  status: string;
+  overdue: boolean;
+}
+
+export interface MeetingFilter {
+  upcoming?: boolean | null;
+  referralId?: string | null;
+  personId?: string | null;
+  agency?: string | null;
+  overdueConferences?: boolean | null;
+  type?: MeetingType[] | null;
+}
+
+/** Required agencies that did not attend: empty means quorate. */
+const MISSING_SQL = `COALESCE((SELECT array_agg(DISTINCT r.agency ORDER BY r.agency) FROM meeting_invitee r
+   WHERE r.meeting_id = m.id AND r.required
+     AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = m.id AND a.agency = r.agency AND a.attendance = 'ATTENDED')), '{}')`;
+
+const TODAY_SQL = `(now() AT TIME ZONE 'Europe/London')::date`;
+
+/**
+ * A conference is overdue when its due date has passed and no initial child protection conference
+ * about any of the same children has been held since the strategy discussion.
+ */
+export const ICPC_OVERDUE_SQL = `(m.icpc_due_at IS NOT NULL AND m.icpc_due_at < ${TODAY_SQL} AND NOT EXISTS (
+   SELECT 1 FROM meeting c JOIN meeting_subject cs ON cs.meeting_id = c.id
+     JOIN meeting_subject ss ON ss.meeting_id = m.id AND ss.person_id = cs.person_id
+    WHERE c.type = 'INITIAL_CHILD_PROTECTION_CONFERENCE' AND c.status IN ('HELD','COMPLETED') AND c.scheduled_at >= m.scheduled_at))`;
+
+const MEETING_SELECT = (kinds: string) => `
+  SELECT m.*, rel.kinds,
+         COALESCE((SELECT array_agg(ms.person_id::text ORDER BY ms.person_id) FROM meeting_subject ms WHERE ms.meeting_id = m.id), '{}') AS subject_ids,
+         ${MISSING_SQL} AS missing_agencies,
+         ${ICPC_OVERDUE_SQL} AS icpc_overdue
+    FROM meeting m
+    CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel`;
+
+function toMeeting(r: Row): MeetingView {
+  const missing = r.missing_agencies as string[];
+  return {
+    id: r.id as string,
+    type: r.type as MeetingType,
+    referralId: r.referral_id as string | null,
+    scheduledAt: r.scheduled_at as Date,
+    organisingAgency: r.organising_agency as string,
+    chairName: r.chair_name as string,
+    status: r.status as MeetingStatus,
+    outcome: r.outcome as string | null,
+    outcomeRecordedAt: r.outcome_recorded_at as Date | null,
+    minutes: r.minutes as string | null,
+    icpcDueAt: r.icpc_due_at as string | null,
+    icpcOverdue: r.icpc_overdue as boolean,
+    heldAt: r.held_at as Date | null,
+    completedAt: r.completed_at as Date | null,
+    cancelledReason: r.cancelled_reason as string | null,
+    nonQuorateReason: r.non_quorate_reason as string | null,
+    quorate: missing.length === 0,
+    missingAgencies: missing,
+    version: r.version as number,
+    subjectPersonIds: r.subject_ids as string[],
+    relationships: new Set(r.kinds as RelationshipKind[]),
+  };
+}
+
+export class MeetingsRepository {
+  private readonly byId = new Map<string, Guarded<MeetingView>>();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly access: RequestAccess,
+  ) {}
+
+  private guardMeeting(row: Row): Guarded<MeetingView> {
+    const view = toMeeting(row);
+    const guarded = this.access.guard(view, { owner: view.organisingAgency, relationships: view.relationships }, view.subjectPersonIds, view.id);
+    this.byId.set(view.id, guarded);
+    return guarded;
+  }
+
+  private readonly meetingLoader = new DataLoader<string, Guarded<MeetingView> | null>(async (ids) => {
+    const p = new Params([ids]);
+    const kinds = meetingRelationshipKindsSql(this.access.viewer, 'm.id', p);
+    const rows: Row[] = await this.db.query(`${MEETING_SELECT(kinds)} WHERE m.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`, p.values);
+    const found = new Map(rows.map((r) => [r.id as string, this.guardMeeting(r)]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+
+  /** The meeting if the viewer has a legitimate relationship with it; otherwise null (not found). */
+  findMeeting(id: string): Promise<Guarded<MeetingView> | null> {
+    return this.meetingLoader.load(id);
+  }
+
+  reload(id: string): Promise<Guarded<MeetingView> | null> {
+    this.meetingLoader.clear(id);
+    return this.meetingLoader.load(id);
+  }
+
+  /** Meetings in scope, ordered by scheduled time then id, keyset-paginated. */
+  async list(filter: MeetingFilter, limit: number, after: [string, string] | null): Promise<{ rows: Guarded<MeetingView>[]; hasNext: boolean }> {
+    const p = new Params();
+    const kinds = meetingRelationshipKindsSql(this.access.viewer, 'm.id', p);
+    const where = ['cardinality(rel.kinds) > 0'];
+    if (filter.upcoming != null) where.push(filter.upcoming ? `(m.status = 'SCHEDULED' AND m.scheduled_at >= now())` : `NOT (m.status = 'SCHEDULED' AND m.scheduled_at >= now())`);
+    if (filter.referralId) where.push(`m.referral_id = ${p.add(filter.referralId)}::uuid`);
+    if (filter.personId) where.push(`EXISTS (SELECT 1 FROM meeting_subject fs WHERE fs.meeting_id = m.id AND fs.person_id = ${p.add(filter.personId)}::uuid)`);
+    if (filter.agency) where.push(`EXISTS (SELECT 1 FROM meeting_invitee fi WHERE fi.meeting_id = m.id AND fi.agency = ${p.add(filter.agency)})`);
+    if (filter.overdueConferences != null) where.push(`${filter.overdueConferences ? '' : 'NOT '}${ICPC_OVERDUE_SQL}`);
+    if (filter.type?.length) where.push(`m.type = ANY(${p.add(filter.type)}::text[])`);
+    if (after) where.push(`(m.scheduled_at, m.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
+    const rows: Row[] = await this.db.query(
+      `${MEETING_SELECT(kinds)} WHERE ${where.join(' AND ')} ORDER BY m.scheduled_at, m.id LIMIT ${p.add(limit + 1)}`,
+      p.values,
+    );
+    return { rows: rows.slice(0, limit).map((r) => this.guardMeeting(r)), hasNext: rows.length > limit };
+  }
+
+  /** Children of meetings already reached in this request, guarded like their meeting (owner as given). */
+  private childLoader<T extends object>(sql: string, map: (r: Row) => T, owner: (r: Row, meeting: MeetingView) => string) {
+    return new DataLoader<string, Guarded<T>[]>(async (meetingIds) => {
+      const rows: Row[] = await this.db.query(sql, [meetingIds]);
+      const grouped = new Map<string, Guarded<T>[]>(meetingIds.map((id) => [id, []]));
+      for (const r of rows) {
+        const meeting = this.byId.get(r.meeting_id as string);
+        if (!meeting) continue;
+        const info = meeting[GUARD];
+        grouped.get(meeting.id)!.push(this.access.guard(map(r), { owner: owner(r, meeting), relationships: info.subject.relationships }, info.personIds, meeting.id));
+      }
+      return meetingIds.map((id) => grouped.get(id)!);
+    });
+  }
+
+  private readonly inviteesLoader = this.childLoader<InviteeView>(
+    `SELECT * FROM meeting_invitee WHERE meeting_id = ANY($1::uuid[]) ORDER BY agency, person_name NULLS FIRST, id`,
+    (r) => ({
+      id: r.id as string,
+      meetingId: r.meeting_id as string,
+      agency: r.agency as string,
+      personSub: r.person_sub as string | null,
+      personName: r.person_name as string | null,
+      required: r.required as boolean,
+      attendance: r.attendance as AttendanceStatus,
+      reason: r.reason as string | null,
+      contribution: r.contribution as string | null,
+      recordedBy: r.recorded_by as string | null,
+      recordedAt: r.recorded_at as Date | null,
+    }),
+    // Each agency owns what it contributed.
+    (r) => r.agency as string,
+  );
+
+  private readonly decisionsLoader = this.childLoader<DecisionView>(
+    `SELECT * FROM meeting_decision WHERE meeting_id = ANY($1::uuid[]) ORDER BY decided_at, id`,
+    (r) => ({ id: r.id as string, decision: r.decision as string, decidedBy: r.decided_by as string, decidedAt: r.decided_at as Date }),
+    (_r, m) => m.organisingAgency,
+  );
+
+  private readonly actionsLoader = this.childLoader<ActionView>(
+    `SELECT a.*, (a.status = 'OPEN' AND a.due_date < ${TODAY_SQL}) AS overdue FROM meeting_action a
+      WHERE a.meeting_id = ANY($1::uuid[]) ORDER BY a.due_date, a.id`,
+    (r) => ({
+      id: r.id as string,
+      description: r.description as string,
+      ownerAgency: r.owner_agency as string | null,
+      ownerName: r.owner_name as string | null,
+      dueDate: r.due_date as string,
+      status: r.status as string,
+      overdue: r.overdue as boolean,
+    }),
+    (_r, m) => m.organisingAgency,
+  );
+
+  inviteesOf(meetingId: string): Promise<Guarded<InviteeView>[]> {
+    return this.inviteesLoader.load(meetingId);
+  }
+
+  decisionsOf(meetingId: string): Promise<Guarded<DecisionView>[]> {
+    return this.decisionsLoader.load(meetingId);
+  }
+
+  actionsOf(meetingId: string): Promise<Guarded<ActionView>[]> {
+    return this.actionsLoader.load(meetingId);
+  }
+}
+
+const repositories = new WeakMap<RequestContext, MeetingsRepository>();
+
+/** The request's meetings repository, built on first use (one per request, never shared). */
+export function meetingsOf(ctx: RequestContext): MeetingsRepository {
+  let repo = repositories.get(ctx);
+  if (!repo) {
+    repo = new MeetingsRepository(ctx.hub.dataSource, ctx.access);
+    repositories.set(ctx, repo);
+  }
+  return repo;
+}

@@ -1,0 +1,359 @@
+import { z } from 'zod';
+import type { EntityManager } from 'typeorm';
+import { hasAnyRole } from '../access-policy/viewer';
+import { SOCIAL_CARE_MASH_ROLES, type AgencyKind, type Role } from '../access-policy/vocabulary';
+import type { AuditChange } from '../audit/audit-event';
+import { changeEvent } from '../audit/audit-builder';
+import { appendAuditBatch } from '../audit/audit-store';
+import type { RequestContext } from '../context/context';
+import { notifyEvent } from '../events/notify';
+import { referralsOf } from '../referrals/referrals.repository';
+import { badInput, conflict, forbidden, invalidTransition, notFound } from '../shared/errors';
+import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
+import { ageOn, icpcDueDate, londonDate } from './clocks';
+import { applyMeetingTransition, type MeetingTransition } from './meeting-state-machine';
+import { meetingsOf } from './meetings.repository';
+import { loadMeetingSettings } from './settings';
+import {
+  ATTENDANCE_STATUSES,
+  MEETING_OUTCOMES,
+  MEETING_TYPES,
+  NON_ATTENDANCE,
+  SCHOOL_AGE,
+  SECTION_47_OUTCOMES,
+  STRATEGY_TYPES,
+  type MeetingStatus,
+  type MeetingType,
+} from './vocabulary';
+
+/**
+ * Meeting rules (product.md C4). Every change: scope check (out of scope is NOT_FOUND), the state
+ * machine, an explicit `WHERE version = $n` (stale → CONFLICT), the audit event in the same
+ * transaction, and a `meeting` event published on commit. Bad input is rejected before anything is stored.
+ */
+
+const requiredText = (max: number) => safeText(max).refine((s) => s.trim().length > 0, 'is required');
+const versionSchema = z.number().int().min(1);
+const uuid = z.string().regex(UUID_PATTERN, 'is not a valid id');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real date');
+
+const scheduleSchema = z
+  .object({
+    type: z.enum(MEETING_TYPES),
+    referralId: uuid.nullish(),
+    subjectPersonIds: z.array(uuid).max(20).nullish(),
+    scheduledAt: z.date(),
+    chair: z.object({ sub: requiredText(200), name: requiredText(200) }).nullish(),
+    invitees: z
+      .array(
+        z.object({
+          agency: z.string().max(40),
+          personSub: safeText(200).nullish(),
+          personName: safeText(200).nullish(),
+          required: z.boolean().nullish(),
+        }),
+      )
+      .max(50)
+      .nullish(),
+  })
+  .refine((v) => v.referralId || v.subjectPersonIds?.length, { path: ['subjectPersonIds'], message: 'name the referral or the children concerned' });
+
+export type ScheduleMeetingInput = z.input<typeof scheduleSchema>;
+
+function publish(m: EntityManager, meetingId: string, status: string): Promise<void> {
+  return notifyEvent(m, { topic: 'meeting', payload: { meetingId, status } });
+}
+
+/** Schedules a meeting with its invitees; the default required agencies of its type are added. */
+export async function scheduleMeeting(ctx: RequestContext, raw: unknown): Promise<string> {
+  const input = parseInput(scheduleSchema, raw);
+  if (input.scheduledAt.getTime() < Date.now()) throw badInput('input.scheduledAt', 'must not be in the past');
+
+  const subjects = new Set<string>();
+  if (input.referralId) {
+    const referral = await referralsOf(ctx).findReferral(input.referralId);
+    if (!referral) throw badInput('input.referralId', 'referral not found');
+    for (const id of referral.subjectPersonIds) subjects.add(id);
+  }
+  for (const [i, id] of (input.subjectPersonIds ?? []).entries()) {
+    if (!(await ctx.people.findPerson(id))) throw badInput(`input.subjectPersonIds.${i}`, 'person not found');
+    subjects.add(id);
+  }
+  const personIds = [...subjects];
+
+  const invitees = (input.invitees ?? []).map((inv, i) => {
+    if (!ctx.hub.agencies.has(inv.agency)) throw badInput(`input.invitees.${i}.agency`, 'is not an agency of this partnership');
+    if (inv.personName != null && !inv.personName.trim()) throw badInput(`input.invitees.${i}.personName`, 'must not be blank');
+    return { agency: inv.agency, personSub: inv.personSub ?? null, personName: inv.personName ?? null, required: inv.required ?? null };
+  });
+  const seen = new Set<string>();
+  invitees.forEach((inv, i) => {
+    const key = `${inv.agency}\u0000${inv.personSub ?? inv.personName ?? ''}`;
+    if (seen.has(key)) throw badInput(`input.invitees.${i}`, 'invites the same agency or person twice');
+    seen.add(key);
+  });
+
+  // Default required agencies of the type (product.md C4), education when a child is of school age.
+  const rule = loadMeetingSettings(ctx.hub.config.meetingsFile).requiredAgencies[input.type];
+  const requiredKinds = new Set<AgencyKind>(rule.kinds);
+  if (rule.educationIfSchoolAge && (await anyChildOfSchoolAge(ctx, personIds, londonDate(input.scheduledAt)))) requiredKinds.add('EDUCATION');
+  const requiredCodes = new Set(ctx.hub.agencies.list().filter((a) => requiredKinds.has(a.kind)).map((a) => a.code));
+  for (const code of requiredCodes) {
+    if (!invitees.some((inv) => inv.agency === code)) invitees.push({ agency: code, personSub: null, personName: null, required: true });
+  }
+  const rows = invitees.map((inv) => ({ ...inv, required: inv.required ?? requiredCodes.has(inv.agency) }));
+  const chair = input.chair ?? { sub: ctx.viewer.sub, name: ctx.viewer.name };
+
+  return ctx.hub.dataSource.transaction(async (m) => {
+    const [meeting] = (await m.query(
+      `INSERT INTO meeting (type, referral_id, scheduled_at, organising_agency, chair_sub, chair_name, status, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, 'SCHEDULED', $7) RETURNING id`,
+      [input.type, input.referralId ?? null, input.scheduledAt, ctx.viewer.agency, chair.sub, chair.name, ctx.viewer.sub],
+    )) as Array<{ id: string }>;
+    const meetingId = meeting!.id;
+    await m.query(`INSERT INTO meeting_subject (meeting_id, person_id) SELECT $1, unnest($2::uuid[])`, [meetingId, personIds]);
+    const inserted = (await m.query(
+      `INSERT INTO meeting_invitee (meeting_id, agency, person_sub, person_name, required)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[]) RETURNING id, agency, required`,
+      [meetingId, rows.map((r) => r.agency), rows.map((r) => r.personSub), rows.map((r) => r.personName), rows.map((r) => r.required)],
+    )) as Array<{ id: string; agency: string; required: boolean }>;
+    await appendAuditBatch(m, [
+      changeEvent(ctx, 'CREATE', personIds, [
+        {
+          entity: 'meeting',
+          id: meetingId,
+          before: null,
+          after: { type: input.type, referralId: input.referralId ?? null, scheduledAt: input.scheduledAt, chair: chair.name, subjects: personIds },
+        },
+        ...inserted.map((r) => ({ entity: 'meeting_invitee', id: r.id, before: null, after: { agency: r.agency, required: r.required } })),
+      ]),
+    ]);
+    await publish(m, meetingId, 'SCHEDULED');
+    return meetingId;
+  });
+}
+
+async function anyChildOfSchoolAge(ctx: RequestContext, personIds: string[], on: string): Promise<boolean> {
+  if (personIds.length === 0) return false;
+  const rows = (await ctx.hub.dataSource.query(`SELECT date_of_birth FROM person WHERE id = ANY($1::uuid[]) AND kind = 'CHILD' AND date_of_birth IS NOT NULL`, [
+    personIds,
+  ])) as Array<{ date_of_birth: string }>;
+  return rows.some((r) => {
+    const age = ageOn(r.date_of_birth, on);
+    return age >= SCHOOL_AGE.min && age <= SCHOOL_AGE.max;
+  });
+}
+
+type MeetingRow = Record<string, unknown> & { id: string; type: MeetingType; status: MeetingStatus; version: number; scheduled_at: Date };
+
+interface Change {
+  set: Record<string, unknown>;
+  changes?: AuditChange[];
+}
+
+/** The one path by which a meeting changes: scope, state machine, version check, audit, event. */
+async function changeMeeting(
+  ctx: RequestContext,
+  meetingId: string,
+  expectedVersion: number,
+  transition: MeetingTransition,
+  work: (m: EntityManager, row: MeetingRow, to: MeetingStatus) => Promise<Change>,
+): Promise<string> {
+  assertUuid('id', meetingId);
+  parseInput(versionSchema, expectedVersion, 'expectedVersion');
+  const visible = await meetingsOf(ctx).findMeeting(meetingId);
+  if (!visible) throw notFound('Meeting');
+  return ctx.hub.dataSource.transaction(async (m) => {
+    const [row] = (await m.query(`SELECT * FROM meeting WHERE id = $1 FOR UPDATE`, [meetingId])) as MeetingRow[];
+    if (!row) throw notFound('Meeting');
+    if (row.version !== expectedVersion) throw staleVersion(row.version);
+    const to = applyMeetingTransition(row.status, transition, ctx.viewer.roles as Role[]);
+    const change = await work(m, row, to);
+    const set = { ...change.set, status: to };
+    const cols = Object.keys(set);
+    // The row is locked FOR UPDATE and its version checked above, so this update cannot lose a race.
+    await m.query(
+      `UPDATE meeting SET ${cols.map((c, i) => `${c} = $${i + 3}`).join(', ')}, version = version + 1, updated_at = now()
+        WHERE id = $1 AND version = $2`,
+      [meetingId, expectedVersion, ...Object.values(set)],
+    );
+    const before = Object.fromEntries(cols.map((c) => [c, row[c] ?? null]));
+    await appendAuditBatch(m, [
+      changeEvent(ctx, 'UPDATE', visible.subjectPersonIds, [
+        { entity: 'meeting', id: meetingId, before: { ...before, version: row.version }, after: { ...set, version: row.version + 1, transition } },
+        ...(change.changes ?? []),
+      ]),
+    ]);
+    await publish(m, meetingId, to);
+    return meetingId;
+  });
+}
+
+function staleVersion(current: number) {
+  return conflict(`The meeting has changed since you read it (current version ${current}); reload and try again`, { currentVersion: current });
+}
+
+const attendanceSchema = z
+  .object({
+    inviteeId: uuid,
+    status: z.enum(ATTENDANCE_STATUSES),
+    note: safeText(2000).nullish(),
+    contribution: safeText(8000).nullish(),
+  })
+  .superRefine((v, c) => {
+    if ((NON_ATTENDANCE as readonly string[]).includes(v.status) && !v.note?.trim()) {
+      c.addIssue({ code: 'custom', path: ['note'], message: 'give the reason the agency did not attend' });
+    }
+  });
+
+/** Attendance of one invitee: who recorded it and when; a reason for every non-attendance. */
+export function recordAttendance(ctx: RequestContext, meetingId: string, raw: unknown, expectedVersion: number) {
+  const input = parseInput(attendanceSchema, raw, 'attendance');
+  return changeMeeting(ctx, meetingId, expectedVersion, 'RECORD_ATTENDANCE', async (m, row) => {
+    const [invitee] = (await m.query(`SELECT id, agency, attendance, reason FROM meeting_invitee WHERE id = $1 AND meeting_id = $2`, [
+      input.inviteeId,
+      meetingId,
+    ])) as Array<{ id: string; agency: string; attendance: string; reason: string | null }>;
+    if (!invitee) throw badInput('attendance.inviteeId', 'is not invited to this meeting');
+    if (!hasAnyRole(ctx.viewer, SOCIAL_CARE_MASH_ROLES) && invitee.agency !== ctx.viewer.agency) {
+      throw forbidden('attendance.inviteeId: you may record attendance only for your own agency', { field: 'attendance.inviteeId' });
+    }
+    if (row.status === 'SCHEDULED' && (input.status === 'ATTENDED' || input.status === 'DID_NOT_ATTEND')) {
+      throw invalidTransition(`Attendance ${input.status} can be recorded only once the meeting is held`, { status: row.status });
+    }
+    const recordedAt = new Date();
+    await m.query(
+      `UPDATE meeting_invitee SET attendance = $2, reason = $3, contribution = COALESCE($4, contribution), recorded_by = $5, recorded_at = $6 WHERE id = $1`,
+      [invitee.id, input.status, input.note?.trim() || null, input.contribution ?? null, ctx.viewer.sub, recordedAt],
+    );
+    return {
+      set: {},
+      changes: [
+        {
+          entity: 'meeting_invitee',
+          id: invitee.id,
+          before: { attendance: invitee.attendance, reason: invitee.reason },
+          after: { attendance: input.status, reason: input.note ?? null, contributionChanged: input.contribution != null, recordedAt },
+        },
+      ],
+    };
+  });
+}
+
+/** The meeting took place: not before its scheduled time. */
+export function markMeetingHeld(ctx: RequestContext, meetingId: string, expectedVersion: number) {
+  return changeMeeting(ctx, meetingId, expectedVersion, 'MARK_HELD', async (_m, row) => {
+    if (row.scheduled_at.getTime() > Date.now()) throw invalidTransition('A meeting cannot be held before its scheduled time', { status: row.status });
+    return { set: { held_at: new Date() } };
+  });
+}
+
+const outcomeSchema = z.object({
+  outcome: z.enum(MEETING_OUTCOMES).nullish(),
+  decisions: z.array(requiredText(4000)).max(50).nullish(),
+  minutes: safeText(100_000).nullish(),
+});
+
+/**
+ * The outcome, decisions and minutes, once the meeting is held. A strategy discussion that starts a
+ * section 47 enquiry sets the initial child protection conference due date (15 working days).
+ */
+export function recordMeetingOutcome(ctx: RequestContext, meetingId: string, raw: unknown, expectedVersion: number) {
+  const input = parseInput(outcomeSchema, raw);
+  return changeMeeting(ctx, meetingId, expectedVersion, 'RECORD_OUTCOME', async (m, row) => {
+    const strategy = STRATEGY_TYPES.includes(row.type);
+    if (strategy && !input.outcome) throw badInput('input.outcome', 'a strategy discussion records its outcome');
+    if (!strategy && input.outcome) throw badInput('input.outcome', 'only strategy discussions and meetings record an outcome of this kind');
+    if (row.outcome_recorded_at) throw invalidTransition('The outcome of this meeting is already recorded', { status: row.status });
+    const now = new Date();
+    const icpcDue = strategy && SECTION_47_OUTCOMES.includes(input.outcome!) ? icpcDueDate(row.scheduled_at) : null;
+    const changes: AuditChange[] = [];
+    for (const decision of input.decisions ?? []) {
+      const [d] = (await m.query(`INSERT INTO meeting_decision (meeting_id, decision, decided_by, decided_at) VALUES ($1, $2, $3, $4) RETURNING id`, [
+        meetingId,
+        decision,
+        ctx.viewer.sub,
+        now,
+      ])) as Array<{ id: string }>;
+      changes.push({ entity: 'meeting_decision', id: d!.id, before: null, after: { decision } });
+    }
+    return {
+      set: {
+        outcome: input.outcome ?? null,
+        outcome_recorded_by: ctx.viewer.sub,
+        outcome_recorded_at: now,
+        minutes: input.minutes ?? null,
+        icpc_due_at: icpcDue,
+      },
+      changes,
+    };
+  });
+}
+
+const actionSchema = z
+  .object({
+    description: requiredText(4000),
+    ownerAgency: z.string().max(40).nullish(),
+    ownerSub: safeText(200).nullish(),
+    ownerName: safeText(200).nullish(),
+    dueDate: isoDate.nullish(),
+  })
+  .superRefine((v, c) => {
+    if (!v.ownerAgency && !v.ownerName?.trim()) c.addIssue({ code: 'custom', path: ['ownerAgency'], message: 'an action needs an owner: an agency or a named person' });
+    if (!v.dueDate) c.addIssue({ code: 'custom', path: ['dueDate'], message: 'an action needs a due date' });
+  });
+
+/** An action agreed at the meeting, with its owner (agency or named person) and due date. */
+export function addMeetingAction(ctx: RequestContext, meetingId: string, raw: unknown, expectedVersion: number) {
+  const input = parseInput(actionSchema, raw);
+  if (input.ownerAgency && !ctx.hub.agencies.has(input.ownerAgency)) throw badInput('input.ownerAgency', 'is not an agency of this partnership');
+  if (input.dueDate! < londonDate(new Date())) throw badInput('input.dueDate', 'must not be in the past');
+  return changeMeeting(ctx, meetingId, expectedVersion, 'ADD_ACTION', async (m) => {
+    const [a] = (await m.query(
+      `INSERT INTO meeting_action (meeting_id, description, owner_agency, owner_sub, owner_name, due_date, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [meetingId, input.description, input.ownerAgency ?? null, input.ownerSub ?? null, input.ownerName?.trim() || null, input.dueDate, ctx.viewer.sub],
+    )) as Array<{ id: string }>;
+    return {
+      set: {},
+      changes: [{ entity: 'meeting_action', id: a!.id, before: null, after: { ownerAgency: input.ownerAgency ?? null, dueDate: input.dueDate } }],
+    };
+  });
+}
+
+/**
+ * Completes a held meeting. Quorate only if every required agency attended; a meeting that is not
+ * quorate is completed only with a recorded reason, and the missing agencies are named.
+ */
+export function completeMeeting(ctx: RequestContext, meetingId: string, rawReason: unknown, expectedVersion: number) {
+  const reason = parseInput(safeText(2000).nullish(), rawReason, 'nonQuorateReason')?.trim() || null;
+  return changeMeeting(ctx, meetingId, expectedVersion, 'COMPLETE', async (m, row) => {
+    if (STRATEGY_TYPES.includes(row.type) && !row.outcome) {
+      throw invalidTransition('Record the outcome before completing a strategy discussion', { status: row.status });
+    }
+    const missing = await missingAgencies(m, meetingId);
+    if (missing.length === 0 && reason) throw badInput('nonQuorateReason', 'the meeting is quorate; no reason is needed');
+    if (missing.length > 0 && !reason) {
+      throw badInput('nonQuorateReason', `the meeting is not quorate (required agencies not attending: ${missing.join(', ')}); give a reason to complete it`);
+    }
+    return { set: { quorate: missing.length === 0, non_quorate_reason: reason, completed_at: new Date() } };
+  });
+}
+
+async function missingAgencies(m: EntityManager, meetingId: string): Promise<string[]> {
+  const rows = (await m.query(
+    `SELECT DISTINCT r.agency FROM meeting_invitee r WHERE r.meeting_id = $1 AND r.required
+        AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = $1 AND a.agency = r.agency AND a.attendance = 'ATTENDED')
+      ORDER BY r.agency`,
+    [meetingId],
+  )) as Array<{ agency: string }>;
+  return rows.map((r) => r.agency);
+}
+
+export function cancelMeeting(ctx: RequestContext, meetingId: string, rawReason: unknown, expectedVersion: number) {
+  const reason = parseInput(requiredText(2000), rawReason, 'reason');
+  return changeMeeting(ctx, meetingId, expectedVersion, 'CANCEL', async () => ({ set: { cancelled_reason: reason } }));
+}
