@@ -71,6 +71,7 @@ export const ENTRY_POINT_RULES = {
   },
   Subscription: {
     referralChanged: referralReader,
+    alertRaised: hasRole(...MASH_ROLES, 'IG_AUDITOR'),
     meetingChanged: referralReader,
   },
 } as const;

@@ -173,4 +173,18 @@ export class BreakGlassRepository {
     });
     return { rows: page, hasNext: rows.length > limit };
   }
+
+  /** One alert, if it is addressed to the viewer's agency (IG auditors: any alert); else null. */
+  async findAlert(id: string): Promise<Guarded<AlertView> | null> {
+    const viewer = this.access.viewer;
+    const ig = hasAnyRole(viewer, ['IG_AUDITOR']);
+    const rows: Row[] = await this.db.query(
+      `SELECT id, kind, to_agency, person_id, break_glass_id, actor_agency, created_at, acknowledged_at FROM alert
+        WHERE id = $1 AND ($2::boolean OR to_agency = $3)`,
+      [id, ig, viewer.agency],
+    );
+    if (!rows[0]) return null;
+    const a = toAlert(rows[0]);
+    return this.access.guard(a, { owner: null, relationships: NO_RELATIONSHIP }, [a.personId]);
+  }
 }

@@ -1,7 +1,8 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import type { RequestContext } from '../context/context';
 import { alertsFor, breakGlassReviews, openBreakGlass, reviewBreakGlass } from './break-glass.service';
-import { AlertConnection, BreakGlass, BreakGlassConnection, BreakGlassReviewOutcomeEnum, BreakGlassReviewStatusEnum } from './break-glass.type';
+import { alertsRaised, type AlertRaised } from './alert-changes';
+import { Alert, AlertConnection, BreakGlass, BreakGlassConnection, BreakGlassReviewOutcomeEnum, BreakGlassReviewStatusEnum } from './break-glass.type';
 
 @Resolver()
 export class BreakGlassResolver {
@@ -39,5 +40,13 @@ export class BreakGlassResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return alertsFor(ctx, first, after);
+  }
+
+  @Subscription(() => Alert, {
+    description: 'Alerts as they are raised for your agency (IG auditors: every alert), across hub processes',
+    subscribe: ({ context }: SubscribeResolverData<unknown, Record<string, never>, RequestContext>) => alertsRaised(context),
+  })
+  alertRaised(@Root() raised: AlertRaised) {
+    return raised.alert;
   }
 }
