@@ -23,7 +23,7 @@ import { OPERATIONS, USERS, type Operation } from './operations';
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const scaleFactor = Number(process.argv.find((a) => a.startsWith('--scale='))?.split('=')[1] ?? (quick ? 0.05 : 1));
-const DURATION = quick ? 2 : 8;
+const DURATION = Number(process.argv.find((a) => a.startsWith('--duration='))?.split('=')[1] ?? (quick ? 2 : 5));
 const ROUNDS = quick ? 1 : 3;
 const CONCURRENCY = quick ? [10] : [1, 10, 50];
 const VARIANTS = ['B0', 'B2', 'B4', 'B5', 'RAW'] as const;
@@ -188,6 +188,8 @@ async function main(): Promise<void> {
   log('warm-up done');
 
   const samples: Sample[] = [];
+  const started = new Date().toISOString();
+  const partialFile = path.join(benchDir, 'results', `${started.replace(/[:.]/g, '-')}-partial.json`);
   for (let round = 1; round <= ROUNDS; round++) {
     for (const op of OPERATIONS) {
       for (const c of CONCURRENCY) {
@@ -198,7 +200,10 @@ async function main(): Promise<void> {
         }
       }
     }
+    // A long run that is interrupted still leaves its completed rounds behind.
+    fs.writeFileSync(partialFile, JSON.stringify({ started, roundsDone: round, scaleFactor, summary: summarise(samples), samples }, null, 2));
   }
+  fs.rmSync(partialFile, { force: true });
 
   // Open loop at 80 % of B0's capacity on Q3 (tail latency without coordinated omission).
   const openLoop: Array<{ variant: Variant; rate: number; p50: number; p90: number; p99: number; non2xx: number }> = [];
