@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { readJsonFile } from '../config/json-file';
 import { z } from 'zod';
 import type { Viewer } from './viewer';
 import {
@@ -134,12 +134,7 @@ export class AccessPolicy {
 
   static load(file: string | undefined): AccessPolicy {
     if (!file) return new AccessPolicy(DEFAULT_POLICY);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new Error(`MASH_POLICY_FILE: cannot read ${file} as JSON (${(e as Error).message})`, { cause: e });
-    }
+    const raw = readJsonFile('MASH_POLICY_FILE', file);
     const parsed = policySchema.safeParse(raw);
     if (!parsed.success) {
       throw new Error(`MASH_POLICY_FILE: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);

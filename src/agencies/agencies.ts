@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { readJsonFile } from '../config/json-file';
 import { z } from 'zod';
 import { AGENCY_KINDS, type AgencyKind } from '../access-policy/vocabulary';
 
@@ -38,12 +38,7 @@ export class AgencyDirectory {
 
   static load(file: string | undefined): AgencyDirectory {
     if (!file) return new AgencyDirectory(DEMO_AGENCIES);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new Error(`MASH_AGENCIES_FILE: cannot read ${file} as JSON (${(e as Error).message})`, { cause: e });
-    }
+    const raw = readJsonFile('MASH_AGENCIES_FILE', file);
     const parsed = agencyFileSchema.safeParse(raw);
     if (!parsed.success) {
       throw new Error(`MASH_AGENCIES_FILE: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);

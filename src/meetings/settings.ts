@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { cachedSettingsFile } from '../config/json-file';
 import { z } from 'zod';
 import { AGENCY_KINDS } from '../access-policy/vocabulary';
 import { DEFAULT_REQUIRED_AGENCIES, MEETING_TYPES, type MeetingType, type RequiredAgencies } from './vocabulary';
@@ -35,20 +35,9 @@ export function parseMeetingSettings(raw: unknown, source = 'MASH_MEETINGS_FILE'
   return { requiredAgencies };
 }
 
-const cache = new Map<string, MeetingSettings>();
 
 /** Defaults when no file is configured; the file is read once per process. */
 export function loadMeetingSettings(file: string | undefined): MeetingSettings {
   if (!file) return { requiredAgencies: DEFAULT_REQUIRED_AGENCIES };
-  const hit = cache.get(file);
-  if (hit) return hit;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`MASH_MEETINGS_FILE: cannot read ${file} as JSON (${(e as Error).message})`, { cause: e });
-  }
-  const settings = parseMeetingSettings(raw);
-  cache.set(file, settings);
-  return settings;
+  return cachedSettingsFile('MASH_MEETINGS_FILE', file, parseMeetingSettings);
 }

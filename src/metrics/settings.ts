@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { cachedSettingsFile } from '../config/json-file';
 import { z } from 'zod';
 import { DEFAULT_BANDS, type RagBands } from './rating';
 import { MEASURE_KEYS, POLARITIES, type MeasureKey, type Polarity } from './vocabulary';
@@ -103,20 +103,9 @@ export function parseMetricsSettings(raw: unknown, source = 'MASH_METRICS_FILE')
   return s;
 }
 
-const cache = new Map<string, MetricsSettings>();
 
 /** Defaults when no file is configured; the file is read once per process. */
 export function loadMetricsSettings(file: string | undefined): MetricsSettings {
   if (!file) return defaultMetricsSettings();
-  const hit = cache.get(file);
-  if (hit) return hit;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`MASH_METRICS_FILE: cannot read ${file} as JSON (${(e as Error).message})`, { cause: e });
-  }
-  const settings = parseMetricsSettings(raw);
-  cache.set(file, settings);
-  return settings;
+  return cachedSettingsFile('MASH_METRICS_FILE', file, parseMetricsSettings);
 }
