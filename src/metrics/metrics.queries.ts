@@ -6,7 +6,8 @@ import { CHILD_KINDS, NOT_RECORDED_VALUES, SOCIAL_CARE_REFERRAL_OUTCOMES } from 
 /**
  * The measures as SQL, one statement per family, over indexed columns (received_at,
  * decision_authorised_at, feedback_sent_at, agency_check.returned_at — see
- * migrations/1763900500000-metrics-indexes.ts). Every statement takes the period as instants
+ * migrations/1763900500000-metrics-indexes.ts; meeting.scheduled_at, meeting.icpc_due_at and
+ * break_glass.opened_at — 1763900600000). Every statement takes the period as instants
  * ($1 inclusive, $2 exclusive) and the team as a list of worker subs ($3, NULL = everyone).
  * Durations are hours; percentiles are percentile_cont (interpolated). Run inside `inMetricsTx`
  * so the session time zone is the partnership's and all statements see one snapshot.
