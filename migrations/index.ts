@@ -7,6 +7,7 @@ import { AuditArchive1763900202000 } from './1763900202000-audit-archive';
 import { BreakGlass1763900300000 } from './1763900300000-break-glass';
 import { Meetings1763900400000 } from './1763900400000-meetings';
 import { MetricsIndexes1763900500000 } from './1763900500000-metrics-indexes';
+import { MetricsBreakGlassIndex1763900600000 } from './1763900600000-metrics-break-glass-index';
 import { AuditAppendFunction1763900900000 } from './1763900900000-audit-append-function';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
@@ -21,5 +22,6 @@ export const MIGRATIONS: Function[] = [
   BreakGlass1763900300000,
   Meetings1763900400000,
   MetricsIndexes1763900500000,
+  MetricsBreakGlassIndex1763900600000,
   AuditAppendFunction1763900900000,
 ];

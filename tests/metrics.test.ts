@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { ensureDatabase } from '../src/db/admin';
 import { decisionDueAt } from '../src/referrals/clocks';
+import { icpcDueDate } from '../src/meetings/clocks';
 import { createDataSource } from '../src/db/data-source';
 import { createLogger } from '../src/shared/logger';
 import { startTestHub, type TestHub } from './support/test-hub';
@@ -32,6 +33,21 @@ import { startTestHub, type TestHub } from './support/test-hub';
  * Checks: R1 police 1h; R2 police 9h; R2 health 3h; R4 education declined after 5h (all answered in
  * October); R8 police 4h (September); R3 health outstanding, due in 2020 (overdue); R3 police
  * outstanding, due 2099 (not overdue).
+ *
+ * Strategy discussions (SD; held = HELD or COMPLETED, counted by scheduled time). Invitees: agency,
+ * required (req) or not, attendance. ICPC due = 15 working days (icpc_due_at, set for s47 outcomes):
+ *   SD1  2026-10-01 00:15 BST HELD      s47 due 22 Oct [C1]   sc req ATT, police req ATT, health req APOLOGIES, education INVITED (not recorded)
+ *        ICPC about C1 2026-10-23 00:30 BST (22 Oct in UTC, 23 Oct locally): late. ICPC about C3 on 15 Oct: another child.
+ *   SD2  2026-10-20 10:00 BST COMPLETED NFA [C3]              sc req ATT, police req DID_NOT_ATTEND, health req ATT, education INFORMATION_ONLY
+ *   SD3  2026-10-31 23:30 GMT HELD      s47 due 20 Nov [C5]   sc req ATT, police req ATT, health req DID_NOT_ATTEND + health req ATT (agency attended)
+ *   SD11 2026-10-05 10:00 BST HELD      s47 due 26 Oct [C7]   sc req ATT; ICPC about C7 held 1 Oct (before the SD) and one SCHEDULED 20 Oct: late
+ *   SD4  2026-11-01 00:00 GMT HELD (November: out); SD6 12 Oct CANCELLED; SD7 25 Oct SCHEDULED; a STRATEGY_MEETING 14 Oct (other type)
+ *   SD5  2026-09-30 23:30 BST HELD      s47 due 21 Oct [C6]   sc, police ATT; ICPC about C6 held 21 Oct 16:00 BST (on the due date): in time
+ *   SD8  2026-09-10 10:00 BST HELD      s47 due 1 Oct [C2,U4] sc ATT; ICPC about U4 only held 30 Sep: in time
+ *   SD12 2026-08-20 10:00 BST HELD      s47 due 11 Sep (31 Aug bank holiday) [C6]; ICPC held 9 Sep: in time
+ *   SD13 2026-12-07 10:00 GMT HELD      s47 due 30 Dec (25, 28 Dec bank holidays) [C5]; ICPC held 30 Dec: in time
+ * Break-glass openings: police 1 Oct 00:00 BST and 15 Oct; health 31 Oct 23:59:59 GMT; health 1 Nov 00:00 GMT (out);
+ * education 30 Sep 23:59 BST (September).
  */
 
 const H = 3_600_000;
@@ -41,10 +57,9 @@ const DB_NAME = 'mash_metrics_test';
 const QUERY = `query Metrics($period: MetricsPeriodInput!, $team: String) {
   metrics(period: $period, team: $team) {
     timeZone team
-    measures { key label unit available value previousValue target polarity status direction note }
+    measures { key label unit value previousValue target polarity status direction note }
     current { ...B } previous { ...B }
     overdueChecksByAgency { agency count }
-    strategyAttendanceAvailable
   }
 }
 fragment B on MetricsBreakdown {
@@ -55,11 +70,13 @@ fragment B on MetricsBreakdown {
   reReferrals { referrals reReferrals }
   equality { children ethnicity firstLanguage religion }
   workers { workerSub contacts decisions decisionsWithinTimescale timeInMashMedianHours timeInMashP90Hours feedbackSent feedbackMedianHours }
+  strategyDiscussions { held nonQuorate attendanceByAgency { agency invited attended apologies informationOnly didNotAttend notRecorded attendanceRate missedWhenRequired } }
+  icpcTimeliness { due withinTimescale }
+  breakGlassByAgency { agency count }
 }`;
 
 interface MeasureOut {
   key: string;
-  available: boolean;
   value: number | null;
   previousValue: number | null;
   target: number | null;
@@ -75,7 +92,6 @@ type MetricsOut = {
     current: Record<string, unknown> & { period: Record<string, string>; workers: Array<Record<string, unknown>> };
     previous: Record<string, unknown> & { period: Record<string, string> };
     overdueChecksByAgency: Array<{ agency: string; count: number }>;
-    strategyAttendanceAvailable: boolean;
   };
 };
 
@@ -163,6 +179,56 @@ async function check(referralId: string, agency: string, requested: Date, dueHou
   );
 }
 
+interface MeetingSpec {
+  type?: string;
+  at: Date;
+  status?: string;
+  s47?: boolean;
+  subjects: string[];
+  invitees?: Array<[agency: string, required: boolean, attendance: string]>;
+}
+/** A meeting as the meetings module stores it; a section 47 outcome sets the ICPC due date from the scheduled time. */
+async function meeting(s: MeetingSpec): Promise<string> {
+  const type = s.type ?? 'STRATEGY_DISCUSSION';
+  const status = s.status ?? 'HELD';
+  const outcome = type === 'STRATEGY_DISCUSSION' && status !== 'SCHEDULED' && status !== 'CANCELLED' ? (s.s47 ? 'SECTION_47_JOINT' : 'NO_FURTHER_ACTION') : null;
+  const [row] = (await hub.db.query(
+    `INSERT INTO meeting (type, scheduled_at, organising_agency, chair_sub, chair_name, status, outcome, outcome_recorded_by, outcome_recorded_at, icpc_due_at, held_at, cancelled_reason, created_by)
+     VALUES ($1, $2, 'social-care', 'chair-x', 'Fictional Chair', $3, $4, $5, $6, $7, $8, $9, 'worker-test') RETURNING id`,
+    [
+      type,
+      s.at,
+      status,
+      outcome,
+      outcome ? 'chair-x' : null,
+      outcome ? s.at : null,
+      s.s47 ? icpcDueDate(s.at) : null,
+      status === 'HELD' || status === 'COMPLETED' ? s.at : null,
+      status === 'CANCELLED' ? 'Fictional: rearranged' : null,
+    ],
+  )) as Array<{ id: string }>;
+  for (const p of s.subjects) await hub.db.query(`INSERT INTO meeting_subject (meeting_id, person_id) VALUES ($1, $2)`, [row.id, p]);
+  for (const [agency, required, attendance] of s.invitees ?? []) {
+    await hub.db.query(`INSERT INTO meeting_invitee (meeting_id, agency, required, attendance, reason) VALUES ($1, $2, $3, $4, $5)`, [
+      row.id,
+      agency,
+      required,
+      attendance,
+      ['SENT_APOLOGIES', 'SENT_INFORMATION_ONLY', 'DID_NOT_ATTEND'].includes(attendance) ? 'Fictional reason' : null,
+    ]);
+  }
+  return row.id;
+}
+const icpc = (at: Date, subjects: string[], status = 'HELD') => meeting({ type: 'INITIAL_CHILD_PROTECTION_CONFERENCE', at, status, subjects });
+
+async function breakGlass(agency: string, openedAt: Date, person: string) {
+  await hub.db.query(
+    `INSERT INTO break_glass (actor_sub, actor_name, actor_agency, person_id, reason, opened_at, expires_at)
+     VALUES ('breaker-x', 'Fictional Breaker', $1, $2, 'Fictional emergency reason for the metrics test', $3, $4)`,
+    [agency, person, openedAt, t(openedAt.toISOString(), 4)],
+  );
+}
+
 beforeAll(async () => {
   const url = await dedicatedDatabaseUrl();
   dbUrl = url;
@@ -205,6 +271,35 @@ beforeAll(async () => {
   await check(r8, 'police', t('2026-09-05T10:00:00Z'), 48, 4);
   await check(r3, 'health', t('2020-01-01T00:00:00Z'), 2, null);
   await check(r3, 'police', t('2099-01-01T00:00:00Z'), 2, null);
+
+  const c7 = await person('CHILD', 'MIXED_OTHER', 'English', 'None');
+  const all = (a: string): [string, boolean, string] => [a, true, 'ATTENDED'];
+  await meeting({ at: t('2026-10-01T00:15:00+01:00'), s47: true, subjects: [c1], invitees: [all('social-care'), all('police'), ['health', true, 'SENT_APOLOGIES'], ['education', false, 'INVITED']] });
+  await icpc(t('2026-10-23T00:30:00+01:00'), [c1]);
+  await icpc(t('2026-10-15T10:00:00+01:00'), [c3]);
+  await meeting({ at: t('2026-10-20T10:00:00+01:00'), status: 'COMPLETED', subjects: [c3], invitees: [all('social-care'), ['police', true, 'DID_NOT_ATTEND'], all('health'), ['education', false, 'SENT_INFORMATION_ONLY']] });
+  await meeting({ at: t('2026-10-31T23:30:00+00:00'), s47: true, subjects: [c5], invitees: [all('social-care'), all('police'), ['health', true, 'DID_NOT_ATTEND'], all('health')] });
+  await meeting({ at: t('2026-10-05T10:00:00+01:00'), s47: true, subjects: [c7], invitees: [all('social-care')] });
+  await icpc(t('2026-10-01T10:00:00+01:00'), [c7]);
+  await icpc(t('2026-10-20T10:00:00+01:00'), [c7], 'SCHEDULED');
+  await meeting({ at: t('2026-11-01T00:00:00+00:00'), subjects: [c1], invitees: [all('social-care')] });
+  await meeting({ at: t('2026-10-12T10:00:00+01:00'), status: 'CANCELLED', subjects: [c1], invitees: [['social-care', true, 'INVITED']] });
+  await meeting({ at: t('2026-10-25T10:00:00+00:00'), status: 'SCHEDULED', subjects: [c1], invitees: [['social-care', true, 'INVITED']] });
+  await meeting({ type: 'STRATEGY_MEETING', at: t('2026-10-14T10:00:00+01:00'), subjects: [c1], invitees: [['police', true, 'DID_NOT_ATTEND']] });
+  await meeting({ at: t('2026-09-30T23:30:00+01:00'), s47: true, subjects: [c6], invitees: [all('social-care'), all('police')] });
+  await icpc(t('2026-10-21T16:00:00+01:00'), [c6]);
+  await meeting({ at: t('2026-09-10T10:00:00+01:00'), s47: true, subjects: [c2, u4], invitees: [all('social-care')] });
+  await icpc(t('2026-09-30T10:00:00+01:00'), [u4]);
+  await meeting({ at: t('2026-08-20T10:00:00+01:00'), s47: true, subjects: [c6] });
+  await icpc(t('2026-09-09T10:00:00+01:00'), [c6]);
+  await meeting({ at: t('2026-12-07T10:00:00+00:00'), s47: true, subjects: [c5] });
+  await icpc(t('2026-12-30T10:00:00+00:00'), [c5]);
+
+  await breakGlass('police', t('2026-10-01T00:00:00+01:00'), c1);
+  await breakGlass('police', t('2026-10-15T10:00:00+01:00'), c2);
+  await breakGlass('health', t('2026-10-31T23:59:59+00:00'), u4);
+  await breakGlass('health', t('2026-11-01T00:00:00+00:00'), u4);
+  await breakGlass('education', t('2026-09-30T23:59:00+01:00'), c5);
 }, 120_000);
 
 afterAll(async () => {
@@ -316,12 +411,48 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
     ]);
   });
 
-  it('reports meeting and break-glass measures as unavailable, never as a number', () => {
-    for (const key of ['strategyDiscussionsHeld', 'icpcWithin15WorkingDays', 'breakGlassUses']) {
-      expect(m[key]).toMatchObject({ available: false, value: null, previousValue: null, status: null, direction: null });
-    }
-    expect(out.strategyAttendanceAvailable).toBe(false);
-    expect(out.measures.filter((x) => x.available).every((x) => x.value !== null)).toBe(true);
+  it('the ICPC clock of the constructed strategy discussions is 15 working days on the working calendar', () => {
+    expect(icpcDueDate(t('2026-10-01T00:15:00+01:00'))).toBe('2026-10-22');
+    expect(icpcDueDate(t('2026-10-31T23:30:00+00:00'))).toBe('2026-11-20');
+    expect(icpcDueDate(t('2026-09-10T10:00:00+01:00'))).toBe('2026-10-01');
+    expect(icpcDueDate(t('2026-08-20T10:00:00+01:00'))).toBe('2026-09-11');
+    expect(icpcDueDate(t('2026-12-07T10:00:00+00:00'))).toBe('2026-12-30');
+  });
+
+  it('counts strategy discussions held in the period by scheduled time: 00:15 BST on 1 October and 23:30 GMT on 31 October are in; cancelled, scheduled, other types and November are out', () => {
+    expect(m.strategyDiscussionsHeld).toMatchObject({ value: 4, previousValue: 2, target: null, polarity: null, status: 'NO_TARGET', direction: null });
+    expect(out.current.strategyDiscussions).toMatchObject({ held: 4, nonQuorate: 2 });
+    expect(out.previous.strategyDiscussions).toMatchObject({ held: 2, nonQuorate: 0 });
+  });
+
+  it('gives attendance at them by invited agency, as the meetings module defines it (an agency attends when any of its invitees does)', () => {
+    expect((out.current.strategyDiscussions as { attendanceByAgency: unknown }).attendanceByAgency).toEqual([
+      { agency: 'education', invited: 2, attended: 0, apologies: 0, informationOnly: 1, didNotAttend: 0, notRecorded: 1, attendanceRate: 0, missedWhenRequired: 0 },
+      { agency: 'health', invited: 4, attended: 2, apologies: 1, informationOnly: 0, didNotAttend: 1, notRecorded: 0, attendanceRate: 0.5, missedWhenRequired: 1 },
+      { agency: 'police', invited: 3, attended: 2, apologies: 0, informationOnly: 0, didNotAttend: 1, notRecorded: 0, attendanceRate: 0.667, missedWhenRequired: 1 },
+      { agency: 'social-care', invited: 4, attended: 4, apologies: 0, informationOnly: 0, didNotAttend: 0, notRecorded: 0, attendanceRate: 1, missedWhenRequired: 0 },
+    ]);
+  });
+
+  it('measures ICPCs within 15 working days over the discussions whose ICPC fell due in the period (due 1 October is in, due 20 November out)', () => {
+    // Due in October: SD8 (1 Oct, ICPC about one of its two children 30 Sep: in time), SD5 (21 Oct, ICPC on the due date: in time),
+    // SD1 (22 Oct, ICPC 00:30 BST on 23 Oct: late), SD11 (26 Oct, only an ICPC before the discussion and a scheduled one: late).
+    expect(out.current.icpcTimeliness).toEqual({ due: 4, withinTimescale: 2 });
+    expect(out.previous.icpcTimeliness).toEqual({ due: 1, withinTimescale: 1 });
+    expect(m.icpcWithin15WorkingDays).toMatchObject({ value: 0.5, previousValue: 1, target: 0.95, polarity: 'LARGER_IS_BETTER', status: 'RED', direction: 'WORSENING' });
+  });
+
+  it('counts break-glass uses by opening time and agency: 00:00 BST on 1 October and 23:59:59 GMT on 31 October are in', () => {
+    expect(out.current.breakGlassByAgency).toEqual([
+      { agency: 'health', count: 1 },
+      { agency: 'police', count: 2 },
+    ]);
+    expect(out.previous.breakGlassByAgency).toEqual([{ agency: 'education', count: 1 }]);
+    expect(m.breakGlassUses).toMatchObject({ value: 3, previousValue: 1, target: null, polarity: 'SMALLER_IS_BETTER', status: 'NO_TARGET', direction: 'WORSENING' });
+  });
+
+  it('gives every measure a value on this data set', () => {
+    expect(out.measures.filter((x) => x.value === null).map((x) => x.key)).toEqual([]);
   });
 });
 
@@ -345,6 +476,9 @@ describe('Periods, teams and access', () => {
       expect.objectContaining({ key: 'GREEN', count: 1, withinTimescale: 0, withinTimescaleRate: 0 }),
     ]);
     expect(byKey(out.measures).decisionsWithinTimescale).toMatchObject({ value: 0.5, previousValue: 1, status: 'RED', direction: 'WORSENING' }); // November: R6 on time
+    // ICPC due 30 December (25 and 28 December are bank holidays), held that day: in time. November: SD3 due 20 November, none held.
+    expect(out.current.icpcTimeliness).toEqual({ due: 1, withinTimescale: 1 });
+    expect(byKey(out.measures).icpcWithin15WorkingDays).toMatchObject({ value: 1, previousValue: 0, status: 'GREEN', direction: 'IMPROVING' });
   });
 
   it('a team configured in MASH_METRICS_FILE restricts the MASH measures to its workers', async () => {
@@ -356,6 +490,8 @@ describe('Periods, teams and access', () => {
     expect(m.contactsReceived.value).toBe(2);
     expect(m.decisionsWithinTimescale.value).toBeCloseTo(2 / 3, 12);
     expect(out.current.workers.map((w) => w.workerSub)).toEqual(['W1', 'W3']);
+    // Meetings and break-glass are partnership-wide: a team does not narrow them.
+    expect([m.strategyDiscussionsHeld.value, m.icpcWithin15WorkingDays.value, m.breakGlassUses.value]).toEqual([4, 0.5, 3]);
   });
 
   it.each([
@@ -409,11 +545,16 @@ describe('The monthly report for a partnership board paper', () => {
     expect(stdout).toContain('| MASH decisions authorised within timescale | 75.0 % | 100.0 % | 95.0 % | larger is better | RED | ↓ worsening |');
     expect(stdout).toContain('| Time in MASH, median (hours) | 25.0 h | 10.0 h | 24.0 h | smaller is better | GREEN | ↓ worsening |');
     expect(stdout).toContain('| Agency-check turnaround, median (hours) | 4.0 h | 4.0 h | 8.0 h | smaller is better | GREEN | → stable |');
-    expect(stdout).toContain('| Strategy discussions held | not available | not available |');
+    expect(stdout).toContain('| Strategy discussions held | 4 | 2 | – | – | no target | – |');
+    expect(stdout).toContain('| ICPCs within 15 working days of the strategy discussion | 50.0 % | 100.0 % | 95.0 % | larger is better | RED | ↓ worsening |');
+    expect(stdout).toContain('| Break-glass uses | 3 | 1 | – | smaller is better | no target | ↓ worsening |');
+    expect(stdout).toContain('| police | 3 | 2 | 0 | 0 | 1 | 0 | 66.7 % | 1 |');
+    expect(stdout).toContain('| Strategy discussions whose ICPC fell due | 4 | 1 |');
+    expect(stdout).not.toContain('not available');
     expect(stdout).toContain('| police | POLICE | 2 | 2 | 1 | 50.0 % | NO_FURTHER_ACTION 1, STRATEGY_DISCUSSION 1 |');
     expect(stdout).toContain('| AMBER | 2 | 1 | 50.0 % | 25.0 h | 29.0 h |');
     expect(stdout).toContain('| health | 1 |');
     expect(stdout).toContain('| W1 | 2 | 2 | 1 | 16.0 h | 27.2 h | 2 | 25.0 h |');
-    expect(stdout).not.toMatch(/Fictional|Metrics-Testcase|referrer-x/);
+    expect(stdout).not.toMatch(/Fictional|Metrics-Testcase|referrer-x|breaker-x|chair-x/);
   }, 60_000);
 });

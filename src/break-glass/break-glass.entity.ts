@@ -9,6 +9,7 @@ import { PersonEntity } from '../people/person.entity';
 @Entity({ name: 'break_glass' })
 @Index('break_glass_active_idx', ['personId', 'actorSub', 'expiresAt'])
 @Index('break_glass_open_review_idx', { synchronize: false })
+@Index('break_glass_opened_idx', { synchronize: false }) // governance metrics: openings by time (migration 1763900600000)
 @Check('break_glass_reason_check', `char_length(reason) >= 20`)
 @Check('break_glass_expiry_check', `expires_at > opened_at`)
 @Check(

@@ -1,11 +1,13 @@
 import type { EntityManager } from 'typeorm';
+import { attendanceByAgency } from '../meetings/meetings.queries';
 import type { Period } from './period';
 import { CHILD_KINDS, NOT_RECORDED_VALUES, SOCIAL_CARE_REFERRAL_OUTCOMES } from './vocabulary';
 
 /**
  * The measures as SQL, one statement per family, over indexed columns (received_at,
  * decision_authorised_at, feedback_sent_at, agency_check.returned_at — see
- * migrations/1763900500000-metrics-indexes.ts). Every statement takes the period as instants
+ * migrations/1763900500000-metrics-indexes.ts; meeting.scheduled_at, meeting.icpc_due_at and
+ * break_glass.opened_at — 1763900600000). Every statement takes the period as instants
  * ($1 inclusive, $2 exclusive) and the team as a list of worker subs ($3, NULL = everyone).
  * Durations are hours; percentiles are percentile_cont (interpolated). Run inside `inMetricsTx`
  * so the session time zone is the partnership's and all statements see one snapshot.
@@ -238,10 +240,49 @@ function durationRow(r: Row): DurationRow {
 }
 
 /**
- * Meetings (C4) and break-glass are not on main yet: their tables do not exist, so their measures are
- * reported as unavailable rather than guessed. When they land, add their statements here.
+ * Strategy discussions (type STRATEGY_DISCUSSION) held in the period — HELD or COMPLETED, counted by
+ * their scheduled time, the time the ICPC clock runs from — and attendance at them by invited agency.
+ * The definition is the meetings module's own (`attendanceByAgency`), so the two never disagree.
+ * Partnership-wide: meetings are not assigned to MASH workers, so a team does not narrow them.
  */
-export const UNAVAILABLE_NOTE = {
-  meetings: 'Strategy discussions and ICPCs are not recorded in the hub yet (meetings, issue 6)',
-  breakGlass: 'Break-glass access is not recorded in the hub yet',
-} as const;
+export function strategyDiscussions(m: EntityManager, b: Bounds) {
+  return attendanceByAgency(m, b.start, b.end, 'STRATEGY_DISCUSSION');
+}
+
+/**
+ * ICPC timeliness, by due date: strategy discussions (or meetings) whose initial child protection
+ * conference fell due in the period (`icpc_due_at`, a local date, set when the outcome started a
+ * section 47 enquiry: 15 working days after the discussion), and how many of them had an ICPC about one
+ * of the same children HELD or COMPLETED after the discussion and on or before the due date (local
+ * date of the conference's scheduled time, in the session time zone). A conference not held by the due
+ * date counts as late even if held later. Partnership-wide, like `strategyDiscussions`.
+ */
+export async function icpcTimeliness(m: EntityManager, p: Period): Promise<{ due: number; withinTimescale: number }> {
+  const [row] = (await m.query(
+    `SELECT count(*)::int AS due,
+            count(*) FILTER (WHERE EXISTS (
+              SELECT 1 FROM meeting_subject ss
+                JOIN meeting_subject cs ON cs.person_id = ss.person_id
+                JOIN meeting c ON c.id = cs.meeting_id
+               WHERE ss.meeting_id = sd.id
+                 AND c.type = 'INITIAL_CHILD_PROTECTION_CONFERENCE' AND c.status IN ('HELD','COMPLETED')
+                 AND c.scheduled_at >= sd.scheduled_at
+                 AND c.scheduled_at::date <= sd.icpc_due_at))::int AS within
+       FROM meeting sd
+      WHERE sd.icpc_due_at >= $1::date AND sd.icpc_due_at < $2::date AND sd.status <> 'CANCELLED'`,
+    [p.from, p.until],
+  )) as Row[];
+  return { due: int(row.due), withinTimescale: int(row.within) };
+}
+
+/** Break-glass openings in the period (by opening time), by the agency of the person who broke the glass. */
+export async function breakGlassUses(m: EntityManager, b: Bounds): Promise<Array<{ agency: string; count: number }>> {
+  const rows = (await m.query(
+    `SELECT g.actor_agency AS agency, count(*)::int AS count
+       FROM break_glass g
+      WHERE g.opened_at >= $1 AND g.opened_at < $2
+      GROUP BY g.actor_agency ORDER BY g.actor_agency`,
+    [b.start, b.end],
+  )) as Row[];
+  return rows.map((r) => ({ agency: r.agency as string, count: int(r.count) }));
+}

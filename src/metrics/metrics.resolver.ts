@@ -19,7 +19,12 @@ export class MetricsResolver {
 }
 
 function breakdown(b: PeriodBreakdown) {
-  return { ...b, period: { ...b.period, startsAt: b.startsAt, endsAt: b.endsAt } };
+  return {
+    ...b,
+    period: { ...b.period, startsAt: b.startsAt, endsAt: b.endsAt },
+    strategyDiscussions: { held: b.strategyDiscussions.meetings, nonQuorate: b.strategyDiscussions.nonQuorateMeetings, attendanceByAgency: b.strategyDiscussions.byAgency },
+    icpcTimeliness: b.icpc,
+  };
 }
 
 export function toGraphql(r: MetricsResult): Metrics {

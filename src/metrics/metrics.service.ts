@@ -12,7 +12,6 @@ export interface Measure {
   key: MeasureKey;
   label: string;
   unit: Unit;
-  available: boolean;
   value: number | null;
   previousValue: number | null;
   target: number | null;
@@ -46,6 +45,11 @@ export interface PeriodBreakdown {
   reReferrals: { referrals: number; reReferrals: number };
   equality: q.EqualityRow;
   workers: q.WorkerRow[];
+  /** Strategy discussions held in the period and attendance at them by invited agency (partnership-wide). */
+  strategyDiscussions: Awaited<ReturnType<typeof q.strategyDiscussions>>;
+  /** Strategy discussions whose ICPC fell due in the period, and those with the ICPC held by then. */
+  icpc: { due: number; withinTimescale: number };
+  breakGlassByAgency: Array<{ agency: string; count: number }>;
   /** Raw scalars for the measures. */
   scalars: Record<MeasureKey, number | null>;
 }
@@ -58,7 +62,6 @@ export interface MetricsResult {
   current: PeriodBreakdown;
   previous: PeriodBreakdown;
   overdueChecksByAgency: Array<{ agency: string; count: number }>;
-  strategyAttendanceAvailable: boolean;
 }
 
 export interface MetricsRequest {
@@ -103,34 +106,25 @@ export async function computeMetrics(
       current,
       previous,
       overdueChecksByAgency: overdue,
-      strategyAttendanceAvailable: false,
     };
   });
 }
 
-const UNAVAILABLE: Partial<Record<MeasureKey, string>> = {
-  breakGlassUses: q.UNAVAILABLE_NOTE.breakGlass,
-  strategyDiscussionsHeld: q.UNAVAILABLE_NOTE.meetings,
-  icpcWithin15WorkingDays: q.UNAVAILABLE_NOTE.meetings,
-};
-
 const NOTES: Partial<Record<MeasureKey, string>> = {
   overdueChecksNow: 'A snapshot at the time of the query; there is no previous value',
+  strategyDiscussionsHeld: 'Partnership-wide; a team does not narrow it',
+  icpcWithin15WorkingDays: 'Of the strategy discussions whose ICPC fell due in the period; partnership-wide',
+  breakGlassUses: 'Partnership-wide; a team does not narrow it',
 };
 
 function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBreakdown, settings: MetricsSettings): Measure {
   const def = MEASURES[key];
   const { target, polarity } = settings.targets[key];
-  const unavailable = UNAVAILABLE[key];
-  if (unavailable) {
-    return { key, ...def, available: false, value: null, previousValue: null, target, polarity, status: null, direction: null, note: unavailable };
-  }
   const value = current.scalars[key];
   const previousValue = key === 'overdueChecksNow' ? null : previous.scalars[key];
   return {
     key,
     ...def,
-    available: true,
     value,
     previousValue,
     target,
@@ -165,6 +159,9 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
   const fb = await q.feedback(m, b, team);
   const eq = await q.equality(m, b, team);
   const ws = await q.workers(m, b, team);
+  const sd = await q.strategyDiscussions(m, b);
+  const icpc = await q.icpcTimeliness(m, period);
+  const bg = await q.breakGlassUses(m, b);
   const contacts = flow.reduce((s, a) => s + a.contacts, 0);
   const converted = flow.reduce((s, a) => s + a.socialCareReferrals, 0);
   const scalars: Record<MeasureKey, number | null> = {
@@ -179,12 +176,12 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     reReferralRate: share(re.reReferrals, re.referrals),
     feedbackMedianHours: fb.median,
     feedbackP90Hours: fb.p90,
-    breakGlassUses: null,
+    breakGlassUses: bg.reduce((s, r) => s + r.count, 0),
     equalityEthnicityRecorded: share(eq.ethnicity, eq.children),
     equalityFirstLanguageRecorded: share(eq.firstLanguage, eq.children),
     equalityReligionRecorded: share(eq.religion, eq.children),
-    strategyDiscussionsHeld: null,
-    icpcWithin15WorkingDays: null,
+    strategyDiscussionsHeld: sd.meetings,
+    icpcWithin15WorkingDays: share(icpc.withinTimescale, icpc.due),
   };
   return {
     period,
@@ -196,6 +193,9 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     reReferrals: re,
     equality: eq,
     workers: ws,
+    strategyDiscussions: sd,
+    icpc,
+    breakGlassByAgency: bg,
     scalars,
   };
 }

@@ -23,7 +23,6 @@ export class MetricMeasure {
   @Field(() => MeasureKeyEnum) key!: string;
   @Field() label!: string;
   @Field(() => UnitEnum) unit!: string;
-  @Field({ description: 'False when the hub does not record what this measure needs yet; value is then null' }) available!: boolean;
   @Field(() => Float, { nullable: true }) value!: number | null;
   @Field(() => Float, { nullable: true }) previousValue!: number | null;
   @Field(() => Float, { nullable: true }) target!: number | null;
@@ -100,6 +99,35 @@ export class WorkerMetric {
 }
 
 @NonPersonal()
+@ObjectType({ description: 'Attendance of one invited agency at the strategy discussions held in the period' })
+export class AgencyAttendanceMetric {
+  @Field() agency!: string;
+  @Field(() => Int, { description: 'Invitations (one per invitee)' }) invited!: number;
+  @Field(() => Int) attended!: number;
+  @Field(() => Int) apologies!: number;
+  @Field(() => Int) informationOnly!: number;
+  @Field(() => Int) didNotAttend!: number;
+  @Field(() => Int, { description: 'Invited, attendance not recorded' }) notRecorded!: number;
+  @Field(() => Float, { nullable: true, description: 'attended / invited, to three decimals' }) attendanceRate!: number | null;
+  @Field(() => Int, { description: 'Discussions where the agency was required and nobody from it attended' }) missedWhenRequired!: number;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'Strategy discussions held in the period (HELD or COMPLETED, by scheduled time), partnership-wide' })
+export class StrategyDiscussionMetric {
+  @Field(() => Int) held!: number;
+  @Field(() => Int, { description: 'Held without every required agency attending' }) nonQuorate!: number;
+  @Field(() => [AgencyAttendanceMetric]) attendanceByAgency!: AgencyAttendanceMetric[];
+}
+
+@NonPersonal()
+@ObjectType({ description: 'Strategy discussions whose initial child protection conference fell due in the period' })
+export class IcpcTimelinessMetric {
+  @Field(() => Int) due!: number;
+  @Field(() => Int, { description: 'With an ICPC about one of the same children held on or before the due date' }) withinTimescale!: number;
+}
+
+@NonPersonal()
 @ObjectType({ description: 'A reporting period in local dates and the instants it spans' })
 export class MetricsPeriod {
   @Field() label!: string;
@@ -119,6 +147,9 @@ export class MetricsBreakdown {
   @Field(() => ReReferralMetric) reReferrals!: ReReferralMetric;
   @Field(() => EqualityMetric) equality!: EqualityMetric;
   @Field(() => [WorkerMetric]) workers!: WorkerMetric[];
+  @Field(() => StrategyDiscussionMetric) strategyDiscussions!: StrategyDiscussionMetric;
+  @Field(() => IcpcTimelinessMetric) icpcTimeliness!: IcpcTimelinessMetric;
+  @Field(() => [AgencyCount], { description: 'Break-glass openings in the period by the opener’s agency' }) breakGlassByAgency!: AgencyCount[];
 }
 
 @NonPersonal()
@@ -131,5 +162,4 @@ export class Metrics {
   @Field(() => MetricsBreakdown) current!: MetricsBreakdown;
   @Field(() => MetricsBreakdown) previous!: MetricsBreakdown;
   @Field(() => [AgencyCount], { description: 'Outstanding checks past their due time, now' }) overdueChecksByAgency!: AgencyCount[];
-  @Field({ description: 'False until strategy discussions are recorded in the hub' }) strategyAttendanceAvailable!: boolean;
 }

@@ -54,19 +54,15 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
   out.push(
     table(
       ['Measure', 'This period', 'Previous period', 'Target', 'Polarity', 'RAG', 'Direction of travel'],
-      r.measures.map((m) =>
-        m.available
-          ? [
-              m.label,
-              fmt(m.value, m.unit),
-              fmt(m.previousValue, m.unit),
-              fmt(m.target, m.unit),
-              m.polarity === 'SMALLER_IS_BETTER' ? 'smaller is better' : m.polarity === 'LARGER_IS_BETTER' ? 'larger is better' : dash,
-              STATUS[m.status ?? ''] ?? dash,
-              DIRECTION[m.direction ?? ''] ?? dash,
-            ]
-          : [m.label, 'not available', 'not available', fmt(m.target, m.unit), dash, dash, dash],
-      ),
+      r.measures.map((m) => [
+        m.label,
+        fmt(m.value, m.unit),
+        fmt(m.previousValue, m.unit),
+        fmt(m.target, m.unit),
+        m.polarity === 'SMALLER_IS_BETTER' ? 'smaller is better' : m.polarity === 'LARGER_IS_BETTER' ? 'larger is better' : dash,
+        STATUS[m.status ?? ''] ?? dash,
+        DIRECTION[m.direction ?? ''] ?? dash,
+      ]),
     ),
   );
   const notes = r.measures.filter((m) => m.note).map((m) => `- ${m.label}: ${m.note}.`);
@@ -107,6 +103,44 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
       ],
     ),
   );
+  const sd = c.strategyDiscussions;
+  out.push('', '## Strategy discussions and attendance by agency', '');
+  out.push(
+    `${sd.meetings} strategy discussions held (previous period ${r.previous.strategyDiscussions.meetings}); ${sd.nonQuorateMeetings} without every required agency attending.`,
+    '',
+  );
+  out.push(
+    sd.byAgency.length === 0
+      ? '_No strategy discussions held in the period._'
+      : table(
+          ['Agency', 'Invited', 'Attended', 'Apologies', 'Information only', 'Did not attend', 'Not recorded', 'Attendance rate', 'Missed when required'],
+          sd.byAgency.map((a) => [
+            a.agency,
+            String(a.invited),
+            String(a.attended),
+            String(a.apologies),
+            String(a.informationOnly),
+            String(a.didNotAttend),
+            String(a.notRecorded),
+            pct(a.attendanceRate),
+            String(a.missedWhenRequired),
+          ]),
+        ),
+  );
+  out.push('', '## Initial child protection conferences within 15 working days', '');
+  out.push(
+    table(
+      ['', 'This period', 'Previous period'],
+      [
+        ['Strategy discussions whose ICPC fell due', String(c.icpc.due), String(r.previous.icpc.due)],
+        ['of which ICPC held on or before the due date', String(c.icpc.withinTimescale), String(r.previous.icpc.withinTimescale)],
+      ],
+    ),
+  );
+  out.push('', '## Break-glass uses by agency', '');
+  out.push(
+    c.breakGlassByAgency.length === 0 ? '_None in the period._' : table(['Agency', 'Break-glass uses'], c.breakGlassByAgency.map((b) => [b.agency, String(b.count)])),
+  );
   out.push('', '## By worker', '');
   out.push(
     c.workers.length === 0
@@ -133,6 +167,9 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
     '- Conversion: contacts received in the period whose authorised outcome is a CIN assessment or a strategy discussion.',
     '- Re-referral: a child of the referral was the subject of another referral received in the 365 days before. Merged duplicates are not counted.',
     '- Equality data: distinct children (including unborn) in the period’s referrals with the field recorded (not NOT_RECORDED or NOT_PROVIDED_BY_SOURCE).',
+    '- Strategy discussions: held or completed, counted by scheduled time; attendance is per invitation. ICPC timeliness: strategy discussions whose conference fell due ' +
+      '(15 working days) in the period, with a conference about the same child held by the due date. Break-glass: openings in the period by the opener’s agency. ' +
+      'These three are partnership-wide; a team does not narrow them.',
   );
   return `${out.join('\n')}\n`;
 }
