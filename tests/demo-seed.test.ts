@@ -54,6 +54,7 @@ describe('demo seed: npm run seed -- --demo', () => {
     const started = Date.now();
     cases = await seedDemoCases(server.hub, { referrals: REFERRALS, asOf: AS_OF });
     casesSeconds = (Date.now() - started) / 1000;
+    process.stderr.write(`demo casework: ${JSON.stringify(cases)} in ${casesSeconds.toFixed(1)} s\n`);
   }, 180_000);
 
   afterAll(async () => {
@@ -108,7 +109,18 @@ describe('demo seed: npm run seed -- --demo', () => {
   });
 
   it('given an agency that holds no record about a demo child, when it asks for the child, then the child is not found', async () => {
-    const r = await gql('probation', 'PROBATION_MASH_OFFICER', PERSON, { id: first.example.personId });
+    // A child probation neither holds records about nor was asked to check (the demo casework asks probation for checks and to meetings now and then).
+    const [child] = await db.query(
+      `SELECT p.id FROM person p WHERE p.kind = 'CHILD'
+          AND NOT EXISTS (SELECT 1 FROM agency_record ar WHERE ar.person_id = p.id AND ar.owning_agency = 'probation')
+          AND NOT EXISTS (SELECT 1 FROM person_source ps WHERE ps.person_id = p.id AND ps.agency_code = 'probation')
+          AND NOT EXISTS (SELECT 1 FROM referral_subject rs JOIN agency_check ac ON ac.referral_id = rs.referral_id WHERE rs.person_id = p.id AND ac.agency = 'probation')
+          AND NOT EXISTS (SELECT 1 FROM meeting_subject ms JOIN meeting_invitee mi ON mi.meeting_id = ms.meeting_id WHERE ms.person_id = p.id AND mi.agency = 'probation')
+        ORDER BY p.family_name, p.given_name LIMIT 1`,
+    );
+    expect(child).toBeDefined();
+
+    const r = await gql('probation', 'PROBATION_MASH_OFFICER', PERSON, { id: child.id });
 
     expect(r.data?.person ?? null).toBeNull();
   });

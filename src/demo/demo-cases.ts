@@ -190,7 +190,9 @@ export function planDemoCases(children: number, options: DemoCasesOptions = {}):
   }
   for (let i = 0; i < openCount; i++) {
     const ending = OPEN_ENDINGS[i % OPEN_ENDINGS.length]!;
-    add(receivedOn(new Date(asOf.getTime() - int(2, 4) * DAY)), ending, randomRag());
+    // Awaiting checks a little longer ago, so some checks are overdue on the as-of date (the backlog).
+    const daysBefore = ending === 'AWAITING_CHECKS' ? int(4, 9) : int(2, 5);
+    add(receivedOn(new Date(asOf.getTime() - daysBefore * DAY)), ending, randomRag());
   }
   cases.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.n - b.n);
   return { cases, breakGlass };
