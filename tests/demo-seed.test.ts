@@ -3,7 +3,10 @@ import { signDevToken } from '../src/auth/authenticator';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { ensureDatabase } from '../src/db/admin';
+import { seedDemoCases, type DemoCasesReport } from '../src/demo/demo-cases';
 import { loadDemo, type DemoLoadReport } from '../src/demo/load-demo';
+import { computeMetrics } from '../src/metrics/metrics.service';
+import { loadMetricsSettings } from '../src/metrics/settings';
 import { createHub, startServer, type HubServer } from '../src/server';
 import { createLogger } from '../src/shared/logger';
 import fs from 'node:fs';
@@ -11,6 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 const HOUSEHOLDS = 6;
+/** A small casework: six months of about eight referrals, plus the open states at the end. */
+const REFERRALS = 54;
+const AS_OF = '2026-11-01';
+const SEEDED_MONTHS = ['2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'];
 
 const PERSON = `query($id: ID!) {
   person(id: $id, purpose: DIRECT_CARE) {
@@ -27,6 +34,8 @@ describe('demo seed: npm run seed -- --demo', () => {
   let server: HubServer;
   let dataDir: string;
   let first: DemoLoadReport;
+  let cases: DemoCasesReport;
+  let casesSeconds: number;
 
   /** The demo loads into its own fresh database, so nothing else the tests store can mask it. */
   beforeAll(async () => {
@@ -42,7 +51,11 @@ describe('demo seed: npm run seed -- --demo', () => {
     await db.query(`SELECT mash_audit_ensure_partitions(date_trunc('month', now())::date, 3)`);
     server = await startServer(await createHub(config, logger, db), { port: 0, host: '127.0.0.1' });
     first = await loadDemo(server.hub, { households: HOUSEHOLDS });
-  }, 120_000);
+    const started = Date.now();
+    cases = await seedDemoCases(server.hub, { referrals: REFERRALS, asOf: AS_OF });
+    casesSeconds = (Date.now() - started) / 1000;
+    process.stderr.write(`demo casework: ${JSON.stringify(cases)} in ${casesSeconds.toFixed(1)} s\n`);
+  }, 180_000);
 
   afterAll(async () => {
     await server?.stop();
@@ -96,10 +109,90 @@ describe('demo seed: npm run seed -- --demo', () => {
   });
 
   it('given an agency that holds no record about a demo child, when it asks for the child, then the child is not found', async () => {
-    const r = await gql('probation', 'PROBATION_MASH_OFFICER', PERSON, { id: first.example.personId });
+    // A child probation neither holds records about nor was asked to check (the demo casework asks probation for checks and to meetings now and then).
+    const [child] = await db.query(
+      `SELECT p.id FROM person p WHERE p.kind = 'CHILD'
+          AND NOT EXISTS (SELECT 1 FROM agency_record ar WHERE ar.person_id = p.id AND ar.owning_agency = 'probation')
+          AND NOT EXISTS (SELECT 1 FROM person_source ps WHERE ps.person_id = p.id AND ps.agency_code = 'probation')
+          AND NOT EXISTS (SELECT 1 FROM referral_subject rs JOIN agency_check ac ON ac.referral_id = rs.referral_id WHERE rs.person_id = p.id AND ac.agency = 'probation')
+          AND NOT EXISTS (SELECT 1 FROM meeting_subject ms JOIN meeting_invitee mi ON mi.meeting_id = ms.meeting_id WHERE ms.person_id = p.id AND mi.agency = 'probation')
+        ORDER BY p.family_name, p.given_name LIMIT 1`,
+    );
+    expect(child).toBeDefined();
+
+    const r = await gql('probation', 'PROBATION_MASH_OFFICER', PERSON, { id: child.id });
 
     expect(r.data?.person ?? null).toBeNull();
   });
+
+  it('given the seeded demo, when the casework is told, then referrals exist in every state with checks, breaches, decisions and meetings, in well under a minute', async () => {
+    const byStatus: Array<{ status: string; n: number }> = await db.query(`SELECT status, count(*)::int AS n FROM referral GROUP BY status ORDER BY status`);
+    expect(byStatus.map((r) => r.status).sort()).toEqual(
+      ['AWAITING_CHECKS', 'CLOSED', 'DECISION_PROPOSED', 'MERGED', 'READY_FOR_DECISION', 'RECEIVED', 'SCREENED', 'WITHDRAWN'],
+    );
+    expect(cases.created).toBeGreaterThanOrEqual(REFERRALS);
+    expect(casesSeconds).toBeLessThan(60);
+    const [facts] = await db.query(
+      `SELECT (SELECT count(DISTINCT rag)::int FROM referral) AS rags,
+              (SELECT count(DISTINCT decision_outcome)::int FROM referral WHERE status = 'CLOSED') AS outcomes,
+              (SELECT count(*)::int FROM referral WHERE decision_authorised_at > decision_due_at) AS breaches,
+              (SELECT count(*)::int FROM referral WHERE decision_authorised_at <= decision_due_at) AS on_time,
+              (SELECT count(*)::int FROM agency_check WHERE status = 'RETURNED') AS returned,
+              (SELECT count(*)::int FROM agency_check WHERE status = 'DECLINED') AS declined,
+              (SELECT count(*)::int FROM agency_check WHERE status = 'REQUESTED' AND due_at < $1) AS overdue,
+              (SELECT count(*)::int FROM referral WHERE received_at >= $1 OR received_at < $1::timestamptz - interval '6 months') AS outside_window,
+              (SELECT count(*)::int FROM meeting WHERE type = 'STRATEGY_DISCUSSION' AND status = 'COMPLETED') AS strategy,
+              (SELECT count(*)::int FROM meeting WHERE quorate IS FALSE) AS non_quorate,
+              (SELECT count(*)::int FROM meeting_invitee WHERE attendance IN ('SENT_APOLOGIES','SENT_INFORMATION_ONLY','DID_NOT_ATTEND')) AS absent,
+              (SELECT count(*)::int FROM meeting_action) AS actions,
+              (SELECT count(*)::int FROM meeting i JOIN meeting sd ON sd.referral_id = i.referral_id AND sd.type = 'STRATEGY_DISCUSSION'
+                WHERE i.type = 'INITIAL_CHILD_PROTECTION_CONFERENCE' AND (i.scheduled_at AT TIME ZONE 'Europe/London')::date <= sd.icpc_due_at) AS icpc_on_time,
+              (SELECT count(*)::int FROM meeting i JOIN meeting sd ON sd.referral_id = i.referral_id AND sd.type = 'STRATEGY_DISCUSSION'
+                WHERE i.type = 'INITIAL_CHILD_PROTECTION_CONFERENCE' AND (i.scheduled_at AT TIME ZONE 'Europe/London')::date > sd.icpc_due_at) AS icpc_late,
+              (SELECT count(*)::int FROM referral WHERE feedback_sent_at IS NOT NULL) AS feedback,
+              (SELECT count(*)::int FROM break_glass) AS break_glass`,
+      [`${AS_OF}T00:00:00Z`],
+    );
+    expect(facts.rags).toBe(3);
+    expect(facts.outcomes).toBeGreaterThanOrEqual(5);
+    expect(facts.outside_window).toBe(0);
+    for (const k of ['breaches', 'on_time', 'returned', 'declined', 'overdue', 'strategy', 'non_quorate', 'absent', 'actions', 'icpc_on_time', 'icpc_late', 'feedback', 'break_glass']) {
+      expect({ [k]: facts[k] > 0 }).toEqual({ [k]: true });
+    }
+    // The decision due time is the last rating's, computed by the service from the back-dated received time.
+    const [{ wrong }] = await db.query(
+      `SELECT count(*)::int AS wrong FROM referral r
+         JOIN LATERAL (SELECT decision_due_at FROM referral_rating x WHERE x.referral_id = r.id ORDER BY rated_at DESC LIMIT 1) last ON TRUE
+        WHERE last.decision_due_at <> r.decision_due_at`,
+    );
+    expect(wrong).toBe(0);
+  });
+
+  it('given the told casework, when the governance metrics are computed for each seeded month, then every measure has a value', async () => {
+    // The meeting and break-glass measures are not computed by src/metrics yet (UNAVAILABLE_NOTE); the
+    // data they need is seeded (asserted above), so they fill in when their queries land.
+    const notYet = ['breakGlassUses', 'strategyDiscussionsHeld', 'icpcWithin15WorkingDays'];
+    for (const month of SEEDED_MONTHS) {
+      const r = await computeMetrics(server.hub.dataSource, server.hub.agencies, loadMetricsSettings(undefined), { period: { month } });
+      const missing = r.measures.filter((m) => m.value === null && !(notYet.includes(m.key) && !m.available)).map((m) => m.key);
+      expect({ month, missing }).toEqual({ month, missing: [] });
+    }
+  });
+
+  it('given the told casework, when it is told again, then nothing is created', async () => {
+    const count = async () =>
+      (await db.query(
+        `SELECT (SELECT count(*) FROM referral)::int AS referrals, (SELECT count(*) FROM agency_check)::int AS checks,
+                (SELECT count(*) FROM meeting)::int AS meetings, (SELECT count(*) FROM break_glass)::int AS break_glass,
+                (SELECT count(*) FROM audit_event)::int AS audit`,
+      ))[0] as Record<string, number>;
+    const before = await count();
+
+    const again = await seedDemoCases(server.hub, { referrals: REFERRALS, asOf: AS_OF });
+
+    expect(again).toEqual({ created: 0, skipped: cases.created, referralsByStatus: {}, meetings: 0, breakGlass: 0 });
+    expect(await count()).toEqual(before);
+  }, 60_000);
 
   it('given the seeded demo, when it is seeded again, then every line is unchanged and nothing is added', async () => {
     const count = async () =>

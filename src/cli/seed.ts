@@ -1,18 +1,21 @@
 /**
- * Demo data: npm run seed -- --demo [--households N] [--seed N] [--as-of YYYY-MM-DD]
- * Loads the synthetic partnership (src/demo/demo-data.ts) through the bulk import path. Running it
- * again changes nothing. Exits 1 if any line was rejected, 2 if it could not run.
+ * Demo data: npm run seed -- --demo [--households N] [--seed N] [--as-of YYYY-MM-DD] [--referrals N]
+ * Loads the synthetic partnership (src/demo/demo-data.ts) through the bulk import path, then tells
+ * its casework (src/demo/demo-cases.ts: referrals, checks, decisions, meetings over the months before
+ * --as-of) through the triage and meetings services. Running it again changes nothing.
+ * Exits 1 if any line was rejected, 2 if it could not run.
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
+import { DEMO_CASES_DEFAULTS, seedDemoCases, type DemoCasesReport } from '../demo/demo-cases';
 import { DEMO_DEFAULTS } from '../demo/demo-data';
 import { loadDemo, type DemoLoadReport } from '../demo/load-demo';
 import { createLogger } from '../shared/logger';
 import { isFutureDate } from '../shared/validation';
 import { openCliHub } from './cli-hub';
 
-const USAGE = 'usage: npm run seed -- --demo [--households N] [--seed N] [--as-of YYYY-MM-DD]';
+const USAGE = 'usage: npm run seed -- --demo [--households N] [--seed N] [--as-of YYYY-MM-DD] [--referrals N]';
 
 function positive(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -20,7 +23,7 @@ function positive(name: string, value: string | undefined, fallback: number, max
   return Number(value);
 }
 
-function printReport(r: DemoLoadReport, port: number, seconds: number): void {
+function printReport(r: DemoLoadReport, cases: DemoCasesReport, port: number, seconds: number): void {
   const c = r.summary.counts;
   const out: string[] = [];
   out.push(`Demo partnership loaded in ${seconds.toFixed(1)} s: ${r.people.households} households, ${r.people.children} children, ${r.people.unborn} unborn, ${r.people.adults} adults.`);
@@ -31,6 +34,11 @@ function printReport(r: DemoLoadReport, port: number, seconds: number): void {
     out.push(`  ${agency.padEnd(12)} ${String(total).padStart(4)}  ${Object.entries(byType).map(([t, n]) => `${t} ${n}`).join(', ')}`);
   }
   for (const x of r.rejected.slice(0, 10)) out.push(`  rejected line ${x.line}: ${x.reason} [${x.code}]`);
+  out.push(
+    `Casework: ${cases.created} referral stories told, ${cases.skipped} already there; ${cases.meetings} meetings, ${cases.breakGlass} break-glass uses.`,
+  );
+  const statuses = Object.entries(cases.referralsByStatus);
+  if (statuses.length) out.push(`  referrals by status: ${statuses.map(([st, n]) => `${st} ${n}`).join(', ')}`);
   const url = `http://localhost:${port}/graphql`;
   const e = r.example;
   const role = e.agency === 'police' ? 'POLICE_MASH_OFFICER' : 'MASH_SOCIAL_WORKER';
@@ -60,11 +68,13 @@ async function main(): Promise<number> {
       households: { type: 'string' },
       seed: { type: 'string' },
       'as-of': { type: 'string' },
+      referrals: { type: 'string' },
     },
   });
   if (!values.demo) throw new Error(`only the demo partnership can be seeded; ${USAGE}`);
   const households = positive('households', values.households, DEMO_DEFAULTS.households, 10_000);
   const seed = positive('seed', values.seed, DEMO_DEFAULTS.seed, 2 ** 31);
+  const referrals = positive('referrals', values.referrals, DEMO_CASES_DEFAULTS.referrals, 5_000);
   const asOf = values['as-of'] ?? DEMO_DEFAULTS.asOf;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new Error('--as-of must be a date YYYY-MM-DD');
   if (isFutureDate(asOf)) throw new Error('--as-of must not be in the future');
@@ -78,7 +88,9 @@ async function main(): Promise<number> {
     const report = await loadDemo(hub, { households, seed, asOf }, () => {
       if (++done % 250 === 0) process.stderr.write(`  ${done} lines…\n`);
     });
-    printReport(report, config.port, (Date.now() - started) / 1000);
+    process.stderr.write('  telling the casework…\n');
+    const cases = await seedDemoCases(hub, { seed, asOf, referrals });
+    printReport(report, cases, config.port, (Date.now() - started) / 1000);
     return report.summary.counts.REJECTED > 0 ? 1 : 0;
   } finally {
     await hub.auditWriter.drain();

@@ -1,0 +1,706 @@
+/**
+ * Demo casework: referrals about the demo children, with ratings, agency checks, decisions,
+ * referrer feedback, strategy discussions, initial child protection conferences and break-glass
+ * uses, spread over the months before the seed's as-of date, so the triage queue, the meetings and
+ * the governance metrics (issue 7) have something true to show.
+ *
+ * Approach (a): every step goes through the real services (submitReferral, rateReferral,
+ * requestAgencyChecks, respondToAgencyCheck, proposeDecision, authoriseDecision, scheduleMeeting,
+ * …), so the state machine, the scope checks, the CHECK constraints and the audit are exercised
+ * exactly as through the API: the demo proves the flows work, and no hand-written INSERT can drift
+ * from what the services would store. The services stamp the current time, so right after each step
+ * the rows that step just created or changed are back-dated with a plain UPDATE on the DOMAIN tables
+ * (referral, referral_rating, agency_check, referral_idempotency, meeting*, break_glass, alert). The
+ * audit tables are never touched: the audit truthfully says the demo seed did all this today.
+ * Back-dating step by step (rather than once at the end) matters: the services compute due times
+ * from the stored times (rateReferral from received_at, the ICPC due date from scheduled_at), so
+ * they compute them from the back-dated history; where a service uses "now" (agency check due
+ * times) the UPDATE recomputes the due time with the same clocks (`checkDueAt`).
+ *
+ * Each service runs its own transaction (they open one on the data source), so a referral's story
+ * is a sequence of committed steps, not one transaction. Idempotency: every referral is submitted
+ * with the idempotency key `demo-case:<seed>:<n>` (duplicates `…:<n>:dup`); a story whose key is
+ * already stored is skipped whole, so a second run creates nothing. Break-glass uses carry the
+ * marker `(demo ref bg-<seed>-<n>)` in their reason. A run interrupted in the middle of a story
+ * leaves that one story part-told (and not back-dated); it is not resumed.
+ *
+ * Deterministic: the plan (who, when, which path) comes from the mulberry32 PRNG seeded with the
+ * demo seed and the children in a stable order (their source references), and each story draws
+ * from its own PRNG seeded by the plan, so skipping stories never shifts another story's draws.
+ * All text is obviously fictional.
+ */
+import { RequestAccess } from '../access-policy/request-access';
+import { systemViewer } from '../access-policy/system-viewer';
+import type { Viewer } from '../access-policy/viewer';
+import type { Role } from '../access-policy/vocabulary';
+import { openBreakGlass, reviewBreakGlass } from '../break-glass/break-glass.service';
+import type { Hub, RequestContext } from '../context/context';
+import { ageOn, londonDate } from '../meetings/clocks';
+import {
+  addMeetingAction,
+  completeMeeting,
+  markMeetingHeld,
+  recordAttendance,
+  recordMeetingOutcome,
+  scheduleMeeting,
+} from '../meetings/meetings.service';
+import { SECTION_47_OUTCOMES, type MeetingOutcome, type MeetingType } from '../meetings/vocabulary';
+import { PeopleRepository } from '../people/people.repository';
+import { checkDueAt, decisionDueAt, workingCalendar } from '../referrals/clocks';
+import {
+  assignReferral,
+  authoriseDecision,
+  mergeReferral,
+  proposeDecision,
+  rateReferral,
+  requestAgencyChecks,
+  respondToAgencyCheck,
+  sendReferrerFeedback,
+  submitReferral,
+  withdrawReferral,
+} from '../referrals/referrals.service';
+import type { ConcernCategory, DecisionOutcome, RagRating, ReferralStatus, ThresholdLevel } from '../referrals/vocabulary';
+import { fromLondon, londonParts } from '../referrals/working-calendar';
+import { DEMO_DEFAULTS, mulberry32 } from './demo-data';
+
+export interface DemoCasesOptions {
+  /** PRNG seed (default: the demo seed). */
+  seed?: number;
+  /** YYYY-MM-DD: the stories happen in the `months` months before this date. */
+  asOf?: string;
+  /** About how many referrals (default 300; merged duplicates come on top). */
+  referrals?: number;
+  /** How many months of history (default 6). */
+  months?: number;
+}
+
+export const DEMO_CASES_DEFAULTS = { referrals: 300, months: 6 } as const;
+const KEY_PREFIX = 'demo-case';
+
+export interface DemoCasesReport {
+  /** Stories told in this run (0 on a second run). */
+  created: number;
+  /** Stories found already told and skipped. */
+  skipped: number;
+  referralsByStatus: Record<string, number>;
+  meetings: number;
+  breakGlass: number;
+}
+
+/** A demo child as the planner sees it. */
+export interface DemoChild {
+  id: string;
+  dateOfBirth: string | null;
+  /** Agencies holding a record about the child (a referrer must be able to find the child). */
+  agencies: string[];
+}
+
+/** The final state a story ends in. */
+export type Ending = ReferralStatus | 'CLOSED_WITH_DUPLICATE';
+
+export interface CaseSpec {
+  n: number;
+  key: string;
+  childIndex: number;
+  receivedAt: Date;
+  ending: Ending;
+  rag: RagRating;
+  /** Seed of the story's own PRNG. */
+  seed: number;
+}
+
+export interface BreakGlassSpec {
+  n: number;
+  marker: string;
+  childIndex: number;
+  openedAt: Date;
+  agency: string;
+  seed: number;
+}
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+/** The open states told only for referrals received in the last few days before the as-of date. */
+const OPEN_ENDINGS: Ending[] = ['RECEIVED', 'SCREENED', 'AWAITING_CHECKS', 'AWAITING_CHECKS', 'READY_FOR_DECISION', 'DECISION_PROPOSED'];
+/** Told at least once in every month so every month has every measure. */
+const CORE_ENDINGS: Ending[] = ['CLOSED', 'CLOSED', 'CLOSED', 'CLOSED', 'WITHDRAWN', 'CLOSED_WITH_DUPLICATE'];
+const CORE_RAGS: RagRating[] = ['RED', 'AMBER', 'GREEN', 'RED', 'AMBER', 'AMBER'];
+
+/**
+ * The plan: pure. Referrals spread evenly over the months before `asOf`, each month opening with the
+ * core stories (in its first weeks) and the rest drawn at random; the open states at the very end.
+ */
+export function planDemoCases(children: number, options: DemoCasesOptions = {}): { cases: CaseSpec[]; breakGlass: BreakGlassSpec[] } {
+  const seed = options.seed ?? DEMO_DEFAULTS.seed;
+  const total = options.referrals ?? DEMO_CASES_DEFAULTS.referrals;
+  const months = options.months ?? DEMO_CASES_DEFAULTS.months;
+  const asOf = new Date(`${options.asOf ?? DEMO_DEFAULTS.asOf}T00:00:00Z`);
+  if (children < 1) return { cases: [], breakGlass: [] };
+  const rnd = mulberry32((seed ^ 0x5eed_ca5e) >>> 0);
+  const int = (min: number, max: number) => min + Math.floor(rnd() * (max - min + 1));
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
+  const windowStart = addMonths(asOf, -months);
+  const cases: CaseSpec[] = [];
+  const breakGlass: BreakGlassSpec[] = [];
+  /** A received time on the given UTC day: mostly office hours on a weekday, some out of hours. */
+  const receivedOn = (day: Date): Date => {
+    let d = day;
+    const officeHours = rnd() < 0.85;
+    if (officeHours) while (!workingCalendar().isWorkingDay(isoDate(d))) d = new Date(d.getTime() + DAY);
+    const hour = officeHours ? int(8, 17) : pick([0, 2, 5, 6, 19, 20, 21, 22, 23]);
+    const p = { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, day: d.getUTCDate() };
+    return fromLondon(p.y, p.m, p.day, hour, int(0, 59));
+  };
+  const openCount = Math.max(OPEN_ENDINGS.length, Math.round(total * 0.06));
+  const perMonth = Math.max(CORE_ENDINGS.length, Math.round((total - openCount) / months));
+  const add = (receivedAt: Date, ending: Ending, rag: RagRating) => {
+    const n = cases.length + 1;
+    cases.push({ n, key: `${KEY_PREFIX}:${seed}:${n}`, childIndex: Math.floor(rnd() * children), receivedAt, ending, rag, seed: Math.floor(rnd() * 2 ** 32) });
+  };
+  const randomRag = (): RagRating => {
+    const x = rnd();
+    return x < 0.2 ? 'RED' : x < 0.7 ? 'AMBER' : 'GREEN';
+  };
+  for (let mth = 0; mth < months; mth++) {
+    const from = addMonths(windowStart, mth);
+    const until = addMonths(windowStart, mth + 1);
+    const span = until.getTime() - from.getTime();
+    // Stories must finish before asOf: the last month leaves its last days to the open states.
+    const usable = mth === months - 1 ? span - 8 * DAY : span;
+    CORE_ENDINGS.forEach((ending, i) => add(receivedOn(new Date(from.getTime() + Math.floor(rnd() * 0.5 * usable / DAY) * DAY)), ending, CORE_RAGS[i]!));
+    for (let i = CORE_ENDINGS.length; i < perMonth; i++) {
+      const x = rnd();
+      const ending: Ending = x < 0.86 ? 'CLOSED' : x < 0.95 ? 'WITHDRAWN' : 'CLOSED_WITH_DUPLICATE';
+      add(receivedOn(new Date(from.getTime() + Math.floor(rnd() * usable / DAY) * DAY)), ending, randomRag());
+    }
+    // Break-glass: one to three emergency openings a month.
+    for (let i = int(1, 3); i > 0; i--) {
+      const n = breakGlass.length + 1;
+      breakGlass.push({
+        n,
+        marker: `(demo ref bg-${seed}-${n})`,
+        childIndex: Math.floor(rnd() * children),
+        openedAt: new Date(from.getTime() + Math.floor(rnd() * usable * 0.9)),
+        agency: pick(['police', 'health', 'social-care']),
+        seed: Math.floor(rnd() * 2 ** 32),
+      });
+    }
+  }
+  for (let i = 0; i < openCount; i++) {
+    const ending = OPEN_ENDINGS[i % OPEN_ENDINGS.length]!;
+    // Awaiting checks a little longer ago, so some checks are overdue on the as-of date (the backlog).
+    const daysBefore = ending === 'AWAITING_CHECKS' ? int(4, 9) : int(2, 5);
+    add(receivedOn(new Date(asOf.getTime() - daysBefore * DAY)), ending, randomRag());
+  }
+  cases.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.n - b.n);
+  return { cases, breakGlass };
+}
+
+function addMonths(d: Date, months: number): Date {
+  const x = new Date(d);
+  x.setUTCMonth(x.getUTCMonth() + months);
+  return x;
+}
+
+function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** The demo children in a stable order (by their first source reference), with the agencies holding records. */
+export async function loadDemoChildren(hub: Hub): Promise<DemoChild[]> {
+  const rows = (await hub.dataSource.query(
+    `SELECT p.id, p.date_of_birth::text AS dob, min(ps.agency_code || ':' || ps.source_ref) AS k,
+            array(SELECT DISTINCT a FROM unnest(array_agg(ps.agency_code) || array(SELECT ar.owning_agency FROM agency_record ar WHERE ar.person_id = p.id)) a ORDER BY a) AS agencies
+       FROM person p JOIN person_source ps ON ps.person_id = p.id
+      WHERE p.kind = 'CHILD' AND ps.source_system LIKE '%-DEMO'
+      GROUP BY p.id, p.date_of_birth
+      ORDER BY k`,
+  )) as Array<{ id: string; dob: string | null; agencies: string[] }>;
+  return rows.map((r) => ({ id: r.id, dateOfBirth: r.dob, agencies: r.agencies }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Telling the stories
+
+const WORKERS = [
+  { sub: 'sw-1', name: 'Sam Worker (fictional)' },
+  { sub: 'sw-2', name: 'Alex Example (fictional)' },
+  { sub: 'sw-3', name: 'Jo Sample (fictional)' },
+  { sub: 'sw-4', name: 'Chris Demo (fictional)' },
+];
+const CONCERNS: ConcernCategory[] = [
+  'NEGLECT', 'NEGLECT', 'DOMESTIC_ABUSE', 'DOMESTIC_ABUSE', 'EMOTIONAL_ABUSE', 'PHYSICAL_ABUSE', 'SEXUAL_ABUSE',
+  'CHILD_SEXUAL_EXPLOITATION', 'CRIMINAL_EXPLOITATION', 'MISSING', 'SELF_HARM', 'PARENTAL_MENTAL_HEALTH', 'PARENTAL_SUBSTANCE_MISUSE', 'OTHER',
+];
+/** Outcomes by RAG, weighted by repetition. */
+const OUTCOMES: Record<RagRating, DecisionOutcome[]> = {
+  RED: ['STRATEGY_DISCUSSION', 'STRATEGY_DISCUSSION', 'STRATEGY_DISCUSSION', 'CHILD_IN_NEED_ASSESSMENT', 'POLICE_ONLY', 'LADO'],
+  AMBER: ['CHILD_IN_NEED_ASSESSMENT', 'CHILD_IN_NEED_ASSESSMENT', 'EARLY_HELP', 'EARLY_HELP', 'STRATEGY_DISCUSSION', 'REFER_TO_OTHER_SERVICE', 'LADO'],
+  GREEN: ['NO_FURTHER_ACTION', 'ADVICE_AND_INFORMATION', 'ADVICE_AND_INFORMATION', 'EARLY_HELP', 'EARLY_HELP', 'REFER_TO_OTHER_SERVICE', 'POLICE_ONLY'],
+};
+const THRESHOLD: Record<DecisionOutcome, ThresholdLevel> = {
+  NO_FURTHER_ACTION: 'LEVEL_1_UNIVERSAL',
+  ADVICE_AND_INFORMATION: 'LEVEL_1_UNIVERSAL',
+  EARLY_HELP: 'LEVEL_2_EARLY_HELP',
+  POLICE_ONLY: 'LEVEL_2_EARLY_HELP',
+  REFER_TO_OTHER_SERVICE: 'LEVEL_2_EARLY_HELP',
+  CHILD_IN_NEED_ASSESSMENT: 'LEVEL_3_TARGETED',
+  LADO: 'LEVEL_3_TARGETED',
+  STRATEGY_DISCUSSION: 'LEVEL_4_SPECIALIST',
+};
+const DECLINE_REASONS = [
+  'Fictional: no lawful basis to share this detail without a court order; the agency will follow up directly.',
+  'Fictional: the record is held by another force area; the request has been passed on.',
+];
+const NON_ATTENDANCE_REASONS: Record<'SENT_APOLOGIES' | 'SENT_INFORMATION_ONLY' | 'DID_NOT_ATTEND', string[]> = {
+  SENT_APOLOGIES: ['Fictional: officer on leave, no cover available at short notice.', 'Fictional: clinic commitments clashed with the meeting time.'],
+  SENT_INFORMATION_ONLY: ['Fictional: written information sent in advance; no one available to join.'],
+  DID_NOT_ATTEND: ['Fictional: invitation not received in time (sent to an old address).', 'Fictional: no response to the invitation.'],
+};
+
+interface Story {
+  rnd: () => number;
+  int: (min: number, max: number) => number;
+  chance: (p: number) => boolean;
+  pick: <T>(list: readonly T[]) => T;
+}
+
+function story(seed: number): Story {
+  const rnd = mulberry32(seed);
+  return {
+    rnd,
+    int: (min, max) => min + Math.floor(rnd() * (max - min + 1)),
+    chance: (p) => rnd() < p,
+    pick: (list) => list[Math.floor(rnd() * list.length)]!,
+  };
+}
+
+function contextFor(hub: Hub, viewer: Viewer, requestId: string): RequestContext {
+  const access = new RequestAccess(viewer, hub.policy);
+  return {
+    hub,
+    requestId,
+    viewer,
+    logger: hub.logger.child({ requestId }),
+    access,
+    people: new PeopleRepository(hub.dataSource, access),
+    operation: { type: 'seed', name: 'demoCases', documentHash: null },
+  };
+}
+
+class Teller {
+  private seq = 0;
+  readonly meetingsCreated: string[] = [];
+
+  constructor(
+    readonly hub: Hub,
+    private readonly runId: string,
+  ) {}
+
+  /** A fresh request context for a demo actor of an agency (the audit names it `demo-seed:<sub>`). */
+  as(agency: string, sub: string, roles?: Role[], name?: string): RequestContext {
+    const kind = this.hub.agencies.kindOf(agency);
+    if (!kind) throw new Error(`demo cases: agency ${agency} is not in this partnership`);
+    const base = systemViewer('demo-seed', sub, { code: agency, kind });
+    const viewer: Viewer = { ...base, ...(roles ? { roles } : {}), ...(name ? { name } : {}) };
+    return contextFor(this.hub, viewer, `${this.runId}-${++this.seq}`);
+  }
+
+  worker(i: number) {
+    const w = WORKERS[i % WORKERS.length]!;
+    return this.as('social-care', w.sub, ['MASH_SOCIAL_WORKER'], w.name);
+  }
+
+  manager() {
+    return this.as('social-care', 'manager-1', ['MASH_MANAGER'], 'Pat Manager (fictional)');
+  }
+
+  sql(text: string, params: unknown[]): Promise<unknown> {
+    return this.hub.dataSource.query(text, params);
+  }
+
+  async version(table: 'referral' | 'meeting', id: string): Promise<number> {
+    const [row] = (await this.hub.dataSource.query(`SELECT version FROM ${table} WHERE id = $1`, [id])) as Array<{ version: number }>;
+    return row!.version;
+  }
+}
+
+const cal = () => workingCalendar();
+/** `hours` working hours after `t` (lands in working time). */
+const workingLater = (t: Date, hours: number) => cal().addWorkingHours(t, hours);
+const later = (t: Date, ms: number) => new Date(t.getTime() + ms);
+const maxDate = (...ds: Date[]) => new Date(Math.max(...ds.map((d) => d.getTime())));
+
+/** Tells one referral's story; returns the statuses it created (the referral, and a merged duplicate). */
+async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date): Promise<ReferralStatus[]> {
+  const s = story(spec.seed);
+  const referrerAgency = s.pick(child.agencies);
+  const referrer = t.as(referrerAgency, `referrer-${referrerAgency}-${s.int(1, 3)}`);
+  const worker = s.int(0, WORKERS.length - 1);
+  const sw = () => t.worker(worker);
+  const received = spec.receivedAt;
+  const concerns = [...new Set([s.pick(CONCERNS), ...(s.chance(0.3) ? [s.pick(CONCERNS)] : [])])];
+  const consentGiven = s.chance(0.6);
+
+  const submit = async (key: string, at: Date, ctx: RequestContext, text: string) => {
+    const { referralId } = await submitReferral(
+      ctx,
+      {
+        subjects: [{ personId: child.id }],
+        referrerContact: 'Fictional contact: 01632 960000 (Ofcom drama number)',
+        concernCategories: concerns,
+        narrative: text,
+        consentSought: consentGiven || s.chance(0.5),
+        consentGiven: consentGiven ? true : null,
+        consentReason: consentGiven ? null : 'Fictional: seeking consent could place the child at increased risk.',
+        lawfulBasis: consentGiven ? null : 'SAFEGUARDING_CHILDREN_AT_RISK',
+      },
+      key,
+    );
+    await t.sql(
+      `UPDATE referral SET received_at = $2, updated_at = $2, decision_due_at = $3,
+              reference = 'MASH-' || to_char($2::timestamptz AT TIME ZONE 'Europe/London', 'YYYY') || substr(reference, 10)
+        WHERE id = $1`,
+      [referralId, at, decisionDueAt('AMBER', at)],
+    );
+    await t.sql(`UPDATE referral_idempotency SET created_at = $2 WHERE referral_id = $1`, [referralId, at]);
+    return referralId;
+  };
+  const setUpdated = (id: string, at: Date) => t.sql(`UPDATE referral SET updated_at = $2 WHERE id = $1`, [id, at]);
+
+  const id = await submit(spec.key, received, referrer, `Fictional demo referral ${spec.n}: concerns reported by the referrer about the child's care. All details invented.`);
+  const statuses: ReferralStatus[] = [];
+  if (spec.ending === 'RECEIVED') {
+    statuses.push('RECEIVED');
+    return statuses;
+  }
+
+  // Screening: RED within the hour, others within a few working hours.
+  const rag = spec.rag;
+  let now = spec.rag === 'RED' ? later(received, s.int(10, 50) * MINUTE) : workingLater(received, s.int(1, 5) / 2);
+  await rateReferral(sw(), id, rag, `Fictional rationale: ${rag.toLowerCase()} on the information given.`, await t.version('referral', id));
+  await t.sql(`UPDATE referral_rating SET rated_at = $2 WHERE referral_id = $1 AND rated_at > $3`, [id, now, asOf]);
+  await assignReferral(sw(), id, { sub: `demo-seed:${WORKERS[worker]!.sub}`, name: WORKERS[worker]!.name }, await t.version('referral', id));
+  await setUpdated(id, now);
+
+  if (spec.ending === 'CLOSED_WITH_DUPLICATE') {
+    // A second agency refers the same child soon after; the MASH merges the duplicate.
+    const dupAgency = child.agencies.find((a) => a !== referrerAgency) ?? referrerAgency;
+    const dupAt = later(received, s.int(20, 90) * MINUTE);
+    const dupReferrer = t.as(dupAgency, `referrer-${dupAgency}-dup`);
+    const dup = await submit(`${spec.key}:dup`, dupAt, dupReferrer, `Fictional demo referral ${spec.n} (second report of the same incident). All details invented.`);
+    now = maxDate(now, dupAt);
+    now = later(now, s.int(5, 40) * MINUTE);
+    await mergeReferral(sw(), dup, id, await t.version('referral', dup));
+    await setUpdated(dup, now);
+    await setUpdated(id, now);
+    statuses.push('MERGED');
+  }
+  if (spec.ending === 'SCREENED') {
+    statuses.push('SCREENED');
+    return statuses;
+  }
+  if (spec.ending === 'WITHDRAWN' && s.chance(0.5)) {
+    now = workingLater(now, s.int(1, 4));
+    await withdrawReferral(sw(), id, 'Fictional: the referrer withdrew the referral; the concern was resolved by a single agency.', await t.version('referral', id));
+    await setUpdated(id, now);
+    await feedback(t, s, sw(), id, now, 'WITHDRAWN');
+    statuses.push('WITHDRAWN');
+    return statuses;
+  }
+
+  // Agency checks: police nearly always, health usually, education for school-age children, probation sometimes.
+  const ageYears = child.dateOfBirth ? ageOn(child.dateOfBirth, londonDate(received)) : 0;
+  const agencies = ['police', 'health', 'education', 'probation'].filter((a) => {
+    if (a === 'police') return s.chance(0.9);
+    if (a === 'health') return s.chance(0.75);
+    if (a === 'education') return ageYears >= 4 && ageYears <= 17 && s.chance(0.8);
+    return s.chance(0.25);
+  });
+  const outstanding = spec.ending === 'AWAITING_CHECKS';
+  const mustCheck = outstanding || spec.ending === 'READY_FOR_DECISION';
+  if (mustCheck && !agencies.includes('police')) agencies.unshift('police');
+  if (outstanding && agencies.length < 2) agencies.push(agencies.includes('health') ? 'probation' : 'health');
+  const skipChecks = agencies.length === 0 || (!mustCheck && rag === 'GREEN' && s.chance(0.25));
+  if (!skipChecks) {
+    const requestedAt = later(now, s.int(5, 30) * MINUTE);
+    await requestAgencyChecks(sw(), id, agencies, await t.version('referral', id));
+    await t.sql(`UPDATE agency_check SET requested_at = $2, due_at = $3 WHERE referral_id = $1`, [id, requestedAt, checkDueAt(rag, requestedAt)]);
+    await setUpdated(id, requestedAt);
+    now = requestedAt;
+    const due = checkDueAt(rag, requestedAt);
+    let last = requestedAt;
+    for (const [i, agency] of agencies.entries()) {
+      // Awaiting checks: the first check is answered, the others are outstanding (and overdue now).
+      if (outstanding && i > 0) break; // at least two were requested, so one stays outstanding
+      const late = s.chance(0.18);
+      const window = Math.max(due.getTime() - requestedAt.getTime(), 20 * MINUTE);
+      const at = late
+        ? (rag === 'RED' ? later(due, s.int(15, 180) * MINUTE) : workingLater(due, s.int(1, 12)))
+        : later(requestedAt, Math.floor(window * (0.1 + 0.85 * s.rnd())));
+      const officer = t.as(agency, `${agency}-officer-${s.int(1, 2)}`);
+      const [check] = (await t.sql(`SELECT id FROM agency_check WHERE referral_id = $1 AND agency = $2`, [id, agency])) as Array<{ id: string }>;
+      const declined = s.chance(0.08);
+      await respondToAgencyCheck(
+        officer,
+        check!.id,
+        declined
+          ? { declinedReason: s.pick(DECLINE_REASONS) }
+          : { findingsSummary: `Fictional: ${agency} holds ${s.pick(['no further', 'one earlier', 'several earlier'])} contacts of note; nothing here is real.` },
+      );
+      await t.sql(`UPDATE agency_check SET returned_at = $2 WHERE id = $1`, [check!.id, at]);
+      last = maxDate(last, at);
+    }
+    now = last;
+    await setUpdated(id, now);
+    if (outstanding) {
+      statuses.push('AWAITING_CHECKS');
+      return statuses;
+    }
+    // Now and then new information re-rates the case while it is with the MASH.
+    if (s.chance(0.1)) {
+      const rerated: RagRating = rag === 'GREEN' ? 'AMBER' : rag === 'AMBER' ? (s.chance(0.5) ? 'RED' : 'GREEN') : 'AMBER';
+      now = later(now, s.int(5, 60) * MINUTE);
+      await rateReferral(sw(), id, rerated, 'Fictional rationale: agency checks changed the picture.', await t.version('referral', id));
+      await t.sql(`UPDATE referral_rating SET rated_at = $2 WHERE referral_id = $1 AND rated_at > $3`, [id, now, asOf]);
+      await setUpdated(id, now);
+    }
+  }
+  if (spec.ending === 'READY_FOR_DECISION') {
+    statuses.push(skipChecks ? 'SCREENED' : 'READY_FOR_DECISION');
+    return statuses;
+  }
+  if (spec.ending === 'WITHDRAWN') {
+    now = workingLater(now, s.int(1, 4));
+    await withdrawReferral(sw(), id, 'Fictional: withdrawn after checks; the family moved out of the area and the case was transferred.', await t.version('referral', id));
+    await setUpdated(id, now);
+    await feedback(t, s, sw(), id, now, 'WITHDRAWN');
+    statuses.push('WITHDRAWN');
+    return statuses;
+  }
+
+  // The decision: most within timescale, some late (a breach).
+  const [{ rag: currentRag, decision_due_at: decisionDue }] = (await t.sql(`SELECT rag, decision_due_at FROM referral WHERE id = $1`, [id])) as Array<{
+    rag: RagRating;
+    decision_due_at: Date;
+  }>;
+  const outcome = s.pick(OUTCOMES[currentRag]);
+  const late = s.chance(0.2);
+  const room = decisionDue.getTime() - now.getTime();
+  const authorisedAt =
+    late || room < 30 * MINUTE
+      ? currentRag === 'RED'
+        ? later(maxDate(decisionDue, now), s.int(20, 300) * MINUTE)
+        : workingLater(maxDate(decisionDue, now), s.int(1, 14))
+      : later(now, Math.floor(room * (0.35 + 0.6 * s.rnd())));
+  const proposedAt = later(now, Math.floor((authorisedAt.getTime() - now.getTime()) * (0.3 + 0.5 * s.rnd())));
+  await proposeDecision(
+    sw(),
+    id,
+    { outcome, rationale: `Fictional rationale for ${outcome.toLowerCase().replace(/_/g, ' ')}.`, thresholdLevel: THRESHOLD[outcome] },
+    await t.version('referral', id),
+  );
+  await t.sql(`UPDATE referral SET decision_proposed_at = $2, updated_at = $2 WHERE id = $1`, [id, proposedAt]);
+  if (spec.ending === 'DECISION_PROPOSED') {
+    statuses.push('DECISION_PROPOSED');
+    return statuses;
+  }
+  await authoriseDecision(t.manager(), id, await t.version('referral', id));
+  await t.sql(
+    `UPDATE referral SET decision_authorised_at = $2, updated_at = $2,
+            strategy_requested_at = CASE WHEN strategy_requested_at IS NULL THEN NULL ELSE $2::timestamptz END WHERE id = $1`,
+    [id, authorisedAt],
+  );
+  statuses.push('CLOSED');
+  let lastEvent = authorisedAt;
+  if (outcome === 'STRATEGY_DISCUSSION') lastEvent = await tellStrategy(t, s, id, authorisedAt, asOf);
+  await feedback(t, s, sw(), id, maxDate(authorisedAt, s.chance(0.5) ? authorisedAt : lastEvent), 'CLOSED');
+  return statuses;
+}
+
+/** Most referrers hear back, mostly within a day or two; one in eight never does. */
+async function feedback(t: Teller, s: Story, ctx: RequestContext, id: string, after: Date, status: 'CLOSED' | 'WITHDRAWN') {
+  if (s.chance(0.12)) return;
+  const at = workingLater(after, s.int(1, 20) / 2);
+  await sendReferrerFeedback(
+    ctx,
+    id,
+    status === 'CLOSED' ? 'Fictional: thank you for your referral; the MASH has made a decision and will be in touch if you are needed.' : 'Fictional: the referral was withdrawn; no further action by the MASH.',
+    await t.version('referral', id),
+  );
+  await t.sql(`UPDATE referral SET feedback_sent_at = $2, updated_at = $2 WHERE id = $1`, [id, at]);
+}
+
+const OUTCOME_WEIGHTS: MeetingOutcome[] = [
+  'SECTION_47_JOINT', 'SECTION_47_JOINT', 'SECTION_47_JOINT', 'SECTION_47_SINGLE_AGENCY', 'SECTION_47_SINGLE_AGENCY',
+  'CHILD_IN_NEED', 'CHILD_IN_NEED', 'NO_FURTHER_ACTION', 'EMERGENCY_PROTECTION',
+];
+
+/**
+ * A strategy discussion after an authorised STRATEGY_DISCUSSION decision, and an ICPC when it starts a
+ * section 47 enquiry (most within 15 working days, some late). Returns the time of the last event.
+ */
+async function tellStrategy(t: Teller, s: Story, referralId: string, authorisedAt: Date, asOf: Date): Promise<Date> {
+  const chair = t.worker(s.int(0, WORKERS.length - 1));
+  const at = workingLater(authorisedAt, s.int(1, 14));
+  if (at >= asOf) return authorisedAt;
+  const meetingId = await tellMeeting(t, s, chair, 'STRATEGY_DISCUSSION', referralId, at, authorisedAt, asOf);
+  const [m] = (await t.sql(`SELECT outcome, icpc_due_at::text AS icpc FROM meeting WHERE id = $1`, [meetingId])) as Array<{ outcome: MeetingOutcome; icpc: string | null }>;
+  if (!m!.icpc || !SECTION_47_OUTCOMES.includes(m!.outcome)) return at;
+  // The ICPC: on time (within the 15 working days) three times in four, otherwise a few working days late.
+  const [y, mo, d] = m!.icpc.split('-').map(Number) as [number, number, number];
+  const due = fromLondon(y, mo, d, 10, 0);
+  let icpcAt = s.chance(0.75) ? cal().addWorkingDays(later(at, 0), s.int(8, 14)) : cal().addWorkingDays(due, s.int(1, 6));
+  icpcAt = fromLondon(...ymd(icpcAt), s.pick([10, 11, 14]), s.pick([0, 30]));
+  await tellMeeting(t, s, chair, 'INITIAL_CHILD_PROTECTION_CONFERENCE', referralId, icpcAt, later(at, 2 * HOUR), asOf);
+  return at;
+}
+
+function ymd(d: Date): [number, number, number] {
+  const p = londonParts(d);
+  return [p.year, p.month, p.day];
+}
+
+/** Schedules, holds, records attendance, outcome and actions, and completes one meeting (if it is before asOf). */
+async function tellMeeting(
+  t: Teller,
+  s: Story,
+  chair: RequestContext,
+  type: MeetingType,
+  referralId: string,
+  scheduledAt: Date,
+  createdAt: Date,
+  asOf: Date,
+): Promise<string> {
+  const probation = s.chance(0.2);
+  const meetingId = await scheduleMeeting(chair, {
+    type,
+    referralId,
+    scheduledAt: new Date(Date.now() + 5 * MINUTE),
+    invitees: probation ? [{ agency: 'probation', required: false }] : [],
+  });
+  t.meetingsCreated.push(meetingId);
+  await t.sql(`UPDATE meeting SET scheduled_at = $2, created_at = $3, updated_at = $3 WHERE id = $1`, [meetingId, scheduledAt, createdAt]);
+  if (scheduledAt >= asOf) return meetingId; // still to come on the as-of date
+  const heldAt = later(scheduledAt, s.int(0, 10) * MINUTE);
+  await markMeetingHeld(chair, meetingId, await t.version('meeting', meetingId));
+  await t.sql(`UPDATE meeting SET held_at = $2 WHERE id = $1`, [meetingId, heldAt]);
+  const invitees = (await t.sql(`SELECT id, agency, required FROM meeting_invitee WHERE meeting_id = $1 ORDER BY agency, id`, [meetingId])) as Array<{
+    id: string;
+    agency: string;
+    required: boolean;
+  }>;
+  const recordedAt = later(heldAt, 45 * MINUTE);
+  for (const inv of invitees) {
+    const attended = inv.agency === 'social-care' || s.chance(0.82);
+    const status = attended ? 'ATTENDED' : s.pick(['SENT_APOLOGIES', 'SENT_APOLOGIES', 'SENT_INFORMATION_ONLY', 'DID_NOT_ATTEND'] as const);
+    await recordAttendance(
+      chair,
+      meetingId,
+      {
+        inviteeId: inv.id,
+        status,
+        note: attended ? null : s.pick(NON_ATTENDANCE_REASONS[status as keyof typeof NON_ATTENDANCE_REASONS]),
+        contribution: attended ? `Fictional: ${inv.agency} shared what it holds.` : null,
+      },
+      await t.version('meeting', meetingId),
+    );
+  }
+  await t.sql(`UPDATE meeting_invitee SET recorded_at = $2 WHERE meeting_id = $1`, [meetingId, recordedAt]);
+  const strategy = type === 'STRATEGY_DISCUSSION';
+  await recordMeetingOutcome(
+    chair,
+    meetingId,
+    {
+      outcome: strategy ? s.pick(OUTCOME_WEIGHTS) : null,
+      decisions: strategy ? ['Fictional: agreed the next steps with the family.'] : ['Fictional: the child is made subject to a child protection plan.'],
+      minutes: 'Fictional minutes: invented for the demo partnership.',
+    },
+    await t.version('meeting', meetingId),
+  );
+  await t.sql(`UPDATE meeting SET outcome_recorded_at = $2 WHERE id = $1`, [meetingId, recordedAt]);
+  await t.sql(`UPDATE meeting_decision SET decided_at = $2 WHERE meeting_id = $1`, [meetingId, recordedAt]);
+  for (let i = s.int(1, 3); i > 0; i--) {
+    const ownerAgency = s.pick(['social-care', 'police', 'health', 'education']);
+    await addMeetingAction(
+      chair,
+      meetingId,
+      { description: `Fictional action ${i}: ${ownerAgency} to follow up and report back.`, ownerAgency, dueDate: londonDate(new Date(Date.now() + 7 * DAY)) },
+      await t.version('meeting', meetingId),
+    );
+  }
+  await t.sql(
+    `UPDATE meeting_action SET created_at = $2, due_date = ($2::timestamptz AT TIME ZONE 'Europe/London')::date + (1 + (abs(hashtext(id::text)) % 10))
+      WHERE meeting_id = $1`,
+    [meetingId, recordedAt],
+  );
+  const [missing] = (await t.sql(
+    `SELECT count(*)::int AS n FROM meeting_invitee r WHERE r.meeting_id = $1 AND r.required
+        AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = $1 AND a.agency = r.agency AND a.attendance = 'ATTENDED')`,
+    [meetingId],
+  )) as Array<{ n: number }>;
+  const completedAt = later(recordedAt, s.int(10, 120) * MINUTE);
+  await completeMeeting(
+    chair,
+    meetingId,
+    missing!.n > 0 ? 'Fictional: urgent safeguarding decision could not wait; absent agencies briefed after the meeting.' : null,
+    await t.version('meeting', meetingId),
+  );
+  await t.sql(`UPDATE meeting SET completed_at = $2, updated_at = $2 WHERE id = $1`, [meetingId, completedAt]);
+  return meetingId;
+}
+
+async function tellBreakGlass(t: Teller, spec: BreakGlassSpec, child: DemoChild): Promise<void> {
+  const s = story(spec.seed);
+  const officer = t.as(spec.agency, `${spec.agency}-duty-${s.int(1, 2)}`, spec.agency === 'social-care' ? ['MASH_SOCIAL_WORKER'] : undefined);
+  const bg = await openBreakGlass(
+    officer,
+    child.id,
+    `Fictional emergency: out-of-hours call about immediate risk to a child, records needed now ${spec.marker}`,
+  );
+  const minutes = t.hub.config.breakGlassMinutes;
+  await t.sql(`UPDATE break_glass SET opened_at = $2, expires_at = $3 WHERE id = $1`, [bg.id, spec.openedAt, later(spec.openedAt, minutes * MINUTE)]);
+  await t.sql(`UPDATE alert SET created_at = $2 WHERE break_glass_id = $1`, [bg.id, spec.openedAt]);
+  if (s.chance(0.85)) {
+    const reviewer = t.as('social-care', 'ig-auditor-1', ['IG_AUDITOR'], 'Ira Governance (fictional)');
+    const outcome = s.pick(['JUSTIFIED', 'JUSTIFIED', 'JUSTIFIED', 'JUSTIFIED_WITH_ADVICE', 'NOT_JUSTIFIED_ADVICE_GIVEN'] as const);
+    await reviewBreakGlass(reviewer, bg.id, outcome, 'Fictional review: reason checked against the call log.');
+    await t.sql(`UPDATE break_glass SET reviewed_at = $2 WHERE id = $1`, [bg.id, workingLater(spec.openedAt, s.int(2, 24))]);
+  }
+}
+
+/**
+ * Tells the demo's casework on top of the loaded demo partnership (call after `loadDemo`).
+ * Idempotent: stories already told (by their idempotency key or break-glass marker) are skipped.
+ */
+export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): Promise<DemoCasesReport> {
+  const asOf = new Date(`${options.asOf ?? DEMO_DEFAULTS.asOf}T00:00:00Z`);
+  const children = await loadDemoChildren(hub);
+  const plan = planDemoCases(children.length, options);
+  const told = new Set(
+    ((await hub.dataSource.query(`SELECT key FROM referral_idempotency WHERE key LIKE $1 AND referral_id IS NOT NULL`, [`${KEY_PREFIX}:%`])) as Array<{ key: string }>).map(
+      (r) => r.key,
+    ),
+  );
+  const t = new Teller(hub, `demo-cases-${Date.now().toString(36)}`);
+  const report: DemoCasesReport = { created: 0, skipped: 0, referralsByStatus: {}, meetings: 0, breakGlass: 0 };
+  for (const spec of plan.cases) {
+    if (told.has(spec.key)) {
+      report.skipped++;
+      continue;
+    }
+    const statuses = await tellCase(t, spec, children[spec.childIndex]!, asOf);
+    for (const st of statuses) report.referralsByStatus[st] = (report.referralsByStatus[st] ?? 0) + 1;
+    report.created++;
+  }
+  for (const spec of plan.breakGlass) {
+    const [{ n }] = (await hub.dataSource.query(`SELECT count(*)::int AS n FROM break_glass WHERE strpos(reason, $1) > 0`, [spec.marker])) as [{ n: number }];
+    if (n > 0) continue;
+    await tellBreakGlass(t, spec, children[spec.childIndex]!);
+    report.breakGlass++;
+  }
+  report.meetings = t.meetingsCreated.length;
+  return report;
+}
