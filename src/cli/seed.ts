@@ -89,7 +89,9 @@ async function main(): Promise<number> {
       if (++done % 250 === 0) process.stderr.write(`  ${done} lines…\n`);
     });
     process.stderr.write('  telling the casework…\n');
+    const casesStarted = Date.now();
     const cases = await seedDemoCases(hub, { seed, asOf, referrals });
+    process.stderr.write(`  casework told in ${((Date.now() - casesStarted) / 1000).toFixed(1)} s\n`);
     printReport(report, cases, config.port, (Date.now() - started) / 1000);
     return report.summary.counts.REJECTED > 0 ? 1 : 0;
   } finally {

@@ -72,9 +72,11 @@ export interface DemoCasesOptions {
   referrals?: number;
   /** How many months of history (default 6). */
   months?: number;
+  /** Stories told at once (default 4). */
+  concurrency?: number;
 }
 
-export const DEMO_CASES_DEFAULTS = { referrals: 300, months: 6 } as const;
+export const DEMO_CASES_DEFAULTS = { referrals: 300, months: 6, concurrency: 4 } as const;
 const KEY_PREFIX = 'demo-case';
 
 export interface DemoCasesReport {
@@ -105,6 +107,8 @@ export interface CaseSpec {
   receivedAt: Date;
   ending: Ending;
   rag: RagRating;
+  /** Forces a strategy discussion starting a section 47 enquiry, with the ICPC on time or late (core stories). */
+  icpc?: 'ON_TIME' | 'LATE';
   /** Seed of the story's own PRNG. */
   seed: number;
 }
@@ -155,9 +159,23 @@ export function planDemoCases(children: number, options: DemoCasesOptions = {}):
   };
   const openCount = Math.max(OPEN_ENDINGS.length, Math.round(total * 0.06));
   const perMonth = Math.max(CORE_ENDINGS.length, Math.round((total - openCount) / months));
-  const add = (receivedAt: Date, ending: Ending, rag: RagRating) => {
+  const fresh = Array.from({ length: children }, (_, i) => i);
+  const referred: number[] = [];
+  const expected = months * perMonth + openCount;
+  const chooseChild = (): number => {
+    // Fresh children at the rate the pool allows (at most three in four), evenly over the months.
+    const left = Math.max(1, expected - cases.length);
+    if (fresh.length > 0 && (referred.length === 0 || rnd() < Math.min(0.75, fresh.length / left))) {
+      const i = fresh.splice(Math.floor(rnd() * fresh.length), 1)[0]!;
+      referred.push(i);
+      return i;
+    }
+    return pick(referred.length ? referred : fresh);
+  };
+  const add = (receivedAt: Date, ending: Ending, rag: RagRating, icpc?: CaseSpec['icpc']) => {
     const n = cases.length + 1;
-    cases.push({ n, key: `${KEY_PREFIX}:${seed}:${n}`, childIndex: Math.floor(rnd() * children), receivedAt, ending, rag, seed: Math.floor(rnd() * 2 ** 32) });
+    const spec: CaseSpec = { n, key: `${KEY_PREFIX}:${seed}:${n}`, childIndex: chooseChild(), receivedAt, ending, rag, seed: Math.floor(rnd() * 2 ** 32) };
+    cases.push(icpc ? { ...spec, icpc } : spec);
   };
   const randomRag = (): RagRating => {
     const x = rnd();
@@ -169,7 +187,15 @@ export function planDemoCases(children: number, options: DemoCasesOptions = {}):
     const span = until.getTime() - from.getTime();
     // Stories must finish before asOf: the last month leaves its last days to the open states.
     const usable = mth === months - 1 ? span - 8 * DAY : span;
-    CORE_ENDINGS.forEach((ending, i) => add(receivedOn(new Date(from.getTime() + Math.floor(rnd() * 0.5 * usable / DAY) * DAY)), ending, CORE_RAGS[i]!));
+    // The first core story goes to a strategy discussion and an ICPC: on time, and late every other month.
+    CORE_ENDINGS.forEach((ending, i) =>
+      add(
+        receivedOn(new Date(from.getTime() + Math.floor((rnd() * 0.5 * usable) / DAY) * DAY)),
+        ending,
+        CORE_RAGS[i]!,
+        i === 0 ? (mth % 2 === 1 ? 'LATE' : 'ON_TIME') : i === 3 ? 'ON_TIME' : undefined,
+      ),
+    );
     for (let i = CORE_ENDINGS.length; i < perMonth; i++) {
       const x = rnd();
       const ending: Ending = x < 0.86 ? 'CLOSED' : x < 0.95 ? 'WITHDRAWN' : 'CLOSED_WITH_DUPLICATE';
@@ -419,6 +445,9 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
     if (a === 'education') return ageYears >= 4 && ageYears <= 17 && s.chance(0.8);
     return s.chance(0.25);
   });
+  // One decision in five is late (a breach); then the checks may be late too. Otherwise checks come back
+  // early in their window, leaving the MASH time to decide within timescale.
+  const lateDecision = s.chance(0.2);
   const outstanding = spec.ending === 'AWAITING_CHECKS';
   const mustCheck = outstanding || spec.ending === 'READY_FOR_DECISION';
   if (mustCheck && !agencies.includes('police')) agencies.unshift('police');
@@ -429,17 +458,20 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
     await requestAgencyChecks(sw(), id, agencies, await t.version('referral', id));
     await t.sql(`UPDATE agency_check SET requested_at = $2, due_at = $3 WHERE referral_id = $1`, [id, requestedAt, checkDueAt(rag, requestedAt)]);
     await setUpdated(id, requestedAt);
-    now = requestedAt;
     const due = checkDueAt(rag, requestedAt);
     let last = requestedAt;
     for (const [i, agency] of agencies.entries()) {
       // Awaiting checks: the first check is answered, the others are outstanding (and overdue now).
       if (outstanding && i > 0) break; // at least two were requested, so one stays outstanding
-      const late = s.chance(0.18);
-      const window = Math.max(due.getTime() - requestedAt.getTime(), 20 * MINUTE);
+      const late = s.chance(lateDecision ? 0.5 : 0.04);
+      // An on-time decision needs the answers before the decision falls due, not just the check.
+      const by = lateDecision ? due : new Date(Math.min(due.getTime(), decisionDueAt(rag, received).getTime() - 45 * MINUTE));
+      const window = Math.max(by.getTime() - requestedAt.getTime(), 20 * MINUTE);
       const at = late
-        ? (rag === 'RED' ? later(due, s.int(15, 180) * MINUTE) : workingLater(due, s.int(1, 12)))
-        : later(requestedAt, Math.floor(window * (0.1 + 0.85 * s.rnd())));
+        ? rag === 'RED'
+          ? later(due, s.int(15, 180) * MINUTE)
+          : workingLater(due, s.int(1, 12))
+        : later(requestedAt, Math.floor(window * (lateDecision ? 0.2 + 0.75 * s.rnd() : 0.05 + 0.55 * s.rnd())));
       const officer = t.as(agency, `${agency}-officer-${s.int(1, 2)}`);
       const [check] = (await t.sql(`SELECT id FROM agency_check WHERE referral_id = $1 AND agency = $2`, [id, agency])) as Array<{ id: string }>;
       const declined = s.chance(0.08);
@@ -486,11 +518,10 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
     rag: RagRating;
     decision_due_at: Date;
   }>;
-  const outcome = s.pick(OUTCOMES[currentRag]);
-  const late = s.chance(0.2);
+  const outcome = spec.icpc ? 'STRATEGY_DISCUSSION' : s.pick(OUTCOMES[currentRag]);
   const room = decisionDue.getTime() - now.getTime();
   const authorisedAt =
-    late || room < 30 * MINUTE
+    lateDecision || room < 30 * MINUTE
       ? currentRag === 'RED'
         ? later(maxDate(decisionDue, now), s.int(20, 300) * MINUTE)
         : workingLater(maxDate(decisionDue, now), s.int(1, 14))
@@ -515,7 +546,7 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
   );
   statuses.push('CLOSED');
   let lastEvent = authorisedAt;
-  if (outcome === 'STRATEGY_DISCUSSION') lastEvent = await tellStrategy(t, s, id, authorisedAt, asOf);
+  if (outcome === 'STRATEGY_DISCUSSION') lastEvent = await tellStrategy(t, s, id, authorisedAt, asOf, spec.icpc);
   await feedback(t, s, sw(), id, maxDate(authorisedAt, s.chance(0.5) ? authorisedAt : lastEvent), 'CLOSED');
   return statuses;
 }
@@ -542,19 +573,21 @@ const OUTCOME_WEIGHTS: MeetingOutcome[] = [
  * A strategy discussion after an authorised STRATEGY_DISCUSSION decision, and an ICPC when it starts a
  * section 47 enquiry (most within 15 working days, some late). Returns the time of the last event.
  */
-async function tellStrategy(t: Teller, s: Story, referralId: string, authorisedAt: Date, asOf: Date): Promise<Date> {
+async function tellStrategy(t: Teller, s: Story, referralId: string, authorisedAt: Date, asOf: Date, icpc?: CaseSpec['icpc']): Promise<Date> {
   const chair = t.worker(s.int(0, WORKERS.length - 1));
   const at = workingLater(authorisedAt, s.int(1, 14));
   if (at >= asOf) return authorisedAt;
-  const meetingId = await tellMeeting(t, s, chair, 'STRATEGY_DISCUSSION', referralId, at, authorisedAt, asOf);
+  const outcome = icpc ? s.pick(SECTION_47_OUTCOMES) : s.pick(OUTCOME_WEIGHTS);
+  const meetingId = await tellMeeting(t, s, chair, 'STRATEGY_DISCUSSION', referralId, at, authorisedAt, asOf, outcome);
   const [m] = (await t.sql(`SELECT outcome, icpc_due_at::text AS icpc FROM meeting WHERE id = $1`, [meetingId])) as Array<{ outcome: MeetingOutcome; icpc: string | null }>;
   if (!m!.icpc || !SECTION_47_OUTCOMES.includes(m!.outcome)) return at;
   // The ICPC: on time (within the 15 working days) three times in four, otherwise a few working days late.
   const [y, mo, d] = m!.icpc.split('-').map(Number) as [number, number, number];
   const due = fromLondon(y, mo, d, 10, 0);
-  let icpcAt = s.chance(0.75) ? cal().addWorkingDays(later(at, 0), s.int(8, 14)) : cal().addWorkingDays(due, s.int(1, 6));
+  const onTime = icpc ? icpc === 'ON_TIME' : s.chance(0.75);
+  let icpcAt = onTime ? cal().addWorkingDays(later(at, 0), s.int(8, 14)) : cal().addWorkingDays(due, s.int(1, 6));
   icpcAt = fromLondon(...ymd(icpcAt), s.pick([10, 11, 14]), s.pick([0, 30]));
-  await tellMeeting(t, s, chair, 'INITIAL_CHILD_PROTECTION_CONFERENCE', referralId, icpcAt, later(at, 2 * HOUR), asOf);
+  await tellMeeting(t, s, chair, 'INITIAL_CHILD_PROTECTION_CONFERENCE', referralId, icpcAt, later(at, 2 * HOUR), asOf, null);
   return at;
 }
 
@@ -573,6 +606,7 @@ async function tellMeeting(
   scheduledAt: Date,
   createdAt: Date,
   asOf: Date,
+  outcome: MeetingOutcome | null,
 ): Promise<string> {
   const probation = s.chance(0.2);
   const meetingId = await scheduleMeeting(chair, {
@@ -614,7 +648,7 @@ async function tellMeeting(
     chair,
     meetingId,
     {
-      outcome: strategy ? s.pick(OUTCOME_WEIGHTS) : null,
+      outcome,
       decisions: strategy ? ['Fictional: agreed the next steps with the family.'] : ['Fictional: the child is made subject to a child protection plan.'],
       minutes: 'Fictional minutes: invented for the demo partnership.',
     },
@@ -686,15 +720,20 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
   );
   const t = new Teller(hub, `demo-cases-${Date.now().toString(36)}`);
   const report: DemoCasesReport = { created: 0, skipped: 0, referralsByStatus: {}, meetings: 0, breakGlass: 0 };
-  for (const spec of plan.cases) {
-    if (told.has(spec.key)) {
-      report.skipped++;
-      continue;
+  // Stories are independent, so a few are told at once (the audit's hash chain still serialises the
+  // appends). The only trace of the interleaving is the order of the MASH-yyyy-nnnnnn reference numbers.
+  const queue = plan.cases.filter((spec) => !told.has(spec.key));
+  report.skipped = plan.cases.length - queue.length;
+  let next = 0;
+  const tellNext = async (): Promise<void> => {
+    while (next < queue.length) {
+      const spec = queue[next++]!;
+      const statuses = await tellCase(t, spec, children[spec.childIndex]!, asOf);
+      for (const st of statuses) report.referralsByStatus[st] = (report.referralsByStatus[st] ?? 0) + 1;
+      report.created++;
     }
-    const statuses = await tellCase(t, spec, children[spec.childIndex]!, asOf);
-    for (const st of statuses) report.referralsByStatus[st] = (report.referralsByStatus[st] ?? 0) + 1;
-    report.created++;
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? DEMO_CASES_DEFAULTS.concurrency) }, tellNext));
   for (const spec of plan.breakGlass) {
     const [{ n }] = (await hub.dataSource.query(`SELECT count(*)::int AS n FROM break_glass WHERE strpos(reason, $1) > 0`, [spec.marker])) as [{ n: number }];
     if (n > 0) continue;
