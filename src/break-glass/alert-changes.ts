@@ -1,4 +1,4 @@
-import { hasAnyRole } from '../access-policy/viewer';
+import { visibleAlertAgency } from '../access-policy/row-scopes';
 import type { Guarded } from '../access-policy/request-access';
 import type { RequestContext } from '../context/context';
 import { filterMapAsync, forkForEvent, withEventContext } from '../context/event-context';
@@ -13,11 +13,11 @@ export interface AlertRaised {
  * per-event context and delivered only if it is addressed to the subscriber's agency (IG: all).
  */
 export function alertsRaised(ctx: RequestContext): AsyncIterableIterator<AlertRaised> {
-  const ig = hasAnyRole(ctx.viewer, ['IG_AUDITOR']);
+  const agency = visibleAlertAgency(ctx.viewer);
   return filterMapAsync(ctx.hub.events.stream('alert'), async (event) => {
     const { alertId, toAgency } = event.payload;
     if (typeof alertId !== 'string') return undefined;
-    if (!ig && toAgency !== ctx.viewer.agency) return undefined;
+    if (agency !== null && toAgency !== agency) return undefined;
     const eventCtx = forkForEvent(ctx);
     let alert: Guarded<AlertView> | null;
     try {

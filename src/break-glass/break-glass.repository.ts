@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Guarded, RequestAccess } from '../access-policy/request-access';
-import { hasAnyRole } from '../access-policy/viewer';
+import { visibleAlertAgency } from '../access-policy/row-scopes';
 import type { BreakGlassReviewStatus } from './vocabulary';
 
 /**
@@ -153,8 +153,9 @@ export class BreakGlassRepository {
     const viewer = this.access.viewer;
     const params: unknown[] = [limit + 1];
     const where: string[] = [];
-    if (!hasAnyRole(viewer, ['IG_AUDITOR'])) {
-      params.push(viewer.agency);
+    const agency = visibleAlertAgency(viewer);
+    if (agency !== null) {
+      params.push(agency);
       where.push(`to_agency = $${params.length}`);
     }
     if (after) {
@@ -176,12 +177,11 @@ export class BreakGlassRepository {
 
   /** One alert, if it is addressed to the viewer's agency (IG auditors: any alert); else null. */
   async findAlert(id: string): Promise<Guarded<AlertView> | null> {
-    const viewer = this.access.viewer;
-    const ig = hasAnyRole(viewer, ['IG_AUDITOR']);
+    const agency = visibleAlertAgency(this.access.viewer);
     const rows: Row[] = await this.db.query(
       `SELECT id, kind, to_agency, person_id, break_glass_id, actor_agency, created_at, acknowledged_at FROM alert
-        WHERE id = $1 AND ($2::boolean OR to_agency = $3)`,
-      [id, ig, viewer.agency],
+        WHERE id = $1 AND ($2::text IS NULL OR to_agency = $2)`,
+      [id, agency],
     );
     if (!rows[0]) return null;
     const a = toAlert(rows[0]);

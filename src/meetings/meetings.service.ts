@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { EntityManager } from 'typeorm';
-import { hasAnyRole } from '../access-policy/viewer';
-import { SOCIAL_CARE_MASH_ROLES, type AgencyKind, type Role } from '../access-policy/vocabulary';
+import type { AgencyKind, Role } from '../access-policy/vocabulary';
+import { assertMayRecordAttendanceFor } from '../access-policy/write-policy';
 import type { AuditChange } from '../audit/audit-event';
 import { changeEvent } from '../audit/audit-builder';
 import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
 import { notifyEvent } from '../events/notify';
 import { referralsOf } from '../referrals/referrals.repository';
-import { badInput, conflict, forbidden, invalidTransition, notFound } from '../shared/errors';
+import { badInput, conflict, invalidTransition, notFound } from '../shared/errors';
 import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { ageOn, icpcDueDate, londonDate } from './clocks';
 import { applyMeetingTransition, type MeetingTransition } from './meeting-state-machine';
@@ -218,9 +218,7 @@ export function recordAttendance(ctx: RequestContext, meetingId: string, raw: un
       meetingId,
     ])) as Array<{ id: string; agency: string; attendance: string; reason: string | null }>;
     if (!invitee) throw badInput('attendance.inviteeId', 'is not invited to this meeting');
-    if (!hasAnyRole(ctx.viewer, SOCIAL_CARE_MASH_ROLES) && invitee.agency !== ctx.viewer.agency) {
-      throw forbidden('attendance.inviteeId: you may record attendance only for your own agency', { field: 'attendance.inviteeId' });
-    }
+    assertMayRecordAttendanceFor(ctx.viewer, invitee.agency);
     if (row.status === 'SCHEDULED' && (input.status === 'ATTENDED' || input.status === 'DID_NOT_ATTEND')) {
       throw invalidTransition(`Attendance ${input.status} can be recorded only once the meeting is held`, { status: row.status });
     }

@@ -2,8 +2,8 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { Params, referralRelationshipKindsSql } from '../access-policy/relationships';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
-import { hasAnyRole } from '../access-policy/viewer';
-import { SOCIAL_CARE_MASH_ROLES, type RelationshipKind } from '../access-policy/vocabulary';
+import { visibleCheckAgency } from '../access-policy/row-scopes';
+import type { RelationshipKind } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
 import { TERMINAL_STATUSES } from './referral-state-machine';
 import type { AgencyCheckStatus, ReferralStatus } from './vocabulary';
@@ -226,8 +226,8 @@ export class ReferralsRepository {
   private readonly checksLoader = new DataLoader<string, Guarded<AgencyCheckView>[]>(async (referralIds) => {
     const viewer = this.access.viewer;
     const p = new Params([referralIds]);
-    // Agency officers see only the checks addressed to their own agency; social care sees all.
-    const own = hasAnyRole(viewer, SOCIAL_CARE_MASH_ROLES) ? '' : ` AND agency = ${p.add(viewer.agency)}`;
+    const agency = visibleCheckAgency(viewer);
+    const own = agency === null ? '' : ` AND agency = ${p.add(agency)}`;
     const rows: Row[] = await this.db.query(
       `SELECT * FROM agency_check WHERE referral_id = ANY($1::uuid[])${own} ORDER BY due_at, agency`,
       p.values,
