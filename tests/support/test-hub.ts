@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { signDevToken, type TokenClaims } from '../../src/auth/authenticator';
 import { loadConfig, type Config } from '../../src/config';
+import { appRoleUrl } from '../../src/db/app-role';
 import { createDataSource } from '../../src/db/data-source';
 import { ensureDatabase } from '../../src/db/admin';
 import { createHub, startServer, type HubServer } from '../../src/server';
@@ -20,6 +21,10 @@ export interface GqlResult<T = Record<string, unknown>> {
 
 export interface TestHub {
   server: HubServer;
+  /**
+   * The OWNER's connection (a superuser on the test server), for the tests' own set-up and
+   * tampering. The hub itself serves as mash_app: `server.hub.dataSource`.
+   */
   db: DataSource;
   config: Config;
   token(claims: Partial<TokenClaims> & { agency: string; roles: string[] }): Promise<string>;
@@ -59,16 +64,36 @@ export async function dedicatedDatabaseUrl(name: string): Promise<string> {
   return url;
 }
 
-/** A hub served on a free port against this worker's database (or `options.databaseUrl`), with development auth. */
-export async function startTestHub(env: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<TestHub> {
-  // A test may bring its own database: options.databaseUrl or env.DATABASE_URL.
+/** The same database reached as the application role mash_app (LOGIN given by the global set-up). */
+export function appUrlOf(ownerUrl: string): string {
+  const password = process.env.MASH_TEST_APP_PASSWORD;
+  if (!password) throw new Error('MASH_TEST_APP_PASSWORD is not set: run the tests with `npm test`');
+  return appRoleUrl(ownerUrl, password);
+}
+
+/**
+ * A hub served on a free port against this worker's database (or `options.databaseUrl`, or
+ * env.DATABASE_URL: the owner's URL of a migrated database), with development auth. The hub serves
+ * as mash_app (or `options.servingUrl`), like a production deployment; `db` is the owner's.
+ */
+export async function startTestHub(env: Record<string, string> = {}, options: { databaseUrl?: string; servingUrl?: string } = {}): Promise<TestHub> {
   const url = options.databaseUrl ?? env.DATABASE_URL ?? (await workerDatabaseUrl());
+  const servingUrl = options.servingUrl ?? appUrlOf(url);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-test-hub-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, MASH_DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MASH_DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+    DATABASE_URL: servingUrl,
+    MIGRATION_DATABASE_URL: url,
+  });
   const logger = createLogger(config.logLevel);
-  const db = createDataSource(url, logger, 5);
+  const db = createDataSource(url, logger, 3);
   await db.initialize();
-  const hub = await createHub(config, logger, db);
+  const serving = createDataSource(servingUrl, logger, 5);
+  await serving.initialize();
+  const hub = await createHub(config, logger, serving);
   const server = await startServer(hub, { port: 0, host: '127.0.0.1' });
   let n = 0;
   return {
@@ -97,6 +122,7 @@ export async function startTestHub(env: Record<string, string> = {}, options: { 
     },
     async close() {
       await server.stop();
+      await serving.destroy();
       await db.destroy();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
