@@ -69,7 +69,7 @@ export function installFieldGuards(schema: GraphQLSchema): GraphQLSchema {
           ctx.access.redacted(guard, coordinate, responsePathAsArray(info.path).join('.'), decision.reason);
           return null;
         }
-        ctx.access.released(guard, coordinate);
+        ctx.access.released(guard, coordinate, cls);
         return inner(source, args, ctx, info);
       };
     }

@@ -27,6 +27,8 @@ export interface DisclosureEntry {
   released: Set<string>;
   redacted: Set<string>;
   relationships: Set<RelationshipKind>;
+  /** Owning agencies of the AGENCY_DETAIL released about the person (cross-agency read alerts). */
+  detailOwners: Set<string>;
   outcome: 'DISCLOSED' | 'NOT_FOUND' | 'DENIED';
 }
 
@@ -102,8 +104,13 @@ export class RequestAccess {
     return this.policy.decide(this.viewer, this.declaredPurpose, subject, cls).release;
   }
 
-  released(info: GuardInfo, coordinate: string): void {
-    for (const e of this.entriesOf(info)) e.released.add(coordinate);
+  released(info: GuardInfo, coordinate: string, cls?: SensitivityClass): void {
+    // The owner is already on the guard (the repository's row): no query per record.
+    const detailOwner = cls === 'AGENCY_DETAIL' ? info.subject.owner : null;
+    for (const e of this.entriesOf(info)) {
+      e.released.add(coordinate);
+      if (detailOwner) e.detailOwners.add(detailOwner);
+    }
   }
 
   redacted(info: GuardInfo, coordinate: string, path: string, reason: RedactionReason): void {
@@ -120,6 +127,7 @@ export class RequestAccess {
         released: new Set(),
         redacted: new Set(),
         relationships: new Set(),
+        detailOwners: new Set(),
         outcome,
       });
     }
@@ -136,6 +144,7 @@ export class RequestAccess {
           released: new Set(),
           redacted: new Set(),
           relationships: new Set(),
+          detailOwners: new Set(),
           outcome: 'DISCLOSED',
         };
         this.disclosures.set(personId, e);

@@ -18,6 +18,7 @@ export function buildAuditEvent(
       released: [...d.released].sort(),
       redacted: [...d.redacted].sort(),
       relationships: [...d.relationships].sort(),
+      ...(d.detailOwners.size ? { detailOwners: [...d.detailOwners].sort() } : {}),
     }));
   return {
     id: crypto.randomUUID(),

@@ -10,6 +10,11 @@ export interface AuditSubject {
   /** `coordinate:REASON` for each redacted field. */
   redacted: string[];
   relationships: string[];
+  /**
+   * Agencies owning the AGENCY_DETAIL released about the person; absent when none. A trigger on
+   * audit_event raises CROSS_AGENCY_DETAIL_READ alerts from it (migration 1763901201000).
+   */
+  detailOwners?: string[];
 }
 
 export interface AuditChange {

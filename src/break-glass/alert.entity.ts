@@ -4,11 +4,14 @@ import { BreakGlassEntity } from './break-glass.entity';
 
 /**
  * An alert to an agency (or, with `to_agency` NULL, to information governance) that something
- * about a person it holds needs attention, e.g. another agency broke the glass on that person.
+ * about a person it holds needs attention: another agency broke the glass on that person, or read
+ * its AGENCY_DETAIL outside a strategy discussion (raised by a trigger on audit_event).
  */
 @Entity({ name: 'alert' })
 @Index('alert_inbox_idx', ['toAgency', 'createdAt', 'id'])
 @Index('alert_time_idx', ['createdAt', 'id'])
+// One CROSS_AGENCY_DETAIL_READ per (agency, person, reader, UTC day): expression index, see migration 1763901201000.
+@Index('alert_cross_agency_daily_idx', { synchronize: false })
 @Check('alert_kind_check', `kind IN ('BREAK_GLASS','CROSS_AGENCY_DETAIL_READ')`)
 export class AlertEntity {
   @PrimaryGeneratedColumn('uuid')

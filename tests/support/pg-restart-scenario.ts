@@ -34,6 +34,9 @@ async function main(): Promise<void> {
     return { status: r.status, code: body.errors?.[0]?.extensions?.code ?? null, data: body.data?.searchPeople != null };
   };
   const seen: Record<string, unknown> = {};
+  // The embedded set-up serves as mash_app (migrated as the superuser), its password kept 0600.
+  const [{ role }] = (await db.dataSource.query('SELECT current_user AS role')) as Array<{ role: string }>;
+  seen.serving = { role, passwordFileMode: (fs.statSync(path.join(dataDir, 'pg-app-password')).mode & 0o777).toString(8) };
   seen.before = { ready: await ready(), query: await query() };
   await db.embedded!.server.stop();
   seen.down = { live: await live(), ready: await ready(), query: await query() };
