@@ -14,8 +14,8 @@ describe('PostgreSQL restarted under a running hub', () => {
     const seen = JSON.parse(stdout.trim().split('\n').pop()!);
     expect(seen).toEqual({
       before: { ready: 200, query: { status: 200, code: null, data: true } },
-      // Liveness stays OK; readiness is false; requests fail cleanly (masked, no data) rather than crash.
-      down: { live: 200, ready: 503, query: { status: 200, code: 'INTERNAL_SERVER_ERROR', data: false } },
+      // Liveness stays OK; readiness is false; requests fail cleanly (503, retryable code, no data) rather than crash.
+      down: { live: 200, ready: 503, query: { status: 503, code: 'SERVICE_UNAVAILABLE', data: false } },
       after: { ready: 200, query: { status: 200, code: null, data: true } },
     });
   }, 120_000);

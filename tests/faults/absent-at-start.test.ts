@@ -2,7 +2,7 @@ import { runScenario } from './support/run-scenario';
 
 describe('fault: PostgreSQL absent when the hub starts', () => {
   it('given no PostgreSQL, when the hub starts, then it is live but not ready and answers 503 at once; when PostgreSQL arrives it connects, migrates and serves without a restart', async () => {
-    const r = await runScenario<Record<string, any>>('absent-at-start');
+    const r = await runScenario<R>('absent-at-start');
     expect(r.crashed).toBeUndefined();
     // While absent: the process is up, liveness OK, readiness false, GraphQL a clear 503 (no hang).
     expect(r.absent).toMatchObject({ live: 200, ready: 503, query: { status: 503, code: 'SERVICE_UNAVAILABLE' } });

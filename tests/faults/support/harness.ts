@@ -6,6 +6,7 @@
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -295,4 +296,38 @@ export async function unauditedReads(pg: FaultPostgres, reads: Outcome[]): Promi
 
 export function emit(result: unknown): void {
   process.stdout.write(`\n${JSON.stringify(result)}\n`);
+}
+
+/**
+ * A request held in flight: headers and half the body are sent at once, the rest only when `release`
+ * resolves (e.g. after the hub has closed its listener), so it is provably in flight across a drain.
+ */
+export function heldRequest(base: string, token: string, kind: string, query: string, variables: Record<string, unknown>, release: Promise<void>): Promise<Outcome> {
+  const requestId = `fault-held-${process.pid}-${++seq}`;
+  const body = Buffer.from(JSON.stringify({ query, variables }));
+  const startedAt = Date.now();
+  return new Promise((resolve) => {
+    const url = new URL(`${base}/graphql`);
+    const req = http.request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${token}`, 'x-request-id': requestId } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: { data?: Record<string, unknown> | null; errors?: Array<{ extensions?: { code?: string } }> } = {};
+          try {
+            json = JSON.parse(text);
+          } catch {
+            /* kept raw */
+          }
+          resolve({ kind, requestId, startedAt, endedAt: Date.now(), status: res.statusCode ?? null, code: json.errors?.[0]?.extensions?.code ?? null, network: null, data: json.data ?? null, body: text });
+        });
+      },
+    );
+    req.on('error', (e: Error & { code?: string }) => resolve({ kind, requestId, startedAt, endedAt: Date.now(), status: null, code: null, network: e.code ?? e.name, data: null, body: '' }));
+    const half = Math.floor(body.length / 2);
+    req.write(body.subarray(0, half));
+    void release.then(() => req.end(body.subarray(half)));
+  });
 }
