@@ -1,5 +1,7 @@
 import { runScenario } from './support/run-scenario';
 
+type R = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 describe('fault: PostgreSQL absent when the hub starts', () => {
   it('given no PostgreSQL, when the hub starts, then it is live but not ready and answers 503 at once; when PostgreSQL arrives it connects, migrates and serves without a restart', async () => {
     const r = await runScenario<R>('absent-at-start');

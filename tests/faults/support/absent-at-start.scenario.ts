@@ -14,7 +14,6 @@ async function main(): Promise<void> {
     const liveAfterMs = await hub.waitFor('/healthz', 200, 60_000);
     const whileAbsent = { live: await hub.status('/healthz'), ready: await hub.status('/readyz'), query: await gql(hub.base, police, 'read', '{ me { sub } }') };
     await sleep(2000); // a few connection attempts fail while it is away
-    const arrivedAt = Date.now();
     await pg.start();
     const readyAfterMs = await hub.waitFor('/readyz', 200, 60_000);
     const personId = await givenPoliceChild(hub.base, police);
