@@ -1,18 +1,26 @@
 import 'reflect-metadata';
 import { loadConfig } from './config';
-import { openDatabase } from './db/open';
+import { connectWithRetry, prepareDatabase } from './db/open';
 import { createHub, startServer } from './server';
 import { createLogger } from './shared/logger';
 
-/** Entry point: config, (embedded) database, migrations, serve; drain on SIGTERM/SIGINT. */
+/**
+ * Entry point: config, (embedded) database, serve; drain on SIGTERM/SIGINT.
+ * The hub serves before PostgreSQL is reachable: /healthz is live, /readyz and GraphQL answer 503
+ * until the background connection (with backoff) succeeds and migrations have run. No restart needed.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const db = await openDatabase(config, logger, { migrate: true });
-  await db.dataSource.query(`SELECT mash_audit_ensure_partitions(date_trunc('month', now())::date, 3)`);
+  const db = await prepareDatabase(config, logger);
   const hub = await createHub(config, logger, db.dataSource);
-  const server = await startServer(hub);
+  let open = false;
+  const stopConnecting = new AbortController();
+  const server = await startServer(hub, { databaseOpen: () => open, shutdownDelayMs: config.shutdownDelayMs });
   logger.info({ url: server.url }, 'MASH Hub listening');
+  const connecting = connectWithRetry(db, logger, { migrate: config.migrateOnStart, signal: stopConnecting.signal }).then((ok) => {
+    open = ok;
+  });
   if (config.auth.mode === 'development') {
     process.stdout.write(
       `\nMASH Hub is running at ${server.url.replace('127.0.0.1', 'localhost')}\n` +
@@ -26,8 +34,11 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: draining requests and flushing the audit');
     try {
+      stopConnecting.abort();
+      await connecting;
       await server.stop();
       await db.close();
+      logger.info('shut down cleanly');
       process.exit(0);
     } catch (e) {
       logger.error({ err: { message: (e as Error).message } }, 'unclean shutdown');

@@ -21,6 +21,7 @@ import { PeopleRepository } from './people/people.repository';
 import { HubEventListener } from './events/listener';
 import { attachSubscriptions } from './graphql/subscriptions';
 import { loadMetricsSettings } from './metrics/settings';
+import { serviceUnavailable } from './shared/errors';
 import type { Logger } from './shared/logger';
 
 export interface HubServer {
@@ -70,7 +71,15 @@ export const ALL_FEATURES: ServerFeatures = { fieldPermissions: true, audit: tru
 
 export async function startServer(
   hub: Hub,
-  options: { port?: number; host?: string; features?: ServerFeatures } = {},
+  options: {
+    port?: number;
+    host?: string;
+    features?: ServerFeatures;
+    /** False until the database is connected and migrated (main.ts connects in the background). */
+    databaseOpen?: () => boolean;
+    /** On stop: how long readiness reports false, still serving, before the listener closes. */
+    shutdownDelayMs?: number;
+  } = {},
 ): Promise<HubServer> {
   const features = options.features ?? ALL_FEATURES;
   if (hub.config.env === 'production' && (!features.fieldPermissions || !features.audit || !features.limits)) {
@@ -82,12 +91,13 @@ export async function startServer(
   // Large enough for an oversized token to reach authentication and get a 401, not a bare 431.
   const httpServer = http.createServer({ maxHeaderSize: 32 * 1024 }, app);
   let draining = false;
+  const databaseOpen = options.databaseOpen ?? (() => hub.dataSource.isInitialized);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ready = !draining && (await databaseIsReachable(hub.dataSource));
+    const ready = !draining && databaseOpen() && (await databaseIsReachable(hub.dataSource));
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
 
@@ -134,6 +144,12 @@ export async function startServer(
       const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
       res.locals.requestId = requestId;
       res.setHeader('x-request-id', requestId);
+      // Before the first connection, answer at once with a retryable code rather than hang.
+      if (!databaseOpen()) {
+        const e = serviceUnavailable();
+        res.status(503).json({ errors: [{ message: e.message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+        return;
+      }
       next();
     },
     express.json({ limit: '100kb' }),
@@ -174,6 +190,8 @@ export async function startServer(
     url: `http://127.0.0.1:${port}/graphql`,
     async stop() {
       draining = true;
+      // Readiness is false first; the load balancer stops sending before the listener closes.
+      if (options.shutdownDelayMs) await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
       // No new events first: open subscriptions complete, then sockets and requests drain.
       await hub.events.stop();
       await apollo.stop();

@@ -15,8 +15,8 @@ describe('PostgreSQL restarted under a running hub', () => {
     expect(seen).toEqual({
       serving: { role: 'mash_app', passwordFileMode: '600' },
       before: { ready: 200, query: { status: 200, code: null, data: true } },
-      // Liveness stays OK; readiness is false; requests fail cleanly (masked, no data) rather than crash.
-      down: { live: 200, ready: 503, query: { status: 200, code: 'INTERNAL_SERVER_ERROR', data: false } },
+      // Liveness stays OK; readiness is false; requests fail cleanly (503, retryable code, no data) rather than crash.
+      down: { live: 200, ready: 503, query: { status: 503, code: 'SERVICE_UNAVAILABLE', data: false } },
       after: { ready: 200, query: { status: 200, code: null, data: true } },
     });
   }, 120_000);

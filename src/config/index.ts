@@ -54,6 +54,8 @@ const envSchema = z.object({
   MAX_PAGE_SIZE: positiveInt(500).default(100),
   GRAPHQL_INTROSPECTION: boolFlag.optional(),
   AUDIT_BATCH_MAX_ROWS: positiveInt(100000).default(2000),
+  MIGRATE_ON_START: boolFlag.default(true),
+  SHUTDOWN_DELAY_MS: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).refine((n) => n <= 60_000, 'must be at most 60000').default(0),
 });
 
 export type AuthConfig =
@@ -102,6 +104,10 @@ export interface Config {
   maxPageSize: number;
   introspection: boolean;
   auditBatchMaxRows: number;
+  /** Whether this process applies pending migrations when it connects (one per deployment is enough). */
+  migrateOnStart: boolean;
+  /** On SIGTERM, how long /readyz reports 503 while still serving, before the listener closes. */
+  shutdownDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -174,5 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxPageSize: e.MAX_PAGE_SIZE,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     auditBatchMaxRows: e.AUDIT_BATCH_MAX_ROWS,
+    migrateOnStart: e.MIGRATE_ON_START,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
   };
 }

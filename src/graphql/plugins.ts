@@ -6,7 +6,8 @@ import { buildAuditEvent } from '../audit/audit-builder';
 import { AuditUnavailableError } from '../audit/audit-store';
 import type { AuditAction, AuditOutcome } from '../audit/audit-event';
 import type { RequestContext } from '../context/context';
-import { auditUnavailable, ERROR_CODES, HubError, type ErrorCode } from '../shared/errors';
+import { isDatabaseUnavailable } from '../db/unavailable';
+import { auditUnavailable, ERROR_CODES, HubError, serviceUnavailable, type ErrorCode } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 
 /** Partner apps get a code from the fixed set; everything unexpected is masked and logged. */
@@ -16,6 +17,11 @@ export function createErrorFormatter(logger: Logger, production: boolean) {
     if (original instanceof AuditUnavailableError) {
       const e = auditUnavailable();
       return { message: e.message, path: formatted.path, extensions: { code: 'AUDIT_UNAVAILABLE' } };
+    }
+    if (isDatabaseUnavailable(original)) {
+      // Expected while PostgreSQL restarts: a clear, retryable code rather than a masked 500.
+      logger.warn({ err: { message: (original as Error).message }, path: formatted.path }, 'database unavailable');
+      return { message: serviceUnavailable().message, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
     }
     if (original instanceof HubError) {
       const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
@@ -87,6 +93,7 @@ export function releasePlugin(options: { audit: boolean } = { audit: true }): Ap
               return;
             }
           }
+          if (codes.includes('SERVICE_UNAVAILABLE')) rc.response.http.status = 503;
           if (ctx.access.redactions.length) {
             result.extensions = { ...result.extensions, redactions: ctx.access.redactions };
           }

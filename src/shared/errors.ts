@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'INVALID_TRANSITION',
   'AUDIT_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -16,6 +17,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
   AUDIT_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 /**
@@ -42,6 +44,10 @@ export const unauthenticated = (message = 'Authentication required') =>
   new HubError('UNAUTHENTICATED', message);
 export const auditUnavailable = () =>
   new HubError('AUDIT_UNAVAILABLE', 'The audit store is unavailable; no data was released');
+
+/** The database is away (not yet connected, restarting): nothing was read or written; retry. */
+export const serviceUnavailable = () =>
+  new HubError('SERVICE_UNAVAILABLE', 'The database is unavailable; nothing was read or changed. Try again shortly');
 
 export function isHubError(e: unknown): e is HubError {
   return e instanceof HubError;
