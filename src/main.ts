@@ -18,9 +18,18 @@ async function main(): Promise<void> {
   const stopConnecting = new AbortController();
   const server = await startServer(hub, { databaseOpen: () => open, shutdownDelayMs: config.shutdownDelayMs });
   logger.info({ url: server.url }, 'MASH Hub listening');
-  const connecting = connectWithRetry(db, logger, { migrate: config.migrateOnStart, signal: stopConnecting.signal }).then((ok) => {
-    open = ok;
-  });
+  const connecting = connectWithRetry(db, logger, { migrate: config.migrateOnStart, signal: stopConnecting.signal }).then(
+    (ok) => {
+      open = ok;
+    },
+    async (e: unknown) => {
+      // Only a configuration error ends the retries (e.g. production serving as the audit's owner).
+      process.stderr.write(`MASH Hub cannot serve: ${(e as Error).message}\n`);
+      await server.stop().catch(() => undefined);
+      await db.close().catch(() => undefined);
+      process.exit(1);
+    },
+  );
   if (config.auth.mode === 'development') {
     process.stdout.write(
       `\nMASH Hub is running at ${server.url.replace('127.0.0.1', 'localhost')}\n` +

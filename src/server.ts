@@ -36,7 +36,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function createHub(config: Config, logger: Logger, dataSource: DataSource): Promise<Hub> {
   // Append-only by privilege (C5): production never serves as a role that could rewrite the audit.
-  const roleProblems = await servingRoleProblems(dataSource);
+  // (main.ts connects in the background and checks in connectWithRetry before it reports ready.)
+  const roleProblems = dataSource.isInitialized ? await servingRoleProblems(dataSource) : [];
   if (roleProblems.length) {
     if (config.env === 'production') await assertServingRoleRestricted(dataSource);
     logger.warn({ problems: roleProblems }, 'the serving database role could alter the audit (refused in production): serve as mash_app');

@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Logger } from '../shared/logger';
 import { createDataSource } from './data-source';
 import { ensureDatabase } from './admin';
-import { appRoleUrl, enableAppLogin } from './app-role';
+import { appRoleUrl, assertServingRoleRestricted, enableAppLogin, servingRoleProblems, ServingRoleError } from './app-role';
 import { readOrCreateSecret, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded';
 
 export interface OpenDatabase {
@@ -116,31 +116,87 @@ export async function openDatabase(
 }
 
 /**
- * For the long-running hub: the data source is created but not connected, so the hub can serve
- * liveness (and answer 503) while PostgreSQL is still away. An embedded server is started here
- * (it is part of this process: failing to start it is fatal). Connect with `connectWithRetry`.
+ * For the long-running hub: the serving data source is created but not connected, so the hub can
+ * serve liveness (and answer 503) while PostgreSQL is still away. An embedded server is started here
+ * (it is part of this process: failing to start it is fatal) and the hub serves on it as mash_app
+ * (password in `<MASH_DATA_DIR>/pg-app-password`). Connect with `connectWithRetry`.
  */
-export async function prepareDatabase(config: Config, logger: Logger): Promise<OpenDatabase> {
+export async function prepareDatabase(config: Config, logger: Logger): Promise<PreparedDatabase> {
   let embedded: EmbeddedDatabase | undefined;
-  let url = config.databaseUrl;
-  if (!url) {
+  let ownerUrl = config.migrationDatabaseUrl;
+  let servingUrl = config.databaseUrl;
+  let appPassword: string | undefined;
+  if (!servingUrl) {
     embedded = await startEmbeddedPostgres({
       dataDir: config.dataDir,
       onLog: (line) => logger.debug({ postgres: line.trim() }, 'embedded postgres'),
     });
-    url = await ensureDatabase(embedded.url, 'mash');
+    ownerUrl = await ensureDatabase(embedded.url, 'mash');
+    appPassword = readOrCreateSecret(path.join(config.dataDir, 'pg-app-password'));
+    servingUrl = appRoleUrl(ownerUrl, appPassword);
     logger.info({ port: embedded.port, dataDir: config.dataDir }, 'embedded PostgreSQL started');
   }
-  const dataSource = createDataSource(url, logger, config.dbPoolSize);
+  const dataSource = createDataSource(servingUrl, logger, config.dbPoolSize);
   return {
     dataSource,
-    url,
+    url: servingUrl,
     embedded,
+    ownerUrl,
+    appPassword,
+    production: config.env === 'production',
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
       if (embedded) await embedded.stop();
     },
   };
+}
+
+export interface PreparedDatabase extends OpenDatabase {
+  /** The owner login for migrations (embedded superuser or MIGRATION_DATABASE_URL), if any. */
+  ownerUrl: string | undefined;
+  /** Embedded only: the mash_app password the owner (re)applies before the serving pool connects. */
+  appPassword: string | undefined;
+  /** Production refuses a serving role that could alter the audit; elsewhere it is a warning. */
+  production: boolean;
+}
+
+class WaitingForMigrations extends Error {}
+
+/**
+ * One connection attempt: as the owner, apply pending migrations (when this process is the one
+ * configured to) and, on the embedded server, (re)enable the mash_app login; then connect the
+ * serving pool. Without an owner login pending migrations are waited for (another process applies
+ * them). A serving role that could alter the audit is fatal in production (ServingRoleError).
+ */
+async function connectOnce(db: PreparedDatabase, logger: Logger, migrate: boolean): Promise<void> {
+  if (db.ownerUrl && (migrate || db.appPassword)) {
+    const owner = createDataSource(db.ownerUrl, logger, 1);
+    await owner.initialize();
+    try {
+      if (migrate) {
+        const applied = await owner.runMigrations({ transaction: 'each' });
+        if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
+      }
+      if (db.appPassword) await enableAppLogin(owner, db.appPassword);
+    } finally {
+      await owner.destroy();
+    }
+  }
+  const { dataSource } = db;
+  if (!dataSource.isInitialized) await dataSource.initialize();
+  const pending = await pendingMigrations(dataSource);
+  if (pending > 0) {
+    throw new WaitingForMigrations(
+      `the database has ${pending} pending migration(s); waiting for them to be applied ` +
+        '(set MIGRATION_DATABASE_URL so this hub applies them, see docs/operations.md)',
+    );
+  }
+  const problems = await servingRoleProblems(dataSource);
+  if (problems.length) {
+    if (db.production) await assertServingRoleRestricted(dataSource);
+    logger.warn({ problems }, 'the serving database role could alter the audit (refused in production): serve as mash_app');
+  }
+  await dataSource.query(`SELECT mash_audit_ensure_partitions(date_trunc('month', now())::date, 3)`);
 }
 
 export interface ConnectOptions {
@@ -158,24 +214,20 @@ export interface ConnectOptions {
  * is in place. Resolves true once the database is open. Logs the attempt and the driver's message,
  * never the connection URL (it holds the password).
  */
-export async function connectWithRetry(db: OpenDatabase, logger: Logger, options: ConnectOptions): Promise<boolean> {
+export async function connectWithRetry(db: PreparedDatabase, logger: Logger, options: ConnectOptions): Promise<boolean> {
   const min = options.minBackoffMs ?? 250;
   const max = options.maxBackoffMs ?? 5000;
-  const { dataSource } = db;
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) return false;
     try {
-      if (!dataSource.isInitialized) await dataSource.initialize();
-      if (options.migrate) {
-        const applied = await dataSource.runMigrations({ transaction: 'each' });
-        if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
-      }
-      await dataSource.query(`SELECT mash_audit_ensure_partitions(date_trunc('month', now())::date, 3)`);
+      await connectOnce(db, logger, options.migrate);
       logger.info({ attempt }, 'database open');
       return true;
     } catch (e) {
+      if (e instanceof ServingRoleError) throw e; // a configuration error: retrying cannot fix it
       const backoff = Math.min(max, min * 2 ** Math.min(attempt - 1, 16));
-      logger.warn({ err: { message: (e as Error).message }, attempt, retryInMs: Math.round(backoff) }, 'database not available; retrying');
+      const message = e instanceof WaitingForMigrations ? e.message : (e as Error).message;
+      logger.warn({ err: { message }, attempt, retryInMs: Math.round(backoff) }, 'database not available; retrying');
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2));
         options.signal?.addEventListener('abort', () => {
