@@ -298,7 +298,7 @@ function renderTable(result: { summary: ReturnType<typeof summarise>; machine: o
   const lines = [
     `Run ${result.when} (${result.quick ? 'quick' : 'full'}, scale ${result.scaleFactor}); machine ${JSON.stringify(result.machine)}`,
     '',
-    '| op | c | B0 req/s | B2/B0 | B4/B0 | B5/B0 | RAW req/s | p50 B0/B2/B4/B5 (ms) | B4−B2 p50 | SQL/req (B5) | audit events / 2xx / sent (B5) |',
+    '| op | c | B0 req/s | B2/B0 | B4/B0 | B5/B0 | RAW req/s | p50 B0/B2/B4/B5 (ms) | B4−B2 p50 | SQL/req B0 / B5 (B5: + audit) | audit events / 2xx / sent (B5) |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const op of [...new Set(s.map((x) => x.op))]) {
@@ -309,7 +309,7 @@ function renderTable(result: { summary: ReturnType<typeof summarise>; machine: o
       lines.push(
         `| ${op} | ${c} | ${b0.rps.toFixed(0)} | ${ratio(b2)} | ${ratio(b4)} | ${ratio(b5)} | ${raw?.rps.toFixed(0) ?? '–'} | ` +
           `${[b0, b2, b4, b5].map((x) => x?.p50 ?? '–').join(' / ')} | ${b4 && b2 ? (b4.p50 - b2.p50).toFixed(1) : '–'} | ` +
-          `${b5?.statementsPerRequest.toFixed(2) ?? '–'} | ${b5 ? `${b5.auditEvents} / ${b5.ok} / ${b5.sent}` : '–'} |`,
+          `${b0.statementsPerRequest.toFixed(2)} / ${b5?.statementsPerRequest.toFixed(2) ?? '–'} | ${b5 ? `${b5.auditEvents} / ${b5.ok} / ${b5.sent}` : '–'} |`,
       );
     }
   }
