@@ -10,8 +10,8 @@ import { TERMINAL_STATUSES } from './referral-state-machine';
 import type { AgencyCheckStatus, ReferralStatus } from './vocabulary';
 
 /**
- * Viewer-scoped reads of referrals. The scope is in the SQL (`referralRelationshipKindsSql`): a
- * referral outside the viewer's relationships is not returned at all. Every row is guarded with
+ * Viewer-scoped reads of referrals. The scope is in the SQL (`referralRelationshipKindsSql`, and for
+ * the queue `referralScopeSql`): a referral outside the viewer's relationships is not returned at all. Every row is guarded with
  * its subjects so released fields are audited per person.
  */
 
