@@ -1,5 +1,5 @@
 import { unique } from './support/factories';
-import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
+import { dedicatedDatabaseUrl, startTestHub, type GqlResult, type TestHub } from './support/test-hub';
 
 /**
  * The triage queue's row scope when a viewer holds several relationship sources at once (a health
@@ -58,7 +58,7 @@ describe('the triage queue for a viewer with several relationships: one row per 
     const ids: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 20; i++) {
-      const r = await hub.gql<Page>(token, QUEUE, { first, after, purpose });
+      const r: GqlResult<Page> = await hub.gql<Page>(token, QUEUE, { first, after, purpose });
       expect(r.errors).toBeUndefined();
       ids.push(...r.data!.referrals.edges.map((e) => e.node.id));
       if (!r.data!.referrals.pageInfo.hasNextPage) break;
