@@ -3,7 +3,9 @@
  * permissions), B4 (+ durable audit), B5 (production configuration) and RAW (one hand-written SQL),
  * interleaved A B A B over rounds, medians, closed loop at several concurrencies, plus an open-loop
  * run at 80 % of B0's capacity. Servers are pinned to core 0 and the load generator to core 1 when
- * `taskset` exists. `npm run bench` (full) or `npm run bench -- --quick`.
+ * `taskset` exists. `npm run bench` (full) or `npm run bench -- --quick`; options `--scale=0.2`,
+ * `--duration=5` (seconds per cell), `--ops=Q5,Q6`, `--connections=1,10` (a targeted run never
+ * rewrites README.md).
  */
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -25,8 +27,13 @@ const quick = args.has('--quick');
 const scaleFactor = Number(process.argv.find((a) => a.startsWith('--scale='))?.split('=')[1] ?? (quick ? 0.05 : 1));
 const DURATION = Number(process.argv.find((a) => a.startsWith('--duration='))?.split('=')[1] ?? (quick ? 2 : 5));
 const ROUNDS = quick ? 1 : 3;
-const CONCURRENCY = quick ? [10] : [1, 10, 50];
+const connectionsArg = process.argv.find((a) => a.startsWith('--connections='))?.split('=')[1];
+const CONCURRENCY = connectionsArg ? connectionsArg.split(',').map(Number) : quick ? [10] : [1, 10, 50];
 const VARIANTS = ['B0', 'B2', 'B4', 'B5', 'RAW'] as const;
+/** `--ops=Q5,Q6` restricts the run to those operations (a targeted measurement after a change). */
+const opsArg = process.argv.find((a) => a.startsWith('--ops='))?.split('=')[1];
+const SELECTED = opsArg ? OPERATIONS.filter((o) => opsArg.split(',').includes(o.name)) : OPERATIONS;
+if (opsArg && SELECTED.length === 0) throw new Error(`--ops: no operation among ${OPERATIONS.map((o) => o.name).join(', ')}`);
 type Variant = (typeof VARIANTS)[number];
 const benchDir = __dirname;
 const log = (m: string) => process.stdout.write(`${m}\n`);
@@ -119,7 +126,19 @@ async function main(): Promise<void> {
     servers[variant] = { port, statsPort };
   }
   const stats = async (v: Variant) =>
-    (await (await fetch(`http://127.0.0.1:${servers[v].statsPort}/`)).json()) as { statements: number; rss: number };
+    (await (await fetch(`http://127.0.0.1:${servers[v].statsPort}/`)).json()) as { statements: number; requests: number; inFlight: number; rss: number };
+  /** The server's counters once the requests still running when a cell ended have finished (at most 30 s). */
+  const settledStats = async (v: Variant) => {
+    // A request whose client went away may still be running its resolvers: also wait for the count to stand still.
+    let last = await stats(v);
+    for (let i = 0; i < 200; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      const s = await stats(v);
+      if (s.inFlight === 0 && s.statements === last.statements) return s;
+      last = s;
+    }
+    return last;
+  };
 
   const runId = Date.now().toString(36);
   let counter = 0;
@@ -127,7 +146,7 @@ async function main(): Promise<void> {
     const prefix = `bench-${runId}-${variant}-${op.name}-${connections}-${++counter}-`;
     let sent = 0;
     const isRaw = variant === 'RAW';
-    const before = await stats(variant);
+    const before = await settledStats(variant);
     const result = await autocannon({
       url: `http://127.0.0.1:${servers[variant].port}`,
       connections,
@@ -148,7 +167,7 @@ async function main(): Promise<void> {
             },
       ],
     } as autocannon.Options);
-    const after = await stats(variant);
+    const after = await settledStats(variant);
     const ok = result['2xx'];
     let auditEvents: number | null = null;
     if (variant === 'B4' || variant === 'B5') {
@@ -162,7 +181,8 @@ async function main(): Promise<void> {
       p99: result.latency.p99,
       errors: result.errors + result.timeouts,
       non2xx: result.non2xx,
-      statementsPerRequest: result.requests.total ? (after.statements - before.statements) / result.requests.total : null,
+      // Per request the server received (completed or not when the cell ended), counted after they settled.
+      statementsPerRequest: after.requests > before.requests ? (after.statements - before.statements) / (after.requests - before.requests) : null,
       sent: sent || result.requests.sent,
       ok,
       auditEvents,
@@ -170,7 +190,7 @@ async function main(): Promise<void> {
   };
 
   // Sanity: every variant answers every operation with data and no GraphQL errors before we measure.
-  for (const op of OPERATIONS) {
+  for (const op of SELECTED) {
     for (const v of VARIANTS.filter((x) => x !== 'RAW')) {
       const res = await fetch(`http://127.0.0.1:${servers[v].port}/graphql`, {
         method: 'POST',
@@ -191,7 +211,7 @@ async function main(): Promise<void> {
   const started = new Date().toISOString();
   const partialFile = path.join(benchDir, 'results', `${started.replace(/[:.]/g, '-')}-partial.json`);
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const op of OPERATIONS) {
+    for (const op of SELECTED) {
       for (const c of CONCURRENCY) {
         for (const variant of VARIANTS) {
           const r = await fire(op, variant, c, DURATION);
@@ -207,7 +227,7 @@ async function main(): Promise<void> {
 
   // Open loop at 80 % of B0's capacity on Q3 (tail latency without coordinated omission).
   const openLoop: Array<{ variant: Variant; rate: number; p50: number; p90: number; p99: number; non2xx: number }> = [];
-  if (!quick) {
+  if (!quick && SELECTED.some((o) => o.name === 'Q3')) {
     const q3 = OPERATIONS.find((o) => o.name === 'Q3')!;
     const b0 = median(samples.filter((s) => s.op === 'Q3' && s.variant === 'B0' && s.connections === 50).map((s) => s.rps));
     const rate = Math.max(1, Math.floor(b0 * 0.8));
@@ -233,11 +253,12 @@ async function main(): Promise<void> {
   };
   const summary = summarise(samples);
   const result = { when: new Date().toISOString(), quick, scaleFactor, scale, durationSeconds: DURATION, rounds: ROUNDS, machine, summary, openLoop, rss, samples };
-  const file = path.join(benchDir, 'results', `${result.when.replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
+  const suffix = `${quick ? '-quick' : ''}${opsArg ? `-${SELECTED.map((o) => o.name).join('-')}` : ''}`;
+  const file = path.join(benchDir, 'results', `${result.when.replace(/[:.]/g, '-')}${suffix}.json`);
   fs.writeFileSync(file, JSON.stringify(result, null, 2));
   const table = renderTable(result);
   log(table);
-  if (!quick) writeReadmeTable(table);
+  if (!quick && !opsArg) writeReadmeTable(table);
   log(`results: ${path.relative(process.cwd(), file)}`);
 }
 
@@ -277,7 +298,7 @@ function renderTable(result: { summary: ReturnType<typeof summarise>; machine: o
   const lines = [
     `Run ${result.when} (${result.quick ? 'quick' : 'full'}, scale ${result.scaleFactor}); machine ${JSON.stringify(result.machine)}`,
     '',
-    '| op | c | B0 req/s | B2/B0 | B4/B0 | B5/B0 | RAW req/s | p50 B0/B2/B4/B5 (ms) | B4−B2 p50 | SQL/req (B5) | audit events / 2xx / sent (B5) |',
+    '| op | c | B0 req/s | B2/B0 | B4/B0 | B5/B0 | RAW req/s | p50 B0/B2/B4/B5 (ms) | B4−B2 p50 | SQL/req B0 / B5 (B5: + audit) | audit events / 2xx / sent (B5) |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const op of [...new Set(s.map((x) => x.op))]) {
@@ -288,7 +309,7 @@ function renderTable(result: { summary: ReturnType<typeof summarise>; machine: o
       lines.push(
         `| ${op} | ${c} | ${b0.rps.toFixed(0)} | ${ratio(b2)} | ${ratio(b4)} | ${ratio(b5)} | ${raw?.rps.toFixed(0) ?? '–'} | ` +
           `${[b0, b2, b4, b5].map((x) => x?.p50 ?? '–').join(' / ')} | ${b4 && b2 ? (b4.p50 - b2.p50).toFixed(1) : '–'} | ` +
-          `${b5?.statementsPerRequest.toFixed(2) ?? '–'} | ${b5 ? `${b5.auditEvents} / ${b5.ok} / ${b5.sent}` : '–'} |`,
+          `${b0.statementsPerRequest.toFixed(2)} / ${b5?.statementsPerRequest.toFixed(2) ?? '–'} | ${b5 ? `${b5.auditEvents} / ${b5.ok} / ${b5.sent}` : '–'} |`,
       );
     }
   }

@@ -1,7 +1,9 @@
 /**
  * One benchmark server process: the hub in one variant (B0 bare twin, B2 + field permissions,
  * B4 + durable audit, B5 production configuration) or RAW (one hand-written SQL per operation).
- * Counts SQL statements and reports RSS on GET /__stats.
+ * Counts SQL statements, the requests that reached the server and those still in flight, and
+ * reports RSS on the stats port: statements per request = statements / requests once nothing is in
+ * flight (a request still running when a load cell ends is counted with its statements).
  */
 import 'reflect-metadata';
 import fs from 'node:fs';
@@ -23,7 +25,17 @@ const VARIANTS: Record<string, ServerFeatures> = {
   B5: { fieldPermissions: true, audit: true, limits: true },
 };
 
-const stats = { statements: 0 };
+const stats = { statements: 0, requests: 0, inFlight: 0 };
+
+function countRequests(server: http.Server): void {
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    stats.requests += 1;
+    stats.inFlight += 1;
+    res.once('close', () => {
+      stats.inFlight -= 1;
+    });
+  });
+}
 
 async function main(): Promise<void> {
   const variant = process.env.BENCH_VARIANT ?? 'B0';
@@ -50,6 +62,7 @@ async function main(): Promise<void> {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ data: raw.shape(r.rows) }));
     });
+    countRequests(server);
     server.listen(port, '127.0.0.1', () => process.stdout.write(`READY ${port}\n`));
     return;
   }
@@ -74,7 +87,7 @@ async function main(): Promise<void> {
   const hub = await createHub(config, logger, ds);
   const server = await startServer(hub, { port, host: '127.0.0.1', features: VARIANTS[variant] });
   auditStats = hub.auditWriter.stats;
-  void server;
+  countRequests(server.httpServer);
   process.stdout.write(`READY ${port}\n`);
 }
 

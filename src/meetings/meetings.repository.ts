@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { meetingRelationshipKindsSql, Params } from '../access-policy/relationships';
+import { meetingRelationshipKindsSql, meetingScopeSql, Params } from '../access-policy/relationships';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
 import type { RelationshipKind } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
+import { scopedKeysetSql } from '../shared/pagination';
 import type { AttendanceStatus, MeetingStatus, MeetingType } from './vocabulary';
 
 /**
@@ -96,12 +97,13 @@ export const ICPC_OVERDUE_SQL = `(m.icpc_due_at IS NOT NULL AND m.icpc_due_at < 
      JOIN meeting_subject ss ON ss.meeting_id = m.id AND ss.person_id = cs.person_id
     WHERE c.type = 'INITIAL_CHILD_PROTECTION_CONFERENCE' AND c.status IN ('HELD','COMPLETED') AND c.scheduled_at >= m.scheduled_at))`;
 
-const MEETING_SELECT = (kinds: string) => `
+/** The meeting columns with kinds and derived columns; `from` must bind the meeting as `m`. */
+const MEETING_SELECT = (kinds: string, from = 'meeting m') => `
   SELECT m.*, rel.kinds,
          COALESCE((SELECT array_agg(ms.person_id::text ORDER BY ms.person_id) FROM meeting_subject ms WHERE ms.meeting_id = m.id), '{}') AS subject_ids,
          ${MISSING_SQL} AS missing_agencies,
          ${ICPC_OVERDUE_SQL} AS icpc_overdue
-    FROM meeting m
+    FROM ${from}
     CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel`;
 
 function toMeeting(r: Row): MeetingView {
@@ -164,11 +166,15 @@ export class MeetingsRepository {
     return this.meetingLoader.load(id);
   }
 
-  /** Meetings in scope, ordered by scheduled time then id, keyset-paginated. */
+  /**
+   * Meetings in scope, ordered by scheduled time then id, keyset-paginated: the page's keys first,
+   * one index-driven scan per relationship source (`meetingScopeSql`), then the rest for those rows.
+   */
   async list(filter: MeetingFilter, limit: number, after: [string, string] | null): Promise<{ rows: Guarded<MeetingView>[]; hasNext: boolean }> {
     const p = new Params();
     const kinds = meetingRelationshipKindsSql(this.access.viewer, 'm.id', p);
-    const where = ['cardinality(rel.kinds) > 0'];
+    const scope = meetingScopeSql(this.access.viewer, 'm.id', p);
+    const where: string[] = [];
     if (filter.upcoming != null) where.push(filter.upcoming ? `(m.status = 'SCHEDULED' AND m.scheduled_at >= now())` : `NOT (m.status = 'SCHEDULED' AND m.scheduled_at >= now())`);
     if (filter.referralId) where.push(`m.referral_id = ${p.add(filter.referralId)}::uuid`);
     if (filter.personId) where.push(`EXISTS (SELECT 1 FROM meeting_subject fs WHERE fs.meeting_id = m.id AND fs.person_id = ${p.add(filter.personId)}::uuid)`);
@@ -176,10 +182,8 @@ export class MeetingsRepository {
     if (filter.overdueConferences != null) where.push(`${filter.overdueConferences ? '' : 'NOT '}${ICPC_OVERDUE_SQL}`);
     if (filter.type?.length) where.push(`m.type = ANY(${p.add(filter.type)}::text[])`);
     if (after) where.push(`(m.scheduled_at, m.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
-    const rows: Row[] = await this.db.query(
-      `${MEETING_SELECT(kinds)} WHERE ${where.join(' AND ')} ORDER BY m.scheduled_at, m.id LIMIT ${p.add(limit + 1)}`,
-      p.values,
-    );
+    const page = scopedKeysetSql({ from: 'meeting m', keys: ['m.scheduled_at', 'm.id'], scope, where, limit: p.add(limit + 1) });
+    const rows: Row[] = await this.db.query(`${MEETING_SELECT(kinds, `(${page}) page JOIN meeting m ON m.id = page.id`)} ORDER BY m.scheduled_at, m.id`, p.values);
     return { rows: rows.slice(0, limit).map((r) => this.guardMeeting(r)), hasNext: rows.length > limit };
   }
 

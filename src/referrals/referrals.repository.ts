@@ -1,16 +1,17 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { Params, referralRelationshipKindsSql } from '../access-policy/relationships';
+import { Params, referralRelationshipKindsSql, referralScopeSql } from '../access-policy/relationships';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
 import { visibleCheckAgency } from '../access-policy/row-scopes';
 import type { RelationshipKind } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
+import { scopedKeysetSql } from '../shared/pagination';
 import { TERMINAL_STATUSES } from './referral-state-machine';
 import type { AgencyCheckStatus, ReferralStatus } from './vocabulary';
 
 /**
- * Viewer-scoped reads of referrals. The scope is in the SQL (`referralRelationshipKindsSql`): a
- * referral outside the viewer's relationships is not returned at all. Every row is guarded with
+ * Viewer-scoped reads of referrals. The scope is in the SQL (`referralRelationshipKindsSql`, and for
+ * the queue `referralScopeSql`): a referral outside the viewer's relationships is not returned at all. Every row is guarded with
  * its subjects so released fields are audited per person.
  */
 
@@ -93,14 +94,15 @@ export interface QueueFilter {
 
 const TERMINAL_SQL = `(${TERMINAL_STATUSES.map((s) => `'${s}'`).join(',')})`;
 
-const REFERRAL_SELECT = (kinds: string) => `
+/** The referral columns with kinds and derived columns; `from` must bind the referral as `r`. */
+const REFERRAL_SELECT = (kinds: string, from = 'referral r') => `
   SELECT r.*, rel.kinds,
          COALESCE((SELECT array_agg(rs.person_id::text ORDER BY rs.person_id) FROM referral_subject rs WHERE rs.referral_id = r.id), '{}') AS subject_ids,
          COALESCE((SELECT array_agg(ac.agency ORDER BY ac.due_at, ac.agency) FROM agency_check ac
                     WHERE ac.referral_id = r.id AND ac.status IN ('REQUESTED','IN_PROGRESS')), '{}') AS waiting_on,
          (SELECT count(*)::int FROM agency_check ac WHERE ac.referral_id = r.id AND ac.status IN ('REQUESTED','IN_PROGRESS') AND ac.due_at < now()) AS overdue_checks,
          (r.status NOT IN ${TERMINAL_SQL} AND r.decision_due_at < now()) AS breached
-    FROM referral r
+    FROM ${from}
     CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel`;
 
 function toReferral(r: Row): ReferralView {
@@ -199,11 +201,17 @@ export class ReferralsRepository {
     return this.referralLoader.load(id);
   }
 
-  /** The triage queue: ordered by decision due time then id, keyset-paginated. */
+  /**
+   * The triage queue: ordered by decision due time then id, keyset-paginated. The page's keys are
+   * found first under the row scope (one index-driven scan per relationship source, see
+   * `referralScopeSql`); kinds, subjects and checks are then computed for those rows only.
+   */
   async queue(filter: QueueFilter, limit: number, after: [string, string] | null): Promise<{ rows: Guarded<ReferralView>[]; hasNext: boolean }> {
     const p = new Params();
-    const kinds = referralRelationshipKindsSql(this.access.viewer, 'r.id', p);
-    const where = ['cardinality(rel.kinds) > 0'];
+    const viewer = this.access.viewer;
+    const kinds = referralRelationshipKindsSql(viewer, 'r.id', p);
+    const scope = referralScopeSql(viewer, 'r.id', p);
+    const where: string[] = [];
     if (filter.status?.length) where.push(`r.status = ANY(${p.add(filter.status)}::text[])`);
     if (filter.rag?.length) where.push(`r.rag = ANY(${p.add(filter.rag)}::text[])`);
     if (filter.breached != null) where.push(`${filter.breached ? '' : 'NOT '}(r.status NOT IN ${TERMINAL_SQL} AND r.decision_due_at < now())`);
@@ -216,8 +224,9 @@ export class ReferralsRepository {
     if (filter.receivedFrom) where.push(`r.received_at >= ${p.add(filter.receivedFrom)}`);
     if (filter.receivedTo) where.push(`r.received_at < ${p.add(filter.receivedTo)}`);
     if (after) where.push(`(r.decision_due_at, r.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
+    const page = scopedKeysetSql({ from: 'referral r', keys: ['r.decision_due_at', 'r.id'], scope, where, limit: p.add(limit + 1) });
     const rows: Row[] = await this.db.query(
-      `${REFERRAL_SELECT(kinds)} WHERE ${where.join(' AND ')} ORDER BY r.decision_due_at, r.id LIMIT ${p.add(limit + 1)}`,
+      `${REFERRAL_SELECT(kinds, `(${page}) page JOIN referral r ON r.id = page.id`)} ORDER BY r.decision_due_at, r.id`,
       p.values,
     );
     return { rows: rows.slice(0, limit).map((r) => this.guardReferral(r)), hasNext: rows.length > limit };

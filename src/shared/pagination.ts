@@ -23,3 +23,24 @@ export function checkPageSize(first: number | null | undefined, max: number, dfl
   if (n > max) throw badInput('first', `must be at most ${max}`);
   return n;
 }
+
+/**
+ * A keyset page of row keys under a row scope (see `referralScopeSql`): `SELECT <keys> FROM <from>
+ * WHERE <scope predicate> AND <where> ORDER BY <keys> LIMIT <limit>`, once per scope predicate,
+ * merged (UNION removes a row reached through two relationships) and cut to the page again. `scope`
+ * null: every row; empty: none. The key columns come out under their own names (`r.id` as `id`),
+ * for the caller to join the page back to its table and compute the rest for those rows only.
+ */
+export function scopedKeysetSql(opts: { from: string; keys: readonly string[]; scope: readonly string[] | null; where: readonly string[]; limit: string }): string {
+  const { from, keys, scope, where, limit } = opts;
+  const order = keys.join(', ');
+  const branch = (predicate: string | null) => {
+    const conditions = [...(predicate ? [predicate] : []), ...where];
+    return `SELECT ${order} FROM ${from}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${limit}`;
+  };
+  if (scope === null) return branch(null);
+  if (scope.length === 0) return branch('FALSE');
+  if (scope.length === 1) return branch(scope[0]!);
+  const bare = keys.map((k) => k.replace(/^.*\./, ''));
+  return `SELECT ${bare.join(', ')} FROM (${scope.map((s) => `(${branch(s)})`).join(' UNION ')}) scoped ORDER BY ${bare.join(', ')} LIMIT ${limit}`;
+}

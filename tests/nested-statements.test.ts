@@ -1,0 +1,79 @@
+import type { Logger as TypeOrmLogger } from 'typeorm';
+import { givenPerson, givenRecord, unique } from './support/factories';
+import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
+
+/**
+ * quality.md: the nested query (the benchmark's Q5: referrals → subjects → records and
+ * relationships → related person) costs at most 4 SQL statements whatever the page size — the
+ * queue, the subjects, their records, their relationships — plus the audit write of the response.
+ * Counted at the driver (every statement TypeORM sends) on a database of its own, so the queue
+ * holds exactly the referrals made here.
+ */
+const NESTED = `query($first: Int!) { referrals(first: $first, purpose: TRIAGE) { edges { node { id subjects { id givenName
+  records { id recordType summary } relationships { type relatedPerson { id givenName } } } } } } }`;
+
+const SUBMIT = `mutation($input: SubmitReferralInput!, $key: String!) { submitReferral(input: $input, idempotencyKey: $key) { id } }`;
+
+type Nested = {
+  referrals: { edges: Array<{ node: { id: string; subjects: Array<{ id: string; records: unknown[]; relationships: Array<{ relatedPerson: { id: string } }> }> } }> };
+};
+
+describe('the nested referral query: SQL statements per request do not grow with the page', () => {
+  let hub: TestHub;
+  let worker: string;
+  const statements: string[] = [];
+
+  beforeAll(async () => {
+    hub = await startTestHub({}, { databaseUrl: await dedicatedDatabaseUrl('nested') });
+    worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] });
+    // Twelve referrals; each child has a mother and two records, every other referral a second child.
+    for (let i = 0; i < 12; i++) {
+      const mother = await givenPerson(hub, worker, { kind: 'ADULT', givenName: 'Fictionalmum', dateOfBirth: '1990-01-01' });
+      const children = [await givenPerson(hub, worker, { relationships: [{ relatedPersonId: mother, type: 'MOTHER' }] })];
+      if (i % 2 === 0) children.push(await givenPerson(hub, worker, { relationships: [{ relatedPersonId: mother, type: 'MOTHER' }] }));
+      for (const child of children) {
+        await givenRecord(hub, worker, child, { recordType: 'SOCIAL_CARE_CASE_NOTE', caseNotes: 'Fictional case note' });
+        await givenRecord(hub, worker, child, { recordType: 'SOCIAL_CARE_CASE_NOTE', caseNotes: 'Fictional second case note' });
+      }
+      const r = await hub.gql(worker, SUBMIT, {
+        key: unique('k'),
+        input: { subjects: children.map((personId) => ({ personId })), concernCategories: ['NEGLECT'], narrative: 'Fictional narrative', consentSought: true, consentGiven: true },
+      });
+      if (r.errors) throw new Error(JSON.stringify(r.errors));
+    }
+    const counting: TypeOrmLogger = {
+      logQuery: (query) => void statements.push(query),
+      logQueryError: () => undefined,
+      logQuerySlow: () => undefined,
+      logSchemaBuild: () => undefined,
+      logMigration: () => undefined,
+      log: () => undefined,
+    };
+    // Every statement the hub sends goes through its DataSource's logger.
+    (hub.db as unknown as { logger: TypeOrmLogger }).logger = counting;
+  });
+  afterAll(() => hub.close());
+
+  async function countFor(first: number) {
+    statements.length = 0;
+    const r = await hub.gql<Nested>(worker, NESTED, { first });
+    expect(r.errors).toBeUndefined();
+    const audit = statements.filter((s) => /audit/i.test(s));
+    return { edges: r.data!.referrals.edges, reads: statements.length - audit.length, audit: audit.length };
+  }
+
+  it('given twelve referrals with subjects, records and relationships, when read nested 2, 5 and 12 at a time, then each read costs the same 4 statements and one audit write', async () => {
+    const small = await countFor(2);
+    const medium = await countFor(5);
+    const all = await countFor(12);
+
+    expect(small.edges).toHaveLength(2);
+    expect(all.edges).toHaveLength(12);
+    const subjects = all.edges.flatMap((e) => e.node.subjects);
+    expect(subjects).toHaveLength(18);
+    expect(subjects.every((s) => s.records.length === 2 && s.relationships.length === 1)).toBe(true);
+
+    expect([small.reads, medium.reads, all.reads]).toEqual([4, 4, 4]);
+    expect([small.audit, medium.audit, all.audit]).toEqual([1, 1, 1]);
+  });
+});
