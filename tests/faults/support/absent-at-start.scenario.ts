@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const pg = await FaultPostgres.create();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-fault-hub-'));
   const police = await devToken(dataDir, 'police', ['POLICE_MASH_OFFICER']);
-  const hub = await HubProcess.spawn(pg.url(), dataDir);
+  const hub = await HubProcess.spawn(pg, dataDir);
   try {
     const liveAfterMs = await hub.waitFor('/healthz', 200, 60_000);
     const whileAbsent = { live: await hub.status('/healthz'), ready: await hub.status('/readyz'), query: await gql(hub.base, police, 'read', '{ me { sub } }') };

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { signDevToken } from '../../../src/auth/authenticator';
 import { loadConfig } from '../../../src/config';
 import { ensureDatabase, freePort } from '../../../src/db/admin';
+import { appRoleUrl, enableAppLogin } from '../../../src/db/app-role';
 import { createDataSource } from '../../../src/db/data-source';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../../src/db/embedded';
 import { verifyAuditChain } from '../../../src/audit/chain-verify';
@@ -40,8 +41,14 @@ export class FaultPostgres {
     return pg;
   }
 
+  /** The owner (superuser) login: migrations and the after-the-fault checks. */
   url(database = 'mash'): string {
     return `postgres://postgres:${encodeURIComponent(this.password)}@127.0.0.1:${this.port}/${database}`;
+  }
+
+  /** The serving login the hub uses, as on an external PostgreSQL (docs/operations.md). */
+  appUrl(): string {
+    return appRoleUrl(this.url(), this.password);
   }
 
   /** First start initialises the cluster and creates the hub's database; later starts resume it. */
@@ -49,6 +56,10 @@ export class FaultPostgres {
     if (!this.db) {
       this.db = await startEmbeddedPostgres({ dataDir: this.dir, port: this.port, persistent: true });
       await ensureDatabase(this.db.url, 'mash');
+      // The operator's one-off step for an external PostgreSQL: a login for the serving role.
+      const owner = createDataSource(this.url(), createLogger('silent'), 1);
+      await owner.initialize();
+      await enableAppLogin(owner, this.password).finally(() => owner.destroy());
     } else {
       await this.db.server.start();
     }
@@ -111,14 +122,16 @@ export class HubProcess {
     );
   }
 
-  static async spawn(databaseUrl: string, dataDir: string, env: Record<string, string> = {}): Promise<HubProcess> {
+  /** Serves as mash_app (DATABASE_URL) and migrates as the owner (MIGRATION_DATABASE_URL). */
+  static async spawn(pg: FaultPostgres, dataDir: string, env: Record<string, string> = {}): Promise<HubProcess> {
     const port = await freePort();
     const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'test',
-        DATABASE_URL: databaseUrl,
+        DATABASE_URL: pg.appUrl(),
+        MIGRATION_DATABASE_URL: pg.url(),
         PORT: String(port),
         HOST: '127.0.0.1',
         MASH_DATA_DIR: dataDir,

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-fault-hub-'));
   const police = await devToken(dataDir, 'police', ['POLICE_MASH_OFFICER']);
   const referrer = await devToken(dataDir, 'education', ['PARTNER_REFERRER'], 'fault-teacher');
-  let hub = await HubProcess.spawn(pg.url(), dataDir);
+  let hub = await HubProcess.spawn(pg, dataDir);
   try {
     await hub.waitFor('/readyz', 200, 60_000);
     const personId = await givenPoliceChild(hub.base, police);
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     const ackedReads = reads.filter((o) => o.status === 200 && o.code === null);
 
     // After: a new hub process on the same database.
-    hub = await HubProcess.spawn(pg.url(), dataDir);
+    hub = await HubProcess.spawn(pg, dataDir);
     await hub.waitFor('/readyz', 200, 60_000);
     const unaudited = await unauditedReads(pg, reads);
     // Every acknowledged referral is stored once, under its key, with the id the client was given.

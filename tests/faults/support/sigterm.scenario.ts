@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   await pg.start();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-fault-hub-'));
   const police = await devToken(dataDir, 'police', ['POLICE_MASH_OFFICER']);
-  const hub = await HubProcess.spawn(pg.url(), dataDir, { SHUTDOWN_DELAY_MS: String(DELAY_MS) });
+  const hub = await HubProcess.spawn(pg, dataDir, { SHUTDOWN_DELAY_MS: String(DELAY_MS) });
   try {
     await hub.waitFor('/readyz', 200, 60_000);
     const personId = await givenPoliceChild(hub.base, police);
