@@ -120,10 +120,10 @@ export async function generate(db: Client, scale: Scale, log: (m: string) => voi
      s AS (
        SELECT g.*, CASE WHEN g = 1 OR st < 0.02 THEN 'AWAITING_CHECKS' WHEN st < 0.04 THEN 'SCREENED' WHEN st < 0.06 THEN 'RECEIVED'
                         WHEN st < 0.09 THEN 'WITHDRAWN' ELSE 'CLOSED' END AS status,
-              CASE rag WHEN 'RED' THEN interval '4 hours' WHEN 'AMBER' THEN interval '1 day' ELSE interval '3 days' END AS window
+              CASE rag WHEN 'RED' THEN interval '4 hours' WHEN 'AMBER' THEN interval '1 day' ELSE interval '3 days' END AS rag_window
          FROM g),
      d AS (
-       SELECT s.*, CASE WHEN status = 'CLOSED' THEN received_at + window * (0.25 + dt * 1.75) END AS decided_at,
+       SELECT s.*, CASE WHEN status = 'CLOSED' THEN received_at + rag_window * (0.25 + dt * 1.75) END AS decided_at,
               CASE WHEN status <> 'CLOSED' THEN NULL WHEN g % 8 = 0 THEN 'STRATEGY_DISCUSSION'
                    ELSE (ARRAY['NO_FURTHER_ACTION','ADVICE_AND_INFORMATION','EARLY_HELP','EARLY_HELP','CHILD_IN_NEED_ASSESSMENT',
                                'CHILD_IN_NEED_ASSESSMENT','POLICE_ONLY','REFER_TO_OTHER_SERVICE'])[1 + floor(oc * 8)::int] END AS outcome
@@ -137,7 +137,7 @@ export async function generate(db: Client, scale: Scale, log: (m: string) => voi
             'bench-referrer-' || (g % 400), 'Bench Referrer', (ARRAY['police','health','education'])[1 + (g % 3)],
             ARRAY['NEGLECT'], 'Fictional narrative for referral ' || g, true, st > 0.3,
             CASE WHEN st > 0.3 THEN NULL ELSE 'PUBLIC_TASK' END,
-            status, rag, received_at + window, received_at, coalesce(decided_at, received_at),
+            status, rag, received_at + rag_window, received_at, coalesce(decided_at, received_at),
             CASE WHEN status = 'RECEIVED' THEN NULL ELSE 'bench-sw-' || (1 + g % 40) END,
             CASE WHEN status = 'RECEIVED' THEN NULL ELSE 'Bench Worker ' || (1 + g % 40) END,
             outcome, CASE WHEN outcome IS NOT NULL THEN 'Fictional rationale' END,
@@ -216,7 +216,7 @@ async function generateMeetings(scale: Scale, step: (label: string, sql: string,
     `WITH sd AS (
        SELECT g, md5('m' || g)::uuid AS id, r.id AS referral_id, r.received_at + interval '1 day' * (1 + 3 * bench_rand('ms' || g)) AS at,
               CASE g % 5 WHEN 0 THEN 'SECTION_47_JOINT' WHEN 1 THEN 'SECTION_47_SINGLE_AGENCY' WHEN 3 THEN 'NO_FURTHER_ACTION' ELSE 'CHILD_IN_NEED' END AS outcome
-         FROM generate_series(1, $1) g JOIN referral r ON r.id = md5('ref' || (1 + ((8 * g - 1) % $4)))::uuid),
+         FROM generate_series(1, $1) g JOIN referral r ON r.id = md5('ref' || (1 + ((8 * g - 1) % $3)))::uuid),
      all_meetings AS (
        SELECT id, 'STRATEGY_DISCUSSION' AS type, referral_id, at, outcome,
               CASE WHEN outcome LIKE 'SECTION_47%' THEN (at + interval '21 days')::date END AS icpc_due, g
@@ -227,8 +227,8 @@ async function generateMeetings(scale: Scale, step: (label: string, sql: string,
          FROM sd WHERE g % 5 < 2 AND g <= $1
        UNION ALL
        SELECT md5('mo' || g)::uuid, (ARRAY['REVIEW_CHILD_PROTECTION_CONFERENCE','CORE_GROUP'])[1 + g % 2],
-              md5('ref' || (1 + ((8 * g + 3) % $4)))::uuid, now() - bench_rand('mot' || g) * interval '1800 days', NULL, NULL, g
-         FROM generate_series(1, $3) g),
+              md5('ref' || (1 + ((8 * g + 3) % $3)))::uuid, now() - bench_rand('mot' || g) * interval '1800 days', NULL, NULL, g
+         FROM generate_series(1, $2) g),
      st AS (
        SELECT m.*, CASE WHEN at > now() THEN 'SCHEDULED' WHEN bench_rand('mst' || id) < 0.05 THEN 'CANCELLED'
                         WHEN bench_rand('mst' || id) < 0.15 THEN 'HELD' ELSE 'COMPLETED' END AS status
@@ -247,7 +247,7 @@ async function generateMeetings(scale: Scale, step: (label: string, sql: string,
             CASE WHEN status = 'CANCELLED' THEN 'Fictional reason' END,
             'bench-sw-1', at - interval '1 day', at
        FROM st`,
-    [sd, icpc, other, scale.referrals],
+    [sd, other, scale.referrals],
   );
   await step(
     'meeting subjects (the referral’s subjects)',
@@ -278,9 +278,32 @@ async function generateMeetings(scale: Scale, step: (label: string, sql: string,
 export async function generateAudit(db: Client, target: number, people: number, log: (m: string) => void): Promise<void> {
   const [{ have }] = (await db.query(`SELECT audit_rows::bigint AS have FROM bench_generation`)).rows as Array<{ have: string }>;
   let done = Number(have);
-  if (done >= target) return;
+  const pending = await db.query(`SELECT 1 FROM pg_class WHERE relname = 'bench_dropped_index'`).then(async (r) =>
+    r.rowCount ? Number((await db.query(`SELECT count(*) AS n FROM bench_dropped_index`)).rows[0].n) : 0,
+  );
+  if (done >= target && pending === 0) return;
   const t0 = Date.now();
   const CHUNK = 500_000;
+  // A large load is faster into tables without their secondary indexes, rebuilt by sorting at the
+  // end (the primary keys stay). The definitions are read from the catalogue, so whatever the
+  // migrations declared is what comes back.
+  // The definitions wait in bench_dropped_index until rebuilt, so an interrupted load is repaired
+  // by the next run.
+  await db.query(`CREATE TABLE IF NOT EXISTS bench_dropped_index (name text PRIMARY KEY, def text NOT NULL)`);
+  if (target - done >= 1_000_000) {
+    const present = (
+      await db.query(
+        `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def
+           FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+          WHERE t.relname IN ('audit_event', 'audit_disclosure') AND NOT i.indisprimary`,
+      )
+    ).rows as Array<{ name: string; def: string }>;
+    for (const ix of present) {
+      await db.query(`INSERT INTO bench_dropped_index (name, def) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [ix.name, ix.def.replace(' ON ONLY ', ' ON ')]);
+      await db.query(`DROP INDEX ${ix.name}`);
+    }
+    if (present.length) log(`dropped ${present.length} secondary audit indexes for the load`);
+  }
   while (done < target) {
     const from = done + 1;
     const to = Math.min(target, done + CHUNK);
@@ -320,6 +343,17 @@ export async function generateAudit(db: Client, target: number, people: number, 
     await db.query('COMMIT');
     done = to;
     log(`audit events ${done.toLocaleString('en-GB')} / ${target.toLocaleString('en-GB')} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  const dropped = (await db.query(`SELECT name, def FROM bench_dropped_index`)).rows as Array<{ name: string; def: string }>;
+  if (dropped.length) {
+    const t1 = Date.now();
+    await db.query(`SET maintenance_work_mem = '512MB'`);
+    for (const ix of dropped) {
+      await db.query(ix.def);
+      await db.query(`DELETE FROM bench_dropped_index WHERE name = $1`, [ix.name]);
+    }
+    await db.query('RESET maintenance_work_mem');
+    log(`rebuilt ${dropped.length} secondary audit indexes (${((Date.now() - t1) / 1000).toFixed(0)} s)`);
   }
   await db.query('ANALYZE audit_event');
   await db.query('ANALYZE audit_disclosure');
