@@ -10,6 +10,7 @@
  *   --ops=M1,M2,IG1                       only these operations
  *   --audit-rows=10000000                 audit rows for the IG queries (default: 1M at scale 1); tops up in place
  *   --soak[=300]                          RSS soak: Q3 against B5 at 80 % of B0's capacity for that many seconds
+ *   --generate-only                       generate (or top up the audit rows) and stop
  *   --scale=0.2 --duration=5 --rounds=3   overrides
  */
 import 'reflect-metadata';
@@ -25,7 +26,7 @@ import { createDataSource } from '../src/db/data-source';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { createLogger } from '../src/shared/logger';
 import { generate, generateAudit, GENERATOR_VERSION, scaled, type Scale } from './generate';
-import { BENCH_RATING_RATIONALE, BENCH_SUBMISSION_NARRATIVE, benchUuid, OPERATIONS, USERS, type Operation, type Vars } from './operations';
+import { BENCH_RATING_RATIONALE, BENCH_SUBMISSION_NARRATIVE, benchUuid, OPERATIONS, RAW_QUERIES, USERS, type Operation, type Vars } from './operations';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -35,6 +36,9 @@ const scaleFactor = Number(opt('scale') ?? (quick ? 0.05 : 1));
 const DURATION = Number(opt('duration') ?? (quick ? 1 : 5));
 const ROUNDS = Number(opt('rounds') ?? (quick ? 1 : 3));
 const CONCURRENCY = quick ? [10] : [1, 10, 50];
+/** Quick mode: the IG queries and the metrics take up to a second each, so c = 2 keeps 1 s cells meaningful. */
+const concurrencyFor = (op: Operation) => (quick && (op.kind === 'ig' || op.kind === 'metrics') ? [2] : CONCURRENCY);
+const GENERATE_ONLY = flag('generate-only');
 const ONLY = opt('ops')?.split(',').map((s) => s.trim().toUpperCase());
 const AUDIT_ROWS = opt('audit-rows') ? Number(opt('audit-rows')) : undefined;
 const SOAK_SECONDS = flag('soak') ? Number(opt('soak') ?? 300) : 0;
@@ -145,6 +149,11 @@ async function main(): Promise<void> {
   const auditRows = Math.max(auditBefore, auditTarget);
   log(`audit rows generated: ${auditRows.toLocaleString('en-GB')}${generation.auditSeconds ? ` (${generation.auditRowsAdded} added in ${generation.auditSeconds.toFixed(0)} s)` : ''}`);
   await removeBenchWrites(client);
+  if (GENERATE_ONLY) {
+    await client.end();
+    if (stopDb) await stopDb();
+    return;
+  }
 
   const keyFile = path.join(dataDir, 'dev-signing-key.json');
   await loadOrCreateDevKey(keyFile);
@@ -291,19 +300,28 @@ async function main(): Promise<void> {
       const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
       if (!res.ok || body.errors || !body.data) throw new Error(`${op.name} on ${v} answered ${res.status} with errors: ${JSON.stringify(body.errors)}`);
     }
-    for (const v of VARIANTS) {
-      const r = await fire(op, v, 1, 1, undefined, quick ? 5 : undefined);
+    // Warm-up through the load generator (quick mode: the sanity request above is the warm-up).
+    for (const v of quick ? [] : VARIANTS) {
+      const r = await fire(op, v, 1, 1);
       if (r.non2xx || r.errors || r.gqlErrors || r.ok === 0) throw new Error(`${op.name} on ${v}: ${r.non2xx} non-2xx, ${r.gqlErrors} with GraphQL errors ${JSON.stringify(r.errorCodes)}, ${r.errors} errors`);
     }
   }
   log('warm-up done');
+
+  // The RAW plans of the IG queries go into the results file (what bench/audit-access-log.ts printed).
+  const plans: Record<string, string[]> = {};
+  for (const op of operations.filter((o) => o.kind === 'ig')) {
+    const raw = RAW_QUERIES[op.name]!;
+    const r = await client.query(`EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON) ${raw.sql}`, raw.params(op.variables ?? {}));
+    plans[op.name] = (r.rows as Array<{ 'QUERY PLAN': string }>).map((x) => x['QUERY PLAN']).filter((l) => !/never executed|Subplans Removed/.test(l));
+  }
 
   const samples: Sample[] = [];
   const started = new Date().toISOString();
   const partialFile = path.join(benchDir, 'results', `${started.replace(/[:.]/g, '-')}-partial.json`);
   for (let round = 1; round <= ROUNDS; round++) {
     for (const op of operations) {
-      for (const c of CONCURRENCY) {
+      for (const c of concurrencyFor(op)) {
         for (const variant of VARIANTS) {
           const r = await fire(op, variant, c, DURATION);
           samples.push({ op: op.name, variant, connections: c, round, ...r });
@@ -383,6 +401,7 @@ async function main(): Promise<void> {
     generation,
     ops: operations.map((o) => o.name),
     variables: dynamicVars,
+    plans,
     durationSeconds: DURATION,
     rounds: ROUNDS,
     machine,
