@@ -287,6 +287,7 @@ async function main(): Promise<void> {
   };
 
   log('servers ready; sanity check and warm-up');
+  let metricsMeasures: Array<{ key: string; value: number | null; previousValue: number | null }> | null = null;
   // Sanity: every variant answers every operation with data and no errors before we measure.
   for (const op of operations) {
     for (const v of VARIANTS) {
@@ -299,6 +300,12 @@ async function main(): Promise<void> {
       });
       const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
       if (!res.ok || body.errors || !body.data) throw new Error(`${op.name} on ${v} answered ${res.status} with errors: ${JSON.stringify(body.errors)}`);
+      if (op.kind === 'metrics' && v === 'B5') {
+        // The generated partnership should give every measure a value (issue 7): keep them with the results.
+        metricsMeasures = (body.data as { metrics: { measures: Array<{ key: string; value: number | null; previousValue: number | null }> } }).metrics.measures;
+        const empty = metricsMeasures.filter((m) => m.value === null).map((m) => m.key);
+        log(`metrics for ${JSON.stringify(op.variables)}: ${metricsMeasures.length} measures${empty.length ? `, without a value: ${empty.join(', ')}` : ', all with a value'}`);
+      }
     }
     // Warm-up through the load generator (quick mode: the sanity request above is the warm-up).
     for (const v of quick ? [] : VARIANTS) {
@@ -402,6 +409,7 @@ async function main(): Promise<void> {
     ops: operations.map((o) => o.name),
     variables: dynamicVars,
     plans,
+    metricsMeasures,
     durationSeconds: DURATION,
     rounds: ROUNDS,
     machine,
