@@ -1,11 +1,18 @@
 /**
- * The benchmark (quality.md): operations Q1–Q6 against variants B0 (bare twin), B2 (+ field
- * permissions), B4 (+ durable audit), B5 (production configuration) and RAW (one hand-written SQL),
- * interleaved A B A B over rounds, medians, closed loop at several concurrencies, plus an open-loop
- * run at 80 % of B0's capacity. Servers are pinned to core 0 and the load generator to core 1 when
- * `taskset` exists. `npm run bench` (full) or `npm run bench -- --quick`; options `--scale=0.2`,
- * `--duration=5` (seconds per cell), `--ops=Q5,Q6`, `--connections=1,10` (a targeted run never
- * rewrites README.md).
+ * The benchmark (quality.md): operations Q1–Q6, M1–M2, IG1–IG3 and the governance metrics against
+ * variants B0 (bare twin), B2 (+ field permissions), B4 (+ durable audit), B5 (production
+ * configuration) and RAW (one hand-written SQL), interleaved A B A B over rounds, medians, closed
+ * loop at several concurrencies, plus an open-loop run at 80 % of B0's capacity and (with --soak) the
+ * RSS soak. Servers are pinned to core 0 and the load generator to core 1 when `taskset` exists.
+ *
+ *   npm run bench                         full run (scale 1, 3 rounds, c = 1/10/50)
+ *   npm run bench -- --quick              a check after a change (scale 0.05, 1 round, c = 10, 1 s cells)
+ *   --ops=M1,M2,IG1                       only these operations
+ *   --audit-rows=10000000                 audit rows for the IG queries (default: 1M at scale 1); tops up in place
+ *   --soak[=300]                          RSS soak: Q3 against B5 at 80 % of B0's capacity for that many seconds
+ *   --generate-only                       generate (or top up the audit rows) and stop
+ *   --connections=1,10                    only these concurrencies (a targeted run never rewrites README.md)
+ *   --scale=0.2 --duration=5 --rounds=3   overrides
  */
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -19,24 +26,28 @@ import { ensureDatabase, freePort } from '../src/db/admin';
 import { createDataSource } from '../src/db/data-source';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { createLogger } from '../src/shared/logger';
-import { generate, scaled, type Scale } from './generate';
-import { OPERATIONS, USERS, type Operation } from './operations';
+import { generate, generateAudit, GENERATOR_VERSION, scaled, type Scale } from './generate';
+import { BENCH_RATING_RATIONALE, BENCH_SUBMISSION_NARRATIVE, benchUuid, OPERATIONS, RAW_QUERIES, USERS, type Operation, type Vars } from './operations';
 
-const args = new Set(process.argv.slice(2));
-const quick = args.has('--quick');
-const scaleFactor = Number(process.argv.find((a) => a.startsWith('--scale='))?.split('=')[1] ?? (quick ? 0.05 : 1));
-const DURATION = Number(process.argv.find((a) => a.startsWith('--duration='))?.split('=')[1] ?? (quick ? 2 : 5));
-const ROUNDS = quick ? 1 : 3;
-const connectionsArg = process.argv.find((a) => a.startsWith('--connections='))?.split('=')[1];
-const CONCURRENCY = connectionsArg ? connectionsArg.split(',').map(Number) : quick ? [10] : [1, 10, 50];
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+const opt = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const quick = flag('quick');
+const scaleFactor = Number(opt('scale') ?? (quick ? 0.05 : 1));
+const DURATION = Number(opt('duration') ?? (quick ? 1 : 5));
+const ROUNDS = Number(opt('rounds') ?? (quick ? 1 : 3));
+const CONCURRENCY = opt('connections') ? opt('connections')!.split(',').map(Number) : quick ? [10] : [1, 10, 50];
+/** Quick mode: the IG queries and the metrics take up to a second each, so c = 2 keeps 1 s cells meaningful. */
+const concurrencyFor = (op: Operation) => (quick && (op.kind === 'ig' || op.kind === 'metrics') ? [2] : CONCURRENCY);
+const GENERATE_ONLY = flag('generate-only');
+const ONLY = opt('ops')?.split(',').map((s) => s.trim().toUpperCase());
+const AUDIT_ROWS = opt('audit-rows') ? Number(opt('audit-rows')) : undefined;
+const SOAK_SECONDS = flag('soak') ? Number(opt('soak') ?? 300) : 0;
 const VARIANTS = ['B0', 'B2', 'B4', 'B5', 'RAW'] as const;
-/** `--ops=Q5,Q6` restricts the run to those operations (a targeted measurement after a change). */
-const opsArg = process.argv.find((a) => a.startsWith('--ops='))?.split('=')[1];
-const SELECTED = opsArg ? OPERATIONS.filter((o) => opsArg.split(',').includes(o.name)) : OPERATIONS;
-if (opsArg && SELECTED.length === 0) throw new Error(`--ops: no operation among ${OPERATIONS.map((o) => o.name).join(', ')}`);
 type Variant = (typeof VARIANTS)[number];
 const benchDir = __dirname;
-const log = (m: string) => process.stdout.write(`${m}\n`);
+const startedAt = Date.now();
+const log = (m: string) => process.stdout.write(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
 
 function hasTaskset(): boolean {
   try {
@@ -55,13 +66,24 @@ interface Sample {
   rps: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
+  /** Socket errors and timeouts. */
   errors: number;
   non2xx: number;
+  /** 2xx responses whose body carried GraphQL errors (e.g. CONFLICT on a write). */
+  gqlErrors: number;
+  errorCodes: Record<string, number>;
   statementsPerRequest: number | null;
   sent: number;
   ok: number;
   auditEvents: number | null;
+}
+
+/** Per-request variables for the writes: each M2 request its own referral at its current version. */
+interface Feeder {
+  prepare(): Promise<void>;
+  next(): Vars;
 }
 
 async function main(): Promise<void> {
@@ -70,6 +92,8 @@ async function main(): Promise<void> {
   const dataDir = path.join(benchDir, '.data');
   fs.mkdirSync(dataDir, { recursive: true });
   const logger = createLogger('silent');
+  const operations = ONLY ? OPERATIONS.filter((o) => ONLY.includes(o.name)) : OPERATIONS;
+  if (!operations.length) throw new Error(`--ops matched no operation (have ${OPERATIONS.map((o) => o.name).join(', ')})`);
 
   let serverUrl = process.env.BENCH_DATABASE_URL;
   let stopDb: (() => Promise<void>) | undefined;
@@ -80,51 +104,93 @@ async function main(): Promise<void> {
   }
   const scale: Scale = scaled(scaleFactor);
   const dbName = `mash_bench_${String(scaleFactor).replace('.', '_')}`;
-  const url = await ensureDatabase(serverUrl, dbName);
+  let url = await ensureDatabase(serverUrl, dbName);
+  let client = new Client({ connectionString: url });
+  await client.connect();
+  // A partnership generated by an older generator lacks what later operations read: start again.
+  const version = await client
+    .query('SELECT version FROM bench_generation')
+    .then((r) => (r.rows[0] as { version: number } | undefined)?.version ?? null)
+    .catch(() => null);
+  const people = (await client.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'person'`)).rows[0].n as number;
+  if (people && version !== GENERATOR_VERSION) {
+    log(`${dbName} was generated by generator version ${version ?? 1}; regenerating with version ${GENERATOR_VERSION}`);
+    await client.end();
+    const admin = new Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+    url = await ensureDatabase(serverUrl, dbName);
+    client = new Client({ connectionString: url });
+    await client.connect();
+  }
   const ds = createDataSource(url, logger, 2);
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
-  const client = new Client({ connectionString: url });
-  await client.connect();
   const [{ n }] = (await client.query('SELECT count(*)::int AS n FROM person')).rows as Array<{ n: number }>;
+  const generation: { partnershipSeconds?: number; auditSeconds?: number; auditRowsAdded?: number } = {};
   if (n === 0) {
     log(`generating the partnership at scale ${scaleFactor}: ${JSON.stringify(scale)}`);
+    const t0 = Date.now();
     await generate(client, scale, (m) => log(`  ${m}`));
+    generation.partnershipSeconds = (Date.now() - t0) / 1000;
   } else log(`reusing ${dbName} (${n} people)`);
+  const auditTarget = AUDIT_ROWS ?? scale.auditEvents;
+  const auditBefore = Number((await client.query('SELECT audit_rows FROM bench_generation')).rows[0].audit_rows);
+  {
+    const t0 = Date.now();
+    // Also repairs an interrupted load (indexes dropped for it are rebuilt).
+    await generateAudit(client, auditTarget, scale.children + scale.adults, (m) => log(`  ${m}`));
+    if (auditBefore < auditTarget) {
+      generation.auditSeconds = (Date.now() - t0) / 1000;
+      generation.auditRowsAdded = auditTarget - auditBefore;
+    }
+  }
+  const auditRows = Math.max(auditBefore, auditTarget);
+  log(`audit rows generated: ${auditRows.toLocaleString('en-GB')}${generation.auditSeconds ? ` (${generation.auditRowsAdded} added in ${generation.auditSeconds.toFixed(0)} s)` : ''}`);
+  await removeBenchWrites(client);
+  if (GENERATE_ONLY) {
+    await client.end();
+    if (stopDb) await stopDb();
+    return;
+  }
 
   const keyFile = path.join(dataDir, 'dev-signing-key.json');
   await loadOrCreateDevKey(keyFile);
   const auth = { mode: 'development' as const, keyFile, issuer: 'mash-hub-dev', audience: 'mash-hub', algorithms: ['ES256'], clockToleranceSeconds: 30 };
-  const tokens = {
-    socialWorker: await signDevToken(auth, { ...USERS.socialWorker, roles: [...USERS.socialWorker.roles] }, '2h'),
-    police: await signDevToken(auth, { ...USERS.police, roles: [...USERS.police.roles] }, '2h'),
-  };
+  const tokens = {} as Record<keyof typeof USERS, string>;
+  for (const [k, u] of Object.entries(USERS)) tokens[k as keyof typeof USERS] = await signDevToken(auth, { ...u, roles: [...u.roles] }, '2h');
 
   const children: ChildProcess[] = [];
-  const servers = {} as Record<Variant, { port: number; statsPort: number }>;
-  for (const variant of VARIANTS) {
-    const port = await freePort();
-    const statsPort = await freePort();
-    const cmd = [process.execPath, require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(benchDir, 'serve.ts')];
-    const child = spawn(pin ? 'taskset' : cmd[0]!, pin ? ['-c', '0', ...cmd] : cmd.slice(1), {
-      env: {
-        ...process.env,
-        BENCH_VARIANT: variant,
-        BENCH_PORT: String(port),
-        BENCH_STATS_PORT: String(statsPort),
-        BENCH_DATABASE_URL: url,
-        BENCH_KEY_FILE: keyFile,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    children.push(child);
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => d.toString().includes('READY') && resolve());
-      child.on('exit', (code) => reject(new Error(`${variant} server exited ${code}`)));
-    });
-    servers[variant] = { port, statsPort };
-  }
+  const servers = {} as Record<Variant, { port: number; statsPort: number; pid: number }>;
+  log('starting the servers');
+  await Promise.all(
+    VARIANTS.map(async (variant) => {
+      const port = await freePort();
+      const statsPort = await freePort();
+      const cmd = [process.execPath, require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(benchDir, 'serve.ts')];
+      // Start-up (ts-node compiling the hub) may use both cores; the server is pinned once ready.
+      const child = spawn(cmd[0]!, cmd.slice(1), {
+        env: {
+          ...process.env,
+          BENCH_VARIANT: variant,
+          BENCH_PORT: String(port),
+          BENCH_STATS_PORT: String(statsPort),
+          BENCH_DATABASE_URL: url,
+          BENCH_KEY_FILE: keyFile,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      children.push(child);
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (d: Buffer) => d.toString().includes('READY') && resolve());
+        child.on('exit', (code) => reject(new Error(`${variant} server exited ${code}`)));
+      });
+      if (pin) execFileSync('taskset', ['-acp', '0', String(child.pid)], { stdio: 'ignore' });
+      servers[variant] = { port, statsPort, pid: child.pid! };
+    }),
+  );
   const stats = async (v: Variant) =>
     (await (await fetch(`http://127.0.0.1:${servers[v].statsPort}/`)).json()) as { statements: number; requests: number; inFlight: number; rss: number };
   /** The server's counters once the requests still running when a cell ended have finished (at most 30 s). */
@@ -140,47 +206,92 @@ async function main(): Promise<void> {
     return last;
   };
 
+  // Data-dependent variables, fixed for the run so every variant asks the same question.
+  const now = new Date();
+  const lastMonthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  const thisMonthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const since90 = new Date(now.getTime() - 90 * 86_400_000);
+  const candidates = Array.from({ length: 50 }, (_, i) => benchUuid(`p${1001 + i}`));
+  const childX = ((
+    await client.query(
+      `SELECT person_id::text AS id FROM audit_disclosure WHERE person_id = ANY($1::uuid[]) AND occurred_at >= $2
+        GROUP BY person_id ORDER BY count(*) DESC, person_id LIMIT 1`,
+      [candidates, since90],
+    )
+  ).rows[0] as { id: string } | undefined)?.id ?? candidates[0]!;
+  const dynamicVars: Record<string, Vars> = {
+    IG1: { f: { personId: childX, from: since90.toISOString() } },
+    IG2: { f: { actorSub: 'bench-user-123' } },
+    IG3: { f: { breakGlass: true, from: lastMonthStart.toISOString(), to: thisMonthStart.toISOString() } },
+    METRICS: { p: { month: lastMonthStart.toISOString().slice(0, 7) } },
+  };
+  for (const op of operations) if (dynamicVars[op.name]) op.variables = dynamicVars[op.name];
+
   const runId = Date.now().toString(36);
+  const feeders = await makeFeeders(client, runId);
+  const variablesFor = (op: Operation): Vars => feeders[op.name]?.next() ?? op.variables ?? {};
+
   let counter = 0;
-  const fire = async (op: Operation, variant: Variant, connections: number, duration: number, overallRate?: number) => {
+  const fire = async (op: Operation, variant: Variant, connections: number, duration: number, overallRate?: number, amount?: number) => {
     const prefix = `bench-${runId}-${variant}-${op.name}-${connections}-${++counter}-`;
+    await feeders[op.name]?.prepare();
     let sent = 0;
+    let gqlErrors = 0;
+    const errorCodes: Record<string, number> = {};
+    const latencies: number[] = [];
     const isRaw = variant === 'RAW';
+    const cellStart = new Date(Date.now() - 1000);
     const before = await settledStats(variant);
-    const result = await autocannon({
+    const onResponse = (status: number, body: string) => {
+      if (status >= 200 && status < 300 && !body.includes('"errors"')) return;
+      if (status >= 200 && status < 300) gqlErrors++;
+      const code = /"code":"([A-Z_]+)"/.exec(body)?.[1] ?? `HTTP_${status}`;
+      errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+    };
+    const instance = autocannon({
       url: `http://127.0.0.1:${servers[variant].port}`,
       connections,
       duration,
+      ...(amount ? { amount } : {}),
       ...(overallRate ? { overallRate } : {}),
       requests: [
-        isRaw
-          ? { method: 'GET', path: `/raw/${op.name}` }
-          : {
-              method: 'POST',
-              path: '/graphql',
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[op.user]}` },
-              body: JSON.stringify({ query: op.query, variables: op.variables ?? {} }),
-              setupRequest: (req: Record<string, unknown>) => ({
-                ...req,
-                headers: { ...(req.headers as Record<string, string>), 'x-request-id': `${prefix}${++sent}` },
-              }),
-            },
+        {
+          method: 'POST',
+          path: isRaw ? `/raw/${op.name}` : '/graphql',
+          headers: isRaw
+            ? { 'content-type': 'application/json' }
+            : { 'content-type': 'application/json', authorization: `Bearer ${tokens[op.user]}` },
+          setupRequest: (req: Record<string, unknown>) => {
+            const variables = variablesFor(op);
+            return {
+              ...req,
+              body: JSON.stringify(isRaw ? { variables } : { query: op.query, variables }),
+              headers: { ...(req.headers as Record<string, string>), 'x-request-id': `${prefix}${++sent}` },
+            };
+          },
+          onResponse,
+        },
       ],
-    } as autocannon.Options);
+    } as unknown as autocannon.Options) as unknown as Promise<autocannon.Result> & { on: (e: 'response', f: (c: unknown, s: number, b: number, ms: number) => void) => void };
+    instance.on('response', (_c: unknown, _s: number, _b: number, ms: number) => latencies.push(ms));
+    const result = await instance;
     const after = await settledStats(variant);
     const ok = result['2xx'];
     let auditEvents: number | null = null;
     if (variant === 'B4' || variant === 'B5') {
-      const r = await client.query('SELECT count(*)::int AS n FROM audit_event WHERE request_id LIKE $1', [`${prefix}%`]);
+      const r = await client.query('SELECT count(*)::int AS n FROM audit_event WHERE occurred_at >= $2 AND request_id LIKE $1', [`${prefix}%`, cellStart]);
       auditEvents = (r.rows[0] as { n: number }).n;
     }
     return {
       rps: result.requests.average,
       p50: result.latency.p50,
       p90: result.latency.p90,
+      p95: Math.round(percentile(latencies, 0.95)),
       p99: result.latency.p99,
       errors: result.errors + result.timeouts,
       non2xx: result.non2xx,
+      gqlErrors,
+      errorCodes,
       // Per request the server received (completed or not when the cell ended), counted after they settled.
       statementsPerRequest: after.requests > before.requests ? (after.statements - before.statements) / (after.requests - before.requests) : null,
       sent: sent || result.requests.sent,
@@ -189,34 +300,54 @@ async function main(): Promise<void> {
     };
   };
 
-  // Sanity: every variant answers every operation with data and no GraphQL errors before we measure.
-  for (const op of SELECTED) {
-    for (const v of VARIANTS.filter((x) => x !== 'RAW')) {
-      const res = await fetch(`http://127.0.0.1:${servers[v].port}/graphql`, {
+  log('servers ready; sanity check and warm-up');
+  let metricsMeasures: Array<{ key: string; value: number | null; previousValue: number | null }> | null = null;
+  // Sanity: every variant answers every operation with data and no errors before we measure.
+  for (const op of operations) {
+    for (const v of VARIANTS) {
+      await feeders[op.name]?.prepare();
+      const variables = variablesFor(op);
+      const res = await fetch(`http://127.0.0.1:${servers[v].port}${v === 'RAW' ? `/raw/${op.name}` : '/graphql'}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[op.user]}` },
-        body: JSON.stringify({ query: op.query, variables: op.variables ?? {} }),
+        body: JSON.stringify(v === 'RAW' ? { variables } : { query: op.query, variables }),
       });
       const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
-      if (body.errors || !body.data) throw new Error(`${op.name} on ${v} answered with errors: ${JSON.stringify(body.errors)}`);
+      if (!res.ok || body.errors || !body.data) throw new Error(`${op.name} on ${v} answered ${res.status} with errors: ${JSON.stringify(body.errors)}`);
+      if (op.kind === 'metrics' && v === 'B5') {
+        // The generated partnership should give every measure a value (issue 7): keep them with the results.
+        metricsMeasures = (body.data as { metrics: { measures: Array<{ key: string; value: number | null; previousValue: number | null }> } }).metrics.measures;
+        const empty = metricsMeasures.filter((m) => m.value === null).map((m) => m.key);
+        log(`metrics for ${JSON.stringify(op.variables)}: ${metricsMeasures.length} measures${empty.length ? `, without a value: ${empty.join(', ')}` : ', all with a value'}`);
+      }
     }
-    for (const v of VARIANTS) {
+    // Warm-up through the load generator (quick mode: the sanity request above is the warm-up).
+    for (const v of quick ? [] : VARIANTS) {
       const r = await fire(op, v, 1, 1);
-      if (r.non2xx || r.errors || r.ok === 0) throw new Error(`${op.name} on ${v}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      if (r.non2xx || r.errors || r.gqlErrors || r.ok === 0) throw new Error(`${op.name} on ${v}: ${r.non2xx} non-2xx, ${r.gqlErrors} with GraphQL errors ${JSON.stringify(r.errorCodes)}, ${r.errors} errors`);
     }
   }
   log('warm-up done');
+
+  // The RAW plans of the IG queries go into the results file (what bench/audit-access-log.ts printed).
+  const plans: Record<string, string[]> = {};
+  for (const op of operations.filter((o) => o.kind === 'ig')) {
+    const raw = RAW_QUERIES[op.name]!;
+    const r = await client.query(`EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON) ${raw.sql}`, raw.params(op.variables ?? {}));
+    plans[op.name] = (r.rows as Array<{ 'QUERY PLAN': string }>).map((x) => x['QUERY PLAN']).filter((l) => !/never executed|Subplans Removed/.test(l));
+  }
 
   const samples: Sample[] = [];
   const started = new Date().toISOString();
   const partialFile = path.join(benchDir, 'results', `${started.replace(/[:.]/g, '-')}-partial.json`);
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const op of SELECTED) {
-      for (const c of CONCURRENCY) {
+    for (const op of operations) {
+      for (const c of concurrencyFor(op)) {
         for (const variant of VARIANTS) {
           const r = await fire(op, variant, c, DURATION);
           samples.push({ op: op.name, variant, connections: c, round, ...r });
-          log(`round ${round} ${op.name} c=${c} ${variant}: ${r.rps.toFixed(0)} req/s p50 ${r.p50} ms, ${r.statementsPerRequest?.toFixed(2)} SQL/req`);
+          const errs = r.non2xx + r.gqlErrors + r.errors;
+          log(`round ${round} ${op.name} c=${c} ${variant}: ${r.rps.toFixed(0)} req/s p50 ${r.p50} ms p95 ${r.p95} ms, ${r.statementsPerRequest?.toFixed(2)} SQL/req${errs ? `, ${errs} errors ${JSON.stringify(r.errorCodes)}` : ''}`);
         }
       }
     }
@@ -225,20 +356,50 @@ async function main(): Promise<void> {
   }
   fs.rmSync(partialFile, { force: true });
 
+  const q3 = OPERATIONS.find((o) => o.name === 'Q3')!;
+  let b0Capacity: number | null = null;
+  const capacity = async () => {
+    if (b0Capacity !== null) return b0Capacity;
+    const cMax = Math.max(...CONCURRENCY);
+    const measured = samples.filter((s) => s.op === 'Q3' && s.variant === 'B0' && s.connections === cMax).map((s) => s.rps);
+    b0Capacity = measured.length ? median(measured) : (await fire(q3, 'B0', cMax, 5)).rps;
+    return b0Capacity;
+  };
+
   // Open loop at 80 % of B0's capacity on Q3 (tail latency without coordinated omission).
-  const openLoop: Array<{ variant: Variant; rate: number; p50: number; p90: number; p99: number; non2xx: number }> = [];
-  if (!quick && SELECTED.some((o) => o.name === 'Q3')) {
-    const q3 = OPERATIONS.find((o) => o.name === 'Q3')!;
-    const b0 = median(samples.filter((s) => s.op === 'Q3' && s.variant === 'B0' && s.connections === 50).map((s) => s.rps));
-    const rate = Math.max(1, Math.floor(b0 * 0.8));
+  const openLoop: Array<{ variant: Variant; rate: number; p50: number; p90: number; p95: number; p99: number; non2xx: number }> = [];
+  if (!quick && operations.includes(q3)) {
+    const rate = Math.max(1, Math.floor((await capacity()) * 0.8));
     for (const variant of VARIANTS) {
       const r = await fire(q3, variant, 50, DURATION, rate);
-      openLoop.push({ variant, rate, p50: r.p50, p90: r.p90, p99: r.p99, non2xx: r.non2xx });
+      openLoop.push({ variant, rate, p50: r.p50, p90: r.p90, p95: r.p95, p99: r.p99, non2xx: r.non2xx });
     }
+  }
+
+  const soak = SOAK_SECONDS ? await runSoak(SOAK_SECONDS, Math.max(1, Math.floor((await capacity()) * 0.8))) : null;
+
+  async function runSoak(seconds: number, rate: number) {
+    log(`soak: Q3 against B5 at ${rate} req/s (80 % of B0's ${b0Capacity?.toFixed(0)} req/s) for ${seconds} s`);
+    const warmup = Math.min(60, Math.round(seconds * 0.2));
+    const series: Array<{ t: number; rss: number }> = [];
+    const t0 = Date.now();
+    const timer = setInterval(() => {
+      void stats('B5').then((s) => series.push({ t: Math.round((Date.now() - t0) / 1000), rss: s.rss }));
+    }, 5000);
+    const r = await fire(q3, 'B5', 50, seconds, rate);
+    clearInterval(timer);
+    const end = (await stats('B5')).rss;
+    series.push({ t: Math.round((Date.now() - t0) / 1000), rss: end });
+    const afterWarmup = series.find((s) => s.t >= warmup)?.rss ?? series[0]!.rss;
+    const growthPercent = ((end - afterWarmup) / afterWarmup) * 100;
+    const peak = Math.max(...series.map((s) => s.rss));
+    log(`soak: RSS after ${warmup} s warm-up ${mib(afterWarmup)} MiB, at end ${mib(end)} MiB (peak ${mib(peak)}), growth ${growthPercent.toFixed(1)} %`);
+    return { seconds, warmupSeconds: warmup, rate, rssAfterWarmup: afterWarmup, rssEnd: end, rssPeak: peak, growthPercent, p50: r.p50, p99: r.p99, ok: r.ok, non2xx: r.non2xx, errors: r.errors, series };
   }
 
   const rss = Object.fromEntries(await Promise.all(VARIANTS.map(async (v) => [v, (await stats(v)).rss] as const)));
   for (const c of children) c.kill('SIGTERM');
+  await removeBenchWrites(client);
   await client.end();
   if (stopDb) await stopDb();
 
@@ -252,18 +413,122 @@ async function main(): Promise<void> {
     otherLoadNote: 'shared machine; other sessions may have been running (see loadavg)',
   };
   const summary = summarise(samples);
-  const result = { when: new Date().toISOString(), quick, scaleFactor, scale, durationSeconds: DURATION, rounds: ROUNDS, machine, summary, openLoop, rss, samples };
-  const suffix = `${quick ? '-quick' : ''}${opsArg ? `-${SELECTED.map((o) => o.name).join('-')}` : ''}`;
-  const file = path.join(benchDir, 'results', `${result.when.replace(/[:.]/g, '-')}${suffix}.json`);
+  const result = {
+    when: new Date().toISOString(),
+    quick,
+    scaleFactor,
+    scale,
+    auditRows,
+    generation,
+    ops: operations.map((o) => o.name),
+    variables: dynamicVars,
+    plans,
+    metricsMeasures,
+    durationSeconds: DURATION,
+    rounds: ROUNDS,
+    machine,
+    summary,
+    openLoop,
+    soak,
+    rss,
+    samples,
+  };
+  const file = path.join(benchDir, 'results', `${result.when.replace(/[:.]/g, '-')}${quick ? '-quick' : ''}${ONLY ? `-${operations.map((o) => o.name).join('-')}` : ''}.json`);
   fs.writeFileSync(file, JSON.stringify(result, null, 2));
-  const table = renderTable(result);
+  const table = renderTables(result);
   log(table);
-  if (!quick && !opsArg) writeReadmeTable(table);
+  if (!quick && !ONLY && !opt('connections')) writeReadmeTable(table);
   log(`results: ${path.relative(process.cwd(), file)}`);
 }
 
-function median(xs: number[]): number {
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+
+/** Removes what M1/M2 wrote, so the data set is the same for every run (audit rows stay: append-only). */
+async function removeBenchWrites(client: Client): Promise<void> {
+  await client.query('BEGIN');
+  await client.query(`CREATE TEMP TABLE bench_written ON COMMIT DROP AS SELECT id FROM referral WHERE narrative = $1`, [BENCH_SUBMISSION_NARRATIVE]);
+  await client.query(`DELETE FROM referral_subject WHERE referral_id IN (SELECT id FROM bench_written)`);
+  await client.query(`DELETE FROM referral_idempotency WHERE referral_id IN (SELECT id FROM bench_written) OR key LIKE 'bench-%'`);
+  await client.query(`DELETE FROM referral WHERE id IN (SELECT id FROM bench_written)`);
+  await client.query(`DELETE FROM referral_rating WHERE rationale = $1`, [BENCH_RATING_RATIONALE]);
+  await client.query('COMMIT');
+}
+
+async function makeFeeders(client: Client, runId: string): Promise<Record<string, Feeder>> {
+  // M1: a referral about a child already known to the hub (subjects of generated referrals).
+  const subjects = (
+    await client.query(
+      `SELECT DISTINCT s.person_id::text AS id FROM referral_subject s JOIN person p ON p.id = s.person_id AND p.kind = 'CHILD'
+        WHERE s.referral_id IN (SELECT id FROM referral ORDER BY id LIMIT 300) LIMIT 200`,
+    )
+  ).rows.map((r: { id: string }) => r.id);
+  let m1 = 0;
+  // M2: re-rating keeps the state (RERATE), so the pool never runs out; every request takes the next
+  // referral of the pool at the version it will have after the requests sent before it. The versions
+  // are read again before each cell, so a failed request does not poison the next cell.
+  const pool = (
+    await client.query(
+      `SELECT id::text AS id, rag FROM referral WHERE status IN ('SCREENED','AWAITING_CHECKS','READY_FOR_DECISION') AND rag IS NOT NULL
+        ORDER BY id LIMIT 5000`,
+    )
+  ).rows as Array<{ id: string; rag: string }>;
+  const versions = new Map<string, number>();
+  let m2 = 0;
+  return {
+    M1: {
+      prepare: async () => undefined,
+      next: () => {
+        const i = m1++;
+        return {
+          input: {
+            subjects: [{ personId: subjects[i % subjects.length] }],
+            concernCategories: ['NEGLECT'],
+            narrative: BENCH_SUBMISSION_NARRATIVE,
+            consentSought: true,
+            consentGiven: true,
+          },
+          key: `bench-${runId}-${i}`,
+        };
+      },
+    },
+    M2: {
+      prepare: async () => {
+        // Requests still in flight when the previous cell ended commit after it: read until stable.
+        const read = async () =>
+          ((await client.query(`SELECT id::text AS id, version FROM referral WHERE id = ANY($1::uuid[])`, [pool.map((p) => p.id)])).rows as Array<{
+            id: string;
+            version: number;
+          }>).map((r) => `${r.id}:${r.version}`).join(',');
+        let last = await read();
+        for (let i = 0; i < 12; i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          const now = await read();
+          if (now === last) break;
+          last = now;
+        }
+        for (const pair of last.split(',')) {
+          const [id, v] = pair.split(':');
+          versions.set(id!, Number(v));
+        }
+      },
+      next: () => {
+        const p = pool[m2++ % pool.length]!;
+        const v = versions.get(p.id)!;
+        versions.set(p.id, v + 1);
+        return { id: p.id, rag: p.rag, v };
+      },
+    },
+  };
+}
+
+function percentile(xs: number[], q: number): number {
+  if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+}
+
+function median(xs: number[]): number {
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   if (!s.length) return NaN;
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
@@ -274,6 +539,8 @@ function summarise(samples: Sample[]) {
   return [...keys].map((k) => {
     const [op, c, variant] = k.split('|');
     const xs = samples.filter((s) => s.op === op && String(s.connections) === c && s.variant === variant);
+    const codes: Record<string, number> = {};
+    for (const x of xs) for (const [code, n] of Object.entries(x.errorCodes)) codes[code] = (codes[code] ?? 0) + n;
     return {
       op: op!,
       connections: Number(c),
@@ -281,37 +548,101 @@ function summarise(samples: Sample[]) {
       rps: median(xs.map((x) => x.rps)),
       p50: median(xs.map((x) => x.p50)),
       p90: median(xs.map((x) => x.p90)),
+      p95: median(xs.map((x) => x.p95)),
       p99: median(xs.map((x) => x.p99)),
       statementsPerRequest: median(xs.map((x) => x.statementsPerRequest ?? NaN)),
       ok: xs.reduce((a, x) => a + x.ok, 0),
       sent: xs.reduce((a, x) => a + x.sent, 0),
       auditEvents: xs.some((x) => x.auditEvents !== null) ? xs.reduce((a, x) => a + (x.auditEvents ?? 0), 0) : null,
       non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
+      gqlErrors: xs.reduce((a, x) => a + x.gqlErrors, 0),
+      errors: xs.reduce((a, x) => a + x.errors, 0),
+      errorCodes: codes,
     };
   });
 }
 
-function renderTable(result: { summary: ReturnType<typeof summarise>; machine: object; when: string; quick: boolean; scaleFactor: number }): string {
+type Summary = ReturnType<typeof summarise>;
+
+interface RenderInput {
+  summary: Summary;
+  machine: object;
+  when: string;
+  quick: boolean;
+  scaleFactor: number;
+  auditRows: number;
+  generation: { partnershipSeconds?: number; auditSeconds?: number; auditRowsAdded?: number };
+  soak: { seconds: number; warmupSeconds: number; rate: number; rssAfterWarmup: number; rssEnd: number; rssPeak: number; growthPercent: number; p50: number; p99: number; non2xx: number } | null;
+}
+
+function renderTables(result: RenderInput): string {
   const s = result.summary;
   const get = (op: string, c: number, v: string) => s.find((x) => x.op === op && x.connections === c && x.variant === v);
   const cs = [...new Set(s.map((x) => x.connections))].sort((a, b) => a - b);
+  const ops = [...new Set(s.map((x) => x.op))];
+  const kindOf = (op: string) => OPERATIONS.find((o) => o.name === op)?.kind ?? 'read';
   const lines = [
-    `Run ${result.when} (${result.quick ? 'quick' : 'full'}, scale ${result.scaleFactor}); machine ${JSON.stringify(result.machine)}`,
-    '',
-    '| op | c | B0 req/s | B2/B0 | B4/B0 | B5/B0 | RAW req/s | p50 B0/B2/B4/B5 (ms) | B4−B2 p50 | SQL/req B0 / B5 (B5: + audit) | audit events / 2xx / sent (B5) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    `Run ${result.when} (${result.quick ? 'quick' : 'full'}, scale ${result.scaleFactor}, ${result.auditRows.toLocaleString('en-GB')} generated audit rows); machine ${JSON.stringify(result.machine)}`,
   ];
-  for (const op of [...new Set(s.map((x) => x.op))]) {
-    for (const c of cs) {
-      const [b0, b2, b4, b5, raw] = ['B0', 'B2', 'B4', 'B5', 'RAW'].map((v) => get(op, c, v));
-      if (!b0) continue;
-      const ratio = (x?: { rps: number }) => (x ? (x.rps / b0.rps).toFixed(2) : '–');
-      lines.push(
-        `| ${op} | ${c} | ${b0.rps.toFixed(0)} | ${ratio(b2)} | ${ratio(b4)} | ${ratio(b5)} | ${raw?.rps.toFixed(0) ?? '–'} | ` +
-          `${[b0, b2, b4, b5].map((x) => x?.p50 ?? '–').join(' / ')} | ${b4 && b2 ? (b4.p50 - b2.p50).toFixed(1) : '–'} | ` +
-          `${b0.statementsPerRequest.toFixed(2)} / ${b5?.statementsPerRequest.toFixed(2) ?? '–'} | ${b5 ? `${b5.auditEvents} / ${b5.ok} / ${b5.sent}` : '–'} |`,
-      );
+  if (result.generation.partnershipSeconds || result.generation.auditSeconds) {
+    lines.push(
+      '',
+      `Generated in this run: partnership ${result.generation.partnershipSeconds?.toFixed(0) ?? '–'} s; ` +
+        `${result.generation.auditRowsAdded?.toLocaleString('en-GB') ?? 0} audit rows in ${result.generation.auditSeconds?.toFixed(0) ?? '–'} s.`,
+    );
+  }
+  const reads = ops.filter((op) => kindOf(op) === 'read');
+  if (reads.length) {
+    lines.push(
+      '',
+      '| op | c | B0 req/s | B2/B0 | B4/B0 | B5/B0 | RAW req/s | p50 B0/B2/B4/B5 (ms) | B4−B2 p50 | SQL/req B0 / B5 (B5: + audit) | audit events / 2xx / sent (B5) |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const op of reads) {
+      for (const c of cs) {
+        const [b0, b2, b4, b5, raw] = VARIANTS.map((v) => get(op, c, v));
+        if (!b0) continue;
+        const ratio = (x?: { rps: number }) => (x ? (x.rps / b0.rps).toFixed(2) : '–');
+        lines.push(
+          `| ${op} | ${c} | ${b0.rps.toFixed(0)} | ${ratio(b2)} | ${ratio(b4)} | ${ratio(b5)} | ${raw?.rps.toFixed(0) ?? '–'} | ` +
+            `${[b0, b2, b4, b5].map((x) => x?.p50 ?? '–').join(' / ')} | ${b4 && b2 ? (b4.p50 - b2.p50).toFixed(1) : '–'} | ` +
+            `${b0.statementsPerRequest?.toFixed(2) ?? '–'} / ${b5?.statementsPerRequest?.toFixed(2) ?? '–'} | ${b5 ? `${b5.auditEvents} / ${b5.ok} / ${b5.sent}` : '–'} |`,
+        );
+      }
     }
+  }
+  const others = ops.filter((op) => kindOf(op) !== 'read');
+  if (others.length) {
+    lines.push(
+      '',
+      'Writes (M1, M2), IG queries and governance metrics. p95 B5÷RAW is the IG target (≤ 2 at 10M audit rows) and the metrics target (≤ 2);',
+      'errors are non-2xx + 2xx with GraphQL errors + socket errors, per variant, with their codes.',
+      '',
+      '| op | c | req/s B0 / B2 / B4 / B5 / RAW | p50 B5 / RAW (ms) | p95 B0 / B2 / B4 / B5 / RAW (ms) | p95 B5÷RAW | SQL/req (B5) | audit events / 2xx / sent (B5) | errors B0 / B2 / B4 / B5 / RAW |',
+      '|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const op of others) {
+      for (const c of cs) {
+        const xs = VARIANTS.map((v) => get(op, c, v));
+        const [, , , b5, raw] = xs;
+        if (!xs[0]) continue;
+        const errs = xs.map((x) => (x ? x.non2xx + x.gqlErrors + x.errors : '–')).join(' / ');
+        const codes = [...new Set(xs.flatMap((x) => Object.entries(x?.errorCodes ?? {}).map(([k, n]) => `${k} ${n}`)))];
+        lines.push(
+          `| ${op} | ${c} | ${xs.map((x) => x?.rps.toFixed(0) ?? '–').join(' / ')} | ${b5?.p50 ?? '–'} / ${raw?.p50 ?? '–'} | ` +
+            `${xs.map((x) => x?.p95 ?? '–').join(' / ')} | ${b5 && raw ? (b5.p95 / raw.p95).toFixed(2) : '–'} | ${b5?.statementsPerRequest.toFixed(2) ?? '–'} | ` +
+            `${b5 ? `${b5.auditEvents} / ${b5.ok} / ${b5.sent}` : '–'} | ${errs}${codes.length ? ` (${codes.join(', ')})` : ''} |`,
+        );
+      }
+    }
+  }
+  if (result.soak) {
+    const k = result.soak;
+    lines.push(
+      '',
+      `Soak: Q3 against B5 at ${k.rate} req/s (80 % of B0) for ${k.seconds} s: RSS after ${k.warmupSeconds} s warm-up ${mib(k.rssAfterWarmup)} MiB, ` +
+        `at end ${mib(k.rssEnd)} MiB (peak ${mib(k.rssPeak)} MiB), growth ${k.growthPercent.toFixed(1)} % (target < 10 %); p50 ${k.p50} ms, p99 ${k.p99} ms, ${k.non2xx} non-2xx.`,
+    );
   }
   return lines.join('\n');
 }

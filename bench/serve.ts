@@ -14,9 +14,12 @@ import { Pool } from 'pg';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
+import { AgencyDirectory } from '../src/agencies/agencies';
+import { computeMetrics } from '../src/metrics/metrics.service';
+import { loadMetricsSettings } from '../src/metrics/settings';
 import { createHub, startServer, type ServerFeatures } from '../src/server';
 import { createLogger } from '../src/shared/logger';
-import { RAW_QUERIES } from './operations';
+import { RAW_QUERIES, type Vars } from './operations';
 
 const VARIANTS: Record<string, ServerFeatures> = {
   B0: { fieldPermissions: false, audit: false, limits: false },
@@ -49,18 +52,53 @@ async function main(): Promise<void> {
 
   if (variant === 'RAW') {
     const pool = new Pool({ connectionString: url, max: 10 });
+    const metricsStatements = new Map<string, Promise<Captured[]>>();
     const server = http.createServer(async (req, res) => {
       const op = (req.url ?? '').replace('/raw/', '');
-      const raw = RAW_QUERIES[op];
-      if (!raw) {
-        res.statusCode = 404;
-        res.end();
-        return;
-      }
-      stats.statements += 1;
-      const r = await pool.query(raw.sql, raw.params);
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const vars = (chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as { variables?: Vars }).variables : undefined) ?? {};
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ data: raw.shape(r.rows) }));
+      try {
+        if (op === 'METRICS') {
+          // The statements the metrics service issues for this period, captured once, replayed as they are.
+          const month = String((vars.p as { month?: string } | undefined)?.month);
+          if (!metricsStatements.has(month)) metricsStatements.set(month, captureMetricsStatements(url, month));
+          const statements = await metricsStatements.get(month)!;
+          const client = await pool.connect();
+          const results: unknown[] = [];
+          try {
+            for (const st of statements) {
+              stats.statements += 1;
+              results.push((await client.query(st.sql, st.params)).rows);
+            }
+          } catch (e) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw e;
+          } finally {
+            client.release();
+          }
+          res.end(JSON.stringify({ data: { metrics: results } }));
+          return;
+        }
+        const raw = RAW_QUERIES[op];
+        if (!raw) {
+          res.statusCode = 404;
+          res.end();
+          return;
+        }
+        stats.statements += 1;
+        const r = await pool.query(raw.sql, raw.params(vars));
+        if (raw.conflictIfEmpty && r.rowCount === 0) {
+          res.statusCode = 409;
+          res.end(JSON.stringify({ errors: [{ message: 'version conflict' }] }));
+          return;
+        }
+        res.end(JSON.stringify({ data: raw.shape(r.rows) }));
+      } catch {
+        res.statusCode = 500;
+        res.end(JSON.stringify({ errors: [{ message: 'raw query failed' }] }));
+      }
     });
     countRequests(server);
     server.listen(port, '127.0.0.1', () => process.stdout.write(`READY ${port}\n`));
@@ -89,6 +127,40 @@ async function main(): Promise<void> {
   auditStats = hub.auditWriter.stats;
   countRequests(server.httpServer);
   process.stdout.write(`READY ${port}\n`);
+}
+
+interface Captured {
+  sql: string;
+  params: unknown[] | undefined;
+}
+
+/**
+ * Runs the metrics service once through a data source whose logger records every statement (the
+ * transaction's START/SET/COMMIT included), so RAW replays exactly what the hub's metrics issue.
+ */
+async function captureMetricsStatements(url: string, month: string): Promise<Captured[]> {
+  const captured: Captured[] = [];
+  const ds = createDataSource(url, createLogger('silent'), 1);
+  ds.setOptions({
+    logging: ['query'],
+    logger: {
+      logQuery: (sql: string, params?: unknown[]) => void captured.push({ sql, params }),
+      logQueryError: () => undefined,
+      logQuerySlow: () => undefined,
+      logSchemaBuild: () => undefined,
+      logMigration: () => undefined,
+      log: () => undefined,
+    },
+  });
+  await ds.initialize();
+  try {
+    await computeMetrics(ds, AgencyDirectory.load(undefined), loadMetricsSettings(undefined), { period: { month } });
+  } finally {
+    await ds.destroy();
+  }
+  // TypeORM's own start-up queries (none with pg) would come before the transaction: keep from its start.
+  const start = captured.findIndex((c) => /^(START TRANSACTION|BEGIN)/i.test(c.sql));
+  return start > 0 ? captured.slice(start) : captured;
 }
 
 main().catch((e: unknown) => {
