@@ -49,8 +49,8 @@ describe('the nested referral query: SQL statements per request do not grow with
       logMigration: () => undefined,
       log: () => undefined,
     };
-    // Every statement the hub sends goes through its DataSource's logger.
-    (hub.db as unknown as { logger: TypeOrmLogger }).logger = counting;
+    // Every statement the hub sends goes through its serving DataSource's logger (hub.db is the owner's).
+    (hub.server.hub.dataSource as unknown as { logger: TypeOrmLogger }).logger = counting;
   });
   afterAll(() => hub.close());
 
