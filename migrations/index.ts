@@ -9,6 +9,7 @@ import { Meetings1763900400000 } from './1763900400000-meetings';
 import { MetricsIndexes1763900500000 } from './1763900500000-metrics-indexes';
 import { MetricsBreakGlassIndex1763900600000 } from './1763900600000-metrics-break-glass-index';
 import { AuditAppendFunction1763900900000 } from './1763900900000-audit-append-function';
+import { RateLimitAndReadVolume1763901400000 } from './1763901400000-rate-limit-and-read-volume';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -24,4 +25,5 @@ export const MIGRATIONS: Function[] = [
   MetricsIndexes1763900500000,
   MetricsBreakGlassIndex1763900600000,
   AuditAppendFunction1763900900000,
+  RateLimitAndReadVolume1763901400000,
 ];

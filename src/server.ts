@@ -16,6 +16,8 @@ import { databaseIsReachable } from './db/data-source';
 import type { DataSource } from 'typeorm';
 import { buildBareSchema, buildSchema } from './graphql/schema';
 import { createErrorFormatter, releasePlugin } from './graphql/plugins';
+import { RequestRateLimiter } from './graphql/rate-limit';
+import { startReadVolumeWatch } from './break-glass/read-volume-watch';
 import { PeopleRepository } from './people/people.repository';
 import { HubEventListener } from './events/listener';
 import { attachSubscriptions } from './graphql/subscriptions';
@@ -119,6 +121,8 @@ export async function startServer(
     ],
   });
   await apollo.start();
+  const rateLimiter = features.limits ? RequestRateLimiter.create(config.rateLimit, hub.dataSource, logger) : null;
+  const readVolumeWatch = startReadVolumeWatch(hub);
 
   app.use(
     '/graphql',
@@ -137,7 +141,8 @@ export async function startServer(
         for (let i = 0; i < req.rawHeaders.length; i += 2) {
           if (req.rawHeaders[i]!.toLowerCase() === 'authorization') authorization.push(req.rawHeaders[i + 1]!);
         }
-        const viewer = await hub.authenticator.authenticate(authorization);
+        const authenticate = () => hub.authenticator.authenticate(authorization);
+        const viewer = rateLimiter ? await rateLimiter.admit(req.ip ?? '', authenticate) : await authenticate();
         const access = new RequestAccess(viewer, hub.policy, features.fieldPermissions || features.audit);
         return {
           hub,
@@ -167,6 +172,7 @@ export async function startServer(
     url: `http://127.0.0.1:${port}/graphql`,
     async stop() {
       draining = true;
+      readVolumeWatch.stop();
       // No new events first: open subscriptions complete, then sockets and requests drain.
       await hub.events.stop();
       await apollo.stop();

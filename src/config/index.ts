@@ -50,6 +50,11 @@ const envSchema = z.object({
   MAX_PAGE_SIZE: positiveInt(500).default(100),
   GRAPHQL_INTROSPECTION: boolFlag.optional(),
   AUDIT_BATCH_MAX_ROWS: positiveInt(100000).default(2000),
+  RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
+  RATE_LIMIT_USER_PER_MINUTE: positiveInt(1_000_000).default(600),
+  RATE_LIMIT_FAILED_AUTH_PER_MINUTE: positiveInt(1_000_000).default(60),
+  ENUMERATION_ALERT_THRESHOLD: positiveInt(1_000_000).default(50),
+  ENUMERATION_ALERT_INTERVAL_SECONDS: positiveInt(24 * 3600).default(300),
 });
 
 export type AuthConfig =
@@ -90,6 +95,10 @@ export interface Config {
   maxPageSize: number;
   introspection: boolean;
   auditBatchMaxRows: number;
+  /** Per-user and per-IP request limits (src/graphql/rate-limit.ts, ADR 004). */
+  rateLimit: { store: 'memory' | 'postgres'; userPerMinute: number; failedAuthPerMinute: number };
+  /** The IG alert on one user reading many distinct children in an hour (src/break-glass/enumeration-watch.ts). */
+  enumerationAlert: { threshold: number; intervalSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -156,5 +165,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxPageSize: e.MAX_PAGE_SIZE,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     auditBatchMaxRows: e.AUDIT_BATCH_MAX_ROWS,
+    rateLimit: {
+      store: e.RATE_LIMIT_STORE,
+      userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
+      failedAuthPerMinute: e.RATE_LIMIT_FAILED_AUTH_PER_MINUTE,
+    },
+    enumerationAlert: { threshold: e.ENUMERATION_ALERT_THRESHOLD, intervalSeconds: e.ENUMERATION_ALERT_INTERVAL_SECONDS },
   };
 }

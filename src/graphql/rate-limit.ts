@@ -1,0 +1,94 @@
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { DataSource } from 'typeorm';
+import type { Viewer } from '../access-policy/viewer';
+import type { Config } from '../config';
+import { rateLimited } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+
+/**
+ * Request rate limits (quality.md › Security; ADR 004), with rate-limiter-flexible:
+ * - per authenticated user (`sub`), every GraphQL request counts one point;
+ * - per client IP, failed authentications only; once an IP is over, it gets 429 before its token
+ *   is even verified (no signature work for a guessing client).
+ * Over a limit → HTTP 429, `RATE_LIMITED`, `Retry-After` in whole seconds; no data, nothing about
+ * the limit's state. The store is memory (per process, the default) or PostgreSQL (shared by every
+ * hub process, an UNLOGGED table created by migration 1763901400000). A store that fails lets the
+ * request through on a per-process memory count (the insurance limiter): the limiter must never be
+ * what takes the hub down.
+ */
+export class RequestRateLimiter {
+  private constructor(
+    private readonly perUser: RateLimiterAbstract,
+    private readonly failedAuth: RateLimiterAbstract,
+    private readonly logger: Logger,
+  ) {}
+
+  static create(config: Config['rateLimit'], dataSource: DataSource, logger: Logger): RequestRateLimiter {
+    const user = { keyPrefix: 'user', points: config.userPerMinute, duration: 60 };
+    const ip = { keyPrefix: 'auth_fail', points: config.failedAuthPerMinute, duration: 60 };
+    if (config.store === 'memory') {
+      return new RequestRateLimiter(new RateLimiterMemory(user), new RateLimiterMemory(ip), logger);
+    }
+    const pool = (dataSource.driver as unknown as { master: unknown }).master;
+    const store = (o: typeof user) =>
+      new RateLimiterPostgres({
+        ...o,
+        storeClient: pool,
+        storeType: 'pool',
+        tableName: 'rate_limit',
+        tableCreated: true,
+        // Expired rows are overwritten by the next consume; a sweep per process per hour is enough.
+        clearExpiredByTimeout: true,
+        // Once a key is over, stop asking the database until its window ends.
+        inMemoryBlockOnConsumed: o.points + 1,
+        insuranceLimiter: new RateLimiterMemory(o),
+      });
+    return new RequestRateLimiter(store(user), store(ip), logger);
+  }
+
+  /**
+   * Authenticates through `authenticate`, counting failures by IP and successes by user.
+   * Throws RATE_LIMITED (429) or the authentication error.
+   */
+  async admit(ip: string, authenticate: () => Promise<Viewer>): Promise<Viewer> {
+    const ipKey = ip || 'unknown';
+    const seen = await this.safely(() => this.failedAuth.get(ipKey));
+    if (seen && seen.consumedPoints > this.failedAuth.points) throw rateLimited(retryAfter(seen));
+    let viewer: Viewer;
+    try {
+      viewer = await authenticate();
+    } catch (e) {
+      const over = await this.consume(this.failedAuth, ipKey);
+      if (over) throw over;
+      throw e;
+    }
+    const over = await this.consume(this.perUser, viewer.sub);
+    if (over) throw over;
+    return viewer;
+  }
+
+  /** A RATE_LIMITED error if `key` is over its limit now; undefined otherwise (and if the store fails). */
+  private async consume(limiter: RateLimiterAbstract, key: string) {
+    try {
+      await limiter.consume(key, 1);
+      return undefined;
+    } catch (e) {
+      if (e instanceof RateLimiterRes) return rateLimited(retryAfter(e));
+      this.logger.warn({ err: { message: (e as Error).message } }, 'rate limiter store failed; request let through');
+      return undefined;
+    }
+  }
+
+  private async safely<T>(f: () => Promise<T>): Promise<T | null> {
+    try {
+      return await f();
+    } catch (e) {
+      this.logger.warn({ err: { message: (e as Error).message } }, 'rate limiter store failed; request let through');
+      return null;
+    }
+  }
+}
+
+function retryAfter(res: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}
