@@ -6,7 +6,9 @@ import { notifyEvent } from '../events/notify';
  * The enumeration pattern privacy officers watch for: one user reading unusually many distinct
  * children in an hour. Computed from the stored audit (audit_disclosure: released fields, by actor
  * and time), not from one process's memory, so it sees the reads of every hub process and survives
- * restarts. Every hub process runs the check periodically; a partial unique index on
+ * restarts. Counted: disclosures that released at least one field, by queries (not a mutation's
+ * own response: pushing children in is not reading them), of persons of kind CHILD or UNBORN.
+ * Every hub process runs the check periodically; a partial unique index on
  * (actor_sub, window_start) and ON CONFLICT DO NOTHING raise at most one alert per user per clock
  * hour whichever process gets there first. The alert goes to information governance (to_agency
  * NULL) and is announced on `alertRaised` like every other alert.
@@ -29,9 +31,12 @@ export async function raiseReadVolumeAlerts(ds: DataSource, threshold: number, n
     const rows: Array<{ id: string; actor_sub: string; distinct_people: number }> = await m.query(
       `WITH counts AS (
          SELECT d.actor_sub, max(d.actor_agency) AS actor_agency, count(DISTINCT d.person_id)::int AS n
-           FROM audit_disclosure d JOIN person p ON p.id = d.person_id
+           FROM audit_disclosure d
+           JOIN audit_event e ON e.id = d.event_id AND e.occurred_at = d.occurred_at
+           JOIN person p ON p.id = d.person_id
           WHERE d.occurred_at > $1::timestamptz - interval '1 hour' AND d.occurred_at <= $1::timestamptz
             AND cardinality(d.released) > 0
+            AND e.action NOT IN ('EXECUTE', 'CREATE', 'UPDATE')
             AND p.kind IN ('CHILD', 'UNBORN')
           GROUP BY d.actor_sub
          HAVING count(DISTINCT d.person_id) > $2
