@@ -92,7 +92,9 @@ export async function startServer(
     // The default allow-list exempts __typename aliases, which are then free amplification: count them.
     maxAliases: { n: 15, allowList: [] },
     maxDirectives: { n: 10 },
-    maxTokens: { n: 3000 },
+    // Armor's token limit throws from an Apollo hook, which Apollo answers 500 (a client error answered
+    // as a server fault). graphql-js's own parser limit (parseOptions below) answers 400.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: 20000 },
     blockFieldSuggestion: { enabled: config.env === 'production' },
   }).protect();
@@ -107,6 +109,7 @@ export async function startServer(
   const apollo = new ApolloServer<RequestContext>({
     schema,
     validationRules: features.limits ? armor.validationRules : [],
+    parseOptions: features.limits ? { maxTokens: 3000 } : {},
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,

@@ -19,7 +19,6 @@ import { dedicatedDatabaseUrl, type TestHub } from './support/test-hub';
  * request id, for the operator.
  */
 
-const FAKE_NAME = 'Zebedee Quillfeather';
 const PERSON = `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { id givenName familyName nhsNumber } }`;
 const UPSERT = `mutation($input: PersonInput!) { upsertPerson(input: $input) { outcome person { id } } }`;
 

@@ -41,7 +41,7 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
     const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
     jwks = https.createServer(
       { key: fs.readFileSync(path.join(FIXTURES, 'localhost-tls.key')), cert: fs.readFileSync(path.join(FIXTURES, 'localhost-tls.crt')) },
-      (req, res) => {
+      (_req, res) => {
         jwksFetches++;
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ keys: [publicJwk] }));
