@@ -176,6 +176,7 @@ export async function startServer(
     async stop() {
       draining = true;
       readVolumeWatch.stop();
+      rateLimiter?.stop();
       // No new events first: open subscriptions complete, then sockets and requests drain.
       await hub.events.stop();
       await apollo.stop();

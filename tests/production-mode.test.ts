@@ -63,6 +63,7 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
   });
   afterAll(async () => {
     await Promise.all([prod?.close(), dev?.close()]);
+    jwks?.closeAllConnections();
     await new Promise((r) => jwks?.close(r));
     https.globalAgent.options.ca = previousCa as never;
   });

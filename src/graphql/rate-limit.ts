@@ -46,6 +46,14 @@ export class RequestRateLimiter {
     return new RequestRateLimiter(store(user), store(ip), logger);
   }
 
+  /** Ends the PostgreSQL store's periodic sweep of expired keys (a timer per limiter). */
+  stop(): void {
+    for (const l of [this.perUser, this.failedAuth]) {
+      const timer = (l as unknown as { _clearExpiredTimeoutId?: NodeJS.Timeout })._clearExpiredTimeoutId;
+      if (timer) clearTimeout(timer);
+    }
+  }
+
   /**
    * Authenticates through `authenticate`, counting failures by IP and successes by user.
    * Throws RATE_LIMITED (429) or the authentication error.
