@@ -17,6 +17,9 @@ import type { Logger } from '../shared/logger';
  * what takes the hub down.
  */
 export class RequestRateLimiter {
+  /** IPs over the failed-authentication limit, until when (epoch ms). Bounded. */
+  private readonly blockedIps = new Map<string, number>();
+
   private constructor(
     private readonly perUser: RateLimiterAbstract,
     private readonly failedAuth: RateLimiterAbstract,
@@ -60,41 +63,50 @@ export class RequestRateLimiter {
    */
   async admit(ip: string, authenticate: () => Promise<Viewer>): Promise<Viewer> {
     const ipKey = ip || 'unknown';
-    const seen = await this.safely(() => this.failedAuth.get(ipKey));
-    if (seen && seen.consumedPoints > this.failedAuth.points) throw rateLimited(retryAfter(seen));
+    // Blocked IPs are remembered in this process: no store round trip on the way in. Another process
+    // learns of the block at that IP's next failure there (the counter itself is shared).
+    const until = this.blockedIps.get(ipKey);
+    if (until !== undefined) {
+      const ms = until - Date.now();
+      if (ms > 0) throw rateLimited(Math.max(1, Math.ceil(ms / 1000)));
+      this.blockedIps.delete(ipKey);
+    }
     let viewer: Viewer;
     try {
       viewer = await authenticate();
     } catch (e) {
       const over = await this.consume(this.failedAuth, ipKey);
-      if (over) throw over;
+      if (over) {
+        this.block(ipKey, over.retryAfterSeconds);
+        throw over.error;
+      }
       throw e;
     }
     const over = await this.consume(this.perUser, viewer.sub);
-    if (over) throw over;
+    if (over) throw over.error;
     return viewer;
   }
 
-  /** A RATE_LIMITED error if `key` is over its limit now; undefined otherwise (and if the store fails). */
+  private block(ip: string, seconds: number) {
+    if (this.blockedIps.size >= 10_000) {
+      const now = Date.now();
+      for (const [k, t] of this.blockedIps) if (t <= now) this.blockedIps.delete(k);
+    }
+    if (this.blockedIps.size < 10_000) this.blockedIps.set(ip, Date.now() + seconds * 1000);
+  }
+
+  /** The RATE_LIMITED error if `key` is over its limit now; undefined otherwise (and if the store fails). */
   private async consume(limiter: RateLimiterAbstract, key: string) {
     try {
       await limiter.consume(key, 1);
       return undefined;
     } catch (e) {
-      if (e instanceof RateLimiterRes) return rateLimited(retryAfter(e));
+      if (e instanceof RateLimiterRes) return { error: rateLimited(retryAfter(e)), retryAfterSeconds: retryAfter(e) };
       this.logger.warn({ err: { message: (e as Error).message } }, 'rate limiter store failed; request let through');
       return undefined;
     }
   }
 
-  private async safely<T>(f: () => Promise<T>): Promise<T | null> {
-    try {
-      return await f();
-    } catch (e) {
-      this.logger.warn({ err: { message: (e as Error).message } }, 'rate limiter store failed; request let through');
-      return null;
-    }
-  }
 }
 
 function retryAfter(res: RateLimiterRes): number {
