@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadConfig } from '../src/config';
 import { unique } from './support/factories';
 import { dedicatedDatabaseUrl, startTestHub, type GqlResult, type TestHub } from './support/test-hub';
 
@@ -103,5 +104,24 @@ describe('rate limiting (PostgreSQL store): one limit across hub processes', () 
     const rows: Array<{ key: string; points: number }> = await hubA.db.query(`SELECT key, points FROM rate_limit WHERE key LIKE 'user:pg-a-%'`);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.points).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('rate limit and enumeration alert settings', () => {
+  it.each([
+    ['RATE_LIMIT_USER_PER_MINUTE', '0'],
+    ['RATE_LIMIT_USER_PER_MINUTE', 'lots'],
+    ['RATE_LIMIT_FAILED_AUTH_PER_MINUTE', '-1'],
+    ['RATE_LIMIT_STORE', 'redis'],
+    ['ENUMERATION_ALERT_THRESHOLD', '0'],
+    ['ENUMERATION_ALERT_INTERVAL_SECONDS', '1.5'],
+  ])('given %s=%s, then the hub refuses to start, naming the variable', (name, value) => {
+    expect(() => loadConfig({ NODE_ENV: 'test', [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
+  it('given nothing set, then the documented defaults', () => {
+    const c = loadConfig({ NODE_ENV: 'test' });
+    expect(c.rateLimit).toEqual({ store: 'memory', userPerMinute: 600, failedAuthPerMinute: 60 });
+    expect(c.enumerationAlert).toEqual({ threshold: 50, intervalSeconds: 300 });
   });
 });

@@ -22,6 +22,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('IG alert on unusual read volume (one user, many distinct children, one hour)', () => {
   let hub: TestHub;
+  let url: string;
   let dataDir: string;
   let pusher: string;
   let ig: string;
@@ -29,7 +30,7 @@ describe('IG alert on unusual read volume (one user, many distinct children, one
 
   beforeAll(async () => {
     // A database of its own: the check looks at every user's reads of the last hour.
-    const url = await dedicatedDatabaseUrl('readvolume');
+    url = await dedicatedDatabaseUrl('readvolume');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-rv-'));
     hub = await startTestHub({ ENUMERATION_ALERT_THRESHOLD: String(THRESHOLD), MASH_DATA_DIR: dataDir }, { databaseUrl: url });
     pusher = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], sub: unique('pusher') });
@@ -146,5 +147,26 @@ describe('IG alert on unusual read volume (one user, many distinct children, one
     }
     const forIg = await hub.gql<Alerts>(ig, ALERTS);
     expect(forIg.data!.alerts.edges.filter((e) => e.node.actorSub === subB)).toHaveLength(1);
+  });
+
+  it('given a hub process checking every second, when a user goes over the threshold, then the alert is raised without anyone asking', async () => {
+    const ticking = await startTestHub({ ENUMERATION_ALERT_THRESHOLD: String(THRESHOLD), ENUMERATION_ALERT_INTERVAL_SECONDS: '1', MASH_DATA_DIR: dataDir }, { databaseUrl: url });
+    try {
+      const subC = unique('enumerator-c');
+      const reader = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], sub: subC });
+      await readAll(reader, await children(THRESHOLD + 1));
+      const deadline = Date.now() + 5000;
+      let rows: Array<{ n: number }> = [];
+      while (Date.now() < deadline) {
+        rows = await hub.db.query(`SELECT count(*)::int AS n FROM alert WHERE kind = 'UNUSUAL_READ_VOLUME' AND actor_sub = $1`, [subC]);
+        if (rows[0]!.n > 0) break;
+        await sleep(100);
+      }
+      await sleep(1500); // more ticks of the job: still one
+      rows = await hub.db.query(`SELECT count(*)::int AS n FROM alert WHERE kind = 'UNUSUAL_READ_VOLUME' AND actor_sub = $1`, [subC]);
+      expect(rows[0]!.n).toBe(1);
+    } finally {
+      await ticking.close();
+    }
   });
 });
