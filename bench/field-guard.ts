@@ -45,7 +45,7 @@ async function serve(): Promise<void> {
   const { createHub, startServer } = await import('../src/server');
   const { signDevToken } = await import('../src/auth/authenticator');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-bench-'));
-  const config = loadConfig({ NODE_ENV: 'development', MASH_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DB_POOL_SIZE: '20' });
+  const config = loadConfig({ NODE_ENV: 'development', MASH_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DB_POOL_SIZE: '20', RATE_LIMIT_USER_PER_MINUTE: '1000000' });
   const logger = createLogger('silent');
   const db = await openDatabase(config, logger, { migrate: true });
   const ds = db.dataSource;

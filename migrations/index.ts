@@ -11,6 +11,7 @@ import { MetricsBreakGlassIndex1763900600000 } from './1763900600000-metrics-bre
 import { AuditAppendFunction1763900900000 } from './1763900900000-audit-append-function';
 import { ServingRoleGrants1763901200000 } from './1763901200000-serving-role-grants';
 import { CrossAgencyDetailAlerts1763901201000 } from './1763901201000-cross-agency-detail-alerts';
+import { RateLimitAndReadVolume1763901400000 } from './1763901400000-rate-limit-and-read-volume';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -28,4 +29,5 @@ export const MIGRATIONS: Function[] = [
   AuditAppendFunction1763900900000,
   ServingRoleGrants1763901200000,
   CrossAgencyDetailAlerts1763901201000,
+  RateLimitAndReadVolume1763901400000,
 ];

@@ -17,6 +17,8 @@ import { databaseIsReachable } from './db/data-source';
 import type { DataSource } from 'typeorm';
 import { buildBareSchema, buildSchema } from './graphql/schema';
 import { createErrorFormatter, releasePlugin } from './graphql/plugins';
+import { RequestRateLimiter } from './graphql/rate-limit';
+import { startReadVolumeWatch } from './break-glass/read-volume-watch';
 import { PeopleRepository } from './people/people.repository';
 import { HubEventListener } from './events/listener';
 import { attachSubscriptions } from './graphql/subscriptions';
@@ -108,7 +110,9 @@ export async function startServer(
     // The default allow-list exempts __typename aliases, which are then free amplification: count them.
     maxAliases: { n: 15, allowList: [] },
     maxDirectives: { n: 10 },
-    maxTokens: { n: 3000 },
+    // Armor's token limit throws from an Apollo hook, which Apollo answers 500 (a client error answered
+    // as a server fault). graphql-js's own parser limit (parseOptions below) answers 400.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: 20000 },
     blockFieldSuggestion: { enabled: config.env === 'production' },
   }).protect();
@@ -123,6 +127,7 @@ export async function startServer(
   const apollo = new ApolloServer<RequestContext>({
     schema,
     validationRules: features.limits ? armor.validationRules : [],
+    parseOptions: features.limits ? { maxTokens: 3000 } : {},
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
@@ -137,6 +142,8 @@ export async function startServer(
     ],
   });
   await apollo.start();
+  const rateLimiter = features.limits ? RequestRateLimiter.create(config.rateLimit, hub.dataSource, logger) : null;
+  const readVolumeWatch = startReadVolumeWatch(hub);
 
   app.use(
     '/graphql',
@@ -161,7 +168,8 @@ export async function startServer(
         for (let i = 0; i < req.rawHeaders.length; i += 2) {
           if (req.rawHeaders[i]!.toLowerCase() === 'authorization') authorization.push(req.rawHeaders[i + 1]!);
         }
-        const viewer = await hub.authenticator.authenticate(authorization);
+        const authenticate = () => hub.authenticator.authenticate(authorization);
+        const viewer = rateLimiter ? await rateLimiter.admit(req.ip ?? '', authenticate) : await authenticate();
         const access = new RequestAccess(viewer, hub.policy, features.fieldPermissions || features.audit);
         return {
           hub,
@@ -193,6 +201,8 @@ export async function startServer(
       draining = true;
       // Readiness is false first; the load balancer stops sending before the listener closes.
       if (options.shutdownDelayMs) await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
+      readVolumeWatch.stop();
+      rateLimiter?.stop();
       // No new events first: open subscriptions complete, then sockets and requests drain.
       await hub.events.stop();
       await apollo.stop();

@@ -12,7 +12,10 @@ import { BreakGlassEntity } from './break-glass.entity';
 @Index('alert_time_idx', ['createdAt', 'id'])
 // One CROSS_AGENCY_DETAIL_READ per (agency, person, reader, UTC day): expression index, see migration 1763901201000.
 @Index('alert_cross_agency_daily_idx', { synchronize: false })
-@Check('alert_kind_check', `kind IN ('BREAK_GLASS','CROSS_AGENCY_DETAIL_READ')`)
+@Check('alert_kind_check', `kind IN ('BREAK_GLASS','CROSS_AGENCY_DETAIL_READ','UNUSUAL_READ_VOLUME')`)
+@Check('alert_person_check', `person_id IS NOT NULL OR kind = 'UNUSUAL_READ_VOLUME'`)
+/** At most one unusual-read-volume alert per user per hour window, whichever hub process computes it. */
+@Index('alert_read_volume_once_idx', ['actorSub', 'windowStart'], { unique: true, where: `kind = 'UNUSUAL_READ_VOLUME'` })
 export class AlertEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -24,8 +27,9 @@ export class AlertEntity {
   @Column({ name: 'to_agency', type: 'text', nullable: true })
   toAgency!: string | null;
 
-  @Column({ name: 'person_id', type: 'uuid' })
-  personId!: string;
+  /** The person the alert is about; NULL for alerts about a user's behaviour (UNUSUAL_READ_VOLUME). */
+  @Column({ name: 'person_id', type: 'uuid', nullable: true })
+  personId!: string | null;
 
   @ManyToOne(() => PersonEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'person_id', foreignKeyConstraintName: 'alert_person_fk' })
@@ -49,6 +53,14 @@ export class AlertEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** UNUSUAL_READ_VOLUME: the hour window (its start) the count was taken in. */
+  @Column({ name: 'window_start', type: 'timestamptz', nullable: true })
+  windowStart!: Date | null;
+
+  /** UNUSUAL_READ_VOLUME: distinct children the user read in the hour before the check. */
+  @Column({ name: 'distinct_people', type: 'integer', nullable: true })
+  distinctPeople!: number | null;
 
   @Column({ name: 'acknowledged_at', type: 'timestamptz', nullable: true })
   acknowledgedAt!: Date | null;

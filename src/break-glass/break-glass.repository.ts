@@ -27,14 +27,21 @@ export interface AlertView {
   id: string;
   kind: string;
   toAgency: string | null;
-  personId: string;
+  /** Null for alerts about a user's behaviour (UNUSUAL_READ_VOLUME). */
+  personId: string | null;
   breakGlassId: string | null;
   actorAgency: string;
+  /** The user an UNUSUAL_READ_VOLUME alert is about (to IG only); null for other kinds. */
+  actorSub: string | null;
+  windowStart: Date | null;
+  distinctPeople: number | null;
   createdAt: Date;
   acknowledgedAt: Date | null;
 }
 
 type Row = Record<string, unknown>;
+
+export const ALERT_COLUMNS = 'id, kind, to_agency, person_id, break_glass_id, actor_sub, actor_agency, window_start, distinct_people, created_at, acknowledged_at';
 
 const BREAK_GLASS_COLUMNS = `id, person_id, actor_sub, actor_name, actor_agency, reason, opened_at, expires_at,
   reviewed_at, reviewed_by, review_outcome, review_note`;
@@ -56,14 +63,17 @@ function toBreakGlass(r: Row): BreakGlassView {
   };
 }
 
-function toAlert(r: Row): AlertView {
+export function toAlert(r: Row): AlertView {
   return {
     id: r.id as string,
     kind: r.kind as string,
     toAgency: r.to_agency as string | null,
-    personId: r.person_id as string,
+    personId: r.person_id as string | null,
     breakGlassId: r.break_glass_id as string | null,
     actorAgency: r.actor_agency as string,
+    actorSub: r.kind === 'UNUSUAL_READ_VOLUME' ? (r.actor_sub as string) : null,
+    windowStart: r.window_start as Date | null,
+    distinctPeople: r.distinct_people as number | null,
     createdAt: r.created_at as Date,
     acknowledgedAt: r.acknowledged_at as Date | null,
   };
@@ -142,7 +152,7 @@ export class BreakGlassRepository {
     const rows: Row[] = await this.db.query(
       `INSERT INTO alert (kind, to_agency, person_id, break_glass_id, actor_sub, actor_name, actor_agency, created_at)
        SELECT $1, t.to_agency, $3, $4, $5, $6, $7, now() FROM unnest($2::text[]) AS t(to_agency)
-       RETURNING id, kind, to_agency, person_id, break_glass_id, actor_agency, created_at, acknowledged_at`,
+       RETURNING ${ALERT_COLUMNS}`,
       [kind, toAgencies, personId, breakGlassId, viewer.sub, viewer.name, viewer.agency],
     );
     return rows.map(toAlert);
@@ -163,14 +173,14 @@ export class BreakGlassRepository {
       where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     const rows: Row[] = await this.db.query(
-      `SELECT id, kind, to_agency, person_id, break_glass_id, actor_agency, created_at, acknowledged_at FROM alert
+      `SELECT ${ALERT_COLUMNS} FROM alert
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY created_at DESC, id DESC LIMIT $1`,
       params,
     );
     const page = rows.slice(0, limit).map((r) => {
       const a = toAlert(r);
-      return this.access.guard(a, { owner: null, relationships: NO_RELATIONSHIP }, [a.personId]);
+      return this.access.guard(a, { owner: null, relationships: NO_RELATIONSHIP }, a.personId ? [a.personId] : []);
     });
     return { rows: page, hasNext: rows.length > limit };
   }
@@ -179,12 +189,12 @@ export class BreakGlassRepository {
   async findAlert(id: string): Promise<Guarded<AlertView> | null> {
     const agency = visibleAlertAgency(this.access.viewer);
     const rows: Row[] = await this.db.query(
-      `SELECT id, kind, to_agency, person_id, break_glass_id, actor_agency, created_at, acknowledged_at FROM alert
+      `SELECT ${ALERT_COLUMNS} FROM alert
         WHERE id = $1 AND ($2::text IS NULL OR to_agency = $2)`,
       [id, agency],
     );
     if (!rows[0]) return null;
     const a = toAlert(rows[0]);
-    return this.access.guard(a, { owner: null, relationships: NO_RELATIONSHIP }, [a.personId]);
+    return this.access.guard(a, { owner: null, relationships: NO_RELATIONSHIP }, a.personId ? [a.personId] : []);
   }
 }

@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from 'type-graphql';
 import { NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum } from '../graphql/enums';
 import { ALERT_KINDS, BREAK_GLASS_REVIEW_OUTCOMES, BREAK_GLASS_REVIEW_STATUSES } from './vocabulary';
@@ -55,9 +55,15 @@ export class Alert {
   @Sensitive('CASE_METADATA') @Field(() => AlertKindEnum, { nullable: true }) kind!: string;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Agency code; null when addressed to information governance' })
   toAgency!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) personId!: string;
+  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true, description: "Null for alerts about a user's behaviour" }) personId!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) breakGlassId!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) actorAgency!: string;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'UNUSUAL_READ_VOLUME: the user whose reads raised it (null for other kinds)' })
+  actorSub!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true, description: 'UNUSUAL_READ_VOLUME: the hour window it was raised for' })
+  windowStart!: Date | null;
+  @Sensitive('CASE_METADATA') @Field(() => Int, { nullable: true, description: 'UNUSUAL_READ_VOLUME: distinct children read in the hour before the check' })
+  distinctPeople!: number | null;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) createdAt!: Date;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) acknowledgedAt!: Date | null;
 }

@@ -12,7 +12,8 @@ export type BreakGlassReviewOutcome = (typeof BREAK_GLASS_REVIEW_OUTCOMES)[numbe
 export const BREAK_GLASS_REVIEW_STATUSES = ['OPEN', 'REVIEWED'] as const;
 export type BreakGlassReviewStatus = (typeof BREAK_GLASS_REVIEW_STATUSES)[number];
 
-export const ALERT_KINDS = ['BREAK_GLASS', 'CROSS_AGENCY_DETAIL_READ'] as const;
+/** UNUSUAL_READ_VOLUME: one user read more distinct children in an hour than configured (to IG). */
+export const ALERT_KINDS = ['BREAK_GLASS', 'CROSS_AGENCY_DETAIL_READ', 'UNUSUAL_READ_VOLUME'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** A break-glass reason must say why, not just "urgent". */

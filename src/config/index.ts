@@ -56,6 +56,11 @@ const envSchema = z.object({
   AUDIT_BATCH_MAX_ROWS: positiveInt(100000).default(2000),
   MIGRATE_ON_START: boolFlag.default(true),
   SHUTDOWN_DELAY_MS: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).refine((n) => n <= 60_000, 'must be at most 60000').default(0),
+  RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
+  RATE_LIMIT_USER_PER_MINUTE: positiveInt(1_000_000).default(600),
+  RATE_LIMIT_FAILED_AUTH_PER_MINUTE: positiveInt(1_000_000).default(60),
+  ENUMERATION_ALERT_THRESHOLD: positiveInt(1_000_000).default(50),
+  ENUMERATION_ALERT_INTERVAL_SECONDS: positiveInt(24 * 3600).default(300),
 });
 
 export type AuthConfig =
@@ -108,6 +113,10 @@ export interface Config {
   migrateOnStart: boolean;
   /** On SIGTERM, how long /readyz reports 503 while still serving, before the listener closes. */
   shutdownDelayMs: number;
+  /** Per-user and per-IP request limits (src/graphql/rate-limit.ts, ADR 004). */
+  rateLimit: { store: 'memory' | 'postgres'; userPerMinute: number; failedAuthPerMinute: number };
+  /** The IG alert on one user reading many distinct children in an hour (src/break-glass/enumeration-watch.ts). */
+  enumerationAlert: { threshold: number; intervalSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -182,5 +191,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auditBatchMaxRows: e.AUDIT_BATCH_MAX_ROWS,
     migrateOnStart: e.MIGRATE_ON_START,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    rateLimit: {
+      store: e.RATE_LIMIT_STORE,
+      userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
+      failedAuthPerMinute: e.RATE_LIMIT_FAILED_AUTH_PER_MINUTE,
+    },
+    enumerationAlert: { threshold: e.ENUMERATION_ALERT_THRESHOLD, intervalSeconds: e.ENUMERATION_ALERT_INTERVAL_SECONDS },
   };
 }

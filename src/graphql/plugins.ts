@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { sha256 } from '../audit/audit-event';
 import { buildAuditEvent } from '../audit/audit-builder';
 import { AuditUnavailableError } from '../audit/audit-store';
@@ -9,6 +9,17 @@ import type { RequestContext } from '../context/context';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { auditUnavailable, ERROR_CODES, HubError, serviceUnavailable, type ErrorCode } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+
+/** Unexpected errors already logged with their request id (by `releasePlugin`). */
+const loggedWithRequest = new WeakSet<Error>();
+
+/** Whether an error is one of ours or GraphQL's own (shown to the client) rather than unexpected (masked). */
+function isExpected(error: GraphQLError): boolean {
+  const original = unwrapResolverError(error);
+  if (original instanceof AuditUnavailableError || original instanceof HubError) return true;
+  const code = error.extensions?.code as string | undefined;
+  return !!code && code !== 'INTERNAL_SERVER_ERROR' && (code.startsWith('GRAPHQL_') || (ERROR_CODES as readonly string[]).includes(code) || ['BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE'].includes(code));
+}
 
 /** Partner apps get a code from the fixed set; everything unexpected is masked and logged. */
 export function createErrorFormatter(logger: Logger, production: boolean) {
@@ -35,7 +46,10 @@ export function createErrorFormatter(logger: Logger, production: boolean) {
     if (code && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL_SERVER_ERROR') {
       return { message: formatted.message, path: formatted.path, extensions: { code: code as ErrorCode } };
     }
-    logger.error({ err: { message: (original as Error)?.message, stack: (original as Error)?.stack }, path: formatted.path }, 'unexpected error');
+    // Errors of an operation were logged with the request id by the release plugin; this catches the rest.
+    if (!(original instanceof Error && loggedWithRequest.has(original))) {
+      logger.error({ err: { message: (original as Error)?.message, stack: (original as Error)?.stack }, path: formatted.path }, 'unexpected error');
+    }
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
@@ -55,6 +69,17 @@ export function releasePlugin(options: { audit: boolean } = { audit: true }): Ap
   return {
     async requestDidStart() {
       return {
+        // Unexpected errors are logged here, where the request id is known (the formatter masks them).
+        async didEncounterErrors(rc) {
+          for (const error of rc.errors) {
+            const original = unwrapResolverError(error);
+            if (isExpected(error) || !(original instanceof Error) || loggedWithRequest.has(original)) continue;
+            loggedWithRequest.add(original);
+            const log = rc.contextValue?.logger ?? null;
+            log?.error({ err: { name: original.name, message: original.message, stack: original.stack }, path: error.path }, 'unexpected error');
+            if (!log) loggedWithRequest.delete(original);
+          }
+        },
         async didResolveOperation(rc) {
           rc.contextValue.operation = {
             type: rc.operation?.operation ?? 'unknown',

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'AUDIT_UNAVAILABLE',
   'SERVICE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
+  'RATE_LIMITED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -18,6 +19,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
   AUDIT_UNAVAILABLE: 503,
   SERVICE_UNAVAILABLE: 503,
+  RATE_LIMITED: 429,
 };
 
 /**
@@ -42,6 +44,12 @@ export const invalidTransition = (message: string, extra: Record<string, unknown
   new HubError('INVALID_TRANSITION', message, extra);
 export const unauthenticated = (message = 'Authentication required') =>
   new HubError('UNAUTHENTICATED', message);
+/** Too many requests: HTTP 429 with Retry-After (whole seconds); nothing about the limit's state. */
+export const rateLimited = (retryAfterSeconds: number) => {
+  const e = new HubError('RATE_LIMITED', 'Too many requests; retry later');
+  (e.extensions.http as { headers?: Map<string, string> }).headers = new Map([['retry-after', String(retryAfterSeconds)]]);
+  return e;
+};
 export const auditUnavailable = () =>
   new HubError('AUDIT_UNAVAILABLE', 'The audit store is unavailable; no data was released');
 

@@ -1,0 +1,81 @@
+import type { DataSource } from 'typeorm';
+import type { Hub } from '../context/context';
+import { notifyEvent } from '../events/notify';
+
+/**
+ * The enumeration pattern privacy officers watch for: one user reading unusually many distinct
+ * children in an hour. Computed from the stored audit (audit_disclosure: released fields, by actor
+ * and time), not from one process's memory, so it sees the reads of every hub process and survives
+ * restarts. Counted: disclosures that released at least one field, by queries (not a mutation's
+ * own response: pushing children in is not reading them), of persons of kind CHILD or UNBORN.
+ * Every hub process runs the check periodically; a partial unique index on
+ * (actor_sub, window_start) and ON CONFLICT DO NOTHING raise at most one alert per user per clock
+ * hour whichever process gets there first. The alert goes to information governance (to_agency
+ * NULL) and is announced on `alertRaised` like every other alert.
+ *
+ * The window is the hour before the check (sliding), so reads straddling a clock hour are counted
+ * together; the alert is keyed by the clock hour of the check.
+ */
+
+export const READ_VOLUME_ALERT = 'UNUSUAL_READ_VOLUME';
+
+export interface RaisedReadVolumeAlert {
+  id: string;
+  actorSub: string;
+  distinctPeople: number;
+}
+
+/** One check, on demand (tests, an operator) or from the periodic job. Returns the alerts it raised. */
+export async function raiseReadVolumeAlerts(ds: DataSource, threshold: number, now: Date = new Date()): Promise<RaisedReadVolumeAlert[]> {
+  return ds.transaction(async (m) => {
+    const rows: Array<{ id: string; actor_sub: string; distinct_people: number }> = await m.query(
+      `WITH counts AS (
+         SELECT d.actor_sub, max(d.actor_agency) AS actor_agency, count(DISTINCT d.person_id)::int AS n
+           FROM audit_disclosure d
+           JOIN audit_event e ON e.id = d.event_id AND e.occurred_at = d.occurred_at
+           JOIN person p ON p.id = d.person_id
+          WHERE d.occurred_at > $1::timestamptz - interval '1 hour' AND d.occurred_at <= $1::timestamptz
+            AND cardinality(d.released) > 0
+            AND e.action NOT IN ('EXECUTE', 'CREATE', 'UPDATE')
+            AND p.kind IN ('CHILD', 'UNBORN')
+          GROUP BY d.actor_sub
+         HAVING count(DISTINCT d.person_id) > $2
+       )
+       INSERT INTO alert (kind, to_agency, person_id, break_glass_id, actor_sub, actor_name, actor_agency, created_at, window_start, distinct_people)
+       SELECT $3, NULL, NULL, NULL, c.actor_sub,
+              coalesce((SELECT e.payload->'actor'->>'name' FROM audit_event e
+                         WHERE e.actor_sub = c.actor_sub AND e.occurred_at > $1::timestamptz - interval '1 hour'
+                           AND e.occurred_at <= $1::timestamptz
+                         ORDER BY e.occurred_at DESC LIMIT 1), c.actor_sub),
+              coalesce(c.actor_agency, ''), now(),
+              date_trunc('hour', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', c.n
+         FROM counts c
+       ON CONFLICT (actor_sub, window_start) WHERE kind = 'UNUSUAL_READ_VOLUME' DO NOTHING
+       RETURNING id, actor_sub, distinct_people`,
+      [now.toISOString(), threshold, READ_VOLUME_ALERT],
+    );
+    for (const r of rows) await notifyEvent(m, { topic: 'alert', payload: { alertId: r.id, toAgency: null } });
+    return rows.map((r) => ({ id: r.id, actorSub: r.actor_sub, distinctPeople: r.distinct_people }));
+  });
+}
+
+/** The periodic job of one hub process (ENUMERATION_ALERT_INTERVAL_SECONDS). Failures are logged, never fatal. */
+export function startReadVolumeWatch(hub: Hub): { stop(): void } {
+  const { threshold, intervalSeconds } = hub.config.enumerationAlert;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    raiseReadVolumeAlerts(hub.dataSource, threshold)
+      .then((raised) => {
+        // Ids and counts only: the actor's identity is in the alert, for IG.
+        if (raised.length) hub.logger.warn({ alerts: raised.map((a) => a.id), count: raised.length }, 'unusual read volume alerts raised');
+      })
+      .catch((e: unknown) => hub.logger.warn({ err: { message: (e as Error).message } }, 'read volume check failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalSeconds * 1000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

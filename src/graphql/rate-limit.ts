@@ -1,0 +1,114 @@
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { DataSource } from 'typeorm';
+import type { Viewer } from '../access-policy/viewer';
+import type { Config } from '../config';
+import { rateLimited } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+
+/**
+ * Request rate limits (quality.md › Security; ADR 004), with rate-limiter-flexible:
+ * - per authenticated user (`sub`), every GraphQL request counts one point;
+ * - per client IP, failed authentications only; once an IP is over, it gets 429 before its token
+ *   is even verified (no signature work for a guessing client).
+ * Over a limit → HTTP 429, `RATE_LIMITED`, `Retry-After` in whole seconds; no data, nothing about
+ * the limit's state. The store is memory (per process, the default) or PostgreSQL (shared by every
+ * hub process, an UNLOGGED table created by migration 1763901400000). A store that fails lets the
+ * request through on a per-process memory count (the insurance limiter): the limiter must never be
+ * what takes the hub down.
+ */
+export class RequestRateLimiter {
+  /** IPs over the failed-authentication limit, until when (epoch ms). Bounded. */
+  private readonly blockedIps = new Map<string, number>();
+
+  private constructor(
+    private readonly perUser: RateLimiterAbstract,
+    private readonly failedAuth: RateLimiterAbstract,
+    private readonly logger: Logger,
+  ) {}
+
+  static create(config: Config['rateLimit'], dataSource: DataSource, logger: Logger): RequestRateLimiter {
+    const user = { keyPrefix: 'user', points: config.userPerMinute, duration: 60 };
+    const ip = { keyPrefix: 'auth_fail', points: config.failedAuthPerMinute, duration: 60 };
+    if (config.store === 'memory') {
+      return new RequestRateLimiter(new RateLimiterMemory(user), new RateLimiterMemory(ip), logger);
+    }
+    const pool = (dataSource.driver as unknown as { master: unknown }).master;
+    const store = (o: typeof user) =>
+      new RateLimiterPostgres({
+        ...o,
+        storeClient: pool,
+        storeType: 'pool',
+        tableName: 'rate_limit',
+        tableCreated: true,
+        // Expired rows are overwritten by the next consume; a sweep per process per hour is enough.
+        clearExpiredByTimeout: true,
+        // Once a key is over, stop asking the database until its window ends.
+        inMemoryBlockOnConsumed: o.points + 1,
+        insuranceLimiter: new RateLimiterMemory(o),
+      });
+    return new RequestRateLimiter(store(user), store(ip), logger);
+  }
+
+  /** Ends the PostgreSQL store's periodic sweep of expired keys (a timer per limiter). */
+  stop(): void {
+    for (const l of [this.perUser, this.failedAuth]) {
+      const timer = (l as unknown as { _clearExpiredTimeoutId?: NodeJS.Timeout })._clearExpiredTimeoutId;
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Authenticates through `authenticate`, counting failures by IP and successes by user.
+   * Throws RATE_LIMITED (429) or the authentication error.
+   */
+  async admit(ip: string, authenticate: () => Promise<Viewer>): Promise<Viewer> {
+    const ipKey = ip || 'unknown';
+    // Blocked IPs are remembered in this process: no store round trip on the way in. Another process
+    // learns of the block at that IP's next failure there (the counter itself is shared).
+    const until = this.blockedIps.get(ipKey);
+    if (until !== undefined) {
+      const ms = until - Date.now();
+      if (ms > 0) throw rateLimited(Math.max(1, Math.ceil(ms / 1000)));
+      this.blockedIps.delete(ipKey);
+    }
+    let viewer: Viewer;
+    try {
+      viewer = await authenticate();
+    } catch (e) {
+      const over = await this.consume(this.failedAuth, ipKey);
+      if (over) {
+        this.block(ipKey, over.retryAfterSeconds);
+        throw over.error;
+      }
+      throw e;
+    }
+    const over = await this.consume(this.perUser, viewer.sub);
+    if (over) throw over.error;
+    return viewer;
+  }
+
+  private block(ip: string, seconds: number) {
+    if (this.blockedIps.size >= 10_000) {
+      const now = Date.now();
+      for (const [k, t] of this.blockedIps) if (t <= now) this.blockedIps.delete(k);
+    }
+    if (this.blockedIps.size < 10_000) this.blockedIps.set(ip, Date.now() + seconds * 1000);
+  }
+
+  /** The RATE_LIMITED error if `key` is over its limit now; undefined otherwise (and if the store fails). */
+  private async consume(limiter: RateLimiterAbstract, key: string) {
+    try {
+      await limiter.consume(key, 1);
+      return undefined;
+    } catch (e) {
+      if (e instanceof RateLimiterRes) return { error: rateLimited(retryAfter(e)), retryAfterSeconds: retryAfter(e) };
+      this.logger.warn({ err: { message: (e as Error).message } }, 'rate limiter store failed; request let through');
+      return undefined;
+    }
+  }
+
+}
+
+function retryAfter(res: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}

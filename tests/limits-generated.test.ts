@@ -1,0 +1,100 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSchema, getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, type GraphQLInputType } from 'graphql';
+import { startTestHub, type TestHub } from './support/test-hub';
+
+/**
+ * Resource limits the hand-written stories in limits.test.ts do not cover: page size on EVERY
+ * connection of the schema (generated: a connection added later is covered without a new test),
+ * directive count, and token count.
+ */
+
+const schema = buildSchema(fs.readFileSync(path.join(__dirname, '..', 'schema', 'schema.graphql'), 'utf8'));
+
+function sample(type: GraphQLInputType): unknown {
+  if (isNonNullType(type)) return sample(type.ofType);
+  if (isListType(type)) return [sample(type.ofType)];
+  if (isEnumType(type)) return type.getValues()[0]!.value;
+  if (isInputObjectType(type)) {
+    const out: Record<string, unknown> = {};
+    for (const f of Object.values(type.getFields())) if (isNonNullType(f.type) && f.defaultValue === undefined) out[f.name] = sample(f.type);
+    return out;
+  }
+  const scalars: Record<string, unknown> = { ID: crypto.randomUUID(), String: 'Fictional', Int: 1, Float: 1, Boolean: false, LocalDate: '2020-01-02', DateTimeISO: '2026-01-01T10:00:00.000Z' };
+  return scalars[getNamedType(type).name];
+}
+
+/** Every root field taking `first` (the connections and the search). */
+const PAGED = Object.values(schema.getQueryType()!.getFields()).filter((f) => f.args.some((a) => a.name === 'first'));
+
+describe('resource limits, generated over the schema', () => {
+  let hub: TestHub;
+  let tokens: string[];
+  beforeAll(async () => {
+    hub = await startTestHub();
+    tokens = [
+      await hub.token({ agency: 'social-care', roles: ['MASH_MANAGER'] }),
+      await hub.token({ agency: 'social-care', roles: ['IG_AUDITOR'] }),
+    ];
+  });
+  afterAll(() => hub.close());
+
+  it('the schema has paged fields to test (the generated test below is not vacuous)', () => {
+    expect(PAGED.map((f) => f.name).sort()).toEqual(expect.arrayContaining(['accessLog', 'alerts', 'breakGlassReviews', 'meetings', 'referrals', 'searchPeople']));
+  });
+
+  it.each(PAGED.map((f) => [f.name, f] as const))('given %s with first above the maximum, zero or negative, then BAD_USER_INPUT naming `first` and no page', async (_name, field) => {
+    const required = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
+    const decl = ['$first: Int', ...required.map((a) => `$${a.name}: ${String(a.type)}`)].join(', ');
+    const call = ['first: $first', ...required.map((a) => `${a.name}: $${a.name}`)].join(', ');
+    const selection = isLeafType(getNamedType(field.type)) ? '' : ' { __typename }';
+    const query = `query(${decl}) { ${field.name}(${call})${selection} }`;
+    const base: Record<string, unknown> = Object.fromEntries(required.map((a) => [a.name, sample(a.type)]));
+    // The search refuses an empty query (BAD_USER_INPUT on `input`): give it a family name.
+    if (field.name === 'searchPeople') base.input = { familyName: 'Fictional' };
+    // A purpose both probing roles may declare.
+    if ('purpose' in base) base.purpose = 'TRIAGE';
+
+    // A role the entry-point rules let through (the limit is what is tested, not the rule).
+    let token: string | undefined;
+    const probes: unknown[] = [];
+    for (const t of tokens) {
+      const probe = await hub.gql(t, query, { ...base, first: 1 });
+      probes.push(probe.errors);
+      // The control: a page of one is served.
+      if (!probe.errors) {
+        token = t;
+        break;
+      }
+    }
+    expect({ token: token ? 'found' : 'none', probes }).toMatchObject({ token: 'found' });
+    for (const first of [hub.config.maxPageSize + 1, 100_000, 0, -1]) {
+      const r = await hub.gql(token!, query, { ...base, first });
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+      expect(r.data).toBeNull();
+    }
+  });
+
+  it('given more than 10 directives, then rejected before execution; 10 are accepted', async () => {
+    // One directive per aliased field: each is valid on its own, only the count is over.
+    const fields = (n: number) => Array.from({ length: n }, (_, i) => `s${i}: sub @include(if: true)`).join(' ');
+    const over = await hub.gql(tokens[0]!, `{ me { ${fields(11)} } }`);
+    expect(over.status).toBe(400);
+    expect(over.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(over.errors![0]!.message).toMatch(/directive/i);
+    expect(over.data).toBeUndefined();
+    const at = await hub.gql(tokens[0]!, `{ me { ${fields(10)} } }`);
+    expect(at.errors).toBeUndefined();
+  });
+
+  it('given more than 3000 tokens in a small body, then rejected before execution', async () => {
+    const q = `{ me { ${'sub '.repeat(3100)} } }`;
+    expect(q.length).toBeLessThan(100_000);
+    const r = await hub.gql(tokens[0]!, q);
+    expect(r.status).toBe(400);
+    expect(r.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(r.data).toBeUndefined();
+  });
+});
