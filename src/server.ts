@@ -17,7 +17,7 @@ import { databaseIsReachable } from './db/data-source';
 import type { DataSource } from 'typeorm';
 import { buildBareSchema, buildSchema } from './graphql/schema';
 import { createErrorFormatter, releasePlugin } from './graphql/plugins';
-import { RequestRateLimiter } from './graphql/rate-limit';
+import { clientAddress, RequestRateLimiter } from './graphql/rate-limit';
 import { startReadVolumeWatch } from './break-glass/read-volume-watch';
 import { PeopleRepository } from './people/people.repository';
 import { HubEventListener } from './events/listener';
@@ -91,6 +91,8 @@ export async function startServer(
   const { config, logger } = hub;
   const app = express();
   app.disable('x-powered-by');
+  // Behind a reverse proxy, the client's address (per-IP limits) comes from X-Forwarded-For.
+  if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
   // Large enough for an oversized token to reach authentication and get a 401, not a bare 431.
   const httpServer = http.createServer({ maxHeaderSize: 32 * 1024 }, app);
   let draining = false;
@@ -117,17 +119,22 @@ export async function startServer(
     blockFieldSuggestion: { enabled: config.env === 'production' },
   }).protect();
   const schema = features.fieldPermissions ? buildSchema() : buildBareSchema();
+  const maxTokens = features.limits ? 3000 : undefined;
+  const rateLimiter = features.limits ? RequestRateLimiter.create(config.rateLimit, hub.dataSource, logger) : null;
   const subscriptions = attachSubscriptions(hub, httpServer, {
     schema,
     enforce: features.fieldPermissions || features.audit,
     audit: features.audit,
     validationRules: features.limits ? armor.validationRules : [],
     production: config.env === 'production',
+    rateLimiter,
+    clientIp: (req) => clientAddress(req, app.get('trust proxy fn') as (addr: string, hop: number) => boolean),
+    maxTokens,
   });
   const apollo = new ApolloServer<RequestContext>({
     schema,
     validationRules: features.limits ? armor.validationRules : [],
-    parseOptions: features.limits ? { maxTokens: 3000 } : {},
+    parseOptions: maxTokens ? { maxTokens } : {},
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
@@ -142,7 +149,6 @@ export async function startServer(
     ],
   });
   await apollo.start();
-  const rateLimiter = features.limits ? RequestRateLimiter.create(config.rateLimit, hub.dataSource, logger) : null;
   const readVolumeWatch = startReadVolumeWatch(hub);
 
   app.use(

@@ -107,6 +107,39 @@ describe('rate limiting (PostgreSQL store): one limit across hub processes', () 
   });
 });
 
+describe('per-IP failed-authentication limit behind a reverse proxy (TRUST_PROXY)', () => {
+  // Every request of these tests comes from 127.0.0.1; X-Forwarded-For says who the client claims to be.
+  const failFrom = (hub: TestHub, client: string) => hub.gql('not.a.token', ME, undefined, { 'x-forwarded-for': client });
+
+  it('given TRUST_PROXY unset, when a client forges a new X-Forwarded-For on every failure, then it is still limited by its own address', async () => {
+    const hub = await startTestHub({ RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '3' });
+    try {
+      for (let i = 1; i <= 3; i++) expect((await failFrom(hub, `203.0.113.${i}`)).status).toBe(401);
+      expectRateLimited(await failFrom(hub, '203.0.113.4'));
+      expectRateLimited(await failFrom(hub, '198.51.100.7'));
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('given TRUST_PROXY=127.0.0.1 (the loopback proxy), when one forwarded client is over the limit, then another forwarded client is still served', async () => {
+    const hub = await startTestHub({ RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '3', TRUST_PROXY: '127.0.0.1' });
+    try {
+      const valid = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
+      for (let i = 0; i < 3; i++) expect((await failFrom(hub, '203.0.113.10')).status).toBe(401);
+      expectRateLimited(await failFrom(hub, '203.0.113.10'));
+      expectRateLimited(await hub.gql(valid, ME, undefined, { 'x-forwarded-for': '203.0.113.10' }));
+      // A different client behind the same proxy: its own count.
+      expect((await failFrom(hub, '203.0.113.20')).status).toBe(401);
+      const r = await hub.gql(valid, ME, undefined, { 'x-forwarded-for': '203.0.113.20' });
+      expect(r.status).toBe(200);
+      expect(r.errors).toBeUndefined();
+    } finally {
+      await hub.close();
+    }
+  });
+});
+
 describe('rate limit and enumeration alert settings', () => {
   it.each([
     ['RATE_LIMIT_USER_PER_MINUTE', '0'],
@@ -115,6 +148,11 @@ describe('rate limit and enumeration alert settings', () => {
     ['RATE_LIMIT_STORE', 'redis'],
     ['ENUMERATION_ALERT_THRESHOLD', '0'],
     ['ENUMERATION_ALERT_INTERVAL_SECONDS', '1.5'],
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', 'everyone'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', '127.0.0.1,not-an-address'],
+    ['TRUST_PROXY', '99'],
   ])('given %s=%s, then the hub refuses to start, naming the variable', (name, value) => {
     expect(() => loadConfig({ NODE_ENV: 'test', [name]: value })).toThrow(new RegExp(`${name}:`));
   });
@@ -123,5 +161,15 @@ describe('rate limit and enumeration alert settings', () => {
     const c = loadConfig({ NODE_ENV: 'test' });
     expect(c.rateLimit).toEqual({ store: 'memory', userPerMinute: 600, failedAuthPerMinute: 60 });
     expect(c.enumerationAlert).toEqual({ threshold: 50, intervalSeconds: 300 });
+    expect(c.trustProxy).toBe(false);
+  });
+
+  it.each([
+    ['1', 1],
+    ['false', false],
+    ['loopback', ['loopback']],
+    ['10.0.0.1, 192.168.0.0/16,fd00::/8', ['10.0.0.1', '192.168.0.0/16', 'fd00::/8']],
+  ])('given TRUST_PROXY=%s, then express gets %j', (value, expected) => {
+    expect(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 });

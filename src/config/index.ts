@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -16,6 +17,35 @@ const positiveInt = (max: number) =>
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .refine((n) => n > 0 && n <= max, `must be between 1 and ${max}`);
+
+/** One trusted proxy: an address, a CIDR, or one of express's names for address ranges. */
+function isProxyAddress(s: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(s)) return true;
+  const [addr, bits, ...rest] = s.split('/');
+  const family = isIP(addr ?? '');
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: unset or "false" → trust no proxy (the socket's address is the client's); a whole
+ * number → that many proxy hops in front of the hub; otherwise a comma-separated list of proxy
+ * addresses / CIDRs (or loopback, linklocal, uniquelocal). Passed to express's `trust proxy`.
+ */
+const trustProxy = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(
+    z.union([
+      z.literal('false').transform(() => false as const),
+      z.string().regex(/^\d+$/).transform(Number).refine((n) => n <= 10, 'at most 10 hops'),
+      z
+        .string()
+        .transform((s) => s.split(',').map((a) => a.trim()))
+        .refine((list) => list.every(isProxyAddress), 'must be a hop count or a comma-separated list of addresses/CIDRs'),
+    ]),
+  );
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -59,6 +89,7 @@ const envSchema = z.object({
   RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
   RATE_LIMIT_USER_PER_MINUTE: positiveInt(1_000_000).default(600),
   RATE_LIMIT_FAILED_AUTH_PER_MINUTE: positiveInt(1_000_000).default(60),
+  TRUST_PROXY: trustProxy.default(false),
   ENUMERATION_ALERT_THRESHOLD: positiveInt(1_000_000).default(50),
   ENUMERATION_ALERT_INTERVAL_SECONDS: positiveInt(24 * 3600).default(300),
 });
@@ -115,6 +146,11 @@ export interface Config {
   shutdownDelayMs: number;
   /** Per-user and per-IP request limits (src/graphql/rate-limit.ts, ADR 004). */
   rateLimit: { store: 'memory' | 'postgres'; userPerMinute: number; failedAuthPerMinute: number };
+  /**
+   * Express's `trust proxy`: false (default: the socket's address is the client), a hop count, or
+   * the trusted proxies' addresses/CIDRs. Decides the client address the per-IP limit keys on.
+   */
+  trustProxy: false | number | string[];
   /** The IG alert on one user reading many distinct children in an hour (src/break-glass/enumeration-watch.ts). */
   enumerationAlert: { threshold: number; intervalSeconds: number };
 }
@@ -196,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       userPerMinute: e.RATE_LIMIT_USER_PER_MINUTE,
       failedAuthPerMinute: e.RATE_LIMIT_FAILED_AUTH_PER_MINUTE,
     },
+    trustProxy: e.TRUST_PROXY,
     enumerationAlert: { threshold: e.ENUMERATION_ALERT_THRESHOLD, intervalSeconds: e.ENUMERATION_ALERT_INTERVAL_SECONDS },
   };
 }

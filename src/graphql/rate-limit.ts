@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../access-policy/viewer';
@@ -87,6 +88,15 @@ export class RequestRateLimiter {
     return viewer;
   }
 
+  /**
+   * One more request of an already authenticated user (a subscribe over an open WebSocket).
+   * Throws RATE_LIMITED (429) when over.
+   */
+  async admitUser(sub: string): Promise<void> {
+    const over = await this.consume(this.perUser, sub);
+    if (over) throw over.error;
+  }
+
   private block(ip: string, seconds: number) {
     if (this.blockedIps.size >= 10_000) {
       const now = Date.now();
@@ -111,4 +121,22 @@ export class RequestRateLimiter {
 
 function retryAfter(res: RateLimiterRes): number {
   return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}
+
+/**
+ * The client's address of a request that did not go through express (the WebSocket upgrade), with
+ * the same rule as express's `req.ip`: walk from the socket's peer back through X-Forwarded-For
+ * while the hop is trusted by `trust` (express's compiled `trust proxy fn`). With no proxy trusted,
+ * the socket's address: a forged X-Forwarded-For changes nothing.
+ */
+export function clientAddress(req: http.IncomingMessage, trust: (addr: string, hop: number) => boolean): string {
+  const forwarded = String(req.headers['x-forwarded-for'] ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean)
+    .reverse();
+  const chain = [req.socket.remoteAddress ?? '', ...forwarded];
+  let i = 0;
+  while (i < chain.length - 1 && trust(chain[i]!, i)) i++;
+  return chain[i]!;
 }

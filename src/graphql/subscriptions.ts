@@ -26,6 +26,8 @@ import type { Hub, RequestContext } from '../context/context';
 import { eventContextOf, filterMapAsync } from '../context/event-context';
 import { PeopleRepository } from '../people/people.repository';
 import { auditErrorJson, createErrorFormatter, outcomeOf } from './plugins';
+import type { RequestRateLimiter } from './rate-limit';
+import { HubError } from '../shared/errors';
 
 /**
  * Subscriptions over graphql-ws on the same path as the HTTP API (`/graphql`). Only subscription
@@ -45,10 +47,19 @@ export interface SubscriptionServerOptions {
   audit: boolean;
   validationRules: readonly ValidationRule[];
   production: boolean;
+  /** The same limits as HTTP: failed authentication per IP at connection_init, per user at each subscribe. */
+  rateLimiter: RequestRateLimiter | null;
+  /** The client's address of the upgrade request (honours TRUST_PROXY like express's req.ip). */
+  clientIp: (req: http.IncomingMessage) => string;
+  /** graphql-js parser token limit, as on the HTTP path; undefined = none. */
+  maxTokens: number | undefined;
 }
 
 /** The Close code for a connection without a valid token (graphql-ws uses 4401 for "Unauthorized"). */
 export const CLOSE_UNAUTHENTICATED = 4401;
+
+/** Closed for a client over the failed-authentication limit (graphql-ws's "too many" range). */
+export const CLOSE_RATE_LIMITED = 4429;
 
 /** The context each result was executed in, so onNext can audit what that event disclosed. */
 const resultContexts = new WeakMap<ExecutionResult, RequestContext>();
@@ -102,20 +113,32 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
       isProd: options.production,
       async onConnect(c) {
         const authorization = c.connectionParams?.authorization;
+        const authenticate = () => hub.authenticator.authenticate(typeof authorization === 'string' ? [authorization] : []);
+        const limiter = options.rateLimiter;
         try {
-          c.extra.viewer = await hub.authenticator.authenticate(typeof authorization === 'string' ? [authorization] : []);
+          c.extra.viewer = limiter ? await limiter.admit(options.clientIp(c.extra.request), authenticate) : await authenticate();
           return true;
-        } catch {
-          c.extra.socket.close(CLOSE_UNAUTHENTICATED, 'Unauthenticated');
+        } catch (e) {
+          if (e instanceof HubError && e.extensions.code === 'RATE_LIMITED') c.extra.socket.close(CLOSE_RATE_LIMITED, 'Too many requests');
+          else c.extra.socket.close(CLOSE_UNAUTHENTICATED, 'Unauthenticated');
           return false;
         }
       },
       async onSubscribe(c, _id, payload) {
         const viewer = c.extra.viewer;
         if (!viewer) return [new GraphQLError('Not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
+        if (options.rateLimiter) {
+          try {
+            await options.rateLimiter.admitUser(viewer.sub);
+          } catch (e) {
+            // RATE_LIMITED, formatted by onError like every other error (no Retry-After header here).
+            if (e instanceof GraphQLError) return [e];
+            throw e;
+          }
+        }
         let document: DocumentNode;
         try {
-          document = parse(payload.query, { maxTokens: 5000 });
+          document = parse(payload.query, options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens });
         } catch (e) {
           return [badRequest(e as GraphQLError)];
         }
