@@ -1,0 +1,343 @@
+import crypto from 'node:crypto';
+import { getNamedType, isInputObjectType, type GraphQLArgument, type GraphQLInputField, type GraphQLObjectType } from 'graphql';
+import { buildSchema } from '../src/graphql/schema';
+import type { SensitivityClass } from '../src/access-policy/vocabulary';
+import { auditFor, fakeNhsNumber, unique } from './support/factories';
+import { dedicatedDatabaseUrl, startTestHub, type GqlResult, type TestHub } from './support/test-hub';
+
+/**
+ * Property level, filters as oracles (quality.md › Security; Keystone CVE-2025-46720): a filter,
+ * sort or search on a field the viewer may not read answers "does a row have this value?".
+ *
+ * Generated from the served schema: every argument of every Query and Subscription root field,
+ * down through input types, must be classified below. A new argument that is not fails the first
+ * story. Every argument that filters on a field of a personal class (`filter`) is then probed:
+ * with a referral, a meeting and a person whose values are known, each outsider (a probation
+ * officer and a teacher with no relationship to them, an IG auditor, who may not read IDENTITY) sends the filter
+ * once with the known value and once with another; both must give the same answer (the same rows,
+ * or the same FORBIDDEN / BAD_USER_INPUT), never the fixture, and the audit shows nothing released
+ * about the fixture's person. A social worker, who may read the field, is the control: with the
+ * known value the fixture is found, so each probe really does match.
+ */
+
+type Classification =
+  /** Filters on a field of a personal class: probed below. */
+  | { kind: 'filter'; cls: SensitivityClass; on: string }
+  /** Not a filter on personal data (paging, purpose, one object by id, formats, periods), with why. */
+  | { kind: 'control'; why: string }
+  /** Filters the audit (IG auditors only): audit metadata, no person's field. */
+  | { kind: 'audit'; why: string }
+  /** A subscription's filter: applied to an event after it was read through the subscriber's scope. */
+  | { kind: 'event'; why: string };
+
+const PAGING: Classification = { kind: 'control', why: 'paging' };
+const PURPOSE: Classification = { kind: 'control', why: 'declared purpose' };
+const BY_ID: Classification = { kind: 'control', why: 'one object by id: object level (NOT_FOUND outside scope), tests/access-matrix.test.ts' };
+const AUDIT: Classification = { kind: 'audit', why: 'audit metadata, IG auditors only' };
+const EVENT: Classification = {
+  kind: 'event',
+  why: 'compared with an event only after it was read through the subscriber scope (referral-changes.ts, meeting-changes.ts)',
+};
+
+/** Every argument leaf of every Query and Subscription root field. Written here, not derived. */
+export const CLASSIFICATION: Record<string, Classification> = {
+  'Query.accessLog.after': PAGING,
+  'Query.accessLog.first': PAGING,
+  'Query.accessLog.filter.actorSub': AUDIT,
+  'Query.accessLog.filter.agency': AUDIT,
+  'Query.accessLog.filter.breakGlass': AUDIT,
+  'Query.accessLog.filter.from': AUDIT,
+  'Query.accessLog.filter.to': AUDIT,
+  'Query.accessLog.filter.personId': AUDIT,
+  'Query.accessLog.filter.purpose': AUDIT,
+  'Query.accessLog.filter.withoutRelationship': AUDIT,
+  'Query.exportAccessLog.filter.actorSub': AUDIT,
+  'Query.exportAccessLog.filter.agency': AUDIT,
+  'Query.exportAccessLog.filter.breakGlass': AUDIT,
+  'Query.exportAccessLog.filter.from': AUDIT,
+  'Query.exportAccessLog.filter.to': AUDIT,
+  'Query.exportAccessLog.filter.personId': AUDIT,
+  'Query.exportAccessLog.filter.purpose': AUDIT,
+  'Query.exportAccessLog.filter.withoutRelationship': AUDIT,
+  'Query.exportAccessLog.format': { kind: 'control', why: 'output format' },
+  'Query.alerts.after': PAGING,
+  'Query.alerts.first': PAGING,
+  'Query.attendanceStatistics.from': { kind: 'control', why: 'period of an aggregate over agencies (no person)' },
+  'Query.attendanceStatistics.to': { kind: 'control', why: 'period of an aggregate over agencies (no person)' },
+  'Query.attendanceStatistics.meetingType': { kind: 'control', why: 'type of an aggregate over agencies (no person)' },
+  'Query.breakGlassReviews.after': PAGING,
+  'Query.breakGlassReviews.first': PAGING,
+  'Query.breakGlassReviews.status': { kind: 'control', why: 'review status, IG auditors only' },
+  'Query.chronology.personId': BY_ID,
+  'Query.chronology.purpose': PURPOSE,
+  'Query.meeting.id': BY_ID,
+  'Query.meeting.purpose': PURPOSE,
+  'Query.meetings.after': PAGING,
+  'Query.meetings.first': PAGING,
+  'Query.meetings.purpose': PURPOSE,
+  'Query.meetings.filter.agency': { kind: 'filter', cls: 'CASE_METADATA', on: 'MeetingInvitee.agency' },
+  'Query.meetings.filter.overdueConferences': { kind: 'filter', cls: 'CASE_METADATA', on: 'Meeting.icpcOverdue' },
+  'Query.meetings.filter.personId': { kind: 'filter', cls: 'CASE_METADATA', on: 'Meeting.subjects' },
+  'Query.meetings.filter.referralId': { kind: 'filter', cls: 'CASE_METADATA', on: 'Meeting.referralId' },
+  'Query.meetings.filter.type': { kind: 'filter', cls: 'CASE_METADATA', on: 'Meeting.type' },
+  'Query.meetings.filter.upcoming': { kind: 'filter', cls: 'CASE_METADATA', on: 'Meeting.status, Meeting.scheduledAt' },
+  'Query.metrics.period.from': { kind: 'control', why: 'period of counts and durations (no person)' },
+  'Query.metrics.period.month': { kind: 'control', why: 'period of counts and durations (no person)' },
+  'Query.metrics.period.to': { kind: 'control', why: 'period of counts and durations (no person)' },
+  'Query.metrics.team': { kind: 'control', why: 'team of counts and durations (no person)' },
+  'Query.myReferral.id': BY_ID,
+  'Query.person.id': BY_ID,
+  'Query.person.purpose': PURPOSE,
+  'Query.referral.id': BY_ID,
+  'Query.referral.purpose': PURPOSE,
+  'Query.referrals.after': PAGING,
+  'Query.referrals.first': PAGING,
+  'Query.referrals.purpose': PURPOSE,
+  'Query.referrals.filter.assignedTo': { kind: 'filter', cls: 'CASE_METADATA', on: 'Referral.assignedToSub' },
+  'Query.referrals.filter.awaitingAgency': { kind: 'filter', cls: 'CASE_METADATA', on: 'Referral.waitingOn' },
+  'Query.referrals.filter.breached': { kind: 'filter', cls: 'CASE_METADATA', on: 'Referral.breached' },
+  'Query.referrals.filter.dueBefore': { kind: 'filter', cls: 'CASE_METADATA', on: 'Referral.decisionDueAt' },
+  'Query.referrals.filter.rag': { kind: 'filter', cls: 'CASE_METADATA', on: 'Referral.rag' },
+  'Query.referrals.filter.receivedFrom': { kind: 'filter', cls: 'CASE_METADATA', on: 'Referral.receivedAt' },
+  'Query.referrals.filter.receivedTo': { kind: 'filter', cls: 'CASE_METADATA', on: 'Referral.receivedAt' },
+  'Query.referrals.filter.status': { kind: 'filter', cls: 'CASE_METADATA', on: 'Referral.status' },
+  'Query.searchPeople.first': PAGING,
+  'Query.searchPeople.purpose': PURPOSE,
+  'Query.searchPeople.input.dateOfBirth': { kind: 'filter', cls: 'IDENTITY', on: 'Person.dateOfBirth' },
+  'Query.searchPeople.input.familyName': { kind: 'filter', cls: 'IDENTITY', on: 'Person.familyName' },
+  'Query.searchPeople.input.givenName': { kind: 'filter', cls: 'IDENTITY', on: 'Person.givenName' },
+  'Query.searchPeople.input.identifier.type': { kind: 'filter', cls: 'IDENTITY', on: 'Person.identifiers' },
+  'Query.searchPeople.input.identifier.value': { kind: 'filter', cls: 'IDENTITY', on: 'Person.identifiers' },
+  'Query.verifyAuditChain.anchor': { kind: 'control', why: 'an exported chain head, IG auditors only' },
+  'Subscription.meetingChanged.purpose': PURPOSE,
+  'Subscription.meetingChanged.filter.meetingId': EVENT,
+  'Subscription.meetingChanged.filter.referralId': EVENT,
+  'Subscription.referralChanged.purpose': PURPOSE,
+  'Subscription.referralChanged.filter.rag': EVENT,
+  'Subscription.referralChanged.filter.referralId': EVENT,
+  'Subscription.referralChanged.filter.status': EVENT,
+};
+
+/** The argument leaves of the served schema's Query and Subscription root fields. */
+function argumentLeaves(): string[] {
+  const schema = buildSchema();
+  const out: string[] = [];
+  const walk = (path: string, arg: GraphQLArgument | GraphQLInputField, seen: Set<string>) => {
+    const type = getNamedType(arg.type);
+    if (isInputObjectType(type) && !seen.has(type.name)) {
+      for (const f of Object.values(type.getFields())) walk(`${path}.${f.name}`, f, new Set([...seen, type.name]));
+    } else {
+      out.push(path);
+    }
+  };
+  for (const root of [schema.getQueryType(), schema.getSubscriptionType()] as GraphQLObjectType[]) {
+    for (const field of Object.values(root.getFields())) for (const a of field.args) walk(`${root.name}.${field.name}.${a.name}`, a, new Set());
+  }
+  return out.sort();
+}
+
+interface Fixture {
+  referralId: string;
+  meetingId: string;
+  childId: string;
+  familyName: string;
+  givenName: string;
+  dateOfBirth: string;
+  nhsNumber: string;
+  assignee: string;
+  status: string;
+}
+
+type Vars = Record<string, unknown>;
+interface Probe {
+  query: string;
+  /** Row ids in the answer. */
+  ids: (data: Record<string, unknown>) => string[];
+  /** The fixture's own id in those rows. */
+  fixtureId: (f: Fixture) => string;
+  match: (f: Fixture) => Vars;
+  miss: (f: Fixture) => Vars;
+}
+
+const REFERRALS = `query($filter: ReferralFilter, $purpose: Purpose!) { referrals(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
+const MEETINGS = `query($filter: MeetingFilterInput, $purpose: Purpose!) { meetings(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
+const SEARCH = `query($input: PersonSearchInput!, $purpose: Purpose!) { searchPeople(input: $input, purpose: $purpose) { person { id } } }`;
+const edgeIds = (field: string) => (d: Record<string, unknown>) => ((d[field] as { edges: Array<{ node: { id: string | null } }> }).edges).map((e) => e.node.id ?? '');
+const referral = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
+  query: REFERRALS,
+  ids: edgeIds('referrals'),
+  fixtureId: (f) => f.referralId,
+  match: (f) => ({ filter: filter(f) }),
+  miss: (f) => ({ filter: other(f) }),
+});
+const meeting = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
+  query: MEETINGS,
+  ids: edgeIds('meetings'),
+  fixtureId: (f) => f.meetingId,
+  match: (f) => ({ filter: filter(f) }),
+  miss: (f) => ({ filter: other(f) }),
+});
+const search = (input: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
+  query: SEARCH,
+  ids: (d) => (d.searchPeople as Array<{ person: { id: string } | null }>).flatMap((m) => (m.person ? [m.person.id] : [])),
+  fixtureId: (f) => f.childId,
+  match: (f) => ({ input: input(f) }),
+  miss: (f) => ({ input: other(f) }),
+});
+const FAR_PAST = '2000-01-01T00:00:00.000Z';
+const FAR_FUTURE = '2099-01-01T00:00:00.000Z';
+
+/** A known value and another, per filter leaf. */
+const PROBES: Record<string, Probe> = {
+  'Query.referrals.filter.assignedTo': referral((f) => ({ assignedTo: f.assignee }), () => ({ assignedTo: 'someone-else' })),
+  'Query.referrals.filter.awaitingAgency': referral(() => ({ awaitingAgency: 'police' }), () => ({ awaitingAgency: 'health' })),
+  'Query.referrals.filter.breached': referral(() => ({ breached: false }), () => ({ breached: true })),
+  'Query.referrals.filter.dueBefore': referral(() => ({ dueBefore: FAR_FUTURE }), () => ({ dueBefore: FAR_PAST })),
+  'Query.referrals.filter.rag': referral(() => ({ rag: ['RED'] }), () => ({ rag: ['GREEN'] })),
+  'Query.referrals.filter.receivedFrom': referral(() => ({ receivedFrom: FAR_PAST }), () => ({ receivedFrom: FAR_FUTURE })),
+  'Query.referrals.filter.receivedTo': referral(() => ({ receivedTo: FAR_FUTURE }), () => ({ receivedTo: FAR_PAST })),
+  'Query.referrals.filter.status': referral((f) => ({ status: [f.status] }), () => ({ status: ['WITHDRAWN'] })),
+  'Query.meetings.filter.agency': meeting(() => ({ agency: 'police' }), () => ({ agency: 'education' })),
+  'Query.meetings.filter.overdueConferences': meeting(() => ({ overdueConferences: false }), () => ({ overdueConferences: true })),
+  'Query.meetings.filter.personId': meeting((f) => ({ personId: f.childId }), () => ({ personId: crypto.randomUUID() })),
+  'Query.meetings.filter.referralId': meeting((f) => ({ referralId: f.referralId }), () => ({ referralId: crypto.randomUUID() })),
+  'Query.meetings.filter.type': meeting(() => ({ type: ['STRATEGY_DISCUSSION'] }), () => ({ type: ['INITIAL_CHILD_PROTECTION_CONFERENCE'] })),
+  'Query.meetings.filter.upcoming': meeting(() => ({ upcoming: true }), () => ({ upcoming: false })),
+  'Query.searchPeople.input.dateOfBirth': search(
+    (f) => ({ familyName: f.familyName, dateOfBirth: f.dateOfBirth }),
+    (f) => ({ familyName: f.familyName, dateOfBirth: '1970-01-01' }),
+  ),
+  'Query.searchPeople.input.familyName': search((f) => ({ familyName: f.familyName }), () => ({ familyName: 'Nobodyhere' })),
+  'Query.searchPeople.input.givenName': search(
+    (f) => ({ familyName: f.familyName, givenName: f.givenName }),
+    (f) => ({ familyName: f.familyName, givenName: 'Zzyzx' }),
+  ),
+  'Query.searchPeople.input.identifier.type': search(
+    (f) => ({ identifier: { type: 'NHS_NUMBER', value: f.nhsNumber } }),
+    (f) => ({ identifier: { type: 'PNC_ID', value: f.nhsNumber } }),
+  ),
+  'Query.searchPeople.input.identifier.value': search(
+    (f) => ({ identifier: { type: 'NHS_NUMBER', value: f.nhsNumber } }),
+    () => ({ identifier: { type: 'NHS_NUMBER', value: fakeNhsNumber() } }),
+  ),
+};
+
+describe('filters as oracles: every filter, sort and search argument of the served schema', () => {
+  it('given the served schema, then every argument of every Query and Subscription root field is classified, and nothing classified is gone', () => {
+    const leaves = argumentLeaves();
+    expect(leaves.filter((l) => !(l in CLASSIFICATION))).toEqual([]);
+    expect(Object.keys(CLASSIFICATION).filter((l) => !leaves.includes(l))).toEqual([]);
+  });
+
+  it('given the classification, then every filter on a personal class has a probe, and every probe a filter', () => {
+    const filters = Object.entries(CLASSIFICATION).filter(([, c]) => c.kind === 'filter').map(([k]) => k).sort();
+    expect(Object.keys(PROBES).sort()).toEqual(filters);
+  });
+
+  describe('probed through the API', () => {
+    let hub: TestHub;
+    let worker: string;
+    let outsiders: Array<{ name: string; token: string; purpose: string }>;
+    const fx = {} as Fixture;
+    const results: Array<{ leaf: string; outsider: string; outcome: string }> = [];
+
+    beforeAll(async () => {
+      hub = await startTestHub({ RATE_LIMIT_USER_PER_MINUTE: '100000' }, { databaseUrl: await dedicatedDatabaseUrl('filter_oracle') });
+      worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'], sub: unique('sw') });
+      // Referred by a GP (health): health is related to the child from then on, probation and education are not.
+      const referrer = await hub.token({ agency: 'health', roles: ['PARTNER_REFERRER'], sub: unique('gp') });
+      outsiders = [
+        { name: 'probation officer (no relationship)', token: await hub.token({ agency: 'probation', roles: ['PROBATION_MASH_OFFICER'] }), purpose: 'AGENCY_CHECK' },
+        // (Not an education MASH officer: a strategy discussion invites education, which then may read.)
+        { name: 'education referrer (no referral of this child)', token: await hub.token({ agency: 'education', roles: ['PARTNER_REFERRER'] }), purpose: 'DIRECT_CARE' },
+        { name: 'IG auditor (may not read IDENTITY)', token: await hub.token({ agency: 'social-care', roles: ['IG_AUDITOR'] }), purpose: 'IG_AUDIT' },
+      ];
+      const ok = <T>(r: GqlResult<T>): T => {
+        if (r.errors) throw new Error(JSON.stringify(r.errors));
+        return r.data!;
+      };
+      Object.assign(fx, {
+        familyName: `Fictionaloracle${crypto.randomInt(1e6)}`,
+        givenName: 'Quillon',
+        dateOfBirth: '2017-03-04',
+        nhsNumber: fakeNhsNumber(),
+        assignee: unique('assignee'),
+      });
+      const submitted = ok(
+        await hub.gql<{ submitReferral: { id: string; subjects?: unknown } }>(
+          referrer,
+          `mutation($input: SubmitReferralInput!, $key: String!) { submitReferral(input: $input, idempotencyKey: $key) { id } }`,
+          {
+            key: unique('k'),
+            input: {
+              subjects: [{ newPerson: { kind: 'CHILD', givenName: fx.givenName, familyName: fx.familyName, dateOfBirth: fx.dateOfBirth, nhsNumber: fx.nhsNumber } }],
+              concernCategories: ['NEGLECT'],
+              narrative: 'Fictional narrative for the filter-oracle suite.',
+              consentSought: true,
+              consentGiven: true,
+            },
+          },
+        ),
+      );
+      fx.referralId = submitted.submitReferral.id;
+      const read = ok(
+        await hub.gql<{ referral: { version: number; subjects: Array<{ id: string }> } }>(
+          worker,
+          `query($id: ID!) { referral(id: $id, purpose: TRIAGE) { version subjects { id } } }`,
+          { id: fx.referralId },
+        ),
+      );
+      fx.childId = read.referral.subjects[0]!.id;
+      let v = read.referral.version;
+      v = ok(await hub.gql<{ rateReferral: { version: number } }>(worker, `mutation($id: ID!, $v: Int!) { rateReferral(id: $id, rag: RED, rationale: "Fictional rationale", expectedVersion: $v) { version } }`, { id: fx.referralId, v })).rateReferral.version;
+      v = ok(await hub.gql<{ assignReferral: { version: number } }>(worker, `mutation($id: ID!, $v: Int!, $sub: String!) { assignReferral(id: $id, assignee: { sub: $sub, name: "Fictional Worker" }, expectedVersion: $v) { version } }`, { id: fx.referralId, v, sub: fx.assignee })).assignReferral.version;
+      fx.status = ok(
+        await hub.gql<{ requestAgencyChecks: { status: string } }>(worker, `mutation($id: ID!, $v: Int!) { requestAgencyChecks(referralId: $id, agencies: ["police"], expectedVersion: $v) { status } }`, { id: fx.referralId, v }),
+      ).requestAgencyChecks.status;
+      fx.meetingId = ok(
+        await hub.gql<{ scheduleMeeting: { id: string } }>(worker, `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { id } }`, {
+          input: {
+            type: 'STRATEGY_DISCUSSION',
+            referralId: fx.referralId,
+            subjectPersonIds: [fx.childId],
+            invitees: [{ agency: 'police', required: true }],
+            scheduledAt: new Date(Date.now() + 3600_000).toISOString(),
+          },
+        }),
+      ).scheduleMeeting.id;
+    });
+    afterAll(async () => {
+      // The figures for docs/security.md.
+      const refused = results.filter((r) => r.outcome !== 'rows').length;
+      console.log(`filter-oracle: ${results.length * 2} attempts (${results.length} pairs), ${refused} pairs refused, ${results.length - refused} answered the same rows`);
+      await hub?.close();
+    });
+
+    const outcomeOf = (probe: Probe, r: GqlResult) =>
+      r.errors ? { status: r.status, codes: r.errors.map((e) => e.extensions?.code).sort() } : { status: r.status, ids: probe.ids(r.data as Record<string, unknown>).sort() };
+
+    it.each(Object.keys(PROBES))('given %s, when someone who may not read the field filters with the known value and with another, then the answers are the same, never the fixture, and nothing is released about the person', async (leaf) => {
+      const probe = PROBES[leaf]!;
+      // Control: the social worker may read the field; with the known value the fixture is found.
+      const control = await hub.gql(worker, probe.query, { ...probe.match(fx), purpose: 'TRIAGE' });
+      expect(control.errors).toBeUndefined();
+      expect(probe.ids(control.data as Record<string, unknown>)).toContain(probe.fixtureId(fx));
+
+      for (const o of outsiders) {
+        const ask = async (vars: Vars) => {
+          const requestId = unique('oracle');
+          const r = await hub.gql(o.token, probe.query, { ...vars, purpose: o.purpose }, { 'x-request-id': requestId });
+          const audit = await auditFor(hub, requestId);
+          expect(audit.filter((a) => a.person_id === fx.childId && (a.released ?? []).length > 0)).toEqual([]);
+          return outcomeOf(probe, r);
+        };
+        const withValue = await ask(probe.match(fx));
+        const withOther = await ask(probe.miss(fx));
+        expect({ outsider: o.name, ...withValue }).toEqual({ outsider: o.name, ...withOther });
+        if ('ids' in withValue) expect(withValue.ids).not.toContain(probe.fixtureId(fx));
+        else for (const c of withValue.codes) expect(['FORBIDDEN', 'BAD_USER_INPUT']).toContain(c);
+        results.push({ leaf, outsider: o.name, outcome: 'ids' in withValue ? 'rows' : withValue.codes.join(',') });
+      }
+    });
+  });
+});
