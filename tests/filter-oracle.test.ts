@@ -1,4 +1,8 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_POLICY } from '../src/access-policy/policy';
 import { getNamedType, isInputObjectType, type GraphQLArgument, type GraphQLInputField, type GraphQLObjectType } from 'graphql';
 import { buildSchema } from '../src/graphql/schema';
 import type { SensitivityClass } from '../src/access-policy/vocabulary';
@@ -236,16 +240,26 @@ describe('filters as oracles: every filter, sort and search argument of the serv
 
   describe('probed through the API', () => {
     let hub: TestHub;
+    /** The same partnership and database under a policy that denies IDENTITY to partner referrers. */
+    let narrowed: TestHub;
+    let dataDir: string;
+    let referrer: string;
     let worker: string;
     let outsiders: Array<{ name: string; token: string; purpose: string }>;
     const fx = {} as Fixture;
     const results: Array<{ leaf: string; outsider: string; outcome: string }> = [];
 
     beforeAll(async () => {
-      hub = await startTestHub({ RATE_LIMIT_USER_PER_MINUTE: '100000' }, { databaseUrl: await dedicatedDatabaseUrl('filter_oracle') });
+      const databaseUrl = await dedicatedDatabaseUrl('filter_oracle');
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-oracle-'));
+      const policyFile = path.join(dataDir, 'narrowed-policy.json');
+      const deny = { description: 'Test: partner referrers see no identity', effect: 'deny', classes: ['IDENTITY'], roles: ['PARTNER_REFERRER'], reason: 'NEED_TO_KNOW' };
+      fs.writeFileSync(policyFile, JSON.stringify({ ...DEFAULT_POLICY, rules: [deny, ...DEFAULT_POLICY.rules] }));
+      hub = await startTestHub({ MASH_DATA_DIR: dataDir }, { databaseUrl });
+      narrowed = await startTestHub({ MASH_DATA_DIR: dataDir, MASH_POLICY_FILE: policyFile }, { databaseUrl });
       worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'], sub: unique('sw') });
       // Referred by a GP (health): health is related to the child from then on, probation and education are not.
-      const referrer = await hub.token({ agency: 'health', roles: ['PARTNER_REFERRER'], sub: unique('gp') });
+      referrer = await hub.token({ agency: 'health', roles: ['PARTNER_REFERRER'], sub: unique('gp') });
       outsiders = [
         { name: 'probation officer (no relationship)', token: await hub.token({ agency: 'probation', roles: ['PROBATION_MASH_OFFICER'] }), purpose: 'AGENCY_CHECK' },
         // (Not an education MASH officer: a strategy discussion invites education, which then may read.)
@@ -310,7 +324,8 @@ describe('filters as oracles: every filter, sort and search argument of the serv
       // The figures for docs/security.md.
       const refused = results.filter((r) => r.outcome !== 'rows').length;
       console.log(`filter-oracle: ${results.length * 2} attempts (${results.length} pairs), ${refused} pairs refused, ${results.length - refused} answered the same rows`);
-      await hub?.close();
+      await Promise.all([hub?.close(), narrowed?.close()]);
+      fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
     const outcomeOf = (probe: Probe, r: GqlResult) =>
@@ -339,5 +354,25 @@ describe('filters as oracles: every filter, sort and search argument of the serv
         results.push({ leaf, outsider: o.name, outcome: 'ids' in withValue ? 'rows' : withValue.codes.join(',') });
       }
     });
+
+    it.each(Object.keys(PROBES).filter((k) => k.startsWith('Query.searchPeople.')))(
+      'given a policy denying IDENTITY to partner referrers, when the referrer of the child (who reaches it) searches with %s, then FORBIDDEN with the known value and with another, and nothing is released',
+      async (leaf) => {
+        const probe = PROBES[leaf]!;
+        // Control: under the shipped policy the referrer reaches the child and finds it.
+        const control = await hub.gql(referrer, probe.query, { ...probe.match(fx), purpose: 'DIRECT_CARE' });
+        expect(control.errors).toBeUndefined();
+        expect(probe.ids(control.data as Record<string, unknown>)).toContain(probe.fixtureId(fx));
+        for (const vars of [probe.match(fx), probe.miss(fx)]) {
+          const requestId = unique('oracle-narrowed');
+          const r = await narrowed.gql(referrer, probe.query, { ...vars, purpose: 'DIRECT_CARE' }, { 'x-request-id': requestId });
+          expect(r.data).toBeNull();
+          expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+          const audit = await auditFor(narrowed, requestId);
+          expect(audit.filter((a) => a.person_id === fx.childId && (a.released ?? []).length > 0)).toEqual([]);
+        }
+        results.push({ leaf: `${leaf} (narrowed policy)`, outsider: 'referrer', outcome: 'FORBIDDEN' });
+      },
+    );
   });
 });
