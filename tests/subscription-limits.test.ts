@@ -21,7 +21,7 @@ const TIMEOUT_MS = 4000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A ws WebSocket whose upgrade request carries X-Forwarded-For (as if through a proxy). */
-function forwardedFor(client: string) {
+function forwardedFor(client: string): unknown {
   return class extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols, { headers: { 'x-forwarded-for': client } });
@@ -39,7 +39,7 @@ describe('subscriptions over WebSocket: rate limits and the token limit', () => 
    * Opens a connection and one subscription; resolves with the subscribe's errors, or the close
    * code if the connection was refused, or neither if the subscription is open after a short wait.
    */
-  async function attempt(hub: TestHub, token: string | null, query = ALERTS, impl: typeof WebSocket = WebSocket): Promise<Outcome> {
+  async function attempt(hub: TestHub, token: string | null, query = ALERTS, impl: unknown = WebSocket): Promise<Outcome> {
     let closeCode: number | undefined;
     let errors: Outcome['errors'];
     let connected = false;
