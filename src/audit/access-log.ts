@@ -77,13 +77,28 @@ export function accessLogSql(filter: AccessLogFilter, cursor: Cursor | null, lim
   if (filter.agency) where.push(`${t}.actor_agency = ${p.add(filter.agency)}`);
   if (filter.purpose) where.push(`${t}.purpose = ${p.add(filter.purpose)}`);
   if (filter.breakGlass != null) where.push(`e.break_glass = ${p.add(filter.breakGlass)}`);
-  if (filter.from) where.push(`${t}.occurred_at >= ${p.add(filter.from.toISOString())}::timestamptz`);
-  if (filter.to) where.push(`${t}.occurred_at < ${p.add(filter.to.toISOString())}::timestamptz`);
+  // By person, the period also bounds the joined events (e.occurred_at = d.occurred_at): the planner
+  // does not carry a range across the join, and without it plans and keeps every month of audit_event
+  // (IG1 at 1M rows: 33 ms planning and a parallel scan, against 3 ms and 0.4 ms).
+  if (filter.from) {
+    const from = p.add(filter.from.toISOString());
+    where.push(`${t}.occurred_at >= ${from}::timestamptz`);
+    if (byPerson) where.push(`e.occurred_at >= ${from}::timestamptz`);
+  }
+  if (filter.to) {
+    const to = p.add(filter.to.toISOString());
+    where.push(`${t}.occurred_at < ${to}::timestamptz`);
+    if (byPerson) where.push(`e.occurred_at < ${to}::timestamptz`);
+  }
   if (filter.withoutRelationship) {
     where.push(`${t}.purpose IS DISTINCT FROM 'IG_AUDIT'`);
     if (byPerson) where.push(`d.outcome = 'DISCLOSED'`);
   }
-  if (cursor) where.push(`(${t}.occurred_at, ${idCol}) < (${p.add(cursor[0])}::timestamptz, ${p.add(cursor[1])}::uuid)`);
+  if (cursor) {
+    const at = p.add(cursor[0]);
+    where.push(`(${t}.occurred_at, ${idCol}) < (${at}::timestamptz, ${p.add(cursor[1])}::uuid)`);
+    if (byPerson) where.push(`e.occurred_at <= ${at}::timestamptz`);
+  }
   const from = byPerson
     ? 'audit_disclosure d JOIN audit_event e ON e.id = d.event_id AND e.occurred_at = d.occurred_at'
     : 'audit_event e';
