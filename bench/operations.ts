@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { AGENCY_OFFICER_ROLES, MASH_ROLES, SOCIAL_CARE_MASH_ROLES } from '../src/access-policy/vocabulary';
 
 /** Deterministic ids shared by the generator (SQL `md5(...)::uuid`) and the runner. */
 export function benchUuid(seed: string): string {
@@ -155,6 +156,42 @@ const RAG_WINDOW = (rag: string) => `CASE ${rag} WHEN 'RED' THEN interval '4 hou
 const ACCESS_LOG_COLUMNS = `e.id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occ, e.payload`;
 const filterOf = (v: Vars) => (v.f ?? {}) as Record<string, string>;
 
+/** The role sets that allow each relationship source (vocabulary.ts), bound as the last parameters of the IG queries. */
+const ROLE_PARAMS = [[...MASH_ROLES, 'PARTNER_REFERRER'], SOCIAL_CARE_MASH_ROLES, ['PARTNER_REFERRER'], AGENCY_OFFICER_ROLES, MASH_ROLES];
+
+/**
+ * An access-log page (`page`: id, occ, payload, occurred_at) with `relationships_now`: per subject
+ * (in the payload's order, those matching `subjectFilter`), the kinds of relationship the event's
+ * actor has with the person now. `n` is the number of the first role parameter (ROLE_PARAMS).
+ */
+function withRelationshipsNow(page: string, n: number, subjectFilter = 'true'): string {
+  const [caseRoles, socialCare, referrer, officer, mash] = [n, n + 1, n + 2, n + 3, n + 4].map((i) => `$${i}::text[]`);
+  const person = `(s.subject->>'personId')::uuid`;
+  const inv = `EXISTS (SELECT 1 FROM meeting_subject ms JOIN meeting m ON m.id = ms.meeting_id JOIN meeting_invitee mi ON mi.meeting_id = m.id
+                        WHERE ms.person_id = ${person} AND mi.agency = a.agency AND m.status <> 'CANCELLED'`;
+  return `WITH page AS (${page}),
+    a AS (SELECT page.*, page.payload->'actor'->>'sub' AS sub, coalesce(page.payload->'actor'->>'agency', '') AS agency,
+                 ARRAY(SELECT jsonb_array_elements_text(page.payload->'actor'->'roles')) AS roles FROM page)
+    SELECT a.id, a.occ, a.payload,
+           (SELECT jsonb_agg(k.kinds ORDER BY s.ord)
+              FROM jsonb_array_elements(a.payload->'subjects') WITH ORDINALITY AS s(subject, ord)
+             CROSS JOIN LATERAL (SELECT array_remove(ARRAY[
+               CASE WHEN a.roles && ${caseRoles} AND (EXISTS (SELECT 1 FROM agency_record ar WHERE ar.person_id = ${person} AND ar.owning_agency = a.agency)
+                      OR EXISTS (SELECT 1 FROM person_source ps WHERE ps.person_id = ${person} AND ps.agency_code = a.agency)) THEN 'OWN_AGENCY_RECORD' END,
+               CASE WHEN a.roles && ${socialCare} AND EXISTS (SELECT 1 FROM referral_subject rs WHERE rs.person_id = ${person}) THEN 'REFERRAL' END,
+               CASE WHEN a.roles && ${referrer} AND EXISTS (SELECT 1 FROM referral_subject rs JOIN referral r ON r.id = rs.referral_id
+                      WHERE rs.person_id = ${person} AND r.referrer_agency = a.agency AND r.referrer_sub = a.sub) THEN 'REFERRER' END,
+               CASE WHEN a.roles && ${officer} AND EXISTS (SELECT 1 FROM referral_subject rs JOIN agency_check ac ON ac.referral_id = rs.referral_id
+                      WHERE rs.person_id = ${person} AND ac.agency = a.agency) THEN 'AGENCY_CHECK' END,
+               CASE WHEN a.roles && ${mash} AND EXISTS (SELECT 1 FROM break_glass bg WHERE bg.person_id = ${person} AND bg.actor_sub = a.sub
+                      AND bg.actor_agency = a.agency AND bg.expires_at > now()) THEN 'BREAK_GLASS' END,
+               CASE WHEN a.roles && ${mash} AND ${inv}) THEN 'MEETING_INVITE' END,
+               CASE WHEN a.roles && ${mash} AND ${inv} AND m.type IN ('STRATEGY_DISCUSSION','STRATEGY_MEETING')) THEN 'STRATEGY_INVITE' END
+             ]::text[], NULL) AS kinds OFFSET 0) k
+             WHERE ${subjectFilter}) AS relationships_now
+      FROM a ORDER BY a.occurred_at DESC, a.id DESC`;
+}
+
 export const RAW_QUERIES: Record<string, RawQuery> = {
   Q1: {
     sql: `SELECT p.id, p.given_name, p.family_name, p.date_of_birth, p.nhs_number, p.ethnicity,
@@ -230,24 +267,36 @@ export const RAW_QUERIES: Record<string, RawQuery> = {
     shape: (rows) => ({ rateReferral: rows[0] }),
     conflictIfEmpty: true,
   },
+  // The access log page plus, as the GraphQL query asks for `relationshipsNow`, each subject's
+  // current relationships with the event's actor (the sources of relationships.ts, written out).
   IG1: {
-    sql: `SELECT ${ACCESS_LOG_COLUMNS}
-            FROM audit_disclosure d JOIN audit_event e ON e.id = d.event_id AND e.occurred_at = d.occurred_at
-           WHERE d.person_id = $1 AND d.occurred_at >= $2::timestamptz
-           ORDER BY d.occurred_at DESC, d.event_id DESC LIMIT 51`,
-    params: (v) => [filterOf(v).personId, filterOf(v).from],
+    sql: withRelationshipsNow(
+      `SELECT ${ACCESS_LOG_COLUMNS}, e.occurred_at
+         FROM audit_disclosure d JOIN audit_event e ON e.id = d.event_id AND e.occurred_at = d.occurred_at
+        WHERE d.person_id = $1 AND d.occurred_at >= $2::timestamptz AND e.occurred_at >= $2::timestamptz
+        ORDER BY d.occurred_at DESC, d.event_id DESC LIMIT 51`,
+      3,
+      `s.subject->>'personId' = $1::text`,
+    ),
+    params: (v) => [filterOf(v).personId, filterOf(v).from, ...ROLE_PARAMS],
     shape: (rows) => ({ accessLog: rows }),
   },
   IG2: {
-    sql: `SELECT ${ACCESS_LOG_COLUMNS} FROM audit_event e WHERE e.actor_sub = $1 ORDER BY e.occurred_at DESC, e.id DESC LIMIT 51`,
-    params: (v) => [filterOf(v).actorSub],
+    sql: withRelationshipsNow(
+      `SELECT ${ACCESS_LOG_COLUMNS}, e.occurred_at FROM audit_event e WHERE e.actor_sub = $1 ORDER BY e.occurred_at DESC, e.id DESC LIMIT 51`,
+      2,
+    ),
+    params: (v) => [filterOf(v).actorSub, ...ROLE_PARAMS],
     shape: (rows) => ({ accessLog: rows }),
   },
   IG3: {
-    sql: `SELECT ${ACCESS_LOG_COLUMNS} FROM audit_event e
-           WHERE e.break_glass = true AND e.occurred_at >= $1::timestamptz AND e.occurred_at < $2::timestamptz
-           ORDER BY e.occurred_at DESC, e.id DESC LIMIT 101`,
-    params: (v) => [filterOf(v).from, filterOf(v).to],
+    sql: withRelationshipsNow(
+      `SELECT ${ACCESS_LOG_COLUMNS}, e.occurred_at FROM audit_event e
+        WHERE e.break_glass = true AND e.occurred_at >= $1::timestamptz AND e.occurred_at < $2::timestamptz
+        ORDER BY e.occurred_at DESC, e.id DESC LIMIT 101`,
+      3,
+    ),
+    params: (v) => [filterOf(v).from, filterOf(v).to, ...ROLE_PARAMS],
     shape: (rows) => ({ accessLog: rows }),
   },
 };

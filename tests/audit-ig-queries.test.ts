@@ -152,6 +152,38 @@ describe('IG queries: the access log', () => {
     expect(bg).toEqual([expect.objectContaining({ eventId: event.id, breakGlassReason: 'Fictional emergency for the test' })]);
   });
 
+  it('given accesses to one child by several actors of different agencies and roles, when the IG auditor lists them, then each carries its own actor\'s relationships now', async () => {
+    // Given: a child known to the police; a health practitioner who opened a break-glass for them;
+    // a second police officer; an education officer and an IG auditor with no relationship.
+    const child = await givenPerson(hub, police);
+    await givenRecord(hub, police, child, { recordType: 'POLICE_INCIDENT', personRole: 'VICTIM', detail: 'Fictional' });
+    const nurseSub = unique('nurse');
+    const nurse = await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'], sub: nurseSub });
+    const bg = await hub.gql(nurse, `mutation($p: ID!) { openBreakGlass(personId: $p, reason: "Fictional: urgent concern reported out of hours") { id } }`, { p: child });
+    expect(bg.errors).toBeUndefined();
+    const actors: Record<string, AuditEvent['actor']> = {
+      nurse: { sub: nurseSub, name: 'Fictional Nurse', agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'] },
+      otherNurse: { sub: unique('nurse'), name: 'Fictional Nurse Two', agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'] },
+      officer: { sub: unique('pc'), name: 'PC Fictional Two', agency: 'police', roles: ['POLICE_MASH_OFFICER'] },
+      teacher: { sub: unique('edu'), name: 'Fictional Teacher', agency: 'education', roles: ['EDUCATION_MASH_OFFICER'] },
+      auditor: { sub: unique('ig'), name: 'Fictional Auditor', agency: 'social-care', roles: ['IG_AUDITOR'] },
+    };
+    const events = Object.fromEntries(Object.entries(actors).map(([k, a]) => [k, recordedAccess(child, a)]));
+    await hub.db.transaction((m) => appendAuditBatch(m, Object.values(events)));
+
+    // When
+    const { page } = await log({ personId: child, purpose: 'BREAK_GLASS' }, 20);
+
+    // Then: the same person, a different answer per actor (the break-glass is the nurse's alone).
+    const now = (k: string) => page.entries.find((e) => e.eventId === events[k]!.id)!.subjects[0]!.relationshipsNow;
+    expect(page.entries).toHaveLength(5);
+    expect(now('nurse')).toEqual(['BREAK_GLASS']);
+    expect(now('otherNurse')).toEqual([]);
+    expect(now('officer')).toEqual(['OWN_AGENCY_RECORD']);
+    expect(now('teacher')).toEqual([]);
+    expect(now('auditor')).toEqual([]);
+  });
+
   it.each([
     ['a police officer', { agency: 'police', roles: ['POLICE_MASH_OFFICER'] }],
     ['a MASH manager', { agency: 'social-care', roles: ['MASH_MANAGER'] }],
