@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
@@ -143,6 +144,9 @@ export async function startServer(
     plugins: [
       ...(features.limits ? armor.plugins : []),
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Responses carry personal data and are never cacheable (Cache-Control: no-store is set on /graphql):
+      // Apollo's cache-control plugin computes a cache policy per field for nothing (~1–2 ms a page).
+      ApolloServerPluginCacheControlDisabled(),
       // Open WebSockets would keep the HTTP server from closing: end them when Apollo drains.
       { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
       releasePlugin({ audit: features.audit }),
@@ -158,6 +162,8 @@ export async function startServer(
       const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
       res.locals.requestId = requestId;
       res.setHeader('x-request-id', requestId);
+      // Answers carry personal data: no browser, proxy or CDN may keep a copy.
+      res.setHeader('cache-control', 'no-store');
       // Before the first connection, answer at once with a retryable code rather than hang.
       if (!databaseOpen()) {
         const e = serviceUnavailable();

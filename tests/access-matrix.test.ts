@@ -142,6 +142,8 @@ describe('the access matrix, through the API', () => {
 
     const r = await hub.gql<PersonResult>(tokens[viewer], PERSON, { id: personId, purpose });
 
+    // Whatever the outcome, no cache may keep a copy of an answer about a child.
+    expect(r.headers.get('cache-control')).toBe('no-store');
     const audit = await auditFor(hub, r.headers.get('x-request-id')!);
     if (expected === 'NOT_FOUND' || expected === 'FORBIDDEN') {
       expect(r.errors![0]!.extensions!.code).toBe(expected);
