@@ -16,9 +16,9 @@ const loggedWithRequest = new WeakSet<Error>();
 /** Whether an error is one of ours or GraphQL's own (shown to the client) rather than unexpected (masked). */
 function isExpected(error: GraphQLError): boolean {
   const original = unwrapResolverError(error);
-  if (original instanceof AuditUnavailableError || original instanceof HubError) return true;
+  if (original instanceof AuditUnavailableError || original instanceof HubError || isDatabaseUnavailable(original)) return true;
   const code = error.extensions?.code as string | undefined;
-  return !!code && code !== 'INTERNAL_SERVER_ERROR' && (code.startsWith('GRAPHQL_') || (ERROR_CODES as readonly string[]).includes(code) || ['BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE'].includes(code));
+  return !!code && code !== 'INTERNAL_SERVER_ERROR' && (code.startsWith('GRAPHQL_') || (ERROR_CODES as readonly string[]).includes(code) || ['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE'].includes(code));
 }
 
 /** Partner apps get a code from the fixed set; everything unexpected is masked and logged. */
