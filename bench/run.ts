@@ -100,7 +100,8 @@ interface Feeder {
 async function main(): Promise<void> {
   const pin = hasTaskset();
   if (pin) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
-  const dataDir = path.join(benchDir, '.data');
+  // --data-dir keeps partnerships of different audit sizes side by side (e.g. 1M and 10M rows).
+  const dataDir = path.resolve(opt('data-dir') ?? path.join(benchDir, '.data'));
   fs.mkdirSync(dataDir, { recursive: true });
   const logger = createLogger('silent');
   const operations = ONLY ? OPERATIONS.filter((o) => ONLY.includes(o.name)) : OPERATIONS;

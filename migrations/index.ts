@@ -12,6 +12,7 @@ import { AuditAppendFunction1763900900000 } from './1763900900000-audit-append-f
 import { ServingRoleGrants1763901200000 } from './1763901200000-serving-role-grants';
 import { CrossAgencyDetailAlerts1763901201000 } from './1763901201000-cross-agency-detail-alerts';
 import { RateLimitAndReadVolume1763901400000 } from './1763901400000-rate-limit-and-read-volume';
+import { AuditAppendFromPayload1763902000000 } from './1763902000000-audit-append-from-payload';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -30,4 +31,5 @@ export const MIGRATIONS: Function[] = [
   ServingRoleGrants1763901200000,
   CrossAgencyDetailAlerts1763901201000,
   RateLimitAndReadVolume1763901400000,
+  AuditAppendFromPayload1763902000000,
 ];

@@ -92,9 +92,9 @@ describe('the hub serves as the restricted application role', () => {
     expect(rows.filter((r) => r.missing.length)).toEqual([]);
     const [fns] = await hub.db.query(
       `SELECT bool_and(has_function_privilege('mash_app', p.oid, 'EXECUTE')) AS all_executable, count(*)::int AS n
-         FROM pg_proc p WHERE p.proname IN ('mash_audit_append', 'mash_audit_ensure_partitions')`,
+         FROM pg_proc p WHERE p.proname IN ('mash_audit_append', 'mash_audit_append_events', 'mash_audit_ensure_partitions')`,
     );
-    expect(fns).toEqual({ all_executable: true, n: 2 });
+    expect(fns).toEqual({ all_executable: true, n: 3 });
   });
 
   it('given the hub serving as mash_app, when an officer creates a person and a record and reads them back through the API, then it works and is audited', async () => {

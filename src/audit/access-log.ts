@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AgencyDirectory } from '../agencies/agencies';
+import { queryPrepared } from '../db/prepared';
 import { encodeCursor } from '../shared/pagination';
 import { Params, relationshipKindsOfViewerRowsSql, relationshipSourceMask } from '../access-policy/relationships';
 import type { Viewer } from '../access-policy/viewer';
@@ -183,7 +184,9 @@ export async function fillCurrentRelationships(
     // planned for one row, each source's EXISTS stays an index lookup. In the select list of the
     // whole row set, the planner may instead hash a source's entire table once (every person_source,
     // every strategy invitation: a full scan per request that grows with the partnership).
-    const rows: Array<{ actor: number; id: string; kinds: string[] }> = await db.query(
+    // Prepared: its text is the same for every page, and planning it cost half its execution.
+    const rows = await queryPrepared<{ actor: number; id: string; kinds: string[] }>(
+      db,
       `SELECT v.actor, v.person::text AS id, k.kinds FROM ${from} CROSS JOIN LATERAL (SELECT ${kinds} AS kinds OFFSET 0) k`,
       p.values,
     );

@@ -65,7 +65,12 @@ export const GENESIS_HASH = sha256('mash-hub audit chain genesis');
 
 /** The hash of a batch's rows: the events in batch order, one canonical JSON per line. */
 export function rowsHash(payloads: readonly unknown[]): string {
-  return sha256(payloads.map(canonicalJson).join('\n'));
+  return rowsHashOfCanonical(payloads.map(canonicalJson));
+}
+
+/** `rowsHash` of payloads already in canonical JSON. */
+export function rowsHashOfCanonical(canonical: readonly string[]): string {
+  return sha256(canonical.join('\n'));
 }
 
 export function batchHash(batchId: number | string, prevHash: string, rows: string): string {
