@@ -36,92 +36,40 @@ export async function pendingMigrations(ds: DataSource): Promise<number> {
 }
 
 /**
- * Connects to DATABASE_URL, or starts the embedded PostgreSQL in MASH_DATA_DIR when it is unset.
- * With `migrate`, pending migrations are applied as the owner: the embedded superuser, or
- * MIGRATION_DATABASE_URL. Without an owner login the hub applies nothing and refuses to start when
- * migrations are pending. The serving data source never runs migrations itself.
+ * For one-off commands and tests: `prepareDatabase` and one connection attempt, failing fast.
+ * With `migrate`, pending migrations are applied as the owner (the embedded superuser, or
+ * MIGRATION_DATABASE_URL); without an owner login pending migrations are refused
+ * (PendingMigrationsError) rather than waited for as the long-running hub does.
  */
 export async function openDatabase(
   config: Config,
   logger: Logger,
   options: { migrate: boolean; role?: DatabaseRole },
 ): Promise<OpenDatabase> {
-  const role = options.role ?? 'app';
-  let embedded: EmbeddedDatabase | undefined;
-  let ownerUrl: string | undefined;
-  let servingUrl: string | undefined = config.databaseUrl;
-  if (!servingUrl) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: config.dataDir,
-      onLog: (line) => logger.debug({ postgres: line.trim() }, 'embedded postgres'),
-    });
-    ownerUrl = await ensureDatabase(embedded.url, 'mash');
-    logger.info({ port: embedded.port, dataDir: config.dataDir }, 'embedded PostgreSQL started');
-  } else {
-    ownerUrl = role === 'owner' ? (config.migrationDatabaseUrl ?? config.databaseUrl) : config.migrationDatabaseUrl;
-  }
-  let dataSource: DataSource | undefined;
+  const db = await prepareDatabase(config, logger, options.role ?? 'app');
   try {
-    if (ownerUrl && (options.migrate || embedded || role === 'owner')) {
-      const owner = createDataSource(ownerUrl, logger, role === 'owner' ? config.dbPoolSize : 1);
-      await owner.initialize();
-      try {
-        if (options.migrate) {
-          const applied = await owner.runMigrations({ transaction: 'each' });
-          if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
-        }
-        if (embedded && role === 'app') {
-          const password = readOrCreateSecret(path.join(config.dataDir, 'pg-app-password'));
-          await enableAppLogin(owner, password);
-          servingUrl = appRoleUrl(ownerUrl, password);
-        }
-      } catch (e) {
-        await owner.destroy();
-        throw e;
-      }
-      if (role === 'owner') {
-        dataSource = owner;
-        servingUrl = ownerUrl;
-      } else {
-        await owner.destroy();
-      }
-    }
-    if (!dataSource) {
-      if (!servingUrl) throw new Error('no database URL to serve with');
-      dataSource = createDataSource(servingUrl, logger, config.dbPoolSize);
-      await dataSource.initialize();
-      const pending = options.migrate && !ownerUrl ? await pendingMigrations(dataSource) : 0;
-      if (pending > 0) {
-        throw new PendingMigrationsError(
-          `the database has ${pending} pending migration(s) and no owner login to apply them: set MIGRATION_DATABASE_URL ` +
-            '(the role owning the schema) so the hub applies them at start (see docs/operations.md)',
-        );
-      }
-    }
+    await connectOnce(db, logger, options.migrate);
   } catch (e) {
-    if (dataSource?.isInitialized) await dataSource.destroy();
-    if (embedded) await embedded.stop();
+    await db.close();
+    if (e instanceof WaitingForMigrations) {
+      throw new PendingMigrationsError(
+        `the database has ${e.pending} pending migration(s) and no owner login to apply them: set MIGRATION_DATABASE_URL ` +
+          '(the role owning the schema) so the hub applies them at start (see docs/operations.md)',
+      );
+    }
     throw e;
   }
-  const ds = dataSource;
-  return {
-    dataSource: ds,
-    url: servingUrl!,
-    embedded,
-    async close() {
-      if (ds.isInitialized) await ds.destroy();
-      if (embedded) await embedded.stop();
-    },
-  };
+  return db;
 }
 
 /**
- * For the long-running hub: the serving data source is created but not connected, so the hub can
- * serve liveness (and answer 503) while PostgreSQL is still away. An embedded server is started here
- * (it is part of this process: failing to start it is fatal) and the hub serves on it as mash_app
- * (password in `<MASH_DATA_DIR>/pg-app-password`). Connect with `connectWithRetry`.
+ * For the long-running hub (and, through `openDatabase`, the one-off commands): the data source is
+ * created but not connected, so the hub can serve liveness (and answer 503) while PostgreSQL is
+ * still away. An embedded server is started here (it is part of this process: failing to start it
+ * is fatal) and the hub serves on it as mash_app (password in `<MASH_DATA_DIR>/pg-app-password`).
+ * Connect with `connectWithRetry`.
  */
-export async function prepareDatabase(config: Config, logger: Logger): Promise<PreparedDatabase> {
+export async function prepareDatabase(config: Config, logger: Logger, role: DatabaseRole = 'app'): Promise<PreparedDatabase> {
   let embedded: EmbeddedDatabase | undefined;
   let ownerUrl = config.migrationDatabaseUrl;
   let servingUrl = config.databaseUrl;
@@ -132,9 +80,14 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<P
       onLog: (line) => logger.debug({ postgres: line.trim() }, 'embedded postgres'),
     });
     ownerUrl = await ensureDatabase(embedded.url, 'mash');
-    appPassword = readOrCreateSecret(path.join(config.dataDir, 'pg-app-password'));
-    servingUrl = appRoleUrl(ownerUrl, appPassword);
     logger.info({ port: embedded.port, dataDir: config.dataDir }, 'embedded PostgreSQL started');
+    if (role === 'app') {
+      appPassword = readOrCreateSecret(path.join(config.dataDir, 'pg-app-password'));
+      servingUrl = appRoleUrl(ownerUrl, appPassword);
+    } else servingUrl = ownerUrl;
+  } else if (role === 'owner') {
+    ownerUrl = ownerUrl ?? servingUrl;
+    servingUrl = ownerUrl;
   }
   const dataSource = createDataSource(servingUrl, logger, config.dbPoolSize);
   return {
@@ -143,6 +96,7 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<P
     embedded,
     ownerUrl,
     appPassword,
+    role,
     production: config.env === 'production',
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
@@ -156,11 +110,20 @@ export interface PreparedDatabase extends OpenDatabase {
   ownerUrl: string | undefined;
   /** Embedded only: the mash_app password the owner (re)applies before the serving pool connects. */
   appPassword: string | undefined;
+  /** `owner`: the data source itself is the owner's login (owner-only commands); no role check. */
+  role: DatabaseRole;
   /** Production refuses a serving role that could alter the audit; elsewhere it is a warning. */
   production: boolean;
 }
 
-class WaitingForMigrations extends Error {}
+class WaitingForMigrations extends Error {
+  constructor(readonly pending: number) {
+    super(
+      `the database has ${pending} pending migration(s); waiting for them to be applied ` +
+        '(set MIGRATION_DATABASE_URL so this hub applies them, see docs/operations.md)',
+    );
+  }
+}
 
 /**
  * One connection attempt: as the owner, apply pending migrations (when this process is the one
@@ -185,13 +148,8 @@ async function connectOnce(db: PreparedDatabase, logger: Logger, migrate: boolea
   const { dataSource } = db;
   if (!dataSource.isInitialized) await dataSource.initialize();
   const pending = await pendingMigrations(dataSource);
-  if (pending > 0) {
-    throw new WaitingForMigrations(
-      `the database has ${pending} pending migration(s); waiting for them to be applied ` +
-        '(set MIGRATION_DATABASE_URL so this hub applies them, see docs/operations.md)',
-    );
-  }
-  const problems = await servingRoleProblems(dataSource);
+  if (pending > 0) throw new WaitingForMigrations(pending);
+  const problems = db.role === 'app' ? await servingRoleProblems(dataSource) : [];
   if (problems.length) {
     if (db.production) await assertServingRoleRestricted(dataSource);
     logger.warn({ problems }, 'the serving database role could alter the audit (refused in production): serve as mash_app');
