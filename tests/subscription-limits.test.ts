@@ -15,6 +15,7 @@ const ALERTS = 'subscription { alertRaised { kind } }';
 interface Outcome {
   errors: Array<{ message: string; extensions?: { code?: string } }> | undefined;
   closeCode: number | undefined;
+  closeReason?: string;
 }
 
 const TIMEOUT_MS = 4000;
@@ -41,6 +42,7 @@ describe('subscriptions over WebSocket: rate limits and the token limit', () => 
    */
   async function attempt(hub: TestHub, token: string | null, query = ALERTS, impl: unknown = WebSocket): Promise<Outcome> {
     let closeCode: number | undefined;
+    let closeReason: string | undefined;
     let errors: Outcome['errors'];
     let connected = false;
     const client = createClient({
@@ -50,7 +52,13 @@ describe('subscriptions over WebSocket: rate limits and the token limit', () => 
       retryAttempts: 0,
       lazy: false,
       onNonLazyError: () => undefined,
-      on: { closed: (event) => (closeCode = (event as { code?: number }).code), connected: () => (connected = true) },
+      on: {
+        closed: (event) => {
+          closeCode = (event as { code?: number }).code;
+          closeReason = (event as { reason?: string }).reason;
+        },
+        connected: () => (connected = true),
+      },
     });
     clients.push(client);
     client.subscribe({ query }, {
@@ -64,7 +72,7 @@ describe('subscriptions over WebSocket: rate limits and the token limit', () => 
       if (connected && Date.now() > deadline - TIMEOUT_MS + 400) break;
       await sleep(20);
     }
-    return { errors, closeCode };
+    return closeCode === undefined ? { errors, closeCode } : { errors, closeCode, closeReason };
   }
 
   describe('per-user limit', () => {
@@ -85,6 +93,10 @@ describe('subscriptions over WebSocket: rate limits and the token limit', () => 
       // 4 points used: the next connection_init is refused as over the limit.
       const third = await attempt(hub, a);
       expect(third.closeCode).toBe(4429);
+      // No headers on a close frame: the wait is in the reason.
+      const wait = Number(/^Too many requests; retry after (\d+) s$/.exec(third.closeReason ?? '')?.[1]);
+      expect(wait).toBeGreaterThanOrEqual(1);
+      expect(wait).toBeLessThanOrEqual(60);
       const other = await attempt(hub, b);
       expect(other).toEqual({ errors: undefined, closeCode: undefined });
     });
@@ -95,7 +107,10 @@ describe('subscriptions over WebSocket: rate limits and the token limit', () => 
       for (let i = 0; i < 3; i++) expect((await hub.gql(c, '{ me { sub } }')).status).toBe(200);
       const over = await attempt(hub, c);
       expect(over.closeCode).toBeUndefined();
-      expect(over.errors).toEqual([{ message: 'Too many requests; retry later', extensions: { code: 'RATE_LIMITED' } }]);
+      expect(over.errors).toEqual([{ message: 'Too many requests; retry later', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) } }]);
+      const wait = (over.errors![0]!.extensions as { retryAfterSeconds: number }).retryAfterSeconds;
+      expect(wait).toBeGreaterThanOrEqual(1);
+      expect(wait).toBeLessThanOrEqual(60);
     });
   });
 

@@ -119,7 +119,10 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
           c.extra.viewer = limiter ? await limiter.admit(options.clientIp(c.extra.request), authenticate) : await authenticate();
           return true;
         } catch (e) {
-          if (e instanceof HubError && e.extensions.code === 'RATE_LIMITED') c.extra.socket.close(CLOSE_RATE_LIMITED, 'Too many requests');
+          if (e instanceof HubError && e.extensions.code === 'RATE_LIMITED') {
+            // No headers on a close frame: the wait goes in the reason.
+            c.extra.socket.close(CLOSE_RATE_LIMITED, `Too many requests; retry after ${Number(e.extensions.retryAfterSeconds)} s`);
+          }
           else c.extra.socket.close(CLOSE_UNAUTHENTICATED, 'Unauthenticated');
           return false;
         }
@@ -131,7 +134,7 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
           try {
             await options.rateLimiter.admitUser(viewer.sub);
           } catch (e) {
-            // RATE_LIMITED, formatted by onError like every other error (no Retry-After header here).
+            // RATE_LIMITED, formatted by onError like every other error (the wait in `retryAfterSeconds`).
             if (e instanceof GraphQLError) return [e];
             throw e;
           }

@@ -44,9 +44,12 @@ export const invalidTransition = (message: string, extra: Record<string, unknown
   new HubError('INVALID_TRANSITION', message, extra);
 export const unauthenticated = (message = 'Authentication required') =>
   new HubError('UNAUTHENTICATED', message);
-/** Too many requests: HTTP 429 with Retry-After (whole seconds); nothing about the limit's state. */
+/**
+ * Too many requests: HTTP 429 with Retry-After (whole seconds), the same in `retryAfterSeconds` for
+ * clients without headers (WebSocket); nothing else about the limit's state.
+ */
 export const rateLimited = (retryAfterSeconds: number) => {
-  const e = new HubError('RATE_LIMITED', 'Too many requests; retry later');
+  const e = new HubError('RATE_LIMITED', 'Too many requests; retry later', { retryAfterSeconds });
   (e.extensions.http as { headers?: Map<string, string> }).headers = new Map([['retry-after', String(retryAfterSeconds)]]);
   return e;
 };
