@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -165,6 +166,29 @@ describe('referralChanged: live triage updates across hub processes', () => {
     await sleep(300);
     expect(outsider.received).toEqual([]);
     await Promise.all([outsider.close(), insider.close()]);
+  });
+
+  it('given a police officer outside a referral’s scope, when they subscribe filtered on its id, rag and status, and on an id that does not exist, then both are accepted alike and neither is pushed the change: the filters are no oracle', async () => {
+    const id = await newReferral();
+    const filter = { rag: ['RED'], status: ['SCREENED'] };
+    const probe = subscribe(hubB, police, { purpose: 'TRIAGE', filter: { ...filter, referralId: id } });
+    const control = subscribe(hubB, police, { purpose: 'TRIAGE', filter: { ...filter, referralId: crypto.randomUUID() } });
+    const insider = subscribe(hubB, worker, { purpose: 'TRIAGE', filter: { ...filter, referralId: id } });
+    // All three accepted: the existence of a referral out of scope makes no difference at subscribe.
+    await listening(hubB, 3);
+
+    await rate(id, 'RED');
+
+    // The same change matches the insider's identical filter…
+    const seen = await waitFor('the social worker’s change', () => insider.received[0]);
+    expect(seen.data?.referralChanged).toMatchObject({ id, rag: 'RED', status: 'SCREENED' });
+    await sleep(300);
+    // …and reaches neither probe: no push, no error, no close for the matching filter or the control.
+    expect(probe.received).toEqual([]);
+    expect(control.received).toEqual([]);
+    expect(probe.closeCode()).toBeUndefined();
+    expect(control.closeCode()).toBeUndefined();
+    await Promise.all([probe.close(), control.close(), insider.close()]);
   });
 
   it('given a filter the change does not match, then nothing is pushed; a matching filter on the same change is', async () => {

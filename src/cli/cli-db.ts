@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig, type Config } from '../config';
 import { openDatabase, type DatabaseRole, type OpenDatabase } from '../db/open';
-import { createLogger } from '../shared/logger';
+import { createCommandLogger } from '../shared/logger';
 
 /**
  * Runs an operator command against the hub's database: DATABASE_URL, or the embedded PostgreSQL in
@@ -16,7 +16,7 @@ export async function withDatabase(
 ): Promise<void> {
   try {
     const config = loadConfig();
-    const db = await openDatabase(config, createLogger('warn'), { migrate: true, role });
+    const db = await openDatabase(config, createCommandLogger('warn'), { migrate: true, role });
     let code: number;
     try {
       code = await run(db, config);

@@ -9,7 +9,7 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { importNdjson, type LineResult } from '../records/bulk-import';
-import { createLogger } from '../shared/logger';
+import { createCommandLogger } from '../shared/logger';
 import { openCliHub } from './cli-hub';
 
 function describe(r: LineResult): string {
@@ -24,7 +24,7 @@ async function main(): Promise<number> {
   if (!fs.existsSync(file)) throw new Error(`cannot read ${file}`);
   const config = loadConfig();
   // Logs go to stderr (warnings and worse only) so stdout is the report.
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const logger = createCommandLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const { hub, close } = await openCliHub('import', config, logger);
   try {
     const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });

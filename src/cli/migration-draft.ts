@@ -4,12 +4,12 @@
  */
 import 'reflect-metadata';
 import { loadConfig } from '../config';
-import { createLogger } from '../shared/logger';
+import { createCommandLogger } from '../shared/logger';
 import { openDatabase } from '../db/open';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger('warn');
+  const logger = createCommandLogger('warn');
   const db = await openDatabase(config, logger, { migrate: true, role: 'owner' });
   try {
     const sql = await db.dataSource.driver.createSchemaBuilder().log();

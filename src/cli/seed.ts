@@ -11,7 +11,7 @@ import { loadConfig } from '../config';
 import { DEMO_CASES_DEFAULTS, seedDemoCases, type DemoCasesReport } from '../demo/demo-cases';
 import { DEMO_DEFAULTS } from '../demo/demo-data';
 import { loadDemo, type DemoLoadReport } from '../demo/load-demo';
-import { createLogger } from '../shared/logger';
+import { createCommandLogger } from '../shared/logger';
 import { isFutureDate } from '../shared/validation';
 import { openCliHub } from './cli-hub';
 
@@ -80,7 +80,7 @@ async function main(): Promise<number> {
   if (isFutureDate(asOf)) throw new Error('--as-of must not be in the future');
 
   const config = loadConfig();
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const logger = createCommandLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const { hub, close } = await openCliHub('seed', config, logger);
   try {
     const started = Date.now();

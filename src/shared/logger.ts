@@ -7,12 +7,21 @@ export type { Logger };
  * second line of defence for fields that must never reach a log even by mistake.
  */
 export function createLogger(level: string): Logger {
-  return pino({
+  return pino(options(level));
+}
+
+/** For commands whose standard output is their result (an anchor, an export, a report): logs go to stderr. */
+export function createCommandLogger(level: string): Logger {
+  return pino(options(level), pino.destination(2));
+}
+
+function options(level: string): pino.LoggerOptions {
+  return {
     level,
     base: { service: 'mash-hub' },
     redact: {
       paths: ['req.headers.authorization', 'authorization', 'token', '*.password', 'variables', '*.variables'],
       censor: '[redacted]',
     },
-  });
+  };
 }
