@@ -186,6 +186,9 @@ async function main(): Promise<void> {
       const child = spawn(cmd[0]!, cmd.slice(1), {
         env: {
           ...process.env,
+          // Libraries in their production mode, as a deployment runs them (graphql-js skips its
+          // development-only checks); the hub's own settings come from serve.ts, not from this.
+          NODE_ENV: 'production',
           BENCH_VARIANT: variant,
           BENCH_PORT: String(port),
           BENCH_STATS_PORT: String(statsPort),
