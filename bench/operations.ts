@@ -272,9 +272,11 @@ export const RAW_QUERIES: Record<string, RawQuery> = {
   IG1: {
     sql: withRelationshipsNow(
       `SELECT ${ACCESS_LOG_COLUMNS}, e.occurred_at
-         FROM audit_disclosure d JOIN audit_event e ON e.id = d.event_id AND e.occurred_at = d.occurred_at
-        WHERE d.person_id = $1 AND d.occurred_at >= $2::timestamptz AND e.occurred_at >= $2::timestamptz
-        ORDER BY d.occurred_at DESC, d.event_id DESC LIMIT 51`,
+         FROM (SELECT d.event_id, d.occurred_at FROM audit_disclosure d WHERE d.person_id = $1 AND d.occurred_at >= $2::timestamptz
+                ORDER BY d.occurred_at DESC, d.event_id DESC LIMIT 51) d
+         JOIN audit_event e ON e.id = d.event_id AND e.occurred_at = d.occurred_at
+        WHERE e.occurred_at >= $2::timestamptz
+        ORDER BY d.occurred_at DESC, d.event_id DESC`,
       3,
       `s.subject->>'personId' = $1::text`,
     ),
