@@ -1,19 +1,7 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import {
-  buildSchema,
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isLeafType,
-  isListType,
-  isNonNullType,
-  type GraphQLField,
-  type GraphQLInputType,
-  type GraphQLObjectType,
-} from 'graphql';
+import { getNamedType, isInputObjectType, isLeafType, isNonNullType, type GraphQLField, type GraphQLInputType, type GraphQLObjectType } from 'graphql';
 import { ROLES, type Role } from '../src/access-policy/vocabulary';
+import { printedSchema, sampleInput } from './support/schema-samples';
 import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 
 /**
@@ -94,30 +82,7 @@ const AGENCY_OF: Record<Role, string> = {
 };
 
 const SHIELD_MESSAGE = 'You are not allowed to do this';
-const schema = buildSchema(fs.readFileSync(path.join(__dirname, '..', 'schema', 'schema.graphql'), 'utf8'));
-
-function sample(type: GraphQLInputType): unknown {
-  if (isNonNullType(type)) return sample(type.ofType);
-  if (isListType(type)) return [sample(type.ofType)];
-  if (isEnumType(type)) return type.getValues()[0]!.value;
-  if (isInputObjectType(type)) {
-    const out: Record<string, unknown> = {};
-    for (const f of Object.values(type.getFields())) if (isNonNullType(f.type) && f.defaultValue === undefined) out[f.name] = sample(f.type);
-    return out;
-  }
-  const scalars: Record<string, unknown> = {
-    ID: crypto.randomUUID(),
-    String: 'Fictional value for the function-level matrix',
-    Int: 1,
-    Float: 1,
-    Boolean: false,
-    LocalDate: '2020-01-02',
-    DateTimeISO: '2026-01-01T10:00:00.000Z',
-  };
-  const name = getNamedType(type).name;
-  if (!(name in scalars)) throw new Error(`no sample value for scalar ${name}: add one`);
-  return scalars[name];
-}
+const schema = printedSchema;
 
 function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>) {
   const args = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
@@ -125,7 +90,7 @@ function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, u
   const call = args.map((a) => `${a.name}: $${a.name}`).join(', ');
   const selection = isLeafType(getNamedType(field.type)) ? '' : ' { __typename }';
   const query = `${kind}${decl ? `(${decl})` : ''} { ${field.name}${call ? `(${call})` : ''}${selection} }`;
-  return { query, variables: Object.fromEntries(args.map((a) => [a.name, sample(a.type)])) };
+  return { query, variables: Object.fromEntries(args.map((a) => [a.name, sampleInput(a.type)])) };
 }
 
 describe('function level: every role × every query and mutation, through the API, exactly as declared', () => {

@@ -1,7 +1,5 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { buildSchema, getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, type GraphQLInputType } from 'graphql';
+import { getNamedType, isLeafType, isNonNullType } from 'graphql';
+import { printedSchema, sampleInput } from './support/schema-samples';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 /**
@@ -10,20 +8,7 @@ import { startTestHub, type TestHub } from './support/test-hub';
  * directive count, and token count.
  */
 
-const schema = buildSchema(fs.readFileSync(path.join(__dirname, '..', 'schema', 'schema.graphql'), 'utf8'));
-
-function sample(type: GraphQLInputType): unknown {
-  if (isNonNullType(type)) return sample(type.ofType);
-  if (isListType(type)) return [sample(type.ofType)];
-  if (isEnumType(type)) return type.getValues()[0]!.value;
-  if (isInputObjectType(type)) {
-    const out: Record<string, unknown> = {};
-    for (const f of Object.values(type.getFields())) if (isNonNullType(f.type) && f.defaultValue === undefined) out[f.name] = sample(f.type);
-    return out;
-  }
-  const scalars: Record<string, unknown> = { ID: crypto.randomUUID(), String: 'Fictional', Int: 1, Float: 1, Boolean: false, LocalDate: '2020-01-02', DateTimeISO: '2026-01-01T10:00:00.000Z' };
-  return scalars[getNamedType(type).name];
-}
+const schema = printedSchema;
 
 /** Every root field taking `first` (the connections and the search). */
 const PAGED = Object.values(schema.getQueryType()!.getFields()).filter((f) => f.args.some((a) => a.name === 'first'));
@@ -50,7 +35,7 @@ describe('resource limits, generated over the schema', () => {
     const call = ['first: $first', ...required.map((a) => `${a.name}: $${a.name}`)].join(', ');
     const selection = isLeafType(getNamedType(field.type)) ? '' : ' { __typename }';
     const query = `query(${decl}) { ${field.name}(${call})${selection} }`;
-    const base: Record<string, unknown> = Object.fromEntries(required.map((a) => [a.name, sample(a.type)]));
+    const base: Record<string, unknown> = Object.fromEntries(required.map((a) => [a.name, sampleInput(a.type)]));
     // The search refuses an empty query (BAD_USER_INPUT on `input`): give it a family name.
     if (field.name === 'searchPeople') base.input = { familyName: 'Fictional' };
     // A purpose both probing roles may declare.
