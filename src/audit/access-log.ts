@@ -161,10 +161,14 @@ export async function fillCurrentRelationships(
   agencies: AgencyDirectory,
   entries: AccessLogEntry[],
 ): Promise<void> {
-  const actorKey = (e: AccessLogEntry) => JSON.stringify([e.actor.sub, e.actor.agency, [...e.actor.roles].sort()]);
-  const actors = new Map<string, { index: number; viewer: Viewer; people: Set<string> }>();
-  for (const e of entries) {
-    const key = actorKey(e);
+  interface Actor {
+    viewer: Viewer;
+    people: Set<string>;
+    kinds: Map<string, string[]>;
+  }
+  const actors = new Map<string, Actor>();
+  const actorOf = entries.map((e) => {
+    const key = JSON.stringify([e.actor.sub, e.actor.agency, [...e.actor.roles].sort()]);
     let a = actors.get(key);
     if (!a) {
       const viewer: Viewer = {
@@ -174,26 +178,26 @@ export async function fillCurrentRelationships(
         agencyKind: (e.actor.agency && agencies.get(e.actor.agency)?.kind) || 'OTHER',
         roles: e.actor.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
       };
-      actors.set(key, (a = { index: actors.size, viewer, people: new Set() }));
+      actors.set(key, (a = { viewer, people: new Set(), kinds: new Map() }));
     }
     for (const s of e.subjects) a.people.add(s.personId);
-  }
+    return a;
+  });
+  const list = [...actors.values()];
   const cols = { actor: [] as number[], person: [] as string[], sub: [] as string[], agency: [] as string[], kind: [] as string[], mask: [] as number[] };
-  const byIndex: Array<Map<string, string[]>> = [];
-  for (const a of actors.values()) {
-    byIndex[a.index] = new Map();
+  list.forEach((a, index) => {
     const mask = relationshipSourceMask(a.viewer);
     // No source applies (e.g. an IG auditor): no relationship, nothing to look up.
-    if (mask === 0) continue;
+    if (mask === 0) return;
     for (const person of a.people) {
-      cols.actor.push(a.index);
+      cols.actor.push(index);
       cols.person.push(person);
       cols.sub.push(a.viewer.sub);
       cols.agency.push(a.viewer.agency);
       cols.kind.push(a.viewer.agencyKind);
       cols.mask.push(mask);
     }
-  }
+  });
   if (cols.actor.length) {
     const p = new Params();
     const from = `unnest(${p.add(cols.actor)}::int[], ${p.add(cols.person)}::uuid[], ${p.add(cols.sub)}::text[], ${p.add(cols.agency)}::text[],
@@ -209,12 +213,11 @@ export async function fillCurrentRelationships(
       `SELECT v.actor, v.person::text AS id, k.kinds FROM ${from} CROSS JOIN LATERAL (SELECT ${kinds} AS kinds OFFSET 0) k`,
       p.values,
     );
-    for (const r of rows) byIndex[r.actor]!.set(r.id, r.kinds);
+    for (const r of rows) list[r.actor]!.kinds.set(r.id, r.kinds);
   }
-  for (const e of entries) {
-    const m = byIndex[actors.get(actorKey(e))!.index];
-    for (const s of e.subjects) s.relationshipsNow = m?.get(s.personId) ?? [];
-  }
+  entries.forEach((e, i) => {
+    for (const s of e.subjects) s.relationshipsNow = actorOf[i]!.kinds.get(s.personId) ?? [];
+  });
 }
 
 function lacksRelationship(e: AccessLogEntry): boolean {

@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { canonicalJson, GENESIS_HASH, rowsHashOfCanonical, type AuditEvent } from './audit-event';
 
-/** Chain appends are serialised across hub processes by advisory lock 7243001 (mash_audit_append_events). */
 /**
- * Appends events as one hash-chained batch inside the caller's transaction. The advisory lock makes
- * batch ids gap-free and the chain linear even with many hub processes; it is held until commit.
+ * Appends events as one hash-chained batch inside the caller's transaction. Advisory lock 7243001
+ * (taken by mash_audit_append_events) serialises appends across hub processes, so batch ids are
+ * gap-free and the chain linear; it is held until commit.
  */
 export async function appendAuditBatch(manager: EntityManager, events: readonly AuditEvent[]): Promise<number> {
   if (events.length === 0) return 0;

@@ -76,15 +76,15 @@ export class RequestRateLimiter {
     try {
       viewer = await authenticate();
     } catch (e) {
-      const over = await this.consume(this.failedAuth, ipKey);
-      if (over) {
-        this.block(ipKey, over.retryAfterSeconds);
-        throw over.error;
+      const wait = await this.consume(this.failedAuth, ipKey);
+      if (wait) {
+        this.block(ipKey, wait);
+        throw rateLimited(wait);
       }
       throw e;
     }
-    const over = await this.consume(this.perUser, viewer.sub);
-    if (over) throw over.error;
+    const wait = await this.consume(this.perUser, viewer.sub);
+    if (wait) throw rateLimited(wait);
     return viewer;
   }
 
@@ -93,8 +93,8 @@ export class RequestRateLimiter {
    * Throws RATE_LIMITED (429) when over.
    */
   async admitUser(sub: string): Promise<void> {
-    const over = await this.consume(this.perUser, sub);
-    if (over) throw over.error;
+    const wait = await this.consume(this.perUser, sub);
+    if (wait) throw rateLimited(wait);
   }
 
   private block(ip: string, seconds: number) {
@@ -105,22 +105,17 @@ export class RequestRateLimiter {
     if (this.blockedIps.size < 10_000) this.blockedIps.set(ip, Date.now() + seconds * 1000);
   }
 
-  /** The RATE_LIMITED error if `key` is over its limit now; undefined otherwise (and if the store fails). */
-  private async consume(limiter: RateLimiterAbstract, key: string) {
+  /** Seconds to wait if `key` is over its limit now; undefined otherwise (and if the store fails). */
+  private async consume(limiter: RateLimiterAbstract, key: string): Promise<number | undefined> {
     try {
       await limiter.consume(key, 1);
       return undefined;
     } catch (e) {
-      if (e instanceof RateLimiterRes) return { error: rateLimited(retryAfter(e)), retryAfterSeconds: retryAfter(e) };
+      if (e instanceof RateLimiterRes) return Math.max(1, Math.ceil(e.msBeforeNext / 1000));
       this.logger.warn({ err: { message: (e as Error).message } }, 'rate limiter store failed; request let through');
       return undefined;
     }
   }
-
-}
-
-function retryAfter(res: RateLimiterRes): number {
-  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 }
 
 /**
