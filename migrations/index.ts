@@ -13,6 +13,7 @@ import { ServingRoleGrants1763901200000 } from './1763901200000-serving-role-gra
 import { CrossAgencyDetailAlerts1763901201000 } from './1763901201000-cross-agency-detail-alerts';
 import { RateLimitAndReadVolume1763901400000 } from './1763901400000-rate-limit-and-read-volume';
 import { AuditAppendFromPayload1763902000000 } from './1763902000000-audit-append-from-payload';
+import { DropDisclosureActorIndex1763902100000 } from './1763902100000-drop-disclosure-actor-index';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -32,4 +33,5 @@ export const MIGRATIONS: Function[] = [
   CrossAgencyDetailAlerts1763901201000,
   RateLimitAndReadVolume1763901400000,
   AuditAppendFromPayload1763902000000,
+  DropDisclosureActorIndex1763902100000,
 ];
