@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../shared/logger';
 import type { AuditEvent } from './audit-event';
-import { appendAuditBatch } from './audit-store';
+import { INLINE_DISCLOSURE_ROWS, indexPendingDisclosures, peopleNamed, sealAuditBatch } from './audit-store';
 
 interface Pending {
   event: AuditEvent;
@@ -10,21 +10,29 @@ interface Pending {
 }
 
 /**
- * Group commit: events of concurrent requests are written together in one transaction, and each
+ * Group commit: events of concurrent requests are sealed together in one transaction, and each
  * request waits for the commit of the batch holding its event before its response leaves. A failed
  * write rejects every waiting request, which then fails closed (AUDIT_UNAVAILABLE).
+ *
+ * A batch naming more people than `inlineDisclosureRows` (AUDIT_INLINE_DISCLOSURE_ROWS) gets its by-person rows
+ * after its commit: written in the background, on another connection, while the next batch is sealed
+ * (ADR 002). Readers of those rows catch up first (`indexPendingDisclosures` with `wait`); a failed
+ * or interrupted index leaves the batches listed for the next call, from this process or any other.
  */
 export class AuditWriter {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
+  private indexing: Promise<void> | null = null;
+  private indexAgain = false;
   private closed = false;
   /** Counts for /metrics and the benchmark's reconciliation. */
-  readonly stats = { events: 0, batches: 0, failures: 0 };
+  readonly stats = { events: 0, batches: 0, failures: 0, indexFailures: 0 };
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
     private readonly maxEventsPerBatch = 2000,
+    private readonly inlineDisclosureRows = INLINE_DISCLOSURE_ROWS,
   ) {}
 
   write(event: AuditEvent): Promise<void> {
@@ -47,10 +55,12 @@ export class AuditWriter {
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.maxEventsPerBatch);
       try {
-        await appendAuditBatch(this.dataSource.manager, batch.map((p) => p.event));
+        const events = batch.map((p) => p.event);
+        await sealAuditBatch(this.dataSource.manager, events, this.inlineDisclosureRows);
         this.stats.events += batch.length;
         this.stats.batches += 1;
         for (const p of batch) p.resolve();
+        if (peopleNamed(events) > this.inlineDisclosureRows) this.indexSoon();
       } catch (e) {
         this.stats.failures += 1;
         this.logger.error({ err: { message: (e as Error).message }, events: batch.length }, 'audit write failed');
@@ -59,9 +69,34 @@ export class AuditWriter {
     }
   }
 
-  /** Waits until every queued event is written; used by graceful shutdown. */
+  /** One index run at a time; a commit during a run asks for one more after it. */
+  private indexSoon(): void {
+    if (this.indexing) {
+      this.indexAgain = true;
+      return;
+    }
+    this.indexing = this.indexLoop().finally(() => {
+      this.indexing = null;
+    });
+  }
+
+  private async indexLoop(): Promise<void> {
+    do {
+      this.indexAgain = false;
+      try {
+        await indexPendingDisclosures(this.dataSource, { wait: false });
+      } catch (e) {
+        // The batches stay pending: the next commit's run, or any reader's catch-up, writes them.
+        this.stats.indexFailures += 1;
+        this.logger.warn({ err: { message: (e as Error).message } }, 'audit disclosure index deferred');
+        return;
+      }
+    } while (this.indexAgain);
+  }
+
+  /** Waits until every queued event is sealed and indexed; used by graceful shutdown. */
   async drain(): Promise<void> {
     this.closed = true;
-    while (this.flushing) await this.flushing;
+    while (this.flushing || this.indexing) await (this.flushing ?? this.indexing);
   }
 }

@@ -310,6 +310,19 @@ export async function unauditedReads(pg: FaultPostgres, reads: Outcome[]): Promi
   return acked.filter((o) => !have.has(o.requestId)).map((o) => o.requestId);
 }
 
+/** Acknowledged reads whose audit event has no by-person (audit_disclosure) row: checked after a reader caught up. */
+export async function readsWithoutPersonRows(pg: FaultPostgres, reads: Outcome[]): Promise<string[]> {
+  const acked = reads.filter((o) => o.status === 200 && o.data && (o.data as { person?: unknown }).person);
+  if (!acked.length) return [];
+  const rows = await pg.query<{ request_id: string }>(
+    `SELECT DISTINCT e.request_id FROM audit_event e JOIN audit_disclosure d ON d.event_id = e.id AND d.occurred_at = e.occurred_at
+      WHERE e.request_id = ANY($1::text[])`,
+    [acked.map((o) => o.requestId)],
+  );
+  const have = new Set(rows.map((r) => r.request_id));
+  return acked.filter((o) => !have.has(o.requestId)).map((o) => o.requestId);
+}
+
 export function emit(result: unknown): void {
   process.stdout.write(`\n${JSON.stringify(result)}\n`);
 }
