@@ -11,14 +11,6 @@ export async function appendAuditBatch(manager: EntityManager, events: readonly 
   return callAppend(manager, events, null);
 }
 
-/**
- * A batch naming at most this many people in all gets its by-person rows in the sealing
- * transaction; a larger one is listed and indexed just after the commit. About 20 µs of database
- * work per row against a fixed cost of deferring (a listed row, another statement, re-reading the
- * events): a few rows are cheaper written at once.
- */
-export const INLINE_DISCLOSURE_ROWS = 32;
-
 /** People named by a batch's events, as `mash_audit_seal_events` counts them. */
 export function peopleNamed(events: readonly AuditEvent[]): number {
   return events.reduce((n, e) => n + (e.subjects?.length ?? 0), 0);
@@ -30,7 +22,7 @@ export function peopleNamed(events: readonly AuditEvent[]): number {
  * at most `inlineMax` people; otherwise the batch is listed and `indexPendingDisclosures` writes
  * them after the commit (migration 1763902200000, ADR 002).
  */
-export async function sealAuditBatch(manager: EntityManager, events: readonly AuditEvent[], inlineMax = INLINE_DISCLOSURE_ROWS): Promise<number> {
+export async function sealAuditBatch(manager: EntityManager, events: readonly AuditEvent[], inlineMax: number): Promise<number> {
   return callAppend(manager, events, inlineMax);
 }
 

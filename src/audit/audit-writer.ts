@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../shared/logger';
 import type { AuditEvent } from './audit-event';
-import { INLINE_DISCLOSURE_ROWS, indexPendingDisclosures, peopleNamed, sealAuditBatch } from './audit-store';
+import { indexPendingDisclosures, peopleNamed, sealAuditBatch } from './audit-store';
 
 interface Pending {
   event: AuditEvent;
@@ -31,8 +31,8 @@ export class AuditWriter {
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
-    private readonly maxEventsPerBatch = 2000,
-    private readonly inlineDisclosureRows = INLINE_DISCLOSURE_ROWS,
+    private readonly maxEventsPerBatch: number,
+    private readonly inlineDisclosureRows: number,
   ) {}
 
   write(event: AuditEvent): Promise<void> {
