@@ -116,6 +116,37 @@ describe('the by-person audit rows, written after the commit', () => {
     expect(await rowsOf(event!.id)).toEqual([expect.objectContaining({ person_id: childId, outcome: 'DISCLOSED', relationships: ['OWN_AGENCY_RECORD'] })]);
   });
 
+  it('given a deferred batch still being indexed, when another read is answered, then that read carries its own rows (one deferred batch at a time), and the first is written once its index finishes', async () => {
+    const [slow, quick] = [await givenPerson(hub, police), await givenPerson(hub, police)];
+    for (const id of [slow, quick]) await givenRecord(hub, police, id, { recordType: 'POLICE_INCIDENT', personRole: 'VICTIM', detail: 'Fictional' });
+    // Given: writing the slow person's rows takes 1.5 s (a trigger of this test's own database).
+    await hub.db.query(`CREATE FUNCTION test_slow_disclosure() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.person_id = '${slow}' THEN PERFORM pg_sleep(1.5); END IF; RETURN NEW; END $$`);
+    await hub.db.query(`CREATE TRIGGER test_slow_disclosure BEFORE INSERT ON audit_disclosure FOR EACH ROW EXECUTE FUNCTION test_slow_disclosure()`);
+    try {
+      const deferred = hub.server.hub.auditWriter.stats.deferred;
+      const first = await hub.gql(police, READ_PERSON, { id: slow });
+      const second = await hub.gql(police, READ_PERSON, { id: quick });
+      expect([first.errors, second.errors]).toEqual([undefined, undefined]);
+      expect(hub.server.hub.auditWriter.stats.deferred - deferred).toBe(1);
+      const eventOf = async (r: typeof first) =>
+        ((await hub.db.query(`SELECT id, batch_id::int AS batch FROM audit_event WHERE request_id = $1`, [r.headers.get('x-request-id')])) as Array<{ id: string; batch: number }>)[0]!;
+      const [e1, e2] = [await eventOf(first), await eventOf(second)];
+
+      // The second read's rows were written with its batch: there without any catch-up.
+      expect(await rowsOf(e2.id)).toEqual([expect.objectContaining({ person_id: quick })]);
+      expect(await pending()).toEqual([e1.batch]);
+      expect(await rowsOf(e1.id)).toEqual([]);
+      const deadline = Date.now() + 10_000;
+      while ((await rowsOf(e1.id)).length === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+      expect(await rowsOf(e1.id)).toEqual([expect.objectContaining({ person_id: slow })]);
+      expect(await pending()).toEqual([]);
+    } finally {
+      await hub.db.query(`DROP TRIGGER test_slow_disclosure ON audit_disclosure`);
+      await hub.db.query(`DROP FUNCTION test_slow_disclosure()`);
+    }
+  });
+
   it('given a batch sealed and never indexed (the process died in between), when an IG auditor asks for the person, then the read is listed with its fields and the batch leaves the list', async () => {
     const person = await givenPerson(hub, police);
     const event = sealedRead(person);

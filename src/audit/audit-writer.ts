@@ -3,6 +3,9 @@ import type { Logger } from '../shared/logger';
 import type { AuditEvent } from './audit-event';
 import { indexPendingDisclosures, peopleNamed, sealAuditBatch } from './audit-store';
 
+/** The largest `integer` PostgreSQL takes: no batch names more people. */
+const ALWAYS_INLINE = 2_147_483_647;
+
 interface Pending {
   event: AuditEvent;
   resolve: () => void;
@@ -14,19 +17,20 @@ interface Pending {
  * request waits for the commit of the batch holding its event before its response leaves. A failed
  * write rejects every waiting request, which then fails closed (AUDIT_UNAVAILABLE).
  *
- * A batch naming more people than `inlineDisclosureRows` (AUDIT_INLINE_DISCLOSURE_ROWS) gets its by-person rows
- * after its commit: written in the background, on another connection, while the next batch is sealed
- * (ADR 002). Readers of those rows catch up first (`indexPendingDisclosures` with `wait`); a failed
- * or interrupted index leaves the batches listed for the next call, from this process or any other.
+ * A batch naming more people than `inlineDisclosureRows` (AUDIT_INLINE_DISCLOSURE_ROWS) gets its
+ * by-person rows after its commit: written in the background, on another connection, while the next
+ * batch is sealed (ADR 002). One deferred batch at a time: while it is being indexed, batches are
+ * sealed with their rows. Readers of those rows catch up first (`indexPendingDisclosures` with
+ * `wait`); a failed or interrupted index leaves the batches listed for the next call, from this
+ * process or any other.
  */
 export class AuditWriter {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private indexing: Promise<void> | null = null;
-  private indexAgain = false;
   private closed = false;
   /** Counts for /metrics and the benchmark's reconciliation. */
-  readonly stats = { events: 0, batches: 0, failures: 0, indexFailures: 0 };
+  readonly stats = { events: 0, batches: 0, deferred: 0, failures: 0, indexFailures: 0 };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -56,11 +60,17 @@ export class AuditWriter {
       const batch = this.queue.splice(0, this.maxEventsPerBatch);
       try {
         const events = batch.map((p) => p.event);
-        await sealAuditBatch(this.dataSource.manager, events, this.inlineDisclosureRows);
+        // Backpressure: while a deferred batch is still being indexed, the next one carries its own
+        // rows, so deferred work never piles up behind a writer that seals faster than it indexes.
+        const inlineMax = this.indexing ? ALWAYS_INLINE : this.inlineDisclosureRows;
+        await sealAuditBatch(this.dataSource.manager, events, inlineMax);
         this.stats.events += batch.length;
         this.stats.batches += 1;
         for (const p of batch) p.resolve();
-        if (peopleNamed(events) > this.inlineDisclosureRows) this.indexSoon();
+        if (peopleNamed(events) > inlineMax) {
+          this.stats.deferred += 1;
+          this.indexSoon();
+        }
       } catch (e) {
         this.stats.failures += 1;
         this.logger.error({ err: { message: (e as Error).message }, events: batch.length }, 'audit write failed');
@@ -69,29 +79,20 @@ export class AuditWriter {
     }
   }
 
-  /** One index run at a time; a commit during a run asks for one more after it. */
+  /** Writes the rows of the batch just listed (and of any other process's still listed). */
   private indexSoon(): void {
-    if (this.indexing) {
-      this.indexAgain = true;
-      return;
-    }
-    this.indexing = this.indexLoop().finally(() => {
-      this.indexing = null;
-    });
-  }
-
-  private async indexLoop(): Promise<void> {
-    do {
-      this.indexAgain = false;
-      try {
-        await indexPendingDisclosures(this.dataSource, { wait: false });
-      } catch (e) {
-        // The batches stay pending: the next commit's run, or any reader's catch-up, writes them.
-        this.stats.indexFailures += 1;
-        this.logger.warn({ err: { message: (e as Error).message } }, 'audit disclosure index deferred');
-        return;
-      }
-    } while (this.indexAgain);
+    this.indexing = indexPendingDisclosures(this.dataSource, { wait: false })
+      .then(
+        () => undefined,
+        (e: unknown) => {
+          // The batch stays listed: the next deferred batch's run, or any reader's catch-up, writes it.
+          this.stats.indexFailures += 1;
+          this.logger.warn({ err: { message: (e as Error).message } }, 'audit disclosure index deferred');
+        },
+      )
+      .finally(() => {
+        this.indexing = null;
+      });
   }
 
   /** Waits until every queued event is sealed and indexed; used by graceful shutdown. */
