@@ -344,36 +344,41 @@ describe('strategy discussions and meetings', () => {
     expect(held.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('given an invited police officer subscribed to meeting changes, when attendance is recorded, then the change reaches them; an agency with no relationship, filtering on the meeting’s id or (as a control) on an id that does not exist, is accepted alike and receives nothing', async () => {
+  it('given an invited police officer subscribed to meeting changes, when attendance is recorded, then the change reaches them; an agency with no relationship, filtering on the meeting’s id or its referral’s id or (as controls) on ids that do not exist, is accepted alike and receives nothing', async () => {
     const child = await givenPerson(hub, worker, { dateOfBirth: '2023-03-03' });
-    const m = await schedule({ type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child] });
-    const pushed: Record<string, Array<{ data?: { meetingChanged: { id: string; version: number } | null } }>> = { police: [], probation: [], probationControl: [] };
-    const failed: Record<string, unknown[]> = { police: [], probation: [], probationControl: [] };
-    const clients = [
-      ['police', police, m.id],
-      ['probation', probation, m.id],
-      ['probationControl', probation, crypto.randomUUID()],
-    ].map(([name, token, meetingId]) => {
+    const referral = await givenReferral(child);
+    const m = await schedule({ type: 'STRATEGY_DISCUSSION', referralId: referral.id });
+    const probes: Array<[name: string, token: string, filter: Record<string, string>]> = [
+      ['police', police, { meetingId: m.id }],
+      ['policeByReferral', police, { referralId: referral.id }],
+      ['probation', probation, { meetingId: m.id }],
+      ['probationControl', probation, { meetingId: crypto.randomUUID() }],
+      ['probationByReferral', probation, { referralId: referral.id }],
+      ['probationByReferralControl', probation, { referralId: crypto.randomUUID() }],
+    ];
+    const pushed: Record<string, Array<{ data?: { meetingChanged: { id: string; version: number } | null } }>> = Object.fromEntries(probes.map(([n]) => [n, []]));
+    const failed: Record<string, unknown[]> = Object.fromEntries(probes.map(([n]) => [n, []]));
+    const clients = probes.map(([name, token, f]) => {
       const client = createClient({ url: hub.server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
       client.subscribe(
-        { query: `subscription($f: MeetingChangeFilter) { meetingChanged(purpose: STRATEGY, filter: $f) { id version } }`, variables: { f: { meetingId } } },
-        { next: (v) => void pushed[name!]!.push(v as never), error: (e) => void failed[name!]!.push(e), complete: () => undefined },
+        { query: `subscription($f: MeetingChangeFilter) { meetingChanged(purpose: STRATEGY, filter: $f) { id version } }`, variables: { f } },
+        { next: (v) => void pushed[name]!.push(v as never), error: (e) => void failed[name]!.push(e), complete: () => undefined },
       );
       return client;
     });
     try {
       const deadline = Date.now() + 4000;
-      // All three accepted: whether the filtered meeting exists makes no difference at subscribe.
-      while (hub.server.hub.events.subscriberCount('meeting') < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(hub.server.hub.events.subscriberCount('meeting')).toBe(3);
+      // All accepted: whether the filtered meeting or referral exists makes no difference at subscribe.
+      while (hub.server.hub.events.subscriberCount('meeting') < probes.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(hub.server.hub.events.subscriberCount('meeting')).toBe(probes.length);
       const r = await hub.gql(worker, ATTEND, { id: m.id, a: { inviteeId: inviteeOf(m, 'health').id, status: 'SENT_APOLOGIES', note: 'Fictional: clinic' }, v: 1 });
       expect(r.errors).toBeUndefined();
-      while (pushed.police!.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while ((pushed.police!.length === 0 || pushed.policeByReferral!.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(pushed.police![0]!.data!.meetingChanged).toEqual({ id: m.id, version: 2 });
+      expect(pushed.policeByReferral![0]!.data!.meetingChanged).toEqual({ id: m.id, version: 2 });
       await new Promise((r) => setTimeout(r, 200));
-      expect(pushed.probation).toEqual([]);
-      expect(pushed.probationControl).toEqual([]);
-      expect(failed).toEqual({ police: [], probation: [], probationControl: [] });
+      for (const name of ['probation', 'probationControl', 'probationByReferral', 'probationByReferralControl']) expect([name, pushed[name]]).toEqual([name, []]);
+      expect(failed).toEqual(Object.fromEntries(probes.map(([n]) => [n, []])));
     } finally {
       await Promise.all(clients.map((c) => c.dispose()));
     }
