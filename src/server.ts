@@ -49,7 +49,7 @@ export async function createHub(config: Config, logger: Logger, dataSource: Data
   const policy = AccessPolicy.load(config.policyFile);
   const authenticator = await Authenticator.create(config.auth, agencies);
   loadMetricsSettings(config.metricsFile); // fail fast on a bad MASH_METRICS_FILE
-  const auditWriter = new AuditWriter(dataSource, logger, config.auditBatchMaxRows, config.auditInlineDisclosureRows);
+  const auditWriter = new AuditWriter(dataSource, logger, config.auditBatchMaxRows);
   // Its own connection, outside the pool: LISTEN holds a session for the life of the process.
   const url = (dataSource.options as { url?: string }).url;
   if (!url) throw new Error('the data source has no connection URL for the event listener');

@@ -1,7 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AgencyDirectory } from '../agencies/agencies';
 import { queryPrepared } from '../db/prepared';
-import { indexPendingDisclosures } from './audit-store';
 import { encodeCursor } from '../shared/pagination';
 import { Params, relationshipKindsOfViewerRowsSql, relationshipSourceMask } from '../access-policy/relationships';
 import type { Viewer } from '../access-policy/viewer';
@@ -234,9 +233,6 @@ export async function queryAccessLog(
   after: Cursor | null,
   options: { relationships?: boolean } = {},
 ): Promise<AccessLogPage> {
-  // By person, the page is read from the disclosure rows: first write those of sealed batches still
-  // awaiting them (normally none, or the last few milliseconds' reads).
-  if (filter.personId) await indexPendingDisclosures(db, { wait: true });
   if (!filter.withoutRelationship) {
     const { sql, params } = accessLogSql(filter, after, first + 1);
     const rows: Row[] = await db.query(sql, params);

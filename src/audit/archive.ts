@@ -53,8 +53,7 @@ export async function archiveAuditBefore(db: DataSource, dataDir: string, cutoff
   const partitions = attached.map((r) => r.name);
   if (partitions.length === 0) throw new ArchiveRefused('no attached audit partitions are older than the cutoff');
 
-  // Only an intact chain is worth archiving: the file carries its segment as proof. (Verification
-  // first writes the by-person rows of batches still awaiting them.)
+  // Only an intact chain is worth archiving: the file carries its segment as proof.
   const verification = await verifyAuditChain(db);
   if (!verification.intact) throw new ArchiveRefused(`the audit chain does not verify (${verification.message}); archive refused`);
 

@@ -1,10 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../shared/logger';
 import type { AuditEvent } from './audit-event';
-import { indexPendingDisclosures, peopleNamed, sealAuditBatch } from './audit-store';
-
-/** The largest `integer` PostgreSQL takes: no batch names more people. */
-const ALWAYS_INLINE = 2_147_483_647;
+import { appendAuditBatch } from './audit-store';
 
 interface Pending {
   event: AuditEvent;
@@ -13,30 +10,21 @@ interface Pending {
 }
 
 /**
- * Group commit: events of concurrent requests are sealed together in one transaction, and each
+ * Group commit: events of concurrent requests are written together in one transaction, and each
  * request waits for the commit of the batch holding its event before its response leaves. A failed
  * write rejects every waiting request, which then fails closed (AUDIT_UNAVAILABLE).
- *
- * A batch naming more people than `inlineDisclosureRows` (AUDIT_INLINE_DISCLOSURE_ROWS) gets its
- * by-person rows after its commit: written in the background, on another connection, while the next
- * batch is sealed (ADR 002). One deferred batch at a time: while it is being indexed, batches are
- * sealed with their rows. Readers of those rows catch up first (`indexPendingDisclosures` with
- * `wait`); a failed or interrupted index leaves the batches listed for the next call, from this
- * process or any other.
  */
 export class AuditWriter {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
-  private indexing: Promise<void> | null = null;
   private closed = false;
   /** Counts for /metrics and the benchmark's reconciliation. */
-  readonly stats = { events: 0, batches: 0, deferred: 0, failures: 0, indexFailures: 0 };
+  readonly stats = { events: 0, batches: 0, failures: 0 };
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
-    private readonly maxEventsPerBatch: number,
-    private readonly inlineDisclosureRows: number,
+    private readonly maxEventsPerBatch = 2000,
   ) {}
 
   write(event: AuditEvent): Promise<void> {
@@ -59,18 +47,10 @@ export class AuditWriter {
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.maxEventsPerBatch);
       try {
-        const events = batch.map((p) => p.event);
-        // Backpressure: while a deferred batch is still being indexed, the next one carries its own
-        // rows, so deferred work never piles up behind a writer that seals faster than it indexes.
-        const inlineMax = this.indexing ? ALWAYS_INLINE : this.inlineDisclosureRows;
-        await sealAuditBatch(this.dataSource.manager, events, inlineMax);
+        await appendAuditBatch(this.dataSource.manager, batch.map((p) => p.event));
         this.stats.events += batch.length;
         this.stats.batches += 1;
         for (const p of batch) p.resolve();
-        if (peopleNamed(events) > inlineMax) {
-          this.stats.deferred += 1;
-          this.indexSoon();
-        }
       } catch (e) {
         this.stats.failures += 1;
         this.logger.error({ err: { message: (e as Error).message }, events: batch.length }, 'audit write failed');
@@ -79,25 +59,9 @@ export class AuditWriter {
     }
   }
 
-  /** Writes the rows of the batch just listed (and of any other process's still listed). */
-  private indexSoon(): void {
-    this.indexing = indexPendingDisclosures(this.dataSource, { wait: false })
-      .then(
-        () => undefined,
-        (e: unknown) => {
-          // The batch stays listed: the next deferred batch's run, or any reader's catch-up, writes it.
-          this.stats.indexFailures += 1;
-          this.logger.warn({ err: { message: (e as Error).message } }, 'audit disclosure index deferred');
-        },
-      )
-      .finally(() => {
-        this.indexing = null;
-      });
-  }
-
-  /** Waits until every queued event is sealed and indexed; used by graceful shutdown. */
+  /** Waits until every queued event is written; used by graceful shutdown. */
   async drain(): Promise<void> {
     this.closed = true;
-    while (this.flushing || this.indexing) await (this.flushing ?? this.indexing);
+    while (this.flushing) await this.flushing;
   }
 }

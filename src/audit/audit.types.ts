@@ -18,8 +18,6 @@ export class AuditChainVerification {
   archivedThroughBatch!: number | null;
   @Field(() => Int, { nullable: true }) anchorBatchId!: number | null;
   @Field(() => Boolean, { nullable: true }) anchorMatched!: boolean | null;
-  @Field(() => Int, { description: 'Verified batches whose by-person disclosure rows were still being written (normally just sealed)' })
-  batchesAwaitingIndex!: number;
 }
 
 @NonPersonal()

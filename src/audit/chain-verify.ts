@@ -1,7 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { batchHash, canonicalJson, GENESIS_HASH, rowsHash, type AuditEvent } from './audit-event';
 import type { SignedAnchor } from './anchor';
-import { indexPendingDisclosures } from './audit-store';
 
 /**
  * Recomputes the audit hash chain batch by batch, streamed in pages (never the whole audit in
@@ -9,9 +8,7 @@ import { indexPendingDisclosures } from './audit-store';
  * gap-free `seq`, the rows hash from the stored payloads, the batch hash, and that the indexed
  * columns of `audit_event` and the `audit_disclosure` rows say what the payload says. Stops at the
  * first broken batch and says what is wrong with it. Messages carry ids and column names, never
- * personal data. By-person rows are written just after their batch's commit (migration
- * 1763902200000): the verification first writes those still awaiting, and a batch sealed after that
- * (still listed in `audit_index_pending`) may have no disclosure rows yet; any rows it has are checked.
+ * personal data.
  */
 
 export interface VerifyOptions {
@@ -42,8 +39,6 @@ export interface ChainVerification {
   archivedThroughBatch: number | null;
   anchorBatchId: number | null;
   anchorMatched: boolean | null;
-  /** Verified batches whose by-person disclosure rows were not yet written (normally just sealed). */
-  batchesAwaitingIndex: number;
   message: string;
 }
 
@@ -106,8 +101,6 @@ export async function latestCheckpoint(db: DataSource | EntityManager): Promise<
 }
 
 export async function verifyAuditChain(db: DataSource | EntityManager, options: VerifyOptions = {}): Promise<ChainVerification> {
-  // Like every reader of the disclosure rows, first write those of batches sealed but not yet indexed.
-  await indexPendingDisclosures(db, { wait: true });
   const pageSize = options.pageSize ?? 200;
   const maxEvents = options.maxEventsPerPage ?? 5000;
   const checkpoint = await latestCheckpoint(db);
@@ -117,7 +110,6 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
   let lastId = 0;
   let batchesChecked = 0;
   let eventsChecked = 0;
-  let batchesAwaitingIndex = 0;
   let anchorMatched: boolean | null = anchor ? false : null;
   const problems: string[] = [];
   let broken: number | null = null;
@@ -160,9 +152,6 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
 
     const from = Number(live[0]!.id);
     const to = Number(live[live.length - 1]!.id);
-    // Read before the rows: a batch indexed in between is then seen pending with all its rows (checked),
-    // never as not pending without them.
-    const pending = await pendingBatches(db, from, to);
     const events: EventRow[] = await db.query(
       `SELECT id, batch_id, seq, to_char(occurred_at AT TIME ZONE 'UTC', ${UTC_MICROS}) AS occurred_at, request_id,
               actor_sub, actor_agency, purpose, break_glass, operation_name, action, outcome, payload
@@ -181,11 +170,10 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
     for (const b of live) {
       const id = Number(b.id);
       const rows = byBatch.get(id) ?? [];
-      const awaitingIndex = pending.has(id) && rows.every((e) => !disclosures.has(e.id));
       const p = [
         ...linkProblems(b, lastId, prevHash),
         ...rowProblems(b, rows),
-        ...rows.flatMap((e) => [...columnProblems(e), ...(awaitingIndex ? [] : disclosureProblems(e, disclosures.get(e.id) ?? []))]),
+        ...rows.flatMap((e) => [...columnProblems(e), ...disclosureProblems(e, disclosures.get(e.id) ?? [])]),
       ];
       if (p.length) {
         fail(id, ...p);
@@ -196,7 +184,6 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
       lastId = id;
       batchesChecked++;
       eventsChecked += rows.length;
-      if (awaitingIndex) batchesAwaitingIndex++;
     }
   }
 
@@ -228,9 +215,8 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
 
   const head: Array<{ id: string; hash: string }> = await db.query('SELECT id, hash FROM audit_batch ORDER BY id DESC LIMIT 1');
   const intact = broken === null;
-  const awaiting = batchesAwaitingIndex ? `; the by-person rows of ${batchesAwaitingIndex} batch(es) are still to be written` : '';
   const message = intact
-    ? `intact up to batch ${lastId}${anchor ? ` (exported head at batch ${anchor.batchId} matched)` : ''}${awaiting}`
+    ? `intact up to batch ${lastId}${anchor ? ` (exported head at batch ${anchor.batchId} matched)` : ''}`
     : `broken at batch ${broken}: ${problems.join('; ')}`;
   return {
     intact,
@@ -244,15 +230,8 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
     archivedThroughBatch: checkpoint?.lastBatchId ?? null,
     anchorBatchId: anchor?.batchId ?? null,
     anchorMatched,
-    batchesAwaitingIndex,
     message,
   };
-}
-
-/** Batches in [from, to] whose disclosure rows are still to be written. */
-async function pendingBatches(db: DataSource | EntityManager, from: number, to: number): Promise<Set<number>> {
-  const rows: Array<{ batch_id: string }> = await db.query('SELECT batch_id FROM audit_index_pending WHERE batch_id BETWEEN $1 AND $2', [from, to]);
-  return new Set(rows.map((r) => Number(r.batch_id)));
 }
 
 function linkProblems(b: BatchRow, lastId: number, prevHash: string): string[] {

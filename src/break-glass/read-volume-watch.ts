@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Hub } from '../context/context';
 import { notifyEvent } from '../events/notify';
-import { indexPendingDisclosures } from '../audit/audit-store';
 
 /**
  * The enumeration pattern privacy officers watch for: one user reading unusually many distinct
@@ -28,7 +27,6 @@ export interface RaisedReadVolumeAlert {
 
 /** One check, on demand (tests, an operator) or from the periodic job. Returns the alerts it raised. */
 export async function raiseReadVolumeAlerts(ds: DataSource, threshold: number, now: Date = new Date()): Promise<RaisedReadVolumeAlert[]> {
-  await indexPendingDisclosures(ds, { wait: true });
   return ds.transaction(async (m) => {
     const rows: Array<{ id: string; actor_sub: string; distinct_people: number }> = await m.query(
       `WITH counts AS (

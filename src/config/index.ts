@@ -84,7 +84,6 @@ const envSchema = z.object({
   MAX_PAGE_SIZE: positiveInt(500).default(100),
   GRAPHQL_INTROSPECTION: boolFlag.optional(),
   AUDIT_BATCH_MAX_ROWS: positiveInt(100000).default(2000),
-  AUDIT_INLINE_DISCLOSURE_ROWS: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).refine((n) => n <= 100_000, 'must be at most 100000').default(32),
   MIGRATE_ON_START: boolFlag.default(true),
   SHUTDOWN_DELAY_MS: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).refine((n) => n <= 60_000, 'must be at most 60000').default(0),
   RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
@@ -141,13 +140,6 @@ export interface Config {
   maxPageSize: number;
   introspection: boolean;
   auditBatchMaxRows: number;
-  /**
-   * An audit batch naming at most this many people gets its by-person rows in the sealing
-   * transaction; a larger one just after its commit (ADR 002). About 20 µs of database work per row
-   * against the fixed cost of deferring (a listed row, another statement, the events read back): a
-   * few rows are cheaper written at once. 0: always after.
-   */
-  auditInlineDisclosureRows: number;
   /** Whether this process applies pending migrations when it connects (one per deployment is enough). */
   migrateOnStart: boolean;
   /** On SIGTERM, how long /readyz reports 503 while still serving, before the listener closes. */
@@ -233,7 +225,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxPageSize: e.MAX_PAGE_SIZE,
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     auditBatchMaxRows: e.AUDIT_BATCH_MAX_ROWS,
-    auditInlineDisclosureRows: e.AUDIT_INLINE_DISCLOSURE_ROWS,
     migrateOnStart: e.MIGRATE_ON_START,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     rateLimit: {

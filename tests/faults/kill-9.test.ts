@@ -3,7 +3,7 @@ import { runScenario } from './support/run-scenario';
 type R = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('fault: kill -9 of the hub mid-load', () => {
-  it('given readers and referrers with idempotency keys, when the hub is SIGKILLed, then every acknowledged read has its audit event (and, once a reader has caught up, its by-person rows) and every acknowledged referral exists once; resubmitting any key returns the same referral', async () => {
+  it('given readers and referrers with idempotency keys, when the hub is SIGKILLed, then every acknowledged read has its audit event (and its by-person rows) and every acknowledged referral exists once; resubmitting any key returns the same referral', async () => {
     const r = await runScenario<R>('kill-9');
     expect(r.crashed).toBeUndefined();
     expect(r.reads.acknowledged).toBeGreaterThan(0);

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import type { TestHub } from './test-hub';
-import { indexPendingDisclosures } from '../../src/audit/audit-store';
 
 /** A random NHS number with a valid check digit (fictional: test data only). */
 export function fakeNhsNumber(): string {
@@ -52,9 +51,8 @@ export async function givenRecord(hub: TestHub, token: string, personId: string,
   return r.data!.upsertAgencyRecord.record.id;
 }
 
-/** The audit disclosures of one request, by request id (read as IG queries read them: after catching up the by-person rows). */
+/** The audit disclosures of one request, by request id. */
 export async function auditFor(hub: TestHub, requestId: string) {
-  await indexPendingDisclosures(hub.db, { wait: true });
   return hub.db.query(
     `SELECT e.action, e.outcome, e.purpose, d.person_id, d.outcome AS disclosure_outcome, d.released, d.redacted, d.record_ids
        FROM audit_event e LEFT JOIN audit_disclosure d ON d.event_id = e.id AND d.occurred_at = e.occurred_at

@@ -310,7 +310,7 @@ export async function unauditedReads(pg: FaultPostgres, reads: Outcome[]): Promi
   return acked.filter((o) => !have.has(o.requestId)).map((o) => o.requestId);
 }
 
-/** Acknowledged reads whose audit event has no by-person (audit_disclosure) row: checked after a reader caught up. */
+/** Acknowledged reads whose audit event has no by-person (audit_disclosure) row. */
 export async function readsWithoutPersonRows(pg: FaultPostgres, reads: Outcome[]): Promise<string[]> {
   const acked = reads.filter((o) => o.status === 200 && o.data && (o.data as { person?: unknown }).person);
   if (!acked.length) return [];
