@@ -301,27 +301,27 @@ export function leaks(outcomes: Outcome[], logs: string[], password: string): st
   return found;
 }
 
-/** Acknowledged reads (2xx with the person's data) whose request id has no audit event. */
-export async function unauditedReads(pg: FaultPostgres, reads: Outcome[]): Promise<string[]> {
+/** Request ids of acknowledged reads (2xx with the person's data) that `sql` (given them as $1) does not return. */
+async function ackedReadsMissingFrom(pg: FaultPostgres, reads: Outcome[], sql: string): Promise<string[]> {
   const acked = reads.filter((o) => o.status === 200 && o.data && (o.data as { person?: unknown }).person);
   if (!acked.length) return [];
-  const rows = await pg.query<{ request_id: string }>(`SELECT DISTINCT request_id FROM audit_event WHERE request_id = ANY($1::text[])`, [acked.map((o) => o.requestId)]);
+  const rows = await pg.query<{ request_id: string }>(sql, [acked.map((o) => o.requestId)]);
   const have = new Set(rows.map((r) => r.request_id));
   return acked.filter((o) => !have.has(o.requestId)).map((o) => o.requestId);
 }
 
+/** Acknowledged reads whose request id has no audit event. */
+export const unauditedReads = (pg: FaultPostgres, reads: Outcome[]) =>
+  ackedReadsMissingFrom(pg, reads, `SELECT DISTINCT request_id FROM audit_event WHERE request_id = ANY($1::text[])`);
+
 /** Acknowledged reads whose audit event has no by-person (audit_disclosure) row. */
-export async function readsWithoutPersonRows(pg: FaultPostgres, reads: Outcome[]): Promise<string[]> {
-  const acked = reads.filter((o) => o.status === 200 && o.data && (o.data as { person?: unknown }).person);
-  if (!acked.length) return [];
-  const rows = await pg.query<{ request_id: string }>(
+export const readsWithoutPersonRows = (pg: FaultPostgres, reads: Outcome[]) =>
+  ackedReadsMissingFrom(
+    pg,
+    reads,
     `SELECT DISTINCT e.request_id FROM audit_event e JOIN audit_disclosure d ON d.event_id = e.id AND d.occurred_at = e.occurred_at
       WHERE e.request_id = ANY($1::text[])`,
-    [acked.map((o) => o.requestId)],
   );
-  const have = new Set(rows.map((r) => r.request_id));
-  return acked.filter((o) => !have.has(o.requestId)).map((o) => o.requestId);
-}
 
 export function emit(result: unknown): void {
   process.stdout.write(`\n${JSON.stringify(result)}\n`);
