@@ -23,8 +23,7 @@ async function main(): Promise<number> {
   const file = positionals[0]!;
   if (!fs.existsSync(file)) throw new Error(`cannot read ${file}`);
   const config = loadConfig();
-  // Logs go to stderr (warnings and worse only) so stdout is the report.
-  const logger = createCommandLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const logger = createCommandLogger(config.logLevel);
   const { hub, close } = await openCliHub('import', config, logger);
   try {
     const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });

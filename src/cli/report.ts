@@ -20,8 +20,7 @@ async function main(): Promise<void> {
   });
   if (!values.period && !(values.from && values.to)) throw new Error('give --period YYYY-MM, or --from YYYY-MM-DD --to YYYY-MM-DD');
   const config = loadConfig();
-  // pino writes to stdout: log only warnings (unless LOG_LEVEL asks for debug) so stdout stays the report.
-  const logger = createCommandLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const logger = createCommandLogger(config.logLevel);
   const settings = loadMetricsSettings(config.metricsFile);
   const agencies = AgencyDirectory.load(config.agenciesFile);
   let db;

@@ -80,7 +80,7 @@ async function main(): Promise<number> {
   if (isFutureDate(asOf)) throw new Error('--as-of must not be in the future');
 
   const config = loadConfig();
-  const logger = createCommandLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const logger = createCommandLogger(config.logLevel);
   const { hub, close } = await openCliHub('seed', config, logger);
   try {
     const started = Date.now();

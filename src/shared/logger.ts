@@ -10,9 +10,13 @@ export function createLogger(level: string): Logger {
   return pino(options(level));
 }
 
-/** For commands whose standard output is their result (an anchor, an export, a report): logs go to stderr. */
+/**
+ * For commands whose standard output is their result (an anchor, an export, a report): logs go to
+ * stderr, and the default level `info` is lowered to `warn` (a command prints its result, not its
+ * progress; LOG_LEVEL=debug still asks for more).
+ */
 export function createCommandLogger(level: string): Logger {
-  return pino(options(level), pino.destination(2));
+  return pino(options(level === 'info' ? 'warn' : level), pino.destination(2));
 }
 
 function options(level: string): pino.LoggerOptions {
