@@ -29,6 +29,26 @@ describe('audit batches form a hash chain', () => {
     expect(batches.length).toBeGreaterThan(0);
   });
 
+  it('given reads one after another, when audited, then event ids are time-ordered (UUID version 7) so the primary keys append', async () => {
+    const police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
+    const id = await givenPerson(hub, police);
+    const requestIds: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const requestId = `id-order-${i}-${Date.now()}`;
+      requestIds.push(requestId);
+      await hub.gql(police, `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { givenName } }`, { id }, { 'x-request-id': requestId });
+    }
+
+    const events: Array<{ id: string; request_id: string }> = await hub.db.query(
+      `SELECT id::text, request_id FROM audit_event WHERE request_id = ANY($1) ORDER BY batch_id, seq`,
+      [requestIds],
+    );
+    expect(events.map((e) => e.request_id)).toEqual(requestIds);
+    for (const e of events) expect(e.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const ids = events.map((e) => e.id);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
   it('given an audit row, when the application tries to change it, then the database refuses', async () => {
     await expect(hub.db.query(`UPDATE audit_event SET outcome = 'SUCCESS' WHERE batch_id = 1`)).rejects.toThrow(/append-only/);
     await expect(hub.db.query(`DELETE FROM audit_batch WHERE id = 1`)).rejects.toThrow(/append-only/);

@@ -1,6 +1,5 @@
-import crypto from 'node:crypto';
 import type { RequestContext } from '../context/context';
-import type { AuditAction, AuditChange, AuditEvent, AuditOutcome, AuditSubject } from './audit-event';
+import { newAuditEventId, type AuditAction, type AuditChange, type AuditEvent, type AuditOutcome, type AuditSubject } from './audit-event';
 
 /** Builds the audit event of an operation from what the request context collected. */
 export function buildAuditEvent(
@@ -21,7 +20,7 @@ export function buildAuditEvent(
       ...(d.detailOwners.size ? { detailOwners: [...d.detailOwners].sort() } : {}),
     }));
   return {
-    id: crypto.randomUUID(),
+    id: newAuditEventId(),
     occurredAt: new Date().toISOString(),
     requestId: ctx.requestId,
     actor: { sub: ctx.viewer.sub, name: ctx.viewer.name, agency: ctx.viewer.agency, roles: [...ctx.viewer.roles] },

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 
 /** One audit event per operation (product.md C5). Stored as canonical JSON and hash-chained. */
 export interface AuditSubject {
@@ -40,6 +41,17 @@ export interface AuditEvent {
   errorCodes: string[];
   subjects: AuditSubject[];
   changes: AuditChange[];
+}
+
+/**
+ * A new audit event id: a time-ordered UUID (version 7, RFC 9562), not a random one. The event and
+ * disclosure tables' primary keys lead with it, so time-ordered ids append at the right-hand edge of
+ * those B-trees instead of landing on a random leaf page each: on the 1M-row benchmark database an
+ * IG auditor's read naming 85 people wrote its disclosure rows in about half the time, with a third
+ * less WAL (ADR 002). The id's time prefix is only an ordering aid: `occurredAt` is the event's time.
+ */
+export function newAuditEventId(): string {
+  return uuidv7();
 }
 
 /**

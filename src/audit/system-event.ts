@@ -1,6 +1,5 @@
-import crypto from 'node:crypto';
 import os from 'node:os';
-import type { AuditEvent } from './audit-event';
+import { newAuditEventId, type AuditEvent } from './audit-event';
 
 /**
  * An audit event of an operator command (export, archive): actor `system:<user>` from the OS
@@ -20,7 +19,7 @@ export function systemEvent(
     // no user name available (e.g. a container without a passwd entry)
   }
   return {
-    id: crypto.randomUUID(),
+    id: newAuditEventId(),
     occurredAt: new Date().toISOString(),
     requestId,
     actor: { sub: `system:${user}`, name: 'Operator command', agency: null, roles: [] },
