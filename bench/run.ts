@@ -162,6 +162,13 @@ async function main(): Promise<void> {
   const auditRows = Math.max(auditBefore, auditTarget);
   log(`audit rows generated: ${auditRows.toLocaleString('en-GB')}${generation.auditSeconds ? ` (${generation.auditRowsAdded} added in ${generation.auditSeconds.toFixed(0)} s)` : ''}`);
   await removeBenchWrites(client);
+  // The audit is append-only, so every earlier run's own audit (and the IG queries' audit of
+  // themselves) stays: report what the tables hold when measuring starts, beside what was generated.
+  const [auditHeld] = (
+    await client.query(`SELECT (SELECT count(*) FROM audit_event)::bigint AS events, (SELECT count(*) FROM audit_disclosure)::bigint AS disclosures`)
+  ).rows as Array<{ events: string; disclosures: string }>;
+  const auditAtStart = { events: Number(auditHeld!.events), disclosures: Number(auditHeld!.disclosures) };
+  log(`audit tables at start: ${auditAtStart.events.toLocaleString('en-GB')} events, ${auditAtStart.disclosures.toLocaleString('en-GB')} disclosure rows`);
   if (GENERATE_ONLY) {
     await client.end();
     if (stopDb) await stopDb();
@@ -442,6 +449,7 @@ async function main(): Promise<void> {
     scaleFactor,
     scale,
     auditRows,
+    auditAtStart,
     generation,
     ops: operations.map((o) => o.name),
     variables: dynamicVars,
@@ -598,6 +606,7 @@ interface RenderInput {
   quick: boolean;
   scaleFactor: number;
   auditRows: number;
+  auditAtStart?: { events: number; disclosures: number };
   generation: { partnershipSeconds?: number; auditSeconds?: number; auditRowsAdded?: number };
   soak: { seconds: number; warmupSeconds: number; rate: number; rssAfterWarmup: number; rssEnd: number; rssPeak: number; growthPercent: number; p50: number; p99: number; non2xx: number } | null;
 }
@@ -609,7 +618,11 @@ function renderTables(result: RenderInput): string {
   const ops = [...new Set(s.map((x) => x.op))];
   const kindOf = (op: string) => OPERATIONS.find((o) => o.name === op)?.kind ?? 'read';
   const lines = [
-    `Run ${result.when} (${result.quick ? 'quick' : 'full'}, scale ${result.scaleFactor}, ${result.auditRows.toLocaleString('en-GB')} generated audit rows); machine ${JSON.stringify(result.machine)}`,
+    `Run ${result.when} (${result.quick ? 'quick' : 'full'}, scale ${result.scaleFactor}, ${result.auditRows.toLocaleString('en-GB')} generated audit rows${
+      result.auditAtStart
+        ? `; at start ${result.auditAtStart.events.toLocaleString('en-GB')} audit events, ${result.auditAtStart.disclosures.toLocaleString('en-GB')} disclosure rows`
+        : ''
+    }); machine ${JSON.stringify(result.machine)}`,
   ];
   if (result.generation.partnershipSeconds || result.generation.auditSeconds) {
     lines.push(
