@@ -268,6 +268,19 @@ async function generateMeetings(scale: Scale, step: (label: string, sql: string,
 }
 
 /**
+ * Empties the audit tables (as the bench database's superuser: the hub's role may not) so the next
+ * `generateAudit` loads the seeded audit again from row 1. Every run's own audit, and the IG
+ * queries' audit of themselves, otherwise stays in these append-only tables and each later run
+ * measures a larger audit than the one it reports (`--reset-audit`; bench/README.md).
+ */
+export async function resetAudit(db: Client): Promise<void> {
+  await db.query('BEGIN');
+  await db.query('TRUNCATE audit_disclosure, audit_event, audit_batch');
+  await db.query('UPDATE bench_generation SET audit_rows = 0');
+  await db.query('COMMIT');
+}
+
+/**
  * Audit rows up to `target` (1M by default, 10M with --audit-rows=10000000): each event a READ by
  * `bench-user-N` (400 users, agency N % 5) disclosing one person, spread uniformly over the last 365
  * days (a multiplicative hash of the row number: cheaper than bench_rand at 10M rows), every 997th a break-glass read; the payload is a complete event as the hub writes it, so the
