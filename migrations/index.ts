@@ -14,6 +14,7 @@ import { CrossAgencyDetailAlerts1763901201000 } from './1763901201000-cross-agen
 import { RateLimitAndReadVolume1763901400000 } from './1763901400000-rate-limit-and-read-volume';
 import { AuditAppendFromPayload1763902000000 } from './1763902000000-audit-append-from-payload';
 import { DropDisclosureActorIndex1763902100000 } from './1763902100000-drop-disclosure-actor-index';
+import { PeriodicJobLease1763902300000 } from './1763902300000-periodic-job-lease';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -34,4 +35,5 @@ export const MIGRATIONS: Function[] = [
   RateLimitAndReadVolume1763901400000,
   AuditAppendFromPayload1763902000000,
   DropDisclosureActorIndex1763902100000,
+  PeriodicJobLease1763902300000,
 ];

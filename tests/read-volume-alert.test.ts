@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { raiseReadVolumeAlerts } from '../src/break-glass/read-volume-watch';
+import { claimPeriodicRun } from '../src/db/periodic-job';
 import { givenPerson, unique } from './support/factories';
 import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 
@@ -147,6 +148,20 @@ describe('IG alert on unusual read volume (one user, many distinct children, one
     }
     const forIg = await hub.gql<Alerts>(ig, ALERTS);
     expect(forIg.data!.alerts.edges.filter((e) => e.node.actorSub === subB)).toHaveLength(1);
+  });
+
+  it('given hub processes sharing a database, when two claim the periodic check at once, then one runs it; within the interval nobody does; after it, one again', async () => {
+    // As the serving role (mash_app), as the hub's own job does.
+    const served = hub.server.hub.dataSource;
+    const job = unique('job');
+    const both = await Promise.all([claimPeriodicRun(served, job, 60), claimPeriodicRun(served, job, 60)]);
+    expect([...both].sort()).toEqual([false, true]);
+    expect(await claimPeriodicRun(served, job, 60)).toBe(false);
+
+    await sleep(1100);
+    expect(await claimPeriodicRun(served, job, 60)).toBe(false); // 1 s of a 60 s interval
+    expect(await claimPeriodicRun(served, job, 1)).toBe(true); // a 1 s interval has passed
+    expect(await claimPeriodicRun(served, job, 1)).toBe(false);
   });
 
   it('given a hub process checking every second, when a user goes over the threshold, then the alert is raised without anyone asking', async () => {
