@@ -375,11 +375,13 @@ async function main(): Promise<void> {
 
   // The RAW plans of the IG queries go into the results file (what bench/audit-access-log.ts printed).
   const plans: Record<string, string[]> = {};
+  await client.query('SET max_parallel_workers_per_gather = 0'); // as the RAW server plans them (serve.ts)
   for (const op of operations.filter((o) => o.kind === 'ig')) {
     const raw = RAW_QUERIES[op.name]!;
     const r = await client.query(`EXPLAIN (ANALYZE, COSTS OFF, SUMMARY ON) ${raw.sql}`, raw.params(op.variables ?? {}));
     plans[op.name] = (r.rows as Array<{ 'QUERY PLAN': string }>).map((x) => x['QUERY PLAN']).filter((l) => !/never executed|Subplans Removed/.test(l));
   }
+  await client.query('RESET max_parallel_workers_per_gather');
 
   const samples: Sample[] = [];
   const started = new Date().toISOString();
