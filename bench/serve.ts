@@ -19,7 +19,7 @@ import { computeMetrics } from '../src/metrics/metrics.service';
 import { loadMetricsSettings } from '../src/metrics/settings';
 import { createHub, startServer, type ServerFeatures } from '../src/server';
 import { createLogger } from '../src/shared/logger';
-import { RAW_QUERIES, type Vars } from './operations';
+import { OPERATIONS, RAW_QUERIES, type Vars } from './operations';
 
 const VARIANTS: Record<string, ServerFeatures> = {
   B0: { fieldPermissions: false, audit: false, limits: false },
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     // of a 3 ms page, which flattered the ratio (bench README, sixth session); the hub's own IG
     // statements stayed serial. Only the IG statements: the metrics replay keeps what the hub has.
     const igPool = new Pool({ connectionString: url, max: 10, options: '-c max_parallel_workers_per_gather=0' });
+    const igOps = new Set(OPERATIONS.filter((o) => o.kind === 'ig').map((o) => o.name));
     const metricsStatements = new Map<string, Promise<Captured[]>>();
     const server = http.createServer(async (req, res) => {
       const op = (req.url ?? '').replace('/raw/', '');
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
           return;
         }
         stats.statements += 1;
-        const r = await (op.startsWith('IG') ? igPool : pool).query(raw.sql, raw.params(vars));
+        const r = await (igOps.has(op) ? igPool : pool).query(raw.sql, raw.params(vars));
         if (raw.conflictIfEmpty && r.rowCount === 0) {
           res.statusCode = 409;
           res.end(JSON.stringify({ errors: [{ message: 'version conflict' }] }));
