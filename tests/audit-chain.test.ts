@@ -149,6 +149,42 @@ describe('audit chain verification', () => {
     expect((await verify()).intact).toBe(true);
   });
 
+  it("given a superuser deleted the newest batch row but not its events, when verified, then the events beyond the chain head are named", async () => {
+    const [newest] = await hub.db.query(`SELECT * FROM audit_batch ORDER BY id DESC LIMIT 1`);
+    const columns = Object.keys(newest);
+    await asSuperuserWithoutTrigger(() => hub.db.query(`DELETE FROM audit_batch WHERE id = $1`, [newest.id]));
+    try {
+      // Called directly: an audited verification would append a batch of its own while the row is gone.
+      const v = await verifyAuditChain(hub.db);
+      expect(v.intact).toBe(false);
+      expect(v.firstBrokenBatch).toBe(Number(newest.id));
+      expect(v.message).toContain(`audit events reference batch ${newest.id}, beyond the chain head ${Number(newest.id) - 1}`);
+    } finally {
+      await hub.db.query(
+        `INSERT INTO audit_batch (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+        columns.map((c) => newest[c]),
+      );
+    }
+    expect((await verify()).intact).toBe(true);
+  });
+
+  it('given a superuser inserted a disclosure row for an event that does not exist, when verified, then the orphan row is named', async () => {
+    const ghost = '01900000-0000-7000-8000-000000000000';
+    await hub.db.query(
+      `INSERT INTO audit_disclosure (event_id, occurred_at, person_id, actor_sub, actor_agency, purpose, outcome, record_ids, released, redacted, relationships)
+       VALUES ($1, now(), gen_random_uuid(), 'forged', 'police', 'DIRECT_CARE', 'DISCLOSED', '{}', '{}', '{}', '{}')`,
+      [ghost],
+    );
+    try {
+      const v = await verifyAuditChain(hub.db);
+      expect(v.intact).toBe(false);
+      expect(v.message).toContain(`disclosure rows exist for event ${ghost}, which is in no batch`);
+    } finally {
+      await asSuperuserWithoutTrigger(() => hub.db.query(`DELETE FROM audit_disclosure WHERE event_id = $1`, [ghost]));
+    }
+    expect((await verify()).intact).toBe(true);
+  });
+
   it('given an exported head, when the newest batches are deleted, then verification without the head looks intact but with it names the deletion', async () => {
     const key = loadAnchorKey(hub.config.dataDir);
     const head = (await currentHead(hub.db))!;
