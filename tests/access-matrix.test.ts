@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_POLICY } from '../src/access-policy/policy';
-import { auditFor, fakeNhsNumber, givenPerson, givenRecord, unique } from './support/factories';
+import { auditFor, fakeNhsNumber, givenImportedPerson, givenPerson, givenRecord, unique } from './support/factories';
 import { startTestHub, type GqlResult, type TestHub } from './support/test-hub';
 
 /**
@@ -97,11 +97,11 @@ describe('the access matrix, through the API', () => {
     const heldBy = async (withPolice: boolean) => {
       const nhsNumber = fakeNhsNumber();
       const id = await givenPerson(hub, tokens.health, { nhsNumber });
-      await givenPerson(hub, tokens.socialWorker, { nhsNumber, sourceSystem: 'LCS' });
+      await givenImportedPerson(hub, 'social-care', { nhsNumber, sourceSystem: 'LCS' });
       await givenRecord(hub, tokens.health, id, { recordType: 'HEALTH_GP_REGISTRATION', registeredGp: 'Fictional Surgery', clinicalNotes: 'Fictional clinical note' });
       await givenRecord(hub, tokens.socialWorker, id, { recordType: 'SOCIAL_CARE_CASE_NOTE', caseNotes: 'Fictional case note', protectedAddress: '1 Fictional Refuge Road' });
       if (withPolice) {
-        await givenPerson(hub, tokens.police, { nhsNumber, sourceSystem: 'NICHE' });
+        await givenImportedPerson(hub, 'police', { nhsNumber, sourceSystem: 'NICHE' });
         await givenRecord(hub, tokens.police, id, { recordType: 'POLICE_INCIDENT', personRole: 'VICTIM', detail: 'Fictional detail', informantIdentity: 'Fictional informant' });
       }
       return id;
@@ -212,7 +212,7 @@ describe('the access matrix, through the API', () => {
       const nhsNumber = fakeNhsNumber();
       const parentId = await givenPerson(hub, tokens.health, { kind: 'ADULT', dateOfBirth: '1990-01-01', givenName: 'Parenty' });
       const childId = await givenPerson(hub, tokens.health, { nhsNumber, relationships: [{ relatedPersonId: parentId, type: 'MOTHER' }] });
-      await givenPerson(hub, tokens.police, { nhsNumber, sourceSystem: 'NICHE' });
+      await givenImportedPerson(hub, 'police', { nhsNumber, sourceSystem: 'NICHE' });
 
       const r = await hub.gql<{ person: { relationships: unknown[] } }>(tokens.police, `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) {
         id relationships { type relatedPerson { id givenName } } } }`, { id: childId });

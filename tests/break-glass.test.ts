@@ -1,4 +1,4 @@
-import { auditFor, fakeNhsNumber, givenPerson, givenRecord } from './support/factories';
+import { auditFor, fakeNhsNumber, givenImportedPerson, givenPerson, givenRecord } from './support/factories';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 const OPEN = `mutation($personId: ID!, $reason: String!) {
@@ -39,7 +39,7 @@ describe('break-glass: time-boxed emergency access, alerted and reviewed', () =>
   async function givenChildHeldByHealthAndSocialCare() {
     const nhsNumber = fakeNhsNumber();
     const personId = await givenPerson(hub, health, { nhsNumber });
-    await givenPerson(hub, socialCare, { nhsNumber, sourceSystem: 'LCS' });
+    await givenImportedPerson(hub, 'social-care', { nhsNumber, sourceSystem: 'LCS' });
     await givenRecord(hub, health, personId, { recordType: 'HEALTH_ED_ATTENDANCE', clinicalNotes: 'Fictional clinical note' });
     await givenRecord(hub, socialCare, personId, { recordType: 'SOCIAL_CARE_CASE_NOTE', caseNotes: 'Fictional case note', protectedAddress: '1 Fictional Refuge Road' });
     return personId;

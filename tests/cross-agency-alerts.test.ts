@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { DEFAULT_POLICY } from '../src/access-policy/policy';
-import { fakeNhsNumber, givenPerson, givenRecord, unique } from './support/factories';
+import { fakeNhsNumber, givenImportedPerson, givenPerson, givenRecord, unique } from './support/factories';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 /**
@@ -61,9 +61,9 @@ describe('cross-agency AGENCY_DETAIL reads alert the owning agency', () => {
     const nhsNumber = fakeNhsNumber();
     const child = await givenPerson(hub, health, { nhsNumber });
     await givenRecord(hub, health, child, { recordType: 'HEALTH_GP_REGISTRATION', registeredGp: 'Fictional Surgery', clinicalNotes: 'Fictional clinical note' });
-    expect(await givenPerson(hub, police, { nhsNumber, sourceSystem: 'NICHE' })).toBe(child);
+    expect(await givenImportedPerson(hub, 'police', { nhsNumber, sourceSystem: 'NICHE' })).toBe(child);
     await givenRecord(hub, police, child, { recordType: 'POLICE_INCIDENT', personRole: 'VICTIM', detail: 'Fictional detail' });
-    if (alsoSocialCare) expect(await givenPerson(hub, socialWorker, { nhsNumber, sourceSystem: 'LCS' })).toBe(child);
+    if (alsoSocialCare) expect(await givenImportedPerson(hub, 'social-care', { nhsNumber, sourceSystem: 'LCS' })).toBe(child);
     return child;
   }
 

@@ -42,6 +42,7 @@ const EXPECTED: Record<'Query' | 'Mutation', Record<string, Role[]>> = {
     exportAccessLog: IG,
     alerts: [...MASH, 'IG_AUDITOR'],
     breakGlassReviews: IG,
+    dataQualityIssues: SOCIAL_CARE,
   },
   Mutation: {
     upsertPerson: MASH,
@@ -65,6 +66,7 @@ const EXPECTED: Record<'Query' | 'Mutation', Record<string, Role[]>> = {
     addMeetingAction: SOCIAL_CARE,
     completeMeeting: SOCIAL_CARE,
     cancelMeeting: SOCIAL_CARE,
+    resolveDataQualityIssue: SOCIAL_CARE,
   },
 };
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { auditFor, fakeNhsNumber, givenPerson, givenRecord, unique } from './support/factories';
+import { auditFor, fakeNhsNumber, givenImportedPerson, givenPerson, givenRecord, unique } from './support/factories';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 const SUBMIT = `mutation($input: SubmitReferralInput!, $key: String!) { submitReferral(input: $input, idempotencyKey: $key) { id } }`;
@@ -259,7 +259,7 @@ describe('strategy discussions and meetings', () => {
   it('given a police officer invited to a strategy discussion about a child, then they read health AGENCY_DETAIL under STRATEGY (audited); before the invitation the same officer does not', async () => {
     const nhsNumber = fakeNhsNumber();
     const child = await givenPerson(hub, worker, { nhsNumber });
-    expect(await givenPerson(hub, health, { nhsNumber, sourceSystem: 'HEALTH-PAS' })).toBe(child);
+    expect(await givenImportedPerson(hub, 'health', { nhsNumber, sourceSystem: 'HEALTH-PAS' })).toBe(child);
     await givenRecord(hub, health, child, { recordType: 'HEALTH_GP_REGISTRATION', registeredGp: 'Fictional Surgery', clinicalNotes: 'Fictional clinical note' });
     await givenReferral(child, ['police']); // police reach the child through the agency check only
 
@@ -387,7 +387,7 @@ describe('strategy discussions and meetings', () => {
   it('given a cancelled strategy discussion, then the invitation no longer gives police a need-to-know, and a cancelled meeting cannot be held', async () => {
     const nhsNumber = fakeNhsNumber();
     const child = await givenPerson(hub, worker, { nhsNumber });
-    expect(await givenPerson(hub, health, { nhsNumber, sourceSystem: 'HEALTH-PAS' })).toBe(child);
+    expect(await givenImportedPerson(hub, 'health', { nhsNumber, sourceSystem: 'HEALTH-PAS' })).toBe(child);
     await givenRecord(hub, health, child, { recordType: 'HEALTH_GP_REGISTRATION', registeredGp: 'Fictional Surgery', clinicalNotes: 'Fictional clinical note' });
     const m = await schedule({ type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child] });
     const invited = await hub.gql<{ person: { id: string } | null }>(police, PERSON, { id: child, purpose: 'STRATEGY' });

@@ -1,4 +1,4 @@
-import { auditFor, fakeNhsNumber, givenPerson, givenRecord, unique } from './support/factories';
+import { auditFor, fakeNhsNumber, givenImportedPerson, givenPerson, givenRecord, unique } from './support/factories';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 const SUBMIT = `mutation($input: SubmitReferralInput!, $key: String!) {
@@ -146,7 +146,7 @@ describe('referral triage: intake to an authorised decision', () => {
     // A child known to social care and to police (matched on the NHS number).
     const nhsNumber = fakeNhsNumber();
     const personId = await givenPerson(hub, worker, { nhsNumber });
-    expect(await givenPerson(hub, police, { nhsNumber, sourceSystem: 'POLICE-RMS' })).toBe(personId);
+    expect(await givenImportedPerson(hub, 'police', { nhsNumber, sourceSystem: 'POLICE-RMS' })).toBe(personId);
     const policeRecord = await givenRecord(hub, police, personId, { recordType: 'POLICE_INCIDENT', personRole: 'VICTIM', detail: 'Fictional' });
     const { id } = await submitted(worker, { subjects: [{ personId }] });
     // The referral made by a social worker: the partner referrer flow is covered by the next part.

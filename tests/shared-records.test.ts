@@ -1,4 +1,4 @@
-import { auditFor, fakeNhsNumber, givenPerson, givenRecord, unique } from './support/factories';
+import { auditFor, fakeNhsNumber, givenImportedPerson, givenPerson, givenRecord, unique } from './support/factories';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 const PERSON_WITH_RECORDS = `query($id: ID!, $purpose: Purpose!) {
@@ -53,8 +53,8 @@ describe('shared records: people and agency records', () => {
   it('given police and health records about one child, when police reads, then health detail is redacted with a reason and the audit says so', async () => {
     const nhsNumber = fakeNhsNumber();
     const personId = await givenPerson(hub, police, { nhsNumber });
-    // Health knows the same child from its own system: matched on the NHS number.
-    const healthPersonId = await givenPerson(hub, health, { nhsNumber, sourceSystem: 'HEALTH-PAS' });
+    // Health's own system (its trusted feed) knows the same child: matched on the NHS number.
+    const healthPersonId = await givenImportedPerson(hub, 'health', { nhsNumber, sourceSystem: 'HEALTH-PAS' });
     expect(healthPersonId).toBe(personId);
     await givenRecord(hub, police, personId, { recordType: 'POLICE_INCIDENT', personRole: 'WITNESS', detail: 'Fictional' });
     await givenRecord(hub, health, personId, { recordType: 'HEALTH_GP_REGISTRATION', registeredGp: 'Fictional Surgery', clinicalNotes: 'Fictional note' });
@@ -223,12 +223,11 @@ describe('several agencies feeding one person', () => {
   });
   afterAll(() => hub.close());
 
-  it('given police set a PNC id and ethnicity, when health links the same child without them, then neither is erased', async () => {
+  it("given police set a PNC id and ethnicity, when health's feed links the same child without them, then neither is erased", async () => {
     const police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
-    const health = await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'] });
     const nhsNumber = fakeNhsNumber();
     const id = await givenPerson(hub, police, { nhsNumber, pncId: '19/0012345X', ethnicity: 'WHITE_IRISH' });
-    await givenPerson(hub, health, { nhsNumber, sourceSystem: 'HEALTH-PAS', givenName: 'Testy' });
+    await givenImportedPerson(hub, 'health', { nhsNumber, sourceSystem: 'HEALTH-PAS', givenName: 'Testy' });
     const rows: Array<{ pnc_id: string; ethnicity: string }> = await hub.db.query('SELECT pnc_id, ethnicity FROM person WHERE id = $1', [id]);
     expect(rows[0]).toEqual({ pnc_id: '19/0012345X', ethnicity: 'WHITE_IRISH' });
   });

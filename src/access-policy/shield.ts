@@ -45,6 +45,8 @@ export const ENTRY_POINT_RULES = {
     exportAccessLog: igAuditor,
     alerts: hasRole(...MASH_ROLES, 'IG_AUDITOR'),
     breakGlassReviews: hasRole('IG_AUDITOR'),
+    /** Proposed matches and disagreeing sources (ADR 005): the MASH's social care staff decide them. */
+    dataQualityIssues: triage,
   },
   Mutation: {
     upsertPerson: recordContributor,
@@ -68,6 +70,7 @@ export const ENTRY_POINT_RULES = {
     addMeetingAction: triage,
     completeMeeting: triage,
     cancelMeeting: triage,
+    resolveDataQualityIssue: triage,
   },
   Subscription: {
     referralChanged: referralReader,

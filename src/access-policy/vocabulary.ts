@@ -82,5 +82,7 @@ export const RELATIONSHIP_KINDS = [
   'MEETING_INVITE',
   'STRATEGY_INVITE',
   'BREAK_GLASS',
+  /** A MASH worker deciding a data-quality issue about the person: its identity values only (ADR 005). */
+  'DATA_QUALITY',
 ] as const;
 export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number];

@@ -1,6 +1,6 @@
 import { AlertEntity } from '../break-glass/alert.entity';
 import { BreakGlassEntity } from '../break-glass/break-glass.entity';
-import { PersonEntity, PersonRelationshipEntity, PersonSourceEntity } from '../people/person.entity';
+import { DataQualityIssueEntity, IdentityAssertionEntity, PersonEntity, PersonRelationshipEntity, PersonSourceEntity } from '../people/person.entity';
 import { AgencyRecordEntity } from '../records/agency-record.entity';
 import { MEETING_ENTITIES } from '../meetings/meeting.entity';
 import { REFERRAL_ENTITIES } from '../referrals/referral.entity';
@@ -10,6 +10,8 @@ export const ENTITIES = [
   PersonEntity,
   PersonSourceEntity,
   PersonRelationshipEntity,
+  IdentityAssertionEntity,
+  DataQualityIssueEntity,
   AgencyRecordEntity,
   ...REFERRAL_ENTITIES,
   BreakGlassEntity,

@@ -7,6 +7,7 @@ import { AuditResolver } from '../audit/audit.resolver';
 import { BreakGlassResolver } from '../break-glass/break-glass.resolver';
 import { MeResolver } from '../agencies/me.resolver';
 import { MeetingsResolver } from '../meetings/meetings.resolver';
+import { DataQualityResolver } from '../people/data-quality.resolver';
 import { PeopleResolver } from '../people/people.resolver';
 import { RECORD_OBJECT_TYPES } from '../records/agency-record.type';
 import { RecordsResolver } from '../records/records.resolver';
@@ -27,7 +28,7 @@ const NO_TOPIC_PUBSUB = {
   },
 };
 
-export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver] as const;
+export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver, DataQualityResolver] as const;
 
 /** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
 export function buildBareSchema(): GraphQLSchema {

@@ -57,7 +57,8 @@ export class PeopleResolver {
     return entries;
   }
 
-  @Mutation(() => UpsertPersonPayload, { description: "Create or update a person from your agency's system (idempotent on the source reference)" })
+  @Mutation(() => UpsertPersonPayload, { description:
+      "Create or update a person from your agency's system (idempotent on the source reference). A strong identifier held by someone you cannot reach never links you to them: you get a person of your own and the MASH is asked to confirm the match" })
   async upsertPerson(@Arg('input', () => PersonInput) input: PersonInput, @Ctx() ctx: RequestContext) {
     const { personId, outcome } = await upsertPerson(ctx, input);
     const person = await ctx.people.findPerson(personId);

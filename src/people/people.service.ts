@@ -5,13 +5,14 @@ import { changeEvent } from '../audit/audit-builder';
 import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
 import { badInput, conflict } from '../shared/errors';
+import type { Asserted } from './identity-rule';
+import { insertPerson, putAssertion, settledMatches, settleIdentity } from './identity.repository';
 import { isFutureDate, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import {
   DISABILITY_STATUSES,
   ETHNICITIES,
   isValidNhsNumber,
   normaliseNhsNumber,
-  NOT_PROVIDED_BY_SOURCE,
   PERSON_KINDS,
   PNC_PATTERN,
   RELATIONSHIP_TYPES,
@@ -61,90 +62,87 @@ export type PersonInput = z.input<typeof personInputSchema>;
 
 export type UpsertOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'LINKED';
 
-/** Values meaning "this source does not know": they never overwrite a known value. */
-const UNKNOWN_MARKERS: Record<string, string[]> = {
-  sex: ['NOT_RECORDED'],
-  ethnicity: ['NOT_RECORDED', 'NOT_PROVIDED_BY_SOURCE'],
-  first_language: ['NOT_RECORDED', 'NOT_PROVIDED_BY_SOURCE'],
-  religion: ['NOT_RECORDED', 'NOT_PROVIDED_BY_SOURCE'],
-  disability: ['NOT_RECORDED', 'NOT_PROVIDED_BY_SOURCE'],
-};
-const ALWAYS_SET = new Set(['kind', 'given_name', 'family_name']);
+/**
+ * How a person reaches the hub, which decides what a match on a strong identifier may do (ADR 005):
+ * - IMPORT: the agency's trusted integration (bulk import). A match links the agency's source to the
+ *   person (LINKED): the agency then holds the person.
+ * - OFFICER: an interactive officer (`upsertPerson`). A match never links: the officer gets a
+ *   provisional person of its own holding only its values, and the MASH is asked to confirm the match.
+ * - REFERRAL: a referral's new subject. Never matched by the submission: a new (provisional, when it
+ *   matches) person with no source of the referrer's agency; the MASH matches it at screening.
+ */
+export type IntakeChannel = 'IMPORT' | 'OFFICER' | 'REFERRAL';
 
-const IDENTIFIER_COLUMNS = [
-  ['nhsNumber', 'nhs_number'],
-  ['pncId', 'pnc_id'],
-  ['laPersonId', 'la_person_id'],
-  ['upn', 'upn'],
-] as const;
+/** The values this source asserts: only what it sent (absent means "this source does not say"). */
+function assertedValues(input: z.output<typeof personInputSchema>): Asserted {
+  const v: Record<string, string | null | undefined> = {
+    kind: input.kind,
+    givenName: input.givenName,
+    familyName: input.familyName,
+    otherNames: input.otherNames,
+    dateOfBirth: input.dateOfBirth,
+    expectedDateOfDelivery: input.expectedDateOfDelivery,
+    sex: input.sex,
+    nhsNumber: input.nhsNumber,
+    pncId: input.pncId,
+    laPersonId: input.laPersonId,
+    upn: input.upn,
+    address: input.address,
+    postcode: input.postcode?.toUpperCase(),
+    ethnicity: input.ethnicity,
+    firstLanguage: input.firstLanguage,
+    religion: input.religion,
+    disability: input.disability,
+  };
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null && x !== undefined)) as Asserted;
+}
 
 /**
- * Ingest of people from an agency's own system. Idempotent on (agency, source system, source
- * reference): the same payload twice changes nothing. A new source is linked to an existing person
- * when a strong identifier matches, so two agencies' records of the same child meet.
+ * Ingest of a person from an agency's own system (or a referral's new subject). Idempotent on
+ * (agency, source system, source reference): the same payload twice changes nothing. The source's
+ * values are its assertion; the person's identity is derived from all sources' assertions and one
+ * source never overwrites another's (ADR 005). What a strong-identifier match may do depends on the
+ * channel (see `IntakeChannel`): only the trusted integration links to an existing person.
  */
 export async function upsertPerson(
   ctx: RequestContext,
   raw: unknown,
-  /** The caller's transaction, when the person is created as part of a larger change (a referral). */
-  within?: EntityManager,
+  opts: {
+    channel?: IntakeChannel;
+    /** The caller's transaction, when the person is created as part of a larger change (a referral). */
+    within?: EntityManager;
+    /** A referral's new subject: the referral it belongs to (proposals name it). */
+    referralId?: string | null;
+  } = {},
 ): Promise<{ personId: string; outcome: UpsertOutcome }> {
+  const channel = opts.channel ?? 'OFFICER';
   const input = parseInput(personInputSchema, raw);
   const agency = ctx.viewer.agency;
   const contentHash = sha256(canonicalJson(input));
-  const values = {
-    kind: input.kind,
-    given_name: input.givenName,
-    family_name: input.familyName,
-    other_names: input.otherNames ?? null,
-    date_of_birth: input.dateOfBirth ?? null,
-    expected_date_of_delivery: input.expectedDateOfDelivery ?? null,
-    sex: input.sex ?? 'NOT_RECORDED',
-    nhs_number: input.nhsNumber ?? null,
-    pnc_id: input.pncId ?? null,
-    la_person_id: input.laPersonId ?? null,
-    upn: input.upn ?? null,
-    address: input.address ?? null,
-    postcode: input.postcode?.toUpperCase() ?? null,
-    ethnicity: input.ethnicity ?? NOT_PROVIDED_BY_SOURCE,
-    first_language: input.firstLanguage ?? NOT_PROVIDED_BY_SOURCE,
-    religion: input.religion ?? NOT_PROVIDED_BY_SOURCE,
-    disability: input.disability ?? NOT_PROVIDED_BY_SOURCE,
-  };
+  const asserted = assertedValues(input);
+  const source = { agency, sourceSystem: input.sourceSystem, sourceReference: input.sourceReference };
+  const kindOf = (code: string) => ctx.hub.agencies.kindOf(code);
 
   try {
     const inTransaction = <T>(work: (m: EntityManager) => Promise<T>): Promise<T> =>
-      within ? work(within) : ctx.hub.dataSource.transaction(work);
+      opts.within ? work(opts.within) : ctx.hub.dataSource.transaction(work);
     return await inTransaction(async (m) => {
-      const source: Array<{ person_id: string; content_hash: string }> = await m.query(
-        `SELECT person_id, content_hash FROM person_source
-          WHERE agency_code = $1 AND source_system = $2 AND source_ref = $3 FOR UPDATE`,
-        [agency, input.sourceSystem, input.sourceReference],
-      );
-      let personId: string | undefined = source[0]?.person_id;
-      if (source[0] && source[0].content_hash === contentHash) return { personId: source[0].person_id, outcome: 'UNCHANGED' as const };
+      // A referral's subject is never an agency's source: the referrer's agency does not hold it.
+      const sourceRows: Array<{ person_id: string; content_hash: string }> =
+        channel === 'REFERRAL'
+          ? []
+          : await m.query(
+              `SELECT person_id, content_hash FROM person_source
+                WHERE agency_code = $1 AND source_system = $2 AND source_ref = $3 FOR UPDATE`,
+              [agency, input.sourceSystem, input.sourceReference],
+            );
+      const known = sourceRows[0];
+      if (known && known.content_hash === contentHash) return { personId: known.person_id, outcome: 'UNCHANGED' as const };
 
+      let personId: string;
       let outcome: UpsertOutcome;
-      let before: Record<string, unknown> | null = null;
-      if (!personId) {
-        personId = await matchByIdentifier(m, input);
-        if (personId !== undefined) {
-          outcome = 'LINKED';
-        } else {
-          const cols = Object.keys(values);
-          const inserted: Array<{ id: string }> = await m.query(
-            `INSERT INTO person (${cols.join(', ')}, created_by_agency)
-             VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}, $${cols.length + 1}) RETURNING id`,
-            [...Object.values(values), agency],
-          );
-          personId = inserted[0]!.id;
-          outcome = 'CREATED';
-        }
-        await m.query(
-          `INSERT INTO person_source (person_id, agency_code, source_system, source_ref, content_hash) VALUES ($1, $2, $3, $4, $5)`,
-          [personId, agency, input.sourceSystem, input.sourceReference, contentHash],
-        );
-      } else {
+      if (known) {
+        personId = known.person_id;
         outcome = 'UPDATED';
         await m.query(`UPDATE person_source SET content_hash = $4 WHERE agency_code = $1 AND source_system = $2 AND source_ref = $3`, [
           agency,
@@ -152,32 +150,41 @@ export async function upsertPerson(
           input.sourceReference,
           contentHash,
         ]);
+      } else {
+        const matches = await settledMatches(m, asserted);
+        if (channel === 'IMPORT' && matches.length > 1) {
+          throw conflict('The identifiers given belong to different people; resolve the duplicate first');
+        }
+        if (channel === 'IMPORT' && matches.length === 1) {
+          personId = matches[0]!;
+          outcome = 'LINKED';
+        } else {
+          // Interactive and referral intake: whether or not the identifiers matched, the caller gets a
+          // person of its own with only its values; a match becomes a proposal for the MASH.
+          personId = await insertPerson(m, asserted, agency, matches.length > 0, kindOf);
+          outcome = 'CREATED';
+        }
+        if (channel !== 'REFERRAL') {
+          await m.query(
+            `INSERT INTO person_source (person_id, agency_code, source_system, source_ref, content_hash) VALUES ($1, $2, $3, $4, $5)`,
+            [personId, agency, input.sourceSystem, input.sourceReference, contentHash],
+          );
+        }
       }
-      const id: string = personId!;
-      personId = id;
-      if (outcome !== 'CREATED') {
-        const rows: Array<Record<string, unknown>> = await m.query(
-          `SELECT ${Object.keys(values).join(', ')} FROM person WHERE id = $1 FOR UPDATE`,
-          [personId],
-        );
-        before = rows[0]!;
-        // Several agencies feed one person: a source that does not know a value never erases what
-        // another source provided (an absent PNC id from a health feed keeps the police one).
-        const sets = Object.keys(values).map((c, i) => {
-          const v = `$${i + 2}`;
-          if (UNKNOWN_MARKERS[c]) return `${c} = CASE WHEN ${v} = ANY(${`'{${UNKNOWN_MARKERS[c]!.join(',')}}'`}::text[]) THEN ${c} ELSE ${v} END`;
-          if (ALWAYS_SET.has(c)) return `${c} = ${v}`;
-          return `${c} = COALESCE(${v}, ${c})`;
-        });
-        await m.query(`UPDATE person SET ${sets.join(', ')}, updated_at = now(), version = version + 1 WHERE id = $1`, [
-          personId,
-          ...Object.values(values),
-        ]);
-      }
+      const assertion = await putAssertion(m, personId, source, channel, asserted);
+      const settled = await settleIdentity(m, personId, {
+        agency,
+        onCollision: channel === 'IMPORT' ? 'CONFLICT' : 'PROPOSE',
+        referralId: opts.referralId ?? null,
+        kindOf,
+      });
       const relationshipChanges = await addRelationships(ctx, m, personId, input.relationships ?? []);
       await appendAuditBatch(m, [
         changeEvent(ctx, outcome === 'CREATED' ? 'CREATE' : 'UPDATE', [personId, ...relationshipChanges.map((r) => r.relatedPersonId)], [
-          { entity: 'person', id: personId, before, after: values },
+          { entity: 'person', id: personId, before: outcome === 'CREATED' ? null : settled.before, after: settled.after },
+          { entity: 'identity_assertion', id: assertion.id, before: assertion.before, after: { channel, asserted } },
+          ...settled.proposals.map((id) => ({ entity: 'data_quality_issue', id, before: null, after: { kind: 'MATCH_PROPOSAL', status: 'OPEN' } })),
+          ...settled.issues.map((i) => ({ entity: 'data_quality_issue', id: i.id, before: null, after: { kind: 'IDENTITY_CONFLICT', field: i.field, status: i.status } })),
           ...relationshipChanges.map((r) => ({ entity: 'person_relationship', id: r.id, before: null, after: r })),
         ]),
       ]);
@@ -189,23 +196,6 @@ export async function upsertPerson(
     }
     throw e;
   }
-}
-
-async function matchByIdentifier(m: EntityManager, input: z.output<typeof personInputSchema>): Promise<string | undefined> {
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  for (const [key, col] of IDENTIFIER_COLUMNS) {
-    const v = input[key];
-    if (v) {
-      params.push(v);
-      conditions.push(`${col} = $${params.length}`);
-    }
-  }
-  if (!conditions.length) return undefined;
-  const rows: Array<{ id: string }> = await m.query(`SELECT id FROM person WHERE ${conditions.join(' OR ')} FOR UPDATE`, params);
-  const ids = [...new Set(rows.map((r) => r.id))];
-  if (ids.length > 1) throw conflict('The identifiers given belong to different people; resolve the duplicate first');
-  return ids[0];
 }
 
 async function addRelationships(

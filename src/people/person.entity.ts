@@ -16,6 +16,10 @@ import {
 @Index('person_family_name_trgm_idx', { synchronize: false })
 @Index('person_given_name_trgm_idx', { synchronize: false })
 @Index('person_dob_idx', ['dateOfBirth'])
+@Index('person_nhs_number_idx', ['nhsNumber'])
+@Index('person_pnc_id_idx', ['pncId'])
+@Index('person_la_person_id_idx', ['laPersonId'])
+@Index('person_upn_idx', ['upn'])
 export class PersonEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -41,19 +45,19 @@ export class PersonEntity {
   @Column({ type: 'text' })
   sex!: string;
 
-  @Index('person_nhs_number_key', { unique: true, where: 'nhs_number IS NOT NULL' })
+  @Index('person_nhs_number_key', { unique: true, where: 'nhs_number IS NOT NULL AND NOT provisional' })
   @Column({ name: 'nhs_number', type: 'text', nullable: true })
   nhsNumber!: string | null;
 
-  @Index('person_pnc_id_key', { unique: true, where: 'pnc_id IS NOT NULL' })
+  @Index('person_pnc_id_key', { unique: true, where: 'pnc_id IS NOT NULL AND NOT provisional' })
   @Column({ name: 'pnc_id', type: 'text', nullable: true })
   pncId!: string | null;
 
-  @Index('person_la_person_id_key', { unique: true, where: 'la_person_id IS NOT NULL' })
+  @Index('person_la_person_id_key', { unique: true, where: 'la_person_id IS NOT NULL AND NOT provisional' })
   @Column({ name: 'la_person_id', type: 'text', nullable: true })
   laPersonId!: string | null;
 
-  @Index('person_upn_key', { unique: true, where: 'upn IS NOT NULL' })
+  @Index('person_upn_key', { unique: true, where: 'upn IS NOT NULL AND NOT provisional' })
   @Column({ type: 'text', nullable: true })
   upn!: string | null;
 
@@ -77,6 +81,21 @@ export class PersonEntity {
 
   @Column({ name: 'created_by_agency', type: 'text' })
   createdByAgency!: string;
+
+  /**
+   * Created because its strong identifiers matched a settled person (ADR 005): its identifiers are
+   * outside the unique indexes until the MASH confirms (merge) or rejects the match.
+   */
+  @Column({ type: 'boolean', default: false })
+  provisional!: boolean;
+
+  /** Set when the MASH confirmed this is the same person as another; nothing points here any more. */
+  @Column({ name: 'merged_into', type: 'uuid', nullable: true })
+  mergedInto!: string | null;
+
+  @ManyToOne(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'merged_into', foreignKeyConstraintName: 'person_merged_into_fk' })
+  mergedIntoPerson?: PersonEntity;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
@@ -150,4 +169,110 @@ export class PersonRelationshipEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+}
+
+/**
+ * The identity values one source (an agency's system and reference, or a referral) gave for a
+ * person (ADR 005). The person's identity columns are derived from these; no source overwrites another.
+ */
+@Entity({ name: 'identity_assertion' })
+@Check('identity_assertion_channel_check', `channel IN ('IMPORT','OFFICER','REFERRAL','LEGACY')`)
+@Index('identity_assertion_source_key', ['agencyCode', 'sourceSystem', 'sourceRef'], { unique: true })
+export class IdentityAssertionEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_identity_assertion' })
+  id!: string;
+
+  @Index('identity_assertion_person_idx')
+  @Column({ name: 'person_id', type: 'uuid' })
+  personId!: string;
+
+  @ManyToOne(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'person_id', foreignKeyConstraintName: 'identity_assertion_person_fk' })
+  person?: PersonEntity;
+
+  @Column({ name: 'agency_code', type: 'text' })
+  agencyCode!: string;
+
+  @Column({ name: 'source_system', type: 'text' })
+  sourceSystem!: string;
+
+  @Column({ name: 'source_ref', type: 'text' })
+  sourceRef!: string;
+
+  /** IMPORT (the agency's trusted integration), OFFICER (interactive), REFERRAL, LEGACY (before ADR 005). */
+  @Column({ type: 'text' })
+  channel!: string;
+
+  @Column({ type: 'boolean' })
+  verified!: boolean;
+
+  @Column({ type: 'jsonb' })
+  asserted!: Record<string, unknown>;
+
+  @Column({ name: 'asserted_at', type: 'timestamptz', default: () => 'now()' })
+  assertedAt!: Date;
+}
+
+/** A proposed match or a disagreement between sources, for a MASH worker to resolve (ADR 005). */
+@Entity({ name: 'data_quality_issue' })
+@Check('data_quality_issue_kind_check', `kind IN ('MATCH_PROPOSAL','IDENTITY_CONFLICT')`)
+@Check('data_quality_issue_status_check', `status IN ('OPEN','CONFIRMED','REJECTED','RESOLVED','WITHDRAWN')`)
+@Index('data_quality_issue_queue_idx', ['status', 'raisedAt', 'id'])
+@Index('data_quality_issue_open_conflict_key', ['personId', 'field'], { unique: true, where: `status = 'OPEN' AND kind = 'IDENTITY_CONFLICT'` })
+@Index('data_quality_issue_proposal_key', ['proposedPersonId', 'personId'], { unique: true, where: `kind = 'MATCH_PROPOSAL'` })
+export class DataQualityIssueEntity {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_data_quality_issue' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  kind!: string;
+
+  @Column({ type: 'text', default: 'OPEN' })
+  status!: string;
+
+  @Index('data_quality_issue_person_idx')
+  @Column({ name: 'person_id', type: 'uuid' })
+  personId!: string;
+
+  @ManyToOne(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'person_id', foreignKeyConstraintName: 'data_quality_issue_person_fk' })
+  person?: PersonEntity;
+
+  @Index('data_quality_issue_proposed_idx')
+  @Column({ name: 'proposed_person_id', type: 'uuid', nullable: true })
+  proposedPersonId!: string | null;
+
+  @ManyToOne(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'proposed_person_id', foreignKeyConstraintName: 'data_quality_issue_proposed_fk' })
+  proposedPerson?: PersonEntity;
+
+  @Column({ name: 'referral_id', type: 'uuid', nullable: true })
+  referralId!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  field!: string | null;
+
+  @Column({ name: 'values_hash', type: 'text', nullable: true })
+  valuesHash!: string | null;
+
+  @Column({ name: 'raised_by_agency', type: 'text' })
+  raisedByAgency!: string;
+
+  @Column({ name: 'raised_at', type: 'timestamptz', default: () => 'now()' })
+  raisedAt!: Date;
+
+  @Column({ name: 'chosen_assertion_id', type: 'uuid', nullable: true })
+  chosenAssertionId!: string | null;
+
+  @Column({ name: 'resolved_by', type: 'text', nullable: true })
+  resolvedBy!: string | null;
+
+  @Column({ name: 'resolved_at', type: 'timestamptz', nullable: true })
+  resolvedAt!: Date | null;
+
+  @Column({ name: 'resolution_note', type: 'text', nullable: true })
+  resolutionNote!: string | null;
+
+  @Column({ type: 'integer', default: 1 })
+  version!: number;
 }

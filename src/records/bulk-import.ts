@@ -117,7 +117,8 @@ async function importPerson(ctx: RequestContext, data: Record<string, unknown>):
       }),
     );
   }
-  const { personId, outcome } = await upsertPerson(ctx, input);
+  // The agency's trusted integration: the only intake that links its source to an existing person (ADR 005).
+  const { personId, outcome } = await upsertPerson(ctx, input, { channel: 'IMPORT' });
   return { id: personId, outcome };
 }
 

@@ -131,7 +131,7 @@ export class NewPersonInput {
   @Field(() => String, { nullable: true }) postcode?: string | null;
 }
 
-@InputType({ description: 'Either a person you can already reach, or a new person (matched on strong identifiers)' })
+@InputType({ description: 'Either a person you can already reach, or a new person (never matched by the submission: the MASH matches it at screening)' })
 export class ReferralSubjectInput {
   @Field(() => ID, { nullable: true }) personId?: string | null;
   @Field(() => NewPersonInput, { nullable: true }) newPerson?: NewPersonInput | null;

@@ -125,11 +125,6 @@ export async function submitReferral(
       return { referralId: prior!.referral_id, replayed: true };
     }
 
-    const personIds: string[] = [];
-    for (const [i, s] of input.subjects.entries()) {
-      if (s.personId) personIds.push(s.personId);
-      else personIds.push((await upsertPerson(ctx, newPeople[i], m)).personId);
-    }
     const receivedAt = new Date();
     const after = {
       referrerSub: ctx.viewer.sub,
@@ -169,6 +164,13 @@ export async function submitReferral(
       ],
     )) as Array<{ id: string; reference: string }>;
     const referralId = row!.id;
+    // A new subject is never matched by the submission: it is a person of the referral's own, and a
+    // strong-identifier match becomes a proposal the MASH confirms or rejects at screening (ADR 005).
+    const personIds: string[] = [];
+    for (const [i, s] of input.subjects.entries()) {
+      if (s.personId) personIds.push(s.personId);
+      else personIds.push((await upsertPerson(ctx, newPeople[i], { channel: 'REFERRAL', within: m, referralId })).personId);
+    }
     const subjects = [...new Set(personIds)];
     await m.query(
       `INSERT INTO referral_subject (referral_id, person_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { importLine } from '../../src/records/bulk-import';
 import type { TestHub } from './test-hub';
 
 /** A random NHS number with a valid check digit (fictional: test data only). */
@@ -32,6 +33,28 @@ export async function givenPerson(hub: TestHub, token: string, overrides: Record
   const r = await hub.gql<{ upsertPerson: { person: { id: string } } }>(token, UPSERT_PERSON, { input });
   if (r.errors) throw new Error(`givenPerson failed: ${JSON.stringify(r.errors)}`);
   return r.data!.upsertPerson.person.id;
+}
+
+/**
+ * Given: an agency's trusted integration (the bulk import from its own system) sends a person. This is
+ * how a second agency comes to hold a child another agency already holds: a strong-identifier match
+ * links its source to the existing person (ADR 005); an interactive officer's upsert never does.
+ * Returns the person's id.
+ */
+export async function givenImportedPerson(hub: TestHub, agency: string, overrides: Record<string, unknown> = {}): Promise<string> {
+  const data = {
+    sourceSystem: 'TEST-FEED',
+    sourceReference: unique('p'),
+    kind: 'CHILD',
+    givenName: 'Testy',
+    familyName: `Fictional${crypto.randomInt(1e6)}`,
+    dateOfBirth: '2016-04-03',
+    nhsNumber: fakeNhsNumber(),
+    ...overrides,
+  };
+  const r = await importLine(hub.server.hub, JSON.stringify({ agency, actor: 'test-feed', kind: 'person', data }), 1);
+  if (r.outcome === 'REJECTED' || !r.id) throw new Error(`givenImportedPerson failed: ${JSON.stringify(r)}`);
+  return r.id;
 }
 
 /** Given: a record owned by the token's agency about a person. Returns the record id. */
