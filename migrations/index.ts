@@ -15,6 +15,7 @@ import { RateLimitAndReadVolume1763901400000 } from './1763901400000-rate-limit-
 import { AuditAppendFromPayload1763902000000 } from './1763902000000-audit-append-from-payload';
 import { DropDisclosureActorIndex1763902100000 } from './1763902100000-drop-disclosure-actor-index';
 import { PeriodicJobLease1763902300000 } from './1763902300000-periodic-job-lease';
+import { WorkflowNeverBlocks1764000600000 } from './1764000600000-workflow-never-blocks';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -36,4 +37,5 @@ export const MIGRATIONS: Function[] = [
   AuditAppendFromPayload1763902000000,
   DropDisclosureActorIndex1763902100000,
   PeriodicJobLease1763902300000,
+  WorkflowNeverBlocks1764000600000,
 ];
