@@ -28,6 +28,9 @@ export class WorkflowNeverBlocks1764000600000 implements MigrationInterface {
       `ALTER TABLE "agency_check" ADD CONSTRAINT "agency_check_closed_reason_check" CHECK (closed_reason IS NULL OR closed_reason IN ('NO_LONGER_NEEDED','TIMED_OUT','ESCALATED','DECIDED_WITHOUT'))`,
     );
 
+    // Governance metrics count checks closed without an answer by closed_at (src/metrics).
+    await q.query(`CREATE INDEX "agency_check_closed_idx" ON "agency_check" ("closed_at") WHERE closed_at IS NOT NULL`);
+
     await q.query(`ALTER TABLE "referral" ADD "acknowledged_decision_by" TIMESTAMP WITH TIME ZONE`);
     await q.query(`ALTER TABLE "referral" ADD "decision_returned_at" TIMESTAMP WITH TIME ZONE`);
     await q.query(`ALTER TABLE "referral" ADD "decision_returned_by" text`);
@@ -60,6 +63,7 @@ export class WorkflowNeverBlocks1764000600000 implements MigrationInterface {
     await q.query(`DROP TABLE "referral_transition"`);
     for (const c of ['acknowledged_decision_by', 'decision_returned_at', 'decision_returned_by', 'decision_return_comment', 'decision_amendment_reason', 'decided_over_checks_reason'])
       await q.query(`ALTER TABLE "referral" DROP COLUMN "${c}"`);
+    await q.query(`DROP INDEX "agency_check_closed_idx"`);
     await q.query(`ALTER TABLE "agency_check" DROP CONSTRAINT "agency_check_closed_reason_check"`);
     await q.query(`ALTER TABLE "agency_check" DROP CONSTRAINT "agency_check_closed_reason"`);
     await q.query(`ALTER TABLE "agency_check" DROP CONSTRAINT "agency_check_status_check"`);

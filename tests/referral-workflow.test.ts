@@ -439,6 +439,45 @@ describe('a workflow that never blocks', () => {
     }
   });
 
+  it('given checks answered with no information, declined, and closed, then the governance metrics count "no trace" as an answer and only a decline as a refusal', async () => {
+    const METRICS = `query($period: MetricsPeriodInput!) { metrics(period: $period) {
+      current { checkOutcomesByAgency { agency informationShared noInformationHeld declined closedWithoutAnswer } checkTurnaroundByAgency { key count } }
+    } }`;
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' }).format(new Date());
+    type Outcome = { agency: string; informationShared: number; noInformationHeld: number; declined: number; closedWithoutAnswer: number };
+    const measure = async () => {
+      const r = await hub.gql<{ metrics: { current: { checkOutcomesByAgency: Outcome[]; checkTurnaroundByAgency: Array<{ key: string | null; count: number }> } } }>(
+        manager,
+        METRICS,
+        { period: { month } },
+      );
+      expect(r.errors).toBeUndefined();
+      const byAgency = (a: string) =>
+        r.data!.metrics.current.checkOutcomesByAgency.find((o) => o.agency === a) ?? { informationShared: 0, noInformationHeld: 0, declined: 0, closedWithoutAnswer: 0 };
+      const answered = r.data!.metrics.current.checkTurnaroundByAgency.find((o) => o.key === 'police')?.count ?? 0;
+      return { police: byAgency('police'), health: byAgency('health'), policeAnswered: answered };
+    };
+    const before = await measure();
+    const first = await awaiting(['police', 'health']);
+    await hub.gql(police, RESPOND, { id: first.checkOf('police'), input: { noInformationHeld: true } });
+    await hub.gql(health, RESPOND, { id: first.checkOf('health'), input: { declinedReason: 'Fictional: needs a court order' } });
+    const second = await awaiting(['police']);
+    await hub.gql(worker, CLOSE, { id: second.checkOf('police'), reason: 'TIMED_OUT', v: 3 });
+    const after = await measure();
+    expect({
+      police: {
+        noInformationHeld: after.police.noInformationHeld - before.police.noInformationHeld,
+        declined: after.police.declined - before.police.declined,
+        closedWithoutAnswer: after.police.closedWithoutAnswer - before.police.closedWithoutAnswer,
+      },
+      healthDeclined: after.health.declined - before.health.declined,
+      // A closed check was never answered: it does not count towards the turnaround of answers.
+      policeAnswered: after.policeAnswered - before.policeAnswered,
+    }).toEqual({ police: { noInformationHeld: 1, declined: 0, closedWithoutAnswer: 1 }, healthDeclined: 1, policeAnswered: 1 });
+    // Measures are for managers and IG only.
+    expect((await hub.gql(worker, METRICS, { period: { month } })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('given outstanding checks, when the referral is withdrawn, then the checks are closed as no longer needed and no agency is left waiting', async () => {
     const { id, checkOf } = await awaiting(['police', 'health']);
     const w = await hub.gql(worker, WITHDRAW, { id, v: 3 });
