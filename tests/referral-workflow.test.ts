@@ -349,6 +349,21 @@ describe('a workflow that never blocks', () => {
     expect(returned.data!.returnDecision.status).toBe('AWAITING_CHECKS');
   });
 
+  it('given a proposal made over an outstanding check, when the agency answers before authorisation, then the proposal stands and needs no reason to decide', async () => {
+    const { id, checkOf } = await awaiting(['police']);
+    await hub.gql(worker, PROPOSE, { id, input: DECISION, v: 3 });
+    const answer = await hub.gql<{ respondToAgencyCheck: { status: string; version: number } }>(police, RESPOND, {
+      id: checkOf('police'),
+      input: { findingsSummary: 'Fictional: one domestic incident last year' },
+    });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.respondToAgencyCheck).toEqual({ status: 'DECISION_PROPOSED', version: 5 });
+    const ok = await hub.gql<{ authoriseDecision: { status: string } }>(manager, AUTHORISE, { id, v: 5 });
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data!.authoriseDecision.status).toBe('CLOSED');
+    expect((await read(id)).decidedOverChecksReason).toBeNull();
+  });
+
   it('given a proposal, when the manager amends and authorises it, then the amended decision stands with the reason, and the proposal stays in the history and the audit', async () => {
     const { id } = await submitted();
     await hub.gql(worker, RATE, { id, rag: 'AMBER', v: 1 });
