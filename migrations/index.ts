@@ -16,6 +16,7 @@ import { AuditAppendFromPayload1763902000000 } from './1763902000000-audit-appen
 import { DropDisclosureActorIndex1763902100000 } from './1763902100000-drop-disclosure-actor-index';
 import { PeriodicJobLease1763902300000 } from './1763902300000-periodic-job-lease';
 import { IdentityAssertions1764000100000 } from './1764000100000-identity-assertions';
+import { WorkflowNeverBlocks1764000600000 } from './1764000600000-workflow-never-blocks';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -38,4 +39,5 @@ export const MIGRATIONS: Function[] = [
   DropDisclosureActorIndex1763902100000,
   PeriodicJobLease1763902300000,
   IdentityAssertions1764000100000,
+  WorkflowNeverBlocks1764000600000,
 ];

@@ -166,6 +166,14 @@ describe('demo seed: npm run seed -- --demo', () => {
         WHERE last.decision_due_at <> r.decision_due_at`,
     );
     expect(wrong).toBe(0);
+    // Every referral's status history is dated to the story, starting at its receipt (issue 19 §2).
+    const [history] = await db.query(
+      `SELECT (SELECT count(*)::int FROM referral_transition WHERE occurred_at > now() - interval '1 hour') AS dated_to_the_seeding,
+              (SELECT count(*)::int FROM referral r WHERE NOT EXISTS
+                 (SELECT 1 FROM referral_transition t WHERE t.referral_id = r.id AND t.transition = 'SUBMIT' AND t.occurred_at = r.received_at)) AS no_receipt,
+              (SELECT count(*)::int FROM referral WHERE acknowledged_decision_by IS NULL OR acknowledged_decision_by <= received_at) AS no_acknowledgement`,
+    );
+    expect(history).toEqual({ dated_to_the_seeding: 0, no_receipt: 0, no_acknowledgement: 0 });
   });
 
   it('given the told casework, when the governance metrics are computed for each seeded month, then every measure has a value', async () => {

@@ -195,7 +195,7 @@ describe('referral triage: intake to an authorised decision', () => {
     expect(again.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
     const h1 = await hub.gql<{ respondToAgencyCheck: { status: string; version: number } }>(health, RESPOND, {
       id: checkOf('health'),
-      input: { declinedReason: 'Fictional: no record held' },
+      input: { noInformationHeld: true },
     });
     expect(h1.data!.respondToAgencyCheck.status).toBe('READY_FOR_DECISION');
 

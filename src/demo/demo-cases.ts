@@ -46,7 +46,7 @@ import {
 } from '../meetings/meetings.service';
 import { SECTION_47_OUTCOMES, type MeetingOutcome, type MeetingType } from '../meetings/vocabulary';
 import { PeopleRepository } from '../people/people.repository';
-import { checkDueAt, decisionDueAt, workingCalendar } from '../referrals/clocks';
+import { acknowledgedDecisionBy, checkDueAt, decisionDueAt, workingCalendar } from '../referrals/clocks';
 import {
   assignReferral,
   authoriseDecision,
@@ -370,6 +370,9 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
   const concerns = [...new Set([s.pick(CONCERNS), ...(s.chance(0.3) ? [s.pick(CONCERNS)] : [])])];
   const consentGiven = s.chance(0.6);
 
+  // Status history steps happen now in the seed; date them to the story (rows written since asOf).
+  const stamp = (id: string, at: Date) =>
+    t.sql(`UPDATE referral_transition SET occurred_at = $2 WHERE referral_id = $1 AND occurred_at > $3`, [id, at, asOf]);
   const submit = async (key: string, at: Date, ctx: RequestContext, text: string) => {
     const { referralId } = await submitReferral(
       ctx,
@@ -386,15 +389,19 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
       key,
     );
     await t.sql(
-      `UPDATE referral SET received_at = $2, updated_at = $2, decision_due_at = $3,
+      `UPDATE referral SET received_at = $2, updated_at = $2, decision_due_at = $3, acknowledged_decision_by = $4,
               reference = 'MASH-' || to_char($2::timestamptz AT TIME ZONE 'Europe/London', 'YYYY') || substr(reference, 10)
         WHERE id = $1`,
-      [referralId, at, decisionDueAt('AMBER', at)],
+      [referralId, at, decisionDueAt('AMBER', at), acknowledgedDecisionBy(at)],
     );
+    await stamp(referralId, at);
     await t.sql(`UPDATE referral_idempotency SET created_at = $2 WHERE referral_id = $1`, [referralId, at]);
     return referralId;
   };
-  const setUpdated = (id: string, at: Date) => t.sql(`UPDATE referral SET updated_at = $2 WHERE id = $1`, [id, at]);
+  const setUpdated = async (id: string, at: Date) => {
+    await t.sql(`UPDATE referral SET updated_at = $2 WHERE id = $1`, [id, at]);
+    await stamp(id, at);
+  };
 
   const id = await submit(spec.key, received, referrer, `Fictional demo referral ${spec.n}: concerns reported by the referrer about the child's care. All details invented.`);
   const statuses: ReferralStatus[] = [];
@@ -483,6 +490,7 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
           : { findingsSummary: `Fictional: ${agency} holds ${s.pick(['no further', 'one earlier', 'several earlier'])} contacts of note; nothing here is real.` },
       );
       await t.sql(`UPDATE agency_check SET returned_at = $2 WHERE id = $1`, [check!.id, at]);
+      await stamp(id, at);
       last = maxDate(last, at);
     }
     now = last;
@@ -534,6 +542,7 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
     await t.version('referral', id),
   );
   await t.sql(`UPDATE referral SET decision_proposed_at = $2, updated_at = $2 WHERE id = $1`, [id, proposedAt]);
+  await stamp(id, proposedAt);
   if (spec.ending === 'DECISION_PROPOSED') {
     statuses.push('DECISION_PROPOSED');
     return statuses;
@@ -544,6 +553,7 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
             strategy_requested_at = CASE WHEN strategy_requested_at IS NULL THEN NULL ELSE $2::timestamptz END WHERE id = $1`,
     [id, authorisedAt],
   );
+  await stamp(id, authorisedAt);
   statuses.push('CLOSED');
   let lastEvent = authorisedAt;
   if (outcome === 'STRATEGY_DISCUSSION') lastEvent = await tellStrategy(t, s, id, authorisedAt, asOf, spec.icpc);
@@ -562,6 +572,8 @@ async function feedback(t: Teller, s: Story, ctx: RequestContext, id: string, af
     await t.version('referral', id),
   );
   await t.sql(`UPDATE referral SET feedback_sent_at = $2, updated_at = $2 WHERE id = $1`, [id, at]);
+  // The feedback's history step: the only one not yet dated to the story (all others are at or before `after`).
+  await t.sql(`UPDATE referral_transition SET occurred_at = $2 WHERE referral_id = $1 AND occurred_at > $3`, [id, at, after]);
 }
 
 const OUTCOME_WEIGHTS: MeetingOutcome[] = [

@@ -115,6 +115,43 @@ export async function checkTurnaround(m: EntityManager, b: Bounds, team: string[
   return rows.map(durationRow);
 }
 
+export interface CheckOutcomeRow {
+  agency: string;
+  informationShared: number;
+  noInformationHeld: number;
+  declined: number;
+  closedWithoutAnswer: number;
+}
+
+/**
+ * How checks ended in the period, by agency: answered (returned_at in the period) with information,
+ * with "no information held" (an answer: the agency searched and holds nothing), or declined (the
+ * only refusal); and closed by the MASH without an answer (closed_at in the period). "No trace" is
+ * never counted as a refusal.
+ */
+export async function checkOutcomes(m: EntityManager, b: Bounds, team: string[] | null): Promise<CheckOutcomeRow[]> {
+  const answered = `(c.returned_at >= $1 AND c.returned_at < $2)`;
+  const closed = `(c.status = 'CLOSED' AND c.closed_at >= $1 AND c.closed_at < $2)`;
+  const rows = (await m.query(
+    `SELECT c.agency,
+            count(*) FILTER (WHERE ${answered} AND c.status = 'RETURNED')::int AS shared,
+            count(*) FILTER (WHERE ${answered} AND c.status = 'NO_INFORMATION')::int AS nothing,
+            count(*) FILTER (WHERE ${answered} AND c.status = 'DECLINED')::int AS declined,
+            count(*) FILTER (WHERE ${closed})::int AS closed
+       FROM agency_check c
+      WHERE (${answered} OR ${closed}) AND ${CHECK_TEAM('$3')}
+      GROUP BY c.agency ORDER BY c.agency`,
+    [b.start, b.end, team],
+  )) as Row[];
+  return rows.map((r) => ({
+    agency: r.agency as string,
+    informationShared: int(r.shared),
+    noInformationHeld: int(r.nothing),
+    declined: int(r.declined),
+    closedWithoutAnswer: int(r.closed),
+  }));
+}
+
 /** Outstanding checks (requested or in progress) past their due time at `asAt`, by agency. */
 export async function overdueChecks(m: EntityManager, asAt: Date, team: string[] | null): Promise<Array<{ agency: string; count: number }>> {
   const rows = (await m.query(

@@ -42,6 +42,7 @@ export interface PeriodBreakdown {
   contactsByAgency: AgencyFlow[];
   decisionsByRag: Distribution[];
   checkTurnaroundByAgency: Distribution[];
+  checkOutcomesByAgency: q.CheckOutcomeRow[];
   reReferrals: { referrals: number; reReferrals: number };
   equality: q.EqualityRow;
   workers: q.WorkerRow[];
@@ -155,6 +156,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
   const flow = await q.contactFlow(m, b, team);
   const dec = distribution(await q.decisions(m, b, team));
   const chk = distribution(await q.checkTurnaround(m, b, team));
+  const outcomes = await q.checkOutcomes(m, b, team);
   const re = await q.reReferrals(m, b, team);
   const fb = await q.feedback(m, b, team);
   const eq = await q.equality(m, b, team);
@@ -190,6 +192,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     contactsByAgency: flow.map((a) => ({ ...a, sector: agencies.kindOf(a.agency) ?? 'OTHER', conversionRate: share(a.socialCareReferrals, a.contacts) })),
     decisionsByRag: dec.parts,
     checkTurnaroundByAgency: chk.parts,
+    checkOutcomesByAgency: outcomes,
     reReferrals: re,
     equality: eq,
     workers: ws,

@@ -128,6 +128,17 @@ export class IcpcTimelinessMetric {
 }
 
 @NonPersonal()
+@ObjectType({ description: 'How one agency’s checks ended in the period: "no information held" is an answer, only "declined" is a refusal' })
+export class CheckOutcomeMetric {
+  @Field() agency!: string;
+  @Field(() => Int, { description: 'Answered with information' }) informationShared!: number;
+  @Field(() => Int, { description: 'Answered: the agency searched and holds no information' }) noInformationHeld!: number;
+  @Field(() => Int, { description: 'Declined to share, with a reason' }) declined!: number;
+  @Field(() => Int, { description: 'Closed by the MASH without an answer (no longer needed, timed out, escalated, decided without)' })
+  closedWithoutAnswer!: number;
+}
+
+@NonPersonal()
 @ObjectType({ description: 'A reporting period in local dates and the instants it spans' })
 export class MetricsPeriod {
   @Field() label!: string;
@@ -144,6 +155,7 @@ export class MetricsBreakdown {
   @Field(() => [AgencyFlowMetric]) contactsByAgency!: AgencyFlowMetric[];
   @Field(() => [DurationMetric], { description: 'Decisions within timescale and time in MASH by RAG' }) decisionsByRag!: DurationMetric[];
   @Field(() => [DurationMetric]) checkTurnaroundByAgency!: DurationMetric[];
+  @Field(() => [CheckOutcomeMetric]) checkOutcomesByAgency!: CheckOutcomeMetric[];
   @Field(() => ReReferralMetric) reReferrals!: ReReferralMetric;
   @Field(() => EqualityMetric) equality!: EqualityMetric;
   @Field(() => [WorkerMetric]) workers!: WorkerMetric[];

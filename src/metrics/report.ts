@@ -87,6 +87,15 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
   );
   out.push('', '## Decisions within timescale and time in MASH, by RAG', '', durations(c.decisionsByRag, 'RAG', 'decisions'));
   out.push('', '## Agency-check turnaround by agency', '', durations(c.checkTurnaroundByAgency, 'Agency', 'checks answered'));
+  out.push('', '### How checks ended, by agency', '');
+  out.push(
+    c.checkOutcomesByAgency.length === 0
+      ? '_None._'
+      : table(
+          ['Agency', 'Information shared', 'No information held', 'Declined', 'Closed without answer'],
+          c.checkOutcomesByAgency.map((o) => [o.agency, String(o.informationShared), String(o.noInformationHeld), String(o.declined), String(o.closedWithoutAnswer)]),
+        ),
+  );
   out.push('', '### Checks overdue now', '');
   out.push(r.overdueChecksByAgency.length === 0 ? '_None._' : table(['Agency', 'Overdue checks'], r.overdueChecksByAgency.map((o) => [o.agency, String(o.count)])));
   out.push('', '## Re-referrals and equality data', '');
@@ -163,7 +172,7 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
   out.push(
     `- RAG against target: GREEN on target or within ${settings.bands.green * 100} % of it, AMBER within ${settings.bands.amber * 100} %, RED beyond. ` +
       'Direction of travel compares with the previous period.',
-    '- Contacts are counted when received; decisions and time in MASH when the decision was authorised; feedback when sent; checks when answered (returned or declined).',
+    '- Contacts are counted when received; decisions and time in MASH when the decision was authorised; feedback when sent; checks when answered (information shared, no information held, or declined; "no information held" is an answer, not a refusal) or closed by the MASH.',
     '- Conversion: contacts received in the period whose authorised outcome is a CIN assessment or a strategy discussion.',
     '- Re-referral: a child of the referral was the subject of another referral received in the 365 days before. Merged duplicates are not counted.',
     '- Equality data: distinct children (including unborn) in the period’s referrals with the field recorded (not NOT_RECORDED or NOT_PROVIDED_BY_SOURCE).',

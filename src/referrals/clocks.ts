@@ -26,3 +26,12 @@ export function decisionDueAt(rag: RagRating, from: Date): Date {
 export function checkDueAt(rag: RagRating, from: Date): Date {
   return dueAt(calendar, from, sla.check[rag]);
 }
+
+/**
+ * The decision time promised in the referrer's acknowledgement: Working Together's one working day
+ * for the decision on the type of response, whatever the local RAG target (which the referrer is
+ * not told: the RAG is the MASH's working judgement).
+ */
+export function acknowledgedDecisionBy(receivedAt: Date): Date {
+  return dueAt(calendar, receivedAt, { unit: 'WORKING_DAYS', amount: 1 });
+}

@@ -24,18 +24,32 @@ export const TRANSITIONS = {
     to: 'AWAITING_CHECKS',
     roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
   },
-  /** The last outstanding check answered moves the referral on; earlier answers leave it waiting. */
+  /**
+   * The last outstanding check answered moves a waiting referral on; earlier answers leave it
+   * waiting. A check may still be answered while a decision proposed over it awaits authorisation.
+   */
   RESPOND_TO_CHECK: {
-    from: ['AWAITING_CHECKS'],
+    from: ['AWAITING_CHECKS', 'DECISION_PROPOSED'],
     to: 'DERIVED',
     roles: ['POLICE_MASH_OFFICER', 'HEALTH_MASH_PRACTITIONER', 'PROBATION_MASH_OFFICER', 'EDUCATION_MASH_OFFICER'],
   },
+  /** The MASH stops waiting for one check (no longer needed, timed out, escalated); moves on like an answer. */
+  CLOSE_CHECK: {
+    from: ['AWAITING_CHECKS', 'DECISION_PROPOSED'],
+    to: 'DERIVED',
+    roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
+  },
+  /** A worker may propose while checks are outstanding; authorising over them then needs a manager's reason. */
   PROPOSE_DECISION: {
-    from: ['SCREENED', 'READY_FOR_DECISION'],
+    from: ['SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION'],
     to: 'DECISION_PROPOSED',
     roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
   },
   AUTHORISE_DECISION: { from: ['DECISION_PROPOSED'], to: 'CLOSED', roles: ['MASH_MANAGER'] },
+  /** The manager amends the proposal (outcome, rationale, threshold) with a reason and authorises it. */
+  AMEND_AND_AUTHORISE: { from: ['DECISION_PROPOSED'], to: 'CLOSED', roles: ['MASH_MANAGER'] },
+  /** The manager sends the proposal back with a comment: to AWAITING_CHECKS if checks are outstanding, else READY_FOR_DECISION. */
+  RETURN_DECISION: { from: ['DECISION_PROPOSED'], to: 'DERIVED', roles: ['MASH_MANAGER'] },
   WITHDRAW: {
     from: ['RECEIVED', 'SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION', 'DECISION_PROPOSED'],
     to: 'WITHDRAWN',

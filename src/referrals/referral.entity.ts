@@ -127,6 +127,28 @@ export class ReferralEntity {
 
   @Column({ name: 'feedback_sent_by', type: 'text', nullable: true })
   feedbackSentBy!: string | null;
+
+  /** The acknowledgement's promise to the referrer: the statutory decision time at receipt (issue 19). */
+  @Column({ name: 'acknowledged_decision_by', type: 'timestamptz', nullable: true })
+  acknowledgedDecisionBy!: Date | null;
+
+  /** The last time a manager sent the proposal back; cleared when the worker proposes again. */
+  @Column({ name: 'decision_returned_at', type: 'timestamptz', nullable: true })
+  decisionReturnedAt!: Date | null;
+
+  @Column({ name: 'decision_returned_by', type: 'text', nullable: true })
+  decisionReturnedBy!: string | null;
+
+  @Column({ name: 'decision_return_comment', type: 'text', nullable: true })
+  decisionReturnComment!: string | null;
+
+  /** Why the manager amended the proposal when authorising it (AMEND_AND_AUTHORISE). */
+  @Column({ name: 'decision_amendment_reason', type: 'text', nullable: true })
+  decisionAmendmentReason!: string | null;
+
+  /** Why the decision was authorised while checks were outstanding. */
+  @Column({ name: 'decided_over_checks_reason', type: 'text', nullable: true })
+  decidedOverChecksReason!: string | null;
 }
 
 /** A person a referral is about. */
@@ -192,8 +214,14 @@ export class ReferralRatingEntity {
 @Index('agency_check_agency_idx', ['agency', 'status'])
 @Index('agency_check_returned_idx', { synchronize: false })
 @Index('agency_check_outstanding_idx', { synchronize: false })
-@Check('agency_check_status_check', `status IN ('REQUESTED','IN_PROGRESS','RETURNED','DECLINED')`)
+@Index('agency_check_closed_idx', { synchronize: false })
+@Check('agency_check_status_check', `status IN ('REQUESTED','IN_PROGRESS','RETURNED','NO_INFORMATION','DECLINED','CLOSED')`)
 @Check('agency_check_declined_reason', `status <> 'DECLINED' OR declined_reason IS NOT NULL`)
+@Check('agency_check_closed_reason', `(status = 'CLOSED') = (closed_reason IS NOT NULL)`)
+@Check(
+  'agency_check_closed_reason_check',
+  `closed_reason IS NULL OR closed_reason IN ('NO_LONGER_NEEDED','TIMED_OUT','ESCALATED','DECIDED_WITHOUT')`,
+)
 export class AgencyCheckEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -234,6 +262,75 @@ export class AgencyCheckEntity {
 
   @Column({ name: 'declined_reason', type: 'text', nullable: true })
   declinedReason!: string | null;
+
+  @Column({ name: 'closed_reason', type: 'text', nullable: true })
+  closedReason!: string | null;
+
+  @Column({ name: 'closed_note', type: 'text', nullable: true })
+  closedNote!: string | null;
+
+  @Column({ name: 'closed_by', type: 'text', nullable: true })
+  closedBy!: string | null;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt!: Date | null;
+}
+
+/**
+ * The status history of a referral: one row per transition (and one for its receipt), written in
+ * the transaction of the change it records. Only ever appended (the audit stays the tamper-evident
+ * record of the same changes).
+ */
+@Entity({ name: 'referral_transition' })
+@Index('referral_transition_referral_idx', ['referralId', 'version'])
+export class ReferralTransitionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'referral_id', type: 'uuid' })
+  referralId!: string;
+
+  @ManyToOne(() => ReferralEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'referral_id', foreignKeyConstraintName: 'referral_transition_referral_fk' })
+  referral?: ReferralEntity;
+
+  /** SUBMIT, or a transition of referral-state-machine.ts. */
+  @Column({ type: 'text' })
+  transition!: string;
+
+  @Column({ name: 'from_status', type: 'text', nullable: true })
+  fromStatus!: string | null;
+
+  @Column({ name: 'to_status', type: 'text' })
+  toStatus!: string;
+
+  /** The referral's version after the change. */
+  @Column({ type: 'integer' })
+  version!: number;
+
+  @Column({ name: 'actor_sub', type: 'text' })
+  actorSub!: string;
+
+  @Column({ name: 'actor_name', type: 'text' })
+  actorName!: string;
+
+  @Column({ name: 'actor_agency', type: 'text' })
+  actorAgency!: string;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz', default: () => 'now()' })
+  occurredAt!: Date;
+
+  /** A code for what was done: the RAG given, the outcome, the check's answer or closure reason. */
+  @Column({ type: 'text', nullable: true })
+  detail!: string | null;
+
+  /** Why, in the actor's words: rationale, comment, withdrawal or closure reason. */
+  @Column({ type: 'text', nullable: true })
+  reason!: string | null;
+
+  /** For a check's answer or closure: whose check. */
+  @Column({ name: 'check_agency', type: 'text', nullable: true })
+  checkAgency!: string | null;
 }
 
 /**
@@ -269,4 +366,11 @@ export class ReferralIdempotencyEntity {
   createdAt!: Date;
 }
 
-export const REFERRAL_ENTITIES = [ReferralEntity, ReferralSubjectEntity, ReferralRatingEntity, AgencyCheckEntity, ReferralIdempotencyEntity];
+export const REFERRAL_ENTITIES = [
+  ReferralEntity,
+  ReferralSubjectEntity,
+  ReferralRatingEntity,
+  AgencyCheckEntity,
+  ReferralIdempotencyEntity,
+  ReferralTransitionEntity,
+];

@@ -3,8 +3,10 @@ import { GraphQLISODateTime } from 'type-graphql';
 import { NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum, PersonKindEnum, SexEnum } from '../graphql/enums';
 import { Person } from '../people/person.type';
+import { TRANSITION_NAMES } from './referral-state-machine';
 import {
   AGENCY_CHECK_VIEW_STATUSES,
+  CHECK_CLOSURE_REASONS,
   CONCERN_CATEGORIES,
   DECISION_OUTCOMES,
   LAWFUL_BASES,
@@ -19,7 +21,17 @@ export const ConcernCategoryEnum = graphqlEnum(CONCERN_CATEGORIES, 'ConcernCateg
 export const LawfulBasisEnum = graphqlEnum(LAWFUL_BASES, 'LawfulBasis', 'Why information is shared without consent');
 export const DecisionOutcomeEnum = graphqlEnum(DECISION_OUTCOMES, 'DecisionOutcome');
 export const ThresholdLevelEnum = graphqlEnum(THRESHOLD_LEVELS, 'ThresholdLevel');
-export const AgencyCheckStatusEnum = graphqlEnum(AGENCY_CHECK_VIEW_STATUSES, 'AgencyCheckStatus', 'OVERDUE is derived from the due time');
+export const AgencyCheckStatusEnum = graphqlEnum(
+  AGENCY_CHECK_VIEW_STATUSES,
+  'AgencyCheckStatus',
+  'RETURNED: information shared; NO_INFORMATION: the agency holds nothing (an answer, not a refusal); DECLINED: will not share, with a reason; CLOSED: the MASH stopped waiting, with a closure reason; OVERDUE is derived from the due time',
+);
+export const AgencyCheckClosureReasonEnum = graphqlEnum(
+  CHECK_CLOSURE_REASONS,
+  'AgencyCheckClosureReason',
+  'Why the MASH stopped waiting for a check; DECIDED_WITHOUT is set only by authorising a decision over outstanding checks',
+);
+export const ReferralTransitionKindEnum = graphqlEnum(['SUBMIT', ...TRANSITION_NAMES], 'ReferralTransitionKind', 'A step of the referral workflow');
 
 @ObjectType({ description: 'A request to one agency for what it knows about the subjects of a referral' })
 export class AgencyCheck {
@@ -34,6 +46,27 @@ export class AgencyCheck {
   @Sensitive('CASE_METADATA') @Field(() => [ID], { nullable: true, description: 'Records the agency shared with its findings' })
   recordsShared!: string[];
   @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) declinedReason!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => AgencyCheckClosureReasonEnum, { nullable: true }) closedReason!: string | null;
+  @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) closedNote!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) closedAt!: Date | null;
+}
+
+@ObjectType({ description: 'One step of a referral’s status history: what, from and to which status, who, when and why' })
+export class ReferralTransition {
+  @Sensitive('CASE_METADATA') @Field(() => ReferralTransitionKindEnum, { nullable: true }) transition!: string;
+  @Sensitive('CASE_METADATA') @Field(() => ReferralStatusEnum, { nullable: true, description: 'Null for the receipt' }) fromStatus!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => ReferralStatusEnum, { nullable: true }) toStatus!: string;
+  @Sensitive('CASE_METADATA') @Field(() => Int, { nullable: true, description: 'The referral’s version after the step' }) version!: number;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) at!: Date;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'The professional who made the step' }) byName!: string;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) byAgency!: string;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'RAG given, outcome proposed or authorised, check answer or closure reason, assignee' })
+  detail!: string | null;
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => String, { nullable: true, description: 'Why: rationale, return comment, amendment or closure reason, reason for deciding over checks' })
+  reason!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Whose check was answered or closed' }) checkAgency!: string | null;
 }
 
 @ObjectType({ description: 'One RAG rating of a referral; re-rating adds to the history' })
@@ -82,6 +115,16 @@ export class Referral {
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) mergedIntoId!: string | null;
   @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) feedbackMessage!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) feedbackSentAt!: Date | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The decision time promised in the referrer’s acknowledgement' })
+  acknowledgedDecisionBy!: Date | null;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true, description: 'When a manager last returned the proposal' })
+  decisionReturnedAt!: Date | null;
+  @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) decisionReturnComment!: string | null;
+  @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true, description: 'Why the manager amended the proposal' })
+  decisionAmendmentReason!: string | null;
+  @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true, description: 'Why the decision was authorised while checks were outstanding' })
+  decidedOverChecksReason!: string | null;
 }
 
 @ObjectType({ description: "The referrer's own view of a referral they made: status, outcome and feedback, nothing else" })
@@ -91,7 +134,13 @@ export class ReferralReceipt {
   @Sensitive('CASE_METADATA') @Field(() => ReferralStatusEnum, { nullable: true }) status!: string;
   @Sensitive('CASE_METADATA') @Field(() => DecisionOutcomeEnum, { nullable: true, description: 'Once authorised' }) outcome!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) feedbackMessage!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) receivedAt!: Date;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the contact was received (the acknowledgement)' })
+  receivedAt!: Date;
+  @Sensitive('CASE_METADATA')
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The acknowledgement: the decision on the type of response is due by then (one working day)' })
+  expectedDecisionBy!: Date | null;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the outcome was authorised' }) decidedAt!: Date | null;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) feedbackSentAt!: Date | null;
   @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'True when an earlier submission with this key is returned' })
   replayed!: boolean;
 }
@@ -162,11 +211,13 @@ export class DecisionInput {
   @Field(() => ThresholdLevelEnum) thresholdLevel!: string;
 }
 
-@InputType({ description: 'Findings (with the records shared), or a reason for declining' })
+@InputType({ description: 'Findings (with the records shared), no information held, or a reason for declining' })
 export class AgencyCheckResponseInput {
   @Field(() => String, { nullable: true }) findingsSummary?: string | null;
   @Field(() => [ID], { nullable: true }) recordsShared?: string[] | null;
   @Field(() => String, { nullable: true }) declinedReason?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'The agency searched and holds no information (findingsSummary may say what was searched)' })
+  noInformationHeld?: boolean | null;
 }
 
 @InputType()

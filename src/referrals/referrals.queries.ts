@@ -41,7 +41,7 @@ export async function triageQueue(ctx: RequestContext, raw: unknown, first: numb
   return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
-/** The referrer's own view: status, outcome once authorised, and the feedback message. */
+/** The referrer's own view: the acknowledgement (reference, received, expected decision time), status, outcome once authorised, and feedback. */
 export async function referrerView(ctx: RequestContext, id: string, replayed = false) {
   const r = await findReferral(ctx, id);
   const view = {
@@ -51,6 +51,9 @@ export async function referrerView(ctx: RequestContext, id: string, replayed = f
     outcome: r.decisionAuthorisedAt ? r.decisionOutcome : null,
     feedbackMessage: r.feedbackMessage,
     receivedAt: r.receivedAt,
+    expectedDecisionBy: r.acknowledgedDecisionBy,
+    decidedAt: r.decisionAuthorisedAt,
+    feedbackSentAt: r.feedbackSentAt,
     replayed,
   };
   return ctx.access.guard(view, { owner: null, relationships: r.relationships }, r.subjectPersonIds, r.id);

@@ -49,6 +49,11 @@ export interface ReferralView {
   mergedIntoId: string | null;
   feedbackMessage: string | null;
   feedbackSentAt: Date | null;
+  acknowledgedDecisionBy: Date | null;
+  decisionReturnedAt: Date | null;
+  decisionReturnComment: string | null;
+  decisionAmendmentReason: string | null;
+  decidedOverChecksReason: string | null;
   subjectPersonIds: string[];
   /** Agencies whose checks are still outstanding: who the case waits on. */
   waitingOn: string[];
@@ -71,6 +76,23 @@ export interface AgencyCheckView {
   findingsSummary: string | null;
   recordsShared: string[];
   declinedReason: string | null;
+  closedReason: string | null;
+  closedNote: string | null;
+  closedAt: Date | null;
+}
+
+/** One step of a referral's status history. */
+export interface TransitionView {
+  transition: string;
+  fromStatus: string | null;
+  toStatus: string;
+  version: number;
+  at: Date;
+  byName: string;
+  byAgency: string;
+  detail: string | null;
+  reason: string | null;
+  checkAgency: string | null;
 }
 
 export interface RatingView {
@@ -138,6 +160,11 @@ function toReferral(r: Row): ReferralView {
     mergedIntoId: r.merged_into_id as string | null,
     feedbackMessage: r.feedback_message as string | null,
     feedbackSentAt: r.feedback_sent_at as Date | null,
+    acknowledgedDecisionBy: r.acknowledged_decision_by as Date | null,
+    decisionReturnedAt: r.decision_returned_at as Date | null,
+    decisionReturnComment: r.decision_return_comment as string | null,
+    decisionAmendmentReason: r.decision_amendment_reason as string | null,
+    decidedOverChecksReason: r.decided_over_checks_reason as string | null,
     subjectPersonIds: r.subject_ids as string[],
     waitingOn: r.waiting_on as string[],
     overdueChecks: r.overdue_checks as number,
@@ -164,6 +191,9 @@ function toCheck(r: Row, now: number): AgencyCheckView {
     findingsSummary: r.findings_summary as string | null,
     recordsShared: r.records_shared as string[],
     declinedReason: r.declined_reason as string | null,
+    closedReason: r.closed_reason as string | null,
+    closedNote: r.closed_note as string | null,
+    closedAt: r.closed_at as Date | null,
   };
 }
 
@@ -283,6 +313,51 @@ export class ReferralsRepository {
 
   ratingsOf(referralId: string): Promise<Guarded<RatingView>[]> {
     return this.ratingsLoader.load(referralId);
+  }
+
+  private readonly historyLoader = new DataLoader<string, Guarded<TransitionView>[]>(async (referralIds) => {
+    // Like `checks`: an agency officer sees the steps of its own agency's check, not other agencies' answers.
+    const agency = visibleCheckAgency(this.access.viewer);
+    const p = new Params([referralIds]);
+    const own = agency === null ? '' : ` AND (check_agency IS NULL OR check_agency = ${p.add(agency)})`;
+    const rows: Row[] = await this.db.query(
+      `SELECT referral_id, transition, from_status, to_status, version, occurred_at, actor_name, actor_agency, check_agency, reason,
+              CASE WHEN transition = 'REQUEST_CHECKS' AND ${agency === null ? 'false' : 'true'} THEN NULL ELSE detail END AS detail
+         FROM referral_transition WHERE referral_id = ANY($1::uuid[])${own} ORDER BY version, occurred_at, id`,
+      p.values,
+    );
+    const grouped = new Map<string, Guarded<TransitionView>[]>(referralIds.map((id) => [id, []]));
+    for (const r of rows) {
+      const referral = this.byId.get(r.referral_id as string);
+      if (!referral) continue;
+      const info = referral[GUARD];
+      const view: TransitionView = {
+        transition: r.transition as string,
+        fromStatus: r.from_status as string | null,
+        toStatus: r.to_status as string,
+        version: r.version as number,
+        at: r.occurred_at as Date,
+        byName: r.actor_name as string,
+        byAgency: r.actor_agency as string,
+        detail: r.detail as string | null,
+        reason: r.reason as string | null,
+        checkAgency: r.check_agency as string | null,
+      };
+      grouped.get(r.referral_id as string)!.push(this.access.guard(view, info.subject, info.personIds, referral.id));
+    }
+    return referralIds.map((id) => grouped.get(id)!);
+  });
+
+  /** The status history of a referral already reached in this request, oldest first. */
+  historyOf(referralId: string): Promise<Guarded<TransitionView>[]> {
+    return this.historyLoader.load(referralId);
+  }
+
+  /** A check by id with its referral (any agency's); the caller checks the referral is in scope. */
+  async findCheck(checkId: string): Promise<{ id: string; referralId: string; agency: string } | null> {
+    const rows: Row[] = await this.db.query(`SELECT id, referral_id, agency FROM agency_check WHERE id = $1`, [checkId]);
+    const r = rows[0];
+    return r ? { id: r.id as string, referralId: r.referral_id as string, agency: r.agency as string } : null;
   }
 
   /** A check with its referral, if the check is addressed to the viewer's agency (else null). */

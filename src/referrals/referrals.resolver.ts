@@ -7,6 +7,7 @@ import { Person } from '../people/person.type';
 import { notFound } from '../shared/errors';
 import {
   AgencyCheck,
+  AgencyCheckClosureReasonEnum,
   AgencyCheckResponseInput,
   AssigneeInput,
   DecisionInput,
@@ -16,6 +17,7 @@ import {
   ReferralFilter,
   ReferralRating,
   ReferralReceipt,
+  ReferralTransition,
   SubmitReferralInput,
 } from './referral.type';
 import { ReferralChangeFilter, referralChanges, type ReferralChange } from './referral-changes';
@@ -128,9 +130,47 @@ export class ReferralsResolver {
     return reread(ctx, await service.proposeDecision(ctx, id, input, expectedVersion));
   }
 
-  @Mutation(() => Referral)
-  async authoriseDecision(@Arg('id', () => ID) id: string, @Arg('expectedVersion', () => Int) expectedVersion: number, @Ctx() ctx: RequestContext) {
-    return reread(ctx, await service.authoriseDecision(ctx, id, expectedVersion));
+  @Mutation(() => Referral, { description: 'Close a check the MASH no longer waits for (no longer needed, timed out, escalated)' })
+  async closeAgencyCheck(
+    @Arg('checkId', () => ID) checkId: string,
+    @Arg('reason', () => AgencyCheckClosureReasonEnum) reason: string,
+    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @Arg('expectedVersion', () => Int, { description: 'The referral’s version' }) expectedVersion: number,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reread(ctx, await service.closeAgencyCheck(ctx, checkId, reason, note, expectedVersion));
+  }
+
+  @Mutation(() => Referral, { description: 'Authorise the proposed decision; with checks outstanding, say why it cannot wait for them' })
+  async authoriseDecision(
+    @Arg('id', () => ID) id: string,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Arg('overOutstandingChecksReason', () => String, { nullable: true }) overOutstandingChecksReason: string | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reread(ctx, await service.authoriseDecision(ctx, id, expectedVersion, overOutstandingChecksReason));
+  }
+
+  @Mutation(() => Referral, { description: 'Amend the proposed decision and authorise it, saying why it was amended' })
+  async amendAndAuthoriseDecision(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => DecisionInput) input: DecisionInput,
+    @Arg('reason', () => String) reason: string,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Arg('overOutstandingChecksReason', () => String, { nullable: true }) overOutstandingChecksReason: string | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reread(ctx, await service.amendAndAuthoriseDecision(ctx, id, input, reason, expectedVersion, overOutstandingChecksReason));
+  }
+
+  @Mutation(() => Referral, { description: 'Send the proposed decision back to the worker with a comment' })
+  async returnDecision(
+    @Arg('id', () => ID) id: string,
+    @Arg('comment', () => String) comment: string,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reread(ctx, await service.returnDecision(ctx, id, comment, expectedVersion));
   }
 
   @Mutation(() => Referral)
@@ -180,6 +220,15 @@ export class ReferralsResolver {
   @FieldResolver(() => [ReferralRating], { nullable: true, description: 'RAG history, oldest first' })
   ratings(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
     return referralsOf(ctx).ratingsOf(referral.id);
+  }
+
+  @Sensitive('CASE_METADATA')
+  @FieldResolver(() => [ReferralTransition], {
+    nullable: true,
+    description: 'Every step of the workflow, oldest first: who, when, from and to which status, and why (agency officers see their own agency’s check steps only)',
+  })
+  statusHistory(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
+    return referralsOf(ctx).historyOf(referral.id);
   }
 }
 

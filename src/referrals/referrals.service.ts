@@ -9,16 +9,18 @@ import { notifyEvent } from '../events/notify';
 import { personInputSchema, upsertPerson } from '../people/people.service';
 import { badInput, conflict, invalidTransition, notFound } from '../shared/errors';
 import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
-import { checkDueAt, decisionDueAt } from './clocks';
+import { acknowledgedDecisionBy, checkDueAt, decisionDueAt } from './clocks';
 import { applyTransition, TERMINAL_STATUSES, type Transition } from './referral-state-machine';
 import { referralsOf } from './referrals.repository';
 import {
+  CHOSEN_CHECK_CLOSURE_REASONS,
   CONCERN_CATEGORIES,
   DECISION_OUTCOMES,
   IDEMPOTENCY_KEY_MAX,
   LAWFUL_BASES,
   RAGS,
   THRESHOLD_LEVELS,
+  type CheckClosureReason,
   type RagRating,
   type ReferralStatus,
 } from './vocabulary';
@@ -140,12 +142,14 @@ export async function submitReferral(
       status: 'RECEIVED',
       decisionDueAt: decisionDueAt('AMBER', receivedAt),
       receivedAt,
+      acknowledgedDecisionBy: acknowledgedDecisionBy(receivedAt),
     };
     const [row] = (await m.query(
       `INSERT INTO referral (reference, referrer_sub, referrer_name, referrer_agency, referrer_contact, concern_categories, narrative,
-                             consent_sought, consent_given, consent_reason, lawful_basis, status, decision_due_at, received_at, updated_at)
+                             consent_sought, consent_given, consent_reason, lawful_basis, status, decision_due_at, received_at, updated_at,
+                             acknowledged_decision_by)
        VALUES ('MASH-' || to_char($13::timestamptz AT TIME ZONE 'Europe/London', 'YYYY') || '-' || lpad(nextval('referral_reference_seq')::text, 6, '0'),
-               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)
        RETURNING id, reference`,
       [
         after.referrerSub,
@@ -161,6 +165,7 @@ export async function submitReferral(
         after.status,
         after.decisionDueAt,
         receivedAt,
+        after.acknowledgedDecisionBy,
       ],
     )) as Array<{ id: string; reference: string }>;
     const referralId = row!.id;
@@ -177,6 +182,7 @@ export async function submitReferral(
       [referralId, subjects],
     );
     await m.query(`UPDATE referral_idempotency SET referral_id = $1 WHERE id = $2`, [referralId, claimed[0].id]);
+    await recordTransition(m, ctx, { referralId, transition: 'SUBMIT', from: null, to: 'RECEIVED', version: 1, at: receivedAt });
     await appendAuditBatch(m, [
       changeEvent(ctx, 'CREATE', subjects, [{ entity: 'referral', id: referralId, before: null, after: { ...after, reference: row!.reference, subjects } }]),
     ]);
@@ -192,6 +198,62 @@ interface Change {
   set: Record<string, unknown>;
   /** Extra audit entries (ratings, checks). */
   changes?: AuditChange[];
+  /** What the status history says besides who, when and the statuses. */
+  history?: { detail?: string | null; reason?: string | null; checkAgency?: string | null };
+}
+
+/** One row of the status history, in the transaction of the change it records. */
+async function recordTransition(
+  m: EntityManager,
+  ctx: RequestContext,
+  t: { referralId: string; transition: Transition | 'SUBMIT'; from: ReferralStatus | null; to: ReferralStatus; version: number; at?: Date } & Change['history'],
+): Promise<void> {
+  await m.query(
+    `INSERT INTO referral_transition (referral_id, transition, from_status, to_status, version, actor_sub, actor_name, actor_agency, occurred_at, detail, reason, check_agency)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now()), $10, $11, $12)`,
+    [
+      t.referralId,
+      t.transition,
+      t.from,
+      t.to,
+      t.version,
+      ctx.viewer.sub,
+      ctx.viewer.name,
+      ctx.viewer.agency,
+      t.at ?? null,
+      t.detail ?? null,
+      t.reason ?? null,
+      t.checkAgency ?? null,
+    ],
+  );
+}
+
+const OPEN_CHECKS_SQL = `status IN ('REQUESTED','IN_PROGRESS')`;
+
+async function outstandingChecks(m: EntityManager, referralId: string): Promise<Array<{ id: string; agency: string; status: string }>> {
+  return (await m.query(`SELECT id, agency, status FROM agency_check WHERE referral_id = $1 AND ${OPEN_CHECKS_SQL} ORDER BY agency FOR UPDATE`, [
+    referralId,
+  ])) as Array<{ id: string; agency: string; status: string }>;
+}
+
+/** Closes every outstanding check of a referral leaving the workflow (decided, withdrawn, merged). */
+async function closeOutstandingChecks(
+  m: EntityManager,
+  ctx: RequestContext,
+  referralId: string,
+  reason: CheckClosureReason,
+  note: string | null,
+): Promise<AuditChange[]> {
+  const open = await outstandingChecks(m, referralId);
+  for (const c of open) {
+    await m.query(`UPDATE agency_check SET status = 'CLOSED', closed_reason = $2, closed_note = $3, closed_by = $4, closed_at = now() WHERE id = $1`, [
+      c.id,
+      reason,
+      note,
+      ctx.viewer.sub,
+    ]);
+  }
+  return open.map((c) => ({ entity: 'agency_check', id: c.id, before: { status: c.status }, after: { status: 'CLOSED', closedReason: reason, closedNote: note } }));
 }
 
 /**
@@ -233,6 +295,7 @@ async function changeReferral(
       throw staleVersion(current!.version);
     }
     const before = Object.fromEntries(cols.map((c) => [c, row[c] ?? null]));
+    await recordTransition(m, ctx, { referralId, transition: name, from: row.status, to, version: returned[0]!.version, ...change.history });
     await appendAuditBatch(m, [
       changeEvent(ctx, 'UPDATE', visible.subjectPersonIds, [
         { entity: 'referral', id: referralId, before: { ...before, version: row.version }, after: { ...set, version: returned[0]!.version, transition: name } },
@@ -267,6 +330,7 @@ export function rateReferral(ctx: RequestContext, id: string, rawRag: unknown, r
     return {
       set: { rag, decision_due_at: due },
       changes: [{ entity: 'referral_rating', id: rating!.id, before: { rag: row.rag }, after: { rag, rationale, decisionDueAt: due } }],
+      history: { detail: rag, reason: rationale },
     };
   });
 }
@@ -277,6 +341,7 @@ export function assignReferral(ctx: RequestContext, id: string, raw: unknown, ex
   const assignee = parseInput(assigneeSchema, raw, 'assignee');
   return changeReferral(ctx, id, expectedVersion, 'ASSIGN', async () => ({
     set: { assigned_to_sub: assignee.sub, assigned_to_name: assignee.name },
+    history: { detail: assignee.name },
   }));
 }
 
@@ -300,22 +365,42 @@ export function requestAgencyChecks(ctx: RequestContext, id: string, rawAgencies
       if (!inserted[0]) throw badInput(`agencies.${i}`, 'a check was already requested from this agency');
       changes.push({ entity: 'agency_check', id: inserted[0].id, before: null, after: { agency, status: 'REQUESTED', dueAt: due } });
     }
-    return { set: {}, changes };
+    return { set: {}, changes, history: { detail: agencies.join(',') } };
   });
 }
 
+/**
+ * Exactly one answer: findings (information shared), no information held (a note of what was
+ * searched is optional), or declined with a reason.
+ */
 const responseSchema = z
   .object({
     findingsSummary: safeText(8000).nullish(),
     recordsShared: z.array(z.string().regex(UUID_PATTERN, 'is not a valid id')).max(100).nullish(),
     declinedReason: safeText(2000).nullish(),
+    noInformationHeld: z.boolean().nullish(),
   })
   .superRefine((v, c) => {
     const declined = !!v.declinedReason?.trim();
-    const found = !!v.findingsSummary?.trim();
-    if (declined === found) c.addIssue({ code: 'custom', path: ['findingsSummary'], message: 'give either findings or a reason for declining' });
-    if (declined && v.recordsShared?.length) c.addIssue({ code: 'custom', path: ['recordsShared'], message: 'a declined check shares no records' });
+    const nothing = v.noInformationHeld === true;
+    const found = !!v.findingsSummary?.trim() && !nothing;
+    if (Number(declined) + Number(found) + Number(nothing) !== 1)
+      c.addIssue({ code: 'custom', path: ['findingsSummary'], message: 'give either findings, noInformationHeld, or a reason for declining' });
+    else if (declined && v.recordsShared?.length) c.addIssue({ code: 'custom', path: ['recordsShared'], message: 'a declined check shares no records' });
+    else if (nothing && v.recordsShared?.length) c.addIssue({ code: 'custom', path: ['recordsShared'], message: 'no information held shares no records' });
   });
+
+/** Where a referral goes when a check stops being outstanding (answered or closed). */
+function afterCheck(referralId: string, checkId: string) {
+  return async (m: EntityManager, row: ReferralRow): Promise<ReferralStatus> => {
+    if (row.status === 'DECISION_PROPOSED') return 'DECISION_PROPOSED';
+    const [{ n }] = (await m.query(`SELECT count(*)::int AS n FROM agency_check WHERE referral_id = $1 AND id <> $2 AND ${OPEN_CHECKS_SQL}`, [
+      referralId,
+      checkId,
+    ])) as [{ n: number }];
+    return n === 0 ? 'READY_FOR_DECISION' : 'AWAITING_CHECKS';
+  };
+}
 
 /** The addressed agency's officer answers a check; the last answer makes the referral ready for decision. */
 export async function respondToAgencyCheck(ctx: RequestContext, checkId: string, raw: unknown): Promise<string> {
@@ -334,6 +419,7 @@ export async function respondToAgencyCheck(ctx: RequestContext, checkId: string,
     if (n !== records.length) throw badInput('input.recordsShared', "must be your agency's records about the referral's subjects");
   }
   const declined = !!response.declinedReason?.trim();
+  const nothingHeld = response.noInformationHeld === true;
   return changeReferral(
     ctx,
     check.referralId,
@@ -344,20 +430,59 @@ export async function respondToAgencyCheck(ctx: RequestContext, checkId: string,
       if (current!.status !== 'REQUESTED' && current!.status !== 'IN_PROGRESS') {
         throw invalidCheck(current!.status);
       }
-      const status = declined ? 'DECLINED' : 'RETURNED';
+      const status = declined ? 'DECLINED' : nothingHeld ? 'NO_INFORMATION' : 'RETURNED';
       await m.query(
         `UPDATE agency_check SET status = $2, returned_at = now(), responded_by = $3, findings_summary = $4, records_shared = $5, declined_reason = $6 WHERE id = $1`,
-        [checkId, status, ctx.viewer.sub, declined ? null : response.findingsSummary, records, declined ? response.declinedReason : null],
+        [checkId, status, ctx.viewer.sub, declined ? null : (response.findingsSummary ?? null), records, declined ? response.declinedReason : null],
       );
-      return { set: {}, changes: [{ entity: 'agency_check', id: checkId, before: { status: current!.status }, after: { status, recordsShared: records } }] };
+      return {
+        set: {},
+        changes: [{ entity: 'agency_check', id: checkId, before: { status: current!.status }, after: { status, recordsShared: records } }],
+        history: { detail: status, checkAgency: check.agency },
+      };
     },
+    afterCheck(check.referralId, checkId),
+  );
+}
+
+const closureReasonSchema = z.enum(CHOSEN_CHECK_CLOSURE_REASONS, {
+  message: `must be one of ${CHOSEN_CHECK_CLOSURE_REASONS.join(', ')} (DECIDED_WITHOUT is set by authorising over outstanding checks)`,
+});
+
+/**
+ * The MASH stops waiting for a check (no longer needed, timed out, escalated): the check is CLOSED
+ * with the reason, by whom and when, and the referral moves on as if it had been answered. The
+ * agency can no longer answer it (INVALID_TRANSITION); what it holds can still be shared as records.
+ */
+export async function closeAgencyCheck(ctx: RequestContext, checkId: string, rawReason: unknown, rawNote: unknown, expectedVersion: number): Promise<string> {
+  assertUuid('checkId', checkId);
+  const reason = parseInput(closureReasonSchema, rawReason, 'reason');
+  const note = parseInput(safeText(2000).nullish(), rawNote, 'note');
+  const check = await referralsOf(ctx).findCheck(checkId);
+  // A check of a referral out of the viewer's scope is the same answer as no check at all.
+  if (!check || !(await referralsOf(ctx).findReferral(check.referralId))) throw notFound('Agency check');
+  const trimmed = note?.trim() ? note : null;
+  return changeReferral(
+    ctx,
+    check.referralId,
+    expectedVersion,
+    'CLOSE_CHECK',
     async (m) => {
-      const [{ n }] = (await m.query(
-        `SELECT count(*)::int AS n FROM agency_check WHERE referral_id = $1 AND id <> $2 AND status IN ('REQUESTED','IN_PROGRESS')`,
-        [check.referralId, checkId],
-      )) as [{ n: number }];
-      return n === 0 ? 'READY_FOR_DECISION' : 'AWAITING_CHECKS';
+      const [current] = (await m.query(`SELECT status FROM agency_check WHERE id = $1 FOR UPDATE`, [checkId])) as Array<{ status: string }>;
+      if (current!.status !== 'REQUESTED' && current!.status !== 'IN_PROGRESS') throw invalidCheck(current!.status);
+      await m.query(`UPDATE agency_check SET status = 'CLOSED', closed_reason = $2, closed_note = $3, closed_by = $4, closed_at = now() WHERE id = $1`, [
+        checkId,
+        reason,
+        trimmed,
+        ctx.viewer.sub,
+      ]);
+      return {
+        set: {},
+        changes: [{ entity: 'agency_check', id: checkId, before: { status: current!.status }, after: { status: 'CLOSED', closedReason: reason, closedNote: trimmed } }],
+        history: { detail: reason, reason: trimmed, checkAgency: check.agency },
+      };
     },
+    afterCheck(check.referralId, checkId),
   );
 }
 
@@ -371,6 +496,7 @@ const decisionSchema = z.object({
   thresholdLevel: z.enum(THRESHOLD_LEVELS),
 });
 
+/** A worker proposes a decision, also while checks are outstanding (a manager then authorises over them with a reason). */
 export function proposeDecision(ctx: RequestContext, id: string, raw: unknown, expectedVersion: number) {
   const d = parseInput(decisionSchema, raw);
   return changeReferral(ctx, id, expectedVersion, 'PROPOSE_DECISION', async () => ({
@@ -382,28 +508,96 @@ export function proposeDecision(ctx: RequestContext, id: string, raw: unknown, e
       decision_proposed_at: new Date(),
       decision_authorised_by: null,
       decision_authorised_at: null,
+      decision_returned_at: null,
+      decision_returned_by: null,
+      decision_return_comment: null,
     },
+    history: { detail: d.outcome, reason: d.rationale },
   }));
 }
 
+const overChecksReasonSchema = safeText(2000).nullish();
+
+/**
+ * The manager's authorisation, plain or amended. Checks still outstanding need the manager's reason
+ * (`overOutstandingChecksReason`, BAD_USER_INPUT naming it if missing) and are closed as
+ * DECIDED_WITHOUT with that reason; a reason with nothing outstanding is refused rather than dropped.
+ */
+async function authorisation(m: EntityManager, ctx: RequestContext, row: ReferralRow, outcome: string, rawOverChecks: string | null | undefined) {
+  const overChecks = rawOverChecks?.trim() ? rawOverChecks : null;
+  const open = await outstandingChecks(m, row.id);
+  if (open.length > 0 && !overChecks)
+    throw badInput('overOutstandingChecksReason', `checks from ${open.map((c) => c.agency).join(', ')} are outstanding; give a reason to decide without them`);
+  if (open.length === 0 && overChecks) throw badInput('overOutstandingChecksReason', 'no checks are outstanding');
+  const changes = await closeOutstandingChecks(m, ctx, row.id, 'DECIDED_WITHOUT', overChecks);
+  const now = new Date();
+  return {
+    set: {
+      decision_authorised_by: ctx.viewer.sub,
+      decision_authorised_at: now,
+      strategy_requested_at: outcome === 'STRATEGY_DISCUSSION' ? now : null,
+      closed_reason: 'DECISION_AUTHORISED',
+      decided_over_checks_reason: overChecks,
+    },
+    changes,
+    overChecks,
+  };
+}
+
 /** A manager authorises the proposed decision; STRATEGY_DISCUSSION records the hand-over to meetings (C4). */
-export function authoriseDecision(ctx: RequestContext, id: string, expectedVersion: number) {
-  return changeReferral(ctx, id, expectedVersion, 'AUTHORISE_DECISION', async (_m, row) => {
-    const now = new Date();
+export function authoriseDecision(ctx: RequestContext, id: string, expectedVersion: number, rawOverChecks?: unknown) {
+  const overChecksReason = parseInput(overChecksReasonSchema, rawOverChecks, 'overOutstandingChecksReason');
+  return changeReferral(ctx, id, expectedVersion, 'AUTHORISE_DECISION', async (m, row) => {
+    const a = await authorisation(m, ctx, row, row.decision_outcome as string, overChecksReason);
+    return { set: a.set, changes: a.changes, history: { detail: row.decision_outcome as string, reason: a.overChecks } };
+  });
+}
+
+/** A manager changes the proposal (outcome, rationale, threshold) and authorises it, saying why; the proposal stays in the history and the audit. */
+export function amendAndAuthoriseDecision(ctx: RequestContext, id: string, rawDecision: unknown, rawReason: unknown, expectedVersion: number, rawOverChecks?: unknown) {
+  const d = parseInput(decisionSchema, rawDecision);
+  const reason = parseInput(requiredText(4000), rawReason, 'reason');
+  const overChecksReason = parseInput(overChecksReasonSchema, rawOverChecks, 'overOutstandingChecksReason');
+  return changeReferral(ctx, id, expectedVersion, 'AMEND_AND_AUTHORISE', async (m, row) => {
+    const a = await authorisation(m, ctx, row, d.outcome, overChecksReason);
     return {
       set: {
-        decision_authorised_by: ctx.viewer.sub,
-        decision_authorised_at: now,
-        strategy_requested_at: row.decision_outcome === 'STRATEGY_DISCUSSION' ? now : null,
-        closed_reason: 'DECISION_AUTHORISED',
+        decision_outcome: d.outcome,
+        decision_rationale: d.rationale,
+        threshold_level: d.thresholdLevel,
+        decision_amendment_reason: reason,
+        ...a.set,
       },
+      changes: a.changes,
+      history: { detail: d.outcome, reason: a.overChecks ? `${reason}\n\nOver outstanding checks: ${a.overChecks}` : reason },
     };
   });
 }
 
+/** A manager sends the proposal back to the worker with a comment; the proposal is kept for the worker to revise. */
+export function returnDecision(ctx: RequestContext, id: string, rawComment: unknown, expectedVersion: number) {
+  const comment = parseInput(requiredText(4000), rawComment, 'comment');
+  return changeReferral(
+    ctx,
+    id,
+    expectedVersion,
+    'RETURN_DECISION',
+    async (_m, row) => ({
+      set: { decision_returned_at: new Date(), decision_returned_by: ctx.viewer.sub, decision_return_comment: comment },
+      history: { detail: row.decision_outcome as string, reason: comment },
+    }),
+    async (m, row) => ((await outstandingChecks(m, row.id)).length > 0 ? 'AWAITING_CHECKS' : 'READY_FOR_DECISION'),
+  );
+}
+
+/** Withdrawn: outstanding checks are closed as no longer needed, so no agency keeps working a dead case. */
 export function withdrawReferral(ctx: RequestContext, id: string, rawReason: unknown, expectedVersion: number) {
   const reason = parseInput(requiredText(2000), rawReason, 'reason');
-  return changeReferral(ctx, id, expectedVersion, 'WITHDRAW', async () => ({ set: { closed_reason: reason } }));
+  return changeReferral(ctx, id, expectedVersion, 'WITHDRAW', async (m) => ({
+    set: { closed_reason: reason },
+    changes: await closeOutstandingChecks(m, ctx, id, 'NO_LONGER_NEEDED', null),
+    history: { reason },
+  }));
 }
 
 /** A duplicate is merged into another open referral; its subjects join the surviving referral. */
@@ -421,9 +615,11 @@ export async function mergeReferral(ctx: RequestContext, id: string, intoId: str
     )) as Array<{ person_id: string }>;
     await m.query(`UPDATE referral SET version = version + 1, updated_at = now() WHERE id = $1`, [intoId]);
     await publish(m, intoId, into.status);
+    const closed = await closeOutstandingChecks(m, ctx, id, 'NO_LONGER_NEEDED', null);
     return {
       set: { merged_into_id: intoId, closed_reason: 'DUPLICATE' },
-      changes: [{ entity: 'referral', id: intoId, before: null, after: { subjectsAdded: added.map((a) => a.person_id), mergedFrom: id } }],
+      changes: [{ entity: 'referral', id: intoId, before: null, after: { subjectsAdded: added.map((a) => a.person_id), mergedFrom: id } }, ...closed],
+      history: { detail: 'DUPLICATE' },
     };
   });
 }
@@ -432,6 +628,7 @@ export function sendReferrerFeedback(ctx: RequestContext, id: string, rawMessage
   const message = parseInput(requiredText(2000), rawMessage, 'message');
   return changeReferral(ctx, id, expectedVersion, 'SEND_FEEDBACK', async () => ({
     set: { feedback_message: message, feedback_sent_at: new Date(), feedback_sent_by: ctx.viewer.sub },
+    history: { reason: message },
   }));
 }
 

@@ -53,9 +53,25 @@ export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 export const THRESHOLD_LEVELS = ['LEVEL_1_UNIVERSAL', 'LEVEL_2_EARLY_HELP', 'LEVEL_3_TARGETED', 'LEVEL_4_SPECIALIST'] as const;
 export type ThresholdLevel = (typeof THRESHOLD_LEVELS)[number];
 
-/** Stored statuses of an agency check; `OVERDUE` is derived from the due time, never stored. */
-export const AGENCY_CHECK_STATUSES = ['REQUESTED', 'IN_PROGRESS', 'RETURNED', 'DECLINED'] as const;
+/**
+ * Stored statuses of an agency check; `OVERDUE` is derived from the due time, never stored.
+ * RETURNED: information shared. NO_INFORMATION: the agency searched and holds nothing (a real
+ * answer, not a refusal). DECLINED: the agency will not share (with a reason). CLOSED: the MASH
+ * stopped waiting (with a closure reason), so one silent agency never holds a child's case.
+ */
+export const AGENCY_CHECK_STATUSES = ['REQUESTED', 'IN_PROGRESS', 'RETURNED', 'NO_INFORMATION', 'DECLINED', 'CLOSED'] as const;
 export type AgencyCheckStatus = (typeof AGENCY_CHECK_STATUSES)[number];
 export const AGENCY_CHECK_VIEW_STATUSES = [...AGENCY_CHECK_STATUSES, 'OVERDUE'] as const;
+/** A check the MASH is still waiting on. */
+export const OPEN_CHECK_STATUSES = ['REQUESTED', 'IN_PROGRESS'] as const;
+
+/**
+ * Why the MASH closed a check without an answer. The first three are chosen by a worker or
+ * manager (`closeAgencyCheck`); DECIDED_WITHOUT is set only when a manager authorises a decision
+ * over outstanding checks, and NO_LONGER_NEEDED also when a referral is withdrawn or merged.
+ */
+export const CHECK_CLOSURE_REASONS = ['NO_LONGER_NEEDED', 'TIMED_OUT', 'ESCALATED', 'DECIDED_WITHOUT'] as const;
+export type CheckClosureReason = (typeof CHECK_CLOSURE_REASONS)[number];
+export const CHOSEN_CHECK_CLOSURE_REASONS = ['NO_LONGER_NEEDED', 'TIMED_OUT', 'ESCALATED'] as const;
 
 export const IDEMPOTENCY_KEY_MAX = 255;
