@@ -15,6 +15,8 @@ import { RateLimitAndReadVolume1763901400000 } from './1763901400000-rate-limit-
 import { AuditAppendFromPayload1763902000000 } from './1763902000000-audit-append-from-payload';
 import { DropDisclosureActorIndex1763902100000 } from './1763902100000-drop-disclosure-actor-index';
 import { PeriodicJobLease1763902300000 } from './1763902300000-periodic-job-lease';
+import { AuditRefuseTruncate1764000400000 } from './1764000400000-audit-refuse-truncate';
+import { ServingRoleAlert1764000401000 } from './1764000401000-serving-role-alert';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -36,4 +38,6 @@ export const MIGRATIONS: Function[] = [
   AuditAppendFromPayload1763902000000,
   DropDisclosureActorIndex1763902100000,
   PeriodicJobLease1763902300000,
+  AuditRefuseTruncate1764000400000,
+  ServingRoleAlert1764000401000,
 ];

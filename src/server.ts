@@ -20,6 +20,7 @@ import { buildBareSchema, buildSchema } from './graphql/schema';
 import { createErrorFormatter, releasePlugin } from './graphql/plugins';
 import { clientAddress, RequestRateLimiter } from './graphql/rate-limit';
 import { startReadVolumeWatch } from './break-glass/read-volume-watch';
+import { startServingRoleWatch } from './break-glass/serving-role-watch';
 import { PeopleRepository } from './people/people.repository';
 import { HubEventListener } from './events/listener';
 import { attachSubscriptions } from './graphql/subscriptions';
@@ -98,12 +99,13 @@ export async function startServer(
   const httpServer = http.createServer({ maxHeaderSize: 32 * 1024 }, app);
   let draining = false;
   const databaseOpen = options.databaseOpen ?? (() => hub.dataSource.isInitialized);
+  const servingRole = startServingRoleWatch(hub);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ready = !draining && databaseOpen() && (await databaseIsReachable(hub.dataSource));
+    const ready = !draining && databaseOpen() && servingRole.ok() && (await databaseIsReachable(hub.dataSource));
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
 
@@ -164,8 +166,9 @@ export async function startServer(
       res.setHeader('x-request-id', requestId);
       // Answers carry personal data: no browser, proxy or CDN may keep a copy.
       res.setHeader('cache-control', 'no-store');
-      // Before the first connection, answer at once with a retryable code rather than hang.
-      if (!databaseOpen()) {
+      // Before the first connection, answer at once with a retryable code rather than hang; production
+      // also stops serving while its database role could alter the audit (as it refuses to start).
+      if (!databaseOpen() || (config.env === 'production' && !servingRole.ok())) {
         const e = serviceUnavailable();
         res.status(503).json({ errors: [{ message: e.message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
         return;
@@ -214,6 +217,7 @@ export async function startServer(
       // Readiness is false first; the load balancer stops sending before the listener closes.
       if (options.shutdownDelayMs) await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
       readVolumeWatch.stop();
+      servingRole.stop();
       rateLimiter?.stop();
       // No new events first: open subscriptions complete, then sockets and requests drain.
       await hub.events.stop();
