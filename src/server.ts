@@ -21,6 +21,7 @@ import { createErrorFormatter, releasePlugin } from './graphql/plugins';
 import { clientAddress, RequestRateLimiter } from './graphql/rate-limit';
 import { startReadVolumeWatch } from './break-glass/read-volume-watch';
 import { startServingRoleWatch } from './break-glass/serving-role-watch';
+import { createHubMetrics } from './telemetry/hub-metrics';
 import { PeopleRepository } from './people/people.repository';
 import { HubEventListener } from './events/listener';
 import { attachSubscriptions } from './graphql/subscriptions';
@@ -32,6 +33,8 @@ export interface HubServer {
   hub: Hub;
   httpServer: http.Server;
   url: string;
+  /** Prometheus metrics on their own listener (METRICS_PORT); null when off. */
+  metricsUrl: string | null;
   /** Readiness goes false first, in-flight requests finish, the audit is flushed. */
   stop(): Promise<void>;
 }
@@ -100,6 +103,8 @@ export async function startServer(
   let draining = false;
   const databaseOpen = options.databaseOpen ?? (() => hub.dataSource.isInitialized);
   const servingRole = startServingRoleWatch(hub);
+  const metrics = createHubMetrics(hub, { rateLimiter: () => rateLimiter, servingRoleOk: servingRole.ok, databaseOpen });
+  app.use(metrics.httpMiddleware);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -152,6 +157,7 @@ export async function startServer(
       // Open WebSockets would keep the HTTP server from closing: end them when Apollo drains.
       { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
       releasePlugin({ audit: features.audit }),
+      metrics.apolloPlugin,
     ],
   });
   await apollo.start();
@@ -208,10 +214,12 @@ export async function startServer(
   await new Promise<void>((resolve) => httpServer.listen(options.port ?? config.port, options.host ?? config.host, resolve));
   const addr = httpServer.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const metricsUrl = await metrics.listen();
   return {
     hub,
     httpServer,
     url: `http://127.0.0.1:${port}/graphql`,
+    metricsUrl,
     async stop() {
       draining = true;
       // Readiness is false first; the load balancer stops sending before the listener closes.
@@ -223,6 +231,7 @@ export async function startServer(
       await hub.events.stop();
       await apollo.stop();
       await hub.auditWriter.drain();
+      await metrics.stop();
     },
   };
 }
