@@ -214,6 +214,14 @@ describe('Prometheus metrics', () => {
     expect(rootFields.size).toBeGreaterThan(20);
   });
 
+  it('given the Grafana dashboard in docs/, then every metric it queries is served', () => {
+    const dashboard = fs.readFileSync(path.join(__dirname, '..', 'docs', 'grafana-dashboard.json'), 'utf8');
+    const queried = new Set([...dashboard.matchAll(/\b(mash_[a-z0-9_]+)/g)].map((m) => m[1]!));
+    const served = new Set(samples.map((s) => s.name));
+    expect(queried.size).toBeGreaterThan(15);
+    expect([...queried].filter((name) => !served.has(name))).toEqual([]);
+  });
+
   it('given the main port, then /metrics is not served there; given no METRICS_PORT, then no metrics listener', async () => {
     expect((await fetch(hub.server.url.replace('/graphql', '/metrics'))).status).toBe(404);
     const plain = await startTestHub();
