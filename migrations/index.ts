@@ -17,6 +17,9 @@ import { DropDisclosureActorIndex1763902100000 } from './1763902100000-drop-disc
 import { PeriodicJobLease1763902300000 } from './1763902300000-periodic-job-lease';
 import { IdentityAssertions1764000100000 } from './1764000100000-identity-assertions';
 import { WorkflowNeverBlocks1764000600000 } from './1764000600000-workflow-never-blocks';
+import { AuditRefuseTruncate1764000400000 } from './1764000400000-audit-refuse-truncate';
+import { ServingRoleAlert1764000401000 } from './1764000401000-serving-role-alert';
+import { ProductionDatabaseMark1764000402000 } from './1764000402000-production-database-mark';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -40,4 +43,7 @@ export const MIGRATIONS: Function[] = [
   PeriodicJobLease1763902300000,
   IdentityAssertions1764000100000,
   WorkflowNeverBlocks1764000600000,
+  AuditRefuseTruncate1764000400000,
+  ServingRoleAlert1764000401000,
+  ProductionDatabaseMark1764000402000,
 ];

@@ -20,6 +20,8 @@ import { buildBareSchema, buildSchema } from './graphql/schema';
 import { createErrorFormatter, releasePlugin } from './graphql/plugins';
 import { clientAddress, RequestRateLimiter } from './graphql/rate-limit';
 import { startReadVolumeWatch } from './break-glass/read-volume-watch';
+import { startServingRoleWatch } from './break-glass/serving-role-watch';
+import { createHubMetrics } from './telemetry/hub-metrics';
 import { PeopleRepository } from './people/people.repository';
 import { HubEventListener } from './events/listener';
 import { attachSubscriptions } from './graphql/subscriptions';
@@ -31,6 +33,8 @@ export interface HubServer {
   hub: Hub;
   httpServer: http.Server;
   url: string;
+  /** Prometheus metrics on their own listener (METRICS_PORT); null when off. */
+  metricsUrl: string | null;
   /** Readiness goes false first, in-flight requests finish, the audit is flushed. */
   stop(): Promise<void>;
 }
@@ -98,12 +102,15 @@ export async function startServer(
   const httpServer = http.createServer({ maxHeaderSize: 32 * 1024 }, app);
   let draining = false;
   const databaseOpen = options.databaseOpen ?? (() => hub.dataSource.isInitialized);
+  const servingRole = startServingRoleWatch(hub);
+  const metrics = createHubMetrics(hub, { rateLimiter: () => rateLimiter, servingRoleOk: servingRole.ok, databaseOpen });
+  app.use(metrics.httpMiddleware);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ready = !draining && databaseOpen() && (await databaseIsReachable(hub.dataSource));
+    const ready = !draining && databaseOpen() && servingRole.ok() && (await databaseIsReachable(hub.dataSource));
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
 
@@ -150,6 +157,7 @@ export async function startServer(
       // Open WebSockets would keep the HTTP server from closing: end them when Apollo drains.
       { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
       releasePlugin({ audit: features.audit }),
+      metrics.apolloPlugin,
     ],
   });
   await apollo.start();
@@ -164,8 +172,9 @@ export async function startServer(
       res.setHeader('x-request-id', requestId);
       // Answers carry personal data: no browser, proxy or CDN may keep a copy.
       res.setHeader('cache-control', 'no-store');
-      // Before the first connection, answer at once with a retryable code rather than hang.
-      if (!databaseOpen()) {
+      // Before the first connection, answer at once with a retryable code rather than hang; production
+      // also stops serving while its database role could alter the audit (as it refuses to start).
+      if (!databaseOpen() || (config.env === 'production' && !servingRole.ok())) {
         const e = serviceUnavailable();
         res.status(503).json({ errors: [{ message: e.message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
         return;
@@ -205,20 +214,24 @@ export async function startServer(
   await new Promise<void>((resolve) => httpServer.listen(options.port ?? config.port, options.host ?? config.host, resolve));
   const addr = httpServer.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const metricsUrl = await metrics.listen();
   return {
     hub,
     httpServer,
     url: `http://127.0.0.1:${port}/graphql`,
+    metricsUrl,
     async stop() {
       draining = true;
       // Readiness is false first; the load balancer stops sending before the listener closes.
       if (options.shutdownDelayMs) await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
       readVolumeWatch.stop();
+      servingRole.stop();
       rateLimiter?.stop();
       // No new events first: open subscriptions complete, then sockets and requests drain.
       await hub.events.stop();
       await apollo.stop();
       await hub.auditWriter.drain();
+      await metrics.stop();
     },
   };
 }

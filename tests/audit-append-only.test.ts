@@ -97,6 +97,45 @@ describe('audit tables are append-only for the application role', () => {
     }
   });
 
+  /** Issue 17: a statement on the owner's (superuser's) connection, in a transaction always rolled back. */
+  async function asOwner(fn: (q: (sql: string) => Promise<unknown>) => Promise<unknown>): Promise<{ code?: string; message: string } | null> {
+    const qr = hub.db.createQueryRunner();
+    await qr.connect();
+    await qr.startTransaction();
+    try {
+      await fn((sql) => qr.query(sql));
+      return null;
+    } catch (e) {
+      return e as { code?: string; message: string };
+    } finally {
+      await qr.rollbackTransaction();
+      await qr.release();
+    }
+  }
+
+  it.each([
+    ['audit_event', 'TRUNCATE audit_event', 'audit_event'],
+    ['audit_disclosure', 'TRUNCATE audit_disclosure', 'audit_disclosure'],
+    ['audit_batch', 'TRUNCATE audit_batch', 'audit_batch'],
+    ['audit_archive', 'TRUNCATE audit_archive', 'audit_archive'],
+    ['one event partition by its own name', 'TRUNCATE audit_event_2026_01', 'audit_event_2026_01'],
+    ['one disclosure partition by its own name', 'TRUNCATE audit_disclosure_2026_01', 'audit_disclosure_2026_01'],
+  ])('given the owner (a superuser), when it truncates %s, then the trigger refuses it as the second line', async (_what, sql, table) => {
+    const error = await asOwner((q) => q(sql));
+    expect(error?.code).toBe('42501');
+    expect(error?.message).toBe(`audit tables are append-only (TRUNCATE on ${table})`);
+  });
+
+  it('given a partition created later by the definer function, when even a role granted TRUNCATE on it tries, then the trigger refuses', async () => {
+    const error = await asOwner(async (q) => {
+      await q(`SELECT mash_audit_ensure_partitions(date '2032-05-01', 1)`);
+      await q(`GRANT TRUNCATE ON audit_event_2032_05 TO mash_app`);
+      await q('SET LOCAL ROLE mash_app');
+      await q('TRUNCATE audit_event_2032_05');
+    });
+    expect(error?.message).toBe('audit tables are append-only (TRUNCATE on audit_event_2032_05)');
+  });
+
   it('given the schema, then mash_app owns no table and has no UPDATE/DELETE/TRUNCATE on any audit table or partition', async () => {
     const owned = await hub.db.query(`SELECT count(*)::int AS n FROM pg_tables WHERE tableowner = 'mash_app'`);
     const writable = await hub.db.query(

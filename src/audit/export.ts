@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AgencyDirectory } from '../agencies/agencies';
+import { csvCell } from '../shared/csv';
 import { decodeCursor } from '../shared/pagination';
 import { queryAccessLog, type AccessLogEntry, type AccessLogFilter, type Cursor } from './access-log';
 
@@ -53,13 +54,6 @@ export const CSV_COLUMNS = [
   'relationships_at_access',
 ] as const;
 
-/** RFC 4180 quoting, and a leading quote on text a spreadsheet would run as a formula. */
-function cell(v: string | null | undefined): string {
-  let s = v ?? '';
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return `"${s.replace(/"/g, '""')}"`;
-}
-
 export function csvHeader(): string {
   return `${CSV_COLUMNS.join(',')}\r\n`;
 }
@@ -91,7 +85,7 @@ export function csvRows(e: AccessLogEntry): string {
         s?.redacted.join(' '),
         s?.relationships.join(' '),
       ]
-        .map(cell)
+        .map(csvCell)
         .join(','),
     )
     .map((l) => `${l}\r\n`)

@@ -12,10 +12,12 @@ import { BreakGlassEntity } from './break-glass.entity';
 @Index('alert_time_idx', ['createdAt', 'id'])
 // One CROSS_AGENCY_DETAIL_READ per (agency, person, reader, UTC day): expression index, see migration 1763901201000.
 @Index('alert_cross_agency_daily_idx', { synchronize: false })
-@Check('alert_kind_check', `kind IN ('BREAK_GLASS','CROSS_AGENCY_DETAIL_READ','UNUSUAL_READ_VOLUME')`)
-@Check('alert_person_check', `person_id IS NOT NULL OR kind = 'UNUSUAL_READ_VOLUME'`)
+@Check('alert_kind_check', `kind IN ('BREAK_GLASS','CROSS_AGENCY_DETAIL_READ','UNUSUAL_READ_VOLUME','SERVING_ROLE_PRIVILEGE')`)
+@Check('alert_person_check', `person_id IS NOT NULL OR kind IN ('UNUSUAL_READ_VOLUME','SERVING_ROLE_PRIVILEGE')`)
 /** At most one unusual-read-volume alert per user per hour window, whichever hub process computes it. */
 @Index('alert_read_volume_once_idx', ['actorSub', 'windowStart'], { unique: true, where: `kind = 'UNUSUAL_READ_VOLUME'` })
+/** At most one serving-role alert per database role and hour (migration 1764000401000). */
+@Index('alert_serving_role_once_idx', ['actorSub', 'windowStart'], { unique: true, where: `kind = 'SERVING_ROLE_PRIVILEGE'` })
 export class AlertEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -31,7 +31,7 @@ export interface AlertView {
   personId: string | null;
   breakGlassId: string | null;
   actorAgency: string;
-  /** The user an UNUSUAL_READ_VOLUME alert is about (to IG only); null for other kinds. */
+  /** The user an UNUSUAL_READ_VOLUME alert is about, the database role of a SERVING_ROLE_PRIVILEGE one (to IG only); null for other kinds. */
   actorSub: string | null;
   windowStart: Date | null;
   distinctPeople: number | null;
@@ -71,7 +71,7 @@ export function toAlert(r: Row): AlertView {
     personId: r.person_id as string | null,
     breakGlassId: r.break_glass_id as string | null,
     actorAgency: r.actor_agency as string,
-    actorSub: r.kind === 'UNUSUAL_READ_VOLUME' ? (r.actor_sub as string) : null,
+    actorSub: r.kind === 'UNUSUAL_READ_VOLUME' || r.kind === 'SERVING_ROLE_PRIVILEGE' ? (r.actor_sub as string) : null,
     windowStart: r.window_start as Date | null,
     distinctPeople: r.distinct_people as number | null,
     createdAt: r.created_at as Date,

@@ -12,8 +12,11 @@ export type BreakGlassReviewOutcome = (typeof BREAK_GLASS_REVIEW_OUTCOMES)[numbe
 export const BREAK_GLASS_REVIEW_STATUSES = ['OPEN', 'REVIEWED'] as const;
 export type BreakGlassReviewStatus = (typeof BREAK_GLASS_REVIEW_STATUSES)[number];
 
-/** UNUSUAL_READ_VOLUME: one user read more distinct children in an hour than configured (to IG). */
-export const ALERT_KINDS = ['BREAK_GLASS', 'CROSS_AGENCY_DETAIL_READ', 'UNUSUAL_READ_VOLUME'] as const;
+/**
+ * UNUSUAL_READ_VOLUME: one user read more distinct children in an hour than configured (to IG).
+ * SERVING_ROLE_PRIVILEGE: the hub's database role was found able to alter the audit (to IG).
+ */
+export const ALERT_KINDS = ['BREAK_GLASS', 'CROSS_AGENCY_DETAIL_READ', 'UNUSUAL_READ_VOLUME', 'SERVING_ROLE_PRIVILEGE'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** A break-glass reason must say why, not just "urgent". */

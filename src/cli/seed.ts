@@ -11,6 +11,7 @@ import { loadConfig } from '../config';
 import { DEMO_CASES_DEFAULTS, seedDemoCases, type DemoCasesReport } from '../demo/demo-cases';
 import { DEMO_DEFAULTS } from '../demo/demo-data';
 import { loadDemo, type DemoLoadReport } from '../demo/load-demo';
+import { refuseDemoInProductionEnv } from '../demo/production-guard';
 import { createCommandLogger } from '../shared/logger';
 import { isFutureDate } from '../shared/validation';
 import { openCliHub } from './cli-hub';
@@ -80,6 +81,8 @@ async function main(): Promise<number> {
   if (isFutureDate(asOf)) throw new Error('--as-of must not be in the future');
 
   const config = loadConfig();
+  // Before touching any database; a database marked production is refused by loadDemo itself.
+  refuseDemoInProductionEnv(config.env);
   const logger = createCommandLogger(config.logLevel);
   const { hub, close } = await openCliHub('seed', config, logger);
   try {

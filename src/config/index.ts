@@ -92,6 +92,14 @@ const envSchema = z.object({
   TRUST_PROXY: trustProxy.default(false),
   ENUMERATION_ALERT_THRESHOLD: positiveInt(1_000_000).default(50),
   ENUMERATION_ALERT_INTERVAL_SECONDS: positiveInt(24 * 3600).default(300),
+  SERVING_ROLE_CHECK_SECONDS: positiveInt(3600).default(60),
+  METRICS_PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be a port number')
+    .transform(Number)
+    .refine((n) => n >= 0 && n < 65536, 'must be a port number')
+    .optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export type AuthConfig =
@@ -153,6 +161,10 @@ export interface Config {
   trustProxy: false | number | string[];
   /** The IG alert on one user reading many distinct children in an hour (src/break-glass/enumeration-watch.ts). */
   enumerationAlert: { threshold: number; intervalSeconds: number };
+  /** How often the serving role's privileges on the audit are checked again (src/break-glass/serving-role-watch.ts). */
+  servingRoleCheckSeconds: number;
+  /** Prometheus /metrics on a listener of its own (src/telemetry/hub-metrics.ts); off when port is undefined. */
+  metrics: { port: number | undefined; host: string };
 }
 
 export class ConfigError extends Error {
@@ -234,5 +246,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     trustProxy: e.TRUST_PROXY,
     enumerationAlert: { threshold: e.ENUMERATION_ALERT_THRESHOLD, intervalSeconds: e.ENUMERATION_ALERT_INTERVAL_SECONDS },
+    servingRoleCheckSeconds: e.SERVING_ROLE_CHECK_SECONDS,
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
   };
 }

@@ -6,6 +6,7 @@ import { createDataSource } from './data-source';
 import { ensureDatabase } from './admin';
 import { appRoleUrl, assertServingRoleRestricted, enableAppLogin, servingRoleProblems, ServingRoleError } from './app-role';
 import { readOrCreateSecret, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded';
+import { markProductionDatabase } from './production-mark';
 
 export interface OpenDatabase {
   dataSource: DataSource;
@@ -154,6 +155,8 @@ async function connectOnce(db: PreparedDatabase, logger: Logger, migrate: boolea
     if (db.production) await assertServingRoleRestricted(dataSource);
     logger.warn({ problems }, 'the serving database role could alter the audit (refused in production): serve as mash_app');
   }
+  // So that a demo seed run later with another NODE_ENV still knows this is production's database.
+  if (db.production) await markProductionDatabase(dataSource);
   await dataSource.query(`SELECT mash_audit_ensure_partitions(date_trunc('month', now())::date, 3)`);
 }
 

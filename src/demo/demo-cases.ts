@@ -62,6 +62,7 @@ import {
 import type { ConcernCategory, DecisionOutcome, RagRating, ReferralStatus, ThresholdLevel } from '../referrals/vocabulary';
 import { fromLondon, londonParts } from '../referrals/working-calendar';
 import { DEMO_DEFAULTS, mulberry32 } from './demo-data';
+import { refuseDemoOnProduction } from './production-guard';
 
 export interface DemoCasesOptions {
   /** PRNG seed (default: the demo seed). */
@@ -722,6 +723,7 @@ async function tellBreakGlass(t: Teller, spec: BreakGlassSpec, child: DemoChild)
  * Idempotent: stories already told (by their idempotency key or break-glass marker) are skipped.
  */
 export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): Promise<DemoCasesReport> {
+  await refuseDemoOnProduction(hub);
   const asOf = new Date(`${options.asOf ?? DEMO_DEFAULTS.asOf}T00:00:00Z`);
   const children = await loadDemoChildren(hub);
   const plan = planDemoCases(children.length, options);

@@ -2,6 +2,7 @@ import type { Hub } from '../context/context';
 import { findPersonIdBySource } from '../people/person-sources.repository';
 import { importNdjson, type ImportSummary, type LineResult } from '../records/bulk-import';
 import { generateDemo, type DemoData, type DemoOptions } from './demo-data';
+import { refuseDemoOnProduction } from './production-guard';
 
 export interface DemoLoadReport {
   summary: ImportSummary;
@@ -18,6 +19,7 @@ export interface DemoLoadReport {
  * unchanged.
  */
 export async function loadDemo(hub: Hub, options: DemoOptions = {}, onResult?: (r: LineResult) => void): Promise<DemoLoadReport> {
+  await refuseDemoOnProduction(hub);
   const demo = generateDemo(options);
   const rejected: LineResult[] = [];
   const summary = await importNdjson(

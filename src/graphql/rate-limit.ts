@@ -18,6 +18,8 @@ import type { Logger } from '../shared/logger';
  * what takes the hub down.
  */
 export class RequestRateLimiter {
+  /** Refusals since start, for /metrics: over the per-user limit, over the failed-authentication limit per IP. */
+  readonly refusals = { user: 0, failedAuth: 0 };
   /** IPs over the failed-authentication limit, until when (epoch ms). Bounded. */
   private readonly blockedIps = new Map<string, number>();
 
@@ -69,7 +71,10 @@ export class RequestRateLimiter {
     const until = this.blockedIps.get(ipKey);
     if (until !== undefined) {
       const ms = until - Date.now();
-      if (ms > 0) throw rateLimited(Math.max(1, Math.ceil(ms / 1000)));
+      if (ms > 0) {
+        this.refusals.failedAuth += 1;
+        throw rateLimited(Math.max(1, Math.ceil(ms / 1000)));
+      }
       this.blockedIps.delete(ipKey);
     }
     let viewer: Viewer;
@@ -79,12 +84,16 @@ export class RequestRateLimiter {
       const wait = await this.consume(this.failedAuth, ipKey);
       if (wait) {
         this.block(ipKey, wait);
+        this.refusals.failedAuth += 1;
         throw rateLimited(wait);
       }
       throw e;
     }
     const wait = await this.consume(this.perUser, viewer.sub);
-    if (wait) throw rateLimited(wait);
+    if (wait) {
+      this.refusals.user += 1;
+      throw rateLimited(wait);
+    }
     return viewer;
   }
 
@@ -94,7 +103,10 @@ export class RequestRateLimiter {
    */
   async admitUser(sub: string): Promise<void> {
     const wait = await this.consume(this.perUser, sub);
-    if (wait) throw rateLimited(wait);
+    if (wait) {
+      this.refusals.user += 1;
+      throw rateLimited(wait);
+    }
   }
 
   private block(ip: string, seconds: number) {
