@@ -81,14 +81,21 @@ export const DEFAULT_POLICY: AccessPolicyData = {
       reason: 'SEALED',
     },
     {
-      description: 'Anyone who legitimately reaches a row sees its identity and case metadata',
+      description: 'Anyone who legitimately reaches a row sees its case metadata (a referrer: its own referrals\' receipts)',
       effect: 'allow',
-      classes: ['CASE_METADATA', 'IDENTITY'],
+      classes: ['CASE_METADATA'],
     },
     {
-      description: "The owning agency's roles read their own records in full",
+      description: 'MASH roles who legitimately reach a person see their identity',
+      effect: 'allow',
+      classes: ['IDENTITY'],
+      roles: [...MASH_ROLES],
+    },
+    {
+      description: "The owning agency's MASH roles read their own records in full (not its referrers: they see only their referrals' receipts)",
       effect: 'allow',
       classes: ['SHARED_SUMMARY', 'AGENCY_DETAIL', 'SEALED'],
+      roles: [...MASH_ROLES],
       owner: 'OWN',
     },
     {
