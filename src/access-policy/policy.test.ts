@@ -114,6 +114,17 @@ describe('policy files are validated at start', () => {
     expect(() => AccessPolicy.load(write(`bad-${Math.random()}.json`, content))).toThrow(message);
   });
 
+  it.each([
+    ['a role-to-agency-kind entry for an unknown role', { roleAgencyKinds: { WIZARD: ['POLICE'] } }, /MASH_POLICY_FILE: roleAgencyKinds/],
+    ['an unknown agency kind', { roleAgencyKinds: { POLICE_MASH_OFFICER: ['MI5'] } }, /MASH_POLICY_FILE: roleAgencyKinds\.POLICE_MASH_OFFICER\.0/],
+    ['a role allowed at no agency kind', { roleAgencyKinds: { IG_AUDITOR: [] } }, /MASH_POLICY_FILE: roleAgencyKinds\.IG_AUDITOR name at least one agency kind/],
+    ['a misspelt table name', { roleAgencyKind: { IG_AUDITOR: ['POLICE'] } }, /MASH_POLICY_FILE: .*roleAgencyKind/],
+    ['a misspelt rule condition (which would widen the rule)', { rules: [{ description: 'x', effect: 'allow', classes: ['SEALED'], role: ['HUB_ADMIN'] }] }, /MASH_POLICY_FILE: rules\.0/],
+  ])('given a file with %s, then start-up fails with a clear error', (_label, change, message) => {
+    const content = JSON.stringify({ purposesByRole: NO_PURPOSES, rules: [{ description: 'x', effect: 'allow', classes: ['IDENTITY'] }], ...change });
+    expect(() => AccessPolicy.load(write(`bad-${Math.random()}.json`, content))).toThrow(message);
+  });
+
   it('given a file that does not exist, then start-up fails naming the variable', () => {
     expect(() => AccessPolicy.load(path.join(dir, 'missing.json'))).toThrow(/MASH_POLICY_FILE: cannot read/);
   });
@@ -146,5 +157,36 @@ describe('assertMayFilterOn — no filter, sort or search on a field the viewer 
     expect(() => assertMayFilterOn(accessFor(police, 'DIRECT_CARE'), ownedBy('police', 'OWN_AGENCY_RECORD'), 'SEALED', 'sort.informantIdentity')).toThrow(
       expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN', field: 'sort.informantIdentity' }) }),
     );
+  });
+});
+
+describe('AccessPolicy.rolesFitAgencyKind — which agency kinds may hold each role (ADR 006)', () => {
+  it.each([
+    [['POLICE_MASH_OFFICER'], 'POLICE', true],
+    [['POLICE_MASH_OFFICER'], 'HEALTH', false],
+    [['HEALTH_MASH_PRACTITIONER'], 'HEALTH', true],
+    [['MASH_SOCIAL_WORKER'], 'SOCIAL_CARE', true],
+    [['MASH_SOCIAL_WORKER'], 'POLICE', false],
+    [['MASH_MANAGER'], 'EDUCATION', false],
+    [['PROBATION_MASH_OFFICER'], 'YOUTH_JUSTICE', false],
+    [['EDUCATION_MASH_OFFICER'], 'EDUCATION', true],
+    [['PARTNER_REFERRER'], 'HOUSING', true],
+    [['PARTNER_REFERRER'], 'POLICE', true],
+    [['IG_AUDITOR'], 'SOCIAL_CARE', true],
+    [['IG_AUDITOR'], 'POLICE', false],
+    [['HUB_ADMIN'], 'HEALTH', false],
+    [['HEALTH_MASH_PRACTITIONER', 'PARTNER_REFERRER'], 'HEALTH', true],
+    [['HEALTH_MASH_PRACTITIONER', 'POLICE_MASH_OFFICER'], 'HEALTH', false],
+    [[], 'HEALTH', false],
+  ] as const)('the shipped table: %j at %s → %s', (roles, kind, fits) => {
+    expect(policy.rolesFitAgencyKind(roles, kind)).toBe(fits);
+  });
+
+  it('given a partnership table naming one role, then that role gets its kinds and every other role keeps the shipped ones', () => {
+    const p = new AccessPolicy({ ...DEFAULT_POLICY, roleAgencyKinds: { PROBATION_MASH_OFFICER: ['PROBATION', 'YOUTH_JUSTICE'], IG_AUDITOR: ['SOCIAL_CARE', 'POLICE'] } });
+    expect(p.rolesFitAgencyKind(['PROBATION_MASH_OFFICER'], 'YOUTH_JUSTICE')).toBe(true);
+    expect(p.rolesFitAgencyKind(['IG_AUDITOR'], 'POLICE')).toBe(true);
+    expect(p.rolesFitAgencyKind(['POLICE_MASH_OFFICER'], 'YOUTH_JUSTICE')).toBe(false);
+    expect(p.rolesFitAgencyKind(['HUB_ADMIN'], 'POLICE')).toBe(false);
   });
 });

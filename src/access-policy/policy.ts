@@ -9,9 +9,11 @@ import {
   RELATIONSHIP_KINDS,
   ROLES,
   SENSITIVITY_CLASSES,
+  type AgencyKind,
   type Purpose,
   type RedactionReason,
   type RelationshipKind,
+  type Role,
   type SensitivityClass,
 } from './vocabulary';
 
@@ -32,13 +34,20 @@ const ruleSchema = z.object({
   purposes: z.array(z.enum(PURPOSES)).min(1).optional(),
   relationships: z.array(z.enum(RELATIONSHIP_KINDS)).min(1).optional(),
   reason: z.enum(REDACTION_REASONS).optional(),
-});
+}).strict(); // a misspelt condition ("role") must not silently widen a rule to everyone
 
 export const policySchema = z
   .object({
     purposesByRole: z.record(z.enum(ROLES), z.array(z.enum(PURPOSES))),
+    /**
+     * Which agency kinds each role may be held at (a token whose role does not fit its agency's
+     * kind is refused). A policy file names only the roles it changes; the others keep
+     * DEFAULT_ROLE_AGENCY_KINDS.
+     */
+    roleAgencyKinds: z.partialRecord(z.enum(ROLES), z.array(z.enum(AGENCY_KINDS)).min(1, 'name at least one agency kind')).optional(),
     rules: z.array(ruleSchema).min(1),
   })
+  .strict()
   .superRefine((p, ctx) => {
     p.rules.forEach((r, i) => {
       if (r.effect === 'deny' && !r.reason) {
@@ -49,6 +58,24 @@ export const policySchema = z
 
 export type PolicyRule = z.infer<typeof ruleSchema>;
 export type AccessPolicyData = z.infer<typeof policySchema>;
+
+/**
+ * The shipped role-to-agency-kind table (ADR 006): each MASH role belongs to its own kind of agency;
+ * a partner referrer may work for any agency; the IG auditor and the hub administrator are the host
+ * local authority's (they see the whole partnership's audit and configuration). A partnership that
+ * hosts its MASH elsewhere, or adds a youth justice service's officers, says so in its policy file.
+ */
+export const DEFAULT_ROLE_AGENCY_KINDS: Readonly<Record<Role, readonly AgencyKind[]>> = {
+  MASH_SOCIAL_WORKER: ['SOCIAL_CARE'],
+  MASH_MANAGER: ['SOCIAL_CARE'],
+  POLICE_MASH_OFFICER: ['POLICE'],
+  HEALTH_MASH_PRACTITIONER: ['HEALTH'],
+  PROBATION_MASH_OFFICER: ['PROBATION'],
+  EDUCATION_MASH_OFFICER: ['EDUCATION'],
+  PARTNER_REFERRER: AGENCY_KINDS,
+  IG_AUDITOR: ['SOCIAL_CARE'],
+  HUB_ADMIN: ['SOCIAL_CARE'],
+};
 
 const CASE_PURPOSES: Purpose[] = ['TRIAGE', 'STRATEGY', 'SECTION_47', 'DIRECT_CARE', 'BREAK_GLASS'];
 
@@ -65,6 +92,7 @@ export const DEFAULT_POLICY: AccessPolicyData = {
     IG_AUDITOR: ['IG_AUDIT'],
     HUB_ADMIN: [],
   },
+  roleAgencyKinds: { ...DEFAULT_ROLE_AGENCY_KINDS } as Record<Role, AgencyKind[]>,
   rules: [
     {
       description: 'Auditors and administrators see no case content',
@@ -137,7 +165,17 @@ export type Decision = { release: true } | { release: false; reason: RedactionRe
 const RELEASE: Decision = Object.freeze({ release: true });
 
 export class AccessPolicy {
-  constructor(readonly data: AccessPolicyData) {}
+  private readonly agencyKindsByRole: ReadonlyMap<Role, ReadonlySet<AgencyKind>>;
+
+  constructor(readonly data: AccessPolicyData) {
+    const table = { ...DEFAULT_ROLE_AGENCY_KINDS, ...data.roleAgencyKinds };
+    this.agencyKindsByRole = new Map(ROLES.map((r) => [r, new Set(table[r])]));
+  }
+
+  /** Whether every role of a token may be held at an agency of this kind (fail closed: unknown is no). */
+  rolesFitAgencyKind(roles: readonly Role[], kind: AgencyKind): boolean {
+    return roles.length > 0 && roles.every((r) => this.agencyKindsByRole.get(r)?.has(kind) === true);
+  }
 
   static load(file: string | undefined): AccessPolicy {
     if (!file) return new AccessPolicy(DEFAULT_POLICY);
