@@ -1,6 +1,6 @@
 import { forbidden } from '../shared/errors';
 import type { Subject } from './policy';
-import type { RequestAccess } from './request-access';
+import { GUARD, type Guarded, type RequestAccess } from './request-access';
 import type { RelationshipKind, SensitivityClass } from './vocabulary';
 
 /**
@@ -24,3 +24,18 @@ export function assertMayFilterOn(access: RequestAccess, subject: Subject, cls: 
 
 /** The subject of a search over people: shared identity, reached through any relationship. */
 export const PEOPLE_SEARCH_SUBJECT: Subject = Object.freeze({ owner: null, relationships: new Set<RelationshipKind>() });
+
+/**
+ * Orders are oracles too: a row placed by a value the viewer may not read sits between rows whose
+ * values they can, which bounds the hidden one. `rows` come in their list order (by a key of class
+ * `cls`); rows whose `cls` the viewer may not read are taken out of it and put after the others,
+ * ordered by `neutral` (values they may read, and random ids). Decided on each row's own guard, so
+ * the same decision as the field guard's.
+ */
+export function orderWithoutOracle<T extends object>(access: RequestAccess, rows: Guarded<T>[], cls: SensitivityClass, neutral: (a: T, b: T) => number): Guarded<T>[] {
+  if (!access.enforcing) return rows;
+  const readable: Guarded<T>[] = [];
+  const hidden: Guarded<T>[] = [];
+  for (const row of rows) (access.decide(row[GUARD], cls).release ? readable : hidden).push(row);
+  return hidden.length === 0 ? rows : [...readable, ...hidden.sort(neutral)];
+}
