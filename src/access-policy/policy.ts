@@ -216,6 +216,26 @@ export class AccessPolicy {
     return { release: false, reason: allowedWithOtherPurpose ? 'PURPOSE_INSUFFICIENT' : 'NEED_TO_KNOW' };
   }
 
+  /**
+   * Whether the viewer may filter, sort or search on a class across the rows of a list (filter-policy.ts).
+   * The rows' owners and relationships vary and are not known before the query, so the answer may
+   * not rest on them: an allow rule conditioned on owner or relationship does not count, a deny rule
+   * so conditioned does. SEALED never.
+   */
+  mayFilterOn(viewer: Viewer, purpose: Purpose | null, cls: SensitivityClass): boolean {
+    if (cls === 'SEALED') return false;
+    let allowed = false;
+    for (const rule of this.data.rules) {
+      if (!rule.classes.includes(cls)) continue;
+      if (rule.roles && !viewer.roles.some((r) => rule.roles!.includes(r))) continue;
+      if (rule.agencyKinds && !rule.agencyKinds.includes(viewer.agencyKind)) continue;
+      if (rule.purposes && (purpose === null || !rule.purposes.includes(purpose))) continue;
+      if (rule.effect === 'deny') return false;
+      if (!rule.owner && !rule.relationships) allowed = true;
+    }
+    return allowed;
+  }
+
   private matchesViewerAndSubject(rule: PolicyRule, viewer: Viewer, subject: Subject): boolean {
     if (rule.roles && !viewer.roles.some((r) => rule.roles!.includes(r))) return false;
     if (rule.agencyKinds && !rule.agencyKinds.includes(viewer.agencyKind)) return false;
