@@ -142,3 +142,15 @@ export function orderWithoutOracle<T extends object>(access: RequestAccess, rows
   for (const row of rows) (access.decide(row[GUARD], cls).release ? readable : hidden).push(row);
   return hidden.length === 0 ? rows : [...readable, ...hidden.sort(neutral)];
 }
+
+/**
+ * Whether a list may be ordered by a key of class `cls` for this request: a sort is a filter (the
+ * position of a row, and a keyset cursor, disclose its key), so the same decision. A list that may
+ * not be ordered by its key is ordered by id (random) instead, and its cursors carry UNORDERED_KEY.
+ */
+export function mayOrderBy(access: RequestAccess, cls: SensitivityClass): boolean {
+  return !access.enforcing || access.mayFilterOn(cls, access.purpose);
+}
+
+/** The key a cursor carries in place of a sort key the viewer may not read. */
+export const UNORDERED_KEY = '1970-01-01T00:00:00.000Z';
