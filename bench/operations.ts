@@ -157,7 +157,7 @@ const ACCESS_LOG_COLUMNS = `e.id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYY
 const filterOf = (v: Vars) => (v.f ?? {}) as Record<string, string>;
 
 /** The role sets that allow each relationship source (vocabulary.ts), bound as the last parameters of the IG queries. */
-const ROLE_PARAMS = [[...MASH_ROLES, 'PARTNER_REFERRER'], SOCIAL_CARE_MASH_ROLES, ['PARTNER_REFERRER'], AGENCY_OFFICER_ROLES, MASH_ROLES];
+const ROLE_PARAMS = [MASH_ROLES, SOCIAL_CARE_MASH_ROLES, ['PARTNER_REFERRER'], AGENCY_OFFICER_ROLES, MASH_ROLES];
 
 /**
  * An access-log page (`page`: id, occ, payload, occurred_at) with `relationships_now`: per subject

@@ -51,7 +51,7 @@ export async function createHub(config: Config, logger: Logger, dataSource: Data
   }
   const agencies = AgencyDirectory.load(config.agenciesFile);
   const policy = AccessPolicy.load(config.policyFile);
-  const authenticator = await Authenticator.create(config.auth, agencies);
+  const authenticator = await Authenticator.create(config.auth, agencies, policy);
   loadMetricsSettings(config.metricsFile); // fail fast on a bad MASH_METRICS_FILE
   const auditWriter = new AuditWriter(dataSource, logger, config.auditBatchMaxRows);
   // Its own connection, outside the pool: LISTEN holds a session for the life of the process.

@@ -60,6 +60,8 @@ const MATRIX: Array<[Viewer, Child, string, string, Expected]> = [
   ['socialWorker', 'A', 'AGENCY_CHECK', 'Person.givenName', 'FORBIDDEN'],
   ['police', 'A', 'IG_AUDIT', 'Person.givenName', 'FORBIDDEN'],
   ['referrer', 'A', 'TRIAGE', 'Person.givenName', 'FORBIDDEN'],
+  // a partner referrer reads its referrals' receipts only, never a person (issue 17)
+  ['referrer', 'A', 'DIRECT_CARE', 'Person.givenName', 'FORBIDDEN'],
 ];
 
 const PERSON = `query($id: ID!, $purpose: Purpose!) {
@@ -233,11 +235,11 @@ describe('search is a filter: a partnership policy that withholds identity also 
   let hub: TestHub;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-policy-'));
   beforeAll(async () => {
-    // A (fictional) partnership where referrers see only case metadata, not identity.
+    // A (fictional) partnership where education officers see only case metadata, not identity.
     const policy = {
       ...DEFAULT_POLICY,
       rules: [
-        { description: 'Referrers see no identity in this partnership', effect: 'deny', classes: ['IDENTITY'], roles: ['PARTNER_REFERRER'], reason: 'NEED_TO_KNOW' },
+        { description: 'Education officers see no identity in this partnership', effect: 'deny', classes: ['IDENTITY'], roles: ['EDUCATION_MASH_OFFICER'], reason: 'NEED_TO_KNOW' },
         ...DEFAULT_POLICY.rules,
       ],
     };
@@ -252,9 +254,9 @@ describe('search is a filter: a partnership policy that withholds identity also 
 
   const SEARCH = `query($input: PersonSearchInput!, $purpose: Purpose!) { searchPeople(input: $input, purpose: $purpose) { score person { id } } }`;
 
-  it('given a referrer under that policy, when they search by family name, then FORBIDDEN names the field', async () => {
-    const referrer = await hub.token({ agency: 'education', roles: ['PARTNER_REFERRER'] });
-    const r = await hub.gql(referrer, SEARCH, { input: { familyName: 'Fictional' }, purpose: 'DIRECT_CARE' });
+  it('given an education officer under that policy, when they search by family name, then FORBIDDEN names the field', async () => {
+    const teacher = await hub.token({ agency: 'education', roles: ['EDUCATION_MASH_OFFICER'] });
+    const r = await hub.gql(teacher, SEARCH, { input: { familyName: 'Fictional' }, purpose: 'DIRECT_CARE' });
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'input.familyName' });
     expect(r.data?.searchPeople ?? null).toBeNull();
   });

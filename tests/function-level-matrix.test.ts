@@ -27,8 +27,9 @@ const EXPECTED: Record<'Query' | 'Mutation', Record<string, Role[]>> = {
   Query: {
     me: [...ROLES],
     agencies: [...ROLES],
-    person: [...MASH, 'PARTNER_REFERRER'],
-    searchPeople: [...MASH, 'PARTNER_REFERRER'],
+    // A partner referrer submits referrals and reads their receipts, nothing else (issue 17).
+    person: MASH,
+    searchPeople: MASH,
     chronology: MASH,
     referral: MASH,
     referrals: MASH,

@@ -8,3 +8,9 @@ export const Sensitive = (cls: SensitivityClass): MethodDecorator & PropertyDeco
 /** Declares that no field of a type carries personal data (e.g. page info, agencies, metrics). */
 export const NonPersonal = (): MethodDecorator & PropertyDecorator & ClassDecorator =>
   Extensions({ access: 'NON_PERSONAL' });
+
+/**
+ * Declares that an input field filters, sorts or searches on fields of `cls` (`on`: their schema
+ * coordinates). The filter guard (filter-policy.ts) refuses it to a viewer who may not read `cls`.
+ */
+export const Filters = (cls: SensitivityClass, on: string): PropertyDecorator => Extensions({ filters: { cls, on } });

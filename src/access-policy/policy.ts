@@ -9,9 +9,11 @@ import {
   RELATIONSHIP_KINDS,
   ROLES,
   SENSITIVITY_CLASSES,
+  type AgencyKind,
   type Purpose,
   type RedactionReason,
   type RelationshipKind,
+  type Role,
   type SensitivityClass,
 } from './vocabulary';
 
@@ -32,13 +34,20 @@ const ruleSchema = z.object({
   purposes: z.array(z.enum(PURPOSES)).min(1).optional(),
   relationships: z.array(z.enum(RELATIONSHIP_KINDS)).min(1).optional(),
   reason: z.enum(REDACTION_REASONS).optional(),
-});
+}).strict(); // a misspelt condition ("role") must not silently widen a rule to everyone
 
 export const policySchema = z
   .object({
     purposesByRole: z.record(z.enum(ROLES), z.array(z.enum(PURPOSES))),
+    /**
+     * Which agency kinds each role may be held at (a token whose role does not fit its agency's
+     * kind is refused). A policy file names only the roles it changes; the others keep
+     * DEFAULT_ROLE_AGENCY_KINDS.
+     */
+    roleAgencyKinds: z.partialRecord(z.enum(ROLES), z.array(z.enum(AGENCY_KINDS)).min(1, 'name at least one agency kind')).optional(),
     rules: z.array(ruleSchema).min(1),
   })
+  .strict()
   .superRefine((p, ctx) => {
     p.rules.forEach((r, i) => {
       if (r.effect === 'deny' && !r.reason) {
@@ -49,6 +58,24 @@ export const policySchema = z
 
 export type PolicyRule = z.infer<typeof ruleSchema>;
 export type AccessPolicyData = z.infer<typeof policySchema>;
+
+/**
+ * The shipped role-to-agency-kind table (ADR 006): each MASH role belongs to its own kind of agency;
+ * a partner referrer may work for any agency; the IG auditor and the hub administrator are the host
+ * local authority's (they see the whole partnership's audit and configuration). A partnership that
+ * hosts its MASH elsewhere, or adds a youth justice service's officers, says so in its policy file.
+ */
+export const DEFAULT_ROLE_AGENCY_KINDS: Readonly<Record<Role, readonly AgencyKind[]>> = {
+  MASH_SOCIAL_WORKER: ['SOCIAL_CARE'],
+  MASH_MANAGER: ['SOCIAL_CARE'],
+  POLICE_MASH_OFFICER: ['POLICE'],
+  HEALTH_MASH_PRACTITIONER: ['HEALTH'],
+  PROBATION_MASH_OFFICER: ['PROBATION'],
+  EDUCATION_MASH_OFFICER: ['EDUCATION'],
+  PARTNER_REFERRER: AGENCY_KINDS,
+  IG_AUDITOR: ['SOCIAL_CARE'],
+  HUB_ADMIN: ['SOCIAL_CARE'],
+};
 
 const CASE_PURPOSES: Purpose[] = ['TRIAGE', 'STRATEGY', 'SECTION_47', 'DIRECT_CARE', 'BREAK_GLASS'];
 
@@ -65,6 +92,7 @@ export const DEFAULT_POLICY: AccessPolicyData = {
     IG_AUDITOR: ['IG_AUDIT'],
     HUB_ADMIN: [],
   },
+  roleAgencyKinds: { ...DEFAULT_ROLE_AGENCY_KINDS } as Record<Role, AgencyKind[]>,
   rules: [
     {
       description: 'Auditors and administrators see no case content',
@@ -81,14 +109,21 @@ export const DEFAULT_POLICY: AccessPolicyData = {
       reason: 'SEALED',
     },
     {
-      description: 'Anyone who legitimately reaches a row sees its identity and case metadata',
+      description: 'Anyone who legitimately reaches a row sees its case metadata (a referrer: its own referrals\' receipts)',
       effect: 'allow',
-      classes: ['CASE_METADATA', 'IDENTITY'],
+      classes: ['CASE_METADATA'],
     },
     {
-      description: "The owning agency's roles read their own records in full",
+      description: 'MASH roles who legitimately reach a person see their identity',
+      effect: 'allow',
+      classes: ['IDENTITY'],
+      roles: [...MASH_ROLES],
+    },
+    {
+      description: "The owning agency's MASH roles read their own records in full (not its referrers: they see only their referrals' receipts)",
       effect: 'allow',
       classes: ['SHARED_SUMMARY', 'AGENCY_DETAIL', 'SEALED'],
+      roles: [...MASH_ROLES],
       owner: 'OWN',
     },
     {
@@ -130,7 +165,17 @@ export type Decision = { release: true } | { release: false; reason: RedactionRe
 const RELEASE: Decision = Object.freeze({ release: true });
 
 export class AccessPolicy {
-  constructor(readonly data: AccessPolicyData) {}
+  private readonly agencyKindsByRole: ReadonlyMap<Role, ReadonlySet<AgencyKind>>;
+
+  constructor(readonly data: AccessPolicyData) {
+    const table = { ...DEFAULT_ROLE_AGENCY_KINDS, ...data.roleAgencyKinds };
+    this.agencyKindsByRole = new Map(ROLES.map((r) => [r, new Set(table[r])]));
+  }
+
+  /** Whether every role of a token may be held at an agency of this kind (fail closed: unknown is no). */
+  rolesFitAgencyKind(roles: readonly Role[], kind: AgencyKind): boolean {
+    return roles.length > 0 && roles.every((r) => this.agencyKindsByRole.get(r)?.has(kind) === true);
+  }
 
   static load(file: string | undefined): AccessPolicy {
     if (!file) return new AccessPolicy(DEFAULT_POLICY);
@@ -169,6 +214,26 @@ export class AccessPolicy {
     }
     if (allowed) return RELEASE;
     return { release: false, reason: allowedWithOtherPurpose ? 'PURPOSE_INSUFFICIENT' : 'NEED_TO_KNOW' };
+  }
+
+  /**
+   * Whether the viewer may filter, sort or search on a class across the rows of a list (filter-policy.ts).
+   * The rows' owners and relationships vary and are not known before the query, so the answer may
+   * not rest on them: an allow rule conditioned on owner or relationship does not count, a deny rule
+   * so conditioned does. SEALED never.
+   */
+  mayFilterOn(viewer: Viewer, purpose: Purpose | null, cls: SensitivityClass): boolean {
+    if (cls === 'SEALED') return false;
+    let allowed = false;
+    for (const rule of this.data.rules) {
+      if (!rule.classes.includes(cls)) continue;
+      if (rule.roles && !viewer.roles.some((r) => rule.roles!.includes(r))) continue;
+      if (rule.agencyKinds && !rule.agencyKinds.includes(viewer.agencyKind)) continue;
+      if (rule.purposes && (purpose === null || !rule.purposes.includes(purpose))) continue;
+      if (rule.effect === 'deny') return false;
+      if (!rule.owner && !rule.relationships) allowed = true;
+    }
+    return allowed;
   }
 
   private matchesViewerAndSubject(rule: PolicyRule, viewer: Viewer, subject: Subject): boolean {

@@ -32,12 +32,11 @@ interface RelationshipSource {
   exists(personId: string, viewer: Viewer, p: Params): string;
 }
 
-const CASE_ROLES: readonly Role[] = [...MASH_ROLES, 'PARTNER_REFERRER'];
-
 export const RELATIONSHIP_SOURCES: RelationshipSource[] = [
   {
+    // The agency's MASH roles only: a partner referrer reaches nothing but its own referrals (issue 17).
     kind: 'OWN_AGENCY_RECORD',
-    roles: CASE_ROLES,
+    roles: MASH_ROLES,
     exists: (personId, viewer, p) => {
       const agency = p.add(viewer.agency);
       return `(EXISTS (SELECT 1 FROM agency_record ar WHERE ar.person_id = ${personId} AND ar.owning_agency = ${agency})

@@ -99,9 +99,14 @@ export class RequestAccess {
     return (cache[cls] ??= this.policy.decide(this.viewer, this.declaredPurpose, info.subject, cls));
   }
 
-  /** Whether the viewer may read a class on a subject; used to block filters and sorts on it. */
+  /** Whether the viewer may read a class on a subject (e.g. which records a chronology keeps). */
   mayRead(subject: Subject, cls: SensitivityClass): boolean {
     return this.policy.decide(this.viewer, this.declaredPurpose, subject, cls).release;
+  }
+
+  /** Whether the viewer may filter, sort or search on a class across a list's rows, under `purpose`. */
+  mayFilterOn(cls: SensitivityClass, purpose: Purpose | null): boolean {
+    return this.policy.mayFilterOn(this.viewer, purpose, cls);
   }
 
   released(info: GuardInfo, coordinate: string, cls?: SensitivityClass): void {

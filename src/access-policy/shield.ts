@@ -15,7 +15,8 @@ const hasRole = (...roles: readonly Role[]) =>
   rule({ cache: 'contextual' })((_p, _a, ctx: RequestContext) => hasAnyRole(ctx.viewer, roles));
 
 const anyUser = hasRole(...ROLES);
-const caseWorker = hasRole(...MASH_ROLES, 'PARTNER_REFERRER');
+/** People and their records: MASH roles only. A partner referrer submits referrals and reads their receipts (`myReferral`). */
+const caseWorker = hasRole(...MASH_ROLES);
 /** Agencies' own officers (and social care MASH staff for social care records) ingest records. */
 const recordContributor = hasRole(...MASH_ROLES);
 /** Referral triage: social care MASH staff work referrals; agency officers answer checks. */

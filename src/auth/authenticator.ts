@@ -13,6 +13,7 @@ import {
 } from 'jose';
 import type { AuthConfig } from '../config';
 import type { AgencyDirectory } from '../agencies/agencies';
+import type { AccessPolicy } from '../access-policy/policy';
 import type { Viewer } from '../access-policy/viewer';
 import { ROLES, type Role } from '../access-policy/vocabulary';
 import { unauthenticated } from '../shared/errors';
@@ -32,15 +33,16 @@ export class Authenticator {
     private readonly config: AuthConfig,
     private readonly key: VerifyKey,
     private readonly agencies: AgencyDirectory,
+    private readonly policy: AccessPolicy,
   ) {}
 
-  static async create(config: AuthConfig, agencies: AgencyDirectory): Promise<Authenticator> {
+  static async create(config: AuthConfig, agencies: AgencyDirectory, policy: AccessPolicy): Promise<Authenticator> {
     if (config.mode === 'jwks') {
       const jwks = createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
-      return new Authenticator(config, jwks, agencies);
+      return new Authenticator(config, jwks, agencies, policy);
     }
     const { publicJwk } = await loadOrCreateDevKey(config.keyFile);
-    return new Authenticator(config, (await importJWK(publicJwk, 'ES256')) as PublicKey, agencies);
+    return new Authenticator(config, (await importJWK(publicJwk, 'ES256')) as PublicKey, agencies, policy);
   }
 
   get mode(): AuthConfig['mode'] {
@@ -78,13 +80,11 @@ export class Authenticator {
     if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => ROLES.includes(r as Role))) {
       throw unauthenticated('Token names an unknown role');
     }
-    return {
-      sub,
-      name,
-      agency,
-      agencyKind: this.agencies.kindOf(agency)!,
-      roles: [...new Set(roles as Role[])],
-    };
+    const agencyKind = this.agencies.kindOf(agency)!;
+    const viewerRoles = [...new Set(roles as Role[])];
+    // Inconsistent claims fail closed: a police role at a health agency is no one's legitimate user.
+    if (!this.policy.rolesFitAgencyKind(viewerRoles, agencyKind)) throw unauthenticated("Token names a role its agency's kind may not hold");
+    return { sub, name, agency, agencyKind, roles: viewerRoles };
   }
 }
 

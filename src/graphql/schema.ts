@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchemaSync } from 'type-graphql';
 import { installFieldGuards } from '../access-policy/field-guard';
+import { installFilterGuards } from '../access-policy/filter-policy';
 import { ENTRY_POINT_RULES, entryPointShield } from '../access-policy/shield';
 import { AuditResolver } from '../audit/audit.resolver';
 import { BreakGlassResolver } from '../break-glass/break-glass.resolver';
@@ -41,9 +42,9 @@ export function buildBareSchema(): GraphQLSchema {
   });
 }
 
-/** The served schema: entry points under graphql-shield (deny by default), fields under the guard. */
+/** The served schema: entry points under graphql-shield (deny by default), fields and filters under their guards. */
 export function buildSchema(): GraphQLSchema {
-  const schema = installFieldGuards(buildBareSchema());
+  const schema = installFilterGuards(installFieldGuards(buildBareSchema()));
   return applyMiddleware(schema, entryPointShield(ENTRY_POINT_RULES as never));
 }
 

@@ -1,5 +1,5 @@
 import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { NonPersonal, Sensitive } from '../access-policy/decorators';
+import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum } from '../graphql/enums';
 import { ACTION_STATUSES, ATTENDANCE_STATUSES, MEETING_OUTCOMES, MEETING_STATUSES, MEETING_TYPES } from './vocabulary';
 
@@ -165,10 +165,14 @@ export class MeetingActionInput {
 
 @InputType()
 export class MeetingFilterInput {
-  @Field(() => Boolean, { nullable: true, description: 'Scheduled and not yet due' }) upcoming?: boolean | null;
-  @Field(() => ID, { nullable: true }) referralId?: string | null;
-  @Field(() => ID, { nullable: true }) personId?: string | null;
-  @Field(() => String, { nullable: true, description: 'Agency code invited' }) agency?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'Strategy discussions whose initial conference is overdue' }) overdueConferences?: boolean | null;
-  @Field(() => [MeetingTypeEnum], { nullable: true }) type?: string[] | null;
+  @Filters('CASE_METADATA', 'Meeting.status, Meeting.scheduledAt')
+  @Field(() => Boolean, { nullable: true, description: 'Scheduled and not yet due' })
+  upcoming?: boolean | null;
+  @Filters('CASE_METADATA', 'Meeting.referralId') @Field(() => ID, { nullable: true }) referralId?: string | null;
+  @Filters('CASE_METADATA', 'Meeting.subjects') @Field(() => ID, { nullable: true }) personId?: string | null;
+  @Filters('CASE_METADATA', 'MeetingInvitee.agency') @Field(() => String, { nullable: true, description: 'Agency code invited' }) agency?: string | null;
+  @Filters('CASE_METADATA', 'Meeting.icpcOverdue')
+  @Field(() => Boolean, { nullable: true, description: 'Strategy discussions whose initial conference is overdue' })
+  overdueConferences?: boolean | null;
+  @Filters('CASE_METADATA', 'Meeting.type') @Field(() => [MeetingTypeEnum], { nullable: true }) type?: string[] | null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UNORDERED_KEY } from '../access-policy/filter-policy';
 import type { Guarded } from '../access-policy/request-access';
 import type { RequestContext } from '../context/context';
 import { badInput, notFound } from '../shared/errors';
@@ -33,8 +34,8 @@ export async function listMeetings(ctx: RequestContext, raw: unknown, first: num
     throw badInput('after', 'is not a valid cursor');
   }
   if (cursor) assertUuid('after', cursor[1] as string);
-  const { rows, hasNext } = await meetingsOf(ctx).list(filter, limit, cursor as [string, string] | null);
-  const edges = rows.map((node) => ({ cursor: encodeCursor([node.scheduledAt.toISOString(), node.id]), node }));
+  const { rows, hasNext, orderedByTime } = await meetingsOf(ctx).list(filter, limit, cursor as [string, string] | null);
+  const edges = rows.map((node) => ({ cursor: encodeCursor([orderedByTime ? node.scheduledAt.toISOString() : UNORDERED_KEY, node.id]), node }));
   return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 

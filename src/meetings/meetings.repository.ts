@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { meetingRelationshipKindsSql, meetingScopeSql, Params } from '../access-policy/relationships';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
-import type { RelationshipKind } from '../access-policy/vocabulary';
+import { mayOrderBy } from '../access-policy/filter-policy';
+import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
 import { scopedKeysetSql } from '../shared/pagination';
 import type { AttendanceStatus, MeetingStatus, MeetingType } from './vocabulary';
@@ -133,6 +134,9 @@ function toMeeting(r: Row): MeetingView {
   };
 }
 
+/** The meetings list's order: by scheduled time (then id), for a viewer who may read it. */
+export const MEETINGS_ORDERED_BY = { coordinate: 'Meeting.scheduledAt', cls: 'CASE_METADATA' } as const satisfies { coordinate: string; cls: SensitivityClass };
+
 export class MeetingsRepository {
   private readonly byId = new Map<string, Guarded<MeetingView>>();
 
@@ -170,7 +174,10 @@ export class MeetingsRepository {
    * Meetings in scope, ordered by scheduled time then id, keyset-paginated: the page's keys first,
    * one index-driven scan per relationship source (`meetingScopeSql`), then the rest for those rows.
    */
-  async list(filter: MeetingFilter, limit: number, after: [string, string] | null): Promise<{ rows: Guarded<MeetingView>[]; hasNext: boolean }> {
+  async list(filter: MeetingFilter, limit: number, after: [string, string] | null): Promise<{ rows: Guarded<MeetingView>[]; hasNext: boolean; orderedByTime: boolean }> {
+    // Ordered by scheduled time only for a viewer who may read it across the list (filter-policy.ts).
+    const orderedByTime = mayOrderBy(this.access, MEETINGS_ORDERED_BY.cls);
+    const keys = orderedByTime ? ['m.scheduled_at', 'm.id'] : ['m.id'];
     const p = new Params();
     const kinds = meetingRelationshipKindsSql(this.access.viewer, 'm.id', p);
     const scope = meetingScopeSql(this.access.viewer, 'm.id', p);
@@ -181,10 +188,11 @@ export class MeetingsRepository {
     if (filter.agency) where.push(`EXISTS (SELECT 1 FROM meeting_invitee fi WHERE fi.meeting_id = m.id AND fi.agency = ${p.add(filter.agency)})`);
     if (filter.overdueConferences != null) where.push(`${filter.overdueConferences ? '' : 'NOT '}${ICPC_OVERDUE_SQL}`);
     if (filter.type?.length) where.push(`m.type = ANY(${p.add(filter.type)}::text[])`);
-    if (after) where.push(`(m.scheduled_at, m.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
-    const page = scopedKeysetSql({ from: 'meeting m', keys: ['m.scheduled_at', 'm.id'], scope, where, limit: p.add(limit + 1) });
-    const rows: Row[] = await this.db.query(`${MEETING_SELECT(kinds, `(${page}) page JOIN meeting m ON m.id = page.id`)} ORDER BY m.scheduled_at, m.id`, p.values);
-    return { rows: rows.slice(0, limit).map((r) => this.guardMeeting(r)), hasNext: rows.length > limit };
+    if (after && orderedByTime) where.push(`(m.scheduled_at, m.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
+    else if (after) where.push(`m.id > ${p.add(after[1])}::uuid`);
+    const page = scopedKeysetSql({ from: 'meeting m', keys, scope, where, limit: p.add(limit + 1) });
+    const rows: Row[] = await this.db.query(`${MEETING_SELECT(kinds, `(${page}) page JOIN meeting m ON m.id = page.id`)} ORDER BY ${keys.join(', ')}`, p.values);
+    return { rows: rows.slice(0, limit).map((r) => this.guardMeeting(r)), hasNext: rows.length > limit, orderedByTime };
   }
 
   /** Children of meetings already reached in this request, guarded like their meeting (owner as given). */

@@ -1,6 +1,6 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
-import { NonPersonal, Sensitive } from '../access-policy/decorators';
+import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
 import {
   DisabilityEnum,
   EthnicityEnum,
@@ -50,10 +50,10 @@ export class IdentifierInput {
 
 @InputType({ description: 'Search by an identifier (exact), or by family name with optional given name and date of birth' })
 export class PersonSearchInput {
-  @Field(() => IdentifierInput, { nullable: true }) identifier?: IdentifierInput | null;
-  @Field(() => String, { nullable: true }) familyName?: string | null;
-  @Field(() => String, { nullable: true }) givenName?: string | null;
-  @Field(() => LocalDateResolver, { nullable: true }) dateOfBirth?: string | null;
+  @Filters('IDENTITY', 'Person.nhsNumber, Person.pncId, Person.laPersonId, Person.upn') @Field(() => IdentifierInput, { nullable: true }) identifier?: IdentifierInput | null;
+  @Filters('IDENTITY', 'Person.familyName') @Field(() => String, { nullable: true }) familyName?: string | null;
+  @Filters('IDENTITY', 'Person.givenName') @Field(() => String, { nullable: true }) givenName?: string | null;
+  @Filters('IDENTITY', 'Person.dateOfBirth') @Field(() => LocalDateResolver, { nullable: true }) dateOfBirth?: string | null;
 }
 
 export const UpsertOutcomeEnum = graphqlEnum(['CREATED', 'UPDATED', 'UNCHANGED', 'LINKED'] as const, 'UpsertOutcome');

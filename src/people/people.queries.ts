@@ -1,4 +1,3 @@
-import { assertMayFilterOn, PEOPLE_SEARCH_SUBJECT } from '../access-policy/filter-policy';
 import type { Guarded } from '../access-policy/request-access';
 import type { RequestContext } from '../context/context';
 import { badInput } from '../shared/errors';
@@ -19,11 +18,7 @@ const searchSchema = z.object({
 export async function searchPeople(ctx: RequestContext, raw: PersonSearchInput, first: number | null): Promise<MatchView[]> {
   const input = parseInput(searchSchema, raw);
   const limit = checkPageSize(first, 50, 10);
-  // Every search field is IDENTITY-class; see filter-policy.ts.
-  if (input.identifier) assertMayFilterOn(ctx.access, PEOPLE_SEARCH_SUBJECT, 'IDENTITY', 'input.identifier');
-  if (input.familyName) assertMayFilterOn(ctx.access, PEOPLE_SEARCH_SUBJECT, 'IDENTITY', 'input.familyName');
-  if (input.givenName) assertMayFilterOn(ctx.access, PEOPLE_SEARCH_SUBJECT, 'IDENTITY', 'input.givenName');
-  if (input.dateOfBirth) assertMayFilterOn(ctx.access, PEOPLE_SEARCH_SUBJECT, 'IDENTITY', 'input.dateOfBirth');
+  // Every search field is declared IDENTITY-class (PersonSearchInput): the filter guard checked it.
   if (input.identifier) {
     const value = input.identifier.type === 'NHS_NUMBER' ? input.identifier.value.replace(/\s/g, '') : input.identifier.value;
     return ctx.people.searchByIdentifier(input.identifier.type, value, limit);

@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { Params, relationshipKindsSql } from '../access-policy/relationships';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
-import type { RelationshipKind } from '../access-policy/vocabulary';
+import { orderWithoutOracle } from '../access-policy/filter-policy';
+import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
 import { RECORD_TYPES, type RecordType } from '../records/record-types';
 import type { IdentifierType } from './vocabulary';
 
@@ -115,6 +116,13 @@ function toRecord(r: Row): RecordView {
   };
 }
 
+/**
+ * A person's records are listed newest first by `occurredAt`; records whose date the viewer may not
+ * read follow, by owning agency and (random) id, so their place says nothing about their date.
+ */
+export const RECORDS_ORDERED_BY = { coordinate: 'AgencyRecord.occurredAt', cls: 'SHARED_SUMMARY' } as const satisfies { coordinate: string; cls: SensitivityClass };
+const byAgencyThenId = (a: RecordView, b: RecordView) => a.owningAgency.localeCompare(b.owningAgency) || a.id.localeCompare(b.id);
+
 export class PeopleRepository {
   /** Relationship kinds of every person reached in this request (records inherit them). */
   private readonly reached = new Map<string, ReadonlySet<RelationshipKind>>();
@@ -188,7 +196,7 @@ export class PeopleRepository {
     );
     const grouped = new Map<string, Guarded<RecordView>[]>(personIds.map((id) => [id, []]));
     for (const r of rows) grouped.get(r.person_id as string)!.push(this.guardRecord(toRecord(r)));
-    return personIds.map((id) => grouped.get(id)!);
+    return personIds.map((id) => orderWithoutOracle(this.access, grouped.get(id)!, RECORDS_ORDERED_BY.cls, byAgencyThenId));
   });
 
   /** Records about a person already reached in this request (scoped through that person). */

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { GraphQLISODateTime } from 'type-graphql';
-import { NonPersonal, Sensitive } from '../access-policy/decorators';
+import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum, PersonKindEnum, SexEnum } from '../graphql/enums';
 import { Person } from '../people/person.type';
 import { TRANSITION_NAMES } from './referral-state-machine';
@@ -222,14 +222,18 @@ export class AgencyCheckResponseInput {
 
 @InputType()
 export class ReferralFilter {
-  @Field(() => [ReferralStatusEnum], { nullable: true }) status?: string[] | null;
-  @Field(() => [RagEnum], { nullable: true }) rag?: string[] | null;
-  @Field(() => Boolean, { nullable: true }) breached?: boolean | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) dueBefore?: Date | null;
-  @Field(() => String, { nullable: true, description: 'Assigned worker (sub)' }) assignedTo?: string | null;
-  @Field(() => String, { nullable: true, description: 'Agency code with an outstanding check' }) awaitingAgency?: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) receivedFrom?: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) receivedTo?: Date | null;
+  @Filters('CASE_METADATA', 'Referral.status') @Field(() => [ReferralStatusEnum], { nullable: true }) status?: string[] | null;
+  @Filters('CASE_METADATA', 'Referral.rag') @Field(() => [RagEnum], { nullable: true }) rag?: string[] | null;
+  @Filters('CASE_METADATA', 'Referral.breached') @Field(() => Boolean, { nullable: true }) breached?: boolean | null;
+  @Filters('CASE_METADATA', 'Referral.decisionDueAt') @Field(() => GraphQLISODateTime, { nullable: true }) dueBefore?: Date | null;
+  @Filters('CASE_METADATA', 'Referral.assignedToSub')
+  @Field(() => String, { nullable: true, description: 'Assigned worker (sub)' })
+  assignedTo?: string | null;
+  @Filters('CASE_METADATA', 'Referral.waitingOn')
+  @Field(() => String, { nullable: true, description: 'Agency code with an outstanding check' })
+  awaitingAgency?: string | null;
+  @Filters('CASE_METADATA', 'Referral.receivedAt') @Field(() => GraphQLISODateTime, { nullable: true }) receivedFrom?: Date | null;
+  @Filters('CASE_METADATA', 'Referral.receivedAt') @Field(() => GraphQLISODateTime, { nullable: true }) receivedTo?: Date | null;
 }
 
 export { Person };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UNORDERED_KEY } from '../access-policy/filter-policy';
 import type { Guarded } from '../access-policy/request-access';
 import type { RequestContext } from '../context/context';
 import { notFound } from '../shared/errors';
@@ -36,8 +37,8 @@ export async function triageQueue(ctx: RequestContext, raw: unknown, first: numb
     throw notFound('Cursor');
   }
   if (cursor) assertUuid('after', cursor[1] as string);
-  const { rows, hasNext } = await referralsOf(ctx).queue(filter, limit, cursor as [string, string] | null);
-  const edges = rows.map((node) => ({ cursor: encodeCursor([node.decisionDueAt.toISOString(), node.id]), node }));
+  const { rows, hasNext, orderedByDue } = await referralsOf(ctx).queue(filter, limit, cursor as [string, string] | null);
+  const edges = rows.map((node) => ({ cursor: encodeCursor([orderedByDue ? node.decisionDueAt.toISOString() : UNORDERED_KEY, node.id]), node }));
   return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 

@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 import { Params, referralRelationshipKindsSql, referralScopeSql } from '../access-policy/relationships';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
 import { visibleCheckAgency } from '../access-policy/row-scopes';
-import type { RelationshipKind } from '../access-policy/vocabulary';
+import { mayOrderBy } from '../access-policy/filter-policy';
+import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
 import { scopedKeysetSql } from '../shared/pagination';
 import { TERMINAL_STATUSES } from './referral-state-machine';
@@ -197,6 +198,9 @@ function toCheck(r: Row, now: number): AgencyCheckView {
   };
 }
 
+/** The triage queue's order: by decision due time (then id), for a viewer who may read it. */
+export const QUEUE_ORDERED_BY = { coordinate: 'Referral.decisionDueAt', cls: 'CASE_METADATA' } as const satisfies { coordinate: string; cls: SensitivityClass };
+
 export class ReferralsRepository {
   private readonly byId = new Map<string, Guarded<ReferralView>>();
 
@@ -236,7 +240,10 @@ export class ReferralsRepository {
    * found first under the row scope (one index-driven scan per relationship source, see
    * `referralScopeSql`); kinds, subjects and checks are then computed for those rows only.
    */
-  async queue(filter: QueueFilter, limit: number, after: [string, string] | null): Promise<{ rows: Guarded<ReferralView>[]; hasNext: boolean }> {
+  async queue(filter: QueueFilter, limit: number, after: [string, string] | null): Promise<{ rows: Guarded<ReferralView>[]; hasNext: boolean; orderedByDue: boolean }> {
+    // Ordered by due time only for a viewer who may read it across the queue (filter-policy.ts).
+    const orderedByDue = mayOrderBy(this.access, QUEUE_ORDERED_BY.cls);
+    const keys = orderedByDue ? ['r.decision_due_at', 'r.id'] : ['r.id'];
     const p = new Params();
     const viewer = this.access.viewer;
     const kinds = referralRelationshipKindsSql(viewer, 'r.id', p);
@@ -253,13 +260,14 @@ export class ReferralsRepository {
       );
     if (filter.receivedFrom) where.push(`r.received_at >= ${p.add(filter.receivedFrom)}`);
     if (filter.receivedTo) where.push(`r.received_at < ${p.add(filter.receivedTo)}`);
-    if (after) where.push(`(r.decision_due_at, r.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
-    const page = scopedKeysetSql({ from: 'referral r', keys: ['r.decision_due_at', 'r.id'], scope, where, limit: p.add(limit + 1) });
+    if (after && orderedByDue) where.push(`(r.decision_due_at, r.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
+    else if (after) where.push(`r.id > ${p.add(after[1])}::uuid`);
+    const page = scopedKeysetSql({ from: 'referral r', keys, scope, where, limit: p.add(limit + 1) });
     const rows: Row[] = await this.db.query(
-      `${REFERRAL_SELECT(kinds, `(${page}) page JOIN referral r ON r.id = page.id`)} ORDER BY r.decision_due_at, r.id`,
+      `${REFERRAL_SELECT(kinds, `(${page}) page JOIN referral r ON r.id = page.id`)} ORDER BY ${keys.join(', ')}`,
       p.values,
     );
-    return { rows: rows.slice(0, limit).map((r) => this.guardReferral(r)), hasNext: rows.length > limit };
+    return { rows: rows.slice(0, limit).map((r) => this.guardReferral(r)), hasNext: rows.length > limit, orderedByDue };
   }
 
   private readonly checksLoader = new DataLoader<string, Guarded<AgencyCheckView>[]>(async (referralIds) => {
