@@ -227,7 +227,8 @@ describe('identity: quoting an identifier never reaches, reads or renames a pers
       for (const id of [child.id, subject!.person_id]) {
         expect((await hub.gql(educationOfficer, PERSON, { id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       }
-      expect((await hub.gql(referrer, PERSON, { id: child.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      // A referrer may not read people at all (ADR 006): the child is as unreachable as any other.
+      expect((await hub.gql(referrer, PERSON, { id: child.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
       // At screening the MASH worker sees the candidate, with each source's values side by side.
       const issue = await proposalFor(subject!.person_id);

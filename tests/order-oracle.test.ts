@@ -8,7 +8,7 @@ import { buildSchema } from '../src/graphql/schema';
 import { MEETINGS_ORDERED_BY } from '../src/meetings/meetings.repository';
 import { RECORDS_ORDERED_BY } from '../src/people/people.repository';
 import { QUEUE_ORDERED_BY } from '../src/referrals/referrals.repository';
-import { fakeNhsNumber, givenPerson, givenRecord, unique } from './support/factories';
+import { fakeNhsNumber, givenImportedPerson, givenPerson, givenRecord, unique } from './support/factories';
 import { startTestHub, type GqlResult, type TestHub } from './support/test-hub';
 
 /**
@@ -35,7 +35,7 @@ describe('Person.records is never ordered by a date the viewer may not read', ()
   async function childWithHealthRecordOn(healthDate: string): Promise<string> {
     const nhsNumber = fakeNhsNumber();
     const id = await givenPerson(hub, police, { nhsNumber, sourceSystem: 'NICHE' });
-    await givenPerson(hub, health, { nhsNumber, sourceSystem: 'EMIS' });
+    await givenImportedPerson(hub, 'health', { nhsNumber, sourceSystem: 'EMIS' });
     await givenRecord(hub, police, id, { recordType: 'POLICE_INCIDENT', occurredAt: '2026-01-10T10:00:00.000Z' });
     await givenRecord(hub, police, id, { recordType: 'POLICE_INCIDENT', occurredAt: '2026-05-10T10:00:00.000Z' });
     await givenRecord(hub, health, id, { recordType: 'HEALTH_ED_ATTENDANCE', occurredAt: healthDate });

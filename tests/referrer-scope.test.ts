@@ -1,4 +1,4 @@
-import { auditFor, fakeNhsNumber, givenPerson, givenRecord, unique } from './support/factories';
+import { auditFor, fakeNhsNumber, givenImportedPerson, givenPerson, givenRecord, unique } from './support/factories';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 /**
@@ -44,7 +44,7 @@ describe('a partner referrer reaches its own referrals’ receipts and nothing e
     // Given a child police and health both hold, with a sealed informant identity and clinical notes.
     nhsNumber = fakeNhsNumber();
     childId = await givenPerson(hub, policeOfficer, { nhsNumber, sourceSystem: 'NICHE' });
-    await givenPerson(hub, healthPractitioner, { nhsNumber, sourceSystem: 'EMIS' });
+    await givenImportedPerson(hub, 'health', { nhsNumber, sourceSystem: 'EMIS' });
     await givenRecord(hub, policeOfficer, childId, { recordType: 'POLICE_INTELLIGENCE', detail: 'Fictional intelligence', informantIdentity: 'Fictional informant' });
     await givenRecord(hub, healthPractitioner, childId, { recordType: 'HEALTH_MENTAL_HEALTH', clinicalNotes: 'Fictional mental-health note' });
   });
