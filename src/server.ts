@@ -19,6 +19,7 @@ import type { DataSource } from 'typeorm';
 import { buildBareSchema, buildSchema } from './graphql/schema';
 import { createErrorFormatter, releasePlugin } from './graphql/plugins';
 import { clientAddress, RequestRateLimiter } from './graphql/rate-limit';
+import { BoundedDocumentCache, TrustedDocuments, trustedDocumentsMiddleware } from './graphql/persisted-queries';
 import { startReadVolumeWatch } from './break-glass/read-volume-watch';
 import { PeopleRepository } from './people/people.repository';
 import { HubEventListener } from './events/listener';
@@ -90,6 +91,8 @@ export async function startServer(
     throw new Error('production always runs with field permissions, audit and limits');
   }
   const { config, logger } = hub;
+  // Trusted documents (ADR 007): only registered operations run; otherwise APQ with a bounded cache.
+  const trustedDocuments = config.trustedDocumentsFile ? TrustedDocuments.load(config.trustedDocumentsFile) : undefined;
   const app = express();
   app.disable('x-powered-by');
   // Behind a reverse proxy, the client's address (per-IP limits) comes from X-Forwarded-For.
@@ -131,6 +134,7 @@ export async function startServer(
     rateLimiter,
     clientIp: (req) => clientAddress(req, app.get('trust proxy fn') as (addr: string, hop: number) => boolean),
     maxTokens,
+    trustedDocuments,
   });
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -140,6 +144,8 @@ export async function startServer(
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // APQ documents expire after a day and the cache is bounded; trusted mode resolves documents itself.
+    persistedQueries: trustedDocuments ? false : { cache: new BoundedDocumentCache(), ttl: 24 * 3600 },
     formatError: createErrorFormatter(logger, config.env === 'production'),
     plugins: [
       ...(features.limits ? armor.plugins : []),
@@ -173,6 +179,7 @@ export async function startServer(
       next();
     },
     express.json({ limit: '100kb' }),
+    ...(trustedDocuments ? [trustedDocumentsMiddleware(trustedDocuments)] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => {
         const requestId = res.locals.requestId as string;

@@ -92,6 +92,8 @@ const envSchema = z.object({
   TRUST_PROXY: trustProxy.default(false),
   ENUMERATION_ALERT_THRESHOLD: positiveInt(1_000_000).default(50),
   ENUMERATION_ALERT_INTERVAL_SECONDS: positiveInt(24 * 3600).default(300),
+  TRUSTED_DOCUMENTS: z.enum(['off', 'enforce']).default('off'),
+  MASH_TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
 });
 
 export type AuthConfig =
@@ -153,6 +155,11 @@ export interface Config {
   trustProxy: false | number | string[];
   /** The IG alert on one user reading many distinct children in an hour (src/break-glass/enumeration-watch.ts). */
   enumerationAlert: { threshold: number; intervalSeconds: number };
+  /**
+   * Trusted documents (ADR 007): when set, only the operations registered per partner app in this
+   * manifest run (`TRUSTED_DOCUMENTS=enforce`); undefined = any document (APQ still supported).
+   */
+  trustedDocumentsFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -207,6 +214,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     };
   }
 
+  if (e.TRUSTED_DOCUMENTS === 'enforce' && !e.MASH_TRUSTED_DOCUMENTS_FILE) {
+    throw new ConfigError('Invalid configuration — MASH_TRUSTED_DOCUMENTS_FILE: required when TRUSTED_DOCUMENTS=enforce');
+  }
+  if (e.TRUSTED_DOCUMENTS === 'off' && e.MASH_TRUSTED_DOCUMENTS_FILE) {
+    throw new ConfigError('Invalid configuration — TRUSTED_DOCUMENTS: set it to enforce to use MASH_TRUSTED_DOCUMENTS_FILE');
+  }
+
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -234,5 +248,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     trustProxy: e.TRUST_PROXY,
     enumerationAlert: { threshold: e.ENUMERATION_ALERT_THRESHOLD, intervalSeconds: e.ENUMERATION_ALERT_INTERVAL_SECONDS },
+    trustedDocumentsFile: e.TRUSTED_DOCUMENTS === 'enforce' ? path.resolve(e.MASH_TRUSTED_DOCUMENTS_FILE!) : undefined,
   };
 }

@@ -27,6 +27,7 @@ import { eventContextOf, filterMapAsync } from '../context/event-context';
 import { PeopleRepository } from '../people/people.repository';
 import { auditErrorJson, createErrorFormatter, outcomeOf } from './plugins';
 import type { RequestRateLimiter } from './rate-limit';
+import { clientNameOf, NOT_IN_LIST, type TrustedDocuments } from './persisted-queries';
 import { HubError } from '../shared/errors';
 
 /**
@@ -53,6 +54,8 @@ export interface SubscriptionServerOptions {
   clientIp: (req: http.IncomingMessage) => string;
   /** graphql-js parser token limit, as on the HTTP path; undefined = none. */
   maxTokens: number | undefined;
+  /** Trusted-documents mode (ADR 007): only registered subscriptions run. */
+  trustedDocuments: TrustedDocuments | undefined;
 }
 
 /** The Close code for a connection without a valid token (graphql-ws uses 4401 for "Unauthorized"). */
@@ -138,6 +141,14 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
             if (e instanceof GraphQLError) return [e];
             throw e;
           }
+        }
+        if (options.trustedDocuments) {
+          // The app is named by the upgrade's header or, for browsers (no headers on an upgrade), in connectionParams.
+          const named = c.connectionParams?.clientName;
+          const app = clientNameOf(c.extra.request) ?? (typeof named === 'string' && named.length <= 100 ? named : undefined);
+          const resolved = options.trustedDocuments.resolve(app, payload);
+          if ('refused' in resolved) return [new GraphQLError(resolved.refused, { extensions: { code: NOT_IN_LIST } })];
+          payload = { ...payload, query: resolved.query };
         }
         let document: DocumentNode;
         try {

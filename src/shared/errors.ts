@@ -15,6 +15,12 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Persisted-query protocol codes (ADR 007), answered as they are: Apollo Client's persisted-query
+ * link retries with the full document on PERSISTED_QUERY_NOT_FOUND.
+ */
+export const PERSISTED_QUERY_CODES = ['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_NOT_IN_LIST'] as const;
+
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
   AUDIT_UNAVAILABLE: 503,
