@@ -49,6 +49,14 @@ export class Authenticator {
 
   /** `authorization` header values as received (several means the request is refused). */
   async authenticate(authorization: string[]): Promise<Viewer> {
+    return (await this.verify(authorization)).viewer;
+  }
+
+  /**
+   * Like `authenticate`, and says until when the token may be used (epoch ms: its `exp` plus the
+   * clock tolerance, the same rule as for the next HTTP request): an open WebSocket is closed then.
+   */
+  async verify(authorization: string[]): Promise<{ viewer: Viewer; usableUntil: number }> {
     if (authorization.length !== 1) throw unauthenticated(authorization.length ? 'Send exactly one Authorization header' : undefined);
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization[0]!.trim());
     if (!match) throw unauthenticated('Authorization must be a Bearer token');
@@ -67,7 +75,7 @@ export class Authenticator {
     } catch {
       throw unauthenticated('Invalid or expired token');
     }
-    return this.viewerFromClaims(payload);
+    return { viewer: this.viewerFromClaims(payload), usableUntil: ((payload.exp as number) + this.config.clockToleranceSeconds) * 1000 };
   }
 
   private viewerFromClaims(p: JWTPayload): Viewer {
