@@ -31,6 +31,21 @@ function isApolloClientError(error: unknown): boolean {
   return !!e && e.extensions?.code === undefined && e.extensions?.http?.status === 400;
 }
 
+/** graphql-armor's resource-limit messages: they name a limit and a count, never the schema. */
+const LIMIT_MESSAGE = /^(Syntax Error: )?(Aliases|Directives|Query Cost|Query depth|Token) limit of \d+ exceeded(, found \d+)?\.$/;
+
+/**
+ * In production, a client error never names the schema (issue 17: validation messages and
+ * suggestions let a tool rebuild hidden types and fields): validation and variable errors answer
+ * a fixed message; only syntax errors (the client's own text) and resource-limit messages stay.
+ */
+function productionMessage(code: string, message: string): string {
+  if (code === 'GRAPHQL_PARSE_FAILED' || LIMIT_MESSAGE.test(message)) return message;
+  if (code === 'BAD_USER_INPUT') return 'Invalid variables';
+  if (code === 'GRAPHQL_VALIDATION_FAILED') return 'Invalid query';
+  return message.replace(/ ?Did you mean .*$/, '');
+}
+
 /** Partner apps get a code from the fixed set; everything unexpected is masked and logged. */
 export function createErrorFormatter(logger: Logger, production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -50,7 +65,7 @@ export function createErrorFormatter(logger: Logger, production: boolean) {
     }
     const code = formatted.extensions?.code as string | undefined;
     if (code && ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE'].includes(code)) {
-      const message = production ? formatted.message.replace(/ ?Did you mean .*$/, '') : formatted.message;
+      const message = production ? productionMessage(code, formatted.message) : formatted.message;
       return { message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
     }
     if (code && (PERSISTED_QUERY_CODES as readonly string[]).includes(code)) {

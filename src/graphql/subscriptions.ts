@@ -124,8 +124,9 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
     return { ...(result.data !== undefined ? { data: result.data } : {}), ...(errors ? { errors } : {}), extensions };
   };
 
-  const badRequest = (e: GraphQLError) =>
-    new GraphQLError(e.message, { source: e.source, positions: e.positions, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+  // The same codes as Apollo's on HTTP, so the formatter treats them alike (ADR 007: production hides schema names).
+  const badRequest = (e: GraphQLError, code = 'GRAPHQL_VALIDATION_FAILED') =>
+    new GraphQLError(e.message, { source: e.source, positions: e.positions, extensions: { code } });
 
   /** Whether the connection's token has expired; if so the socket is closed (4403, "Token expired"). */
   const closedForExpiry = (extra: Connection): boolean => {
@@ -193,14 +194,14 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
         try {
           document = parse(payload.query, options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens });
         } catch (e) {
-          return [badRequest(e as GraphQLError)];
+          return [badRequest(e as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
         }
         const invalid = validate(schema, document, rules);
-        if (invalid.length) return invalid.map(badRequest);
+        if (invalid.length) return invalid.map((e) => badRequest(e));
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [badRequest(new GraphQLError('Unable to identify operation'))];
+        if (!operation) return [badRequest(new GraphQLError('Unable to identify operation'), 'OPERATION_RESOLUTION_FAILURE')];
         if (operation.operation !== 'subscription') {
-          return [badRequest(new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations with POST /graphql'))];
+          return [badRequest(new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations with POST /graphql'), 'BAD_REQUEST')];
         }
         const requestId = crypto.randomUUID();
         const access = new RequestAccess(viewer, hub.policy, options.enforce);
