@@ -196,7 +196,7 @@ async function main(): Promise<void> {
 
   const keyFile = path.join(dataDir, 'dev-signing-key.json');
   await loadOrCreateDevKey(keyFile);
-  const auth = { mode: 'development' as const, keyFile, issuer: 'mash-hub-dev', audience: 'mash-hub', algorithms: ['ES256'], clockToleranceSeconds: 30 };
+  const auth = { mode: 'development' as const, keyFile, issuer: 'mash-hub-dev', audience: 'mash-hub', algorithms: ['ES256'], clockToleranceSeconds: 30, maxTokenLifetimeSeconds: 24 * 3600 };
   const tokens = {} as Record<keyof typeof USERS, string>;
   for (const [k, u] of Object.entries(USERS)) tokens[k as keyof typeof USERS] = await signDevToken(auth, { ...u, roles: [...u.roles] }, '2h');
 

@@ -69,12 +69,16 @@ export class Authenticator {
         audience: this.config.audience,
         algorithms: this.config.algorithms,
         clockTolerance: this.config.clockToleranceSeconds,
-        requiredClaims: ['sub', 'exp'],
+        // iat is required: refused in the future (beyond the tolerance) or older than the longest lifetime.
+        maxTokenAge: this.config.maxTokenLifetimeSeconds,
+        requiredClaims: ['sub', 'exp', 'iat'],
       });
       payload = verified.payload;
     } catch {
       throw unauthenticated('Invalid or expired token');
     }
+    // A token valid for longer than the partnership allows (a leaked one would be usable for years).
+    if (payload.exp! - payload.iat! > this.config.maxTokenLifetimeSeconds) throw unauthenticated('Token lifetime too long');
     return { viewer: this.viewerFromClaims(payload), usableUntil: ((payload.exp as number) + this.config.clockToleranceSeconds) * 1000 };
   }
 

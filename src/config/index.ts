@@ -80,6 +80,7 @@ const envSchema = z.object({
     .transform((s) => s.split(',').map((a) => a.trim()))
     .pipe(z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'])).min(1)),
   AUTH_CLOCK_TOLERANCE_SECONDS: z.string().regex(/^\d+$/).transform(Number).default(30),
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: positiveInt(7 * 24 * 3600).default(24 * 3600),
   BREAK_GLASS_MINUTES: positiveInt(24 * 60).default(60),
   MAX_PAGE_SIZE: positiveInt(500).default(100),
   GRAPHQL_INTROSPECTION: boolFlag.optional(),
@@ -104,6 +105,8 @@ export type AuthConfig =
       audience: string;
       algorithms: string[];
       clockToleranceSeconds: number;
+      /** Longest accepted `exp - iat`; `iat` is required and may not be in the future (ADR 007). */
+      maxTokenLifetimeSeconds: number;
     }
   | {
       mode: 'development';
@@ -112,6 +115,8 @@ export type AuthConfig =
       audience: string;
       algorithms: string[];
       clockToleranceSeconds: number;
+      /** Longest accepted `exp - iat`; `iat` is required and may not be in the future (ADR 007). */
+      maxTokenLifetimeSeconds: number;
     };
 
 export interface Config {
@@ -197,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: e.AUTH_AUDIENCE,
       algorithms: e.AUTH_ALGORITHMS,
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+      maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
     };
   } else {
     if (production) {
@@ -211,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: e.AUTH_AUDIENCE ?? 'mash-hub',
       algorithms: ['ES256'],
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+      maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
     };
   }
 
