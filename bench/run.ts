@@ -320,7 +320,8 @@ async function main(): Promise<void> {
     const ok = result['2xx'];
     let auditEvents: number | null = null;
     if (variant === 'B4' || variant === 'B5') {
-      const r = await client.query('SELECT count(*)::int AS n FROM audit_event WHERE occurred_at >= $2 AND request_id LIKE $1', [`${prefix}%`, cellStart]);
+      // The client's x-request-id is kept as the event's correlation id (the request id is the hub's own, ADR 007).
+      const r = await client.query(`SELECT count(*)::int AS n FROM audit_event WHERE occurred_at >= $2 AND payload->>'correlationId' LIKE $1`, [`${prefix}%`, cellStart]);
       auditEvents = (r.rows[0] as { n: number }).n;
     }
     return {

@@ -36,7 +36,9 @@ export interface HubServer {
   stop(): Promise<void>;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** A client's `x-request-id` kept as its correlation id: short, and no spaces, quotes or markup. */
+const CORRELATION_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const correlationIdOf = (given: string | undefined) => (given && CORRELATION_ID.test(given) ? given : undefined);
 
 export async function createHub(config: Config, logger: Logger, dataSource: DataSource): Promise<Hub> {
   // Append-only by privilege (C5): production never serves as a role that could rewrite the audit.
@@ -164,9 +166,10 @@ export async function startServer(
   app.use(
     '/graphql',
     (req, res, next) => {
-      const given = req.header('x-request-id');
-      const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+      // The request id is always the hub's own: a client-chosen one let two users' events share an id.
+      const requestId = crypto.randomUUID();
       res.locals.requestId = requestId;
+      res.locals.correlationId = correlationIdOf(req.header('x-request-id'));
       res.setHeader('x-request-id', requestId);
       // Answers carry personal data: no browser, proxy or CDN may keep a copy.
       res.setHeader('cache-control', 'no-store');
@@ -183,6 +186,7 @@ export async function startServer(
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => {
         const requestId = res.locals.requestId as string;
+        const correlationId = res.locals.correlationId as string | undefined;
         const authorization: string[] = [];
         for (let i = 0; i < req.rawHeaders.length; i += 2) {
           if (req.rawHeaders[i]!.toLowerCase() === 'authorization') authorization.push(req.rawHeaders[i + 1]!);
@@ -193,8 +197,9 @@ export async function startServer(
         return {
           hub,
           requestId,
+          ...(correlationId ? { correlationId } : {}),
           viewer,
-          logger: logger.child({ requestId }),
+          logger: logger.child(correlationId ? { requestId, correlationId } : { requestId }),
           access,
           people: new PeopleRepository(hub.dataSource, access),
           operation: { type: 'unknown', name: null, documentHash: null },

@@ -340,9 +340,8 @@ describe('filters as oracles: every filter, sort and search argument of the serv
 
       for (const o of outsiders) {
         const ask = async (vars: Vars) => {
-          const requestId = unique('oracle');
-          const r = await hub.gql(o.token, probe.query, { ...vars, purpose: o.purpose }, { 'x-request-id': requestId });
-          const audit = await auditFor(hub, requestId);
+          const r = await hub.gql(o.token, probe.query, { ...vars, purpose: o.purpose });
+          const audit = await auditFor(hub, r.headers.get('x-request-id')!);
           expect(audit.filter((a) => a.person_id === fx.childId && (a.released ?? []).length > 0)).toEqual([]);
           return outcomeOf(probe, r);
         };
@@ -364,11 +363,10 @@ describe('filters as oracles: every filter, sort and search argument of the serv
         expect(control.errors).toBeUndefined();
         expect(probe.ids(control.data as Record<string, unknown>)).toContain(probe.fixtureId(fx));
         for (const vars of [probe.match(fx), probe.miss(fx)]) {
-          const requestId = unique('oracle-narrowed');
-          const r = await narrowed.gql(referrer, probe.query, { ...vars, purpose: 'DIRECT_CARE' }, { 'x-request-id': requestId });
+          const r = await narrowed.gql(referrer, probe.query, { ...vars, purpose: 'DIRECT_CARE' });
           expect(r.data).toBeNull();
           expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
-          const audit = await auditFor(narrowed, requestId);
+          const audit = await auditFor(narrowed, r.headers.get('x-request-id')!);
           expect(audit.filter((a) => a.person_id === fx.childId && (a.released ?? []).length > 0)).toEqual([]);
         }
         results.push({ leaf: `${leaf} (narrowed policy)`, outsider: 'referrer', outcome: 'FORBIDDEN' });
