@@ -127,4 +127,26 @@ describe('authentication attacks', () => {
       }
     });
   });
+
+  describe('the 401 challenge (issue 17; RFC 6750)', () => {
+    it('given no token, then 401 with WWW-Authenticate: Bearer and no error attribute', async () => {
+      const r = await hub.gql(null, '{ me { sub } }');
+      expect(r.status).toBe(401);
+      expect(r.headers.get('www-authenticate')).toBe('Bearer realm="mash-hub"');
+    });
+    it('given an expired, garbage, or doubled token, then 401 with WWW-Authenticate: Bearer error="invalid_token"', async () => {
+      const expired = await sign(claims, { exp: Math.floor(Date.now() / 1000) - 3600, iat: Math.floor(Date.now() / 1000) - 7200 });
+      const good = await sign(claims);
+      for (const [token, headers] of [[expired, {}], ['not.a.token', {}], [good, { Authorization: `Bearer ${good}` }]] as Array<[string, Record<string, string>]>) {
+        const r = await hub.gql(token, '{ me { sub } }', undefined, headers);
+        expect(r.status).toBe(401);
+        expect(r.headers.get('www-authenticate')).toBe('Bearer realm="mash-hub", error="invalid_token"');
+      }
+    });
+    it('given a valid token, then no challenge (the control)', async () => {
+      const r = await hub.gql(await sign(claims), '{ me { sub } }');
+      expect(r.status).toBe(200);
+      expect(r.headers.get('www-authenticate')).toBeNull();
+    });
+  });
 });
