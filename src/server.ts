@@ -192,7 +192,8 @@ export async function startServer(
           if (req.rawHeaders[i]!.toLowerCase() === 'authorization') authorization.push(req.rawHeaders[i + 1]!);
         }
         const authenticate = () => hub.authenticator.authenticate(authorization);
-        const viewer = rateLimiter ? await rateLimiter.admit(req.ip ?? '', authenticate) : await authenticate();
+        const logFields = { transport: 'http', requestId, ...(correlationId ? { correlationId } : {}) };
+        const viewer = rateLimiter ? await rateLimiter.admit(req.ip ?? '', authenticate, logFields) : await authenticate();
         const access = new RequestAccess(viewer, hub.policy, features.fieldPermissions || features.audit);
         return {
           hub,

@@ -153,7 +153,7 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
         };
         const limiter = options.rateLimiter;
         try {
-          c.extra.viewer = limiter ? await limiter.admit(options.clientIp(c.extra.request), authenticate) : await authenticate();
+          c.extra.viewer = limiter ? await limiter.admit(options.clientIp(c.extra.request), authenticate, { transport: 'websocket' }) : await authenticate();
           c.extra.usableUntil = usableUntil;
           // Closed when the token expires, even with nothing to push (the client reconnects with a fresh one).
           const timer = setTimeout(() => closedForExpiry(c.extra), Math.max(0, usableUntil - Date.now()) + 10);
@@ -175,7 +175,7 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
         if (closedForExpiry(c.extra)) return [new GraphQLError(TOKEN_EXPIRED, { extensions: { code: 'UNAUTHENTICATED' } })];
         if (options.rateLimiter) {
           try {
-            await options.rateLimiter.admitUser(viewer.sub);
+            await options.rateLimiter.admitUser(viewer.sub, { transport: 'websocket' });
           } catch (e) {
             // RATE_LIMITED, formatted by onError like every other error (the wait in `retryAfterSeconds`).
             if (e instanceof GraphQLError) return [e];
