@@ -19,6 +19,7 @@ import type { DataSource } from 'typeorm';
 import { buildBareSchema, buildSchema } from './graphql/schema';
 import { createErrorFormatter, releasePlugin } from './graphql/plugins';
 import { clientAddress, RequestRateLimiter } from './graphql/rate-limit';
+import { postOnly } from './graphql/post-only';
 import { BoundedDocumentCache, TrustedDocuments, trustedDocumentsMiddleware } from './graphql/persisted-queries';
 import { startReadVolumeWatch } from './break-glass/read-volume-watch';
 import { PeopleRepository } from './people/people.repository';
@@ -181,6 +182,7 @@ export async function startServer(
       }
       next();
     },
+    postOnly(),
     express.json({ limit: '100kb' }),
     ...(trustedDocuments ? [trustedDocumentsMiddleware(trustedDocuments)] : []),
     expressMiddleware(apollo, {
