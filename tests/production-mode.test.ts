@@ -4,6 +4,7 @@ import https from 'node:https';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { loadConfig } from '../src/config';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 /**
@@ -172,5 +173,14 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
     expect(r.errors![0]!.message).toMatch(/Aliases limit of 15 exceeded/);
     const syntax = await prod.gql(token, '{ me { sub }');
     expect(syntax.errors![0]!.message).toMatch(/^Syntax Error/);
+  });
+
+  it('given GRAPHQL_INTROSPECTION=true in production, then the hub refuses to start naming the variable; false or unset start (issue 17)', () => {
+    const env = { NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example.test/jwks.json', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
+    for (const on of ['true', '1']) expect(() => loadConfig({ ...env, GRAPHQL_INTROSPECTION: on })).toThrow(/GRAPHQL_INTROSPECTION: introspection is refused in production/);
+    expect(loadConfig({ ...env, GRAPHQL_INTROSPECTION: 'false' }).introspection).toBe(false);
+    expect(loadConfig(env).introspection).toBe(false);
+    // Outside production it may be switched on (the control).
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'true' }).introspection).toBe(true);
   });
 });

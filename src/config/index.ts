@@ -221,6 +221,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     };
   }
 
+  // Introspection hands out the whole schema; production never re-enables it by a stray variable.
+  if (production && e.GRAPHQL_INTROSPECTION === true) {
+    throw new ConfigError('Invalid configuration — GRAPHQL_INTROSPECTION: introspection is refused in production; unset it (or set false)');
+  }
   if (e.TRUSTED_DOCUMENTS === 'enforce' && !e.MASH_TRUSTED_DOCUMENTS_FILE) {
     throw new ConfigError('Invalid configuration — MASH_TRUSTED_DOCUMENTS_FILE: required when TRUSTED_DOCUMENTS=enforce');
   }
