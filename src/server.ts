@@ -62,7 +62,26 @@ export async function createHub(config: Config, logger: Logger, dataSource: Data
   return { config, logger, dataSource, agencies, policy, authenticator, auditWriter, events };
 }
 
-/** Builds the HTTP server around a hub. No side effects until `listen`. */
+/** Raised when the hub cannot take its port: the caller stops the database and exits non-zero. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
+
+/** Listens, or rejects with a message naming the address and the cause (EADDRINUSE, EACCES, …). */
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (e: NodeJS.ErrnoException) => {
+      const cause = e.code === 'EADDRINUSE' ? 'the address is in use by another process' : e.code === 'EACCES' ? 'permission denied' : e.message;
+      reject(new ListenError(`cannot listen on ${host}:${port}: ${cause} (${e.code ?? 'error'})`, { cause: e }));
+    };
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+}
+
 /**
  * What the server switches on. Production always runs everything; the benchmark switches layers
  * off to measure each one against the bare twin (same schema, resolvers and data).
@@ -217,7 +236,16 @@ export async function startServer(
     res.status(status).json({ errors: [{ message: status === 413 ? 'Request body too large' : 'Malformed request', extensions: { code: 'BAD_USER_INPUT' } }] });
   });
 
-  await new Promise<void>((resolve) => httpServer.listen(options.port ?? config.port, options.host ?? config.host, resolve));
+  try {
+    await listen(httpServer, options.port ?? config.port, options.host ?? config.host);
+  } catch (e) {
+    // Nothing may keep serving (or keep the process alive) behind a port we do not hold.
+    readVolumeWatch.stop();
+    rateLimiter?.stop();
+    await subscriptions.dispose().catch(() => undefined);
+    await apollo.stop().catch(() => undefined);
+    throw e;
+  }
   const addr = httpServer.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   return {
