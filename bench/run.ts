@@ -196,7 +196,7 @@ async function main(): Promise<void> {
 
   const keyFile = path.join(dataDir, 'dev-signing-key.json');
   await loadOrCreateDevKey(keyFile);
-  const auth = { mode: 'development' as const, keyFile, issuer: 'mash-hub-dev', audience: 'mash-hub', algorithms: ['ES256'], clockToleranceSeconds: 30 };
+  const auth = { mode: 'development' as const, keyFile, issuer: 'mash-hub-dev', audience: 'mash-hub', algorithms: ['ES256'], clockToleranceSeconds: 30, maxTokenLifetimeSeconds: 24 * 3600 };
   const tokens = {} as Record<keyof typeof USERS, string>;
   for (const [k, u] of Object.entries(USERS)) tokens[k as keyof typeof USERS] = await signDevToken(auth, { ...u, roles: [...u.roles] }, '2h');
 
@@ -320,7 +320,8 @@ async function main(): Promise<void> {
     const ok = result['2xx'];
     let auditEvents: number | null = null;
     if (variant === 'B4' || variant === 'B5') {
-      const r = await client.query('SELECT count(*)::int AS n FROM audit_event WHERE occurred_at >= $2 AND request_id LIKE $1', [`${prefix}%`, cellStart]);
+      // The client's x-request-id is kept as the event's correlation id (the request id is the hub's own, ADR 007).
+      const r = await client.query(`SELECT count(*)::int AS n FROM audit_event WHERE occurred_at >= $2 AND payload->>'correlationId' LIKE $1`, [`${prefix}%`, cellStart]);
       auditEvents = (r.rows[0] as { n: number }).n;
     }
     return {

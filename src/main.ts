@@ -16,7 +16,16 @@ async function main(): Promise<void> {
   const hub = await createHub(config, logger, db.dataSource);
   let open = false;
   const stopConnecting = new AbortController();
-  const server = await startServer(hub, { databaseOpen: () => open, shutdownDelayMs: config.shutdownDelayMs });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(hub, { databaseOpen: () => open, shutdownDelayMs: config.shutdownDelayMs });
+  } catch (e) {
+    // E.g. the port is taken: stop what this process started (its embedded PostgreSQL too) and exit non-zero.
+    logger.fatal({ err: { message: (e as Error).message } }, 'cannot serve; stopping');
+    await hub.events.stop().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw e;
+  }
   logger.info({ url: server.url }, 'MASH Hub listening');
   const connecting = connectWithRetry(db, logger, { migrate: config.migrateOnStart, signal: stopConnecting.signal }).then(
     (ok) => {

@@ -19,6 +19,8 @@ import type { DataSource } from 'typeorm';
 import { buildBareSchema, buildSchema } from './graphql/schema';
 import { createErrorFormatter, releasePlugin } from './graphql/plugins';
 import { clientAddress, RequestRateLimiter } from './graphql/rate-limit';
+import { postOnly } from './graphql/post-only';
+import { BoundedDocumentCache, TrustedDocuments, trustedDocumentsMiddleware } from './graphql/persisted-queries';
 import { startReadVolumeWatch } from './break-glass/read-volume-watch';
 import { startServingRoleWatch } from './break-glass/serving-role-watch';
 import { createHubMetrics } from './telemetry/hub-metrics';
@@ -39,7 +41,9 @@ export interface HubServer {
   stop(): Promise<void>;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** A client's `x-request-id` kept as its correlation id: short, and no spaces, quotes or markup. */
+const CORRELATION_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const correlationIdOf = (given: string | undefined) => (given && CORRELATION_ID.test(given) ? given : undefined);
 
 export async function createHub(config: Config, logger: Logger, dataSource: DataSource): Promise<Hub> {
   // Append-only by privilege (C5): production never serves as a role that could rewrite the audit.
@@ -62,7 +66,26 @@ export async function createHub(config: Config, logger: Logger, dataSource: Data
   return { config, logger, dataSource, agencies, policy, authenticator, auditWriter, events };
 }
 
-/** Builds the HTTP server around a hub. No side effects until `listen`. */
+/** Raised when the hub cannot take its port: the caller stops the database and exits non-zero. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
+
+/** Listens, or rejects with a message naming the address and the cause (EADDRINUSE, EACCES, …). */
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (e: NodeJS.ErrnoException) => {
+      const cause = e.code === 'EADDRINUSE' ? 'the address is in use by another process' : e.code === 'EACCES' ? 'permission denied' : e.message;
+      reject(new ListenError(`cannot listen on ${host}:${port}: ${cause} (${e.code ?? 'error'})`, { cause: e }));
+    };
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
+  });
+}
+
 /**
  * What the server switches on. Production always runs everything; the benchmark switches layers
  * off to measure each one against the bare twin (same schema, resolvers and data).
@@ -94,6 +117,8 @@ export async function startServer(
     throw new Error('production always runs with field permissions, audit and limits');
   }
   const { config, logger } = hub;
+  // Trusted documents (ADR 007): only registered operations run; otherwise APQ with a bounded cache.
+  const trustedDocuments = config.trustedDocumentsFile ? TrustedDocuments.load(config.trustedDocumentsFile) : undefined;
   const app = express();
   app.disable('x-powered-by');
   // Behind a reverse proxy, the client's address (per-IP limits) comes from X-Forwarded-For.
@@ -138,6 +163,7 @@ export async function startServer(
     rateLimiter,
     clientIp: (req) => clientAddress(req, app.get('trust proxy fn') as (addr: string, hop: number) => boolean),
     maxTokens,
+    trustedDocuments,
   });
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -147,6 +173,8 @@ export async function startServer(
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // APQ documents expire after a day and the cache is bounded; trusted mode resolves documents itself.
+    persistedQueries: trustedDocuments ? false : { cache: new BoundedDocumentCache(), ttl: 24 * 3600 },
     formatError: createErrorFormatter(logger, config.env === 'production'),
     plugins: [
       ...(features.limits ? armor.plugins : []),
@@ -166,9 +194,10 @@ export async function startServer(
   app.use(
     '/graphql',
     (req, res, next) => {
-      const given = req.header('x-request-id');
-      const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+      // The request id is always the hub's own: a client-chosen one let two users' events share an id.
+      const requestId = crypto.randomUUID();
       res.locals.requestId = requestId;
+      res.locals.correlationId = correlationIdOf(req.header('x-request-id'));
       res.setHeader('x-request-id', requestId);
       // Answers carry personal data: no browser, proxy or CDN may keep a copy.
       res.setHeader('cache-control', 'no-store');
@@ -181,22 +210,27 @@ export async function startServer(
       }
       next();
     },
+    postOnly(),
     express.json({ limit: '100kb' }),
+    ...(trustedDocuments ? [trustedDocumentsMiddleware(trustedDocuments)] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => {
         const requestId = res.locals.requestId as string;
+        const correlationId = res.locals.correlationId as string | undefined;
         const authorization: string[] = [];
         for (let i = 0; i < req.rawHeaders.length; i += 2) {
           if (req.rawHeaders[i]!.toLowerCase() === 'authorization') authorization.push(req.rawHeaders[i + 1]!);
         }
         const authenticate = () => hub.authenticator.authenticate(authorization);
-        const viewer = rateLimiter ? await rateLimiter.admit(req.ip ?? '', authenticate) : await authenticate();
+        const logFields = { transport: 'http', requestId, ...(correlationId ? { correlationId } : {}) };
+        const viewer = rateLimiter ? await rateLimiter.admit(req.ip ?? '', authenticate, logFields) : await authenticate();
         const access = new RequestAccess(viewer, hub.policy, features.fieldPermissions || features.audit);
         return {
           hub,
           requestId,
+          ...(correlationId ? { correlationId } : {}),
           viewer,
-          logger: logger.child({ requestId }),
+          logger: logger.child(correlationId ? { requestId, correlationId } : { requestId }),
           access,
           people: new PeopleRepository(hub.dataSource, access),
           operation: { type: 'unknown', name: null, documentHash: null },
@@ -211,7 +245,16 @@ export async function startServer(
     res.status(status).json({ errors: [{ message: status === 413 ? 'Request body too large' : 'Malformed request', extensions: { code: 'BAD_USER_INPUT' } }] });
   });
 
-  await new Promise<void>((resolve) => httpServer.listen(options.port ?? config.port, options.host ?? config.host, resolve));
+  try {
+    await listen(httpServer, options.port ?? config.port, options.host ?? config.host);
+  } catch (e) {
+    // Nothing may keep serving (or keep the process alive) behind a port we do not hold.
+    readVolumeWatch.stop();
+    rateLimiter?.stop();
+    await subscriptions.dispose().catch(() => undefined);
+    await apollo.stop().catch(() => undefined);
+    throw e;
+  }
   const addr = httpServer.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const metricsUrl = await metrics.listen();

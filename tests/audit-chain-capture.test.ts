@@ -34,9 +34,8 @@ describe('audit batches form a hash chain', () => {
     const id = await givenPerson(hub, police);
     const requestIds: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const requestId = `id-order-${i}-${Date.now()}`;
-      requestIds.push(requestId);
-      await hub.gql(police, `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { givenName } }`, { id }, { 'x-request-id': requestId });
+      const r = await hub.gql(police, `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { givenName } }`, { id });
+      requestIds.push(r.headers.get('x-request-id')!);
     }
 
     const events: Array<{ id: string; request_id: string }> = await hub.db.query(

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { loadOrCreateDevKey } from '../src/auth/authenticator';
 import { startTestHub, type TestHub } from './support/test-hub';
@@ -6,7 +7,7 @@ import { startTestHub, type TestHub } from './support/test-hub';
 /** quality.md, Security › Authentication: every token defect → 401 UNAUTHENTICATED. */
 describe('authentication attacks', () => {
   let hub: TestHub;
-  let sign: (claims: Record<string, unknown>, opts?: { exp?: string | number; nbf?: string | number; iss?: string; aud?: string; sub?: string | null }) => Promise<string>;
+  let sign: (claims: Record<string, unknown>, opts?: { exp?: string | number; nbf?: string | number; iss?: string; aud?: string; sub?: string | null; iat?: number | null }) => Promise<string>;
   const claims = { name: 'Attacker Example', agency: 'police', roles: ['POLICE_MASH_OFFICER'] };
 
   beforeAll(async () => {
@@ -19,8 +20,8 @@ describe('authentication attacks', () => {
         .setProtectedHeader({ alg: 'ES256' })
         .setIssuer(o.iss ?? auth.issuer)
         .setAudience(o.aud ?? auth.audience)
-        .setIssuedAt()
         .setExpirationTime(o.exp ?? '5m');
+      if (o.iat !== null) jwt = jwt.setIssuedAt(o.iat);
       if (o.sub !== null) jwt = jwt.setSubject(o.sub ?? 'attacker-1');
       if (o.nbf !== undefined) jwt = jwt.setNotBefore(o.nbf);
       return jwt.sign(key);
@@ -98,5 +99,54 @@ describe('authentication attacks', () => {
     const r = await hub.gql(crypto.randomBytes(30).toString('base64url'), '{ me { sub } }');
     expect(r.status).toBe(401);
     expect(JSON.stringify(r.errors)).not.toMatch(/at .*\.(js|ts)/);
+  });
+
+  describe('token lifetime (issue 17; AUTH_MAX_TOKEN_LIFETIME_SECONDS, default 24 h)', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    it('given a token issued in the future beyond the clock tolerance, then 401', async () => expect401(await sign(claims, { iat: now() + 3600, exp: now() + 7200 })));
+    it('given a token valid for 50 years, then 401', async () => expect401(await sign(claims, { exp: now() + 50 * 365 * 24 * 3600 })));
+    it('given a token of 25 hours issued an hour ago, then 401', async () => expect401(await sign(claims, { iat: now() - 3600, exp: now() + 24 * 3600 })));
+    it('given a token without iat, then 401', async () => expect401(await sign(claims, { iat: null })));
+    it('given a token of exactly 24 hours, or issued within the clock tolerance of now, then accepted (the controls)', async () => {
+      for (const token of [await sign(claims, { exp: now() + 24 * 3600 }), await sign(claims, { iat: now() + 10, exp: now() + 600 })]) {
+        const r = await hub.gql(token, '{ me { sub } }');
+        expect(r.status).toBe(200);
+        expect(r.data).toEqual({ me: { sub: 'attacker-1' } });
+      }
+    });
+    it('given a partnership setting of 1 hour, then a 2-hour token is refused and a 1-hour one accepted; a bad setting stops the hub naming the variable', async () => {
+      const { loadConfig } = await import('../src/config');
+      expect(() => loadConfig({ AUTH_MAX_TOKEN_LIFETIME_SECONDS: '0' })).toThrow(/AUTH_MAX_TOKEN_LIFETIME_SECONDS/);
+      expect(() => loadConfig({ AUTH_MAX_TOKEN_LIFETIME_SECONDS: '31536000' })).toThrow(/AUTH_MAX_TOKEN_LIFETIME_SECONDS/);
+      const strict = await startTestHub({ MASH_DATA_DIR: path.dirname((hub.config.auth as { keyFile: string }).keyFile), AUTH_MAX_TOKEN_LIFETIME_SECONDS: '3600' });
+      try {
+        expect((await strict.gql(await sign(claims, { exp: now() + 7200 }), '{ me { sub } }')).status).toBe(401);
+        expect((await strict.gql(await sign(claims, { exp: now() + 3600 }), '{ me { sub } }')).status).toBe(200);
+      } finally {
+        await strict.close();
+      }
+    });
+  });
+
+  describe('the 401 challenge (issue 17; RFC 6750)', () => {
+    it('given no token, then 401 with WWW-Authenticate: Bearer and no error attribute', async () => {
+      const r = await hub.gql(null, '{ me { sub } }');
+      expect(r.status).toBe(401);
+      expect(r.headers.get('www-authenticate')).toBe('Bearer realm="mash-hub"');
+    });
+    it('given an expired, garbage, or doubled token, then 401 with WWW-Authenticate: Bearer error="invalid_token"', async () => {
+      const expired = await sign(claims, { exp: Math.floor(Date.now() / 1000) - 3600, iat: Math.floor(Date.now() / 1000) - 7200 });
+      const good = await sign(claims);
+      for (const [token, headers] of [[expired, {}], ['not.a.token', {}], [good, { Authorization: `Bearer ${good}` }]] as Array<[string, Record<string, string>]>) {
+        const r = await hub.gql(token, '{ me { sub } }', undefined, headers);
+        expect(r.status).toBe(401);
+        expect(r.headers.get('www-authenticate')).toBe('Bearer realm="mash-hub", error="invalid_token"');
+      }
+    });
+    it('given a valid token, then no challenge (the control)', async () => {
+      const r = await hub.gql(await sign(claims), '{ me { sub } }');
+      expect(r.status).toBe(200);
+      expect(r.headers.get('www-authenticate')).toBeNull();
+    });
   });
 });

@@ -79,8 +79,8 @@ describe('unexpected errors are masked and logged with the request id', () => {
     const personId = await givenPerson(hub as never, token, { givenName: 'Zebedee', familyName: 'Quillfeather' });
     await db.query(`ALTER TABLE person RENAME COLUMN family_name TO family_name_broken_by_test`);
     try {
-      const requestId = `err-read-${Date.now()}`;
-      const r = (await hub.gql(token, PERSON, { id: personId }, { 'x-request-id': requestId })) as never as Parameters<typeof expectMasked>[0] & { data: unknown };
+      const r = (await hub.gql(token, PERSON, { id: personId })) as never as Parameters<typeof expectMasked>[0] & { data: unknown; headers: Headers };
+      const requestId = r.headers.get('x-request-id');
       expectMasked(r);
       expect((r.data as { person: unknown } | null)?.person ?? null).toBeNull();
       const logged = logLines.filter((l) => l.msg === 'unexpected error' && l.requestId === requestId);
@@ -97,14 +97,13 @@ describe('unexpected errors are masked and logged with the request id', () => {
     await db.query(`CREATE TRIGGER test_refuse_person BEFORE INSERT ON person FOR EACH ROW EXECUTE FUNCTION test_refuse_person()`);
     try {
       const token = await hub.token();
-      const requestId = `err-write-${Date.now()}`;
       const sourceReference = `err-${Date.now()}`;
       const r = (await hub.gql(
         token,
         UPSERT,
         { input: { sourceSystem: 'TEST', sourceReference, kind: 'CHILD', givenName: 'Zebedee', familyName: 'Quillfeather', dateOfBirth: '2016-04-03' } },
-        { 'x-request-id': requestId },
-      )) as never as Parameters<typeof expectMasked>[0];
+      )) as never as Parameters<typeof expectMasked>[0] & { headers: Headers };
+      const requestId = r.headers.get('x-request-id');
       expectMasked(r);
       expect(await db.query(`SELECT 1 FROM person_source WHERE source_ref = $1`, [sourceReference])).toEqual([]);
       expect(logLines.filter((l) => l.msg === 'unexpected error' && l.requestId === requestId)).toHaveLength(1);

@@ -341,9 +341,8 @@ describe('filters as oracles: every filter, sort and search argument of the serv
 
       for (const o of outsiders) {
         const ask = async (vars: Vars) => {
-          const requestId = unique('oracle');
-          const r = await hub.gql(o.token, probe.query, { ...vars, purpose: o.purpose }, { 'x-request-id': requestId });
-          const audit = await auditFor(hub, requestId);
+          const r = await hub.gql(o.token, probe.query, { ...vars, purpose: o.purpose });
+          const audit = await auditFor(hub, r.headers.get('x-request-id')!);
           expect(audit.filter((a) => a.person_id === fx.childId && (a.released ?? []).length > 0)).toEqual([]);
           return outcomeOf(probe, r);
         };
@@ -369,12 +368,11 @@ describe('filters as oracles: every filter, sort and search argument of the serv
           // The refusal names a declared filter the request uses (a name search also sends the family name).
           const usedFilters = DECLARED.filter((d) => d.coordinate.startsWith(`${rootField}.`) && d.path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], vars) != null).map((d) => d.path.join('.'));
           expect(usedFilters).toContain(declarationOf(leaf)!.path.join('.'));
-          const requestId = unique('oracle-narrowed');
-          const r = await narrowed.gql(police, probe.query, { ...vars, purpose: 'AGENCY_CHECK' }, { 'x-request-id': requestId });
+          const r = await narrowed.gql(police, probe.query, { ...vars, purpose: 'AGENCY_CHECK' });
           expect(r.data).toBeNull();
           expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
           expect(usedFilters).toContain(r.errors![0]!.extensions!.field);
-          const audit = await auditFor(narrowed, requestId);
+          const audit = await auditFor(narrowed, r.headers.get('x-request-id')!);
           expect(audit.filter((a) => a.person_id === fx.childId && (a.released ?? []).length > 0)).toEqual([]);
         }
         results.push({ leaf: `${leaf} (narrowed policy)`, outsider: 'police', outcome: 'FORBIDDEN' });

@@ -4,6 +4,7 @@ import https from 'node:https';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { loadConfig } from '../src/config';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 /**
@@ -124,5 +125,62 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
     // The control: in development the same mistake is answered with a suggestion.
     const d = await dev.gql(await dev.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] }), '{ mee { sub } }');
     expect(JSON.stringify(d.errors)).toMatch(/Did you mean/);
+  });
+
+  it('given production, when a client probes near and far misspellings, then both get the same answer (no suggestion oracle) and no schema name (issue 17)', async () => {
+    const token = await sign(privateKey, 'k1');
+    // A real name's near miss and a name far from any: graphql-armor answered only the first with "[Suggestion hidden]?".
+    const pairs = [
+      ['{ searchPeopl { id } }', '{ qzxwvu { id } }'],
+      ['{ me { agencyy } }', '{ me { qzxwvu } }'],
+      ['query($p: Purpos!) { me { sub } }', 'query($p: Qzxwvu!) { me { sub } }'],
+    ];
+    for (const [near, far] of pairs) {
+      const a = await prod.gql(token, near!);
+      const b = await prod.gql(token, far!);
+      expect(a.status).toBe(400);
+      expect(a.errors!.map((e) => [e.message, e.extensions!.code])).toEqual(b.errors!.map((e) => [e.message, e.extensions!.code]));
+      expect(JSON.stringify(a.errors)).not.toMatch(/Suggestion|Did you mean|Query|Viewer|Purpose|searchPeople|agency/);
+    }
+  });
+
+  it('given production, when a query or its variables do not fit the schema, then "Invalid query" / "Invalid variables" with BAD_USER_INPUT and no type, field or enum name (issue 17)', async () => {
+    const token = await sign(privateKey, 'k1');
+    const queries = [
+      '{ me { sub { deeper } } }', // names the field's type
+      '{ searchPeople(input: { familyNam: "X" }, purpose: DIRECT_CARE) { score } }', // names the input type, suggests the field
+      '{ searchPeople(input: { familyName: "X" }, purpose: DIRECTCARE) { score } }', // names the enum, suggests its value
+    ];
+    for (const q of queries) {
+      const r = await prod.gql(token, q);
+      expect(r.status).toBe(400);
+      expect(r.errors!.map((e) => [e.message, e.extensions!.code])).toEqual(r.errors!.map(() => ['Invalid query', 'BAD_USER_INPUT']));
+    }
+    const v = await prod.gql(token, 'query($i: PersonSearchInput!) { searchPeople(input: $i, purpose: DIRECT_CARE) { score } }', { i: { familyNam: 'X' } });
+    expect(v.status).toBe(400);
+    expect(v.errors!.map((e) => [e.message, e.extensions!.code])).toEqual([['Invalid variables', 'BAD_USER_INPUT']]);
+    // The controls: in development the same mistakes are explained, naming the schema.
+    const devToken = await dev.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
+    expect(JSON.stringify((await dev.gql(devToken, queries[1]!)).errors)).toMatch(/PersonSearchInput/);
+    expect(JSON.stringify((await dev.gql(devToken, 'query($i: PersonSearchInput!) { searchPeople(input: $i, purpose: DIRECT_CARE) { score } }', { i: { familyNam: 'X' } })).errors)).toMatch(/familyName/);
+  });
+
+  it('given production, when a query breaks a resource limit or the syntax, then the message still says which (it names no schema)', async () => {
+    const token = await sign(privateKey, 'k1');
+    const aliases = `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
+    const r = await prod.gql(token, aliases);
+    expect(r.status).toBe(400);
+    expect(r.errors![0]!.message).toMatch(/Aliases limit of 15 exceeded/);
+    const syntax = await prod.gql(token, '{ me { sub }');
+    expect(syntax.errors![0]!.message).toMatch(/^Syntax Error/);
+  });
+
+  it('given GRAPHQL_INTROSPECTION=true in production, then the hub refuses to start naming the variable; false or unset start (issue 17)', () => {
+    const env = { NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example.test/jwks.json', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
+    for (const on of ['true', '1']) expect(() => loadConfig({ ...env, GRAPHQL_INTROSPECTION: on })).toThrow(/GRAPHQL_INTROSPECTION: introspection is refused in production/);
+    expect(loadConfig({ ...env, GRAPHQL_INTROSPECTION: 'false' }).introspection).toBe(false);
+    expect(loadConfig(env).introspection).toBe(false);
+    // Outside production it may be switched on (the control).
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: 'true' }).introspection).toBe(true);
   });
 });

@@ -215,12 +215,12 @@ describe('referralChanged: live triage updates across hub processes', () => {
     await sub.close();
   });
 
-  it('given no token or a bad token, when connecting, then the connection is refused with 4401', async () => {
+  it('given no token or a bad token, when connecting, then the connection is refused with 4403 (graphql-ws Forbidden; was 4401 before issue 17)', async () => {
     const none = subscribe(hubB, null);
     const bad = subscribe(hubB, 'not-a-jwt');
     await waitFor('both refusals', () => none.closeCode() !== undefined && bad.closeCode() !== undefined);
-    expect(none.closeCode()).toBe(4401);
-    expect(bad.closeCode()).toBe(4401);
+    expect(none.closeCode()).toBe(4403);
+    expect(bad.closeCode()).toBe(4403);
     expect(none.received).toEqual([]);
     expect(bad.received).toEqual([]);
   });

@@ -23,6 +23,7 @@ export function buildAuditEvent(
     id: newAuditEventId(),
     occurredAt: new Date().toISOString(),
     requestId: ctx.requestId,
+    ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),
     actor: { sub: ctx.viewer.sub, name: ctx.viewer.name, agency: ctx.viewer.agency, roles: [...ctx.viewer.roles] },
     purpose: ctx.access.purpose,
     breakGlass: ctx.access.breakGlass,

@@ -32,6 +32,8 @@ export interface AuditEvent {
   id: string;
   occurredAt: string;
   requestId: string;
+  /** The client's `x-request-id` (validated, ADR 007); absent when it sent none. */
+  correlationId?: string;
   actor: { sub: string; name: string; agency: string | null; roles: string[] };
   purpose: string | null;
   breakGlass: { id: string; reason: string } | null;

@@ -51,11 +51,20 @@ export class Authenticator {
 
   /** `authorization` header values as received (several means the request is refused). */
   async authenticate(authorization: string[]): Promise<Viewer> {
-    if (authorization.length !== 1) throw unauthenticated(authorization.length ? 'Send exactly one Authorization header' : undefined);
+    return (await this.verify(authorization)).viewer;
+  }
+
+  /**
+   * Like `authenticate`, and says until when the token may be used (epoch ms: its `exp` plus the
+   * clock tolerance, the same rule as for the next HTTP request): an open WebSocket is closed then.
+   */
+  async verify(authorization: string[]): Promise<{ viewer: Viewer; usableUntil: number }> {
+    if (authorization.length === 0) throw refused('MISSING_TOKEN');
+    if (authorization.length !== 1) throw refused('MULTIPLE_TOKENS', 'Send exactly one Authorization header');
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization[0]!.trim());
-    if (!match) throw unauthenticated('Authorization must be a Bearer token');
+    if (!match) throw refused('MALFORMED', 'Authorization must be a Bearer token');
     const token = match[1]!;
-    if (token.length > MAX_TOKEN_LENGTH) throw unauthenticated('Token too large');
+    if (token.length > MAX_TOKEN_LENGTH) throw refused('TOO_LARGE', 'Token too large');
     let payload: JWTPayload;
     try {
       const verified = await jwtVerify(token, this.key as PublicKey, {
@@ -63,13 +72,17 @@ export class Authenticator {
         audience: this.config.audience,
         algorithms: this.config.algorithms,
         clockTolerance: this.config.clockToleranceSeconds,
-        requiredClaims: ['sub', 'exp'],
+        // iat is required: refused in the future (beyond the tolerance) or older than the longest lifetime.
+        maxTokenAge: this.config.maxTokenLifetimeSeconds,
+        requiredClaims: ['sub', 'exp', 'iat'],
       });
       payload = verified.payload;
-    } catch {
-      throw unauthenticated('Invalid or expired token');
+    } catch (e) {
+      throw refused(joseReason(e), 'Invalid or expired token');
     }
-    return this.viewerFromClaims(payload);
+    // A token valid for longer than the partnership allows (a leaked one would be usable for years).
+    if (payload.exp! - payload.iat! > this.config.maxTokenLifetimeSeconds) throw refused('LIFETIME_TOO_LONG', 'Token lifetime too long');
+    return { viewer: this.viewerFromClaims(payload), usableUntil: ((payload.exp as number) + this.config.clockToleranceSeconds) * 1000 };
   }
 
   private viewerFromClaims(p: JWTPayload): Viewer {
@@ -85,6 +98,55 @@ export class Authenticator {
     // Inconsistent claims fail closed: a police role at a health agency is no one's legitimate user.
     if (!this.policy.rolesFitAgencyKind(viewerRoles, agencyKind)) throw unauthenticated("Token names a role its agency's kind may not hold");
     return { sub, name, agency, agencyKind, roles: viewerRoles };
+  }
+}
+
+/**
+ * Why a token was refused, for the operator's log (never sent to the client, never the token or its
+ * claims): a fixed code per failure.
+ */
+export type AuthFailureReason =
+  | 'MISSING_TOKEN'
+  | 'MULTIPLE_TOKENS'
+  | 'MALFORMED'
+  | 'TOO_LARGE'
+  | 'EXPIRED'
+  | 'BAD_SIGNATURE'
+  | 'UNKNOWN_KEY'
+  | 'ALGORITHM_NOT_ALLOWED'
+  | 'CLAIM_CHECK_FAILED'
+  | 'LIFETIME_TOO_LONG'
+  | 'BAD_CLAIMS'
+  | 'INVALID_TOKEN';
+
+const reasons = new WeakMap<object, AuthFailureReason>();
+
+function refused(reason: AuthFailureReason, message?: string) {
+  const e = unauthenticated(message);
+  reasons.set(e, reason);
+  return e;
+}
+
+/** The reason code of an authentication failure (BAD_CLAIMS for a refusal of the claims' values). */
+export function authFailureReason(e: unknown): AuthFailureReason {
+  return (typeof e === 'object' && e !== null && reasons.get(e)) || 'BAD_CLAIMS';
+}
+
+function joseReason(e: unknown): AuthFailureReason {
+  switch ((e as { code?: string })?.code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'EXPIRED';
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'BAD_SIGNATURE';
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
+      return 'UNKNOWN_KEY';
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'ALGORITHM_NOT_ALLOWED';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      return 'CLAIM_CHECK_FAILED';
+    default:
+      return 'INVALID_TOKEN';
   }
 }
 

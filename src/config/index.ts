@@ -80,6 +80,7 @@ const envSchema = z.object({
     .transform((s) => s.split(',').map((a) => a.trim()))
     .pipe(z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'])).min(1)),
   AUTH_CLOCK_TOLERANCE_SECONDS: z.string().regex(/^\d+$/).transform(Number).default(30),
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: positiveInt(7 * 24 * 3600).default(24 * 3600),
   BREAK_GLASS_MINUTES: positiveInt(24 * 60).default(60),
   MAX_PAGE_SIZE: positiveInt(500).default(100),
   GRAPHQL_INTROSPECTION: boolFlag.optional(),
@@ -100,6 +101,8 @@ const envSchema = z.object({
     .refine((n) => n >= 0 && n < 65536, 'must be a port number')
     .optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  TRUSTED_DOCUMENTS: z.enum(['off', 'enforce']).default('off'),
+  MASH_TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
 });
 
 export type AuthConfig =
@@ -110,6 +113,8 @@ export type AuthConfig =
       audience: string;
       algorithms: string[];
       clockToleranceSeconds: number;
+      /** Longest accepted `exp - iat`; `iat` is required and may not be in the future (ADR 007). */
+      maxTokenLifetimeSeconds: number;
     }
   | {
       mode: 'development';
@@ -118,6 +123,8 @@ export type AuthConfig =
       audience: string;
       algorithms: string[];
       clockToleranceSeconds: number;
+      /** Longest accepted `exp - iat`; `iat` is required and may not be in the future (ADR 007). */
+      maxTokenLifetimeSeconds: number;
     };
 
 export interface Config {
@@ -165,6 +172,11 @@ export interface Config {
   servingRoleCheckSeconds: number;
   /** Prometheus /metrics on a listener of its own (src/telemetry/hub-metrics.ts); off when port is undefined. */
   metrics: { port: number | undefined; host: string };
+  /**
+   * Trusted documents (ADR 007): when set, only the operations registered per partner app in this
+   * manifest run (`TRUSTED_DOCUMENTS=enforce`); undefined = any document (APQ still supported).
+   */
+  trustedDocumentsFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -202,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: e.AUTH_AUDIENCE,
       algorithms: e.AUTH_ALGORITHMS,
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+      maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
     };
   } else {
     if (production) {
@@ -216,7 +229,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: e.AUTH_AUDIENCE ?? 'mash-hub',
       algorithms: ['ES256'],
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+      maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
     };
+  }
+
+  // Introspection hands out the whole schema; production never re-enables it by a stray variable.
+  if (production && e.GRAPHQL_INTROSPECTION === true) {
+    throw new ConfigError('Invalid configuration — GRAPHQL_INTROSPECTION: introspection is refused in production; unset it (or set false)');
+  }
+  if (e.TRUSTED_DOCUMENTS === 'enforce' && !e.MASH_TRUSTED_DOCUMENTS_FILE) {
+    throw new ConfigError('Invalid configuration — MASH_TRUSTED_DOCUMENTS_FILE: required when TRUSTED_DOCUMENTS=enforce');
+  }
+  if (e.TRUSTED_DOCUMENTS === 'off' && e.MASH_TRUSTED_DOCUMENTS_FILE) {
+    throw new ConfigError('Invalid configuration — TRUSTED_DOCUMENTS: set it to enforce to use MASH_TRUSTED_DOCUMENTS_FILE');
   }
 
   return {
@@ -248,5 +273,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     enumerationAlert: { threshold: e.ENUMERATION_ALERT_THRESHOLD, intervalSeconds: e.ENUMERATION_ALERT_INTERVAL_SECONDS },
     servingRoleCheckSeconds: e.SERVING_ROLE_CHECK_SECONDS,
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
+    trustedDocumentsFile: e.TRUSTED_DOCUMENTS === 'enforce' ? path.resolve(e.MASH_TRUSTED_DOCUMENTS_FILE!) : undefined,
   };
 }

@@ -26,7 +26,13 @@ export interface Hub {
 /** Built once per request; never shared across requests (loaders and caches live here). */
 export interface RequestContext {
   hub: Hub;
+  /** Made by the hub for this request (the audit's request id, the `x-request-id` response header). */
   requestId: string;
+  /**
+   * The client's own `x-request-id`, when well-formed (ADR 007): kept beside the hub's id in the log
+   * and the audit event so a partner can trace its call, never used as the request id.
+   */
+  correlationId?: string;
   viewer: Viewer;
   logger: Logger;
   access: RequestAccess;

@@ -7,7 +7,7 @@ import { AuditUnavailableError } from '../audit/audit-store';
 import type { AuditAction, AuditOutcome } from '../audit/audit-event';
 import type { RequestContext } from '../context/context';
 import { isDatabaseUnavailable } from '../db/unavailable';
-import { auditUnavailable, ERROR_CODES, HubError, serviceUnavailable, type ErrorCode } from '../shared/errors';
+import { auditUnavailable, ERROR_CODES, HubError, PERSISTED_QUERY_CODES, serviceUnavailable, type ErrorCode } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 
 /** Unexpected errors already logged with their request id (by `releasePlugin`). */
@@ -18,7 +18,32 @@ function isExpected(error: GraphQLError): boolean {
   const original = unwrapResolverError(error);
   if (original instanceof AuditUnavailableError || original instanceof HubError || isDatabaseUnavailable(original)) return true;
   const code = error.extensions?.code as string | undefined;
-  return !!code && code !== 'INTERNAL_SERVER_ERROR' && (code.startsWith('GRAPHQL_') || (ERROR_CODES as readonly string[]).includes(code) || ['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE'].includes(code));
+  if (isApolloClientError(error)) return true;
+  return !!code && code !== 'INTERNAL_SERVER_ERROR' && (code.startsWith('GRAPHQL_') || (ERROR_CODES as readonly string[]).includes(code) || (PERSISTED_QUERY_CODES as readonly string[]).includes(code) || ['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE'].includes(code));
+}
+
+/**
+ * Apollo's own answers to a malformed persisted-query request ("provided sha does not match query",
+ * "Unsupported persisted query version"): a GraphQLError with HTTP 400 and no code.
+ */
+function isApolloClientError(error: unknown): boolean {
+  const e = error as { extensions?: { code?: unknown; http?: { status?: unknown } } } | null;
+  return !!e && e.extensions?.code === undefined && e.extensions?.http?.status === 400;
+}
+
+/** graphql-armor's resource-limit messages: they name a limit and a count, never the schema. */
+const LIMIT_MESSAGE = /^(Syntax Error: )?(Aliases|Directives|Query Cost|Query depth|Token) limit of \d+ exceeded(, found \d+)?\.$/;
+
+/**
+ * In production, a client error never names the schema (issue 17: validation messages and
+ * suggestions let a tool rebuild hidden types and fields): validation and variable errors answer
+ * a fixed message; only syntax errors (the client's own text) and resource-limit messages stay.
+ */
+function productionMessage(code: string, message: string): string {
+  if (code === 'GRAPHQL_PARSE_FAILED' || LIMIT_MESSAGE.test(message)) return message;
+  if (code === 'BAD_USER_INPUT') return 'Invalid variables';
+  if (code === 'GRAPHQL_VALIDATION_FAILED') return 'Invalid query';
+  return message.replace(/ ?Did you mean .*$/, '');
 }
 
 /** Partner apps get a code from the fixed set; everything unexpected is masked and logged. */
@@ -40,8 +65,14 @@ export function createErrorFormatter(logger: Logger, production: boolean) {
     }
     const code = formatted.extensions?.code as string | undefined;
     if (code && ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE'].includes(code)) {
-      const message = production ? formatted.message.replace(/ ?Did you mean .*$/, '') : formatted.message;
+      const message = production ? productionMessage(code, formatted.message) : formatted.message;
       return { message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    if (code && (PERSISTED_QUERY_CODES as readonly string[]).includes(code)) {
+      return { message: formatted.message, extensions: { code } };
+    }
+    if (isApolloClientError(original)) {
+      return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
     }
     if (code && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL_SERVER_ERROR') {
       return { message: formatted.message, path: formatted.path, extensions: { code: code as ErrorCode } };

@@ -3,6 +3,7 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimite
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../access-policy/viewer';
 import type { Config } from '../config';
+import { authFailureReason } from '../auth/authenticator';
 import { rateLimited } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 
@@ -22,6 +23,8 @@ export class RequestRateLimiter {
   readonly refusals = { user: 0, failedAuth: 0 };
   /** IPs over the failed-authentication limit, until when (epoch ms). Bounded. */
   private readonly blockedIps = new Map<string, number>();
+  /** Users whose rate-limit refusal was logged, until when (epoch ms). Bounded. */
+  private readonly loggedUsers = new Map<string, number>();
 
   private constructor(
     private readonly perUser: RateLimiterAbstract,
@@ -62,12 +65,15 @@ export class RequestRateLimiter {
 
   /**
    * Authenticates through `authenticate`, counting failures by IP and successes by user.
-   * Throws RATE_LIMITED (429) or the authentication error.
+   * Throws RATE_LIMITED (429) or the authentication error. Failures and refusals are logged at warn
+   * (ADR 007): a reason code and the client's address, never the token or its claims; `fields` (the
+   * request id, the transport) are added to the line.
    */
-  async admit(ip: string, authenticate: () => Promise<Viewer>): Promise<Viewer> {
+  async admit(ip: string, authenticate: () => Promise<Viewer>, fields: Record<string, unknown> = {}): Promise<Viewer> {
     const ipKey = ip || 'unknown';
     // Blocked IPs are remembered in this process: no store round trip on the way in. Another process
     // learns of the block at that IP's next failure there (the counter itself is shared).
+    // Not logged again: the block was logged when it began (a blocked client cannot flood the log).
     const until = this.blockedIps.get(ipKey);
     if (until !== undefined) {
       const ms = until - Date.now();
@@ -85,13 +91,16 @@ export class RequestRateLimiter {
       if (wait) {
         this.block(ipKey, wait);
         this.refusals.failedAuth += 1;
+        this.logger.warn({ ...fields, event: 'rate_limited', limit: 'failed_auth', ip: ipKey, retryAfterSeconds: wait }, 'refused: too many failed authentications from this address');
         throw rateLimited(wait);
       }
+      this.logger.warn({ ...fields, event: 'auth_failed', reason: authFailureReason(e), ip: ipKey }, 'authentication failed');
       throw e;
     }
     const wait = await this.consume(this.perUser, viewer.sub);
     if (wait) {
       this.refusals.user += 1;
+      this.logUserLimit(viewer.sub, wait, fields);
       throw rateLimited(wait);
     }
     return viewer;
@@ -101,12 +110,22 @@ export class RequestRateLimiter {
    * One more request of an already authenticated user (a subscribe over an open WebSocket).
    * Throws RATE_LIMITED (429) when over.
    */
-  async admitUser(sub: string): Promise<void> {
+  async admitUser(sub: string, fields: Record<string, unknown> = {}): Promise<void> {
     const wait = await this.consume(this.perUser, sub);
     if (wait) {
       this.refusals.user += 1;
+      this.logUserLimit(sub, wait, fields);
       throw rateLimited(wait);
     }
+  }
+
+  /** One warn line per user per window (the user's `sub`, as in the audit; never their name). */
+  private logUserLimit(sub: string, seconds: number, fields: Record<string, unknown>) {
+    const now = Date.now();
+    if ((this.loggedUsers.get(sub) ?? 0) > now) return;
+    if (this.loggedUsers.size >= 10_000) for (const [k, t] of this.loggedUsers) if (t <= now) this.loggedUsers.delete(k);
+    if (this.loggedUsers.size < 10_000) this.loggedUsers.set(sub, now + seconds * 1000);
+    this.logger.warn({ ...fields, event: 'rate_limited', limit: 'user', sub, retryAfterSeconds: seconds }, 'refused: user over the request rate limit');
   }
 
   private block(ip: string, seconds: number) {

@@ -15,6 +15,12 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Persisted-query protocol codes (ADR 007), answered as they are: Apollo Client's persisted-query
+ * link retries with the full document on PERSISTED_QUERY_NOT_FOUND.
+ */
+export const PERSISTED_QUERY_CODES = ['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_NOT_IN_LIST'] as const;
+
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
   AUDIT_UNAVAILABLE: 503,
@@ -42,8 +48,17 @@ export const conflict = (message: string, extra: Record<string, unknown> = {}) =
   new HubError('CONFLICT', message, extra);
 export const invalidTransition = (message: string, extra: Record<string, unknown> = {}) =>
   new HubError('INVALID_TRANSITION', message, extra);
-export const unauthenticated = (message = 'Authentication required') =>
-  new HubError('UNAUTHENTICATED', message);
+const REALM = 'mash-hub';
+/**
+ * HTTP 401 with an RFC 6750 challenge: `WWW-Authenticate: Bearer realm="mash-hub"` when no token was
+ * sent, with `error="invalid_token"` when one was sent and refused (the message says why, never the claims).
+ */
+export const unauthenticated = (message?: string) => {
+  const e = new HubError('UNAUTHENTICATED', message ?? 'Authentication required');
+  const challenge = message === undefined ? `Bearer realm="${REALM}"` : `Bearer realm="${REALM}", error="invalid_token"`;
+  (e.extensions.http as { headers?: Map<string, string> }).headers = new Map([['www-authenticate', challenge]]);
+  return e;
+};
 /**
  * Too many requests: HTTP 429 with Retry-After (whole seconds), the same in `retryAfterSeconds` for
  * clients without headers (WebSocket); nothing else about the limit's state.

@@ -6,8 +6,8 @@ export type { Logger };
  * Structured JSON logs. Never log personal data: log ids, codes and counts. The redact list is a
  * second line of defence for fields that must never reach a log even by mistake.
  */
-export function createLogger(level: string): Logger {
-  return pino(options(level));
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return destination ? pino(options(level), destination) : pino(options(level));
 }
 
 /**

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { signDevToken, type TokenClaims } from '../../src/auth/authenticator';
 import { loadConfig, type Config } from '../../src/config';
@@ -76,19 +77,32 @@ export function appUrlOf(ownerUrl: string): string {
  * env.DATABASE_URL: the owner's URL of a migrated database), with development auth. The hub serves
  * as mash_app (or `options.servingUrl`), like a production deployment; `db` is the owner's.
  */
-export async function startTestHub(env: Record<string, string> = {}, options: { databaseUrl?: string; servingUrl?: string } = {}): Promise<TestHub> {
+export async function startTestHub(
+  env: Record<string, string> = {},
+  options: { databaseUrl?: string; servingUrl?: string; /** Collects the hub's log lines (parsed JSON), at LOG_LEVEL or info. */ logLines?: Array<Record<string, unknown>> } = {},
+): Promise<TestHub> {
   const url = options.databaseUrl ?? env.DATABASE_URL ?? (await workerDatabaseUrl());
   const servingUrl = options.servingUrl ?? appUrlOf(url);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-test-hub-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     MASH_DATA_DIR: dataDir,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? (options.logLines ? 'info' : 'silent'),
     ...env,
     DATABASE_URL: servingUrl,
     MIGRATION_DATABASE_URL: url,
   });
-  const logger = createLogger(config.logLevel);
+  const lines = options.logLines;
+  const logger = createLogger(
+    config.logLevel,
+    lines &&
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+          done();
+        },
+      }),
+  );
   const db = createDataSource(url, logger, 3);
   await db.initialize();
   const serving = createDataSource(servingUrl, logger, 5);

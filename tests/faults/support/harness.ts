@@ -190,7 +190,7 @@ export interface Outcome {
 }
 
 let seq = 0;
-/** One GraphQL call with a request id of the client's own; never throws. */
+/** One GraphQL call (its correlation id ours, its request id the hub's, from the response); never throws. */
 export async function gql(base: string, token: string, kind: string, query: string, variables: Record<string, unknown> = {}): Promise<Outcome> {
   const requestId = `fault-${process.pid}-${++seq}`;
   const startedAt = Date.now();
@@ -208,9 +208,10 @@ export async function gql(base: string, token: string, kind: string, query: stri
     } catch {
       /* kept raw */
     }
-    const echoed = r.headers.get('x-request-id');
-    if (echoed !== requestId) throw new Error(`request id not echoed: ${echoed}`);
-    return { kind, requestId, startedAt, endedAt: Date.now(), status: r.status, code: json.errors?.[0]?.extensions?.code ?? null, network: null, data: json.data ?? null, body };
+    // The hub's own request id (the audit's); ours is only its correlation id (ADR 007).
+    const served = r.headers.get('x-request-id');
+    if (!served) throw new Error('no request id in the response');
+    return { kind, requestId: served, startedAt, endedAt: Date.now(), status: r.status, code: json.errors?.[0]?.extensions?.code ?? null, network: null, data: json.data ?? null, body };
   } catch (e) {
     const err = e as Error & { cause?: { code?: string } };
     return { kind, requestId, startedAt, endedAt: Date.now(), status: null, code: null, network: err.cause?.code ?? err.name, data: null, body: '' };
@@ -350,7 +351,8 @@ export function heldRequest(base: string, token: string, kind: string, query: st
           } catch {
             /* kept raw */
           }
-          resolve({ kind, requestId, startedAt, endedAt: Date.now(), status: res.statusCode ?? null, code: json.errors?.[0]?.extensions?.code ?? null, network: null, data: json.data ?? null, body: text });
+          const served = res.headers['x-request-id'];
+          resolve({ kind, requestId: typeof served === 'string' ? served : requestId, startedAt, endedAt: Date.now(), status: res.statusCode ?? null, code: json.errors?.[0]?.extensions?.code ?? null, network: null, data: json.data ?? null, body: text });
         });
       },
     );
