@@ -29,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config/**', 'tests/**', 'bench/**'],
+    files: ['src/config/**', 'tests/**', 'bench/**', 'e2e/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
