@@ -10,6 +10,9 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY schema ./schema
+# MASH Desk (ADR 009): compiled here by tsc; nothing built is committed.
+COPY desk ./desk
+RUN npm run desk:build
 
 # The data folder holds the development signing key (when no AUTH_JWKS_URL is set). It is a
 # volume in docker-compose.yml; creating it here makes the volume writable by the node user.
