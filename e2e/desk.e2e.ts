@@ -149,6 +149,55 @@ describe('MASH Desk in chromium', () => {
     expect(problemsOf(police)).toEqual([]);
   });
 
+  it('given a new contact, when a worker rates it and proposes a decision and a manager authorises it, then it is closed; a change by someone else is reported, not overwritten', async () => {
+    const { submitReferral } = await hub.gql<{ submitReferral: { id: string } }>(WORKER, SUBMIT, {
+      key: `e2e-decision-${Date.now()}`,
+      input: {
+        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Robin', familyName: 'Fictionalson', dateOfBirth: '2019-04-02' } }],
+        concernCategories: ['DOMESTIC_ABUSE'],
+        narrative: 'Fictional: police attended a domestic incident; the child was present.',
+        consentSought: true,
+        consentGiven: true,
+      },
+    });
+    const id = submitReferral.id;
+    const { referral } = await hub.gql<{ referral: { reference: string } }>(WORKER, REFERRAL, { id });
+
+    const worker = await newPage();
+    await signInAs(worker, hub.origin, /Sam Worker/);
+    await worker.getByRole('link', { name: referral.reference, exact: true }).click();
+    await worker.getByRole('heading', { name: new RegExp(`Referral ${referral.reference}`) }).waitFor();
+    expect(await axeViolations(worker)).toEqual([]);
+    await worker.getByLabel('RAG').selectOption('AMBER');
+    await worker.getByLabel('Rationale').first().fill('Fictional: child present at a domestic incident; no injuries.');
+    await worker.getByRole('button', { name: 'Rate', exact: true }).click();
+    await worker.getByTestId('referral-status').getByText('screened').waitFor();
+
+    // Someone else assigns it meanwhile: the worker is told before acting on a stale version.
+    const { referral: current } = await hub.gql<{ referral: { version: number } }>(WORKER, REFERRAL, { id });
+    await hub.gql(WORKER, ASSIGN, { id, v: current.version });
+    await worker.getByText('Someone else changed this referral; reload').waitFor({ timeout: 10_000 });
+    await worker.getByRole('button', { name: 'Reload' }).click();
+    await worker.getByText('Kit Cover (fictional)').waitFor();
+
+    await worker.getByLabel('Outcome').selectOption('EARLY_HELP');
+    await worker.getByLabel('Threshold').selectOption('LEVEL_2_EARLY_HELP');
+    await worker.getByLabel('Rationale').last().fill('Fictional: early help offer to the family.');
+    await worker.getByRole('button', { name: 'Propose decision' }).click();
+    await worker.getByTestId('referral-status').getByText('decision proposed').waitFor();
+    expect(await worker.getByRole('button', { name: /Authorise/ }).count()).toBe(0);
+
+    const manager = await newPage();
+    await signInAs(manager, hub.origin, /Pat Manager/);
+    await manager.getByRole('heading', { name: 'Triage queue' }).waitFor();
+    await manager.getByRole('link', { name: referral.reference, exact: true }).click();
+    await manager.getByRole('button', { name: 'Authorise the proposed decision' }).click();
+    await manager.getByTestId('referral-status').getByText('closed').waitFor();
+    expect(await axeViolations(manager)).toEqual([]);
+    expect(problemsOf(worker)).toEqual([]);
+    expect(problemsOf(manager)).toEqual([]);
+  });
+
   it('given the sign-in page, then it passes the accessibility checks and works from the keyboard alone', async () => {
     const page = await newPage();
     await page.goto(`${hub.origin}/`);

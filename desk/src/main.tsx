@@ -6,6 +6,7 @@ import { setToken, type Me } from './session.js';
 import { ChildView } from './views/child.js';
 import { InboxView } from './views/inbox.js';
 import { QueueView } from './views/queue.js';
+import { ReferralScreen } from './views/referral.js';
 import { SignIn } from './views/sign-in.js';
 
 const SOCIAL_CARE_MASH = ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'];
@@ -15,13 +16,14 @@ export const canTriage = (me: Me) => me.roles.some((r) => SOCIAL_CARE_MASH.inclu
 export const answersChecks = (me: Me) => me.roles.some((r) => AGENCY_OFFICERS.includes(r));
 
 /** Routes carry ids only, never personal data (ADR 009). */
-type Route = { screen: 'home' } | { screen: 'queue' } | { screen: 'inbox' } | { screen: 'child'; id: string };
+type Route = { screen: 'home' } | { screen: 'queue' } | { screen: 'inbox' } | { screen: 'child'; id: string } | { screen: 'referral'; id: string };
 
 function parseRoute(hash: string): Route {
   const [, screen, id] = hash.replace(/^#/, '').split('/');
   if (screen === 'queue') return { screen: 'queue' };
   if (screen === 'inbox') return { screen: 'inbox' };
   if (screen === 'child' && id && /^[0-9a-f-]{36}$/.test(id)) return { screen: 'child', id };
+  if (screen === 'referral' && id && /^[0-9a-f-]{36}$/.test(id)) return { screen: 'referral', id };
   return { screen: 'home' };
 }
 
@@ -90,7 +92,8 @@ function App() {
       <main id="main" class="page" tabIndex={-1}>
         {screen === 'queue' && canTriage(me) && <QueueView me={me} />}
         {screen === 'inbox' && answersChecks(me) && <InboxView me={me} />}
-        {route.screen === 'child' && <ChildView me={me} id={route.id} />}
+        {route.screen === 'child' && <ChildView key={route.id} me={me} id={route.id} />}
+        {route.screen === 'referral' && canTriage(me) && <ReferralScreen key={route.id} me={me} id={route.id} />}
         {screen === 'home' && (
           <section>
             <h1>Nothing here for your role yet</h1>

@@ -163,7 +163,9 @@ export function QueueView({ me }: { me: Me }) {
             <tbody>
               {shown.map((r) => (
                 <tr key={r.id} data-testid="queue-row" class={r.breached ? 'breached' : undefined}>
-                  <th scope="row">{r.reference}</th>
+                  <th scope="row">
+                    <a href={`#/referral/${r.id}`}>{r.reference}</a>
+                  </th>
                   <td>
                     <span class={`rag rag-${(r.rag ?? 'none').toLowerCase()}`}>{r.rag ? words(r.rag) : 'not rated'}</span>
                   </td>
