@@ -18,6 +18,8 @@ describe('MASH Desk in chromium', () => {
   let hub: DeskHub;
   let chromium: Awaited<ReturnType<typeof launchChromium>>;
   const contexts: BrowserContext[] = [];
+  /** The child the police officer opened (the IG story looks for that access). */
+  let openedByPolice: string | undefined;
 
   async function newPage(): Promise<Page> {
     const context = await chromium.browser.newContext();
@@ -113,6 +115,7 @@ describe('MASH Desk in chromium', () => {
 
   it('given a check for police, when the officer opens the child, then health detail is shown as withheld with its reason; answering the check updates the worker\'s queue live', async () => {
     const { reference, childId } = await referralAwaitingPolice();
+    openedByPolice = childId;
     const worker = await newPage();
     await signInAs(worker, hub.origin, /Sam Worker/);
     const workerRow = worker.getByTestId('queue-row').filter({ has: worker.getByRole('rowheader', { name: reference, exact: true }) });
@@ -195,6 +198,31 @@ describe('MASH Desk in chromium', () => {
     await manager.getByTestId('referral-status').getByText('closed').waitFor();
     expect(await axeViolations(manager)).toEqual([]);
     expect(problemsOf(worker)).toEqual([]);
+    expect(problemsOf(manager)).toEqual([]);
+  });
+
+  it('given the police officer opened a child, when an IG auditor looks up the child in the access log, then the access is there with purpose, released and withheld fields', async () => {
+    expect(openedByPolice).toBeDefined();
+    const ig = await newPage();
+    await signInAs(ig, hub.origin, /Ira Auditor/);
+    await ig.getByRole('heading', { name: 'Access log' }).waitFor();
+    await ig.getByLabel('Person id').fill(openedByPolice!);
+    await ig.getByRole('button', { name: 'Show accesses' }).click();
+    const entry = ig.getByTestId('access-entry').filter({ hasText: 'PC Example (fictional)' }).filter({ hasText: 'agency check' }).filter({ hasText: 'Child' }).first();
+    await entry.waitFor();
+    expect(await entry.textContent()).toMatch(/Withheld: .*HealthRecord\.clinicalNotes/);
+    expect(await axeViolations(ig)).toEqual([]);
+    expect(problemsOf(ig)).toEqual([]);
+  });
+
+  it('given a manager, when the board is opened, then the measures for the month show with their charts', async () => {
+    const manager = await newPage();
+    await signInAs(manager, hub.origin, /Pat Manager/);
+    await manager.getByRole('link', { name: 'Board' }).click();
+    await manager.getByTestId('measure').first().waitFor({ timeout: 20_000 });
+    expect(await manager.getByTestId('measure').count()).toBeGreaterThan(5);
+    expect(await manager.locator('svg[role="img"]').count()).toBeGreaterThan(5);
+    expect(await axeViolations(manager)).toEqual([]);
     expect(problemsOf(manager)).toEqual([]);
   });
 

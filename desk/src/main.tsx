@@ -3,7 +3,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { closeLive, request } from './api.js';
 import { Me as MeQuery } from './generated/operations.js';
 import { setToken, type Me } from './session.js';
+import { BoardView } from './views/board.js';
 import { ChildView } from './views/child.js';
+import { IgView } from './views/ig.js';
 import { InboxView } from './views/inbox.js';
 import { QueueView } from './views/queue.js';
 import { ReferralScreen } from './views/referral.js';
@@ -14,14 +16,18 @@ const AGENCY_OFFICERS = ['POLICE_MASH_OFFICER', 'HEALTH_MASH_PRACTITIONER', 'PRO
 
 export const canTriage = (me: Me) => me.roles.some((r) => SOCIAL_CARE_MASH.includes(r));
 export const answersChecks = (me: Me) => me.roles.some((r) => AGENCY_OFFICERS.includes(r));
+export const isIg = (me: Me) => me.roles.includes('IG_AUDITOR');
+export const readsBoard = (me: Me) => me.roles.includes('MASH_MANAGER') || isIg(me);
 
 /** Routes carry ids only, never personal data (ADR 009). */
-type Route = { screen: 'home' } | { screen: 'queue' } | { screen: 'inbox' } | { screen: 'child'; id: string } | { screen: 'referral'; id: string };
+type Route = { screen: 'home' } | { screen: 'queue' } | { screen: 'inbox' } | { screen: 'ig' } | { screen: 'board' } | { screen: 'child'; id: string } | { screen: 'referral'; id: string };
 
 function parseRoute(hash: string): Route {
   const [, screen, id] = hash.replace(/^#/, '').split('/');
   if (screen === 'queue') return { screen: 'queue' };
   if (screen === 'inbox') return { screen: 'inbox' };
+  if (screen === 'ig') return { screen: 'ig' };
+  if (screen === 'board') return { screen: 'board' };
   if (screen === 'child' && id && /^[0-9a-f-]{36}$/.test(id)) return { screen: 'child', id };
   if (screen === 'referral' && id && /^[0-9a-f-]{36}$/.test(id)) return { screen: 'referral', id };
   return { screen: 'home' };
@@ -62,7 +68,7 @@ function App() {
 
   if (!me) return <SignIn onToken={signedIn} error={error} />;
 
-  const home = canTriage(me) ? 'queue' : answersChecks(me) ? 'inbox' : null;
+  const home = canTriage(me) ? 'queue' : answersChecks(me) ? 'inbox' : isIg(me) ? 'ig' : null;
   const screen = route.screen === 'home' ? (home ?? 'home') : route.screen;
 
   return (
@@ -82,6 +88,16 @@ function App() {
                 <a href="#/inbox" aria-current={screen === 'inbox' ? 'page' : undefined}>Agency checks</a>
               </li>
             )}
+            {isIg(me) && (
+              <li>
+                <a href="#/ig" aria-current={screen === 'ig' ? 'page' : undefined}>Access log</a>
+              </li>
+            )}
+            {readsBoard(me) && (
+              <li>
+                <a href="#/board" aria-current={screen === 'board' ? 'page' : undefined}>Board</a>
+              </li>
+            )}
           </ul>
         </nav>
         <span class="who">
@@ -92,6 +108,8 @@ function App() {
       <main id="main" class="page" tabIndex={-1}>
         {screen === 'queue' && canTriage(me) && <QueueView me={me} />}
         {screen === 'inbox' && answersChecks(me) && <InboxView me={me} />}
+        {screen === 'ig' && isIg(me) && <IgView />}
+        {screen === 'board' && readsBoard(me) && <BoardView />}
         {route.screen === 'child' && <ChildView key={route.id} me={me} id={route.id} />}
         {route.screen === 'referral' && canTriage(me) && <ReferralScreen key={route.id} me={me} id={route.id} />}
         {screen === 'home' && (
@@ -100,7 +118,10 @@ function App() {
             <p>MASH Desk does not yet have a screen for {me.roles.join(', ')}.</p>
           </section>
         )}
-        {((screen === 'queue' && !canTriage(me)) || (screen === 'inbox' && !answersChecks(me))) && (
+        {((screen === 'queue' && !canTriage(me)) ||
+          (screen === 'inbox' && !answersChecks(me)) ||
+          (screen === 'ig' && !isIg(me)) ||
+          (screen === 'board' && !readsBoard(me))) && (
           <section>
             <h1>Not available</h1>
             <p>This screen is not for your role.</p>
