@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { axeViolations, launchChromium, signInAs, startDeskHub, type DeskHub } from './support/desk-hub';
+import { axeViolations, launchChromium, screenshot, signInAs, startDeskHub, type DeskHub } from './support/desk-hub';
 
 /**
  * MASH Desk in a real chromium against a real hub with the demo partnership: the stories a MASH
@@ -22,7 +22,7 @@ describe('MASH Desk in chromium', () => {
   let openedByPolice: string | undefined;
 
   async function newPage(): Promise<Page> {
-    const context = await chromium.browser.newContext();
+    const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 860 } });
     contexts.push(context);
     const page = await context.newPage();
     const problems: string[] = [];
@@ -90,6 +90,7 @@ describe('MASH Desk in chromium', () => {
     const stored = await page.evaluate('({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie })');
     expect(stored).toEqual({ local: 0, session: 0, cookie: '' });
     expect(page.url()).toMatch(/\/#\/queue$|\/$/);
+    await screenshot(page, 'queue');
     expect(await axeViolations(page)).toEqual([]);
     expect(problemsOf(page)).toEqual([]);
   });
@@ -139,6 +140,8 @@ describe('MASH Desk in chromium', () => {
     await health.waitFor();
     const clinical = health.locator('[data-testid="withheld"][data-path$=".clinicalNotes"]');
     expect(await clinical.textContent()).toMatch(/^Withheld — (need to know|purpose|sealed)/);
+    await health.scrollIntoViewIfNeeded();
+    await screenshot(police, 'child');
     expect(await axeViolations(police)).toEqual([]);
 
     // Back to the inbox: answer the check; the worker's row moves on without a reload.
@@ -222,6 +225,7 @@ describe('MASH Desk in chromium', () => {
     await manager.getByTestId('measure').first().waitFor({ timeout: 20_000 });
     expect(await manager.getByTestId('measure').count()).toBeGreaterThan(5);
     expect(await manager.locator('svg[role="img"]').count()).toBeGreaterThan(5);
+    await screenshot(manager, 'board');
     expect(await axeViolations(manager)).toEqual([]);
     expect(problemsOf(manager)).toEqual([]);
   });

@@ -120,3 +120,9 @@ export async function axeViolations(page: Page): Promise<Array<{ id: string; hel
   if (!result.passes.length) throw new Error('axe-core checked nothing');
   return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.length }));
 }
+
+/** With DESK_SCREENSHOTS=<folder>, saves the screen as <folder>/desk-<name>.png (for the README). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.DESK_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: path.join(dir, `desk-${name}.png`) });
+}

@@ -43,7 +43,8 @@ function Value({ value, path, redactions }: { value: unknown; path: string; reda
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return <span class="none">not recorded</span>;
   if (typeof value === 'boolean') return <>{value ? 'yes' : 'no'}</>;
   if (Array.isArray(value)) return <>{value.join(', ')}</>;
-  if (typeof value === 'string' && /^[A-Z][A-Z0-9_]+$/.test(value)) return <>{words(value)}</>;
+  // Enum values (FEMALE, LEVEL_1) read as words; identifiers (a UPN such as Z000800000310) stay as they are.
+  if (typeof value === 'string' && /^[A-Z]+(_[A-Z0-9]+)*$/.test(value)) return <>{words(value)}</>;
   return <>{String(value)}</>;
 }
 
