@@ -230,6 +230,33 @@ describe('MASH Desk in chromium', () => {
     expect(problemsOf(manager)).toEqual([]);
   });
 
+  it('given the demo meetings, when a worker opens Meetings, then each shows its invitees, attendance and quorum', async () => {
+    const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM meeting`)) as [{ n: number }];
+    expect(n).toBeGreaterThan(0);
+    const worker = await newPage();
+    await signInAs(worker, hub.origin, /Sam Worker/);
+    await worker.getByRole('link', { name: 'Meetings' }).click();
+    await worker.getByRole('heading', { name: 'Meetings' }).waitFor();
+    await worker.getByLabel('Upcoming only').uncheck();
+    await worker.getByTestId('meeting').first().waitFor();
+    expect(await worker.getByTestId('meeting').first().getByRole('table', { name: 'Invitees and attendance' }).count()).toBe(1);
+    expect(await axeViolations(worker)).toEqual([]);
+    expect(problemsOf(worker)).toEqual([]);
+  });
+
+  it('given an IG auditor watching alerts, when a police officer opens break-glass on a child, then the alert appears without reloading', async () => {
+    const ig = await newPage();
+    await signInAs(ig, hub.origin, /Ira Auditor/);
+    await ig.getByRole('link', { name: 'Alerts' }).click();
+    await ig.getByRole('table').waitFor();
+    await ig.waitForTimeout(500);
+    const [child] = (await hub.db.query(`SELECT id FROM person WHERE kind = 'CHILD' ORDER BY id DESC LIMIT 1`)) as Array<{ id: string }>;
+    await hub.gql({ sub: 'pc-101', name: 'PC Example (fictional)', agency: 'police', roles: ['POLICE_MASH_OFFICER'] }, `mutation($id: ID!) { openBreakGlass(personId: $id, reason: "Fictional: child missing overnight, urgent risk assessment") { id } }`, { id: child!.id });
+    await ig.getByTestId('alert').filter({ hasText: 'Break-glass opened' }).filter({ hasText: child!.id }).first().waitFor({ timeout: 10_000 });
+    expect(await axeViolations(ig)).toEqual([]);
+    expect(problemsOf(ig)).toEqual([]);
+  });
+
   it('given the sign-in page, then it passes the accessibility checks and works from the keyboard alone', async () => {
     const page = await newPage();
     await page.goto(`${hub.origin}/`);
