@@ -27,8 +27,8 @@ describe('MASH Desk in chromium', () => {
     const page = await context.newPage();
     const problems: string[] = [];
     // A CSP violation or a script error is a failure of the desk, not noise.
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text().slice(0, 300)));
+    page.on('pageerror', (e) => problems.push(e.message.slice(0, 300)));
     (page as Page & { problems?: string[] }).problems = problems;
     return page;
   }
@@ -255,6 +255,18 @@ describe('MASH Desk in chromium', () => {
     await ig.getByTestId('alert').filter({ hasText: 'Break-glass opened' }).filter({ hasText: child!.id }).first().waitFor({ timeout: 10_000 });
     expect(await axeViolations(ig)).toEqual([]);
     expect(problemsOf(ig)).toEqual([]);
+  });
+
+  it('given development, when a developer opens /graphql in the browser, then the offline GraphiQL explorer answers, keeping nothing in storage', async () => {
+    const page = await newPage();
+    await page.goto(`${hub.origin}/graphql`);
+    expect(new URL(page.url()).pathname).toBe('/explorer');
+    await page.locator('.graphiql-container').waitFor();
+    await page.getByRole('button', { name: /Execute query/ }).click();
+    // No token in the headers yet: the hub's own answer comes back.
+    await page.locator('.result-window').getByText('UNAUTHENTICATED').waitFor();
+    expect(await page.evaluate('localStorage.length + sessionStorage.length')).toBe(0);
+    expect(problemsOf(page).filter((p) => !/status of 401/.test(p))).toEqual([]);
   });
 
   it('given the sign-in page, then it passes the accessibility checks and works from the keyboard alone', async () => {

@@ -62,6 +62,21 @@ describe('MASH Desk: pages and development sign-in', () => {
       }
     });
 
+    it('given development, when a browser opens /graphql, then it is sent to the offline explorer, whose page allows no script but its own', async () => {
+      const res = await fetch(`${origin(hub)}/graphql`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe('/explorer');
+      const page = await fetch(`${origin(hub)}/explorer`);
+      expect(page.status).toBe(200);
+      const csp = page.headers.get('content-security-policy')!;
+      expect(csp).toContain("script-src 'self';");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(await page.text()).not.toMatch(/<script(?![^>]*src=)[^>]*>/);
+      // API requests still reach Apollo.
+      const get = await fetch(`${origin(hub)}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+      expect(get.status).not.toBe(302);
+    });
+
     it('given development auth, when a demo user signs in, then the token works on /graphql with that user\'s agency and role', async () => {
       const users = (await (await fetch(`${origin(hub)}/desk/dev/users`)).json()) as { users: Array<{ id: string; agency: string; role: string }> };
       const police = users.users.find((u) => u.role === 'POLICE_MASH_OFFICER')!;
@@ -93,6 +108,8 @@ describe('MASH Desk: pages and development sign-in', () => {
       try {
         expect((await signIn(prod, { user: 'sw-1' })).status).toBe(404);
         expect((await fetch(`${origin(prod)}/desk/dev/users`)).status).toBe(404);
+        expect((await fetch(`${origin(prod)}/explorer`)).status).toBe(404);
+        expect((await fetch(`${origin(prod)}/desk/explorer/graphiql.min.js`)).status).toBe(404);
         const page = await fetch(`${origin(prod)}/`);
         expect(page.status).toBe(200);
         expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");

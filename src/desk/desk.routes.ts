@@ -31,6 +31,14 @@ const VENDOR: Record<string, { url: string; file: string }> = {
 /** graphql-ws's browser client and its shared chunk (whose file name carries a content hash). */
 const GRAPHQL_WS_DIST = path.join(MODULES, 'graphql-ws', 'dist');
 
+/** The development explorer's files (devDependencies; absent from a production install). */
+const EXPLORER: Record<string, string> = {
+  'react.production.min.js': 'react/umd/react.production.min.js',
+  'react-dom.production.min.js': 'react-dom/umd/react-dom.production.min.js',
+  'graphiql.min.js': 'graphiql/graphiql.min.js',
+  'graphiql.min.css': 'graphiql/graphiql.min.css',
+};
+
 /** The demo users offered on the development sign-in page, one per role the desk serves. */
 const DEMO_USERS: ReadonlyArray<{ id: string; name: string; kind: AgencyKind; role: Role }> = [
   { id: 'sw-1', name: 'Sam Worker (fictional)', kind: 'SOCIAL_CARE', role: 'MASH_SOCIAL_WORKER' },
@@ -61,6 +69,20 @@ export function devSignInEnabled(config: Config): boolean {
   return config.auth.mode === 'development' && config.env !== 'production';
 }
 
+/** The explorer needs introspection, which production switches off; it is never served there. */
+export function explorerEnabled(config: Config): boolean {
+  return config.env !== 'production' && config.introspection && fs.existsSync(path.join(MODULES, EXPLORER['graphiql.min.js']!));
+}
+
+/**
+ * GraphiQL and CodeMirror position their panes with inline style attributes, and one of GraphiQL's
+ * components adds a <style> element: the explorer page (development only) allows inline styles;
+ * scripts stay 'self' only. The desk's own pages keep style-src 'self'.
+ */
+export function explorerContentSecurityPolicy(): string {
+  return contentSecurityPolicy(null).replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace("font-src 'self'", "font-src 'self' data:");
+}
+
 /** The import map, inlined in the page and allowed by its hash (an import map is data, not code). */
 function importMap(): string {
   const imports: Record<string, string> = Object.fromEntries(Object.entries(VENDOR).map(([name, v]) => [name, v.url]));
@@ -68,10 +90,10 @@ function importMap(): string {
   return JSON.stringify({ imports });
 }
 
-export function contentSecurityPolicy(importMapHash: string): string {
+export function contentSecurityPolicy(importMapHash: string | null): string {
   return [
     "default-src 'none'",
-    `script-src 'self' '${importMapHash}'`,
+    importMapHash ? `script-src 'self' '${importMapHash}'` : "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
@@ -122,6 +144,21 @@ export function mountDesk(app: express.Express, deps: { config: Config; agencies
   }
   app.use('/desk/vendor/graphql-ws', onlyScripts, express.static(GRAPHQL_WS_DIST, staticOptions));
   app.use('/desk/app', onlyScripts, express.static(BUILD, staticOptions));
+
+  // The development explorer, in place of Apollo's Sandbox (which loads from a CDN).
+  if (explorerEnabled(config)) {
+    const explorerHeaders = deskHeaders(explorerContentSecurityPolicy());
+    app.get('/explorer', explorerHeaders, (_req, res) => res.sendFile(path.join(DESK, 'explorer.html')));
+    app.get('/desk/explorer.css', (_req, res) => res.sendFile(path.join(DESK, 'explorer.css')));
+    for (const [name, file] of Object.entries(EXPLORER)) {
+      app.get(`/desk/explorer/${name}`, (_req, res) => res.sendFile(path.join(MODULES, file)));
+    }
+    // A browser opening /graphql gets the explorer; API requests (POST, GET with a query) go on to Apollo.
+    app.get('/graphql', (req, res, next) => {
+      if (Object.keys(req.query).length === 0 && req.accepts(['application/json', 'text/html']) === 'text/html') res.redirect(302, '/explorer');
+      else next();
+    });
+  }
 
   const dev = express.Router();
   dev.use((_req, res, next) => {
