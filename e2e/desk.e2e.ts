@@ -218,6 +218,27 @@ describe('MASH Desk in chromium', () => {
     expect(problemsOf(ig)).toEqual([]);
   });
 
+  it('given health detail withheld from the police officer, when the officer breaks the glass with a reason, then the time box is shown and the detail is released', async () => {
+    expect(openedByPolice).toBeDefined();
+    const police = await newPage();
+    await signInAs(police, hub.origin, /PC Example/);
+    await police.evaluate(`location.hash = '#/child/${openedByPolice}'`);
+    await police.getByLabel(/Purpose of use/).selectOption('AGENCY_CHECK');
+    await police.getByRole('button', { name: 'Open record' }).click();
+    const withheld = police.locator('[data-testid="record"][data-agency="health"] [data-testid="withheld"][data-path$=".clinicalNotes"]');
+    await withheld.first().waitFor();
+    const button = police.getByRole('button', { name: 'Open break-glass' });
+    expect(await button.isDisabled()).toBe(true);
+    await police.getByLabel(/Why you need it now/).fill('Fictional: child missing overnight, urgent risk assessment needed.');
+    await police.getByLabel(/I understand this use is alerted/).check();
+    expect(await axeViolations(police)).toEqual([]);
+    await button.click();
+    await police.getByTestId('break-glass-open').waitFor();
+    await police.getByText('Opened for break glass.').waitFor();
+    expect(await withheld.count()).toBe(0);
+    expect(problemsOf(police)).toEqual([]);
+  });
+
   it('given a manager, when the board is opened, then the measures for the month show with their charts', async () => {
     const manager = await newPage();
     await signInAs(manager, hub.origin, /Pat Manager/);

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { request, type Redaction } from '../api.js';
-import { date, dateTime, REDACTION_REASON, words } from '../format.js';
-import { Child, Chronology, type ChildResult, type ChronologyResult, type Purpose } from '../generated/operations.js';
+import { date, dateTime, REDACTION_REASON, timeLeft, words } from '../format.js';
+import { Child, Chronology, OpenBreakGlass, type ChildResult, type ChronologyResult, type Purpose } from '../generated/operations.js';
 import type { Me } from '../session.js';
 
 type Person = NonNullable<ChildResult['person']>;
@@ -56,9 +56,14 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  const [breakGlass, setBreakGlass] = useState<{ expiresAt: string | null } | null>(null);
+
   async function open(e: Event) {
     e.preventDefault();
-    if (!purpose) return;
+    if (purpose) await load(purpose);
+  }
+
+  async function load(purpose: Purpose) {
     setBusy(true);
     setError(null);
     try {
@@ -110,6 +115,12 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
     );
   }
 
+  async function breakTheGlass(reason: string) {
+    const { data } = await request(OpenBreakGlass, { personId: id, reason });
+    setBreakGlass({ expiresAt: data.openBreakGlass.expiresAt });
+    await load('BREAK_GLASS');
+  }
+
   const { person, redactions, chronology, chronologyRedactions } = opened;
   if (!person) {
     return (
@@ -131,6 +142,12 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
         {person.givenName ?? 'Name withheld'} {person.familyName ?? ''}
       </h1>
       <p class="hint">Opened for {words(opened.purpose)}. This view is recorded in the audit.</p>
+      {breakGlass && (
+        <p class="conflict" role="status" data-testid="break-glass-open">
+          Break-glass is open until {dateTime(breakGlass.expiresAt)} ({timeLeft(breakGlass.expiresAt, Date.now())}). The holding agencies and
+          information governance have been alerted; IG will review this use.
+        </p>
+      )}
       <h2>Identity</h2>
       <dl class="fields">
         {IDENTITY_FIELDS.map(([label, key]) => (
@@ -191,6 +208,7 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
         </section>
       ))}
       {!byAgency.size && <p>No records you may see.</p>}
+      {!breakGlass && me.purposes.includes('BREAK_GLASS') && redactions.size > 0 && <BreakGlassPanel onOpen={breakTheGlass} />}
       <h2>Chronology</h2>
       {chronology === null && <p>The chronology is not available to your role.</p>}
       {chronology && (
@@ -219,5 +237,48 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
         </table>
       )}
     </section>
+  );
+}
+
+/**
+ * Break-glass is a deliberate act: a reason of at least 20 characters, an explicit confirmation,
+ * and the time box said before and after. Sealed fields stay sealed.
+ */
+function BreakGlassPanel({ onOpen }: { onOpen: (reason: string) => Promise<void> }) {
+  const [reason, setReason] = useState('');
+  const [confirmed, setConfirmed] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const ready = reason.trim().length >= 20 && confirmed;
+  return (
+    <form
+      class="action break-glass"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        onOpen(reason).catch((err: Error) => setError(err.message)).finally(() => setBusy(false));
+      }}
+    >
+      <h2>Emergency access (break-glass)</h2>
+      <p>
+        Only when a child is at immediate risk and the detail cannot wait for an agency check. It opens this child's agency detail to you for a
+        limited time (never sealed fields), alerts the agencies that hold it and information governance, and is reviewed.
+      </p>
+      <label for="break-glass-reason">Why you need it now (at least 20 characters)</label>
+      <textarea id="break-glass-reason" rows={3} required value={reason} onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)} />
+      <div class="choice">
+        <input type="checkbox" id="break-glass-confirm" checked={confirmed} onChange={(e) => setConfirmed((e.currentTarget as HTMLInputElement).checked)} />
+        <label for="break-glass-confirm">I understand this use is alerted and reviewed</label>
+      </div>
+      <button type="submit" disabled={!ready || busy}>
+        Open break-glass
+      </button>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+    </form>
   );
 }

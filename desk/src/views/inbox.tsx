@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { HubRequestError, request } from '../api.js';
+import { HubRequestError, request, subscribe } from '../api.js';
 import { dateTime, timeLeft, words } from '../format.js';
-import { Inbox, RespondToCheck, type InboxResult } from '../generated/operations.js';
+import { Inbox, InboxChanges, RespondToCheck, type InboxResult } from '../generated/operations.js';
 import type { Me } from '../session.js';
 
 type Referral = InboxResult['referrals']['edges'][number]['node'];
@@ -84,6 +84,9 @@ export function InboxView({ me }: { me: Me }) {
       stopped = true;
     };
   }, [reloads]);
+
+  // A new check for this agency (or one answered on another desk): read the inbox again.
+  useEffect(() => subscribe(InboxChanges, {}, () => setReloads((n) => n + 1), (message) => setError(message)), []);
 
   const open = (referrals ?? []).flatMap((r) =>
     (r.checks ?? []).filter((c) => c.agency === me.agency && c.status && OUTSTANDING.includes(c.status)).map((c) => ({ referral: r, check: c })),
