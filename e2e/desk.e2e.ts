@@ -302,6 +302,12 @@ describe('MASH Desk in chromium', () => {
     await page.keyboard.press('Enter');
     await page.getByText(/Pat Manager \(fictional\) · social-care/).waitFor();
     await page.getByRole('heading', { name: 'Triage queue' }).waitFor();
+    // The skip link moves focus to the content without changing the route.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    await page.getByRole('heading', { name: 'Triage queue' }).waitFor();
     // A reload forgets the session: the token was only ever in memory.
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();

@@ -16,27 +16,35 @@ import { SignIn } from './views/sign-in.js';
 const SOCIAL_CARE_MASH = ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'];
 const AGENCY_OFFICERS = ['POLICE_MASH_OFFICER', 'HEALTH_MASH_PRACTITIONER', 'PROBATION_MASH_OFFICER', 'EDUCATION_MASH_OFFICER'];
 
-export const canTriage = (me: Me) => me.roles.some((r) => SOCIAL_CARE_MASH.includes(r));
-export const answersChecks = (me: Me) => me.roles.some((r) => AGENCY_OFFICERS.includes(r));
-export const isIg = (me: Me) => me.roles.includes('IG_AUDITOR');
+const canTriage = (me: Me) => me.roles.some((r) => SOCIAL_CARE_MASH.includes(r));
+const answersChecks = (me: Me) => me.roles.some((r) => AGENCY_OFFICERS.includes(r));
+const isIg = (me: Me) => me.roles.includes('IG_AUDITOR');
 /** MASH roles (social care and agency officers) work meetings; they and IG receive alerts. */
-export const worksCases = (me: Me) => canTriage(me) || answersChecks(me);
-export const receivesAlerts = (me: Me) => worksCases(me) || isIg(me);
-export const readsBoard = (me: Me) => me.roles.includes('MASH_MANAGER') || isIg(me);
+const worksCases = (me: Me) => canTriage(me) || answersChecks(me);
+
+/**
+ * The screens in the navigation, in order, with who gets them (the hub enforces the same rules;
+ * this only keeps a role from screens that would answer FORBIDDEN). The first allowed is home.
+ */
+const SCREENS = {
+  queue: { label: 'Triage queue', allowed: canTriage, render: (me: Me) => <QueueView me={me} /> },
+  inbox: { label: 'Agency checks', allowed: answersChecks, render: (me: Me) => <InboxView me={me} /> },
+  ig: { label: 'Access log', allowed: isIg, render: () => <IgView /> },
+  meetings: { label: 'Meetings', allowed: worksCases, render: (me: Me) => <MeetingsView me={me} /> },
+  alerts: { label: 'Alerts', allowed: (me: Me) => worksCases(me) || isIg(me), render: () => <AlertsView /> },
+  board: { label: 'Board', allowed: (me: Me) => me.roles.includes('MASH_MANAGER') || isIg(me), render: () => <BoardView /> },
+} as const;
+type Screen = keyof typeof SCREENS;
 
 /** Routes carry ids only, never personal data (ADR 009). */
-type Route = { screen: 'home' } | { screen: 'queue' } | { screen: 'inbox' } | { screen: 'ig' } | { screen: 'board' } | { screen: 'meetings' } | { screen: 'alerts' } | { screen: 'child'; id: string } | { screen: 'referral'; id: string };
+type Route = { screen: 'home' } | { screen: Screen } | { screen: 'child'; id: string } | { screen: 'referral'; id: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function parseRoute(hash: string): Route {
   const [, screen, id] = hash.replace(/^#/, '').split('/');
-  if (screen === 'queue') return { screen: 'queue' };
-  if (screen === 'inbox') return { screen: 'inbox' };
-  if (screen === 'ig') return { screen: 'ig' };
-  if (screen === 'board') return { screen: 'board' };
-  if (screen === 'meetings') return { screen: 'meetings' };
-  if (screen === 'alerts') return { screen: 'alerts' };
-  if (screen === 'child' && id && /^[0-9a-f-]{36}$/.test(id)) return { screen: 'child', id };
-  if (screen === 'referral' && id && /^[0-9a-f-]{36}$/.test(id)) return { screen: 'referral', id };
+  if (screen && screen in SCREENS) return { screen: screen as Screen };
+  if ((screen === 'child' || screen === 'referral') && id && UUID.test(id)) return { screen, id };
   return { screen: 'home' };
 }
 
@@ -75,79 +83,56 @@ function App() {
 
   if (!me) return <SignIn onToken={signedIn} error={error} />;
 
-  const home = canTriage(me) ? 'queue' : answersChecks(me) ? 'inbox' : isIg(me) ? 'ig' : null;
-  const screen = route.screen === 'home' ? (home ?? 'home') : route.screen;
+  const screens = (Object.keys(SCREENS) as Screen[]).filter((k) => SCREENS[k].allowed(me));
+  const current = route.screen === 'home' ? screens[0] : route.screen;
+
+  function body() {
+    if (route.screen === 'child') return <ChildView key={route.id} me={me!} id={route.id} />;
+    if (route.screen === 'referral' && canTriage(me!)) return <ReferralScreen key={route.id} me={me!} id={route.id} />;
+    if (current && current in SCREENS && screens.includes(current as Screen)) return SCREENS[current as Screen].render(me!);
+    return (
+      <section>
+        <h1>Not available</h1>
+        <p>{current ? 'This screen is not for your role.' : `MASH Desk does not yet have a screen for ${me!.roles.join(', ')}.`}</p>
+      </section>
+    );
+  }
 
   return (
     <div class="desk">
-      <a class="skip" href="#main">Skip to content</a>
+      {/* A hash link would change the route: the skip link moves focus instead. */}
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <header class="bar">
         <span class="brand">MASH Desk</span>
         <nav aria-label="Screens">
           <ul>
-            {canTriage(me) && (
-              <li>
-                <a href="#/queue" aria-current={screen === 'queue' ? 'page' : undefined}>Triage queue</a>
+            {screens.map((k) => (
+              <li key={k}>
+                <a href={`#/${k}`} aria-current={current === k ? 'page' : undefined}>
+                  {SCREENS[k].label}
+                </a>
               </li>
-            )}
-            {answersChecks(me) && (
-              <li>
-                <a href="#/inbox" aria-current={screen === 'inbox' ? 'page' : undefined}>Agency checks</a>
-              </li>
-            )}
-            {worksCases(me) && (
-              <li>
-                <a href="#/meetings" aria-current={screen === 'meetings' ? 'page' : undefined}>Meetings</a>
-              </li>
-            )}
-            {receivesAlerts(me) && (
-              <li>
-                <a href="#/alerts" aria-current={screen === 'alerts' ? 'page' : undefined}>Alerts</a>
-              </li>
-            )}
-            {isIg(me) && (
-              <li>
-                <a href="#/ig" aria-current={screen === 'ig' ? 'page' : undefined}>Access log</a>
-              </li>
-            )}
-            {readsBoard(me) && (
-              <li>
-                <a href="#/board" aria-current={screen === 'board' ? 'page' : undefined}>Board</a>
-              </li>
-            )}
+            ))}
           </ul>
         </nav>
         <span class="who">
           {me.name} · {me.agency} · {me.roles.join(', ').toLowerCase().replace(/_/g, ' ')}
         </span>
-        <button type="button" onClick={signOut}>Sign out</button>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
       </header>
       <main id="main" class="page" tabIndex={-1}>
-        {screen === 'queue' && canTriage(me) && <QueueView me={me} />}
-        {screen === 'inbox' && answersChecks(me) && <InboxView me={me} />}
-        {screen === 'ig' && isIg(me) && <IgView />}
-        {screen === 'meetings' && worksCases(me) && <MeetingsView me={me} />}
-        {screen === 'alerts' && receivesAlerts(me) && <AlertsView />}
-        {screen === 'board' && readsBoard(me) && <BoardView />}
-        {route.screen === 'child' && <ChildView key={route.id} me={me} id={route.id} />}
-        {route.screen === 'referral' && canTriage(me) && <ReferralScreen key={route.id} me={me} id={route.id} />}
-        {screen === 'home' && (
-          <section>
-            <h1>Nothing here for your role yet</h1>
-            <p>MASH Desk does not yet have a screen for {me.roles.join(', ')}.</p>
-          </section>
-        )}
-        {((screen === 'queue' && !canTriage(me)) ||
-          (screen === 'inbox' && !answersChecks(me)) ||
-          (screen === 'ig' && !isIg(me)) ||
-          (screen === 'board' && !readsBoard(me)) ||
-          (screen === 'meetings' && !worksCases(me)) ||
-          (screen === 'alerts' && !receivesAlerts(me))) && (
-          <section>
-            <h1>Not available</h1>
-            <p>This screen is not for your role.</p>
-          </section>
-        )}
+        {body()}
       </main>
     </div>
   );

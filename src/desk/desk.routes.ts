@@ -4,17 +4,16 @@ import path from 'node:path';
 import express from 'express';
 import type { AgencyDirectory } from '../agencies/agencies';
 import { signDevToken } from '../auth/authenticator';
-import type { Role } from '../access-policy/vocabulary';
-import type { AgencyKind } from '../access-policy/vocabulary';
+import type { AgencyKind, Role } from '../access-policy/vocabulary';
 import type { Config } from '../config';
 import type { Logger } from '../shared/logger';
 
 /**
- * MASH Desk (ADR 009): the hub serves the desk's static files and nothing else of it. The desk
- * talks to the hub only through /graphql and graphql-ws, like any partner app. The one exception
- * is the development sign-in, which mints a development token for a demo user: it exists only
- * while development authentication is on, and answers 404 otherwise (production refuses
- * development authentication altogether, src/config).
+ * MASH Desk (ADR 009): the hub serves the desk's static files, and in development the offline
+ * explorer. The desk talks to the hub only through /graphql and graphql-ws, like any partner app.
+ * The one exception is the development sign-in, which mints a development token for a demo user:
+ * it exists only while development authentication is on, and answers 404 otherwise (production
+ * refuses development authentication altogether, src/config).
  */
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { request, subscribe } from '../api.js';
 import { dateTime, words } from '../format.js';
 import { AlertFeed, Alerts, type AlertsResult } from '../generated/operations.js';
+import { ErrorMessage } from './common.js';
 
 type Alert = AlertsResult['alerts']['edges'][number]['node'];
 
@@ -37,11 +38,7 @@ export function AlertsView() {
   return (
     <section aria-labelledby="alerts-title">
       <h1 id="alerts-title">Alerts</h1>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       {alerts === null && !error && <p>Loading…</p>}
       {alerts && (
         <table>

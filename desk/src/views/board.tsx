@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { request } from '../api.js';
 import { words } from '../format.js';
 import { Board, type BoardResult } from '../generated/operations.js';
+import { ErrorMessage } from './common.js';
 import { BarChart, Sparkline } from './charts.js';
 
 type Metrics = BoardResult['metrics'];
@@ -49,11 +50,7 @@ export function BoardView() {
   return (
     <section aria-labelledby="board-title">
       <h1 id="board-title">Board</h1>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       {!series && !error && <p>Loading…</p>}
       {series && (
         <>

@@ -3,6 +3,7 @@ import { request, type Redaction } from '../api.js';
 import { date, dateTime, REDACTION_REASON, timeLeft, words } from '../format.js';
 import { Child, Chronology, OpenBreakGlass, type ChildResult, type ChronologyResult, type Purpose } from '../generated/operations.js';
 import type { Me } from '../session.js';
+import { ErrorMessage, PersonLink } from './common.js';
 
 type Person = NonNullable<ChildResult['person']>;
 type AgencyRecord = NonNullable<Person['records']>[number];
@@ -106,11 +107,7 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
           </button>
         </form>
         {!choices.length && <p>Your role may not declare a purpose for opening a child's record.</p>}
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
+        <ErrorMessage message={error} />
       </section>
     );
   }
@@ -165,13 +162,7 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
           {person.relationships.map((r, i) => (
             <li key={i}>
               {words(r.type)}:{' '}
-              {r.relatedPerson?.id ? (
-                <a href={`#/child/${r.relatedPerson.id}`}>
-                  {r.relatedPerson.givenName ?? 'withheld'} {r.relatedPerson.familyName ?? ''}
-                </a>
-              ) : (
-                'withheld'
-              )}
+              {r.relatedPerson ? <PersonLink person={r.relatedPerson} /> : 'withheld'}
             </li>
           ))}
         </ul>
@@ -274,11 +265,7 @@ function BreakGlassPanel({ onOpen }: { onOpen: (reason: string) => Promise<void>
       <button type="submit" disabled={!ready || busy}>
         Open break-glass
       </button>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
     </form>
   );
 }

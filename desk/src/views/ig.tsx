@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { request } from '../api.js';
 import { dateTime, words } from '../format.js';
 import { AccessLog, type AccessLogResult } from '../generated/operations.js';
+import { ErrorMessage } from './common.js';
 
 type Entry = AccessLogResult['accessLog']['entries'][number];
 
@@ -60,11 +61,7 @@ export function IgView() {
         </button>
       </form>
       {invalid && <p class="error">A person id looks like 8-4-4-4-12 hexadecimal characters.</p>}
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       {entries && (
         <table class="log">
           <caption>{entries.length} audited operations, newest first</caption>

@@ -3,6 +3,7 @@ import { HubRequestError, request, subscribe } from '../api.js';
 import { dateTime, timeLeft, words } from '../format.js';
 import { Inbox, InboxChanges, RespondToCheck, type InboxResult } from '../generated/operations.js';
 import type { Me } from '../session.js';
+import { ErrorMessage, PersonLink } from './common.js';
 
 type Referral = InboxResult['referrals']['edges'][number]['node'];
 type Check = NonNullable<Referral['checks']>[number];
@@ -57,11 +58,7 @@ function RespondForm({ check, onDone }: { check: Check; onDone: (message: string
       <button type="submit" disabled={busy || (needsText && !text.trim())}>
         Send response
       </button>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
     </form>
   );
 }
@@ -98,11 +95,7 @@ export function InboxView({ me }: { me: Me }) {
       <p class="live" role="status">
         {status}
       </p>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       {referrals === null && !error && <p>Loading…</p>}
       {referrals && !open.length && <p>No checks are waiting on your agency.</p>}
       {open.map(({ referral, check }) => (
@@ -132,9 +125,7 @@ export function InboxView({ me }: { me: Me }) {
                   {(referral.subjects ?? []).map((s) =>
                     s.id ? (
                       <li key={s.id}>
-                        <a href={`#/child/${s.id}`}>
-                          {s.givenName ?? 'withheld'} {s.familyName ?? ''}
-                        </a>
+                        <PersonLink person={s} />
                         {s.dateOfBirth && `, born ${s.dateOfBirth}`}
                       </li>
                     ) : null,

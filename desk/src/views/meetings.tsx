@@ -3,6 +3,7 @@ import { request, subscribe } from '../api.js';
 import { date, dateTime, words } from '../format.js';
 import { MeetingChanges, Meetings, type MeetingsResult, type Purpose } from '../generated/operations.js';
 import type { Me } from '../session.js';
+import { ErrorMessage, PersonLink } from './common.js';
 
 type Meeting = MeetingsResult['meetings']['edges'][number]['node'];
 
@@ -56,11 +57,7 @@ export function MeetingsView({ me }: { me: Me }) {
       <p class="live" aria-live="polite">
         {live}
       </p>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       {meetings === null && !error && <p>Loading…</p>}
       {meetings && !meetings.length && <p>No meetings{upcoming ? ' coming up' : ''}.</p>}
       {meetings?.map((m) => (
@@ -81,7 +78,7 @@ export function MeetingsView({ me }: { me: Me }) {
             </div>
             <div>
               <dt>About</dt>
-              <dd>{(m.subjects ?? []).map((s, i) => (s.id ? <span key={s.id}>{i ? ', ' : ''}<a href={`#/child/${s.id}`}>{s.givenName ?? 'withheld'} {s.familyName ?? ''}</a></span> : null))}</dd>
+              <dd>{(m.subjects ?? []).map((s, i) => (s.id ? <span key={s.id}>{i ? ', ' : ''}<PersonLink person={s} /></span> : null))}</dd>
             </div>
           </dl>
           <table>

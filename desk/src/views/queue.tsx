@@ -3,6 +3,7 @@ import { request, subscribe } from '../api.js';
 import { dateTime, timeLeft, words } from '../format.js';
 import { Queue, QueueChanges, type QueueResult, type Rag, type ReferralStatus } from '../generated/operations.js';
 import type { Me } from '../session.js';
+import { ErrorMessage, PersonLink } from './common.js';
 
 type Row = QueueResult['referrals']['edges'][number]['node'];
 
@@ -97,11 +98,7 @@ export function QueueView({ me }: { me: Me }) {
       <p class="hint">
         Open referrals for {me.agency}, purpose of use: triage. {more && `Showing the first ${PAGE}, ordered by decision due time.`}
       </p>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       <p class="live" aria-live="polite" data-testid="live-status">
         {live}
       </p>
@@ -183,9 +180,7 @@ export function QueueView({ me }: { me: Me }) {
                       {(r.subjects ?? []).map((s) =>
                         s.id ? (
                           <li key={s.id}>
-                            <a href={`#/child/${s.id}`}>
-                              {s.givenName ?? 'withheld'} {s.familyName ?? ''}
-                            </a>
+                            <PersonLink person={s} />
                           </li>
                         ) : null,
                       )}

@@ -19,6 +19,7 @@ import {
   type ThresholdLevel,
 } from '../generated/operations.js';
 import type { Me } from '../session.js';
+import { ErrorMessage, PersonLink } from './common.js';
 
 type Referral = NonNullable<ReferralViewResult['referral']>;
 type Agency = ReferralViewResult['agencies'][number];
@@ -120,11 +121,7 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
           </button>
         </div>
       )}
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       <dl class="fields">
         <div><dt>Status</dt><dd data-testid="referral-status">{words(r.status)}</dd></div>
         <div><dt>Received</dt><dd>{dateTime(r.receivedAt)}</dd></div>
@@ -140,7 +137,7 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
       <p class="narrative">{r.narrative ?? 'Withheld'}</p>
       <h2>Children and adults</h2>
       <ul>
-        {(r.subjects ?? []).map((s) => (s.id ? <li key={s.id}><a href={`#/child/${s.id}`}>{s.givenName ?? 'withheld'} {s.familyName ?? ''}</a></li> : null))}
+        {(r.subjects ?? []).map((s) => (s.id ? <li key={s.id}><PersonLink person={s} /></li> : null))}
       </ul>
       <h2>RAG history</h2>
       {r.ratings?.length ? (

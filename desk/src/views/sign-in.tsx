@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { demoSignIn, demoUsers } from '../api.js';
+import { ErrorMessage } from './common.js';
 
 type DemoUser = { id: string; name: string; agency: string; role: string };
 
@@ -65,11 +66,7 @@ export function SignIn({ onToken, error }: { onToken: (token: string) => Promise
           </button>
         </form>
       )}
-      {(problem ?? error) && (
-        <p role="alert" class="error">
-          {problem ?? error}
-        </p>
-      )}
+      <ErrorMessage message={problem ?? error} />
     </main>
   );
 }
