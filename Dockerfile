@@ -10,6 +10,10 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
 RUN npm run build
+COPY schema ./schema
+# MASH Desk (ADR 009): compiled here by tsc; nothing built is committed.
+COPY desk ./desk
+RUN npm run desk:build
 
 # 2. Production dependencies only (no TypeScript, ts-node, jest, eslint), exactly from the lock file.
 FROM node:20-slim AS deps
@@ -25,6 +29,8 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The desk's compiled files and pages (served from /app/desk by src/desk/desk.routes.ts).
+COPY --from=build /app/desk ./desk
 
 # The data folder holds the development signing key (when no AUTH_JWKS_URL is set). It is a
 # volume in docker-compose.yml; creating it here makes the volume writable by the node user.

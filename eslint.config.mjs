@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 /** Lint rules that encode the architecture (style.md principle 14). */
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'jest.config.js', 'eslint.config.mjs', 'coverage/**', '.mash-data/**', 'bench/results/**', '*.js', '*.mjs'] },
+  { ignores: ['node_modules/**', 'dist/**', 'jest.config.js', 'eslint.config.mjs', 'coverage/**', '.mash-data/**', 'bench/results/**', '*.js', '*.mjs', 'desk/build/**', 'jest.e2e.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -29,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config/**', 'tests/**', 'bench/**'],
+    files: ['src/config/**', 'tests/**', 'bench/**', 'e2e/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -29,6 +29,7 @@ import { HubEventListener } from './events/listener';
 import { attachSubscriptions } from './graphql/subscriptions';
 import { loadMetricsSettings } from './metrics/settings';
 import { serviceUnavailable } from './shared/errors';
+import { mountDesk } from './desk/desk.routes';
 import type { Logger } from './shared/logger';
 
 export interface HubServer {
@@ -190,6 +191,9 @@ export async function startServer(
   });
   await apollo.start();
   const readVolumeWatch = startReadVolumeWatch(hub);
+
+  // MASH Desk (ADR 009): static pages that talk to the hub only through /graphql.
+  mountDesk(app, { config, agencies: hub.agencies, logger });
 
   app.use(
     '/graphql',

@@ -88,6 +88,14 @@ describe('the production build', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ data: { me: { sub: 'build-check', agency: 'police' } } });
 
+    // The desk is found from dist/ as from src/: its page and compiled entry module are served.
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<script type="module" src="/desk/app/main.js">');
+    const entry = await fetch(`${base}/desk/app/main.js`);
+    expect(entry.status).toBe(200);
+    expect(entry.headers.get('content-type')).toMatch(/javascript/);
+
     const exited = new Promise<number | null>((resolve) => hub!.once('exit', (code) => resolve(code)));
     hub!.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -1,0 +1,122 @@
+import { useState } from 'preact/hooks';
+import { request } from '../api.js';
+import { dateTime, words } from '../format.js';
+import { AccessLog, type AccessLogResult } from '../generated/operations.js';
+import { ErrorMessage } from './common.js';
+
+type Entry = AccessLogResult['accessLog']['entries'][number];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * IG: who saw a child's record — when, which fields, for what purpose, and whether they still have
+ * a relationship with the child. The person id is typed or pasted (from a subject access request
+ * or an alert), never put in the URL; the IG auditor's own search is audited by the hub.
+ */
+export function IgView() {
+  const [personId, setPersonId] = useState('');
+  const [withoutRelationship, setWithoutRelationship] = useState(false);
+  const [entries, setEntries] = useState<Entry[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function load(after: string | null) {
+    setBusy(true);
+    setError(null);
+    try {
+      const filter = { ...(personId ? { personId: personId.trim() } : {}), ...(withoutRelationship ? { withoutRelationship: true } : {}) };
+      const { data } = await request(AccessLog, { filter, first: 50, after });
+      setEntries((current) => [...(after ? (current ?? []) : []), ...data.accessLog.entries]);
+      setCursor(data.accessLog.hasNextPage ? data.accessLog.endCursor : null);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const invalid = personId.trim() !== '' && !UUID.test(personId.trim());
+  return (
+    <section aria-labelledby="ig-title">
+      <h1 id="ig-title">Access log</h1>
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void load(null);
+        }}
+      >
+        <label for="ig-person">Person id</label>
+        <input id="ig-person" size={38} value={personId} aria-invalid={invalid} aria-describedby="ig-person-hint" onInput={(e) => setPersonId((e.currentTarget as HTMLInputElement).value)} />
+        <span id="ig-person-hint" class="hint">
+          Leave empty for every access, newest first.
+        </span>
+        <label>
+          <input type="checkbox" checked={withoutRelationship} onChange={(e) => setWithoutRelationship((e.currentTarget as HTMLInputElement).checked)} />
+          Only people with no relationship now
+        </label>
+        <button type="submit" disabled={busy || invalid}>
+          Show accesses
+        </button>
+      </form>
+      {invalid && <p class="error">A person id looks like 8-4-4-4-12 hexadecimal characters.</p>}
+      <ErrorMessage message={error} />
+      {entries && (
+        <table class="log">
+          <caption>{entries.length} audited operations, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Purpose</th>
+              <th scope="col">Operation</th>
+              <th scope="col">Person and fields</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.eventId} data-testid="access-entry">
+                <td>{dateTime(e.occurredAt)}</td>
+                <td>
+                  {e.actor.name}
+                  <br />
+                  <span class="hint">
+                    {e.actor.agency} · {e.actor.roles.map(words).join(', ')}
+                  </span>
+                </td>
+                <td>
+                  {words(e.purpose)}
+                  {e.breakGlassReason && <div>Break-glass: {e.breakGlassReason}</div>}
+                </td>
+                <td>
+                  {e.operationName ?? words(e.action)} ({words(e.outcome)})
+                </td>
+                <td>
+                  {e.subjects.map((s, i) => (
+                    <div key={i} class="subject">
+                      <div>
+                        <code>{s.personId}</code> {words(s.outcome)}
+                      </div>
+                      {!!s.released?.length && <div>Released: {s.released.join(', ')}</div>}
+                      {!!s.redacted?.length && <div>Withheld: {s.redacted.join(', ')}</div>}
+                      <div>
+                        Relationship then: {s.relationships?.length ? s.relationships.map(words).join(', ') : 'none'}; now:{' '}
+                        {s.relationshipsNow?.length ? s.relationshipsNow.map(words).join(', ') : <strong>none</strong>}
+                      </div>
+                    </div>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {cursor && (
+        <button type="button" disabled={busy} onClick={() => void load(cursor)}>
+          Older accesses
+        </button>
+      )}
+    </section>
+  );
+}

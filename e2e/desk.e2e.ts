@@ -1,0 +1,316 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { axeViolations, launchChromium, screenshot, signInAs, startDeskHub, type DeskHub } from './support/desk-hub';
+
+/**
+ * MASH Desk in a real chromium against a real hub with the demo partnership: the stories a MASH
+ * tells with it. Each screen is also checked with axe-core (WCAG 2.x A and AA).
+ */
+
+const WORKER = { sub: 'sw-2', name: 'Alex Example (fictional)', agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] };
+
+const SUBMIT = `mutation($input: SubmitReferralInput!, $key: String!) { submitReferral(input: $input, idempotencyKey: $key) { id } }`;
+const REFERRAL = `query($id: ID!) { referral(id: $id, purpose: TRIAGE) { id reference version status } }`;
+const RATE = `mutation($id: ID!, $v: Int!) { rateReferral(id: $id, rag: AMBER, rationale: "Fictional: e2e story", expectedVersion: $v) { version } }`;
+const CHECKS = `mutation($id: ID!, $v: Int!) { requestAgencyChecks(referralId: $id, agencies: ["police"], expectedVersion: $v) { version status } }`;
+const ASSIGN = `mutation($id: ID!, $v: Int!) { assignReferral(id: $id, assignee: { sub: "sw-9", name: "Kit Cover (fictional)" }, expectedVersion: $v) { version } }`;
+
+describe('MASH Desk in chromium', () => {
+  let hub: DeskHub;
+  let chromium: Awaited<ReturnType<typeof launchChromium>>;
+  const contexts: BrowserContext[] = [];
+  /** The child the police officer opened (the IG story looks for that access). */
+  let openedByPolice: string | undefined;
+
+  async function newPage(): Promise<Page> {
+    const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 860 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    // A CSP violation or a script error is a failure of the desk, not noise.
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text().slice(0, 300)));
+    page.on('pageerror', (e) => problems.push(e.message.slice(0, 300)));
+    (page as Page & { problems?: string[] }).problems = problems;
+    return page;
+  }
+
+  const problemsOf = (page: Page) => (page as Page & { problems?: string[] }).problems ?? [];
+
+  beforeAll(async () => {
+    [hub, chromium] = await Promise.all([startDeskHub(), launchChromium()]);
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await chromium?.close();
+    await hub?.close();
+  });
+
+  /** A new referral about a demo child who has health records, rated and waiting on police. */
+  async function referralAwaitingPolice(): Promise<{ id: string; reference: string; childId: string }> {
+    const [child] = (await hub.db.query(
+      `SELECT p.id FROM person p
+        WHERE p.kind = 'CHILD'
+          AND EXISTS (SELECT 1 FROM agency_record ar WHERE ar.person_id = p.id AND ar.owning_agency = 'health')
+          AND EXISTS (SELECT 1 FROM referral_subject rs WHERE rs.person_id = p.id)
+        ORDER BY p.id LIMIT 1`,
+    )) as Array<{ id: string }>;
+    if (!child) throw new Error('the demo has no child with health records and a referral');
+    const { submitReferral } = await hub.gql<{ submitReferral: { id: string } }>(WORKER, SUBMIT, {
+      key: `e2e-${Date.now()}`,
+      input: {
+        subjects: [{ personId: child.id }],
+        concernCategories: ['NEGLECT'],
+        narrative: 'Fictional: e2e story, school reports the child arriving hungry.',
+        consentSought: false,
+        consentReason: 'Fictional: seeking consent could place the child at risk.',
+        lawfulBasis: 'SAFEGUARDING_CHILDREN_AT_RISK',
+      },
+    });
+    const id = submitReferral.id;
+    const v1 = (await hub.gql<{ referral: { version: number } }>(WORKER, REFERRAL, { id })).referral.version;
+    const { rateReferral } = await hub.gql<{ rateReferral: { version: number } }>(WORKER, RATE, { id, v: v1 });
+    await hub.gql(WORKER, CHECKS, { id, v: rateReferral.version });
+    const { referral } = await hub.gql<{ referral: { reference: string } }>(WORKER, REFERRAL, { id });
+    return { id, reference: referral.reference, childId: child.id };
+  }
+
+  it('given the demo, when a social worker signs in, then the triage queue shows the open demo referrals with their counts', async () => {
+    const page = await newPage();
+    await signInAs(page, hub.origin, /Sam Worker/);
+    await page.getByRole('heading', { name: 'Triage queue' }).waitFor();
+    await page.getByTestId('queue-row').first().waitFor();
+    const rows = await page.getByTestId('queue-row').count();
+    expect(rows).toBeGreaterThan(0);
+    expect(await page.getByTestId('count-total').textContent()).toBe(String(rows));
+    const [{ n }] = (await hub.db.query(
+      `SELECT count(*)::int AS n FROM referral WHERE status IN ('RECEIVED','SCREENED','AWAITING_CHECKS','READY_FOR_DECISION','DECISION_PROPOSED')`,
+    )) as [{ n: number }];
+    expect(rows).toBe(Math.min(n, 100));
+    // No token or personal data in the browser's storage or the address bar.
+    const stored = await page.evaluate('({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie })');
+    expect(stored).toEqual({ local: 0, session: 0, cookie: '' });
+    expect(page.url()).toMatch(/\/#\/queue$|\/$/);
+    await screenshot(page, 'queue');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(problemsOf(page)).toEqual([]);
+  });
+
+  it('given a worker watching the queue, when another user assigns a referral, then the row changes without reloading', async () => {
+    const page = await newPage();
+    await signInAs(page, hub.origin, /Sam Worker/);
+    await page.getByTestId('queue-row').first().waitFor();
+    const [target] = (await hub.db.query(
+      `SELECT id, reference FROM referral WHERE status IN ('SCREENED','AWAITING_CHECKS','READY_FOR_DECISION') ORDER BY decision_due_at LIMIT 1`,
+    )) as Array<{ id: string; reference: string }>;
+    const row = page.getByTestId('queue-row').filter({ has: page.getByRole('rowheader', { name: target!.reference, exact: true }) });
+    await row.waitFor();
+    expect(await row.getByText('Kit Cover (fictional)').count()).toBe(0);
+    // The subscription is open once the connection is acknowledged; give graphql-ws a moment.
+    await page.waitForTimeout(500);
+    const { referral } = await hub.gql<{ referral: { version: number } }>(WORKER, REFERRAL, { id: target!.id });
+    await hub.gql(WORKER, ASSIGN, { id: target!.id, v: referral.version });
+    await row.getByText("Kit Cover (fictional)").waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('live-status').textContent()).toContain(target!.reference);
+    expect(problemsOf(page)).toEqual([]);
+  });
+
+  it('given a check for police, when the officer opens the child, then health detail is shown as withheld with its reason; answering the check updates the worker\'s queue live', async () => {
+    const { reference, childId } = await referralAwaitingPolice();
+    openedByPolice = childId;
+    const worker = await newPage();
+    await signInAs(worker, hub.origin, /Sam Worker/);
+    const workerRow = worker.getByTestId('queue-row').filter({ has: worker.getByRole('rowheader', { name: reference, exact: true }) });
+    await workerRow.getByText('awaiting checks').waitFor();
+
+    const police = await newPage();
+    await signInAs(police, hub.origin, /PC Example/);
+    await police.getByRole('heading', { name: /Agency checks for police/ }).waitFor();
+    const check = police.getByTestId('check').filter({ has: police.getByRole('heading', { name: new RegExp(reference) }) });
+    await check.waitFor();
+    expect(await axeViolations(police)).toEqual([]);
+
+    // Open the child from the check: the purpose of use is declared before anything is shown.
+    await check.locator(`a[href="#/child/${childId}"]`).click();
+    await police.getByRole('heading', { name: "Open a child's record" }).waitFor();
+    await police.getByLabel(/Purpose of use/).selectOption('AGENCY_CHECK');
+    expect(await axeViolations(police)).toEqual([]);
+    await police.getByRole('button', { name: 'Open record' }).click();
+    await police.getByRole('heading', { name: 'Records by agency' }).waitFor();
+    const health = police.locator('[data-testid="record"][data-agency="health"]').first();
+    await health.waitFor();
+    const clinical = health.locator('[data-testid="withheld"][data-path$=".clinicalNotes"]');
+    expect(await clinical.textContent()).toMatch(/^Withheld — (need to know|purpose|sealed)/);
+    await health.scrollIntoViewIfNeeded();
+    await screenshot(police, 'child');
+    expect(await axeViolations(police)).toEqual([]);
+
+    // Back to the inbox: answer the check; the worker's row moves on without a reload.
+    await police.getByRole('link', { name: 'Agency checks' }).click();
+    const again = police.getByTestId('check').filter({ has: police.getByRole('heading', { name: new RegExp(reference) }) });
+    await again.getByLabel('No information held').check();
+    await again.getByRole('button', { name: 'Send response' }).click();
+    await police.getByText(`Response sent for ${reference}.`).waitFor();
+    await workerRow.getByText('ready for decision').waitFor({ timeout: 10_000 });
+    expect(problemsOf(worker)).toEqual([]);
+    expect(problemsOf(police)).toEqual([]);
+  });
+
+  it('given a new contact, when a worker rates it and proposes a decision and a manager authorises it, then it is closed; a change by someone else is reported, not overwritten', async () => {
+    const { submitReferral } = await hub.gql<{ submitReferral: { id: string } }>(WORKER, SUBMIT, {
+      key: `e2e-decision-${Date.now()}`,
+      input: {
+        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Robin', familyName: 'Fictionalson', dateOfBirth: '2019-04-02' } }],
+        concernCategories: ['DOMESTIC_ABUSE'],
+        narrative: 'Fictional: police attended a domestic incident; the child was present.',
+        consentSought: true,
+        consentGiven: true,
+      },
+    });
+    const id = submitReferral.id;
+    const { referral } = await hub.gql<{ referral: { reference: string } }>(WORKER, REFERRAL, { id });
+
+    const worker = await newPage();
+    await signInAs(worker, hub.origin, /Sam Worker/);
+    await worker.getByRole('link', { name: referral.reference, exact: true }).click();
+    await worker.getByRole('heading', { name: new RegExp(`Referral ${referral.reference}`) }).waitFor();
+    expect(await axeViolations(worker)).toEqual([]);
+    await worker.getByLabel('RAG').selectOption('AMBER');
+    await worker.getByLabel('Rationale').first().fill('Fictional: child present at a domestic incident; no injuries.');
+    await worker.getByRole('button', { name: 'Rate', exact: true }).click();
+    await worker.getByTestId('referral-status').getByText('screened').waitFor();
+
+    // Someone else assigns it meanwhile: the worker is told before acting on a stale version.
+    const { referral: current } = await hub.gql<{ referral: { version: number } }>(WORKER, REFERRAL, { id });
+    await hub.gql(WORKER, ASSIGN, { id, v: current.version });
+    await worker.getByText('Someone else changed this referral; reload').waitFor({ timeout: 10_000 });
+    await worker.getByRole('button', { name: 'Reload' }).click();
+    await worker.getByText('Kit Cover (fictional)').waitFor();
+
+    await worker.getByLabel('Outcome').selectOption('EARLY_HELP');
+    await worker.getByLabel('Threshold').selectOption('LEVEL_2_EARLY_HELP');
+    await worker.getByLabel('Rationale').last().fill('Fictional: early help offer to the family.');
+    await worker.getByRole('button', { name: 'Propose decision' }).click();
+    await worker.getByTestId('referral-status').getByText('decision proposed').waitFor();
+    expect(await worker.getByRole('button', { name: /Authorise/ }).count()).toBe(0);
+
+    const manager = await newPage();
+    await signInAs(manager, hub.origin, /Pat Manager/);
+    await manager.getByRole('heading', { name: 'Triage queue' }).waitFor();
+    await manager.getByRole('link', { name: referral.reference, exact: true }).click();
+    await manager.getByRole('button', { name: 'Authorise the proposed decision' }).click();
+    await manager.getByTestId('referral-status').getByText('closed').waitFor();
+    expect(await axeViolations(manager)).toEqual([]);
+    expect(problemsOf(worker)).toEqual([]);
+    expect(problemsOf(manager)).toEqual([]);
+  });
+
+  it('given the police officer opened a child, when an IG auditor looks up the child in the access log, then the access is there with purpose, released and withheld fields', async () => {
+    expect(openedByPolice).toBeDefined();
+    const ig = await newPage();
+    await signInAs(ig, hub.origin, /Ira Auditor/);
+    await ig.getByRole('heading', { name: 'Access log' }).waitFor();
+    await ig.getByLabel('Person id').fill(openedByPolice!);
+    await ig.getByRole('button', { name: 'Show accesses' }).click();
+    const entry = ig.getByTestId('access-entry').filter({ hasText: 'PC Example (fictional)' }).filter({ hasText: 'agency check' }).filter({ hasText: 'Child' }).first();
+    await entry.waitFor();
+    expect(await entry.textContent()).toMatch(/Withheld: .*HealthRecord\.clinicalNotes/);
+    expect(await axeViolations(ig)).toEqual([]);
+    expect(problemsOf(ig)).toEqual([]);
+  });
+
+  it('given health detail withheld from the police officer, when the officer breaks the glass with a reason, then the time box is shown and the detail is released', async () => {
+    expect(openedByPolice).toBeDefined();
+    const police = await newPage();
+    await signInAs(police, hub.origin, /PC Example/);
+    await police.evaluate(`location.hash = '#/child/${openedByPolice}'`);
+    await police.getByLabel(/Purpose of use/).selectOption('AGENCY_CHECK');
+    await police.getByRole('button', { name: 'Open record' }).click();
+    const withheld = police.locator('[data-testid="record"][data-agency="health"] [data-testid="withheld"][data-path$=".clinicalNotes"]');
+    await withheld.first().waitFor();
+    const button = police.getByRole('button', { name: 'Open break-glass' });
+    expect(await button.isDisabled()).toBe(true);
+    await police.getByLabel(/Why you need it now/).fill('Fictional: child missing overnight, urgent risk assessment needed.');
+    await police.getByLabel(/I understand this use is alerted/).check();
+    expect(await axeViolations(police)).toEqual([]);
+    await button.click();
+    await police.getByTestId('break-glass-open').waitFor();
+    await police.getByText('Opened for break glass.').waitFor();
+    expect(await withheld.count()).toBe(0);
+    expect(problemsOf(police)).toEqual([]);
+  });
+
+  it('given a manager, when the board is opened, then the measures for the month show with their charts', async () => {
+    const manager = await newPage();
+    await signInAs(manager, hub.origin, /Pat Manager/);
+    await manager.getByRole('link', { name: 'Board' }).click();
+    await manager.getByTestId('measure').first().waitFor({ timeout: 20_000 });
+    expect(await manager.getByTestId('measure').count()).toBeGreaterThan(5);
+    expect(await manager.locator('svg[role="img"]').count()).toBeGreaterThan(5);
+    await screenshot(manager, 'board');
+    expect(await axeViolations(manager)).toEqual([]);
+    expect(problemsOf(manager)).toEqual([]);
+  });
+
+  it('given the demo meetings, when a worker opens Meetings, then each shows its invitees, attendance and quorum', async () => {
+    const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM meeting`)) as [{ n: number }];
+    expect(n).toBeGreaterThan(0);
+    const worker = await newPage();
+    await signInAs(worker, hub.origin, /Sam Worker/);
+    await worker.getByRole('link', { name: 'Meetings' }).click();
+    await worker.getByRole('heading', { name: 'Meetings' }).waitFor();
+    await worker.getByLabel('Upcoming only').uncheck();
+    await worker.getByTestId('meeting').first().waitFor();
+    expect(await worker.getByTestId('meeting').first().getByRole('table', { name: 'Invitees and attendance' }).count()).toBe(1);
+    expect(await axeViolations(worker)).toEqual([]);
+    expect(problemsOf(worker)).toEqual([]);
+  });
+
+  it('given an IG auditor watching alerts, when a police officer opens break-glass on a child, then the alert appears without reloading', async () => {
+    const ig = await newPage();
+    await signInAs(ig, hub.origin, /Ira Auditor/);
+    await ig.getByRole('link', { name: 'Alerts' }).click();
+    await ig.getByRole('table').waitFor();
+    await ig.waitForTimeout(500);
+    const [child] = (await hub.db.query(`SELECT id FROM person WHERE kind = 'CHILD' ORDER BY id DESC LIMIT 1`)) as Array<{ id: string }>;
+    await hub.gql({ sub: 'pc-101', name: 'PC Example (fictional)', agency: 'police', roles: ['POLICE_MASH_OFFICER'] }, `mutation($id: ID!) { openBreakGlass(personId: $id, reason: "Fictional: child missing overnight, urgent risk assessment") { id } }`, { id: child!.id });
+    await ig.getByTestId('alert').filter({ hasText: 'Break-glass opened' }).filter({ hasText: child!.id }).first().waitFor({ timeout: 10_000 });
+    expect(await axeViolations(ig)).toEqual([]);
+    expect(problemsOf(ig)).toEqual([]);
+  });
+
+  it('given development, when a developer opens /graphql in the browser, then the offline GraphiQL explorer answers, keeping nothing in storage', async () => {
+    const page = await newPage();
+    await page.goto(`${hub.origin}/graphql`);
+    expect(new URL(page.url()).pathname).toBe('/explorer');
+    await page.locator('.graphiql-container').waitFor();
+    await page.getByRole('button', { name: /Execute query/ }).click();
+    // No token in the headers yet: the hub's own answer comes back.
+    await page.locator('.result-window').getByText('UNAUTHENTICATED').waitFor();
+    expect(await page.evaluate('localStorage.length + sessionStorage.length')).toBe(0);
+    expect(problemsOf(page).filter((p) => !/status of 401/.test(p))).toEqual([]);
+  });
+
+  it('given the sign-in page, then it passes the accessibility checks and works from the keyboard alone', async () => {
+    const page = await newPage();
+    await page.goto(`${hub.origin}/`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    // Tab to the first demo user, arrow to the next (the manager), tab to the button, press Enter.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByText(/Pat Manager \(fictional\) · social-care/).waitFor();
+    await page.getByRole('heading', { name: 'Triage queue' }).waitFor();
+    // The skip link moves focus to the content without changing the route.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    await page.getByRole('heading', { name: 'Triage queue' }).waitFor();
+    // A reload forgets the session: the token was only ever in memory.
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(problemsOf(page)).toEqual([]);
+  });
+});
