@@ -9,11 +9,10 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
-RUN npm run build
+# MASH Desk (ADR 009): compiled by `npm run build` too, its operations checked against the schema.
 COPY schema ./schema
-# MASH Desk (ADR 009): compiled here by tsc; nothing built is committed.
 COPY desk ./desk
-RUN npm run desk:build
+RUN npm run build
 
 # 2. Production dependencies only (no TypeScript, ts-node, jest, eslint), exactly from the lock file.
 FROM node:20-slim AS deps
