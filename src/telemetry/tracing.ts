@@ -222,11 +222,9 @@ export function startTracing(config: Config, logger: Logger, auditWriter: AuditW
   };
 
   const httpMiddleware: express.RequestHandler = (req, res, next) => {
-    const span = tracer.startSpan(
-      'POST /graphql',
-      { kind: SpanKind.SERVER, root: true, attributes: { [ATTR_HTTP_REQUEST_METHOD]: HTTP_METHODS.has(req.method) ? req.method : '_OTHER', [ATTR_HTTP_ROUTE]: '/graphql' } },
-      ROOT_CONTEXT,
-    );
+    const method = HTTP_METHODS.has(req.method) ? req.method : '_OTHER';
+    // Renamed by operation once Apollo resolves it; refusals before that keep the route's name.
+    const span = tracer.startSpan(`${method} /graphql`, { kind: SpanKind.SERVER, root: true, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_HTTP_ROUTE]: '/graphql' } }, ROOT_CONTEXT);
     let ended = false;
     const end = () => {
       if (ended) return;
