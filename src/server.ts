@@ -24,6 +24,7 @@ import { BoundedDocumentCache, TrustedDocuments, trustedDocumentsMiddleware } fr
 import { startReadVolumeWatch } from './break-glass/read-volume-watch';
 import { startServingRoleWatch } from './break-glass/serving-role-watch';
 import { createHubMetrics } from './telemetry/hub-metrics';
+import { startTracing } from './telemetry/tracing';
 import { PeopleRepository } from './people/people.repository';
 import { HubEventListener } from './events/listener';
 import { attachSubscriptions } from './graphql/subscriptions';
@@ -38,6 +39,8 @@ export interface HubServer {
   url: string;
   /** Prometheus metrics on their own listener (METRICS_PORT); null when off. */
   metricsUrl: string | null;
+  /** Where OpenTelemetry spans are exported (OTEL_EXPORTER_OTLP_ENDPOINT); null when off. */
+  tracesUrl: string | null;
   /** Readiness goes false first, in-flight requests finish, the audit is flushed. */
   stop(): Promise<void>;
 }
@@ -131,6 +134,8 @@ export async function startServer(
   const servingRole = startServingRoleWatch(hub);
   const metrics = createHubMetrics(hub, { rateLimiter: () => rateLimiter, servingRoleOk: servingRole.ok, databaseOpen });
   app.use(metrics.httpMiddleware);
+  const tracing = startTracing(config, logger, hub.auditWriter);
+  app.use('/graphql', tracing.httpMiddleware);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -187,6 +192,7 @@ export async function startServer(
       { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
       releasePlugin({ audit: features.audit }),
       metrics.apolloPlugin,
+      tracing.apolloPlugin,
     ],
   });
   await apollo.start();
@@ -257,6 +263,7 @@ export async function startServer(
     rateLimiter?.stop();
     await subscriptions.dispose().catch(() => undefined);
     await apollo.stop().catch(() => undefined);
+    await tracing.stop();
     throw e;
   }
   const addr = httpServer.address();
@@ -267,6 +274,7 @@ export async function startServer(
     httpServer,
     url: `http://127.0.0.1:${port}/graphql`,
     metricsUrl,
+    tracesUrl: tracing.url,
     async stop() {
       draining = true;
       // Readiness is false first; the load balancer stops sending before the listener closes.
@@ -279,6 +287,7 @@ export async function startServer(
       await apollo.stop();
       await hub.auditWriter.drain();
       await metrics.stop();
+      await tracing.stop();
     },
   };
 }

@@ -7,6 +7,15 @@ interface Pending {
   event: AuditEvent;
   resolve: () => void;
   reject: (e: unknown) => void;
+  /** The writer's trace context, when traces are on (AuditBatchTracer.capture). */
+  caller?: unknown;
+}
+
+/** Set by the OpenTelemetry tracing (src/telemetry/tracing.ts): one span around each batch's append. */
+export interface AuditBatchTracer {
+  /** Called as an event is queued, in the writing request's context. */
+  capture(): unknown;
+  append(batch: { events: number; callers: unknown[] }, run: () => Promise<void>): Promise<void>;
 }
 
 /**
@@ -22,6 +31,7 @@ export class AuditWriter {
   readonly stats = { events: 0, batches: 0, failures: 0 };
   /** Set by the Prometheus metrics (src/telemetry): each batch's size, append time and outcome. */
   onBatch: ((batch: { events: number; seconds: number; ok: boolean }) => void) | null = null;
+  tracer: AuditBatchTracer | null = null;
 
   /** Events waiting for the next batch (not counting the batch being written). */
   get queueDepth(): number {
@@ -37,7 +47,7 @@ export class AuditWriter {
   write(event: AuditEvent): Promise<void> {
     if (this.closed) return Promise.reject(new Error('audit writer is closed'));
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
+      this.queue.push({ event, resolve, reject, caller: this.tracer?.capture() });
       this.kick();
     });
   }
@@ -56,7 +66,8 @@ export class AuditWriter {
       const started = process.hrtime.bigint();
       const observe = (ok: boolean) => this.onBatch?.({ events: batch.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, ok });
       try {
-        await appendAuditBatch(this.dataSource.manager, batch.map((p) => p.event));
+        const append = async () => void (await appendAuditBatch(this.dataSource.manager, batch.map((p) => p.event)));
+        await (this.tracer ? this.tracer.append({ events: batch.length, callers: batch.map((p) => p.caller) }, append) : append());
         this.stats.events += batch.length;
         this.stats.batches += 1;
         observe(true);

@@ -103,6 +103,7 @@ const envSchema = z.object({
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   TRUSTED_DOCUMENTS: z.enum(['off', 'enforce']).default('off'),
   MASH_TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type AuthConfig =
@@ -177,6 +178,11 @@ export interface Config {
    * manifest run (`TRUSTED_DOCUMENTS=enforce`); undefined = any document (APQ still supported).
    */
   trustedDocumentsFile: string | undefined;
+  /**
+   * OpenTelemetry traces (src/telemetry/tracing.ts, ADR 015): the OTLP/HTTP collector's base URL
+   * (`/v1/traces` is appended); undefined = tracing off, nothing instrumented.
+   */
+  tracing: { otlpEndpoint: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -274,5 +280,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     servingRoleCheckSeconds: e.SERVING_ROLE_CHECK_SECONDS,
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
     trustedDocumentsFile: e.TRUSTED_DOCUMENTS === 'enforce' ? path.resolve(e.MASH_TRUSTED_DOCUMENTS_FILE!) : undefined,
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
   };
 }
