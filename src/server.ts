@@ -20,6 +20,7 @@ import { buildBareSchema, buildSchema } from './graphql/schema';
 import { createErrorFormatter, releasePlugin } from './graphql/plugins';
 import { clientAddress, RequestRateLimiter } from './graphql/rate-limit';
 import { postOnly } from './graphql/post-only';
+import { corsAllowList } from './graphql/cors';
 import { BoundedDocumentCache, TrustedDocuments, trustedDocumentsMiddleware } from './graphql/persisted-queries';
 import { startReadVolumeWatch } from './break-glass/read-volume-watch';
 import { startServingRoleWatch } from './break-glass/serving-role-watch';
@@ -203,6 +204,7 @@ export async function startServer(
 
   app.use(
     '/graphql',
+    corsAllowList(config.corsOrigins),
     (req, res, next) => {
       // The request id is always the hub's own: a client-chosen one let two users' events share an id.
       const requestId = crypto.randomUUID();

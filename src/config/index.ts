@@ -47,6 +47,9 @@ const trustProxy = z
     ]),
   );
 
+/** CORS_ORIGINS: exact origins as a browser sends them (http(s), host, port; no path, wildcard or default port). */
+const exactOrigin = (o: string) => URL.canParse(o) && /^https?:$/.test(new URL(o).protocol) && new URL(o).origin === o;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z
@@ -104,6 +107,7 @@ const envSchema = z.object({
   TRUSTED_DOCUMENTS: z.enum(['off', 'enforce']).default('off'),
   MASH_TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  CORS_ORIGINS: z.string().transform((s) => s.split(',').map((o) => o.trim())).refine((l) => l.every(exactOrigin), 'must be a comma-separated list of exact origins such as https://app.example.org').optional(),
 });
 
 export type AuthConfig =
@@ -183,6 +187,8 @@ export interface Config {
    * (`/v1/traces` is appended); undefined = tracing off, nothing instrumented.
    */
   tracing: { otlpEndpoint: string | undefined };
+  /** Browser origins allowed to call /graphql across origins (src/graphql/cors.ts); empty: none. */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -246,6 +252,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.TRUSTED_DOCUMENTS === 'enforce' && !e.MASH_TRUSTED_DOCUMENTS_FILE) {
     throw new ConfigError('Invalid configuration — MASH_TRUSTED_DOCUMENTS_FILE: required when TRUSTED_DOCUMENTS=enforce');
   }
+  if (production && e.CORS_ORIGINS?.some((o) => !o.startsWith('https://'))) {
+    throw new ConfigError('Invalid configuration — CORS_ORIGINS: production allows https origins only');
+  }
   if (e.TRUSTED_DOCUMENTS === 'off' && e.MASH_TRUSTED_DOCUMENTS_FILE) {
     throw new ConfigError('Invalid configuration — TRUSTED_DOCUMENTS: set it to enforce to use MASH_TRUSTED_DOCUMENTS_FILE');
   }
@@ -281,5 +290,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
     trustedDocumentsFile: e.TRUSTED_DOCUMENTS === 'enforce' ? path.resolve(e.MASH_TRUSTED_DOCUMENTS_FILE!) : undefined,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
+    corsOrigins: e.CORS_ORIGINS ?? [],
   };
 }
