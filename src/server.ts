@@ -27,6 +27,7 @@ import { createHubMetrics } from './telemetry/hub-metrics';
 import { PeopleRepository } from './people/people.repository';
 import { HubEventListener } from './events/listener';
 import { attachSubscriptions } from './graphql/subscriptions';
+import { networkOf } from './audit/audit-builder';
 import { loadMetricsSettings } from './metrics/settings';
 import { serviceUnavailable } from './shared/errors';
 import { mountDesk } from './desk/desk.routes';
@@ -233,6 +234,7 @@ export async function startServer(
           hub,
           requestId,
           ...(correlationId ? { correlationId } : {}),
+          ...networkOf(req.ip, req.socket.localAddress),
           viewer,
           logger: logger.child(correlationId ? { requestId, correlationId } : { requestId }),
           access,
