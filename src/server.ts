@@ -29,6 +29,7 @@ import { startTracing } from './telemetry/tracing';
 import { PeopleRepository } from './people/people.repository';
 import { HubEventListener } from './events/listener';
 import { attachSubscriptions } from './graphql/subscriptions';
+import { networkOf } from './audit/audit-builder';
 import { loadMetricsSettings } from './metrics/settings';
 import { serviceUnavailable } from './shared/errors';
 import { mountDesk } from './desk/desk.routes';
@@ -241,6 +242,7 @@ export async function startServer(
           hub,
           requestId,
           ...(correlationId ? { correlationId } : {}),
+          ...networkOf(req.ip, req.socket.localAddress),
           viewer,
           logger: logger.child(correlationId ? { requestId, correlationId } : { requestId }),
           access,

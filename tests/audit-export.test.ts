@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { appendAuditBatch } from '../src/audit/audit-store';
 import { CSV_COLUMNS } from '../src/audit/export';
+import { balpProblems, fhirSchemaErrors } from './support/balp';
 import { auditFor, givenPerson, givenRecord, unique } from './support/factories';
 import { startTestHub, type TestHub } from './support/test-hub';
 
@@ -11,6 +12,17 @@ const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..');
 const EXPORT = `query($filter: AccessLogFilterInput!, $format: AuditExportFormat!) { exportAccessLog(filter: $filter, format: $format) }`;
 const READ_PERSON = `query Lookup($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { id givenName records { id summary } } }`;
+const SEARCH = `query Find($familyName: String!) { searchPeople(input: { familyName: $familyName }, purpose: TRIAGE) { person { id familyName } } }`;
+const SUBMIT = `mutation($input: SubmitReferralInput!, $key: String!) { submitReferral(input: $input, idempotencyKey: $key) { id } }`;
+const RATE = `mutation($id: ID!, $rag: Rag!, $rationale: String!, $v: Int!) { rateReferral(id: $id, rag: $rag, rationale: $rationale, expectedVersion: $v) { version } }`;
+const referralInput = (personId: string) => ({
+  subjects: [{ personId }],
+  referrerContact: 'Fictional office',
+  concernCategories: ['NEGLECT'],
+  narrative: 'Fictional narrative for the export test.',
+  consentSought: true,
+  consentGiven: true,
+});
 
 /** A minimal RFC 4180 parser (quoted cells, CRLF rows). */
 function parseCsv(text: string): Array<Record<string, string>> {
@@ -144,33 +156,113 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
     expect(r.data!.exportAccessLog).toContain(`"'${name.replace(/"/g, '""')}"`);
   });
 
-  it('given the FHIR export, then events follow BALP: rest read/search, action, agent with identifier and purpose, patient entity, DICOM 110127 for break-glass', async () => {
+  it('given the FHIR export, then the police read is a BALP PatientRead: read, R, the officer as recipient with purpose, client 110152 and server 110153 with addresses, patient and data entities; the stored break-glass read has no address and claims no profile', async () => {
     const events = (await exportAs('FHIR_NDJSON')).text
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, never>);
 
-    const read = events.find((e) => (e.entity as Array<{ name?: string }>).some((x) => x.name === 'Lookup') && (e.outcome as string) === '0')!;
+    const operation = (e: Record<string, never>) =>
+      ((e.entity as Array<{ detail?: Array<{ type: string; valueString: string }> }>)[0]!.detail ?? []).find((d) => d.type === 'graphqlOperation')?.valueString;
+    const read = events.find((e) => operation(e) === 'query Lookup' && (e.agent as Array<{ who: { display?: string } }>)[0]!.who.display === 'PC Fictional')!;
     expect(read).toMatchObject({
       resourceType: 'AuditEvent',
+      meta: { profile: ['https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientRead'] },
       type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest' },
       subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read' }],
       action: 'R',
+      outcome: '0',
       source: { observer: { display: 'MASH Hub' } },
     });
     expect(read.recorded).toBe((read.period as { start: string }).start);
-    const agent = (read.agent as Array<Record<string, never>>)[0]!;
-    expect(agent).toMatchObject({ requestor: true, who: { identifier: { system: 'urn:mash-hub:user' }, display: 'PC Fictional' } });
-    expect(agent.purposeOfUse).toEqual([expect.objectContaining({ coding: expect.arrayContaining([{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT', display: 'treatment' }]) })]);
+    const [user, client, server] = read.agent as Array<Record<string, never>>;
+    expect(user).toMatchObject({ type: { coding: [{ code: 'IRCP' }] }, requestor: true, who: { identifier: { system: 'urn:mash-hub:user' }, display: 'PC Fictional' } });
+    expect(user!.purposeOfUse).toEqual([expect.objectContaining({ coding: expect.arrayContaining([{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT', display: 'treatment' }]) })]);
+    expect(client).toMatchObject({ type: { coding: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110152' }] }, requestor: false, network: { type: '2' } });
+    expect((client!.network as { address: string }).address).toMatch(/127\.0\.0\.1|::1/);
+    expect(server).toMatchObject({ type: { coding: [{ code: '110153' }] }, who: { display: 'MASH Hub' }, network: { type: '2' } });
     expect(read.entity).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ what: { reference: `Patient/${childId}` }, role: expect.objectContaining({ code: '1', display: 'Patient' }) }),
-        expect.objectContaining({ what: { identifier: { system: 'urn:mash-hub:agency-record', value: recordId } } }),
+        expect.objectContaining({
+          what: { reference: `Patient/${childId}` },
+          role: expect.objectContaining({ code: '1', display: 'Patient' }),
+          detail: expect.arrayContaining([{ type: 'agencyRecordIds', valueString: recordId }]),
+        }),
+        expect.objectContaining({ what: { reference: `Patient/${childId}` }, type: expect.objectContaining({ code: '2' }), role: expect.objectContaining({ code: '4' }) }),
       ]),
     );
+    expect(balpProblems(read)).toEqual([]);
     const bg = events.find((e) => (e.extension as Array<{ valueString: string }>)[0]!.valueString === breakGlassEventId)!;
     expect(bg.subtype).toContainEqual({ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110127', display: 'Emergency Override Started' });
     expect(JSON.stringify((bg.agent as Array<Record<string, unknown>>)[0]!.purposeOfUse)).toContain('"code":"BTG"');
+    expect(bg.meta).toBeUndefined();
+    // The health officer's attempt was refused: a failure is no BALP success profile.
+    const refused = events.find((e) => (e.agent as Array<{ role?: Array<{ coding: Array<{ code: string }> }> }>)[0]!.role?.some((r) => r.coding[0]!.code === 'health'));
+    expect(refused).toMatchObject({ outcome: '4' });
+    expect(refused!.meta).toBeUndefined();
+  });
+
+  it('given a child created, updated, referred, rated, read, searched and refused through the API, when IG exports the FHIR NDJSON, then every line is valid FHIR R4 (JSON Schema), each action claims its own BALP profile with every element it requires, searches carry the base64 query, and changes carry their purpose', async () => {
+    const worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'], name: 'Fictional Worker' });
+    const familyName = `Balpwood${crypto.randomInt(1e6)}`;
+    const sourceReference = unique('p');
+    const child = await givenPerson(hub, worker, { familyName, sourceReference });
+    await givenPerson(hub, worker, { familyName, sourceReference, givenName: 'Renamed' });
+    const submitted = await hub.gql<{ submitReferral: { id: string } }>(worker, SUBMIT, { input: referralInput(child), key: unique('k') });
+    expect(submitted.errors).toBeUndefined();
+    const rated = await hub.gql(worker, RATE, { id: submitted.data!.submitReferral.id, rag: 'AMBER', rationale: 'Fictional rationale', v: 1 });
+    expect(rated.errors).toBeUndefined();
+    expect((await hub.gql(worker, READ_PERSON, { id: child })).errors).toBeUndefined();
+    const search = await hub.gql(worker, SEARCH, { familyName });
+    expect(search.errors).toBeUndefined();
+    expect((await hub.gql(police, READ_PERSON, { id: child })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+    const r = await hub.gql<{ exportAccessLog: string }>(ig, EXPORT, { filter: { personId: child }, format: 'FHIR_NDJSON' });
+
+    expect(r.errors).toBeUndefined();
+    const lines = r.data!.exportAccessLog.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(lines.length).toBeGreaterThanOrEqual(7);
+    for (const line of lines) expect({ id: line.id, schemaErrors: fhirSchemaErrors(line), balp: balpProblems(line) }).toEqual({ id: line.id, schemaErrors: [], balp: [] });
+    const profileOf = (l: Record<string, any>) => (l.meta?.profile?.[0] as string | undefined)?.replace(/^.*IHE\.BasicAudit\./, '') ?? null; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const byAction = (a: string) => lines.filter((l) => l.action === a && l.outcome === '0').map(profileOf);
+    expect(new Set(byAction('C'))).toEqual(new Set(['PatientCreate']));
+    expect(new Set(byAction('U'))).toEqual(new Set(['PatientUpdate']));
+    expect(new Set(byAction('R'))).toEqual(new Set(['PatientRead']));
+    expect(new Set(lines.filter((l) => l.subtype[0].code === 'search-type').map(profileOf))).toEqual(new Set(['PatientQuery']));
+    // No line claims a profile its action does not have.
+    for (const l of lines) if (profileOf(l) === 'PatientRead') expect(l.action).toBe('R');
+    // The search: BALP's query entity with the request in base64 (operation and document hash, not the search terms).
+    const query = lines.find((l) => profileOf(l) === 'PatientQuery')!.entity.find((e: { role?: { code: string } }) => e.role?.code === '24');
+    const decoded = JSON.parse(Buffer.from(query.query, 'base64').toString('utf8')) as Record<string, string>;
+    expect(decoded).toMatchObject({ graphql: 'query', operationName: 'Find' });
+    expect(decoded.documentSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Buffer.from(query.query, 'base64').toString('utf8')).not.toContain(familyName);
+    // Changes say why: the worker's own record of the child is direct care, the referral and its rating triage.
+    const purposes = (a: string) => new Set(lines.filter((l) => l.action === a).map((l) => l.purposeOfEvent?.[0]?.coding?.map((c: { code: string }) => c.code).join('+')));
+    expect(purposes('C')).toEqual(new Set(['DIRECT_CARE+TREAT', 'TRIAGE+COC']));
+    expect(purposes('U')).toEqual(new Set(['DIRECT_CARE+TREAT', 'TRIAGE+COC']));
+    // The refused read is a failure: outcome 4, no profile, still valid FHIR.
+    const refused = lines.filter((l) => l.outcome !== '0');
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const l of refused) expect(l.meta).toBeUndefined();
+    // The SAR's CSV carries no network address (staff data, not the child's).
+    const csv = await hub.gql<{ exportAccessLog: string }>(ig, EXPORT, { filter: { personId: child }, format: 'CSV' });
+    const address = lines[0]!.agent.find((a: { network?: { address: string } }) => a.network)!.network.address as string;
+    expect(csv.data!.exportAccessLog).not.toContain(address);
+  }, 60000);
+
+  it('given a BALP line with an element removed, then the profile check names what is missing (the check is not vacuous)', async () => {
+    const lines = (await exportAs('FHIR_NDJSON')).text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const read = lines.find((l) => l.meta?.profile)!;
+    const noNetwork = structuredClone(read);
+    delete noNetwork.agent[1].network;
+    const wrongAction = { ...structuredClone(read), action: 'E' };
+    const noPatient = { ...structuredClone(read), entity: read.entity.filter((e: { type: { code: string } }) => e.type.code !== '1') };
+
+    expect(balpProblems(noNetwork)).toEqual(['PatientRead: client agent without network address']);
+    expect(balpProblems(wrongAction)).toEqual(['PatientRead: action E is not R']);
+    expect(balpProblems(noPatient)).toEqual(['PatientRead: 0 patient entities, not 1']);
+    expect(fhirSchemaErrors({ ...read, action: 'X' })).not.toEqual([]);
   });
 
   it('given an export, then the export itself is audited as an IG read naming the child', async () => {

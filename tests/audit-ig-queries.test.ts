@@ -129,7 +129,9 @@ describe('IG queries: the access log', () => {
 
   it('given filters by actor, purpose and period, when queried, then only matching events come back', async () => {
     const byActor = (await log({ actorSub: policeSub, purpose: 'DIRECT_CARE' }, 20)).page.entries;
-    expect(byActor.map((e) => e.requestId).sort()).toEqual([...readRequests].sort());
+    expect(byActor.filter((e) => e.action === 'READ').map((e) => e.requestId).sort()).toEqual([...readRequests].sort());
+    // The officer's own record of the child (person and record created) is direct care too (ADR 014: changes carry their purpose).
+    expect(byActor.filter((e) => e.action !== 'READ').map((e) => e.action)).toEqual(['CREATE', 'CREATE']);
 
     const future = (await log({ actorSub: policeSub, from: new Date(Date.now() + 3600_000).toISOString() })).page.entries;
     expect(future).toEqual([]);
@@ -176,7 +178,9 @@ describe('IG queries: the access log', () => {
 
     // Then: the same person, a different answer per actor (the break-glass is the nurse's alone).
     const now = (k: string) => page.entries.find((e) => e.eventId === events[k]!.id)!.subjects[0]!.relationshipsNow;
-    expect(page.entries).toHaveLength(5);
+    // The five reads, and the nurse opening the break-glass (its purpose, ADR 014).
+    expect(page.entries).toHaveLength(6);
+    expect(page.entries.filter((e) => e.action === 'BREAK_GLASS').map((e) => e.actor.sub)).toEqual([nurseSub]);
     expect(now('nurse')).toEqual(['BREAK_GLASS']);
     expect(now('otherNurse')).toEqual([]);
     expect(now('officer')).toEqual(['OWN_AGENCY_RECORD']);

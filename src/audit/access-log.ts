@@ -44,6 +44,10 @@ export interface AccessLogEntry {
   errorCodes: string[];
   breakGlass: { id: string; reason: string } | null;
   subjects: AccessLogSubject[];
+  /** For the FHIR export only (not the GraphQL access log or the CSV): see AuditEvent. */
+  correlationId?: string | null;
+  network?: AuditEvent['network'] | null;
+  documentHash?: string | null;
 }
 
 export interface AccessLogPage {
@@ -146,6 +150,9 @@ function toEntry(row: Row, personId: string | null | undefined): AccessLogEntry 
     errorCodes: e.errorCodes ?? [],
     breakGlass: e.breakGlass,
     subjects: subjects.map((s) => ({ ...s, relationshipsNow: null })),
+    correlationId: e.correlationId ?? null,
+    network: e.network ?? null,
+    documentHash: e.operation?.documentHash ?? null,
   };
 }
 

@@ -1,5 +1,39 @@
 import type { RequestContext } from '../context/context';
-import { newAuditEventId, type AuditAction, type AuditChange, type AuditEvent, type AuditOutcome, type AuditSubject } from './audit-event';
+import type { Purpose } from '../access-policy/vocabulary';
+import { newAuditEventId, type AuditAction, type AuditChange, type AuditEvent, type AuditNetwork, type AuditOutcome, type AuditSubject } from './audit-event';
+
+/** The connection's addresses for the audit (ADR 014), when both ends are known. */
+export function networkOf(client: string | undefined, server: string | undefined): { network?: AuditNetwork } {
+  return client && server ? { network: { client, server } } : {};
+}
+
+/**
+ * The workflow a change belongs to, by the first entity it changes: its purpose of use when the
+ * operation declared none (mutations take no purpose argument). ADR 014: every change then says why.
+ */
+const PURPOSE_OF_CHANGE: Record<string, Purpose> = {
+  referral: 'TRIAGE',
+  referral_rating: 'TRIAGE',
+  data_quality_issue: 'TRIAGE',
+  person_merge: 'TRIAGE',
+  agency_check: 'AGENCY_CHECK',
+  meeting: 'STRATEGY',
+  meeting_invitee: 'STRATEGY',
+  meeting_decision: 'STRATEGY',
+  meeting_action: 'STRATEGY',
+  person: 'DIRECT_CARE',
+  person_relationship: 'DIRECT_CARE',
+  identity_assertion: 'DIRECT_CARE',
+  agency_record: 'DIRECT_CARE',
+};
+
+function impliedPurpose(ctx: RequestContext, action: AuditAction, changes: AuditChange[]): Purpose | null {
+  // Opening break-glass is its purpose; IG's review of it is an audit.
+  if (action === 'BREAK_GLASS') return 'BREAK_GLASS';
+  const entity = changes[0]?.entity;
+  if (entity === 'break_glass') return ctx.viewer.roles.includes('IG_AUDITOR') ? 'IG_AUDIT' : 'BREAK_GLASS';
+  return (entity && PURPOSE_OF_CHANGE[entity]) || null;
+}
 
 /** Builds the audit event of an operation from what the request context collected. */
 export function buildAuditEvent(
@@ -24,8 +58,9 @@ export function buildAuditEvent(
     occurredAt: new Date().toISOString(),
     requestId: ctx.requestId,
     ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),
+    ...(ctx.network ? { network: ctx.network } : {}),
     actor: { sub: ctx.viewer.sub, name: ctx.viewer.name, agency: ctx.viewer.agency, roles: [...ctx.viewer.roles] },
-    purpose: ctx.access.purpose,
+    purpose: ctx.access.purpose ?? impliedPurpose(ctx, action, extra.changes ?? []),
     breakGlass: ctx.access.breakGlass,
     operation: ctx.operation,
     action,

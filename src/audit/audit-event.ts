@@ -25,6 +25,11 @@ export interface AuditChange {
   after: unknown;
 }
 
+export interface AuditNetwork {
+  client: string;
+  server: string;
+}
+
 export type AuditAction = 'READ' | 'QUERY' | 'CREATE' | 'UPDATE' | 'EXECUTE' | 'BREAK_GLASS' | 'SYSTEM';
 export type AuditOutcome = 'SUCCESS' | 'PARTIAL' | 'DENIED' | 'NOT_FOUND' | 'ERROR';
 
@@ -34,6 +39,12 @@ export interface AuditEvent {
   requestId: string;
   /** The client's `x-request-id` (validated, ADR 007); absent when it sent none. */
   correlationId?: string;
+  /**
+   * The network addresses of the connection (ADR 014): the client's as the hub saw it (after
+   * TRUST_PROXY) and the hub's own end. For IG (the FHIR export's BALP agents); never in a CSV for a
+   * subject access request. Absent on events recorded before, and on commands and system events.
+   */
+  network?: AuditNetwork;
   actor: { sub: string; name: string; agency: string | null; roles: string[] };
   purpose: string | null;
   breakGlass: { id: string; reason: string } | null;

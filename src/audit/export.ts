@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { isIP } from 'node:net';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AgencyDirectory } from '../agencies/agencies';
 import { csvCell } from '../shared/csv';
@@ -97,28 +98,69 @@ export function csvRows(e: AccessLogEntry): string {
 const HUB = 'urn:mash-hub';
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
 const V3_ACT_REASON = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
-const PURPOSE_V3: Record<string, { code: string; display: string }> = {
+const V3_PARTICIPATION = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType';
+const ENTITY_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-entity-type';
+const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';
+export const BALP = 'https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.';
+
+/**
+ * The hub's purposes of use in HL7 v3 ActReason (ADR 014). Every line also carries the hub's own code
+ * (`urn:mash-hub:purpose-of-use`), which is what the hub decided on; the v3 code is the nearest
+ * standard meaning for systems that know only v3.
+ */
+export const PURPOSE_V3: Record<string, { code: string; display: string }> = {
+  // Working with the child and family (an agency's own records, direct work).
   DIRECT_CARE: { code: 'TREAT', display: 'treatment' },
-  BREAK_GLASS: { code: 'BTG', display: 'break the glass' },
+  // Screening a referral and asking partners what they hold: deciding and coordinating the response.
+  TRIAGE: { code: 'COC', display: 'coordination of care' },
+  AGENCY_CHECK: { code: 'COC', display: 'coordination of care' },
+  // The child-protection route (reasonable cause to suspect significant harm): sharing to prevent a
+  // serious threat to a child's safety, the gateway for sharing without consent.
+  STRATEGY: { code: 'THREAT', display: 'threat' },
+  SECTION_47: { code: 'THREAT', display: 'threat' },
   IG_AUDIT: { code: 'HCOMPL', display: 'health compliance' },
+  BREAK_GLASS: { code: 'BTG', display: 'break the glass' },
 };
 
-function interaction(e: AccessLogEntry): { subtype: string; action: 'C' | 'R' | 'U' | 'D' | 'E' } {
-  switch (e.action) {
+interface Interaction {
+  subtype: string;
+  action: 'C' | 'R' | 'U' | 'D' | 'E';
+  /** The BALP profile without and with a patient, when one fits the action. */
+  profile: { plain: string; patient: string } | null;
+  /** v3 ParticipationType of the user: recipient of what was read, author of what was written. */
+  userType: { code: string; display: string };
+  /** BALP names the client "Destination" on a read (data flows to it) and "Source" on the others. */
+  clientIsDestination: boolean;
+}
+
+const RECIPIENT = { code: 'IRCP', display: 'information recipient' };
+const AUTHOR = { code: 'AUT', display: 'author (originator)' };
+
+/**
+ * The hub never deletes (withdrawing, merging or closing is an update; the audit refuses deletes), so
+ * no line is PatientDelete. Operations that are not a create, read, update or search (EXECUTE:
+ * a mutation that changed nothing or failed; BREAK_GLASS; SYSTEM commands) have no BALP profile:
+ * they are FHIR `operation` events and claim none.
+ */
+function interaction(action: string): Interaction {
+  switch (action) {
     case 'READ':
-      return { subtype: 'read', action: 'R' };
+      return { subtype: 'read', action: 'R', profile: { plain: 'Read', patient: 'PatientRead' }, userType: RECIPIENT, clientIsDestination: true };
     case 'QUERY':
-      return { subtype: 'search-type', action: 'E' };
+      return { subtype: 'search-type', action: 'E', profile: { plain: 'Query', patient: 'PatientQuery' }, userType: RECIPIENT, clientIsDestination: false };
     case 'CREATE':
-      return { subtype: 'create', action: 'C' };
+      return { subtype: 'create', action: 'C', profile: { plain: 'Create', patient: 'PatientCreate' }, userType: AUTHOR, clientIsDestination: false };
     case 'UPDATE':
-      return { subtype: 'update', action: 'U' };
+      return { subtype: 'update', action: 'U', profile: { plain: 'Update', patient: 'PatientUpdate' }, userType: AUTHOR, clientIsDestination: false };
+    case 'SYSTEM':
+      return { subtype: 'operation', action: 'E', profile: null, userType: RECIPIENT, clientIsDestination: false };
     default:
-      return { subtype: 'operation', action: 'E' };
+      return { subtype: 'operation', action: 'E', profile: null, userType: AUTHOR, clientIsDestination: false };
   }
 }
 
-const OUTCOME: Record<string, string> = { SUCCESS: '0', PARTIAL: '4', NOT_FOUND: '4', DENIED: '4', ERROR: '8' };
+const EVENT_OUTCOME: Record<string, string> = { SUCCESS: '0', PARTIAL: '4', NOT_FOUND: '4', DENIED: '4', ERROR: '8' };
+const SUBJECT_OUTCOME: Record<string, string> = { DISCLOSED: '0', CHANGED: '0', NOT_FOUND: '4', DENIED: '4' };
 
 function purposeOfUse(e: AccessLogEntry) {
   if (!e.purpose) return undefined;
@@ -136,80 +178,127 @@ function lineId(e: AccessLogEntry, personId: string | null): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** `2` (IP address) or `1` (machine name), as FHIR's network-type. */
+const networkType = (address: string) => (isIP(address) ? '2' : '1');
+
+/**
+ * What the hub keeps of a request, for BALP's base64 `query`: the operation's type and name and the
+ * SHA-256 of its document — not its variables, which are the search terms (names, dates of birth,
+ * NHS numbers): the audit does not keep them (ADR 014).
+ */
+function queryText(e: AccessLogEntry): string {
+  return JSON.stringify({ graphql: e.operationType, operationName: e.operationName, documentSha256: e.documentHash ?? null });
+}
+
+/**
+ * One FHIR R4 AuditEvent per (event, person), following IHE BALP. A line claims its BALP profile
+ * (meta.profile) only when it has every element the profile requires: the action has a profile, the
+ * line's outcome is success (BALP records failures differently), and the connection's addresses were
+ * recorded (events before ADR 014, commands and system events have none). Other lines are plain
+ * AuditEvents of the same shape.
+ */
 export function fhirAuditEvents(e: AccessLogEntry): Array<Record<string, unknown>> {
-  const { subtype, action } = interaction(e);
-  const subtypes: Array<Record<string, string>> = [{ system: 'http://hl7.org/fhir/restful-interaction', code: subtype, display: subtype }];
+  const it = interaction(e.action);
+  const subtypes: Array<Record<string, string>> = [{ system: 'http://hl7.org/fhir/restful-interaction', code: it.subtype, display: it.subtype }];
   if (e.breakGlass || e.action === 'BREAK_GLASS') subtypes.push({ system: DCM, code: '110127', display: 'Emergency Override Started' });
   const pou = purposeOfUse(e);
   const people = e.subjects.length ? e.subjects : [null];
+  const operation = `${e.operationType}${e.operationName ? ` ${e.operationName}` : ''}`;
+  const hubId = { identifier: { system: `${HUB}:system`, value: 'mash-hub' }, display: 'MASH Hub' };
   return people.map((s) => {
-    const entity: Array<Record<string, unknown>> = [
-      {
-        // BALP: the X-Request-Id of the transaction.
-        what: { identifier: { value: e.requestId } },
-        type: { system: 'https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType', code: 'XrequestId' },
-      },
-    ];
+    const outcome = s ? (SUBJECT_OUTCOME[s.outcome] ?? '4') : (EVENT_OUTCOME[e.outcome] ?? '8');
+    const transaction: Record<string, unknown> = {
+      // BALP: the X-Request-Id of the transaction (the hub's, returned in the response header).
+      what: { identifier: { value: e.requestId } },
+      type: { system: 'https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType', code: 'XrequestId' },
+      detail: [
+        { type: 'graphqlOperation', valueString: operation },
+        ...(e.documentHash ? [{ type: 'documentSha256', valueString: e.documentHash }] : []),
+        ...(e.correlationId ? [{ type: 'correlationId', valueString: e.correlationId }] : []),
+      ],
+    };
+    const entity: Array<Record<string, unknown>> = [transaction];
     if (s) {
       entity.push({
         what: { reference: `Patient/${s.personId}` },
-        type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1', display: 'Person' },
-        role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
+        type: { system: ENTITY_TYPE, code: '1', display: 'Person' },
+        role: { system: OBJECT_ROLE, code: '1', display: 'Patient' },
         detail: [
           { type: 'outcome', valueString: s.outcome },
+          ...(s.recordIds.length ? [{ type: 'agencyRecordIds', valueString: s.recordIds.join(' ') }] : []),
           ...(s.released.length ? [{ type: 'fieldsReleased', valueString: s.released.join(' ') }] : []),
           ...(s.redacted.length ? [{ type: 'fieldsRedacted', valueString: s.redacted.join(' ') }] : []),
           ...(s.relationships.length ? [{ type: 'relationships', valueString: s.relationships.join(' ') }] : []),
         ],
       });
-      for (const recordId of s.recordIds) {
-        entity.push({
-          what: { identifier: { system: `${HUB}:agency-record`, value: recordId } },
-          type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' },
-          role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '4', display: 'Domain Resource' },
-        });
-      }
     }
-    if (e.action === 'QUERY' || e.operationName) {
+    if (e.action === 'QUERY') {
+      // BALP's query entity: no `what`, no `detail`; the request in `query` (base64).
       entity.push({
-        type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' },
-        role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '24', display: 'Query' },
-        name: e.operationName ?? e.operationType,
-        description: `GraphQL ${e.operationType}`,
+        type: { system: ENTITY_TYPE, code: '2', display: 'System Object' },
+        role: { system: OBJECT_ROLE, code: '24', display: 'Query' },
+        description: `GraphQL ${operation}`,
+        query: Buffer.from(queryText(e), 'utf8').toString('base64'),
+      });
+    } else if (s && it.profile) {
+      // BALP's data entity: the one resource read, created or updated — the person's record in the
+      // hub (the agency records involved are listed on the patient entity).
+      entity.push({
+        what: { reference: `Patient/${s.personId}` },
+        type: { system: ENTITY_TYPE, code: '2', display: 'System Object' },
+        role: { system: OBJECT_ROLE, code: '4', display: 'Domain Resource' },
       });
     }
+    const net = e.network ?? null;
+    const client = { code: it.clientIsDestination ? '110152' : '110153', display: it.clientIsDestination ? 'Destination Role ID' : 'Source Role ID' };
+    const server = { code: it.clientIsDestination ? '110153' : '110152', display: it.clientIsDestination ? 'Source Role ID' : 'Destination Role ID' };
+    const agent: Array<Record<string, unknown>> = [
+      {
+        type: { coding: [{ system: V3_PARTICIPATION, ...it.userType }] },
+        who: { identifier: { system: `${HUB}:user`, value: e.actor.sub }, display: e.actor.name },
+        name: e.actor.name,
+        role: [
+          ...e.actor.roles.map((r) => ({ coding: [{ system: `${HUB}:role`, code: r }] })),
+          ...(e.actor.agency ? [{ coding: [{ system: `${HUB}:agency`, code: e.actor.agency }] }] : []),
+        ],
+        requestor: true,
+        ...(pou ? { purposeOfUse: pou } : {}),
+      },
+      ...(net
+        ? [
+            {
+              type: { coding: [{ system: DCM, ...client }] },
+              who: { identifier: { system: `${HUB}:client-address`, value: net.client } },
+              requestor: false,
+              network: { address: net.client, type: networkType(net.client) },
+            },
+          ]
+        : []),
+      {
+        type: { coding: [{ system: DCM, ...server }] },
+        who: hubId,
+        requestor: false,
+        ...(net ? { network: { address: net.server, type: networkType(net.server) } } : {}),
+      },
+    ];
+    // Without a person, only a search has what its profile requires (a read, create or update needs the resource).
+    const profile = it.profile && outcome === '0' && net && (s || e.action === 'QUERY') ? `${BALP}${s ? it.profile.patient : it.profile.plain}` : null;
     return {
       resourceType: 'AuditEvent',
       id: lineId(e, s?.personId ?? null),
-      meta: { profile: [`https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.${s ? 'PatientRead' : 'Read'}`] },
+      ...(profile ? { meta: { profile: [profile] } } : {}),
       extension: [{ url: `${HUB}:fhir:audit-event-id`, valueString: e.eventId }],
       type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },
       subtype: subtypes,
-      action,
+      action: it.action,
       period: { start: e.occurredAt, end: e.occurredAt },
       recorded: e.occurredAt,
-      outcome: OUTCOME[e.outcome] ?? '8',
+      outcome,
       outcomeDesc: e.errorCodes.length ? `${e.outcome}: ${e.errorCodes.join(', ')}` : e.outcome,
       ...(pou ? { purposeOfEvent: pou } : {}),
-      agent: [
-        {
-          type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' }] },
-          who: { identifier: { system: `${HUB}:user`, value: e.actor.sub }, display: e.actor.name },
-          role: [
-            ...e.actor.roles.map((r) => ({ coding: [{ system: `${HUB}:role`, code: r }] })),
-            ...(e.actor.agency ? [{ coding: [{ system: `${HUB}:agency`, code: e.actor.agency }] }] : []),
-          ],
-          requestor: true,
-          ...(pou ? { purposeOfUse: pou } : {}),
-        },
-        {
-          type: { coding: [{ system: DCM, code: '110153', display: 'Source Role ID' }] },
-          who: { identifier: { system: `${HUB}:system`, value: 'mash-hub' }, display: 'MASH Hub' },
-          requestor: false,
-        },
-      ],
+      agent,
       source: {
-        observer: { identifier: { system: `${HUB}:system`, value: 'mash-hub' }, display: 'MASH Hub' },
+        observer: hubId,
         type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }],
       },
       entity,

@@ -3,6 +3,7 @@ import type { AgencyDirectory } from '../agencies/agencies';
 import type { AccessPolicy } from '../access-policy/policy';
 import type { RequestAccess } from '../access-policy/request-access';
 import type { Viewer } from '../access-policy/viewer';
+import type { AuditNetwork } from '../audit/audit-event';
 import type { AuditWriter } from '../audit/audit-writer';
 import type { Authenticator } from '../auth/authenticator';
 import type { Config } from '../config';
@@ -33,9 +34,13 @@ export interface RequestContext {
    * and the audit event so a partner can trace its call, never used as the request id.
    */
   correlationId?: string;
+  /** The connection's client and server addresses, for the audit (ADR 014); absent for commands. */
+  network?: AuditNetwork;
   viewer: Viewer;
   logger: Logger;
   access: RequestAccess;
   people: PeopleRepository;
   operation: { type: string; name: string | null; documentHash: string | null };
+  /** A root field returns a list or connection (a search): audited as QUERY (src/graphql/plugins.ts). */
+  selectsList?: boolean;
 }

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { getNamedType, getNullableType, isListType, isObjectType, Kind, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { sha256 } from '../audit/audit-event';
 import { buildAuditEvent } from '../audit/audit-builder';
 import { AuditUnavailableError } from '../audit/audit-store';
@@ -117,6 +117,7 @@ export function releasePlugin(options: { audit: boolean } = { audit: true }): Ap
             name: rc.operationName ?? null,
             documentHash: rc.source ? sha256(rc.source) : null,
           };
+          rc.contextValue.selectsList = rc.operation ? selectsList(rc.schema, rc.operation) : false;
         },
         async willSendResponse(rc: GraphQLRequestContextWillSendResponse<RequestContext>) {
           const ctx = rc.contextValue;
@@ -138,7 +139,7 @@ export function releasePlugin(options: { audit: boolean } = { audit: true }): Ap
             const hasData = result.data != null && Object.values(result.data).some((v) => v != null);
             const action: AuditAction = isMutation
               ? 'EXECUTE'
-              : ctx.access.disclosures.size > 1 || ctx.access.alwaysAudit
+              : ctx.access.disclosures.size > 1 || ctx.access.alwaysAudit || ctx.selectsList
                 ? 'QUERY'
                 : 'READ';
             try {
@@ -157,6 +158,23 @@ export function releasePlugin(options: { audit: boolean } = { audit: true }): Ap
       };
     },
   };
+}
+
+/**
+ * Whether a root field of the operation returns a list or a connection: a search, audited as QUERY
+ * (BALP PatientQuery) however many people it found, where a single-person result used to be READ.
+ */
+function selectsList(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
+  const root = schema.getRootType(operation.operation);
+  if (!root) return false;
+  return operation.selectionSet.selections.some((sel) => {
+    if (sel.kind !== Kind.FIELD) return false;
+    const field = root.getFields()[sel.name.value];
+    if (!field) return false;
+    const type = getNullableType(field.type);
+    const named = getNamedType(type);
+    return isListType(type) || (isObjectType(named) && 'edges' in named.getFields());
+  });
 }
 
 export function auditErrorJson(): GraphQLFormattedError {

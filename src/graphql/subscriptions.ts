@@ -20,7 +20,7 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { RequestAccess } from '../access-policy/request-access';
 import type { Viewer } from '../access-policy/viewer';
-import { buildAuditEvent } from '../audit/audit-builder';
+import { buildAuditEvent, networkOf } from '../audit/audit-builder';
 import { sha256 } from '../audit/audit-event';
 import type { Hub, RequestContext } from '../context/context';
 import { eventContextOf, filterMapAsync } from '../context/event-context';
@@ -208,6 +208,7 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
         const contextValue: RequestContext = {
           hub,
           requestId,
+          ...networkOf(options.clientIp(c.extra.request), c.extra.request.socket.localAddress),
           viewer,
           logger: hub.logger.child({ requestId }),
           access,

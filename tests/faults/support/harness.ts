@@ -147,6 +147,26 @@ export class HubProcess {
     return new HubProcess(proc, `http://127.0.0.1:${port}`);
   }
 
+  /** As `npm start` runs it: no DATABASE_URL, the embedded PostgreSQL in `dataDir`, serving as mash_app. */
+  static async spawnEmbedded(dataDir: string, env: Record<string, string> = {}): Promise<HubProcess> {
+    const port = await freePort();
+    const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        MASH_DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        RATE_LIMIT_USER_PER_MINUTE: '1000000',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new HubProcess(proc, `http://127.0.0.1:${port}`);
+  }
+
   get alive(): boolean {
     return this.exit === undefined;
   }
