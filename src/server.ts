@@ -8,11 +8,11 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
 import { AgencyDirectory } from './agencies/agencies';
 import { AccessPolicy } from './access-policy/policy';
-import { RequestAccess } from './access-policy/request-access';
 import { AuditWriter } from './audit/audit-writer';
 import { Authenticator } from './auth/authenticator';
 import type { Config } from './config';
 import type { Hub, RequestContext } from './context/context';
+import { createRequestContext } from './context/context-factory';
 import { assertServingRoleRestricted, servingRoleProblems } from './db/app-role';
 import { databaseIsReachable } from './db/data-source';
 import type { DataSource } from 'typeorm';
@@ -24,7 +24,6 @@ import { BoundedDocumentCache, TrustedDocuments, trustedDocumentsMiddleware } fr
 import { startReadVolumeWatch } from './break-glass/read-volume-watch';
 import { startServingRoleWatch } from './break-glass/serving-role-watch';
 import { createHubMetrics } from './telemetry/hub-metrics';
-import { PeopleRepository } from './people/people.repository';
 import { HubEventListener } from './events/listener';
 import { attachSubscriptions } from './graphql/subscriptions';
 import { loadMetricsSettings } from './metrics/settings';
@@ -228,17 +227,14 @@ export async function startServer(
         const authenticate = () => hub.authenticator.authenticate(authorization);
         const logFields = { transport: 'http', requestId, ...(correlationId ? { correlationId } : {}) };
         const viewer = rateLimiter ? await rateLimiter.admit(req.ip ?? '', authenticate, logFields) : await authenticate();
-        const access = new RequestAccess(viewer, hub.policy, features.fieldPermissions || features.audit);
-        return {
-          hub,
+        return createRequestContext(hub, {
+          viewer,
           requestId,
           ...(correlationId ? { correlationId } : {}),
-          viewer,
           logger: logger.child(correlationId ? { requestId, correlationId } : { requestId }),
-          access,
-          people: new PeopleRepository(hub.dataSource, access),
           operation: { type: 'unknown', name: null, documentHash: null },
-        };
+          enforce: features.fieldPermissions || features.audit,
+        });
       },
     }),
   );

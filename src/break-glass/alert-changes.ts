@@ -2,7 +2,7 @@ import { visibleAlertAgency } from '../access-policy/row-scopes';
 import type { Guarded } from '../access-policy/request-access';
 import type { RequestContext } from '../context/context';
 import { filterMapAsync, forkForEvent, withEventContext } from '../context/event-context';
-import { BreakGlassRepository, type AlertView } from './break-glass.repository';
+import { type AlertView } from './break-glass.repository';
 
 export interface AlertRaised {
   alert: Guarded<AlertView>;
@@ -21,7 +21,7 @@ export function alertsRaised(ctx: RequestContext): AsyncIterableIterator<AlertRa
     const eventCtx = forkForEvent(ctx);
     let alert: Guarded<AlertView> | null;
     try {
-      alert = await new BreakGlassRepository(eventCtx.hub.dataSource, eventCtx.access).findAlert(alertId);
+      alert = await eventCtx.data.breakGlass.findAlert(alertId);
     } catch (e) {
       eventCtx.logger.warn({ err: { message: (e as Error).message } }, 'alert could not be read');
       return undefined;

@@ -7,8 +7,8 @@ import type { AuditWriter } from '../audit/audit-writer';
 import type { Authenticator } from '../auth/authenticator';
 import type { Config } from '../config';
 import type { HubEventListener } from '../events/listener';
-import type { PeopleRepository } from '../people/people.repository';
 import type { Logger } from '../shared/logger';
+import type { DataSet } from './data-set';
 
 /** Process-wide dependencies, built once at start-up. */
 export interface Hub {
@@ -36,6 +36,7 @@ export interface RequestContext {
   viewer: Viewer;
   logger: Logger;
   access: RequestAccess;
-  people: PeopleRepository;
+  /** The request's viewer-bound repositories, built on first use (ADR 011). */
+  data: DataSet;
   operation: { type: string; name: string | null; documentHash: string | null };
 }

@@ -1,6 +1,5 @@
-import { RequestAccess } from '../access-policy/request-access';
-import { PeopleRepository } from '../people/people.repository';
 import type { RequestContext } from './context';
+import { createRequestContext } from './context-factory';
 
 /**
  * A subscription lives for hours but each pushed event is its own disclosure: it gets its own
@@ -16,16 +15,12 @@ export function forkForEvent(subscription: RequestContext): RequestContext {
   const n = (sequence.get(subscription) ?? 0) + 1;
   sequence.set(subscription, n);
   const requestId = `${subscription.requestId}.${n}`;
-  const access = new RequestAccess(subscription.viewer, subscription.hub.policy, subscription.access.enforcing);
-  return {
-    hub: subscription.hub,
-    requestId,
+  return createRequestContext(subscription.hub, {
     viewer: subscription.viewer,
-    logger: subscription.hub.logger.child({ requestId }),
-    access,
-    people: new PeopleRepository(subscription.hub.dataSource, access),
-    operation: { ...subscription.operation },
-  };
+    requestId,
+    operation: subscription.operation,
+    enforce: subscription.access.enforcing,
+  });
 }
 
 /** Marks a source event with the context its selection set must be executed in. */

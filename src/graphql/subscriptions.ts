@@ -18,13 +18,12 @@ import {
 } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { RequestAccess } from '../access-policy/request-access';
 import type { Viewer } from '../access-policy/viewer';
 import { buildAuditEvent } from '../audit/audit-builder';
 import { sha256 } from '../audit/audit-event';
 import type { Hub, RequestContext } from '../context/context';
+import { createRequestContext } from '../context/context-factory';
 import { eventContextOf, filterMapAsync } from '../context/event-context';
-import { PeopleRepository } from '../people/people.repository';
 import { auditErrorJson, createErrorFormatter, outcomeOf } from './plugins';
 import type { RequestRateLimiter } from './rate-limit';
 import { clientNameOf, NOT_IN_LIST, type TrustedDocuments } from './persisted-queries';
@@ -204,16 +203,12 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
           return [badRequest(new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations with POST /graphql'), 'BAD_REQUEST')];
         }
         const requestId = crypto.randomUUID();
-        const access = new RequestAccess(viewer, hub.policy, options.enforce);
-        const contextValue: RequestContext = {
-          hub,
-          requestId,
+        const contextValue = createRequestContext(hub, {
           viewer,
-          logger: hub.logger.child({ requestId }),
-          access,
-          people: new PeopleRepository(hub.dataSource, access),
+          requestId,
           operation: { type: 'subscription', name: payload.operationName ?? null, documentHash: sha256(payload.query) },
-        };
+          enforce: options.enforce,
+        });
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       subscribe: subscribePerEvent,

@@ -4,7 +4,7 @@ import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
 import { filterMapAsync, forkForEvent, withEventContext } from '../context/event-context';
 import { assertUuid } from '../shared/validation';
-import { meetingsOf, type MeetingView } from './meetings.repository';
+import { type MeetingView } from './meetings.repository';
 
 @InputType({ description: 'Which meeting changes to receive; absent fields match everything' })
 export class MeetingChangeFilter {
@@ -33,7 +33,7 @@ export function meetingChanges(ctx: RequestContext, filter: MeetingChangeFilter 
     eventCtx.access.declarePurpose(purpose);
     let meeting: Guarded<MeetingView> | null;
     try {
-      meeting = await meetingsOf(eventCtx).findMeeting(meetingId);
+      meeting = await eventCtx.data.meetings.findMeeting(meetingId);
     } catch (e) {
       eventCtx.logger.warn({ err: { message: (e as Error).message } }, 'meeting change could not be read');
       return undefined;

@@ -5,7 +5,7 @@ import type { RequestContext } from '../context/context';
 import { badInput, notFound } from '../shared/errors';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
 import { assertUuid, parseInput, UUID_PATTERN } from '../shared/validation';
-import { meetingsOf, type MeetingFilter, type MeetingView } from './meetings.repository';
+import { type MeetingFilter, type MeetingView } from './meetings.repository';
 import { MEETING_TYPES, type MeetingType } from './vocabulary';
 
 const filterSchema = z.object({
@@ -19,7 +19,7 @@ const filterSchema = z.object({
 
 export async function findMeeting(ctx: RequestContext, id: string): Promise<Guarded<MeetingView>> {
   assertUuid('id', id);
-  const meeting = await meetingsOf(ctx).findMeeting(id);
+  const meeting = await ctx.data.meetings.findMeeting(id);
   if (!meeting) throw notFound('Meeting');
   return meeting;
 }
@@ -34,7 +34,7 @@ export async function listMeetings(ctx: RequestContext, raw: unknown, first: num
     throw badInput('after', 'is not a valid cursor');
   }
   if (cursor) assertUuid('after', cursor[1] as string);
-  const { rows, hasNext, orderedByTime } = await meetingsOf(ctx).list(filter, limit, cursor as [string, string] | null);
+  const { rows, hasNext, orderedByTime } = await ctx.data.meetings.list(filter, limit, cursor as [string, string] | null);
   const edges = rows.map((node) => ({ cursor: encodeCursor([orderedByTime ? node.scheduledAt.toISOString() : UNORDERED_KEY, node.id]), node }));
   return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
 }

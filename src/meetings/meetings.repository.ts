@@ -1,10 +1,9 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { meetingRelationshipKindsSql, meetingScopeSql, Params } from '../access-policy/relationships';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
 import { mayOrderBy } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
-import type { RequestContext } from '../context/context';
 import { scopedKeysetSql } from '../shared/pagination';
 import type { AttendanceStatus, MeetingStatus, MeetingType } from './vocabulary';
 
@@ -141,7 +140,7 @@ export class MeetingsRepository {
   private readonly byId = new Map<string, Guarded<MeetingView>>();
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: DataSource | EntityManager,
     private readonly access: RequestAccess,
   ) {}
 
@@ -263,14 +262,3 @@ export class MeetingsRepository {
   }
 }
 
-const repositories = new WeakMap<RequestContext, MeetingsRepository>();
-
-/** The request's meetings repository, built on first use (one per request, never shared). */
-export function meetingsOf(ctx: RequestContext): MeetingsRepository {
-  let repo = repositories.get(ctx);
-  if (!repo) {
-    repo = new MeetingsRepository(ctx.hub.dataSource, ctx.access);
-    repositories.set(ctx, repo);
-  }
-  return repo;
-}

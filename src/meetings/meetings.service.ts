@@ -7,12 +7,10 @@ import { changeEvent } from '../audit/audit-builder';
 import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
 import { notifyEvent } from '../events/notify';
-import { referralsOf } from '../referrals/referrals.repository';
 import { badInput, conflict, invalidTransition, notFound } from '../shared/errors';
 import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { ageOn, icpcDueDate, londonDate } from './clocks';
 import { applyMeetingTransition, type MeetingTransition } from './meeting-state-machine';
-import { meetingsOf } from './meetings.repository';
 import { loadMeetingSettings } from './settings';
 import {
   ATTENDANCE_STATUSES,
@@ -74,12 +72,12 @@ export async function scheduleMeeting(ctx: RequestContext, raw: unknown): Promis
 
   const subjects = new Set<string>();
   if (input.referralId) {
-    const referral = await referralsOf(ctx).findReferral(input.referralId);
+    const referral = await ctx.data.referrals.findReferral(input.referralId);
     if (!referral) throw badInput('input.referralId', 'referral not found');
     for (const id of referral.subjectPersonIds) subjects.add(id);
   }
   for (const [i, id] of (input.subjectPersonIds ?? []).entries()) {
-    if (!(await ctx.people.findPerson(id))) throw badInput(`input.subjectPersonIds.${i}`, 'person not found');
+    if (!(await ctx.data.people.findPerson(id))) throw badInput(`input.subjectPersonIds.${i}`, 'person not found');
     subjects.add(id);
   }
   const personIds = [...subjects];
@@ -164,7 +162,7 @@ async function changeMeeting(
 ): Promise<string> {
   assertUuid('id', meetingId);
   parseInput(versionSchema, expectedVersion, 'expectedVersion');
-  const visible = await meetingsOf(ctx).findMeeting(meetingId);
+  const visible = await ctx.data.meetings.findMeeting(meetingId);
   if (!visible) throw notFound('Meeting');
   return ctx.hub.dataSource.transaction(async (m) => {
     const [row] = (await m.query(`SELECT * FROM meeting WHERE id = $1 FOR UPDATE`, [meetingId])) as MeetingRow[];

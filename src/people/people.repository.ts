@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Params, relationshipKindsSql } from '../access-policy/relationships';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
 import { orderWithoutOracle } from '../access-policy/filter-policy';
@@ -128,7 +128,7 @@ export class PeopleRepository {
   private readonly reached = new Map<string, ReadonlySet<RelationshipKind>>();
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: DataSource | EntityManager,
     private readonly access: RequestAccess,
   ) {}
 

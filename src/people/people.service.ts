@@ -208,7 +208,7 @@ async function addRelationships(
   for (const [i, r] of relationships.entries()) {
     if (r.relatedPersonId === personId) throw badInput(`input.relationships.${i}.relatedPersonId`, 'a person cannot be related to themselves');
     // The related person must be someone the viewer may reach (or the agency already holds).
-    const reachable = await ctx.people.findPerson(r.relatedPersonId);
+    const reachable = await ctx.data.people.findPerson(r.relatedPersonId);
     if (!reachable) throw badInput(`input.relationships.${i}.relatedPersonId`, 'person not found');
     const rows: Array<{ id: string }> = await m.query(
       `INSERT INTO person_relationship (person_id, related_person_id, type, recorded_by_agency) VALUES ($1, $2, $3, $4)

@@ -39,7 +39,7 @@ export async function upsertAgencyRecord(
     if (Array.isArray(v)) v.forEach((s, i) => typeof s === 'string' && parseInput(safeText(2000), s, `input.${k}.${i}`));
   }
   if (input.occurredAt.getTime() > Date.now() + 5 * 60_000) throw badInput('input.occurredAt', 'must not be in the future');
-  const person = await ctx.people.findPerson(input.personId);
+  const person = await ctx.data.people.findPerson(input.personId);
   if (!person) throw badInput('input.personId', 'person not found');
 
   const agency = ctx.viewer.agency;

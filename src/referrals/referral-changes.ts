@@ -5,7 +5,7 @@ import type { RequestContext } from '../context/context';
 import { filterMapAsync, forkForEvent, withEventContext } from '../context/event-context';
 import { assertUuid } from '../shared/validation';
 import { RagEnum, ReferralStatusEnum } from './referral.type';
-import { referralsOf, type ReferralView } from './referrals.repository';
+import { type ReferralView } from './referrals.repository';
 
 @InputType({ description: 'Which referral changes to receive; empty lists and absent fields match everything' })
 export class ReferralChangeFilter {
@@ -36,7 +36,7 @@ export function referralChanges(ctx: RequestContext, filter: ReferralChangeFilte
     eventCtx.access.declarePurpose(purpose);
     let referral: Guarded<ReferralView> | null;
     try {
-      referral = await referralsOf(eventCtx).findReferral(referralId);
+      referral = await eventCtx.data.referrals.findReferral(referralId);
     } catch (e) {
       // The database being away must not end the subscription; the next event re-reads.
       eventCtx.logger.warn({ err: { message: (e as Error).message } }, 'referral change could not be read');

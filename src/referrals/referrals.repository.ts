@@ -1,11 +1,10 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Params, referralRelationshipKindsSql, referralScopeSql } from '../access-policy/relationships';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
 import { visibleCheckAgency } from '../access-policy/row-scopes';
 import { mayOrderBy } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
-import type { RequestContext } from '../context/context';
 import { scopedKeysetSql } from '../shared/pagination';
 import { TERMINAL_STATUSES } from './referral-state-machine';
 import type { AgencyCheckStatus, ReferralStatus } from './vocabulary';
@@ -205,7 +204,7 @@ export class ReferralsRepository {
   private readonly byId = new Map<string, Guarded<ReferralView>>();
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: DataSource | EntityManager,
     private readonly access: RequestAccess,
   ) {}
 
@@ -379,14 +378,3 @@ export class ReferralsRepository {
   }
 }
 
-const repositories = new WeakMap<RequestContext, ReferralsRepository>();
-
-/** The request's referral repository, built on first use (one per request, never shared). */
-export function referralsOf(ctx: RequestContext): ReferralsRepository {
-  let repo = repositories.get(ctx);
-  if (!repo) {
-    repo = new ReferralsRepository(ctx.hub.dataSource, ctx.access);
-    repositories.set(ctx, repo);
-  }
-  return repo;
-}

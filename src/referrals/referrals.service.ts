@@ -11,7 +11,6 @@ import { badInput, conflict, invalidTransition, notFound } from '../shared/error
 import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { acknowledgedDecisionBy, checkDueAt, decisionDueAt } from './clocks';
 import { applyTransition, TERMINAL_STATUSES, type Transition } from './referral-state-machine';
-import { referralsOf } from './referrals.repository';
 import {
   CHOSEN_CHECK_CLOSURE_REASONS,
   CONCERN_CATEGORIES,
@@ -105,7 +104,7 @@ export async function submitReferral(
       : null,
   );
   for (const [i, s] of input.subjects.entries()) {
-    if (s.personId && !(await ctx.people.findPerson(s.personId))) throw badInput(`input.subjects.${i}.personId`, 'person not found');
+    if (s.personId && !(await ctx.data.people.findPerson(s.personId))) throw badInput(`input.subjects.${i}.personId`, 'person not found');
   }
   const payloadHash = sha256(canonicalJson(input));
 
@@ -270,7 +269,7 @@ async function changeReferral(
 ): Promise<string> {
   assertUuid('id', referralId);
   parseInput(versionSchema, expectedVersion, 'expectedVersion');
-  const visible = await referralsOf(ctx).findReferral(referralId);
+  const visible = await ctx.data.referrals.findReferral(referralId);
   if (!visible) {
     throw notFound('Referral');
   }
@@ -406,9 +405,9 @@ function afterCheck(referralId: string, checkId: string) {
 export async function respondToAgencyCheck(ctx: RequestContext, checkId: string, raw: unknown): Promise<string> {
   assertUuid('checkId', checkId);
   const response = parseInput(responseSchema, raw);
-  const check = await referralsOf(ctx).findOwnCheck(checkId);
+  const check = await ctx.data.referrals.findOwnCheck(checkId);
   if (!check) throw notFound('Agency check');
-  const referral = await referralsOf(ctx).findReferral(check.referralId);
+  const referral = await ctx.data.referrals.findReferral(check.referralId);
   if (!referral) throw notFound('Agency check');
   const records = [...new Set(response.recordsShared ?? [])];
   if (records.length) {
@@ -458,9 +457,9 @@ export async function closeAgencyCheck(ctx: RequestContext, checkId: string, raw
   assertUuid('checkId', checkId);
   const reason = parseInput(closureReasonSchema, rawReason, 'reason');
   const note = parseInput(safeText(2000).nullish(), rawNote, 'note');
-  const check = await referralsOf(ctx).findCheck(checkId);
+  const check = await ctx.data.referrals.findCheck(checkId);
   // A check of a referral out of the viewer's scope is the same answer as no check at all.
-  if (!check || !(await referralsOf(ctx).findReferral(check.referralId))) throw notFound('Agency check');
+  if (!check || !(await ctx.data.referrals.findReferral(check.referralId))) throw notFound('Agency check');
   const trimmed = note?.trim() ? note : null;
   return changeReferral(
     ctx,
@@ -604,7 +603,7 @@ export function withdrawReferral(ctx: RequestContext, id: string, rawReason: unk
 export async function mergeReferral(ctx: RequestContext, id: string, intoId: string, expectedVersion: number) {
   assertUuid('intoId', intoId);
   if (intoId === id) throw badInput('intoId', 'a referral cannot be merged into itself');
-  const into = await referralsOf(ctx).findReferral(intoId);
+  const into = await ctx.data.referrals.findReferral(intoId);
   if (!into) throw badInput('intoId', 'referral not found');
   if (TERMINAL_STATUSES.includes(into.status)) throw badInput('intoId', `cannot merge into a referral that is ${into.status.toLowerCase()}`);
   return changeReferral(ctx, id, expectedVersion, 'MERGE', async (m) => {
