@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import type { EntityManager } from 'typeorm';
-import type { AgencyKind, Role } from '../access-policy/vocabulary';
+import type { AgencyKind } from '../access-policy/vocabulary';
 import { assertMayRecordAttendanceFor } from '../access-policy/write-policy';
 import type { AuditChange } from '../audit/audit-event';
 import { changeEvent } from '../audit/audit-builder';
 import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
+import { changeVersioned, type VersionedKind, type VersionedWork } from '../context/versioned-change';
 import { notifyEvent } from '../events/notify';
-import { badInput, conflict, invalidTransition, notFound } from '../shared/errors';
-import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
+import { badInput, invalidTransition } from '../shared/errors';
+import { parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { ageOn, icpcDueDate, londonDate } from './clocks';
 import { applyMeetingTransition, type MeetingTransition } from './meeting-state-machine';
 import { loadMeetingSettings } from './settings';
@@ -31,7 +32,6 @@ import {
  */
 
 const requiredText = (max: number) => safeText(max).refine((s) => s.trim().length > 0, 'is required');
-const versionSchema = z.number().int().min(1);
 const uuid = z.string().regex(UUID_PATTERN, 'is not a valid id');
 const isoDate = z
   .string()
@@ -147,51 +147,24 @@ async function anyChildOfSchoolAge(ctx: RequestContext, personIds: string[], on:
 
 type MeetingRow = Record<string, unknown> & { id: string; type: MeetingType; status: MeetingStatus; version: number; scheduled_at: Date };
 
-interface Change {
-  set: Record<string, unknown>;
-  changes?: AuditChange[];
-}
+const MEETING: VersionedKind<MeetingRow, MeetingStatus, MeetingTransition> = {
+  table: 'meeting',
+  noun: 'Meeting',
+  topic: 'meeting',
+  idKey: 'meetingId',
+  findVisible: (ctx, id) => ctx.data.meetings.findMeeting(id),
+  apply: applyMeetingTransition,
+};
 
-/** The one path by which a meeting changes: scope, state machine, version check, audit, event. */
-async function changeMeeting(
+/** The one path by which a meeting changes: scope, lock, version check, state machine, audit, event. */
+function changeMeeting(
   ctx: RequestContext,
   meetingId: string,
   expectedVersion: number,
   transition: MeetingTransition,
-  work: (m: EntityManager, row: MeetingRow, to: MeetingStatus) => Promise<Change>,
+  work: (m: EntityManager, row: MeetingRow, to: MeetingStatus) => Promise<VersionedWork>,
 ): Promise<string> {
-  assertUuid('id', meetingId);
-  parseInput(versionSchema, expectedVersion, 'expectedVersion');
-  const visible = await ctx.data.meetings.findMeeting(meetingId);
-  if (!visible) throw notFound('Meeting');
-  return ctx.hub.dataSource.transaction(async (m) => {
-    const [row] = (await m.query(`SELECT * FROM meeting WHERE id = $1 FOR UPDATE`, [meetingId])) as MeetingRow[];
-    if (!row) throw notFound('Meeting');
-    if (row.version !== expectedVersion) throw staleVersion(row.version);
-    const to = applyMeetingTransition(row.status, transition, ctx.viewer.roles as Role[]);
-    const change = await work(m, row, to);
-    const set = { ...change.set, status: to };
-    const cols = Object.keys(set);
-    // The row is locked FOR UPDATE and its version checked above, so this update cannot lose a race.
-    await m.query(
-      `UPDATE meeting SET ${cols.map((c, i) => `${c} = $${i + 3}`).join(', ')}, version = version + 1, updated_at = now()
-        WHERE id = $1 AND version = $2`,
-      [meetingId, expectedVersion, ...Object.values(set)],
-    );
-    const before = Object.fromEntries(cols.map((c) => [c, row[c] ?? null]));
-    await appendAuditBatch(m, [
-      changeEvent(ctx, 'UPDATE', visible.subjectPersonIds, [
-        { entity: 'meeting', id: meetingId, before: { ...before, version: row.version }, after: { ...set, version: row.version + 1, transition } },
-        ...(change.changes ?? []),
-      ]),
-    ]);
-    await publish(m, meetingId, to);
-    return meetingId;
-  });
-}
-
-function staleVersion(current: number) {
-  return conflict(`The meeting has changed since you read it (current version ${current}); reload and try again`, { currentVersion: current });
+  return changeVersioned(ctx, MEETING, meetingId, expectedVersion, transition, work);
 }
 
 const attendanceSchema = z

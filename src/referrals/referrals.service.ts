@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { EntityManager } from 'typeorm';
-import type { Role } from '../access-policy/vocabulary';
 import { canonicalJson, sha256, type AuditChange } from '../audit/audit-event';
 import { changeEvent } from '../audit/audit-builder';
 import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
+import { changeVersioned, type VersionedKind, type VersionedWork } from '../context/versioned-change';
 import { notifyEvent } from '../events/notify';
 import { personInputSchema, upsertPerson } from '../people/people.service';
 import { badInput, conflict, invalidTransition, notFound } from '../shared/errors';
@@ -77,8 +77,6 @@ const idempotencyKeySchema = z
   .min(1, 'is required')
   .max(IDEMPOTENCY_KEY_MAX, `must be at most ${IDEMPOTENCY_KEY_MAX} characters`)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
-
-const versionSchema = z.number().int().min(1);
 
 function publish(m: EntityManager, referralId: string, status: string): Promise<void> {
   return notifyEvent(m, { topic: 'referral', payload: { referralId, status } });
@@ -192,11 +190,7 @@ export async function submitReferral(
 
 type ReferralRow = Record<string, unknown> & { id: string; status: ReferralStatus; version: number; rag: RagRating | null; received_at: Date };
 
-interface Change {
-  /** Columns to set on the referral (besides version and updated_at). */
-  set: Record<string, unknown>;
-  /** Extra audit entries (ratings, checks). */
-  changes?: AuditChange[];
+interface Change extends VersionedWork {
   /** What the status history says besides who, when and the statuses. */
   history?: { detail?: string | null; reason?: string | null; checkAgency?: string | null };
 }
@@ -255,11 +249,23 @@ async function closeOutstandingChecks(
   return open.map((c) => ({ entity: 'agency_check', id: c.id, before: { status: c.status }, after: { status: 'CLOSED', closedReason: reason, closedNote: note } }));
 }
 
+/** Referrals change through the one versioned-change helper; each transition also goes into the status history. */
+const REFERRAL: VersionedKind<ReferralRow, ReferralStatus, Transition> = {
+  table: 'referral',
+  noun: 'Referral',
+  topic: 'referral',
+  idKey: 'referralId',
+  findVisible: (ctx, id) => ctx.data.referrals.findReferral(id),
+  apply: applyTransition,
+  afterUpdate: (m, ctx, c) =>
+    recordTransition(m, ctx, { referralId: c.row.id, transition: c.transition, from: c.row.status, to: c.to, version: c.version, ...(c.work as Change).history }),
+};
+
 /**
- * The one path by which a referral changes: scope, state machine, version check, audit, event.
+ * The one path by which a referral changes: scope, lock, version check, state machine, audit, event.
  * `work` runs inside the transaction after the transition is known to be legal.
  */
-async function changeReferral(
+function changeReferral(
   ctx: RequestContext,
   referralId: string,
   expectedVersion: number,
@@ -267,47 +273,7 @@ async function changeReferral(
   work: (m: EntityManager, row: ReferralRow, to: ReferralStatus) => Promise<Change>,
   deriveTarget?: (m: EntityManager, row: ReferralRow) => Promise<ReferralStatus>,
 ): Promise<string> {
-  assertUuid('id', referralId);
-  parseInput(versionSchema, expectedVersion, 'expectedVersion');
-  const visible = await ctx.data.referrals.findReferral(referralId);
-  if (!visible) {
-    throw notFound('Referral');
-  }
-  return ctx.hub.dataSource.transaction(async (m) => {
-    const [row] = (await m.query(`SELECT * FROM referral WHERE id = $1`, [referralId])) as ReferralRow[];
-    if (!row) throw notFound('Referral');
-    if (row.version !== expectedVersion) throw staleVersion(row.version);
-    const name = typeof transition === 'function' ? transition(row.status) : transition;
-    const target = applyTransition(row.status, name, ctx.viewer.roles as Role[]);
-    const to = target === 'DERIVED' ? await deriveTarget!(m, row) : target;
-    const change = await work(m, row, to);
-    const set = { ...change.set, status: to };
-    const cols = Object.keys(set);
-    const updated = (await m.query(
-      `UPDATE referral SET ${cols.map((c, i) => `${c} = $${i + 3}`).join(', ')}, version = version + 1, updated_at = now()
-        WHERE id = $1 AND version = $2 RETURNING version`,
-      [referralId, expectedVersion, ...Object.values(set)],
-    )) as [Array<{ version: number }>, number] | Array<{ version: number }>;
-    const returned = Array.isArray(updated[0]) ? (updated[0] as Array<{ version: number }>) : (updated as Array<{ version: number }>);
-    if (returned.length === 0) {
-      const [current] = (await m.query(`SELECT version FROM referral WHERE id = $1`, [referralId])) as Array<{ version: number }>;
-      throw staleVersion(current!.version);
-    }
-    const before = Object.fromEntries(cols.map((c) => [c, row[c] ?? null]));
-    await recordTransition(m, ctx, { referralId, transition: name, from: row.status, to, version: returned[0]!.version, ...change.history });
-    await appendAuditBatch(m, [
-      changeEvent(ctx, 'UPDATE', visible.subjectPersonIds, [
-        { entity: 'referral', id: referralId, before: { ...before, version: row.version }, after: { ...set, version: returned[0]!.version, transition: name } },
-        ...(change.changes ?? []),
-      ]),
-    ]);
-    await publish(m, referralId, to);
-    return referralId;
-  });
-}
-
-function staleVersion(current: number) {
-  return conflict(`The referral has changed since you read it (current version ${current}); reload and try again`, { currentVersion: current });
+  return changeVersioned(ctx, REFERRAL, referralId, expectedVersion, transition, work, deriveTarget);
 }
 
 const ratingSchema = z.object({ rag: z.enum(RAGS), rationale: requiredText(4000) });
