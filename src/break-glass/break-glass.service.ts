@@ -28,13 +28,12 @@ export async function openBreakGlass(ctx: RequestContext, rawPersonId: string, r
   assertUuid('personId', rawPersonId);
   const personId = rawPersonId.toLowerCase();
   const reason = parseInput(reasonSchema, rawReason, 'reason');
-  const opened = await ctx.hub.dataSource.transaction(async (m) => {
-    const exists: unknown[] = await m.query('SELECT 1 FROM person WHERE id = $1 FOR SHARE', [personId]);
-    if (exists.length === 0) {
+  const opened = await ctx.data.transaction(async (tx, m) => {
+    const repo = tx.breakGlass;
+    if (!(await repo.holdPerson(personId))) {
       ctx.access.attempted(personId, 'NOT_FOUND');
       throw notFound('Person');
     }
-    const repo = ctx.data.in(m).breakGlass;
     const bg = await repo.insert({ personId, reason: reason.trim(), minutes: ctx.hub.config.breakGlassMinutes });
     ctx.access.breakGlass = { id: bg.id, reason: bg.reason };
     const holders = await repo.holdingAgencies(personId);
@@ -58,8 +57,8 @@ export async function reviewBreakGlass(ctx: RequestContext, rawId: string, rawOu
   const outcome = parseInput(z.enum(BREAK_GLASS_REVIEW_OUTCOMES), rawOutcome, 'outcome');
   const note = parseInput(noteSchema, rawNote, 'note');
   ctx.access.requireAudit();
-  const reviewed = await ctx.hub.dataSource.transaction(async (m) => {
-    const repo = ctx.data.in(m).breakGlass;
+  const reviewed = await ctx.data.transaction(async (tx, m) => {
+    const repo = tx.breakGlass;
     const before = await repo.findForUpdate(id);
     if (!before) throw notFound('Break-glass');
     if (before.actorSub === ctx.viewer.sub) throw forbidden('You may not review your own break-glass', { field: 'id' });

@@ -1,8 +1,9 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestAccess } from '../access-policy/request-access';
 import { BreakGlassRepository } from '../break-glass/break-glass.repository';
 import { MeetingsRepository } from '../meetings/meetings.repository';
 import { DataQualityRepository } from '../people/data-quality.repository';
+import { AgencyRecordsRepository } from '../records/records.repository';
 import { PeopleRepository } from '../people/people.repository';
 import { ReferralsRepository } from '../referrals/referrals.repository';
 
@@ -42,12 +43,27 @@ export class DataSet {
     return this.once('meetings', () => new MeetingsRepository(this.db, this.access));
   }
 
+  get records(): AgencyRecordsRepository {
+    return this.once('records', () => new AgencyRecordsRepository(this.db, this.access));
+  }
+
   get breakGlass(): BreakGlassRepository {
     return this.once('breakGlass', () => new BreakGlassRepository(this.db, this.access));
   }
 
   get dataQuality(): DataQualityRepository {
     return this.once('dataQuality', () => new DataQualityRepository(this.db, this.access));
+  }
+
+  /**
+   * Runs `work` in one transaction with this viewer's repositories bound to it; the manager is for
+   * the audit store and events (`appendAuditBatch`, `notifyEvent`), never for SQL of its own. Inside a
+   * transaction already, `work` joins it.
+   */
+  transaction<T>(work: (tx: DataSet, m: EntityManager) => Promise<T>): Promise<T> {
+    const db = this.db;
+    if (!(db instanceof DataSource)) return work(this, db);
+    return db.transaction((m) => work(this.in(m), m));
   }
 
   /** The same viewer's repositories inside a transaction (one set per transaction, built lazily too). */

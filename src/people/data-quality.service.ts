@@ -53,8 +53,8 @@ export async function resolveDataQualityIssue(ctx: RequestContext, raw: unknown)
   const input = parseInput(resolveSchema, raw);
   const issueId = input.issueId.toLowerCase();
   const kindOf = (code: string) => ctx.hub.agencies.kindOf(code);
-  await ctx.hub.dataSource.transaction(async (m) => {
-    const repo = ctx.data.in(m).dataQuality;
+  await ctx.data.transaction(async (tx, m) => {
+    const repo = tx.dataQuality;
     const issue = await repo.find(issueId, true);
     if (!issue) throw notFound('Data-quality issue');
     if (issue.status !== 'OPEN') throw invalidTransition('This issue has already been decided', { field: 'input.issueId' });
@@ -76,10 +76,7 @@ export async function resolveDataQualityIssue(ctx: RequestContext, raw: unknown)
     } else if (input.decision === 'REJECT_MATCH') {
       await repo.recordDecision(issueId, 'REJECTED', null, note);
     } else {
-      const people: Array<{ id: string; provisional: boolean; merged_into: string | null }> = await m.query(
-        `SELECT id, provisional, merged_into FROM person WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-        [personIds],
-      );
+      const people = await repo.lockPeople(personIds);
       const target = people.find((p) => p.id === issue.personId);
       const proposed = people.find((p) => p.id === issue.proposedPersonId);
       if (!target || !proposed || target.provisional || target.merged_into || proposed.merged_into) {

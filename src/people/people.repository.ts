@@ -5,6 +5,7 @@ import { GUARD, type Guarded, type RequestAccess } from '../access-policy/reques
 import { orderWithoutOracle } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
 import { RECORD_TYPES, type RecordType } from '../records/record-types';
+import { findPersonIdBySource } from './person-sources.repository';
 import type { IdentifierType } from './vocabulary';
 
 /**
@@ -160,6 +161,30 @@ export class PeopleRepository {
       [ids, this.access.viewer.sub, this.access.viewer.agency],
     );
     if (open[0]) this.access.breakGlass = { id: open[0].id, reason: open[0].reason };
+  }
+
+  /** The person the viewer's agency knows by its own source reference (only its own sources are searched). */
+  ownPersonIdBySource(sourceSystem: string, sourceReference: string): Promise<string | undefined> {
+    return findPersonIdBySource(this.db, this.access.viewer.agency, sourceSystem, sourceReference);
+  }
+
+  /** A relationship recorded by the viewer's agency; null if it was already recorded. */
+  async addRelationship(personId: string, relatedPersonId: string, type: string): Promise<string | null> {
+    const rows: Array<{ id: string }> = await this.db.query(
+      `INSERT INTO person_relationship (person_id, related_person_id, type, recorded_by_agency) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (person_id, related_person_id, type) DO NOTHING RETURNING id`,
+      [personId, relatedPersonId, type, this.access.viewer.agency],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** How many of these records are the viewer's agency's own records about these people (shared in a check's answer). */
+  async countOwnRecordsAbout(recordIds: string[], personIds: readonly string[]): Promise<number> {
+    const [{ n }] = (await this.db.query(
+      `SELECT count(*)::int AS n FROM agency_record WHERE id = ANY($1::uuid[]) AND owning_agency = $2 AND person_id = ANY($3::uuid[])`,
+      [recordIds, this.access.viewer.agency, personIds],
+    )) as [{ n: number }];
+    return n;
   }
 
   /** Relationship kinds of the viewer with a person already reached in this request. */

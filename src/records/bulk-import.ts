@@ -4,7 +4,6 @@ import { systemViewer } from '../access-policy/system-viewer';
 import type { Hub, RequestContext } from '../context/context';
 import { createRequestContext } from '../context/context-factory';
 import { personInputSchema, upsertPerson } from '../people/people.service';
-import { findPersonIdBySource } from '../people/person-sources.repository';
 import { badInput, isHubError, type ErrorCode } from '../shared/errors';
 import { safeText } from '../shared/validation';
 import { RECORD_DATA_SCHEMAS } from './record-types';
@@ -88,7 +87,7 @@ function systemContext(hub: Hub, runId: string, lineNo: number, agency: string, 
 
 async function resolveRef(ctx: RequestContext, raw: unknown, field: string): Promise<string> {
   const ref = parse(sourceRefSchema, raw, field);
-  const id = await findPersonIdBySource(ctx.hub.dataSource, ctx.viewer.agency, ref.sourceSystem, ref.sourceReference);
+  const id = await ctx.data.people.ownPersonIdBySource(ref.sourceSystem, ref.sourceReference);
   if (!id) throw badInput(field, 'no person of this agency has this source reference');
   return id;
 }
