@@ -8,6 +8,8 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
 import { AgencyDirectory } from './agencies/agencies';
 import { AccessPolicy } from './access-policy/policy';
+import type { RequestAccess } from './access-policy/request-access';
+import type { Viewer } from './access-policy/viewer';
 import { AuditWriter } from './audit/audit-writer';
 import { Authenticator } from './auth/authenticator';
 import type { Config } from './config';
@@ -98,6 +100,9 @@ export interface ServerFeatures {
   /** graphql-armor resource limits. */
   limits: boolean;
 }
+/** Makes a request's access state (the benchmark's bare twin composes its own). */
+export type MakeAccess = (viewer: Viewer, policy: AccessPolicy) => RequestAccess;
+
 export const ALL_FEATURES: ServerFeatures = { fieldPermissions: true, audit: true, limits: true };
 
 export async function startServer(
@@ -110,12 +115,19 @@ export async function startServer(
     databaseOpen?: () => boolean;
     /** On stop: how long readiness reports false, still serving, before the listener closes. */
     shutdownDelayMs?: number;
+    /**
+     * How each request's access state is made; by default the policy's RequestAccess. Only the
+     * benchmark's bare twin passes another (bench/bare-twin.ts); production refuses it.
+     */
+    makeAccess?: MakeAccess;
   } = {},
 ): Promise<HubServer> {
   const features = options.features ?? ALL_FEATURES;
   if (hub.config.env === 'production' && (!features.fieldPermissions || !features.audit || !features.limits)) {
     throw new Error('production always runs with field permissions, audit and limits');
   }
+  if (hub.config.env === 'production' && options.makeAccess) throw new Error('production always runs with the access policy');
+  const makeAccess = options.makeAccess;
   const { config, logger } = hub;
   // Trusted documents (ADR 007): only registered operations run; otherwise APQ with a bounded cache.
   const trustedDocuments = config.trustedDocumentsFile ? TrustedDocuments.load(config.trustedDocumentsFile) : undefined;
@@ -156,7 +168,7 @@ export async function startServer(
   const rateLimiter = features.limits ? RequestRateLimiter.create(config.rateLimit, hub.dataSource, logger) : null;
   const subscriptions = attachSubscriptions(hub, httpServer, {
     schema,
-    enforce: features.fieldPermissions || features.audit,
+    makeAccess,
     audit: features.audit,
     validationRules: features.limits ? armor.validationRules : [],
     production: config.env === 'production',
@@ -233,7 +245,7 @@ export async function startServer(
           ...(correlationId ? { correlationId } : {}),
           logger: logger.child(correlationId ? { requestId, correlationId } : { requestId }),
           operation: { type: 'unknown', name: null, documentHash: null },
-          enforce: features.fieldPermissions || features.audit,
+          ...(makeAccess ? { access: makeAccess(viewer, hub.policy) } : {}),
         });
       },
     }),

@@ -13,8 +13,8 @@ export interface RequestContextInput {
   operation: RequestContext['operation'];
   /** The request's logger; by default the hub's, with the request id (and correlation id) bound. */
   logger?: Logger;
-  /** False only in the benchmark's bare twin. */
-  enforce?: boolean;
+  /** The request's access state; by default the policy's. Only the benchmark's bare twin passes another (bench/bare-twin.ts). */
+  access?: RequestAccess;
 }
 
 /**
@@ -24,7 +24,7 @@ export interface RequestContextInput {
  */
 export function createRequestContext(hub: Hub, input: RequestContextInput): RequestContext {
   const { viewer, requestId, correlationId } = input;
-  const access = new RequestAccess(viewer, hub.policy, input.enforce ?? true);
+  const access = input.access ?? new RequestAccess(viewer, hub.policy);
   return {
     hub,
     requestId,

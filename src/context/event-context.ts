@@ -20,7 +20,7 @@ export function forkForEvent(subscription: RequestContext): RequestContext {
     viewer: subscription.viewer,
     requestId,
     operation: subscription.operation,
-    enforce: subscription.access.enforcing,
+    access: subscription.access.fresh(),
   });
 }
 

@@ -18,6 +18,8 @@ import {
 } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { AccessPolicy } from '../access-policy/policy';
+import type { RequestAccess } from '../access-policy/request-access';
 import type { Viewer } from '../access-policy/viewer';
 import { releaseAudit } from '../audit/release';
 import { sha256 } from '../audit/audit-event';
@@ -45,8 +47,8 @@ import { HubError } from '../shared/errors';
 
 export interface SubscriptionServerOptions {
   schema: GraphQLSchema;
-  /** Same switches as the HTTP server: guard/collect, and audit before release. */
-  enforce: boolean;
+  /** As on HTTP: how each request's access state is made (the bench's bare twin only), and audit before release. */
+  makeAccess?: (viewer: Viewer, policy: AccessPolicy) => RequestAccess;
   audit: boolean;
   validationRules: readonly ValidationRule[];
   production: boolean;
@@ -200,7 +202,7 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
           viewer,
           requestId,
           operation: { type: 'subscription', name: payload.operationName ?? null, documentHash: sha256(payload.query) },
-          enforce: options.enforce,
+          ...(options.makeAccess ? { access: options.makeAccess(viewer, hub.policy) } : {}),
         });
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
