@@ -409,22 +409,23 @@ export class ReferralsRepository {
   }
 
   /** A new referral; its reference is the year (Europe/London) and the next number. */
-  async insertReferral(r: {
-    referrerSub: string;
-    referrerName: string;
-    referrerAgency: string;
-    referrerContact: string | null;
-    concernCategories: string[];
-    narrative: string;
-    consentSought: boolean;
-    consentGiven: boolean | null;
-    consentReason: string | null;
-    lawfulBasis: string | null;
-    status: string;
-    decisionDueAt: Date;
-    receivedAt: Date;
-    acknowledgedDecisionBy: Date;
-  }): Promise<{ id: string; reference: string }> {
+  async insertReferral(
+    r: Pick<
+      ReferralView,
+      | 'referrerName'
+      | 'referrerAgency'
+      | 'referrerContact'
+      | 'concernCategories'
+      | 'narrative'
+      | 'consentSought'
+      | 'consentGiven'
+      | 'consentReason'
+      | 'lawfulBasis'
+      | 'status'
+      | 'decisionDueAt'
+      | 'receivedAt'
+    > & { referrerSub: string; acknowledgedDecisionBy: Date },
+  ): Promise<{ id: string; reference: string }> {
     const [row] = (await this.db.query(
       `INSERT INTO referral (reference, referrer_sub, referrer_name, referrer_agency, referrer_contact, concern_categories, narrative,
                              consent_sought, consent_given, consent_reason, lawful_basis, status, decision_due_at, received_at, updated_at,

@@ -129,7 +129,7 @@ export async function submitReferral(
       consentGiven: input.consentGiven ?? null,
       consentReason: input.consentReason ?? null,
       lawfulBasis: input.lawfulBasis ?? null,
-      status: 'RECEIVED',
+      status: 'RECEIVED' as const,
       decisionDueAt: decisionDueAt('AMBER', receivedAt),
       receivedAt,
       acknowledgedDecisionBy: acknowledgedDecisionBy(receivedAt),
