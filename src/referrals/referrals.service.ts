@@ -474,9 +474,14 @@ export async function mergeReferral(ctx: RequestContext, id: string, intoId: str
   if (!into) throw badInput('intoId', 'referral not found');
   if (TERMINAL_STATUSES.includes(into.status)) throw badInput('intoId', `cannot merge into a referral that is ${into.status.toLowerCase()}`);
   return changeReferral(ctx, id, expectedVersion, 'MERGE', async (tx, _row, _to, m) => {
-    const added = await tx.referrals.copySubjects(id, intoId);
+    // The surviving referral, locked by moving its version on, is checked again as it is now: a
+    // referral closed or out of scope since the first check is not merged into.
     await tx.referrals.touch(intoId);
-    await publish(m, intoId, into.status);
+    const survivor = await tx.referrals.findReferral(intoId);
+    if (!survivor) throw badInput('intoId', 'referral not found');
+    if (TERMINAL_STATUSES.includes(survivor.status)) throw badInput('intoId', `cannot merge into a referral that is ${survivor.status.toLowerCase()}`);
+    const added = await tx.referrals.copySubjects(id, intoId);
+    await publish(m, intoId, survivor.status);
     const closed = await closeOutstandingChecks(tx, id, 'NO_LONGER_NEEDED', null);
     return {
       set: { merged_into_id: intoId, closed_reason: 'DUPLICATE' },
