@@ -44,6 +44,7 @@ async function serve(): Promise<void> {
   const { openDatabase } = await import('../src/db/open');
   const { createHub, startServer } = await import('../src/server');
   const { signDevToken } = await import('../src/auth/authenticator');
+  const { bareAccess } = await import('./bare-twin');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-bench-'));
   const config = loadConfig({ NODE_ENV: 'development', MASH_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DB_POOL_SIZE: '20', RATE_LIMIT_USER_PER_MINUTE: '1000000' });
   const logger = createLogger('silent');
@@ -91,7 +92,7 @@ async function serve(): Promise<void> {
     B2_guarded: { fieldPermissions: true, audit: false, limits: false },
     B4_audited: { fieldPermissions: true, audit: true, limits: false },
   };
-  const servers = await Promise.all(VARIANTS.map((v) => startServer(hub, { port: 0, host: '127.0.0.1', features: features[v] })));
+  const servers = await Promise.all(VARIANTS.map((v) => startServer(hub, { port: 0, host: '127.0.0.1', features: features[v], ...(v === 'B0_bare' ? { makeAccess: bareAccess } : {}) })));
   const token = await signDevToken(config.auth, { sub: `bench-${crypto.randomUUID()}`, name: 'Bench Officer', agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
   const ready: Ready = { urls: Object.fromEntries(VARIANTS.map((v, i) => [v, servers[i]!.url])) as Record<Variant, string>, token, personId };
   process.send!(ready);
@@ -180,6 +181,7 @@ async function executionOnly(seconds: number, rounds: number): Promise<void> {
   const { buildBareSchema, buildSchema } = await import('../src/graphql/schema');
   const { AccessPolicy } = await import('../src/access-policy/policy');
   const { RequestAccess } = await import('../src/access-policy/request-access');
+  const { BareAccess } = await import('./bare-twin');
   const policy = AccessPolicy.load(undefined);
   const viewer = { sub: 'bench', name: 'Bench Officer', agency: 'police', agencyKind: 'POLICE' as const, roles: ['POLICE_MASH_OFFICER' as const] };
   const personId = crypto.randomUUID();
@@ -204,13 +206,15 @@ async function executionOnly(seconds: number, rounds: number): Promise<void> {
   const schemas = { B0_bare: buildBareSchema(), B2_guarded: buildSchema() };
   const document = parse(PERSON_RECORDS);
   const contextFor = (enforce: boolean) => {
-    const access = new RequestAccess(viewer, policy, enforce);
+    const access = enforce ? new RequestAccess(viewer, policy) : new BareAccess(viewer, policy);
     return {
       viewer,
       access,
-      people: {
-        findPerson: async () => access.guard({ ...person }, { owner: null, relationships }, [personId]),
-        recordsOf: async () => records.map((r) => access.guard({ ...r }, { owner: r.owningAgency, relationships }, [personId], r.id)),
+      data: {
+        people: {
+          findPerson: async () => access.guard({ ...person }, { owner: null, relationships }, [personId]),
+          recordsOf: async () => records.map((r) => access.guard({ ...r }, { owner: r.owningAgency, relationships }, [personId], r.id)),
+        },
       },
     };
   };

@@ -19,10 +19,12 @@ import { computeMetrics } from '../src/metrics/metrics.service';
 import { loadMetricsSettings } from '../src/metrics/settings';
 import { createHub, startServer, type ServerFeatures } from '../src/server';
 import { createLogger } from '../src/shared/logger';
+import { BARE_FEATURES, bareAccess } from './bare-twin';
 import { OPERATIONS, RAW_QUERIES, type Vars } from './operations';
 
 const VARIANTS: Record<string, ServerFeatures> = {
-  B0: { fieldPermissions: false, audit: false, limits: false },
+  // The bare twin: composed in bench/bare-twin.ts (no field guard, no audit, an access state that guards nothing).
+  B0: BARE_FEATURES,
   B2: { fieldPermissions: true, audit: false, limits: false },
   B4: { fieldPermissions: true, audit: true, limits: false },
   B5: { fieldPermissions: true, audit: true, limits: true },
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
   ds.setOptions({ logging: ['query'], logger: counting });
   await ds.initialize();
   const hub = await createHub(config, logger, ds);
-  const server = await startServer(hub, { port, host: '127.0.0.1', features: VARIANTS[variant] });
+  const server = await startServer(hub, { port, host: '127.0.0.1', features: VARIANTS[variant], ...(variant === 'B0' ? { makeAccess: bareAccess } : {}) });
   auditStats = hub.auditWriter.stats;
   countRequests(server.httpServer);
   process.stdout.write(`READY ${port}\n`);

@@ -8,11 +8,13 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
 import { AgencyDirectory } from './agencies/agencies';
 import { AccessPolicy } from './access-policy/policy';
-import { RequestAccess } from './access-policy/request-access';
+import type { RequestAccess } from './access-policy/request-access';
+import type { Viewer } from './access-policy/viewer';
 import { AuditWriter } from './audit/audit-writer';
 import { Authenticator } from './auth/authenticator';
 import type { Config } from './config';
 import type { Hub, RequestContext } from './context/context';
+import { createRequestContext } from './context/context-factory';
 import { assertServingRoleRestricted, servingRoleProblems } from './db/app-role';
 import { databaseIsReachable } from './db/data-source';
 import type { DataSource } from 'typeorm';
@@ -26,7 +28,6 @@ import { startReadVolumeWatch } from './break-glass/read-volume-watch';
 import { startServingRoleWatch } from './break-glass/serving-role-watch';
 import { createHubMetrics } from './telemetry/hub-metrics';
 import { startTracing } from './telemetry/tracing';
-import { PeopleRepository } from './people/people.repository';
 import { HubEventListener } from './events/listener';
 import { attachSubscriptions } from './graphql/subscriptions';
 import { networkOf } from './audit/audit-builder';
@@ -104,6 +105,9 @@ export interface ServerFeatures {
   /** graphql-armor resource limits. */
   limits: boolean;
 }
+/** Makes a request's access state (the benchmark's bare twin composes its own). */
+export type MakeAccess = (viewer: Viewer, policy: AccessPolicy) => RequestAccess;
+
 export const ALL_FEATURES: ServerFeatures = { fieldPermissions: true, audit: true, limits: true };
 
 export async function startServer(
@@ -116,12 +120,19 @@ export async function startServer(
     databaseOpen?: () => boolean;
     /** On stop: how long readiness reports false, still serving, before the listener closes. */
     shutdownDelayMs?: number;
+    /**
+     * How each request's access state is made; by default the policy's RequestAccess. Only the
+     * benchmark's bare twin passes another (bench/bare-twin.ts); production refuses it.
+     */
+    makeAccess?: MakeAccess;
   } = {},
 ): Promise<HubServer> {
   const features = options.features ?? ALL_FEATURES;
   if (hub.config.env === 'production' && (!features.fieldPermissions || !features.audit || !features.limits)) {
     throw new Error('production always runs with field permissions, audit and limits');
   }
+  if (hub.config.env === 'production' && options.makeAccess) throw new Error('production always runs with the access policy');
+  const makeAccess = options.makeAccess;
   const { config, logger } = hub;
   // Trusted documents (ADR 007): only registered operations run; otherwise APQ with a bounded cache.
   const trustedDocuments = config.trustedDocumentsFile ? TrustedDocuments.load(config.trustedDocumentsFile) : undefined;
@@ -164,7 +175,7 @@ export async function startServer(
   const rateLimiter = features.limits ? RequestRateLimiter.create(config.rateLimit, hub.dataSource, logger) : null;
   const subscriptions = attachSubscriptions(hub, httpServer, {
     schema,
-    enforce: features.fieldPermissions || features.audit,
+    makeAccess,
     audit: features.audit,
     validationRules: features.limits ? armor.validationRules : [],
     production: config.env === 'production',
@@ -237,18 +248,15 @@ export async function startServer(
         const authenticate = () => hub.authenticator.authenticate(authorization);
         const logFields = { transport: 'http', requestId, ...(correlationId ? { correlationId } : {}) };
         const viewer = rateLimiter ? await rateLimiter.admit(req.ip ?? '', authenticate, logFields) : await authenticate();
-        const access = new RequestAccess(viewer, hub.policy, features.fieldPermissions || features.audit);
-        return {
-          hub,
+        return createRequestContext(hub, {
+          viewer,
           requestId,
           ...(correlationId ? { correlationId } : {}),
           ...networkOf(req.ip, req.socket.localAddress),
-          viewer,
           logger: logger.child(correlationId ? { requestId, correlationId } : { requestId }),
-          access,
-          people: new PeopleRepository(hub.dataSource, access),
           operation: { type: 'unknown', name: null, documentHash: null },
-        };
+          ...(makeAccess ? { access: makeAccess(viewer, hub.policy) } : {}),
+        });
       },
     }),
   );

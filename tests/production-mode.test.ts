@@ -4,7 +4,9 @@ import https from 'node:https';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { BARE_FEATURES, bareAccess } from '../bench/bare-twin';
 import { loadConfig } from '../src/config';
+import { startServer } from '../src/server';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 /**
@@ -182,5 +184,10 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
     expect(loadConfig(env).introspection).toBe(false);
     // Outside production it may be switched on (the control).
     expect(loadConfig({ GRAPHQL_INTROSPECTION: 'true' }).introspection).toBe(true);
+  });
+
+  it('given production, when the server is started with a replaced access state (the bench bare twin), then it refuses to start', async () => {
+    await expect(startServer(prod.server.hub, { port: 0, host: '127.0.0.1', makeAccess: bareAccess })).rejects.toThrow('production always runs with the access policy');
+    await expect(startServer(prod.server.hub, { port: 0, host: '127.0.0.1', features: BARE_FEATURES })).rejects.toThrow('production always runs with field permissions, audit and limits');
   });
 });

@@ -113,13 +113,11 @@ export function installFilterGuards(schema: GraphQLSchema): GraphQLSchema {
     const field = schema.getQueryType()!.getFields()[fieldName]!;
     const inner: GraphQLFieldResolver<unknown, FilterGuardContext> = field.resolve ?? defaultFieldResolver;
     field.resolve = (source, args: Record<string, unknown>, ctx, info) => {
-      if (ctx.access.enforcing) {
-        const purpose = PURPOSES.includes(args.purpose as Purpose) ? (args.purpose as Purpose) : null;
-        for (const f of filters) {
-          if (used(args, f.path) && !ctx.access.mayFilterOn(f.cls, purpose)) {
-            const name = f.path.join('.');
-            throw forbidden(`${name}: you may not filter, sort, search or count on a field you may not read`, { field: name });
-          }
+      const purpose = PURPOSES.includes(args.purpose as Purpose) ? (args.purpose as Purpose) : null;
+      for (const f of filters) {
+        if (used(args, f.path) && !ctx.access.mayFilterOn(f.cls, purpose)) {
+          const name = f.path.join('.');
+          throw forbidden(`${name}: you may not filter, sort, search or count on a field you may not read`, { field: name });
         }
       }
       return inner(source, args, ctx, info);
@@ -136,7 +134,6 @@ export function installFilterGuards(schema: GraphQLSchema): GraphQLSchema {
  * the same decision as the field guard's.
  */
 export function orderWithoutOracle<T extends object>(access: RequestAccess, rows: Guarded<T>[], cls: SensitivityClass, neutral: (a: T, b: T) => number): Guarded<T>[] {
-  if (!access.enforcing) return rows;
   const readable: Guarded<T>[] = [];
   const hidden: Guarded<T>[] = [];
   for (const row of rows) (access.decide(row[GUARD], cls).release ? readable : hidden).push(row);
@@ -149,7 +146,7 @@ export function orderWithoutOracle<T extends object>(access: RequestAccess, rows
  * not be ordered by its key is ordered by id (random) instead, and its cursors carry UNORDERED_KEY.
  */
 export function mayOrderBy(access: RequestAccess, cls: SensitivityClass): boolean {
-  return !access.enforcing || access.mayFilterOn(cls, access.purpose);
+  return access.mayFilterOn(cls, access.purpose);
 }
 
 /** The key a cursor carries in place of a sort key the viewer may not read. */

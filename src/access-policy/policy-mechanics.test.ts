@@ -138,7 +138,7 @@ describe('RequestAccess: the purpose of an operation', () => {
 
   it('given a request built without the enforcement flag, then it enforces: rows are guarded and disclosures collected', () => {
     const a = new RequestAccess(police, shipped);
-    expect(a.enforcing).toBe(true);
+    expect(() => a.declarePurpose('IG_AUDIT')).toThrow();
     const row = a.guard({ id: 'r1' }, ownedBy('police', 'OWN_AGENCY_RECORD'), ['p1'], 'r1') as Guarded<{ id: string }>;
     expect(row[GUARD]).toBeDefined();
     expect([...a.disclosures.keys()]).toEqual(['p1']);

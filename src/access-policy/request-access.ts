@@ -42,7 +42,7 @@ export interface Redaction {
  * released and redacted for whom — which becomes the audit event. Never shared across requests.
  */
 export class RequestAccess {
-  private declaredPurpose: Purpose | null = null;
+  protected declaredPurpose: Purpose | null = null;
   readonly redactions: Redaction[] = [];
   readonly disclosures = new Map<string, DisclosureEntry>();
   /** Set when the viewer works under an open break-glass (id and reason go into the audit). */
@@ -53,13 +53,11 @@ export class RequestAccess {
   constructor(
     readonly viewer: Viewer,
     readonly policy: AccessPolicy,
-    /** False only in the benchmark's bare twin: nothing is guarded or collected. */
-    private readonly enforce = true,
   ) {}
 
-  /** Whether this request guards and collects (false only in the benchmark's bare twin). */
-  get enforcing(): boolean {
-    return this.enforce;
+  /** A fresh access state of the same kind for the same viewer (each pushed event of a subscription). */
+  fresh(): RequestAccess {
+    return new (this.constructor as new (viewer: Viewer, policy: AccessPolicy) => RequestAccess)(this.viewer, this.policy);
   }
 
   /** Marks the operation as audited even if it discloses nobody (e.g. the IG review queue). */
@@ -73,10 +71,6 @@ export class RequestAccess {
 
   /** Root fields that read person data declare a purpose; one purpose per operation. */
   declarePurpose(purpose: Purpose): void {
-    if (!this.enforce) {
-      this.declaredPurpose = purpose;
-      return;
-    }
     if (!this.policy.mayDeclare(this.viewer, purpose)) {
       throw forbidden(`Your role may not declare purpose ${purpose}`, { field: 'purpose' });
     }
@@ -87,7 +81,6 @@ export class RequestAccess {
   }
 
   guard<T extends object>(row: T, subject: Subject, personIds: readonly string[], recordId: string | null = null): Guarded<T> {
-    if (!this.enforce) return row as Guarded<T>;
     const info: GuardInfo = { subject, personIds, recordId };
     (row as Guarded<T>)[GUARD] = info;
     this.entriesOf(info);

@@ -23,6 +23,8 @@ export const MASH_ROLES: readonly Role[] = [
   'EDUCATION_MASH_OFFICER',
 ];
 export const SOCIAL_CARE_MASH_ROLES: readonly Role[] = ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'];
+/** Roles that authorise or send back a MASH decision. */
+export const DECISION_AUTHORISER_ROLES: readonly Role[] = ['MASH_MANAGER'];
 export const AGENCY_OFFICER_ROLES: readonly Role[] = [
   'POLICE_MASH_OFFICER',
   'HEALTH_MASH_PRACTITIONER',

@@ -1,8 +1,8 @@
 import { visibleAlertAgency } from '../access-policy/row-scopes';
 import type { Guarded } from '../access-policy/request-access';
 import type { RequestContext } from '../context/context';
-import { filterMapAsync, forkForEvent, withEventContext } from '../context/event-context';
-import { BreakGlassRepository, type AlertView } from './break-glass.repository';
+import { changeStream } from '../context/event-context';
+import { type AlertView } from './break-glass.repository';
 
 export interface AlertRaised {
   alert: Guarded<AlertView>;
@@ -14,18 +14,11 @@ export interface AlertRaised {
  */
 export function alertsRaised(ctx: RequestContext): AsyncIterableIterator<AlertRaised> {
   const agency = visibleAlertAgency(ctx.viewer);
-  return filterMapAsync(ctx.hub.events.stream('alert'), async (event) => {
-    const { alertId, toAgency } = event.payload;
-    if (typeof alertId !== 'string') return undefined;
-    if (agency !== null && toAgency !== agency) return undefined;
-    const eventCtx = forkForEvent(ctx);
-    let alert: Guarded<AlertView> | null;
-    try {
-      alert = await new BreakGlassRepository(eventCtx.hub.dataSource, eventCtx.access).findAlert(alertId);
-    } catch (e) {
-      eventCtx.logger.warn({ err: { message: (e as Error).message } }, 'alert could not be read');
-      return undefined;
-    }
-    return alert ? withEventContext<AlertRaised>({ alert }, eventCtx) : undefined;
+  return changeStream(ctx, {
+    topic: 'alert',
+    idOf: ({ alertId, toAgency }) => (typeof alertId === 'string' && (agency === null || toAgency === agency) ? alertId : undefined),
+    read: (eventCtx, id) => eventCtx.data.breakGlass.findAlert(id),
+    wrap: (alert): AlertRaised => ({ alert }),
+    what: 'alert',
   });
 }

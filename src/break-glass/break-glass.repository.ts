@@ -91,6 +91,12 @@ export class BreakGlassRepository {
     return this.access.guard(view, { owner: null, relationships: NO_RELATIONSHIP }, [view.personId]);
   }
 
+  /** Whether the person exists, held (FOR SHARE) so it cannot be merged away during the opening. */
+  async holdPerson(personId: string): Promise<boolean> {
+    const exists: unknown[] = await this.db.query('SELECT 1 FROM person WHERE id = $1 FOR SHARE', [personId]);
+    return exists.length > 0;
+  }
+
   async findForUpdate(id: string): Promise<BreakGlassView | null> {
     const rows: Row[] = await this.db.query(`SELECT ${BREAK_GLASS_COLUMNS} FROM break_glass WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ? toBreakGlass(rows[0]) : null;

@@ -6,7 +6,6 @@ import { notifyEvent } from '../events/notify';
 import { forbidden, invalidTransition, notFound } from '../shared/errors';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
 import { assertUuid, parseInput, safeText } from '../shared/validation';
-import { BreakGlassRepository } from './break-glass.repository';
 import {
   BREAK_GLASS_MAX_REASON,
   BREAK_GLASS_MIN_REASON,
@@ -29,13 +28,12 @@ export async function openBreakGlass(ctx: RequestContext, rawPersonId: string, r
   assertUuid('personId', rawPersonId);
   const personId = rawPersonId.toLowerCase();
   const reason = parseInput(reasonSchema, rawReason, 'reason');
-  const opened = await ctx.hub.dataSource.transaction(async (m) => {
-    const exists: unknown[] = await m.query('SELECT 1 FROM person WHERE id = $1 FOR SHARE', [personId]);
-    if (exists.length === 0) {
+  const opened = await ctx.data.transaction(async (tx, m) => {
+    const repo = tx.breakGlass;
+    if (!(await repo.holdPerson(personId))) {
       ctx.access.attempted(personId, 'NOT_FOUND');
       throw notFound('Person');
     }
-    const repo = new BreakGlassRepository(m, ctx.access);
     const bg = await repo.insert({ personId, reason: reason.trim(), minutes: ctx.hub.config.breakGlassMinutes });
     ctx.access.breakGlass = { id: bg.id, reason: bg.reason };
     const holders = await repo.holdingAgencies(personId);
@@ -49,7 +47,7 @@ export async function openBreakGlass(ctx: RequestContext, rawPersonId: string, r
     for (const a of alerts) await notifyEvent(m, { topic: 'alert', payload: { alertId: a.id, toAgency: a.toAgency } });
     return bg;
   });
-  return new BreakGlassRepository(ctx.hub.dataSource, ctx.access).guardBreakGlass(opened);
+  return ctx.data.breakGlass.guardBreakGlass(opened);
 }
 
 /** Records an IG auditor's review outcome (shield: IG_AUDITOR only); a review is final. */
@@ -59,8 +57,8 @@ export async function reviewBreakGlass(ctx: RequestContext, rawId: string, rawOu
   const outcome = parseInput(z.enum(BREAK_GLASS_REVIEW_OUTCOMES), rawOutcome, 'outcome');
   const note = parseInput(noteSchema, rawNote, 'note');
   ctx.access.requireAudit();
-  const reviewed = await ctx.hub.dataSource.transaction(async (m) => {
-    const repo = new BreakGlassRepository(m, ctx.access);
+  const reviewed = await ctx.data.transaction(async (tx, m) => {
+    const repo = tx.breakGlass;
     const before = await repo.findForUpdate(id);
     if (!before) throw notFound('Break-glass');
     if (before.actorSub === ctx.viewer.sub) throw forbidden('You may not review your own break-glass', { field: 'id' });
@@ -69,7 +67,7 @@ export async function reviewBreakGlass(ctx: RequestContext, rawId: string, rawOu
     await appendAuditBatch(m, [changeEvent(ctx, 'UPDATE', [after.personId], [{ entity: 'break_glass', id, before, after }])]);
     return after;
   });
-  return new BreakGlassRepository(ctx.hub.dataSource, ctx.access).guardBreakGlass(reviewed);
+  return ctx.data.breakGlass.guardBreakGlass(reviewed);
 }
 
 function keysetCursor(after: string | null): [string, string] | null {
@@ -87,7 +85,7 @@ export async function breakGlassReviews(ctx: RequestContext, status: string, fir
   const s = parseInput(z.enum(BREAK_GLASS_REVIEW_STATUSES), status, 'status') as BreakGlassReviewStatus;
   const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
   ctx.access.requireAudit();
-  const { rows, hasNext } = await new BreakGlassRepository(ctx.hub.dataSource, ctx.access).reviews(s, limit, keysetCursor(after));
+  const { rows, hasNext } = await ctx.data.breakGlass.reviews(s, limit, keysetCursor(after));
   const edges = rows.map((node) => ({ cursor: encodeCursor([node.openedAt.toISOString(), node.id]), node }));
   return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
 }
@@ -95,7 +93,7 @@ export async function breakGlassReviews(ctx: RequestContext, status: string, fir
 /** Alerts for the viewer's agency; IG auditors see all. */
 export async function alertsFor(ctx: RequestContext, first: number | null, after: string | null) {
   const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
-  const { rows, hasNext } = await new BreakGlassRepository(ctx.hub.dataSource, ctx.access).alerts(limit, keysetCursor(after));
+  const { rows, hasNext } = await ctx.data.breakGlass.alerts(limit, keysetCursor(after));
   const edges = rows.map((node) => ({ cursor: encodeCursor([node.createdAt.toISOString(), node.id]), node }));
   return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
 }

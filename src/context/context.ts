@@ -8,8 +8,8 @@ import type { AuditWriter } from '../audit/audit-writer';
 import type { Authenticator } from '../auth/authenticator';
 import type { Config } from '../config';
 import type { HubEventListener } from '../events/listener';
-import type { PeopleRepository } from '../people/people.repository';
 import type { Logger } from '../shared/logger';
+import type { DataSet } from './data-set';
 
 /** Process-wide dependencies, built once at start-up. */
 export interface Hub {
@@ -39,7 +39,8 @@ export interface RequestContext {
   viewer: Viewer;
   logger: Logger;
   access: RequestAccess;
-  people: PeopleRepository;
+  /** The request's viewer-bound repositories, built on first use (ADR 011). */
+  data: DataSet;
   operation: { type: string; name: string | null; documentHash: string | null };
   /** A root field returns a list or connection (a search): audited as QUERY (src/graphql/plugins.ts). */
   selectsList?: boolean;

@@ -1,6 +1,6 @@
-import { RequestAccess } from '../access-policy/request-access';
-import { PeopleRepository } from '../people/people.repository';
+import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from './context';
+import { createRequestContext } from './context-factory';
 
 /**
  * A subscription lives for hours but each pushed event is its own disclosure: it gets its own
@@ -16,16 +16,13 @@ export function forkForEvent(subscription: RequestContext): RequestContext {
   const n = (sequence.get(subscription) ?? 0) + 1;
   sequence.set(subscription, n);
   const requestId = `${subscription.requestId}.${n}`;
-  const access = new RequestAccess(subscription.viewer, subscription.hub.policy, subscription.access.enforcing);
-  return {
-    hub: subscription.hub,
-    requestId,
+  return createRequestContext(subscription.hub, {
     viewer: subscription.viewer,
-    logger: subscription.hub.logger.child({ requestId }),
-    access,
-    people: new PeopleRepository(subscription.hub.dataSource, access),
-    operation: { ...subscription.operation },
-  };
+    requestId,
+    operation: subscription.operation,
+    access: subscription.access.fresh(),
+    ...(subscription.network ? { network: subscription.network } : {}),
+  });
 }
 
 /** Marks a source event with the context its selection set must be executed in. */
@@ -36,6 +33,48 @@ export function withEventContext<T extends object>(event: T, ctx: RequestContext
 
 export function eventContextOf(event: unknown): RequestContext | undefined {
   return typeof event === 'object' && event !== null ? (event as { [EVENT_CONTEXT]?: RequestContext })[EVENT_CONTEXT] : undefined;
+}
+
+/** One subscription's change stream: which events it takes, how each is re-read, what it delivers. */
+export interface ChangeStreamSpec<V, E extends object> {
+  /** The event topic on the hub's channel (`referral`, `meeting`, `alert`). */
+  topic: string;
+  /** The id the event names, or undefined to skip it (a malformed payload, a filter on the payload). */
+  idOf(payload: Record<string, unknown>): string | undefined;
+  /** Declared on each event's context before the re-read (the subscription's own purpose). */
+  purpose?: Purpose;
+  /** The object re-read through the subscriber's own scope in the event's context; null: out of scope. */
+  read(eventCtx: RequestContext, id: string): Promise<V | null>;
+  /** Whether the re-read object is delivered (filters on what the subscriber may read). */
+  keep?(eventCtx: RequestContext, value: V): boolean;
+  /** The source event handed to the subscription's resolver. */
+  wrap(value: V): E;
+  /** Logged (no ids, no personal data) when the re-read fails: "<what> could not be read". */
+  what: string;
+}
+
+/**
+ * The one skeleton of a subscription's change stream (ADR 011): events carry ids only; each is
+ * re-read through the subscriber's own scope in a fresh per-event context (its own access state
+ * and audit), and delivered only if found and kept. A failed re-read (e.g. the database away) skips
+ * the event without ending the subscription; the next event re-reads.
+ */
+export function changeStream<V, E extends object>(ctx: RequestContext, spec: ChangeStreamSpec<V, E>): AsyncIterableIterator<E> {
+  return filterMapAsync(ctx.hub.events.stream(spec.topic), async (event) => {
+    const id = spec.idOf(event.payload);
+    if (id === undefined) return undefined;
+    const eventCtx = forkForEvent(ctx);
+    if (spec.purpose) eventCtx.access.declarePurpose(spec.purpose);
+    let value: V | null;
+    try {
+      value = await spec.read(eventCtx, id);
+    } catch (e) {
+      eventCtx.logger.warn({ err: { message: (e as Error).message } }, `${spec.what} could not be read`);
+      return undefined;
+    }
+    if (value === null || (spec.keep && !spec.keep(eventCtx, value))) return undefined;
+    return withEventContext<E>(spec.wrap(value), eventCtx);
+  });
 }
 
 /** Filters and maps an async iterator; `return()` reaches the source at once, even mid-`next()`. */

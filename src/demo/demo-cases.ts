@@ -29,12 +29,12 @@
  * from its own PRNG seeded by the plan, so skipping stories never shifts another story's draws.
  * All text is obviously fictional.
  */
-import { RequestAccess } from '../access-policy/request-access';
 import { systemViewer } from '../access-policy/system-viewer';
 import type { Viewer } from '../access-policy/viewer';
 import type { Role } from '../access-policy/vocabulary';
 import { openBreakGlass, reviewBreakGlass } from '../break-glass/break-glass.service';
 import type { Hub, RequestContext } from '../context/context';
+import { createRequestContext } from '../context/context-factory';
 import { ageOn, londonDate } from '../meetings/clocks';
 import {
   addMeetingAction,
@@ -45,7 +45,6 @@ import {
   scheduleMeeting,
 } from '../meetings/meetings.service';
 import { SECTION_47_OUTCOMES, type MeetingOutcome, type MeetingType } from '../meetings/vocabulary';
-import { PeopleRepository } from '../people/people.repository';
 import { acknowledgedDecisionBy, checkDueAt, decisionDueAt, workingCalendar } from '../referrals/clocks';
 import {
   assignReferral,
@@ -305,16 +304,7 @@ function story(seed: number): Story {
 }
 
 function contextFor(hub: Hub, viewer: Viewer, requestId: string): RequestContext {
-  const access = new RequestAccess(viewer, hub.policy);
-  return {
-    hub,
-    requestId,
-    viewer,
-    logger: hub.logger.child({ requestId }),
-    access,
-    people: new PeopleRepository(hub.dataSource, access),
-    operation: { type: 'seed', name: 'demoCases', documentHash: null },
-  };
+  return createRequestContext(hub, { viewer, requestId, operation: { type: 'seed', name: 'demoCases', documentHash: null } });
 }
 
 class Teller {

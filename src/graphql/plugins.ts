@@ -2,9 +2,8 @@ import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '
 import { unwrapResolverError } from '@apollo/server/errors';
 import { getNamedType, getNullableType, isListType, isObjectType, Kind, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { sha256 } from '../audit/audit-event';
-import { buildAuditEvent } from '../audit/audit-builder';
 import { AuditUnavailableError } from '../audit/audit-store';
-import type { AuditAction, AuditOutcome } from '../audit/audit-event';
+import { releaseAudit } from '../audit/release';
 import type { RequestContext } from '../context/context';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { auditUnavailable, ERROR_CODES, HubError, PERSISTED_QUERY_CODES, serviceUnavailable, type ErrorCode } from '../shared/errors';
@@ -85,12 +84,7 @@ export function createErrorFormatter(logger: Logger, production: boolean) {
   };
 }
 
-export function outcomeOf(codes: string[], hasData: boolean): AuditOutcome {
-  if (codes.length === 0) return 'SUCCESS';
-  if (codes.includes('FORBIDDEN')) return 'DENIED';
-  if (codes.every((c) => c === 'NOT_FOUND')) return hasData ? 'PARTIAL' : 'NOT_FOUND';
-  return hasData ? 'PARTIAL' : 'ERROR';
-}
+export { outcomeOf } from '../audit/release';
 
 /**
  * Release plugin: before a response leaves, write its audit event and wait for the commit; attach
@@ -121,38 +115,23 @@ export function releasePlugin(options: { audit: boolean } = { audit: true }): Ap
         },
         async willSendResponse(rc: GraphQLRequestContextWillSendResponse<RequestContext>) {
           const ctx = rc.contextValue;
-          if (!ctx?.access || rc.response.body.kind !== 'single') return;
+          if (!ctx?.access) return;
+          if (rc.response.body.kind !== 'single') {
+            // Incremental delivery (@defer, @stream) would send parts no audit event covers: fail closed.
+            rc.response.body = { kind: 'single', singleResult: { errors: [INCREMENTAL_REFUSED] } };
+            rc.response.http.status = 400;
+            return;
+          }
           const result = rc.response.body.singleResult;
-          const codes = (result.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
-          if (codes.includes('AUDIT_UNAVAILABLE')) {
+          const release = await releaseAudit(ctx, result, options);
+          if (release.withheld) {
             rc.response.body.singleResult = { errors: [auditErrorJson()] };
             rc.response.http.status = 503;
             return;
           }
-          const isMutation = ctx.operation.type === 'mutation';
-          const mustAudit =
-            ctx.access.disclosures.size > 0 ||
-            ctx.access.alwaysAudit ||
-            codes.some((c) => c === 'FORBIDDEN' || c === 'NOT_FOUND') ||
-            (isMutation && codes.length > 0);
-          if (mustAudit && options.audit) {
-            const hasData = result.data != null && Object.values(result.data).some((v) => v != null);
-            const action: AuditAction = isMutation
-              ? 'EXECUTE'
-              : ctx.access.disclosures.size > 1 || ctx.access.alwaysAudit || ctx.selectsList
-                ? 'QUERY'
-                : 'READ';
-            try {
-              await ctx.hub.auditWriter.write(buildAuditEvent(ctx, action, outcomeOf(codes, hasData), { errorCodes: codes }));
-            } catch {
-              rc.response.body.singleResult = { errors: [auditErrorJson()] };
-              rc.response.http.status = 503;
-              return;
-            }
-          }
-          if (codes.includes('SERVICE_UNAVAILABLE')) rc.response.http.status = 503;
-          if (ctx.access.redactions.length) {
-            result.extensions = { ...result.extensions, redactions: ctx.access.redactions };
+          if (release.codes.includes('SERVICE_UNAVAILABLE')) rc.response.http.status = 503;
+          if (release.redactions.length) {
+            result.extensions = { ...result.extensions, redactions: release.redactions };
           }
         },
       };
@@ -176,6 +155,11 @@ function selectsList(schema: GraphQLSchema, operation: OperationDefinitionNode):
     return isListType(type) || (isObjectType(named) && 'edges' in named.getFields());
   });
 }
+
+const INCREMENTAL_REFUSED: GraphQLFormattedError = {
+  message: 'Incremental delivery (@defer, @stream) is not served: every part of a response is audited before it leaves',
+  extensions: { code: 'BAD_USER_INPUT' },
+};
 
 export function auditErrorJson(): GraphQLFormattedError {
   const e = auditUnavailable();

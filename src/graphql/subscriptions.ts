@@ -18,14 +18,16 @@ import {
 } from 'graphql';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { RequestAccess } from '../access-policy/request-access';
+import type { AccessPolicy } from '../access-policy/policy';
+import type { RequestAccess } from '../access-policy/request-access';
 import type { Viewer } from '../access-policy/viewer';
-import { buildAuditEvent, networkOf } from '../audit/audit-builder';
+import { networkOf } from '../audit/audit-builder';
+import { releaseAudit } from '../audit/release';
 import { sha256 } from '../audit/audit-event';
 import type { Hub, RequestContext } from '../context/context';
+import { createRequestContext } from '../context/context-factory';
 import { eventContextOf, filterMapAsync } from '../context/event-context';
-import { PeopleRepository } from '../people/people.repository';
-import { auditErrorJson, createErrorFormatter, outcomeOf } from './plugins';
+import { auditErrorJson, createErrorFormatter } from './plugins';
 import type { RequestRateLimiter } from './rate-limit';
 import { clientNameOf, NOT_IN_LIST, type TrustedDocuments } from './persisted-queries';
 import { HubError } from '../shared/errors';
@@ -46,8 +48,8 @@ import { HubError } from '../shared/errors';
 
 export interface SubscriptionServerOptions {
   schema: GraphQLSchema;
-  /** Same switches as the HTTP server: guard/collect, and audit before release. */
-  enforce: boolean;
+  /** As on HTTP: how each request's access state is made (the bench's bare twin only), and audit before release. */
+  makeAccess?: (viewer: Viewer, policy: AccessPolicy) => RequestAccess;
   audit: boolean;
   validationRules: readonly ValidationRule[];
   production: boolean;
@@ -106,21 +108,14 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
 
   const release = async (ctx: RequestContext, result: ExecutionResult): Promise<FormattedExecutionResult> => {
     const errors = result.errors?.map((e) => formatError(e.toJSON(), e));
-    const codes = (errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
-    if (codes.includes('AUDIT_UNAVAILABLE')) return { errors: [auditErrorJson()] };
-    const mustAudit = ctx.access.disclosures.size > 0 || codes.some((c) => c === 'FORBIDDEN' || c === 'NOT_FOUND');
-    if (mustAudit && options.audit) {
-      const hasData = result.data != null && Object.values(result.data).some((v) => v != null);
-      try {
-        const action = ctx.access.disclosures.size > 1 ? 'QUERY' : 'READ';
-        await hub.auditWriter.write(buildAuditEvent(ctx, action, outcomeOf(codes, hasData), { errorCodes: codes }));
-      } catch {
-        ctx.logger.error('subscription event withheld: audit unavailable');
-        return { errors: [auditErrorJson()], extensions: { requestId: ctx.requestId } };
-      }
+    const release = await releaseAudit(ctx, { data: result.data, ...(errors ? { errors } : {}) }, options);
+    if (release.withheld && release.reason === 'inResult') return { errors: [auditErrorJson()] };
+    if (release.withheld) {
+      ctx.logger.error('subscription event withheld: audit unavailable');
+      return { errors: [auditErrorJson()], extensions: { requestId: ctx.requestId } };
     }
     const extensions: Record<string, unknown> = { ...result.extensions, requestId: ctx.requestId };
-    if (ctx.access.redactions.length) extensions.redactions = ctx.access.redactions;
+    if (release.redactions.length) extensions.redactions = release.redactions;
     return { ...(result.data !== undefined ? { data: result.data } : {}), ...(errors ? { errors } : {}), extensions };
   };
 
@@ -204,17 +199,13 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
           return [badRequest(new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations with POST /graphql'), 'BAD_REQUEST')];
         }
         const requestId = crypto.randomUUID();
-        const access = new RequestAccess(viewer, hub.policy, options.enforce);
-        const contextValue: RequestContext = {
-          hub,
-          requestId,
+        const contextValue = createRequestContext(hub, {
           ...networkOf(options.clientIp(c.extra.request), c.extra.request.socket.localAddress),
           viewer,
-          logger: hub.logger.child({ requestId }),
-          access,
-          people: new PeopleRepository(hub.dataSource, access),
+          requestId,
           operation: { type: 'subscription', name: payload.operationName ?? null, documentHash: sha256(payload.query) },
-        };
+          ...(options.makeAccess ? { access: options.makeAccess(viewer, hub.policy) } : {}),
+        });
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       subscribe: subscribePerEvent,

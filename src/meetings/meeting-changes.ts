@@ -2,9 +2,9 @@ import { Field, ID, InputType } from 'type-graphql';
 import type { Guarded } from '../access-policy/request-access';
 import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
-import { filterMapAsync, forkForEvent, withEventContext } from '../context/event-context';
+import { changeStream } from '../context/event-context';
 import { assertUuid } from '../shared/validation';
-import { meetingsOf, type MeetingView } from './meetings.repository';
+import { type MeetingView } from './meetings.repository';
 
 @InputType({ description: 'Which meeting changes to receive; absent fields match everything' })
 export class MeetingChangeFilter {
@@ -24,22 +24,13 @@ export interface MeetingChange {
 export function meetingChanges(ctx: RequestContext, filter: MeetingChangeFilter | null, purpose: Purpose): AsyncIterableIterator<MeetingChange> {
   if (filter?.meetingId) assertUuid('filter.meetingId', filter.meetingId);
   if (filter?.referralId) assertUuid('filter.referralId', filter.referralId);
-  const source = ctx.hub.events.stream('meeting');
-  return filterMapAsync(source, async (event) => {
-    const meetingId = event.payload.meetingId;
-    if (typeof meetingId !== 'string') return undefined;
-    if (filter?.meetingId && filter.meetingId !== meetingId) return undefined;
-    const eventCtx = forkForEvent(ctx);
-    eventCtx.access.declarePurpose(purpose);
-    let meeting: Guarded<MeetingView> | null;
-    try {
-      meeting = await meetingsOf(eventCtx).findMeeting(meetingId);
-    } catch (e) {
-      eventCtx.logger.warn({ err: { message: (e as Error).message } }, 'meeting change could not be read');
-      return undefined;
-    }
-    if (!meeting) return undefined;
-    if (filter?.referralId && meeting.referralId !== filter.referralId) return undefined;
-    return withEventContext<MeetingChange>({ meeting }, eventCtx);
+  return changeStream(ctx, {
+    topic: 'meeting',
+    idOf: ({ meetingId }) => (typeof meetingId === 'string' && (!filter?.meetingId || filter.meetingId === meetingId) ? meetingId : undefined),
+    purpose,
+    read: (eventCtx, id) => eventCtx.data.meetings.findMeeting(id),
+    keep: (_eventCtx, meeting) => !filter?.referralId || meeting.referralId === filter.referralId,
+    wrap: (meeting): MeetingChange => ({ meeting }),
+    what: 'meeting change',
   });
 }

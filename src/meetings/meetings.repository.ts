@@ -1,10 +1,9 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { meetingRelationshipKindsSql, meetingScopeSql, Params } from '../access-policy/relationships';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
 import { mayOrderBy } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
-import type { RequestContext } from '../context/context';
 import { scopedKeysetSql } from '../shared/pagination';
 import type { AttendanceStatus, MeetingStatus, MeetingType } from './vocabulary';
 
@@ -141,7 +140,7 @@ export class MeetingsRepository {
   private readonly byId = new Map<string, Guarded<MeetingView>>();
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: DataSource | EntityManager,
     private readonly access: RequestAccess,
   ) {}
 
@@ -261,16 +260,163 @@ export class MeetingsRepository {
   actionsOf(meetingId: string): Promise<Guarded<ActionView>[]> {
     return this.actionsLoader.load(meetingId);
   }
+
+  // Changes, inside the transaction of a change (`ctx.data.transaction`, `changeVersioned`), after
+  // the service has checked scope and the state machine.
+
+  async insertMeeting(m: { type: string; referralId: string | null; scheduledAt: Date; chairSub: string; chairName: string }): Promise<string> {
+    const v = this.access.viewer;
+    const [meeting] = (await this.db.query(
+      `INSERT INTO meeting (type, referral_id, scheduled_at, organising_agency, chair_sub, chair_name, status, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, 'SCHEDULED', $7) RETURNING id`,
+      [m.type, m.referralId, m.scheduledAt, v.agency, m.chairSub, m.chairName, v.sub],
+    )) as Array<{ id: string }>;
+    return meeting!.id;
+  }
+
+  async addSubjects(meetingId: string, personIds: string[]): Promise<void> {
+    await this.db.query(`INSERT INTO meeting_subject (meeting_id, person_id) SELECT $1, unnest($2::uuid[])`, [meetingId, personIds]);
+  }
+
+  async insertInvitees(
+    meetingId: string,
+    rows: Array<{ agency: string; personSub: string | null; personName: string | null; required: boolean }>,
+  ): Promise<Array<{ id: string; agency: string; required: boolean }>> {
+    return (await this.db.query(
+      `INSERT INTO meeting_invitee (meeting_id, agency, person_sub, person_name, required)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[]) RETURNING id, agency, required`,
+      [meetingId, rows.map((r) => r.agency), rows.map((r) => r.personSub), rows.map((r) => r.personName), rows.map((r) => r.required)],
+    )) as Array<{ id: string; agency: string; required: boolean }>;
+  }
+
+  /** Dates of birth of the children among these people (the school-age rule); never released. */
+  async childBirthDates(personIds: string[]): Promise<string[]> {
+    const rows = (await this.db.query(`SELECT date_of_birth FROM person WHERE id = ANY($1::uuid[]) AND kind = 'CHILD' AND date_of_birth IS NOT NULL`, [
+      personIds,
+    ])) as Array<{ date_of_birth: string }>;
+    return rows.map((r) => r.date_of_birth);
+  }
+
+  async findInvitee(meetingId: string, inviteeId: string): Promise<{ id: string; agency: string; attendance: string; reason: string | null } | null> {
+    const [invitee] = (await this.db.query(`SELECT id, agency, attendance, reason FROM meeting_invitee WHERE id = $1 AND meeting_id = $2`, [
+      inviteeId,
+      meetingId,
+    ])) as Array<{ id: string; agency: string; attendance: string; reason: string | null }>;
+    return invitee ?? null;
+  }
+
+  /** Attendance of an invitee, recorded by the viewer. */
+  async recordAttendance(inviteeId: string, a: { status: string; reason: string | null; contribution: string | null; recordedAt: Date }): Promise<void> {
+    await this.db.query(
+      `UPDATE meeting_invitee SET attendance = $2, reason = $3, contribution = COALESCE($4, contribution), recorded_by = $5, recorded_at = $6 WHERE id = $1`,
+      [inviteeId, a.status, a.reason, a.contribution, this.access.viewer.sub, a.recordedAt],
+    );
+  }
+
+  async insertDecision(meetingId: string, decision: string, decidedAt: Date): Promise<string> {
+    const [d] = (await this.db.query(`INSERT INTO meeting_decision (meeting_id, decision, decided_by, decided_at) VALUES ($1, $2, $3, $4) RETURNING id`, [
+      meetingId,
+      decision,
+      this.access.viewer.sub,
+      decidedAt,
+    ])) as Array<{ id: string }>;
+    return d!.id;
+  }
+
+  async insertAction(
+    meetingId: string,
+    a: { description: string; ownerAgency: string | null; ownerSub: string | null; ownerName: string | null; dueDate: string | null | undefined },
+  ): Promise<string> {
+    const [row] = (await this.db.query(
+      `INSERT INTO meeting_action (meeting_id, description, owner_agency, owner_sub, owner_name, due_date, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [meetingId, a.description, a.ownerAgency, a.ownerSub, a.ownerName, a.dueDate, this.access.viewer.sub],
+    )) as Array<{ id: string }>;
+    return row!.id;
+  }
+
+  /** Attendance by agency in a period (counts only): see `attendanceByAgency`. */
+  attendance(from: Date, to: Date, type: MeetingType | null) {
+    return attendanceByAgency(this.db, from, to, type);
+  }
+
+  /** Required agencies none of whose invitees attended, by code. */
+  async missingAgencies(meetingId: string): Promise<string[]> {
+    const rows = (await this.db.query(
+      `SELECT DISTINCT r.agency FROM meeting_invitee r WHERE r.meeting_id = $1 AND r.required
+          AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = $1 AND a.agency = r.agency AND a.attendance = 'ATTENDED')
+        ORDER BY r.agency`,
+      [meetingId],
+    )) as Array<{ agency: string }>;
+    return rows.map((r) => r.agency);
+  }
 }
 
-const repositories = new WeakMap<RequestContext, MeetingsRepository>();
+/** Anything that runs SQL: the data source, or an entity manager inside a transaction (governance metrics). */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
 
-/** The request's meetings repository, built on first use (one per request, never shared). */
-export function meetingsOf(ctx: RequestContext): MeetingsRepository {
-  let repo = repositories.get(ctx);
-  if (!repo) {
-    repo = new MeetingsRepository(ctx.hub.dataSource, ctx.access);
-    repositories.set(ctx, repo);
-  }
-  return repo;
+export interface AgencyAttendance {
+  agency: string;
+  invited: number;
+  attended: number;
+  apologies: number;
+  informationOnly: number;
+  didNotAttend: number;
+  notRecorded: number;
+  attendanceRate: number | null;
+  missedWhenRequired: number;
+}
+
+/**
+ * The definition of attendance, written once for `attendanceStatistics` and the governance metrics
+ * (src/metrics): meetings HELD or COMPLETED whose scheduled time is in [from, to), optionally of one
+ * type; invitees by agency and their recorded attendance. A meeting counts as not quorate when some
+ * required agency did not attend. Counts only, never case content.
+ */
+export async function attendanceByAgency(
+  db: Queryable,
+  from: Date,
+  to: Date,
+  type: MeetingType | null,
+): Promise<{ meetings: number; nonQuorateMeetings: number; byAgency: AgencyAttendance[] }> {
+  const params = [from, to, type];
+  const scope = `m.status IN ('HELD','COMPLETED') AND m.scheduled_at >= $1 AND m.scheduled_at < $2 AND ($3::text IS NULL OR m.type = $3)`;
+  const missed = `(i.required AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = m.id AND a.agency = i.agency AND a.attendance = 'ATTENDED'))`;
+  const byAgency = (await db.query(
+    `SELECT i.agency,
+            count(*)::int AS invited,
+            count(*) FILTER (WHERE i.attendance = 'ATTENDED')::int AS attended,
+            count(*) FILTER (WHERE i.attendance = 'SENT_APOLOGIES')::int AS apologies,
+            count(*) FILTER (WHERE i.attendance = 'SENT_INFORMATION_ONLY')::int AS information_only,
+            count(*) FILTER (WHERE i.attendance = 'DID_NOT_ATTEND')::int AS did_not_attend,
+            count(*) FILTER (WHERE i.attendance = 'INVITED')::int AS not_recorded,
+            count(DISTINCT m.id) FILTER (WHERE ${missed})::int AS missed_when_required
+       FROM meeting m JOIN meeting_invitee i ON i.meeting_id = m.id
+      WHERE ${scope}
+      GROUP BY i.agency ORDER BY i.agency`,
+    params,
+  )) as Array<Record<string, number> & { agency: string }>;
+  const [totals] = (await db.query(
+    `SELECT count(*)::int AS meetings,
+            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM meeting_invitee i WHERE i.meeting_id = m.id AND ${missed}))::int AS non_quorate
+       FROM meeting m WHERE ${scope}`,
+    params,
+  )) as Array<{ meetings: number; non_quorate: number }>;
+  return {
+    meetings: totals!.meetings,
+    nonQuorateMeetings: totals!.non_quorate,
+    byAgency: byAgency.map((r) => ({
+      agency: r.agency,
+      invited: r.invited,
+      attended: r.attended,
+      apologies: r.apologies,
+      informationOnly: r.information_only,
+      didNotAttend: r.did_not_attend,
+      notRecorded: r.not_recorded,
+      attendanceRate: r.invited > 0 ? Math.round((r.attended / r.invited) * 1000) / 1000 : null,
+      missedWhenRequired: r.missed_when_required,
+    })),
+  };
 }

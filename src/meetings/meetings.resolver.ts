@@ -22,7 +22,7 @@ import {
 } from './meeting.type';
 import { MeetingChangeFilter, meetingChanges, type MeetingChange } from './meeting-changes';
 import { attendanceStatistics, findMeeting, listMeetings } from './meetings.queries';
-import { meetingsOf, type MeetingView } from './meetings.repository';
+import { type MeetingView } from './meetings.repository';
 import * as service from './meetings.service';
 
 /** Thin adapters: rules live in meetings.service.ts and the access policy. */
@@ -135,32 +135,32 @@ export class MeetingsResolver {
   @Sensitive('CASE_METADATA')
   @FieldResolver(() => [Person], { nullable: true, description: 'The children (and adults) concerned, as far as you may reach them' })
   async subjects(@Root() meeting: MeetingView, @Ctx() ctx: RequestContext) {
-    const people = await Promise.all(meeting.subjectPersonIds.map((id) => ctx.people.findPerson(id)));
+    const people = await Promise.all(meeting.subjectPersonIds.map((id) => ctx.data.people.findPerson(id)));
     return people.filter((p) => p !== null);
   }
 
   @Sensitive('CASE_METADATA')
   @FieldResolver(() => [MeetingInvitee], { nullable: true })
   invitees(@Root() meeting: MeetingView, @Ctx() ctx: RequestContext) {
-    return meetingsOf(ctx).inviteesOf(meeting.id);
+    return ctx.data.meetings.inviteesOf(meeting.id);
   }
 
   @Sensitive('CASE_METADATA')
   @FieldResolver(() => [MeetingDecision], { nullable: true })
   decisions(@Root() meeting: MeetingView, @Ctx() ctx: RequestContext) {
-    return meetingsOf(ctx).decisionsOf(meeting.id);
+    return ctx.data.meetings.decisionsOf(meeting.id);
   }
 
   @Sensitive('CASE_METADATA')
   @FieldResolver(() => [MeetingAction], { nullable: true })
   actions(@Root() meeting: MeetingView, @Ctx() ctx: RequestContext) {
-    return meetingsOf(ctx).actionsOf(meeting.id);
+    return ctx.data.meetings.actionsOf(meeting.id);
   }
 }
 
 /** After a change, the meeting as the viewer may now see it. */
 async function reread(ctx: RequestContext, id: string) {
-  const m = await meetingsOf(ctx).reload(id);
+  const m = await ctx.data.meetings.reload(id);
   if (!m) throw notFound('Meeting');
   return m;
 }

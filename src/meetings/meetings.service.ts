@@ -1,18 +1,18 @@
 import { z } from 'zod';
 import type { EntityManager } from 'typeorm';
-import type { AgencyKind, Role } from '../access-policy/vocabulary';
+import type { AgencyKind } from '../access-policy/vocabulary';
 import { assertMayRecordAttendanceFor } from '../access-policy/write-policy';
 import type { AuditChange } from '../audit/audit-event';
 import { changeEvent } from '../audit/audit-builder';
 import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
+import type { DataSet } from '../context/data-set';
+import { changeVersioned, type VersionedKind, type VersionedWork } from '../context/versioned-change';
 import { notifyEvent } from '../events/notify';
-import { referralsOf } from '../referrals/referrals.repository';
-import { badInput, conflict, invalidTransition, notFound } from '../shared/errors';
-import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
+import { badInput, invalidTransition } from '../shared/errors';
+import { parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { ageOn, icpcDueDate, londonDate } from './clocks';
 import { applyMeetingTransition, type MeetingTransition } from './meeting-state-machine';
-import { meetingsOf } from './meetings.repository';
 import { loadMeetingSettings } from './settings';
 import {
   ATTENDANCE_STATUSES,
@@ -33,7 +33,6 @@ import {
  */
 
 const requiredText = (max: number) => safeText(max).refine((s) => s.trim().length > 0, 'is required');
-const versionSchema = z.number().int().min(1);
 const uuid = z.string().regex(UUID_PATTERN, 'is not a valid id');
 const isoDate = z
   .string()
@@ -74,12 +73,12 @@ export async function scheduleMeeting(ctx: RequestContext, raw: unknown): Promis
 
   const subjects = new Set<string>();
   if (input.referralId) {
-    const referral = await referralsOf(ctx).findReferral(input.referralId);
+    const referral = await ctx.data.referrals.findReferral(input.referralId);
     if (!referral) throw badInput('input.referralId', 'referral not found');
     for (const id of referral.subjectPersonIds) subjects.add(id);
   }
   for (const [i, id] of (input.subjectPersonIds ?? []).entries()) {
-    if (!(await ctx.people.findPerson(id))) throw badInput(`input.subjectPersonIds.${i}`, 'person not found');
+    if (!(await ctx.data.people.findPerson(id))) throw badInput(`input.subjectPersonIds.${i}`, 'person not found');
     subjects.add(id);
   }
   const personIds = [...subjects];
@@ -107,19 +106,16 @@ export async function scheduleMeeting(ctx: RequestContext, raw: unknown): Promis
   const rows = invitees.map((inv) => ({ ...inv, required: inv.required ?? requiredCodes.has(inv.agency) }));
   const chair = input.chair ?? { sub: ctx.viewer.sub, name: ctx.viewer.name };
 
-  return ctx.hub.dataSource.transaction(async (m) => {
-    const [meeting] = (await m.query(
-      `INSERT INTO meeting (type, referral_id, scheduled_at, organising_agency, chair_sub, chair_name, status, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, 'SCHEDULED', $7) RETURNING id`,
-      [input.type, input.referralId ?? null, input.scheduledAt, ctx.viewer.agency, chair.sub, chair.name, ctx.viewer.sub],
-    )) as Array<{ id: string }>;
-    const meetingId = meeting!.id;
-    await m.query(`INSERT INTO meeting_subject (meeting_id, person_id) SELECT $1, unnest($2::uuid[])`, [meetingId, personIds]);
-    const inserted = (await m.query(
-      `INSERT INTO meeting_invitee (meeting_id, agency, person_sub, person_name, required)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[]) RETURNING id, agency, required`,
-      [meetingId, rows.map((r) => r.agency), rows.map((r) => r.personSub), rows.map((r) => r.personName), rows.map((r) => r.required)],
-    )) as Array<{ id: string; agency: string; required: boolean }>;
+  return ctx.data.transaction(async (tx, m) => {
+    const meetingId = await tx.meetings.insertMeeting({
+      type: input.type,
+      referralId: input.referralId ?? null,
+      scheduledAt: input.scheduledAt,
+      chairSub: chair.sub,
+      chairName: chair.name,
+    });
+    await tx.meetings.addSubjects(meetingId, personIds);
+    const inserted = await tx.meetings.insertInvitees(meetingId, rows);
     await appendAuditBatch(m, [
       changeEvent(ctx, 'CREATE', personIds, [
         {
@@ -138,62 +134,32 @@ export async function scheduleMeeting(ctx: RequestContext, raw: unknown): Promis
 
 async function anyChildOfSchoolAge(ctx: RequestContext, personIds: string[], on: string): Promise<boolean> {
   if (personIds.length === 0) return false;
-  const rows = (await ctx.hub.dataSource.query(`SELECT date_of_birth FROM person WHERE id = ANY($1::uuid[]) AND kind = 'CHILD' AND date_of_birth IS NOT NULL`, [
-    personIds,
-  ])) as Array<{ date_of_birth: string }>;
-  return rows.some((r) => {
-    const age = ageOn(r.date_of_birth, on);
+  return (await ctx.data.meetings.childBirthDates(personIds)).some((dateOfBirth) => {
+    const age = ageOn(dateOfBirth, on);
     return age >= SCHOOL_AGE.min && age <= SCHOOL_AGE.max;
   });
 }
 
 type MeetingRow = Record<string, unknown> & { id: string; type: MeetingType; status: MeetingStatus; version: number; scheduled_at: Date };
 
-interface Change {
-  set: Record<string, unknown>;
-  changes?: AuditChange[];
-}
+const MEETING: VersionedKind<MeetingRow, MeetingStatus, MeetingTransition> = {
+  table: 'meeting',
+  noun: 'Meeting',
+  topic: 'meeting',
+  idKey: 'meetingId',
+  findVisible: (data, id) => data.meetings.findMeeting(id),
+  apply: applyMeetingTransition,
+};
 
-/** The one path by which a meeting changes: scope, state machine, version check, audit, event. */
-async function changeMeeting(
+/** The one path by which a meeting changes: scope, lock, version check, state machine, audit, event. */
+function changeMeeting(
   ctx: RequestContext,
   meetingId: string,
   expectedVersion: number,
   transition: MeetingTransition,
-  work: (m: EntityManager, row: MeetingRow, to: MeetingStatus) => Promise<Change>,
+  work: (tx: DataSet, row: MeetingRow, to: MeetingStatus) => Promise<VersionedWork>,
 ): Promise<string> {
-  assertUuid('id', meetingId);
-  parseInput(versionSchema, expectedVersion, 'expectedVersion');
-  const visible = await meetingsOf(ctx).findMeeting(meetingId);
-  if (!visible) throw notFound('Meeting');
-  return ctx.hub.dataSource.transaction(async (m) => {
-    const [row] = (await m.query(`SELECT * FROM meeting WHERE id = $1 FOR UPDATE`, [meetingId])) as MeetingRow[];
-    if (!row) throw notFound('Meeting');
-    if (row.version !== expectedVersion) throw staleVersion(row.version);
-    const to = applyMeetingTransition(row.status, transition, ctx.viewer.roles as Role[]);
-    const change = await work(m, row, to);
-    const set = { ...change.set, status: to };
-    const cols = Object.keys(set);
-    // The row is locked FOR UPDATE and its version checked above, so this update cannot lose a race.
-    await m.query(
-      `UPDATE meeting SET ${cols.map((c, i) => `${c} = $${i + 3}`).join(', ')}, version = version + 1, updated_at = now()
-        WHERE id = $1 AND version = $2`,
-      [meetingId, expectedVersion, ...Object.values(set)],
-    );
-    const before = Object.fromEntries(cols.map((c) => [c, row[c] ?? null]));
-    await appendAuditBatch(m, [
-      changeEvent(ctx, 'UPDATE', visible.subjectPersonIds, [
-        { entity: 'meeting', id: meetingId, before: { ...before, version: row.version }, after: { ...set, version: row.version + 1, transition } },
-        ...(change.changes ?? []),
-      ]),
-    ]);
-    await publish(m, meetingId, to);
-    return meetingId;
-  });
-}
-
-function staleVersion(current: number) {
-  return conflict(`The meeting has changed since you read it (current version ${current}); reload and try again`, { currentVersion: current });
+  return changeVersioned(ctx, MEETING, meetingId, expectedVersion, transition, work);
 }
 
 const attendanceSchema = z
@@ -212,21 +178,15 @@ const attendanceSchema = z
 /** Attendance of one invitee: who recorded it and when; a reason for every non-attendance. */
 export function recordAttendance(ctx: RequestContext, meetingId: string, raw: unknown, expectedVersion: number) {
   const input = parseInput(attendanceSchema, raw, 'attendance');
-  return changeMeeting(ctx, meetingId, expectedVersion, 'RECORD_ATTENDANCE', async (m, row) => {
-    const [invitee] = (await m.query(`SELECT id, agency, attendance, reason FROM meeting_invitee WHERE id = $1 AND meeting_id = $2`, [
-      input.inviteeId,
-      meetingId,
-    ])) as Array<{ id: string; agency: string; attendance: string; reason: string | null }>;
+  return changeMeeting(ctx, meetingId, expectedVersion, 'RECORD_ATTENDANCE', async (tx, row) => {
+    const invitee = await tx.meetings.findInvitee(meetingId, input.inviteeId);
     if (!invitee) throw badInput('attendance.inviteeId', 'is not invited to this meeting');
     assertMayRecordAttendanceFor(ctx.viewer, invitee.agency);
     if (row.status === 'SCHEDULED' && (input.status === 'ATTENDED' || input.status === 'DID_NOT_ATTEND')) {
       throw invalidTransition(`Attendance ${input.status} can be recorded only once the meeting is held`, { status: row.status });
     }
     const recordedAt = new Date();
-    await m.query(
-      `UPDATE meeting_invitee SET attendance = $2, reason = $3, contribution = COALESCE($4, contribution), recorded_by = $5, recorded_at = $6 WHERE id = $1`,
-      [invitee.id, input.status, input.note?.trim() || null, input.contribution ?? null, ctx.viewer.sub, recordedAt],
-    );
+    await tx.meetings.recordAttendance(invitee.id, { status: input.status, reason: input.note?.trim() || null, contribution: input.contribution ?? null, recordedAt });
     return {
       set: {},
       changes: [
@@ -243,7 +203,7 @@ export function recordAttendance(ctx: RequestContext, meetingId: string, raw: un
 
 /** The meeting took place: not before its scheduled time. */
 export function markMeetingHeld(ctx: RequestContext, meetingId: string, expectedVersion: number) {
-  return changeMeeting(ctx, meetingId, expectedVersion, 'MARK_HELD', async (_m, row) => {
+  return changeMeeting(ctx, meetingId, expectedVersion, 'MARK_HELD', async (_tx, row) => {
     if (row.scheduled_at.getTime() > Date.now()) throw invalidTransition('A meeting cannot be held before its scheduled time', { status: row.status });
     return { set: { held_at: new Date() } };
   });
@@ -261,7 +221,7 @@ const outcomeSchema = z.object({
  */
 export function recordMeetingOutcome(ctx: RequestContext, meetingId: string, raw: unknown, expectedVersion: number) {
   const input = parseInput(outcomeSchema, raw);
-  return changeMeeting(ctx, meetingId, expectedVersion, 'RECORD_OUTCOME', async (m, row) => {
+  return changeMeeting(ctx, meetingId, expectedVersion, 'RECORD_OUTCOME', async (tx, row) => {
     const strategy = STRATEGY_TYPES.includes(row.type);
     if (strategy && !input.outcome) throw badInput('input.outcome', 'a strategy discussion records its outcome');
     if (!strategy && input.outcome) throw badInput('input.outcome', 'only strategy discussions and meetings record an outcome of this kind');
@@ -270,13 +230,8 @@ export function recordMeetingOutcome(ctx: RequestContext, meetingId: string, raw
     const icpcDue = strategy && SECTION_47_OUTCOMES.includes(input.outcome!) ? icpcDueDate(row.scheduled_at) : null;
     const changes: AuditChange[] = [];
     for (const decision of input.decisions ?? []) {
-      const [d] = (await m.query(`INSERT INTO meeting_decision (meeting_id, decision, decided_by, decided_at) VALUES ($1, $2, $3, $4) RETURNING id`, [
-        meetingId,
-        decision,
-        ctx.viewer.sub,
-        now,
-      ])) as Array<{ id: string }>;
-      changes.push({ entity: 'meeting_decision', id: d!.id, before: null, after: { decision } });
+      const decisionId = await tx.meetings.insertDecision(meetingId, decision, now);
+      changes.push({ entity: 'meeting_decision', id: decisionId, before: null, after: { decision } });
     }
     return {
       set: {
@@ -309,15 +264,17 @@ export function addMeetingAction(ctx: RequestContext, meetingId: string, raw: un
   const input = parseInput(actionSchema, raw);
   if (input.ownerAgency && !ctx.hub.agencies.has(input.ownerAgency)) throw badInput('input.ownerAgency', 'is not an agency of this partnership');
   if (input.dueDate! < londonDate(new Date())) throw badInput('input.dueDate', 'must not be in the past');
-  return changeMeeting(ctx, meetingId, expectedVersion, 'ADD_ACTION', async (m) => {
-    const [a] = (await m.query(
-      `INSERT INTO meeting_action (meeting_id, description, owner_agency, owner_sub, owner_name, due_date, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [meetingId, input.description, input.ownerAgency ?? null, input.ownerSub ?? null, input.ownerName?.trim() || null, input.dueDate, ctx.viewer.sub],
-    )) as Array<{ id: string }>;
+  return changeMeeting(ctx, meetingId, expectedVersion, 'ADD_ACTION', async (tx) => {
+    const actionId = await tx.meetings.insertAction(meetingId, {
+      description: input.description,
+      ownerAgency: input.ownerAgency ?? null,
+      ownerSub: input.ownerSub ?? null,
+      ownerName: input.ownerName?.trim() || null,
+      dueDate: input.dueDate,
+    });
     return {
       set: {},
-      changes: [{ entity: 'meeting_action', id: a!.id, before: null, after: { ownerAgency: input.ownerAgency ?? null, dueDate: input.dueDate } }],
+      changes: [{ entity: 'meeting_action', id: actionId, before: null, after: { ownerAgency: input.ownerAgency ?? null, dueDate: input.dueDate } }],
     };
   });
 }
@@ -328,27 +285,17 @@ export function addMeetingAction(ctx: RequestContext, meetingId: string, raw: un
  */
 export function completeMeeting(ctx: RequestContext, meetingId: string, rawReason: unknown, expectedVersion: number) {
   const reason = parseInput(safeText(2000).nullish(), rawReason, 'nonQuorateReason')?.trim() || null;
-  return changeMeeting(ctx, meetingId, expectedVersion, 'COMPLETE', async (m, row) => {
+  return changeMeeting(ctx, meetingId, expectedVersion, 'COMPLETE', async (tx, row) => {
     if (STRATEGY_TYPES.includes(row.type) && !row.outcome) {
       throw invalidTransition('Record the outcome before completing a strategy discussion', { status: row.status });
     }
-    const missing = await missingAgencies(m, meetingId);
+    const missing = await tx.meetings.missingAgencies(meetingId);
     if (missing.length === 0 && reason) throw badInput('nonQuorateReason', 'the meeting is quorate; no reason is needed');
     if (missing.length > 0 && !reason) {
       throw badInput('nonQuorateReason', `the meeting is not quorate (required agencies not attending: ${missing.join(', ')}); give a reason to complete it`);
     }
     return { set: { quorate: missing.length === 0, non_quorate_reason: reason, completed_at: new Date() } };
   });
-}
-
-async function missingAgencies(m: EntityManager, meetingId: string): Promise<string[]> {
-  const rows = (await m.query(
-    `SELECT DISTINCT r.agency FROM meeting_invitee r WHERE r.meeting_id = $1 AND r.required
-        AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = $1 AND a.agency = r.agency AND a.attendance = 'ATTENDED')
-      ORDER BY r.agency`,
-    [meetingId],
-  )) as Array<{ agency: string }>;
-  return rows.map((r) => r.agency);
 }
 
 export function cancelMeeting(ctx: RequestContext, meetingId: string, rawReason: unknown, expectedVersion: number) {

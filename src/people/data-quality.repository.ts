@@ -122,6 +122,11 @@ export class DataQualityRepository {
     return rows[0] ? toAssertion(rows[0]) : null;
   }
 
+  /** The people of an issue, locked until the transaction ends (in id order, so two decisions cannot deadlock). */
+  async lockPeople(personIds: string[]): Promise<Array<{ id: string; provisional: boolean; merged_into: string | null }>> {
+    return this.db.query(`SELECT id, provisional, merged_into FROM person WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [personIds]);
+  }
+
   async recordDecision(id: string, status: string, chosenAssertionId: string | null, note: string): Promise<void> {
     await this.db.query(
       `UPDATE data_quality_issue SET status = $2, chosen_assertion_id = $3, resolution_note = $4, resolved_by = $5, resolved_at = now(),

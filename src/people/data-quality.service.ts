@@ -5,7 +5,6 @@ import type { RequestContext } from '../context/context';
 import { badInput, conflict, invalidTransition, notFound } from '../shared/errors';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
 import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
-import { DataQualityRepository } from './data-quality.repository';
 import { DATA_QUALITY_DECISIONS, DATA_QUALITY_STATUSES } from './data-quality.type';
 import type { IdentityKey } from './identity-rule';
 import { mergePerson, settleIdentity } from './identity.repository';
@@ -38,7 +37,7 @@ export async function dataQualityIssues(ctx: RequestContext, status: string, fir
   const s = parseInput(z.enum(DATA_QUALITY_STATUSES), status, 'status');
   const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
   ctx.access.requireAudit();
-  const { rows, hasNext } = await new DataQualityRepository(ctx.hub.dataSource, ctx.access).page(s, limit, keysetCursor(after));
+  const { rows, hasNext } = await ctx.data.dataQuality.page(s, limit, keysetCursor(after));
   const edges = rows.map((node) => ({ cursor: encodeCursor([node.raisedAt.toISOString(), node.id]), node }));
   return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
 }
@@ -54,8 +53,8 @@ export async function resolveDataQualityIssue(ctx: RequestContext, raw: unknown)
   const input = parseInput(resolveSchema, raw);
   const issueId = input.issueId.toLowerCase();
   const kindOf = (code: string) => ctx.hub.agencies.kindOf(code);
-  await ctx.hub.dataSource.transaction(async (m) => {
-    const repo = new DataQualityRepository(m, ctx.access);
+  await ctx.data.transaction(async (tx, m) => {
+    const repo = tx.dataQuality;
     const issue = await repo.find(issueId, true);
     if (!issue) throw notFound('Data-quality issue');
     if (issue.status !== 'OPEN') throw invalidTransition('This issue has already been decided', { field: 'input.issueId' });
@@ -77,10 +76,7 @@ export async function resolveDataQualityIssue(ctx: RequestContext, raw: unknown)
     } else if (input.decision === 'REJECT_MATCH') {
       await repo.recordDecision(issueId, 'REJECTED', null, note);
     } else {
-      const people: Array<{ id: string; provisional: boolean; merged_into: string | null }> = await m.query(
-        `SELECT id, provisional, merged_into FROM person WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-        [personIds],
-      );
+      const people = await repo.lockPeople(personIds);
       const target = people.find((p) => p.id === issue.personId);
       const proposed = people.find((p) => p.id === issue.proposedPersonId);
       if (!target || !proposed || target.provisional || target.merged_into || proposed.merged_into) {
@@ -101,7 +97,7 @@ export async function resolveDataQualityIssue(ctx: RequestContext, raw: unknown)
       ]),
     ]);
   });
-  const repo = new DataQualityRepository(ctx.hub.dataSource, ctx.access);
+  const repo = ctx.data.dataQuality;
   const [decided] = await repo.withAssertions([(await repo.find(issueId))!]);
   return decided!;
 }

@@ -21,10 +21,10 @@ export async function searchPeople(ctx: RequestContext, raw: PersonSearchInput, 
   // Every search field is declared IDENTITY-class (PersonSearchInput): the filter guard checked it.
   if (input.identifier) {
     const value = input.identifier.type === 'NHS_NUMBER' ? input.identifier.value.replace(/\s/g, '') : input.identifier.value;
-    return ctx.people.searchByIdentifier(input.identifier.type, value, limit);
+    return ctx.data.people.searchByIdentifier(input.identifier.type, value, limit);
   }
   if (!input.familyName) throw badInput('input', 'give an identifier, or a family name (with a date of birth if you know it)');
-  return ctx.people.searchByName(
+  return ctx.data.people.searchByName(
     { familyName: input.familyName, givenName: input.givenName ?? null, dateOfBirth: input.dateOfBirth ?? null },
     limit,
   );
@@ -43,11 +43,11 @@ export interface ChronologyView {
  * viewer may read — a chronology of redacted rows would only leak that something happened.
  */
 export async function chronologyOf(ctx: RequestContext, personId: string): Promise<Guarded<ChronologyView>[] | null> {
-  const person = await ctx.people.findPerson(personId);
+  const person = await ctx.data.people.findPerson(personId);
   if (!person) return null;
-  const records = await ctx.people.recordsOf(personId);
+  const records = await ctx.data.people.recordsOf(personId);
   return records
-    .filter((r) => ctx.access.mayRead({ owner: r.owningAgency, relationships: ctx.people.relationshipsOf(personId)! }, 'SHARED_SUMMARY'))
+    .filter((r) => ctx.access.mayRead({ owner: r.owningAgency, relationships: ctx.data.people.relationshipsOf(personId)! }, 'SHARED_SUMMARY'))
     .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id))
     .map((r) =>
       guardLike(ctx.access, { occurredAt: r.occurredAt, agency: r.owningAgency, recordType: r.recordType, summary: r.summary, record: r }, r),

@@ -22,7 +22,7 @@ export class PeopleResolver {
   ): Promise<Guarded<PersonView>> {
     ctx.access.declarePurpose(purpose);
     assertUuid('id', id);
-    const person = await ctx.people.findPerson(id);
+    const person = await ctx.data.people.findPerson(id);
     if (!person) {
       ctx.access.attempted(id, 'NOT_FOUND');
       throw notFound('Person');
@@ -61,18 +61,18 @@ export class PeopleResolver {
       "Create or update a person from your agency's system (idempotent on the source reference). A strong identifier held by someone you cannot reach never links you to them: you get a person of your own and the MASH is asked to confirm the match" })
   async upsertPerson(@Arg('input', () => PersonInput) input: PersonInput, @Ctx() ctx: RequestContext) {
     const { personId, outcome } = await upsertPerson(ctx, input);
-    const person = await ctx.people.findPerson(personId);
+    const person = await ctx.data.people.findPerson(personId);
     if (!person) throw notFound('Person');
     return guardLike(ctx.access, { outcome, person }, person);
   }
 
   @FieldResolver(() => [PersonRelationship], { nullable: true })
   relationships(@Root() person: PersonView, @Ctx() ctx: RequestContext) {
-    return ctx.people.relationshipsOfPerson(person.id);
+    return ctx.data.people.relationshipsOfPerson(person.id);
   }
 
   @FieldResolver(() => [AgencyRecord], { nullable: true })
   records(@Root() person: PersonView, @Ctx() ctx: RequestContext) {
-    return ctx.people.recordsOf(person.id);
+    return ctx.data.people.recordsOf(person.id);
   }
 }

@@ -4,6 +4,8 @@ import { canonicalJson, sha256 } from '../audit/audit-event';
 import { changeEvent } from '../audit/audit-builder';
 import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
+import type { DataSet } from '../context/data-set';
+import { insertSource, lockSource, setSourceHash } from './person-sources.repository';
 import { badInput, conflict } from '../shared/errors';
 import type { Asserted } from './identity-rule';
 import { insertPerson, putAssertion, settledMatches, settleIdentity } from './identity.repository';
@@ -124,32 +126,18 @@ export async function upsertPerson(
   const kindOf = (code: string) => ctx.hub.agencies.kindOf(code);
 
   try {
-    const inTransaction = <T>(work: (m: EntityManager) => Promise<T>): Promise<T> =>
-      opts.within ? work(opts.within) : ctx.hub.dataSource.transaction(work);
-    return await inTransaction(async (m) => {
+    const data = opts.within ? ctx.data.in(opts.within) : ctx.data;
+    return await data.transaction(async (tx, m) => {
       // A referral's subject is never an agency's source: the referrer's agency does not hold it.
-      const sourceRows: Array<{ person_id: string; content_hash: string }> =
-        channel === 'REFERRAL'
-          ? []
-          : await m.query(
-              `SELECT person_id, content_hash FROM person_source
-                WHERE agency_code = $1 AND source_system = $2 AND source_ref = $3 FOR UPDATE`,
-              [agency, input.sourceSystem, input.sourceReference],
-            );
-      const known = sourceRows[0];
-      if (known && known.content_hash === contentHash) return { personId: known.person_id, outcome: 'UNCHANGED' as const };
+      const known = channel === 'REFERRAL' ? null : await lockSource(m, source);
+      if (known && known.contentHash === contentHash) return { personId: known.personId, outcome: 'UNCHANGED' as const };
 
       let personId: string;
       let outcome: UpsertOutcome;
       if (known) {
-        personId = known.person_id;
+        personId = known.personId;
         outcome = 'UPDATED';
-        await m.query(`UPDATE person_source SET content_hash = $4 WHERE agency_code = $1 AND source_system = $2 AND source_ref = $3`, [
-          agency,
-          input.sourceSystem,
-          input.sourceReference,
-          contentHash,
-        ]);
+        await setSourceHash(m, source, contentHash);
       } else {
         const matches = await settledMatches(m, asserted);
         if (channel === 'IMPORT' && matches.length > 1) {
@@ -165,10 +153,7 @@ export async function upsertPerson(
           outcome = 'CREATED';
         }
         if (channel !== 'REFERRAL') {
-          await m.query(
-            `INSERT INTO person_source (person_id, agency_code, source_system, source_ref, content_hash) VALUES ($1, $2, $3, $4, $5)`,
-            [personId, agency, input.sourceSystem, input.sourceReference, contentHash],
-          );
+          await insertSource(m, personId, source, contentHash);
         }
       }
       const assertion = await putAssertion(m, personId, source, channel, asserted);
@@ -178,7 +163,7 @@ export async function upsertPerson(
         referralId: opts.referralId ?? null,
         kindOf,
       });
-      const relationshipChanges = await addRelationships(ctx, m, personId, input.relationships ?? []);
+      const relationshipChanges = await addRelationships(ctx, tx, personId, input.relationships ?? []);
       await appendAuditBatch(m, [
         changeEvent(ctx, outcome === 'CREATED' ? 'CREATE' : 'UPDATE', [personId, ...relationshipChanges.map((r) => r.relatedPersonId)], [
           { entity: 'person', id: personId, before: outcome === 'CREATED' ? null : settled.before, after: settled.after },
@@ -200,7 +185,7 @@ export async function upsertPerson(
 
 async function addRelationships(
   ctx: RequestContext,
-  m: EntityManager,
+  tx: DataSet,
   personId: string,
   relationships: Array<{ relatedPersonId: string; type: string }>,
 ): Promise<Array<{ id: string; personId: string; relatedPersonId: string; type: string }>> {
@@ -208,14 +193,10 @@ async function addRelationships(
   for (const [i, r] of relationships.entries()) {
     if (r.relatedPersonId === personId) throw badInput(`input.relationships.${i}.relatedPersonId`, 'a person cannot be related to themselves');
     // The related person must be someone the viewer may reach (or the agency already holds).
-    const reachable = await ctx.people.findPerson(r.relatedPersonId);
+    const reachable = await ctx.data.people.findPerson(r.relatedPersonId);
     if (!reachable) throw badInput(`input.relationships.${i}.relatedPersonId`, 'person not found');
-    const rows: Array<{ id: string }> = await m.query(
-      `INSERT INTO person_relationship (person_id, related_person_id, type, recorded_by_agency) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (person_id, related_person_id, type) DO NOTHING RETURNING id`,
-      [personId, r.relatedPersonId, r.type, ctx.viewer.agency],
-    );
-    if (rows[0]) out.push({ id: rows[0].id, personId, relatedPersonId: r.relatedPersonId, type: r.type });
+    const id = await tx.people.addRelationship(personId, r.relatedPersonId, r.type);
+    if (id) out.push({ id, personId, relatedPersonId: r.relatedPersonId, type: r.type });
   }
   return out;
 }

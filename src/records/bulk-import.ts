@@ -1,11 +1,9 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { RequestAccess } from '../access-policy/request-access';
 import { systemViewer } from '../access-policy/system-viewer';
 import type { Hub, RequestContext } from '../context/context';
+import { createRequestContext } from '../context/context-factory';
 import { personInputSchema, upsertPerson } from '../people/people.service';
-import { PeopleRepository } from '../people/people.repository';
-import { findPersonIdBySource } from '../people/person-sources.repository';
 import { badInput, isHubError, type ErrorCode } from '../shared/errors';
 import { safeText } from '../shared/validation';
 import { RECORD_DATA_SCHEMAS } from './record-types';
@@ -84,22 +82,12 @@ function systemContext(hub: Hub, runId: string, lineNo: number, agency: string, 
   const kind = hub.agencies.kindOf(agency);
   if (!kind) throw badInput('agency', 'is not an agency of this partnership');
   const viewer = systemViewer('import', actor, { code: agency, kind });
-  const access = new RequestAccess(viewer, hub.policy);
-  const requestId = `${runId}-${lineNo}`;
-  return {
-    hub,
-    requestId,
-    viewer,
-    logger: hub.logger.child({ requestId }),
-    access,
-    people: new PeopleRepository(hub.dataSource, access),
-    operation: { type: 'import', name: 'bulkImport', documentHash: null },
-  };
+  return createRequestContext(hub, { viewer, requestId: `${runId}-${lineNo}`, operation: { type: 'import', name: 'bulkImport', documentHash: null } });
 }
 
 async function resolveRef(ctx: RequestContext, raw: unknown, field: string): Promise<string> {
   const ref = parse(sourceRefSchema, raw, field);
-  const id = await findPersonIdBySource(ctx.hub.dataSource, ctx.viewer.agency, ref.sourceSystem, ref.sourceReference);
+  const id = await ctx.data.people.ownPersonIdBySource(ref.sourceSystem, ref.sourceReference);
   if (!id) throw badInput(field, 'no person of this agency has this source reference');
   return id;
 }

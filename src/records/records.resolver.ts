@@ -88,8 +88,8 @@ export class RecordsResolver {
   @Mutation(() => UpsertAgencyRecordPayload, { description: 'Create or update a record your agency owns (idempotent on the source reference)' })
   async upsertAgencyRecord(@Arg('input', () => AgencyRecordInput) input: AgencyRecordInput, @Ctx() ctx: RequestContext) {
     const { recordId, personId, outcome } = await upsertAgencyRecord(ctx, toRecordCommand(input));
-    const person = await ctx.people.findPerson(personId);
-    const record = person && (await ctx.people.recordsOf(personId)).find((r) => r.id === recordId);
+    const person = await ctx.data.people.findPerson(personId);
+    const record = person && (await ctx.data.people.recordsOf(personId)).find((r) => r.id === recordId);
     if (!record) throw notFound('Record');
     return guardLike(ctx.access, { outcome, record }, record);
   }

@@ -39,10 +39,9 @@ export async function upsertAgencyRecord(
     if (Array.isArray(v)) v.forEach((s, i) => typeof s === 'string' && parseInput(safeText(2000), s, `input.${k}.${i}`));
   }
   if (input.occurredAt.getTime() > Date.now() + 5 * 60_000) throw badInput('input.occurredAt', 'must not be in the future');
-  const person = await ctx.people.findPerson(input.personId);
+  const person = await ctx.data.people.findPerson(input.personId);
   if (!person) throw badInput('input.personId', 'person not found');
 
-  const agency = ctx.viewer.agency;
   const after = {
     personId: input.personId,
     recordType: input.recordType,
@@ -53,47 +52,30 @@ export async function upsertAgencyRecord(
     recordedAt: input.recordedAt.toISOString(),
   };
   const contentHash = sha256(canonicalJson(after));
-  return ctx.hub.dataSource.transaction(async (m) => {
-    const existing: Array<Record<string, unknown>> = await m.query(
-      `SELECT id, person_id, record_type, occurred_at, summary, data, recorded_by, recorded_at, content_hash
-         FROM agency_record WHERE owning_agency = $1 AND source_system = $2 AND source_ref = $3 FOR UPDATE`,
-      [agency, input.sourceSystem, input.sourceReference],
-    );
-    const prev = existing[0];
+  return ctx.data.transaction(async (tx, m) => {
+    const prev = await tx.records.lockOwnBySource(input.sourceSystem, input.sourceReference);
     if (prev && prev.content_hash === contentHash) {
       return { recordId: prev.id as string, personId: prev.person_id as string, outcome: 'UNCHANGED' as const };
     }
     if (prev && prev.person_id !== input.personId) {
       throw badInput('input.personId', 'a record cannot move to a different person; send a new source reference');
     }
+    const write = {
+      personId: input.personId,
+      recordType: input.recordType,
+      occurredAt: input.occurredAt,
+      summary: input.summary,
+      data,
+      recordedBy: input.recordedBy,
+      recordedAt: input.recordedAt,
+      contentHash,
+    };
     let recordId: string;
     if (prev) {
       recordId = prev.id as string;
-      await m.query(
-        `UPDATE agency_record SET record_type = $2, occurred_at = $3, summary = $4, data = $5, recorded_by = $6,
-                recorded_at = $7, content_hash = $8, updated_at = now(), version = version + 1 WHERE id = $1`,
-        [recordId, input.recordType, input.occurredAt, input.summary, data, input.recordedBy, input.recordedAt, contentHash],
-      );
+      await tx.records.update(recordId, write);
     } else {
-      const rows: Array<{ id: string }> = await m.query(
-        `INSERT INTO agency_record (person_id, owning_agency, record_type, occurred_at, summary, data, source_system,
-                                    source_ref, recorded_by, recorded_at, content_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-        [
-          input.personId,
-          agency,
-          input.recordType,
-          input.occurredAt,
-          input.summary,
-          data,
-          input.sourceSystem,
-          input.sourceReference,
-          input.recordedBy,
-          input.recordedAt,
-          contentHash,
-        ],
-      );
-      recordId = rows[0]!.id;
+      recordId = await tx.records.insert({ ...write, sourceSystem: input.sourceSystem, sourceReference: input.sourceReference });
     }
     await appendAuditBatch(m, [
       changeEvent(ctx, prev ? 'UPDATE' : 'CREATE', [input.personId], [

@@ -2,10 +2,10 @@ import { Field, ID, InputType } from 'type-graphql';
 import { GUARD, type Guarded } from '../access-policy/request-access';
 import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
-import { filterMapAsync, forkForEvent, withEventContext } from '../context/event-context';
+import { changeStream } from '../context/event-context';
 import { assertUuid } from '../shared/validation';
 import { RagEnum, ReferralStatusEnum } from './referral.type';
-import { referralsOf, type ReferralView } from './referrals.repository';
+import { type ReferralView } from './referrals.repository';
 
 @InputType({ description: 'Which referral changes to receive; empty lists and absent fields match everything' })
 export class ReferralChangeFilter {
@@ -27,23 +27,14 @@ export interface ReferralChange {
  */
 export function referralChanges(ctx: RequestContext, filter: ReferralChangeFilter | null, purpose: Purpose): AsyncIterableIterator<ReferralChange> {
   if (filter?.referralId) assertUuid('filter.referralId', filter.referralId);
-  const source = ctx.hub.events.stream('referral');
-  return filterMapAsync(source, async (event) => {
-    const referralId = event.payload.referralId;
-    if (typeof referralId !== 'string') return undefined;
-    if (filter?.referralId && filter.referralId !== referralId) return undefined;
-    const eventCtx = forkForEvent(ctx);
-    eventCtx.access.declarePurpose(purpose);
-    let referral: Guarded<ReferralView> | null;
-    try {
-      referral = await referralsOf(eventCtx).findReferral(referralId);
-    } catch (e) {
-      // The database being away must not end the subscription; the next event re-reads.
-      eventCtx.logger.warn({ err: { message: (e as Error).message } }, 'referral change could not be read');
-      return undefined;
-    }
-    if (!referral || !matches(eventCtx, referral, filter)) return undefined;
-    return withEventContext<ReferralChange>({ referral }, eventCtx);
+  return changeStream(ctx, {
+    topic: 'referral',
+    idOf: ({ referralId }) => (typeof referralId === 'string' && (!filter?.referralId || filter.referralId === referralId) ? referralId : undefined),
+    purpose,
+    read: (eventCtx, id) => eventCtx.data.referrals.findReferral(id),
+    keep: (eventCtx, referral) => matches(eventCtx, referral, filter),
+    wrap: (referral): ReferralChange => ({ referral }),
+    what: 'referral change',
   });
 }
 

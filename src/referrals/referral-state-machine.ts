@@ -1,28 +1,29 @@
-import type { Role } from '../access-policy/vocabulary';
+import { AGENCY_OFFICER_ROLES, DECISION_AUTHORISER_ROLES, SOCIAL_CARE_MASH_ROLES, type Role } from '../access-policy/vocabulary';
 import { forbidden, invalidTransition } from '../shared/errors';
 import type { ReferralStatus } from './vocabulary';
 
 /**
  * The referral workflow as one table (product.md C3): for each transition, the states it may start
- * from, the state it leads to, and the roles that may make it. Services call `applyTransition`;
+ * from, the state it leads to, and the role set (access-policy/vocabulary.ts) that may make it. Services
+ * change a referral only through `changeVersioned` (context/versioned-change.ts), which calls `applyTransition`;
  * nothing else changes a referral's status.
  */
 export const TRANSITIONS = {
-  RATE: { from: ['RECEIVED'], to: 'SCREENED', roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'] },
+  RATE: { from: ['RECEIVED'], to: 'SCREENED', roles: SOCIAL_CARE_MASH_ROLES },
   RERATE: {
     from: ['SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION'],
     to: 'SAME',
-    roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
+    roles: SOCIAL_CARE_MASH_ROLES,
   },
   ASSIGN: {
     from: ['RECEIVED', 'SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION', 'DECISION_PROPOSED'],
     to: 'SAME',
-    roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
+    roles: SOCIAL_CARE_MASH_ROLES,
   },
   REQUEST_CHECKS: {
     from: ['SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION'],
     to: 'AWAITING_CHECKS',
-    roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
+    roles: SOCIAL_CARE_MASH_ROLES,
   },
   /**
    * The last outstanding check answered moves a waiting referral on; earlier answers leave it
@@ -31,36 +32,36 @@ export const TRANSITIONS = {
   RESPOND_TO_CHECK: {
     from: ['AWAITING_CHECKS', 'DECISION_PROPOSED'],
     to: 'DERIVED',
-    roles: ['POLICE_MASH_OFFICER', 'HEALTH_MASH_PRACTITIONER', 'PROBATION_MASH_OFFICER', 'EDUCATION_MASH_OFFICER'],
+    roles: AGENCY_OFFICER_ROLES,
   },
   /** The MASH stops waiting for one check (no longer needed, timed out, escalated); moves on like an answer. */
   CLOSE_CHECK: {
     from: ['AWAITING_CHECKS', 'DECISION_PROPOSED'],
     to: 'DERIVED',
-    roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
+    roles: SOCIAL_CARE_MASH_ROLES,
   },
   /** A worker may propose while checks are outstanding; authorising over them then needs a manager's reason. */
   PROPOSE_DECISION: {
     from: ['SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION'],
     to: 'DECISION_PROPOSED',
-    roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
+    roles: SOCIAL_CARE_MASH_ROLES,
   },
-  AUTHORISE_DECISION: { from: ['DECISION_PROPOSED'], to: 'CLOSED', roles: ['MASH_MANAGER'] },
+  AUTHORISE_DECISION: { from: ['DECISION_PROPOSED'], to: 'CLOSED', roles: DECISION_AUTHORISER_ROLES },
   /** The manager amends the proposal (outcome, rationale, threshold) with a reason and authorises it. */
-  AMEND_AND_AUTHORISE: { from: ['DECISION_PROPOSED'], to: 'CLOSED', roles: ['MASH_MANAGER'] },
+  AMEND_AND_AUTHORISE: { from: ['DECISION_PROPOSED'], to: 'CLOSED', roles: DECISION_AUTHORISER_ROLES },
   /** The manager sends the proposal back with a comment: to AWAITING_CHECKS if checks are outstanding, else READY_FOR_DECISION. */
-  RETURN_DECISION: { from: ['DECISION_PROPOSED'], to: 'DERIVED', roles: ['MASH_MANAGER'] },
+  RETURN_DECISION: { from: ['DECISION_PROPOSED'], to: 'DERIVED', roles: DECISION_AUTHORISER_ROLES },
   WITHDRAW: {
     from: ['RECEIVED', 'SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION', 'DECISION_PROPOSED'],
     to: 'WITHDRAWN',
-    roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
+    roles: SOCIAL_CARE_MASH_ROLES,
   },
   MERGE: {
     from: ['RECEIVED', 'SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION'],
     to: 'MERGED',
-    roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'],
+    roles: SOCIAL_CARE_MASH_ROLES,
   },
-  SEND_FEEDBACK: { from: ['CLOSED', 'WITHDRAWN'], to: 'SAME', roles: ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'] },
+  SEND_FEEDBACK: { from: ['CLOSED', 'WITHDRAWN'], to: 'SAME', roles: SOCIAL_CARE_MASH_ROLES },
 } as const satisfies Record<
   string,
   { from: readonly ReferralStatus[]; to: ReferralStatus | 'SAME' | 'DERIVED'; roles: readonly Role[] }

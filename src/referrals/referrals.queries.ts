@@ -5,7 +5,7 @@ import type { RequestContext } from '../context/context';
 import { notFound } from '../shared/errors';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
 import { assertUuid, parseInput } from '../shared/validation';
-import { referralsOf, type QueueFilter, type ReferralView } from './referrals.repository';
+import { type QueueFilter, type ReferralView } from './referrals.repository';
 import { RAGS, REFERRAL_STATUSES } from './vocabulary';
 
 const filterSchema = z
@@ -23,7 +23,7 @@ const filterSchema = z
 
 export async function findReferral(ctx: RequestContext, id: string): Promise<Guarded<ReferralView>> {
   assertUuid('id', id);
-  const referral = await referralsOf(ctx).findReferral(id);
+  const referral = await ctx.data.referrals.findReferral(id);
   if (!referral) throw notFound('Referral');
   return referral;
 }
@@ -37,7 +37,7 @@ export async function triageQueue(ctx: RequestContext, raw: unknown, first: numb
     throw notFound('Cursor');
   }
   if (cursor) assertUuid('after', cursor[1] as string);
-  const { rows, hasNext, orderedByDue } = await referralsOf(ctx).queue(filter, limit, cursor as [string, string] | null);
+  const { rows, hasNext, orderedByDue } = await ctx.data.referrals.queue(filter, limit, cursor as [string, string] | null);
   const edges = rows.map((node) => ({ cursor: encodeCursor([orderedByDue ? node.decisionDueAt.toISOString() : UNORDERED_KEY, node.id]), node }));
   return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
 }

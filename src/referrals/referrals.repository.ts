@@ -1,11 +1,10 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Params, referralRelationshipKindsSql, referralScopeSql } from '../access-policy/relationships';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
 import { visibleCheckAgency } from '../access-policy/row-scopes';
 import { mayOrderBy } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
-import type { RequestContext } from '../context/context';
 import { scopedKeysetSql } from '../shared/pagination';
 import { TERMINAL_STATUSES } from './referral-state-machine';
 import type { AgencyCheckStatus, ReferralStatus } from './vocabulary';
@@ -17,6 +16,8 @@ import type { AgencyCheckStatus, ReferralStatus } from './vocabulary';
  */
 
 type Row = Record<string, unknown>;
+
+const OPEN_CHECKS_SQL = `status IN ('REQUESTED','IN_PROGRESS')`;
 
 export interface ReferralView {
   id: string;
@@ -205,7 +206,7 @@ export class ReferralsRepository {
   private readonly byId = new Map<string, Guarded<ReferralView>>();
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: DataSource | EntityManager,
     private readonly access: RequestAccess,
   ) {}
 
@@ -377,16 +378,190 @@ export class ReferralsRepository {
     const r = rows[0];
     return r ? { id: r.id as string, referralId: r.referral_id as string, agency: r.agency as string } : null;
   }
-}
 
-const repositories = new WeakMap<RequestContext, ReferralsRepository>();
+  // Changes. Called inside the transaction of a change (`ctx.data.transaction`, `changeVersioned`),
+  // after the service has checked scope and the state machine; they write what they are told to.
 
-/** The request's referral repository, built on first use (one per request, never shared). */
-export function referralsOf(ctx: RequestContext): ReferralsRepository {
-  let repo = repositories.get(ctx);
-  if (!repo) {
-    repo = new ReferralsRepository(ctx.hub.dataSource, ctx.access);
-    repositories.set(ctx, repo);
+  /** Claims an idempotency key for the viewer; null when it was already claimed (the caller reads the prior). */
+  async claimIdempotencyKey(key: string, payloadHash: string): Promise<string | null> {
+    const v = this.access.viewer;
+    const claimed: Array<{ id: string }> = await this.db.query(
+      `INSERT INTO referral_idempotency (agency, sub, key, payload_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (agency, sub, key) DO NOTHING RETURNING id`,
+      [v.agency, v.sub, key, payloadHash],
+    );
+    return claimed[0]?.id ?? null;
   }
-  return repo;
+
+  /** The viewer's earlier submission under this key. */
+  async priorSubmission(key: string): Promise<{ payloadHash: string; referralId: string }> {
+    const v = this.access.viewer;
+    const [prior] = (await this.db.query(`SELECT payload_hash, referral_id FROM referral_idempotency WHERE agency = $1 AND sub = $2 AND key = $3`, [
+      v.agency,
+      v.sub,
+      key,
+    ])) as Array<{ payload_hash: string; referral_id: string }>;
+    return { payloadHash: prior!.payload_hash, referralId: prior!.referral_id };
+  }
+
+  async completeIdempotencyClaim(claimId: string, referralId: string): Promise<void> {
+    await this.db.query(`UPDATE referral_idempotency SET referral_id = $1 WHERE id = $2`, [referralId, claimId]);
+  }
+
+  /** A new referral; its reference is the year (Europe/London) and the next number. */
+  async insertReferral(
+    r: Pick<
+      ReferralView,
+      | 'referrerName'
+      | 'referrerAgency'
+      | 'referrerContact'
+      | 'concernCategories'
+      | 'narrative'
+      | 'consentSought'
+      | 'consentGiven'
+      | 'consentReason'
+      | 'lawfulBasis'
+      | 'status'
+      | 'decisionDueAt'
+      | 'receivedAt'
+    > & { referrerSub: string; acknowledgedDecisionBy: Date },
+  ): Promise<{ id: string; reference: string }> {
+    const [row] = (await this.db.query(
+      `INSERT INTO referral (reference, referrer_sub, referrer_name, referrer_agency, referrer_contact, concern_categories, narrative,
+                             consent_sought, consent_given, consent_reason, lawful_basis, status, decision_due_at, received_at, updated_at,
+                             acknowledged_decision_by)
+       VALUES ('MASH-' || to_char($13::timestamptz AT TIME ZONE 'Europe/London', 'YYYY') || '-' || lpad(nextval('referral_reference_seq')::text, 6, '0'),
+               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)
+       RETURNING id, reference`,
+      [
+        r.referrerSub,
+        r.referrerName,
+        r.referrerAgency,
+        r.referrerContact,
+        r.concernCategories,
+        r.narrative,
+        r.consentSought,
+        r.consentGiven,
+        r.consentReason,
+        r.lawfulBasis,
+        r.status,
+        r.decisionDueAt,
+        r.receivedAt,
+        r.acknowledgedDecisionBy,
+      ],
+    )) as Array<{ id: string; reference: string }>;
+    return row!;
+  }
+
+  async addSubjects(referralId: string, personIds: string[]): Promise<void> {
+    await this.db.query(`INSERT INTO referral_subject (referral_id, person_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [referralId, personIds]);
+  }
+
+  /** A merged referral's subjects join the surviving one; returns those added. */
+  async copySubjects(fromId: string, intoId: string): Promise<string[]> {
+    const added = (await this.db.query(
+      `INSERT INTO referral_subject (referral_id, person_id) SELECT $1, person_id FROM referral_subject WHERE referral_id = $2
+       ON CONFLICT DO NOTHING RETURNING person_id`,
+      [intoId, fromId],
+    )) as Array<{ person_id: string }>;
+    return added.map((a) => a.person_id);
+  }
+
+  /** Moves a referral's version on without a transition (its subjects changed by a merge into it). */
+  async touch(referralId: string): Promise<void> {
+    await this.db.query(`UPDATE referral SET version = version + 1, updated_at = now() WHERE id = $1`, [referralId]);
+  }
+
+  /** One row of the status history, by the viewer, in the transaction of the change it records. */
+  async recordTransition(t: {
+    referralId: string;
+    transition: string;
+    from: string | null;
+    to: string;
+    version: number;
+    at?: Date;
+    detail?: string | null;
+    reason?: string | null;
+    checkAgency?: string | null;
+  }): Promise<void> {
+    const v = this.access.viewer;
+    await this.db.query(
+      `INSERT INTO referral_transition (referral_id, transition, from_status, to_status, version, actor_sub, actor_name, actor_agency, occurred_at, detail, reason, check_agency)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now()), $10, $11, $12)`,
+      [t.referralId, t.transition, t.from, t.to, t.version, v.sub, v.name, v.agency, t.at ?? null, t.detail ?? null, t.reason ?? null, t.checkAgency ?? null],
+    );
+  }
+
+  async insertRating(referralId: string, rag: string, rationale: string, decisionDueAt: Date): Promise<string> {
+    const v = this.access.viewer;
+    const [rating] = (await this.db.query(
+      `INSERT INTO referral_rating (referral_id, rag, rationale, rated_by_sub, rated_by_name, decision_due_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [referralId, rag, rationale, v.sub, v.name, decisionDueAt],
+    )) as Array<{ id: string }>;
+    return rating!.id;
+  }
+
+  /** The referral's outstanding checks (requested or in progress), without locking them. */
+  async openChecks(referralId: string): Promise<Array<{ id: string; requestedAt: Date }>> {
+    const rows = (await this.db.query(`SELECT id, requested_at FROM agency_check WHERE referral_id = $1 AND ${OPEN_CHECKS_SQL}`, [referralId])) as Array<{
+      id: string;
+      requested_at: Date;
+    }>;
+    return rows.map((r) => ({ id: r.id, requestedAt: r.requested_at }));
+  }
+
+  async setCheckDue(checkId: string, dueAt: Date): Promise<void> {
+    await this.db.query(`UPDATE agency_check SET due_at = $2 WHERE id = $1`, [checkId, dueAt]);
+  }
+
+  /** The referral's outstanding checks, locked until the transaction ends, by agency. */
+  async lockOutstandingChecks(referralId: string): Promise<Array<{ id: string; agency: string; status: string }>> {
+    return (await this.db.query(`SELECT id, agency, status FROM agency_check WHERE referral_id = $1 AND ${OPEN_CHECKS_SQL} ORDER BY agency FOR UPDATE`, [
+      referralId,
+    ])) as Array<{ id: string; agency: string; status: string }>;
+  }
+
+  /** How many checks of the referral other than this one are outstanding. */
+  async countOtherOpenChecks(referralId: string, checkId: string): Promise<number> {
+    const [{ n }] = (await this.db.query(`SELECT count(*)::int AS n FROM agency_check WHERE referral_id = $1 AND id <> $2 AND ${OPEN_CHECKS_SQL}`, [
+      referralId,
+      checkId,
+    ])) as [{ n: number }];
+    return n;
+  }
+
+  /** A check's status, the check locked until the transaction ends. */
+  async lockCheckStatus(checkId: string): Promise<string> {
+    const [current] = (await this.db.query(`SELECT status FROM agency_check WHERE id = $1 FOR UPDATE`, [checkId])) as Array<{ status: string }>;
+    return current!.status;
+  }
+
+  /** A new check addressed to an agency; null if one was already requested from it. */
+  async insertCheck(referralId: string, agency: string, requestedAt: Date, dueAt: Date): Promise<string | null> {
+    const inserted = (await this.db.query(
+      `INSERT INTO agency_check (referral_id, agency, status, requested_at, requested_by, due_at) VALUES ($1, $2, 'REQUESTED', $3, $4, $5)
+       ON CONFLICT (referral_id, agency) DO NOTHING RETURNING id`,
+      [referralId, agency, requestedAt, this.access.viewer.sub, dueAt],
+    )) as Array<{ id: string }>;
+    return inserted[0]?.id ?? null;
+  }
+
+  /** The viewer's agency's answer to a check. */
+  async answerCheck(checkId: string, a: { status: string; findingsSummary: string | null; recordsShared: string[]; declinedReason: string | null }): Promise<void> {
+    await this.db.query(
+      `UPDATE agency_check SET status = $2, returned_at = now(), responded_by = $3, findings_summary = $4, records_shared = $5, declined_reason = $6 WHERE id = $1`,
+      [checkId, a.status, this.access.viewer.sub, a.findingsSummary, a.recordsShared, a.declinedReason],
+    );
+  }
+
+  /** The MASH stops waiting for a check, by the viewer, with a reason. */
+  async closeCheck(checkId: string, reason: string, note: string | null): Promise<void> {
+    await this.db.query(`UPDATE agency_check SET status = 'CLOSED', closed_reason = $2, closed_note = $3, closed_by = $4, closed_at = now() WHERE id = $1`, [
+      checkId,
+      reason,
+      note,
+      this.access.viewer.sub,
+    ]);
+  }
 }
+

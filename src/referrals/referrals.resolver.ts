@@ -22,7 +22,7 @@ import {
 } from './referral.type';
 import { ReferralChangeFilter, referralChanges, type ReferralChange } from './referral-changes';
 import { findReferral, referrerView, triageQueue } from './referrals.queries';
-import { referralsOf, type ReferralView } from './referrals.repository';
+import { type ReferralView } from './referrals.repository';
 import * as service from './referrals.service';
 
 /** Thin adapters: rules live in referrals.service.ts and the access policy. */
@@ -206,20 +206,20 @@ export class ReferralsResolver {
   @Sensitive('CASE_METADATA')
   @FieldResolver(() => [Person], { nullable: true, description: 'The people the referral is about, as far as you may reach them' })
   async subjects(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
-    const people = await Promise.all(referral.subjectPersonIds.map((id) => ctx.people.findPerson(id)));
+    const people = await Promise.all(referral.subjectPersonIds.map((id) => ctx.data.people.findPerson(id)));
     return people.filter((p) => p !== null);
   }
 
   @Sensitive('CASE_METADATA')
   @FieldResolver(() => [AgencyCheck], { nullable: true, description: 'Checks requested (agency officers see their own agency’s only)' })
   checks(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
-    return referralsOf(ctx).checksOf(referral.id);
+    return ctx.data.referrals.checksOf(referral.id);
   }
 
   @Sensitive('CASE_METADATA')
   @FieldResolver(() => [ReferralRating], { nullable: true, description: 'RAG history, oldest first' })
   ratings(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
-    return referralsOf(ctx).ratingsOf(referral.id);
+    return ctx.data.referrals.ratingsOf(referral.id);
   }
 
   @Sensitive('CASE_METADATA')
@@ -228,13 +228,13 @@ export class ReferralsResolver {
     description: 'Every step of the workflow, oldest first: who, when, from and to which status, and why (agency officers see their own agency’s check steps only)',
   })
   statusHistory(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
-    return referralsOf(ctx).historyOf(referral.id);
+    return ctx.data.referrals.historyOf(referral.id);
   }
 }
 
 /** After a change, the referral as the viewer may now see it (an agency officer keeps seeing it through the check). */
 async function reread(ctx: RequestContext, id: string) {
-  const r = await referralsOf(ctx).reload(id);
+  const r = await ctx.data.referrals.reload(id);
   if (!r) throw notFound('Referral');
   return r;
 }

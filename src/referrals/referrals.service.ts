@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import type { EntityManager } from 'typeorm';
-import type { Role } from '../access-policy/vocabulary';
 import { canonicalJson, sha256, type AuditChange } from '../audit/audit-event';
 import { changeEvent } from '../audit/audit-builder';
 import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
+import type { DataSet } from '../context/data-set';
+import { changeVersioned, type VersionedKind, type VersionedWork } from '../context/versioned-change';
 import { notifyEvent } from '../events/notify';
 import { personInputSchema, upsertPerson } from '../people/people.service';
 import { badInput, conflict, invalidTransition, notFound } from '../shared/errors';
 import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { acknowledgedDecisionBy, checkDueAt, decisionDueAt } from './clocks';
 import { applyTransition, TERMINAL_STATUSES, type Transition } from './referral-state-machine';
-import { referralsOf } from './referrals.repository';
 import {
   CHOSEN_CHECK_CLOSURE_REASONS,
   CONCERN_CATEGORIES,
@@ -79,8 +79,6 @@ const idempotencyKeySchema = z
   .max(IDEMPOTENCY_KEY_MAX, `must be at most ${IDEMPOTENCY_KEY_MAX} characters`)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
-const versionSchema = z.number().int().min(1);
-
 function publish(m: EntityManager, referralId: string, status: string): Promise<void> {
   return notifyEvent(m, { topic: 'referral', payload: { referralId, status } });
 }
@@ -105,26 +103,18 @@ export async function submitReferral(
       : null,
   );
   for (const [i, s] of input.subjects.entries()) {
-    if (s.personId && !(await ctx.people.findPerson(s.personId))) throw badInput(`input.subjects.${i}.personId`, 'person not found');
+    if (s.personId && !(await ctx.data.people.findPerson(s.personId))) throw badInput(`input.subjects.${i}.personId`, 'person not found');
   }
   const payloadHash = sha256(canonicalJson(input));
 
-  return ctx.hub.dataSource.transaction(async (m) => {
+  return ctx.data.transaction(async (tx, m) => {
     // The unique index serialises concurrent submissions with one key: the losers wait here,
     // then read the winner's row.
-    const claimed: Array<{ id: string }> = await m.query(
-      `INSERT INTO referral_idempotency (agency, sub, key, payload_hash) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (agency, sub, key) DO NOTHING RETURNING id`,
-      [ctx.viewer.agency, ctx.viewer.sub, key, payloadHash],
-    );
-    if (!claimed[0]) {
-      const [prior] = (await m.query(`SELECT payload_hash, referral_id FROM referral_idempotency WHERE agency = $1 AND sub = $2 AND key = $3`, [
-        ctx.viewer.agency,
-        ctx.viewer.sub,
-        key,
-      ])) as Array<{ payload_hash: string; referral_id: string }>;
-      if (prior!.payload_hash !== payloadHash) throw conflict('This idempotency key was already used for a different referral', { field: 'idempotencyKey' });
-      return { referralId: prior!.referral_id, replayed: true };
+    const claimId = await tx.referrals.claimIdempotencyKey(key, payloadHash);
+    if (!claimId) {
+      const prior = await tx.referrals.priorSubmission(key);
+      if (prior.payloadHash !== payloadHash) throw conflict('This idempotency key was already used for a different referral', { field: 'idempotencyKey' });
+      return { referralId: prior.referralId, replayed: true };
     }
 
     const receivedAt = new Date();
@@ -139,36 +129,13 @@ export async function submitReferral(
       consentGiven: input.consentGiven ?? null,
       consentReason: input.consentReason ?? null,
       lawfulBasis: input.lawfulBasis ?? null,
-      status: 'RECEIVED',
+      status: 'RECEIVED' as const,
       decisionDueAt: decisionDueAt('AMBER', receivedAt),
       receivedAt,
       acknowledgedDecisionBy: acknowledgedDecisionBy(receivedAt),
     };
-    const [row] = (await m.query(
-      `INSERT INTO referral (reference, referrer_sub, referrer_name, referrer_agency, referrer_contact, concern_categories, narrative,
-                             consent_sought, consent_given, consent_reason, lawful_basis, status, decision_due_at, received_at, updated_at,
-                             acknowledged_decision_by)
-       VALUES ('MASH-' || to_char($13::timestamptz AT TIME ZONE 'Europe/London', 'YYYY') || '-' || lpad(nextval('referral_reference_seq')::text, 6, '0'),
-               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)
-       RETURNING id, reference`,
-      [
-        after.referrerSub,
-        after.referrerName,
-        after.referrerAgency,
-        after.referrerContact,
-        after.concernCategories,
-        after.narrative,
-        after.consentSought,
-        after.consentGiven,
-        after.consentReason,
-        after.lawfulBasis,
-        after.status,
-        after.decisionDueAt,
-        receivedAt,
-        after.acknowledgedDecisionBy,
-      ],
-    )) as Array<{ id: string; reference: string }>;
-    const referralId = row!.id;
+    const row = await tx.referrals.insertReferral(after);
+    const referralId = row.id;
     // A new subject is never matched by the submission: it is a person of the referral's own, and a
     // strong-identifier match becomes a proposal the MASH confirms or rejects at screening (ADR 005).
     const personIds: string[] = [];
@@ -177,14 +144,11 @@ export async function submitReferral(
       else personIds.push((await upsertPerson(ctx, newPeople[i], { channel: 'REFERRAL', within: m, referralId })).personId);
     }
     const subjects = [...new Set(personIds)];
-    await m.query(
-      `INSERT INTO referral_subject (referral_id, person_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
-      [referralId, subjects],
-    );
-    await m.query(`UPDATE referral_idempotency SET referral_id = $1 WHERE id = $2`, [referralId, claimed[0].id]);
-    await recordTransition(m, ctx, { referralId, transition: 'SUBMIT', from: null, to: 'RECEIVED', version: 1, at: receivedAt });
+    await tx.referrals.addSubjects(referralId, subjects);
+    await tx.referrals.completeIdempotencyClaim(claimId, referralId);
+    await tx.referrals.recordTransition({ referralId, transition: 'SUBMIT', from: null, to: 'RECEIVED', version: 1, at: receivedAt });
     await appendAuditBatch(m, [
-      changeEvent(ctx, 'CREATE', subjects, [{ entity: 'referral', id: referralId, before: null, after: { ...after, reference: row!.reference, subjects } }]),
+      changeEvent(ctx, 'CREATE', subjects, [{ entity: 'referral', id: referralId, before: null, after: { ...after, reference: row.reference, subjects } }]),
     ]);
     await publish(m, referralId, 'RECEIVED');
     return { referralId, replayed: false };
@@ -193,122 +157,43 @@ export async function submitReferral(
 
 type ReferralRow = Record<string, unknown> & { id: string; status: ReferralStatus; version: number; rag: RagRating | null; received_at: Date };
 
-interface Change {
-  /** Columns to set on the referral (besides version and updated_at). */
-  set: Record<string, unknown>;
-  /** Extra audit entries (ratings, checks). */
-  changes?: AuditChange[];
+interface Change extends VersionedWork {
   /** What the status history says besides who, when and the statuses. */
   history?: { detail?: string | null; reason?: string | null; checkAgency?: string | null };
 }
 
-/** One row of the status history, in the transaction of the change it records. */
-async function recordTransition(
-  m: EntityManager,
-  ctx: RequestContext,
-  t: { referralId: string; transition: Transition | 'SUBMIT'; from: ReferralStatus | null; to: ReferralStatus; version: number; at?: Date } & Change['history'],
-): Promise<void> {
-  await m.query(
-    `INSERT INTO referral_transition (referral_id, transition, from_status, to_status, version, actor_sub, actor_name, actor_agency, occurred_at, detail, reason, check_agency)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now()), $10, $11, $12)`,
-    [
-      t.referralId,
-      t.transition,
-      t.from,
-      t.to,
-      t.version,
-      ctx.viewer.sub,
-      ctx.viewer.name,
-      ctx.viewer.agency,
-      t.at ?? null,
-      t.detail ?? null,
-      t.reason ?? null,
-      t.checkAgency ?? null,
-    ],
-  );
-}
-
-const OPEN_CHECKS_SQL = `status IN ('REQUESTED','IN_PROGRESS')`;
-
-async function outstandingChecks(m: EntityManager, referralId: string): Promise<Array<{ id: string; agency: string; status: string }>> {
-  return (await m.query(`SELECT id, agency, status FROM agency_check WHERE referral_id = $1 AND ${OPEN_CHECKS_SQL} ORDER BY agency FOR UPDATE`, [
-    referralId,
-  ])) as Array<{ id: string; agency: string; status: string }>;
-}
-
 /** Closes every outstanding check of a referral leaving the workflow (decided, withdrawn, merged). */
-async function closeOutstandingChecks(
-  m: EntityManager,
-  ctx: RequestContext,
-  referralId: string,
-  reason: CheckClosureReason,
-  note: string | null,
-): Promise<AuditChange[]> {
-  const open = await outstandingChecks(m, referralId);
-  for (const c of open) {
-    await m.query(`UPDATE agency_check SET status = 'CLOSED', closed_reason = $2, closed_note = $3, closed_by = $4, closed_at = now() WHERE id = $1`, [
-      c.id,
-      reason,
-      note,
-      ctx.viewer.sub,
-    ]);
-  }
+async function closeOutstandingChecks(tx: DataSet, referralId: string, reason: CheckClosureReason, note: string | null): Promise<AuditChange[]> {
+  const open = await tx.referrals.lockOutstandingChecks(referralId);
+  for (const c of open) await tx.referrals.closeCheck(c.id, reason, note);
   return open.map((c) => ({ entity: 'agency_check', id: c.id, before: { status: c.status }, after: { status: 'CLOSED', closedReason: reason, closedNote: note } }));
 }
 
+/** Referrals change through the one versioned-change helper; each transition also goes into the status history. */
+const REFERRAL: VersionedKind<ReferralRow, ReferralStatus, Transition> = {
+  table: 'referral',
+  noun: 'Referral',
+  topic: 'referral',
+  idKey: 'referralId',
+  findVisible: (data, id) => data.referrals.findReferral(id),
+  apply: applyTransition,
+  afterUpdate: (tx, c) =>
+    tx.referrals.recordTransition({ referralId: c.row.id, transition: c.transition, from: c.row.status, to: c.to, version: c.version, ...(c.work as Change).history }),
+};
+
 /**
- * The one path by which a referral changes: scope, state machine, version check, audit, event.
+ * The one path by which a referral changes: scope, lock, version check, state machine, audit, event.
  * `work` runs inside the transaction after the transition is known to be legal.
  */
-async function changeReferral(
+function changeReferral(
   ctx: RequestContext,
   referralId: string,
   expectedVersion: number,
   transition: Transition | ((status: ReferralStatus) => Transition),
-  work: (m: EntityManager, row: ReferralRow, to: ReferralStatus) => Promise<Change>,
-  deriveTarget?: (m: EntityManager, row: ReferralRow) => Promise<ReferralStatus>,
+  work: (tx: DataSet, row: ReferralRow, to: ReferralStatus, m: EntityManager) => Promise<Change>,
+  deriveTarget?: (tx: DataSet, row: ReferralRow) => Promise<ReferralStatus>,
 ): Promise<string> {
-  assertUuid('id', referralId);
-  parseInput(versionSchema, expectedVersion, 'expectedVersion');
-  const visible = await referralsOf(ctx).findReferral(referralId);
-  if (!visible) {
-    throw notFound('Referral');
-  }
-  return ctx.hub.dataSource.transaction(async (m) => {
-    const [row] = (await m.query(`SELECT * FROM referral WHERE id = $1`, [referralId])) as ReferralRow[];
-    if (!row) throw notFound('Referral');
-    if (row.version !== expectedVersion) throw staleVersion(row.version);
-    const name = typeof transition === 'function' ? transition(row.status) : transition;
-    const target = applyTransition(row.status, name, ctx.viewer.roles as Role[]);
-    const to = target === 'DERIVED' ? await deriveTarget!(m, row) : target;
-    const change = await work(m, row, to);
-    const set = { ...change.set, status: to };
-    const cols = Object.keys(set);
-    const updated = (await m.query(
-      `UPDATE referral SET ${cols.map((c, i) => `${c} = $${i + 3}`).join(', ')}, version = version + 1, updated_at = now()
-        WHERE id = $1 AND version = $2 RETURNING version`,
-      [referralId, expectedVersion, ...Object.values(set)],
-    )) as [Array<{ version: number }>, number] | Array<{ version: number }>;
-    const returned = Array.isArray(updated[0]) ? (updated[0] as Array<{ version: number }>) : (updated as Array<{ version: number }>);
-    if (returned.length === 0) {
-      const [current] = (await m.query(`SELECT version FROM referral WHERE id = $1`, [referralId])) as Array<{ version: number }>;
-      throw staleVersion(current!.version);
-    }
-    const before = Object.fromEntries(cols.map((c) => [c, row[c] ?? null]));
-    await recordTransition(m, ctx, { referralId, transition: name, from: row.status, to, version: returned[0]!.version, ...change.history });
-    await appendAuditBatch(m, [
-      changeEvent(ctx, 'UPDATE', visible.subjectPersonIds, [
-        { entity: 'referral', id: referralId, before: { ...before, version: row.version }, after: { ...set, version: returned[0]!.version, transition: name } },
-        ...(change.changes ?? []),
-      ]),
-    ]);
-    await publish(m, referralId, to);
-    return referralId;
-  });
-}
-
-function staleVersion(current: number) {
-  return conflict(`The referral has changed since you read it (current version ${current}); reload and try again`, { currentVersion: current });
+  return changeVersioned(ctx, REFERRAL, referralId, expectedVersion, transition, work, deriveTarget);
 }
 
 const ratingSchema = z.object({ rag: z.enum(RAGS), rationale: requiredText(4000) });
@@ -317,19 +202,13 @@ const ratingSchema = z.object({ rag: z.enum(RAGS), rationale: requiredText(4000)
 export function rateReferral(ctx: RequestContext, id: string, rawRag: unknown, rawRationale: unknown, expectedVersion: number) {
   const { rag, rationale } = parseInput(ratingSchema, { rag: rawRag, rationale: rawRationale });
   const transition = (status: ReferralStatus): Transition => (status === 'RECEIVED' ? 'RATE' : 'RERATE');
-  return changeReferral(ctx, id, expectedVersion, transition, async (m, row) => {
+  return changeReferral(ctx, id, expectedVersion, transition, async (tx, row) => {
     const due = decisionDueAt(rag, row.received_at);
-    const [rating] = (await m.query(
-      `INSERT INTO referral_rating (referral_id, rag, rationale, rated_by_sub, rated_by_name, decision_due_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [id, rag, rationale, ctx.viewer.sub, ctx.viewer.name, due],
-    )) as Array<{ id: string }>;
-    const checks = (await m.query(`SELECT id, requested_at FROM agency_check WHERE referral_id = $1 AND status IN ('REQUESTED','IN_PROGRESS')`, [
-      id,
-    ])) as Array<{ id: string; requested_at: Date }>;
-    for (const c of checks) await m.query(`UPDATE agency_check SET due_at = $2 WHERE id = $1`, [c.id, checkDueAt(rag, c.requested_at)]);
+    const ratingId = await tx.referrals.insertRating(id, rag, rationale, due);
+    for (const c of await tx.referrals.openChecks(id)) await tx.referrals.setCheckDue(c.id, checkDueAt(rag, c.requestedAt));
     return {
       set: { rag, decision_due_at: due },
-      changes: [{ entity: 'referral_rating', id: rating!.id, before: { rag: row.rag }, after: { rag, rationale, decisionDueAt: due } }],
+      changes: [{ entity: 'referral_rating', id: ratingId, before: { rag: row.rag }, after: { rag, rationale, decisionDueAt: due } }],
       history: { detail: rag, reason: rationale },
     };
   });
@@ -352,18 +231,14 @@ export function requestAgencyChecks(ctx: RequestContext, id: string, rawAgencies
     if (a === ctx.viewer.agency) throw badInput(`agencies.${i}`, 'your own agency does not check its own referral');
   });
   if (new Set(agencies).size !== agencies.length) throw badInput('agencies', 'must not repeat an agency');
-  return changeReferral(ctx, id, expectedVersion, 'REQUEST_CHECKS', async (m, row) => {
+  return changeReferral(ctx, id, expectedVersion, 'REQUEST_CHECKS', async (tx, row) => {
     const now = new Date();
     const due = checkDueAt(row.rag ?? 'AMBER', now);
     const changes: AuditChange[] = [];
     for (const [i, agency] of agencies.entries()) {
-      const inserted = (await m.query(
-        `INSERT INTO agency_check (referral_id, agency, status, requested_at, requested_by, due_at) VALUES ($1, $2, 'REQUESTED', $3, $4, $5)
-         ON CONFLICT (referral_id, agency) DO NOTHING RETURNING id`,
-        [id, agency, now, ctx.viewer.sub, due],
-      )) as Array<{ id: string }>;
-      if (!inserted[0]) throw badInput(`agencies.${i}`, 'a check was already requested from this agency');
-      changes.push({ entity: 'agency_check', id: inserted[0].id, before: null, after: { agency, status: 'REQUESTED', dueAt: due } });
+      const checkId = await tx.referrals.insertCheck(id, agency, now, due);
+      if (!checkId) throw badInput(`agencies.${i}`, 'a check was already requested from this agency');
+      changes.push({ entity: 'agency_check', id: checkId, before: null, after: { agency, status: 'REQUESTED', dueAt: due } });
     }
     return { set: {}, changes, history: { detail: agencies.join(',') } };
   });
@@ -392,12 +267,9 @@ const responseSchema = z
 
 /** Where a referral goes when a check stops being outstanding (answered or closed). */
 function afterCheck(referralId: string, checkId: string) {
-  return async (m: EntityManager, row: ReferralRow): Promise<ReferralStatus> => {
+  return async (tx: DataSet, row: ReferralRow): Promise<ReferralStatus> => {
     if (row.status === 'DECISION_PROPOSED') return 'DECISION_PROPOSED';
-    const [{ n }] = (await m.query(`SELECT count(*)::int AS n FROM agency_check WHERE referral_id = $1 AND id <> $2 AND ${OPEN_CHECKS_SQL}`, [
-      referralId,
-      checkId,
-    ])) as [{ n: number }];
+    const n = await tx.referrals.countOtherOpenChecks(referralId, checkId);
     return n === 0 ? 'READY_FOR_DECISION' : 'AWAITING_CHECKS';
   };
 }
@@ -406,16 +278,13 @@ function afterCheck(referralId: string, checkId: string) {
 export async function respondToAgencyCheck(ctx: RequestContext, checkId: string, raw: unknown): Promise<string> {
   assertUuid('checkId', checkId);
   const response = parseInput(responseSchema, raw);
-  const check = await referralsOf(ctx).findOwnCheck(checkId);
+  const check = await ctx.data.referrals.findOwnCheck(checkId);
   if (!check) throw notFound('Agency check');
-  const referral = await referralsOf(ctx).findReferral(check.referralId);
+  const referral = await ctx.data.referrals.findReferral(check.referralId);
   if (!referral) throw notFound('Agency check');
   const records = [...new Set(response.recordsShared ?? [])];
   if (records.length) {
-    const [{ n }] = (await ctx.hub.dataSource.query(
-      `SELECT count(*)::int AS n FROM agency_record WHERE id = ANY($1::uuid[]) AND owning_agency = $2 AND person_id = ANY($3::uuid[])`,
-      [records, ctx.viewer.agency, referral.subjectPersonIds],
-    )) as [{ n: number }];
+    const n = await ctx.data.people.countOwnRecordsAbout(records, referral.subjectPersonIds);
     if (n !== records.length) throw badInput('input.recordsShared', "must be your agency's records about the referral's subjects");
   }
   const declined = !!response.declinedReason?.trim();
@@ -425,19 +294,21 @@ export async function respondToAgencyCheck(ctx: RequestContext, checkId: string,
     check.referralId,
     referral.version,
     'RESPOND_TO_CHECK',
-    async (m) => {
-      const [current] = (await m.query(`SELECT status FROM agency_check WHERE id = $1 FOR UPDATE`, [checkId])) as Array<{ status: string }>;
-      if (current!.status !== 'REQUESTED' && current!.status !== 'IN_PROGRESS') {
-        throw invalidCheck(current!.status);
+    async (tx) => {
+      const current = await tx.referrals.lockCheckStatus(checkId);
+      if (current !== 'REQUESTED' && current !== 'IN_PROGRESS') {
+        throw invalidCheck(current);
       }
       const status = declined ? 'DECLINED' : nothingHeld ? 'NO_INFORMATION' : 'RETURNED';
-      await m.query(
-        `UPDATE agency_check SET status = $2, returned_at = now(), responded_by = $3, findings_summary = $4, records_shared = $5, declined_reason = $6 WHERE id = $1`,
-        [checkId, status, ctx.viewer.sub, declined ? null : (response.findingsSummary ?? null), records, declined ? response.declinedReason : null],
-      );
+      await tx.referrals.answerCheck(checkId, {
+        status,
+        findingsSummary: declined ? null : (response.findingsSummary ?? null),
+        recordsShared: records,
+        declinedReason: declined ? (response.declinedReason ?? null) : null,
+      });
       return {
         set: {},
-        changes: [{ entity: 'agency_check', id: checkId, before: { status: current!.status }, after: { status, recordsShared: records } }],
+        changes: [{ entity: 'agency_check', id: checkId, before: { status: current }, after: { status, recordsShared: records } }],
         history: { detail: status, checkAgency: check.agency },
       };
     },
@@ -458,27 +329,22 @@ export async function closeAgencyCheck(ctx: RequestContext, checkId: string, raw
   assertUuid('checkId', checkId);
   const reason = parseInput(closureReasonSchema, rawReason, 'reason');
   const note = parseInput(safeText(2000).nullish(), rawNote, 'note');
-  const check = await referralsOf(ctx).findCheck(checkId);
+  const check = await ctx.data.referrals.findCheck(checkId);
   // A check of a referral out of the viewer's scope is the same answer as no check at all.
-  if (!check || !(await referralsOf(ctx).findReferral(check.referralId))) throw notFound('Agency check');
+  if (!check || !(await ctx.data.referrals.findReferral(check.referralId))) throw notFound('Agency check');
   const trimmed = note?.trim() ? note : null;
   return changeReferral(
     ctx,
     check.referralId,
     expectedVersion,
     'CLOSE_CHECK',
-    async (m) => {
-      const [current] = (await m.query(`SELECT status FROM agency_check WHERE id = $1 FOR UPDATE`, [checkId])) as Array<{ status: string }>;
-      if (current!.status !== 'REQUESTED' && current!.status !== 'IN_PROGRESS') throw invalidCheck(current!.status);
-      await m.query(`UPDATE agency_check SET status = 'CLOSED', closed_reason = $2, closed_note = $3, closed_by = $4, closed_at = now() WHERE id = $1`, [
-        checkId,
-        reason,
-        trimmed,
-        ctx.viewer.sub,
-      ]);
+    async (tx) => {
+      const current = await tx.referrals.lockCheckStatus(checkId);
+      if (current !== 'REQUESTED' && current !== 'IN_PROGRESS') throw invalidCheck(current);
+      await tx.referrals.closeCheck(checkId, reason, trimmed);
       return {
         set: {},
-        changes: [{ entity: 'agency_check', id: checkId, before: { status: current!.status }, after: { status: 'CLOSED', closedReason: reason, closedNote: trimmed } }],
+        changes: [{ entity: 'agency_check', id: checkId, before: { status: current }, after: { status: 'CLOSED', closedReason: reason, closedNote: trimmed } }],
         history: { detail: reason, reason: trimmed, checkAgency: check.agency },
       };
     },
@@ -523,13 +389,13 @@ const overChecksReasonSchema = safeText(2000).nullish();
  * (`overOutstandingChecksReason`, BAD_USER_INPUT naming it if missing) and are closed as
  * DECIDED_WITHOUT with that reason; a reason with nothing outstanding is refused rather than dropped.
  */
-async function authorisation(m: EntityManager, ctx: RequestContext, row: ReferralRow, outcome: string, rawOverChecks: string | null | undefined) {
+async function authorisation(tx: DataSet, ctx: RequestContext, row: ReferralRow, outcome: string, rawOverChecks: string | null | undefined) {
   const overChecks = rawOverChecks?.trim() ? rawOverChecks : null;
-  const open = await outstandingChecks(m, row.id);
+  const open = await tx.referrals.lockOutstandingChecks(row.id);
   if (open.length > 0 && !overChecks)
     throw badInput('overOutstandingChecksReason', `checks from ${open.map((c) => c.agency).join(', ')} are outstanding; give a reason to decide without them`);
   if (open.length === 0 && overChecks) throw badInput('overOutstandingChecksReason', 'no checks are outstanding');
-  const changes = await closeOutstandingChecks(m, ctx, row.id, 'DECIDED_WITHOUT', overChecks);
+  const changes = await closeOutstandingChecks(tx, row.id, 'DECIDED_WITHOUT', overChecks);
   const now = new Date();
   return {
     set: {
@@ -547,8 +413,8 @@ async function authorisation(m: EntityManager, ctx: RequestContext, row: Referra
 /** A manager authorises the proposed decision; STRATEGY_DISCUSSION records the hand-over to meetings (C4). */
 export function authoriseDecision(ctx: RequestContext, id: string, expectedVersion: number, rawOverChecks?: unknown) {
   const overChecksReason = parseInput(overChecksReasonSchema, rawOverChecks, 'overOutstandingChecksReason');
-  return changeReferral(ctx, id, expectedVersion, 'AUTHORISE_DECISION', async (m, row) => {
-    const a = await authorisation(m, ctx, row, row.decision_outcome as string, overChecksReason);
+  return changeReferral(ctx, id, expectedVersion, 'AUTHORISE_DECISION', async (tx, row) => {
+    const a = await authorisation(tx, ctx, row, row.decision_outcome as string, overChecksReason);
     return { set: a.set, changes: a.changes, history: { detail: row.decision_outcome as string, reason: a.overChecks } };
   });
 }
@@ -558,8 +424,8 @@ export function amendAndAuthoriseDecision(ctx: RequestContext, id: string, rawDe
   const d = parseInput(decisionSchema, rawDecision);
   const reason = parseInput(requiredText(4000), rawReason, 'reason');
   const overChecksReason = parseInput(overChecksReasonSchema, rawOverChecks, 'overOutstandingChecksReason');
-  return changeReferral(ctx, id, expectedVersion, 'AMEND_AND_AUTHORISE', async (m, row) => {
-    const a = await authorisation(m, ctx, row, d.outcome, overChecksReason);
+  return changeReferral(ctx, id, expectedVersion, 'AMEND_AND_AUTHORISE', async (tx, row) => {
+    const a = await authorisation(tx, ctx, row, d.outcome, overChecksReason);
     return {
       set: {
         decision_outcome: d.outcome,
@@ -586,16 +452,16 @@ export function returnDecision(ctx: RequestContext, id: string, rawComment: unkn
       set: { decision_returned_at: new Date(), decision_returned_by: ctx.viewer.sub, decision_return_comment: comment },
       history: { detail: row.decision_outcome as string, reason: comment },
     }),
-    async (m, row) => ((await outstandingChecks(m, row.id)).length > 0 ? 'AWAITING_CHECKS' : 'READY_FOR_DECISION'),
+    async (tx, row) => ((await tx.referrals.lockOutstandingChecks(row.id)).length > 0 ? 'AWAITING_CHECKS' : 'READY_FOR_DECISION'),
   );
 }
 
 /** Withdrawn: outstanding checks are closed as no longer needed, so no agency keeps working a dead case. */
 export function withdrawReferral(ctx: RequestContext, id: string, rawReason: unknown, expectedVersion: number) {
   const reason = parseInput(requiredText(2000), rawReason, 'reason');
-  return changeReferral(ctx, id, expectedVersion, 'WITHDRAW', async (m) => ({
+  return changeReferral(ctx, id, expectedVersion, 'WITHDRAW', async (tx) => ({
     set: { closed_reason: reason },
-    changes: await closeOutstandingChecks(m, ctx, id, 'NO_LONGER_NEEDED', null),
+    changes: await closeOutstandingChecks(tx, id, 'NO_LONGER_NEEDED', null),
     history: { reason },
   }));
 }
@@ -604,21 +470,22 @@ export function withdrawReferral(ctx: RequestContext, id: string, rawReason: unk
 export async function mergeReferral(ctx: RequestContext, id: string, intoId: string, expectedVersion: number) {
   assertUuid('intoId', intoId);
   if (intoId === id) throw badInput('intoId', 'a referral cannot be merged into itself');
-  const into = await referralsOf(ctx).findReferral(intoId);
+  const into = await ctx.data.referrals.findReferral(intoId);
   if (!into) throw badInput('intoId', 'referral not found');
   if (TERMINAL_STATUSES.includes(into.status)) throw badInput('intoId', `cannot merge into a referral that is ${into.status.toLowerCase()}`);
-  return changeReferral(ctx, id, expectedVersion, 'MERGE', async (m) => {
-    const added = (await m.query(
-      `INSERT INTO referral_subject (referral_id, person_id) SELECT $1, person_id FROM referral_subject WHERE referral_id = $2
-       ON CONFLICT DO NOTHING RETURNING person_id`,
-      [intoId, id],
-    )) as Array<{ person_id: string }>;
-    await m.query(`UPDATE referral SET version = version + 1, updated_at = now() WHERE id = $1`, [intoId]);
-    await publish(m, intoId, into.status);
-    const closed = await closeOutstandingChecks(m, ctx, id, 'NO_LONGER_NEEDED', null);
+  return changeReferral(ctx, id, expectedVersion, 'MERGE', async (tx, _row, _to, m) => {
+    // The surviving referral, locked by moving its version on, is checked again as it is now: a
+    // referral closed or out of scope since the first check is not merged into.
+    await tx.referrals.touch(intoId);
+    const survivor = await tx.referrals.findReferral(intoId);
+    if (!survivor) throw badInput('intoId', 'referral not found');
+    if (TERMINAL_STATUSES.includes(survivor.status)) throw badInput('intoId', `cannot merge into a referral that is ${survivor.status.toLowerCase()}`);
+    const added = await tx.referrals.copySubjects(id, intoId);
+    await publish(m, intoId, survivor.status);
+    const closed = await closeOutstandingChecks(tx, id, 'NO_LONGER_NEEDED', null);
     return {
       set: { merged_into_id: intoId, closed_reason: 'DUPLICATE' },
-      changes: [{ entity: 'referral', id: intoId, before: null, after: { subjectsAdded: added.map((a) => a.person_id), mergedFrom: id } }, ...closed],
+      changes: [{ entity: 'referral', id: intoId, before: null, after: { subjectsAdded: added, mergedFrom: id } }, ...closed],
       history: { detail: 'DUPLICATE' },
     };
   });

@@ -1,0 +1,41 @@
+import { RequestAccess } from '../access-policy/request-access';
+import type { Viewer } from '../access-policy/viewer';
+import type { Logger } from '../shared/logger';
+import type { Hub, RequestContext } from './context';
+import { DataSet } from './data-set';
+
+export interface RequestContextInput {
+  viewer: Viewer;
+  /** The hub's own id for this request (the audit's request id). */
+  requestId: string;
+  /** The client's validated `x-request-id`, when it sent one (ADR 007). */
+  correlationId?: string;
+  operation: RequestContext['operation'];
+  /** The request's logger; by default the hub's, with the request id (and correlation id) bound. */
+  logger?: Logger;
+  /** The request's access state; by default the policy's. Only the benchmark's bare twin passes another (bench/bare-twin.ts). */
+  access?: RequestAccess;
+  /** The connection's addresses, for the audit's BALP agents (ADR 014). */
+  network?: RequestContext['network'];
+}
+
+/**
+ * The one way a RequestContext is made (ADR 011): HTTP, WebSocket subscriptions and each pushed
+ * event, operator commands, bulk import and the demo all come through here, so every request gets a
+ * fresh access state and a fresh set of viewer-bound repositories, and nothing outlives it.
+ */
+export function createRequestContext(hub: Hub, input: RequestContextInput): RequestContext {
+  const { viewer, requestId, correlationId } = input;
+  const access = input.access ?? new RequestAccess(viewer, hub.policy);
+  return {
+    hub,
+    requestId,
+    ...(correlationId ? { correlationId } : {}),
+    ...(input.network ? { network: input.network } : {}),
+    viewer,
+    logger: input.logger ?? hub.logger.child(correlationId ? { requestId, correlationId } : { requestId }),
+    access,
+    data: new DataSet(hub.dataSource, access),
+    operation: { ...input.operation },
+  };
+}
