@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AgencyDirectory } from '../src/agencies/agencies';
-import { accessLogSql, queryAccessLog, type AccessLogFilter } from '../src/audit/access-log';
+import { accessLogSql, queryAccessLog, type AccessLogFilter } from '../src/governance/access-log';
 import { ensureDatabase } from '../src/db/admin';
 import { createDataSource } from '../src/db/data-source';
 import { startEmbeddedPostgres } from '../src/db/embedded';

@@ -17,7 +17,7 @@ import { createDataSource } from '../src/db/data-source';
 import { AgencyDirectory } from '../src/agencies/agencies';
 import { computeMetrics } from '../src/metrics/metrics.service';
 import { loadMetricsSettings } from '../src/metrics/settings';
-import { createHub, startServer, type ServerFeatures } from '../src/server';
+import { createHub, startServer, type ServerFeatures } from '../src/app/server';
 import { createLogger } from '../src/shared/logger';
 import { BARE_FEATURES, bareAccess } from './bare-twin';
 import { OPERATIONS, RAW_QUERIES, type Vars } from './operations';

@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { signDevToken } from '../src/auth/authenticator';
 import { loadConfig, type Config } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
-import { createHub, startServer, type HubServer } from '../src/server';
+import { createHub, startServer, type HubServer } from '../src/app/server';
 import { givenPerson } from './support/factories';
 import { dedicatedDatabaseUrl, type TestHub } from './support/test-hub';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_POLICY } from '../src/access-policy/policy';
 import { getNamedType, isInputObjectType, type GraphQLArgument, type GraphQLInputField, type GraphQLObjectType } from 'graphql';
-import { buildSchema } from '../src/graphql/schema';
+import { buildSchema } from '../src/app/schema';
 import { declaredFilters } from '../src/access-policy/filter-policy';
 import { auditFor, fakeNhsNumber, unique } from './support/factories';
 import { dedicatedDatabaseUrl, startTestHub, type GqlResult, type TestHub } from './support/test-hub';

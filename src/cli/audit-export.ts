@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AgencyDirectory } from '../agencies/agencies';
 import { appendAuditBatch } from '../audit/audit-store';
-import { accessLogEntries, csvHeader, csvRows, fhirLines } from '../audit/export';
+import { accessLogEntries, csvHeader, csvRows, fhirLines } from '../governance/export';
 import { UUID_PATTERN } from '../shared/validation';
 import { withDatabase } from './cli-db';
 import { systemEvent } from '../audit/system-event';
