@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AgencyDirectory } from '../src/agencies/agencies';
+import { AgencyDirectory } from '../src/auth/agencies';
 import { accessLogSql, queryAccessLog, type AccessLogFilter } from '../src/governance/access-log';
 import { ensureDatabase } from '../src/db/admin';
 import { createDataSource } from '../src/db/data-source';

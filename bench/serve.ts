@@ -14,7 +14,7 @@ import { Pool } from 'pg';
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
-import { AgencyDirectory } from '../src/agencies/agencies';
+import { AgencyDirectory } from '../src/auth/agencies';
 import { computeMetrics } from '../src/metrics/metrics.service';
 import { loadMetricsSettings } from '../src/metrics/settings';
 import { createHub, startServer, type ServerFeatures } from '../src/app/server';

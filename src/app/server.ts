@@ -6,7 +6,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
-import { AgencyDirectory } from '../agencies/agencies';
+import { AgencyDirectory } from '../auth/agencies';
 import { AccessPolicy } from '../access-policy/policy';
 import type { RequestAccess } from '../access-policy/request-access';
 import type { Viewer } from '../access-policy/viewer';

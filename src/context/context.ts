@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { AgencyDirectory } from '../agencies/agencies';
+import type { AgencyDirectory } from '../auth/agencies';
 import type { AccessPolicy } from '../access-policy/policy';
 import type { RequestAccess } from '../access-policy/request-access';
 import type { Viewer } from '../access-policy/viewer';

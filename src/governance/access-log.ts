@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { AgencyDirectory } from '../agencies/agencies';
+import type { AgencyDirectory } from '../auth/agencies';
 import { queryPrepared } from '../db/prepared';
 import { encodeCursor } from '../shared/pagination';
 import { Params, relationshipKindsOfViewerRowsSql, relationshipSourceMask } from '../access-policy/relationships';
