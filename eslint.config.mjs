@@ -24,7 +24,8 @@ const DATA_OWNERS = [
   'src/context/data-set.ts',
 ];
 const SYSTEM_PATHS = [
-  // Composition root: builds the hub and hands the data source to its parts (limiter, readiness, metrics).
+  // Composition root: builds the hub and hands the data source to its parts (limiter, readiness, metrics);
+  // only server.ts and main.ts, not the rest of src/app/ (schema, plugins, subscriptions ask ctx.data).
   'src/app/server.ts',
   'src/main.ts',
   // Operator commands and the fictional demo seeder: run as the system, not as a viewer.
@@ -37,11 +38,9 @@ const SYSTEM_PATHS = [
   'src/governance/**',
   // Partnership-wide counts and gauges: never a person's row, never one viewer's scope.
   'src/metrics/**',
-  'src/telemetry/**',
-  // System watches and the limiter's own store.
+  // System watches over the whole partnership (read volume, serving roles).
   'src/break-glass/read-volume-watch.ts',
   'src/break-glass/serving-role-watch.ts',
-  'src/app/rate-limit.ts',
 ];
 
 /** Lint rules that encode the architecture (style.md principle 14). */
