@@ -43,7 +43,7 @@ const SYSTEM_PATHS = [
   'src/break-glass/serving-role-watch.ts',
 ];
 
-/** Lint rules that encode the architecture (style.md principle 14). */
+/** Lint rules that encode the architecture (docs/architecture.md). */
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'jest.config.js', 'eslint.config.mjs', 'coverage/**', '.mash-data/**', 'bench/results/**', '*.js', '*.mjs', 'desk/build/**', 'jest.e2e.config.js'] },
   js.configs.recommended,

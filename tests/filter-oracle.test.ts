@@ -10,7 +10,7 @@ import { auditFor, fakeNhsNumber, unique } from './support/factories';
 import { dedicatedDatabaseUrl, startTestHub, type GqlResult, type TestHub } from './support/test-hub';
 
 /**
- * Property level, filters as oracles (quality.md › Security; Keystone CVE-2025-46720): a filter,
+ * Property level, filters as oracles (docs/security.md; Keystone CVE-2025-46720): a filter,
  * sort or search on a field the viewer may not read answers "does a row have this value?".
  *
  * Generated from the served schema: every argument of every Query and Subscription root field,

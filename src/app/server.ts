@@ -158,7 +158,7 @@ export async function startServer(
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
 
-  // Resource limits from a well-kept library rather than hand-written rules (quality.md, Security).
+  // Resource limits from a well-kept library rather than hand-written rules (docs/security.md, resource limits).
   const armor = new ApolloArmor({
     maxDepth: { n: 12 },
     // The default allow-list exempts __typename aliases, which are then free amplification: count them.
