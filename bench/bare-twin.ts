@@ -2,7 +2,7 @@ import type { AccessPolicy, Decision, Subject } from '../src/access-policy/polic
 import { GUARD, RequestAccess, type Guarded } from '../src/access-policy/request-access';
 import type { Viewer } from '../src/access-policy/viewer';
 import type { Purpose } from '../src/access-policy/vocabulary';
-import type { ServerFeatures } from '../src/server';
+import type { ServerFeatures } from '../src/app/server';
 
 const RELEASE: Decision = Object.freeze({ release: true });
 

@@ -42,7 +42,7 @@ async function serve(): Promise<void> {
   const { loadConfig } = await import('../src/config');
   const { createLogger } = await import('../src/shared/logger');
   const { openDatabase } = await import('../src/db/open');
-  const { createHub, startServer } = await import('../src/server');
+  const { createHub, startServer } = await import('../src/app/server');
   const { signDevToken } = await import('../src/auth/authenticator');
   const { bareAccess } = await import('./bare-twin');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-bench-'));
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
  */
 async function executionOnly(seconds: number, rounds: number): Promise<void> {
   const { execute, parse } = await import('graphql');
-  const { buildBareSchema, buildSchema } = await import('../src/graphql/schema');
+  const { buildBareSchema, buildSchema } = await import('../src/app/schema');
   const { AccessPolicy } = await import('../src/access-policy/policy');
   const { RequestAccess } = await import('../src/access-policy/request-access');
   const { BareAccess } = await import('./bare-twin');

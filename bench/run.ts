@@ -1,5 +1,5 @@
 /**
- * The benchmark (quality.md): operations Q1–Q6, M1–M2, IG1–IG3 and the governance metrics against
+ * The benchmark (bench/README.md): operations Q1–Q6, M1–M2, IG1–IG3 and the governance metrics against
  * variants B0 (bare twin), B2 (+ field permissions), B4 (+ durable audit), B5 (production
  * configuration) and RAW (one hand-written SQL), interleaved A B A B over rounds, medians, closed
  * loop at several concurrencies, plus an open-loop run at 80 % of B0's capacity and (with --soak) the

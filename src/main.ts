@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from './config';
 import { connectWithRetry, prepareDatabase } from './db/open';
-import { createHub, startServer } from './server';
+import { createHub, startServer } from './app/server';
 import { createLogger } from './shared/logger';
 
 /**

@@ -7,7 +7,7 @@ import { auditFor, fakeNhsNumber, givenImportedPerson, givenPerson, givenRecord,
 import { startTestHub, type GqlResult, type TestHub } from './support/test-hub';
 
 /**
- * The access matrix (style.md principle 12), driven through the real API: role × record owner ×
+ * The access matrix (docs/security.md), driven through the real API: role × record owner ×
  * relationship × purpose × sensitivity class → RELEASED / REDACTED(reason) / NOT_FOUND / FORBIDDEN.
  * Every RELEASED case also checks the audit recorded that coordinate as released for the person;
  * every REDACTED case that it was not released and was recorded as redacted with its reason.

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { archiveAuditBefore, ArchiveRefused, parseMonth, verifyArchiveFile } from '../src/audit/archive';
+import { archiveAuditBefore, ArchiveRefused, parseMonth, verifyArchiveFile } from '../src/governance/archive';
 import { appendAuditBatch } from '../src/audit/audit-store';
 import { rowsHash, type AuditEvent } from '../src/audit/audit-event';
-import { verifyAuditChain } from '../src/audit/chain-verify';
+import { verifyAuditChain } from '../src/governance/chain-verify';
 import { givenPerson } from './support/factories';
 import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 

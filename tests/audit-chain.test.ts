@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadAnchorKey, signHead, currentHead } from '../src/audit/anchor';
-import { verifyAuditChain } from '../src/audit/chain-verify';
+import { loadAnchorKey, signHead, currentHead } from '../src/governance/anchor';
+import { verifyAuditChain } from '../src/governance/chain-verify';
 import { auditFor, givenPerson, givenRecord } from './support/factories';
 import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 

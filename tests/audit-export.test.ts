@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { appendAuditBatch } from '../src/audit/audit-store';
-import { CSV_COLUMNS } from '../src/audit/export';
+import { CSV_COLUMNS } from '../src/governance/export';
 import { balpProblems, fhirSchemaErrors } from './support/balp';
 import { auditFor, givenPerson, givenRecord, unique } from './support/factories';
 import { startTestHub, type TestHub } from './support/test-hub';

@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { loadOrCreateDevKey } from '../src/auth/authenticator';
 import { startTestHub, type TestHub } from './support/test-hub';
 
-/** quality.md, Security › Authentication: every token defect → 401 UNAUTHENTICATED. */
+/** docs/security.md, authentication: every token defect → 401 UNAUTHENTICATED. */
 describe('authentication attacks', () => {
   let hub: TestHub;
   let sign: (claims: Record<string, unknown>, opts?: { exp?: string | number; nbf?: string | number; iss?: string; aud?: string; sub?: string | null; iat?: number | null }) => Promise<string>;

@@ -7,7 +7,7 @@ import { seedDemoCases, type DemoCasesReport } from '../src/demo/demo-cases';
 import { loadDemo, type DemoLoadReport } from '../src/demo/load-demo';
 import { computeMetrics } from '../src/metrics/metrics.service';
 import { loadMetricsSettings } from '../src/metrics/settings';
-import { createHub, startServer, type HubServer } from '../src/server';
+import { createHub, startServer, type HubServer } from '../src/app/server';
 import { createLogger } from '../src/shared/logger';
 import fs from 'node:fs';
 import os from 'node:os';

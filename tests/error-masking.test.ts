@@ -8,12 +8,12 @@ import type { DataSource } from 'typeorm';
 import { signDevToken } from '../src/auth/authenticator';
 import { loadConfig, type Config } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
-import { createHub, startServer, type HubServer } from '../src/server';
+import { createHub, startServer, type HubServer } from '../src/app/server';
 import { givenPerson } from './support/factories';
 import { dedicatedDatabaseUrl, type TestHub } from './support/test-hub';
 
 /**
- * Errors (quality.md › Security): an unexpected failure — here a database object broken on purpose
+ * Errors (docs/security.md): an unexpected failure — here a database object broken on purpose
  * in a database of this file's own — reaches the client as INTERNAL_SERVER_ERROR with a fixed
  * message: no stack, no SQL, no table or column names, no personal data. It is logged, with the
  * request id, for the operator.

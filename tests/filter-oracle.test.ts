@@ -4,13 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_POLICY } from '../src/access-policy/policy';
 import { getNamedType, isInputObjectType, type GraphQLArgument, type GraphQLInputField, type GraphQLObjectType } from 'graphql';
-import { buildSchema } from '../src/graphql/schema';
+import { buildSchema } from '../src/app/schema';
 import { declaredFilters } from '../src/access-policy/filter-policy';
 import { auditFor, fakeNhsNumber, unique } from './support/factories';
 import { dedicatedDatabaseUrl, startTestHub, type GqlResult, type TestHub } from './support/test-hub';
 
 /**
- * Property level, filters as oracles (quality.md › Security; Keystone CVE-2025-46720): a filter,
+ * Property level, filters as oracles (docs/security.md; Keystone CVE-2025-46720): a filter,
  * sort or search on a field the viewer may not read answers "does a row have this value?".
  *
  * Generated from the served schema: every argument of every Query and Subscription root field,

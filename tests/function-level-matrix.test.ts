@@ -5,7 +5,7 @@ import { printedSchema, sampleInput } from './support/schema-samples';
 import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 
 /**
- * Function level (quality.md › Security): for EVERY query and mutation of the served schema and
+ * Function level (docs/security.md): for EVERY query and mutation of the served schema and
  * EVERY role, a request through the API is refused by the entry-point rules (shield's FORBIDDEN)
  * exactly when this matrix says so. The matrix is written out here, independently of
  * src/access-policy/shield.ts: removing or loosening a rule there, or adding an entry point without

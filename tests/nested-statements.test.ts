@@ -3,7 +3,7 @@ import { givenPerson, givenRecord, unique } from './support/factories';
 import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 
 /**
- * quality.md: the nested query (the benchmark's Q5: referrals → subjects → records and
+ * The nested query (the benchmark's Q5: referrals → subjects → records and
  * relationships → related person) costs at most 4 SQL statements whatever the page size — the
  * queue, the subjects, their records, their relationships — plus the audit write of the response.
  * Counted at the driver (every statement TypeORM sends) on a database of its own, so the queue

@@ -14,8 +14,23 @@ const SNIPPETS = {
   typeormRepository: 'export const f = (m: any) => m.getRepository(Object);\n',
 };
 
-const SERVICES = ['src/referrals/referrals.service.ts', 'src/referrals/referrals.resolver.ts', 'src/some-new-domain/thing.service.ts'];
-const OWNERS = ['src/referrals/referrals.repository.ts', 'src/db/versioned-row.ts', 'src/audit/audit-store.ts', 'src/context/data-set.ts'];
+const SERVICES = [
+  'src/referrals/referrals.service.ts',
+  'src/referrals/referrals.resolver.ts',
+  'src/some-new-domain/thing.service.ts',
+  // The rest of the composition root and telemetry are not data owners (issue 18: the exception list shrank).
+  'src/app/schema.ts',
+  'src/app/rate-limit.ts',
+  'src/telemetry/tracing.ts',
+];
+const OWNERS = [
+  'src/referrals/referrals.repository.ts',
+  'src/db/versioned-row.ts',
+  'src/audit/audit-store.ts',
+  'src/context/data-set.ts',
+  // Information governance reads the whole audit store: one folder, one line in the list.
+  'src/governance/a-new-report.ts',
+];
 
 /** Rule ids reported for each (file path, snippet), linted in one child process (ESLint loads the .mjs config). */
 let reported: Record<string, string[]>;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { getNamedType, isInterfaceType, isObjectType } from 'graphql';
 import { UNORDERED_KEY } from '../src/access-policy/filter-policy';
 import { DEFAULT_POLICY } from '../src/access-policy/policy';
-import { buildSchema } from '../src/graphql/schema';
+import { buildSchema } from '../src/app/schema';
 import { MEETINGS_ORDERED_BY } from '../src/meetings/meetings.repository';
 import { RECORDS_ORDERED_BY } from '../src/people/people.repository';
 import { QUEUE_ORDERED_BY } from '../src/referrals/referrals.repository';

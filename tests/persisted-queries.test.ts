@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../src/config';
-import { TrustedDocuments } from '../src/graphql/persisted-queries';
+import { TrustedDocuments } from '../src/app/persisted-queries';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 /**

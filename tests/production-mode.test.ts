@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { BARE_FEATURES, bareAccess } from '../bench/bare-twin';
 import { loadConfig } from '../src/config';
-import { startServer } from '../src/server';
+import { startServer } from '../src/app/server';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 /**

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildBareSchema } from '../src/graphql/schema';
+import { buildBareSchema } from '../src/app/schema';
 import { fakeNhsNumber, unique } from './support/factories';
 import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { systemViewer } from '../src/access-policy/system-viewer';
 import { releaseAudit } from '../src/audit/release';
-import { releasePlugin } from '../src/graphql/plugins';
+import { releasePlugin } from '../src/app/plugins';
 import { createRequestContext } from '../src/context/context-factory';
 import { auditFor } from './support/factories';
 import { startTestHub, type TestHub } from './support/test-hub';
@@ -29,7 +29,7 @@ function contextOf(type: string, requestId: string) {
 
 describe('one release audit for every transport', () => {
   it('the HTTP release plugin and the WebSocket push both call releaseAudit, and nothing else writes a release event', () => {
-    for (const file of ['src/graphql/plugins.ts', 'src/graphql/subscriptions.ts']) {
+    for (const file of ['src/app/plugins.ts', 'src/app/subscriptions.ts']) {
       expect(source(file)).toMatch(/from '\.\.\/audit\/release'/);
       expect(source(file)).toMatch(/\breleaseAudit\(/);
     }

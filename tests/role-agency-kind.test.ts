@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { DEFAULT_POLICY } from '../src/access-policy/policy';
-import { DEMO_AGENCIES } from '../src/agencies/agencies';
+import { DEMO_AGENCIES } from '../src/auth/agencies';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 /**

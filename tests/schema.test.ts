@@ -4,7 +4,7 @@ import path from 'node:path';
 import { isObjectType } from 'graphql';
 import { fieldAccessDeclarations, ROOT_TYPES } from '../src/access-policy/field-guard';
 import { ENTRY_POINT_RULES } from '../src/access-policy/shield';
-import { buildBareSchema, printSortedSchema } from '../src/graphql/schema';
+import { buildBareSchema, printSortedSchema } from '../src/app/schema';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 describe('the schema is a reviewed artifact', () => {

@@ -6,7 +6,7 @@ import { loadConfig, ConfigError } from '../src/config';
 import { assertServingRoleRestricted, servingRoleProblems, ServingRoleError } from '../src/db/app-role';
 import { ensureDatabase } from '../src/db/admin';
 import { openDatabase, PendingMigrationsError } from '../src/db/open';
-import { createHub } from '../src/server';
+import { createHub } from '../src/app/server';
 import { createLogger } from '../src/shared/logger';
 import { auditFor, givenPerson, givenRecord } from './support/factories';
 import { appUrlOf, startTestHub, type TestHub } from './support/test-hub';

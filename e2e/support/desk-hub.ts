@@ -10,7 +10,7 @@ import { ensureDatabase } from '../../src/db/admin';
 import { createDataSource } from '../../src/db/data-source';
 import { seedDemoCases } from '../../src/demo/demo-cases';
 import { loadDemo } from '../../src/demo/load-demo';
-import { createHub, startServer, type HubServer } from '../../src/server';
+import { createHub, startServer, type HubServer } from '../../src/app/server';
 import { createLogger } from '../../src/shared/logger';
 import { appUrlOf } from '../../tests/support/test-hub';
 

@@ -20,7 +20,7 @@ import { PURPOSES, SENSITIVITY_CLASSES, type Purpose, type SensitivityClass } fr
  * (`@Filters(cls, on)`, decorators.ts), and ONE guard, installed on every Query root field, refuses
  * a request that uses a filter whose class the viewer may not read (`AccessPolicy.mayFilterOn`) —
  * before any SQL runs. A partnership policy that narrows a class therefore narrows every filter on it.
- * SEALED fields are never usable, not even by their owner (product.md C2).
+ * SEALED fields are never usable, not even by their owner.
  */
 
 export interface FilterDeclaration {

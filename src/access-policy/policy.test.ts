@@ -18,7 +18,7 @@ const RELEASE = { release: true };
 const NO_PURPOSES = Object.fromEntries(ROLES.map((r) => [r, []])) as unknown as AccessPolicyData['purposesByRole'];
 const redact = (reason: string) => ({ release: false, reason });
 
-describe('AccessPolicy.decide — the shipped default (product.md C2)', () => {
+describe('AccessPolicy.decide — the shipped default (README › How it works)', () => {
   it.each([
     // [viewer, purpose, subject, class, expected]
     ['social worker, referral, TRIAGE, health summary', socialWorker, 'TRIAGE', ownedBy('health', 'REFERRAL'), 'SHARED_SUMMARY', RELEASE],
@@ -45,7 +45,7 @@ describe('AccessPolicy.decide — the shipped default (product.md C2)', () => {
     expect(decide(v, purpose, subject, cls)).toEqual(expected);
   });
 
-  it('given a STRATEGY_INVITE subject (no meetings table yet), then "invited to the strategy discussion" is what unlocks other agencies\' detail', () => {
+  it('given a STRATEGY_INVITE subject (invited to a strategy meeting about the person), then "invited to the strategy discussion" is what unlocks other agencies\' detail', () => {
     const invited = ownedBy('health', 'REFERRAL', 'STRATEGY_INVITE');
     const notInvited = ownedBy('health', 'REFERRAL');
     for (const purpose of ['STRATEGY', 'SECTION_47'] as const) {

@@ -79,7 +79,7 @@ export const DEFAULT_ROLE_AGENCY_KINDS: Readonly<Record<Role, readonly AgencyKin
 
 const CASE_PURPOSES: Purpose[] = ['TRIAGE', 'STRATEGY', 'SECTION_47', 'DIRECT_CARE', 'BREAK_GLASS'];
 
-/** The shipped default: product.md C2. */
+/** The shipped default (README › How it works: rows, fields, purpose of use). */
 export const DEFAULT_POLICY: AccessPolicyData = {
   purposesByRole: {
     MASH_SOCIAL_WORKER: CASE_PURPOSES,

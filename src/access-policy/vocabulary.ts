@@ -1,4 +1,4 @@
-/** The words the access policy is written in. product.md §2 and C2. */
+/** The words the access policy is written in (README › How it works). */
 
 export const ROLES = [
   'MASH_SOCIAL_WORKER',
@@ -73,7 +73,7 @@ export const REDACTION_REASONS = [
 export type RedactionReason = (typeof REDACTION_REASONS)[number];
 
 /**
- * Legitimate relationships between a viewer and a person (product.md C2 "Rows"), computed in SQL
+ * Legitimate relationships between a viewer and a person (README › "Rows: legitimate relationships"), computed in SQL
  * by `relationships.ts`.
  */
 export const RELATIONSHIP_KINDS = [

@@ -1,5 +1,5 @@
 import { forbidden } from '../shared/errors';
-import { RECORD_TYPES, type RecordType } from '../records/record-types';
+import { RECORD_TYPES, type RecordType } from './record-types';
 import { hasAnyRole, type Viewer } from './viewer';
 import { SOCIAL_CARE_MASH_ROLES } from './vocabulary';
 

@@ -1,7 +1,7 @@
 import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import { NonPersonal } from '../access-policy/decorators';
 import type { RequestContext } from '../context/context';
-import { AgencyKindEnum, PurposeEnum, RoleEnum } from '../graphql/enums';
+import { AgencyKindEnum, PurposeEnum, RoleEnum } from '../access-policy/enums';
 import { AgencyType } from '../people/people.inputs';
 
 @NonPersonal()

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 
-/** One audit event per operation (product.md C5). Stored as canonical JSON and hash-chained. */
+/** One audit event per operation (README › The audit). Stored as canonical JSON and hash-chained. */
 export interface AuditSubject {
   personId: string;
   outcome: 'DISCLOSED' | 'NOT_FOUND' | 'DENIED' | 'CHANGED';

@@ -27,7 +27,7 @@ export class AuditWriter {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private closed = false;
-  /** Counts for /metrics and the benchmark's reconciliation. */
+  /** Counts behind the Prometheus audit counters (telemetry/hub-metrics.ts) and the benchmark's reconciliation (bench/serve.ts). */
   readonly stats = { events: 0, batches: 0, failures: 0 };
   /** Set by the Prometheus metrics (src/telemetry): each batch's size, append time and outcome. */
   onBatch: ((batch: { events: number; seconds: number; ok: boolean }) => void) | null = null;

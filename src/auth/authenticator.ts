@@ -12,7 +12,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import type { AuthConfig } from '../config';
-import type { AgencyDirectory } from '../agencies/agencies';
+import type { AgencyDirectory } from './agencies';
 import type { AccessPolicy } from '../access-policy/policy';
 import type { Viewer } from '../access-policy/viewer';
 import { ROLES, type Role } from '../access-policy/vocabulary';

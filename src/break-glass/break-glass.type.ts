@@ -1,6 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from 'type-graphql';
 import { NonPersonal, Sensitive } from '../access-policy/decorators';
-import { graphqlEnum } from '../graphql/enums';
+import { graphqlEnum } from '../shared/enums';
 import { ALERT_KINDS, BREAK_GLASS_REVIEW_OUTCOMES, BREAK_GLASS_REVIEW_STATUSES } from './vocabulary';
 
 export const BreakGlassReviewOutcomeEnum = graphqlEnum(BREAK_GLASS_REVIEW_OUTCOMES, 'BreakGlassReviewOutcome');

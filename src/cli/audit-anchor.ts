@@ -3,7 +3,7 @@
  * outside the hub (ticket, e-mail to the IG lead, write-once storage). `npm run audit:anchor`.
  * Later: `npm run audit:verify -- --anchor '<that line>'` proves no newest batches were deleted.
  */
-import { currentHead, loadAnchorKey, signHead } from '../audit/anchor';
+import { currentHead, loadAnchorKey, signHead } from '../governance/anchor';
 import { withDatabase } from './cli-db';
 
 void withDatabase('audit:anchor', async (db, config) => {

@@ -5,7 +5,7 @@
  * database owner (MIGRATION_DATABASE_URL, else DATABASE_URL; the embedded superuser). The detached tables remain until you DROP them after storing the file safely.
  */
 import { parseArgs } from 'node:util';
-import { ArchiveRefused, archiveAuditBefore, parseMonth } from '../audit/archive';
+import { ArchiveRefused, archiveAuditBefore, parseMonth } from '../governance/archive';
 import { withDatabase } from './cli-db';
 
 void withDatabase('audit:archive', async (db, config) => {

@@ -6,9 +6,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AgencyDirectory } from '../agencies/agencies';
+import { AgencyDirectory } from '../auth/agencies';
 import { appendAuditBatch } from '../audit/audit-store';
-import { accessLogEntries, csvHeader, csvRows, fhirLines } from '../audit/export';
+import { accessLogEntries, csvHeader, csvRows, fhirLines } from '../governance/export';
 import { UUID_PATTERN } from '../shared/validation';
 import { withDatabase } from './cli-db';
 import { systemEvent } from '../audit/system-event';

@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { checkAnchor, loadAnchorKey, type SignedAnchor } from '../audit/anchor';
-import { verifyAuditChain } from '../audit/chain-verify';
-import { verifyArchiveFile } from '../audit/archive';
+import { checkAnchor, loadAnchorKey, type SignedAnchor } from '../governance/anchor';
+import { verifyAuditChain } from '../governance/chain-verify';
+import { verifyArchiveFile } from '../governance/archive';
 import { withDatabase } from './cli-db';
 
 void withDatabase('audit:verify', async (db, config) => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Config } from '../config';
 import type { Hub } from '../context/context';
 import { openDatabase, type OpenDatabase } from '../db/open';
-import { createHub } from '../server';
+import { createHub } from '../app/server';
 import type { Logger } from '../shared/logger';
 
 /** Thrown when the embedded PostgreSQL of the data folder is already run by another process. */

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import { printSortedSchema } from '../graphql/schema';
+import { printSortedSchema } from '../app/schema';
 
 const target = path.join(__dirname, '..', '..', 'schema', 'schema.graphql');
 fs.writeFileSync(target, printSortedSchema());

@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { AgencyDirectory } from '../agencies/agencies';
+import { AgencyDirectory } from '../auth/agencies';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/open';
 import { computeMetrics } from '../metrics/metrics.service';

@@ -1,6 +1,6 @@
 /** Prints a development JWT: npm run token -- --sub <id> --name <name> --agency <code> --role <ROLE> [--role ...] */
 import { parseArgs } from 'node:util';
-import { AgencyDirectory } from '../agencies/agencies';
+import { AgencyDirectory } from '../auth/agencies';
 import { ROLES, type Role } from '../access-policy/vocabulary';
 import { signDevToken } from '../auth/authenticator';
 import { loadConfig } from '../config';

@@ -164,7 +164,7 @@ export interface Config {
   migrateOnStart: boolean;
   /** On SIGTERM, how long /readyz reports 503 while still serving, before the listener closes. */
   shutdownDelayMs: number;
-  /** Per-user and per-IP request limits (src/graphql/rate-limit.ts, ADR 004). */
+  /** Per-user and per-IP request limits (src/app/rate-limit.ts, ADR 004). */
   rateLimit: { store: 'memory' | 'postgres'; userPerMinute: number; failedAuthPerMinute: number };
   /**
    * Express's `trust proxy`: false (default: the socket's address is the client), a hop count, or
@@ -187,7 +187,7 @@ export interface Config {
    * (`/v1/traces` is appended); undefined = tracing off, nothing instrumented.
    */
   tracing: { otlpEndpoint: string | undefined };
-  /** Browser origins allowed to call /graphql across origins (src/graphql/cors.ts); empty: none. */
+  /** Browser origins allowed to call /graphql across origins (src/app/cors.ts); empty: none. */
   corsOrigins: string[];
 }
 

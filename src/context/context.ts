@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { AgencyDirectory } from '../agencies/agencies';
+import type { AgencyDirectory } from '../auth/agencies';
 import type { AccessPolicy } from '../access-policy/policy';
 import type { RequestAccess } from '../access-policy/request-access';
 import type { Viewer } from '../access-policy/viewer';
@@ -42,6 +42,6 @@ export interface RequestContext {
   /** The request's viewer-bound repositories, built on first use (ADR 011). */
   data: DataSet;
   operation: { type: string; name: string | null; documentHash: string | null };
-  /** A root field returns a list or connection (a search): audited as QUERY (src/graphql/plugins.ts). */
+  /** A root field returns a list or connection (a search): audited as QUERY (src/app/plugins.ts). */
   selectsList?: boolean;
 }

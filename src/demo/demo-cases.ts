@@ -59,7 +59,7 @@ import {
   withdrawReferral,
 } from '../referrals/referrals.service';
 import type { ConcernCategory, DecisionOutcome, RagRating, ReferralStatus, ThresholdLevel } from '../referrals/vocabulary';
-import { fromLondon, londonParts } from '../referrals/working-calendar';
+import { fromLondon, londonParts } from '../shared/working-calendar';
 import { DEMO_DEFAULTS, mulberry32 } from './demo-data';
 import { refuseDemoOnProduction } from './production-guard';
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import express from 'express';
-import type { AgencyDirectory } from '../agencies/agencies';
+import type { AgencyDirectory } from '../auth/agencies';
 import { signDevToken } from '../auth/authenticator';
 import type { AgencyKind, Role } from '../access-policy/vocabulary';
 import type { Config } from '../config';

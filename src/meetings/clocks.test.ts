@@ -1,4 +1,4 @@
-import { DEFAULT_CALENDAR, WorkingCalendar } from '../referrals/working-calendar';
+import { DEFAULT_CALENDAR, WorkingCalendar } from '../shared/working-calendar';
 import { addWorkingDays, ageOn, icpcDueDate } from './clocks';
 
 describe('meeting clocks', () => {

@@ -1,5 +1,5 @@
 import { workingCalendar } from '../referrals/clocks';
-import type { WorkingCalendar } from '../referrals/working-calendar';
+import type { WorkingCalendar } from '../shared/working-calendar';
 import { ICPC_WORKING_DAYS } from './vocabulary';
 
 /**

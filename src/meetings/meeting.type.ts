@@ -1,6 +1,6 @@
 import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
-import { graphqlEnum } from '../graphql/enums';
+import { graphqlEnum } from '../shared/enums';
 import { ACTION_STATUSES, ATTENDANCE_STATUSES, MEETING_OUTCOMES, MEETING_STATUSES, MEETING_TYPES } from './vocabulary';
 
 export const MeetingTypeEnum = graphqlEnum(MEETING_TYPES, 'MeetingType');

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { AgencyDirectory } from '../agencies/agencies';
+import type { AgencyDirectory } from '../auth/agencies';
 import { badInput } from '../shared/errors';
 import * as q from './metrics.queries';
 import { resolvePeriods, type Period, type PeriodRequest } from './period';

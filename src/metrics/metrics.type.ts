@@ -1,6 +1,7 @@
 import { Field, Float, GraphQLISODateTime, InputType, Int, ObjectType } from 'type-graphql';
 import { NonPersonal } from '../access-policy/decorators';
-import { AgencyKindEnum, graphqlEnum } from '../graphql/enums';
+import { AgencyKindEnum } from '../access-policy/enums';
+import { graphqlEnum } from '../shared/enums';
 import { DIRECTIONS, MEASURE_KEYS, POLARITIES, RAG_STATUSES, UNITS } from './vocabulary';
 
 /** Governance metrics (C6): counts and durations only, no personal data — every type is NonPersonal. */

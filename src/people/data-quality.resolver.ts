@@ -1,7 +1,7 @@
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
-import { PurposeEnum } from '../graphql/enums';
+import { PurposeEnum } from '../access-policy/enums';
 import { dataQualityIssues, resolveDataQualityIssue } from './data-quality.service';
 import { DataQualityConnection, DataQualityIssue, DataQualityStatusEnum, ResolveDataQualityIssueInput } from './data-quality.type';
 

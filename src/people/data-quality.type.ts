@@ -1,7 +1,8 @@
 import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { NonPersonal, Sensitive } from '../access-policy/decorators';
-import { graphqlEnum, PersonKindEnum, SexEnum } from '../graphql/enums';
+import { graphqlEnum } from '../shared/enums';
+import { PersonKindEnum, SexEnum } from './people.enums';
 
 export const DATA_QUALITY_KINDS = ['MATCH_PROPOSAL', 'IDENTITY_CONFLICT'] as const;
 export const DATA_QUALITY_STATUSES = ['OPEN', 'CONFIRMED', 'REJECTED', 'RESOLVED', 'WITHDRAWN'] as const;

@@ -1,15 +1,8 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
-import {
-  DisabilityEnum,
-  EthnicityEnum,
-  IdentifierTypeEnum,
-  PersonKindEnum,
-  RelationshipTypeEnum,
-  SexEnum,
-  graphqlEnum,
-} from '../graphql/enums';
+import { DisabilityEnum, EthnicityEnum, IdentifierTypeEnum, PersonKindEnum, RelationshipTypeEnum, SexEnum } from './people.enums';
+import { graphqlEnum } from '../shared/enums';
 import { Person } from './person.type';
 
 @InputType()

@@ -4,7 +4,7 @@ import { Params, relationshipKindsSql } from '../access-policy/relationships';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
 import { orderWithoutOracle } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
-import { RECORD_TYPES, type RecordType } from '../records/record-types';
+import { RECORD_TYPES, type RecordType } from '../access-policy/record-types';
 import { findPersonIdBySource } from './person-sources.repository';
 import type { IdentifierType } from './vocabulary';
 

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Guarded } from '../access-policy/request-access';
 import type { RequestContext } from '../context/context';
-import { PurposeEnum } from '../graphql/enums';
+import { PurposeEnum } from '../access-policy/enums';
 import { notFound } from '../shared/errors';
 import { AgencyRecord, ChronologyEntry } from '../records/agency-record.type';
 import { PersonInput, PersonSearchInput, UpsertPersonPayload } from './people.inputs';

@@ -2,13 +2,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLISODateTime } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Sensitive } from '../access-policy/decorators';
-import {
-  DisabilityEnum,
-  EthnicityEnum,
-  PersonKindEnum,
-  RelationshipTypeEnum,
-  SexEnum,
-} from '../graphql/enums';
+import { DisabilityEnum, EthnicityEnum, PersonKindEnum, RelationshipTypeEnum, SexEnum } from './people.enums';
 import { AgencyRecord } from '../records/agency-record.type';
 
 /** A person as the viewer may see them. Every field is nullable so a redaction never nulls a parent. */

@@ -1,6 +1,6 @@
 import { Field, Float, GraphQLISODateTime, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { Sensitive } from '../access-policy/decorators';
-import { graphqlEnum } from '../graphql/enums';
+import { graphqlEnum } from '../shared/enums';
 import {
   CP_CATEGORIES,
   DA_RISK_LEVELS,

@@ -1,31 +1,10 @@
 import { z } from 'zod';
-import type { AgencyKind } from '../access-policy/vocabulary';
 
 /**
  * The typed content of agency records (product.md C1). Each record type belongs to one agency
  * kind; its typed fields live in the record's `data` and are validated here on the way in.
  */
-export const RECORD_TYPES = {
-  POLICE_INCIDENT: 'POLICE',
-  POLICE_DOMESTIC_ABUSE_NOTIFICATION: 'POLICE',
-  POLICE_WARNING_MARKER: 'POLICE',
-  POLICE_INTELLIGENCE: 'POLICE',
-  HEALTH_GP_REGISTRATION: 'HEALTH',
-  HEALTH_VISITING: 'HEALTH',
-  HEALTH_SCHOOL_NURSING: 'HEALTH',
-  HEALTH_ED_ATTENDANCE: 'HEALTH',
-  HEALTH_MATERNITY: 'HEALTH',
-  HEALTH_MENTAL_HEALTH: 'HEALTH',
-  HEALTH_SUBSTANCE_MISUSE: 'HEALTH',
-  PROBATION_SUPERVISION: 'PROBATION',
-  SOCIAL_CARE_INVOLVEMENT: 'SOCIAL_CARE',
-  SOCIAL_CARE_CASE_NOTE: 'SOCIAL_CARE',
-  EDUCATION_ENROLMENT: 'EDUCATION',
-  EDUCATION_EXCLUSION: 'EDUCATION',
-  EDUCATION_DSL_NOTE: 'EDUCATION',
-} as const satisfies Record<string, AgencyKind>;
-export type RecordType = keyof typeof RECORD_TYPES;
-export const RECORD_TYPE_NAMES = Object.keys(RECORD_TYPES) as RecordType[];
+export { RECORD_TYPES, RECORD_TYPE_NAMES, type RecordType } from '../access-policy/record-types';
 
 export const INCIDENT_ROLES = ['VICTIM', 'SUSPECT', 'WITNESS', 'PRESENT'] as const;
 export const DA_RISK_LEVELS = ['STANDARD', 'MEDIUM', 'HIGH'] as const;

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, Float, GraphQLISODateTime, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { Sensitive } from '../access-policy/decorators';
 import type { RequestContext } from '../context/context';
-import { graphqlEnum } from '../graphql/enums';
+import { graphqlEnum } from '../shared/enums';
 import { guardLike } from '../people/people.repository';
 import { notFound } from '../shared/errors';
 import {

@@ -1,4 +1,4 @@
-import { DEFAULT_CALENDAR, DEFAULT_SLA, dueAt, WorkingCalendar, type SlaConfig } from './working-calendar';
+import { DEFAULT_CALENDAR, DEFAULT_SLA, dueAt, WorkingCalendar, type SlaConfig } from '../shared/working-calendar';
 import type { RagRating } from './vocabulary';
 
 /**

@@ -1,7 +1,8 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { GraphQLISODateTime } from 'type-graphql';
 import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
-import { graphqlEnum, PersonKindEnum, SexEnum } from '../graphql/enums';
+import { graphqlEnum } from '../shared/enums';
+import { PersonKindEnum, SexEnum } from '../people/people.enums';
 import { Person } from '../people/person.type';
 import { TRANSITION_NAMES } from './referral-state-machine';
 import {

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subs
 import { Sensitive } from '../access-policy/decorators';
 import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
-import { PurposeEnum } from '../graphql/enums';
+import { PurposeEnum } from '../access-policy/enums';
 import { Person } from '../people/person.type';
 import { notFound } from '../shared/errors';
 import {

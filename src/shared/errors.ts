@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-/** The fixed set of error codes partner apps rely on (product.md §4). */
+/** The fixed set of error codes partner apps rely on (additions are announced in ADRs, e.g. 004 and 011). */
 export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',

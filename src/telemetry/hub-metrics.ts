@@ -4,7 +4,7 @@ import type express from 'express';
 import { Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Hub, RequestContext } from '../context/context';
-import type { RequestRateLimiter } from '../graphql/rate-limit';
+import type { RequestRateLimiter } from '../app/rate-limit';
 import { RAG_LABELS, readLiveGauges, type LiveGauges } from '../metrics/live-gauges';
 import { ERROR_CODES } from '../shared/errors';
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/open';
-import { createHub, startServer } from '../../src/server';
+import { createHub, startServer } from '../../src/app/server';
 import { createLogger } from '../../src/shared/logger';
 import { signDevToken } from '../../src/auth/authenticator';
 

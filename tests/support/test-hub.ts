@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { appRoleUrl } from '../../src/db/app-role';
 import { createDataSource } from '../../src/db/data-source';
 import { ensureDatabase } from '../../src/db/admin';
-import { createHub, startServer, type HubServer } from '../../src/server';
+import { createHub, startServer, type HubServer } from '../../src/app/server';
 import { createLogger } from '../../src/shared/logger';
 
 export interface GqlResult<T = Record<string, unknown>> {

@@ -17,7 +17,7 @@ import { ensureDatabase, freePort } from '../../../src/db/admin';
 import { appRoleUrl, enableAppLogin } from '../../../src/db/app-role';
 import { createDataSource } from '../../../src/db/data-source';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../../src/db/embedded';
-import { verifyAuditChain } from '../../../src/audit/chain-verify';
+import { verifyAuditChain } from '../../../src/governance/chain-verify';
 import { createLogger } from '../../../src/shared/logger';
 import { givenPerson, givenRecord } from '../../support/factories';
 import type { TestHub } from '../../support/test-hub';

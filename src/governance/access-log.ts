@@ -1,11 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { AgencyDirectory } from '../agencies/agencies';
+import type { AgencyDirectory } from '../auth/agencies';
 import { queryPrepared } from '../db/prepared';
 import { encodeCursor } from '../shared/pagination';
 import { Params, relationshipKindsOfViewerRowsSql, relationshipSourceMask } from '../access-policy/relationships';
 import type { Viewer } from '../access-policy/viewer';
 import { ROLES, type Role } from '../access-policy/vocabulary';
-import type { AuditEvent, AuditSubject } from './audit-event';
+import type { AuditEvent, AuditSubject } from '../audit/audit-event';
 
 /**
  * The IG access log (C5): audit events filtered by person, actor, agency, purpose, period and

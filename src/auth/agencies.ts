@@ -8,7 +8,7 @@ export interface Agency {
   kind: AgencyKind;
 }
 
-/** The demo partnership (product.md §4). Used when no MASH_AGENCIES_FILE is configured. */
+/** The demo partnership (README › Agencies, users and roles). Used when no MASH_AGENCIES_FILE is configured. */
 export const DEMO_AGENCIES: readonly Agency[] = [
   { code: 'social-care', name: 'Exampleshire Children’s Social Care', kind: 'SOCIAL_CARE' },
   { code: 'police', name: 'Exampleshire Constabulary', kind: 'POLICE' },

@@ -8,7 +8,7 @@ import { queryAccessLog, type AccessLogEntry as LogEntry, type AccessLogFilter, 
 import { checkAnchor, loadAnchorKey, type SignedAnchor } from './anchor';
 import { verifyAuditChain } from './chain-verify';
 import { exportAccessLog, type ExportFormat } from './export';
-import { graphqlEnum } from '../graphql/enums';
+import { graphqlEnum } from '../shared/enums';
 import { GUARD } from '../access-policy/request-access';
 import { AccessLogEntry, AccessLogFilterInput, AccessLogPageType, AccessLogSubject, AuditChainVerification } from './audit.types';
 

@@ -1,6 +1,6 @@
 import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { NonPersonal, Sensitive } from '../access-policy/decorators';
-import { PurposeEnum } from '../graphql/enums';
+import { PurposeEnum } from '../access-policy/enums';
 
 @NonPersonal()
 @ObjectType({ description: 'The result of recomputing the audit hash chain' })

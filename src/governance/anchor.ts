@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DataSource, EntityManager } from 'typeorm';
-import { canonicalJson } from './audit-event';
+import { canonicalJson } from '../audit/audit-event';
 
 /**
  * Chain-head anchors (CloudTrail-style digests): the newest batch's id and hash, signed with an

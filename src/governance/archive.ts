@@ -2,10 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { batchHash, canonicalJson, GENESIS_HASH, rowsHash, type AuditEvent } from './audit-event';
-import { appendAuditBatch } from './audit-store';
+import { batchHash, canonicalJson, GENESIS_HASH, rowsHash, type AuditEvent } from '../audit/audit-event';
+import { appendAuditBatch } from '../audit/audit-store';
 import { latestCheckpoint, verifyAuditChain } from './chain-verify';
-import { systemEvent } from './system-event';
+import { systemEvent } from '../audit/system-event';
 
 /**
  * Retention by partition (C5): `npm run audit:archive -- --before 2024-01` exports the monthly

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { batchHash, canonicalJson, GENESIS_HASH, rowsHash, type AuditEvent } from './audit-event';
+import { batchHash, canonicalJson, GENESIS_HASH, rowsHash, type AuditEvent } from '../audit/audit-event';
 import type { SignedAnchor } from './anchor';
 
 /**
@@ -89,7 +89,7 @@ function micros(iso: string): string {
   return `${d.toISOString().slice(0, 23)}000Z`;
 }
 
-/** The latest archive checkpoint, if any partitions were archived (see audit/archive.ts). */
+/** The latest archive checkpoint, if any partitions were archived (see src/governance/archive.ts). */
 export async function latestCheckpoint(db: DataSource | EntityManager): Promise<ArchiveCheckpoint | null> {
   const exists: Array<{ t: string | null }> = await db.query(`SELECT to_regclass('audit_archive')::text AS t`);
   if (!exists[0]?.t) return null;

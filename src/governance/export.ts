@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { isIP } from 'node:net';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { AgencyDirectory } from '../agencies/agencies';
+import type { AgencyDirectory } from '../auth/agencies';
 import { csvCell } from '../shared/csv';
 import { decodeCursor } from '../shared/pagination';
 import { queryAccessLog, type AccessLogEntry, type AccessLogFilter, type Cursor } from './access-log';

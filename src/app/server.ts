@@ -6,35 +6,35 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import express from 'express';
-import { AgencyDirectory } from './agencies/agencies';
-import { AccessPolicy } from './access-policy/policy';
-import type { RequestAccess } from './access-policy/request-access';
-import type { Viewer } from './access-policy/viewer';
-import { AuditWriter } from './audit/audit-writer';
-import { Authenticator } from './auth/authenticator';
-import type { Config } from './config';
-import type { Hub, RequestContext } from './context/context';
-import { createRequestContext } from './context/context-factory';
-import { assertServingRoleRestricted, servingRoleProblems } from './db/app-role';
-import { databaseIsReachable } from './db/data-source';
+import { AgencyDirectory } from '../auth/agencies';
+import { AccessPolicy } from '../access-policy/policy';
+import type { RequestAccess } from '../access-policy/request-access';
+import type { Viewer } from '../access-policy/viewer';
+import { AuditWriter } from '../audit/audit-writer';
+import { Authenticator } from '../auth/authenticator';
+import type { Config } from '../config';
+import type { Hub, RequestContext } from '../context/context';
+import { createRequestContext } from '../context/context-factory';
+import { assertServingRoleRestricted, servingRoleProblems } from '../db/app-role';
+import { databaseIsReachable } from '../db/data-source';
 import type { DataSource } from 'typeorm';
-import { buildBareSchema, buildSchema } from './graphql/schema';
-import { createErrorFormatter, releasePlugin } from './graphql/plugins';
-import { clientAddress, RequestRateLimiter } from './graphql/rate-limit';
-import { postOnly } from './graphql/post-only';
-import { corsAllowList } from './graphql/cors';
-import { BoundedDocumentCache, TrustedDocuments, trustedDocumentsMiddleware } from './graphql/persisted-queries';
-import { startReadVolumeWatch } from './break-glass/read-volume-watch';
-import { startServingRoleWatch } from './break-glass/serving-role-watch';
-import { createHubMetrics } from './telemetry/hub-metrics';
-import { startTracing } from './telemetry/tracing';
-import { HubEventListener } from './events/listener';
-import { attachSubscriptions } from './graphql/subscriptions';
-import { networkOf } from './audit/audit-builder';
-import { loadMetricsSettings } from './metrics/settings';
-import { serviceUnavailable } from './shared/errors';
-import { mountDesk } from './desk/desk.routes';
-import type { Logger } from './shared/logger';
+import { buildBareSchema, buildSchema } from './schema';
+import { createErrorFormatter, releasePlugin } from './plugins';
+import { clientAddress, RequestRateLimiter } from './rate-limit';
+import { postOnly } from './post-only';
+import { corsAllowList } from './cors';
+import { BoundedDocumentCache, TrustedDocuments, trustedDocumentsMiddleware } from './persisted-queries';
+import { startReadVolumeWatch } from '../break-glass/read-volume-watch';
+import { startServingRoleWatch } from '../break-glass/serving-role-watch';
+import { createHubMetrics } from '../telemetry/hub-metrics';
+import { startTracing } from '../telemetry/tracing';
+import { HubEventListener } from '../events/listener';
+import { attachSubscriptions } from './subscriptions';
+import { networkOf } from '../audit/audit-builder';
+import { loadMetricsSettings } from '../metrics/settings';
+import { serviceUnavailable } from '../shared/errors';
+import { mountDesk } from '../desk/desk.routes';
+import type { Logger } from '../shared/logger';
 
 export interface HubServer {
   hub: Hub;
@@ -158,7 +158,7 @@ export async function startServer(
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
 
-  // Resource limits from a well-kept library rather than hand-written rules (quality.md, Security).
+  // Resource limits from a well-kept library rather than hand-written rules (docs/security.md, resource limits).
   const armor = new ApolloArmor({
     maxDepth: { n: 12 },
     // The default allow-list exempts __typename aliases, which are then free amplification: count them.

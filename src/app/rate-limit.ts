@@ -8,7 +8,7 @@ import { rateLimited } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 
 /**
- * Request rate limits (quality.md › Security; ADR 004), with rate-limiter-flexible:
+ * Request rate limits (docs/security.md; ADR 004), with rate-limiter-flexible:
  * - per authenticated user (`sub`), every GraphQL request counts one point;
  * - per client IP, failed authentications only; once an IP is over, it gets 429 before its token
  *   is even verified (no signature work for a guessing client).

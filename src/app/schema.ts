@@ -4,7 +4,7 @@ import { buildSchemaSync } from 'type-graphql';
 import { installFieldGuards } from '../access-policy/field-guard';
 import { installFilterGuards } from '../access-policy/filter-policy';
 import { ENTRY_POINT_RULES, entryPointShield } from '../access-policy/shield';
-import { AuditResolver } from '../audit/audit.resolver';
+import { AuditResolver } from '../governance/audit.resolver';
 import { BreakGlassResolver } from '../break-glass/break-glass.resolver';
 import { MeResolver } from '../agencies/me.resolver';
 import { MeetingsResolver } from '../meetings/meetings.resolver';
