@@ -184,7 +184,7 @@ describe('MASH Desk in chromium', () => {
     await hub.gql(WORKER, ASSIGN, { id, v: current.version });
     await worker.getByText('Someone else changed this referral; reload').waitFor({ timeout: 10_000 });
     await worker.getByRole('button', { name: 'Reload' }).click();
-    await worker.getByText('Kit Cover (fictional)').waitFor();
+    await worker.getByTestId('assigned-to').getByText('Kit Cover (fictional)').waitFor();
 
     await worker.getByLabel('Outcome').selectOption('EARLY_HELP');
     await worker.getByLabel('Threshold').selectOption('LEVEL_2_EARLY_HELP');
@@ -202,6 +202,89 @@ describe('MASH Desk in chromium', () => {
     expect(await axeViolations(manager)).toEqual([]);
     expect(problemsOf(worker)).toEqual([]);
     expect(problemsOf(manager)).toEqual([]);
+  });
+
+  /** A new referral about a new fictional child, rated and waiting on police. */
+  async function referralWithPoliceCheck(label: string): Promise<{ id: string; reference: string }> {
+    const { submitReferral } = await hub.gql<{ submitReferral: { id: string } }>(WORKER, SUBMIT, {
+      key: `e2e-${label}-${Date.now()}`,
+      input: {
+        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Jo', familyName: `Fictional${label}`, dateOfBirth: '2018-02-03' } }],
+        concernCategories: ['NEGLECT'],
+        narrative: 'Fictional: e2e story, nursery reports repeated unexplained absences.',
+        consentSought: true,
+        consentGiven: true,
+      },
+    });
+    const id = submitReferral.id;
+    const v1 = (await hub.gql<{ referral: { version: number } }>(WORKER, REFERRAL, { id })).referral.version;
+    const { rateReferral } = await hub.gql<{ rateReferral: { version: number } }>(WORKER, RATE, { id, v: v1 });
+    await hub.gql(WORKER, CHECKS, { id, v: rateReferral.version });
+    const { referral } = await hub.gql<{ referral: { reference: string } }>(WORKER, REFERRAL, { id });
+    return { id, reference: referral.reference };
+  }
+
+  it('given a decision proposed while police have not answered, when the manager returns it and then authorises over the check with a reason, then each step is in the history with its reason', async () => {
+    const { id, reference } = await referralWithPoliceCheck('Return');
+    const propose = async () => {
+      const { referral } = await hub.gql<{ referral: { version: number } }>(WORKER, REFERRAL, { id });
+      await hub.gql(WORKER, `mutation($id: ID!, $v: Int!) { proposeDecision(id: $id, expectedVersion: $v, input: { outcome: EARLY_HELP, thresholdLevel: LEVEL_2_EARLY_HELP, rationale: "Fictional: early help offer" }) { version } }`, { id, v: referral.version });
+    };
+    await propose();
+
+    const manager = await newPage();
+    await signInAs(manager, hub.origin, /Pat Manager/);
+    await manager.evaluate(`location.hash = '#/referral/${id}'`);
+    await manager.getByRole('heading', { name: new RegExp(`Referral ${reference}`) }).waitFor();
+    const decide = manager.getByTestId('manager-decision');
+    await decide.getByText('Checks from police are still outstanding').waitFor();
+    // Authorising over an outstanding check needs the reason first.
+    expect(await decide.getByRole('button', { name: 'Authorise the proposed decision' }).isDisabled()).toBe(true);
+    await decide.getByText('Return to the worker').click();
+    await decide.getByLabel('Comment for the worker').fill('Fictional: wait for the police check or say why not.');
+    expect(await axeViolations(manager)).toEqual([]);
+    await decide.getByRole('button', { name: 'Return decision' }).click();
+    await manager.getByTestId('referral-status').getByText('awaiting checks').waitFor();
+    await manager.getByTestId('return-comment').getByText('Fictional: wait for the police check').waitFor();
+
+    // The worker proposes again; meanwhile the manager's page is told, not overwritten.
+    await propose();
+    await manager.getByText('Someone else changed this referral; reload').waitFor({ timeout: 10_000 });
+    await manager.getByRole('button', { name: 'Reload' }).click();
+    await manager.getByTestId('referral-status').getByText('decision proposed').waitFor();
+    await decide.getByLabel('Reason to decide without the outstanding checks').fill('Fictional: the family agreed early help; police hold nothing urgent by phone.');
+    await decide.getByRole('button', { name: 'Authorise the proposed decision' }).click();
+    await manager.getByTestId('referral-status').getByText('closed').waitFor();
+    const history = manager.getByTestId('history-row');
+    await history.filter({ hasText: 'return decision' }).filter({ hasText: 'wait for the police check' }).waitFor();
+    await history.filter({ hasText: 'authorise decision' }).filter({ hasText: 'police hold nothing urgent' }).waitFor();
+    expect(await manager.getByRole('table', { name: /Checks requested/ }).getByText(/Closed \(decided without\)/).count()).toBe(1);
+    expect(await axeViolations(manager)).toEqual([]);
+    expect(problemsOf(manager)).toEqual([]);
+  });
+
+  it('given a referral waiting on police, when a worker closes the check as timed out and then withdraws the referral, then both reasons are recorded and the actions go', async () => {
+    const { id, reference } = await referralWithPoliceCheck('Withdraw');
+    const worker = await newPage();
+    await signInAs(worker, hub.origin, /Sam Worker/);
+    await worker.evaluate(`location.hash = '#/referral/${id}'`);
+    await worker.getByRole('heading', { name: new RegExp(`Referral ${reference}`) }).waitFor();
+    expect(await worker.getByTestId('manager-decision').count()).toBe(0);
+    await worker.getByLabel('Check', { exact: true }).selectOption({ label: 'police' });
+    await worker.getByLabel('Reason', { exact: true }).selectOption('TIMED_OUT');
+    await worker.getByLabel('Note (optional)').fill('Fictional: no answer after two reminders.');
+    await worker.getByRole('button', { name: 'Close check' }).click();
+    await worker.getByTestId('referral-status').getByText('ready for decision').waitFor();
+    await worker.getByText('Withdraw this referral').click();
+    await worker.getByLabel('Why it is withdrawn').fill('Fictional: the referrer withdrew; a single agency is dealing with it.');
+    expect(await axeViolations(worker)).toEqual([]);
+    await worker.getByRole('button', { name: 'Withdraw referral' }).click();
+    await worker.getByTestId('referral-status').getByText('withdrawn').waitFor();
+    const history = worker.getByTestId('history-row');
+    await history.filter({ hasText: 'close check (police)' }).filter({ hasText: 'timed out' }).waitFor();
+    await history.filter({ hasText: 'withdraw' }).filter({ hasText: 'single agency' }).waitFor();
+    expect(await worker.getByRole('button', { name: 'Withdraw referral' }).count()).toBe(0);
+    expect(problemsOf(worker)).toEqual([]);
   });
 
   it('given the police officer opened a child, when an IG auditor looks up the child in the access log, then the access is there with purpose, released and withheld fields', async () => {

@@ -88,12 +88,17 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
     return unsubscribe;
   }, [id]);
 
-  /** Runs one action; a stale version is reported as "someone else changed this". */
-  async function act(label: string, run: (version: number) => Promise<Referral>) {
+  /**
+   * Runs one action, then reads the referral again with the purpose TRIAGE: a mutation declares no
+   * purpose, so its own answer has the purpose-bound fields withheld. A stale version is reported
+   * as "someone else changed this".
+   */
+  async function act(label: string, run: (version: number) => Promise<unknown>) {
     if (!referral?.version) return;
     setError(null);
     try {
-      setReferral(await run(referral.version));
+      await run(referral.version);
+      setReferral((await request(ReferralQuery, { id })).data.referral);
       setStale(false);
       setStatus(`${label}: done.`);
     } catch (e) {
@@ -139,7 +144,7 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
         <div><dt>Received</dt><dd>{dateTime(r.receivedAt)}</dd></div>
         <div><dt>Decision due</dt><dd>{dateTime(r.decisionDueAt)} ({timeLeft(r.decisionDueAt, Date.now())}){r.breached && <strong class="breach-flag"> Breached</strong>}</dd></div>
         <div><dt>Referrer</dt><dd>{r.referrerName ?? 'withheld'} ({r.referrerAgency ?? '—'})</dd></div>
-        <div><dt>Assigned to</dt><dd>{r.assignedToName ?? 'unassigned'}</dd></div>
+        <div><dt>Assigned to</dt><dd data-testid="assigned-to">{r.assignedToName ?? 'unassigned'}</dd></div>
         <div><dt>Waiting on</dt><dd>{r.waitingOn?.length ? r.waitingOn.join(', ') : '—'}</dd></div>
         <div><dt>Concerns</dt><dd>{(r.concernCategories ?? []).map(words).join(', ')}</dd></div>
         <div><dt>Consent</dt><dd>{r.consentSought ? (r.consentGiven ? 'given' : 'sought, not given') : 'not sought'}{r.consentReason && ` — ${r.consentReason}`}</dd></div>
@@ -251,6 +256,9 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
   );
 }
 
+/** A code (TIMED_OUT) in words; a name (an assignee) as it is. */
+const codeWords = (text: string) => (/^[A-Z_]+$/.test(text) ? words(text) : text);
+
 type Transition = NonNullable<Referral['statusHistory']>[number];
 
 /** Every step of the referral, oldest first: who, when, from and to, and why. */
@@ -269,7 +277,7 @@ function StatusHistory({ history }: { history: Transition[] }) {
               <th scope="row">{words(h.transition)}{h.checkAgency ? ` (${h.checkAgency})` : ''}</th>
               <td>{h.fromStatus ? `${words(h.fromStatus)} → ` : ''}{words(h.toStatus)}</td>
               <td>{h.byName ?? '—'}{h.byAgency ? `, ${h.byAgency}` : ''}</td>
-              <td class="narrative">{[h.detail ? words(h.detail) : null, h.reason].filter(Boolean).join(': ') || '—'}</td>
+              <td class="narrative">{[h.detail ? codeWords(h.detail) : null, h.reason].filter(Boolean).join(': ') || '—'}</td>
             </tr>
           ))}
         </tbody>
