@@ -275,6 +275,8 @@ describe('MASH Desk in chromium', () => {
     await worker.getByLabel('Note (optional)').fill('Fictional: no answer after two reminders.');
     await worker.getByRole('button', { name: 'Close check' }).click();
     await worker.getByTestId('referral-status').getByText('ready for decision').waitFor();
+    // A change's own answer withholds purpose-bound fields; the desk re-reads with its purpose.
+    expect(await worker.getByTestId('narrative').textContent()).toContain('nursery reports');
     await worker.getByText('Withdraw this referral').click();
     await worker.getByLabel('Why it is withdrawn').fill('Fictional: the referrer withdrew; a single agency is dealing with it.');
     expect(await axeViolations(worker)).toEqual([]);

@@ -151,7 +151,7 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
         <div><dt>Lawful basis</dt><dd>{words(r.lawfulBasis)}</dd></div>
       </dl>
       <h2>Narrative</h2>
-      <p class="narrative">{r.narrative ?? 'Withheld'}</p>
+      <p class="narrative" data-testid="narrative">{r.narrative ?? 'Withheld'}</p>
       <h2>Children and adults</h2>
       <ul>
         {(r.subjects ?? []).map((s) => (s.id ? <li key={s.id}><PersonLink person={s} /></li> : null))}
