@@ -13,11 +13,13 @@ import {
   ReferralWatch,
   RequestChecks,
   ReturnDecision,
+  ScheduleMeeting,
   SendFeedback,
   WithdrawReferral,
   ThresholdLevelValues,
   type AgencyCheckClosureReason,
   type DecisionOutcome,
+  type MeetingType,
   type Rag,
   type ReferralStatus,
   type ReferralViewResult,
@@ -242,6 +244,11 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
           {can('feedback', r.status) && !r.feedbackSentAt && (
             <TextAction id="feedback" label="Feedback to the referrer" button="Send feedback" onSend={(message) => act('Feedback sent', async (v) => (await request(SendFeedback, { id, message, expectedVersion: v })).data.sendReferrerFeedback)} />
           )}
+          {(r.decisionOutcome === 'STRATEGY_DISCUSSION' || can('withdraw', r.status)) && (
+            <ScheduleForm
+              onSchedule={(type, scheduledAt) => act('Meeting scheduled (see Meetings)', () => request(ScheduleMeeting, { input: { type, scheduledAt, referralId: id } }))}
+            />
+          )}
           {can('withdraw', r.status) && (
             <details class="action">
               <summary>Withdraw this referral</summary>
@@ -378,6 +385,33 @@ function AmendForm({ referral, blocked, onAmend }: { referral: Referral; blocked
         <button type="submit" disabled={blocked || !rationale.trim() || !reason.trim()}>Amend and authorise</button>
       </form>
     </details>
+  );
+}
+
+/** Tomorrow at 10:00 local, as a datetime-local value. */
+function tomorrowMorning(): string {
+  const d = new Date(Date.now() + 86_400_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T10:00`;
+}
+
+/** A strategy discussion (or meeting) about this referral's children; the type's required agencies are invited by the hub. */
+function ScheduleForm({ onSchedule }: { onSchedule: (type: MeetingType, scheduledAt: string) => Promise<void> }) {
+  const [type, setType] = useState<MeetingType>('STRATEGY_DISCUSSION');
+  const [when, setWhen] = useState(tomorrowMorning);
+  const valid = !Number.isNaN(new Date(when).getTime());
+  return (
+    <form class="action" onSubmit={(e) => { e.preventDefault(); if (valid) void onSchedule(type, new Date(when).toISOString()); }}>
+      <h3>Schedule a strategy discussion</h3>
+      <label for="schedule-type">Meeting</label>
+      <select id="schedule-type" value={type} onChange={(e) => setType((e.currentTarget as HTMLSelectElement).value as MeetingType)}>
+        <option value="STRATEGY_DISCUSSION">Strategy discussion</option>
+        <option value="STRATEGY_MEETING">Strategy meeting</option>
+      </select>
+      <label for="schedule-when">When</label>
+      <input id="schedule-when" type="datetime-local" required value={when} onInput={(e) => setWhen((e.currentTarget as HTMLInputElement).value)} />
+      <button type="submit" disabled={!valid}>Schedule</button>
+    </form>
   );
 }
 
