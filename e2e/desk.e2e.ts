@@ -350,6 +350,55 @@ describe('MASH Desk in chromium', () => {
     expect(problemsOf(worker)).toEqual([]);
   });
 
+  it('given a referral, when a worker schedules a strategy discussion and records apologies, the outcome, an action and completes it without quorum, then quorum, who is missing and the conference due date show', async () => {
+    const { id, reference } = await referralWithPoliceCheck('Meeting');
+    const worker = await newPage();
+    await signInAs(worker, hub.origin, /Sam Worker/);
+    await worker.evaluate(`location.hash = '#/referral/${id}'`);
+    await worker.getByRole('heading', { name: new RegExp(`Referral ${reference}`) }).waitFor();
+    await worker.getByLabel('Meeting', { exact: true }).selectOption('STRATEGY_DISCUSSION');
+    await worker.getByRole('button', { name: 'Schedule' }).click();
+    await worker.getByText('Meeting scheduled (see Meetings): done.').waitFor();
+    const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM meeting WHERE referral_id = $1 AND scheduled_at > now()`, [id])) as [{ n: number }];
+    expect(n).toBe(1);
+
+    // One that is due now, so it can be held (the hub refuses holding a meeting before its time).
+    const { scheduleMeeting } = await hub.gql<{ scheduleMeeting: { id: string } }>(WORKER, `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { id } }`, {
+      input: { type: 'STRATEGY_DISCUSSION', referralId: id, scheduledAt: new Date(Date.now() + 1500).toISOString() },
+    });
+    await worker.waitForTimeout(1600);
+    await worker.getByRole('link', { name: 'Meetings' }).click();
+    await worker.getByLabel('Upcoming only').uncheck();
+    const meeting = worker.locator(`article[aria-labelledby="meeting-${scheduleMeeting.id}"]`);
+    await meeting.getByRole('button', { name: 'Mark as held' }).click();
+    await meeting.getByText('Marked as held: done.').waitFor();
+    await meeting.getByLabel('Invitee').selectOption({ label: 'police' });
+    await meeting.getByLabel('Attendance', { exact: true }).selectOption('SENT_APOLOGIES');
+    expect(await meeting.getByRole('button', { name: 'Record attendance' }).isDisabled()).toBe(true);
+    await meeting.getByLabel('Reason for not attending').fill('Fictional: officer on a live incident; information sent.');
+    await meeting.getByRole('button', { name: 'Record attendance' }).click();
+    await meeting.getByRole('table', { name: 'Invitees and attendance' }).getByText('Fictional: officer on a live incident').waitFor();
+    await meeting.getByLabel('Outcome of the strategy discussion').selectOption('SECTION_47_JOINT');
+    await meeting.getByLabel('Decisions (one a line)').fill('Fictional: joint section 47 enquiry.');
+    await meeting.getByRole('button', { name: 'Record outcome' }).click();
+    await meeting.getByText('Outcome recorded: done.').waitFor();
+    // A section 47 outcome sets the initial conference due date.
+    expect(await meeting.getByTestId('icpc-due').textContent()).toMatch(/\d{4}/);
+    await meeting.getByLabel('Action', { exact: true }).fill('Fictional: visit the child with police within 24 hours.');
+    await meeting.getByLabel('Owner (agency code or name)').fill('police');
+    await meeting.getByLabel('Due', { exact: true }).fill(new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
+    await meeting.getByRole('button', { name: 'Add action' }).click();
+    await meeting.getByText(/Fictional: visit the child with police within 24 hours\. — police/).waitFor();
+    await meeting.getByText(/Not quorate: .*police/).waitFor();
+    expect(await axeViolations(worker)).toEqual([]);
+    await meeting.getByLabel('Why it is completed without quorum').fill('Fictional: police sent their information; the child could not wait.');
+    await meeting.getByRole('button', { name: 'Complete meeting' }).click();
+    await meeting.getByText(/completed/).first().waitFor();
+    await meeting.getByText('Completed without quorum:').waitFor();
+    expect(await meeting.getByTestId('meeting-work').count()).toBe(0);
+    expect(problemsOf(worker)).toEqual([]);
+  });
+
   it('given an IG auditor watching alerts, when a police officer opens break-glass on a child, then the alert appears without reloading', async () => {
     const ig = await newPage();
     await signInAs(ig, hub.origin, /Ira Auditor/);

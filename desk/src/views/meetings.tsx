@@ -94,7 +94,7 @@ export function MeetingsView({ me }: { me: Me }) {
             <div><dt>Outcome</dt><dd>{m.outcome ? words(m.outcome) : 'not recorded'}</dd></div>
             <div>
               <dt>Initial conference due</dt>
-              <dd>{m.icpcDueAt ? date(m.icpcDueAt) : '—'}{m.icpcOverdue && <strong class="breach-flag"> Overdue</strong>}</dd>
+              <dd data-testid="icpc-due">{m.icpcDueAt ? date(m.icpcDueAt) : '—'}{m.icpcOverdue && <strong class="breach-flag"> Overdue</strong>}</dd>
             </div>
             <div>
               <dt>About</dt>
