@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { axeViolations, launchChromium, screenshot, signInAs, startDeskHub, type DeskHub } from './support/desk-hub';
 
@@ -409,6 +410,41 @@ describe('MASH Desk in chromium', () => {
     await hub.gql({ sub: 'pc-101', name: 'PC Example (fictional)', agency: 'police', roles: ['POLICE_MASH_OFFICER'] }, `mutation($id: ID!) { openBreakGlass(personId: $id, reason: "Fictional: child missing overnight, urgent risk assessment") { id } }`, { id: child!.id });
     await ig.getByTestId('alert').filter({ hasText: 'Break-glass opened' }).filter({ hasText: child!.id }).first().waitFor({ timeout: 10_000 });
     expect(await axeViolations(ig)).toEqual([]);
+    expect(problemsOf(ig)).toEqual([]);
+  });
+
+  it('given break-glass uses by the police officer, when an IG auditor reviews one and exports the officer\'s break-glass accesses, then the review is final and the CSV holds the accesses', async () => {
+    const ig = await newPage();
+    await signInAs(ig, hub.origin, /Ira Auditor/);
+    await ig.getByRole('link', { name: 'Break-glass reviews' }).click();
+    const use = ig.getByTestId('break-glass').filter({ hasText: 'PC Example (fictional)' }).first();
+    await use.waitFor();
+    const heading = (await use.getByRole('heading').textContent())!;
+    expect(await axeViolations(ig)).toEqual([]);
+    expect(await use.getByRole('button', { name: 'Record review' }).isDisabled()).toBe(true);
+    await use.getByLabel('Outcome').selectOption('JUSTIFIED_WITH_ADVICE');
+    await use.getByLabel('Review note (final)').fill('Fictional: justified; advised to record the urgency in the police system too.');
+    await use.getByRole('button', { name: 'Record review' }).click();
+    await ig.getByText('Reviewed: justified with advice.').waitFor();
+    await ig.getByLabel('Show').selectOption('REVIEWED');
+    const reviewed = ig.getByTestId('break-glass').filter({ has: ig.getByRole('heading', { name: heading, exact: true }) });
+    await reviewed.getByText(/justified with advice by .*: Fictional: justified; advised/).waitFor();
+    expect(await reviewed.getByRole('button', { name: 'Record review' }).count()).toBe(0);
+
+    await ig.getByRole('link', { name: 'Access log' }).click();
+    expect(await ig.getByRole('button', { name: 'Export CSV' }).isDisabled()).toBe(true);
+    await ig.getByLabel('Actor (user id)').fill('pc-101');
+    await ig.getByLabel('Break-glass only').check();
+    await ig.getByRole('button', { name: 'Show accesses' }).click();
+    await ig.getByTestId('access-entry').first().waitFor();
+    expect(await ig.getByTestId('access-entry').filter({ hasNotText: 'PC Example (fictional)' }).count()).toBe(0);
+    expect(await axeViolations(ig)).toEqual([]);
+    const [download] = await Promise.all([ig.waitForEvent('download'), ig.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^access-log-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\n').length).toBeGreaterThan(1);
+    expect(csv).toContain('pc-101');
+    await ig.getByText(/Exported \d+ lines as CSV\./).waitFor();
     expect(problemsOf(ig)).toEqual([]);
   });
 
