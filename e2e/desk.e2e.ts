@@ -290,6 +290,38 @@ describe('MASH Desk in chromium', () => {
     expect(problemsOf(worker)).toEqual([]);
   });
 
+  it('given a referrer quoting a known child\'s NHS number for a new subject, when a worker compares the sources and rejects the match with a note, then the issue moves to rejected', async () => {
+    const [child] = (await hub.db.query(`SELECT nhs_number FROM person WHERE kind = 'CHILD' AND nhs_number IS NOT NULL AND NOT provisional ORDER BY id LIMIT 1`)) as Array<{ nhs_number: string }>;
+    const referrer = { sub: 'ref-e2e', name: 'Rita Referrer (fictional)', agency: 'education', roles: ['PARTNER_REFERRER'] };
+    const { submitReferral } = await hub.gql<{ submitReferral: { id: string } }>(referrer, SUBMIT, {
+      key: `e2e-dq-${Date.now()}`,
+      input: {
+        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Quinn', familyName: 'Fictionalmatch', nhsNumber: child!.nhs_number } }],
+        concernCategories: ['NEGLECT'],
+        narrative: 'Fictional: e2e story, a school referral quoting an NHS number.',
+        consentSought: true,
+        consentGiven: true,
+      },
+    });
+    const worker = await newPage();
+    await signInAs(worker, hub.origin, /Sam Worker/);
+    await worker.getByRole('link', { name: 'Data quality' }).click();
+    const issue = worker.getByTestId('dq-issue').filter({ has: worker.locator(`a[href="#/referral/${submitReferral.id}"]`) });
+    await issue.waitFor();
+    const sources = issue.getByRole('table', { name: 'What each source says' });
+    await sources.getByText('Quinn').waitFor();
+    expect(await sources.getByText(child!.nhs_number).count()).toBeGreaterThan(0);
+    expect(await axeViolations(worker)).toEqual([]);
+    await issue.getByLabel('Different people: reject the match').check();
+    await issue.getByLabel('Why (kept with the decision)').fill('Fictional: different date of birth and school; the number was mistyped.');
+    await issue.getByRole('button', { name: 'Record decision' }).click();
+    await worker.getByText('Decided: reject match.').waitFor();
+    expect(await issue.count()).toBe(0);
+    await worker.getByLabel('Show').selectOption('REJECTED');
+    await issue.getByText(/rejected by .*: Fictional: different date of birth/).waitFor();
+    expect(problemsOf(worker)).toEqual([]);
+  });
+
   it('given the police officer opened a child, when an IG auditor looks up the child in the access log, then the access is there with purpose, released and withheld fields', async () => {
     expect(openedByPolice).toBeDefined();
     const ig = await newPage();
