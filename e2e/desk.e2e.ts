@@ -364,6 +364,15 @@ describe('MASH Desk in chromium', () => {
     await manager.getByTestId('measure').first().waitFor({ timeout: 20_000 });
     expect(await manager.getByTestId('measure').count()).toBeGreaterThan(5);
     expect(await manager.locator('svg[role="img"]').count()).toBeGreaterThan(5);
+    // Attendance by agency for the month: a bar per agency with a rate, every count in the table.
+    const attendance = manager.getByTestId('attendance');
+    const held = Number((await attendance.getByText(/meetings held/).textContent())!.match(/^(\d+)/)![1]);
+    if (held > 0) {
+      expect(await attendance.getByTestId('attendance-row').count()).toBeGreaterThan(0);
+      expect(await attendance.locator('svg[role="img"]').getAttribute('aria-label')).toMatch(/^Attendance rate by agency: .*\d+%/);
+    } else {
+      await attendance.getByText(/No meetings were held/).waitFor();
+    }
     await screenshot(manager, 'board');
     expect(await axeViolations(manager)).toEqual([]);
     expect(problemsOf(manager)).toEqual([]);
