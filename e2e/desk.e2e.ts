@@ -241,8 +241,12 @@ describe('MASH Desk in chromium', () => {
     await decide.getByText('Checks from police are still outstanding').waitFor();
     // Authorising over an outstanding check needs the reason first.
     expect(await decide.getByRole('button', { name: 'Authorise the proposed decision' }).isDisabled()).toBe(true);
-    await decide.getByText('Return to the worker').click();
-    await decide.getByLabel('Comment for the worker').fill('Fictional: wait for the police check or say why not.');
+    // From the keyboard: the disclosure opens with Enter, the comment takes focus by Tab.
+    await decide.getByText('Return to the worker').focus();
+    await manager.keyboard.press('Enter');
+    await manager.keyboard.press('Tab');
+    expect(await manager.evaluate('document.activeElement.id')).toBe('text-return');
+    await manager.keyboard.type('Fictional: wait for the police check or say why not.');
     expect(await axeViolations(manager)).toEqual([]);
     await decide.getByRole('button', { name: 'Return decision' }).click();
     await manager.getByTestId('referral-status').getByText('awaiting checks').waitFor();
