@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { axeViolations, launchChromium, screenshot, signInAs, startDeskHub, type DeskHub } from './support/desk-hub';
 
@@ -184,7 +185,7 @@ describe('MASH Desk in chromium', () => {
     await hub.gql(WORKER, ASSIGN, { id, v: current.version });
     await worker.getByText('Someone else changed this referral; reload').waitFor({ timeout: 10_000 });
     await worker.getByRole('button', { name: 'Reload' }).click();
-    await worker.getByText('Kit Cover (fictional)').waitFor();
+    await worker.getByTestId('assigned-to').getByText('Kit Cover (fictional)').waitFor();
 
     await worker.getByLabel('Outcome').selectOption('EARLY_HELP');
     await worker.getByLabel('Threshold').selectOption('LEVEL_2_EARLY_HELP');
@@ -202,6 +203,127 @@ describe('MASH Desk in chromium', () => {
     expect(await axeViolations(manager)).toEqual([]);
     expect(problemsOf(worker)).toEqual([]);
     expect(problemsOf(manager)).toEqual([]);
+  });
+
+  /** A new referral about a new fictional child, rated and waiting on police. */
+  async function referralWithPoliceCheck(label: string): Promise<{ id: string; reference: string }> {
+    const { submitReferral } = await hub.gql<{ submitReferral: { id: string } }>(WORKER, SUBMIT, {
+      key: `e2e-${label}-${Date.now()}`,
+      input: {
+        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Jo', familyName: `Fictional${label}`, dateOfBirth: '2018-02-03' } }],
+        concernCategories: ['NEGLECT'],
+        narrative: 'Fictional: e2e story, nursery reports repeated unexplained absences.',
+        consentSought: true,
+        consentGiven: true,
+      },
+    });
+    const id = submitReferral.id;
+    const v1 = (await hub.gql<{ referral: { version: number } }>(WORKER, REFERRAL, { id })).referral.version;
+    const { rateReferral } = await hub.gql<{ rateReferral: { version: number } }>(WORKER, RATE, { id, v: v1 });
+    await hub.gql(WORKER, CHECKS, { id, v: rateReferral.version });
+    const { referral } = await hub.gql<{ referral: { reference: string } }>(WORKER, REFERRAL, { id });
+    return { id, reference: referral.reference };
+  }
+
+  it('given a decision proposed while police have not answered, when the manager returns it and then authorises over the check with a reason, then each step is in the history with its reason', async () => {
+    const { id, reference } = await referralWithPoliceCheck('Return');
+    const propose = async () => {
+      const { referral } = await hub.gql<{ referral: { version: number } }>(WORKER, REFERRAL, { id });
+      await hub.gql(WORKER, `mutation($id: ID!, $v: Int!) { proposeDecision(id: $id, expectedVersion: $v, input: { outcome: EARLY_HELP, thresholdLevel: LEVEL_2_EARLY_HELP, rationale: "Fictional: early help offer" }) { version } }`, { id, v: referral.version });
+    };
+    await propose();
+
+    const manager = await newPage();
+    await signInAs(manager, hub.origin, /Pat Manager/);
+    await manager.evaluate(`location.hash = '#/referral/${id}'`);
+    await manager.getByRole('heading', { name: new RegExp(`Referral ${reference}`) }).waitFor();
+    const decide = manager.getByTestId('manager-decision');
+    await decide.getByText('Checks from police are still outstanding').waitFor();
+    // Authorising over an outstanding check needs the reason first.
+    expect(await decide.getByRole('button', { name: 'Authorise the proposed decision' }).isDisabled()).toBe(true);
+    // From the keyboard: the disclosure opens with Enter, the comment takes focus by Tab.
+    await decide.getByText('Return to the worker').focus();
+    await manager.keyboard.press('Enter');
+    await manager.keyboard.press('Tab');
+    expect(await manager.evaluate('document.activeElement.id')).toBe('text-return');
+    await manager.keyboard.type('Fictional: wait for the police check or say why not.');
+    expect(await axeViolations(manager)).toEqual([]);
+    await decide.getByRole('button', { name: 'Return decision' }).click();
+    await manager.getByTestId('referral-status').getByText('awaiting checks').waitFor();
+    await manager.getByTestId('return-comment').getByText('Fictional: wait for the police check').waitFor();
+
+    // The worker proposes again; meanwhile the manager's page is told, not overwritten.
+    await propose();
+    await manager.getByText('Someone else changed this referral; reload').waitFor({ timeout: 10_000 });
+    await manager.getByRole('button', { name: 'Reload' }).click();
+    await manager.getByTestId('referral-status').getByText('decision proposed').waitFor();
+    await decide.getByLabel('Reason to decide without the outstanding checks').fill('Fictional: the family agreed early help; police hold nothing urgent by phone.');
+    await decide.getByRole('button', { name: 'Authorise the proposed decision' }).click();
+    await manager.getByTestId('referral-status').getByText('closed').waitFor();
+    const history = manager.getByTestId('history-row');
+    await history.filter({ hasText: 'return decision' }).filter({ hasText: 'wait for the police check' }).waitFor();
+    await history.filter({ hasText: 'authorise decision' }).filter({ hasText: 'police hold nothing urgent' }).waitFor();
+    expect(await manager.getByRole('table', { name: /Checks requested/ }).getByText(/Closed \(decided without\)/).count()).toBe(1);
+    expect(await axeViolations(manager)).toEqual([]);
+    expect(problemsOf(manager)).toEqual([]);
+  });
+
+  it('given a referral waiting on police, when a worker closes the check as timed out and then withdraws the referral, then both reasons are recorded and the actions go', async () => {
+    const { id, reference } = await referralWithPoliceCheck('Withdraw');
+    const worker = await newPage();
+    await signInAs(worker, hub.origin, /Sam Worker/);
+    await worker.evaluate(`location.hash = '#/referral/${id}'`);
+    await worker.getByRole('heading', { name: new RegExp(`Referral ${reference}`) }).waitFor();
+    expect(await worker.getByTestId('manager-decision').count()).toBe(0);
+    await worker.getByLabel('Check', { exact: true }).selectOption({ label: 'police' });
+    await worker.getByLabel('Reason', { exact: true }).selectOption('TIMED_OUT');
+    await worker.getByLabel('Note (optional)').fill('Fictional: no answer after two reminders.');
+    await worker.getByRole('button', { name: 'Close check' }).click();
+    await worker.getByTestId('referral-status').getByText('ready for decision').waitFor();
+    // A change's own answer withholds purpose-bound fields; the desk re-reads with its purpose.
+    expect(await worker.getByTestId('narrative').textContent()).toContain('nursery reports');
+    await worker.getByText('Withdraw this referral').click();
+    await worker.getByLabel('Why it is withdrawn').fill('Fictional: the referrer withdrew; a single agency is dealing with it.');
+    expect(await axeViolations(worker)).toEqual([]);
+    await worker.getByRole('button', { name: 'Withdraw referral' }).click();
+    await worker.getByTestId('referral-status').getByText('withdrawn').waitFor();
+    const history = worker.getByTestId('history-row');
+    await history.filter({ hasText: 'close check (police)' }).filter({ hasText: 'timed out' }).waitFor();
+    await history.filter({ hasText: 'withdraw' }).filter({ hasText: 'single agency' }).waitFor();
+    expect(await worker.getByRole('button', { name: 'Withdraw referral' }).count()).toBe(0);
+    expect(problemsOf(worker)).toEqual([]);
+  });
+
+  it('given a referrer quoting a known child\'s NHS number for a new subject, when a worker compares the sources and rejects the match with a note, then the issue moves to rejected', async () => {
+    const [child] = (await hub.db.query(`SELECT nhs_number FROM person WHERE kind = 'CHILD' AND nhs_number IS NOT NULL AND NOT provisional ORDER BY id LIMIT 1`)) as Array<{ nhs_number: string }>;
+    const referrer = { sub: 'ref-e2e', name: 'Rita Referrer (fictional)', agency: 'education', roles: ['PARTNER_REFERRER'] };
+    const { submitReferral } = await hub.gql<{ submitReferral: { id: string } }>(referrer, SUBMIT, {
+      key: `e2e-dq-${Date.now()}`,
+      input: {
+        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Quinn', familyName: 'Fictionalmatch', nhsNumber: child!.nhs_number } }],
+        concernCategories: ['NEGLECT'],
+        narrative: 'Fictional: e2e story, a school referral quoting an NHS number.',
+        consentSought: true,
+        consentGiven: true,
+      },
+    });
+    const worker = await newPage();
+    await signInAs(worker, hub.origin, /Sam Worker/);
+    await worker.getByRole('link', { name: 'Data quality' }).click();
+    const issue = worker.getByTestId('dq-issue').filter({ has: worker.locator(`a[href="#/referral/${submitReferral.id}"]`) });
+    await issue.waitFor();
+    const sources = issue.getByRole('table', { name: 'What each source says' });
+    await sources.getByText('Quinn').waitFor();
+    expect(await sources.getByText(child!.nhs_number).count()).toBeGreaterThan(0);
+    expect(await axeViolations(worker)).toEqual([]);
+    await issue.getByLabel('Different people: reject the match').check();
+    await issue.getByLabel('Why (kept with the decision)').fill('Fictional: different date of birth and school; the number was mistyped.');
+    await issue.getByRole('button', { name: 'Record decision' }).click();
+    await worker.getByText('Decided: reject match.').waitFor();
+    expect(await issue.count()).toBe(0);
+    await worker.getByLabel('Show').selectOption('REJECTED');
+    await issue.getByText(/rejected by .*: Fictional: different date of birth/).waitFor();
+    expect(problemsOf(worker)).toEqual([]);
   });
 
   it('given the police officer opened a child, when an IG auditor looks up the child in the access log, then the access is there with purpose, released and withheld fields', async () => {
@@ -246,6 +368,15 @@ describe('MASH Desk in chromium', () => {
     await manager.getByTestId('measure').first().waitFor({ timeout: 20_000 });
     expect(await manager.getByTestId('measure').count()).toBeGreaterThan(5);
     expect(await manager.locator('svg[role="img"]').count()).toBeGreaterThan(5);
+    // Attendance by agency for the month: a bar per agency with a rate, every count in the table.
+    const attendance = manager.getByTestId('attendance');
+    const held = Number((await attendance.getByText(/meetings held/).textContent())!.match(/^(\d+)/)![1]);
+    if (held > 0) {
+      expect(await attendance.getByTestId('attendance-row').count()).toBeGreaterThan(0);
+      expect(await attendance.locator('svg[role="img"]').getAttribute('aria-label')).toMatch(/^Attendance rate by agency: .*\d+%/);
+    } else {
+      await attendance.getByText(/No meetings were held/).waitFor();
+    }
     await screenshot(manager, 'board');
     expect(await axeViolations(manager)).toEqual([]);
     expect(problemsOf(manager)).toEqual([]);
@@ -265,6 +396,55 @@ describe('MASH Desk in chromium', () => {
     expect(problemsOf(worker)).toEqual([]);
   });
 
+  it('given a referral, when a worker schedules a strategy discussion and records apologies, the outcome, an action and completes it without quorum, then quorum, who is missing and the conference due date show', async () => {
+    const { id, reference } = await referralWithPoliceCheck('Meeting');
+    const worker = await newPage();
+    await signInAs(worker, hub.origin, /Sam Worker/);
+    await worker.evaluate(`location.hash = '#/referral/${id}'`);
+    await worker.getByRole('heading', { name: new RegExp(`Referral ${reference}`) }).waitFor();
+    await worker.getByLabel('Meeting', { exact: true }).selectOption('STRATEGY_DISCUSSION');
+    await worker.getByRole('button', { name: 'Schedule' }).click();
+    await worker.getByText('Meeting scheduled (see Meetings): done.').waitFor();
+    const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM meeting WHERE referral_id = $1 AND scheduled_at > now()`, [id])) as [{ n: number }];
+    expect(n).toBe(1);
+
+    // One that is due now, so it can be held (the hub refuses holding a meeting before its time).
+    const { scheduleMeeting } = await hub.gql<{ scheduleMeeting: { id: string } }>(WORKER, `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { id } }`, {
+      input: { type: 'STRATEGY_DISCUSSION', referralId: id, scheduledAt: new Date(Date.now() + 1500).toISOString() },
+    });
+    await worker.waitForTimeout(1600);
+    await worker.getByRole('link', { name: 'Meetings' }).click();
+    await worker.getByLabel('Upcoming only').uncheck();
+    const meeting = worker.locator(`article[aria-labelledby="meeting-${scheduleMeeting.id}"]`);
+    await meeting.getByRole('button', { name: 'Mark as held' }).click();
+    await meeting.getByText('Marked as held: done.').waitFor();
+    await meeting.getByLabel('Invitee').selectOption({ label: 'police' });
+    await meeting.getByLabel('Attendance', { exact: true }).selectOption('SENT_APOLOGIES');
+    expect(await meeting.getByRole('button', { name: 'Record attendance' }).isDisabled()).toBe(true);
+    await meeting.getByLabel('Reason for not attending').fill('Fictional: officer on a live incident; information sent.');
+    await meeting.getByRole('button', { name: 'Record attendance' }).click();
+    await meeting.getByRole('table', { name: 'Invitees and attendance' }).getByText('Fictional: officer on a live incident').waitFor();
+    await meeting.getByLabel('Outcome of the strategy discussion').selectOption('SECTION_47_JOINT');
+    await meeting.getByLabel('Decisions (one a line)').fill('Fictional: joint section 47 enquiry.');
+    await meeting.getByRole('button', { name: 'Record outcome' }).click();
+    await meeting.getByText('Outcome recorded: done.').waitFor();
+    // A section 47 outcome sets the initial conference due date.
+    expect(await meeting.getByTestId('icpc-due').textContent()).toMatch(/\d{4}/);
+    await meeting.getByLabel('Action', { exact: true }).fill('Fictional: visit the child with police within 24 hours.');
+    await meeting.getByLabel('Owner (agency code or name)').fill('police');
+    await meeting.getByLabel('Due', { exact: true }).fill(new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
+    await meeting.getByRole('button', { name: 'Add action' }).click();
+    await meeting.getByText(/Fictional: visit the child with police within 24 hours\. — police/).waitFor();
+    await meeting.getByText(/Not quorate: .*police/).waitFor();
+    expect(await axeViolations(worker)).toEqual([]);
+    await meeting.getByLabel('Why it is completed without quorum').fill('Fictional: police sent their information; the child could not wait.');
+    await meeting.getByRole('button', { name: 'Complete meeting' }).click();
+    await meeting.getByText(/completed/).first().waitFor();
+    await meeting.getByText('Completed without quorum:').waitFor();
+    expect(await meeting.getByTestId('meeting-work').count()).toBe(0);
+    expect(problemsOf(worker)).toEqual([]);
+  });
+
   it('given an IG auditor watching alerts, when a police officer opens break-glass on a child, then the alert appears without reloading', async () => {
     const ig = await newPage();
     await signInAs(ig, hub.origin, /Ira Auditor/);
@@ -275,6 +455,41 @@ describe('MASH Desk in chromium', () => {
     await hub.gql({ sub: 'pc-101', name: 'PC Example (fictional)', agency: 'police', roles: ['POLICE_MASH_OFFICER'] }, `mutation($id: ID!) { openBreakGlass(personId: $id, reason: "Fictional: child missing overnight, urgent risk assessment") { id } }`, { id: child!.id });
     await ig.getByTestId('alert').filter({ hasText: 'Break-glass opened' }).filter({ hasText: child!.id }).first().waitFor({ timeout: 10_000 });
     expect(await axeViolations(ig)).toEqual([]);
+    expect(problemsOf(ig)).toEqual([]);
+  });
+
+  it('given break-glass uses by the police officer, when an IG auditor reviews one and exports the officer\'s break-glass accesses, then the review is final and the CSV holds the accesses', async () => {
+    const ig = await newPage();
+    await signInAs(ig, hub.origin, /Ira Auditor/);
+    await ig.getByRole('link', { name: 'Break-glass reviews' }).click();
+    const use = ig.getByTestId('break-glass').filter({ hasText: 'PC Example (fictional)' }).first();
+    await use.waitFor();
+    const heading = (await use.getByRole('heading').textContent())!;
+    expect(await axeViolations(ig)).toEqual([]);
+    expect(await use.getByRole('button', { name: 'Record review' }).isDisabled()).toBe(true);
+    await use.getByLabel('Outcome').selectOption('JUSTIFIED_WITH_ADVICE');
+    await use.getByLabel('Review note (final)').fill('Fictional: justified; advised to record the urgency in the police system too.');
+    await use.getByRole('button', { name: 'Record review' }).click();
+    await ig.getByText('Reviewed: justified with advice.').waitFor();
+    await ig.getByLabel('Show').selectOption('REVIEWED');
+    const reviewed = ig.getByTestId('break-glass').filter({ has: ig.getByRole('heading', { name: heading, exact: true }) });
+    await reviewed.getByText(/justified with advice by .*: Fictional: justified; advised/).waitFor();
+    expect(await reviewed.getByRole('button', { name: 'Record review' }).count()).toBe(0);
+
+    await ig.getByRole('link', { name: 'Access log' }).click();
+    expect(await ig.getByRole('button', { name: 'Export CSV' }).isDisabled()).toBe(true);
+    await ig.getByLabel('Actor (user id)').fill('pc-101');
+    await ig.getByLabel('Break-glass only').check();
+    await ig.getByRole('button', { name: 'Show accesses' }).click();
+    await ig.getByTestId('access-entry').first().waitFor();
+    expect(await ig.getByTestId('access-entry').filter({ hasNotText: 'PC Example (fictional)' }).count()).toBe(0);
+    expect(await axeViolations(ig)).toEqual([]);
+    const [download] = await Promise.all([ig.waitForEvent('download'), ig.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^access-log-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\n').length).toBeGreaterThan(1);
+    expect(csv).toContain('pc-101');
+    await ig.getByText(/Exported \d+ lines as CSV\./).waitFor();
     expect(problemsOf(ig)).toEqual([]);
   });
 

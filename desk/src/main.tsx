@@ -6,11 +6,13 @@ import { setToken, type Me } from './session.js';
 import { AlertsView } from './views/alerts.js';
 import { BoardView } from './views/board.js';
 import { ChildView } from './views/child.js';
+import { DataQualityView } from './views/data-quality.js';
 import { IgView } from './views/ig.js';
 import { InboxView } from './views/inbox.js';
 import { MeetingsView } from './views/meetings.js';
 import { QueueView } from './views/queue.js';
 import { ReferralScreen } from './views/referral.js';
+import { ReviewsView } from './views/reviews.js';
 import { SignIn } from './views/sign-in.js';
 
 const SOCIAL_CARE_MASH = ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'];
@@ -28,8 +30,10 @@ const worksCases = (me: Me) => canTriage(me) || answersChecks(me);
  */
 const SCREENS = {
   queue: { label: 'Triage queue', allowed: canTriage, render: (me: Me) => <QueueView me={me} /> },
+  quality: { label: 'Data quality', allowed: canTriage, render: () => <DataQualityView /> },
   inbox: { label: 'Agency checks', allowed: answersChecks, render: (me: Me) => <InboxView me={me} /> },
   ig: { label: 'Access log', allowed: isIg, render: () => <IgView /> },
+  reviews: { label: 'Break-glass reviews', allowed: isIg, render: () => <ReviewsView /> },
   meetings: { label: 'Meetings', allowed: worksCases, render: (me: Me) => <MeetingsView me={me} /> },
   alerts: { label: 'Alerts', allowed: (me: Me) => worksCases(me) || isIg(me), render: () => <AlertsView /> },
   board: { label: 'Board', allowed: (me: Me) => me.roles.includes('MASH_MANAGER') || isIg(me), render: () => <BoardView /> },

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { request } from '../api.js';
 import { words } from '../format.js';
-import { Board, type BoardResult } from '../generated/operations.js';
+import { AttendanceByAgency, Board, type AttendanceByAgencyResult, type BoardResult } from '../generated/operations.js';
 import { ErrorMessage } from './common.js';
 import { BarChart, Sparkline } from './charts.js';
 
@@ -106,6 +106,7 @@ export function BoardView() {
                   ))}
                 </tbody>
               </table>
+              <Attendance month={month} />
               <h2>Overdue agency checks now</h2>
               {current.overdueChecksByAgency.length ? (
                 <BarChart title="Overdue checks by agency" bars={current.overdueChecksByAgency.map((a) => ({ label: a.agency, value: a.count, tone: 'red' }))} />
@@ -113,6 +114,91 @@ export function BoardView() {
                 <p>No agency check is overdue.</p>
               )}
             </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+type Attendance = AttendanceByAgencyResult['attendanceStatistics'];
+
+/** The month as [first instant, first instant of the next month) in UTC (the hub counts meetings held in it). */
+function monthRange(month: string): { from: string; to: string } {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return { from: new Date(Date.UTC(y, m - 1, 1)).toISOString(), to: new Date(Date.UTC(y, m, 1)).toISOString() };
+}
+
+/** Attendance by agency at meetings held in the month: the rate as bars, every count in the table. */
+function Attendance({ month }: { month: string }) {
+  const [stats, setStats] = useState<Attendance | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let stopped = false;
+    setStats(null);
+    request(AttendanceByAgency, monthRange(month)).then(
+      ({ data }) => !stopped && setStats(data.attendanceStatistics),
+      (e: Error) => !stopped && setError(e.message),
+    );
+    return () => {
+      stopped = true;
+    };
+  }, [month]);
+  const rated = (stats?.byAgency ?? []).filter((a) => a.attendanceRate !== null);
+  return (
+    <section aria-labelledby="attendance-title" data-testid="attendance">
+      <h2 id="attendance-title">Meeting attendance by agency</h2>
+      <ErrorMessage message={error} />
+      {!stats && !error && <p>Loading…</p>}
+      {stats && (
+        <>
+          <p>
+            {stats.meetings} meetings held, {stats.nonQuorateMeetings} not quorate.
+          </p>
+          {rated.length > 0 && (
+            <BarChart
+              title="Attendance rate by agency"
+              unit="%"
+              bars={rated.map((a) => {
+                const pct = Math.round((a.attendanceRate ?? 0) * 100);
+                return { label: a.agency, value: pct, tone: pct >= 90 ? 'green' : pct >= 75 ? 'amber' : 'red' };
+              })}
+            />
+          )}
+          {stats.byAgency.length > 0 ? (
+            <table>
+              <caption>Invitations and attendance by agency, {month}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Agency</th>
+                  <th scope="col">Invited</th>
+                  <th scope="col">Attended</th>
+                  <th scope="col">Apologies</th>
+                  <th scope="col">Information only</th>
+                  <th scope="col">Did not attend</th>
+                  <th scope="col">Not recorded</th>
+                  <th scope="col">Missed when required</th>
+                  <th scope="col">Rate</th>
+                </tr>
+              </thead>
+              <tbody>
+                {stats.byAgency.map((a) => (
+                  <tr key={a.agency} data-testid="attendance-row">
+                    <th scope="row">{a.agency}</th>
+                    <td>{a.invited}</td>
+                    <td>{a.attended}</td>
+                    <td>{a.apologies}</td>
+                    <td>{a.informationOnly}</td>
+                    <td>{a.didNotAttend}</td>
+                    <td>{a.notRecorded}</td>
+                    <td>{a.missedWhenRequired}</td>
+                    <td>{a.attendanceRate === null ? '—' : `${Math.round(a.attendanceRate * 100)}%`}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p>No meetings were held in {month}.</p>
           )}
         </>
       )}

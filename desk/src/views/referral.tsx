@@ -2,17 +2,24 @@ import { useEffect, useState } from 'preact/hooks';
 import { HubRequestError, request, subscribe } from '../api.js';
 import { dateTime, timeLeft, words } from '../format.js';
 import {
+  AmendAndAuthoriseDecision,
   AssignReferral,
   AuthoriseDecision,
+  CloseAgencyCheck,
   DecisionOutcomeValues,
   ProposeDecision,
   RateReferral,
   ReferralView as ReferralQuery,
   ReferralWatch,
   RequestChecks,
+  ReturnDecision,
+  ScheduleMeeting,
   SendFeedback,
+  WithdrawReferral,
   ThresholdLevelValues,
+  type AgencyCheckClosureReason,
   type DecisionOutcome,
+  type MeetingType,
   type Rag,
   type ReferralStatus,
   type ReferralViewResult,
@@ -29,10 +36,16 @@ const CAN: Record<string, ReferralStatus[]> = {
   rate: ['RECEIVED', 'SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION'],
   assign: ['RECEIVED', 'SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION', 'DECISION_PROPOSED'],
   checks: ['SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION'],
-  propose: ['SCREENED', 'READY_FOR_DECISION'],
+  closeCheck: ['AWAITING_CHECKS', 'DECISION_PROPOSED'],
+  propose: ['SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION'],
   authorise: ['DECISION_PROPOSED'],
+  withdraw: ['RECEIVED', 'SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION', 'DECISION_PROPOSED'],
   feedback: ['CLOSED', 'WITHDRAWN'],
 };
+
+/** The closure reasons a worker or manager chooses (DECIDED_WITHOUT is set only by authorising over checks). */
+const CLOSURE_REASONS: AgencyCheckClosureReason[] = ['NO_LONGER_NEEDED', 'TIMED_OUT', 'ESCALATED'];
+const isOpenCheck = (status: string | null) => status === 'REQUESTED' || status === 'IN_PROGRESS' || status === 'OVERDUE';
 
 const can = (action: keyof typeof CAN, status: ReferralStatus | null) => !!status && CAN[action]!.includes(status);
 
@@ -77,12 +90,17 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
     return unsubscribe;
   }, [id]);
 
-  /** Runs one action; a stale version is reported as "someone else changed this". */
-  async function act(label: string, run: (version: number) => Promise<Referral>) {
+  /**
+   * Runs one action, then reads the referral again with the purpose TRIAGE: a mutation declares no
+   * purpose, so its own answer has the purpose-bound fields withheld. A stale version is reported
+   * as "someone else changed this".
+   */
+  async function act(label: string, run: (version: number) => Promise<unknown>) {
     if (!referral?.version) return;
     setError(null);
     try {
-      setReferral(await run(referral.version));
+      await run(referral.version);
+      setReferral((await request(ReferralQuery, { id })).data.referral);
       setStale(false);
       setStatus(`${label}: done.`);
     } catch (e) {
@@ -104,6 +122,7 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
   const triage = me.roles.includes('MASH_SOCIAL_WORKER') || me.roles.includes('MASH_MANAGER');
   const manager = me.roles.includes('MASH_MANAGER');
   const r = referral;
+  const openChecks = (r.checks ?? []).filter((c) => isOpenCheck(c.status));
 
   return (
     <section aria-labelledby="referral-title">
@@ -127,14 +146,14 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
         <div><dt>Received</dt><dd>{dateTime(r.receivedAt)}</dd></div>
         <div><dt>Decision due</dt><dd>{dateTime(r.decisionDueAt)} ({timeLeft(r.decisionDueAt, Date.now())}){r.breached && <strong class="breach-flag"> Breached</strong>}</dd></div>
         <div><dt>Referrer</dt><dd>{r.referrerName ?? 'withheld'} ({r.referrerAgency ?? '—'})</dd></div>
-        <div><dt>Assigned to</dt><dd>{r.assignedToName ?? 'unassigned'}</dd></div>
+        <div><dt>Assigned to</dt><dd data-testid="assigned-to">{r.assignedToName ?? 'unassigned'}</dd></div>
         <div><dt>Waiting on</dt><dd>{r.waitingOn?.length ? r.waitingOn.join(', ') : '—'}</dd></div>
         <div><dt>Concerns</dt><dd>{(r.concernCategories ?? []).map(words).join(', ')}</dd></div>
         <div><dt>Consent</dt><dd>{r.consentSought ? (r.consentGiven ? 'given' : 'sought, not given') : 'not sought'}{r.consentReason && ` — ${r.consentReason}`}</dd></div>
         <div><dt>Lawful basis</dt><dd>{words(r.lawfulBasis)}</dd></div>
       </dl>
       <h2>Narrative</h2>
-      <p class="narrative">{r.narrative ?? 'Withheld'}</p>
+      <p class="narrative" data-testid="narrative">{r.narrative ?? 'Withheld'}</p>
       <h2>Children and adults</h2>
       <ul>
         {(r.subjects ?? []).map((s) => (s.id ? <li key={s.id}><PersonLink person={s} /></li> : null))}
@@ -162,7 +181,7 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
                 <td>{c.agency}</td>
                 <td>{words(c.status)}{c.overdue && <strong class="breach-flag"> Overdue</strong>}</td>
                 <td>{dateTime(c.dueAt)}</td>
-                <td>{c.findingsSummary ?? (c.declinedReason ? `Declined: ${c.declinedReason}` : '—')}</td>
+                <td>{c.findingsSummary ?? (c.declinedReason ? `Declined: ${c.declinedReason}` : c.closedReason ? `Closed (${words(c.closedReason)})${c.closedNote ? `: ${c.closedNote}` : ''}` : '—')}</td>
               </tr>
             ))}
           </tbody>
@@ -172,13 +191,20 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
       )}
       <h2>Decision</h2>
       {r.decisionOutcome ? (
-        <p>
+        <p data-testid="decision">
           {words(r.decisionOutcome)} ({words(r.thresholdLevel)}), proposed {dateTime(r.decisionProposedAt)}
-          {r.decisionAuthorisedAt ? `, authorised ${dateTime(r.decisionAuthorisedAt)}` : ', awaiting a manager'}: {r.decisionRationale}
+          {r.decisionAuthorisedAt ? `, authorised ${dateTime(r.decisionAuthorisedAt)}` : r.status === 'DECISION_PROPOSED' ? ', awaiting a manager' : ''}: {r.decisionRationale}
         </p>
       ) : (
         <p>No decision yet.</p>
       )}
+      {r.decisionReturnComment && r.status !== 'CLOSED' && (
+        <p data-testid="return-comment">
+          <strong>Returned by a manager</strong> {dateTime(r.decisionReturnedAt)}: {r.decisionReturnComment}
+        </p>
+      )}
+      {r.decisionAmendmentReason && <p><strong>Amended by the manager:</strong> {r.decisionAmendmentReason}</p>}
+      {r.decidedOverChecksReason && <p><strong>Decided without outstanding checks:</strong> {r.decidedOverChecksReason}</p>}
       {triage && (
         <section aria-labelledby="actions-title" class="actions">
           <h2 id="actions-title">Actions</h2>
@@ -194,21 +220,198 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
               onRequest={(codes) => act('Checks requested', async (v) => (await request(RequestChecks, { id, agencies: codes, expectedVersion: v })).data.requestAgencyChecks)}
             />
           )}
+          {can('closeCheck', r.status) && openChecks.length > 0 && (
+            <CloseCheckForm
+              checks={openChecks}
+              onClose={(checkId, reason, note) => act('Check closed', async (v) => (await request(CloseAgencyCheck, { checkId, reason, note: note || null, expectedVersion: v })).data.closeAgencyCheck)}
+            />
+          )}
           {can('propose', r.status) && (
             <DecisionForm onPropose={(input) => act('Decision proposed', async (v) => (await request(ProposeDecision, { id, input, expectedVersion: v })).data.proposeDecision)} />
           )}
           {can('authorise', r.status) && manager && (
-            <button type="button" onClick={() => void act('Decision authorised', async (v) => (await request(AuthoriseDecision, { id, expectedVersion: v })).data.authoriseDecision)}>
-              Authorise the proposed decision
-            </button>
+            <ManagerDecision
+              referral={r}
+              outstanding={openChecks.map((c) => c.agency ?? '—')}
+              onAuthorise={(over) => act('Decision authorised', async (v) => (await request(AuthoriseDecision, { id, expectedVersion: v, overOutstandingChecksReason: over })).data.authoriseDecision)}
+              onAmend={(input, reason, over) =>
+                act('Decision amended and authorised', async (v) => (await request(AmendAndAuthoriseDecision, { id, input, reason, expectedVersion: v, overOutstandingChecksReason: over })).data.amendAndAuthoriseDecision)
+              }
+              onReturn={(comment) => act('Decision returned to the worker', async (v) => (await request(ReturnDecision, { id, comment, expectedVersion: v })).data.returnDecision)}
+            />
           )}
-          {can('authorise', r.status) && !manager && <p>A MASH manager authorises the proposed decision.</p>}
+          {can('authorise', r.status) && !manager && <p>A MASH manager authorises, amends or returns the proposed decision.</p>}
           {can('feedback', r.status) && !r.feedbackSentAt && (
-            <TextAction label="Feedback to the referrer" button="Send feedback" onSend={(message) => act('Feedback sent', async (v) => (await request(SendFeedback, { id, message, expectedVersion: v })).data.sendReferrerFeedback)} />
+            <TextAction id="feedback" label="Feedback to the referrer" button="Send feedback" onSend={(message) => act('Feedback sent', async (v) => (await request(SendFeedback, { id, message, expectedVersion: v })).data.sendReferrerFeedback)} />
+          )}
+          {(r.decisionOutcome === 'STRATEGY_DISCUSSION' || can('withdraw', r.status)) && (
+            <ScheduleForm
+              onSchedule={(type, scheduledAt) => act('Meeting scheduled (see Meetings)', () => request(ScheduleMeeting, { input: { type, scheduledAt, referralId: id } }))}
+            />
+          )}
+          {can('withdraw', r.status) && (
+            <details class="action">
+              <summary>Withdraw this referral</summary>
+              <p class="hint">Outstanding checks are closed as no longer needed. This cannot be undone.</p>
+              <TextAction id="withdraw" label="Why it is withdrawn" button="Withdraw referral" onSend={(reason) => act('Withdrawn', async (v) => (await request(WithdrawReferral, { id, reason, expectedVersion: v })).data.withdrawReferral)} />
+            </details>
           )}
         </section>
       )}
+      <StatusHistory history={r.statusHistory ?? []} />
     </section>
+  );
+}
+
+/** A code (TIMED_OUT) in words; a name (an assignee) as it is. */
+const codeWords = (text: string) => (/^[A-Z_]+$/.test(text) ? words(text) : text);
+
+type Transition = NonNullable<Referral['statusHistory']>[number];
+
+/** Every step of the referral, oldest first: who, when, from and to, and why. */
+function StatusHistory({ history }: { history: Transition[] }) {
+  if (!history.length) return null;
+  return (
+    <section aria-labelledby="history-title">
+      <h2 id="history-title">History</h2>
+      <table data-testid="status-history">
+        <caption>Every step of this referral, oldest first</caption>
+        <thead><tr><th scope="col">When</th><th scope="col">Step</th><th scope="col">Status</th><th scope="col">By</th><th scope="col">Detail and reason</th></tr></thead>
+        <tbody>
+          {history.map((h) => (
+            <tr key={h.version ?? h.at} data-testid="history-row">
+              <td>{dateTime(h.at)}</td>
+              <th scope="row">{words(h.transition)}{h.checkAgency ? ` (${h.checkAgency})` : ''}</th>
+              <td>{h.fromStatus ? `${words(h.fromStatus)} → ` : ''}{words(h.toStatus)}</td>
+              <td>{h.byName ?? '—'}{h.byAgency ? `, ${h.byAgency}` : ''}</td>
+              <td class="narrative">{[h.detail ? codeWords(h.detail) : null, h.reason].filter(Boolean).join(': ') || '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+type Check = NonNullable<Referral['checks']>[number];
+
+function CloseCheckForm({ checks, onClose }: { checks: Check[]; onClose: (checkId: string, reason: AgencyCheckClosureReason, note: string) => Promise<void> }) {
+  const [checkId, setCheckId] = useState(checks[0]?.id ?? '');
+  const [reason, setReason] = useState<AgencyCheckClosureReason>('NO_LONGER_NEEDED');
+  const [note, setNote] = useState('');
+  const chosen = checks.some((c) => c.id === checkId) ? checkId : (checks[0]?.id ?? '');
+  return (
+    <form class="action" onSubmit={(e) => { e.preventDefault(); void onClose(chosen, reason, note.trim()).then(() => setNote('')); }}>
+      <h3>Stop waiting for a check</h3>
+      <label for="close-check">Check</label>
+      <select id="close-check" value={chosen} onChange={(e) => setCheckId((e.currentTarget as HTMLSelectElement).value)}>
+        {checks.map((c) => <option key={c.id} value={c.id ?? ''}>{c.agency}</option>)}
+      </select>
+      <label for="close-reason">Reason</label>
+      <select id="close-reason" value={reason} onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value as AgencyCheckClosureReason)}>
+        {CLOSURE_REASONS.map((x) => <option key={x} value={x}>{words(x)}</option>)}
+      </select>
+      <label for="close-note">Note (optional)</label>
+      <textarea id="close-note" rows={2} value={note} onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />
+      <button type="submit" disabled={!chosen}>Close check</button>
+    </form>
+  );
+}
+
+/**
+ * The manager's choice on a proposed decision: authorise it, amend and authorise it (saying why), or
+ * return it with a comment. With checks outstanding, authorising needs the reason not to wait for them.
+ */
+function ManagerDecision({
+  referral,
+  outstanding,
+  onAuthorise,
+  onAmend,
+  onReturn,
+}: {
+  referral: Referral;
+  outstanding: string[];
+  onAuthorise: (overChecks: string | null) => Promise<void>;
+  onAmend: (input: { outcome: DecisionOutcome; thresholdLevel: ThresholdLevel; rationale: string }, reason: string, overChecks: string | null) => Promise<void>;
+  onReturn: (comment: string) => Promise<void>;
+}) {
+  const [overChecks, setOverChecks] = useState('');
+  const needsReason = outstanding.length > 0;
+  const over = needsReason ? overChecks.trim() : null;
+  const blocked = needsReason && !over;
+  return (
+    <div class="action" data-testid="manager-decision">
+      <h3>Manager&apos;s decision</h3>
+      {needsReason && (
+        <>
+          <p>Checks from {outstanding.join(', ')} are still outstanding. Authorising closes them as decided without; say why the decision cannot wait.</p>
+          <label for="over-checks">Reason to decide without the outstanding checks</label>
+          <textarea id="over-checks" rows={2} required value={overChecks} onInput={(e) => setOverChecks((e.currentTarget as HTMLTextAreaElement).value)} />
+        </>
+      )}
+      <button type="button" disabled={blocked} onClick={() => void onAuthorise(over)}>
+        Authorise the proposed decision
+      </button>
+      <AmendForm referral={referral} blocked={blocked} onAmend={(input, reason) => onAmend(input, reason, over)} />
+      <details>
+        <summary>Return to the worker</summary>
+        <TextAction id="return" label="Comment for the worker" button="Return decision" onSend={onReturn} />
+      </details>
+    </div>
+  );
+}
+
+function AmendForm({ referral, blocked, onAmend }: { referral: Referral; blocked: boolean; onAmend: (input: { outcome: DecisionOutcome; thresholdLevel: ThresholdLevel; rationale: string }, reason: string) => Promise<void> }) {
+  const [outcome, setOutcome] = useState<DecisionOutcome>(referral.decisionOutcome ?? 'EARLY_HELP');
+  const [thresholdLevel, setThreshold] = useState<ThresholdLevel>(referral.thresholdLevel ?? 'LEVEL_2_EARLY_HELP');
+  const [rationale, setRationale] = useState(referral.decisionRationale ?? '');
+  const [reason, setReason] = useState('');
+  return (
+    <details>
+      <summary>Amend and authorise</summary>
+      <form onSubmit={(e) => { e.preventDefault(); void onAmend({ outcome, thresholdLevel, rationale }, reason); }}>
+        <label for="amend-outcome">Amended outcome</label>
+        <select id="amend-outcome" value={outcome} onChange={(e) => setOutcome((e.currentTarget as HTMLSelectElement).value as DecisionOutcome)}>
+          {DecisionOutcomeValues.map((o) => <option key={o} value={o}>{words(o)}</option>)}
+        </select>
+        <label for="amend-threshold">Amended threshold</label>
+        <select id="amend-threshold" value={thresholdLevel} onChange={(e) => setThreshold((e.currentTarget as HTMLSelectElement).value as ThresholdLevel)}>
+          {ThresholdLevelValues.map((t) => <option key={t} value={t}>{words(t)}</option>)}
+        </select>
+        <label for="amend-rationale">Amended rationale</label>
+        <textarea id="amend-rationale" rows={3} required value={rationale} onInput={(e) => setRationale((e.currentTarget as HTMLTextAreaElement).value)} />
+        <label for="amend-reason">Why you amend it</label>
+        <textarea id="amend-reason" rows={2} required value={reason} onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)} />
+        <button type="submit" disabled={blocked || !rationale.trim() || !reason.trim()}>Amend and authorise</button>
+      </form>
+    </details>
+  );
+}
+
+/** Tomorrow at 10:00 local, as a datetime-local value. */
+function tomorrowMorning(): string {
+  const d = new Date(Date.now() + 86_400_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T10:00`;
+}
+
+/** A strategy discussion (or meeting) about this referral's children; the type's required agencies are invited by the hub. */
+function ScheduleForm({ onSchedule }: { onSchedule: (type: MeetingType, scheduledAt: string) => Promise<void> }) {
+  const [type, setType] = useState<MeetingType>('STRATEGY_DISCUSSION');
+  const [when, setWhen] = useState(tomorrowMorning);
+  const valid = !Number.isNaN(new Date(when).getTime());
+  return (
+    <form class="action" onSubmit={(e) => { e.preventDefault(); if (valid) void onSchedule(type, new Date(when).toISOString()); }}>
+      <h3>Schedule a strategy discussion</h3>
+      <label for="schedule-type">Meeting</label>
+      <select id="schedule-type" value={type} onChange={(e) => setType((e.currentTarget as HTMLSelectElement).value as MeetingType)}>
+        <option value="STRATEGY_DISCUSSION">Strategy discussion</option>
+        <option value="STRATEGY_MEETING">Strategy meeting</option>
+      </select>
+      <label for="schedule-when">When</label>
+      <input id="schedule-when" type="datetime-local" required value={when} onInput={(e) => setWhen((e.currentTarget as HTMLInputElement).value)} />
+      <button type="submit" disabled={!valid}>Schedule</button>
+    </form>
   );
 }
 
@@ -272,12 +475,12 @@ function DecisionForm({ onPropose }: { onPropose: (input: { outcome: DecisionOut
   );
 }
 
-function TextAction({ label, button, onSend }: { label: string; button: string; onSend: (text: string) => Promise<void> }) {
+function TextAction({ id, label, button, onSend }: { id: string; label: string; button: string; onSend: (text: string) => Promise<void> }) {
   const [text, setText] = useState('');
   return (
     <form class="action" onSubmit={(e) => { e.preventDefault(); void onSend(text); }}>
-      <label for="text-action">{label}</label>
-      <textarea id="text-action" rows={3} required value={text} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
+      <label for={`text-${id}`}>{label}</label>
+      <textarea id={`text-${id}`} rows={3} required value={text} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
       <button type="submit" disabled={!text.trim()}>{button}</button>
     </form>
   );
