@@ -116,6 +116,9 @@ export interface QueueFilter {
   receivedTo?: Date | null;
 }
 
+/** How many of a person's referrals are listed (newest first): a child's history, not a report. */
+export const PERSON_REFERRALS_LIMIT = 100;
+
 const TERMINAL_SQL = `(${TERMINAL_STATUSES.map((s) => `'${s}'`).join(',')})`;
 
 /** The referral columns with kinds and derived columns; `from` must bind the referral as `r`. */
@@ -228,6 +231,33 @@ export class ReferralsRepository {
   /** The referral if the viewer has a legitimate relationship with it; otherwise null (not found). */
   findReferral(id: string): Promise<Guarded<ReferralView> | null> {
     return this.referralLoader.load(id);
+  }
+
+  private readonly byPersonLoader = new DataLoader<string, Guarded<ReferralView>[]>(async (personIds) => {
+    const p = new Params([personIds]);
+    const kinds = referralRelationshipKindsSql(this.access.viewer, 'r.id', p);
+    // The person's referrals under the same row scope as `findReferral`: one the viewer has no
+    // relationship with is not returned at all (the kinds are computed per referral, not per person).
+    const from = `(SELECT r0.*, fs.person_id::text AS for_person FROM referral r0 JOIN referral_subject fs ON fs.referral_id = r0.id
+                    WHERE fs.person_id = ANY($1::uuid[])) r`;
+    const rows: Row[] = await this.db.query(
+      `${REFERRAL_SELECT(kinds, from)} WHERE cardinality(rel.kinds) > 0 ORDER BY r.received_at DESC, r.id`,
+      p.values,
+    );
+    const grouped = new Map<string, Guarded<ReferralView>[]>(personIds.map((id) => [id, []]));
+    for (const r of rows) {
+      const list = grouped.get(r.for_person as string)!;
+      if (list.length < PERSON_REFERRALS_LIMIT) list.push(this.guardReferral(r));
+    }
+    return personIds.map((id) => grouped.get(id)!);
+  });
+
+  /**
+   * The referrals (contacts) about a person that the viewer may reach, newest first, at most
+   * `PERSON_REFERRALS_LIMIT`: "has this child been referred before?" at triage.
+   */
+  referralsOfPerson(personId: string): Promise<Guarded<ReferralView>[]> {
+    return this.byPersonLoader.load(personId);
   }
 
   /** A fresh read (after a change in this request), bypassing the per-request cache. */

@@ -211,6 +211,19 @@ export class ReferralsResolver {
   }
 
   @Sensitive('CASE_METADATA')
+  @FieldResolver(() => [Referral], {
+    nullable: true,
+    description:
+      'Has this child been referred before? Earlier referrals about any subject of this one that you may reach, newest first: one you have no relationship with is not listed',
+  })
+  async previousReferrals(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
+    const lists = await Promise.all(referral.subjectPersonIds.map((id) => ctx.data.referrals.referralsOfPerson(id)));
+    const earlier = new Map<string, ReferralView>();
+    for (const r of lists.flat()) if (r.id !== referral.id && r.receivedAt < referral.receivedAt) earlier.set(r.id, r);
+    return [...earlier.values()].sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime() || a.id.localeCompare(b.id));
+  }
+
+  @Sensitive('CASE_METADATA')
   @FieldResolver(() => [AgencyCheck], { nullable: true, description: 'Checks requested (agency officers see their own agency’s only)' })
   checks(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
     return ctx.data.referrals.checksOf(referral.id);
