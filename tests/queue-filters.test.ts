@@ -188,4 +188,34 @@ describe('the triage queue: filters, RAG order and counts', () => {
     expect(byReferrer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(byReferrer.data).toBeNull();
   });
+
+  // Last: it adds a referral the counts above do not expect.
+  it('given referrals with different concerns, when the worker filters on concern categories, then only those with any of them are listed; a police officer filters only the referrals addressed to the police; an unknown category is refused', async () => {
+    const missingId = (
+      await hub.gql<{ submitReferral: { id: string } }>(worker, SUBMIT, {
+        key: unique('k'),
+        input: {
+          subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: 'Fictionalmissing', dateOfBirth: '2012-01-02' } }],
+          concernCategories: ['MISSING', 'CRIMINAL_EXPLOITATION'],
+          narrative: 'Fictional narrative',
+          consentSought: true,
+          consentGiven: true,
+        },
+      })
+    ).data!.submitReferral.id;
+      const r = await hub.gql<Page>(worker, QUEUE, { filter: { concernCategories: ['CRIMINAL_EXPLOITATION', 'RADICALISATION'] }, first: 10, purpose: 'TRIAGE' });
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.referrals.edges.map((e) => e.node.id)).toEqual([missingId]);
+      const neglect = await hub.gql<Page>(worker, QUEUE, { filter: { concernCategories: ['NEGLECT'] }, first: 10, purpose: 'TRIAGE' });
+      expect(neglect.data!.referrals.edges).toHaveLength(6);
+      // The police reach two neglect referrals (their checks): the filter narrows those, nothing else.
+      const p = await hub.gql<Page>(police, QUEUE, { filter: { concernCategories: ['NEGLECT', 'MISSING'] }, first: 10, purpose: 'AGENCY_CHECK' });
+      expect(p.errors).toBeUndefined();
+      expect(p.data!.referrals.edges.map((e) => e.node.id).sort()).toEqual([ids.amber, ids.red].sort());
+      // Under a purpose that does not let them read summaries, the filter is refused.
+      const direct = await hub.gql(police, QUEUE, { filter: { concernCategories: ['NEGLECT'] }, first: 10, purpose: 'DIRECT_CARE' });
+      expect(direct.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([['FORBIDDEN', 'filter.concernCategories']]);
+      const bad = await hub.gql(worker, QUEUE, { filter: { concernCategories: ['NOT_A_CATEGORY'] }, first: 10, purpose: 'TRIAGE' });
+      expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
 });

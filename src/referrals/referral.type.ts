@@ -254,6 +254,12 @@ export class ReferralFilter {
   awaitingAgency?: string | null;
   @Filters('CASE_METADATA', 'Referral.receivedAt') @Field(() => GraphQLISODateTime, { nullable: true }) receivedFrom?: Date | null;
   @Filters('CASE_METADATA', 'Referral.receivedAt') @Field(() => GraphQLISODateTime, { nullable: true }) receivedTo?: Date | null;
+  @Filters('SHARED_SUMMARY', 'Referral.concernCategories', 'referral')
+  @Field(() => [ConcernCategoryEnum], {
+    nullable: true,
+    description: 'Referrals with any of these concern categories. Shared summary: only where your scope gives every referral a relationship that lets you read it (social care MASH staff; an agency officer over its checks)',
+  })
+  concernCategories?: string[] | null;
   @Filters('CASE_METADATA', 'Referral.subjects')
   @Field(() => ID, { nullable: true, description: 'Referrals about this person' })
   personId?: string | null;

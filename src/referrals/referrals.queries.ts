@@ -8,7 +8,7 @@ import { assertUuid, parseInput } from '../shared/validation';
 import { mayOrderBy } from '../access-policy/filter-policy';
 import { forbidden } from '../shared/errors';
 import { ragRank, type QueueCounts, type QueueFilter, type QueueOrder, type ReferralView } from './referrals.repository';
-import { RAGS, REFERRAL_STATUSES } from './vocabulary';
+import { CONCERN_CATEGORIES, RAGS, REFERRAL_STATUSES } from './vocabulary';
 
 const filterSchema = z
   .object({
@@ -21,6 +21,7 @@ const filterSchema = z
     receivedFrom: z.date().nullish(),
     receivedTo: z.date().nullish(),
     personId: z.string().uuid().nullish(),
+    concernCategories: z.array(z.enum(CONCERN_CATEGORIES)).max(CONCERN_CATEGORIES.length).nullish(),
     unassigned: z.boolean().nullish(),
   })
   .refine((f) => !f.receivedFrom || !f.receivedTo || f.receivedFrom < f.receivedTo, { message: 'receivedFrom must be before receivedTo', path: ['receivedFrom'] });

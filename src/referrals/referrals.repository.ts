@@ -114,6 +114,8 @@ export interface QueueFilter {
   awaitingAgency?: string | null;
   receivedFrom?: Date | null;
   receivedTo?: Date | null;
+  /** Referrals with any of these concern categories. */
+  concernCategories?: string[] | null;
   /** Referrals about this person (a subject). */
   personId?: string | null;
   /** True: only referrals nobody is assigned to; false: only assigned ones. */
@@ -371,6 +373,7 @@ export class ReferralsRepository {
       where.push(
         `EXISTS (SELECT 1 FROM agency_check ac WHERE ac.referral_id = r.id AND ac.agency = ${p.add(filter.awaitingAgency)} AND ac.status IN ('REQUESTED','IN_PROGRESS'))`,
       );
+    if (filter.concernCategories?.length) where.push(`r.concern_categories && ${p.add(filter.concernCategories)}::text[]`);
     if (filter.personId) where.push(`EXISTS (SELECT 1 FROM referral_subject fs WHERE fs.referral_id = r.id AND fs.person_id = ${p.add(filter.personId)}::uuid)`);
     if (filter.receivedFrom) where.push(`r.received_at >= ${p.add(filter.receivedFrom)}`);
     if (filter.receivedTo) where.push(`r.received_at < ${p.add(filter.receivedTo)}`);
