@@ -45,6 +45,7 @@ const SYSTEM_PATHS = [
   // System watches and the limiter's own store.
   'src/break-glass/read-volume-watch.ts',
   'src/break-glass/serving-role-watch.ts',
+  'src/break-glass/breach-watch.ts',
   'src/graphql/rate-limit.ts',
 ];
 
