@@ -4,7 +4,7 @@ import { claimPeriodicRun } from '../db/periodic-job';
 import { notifyEvent } from '../events/notify';
 
 /**
- * A breach raises an alert once (issue 19 §3). Every BREACH_CHECK_SECONDS one hub process (a lease
+ * A breach raises an alert once (issue 19 §3). Every `BREACH_CHECK_SECONDS` (60) one hub process (a lease
  * in periodic_job) looks for open referrals past their decision due time and outstanding agency
  * checks past theirs, and raises DECISION_OVERDUE to the MASH's social care team and CHECK_OVERDUE
  * to the agency holding the check. The alert names the referral only, which its recipient already
@@ -16,7 +16,6 @@ import { notifyEvent } from '../events/notify';
  */
 
 export const BREACH_JOB = 'breach-check';
-export const BREACH_CHECK_SECONDS = 60;
 
 export interface RaisedBreachAlert {
   id: string;
@@ -52,11 +51,12 @@ export async function raiseBreachAlerts(ds: DataSource, socialCare: string): Pro
 /** The periodic job: every process ticks, one per interval runs the check. Failures are logged, never fatal. */
 export function startBreachWatch(hub: Hub): { stop(): void } {
   const socialCare = hub.agencies.list().find((a) => a.kind === 'SOCIAL_CARE')?.code;
+  const seconds = hub.config.breachCheckSeconds;
   let running = false;
   const timer = setInterval(() => {
     if (running || !socialCare) return;
     running = true;
-    claimPeriodicRun(hub.dataSource, BREACH_JOB, BREACH_CHECK_SECONDS * 0.9)
+    claimPeriodicRun(hub.dataSource, BREACH_JOB, seconds * 0.9)
       .then((claimed) => (claimed ? raiseBreachAlerts(hub.dataSource, socialCare) : []))
       .then((raised) => {
         // Ids and counts only.
@@ -66,7 +66,7 @@ export function startBreachWatch(hub: Hub): { stop(): void } {
       .finally(() => {
         running = false;
       });
-  }, BREACH_CHECK_SECONDS * 1000);
+  }, seconds * 1000);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }
