@@ -41,6 +41,7 @@ const SYSTEM_PATHS = [
   // System watches over the whole partnership (read volume, serving roles).
   'src/break-glass/read-volume-watch.ts',
   'src/break-glass/serving-role-watch.ts',
+  'src/break-glass/breach-watch.ts',
 ];
 
 /** Lint rules that encode the architecture (docs/architecture.md). */

@@ -20,6 +20,7 @@ import { WorkflowNeverBlocks1764000600000 } from './1764000600000-workflow-never
 import { AuditRefuseTruncate1764000400000 } from './1764000400000-audit-refuse-truncate';
 import { ServingRoleAlert1764000401000 } from './1764000401000-serving-role-alert';
 import { ProductionDatabaseMark1764000402000 } from './1764000402000-production-database-mark';
+import { BreachAlerts1764000900000 } from './1764000900000-breach-alerts';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -46,4 +47,5 @@ export const MIGRATIONS: Function[] = [
   AuditRefuseTruncate1764000400000,
   ServingRoleAlert1764000401000,
   ProductionDatabaseMark1764000402000,
+  BreachAlerts1764000900000,
 ];

@@ -98,6 +98,10 @@ export const CLASSIFICATION: Record<string, Classification> = {
   'Query.referrals.after': PAGING,
   'Query.referrals.first': PAGING,
   'Query.referrals.purpose': PURPOSE,
+  'Query.referrals.orderBy': {
+    kind: 'control',
+    why: 'the queue order: by a key only when the viewer may read it across the queue (mayOrderBy), else by id; tests/queue-filters.test.ts',
+  },
   'Query.searchPeople.first': PAGING,
   'Query.searchPeople.purpose': PURPOSE,
   'Query.verifyAuditChain.anchor': { kind: 'control', why: 'an exported chain head, IG auditors only' },
@@ -194,6 +198,9 @@ const PROBES: Record<string, Probe> = {
   'Query.referrals.filter.rag': referral(() => ({ rag: ['RED'] }), () => ({ rag: ['GREEN'] })),
   'Query.referrals.filter.receivedFrom': referral(() => ({ receivedFrom: FAR_PAST }), () => ({ receivedFrom: FAR_FUTURE })),
   'Query.referrals.filter.receivedTo': referral(() => ({ receivedTo: FAR_FUTURE }), () => ({ receivedTo: FAR_PAST })),
+  'Query.referrals.filter.concernCategories': referral(() => ({ concernCategories: ['NEGLECT'] }), () => ({ concernCategories: ['RADICALISATION'] })),
+  'Query.referrals.filter.personId': referral((f) => ({ personId: f.childId }), () => ({ personId: crypto.randomUUID() })),
+  'Query.referrals.filter.unassigned': referral(() => ({ unassigned: false }), () => ({ unassigned: true })),
   'Query.referrals.filter.status': referral((f) => ({ status: [f.status] }), () => ({ status: ['WITHDRAWN'] })),
   'Query.meetings.filter.agency': meeting(() => ({ agency: 'police' }), () => ({ agency: 'education' })),
   'Query.meetings.filter.overdueConferences': meeting(() => ({ overdueConferences: false }), () => ({ overdueConferences: true })),
@@ -230,10 +237,12 @@ describe('filters as oracles: every filter, sort and search argument of the serv
     console.log(`filter-oracle: ${leaves.length} argument leaves, ${leaves.filter((l) => declarationOf(l)).length} under ${DECLARED.length} declared filters`);
   });
 
-  it('given the declarations, then every leaf of a declared filter has a probe, every probe a declared filter, and no personal class above CASE_METADATA and IDENTITY is filterable', () => {
+  it('given the declarations, then every leaf of a declared filter has a probe, every probe a declared filter, and no personal class above CASE_METADATA and IDENTITY is filterable but the concern categories, over rows whose scope gives each a relationship', () => {
     const filterLeaves = argumentLeaves().filter((l) => declarationOf(l));
     expect(Object.keys(PROBES).sort()).toEqual(filterLeaves);
-    expect([...new Set(DECLARED.map((d) => d.cls))].sort()).toEqual(['CASE_METADATA', 'IDENTITY']);
+    expect([...new Set(DECLARED.map((d) => d.cls))].sort()).toEqual(['CASE_METADATA', 'IDENTITY', 'SHARED_SUMMARY']);
+    // A shared-summary filter only where the list's row scope gives every row a relationship (policy.ts mayFilterOn).
+    expect(DECLARED.filter((d) => d.cls === 'SHARED_SUMMARY').map((d) => [d.coordinate, d.rows])).toEqual([['Query.referrals.filter.concernCategories', 'referral']]);
   });
 
   describe('probed through the API', () => {
@@ -253,7 +262,7 @@ describe('filters as oracles: every filter, sort and search argument of the serv
       const databaseUrl = await dedicatedDatabaseUrl('filter_oracle');
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-oracle-'));
       const policyFile = path.join(dataDir, 'narrowed-policy.json');
-      const deny = { description: 'Test: police officers see no identity or case metadata', effect: 'deny', classes: ['IDENTITY', 'CASE_METADATA'], roles: ['POLICE_MASH_OFFICER'], reason: 'NEED_TO_KNOW' };
+      const deny = { description: 'Test: police officers see no identity, case metadata or summaries', effect: 'deny', classes: ['IDENTITY', 'CASE_METADATA', 'SHARED_SUMMARY'], roles: ['POLICE_MASH_OFFICER'], reason: 'NEED_TO_KNOW' };
       fs.writeFileSync(policyFile, JSON.stringify({ ...DEFAULT_POLICY, rules: [deny, ...DEFAULT_POLICY.rules] }));
       hub = await startTestHub({ MASH_DATA_DIR: dataDir }, { databaseUrl });
       narrowed = await startTestHub({ MASH_DATA_DIR: dataDir, MASH_POLICY_FILE: policyFile }, { databaseUrl });
@@ -356,7 +365,7 @@ describe('filters as oracles: every filter, sort and search argument of the serv
     });
 
     it.each(Object.keys(PROBES))(
-      'given a policy denying CASE_METADATA and IDENTITY to police officers, when the police officer (who reaches the fixture) filters with %s, then FORBIDDEN with the known value and with another, and nothing is released',
+      'given a policy denying CASE_METADATA, IDENTITY and SHARED_SUMMARY to police officers, when the police officer (who reaches the fixture) filters with %s, then FORBIDDEN with the known value and with another, and nothing is released',
       async (leaf) => {
         const probe = PROBES[leaf]!;
         // Control: under the shipped policy the police officer reaches the fixture and finds it.

@@ -11,6 +11,7 @@ import {
 } from 'graphql';
 import { forbidden } from '../shared/errors';
 import { GUARD, type Guarded, type RequestAccess } from './request-access';
+import { relationshipsOfEveryRow, type ScopedList } from './relationships';
 import { PURPOSES, SENSITIVITY_CLASSES, type Purpose, type SensitivityClass } from './vocabulary';
 
 /**
@@ -28,6 +29,8 @@ export interface FilterDeclaration {
   cls: SensitivityClass;
   /** The schema coordinates it compares with (documentation for reviewers and the oracle test). */
   on: string;
+  /** The list whose row scope it narrows: a relationship that scope gives every row may allow it. */
+  rows?: ScopedList;
 }
 
 export interface DeclaredFilter extends FilterDeclaration {
@@ -115,7 +118,8 @@ export function installFilterGuards(schema: GraphQLSchema): GraphQLSchema {
     field.resolve = (source, args: Record<string, unknown>, ctx, info) => {
       const purpose = PURPOSES.includes(args.purpose as Purpose) ? (args.purpose as Purpose) : null;
       for (const f of filters) {
-        if (used(args, f.path) && !ctx.access.mayFilterOn(f.cls, purpose)) {
+        const everyRowHas = f.rows ? relationshipsOfEveryRow(f.rows, ctx.access.viewer) : undefined;
+        if (used(args, f.path) && !ctx.access.mayFilterOn(f.cls, purpose, everyRowHas)) {
           const name = f.path.join('.');
           throw forbidden(`${name}: you may not filter, sort, search or count on a field you may not read`, { field: name });
         }

@@ -152,6 +152,15 @@ describe('AccessPolicy.mayFilterOn — no filter, sort or search on a class the 
     expect(p.mayFilterOn(socialWorker, 'TRIAGE', 'CASE_METADATA')).toBe(true);
   });
 
+  it('given a relationship every row of the list has (the referral queue of social care staff), then an allow on it counts; without it, or with a deny, it does not', () => {
+    expect(policy.mayFilterOn(socialWorker, 'TRIAGE', 'SHARED_SUMMARY')).toBe(false);
+    expect(policy.mayFilterOn(socialWorker, 'TRIAGE', 'SHARED_SUMMARY', new Set(['REFERRAL']))).toBe(true);
+    expect(policy.mayFilterOn(socialWorker, 'DIRECT_CARE', 'SHARED_SUMMARY', new Set(['REFERRAL']))).toBe(false);
+    expect(policy.mayFilterOn(socialWorker, 'TRIAGE', 'SHARED_SUMMARY', new Set(['BREAK_GLASS']))).toBe(false);
+    expect(policy.mayFilterOn(socialWorker, 'TRIAGE', 'AGENCY_DETAIL', new Set(['REFERRAL']))).toBe(false);
+    expect(policy.mayFilterOn(socialWorker, 'TRIAGE', 'SEALED', new Set(['REFERRAL']))).toBe(false);
+  });
+
   it('given an allow only for some purposes, then the class is filterable under those purposes only', () => {
     const p = new AccessPolicy({ purposesByRole: NO_PURPOSES, rules: [{ description: 'ids for triage', effect: 'allow', classes: ['IDENTITY'], purposes: ['TRIAGE'] }] });
     expect(p.mayFilterOn(socialWorker, 'TRIAGE', 'IDENTITY')).toBe(true);

@@ -220,9 +220,11 @@ export class AccessPolicy {
    * Whether the viewer may filter, sort or search on a class across the rows of a list (filter-policy.ts).
    * The rows' owners and relationships vary and are not known before the query, so the answer may
    * not rest on them: an allow rule conditioned on owner or relationship does not count, a deny rule
-   * so conditioned does. SEALED never.
+   * so conditioned does. SEALED never. The one exception: a relationship the list's row scope gives
+   * every row it can return (`everyRowHas`, e.g. REFERRAL for social care MASH staff over the
+   * referral queue) is known before the query, so an allow rule on it counts.
    */
-  mayFilterOn(viewer: Viewer, purpose: Purpose | null, cls: SensitivityClass): boolean {
+  mayFilterOn(viewer: Viewer, purpose: Purpose | null, cls: SensitivityClass, everyRowHas: ReadonlySet<RelationshipKind> = new Set()): boolean {
     if (cls === 'SEALED') return false;
     let allowed = false;
     for (const rule of this.data.rules) {
@@ -231,7 +233,9 @@ export class AccessPolicy {
       if (rule.agencyKinds && !rule.agencyKinds.includes(viewer.agencyKind)) continue;
       if (rule.purposes && (purpose === null || !rule.purposes.includes(purpose))) continue;
       if (rule.effect === 'deny') return false;
-      if (!rule.owner && !rule.relationships) allowed = true;
+      // An allow rule conditioned on a relationship counts when every row the list can return has it
+      // (`everyRowHas`: what the list's row scope guarantees, relationships.ts); one on owner never.
+      if (!rule.owner && (!rule.relationships || rule.relationships.some((k) => everyRowHas.has(k)))) allowed = true;
     }
     return allowed;
   }

@@ -147,6 +147,22 @@ const REFERRAL_SOURCES: RelationshipSource[] = [
   },
 ];
 
+/** Lists whose row scope is built from a list of sources here (for `relationshipsOfEveryRow`). */
+export type ScopedList = 'referral';
+
+/**
+ * The relationships every row of a list in the viewer's scope has, known before the query: a source
+ * that reaches every row gives every row its kind; a lone applicable source gives each row it returns
+ * its kind; with several (a row reached through any one of them) nothing is certain.
+ */
+export function relationshipsOfEveryRow(list: ScopedList, viewer: Viewer): ReadonlySet<RelationshipKind> {
+  const sources = { referral: REFERRAL_SOURCES }[list];
+  const applicable = sources.filter((s) => hasAnyRole(viewer, s.roles));
+  const everywhere = applicable.filter((s) => s.exists('x', viewer, new Params()) === 'TRUE');
+  if (everywhere.length > 0) return new Set(everywhere.map((s) => s.kind));
+  return applicable.length === 1 ? new Set([applicable[0]!.kind]) : new Set();
+}
+
 /** A `text[]` SQL expression: the viewer's relationship kinds with the referral `referralId`. */
 export function referralRelationshipKindsSql(viewer: Viewer, referralId: string, p: Params): string {
   return kindsArray(REFERRAL_SOURCES, viewer, referralId, p);

@@ -98,8 +98,8 @@ export class RequestAccess {
   }
 
   /** Whether the viewer may filter, sort or search on a class across a list's rows, under `purpose`. */
-  mayFilterOn(cls: SensitivityClass, purpose: Purpose | null): boolean {
-    return this.policy.mayFilterOn(this.viewer, purpose, cls);
+  mayFilterOn(cls: SensitivityClass, purpose: Purpose | null, everyRowHas?: ReadonlySet<RelationshipKind>): boolean {
+    return this.policy.mayFilterOn(this.viewer, purpose, cls, everyRowHas);
   }
 
   released(info: GuardInfo, coordinate: string, cls?: SensitivityClass): void {

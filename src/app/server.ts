@@ -26,6 +26,7 @@ import { corsAllowList } from './cors';
 import { BoundedDocumentCache, TrustedDocuments, trustedDocumentsMiddleware } from './persisted-queries';
 import { startReadVolumeWatch } from '../break-glass/read-volume-watch';
 import { startServingRoleWatch } from '../break-glass/serving-role-watch';
+import { startBreachWatch } from '../break-glass/breach-watch';
 import { createHubMetrics } from '../telemetry/hub-metrics';
 import { startTracing } from '../telemetry/tracing';
 import { HubEventListener } from '../events/listener';
@@ -210,6 +211,7 @@ export async function startServer(
   });
   await apollo.start();
   const readVolumeWatch = startReadVolumeWatch(hub);
+  const breachWatch = startBreachWatch(hub);
 
   // MASH Desk (ADR 009): static pages that talk to the hub only through /graphql.
   mountDesk(app, { config, agencies: hub.agencies, logger });
@@ -272,6 +274,7 @@ export async function startServer(
   } catch (e) {
     // Nothing may keep serving (or keep the process alive) behind a port we do not hold.
     readVolumeWatch.stop();
+    breachWatch.stop();
     rateLimiter?.stop();
     await subscriptions.dispose().catch(() => undefined);
     await apollo.stop().catch(() => undefined);
@@ -292,6 +295,7 @@ export async function startServer(
       // Readiness is false first; the load balancer stops sending before the listener closes.
       if (options.shutdownDelayMs) await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
       readVolumeWatch.stop();
+      breachWatch.stop();
       servingRole.stop();
       rateLimiter?.stop();
       // No new events first: open subscriptions complete, then sockets and requests drain.

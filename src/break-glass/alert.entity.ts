@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
 import { BreakGlassEntity } from './break-glass.entity';
+import { ReferralEntity } from '../referrals/referral.entity';
 
 /**
  * An alert to an agency (or, with `to_agency` NULL, to information governance) that something
@@ -12,8 +13,14 @@ import { BreakGlassEntity } from './break-glass.entity';
 @Index('alert_time_idx', ['createdAt', 'id'])
 // One CROSS_AGENCY_DETAIL_READ per (agency, person, reader, UTC day): expression index, see migration 1763901201000.
 @Index('alert_cross_agency_daily_idx', { synchronize: false })
-@Check('alert_kind_check', `kind IN ('BREAK_GLASS','CROSS_AGENCY_DETAIL_READ','UNUSUAL_READ_VOLUME','SERVING_ROLE_PRIVILEGE')`)
-@Check('alert_person_check', `person_id IS NOT NULL OR kind IN ('UNUSUAL_READ_VOLUME','SERVING_ROLE_PRIVILEGE')`)
+@Check('alert_kind_check', `kind IN ('BREAK_GLASS','CROSS_AGENCY_DETAIL_READ','UNUSUAL_READ_VOLUME','SERVING_ROLE_PRIVILEGE','DECISION_OVERDUE','CHECK_OVERDUE')`)
+@Check('alert_person_check', `person_id IS NOT NULL OR kind IN ('UNUSUAL_READ_VOLUME','SERVING_ROLE_PRIVILEGE','DECISION_OVERDUE','CHECK_OVERDUE')`)
+@Check(
+  'alert_breach_referral_check',
+  `kind NOT IN ('DECISION_OVERDUE','CHECK_OVERDUE') OR (referral_id IS NOT NULL AND to_agency IS NOT NULL AND window_start IS NOT NULL AND person_id IS NULL)`,
+)
+/** At most one breach alert per referral, recipient and breached due time (migration 1764000900000). */
+@Index('alert_breach_once_idx', { synchronize: false })
 /** At most one unusual-read-volume alert per user per hour window, whichever hub process computes it. */
 @Index('alert_read_volume_once_idx', ['actorSub', 'windowStart'], { unique: true, where: `kind = 'UNUSUAL_READ_VOLUME'` })
 /** At most one serving-role alert per database role and hour (migration 1764000401000). */
@@ -36,6 +43,14 @@ export class AlertEntity {
   @ManyToOne(() => PersonEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'person_id', foreignKeyConstraintName: 'alert_person_fk' })
   person?: PersonEntity;
+
+  /** DECISION_OVERDUE, CHECK_OVERDUE: the referral breached (no person: the recipient reaches the referral). */
+  @Column({ name: 'referral_id', type: 'uuid', nullable: true })
+  referralId!: string | null;
+
+  @ManyToOne(() => ReferralEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'referral_id', foreignKeyConstraintName: 'alert_referral_fk' })
+  referral?: ReferralEntity;
 
   @Column({ name: 'break_glass_id', type: 'uuid', nullable: true })
   breakGlassId!: string | null;

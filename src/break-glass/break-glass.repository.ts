@@ -30,6 +30,8 @@ export interface AlertView {
   /** Null for alerts about a user's behaviour (UNUSUAL_READ_VOLUME). */
   personId: string | null;
   breakGlassId: string | null;
+  /** DECISION_OVERDUE, CHECK_OVERDUE: the referral breached. */
+  referralId: string | null;
   actorAgency: string;
   /** The user an UNUSUAL_READ_VOLUME alert is about, the database role of a SERVING_ROLE_PRIVILEGE one (to IG only); null for other kinds. */
   actorSub: string | null;
@@ -41,7 +43,7 @@ export interface AlertView {
 
 type Row = Record<string, unknown>;
 
-export const ALERT_COLUMNS = 'id, kind, to_agency, person_id, break_glass_id, actor_sub, actor_agency, window_start, distinct_people, created_at, acknowledged_at';
+export const ALERT_COLUMNS = 'id, kind, to_agency, person_id, break_glass_id, referral_id, actor_sub, actor_agency, window_start, distinct_people, created_at, acknowledged_at';
 
 const BREAK_GLASS_COLUMNS = `id, person_id, actor_sub, actor_name, actor_agency, reason, opened_at, expires_at,
   reviewed_at, reviewed_by, review_outcome, review_note`;
@@ -70,6 +72,7 @@ export function toAlert(r: Row): AlertView {
     toAgency: r.to_agency as string | null,
     personId: r.person_id as string | null,
     breakGlassId: r.break_glass_id as string | null,
+    referralId: (r.referral_id as string | null) ?? null,
     actorAgency: r.actor_agency as string,
     actorSub: r.kind === 'UNUSUAL_READ_VOLUME' || r.kind === 'SERVING_ROLE_PRIVILEGE' ? (r.actor_sub as string) : null,
     windowStart: r.window_start as Date | null,

@@ -57,10 +57,12 @@ export class Alert {
   toAgency!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true, description: "Null for alerts about a user's behaviour" }) personId!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) breakGlassId!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true, description: 'DECISION_OVERDUE, CHECK_OVERDUE: the referral breached' })
+  referralId!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) actorAgency!: string;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'UNUSUAL_READ_VOLUME: the user whose reads raised it; SERVING_ROLE_PRIVILEGE: the database role (null for other kinds)' })
   actorSub!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true, description: 'UNUSUAL_READ_VOLUME, SERVING_ROLE_PRIVILEGE: the hour window it was raised for' })
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true, description: 'UNUSUAL_READ_VOLUME, SERVING_ROLE_PRIVILEGE: the hour window it was raised for; DECISION_OVERDUE, CHECK_OVERDUE: the due time breached' })
   windowStart!: Date | null;
   @Sensitive('CASE_METADATA') @Field(() => Int, { nullable: true, description: 'UNUSUAL_READ_VOLUME: distinct children read in the hour before the check' })
   distinctPeople!: number | null;

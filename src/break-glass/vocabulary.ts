@@ -15,8 +15,10 @@ export type BreakGlassReviewStatus = (typeof BREAK_GLASS_REVIEW_STATUSES)[number
 /**
  * UNUSUAL_READ_VOLUME: one user read more distinct children in an hour than configured (to IG).
  * SERVING_ROLE_PRIVILEGE: the hub's database role was found able to alter the audit (to IG).
+ * DECISION_OVERDUE: an open referral is past its decision due time (to social care).
+ * CHECK_OVERDUE: an outstanding agency check is past its due time (to the agency holding it).
  */
-export const ALERT_KINDS = ['BREAK_GLASS', 'CROSS_AGENCY_DETAIL_READ', 'UNUSUAL_READ_VOLUME', 'SERVING_ROLE_PRIVILEGE'] as const;
+export const ALERT_KINDS = ['BREAK_GLASS', 'CROSS_AGENCY_DETAIL_READ', 'UNUSUAL_READ_VOLUME', 'SERVING_ROLE_PRIVILEGE', 'DECISION_OVERDUE', 'CHECK_OVERDUE'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** A break-glass reason must say why, not just "urgent". */

@@ -97,6 +97,8 @@ const envSchema = z.object({
   ENUMERATION_ALERT_THRESHOLD: positiveInt(1_000_000).default(50),
   ENUMERATION_ALERT_INTERVAL_SECONDS: positiveInt(24 * 3600).default(300),
   SERVING_ROLE_CHECK_SECONDS: positiveInt(3600).default(60),
+  /** How often (one process per interval) breached decisions and checks are looked for and alerted (issue 19 §3). */
+  BREACH_CHECK_SECONDS: positiveInt(3600).default(60),
   METRICS_PORT: z
     .string()
     .regex(/^\d+$/, 'must be a port number')
@@ -175,6 +177,7 @@ export interface Config {
   enumerationAlert: { threshold: number; intervalSeconds: number };
   /** How often the serving role's privileges on the audit are checked again (src/break-glass/serving-role-watch.ts). */
   servingRoleCheckSeconds: number;
+  breachCheckSeconds: number;
   /** Prometheus /metrics on a listener of its own (src/telemetry/hub-metrics.ts); off when port is undefined. */
   metrics: { port: number | undefined; host: string };
   /**
@@ -287,6 +290,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     enumerationAlert: { threshold: e.ENUMERATION_ALERT_THRESHOLD, intervalSeconds: e.ENUMERATION_ALERT_INTERVAL_SECONDS },
     servingRoleCheckSeconds: e.SERVING_ROLE_CHECK_SECONDS,
+    breachCheckSeconds: e.BREACH_CHECK_SECONDS,
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
     trustedDocumentsFile: e.TRUSTED_DOCUMENTS === 'enforce' ? path.resolve(e.MASH_TRUSTED_DOCUMENTS_FILE!) : undefined,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },

@@ -161,7 +161,27 @@ export class ReferralEdge {
 }
 
 @NonPersonal()
-@ObjectType({ description: 'The triage queue: ordered by decision due time' })
+@ObjectType({ description: 'A count of referrals with one value (a RAG, UNRATED, a status or an agency code)' })
+export class ReferralKeyCount {
+  @Field(() => String) key!: string;
+  @Field(() => Int) count!: number;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'Counts of the whole filtered queue under your row scope, for a dashboard header: numbers only, no row' })
+export class ReferralCounts {
+  @Field(() => Int) total!: number;
+  @Field(() => Int, { description: 'Open and past their decision due time' }) breached!: number;
+  @Field(() => Int, { description: 'Open and assigned to nobody' }) unassigned!: number;
+  @Field(() => [ReferralKeyCount], { description: 'By RAG; unrated as UNRATED' }) byRag!: ReferralKeyCount[];
+  @Field(() => [ReferralKeyCount]) byStatus!: ReferralKeyCount[];
+  @Field(() => [ReferralKeyCount], { description: 'Open referrals by the agency whose check is outstanding' }) waitingOn!: ReferralKeyCount[];
+}
+
+export const ReferralOrderEnum = graphqlEnum(['DUE', 'RAG'] as const, 'ReferralOrder', 'DUE: by decision due time; RAG: red first, unrated last, then by due time');
+
+@NonPersonal()
+@ObjectType({ description: 'The triage queue: ordered by decision due time, or by RAG' })
 export class ReferralConnection {
   @Field(() => [ReferralEdge]) edges!: ReferralEdge[];
   @Field(() => ReferralPageInfo) pageInfo!: ReferralPageInfo;
@@ -235,6 +255,18 @@ export class ReferralFilter {
   awaitingAgency?: string | null;
   @Filters('CASE_METADATA', 'Referral.receivedAt') @Field(() => GraphQLISODateTime, { nullable: true }) receivedFrom?: Date | null;
   @Filters('CASE_METADATA', 'Referral.receivedAt') @Field(() => GraphQLISODateTime, { nullable: true }) receivedTo?: Date | null;
+  @Filters('SHARED_SUMMARY', 'Referral.concernCategories', 'referral')
+  @Field(() => [ConcernCategoryEnum], {
+    nullable: true,
+    description: 'Referrals with any of these concern categories. Shared summary: only where your scope gives every referral a relationship that lets you read it (social care MASH staff; an agency officer over its checks)',
+  })
+  concernCategories?: string[] | null;
+  @Filters('CASE_METADATA', 'Referral.subjects')
+  @Field(() => ID, { nullable: true, description: 'Referrals about this person' })
+  personId?: string | null;
+  @Filters('CASE_METADATA', 'Referral.assignedToSub')
+  @Field(() => Boolean, { nullable: true, description: 'True: assigned to nobody; false: assigned' })
+  unassigned?: boolean | null;
 }
 
 export { Person };

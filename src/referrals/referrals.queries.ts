@@ -5,8 +5,10 @@ import type { RequestContext } from '../context/context';
 import { notFound } from '../shared/errors';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
 import { assertUuid, parseInput } from '../shared/validation';
-import { type QueueFilter, type ReferralView } from './referrals.repository';
-import { RAGS, REFERRAL_STATUSES } from './vocabulary';
+import { mayOrderBy } from '../access-policy/filter-policy';
+import { forbidden } from '../shared/errors';
+import { ragRank, type QueueCounts, type QueueFilter, type QueueOrder, type ReferralView } from './referrals.repository';
+import { CONCERN_CATEGORIES, RAGS, REFERRAL_STATUSES } from './vocabulary';
 
 const filterSchema = z
   .object({
@@ -18,6 +20,9 @@ const filterSchema = z
     awaitingAgency: z.string().max(40).nullish(),
     receivedFrom: z.date().nullish(),
     receivedTo: z.date().nullish(),
+    personId: z.string().uuid().nullish(),
+    concernCategories: z.array(z.enum(CONCERN_CATEGORIES)).max(CONCERN_CATEGORIES.length).nullish(),
+    unassigned: z.boolean().nullish(),
   })
   .refine((f) => !f.receivedFrom || !f.receivedTo || f.receivedFrom < f.receivedTo, { message: 'receivedFrom must be before receivedTo', path: ['receivedFrom'] });
 
@@ -28,18 +33,37 @@ export async function findReferral(ctx: RequestContext, id: string): Promise<Gua
   return referral;
 }
 
-/** The triage queue page: keyset on (decision due time, id); `first` above the maximum is rejected. */
-export async function triageQueue(ctx: RequestContext, raw: unknown, first: number | null, after: string | null) {
+/**
+ * The triage queue page: keyset on (decision due time, id), or with `orderBy: RAG` on (RAG rank,
+ * decision due time, id); `first` above the maximum is rejected. `counts` (the connection's field)
+ * counts the whole filtered queue under the same row scope, computed only when asked for.
+ */
+export async function triageQueue(ctx: RequestContext, raw: unknown, first: number | null, after: string | null, order: QueueOrder = 'DUE') {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter') as QueueFilter;
   const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
-  const cursor = decodeCursor(after, 2);
-  if (cursor && (typeof cursor[0] !== 'string' || Number.isNaN(Date.parse(cursor[0])) || typeof cursor[1] !== 'string')) {
-    throw notFound('Cursor');
+  const cursor = decodeCursor(after, order === 'RAG' ? 3 : 2);
+  if (cursor) {
+    const [rank, due, id] = order === 'RAG' ? cursor : [0, ...cursor];
+    if (!Number.isInteger(rank) || typeof due !== 'string' || Number.isNaN(Date.parse(due)) || typeof id !== 'string') throw notFound('Cursor');
+    assertUuid('after', id);
   }
-  if (cursor) assertUuid('after', cursor[1] as string);
-  const { rows, hasNext, orderedByDue } = await ctx.data.referrals.queue(filter, limit, cursor as [string, string] | null);
-  const edges = rows.map((node) => ({ cursor: encodeCursor([orderedByDue ? node.decisionDueAt.toISOString() : UNORDERED_KEY, node.id]), node }));
-  return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+  const { rows, hasNext, ordered } = await ctx.data.referrals.queue(filter, limit, cursor, order);
+  const keyOf = (node: ReferralView): unknown[] => {
+    const due = ordered ? node.decisionDueAt.toISOString() : UNORDERED_KEY;
+    return order === 'RAG' ? [ordered ? ragRank(node.rag) : 0, due, node.id] : [due, node.id];
+  };
+  const edges = rows.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null },
+    countsOf: () => queueCounts(ctx, filter),
+  };
+}
+
+/** Counts are an oracle like a filter: every counted field is CASE_METADATA, so only for a viewer who may filter on it. */
+function queueCounts(ctx: RequestContext, filter: QueueFilter): Promise<QueueCounts> {
+  if (!mayOrderBy(ctx.access, 'CASE_METADATA')) throw forbidden('counts: you may not filter, sort, search or count on a field you may not read', { field: 'counts' });
+  return ctx.data.referrals.queueCounts(filter);
 }
 
 /** The referrer's own view: the acknowledgement (reference, received, expected decision time), status, outcome once authorised, and feedback. */

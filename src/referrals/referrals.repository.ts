@@ -114,7 +114,39 @@ export interface QueueFilter {
   awaitingAgency?: string | null;
   receivedFrom?: Date | null;
   receivedTo?: Date | null;
+  /** Referrals with any of these concern categories. */
+  concernCategories?: string[] | null;
+  /** Referrals about this person (a subject). */
+  personId?: string | null;
+  /** True: only referrals nobody is assigned to; false: only assigned ones. */
+  unassigned?: boolean | null;
 }
+
+export interface KeyCount {
+  key: string;
+  count: number;
+}
+
+export interface QueueCounts {
+  total: number;
+  breached: number;
+  unassigned: number;
+  byRag: KeyCount[];
+  byStatus: KeyCount[];
+  waitingOn: KeyCount[];
+}
+
+/** The queue's orders: by decision due time, or by RAG (red first, unrated last) then due time. */
+export type QueueOrder = 'DUE' | 'RAG';
+
+/** The RAG's rank in the queue's RAG order: red, amber, green, then unrated. */
+export const RAG_RANK: Record<string, number> = { RED: 0, AMBER: 1, GREEN: 2 };
+const UNRATED_RANK = 3;
+const RAG_RANK_SQL = (col: string) => `(CASE ${col} WHEN 'RED' THEN 0 WHEN 'AMBER' THEN 1 WHEN 'GREEN' THEN 2 ELSE ${UNRATED_RANK} END)`;
+export const ragRank = (rag: string | null): number => (rag === null ? UNRATED_RANK : (RAG_RANK[rag] ?? UNRATED_RANK));
+
+/** How many of a person's referrals are listed (newest first): a child's history, not a report. */
+export const PERSON_REFERRALS_LIMIT = 100;
 
 const TERMINAL_SQL = `(${TERMINAL_STATUSES.map((s) => `'${s}'`).join(',')})`;
 
@@ -201,6 +233,8 @@ function toCheck(r: Row, now: number): AgencyCheckView {
 
 /** The triage queue's order: by decision due time (then id), for a viewer who may read it. */
 export const QUEUE_ORDERED_BY = { coordinate: 'Referral.decisionDueAt', cls: 'CASE_METADATA' } as const satisfies { coordinate: string; cls: SensitivityClass };
+/** The queue's RAG order: by RAG, then due time, then id; for a viewer who may read both across the queue. */
+export const QUEUE_ORDERED_BY_RAG = { coordinate: 'Referral.rag', cls: 'CASE_METADATA' } as const satisfies { coordinate: string; cls: SensitivityClass };
 
 export class ReferralsRepository {
   private readonly byId = new Map<string, Guarded<ReferralView>>();
@@ -230,6 +264,33 @@ export class ReferralsRepository {
     return this.referralLoader.load(id);
   }
 
+  private readonly byPersonLoader = new DataLoader<string, Guarded<ReferralView>[]>(async (personIds) => {
+    const p = new Params([personIds]);
+    const kinds = referralRelationshipKindsSql(this.access.viewer, 'r.id', p);
+    // The person's referrals under the same row scope as `findReferral`: one the viewer has no
+    // relationship with is not returned at all (the kinds are computed per referral, not per person).
+    const from = `(SELECT r0.*, fs.person_id::text AS for_person FROM referral r0 JOIN referral_subject fs ON fs.referral_id = r0.id
+                    WHERE fs.person_id = ANY($1::uuid[])) r`;
+    const rows: Row[] = await this.db.query(
+      `${REFERRAL_SELECT(kinds, from)} WHERE cardinality(rel.kinds) > 0 ORDER BY r.received_at DESC, r.id`,
+      p.values,
+    );
+    const grouped = new Map<string, Guarded<ReferralView>[]>(personIds.map((id) => [id, []]));
+    for (const r of rows) {
+      const list = grouped.get(r.for_person as string)!;
+      if (list.length < PERSON_REFERRALS_LIMIT) list.push(this.guardReferral(r));
+    }
+    return personIds.map((id) => grouped.get(id)!);
+  });
+
+  /**
+   * The referrals (contacts) about a person that the viewer may reach, newest first, at most
+   * `PERSON_REFERRALS_LIMIT`: "has this child been referred before?" at triage.
+   */
+  referralsOfPerson(personId: string): Promise<Guarded<ReferralView>[]> {
+    return this.byPersonLoader.load(personId);
+  }
+
   /** A fresh read (after a change in this request), bypassing the per-request cache. */
   reload(id: string): Promise<Guarded<ReferralView> | null> {
     this.referralLoader.clear(id);
@@ -241,34 +302,82 @@ export class ReferralsRepository {
    * found first under the row scope (one index-driven scan per relationship source, see
    * `referralScopeSql`); kinds, subjects and checks are then computed for those rows only.
    */
-  async queue(filter: QueueFilter, limit: number, after: [string, string] | null): Promise<{ rows: Guarded<ReferralView>[]; hasNext: boolean; orderedByDue: boolean }> {
-    // Ordered by due time only for a viewer who may read it across the queue (filter-policy.ts).
-    const orderedByDue = mayOrderBy(this.access, QUEUE_ORDERED_BY.cls);
-    const keys = orderedByDue ? ['r.decision_due_at', 'r.id'] : ['r.id'];
+  async queue(
+    filter: QueueFilter,
+    limit: number,
+    after: unknown[] | null,
+    order: QueueOrder = 'DUE',
+  ): Promise<{ rows: Guarded<ReferralView>[]; hasNext: boolean; ordered: QueueOrder | null }> {
+    // Ordered by a key only for a viewer who may read it across the queue (filter-policy.ts);
+    // otherwise by id (random), and the cursor carries no key.
+    const byDue = mayOrderBy(this.access, QUEUE_ORDERED_BY.cls);
+    const ordered: QueueOrder | null = order === 'RAG' ? (byDue && mayOrderBy(this.access, QUEUE_ORDERED_BY_RAG.cls) ? 'RAG' : null) : byDue ? 'DUE' : null;
+    const keys = ordered === 'RAG' ? ['r.rag_rank', 'r.decision_due_at', 'r.id'] : ordered === 'DUE' ? ['r.decision_due_at', 'r.id'] : ['r.id'];
     const p = new Params();
     const viewer = this.access.viewer;
     const kinds = referralRelationshipKindsSql(viewer, 'r.id', p);
     const scope = referralScopeSql(viewer, 'r.id', p);
+    const where = this.queueWhere(filter, p);
+    if (after && ordered === 'RAG')
+      where.push(`(r.rag_rank, r.decision_due_at, r.id) > (${p.add(after[0])}::int, ${p.add(after[1])}::timestamptz, ${p.add(after[2])}::uuid)`);
+    else if (after && ordered === 'DUE') where.push(`(r.decision_due_at, r.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
+    else if (after) where.push(`r.id > ${p.add(after.at(-1))}::uuid`);
+    // The RAG order's rank is computed in a derived table (Postgres pulls it up into the scan).
+    const from = ordered === 'RAG' ? `(SELECT r0.*, ${RAG_RANK_SQL('r0.rag')} AS rag_rank FROM referral r0) r` : 'referral r';
+    const page = scopedKeysetSql({ from, keys, scope, where, limit: p.add(limit + 1) });
+    const outerOrder = keys.map((k) => k.replace(/^r\./, 'page.'));
+    const rows: Row[] = await this.db.query(`${REFERRAL_SELECT(kinds, `(${page}) page JOIN referral r ON r.id = page.id`)} ORDER BY ${outerOrder.join(', ')}`, p.values);
+    return { rows: rows.slice(0, limit).map((r) => this.guardReferral(r)), hasNext: rows.length > limit, ordered };
+  }
+
+  /**
+   * Counts for a dashboard header under the same row scope and filter as the queue, without paging:
+   * by RAG (unrated as UNRATED), by status, breached, open and unassigned, and open referrals by
+   * the agency they wait on. Counts only: no row, no person.
+   */
+  async queueCounts(filter: QueueFilter): Promise<QueueCounts> {
+    const p = new Params();
+    const scope = referralScopeSql(this.access.viewer, 'r.id', p);
+    const where = this.queueWhere(filter, p);
+    if (scope !== null) where.unshift(scope.length === 0 ? 'FALSE' : `(${scope.join(' OR ')})`);
+    const [row] = (await this.db.query(
+      `WITH q AS (SELECT r.id, r.rag, r.status, r.assigned_to_sub, r.status NOT IN ${TERMINAL_SQL} AS open,
+                         (r.status NOT IN ${TERMINAL_SQL} AND r.decision_due_at < now()) AS breached
+                    FROM referral r${where.length ? ` WHERE ${where.join(' AND ')}` : ''})
+       SELECT (SELECT count(*)::int FROM q) AS total,
+              (SELECT count(*)::int FROM q WHERE breached) AS breached,
+              (SELECT count(*)::int FROM q WHERE open AND assigned_to_sub IS NULL) AS unassigned,
+              (SELECT coalesce(json_agg(json_build_object('key', k, 'count', n) ORDER BY k), '[]') FROM
+                 (SELECT coalesce(rag, 'UNRATED') AS k, count(*)::int AS n FROM q GROUP BY 1) x) AS by_rag,
+              (SELECT coalesce(json_agg(json_build_object('key', k, 'count', n) ORDER BY k), '[]') FROM
+                 (SELECT status AS k, count(*)::int AS n FROM q GROUP BY 1) x) AS by_status,
+              (SELECT coalesce(json_agg(json_build_object('key', k, 'count', n) ORDER BY k), '[]') FROM
+                 (SELECT ac.agency AS k, count(DISTINCT q.id)::int AS n FROM q JOIN agency_check ac ON ac.referral_id = q.id
+                   WHERE q.open AND ac.${OPEN_CHECKS_SQL} GROUP BY 1) x) AS waiting_on`,
+      p.values,
+    )) as Array<{ total: number; breached: number; unassigned: number; by_rag: KeyCount[]; by_status: KeyCount[]; waiting_on: KeyCount[] }>;
+    const r = row!;
+    return { total: r.total, breached: r.breached, unassigned: r.unassigned, byRag: r.by_rag, byStatus: r.by_status, waitingOn: r.waiting_on };
+  }
+
+  /** The queue filter as SQL conditions on the referral `r` (the caller has checked the viewer may use them). */
+  private queueWhere(filter: QueueFilter, p: Params): string[] {
     const where: string[] = [];
     if (filter.status?.length) where.push(`r.status = ANY(${p.add(filter.status)}::text[])`);
     if (filter.rag?.length) where.push(`r.rag = ANY(${p.add(filter.rag)}::text[])`);
     if (filter.breached != null) where.push(`${filter.breached ? '' : 'NOT '}(r.status NOT IN ${TERMINAL_SQL} AND r.decision_due_at < now())`);
     if (filter.dueBefore) where.push(`r.decision_due_at < ${p.add(filter.dueBefore)}`);
     if (filter.assignedTo) where.push(`r.assigned_to_sub = ${p.add(filter.assignedTo)}`);
+    if (filter.unassigned != null) where.push(`r.assigned_to_sub IS ${filter.unassigned ? '' : 'NOT '}NULL`);
     if (filter.awaitingAgency)
       where.push(
         `EXISTS (SELECT 1 FROM agency_check ac WHERE ac.referral_id = r.id AND ac.agency = ${p.add(filter.awaitingAgency)} AND ac.status IN ('REQUESTED','IN_PROGRESS'))`,
       );
+    if (filter.concernCategories?.length) where.push(`r.concern_categories && ${p.add(filter.concernCategories)}::text[]`);
+    if (filter.personId) where.push(`EXISTS (SELECT 1 FROM referral_subject fs WHERE fs.referral_id = r.id AND fs.person_id = ${p.add(filter.personId)}::uuid)`);
     if (filter.receivedFrom) where.push(`r.received_at >= ${p.add(filter.receivedFrom)}`);
     if (filter.receivedTo) where.push(`r.received_at < ${p.add(filter.receivedTo)}`);
-    if (after && orderedByDue) where.push(`(r.decision_due_at, r.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
-    else if (after) where.push(`r.id > ${p.add(after[1])}::uuid`);
-    const page = scopedKeysetSql({ from: 'referral r', keys, scope, where, limit: p.add(limit + 1) });
-    const rows: Row[] = await this.db.query(
-      `${REFERRAL_SELECT(kinds, `(${page}) page JOIN referral r ON r.id = page.id`)} ORDER BY ${keys.join(', ')}`,
-      p.values,
-    );
-    return { rows: rows.slice(0, limit).map((r) => this.guardReferral(r)), hasNext: rows.length > limit, orderedByDue };
+    return where;
   }
 
   private readonly checksLoader = new DataLoader<string, Guarded<AgencyCheckView>[]>(async (referralIds) => {

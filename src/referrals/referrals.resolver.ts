@@ -14,6 +14,8 @@ import {
   RagEnum,
   Referral,
   ReferralConnection,
+  ReferralCounts,
+  ReferralOrderEnum,
   ReferralFilter,
   ReferralRating,
   ReferralReceipt,
@@ -22,7 +24,7 @@ import {
 } from './referral.type';
 import { ReferralChangeFilter, referralChanges, type ReferralChange } from './referral-changes';
 import { findReferral, referrerView, triageQueue } from './referrals.queries';
-import { type ReferralView } from './referrals.repository';
+import { type QueueCounts, type QueueOrder, type ReferralView } from './referrals.repository';
 import * as service from './referrals.service';
 
 /** Thin adapters: rules live in referrals.service.ts and the access policy. */
@@ -41,9 +43,10 @@ export class ReferralsResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
+    @Arg('orderBy', () => ReferralOrderEnum, { nullable: true, description: 'Default DUE. A cursor belongs to its order' }) orderBy: QueueOrder | null,
   ) {
     ctx.access.declarePurpose(purpose);
-    return triageQueue(ctx, filter, first, after);
+    return triageQueue(ctx, filter, first, after, orderBy ?? 'DUE');
   }
 
   @Query(() => ReferralReceipt, { nullable: true, description: 'Your own referral as its referrer: status, outcome and feedback' })
@@ -211,6 +214,19 @@ export class ReferralsResolver {
   }
 
   @Sensitive('CASE_METADATA')
+  @FieldResolver(() => [Referral], {
+    nullable: true,
+    description:
+      'Has this child been referred before? Earlier referrals about any subject of this one that you may reach, newest first: one you have no relationship with is not listed',
+  })
+  async previousReferrals(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
+    const lists = await Promise.all(referral.subjectPersonIds.map((id) => ctx.data.referrals.referralsOfPerson(id)));
+    const earlier = new Map<string, ReferralView>();
+    for (const r of lists.flat()) if (r.id !== referral.id && r.receivedAt < referral.receivedAt) earlier.set(r.id, r);
+    return [...earlier.values()].sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime() || a.id.localeCompare(b.id));
+  }
+
+  @Sensitive('CASE_METADATA')
   @FieldResolver(() => [AgencyCheck], { nullable: true, description: 'Checks requested (agency officers see their own agency’s only)' })
   checks(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
     return ctx.data.referrals.checksOf(referral.id);
@@ -239,3 +255,11 @@ async function reread(ctx: RequestContext, id: string) {
   return r;
 }
 
+/** The queue's counts: only when asked for, under the queue's scope and filter (referrals.queries.ts). */
+@Resolver(() => ReferralConnection)
+export class ReferralQueueResolver {
+  @FieldResolver(() => ReferralCounts, { description: 'Counts of the whole filtered queue (not the page) by RAG, status, breached, unassigned and agency waited on' })
+  counts(@Root() connection: { countsOf: () => Promise<QueueCounts> }) {
+    return connection.countsOf();
+  }
+}
