@@ -10,8 +10,6 @@ import { guardLike, type PersonView } from './people.repository';
 import { upsertPerson } from './people.service';
 import { Person, PersonMatch, PersonRelationship } from './person.type';
 import type { Purpose } from '../access-policy/vocabulary';
-import { Sensitive } from '../access-policy/decorators';
-import { Referral } from '../referrals/referral.type';
 import { assertUuid } from '../shared/validation';
 
 @Resolver(() => Person)
@@ -76,15 +74,5 @@ export class PeopleResolver {
   @FieldResolver(() => [AgencyRecord], { nullable: true })
   records(@Root() person: PersonView, @Ctx() ctx: RequestContext) {
     return ctx.data.people.recordsOf(person.id);
-  }
-
-  @Sensitive('CASE_METADATA')
-  @FieldResolver(() => [Referral], {
-    nullable: true,
-    description:
-      'Has this child been referred before? The referrals (contacts) about this person that you may reach, newest first (at most 100): reference, received, status, outcome. One you have no relationship with is not listed',
-  })
-  referrals(@Root() person: PersonView, @Ctx() ctx: RequestContext) {
-    return ctx.data.referrals.referralsOfPerson(person.id);
   }
 }
