@@ -10,14 +10,20 @@ export default {
   jest: {
     configFile: 'jest.unit.config.js',
     // Only the tests beside the security core count: a mutant some other unit happens to notice is
-    // not a test of the core. Static mutants (module-level tables) re-run all of these.
+    // not a test of the core.
     config: { testMatch: ['<rootDir>/src/access-policy/**/*.test.ts', '<rootDir>/src/audit/**/*.test.ts'] },
-    enableFindRelatedTests: false,
+    // A static mutant (in a module-level table: the default policy, the entry-point rules, the
+    // relationship sources) re-runs the test files that import its file, not all of them.
+    enableFindRelatedTests: true,
   },
   checkers: [],
   mutate: [
     'src/access-policy/**/*.ts',
     '!src/access-policy/**/*.test.ts',
+    // The vocabulary's name lists are `as const`: a name changed or dropped fails the typecheck at
+    // every use. Its role sets are plain `Role[]` and decide who may do what: those are mutated.
+    '!src/access-policy/vocabulary.ts',
+    'src/access-policy/vocabulary.ts:17-31',
     'src/audit/audit-builder.ts',
     'src/audit/audit-event.ts',
   ],

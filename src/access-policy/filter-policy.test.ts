@@ -88,6 +88,10 @@ describe('declaredFilters: every declared filter under the Query arguments, with
     expect(declaredFilters(s).map((d) => d.coordinate)).toEqual(['Query.people.where']);
   });
 
+  it('given a schema without a query type, then there is nothing to guard', () => {
+    expect(declaredFilters(new GraphQLSchema({ types: [PeopleFilter] }))).toEqual([]);
+  });
+
   it('given an unknown class, then it fails naming the coordinate', () => {
     const s = schemaWith(() => ({ q: { type: GraphQLString, ...filters('SECRET', 'Person.familyName') } }));
     expect(() => declaredFilters(s)).toThrow('Query.people.q: unknown filter class SECRET');

@@ -66,6 +66,7 @@ describe('relationships with a person: which roles have which relationship', () 
     const { sql } = personKinds(v);
     expect(conditions(sql).map(([k]) => k)).toEqual(kinds);
     expect(sql).toMatch(/^array_remove\(ARRAY\[.*\]::text\[\], NULL\)$/s);
+    expect(sql.split(" END, CASE WHEN ")).toHaveLength(kinds.length);
   });
 
   it.each([
@@ -217,16 +218,35 @@ describe('relationships of many (viewer, person) rows in one statement (the acce
     expect(byKind.REFERRER).toContain('r.referrer_agency = v.agency AND r.referrer_sub = v.sub');
     expect(byKind.OWN_AGENCY_RECORD).toContain('ar.owning_agency = v.agency');
     expect(sql).toMatch(/^array_remove\(ARRAY\[.*\]::text\[\], NULL\)$/);
+    expect(sql.split(' END, CASE WHEN ')).toHaveLength(kinds.length);
   });
 
-  it('given a source that writes a viewer value into the text instead of binding it, then rendering refuses', () => {
-    RELATIONSHIP_SOURCES.push({ kind: 'DATA_QUALITY', roles: ['MASH_SOCIAL_WORKER'], exists: (id, v) => `EXISTS (SELECT 1 FROM t WHERE t.id = ${id} AND t.sub = '${v.sub}')` });
+  const columns = { sub: 'v.sub', agency: 'v.agency', agencyKind: 'v.kind' };
+  const withSource = (exists: (id: string, v: Viewer, p: Params) => string, run: () => void) => {
+    RELATIONSHIP_SOURCES.push({ kind: 'DATA_QUALITY', roles: ['MASH_SOCIAL_WORKER'], exists });
     try {
-      expect(() => relationshipKindsOfViewerRowsSql('x.pid', { sub: 'v.sub', agency: 'v.agency', agencyKind: 'v.kind' }, 'v.mask', new Params())).toThrow(
-        'relationship source DATA_QUALITY interpolates a viewer attribute instead of binding it',
-      );
+      run();
     } finally {
       RELATIONSHIP_SOURCES.pop();
     }
+  };
+
+  it.each([
+    ['sub', (id: string, v: Viewer) => `EXISTS (SELECT 1 FROM t WHERE t.id = ${id} AND t.sub = '${v.sub}')`],
+    ['agency', (id: string, v: Viewer) => `EXISTS (SELECT 1 FROM t WHERE t.id = ${id} AND t.agency = '${v.agency}')`],
+    ['agency kind', (id: string, v: Viewer) => `EXISTS (SELECT 1 FROM t WHERE t.id = ${id} AND t.kind = '${v.agencyKind}')`],
+  ])('given a source that writes the viewer\'s %s into the text instead of binding it, then rendering refuses', (_label, exists) => {
+    withSource(exists, () =>
+      expect(() => relationshipKindsOfViewerRowsSql('x.pid', columns, 'v.mask', new Params())).toThrow(
+        'relationship source DATA_QUALITY interpolates a viewer attribute instead of binding it',
+      ),
+    );
+  });
+
+  it('given a source that binds the viewer\'s agency kind, then it reads the kind column', () => {
+    withSource(
+      (id, v, p) => `EXISTS (SELECT 1 FROM t WHERE t.id = ${id} AND t.kind = ${p.add(v.agencyKind)})`,
+      () => expect(relationshipKindsOfViewerRowsSql('x.pid', columns, 'v.mask', new Params())).toContain('t.kind = v.kind)'),
+    );
   });
 });

@@ -118,3 +118,18 @@ describe('RequestAccess: what is collected for the audit', () => {
     expect(access.redactions).toEqual([{ path: 'meeting.minutes', reason: 'NEED_TO_KNOW' }]);
   });
 });
+
+describe('RequestAccess: the purpose errors say what is wrong', () => {
+  it('given a purpose the role may not declare, then the message names the purpose', () => {
+    const access = new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY));
+    expect(() => access.declarePurpose('IG_AUDIT')).toThrow('Your role may not declare purpose IG_AUDIT');
+  });
+
+  it('given a second purpose, then BAD_USER_INPUT on the purpose field saying one purpose per operation', () => {
+    const access = new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY));
+    access.declarePurpose('TRIAGE');
+    expect(() => access.declarePurpose('STRATEGY')).toThrow(
+      expect.objectContaining({ message: 'purpose: one operation may declare only one purpose of use', extensions: expect.objectContaining({ field: 'purpose' }) }),
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { buildSchema, execute, parse, subscribe, type ExecutionResult } from 'graphql';
+import { buildSchema, execute, GraphQLError, parse, subscribe, type ExecutionResult } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { EXPECTED_ENTRY_POINTS } from '../../tests/support/entry-point-matrix';
 import { allow, deny, ENTRY_POINT_RULES, entryPointShield } from './shield';
@@ -94,5 +94,20 @@ describe('entry-point rules: deny by default', () => {
     const r = await execute({ schema: withObjectRule, document: parse('{ thing { secret } }'), rootValue, contextValue: { viewer: viewerWith([]) } });
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({ thing: { secret: 'kept by the field guard, not by shield' } });
+  });
+
+  it('given an allowed call whose resolver raises a typed error, then the caller gets that error, not the entry-point refusal', async () => {
+    const notFound = () => {
+      throw new GraphQLError('Not found', { extensions: { code: 'NOT_FOUND' } });
+    };
+    const r = await execute({ schema, document: parse('{ person }'), rootValue: { person: notFound }, contextValue: { viewer: viewerWith(['MASH_SOCIAL_WORKER']) } });
+    expect(r.errors?.map((e) => e.extensions.code)).toEqual(['NOT_FOUND']);
+  });
+
+  it('given a schema with a query type only and rules for it only, then the rules apply to it', async () => {
+    const queryOnly = applyMiddleware(buildSchema('type Query { me: Boolean undeclared: Boolean }'), entryPointShield({ Query: { me: ENTRY_POINT_RULES.Query.me } } as never));
+    const run = (q: string, roles: Role[]) => execute({ schema: queryOnly, document: parse(q), rootValue, contextValue: { viewer: viewerWith(roles) } });
+    expect((await run('{ me }', ['HUB_ADMIN'])).data).toEqual({ me: true });
+    expect(refusedByShield(await run('{ undeclared }', ['HUB_ADMIN']))).toBe(true);
   });
 });
