@@ -13,7 +13,7 @@ describe('canonical JSON: the exact text', () => {
     ['a Date as its ISO string', { at: new Date('2026-01-02T03:04:05.000Z') }, '{"at":"2026-01-02T03:04:05.000Z"}'],
     ['escapes as JSON.stringify writes them', { q: 'a "b" \\ \n' }, '{"q":"a \\"b\\" \\\\ \\n"}'],
     ['a bare value', 'x', '"x"'],
-    ['long integer-like keys, whose text order differs from JavaScript\'s numeric order', { '1000': 'a', '200': 'b', x: { '3000': 1, '40': 2 } }, '{"1000":"a","200":"b","x":{"3000":1,"40":2}}'],
+    ['long integer-like keys, whose text order differs from JavaScript\'s numeric order', { '1000': 'a', '200': 'b', x: { '3000': 1, '400': 2 } }, '{"1000":"a","200":"b","x":{"3000":1,"400":2}}'],
   ])('given %s', (_label, value, text) => {
     expect(canonicalJson(value)).toBe(text);
     expect(canonicalJsonRecursive(value)).toBe(text);
