@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 /** Lint rules that encode the architecture (style.md principle 14). */
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'jest.config.js', 'eslint.config.mjs', 'coverage/**', '.mash-data/**', 'bench/results/**', '*.js', '*.mjs', 'desk/build/**', 'jest.e2e.config.js'] },
+  { ignores: ['node_modules/**', 'dist/**', 'jest.config.js', 'eslint.config.mjs', 'coverage/**', '.mash-data/**', 'bench/results/**', '*.js', '*.mjs', 'desk/build/**', 'jest.e2e.config.js', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
