@@ -1,78 +1,23 @@
 import crypto from 'node:crypto';
 import { getNamedType, isInputObjectType, isLeafType, isNonNullType, type GraphQLField, type GraphQLInputType, type GraphQLObjectType } from 'graphql';
 import { ROLES, type Role } from '../src/access-policy/vocabulary';
+import { EXPECTED_ENTRY_POINTS } from './support/entry-point-matrix';
 import { printedSchema, sampleInput } from './support/schema-samples';
 import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 
 /**
  * Function level (docs/security.md): for EVERY query and mutation of the served schema and
  * EVERY role, a request through the API is refused by the entry-point rules (shield's FORBIDDEN)
- * exactly when this matrix says so. The matrix is written out here, independently of
- * src/access-policy/shield.ts: removing or loosening a rule there, or adding an entry point without
- * declaring who may call it here, fails this test.
+ * exactly when the matrix (tests/support/entry-point-matrix.ts) says so. The matrix is written out
+ * independently of src/access-policy/shield.ts: removing or loosening a rule there, or adding an
+ * entry point without declaring who may call it in the matrix, fails this test.
  *
  * Arguments are generated from the schema (required ones only, valid for GraphQL's type checks,
  * pointing at nothing): an allowed role gets past the rule and then NOT_FOUND, BAD_USER_INPUT or
  * the like from the resolver — never the entry-point FORBIDDEN.
  */
 
-const SW: Role = 'MASH_SOCIAL_WORKER';
-const MGR: Role = 'MASH_MANAGER';
-const OFFICERS: Role[] = ['POLICE_MASH_OFFICER', 'HEALTH_MASH_PRACTITIONER', 'PROBATION_MASH_OFFICER', 'EDUCATION_MASH_OFFICER'];
-const MASH: Role[] = [SW, MGR, ...OFFICERS];
-const SOCIAL_CARE: Role[] = [SW, MGR];
-const IG: Role[] = ['IG_AUDITOR'];
-
-const EXPECTED: Record<'Query' | 'Mutation', Record<string, Role[]>> = {
-  Query: {
-    me: [...ROLES],
-    agencies: [...ROLES],
-    // A partner referrer submits referrals and reads their receipts, nothing else (issue 17).
-    person: MASH,
-    searchPeople: MASH,
-    chronology: MASH,
-    referral: MASH,
-    referrals: MASH,
-    myReferral: ['PARTNER_REFERRER'],
-    meeting: MASH,
-    meetings: MASH,
-    attendanceStatistics: [MGR, 'IG_AUDITOR'],
-    metrics: [MGR, 'IG_AUDITOR'],
-    verifyAuditChain: IG,
-    accessLog: IG,
-    exportAccessLog: IG,
-    alerts: [...MASH, 'IG_AUDITOR'],
-    breakGlassReviews: IG,
-    dataQualityIssues: SOCIAL_CARE,
-  },
-  Mutation: {
-    upsertPerson: MASH,
-    upsertAgencyRecord: MASH,
-    submitReferral: [...SOCIAL_CARE, 'PARTNER_REFERRER'],
-    rateReferral: SOCIAL_CARE,
-    assignReferral: SOCIAL_CARE,
-    requestAgencyChecks: SOCIAL_CARE,
-    respondToAgencyCheck: OFFICERS,
-    closeAgencyCheck: SOCIAL_CARE,
-    proposeDecision: SOCIAL_CARE,
-    authoriseDecision: [MGR],
-    amendAndAuthoriseDecision: [MGR],
-    returnDecision: [MGR],
-    withdrawReferral: SOCIAL_CARE,
-    mergeReferral: SOCIAL_CARE,
-    sendReferrerFeedback: SOCIAL_CARE,
-    openBreakGlass: MASH,
-    reviewBreakGlass: IG,
-    scheduleMeeting: SOCIAL_CARE,
-    recordAttendance: MASH,
-    markMeetingHeld: SOCIAL_CARE,
-    recordMeetingOutcome: SOCIAL_CARE,
-    addMeetingAction: SOCIAL_CARE,
-    completeMeeting: SOCIAL_CARE,
-    cancelMeeting: SOCIAL_CARE,
-    resolveDataQualityIssue: SOCIAL_CARE,
-  },
-};
+const EXPECTED = EXPECTED_ENTRY_POINTS;
 
 /** The agency a user of each role works for in the demo partnership. */
 const AGENCY_OF: Record<Role, string> = {

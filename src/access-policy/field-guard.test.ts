@@ -119,3 +119,22 @@ describe('write rules and "all rows or my agency\'s" scopes', () => {
     expect(visibleAlertAgency(manager)).toBe('social-care');
   });
 });
+
+describe('the field guard and root or non-personal types', () => {
+  it('given root types with undeclared fields, then they need no class (entry points are the shield\'s), whatever the root', () => {
+    const Thing = new GraphQLObjectType({ name: 'Thing', fields: { id: { type: GraphQLString, extensions: { sensitivity: 'CASE_METADATA' } } } });
+    const root = (name: string) => new GraphQLObjectType({ name, fields: { thing: { type: Thing } } });
+    const schema = new GraphQLSchema({ query: root('Query'), mutation: root('Mutation'), subscription: root('Subscription') });
+    expect(fieldAccessDeclarations(schema)).toEqual([{ coordinate: 'Thing.id', kind: 'sensitivity', sensitivity: 'CASE_METADATA' }]);
+  });
+
+  it('given a NON_PERSONAL type, then its fields resolve on any object, guarded or not, and nothing is recorded', async () => {
+    const schema = installFieldGuards(schemaWith({ label: {} }, { access: 'NON_PERSONAL' }));
+    const access = new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY));
+    const r = await graphql({ schema, source: '{ records { label } }', contextValue: { access, rows: [{ label: 'page 1' }] } });
+    expect(r.errors).toBeUndefined();
+    expect(r.data).toEqual({ records: [{ label: 'page 1' }] });
+    expect(access.disclosures.size).toBe(0);
+    expect(access.redactions).toEqual([]);
+  });
+});

@@ -103,3 +103,47 @@ describe('changeEvent: a change names every person it touched and the records it
     ]);
   });
 });
+
+describe('buildAuditEvent: the request\'s own facts', () => {
+  it('given a request under break-glass with a client correlation id, then both are in the event, with the actor as the token named them', () => {
+    const access = new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY));
+    access.declarePurpose('BREAK_GLASS');
+    access.breakGlass = { id: 'bg-1', reason: 'Child missing overnight' };
+    const event = buildAuditEvent({ ...contextWith(access), correlationId: 'client-7' } as RequestContext, 'BREAK_GLASS', 'SUCCESS');
+    expect(event).toMatchObject({
+      correlationId: 'client-7',
+      purpose: 'BREAK_GLASS',
+      breakGlass: { id: 'bg-1', reason: 'Child missing overnight' },
+      actor: { sub: 'pc-1', name: 'PC Example', agency: 'police', roles: ['POLICE_MASH_OFFICER'] },
+      action: 'BREAK_GLASS',
+    });
+  });
+
+  it('given no correlation id, then the event has no such key (not an empty one)', () => {
+    const event = buildAuditEvent(contextWith(new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY))), 'READ', 'SUCCESS');
+    expect('correlationId' in event).toBe(false);
+    expect(event.breakGlass).toBeNull();
+    expect(event.purpose).toBeNull();
+  });
+
+  it('given fields and owners collected out of order, then every list in the subject is sorted (the same read always hashes the same)', () => {
+    const access = new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY));
+    access.declarePurpose('STRATEGY');
+    const x = access.guard({}, { owner: 'probation', relationships: new Set(['STRATEGY_INVITE'] as const) }, ['p'], 'rec-9') as Guarded<object>;
+    const y = access.guard({}, { owner: 'health', relationships: new Set(['MEETING_INVITE'] as const) }, ['p'], 'rec-1') as Guarded<object>;
+    access.released(x[GUARD], 'ProbationRecord.summary', 'AGENCY_DETAIL');
+    access.released(y[GUARD], 'HealthRecord.summary', 'AGENCY_DETAIL');
+    access.redacted(x[GUARD], 'ProbationRecord.sealedNote', 'a', 'SEALED');
+    access.redacted(y[GUARD], 'HealthRecord.clinicalNotes', 'b', 'NEED_TO_KNOW');
+    const [subject] = buildAuditEvent(contextWith(access), 'READ', 'PARTIAL').subjects;
+    expect(subject).toEqual({
+      personId: 'p',
+      outcome: 'DISCLOSED',
+      recordIds: ['rec-1', 'rec-9'],
+      released: ['HealthRecord.summary', 'ProbationRecord.summary'],
+      redacted: ['HealthRecord.clinicalNotes:NEED_TO_KNOW', 'ProbationRecord.sealedNote:SEALED'],
+      relationships: ['MEETING_INVITE', 'STRATEGY_INVITE'],
+      detailOwners: ['health', 'probation'],
+    });
+  });
+});

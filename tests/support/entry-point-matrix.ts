@@ -1,0 +1,70 @@
+import { ROLES, type Role } from '../../src/access-policy/vocabulary';
+
+/**
+ * Who may call each entry point, written out independently of src/access-policy/shield.ts: the
+ * specification both the fast rule test (src/access-policy/shield.test.ts) and the story through
+ * the API (tests/function-level-matrix.test.ts) hold the rules to.
+ */
+
+const SW: Role = 'MASH_SOCIAL_WORKER';
+const MGR: Role = 'MASH_MANAGER';
+const OFFICERS: Role[] = ['POLICE_MASH_OFFICER', 'HEALTH_MASH_PRACTITIONER', 'PROBATION_MASH_OFFICER', 'EDUCATION_MASH_OFFICER'];
+const MASH: Role[] = [SW, MGR, ...OFFICERS];
+const SOCIAL_CARE: Role[] = [SW, MGR];
+const IG: Role[] = ['IG_AUDITOR'];
+
+export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Role[]>> = {
+  Query: {
+    me: [...ROLES],
+    agencies: [...ROLES],
+    // A partner referrer submits referrals and reads their receipts, nothing else (issue 17).
+    person: MASH,
+    searchPeople: MASH,
+    chronology: MASH,
+    referral: MASH,
+    referrals: MASH,
+    myReferral: ['PARTNER_REFERRER'],
+    meeting: MASH,
+    meetings: MASH,
+    attendanceStatistics: [MGR, 'IG_AUDITOR'],
+    metrics: [MGR, 'IG_AUDITOR'],
+    verifyAuditChain: IG,
+    accessLog: IG,
+    exportAccessLog: IG,
+    alerts: [...MASH, 'IG_AUDITOR'],
+    breakGlassReviews: IG,
+    dataQualityIssues: SOCIAL_CARE,
+  },
+  Mutation: {
+    upsertPerson: MASH,
+    upsertAgencyRecord: MASH,
+    submitReferral: [...SOCIAL_CARE, 'PARTNER_REFERRER'],
+    rateReferral: SOCIAL_CARE,
+    assignReferral: SOCIAL_CARE,
+    requestAgencyChecks: SOCIAL_CARE,
+    respondToAgencyCheck: OFFICERS,
+    closeAgencyCheck: SOCIAL_CARE,
+    proposeDecision: SOCIAL_CARE,
+    authoriseDecision: [MGR],
+    amendAndAuthoriseDecision: [MGR],
+    returnDecision: [MGR],
+    withdrawReferral: SOCIAL_CARE,
+    mergeReferral: SOCIAL_CARE,
+    sendReferrerFeedback: SOCIAL_CARE,
+    openBreakGlass: MASH,
+    reviewBreakGlass: IG,
+    scheduleMeeting: SOCIAL_CARE,
+    recordAttendance: MASH,
+    markMeetingHeld: SOCIAL_CARE,
+    recordMeetingOutcome: SOCIAL_CARE,
+    addMeetingAction: SOCIAL_CARE,
+    completeMeeting: SOCIAL_CARE,
+    cancelMeeting: SOCIAL_CARE,
+    resolveDataQualityIssue: SOCIAL_CARE,
+  },
+  Subscription: {
+    referralChanged: MASH,
+    alertRaised: [...MASH, 'IG_AUDITOR'],
+    meetingChanged: MASH,
+  },
+};
