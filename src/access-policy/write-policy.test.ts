@@ -1,4 +1,4 @@
-import { RECORD_TYPE_NAMES, RECORD_TYPES } from '../records/record-types';
+import { RECORD_TYPE_NAMES, RECORD_TYPES } from './record-types';
 import type { Viewer } from './viewer';
 import { AGENCY_KINDS, type AgencyKind, type Role } from './vocabulary';
 import { assertMayRecordAttendanceFor, assertMayWriteRecordType } from './write-policy';
