@@ -120,8 +120,7 @@ export function installFilterGuards(schema: GraphQLSchema): GraphQLSchema {
       for (const f of filters) {
         const everyRowHas = f.rows ? relationshipsOfEveryRow(f.rows, ctx.access.viewer) : undefined;
         if (used(args, f.path) && !ctx.access.mayFilterOn(f.cls, purpose, everyRowHas)) {
-          const name = f.path.join('.');
-          throw forbidden(`${name}: you may not filter, sort, search or count on a field you may not read`, { field: name });
+          throw refusedFilter(f.path.join('.'));
         }
       }
       return inner(source, args, ctx, info);
@@ -151,6 +150,15 @@ export function orderWithoutOracle<T extends object>(access: RequestAccess, rows
  */
 export function mayOrderBy(access: RequestAccess, cls: SensitivityClass): boolean {
   return access.mayFilterOn(cls, access.purpose);
+}
+
+/** A count over a list is an oracle on what it counts: refused, like a filter, when the class may not be filtered. */
+export function assertMayCount(access: RequestAccess, cls: SensitivityClass, field: string): void {
+  if (!mayOrderBy(access, cls)) throw refusedFilter(field);
+}
+
+function refusedFilter(name: string) {
+  return forbidden(`${name}: you may not filter, sort, search or count on a field you may not read`, { field: name });
 }
 
 /** The key a cursor carries in place of a sort key the viewer may not read. */

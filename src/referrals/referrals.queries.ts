@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { UNORDERED_KEY } from '../access-policy/filter-policy';
+import { assertMayCount, UNORDERED_KEY } from '../access-policy/filter-policy';
 import type { Guarded } from '../access-policy/request-access';
 import type { RequestContext } from '../context/context';
 import { notFound } from '../shared/errors';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
 import { assertUuid, parseInput } from '../shared/validation';
-import { mayOrderBy } from '../access-policy/filter-policy';
-import { forbidden } from '../shared/errors';
 import { ragRank, type QueueCounts, type QueueFilter, type QueueOrder, type ReferralView } from './referrals.repository';
 import { CONCERN_CATEGORIES, RAGS, REFERRAL_STATUSES } from './vocabulary';
 
@@ -62,7 +60,7 @@ export async function triageQueue(ctx: RequestContext, raw: unknown, first: numb
 
 /** Counts are an oracle like a filter: every counted field is CASE_METADATA, so only for a viewer who may filter on it. */
 function queueCounts(ctx: RequestContext, filter: QueueFilter): Promise<QueueCounts> {
-  if (!mayOrderBy(ctx.access, 'CASE_METADATA')) throw forbidden('counts: you may not filter, sort, search or count on a field you may not read', { field: 'counts' });
+  assertMayCount(ctx.access, 'CASE_METADATA', 'counts');
   return ctx.data.referrals.queueCounts(filter);
 }
 
