@@ -1,4 +1,4 @@
-/** Break-glass and alert vocabulary (product.md C2 "Break-glass"). */
+/** Break-glass and alert vocabulary (docs/reference/product.md C2 "Break-glass"). */
 
 /** How an IG auditor closes a break-glass review. */
 export const BREAK_GLASS_REVIEW_OUTCOMES = [

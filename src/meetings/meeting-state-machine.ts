@@ -3,7 +3,7 @@ import { forbidden, invalidTransition } from '../shared/errors';
 import type { MeetingStatus } from './vocabulary';
 
 /**
- * The meeting workflow as one table (product.md C4): the states each change may start from, where
+ * The meeting workflow as one table (docs/reference/product.md C4): the states each change may start from, where
  * it leads, and the roles that may make it. Social care MASH staff organise meetings; an invited
  * agency's officer may record their own agency's attendance (e.g. send apologies).
  */

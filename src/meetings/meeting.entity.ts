@@ -3,7 +3,7 @@ import { PersonEntity } from '../people/person.entity';
 import { ReferralEntity } from '../referrals/referral.entity';
 
 /**
- * A strategy discussion, conference or other multi-agency meeting (product.md C4). Status changes go
+ * A strategy discussion, conference or other multi-agency meeting (docs/reference/product.md C4). Status changes go
  * through `meeting-state-machine.ts` with an explicit version check; `quorate` is derived, never stored.
  */
 @Entity({ name: 'meeting' })

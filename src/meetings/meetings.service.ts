@@ -27,7 +27,7 @@ import {
 } from './vocabulary';
 
 /**
- * Meeting rules (product.md C4). Every change: scope check (out of scope is NOT_FOUND), the state
+ * Meeting rules (docs/reference/product.md C4). Every change: scope check (out of scope is NOT_FOUND), the state
  * machine, an explicit `WHERE version = $n` (stale → CONFLICT), the audit event in the same
  * transaction, and a `meeting` event published on commit. Bad input is rejected before anything is stored.
  */
@@ -95,7 +95,7 @@ export async function scheduleMeeting(ctx: RequestContext, raw: unknown): Promis
     seen.add(key);
   });
 
-  // Default required agencies of the type (product.md C4), education when a child is of school age.
+  // Default required agencies of the type (docs/reference/product.md C4), education when a child is of school age.
   const rule = loadMeetingSettings(ctx.hub.config.meetingsFile).requiredAgencies[input.type];
   const requiredKinds = new Set<AgencyKind>(rule.kinds);
   if (rule.educationIfSchoolAge && (await anyChildOfSchoolAge(ctx, personIds, londonDate(input.scheduledAt)))) requiredKinds.add('EDUCATION');

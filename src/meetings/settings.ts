@@ -4,7 +4,7 @@ import { AGENCY_KINDS } from '../access-policy/vocabulary';
 import { DEFAULT_REQUIRED_AGENCIES, MEETING_TYPES, type MeetingType, type RequiredAgencies } from './vocabulary';
 
 /**
- * Required agencies per meeting type. Defaults in `vocabulary.ts` (product.md C4); a partnership
+ * Required agencies per meeting type. Defaults in `vocabulary.ts` (docs/reference/product.md C4); a partnership
  * overrides any type with a JSON file named by MASH_MEETINGS_FILE, e.g.
  *
  *   { "requiredAgencies": { "STRATEGY_DISCUSSION": { "kinds": ["SOCIAL_CARE", "POLICE", "HEALTH", "PROBATION"] } } }

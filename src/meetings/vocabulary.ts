@@ -1,6 +1,6 @@
 import type { AgencyKind } from '../access-policy/vocabulary';
 
-/** The words of strategy discussions and meetings (product.md C4), written once. */
+/** The words of strategy discussions and meetings (docs/reference/product.md C4), written once. */
 
 export const MEETING_TYPES = [
   'STRATEGY_DISCUSSION',
@@ -20,7 +20,7 @@ export type MeetingStatus = (typeof MEETING_STATUSES)[number];
 
 export const ATTENDANCE_STATUSES = ['INVITED', 'ATTENDED', 'SENT_APOLOGIES', 'SENT_INFORMATION_ONLY', 'DID_NOT_ATTEND'] as const;
 export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
-/** Statuses that mean the agency was not in the room: a reason is required (domain/brief.md §3). */
+/** Statuses that mean the agency was not in the room: a reason is required (docs/reference/brief.md §3). */
 export const NON_ATTENDANCE: readonly AttendanceStatus[] = ['SENT_APOLOGIES', 'SENT_INFORMATION_ONLY', 'DID_NOT_ATTEND'];
 
 export const MEETING_OUTCOMES = ['SECTION_47_SINGLE_AGENCY', 'SECTION_47_JOINT', 'CHILD_IN_NEED', 'NO_FURTHER_ACTION', 'EMERGENCY_PROTECTION'] as const;
@@ -32,7 +32,7 @@ export const ACTION_STATUSES = ['OPEN', 'DONE', 'CANCELLED'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 /**
- * Shipped default: agency kinds required at each meeting type (product.md C4). `EDUCATION_IF_SCHOOL_AGE`
+ * Shipped default: agency kinds required at each meeting type (docs/reference/product.md C4). `EDUCATION_IF_SCHOOL_AGE`
  * adds education when any child concerned is of school age on the meeting date.
  */
 export interface RequiredAgencies {

@@ -26,7 +26,7 @@ export interface MetricsSettings {
 
 /**
  * Default targets. Where the papers give a timescale we use it: decisions due in 4/24/72 hours by RAG
- * (product.md C3) give a 24-hour median and 72-hour 90th percentile; checks due in 2/8/48 hours give
+ * (docs/reference/product.md C3) give a 24-hour median and 72-hour 90th percentile; checks due in 2/8/48 hours give
  * 8 and 48. The shares (95 % on time, 90 % equality data recorded, 20 % re-referrals — about
  * England's rate) are starting points for the partnership to set. Contacts and conversion have no
  * target: more or fewer is not in itself better.

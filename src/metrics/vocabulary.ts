@@ -1,4 +1,4 @@
-/** The words of governance metrics (product.md C6), written once for settings, SQL, GraphQL and the report. */
+/** The words of governance metrics (docs/reference/product.md C6), written once for settings, SQL, GraphQL and the report. */
 
 export const POLARITIES = ['SMALLER_IS_BETTER', 'LARGER_IS_BETTER'] as const;
 export type Polarity = (typeof POLARITIES)[number];

@@ -1,4 +1,4 @@
-/** People vocabularies (product.md C1; ethnicity: ONS 2021 England and Wales, 19 groups). */
+/** People vocabularies (docs/reference/product.md C1; ethnicity: ONS 2021 England and Wales, 19 groups). */
 export const PERSON_KINDS = ['CHILD', 'UNBORN', 'ADULT'] as const;
 export const SEXES = ['FEMALE', 'MALE', 'INDETERMINATE', 'NOT_RECORDED'] as const;
 export const NOT_RECORDED = 'NOT_RECORDED';

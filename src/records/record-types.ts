@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The typed content of agency records (product.md C1). Each record type belongs to one agency
+ * The typed content of agency records (docs/reference/product.md C1). Each record type belongs to one agency
  * kind; its typed fields live in the record's `data` and are validated here on the way in.
  */
 export { RECORD_TYPES, RECORD_TYPE_NAMES, type RecordType } from '../access-policy/record-types';

@@ -3,7 +3,7 @@ import type { RagRating } from './vocabulary';
 
 /**
  * Due times of the MASH decision and of agency checks by RAG, on the working calendar
- * (product.md C3 defaults: decision RED 4 h elapsed, AMBER 1 working day, GREEN 3 working days;
+ * (docs/reference/product.md C3 defaults: decision RED 4 h elapsed, AMBER 1 working day, GREEN 3 working days;
  * checks RED 2 h elapsed, AMBER 8 working hours, GREEN 2 working days).
  */
 let calendar = new WorkingCalendar(DEFAULT_CALENDAR);

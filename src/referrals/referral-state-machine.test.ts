@@ -3,7 +3,7 @@ import { checkTransition, TRANSITION_NAMES, type Transition } from './referral-s
 import { REFERRAL_STATUSES, type ReferralStatus } from './vocabulary';
 
 /**
- * The workflow of product.md C3 written out independently of the implementation's table: every
+ * The workflow of docs/reference/product.md C3 written out independently of the implementation's table: every
  * (state × transition × role) triple is checked against it.
  */
 const SW_OR_MANAGER: Role[] = ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'];

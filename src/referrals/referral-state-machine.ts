@@ -3,7 +3,7 @@ import { forbidden, invalidTransition } from '../shared/errors';
 import type { ReferralStatus } from './vocabulary';
 
 /**
- * The referral workflow as one table (product.md C3): for each transition, the states it may start
+ * The referral workflow as one table (docs/reference/product.md C3): for each transition, the states it may start
  * from, the state it leads to, and the role set (access-policy/vocabulary.ts) that may make it. Services
  * change a referral only through `changeVersioned` (context/versioned-change.ts), which calls `applyTransition`;
  * nothing else changes a referral's status.

@@ -2,7 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { PersonEntity } from '../people/person.entity';
 
 /**
- * A referral to the MASH (product.md C3). `reference` comes from `referral_reference_seq` (created by
+ * A referral to the MASH (docs/reference/product.md C3). `reference` comes from `referral_reference_seq` (created by
  * the migration; TypeORM does not manage sequences). Status changes go through the state machine in
  * `referral-state-machine.ts` with an explicit version check.
  */

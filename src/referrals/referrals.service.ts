@@ -26,7 +26,7 @@ import {
 } from './vocabulary';
 
 /**
- * Referral triage rules (product.md C3). Every change: scope check (out of scope is NOT_FOUND),
+ * Referral triage rules (docs/reference/product.md C3). Every change: scope check (out of scope is NOT_FOUND),
  * the state machine, an explicit `WHERE version = $n` (stale → CONFLICT with the current version),
  * the audit event in the same transaction, and a `referral` event published on commit.
  */

@@ -1,4 +1,4 @@
-/** The words of referral triage (product.md C3), written once and reused by entities, GraphQL and checks. */
+/** The words of referral triage (docs/reference/product.md C3), written once and reused by entities, GraphQL and checks. */
 
 export const REFERRAL_STATUSES = [
   'RECEIVED',
