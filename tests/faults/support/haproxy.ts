@@ -57,6 +57,8 @@ export class HaProxy {
       '  timeout server 60s',
       // A graphql-ws connection, once upgraded, is a tunnel.
       '  timeout tunnel 1h',
+      // A dead process refuses at once; a busy one may take a while to answer /readyz and is not dead.
+      '  timeout check 5s',
       // A connection refused (a dead process not yet marked down) is retried on another server.
       // Only connection failures are retried: a request a server may have started is never sent twice.
       '  retries 3',

@@ -221,7 +221,9 @@ async function main(): Promise<void> {
 
     // HAProxy's view: the dead process DOWN at the end; the three others UP in every sample taken under load.
     const survivors = hubs.map((_, i) => `hub${i}`).filter((name) => name !== `hub${victimIndex}`);
-    const survivorsDownSamples = lbViews.filter((v) => v.servers.some((s) => survivors.includes(s.name) && s.status !== 'UP')).length;
+    // "UP 1/2" is one failed check, still in rotation; anything else (DOWN, "DOWN 1/2", MAINT) is out of it.
+    const survivorsDownSamples = lbViews.filter((v) => v.servers.some((s) => survivors.includes(s.name) && !s.status.startsWith('UP'))).length;
+    const survivorsWobbleSamples = lbViews.filter((v) => v.servers.some((s) => survivors.includes(s.name) && s.status !== 'UP')).length;
     const finalView = await lb.servers();
     // The dead process started again on its port: back in rotation once its /readyz answers 200.
     hubs[victimIndex] = await HubProcess.spawn(pg, dataDir, { MIGRATE_ON_START: 'false', PORT: new URL(victim.base).port });
@@ -259,6 +261,7 @@ async function main(): Promise<void> {
       victimAfterKill: tallyOf(processReadiness.filter((p) => p.hub === victimIndex && p.afterKill).map((p) => p.status)),
       lbSamples: lbViews.length,
       survivorsDownSamples,
+      survivorsWobbleSamples,
       finalView: Object.fromEntries(finalView.map((s) => [s.name, s.status])),
       rejoinedMs,
       afterRestart: Object.fromEntries(afterRestart.map((s) => [s.name, s.status])),
