@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { FaultPostgres, HubProcess, devToken, emit, gql, givenPoliceChild, leaks, load, PERSON_READ, readsWithoutPersonRows, referralInput, sleep, SUBMIT, tally, unauditedReads, type Outcome } from './harness';
+import { ackedReferralsMissingOrWrong, FaultPostgres, HubProcess, devToken, emit, gql, givenPoliceChild, leaks, load, PERSON_READ, readsWithoutPersonRows, referralInput, sleep, SUBMIT, tally, unauditedReads, type Outcome } from './harness';
 import { HaProxy, type ServerState } from './haproxy';
 
 const PROCESSES = 4;
@@ -188,15 +188,7 @@ async function main(): Promise<void> {
     const unaudited = await unauditedReads(pg, reads);
     const withoutPersonRows = await readsWithoutPersonRows(pg, reads);
     // Every acknowledged referral stored once under its key, with the id the client was given.
-    const stored = await pg.query<{ key: string; referral_id: string | null; n: number }>(
-      `SELECT i.key, i.referral_id, (SELECT count(*)::int FROM referral r WHERE r.id = i.referral_id) AS n
-         FROM referral_idempotency i WHERE i.key LIKE 'fault-scale-%'`,
-    );
-    const byKey = new Map(stored.map((s) => [s.key, s]));
-    const ackedMissingOrWrong = ackedSubmits.filter((o) => {
-      const s = byKey.get(o.key);
-      return !s || s.n !== 1 || s.referral_id !== (o.data as { submitReferral: { id: string } }).submitReferral.id;
-    }).length;
+    const ackedMissingOrWrong = await ackedReferralsMissingOrWrong(pg, ackedSubmits, 'fault-scale-');
     // The clients retry every key (acknowledged or cut off) through the balancer: one referral per key.
     let replayFailed = 0;
     let replayMismatch = 0;
