@@ -38,6 +38,11 @@ const PAGING: Classification = { kind: 'control', why: 'paging' };
 const PURPOSE: Classification = { kind: 'control', why: 'declared purpose' };
 const BY_ID: Classification = { kind: 'control', why: 'one object by id: object level (NOT_FOUND outside scope), tests/access-matrix.test.ts' };
 const AUDIT: Classification = { kind: 'audit', why: 'audit metadata, IG auditors only' };
+/** A resume position: which changes to replay, over the subscriber's own scope only (ADR 022). */
+const RESUME: Classification = {
+  kind: 'control',
+  why: 'resume position: replays only referrals in the subscriber scope, each re-read through it; tells at most when one it reaches changed, which the live stream would have told then',
+};
 const EVENT: Classification = {
   kind: 'event',
   why: 'compared with an event only after it was read through the subscriber scope (referral-changes.ts, meeting-changes.ts)',
@@ -109,6 +114,7 @@ export const CLASSIFICATION: Record<string, Classification> = {
   'Subscription.meetingChanged.filter.meetingId': EVENT,
   'Subscription.meetingChanged.filter.referralId': EVENT,
   'Subscription.referralChanged.purpose': PURPOSE,
+  'Subscription.referralChanged.since': RESUME,
   'Subscription.referralChanged.filter.rag': EVENT,
   'Subscription.referralChanged.filter.referralId': EVENT,
   'Subscription.referralChanged.filter.status': EVENT,

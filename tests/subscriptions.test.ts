@@ -15,12 +15,12 @@ import { startTestHub, type TestHub } from './support/test-hub';
 
 const SUBMIT = `mutation($input: SubmitReferralInput!, $key: String!) { submitReferral(input: $input, idempotencyKey: $key) { id } }`;
 const RATE = `mutation($id: ID!, $rag: Rag!, $v: Int!) { rateReferral(id: $id, rag: $rag, rationale: "Fictional rationale", expectedVersion: $v) { version } }`;
-const CHANGED = `subscription($filter: ReferralChangeFilter, $purpose: Purpose!) {
-  referralChanged(filter: $filter, purpose: $purpose) { id status rag narrative subjects { id } }
+const CHANGED = `subscription($filter: ReferralChangeFilter, $purpose: Purpose!, $since: DateTimeISO) {
+  referralChanged(filter: $filter, purpose: $purpose, since: $since) { id status rag narrative version subjects { id } }
 }`;
 
 interface Pushed {
-  data?: { referralChanged: { id: string; status: string; rag: string | null; narrative: string | null } | null } | null;
+  data?: { referralChanged: { id: string; status: string; rag: string | null; narrative: string | null; version: number | null } | null } | null;
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
   extensions?: { requestId?: string; redactions?: Array<{ path: string; reason: string }> };
 }
@@ -264,6 +264,60 @@ describe('referralChanged: live triage updates across hub processes', () => {
     const pushed = await waitFor('the change after reconnecting', () => sub.received[0]);
     expect(pushed.data!.referralChanged).toMatchObject({ id, rag: 'RED' });
     await sub.close();
+  });
+
+  describe('resuming with since (issue 26: a subscriber whose hub process died reconnects and misses nothing)', () => {
+    it('given a social worker whose subscription was lost, when a referral changes meanwhile and they resubscribe with since, then the change is replayed, read through their scope and audited, and later changes arrive live', async () => {
+      const id = await newReferral();
+      const first = subscribe(hubB, worker, { purpose: 'TRIAGE', filter: { referralId: id } });
+      await listening(hubB, 1);
+      const lastConnected = new Date().toISOString();
+      await first.close();
+      await waitFor('the lost subscription to end', () => hubB.server.hub.events.subscriberCount('referral') === 0);
+
+      await rate(id, 'AMBER'); // while away: nobody is listening for it
+
+      const resumed = subscribe(hubB, worker, { purpose: 'TRIAGE', filter: { referralId: id }, since: lastConnected });
+      const replayed = await waitFor('the replayed change', () => resumed.received[0]);
+      expect(replayed.errors).toBeUndefined();
+      expect(replayed.data!.referralChanged).toMatchObject({ id, rag: 'AMBER', status: 'SCREENED', version: 2 });
+      const audit = await auditFor(hubB, replayed.extensions!.requestId!);
+      expect(audit[0]).toMatchObject({ action: 'READ', outcome: 'SUCCESS', purpose: 'TRIAGE', disclosure_outcome: 'DISCLOSED' });
+
+      await listening(hubB, 1);
+      await rate(id, 'RED');
+      const live = await waitFor('the live change after the replay', () => resumed.received.find((p) => p.data?.referralChanged?.rag === 'RED'));
+      expect(live.data!.referralChanged!.version).toBe(3);
+      await resumed.close();
+    });
+
+    it('given a police officer outside a referral’s scope, when they resubscribe with since after it changed, then nothing is replayed to them while a social worker gets it', async () => {
+      const since = new Date().toISOString();
+      const id = await newReferral();
+      await rate(id, 'GREEN');
+
+      const outsider = subscribe(hubB, police, { purpose: 'TRIAGE', filter: { referralId: id }, since });
+      const insider = subscribe(hubB, worker, { purpose: 'TRIAGE', filter: { referralId: id }, since });
+      await waitFor('the social worker’s replay', () => insider.received.find((p) => p.data?.referralChanged?.rag === 'GREEN'));
+      await listening(hubB, 2);
+      await sleep(300);
+      expect(outsider.received).toEqual([]);
+      expect(outsider.closeCode()).toBeUndefined();
+      await Promise.all([outsider.close(), insider.close()]);
+    });
+
+    it('given since more than 24 hours ago or not a date, then the subscription fails with BAD_USER_INPUT and no stream is left open', async () => {
+      const old = subscribe(hubB, worker, { purpose: 'TRIAGE', since: new Date(Date.now() - 25 * 3600_000).toISOString() });
+      const notADate = subscribe(hubB, worker, { purpose: 'TRIAGE', since: 'yesterday' });
+      const [a, b] = await waitFor('both errors', () => old.received[0] && notADate.received[0] && [old.received[0], notADate.received[0]]);
+      expect(a!.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(a!.errors?.[0]?.message).toMatch(/^since: is more than 24 hours ago/);
+      expect(a!.data ?? null).toBeNull();
+      expect(b!.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      await sleep(100);
+      expect(hubB.server.hub.events.subscriberCount('referral')).toBe(0);
+      await Promise.all([old.close(), notADate.close()]);
+    });
   });
 
   it('given a query sent over the WebSocket, then it is refused: only subscriptions are served there', async () => {

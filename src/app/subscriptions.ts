@@ -91,13 +91,27 @@ const resultContexts = new WeakMap<ExecutionResult, RequestContext>();
  */
 async function subscribePerEvent(args: ExecutionArgs) {
   const source = await createSourceEventStream(args);
-  if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+  if (!(Symbol.asyncIterator in source)) return codeRequestErrors(source as ExecutionResult);
   return filterMapAsync<unknown, ExecutionResult>(source[Symbol.asyncIterator](), async (event) => {
     const contextValue = eventContextOf(event) ?? (args.contextValue as RequestContext);
     const result = await execute({ ...args, rootValue: event, contextValue });
     resultContexts.set(result, contextValue);
     return result;
   });
+}
+
+/**
+ * Variables that do not coerce (a bad date, an unknown enum value) are request errors without a
+ * path or code; over HTTP Apollo calls them BAD_USER_INPUT, and so do we here (not a masked 500).
+ */
+function codeRequestErrors(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.length) return result;
+  const errors = result.errors.map((e) =>
+    e.path === undefined && e.extensions?.code === undefined
+      ? new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { code: 'BAD_USER_INPUT' } })
+      : e,
+  );
+  return { ...result, errors };
 }
 
 export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: SubscriptionServerOptions): { dispose(): Promise<void> } {

@@ -60,9 +60,44 @@ export interface ChangeStreamSpec<V, E extends object> {
  * the event without ending the subscription; the next event re-reads.
  */
 export function changeStream<V, E extends object>(ctx: RequestContext, spec: ChangeStreamSpec<V, E>): AsyncIterableIterator<E> {
-  return filterMapAsync(ctx.hub.events.stream(spec.topic), async (event) => {
-    const id = spec.idOf(event.payload);
-    if (id === undefined) return undefined;
+  return deliver(ctx, spec, liveIds(ctx, spec));
+}
+
+/**
+ * A change stream that first replays the ids `replay` finds (a subscriber resuming after its
+ * connection was lost: another hub process died, the load balancer moved it), then goes on live.
+ * Listening starts before the replay is read, so a change committed meanwhile is not lost; it may
+ * arrive twice (replayed and live), which subscribers tell apart by version. Each replayed id is
+ * re-read and audited like a live event. A failed replay fails the subscription (the client retries).
+ */
+export async function resumedChangeStream<V, E extends object>(
+  ctx: RequestContext,
+  spec: ChangeStreamSpec<V, E>,
+  replay: () => Promise<string[]>,
+): Promise<AsyncIterableIterator<E>> {
+  const live = liveIds(ctx, spec);
+  let replayed: string[];
+  try {
+    replayed = await replay();
+  } catch (e) {
+    await live.return?.();
+    throw e;
+  }
+  const ids: AsyncIterableIterator<string> = {
+    next: () => (replayed.length ? Promise.resolve({ value: replayed.shift()!, done: false }) : live.next()),
+    return: () => ((replayed = []), live.return!()),
+    throw: (error: unknown) => ((replayed = []), live.throw!(error)),
+    [Symbol.asyncIterator]: () => ids,
+  };
+  return deliver(ctx, spec, ids);
+}
+
+function liveIds<V, E extends object>(ctx: RequestContext, spec: ChangeStreamSpec<V, E>): AsyncIterableIterator<string> {
+  return filterMapAsync(ctx.hub.events.stream(spec.topic), async (event) => spec.idOf(event.payload));
+}
+
+function deliver<V, E extends object>(ctx: RequestContext, spec: ChangeStreamSpec<V, E>, ids: AsyncIterator<string>): AsyncIterableIterator<E> {
+  return filterMapAsync(ids, async (id) => {
     const eventCtx = forkForEvent(ctx);
     if (spec.purpose) eventCtx.access.declarePurpose(spec.purpose);
     let value: V | null;

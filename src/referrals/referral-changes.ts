@@ -2,7 +2,8 @@ import { Field, ID, InputType } from 'type-graphql';
 import { GUARD, type Guarded } from '../access-policy/request-access';
 import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
-import { changeStream } from '../context/event-context';
+import { changeStream, resumedChangeStream, type ChangeStreamSpec } from '../context/event-context';
+import { badInput } from '../shared/errors';
 import { assertUuid } from '../shared/validation';
 import { RagEnum, ReferralStatusEnum } from './referral.type';
 import { type ReferralView } from './referrals.repository';
@@ -20,14 +21,34 @@ export interface ReferralChange {
 }
 
 /**
+ * How far before `since` a resumed subscription replays from. `updated_at` is the changing
+ * transaction's start time, so a change that started before the subscriber's last moment but
+ * committed after it carries an earlier time; and the subscriber's clock may be a little off.
+ */
+export const REPLAY_OVERLAP_MS = 60_000;
+/** How far back a resumed subscription may start: longer away, re-read the queue instead. */
+export const REPLAY_WINDOW_MS = 24 * 60 * 60_000;
+/** At most this many changes are replayed; more is refused (not cut short): re-read the queue instead. */
+export const REPLAY_MAX = 500;
+
+/**
  * The `referralChanged` source stream. Events carry ids only; each one is re-read through the
  * subscriber's own scope in a fresh per-event context, so a subscriber with no relationship to the
  * referral gets nothing (not even that something changed). A filter on a field the subscriber may
  * not read never matches, so filters are no oracle (C2).
+ *
+ * With `since` (a subscriber resuming after its connection was lost) the referrals in its scope
+ * changed from REPLAY_OVERLAP_MS before `since` are replayed first, each re-read and audited as its
+ * own event, then the stream goes on live; a change may come twice (keep the higher version).
  */
-export function referralChanges(ctx: RequestContext, filter: ReferralChangeFilter | null, purpose: Purpose): AsyncIterableIterator<ReferralChange> {
+export function referralChanges(
+  ctx: RequestContext,
+  filter: ReferralChangeFilter | null,
+  purpose: Purpose,
+  since: Date | null = null,
+): AsyncIterableIterator<ReferralChange> | Promise<AsyncIterableIterator<ReferralChange>> {
   if (filter?.referralId) assertUuid('filter.referralId', filter.referralId);
-  return changeStream(ctx, {
+  const spec: ChangeStreamSpec<Guarded<ReferralView>, ReferralChange> = {
     topic: 'referral',
     idOf: ({ referralId }) => (typeof referralId === 'string' && (!filter?.referralId || filter.referralId === referralId) ? referralId : undefined),
     purpose,
@@ -35,6 +56,14 @@ export function referralChanges(ctx: RequestContext, filter: ReferralChangeFilte
     keep: (eventCtx, referral) => matches(eventCtx, referral, filter),
     wrap: (referral): ReferralChange => ({ referral }),
     what: 'referral change',
+  };
+  if (!since) return changeStream(ctx, spec);
+  if (Date.now() - since.getTime() > REPLAY_WINDOW_MS) throw badInput('since', 'is more than 24 hours ago: re-read the queue, then subscribe without it');
+  return resumedChangeStream(ctx, spec, async () => {
+    const from = new Date(since.getTime() - REPLAY_OVERLAP_MS);
+    const ids = await ctx.data.referrals.changedSince(from, filter?.referralId ?? null, REPLAY_MAX + 1);
+    if (ids.length > REPLAY_MAX) throw badInput('since', `more than ${REPLAY_MAX} changes to replay: re-read the queue, then subscribe without it`);
+    return ids;
   });
 }
 

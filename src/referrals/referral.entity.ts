@@ -10,6 +10,8 @@ import { PersonEntity } from '../people/person.entity';
 @Index('referral_queue_idx', ['decisionDueAt', 'id'])
 @Index('referral_status_idx', ['status'])
 @Index('referral_referrer_idx', ['referrerAgency', 'referrerSub'])
+// What a resubscribing `referralChanged` replays (`since`, migrations/1764700000000-referral-updated-index.ts)
+@Index('referral_updated_idx', ['updatedAt', 'id'])
 // Governance metrics (migrations/1763900500000-metrics-indexes.ts)
 @Index('referral_received_idx', { synchronize: false })
 @Index('referral_decided_idx', { synchronize: false })

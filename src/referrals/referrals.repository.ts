@@ -331,6 +331,25 @@ export class ReferralsRepository {
   }
 
   /**
+   * The ids of referrals in the viewer's scope changed at or after `from` (oldest first, at most
+   * `limit`): what a resubscribing `referralChanged` replays. Ids only: each is re-read and audited
+   * as its own event. `updated_at` is the changing transaction's start time (now()), so the caller
+   * asks from a little earlier than it needs (referral-changes.ts, REPLAY_OVERLAP_MS).
+   */
+  async changedSince(from: Date, referralId: string | null, limit: number): Promise<string[]> {
+    const p = new Params();
+    const where = [`r.updated_at >= ${p.add(from)}::timestamptz`];
+    if (referralId) where.push(`r.id = ${p.add(referralId)}::uuid`);
+    const scope = referralScopeSql(this.access.viewer, 'r.id', p);
+    if (scope !== null) where.push(scope.length === 0 ? 'FALSE' : `(${scope.join(' OR ')})`);
+    const rows: Array<{ id: string }> = await this.db.query(
+      `SELECT r.id FROM referral r WHERE ${where.join(' AND ')} ORDER BY r.updated_at, r.id LIMIT ${p.add(limit)}`,
+      p.values,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
    * Counts for a dashboard header under the same row scope and filter as the queue, without paging:
    * by RAG (unrated as UNRATED), by status, breached, open and unassigned, and open referrals by
    * the agency they wait on. Counts only: no row, no person.

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, GraphQLISODateTime, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { Sensitive } from '../access-policy/decorators';
 import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
@@ -58,15 +58,22 @@ export class ReferralsResolver {
   @Subscription(() => Referral, {
     nullable: true,
     description: 'Each change to a referral you may see, read through your own scope when it happens (over graphql-ws)',
-    subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: ReferralChangeFilter | null; purpose: Purpose }, RequestContext>) => {
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: ReferralChangeFilter | null; purpose: Purpose; since?: Date | null }, RequestContext>) => {
       context.access.declarePurpose(args.purpose);
-      return referralChanges(context, args.filter ?? null, args.purpose);
+      return referralChanges(context, args.filter ?? null, args.purpose, args.since ?? null);
     },
   })
   referralChanged(
     @Root() change: ReferralChange,
     @Arg('purpose', () => PurposeEnum) _purpose: Purpose,
     @Arg('filter', () => ReferralChangeFilter, { nullable: true }) _filter: ReferralChangeFilter | null,
+    @Arg('since', () => GraphQLISODateTime, {
+      nullable: true,
+      description:
+        'Resuming after a lost connection: first replay the changes since this time (when you were last connected; at most 24 hours ago and 500 changes). ' +
+        'Replayed from a minute earlier, so a change may arrive twice: keep the higher version',
+    })
+    _since: Date | null,
   ) {
     return change.referral;
   }

@@ -344,6 +344,23 @@ export const readsWithoutPersonRows = (pg: FaultPostgres, reads: Outcome[]) =>
       WHERE e.request_id = ANY($1::text[])`,
   );
 
+/**
+ * Acknowledged submissions (`key` = their idempotency key) whose key is not stored, whose referral is
+ * missing or stored more than once, or stored under another id than the one the client was given.
+ */
+export async function ackedReferralsMissingOrWrong(pg: FaultPostgres, acked: Array<Outcome & { key: string }>, keyPrefix: string): Promise<number> {
+  const stored = await pg.query<{ key: string; referral_id: string | null; n: number }>(
+    `SELECT i.key, i.referral_id, (SELECT count(*)::int FROM referral r WHERE r.id = i.referral_id) AS n
+       FROM referral_idempotency i WHERE i.key LIKE $1`,
+    [`${keyPrefix}%`],
+  );
+  const byKey = new Map(stored.map((s) => [s.key, s]));
+  return acked.filter((o) => {
+    const s = byKey.get(o.key);
+    return !s || s.n !== 1 || s.referral_id !== (o.data as { submitReferral: { id: string } }).submitReferral.id;
+  }).length;
+}
+
 export function emit(result: unknown): void {
   process.stdout.write(`\n${JSON.stringify(result)}\n`);
 }

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FaultPostgres, HubProcess, devToken, emit, gql, givenPoliceChild, load, PERSON_READ, readsWithoutPersonRows, referralInput, sleep, SUBMIT, tally, unauditedReads, type Outcome } from './harness';
+import { ackedReferralsMissingOrWrong, FaultPostgres, HubProcess, devToken, emit, gql, givenPoliceChild, load, PERSON_READ, readsWithoutPersonRows, referralInput, sleep, SUBMIT, tally, unauditedReads, type Outcome } from './harness';
 
 async function main(): Promise<void> {
   const pg = await FaultPostgres.create();
@@ -47,15 +47,7 @@ async function main(): Promise<void> {
     await hub.waitFor('/readyz', 200, 60_000);
     const unaudited = await unauditedReads(pg, reads);
     // Every acknowledged referral is stored once, under its key, with the id the client was given.
-    const stored = await pg.query<{ key: string; referral_id: string | null; n: number }>(
-      `SELECT i.key, i.referral_id, (SELECT count(*)::int FROM referral r WHERE r.id = i.referral_id) AS n
-         FROM referral_idempotency i WHERE i.key LIKE 'fault-kill-%'`,
-    );
-    const byKey = new Map(stored.map((s) => [s.key, s]));
-    const ackedMissingOrWrong = ackedSubmits.filter((o) => {
-      const s = byKey.get(o.key);
-      return !s || s.n !== 1 || s.referral_id !== (o.data as { submitReferral: { id: string } }).submitReferral.id;
-    }).length;
+    const ackedMissingOrWrong = await ackedReferralsMissingOrWrong(pg, ackedSubmits, 'fault-kill-');
     // Every key resubmitted (the client retrying after the crash): same referral for acknowledged ones, one referral per key.
     let replayMismatch = 0;
     let replayFailed = 0;
