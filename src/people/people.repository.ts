@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { Params, relationshipKindsSql } from '../access-policy/relationships';
+import { idsMatchSql, Params, relationshipKindsSql } from '../access-policy/relationships';
+import { queryPrepared } from '../db/prepared';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
 import { orderWithoutOracle } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
@@ -192,13 +193,17 @@ export class PeopleRepository {
     return this.reached.get(personId);
   }
 
+  // The look-ups by id are named prepared statements: their relationship sources take far longer
+  // to plan than to run (ADR 020). Their text depends only on the viewer's roles, never on values.
   private readonly personLoader = new DataLoader<string, Guarded<PersonView> | null>(async (ids) => {
-    const p = new Params([ids]);
-    const rows: Row[] = await this.db.query(
+    const p = new Params();
+    const match = idsMatchSql('p.id', ids, p);
+    const rows = await queryPrepared<Row>(
+      this.db,
       `SELECT ${PERSON_COLUMNS}, rel.kinds
          FROM person p
          CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds) rel
-        WHERE p.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`,
+        WHERE ${match} AND cardinality(rel.kinds) > 0`,
       p.values,
     );
     await this.noteBreakGlass(rows);
@@ -212,12 +217,14 @@ export class PeopleRepository {
   }
 
   private readonly recordsLoader = new DataLoader<string, Guarded<RecordView>[]>(async (personIds) => {
-    const rows: Row[] = await this.db.query(
+    const p = new Params();
+    const rows = await queryPrepared<Row>(
+      this.db,
       `SELECT id, person_id, owning_agency, record_type, occurred_at, summary, data, source_system, source_ref,
               recorded_by, recorded_at, version
-         FROM agency_record WHERE person_id = ANY($1::uuid[])
+         FROM agency_record WHERE ${idsMatchSql('person_id', personIds, p)}
         ORDER BY occurred_at DESC, id`,
-      [personIds],
+      p.values,
     );
     const grouped = new Map<string, Guarded<RecordView>[]>(personIds.map((id) => [id, []]));
     for (const r of rows) grouped.get(r.person_id as string)!.push(this.guardRecord(toRecord(r)));
@@ -230,13 +237,15 @@ export class PeopleRepository {
   }
 
   private readonly relationshipsLoader = new DataLoader<string, RelationshipView[]>(async (personIds) => {
-    const p = new Params([personIds]);
-    const rows: Row[] = await this.db.query(
+    const p = new Params();
+    const match = idsMatchSql('r.person_id', personIds, p);
+    const rows = await queryPrepared<Row>(
+      this.db,
       `SELECT r.person_id AS of_person, r.type, ${PERSON_COLUMNS}, rel.kinds
          FROM person_relationship r
          JOIN person p ON p.id = r.related_person_id
          CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds) rel
-        WHERE r.person_id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0
+        WHERE ${match} AND cardinality(rel.kinds) > 0
         ORDER BY r.type, p.family_name, p.given_name`,
       p.values,
     );
