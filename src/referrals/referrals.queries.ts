@@ -5,7 +5,7 @@ import type { RequestContext } from '../context/context';
 import { notFound } from '../shared/errors';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
 import { assertUuid, parseInput } from '../shared/validation';
-import { ragRank, type QueueCounts, type QueueFilter, type QueueOrder, type ReferralView } from './referrals.repository';
+import { ragRank, referralWidth, type QueueCounts, type QueueFilter, type QueueOrder, type ReferralView } from './referrals.repository';
 import { CONCERN_CATEGORIES, RAGS, REFERRAL_STATUSES } from './vocabulary';
 
 const filterSchema = z
@@ -36,7 +36,15 @@ export async function findReferral(ctx: RequestContext, id: string): Promise<Gua
  * decision due time, id); `first` above the maximum is rejected. `counts` (the connection's field)
  * counts the whole filtered queue under the same row scope, computed only when asked for.
  */
-export async function triageQueue(ctx: RequestContext, raw: unknown, first: number | null, after: string | null, order: QueueOrder = 'DUE') {
+export async function triageQueue(
+  ctx: RequestContext,
+  raw: unknown,
+  first: number | null,
+  after: string | null,
+  order: QueueOrder = 'DUE',
+  /** The fields the query selects on the page's referrals (`connectionNodeFields`); null reads every column. */
+  selected: ReadonlySet<string> | null = null,
+) {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter') as QueueFilter;
   const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
   const cursor = decodeCursor(after, order === 'RAG' ? 3 : 2);
@@ -45,7 +53,7 @@ export async function triageQueue(ctx: RequestContext, raw: unknown, first: numb
     if (!Number.isInteger(rank) || typeof due !== 'string' || Number.isNaN(Date.parse(due)) || typeof id !== 'string') throw notFound('Cursor');
     assertUuid('after', id);
   }
-  const { rows, hasNext, ordered } = await ctx.data.referrals.queue(filter, limit, cursor, order);
+  const { rows, hasNext, ordered } = await ctx.data.referrals.queue(filter, limit, cursor, order, referralWidth(selected));
   const keyOf = (node: ReferralView): unknown[] => {
     const due = ordered ? node.decisionDueAt.toISOString() : UNORDERED_KEY;
     return order === 'RAG' ? [ordered ? ragRank(node.rag) : 0, due, node.id] : [due, node.id];
