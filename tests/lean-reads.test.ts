@@ -72,6 +72,20 @@ describe('lean reads: the triage page reads the selected columns only', () => {
     expect(ours[0]).toEqual({ id: expect.any(String), reference: expect.any(String), concerns: ['NEGLECT'], story: expect.stringMatching(/^Fictional lean narrative/) });
   });
 
+  it('given subjects asked for, then the page and its people are one statement, answered as the per-person look-up answers them', async () => {
+    const people = 'id givenName familyName dateOfBirth nhsNumber updatedAt version';
+    const together = await page(`id reference subjects { ${people} }`);
+    const together2 = statements.filter((s) => !/audit/i.test(s)).length;
+    // Under a directive the subjects are not folded in: the person look-up answers them (the old path).
+    const apart = await page(`id reference subjects @include(if: true) { ${people} }`);
+    const apart2 = statements.filter((s) => !/audit/i.test(s)).length;
+
+    expect(together2).toBe(1);
+    expect(apart2).toBe(2);
+    expect(together.nodes.some((n) => (n.subjects as unknown[]).length > 0)).toBe(true);
+    expect(together.nodes).toEqual(apart.nodes);
+  });
+
   it('given a field resolved from the row (previous referrals of the subjects), then the column it compares is read', async () => {
     const r = await page('id previousReferrals { id }');
 

@@ -4,6 +4,7 @@ import { idsMatchSql, Params, relationshipKindsSql } from '../access-policy/rela
 import { queryPrepared } from '../db/prepared';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
 import { orderWithoutOracle } from '../access-policy/filter-policy';
+import type { Viewer } from '../access-policy/viewer';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
 import { RECORD_TYPES, type RecordType } from '../access-policy/record-types';
 import { findPersonIdBySource } from './person-sources.repository';
@@ -66,6 +67,18 @@ export interface MatchView {
 const PERSON_COLUMNS = `p.id, p.kind, p.given_name, p.family_name, p.other_names, p.date_of_birth,
   p.expected_date_of_delivery, p.sex, p.nhs_number, p.pnc_id, p.la_person_id, p.upn, p.address, p.postcode,
   p.ethnicity, p.first_language, p.religion, p.disability, p.updated_at, p.version`;
+
+/**
+ * The people whose ids the SQL `ids` yields (a sub-query) that the viewer has a relationship with:
+ * their columns and kinds, as `personLoader` reads them. For a page statement that brings its rows'
+ * people along (`adoptPeople`), so that they cost no statement of their own (ADR 020).
+ */
+export function peopleInScopeSql(viewer: Viewer, ids: string, p: Params): string {
+  return `SELECT ${PERSON_COLUMNS}, rel.kinds
+         FROM person p
+         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(viewer, 'p.id', p)} AS kinds) rel
+        WHERE p.id IN (${ids}) AND cardinality(rel.kinds) > 0`;
+}
 
 const IDENTIFIER_COLUMN: Record<IdentifierType, string> = {
   NHS_NUMBER: 'nhs_number',
@@ -214,6 +227,21 @@ export class PeopleRepository {
   /** The person if the viewer has a legitimate relationship with them; otherwise null (not found). */
   findPerson(id: string): Promise<Guarded<PersonView> | null> {
     return this.personLoader.load(id);
+  }
+
+  /**
+   * People another statement of this request read with `peopleInScopeSql` (as JSON: a timestamp is
+   * a string there), taken as `findPerson` would have found them: guarded the same way, and every id
+   * of `ids` without a row is not found. `findPerson` then answers them without a statement.
+   */
+  async adoptPeople(ids: readonly string[], jsonRows: readonly Row[]): Promise<void> {
+    const rows: Row[] = jsonRows.map((r) => ({ ...r, updated_at: new Date(r.updated_at as string) }));
+    await this.noteBreakGlass(rows);
+    const byId = new Map(rows.map((r) => [r.id as string, r]));
+    for (const id of new Set(ids)) {
+      const row = byId.get(id);
+      this.personLoader.prime(id, row ? this.guardPerson(row) : null);
+    }
   }
 
   private readonly recordsLoader = new DataLoader<string, Guarded<RecordView>[]>(async (personIds) => {

@@ -5,6 +5,7 @@ import { GUARD, type Guarded, type RequestAccess } from '../access-policy/reques
 import { visibleCheckAgency } from '../access-policy/row-scopes';
 import { mayOrderBy } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
+import { peopleInScopeSql } from '../people/people.repository';
 import { scopedKeysetSql } from '../shared/pagination';
 import { TERMINAL_STATUSES } from './referral-state-machine';
 import type { AgencyCheckStatus, ReferralStatus } from './vocabulary';
@@ -170,13 +171,14 @@ export interface ReferralWidth {
  * subjects and the kinds are always read: the guard needs them (whose data it is, and the viewer's
  * relationships), whatever the query selects.
  */
-const REFERRAL_SELECT = (kinds: string, from = 'referral r', width: ReferralWidth | null = null) => {
+const REFERRAL_SELECT = (kinds: string, from = 'referral r', width: ReferralWidth | null = null, extra: readonly string[] = []) => {
   const derived = (Object.keys(DERIVED_SQL) as Derived[]).filter((d) => !width || width.derived.has(d));
   const items = [
     width ? width.columns.map((c) => `r.${c}`).join(', ') : 'r.*',
     'rel.kinds',
     `COALESCE((SELECT array_agg(rs.person_id::text ORDER BY rs.person_id) FROM referral_subject rs WHERE rs.referral_id = r.id), '{}') AS subject_ids`,
     ...derived.map((d) => `${DERIVED_SQL[d]} AS ${d}`),
+    ...extra,
   ];
   return `
   SELECT ${items.join(',\n         ')}
@@ -365,6 +367,9 @@ export class ReferralsRepository {
    * found first under the row scope (one index-driven scan per relationship source, see
    * `referralScopeSql`); kinds, subjects and checks are then computed for those rows only. With a
    * `width` (`referralWidth`), the rows carry only those columns: the views hold nothing else.
+   * `withSubjects` brings the page's subjects in the viewer's scope along in the same statement
+   * (`peopleInScopeSql`, their kinds computed once per person), as `subjects`: JSON person rows for
+   * `PeopleRepository.adoptPeople`. One statement for the page and its people (issue 21 §3).
    */
   async queue(
     filter: QueueFilter,
@@ -372,7 +377,8 @@ export class ReferralsRepository {
     after: unknown[] | null,
     order: QueueOrder = 'DUE',
     width: ReferralWidth | null = null,
-  ): Promise<{ rows: Guarded<ReferralView>[]; hasNext: boolean; ordered: QueueOrder | null }> {
+    withSubjects = false,
+  ): Promise<{ rows: Guarded<ReferralView>[]; hasNext: boolean; ordered: QueueOrder | null; subjects: Row[] | null }> {
     // Ordered by a key only for a viewer who may read it across the queue (filter-policy.ts);
     // otherwise by id (random), and the cursor carries no key.
     const byDue = mayOrderBy(this.access, QUEUE_ORDERED_BY.cls);
@@ -391,8 +397,25 @@ export class ReferralsRepository {
     const from = ordered === 'RAG' ? `(SELECT r0.*, ${RAG_RANK_SQL('r0.rag')} AS rag_rank FROM referral r0) r` : 'referral r';
     const page = scopedKeysetSql({ from, keys, scope, where, limit: p.add(limit + 1) });
     const outerOrder = keys.map((k) => k.replace(/^r\./, 'page.'));
-    const rows: Row[] = await this.db.query(`${REFERRAL_SELECT(kinds, `(${page}) page JOIN referral r ON r.id = page.id`, width)} ORDER BY ${outerOrder.join(', ')}`, p.values);
-    return { rows: rows.slice(0, limit).map((r) => this.guardReferral(r)), hasNext: rows.length > limit, ordered };
+    if (!withSubjects) {
+      const rows: Row[] = await this.db.query(`${REFERRAL_SELECT(kinds, `(${page}) page JOIN referral r ON r.id = page.id`, width)} ORDER BY ${outerOrder.join(', ')}`, p.values);
+      return { rows: rows.slice(0, limit).map((r) => this.guardReferral(r)), hasNext: rows.length > limit, ordered, subjects: null };
+    }
+    // The page's keys once (MATERIALIZED: the people and the rows both read them), then its
+    // subjects in scope once each, then the rows with their subjects as JSON. The extra row that
+    // says whether a next page exists brings its subjects too; they are not adopted.
+    const people = peopleInScopeSql(viewer, 'SELECT ps.person_id FROM referral_subject ps JOIN page ON page.id = ps.referral_id', p);
+    const subjectsJson = `(SELECT COALESCE(json_agg(to_jsonb(s) ORDER BY s.id), '[]') FROM subject s JOIN referral_subject ss ON ss.person_id = s.id
+                            WHERE ss.referral_id = r.id) AS subjects`;
+    const rows: Row[] = await this.db.query(
+      `WITH page AS MATERIALIZED (${page}), subject AS MATERIALIZED (${people})
+       ${REFERRAL_SELECT(kinds, 'page JOIN referral r ON r.id = page.id', width, [subjectsJson])} ORDER BY ${outerOrder.join(', ')}`,
+      p.values,
+    );
+    const onPage = rows.slice(0, limit);
+    const subjects = new Map<string, Row>();
+    for (const r of onPage) for (const s of r.subjects as Row[]) subjects.set(s.id as string, s);
+    return { rows: onPage.map((r) => this.guardReferral(r)), hasNext: rows.length > limit, ordered, subjects: [...subjects.values()] };
   }
 
   /**
