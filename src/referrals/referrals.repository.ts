@@ -5,6 +5,7 @@ import { GUARD, type Guarded, type RequestAccess } from '../access-policy/reques
 import { visibleCheckAgency } from '../access-policy/row-scopes';
 import { mayOrderBy } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
+import { queryPrepared } from '../db/prepared';
 import { peopleInScopeSql } from '../people/people.repository';
 import { scopedKeysetSql } from '../shared/pagination';
 import { TERMINAL_STATUSES } from './referral-state-machine';
@@ -296,6 +297,9 @@ function toCheck(r: Row, now: number): AgencyCheckView {
   };
 }
 
+/** Distinct queue page texts named per process (each connection prepares those it runs). */
+const QUEUE_PAGE_FAMILY = { name: 'referral-queue-page', max: 64 };
+
 /** The triage queue's order: by decision due time (then id), for a viewer who may read it. */
 export const QUEUE_ORDERED_BY = { coordinate: 'Referral.decisionDueAt', cls: 'CASE_METADATA' } as const satisfies { coordinate: string; cls: SensitivityClass };
 /** The queue's RAG order: by RAG, then due time, then id; for a viewer who may read both across the queue. */
@@ -395,10 +399,14 @@ export class ReferralsRepository {
     else if (after) where.push(`r.id > ${p.add(after.at(-1))}::uuid`);
     // The RAG order's rank is computed in a derived table (Postgres pulls it up into the scan).
     const from = ordered === 'RAG' ? `(SELECT r0.*, ${RAG_RANK_SQL('r0.rag')} AS rag_rank FROM referral r0) r` : 'referral r';
-    const page = scopedKeysetSql({ from, keys, scope, where, limit: p.add(limit + 1) });
+    // The page size is written into the text (a validated integer, at most MAX_PAGE_SIZE): with a
+    // LIMIT parameter, a generic plan assumes a tenth of the table and PostgreSQL keeps re-planning.
+    if (!Number.isInteger(limit) || limit < 1) throw new Error('page size must be a positive integer');
+    const page = scopedKeysetSql({ from, keys, scope, where, limit: String(limit + 1) });
     const outerOrder = keys.map((k) => k.replace(/^r\./, 'page.'));
     if (!withSubjects) {
-      const rows: Row[] = await this.db.query(`${REFERRAL_SELECT(kinds, `(${page}) page JOIN referral r ON r.id = page.id`, width)} ORDER BY ${outerOrder.join(', ')}`, p.values);
+      const text = `${REFERRAL_SELECT(kinds, `(${page}) page JOIN referral r ON r.id = page.id`, width)} ORDER BY ${outerOrder.join(', ')}`;
+      const rows = await this.queryPage(text, p.values, width);
       return { rows: rows.slice(0, limit).map((r) => this.guardReferral(r)), hasNext: rows.length > limit, ordered, subjects: null };
     }
     // The page's keys once (MATERIALIZED: the people and the rows both read them), then its
@@ -407,15 +415,23 @@ export class ReferralsRepository {
     const people = peopleInScopeSql(viewer, 'SELECT ps.person_id FROM referral_subject ps JOIN page ON page.id = ps.referral_id', p);
     const subjectsJson = `(SELECT COALESCE(json_agg(to_jsonb(s) ORDER BY s.id), '[]') FROM subject s JOIN referral_subject ss ON ss.person_id = s.id
                             WHERE ss.referral_id = r.id) AS subjects`;
-    const rows: Row[] = await this.db.query(
-      `WITH page AS MATERIALIZED (${page}), subject AS MATERIALIZED (${people})
-       ${REFERRAL_SELECT(kinds, 'page JOIN referral r ON r.id = page.id', width, [subjectsJson])} ORDER BY ${outerOrder.join(', ')}`,
-      p.values,
-    );
+    const text = `WITH page AS MATERIALIZED (${page}), subject AS MATERIALIZED (${people})
+       ${REFERRAL_SELECT(kinds, 'page JOIN referral r ON r.id = page.id', width, [subjectsJson])} ORDER BY ${outerOrder.join(', ')}`;
+    const rows = await this.queryPage(text, p.values, width);
     const onPage = rows.slice(0, limit);
     const subjects = new Map<string, Row>();
     for (const r of onPage) for (const s of r.subjects as Row[]) subjects.set(s.id as string, s);
     return { rows: onPage.map((r) => this.guardReferral(r)), hasNext: rows.length > limit, ordered, subjects: [...subjects.values()] };
+  }
+
+  /**
+   * A page statement, named (prepared) when it has an explicit column list (`r.*` would fail with
+   * "cached plan must not change result type" after a migration adds a column), in a bounded family
+   * (its text varies with the filter, order, width and roles). Named, PostgreSQL serves it from a
+   * generic plan instead of planning its relationship sources on every call (ADR 020).
+   */
+  private queryPage(text: string, values: unknown[], width: ReferralWidth | null): Promise<Row[]> {
+    return width ? queryPrepared<Row>(this.db, text, values, QUEUE_PAGE_FAMILY) : this.db.query(text, values);
   }
 
   /**
