@@ -76,7 +76,7 @@ const PERSON_COLUMNS = `p.id, p.kind, p.given_name, p.family_name, p.other_names
 export function peopleInScopeSql(viewer: Viewer, ids: string, p: Params): string {
   return `SELECT ${PERSON_COLUMNS}, rel.kinds
          FROM person p
-         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(viewer, 'p.id', p)} AS kinds) rel
+         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(viewer, 'p.id', p)} AS kinds OFFSET 0) rel
         WHERE p.id IN (${ids}) AND cardinality(rel.kinds) > 0`;
 }
 
@@ -208,6 +208,8 @@ export class PeopleRepository {
 
   // The look-ups by id are named prepared statements: their relationship sources take far longer
   // to plan than to run (ADR 020). Their text depends only on the viewer's roles, never on values.
+  // `OFFSET 0` keeps the kinds a sub-query: computed once per person, not again for the filter,
+  // and each source looked up by the person's id rather than hashed over its whole table.
   private readonly personLoader = new DataLoader<string, Guarded<PersonView> | null>(async (ids) => {
     const p = new Params();
     const match = idsMatchSql('p.id', ids, p);
@@ -215,7 +217,7 @@ export class PeopleRepository {
       this.db,
       `SELECT ${PERSON_COLUMNS}, rel.kinds
          FROM person p
-         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds) rel
+         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds OFFSET 0) rel
         WHERE ${match} AND cardinality(rel.kinds) > 0`,
       p.values,
     );
@@ -272,7 +274,7 @@ export class PeopleRepository {
       `SELECT r.person_id AS of_person, r.type, ${PERSON_COLUMNS}, rel.kinds
          FROM person_relationship r
          JOIN person p ON p.id = r.related_person_id
-         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds) rel
+         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds OFFSET 0) rel
         WHERE ${match} AND cardinality(rel.kinds) > 0
         ORDER BY r.type, p.family_name, p.given_name`,
       p.values,
