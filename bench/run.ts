@@ -363,6 +363,7 @@ async function main(): Promise<void> {
   let metricsMeasures: Array<{ key: string; value: number | null; previousValue: number | null }> | null = null;
   // Sanity: every variant answers every operation with data and no errors before we measure.
   for (const op of operations) {
+    const idsBy: Partial<Record<Variant, string[]>> = {};
     for (const v of variantsFor(op)) {
       await feeders[op.name]?.prepare();
       const variables = variablesFor(op);
@@ -373,12 +374,18 @@ async function main(): Promise<void> {
       });
       const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
       if (!res.ok || body.errors || !body.data) throw new Error(`${op.name} on ${v} answered ${res.status} with errors: ${JSON.stringify(body.errors)}`);
+      if (v === 'B0' || v === 'PEER') idsBy[v] = idsIn(body.data);
       if (op.kind === 'metrics' && v === 'B5') {
         // The generated partnership should give every measure a value (issue 7): keep them with the results.
         metricsMeasures = (body.data as { metrics: { measures: Array<{ key: string; value: number | null; previousValue: number | null }> } }).metrics.measures;
         const empty = metricsMeasures.filter((m) => m.value === null).map((m) => m.key);
         log(`metrics for ${JSON.stringify(op.variables)}: ${metricsMeasures.length} measures${empty.length ? `, without a value: ${empty.join(', ')}` : ', all with a value'}`);
       }
+    }
+    // PEER must answer the same question: the same ids (referrals, records) in the same order as B0.
+    if (idsBy.B0 && idsBy.PEER) {
+      const same = JSON.stringify(idsBy.B0) === JSON.stringify(idsBy.PEER);
+      log(`${op.name}: PEER ${same ? 'answers' : 'does NOT answer'} the ids B0 answers (${idsBy.B0.length} on B0, ${idsBy.PEER.length} on PEER${same ? ', same order' : ''})`);
     }
     // Warm-up through the load generator (quick mode: the sanity request above is the warm-up).
     for (const v of quick ? [] : variantsFor(op)) {
@@ -509,6 +516,22 @@ async function main(): Promise<void> {
   log(table);
   if (!quick && !ONLY && !opt('connections')) writeReadmeTable(table);
   log(`results: ${path.relative(process.cwd(), file)}`);
+}
+
+/** Every `id` in an answer, in document order (the rows a page or a record list returned). */
+function idsIn(data: unknown): string[] {
+  const ids: string[] = [];
+  const walk = (x: unknown) => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      for (const [k, v] of Object.entries(x)) {
+        if (k === 'id' && typeof v === 'string') ids.push(v);
+        else walk(v);
+      }
+    }
+  };
+  walk(data);
+  return ids;
 }
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
