@@ -46,7 +46,7 @@ const SYSTEM_PATHS = [
 
 /** Lint rules that encode the architecture (docs/architecture.md). */
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'jest.config.js', 'eslint.config.mjs', 'coverage/**', '.mash-data/**', 'bench/results/**', '*.js', '*.mjs', 'desk/build/**', 'jest.e2e.config.js', '.stryker-tmp/**', 'reports/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'jest.config.js', 'eslint.config.mjs', 'coverage/**', '.mash-data/**', 'bench/results/**', '*.js', '*.mjs', 'desk/build/**', 'jest.e2e.config.js', '.stryker-tmp/**', 'reports/**', 'bench/peer/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -139,6 +139,25 @@ export const OPERATIONS: Operation[] = [
 ];
 
 /**
+ * PEER (PostGraphile v4 over the same database, bench/peer): the closest equivalent of each read it
+ * can answer, with the variables of the hub's operation. PostGraphile has no relationship scope,
+ * redaction, audit, or the hub's computed fields: Q2's `waitingOn` is the referral's checks not yet
+ * returned (the hub's: REQUESTED or IN_PROGRESS, computed in SQL), `breached` has no equivalent and is
+ * left out; Q3's subjects go through the referral_subject join table. Rows and order are the hub's:
+ * the social worker's queue is every referral by decision due time, then id.
+ */
+export const PEER_QUERIES: Record<string, string> = {
+  Q1: `query Q1($id: UUID!) { personById(id: $id) { id givenName familyName dateOfBirth nhsNumber ethnicity
+      agencyRecordsByPersonId(orderBy: [OCCURRED_AT_DESC, ID_ASC]) { nodes { id owningAgency recordType occurredAt summary data } } } }`,
+  Q2: `query Q2 { allReferrals(first: 20, orderBy: [DECISION_DUE_AT_ASC, ID_ASC]) { edges { node { id reference status rag decisionDueAt
+      agencyChecksByReferralId(condition: { returnedAt: null }, orderBy: [DUE_AT_ASC, AGENCY_ASC]) { nodes { agency } } } } } }`,
+  Q3: `query Q3 { allReferrals(first: 20, orderBy: [DECISION_DUE_AT_ASC, ID_ASC]) { edges { node { id reference status rag decisionDueAt
+      agencyChecksByReferralId(condition: { returnedAt: null }, orderBy: [DUE_AT_ASC, AGENCY_ASC]) { nodes { agency } }
+      narrative concernCategories referrerName
+      referralSubjectsByReferralId { nodes { personByPersonId { givenName familyName dateOfBirth } } } } } } }`,
+};
+
+/**
  * The floor: the same data (or the same change) for each operation through one hand-written SQL
  * statement. The RAW server receives the request's variables (POST /raw/<op>); `conflictIfEmpty`
  * answers 409 when the statement touched nothing (M2's stale version). METRICS has no entry: the RAW

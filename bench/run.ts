@@ -29,7 +29,7 @@ import { createDataSource } from '../src/db/data-source';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { createLogger } from '../src/shared/logger';
 import { generate, generateAudit, resetAudit, GENERATOR_VERSION, scaled, type Scale } from './generate';
-import { BENCH_RATING_RATIONALE, BENCH_SUBMISSION_NARRATIVE, benchUuid, OPERATIONS, RAW_QUERIES, USERS, type Operation, type Vars } from './operations';
+import { BENCH_RATING_RATIONALE, BENCH_SUBMISSION_NARRATIVE, benchUuid, OPERATIONS, PEER_QUERIES, RAW_QUERIES, USERS, type Operation, type Vars } from './operations';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -57,9 +57,17 @@ const RESET_AUDIT = flag('reset-audit');
 const ONLY = opt('ops')?.split(',').map((s) => s.trim().toUpperCase());
 const AUDIT_ROWS = opt('audit-rows') ? Number(opt('audit-rows')) : undefined;
 const SOAK_SECONDS = flag('soak') ? Number(opt('soak') ?? 300) : 0;
-const VARIANTS = ['B0', 'B2', 'B4', 'B5', 'RAW'] as const;
-type Variant = (typeof VARIANTS)[number];
+const ALL_VARIANTS = ['B0', 'B2', 'B4', 'B5', 'RAW', 'PEER'] as const;
+type Variant = (typeof ALL_VARIANTS)[number];
+/** The hub's variants and the floor, in the order of the tables' columns. */
+const HUB_AND_RAW = ['B0', 'B2', 'B4', 'B5', 'RAW'] as const;
 const benchDir = __dirname;
+/** PEER (PostGraphile v4, bench/peer) has its own dependencies, installed by `npm ci --prefix bench/peer`. */
+const PEER_INSTALLED = fs.existsSync(path.join(benchDir, 'peer', 'node_modules', 'postgraphile'));
+const ONLY_VARIANTS = opt('variants')?.split(',').map((s) => s.trim().toUpperCase());
+const VARIANTS = ALL_VARIANTS.filter((v) => (v !== 'PEER' || PEER_INSTALLED) && (!ONLY_VARIANTS || ONLY_VARIANTS.includes(v)));
+/** PEER answers only the operations it has an equivalent for (Q1–Q3). */
+const variantsFor = (op: Operation) => VARIANTS.filter((v) => v !== 'PEER' || PEER_QUERIES[op.name] !== undefined);
 const startedAt = Date.now();
 const log = (m: string) => process.stdout.write(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
 
@@ -107,7 +115,9 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(opt('data-dir') ?? path.join(benchDir, '.data'));
   fs.mkdirSync(dataDir, { recursive: true });
   const logger = createLogger('silent');
-  const operations = ONLY ? OPERATIONS.filter((o) => ONLY.includes(o.name)) : OPERATIONS;
+  if (!PEER_INSTALLED) log('PEER (PostGraphile) is not installed: run `npm ci --prefix bench/peer` to include it; measuring without it');
+  if (!VARIANTS.length) throw new Error(`--variants matched no variant (have ${ALL_VARIANTS.join(', ')})`);
+  const operations = (ONLY ? OPERATIONS.filter((o) => ONLY.includes(o.name)) : OPERATIONS).filter((o) => variantsFor(o).length > 0);
   if (!operations.length) throw new Error(`--ops matched no operation (have ${OPERATIONS.map((o) => o.name).join(', ')})`);
 
   let serverUrl = process.env.BENCH_DATABASE_URL;
@@ -207,7 +217,10 @@ async function main(): Promise<void> {
     VARIANTS.map(async (variant) => {
       const port = await freePort();
       const statsPort = await freePort();
-      const cmd = [process.execPath, require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(benchDir, 'serve.ts')];
+      const cmd =
+        variant === 'PEER'
+          ? [process.execPath, path.join(benchDir, 'peer', 'serve.js')]
+          : [process.execPath, require.resolve('ts-node/dist/bin.js'), '--transpile-only', path.join(benchDir, 'serve.ts')];
       // Start-up (ts-node compiling the hub) may use both cores; the server is pinned once ready.
       const child = spawn(cmd[0]!, cmd.slice(1), {
         env: {
@@ -281,6 +294,7 @@ async function main(): Promise<void> {
     const errorCodes: Record<string, number> = {};
     const latencies: number[] = [];
     const isRaw = variant === 'RAW';
+    const query = variant === 'PEER' ? PEER_QUERIES[op.name]! : op.query;
     const cellStart = new Date(Date.now() - 1000);
     const before = await settledStats(variant);
     const onResponse = (status: number, body: string) => {
@@ -306,7 +320,7 @@ async function main(): Promise<void> {
             const variables = variablesFor(op);
             return {
               ...req,
-              body: JSON.stringify(isRaw ? { variables } : { query: op.query, variables }),
+              body: JSON.stringify(isRaw ? { variables } : { query, variables }),
               headers: { ...(req.headers as Record<string, string>), 'x-request-id': `${prefix}${++sent}` },
             };
           },
@@ -349,16 +363,18 @@ async function main(): Promise<void> {
   let metricsMeasures: Array<{ key: string; value: number | null; previousValue: number | null }> | null = null;
   // Sanity: every variant answers every operation with data and no errors before we measure.
   for (const op of operations) {
-    for (const v of VARIANTS) {
+    const idsBy: Partial<Record<Variant, string[]>> = {};
+    for (const v of variantsFor(op)) {
       await feeders[op.name]?.prepare();
       const variables = variablesFor(op);
       const res = await fetch(`http://127.0.0.1:${servers[v].port}${v === 'RAW' ? `/raw/${op.name}` : '/graphql'}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[op.user]}` },
-        body: JSON.stringify(v === 'RAW' ? { variables } : { query: op.query, variables }),
+        body: JSON.stringify(v === 'RAW' ? { variables } : { query: v === 'PEER' ? PEER_QUERIES[op.name] : op.query, variables }),
       });
       const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
       if (!res.ok || body.errors || !body.data) throw new Error(`${op.name} on ${v} answered ${res.status} with errors: ${JSON.stringify(body.errors)}`);
+      if (v === 'B0' || v === 'PEER') idsBy[v] = idsIn(body.data);
       if (op.kind === 'metrics' && v === 'B5') {
         // The generated partnership should give every measure a value (issue 7): keep them with the results.
         metricsMeasures = (body.data as { metrics: { measures: Array<{ key: string; value: number | null; previousValue: number | null }> } }).metrics.measures;
@@ -366,8 +382,13 @@ async function main(): Promise<void> {
         log(`metrics for ${JSON.stringify(op.variables)}: ${metricsMeasures.length} measures${empty.length ? `, without a value: ${empty.join(', ')}` : ', all with a value'}`);
       }
     }
+    // PEER must answer the same question: the same ids (referrals, records) in the same order as B0.
+    if (idsBy.B0 && idsBy.PEER) {
+      const same = JSON.stringify(idsBy.B0) === JSON.stringify(idsBy.PEER);
+      log(`${op.name}: PEER ${same ? 'answers' : 'does NOT answer'} the ids B0 answers (${idsBy.B0.length} on B0, ${idsBy.PEER.length} on PEER${same ? ', same order' : ''})`);
+    }
     // Warm-up through the load generator (quick mode: the sanity request above is the warm-up).
-    for (const v of quick ? [] : VARIANTS) {
+    for (const v of quick ? [] : variantsFor(op)) {
       const r = await fire(op, v, 1, 1);
       if (r.non2xx || r.errors || r.gqlErrors || r.ok === 0) throw new Error(`${op.name} on ${v}: ${r.non2xx} non-2xx, ${r.gqlErrors} with GraphQL errors ${JSON.stringify(r.errorCodes)}, ${r.errors} errors`);
     }
@@ -390,7 +411,7 @@ async function main(): Promise<void> {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const op of operations) {
       for (const c of concurrencyFor(op)) {
-        for (const variant of VARIANTS) {
+        for (const variant of variantsFor(op)) {
           const r = await fire(op, variant, c, DURATION);
           samples.push({ op: op.name, variant, connections: c, round, ...r });
           const errs = r.non2xx + r.gqlErrors + r.errors;
@@ -417,7 +438,7 @@ async function main(): Promise<void> {
   const openLoop: Array<{ variant: Variant; rate: number; p50: number; p90: number; p95: number; p99: number; non2xx: number }> = [];
   if (!quick && operations.includes(q3)) {
     const rate = Math.max(1, Math.floor((await capacity()) * 0.8));
-    for (const variant of VARIANTS) {
+    for (const variant of variantsFor(q3)) {
       const r = await fire(q3, variant, 50, DURATION, rate);
       openLoop.push({ variant, rate, p50: r.p50, p90: r.p90, p95: r.p95, p99: r.p99, non2xx: r.non2xx });
     }
@@ -495,6 +516,22 @@ async function main(): Promise<void> {
   log(table);
   if (!quick && !ONLY && !opt('connections')) writeReadmeTable(table);
   log(`results: ${path.relative(process.cwd(), file)}`);
+}
+
+/** Every `id` in an answer, in document order (the rows a page or a record list returned). */
+function idsIn(data: unknown): string[] {
+  const ids: string[] = [];
+  const walk = (x: unknown) => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      for (const [k, v] of Object.entries(x)) {
+        if (k === 'id' && typeof v === 'string') ids.push(v);
+        else walk(v);
+      }
+    }
+  };
+  walk(data);
+  return ids;
 }
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
@@ -666,18 +703,20 @@ function renderTables(result: RenderInput): string {
   if (reads.length) {
     lines.push(
       '',
-      '| op | c | B0 req/s | B2/B0 | B4/B0 | B5/B0 | RAW req/s | p50 B0/B2/B4/B5 (ms) | B4−B2 p50 | SQL/req B0 / B5 (B5: + audit) | audit events / 2xx / sent (B5) |',
-      '|---|---|---|---|---|---|---|---|---|---|---|',
+      '| op | c | B0 req/s | B2/B0 | B4/B0 | B5/B0 | RAW req/s | PEER req/s | B0/PEER | B5/PEER | p50 B0/B2/B4/B5/PEER (ms) | B4−B2 p50 | SQL/req B0 / B5 (B5: + audit) / PEER | audit events / 2xx / sent (B5) |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     );
     for (const op of reads) {
       for (const c of cs) {
-        const [b0, b2, b4, b5, raw] = VARIANTS.map((v) => get(op, c, v));
-        if (!b0) continue;
-        const ratio = (x?: { rps: number }) => (x ? (x.rps / b0.rps).toFixed(2) : '–');
+        const [b0, b2, b4, b5, raw] = HUB_AND_RAW.map((v) => get(op, c, v));
+        const peer = get(op, c, 'PEER');
+        if (!b0 && !peer) continue;
+        const ratio = (x?: { rps: number }, to = b0) => (x && to ? (x.rps / to.rps).toFixed(2) : '–');
         lines.push(
-          `| ${op} | ${c} | ${b0.rps.toFixed(0)} | ${ratio(b2)} | ${ratio(b4)} | ${ratio(b5)} | ${raw?.rps.toFixed(0) ?? '–'} | ` +
-            `${[b0, b2, b4, b5].map((x) => x?.p50 ?? '–').join(' / ')} | ${b4 && b2 ? (b4.p50 - b2.p50).toFixed(1) : '–'} | ` +
-            `${b0.statementsPerRequest?.toFixed(2) ?? '–'} / ${b5?.statementsPerRequest?.toFixed(2) ?? '–'} | ${b5 ? `${b5.auditEvents} / ${b5.ok} / ${b5.sent}` : '–'} |`,
+          `| ${op} | ${c} | ${b0?.rps.toFixed(0) ?? '–'} | ${ratio(b2)} | ${ratio(b4)} | ${ratio(b5)} | ${raw?.rps.toFixed(0) ?? '–'} | ` +
+            `${peer?.rps.toFixed(0) ?? '–'} | ${ratio(b0, peer)} | ${ratio(b5, peer)} | ` +
+            `${[b0, b2, b4, b5, peer].map((x) => x?.p50 ?? '–').join(' / ')} | ${b4 && b2 ? (b4.p50 - b2.p50).toFixed(1) : '–'} | ` +
+            `${[b0, b5, peer].map((x) => x?.statementsPerRequest?.toFixed(2) ?? '–').join(' / ')} | ${b5 ? `${b5.auditEvents} / ${b5.ok} / ${b5.sent}` : '–'} |`,
         );
       }
     }
@@ -695,7 +734,7 @@ function renderTables(result: RenderInput): string {
     );
     for (const op of others) {
       for (const c of cs) {
-        const xs = VARIANTS.map((v) => get(op, c, v));
+        const xs = HUB_AND_RAW.map((v) => get(op, c, v));
         const [, , , b5, raw] = xs;
         if (!xs[0]) continue;
         const errs = xs.map((x) => (x ? x.non2xx + x.gqlErrors + x.errors : '–')).join(' / ');

@@ -20,6 +20,17 @@ export class Params {
   }
 }
 
+/**
+ * `column` matched against a batch of ids: `= $n` for a batch of one, `= ANY($n::uuid[])` otherwise.
+ * Run as a named prepared statement (`queryPrepared`), a look-up by one id is planned a few times
+ * per connection and then served by its generic plan, which costs what a custom one does; with an
+ * array of one, PostgreSQL keeps planning a custom plan on every call (the custom plan knows the
+ * array has one element, so it always looks cheaper). Measured in ADR 020 (`bench/plan-cache.ts`).
+ */
+export function idsMatchSql(column: string, ids: readonly string[], p: Params): string {
+  return ids.length === 1 ? `${column} = ${p.add(ids[0])}::uuid` : `${column} = ANY(${p.add(ids)}::uuid[])`;
+}
+
 interface RelationshipSource {
   kind: RelationshipKind;
   roles: readonly Role[];

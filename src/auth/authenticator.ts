@@ -8,6 +8,7 @@ import {
   jwtVerify,
   SignJWT,
   type JWK,
+  type JWTHeaderParameters,
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
@@ -17,9 +18,13 @@ import type { AccessPolicy } from '../access-policy/policy';
 import type { Viewer } from '../access-policy/viewer';
 import { ROLES, type Role } from '../access-policy/vocabulary';
 import { unauthenticated } from '../shared/errors';
+import { VerifiedTokenCache } from './token-cache';
 
 /** Tokens longer than this are refused before any parsing. */
 const MAX_TOKEN_LENGTH = 8192;
+
+/** Verified tokens kept (ADR 020): a few thousand users' working tokens, about 2 kB each. */
+export const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
 
 type VerifyKey = Parameters<typeof jwtVerify>[1];
 type PublicKey = Exclude<VerifyKey, JWTVerifyGetKey>;
@@ -29,20 +34,27 @@ type PublicKey = Exclude<VerifyKey, JWTVerifyGetKey>;
  * configuration; `alg: none` and HMAC algorithms are never accepted.
  */
 export class Authenticator {
+  /** Verified tokens, to skip the signature check of a token seen before (ADR 020). */
+  readonly verifiedTokens: VerifiedTokenCache;
+
   private constructor(
     private readonly config: AuthConfig,
     private readonly key: VerifyKey,
     private readonly agencies: AgencyDirectory,
     private readonly policy: AccessPolicy,
-  ) {}
+    tokenCacheSize: number,
+  ) {
+    this.verifiedTokens = new VerifiedTokenCache(tokenCacheSize);
+  }
 
   static async create(config: AuthConfig, agencies: AgencyDirectory, policy: AccessPolicy): Promise<Authenticator> {
+    const cacheSize = config.tokenCacheSize ?? DEFAULT_TOKEN_CACHE_SIZE;
     if (config.mode === 'jwks') {
       const jwks = createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
-      return new Authenticator(config, jwks, agencies, policy);
+      return new Authenticator(config, jwks, agencies, policy, cacheSize);
     }
     const { publicJwk } = await loadOrCreateDevKey(config.keyFile);
-    return new Authenticator(config, (await importJWK(publicJwk, 'ES256')) as PublicKey, agencies, policy);
+    return new Authenticator(config, (await importJWK(publicJwk, 'ES256')) as PublicKey, agencies, policy, cacheSize);
   }
 
   get mode(): AuthConfig['mode'] {
@@ -65,7 +77,16 @@ export class Authenticator {
     if (!match) throw refused('MALFORMED', 'Authorization must be a Bearer token');
     const token = match[1]!;
     if (token.length > MAX_TOKEN_LENGTH) throw refused('TOO_LARGE', 'Token too large');
+    const cacheKey = VerifiedTokenCache.keyOf(token);
+    const cached = this.verifiedTokens.get(cacheKey, Date.now());
+    if (cached && (await this.stillSignedBy(cached.protectedHeader, cached.key, token))) {
+      return { viewer: this.viewerFromClaims(cached.payload), usableUntil: cached.usableUntil };
+    }
+    // Not cached, expired, or its key is gone from the key set: verify it in full (and refuse it with the reason).
+    this.verifiedTokens.delete(cacheKey);
     let payload: JWTPayload;
+    let protectedHeader: JWTHeaderParameters;
+    let verifiedWith: unknown;
     try {
       const verified = await jwtVerify(token, this.key as PublicKey, {
         issuer: this.config.issuer,
@@ -77,12 +98,36 @@ export class Authenticator {
         requiredClaims: ['sub', 'exp', 'iat'],
       });
       payload = verified.payload;
+      protectedHeader = verified.protectedHeader;
+      // The key set's key object (JWKS mode); the one configured key otherwise.
+      verifiedWith = (verified as { key?: unknown }).key ?? this.key;
     } catch (e) {
       throw refused(joseReason(e), 'Invalid or expired token');
     }
     // A token valid for longer than the partnership allows (a leaked one would be usable for years).
     if (payload.exp! - payload.iat! > this.config.maxTokenLifetimeSeconds) throw refused('LIFETIME_TOO_LONG', 'Token lifetime too long');
-    return { viewer: this.viewerFromClaims(payload), usableUntil: ((payload.exp as number) + this.config.clockToleranceSeconds) * 1000 };
+    const viewer = this.viewerFromClaims(payload);
+    const usableUntil = ((payload.exp as number) + this.config.clockToleranceSeconds) * 1000;
+    this.verifiedTokens.set(cacheKey, { payload, protectedHeader, key: verifiedWith, usableUntil });
+    return { viewer, usableUntil };
+  }
+
+  /**
+   * Whether the key a cached token was verified with is still the key the key set gives for its
+   * header. With a JWKS this asks jose's remote key set, which refetches the set when it is older
+   * than its maximum age or names an unknown key: a key removed at the identity provider stops
+   * serving its cached tokens as soon as the hub knows of the removal, like a full verification.
+   * A refetched set yields new key objects, so its cached tokens are verified once more.
+   */
+  private async stillSignedBy(header: JWTHeaderParameters, key: unknown, token: string): Promise<boolean> {
+    if (typeof this.key !== 'function') return key === this.key;
+    const [protectedPart, payloadPart, signature] = token.split('.');
+    try {
+      const current = await (this.key as JWTVerifyGetKey)(header, { protected: protectedPart, payload: payloadPart!, signature: signature! });
+      return current === key;
+    } catch {
+      return false;
+    }
   }
 
   private viewerFromClaims(p: JWTPayload): Viewer {

@@ -84,6 +84,8 @@ const envSchema = z.object({
     .pipe(z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'])).min(1)),
   AUTH_CLOCK_TOLERANCE_SECONDS: z.string().regex(/^\d+$/).transform(Number).default(30),
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: positiveInt(7 * 24 * 3600).default(24 * 3600),
+  /** Verified tokens kept in memory (ADR 020); 0 verifies every request's signature. */
+  AUTH_TOKEN_CACHE_SIZE: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).refine((n) => n <= 1_000_000, 'must be at most 1000000').default(10_000),
   BREAK_GLASS_MINUTES: positiveInt(24 * 60).default(60),
   MAX_PAGE_SIZE: positiveInt(500).default(100),
   GRAPHQL_INTROSPECTION: boolFlag.optional(),
@@ -122,6 +124,8 @@ export type AuthConfig =
       clockToleranceSeconds: number;
       /** Longest accepted `exp - iat`; `iat` is required and may not be in the future (ADR 007). */
       maxTokenLifetimeSeconds: number;
+      /** Verified tokens kept in memory, keyed by the token's hash (ADR 020); 0 disables. */
+      tokenCacheSize?: number;
     }
   | {
       mode: 'development';
@@ -132,6 +136,8 @@ export type AuthConfig =
       clockToleranceSeconds: number;
       /** Longest accepted `exp - iat`; `iat` is required and may not be in the future (ADR 007). */
       maxTokenLifetimeSeconds: number;
+      /** Verified tokens kept in memory, keyed by the token's hash (ADR 020); 0 disables. */
+      tokenCacheSize?: number;
     };
 
 export interface Config {
@@ -230,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       algorithms: e.AUTH_ALGORITHMS,
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
       maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
+      tokenCacheSize: e.AUTH_TOKEN_CACHE_SIZE,
     };
   } else {
     if (production) {
@@ -245,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       algorithms: ['ES256'],
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
       maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
+      tokenCacheSize: e.AUTH_TOKEN_CACHE_SIZE,
     };
   }
 

@@ -13,9 +13,25 @@ import type { DataSource, EntityManager } from 'typeorm';
  * Behind PgBouncer in transaction mode, named statements need PgBouncer 1.21 or later with
  * `max_prepared_statements` set (docs/operations.md).
  */
-export function queryPrepared<T>(db: DataSource | EntityManager, text: string, params: readonly unknown[]): Promise<T[]> {
+export function queryPrepared<T>(
+  db: DataSource | EntityManager,
+  text: string,
+  params: readonly unknown[],
+  /**
+   * For a statement whose text varies with the request (filters, selected columns): at most `max`
+   * texts of this family are ever named; any further one runs unnamed, as before. PostgreSQL keeps
+   * every named statement of a connection until it closes, so an unbounded family would let
+   * clients grow the server's memory (ADR 020).
+   */
+  family?: { name: string; max: number },
+): Promise<T[]> {
   let name = NAMES.get(text);
   if (!name) {
+    if (family) {
+      const named = FAMILY_SIZES.get(family.name) ?? 0;
+      if (named >= family.max) return db.query(text, [...params]);
+      FAMILY_SIZES.set(family.name, named + 1);
+    }
     name = `mash_${crypto.createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
     NAMES.set(text, name);
   }
@@ -24,3 +40,4 @@ export function queryPrepared<T>(db: DataSource | EntityManager, text: string, p
 }
 
 const NAMES = new Map<string, string>();
+const FAMILY_SIZES = new Map<string, number>();

@@ -1,8 +1,10 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { Params, relationshipKindsSql } from '../access-policy/relationships';
+import { idsMatchSql, Params, relationshipKindsSql } from '../access-policy/relationships';
+import { queryPrepared } from '../db/prepared';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
 import { orderWithoutOracle } from '../access-policy/filter-policy';
+import type { Viewer } from '../access-policy/viewer';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
 import { RECORD_TYPES, type RecordType } from '../access-policy/record-types';
 import { findPersonIdBySource } from './person-sources.repository';
@@ -65,6 +67,18 @@ export interface MatchView {
 const PERSON_COLUMNS = `p.id, p.kind, p.given_name, p.family_name, p.other_names, p.date_of_birth,
   p.expected_date_of_delivery, p.sex, p.nhs_number, p.pnc_id, p.la_person_id, p.upn, p.address, p.postcode,
   p.ethnicity, p.first_language, p.religion, p.disability, p.updated_at, p.version`;
+
+/**
+ * The people whose ids the SQL `ids` yields (a sub-query) that the viewer has a relationship with:
+ * their columns and kinds, as `personLoader` reads them. For a page statement that brings its rows'
+ * people along (`adoptPeople`), so that they cost no statement of their own (ADR 020).
+ */
+export function peopleInScopeSql(viewer: Viewer, ids: string, p: Params): string {
+  return `SELECT ${PERSON_COLUMNS}, rel.kinds
+         FROM person p
+         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(viewer, 'p.id', p)} AS kinds OFFSET 0) rel
+        WHERE p.id IN (${ids}) AND cardinality(rel.kinds) > 0`;
+}
 
 const IDENTIFIER_COLUMN: Record<IdentifierType, string> = {
   NHS_NUMBER: 'nhs_number',
@@ -192,13 +206,19 @@ export class PeopleRepository {
     return this.reached.get(personId);
   }
 
+  // The look-ups by id are named prepared statements: their relationship sources take far longer
+  // to plan than to run (ADR 020). Their text depends only on the viewer's roles, never on values.
+  // `OFFSET 0` keeps the kinds a sub-query: computed once per person, not again for the filter,
+  // and each source looked up by the person's id rather than hashed over its whole table.
   private readonly personLoader = new DataLoader<string, Guarded<PersonView> | null>(async (ids) => {
-    const p = new Params([ids]);
-    const rows: Row[] = await this.db.query(
+    const p = new Params();
+    const match = idsMatchSql('p.id', ids, p);
+    const rows = await queryPrepared<Row>(
+      this.db,
       `SELECT ${PERSON_COLUMNS}, rel.kinds
          FROM person p
-         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds) rel
-        WHERE p.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`,
+         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds OFFSET 0) rel
+        WHERE ${match} AND cardinality(rel.kinds) > 0`,
       p.values,
     );
     await this.noteBreakGlass(rows);
@@ -211,13 +231,30 @@ export class PeopleRepository {
     return this.personLoader.load(id);
   }
 
+  /**
+   * People another statement of this request read with `peopleInScopeSql` (as JSON: a timestamp is
+   * a string there), taken as `findPerson` would have found them: guarded the same way, and every id
+   * of `ids` without a row is not found. `findPerson` then answers them without a statement.
+   */
+  async adoptPeople(ids: readonly string[], jsonRows: readonly Row[]): Promise<void> {
+    const rows: Row[] = jsonRows.map((r) => ({ ...r, updated_at: new Date(r.updated_at as string) }));
+    await this.noteBreakGlass(rows);
+    const byId = new Map(rows.map((r) => [r.id as string, r]));
+    for (const id of new Set(ids)) {
+      const row = byId.get(id);
+      this.personLoader.prime(id, row ? this.guardPerson(row) : null);
+    }
+  }
+
   private readonly recordsLoader = new DataLoader<string, Guarded<RecordView>[]>(async (personIds) => {
-    const rows: Row[] = await this.db.query(
+    const p = new Params();
+    const rows = await queryPrepared<Row>(
+      this.db,
       `SELECT id, person_id, owning_agency, record_type, occurred_at, summary, data, source_system, source_ref,
               recorded_by, recorded_at, version
-         FROM agency_record WHERE person_id = ANY($1::uuid[])
+         FROM agency_record WHERE ${idsMatchSql('person_id', personIds, p)}
         ORDER BY occurred_at DESC, id`,
-      [personIds],
+      p.values,
     );
     const grouped = new Map<string, Guarded<RecordView>[]>(personIds.map((id) => [id, []]));
     for (const r of rows) grouped.get(r.person_id as string)!.push(this.guardRecord(toRecord(r)));
@@ -230,13 +267,15 @@ export class PeopleRepository {
   }
 
   private readonly relationshipsLoader = new DataLoader<string, RelationshipView[]>(async (personIds) => {
-    const p = new Params([personIds]);
-    const rows: Row[] = await this.db.query(
+    const p = new Params();
+    const match = idsMatchSql('r.person_id', personIds, p);
+    const rows = await queryPrepared<Row>(
+      this.db,
       `SELECT r.person_id AS of_person, r.type, ${PERSON_COLUMNS}, rel.kinds
          FROM person_relationship r
          JOIN person p ON p.id = r.related_person_id
-         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds) rel
-        WHERE r.person_id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0
+         CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds OFFSET 0) rel
+        WHERE ${match} AND cardinality(rel.kinds) > 0
         ORDER BY r.type, p.family_name, p.given_name`,
       p.values,
     );

@@ -4,8 +4,9 @@ import type { Guarded } from '../access-policy/request-access';
 import type { RequestContext } from '../context/context';
 import { notFound } from '../shared/errors';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
+import type { NodeSelection } from '../shared/selection';
 import { assertUuid, parseInput } from '../shared/validation';
-import { ragRank, type QueueCounts, type QueueFilter, type QueueOrder, type ReferralView } from './referrals.repository';
+import { ragRank, referralWidth, type QueueCounts, type QueueFilter, type QueueOrder, type ReferralView } from './referrals.repository';
 import { CONCERN_CATEGORIES, RAGS, REFERRAL_STATUSES } from './vocabulary';
 
 const filterSchema = z
@@ -36,7 +37,15 @@ export async function findReferral(ctx: RequestContext, id: string): Promise<Gua
  * decision due time, id); `first` above the maximum is rejected. `counts` (the connection's field)
  * counts the whole filtered queue under the same row scope, computed only when asked for.
  */
-export async function triageQueue(ctx: RequestContext, raw: unknown, first: number | null, after: string | null, order: QueueOrder = 'DUE') {
+export async function triageQueue(
+  ctx: RequestContext,
+  raw: unknown,
+  first: number | null,
+  after: string | null,
+  order: QueueOrder = 'DUE',
+  /** The fields the query selects on the page's referrals (`connectionNodeFields`); null reads every column. */
+  selected: NodeSelection | null = null,
+) {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter') as QueueFilter;
   const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
   const cursor = decodeCursor(after, order === 'RAG' ? 3 : 2);
@@ -45,7 +54,10 @@ export async function triageQueue(ctx: RequestContext, raw: unknown, first: numb
     if (!Number.isInteger(rank) || typeof due !== 'string' || Number.isNaN(Date.parse(due)) || typeof id !== 'string') throw notFound('Cursor');
     assertUuid('after', id);
   }
-  const { rows, hasNext, ordered } = await ctx.data.referrals.queue(filter, limit, cursor, order);
+  // Subjects asked for without a condition come in the page's statement (one statement per page).
+  const withSubjects = !!selected?.fields.has('subjects') && !selected.conditional.has('subjects');
+  const { rows, hasNext, ordered, subjects } = await ctx.data.referrals.queue(filter, limit, cursor, order, referralWidth(selected?.fields ?? null), withSubjects);
+  if (subjects) await ctx.data.people.adoptPeople(rows.flatMap((r) => r.subjectPersonIds), subjects);
   const keyOf = (node: ReferralView): unknown[] => {
     const due = ordered ? node.decisionDueAt.toISOString() : UNORDERED_KEY;
     return order === 'RAG' ? [ordered ? ragRank(node.rag) : 0, due, node.id] : [due, node.id];

@@ -5,6 +5,8 @@ import { GUARD, type Guarded, type RequestAccess } from '../access-policy/reques
 import { visibleCheckAgency } from '../access-policy/row-scopes';
 import { mayOrderBy } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
+import { queryPrepared } from '../db/prepared';
+import { peopleInScopeSql } from '../people/people.repository';
 import { scopedKeysetSql } from '../shared/pagination';
 import { TERMINAL_STATUSES } from './referral-state-machine';
 import type { AgencyCheckStatus, ReferralStatus } from './vocabulary';
@@ -150,16 +152,80 @@ export const PERSON_REFERRALS_LIMIT = 100;
 
 const TERMINAL_SQL = `(${TERMINAL_STATUSES.map((s) => `'${s}'`).join(',')})`;
 
-/** The referral columns with kinds and derived columns; `from` must bind the referral as `r`. */
-const REFERRAL_SELECT = (kinds: string, from = 'referral r') => `
-  SELECT r.*, rel.kinds,
-         COALESCE((SELECT array_agg(rs.person_id::text ORDER BY rs.person_id) FROM referral_subject rs WHERE rs.referral_id = r.id), '{}') AS subject_ids,
-         COALESCE((SELECT array_agg(ac.agency ORDER BY ac.due_at, ac.agency) FROM agency_check ac
-                    WHERE ac.referral_id = r.id AND ac.status IN ('REQUESTED','IN_PROGRESS')), '{}') AS waiting_on,
-         (SELECT count(*)::int FROM agency_check ac WHERE ac.referral_id = r.id AND ac.status IN ('REQUESTED','IN_PROGRESS') AND ac.due_at < now()) AS overdue_checks,
-         (r.status NOT IN ${TERMINAL_SQL} AND r.decision_due_at < now()) AS breached
+/** The derived values of a referral row, by column alias. */
+const DERIVED_SQL = {
+  waiting_on: `COALESCE((SELECT array_agg(ac.agency ORDER BY ac.due_at, ac.agency) FROM agency_check ac
+                    WHERE ac.referral_id = r.id AND ac.status IN ('REQUESTED','IN_PROGRESS')), '{}')`,
+  overdue_checks: `(SELECT count(*)::int FROM agency_check ac WHERE ac.referral_id = r.id AND ac.status IN ('REQUESTED','IN_PROGRESS') AND ac.due_at < now())`,
+  breached: `(r.status NOT IN ${TERMINAL_SQL} AND r.decision_due_at < now())`,
+} as const;
+type Derived = keyof typeof DERIVED_SQL;
+
+/** The columns and derived values a page reads; `null` reads them all. */
+export interface ReferralWidth {
+  columns: readonly string[];
+  derived: ReadonlySet<Derived>;
+}
+
+/**
+ * The referral columns with kinds and derived columns; `from` must bind the referral as `r`. The
+ * subjects and the kinds are always read: the guard needs them (whose data it is, and the viewer's
+ * relationships), whatever the query selects.
+ */
+const REFERRAL_SELECT = (kinds: string, from = 'referral r', width: ReferralWidth | null = null, extra: readonly string[] = []) => {
+  const derived = (Object.keys(DERIVED_SQL) as Derived[]).filter((d) => !width || width.derived.has(d));
+  const items = [
+    width ? width.columns.map((c) => `r.${c}`).join(', ') : 'r.*',
+    'rel.kinds',
+    `COALESCE((SELECT array_agg(rs.person_id::text ORDER BY rs.person_id) FROM referral_subject rs WHERE rs.referral_id = r.id), '{}') AS subject_ids`,
+    ...derived.map((d) => `${DERIVED_SQL[d]} AS ${d}`),
+    ...extra,
+  ];
+  return `
+  SELECT ${items.join(',\n         ')}
     FROM ${from}
     CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel`;
+};
+
+/** `Referral` fields read straight from the referral column of the same name in snake case (see `toReferral`). */
+const COLUMN_FIELDS = new Set([
+  'id', 'reference', 'status', 'rag', 'decisionDueAt', 'receivedAt', 'updatedAt', 'version', 'referrerName', 'referrerAgency',
+  'referrerContact', 'concernCategories', 'narrative', 'consentSought', 'consentGiven', 'consentReason', 'lawfulBasis',
+  'assignedToSub', 'assignedToName', 'decisionOutcome', 'decisionRationale', 'thresholdLevel', 'decisionProposedBy',
+  'decisionProposedAt', 'decisionAuthorisedBy', 'decisionAuthorisedAt', 'strategyRequestedAt', 'closedReason', 'mergedIntoId',
+  'feedbackMessage', 'feedbackSentAt', 'acknowledgedDecisionBy', 'decisionReturnedAt', 'decisionReturnComment',
+  'decisionAmendmentReason', 'decidedOverChecksReason',
+]);
+const DERIVED_FIELDS: Record<string, Derived> = { waitingOn: 'waiting_on', overdueChecks: 'overdue_checks', breached: 'breached' };
+/** Fields resolved from other values of the row (referrals.resolver.ts), and the columns they read. */
+const RESOLVED_FIELDS: Record<string, readonly string[]> = {
+  __typename: [],
+  subjects: [],
+  previousReferrals: ['receivedAt'],
+  checks: [],
+  ratings: [],
+  statusHistory: [],
+};
+/** Read whatever is selected: the keys of the queue's cursors and orders. */
+const ALWAYS_READ = ['id', 'rag', 'decisionDueAt'];
+const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * The width of a page whose nodes select `fields` (issue 21 §2): only their columns. Any field this
+ * table does not know (a field added later, say) reads the whole row: a wider read, never a missing value.
+ */
+export function referralWidth(fields: ReadonlySet<string> | null): ReferralWidth | null {
+  if (!fields) return null;
+  const columns = new Set(ALWAYS_READ);
+  const derived = new Set<Derived>();
+  for (const f of fields) {
+    if (COLUMN_FIELDS.has(f)) columns.add(f);
+    else if (DERIVED_FIELDS[f]) derived.add(DERIVED_FIELDS[f]);
+    else if (RESOLVED_FIELDS[f]) for (const c of RESOLVED_FIELDS[f]) columns.add(c);
+    else return null;
+  }
+  return { columns: [...columns].map(snake), derived };
+}
 
 function toReferral(r: Row): ReferralView {
   return {
@@ -231,6 +297,9 @@ function toCheck(r: Row, now: number): AgencyCheckView {
   };
 }
 
+/** Distinct queue page texts named per process (each connection prepares those it runs). */
+const QUEUE_PAGE_FAMILY = { name: 'referral-queue-page', max: 64 };
+
 /** The triage queue's order: by decision due time (then id), for a viewer who may read it. */
 export const QUEUE_ORDERED_BY = { coordinate: 'Referral.decisionDueAt', cls: 'CASE_METADATA' } as const satisfies { coordinate: string; cls: SensitivityClass };
 /** The queue's RAG order: by RAG, then due time, then id; for a viewer who may read both across the queue. */
@@ -300,14 +369,20 @@ export class ReferralsRepository {
   /**
    * The triage queue: ordered by decision due time then id, keyset-paginated. The page's keys are
    * found first under the row scope (one index-driven scan per relationship source, see
-   * `referralScopeSql`); kinds, subjects and checks are then computed for those rows only.
+   * `referralScopeSql`); kinds, subjects and checks are then computed for those rows only. With a
+   * `width` (`referralWidth`), the rows carry only those columns: the views hold nothing else.
+   * `withSubjects` brings the page's subjects in the viewer's scope along in the same statement
+   * (`peopleInScopeSql`, their kinds computed once per person), as `subjects`: JSON person rows for
+   * `PeopleRepository.adoptPeople`. One statement for the page and its people (issue 21 §3).
    */
   async queue(
     filter: QueueFilter,
     limit: number,
     after: unknown[] | null,
     order: QueueOrder = 'DUE',
-  ): Promise<{ rows: Guarded<ReferralView>[]; hasNext: boolean; ordered: QueueOrder | null }> {
+    width: ReferralWidth | null = null,
+    withSubjects = false,
+  ): Promise<{ rows: Guarded<ReferralView>[]; hasNext: boolean; ordered: QueueOrder | null; subjects: Row[] | null }> {
     // Ordered by a key only for a viewer who may read it across the queue (filter-policy.ts);
     // otherwise by id (random), and the cursor carries no key.
     const byDue = mayOrderBy(this.access, QUEUE_ORDERED_BY.cls);
@@ -324,10 +399,39 @@ export class ReferralsRepository {
     else if (after) where.push(`r.id > ${p.add(after.at(-1))}::uuid`);
     // The RAG order's rank is computed in a derived table (Postgres pulls it up into the scan).
     const from = ordered === 'RAG' ? `(SELECT r0.*, ${RAG_RANK_SQL('r0.rag')} AS rag_rank FROM referral r0) r` : 'referral r';
-    const page = scopedKeysetSql({ from, keys, scope, where, limit: p.add(limit + 1) });
+    // The page size is written into the text (a validated integer, at most MAX_PAGE_SIZE): with a
+    // LIMIT parameter, a generic plan assumes a tenth of the table and PostgreSQL keeps re-planning.
+    if (!Number.isInteger(limit) || limit < 1) throw new Error('page size must be a positive integer');
+    const page = scopedKeysetSql({ from, keys, scope, where, limit: String(limit + 1) });
     const outerOrder = keys.map((k) => k.replace(/^r\./, 'page.'));
-    const rows: Row[] = await this.db.query(`${REFERRAL_SELECT(kinds, `(${page}) page JOIN referral r ON r.id = page.id`)} ORDER BY ${outerOrder.join(', ')}`, p.values);
-    return { rows: rows.slice(0, limit).map((r) => this.guardReferral(r)), hasNext: rows.length > limit, ordered };
+    if (!withSubjects) {
+      const text = `${REFERRAL_SELECT(kinds, `(${page}) page JOIN referral r ON r.id = page.id`, width)} ORDER BY ${outerOrder.join(', ')}`;
+      const rows = await this.queryPage(text, p.values, width);
+      return { rows: rows.slice(0, limit).map((r) => this.guardReferral(r)), hasNext: rows.length > limit, ordered, subjects: null };
+    }
+    // The page's keys once (MATERIALIZED: the people and the rows both read them), then its
+    // subjects in scope once each, then the rows with their subjects as JSON. The extra row that
+    // says whether a next page exists brings its subjects too; they are not adopted.
+    const people = peopleInScopeSql(viewer, 'SELECT ps.person_id FROM referral_subject ps JOIN page ON page.id = ps.referral_id', p);
+    const subjectsJson = `(SELECT COALESCE(json_agg(to_jsonb(s) ORDER BY s.id), '[]') FROM subject s JOIN referral_subject ss ON ss.person_id = s.id
+                            WHERE ss.referral_id = r.id) AS subjects`;
+    const text = `WITH page AS MATERIALIZED (${page}), subject AS MATERIALIZED (${people})
+       ${REFERRAL_SELECT(kinds, 'page JOIN referral r ON r.id = page.id', width, [subjectsJson])} ORDER BY ${outerOrder.join(', ')}`;
+    const rows = await this.queryPage(text, p.values, width);
+    const onPage = rows.slice(0, limit);
+    const subjects = new Map<string, Row>();
+    for (const r of onPage) for (const s of r.subjects as Row[]) subjects.set(s.id as string, s);
+    return { rows: onPage.map((r) => this.guardReferral(r)), hasNext: rows.length > limit, ordered, subjects: [...subjects.values()] };
+  }
+
+  /**
+   * A page statement, named (prepared) when it has an explicit column list (`r.*` would fail with
+   * "cached plan must not change result type" after a migration adds a column), in a bounded family
+   * (its text varies with the filter, order, width and roles). Named, PostgreSQL serves it from a
+   * generic plan instead of planning its relationship sources on every call (ADR 020).
+   */
+  private queryPage(text: string, values: unknown[], width: ReferralWidth | null): Promise<Row[]> {
+    return width ? queryPrepared<Row>(this.db, text, values, QUEUE_PAGE_FAMILY) : this.db.query(text, values);
   }
 
   /**

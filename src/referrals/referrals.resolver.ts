@@ -1,10 +1,12 @@
-import { Arg, Ctx, FieldResolver, GraphQLISODateTime, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, GraphQLISODateTime, ID, Info, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { Sensitive } from '../access-policy/decorators';
 import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
 import { PurposeEnum } from '../access-policy/enums';
 import { Person } from '../people/person.type';
 import { notFound } from '../shared/errors';
+import { connectionNodeFields } from '../shared/selection';
 import {
   AgencyCheck,
   AgencyCheckClosureReasonEnum,
@@ -44,9 +46,10 @@ export class ReferralsResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
     @Arg('orderBy', () => ReferralOrderEnum, { nullable: true, description: 'Default DUE. A cursor belongs to its order' }) orderBy: QueueOrder | null,
+    @Info() info: GraphQLResolveInfo,
   ) {
     ctx.access.declarePurpose(purpose);
-    return triageQueue(ctx, filter, first, after, orderBy ?? 'DUE');
+    return triageQueue(ctx, filter, first, after, orderBy ?? 'DUE', connectionNodeFields(info));
   }
 
   @Query(() => ReferralReceipt, { nullable: true, description: 'Your own referral as its referrer: status, outcome and feedback' })
