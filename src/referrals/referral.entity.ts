@@ -21,6 +21,8 @@ import { PersonEntity } from '../people/person.entity';
 @Check('referral_rag_check', `rag IS NULL OR rag IN ('RED','AMBER','GREEN')`)
 @Check('referral_consent_check', `consent_given IS TRUE OR lawful_basis IS NOT NULL`)
 @Check('referral_narrative_check', `length(narrative) > 0`)
+// The source CHECK and its index are in migrations/1764400000000-referral-source.ts.
+@Index('referral_source_received_idx', { synchronize: false })
 export class ReferralEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -40,6 +42,17 @@ export class ReferralEntity {
 
   @Column({ name: 'referrer_contact', type: 'text', nullable: true })
   referrerContact!: string | null;
+
+  /** Who made the contact, a census referral-source code (vocabulary.ts), apart from the submitting user (ADR 019). */
+  @Column({ type: 'text', default: 'UNKNOWN' })
+  source!: string;
+
+  /** The referrer's organisation and role as told (a school's name, "designated safeguarding lead"). */
+  @Column({ name: 'referrer_organisation', type: 'text', nullable: true })
+  referrerOrganisation!: string | null;
+
+  @Column({ name: 'referrer_role', type: 'text', nullable: true })
+  referrerRole!: string | null;
 
   @Column({ name: 'concern_categories', type: 'text', array: true })
   concernCategories!: string[];

@@ -6,7 +6,7 @@ import { notFound } from '../shared/errors';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
 import { assertUuid, parseInput } from '../shared/validation';
 import { ragRank, type QueueCounts, type QueueFilter, type QueueOrder, type ReferralView } from './referrals.repository';
-import { CONCERN_CATEGORIES, RAGS, REFERRAL_STATUSES } from './vocabulary';
+import { CONCERN_CATEGORIES, RAGS, REFERRAL_SOURCES, REFERRAL_STATUSES, type ReferralSource } from './vocabulary';
 
 const filterSchema = z
   .object({
@@ -21,6 +21,7 @@ const filterSchema = z
     personId: z.string().uuid().nullish(),
     concernCategories: z.array(z.enum(CONCERN_CATEGORIES)).max(CONCERN_CATEGORIES.length).nullish(),
     unassigned: z.boolean().nullish(),
+    source: z.array(z.enum(REFERRAL_SOURCES as [ReferralSource, ...ReferralSource[]])).max(REFERRAL_SOURCES.length).nullish(),
   })
   .refine((f) => !f.receivedFrom || !f.receivedTo || f.receivedFrom < f.receivedTo, { message: 'receivedFrom must be before receivedTo', path: ['receivedFrom'] });
 

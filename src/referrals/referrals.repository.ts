@@ -31,6 +31,9 @@ export interface ReferralView {
   referrerName: string;
   referrerAgency: string;
   referrerContact: string | null;
+  source: string;
+  referrerOrganisation: string | null;
+  referrerRole: string | null;
   concernCategories: string[];
   narrative: string;
   consentSought: boolean;
@@ -120,6 +123,8 @@ export interface QueueFilter {
   personId?: string | null;
   /** True: only referrals nobody is assigned to; false: only assigned ones. */
   unassigned?: boolean | null;
+  /** Referrals whose contact came from any of these sources (census codes, ADR 019). */
+  source?: string[] | null;
 }
 
 export interface KeyCount {
@@ -174,6 +179,9 @@ function toReferral(r: Row): ReferralView {
     referrerName: r.referrer_name as string,
     referrerAgency: r.referrer_agency as string,
     referrerContact: r.referrer_contact as string | null,
+    source: r.source as string,
+    referrerOrganisation: r.referrer_organisation as string | null,
+    referrerRole: r.referrer_role as string | null,
     concernCategories: r.concern_categories as string[],
     narrative: r.narrative as string,
     consentSought: r.consent_sought as boolean,
@@ -374,6 +382,7 @@ export class ReferralsRepository {
         `EXISTS (SELECT 1 FROM agency_check ac WHERE ac.referral_id = r.id AND ac.agency = ${p.add(filter.awaitingAgency)} AND ac.status IN ('REQUESTED','IN_PROGRESS'))`,
       );
     if (filter.concernCategories?.length) where.push(`r.concern_categories && ${p.add(filter.concernCategories)}::text[]`);
+    if (filter.source?.length) where.push(`r.source = ANY(${p.add(filter.source)}::text[])`);
     if (filter.personId) where.push(`EXISTS (SELECT 1 FROM referral_subject fs WHERE fs.referral_id = r.id AND fs.person_id = ${p.add(filter.personId)}::uuid)`);
     if (filter.receivedFrom) where.push(`r.received_at >= ${p.add(filter.receivedFrom)}`);
     if (filter.receivedTo) where.push(`r.received_at < ${p.add(filter.receivedTo)}`);
@@ -524,6 +533,9 @@ export class ReferralsRepository {
       | 'referrerName'
       | 'referrerAgency'
       | 'referrerContact'
+      | 'source'
+      | 'referrerOrganisation'
+      | 'referrerRole'
       | 'concernCategories'
       | 'narrative'
       | 'consentSought'
@@ -538,9 +550,9 @@ export class ReferralsRepository {
     const [row] = (await this.db.query(
       `INSERT INTO referral (reference, referrer_sub, referrer_name, referrer_agency, referrer_contact, concern_categories, narrative,
                              consent_sought, consent_given, consent_reason, lawful_basis, status, decision_due_at, received_at, updated_at,
-                             acknowledged_decision_by)
+                             acknowledged_decision_by, source, referrer_organisation, referrer_role)
        VALUES ('MASH-' || to_char($13::timestamptz AT TIME ZONE 'Europe/London', 'YYYY') || '-' || lpad(nextval('referral_reference_seq')::text, 6, '0'),
-               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)
+               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17)
        RETURNING id, reference`,
       [
         r.referrerSub,
@@ -557,6 +569,9 @@ export class ReferralsRepository {
         r.decisionDueAt,
         r.receivedAt,
         r.acknowledgedDecisionBy,
+        r.source,
+        r.referrerOrganisation,
+        r.referrerRole,
       ],
     )) as Array<{ id: string; reference: string }>;
     return row!;
