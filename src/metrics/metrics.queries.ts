@@ -46,11 +46,11 @@ export interface AgencyFlowRow {
   outcomes: Array<{ outcome: string; count: number }>;
 }
 
-/** Contacts received in the period by referring agency, and what became of them (as decided so far). */
+/** Contacts received in the period by submitting agency, and what became of them as decided by the period's end (what was known then). */
 export async function contactFlow(m: EntityManager, b: Bounds, team: string[] | null): Promise<AgencyFlowRow[]> {
   const rows = (await m.query(
     `SELECT r.referrer_agency AS agency,
-            CASE WHEN r.decision_authorised_at IS NULL THEN NULL ELSE r.decision_outcome END AS outcome,
+            CASE WHEN r.decision_authorised_at < $2 THEN r.decision_outcome END AS outcome,
             count(*)::int AS n
        FROM referral r
       WHERE r.received_at >= $1 AND r.received_at < $2 AND ${TEAM}
