@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
+import { REFERRAL_SOURCES } from './vocabulary';
 
 /**
  * A referral to the MASH (product.md C3). `reference` comes from `referral_reference_seq` (created by
@@ -21,8 +22,9 @@ import { PersonEntity } from '../people/person.entity';
 @Check('referral_rag_check', `rag IS NULL OR rag IN ('RED','AMBER','GREEN')`)
 @Check('referral_consent_check', `consent_given IS TRUE OR lawful_basis IS NOT NULL`)
 @Check('referral_narrative_check', `length(narrative) > 0`)
-// The source CHECK and its index are in migrations/1764400000000-referral-source.ts.
+// The source index is in migrations/1764400000000-referral-source.ts; the CHECK's list is the vocabulary's.
 @Index('referral_source_received_idx', { synchronize: false })
+@Check('referral_source_check', `source IN (${REFERRAL_SOURCES.map((s) => `'${s}'`).join(',')})`)
 export class ReferralEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
