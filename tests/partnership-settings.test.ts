@@ -111,4 +111,18 @@ describe('a partnership with its own closure days and a slower GREEN target', ()
     expect(rated.data!.rateReferral.decisionDueAt).toBe(local.addWorkingDays(received, 5).toISOString());
     expect(rated.data!.rateReferral.acknowledgedDecisionBy).toBe(statutory);
   });
+
+  it('given the partnership’s names for the threshold levels, then MASH staff read them (codes stay), and a partner referrer may not', async () => {
+    const q = `{ thresholdLevels { level name } }`;
+    const r = await hub.gql<{ thresholdLevels: Array<{ level: string; name: string }> }>(worker, q);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.thresholdLevels).toEqual([
+      { level: 'LEVEL_1_UNIVERSAL', name: 'Universal' },
+      { level: 'LEVEL_2_EARLY_HELP', name: 'Early help' },
+      { level: 'LEVEL_3_TARGETED', name: 'Complex' },
+      { level: 'LEVEL_4_SPECIALIST', name: 'Acute' },
+    ]);
+    const denied = await hub.gql(referrer, q);
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
 });
