@@ -526,6 +526,65 @@ export class ReferralsRepository {
     await this.db.query(`UPDATE referral_idempotency SET referral_id = $1 WHERE id = $2`, [referralId, claimId]);
   }
 
+  /** A referral's id by its reference (history import: one row per source reference), or undefined. */
+  async referralIdByReference(reference: string): Promise<string | undefined> {
+    const rows = (await this.db.query(`SELECT id FROM referral WHERE reference = $1`, [reference])) as Array<{ id: string }>;
+    return rows[0]?.id;
+  }
+
+  /**
+   * A decided contact from a partnership's earlier system (history import, ADR 019): stored closed, with
+   * its original times, its provenance as reference and narrative, and the importer as submitter.
+   */
+  async insertHistoricalContact(c: {
+    reference: string;
+    importer: string;
+    submittingAgency: string;
+    source: string;
+    referrerOrganisation: string | null;
+    referrerRole: string | null;
+    concernCategories: string[];
+    narrative: string;
+    consentGiven: boolean;
+    consentReason: string | null;
+    lawfulBasis: string | null;
+    rag: string | null;
+    receivedAt: Date;
+    decisionDueAt: Date;
+    acknowledgedDecisionBy: Date;
+    outcome: string;
+    decidedAt: Date;
+  }): Promise<string> {
+    const [row] = (await this.db.query(
+      `INSERT INTO referral (reference, referrer_sub, referrer_name, referrer_agency, source, referrer_organisation, referrer_role, concern_categories,
+                             narrative, consent_sought, consent_given, consent_reason, lawful_basis, status, rag, decision_due_at, received_at,
+                             updated_at, acknowledged_decision_by, decision_outcome, decision_authorised_by, decision_authorised_at)
+       VALUES ($1, $2, 'Migrated record', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'CLOSED', $13, $14, $15, $17, $16, $18, $2, $17)
+       RETURNING id`,
+      [
+        c.reference,
+        c.importer,
+        c.submittingAgency,
+        c.source,
+        c.referrerOrganisation,
+        c.referrerRole,
+        c.concernCategories,
+        c.narrative,
+        c.consentGiven || c.consentReason !== null,
+        c.consentGiven ? true : null,
+        c.consentReason,
+        c.lawfulBasis,
+        c.rag,
+        c.decisionDueAt,
+        c.receivedAt,
+        c.acknowledgedDecisionBy,
+        c.decidedAt,
+        c.outcome,
+      ],
+    )) as Array<{ id: string }>;
+    return row!.id;
+  }
+
   /** A new referral; its reference is the year (Europe/London) and the next number. */
   async insertReferral(
     r: Pick<
