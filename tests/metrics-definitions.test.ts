@@ -1,3 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { ensureDatabase } from '../src/db/admin';
 import { createDataSource } from '../src/db/data-source';
@@ -39,7 +44,7 @@ import { startTestHub, type TestHub } from './support/test-hub';
 const DB_NAME = 'mash_metrics_definitions_test';
 const QUERY = `query($period: MetricsPeriodInput!) {
   metrics(period: $period) {
-    measures { key value previousValue target polarity status direction unit }
+    measures { key value previousValue target polarity status direction unit comparators { label value } commentary }
     current {
       contactsBySource { source censusCode censusGroup contacts childContacts referrals childReferrals }
       statutoryDecisions { due withinOneWorkingDay notDecidedByPeriodEnd }
@@ -77,6 +82,8 @@ interface Out {
 
 let hub: TestHub;
 let manager: string;
+let dbUrl: string;
+let metricsFile: string;
 
 async function dedicatedDatabaseUrl(): Promise<string> {
   const serverUrl = process.env.MASH_TEST_SERVER_URL;
@@ -119,7 +126,17 @@ async function contact(source: string, received: string, subjects: string[], out
 const byKey = (ms: MeasureOut[]) => Object.fromEntries(ms.map((m) => [m.key, m]));
 
 beforeAll(async () => {
-  hub = await startTestHub({ DATABASE_URL: await dedicatedDatabaseUrl() });
+  dbUrl = await dedicatedDatabaseUrl();
+  // The board's conventions (issue 20): Havering's improvement RAG, England's figure and a commentary for re-referrals.
+  metricsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mash-definitions-')), 'metrics.json');
+  fs.writeFileSync(
+    metricsFile,
+    JSON.stringify({
+      ragConvention: 'IMPROVEMENT',
+      targets: { reReferralRate: { comparators: [{ label: 'England (fictional)', value: 0.22 }], commentary: 'Fictional: one child re-referred after eleven months.' } },
+    }),
+  );
+  hub = await startTestHub({ DATABASE_URL: dbUrl, MASH_METRICS_FILE: metricsFile });
   manager = await hub.token({ agency: 'social-care', roles: ['MASH_MANAGER'] });
   const [k1, k2, k3, k4, k5, k6, k7, k8, k9] = await Promise.all(Array.from({ length: 9 }, () => person()));
   const adult = await person('ADULT');
@@ -191,6 +208,25 @@ describe('Measures by the book, November 2026 (a past month)', () => {
     expect(out.current.overdueChecksByAgency).toEqual([{ agency: 'police', count: 1 }]);
     expect(m.overdueChecksNow).toMatchObject({ value: 1, previousValue: 0 });
   });
+});
+
+describe('The board’s conventions from the metrics file', () => {
+  it('rates by Havering’s convention and carries the comparator and commentary, in the API and the report', async () => {
+    const res = await hub.gql<Out>(manager, QUERY, { period: { month: '2026-11' } });
+    const m = byKey(res.data!.metrics.measures) as Record<string, MeasureOut & { comparators: unknown; commentary: string | null }>;
+    // 25 % against 20 %: more than 5 % off and no previous value to have improved on → RED.
+    expect(m.reReferralRate).toMatchObject({ status: 'RED', comparators: [{ label: 'England (fictional)', value: 0.22 }], commentary: 'Fictional: one child re-referred after eleven months.' });
+    // The December snapshot (0 overdue, improved from 1) is on target: GREEN either way.
+    const { stdout } = await promisify(execFile)('npx', ['ts-node', '--transpile-only', 'src/cli/report.ts', '--period', '2026-11'], {
+      env: { ...process.env, DATABASE_URL: dbUrl, MASH_METRICS_FILE: metricsFile, NODE_ENV: 'test' },
+      cwd: path.join(__dirname, '..'),
+    });
+    expect(stdout).toContain('- **Re-referrals within 12 months (per child, children-in-need census definition)**: 25.0 % (England (fictional) 22.0 %). Fictional: one child re-referred after eleven months.');
+    expect(stdout).toContain('beyond that AMBER where performance improved on the previous period, RED where it did not');
+    expect(stdout).toContain('| Decisions on the type of response within one working day (statutory, Working Together) | 62.5 % | – | 95.0 % | larger is better | RED | – |');
+    expect(stdout).toContain('| POLICE | 6 | 3 | 3 | 1 | 2 |');
+    expect(stdout).toContain('| Contacts whose decision fell due | 8 | 0 |');
+  }, 60_000);
 });
 
 describe('The same data, December 2026 (the current month)', () => {

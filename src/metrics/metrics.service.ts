@@ -5,7 +5,7 @@ import { REFERRAL_SOURCE_CODES, type ReferralSource } from '../referrals/vocabul
 import { badInput } from '../shared/errors';
 import * as q from './metrics.queries';
 import { resolvePeriods, type Period, type PeriodRequest } from './period';
-import { directionOfTravel, ragAgainstTarget } from './rating';
+import { directionOfTravel, ragByConvention } from './rating';
 import type { MetricsSettings } from './settings';
 import { MEASURE_KEYS, MEASURES, type Direction, type MeasureKey, type Polarity, type RagStatus, type Unit } from './vocabulary';
 
@@ -21,6 +21,8 @@ export interface Measure {
   status: RagStatus | null;
   direction: Direction | null;
   note: string | null;
+  comparators: Array<{ label: string; value: number }>;
+  commentary: string | null;
 }
 
 export interface AgencyFlow extends q.AgencyFlowRow {
@@ -129,7 +131,7 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
 
 function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBreakdown, settings: MetricsSettings): Measure {
   const def = MEASURES[key];
-  const { target, polarity } = settings.targets[key];
+  const { target, polarity, comparators, commentary } = settings.targets[key];
   const value = current.scalars[key];
   const previousValue = previous.scalars[key];
   return {
@@ -139,9 +141,11 @@ function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBrea
     previousValue,
     target,
     polarity,
-    status: ragAgainstTarget(value, target, polarity, settings.bands),
+    status: ragByConvention(settings.ragConvention, value, previousValue, target, polarity, settings.bands),
     direction: directionOfTravel(value, previousValue, polarity),
     note: NOTES[key] ?? null,
+    comparators: comparators ?? [],
+    commentary: commentary ?? null,
   };
 }
 

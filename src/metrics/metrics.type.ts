@@ -8,7 +8,11 @@ import { DIRECTIONS, MEASURE_KEYS, POLARITIES, RAG_STATUSES, UNITS } from './voc
 /** Governance metrics (C6): counts and durations only, no personal data — every type is NonPersonal. */
 export const MeasureKeyEnum = graphqlEnum(MEASURE_KEYS, 'MeasureKey');
 export const PolarityEnum = graphqlEnum(POLARITIES, 'Polarity');
-export const RagStatusEnum = graphqlEnum(RAG_STATUSES, 'RagStatus', 'Against target: GREEN on or within 5 %, AMBER within 15 %, RED beyond');
+export const RagStatusEnum = graphqlEnum(
+  RAG_STATUSES,
+  'RagStatus',
+  'Against target, by the configured convention: BANDS (default) GREEN on or within 5 %, AMBER within 15 %, RED beyond; IMPROVEMENT GREEN within 5 %, else AMBER if improved, RED if not',
+);
 export const DirectionEnum = graphqlEnum(DIRECTIONS, 'Direction', 'Direction of travel against the previous period');
 export const UnitEnum = graphqlEnum(UNITS, 'MeasureUnit', 'COUNT, SHARE (0 to 1), HOURS (elapsed) or WORKING_DAYS (on the partnership’s calendar)');
 
@@ -17,6 +21,13 @@ export class MetricsPeriodInput {
   @Field(() => String, { nullable: true }) month?: string | null;
   @Field(() => String, { nullable: true }) from?: string | null;
   @Field(() => String, { nullable: true }) to?: string | null;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'A figure to compare a measure with (England, statistical neighbours), from the partnership’s settings' })
+export class MetricComparator {
+  @Field() label!: string;
+  @Field(() => Float) value!: number;
 }
 
 @NonPersonal()
@@ -32,6 +43,8 @@ export class MetricMeasure {
   @Field(() => RagStatusEnum, { nullable: true }) status!: string | null;
   @Field(() => DirectionEnum, { nullable: true }) direction!: string | null;
   @Field(() => String, { nullable: true }) note!: string | null;
+  @Field(() => [MetricComparator], { description: 'England, statistical neighbours… as configured' }) comparators!: MetricComparator[];
+  @Field(() => String, { nullable: true, description: 'The board’s commentary, as configured' }) commentary!: string | null;
 }
 
 @NonPersonal()

@@ -68,6 +68,14 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
   );
   const notes = r.measures.filter((m) => m.note).map((m) => `- ${m.label}: ${m.note}.`);
   if (notes.length) out.push('', ...notes);
+  const compared = r.measures.filter((m) => m.comparators.length || m.commentary);
+  if (compared.length) {
+    out.push('', '### Comparators and commentary', '');
+    for (const m of compared) {
+      const figures = m.comparators.map((c) => `${c.label} ${fmt(c.value, m.unit)}`).join('; ');
+      out.push(`- **${m.label}**: ${fmt(m.value, m.unit)}${figures ? ` (${figures})` : ''}.${m.commentary ? ` ${m.commentary}` : ''}`);
+    }
+  }
 
   out.push('', '## Contacts and conversion by referring agency', '');
   out.push(
@@ -192,7 +200,9 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
   );
   out.push('', '## How to read this', '');
   out.push(
-    `- RAG against target: GREEN on target or within ${settings.bands.green * 100} % of it, AMBER within ${settings.bands.amber * 100} %, RED beyond. ` +
+    (settings.ragConvention === 'IMPROVEMENT'
+      ? `- RAG against target: GREEN on target or within ${settings.bands.green * 100} % of it; beyond that AMBER where performance improved on the previous period, RED where it did not. `
+      : `- RAG against target: GREEN on target or within ${settings.bands.green * 100} % of it, AMBER within ${settings.bands.amber * 100} %, RED beyond. `) +
       'Direction of travel compares with the previous period.',
     '- Contacts are counted when received; decisions and time in MASH when the decision was authorised; feedback when sent; checks when answered (information shared, no information held, or declined; "no information held" is an answer, not a refusal) or closed by the MASH.',
     '- A contact is what arrives; it is a referral when the MASH accepts it for a social-care response (an authorised CIN assessment or strategy discussion). Conversion (no polarity: more or fewer is not better in itself): contacts received in the period that became referrals.',

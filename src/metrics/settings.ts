@@ -1,6 +1,6 @@
 import { cachedSettingsFile } from '../config/json-file';
 import { z } from 'zod';
-import { DEFAULT_BANDS, type RagBands } from './rating';
+import { DEFAULT_BANDS, RAG_CONVENTIONS, type RagBands, type RagConvention } from './rating';
 import { MEASURE_KEYS, POLARITIES, type MeasureKey, type Polarity } from './vocabulary';
 
 /**
@@ -15,11 +15,17 @@ import { MEASURE_KEYS, POLARITIES, type MeasureKey, type Polarity } from './voca
 export interface TargetSetting {
   target: number | null;
   polarity: Polarity | null;
+  /** Figures to compare with (England, statistical neighbours), from the partnership's file. */
+  comparators?: Array<{ label: string; value: number }>;
+  /** The board's commentary on the measure, from the file. */
+  commentary?: string | null;
 }
 
 export interface MetricsSettings {
   targets: Record<MeasureKey, TargetSetting>;
   bands: RagBands;
+  /** BANDS (GREEN / AMBER / RED by distance from target) or IMPROVEMENT (Havering: off target is AMBER if improved, else RED). */
+  ragConvention: RagConvention;
   teams: Record<string, string[]>;
   timeZone: string;
 }
@@ -61,7 +67,12 @@ export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
 export const DEFAULT_TIME_ZONE = 'Europe/London';
 
 const targetSchema = z
-  .object({ target: z.number().finite().nonnegative().nullable().optional(), polarity: z.enum(POLARITIES).nullable().optional() })
+  .object({
+    target: z.number().finite().nonnegative().nullable().optional(),
+    polarity: z.enum(POLARITIES).nullable().optional(),
+    comparators: z.array(z.object({ label: z.string().trim().min(1).max(60), value: z.number().finite() }).strict()).max(5).optional(),
+    commentary: z.string().trim().min(1).max(2000).nullable().optional(),
+  })
   .strict();
 
 const fileSchema = z
@@ -72,6 +83,7 @@ const fileSchema = z
       .strict()
       .refine((b) => b.amber >= b.green, 'amber must be at least green')
       .optional(),
+    ragConvention: z.enum(RAG_CONVENTIONS).optional(),
     teams: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$/, 'team names are short words'), z.array(z.string().min(1).max(255)).min(1)).optional(),
     timeZone: z
       .string()
@@ -88,7 +100,7 @@ const fileSchema = z
   .strict();
 
 export function defaultMetricsSettings(): MetricsSettings {
-  return { targets: { ...DEFAULT_TARGETS }, bands: { ...DEFAULT_BANDS }, teams: {}, timeZone: DEFAULT_TIME_ZONE };
+  return { targets: { ...DEFAULT_TARGETS }, bands: { ...DEFAULT_BANDS }, ragConvention: 'BANDS', teams: {}, timeZone: DEFAULT_TIME_ZONE };
 }
 
 /** Parses settings over the defaults; throws naming the file and the offending key, never a value. */
@@ -102,9 +114,12 @@ export function parseMetricsSettings(raw: unknown, source = 'MASH_METRICS_FILE')
     s.targets[key] = {
       target: t.target === undefined ? s.targets[key].target : t.target,
       polarity: t.polarity === undefined ? s.targets[key].polarity : t.polarity,
+      ...(t.comparators ? { comparators: t.comparators } : {}),
+      ...(t.commentary !== undefined ? { commentary: t.commentary } : {}),
     };
   }
   if (parsed.data.bands) s.bands = parsed.data.bands;
+  if (parsed.data.ragConvention) s.ragConvention = parsed.data.ragConvention;
   if (parsed.data.teams) s.teams = parsed.data.teams;
   if (parsed.data.timeZone) s.timeZone = parsed.data.timeZone;
   return s;
