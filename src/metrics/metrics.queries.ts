@@ -238,6 +238,8 @@ export async function contactsBySource(m: EntityManager, b: Bounds, team: string
 
 export interface DecisionClockRow {
   receivedAt: Date;
+  /** The statutory due time promised at receipt (null on rows from before it was stored). */
+  acknowledgedDecisionBy: Date | null;
   authorisedAt: Date | null;
 }
 
@@ -249,12 +251,16 @@ export interface DecisionClockRow {
  */
 export async function decisionClocks(m: EntityManager, lookBack: Date, b: Bounds, team: string[] | null): Promise<DecisionClockRow[]> {
   const rows = (await m.query(
-    `SELECT r.received_at, CASE WHEN r.decision_authorised_at < $2 THEN r.decision_authorised_at END AS authorised_at
+    `SELECT r.received_at, r.acknowledged_decision_by, CASE WHEN r.decision_authorised_at < $2 THEN r.decision_authorised_at END AS authorised_at
        FROM referral r
       WHERE r.received_at >= $1 AND r.received_at < $2 AND r.status NOT IN ('MERGED','WITHDRAWN') AND ${TEAM}`,
     [lookBack, b.end, team],
   )) as Row[];
-  return rows.map((r) => ({ receivedAt: r.received_at as Date, authorisedAt: (r.authorised_at as Date | null) ?? null }));
+  return rows.map((r) => ({
+    receivedAt: r.received_at as Date,
+    acknowledgedDecisionBy: (r.acknowledged_decision_by as Date | null) ?? null,
+    authorisedAt: (r.authorised_at as Date | null) ?? null,
+  }));
 }
 
 /** Decisions authorised in the period with their receipt, for time in MASH in working time. */

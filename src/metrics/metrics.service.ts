@@ -188,7 +188,8 @@ async function statutoryDecisions(m: EntityManager, b: q.Bounds, team: string[] 
   let within = 0;
   let undecided = 0;
   for (const r of rows) {
-    const dueAt = acknowledgedDecisionBy(r.receivedAt);
+    // The time promised at receipt, on the calendar of the day (closure days added later do not rewrite it).
+    const dueAt = r.acknowledgedDecisionBy ?? acknowledgedDecisionBy(r.receivedAt);
     if (dueAt < b.start || dueAt >= b.end) continue;
     due += 1;
     if (r.authorisedAt === null) undecided += 1;

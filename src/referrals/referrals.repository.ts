@@ -570,7 +570,8 @@ export class ReferralsRepository {
         c.referrerRole,
         c.concernCategories,
         c.narrative,
-        c.consentGiven || c.consentReason !== null,
+        // Sought is known only when it was given; otherwise the earlier system's reason says why not.
+        c.consentGiven,
         c.consentGiven ? true : null,
         c.consentReason,
         c.lawfulBasis,
