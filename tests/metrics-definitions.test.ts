@@ -226,6 +226,11 @@ describe('The board’s conventions from the metrics file', () => {
     expect(stdout).toContain('| Decisions on the type of response within one working day (statutory, Working Together) | 62.5 % | – | 95.0 % | larger is better | RED | – |');
     expect(stdout).toContain('| POLICE | 6 | 3 | 3 | 1 | 2 |');
     expect(stdout).toContain('| Contacts whose decision fell due | 8 | 0 |');
+    // The 12-month trend, each month as at its end: Y1 in December 2025, E in October, nine contacts in November.
+    expect(stdout).toContain('## 12-month trend');
+    expect(stdout).toContain('| Measure | 2025-12 | 2026-01 | 2026-02 | 2026-03 | 2026-04 | 2026-05 | 2026-06 | 2026-07 | 2026-08 | 2026-09 | 2026-10 | 2026-11 |');
+    expect(stdout).toContain('| Contacts received | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 9 |');
+    expect(stdout).toContain('| Decisions on the type of response within one working day (statutory, Working Together) | 100.0% | – | – | – | – | – | – | – | – | – | – | 62.5% |');
   }, 60_000);
 });
 

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { AgencyDirectory } from '../auth/agencies';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/open';
-import { computeMetrics } from '../metrics/metrics.service';
+import { computeMetrics, computeTrend } from '../metrics/metrics.service';
 import { renderReport } from '../metrics/report';
 import { loadMetricsSettings } from '../metrics/settings';
 import { applyPartnershipSettings } from '../referrals/settings';
@@ -39,7 +39,9 @@ async function main(): Promise<void> {
       period: values.period ? { month: values.period } : { from: values.from, to: values.to },
       team: values.team ?? null,
     });
-    process.stdout.write(renderReport(result, settings));
+    // A month's report shows each measure's last 12 months (issue 20); a date range has no trend.
+    const trend = values.period ? await computeTrend(db.dataSource, agencies, settings, { month: values.period, team: values.team ?? null }) : [];
+    process.stdout.write(renderReport(result, settings, trend));
   } finally {
     await db.close();
   }

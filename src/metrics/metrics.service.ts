@@ -4,7 +4,7 @@ import { acknowledgedDecisionBy, workingCalendar } from '../referrals/clocks';
 import { REFERRAL_SOURCE_CODES, type ReferralSource } from '../referrals/vocabulary';
 import { badInput } from '../shared/errors';
 import * as q from './metrics.queries';
-import { resolvePeriods, type Period, type PeriodRequest } from './period';
+import { resolvePeriods, trailingMonths, type Period, type PeriodRequest } from './period';
 import { directionOfTravel, ragByConvention } from './rating';
 import type { MetricsSettings } from './settings';
 import { MEASURE_KEYS, MEASURES, type Direction, type MeasureKey, type Polarity, type RagStatus, type Unit } from './vocabulary';
@@ -118,6 +118,39 @@ export async function computeMetrics(
       previous,
       overdueChecksByAgency: overdue,
     };
+  });
+}
+
+export interface TrendPoint {
+  label: string;
+  scalars: Record<MeasureKey, number | null>;
+}
+
+/**
+ * The measures for the `months` months ending with `month` (oldest first), for the report's trend: the
+ * same definitions as `computeMetrics`, each month as at its own end, in one snapshot.
+ */
+export async function computeTrend(
+  db: DataSource,
+  agencies: AgencyDirectory,
+  settings: MetricsSettings,
+  req: { month: string; months?: number; team?: string | null },
+): Promise<TrendPoint[]> {
+  let team: string[] | null = null;
+  if (req.team !== undefined && req.team !== null) {
+    const members = settings.teams[req.team];
+    if (!members) throw badInput('team', 'is not a configured team');
+    team = members;
+  }
+  const now = new Date();
+  return db.transaction('REPEATABLE READ', async (m) => {
+    await m.query('SET TRANSACTION READ ONLY');
+    await m.query(`SELECT set_config('TimeZone', $1, true)`, [settings.timeZone]);
+    const points: TrendPoint[] = [];
+    for (const period of trailingMonths(req.month, req.months ?? 12)) {
+      points.push({ label: period.label, scalars: (await breakdown(m, agencies, period, team, now)).scalars });
+    }
+    return points;
   });
 }
 

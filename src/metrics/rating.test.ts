@@ -1,6 +1,6 @@
 import { directionOfTravel, ragAgainstTarget, ragByConvention } from './rating';
 import { parseMetricsSettings } from './settings';
-import { resolvePeriods } from './period';
+import { resolvePeriods, trailingMonths } from './period';
 
 describe('RAG against target (GREEN within 5 %, AMBER within 15 %)', () => {
   it.each([
@@ -97,5 +97,17 @@ describe('the IMPROVEMENT convention (Havering: ≤ 5 % off green; > 5 % off and
     expect(s.targets.reReferralRate).toMatchObject({ target: 0.2, polarity: 'SMALLER_IS_BETTER', comparators: [{ label: 'England 2023-24', value: 0.22 }], commentary: 'Fictional commentary.' });
     expect(() => parseMetricsSettings({ ragConvention: 'TRAFFIC' })).toThrow('MASH_METRICS_FILE: ragConvention');
     expect(() => parseMetricsSettings({ targets: { reReferralRate: { comparators: [{ label: 'England' }] } } })).toThrow('targets.reReferralRate.comparators.0.value');
+  });
+});
+
+describe('the report’s trend months', () => {
+  it('are the months ending with the reported one, oldest first, across a year end', () => {
+    expect(trailingMonths('2026-02', 3).map((p) => [p.label, p.from, p.until])).toEqual([
+      ['2025-12', '2025-12-01', '2026-01-01'],
+      ['2026-01', '2026-01-01', '2026-02-01'],
+      ['2026-02', '2026-02-01', '2026-03-01'],
+    ]);
+    expect(trailingMonths('2026-11', 12)).toHaveLength(12);
+    expect(() => trailingMonths('2026-13', 12)).toThrow();
   });
 });

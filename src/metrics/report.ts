@@ -1,4 +1,4 @@
-import type { Distribution, Measure, MetricsResult } from './metrics.service';
+import type { Distribution, Measure, MetricsResult, TrendPoint } from './metrics.service';
 import type { MetricsSettings } from './settings';
 
 /**
@@ -40,7 +40,15 @@ function durations(rows: Distribution[], keyTitle: string, what: string): string
   );
 }
 
-export function renderReport(r: MetricsResult, settings: MetricsSettings): string {
+/** Compact cells for the trend table (one decimal for shares and durations). */
+function short(value: number | null, unit: Measure['unit']): string {
+  if (value === null) return dash;
+  if (unit === 'SHARE') return `${(value * 100).toFixed(1)}%`;
+  if (unit === 'HOURS' || unit === 'WORKING_DAYS') return value.toFixed(1);
+  return String(value);
+}
+
+export function renderReport(r: MetricsResult, settings: MetricsSettings, trend: TrendPoint[] = []): string {
   const c = r.current;
   const out: string[] = [];
   out.push(`# MASH governance metrics — ${periodTitle(c.period.label)}`);
@@ -77,6 +85,16 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
     }
   }
 
+  if (trend.length) {
+    out.push('', `## ${trend.length}-month trend`, '');
+    out.push(
+      table(
+        ['Measure', ...trend.map((p) => p.label)],
+        r.measures.map((m) => [m.label, ...trend.map((p) => short(p.scalars[m.key], m.unit))]),
+      ),
+    );
+    out.push('', 'Each month as at its own end; shares in %, durations in the measure’s unit (hours or working days).');
+  }
   out.push('', '## Contacts and conversion by referring agency', '');
   out.push(
     c.contactsByAgency.length === 0
