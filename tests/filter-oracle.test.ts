@@ -203,6 +203,7 @@ const PROBES: Record<string, Probe> = {
   'Query.referrals.filter.personId': referral((f) => ({ personId: f.childId }), () => ({ personId: crypto.randomUUID() })),
   // The fixture's contact has whichever source its submitter gave or proved; none of them is anonymous.
   'Query.referrals.filter.source': referral(() => ({ source: [...REFERRAL_SOURCES] }), () => ({ source: ['ANONYMOUS'] })),
+  'Query.referrals.filter.referrerOrganisation': referral(() => ({ referrerOrganisation: 'fictional oracle school' }), () => ({ referrerOrganisation: 'Another School' })),
   'Query.referrals.filter.unassigned': referral(() => ({ unassigned: false }), () => ({ unassigned: true })),
   'Query.referrals.filter.status': referral((f) => ({ status: [f.status] }), () => ({ status: ['WITHDRAWN'] })),
   'Query.meetings.filter.agency': meeting(() => ({ agency: 'police' }), () => ({ agency: 'education' })),
@@ -300,6 +301,7 @@ describe('filters as oracles: every filter, sort and search argument of the serv
               subjects: [{ newPerson: { kind: 'CHILD', givenName: fx.givenName, familyName: fx.familyName, dateOfBirth: fx.dateOfBirth, nhsNumber: fx.nhsNumber } }],
               concernCategories: ['NEGLECT'],
               narrative: 'Fictional narrative for the filter-oracle suite.',
+              referrerOrganisation: 'Fictional Oracle School',
               consentSought: true,
               consentGiven: true,
             },

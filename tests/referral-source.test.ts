@@ -77,7 +77,7 @@ describe('the source of a contact', () => {
     expect(await count()).toBe(before);
   });
 
-  it('given the triage queue, then MASH staff may filter it by source; a partner referrer may not read the queue at all', async () => {
+  it('given the triage queue, then MASH staff may filter it by source and by the referrer’s organisation; a partner referrer may not read the queue at all', async () => {
     const neighbour = await submit(worker, { source: 'INDIVIDUAL_ACQUAINTANCE' });
     const police = await submit(policeReferrer);
     const r = await hub.gql<{ referrals: { edges: Array<{ node: { id: string; source: string } }> } }>(worker, QUEUE, { filter: { source: ['INDIVIDUAL_ACQUAINTANCE'] } });
@@ -89,5 +89,13 @@ describe('the source of a contact', () => {
 
     const denied = await hub.gql(teacher, QUEUE, { filter: { source: ['POLICE'] } });
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const school = await submit(teacher, { source: 'SCHOOLS', referrerOrganisation: `Fictional School ${neighbour.slice(0, 8)}` });
+    const bySchool = await hub.gql<{ referrals: { edges: Array<{ node: { id: string } }> } }>(worker, QUEUE, {
+      filter: { referrerOrganisation: `fictional school ${neighbour.slice(0, 8)}` },
+    });
+    expect(bySchool.errors).toBeUndefined();
+    expect(bySchool.data!.referrals.edges.map((e) => e.node.id)).toEqual([school]);
+    expect((await hub.gql(teacher, QUEUE, { filter: { referrerOrganisation: 'x' } })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

@@ -289,6 +289,9 @@ export class ReferralFilter {
   @Filters('CASE_METADATA', 'Referral.source')
   @Field(() => [ReferralSourceEnum], { nullable: true, description: 'Referrals whose contact came from any of these sources' })
   source?: string[] | null;
+  @Filters('IDENTITY', 'Referral.referrerOrganisation')
+  @Field(() => String, { nullable: true, description: 'The referrer’s organisation, as told (whole name, any letter case)' })
+  referrerOrganisation?: string | null;
 }
 
 export { Person };

@@ -125,6 +125,8 @@ export interface QueueFilter {
   unassigned?: boolean | null;
   /** Referrals whose contact came from any of these sources (census codes, ADR 019). */
   source?: string[] | null;
+  /** Referrals from this organisation (the whole name, any letter case). */
+  referrerOrganisation?: string | null;
 }
 
 export interface KeyCount {
@@ -383,6 +385,7 @@ export class ReferralsRepository {
       );
     if (filter.concernCategories?.length) where.push(`r.concern_categories && ${p.add(filter.concernCategories)}::text[]`);
     if (filter.source?.length) where.push(`r.source = ANY(${p.add(filter.source)}::text[])`);
+    if (filter.referrerOrganisation) where.push(`lower(r.referrer_organisation) = lower(${p.add(filter.referrerOrganisation)})`);
     if (filter.personId) where.push(`EXISTS (SELECT 1 FROM referral_subject fs WHERE fs.referral_id = r.id AND fs.person_id = ${p.add(filter.personId)}::uuid)`);
     if (filter.receivedFrom) where.push(`r.received_at >= ${p.add(filter.receivedFrom)}`);
     if (filter.receivedTo) where.push(`r.received_at < ${p.add(filter.receivedTo)}`);
