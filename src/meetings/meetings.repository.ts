@@ -5,6 +5,7 @@ import { GUARD, type Guarded, type RequestAccess } from '../access-policy/reques
 import { mayOrderBy } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
 import { scopedKeysetSql } from '../shared/pagination';
+import { quorumAttendanceSql } from './settings';
 import type { AttendanceStatus, MeetingStatus, MeetingType } from './vocabulary';
 
 /**
@@ -81,10 +82,10 @@ export interface MeetingFilter {
   type?: MeetingType[] | null;
 }
 
-/** Required agencies that did not attend: empty means quorate. */
-const MISSING_SQL = `COALESCE((SELECT array_agg(DISTINCT r.agency ORDER BY r.agency) FROM meeting_invitee r
+/** Required agencies not present by the local quorum rule (settings.ts): empty means quorate. */
+const MISSING_SQL = () => `COALESCE((SELECT array_agg(DISTINCT r.agency ORDER BY r.agency) FROM meeting_invitee r
    WHERE r.meeting_id = m.id AND r.required
-     AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = m.id AND a.agency = r.agency AND a.attendance = 'ATTENDED')), '{}')`;
+     AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = m.id AND a.agency = r.agency AND a.attendance IN (${quorumAttendanceSql()}))), '{}')`;
 
 const TODAY_SQL = `(now() AT TIME ZONE 'Europe/London')::date`;
 
@@ -101,7 +102,7 @@ export const ICPC_OVERDUE_SQL = `(m.icpc_due_at IS NOT NULL AND m.icpc_due_at < 
 const MEETING_SELECT = (kinds: string, from = 'meeting m') => `
   SELECT m.*, rel.kinds,
          COALESCE((SELECT array_agg(ms.person_id::text ORDER BY ms.person_id) FROM meeting_subject ms WHERE ms.meeting_id = m.id), '{}') AS subject_ids,
-         ${MISSING_SQL} AS missing_agencies,
+         ${MISSING_SQL()} AS missing_agencies,
          ${ICPC_OVERDUE_SQL} AS icpc_overdue
     FROM ${from}
     CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel`;
@@ -344,7 +345,7 @@ export class MeetingsRepository {
   async missingAgencies(meetingId: string): Promise<string[]> {
     const rows = (await this.db.query(
       `SELECT DISTINCT r.agency FROM meeting_invitee r WHERE r.meeting_id = $1 AND r.required
-          AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = $1 AND a.agency = r.agency AND a.attendance = 'ATTENDED')
+          AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = $1 AND a.agency = r.agency AND a.attendance IN (${quorumAttendanceSql()}))
         ORDER BY r.agency`,
       [meetingId],
     )) as Array<{ agency: string }>;
@@ -383,7 +384,7 @@ export async function attendanceByAgency(
 ): Promise<{ meetings: number; nonQuorateMeetings: number; byAgency: AgencyAttendance[] }> {
   const params = [from, to, type];
   const scope = `m.status IN ('HELD','COMPLETED') AND m.scheduled_at >= $1 AND m.scheduled_at < $2 AND ($3::text IS NULL OR m.type = $3)`;
-  const missed = `(i.required AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = m.id AND a.agency = i.agency AND a.attendance = 'ATTENDED'))`;
+  const missed = `(i.required AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = m.id AND a.agency = i.agency AND a.attendance IN (${quorumAttendanceSql()})))`;
   const byAgency = (await db.query(
     `SELECT i.agency,
             count(*)::int AS invited,
