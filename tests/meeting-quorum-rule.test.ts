@@ -10,19 +10,28 @@ import path from 'node:path';
  * holds: education's information only leaves it missing). Here a partnership that counts it.
  */
 
-const FIELDS = `id status version quorate missingAgencies invitees { id agency required attendance }`;
+const FIELDS = `id status version quorate missingAgencies invitees { id agency required attendance reportSubmittedAt reportSharedWithFamilyAt }`;
+const STATS = `query($from: DateTimeISO!, $to: DateTimeISO!) { attendanceStatistics(from: $from, to: $to, meetingType: STRATEGY_DISCUSSION) {
+  meetings nonQuorateMeetings byAgency { agency informationOnly missedWhenRequired reportsSubmitted reportsSharedWithFamily } } }`;
 const SCHEDULE = `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { ${FIELDS} } }`;
 const ATTEND = `mutation($id: ID!, $a: AttendanceInput!, $v: Int!) { recordAttendance(meetingId: $id, attendance: $a, expectedVersion: $v) { ${FIELDS} } }`;
 const HELD = `mutation($id: ID!, $v: Int!) { markMeetingHeld(id: $id, expectedVersion: $v) { version } }`;
 const OUTCOME = `mutation($id: ID!, $v: Int!) { recordMeetingOutcome(id: $id, input: { outcome: NO_FURTHER_ACTION, minutes: "Fictional minutes" }, expectedVersion: $v) { version } }`;
 const COMPLETE = `mutation($id: ID!, $v: Int!) { completeMeeting(id: $id, expectedVersion: $v) { status quorate nonQuorateReason } }`;
 
-type MeetingData = { id: string; version: number; quorate: boolean; missingAgencies: string[]; invitees: Array<{ id: string; agency: string; required: boolean }> };
+type MeetingData = {
+  id: string;
+  version: number;
+  quorate: boolean;
+  missingAgencies: string[];
+  invitees: Array<{ id: string; agency: string; required: boolean; reportSubmittedAt: string | null; reportSharedWithFamilyAt: string | null }>;
+};
 
 describe('a partnership whose quorum counts information sent', () => {
   let hub: TestHub;
   let worker: string;
   let police: string;
+  let manager: string;
 
   beforeAll(async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mash-meetings-')), 'meetings.json');
@@ -30,6 +39,7 @@ describe('a partnership whose quorum counts information sent', () => {
     hub = await startTestHub({ MASH_MEETINGS_FILE: file });
     worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] });
     police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
+    manager = await hub.token({ agency: 'social-care', roles: ['MASH_MANAGER'] });
   });
   afterAll(() => hub.close());
 
@@ -43,15 +53,28 @@ describe('a partnership whose quorum counts information sent', () => {
     const invitee = (agency: string) => m.invitees.find((i) => i.agency === agency)!.id;
     expect(m.missingAgencies).toEqual(['health', 'police', 'social-care']);
 
+    // A report shared but not submitted is refused, naming the field, and nothing changes.
+    const contradictory = await hub.gql(police, ATTEND, {
+      id: m.id,
+      a: { inviteeId: invitee('police'), status: 'SENT_INFORMATION_ONLY', note: 'Fictional: officer at court', reportSubmitted: false, reportSharedWithFamily: true },
+      v: m.version,
+    });
+    expect(contradictory.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(contradictory.errors?.[0]?.message).toContain('reportSharedWithFamily');
+
     const info = await hub.gql<{ recordAttendance: MeetingData }>(police, ATTEND, {
       id: m.id,
-      a: { inviteeId: invitee('police'), status: 'SENT_INFORMATION_ONLY', note: 'Fictional: officer at court', contribution: 'Fictional: two call-outs' },
+      a: { inviteeId: invitee('police'), status: 'SENT_INFORMATION_ONLY', note: 'Fictional: officer at court', contribution: 'Fictional: two call-outs', reportSubmitted: true, reportSharedWithFamily: true },
       v: m.version,
     });
     expect(info.errors).toBeUndefined();
+    expect(info.data!.recordAttendance.version).toBe(m.version + 1);
     expect(info.data!.recordAttendance.missingAgencies).toEqual(['health', 'social-care']);
+    const policeInvitee = info.data!.recordAttendance.invitees.find((i) => i.agency === 'police')!;
+    expect(policeInvitee).toMatchObject({ reportSubmittedAt: expect.any(String), reportSharedWithFamilyAt: expect.any(String) });
 
-    await hub.db.query(`UPDATE meeting SET scheduled_at = now() - interval '1 hour' WHERE id = $1`, [m.id]);
+    const at = '2019-07-03T10:17:23.000Z';
+    await hub.db.query(`UPDATE meeting SET scheduled_at = $2 WHERE id = $1`, [m.id, at]);
     const held = await hub.gql<{ markMeetingHeld: { version: number } }>(worker, HELD, { id: m.id, v: info.data!.recordAttendance.version });
     expect(held.errors).toBeUndefined();
     let v = held.data!.markMeetingHeld.version;
@@ -69,5 +92,20 @@ describe('a partnership whose quorum counts information sent', () => {
     const done = await hub.gql<{ completeMeeting: { status: string; quorate: boolean; nonQuorateReason: string | null } }>(worker, COMPLETE, { id: m.id, v });
     expect(done.errors).toBeUndefined();
     expect(done.data!.completeMeeting).toEqual({ status: 'COMPLETED', quorate: true, nonQuorateReason: null });
+
+    // The statistics count the report per invitation, and police's information only is not a miss here.
+    const stats = await hub.gql<{ attendanceStatistics: { meetings: number; nonQuorateMeetings: number; byAgency: Array<Record<string, unknown>> } }>(manager, STATS, {
+      from: at,
+      to: '2019-07-03T10:17:24.000Z',
+    });
+    expect(stats.errors).toBeUndefined();
+    expect(stats.data!.attendanceStatistics).toMatchObject({ meetings: 1, nonQuorateMeetings: 0 });
+    expect(stats.data!.attendanceStatistics.byAgency.find((a) => a.agency === 'police')).toEqual({
+      agency: 'police',
+      informationOnly: 1,
+      missedWhenRequired: 0,
+      reportsSubmitted: 1,
+      reportsSharedWithFamily: 1,
+    });
   });
 });

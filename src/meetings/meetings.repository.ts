@@ -54,6 +54,8 @@ export interface InviteeView {
   contribution: string | null;
   recordedBy: string | null;
   recordedAt: Date | null;
+  reportSubmittedAt: Date | null;
+  reportSharedWithFamilyAt: Date | null;
 }
 
 export interface DecisionView {
@@ -224,6 +226,8 @@ export class MeetingsRepository {
       contribution: r.contribution as string | null,
       recordedBy: r.recorded_by as string | null,
       recordedAt: r.recorded_at as Date | null,
+      reportSubmittedAt: r.report_submitted_at as Date | null,
+      reportSharedWithFamilyAt: r.report_shared_with_family_at as Date | null,
     }),
     // Each agency owns what it contributed.
     (r) => r.agency as string,
@@ -307,10 +311,18 @@ export class MeetingsRepository {
   }
 
   /** Attendance of an invitee, recorded by the viewer. */
-  async recordAttendance(inviteeId: string, a: { status: string; reason: string | null; contribution: string | null; recordedAt: Date }): Promise<void> {
+  async recordAttendance(
+    inviteeId: string,
+    a: { status: string; reason: string | null; contribution: string | null; recordedAt: Date; reportSubmitted?: boolean | null; reportShared?: boolean | null },
+  ): Promise<void> {
+    // A report flag left out keeps what was recorded; true keeps the first time it was recorded; false clears it.
+    const flag = (param: string, column: string) =>
+      `CASE WHEN ${param}::boolean IS NULL THEN ${column} WHEN ${param}::boolean THEN COALESCE(${column}, $6) ELSE NULL END`;
     await this.db.query(
-      `UPDATE meeting_invitee SET attendance = $2, reason = $3, contribution = COALESCE($4, contribution), recorded_by = $5, recorded_at = $6 WHERE id = $1`,
-      [inviteeId, a.status, a.reason, a.contribution, this.access.viewer.sub, a.recordedAt],
+      `UPDATE meeting_invitee SET attendance = $2, reason = $3, contribution = COALESCE($4, contribution), recorded_by = $5, recorded_at = $6,
+              report_submitted_at = ${flag('$7', 'report_submitted_at')}, report_shared_with_family_at = ${flag('$8', 'report_shared_with_family_at')}
+        WHERE id = $1`,
+      [inviteeId, a.status, a.reason, a.contribution, this.access.viewer.sub, a.recordedAt, a.reportSubmitted ?? null, a.reportShared ?? null],
     );
   }
 
@@ -368,6 +380,8 @@ export interface AgencyAttendance {
   notRecorded: number;
   attendanceRate: number | null;
   missedWhenRequired: number;
+  reportsSubmitted: number;
+  reportsSharedWithFamily: number;
 }
 
 /**
@@ -393,6 +407,8 @@ export async function attendanceByAgency(
             count(*) FILTER (WHERE i.attendance = 'SENT_INFORMATION_ONLY')::int AS information_only,
             count(*) FILTER (WHERE i.attendance = 'DID_NOT_ATTEND')::int AS did_not_attend,
             count(*) FILTER (WHERE i.attendance = 'INVITED')::int AS not_recorded,
+            count(*) FILTER (WHERE i.report_submitted_at IS NOT NULL)::int AS reports_submitted,
+            count(*) FILTER (WHERE i.report_shared_with_family_at IS NOT NULL)::int AS reports_shared,
             count(DISTINCT m.id) FILTER (WHERE ${missed})::int AS missed_when_required
        FROM meeting m JOIN meeting_invitee i ON i.meeting_id = m.id
       WHERE ${scope}
@@ -418,6 +434,8 @@ export async function attendanceByAgency(
       notRecorded: r.not_recorded,
       attendanceRate: r.invited > 0 ? Math.round((r.attended / r.invited) * 1000) / 1000 : null,
       missedWhenRequired: r.missed_when_required,
+      reportsSubmitted: r.reports_submitted,
+      reportsSharedWithFamily: r.reports_shared,
     })),
   };
 }

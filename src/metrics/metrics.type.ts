@@ -125,6 +125,8 @@ export class AgencyAttendanceMetric {
   @Field(() => Int, { description: 'Invited, attendance not recorded' }) notRecorded!: number;
   @Field(() => Float, { nullable: true, description: 'attended / invited, to three decimals' }) attendanceRate!: number | null;
   @Field(() => Int, { description: 'Discussions where the agency was required and nobody from it attended' }) missedWhenRequired!: number;
+  @Field(() => Int, { description: 'Invitations with a report submitted' }) reportsSubmitted!: number;
+  @Field(() => Int, { description: 'Invitations whose report was shared with the family' }) reportsSharedWithFamily!: number;
 }
 
 @NonPersonal()
