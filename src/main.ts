@@ -3,6 +3,7 @@ import { loadConfig } from './config';
 import { connectWithRetry, prepareDatabase } from './db/open';
 import { createHub, startServer } from './app/server';
 import { createLogger } from './shared/logger';
+import { applyPartnershipSettings } from './referrals/settings';
 
 /**
  * Entry point: config, (embedded) database, serve; drain on SIGTERM/SIGINT.
@@ -12,6 +13,7 @@ import { createLogger } from './shared/logger';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  applyPartnershipSettings(config.partnershipFile); // a bad settings file stops the hub before it starts a database
   const db = await prepareDatabase(config, logger);
   const hub = await createHub(config, logger, db.dataSource);
   let open = false;

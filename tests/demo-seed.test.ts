@@ -187,6 +187,17 @@ describe('demo seed: npm run seed -- --demo', () => {
     }
   });
 
+  it('given the told casework, then each contact has a source as the census codes it, apart from the submitting agency (ADR 019)', async () => {
+    const rows = (await db.query(
+      `SELECT referrer_agency AS agency, source, count(*)::int AS n FROM referral WHERE reference LIKE 'MASH-%' GROUP BY 1, 2 ORDER BY 1, 2`,
+    )) as Array<{ agency: string; source: string; n: number }>;
+    const sourcesOf = (agency: string) => new Set(rows.filter((r) => r.agency === agency).map((r) => r.source));
+    // The MASH's own staff type in other people's calls: never "social care" as the source, never unknown.
+    for (const src of sourcesOf('social-care')) expect(['INDIVIDUAL_FAMILY', 'INDIVIDUAL_ACQUAINTANCE', 'INDIVIDUAL_SELF', 'ANONYMOUS', 'LA_OTHER_INTERNAL', 'LA_EARLY_HELP']).toContain(src);
+    expect([...sourcesOf('police')]).toEqual(['POLICE']);
+    expect(rows.filter((r) => r.source === 'UNKNOWN')).toEqual([]);
+  });
+
   it('given the told casework, when it is told again, then nothing is created', async () => {
     const count = async () =>
       (await db.query(

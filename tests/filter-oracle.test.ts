@@ -8,6 +8,7 @@ import { buildSchema } from '../src/app/schema';
 import { declaredFilters } from '../src/access-policy/filter-policy';
 import { auditFor, fakeNhsNumber, unique } from './support/factories';
 import { dedicatedDatabaseUrl, startTestHub, type GqlResult, type TestHub } from './support/test-hub';
+import { REFERRAL_SOURCES } from '../src/referrals/vocabulary';
 
 /**
  * Property level, filters as oracles (docs/security.md; Keystone CVE-2025-46720): a filter,
@@ -206,6 +207,9 @@ const PROBES: Record<string, Probe> = {
   'Query.referrals.filter.receivedTo': referral(() => ({ receivedTo: FAR_FUTURE }), () => ({ receivedTo: FAR_PAST })),
   'Query.referrals.filter.concernCategories': referral(() => ({ concernCategories: ['NEGLECT'] }), () => ({ concernCategories: ['RADICALISATION'] })),
   'Query.referrals.filter.personId': referral((f) => ({ personId: f.childId }), () => ({ personId: crypto.randomUUID() })),
+  // The fixture's contact has whichever source its submitter gave or proved; none of them is anonymous.
+  'Query.referrals.filter.source': referral(() => ({ source: [...REFERRAL_SOURCES] }), () => ({ source: ['ANONYMOUS'] })),
+  'Query.referrals.filter.referrerOrganisation': referral(() => ({ referrerOrganisation: 'fictional oracle school' }), () => ({ referrerOrganisation: 'Another School' })),
   'Query.referrals.filter.unassigned': referral(() => ({ unassigned: false }), () => ({ unassigned: true })),
   'Query.referrals.filter.status': referral((f) => ({ status: [f.status] }), () => ({ status: ['WITHDRAWN'] })),
   'Query.meetings.filter.agency': meeting(() => ({ agency: 'police' }), () => ({ agency: 'education' })),
@@ -303,6 +307,7 @@ describe('filters as oracles: every filter, sort and search argument of the serv
               subjects: [{ newPerson: { kind: 'CHILD', givenName: fx.givenName, familyName: fx.familyName, dateOfBirth: fx.dateOfBirth, nhsNumber: fx.nhsNumber } }],
               concernCategories: ['NEGLECT'],
               narrative: 'Fictional narrative for the filter-oracle suite.',
+              referrerOrganisation: 'Fictional Oracle School',
               consentSought: true,
               consentGiven: true,
             },

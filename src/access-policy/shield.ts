@@ -35,6 +35,8 @@ export const ENTRY_POINT_RULES = {
     chronology: hasRole(...MASH_ROLES),
     referral: referralReader,
     referrals: referralReader,
+    /** The partnership's names for the threshold levels (configuration, no case data). */
+    thresholdLevels: referralReader,
     myReferral: hasRole('PARTNER_REFERRER'),
     meeting: referralReader,
     meetings: referralReader,

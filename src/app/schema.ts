@@ -14,6 +14,7 @@ import { RECORD_OBJECT_TYPES } from '../records/agency-record.type';
 import { RecordsResolver } from '../records/records.resolver';
 import { ReferralQueueResolver, ReferralsResolver } from '../referrals/referrals.resolver';
 import { PersonReferralsResolver } from '../referrals/person-referrals.resolver';
+import { ThresholdsResolver } from '../referrals/thresholds.resolver';
 import { MetricsResolver } from '../metrics/metrics.resolver';
 
 /**
@@ -30,7 +31,7 @@ const NO_TOPIC_PUBSUB = {
   },
 };
 
-export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, ReferralQueueResolver, PersonReferralsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver, DataQualityResolver] as const;
+export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, ReferralQueueResolver, PersonReferralsResolver, ThresholdsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver, DataQualityResolver] as const;
 
 /** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
 export function buildBareSchema(): GraphQLSchema {

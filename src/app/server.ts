@@ -33,6 +33,8 @@ import { HubEventListener } from '../events/listener';
 import { attachSubscriptions } from './subscriptions';
 import { networkOf } from '../audit/audit-builder';
 import { loadMetricsSettings } from '../metrics/settings';
+import { applyPartnershipSettings } from '../referrals/settings';
+import { applyMeetingSettings } from '../meetings/settings';
 import { serviceUnavailable } from '../shared/errors';
 import { mountDesk } from '../desk/desk.routes';
 import type { Logger } from '../shared/logger';
@@ -65,6 +67,8 @@ export async function createHub(config: Config, logger: Logger, dataSource: Data
   const policy = AccessPolicy.load(config.policyFile);
   const authenticator = await Authenticator.create(config.auth, agencies, policy);
   loadMetricsSettings(config.metricsFile); // fail fast on a bad MASH_METRICS_FILE
+  applyPartnershipSettings(config.partnershipFile); // the local timescales; a bad file stops the hub naming the field
+  applyMeetingSettings(config.meetingsFile); // required agencies and the local quorum rule
   const auditWriter = new AuditWriter(dataSource, logger, config.auditBatchMaxRows);
   // Its own connection, outside the pool: LISTEN holds a session for the life of the process.
   const url = (dataSource.options as { url?: string }).url;

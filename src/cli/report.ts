@@ -2,16 +2,17 @@
  * Prints the monthly governance report as Markdown, for a partnership board paper:
  *   npm run report -- --period 2026-10 [--team pod-a]
  *   npm run report -- --from 2026-10-01 --to 2026-12-31
- * Reads DATABASE_URL (or the embedded database in MASH_DATA_DIR) and MASH_METRICS_FILE.
+ * Reads DATABASE_URL (or the embedded database in MASH_DATA_DIR), MASH_METRICS_FILE and MASH_PARTNERSHIP_FILE.
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { AgencyDirectory } from '../auth/agencies';
 import { loadConfig } from '../config';
 import { openDatabase } from '../db/open';
-import { computeMetrics } from '../metrics/metrics.service';
+import { computeMetrics, computeTrend } from '../metrics/metrics.service';
 import { renderReport } from '../metrics/report';
 import { loadMetricsSettings } from '../metrics/settings';
+import { applyPartnershipSettings } from '../referrals/settings';
 import { createCommandLogger } from '../shared/logger';
 
 async function main(): Promise<void> {
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createCommandLogger(config.logLevel);
   const settings = loadMetricsSettings(config.metricsFile);
+  applyPartnershipSettings(config.partnershipFile); // the statutory clock and time in MASH run on the partnership's calendar
   const agencies = AgencyDirectory.load(config.agenciesFile);
   let db;
   try {
@@ -37,7 +39,9 @@ async function main(): Promise<void> {
       period: values.period ? { month: values.period } : { from: values.from, to: values.to },
       team: values.team ?? null,
     });
-    process.stdout.write(renderReport(result, settings));
+    // A month's report shows each measure's last 12 months (issue 20); a date range has no trend.
+    const trend = values.period ? await computeTrend(db.dataSource, agencies, settings, { month: values.period, team: values.team ?? null }) : [];
+    process.stdout.write(renderReport(result, settings, trend));
   } finally {
     await db.close();
   }

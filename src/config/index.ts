@@ -72,6 +72,7 @@ const envSchema = z.object({
   MASH_POLICY_FILE: z.string().min(1).optional(),
   MASH_METRICS_FILE: z.string().min(1).optional(),
   MASH_MEETINGS_FILE: z.string().min(1).optional(),
+  MASH_PARTNERSHIP_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_SIZE: positiveInt(200).default(10),
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -161,6 +162,8 @@ export interface Config {
   metricsFile: string | undefined;
   /** JSON overriding the required agencies per meeting type (src/meetings/settings.ts). */
   meetingsFile: string | undefined;
+  /** The partnership's local timescales: calendar and closure days, RAG targets, threshold names (src/referrals/settings.ts). */
+  partnershipFile: string | undefined;
   logLevel: string;
   dbPoolSize: number;
   auth: AuthConfig;
@@ -281,6 +284,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     policyFile: e.MASH_POLICY_FILE ? path.resolve(e.MASH_POLICY_FILE) : undefined,
     metricsFile: e.MASH_METRICS_FILE ? path.resolve(e.MASH_METRICS_FILE) : undefined,
     meetingsFile: e.MASH_MEETINGS_FILE ? path.resolve(e.MASH_MEETINGS_FILE) : undefined,
+    partnershipFile: e.MASH_PARTNERSHIP_FILE ? path.resolve(e.MASH_PARTNERSHIP_FILE) : undefined,
     logLevel: e.LOG_LEVEL,
     dbPoolSize: e.DB_POOL_SIZE,
     auth,

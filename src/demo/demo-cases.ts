@@ -344,6 +344,41 @@ class Teller {
   }
 }
 
+/**
+ * Who made the contact (ADR 019), from a stream of its own so the rest of each story is unchanged: a
+ * MASH worker's phone contacts come from families, neighbours, the young person, other council
+ * services; a health or education submitter says which service. Police and probation submissions
+ * get their source from the agency kind.
+ */
+const SOURCES_BY_SUBMITTER: Record<string, Array<[source: string, organisation: string | null, role: string | null]>> = {
+  'social-care': [
+    ['INDIVIDUAL_FAMILY', null, 'Grandparent'],
+    ['INDIVIDUAL_ACQUAINTANCE', null, 'Neighbour'],
+    ['INDIVIDUAL_SELF', null, 'The young person'],
+    ['ANONYMOUS', null, null],
+    ['LA_OTHER_INTERNAL', 'Fictional Borough housing options', 'Housing officer'],
+    ['LA_EARLY_HELP', 'Fictional Borough early help', 'Family support worker'],
+  ],
+  health: [
+    ['HEALTH_GP', 'Fictional Road Surgery', 'GP'],
+    ['HEALTH_VISITOR', 'Fictional community health trust', 'Health visitor'],
+    ['HEALTH_A_AND_E', 'Fictional General Hospital', 'Emergency department nurse'],
+    ['HEALTH_SCHOOL_NURSE', 'Fictional community health trust', 'School nurse'],
+    ['HEALTH_OTHER', 'Fictional mental health trust', 'CAMHS clinician'],
+  ],
+  education: [
+    ['SCHOOLS', 'Fictional Primary School', 'Designated safeguarding lead'],
+    ['SCHOOLS', 'Fictional Academy', 'Head of year'],
+    ['EDUCATION_SERVICES', 'Fictional Borough education welfare', 'Education welfare officer'],
+  ],
+};
+function contactSource(seed: number, submitterAgency: string): { source?: string; referrerOrganisation?: string | null; referrerRole?: string | null } {
+  const options = SOURCES_BY_SUBMITTER[submitterAgency];
+  if (!options) return {};
+  const [source, referrerOrganisation, referrerRole] = story(seed ^ 0x5eed).pick(options);
+  return { source, referrerOrganisation, referrerRole };
+}
+
 const cal = () => workingCalendar();
 /** `hours` working hours after `t` (lands in working time). */
 const workingLater = (t: Date, hours: number) => cal().addWorkingHours(t, hours);
@@ -368,6 +403,7 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
     const { referralId } = await submitReferral(
       ctx,
       {
+        ...contactSource(spec.seed + key.length, ctx.viewer.agency),
         subjects: [{ personId: child.id }],
         referrerContact: 'Fictional contact: 01632 960000 (Ofcom drama number)',
         concernCategories: concerns,

@@ -163,6 +163,14 @@ export class MeetingInviteeEntity {
 
   @Column({ name: 'recorded_at', type: 'timestamptz', nullable: true })
   recordedAt!: Date | null;
+
+  /** When the agency's report to the meeting was recorded as submitted (issue 19 §5). */
+  @Column({ name: 'report_submitted_at', type: 'timestamptz', nullable: true })
+  reportSubmittedAt!: Date | null;
+
+  /** When its report was recorded as shared with the family. */
+  @Column({ name: 'report_shared_with_family_at', type: 'timestamptz', nullable: true })
+  reportSharedWithFamilyAt!: Date | null;
 }
 
 /** A decision taken at a meeting. */

@@ -21,6 +21,10 @@ export class MeetingInvitee {
   contribution!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Who recorded the attendance (sub)' }) recordedBy!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) recordedAt!: Date | null;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the agency’s report was recorded as submitted' })
+  reportSubmittedAt!: Date | null;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true, description: 'When its report was recorded as shared with the family' })
+  reportSharedWithFamilyAt!: Date | null;
 }
 
 @ObjectType({ description: 'A decision taken at a meeting' })
@@ -102,6 +106,8 @@ export class AgencyAttendance {
   @Field(() => Int, { description: 'Invitations with no attendance recorded' }) notRecorded!: number;
   @Field(() => Float, { nullable: true, description: 'attended / invited; null when never invited' }) attendanceRate!: number | null;
   @Field(() => Int, { description: 'Meetings that were not quorate because this required agency did not attend' }) missedWhenRequired!: number;
+  @Field(() => Int, { description: 'Invitations with a report submitted' }) reportsSubmitted!: number;
+  @Field(() => Int, { description: 'Invitations whose report was shared with the family' }) reportsSharedWithFamily!: number;
 }
 
 @NonPersonal()
@@ -145,6 +151,8 @@ export class AttendanceInput {
   @Field(() => AttendanceStatusEnum) status!: string;
   @Field(() => String, { nullable: true, description: 'Required for non-attendance: the reason' }) note?: string | null;
   @Field(() => String, { nullable: true, description: "The agency's contribution" }) contribution?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'The agency submitted a report to the meeting (false clears; left out keeps)' }) reportSubmitted?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'The report was shared with the family (false clears; left out keeps)' }) reportSharedWithFamily?: boolean | null;
 }
 
 @InputType()

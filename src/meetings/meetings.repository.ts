@@ -5,6 +5,7 @@ import { GUARD, type Guarded, type RequestAccess } from '../access-policy/reques
 import { mayOrderBy } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
 import { scopedKeysetSql } from '../shared/pagination';
+import { quorumAttendanceSql } from './settings';
 import type { AttendanceStatus, MeetingStatus, MeetingType } from './vocabulary';
 
 /**
@@ -53,6 +54,8 @@ export interface InviteeView {
   contribution: string | null;
   recordedBy: string | null;
   recordedAt: Date | null;
+  reportSubmittedAt: Date | null;
+  reportSharedWithFamilyAt: Date | null;
 }
 
 export interface DecisionView {
@@ -81,10 +84,10 @@ export interface MeetingFilter {
   type?: MeetingType[] | null;
 }
 
-/** Required agencies that did not attend: empty means quorate. */
-const MISSING_SQL = `COALESCE((SELECT array_agg(DISTINCT r.agency ORDER BY r.agency) FROM meeting_invitee r
+/** Required agencies not present by the local quorum rule (settings.ts): empty means quorate. */
+const MISSING_SQL = () => `COALESCE((SELECT array_agg(DISTINCT r.agency ORDER BY r.agency) FROM meeting_invitee r
    WHERE r.meeting_id = m.id AND r.required
-     AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = m.id AND a.agency = r.agency AND a.attendance = 'ATTENDED')), '{}')`;
+     AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = m.id AND a.agency = r.agency AND a.attendance IN (${quorumAttendanceSql()}))), '{}')`;
 
 const TODAY_SQL = `(now() AT TIME ZONE 'Europe/London')::date`;
 
@@ -101,7 +104,7 @@ export const ICPC_OVERDUE_SQL = `(m.icpc_due_at IS NOT NULL AND m.icpc_due_at < 
 const MEETING_SELECT = (kinds: string, from = 'meeting m') => `
   SELECT m.*, rel.kinds,
          COALESCE((SELECT array_agg(ms.person_id::text ORDER BY ms.person_id) FROM meeting_subject ms WHERE ms.meeting_id = m.id), '{}') AS subject_ids,
-         ${MISSING_SQL} AS missing_agencies,
+         ${MISSING_SQL()} AS missing_agencies,
          ${ICPC_OVERDUE_SQL} AS icpc_overdue
     FROM ${from}
     CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel`;
@@ -223,6 +226,8 @@ export class MeetingsRepository {
       contribution: r.contribution as string | null,
       recordedBy: r.recorded_by as string | null,
       recordedAt: r.recorded_at as Date | null,
+      reportSubmittedAt: r.report_submitted_at as Date | null,
+      reportSharedWithFamilyAt: r.report_shared_with_family_at as Date | null,
     }),
     // Each agency owns what it contributed.
     (r) => r.agency as string,
@@ -306,10 +311,18 @@ export class MeetingsRepository {
   }
 
   /** Attendance of an invitee, recorded by the viewer. */
-  async recordAttendance(inviteeId: string, a: { status: string; reason: string | null; contribution: string | null; recordedAt: Date }): Promise<void> {
+  async recordAttendance(
+    inviteeId: string,
+    a: { status: string; reason: string | null; contribution: string | null; recordedAt: Date; reportSubmitted?: boolean | null; reportShared?: boolean | null },
+  ): Promise<void> {
+    // A report flag left out keeps what was recorded; true keeps the first time it was recorded; false clears it.
+    const flag = (param: string, column: string) =>
+      `CASE WHEN ${param}::boolean IS NULL THEN ${column} WHEN ${param}::boolean THEN COALESCE(${column}, $6) ELSE NULL END`;
     await this.db.query(
-      `UPDATE meeting_invitee SET attendance = $2, reason = $3, contribution = COALESCE($4, contribution), recorded_by = $5, recorded_at = $6 WHERE id = $1`,
-      [inviteeId, a.status, a.reason, a.contribution, this.access.viewer.sub, a.recordedAt],
+      `UPDATE meeting_invitee SET attendance = $2, reason = $3, contribution = COALESCE($4, contribution), recorded_by = $5, recorded_at = $6,
+              report_submitted_at = ${flag('$7', 'report_submitted_at')}, report_shared_with_family_at = ${flag('$8', 'report_shared_with_family_at')}
+        WHERE id = $1`,
+      [inviteeId, a.status, a.reason, a.contribution, this.access.viewer.sub, a.recordedAt, a.reportSubmitted ?? null, a.reportShared ?? null],
     );
   }
 
@@ -344,7 +357,7 @@ export class MeetingsRepository {
   async missingAgencies(meetingId: string): Promise<string[]> {
     const rows = (await this.db.query(
       `SELECT DISTINCT r.agency FROM meeting_invitee r WHERE r.meeting_id = $1 AND r.required
-          AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = $1 AND a.agency = r.agency AND a.attendance = 'ATTENDED')
+          AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = $1 AND a.agency = r.agency AND a.attendance IN (${quorumAttendanceSql()}))
         ORDER BY r.agency`,
       [meetingId],
     )) as Array<{ agency: string }>;
@@ -367,6 +380,8 @@ export interface AgencyAttendance {
   notRecorded: number;
   attendanceRate: number | null;
   missedWhenRequired: number;
+  reportsSubmitted: number;
+  reportsSharedWithFamily: number;
 }
 
 /**
@@ -383,7 +398,7 @@ export async function attendanceByAgency(
 ): Promise<{ meetings: number; nonQuorateMeetings: number; byAgency: AgencyAttendance[] }> {
   const params = [from, to, type];
   const scope = `m.status IN ('HELD','COMPLETED') AND m.scheduled_at >= $1 AND m.scheduled_at < $2 AND ($3::text IS NULL OR m.type = $3)`;
-  const missed = `(i.required AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = m.id AND a.agency = i.agency AND a.attendance = 'ATTENDED'))`;
+  const missed = `(i.required AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = m.id AND a.agency = i.agency AND a.attendance IN (${quorumAttendanceSql()})))`;
   const byAgency = (await db.query(
     `SELECT i.agency,
             count(*)::int AS invited,
@@ -392,6 +407,8 @@ export async function attendanceByAgency(
             count(*) FILTER (WHERE i.attendance = 'SENT_INFORMATION_ONLY')::int AS information_only,
             count(*) FILTER (WHERE i.attendance = 'DID_NOT_ATTEND')::int AS did_not_attend,
             count(*) FILTER (WHERE i.attendance = 'INVITED')::int AS not_recorded,
+            count(*) FILTER (WHERE i.report_submitted_at IS NOT NULL)::int AS reports_submitted,
+            count(*) FILTER (WHERE i.report_shared_with_family_at IS NOT NULL)::int AS reports_shared,
             count(DISTINCT m.id) FILTER (WHERE ${missed})::int AS missed_when_required
        FROM meeting m JOIN meeting_invitee i ON i.meeting_id = m.id
       WHERE ${scope}
@@ -417,6 +434,8 @@ export async function attendanceByAgency(
       notRecorded: r.not_recorded,
       attendanceRate: r.invited > 0 ? Math.round((r.attended / r.invited) * 1000) / 1000 : null,
       missedWhenRequired: r.missed_when_required,
+      reportsSubmitted: r.reports_submitted,
+      reportsSharedWithFamily: r.reports_shared,
     })),
   };
 }

@@ -168,8 +168,13 @@ const attendanceSchema = z
     status: z.enum(ATTENDANCE_STATUSES),
     note: safeText(2000).nullish(),
     contribution: safeText(8000).nullish(),
+    reportSubmitted: z.boolean().nullish(),
+    reportSharedWithFamily: z.boolean().nullish(),
   })
   .superRefine((v, c) => {
+    if (v.reportSharedWithFamily === true && v.reportSubmitted === false) {
+      c.addIssue({ code: 'custom', path: ['reportSharedWithFamily'], message: 'a report not submitted cannot have been shared' });
+    }
     if ((NON_ATTENDANCE as readonly string[]).includes(v.status) && !v.note?.trim()) {
       c.addIssue({ code: 'custom', path: ['note'], message: 'give the reason the agency did not attend' });
     }
@@ -186,7 +191,14 @@ export function recordAttendance(ctx: RequestContext, meetingId: string, raw: un
       throw invalidTransition(`Attendance ${input.status} can be recorded only once the meeting is held`, { status: row.status });
     }
     const recordedAt = new Date();
-    await tx.meetings.recordAttendance(invitee.id, { status: input.status, reason: input.note?.trim() || null, contribution: input.contribution ?? null, recordedAt });
+    await tx.meetings.recordAttendance(invitee.id, {
+      status: input.status,
+      reason: input.note?.trim() || null,
+      contribution: input.contribution ?? null,
+      recordedAt,
+      reportSubmitted: input.reportSubmitted,
+      reportShared: input.reportSharedWithFamily,
+    });
     return {
       set: {},
       changes: [
@@ -194,7 +206,14 @@ export function recordAttendance(ctx: RequestContext, meetingId: string, raw: un
           entity: 'meeting_invitee',
           id: invitee.id,
           before: { attendance: invitee.attendance, reason: invitee.reason },
-          after: { attendance: input.status, reason: input.note ?? null, contributionChanged: input.contribution != null, recordedAt },
+          after: {
+            attendance: input.status,
+            reason: input.note ?? null,
+            contributionChanged: input.contribution != null,
+            recordedAt,
+            ...(input.reportSubmitted != null ? { reportSubmitted: input.reportSubmitted } : {}),
+            ...(input.reportSharedWithFamily != null ? { reportSharedWithFamily: input.reportSharedWithFamily } : {}),
+          },
         },
       ],
     };

@@ -7,9 +7,31 @@ import { DEFAULT_REQUIRED_AGENCIES, MEETING_TYPES, type MeetingType, type Requir
  * Required agencies per meeting type. Defaults in `vocabulary.ts` (docs/reference/product.md C4); a partnership
  * overrides any type with a JSON file named by MASH_MEETINGS_FILE, e.g.
  *
- *   { "requiredAgencies": { "STRATEGY_DISCUSSION": { "kinds": ["SOCIAL_CARE", "POLICE", "HEALTH", "PROBATION"] } } }
+ *   { "requiredAgencies": { "STRATEGY_DISCUSSION": { "kinds": ["SOCIAL_CARE", "POLICE", "HEALTH", "PROBATION"] } },
+ *     "quorum": { "informationOnlyCounts": true } }
  */
-export type MeetingSettings = { requiredAgencies: Record<MeetingType, RequiredAgencies> };
+export type MeetingSettings = {
+  requiredAgencies: Record<MeetingType, RequiredAgencies>;
+  /** The local quorum rule (issue 19 §5): whether an agency that sent information only counts as there. */
+  quorum: { informationOnlyCounts: boolean };
+};
+
+/** Shipped default: only attending counts towards quorum (information sent is not presence at the discussion). */
+export const DEFAULT_QUORUM = { informationOnlyCounts: false } as const;
+
+let quorumRule: MeetingSettings['quorum'] = { ...DEFAULT_QUORUM };
+
+/** The attendance statuses that count an agency as present for quorum, as SQL literals (a closed vocabulary). */
+export function quorumAttendanceSql(): string {
+  return quorumRule.informationOnlyCounts ? `'ATTENDED','SENT_INFORMATION_ONLY'` : `'ATTENDED'`;
+}
+
+/** Start-up: validates MASH_MEETINGS_FILE (a bad one stops the hub naming the field) and sets the quorum rule. */
+export function applyMeetingSettings(file: string | undefined): MeetingSettings {
+  const settings = loadMeetingSettings(file);
+  quorumRule = { ...settings.quorum };
+  return settings;
+}
 
 const fileSchema = z
   .object({
@@ -19,6 +41,7 @@ const fileSchema = z
         z.object({ kinds: z.array(z.enum(AGENCY_KINDS)).max(AGENCY_KINDS.length), educationIfSchoolAge: z.boolean().optional() }).strict(),
       )
       .optional(),
+    quorum: z.object({ informationOnlyCounts: z.boolean() }).strict().optional(),
   })
   .strict();
 
@@ -32,12 +55,12 @@ export function parseMeetingSettings(raw: unknown, source = 'MASH_MEETINGS_FILE'
   for (const [type, rule] of Object.entries(parsed.data.requiredAgencies ?? {}) as Array<[MeetingType, { kinds: RequiredAgencies['kinds']; educationIfSchoolAge?: boolean }]>) {
     requiredAgencies[type] = { kinds: [...new Set(rule.kinds)], educationIfSchoolAge: rule.educationIfSchoolAge ?? requiredAgencies[type].educationIfSchoolAge };
   }
-  return { requiredAgencies };
+  return { requiredAgencies, quorum: { ...DEFAULT_QUORUM, ...(parsed.data.quorum ?? {}) } };
 }
 
 
 /** Defaults when no file is configured; the file is read once per process. */
 export function loadMeetingSettings(file: string | undefined): MeetingSettings {
-  if (!file) return { requiredAgencies: DEFAULT_REQUIRED_AGENCIES };
+  if (!file) return { requiredAgencies: DEFAULT_REQUIRED_AGENCIES, quorum: { ...DEFAULT_QUORUM } };
   return cachedSettingsFile('MASH_MEETINGS_FILE', file, parseMeetingSettings);
 }

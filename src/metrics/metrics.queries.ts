@@ -3,6 +3,9 @@ import { attendanceByAgency } from '../meetings/meetings.queries';
 import type { Period } from './period';
 import { CHILD_KINDS, NOT_RECORDED_VALUES, SOCIAL_CARE_REFERRAL_OUTCOMES } from './vocabulary';
 
+const ACCEPTED = (r: string, end: string) =>
+  `(${r}.decision_authorised_at < ${end} AND ${r}.decision_outcome IN (${SOCIAL_CARE_REFERRAL_OUTCOMES.map((o) => `'${o}'`).join(',')}))`;
+
 /**
  * The measures as SQL, one statement per family, over indexed columns (received_at,
  * decision_authorised_at, feedback_sent_at, agency_check.returned_at — see
@@ -43,11 +46,11 @@ export interface AgencyFlowRow {
   outcomes: Array<{ outcome: string; count: number }>;
 }
 
-/** Contacts received in the period by referring agency, and what became of them (as decided so far). */
+/** Contacts received in the period by submitting agency, and what became of them as decided by the period's end (what was known then). */
 export async function contactFlow(m: EntityManager, b: Bounds, team: string[] | null): Promise<AgencyFlowRow[]> {
   const rows = (await m.query(
     `SELECT r.referrer_agency AS agency,
-            CASE WHEN r.decision_authorised_at IS NULL THEN NULL ELSE r.decision_outcome END AS outcome,
+            CASE WHEN r.decision_authorised_at < $2 THEN r.decision_outcome END AS outcome,
             count(*)::int AS n
        FROM referral r
       WHERE r.received_at >= $1 AND r.received_at < $2 AND ${TEAM}
@@ -152,12 +155,18 @@ export async function checkOutcomes(m: EntityManager, b: Bounds, team: string[] 
   }));
 }
 
-/** Outstanding checks (requested or in progress) past their due time at `asAt`, by agency. */
+/**
+ * Checks outstanding and past their due time at `asAt`, by agency, as they stood then: requested by
+ * then, not answered (returned_at) and not closed (closed_at) by then. A past period's snapshot is
+ * true of that period's end, never today's position.
+ */
 export async function overdueChecks(m: EntityManager, asAt: Date, team: string[] | null): Promise<Array<{ agency: string; count: number }>> {
   const rows = (await m.query(
     `SELECT c.agency, count(*)::int AS count
        FROM agency_check c
-      WHERE c.status IN ('REQUESTED','IN_PROGRESS') AND c.due_at < $1 AND ${CHECK_TEAM('$2')}
+      WHERE c.requested_at <= $1 AND c.due_at < $1
+        AND (c.returned_at IS NULL OR c.returned_at > $1) AND (c.closed_at IS NULL OR c.closed_at > $1)
+        AND ${CHECK_TEAM('$2')}
       GROUP BY c.agency ORDER BY c.agency`,
     [asAt, team],
   )) as Row[];
@@ -165,9 +174,12 @@ export async function overdueChecks(m: EntityManager, asAt: Date, team: string[]
 }
 
 /**
- * Referrals received in the period about at least one child, and how many of them are re-referrals:
- * a child of the referral was the subject of another referral received in the 365 days before
- * (calendar days in the partnership's time zone). Merged duplicates are not referrals of their own.
+ * Re-referrals by the children-in-need census definition (ADR 019, docs/metrics.md): counted per child.
+ * A referral is a contact the MASH accepted for a social-care response (an authorised CIN assessment
+ * or strategy discussion outcome); its date is the contact's receipt. Of the child-referrals received
+ * in the period (one per child per referral, accepted by the period's end: what was known then), those
+ * whose child had another referral received in the 12 months before (calendar months in the
+ * partnership's time zone, accepted by the period's end). Merged duplicates are not referrals.
  */
 export async function reReferrals(m: EntityManager, b: Bounds, team: string[] | null): Promise<{ referrals: number; reReferrals: number }> {
   const [row] = (await m.query(
@@ -176,17 +188,89 @@ export async function reReferrals(m: EntityManager, b: Bounds, team: string[] | 
          FROM referral r
          JOIN referral_subject s ON s.referral_id = r.id
          JOIN person p ON p.id = s.person_id AND p.kind IN (${list(CHILD_KINDS)})
-        WHERE r.received_at >= $1 AND r.received_at < $2 AND r.status <> 'MERGED' AND ${TEAM}),
-     flagged AS (
-       SELECT x.id, bool_or(EXISTS (
-                SELECT 1 FROM referral_subject s2 JOIN referral r2 ON r2.id = s2.referral_id
-                 WHERE s2.person_id = x.person_id AND s2.referral_id <> x.id AND r2.status <> 'MERGED'
-                   AND r2.received_at < x.received_at AND r2.received_at >= x.received_at - interval '365 days')) AS re
-         FROM pairs x GROUP BY x.id)
-     SELECT count(*)::int AS referrals, count(*) FILTER (WHERE re)::int AS re FROM flagged`,
+        WHERE r.received_at >= $1 AND r.received_at < $2 AND r.status <> 'MERGED' AND ${ACCEPTED('r', '$2')} AND ${TEAM})
+     SELECT count(*)::int AS referrals,
+            count(*) FILTER (WHERE EXISTS (
+              SELECT 1 FROM referral_subject s2 JOIN referral r2 ON r2.id = s2.referral_id
+               WHERE s2.person_id = x.person_id AND s2.referral_id <> x.id AND r2.status <> 'MERGED' AND ${ACCEPTED('r2', '$2')}
+                 AND r2.received_at < x.received_at AND r2.received_at >= x.received_at - interval '12 months'))::int AS re
+       FROM pairs x`,
     [b.start, b.end, team],
   )) as Row[];
   return { referrals: int(row.referrals), reReferrals: int(row.re) };
+}
+
+export interface SourceRow {
+  source: string;
+  /** Contacts received (one per contact, however many children). */
+  contacts: number;
+  /** One per child per contact, as the census counts (merged duplicates left out). */
+  childContacts: number;
+  /** Contacts accepted for a social-care response by the period's end. */
+  referrals: number;
+  /** One per child per accepted contact. */
+  childReferrals: number;
+}
+
+/** Contacts received in the period by source (census code), per contact and per child, and how many became referrals. */
+export async function contactsBySource(m: EntityManager, b: Bounds, team: string[] | null): Promise<SourceRow[]> {
+  const rows = (await m.query(
+    `SELECT r.source,
+            count(*)::int AS contacts,
+            count(*) FILTER (WHERE ${ACCEPTED('r', '$2')})::int AS referrals,
+            coalesce(sum(k.children) FILTER (WHERE r.status <> 'MERGED'), 0)::int AS child_contacts,
+            coalesce(sum(k.children) FILTER (WHERE r.status <> 'MERGED' AND ${ACCEPTED('r', '$2')}), 0)::int AS child_referrals
+       FROM referral r
+       CROSS JOIN LATERAL (SELECT count(*) AS children FROM referral_subject s JOIN person p ON p.id = s.person_id AND p.kind IN (${list(CHILD_KINDS)})
+                            WHERE s.referral_id = r.id) k
+      WHERE r.received_at >= $1 AND r.received_at < $2 AND ${TEAM}
+      GROUP BY r.source ORDER BY r.source`,
+    [b.start, b.end, team],
+  )) as Row[];
+  return rows.map((r) => ({
+    source: r.source as string,
+    contacts: int(r.contacts),
+    childContacts: int(r.child_contacts),
+    referrals: int(r.referrals),
+    childReferrals: int(r.child_referrals),
+  }));
+}
+
+export interface DecisionClockRow {
+  receivedAt: Date;
+  /** The statutory due time promised at receipt (null on rows from before it was stored). */
+  acknowledgedDecisionBy: Date | null;
+  authorisedAt: Date | null;
+}
+
+/**
+ * Contacts that could fall due for the statutory decision in the period: received from `lookBack`
+ * (a few weeks before the period, enough for one working day over any holiday) until its end, not
+ * withdrawn or merged. The decision counts only if authorised by the period's end (`end`): what was
+ * known then. The service applies the working calendar.
+ */
+export async function decisionClocks(m: EntityManager, lookBack: Date, b: Bounds, team: string[] | null): Promise<DecisionClockRow[]> {
+  const rows = (await m.query(
+    `SELECT r.received_at, r.acknowledged_decision_by, CASE WHEN r.decision_authorised_at < $2 THEN r.decision_authorised_at END AS authorised_at
+       FROM referral r
+      WHERE r.received_at >= $1 AND r.received_at < $2 AND r.status NOT IN ('MERGED','WITHDRAWN') AND ${TEAM}`,
+    [lookBack, b.end, team],
+  )) as Row[];
+  return rows.map((r) => ({
+    receivedAt: r.received_at as Date,
+    acknowledgedDecisionBy: (r.acknowledged_decision_by as Date | null) ?? null,
+    authorisedAt: (r.authorised_at as Date | null) ?? null,
+  }));
+}
+
+/** Decisions authorised in the period with their receipt, for time in MASH in working time. */
+export async function decisionSpans(m: EntityManager, b: Bounds, team: string[] | null): Promise<Array<{ receivedAt: Date; authorisedAt: Date }>> {
+  const rows = (await m.query(
+    `SELECT r.received_at, r.decision_authorised_at FROM referral r
+      WHERE r.decision_authorised_at >= $1 AND r.decision_authorised_at < $2 AND ${TEAM}`,
+    [b.start, b.end, team],
+  )) as Row[];
+  return rows.map((r) => ({ receivedAt: r.received_at as Date, authorisedAt: r.decision_authorised_at as Date }));
 }
 
 /** Referrer feedback sent in the period: hours from receipt, median and 90th percentile. */

@@ -1,9 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AgencyDirectory } from '../auth/agencies';
+import { acknowledgedDecisionBy, workingCalendar } from '../referrals/clocks';
+import { REFERRAL_SOURCE_CODES, type ReferralSource } from '../referrals/vocabulary';
 import { badInput } from '../shared/errors';
 import * as q from './metrics.queries';
-import { resolvePeriods, type Period, type PeriodRequest } from './period';
-import { directionOfTravel, ragAgainstTarget } from './rating';
+import { resolvePeriods, trailingMonths, type Period, type PeriodRequest } from './period';
+import { directionOfTravel, ragByConvention } from './rating';
 import type { MetricsSettings } from './settings';
 import { MEASURE_KEYS, MEASURES, type Direction, type MeasureKey, type Polarity, type RagStatus, type Unit } from './vocabulary';
 
@@ -19,6 +21,8 @@ export interface Measure {
   status: RagStatus | null;
   direction: Direction | null;
   note: string | null;
+  comparators: Array<{ label: string; value: number }>;
+  commentary: string | null;
 }
 
 export interface AgencyFlow extends q.AgencyFlowRow {
@@ -43,6 +47,13 @@ export interface PeriodBreakdown {
   decisionsByRag: Distribution[];
   checkTurnaroundByAgency: Distribution[];
   checkOutcomesByAgency: q.CheckOutcomeRow[];
+  /** Contacts by source (census code), per contact and per child (ADR 019). */
+  contactsBySource: Array<q.SourceRow & { censusCode: string; censusGroup: string }>;
+  /** The statutory clock: contacts whose one-working-day decision fell due in the period. */
+  statutoryDecisions: { due: number; withinOneWorkingDay: number; notDecidedByPeriodEnd: number };
+  /** Overdue checks as at the period's end (or now, if earlier). */
+  overdueChecksAsAt: Date;
+  overdueChecksByAgency: Array<{ agency: string; count: number }>;
   reReferrals: { referrals: number; reReferrals: number };
   equality: q.EqualityRow;
   workers: q.WorkerRow[];
@@ -94,10 +105,9 @@ export async function computeMetrics(
   return db.transaction('REPEATABLE READ', async (m) => {
     await m.query('SET TRANSACTION READ ONLY');
     await m.query(`SELECT set_config('TimeZone', $1, true)`, [settings.timeZone]);
-    const current = await breakdown(m, agencies, periods.current, team);
-    const previous = await breakdown(m, agencies, periods.previous, team);
-    const overdue = await q.overdueChecks(m, asAt, team);
-    current.scalars.overdueChecksNow = overdue.reduce((s, r) => s + r.count, 0);
+    const current = await breakdown(m, agencies, periods.current, team, asAt);
+    const previous = await breakdown(m, agencies, periods.previous, team, asAt);
+    const overdue = current.overdueChecksByAgency;
     const measures = MEASURE_KEYS.map((key) => measure(key, current, previous, settings));
     return {
       timeZone: settings.timeZone,
@@ -111,8 +121,42 @@ export async function computeMetrics(
   });
 }
 
+export interface TrendPoint {
+  label: string;
+  scalars: Record<MeasureKey, number | null>;
+}
+
+/**
+ * The measures for the `months` months ending with `month` (oldest first), for the report's trend: the
+ * same definitions as `computeMetrics`, each month as at its own end, in one snapshot.
+ */
+export async function computeTrend(
+  db: DataSource,
+  agencies: AgencyDirectory,
+  settings: MetricsSettings,
+  req: { month: string; months?: number; team?: string | null },
+): Promise<TrendPoint[]> {
+  let team: string[] | null = null;
+  if (req.team !== undefined && req.team !== null) {
+    const members = settings.teams[req.team];
+    if (!members) throw badInput('team', 'is not a configured team');
+    team = members;
+  }
+  const now = new Date();
+  return db.transaction('REPEATABLE READ', async (m) => {
+    await m.query('SET TRANSACTION READ ONLY');
+    await m.query(`SELECT set_config('TimeZone', $1, true)`, [settings.timeZone]);
+    const points: TrendPoint[] = [];
+    for (const period of trailingMonths(req.month, req.months ?? 12)) {
+      points.push({ label: period.label, scalars: (await breakdown(m, agencies, period, team, now)).scalars });
+    }
+    return points;
+  });
+}
+
 const NOTES: Partial<Record<MeasureKey, string>> = {
-  overdueChecksNow: 'A snapshot at the time of the query; there is no previous value',
+  overdueChecksNow: 'A snapshot as at the end of the period (the time of the query while the period runs); the previous value is as at the end of the previous period',
+  decisionsWithinOneWorkingDay: 'Of the contacts whose decision fell due in the period; a decision not made by the end of the period is late',
   strategyDiscussionsHeld: 'Partnership-wide; a team does not narrow it',
   icpcWithin15WorkingDays: 'Of the strategy discussions whose ICPC fell due in the period; partnership-wide',
   breakGlassUses: 'Partnership-wide; a team does not narrow it',
@@ -120,9 +164,9 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
 
 function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBreakdown, settings: MetricsSettings): Measure {
   const def = MEASURES[key];
-  const { target, polarity } = settings.targets[key];
+  const { target, polarity, comparators, commentary } = settings.targets[key];
   const value = current.scalars[key];
-  const previousValue = key === 'overdueChecksNow' ? null : previous.scalars[key];
+  const previousValue = previous.scalars[key];
   return {
     key,
     ...def,
@@ -130,9 +174,11 @@ function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBrea
     previousValue,
     target,
     polarity,
-    status: ragAgainstTarget(value, target, polarity, settings.bands),
+    status: ragByConvention(settings.ragConvention, value, previousValue, target, polarity, settings.bands),
     direction: directionOfTravel(value, previousValue, polarity),
     note: NOTES[key] ?? null,
+    comparators: comparators ?? [],
+    commentary: commentary ?? null,
   };
 }
 
@@ -151,8 +197,56 @@ function distribution(rows: q.DurationRow[]): { overall: q.DurationRow | undefin
   return { overall, parts };
 }
 
-async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Period, team: string[] | null): Promise<PeriodBreakdown> {
+const DAY_MS = 86_400_000;
+
+/** Linear-interpolated percentile (PostgreSQL's percentile_cont), null for no values. */
+function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * p;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/**
+ * The statutory clock (Working Together, docs/metrics.md): of the contacts whose decision on the type of
+ * response fell due in the period (one working day from receipt, on the partnership's calendar), how
+ * many were decided by then; one not decided by the end of the period counts as late.
+ */
+async function statutoryDecisions(m: EntityManager, b: q.Bounds, team: string[] | null) {
+  // One working day never spans more than a few weeks of closures; 40 days is ample.
+  const rows = await q.decisionClocks(m, new Date(b.start.getTime() - 40 * DAY_MS), b, team);
+  let due = 0;
+  let within = 0;
+  let undecided = 0;
+  for (const r of rows) {
+    // The time promised at receipt, on the calendar of the day (closure days added later do not rewrite it).
+    const dueAt = r.acknowledgedDecisionBy ?? acknowledgedDecisionBy(r.receivedAt);
+    if (dueAt < b.start || dueAt >= b.end) continue;
+    due += 1;
+    if (r.authorisedAt === null) undecided += 1;
+    else if (r.authorisedAt <= dueAt) within += 1;
+  }
+  return { due, withinOneWorkingDay: within, notDecidedByPeriodEnd: undecided };
+}
+
+/** Time in MASH in working days (working time on the calendar over the length of a working day). */
+async function workingDaysInMash(m: EntityManager, b: q.Bounds, team: string[] | null): Promise<number[]> {
+  const calendar = workingCalendar();
+  const [sh, sm] = calendar.config.dayStart.split(':').map(Number);
+  const [eh, em] = calendar.config.dayEnd.split(':').map(Number);
+  const dayMs = ((eh! * 60 + em!) - (sh! * 60 + sm!)) * 60_000;
+  return (await q.decisionSpans(m, b, team)).map((r) => calendar.workingMillisBetween(r.receivedAt, r.authorisedAt) / dayMs);
+}
+
+async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Period, team: string[] | null, now: Date): Promise<PeriodBreakdown> {
   const b = await q.boundsOf(m, period);
+  const snapshotAt = now < b.end ? now : b.end;
+  const overdue = await q.overdueChecks(m, snapshotAt, team);
+  const sources = await q.contactsBySource(m, b, team);
+  const statutory = await statutoryDecisions(m, b, team);
+  const mashDays = await workingDaysInMash(m, b, team);
   const flow = await q.contactFlow(m, b, team);
   const dec = distribution(await q.decisions(m, b, team));
   const chk = distribution(await q.checkTurnaround(m, b, team));
@@ -174,7 +268,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     timeInMashP90Hours: dec.overall?.p90 ?? null,
     checkTurnaroundMedianHours: chk.overall?.median ?? null,
     checkTurnaroundP90Hours: chk.overall?.p90 ?? null,
-    overdueChecksNow: null,
+    overdueChecksNow: overdue.reduce((s, r) => s + r.count, 0),
     reReferralRate: share(re.reReferrals, re.referrals),
     feedbackMedianHours: fb.median,
     feedbackP90Hours: fb.p90,
@@ -184,6 +278,10 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     equalityReligionRecorded: share(eq.religion, eq.children),
     strategyDiscussionsHeld: sd.meetings,
     icpcWithin15WorkingDays: share(icpc.withinTimescale, icpc.due),
+    decisionsWithinOneWorkingDay: share(statutory.withinOneWorkingDay, statutory.due),
+    timeInMashMedianWorkingDays: percentile(mashDays, 0.5),
+    timeInMashP90WorkingDays: percentile(mashDays, 0.9),
+    childReferrals: sources.reduce((s, r) => s + r.childReferrals, 0),
   };
   return {
     period,
@@ -193,6 +291,14 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     decisionsByRag: dec.parts,
     checkTurnaroundByAgency: chk.parts,
     checkOutcomesByAgency: outcomes,
+    contactsBySource: sources.map((r) => ({
+      ...r,
+      censusCode: REFERRAL_SOURCE_CODES[r.source as ReferralSource]?.censusCode ?? '10',
+      censusGroup: REFERRAL_SOURCE_CODES[r.source as ReferralSource]?.group ?? 'Unknown',
+    })),
+    statutoryDecisions: statutory,
+    overdueChecksAsAt: snapshotAt,
+    overdueChecksByAgency: overdue,
     reReferrals: re,
     equality: eq,
     workers: ws,

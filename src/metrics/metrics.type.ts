@@ -2,20 +2,32 @@ import { Field, Float, GraphQLISODateTime, InputType, Int, ObjectType } from 'ty
 import { NonPersonal } from '../access-policy/decorators';
 import { AgencyKindEnum } from '../access-policy/enums';
 import { graphqlEnum } from '../shared/enums';
+import { ReferralSourceEnum } from '../referrals/referral.type';
 import { DIRECTIONS, MEASURE_KEYS, POLARITIES, RAG_STATUSES, UNITS } from './vocabulary';
 
 /** Governance metrics (C6): counts and durations only, no personal data — every type is NonPersonal. */
 export const MeasureKeyEnum = graphqlEnum(MEASURE_KEYS, 'MeasureKey');
 export const PolarityEnum = graphqlEnum(POLARITIES, 'Polarity');
-export const RagStatusEnum = graphqlEnum(RAG_STATUSES, 'RagStatus', 'Against target: GREEN on or within 5 %, AMBER within 15 %, RED beyond');
+export const RagStatusEnum = graphqlEnum(
+  RAG_STATUSES,
+  'RagStatus',
+  'Against target, by the configured convention: BANDS (default) GREEN on or within 5 %, AMBER within 15 %, RED beyond; IMPROVEMENT GREEN within 5 %, else AMBER if improved, RED if not',
+);
 export const DirectionEnum = graphqlEnum(DIRECTIONS, 'Direction', 'Direction of travel against the previous period');
-export const UnitEnum = graphqlEnum(UNITS, 'MeasureUnit', 'COUNT, SHARE (0 to 1) or HOURS');
+export const UnitEnum = graphqlEnum(UNITS, 'MeasureUnit', 'COUNT, SHARE (0 to 1), HOURS (elapsed) or WORKING_DAYS (on the partnership’s calendar)');
 
 @InputType({ description: 'A calendar month (YYYY-MM), or from and to local dates (YYYY-MM-DD, both inclusive)' })
 export class MetricsPeriodInput {
   @Field(() => String, { nullable: true }) month?: string | null;
   @Field(() => String, { nullable: true }) from?: string | null;
   @Field(() => String, { nullable: true }) to?: string | null;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'A figure to compare a measure with (England, statistical neighbours), from the partnership’s settings' })
+export class MetricComparator {
+  @Field() label!: string;
+  @Field(() => Float) value!: number;
 }
 
 @NonPersonal()
@@ -31,6 +43,8 @@ export class MetricMeasure {
   @Field(() => RagStatusEnum, { nullable: true }) status!: string | null;
   @Field(() => DirectionEnum, { nullable: true }) direction!: string | null;
   @Field(() => String, { nullable: true }) note!: string | null;
+  @Field(() => [MetricComparator], { description: 'England, statistical neighbours… as configured' }) comparators!: MetricComparator[];
+  @Field(() => String, { nullable: true, description: 'The board’s commentary, as configured' }) commentary!: string | null;
 }
 
 @NonPersonal()
@@ -111,6 +125,8 @@ export class AgencyAttendanceMetric {
   @Field(() => Int, { description: 'Invited, attendance not recorded' }) notRecorded!: number;
   @Field(() => Float, { nullable: true, description: 'attended / invited, to three decimals' }) attendanceRate!: number | null;
   @Field(() => Int, { description: 'Discussions where the agency was required and nobody from it attended' }) missedWhenRequired!: number;
+  @Field(() => Int, { description: 'Invitations with a report submitted' }) reportsSubmitted!: number;
+  @Field(() => Int, { description: 'Invitations whose report was shared with the family' }) reportsSharedWithFamily!: number;
 }
 
 @NonPersonal()
@@ -140,6 +156,26 @@ export class CheckOutcomeMetric {
 }
 
 @NonPersonal()
+@ObjectType({ description: 'Contacts received from one source (children-in-need census code), per contact and per child, and how many became referrals' })
+export class SourceMetric {
+  @Field(() => ReferralSourceEnum) source!: string;
+  @Field({ description: 'The census referral-source code (e.g. 6 for police)' }) censusCode!: string;
+  @Field({ description: 'The census group the code reports under (e.g. Health services)' }) censusGroup!: string;
+  @Field(() => Int, { description: 'Contacts (one per contact, however many children)' }) contacts!: number;
+  @Field(() => Int, { description: 'One per child per contact, as the census counts (merged duplicates left out)' }) childContacts!: number;
+  @Field(() => Int, { description: 'Contacts accepted for a social-care response (CIN assessment or strategy discussion) by the end of the period' }) referrals!: number;
+  @Field(() => Int, { description: 'One per child per accepted contact' }) childReferrals!: number;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'The statutory clock (Working Together): contacts whose decision on the type of response fell due in the period' })
+export class StatutoryDecisionMetric {
+  @Field(() => Int) due!: number;
+  @Field(() => Int, { description: 'Decided within one working day of receipt' }) withinOneWorkingDay!: number;
+  @Field(() => Int, { description: 'Not decided by the end of the period (late)' }) notDecidedByPeriodEnd!: number;
+}
+
+@NonPersonal()
 @ObjectType({ description: 'A reporting period in local dates and the instants it spans' })
 export class MetricsPeriod {
   @Field() label!: string;
@@ -157,6 +193,10 @@ export class MetricsBreakdown {
   @Field(() => [DurationMetric], { description: 'Decisions within timescale and time in MASH by RAG' }) decisionsByRag!: DurationMetric[];
   @Field(() => [DurationMetric]) checkTurnaroundByAgency!: DurationMetric[];
   @Field(() => [CheckOutcomeMetric]) checkOutcomesByAgency!: CheckOutcomeMetric[];
+  @Field(() => [SourceMetric], { description: 'Contacts by source (census code), per contact and per child' }) contactsBySource!: SourceMetric[];
+  @Field(() => StatutoryDecisionMetric) statutoryDecisions!: StatutoryDecisionMetric;
+  @Field(() => GraphQLISODateTime, { description: 'When overdueChecksByAgency stands: the end of the period, or now while it runs' }) overdueChecksAsAt!: Date;
+  @Field(() => [AgencyCount], { description: 'Outstanding checks past their due time as at overdueChecksAsAt, as they stood then' }) overdueChecksByAgency!: AgencyCount[];
   @Field(() => ReReferralMetric) reReferrals!: ReReferralMetric;
   @Field(() => EqualityMetric) equality!: EqualityMetric;
   @Field(() => [WorkerMetric]) workers!: WorkerMetric[];
@@ -174,5 +214,6 @@ export class Metrics {
   @Field(() => [MetricMeasure]) measures!: MetricMeasure[];
   @Field(() => MetricsBreakdown) current!: MetricsBreakdown;
   @Field(() => MetricsBreakdown) previous!: MetricsBreakdown;
-  @Field(() => [AgencyCount], { description: 'Outstanding checks past their due time, now' }) overdueChecksByAgency!: AgencyCount[];
+  @Field(() => [AgencyCount], { description: 'Outstanding checks past their due time at the end of the current period (now while it runs); also current.overdueChecksByAgency' })
+  overdueChecksByAgency!: AgencyCount[];
 }

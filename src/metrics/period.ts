@@ -71,3 +71,16 @@ export function resolvePeriods(req: PeriodRequest): { current: Period; previous:
     previous: { label: `${iso(prevFrom)} to ${iso(addDays(from, -1))}`, from: iso(prevFrom), to: iso(addDays(from, -1)), until: iso(from) },
   };
 }
+
+/** The `count` months ending with `month` (YYYY-MM), oldest first: the report's trend. */
+export function trailingMonths(month: string, count: number): Period[] {
+  const m = MONTH.exec(month);
+  if (!m) throw badInput('period.month', 'must be a month YYYY-MM');
+  const year = Number(m[1]);
+  const mon = Number(m[2]);
+  return Array.from({ length: count }, (_, i) => {
+    const back = count - 1 - i;
+    const total = year * 12 + (mon - 1) - back;
+    return monthPeriod(Math.floor(total / 12), (total % 12) + 1);
+  });
+}

@@ -1,6 +1,6 @@
-import { directionOfTravel, ragAgainstTarget } from './rating';
+import { directionOfTravel, ragAgainstTarget, ragByConvention } from './rating';
 import { parseMetricsSettings } from './settings';
-import { resolvePeriods } from './period';
+import { resolvePeriods, trailingMonths } from './period';
 
 describe('RAG against target (GREEN within 5 %, AMBER within 15 %)', () => {
   it.each([
@@ -65,5 +65,49 @@ describe('periods', () => {
   });
   it('a range’s previous period is the same number of days just before', () => {
     expect(resolvePeriods({ from: '2026-03-01', to: '2026-03-10' }).previous).toMatchObject({ from: '2026-02-19', to: '2026-02-28', until: '2026-03-01' });
+  });
+});
+
+describe('the IMPROVEMENT convention (Havering: ≤ 5 % off green; > 5 % off and improved amber; > 5 % off and not improved red)', () => {
+  it.each([
+    // larger is better, target 0.9: within 5 % (0.855) green whatever the trend
+    [0.86, 0.95, 'GREEN'],
+    [0.8, 0.7, 'AMBER'], // 11 % off but improved
+    [0.8, 0.85, 'RED'], // 11 % off and worse
+    [0.8, 0.8, 'RED'], // 11 % off, not improved (stable)
+    [0.6, 0.5, 'AMBER'], // far off but improved: still amber
+    [0.8, null, 'RED'], // no previous value: not shown to have improved
+  ] as const)('%d (previous %s) against 0.9 is %s', (value, previous, expected) => {
+    expect(ragByConvention('IMPROVEMENT', value, previous, 0.9, 'LARGER_IS_BETTER')).toBe(expected);
+  });
+
+  it('BANDS is the band rule; no data and no target stay as they are under both', () => {
+    expect(ragByConvention('BANDS', 0.8, 0.7, 0.9, 'LARGER_IS_BETTER')).toBe('AMBER');
+    expect(ragByConvention('BANDS', 0.6, 0.5, 0.9, 'LARGER_IS_BETTER')).toBe('RED');
+    expect(ragByConvention('IMPROVEMENT', null, 0.5, 0.9, 'LARGER_IS_BETTER')).toBe('NO_DATA');
+    expect(ragByConvention('IMPROVEMENT', 0.5, 0.4, null, 'LARGER_IS_BETTER')).toBe('NO_TARGET');
+  });
+
+  it('the settings file chooses the convention and carries comparators and commentary; bad ones are refused naming the field', () => {
+    const s = parseMetricsSettings({
+      ragConvention: 'IMPROVEMENT',
+      targets: { reReferralRate: { comparators: [{ label: 'England 2023-24', value: 0.22 }], commentary: 'Fictional commentary.' } },
+    });
+    expect(s.ragConvention).toBe('IMPROVEMENT');
+    expect(s.targets.reReferralRate).toMatchObject({ target: 0.2, polarity: 'SMALLER_IS_BETTER', comparators: [{ label: 'England 2023-24', value: 0.22 }], commentary: 'Fictional commentary.' });
+    expect(() => parseMetricsSettings({ ragConvention: 'TRAFFIC' })).toThrow('MASH_METRICS_FILE: ragConvention');
+    expect(() => parseMetricsSettings({ targets: { reReferralRate: { comparators: [{ label: 'England' }] } } })).toThrow('targets.reReferralRate.comparators.0.value');
+  });
+});
+
+describe('the report’s trend months', () => {
+  it('are the months ending with the reported one, oldest first, across a year end', () => {
+    expect(trailingMonths('2026-02', 3).map((p) => [p.label, p.from, p.until])).toEqual([
+      ['2025-12', '2025-12-01', '2026-01-01'],
+      ['2026-01', '2026-01-01', '2026-02-01'],
+      ['2026-02', '2026-02-01', '2026-03-01'],
+    ]);
+    expect(trailingMonths('2026-11', 12)).toHaveLength(12);
+    expect(() => trailingMonths('2026-13', 12)).toThrow();
   });
 });

@@ -35,3 +35,25 @@ export function directionOfTravel(value: number | null, previous: number | null,
   const better = polarity === 'SMALLER_IS_BETTER' ? value < previous : value > previous;
   return better ? 'IMPROVING' : 'WORSENING';
 }
+
+/**
+ * The board's RAG convention (issue 20), configurable: BANDS is the above (GREEN within the green band,
+ * AMBER within the amber band, RED beyond); IMPROVEMENT is Havering's corporate convention — GREEN on or
+ * within the green band (5 %) of target, beyond it AMBER when performance improved on the previous
+ * period and RED when it did not (no previous value: not shown to have improved).
+ */
+export const RAG_CONVENTIONS = ['BANDS', 'IMPROVEMENT'] as const;
+export type RagConvention = (typeof RAG_CONVENTIONS)[number];
+
+export function ragByConvention(
+  convention: RagConvention,
+  value: number | null,
+  previous: number | null,
+  target: number | null,
+  polarity: Polarity | null,
+  bands: RagBands = DEFAULT_BANDS,
+): RagStatus {
+  const banded = ragAgainstTarget(value, target, polarity, bands);
+  if (convention === 'BANDS' || banded === 'GREEN' || banded === 'NO_DATA' || banded === 'NO_TARGET') return banded;
+  return directionOfTravel(value, previous, polarity) === 'IMPROVING' ? 'AMBER' : 'RED';
+}

@@ -1,4 +1,4 @@
-import type { Distribution, Measure, MetricsResult } from './metrics.service';
+import type { Distribution, Measure, MetricsResult, TrendPoint } from './metrics.service';
 import type { MetricsSettings } from './settings';
 
 /**
@@ -18,6 +18,7 @@ function fmt(value: number | null, unit: Measure['unit']): string {
   if (value === null) return dash;
   if (unit === 'SHARE') return `${(value * 100).toFixed(1)} %`;
   if (unit === 'HOURS') return `${value.toFixed(1)} h`;
+  if (unit === 'WORKING_DAYS') return `${value.toFixed(2)} working days`;
   return String(value);
 }
 const pct = (v: number | null) => fmt(v, 'SHARE');
@@ -39,7 +40,15 @@ function durations(rows: Distribution[], keyTitle: string, what: string): string
   );
 }
 
-export function renderReport(r: MetricsResult, settings: MetricsSettings): string {
+/** Compact cells for the trend table (one decimal for shares and durations). */
+function short(value: number | null, unit: Measure['unit']): string {
+  if (value === null) return dash;
+  if (unit === 'SHARE') return `${(value * 100).toFixed(1)}%`;
+  if (unit === 'HOURS' || unit === 'WORKING_DAYS') return value.toFixed(1);
+  return String(value);
+}
+
+export function renderReport(r: MetricsResult, settings: MetricsSettings, trend: TrendPoint[] = []): string {
   const c = r.current;
   const out: string[] = [];
   out.push(`# MASH governance metrics — ${periodTitle(c.period.label)}`);
@@ -67,7 +76,25 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
   );
   const notes = r.measures.filter((m) => m.note).map((m) => `- ${m.label}: ${m.note}.`);
   if (notes.length) out.push('', ...notes);
+  const compared = r.measures.filter((m) => m.comparators.length || m.commentary);
+  if (compared.length) {
+    out.push('', '### Comparators and commentary', '');
+    for (const m of compared) {
+      const figures = m.comparators.map((c) => `${c.label} ${fmt(c.value, m.unit)}`).join('; ');
+      out.push(`- **${m.label}**: ${fmt(m.value, m.unit)}${figures ? ` (${figures})` : ''}.${m.commentary ? ` ${m.commentary}` : ''}`);
+    }
+  }
 
+  if (trend.length) {
+    out.push('', `## ${trend.length}-month trend`, '');
+    out.push(
+      table(
+        ['Measure', ...trend.map((p) => p.label)],
+        r.measures.map((m) => [m.label, ...trend.map((p) => short(p.scalars[m.key], m.unit))]),
+      ),
+    );
+    out.push('', 'Each month as at its own end; shares in %, durations in the measure’s unit (hours or working days).');
+  }
   out.push('', '## Contacts and conversion by referring agency', '');
   out.push(
     c.contactsByAgency.length === 0
@@ -85,7 +112,28 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
           ]),
         ),
   );
-  out.push('', '## Decisions within timescale and time in MASH, by RAG', '', durations(c.decisionsByRag, 'RAG', 'decisions'));
+  out.push('', '## Contacts by source (children-in-need census codes)', '');
+  out.push(
+    c.contactsBySource.length === 0
+      ? '_No contacts in the period._'
+      : table(
+          ['Source', 'Census code', 'Contacts', 'Contacts per child', 'Referrals', 'Referrals per child'],
+          c.contactsBySource.map((x) => [x.source, x.censusCode, String(x.contacts), String(x.childContacts), String(x.referrals), String(x.childReferrals)]),
+        ),
+  );
+  const st = c.statutoryDecisions;
+  out.push('', '## The statutory clock: decision on the type of response within one working day', '');
+  out.push(
+    table(
+      ['', 'This period', 'Previous period'],
+      [
+        ['Contacts whose decision fell due', String(st.due), String(r.previous.statutoryDecisions.due)],
+        ['decided within one working day', String(st.withinOneWorkingDay), String(r.previous.statutoryDecisions.withinOneWorkingDay)],
+        ['not decided by the end of the period', String(st.notDecidedByPeriodEnd), String(r.previous.statutoryDecisions.notDecidedByPeriodEnd)],
+      ],
+    ),
+  );
+  out.push('', '## Decisions within the local RAG target and time in MASH (elapsed hours), by RAG', '', durations(c.decisionsByRag, 'RAG', 'decisions'));
   out.push('', '## Agency-check turnaround by agency', '', durations(c.checkTurnaroundByAgency, 'Agency', 'checks answered'));
   out.push('', '### How checks ended, by agency', '');
   out.push(
@@ -96,14 +144,14 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
           c.checkOutcomesByAgency.map((o) => [o.agency, String(o.informationShared), String(o.noInformationHeld), String(o.declined), String(o.closedWithoutAnswer)]),
         ),
   );
-  out.push('', '### Checks overdue now', '');
-  out.push(r.overdueChecksByAgency.length === 0 ? '_None._' : table(['Agency', 'Overdue checks'], r.overdueChecksByAgency.map((o) => [o.agency, String(o.count)])));
+  out.push('', `### Checks overdue as at ${c.overdueChecksAsAt.toISOString()}`, '');
+  out.push(c.overdueChecksByAgency.length === 0 ? '_None._' : table(['Agency', 'Overdue checks'], c.overdueChecksByAgency.map((o) => [o.agency, String(o.count)])));
   out.push('', '## Re-referrals and equality data', '');
   out.push(
     table(
       ['', 'This period', 'Previous period'],
       [
-        ['Referrals about a child', String(c.reReferrals.referrals), String(r.previous.reReferrals.referrals)],
+        ['Referrals per child (accepted contacts × children)', String(c.reReferrals.referrals), String(r.previous.reReferrals.referrals)],
         ['of which re-referrals within 12 months', String(c.reReferrals.reReferrals), String(r.previous.reReferrals.reReferrals)],
         ['Children in the period’s referrals', String(c.equality.children), String(r.previous.equality.children)],
         ['with ethnicity recorded', String(c.equality.ethnicity), String(r.previous.equality.ethnicity)],
@@ -170,11 +218,15 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
   );
   out.push('', '## How to read this', '');
   out.push(
-    `- RAG against target: GREEN on target or within ${settings.bands.green * 100} % of it, AMBER within ${settings.bands.amber * 100} %, RED beyond. ` +
+    (settings.ragConvention === 'IMPROVEMENT'
+      ? `- RAG against target: GREEN on target or within ${settings.bands.green * 100} % of it; beyond that AMBER where performance improved on the previous period, RED where it did not. `
+      : `- RAG against target: GREEN on target or within ${settings.bands.green * 100} % of it, AMBER within ${settings.bands.amber * 100} %, RED beyond. `) +
       'Direction of travel compares with the previous period.',
     '- Contacts are counted when received; decisions and time in MASH when the decision was authorised; feedback when sent; checks when answered (information shared, no information held, or declined; "no information held" is an answer, not a refusal) or closed by the MASH.',
-    '- Conversion: contacts received in the period whose authorised outcome is a CIN assessment or a strategy discussion.',
-    '- Re-referral: a child of the referral was the subject of another referral received in the 365 days before. Merged duplicates are not counted.',
+    '- A contact is what arrives; it is a referral when the MASH accepts it for a social-care response (an authorised CIN assessment or strategy discussion). Conversion (no polarity: more or fewer is not better in itself): contacts received in the period that became referrals.',
+    '- Decision timeliness (statutory, Working Together): of the contacts whose decision fell due in the period (one working day from receipt on the working calendar), those decided by then; one not decided by the end of the period is late. The local RAG targets are a separate measure.',
+    '- Re-referral (children-in-need census): per child, a referral within 12 months of that child’s previous referral; only referrals accepted by the end of the period count. Merged duplicates are not counted.',
+    '- Snapshots (checks overdue) are as at the end of the period, from what was recorded then; the current period’s is as at the time of the report.',
     '- Equality data: distinct children (including unborn) in the period’s referrals with the field recorded (not NOT_RECORDED or NOT_PROVIDED_BY_SOURCE).',
     '- Strategy discussions: held or completed, counted by scheduled time; attendance is per invitation. ICPC timeliness: strategy discussions whose conference fell due ' +
       '(15 working days) in the period, with a conference about the same child held by the due date. Break-glass: openings in the period by the opener’s agency. ' +

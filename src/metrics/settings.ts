@@ -1,6 +1,6 @@
 import { cachedSettingsFile } from '../config/json-file';
 import { z } from 'zod';
-import { DEFAULT_BANDS, type RagBands } from './rating';
+import { DEFAULT_BANDS, RAG_CONVENTIONS, type RagBands, type RagConvention } from './rating';
 import { MEASURE_KEYS, POLARITIES, type MeasureKey, type Polarity } from './vocabulary';
 
 /**
@@ -15,25 +15,32 @@ import { MEASURE_KEYS, POLARITIES, type MeasureKey, type Polarity } from './voca
 export interface TargetSetting {
   target: number | null;
   polarity: Polarity | null;
+  /** Figures to compare with (England, statistical neighbours), from the partnership's file. */
+  comparators?: Array<{ label: string; value: number }>;
+  /** The board's commentary on the measure, from the file. */
+  commentary?: string | null;
 }
 
 export interface MetricsSettings {
   targets: Record<MeasureKey, TargetSetting>;
   bands: RagBands;
+  /** BANDS (GREEN / AMBER / RED by distance from target) or IMPROVEMENT (Havering: off target is AMBER if improved, else RED). */
+  ragConvention: RagConvention;
   teams: Record<string, string[]>;
   timeZone: string;
 }
 
 /**
- * Default targets. Where the papers give a timescale we use it: decisions due in 4/24/72 hours by RAG
- * (docs/reference/product.md C3) give a 24-hour median and 72-hour 90th percentile; checks due in 2/8/48 hours give
+ * Default targets. The papers give no MASH timescale: the shipped local RAG defaults (decisions due in
+ * 4/24/72 hours by RAG, docs/reference/product.md C3, the partnership's to set in MASH_PARTNERSHIP_FILE) give a 24-hour median and 72-hour 90th percentile; checks due in 2/8/48 hours give
  * 8 and 48. The shares (95 % on time, 90 % equality data recorded, 20 % re-referrals — about
  * England's rate) are starting points for the partnership to set. Contacts and conversion have no
  * target: more or fewer is not in itself better.
  */
 export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
   contactsReceived: { target: null, polarity: null },
-  contactToReferralRate: { target: null, polarity: 'LARGER_IS_BETTER' },
+  // Conversion has no polarity: more or fewer referrals is not better in itself (issue 20).
+  contactToReferralRate: { target: null, polarity: null },
   decisionsWithinTimescale: { target: 0.95, polarity: 'LARGER_IS_BETTER' },
   timeInMashMedianHours: { target: 24, polarity: 'SMALLER_IS_BETTER' },
   timeInMashP90Hours: { target: 72, polarity: 'SMALLER_IS_BETTER' },
@@ -49,12 +56,23 @@ export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
   equalityReligionRecorded: { target: 0.9, polarity: 'LARGER_IS_BETTER' },
   strategyDiscussionsHeld: { target: null, polarity: null },
   icpcWithin15WorkingDays: { target: 0.95, polarity: 'LARGER_IS_BETTER' },
+  // Working Together: every contact's decision on the type of response within one working day.
+  decisionsWithinOneWorkingDay: { target: 0.95, polarity: 'LARGER_IS_BETTER' },
+  // In the statutory clock's own unit: half the contacts decided within a day, nine in ten within three.
+  timeInMashMedianWorkingDays: { target: 1, polarity: 'SMALLER_IS_BETTER' },
+  timeInMashP90WorkingDays: { target: 3, polarity: 'SMALLER_IS_BETTER' },
+  childReferrals: { target: null, polarity: null },
 };
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';
 
 const targetSchema = z
-  .object({ target: z.number().finite().nonnegative().nullable().optional(), polarity: z.enum(POLARITIES).nullable().optional() })
+  .object({
+    target: z.number().finite().nonnegative().nullable().optional(),
+    polarity: z.enum(POLARITIES).nullable().optional(),
+    comparators: z.array(z.object({ label: z.string().trim().min(1).max(60), value: z.number().finite() }).strict()).max(5).optional(),
+    commentary: z.string().trim().min(1).max(2000).nullable().optional(),
+  })
   .strict();
 
 const fileSchema = z
@@ -65,6 +83,7 @@ const fileSchema = z
       .strict()
       .refine((b) => b.amber >= b.green, 'amber must be at least green')
       .optional(),
+    ragConvention: z.enum(RAG_CONVENTIONS).optional(),
     teams: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$/, 'team names are short words'), z.array(z.string().min(1).max(255)).min(1)).optional(),
     timeZone: z
       .string()
@@ -81,7 +100,7 @@ const fileSchema = z
   .strict();
 
 export function defaultMetricsSettings(): MetricsSettings {
-  return { targets: { ...DEFAULT_TARGETS }, bands: { ...DEFAULT_BANDS }, teams: {}, timeZone: DEFAULT_TIME_ZONE };
+  return { targets: { ...DEFAULT_TARGETS }, bands: { ...DEFAULT_BANDS }, ragConvention: 'BANDS', teams: {}, timeZone: DEFAULT_TIME_ZONE };
 }
 
 /** Parses settings over the defaults; throws naming the file and the offending key, never a value. */
@@ -95,9 +114,12 @@ export function parseMetricsSettings(raw: unknown, source = 'MASH_METRICS_FILE')
     s.targets[key] = {
       target: t.target === undefined ? s.targets[key].target : t.target,
       polarity: t.polarity === undefined ? s.targets[key].polarity : t.polarity,
+      ...(t.comparators ? { comparators: t.comparators } : {}),
+      ...(t.commentary !== undefined ? { commentary: t.commentary } : {}),
     };
   }
   if (parsed.data.bands) s.bands = parsed.data.bands;
+  if (parsed.data.ragConvention) s.ragConvention = parsed.data.ragConvention;
   if (parsed.data.teams) s.teams = parsed.data.teams;
   if (parsed.data.timeZone) s.timeZone = parsed.data.timeZone;
   return s;

@@ -10,8 +10,8 @@ export type RagStatus = (typeof RAG_STATUSES)[number];
 export const DIRECTIONS = ['IMPROVING', 'WORSENING', 'STABLE'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 
-/** COUNT: whole number; SHARE: 0..1; HOURS: elapsed hours. */
-export const UNITS = ['COUNT', 'SHARE', 'HOURS'] as const;
+/** COUNT: whole number; SHARE: 0..1; HOURS: elapsed hours; WORKING_DAYS: working time on the partnership's calendar, in working days. */
+export const UNITS = ['COUNT', 'SHARE', 'HOURS', 'WORKING_DAYS'] as const;
 export type Unit = (typeof UNITS)[number];
 
 export const MEASURE_KEYS = [
@@ -32,6 +32,10 @@ export const MEASURE_KEYS = [
   'equalityReligionRecorded',
   'strategyDiscussionsHeld',
   'icpcWithin15WorkingDays',
+  'decisionsWithinOneWorkingDay',
+  'timeInMashMedianWorkingDays',
+  'timeInMashP90WorkingDays',
+  'childReferrals',
 ] as const;
 export type MeasureKey = (typeof MEASURE_KEYS)[number];
 
@@ -43,13 +47,13 @@ export interface MeasureDefinition {
 export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
   contactsReceived: { label: 'Contacts received', unit: 'COUNT' },
   contactToReferralRate: { label: 'Contacts converted to a social care referral (CIN assessment or strategy discussion)', unit: 'SHARE' },
-  decisionsWithinTimescale: { label: 'MASH decisions authorised within timescale', unit: 'SHARE' },
-  timeInMashMedianHours: { label: 'Time in MASH, median (hours)', unit: 'HOURS' },
-  timeInMashP90Hours: { label: 'Time in MASH, 90th percentile (hours)', unit: 'HOURS' },
+  decisionsWithinTimescale: { label: 'MASH decisions authorised within the local RAG target', unit: 'SHARE' },
+  timeInMashMedianHours: { label: 'Time in MASH, median (elapsed hours)', unit: 'HOURS' },
+  timeInMashP90Hours: { label: 'Time in MASH, 90th percentile (elapsed hours)', unit: 'HOURS' },
   checkTurnaroundMedianHours: { label: 'Agency-check turnaround, median (hours)', unit: 'HOURS' },
   checkTurnaroundP90Hours: { label: 'Agency-check turnaround, 90th percentile (hours)', unit: 'HOURS' },
-  overdueChecksNow: { label: 'Agency checks overdue now', unit: 'COUNT' },
-  reReferralRate: { label: 'Re-referrals within 12 months', unit: 'SHARE' },
+  overdueChecksNow: { label: 'Agency checks overdue at the end of the period (now, for the current period)', unit: 'COUNT' },
+  reReferralRate: { label: 'Re-referrals within 12 months (per child, children-in-need census definition)', unit: 'SHARE' },
   feedbackMedianHours: { label: 'Time to referrer feedback, median (hours)', unit: 'HOURS' },
   feedbackP90Hours: { label: 'Time to referrer feedback, 90th percentile (hours)', unit: 'HOURS' },
   breakGlassUses: { label: 'Break-glass uses', unit: 'COUNT' },
@@ -58,6 +62,10 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
   equalityReligionRecorded: { label: 'Children with religion recorded', unit: 'SHARE' },
   strategyDiscussionsHeld: { label: 'Strategy discussions held', unit: 'COUNT' },
   icpcWithin15WorkingDays: { label: 'ICPCs within 15 working days of the strategy discussion', unit: 'SHARE' },
+  decisionsWithinOneWorkingDay: { label: 'Decisions on the type of response within one working day (statutory, Working Together)', unit: 'SHARE' },
+  timeInMashMedianWorkingDays: { label: 'Time in MASH, median (working days)', unit: 'WORKING_DAYS' },
+  timeInMashP90WorkingDays: { label: 'Time in MASH, 90th percentile (working days)', unit: 'WORKING_DAYS' },
+  childReferrals: { label: 'Referrals received, per child (children-in-need census count)', unit: 'COUNT' },
 };
 
 /** Decision outcomes that count as a referral to children's social care (contact → referral conversion). */

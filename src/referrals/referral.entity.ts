@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
+import { REFERRAL_SOURCES } from './vocabulary';
 
 /**
  * A referral to the MASH (docs/reference/product.md C3). `reference` comes from `referral_reference_seq` (created by
@@ -23,6 +24,9 @@ import { PersonEntity } from '../people/person.entity';
 @Check('referral_rag_check', `rag IS NULL OR rag IN ('RED','AMBER','GREEN')`)
 @Check('referral_consent_check', `consent_given IS TRUE OR lawful_basis IS NOT NULL`)
 @Check('referral_narrative_check', `length(narrative) > 0`)
+// The source index is in migrations/1764400000000-referral-source.ts; the CHECK's list is the vocabulary's.
+@Index('referral_source_received_idx', { synchronize: false })
+@Check('referral_source_check', `source IN (${REFERRAL_SOURCES.map((s) => `'${s}'`).join(',')})`)
 export class ReferralEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -42,6 +46,17 @@ export class ReferralEntity {
 
   @Column({ name: 'referrer_contact', type: 'text', nullable: true })
   referrerContact!: string | null;
+
+  /** Who made the contact, a census referral-source code (vocabulary.ts), apart from the submitting user (ADR 019). */
+  @Column({ type: 'text', default: 'UNKNOWN' })
+  source!: string;
+
+  /** The referrer's organisation and role as told (a school's name, "designated safeguarding lead"). */
+  @Column({ name: 'referrer_organisation', type: 'text', nullable: true })
+  referrerOrganisation!: string | null;
+
+  @Column({ name: 'referrer_role', type: 'text', nullable: true })
+  referrerRole!: string | null;
 
   @Column({ name: 'concern_categories', type: 'text', array: true })
   concernCategories!: string[];

@@ -12,10 +12,17 @@ import {
   DECISION_OUTCOMES,
   LAWFUL_BASES,
   RAGS,
+  REFERRAL_SOURCE_CODES,
+  REFERRAL_SOURCES,
   REFERRAL_STATUSES,
   THRESHOLD_LEVELS,
 } from './vocabulary';
 
+export const ReferralSourceEnum = graphqlEnum(
+  REFERRAL_SOURCES,
+  'ReferralSource',
+  `Who made the contact, as the DfE children-in-need census codes referral sources: ${REFERRAL_SOURCES.map((s) => `${s} ${REFERRAL_SOURCE_CODES[s].censusCode}`).join(', ')}`,
+);
 export const ReferralStatusEnum = graphqlEnum(REFERRAL_STATUSES, 'ReferralStatus');
 export const RagEnum = graphqlEnum(RAGS, 'Rag');
 export const ConcernCategoryEnum = graphqlEnum(CONCERN_CATEGORIES, 'ConcernCategory');
@@ -100,6 +107,11 @@ export class Referral {
   @Sensitive('IDENTITY') @Field(() => String, { nullable: true }) referrerName!: string;
   @Sensitive('IDENTITY') @Field(() => String, { nullable: true }) referrerAgency!: string;
   @Sensitive('IDENTITY') @Field(() => String, { nullable: true }) referrerContact!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => ReferralSourceEnum, { nullable: true, description: 'Who made the contact (census code), apart from the hub user who typed it in' })
+  source!: string;
+  @Sensitive('IDENTITY') @Field(() => String, { nullable: true, description: 'The referrer’s organisation, as told' }) referrerOrganisation!: string | null;
+  @Sensitive('IDENTITY') @Field(() => String, { nullable: true, description: 'The referrer’s role, as told' }) referrerRole!: string | null;
   @Sensitive('SHARED_SUMMARY') @Field(() => [ConcernCategoryEnum], { nullable: true }) concernCategories!: string[];
   @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) narrative!: string;
   @Sensitive('SHARED_SUMMARY') @Field(() => Boolean, { nullable: true }) consentSought!: boolean;
@@ -211,6 +223,13 @@ export class ReferralSubjectInput {
 export class SubmitReferralInput {
   @Field(() => [ReferralSubjectInput]) subjects!: ReferralSubjectInput[];
   @Field(() => String, { nullable: true, description: 'How the MASH can reach you' }) referrerContact?: string | null;
+  @Field(() => ReferralSourceEnum, {
+    nullable: true,
+    description: 'Who made the contact (a caller’s call you are typing in is theirs, not yours). Left out: POLICE, HOUSING or OTHER_LEGAL_AGENCY when your agency is one; otherwise UNKNOWN',
+  })
+  source?: string | null;
+  @Field(() => String, { nullable: true, description: 'The referrer’s organisation (e.g. the school), as told' }) referrerOrganisation?: string | null;
+  @Field(() => String, { nullable: true, description: 'The referrer’s role (e.g. designated safeguarding lead), as told' }) referrerRole?: string | null;
   @Field(() => [ConcernCategoryEnum]) concernCategories!: string[];
   @Field() narrative!: string;
   @Field() consentSought!: boolean;
@@ -267,6 +286,12 @@ export class ReferralFilter {
   @Filters('CASE_METADATA', 'Referral.assignedToSub')
   @Field(() => Boolean, { nullable: true, description: 'True: assigned to nobody; false: assigned' })
   unassigned?: boolean | null;
+  @Filters('CASE_METADATA', 'Referral.source')
+  @Field(() => [ReferralSourceEnum], { nullable: true, description: 'Referrals whose contact came from any of these sources' })
+  source?: string[] | null;
+  @Filters('IDENTITY', 'Referral.referrerOrganisation')
+  @Field(() => String, { nullable: true, description: 'The referrer’s organisation, as told (whole name, any letter case)' })
+  referrerOrganisation?: string | null;
 }
 
 export { Person };

@@ -5,9 +5,9 @@ import type { RequestContext } from '../context/context';
 import { notFound } from '../shared/errors';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
 import type { NodeSelection } from '../shared/selection';
-import { assertUuid, parseInput } from '../shared/validation';
+import { assertUuid, parseInput, safeText } from '../shared/validation';
 import { ragRank, referralWidth, type QueueCounts, type QueueFilter, type QueueOrder, type ReferralView } from './referrals.repository';
-import { CONCERN_CATEGORIES, RAGS, REFERRAL_STATUSES } from './vocabulary';
+import { CONCERN_CATEGORIES, RAGS, REFERRAL_SOURCES, REFERRAL_STATUSES, type ReferralSource } from './vocabulary';
 
 const filterSchema = z
   .object({
@@ -22,6 +22,8 @@ const filterSchema = z
     personId: z.string().uuid().nullish(),
     concernCategories: z.array(z.enum(CONCERN_CATEGORIES)).max(CONCERN_CATEGORIES.length).nullish(),
     unassigned: z.boolean().nullish(),
+    source: z.array(z.enum(REFERRAL_SOURCES as [ReferralSource, ...ReferralSource[]])).max(REFERRAL_SOURCES.length).nullish(),
+    referrerOrganisation: safeText(200).transform((s) => s.trim()).nullish(),
   })
   .refine((f) => !f.receivedFrom || !f.receivedTo || f.receivedFrom < f.receivedTo, { message: 'receivedFrom must be before receivedTo', path: ['receivedFrom'] });
 

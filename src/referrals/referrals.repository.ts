@@ -33,6 +33,9 @@ export interface ReferralView {
   referrerName: string;
   referrerAgency: string;
   referrerContact: string | null;
+  source: string;
+  referrerOrganisation: string | null;
+  referrerRole: string | null;
   concernCategories: string[];
   narrative: string;
   consentSought: boolean;
@@ -122,6 +125,10 @@ export interface QueueFilter {
   personId?: string | null;
   /** True: only referrals nobody is assigned to; false: only assigned ones. */
   unassigned?: boolean | null;
+  /** Referrals whose contact came from any of these sources (census codes, ADR 019). */
+  source?: string[] | null;
+  /** Referrals from this organisation (the whole name, any letter case). */
+  referrerOrganisation?: string | null;
 }
 
 export interface KeyCount {
@@ -194,7 +201,7 @@ const COLUMN_FIELDS = new Set([
   'assignedToSub', 'assignedToName', 'decisionOutcome', 'decisionRationale', 'thresholdLevel', 'decisionProposedBy',
   'decisionProposedAt', 'decisionAuthorisedBy', 'decisionAuthorisedAt', 'strategyRequestedAt', 'closedReason', 'mergedIntoId',
   'feedbackMessage', 'feedbackSentAt', 'acknowledgedDecisionBy', 'decisionReturnedAt', 'decisionReturnComment',
-  'decisionAmendmentReason', 'decidedOverChecksReason',
+  'decisionAmendmentReason', 'decidedOverChecksReason', 'source', 'referrerOrganisation', 'referrerRole',
 ]);
 const DERIVED_FIELDS: Record<string, Derived> = { waitingOn: 'waiting_on', overdueChecks: 'overdue_checks', breached: 'breached' };
 /** Fields resolved from other values of the row (referrals.resolver.ts), and the columns they read. */
@@ -240,6 +247,9 @@ function toReferral(r: Row): ReferralView {
     referrerName: r.referrer_name as string,
     referrerAgency: r.referrer_agency as string,
     referrerContact: r.referrer_contact as string | null,
+    source: r.source as string,
+    referrerOrganisation: r.referrer_organisation as string | null,
+    referrerRole: r.referrer_role as string | null,
     concernCategories: r.concern_categories as string[],
     narrative: r.narrative as string,
     consentSought: r.consent_sought as boolean,
@@ -497,6 +507,8 @@ export class ReferralsRepository {
         `EXISTS (SELECT 1 FROM agency_check ac WHERE ac.referral_id = r.id AND ac.agency = ${p.add(filter.awaitingAgency)} AND ac.status IN ('REQUESTED','IN_PROGRESS'))`,
       );
     if (filter.concernCategories?.length) where.push(`r.concern_categories && ${p.add(filter.concernCategories)}::text[]`);
+    if (filter.source?.length) where.push(`r.source = ANY(${p.add(filter.source)}::text[])`);
+    if (filter.referrerOrganisation) where.push(`lower(r.referrer_organisation) = lower(${p.add(filter.referrerOrganisation)})`);
     if (filter.personId) where.push(`EXISTS (SELECT 1 FROM referral_subject fs WHERE fs.referral_id = r.id AND fs.person_id = ${p.add(filter.personId)}::uuid)`);
     if (filter.receivedFrom) where.push(`r.received_at >= ${p.add(filter.receivedFrom)}`);
     if (filter.receivedTo) where.push(`r.received_at < ${p.add(filter.receivedTo)}`);
@@ -640,6 +652,66 @@ export class ReferralsRepository {
     await this.db.query(`UPDATE referral_idempotency SET referral_id = $1 WHERE id = $2`, [referralId, claimId]);
   }
 
+  /** A referral's id by its reference (history import: one row per source reference), or undefined. */
+  async referralIdByReference(reference: string): Promise<string | undefined> {
+    const rows = (await this.db.query(`SELECT id FROM referral WHERE reference = $1`, [reference])) as Array<{ id: string }>;
+    return rows[0]?.id;
+  }
+
+  /**
+   * A decided contact from a partnership's earlier system (history import, ADR 019): stored closed, with
+   * its original times, its provenance as reference and narrative, and the importer as submitter.
+   */
+  async insertHistoricalContact(c: {
+    reference: string;
+    importer: string;
+    submittingAgency: string;
+    source: string;
+    referrerOrganisation: string | null;
+    referrerRole: string | null;
+    concernCategories: string[];
+    narrative: string;
+    consentGiven: boolean;
+    consentReason: string | null;
+    lawfulBasis: string | null;
+    rag: string | null;
+    receivedAt: Date;
+    decisionDueAt: Date;
+    acknowledgedDecisionBy: Date;
+    outcome: string;
+    decidedAt: Date;
+  }): Promise<string> {
+    const [row] = (await this.db.query(
+      `INSERT INTO referral (reference, referrer_sub, referrer_name, referrer_agency, source, referrer_organisation, referrer_role, concern_categories,
+                             narrative, consent_sought, consent_given, consent_reason, lawful_basis, status, rag, decision_due_at, received_at,
+                             updated_at, acknowledged_decision_by, decision_outcome, decision_authorised_by, decision_authorised_at)
+       VALUES ($1, $2, 'Migrated record', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'CLOSED', $13, $14, $15, $17, $16, $18, $2, $17)
+       RETURNING id`,
+      [
+        c.reference,
+        c.importer,
+        c.submittingAgency,
+        c.source,
+        c.referrerOrganisation,
+        c.referrerRole,
+        c.concernCategories,
+        c.narrative,
+        // Sought is known only when it was given; otherwise the earlier system's reason says why not.
+        c.consentGiven,
+        c.consentGiven ? true : null,
+        c.consentReason,
+        c.lawfulBasis,
+        c.rag,
+        c.decisionDueAt,
+        c.receivedAt,
+        c.acknowledgedDecisionBy,
+        c.decidedAt,
+        c.outcome,
+      ],
+    )) as Array<{ id: string }>;
+    return row!.id;
+  }
+
   /** A new referral; its reference is the year (Europe/London) and the next number. */
   async insertReferral(
     r: Pick<
@@ -647,6 +719,9 @@ export class ReferralsRepository {
       | 'referrerName'
       | 'referrerAgency'
       | 'referrerContact'
+      | 'source'
+      | 'referrerOrganisation'
+      | 'referrerRole'
       | 'concernCategories'
       | 'narrative'
       | 'consentSought'
@@ -661,9 +736,9 @@ export class ReferralsRepository {
     const [row] = (await this.db.query(
       `INSERT INTO referral (reference, referrer_sub, referrer_name, referrer_agency, referrer_contact, concern_categories, narrative,
                              consent_sought, consent_given, consent_reason, lawful_basis, status, decision_due_at, received_at, updated_at,
-                             acknowledged_decision_by)
+                             acknowledged_decision_by, source, referrer_organisation, referrer_role)
        VALUES ('MASH-' || to_char($13::timestamptz AT TIME ZONE 'Europe/London', 'YYYY') || '-' || lpad(nextval('referral_reference_seq')::text, 6, '0'),
-               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)
+               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17)
        RETURNING id, reference`,
       [
         r.referrerSub,
@@ -680,6 +755,9 @@ export class ReferralsRepository {
         r.decisionDueAt,
         r.receivedAt,
         r.acknowledgedDecisionBy,
+        r.source,
+        r.referrerOrganisation,
+        r.referrerRole,
       ],
     )) as Array<{ id: string; reference: string }>;
     return row!;

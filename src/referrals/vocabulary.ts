@@ -75,3 +75,49 @@ export type CheckClosureReason = (typeof CHECK_CLOSURE_REASONS)[number];
 export const CHOSEN_CHECK_CLOSURE_REASONS = ['NO_LONGER_NEEDED', 'TIMED_OUT', 'ESCALATED'] as const;
 
 export const IDEMPOTENCY_KEY_MAX = 255;
+
+/**
+ * Who made the contact (issue 19 §1), coded as the DfE children-in-need census codes its referral
+ * sources (`censusCode`), recorded separately from the hub user who typed the contact in: a
+ * neighbour's call taken by a MASH worker is INDIVIDUAL_ACQUAINTANCE, not social care. UNKNOWN is the
+ * census's own "not known" (and what rows from before the source was recorded hold).
+ */
+export const REFERRAL_SOURCE_CODES = {
+  INDIVIDUAL_FAMILY: { censusCode: '1B', group: 'Individual', label: 'Individual: family member, relative or carer' },
+  INDIVIDUAL_ACQUAINTANCE: { censusCode: '1C', group: 'Individual', label: 'Individual: acquaintance (including neighbours and childminders)' },
+  INDIVIDUAL_SELF: { censusCode: '1D', group: 'Individual', label: 'Individual: self' },
+  INDIVIDUAL_OTHER: { censusCode: '1E', group: 'Individual', label: 'Individual: other' },
+  SCHOOLS: { censusCode: '2A', group: 'Schools', label: 'Schools' },
+  EDUCATION_SERVICES: { censusCode: '2B', group: 'Education services', label: 'Education services' },
+  HEALTH_GP: { censusCode: '3A', group: 'Health services', label: 'Health services: GP' },
+  HEALTH_VISITOR: { censusCode: '3B', group: 'Health services', label: 'Health services: health visitor' },
+  HEALTH_SCHOOL_NURSE: { censusCode: '3C', group: 'Health services', label: 'Health services: school nurse' },
+  HEALTH_OTHER_PRIMARY: { censusCode: '3D', group: 'Health services', label: 'Health services: other primary health services' },
+  HEALTH_A_AND_E: { censusCode: '3E', group: 'Health services', label: 'Health services: A&E (emergency department)' },
+  HEALTH_OTHER: { censusCode: '3F', group: 'Health services', label: 'Health services: other' },
+  HOUSING: { censusCode: '4', group: 'Housing', label: 'Housing' },
+  LA_SOCIAL_CARE: { censusCode: '5A', group: 'LA services', label: 'LA services: social care (e.g. adult social care)' },
+  LA_OTHER_INTERNAL: { censusCode: '5B', group: 'LA services', label: 'LA services: other internal' },
+  LA_EXTERNAL: { censusCode: '5C', group: 'LA services', label: 'LA services: external (e.g. another local authority)' },
+  LA_EARLY_HELP: { censusCode: '5D', group: 'LA services', label: 'LA services: early help' },
+  POLICE: { censusCode: '6', group: 'Police', label: 'Police' },
+  OTHER_LEGAL_AGENCY: { censusCode: '7', group: 'Other legal agency', label: 'Other legal agency (e.g. probation, courts, youth justice)' },
+  OTHER: { censusCode: '8', group: 'Other', label: 'Other' },
+  ANONYMOUS: { censusCode: '9', group: 'Anonymous', label: 'Anonymous' },
+  UNKNOWN: { censusCode: '10', group: 'Unknown', label: 'Unknown' },
+} as const;
+export type ReferralSource = keyof typeof REFERRAL_SOURCE_CODES;
+export const REFERRAL_SOURCES = Object.keys(REFERRAL_SOURCE_CODES) as ReferralSource[];
+
+/**
+ * The source a submission gets when it names none: only where the submitting agency's kind says who
+ * made the contact (a police officer's submission comes from the police). A social care user types in
+ * other people's calls, and a health or education user could be any of several census sources, so
+ * theirs stay UNKNOWN unless they say (ADR 019).
+ */
+export const SOURCE_BY_SUBMITTING_AGENCY_KIND: Partial<Record<string, ReferralSource>> = {
+  POLICE: 'POLICE',
+  HOUSING: 'HOUSING',
+  PROBATION: 'OTHER_LEGAL_AGENCY',
+  YOUTH_JUSTICE: 'OTHER_LEGAL_AGENCY',
+};

@@ -1,4 +1,4 @@
-import { csvCell, neutraliseFormula } from './csv';
+import { csvCell, neutraliseFormula, parseCsv } from './csv';
 
 /** Issue 17, CSV formula injection (OWASP): every way a spreadsheet could start a formula. */
 describe('csvCell', () => {
@@ -40,5 +40,25 @@ describe('csvCell', () => {
     expect(csvCell(null)).toBe('""');
     expect(csvCell(undefined)).toBe('""');
     expect(neutraliseFormula('plain')).toBe('plain');
+  });
+});
+
+/** The history import's reader (RFC 4180). */
+describe('parseCsv', () => {
+  it('reads quoted cells with commas, doubled quotes and line breaks, CRLF or LF, and a byte-order mark', () => {
+    expect(parseCsv('\uFEFFa,b\r\n"x, y","say ""hi"""\n"two\nlines",\n')).toEqual([
+      ['a', 'b'],
+      ['x, y', 'say "hi"'],
+      ['two\nlines', ''],
+    ]);
+  });
+
+  it('keeps a blank line as a record of one empty cell, so record numbers stay the file’s', () => {
+    expect(parseCsv('h\n\nv')).toEqual([['h'], [''], ['v']]);
+  });
+
+  it('refuses an unclosed quote and text after a closing quote, naming the line', () => {
+    expect(() => parseCsv('a\n"open')).toThrow('line 2: a quoted cell is not closed');
+    expect(() => parseCsv('a\n"x"y')).toThrow('line 2: text after a closing quote');
   });
 });

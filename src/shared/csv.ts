@@ -22,3 +22,55 @@ export function neutraliseFormula(value: string): string {
 export function csvCell(value: string | null | undefined): string {
   return `"${neutraliseFormula(value ?? '').replace(/"/g, '""')}"`;
 }
+
+/**
+ * Parses RFC 4180 CSV (comma, double quotes, "" inside quotes, CRLF or LF) into records of cells (a blank
+ * line is a record of one empty cell, so record numbers stay the file's). Throws
+ * a RangeError naming the line for an unterminated quote or text after a closing quote.
+ */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let afterQuote = false;
+  const body = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (quoted) {
+      if (ch === '"' && body[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') {
+        quoted = false;
+        afterQuote = true;
+      } else {
+        if (ch === '\n') line++;
+        cell += ch;
+      }
+      continue;
+    }
+    if (ch === '"' && cell === '' && !afterQuote) quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+      afterQuote = false;
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && body[i + 1] === '\n') i++;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      afterQuote = false;
+      line++;
+    } else if (afterQuote) throw new RangeError(`line ${line}: text after a closing quote`);
+    else cell += ch;
+  }
+  if (quoted) throw new RangeError(`line ${line}: a quoted cell is not closed`);
+  if (cell !== '' || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}

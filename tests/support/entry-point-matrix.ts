@@ -23,6 +23,7 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     chronology: MASH,
     referral: MASH,
     referrals: MASH,
+    thresholdLevels: MASH,
     myReferral: ['PARTNER_REFERRER'],
     meeting: MASH,
     meetings: MASH,

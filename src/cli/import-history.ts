@@ -1,0 +1,48 @@
+/**
+ * History import: npm run import:history -- <file.csv> --system <source system> [--json]
+ * Past decided contacts from a partnership's earlier system (src/referrals/history-import.ts for the
+ * columns). All or nothing: with any wrong row, prints every wrong row (column and reason, never a
+ * value), stores nothing and exits 1; otherwise prints each row (created, or skipped when imported
+ * before) and exits 0. Exits 2 when it could not run.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config';
+import { importHistory } from '../referrals/history-import';
+import { createCommandLogger } from '../shared/logger';
+import { openCliHub } from './cli-hub';
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { system: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  if (positionals.length !== 1 || !values.system) throw new Error('usage: npm run import:history -- <file.csv> --system <source system> [--json]');
+  const file = positionals[0]!;
+  if (!fs.existsSync(file)) throw new Error(`cannot read ${file}`);
+  const config = loadConfig();
+  const logger = createCommandLogger(config.logLevel);
+  const { hub, close } = await openCliHub('import', config, logger);
+  try {
+    const result = await importHistory(hub, fs.readFileSync(file, 'utf8'), values.system);
+    for (const r of result.rows) {
+      process.stdout.write(values.json ? `${JSON.stringify(r)}\n` : `row ${r.row}: ${r.outcome}${r.reason ? ` — ${r.reason}` : ''}${r.id ? ` ${r.id}` : ''}\n`);
+    }
+    const c = result.counts;
+    const summary = result.stored ? `${c.created} created, ${c.skipped} already imported` : `${c.rejected} rows rejected: nothing was stored`;
+    process.stdout.write(values.json ? `${JSON.stringify({ stored: result.stored, counts: c })}\n` : `${summary}\n`);
+    return result.stored ? 0 : 1;
+  } finally {
+    await hub.auditWriter.drain();
+    await close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`${(e as Error).name === 'DataDirBusyError' ? '' : 'import:history: '}${(e as Error).message}\n`);
+    process.exit(2);
+  },
+);
