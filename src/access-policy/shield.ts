@@ -48,6 +48,9 @@ export const ENTRY_POINT_RULES = {
     breakGlassReviews: hasRole('IG_AUDITOR'),
     /** Proposed matches and disagreeing sources (ADR 005): the MASH's social care staff decide them. */
     dataQualityIssues: triage,
+    /** After the strategy discussion (issue 24): rows only where the viewer works the child's case. */
+    section47Enquiry: caseWorker,
+    childProtectionPlan: caseWorker,
   },
   Mutation: {
     upsertPerson: recordContributor,
@@ -75,6 +78,15 @@ export const ENTRY_POINT_RULES = {
     completeMeeting: triage,
     cancelMeeting: triage,
     resolveDataQualityIssue: triage,
+    /** Social care leads the enquiry and records conferences, plans and core groups (issue 24). */
+    startSection47Enquiry: triage,
+    addStrategyDiscussionToEnquiry: triage,
+    concludeSection47Enquiry: triage,
+    recordInitialConference: triage,
+    changeChildProtectionPlanCategory: triage,
+    recordCoreGroup: triage,
+    recordReviewConference: triage,
+    endChildProtectionPlan: triage,
   },
   Subscription: {
     referralChanged: referralReader,

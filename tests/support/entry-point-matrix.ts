@@ -34,6 +34,8 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     alerts: [...MASH, 'IG_AUDITOR'],
     breakGlassReviews: IG,
     dataQualityIssues: SOCIAL_CARE,
+    section47Enquiry: MASH,
+    childProtectionPlan: MASH,
   },
   Mutation: {
     upsertPerson: MASH,
@@ -61,6 +63,14 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     completeMeeting: SOCIAL_CARE,
     cancelMeeting: SOCIAL_CARE,
     resolveDataQualityIssue: SOCIAL_CARE,
+    startSection47Enquiry: SOCIAL_CARE,
+    addStrategyDiscussionToEnquiry: SOCIAL_CARE,
+    concludeSection47Enquiry: SOCIAL_CARE,
+    recordInitialConference: SOCIAL_CARE,
+    changeChildProtectionPlanCategory: SOCIAL_CARE,
+    recordCoreGroup: SOCIAL_CARE,
+    recordReviewConference: SOCIAL_CARE,
+    endChildProtectionPlan: SOCIAL_CARE,
   },
   Subscription: {
     referralChanged: MASH,
