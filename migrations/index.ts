@@ -22,6 +22,7 @@ import { ServingRoleAlert1764000401000 } from './1764000401000-serving-role-aler
 import { ProductionDatabaseMark1764000402000 } from './1764000402000-production-database-mark';
 import { BreachAlerts1764000900000 } from './1764000900000-breach-alerts';
 import { ChildProtection1764200000000 } from './1764200000000-child-protection';
+import { ChildProtectionFlagAlert1764200001000 } from './1764200001000-child-protection-flag-alert';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -50,4 +51,5 @@ export const MIGRATIONS: Function[] = [
   ProductionDatabaseMark1764000402000,
   BreachAlerts1764000900000,
   ChildProtection1764200000000,
+  ChildProtectionFlagAlert1764200001000,
 ];

@@ -3,7 +3,7 @@ import { middleware, type IMiddlewareGenerator } from 'graphql-middleware';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { hasAnyRole } from './viewer';
-import { AGENCY_OFFICER_ROLES, MASH_ROLES, ROLES, SOCIAL_CARE_MASH_ROLES, type Role } from './vocabulary';
+import { AGENCY_OFFICER_ROLES, FLAG_VIEW_ROLES, MASH_ROLES, ROLES, SOCIAL_CARE_MASH_ROLES, type Role } from './vocabulary';
 
 /**
  * The declared entry-point rules: who may call each query, mutation and subscription. Anything not
@@ -51,6 +51,8 @@ export const ENTRY_POINT_RULES = {
     /** After the strategy discussion (issue 24): rows only where the viewer works the child's case. */
     section47Enquiry: caseWorker,
     childProtectionPlan: caseWorker,
+    /** The CP-IS-style flag view: the emergency duty team and unscheduled care only (ADR 017). */
+    childProtectionFlags: hasRole(...FLAG_VIEW_ROLES),
   },
   Mutation: {
     upsertPerson: recordContributor,

@@ -381,3 +381,78 @@ function addYears(date: string, years: number): string {
   // 29 February plus whole years: 28 February when the year is not a leap year.
   return rest === '-02-29' && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? `${y}-02-28` : `${y}${rest}`;
 }
+
+/** What the flag view knows of one child (or of every person the hub holds under one NHS number). */
+export interface FlagFacts {
+  personIds: string[];
+  onPlan: boolean;
+  onPlanSince: string | null;
+  lookedAfter: boolean;
+  unborn: boolean;
+  openToMash: boolean;
+  /** The social care agency that owns the active plan, if any. */
+  planAgency: string | null;
+}
+
+/**
+ * The flag look-up (issue 24, ADR 017): the one read of this domain that is not scoped by a
+ * relationship, because the emergency duty team and unscheduled care have none; it is an entry point
+ * of its own (only their roles), answers flags and never a field of a record, and is always audited.
+ */
+export class ChildFlagsRepository {
+  constructor(
+    private readonly db: DataSource | EntityManager,
+    private readonly access: RequestAccess,
+  ) {}
+
+  async flagsByNhsNumber(nhsNumber: string): Promise<FlagFacts> {
+    const [r] = (await this.db.query(
+      `WITH p AS (SELECT id, kind FROM person WHERE nhs_number = $1 AND kind IN ('CHILD', 'UNBORN'))
+       SELECT COALESCE(array_agg(p.id::text ORDER BY p.id), '{}') AS person_ids,
+              bool_or(p.kind = 'UNBORN') AS unborn,
+              (SELECT min(pl.started_on)::text FROM cp_plan pl WHERE pl.person_id IN (SELECT id FROM p) AND pl.status = 'ACTIVE') AS plan_since,
+              (SELECT pl.owning_agency FROM cp_plan pl WHERE pl.person_id IN (SELECT id FROM p) AND pl.status = 'ACTIVE' ORDER BY pl.started_on LIMIT 1) AS plan_agency,
+              bool_or(latest.legal_status = 'CHILD_PROTECTION_PLAN') AS plan_by_record,
+              bool_or(latest.legal_status = 'LOOKED_AFTER') AS looked_after,
+              EXISTS (SELECT 1 FROM referral_subject rs JOIN referral r ON r.id = rs.referral_id
+                       WHERE rs.person_id IN (SELECT id FROM p) AND r.status NOT IN ('CLOSED', 'WITHDRAWN', 'MERGED')) AS open_to_mash
+         FROM p
+         LEFT JOIN LATERAL (SELECT ar.data->>'legalStatus' AS legal_status FROM agency_record ar
+                             WHERE ar.person_id = p.id AND ar.data ? 'legalStatus' ORDER BY ar.occurred_at DESC, ar.id DESC LIMIT 1) latest ON TRUE`,
+      [nhsNumber],
+    )) as Array<{
+      person_ids: string[];
+      unborn: boolean | null;
+      plan_since: string | null;
+      plan_agency: string | null;
+      plan_by_record: boolean | null;
+      looked_after: boolean | null;
+      open_to_mash: boolean;
+    }>;
+    return {
+      personIds: r!.person_ids,
+      onPlan: r!.plan_since !== null || r!.plan_by_record === true,
+      onPlanSince: r!.plan_since,
+      lookedAfter: r!.looked_after === true,
+      unborn: r!.unborn === true,
+      openToMash: r!.open_to_mash,
+      planAgency: r!.plan_agency,
+    };
+  }
+
+  /**
+   * Alerts the responsible team once per child, looking-up agency, setting and London day; returns
+   * the new alert's id, or null when today's alert was raised already.
+   */
+  async alertOnce(personId: string, toAgency: string, setting: string): Promise<string | null> {
+    const v = this.access.viewer;
+    const rows = (await this.db.query(
+      `INSERT INTO alert (kind, to_agency, person_id, actor_sub, actor_name, actor_agency, setting, created_at, window_start)
+       VALUES ('CP_FLAG_LOOKUP', $1, $2, $3, $4, $5, $6, now(), date_trunc('day', now() AT TIME ZONE 'Europe/London') AT TIME ZONE 'Europe/London')
+       ON CONFLICT (person_id, to_agency, actor_agency, setting, window_start) WHERE kind = 'CP_FLAG_LOOKUP' DO NOTHING
+       RETURNING id`,
+      [toAgency, personId, v.sub, v.name, v.agency, setting],
+    )) as Array<{ id: string }>;
+    return rows[0]?.id ?? null;
+  }
+}

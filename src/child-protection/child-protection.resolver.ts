@@ -8,6 +8,7 @@ import { Person } from '../people/person.type';
 import { notFound } from '../shared/errors';
 import { assertUuid } from '../shared/validation';
 import {
+  ChildProtectionFlags,
   ChildProtectionPlan,
   ConcludeSection47EnquiryInput,
   CoreGroupInput,
@@ -19,6 +20,7 @@ import {
   StartSection47EnquiryInput,
 } from './child-protection.type';
 import * as service from './child-protection.service';
+import { lookUpChildFlags } from './child-flags.service';
 
 /** Thin adapters: rules live in child-protection.service.ts and the access policy. */
 @Resolver()
@@ -39,6 +41,21 @@ export class ChildProtectionResolver {
     const p = await ctx.data.childProtection.findPlan(id);
     if (!p) throw notFound('Child protection plan');
     return p;
+  }
+
+  @Query(() => ChildProtectionFlags, {
+    nullable: true,
+    description:
+      'Out-of-hours and unscheduled care: is this child on a plan, looked after, unborn with a pre-birth plan, open to the MASH? Flags only, purpose DIRECT_CARE, audited; a flagged child’s responsible team is alerted once per setting per day',
+  })
+  childProtectionFlags(
+    @Arg('nhsNumber', () => String) nhsNumber: string,
+    @Arg('setting', () => String, { description: 'Where the child is being seen (an emergency department, out-of-hours GP, maternity unit, the EDT)' }) setting: string,
+    @Arg('purpose', () => PurposeEnum) purpose: Purpose,
+    @Ctx() ctx: RequestContext,
+  ) {
+    ctx.access.declarePurpose(purpose);
+    return lookUpChildFlags(ctx, { nhsNumber, setting });
   }
 
   @Mutation(() => Section47Enquiry, { description: "Start a child's section 47 enquiry from a strategy discussion that decided on one" })

@@ -159,3 +159,19 @@ export class EndPlanInput {
   @Field(() => String, { description: 'YYYY-MM-DD' }) endedOn!: string;
   @Field(() => PlanEndReasonEnum) reason!: string;
 }
+
+@ObjectType({
+  description:
+    'Child protection flags for out-of-hours and unscheduled care (CP-IS style): flags only, never the category or any record. An unknown child and a child with no flag look alike',
+})
+export class ChildProtectionFlags {
+  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'On a child protection plan now' }) onPlan!: boolean;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Since (YYYY-MM-DD); the category is withheld' }) onPlanSince!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true }) lookedAfter!: boolean;
+  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'An unborn child with a pre-birth child protection plan' })
+  unbornWithPrebirthPlan!: boolean;
+  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'A referral about the child is open in the MASH now' }) openToMash!: boolean;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'The responsible social care team, when flagged' }) responsibleTeam!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: "The responsible team's out-of-hours contact, when flagged" })
+  outOfHoursContact!: string | null;
+}

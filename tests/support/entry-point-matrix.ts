@@ -36,6 +36,7 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     dataQualityIssues: SOCIAL_CARE,
     section47Enquiry: MASH,
     childProtectionPlan: MASH,
+    childProtectionFlags: ['EDT_SOCIAL_WORKER', 'UNSCHEDULED_CARE_CLINICIAN'],
   },
   Mutation: {
     upsertPerson: MASH,
