@@ -1,4 +1,5 @@
 import { auditFor, fakeNhsNumber, givenImportedPerson, givenPerson } from './support/factories';
+import { childProtectionSteps, CONCLUDE, ENQUIRY_FIELDS, ICPC, PLAN_FIELDS, READ_PLAN, START, type Enquiry, type Plan } from './support/child-protection';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 /**
@@ -9,64 +10,13 @@ import { startTestHub, type TestHub } from './support/test-hub';
  * Saturday, its substitute Monday 28 December) and New Year 2027.
  */
 
-const SCHEDULE = `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { id version } }`;
-const HELD = `mutation($id: ID!, $v: Int!) { markMeetingHeld(id: $id, expectedVersion: $v) { version } }`;
-const OUTCOME = `mutation($id: ID!, $input: MeetingOutcomeInput!, $v: Int!) { recordMeetingOutcome(id: $id, input: $input, expectedVersion: $v) { version } }`;
-
-const CLOCK = `{ dueOn heldOn late }`;
-const ENQUIRY_FIELDS = `id personId lead status lastStrategyOn strategyDiscussions { meetingId heldOn outcome } conclusion concludedOn concludedByName
-  initialConferenceClock ${CLOCK} initialConference { kind dueOn heldOn late decision category leadSocialWorker } planId version`;
-const PLAN_FIELDS = `id status startedOn category categoryHistory { category fromOn } leadSocialWorker sequence secondOrSubsequent previousPlanEndedOn
-  withinTwoYearsOfPrevious endedOn endReason reviewConferences { dueOn heldOn late decision } coreGroups { heldOn }
-  firstCoreGroupClock ${CLOCK} nextReviewClock ${CLOCK} version`;
-
-const START = `mutation($input: StartSection47EnquiryInput!) { startSection47Enquiry(input: $input) { ${ENQUIRY_FIELDS} } }`;
 const ADD_SD = `mutation($id: ID!, $m: ID!, $v: Int!) { addStrategyDiscussionToEnquiry(enquiryId: $id, strategyMeetingId: $m, expectedVersion: $v) { ${ENQUIRY_FIELDS} } }`;
-const CONCLUDE = `mutation($id: ID!, $input: ConcludeSection47EnquiryInput!, $v: Int!) { concludeSection47Enquiry(enquiryId: $id, input: $input, expectedVersion: $v) { ${ENQUIRY_FIELDS} } }`;
-const ICPC = `mutation($id: ID!, $input: InitialConferenceInput!, $v: Int!) { recordInitialConference(enquiryId: $id, input: $input, expectedVersion: $v) { ${ENQUIRY_FIELDS} } }`;
 const CATEGORY = `mutation($id: ID!, $input: PlanCategoryInput!, $v: Int!) { changeChildProtectionPlanCategory(planId: $id, input: $input, expectedVersion: $v) { ${PLAN_FIELDS} } }`;
 const CORE = `mutation($id: ID!, $input: CoreGroupInput!, $v: Int!) { recordCoreGroup(planId: $id, input: $input, expectedVersion: $v) { ${PLAN_FIELDS} } }`;
 const REVIEW = `mutation($id: ID!, $input: ReviewConferenceInput!, $v: Int!) { recordReviewConference(planId: $id, input: $input, expectedVersion: $v) { ${PLAN_FIELDS} } }`;
 const END = `mutation($id: ID!, $input: EndPlanInput!, $v: Int!) { endChildProtectionPlan(planId: $id, input: $input, expectedVersion: $v) { ${PLAN_FIELDS} } }`;
 const READ_ENQUIRY = `query($id: ID!, $purpose: Purpose!) { section47Enquiry(id: $id, purpose: $purpose) { id status conclusion lastStrategyOn } }`;
-const READ_PLAN = `query($id: ID!, $purpose: Purpose!) { childProtectionPlan(id: $id, purpose: $purpose) { ${PLAN_FIELDS} } }`;
 const PERSON_CP = `query($id: ID!, $purpose: Purpose!) { person(id: $id, purpose: $purpose) { id section47Enquiries { id } childProtectionPlans { id category } } }`;
-
-type Clock = { dueOn: string; heldOn: string | null; late: boolean };
-type Enquiry = {
-  id: string;
-  lead: string;
-  status: string;
-  lastStrategyOn: string;
-  strategyDiscussions: Array<{ meetingId: string; heldOn: string; outcome: string }>;
-  conclusion: string | null;
-  concludedOn: string | null;
-  concludedByName: string | null;
-  initialConferenceClock: Clock | null;
-  initialConference: Record<string, unknown> | null;
-  planId: string | null;
-  version: number;
-};
-type Plan = {
-  id: string;
-  status: string;
-  startedOn: string;
-  category: string;
-  categoryHistory: Array<{ category: string; fromOn: string }>;
-  sequence: number;
-  secondOrSubsequent: boolean;
-  previousPlanEndedOn: string | null;
-  withinTwoYearsOfPrevious: boolean;
-  endedOn: string | null;
-  endReason: string | null;
-  reviewConferences: Array<Clock & { decision: string }>;
-  coreGroups: Array<{ heldOn: string }>;
-  firstCoreGroupClock: Clock;
-  nextReviewClock: Clock | null;
-  version: number;
-};
-
-const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
 describe('after the strategy discussion: s47 enquiries, conferences, plans and core groups', () => {
   let hub: TestHub;
@@ -86,51 +36,12 @@ describe('after the strategy discussion: s47 enquiries, conferences, plans and c
   });
   afterAll(() => hub.close());
 
-  /** Given: a strategy discussion about the child, held on `on` (London date) with this outcome. */
-  async function givenStrategyDiscussion(childId: string, on: string, outcome = 'SECTION_47_JOINT'): Promise<string> {
-    const s = await hub.gql<{ scheduleMeeting: { id: string; version: number } }>(worker, SCHEDULE, {
-      input: { type: 'STRATEGY_DISCUSSION', subjectPersonIds: [childId], scheduledAt: inAnHour() },
-    });
-    expect(s.errors).toBeUndefined();
-    const id = s.data!.scheduleMeeting.id;
-    // Time passes (tests cannot wait for the clock): the discussion took place, then its date is set.
-    await hub.db.query(`UPDATE meeting SET scheduled_at = now() - interval '1 day' WHERE id = $1`, [id]);
-    const h = await hub.gql<{ markMeetingHeld: { version: number } }>(worker, HELD, { id, v: s.data!.scheduleMeeting.version });
-    expect(h.errors).toBeUndefined();
-    const o = await hub.gql(worker, OUTCOME, { id, input: { outcome }, v: h.data!.markMeetingHeld.version });
-    expect(o.errors).toBeUndefined();
-    await hub.db.query(`UPDATE meeting SET scheduled_at = $2 WHERE id = $1`, [id, `${on}T10:00:00Z`]);
-    return id;
-  }
-
-  async function givenChild(): Promise<string> {
-    return givenPerson(hub, worker, { dateOfBirth: '2019-05-01' });
-  }
-
-  async function start(childId: string, meetingId: string, lead?: string): Promise<Enquiry> {
-    const r = await hub.gql<{ startSection47Enquiry: Enquiry }>(worker, START, { input: { strategyMeetingId: meetingId, personId: childId, ...(lead ? { lead } : {}) } });
-    expect(r.errors).toBeUndefined();
-    return r.data!.startSection47Enquiry;
-  }
-
-  async function toConference(e: Enquiry, concludedOn: string): Promise<Enquiry> {
-    const r = await hub.gql<{ concludeSection47Enquiry: Enquiry }>(worker, CONCLUDE, { id: e.id, input: { conclusion: 'SUBSTANTIATED_CONFERENCE', concludedOn }, v: e.version });
-    expect(r.errors).toBeUndefined();
-    return r.data!.concludeSection47Enquiry;
-  }
-
-  async function onPlan(e: Enquiry, heldOn: string, category = 'NEGLECT'): Promise<{ enquiry: Enquiry; plan: Plan }> {
-    const r = await hub.gql<{ recordInitialConference: Enquiry }>(worker, ICPC, {
-      id: e.id,
-      input: { heldOn, decision: 'PLAN', category, leadSocialWorker: 'Fictional Lead' },
-      v: e.version,
-    });
-    expect(r.errors).toBeUndefined();
-    const enquiry = r.data!.recordInitialConference;
-    const p = await hub.gql<{ childProtectionPlan: Plan }>(worker, READ_PLAN, { id: enquiry.planId, purpose: 'SECTION_47' });
-    expect(p.errors).toBeUndefined();
-    return { enquiry, plan: p.data!.childProtectionPlan };
-  }
+  const steps = () => childProtectionSteps(hub, worker);
+  const givenStrategyDiscussion = (childId: string, on: string, outcome?: string) => steps().givenStrategyDiscussion(childId, on, outcome);
+  const start = (childId: string, meetingId: string, lead?: string) => steps().start(childId, meetingId, lead);
+  const toConference = (e: Enquiry, on: string) => steps().toConference(e, on);
+  const onPlan = (e: Enquiry, heldOn: string, category?: string) => steps().onPlan(e, heldOn, category);
+  const givenChild = () => givenPerson(hub, worker, { dateOfBirth: '2019-05-01' });
 
   async function count(table: string, column: string, id: string): Promise<number> {
     const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${column} = $1`, [id])) as [{ n: number }];

@@ -8,7 +8,7 @@ import { parseInput, safeText } from '../shared/validation';
 /**
  * The CP-IS-style flag view (issue 24, ADR 017): for the emergency duty team and unscheduled care,
  * a child looked up by NHS number gives flags only — on a plan (since when; never the category),
- * looked after, unborn with a pre-birth plan, open to the MASH now — and the responsible team's
+ * looked after, unborn with a pre-birth plan (the unborn child, or the expectant mother looked up), open to the MASH now — and the responsible team's
  * out-of-hours contact. A child the hub does not know and a child with no flag get the same answer
  * (all false), so the view is no oracle of "known to the hub". Every look-up is audited; a look-up of
  * a flagged child alerts the responsible social care team once per setting and day.
@@ -32,13 +32,13 @@ export async function lookUpChildFlags(ctx: RequestContext, raw: { nhsNumber: un
   // Audited whatever the answer: "who asked about this NHS number" is itself a question IG may ask.
   ctx.access.requireAudit();
   const facts = await ctx.data.childFlags.flagsByNhsNumber(input.nhsNumber);
-  const flagged = facts.onPlan || facts.lookedAfter || facts.openToMash;
+  const flagged = facts.onPlan || facts.lookedAfter || facts.openToMash || facts.prebirthPlan;
   const team = flagged ? (facts.planAgency ?? ctx.hub.agencies.list().find((a) => a.kind === 'SOCIAL_CARE')?.code ?? null) : null;
   const view: ChildFlagsView = {
     onPlan: facts.onPlan,
     onPlanSince: facts.onPlanSince,
     lookedAfter: facts.lookedAfter,
-    unbornWithPrebirthPlan: facts.onPlan && facts.unborn,
+    unbornWithPrebirthPlan: facts.prebirthPlan,
     openToMash: facts.openToMash,
     responsibleTeam: team ? (ctx.hub.agencies.get(team)?.name ?? team) : null,
     outOfHoursContact: team ? (ctx.hub.agencies.get(team)?.outOfHoursContact ?? null) : null,

@@ -382,13 +382,14 @@ function addYears(date: string, years: number): string {
   return rest === '-02-29' && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? `${y}-02-28` : `${y}${rest}`;
 }
 
-/** What the flag view knows of one child (or of every person the hub holds under one NHS number). */
+/** What the flag view knows of one child (or of every person the hub holds under one NHS number), and of unborn children linked to them. */
 export interface FlagFacts {
   personIds: string[];
   onPlan: boolean;
   onPlanSince: string | null;
   lookedAfter: boolean;
-  unborn: boolean;
+  /** An unborn child (the one looked up, or one linked to the person looked up) on a pre-birth plan. */
+  prebirthPlan: boolean;
   openToMash: boolean;
   /** The social care agency that owns the active plan, if any. */
   planAgency: string | null;
@@ -406,35 +407,48 @@ export class ChildFlagsRepository {
   ) {}
 
   async flagsByNhsNumber(nhsNumber: string): Promise<FlagFacts> {
+    // The child (or unborn child) with this NHS number; and, as CP-IS does for maternity, unborn
+    // children linked to the person with this NHS number (their mother) who are on a pre-birth plan.
     const [r] = (await this.db.query(
-      `WITH p AS (SELECT id, kind FROM person WHERE nhs_number = $1 AND kind IN ('CHILD', 'UNBORN'))
-       SELECT COALESCE(array_agg(p.id::text ORDER BY p.id), '{}') AS person_ids,
-              bool_or(p.kind = 'UNBORN') AS unborn,
-              (SELECT min(pl.started_on)::text FROM cp_plan pl WHERE pl.person_id IN (SELECT id FROM p) AND pl.status = 'ACTIVE') AS plan_since,
-              (SELECT pl.owning_agency FROM cp_plan pl WHERE pl.person_id IN (SELECT id FROM p) AND pl.status = 'ACTIVE' ORDER BY pl.started_on LIMIT 1) AS plan_agency,
-              bool_or(latest.legal_status = 'CHILD_PROTECTION_PLAN') AS plan_by_record,
-              bool_or(latest.legal_status = 'LOOKED_AFTER') AS looked_after,
+      `WITH holder AS (SELECT id, kind FROM person WHERE nhs_number = $1),
+            child AS (SELECT id FROM holder WHERE kind IN ('CHILD', 'UNBORN')),
+            prebirth AS (
+              SELECT u.id FROM person u
+               WHERE u.kind = 'UNBORN'
+                 AND (u.id IN (SELECT id FROM child)
+                      OR EXISTS (SELECT 1 FROM person_relationship pr
+                                  WHERE (pr.person_id = u.id AND pr.related_person_id IN (SELECT id FROM holder))
+                                     OR (pr.related_person_id = u.id AND pr.person_id IN (SELECT id FROM holder))))
+                 AND EXISTS (SELECT 1 FROM cp_plan pl WHERE pl.person_id = u.id AND pl.status = 'ACTIVE')),
+            latest AS (
+              SELECT DISTINCT ON (ar.person_id) ar.data->>'legalStatus' AS legal_status FROM agency_record ar
+               WHERE ar.person_id IN (SELECT id FROM child) AND ar.data ? 'legalStatus'
+               ORDER BY ar.person_id, ar.occurred_at DESC, ar.id DESC)
+       SELECT COALESCE((SELECT array_agg(id::text ORDER BY id) FROM child), '{}') AS person_ids,
+              COALESCE((SELECT array_agg(id::text ORDER BY id) FROM prebirth), '{}') AS prebirth_ids,
+              (SELECT min(pl.started_on)::text FROM cp_plan pl WHERE pl.person_id IN (SELECT id FROM child) AND pl.status = 'ACTIVE') AS plan_since,
+              (SELECT pl.owning_agency FROM cp_plan pl WHERE pl.status = 'ACTIVE' AND (pl.person_id IN (SELECT id FROM child) OR pl.person_id IN (SELECT id FROM prebirth))
+                ORDER BY pl.started_on LIMIT 1) AS plan_agency,
+              EXISTS (SELECT 1 FROM latest WHERE legal_status = 'CHILD_PROTECTION_PLAN') AS plan_by_record,
+              EXISTS (SELECT 1 FROM latest WHERE legal_status = 'LOOKED_AFTER') AS looked_after,
               EXISTS (SELECT 1 FROM referral_subject rs JOIN referral r ON r.id = rs.referral_id
-                       WHERE rs.person_id IN (SELECT id FROM p) AND r.status NOT IN ('CLOSED', 'WITHDRAWN', 'MERGED')) AS open_to_mash
-         FROM p
-         LEFT JOIN LATERAL (SELECT ar.data->>'legalStatus' AS legal_status FROM agency_record ar
-                             WHERE ar.person_id = p.id AND ar.data ? 'legalStatus' ORDER BY ar.occurred_at DESC, ar.id DESC LIMIT 1) latest ON TRUE`,
+                       WHERE rs.person_id IN (SELECT id FROM child) AND r.status NOT IN ('CLOSED', 'WITHDRAWN', 'MERGED')) AS open_to_mash`,
       [nhsNumber],
     )) as Array<{
       person_ids: string[];
-      unborn: boolean | null;
+      prebirth_ids: string[];
       plan_since: string | null;
       plan_agency: string | null;
-      plan_by_record: boolean | null;
-      looked_after: boolean | null;
+      plan_by_record: boolean;
+      looked_after: boolean;
       open_to_mash: boolean;
     }>;
     return {
-      personIds: r!.person_ids,
-      onPlan: r!.plan_since !== null || r!.plan_by_record === true,
+      personIds: [...new Set([...r!.person_ids, ...r!.prebirth_ids])],
+      onPlan: r!.plan_since !== null || r!.plan_by_record,
       onPlanSince: r!.plan_since,
-      lookedAfter: r!.looked_after === true,
-      unborn: r!.unborn === true,
+      lookedAfter: r!.looked_after,
+      prebirthPlan: r!.prebirth_ids.length > 0,
       openToMash: r!.open_to_mash,
       planAgency: r!.plan_agency,
     };
