@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AgencyDirectory } from '../auth/agencies';
 import { badInput } from '../shared/errors';
+import { childProtection, type ChildProtectionBreakdown } from './child-protection.queries';
 import * as q from './metrics.queries';
 import { resolvePeriods, type Period, type PeriodRequest } from './period';
 import { directionOfTravel, ragAgainstTarget } from './rating';
@@ -51,6 +52,8 @@ export interface PeriodBreakdown {
   /** Strategy discussions whose ICPC fell due in the period, and those with the ICPC held by then. */
   icpc: { due: number; withinTimescale: number };
   breakGlassByAgency: Array<{ agency: string; count: number }>;
+  /** Conferences, core groups and plans (issue 24; partnership-wide). */
+  childProtection: ChildProtectionBreakdown;
   /** Raw scalars for the measures. */
   scalars: Record<MeasureKey, number | null>;
 }
@@ -116,6 +119,11 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
   strategyDiscussionsHeld: 'Partnership-wide; a team does not narrow it',
   icpcWithin15WorkingDays: 'Of the strategy discussions whose ICPC fell due in the period; partnership-wide',
   breakGlassUses: 'Partnership-wide; a team does not narrow it',
+  cpInitialConferencesInTimescale: 'Of the s47 enquiries whose initial conference fell due in the period, per child; partnership-wide',
+  cpReviewConferencesInTimescale: 'Of the review conferences held in the period, per child; partnership-wide',
+  cpFirstCoreGroupsInTimescale: 'Of the first core groups that fell due in the period; partnership-wide',
+  cpChildrenOnPlanAtPeriodEnd: 'On the last day of the period; partnership-wide',
+  cpSecondOrSubsequentPlans: 'Of the plans started in the period; partnership-wide',
 };
 
 function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBreakdown, settings: MetricsSettings): Measure {
@@ -164,6 +172,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
   const sd = await q.strategyDiscussions(m, b);
   const icpc = await q.icpcTimeliness(m, period);
   const bg = await q.breakGlassUses(m, b);
+  const cp = await childProtection(m, period);
   const contacts = flow.reduce((s, a) => s + a.contacts, 0);
   const converted = flow.reduce((s, a) => s + a.socialCareReferrals, 0);
   const scalars: Record<MeasureKey, number | null> = {
@@ -184,6 +193,11 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     equalityReligionRecorded: share(eq.religion, eq.children),
     strategyDiscussionsHeld: sd.meetings,
     icpcWithin15WorkingDays: share(icpc.withinTimescale, icpc.due),
+    cpInitialConferencesInTimescale: share(cp.icpcHeldInTime, cp.icpcDue),
+    cpReviewConferencesInTimescale: share(cp.reviewsInTime, cp.reviewsHeld),
+    cpFirstCoreGroupsInTimescale: share(cp.firstCoreGroupsInTime, cp.firstCoreGroupsDue),
+    cpChildrenOnPlanAtPeriodEnd: cp.onPlanAtEnd,
+    cpSecondOrSubsequentPlans: share(cp.secondOrSubsequent, cp.plansStarted),
   };
   return {
     period,
@@ -199,6 +213,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     strategyDiscussions: sd,
     icpc,
     breakGlassByAgency: bg,
+    childProtection: cp,
     scalars,
   };
 }

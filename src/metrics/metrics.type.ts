@@ -129,6 +129,31 @@ export class IcpcTimelinessMetric {
 }
 
 @NonPersonal()
+@ObjectType({ description: 'Children on a plan under one category' })
+export class CategoryCount {
+  @Field() category!: string;
+  @Field(() => Int) count!: number;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'Child protection after the strategy discussion (issue 24), per child, partnership-wide: counts only' })
+export class ChildProtectionMetric {
+  @Field(() => Int, { description: 'Initial conferences that fell due in the period (s47 enquiries not closed without one by the due date)' }) icpcDue!: number;
+  @Field(() => Int, { description: 'of which held on or before the due date' }) icpcHeldInTime!: number;
+  @Field(() => Int, { description: 'of which held after the due date' }) icpcHeldLate!: number;
+  @Field(() => Int, { description: 'of which not held (as at the query)' }) icpcDueNotHeld!: number;
+  @Field(() => Int, { description: 'Review conferences held in the period' }) reviewsHeld!: number;
+  @Field(() => Int, { description: 'of which held on or before their due date' }) reviewsInTime!: number;
+  @Field(() => Int, { description: 'First core groups that fell due in the period' }) firstCoreGroupsDue!: number;
+  @Field(() => Int, { description: 'of which held on or before the due date' }) firstCoreGroupsInTime!: number;
+  @Field(() => Int, { description: 'Children on a plan on the last day of the period' }) onPlanAtEnd!: number;
+  @Field(() => [CategoryCount], { description: 'By the plan’s category on that day' }) onPlanByCategory!: CategoryCount[];
+  @Field(() => Int, { description: 'Plans started in the period' }) plansStarted!: number;
+  @Field(() => Int, { description: 'of which second or subsequent' }) secondOrSubsequent!: number;
+  @Field(() => Int, { description: 'of which within two years of the previous plan’s end' }) secondOrSubsequentWithinTwoYears!: number;
+}
+
+@NonPersonal()
 @ObjectType({ description: 'How one agency’s checks ended in the period: "no information held" is an answer, only "declined" is a refusal' })
 export class CheckOutcomeMetric {
   @Field() agency!: string;
@@ -162,6 +187,7 @@ export class MetricsBreakdown {
   @Field(() => [WorkerMetric]) workers!: WorkerMetric[];
   @Field(() => StrategyDiscussionMetric) strategyDiscussions!: StrategyDiscussionMetric;
   @Field(() => IcpcTimelinessMetric) icpcTimeliness!: IcpcTimelinessMetric;
+  @Field(() => ChildProtectionMetric) childProtection!: ChildProtectionMetric;
   @Field(() => [AgencyCount], { description: 'Break-glass openings in the period by the opener’s agency' }) breakGlassByAgency!: AgencyCount[];
 }
 

@@ -49,6 +49,12 @@ export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
   equalityReligionRecorded: { target: 0.9, polarity: 'LARGER_IS_BETTER' },
   strategyDiscussionsHeld: { target: null, polarity: null },
   icpcWithin15WorkingDays: { target: 0.95, polarity: 'LARGER_IS_BETTER' },
+  cpInitialConferencesInTimescale: { target: 0.95, polarity: 'LARGER_IS_BETTER' },
+  cpReviewConferencesInTimescale: { target: 0.95, polarity: 'LARGER_IS_BETTER' },
+  cpFirstCoreGroupsInTimescale: { target: 0.95, polarity: 'LARGER_IS_BETTER' },
+  // More or fewer children on a plan is not in itself better; second plans: a partnership sets its own target.
+  cpChildrenOnPlanAtPeriodEnd: { target: null, polarity: null },
+  cpSecondOrSubsequentPlans: { target: null, polarity: 'SMALLER_IS_BETTER' },
 };
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';

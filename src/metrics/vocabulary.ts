@@ -32,6 +32,11 @@ export const MEASURE_KEYS = [
   'equalityReligionRecorded',
   'strategyDiscussionsHeld',
   'icpcWithin15WorkingDays',
+  'cpInitialConferencesInTimescale',
+  'cpReviewConferencesInTimescale',
+  'cpFirstCoreGroupsInTimescale',
+  'cpChildrenOnPlanAtPeriodEnd',
+  'cpSecondOrSubsequentPlans',
 ] as const;
 export type MeasureKey = (typeof MEASURE_KEYS)[number];
 
@@ -58,6 +63,11 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
   equalityReligionRecorded: { label: 'Children with religion recorded', unit: 'SHARE' },
   strategyDiscussionsHeld: { label: 'Strategy discussions held', unit: 'COUNT' },
   icpcWithin15WorkingDays: { label: 'ICPCs within 15 working days of the strategy discussion', unit: 'SHARE' },
+  cpInitialConferencesInTimescale: { label: 'Initial conferences due in the period held within 15 working days of the last strategy discussion (per child)', unit: 'SHARE' },
+  cpReviewConferencesInTimescale: { label: 'Review conferences held within timescale (per child)', unit: 'SHARE' },
+  cpFirstCoreGroupsInTimescale: { label: 'First core groups held within 10 working days of the initial conference', unit: 'SHARE' },
+  cpChildrenOnPlanAtPeriodEnd: { label: 'Children on a child protection plan at the end of the period', unit: 'COUNT' },
+  cpSecondOrSubsequentPlans: { label: 'Plans started in the period that are a second or subsequent plan', unit: 'SHARE' },
 };
 
 /** Decision outcomes that count as a referral to children's social care (contact → referral conversion). */
