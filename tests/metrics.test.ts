@@ -451,8 +451,8 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
     expect(m.breakGlassUses).toMatchObject({ value: 3, previousValue: 1, target: null, polarity: 'SMALLER_IS_BETTER', status: 'NO_TARGET', direction: 'WORSENING' });
   });
 
-  it('gives every measure a value on this data set', () => {
-    expect(out.measures.filter((x) => x.value === null).map((x) => x.key)).toEqual([]);
+  it('gives every measure a value on this data set (the child protection measures have their own: tests/child-protection-metrics.test.ts)', () => {
+    expect(out.measures.filter((x) => x.value === null && !x.key.startsWith('cp')).map((x) => x.key)).toEqual([]);
   });
 });
 
