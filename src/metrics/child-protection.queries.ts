@@ -30,6 +30,19 @@ export interface ChildProtectionBreakdown {
   plansStarted: number;
   secondOrSubsequent: number;
   secondOrSubsequentWithinTwoYears: number;
+  /** Children on a plan at the end, by age band on the last day, sex and disability. */
+  onPlanByAgeBand: Array<{ category: string; count: number }>;
+  onPlanBySex: Array<{ category: string; count: number }>;
+  onPlanByDisability: Array<{ category: string; count: number }>;
+  /** Plans ended in the period; of them ended within 3 and within 6 months of starting, and those that lasted 2 years or more. */
+  plansEnded: number;
+  endedWithin3Months: number;
+  endedWithin6Months: number;
+  lasted2YearsOrMore: number;
+  /** s47 enquiries started in the period (by their first strategy discussion), and of them those with an initial conference and a plan (so far). */
+  enquiriesStarted: number;
+  enquiriesToConference: number;
+  enquiriesToPlan: number;
 }
 
 export async function childProtection(m: EntityManager, p: Period): Promise<ChildProtectionBreakdown> {
@@ -79,7 +92,37 @@ export async function childProtection(m: EntityManager, p: Period): Promise<Chil
        FROM cp_plan WHERE started_on >= $1::date AND started_on < $2::date`,
     [p.from, p.until],
   )) as Row[];
-  const onPlanByCategory = byCategory.map((r) => ({ category: r.category as string, count: int(r.count) }));
+  const atEnd = (column: string) =>
+    m.query(
+      `SELECT ${column} AS category, count(*)::int AS count
+         FROM cp_plan pl JOIN person p ON p.id = pl.person_id
+        WHERE pl.started_on < $1::date AND (pl.ended_on IS NULL OR pl.ended_on >= $1::date)
+        GROUP BY 1 ORDER BY 1`,
+      [p.until],
+    ) as Promise<Row[]>;
+  const counts = (rows: Row[]) => rows.map((r) => ({ category: r.category as string, count: int(r.count) }));
+  // DfE age bands on the last day of the period; unborn children apart.
+  const ageBand = `CASE WHEN p.kind = 'UNBORN' THEN 'UNBORN' WHEN p.date_of_birth IS NULL THEN 'NOT_RECORDED'
+      ELSE (SELECT CASE WHEN a < 1 THEN 'UNDER_1' WHEN a < 5 THEN '1_TO_4' WHEN a < 10 THEN '5_TO_9' WHEN a < 16 THEN '10_TO_15' ELSE '16_AND_OVER' END
+              FROM (SELECT extract(year FROM age($1::date - 1, p.date_of_birth))::int AS a) x) END`;
+  const [ended] = (await m.query(
+    `SELECT count(*)::int AS ended,
+            count(*) FILTER (WHERE ended_on <= started_on + interval '3 months')::int AS within_3,
+            count(*) FILTER (WHERE ended_on <= started_on + interval '6 months')::int AS within_6,
+            count(*) FILTER (WHERE ended_on >= started_on + interval '2 years')::int AS two_years
+       FROM cp_plan WHERE ended_on >= $1::date AND ended_on < $2::date`,
+    [p.from, p.until],
+  )) as Row[];
+  const [conversion] = (await m.query(
+    `SELECT count(*)::int AS started,
+            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM cp_conference c WHERE c.enquiry_id = e.id AND c.kind = 'INITIAL'))::int AS conference,
+            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM cp_plan pl WHERE pl.enquiry_id = e.id))::int AS plan
+       FROM s47_enquiry e
+      WHERE (SELECT min(sd.held_on) FROM s47_strategy_discussion sd WHERE sd.enquiry_id = e.id) >= $1::date
+        AND (SELECT min(sd.held_on) FROM s47_strategy_discussion sd WHERE sd.enquiry_id = e.id) < $2::date`,
+    [p.from, p.until],
+  )) as Row[];
+  const onPlanByCategory = counts(byCategory);
   return {
     icpcDue: int(icpc!.due),
     icpcHeldInTime: int(icpc!.in_time),
@@ -94,5 +137,15 @@ export async function childProtection(m: EntityManager, p: Period): Promise<Chil
     plansStarted: int(started!.started),
     secondOrSubsequent: int(started!.subsequent),
     secondOrSubsequentWithinTwoYears: int(started!.within_two_years),
+    onPlanByAgeBand: counts(await atEnd(ageBand)),
+    onPlanBySex: counts(await atEnd('p.sex')),
+    onPlanByDisability: counts(await atEnd('p.disability')),
+    plansEnded: int(ended!.ended),
+    endedWithin3Months: int(ended!.within_3),
+    endedWithin6Months: int(ended!.within_6),
+    lasted2YearsOrMore: int(ended!.two_years),
+    enquiriesStarted: int(conversion!.started),
+    enquiriesToConference: int(conversion!.conference),
+    enquiriesToPlan: int(conversion!.plan),
   };
 }

@@ -97,8 +97,8 @@ export async function computeMetrics(
   return db.transaction('REPEATABLE READ', async (m) => {
     await m.query('SET TRANSACTION READ ONLY');
     await m.query(`SELECT set_config('TimeZone', $1, true)`, [settings.timeZone]);
-    const current = await breakdown(m, agencies, periods.current, team);
-    const previous = await breakdown(m, agencies, periods.previous, team);
+    const current = await breakdown(m, agencies, periods.current, team, settings);
+    const previous = await breakdown(m, agencies, periods.previous, team, settings);
     const overdue = await q.overdueChecks(m, asAt, team);
     current.scalars.overdueChecksNow = overdue.reduce((s, r) => s + r.count, 0);
     const measures = MEASURE_KEYS.map((key) => measure(key, current, previous, settings));
@@ -124,6 +124,9 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
   cpFirstCoreGroupsInTimescale: 'Of the first core groups that fell due in the period; partnership-wide',
   cpChildrenOnPlanAtPeriodEnd: 'On the last day of the period; partnership-wide',
   cpSecondOrSubsequentPlans: 'Of the plans started in the period; partnership-wide',
+  cpRatePer10000Children: 'Children on a plan at the end per 10,000 children (childPopulation in MASH_METRICS_FILE); partnership-wide',
+  cpPlansEndedWithin3Months: 'Of the plans ended in the period; partnership-wide',
+  cpPlansLasting2YearsOrMore: 'Of the plans ended in the period; partnership-wide',
 };
 
 function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBreakdown, settings: MetricsSettings): Measure {
@@ -159,7 +162,7 @@ function distribution(rows: q.DurationRow[]): { overall: q.DurationRow | undefin
   return { overall, parts };
 }
 
-async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Period, team: string[] | null): Promise<PeriodBreakdown> {
+async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Period, team: string[] | null, settings: MetricsSettings): Promise<PeriodBreakdown> {
   const b = await q.boundsOf(m, period);
   const flow = await q.contactFlow(m, b, team);
   const dec = distribution(await q.decisions(m, b, team));
@@ -198,6 +201,9 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     cpFirstCoreGroupsInTimescale: share(cp.firstCoreGroupsInTime, cp.firstCoreGroupsDue),
     cpChildrenOnPlanAtPeriodEnd: cp.onPlanAtEnd,
     cpSecondOrSubsequentPlans: share(cp.secondOrSubsequent, cp.plansStarted),
+    cpRatePer10000Children: settings.childPopulation ? Math.round((cp.onPlanAtEnd / settings.childPopulation) * 100_000) / 10 : null,
+    cpPlansEndedWithin3Months: share(cp.endedWithin3Months, cp.plansEnded),
+    cpPlansLasting2YearsOrMore: share(cp.lasted2YearsOrMore, cp.plansEnded),
   };
   return {
     period,

@@ -151,6 +151,17 @@ export class ChildProtectionMetric {
   @Field(() => Int, { description: 'Plans started in the period' }) plansStarted!: number;
   @Field(() => Int, { description: 'of which second or subsequent' }) secondOrSubsequent!: number;
   @Field(() => Int, { description: 'of which within two years of the previous plan’s end' }) secondOrSubsequentWithinTwoYears!: number;
+  @Field(() => [CategoryCount], { description: 'On a plan at the end, by age band on the last day (UNDER_1, 1_TO_4, 5_TO_9, 10_TO_15, 16_AND_OVER, UNBORN, NOT_RECORDED)' })
+  onPlanByAgeBand!: CategoryCount[];
+  @Field(() => [CategoryCount], { description: 'On a plan at the end, by sex' }) onPlanBySex!: CategoryCount[];
+  @Field(() => [CategoryCount], { description: 'On a plan at the end, by disability' }) onPlanByDisability!: CategoryCount[];
+  @Field(() => Int, { description: 'Plans ended in the period' }) plansEnded!: number;
+  @Field(() => Int, { description: 'of which within 3 months of starting' }) endedWithin3Months!: number;
+  @Field(() => Int, { description: 'of which within 6 months of starting' }) endedWithin6Months!: number;
+  @Field(() => Int, { description: 'of which after 2 years or more' }) lasted2YearsOrMore!: number;
+  @Field(() => Int, { description: 's47 enquiries started in the period (first strategy discussion)' }) enquiriesStarted!: number;
+  @Field(() => Int, { description: 'of which with an initial conference (so far)' }) enquiriesToConference!: number;
+  @Field(() => Int, { description: 'of which with a plan (so far)' }) enquiriesToPlan!: number;
 }
 
 @NonPersonal()

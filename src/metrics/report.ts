@@ -164,8 +164,24 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
         ['Plans started', String(cp.plansStarted), String(pcp.plansStarted)],
         ['of which second or subsequent', String(cp.secondOrSubsequent), String(pcp.secondOrSubsequent)],
         ['of which within two years of the previous plan', String(cp.secondOrSubsequentWithinTwoYears), String(pcp.secondOrSubsequentWithinTwoYears)],
+        ['Plans ended', String(cp.plansEnded), String(pcp.plansEnded)],
+        ['of which within 3 months of starting', String(cp.endedWithin3Months), String(pcp.endedWithin3Months)],
+        ['of which within 6 months of starting', String(cp.endedWithin6Months), String(pcp.endedWithin6Months)],
+        ['of which after 2 years or more', String(cp.lasted2YearsOrMore), String(pcp.lasted2YearsOrMore)],
+        ['s47 enquiries started', String(cp.enquiriesStarted), String(pcp.enquiriesStarted)],
+        ['of which to an initial conference (so far)', String(cp.enquiriesToConference), String(pcp.enquiriesToConference)],
+        ['of which to a plan (so far)', String(cp.enquiriesToPlan), String(pcp.enquiriesToPlan)],
         ['Children on a plan at the end of the period', String(cp.onPlanAtEnd), String(pcp.onPlanAtEnd)],
-        ...cp.onPlanByCategory.map((k) => [`of whom ${k.category.toLowerCase().replace(/_/g, ' ')}`, String(k.count), String(pcp.onPlanByCategory.find((x) => x.category === k.category)?.count ?? 0)]),
+        ...(
+          [
+            ['of whom', cp.onPlanByCategory, pcp.onPlanByCategory],
+            ['aged', cp.onPlanByAgeBand, pcp.onPlanByAgeBand],
+            ['sex', cp.onPlanBySex, pcp.onPlanBySex],
+            ['disability', cp.onPlanByDisability, pcp.onPlanByDisability],
+          ] as const
+        ).flatMap(([words, rows, before]) =>
+          rows.map((k) => [`${words} ${k.category.toLowerCase().replace(/_/g, ' ')}`, String(k.count), String(before.find((x) => x.category === k.category)?.count ?? 0)]),
+        ),
       ],
     ),
   );

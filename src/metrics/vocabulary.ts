@@ -37,6 +37,9 @@ export const MEASURE_KEYS = [
   'cpFirstCoreGroupsInTimescale',
   'cpChildrenOnPlanAtPeriodEnd',
   'cpSecondOrSubsequentPlans',
+  'cpRatePer10000Children',
+  'cpPlansEndedWithin3Months',
+  'cpPlansLasting2YearsOrMore',
 ] as const;
 export type MeasureKey = (typeof MEASURE_KEYS)[number];
 
@@ -68,6 +71,9 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
   cpFirstCoreGroupsInTimescale: { label: 'First core groups held within 10 working days of the initial conference', unit: 'SHARE' },
   cpChildrenOnPlanAtPeriodEnd: { label: 'Children on a child protection plan at the end of the period', unit: 'COUNT' },
   cpSecondOrSubsequentPlans: { label: 'Plans started in the period that are a second or subsequent plan', unit: 'SHARE' },
+  cpRatePer10000Children: { label: 'Children on a plan at the end of the period per 10,000 children', unit: 'COUNT' },
+  cpPlansEndedWithin3Months: { label: 'Plans ended in the period that ended within 3 months of starting', unit: 'SHARE' },
+  cpPlansLasting2YearsOrMore: { label: 'Plans ended in the period that lasted 2 years or more', unit: 'SHARE' },
 };
 
 /** Decision outcomes that count as a referral to children's social care (contact → referral conversion). */
