@@ -1,4 +1,6 @@
 import { buildSchema, isObjectType } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PURPOSES, type Purpose } from '../src/access-policy/vocabulary';
@@ -80,6 +82,33 @@ describe('the child protection flag view for out-of-hours and unscheduled care',
     expect(await flagAlerts(child)).toHaveLength(1);
     await flags(clinician, nhs, 'Fictional Out-of-hours GP');
     expect((await flagAlerts(child)).map((a) => a.setting).sort()).toEqual(['Fictional General Hospital ED', 'Fictional Out-of-hours GP']);
+  });
+
+  it('given the responsible team listening on alertRaised, when a clinician looks up a flagged child, then the team hears of it as it happens (where and when), and police do not', async () => {
+    const nhs = fakeNhsNumber();
+    const child = await givenPerson(hub, worker, { nhsNumber: nhs });
+    await childProtectionSteps(hub, worker).givenPlan(child, '2026-10-01', '2026-10-20');
+    const listen = (token: string) => {
+      const received: unknown[] = [];
+      const client = createClient({ url: hub.server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+      client.subscribe({ query: 'subscription { alertRaised { kind toAgency personId setting } }' }, { next: (v) => received.push(v), error: () => undefined, complete: () => undefined });
+      return { received, client };
+    };
+    const team = listen(worker);
+    const police = listen(await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] }));
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await flags(clinician, nhs, 'Fictional Urgent Treatment Centre')).errors).toBeUndefined();
+      const deadline = Date.now() + 4000;
+      while (!team.received.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(team.received).toEqual([
+        expect.objectContaining({ data: { alertRaised: { kind: 'CP_FLAG_LOOKUP', toAgency: 'social-care', personId: child, setting: 'Fictional Urgent Treatment Centre' } } }),
+      ]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(police.received).toEqual([]);
+    } finally {
+      await Promise.all([team.client.dispose(), police.client.dispose()]);
+    }
   });
 
   it('given a looked-after child, a child open to the MASH, and an expectant mother whose unborn child has a pre-birth plan, then each flag is raised for its child', async () => {
