@@ -21,6 +21,8 @@ import { AuditRefuseTruncate1764000400000 } from './1764000400000-audit-refuse-t
 import { ServingRoleAlert1764000401000 } from './1764000401000-serving-role-alert';
 import { ProductionDatabaseMark1764000402000 } from './1764000402000-production-database-mark';
 import { BreachAlerts1764000900000 } from './1764000900000-breach-alerts';
+import { ChildProtection1764200000000 } from './1764200000000-child-protection';
+import { ChildProtectionFlagAlert1764200001000 } from './1764200001000-child-protection-flag-alert';
 import { ReferralSource1764400000000 } from './1764400000000-referral-source';
 import { MeetingInviteeReports1764400100000 } from './1764400100000-meeting-invitee-reports';
 import { ReferralUpdatedIndex1764700000000 } from './1764700000000-referral-updated-index';
@@ -51,6 +53,8 @@ export const MIGRATIONS: Function[] = [
   ServingRoleAlert1764000401000,
   ProductionDatabaseMark1764000402000,
   BreachAlerts1764000900000,
+  ChildProtection1764200000000,
+  ChildProtectionFlagAlert1764200001000,
   ReferralSource1764400000000,
   MeetingInviteeReports1764400100000,
   ReferralUpdatedIndex1764700000000,

@@ -30,6 +30,8 @@ const AGENCY_OF: Record<Role, string> = {
   PARTNER_REFERRER: 'education',
   IG_AUDITOR: 'social-care',
   HUB_ADMIN: 'social-care',
+  EDT_SOCIAL_WORKER: 'social-care',
+  UNSCHEDULED_CARE_CLINICIAN: 'health',
 };
 
 const SHIELD_MESSAGE = 'You are not allowed to do this';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Viewer } from './viewer';
 import {
   AGENCY_KINDS,
+  FLAG_VIEW_ROLES,
   MASH_ROLES,
   PURPOSES,
   REDACTION_REASONS,
@@ -75,6 +76,8 @@ export const DEFAULT_ROLE_AGENCY_KINDS: Readonly<Record<Role, readonly AgencyKin
   PARTNER_REFERRER: AGENCY_KINDS,
   IG_AUDITOR: ['SOCIAL_CARE'],
   HUB_ADMIN: ['SOCIAL_CARE'],
+  EDT_SOCIAL_WORKER: ['SOCIAL_CARE'],
+  UNSCHEDULED_CARE_CLINICIAN: ['HEALTH'],
 };
 
 const CASE_PURPOSES: Purpose[] = ['TRIAGE', 'STRATEGY', 'SECTION_47', 'DIRECT_CARE', 'BREAK_GLASS'];
@@ -91,6 +94,9 @@ export const DEFAULT_POLICY: AccessPolicyData = {
     PARTNER_REFERRER: ['DIRECT_CARE'],
     IG_AUDITOR: ['IG_AUDIT'],
     HUB_ADMIN: [],
+    // The flag view is read for the care of the child in front of them, and for nothing else.
+    EDT_SOCIAL_WORKER: ['DIRECT_CARE'],
+    UNSCHEDULED_CARE_CLINICIAN: ['DIRECT_CARE'],
   },
   roleAgencyKinds: { ...DEFAULT_ROLE_AGENCY_KINDS } as Record<Role, AgencyKind[]>,
   rules: [
@@ -100,6 +106,13 @@ export const DEFAULT_POLICY: AccessPolicyData = {
       classes: ['IDENTITY', 'SHARED_SUMMARY', 'AGENCY_DETAIL', 'SEALED'],
       roles: ['IG_AUDITOR', 'HUB_ADMIN'],
       reason: 'NO_CASE_CONTENT',
+    },
+    {
+      description: 'The emergency duty team and unscheduled care read the flag view only: no identity, summary or detail of any record',
+      effect: 'deny',
+      classes: ['IDENTITY', 'SHARED_SUMMARY', 'AGENCY_DETAIL', 'SEALED'],
+      roles: [...FLAG_VIEW_ROLES],
+      reason: 'NEED_TO_KNOW',
     },
     {
       description: 'Sealed fields never leave the owning agency, not even under break-glass',

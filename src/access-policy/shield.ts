@@ -3,7 +3,7 @@ import { middleware, type IMiddlewareGenerator } from 'graphql-middleware';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { hasAnyRole } from './viewer';
-import { AGENCY_OFFICER_ROLES, MASH_ROLES, ROLES, SOCIAL_CARE_MASH_ROLES, type Role } from './vocabulary';
+import { AGENCY_OFFICER_ROLES, FLAG_VIEW_ROLES, MASH_ROLES, ROLES, SOCIAL_CARE_MASH_ROLES, type Role } from './vocabulary';
 
 /**
  * The declared entry-point rules: who may call each query, mutation and subscription. Anything not
@@ -50,6 +50,11 @@ export const ENTRY_POINT_RULES = {
     breakGlassReviews: hasRole('IG_AUDITOR'),
     /** Proposed matches and disagreeing sources (ADR 005): the MASH's social care staff decide them. */
     dataQualityIssues: triage,
+    /** After the strategy discussion (issue 24): rows only where the viewer works the child's case. */
+    section47Enquiry: caseWorker,
+    childProtectionPlan: caseWorker,
+    /** The CP-IS-style flag view: the emergency duty team and unscheduled care only (ADR 017). */
+    childProtectionFlags: hasRole(...FLAG_VIEW_ROLES),
   },
   Mutation: {
     upsertPerson: recordContributor,
@@ -77,6 +82,15 @@ export const ENTRY_POINT_RULES = {
     completeMeeting: triage,
     cancelMeeting: triage,
     resolveDataQualityIssue: triage,
+    /** Social care leads the enquiry and records conferences, plans and core groups (issue 24). */
+    startSection47Enquiry: triage,
+    addStrategyDiscussionToEnquiry: triage,
+    concludeSection47Enquiry: triage,
+    recordInitialConference: triage,
+    changeChildProtectionPlanCategory: triage,
+    recordCoreGroup: triage,
+    recordReviewConference: triage,
+    endChildProtectionPlan: triage,
   },
   Subscription: {
     referralChanged: referralReader,

@@ -10,8 +10,17 @@ export const ROLES = [
   'PARTNER_REFERRER',
   'IG_AUDITOR',
   'HUB_ADMIN',
+  'EDT_SOCIAL_WORKER',
+  'UNSCHEDULED_CARE_CLINICIAN',
 ] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * Out-of-hours and unscheduled care (issue 24, ADR 017): the emergency duty team and clinicians in
+ * emergency departments, out-of-hours GP services and maternity. They read the child protection flag
+ * view and nothing else: no relationship source names them, so they reach no row anywhere else.
+ */
+export const FLAG_VIEW_ROLES: readonly Role[] = ['EDT_SOCIAL_WORKER', 'UNSCHEDULED_CARE_CLINICIAN'];
 
 /** Roles that work cases inside the MASH (may declare case purposes and open break-glass). */
 export const MASH_ROLES: readonly Role[] = [

@@ -25,6 +25,12 @@ const PURPOSE_OF_CHANGE: Record<string, Purpose> = {
   person_relationship: 'DIRECT_CARE',
   identity_assertion: 'DIRECT_CARE',
   agency_record: 'DIRECT_CARE',
+  s47_enquiry: 'SECTION_47',
+  s47_strategy_discussion: 'SECTION_47',
+  cp_conference: 'SECTION_47',
+  cp_plan: 'SECTION_47',
+  cp_plan_category: 'SECTION_47',
+  cp_core_group: 'SECTION_47',
 };
 
 function impliedPurpose(ctx: RequestContext, action: AuditAction, changes: AuditChange[]): Purpose | null {

@@ -6,11 +6,19 @@ export interface Agency {
   code: string;
   name: string;
   kind: AgencyKind;
+  /** A social care team's out-of-hours contact, shown with the child protection flags (issue 24). */
+  outOfHoursContact?: string;
 }
 
 /** The demo partnership (README › Agencies, users and roles). Used when no MASH_AGENCIES_FILE is configured. */
 export const DEMO_AGENCIES: readonly Agency[] = [
-  { code: 'social-care', name: 'Exampleshire Children’s Social Care', kind: 'SOCIAL_CARE' },
+  {
+    code: 'social-care',
+    name: 'Exampleshire Children’s Social Care',
+    kind: 'SOCIAL_CARE',
+    // A number from Ofcom's range for drama: fictional.
+    outOfHoursContact: 'Exampleshire Emergency Duty Team, 01632 960 000 (fictional)',
+  },
   { code: 'police', name: 'Exampleshire Constabulary', kind: 'POLICE' },
   { code: 'health', name: 'Exampleshire Integrated Care Board', kind: 'HEALTH' },
   { code: 'probation', name: 'Probation Service (Exampleshire)', kind: 'PROBATION' },
@@ -23,6 +31,7 @@ const agencyFileSchema = z
       code: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'agency codes are lower-case words joined by hyphens'),
       name: z.string().min(1).max(200),
       kind: z.enum(AGENCY_KINDS),
+      outOfHoursContact: z.string().min(1).max(200).optional(),
     }),
   )
   .min(1)

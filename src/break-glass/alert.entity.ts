@@ -13,7 +13,13 @@ import { ReferralEntity } from '../referrals/referral.entity';
 @Index('alert_time_idx', ['createdAt', 'id'])
 // One CROSS_AGENCY_DETAIL_READ per (agency, person, reader, UTC day): expression index, see migration 1763901201000.
 @Index('alert_cross_agency_daily_idx', { synchronize: false })
-@Check('alert_kind_check', `kind IN ('BREAK_GLASS','CROSS_AGENCY_DETAIL_READ','UNUSUAL_READ_VOLUME','SERVING_ROLE_PRIVILEGE','DECISION_OVERDUE','CHECK_OVERDUE')`)
+@Check('alert_kind_check', `kind IN ('BREAK_GLASS','CROSS_AGENCY_DETAIL_READ','UNUSUAL_READ_VOLUME','SERVING_ROLE_PRIVILEGE','DECISION_OVERDUE','CHECK_OVERDUE','CP_FLAG_LOOKUP')`)
+@Check(
+  'alert_flag_lookup_check',
+  `kind <> 'CP_FLAG_LOOKUP' OR (person_id IS NOT NULL AND to_agency IS NOT NULL AND setting IS NOT NULL AND window_start IS NOT NULL)`,
+)
+/** At most one flag look-up alert per child, team, looking-up agency, setting and London day (migration 1764200001000). */
+@Index('alert_flag_lookup_once_idx', { synchronize: false })
 @Check('alert_person_check', `person_id IS NOT NULL OR kind IN ('UNUSUAL_READ_VOLUME','SERVING_ROLE_PRIVILEGE','DECISION_OVERDUE','CHECK_OVERDUE')`)
 @Check(
   'alert_breach_referral_check',
@@ -78,6 +84,10 @@ export class AlertEntity {
   /** UNUSUAL_READ_VOLUME: distinct children the user read in the hour before the check. */
   @Column({ name: 'distinct_people', type: 'integer', nullable: true })
   distinctPeople!: number | null;
+
+  /** CP_FLAG_LOOKUP: the setting where the child was looked up (an emergency department, out-of-hours GP, maternity unit, the EDT). */
+  @Column({ type: 'text', nullable: true })
+  setting!: string | null;
 
   @Column({ name: 'acknowledged_at', type: 'timestamptz', nullable: true })
   acknowledgedAt!: Date | null;

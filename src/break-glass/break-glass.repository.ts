@@ -37,13 +37,15 @@ export interface AlertView {
   actorSub: string | null;
   windowStart: Date | null;
   distinctPeople: number | null;
+  /** CP_FLAG_LOOKUP: where the child was looked up. */
+  setting: string | null;
   createdAt: Date;
   acknowledgedAt: Date | null;
 }
 
 type Row = Record<string, unknown>;
 
-export const ALERT_COLUMNS = 'id, kind, to_agency, person_id, break_glass_id, referral_id, actor_sub, actor_agency, window_start, distinct_people, created_at, acknowledged_at';
+export const ALERT_COLUMNS = 'id, kind, to_agency, person_id, break_glass_id, referral_id, actor_sub, actor_agency, window_start, distinct_people, setting, created_at, acknowledged_at';
 
 const BREAK_GLASS_COLUMNS = `id, person_id, actor_sub, actor_name, actor_agency, reason, opened_at, expires_at,
   reviewed_at, reviewed_by, review_outcome, review_note`;
@@ -77,6 +79,7 @@ export function toAlert(r: Row): AlertView {
     actorSub: r.kind === 'UNUSUAL_READ_VOLUME' || r.kind === 'SERVING_ROLE_PRIVILEGE' ? (r.actor_sub as string) : null,
     windowStart: r.window_start as Date | null,
     distinctPeople: r.distinct_people as number | null,
+    setting: (r.setting as string | null) ?? null,
     createdAt: r.created_at as Date,
     acknowledgedAt: r.acknowledged_at as Date | null,
   };

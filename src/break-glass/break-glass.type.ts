@@ -66,6 +66,8 @@ export class Alert {
   windowStart!: Date | null;
   @Sensitive('CASE_METADATA') @Field(() => Int, { nullable: true, description: 'UNUSUAL_READ_VOLUME: distinct children read in the hour before the check' })
   distinctPeople!: number | null;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'CP_FLAG_LOOKUP: where the child was looked up (when: createdAt)' })
+  setting!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) createdAt!: Date;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) acknowledgedAt!: Date | null;
 }

@@ -1,6 +1,7 @@
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestAccess } from '../access-policy/request-access';
 import { BreakGlassRepository } from '../break-glass/break-glass.repository';
+import { ChildFlagsRepository, ChildProtectionRepository } from '../child-protection/child-protection.repository';
 import { MeetingsRepository } from '../meetings/meetings.repository';
 import { DataQualityRepository } from '../people/data-quality.repository';
 import { AgencyRecordsRepository } from '../records/records.repository';
@@ -53,6 +54,14 @@ export class DataSet {
 
   get dataQuality(): DataQualityRepository {
     return this.once('dataQuality', () => new DataQualityRepository(this.db, this.access));
+  }
+
+  get childProtection(): ChildProtectionRepository {
+    return this.once('childProtection', () => new ChildProtectionRepository(this.db, this.access));
+  }
+
+  get childFlags(): ChildFlagsRepository {
+    return this.once('childFlags', () => new ChildFlagsRepository(this.db, this.access));
   }
 
   /**

@@ -45,6 +45,15 @@ import {
   scheduleMeeting,
 } from '../meetings/meetings.service';
 import { SECTION_47_OUTCOMES, type MeetingOutcome, type MeetingType } from '../meetings/vocabulary';
+import { reviewDueOn } from '../child-protection/clocks';
+import {
+  concludeSection47Enquiry,
+  recordCoreGroup,
+  recordInitialConference,
+  recordReviewConference,
+  startSection47Enquiry,
+} from '../child-protection/child-protection.service';
+import type { CpCategory } from '../child-protection/vocabulary';
 import { acknowledgedDecisionBy, checkDueAt, decisionDueAt, workingCalendar } from '../referrals/clocks';
 import {
   assignReferral,
@@ -59,6 +68,7 @@ import {
   withdrawReferral,
 } from '../referrals/referrals.service';
 import type { ConcernCategory, DecisionOutcome, RagRating, ReferralStatus, ThresholdLevel } from '../referrals/vocabulary';
+import { isHubError } from '../shared/errors';
 import { fromLondon, londonParts } from '../shared/working-calendar';
 import { DEMO_DEFAULTS, mulberry32 } from './demo-data';
 import { refuseDemoOnProduction } from './production-guard';
@@ -338,7 +348,7 @@ class Teller {
     return this.hub.dataSource.query(text, params);
   }
 
-  async version(table: 'referral' | 'meeting', id: string): Promise<number> {
+  async version(table: 'referral' | 'meeting' | 's47_enquiry' | 'cp_plan', id: string): Promise<number> {
     const [row] = (await this.hub.dataSource.query(`SELECT version FROM ${table} WHERE id = $1`, [id])) as Array<{ version: number }>;
     return row!.version;
   }
@@ -583,7 +593,7 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
   await stamp(id, authorisedAt);
   statuses.push('CLOSED');
   let lastEvent = authorisedAt;
-  if (outcome === 'STRATEGY_DISCUSSION') lastEvent = await tellStrategy(t, s, id, authorisedAt, asOf, spec.icpc);
+  if (outcome === 'STRATEGY_DISCUSSION') lastEvent = await tellStrategy(t, s, id, authorisedAt, asOf, spec.icpc, spec.seed);
   await feedback(t, s, sw(), id, maxDate(authorisedAt, s.chance(0.5) ? authorisedAt : lastEvent), 'CLOSED');
   return statuses;
 }
@@ -612,7 +622,7 @@ const OUTCOME_WEIGHTS: MeetingOutcome[] = [
  * A strategy discussion after an authorised STRATEGY_DISCUSSION decision, and an ICPC when it starts a
  * section 47 enquiry (most within 15 working days, some late). Returns the time of the last event.
  */
-async function tellStrategy(t: Teller, s: Story, referralId: string, authorisedAt: Date, asOf: Date, icpc?: CaseSpec['icpc']): Promise<Date> {
+async function tellStrategy(t: Teller, s: Story, referralId: string, authorisedAt: Date, asOf: Date, icpc: CaseSpec['icpc'] | undefined, seed: number): Promise<Date> {
   const chair = t.worker(s.int(0, WORKERS.length - 1));
   const at = workingLater(authorisedAt, s.int(1, 14));
   if (at >= asOf) return authorisedAt;
@@ -626,8 +636,77 @@ async function tellStrategy(t: Teller, s: Story, referralId: string, authorisedA
   const onTime = icpc ? icpc === 'ON_TIME' : s.chance(0.75);
   let icpcAt = onTime ? cal().addWorkingDays(later(at, 0), s.int(8, 14)) : cal().addWorkingDays(due, s.int(1, 6));
   icpcAt = fromLondon(...ymd(icpcAt), s.pick([10, 11, 14]), s.pick([0, 30]));
-  await tellMeeting(t, s, chair, 'INITIAL_CHILD_PROTECTION_CONFERENCE', referralId, icpcAt, later(at, 2 * HOUR), asOf, null);
+  const icpcId = await tellMeeting(t, s, chair, 'INITIAL_CHILD_PROTECTION_CONFERENCE', referralId, icpcAt, later(at, 2 * HOUR), asOf, null);
+  // A story of its own, so the rest of the case draws the same numbers as before.
+  await tellChildProtection(t, story(seed * 7919 + 47), meetingId, at, icpcId, icpcAt, asOf);
   return at;
+}
+
+/** The DfE categories, roughly in England's proportions (neglect and emotional abuse most often). */
+const CATEGORY_WEIGHTS: CpCategory[] = ['NEGLECT', 'NEGLECT', 'NEGLECT', 'NEGLECT', 'EMOTIONAL_ABUSE', 'EMOTIONAL_ABUSE', 'EMOTIONAL_ABUSE', 'PHYSICAL_ABUSE', 'SEXUAL_ABUSE', 'MULTIPLE'];
+
+/**
+ * After an s47 strategy discussion (issue 24): each child's enquiry, its conclusion, the initial
+ * conference's outcome for the child (a plan most times), the first core group (mostly within 10
+ * working days) and the review conferences (mostly in time), each only if it happened before the as-of
+ * date and today. Through the services, like every other step of the demo.
+ */
+async function tellChildProtection(t: Teller, s: Story, sdId: string, sdAt: Date, icpcId: string, icpcAt: Date, asOf: Date): Promise<void> {
+  const today = londonDate(new Date());
+  const happened = (on: string, at: Date) => on <= today && at < asOf;
+  const worker = s.int(0, WORKERS.length - 1);
+  const sw = () => t.worker(worker);
+  const children = (await t.sql(
+    `SELECT ms.person_id FROM meeting_subject ms JOIN person p ON p.id = ms.person_id WHERE ms.meeting_id = $1 AND p.kind IN ('CHILD', 'UNBORN') ORDER BY ms.person_id`,
+    [sdId],
+  )) as Array<{ person_id: string }>;
+  for (const { person_id: personId } of children) {
+    try {
+      await tellChildsPathway(personId);
+    } catch (e) {
+      // Another of the child's referrals (told concurrently) holds an open enquiry or a plan already: its story is told there.
+      if (!(isHubError(e) && ['CONFLICT', 'INVALID_TRANSITION'].includes(String(e.extensions.code)))) throw e;
+    }
+  }
+
+  async function tellChildsPathway(personId: string): Promise<void> {
+    const [busy] = (await t.sql(
+      `SELECT EXISTS (SELECT 1 FROM s47_enquiry WHERE person_id = $1 AND status IN ('OPEN', 'AWAITING_CONFERENCE'))
+           OR EXISTS (SELECT 1 FROM cp_plan WHERE person_id = $1 AND status = 'ACTIVE') AS busy`,
+      [personId],
+    )) as [{ busy: boolean }];
+    if (busy.busy) return;
+    const enquiryId = await startSection47Enquiry(sw(), { strategyMeetingId: sdId, personId });
+    const icpcOn = londonDate(icpcAt);
+    if (!happened(icpcOn, icpcAt)) return;
+    const concludedOn = [londonDate(cal().addWorkingDays(sdAt, s.int(3, 7))), icpcOn].sort()[0]!;
+    await concludeSection47Enquiry(sw(), enquiryId, { conclusion: 'SUBSTANTIATED_CONFERENCE', concludedOn }, await t.version('s47_enquiry', enquiryId));
+    const plan = s.chance(0.85);
+    await recordInitialConference(
+      sw(),
+      enquiryId,
+      plan
+        ? { heldOn: icpcOn, meetingId: icpcId, decision: 'PLAN', category: s.pick(CATEGORY_WEIGHTS), leadSocialWorker: WORKERS[worker]!.name }
+        : { heldOn: icpcOn, meetingId: icpcId, decision: 'NO_PLAN' },
+      await t.version('s47_enquiry', enquiryId),
+    );
+    if (!plan) return;
+    const [{ id: planId }] = (await t.sql(`SELECT id FROM cp_plan WHERE enquiry_id = $1`, [enquiryId])) as [{ id: string }];
+    const coreAt = cal().addWorkingDays(icpcAt, s.chance(0.8) ? s.int(4, 10) : s.int(11, 14));
+    if (happened(londonDate(coreAt), coreAt)) await recordCoreGroup(sw(), planId, { heldOn: londonDate(coreAt) }, await t.version('cp_plan', planId));
+    let previous: { kind: 'INITIAL' | 'REVIEW'; heldOn: string } = { kind: 'INITIAL', heldOn: icpcOn };
+    for (;;) {
+      const due = reviewDueOn(previous);
+      const dueAt = fromLondon(...(due.split('-').map(Number) as [number, number, number]), 10, 0);
+      const heldAt = s.chance(0.9) ? later(dueAt, -s.int(0, 10) * DAY) : later(dueAt, s.int(1, 10) * DAY);
+      const heldOn = londonDate(heldAt);
+      if (!happened(heldOn, heldAt) || heldOn <= previous.heldOn) break;
+      const end = previous.kind === 'REVIEW' || s.chance(0.3);
+      await recordReviewConference(sw(), planId, { heldOn, decision: end ? 'END_PLAN' : 'CONTINUE_PLAN' }, await t.version('cp_plan', planId));
+      if (end) break;
+      previous = { kind: 'REVIEW', heldOn };
+    }
+  }
 }
 
 function ymd(d: Date): [number, number, number] {

@@ -3,6 +3,7 @@ import type { AgencyDirectory } from '../auth/agencies';
 import { acknowledgedDecisionBy, workingCalendar } from '../referrals/clocks';
 import { REFERRAL_SOURCE_CODES, type ReferralSource } from '../referrals/vocabulary';
 import { badInput } from '../shared/errors';
+import { childProtection, type ChildProtectionBreakdown } from './child-protection.queries';
 import * as q from './metrics.queries';
 import { resolvePeriods, trailingMonths, type Period, type PeriodRequest } from './period';
 import { directionOfTravel, ragByConvention } from './rating';
@@ -62,6 +63,8 @@ export interface PeriodBreakdown {
   /** Strategy discussions whose ICPC fell due in the period, and those with the ICPC held by then. */
   icpc: { due: number; withinTimescale: number };
   breakGlassByAgency: Array<{ agency: string; count: number }>;
+  /** Conferences, core groups and plans (issue 24; partnership-wide). */
+  childProtection: ChildProtectionBreakdown;
   /** Raw scalars for the measures. */
   scalars: Record<MeasureKey, number | null>;
 }
@@ -105,8 +108,8 @@ export async function computeMetrics(
   return db.transaction('REPEATABLE READ', async (m) => {
     await m.query('SET TRANSACTION READ ONLY');
     await m.query(`SELECT set_config('TimeZone', $1, true)`, [settings.timeZone]);
-    const current = await breakdown(m, agencies, periods.current, team, asAt);
-    const previous = await breakdown(m, agencies, periods.previous, team, asAt);
+    const current = await breakdown(m, agencies, periods.current, team, asAt, settings);
+    const previous = await breakdown(m, agencies, periods.previous, team, asAt, settings);
     const overdue = current.overdueChecksByAgency;
     const measures = MEASURE_KEYS.map((key) => measure(key, current, previous, settings));
     return {
@@ -148,7 +151,7 @@ export async function computeTrend(
     await m.query(`SELECT set_config('TimeZone', $1, true)`, [settings.timeZone]);
     const points: TrendPoint[] = [];
     for (const period of trailingMonths(req.month, req.months ?? 12)) {
-      points.push({ label: period.label, scalars: (await breakdown(m, agencies, period, team, now)).scalars });
+      points.push({ label: period.label, scalars: (await breakdown(m, agencies, period, team, now, settings)).scalars });
     }
     return points;
   });
@@ -160,6 +163,14 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
   strategyDiscussionsHeld: 'Partnership-wide; a team does not narrow it',
   icpcWithin15WorkingDays: 'Of the strategy discussions whose ICPC fell due in the period; partnership-wide',
   breakGlassUses: 'Partnership-wide; a team does not narrow it',
+  cpInitialConferencesInTimescale: 'Of the s47 enquiries whose initial conference fell due in the period, per child; partnership-wide',
+  cpReviewConferencesInTimescale: 'Of the review conferences held in the period, per child; partnership-wide',
+  cpFirstCoreGroupsInTimescale: 'Of the first core groups that fell due in the period; partnership-wide',
+  cpChildrenOnPlanAtPeriodEnd: 'On the last day of the period; partnership-wide',
+  cpSecondOrSubsequentPlans: 'Of the plans started in the period; partnership-wide',
+  cpRatePer10000Children: 'Children on a plan at the end per 10,000 children (childPopulation in MASH_METRICS_FILE); partnership-wide',
+  cpPlansEndedWithin3Months: 'Of the plans ended in the period; partnership-wide',
+  cpPlansLasting2YearsOrMore: 'Of the plans ended in the period; partnership-wide',
 };
 
 function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBreakdown, settings: MetricsSettings): Measure {
@@ -240,7 +251,7 @@ async function workingDaysInMash(m: EntityManager, b: q.Bounds, team: string[] |
   return (await q.decisionSpans(m, b, team)).map((r) => calendar.workingMillisBetween(r.receivedAt, r.authorisedAt) / dayMs);
 }
 
-async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Period, team: string[] | null, now: Date): Promise<PeriodBreakdown> {
+async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Period, team: string[] | null, now: Date, settings: MetricsSettings): Promise<PeriodBreakdown> {
   const b = await q.boundsOf(m, period);
   const snapshotAt = now < b.end ? now : b.end;
   const overdue = await q.overdueChecks(m, snapshotAt, team);
@@ -258,6 +269,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
   const sd = await q.strategyDiscussions(m, b);
   const icpc = await q.icpcTimeliness(m, period);
   const bg = await q.breakGlassUses(m, b);
+  const cp = await childProtection(m, period);
   const contacts = flow.reduce((s, a) => s + a.contacts, 0);
   const converted = flow.reduce((s, a) => s + a.socialCareReferrals, 0);
   const scalars: Record<MeasureKey, number | null> = {
@@ -282,6 +294,14 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     timeInMashMedianWorkingDays: percentile(mashDays, 0.5),
     timeInMashP90WorkingDays: percentile(mashDays, 0.9),
     childReferrals: sources.reduce((s, r) => s + r.childReferrals, 0),
+    cpInitialConferencesInTimescale: share(cp.icpcHeldInTime, cp.icpcDue),
+    cpReviewConferencesInTimescale: share(cp.reviewsInTime, cp.reviewsHeld),
+    cpFirstCoreGroupsInTimescale: share(cp.firstCoreGroupsInTime, cp.firstCoreGroupsDue),
+    cpChildrenOnPlanAtPeriodEnd: cp.onPlanAtEnd,
+    cpSecondOrSubsequentPlans: share(cp.secondOrSubsequent, cp.plansStarted),
+    cpRatePer10000Children: settings.childPopulation ? Math.round((cp.onPlanAtEnd / settings.childPopulation) * 100_000) / 10 : null,
+    cpPlansEndedWithin3Months: share(cp.endedWithin3Months, cp.plansEnded),
+    cpPlansLasting2YearsOrMore: share(cp.lasted2YearsOrMore, cp.plansEnded),
   };
   return {
     period,
@@ -305,6 +325,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     strategyDiscussions: sd,
     icpc,
     breakGlassByAgency: bg,
+    childProtection: cp,
     scalars,
   };
 }

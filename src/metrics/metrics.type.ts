@@ -145,6 +145,42 @@ export class IcpcTimelinessMetric {
 }
 
 @NonPersonal()
+@ObjectType({ description: 'Children on a plan under one category' })
+export class CategoryCount {
+  @Field() category!: string;
+  @Field(() => Int) count!: number;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'Child protection after the strategy discussion (issue 24), per child, partnership-wide: counts only' })
+export class ChildProtectionMetric {
+  @Field(() => Int, { description: 'Initial conferences that fell due in the period (s47 enquiries not closed without one by the due date)' }) icpcDue!: number;
+  @Field(() => Int, { description: 'of which held on or before the due date' }) icpcHeldInTime!: number;
+  @Field(() => Int, { description: 'of which held after the due date' }) icpcHeldLate!: number;
+  @Field(() => Int, { description: 'of which not held (as at the query)' }) icpcDueNotHeld!: number;
+  @Field(() => Int, { description: 'Review conferences held in the period' }) reviewsHeld!: number;
+  @Field(() => Int, { description: 'of which held on or before their due date' }) reviewsInTime!: number;
+  @Field(() => Int, { description: 'First core groups that fell due in the period' }) firstCoreGroupsDue!: number;
+  @Field(() => Int, { description: 'of which held on or before the due date' }) firstCoreGroupsInTime!: number;
+  @Field(() => Int, { description: 'Children on a plan on the last day of the period' }) onPlanAtEnd!: number;
+  @Field(() => [CategoryCount], { description: 'By the plan’s category on that day' }) onPlanByCategory!: CategoryCount[];
+  @Field(() => Int, { description: 'Plans started in the period' }) plansStarted!: number;
+  @Field(() => Int, { description: 'of which second or subsequent' }) secondOrSubsequent!: number;
+  @Field(() => Int, { description: 'of which within two years of the previous plan’s end' }) secondOrSubsequentWithinTwoYears!: number;
+  @Field(() => [CategoryCount], { description: 'On a plan at the end, by age band on the last day (UNDER_1, 1_TO_4, 5_TO_9, 10_TO_15, 16_AND_OVER, UNBORN, NOT_RECORDED)' })
+  onPlanByAgeBand!: CategoryCount[];
+  @Field(() => [CategoryCount], { description: 'On a plan at the end, by sex' }) onPlanBySex!: CategoryCount[];
+  @Field(() => [CategoryCount], { description: 'On a plan at the end, by disability' }) onPlanByDisability!: CategoryCount[];
+  @Field(() => Int, { description: 'Plans ended in the period' }) plansEnded!: number;
+  @Field(() => Int, { description: 'of which within 3 months of starting' }) endedWithin3Months!: number;
+  @Field(() => Int, { description: 'of which within 6 months of starting' }) endedWithin6Months!: number;
+  @Field(() => Int, { description: 'of which after 2 years or more' }) lasted2YearsOrMore!: number;
+  @Field(() => Int, { description: 's47 enquiries started in the period (first strategy discussion)' }) enquiriesStarted!: number;
+  @Field(() => Int, { description: 'of which with an initial conference (so far)' }) enquiriesToConference!: number;
+  @Field(() => Int, { description: 'of which with a plan (so far)' }) enquiriesToPlan!: number;
+}
+
+@NonPersonal()
 @ObjectType({ description: 'How one agency’s checks ended in the period: "no information held" is an answer, only "declined" is a refusal' })
 export class CheckOutcomeMetric {
   @Field() agency!: string;
@@ -202,6 +238,7 @@ export class MetricsBreakdown {
   @Field(() => [WorkerMetric]) workers!: WorkerMetric[];
   @Field(() => StrategyDiscussionMetric) strategyDiscussions!: StrategyDiscussionMetric;
   @Field(() => IcpcTimelinessMetric) icpcTimeliness!: IcpcTimelinessMetric;
+  @Field(() => ChildProtectionMetric) childProtection!: ChildProtectionMetric;
   @Field(() => [AgencyCount], { description: 'Break-glass openings in the period by the opener’s agency' }) breakGlassByAgency!: AgencyCount[];
 }
 

@@ -194,6 +194,45 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
       ],
     ),
   );
+  const cp = c.childProtection;
+  const pcp = r.previous.childProtection;
+  out.push('', '## Child protection: conferences, core groups and plans', '');
+  out.push(
+    table(
+      ['', 'This period', 'Previous period'],
+      [
+        ['Initial conferences due (per child)', String(cp.icpcDue), String(pcp.icpcDue)],
+        ['held within 15 working days of the last strategy discussion', String(cp.icpcHeldInTime), String(pcp.icpcHeldInTime)],
+        ['held late', String(cp.icpcHeldLate), String(pcp.icpcHeldLate)],
+        ['due and not held', String(cp.icpcDueNotHeld), String(pcp.icpcDueNotHeld)],
+        ['Review conferences held (per child)', String(cp.reviewsHeld), String(pcp.reviewsHeld)],
+        ['of which within timescale', String(cp.reviewsInTime), String(pcp.reviewsInTime)],
+        ['First core groups due', String(cp.firstCoreGroupsDue), String(pcp.firstCoreGroupsDue)],
+        ['of which within 10 working days', String(cp.firstCoreGroupsInTime), String(pcp.firstCoreGroupsInTime)],
+        ['Plans started', String(cp.plansStarted), String(pcp.plansStarted)],
+        ['of which second or subsequent', String(cp.secondOrSubsequent), String(pcp.secondOrSubsequent)],
+        ['of which within two years of the previous plan', String(cp.secondOrSubsequentWithinTwoYears), String(pcp.secondOrSubsequentWithinTwoYears)],
+        ['Plans ended', String(cp.plansEnded), String(pcp.plansEnded)],
+        ['of which within 3 months of starting', String(cp.endedWithin3Months), String(pcp.endedWithin3Months)],
+        ['of which within 6 months of starting', String(cp.endedWithin6Months), String(pcp.endedWithin6Months)],
+        ['of which after 2 years or more', String(cp.lasted2YearsOrMore), String(pcp.lasted2YearsOrMore)],
+        ['s47 enquiries started', String(cp.enquiriesStarted), String(pcp.enquiriesStarted)],
+        ['of which to an initial conference (so far)', String(cp.enquiriesToConference), String(pcp.enquiriesToConference)],
+        ['of which to a plan (so far)', String(cp.enquiriesToPlan), String(pcp.enquiriesToPlan)],
+        ['Children on a plan at the end of the period', String(cp.onPlanAtEnd), String(pcp.onPlanAtEnd)],
+        ...(
+          [
+            ['of whom', cp.onPlanByCategory, pcp.onPlanByCategory],
+            ['aged', cp.onPlanByAgeBand, pcp.onPlanByAgeBand],
+            ['sex', cp.onPlanBySex, pcp.onPlanBySex],
+            ['disability', cp.onPlanByDisability, pcp.onPlanByDisability],
+          ] as const
+        ).flatMap(([words, rows, before]) =>
+          rows.map((k) => [`${words} ${k.category.toLowerCase().replace(/_/g, ' ')}`, String(k.count), String(before.find((x) => x.category === k.category)?.count ?? 0)]),
+        ),
+      ],
+    ),
+  );
   out.push('', '## Break-glass uses by agency', '');
   out.push(
     c.breakGlassByAgency.length === 0 ? '_None in the period._' : table(['Agency', 'Break-glass uses'], c.breakGlassByAgency.map((b) => [b.agency, String(b.count)])),
@@ -231,6 +270,9 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
     '- Strategy discussions: held or completed, counted by scheduled time; attendance is per invitation. ICPC timeliness: strategy discussions whose conference fell due ' +
       '(15 working days) in the period, with a conference about the same child held by the due date. Break-glass: openings in the period by the opener’s agency. ' +
       'These three are partnership-wide; a team does not narrow them.',
+    '- Child protection (per child, partnership-wide): an initial conference is due 15 working days after the last strategy discussion of the s47 enquiry; ' +
+      'it counts in the period it fell due unless the enquiry closed without a conference by then. Reviews: due 3 months after the initial conference, then 6 after the last review, ' +
+      'counted when held. First core group: 10 working days after the initial conference, counted when due. On a plan at the end: started before and not ended by the last day, by its category on that day.',
   );
   return `${out.join('\n')}\n`;
 }

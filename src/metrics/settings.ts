@@ -27,6 +27,8 @@ export interface MetricsSettings {
   /** BANDS (GREEN / AMBER / RED by distance from target) or IMPROVEMENT (Havering: off target is AMBER if improved, else RED). */
   ragConvention: RagConvention;
   teams: Record<string, string[]>;
+  /** Children (0–17) living in the partnership's area, for the rate per 10,000 on a plan; null: not configured. */
+  childPopulation: number | null;
   timeZone: string;
 }
 
@@ -62,6 +64,16 @@ export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
   timeInMashMedianWorkingDays: { target: 1, polarity: 'SMALLER_IS_BETTER' },
   timeInMashP90WorkingDays: { target: 3, polarity: 'SMALLER_IS_BETTER' },
   childReferrals: { target: null, polarity: null },
+  cpInitialConferencesInTimescale: { target: 0.95, polarity: 'LARGER_IS_BETTER' },
+  cpReviewConferencesInTimescale: { target: 0.95, polarity: 'LARGER_IS_BETTER' },
+  cpFirstCoreGroupsInTimescale: { target: 0.95, polarity: 'LARGER_IS_BETTER' },
+  // More or fewer children on a plan is not in itself better; second plans: a partnership sets its own target.
+  cpChildrenOnPlanAtPeriodEnd: { target: null, polarity: null },
+  cpSecondOrSubsequentPlans: { target: null, polarity: 'SMALLER_IS_BETTER' },
+  cpRatePer10000Children: { target: null, polarity: null },
+  // The papers' missing indicators: plans ending soon after they start, and long plans.
+  cpPlansEndedWithin3Months: { target: null, polarity: 'SMALLER_IS_BETTER' },
+  cpPlansLasting2YearsOrMore: { target: 0.05, polarity: 'SMALLER_IS_BETTER' },
 };
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';
@@ -96,11 +108,12 @@ const fileSchema = z
         }
       }, 'must be an IANA time zone')
       .optional(),
+    childPopulation: z.number().int().positive().optional(),
   })
   .strict();
 
 export function defaultMetricsSettings(): MetricsSettings {
-  return { targets: { ...DEFAULT_TARGETS }, bands: { ...DEFAULT_BANDS }, ragConvention: 'BANDS', teams: {}, timeZone: DEFAULT_TIME_ZONE };
+  return { targets: { ...DEFAULT_TARGETS }, bands: { ...DEFAULT_BANDS }, ragConvention: 'BANDS', teams: {}, timeZone: DEFAULT_TIME_ZONE, childPopulation: null };
 }
 
 /** Parses settings over the defaults; throws naming the file and the offending key, never a value. */
@@ -122,6 +135,7 @@ export function parseMetricsSettings(raw: unknown, source = 'MASH_METRICS_FILE')
   if (parsed.data.ragConvention) s.ragConvention = parsed.data.ragConvention;
   if (parsed.data.teams) s.teams = parsed.data.teams;
   if (parsed.data.timeZone) s.timeZone = parsed.data.timeZone;
+  if (parsed.data.childPopulation) s.childPopulation = parsed.data.childPopulation;
   return s;
 }
 

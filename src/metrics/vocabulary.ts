@@ -36,6 +36,14 @@ export const MEASURE_KEYS = [
   'timeInMashMedianWorkingDays',
   'timeInMashP90WorkingDays',
   'childReferrals',
+  'cpInitialConferencesInTimescale',
+  'cpReviewConferencesInTimescale',
+  'cpFirstCoreGroupsInTimescale',
+  'cpChildrenOnPlanAtPeriodEnd',
+  'cpSecondOrSubsequentPlans',
+  'cpRatePer10000Children',
+  'cpPlansEndedWithin3Months',
+  'cpPlansLasting2YearsOrMore',
 ] as const;
 export type MeasureKey = (typeof MEASURE_KEYS)[number];
 
@@ -66,6 +74,14 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
   timeInMashMedianWorkingDays: { label: 'Time in MASH, median (working days)', unit: 'WORKING_DAYS' },
   timeInMashP90WorkingDays: { label: 'Time in MASH, 90th percentile (working days)', unit: 'WORKING_DAYS' },
   childReferrals: { label: 'Referrals received, per child (children-in-need census count)', unit: 'COUNT' },
+  cpInitialConferencesInTimescale: { label: 'Initial conferences due in the period held within 15 working days of the last strategy discussion (per child)', unit: 'SHARE' },
+  cpReviewConferencesInTimescale: { label: 'Review conferences held within timescale (per child)', unit: 'SHARE' },
+  cpFirstCoreGroupsInTimescale: { label: 'First core groups held within 10 working days of the initial conference', unit: 'SHARE' },
+  cpChildrenOnPlanAtPeriodEnd: { label: 'Children on a child protection plan at the end of the period', unit: 'COUNT' },
+  cpSecondOrSubsequentPlans: { label: 'Plans started in the period that are a second or subsequent plan', unit: 'SHARE' },
+  cpRatePer10000Children: { label: 'Children on a plan at the end of the period per 10,000 children', unit: 'COUNT' },
+  cpPlansEndedWithin3Months: { label: 'Plans ended in the period that ended within 3 months of starting', unit: 'SHARE' },
+  cpPlansLasting2YearsOrMore: { label: 'Plans ended in the period that lasted 2 years or more', unit: 'SHARE' },
 };
 
 /** Decision outcomes that count as a referral to children's social care (contact → referral conversion). */

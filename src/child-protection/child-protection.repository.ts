@@ -1,0 +1,472 @@
+import DataLoader from 'dataloader';
+import type { DataSource, EntityManager } from 'typeorm';
+import { Params, relationshipKindsSql } from '../access-policy/relationships';
+import type { Guarded, RequestAccess } from '../access-policy/request-access';
+import type { RelationshipKind } from '../access-policy/vocabulary';
+import { clock, firstCoreGroupDueOn, reviewDueOn, type Clock } from './clocks';
+import type { CpCategory, PlanEndReason, PlanStatus, S47Conclusion, S47Lead, S47Status } from './vocabulary';
+
+/**
+ * Viewer-scoped reads and the writes of the child protection pathway (issue 24). A row is reached
+ * only when the viewer works the child's case: a relationship with the child that is part of the
+ * front door or the meetings (referral, agency check, meeting or strategy invitation, break-glass).
+ * Holding a record of one's own about the child is not enough to learn that an enquiry or a plan
+ * exists (ADR 017). Every row is guarded with the child so released fields are audited.
+ */
+
+type Row = Record<string, unknown>;
+
+/** Relationships with the child that reach its enquiries, conferences and plans. */
+export const CASE_WORK_KINDS: readonly RelationshipKind[] = ['REFERRAL', 'AGENCY_CHECK', 'MEETING_INVITE', 'STRATEGY_INVITE', 'BREAK_GLASS'];
+
+export interface StrategyDiscussionLink {
+  meetingId: string;
+  heldOn: string;
+  outcome: string;
+}
+
+export interface ConferenceView {
+  id: string;
+  kind: 'INITIAL' | 'REVIEW';
+  meetingId: string | null;
+  dueOn: string;
+  heldOn: string;
+  late: boolean;
+  decision: string;
+  category: CpCategory | null;
+  leadSocialWorker: string | null;
+  recordedByName: string;
+}
+
+export interface EnquiryView {
+  id: string;
+  personId: string;
+  owningAgency: string;
+  lead: S47Lead;
+  status: S47Status;
+  startedAt: Date;
+  startedByName: string;
+  lastStrategyOn: string;
+  strategyDiscussions: Guarded<StrategyDiscussionLink>[];
+  conclusion: S47Conclusion | null;
+  concludedOn: string | null;
+  concludedByName: string | null;
+  /** Null when the enquiry closed without a conference (none is due). */
+  initialConferenceClock: Clock | null;
+  initialConference: Guarded<ConferenceView> | null;
+  planId: string | null;
+  version: number;
+}
+
+export interface CategoryPeriodView {
+  category: CpCategory;
+  fromOn: string;
+}
+
+export interface CoreGroupView {
+  id: string;
+  meetingId: string | null;
+  heldOn: string;
+}
+
+export interface PlanView {
+  id: string;
+  personId: string;
+  owningAgency: string;
+  enquiryId: string;
+  status: PlanStatus;
+  startedOn: string;
+  category: CpCategory;
+  leadSocialWorker: string;
+  sequence: number;
+  secondOrSubsequent: boolean;
+  previousPlanEndedOn: string | null;
+  /** A second or subsequent plan starting within two years of the previous plan's end. */
+  withinTwoYearsOfPrevious: boolean;
+  endedOn: string | null;
+  endReason: PlanEndReason | null;
+  categoryHistory: Guarded<CategoryPeriodView>[];
+  reviewConferences: Guarded<ConferenceView>[];
+  coreGroups: Guarded<CoreGroupView>[];
+  firstCoreGroupClock: Clock;
+  /** The next review conference's clock while the plan is active. */
+  nextReviewClock: Clock | null;
+  version: number;
+}
+
+const CONFERENCE_JSON = (alias: string) => `json_build_object('id', ${alias}.id, 'kind', ${alias}.kind, 'meetingId', ${alias}.meeting_id, 'dueOn', ${alias}.due_on,
+  'heldOn', ${alias}.held_on, 'decision', ${alias}.decision, 'category', ${alias}.category, 'leadSocialWorker', ${alias}.lead_social_worker,
+  'recordedByName', ${alias}.recorded_by_name)`;
+
+type ConferenceJson = Omit<ConferenceView, 'late'>;
+const toConference = (c: ConferenceJson): ConferenceView => ({ ...c, late: c.heldOn > c.dueOn });
+
+export interface NewEnquiry {
+  personId: string;
+  owningAgency: string;
+  lead: S47Lead;
+  startedBySub: string;
+  startedByName: string;
+  lastStrategyOn: string;
+  icpcDueOn: string;
+}
+
+export interface NewConference {
+  kind: 'INITIAL' | 'REVIEW';
+  personId: string;
+  enquiryId: string | null;
+  planId: string | null;
+  meetingId: string | null;
+  dueOn: string;
+  heldOn: string;
+  decision: string;
+  category: CpCategory | null;
+  leadSocialWorker: string | null;
+  recordedBySub: string;
+  recordedByName: string;
+}
+
+export class ChildProtectionRepository {
+  constructor(
+    private readonly db: DataSource | EntityManager,
+    private readonly access: RequestAccess,
+  ) {}
+
+  private kinds(p: Params, personColumn: string): string {
+    return relationshipKindsSql(this.access.viewer, personColumn, p);
+  }
+
+  private guardOf<T extends object>(view: T, owner: string, kinds: RelationshipKind[], personId: string, id: string): Guarded<T> {
+    return this.access.guard(view, { owner, relationships: new Set(kinds) }, [personId], id);
+  }
+
+  private async enquiriesWhere(where: string, p: Params): Promise<Guarded<EnquiryView>[]> {
+    const kinds = this.kinds(p, 'e.person_id');
+    const caseWork = p.add(CASE_WORK_KINDS);
+    const rows: Row[] = await this.db.query(
+      `SELECT e.*, rel.kinds,
+              (SELECT ${CONFERENCE_JSON('c')} FROM cp_conference c WHERE c.enquiry_id = e.id AND c.kind = 'INITIAL') AS initial_conference,
+              (SELECT pl.id FROM cp_plan pl WHERE pl.enquiry_id = e.id) AS plan_id,
+              COALESCE((SELECT json_agg(json_build_object('meetingId', sd.meeting_id, 'heldOn', sd.held_on, 'outcome', sd.outcome) ORDER BY sd.held_on, sd.meeting_id)
+                          FROM s47_strategy_discussion sd WHERE sd.enquiry_id = e.id), '[]') AS discussions
+         FROM s47_enquiry e CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel
+        WHERE ${where} AND rel.kinds && ${caseWork}::text[]
+        ORDER BY e.started_at, e.id`,
+      p.values,
+    );
+    return rows.map((r) => {
+      const kindsOf = r.kinds as RelationshipKind[];
+      const personId = r.person_id as string;
+      const owner = r.owning_agency as string;
+      const conf = r.initial_conference as ConferenceJson | null;
+      const status = r.status as S47Status;
+      const conferenceDue = status !== 'CLOSED' || conf !== null;
+      const view: EnquiryView = {
+        id: r.id as string,
+        personId,
+        owningAgency: owner,
+        lead: r.lead as S47Lead,
+        status,
+        startedAt: r.started_at as Date,
+        startedByName: r.started_by_name as string,
+        lastStrategyOn: r.last_strategy_on as string,
+        strategyDiscussions: (r.discussions as StrategyDiscussionLink[]).map((d) => this.guardOf(d, owner, kindsOf, personId, r.id as string)),
+        conclusion: r.conclusion as S47Conclusion | null,
+        concludedOn: r.concluded_on as string | null,
+        concludedByName: r.concluded_by_name as string | null,
+        initialConferenceClock: conferenceDue ? clock(r.icpc_due_on as string, conf?.heldOn ?? null) : null,
+        initialConference: conf ? this.guardOf(toConference(conf), owner, kindsOf, personId, r.id as string) : null,
+        planId: r.plan_id as string | null,
+        version: r.version as number,
+      };
+      return this.guardOf(view, owner, kindsOf, personId, view.id);
+    });
+  }
+
+  private readonly enquiryLoader = new DataLoader<string, Guarded<EnquiryView> | null>(async (ids) => {
+    const p = new Params([ids]);
+    const found = new Map((await this.enquiriesWhere('e.id = ANY($1::uuid[])', p)).map((e) => [e.id, e]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+
+  private readonly enquiriesByPerson = new DataLoader<string, Guarded<EnquiryView>[]>(async (personIds) => {
+    const rows = await this.enquiriesWhere('e.person_id = ANY($1::uuid[])', new Params([personIds]));
+    return personIds.map((id) => rows.filter((e) => e.personId === id));
+  });
+
+  /** The enquiry if the viewer works the child's case; otherwise null (not found). */
+  findEnquiry(id: string): Promise<Guarded<EnquiryView> | null> {
+    return this.enquiryLoader.load(id);
+  }
+
+  reloadEnquiry(id: string): Promise<Guarded<EnquiryView> | null> {
+    this.enquiryLoader.clear(id);
+    return this.enquiryLoader.load(id);
+  }
+
+  enquiriesOf(personId: string): Promise<Guarded<EnquiryView>[]> {
+    return this.enquiriesByPerson.load(personId);
+  }
+
+  private async plansWhere(where: string, p: Params): Promise<Guarded<PlanView>[]> {
+    const kinds = this.kinds(p, 'pl.person_id');
+    const caseWork = p.add(CASE_WORK_KINDS);
+    const rows: Row[] = await this.db.query(
+      `SELECT pl.*, rel.kinds,
+              COALESCE((SELECT json_agg(json_build_object('category', pc.category, 'fromOn', pc.from_on) ORDER BY pc.from_on, pc.recorded_at)
+                          FROM cp_plan_category pc WHERE pc.plan_id = pl.id), '[]') AS categories,
+              COALESCE((SELECT json_agg(${CONFERENCE_JSON('c')} ORDER BY c.held_on, c.id) FROM cp_conference c WHERE c.plan_id = pl.id AND c.kind = 'REVIEW'), '[]') AS reviews,
+              COALESCE((SELECT json_agg(json_build_object('id', g.id, 'meetingId', g.meeting_id, 'heldOn', g.held_on) ORDER BY g.held_on, g.id)
+                          FROM cp_core_group g WHERE g.plan_id = pl.id), '[]') AS core_groups
+         FROM cp_plan pl CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel
+        WHERE ${where} AND rel.kinds && ${caseWork}::text[]
+        ORDER BY pl.started_on, pl.id`,
+      p.values,
+    );
+    return rows.map((r) => {
+      const kindsOf = r.kinds as RelationshipKind[];
+      const personId = r.person_id as string;
+      const owner = r.owning_agency as string;
+      const id = r.id as string;
+      const startedOn = r.started_on as string;
+      const status = r.status as PlanStatus;
+      const reviews = (r.reviews as ConferenceJson[]).map(toConference);
+      const coreGroups = r.core_groups as CoreGroupView[];
+      const last = reviews.at(-1);
+      const previousEnd = r.previous_plan_ended_on as string | null;
+      const view: PlanView = {
+        id,
+        personId,
+        owningAgency: owner,
+        enquiryId: r.enquiry_id as string,
+        status,
+        startedOn,
+        category: r.category as CpCategory,
+        leadSocialWorker: r.lead_social_worker as string,
+        sequence: r.sequence as number,
+        secondOrSubsequent: (r.sequence as number) > 1,
+        previousPlanEndedOn: previousEnd,
+        withinTwoYearsOfPrevious: previousEnd !== null && startedOn <= addYears(previousEnd, 2),
+        endedOn: r.ended_on as string | null,
+        endReason: r.end_reason as PlanEndReason | null,
+        categoryHistory: (r.categories as CategoryPeriodView[]).map((c) => this.guardOf(c, owner, kindsOf, personId, id)),
+        reviewConferences: reviews.map((c) => this.guardOf(c, owner, kindsOf, personId, id)),
+        coreGroups: coreGroups.map((g) => this.guardOf(g, owner, kindsOf, personId, id)),
+        firstCoreGroupClock: clock(firstCoreGroupDueOn(startedOn), coreGroups[0]?.heldOn ?? null),
+        nextReviewClock:
+          status === 'ACTIVE' ? clock(reviewDueOn(last ? { kind: 'REVIEW', heldOn: last.heldOn } : { kind: 'INITIAL', heldOn: startedOn }), null) : null,
+        version: r.version as number,
+      };
+      return this.guardOf(view, owner, kindsOf, personId, id);
+    });
+  }
+
+  private readonly planLoader = new DataLoader<string, Guarded<PlanView> | null>(async (ids) => {
+    const found = new Map((await this.plansWhere('pl.id = ANY($1::uuid[])', new Params([ids]))).map((x) => [x.id, x]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+
+  private readonly plansByPerson = new DataLoader<string, Guarded<PlanView>[]>(async (personIds) => {
+    const rows = await this.plansWhere('pl.person_id = ANY($1::uuid[])', new Params([personIds]));
+    return personIds.map((id) => rows.filter((x) => x.personId === id));
+  });
+
+  findPlan(id: string): Promise<Guarded<PlanView> | null> {
+    return this.planLoader.load(id);
+  }
+
+  reloadPlan(id: string): Promise<Guarded<PlanView> | null> {
+    this.planLoader.clear(id);
+    return this.planLoader.load(id);
+  }
+
+  plansOf(personId: string): Promise<Guarded<PlanView>[]> {
+    return this.plansByPerson.load(personId);
+  }
+
+  // --- Writes (inside the service's transaction; social care only, checked by the state machine and the shield) ---
+
+  async insertEnquiry(e: NewEnquiry): Promise<string> {
+    const rows = (await this.db.query(
+      `INSERT INTO s47_enquiry (person_id, owning_agency, lead, started_by_sub, started_by_name, last_strategy_on, icpc_due_on)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (person_id) WHERE status IN ('OPEN','AWAITING_CONFERENCE') DO NOTHING RETURNING id`,
+      [e.personId, e.owningAgency, e.lead, e.startedBySub, e.startedByName, e.lastStrategyOn, e.icpcDueOn],
+    )) as Array<{ id: string }>;
+    return rows[0]?.id ?? '';
+  }
+
+  /** The child's enquiry still waiting for its conference or conclusion, if any (unscoped: used only to refuse a second one). */
+  async openEnquiryIdOf(personId: string): Promise<string | null> {
+    const rows = (await this.db.query(`SELECT id FROM s47_enquiry WHERE person_id = $1 AND status IN ('OPEN','AWAITING_CONFERENCE')`, [personId])) as Array<{ id: string }>;
+    return rows[0]?.id ?? null;
+  }
+
+  async linkStrategyDiscussion(enquiryId: string, link: StrategyDiscussionLink, by: string): Promise<boolean> {
+    const rows = (await this.db.query(
+      `INSERT INTO s47_strategy_discussion (enquiry_id, meeting_id, held_on, outcome, linked_by) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING meeting_id`,
+      [enquiryId, link.meetingId, link.heldOn, link.outcome, by],
+    )) as unknown[];
+    return rows.length === 1;
+  }
+
+  async insertConference(c: NewConference): Promise<string> {
+    const rows = (await this.db.query(
+      `INSERT INTO cp_conference (kind, person_id, enquiry_id, plan_id, meeting_id, due_on, held_on, decision, category, lead_social_worker, recorded_by_sub, recorded_by_name)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+      [c.kind, c.personId, c.enquiryId, c.planId, c.meetingId, c.dueOn, c.heldOn, c.decision, c.category, c.leadSocialWorker, c.recordedBySub, c.recordedByName],
+    )) as Array<{ id: string }>;
+    return rows[0]!.id;
+  }
+
+  /** Earlier plans of the child: how many, and when the last ended (for second or subsequent plans). */
+  async previousPlans(personId: string): Promise<{ count: number; lastEndedOn: string | null; active: boolean }> {
+    const [r] = (await this.db.query(
+      `SELECT count(*)::int AS count, max(ended_on)::text AS last_ended_on, bool_or(status = 'ACTIVE') AS active FROM cp_plan WHERE person_id = $1`,
+      [personId],
+    )) as Array<{ count: number; last_ended_on: string | null; active: boolean | null }>;
+    return { count: r!.count, lastEndedOn: r!.last_ended_on, active: r!.active === true };
+  }
+
+  async insertPlan(p: { personId: string; owningAgency: string; enquiryId: string; startedOn: string; category: CpCategory; leadSocialWorker: string; sequence: number; previousPlanEndedOn: string | null }): Promise<string> {
+    const rows = (await this.db.query(
+      `INSERT INTO cp_plan (person_id, owning_agency, enquiry_id, started_on, category, lead_social_worker, sequence, previous_plan_ended_on)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [p.personId, p.owningAgency, p.enquiryId, p.startedOn, p.category, p.leadSocialWorker, p.sequence, p.previousPlanEndedOn],
+    )) as Array<{ id: string }>;
+    return rows[0]!.id;
+  }
+
+  async insertCategory(planId: string, category: CpCategory, fromOn: string, by: string): Promise<string> {
+    const rows = (await this.db.query(`INSERT INTO cp_plan_category (plan_id, category, from_on, recorded_by_sub) VALUES ($1, $2, $3, $4) RETURNING id`, [
+      planId,
+      category,
+      fromOn,
+      by,
+    ])) as Array<{ id: string }>;
+    return rows[0]!.id;
+  }
+
+  async lastCategoryFrom(planId: string): Promise<string> {
+    const [r] = (await this.db.query(`SELECT max(from_on)::text AS d FROM cp_plan_category WHERE plan_id = $1`, [planId])) as Array<{ d: string }>;
+    return r!.d;
+  }
+
+  /** The last conference about the plan's child on this plan: the initial one (the plan's start) or the latest review. */
+  async lastConferenceOf(planId: string): Promise<{ kind: 'INITIAL' | 'REVIEW'; heldOn: string }> {
+    const rows = (await this.db.query(
+      `SELECT 'REVIEW' AS kind, held_on FROM cp_conference WHERE plan_id = $1 AND kind = 'REVIEW'
+        UNION ALL SELECT 'INITIAL', started_on FROM cp_plan WHERE id = $1
+        ORDER BY held_on DESC, kind DESC LIMIT 1`,
+      [planId],
+    )) as Array<{ kind: 'INITIAL' | 'REVIEW'; held_on: string }>;
+    return { kind: rows[0]!.kind, heldOn: rows[0]!.held_on };
+  }
+
+  async insertCoreGroup(planId: string, heldOn: string, meetingId: string | null, by: string): Promise<string> {
+    const rows = (await this.db.query(`INSERT INTO cp_core_group (plan_id, held_on, meeting_id, recorded_by_sub) VALUES ($1, $2, $3, $4) RETURNING id`, [
+      planId,
+      heldOn,
+      meetingId,
+      by,
+    ])) as Array<{ id: string }>;
+    return rows[0]!.id;
+  }
+}
+
+function addYears(date: string, years: number): string {
+  const y = Number(date.slice(0, 4)) + years;
+  const rest = date.slice(4);
+  // 29 February plus whole years: 28 February when the year is not a leap year.
+  return rest === '-02-29' && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? `${y}-02-28` : `${y}${rest}`;
+}
+
+/** What the flag view knows of one child (or of every person the hub holds under one NHS number), and of unborn children linked to them. */
+export interface FlagFacts {
+  personIds: string[];
+  onPlan: boolean;
+  onPlanSince: string | null;
+  lookedAfter: boolean;
+  /** An unborn child (the one looked up, or one linked to the person looked up) on a pre-birth plan. */
+  prebirthPlan: boolean;
+  openToMash: boolean;
+  /** The social care agency that owns the active plan, if any. */
+  planAgency: string | null;
+}
+
+/**
+ * The flag look-up (issue 24, ADR 017): the one read of this domain that is not scoped by a
+ * relationship, because the emergency duty team and unscheduled care have none; it is an entry point
+ * of its own (only their roles), answers flags and never a field of a record, and is always audited.
+ */
+export class ChildFlagsRepository {
+  constructor(
+    private readonly db: DataSource | EntityManager,
+    private readonly access: RequestAccess,
+  ) {}
+
+  async flagsByNhsNumber(nhsNumber: string): Promise<FlagFacts> {
+    // The child (or unborn child) with this NHS number; and, as CP-IS does for maternity, unborn
+    // children linked to the person with this NHS number (their mother) who are on a pre-birth plan.
+    const [r] = (await this.db.query(
+      `WITH holder AS (SELECT id, kind FROM person WHERE nhs_number = $1),
+            child AS (SELECT id FROM holder WHERE kind IN ('CHILD', 'UNBORN')),
+            prebirth AS (
+              SELECT u.id FROM person u
+               WHERE u.kind = 'UNBORN'
+                 AND (u.id IN (SELECT id FROM child)
+                      OR EXISTS (SELECT 1 FROM person_relationship pr
+                                  WHERE (pr.person_id = u.id AND pr.related_person_id IN (SELECT id FROM holder))
+                                     OR (pr.related_person_id = u.id AND pr.person_id IN (SELECT id FROM holder))))
+                 AND EXISTS (SELECT 1 FROM cp_plan pl WHERE pl.person_id = u.id AND pl.status = 'ACTIVE')),
+            latest AS (
+              SELECT DISTINCT ON (ar.person_id) ar.data->>'legalStatus' AS legal_status FROM agency_record ar
+               WHERE ar.person_id IN (SELECT id FROM child) AND ar.data ? 'legalStatus'
+               ORDER BY ar.person_id, ar.occurred_at DESC, ar.id DESC)
+       SELECT COALESCE((SELECT array_agg(id::text ORDER BY id) FROM child), '{}') AS person_ids,
+              COALESCE((SELECT array_agg(id::text ORDER BY id) FROM prebirth), '{}') AS prebirth_ids,
+              (SELECT min(pl.started_on)::text FROM cp_plan pl WHERE pl.person_id IN (SELECT id FROM child) AND pl.status = 'ACTIVE') AS plan_since,
+              (SELECT pl.owning_agency FROM cp_plan pl WHERE pl.status = 'ACTIVE' AND (pl.person_id IN (SELECT id FROM child) OR pl.person_id IN (SELECT id FROM prebirth))
+                ORDER BY pl.started_on LIMIT 1) AS plan_agency,
+              EXISTS (SELECT 1 FROM latest WHERE legal_status = 'CHILD_PROTECTION_PLAN') AS plan_by_record,
+              EXISTS (SELECT 1 FROM latest WHERE legal_status = 'LOOKED_AFTER') AS looked_after,
+              EXISTS (SELECT 1 FROM referral_subject rs JOIN referral r ON r.id = rs.referral_id
+                       WHERE rs.person_id IN (SELECT id FROM child) AND r.status NOT IN ('CLOSED', 'WITHDRAWN', 'MERGED')) AS open_to_mash`,
+      [nhsNumber],
+    )) as Array<{
+      person_ids: string[];
+      prebirth_ids: string[];
+      plan_since: string | null;
+      plan_agency: string | null;
+      plan_by_record: boolean;
+      looked_after: boolean;
+      open_to_mash: boolean;
+    }>;
+    return {
+      personIds: [...new Set([...r!.person_ids, ...r!.prebirth_ids])],
+      onPlan: r!.plan_since !== null || r!.plan_by_record,
+      onPlanSince: r!.plan_since,
+      lookedAfter: r!.looked_after,
+      prebirthPlan: r!.prebirth_ids.length > 0,
+      openToMash: r!.open_to_mash,
+      planAgency: r!.plan_agency,
+    };
+  }
+
+  /**
+   * Alerts the responsible team once per child, looking-up agency, setting and London day; returns
+   * the new alert's id, or null when today's alert was raised already.
+   */
+  async alertOnce(personId: string, toAgency: string, setting: string): Promise<string | null> {
+    const v = this.access.viewer;
+    const rows = (await this.db.query(
+      `INSERT INTO alert (kind, to_agency, person_id, actor_sub, actor_name, actor_agency, setting, created_at, window_start)
+       VALUES ('CP_FLAG_LOOKUP', $1, $2, $3, $4, $5, $6, now(), date_trunc('day', now() AT TIME ZONE 'Europe/London') AT TIME ZONE 'Europe/London')
+       ON CONFLICT (person_id, to_agency, actor_agency, setting, window_start) WHERE kind = 'CP_FLAG_LOOKUP' DO NOTHING
+       RETURNING id`,
+      [toAgency, personId, v.sub, v.name, v.agency, setting],
+    )) as Array<{ id: string }>;
+    return rows[0]?.id ?? null;
+  }
+}
