@@ -43,6 +43,7 @@ export const ENTRY_POINT_RULES = {
     metrics: hasRole('MASH_MANAGER', 'IG_AUDITOR'),
     verifyAuditChain: igAuditor,
     accessLog: igAuditor,
+    accessLogEntries: igAuditor,
     exportAccessLog: igAuditor,
     alerts: hasRole(...MASH_ROLES, 'IG_AUDITOR'),
     breakGlassReviews: hasRole('IG_AUDITOR'),

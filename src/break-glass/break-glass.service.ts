@@ -4,7 +4,8 @@ import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
 import { notifyEvent } from '../events/notify';
 import { forbidden, invalidTransition, notFound } from '../shared/errors';
-import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
+import { checkConnectionFirst, decodeCursor, encodeCursor } from '../shared/pagination';
+import { pageInfoOf } from '../shared/page-info.type';
 import { assertUuid, parseInput, safeText } from '../shared/validation';
 import {
   BREAK_GLASS_MAX_REASON,
@@ -83,17 +84,17 @@ function keysetCursor(after: string | null): [string, string] | null {
 /** The IG review queue (shield: IG_AUDITOR only). Every call is audited, even an empty page. */
 export async function breakGlassReviews(ctx: RequestContext, status: string, first: number | null, after: string | null) {
   const s = parseInput(z.enum(BREAK_GLASS_REVIEW_STATUSES), status, 'status') as BreakGlassReviewStatus;
-  const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
+  const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   ctx.access.requireAudit();
   const { rows, hasNext } = await ctx.data.breakGlass.reviews(s, limit, keysetCursor(after));
   const edges = rows.map((node) => ({ cursor: encodeCursor([node.openedAt.toISOString(), node.id]), node }));
-  return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, pageInfo: pageInfoOf(edges, hasNext) };
 }
 
 /** Alerts for the viewer's agency; IG auditors see all. */
 export async function alertsFor(ctx: RequestContext, first: number | null, after: string | null) {
-  const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
+  const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   const { rows, hasNext } = await ctx.data.breakGlass.alerts(limit, keysetCursor(after));
   const edges = rows.map((node) => ({ cursor: encodeCursor([node.createdAt.toISOString(), node.id]), node }));
-  return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, pageInfo: pageInfoOf(edges, hasNext) };
 }

@@ -2,6 +2,7 @@ import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType } from
 import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum } from '../shared/enums';
 import { ACTION_STATUSES, ATTENDANCE_STATUSES, MEETING_OUTCOMES, MEETING_STATUSES, MEETING_TYPES } from './vocabulary';
+import { PageInfo } from '../shared/page-info.type';
 
 export const MeetingTypeEnum = graphqlEnum(MEETING_TYPES, 'MeetingType');
 export const MeetingStatusEnum = graphqlEnum(MEETING_STATUSES, 'MeetingStatus');
@@ -71,13 +72,6 @@ export class Meeting {
 
 @NonPersonal()
 @ObjectType()
-export class MeetingPageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
-
-@NonPersonal()
-@ObjectType()
 export class MeetingEdge {
   @Field(() => String) cursor!: string;
   @Field(() => Meeting) node!: Meeting;
@@ -87,7 +81,7 @@ export class MeetingEdge {
 @ObjectType({ description: 'Meetings ordered by scheduled time' })
 export class MeetingConnection {
   @Field(() => [MeetingEdge]) edges!: MeetingEdge[];
-  @Field(() => MeetingPageInfo) pageInfo!: MeetingPageInfo;
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
 @NonPersonal()

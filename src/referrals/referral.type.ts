@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { PageInfo } from '../shared/page-info.type';
 import { GraphQLISODateTime } from 'type-graphql';
 import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum } from '../shared/enums';
@@ -148,13 +149,6 @@ export class ReferralReceipt {
 
 @NonPersonal()
 @ObjectType()
-export class ReferralPageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
-
-@NonPersonal()
-@ObjectType()
 export class ReferralEdge {
   @Field(() => String) cursor!: string;
   @Field(() => Referral) node!: Referral;
@@ -184,7 +178,7 @@ export const ReferralOrderEnum = graphqlEnum(['DUE', 'RAG'] as const, 'ReferralO
 @ObjectType({ description: 'The triage queue: ordered by decision due time, or by RAG' })
 export class ReferralConnection {
   @Field(() => [ReferralEdge]) edges!: ReferralEdge[];
-  @Field(() => ReferralPageInfo) pageInfo!: ReferralPageInfo;
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
 @InputType()

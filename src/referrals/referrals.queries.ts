@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { assertMayCount, UNORDERED_KEY } from '../access-policy/filter-policy';
 import type { Guarded } from '../access-policy/request-access';
 import type { RequestContext } from '../context/context';
-import { notFound } from '../shared/errors';
-import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
+import { badInput, notFound } from '../shared/errors';
+import { checkConnectionFirst, decodeCursor, encodeCursor } from '../shared/pagination';
+import { pageInfoOf } from '../shared/page-info.type';
 import { assertUuid, parseInput } from '../shared/validation';
 import { ragRank, type QueueCounts, type QueueFilter, type QueueOrder, type ReferralView } from './referrals.repository';
 import { CONCERN_CATEGORIES, RAGS, REFERRAL_STATUSES } from './vocabulary';
@@ -33,30 +34,43 @@ export async function findReferral(ctx: RequestContext, id: string): Promise<Gua
 
 /**
  * The triage queue page: keyset on (decision due time, id), or with `orderBy: RAG` on (RAG rank,
- * decision due time, id); `first` above the maximum is rejected. `counts` (the connection's field)
- * counts the whole filtered queue under the same row scope, computed only when asked for.
+ * decision due time, id); `first` above the maximum is rejected, `first: 0` answers an empty page.
+ * `counts` (the connection's field) counts the whole filtered queue under the same row scope,
+ * computed only when asked for. Each cursor also carries the first page's database snapshot, so
+ * later pages keep a re-rated referral where it stood (ADR 021); a cursor without one (issued before
+ * that) still pages, by the current keys.
  */
 export async function triageQueue(ctx: RequestContext, raw: unknown, first: number | null, after: string | null, order: QueueOrder = 'DUE') {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter') as QueueFilter;
-  const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
-  const cursor = decodeCursor(after, order === 'RAG' ? 3 : 2);
+  const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
+  const arity = order === 'RAG' ? 3 : 2;
+  const decoded = decodeCursor(after, [arity, arity + 1]);
+  const cursor = decoded?.slice(0, arity) ?? null;
+  const snapshot = decoded?.[arity] ?? null;
   if (cursor) {
     const [rank, due, id] = order === 'RAG' ? cursor : [0, ...cursor];
-    if (!Number.isInteger(rank) || typeof due !== 'string' || Number.isNaN(Date.parse(due)) || typeof id !== 'string') throw notFound('Cursor');
+    if (!Number.isInteger(rank) || typeof due !== 'string' || Number.isNaN(Date.parse(due)) || typeof id !== 'string') throw badInput('after', 'is not a valid cursor');
     assertUuid('after', id);
   }
-  const { rows, hasNext, ordered } = await ctx.data.referrals.queue(filter, limit, cursor, order);
+  if (snapshot !== null && (typeof snapshot !== 'string' || !SNAPSHOT.test(snapshot))) throw badInput('after', 'is not a valid cursor');
+  const page = await ctx.data.referrals.queue(filter, limit, cursor, order, snapshot as string | null);
+  const { rows, hasNext, ordered } = page;
   const keyOf = (node: ReferralView): unknown[] => {
-    const due = ordered ? node.decisionDueAt.toISOString() : UNORDERED_KEY;
-    return order === 'RAG' ? [ordered ? ragRank(node.rag) : 0, due, node.id] : [due, node.id];
+    const placed = page.sortKeys.get(node.id) ?? { rag: node.rag, decisionDueAt: node.decisionDueAt };
+    const due = ordered ? placed.decisionDueAt.toISOString() : UNORDERED_KEY;
+    const key = order === 'RAG' ? [ordered ? ragRank(placed.rag) : 0, due, node.id] : [due, node.id];
+    return ordered && page.snapshot ? [...key, page.snapshot] : key;
   };
   const edges = rows.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
   return {
     edges,
-    pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: pageInfoOf(edges, hasNext),
     countsOf: () => queueCounts(ctx, filter),
   };
 }
+
+/** `pg_current_snapshot()` as text: xmin:xmax:in-progress ids; bounded (at most max_connections ids). */
+const SNAPSHOT = /^\d{1,20}:\d{1,20}:(\d{1,20}(,\d{1,20}){0,1000})?$/;
 
 /** Counts are an oracle like a filter: every counted field is CASE_METADATA, so only for a viewer who may filter on it. */
 function queueCounts(ctx: RequestContext, filter: QueueFilter): Promise<QueueCounts> {

@@ -204,7 +204,7 @@ export function rateReferral(ctx: RequestContext, id: string, rawRag: unknown, r
   const transition = (status: ReferralStatus): Transition => (status === 'RECEIVED' ? 'RATE' : 'RERATE');
   return changeReferral(ctx, id, expectedVersion, transition, async (tx, row) => {
     const due = decisionDueAt(rag, row.received_at);
-    const ratingId = await tx.referrals.insertRating(id, rag, rationale, due);
+    const ratingId = await tx.referrals.insertRating(id, rag, rationale, due, { rag: row.rag, decisionDueAt: row.decision_due_at as Date });
     for (const c of await tx.referrals.openChecks(id)) await tx.referrals.setCheckDue(c.id, checkDueAt(rag, c.requestedAt));
     return {
       set: { rag, decision_due_at: due },

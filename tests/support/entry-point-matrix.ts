@@ -30,6 +30,7 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     metrics: [MGR, 'IG_AUDITOR'],
     verifyAuditChain: IG,
     accessLog: IG,
+    accessLogEntries: IG,
     exportAccessLog: IG,
     alerts: [...MASH, 'IG_AUDITOR'],
     breakGlassReviews: IG,
