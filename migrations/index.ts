@@ -22,6 +22,7 @@ import { ServingRoleAlert1764000401000 } from './1764000401000-serving-role-aler
 import { ProductionDatabaseMark1764000402000 } from './1764000402000-production-database-mark';
 import { BreachAlerts1764000900000 } from './1764000900000-breach-alerts';
 import { QueueCursorSnapshot1764600000000 } from './1764600000000-queue-cursor-snapshot';
+import { AlertAcknowledgedByName1764600100000 } from './1764600100000-alert-acknowledged-by-name';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -50,4 +51,5 @@ export const MIGRATIONS: Function[] = [
   ProductionDatabaseMark1764000402000,
   BreachAlerts1764000900000,
   QueueCursorSnapshot1764600000000,
+  AlertAcknowledgedByName1764600100000,
 ];

@@ -68,6 +68,7 @@ export const ENTRY_POINT_RULES = {
     sendReferrerFeedback: triage,
     openBreakGlass: hasRole(...MASH_ROLES),
     reviewBreakGlass: hasRole('IG_AUDITOR'),
+    acknowledgeAlert: hasRole(...MASH_ROLES, 'IG_AUDITOR'),
     scheduleMeeting: triage,
     recordAttendance: hasRole(...MASH_ROLES),
     markMeetingHeld: triage,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { buildAuditEvent, changeEvent } from '../audit/audit-builder';
 import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
+import { mayAcknowledgeAlert } from '../access-policy/row-scopes';
 import { notifyEvent } from '../events/notify';
 import { forbidden, invalidTransition, notFound } from '../shared/errors';
 import { checkConnectionFirst, decodeCursor, encodeCursor } from '../shared/pagination';
@@ -97,4 +98,28 @@ export async function alertsFor(ctx: RequestContext, first: number | null, after
   const { rows, hasNext } = await ctx.data.breakGlass.alerts(limit, keysetCursor(after));
   const edges = rows.map((node) => ({ cursor: encodeCursor([node.createdAt.toISOString(), node.id]), node }));
   return { edges, pageInfo: pageInfoOf(edges, hasNext) };
+}
+
+/**
+ * Acknowledge an alert: who and when, once, audited in the same transaction (ADR 021). An alert the
+ * viewer cannot see is not found; one they see but that is addressed to another desk (an IG auditor
+ * and an agency's alert) is forbidden (`mayAcknowledgeAlert`).
+ */
+export async function acknowledgeAlert(ctx: RequestContext, rawId: string) {
+  assertUuid('id', rawId);
+  const id = rawId.toLowerCase();
+  const acknowledged = await ctx.data.transaction(async (tx, m) => {
+    const before = await tx.breakGlass.findAlertForUpdate(id);
+    if (!before) throw notFound('Alert');
+    if (!mayAcknowledgeAlert(ctx.viewer, before.toAgency)) throw forbidden('This alert is addressed to another agency: only it may acknowledge it', { field: 'id' });
+    if (before.acknowledgedAt) throw invalidTransition('This alert has already been acknowledged', { field: 'id' });
+    const after = await tx.breakGlass.recordAcknowledgement(id);
+    await appendAuditBatch(m, [
+      changeEvent(ctx, 'UPDATE', before.personId ? [before.personId] : [], [
+        { entity: 'alert', id, before: { acknowledgedAt: null }, after: { acknowledgedAt: after.acknowledgedAt, acknowledgedBy: after.acknowledgedBySub } },
+      ]),
+    ]);
+    return after;
+  });
+  return ctx.data.breakGlass.guardAlert(acknowledged);
 }

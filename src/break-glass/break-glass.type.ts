@@ -62,6 +62,9 @@ export class Alert {
   distinctPeople!: number | null;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) createdAt!: Date;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) acknowledgedAt!: Date | null;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Who acknowledged it (their name as their token said)' })
+  acknowledgedByName!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Who acknowledged it (their user id)' }) acknowledgedBySub!: string | null;
 }
 
 @NonPersonal()

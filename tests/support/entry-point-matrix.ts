@@ -54,6 +54,7 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     sendReferrerFeedback: SOCIAL_CARE,
     openBreakGlass: MASH,
     reviewBreakGlass: IG,
+    acknowledgeAlert: [...MASH, 'IG_AUDITOR'],
     scheduleMeeting: SOCIAL_CARE,
     recordAttendance: MASH,
     markMeetingHeld: SOCIAL_CARE,
