@@ -141,6 +141,8 @@ describe('MASH Desk in chromium', () => {
     await health.waitFor();
     const clinical = health.locator('[data-testid="withheld"][data-path$=".clinicalNotes"]');
     expect(await clinical.textContent()).toMatch(/^Withheld — (need to know|purpose|sealed)/);
+    // The referral that brought the check is among the child's previous referrals.
+    await police.getByTestId('previous-referral').filter({ hasText: reference }).waitFor();
     await health.scrollIntoViewIfNeeded();
     await screenshot(police, 'child');
     expect(await axeViolations(police)).toEqual([]);
