@@ -1,3 +1,4 @@
+import { PURPOSES } from '../access-policy/vocabulary';
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { z } from 'zod';
 import type { RequestContext } from '../context/context';
@@ -58,6 +59,7 @@ function toGraph(ctx: RequestContext, e: LogEntry): AccessLogEntry {
     requestId: e.requestId,
     actor: { sub: e.actor.sub, name: e.actor.name, agency: e.actor.agency, roles: [...e.actor.roles] },
     purpose: e.purpose,
+    purposeOfUse: e.purpose && (PURPOSES as readonly string[]).includes(e.purpose) ? e.purpose : null,
     operationType: e.operationType,
     operationName: e.operationName,
     action: e.action,

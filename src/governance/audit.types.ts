@@ -52,7 +52,9 @@ export class AccessLogEntry {
   @Field(() => GraphQLISODateTime) occurredAt!: Date;
   @Field() requestId!: string;
   @Field(() => AuditActor) actor!: AuditActor;
-  @Field(() => String, { nullable: true }) purpose!: string | null;
+  @Field(() => String, { nullable: true, deprecationReason: 'Use purposeOfUse, the Purpose enum (ADR 021)' }) purpose!: string | null;
+  @Field(() => PurposeEnum, { nullable: true, description: 'The purpose of use declared (null: none, or one this hub no longer knows)' })
+  purposeOfUse!: string | null;
   @Field() operationType!: string;
   @Field(() => String, { nullable: true }) operationName!: string | null;
   @Field({ description: 'READ, QUERY, CREATE, UPDATE, EXECUTE, BREAK_GLASS or SYSTEM' }) action!: string;

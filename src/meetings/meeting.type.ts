@@ -1,3 +1,4 @@
+import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum } from '../shared/enums';
@@ -37,7 +38,8 @@ export class MeetingAction {
   @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) description!: string;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Owning agency code' }) ownerAgency!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Named owner' }) ownerName!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) dueDate!: string;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'YYYY-MM-DD', deprecationReason: 'Use dueOn, a LocalDate (ADR 021)' }) dueDate!: string;
+  @Sensitive('CASE_METADATA') @Field(() => LocalDateResolver, { nullable: true }) dueOn!: string;
   @Sensitive('CASE_METADATA') @Field(() => MeetingActionStatusEnum, { nullable: true }) status!: string;
   @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'Open and past its due date' }) overdue!: boolean;
 }
@@ -154,7 +156,8 @@ export class MeetingActionInput {
   @Field(() => String, { nullable: true, description: 'Owner agency code (or give a named owner)' }) ownerAgency?: string | null;
   @Field(() => String, { nullable: true }) ownerSub?: string | null;
   @Field(() => String, { nullable: true }) ownerName?: string | null;
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD (required)' }) dueDate?: string | null;
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD', deprecationReason: 'Use dueOn, a LocalDate (ADR 021)' }) dueDate?: string | null;
+  @Field(() => LocalDateResolver, { nullable: true, description: 'The due date (required: this or the deprecated dueDate)' }) dueOn?: string | null;
 }
 
 @InputType()

@@ -68,6 +68,7 @@ export interface ActionView {
   ownerAgency: string | null;
   ownerName: string | null;
   dueDate: string;
+  dueOn: string;
   status: string;
   overdue: boolean;
 }
@@ -243,6 +244,7 @@ export class MeetingsRepository {
       ownerAgency: r.owner_agency as string | null,
       ownerName: r.owner_name as string | null,
       dueDate: r.due_date as string,
+      dueOn: r.due_date as string,
       status: r.status as string,
       overdue: r.overdue as boolean,
     }),

@@ -1,3 +1,4 @@
+import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { PageInfo } from '../shared/page-info.type';
 import { GraphQLISODateTime } from 'type-graphql';
@@ -187,8 +188,11 @@ export class NewPersonInput {
   @Field() givenName!: string;
   @Field() familyName!: string;
   @Field(() => String, { nullable: true }) otherNames?: string | null;
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) dateOfBirth?: string | null;
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) expectedDateOfDelivery?: string | null;
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD', deprecationReason: 'Use bornOn, a LocalDate (ADR 021)' }) dateOfBirth?: string | null;
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD', deprecationReason: 'Use expectedDeliveryOn, a LocalDate (ADR 021)' })
+  expectedDateOfDelivery?: string | null;
+  @Field(() => LocalDateResolver, { nullable: true, description: 'Date of birth' }) bornOn?: string | null;
+  @Field(() => LocalDateResolver, { nullable: true, description: 'Expected date of delivery (an unborn child)' }) expectedDeliveryOn?: string | null;
   @Field(() => SexEnum, { nullable: true }) sex?: string | null;
   @Field(() => String, { nullable: true }) nhsNumber?: string | null;
   @Field(() => String, { nullable: true }) address?: string | null;

@@ -139,7 +139,7 @@ export function IgView() {
                   </span>
                 </td>
                 <td>
-                  {words(e.purpose)}
+                  {words(e.purposeOfUse)}
                   {e.breakGlassReason && <div>Break-glass: {e.breakGlassReason}</div>}
                 </td>
                 <td>
