@@ -140,6 +140,8 @@ describe('Relay connections', () => {
     it.each([
       ['a snapshot that is not one', 'not-a-snapshot'],
       ['a snapshot with a quote in it', "1:2:'"],
+      ['a snapshot whose numbers do not hold together', '10:5:'],
+      ['a snapshot listing an id outside it', '5:10:12'],
     ])('given a cursor carrying %s, when the next page is asked for, then BAD_USER_INPUT names `after` and no page', async (_what, snapshot) => {
       const after = encodeCursor([0, new Date().toISOString(), crypto.randomUUID(), snapshot]);
       const r = await hub.gql(worker, RAW_QUEUE, { first: 2, after });

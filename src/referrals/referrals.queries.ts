@@ -52,7 +52,7 @@ export async function triageQueue(ctx: RequestContext, raw: unknown, first: numb
     if (!Number.isInteger(rank) || typeof due !== 'string' || Number.isNaN(Date.parse(due)) || typeof id !== 'string') throw badInput('after', 'is not a valid cursor');
     assertUuid('after', id);
   }
-  if (snapshot !== null && (typeof snapshot !== 'string' || !SNAPSHOT.test(snapshot))) throw badInput('after', 'is not a valid cursor');
+  if (snapshot !== null && !isSnapshot(snapshot)) throw badInput('after', 'is not a valid cursor');
   const page = await ctx.data.referrals.queue(filter, limit, cursor, order, snapshot as string | null);
   const { rows, hasNext, ordered } = page;
   const keyOf = (node: ReferralView): unknown[] => {
@@ -70,7 +70,22 @@ export async function triageQueue(ctx: RequestContext, raw: unknown, first: numb
 }
 
 /** `pg_current_snapshot()` as text: xmin:xmax:in-progress ids; bounded (at most max_connections ids). */
-const SNAPSHOT = /^\d{1,20}:\d{1,20}:(\d{1,20}(,\d{1,20}){0,1000})?$/;
+const SNAPSHOT = /^\d{1,19}:\d{1,19}:(\d{1,19}(,\d{1,19}){0,1000})?$/;
+
+/** A snapshot PostgreSQL will take (xmin ≤ xmax, in-progress ids ascending within them), so a forged one is bad input, not a database error. */
+function isSnapshot(value: unknown): boolean {
+  if (typeof value !== 'string' || !SNAPSHOT.test(value)) return false;
+  const [xmin, xmax, list] = value.split(':') as [string, string, string];
+  const lo = BigInt(xmin);
+  const hi = BigInt(xmax);
+  if (lo < 1n || lo > hi) return false;
+  let previous = lo - 1n;
+  for (const x of list ? list.split(',').map(BigInt) : []) {
+    if (x <= previous || x >= hi) return false;
+    previous = x;
+  }
+  return true;
+}
 
 /** Counts are an oracle like a filter: every counted field is CASE_METADATA, so only for a viewer who may filter on it. */
 function queueCounts(ctx: RequestContext, filter: QueueFilter): Promise<QueueCounts> {
