@@ -86,6 +86,9 @@ describe('acknowledging alerts', () => {
 
     expect(other.errors![0]!.extensions!.code).toBe('NOT_FOUND');
     expect(missing.errors![0]!.message).toBe(other.errors![0]!.message);
+    // The attempt is in the audit, like every refused reach.
+    const audited: Array<{ outcome: string }> = await hub.db.query(`SELECT outcome FROM audit_event WHERE request_id = $1`, [other.headers.get('x-request-id')]);
+    expect(audited.map((e) => e.outcome)).toContain('NOT_FOUND');
     expect(await hub.db.query(`SELECT acknowledged_at FROM alert WHERE id = $1`, [alerts.socialCare])).toEqual([{ acknowledged_at: null }]);
   });
 
