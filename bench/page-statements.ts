@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       async () => {
         const data = request();
         const page = await data.referrals.queue({}, 20, null, 'DUE', referralWidth(Q3), true);
-        await data.people.adoptPeople(page.rows.flatMap((r) => r.subjectPersonIds), page.subjects!);
+        await data.people.adoptPeople(page.subjects!.ids, page.subjects!.rows);
         return Promise.all(page.rows.flatMap((r) => r.subjectPersonIds.map((id) => data.people.findPerson(id))));
       },
     ],

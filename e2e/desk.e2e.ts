@@ -141,6 +141,8 @@ describe('MASH Desk in chromium', () => {
     await health.waitFor();
     const clinical = health.locator('[data-testid="withheld"][data-path$=".clinicalNotes"]');
     expect(await clinical.textContent()).toMatch(/^Withheld — (need to know|purpose|sealed)/);
+    // The referral that brought the check is among the child's previous referrals.
+    await police.getByTestId('previous-referral').filter({ hasText: reference }).waitFor();
     await health.scrollIntoViewIfNeeded();
     await screenshot(police, 'child');
     expect(await axeViolations(police)).toEqual([]);
@@ -445,7 +447,7 @@ describe('MASH Desk in chromium', () => {
     expect(problemsOf(worker)).toEqual([]);
   });
 
-  it('given an IG auditor watching alerts, when a police officer opens break-glass on a child, then the alert appears without reloading', async () => {
+  it('given an IG auditor watching alerts, when a police officer opens break-glass on a child, then the alert appears without reloading, and IG acknowledges its own alert but not an agency\'s', async () => {
     const ig = await newPage();
     await signInAs(ig, hub.origin, /Ira Auditor/);
     await ig.getByRole('link', { name: 'Alerts' }).click();
@@ -454,6 +456,13 @@ describe('MASH Desk in chromium', () => {
     const [child] = (await hub.db.query(`SELECT id FROM person WHERE kind = 'CHILD' ORDER BY id DESC LIMIT 1`)) as Array<{ id: string }>;
     await hub.gql({ sub: 'pc-101', name: 'PC Example (fictional)', agency: 'police', roles: ['POLICE_MASH_OFFICER'] }, `mutation($id: ID!) { openBreakGlass(personId: $id, reason: "Fictional: child missing overnight, urgent risk assessment") { id } }`, { id: child!.id });
     await ig.getByTestId('alert').filter({ hasText: 'Break-glass opened' }).filter({ hasText: child!.id }).first().waitFor({ timeout: 10_000 });
+    expect(await axeViolations(ig)).toEqual([]);
+    // IG acknowledges its own alert; an agency's alert it can read offers no button (ADR 021).
+    const own = ig.getByTestId('alert').filter({ hasText: child!.id }).filter({ hasText: 'information governance' }).first();
+    await own.getByRole('button', { name: 'Acknowledge' }).click();
+    await own.getByTestId('acknowledged').filter({ hasText: /Ira Auditor/ }).waitFor();
+    const agencys = ig.getByTestId('alert').filter({ hasText: child!.id }).filter({ hasNotText: 'information governance' });
+    expect(await agencys.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
     expect(await axeViolations(ig)).toEqual([]);
     expect(problemsOf(ig)).toEqual([]);
   });

@@ -25,6 +25,8 @@ import { ChildProtection1764200000000 } from './1764200000000-child-protection';
 import { ChildProtectionFlagAlert1764200001000 } from './1764200001000-child-protection-flag-alert';
 import { ReferralSource1764400000000 } from './1764400000000-referral-source';
 import { MeetingInviteeReports1764400100000 } from './1764400100000-meeting-invitee-reports';
+import { QueueCursorSnapshot1764600000000 } from './1764600000000-queue-cursor-snapshot';
+import { AlertAcknowledgedByName1764600100000 } from './1764600100000-alert-acknowledged-by-name';
 import { ReferralUpdatedIndex1764700000000 } from './1764700000000-referral-updated-index';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
@@ -57,5 +59,7 @@ export const MIGRATIONS: Function[] = [
   ChildProtectionFlagAlert1764200001000,
   ReferralSource1764400000000,
   MeetingInviteeReports1764400100000,
+  QueueCursorSnapshot1764600000000,
+  AlertAcknowledgedByName1764600100000,
   ReferralUpdatedIndex1764700000000,
 ];

@@ -12,6 +12,8 @@ const schema = printedSchema;
 
 /** Every root field taking `first` (the connections and the search). */
 const PAGED = Object.values(schema.getQueryType()!.getFields()).filter((f) => f.args.some((a) => a.name === 'first'));
+/** Relay connections answer `first: 0` with an empty page (ADR 021); the plain lists refuse it. */
+const isConnection = (f: (typeof PAGED)[number]) => getNamedType(f.type).name.endsWith('Connection');
 
 describe('resource limits, generated over the schema', () => {
   let hub: TestHub;
@@ -26,14 +28,19 @@ describe('resource limits, generated over the schema', () => {
   afterAll(() => hub.close());
 
   it('the schema has paged fields to test (the generated test below is not vacuous)', () => {
-    expect(PAGED.map((f) => f.name).sort()).toEqual(expect.arrayContaining(['accessLog', 'alerts', 'breakGlassReviews', 'meetings', 'referrals', 'searchPeople']));
+    expect(PAGED.map((f) => f.name).sort()).toEqual(expect.arrayContaining(['accessLog', 'accessLogEntries', 'alerts', 'breakGlassReviews', 'meetings', 'referrals', 'searchPeople']));
+    expect(PAGED.filter(isConnection).map((f) => f.name).sort()).toEqual(['accessLogEntries', 'alerts', 'breakGlassReviews', 'dataQualityIssues', 'meetings', 'referrals']);
   });
 
-  it.each(PAGED.map((f) => [f.name, f] as const))('given %s with first above the maximum, zero or negative, then BAD_USER_INPUT naming `first` and no page', async (_name, field) => {
+  it.each(PAGED.map((f) => [f.name, f] as const))('given %s with first above the maximum, negative, or zero outside a connection, then BAD_USER_INPUT naming `first` and no page; a connection answers zero with an empty page', async (_name, field) => {
     const required = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
     const decl = ['$first: Int', ...required.map((a) => `$${a.name}: ${String(a.type)}`)].join(', ');
     const call = ['first: $first', ...required.map((a) => `${a.name}: $${a.name}`)].join(', ');
-    const selection = isLeafType(getNamedType(field.type)) ? '' : ' { __typename }';
+    const selection = isConnection(field)
+      ? ' { edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }'
+      : isLeafType(getNamedType(field.type))
+        ? ''
+        : ' { __typename }';
     const query = `query(${decl}) { ${field.name}(${call})${selection} }`;
     const base: Record<string, unknown> = Object.fromEntries(required.map((a) => [a.name, sampleInput(a.type)]));
     // The search refuses an empty query (BAD_USER_INPUT on `input`): give it a family name.
@@ -54,7 +61,12 @@ describe('resource limits, generated over the schema', () => {
       }
     }
     expect({ token: token ? 'found' : 'none', probes }).toMatchObject({ token: 'found' });
-    for (const first of [hub.config.maxPageSize + 1, 100_000, 0, -1]) {
+    if (isConnection(field)) {
+      const empty = await hub.gql(token!, query, { ...base, first: 0 });
+      expect(empty.errors).toBeUndefined();
+      expect(empty.data![field.name]).toMatchObject({ edges: [], pageInfo: { hasPreviousPage: false, startCursor: null } });
+    }
+    for (const first of [hub.config.maxPageSize + 1, 100_000, ...(isConnection(field) ? [] : [0]), -1]) {
       const r = await hub.gql(token!, query, { ...base, first });
       expect(r.errors).toHaveLength(1);
       expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });

@@ -471,6 +471,19 @@ describe('strategy discussions and meetings', () => {
       });
       expect(named.data!.addMeetingAction.actions).toEqual([expect.objectContaining({ ownerAgency: null, ownerName: 'Fictional Worker' })]);
     });
+
+    it('an action due by dueOn (LocalDate, ADR 021) and a different deprecated dueDate; then by dueOn alone it is added', async () => {
+      const child = await givenPerson(hub, worker);
+      const m = await schedule({ type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child] });
+      const v = await held(m.id);
+      const both = await hub.gql(worker, ACTION, { id: m.id, input: { description: 'Fictional', ownerAgency: 'police', dueOn: '2099-01-01', dueDate: '2099-01-02' }, v });
+      expect(both.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.dueOn' });
+      const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM meeting_action WHERE meeting_id = $1`, [m.id])) as [{ n: number }];
+      expect(n).toBe(0);
+      const typed = await hub.gql<{ addMeetingAction: MeetingData }>(worker, ACTION, { id: m.id, input: { description: 'Fictional: visit', ownerAgency: 'police', dueOn: '2099-01-01' }, v });
+      expect(typed.errors).toBeUndefined();
+      expect(typed.data!.addMeetingAction.actions).toEqual([expect.objectContaining({ ownerAgency: 'police', dueDate: '2099-01-01' })]);
+    });
   });
 
   it('given meetings about a child, then the list pages by cursor and filters by person, agency and upcoming', async () => {

@@ -1,3 +1,5 @@
+import { createClient, type Client as WsClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { writeOperations } from '../desk/tools/codegen';
 import { fakeNhsNumber, givenImportedPerson, givenPerson, givenRecord, unique } from './support/factories';
 import { startTestHub, type TestHub } from './support/test-hub';
@@ -109,6 +111,53 @@ describe('the typed partner client', () => {
     const checkId = checks.data!.requestAgencyChecks.checks[0]!.id;
     const answered = await officerApp.request(client.RespondToAgencyCheck, { checkId, input: { noInformationHeld: true, findingsSummary: 'Fictional: searched the RMS' } });
     expect(answered.data.respondToAgencyCheck.checks).toEqual([{ id: checkId, agency: 'police', status: 'NO_INFORMATION' }]);
+  });
+});
+
+describe('subscriptions through the typed client', () => {
+  let hub: TestHub;
+  let client: Client;
+  const sockets: WsClient[] = [];
+  beforeAll(async () => {
+    client = await import('../clients/typescript/src');
+    hub = await startTestHub();
+  });
+  afterAll(async () => {
+    await Promise.all(sockets.map((s) => s.dispose()));
+    await hub.close();
+  });
+
+  function socketFor(getToken: () => Promise<string | null>) {
+    const socket = createClient({ url: hub.server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: client.hubConnectionParams(getToken), retryAttempts: 0 });
+    sockets.push(socket);
+    return socket;
+  }
+
+  it("given a health practitioner's app subscribed to AlertFeed with the token provider, when police break the glass on a child health holds, then the typed alert arrives", async () => {
+    const health = await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'], sub: unique('hv') });
+    const police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], sub: unique('pc') });
+    const personId = await givenPerson(hub, health);
+    const events: Array<{ kind: string | null; toAgency: string | null; personId: string | null }> = [];
+    const errors: unknown[] = [];
+    const stop = client.subscribe(socketFor(async () => health), client.AlertFeed, {}, { next: (e) => events.push(e.data.alertRaised), error: (e) => errors.push(e) });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const opened = await hub.gql(police, `mutation($id: ID!) { openBreakGlass(personId: $id, reason: "Fictional: child missing overnight, urgent risk check") { id } }`, { id: personId });
+    expect(opened.errors).toBeUndefined();
+    for (let i = 0; i < 50 && events.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    stop();
+
+    expect(errors).toEqual([]);
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'BREAK_GLASS', toAgency: 'health', personId }));
+  });
+
+  it('given a token the hub does not accept, when the app subscribes, then a typed HubError UNAUTHENTICATED and no event; a query is refused as a subscription', async () => {
+    const refused = await new Promise<InstanceType<Client['HubError']>>((resolve) => {
+      client.subscribe(socketFor(async () => 'not-a-token'), client.AlertFeed, {}, { next: () => resolve(new client.HubError('unexpected event', 'UNEXPECTED_RESPONSE', 0, null)), error: resolve });
+    });
+    expect(refused).toBeInstanceOf(client.HubError);
+    expect(refused.code).toBe('UNAUTHENTICATED');
+    expect(() => client.subscribe(socketFor(async () => null), client.Me as never, {}, { next: () => undefined, error: () => undefined })).toThrow(/not a subscription/);
   });
 });
 

@@ -35,7 +35,7 @@ const SCREENS = {
   ig: { label: 'Access log', allowed: isIg, render: () => <IgView /> },
   reviews: { label: 'Break-glass reviews', allowed: isIg, render: () => <ReviewsView /> },
   meetings: { label: 'Meetings', allowed: worksCases, render: (me: Me) => <MeetingsView me={me} /> },
-  alerts: { label: 'Alerts', allowed: (me: Me) => worksCases(me) || isIg(me), render: () => <AlertsView /> },
+  alerts: { label: 'Alerts', allowed: (me: Me) => worksCases(me) || isIg(me), render: (me: Me) => <AlertsView me={me} /> },
   board: { label: 'Board', allowed: (me: Me) => me.roles.includes('MASH_MANAGER') || isIg(me), render: () => <BoardView /> },
 } as const;
 type Screen = keyof typeof SCREENS;

@@ -32,6 +32,6 @@ export class MeResolver {
 
   @Query(() => [AgencyType], { description: 'The agencies of this partnership' })
   agencies(@Ctx() ctx: RequestContext): AgencyType[] {
-    return ctx.hub.agencies.list();
+    return ctx.hub.agencies.list().map((a) => ({ ...a, agencyKind: a.kind }));
   }
 }

@@ -94,4 +94,7 @@ export class AlertEntity {
 
   @Column({ name: 'acknowledged_by', type: 'text', nullable: true })
   acknowledgedBy!: string | null;
+
+  @Column({ name: 'acknowledged_by_name', type: 'text', nullable: true })
+  acknowledgedByName!: string | null;
 }

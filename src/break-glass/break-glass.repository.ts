@@ -41,11 +41,14 @@ export interface AlertView {
   setting: string | null;
   createdAt: Date;
   acknowledgedAt: Date | null;
+  /** Who acknowledged it (sub and name as their token said). */
+  acknowledgedBySub: string | null;
+  acknowledgedByName: string | null;
 }
 
 type Row = Record<string, unknown>;
 
-export const ALERT_COLUMNS = 'id, kind, to_agency, person_id, break_glass_id, referral_id, actor_sub, actor_agency, window_start, distinct_people, setting, created_at, acknowledged_at';
+export const ALERT_COLUMNS = 'id, kind, to_agency, person_id, break_glass_id, referral_id, actor_sub, actor_agency, window_start, distinct_people, setting, created_at, acknowledged_at, acknowledged_by, acknowledged_by_name';
 
 const BREAK_GLASS_COLUMNS = `id, person_id, actor_sub, actor_name, actor_agency, reason, opened_at, expires_at,
   reviewed_at, reviewed_by, review_outcome, review_note`;
@@ -82,6 +85,8 @@ export function toAlert(r: Row): AlertView {
     setting: (r.setting as string | null) ?? null,
     createdAt: r.created_at as Date,
     acknowledgedAt: r.acknowledged_at as Date | null,
+    acknowledgedBySub: (r.acknowledged_by as string | null) ?? null,
+    acknowledgedByName: (r.acknowledged_by_name as string | null) ?? null,
   };
 }
 
@@ -195,6 +200,26 @@ export class BreakGlassRepository {
       return this.access.guard(a, { owner: null, relationships: NO_RELATIONSHIP }, a.personId ? [a.personId] : []);
     });
     return { rows: page, hasNext: rows.length > limit };
+  }
+
+  /** An alert the viewer may see (as `findAlert`), locked for acknowledging; unguarded, for the service's rule and the audit. */
+  async findAlertForUpdate(id: string): Promise<AlertView | null> {
+    const agency = visibleAlertAgency(this.access.viewer);
+    const rows: Row[] = await this.db.query(`SELECT ${ALERT_COLUMNS} FROM alert WHERE id = $1 AND ($2::text IS NULL OR to_agency = $2) FOR UPDATE`, [id, agency]);
+    return rows[0] ? toAlert(rows[0]) : null;
+  }
+
+  async recordAcknowledgement(id: string): Promise<AlertView> {
+    const viewer = this.access.viewer;
+    const [rows]: [Row[], number] = await this.db.query(
+      `UPDATE alert SET acknowledged_at = now(), acknowledged_by = $2, acknowledged_by_name = $3 WHERE id = $1 RETURNING ${ALERT_COLUMNS}`,
+      [id, viewer.sub, viewer.name],
+    );
+    return toAlert(rows[0]!);
+  }
+
+  guardAlert(a: AlertView): Guarded<AlertView> {
+    return this.access.guard(a, { owner: null, relationships: NO_RELATIONSHIP }, a.personId ? [a.personId] : []);
   }
 
   /** One alert, if it is addressed to the viewer's agency (IG auditors: any alert); else null. */

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import type { RequestContext } from '../context/context';
-import { alertsFor, breakGlassReviews, openBreakGlass, reviewBreakGlass } from './break-glass.service';
+import { acknowledgeAlert, alertsFor, breakGlassReviews, openBreakGlass, reviewBreakGlass } from './break-glass.service';
 import { alertsRaised, type AlertRaised } from './alert-changes';
 import { Alert, AlertConnection, BreakGlass, BreakGlassConnection, BreakGlassReviewOutcomeEnum, BreakGlassReviewStatusEnum } from './break-glass.type';
 
@@ -21,6 +21,13 @@ export class BreakGlassResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return reviewBreakGlass(ctx, id, outcome, note);
+  }
+
+  @Mutation(() => Alert, {
+    description: 'Acknowledge an alert addressed to your agency (IG auditors: those addressed to information governance): who and when are recorded, once',
+  })
+  acknowledgeAlert(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
+    return acknowledgeAlert(ctx, id);
   }
 
   @Query(() => BreakGlassConnection, { description: 'The IG break-glass review queue' })

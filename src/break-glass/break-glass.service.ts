@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { buildAuditEvent, changeEvent } from '../audit/audit-builder';
 import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
+import { mayAcknowledgeAlert } from '../access-policy/row-scopes';
 import { notifyEvent } from '../events/notify';
 import { forbidden, invalidTransition, notFound } from '../shared/errors';
-import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
+import { checkConnectionFirst, decodeCursor, encodeCursor } from '../shared/pagination';
+import { pageInfoOf } from '../shared/page-info.type';
 import { assertUuid, parseInput, safeText } from '../shared/validation';
 import {
   BREAK_GLASS_MAX_REASON,
@@ -83,17 +85,41 @@ function keysetCursor(after: string | null): [string, string] | null {
 /** The IG review queue (shield: IG_AUDITOR only). Every call is audited, even an empty page. */
 export async function breakGlassReviews(ctx: RequestContext, status: string, first: number | null, after: string | null) {
   const s = parseInput(z.enum(BREAK_GLASS_REVIEW_STATUSES), status, 'status') as BreakGlassReviewStatus;
-  const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
+  const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   ctx.access.requireAudit();
   const { rows, hasNext } = await ctx.data.breakGlass.reviews(s, limit, keysetCursor(after));
   const edges = rows.map((node) => ({ cursor: encodeCursor([node.openedAt.toISOString(), node.id]), node }));
-  return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, pageInfo: pageInfoOf(edges, hasNext) };
 }
 
 /** Alerts for the viewer's agency; IG auditors see all. */
 export async function alertsFor(ctx: RequestContext, first: number | null, after: string | null) {
-  const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
+  const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   const { rows, hasNext } = await ctx.data.breakGlass.alerts(limit, keysetCursor(after));
   const edges = rows.map((node) => ({ cursor: encodeCursor([node.createdAt.toISOString(), node.id]), node }));
-  return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, pageInfo: pageInfoOf(edges, hasNext) };
+}
+
+/**
+ * Acknowledge an alert: who and when, once, audited in the same transaction (ADR 021). An alert the
+ * viewer cannot see is not found; one they see but that is addressed to another desk (an IG auditor
+ * and an agency's alert) is forbidden (`mayAcknowledgeAlert`).
+ */
+export async function acknowledgeAlert(ctx: RequestContext, rawId: string) {
+  assertUuid('id', rawId);
+  const id = rawId.toLowerCase();
+  const acknowledged = await ctx.data.transaction(async (tx, m) => {
+    const before = await tx.breakGlass.findAlertForUpdate(id);
+    if (!before) throw notFound('Alert');
+    if (!mayAcknowledgeAlert(ctx.viewer, before.toAgency)) throw forbidden('This alert is addressed to another agency: only it may acknowledge it', { field: 'id' });
+    if (before.acknowledgedAt) throw invalidTransition('This alert has already been acknowledged', { field: 'id' });
+    const after = await tx.breakGlass.recordAcknowledgement(id);
+    await appendAuditBatch(m, [
+      changeEvent(ctx, 'UPDATE', before.personId ? [before.personId] : [], [
+        { entity: 'alert', id, before: { acknowledgedAt: null }, after: { acknowledgedAt: after.acknowledgedAt, acknowledgedBy: after.acknowledgedBySub } },
+      ]),
+    ]);
+    return after;
+  });
+  return ctx.data.breakGlass.guardAlert(acknowledged);
 }

@@ -2,6 +2,7 @@ import { Field, GraphQLISODateTime, ID, Int, ObjectType } from 'type-graphql';
 import { NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum } from '../shared/enums';
 import { ALERT_KINDS, BREAK_GLASS_REVIEW_OUTCOMES, BREAK_GLASS_REVIEW_STATUSES } from './vocabulary';
+import { PageInfo } from '../shared/page-info.type';
 
 export const BreakGlassReviewOutcomeEnum = graphqlEnum(BREAK_GLASS_REVIEW_OUTCOMES, 'BreakGlassReviewOutcome');
 export const BreakGlassReviewStatusEnum = graphqlEnum(BREAK_GLASS_REVIEW_STATUSES, 'BreakGlassReviewStatus');
@@ -29,13 +30,6 @@ export class BreakGlass {
 
 @NonPersonal()
 @ObjectType()
-export class BreakGlassPageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
-
-@NonPersonal()
-@ObjectType()
 export class BreakGlassEdge {
   @Field(() => String) cursor!: string;
   @Field(() => BreakGlass) node!: BreakGlass;
@@ -45,7 +39,7 @@ export class BreakGlassEdge {
 @ObjectType({ description: 'The IG break-glass review queue: open reviews oldest first, reviewed newest first' })
 export class BreakGlassConnection {
   @Field(() => [BreakGlassEdge]) edges!: BreakGlassEdge[];
-  @Field(() => BreakGlassPageInfo) pageInfo!: BreakGlassPageInfo;
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
 /** An alert: ids, kinds, agencies and times only (guarded as case metadata of the person it names). */
@@ -70,13 +64,9 @@ export class Alert {
   setting!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) createdAt!: Date;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) acknowledgedAt!: Date | null;
-}
-
-@NonPersonal()
-@ObjectType()
-export class AlertPageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Who acknowledged it (their name as their token said)' })
+  acknowledgedByName!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Who acknowledged it (their user id)' }) acknowledgedBySub!: string | null;
 }
 
 @NonPersonal()
@@ -90,5 +80,5 @@ export class AlertEdge {
 @ObjectType({ description: 'Alerts addressed to your agency (IG auditors: every alert), newest first' })
 export class AlertConnection {
   @Field(() => [AlertEdge]) edges!: AlertEdge[];
-  @Field(() => AlertPageInfo) pageInfo!: AlertPageInfo;
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }

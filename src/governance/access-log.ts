@@ -52,6 +52,8 @@ export interface AccessLogEntry {
 
 export interface AccessLogPage {
   entries: AccessLogEntry[];
+  /** Each entry's own cursor (resume after it), parallel to `entries`. */
+  cursors: string[];
   /** Cursor after the last row examined (with `withoutRelationship` a page may stop short of `first`). */
   endCursor: string | null;
   hasNextPage: boolean;
@@ -246,11 +248,12 @@ export async function queryAccessLog(
     const page = rows.slice(0, first);
     const entries = page.map((r) => toEntry(r, filter.personId));
     if (options.relationships !== false) await fillCurrentRelationships(db, agencies, entries);
-    const last = page[page.length - 1];
-    return { entries, endCursor: last ? encode([last.occ, last.id]) : null, hasNextPage: rows.length > first };
+    const cursors = page.map((r) => encode([r.occ, r.id]));
+    return { entries, cursors, endCursor: cursors.at(-1) ?? null, hasNextPage: rows.length > first };
   }
   // Relationships are evaluated per stored actor, so candidates are examined in chunks.
   const entries: AccessLogEntry[] = [];
+  const cursors: string[] = [];
   let cursor = after;
   let scanned = 0;
   const chunk = Math.max(first * 4, 200);
@@ -266,13 +269,14 @@ export async function queryAccessLog(
         cursor = [rows[i]!.occ, rows[i]!.id];
         continue;
       }
-      if (entries.length === first) return { entries, endCursor: cursor ? encode(cursor) : null, hasNextPage: true };
+      if (entries.length === first) return { entries, cursors, endCursor: cursor ? encode(cursor) : null, hasNextPage: true };
       c.subjects = c.subjects.filter((s) => s.outcome === 'DISCLOSED' && (s.relationshipsNow ?? []).length === 0);
       entries.push(c);
       cursor = [rows[i]!.occ, rows[i]!.id];
+      cursors.push(encode(cursor));
     }
-    if (rows.length < chunk) return { entries, endCursor: cursor ? encode(cursor) : null, hasNextPage: false };
-    if (scanned >= MAX_SCAN) return { entries, endCursor: cursor ? encode(cursor) : null, hasNextPage: true };
+    if (rows.length < chunk) return { entries, cursors, endCursor: cursor ? encode(cursor) : null, hasNextPage: false };
+    if (scanned >= MAX_SCAN) return { entries, cursors, endCursor: cursor ? encode(cursor) : null, hasNextPage: true };
   }
 }
 

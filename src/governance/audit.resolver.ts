@@ -1,8 +1,10 @@
+import { PURPOSES } from '../access-policy/vocabulary';
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { z } from 'zod';
 import type { RequestContext } from '../context/context';
 import { badInput } from '../shared/errors';
-import { checkPageSize, decodeCursor } from '../shared/pagination';
+import { pageInfoOf } from '../shared/page-info.type';
+import { checkConnectionFirst, checkPageSize, decodeCursor } from '../shared/pagination';
 import { parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { queryAccessLog, type AccessLogEntry as LogEntry, type AccessLogFilter, type Cursor } from './access-log';
 import { checkAnchor, loadAnchorKey, type SignedAnchor } from './anchor';
@@ -10,7 +12,7 @@ import { verifyAuditChain } from './chain-verify';
 import { exportAccessLog, type ExportFormat } from './export';
 import { graphqlEnum } from '../shared/enums';
 import { GUARD } from '../access-policy/request-access';
-import { AccessLogEntry, AccessLogFilterInput, AccessLogPageType, AccessLogSubject, AuditChainVerification } from './audit.types';
+import { AccessLogConnection, AccessLogEntry, AccessLogFilterInput, AccessLogPageType, AccessLogSubject, AuditChainVerification } from './audit.types';
 
 const filterSchema = z
   .object({
@@ -57,6 +59,7 @@ function toGraph(ctx: RequestContext, e: LogEntry): AccessLogEntry {
     requestId: e.requestId,
     actor: { sub: e.actor.sub, name: e.actor.name, agency: e.actor.agency, roles: [...e.actor.roles] },
     purpose: e.purpose,
+    purposeOfUse: e.purpose && (PURPOSES as readonly string[]).includes(e.purpose) ? e.purpose : null,
     operationType: e.operationType,
     operationName: e.operationName,
     action: e.action,
@@ -90,7 +93,10 @@ export class AuditResolver {
     return verifyAuditChain(ctx.hub.dataSource, { anchor });
   }
 
-  @Query(() => AccessLogPageType, { description: 'Who saw what: audited operations, newest first, with the fields released and redacted per person' })
+  @Query(() => AccessLogPageType, {
+    description: 'Who saw what: audited operations, newest first, with the fields released and redacted per person',
+    deprecationReason: 'Use accessLogEntries: the same log as a Relay connection (ADR 021)',
+  })
   async accessLog(
     @Arg('filter', () => AccessLogFilterInput, { nullable: true }) filter: AccessLogFilterInput | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
@@ -102,6 +108,23 @@ export class AuditResolver {
     const n = checkPageSize(first, ctx.hub.config.maxPageSize);
     const page = await queryAccessLog(ctx.hub.dataSource, ctx.hub.agencies, f, n, parseAccessLogCursor(after));
     return { entries: page.entries.map((e) => toGraph(ctx, e)), endCursor: page.endCursor, hasNextPage: page.hasNextPage };
+  }
+
+  @Query(() => AccessLogConnection, {
+    description: 'Who saw what: audited operations, newest first, with the fields released and redacted per person (a Relay connection; `first: 0` answers an empty page)',
+  })
+  async accessLogEntries(
+    @Arg('filter', () => AccessLogFilterInput, { nullable: true }) filter: AccessLogFilterInput | null,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AccessLogConnection> {
+    startIgRead(ctx);
+    const f = parseAccessLogFilter(filter);
+    const n = checkConnectionFirst(first, ctx.hub.config.maxPageSize);
+    const page = await queryAccessLog(ctx.hub.dataSource, ctx.hub.agencies, f, n, parseAccessLogCursor(after));
+    const edges = page.entries.map((e, i) => ({ cursor: page.cursors[i]!, node: toGraph(ctx, e) }));
+    return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, page.endCursor) };
   }
 
   @Query(() => String, { description: 'The access log as CSV (subject access request) or FHIR R4 AuditEvent NDJSON (IHE BALP); one line per event and person' })

@@ -1,6 +1,7 @@
 import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { NonPersonal, Sensitive } from '../access-policy/decorators';
 import { PurposeEnum } from '../access-policy/enums';
+import { PageInfo } from '../shared/page-info.type';
 
 @NonPersonal()
 @ObjectType({ description: 'The result of recomputing the audit hash chain' })
@@ -51,7 +52,9 @@ export class AccessLogEntry {
   @Field(() => GraphQLISODateTime) occurredAt!: Date;
   @Field() requestId!: string;
   @Field(() => AuditActor) actor!: AuditActor;
-  @Field(() => String, { nullable: true }) purpose!: string | null;
+  @Field(() => String, { nullable: true, deprecationReason: 'Use purposeOfUse, the Purpose enum (ADR 021)' }) purpose!: string | null;
+  @Field(() => PurposeEnum, { nullable: true, description: 'The purpose of use declared (null: none, or one this hub no longer knows)' })
+  purposeOfUse!: string | null;
   @Field() operationType!: string;
   @Field(() => String, { nullable: true }) operationName!: string | null;
   @Field({ description: 'READ, QUERY, CREATE, UPDATE, EXECUTE, BREAK_GLASS or SYSTEM' }) action!: string;
@@ -63,11 +66,28 @@ export class AccessLogEntry {
 }
 
 @NonPersonal()
-@ObjectType()
+@ObjectType({ description: 'Deprecated with Query.accessLog: use Query.accessLogEntries, a Relay connection' })
 export class AccessLogPageType {
   @Field(() => [AccessLogEntry]) entries!: AccessLogEntry[];
   @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page' }) endCursor!: string | null;
   @Field() hasNextPage!: boolean;
+}
+
+@NonPersonal()
+@ObjectType()
+export class AccessLogEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => AccessLogEntry) node!: AccessLogEntry;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'Who saw what, newest first: a Relay connection of audited operations' })
+export class AccessLogConnection {
+  @Field(() => [AccessLogEdge]) edges!: AccessLogEdge[];
+  @Field(() => PageInfo, {
+    description: 'With filter.withoutRelationship a page may stop short of `first` and endCursor may lie past the last edge (events scanned and left out): keep paging while hasNextPage',
+  })
+  pageInfo!: PageInfo;
 }
 
 @InputType()

@@ -1,7 +1,9 @@
+import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum } from '../shared/enums';
 import { ACTION_STATUSES, ATTENDANCE_STATUSES, MEETING_OUTCOMES, MEETING_STATUSES, MEETING_TYPES } from './vocabulary';
+import { PageInfo } from '../shared/page-info.type';
 
 export const MeetingTypeEnum = graphqlEnum(MEETING_TYPES, 'MeetingType');
 export const MeetingStatusEnum = graphqlEnum(MEETING_STATUSES, 'MeetingStatus');
@@ -40,7 +42,8 @@ export class MeetingAction {
   @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) description!: string;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Owning agency code' }) ownerAgency!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Named owner' }) ownerName!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) dueDate!: string;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'YYYY-MM-DD', deprecationReason: 'Use dueOn, a LocalDate (ADR 021)' }) dueDate!: string;
+  @Sensitive('CASE_METADATA') @Field(() => LocalDateResolver, { nullable: true }) dueOn!: string;
   @Sensitive('CASE_METADATA') @Field(() => MeetingActionStatusEnum, { nullable: true }) status!: string;
   @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'Open and past its due date' }) overdue!: boolean;
 }
@@ -75,13 +78,6 @@ export class Meeting {
 
 @NonPersonal()
 @ObjectType()
-export class MeetingPageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
-
-@NonPersonal()
-@ObjectType()
 export class MeetingEdge {
   @Field(() => String) cursor!: string;
   @Field(() => Meeting) node!: Meeting;
@@ -91,7 +87,7 @@ export class MeetingEdge {
 @ObjectType({ description: 'Meetings ordered by scheduled time' })
 export class MeetingConnection {
   @Field(() => [MeetingEdge]) edges!: MeetingEdge[];
-  @Field(() => MeetingPageInfo) pageInfo!: MeetingPageInfo;
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
 @NonPersonal()
@@ -168,7 +164,8 @@ export class MeetingActionInput {
   @Field(() => String, { nullable: true, description: 'Owner agency code (or give a named owner)' }) ownerAgency?: string | null;
   @Field(() => String, { nullable: true }) ownerSub?: string | null;
   @Field(() => String, { nullable: true }) ownerName?: string | null;
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD (required)' }) dueDate?: string | null;
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD', deprecationReason: 'Use dueOn, a LocalDate (ADR 021)' }) dueDate?: string | null;
+  @Field(() => LocalDateResolver, { nullable: true, description: 'The due date (required: this or the deprecated dueDate)' }) dueOn?: string | null;
 }
 
 @InputType()

@@ -3,7 +3,8 @@ import { UNORDERED_KEY } from '../access-policy/filter-policy';
 import type { Guarded } from '../access-policy/request-access';
 import type { RequestContext } from '../context/context';
 import { badInput, notFound } from '../shared/errors';
-import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
+import { checkConnectionFirst, decodeCursor, encodeCursor } from '../shared/pagination';
+import { pageInfoOf } from '../shared/page-info.type';
 import { assertUuid, parseInput, UUID_PATTERN } from '../shared/validation';
 import { type MeetingFilter, type MeetingView } from './meetings.repository';
 export { attendanceByAgency, type AgencyAttendance, type Queryable } from './meetings.repository';
@@ -29,7 +30,7 @@ export async function findMeeting(ctx: RequestContext, id: string): Promise<Guar
 export async function listMeetings(ctx: RequestContext, raw: unknown, first: number | null, after: string | null) {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter') as MeetingFilter;
   if (filter.agency && !ctx.hub.agencies.has(filter.agency)) throw badInput('filter.agency', 'is not an agency of this partnership');
-  const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
+  const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   const cursor = decodeCursor(after, 2);
   if (cursor && (typeof cursor[0] !== 'string' || Number.isNaN(Date.parse(cursor[0])) || typeof cursor[1] !== 'string')) {
     throw badInput('after', 'is not a valid cursor');
@@ -37,7 +38,7 @@ export async function listMeetings(ctx: RequestContext, raw: unknown, first: num
   if (cursor) assertUuid('after', cursor[1] as string);
   const { rows, hasNext, orderedByTime } = await ctx.data.meetings.list(filter, limit, cursor as [string, string] | null);
   const edges = rows.map((node) => ({ cursor: encodeCursor([orderedByTime ? node.scheduledAt.toISOString() : UNORDERED_KEY, node.id]), node }));
-  return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, pageInfo: pageInfoOf(edges, hasNext) };
 }
 
 const statsSchema = z

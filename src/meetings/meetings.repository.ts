@@ -71,6 +71,7 @@ export interface ActionView {
   ownerAgency: string | null;
   ownerName: string | null;
   dueDate: string;
+  dueOn: string;
   status: string;
   overdue: boolean;
 }
@@ -248,6 +249,7 @@ export class MeetingsRepository {
       ownerAgency: r.owner_agency as string | null,
       ownerName: r.owner_name as string | null,
       dueDate: r.due_date as string,
+      dueOn: r.due_date as string,
       status: r.status as string,
       overdue: r.overdue as boolean,
     }),

@@ -10,7 +10,7 @@ import type { DataSet } from '../context/data-set';
 import { changeVersioned, type VersionedKind, type VersionedWork } from '../context/versioned-change';
 import { notifyEvent } from '../events/notify';
 import { badInput, invalidTransition } from '../shared/errors';
-import { parseInput, safeText, UUID_PATTERN } from '../shared/validation';
+import { foldDeprecatedAlias, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { ageOn, icpcDueDate, londonDate } from './clocks';
 import { applyMeetingTransition, type MeetingTransition } from './meeting-state-machine';
 import { loadMeetingSettings } from './settings';
@@ -280,7 +280,7 @@ const actionSchema = z
 
 /** An action agreed at the meeting, with its owner (agency or named person) and due date. */
 export function addMeetingAction(ctx: RequestContext, meetingId: string, raw: unknown, expectedVersion: number) {
-  const input = parseInput(actionSchema, raw);
+  const input = parseInput(actionSchema, foldDeprecatedAlias(raw as object, 'dueOn', 'dueDate', 'input'));
   if (input.ownerAgency && !ctx.hub.agencies.has(input.ownerAgency)) throw badInput('input.ownerAgency', 'is not an agency of this partnership');
   if (input.dueDate! < londonDate(new Date())) throw badInput('input.dueDate', 'must not be in the past');
   return changeMeeting(ctx, meetingId, expectedVersion, 'ADD_ACTION', async (tx) => {

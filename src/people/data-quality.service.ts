@@ -3,7 +3,8 @@ import { changeEvent } from '../audit/audit-builder';
 import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
 import { badInput, conflict, invalidTransition, notFound } from '../shared/errors';
-import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
+import { checkConnectionFirst, decodeCursor, encodeCursor } from '../shared/pagination';
+import { pageInfoOf } from '../shared/page-info.type';
 import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { DATA_QUALITY_DECISIONS, DATA_QUALITY_STATUSES } from './data-quality.type';
 import type { IdentityKey } from './identity-rule';
@@ -35,11 +36,11 @@ function keysetCursor(after: string | null): [string, string] | null {
 /** One page of the queue by status, oldest first. Audited even when empty. */
 export async function dataQualityIssues(ctx: RequestContext, status: string, first: number | null, after: string | null) {
   const s = parseInput(z.enum(DATA_QUALITY_STATUSES), status, 'status');
-  const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
+  const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   ctx.access.requireAudit();
   const { rows, hasNext } = await ctx.data.dataQuality.page(s, limit, keysetCursor(after));
   const edges = rows.map((node) => ({ cursor: encodeCursor([node.raisedAt.toISOString(), node.id]), node }));
-  return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, pageInfo: pageInfoOf(edges, hasNext) };
 }
 
 /**

@@ -3,6 +3,7 @@ import { LocalDateResolver } from 'graphql-scalars';
 import { NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum } from '../shared/enums';
 import { PersonKindEnum, SexEnum } from './people.enums';
+import { PageInfo } from '../shared/page-info.type';
 
 export const DATA_QUALITY_KINDS = ['MATCH_PROPOSAL', 'IDENTITY_CONFLICT'] as const;
 export const DATA_QUALITY_STATUSES = ['OPEN', 'CONFIRMED', 'REJECTED', 'RESOLVED', 'WITHDRAWN'] as const;
@@ -74,13 +75,6 @@ export class DataQualityIssue {
 
 @NonPersonal()
 @ObjectType()
-export class DataQualityPageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
-
-@NonPersonal()
-@ObjectType()
 export class DataQualityEdge {
   @Field(() => String) cursor!: string;
   @Field(() => DataQualityIssue) node!: DataQualityIssue;
@@ -90,7 +84,7 @@ export class DataQualityEdge {
 @ObjectType({ description: 'The data-quality queue, oldest first' })
 export class DataQualityConnection {
   @Field(() => [DataQualityEdge]) edges!: DataQualityEdge[];
-  @Field(() => DataQualityPageInfo) pageInfo!: DataQualityPageInfo;
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
 @InputType({ description: 'A MASH worker’s decision on a data-quality issue' })

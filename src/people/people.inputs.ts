@@ -1,3 +1,4 @@
+import { AgencyKindEnum } from '../access-policy/enums';
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
@@ -62,5 +63,6 @@ export class UpsertPersonPayload {
 export class AgencyType {
   @Field() code!: string;
   @Field() name!: string;
-  @Field() kind!: string;
+  @Field({ deprecationReason: 'Use agencyKind, the AgencyKind enum (ADR 021)' }) kind!: string;
+  @Field(() => AgencyKindEnum) agencyKind!: string;
 }

@@ -194,6 +194,7 @@ export class ReferralSubjectEntity {
 /** Every RAG rating of a referral, kept: re-rating adds a row, never overwrites. */
 @Entity({ name: 'referral_rating' })
 @Index('referral_rating_referral_idx', ['referralId', 'ratedAt'])
+@Index('referral_rating_xact_idx', ['xactId'])
 @Check('referral_rating_rag_check', `rag IN ('RED','AMBER','GREEN')`)
 export class ReferralRatingEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -223,6 +224,16 @@ export class ReferralRatingEntity {
 
   @Column({ name: 'decision_due_at', type: 'timestamptz' })
   decisionDueAt!: Date;
+
+  /** The queue's sort keys this rating replaced, and the transaction that wrote it (ADR 021: stable queue cursors). */
+  @Column({ name: 'previous_rag', type: 'text', nullable: true })
+  previousRag!: string | null;
+
+  @Column({ name: 'previous_decision_due_at', type: 'timestamptz', nullable: true })
+  previousDecisionDueAt!: Date | null;
+
+  @Column({ name: 'xact_id', type: 'bigint', nullable: true })
+  xactId!: string | null;
 }
 
 /** A request to one agency for what it knows about a referral's subjects. */

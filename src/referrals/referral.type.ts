@@ -1,4 +1,6 @@
+import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { PageInfo } from '../shared/page-info.type';
 import { GraphQLISODateTime } from 'type-graphql';
 import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum } from '../shared/enums';
@@ -160,13 +162,6 @@ export class ReferralReceipt {
 
 @NonPersonal()
 @ObjectType()
-export class ReferralPageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
-
-@NonPersonal()
-@ObjectType()
 export class ReferralEdge {
   @Field(() => String) cursor!: string;
   @Field(() => Referral) node!: Referral;
@@ -196,7 +191,7 @@ export const ReferralOrderEnum = graphqlEnum(['DUE', 'RAG'] as const, 'ReferralO
 @ObjectType({ description: 'The triage queue: ordered by decision due time, or by RAG' })
 export class ReferralConnection {
   @Field(() => [ReferralEdge]) edges!: ReferralEdge[];
-  @Field(() => ReferralPageInfo) pageInfo!: ReferralPageInfo;
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
 @InputType()
@@ -205,8 +200,11 @@ export class NewPersonInput {
   @Field() givenName!: string;
   @Field() familyName!: string;
   @Field(() => String, { nullable: true }) otherNames?: string | null;
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) dateOfBirth?: string | null;
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) expectedDateOfDelivery?: string | null;
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD', deprecationReason: 'Use bornOn, a LocalDate (ADR 021)' }) dateOfBirth?: string | null;
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD', deprecationReason: 'Use expectedDeliveryOn, a LocalDate (ADR 021)' })
+  expectedDateOfDelivery?: string | null;
+  @Field(() => LocalDateResolver, { nullable: true, description: 'Date of birth' }) bornOn?: string | null;
+  @Field(() => LocalDateResolver, { nullable: true, description: 'Expected date of delivery (an unborn child)' }) expectedDeliveryOn?: string | null;
   @Field(() => SexEnum, { nullable: true }) sex?: string | null;
   @Field(() => String, { nullable: true }) nhsNumber?: string | null;
   @Field(() => String, { nullable: true }) address?: string | null;

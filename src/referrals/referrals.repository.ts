@@ -147,6 +147,15 @@ export interface QueueCounts {
 
 /** The queue's orders: by decision due time, or by RAG (red first, unrated last) then due time. */
 export type QueueOrder = 'DUE' | 'RAG';
+/** A referral's place in the queue: its RAG (null: unrated) and decision due time. */
+export interface QueueKey {
+  rag: string | null;
+  decisionDueAt: Date;
+}
+
+function compareKeys(a: readonly [number, number, string], b: readonly [number, number, string]): number {
+  return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+}
 
 /** The RAG's rank in the queue's RAG order: red, amber, green, then unrated. */
 export const RAG_RANK: Record<string, number> = { RED: 0, AMBER: 1, GREEN: 2 };
@@ -384,6 +393,11 @@ export class ReferralsRepository {
    * `withSubjects` brings the page's subjects in the viewer's scope along in the same statement
    * (`peopleInScopeSql`, their kinds computed once per person), as `subjects`: JSON person rows for
    * `PeopleRepository.adoptPeople`. One statement for the page and its people (issue 21 §3).
+   *
+   * Stable under re-rating (ADR 021): the page carries the snapshot it was read in, and a later page
+   * (given the first page's snapshot) places a referral re-rated since at the key it had then, so it
+   * is listed once: the keyset scan leaves the moved referrals out and a second small query places
+   * them. `sortKeys` holds the key each row was placed by when it is not the row's own.
    */
   async queue(
     filter: QueueFilter,
@@ -392,12 +406,22 @@ export class ReferralsRepository {
     order: QueueOrder = 'DUE',
     width: ReferralWidth | null = null,
     withSubjects = false,
-  ): Promise<{ rows: Guarded<ReferralView>[]; hasNext: boolean; ordered: QueueOrder | null; subjects: Row[] | null }> {
+    snapshot: string | null = null,
+  ): Promise<{
+    rows: Guarded<ReferralView>[];
+    hasNext: boolean;
+    ordered: QueueOrder | null;
+    /** The page's subjects in scope (JSON person rows) and the ids they answer for; null without `withSubjects`. */
+    subjects: { ids: string[]; rows: Row[] } | null;
+    snapshot: string | null;
+    sortKeys: Map<string, QueueKey>;
+  }> {
     // Ordered by a key only for a viewer who may read it across the queue (filter-policy.ts);
     // otherwise by id (random), and the cursor carries no key.
     const byDue = mayOrderBy(this.access, QUEUE_ORDERED_BY.cls);
     const ordered: QueueOrder | null = order === 'RAG' ? (byDue && mayOrderBy(this.access, QUEUE_ORDERED_BY_RAG.cls) ? 'RAG' : null) : byDue ? 'DUE' : null;
     const keys = ordered === 'RAG' ? ['r.rag_rank', 'r.decision_due_at', 'r.id'] : ordered === 'DUE' ? ['r.decision_due_at', 'r.id'] : ['r.id'];
+    const moved = after && ordered && snapshot ? await this.ratedSince(snapshot) : new Map<string, QueueKey>();
     const p = new Params();
     const viewer = this.access.viewer;
     const kinds = referralRelationshipKindsSql(viewer, 'r.id', p);
@@ -407,31 +431,69 @@ export class ReferralsRepository {
       where.push(`(r.rag_rank, r.decision_due_at, r.id) > (${p.add(after[0])}::int, ${p.add(after[1])}::timestamptz, ${p.add(after[2])}::uuid)`);
     else if (after && ordered === 'DUE') where.push(`(r.decision_due_at, r.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
     else if (after) where.push(`r.id > ${p.add(after.at(-1))}::uuid`);
+    if (moved.size) where.push(`r.id <> ALL(${p.add([...moved.keys()])}::uuid[])`);
     // The RAG order's rank is computed in a derived table (Postgres pulls it up into the scan).
     const from = ordered === 'RAG' ? `(SELECT r0.*, ${RAG_RANK_SQL('r0.rag')} AS rag_rank FROM referral r0) r` : 'referral r';
     // The page size is written into the text (a validated integer, at most MAX_PAGE_SIZE): with a
     // LIMIT parameter, a generic plan assumes a tenth of the table and PostgreSQL keeps re-planning.
-    if (!Number.isInteger(limit) || limit < 1) throw new Error('page size must be a positive integer');
+    if (!Number.isInteger(limit) || limit < 0) throw new Error('page size must be a whole number');
     const page = scopedKeysetSql({ from, keys, scope, where, limit: String(limit + 1) });
     const outerOrder = keys.map((k) => k.replace(/^r\./, 'page.'));
+    const snapshotColumn = 'pg_current_snapshot()::text AS queue_snapshot';
+    let rows: Row[];
     if (!withSubjects) {
-      const text = `${REFERRAL_SELECT(kinds, `(${page}) page JOIN referral r ON r.id = page.id`, width)} ORDER BY ${outerOrder.join(', ')}`;
-      const rows = await this.queryPage(text, p.values, width);
-      return { rows: rows.slice(0, limit).map((r) => this.guardReferral(r)), hasNext: rows.length > limit, ordered, subjects: null };
+      const text = `${REFERRAL_SELECT(kinds, `(${page}) page JOIN referral r ON r.id = page.id`, width, [snapshotColumn])} ORDER BY ${outerOrder.join(', ')}`;
+      rows = await this.queryPage(text, p.values, width);
+    } else {
+      // The page's keys once (MATERIALIZED: the people and the rows both read them), then its
+      // subjects in scope once each, then the rows with their subjects as JSON. The extra row that
+      // says whether a next page exists brings its subjects too; they are not adopted.
+      const people = peopleInScopeSql(viewer, 'SELECT ps.person_id FROM referral_subject ps JOIN page ON page.id = ps.referral_id', p);
+      const subjectsJson = `(SELECT COALESCE(json_agg(to_jsonb(s) ORDER BY s.id), '[]') FROM subject s JOIN referral_subject ss ON ss.person_id = s.id
+                              WHERE ss.referral_id = r.id) AS subjects`;
+      const text = `WITH page AS MATERIALIZED (${page}), subject AS MATERIALIZED (${people})
+         ${REFERRAL_SELECT(kinds, 'page JOIN referral r ON r.id = page.id', width, [subjectsJson, snapshotColumn])} ORDER BY ${outerOrder.join(', ')}`;
+      rows = await this.queryPage(text, p.values, width);
     }
-    // The page's keys once (MATERIALIZED: the people and the rows both read them), then its
-    // subjects in scope once each, then the rows with their subjects as JSON. The extra row that
-    // says whether a next page exists brings its subjects too; they are not adopted.
-    const people = peopleInScopeSql(viewer, 'SELECT ps.person_id FROM referral_subject ps JOIN page ON page.id = ps.referral_id', p);
-    const subjectsJson = `(SELECT COALESCE(json_agg(to_jsonb(s) ORDER BY s.id), '[]') FROM subject s JOIN referral_subject ss ON ss.person_id = s.id
-                            WHERE ss.referral_id = r.id) AS subjects`;
-    const text = `WITH page AS MATERIALIZED (${page}), subject AS MATERIALIZED (${people})
-       ${REFERRAL_SELECT(kinds, 'page JOIN referral r ON r.id = page.id', width, [subjectsJson])} ORDER BY ${outerOrder.join(', ')}`;
-    const rows = await this.queryPage(text, p.values, width);
+    const sortKeys = new Map<string, QueueKey>();
+    if (moved.size) {
+      // The moved referrals still in the filtered queue under the scope, placed at their earlier key.
+      // They come without their subjects: those are looked up as usual (not adopted below).
+      const q = new Params();
+      const movedKinds = referralRelationshipKindsSql(viewer, 'r.id', q);
+      const movedScope = referralScopeSql(viewer, 'r.id', q);
+      const movedWhere = [...this.queueWhere(filter, q), `r.id = ANY(${q.add([...moved.keys()])}::uuid[])`];
+      const placed = scopedKeysetSql({ from: 'referral r', keys: ['r.id'], scope: movedScope, where: movedWhere, limit: q.add(moved.size) });
+      const movedRows: Row[] = await this.db.query(REFERRAL_SELECT(movedKinds, `(${placed}) page JOIN referral r ON r.id = page.id`), q.values);
+      const cursorKey = (ordered === 'RAG' ? after! : [0, ...after!]) as [number, string, string];
+      const keyOf = (r: Row): [number, number, string] => {
+        const k = sortKeys.get(r.id as string) ?? { rag: r.rag as string | null, decisionDueAt: r.decision_due_at as Date };
+        return [ordered === 'RAG' ? ragRank(k.rag) : 0, k.decisionDueAt.getTime(), r.id as string];
+      };
+      for (const r of movedRows) sortKeys.set(r.id as string, moved.get(r.id as string)!);
+      const past: [number, number, string] = [cursorKey[0], Date.parse(cursorKey[1]), cursorKey[2]];
+      rows = [...rows, ...movedRows.filter((r) => compareKeys(keyOf(r), past) > 0)].sort((a, b) => compareKeys(keyOf(a), keyOf(b))).slice(0, limit + 1);
+    }
     const onPage = rows.slice(0, limit);
-    const subjects = new Map<string, Row>();
-    for (const r of onPage) for (const s of r.subjects as Row[]) subjects.set(s.id as string, s);
-    return { rows: onPage.map((r) => this.guardReferral(r)), hasNext: rows.length > limit, ordered, subjects: [...subjects.values()] };
+    let subjects: { ids: string[]; rows: Row[] } | null = null;
+    if (withSubjects) {
+      const byId = new Map<string, Row>();
+      const ids: string[] = [];
+      for (const r of onPage) {
+        if (!Array.isArray(r.subjects)) continue; // a moved row: its subjects were not read here
+        ids.push(...(r.subject_ids as string[]));
+        for (const s of r.subjects as Row[]) byId.set(s.id as string, s);
+      }
+      subjects = { ids, rows: [...byId.values()] };
+    }
+    return {
+      rows: onPage.map((r) => this.guardReferral(r)),
+      hasNext: rows.length > limit,
+      ordered,
+      subjects,
+      snapshot: snapshot ?? ((rows[0]?.queue_snapshot as string | undefined) || null),
+      sortKeys,
+    };
   }
 
   /**
@@ -461,6 +523,17 @@ export class ReferralsRepository {
       p.values,
     );
     return rows.map((r) => r.id);
+  }
+
+  /** The referrals rated in transactions a snapshot does not see, each with the key it had in that snapshot (its first such rating's previous key). */
+  private async ratedSince(snapshot: string): Promise<Map<string, QueueKey>> {
+    const rows = (await this.db.query(
+      `SELECT DISTINCT ON (referral_id) referral_id, previous_rag, previous_decision_due_at FROM referral_rating
+        WHERE xact_id >= pg_snapshot_xmin($1::pg_snapshot)::text::bigint AND NOT pg_visible_in_snapshot(xact_id::text::xid8, $1::pg_snapshot)
+        ORDER BY referral_id, xact_id, rated_at`,
+      [snapshot],
+    )) as Array<{ referral_id: string; previous_rag: string | null; previous_decision_due_at: Date }>;
+    return new Map(rows.map((r) => [r.referral_id, { rag: r.previous_rag, decisionDueAt: r.previous_decision_due_at }]));
   }
 
   /**
@@ -802,11 +875,13 @@ export class ReferralsRepository {
     );
   }
 
-  async insertRating(referralId: string, rag: string, rationale: string, decisionDueAt: Date): Promise<string> {
+  /** A rating, with the queue keys it replaces and its transaction (the queue's cursors stay stable, ADR 021). */
+  async insertRating(referralId: string, rag: string, rationale: string, decisionDueAt: Date, previous: { rag: string | null; decisionDueAt: Date }): Promise<string> {
     const v = this.access.viewer;
     const [rating] = (await this.db.query(
-      `INSERT INTO referral_rating (referral_id, rag, rationale, rated_by_sub, rated_by_name, decision_due_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [referralId, rag, rationale, v.sub, v.name, decisionDueAt],
+      `INSERT INTO referral_rating (referral_id, rag, rationale, rated_by_sub, rated_by_name, decision_due_at, previous_rag, previous_decision_due_at, xact_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, pg_current_xact_id()::text::bigint) RETURNING id`,
+      [referralId, rag, rationale, v.sub, v.name, decisionDueAt, previous.rag, previous.decisionDueAt],
     )) as Array<{ id: string }>;
     return rating!.id;
   }

@@ -9,7 +9,7 @@ import { changeVersioned, type VersionedKind, type VersionedWork } from '../cont
 import { notifyEvent } from '../events/notify';
 import { personInputSchema, upsertPerson } from '../people/people.service';
 import { badInput, conflict, invalidTransition, notFound } from '../shared/errors';
-import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
+import { assertUuid, foldDeprecatedAlias, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { acknowledgedDecisionBy, checkDueAt, decisionDueAt } from './clocks';
 import { applyTransition, TERMINAL_STATUSES, type Transition } from './referral-state-machine';
 import {
@@ -89,6 +89,20 @@ function publish(m: EntityManager, referralId: string, status: string): Promise<
   return notifyEvent(m, { topic: 'referral', payload: { referralId, status } });
 }
 
+/** A new person's LocalDate fields folded into the deprecated String ones (ADR 021), before the rules and the idempotency hash. */
+function withTypedDates(raw: unknown): unknown {
+  const input = raw as { subjects?: unknown } | null;
+  if (!input || typeof input !== 'object' || !Array.isArray(input.subjects)) return raw;
+  const subjects = input.subjects.map((s: unknown, i: number) => {
+    const subject = s as { newPerson?: object | null } | null;
+    if (!subject || typeof subject !== 'object' || !subject.newPerson) return s;
+    const path = `input.subjects.${i}.newPerson`;
+    const folded = foldDeprecatedAlias(foldDeprecatedAlias(subject.newPerson, 'bornOn', 'dateOfBirth', path), 'expectedDeliveryOn', 'expectedDateOfDelivery', path);
+    return { ...subject, newPerson: folded };
+  });
+  return { ...input, subjects };
+}
+
 /** Intake. Idempotent per submitter and key: replays return the first result; a changed payload is a CONFLICT. */
 export async function submitReferral(
   ctx: RequestContext,
@@ -96,7 +110,7 @@ export async function submitReferral(
   rawKey: unknown,
 ): Promise<{ referralId: string; replayed: boolean }> {
   const key = parseInput(idempotencyKeySchema, rawKey, 'idempotencyKey');
-  const input = parseInput(submitSchema, raw);
+  const input = parseInput(submitSchema, withTypedDates(raw));
   const scopeHash = sha256(`${ctx.viewer.agency}\u0000${ctx.viewer.sub}\u0000${key}`).slice(0, 32);
   // Validate every new person up front, so a bad one stores nothing.
   const newPeople = input.subjects.map((s, i) =>
@@ -214,7 +228,7 @@ export function rateReferral(ctx: RequestContext, id: string, rawRag: unknown, r
   const transition = (status: ReferralStatus): Transition => (status === 'RECEIVED' ? 'RATE' : 'RERATE');
   return changeReferral(ctx, id, expectedVersion, transition, async (tx, row) => {
     const due = decisionDueAt(rag, row.received_at);
-    const ratingId = await tx.referrals.insertRating(id, rag, rationale, due);
+    const ratingId = await tx.referrals.insertRating(id, rag, rationale, due, { rag: row.rag, decisionDueAt: row.decision_due_at as Date });
     for (const c of await tx.referrals.openChecks(id)) await tx.referrals.setCheckDue(c.id, checkDueAt(rag, c.requestedAt));
     return {
       set: { rag, decision_due_at: due },

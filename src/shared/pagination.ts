@@ -5,11 +5,12 @@ export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | null | undefined, arity: number): unknown[] | null {
+export function decodeCursor(cursor: string | null | undefined, arity: number | readonly number[]): unknown[] | null {
   if (cursor == null) return null;
+  const arities: readonly number[] = typeof arity === 'number' ? [arity] : arity;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === arity) return parsed;
+    if (Array.isArray(parsed) && arities.includes(parsed.length)) return parsed;
   } catch {
     // fall through to the error below
   }
@@ -20,6 +21,17 @@ export function decodeCursor(cursor: string | null | undefined, arity: number): 
 export function checkPageSize(first: number | null | undefined, max: number, dflt = 20): number {
   const n = first ?? dflt;
   if (!Number.isInteger(n) || n < 1) throw badInput('first', 'must be a positive whole number');
+  if (n > max) throw badInput('first', `must be at most ${max}`);
+  return n;
+}
+
+/**
+ * A connection's `first`: as `checkPageSize`, but 0 is allowed and answers an empty page (Relay:
+ * `hasNextPage` still tells whether rows exist, callers fetch `first + 1` rows as for any page).
+ */
+export function checkConnectionFirst(first: number | null | undefined, max: number, dflt = 20): number {
+  const n = first ?? dflt;
+  if (!Number.isInteger(n) || n < 0) throw badInput('first', 'must be zero or a positive whole number');
   if (n > max) throw badInput('first', `must be at most ${max}`);
   return n;
 }

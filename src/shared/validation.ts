@@ -29,3 +29,23 @@ export function isFutureDate(iso: string, now = new Date()): boolean {
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
   return iso > today;
 }
+
+/**
+ * A typed input field that replaces a deprecated one (ADR 021: a `LocalDate` beside a `String`
+ * date): folds the new field into the old name so the rules and the idempotency hash see one
+ * value; both given and different is BAD_USER_INPUT naming the new field.
+ */
+export function foldDeprecatedAlias<T extends object>(input: T, typed: string, deprecated: string, path: string): T {
+  if (!input || typeof input !== 'object') return input;
+  const record = input as Record<string, unknown>;
+  if (record[typed] == null) {
+    if (typed in record) {
+      const { [typed]: _dropped, ...rest } = record;
+      return rest as T;
+    }
+    return input;
+  }
+  if (record[deprecated] != null && record[deprecated] !== record[typed]) throw badInput(`${path}.${typed}`, `give ${typed} or the deprecated ${deprecated}, not both`);
+  const { [typed]: value, ...rest } = record;
+  return { ...rest, [deprecated]: value } as T;
+}

@@ -169,6 +169,40 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
       ) : (
         <p>No relationships you may see.</p>
       )}
+      <h2>Previous referrals</h2>
+      {person.referrals?.length ? (
+        <table data-testid="previous-referrals">
+          <caption>Referrals about this child you may reach, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Reference</th>
+              <th scope="col">Received</th>
+              <th scope="col">Status</th>
+              <th scope="col">RAG</th>
+              <th scope="col">Outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {person.referrals.map((r, i) => (
+              <tr key={r.id ?? i} data-testid="previous-referral">
+                <td>{r.id && r.reference ? <a href={`#/referral/${r.id}`}>{r.reference}</a> : <Value value={r.reference} path={`person.referrals.${i}.reference`} redactions={redactions} />}</td>
+                <td>{r.receivedAt ? dateTime(r.receivedAt) : <Value value={null} path={`person.referrals.${i}.receivedAt`} redactions={redactions} />}</td>
+                <td>
+                  <Value value={r.status} path={`person.referrals.${i}.status`} redactions={redactions} />
+                </td>
+                <td>
+                  <Value value={r.rag} path={`person.referrals.${i}.rag`} redactions={redactions} />
+                </td>
+                <td>
+                  <Value value={r.decisionOutcome} path={`person.referrals.${i}.decisionOutcome`} redactions={redactions} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>No earlier referrals you may see.</p>
+      )}
       <h2>Records by agency</h2>
       {[...byAgency].map(([agency, records]) => (
         <section key={agency} class="agency" aria-labelledby={`agency-${agency}`}>

@@ -4,7 +4,7 @@ import { dateTime, words } from '../format.js';
 import { AccessLog, ExportAccessLog, type AccessLogResult, type AuditExportFormat } from '../generated/operations.js';
 import { ErrorMessage } from './common.js';
 
-type Entry = AccessLogResult['accessLog']['entries'][number];
+type Entry = AccessLogResult['accessLogEntries']['edges'][number]['node'];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -36,8 +36,9 @@ export function IgView() {
     setError(null);
     try {
       const { data } = await request(AccessLog, { filter: filterOf(actor), first: 50, after });
-      setEntries((current) => [...(after ? (current ?? []) : []), ...data.accessLog.entries]);
-      setCursor(data.accessLog.hasNextPage ? data.accessLog.endCursor : null);
+      const page = data.accessLogEntries;
+      setEntries((current) => [...(after ? (current ?? []) : []), ...page.edges.map((e) => e.node)]);
+      setCursor(page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null);
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -138,7 +139,7 @@ export function IgView() {
                   </span>
                 </td>
                 <td>
-                  {words(e.purpose)}
+                  {words(e.purposeOfUse)}
                   {e.breakGlassReason && <div>Break-glass: {e.breakGlassReason}</div>}
                 </td>
                 <td>

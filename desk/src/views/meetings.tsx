@@ -130,7 +130,7 @@ export function MeetingsView({ me }: { me: Me }) {
               <ul>
                 {m.actions.map((a) => (
                   <li key={a.id}>
-                    {a.description ?? 'withheld'} — {a.ownerName ?? a.ownerAgency ?? '—'}, due {a.dueDate ? date(a.dueDate) : '—'} ({words(a.status)}){a.overdue && <strong class="breach-flag"> Overdue</strong>}
+                    {a.description ?? 'withheld'} — {a.ownerName ?? a.ownerAgency ?? '—'}, due {a.dueOn ? date(a.dueOn) : '—'} ({words(a.status)}){a.overdue && <strong class="breach-flag"> Overdue</strong>}
                   </li>
                 ))}
               </ul>
@@ -262,7 +262,7 @@ function OutcomeForm({ meetingId, strategy, onRecord }: { meetingId: string; str
   );
 }
 
-function ActionForm({ meetingId, onAdd }: { meetingId: string; onAdd: (input: { description: string; ownerAgency: string | null; ownerName: string | null; dueDate: string }) => Promise<boolean> }) {
+function ActionForm({ meetingId, onAdd }: { meetingId: string; onAdd: (input: { description: string; ownerAgency: string | null; ownerName: string | null; dueOn: string }) => Promise<boolean> }) {
   const [description, setDescription] = useState('');
   const [owner, setOwner] = useState('');
   const [dueDate, setDue] = useState('');
@@ -274,7 +274,7 @@ function ActionForm({ meetingId, onAdd }: { meetingId: string; onAdd: (input: { 
       // An agency code (lower case, no spaces) is an owning agency; anything else is a named owner.
       const o = owner.trim();
       const agency = /^[a-z][a-z0-9-]*$/.test(o);
-      void onAdd({ description: description.trim(), ownerAgency: agency ? o : null, ownerName: agency ? null : o, dueDate }).then((ok) => ok && (setDescription(''), setOwner(''), setDue('')));
+      void onAdd({ description: description.trim(), ownerAgency: agency ? o : null, ownerName: agency ? null : o, dueOn: dueDate }).then((ok) => ok && (setDescription(''), setOwner(''), setDue('')));
     }}>
       <fieldset>
         <legend>Add an action</legend>

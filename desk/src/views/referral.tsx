@@ -216,7 +216,7 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
           {can('rate', r.status) && <RateForm onRate={(rag, rationale) => act('Rated', async (v) => (await request(RateReferral, { id, rag, rationale, expectedVersion: v })).data.rateReferral)} />}
           {can('checks', r.status) && (
             <ChecksForm
-              agencies={agencies.filter((a) => a.kind !== 'SOCIAL_CARE' && !(r.checks ?? []).some((c) => c.agency === a.code))}
+              agencies={agencies.filter((a) => a.agencyKind !== 'SOCIAL_CARE' && !(r.checks ?? []).some((c) => c.agency === a.code))}
               onRequest={(codes) => act('Checks requested', async (v) => (await request(RequestChecks, { id, agencies: codes, expectedVersion: v })).data.requestAgencyChecks)}
             />
           )}
