@@ -131,6 +131,29 @@ describe('Relay connections', () => {
       expect(fresh.referrals.edges.map((e) => e.node.id).slice(2).sort()).toEqual([red, green].sort());
     });
 
+    it('given a first page read with its subjects, when a referral on a later page is re-rated before the next page, then the moved referral still shows its subject (it is looked up, not taken as out of scope)', async () => {
+      // Given: a first page of one, its referrals' subjects asked for in the page's statement.
+      const WITH_SUBJECTS = `query($first: Int, $after: String) {
+        referrals(purpose: TRIAGE, orderBy: RAG, first: $first, after: $after) { edges { cursor node { id rag subjects { id } } } pageInfo { hasNextPage endCursor } }
+      }`;
+      type Page = { referrals: { edges: Array<{ node: { id: string; subjects: Array<{ id: string }> } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+      const moved = await submitted('GREEN');
+      let page = (await ok<Page>(worker, WITH_SUBJECTS, { first: 1 })).referrals;
+      expect(page.edges[0]!.node.id).not.toBe(moved);
+
+      // When: the green one is re-rated AMBER on another desk (placed at its earlier key by the cursor).
+      await rate(moved, 'AMBER');
+      const seen: Page['referrals']['edges'] = [...page.edges];
+      while (page.pageInfo.hasNextPage) {
+        page = (await ok<Page>(worker, WITH_SUBJECTS, { first: 2, after: page.pageInfo.endCursor })).referrals;
+        seen.push(...page.edges);
+      }
+
+      // Then: it is listed once, with its subject, and so is every other referral on the pages.
+      expect(seen.filter((e) => e.node.id === moved)).toHaveLength(1);
+      expect(seen.filter((e) => e.node.subjects.length !== 1).map((e) => e.node.id)).toEqual([]);
+    });
+
     it('given the queue, when it is asked for first: 0, then an empty page whose hasNextPage says rows exist', async () => {
       await submitted('AMBER');
       const r = await ok<QueuePage>(worker, RAW_QUEUE.replace('pageInfo { hasNextPage endCursor }', 'pageInfo { hasNextPage hasPreviousPage startCursor endCursor }'), { first: 0 });
