@@ -83,6 +83,13 @@ export const RELATIONSHIP_SOURCES: RelationshipSource[] = [
     roles: MASH_ROLES,
     exists: (personId, viewer, p) => invitedSql(personId, viewer, p, STRATEGY_MEETING_TYPES),
   },
+  {
+    // A missing episode is recorded about the child: the local authority arranges the return home
+    // interview (ADR 018). Last in the list: the access log's source masks keep their bits.
+    kind: 'MISSING_EPISODE',
+    roles: SOCIAL_CARE_MASH_ROLES,
+    exists: (personId) => `EXISTS (SELECT 1 FROM missing_episode me WHERE me.person_id = ${personId})`,
+  },
 ];
 
 const STRATEGY_MEETING_TYPES = ['STRATEGY_DISCUSSION', 'STRATEGY_MEETING'] as const;
@@ -120,6 +127,46 @@ const MEETING_SOURCES: RelationshipSource[] = [
                 WHERE m2.id = ${meetingId} AND ac.agency = ${p.add(viewer.agency)})`,
   },
 ];
+
+/**
+ * The relationships for one missing episode (the SQL expression `episodeId`, ADR 018): social care
+ * MASH staff reach every episode (MISSING_EPISODE: they arrange the return home interview); the
+ * recording agency its own (OWN_AGENCY_RECORD); an agency with a check on a referral about the child,
+ * or invited to the child's strategy discussion, the child's episodes (AGENCY_CHECK, STRATEGY_INVITE).
+ * Nobody else, never a referrer.
+ */
+const MISSING_EPISODE_SOURCES: RelationshipSource[] = [
+  { kind: 'MISSING_EPISODE', roles: SOCIAL_CARE_MASH_ROLES, exists: () => 'TRUE' },
+  {
+    kind: 'OWN_AGENCY_RECORD',
+    roles: MASH_ROLES,
+    exists: (episodeId, viewer, p) => `EXISTS (SELECT 1 FROM missing_episode e2 WHERE e2.id = ${episodeId} AND e2.recording_agency = ${p.add(viewer.agency)})`,
+  },
+  {
+    kind: 'AGENCY_CHECK',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (episodeId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM missing_episode e2 JOIN referral_subject rs ON rs.person_id = e2.person_id
+                 JOIN agency_check ac ON ac.referral_id = rs.referral_id
+                WHERE e2.id = ${episodeId} AND ac.agency = ${p.add(viewer.agency)})`,
+  },
+  {
+    kind: 'STRATEGY_INVITE',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (episodeId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM missing_episode e2 WHERE e2.id = ${episodeId} AND ${invitedSql('e2.person_id', viewer, p, STRATEGY_MEETING_TYPES)})`,
+  },
+];
+
+/** A `text[]` SQL expression: the viewer's relationship kinds with the missing episode `episodeId`. */
+export function missingEpisodeRelationshipKindsSql(viewer: Viewer, episodeId: string, p: Params): string {
+  return kindsArray(MISSING_EPISODE_SOURCES, viewer, episodeId, p);
+}
+
+/** The row scope of a list of missing episodes, like `referralScopeSql`. */
+export function missingEpisodeScopeSql(viewer: Viewer, episodeId: string, p: Params): string[] | null {
+  return scopeBranches(MISSING_EPISODE_SOURCES, viewer, episodeId, p);
+}
 
 /** A `text[]` SQL expression: the viewer's relationship kinds with the meeting `meetingId`. */
 export function meetingRelationshipKindsSql(viewer: Viewer, meetingId: string, p: Params): string {

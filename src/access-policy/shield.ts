@@ -48,6 +48,9 @@ export const ENTRY_POINT_RULES = {
     breakGlassReviews: hasRole('IG_AUDITOR'),
     /** Proposed matches and disagreeing sources (ADR 005): the MASH's social care staff decide them. */
     dataQualityIssues: triage,
+    /** Missing episodes (ADR 018): MASH roles, each within the episode scope (relationships.ts). */
+    missingEpisode: caseWorker,
+    missingEpisodes: caseWorker,
   },
   Mutation: {
     upsertPerson: recordContributor,
@@ -75,6 +78,10 @@ export const ENTRY_POINT_RULES = {
     completeMeeting: triage,
     cancelMeeting: triage,
     resolveDataQualityIssue: triage,
+    recordMissingEpisode: caseWorker,
+    recordMissingReturn: caseWorker,
+    offerReturnInterview: triage,
+    recordReturnInterview: triage,
   },
   Subscription: {
     referralChanged: referralReader,

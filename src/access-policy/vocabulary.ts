@@ -86,5 +86,11 @@ export const RELATIONSHIP_KINDS = [
   'BREAK_GLASS',
   /** A MASH worker deciding a data-quality issue about the person: its identity values only (ADR 005). */
   'DATA_QUALITY',
+  /**
+   * Social care MASH staff and a child with a recorded missing episode (issue 25, ADR 018): the local
+   * authority arranges the return home interview, so it reaches the child's identity and the episodes,
+   * not other agencies' summaries (no allow rule on shared classes names it).
+   */
+  'MISSING_EPISODE',
 ] as const;
 export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number];

@@ -15,6 +15,7 @@ import { RecordsResolver } from '../records/records.resolver';
 import { ReferralQueueResolver, ReferralsResolver } from '../referrals/referrals.resolver';
 import { PersonReferralsResolver } from '../referrals/person-referrals.resolver';
 import { MetricsResolver } from '../metrics/metrics.resolver';
+import { MissingEpisodesResolver } from '../missing/missing.resolver';
 
 /**
  * type-graphql refuses to build subscriptions without a pubSub, even when every subscription has
@@ -30,7 +31,7 @@ const NO_TOPIC_PUBSUB = {
   },
 };
 
-export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, ReferralQueueResolver, PersonReferralsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver, DataQualityResolver] as const;
+export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, ReferralQueueResolver, PersonReferralsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver, DataQualityResolver, MissingEpisodesResolver] as const;
 
 /** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
 export function buildBareSchema(): GraphQLSchema {

@@ -2,6 +2,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestAccess } from '../access-policy/request-access';
 import { BreakGlassRepository } from '../break-glass/break-glass.repository';
 import { MeetingsRepository } from '../meetings/meetings.repository';
+import { MissingEpisodesRepository } from '../missing/missing.repository';
 import { DataQualityRepository } from '../people/data-quality.repository';
 import { AgencyRecordsRepository } from '../records/records.repository';
 import { PeopleRepository } from '../people/people.repository';
@@ -53,6 +54,10 @@ export class DataSet {
 
   get dataQuality(): DataQualityRepository {
     return this.once('dataQuality', () => new DataQualityRepository(this.db, this.access));
+  }
+
+  get missing(): MissingEpisodesRepository {
+    return this.once('missing', () => new MissingEpisodesRepository(this.db, this.access));
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { attendanceByAgency } from '../meetings/meetings.queries';
+import { RETURN_INTERVIEW_OFFER_HOURS } from '../missing/vocabulary';
 import type { Period } from './period';
 import { CHILD_KINDS, NOT_RECORDED_VALUES, SOCIAL_CARE_REFERRAL_OUTCOMES } from './vocabulary';
 
@@ -322,4 +323,59 @@ export async function breakGlassUses(m: EntityManager, b: Bounds): Promise<Array
     [b.start, b.end],
   )) as Row[];
   return rows.map((r) => ({ agency: r.agency as string, count: int(r.count) }));
+}
+
+export interface MissingEpisodesRow {
+  /** Episodes started in the period, the distinct children, and those not known to social care when recorded. */
+  started: number;
+  children: number;
+  notKnownToSocialCare: number;
+  byMissingFrom: Array<{ key: string; count: number }>;
+  /** Episodes whose return fell in the period, and what became of their return home interview. */
+  returned: number;
+  offeredWithin72Hours: number;
+  offeredLater: number;
+  held: number;
+  declined: number;
+}
+
+/**
+ * Missing episodes (issue 25, ADR 018): started in the period (by `started_at`), and the return home
+ * interviews of the episodes whose return fell in the period (by `returned_at`): offered within 72
+ * hours of clock time of the return (exactly 72 hours is within), offered later, held or declined.
+ * Partnership-wide, like strategy discussions.
+ */
+export async function missingEpisodes(m: EntityManager, b: Bounds): Promise<MissingEpisodesRow> {
+  const due = `(e.returned_at + interval '${RETURN_INTERVIEW_OFFER_HOURS} hours')`;
+  const started = `(e.started_at >= $1 AND e.started_at < $2)`;
+  const returned = `(e.returned_at >= $1 AND e.returned_at < $2)`;
+  const [row] = (await m.query(
+    `SELECT count(*) FILTER (WHERE ${started})::int AS started,
+            count(DISTINCT e.person_id) FILTER (WHERE ${started})::int AS children,
+            count(*) FILTER (WHERE ${started} AND NOT e.known_to_social_care)::int AS not_known,
+            count(*) FILTER (WHERE ${returned})::int AS returned,
+            count(*) FILTER (WHERE ${returned} AND e.interview_offered_at <= ${due})::int AS offered_within,
+            count(*) FILTER (WHERE ${returned} AND e.interview_offered_at > ${due})::int AS offered_later,
+            count(*) FILTER (WHERE ${returned} AND e.interview_outcome = 'HELD')::int AS held,
+            count(*) FILTER (WHERE ${returned} AND e.interview_outcome = 'DECLINED')::int AS declined
+       FROM missing_episode e
+      WHERE ${started} OR ${returned}`,
+    [b.start, b.end],
+  )) as Row[];
+  const from = (await m.query(
+    `SELECT e.missing_from AS key, count(*)::int AS count FROM missing_episode e
+      WHERE ${started} GROUP BY e.missing_from ORDER BY e.missing_from`,
+    [b.start, b.end],
+  )) as Row[];
+  return {
+    started: int(row.started),
+    children: int(row.children),
+    notKnownToSocialCare: int(row.not_known),
+    byMissingFrom: from.map((r) => ({ key: r.key as string, count: int(r.count) })),
+    returned: int(row.returned),
+    offeredWithin72Hours: int(row.offered_within),
+    offeredLater: int(row.offered_later),
+    held: int(row.held),
+    declined: int(row.declined),
+  };
 }

@@ -51,6 +51,8 @@ export interface PeriodBreakdown {
   /** Strategy discussions whose ICPC fell due in the period, and those with the ICPC held by then. */
   icpc: { due: number; withinTimescale: number };
   breakGlassByAgency: Array<{ agency: string; count: number }>;
+  /** Missing episodes and return home interviews (partnership-wide). */
+  missingEpisodes: q.MissingEpisodesRow;
   /** Raw scalars for the measures. */
   scalars: Record<MeasureKey, number | null>;
 }
@@ -116,6 +118,10 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
   strategyDiscussionsHeld: 'Partnership-wide; a team does not narrow it',
   icpcWithin15WorkingDays: 'Of the strategy discussions whose ICPC fell due in the period; partnership-wide',
   breakGlassUses: 'Partnership-wide; a team does not narrow it',
+  missingEpisodesStarted: 'Partnership-wide; a team does not narrow it',
+  missingChildren: 'Distinct children with an episode started in the period; partnership-wide',
+  returnInterviewsOfferedWithin72Hours: 'Of the episodes whose return fell in the period (72 hours of clock time); partnership-wide',
+  returnInterviewTakeUp: 'Of the interviews for returns in the period with an outcome recorded; partnership-wide',
 };
 
 function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBreakdown, settings: MetricsSettings): Measure {
@@ -164,6 +170,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
   const sd = await q.strategyDiscussions(m, b);
   const icpc = await q.icpcTimeliness(m, period);
   const bg = await q.breakGlassUses(m, b);
+  const missing = await q.missingEpisodes(m, b);
   const contacts = flow.reduce((s, a) => s + a.contacts, 0);
   const converted = flow.reduce((s, a) => s + a.socialCareReferrals, 0);
   const scalars: Record<MeasureKey, number | null> = {
@@ -184,6 +191,10 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     equalityReligionRecorded: share(eq.religion, eq.children),
     strategyDiscussionsHeld: sd.meetings,
     icpcWithin15WorkingDays: share(icpc.withinTimescale, icpc.due),
+    missingEpisodesStarted: missing.started,
+    missingChildren: missing.children,
+    returnInterviewsOfferedWithin72Hours: share(missing.offeredWithin72Hours, missing.returned),
+    returnInterviewTakeUp: share(missing.held, missing.held + missing.declined),
   };
   return {
     period,
@@ -199,6 +210,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     strategyDiscussions: sd,
     icpc,
     breakGlassByAgency: bg,
+    missingEpisodes: missing,
     scalars,
   };
 }

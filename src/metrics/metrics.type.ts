@@ -150,6 +150,27 @@ export class MetricsPeriod {
 }
 
 @NonPersonal()
+@ObjectType({ description: 'Missing episodes and return home interviews in the period, partnership-wide (counts only)' })
+export class MissingEpisodesMetric {
+  @Field(() => Int, { description: 'Episodes started in the period' }) started!: number;
+  @Field(() => Int, { description: 'Distinct children with an episode started in the period' }) children!: number;
+  @Field(() => Int, { description: 'Episodes started of children not known to social care when recorded' }) notKnownToSocialCare!: number;
+  @Field(() => [MissingFromCount], { description: 'Episodes started, by where the child went missing from' }) byMissingFrom!: MissingFromCount[];
+  @Field(() => Int, { description: 'Episodes whose return fell in the period' }) returned!: number;
+  @Field(() => Int, { description: 'of which a return home interview was offered within 72 hours' }) offeredWithin72Hours!: number;
+  @Field(() => Int, { description: 'of which offered later than 72 hours' }) offeredLater!: number;
+  @Field(() => Int, { description: 'of which the interview was held' }) held!: number;
+  @Field(() => Int, { description: 'of which the interview was declined' }) declined!: number;
+}
+
+@NonPersonal()
+@ObjectType()
+export class MissingFromCount {
+  @Field() key!: string;
+  @Field(() => Int) count!: number;
+}
+
+@NonPersonal()
 @ObjectType({ description: 'The breakdowns of one period' })
 export class MetricsBreakdown {
   @Field(() => MetricsPeriod) period!: MetricsPeriod;
@@ -163,6 +184,7 @@ export class MetricsBreakdown {
   @Field(() => StrategyDiscussionMetric) strategyDiscussions!: StrategyDiscussionMetric;
   @Field(() => IcpcTimelinessMetric) icpcTimeliness!: IcpcTimelinessMetric;
   @Field(() => [AgencyCount], { description: 'Break-glass openings in the period by the opener’s agency' }) breakGlassByAgency!: AgencyCount[];
+  @Field(() => MissingEpisodesMetric) missingEpisodes!: MissingEpisodesMetric;
 }
 
 @NonPersonal()

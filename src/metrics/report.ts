@@ -150,6 +150,27 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
   out.push(
     c.breakGlassByAgency.length === 0 ? '_None in the period._' : table(['Agency', 'Break-glass uses'], c.breakGlassByAgency.map((b) => [b.agency, String(b.count)])),
   );
+  const me = c.missingEpisodes;
+  const pe = r.previous.missingEpisodes;
+  out.push('', '## Missing episodes and return home interviews', '');
+  out.push(
+    table(
+      ['', 'This period', 'Previous period'],
+      [
+        ['Missing episodes started', String(me.started), String(pe.started)],
+        ['Children with an episode started', String(me.children), String(pe.children)],
+        ['Episodes of children not known to social care', String(me.notKnownToSocialCare), String(pe.notKnownToSocialCare)],
+        ['Returns in the period', String(me.returned), String(pe.returned)],
+        ['of which interview offered within 72 hours', String(me.offeredWithin72Hours), String(pe.offeredWithin72Hours)],
+        ['of which offered later', String(me.offeredLater), String(pe.offeredLater)],
+        ['of which interview held', String(me.held), String(pe.held)],
+        ['of which interview declined', String(me.declined), String(pe.declined)],
+      ],
+    ),
+  );
+  if (me.byMissingFrom.length > 0) {
+    out.push('', table(['Missing from', 'Episodes started'], me.byMissingFrom.map((f) => [f.key, String(f.count)])));
+  }
   out.push('', '## By worker', '');
   out.push(
     c.workers.length === 0
@@ -179,6 +200,8 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
     '- Strategy discussions: held or completed, counted by scheduled time; attendance is per invitation. ICPC timeliness: strategy discussions whose conference fell due ' +
       '(15 working days) in the period, with a conference about the same child held by the due date. Break-glass: openings in the period by the opener’s agency. ' +
       'These three are partnership-wide; a team does not narrow them.',
+    '- Missing episodes: counted when they started; return home interviews by the return: offered within 72 hours of clock time of the return (weekends and nights count), ' +
+      'take-up = held of those held or declined. "Not known to social care": no referral about the child and no social care agency holding them when the episode was recorded. Partnership-wide.',
   );
   return `${out.join('\n')}\n`;
 }

@@ -49,6 +49,12 @@ export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
   equalityReligionRecorded: { target: 0.9, polarity: 'LARGER_IS_BETTER' },
   strategyDiscussionsHeld: { target: null, polarity: null },
   icpcWithin15WorkingDays: { target: 0.95, polarity: 'LARGER_IS_BETTER' },
+  missingEpisodesStarted: { target: null, polarity: null },
+  missingChildren: { target: null, polarity: null },
+  // Statutory guidance: every child offered an independent interview within 72 hours of returning.
+  returnInterviewsOfferedWithin72Hours: { target: 0.95, polarity: 'LARGER_IS_BETTER' },
+  // Haringey reported 47 % take-up as a baseline to raise; the partnership sets its own target.
+  returnInterviewTakeUp: { target: null, polarity: 'LARGER_IS_BETTER' },
 };
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';

@@ -32,6 +32,10 @@ export const MEASURE_KEYS = [
   'equalityReligionRecorded',
   'strategyDiscussionsHeld',
   'icpcWithin15WorkingDays',
+  'missingEpisodesStarted',
+  'missingChildren',
+  'returnInterviewsOfferedWithin72Hours',
+  'returnInterviewTakeUp',
 ] as const;
 export type MeasureKey = (typeof MEASURE_KEYS)[number];
 
@@ -58,6 +62,10 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
   equalityReligionRecorded: { label: 'Children with religion recorded', unit: 'SHARE' },
   strategyDiscussionsHeld: { label: 'Strategy discussions held', unit: 'COUNT' },
   icpcWithin15WorkingDays: { label: 'ICPCs within 15 working days of the strategy discussion', unit: 'SHARE' },
+  missingEpisodesStarted: { label: 'Missing episodes started', unit: 'COUNT' },
+  missingChildren: { label: 'Children with a missing episode', unit: 'COUNT' },
+  returnInterviewsOfferedWithin72Hours: { label: 'Return home interviews offered within 72 hours of the return', unit: 'SHARE' },
+  returnInterviewTakeUp: { label: 'Return home interviews taken up (held of held or declined)', unit: 'SHARE' },
 };
 
 /** Decision outcomes that count as a referral to children's social care (contact → referral conversion). */

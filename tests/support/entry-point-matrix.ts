@@ -34,6 +34,8 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     alerts: [...MASH, 'IG_AUDITOR'],
     breakGlassReviews: IG,
     dataQualityIssues: SOCIAL_CARE,
+    missingEpisode: MASH,
+    missingEpisodes: MASH,
   },
   Mutation: {
     upsertPerson: MASH,
@@ -61,6 +63,10 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     completeMeeting: SOCIAL_CARE,
     cancelMeeting: SOCIAL_CARE,
     resolveDataQualityIssue: SOCIAL_CARE,
+    recordMissingEpisode: MASH,
+    recordMissingReturn: MASH,
+    offerReturnInterview: SOCIAL_CARE,
+    recordReturnInterview: SOCIAL_CARE,
   },
   Subscription: {
     referralChanged: MASH,
