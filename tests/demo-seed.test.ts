@@ -187,6 +187,18 @@ describe('demo seed: npm run seed -- --demo', () => {
     }
   });
 
+  it('given the seeded demo, then it carries a handful of missing episodes in every state, with interviews held, declined and late', async () => {
+    expect(cases.missingEpisodes).toBe(20);
+    const rows = (await db.query(
+      `SELECT status, interview_outcome, count(*)::int AS n,
+              count(*) FILTER (WHERE interview_offered_at > returned_at + interval '72 hours')::int AS late
+         FROM missing_episode GROUP BY status, interview_outcome ORDER BY status, interview_outcome`,
+    )) as Array<{ status: string; interview_outcome: string | null; n: number; late: number }>;
+    expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['MISSING', 'RETURNED', 'INTERVIEW_OFFERED', 'CLOSED']));
+    expect(rows.filter((r) => r.interview_outcome).map((r) => r.interview_outcome).sort()).toEqual(['DECLINED', 'HELD']);
+    expect(rows.reduce((s, r) => s + r.late, 0)).toBeGreaterThan(0);
+  });
+
   it('given the told casework, when it is told again, then nothing is created', async () => {
     const count = async () =>
       (await db.query(
@@ -198,7 +210,7 @@ describe('demo seed: npm run seed -- --demo', () => {
 
     const again = await seedDemoCases(server.hub, { referrals: REFERRALS, asOf: AS_OF });
 
-    expect(again).toEqual({ created: 0, skipped: cases.created, referralsByStatus: {}, meetings: 0, breakGlass: 0 });
+    expect(again).toEqual({ created: 0, skipped: cases.created, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0 });
     expect(await count()).toEqual(before);
   }, 60_000);
 

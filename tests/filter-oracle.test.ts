@@ -86,6 +86,11 @@ export const CLASSIFICATION: Record<string, Classification> = {
   'Query.meetings.after': PAGING,
   'Query.meetings.first': PAGING,
   'Query.meetings.purpose': PURPOSE,
+  'Query.missingEpisode.id': BY_ID,
+  'Query.missingEpisode.purpose': PURPOSE,
+  'Query.missingEpisodes.after': PAGING,
+  'Query.missingEpisodes.first': PAGING,
+  'Query.missingEpisodes.purpose': PURPOSE,
   'Query.metrics.period.from': { kind: 'control', why: 'period of counts and durations (no person)' },
   'Query.metrics.period.month': { kind: 'control', why: 'period of counts and durations (no person)' },
   'Query.metrics.period.to': { kind: 'control', why: 'period of counts and durations (no person)' },
@@ -141,6 +146,7 @@ function argumentLeaves(): string[] {
 interface Fixture {
   referralId: string;
   meetingId: string;
+  missingEpisodeId: string;
   childId: string;
   familyName: string;
   givenName: string;
@@ -163,6 +169,7 @@ interface Probe {
 
 const REFERRALS = `query($filter: ReferralFilter, $purpose: Purpose!) { referrals(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
 const MEETINGS = `query($filter: MeetingFilterInput, $purpose: Purpose!) { meetings(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
+const MISSING = `query($filter: MissingEpisodeFilterInput, $purpose: Purpose!) { missingEpisodes(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
 const SEARCH = `query($input: PersonSearchInput!, $purpose: Purpose!) { searchPeople(input: $input, purpose: $purpose) { person { id } } }`;
 const edgeIds = (field: string) => (d: Record<string, unknown>) => ((d[field] as { edges: Array<{ node: { id: string | null } }> }).edges).map((e) => e.node.id ?? '');
 const referral = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
@@ -176,6 +183,13 @@ const meeting = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Pro
   query: MEETINGS,
   ids: edgeIds('meetings'),
   fixtureId: (f) => f.meetingId,
+  match: (f) => ({ filter: filter(f) }),
+  miss: (f) => ({ filter: other(f) }),
+});
+const missing = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
+  query: MISSING,
+  ids: edgeIds('missingEpisodes'),
+  fixtureId: (f) => f.missingEpisodeId,
   match: (f) => ({ filter: filter(f) }),
   miss: (f) => ({ filter: other(f) }),
 });
@@ -208,6 +222,9 @@ const PROBES: Record<string, Probe> = {
   'Query.meetings.filter.referralId': meeting((f) => ({ referralId: f.referralId }), () => ({ referralId: crypto.randomUUID() })),
   'Query.meetings.filter.type': meeting(() => ({ type: ['STRATEGY_DISCUSSION'] }), () => ({ type: ['INITIAL_CHILD_PROTECTION_CONFERENCE'] })),
   'Query.meetings.filter.upcoming': meeting(() => ({ upcoming: true }), () => ({ upcoming: false })),
+  'Query.missingEpisodes.filter.personId': missing((f) => ({ personId: f.childId }), () => ({ personId: crypto.randomUUID() })),
+  'Query.missingEpisodes.filter.status': missing(() => ({ status: ['MISSING'] }), () => ({ status: ['CLOSED'] })),
+  'Query.missingEpisodes.filter.interviewOverdue': missing(() => ({ interviewOverdue: false }), () => ({ interviewOverdue: true })),
   'Query.searchPeople.input.dateOfBirth': search(
     (f) => ({ familyName: f.familyName, dateOfBirth: f.dateOfBirth }),
     (f) => ({ familyName: f.familyName, dateOfBirth: '1970-01-01' }),
@@ -329,6 +346,11 @@ describe('filters as oracles: every filter, sort and search argument of the serv
           },
         }),
       ).scheduleMeeting.id;
+      fx.missingEpisodeId = ok(
+        await hub.gql<{ recordMissingEpisode: { id: string } }>(worker, `mutation($input: RecordMissingEpisodeInput!) { recordMissingEpisode(input: $input) { id } }`, {
+          input: { personId: fx.childId, missingFrom: 'HOME', startedAt: new Date(Date.now() - 3600_000).toISOString() },
+        }),
+      ).recordMissingEpisode.id;
     });
     afterAll(async () => {
       // The figures for docs/security.md.

@@ -48,6 +48,13 @@ import { startTestHub, type TestHub } from './support/test-hub';
  *   SD13 2026-12-07 10:00 GMT HELD      s47 due 30 Dec (25, 28 Dec bank holidays) [C5]; ICPC held 30 Dec: in time
  * Break-glass openings: police 1 Oct 00:00 BST and 15 Oct; health 31 Oct 23:59:59 GMT; health 1 Nov 00:00 GMT (out);
  * education 30 Sep 23:59 BST (September).
+ *
+ * Missing episodes (return home interview due 72 hours of clock time after the return):
+ *   E1 C1 CARE started 1 Oct 00:10 BST, returned 2 Oct 10:00 BST, offered 5 Oct 10:00 BST (exactly 72 h: within), HELD
+ *   E2 C1 CARE started 20 Oct, returned 21 Oct 08:00 BST, offered 25 Oct 09:00 GMT (73 h after, the clocks went back): late, DECLINED
+ *   E3 CX HOME started 31 Oct 23:30 GMT, not known to social care, still missing
+ *   E4 C5 HOME started 30 Sep 23:00 BST (September), returned 1 Oct 01:00 BST (October), no offer
+ *   E5 C6 CARE started 10 Sep, returned 11 Sep, offered 12 Sep, HELD (September); E6 C2 started 1 Nov 00:00 GMT (out)
  */
 
 const H = 3_600_000;
@@ -73,6 +80,7 @@ fragment B on MetricsBreakdown {
   strategyDiscussions { held nonQuorate attendanceByAgency { agency invited attended apologies informationOnly didNotAttend notRecorded attendanceRate missedWhenRequired } }
   icpcTimeliness { due withinTimescale }
   breakGlassByAgency { agency count }
+  missingEpisodes { started children notKnownToSocialCare byMissingFrom { key count } returned offeredWithin72Hours offeredLater held declined }
 }`;
 
 interface MeasureOut {
@@ -229,6 +237,29 @@ async function breakGlass(agency: string, openedAt: Date, person: string) {
   );
 }
 
+async function missingEpisode(e: { person: string; from: string; started: Date; returned?: Date; offered?: Date; outcome?: string; known?: boolean }) {
+  const status = e.outcome ? 'CLOSED' : e.offered ? 'INTERVIEW_OFFERED' : e.returned ? 'RETURNED' : 'MISSING';
+  await hub.db.query(
+    `INSERT INTO missing_episode (person_id, recording_agency, recorded_by_sub, recorded_by_name, missing_from, started_at, returned_at, known_to_social_care,
+                                  interview_offered_at, interview_offered_by_sub, interview_offered_by_name, interview_outcome, interview_outcome_at, interview_conducted_by, status)
+     VALUES ($1, 'police', 'recorder-x', 'Fictional Recorder', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      e.person,
+      e.from,
+      e.started,
+      e.returned ?? null,
+      e.known ?? true,
+      e.offered ?? null,
+      e.offered ? 'worker-x' : null,
+      e.offered ? 'Fictional Worker' : null,
+      e.outcome ?? null,
+      e.outcome ? e.offered : null,
+      e.outcome ? 'Fictional Return Service' : null,
+      status,
+    ],
+  );
+}
+
 beforeAll(async () => {
   const url = await dedicatedDatabaseUrl();
   dbUrl = url;
@@ -300,6 +331,14 @@ beforeAll(async () => {
   await breakGlass('health', t('2026-10-31T23:59:59+00:00'), u4);
   await breakGlass('health', t('2026-11-01T00:00:00+00:00'), u4);
   await breakGlass('education', t('2026-09-30T23:59:00+01:00'), c5);
+
+  const cx = await person('CHILD', 'NOT_RECORDED', 'NOT_RECORDED', 'NOT_RECORDED');
+  await missingEpisode({ person: c1, from: 'CARE', started: t('2026-10-01T00:10:00+01:00'), returned: t('2026-10-02T10:00:00+01:00'), offered: t('2026-10-05T10:00:00+01:00'), outcome: 'HELD' });
+  await missingEpisode({ person: c1, from: 'CARE', started: t('2026-10-20T22:00:00+01:00'), returned: t('2026-10-21T08:00:00+01:00'), offered: t('2026-10-24T09:00:00+01:00', 23), outcome: 'DECLINED' });
+  await missingEpisode({ person: cx, from: 'HOME', started: t('2026-10-31T23:30:00+00:00'), known: false });
+  await missingEpisode({ person: c5, from: 'HOME', started: t('2026-09-30T23:00:00+01:00'), returned: t('2026-10-01T01:00:00+01:00') });
+  await missingEpisode({ person: c6, from: 'CARE', started: t('2026-09-10T10:00:00+01:00'), returned: t('2026-09-11T10:00:00+01:00'), offered: t('2026-09-12T10:00:00+01:00'), outcome: 'HELD' });
+  await missingEpisode({ person: c2, from: 'HOME', started: t('2026-11-01T00:00:00+00:00') });
 }, 120_000);
 
 afterAll(async () => {
@@ -451,6 +490,29 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
     expect(m.breakGlassUses).toMatchObject({ value: 3, previousValue: 1, target: null, polarity: 'SMALLER_IS_BETTER', status: 'NO_TARGET', direction: 'WORSENING' });
   });
 
+  it('counts missing episodes by start and return home interviews by return: exactly 72 hours is within, 73 hours across the clock change is late', () => {
+    expect(out.current.missingEpisodes).toEqual({
+      started: 3,
+      children: 2,
+      notKnownToSocialCare: 1,
+      byMissingFrom: [
+        { key: 'CARE', count: 2 },
+        { key: 'HOME', count: 1 },
+      ],
+      returned: 3,
+      offeredWithin72Hours: 1,
+      offeredLater: 1,
+      held: 1,
+      declined: 1,
+    });
+    expect(out.previous.missingEpisodes).toMatchObject({ started: 2, children: 2, returned: 1, offeredWithin72Hours: 1, held: 1, declined: 0 });
+    expect(m.missingEpisodesStarted).toMatchObject({ value: 3, previousValue: 2, target: null, status: 'NO_TARGET' });
+    expect(m.missingChildren).toMatchObject({ value: 2, previousValue: 2 });
+    expect(m.returnInterviewsOfferedWithin72Hours.value).toBeCloseTo(1 / 3, 5);
+    expect(m.returnInterviewsOfferedWithin72Hours).toMatchObject({ previousValue: 1, target: 0.95, polarity: 'LARGER_IS_BETTER', status: 'RED', direction: 'WORSENING' });
+    expect(m.returnInterviewTakeUp).toMatchObject({ value: 0.5, previousValue: 1, target: null, polarity: 'LARGER_IS_BETTER', direction: 'WORSENING' });
+  });
+
   it('gives every measure a value on this data set', () => {
     expect(out.measures.filter((x) => x.value === null).map((x) => x.key)).toEqual([]);
   });
@@ -518,7 +580,7 @@ describe('Periods, teams and access', () => {
     const res = await hub.gql(token, `{ metrics(period: { month: "2026-10" }) { measures { key value } } }`);
     if (allowed) {
       expect(res.errors).toBeUndefined();
-      expect((res.data as { metrics: { measures: unknown[] } }).metrics.measures).toHaveLength(17);
+      expect((res.data as { metrics: { measures: unknown[] } }).metrics.measures).toHaveLength(21);
     } else {
       expect(res.data?.metrics ?? null).toBeNull();
       expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -550,6 +612,9 @@ describe('The monthly report for a partnership board paper', () => {
     expect(stdout).toContain('| Break-glass uses | 3 | 1 | – | smaller is better | no target | ↓ worsening |');
     expect(stdout).toContain('| police | 3 | 2 | 0 | 0 | 1 | 0 | 66.7 % | 1 |');
     expect(stdout).toContain('| Strategy discussions whose ICPC fell due | 4 | 1 |');
+    expect(stdout).toContain('| Return home interviews offered within 72 hours of the return | 33.3 % | 100.0 % | 95.0 % | larger is better | RED | ↓ worsening |');
+    expect(stdout).toContain('| Episodes of children not known to social care | 1 | 0 |');
+    expect(stdout).toContain('| of which interview offered within 72 hours | 1 | 1 |');
     expect(stdout).not.toContain('not available');
     expect(stdout).toContain('| police | POLICE | 2 | 2 | 1 | 50.0 % | NO_FURTHER_ACTION 1, STRATEGY_DISCUSSION 1 |');
     expect(stdout).toContain('| AMBER | 2 | 1 | 50.0 % | 25.0 h | 29.0 h |');

@@ -61,6 +61,7 @@ import {
 import type { ConcernCategory, DecisionOutcome, RagRating, ReferralStatus, ThresholdLevel } from '../referrals/vocabulary';
 import { fromLondon, londonParts } from '../shared/working-calendar';
 import { DEMO_DEFAULTS, mulberry32 } from './demo-data';
+import { seedDemoMissing } from './demo-missing';
 import { refuseDemoOnProduction } from './production-guard';
 
 export interface DemoCasesOptions {
@@ -87,6 +88,8 @@ export interface DemoCasesReport {
   referralsByStatus: Record<string, number>;
   meetings: number;
   breakGlass: number;
+  /** Missing episodes told in this run (demo-missing.ts). */
+  missingEpisodes: number;
 }
 
 /** A demo child as the planner sees it. */
@@ -723,7 +726,7 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
     ),
   );
   const t = new Teller(hub, `demo-cases-${Date.now().toString(36)}`);
-  const report: DemoCasesReport = { created: 0, skipped: 0, referralsByStatus: {}, meetings: 0, breakGlass: 0 };
+  const report: DemoCasesReport = { created: 0, skipped: 0, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0 };
   // Stories are independent, so a few are told at once (the audit's hash chain still serialises the
   // appends). The only trace of the interleaving is the order of the MASH-yyyy-nnnnnn reference numbers.
   const queue = plan.cases.filter((spec) => !told.has(spec.key));
@@ -745,5 +748,6 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
     report.breakGlass++;
   }
   report.meetings = t.meetingsCreated.length;
+  report.missingEpisodes = await seedDemoMissing(hub, children, { seed: options.seed, asOf: options.asOf });
   return report;
 }
