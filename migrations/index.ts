@@ -22,6 +22,7 @@ import { ServingRoleAlert1764000401000 } from './1764000401000-serving-role-aler
 import { ProductionDatabaseMark1764000402000 } from './1764000402000-production-database-mark';
 import { BreachAlerts1764000900000 } from './1764000900000-breach-alerts';
 import { MissingEpisodes1764300000000 } from './1764300000000-missing-episodes';
+import { EarlyHelp1764300100000 } from './1764300100000-early-help';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -50,4 +51,5 @@ export const MIGRATIONS: Function[] = [
   ProductionDatabaseMark1764000402000,
   BreachAlerts1764000900000,
   MissingEpisodes1764300000000,
+  EarlyHelp1764300100000,
 ];

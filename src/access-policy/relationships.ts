@@ -168,6 +168,50 @@ export function missingEpisodeScopeSql(viewer: Viewer, episodeId: string, p: Par
   return scopeBranches(MISSING_EPISODE_SOURCES, viewer, episodeId, p);
 }
 
+/**
+ * The relationships for one early-help episode (the SQL expression `episodeId`, ADR 018): social care
+ * MASH staff of the owning agency (OWN_AGENCY_RECORD: the local authority's early help); the lead
+ * professional's agency (MEETING_INVITE: part of the team around the family, its case metadata only);
+ * an agency with a check on a referral about the child, or invited to the child's strategy discussion
+ * (AGENCY_CHECK, STRATEGY_INVITE). Nobody else, never a referrer.
+ */
+const EARLY_HELP_SOURCES: RelationshipSource[] = [
+  {
+    kind: 'OWN_AGENCY_RECORD',
+    roles: SOCIAL_CARE_MASH_ROLES,
+    exists: (episodeId, viewer, p) => `EXISTS (SELECT 1 FROM early_help_episode h2 WHERE h2.id = ${episodeId} AND h2.owning_agency = ${p.add(viewer.agency)})`,
+  },
+  {
+    kind: 'MEETING_INVITE',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (episodeId, viewer, p) => `EXISTS (SELECT 1 FROM early_help_episode h2 WHERE h2.id = ${episodeId} AND h2.lead_professional_agency = ${p.add(viewer.agency)})`,
+  },
+  {
+    kind: 'AGENCY_CHECK',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (episodeId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM early_help_episode h2 JOIN referral_subject rs ON rs.person_id = h2.person_id
+                 JOIN agency_check ac ON ac.referral_id = rs.referral_id
+                WHERE h2.id = ${episodeId} AND ac.agency = ${p.add(viewer.agency)})`,
+  },
+  {
+    kind: 'STRATEGY_INVITE',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (episodeId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM early_help_episode h2 WHERE h2.id = ${episodeId} AND ${invitedSql('h2.person_id', viewer, p, STRATEGY_MEETING_TYPES)})`,
+  },
+];
+
+/** A `text[]` SQL expression: the viewer's relationship kinds with the early-help episode `episodeId`. */
+export function earlyHelpRelationshipKindsSql(viewer: Viewer, episodeId: string, p: Params): string {
+  return kindsArray(EARLY_HELP_SOURCES, viewer, episodeId, p);
+}
+
+/** The row scope of a list of early-help episodes, like `referralScopeSql`. */
+export function earlyHelpScopeSql(viewer: Viewer, episodeId: string, p: Params): string[] | null {
+  return scopeBranches(EARLY_HELP_SOURCES, viewer, episodeId, p);
+}
+
 /** A `text[]` SQL expression: the viewer's relationship kinds with the meeting `meetingId`. */
 export function meetingRelationshipKindsSql(viewer: Viewer, meetingId: string, p: Params): string {
   return kindsArray(MEETING_SOURCES, viewer, meetingId, p);

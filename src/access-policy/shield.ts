@@ -3,7 +3,7 @@ import { middleware, type IMiddlewareGenerator } from 'graphql-middleware';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { hasAnyRole } from './viewer';
-import { AGENCY_OFFICER_ROLES, MASH_ROLES, ROLES, SOCIAL_CARE_MASH_ROLES, type Role } from './vocabulary';
+import { AGENCY_OFFICER_ROLES, DECISION_AUTHORISER_ROLES, MASH_ROLES, ROLES, SOCIAL_CARE_MASH_ROLES, type Role } from './vocabulary';
 
 /**
  * The declared entry-point rules: who may call each query, mutation and subscription. Anything not
@@ -51,6 +51,9 @@ export const ENTRY_POINT_RULES = {
     /** Missing episodes (ADR 018): MASH roles, each within the episode scope (relationships.ts). */
     missingEpisode: caseWorker,
     missingEpisodes: caseWorker,
+    /** Early help (ADR 018): MASH roles, each within the episode scope (relationships.ts). */
+    earlyHelpEpisode: caseWorker,
+    earlyHelpEpisodes: caseWorker,
   },
   Mutation: {
     upsertPerson: recordContributor,
@@ -82,6 +85,11 @@ export const ENTRY_POINT_RULES = {
     recordMissingReturn: caseWorker,
     offerReturnInterview: triage,
     recordReturnInterview: triage,
+    /** Step transitions are a MASH manager's decision, like authorising a referral. */
+    stepDownToEarlyHelp: hasRole(...DECISION_AUTHORISER_ROLES),
+    stepUpEarlyHelpEpisode: hasRole(...DECISION_AUTHORISER_ROLES),
+    updateEarlyHelpEpisode: triage,
+    closeEarlyHelpEpisode: triage,
   },
   Subscription: {
     referralChanged: referralReader,

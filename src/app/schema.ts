@@ -16,6 +16,7 @@ import { ReferralQueueResolver, ReferralsResolver } from '../referrals/referrals
 import { PersonReferralsResolver } from '../referrals/person-referrals.resolver';
 import { MetricsResolver } from '../metrics/metrics.resolver';
 import { MissingEpisodesResolver } from '../missing/missing.resolver';
+import { EarlyHelpResolver } from '../early-help/early-help.resolver';
 
 /**
  * type-graphql refuses to build subscriptions without a pubSub, even when every subscription has
@@ -31,7 +32,7 @@ const NO_TOPIC_PUBSUB = {
   },
 };
 
-export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, ReferralQueueResolver, PersonReferralsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver, DataQualityResolver, MissingEpisodesResolver] as const;
+export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, ReferralQueueResolver, PersonReferralsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver, DataQualityResolver, MissingEpisodesResolver, EarlyHelpResolver] as const;
 
 /** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
 export function buildBareSchema(): GraphQLSchema {

@@ -4,6 +4,7 @@ import { BreakGlassRepository } from '../break-glass/break-glass.repository';
 import { MeetingsRepository } from '../meetings/meetings.repository';
 import { MissingEpisodesRepository } from '../missing/missing.repository';
 import { DataQualityRepository } from '../people/data-quality.repository';
+import { EarlyHelpRepository } from '../early-help/early-help.repository';
 import { AgencyRecordsRepository } from '../records/records.repository';
 import { PeopleRepository } from '../people/people.repository';
 import { ReferralsRepository } from '../referrals/referrals.repository';
@@ -58,6 +59,10 @@ export class DataSet {
 
   get missing(): MissingEpisodesRepository {
     return this.once('missing', () => new MissingEpisodesRepository(this.db, this.access));
+  }
+
+  get earlyHelp(): EarlyHelpRepository {
+    return this.once('earlyHelp', () => new EarlyHelpRepository(this.db, this.access));
   }
 
   /**

@@ -4,6 +4,7 @@ import { DataQualityIssueEntity, IdentityAssertionEntity, PersonEntity, PersonRe
 import { AgencyRecordEntity } from '../records/agency-record.entity';
 import { MEETING_ENTITIES } from '../meetings/meeting.entity';
 import { MissingEpisodeEntity } from '../missing/missing-episode.entity';
+import { EARLY_HELP_ENTITIES } from '../early-help/early-help.entity';
 import { REFERRAL_ENTITIES } from '../referrals/referral.entity';
 
 /** Every TypeORM entity. Audit tables are not entities: they are written only by src/audit. */
@@ -19,4 +20,5 @@ export const ENTITIES = [
   AlertEntity,
   ...MEETING_ENTITIES,
   MissingEpisodeEntity,
+  ...EARLY_HELP_ENTITIES,
 ];

@@ -10,6 +10,7 @@ import { notifyEvent } from '../events/notify';
 import { personInputSchema, upsertPerson } from '../people/people.service';
 import { badInput, conflict, invalidTransition, notFound } from '../shared/errors';
 import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
+import { openEarlyHelpFromDecision } from '../early-help/early-help.service';
 import { acknowledgedDecisionBy, checkDueAt, decisionDueAt } from './clocks';
 import { applyTransition, TERMINAL_STATUSES, type Transition } from './referral-state-machine';
 import {
@@ -396,6 +397,11 @@ async function authorisation(tx: DataSet, ctx: RequestContext, row: ReferralRow,
     throw badInput('overOutstandingChecksReason', `checks from ${open.map((c) => c.agency).join(', ')} are outstanding; give a reason to decide without them`);
   if (open.length === 0 && overChecks) throw badInput('overOutstandingChecksReason', 'no checks are outstanding');
   const changes = await closeOutstandingChecks(tx, row.id, 'DECIDED_WITHOUT', overChecks);
+  if (outcome === 'EARLY_HELP') {
+    // The MASH's EARLY_HELP outcome opens an early-help episode for each child (issue 25, ADR 018).
+    const referral = await tx.referrals.findReferral(row.id);
+    changes.push(...(await openEarlyHelpFromDecision(tx, row.id, referral?.subjectPersonIds ?? [])));
+  }
   const now = new Date();
   return {
     set: {

@@ -36,6 +36,8 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     dataQualityIssues: SOCIAL_CARE,
     missingEpisode: MASH,
     missingEpisodes: MASH,
+    earlyHelpEpisode: MASH,
+    earlyHelpEpisodes: MASH,
   },
   Mutation: {
     upsertPerson: MASH,
@@ -67,6 +69,10 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     recordMissingReturn: MASH,
     offerReturnInterview: SOCIAL_CARE,
     recordReturnInterview: SOCIAL_CARE,
+    stepDownToEarlyHelp: [MGR],
+    stepUpEarlyHelpEpisode: [MGR],
+    updateEarlyHelpEpisode: SOCIAL_CARE,
+    closeEarlyHelpEpisode: SOCIAL_CARE,
   },
   Subscription: {
     referralChanged: MASH,
