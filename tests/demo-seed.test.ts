@@ -199,6 +199,19 @@ describe('demo seed: npm run seed -- --demo', () => {
     expect(rows.reduce((s, r) => s + r.late, 0)).toBeGreaterThan(0);
   });
 
+  it('given the seeded demo, then early-help decisions opened episodes and each month has step-downs, a step-up and a closure', async () => {
+    expect(cases.stepDowns).toBe(12);
+    const [row] = (await db.query(
+      `SELECT (SELECT count(*) FROM early_help_episode WHERE source = 'MASH_DECISION')::int AS by_decision,
+              (SELECT count(*) FROM early_help_episode WHERE source = 'MASH_DECISION' AND opened_at >= '2026-05-01')::int AS back_dated,
+              (SELECT count(*) FROM step_transition WHERE direction = 'STEP_UP')::int AS step_ups,
+              (SELECT count(*) FROM early_help_episode WHERE status = 'CLOSED')::int AS closed`,
+    )) as Array<Record<string, number>>;
+    expect(row!.by_decision).toBeGreaterThan(0);
+    expect(row!.back_dated).toBe(row!.by_decision);
+    expect(row).toMatchObject({ step_ups: 6, closed: 6 });
+  });
+
   it('given the told casework, when it is told again, then nothing is created', async () => {
     const count = async () =>
       (await db.query(
@@ -210,7 +223,7 @@ describe('demo seed: npm run seed -- --demo', () => {
 
     const again = await seedDemoCases(server.hub, { referrals: REFERRALS, asOf: AS_OF });
 
-    expect(again).toEqual({ created: 0, skipped: cases.created, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0 });
+    expect(again).toEqual({ created: 0, skipped: cases.created, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0, stepDowns: 0 });
     expect(await count()).toEqual(before);
   }, 60_000);
 

@@ -86,6 +86,11 @@ export const CLASSIFICATION: Record<string, Classification> = {
   'Query.meetings.after': PAGING,
   'Query.meetings.first': PAGING,
   'Query.meetings.purpose': PURPOSE,
+  'Query.earlyHelpEpisode.id': BY_ID,
+  'Query.earlyHelpEpisode.purpose': PURPOSE,
+  'Query.earlyHelpEpisodes.after': PAGING,
+  'Query.earlyHelpEpisodes.first': PAGING,
+  'Query.earlyHelpEpisodes.purpose': PURPOSE,
   'Query.missingEpisode.id': BY_ID,
   'Query.missingEpisode.purpose': PURPOSE,
   'Query.missingEpisodes.after': PAGING,
@@ -147,6 +152,7 @@ interface Fixture {
   referralId: string;
   meetingId: string;
   missingEpisodeId: string;
+  earlyHelpEpisodeId: string;
   childId: string;
   familyName: string;
   givenName: string;
@@ -170,6 +176,7 @@ interface Probe {
 const REFERRALS = `query($filter: ReferralFilter, $purpose: Purpose!) { referrals(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
 const MEETINGS = `query($filter: MeetingFilterInput, $purpose: Purpose!) { meetings(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
 const MISSING = `query($filter: MissingEpisodeFilterInput, $purpose: Purpose!) { missingEpisodes(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
+const EARLY_HELP = `query($filter: EarlyHelpFilterInput, $purpose: Purpose!) { earlyHelpEpisodes(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
 const SEARCH = `query($input: PersonSearchInput!, $purpose: Purpose!) { searchPeople(input: $input, purpose: $purpose) { person { id } } }`;
 const edgeIds = (field: string) => (d: Record<string, unknown>) => ((d[field] as { edges: Array<{ node: { id: string | null } }> }).edges).map((e) => e.node.id ?? '');
 const referral = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
@@ -190,6 +197,13 @@ const missing = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Pro
   query: MISSING,
   ids: edgeIds('missingEpisodes'),
   fixtureId: (f) => f.missingEpisodeId,
+  match: (f) => ({ filter: filter(f) }),
+  miss: (f) => ({ filter: other(f) }),
+});
+const earlyHelp = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
+  query: EARLY_HELP,
+  ids: edgeIds('earlyHelpEpisodes'),
+  fixtureId: (f) => f.earlyHelpEpisodeId,
   match: (f) => ({ filter: filter(f) }),
   miss: (f) => ({ filter: other(f) }),
 });
@@ -225,6 +239,8 @@ const PROBES: Record<string, Probe> = {
   'Query.missingEpisodes.filter.personId': missing((f) => ({ personId: f.childId }), () => ({ personId: crypto.randomUUID() })),
   'Query.missingEpisodes.filter.status': missing(() => ({ status: ['MISSING'] }), () => ({ status: ['CLOSED'] })),
   'Query.missingEpisodes.filter.interviewOverdue': missing(() => ({ interviewOverdue: false }), () => ({ interviewOverdue: true })),
+  'Query.earlyHelpEpisodes.filter.personId': earlyHelp((f) => ({ personId: f.childId }), () => ({ personId: crypto.randomUUID() })),
+  'Query.earlyHelpEpisodes.filter.status': earlyHelp(() => ({ status: ['OPEN'] }), () => ({ status: ['CLOSED'] })),
   'Query.searchPeople.input.dateOfBirth': search(
     (f) => ({ familyName: f.familyName, dateOfBirth: f.dateOfBirth }),
     (f) => ({ familyName: f.familyName, dateOfBirth: '1970-01-01' }),
@@ -351,6 +367,12 @@ describe('filters as oracles: every filter, sort and search argument of the serv
           input: { personId: fx.childId, missingFrom: 'HOME', startedAt: new Date(Date.now() - 3600_000).toISOString() },
         }),
       ).recordMissingEpisode.id;
+      const manager = await hub.token({ agency: 'social-care', roles: ['MASH_MANAGER'], sub: unique('mgr') });
+      fx.earlyHelpEpisodeId = ok(
+        await hub.gql<{ stepDownToEarlyHelp: { id: string } }>(manager, `mutation($input: StepDownInput!) { stepDownToEarlyHelp(input: $input) { id } }`, {
+          input: { personId: fx.childId, at: new Date(Date.now() - 3600_000).toISOString(), agreedWith: 'Fictional Early Help Manager', reason: 'Fictional reason' },
+        }),
+      ).stepDownToEarlyHelp.id;
     });
     afterAll(async () => {
       // The figures for docs/security.md.

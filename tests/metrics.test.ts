@@ -55,6 +55,13 @@ import { startTestHub, type TestHub } from './support/test-hub';
  *   E3 CX HOME started 31 Oct 23:30 GMT, not known to social care, still missing
  *   E4 C5 HOME started 30 Sep 23:00 BST (September), returned 1 Oct 01:00 BST (October), no offer
  *   E5 C6 CARE started 10 Sep, returned 11 Sep, offered 12 Sep, HELD (September); E6 C2 started 1 Nov 00:00 GMT (out)
+ *
+ * Early help (EH) and step transitions (re-escalation: a step-up or referral within 365 days after a step-down):
+ *   H1 C6 MASH decision (R8) opened 5 Sep, closed 3 Oct NEEDS_MET
+ *   H2 C3 stepped down 12 Oct (after R2 on 10 Oct: not a re-escalation), stepped up 25 Oct: a re-escalation
+ *   H3 C2 stepped down 20 Oct 2025, closed Jan NEEDS_NOT_MET; R4 about C2 on 15 Oct 2026 (360 days on): a re-escalation; the merged R5 is not
+ *   H4 C5 stepped down 31 Oct 23:30 GMT, open
+ *   H5 C1 stepped down 20 Sep, closed 30 Oct NEEDS_NOT_MET; R1 about C1 on 1 Oct: a re-escalation
  */
 
 const H = 3_600_000;
@@ -81,6 +88,7 @@ fragment B on MetricsBreakdown {
   icpcTimeliness { due withinTimescale }
   breakGlassByAgency { agency count }
   missingEpisodes { started children notKnownToSocialCare byMissingFrom { key count } returned offeredWithin72Hours offeredLater held declined }
+  earlyHelp { opened openedByMashDecision openedByStepDown stepUps stepDowns needsMet needsNotMet reEscalations }
 }`;
 
 interface MeasureOut {
@@ -260,6 +268,25 @@ async function missingEpisode(e: { person: string; from: string; started: Date; 
   );
 }
 
+async function earlyHelp(e: { person: string; referral?: string; opened: Date; closed?: Date; outcome?: string; steppedUp?: boolean }): Promise<string> {
+  const status = e.steppedUp ? 'STEPPED_UP' : e.outcome ? 'CLOSED' : 'OPEN';
+  const [row] = (await hub.db.query(
+    `INSERT INTO early_help_episode (person_id, referral_id, source, owning_agency, opened_at, opened_by_sub, opened_by_name, status, outcome, closed_at)
+     VALUES ($1, $2, $3, 'social-care', $4, 'manager-x', 'Fictional Manager', $5, $6, $7) RETURNING id`,
+    [e.person, e.referral ?? null, e.referral ? 'MASH_DECISION' : 'STEP_DOWN', e.opened, status, e.outcome ?? null, e.closed ?? null],
+  )) as Array<{ id: string }>;
+  if (!e.referral) await step(e.person, 'STEP_DOWN', row.id, e.opened);
+  if (e.steppedUp) await step(e.person, 'STEP_UP', row.id, e.closed!);
+  return row.id;
+}
+async function step(person: string, direction: string, episode: string, at: Date) {
+  await hub.db.query(
+    `INSERT INTO step_transition (person_id, direction, early_help_episode_id, occurred_at, agreed_by_sub, agreed_by_name, agreed_with, reason)
+     VALUES ($1, $2, $3, $4, 'manager-x', 'Fictional Manager', 'Fictional Lead', 'Fictional reason')`,
+    [person, direction, episode, at],
+  );
+}
+
 beforeAll(async () => {
   const url = await dedicatedDatabaseUrl();
   dbUrl = url;
@@ -339,6 +366,12 @@ beforeAll(async () => {
   await missingEpisode({ person: c5, from: 'HOME', started: t('2026-09-30T23:00:00+01:00'), returned: t('2026-10-01T01:00:00+01:00') });
   await missingEpisode({ person: c6, from: 'CARE', started: t('2026-09-10T10:00:00+01:00'), returned: t('2026-09-11T10:00:00+01:00'), offered: t('2026-09-12T10:00:00+01:00'), outcome: 'HELD' });
   await missingEpisode({ person: c2, from: 'HOME', started: t('2026-11-01T00:00:00+00:00') });
+
+  await earlyHelp({ person: c6, referral: r8, opened: t('2026-09-05T20:00:00+01:00'), closed: t('2026-10-03T10:00:00+01:00'), outcome: 'NEEDS_MET' });
+  await earlyHelp({ person: c3, opened: t('2026-10-12T10:00:00+01:00'), closed: t('2026-10-25T10:00:00+00:00'), steppedUp: true });
+  await earlyHelp({ person: c2, opened: t('2025-10-20T10:00:00+01:00'), closed: t('2026-01-10T10:00:00+00:00'), outcome: 'NEEDS_NOT_MET' });
+  await earlyHelp({ person: c5, opened: t('2026-10-31T23:30:00+00:00') });
+  await earlyHelp({ person: c1, opened: t('2026-09-20T10:00:00+01:00'), closed: t('2026-10-30T10:00:00+00:00'), outcome: 'NEEDS_NOT_MET' });
 }, 120_000);
 
 afterAll(async () => {
@@ -513,6 +546,16 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
     expect(m.returnInterviewTakeUp).toMatchObject({ value: 0.5, previousValue: 1, target: null, polarity: 'LARGER_IS_BETTER', direction: 'WORSENING' });
   });
 
+  it('counts early help by opening, outcomes by closing, steps when they happened, and re-escalations within 365 days of a step-down', () => {
+    expect(out.current.earlyHelp).toEqual({ opened: 2, openedByMashDecision: 0, openedByStepDown: 2, stepUps: 1, stepDowns: 2, needsMet: 1, needsNotMet: 1, reEscalations: 3 });
+    expect(out.previous.earlyHelp).toEqual({ opened: 2, openedByMashDecision: 1, openedByStepDown: 1, stepUps: 0, stepDowns: 1, needsMet: 0, needsNotMet: 0, reEscalations: 0 });
+    expect(m.earlyHelpEpisodesOpened).toMatchObject({ value: 2, previousValue: 2 });
+    expect(m.stepUps).toMatchObject({ value: 1, previousValue: 0 });
+    expect(m.stepDowns).toMatchObject({ value: 2, previousValue: 1 });
+    expect(m.earlyHelpNeedsMet).toMatchObject({ value: 0.5, previousValue: null, polarity: 'LARGER_IS_BETTER', status: 'NO_TARGET' });
+    expect(m.reEscalationsWithin12Months).toMatchObject({ value: 3, previousValue: 0, polarity: 'SMALLER_IS_BETTER', direction: 'WORSENING' });
+  });
+
   it('gives every measure a value on this data set', () => {
     expect(out.measures.filter((x) => x.value === null).map((x) => x.key)).toEqual([]);
   });
@@ -580,7 +623,7 @@ describe('Periods, teams and access', () => {
     const res = await hub.gql(token, `{ metrics(period: { month: "2026-10" }) { measures { key value } } }`);
     if (allowed) {
       expect(res.errors).toBeUndefined();
-      expect((res.data as { metrics: { measures: unknown[] } }).metrics.measures).toHaveLength(21);
+      expect((res.data as { metrics: { measures: unknown[] } }).metrics.measures).toHaveLength(26);
     } else {
       expect(res.data?.metrics ?? null).toBeNull();
       expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -614,6 +657,8 @@ describe('The monthly report for a partnership board paper', () => {
     expect(stdout).toContain('| Strategy discussions whose ICPC fell due | 4 | 1 |');
     expect(stdout).toContain('| Return home interviews offered within 72 hours of the return | 33.3 % | 100.0 % | 95.0 % | larger is better | RED | ↓ worsening |');
     expect(stdout).toContain('| Episodes of children not known to social care | 1 | 0 |');
+    expect(stdout).toContain('| Step-downs from social care to early help | 2 | 1 | – | – | no target | – |');
+    expect(stdout).toContain('| Re-escalations within 12 months of a step-down | 3 | 0 |');
     expect(stdout).toContain('| of which interview offered within 72 hours | 1 | 1 |');
     expect(stdout).not.toContain('not available');
     expect(stdout).toContain('| police | POLICE | 2 | 2 | 1 | 50.0 % | NO_FURTHER_ACTION 1, STRATEGY_DISCUSSION 1 |');

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { AuditChange } from '../audit/audit-event';
 import { changeEvent } from '../audit/audit-builder';
 import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
-import type { DataSet } from '../context/data-set';
 import { changeVersioned, type VersionedKind } from '../context/versioned-change';
 import { badInput, invalidTransition, notFound } from '../shared/errors';
 import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
@@ -14,20 +12,14 @@ import { EARLY_HELP_OUTCOMES, EARLY_HELP_STATUSES, type EarlyHelpStatus } from '
 
 /**
  * Early help and step transitions (issue 25, ADR 018). The MASH's EARLY_HELP decision opens an episode
- * for each child of the referral (`openEarlyHelpFromDecision`, called inside the authorisation's own
- * transaction); a MASH manager steps a child down into early help or an episode up to social care,
+ * for each child of the referral (`EarlyHelpRepository.openFromDecision`, called by the referral's
+ * authorisation in its own transaction); a MASH manager steps a child down into early help or an episode up to social care,
  * saying who it was agreed with and why. Every later change goes through `changeVersioned`.
  */
 
 const requiredText = (max: number) => safeText(max).refine((s) => s.trim().length > 0, 'is required');
 const uuid = z.string().regex(UUID_PATTERN, 'is not a valid id');
 const notInFuture = z.date().refine((d) => d.getTime() <= Date.now() + 60_000, 'must not be in the future');
-
-/** Inside the referral's authorisation: opens an episode for each child; returns the audit entries. */
-export async function openEarlyHelpFromDecision(tx: DataSet, referralId: string, personIds: readonly string[]): Promise<AuditChange[]> {
-  const opened = await tx.earlyHelp.openFromDecision(referralId, personIds);
-  return opened.map((e) => ({ entity: 'early_help_episode', id: e.id, before: null, after: { personId: e.personId, referralId, source: 'MASH_DECISION', status: 'OPEN' } }));
-}
 
 const stepDownSchema = z.object({
   personId: uuid,

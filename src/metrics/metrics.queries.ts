@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { attendanceByAgency } from '../meetings/meetings.queries';
 import { RETURN_INTERVIEW_OFFER_HOURS } from '../missing/vocabulary';
+import { RE_ESCALATION_DAYS } from '../early-help/vocabulary';
 import type { Period } from './period';
 import { CHILD_KINDS, NOT_RECORDED_VALUES, SOCIAL_CARE_REFERRAL_OUTCOMES } from './vocabulary';
 
@@ -377,5 +378,64 @@ export async function missingEpisodes(m: EntityManager, b: Bounds): Promise<Miss
     offeredLater: int(row.offered_later),
     held: int(row.held),
     declined: int(row.declined),
+  };
+}
+
+export interface EarlyHelpRow {
+  /** Episodes opened in the period, by how they began. */
+  opened: number;
+  openedByMashDecision: number;
+  openedByStepDown: number;
+  /** Step transitions in the period (by when they happened). */
+  stepUps: number;
+  stepDowns: number;
+  /** Episodes closed in the period with an outcome. */
+  needsMet: number;
+  needsNotMet: number;
+  /** Step-ups and referrals in the period about a child stepped down in the 365 days before. */
+  reEscalations: number;
+}
+
+/**
+ * Early help and step transitions (issue 25, ADR 018): episodes by opening, transitions by when they
+ * happened, outcomes by closing, and re-escalations: a step-up, or a referral received (merged
+ * duplicates excluded), in the period about a child with a step-down in the 365 days before it.
+ * Partnership-wide.
+ */
+export async function earlyHelp(m: EntityManager, b: Bounds): Promise<EarlyHelpRow> {
+  const [h] = (await m.query(
+    `SELECT count(*) FILTER (WHERE h.opened_at >= $1 AND h.opened_at < $2)::int AS opened,
+            count(*) FILTER (WHERE h.opened_at >= $1 AND h.opened_at < $2 AND h.source = 'MASH_DECISION')::int AS by_decision,
+            count(*) FILTER (WHERE h.opened_at >= $1 AND h.opened_at < $2 AND h.source = 'STEP_DOWN')::int AS by_step_down,
+            count(*) FILTER (WHERE h.closed_at >= $1 AND h.closed_at < $2 AND h.outcome = 'NEEDS_MET')::int AS needs_met,
+            count(*) FILTER (WHERE h.closed_at >= $1 AND h.closed_at < $2 AND h.outcome = 'NEEDS_NOT_MET')::int AS needs_not_met
+       FROM early_help_episode h
+      WHERE (h.opened_at >= $1 AND h.opened_at < $2) OR (h.closed_at >= $1 AND h.closed_at < $2)`,
+    [b.start, b.end],
+  )) as Row[];
+  const window = `interval '${RE_ESCALATION_DAYS} days'`;
+  const [t] = (await m.query(
+    `SELECT count(*) FILTER (WHERE t.direction = 'STEP_UP')::int AS step_ups,
+            count(*) FILTER (WHERE t.direction = 'STEP_DOWN')::int AS step_downs,
+            count(*) FILTER (WHERE t.direction = 'STEP_UP' AND EXISTS (
+              SELECT 1 FROM step_transition d WHERE d.person_id = t.person_id AND d.direction = 'STEP_DOWN'
+                 AND d.occurred_at < t.occurred_at AND d.occurred_at >= t.occurred_at - ${window}))::int AS re_step_ups,
+            (SELECT count(*) FROM referral r JOIN referral_subject rs ON rs.referral_id = r.id
+              WHERE r.received_at >= $1 AND r.received_at < $2 AND r.merged_into_id IS NULL
+                AND EXISTS (SELECT 1 FROM step_transition d WHERE d.person_id = rs.person_id AND d.direction = 'STEP_DOWN'
+                              AND d.occurred_at < r.received_at AND d.occurred_at >= r.received_at - ${window}))::int AS re_referrals
+       FROM step_transition t
+      WHERE t.occurred_at >= $1 AND t.occurred_at < $2`,
+    [b.start, b.end],
+  )) as Row[];
+  return {
+    opened: int(h.opened),
+    openedByMashDecision: int(h.by_decision),
+    openedByStepDown: int(h.by_step_down),
+    stepUps: int(t.step_ups),
+    stepDowns: int(t.step_downs),
+    needsMet: int(h.needs_met),
+    needsNotMet: int(h.needs_not_met),
+    reEscalations: int(t.re_step_ups) + int(t.re_referrals),
   };
 }

@@ -53,6 +53,8 @@ export interface PeriodBreakdown {
   breakGlassByAgency: Array<{ agency: string; count: number }>;
   /** Missing episodes and return home interviews (partnership-wide). */
   missingEpisodes: q.MissingEpisodesRow;
+  /** Early help and step transitions (partnership-wide). */
+  earlyHelp: q.EarlyHelpRow;
   /** Raw scalars for the measures. */
   scalars: Record<MeasureKey, number | null>;
 }
@@ -122,6 +124,11 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
   missingChildren: 'Distinct children with an episode started in the period; partnership-wide',
   returnInterviewsOfferedWithin72Hours: 'Of the episodes whose return fell in the period (72 hours of clock time); partnership-wide',
   returnInterviewTakeUp: 'Of the interviews for returns in the period with an outcome recorded; partnership-wide',
+  earlyHelpEpisodesOpened: 'Partnership-wide; a team does not narrow it',
+  stepUps: 'Partnership-wide; a team does not narrow it',
+  stepDowns: 'Partnership-wide; a team does not narrow it',
+  earlyHelpNeedsMet: 'Of the episodes closed in the period with an outcome (stepped up is not an outcome); partnership-wide',
+  reEscalationsWithin12Months: 'Step-ups and referrals in the period about a child stepped down in the 365 days before; partnership-wide',
 };
 
 function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBreakdown, settings: MetricsSettings): Measure {
@@ -171,6 +178,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
   const icpc = await q.icpcTimeliness(m, period);
   const bg = await q.breakGlassUses(m, b);
   const missing = await q.missingEpisodes(m, b);
+  const eh = await q.earlyHelp(m, b);
   const contacts = flow.reduce((s, a) => s + a.contacts, 0);
   const converted = flow.reduce((s, a) => s + a.socialCareReferrals, 0);
   const scalars: Record<MeasureKey, number | null> = {
@@ -195,6 +203,11 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     missingChildren: missing.children,
     returnInterviewsOfferedWithin72Hours: share(missing.offeredWithin72Hours, missing.returned),
     returnInterviewTakeUp: share(missing.held, missing.held + missing.declined),
+    earlyHelpEpisodesOpened: eh.opened,
+    stepUps: eh.stepUps,
+    stepDowns: eh.stepDowns,
+    earlyHelpNeedsMet: share(eh.needsMet, eh.needsMet + eh.needsNotMet),
+    reEscalationsWithin12Months: eh.reEscalations,
   };
   return {
     period,
@@ -211,6 +224,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     icpc,
     breakGlassByAgency: bg,
     missingEpisodes: missing,
+    earlyHelp: eh,
     scalars,
   };
 }

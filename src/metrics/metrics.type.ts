@@ -164,6 +164,19 @@ export class MissingEpisodesMetric {
 }
 
 @NonPersonal()
+@ObjectType({ description: 'Early help and step transitions in the period, partnership-wide (counts only)' })
+export class EarlyHelpMetric {
+  @Field(() => Int, { description: 'Episodes opened in the period' }) opened!: number;
+  @Field(() => Int, { description: 'of which opened by the MASH’s EARLY_HELP decision' }) openedByMashDecision!: number;
+  @Field(() => Int, { description: 'of which opened by a step-down' }) openedByStepDown!: number;
+  @Field(() => Int, { description: 'Step-ups in the period (early help to social care)' }) stepUps!: number;
+  @Field(() => Int, { description: 'Step-downs in the period (social care to early help)' }) stepDowns!: number;
+  @Field(() => Int, { description: 'Episodes closed in the period with needs met' }) needsMet!: number;
+  @Field(() => Int, { description: 'Episodes closed in the period with needs not met' }) needsNotMet!: number;
+  @Field(() => Int, { description: 'Step-ups and referrals in the period about a child stepped down in the 365 days before' }) reEscalations!: number;
+}
+
+@NonPersonal()
 @ObjectType()
 export class MissingFromCount {
   @Field() key!: string;
@@ -185,6 +198,7 @@ export class MetricsBreakdown {
   @Field(() => IcpcTimelinessMetric) icpcTimeliness!: IcpcTimelinessMetric;
   @Field(() => [AgencyCount], { description: 'Break-glass openings in the period by the opener’s agency' }) breakGlassByAgency!: AgencyCount[];
   @Field(() => MissingEpisodesMetric) missingEpisodes!: MissingEpisodesMetric;
+  @Field(() => EarlyHelpMetric) earlyHelp!: EarlyHelpMetric;
 }
 
 @NonPersonal()

@@ -171,6 +171,24 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
   if (me.byMissingFrom.length > 0) {
     out.push('', table(['Missing from', 'Episodes started'], me.byMissingFrom.map((f) => [f.key, String(f.count)])));
   }
+  const eh = c.earlyHelp;
+  const peh = r.previous.earlyHelp;
+  out.push('', '## Early help and step transitions', '');
+  out.push(
+    table(
+      ['', 'This period', 'Previous period'],
+      [
+        ['Early-help episodes opened', String(eh.opened), String(peh.opened)],
+        ['of which by the MASH’s early-help decision', String(eh.openedByMashDecision), String(peh.openedByMashDecision)],
+        ['of which by a step-down', String(eh.openedByStepDown), String(peh.openedByStepDown)],
+        ['Step-ups (early help to social care)', String(eh.stepUps), String(peh.stepUps)],
+        ['Step-downs (social care to early help)', String(eh.stepDowns), String(peh.stepDowns)],
+        ['Episodes closed with needs met', String(eh.needsMet), String(peh.needsMet)],
+        ['Episodes closed with needs not met', String(eh.needsNotMet), String(peh.needsNotMet)],
+        ['Re-escalations within 12 months of a step-down', String(eh.reEscalations), String(peh.reEscalations)],
+      ],
+    ),
+  );
   out.push('', '## By worker', '');
   out.push(
     c.workers.length === 0
@@ -202,6 +220,8 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
       'These three are partnership-wide; a team does not narrow them.',
     '- Missing episodes: counted when they started; return home interviews by the return: offered within 72 hours of clock time of the return (weekends and nights count), ' +
       'take-up = held of those held or declined. "Not known to social care": no referral about the child and no social care agency holding them when the episode was recorded. Partnership-wide.',
+    '- Early help: episodes counted when opened (by the MASH’s early-help decision or a step-down), outcomes when closed (a step-up is not an outcome), step-ups and step-downs when they happened. ' +
+      'Re-escalation: a step-up, or a referral received, about a child stepped down in the 365 days before. Partnership-wide.',
   );
   return `${out.join('\n')}\n`;
 }

@@ -55,6 +55,12 @@ export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
   returnInterviewsOfferedWithin72Hours: { target: 0.95, polarity: 'LARGER_IS_BETTER' },
   // Haringey reported 47 % take-up as a baseline to raise; the partnership sets its own target.
   returnInterviewTakeUp: { target: null, polarity: 'LARGER_IS_BETTER' },
+  earlyHelpEpisodesOpened: { target: null, polarity: null },
+  stepUps: { target: null, polarity: null },
+  stepDowns: { target: null, polarity: null },
+  earlyHelpNeedsMet: { target: null, polarity: 'LARGER_IS_BETTER' },
+  // A step-down that comes back within a year may have been premature (the papers: "stepping down prematurely").
+  reEscalationsWithin12Months: { target: null, polarity: 'SMALLER_IS_BETTER' },
 };
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';

@@ -36,6 +36,11 @@ export const MEASURE_KEYS = [
   'missingChildren',
   'returnInterviewsOfferedWithin72Hours',
   'returnInterviewTakeUp',
+  'earlyHelpEpisodesOpened',
+  'stepUps',
+  'stepDowns',
+  'earlyHelpNeedsMet',
+  'reEscalationsWithin12Months',
 ] as const;
 export type MeasureKey = (typeof MEASURE_KEYS)[number];
 
@@ -66,6 +71,11 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
   missingChildren: { label: 'Children with a missing episode', unit: 'COUNT' },
   returnInterviewsOfferedWithin72Hours: { label: 'Return home interviews offered within 72 hours of the return', unit: 'SHARE' },
   returnInterviewTakeUp: { label: 'Return home interviews taken up (held of held or declined)', unit: 'SHARE' },
+  earlyHelpEpisodesOpened: { label: 'Early-help episodes opened', unit: 'COUNT' },
+  stepUps: { label: 'Step-ups from early help to social care', unit: 'COUNT' },
+  stepDowns: { label: 'Step-downs from social care to early help', unit: 'COUNT' },
+  earlyHelpNeedsMet: { label: 'Early-help episodes closed with needs met', unit: 'SHARE' },
+  reEscalationsWithin12Months: { label: 'Re-escalations within 12 months of a step-down', unit: 'COUNT' },
 };
 
 /** Decision outcomes that count as a referral to children's social care (contact → referral conversion). */

@@ -10,7 +10,6 @@ import { notifyEvent } from '../events/notify';
 import { personInputSchema, upsertPerson } from '../people/people.service';
 import { badInput, conflict, invalidTransition, notFound } from '../shared/errors';
 import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
-import { openEarlyHelpFromDecision } from '../early-help/early-help.service';
 import { acknowledgedDecisionBy, checkDueAt, decisionDueAt } from './clocks';
 import { applyTransition, TERMINAL_STATUSES, type Transition } from './referral-state-machine';
 import {
@@ -398,9 +397,13 @@ async function authorisation(tx: DataSet, ctx: RequestContext, row: ReferralRow,
   if (open.length === 0 && overChecks) throw badInput('overOutstandingChecksReason', 'no checks are outstanding');
   const changes = await closeOutstandingChecks(tx, row.id, 'DECIDED_WITHOUT', overChecks);
   if (outcome === 'EARLY_HELP') {
-    // The MASH's EARLY_HELP outcome opens an early-help episode for each child (issue 25, ADR 018).
+    // The MASH's EARLY_HELP outcome opens an early-help episode for each child (issue 25, ADR 018),
+    // through the request's data set: the referrals domain does not import the early-help domain.
     const referral = await tx.referrals.findReferral(row.id);
-    changes.push(...(await openEarlyHelpFromDecision(tx, row.id, referral?.subjectPersonIds ?? [])));
+    const opened = await tx.earlyHelp.openFromDecision(row.id, referral?.subjectPersonIds ?? []);
+    for (const e of opened) {
+      changes.push({ entity: 'early_help_episode', id: e.id, before: null, after: { personId: e.personId, referralId: row.id, source: 'MASH_DECISION', status: 'OPEN' } });
+    }
   }
   const now = new Date();
   return {
