@@ -23,6 +23,7 @@ import { ProductionDatabaseMark1764000402000 } from './1764000402000-production-
 import { BreachAlerts1764000900000 } from './1764000900000-breach-alerts';
 import { MissingEpisodes1764300000000 } from './1764300000000-missing-episodes';
 import { EarlyHelp1764300100000 } from './1764300100000-early-help';
+import { LadoAllegations1764300200000 } from './1764300200000-lado-allegations';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -52,4 +53,5 @@ export const MIGRATIONS: Function[] = [
   BreachAlerts1764000900000,
   MissingEpisodes1764300000000,
   EarlyHelp1764300100000,
+  LadoAllegations1764300200000,
 ];

@@ -212,6 +212,15 @@ describe('demo seed: npm run seed -- --demo', () => {
     expect(row).toMatchObject({ step_ups: 6, closed: 6 });
   });
 
+  it('given the seeded demo, then it carries two LADO allegations a month, resolved in the bands, with DBS referrals', async () => {
+    expect(cases.ladoAllegations).toBe(12);
+    const [row] = (await db.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'CLOSED')::int AS closed, count(dbs_referred_at)::int AS dbs FROM lado_allegation`,
+    )) as Array<Record<string, number>>;
+    expect(row).toMatchObject({ n: 12, closed: 11 });
+    expect(row!.dbs).toBeGreaterThan(0);
+  });
+
   it('given the told casework, when it is told again, then nothing is created', async () => {
     const count = async () =>
       (await db.query(
@@ -223,7 +232,7 @@ describe('demo seed: npm run seed -- --demo', () => {
 
     const again = await seedDemoCases(server.hub, { referrals: REFERRALS, asOf: AS_OF });
 
-    expect(again).toEqual({ created: 0, skipped: cases.created, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0, stepDowns: 0 });
+    expect(again).toEqual({ created: 0, skipped: cases.created, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0, stepDowns: 0, ladoAllegations: 0 });
     expect(await count()).toEqual(before);
   }, 60_000);
 

@@ -30,6 +30,8 @@ const AGENCY_OF: Record<Role, string> = {
   PARTNER_REFERRER: 'education',
   IG_AUDITOR: 'social-care',
   HUB_ADMIN: 'social-care',
+  LADO: 'social-care',
+  EMPLOYER_DESIGNATED_OFFICER: 'education',
 };
 
 const SHIELD_MESSAGE = 'You are not allowed to do this';

@@ -62,6 +62,11 @@ import { startTestHub, type TestHub } from './support/test-hub';
  *   H3 C2 stepped down 20 Oct 2025, closed Jan NEEDS_NOT_MET; R4 about C2 on 15 Oct 2026 (360 days on): a re-escalation; the merged R5 is not
  *   H4 C5 stepped down 31 Oct 23:30 GMT, open
  *   H5 C1 stepped down 20 Sep, closed 30 Oct NEEDS_NOT_MET; R1 about C1 on 1 Oct: a re-escalation
+ *
+ * LADO allegations (resolution bands in calendar months from receipt):
+ *   L1 EDUCATION received 1 Oct 00:30 BST, resolved 20 Oct (within one month), DBS referral 21 Oct
+ *   L2 HEALTH received 15 Aug, resolved 10 Oct (within three months); L3 FAITH received 1 Sep 2025, resolved 5 Oct (over twelve)
+ *   L4 EDUCATION received 31 Oct 23:30 GMT, open; L5 OTHER received 10 Sep, resolved 30 Sep (September, within one month)
  */
 
 const H = 3_600_000;
@@ -89,6 +94,7 @@ fragment B on MetricsBreakdown {
   breakGlassByAgency { agency count }
   missingEpisodes { started children notKnownToSocialCare byMissingFrom { key count } returned offeredWithin72Hours offeredLater held declined }
   earlyHelp { opened openedByMashDecision openedByStepDown stepUps stepDowns needsMet needsNotMet reEscalations }
+  lado { received bySector { key count } resolved withinOneMonth withinThreeMonths withinTwelveMonths dbsReferrals }
 }`;
 
 interface MeasureOut {
@@ -279,6 +285,14 @@ async function earlyHelp(e: { person: string; referral?: string; opened: Date; c
   if (e.steppedUp) await step(e.person, 'STEP_UP', row.id, e.closed!);
   return row.id;
 }
+async function allegation(a: { sector: string; received: Date; outcomeAt?: Date; dbs?: Date }) {
+  await hub.db.query(
+    `INSERT INTO lado_allegation (lado_agency, recorded_by_sub, recorded_by_name, employer_agency, employer_name, sector, category, adult_name, adult_role,
+                                  received_at, status, outcome, outcome_at, dbs_referred_at)
+     VALUES ('social-care', 'lado-x', 'Fictional LADO', 'education', 'Fictional Employer', $1, 'PHYSICAL', 'Fictional Adult', 'Fictional Role', $2, $3, $4, $5, $6)`,
+    [a.sector, a.received, a.outcomeAt ? 'CLOSED' : 'OPEN', a.outcomeAt ? 'UNSUBSTANTIATED' : null, a.outcomeAt ?? null, a.dbs ?? null],
+  );
+}
 async function step(person: string, direction: string, episode: string, at: Date) {
   await hub.db.query(
     `INSERT INTO step_transition (person_id, direction, early_help_episode_id, occurred_at, agreed_by_sub, agreed_by_name, agreed_with, reason)
@@ -372,6 +386,12 @@ beforeAll(async () => {
   await earlyHelp({ person: c2, opened: t('2025-10-20T10:00:00+01:00'), closed: t('2026-01-10T10:00:00+00:00'), outcome: 'NEEDS_NOT_MET' });
   await earlyHelp({ person: c5, opened: t('2026-10-31T23:30:00+00:00') });
   await earlyHelp({ person: c1, opened: t('2026-09-20T10:00:00+01:00'), closed: t('2026-10-30T10:00:00+00:00'), outcome: 'NEEDS_NOT_MET' });
+
+  await allegation({ sector: 'EDUCATION', received: t('2026-10-01T00:30:00+01:00'), outcomeAt: t('2026-10-20T10:00:00+01:00'), dbs: t('2026-10-21T10:00:00+01:00') });
+  await allegation({ sector: 'HEALTH', received: t('2026-08-15T10:00:00+01:00'), outcomeAt: t('2026-10-10T10:00:00+01:00') });
+  await allegation({ sector: 'FAITH', received: t('2025-09-01T10:00:00+01:00'), outcomeAt: t('2026-10-05T10:00:00+01:00') });
+  await allegation({ sector: 'EDUCATION', received: t('2026-10-31T23:30:00+00:00') });
+  await allegation({ sector: 'OTHER', received: t('2026-09-10T10:00:00+01:00'), outcomeAt: t('2026-09-30T10:00:00+01:00') });
 }, 120_000);
 
 afterAll(async () => {
@@ -556,6 +576,24 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
     expect(m.reEscalationsWithin12Months).toMatchObject({ value: 3, previousValue: 0, polarity: 'SMALLER_IS_BETTER', direction: 'WORSENING' });
   });
 
+  it('counts LADO allegations by receipt and resolution, in calendar-month bands, and DBS referrals when made', () => {
+    expect(out.current.lado).toEqual({
+      received: 2,
+      bySector: [{ key: 'EDUCATION', count: 2 }],
+      resolved: 3,
+      withinOneMonth: 1,
+      withinThreeMonths: 2,
+      withinTwelveMonths: 2,
+      dbsReferrals: 1,
+    });
+    expect(out.previous.lado).toMatchObject({ received: 1, resolved: 1, withinOneMonth: 1, dbsReferrals: 0 });
+    expect(m.ladoResolvedWithinOneMonth.value).toBeCloseTo(1 / 3, 5);
+    expect(m.ladoResolvedWithinOneMonth).toMatchObject({ previousValue: 1, target: 0.8, status: 'RED', direction: 'WORSENING' });
+    expect(m.ladoResolvedWithinThreeMonths.value).toBeCloseTo(2 / 3, 5);
+    expect(m.ladoResolvedWithinThreeMonths).toMatchObject({ target: 0.9, status: 'RED' });
+    expect(m.ladoDbsReferrals).toMatchObject({ value: 1, previousValue: 0 });
+  });
+
   it('gives every measure a value on this data set', () => {
     expect(out.measures.filter((x) => x.value === null).map((x) => x.key)).toEqual([]);
   });
@@ -623,7 +661,7 @@ describe('Periods, teams and access', () => {
     const res = await hub.gql(token, `{ metrics(period: { month: "2026-10" }) { measures { key value } } }`);
     if (allowed) {
       expect(res.errors).toBeUndefined();
-      expect((res.data as { metrics: { measures: unknown[] } }).metrics.measures).toHaveLength(26);
+      expect((res.data as { metrics: { measures: unknown[] } }).metrics.measures).toHaveLength(30);
     } else {
       expect(res.data?.metrics ?? null).toBeNull();
       expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -659,6 +697,8 @@ describe('The monthly report for a partnership board paper', () => {
     expect(stdout).toContain('| Episodes of children not known to social care | 1 | 0 |');
     expect(stdout).toContain('| Step-downs from social care to early help | 2 | 1 | – | – | no target | – |');
     expect(stdout).toContain('| Re-escalations within 12 months of a step-down | 3 | 0 |');
+    expect(stdout).toContain('| Allegations resolved within one month | 33.3 % | 100.0 % | 80.0 % | larger is better | RED | ↓ worsening |');
+    expect(stdout).not.toContain('Fictional Adult');
     expect(stdout).toContain('| of which interview offered within 72 hours | 1 | 1 |');
     expect(stdout).not.toContain('not available');
     expect(stdout).toContain('| police | POLICE | 2 | 2 | 1 | 50.0 % | NO_FURTHER_ACTION 1, STRATEGY_DISCUSSION 1 |');

@@ -27,6 +27,8 @@ const PURPOSES_BY_ROLE: Record<Role, Purpose[]> = {
   PARTNER_REFERRER: ['DIRECT_CARE'],
   IG_AUDITOR: ['IG_AUDIT'],
   HUB_ADMIN: [],
+  LADO: ['DIRECT_CARE', 'STRATEGY'],
+  EMPLOYER_DESIGNATED_OFFICER: ['DIRECT_CARE'],
 };
 
 const KINDS_BY_ROLE: Record<Role, readonly AgencyKind[]> = {
@@ -39,6 +41,8 @@ const KINDS_BY_ROLE: Record<Role, readonly AgencyKind[]> = {
   PARTNER_REFERRER: AGENCY_KINDS,
   IG_AUDITOR: ['SOCIAL_CARE'],
   HUB_ADMIN: ['SOCIAL_CARE'],
+  LADO: ['SOCIAL_CARE'],
+  EMPLOYER_DESIGNATED_OFFICER: AGENCY_KINDS,
 };
 
 describe('the shipped purposes by role: every role × every purpose', () => {

@@ -212,6 +212,37 @@ export function earlyHelpScopeSql(viewer: Viewer, episodeId: string, p: Params):
   return scopeBranches(EARLY_HELP_SOURCES, viewer, episodeId, p);
 }
 
+/**
+ * The relationships for one LADO allegation (the SQL expression `allegationId`, ADR 018): the LADO
+ * reaches every allegation and an employer's designated officer those about its agency's staff
+ * (LADO_ALLEGATION: the only relationship the policy lets read the adult's sealed details); social care
+ * MASH staff of the LADO's local authority see that an allegation exists and its progress
+ * (OWN_AGENCY_RECORD; the allegation has no owning agency, so no rule on owner applies). Nobody else.
+ */
+const LADO_SOURCES: RelationshipSource[] = [
+  { kind: 'LADO_ALLEGATION', roles: ['LADO'], exists: () => 'TRUE' },
+  {
+    kind: 'LADO_ALLEGATION',
+    roles: ['EMPLOYER_DESIGNATED_OFFICER'],
+    exists: (allegationId, viewer, p) => `EXISTS (SELECT 1 FROM lado_allegation l2 WHERE l2.id = ${allegationId} AND l2.employer_agency = ${p.add(viewer.agency)})`,
+  },
+  {
+    kind: 'OWN_AGENCY_RECORD',
+    roles: SOCIAL_CARE_MASH_ROLES,
+    exists: (allegationId, viewer, p) => `EXISTS (SELECT 1 FROM lado_allegation l2 WHERE l2.id = ${allegationId} AND l2.lado_agency = ${p.add(viewer.agency)})`,
+  },
+];
+
+/** A `text[]` SQL expression: the viewer's relationship kinds with the allegation `allegationId`. */
+export function ladoRelationshipKindsSql(viewer: Viewer, allegationId: string, p: Params): string {
+  return kindsArray(LADO_SOURCES, viewer, allegationId, p);
+}
+
+/** The row scope of a list of allegations, like `referralScopeSql`. */
+export function ladoScopeSql(viewer: Viewer, allegationId: string, p: Params): string[] | null {
+  return scopeBranches(LADO_SOURCES, viewer, allegationId, p);
+}
+
 /** A `text[]` SQL expression: the viewer's relationship kinds with the meeting `meetingId`. */
 export function meetingRelationshipKindsSql(viewer: Viewer, meetingId: string, p: Params): string {
   return kindsArray(MEETING_SOURCES, viewer, meetingId, p);

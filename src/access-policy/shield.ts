@@ -54,6 +54,9 @@ export const ENTRY_POINT_RULES = {
     /** Early help (ADR 018): MASH roles, each within the episode scope (relationships.ts). */
     earlyHelpEpisode: caseWorker,
     earlyHelpEpisodes: caseWorker,
+    /** LADO allegations (ADR 018): the LADO, employers' designated officers and social care MASH staff, each within its scope. */
+    ladoAllegation: hasRole('LADO', 'EMPLOYER_DESIGNATED_OFFICER', ...SOCIAL_CARE_MASH_ROLES),
+    ladoAllegations: hasRole('LADO', 'EMPLOYER_DESIGNATED_OFFICER', ...SOCIAL_CARE_MASH_ROLES),
   },
   Mutation: {
     upsertPerson: recordContributor,
@@ -90,6 +93,9 @@ export const ENTRY_POINT_RULES = {
     stepUpEarlyHelpEpisode: hasRole(...DECISION_AUTHORISER_ROLES),
     updateEarlyHelpEpisode: triage,
     closeEarlyHelpEpisode: triage,
+    recordLadoAllegation: hasRole('LADO'),
+    scheduleAllegationMeeting: hasRole('LADO'),
+    recordAllegationOutcome: hasRole('LADO'),
   },
   Subscription: {
     referralChanged: referralReader,

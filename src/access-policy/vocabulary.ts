@@ -10,6 +10,10 @@ export const ROLES = [
   'PARTNER_REFERRER',
   'IG_AUDITOR',
   'HUB_ADMIN',
+  /** The local authority designated officer: manages allegations against people who work with children (ADR 018). */
+  'LADO',
+  /** An employer's designated officer for allegations: sees the allegations about its own staff (ADR 018). */
+  'EMPLOYER_DESIGNATED_OFFICER',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -92,5 +96,7 @@ export const RELATIONSHIP_KINDS = [
    * not other agencies' summaries (no allow rule on shared classes names it).
    */
   'MISSING_EPISODE',
+  /** The LADO with every allegation, an employer's designated officer with those about its staff (ADR 018). */
+  'LADO_ALLEGATION',
 ] as const;
 export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number];

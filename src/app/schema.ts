@@ -17,6 +17,7 @@ import { PersonReferralsResolver } from '../referrals/person-referrals.resolver'
 import { MetricsResolver } from '../metrics/metrics.resolver';
 import { MissingEpisodesResolver } from '../missing/missing.resolver';
 import { EarlyHelpResolver } from '../early-help/early-help.resolver';
+import { LadoResolver } from '../lado/lado.resolver';
 
 /**
  * type-graphql refuses to build subscriptions without a pubSub, even when every subscription has
@@ -32,7 +33,7 @@ const NO_TOPIC_PUBSUB = {
   },
 };
 
-export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, ReferralQueueResolver, PersonReferralsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver, DataQualityResolver, MissingEpisodesResolver, EarlyHelpResolver] as const;
+export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, ReferralQueueResolver, PersonReferralsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver, DataQualityResolver, MissingEpisodesResolver, EarlyHelpResolver, LadoResolver] as const;
 
 /** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
 export function buildBareSchema(): GraphQLSchema {

@@ -5,6 +5,7 @@ import { MeetingsRepository } from '../meetings/meetings.repository';
 import { MissingEpisodesRepository } from '../missing/missing.repository';
 import { DataQualityRepository } from '../people/data-quality.repository';
 import { EarlyHelpRepository } from '../early-help/early-help.repository';
+import { LadoRepository } from '../lado/lado.repository';
 import { AgencyRecordsRepository } from '../records/records.repository';
 import { PeopleRepository } from '../people/people.repository';
 import { ReferralsRepository } from '../referrals/referrals.repository';
@@ -63,6 +64,10 @@ export class DataSet {
 
   get earlyHelp(): EarlyHelpRepository {
     return this.once('earlyHelp', () => new EarlyHelpRepository(this.db, this.access));
+  }
+
+  get lado(): LadoRepository {
+    return this.once('lado', () => new LadoRepository(this.db, this.access));
   }
 
   /**

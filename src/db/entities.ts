@@ -5,6 +5,7 @@ import { AgencyRecordEntity } from '../records/agency-record.entity';
 import { MEETING_ENTITIES } from '../meetings/meeting.entity';
 import { MissingEpisodeEntity } from '../missing/missing-episode.entity';
 import { EARLY_HELP_ENTITIES } from '../early-help/early-help.entity';
+import { LadoAllegationEntity } from '../lado/lado-allegation.entity';
 import { REFERRAL_ENTITIES } from '../referrals/referral.entity';
 
 /** Every TypeORM entity. Audit tables are not entities: they are written only by src/audit. */
@@ -21,4 +22,5 @@ export const ENTITIES = [
   ...MEETING_ENTITIES,
   MissingEpisodeEntity,
   ...EARLY_HELP_ENTITIES,
+  LadoAllegationEntity,
 ];

@@ -62,6 +62,7 @@ import type { ConcernCategory, DecisionOutcome, RagRating, ReferralStatus, Thres
 import { fromLondon, londonParts } from '../shared/working-calendar';
 import { DEMO_DEFAULTS, mulberry32 } from './demo-data';
 import { seedDemoEarlyHelp } from './demo-early-help';
+import { seedDemoLado } from './demo-lado';
 import { seedDemoMissing } from './demo-missing';
 import { refuseDemoOnProduction } from './production-guard';
 
@@ -93,6 +94,8 @@ export interface DemoCasesReport {
   missingEpisodes: number;
   /** Step-downs told in this run (demo-early-help.ts); the EARLY_HELP decisions open episodes of their own. */
   stepDowns: number;
+  /** LADO allegations told in this run (demo-lado.ts). */
+  ladoAllegations: number;
 }
 
 /** A demo child as the planner sees it. */
@@ -731,7 +734,7 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
     ),
   );
   const t = new Teller(hub, `demo-cases-${Date.now().toString(36)}`);
-  const report: DemoCasesReport = { created: 0, skipped: 0, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0, stepDowns: 0 };
+  const report: DemoCasesReport = { created: 0, skipped: 0, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0, stepDowns: 0, ladoAllegations: 0 };
   // Stories are independent, so a few are told at once (the audit's hash chain still serialises the
   // appends). The only trace of the interleaving is the order of the MASH-yyyy-nnnnnn reference numbers.
   const queue = plan.cases.filter((spec) => !told.has(spec.key));
@@ -755,5 +758,6 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
   report.meetings = t.meetingsCreated.length;
   report.missingEpisodes = await seedDemoMissing(hub, children, { seed: options.seed, asOf: options.asOf });
   report.stepDowns = await seedDemoEarlyHelp(hub, { seed: options.seed, asOf: options.asOf });
+  report.ladoAllegations = await seedDemoLado(hub, { seed: options.seed, asOf: options.asOf });
   return report;
 }

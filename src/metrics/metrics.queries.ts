@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { attendanceByAgency } from '../meetings/meetings.queries';
 import { RETURN_INTERVIEW_OFFER_HOURS } from '../missing/vocabulary';
 import { RE_ESCALATION_DAYS } from '../early-help/vocabulary';
+import { resolutionBandSql } from '../lado/vocabulary';
 import type { Period } from './period';
 import { CHILD_KINDS, NOT_RECORDED_VALUES, SOCIAL_CARE_REFERRAL_OUTCOMES } from './vocabulary';
 
@@ -437,5 +438,51 @@ export async function earlyHelp(m: EntityManager, b: Bounds): Promise<EarlyHelpR
     needsMet: int(h.needs_met),
     needsNotMet: int(h.needs_not_met),
     reEscalations: int(t.re_step_ups) + int(t.re_referrals),
+  };
+}
+
+export interface LadoRow {
+  /** Allegations received in the period. */
+  received: number;
+  bySector: Array<{ key: string; count: number }>;
+  /** Allegations resolved (outcome recorded) in the period, by how long they took (cumulative bands). */
+  resolved: number;
+  withinOneMonth: number;
+  withinThreeMonths: number;
+  withinTwelveMonths: number;
+  /** DBS referrals made in the period. */
+  dbsReferrals: number;
+}
+
+/**
+ * LADO allegations (issue 25, ADR 018): received by `received_at`; resolved by `outcome_at`, with the
+ * time from receipt in calendar months (KCSIE's bands; within three months includes within one);
+ * DBS referrals by `dbs_referred_at`. Partnership-wide. Counts only: no adult, employer or child.
+ */
+export async function ladoAllegations(m: EntityManager, b: Bounds): Promise<LadoRow> {
+  const band = resolutionBandSql('l.received_at', 'l.outcome_at');
+  const [row] = (await m.query(
+    `SELECT count(*) FILTER (WHERE l.received_at >= $1 AND l.received_at < $2)::int AS received,
+            count(*) FILTER (WHERE l.outcome_at >= $1 AND l.outcome_at < $2)::int AS resolved,
+            count(*) FILTER (WHERE l.outcome_at >= $1 AND l.outcome_at < $2 AND ${band} = 'WITHIN_ONE_MONTH')::int AS one,
+            count(*) FILTER (WHERE l.outcome_at >= $1 AND l.outcome_at < $2 AND ${band} IN ('WITHIN_ONE_MONTH','WITHIN_THREE_MONTHS'))::int AS three,
+            count(*) FILTER (WHERE l.outcome_at >= $1 AND l.outcome_at < $2 AND ${band} <> 'OVER_TWELVE_MONTHS')::int AS twelve,
+            count(*) FILTER (WHERE l.dbs_referred_at >= $1 AND l.dbs_referred_at < $2)::int AS dbs
+       FROM lado_allegation l
+      WHERE (l.received_at >= $1 AND l.received_at < $2) OR (l.outcome_at >= $1 AND l.outcome_at < $2) OR (l.dbs_referred_at >= $1 AND l.dbs_referred_at < $2)`,
+    [b.start, b.end],
+  )) as Row[];
+  const sectors = (await m.query(
+    `SELECT l.sector AS key, count(*)::int AS count FROM lado_allegation l WHERE l.received_at >= $1 AND l.received_at < $2 GROUP BY l.sector ORDER BY l.sector`,
+    [b.start, b.end],
+  )) as Row[];
+  return {
+    received: int(row.received),
+    bySector: sectors.map((r) => ({ key: r.key as string, count: int(r.count) })),
+    resolved: int(row.resolved),
+    withinOneMonth: int(row.one),
+    withinThreeMonths: int(row.three),
+    withinTwelveMonths: int(row.twelve),
+    dbsReferrals: int(row.dbs),
   };
 }

@@ -55,6 +55,8 @@ export interface PeriodBreakdown {
   missingEpisodes: q.MissingEpisodesRow;
   /** Early help and step transitions (partnership-wide). */
   earlyHelp: q.EarlyHelpRow;
+  /** LADO allegations (partnership-wide). */
+  lado: q.LadoRow;
   /** Raw scalars for the measures. */
   scalars: Record<MeasureKey, number | null>;
 }
@@ -129,6 +131,10 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
   stepDowns: 'Partnership-wide; a team does not narrow it',
   earlyHelpNeedsMet: 'Of the episodes closed in the period with an outcome (stepped up is not an outcome); partnership-wide',
   reEscalationsWithin12Months: 'Step-ups and referrals in the period about a child stepped down in the 365 days before; partnership-wide',
+  ladoAllegationsReceived: 'Partnership-wide; a team does not narrow it',
+  ladoResolvedWithinOneMonth: 'Of the allegations resolved in the period (calendar months from receipt); partnership-wide',
+  ladoResolvedWithinThreeMonths: 'Of the allegations resolved in the period (calendar months from receipt); partnership-wide',
+  ladoDbsReferrals: 'Partnership-wide; a team does not narrow it',
 };
 
 function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBreakdown, settings: MetricsSettings): Measure {
@@ -179,6 +185,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
   const bg = await q.breakGlassUses(m, b);
   const missing = await q.missingEpisodes(m, b);
   const eh = await q.earlyHelp(m, b);
+  const lado = await q.ladoAllegations(m, b);
   const contacts = flow.reduce((s, a) => s + a.contacts, 0);
   const converted = flow.reduce((s, a) => s + a.socialCareReferrals, 0);
   const scalars: Record<MeasureKey, number | null> = {
@@ -208,6 +215,10 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     stepDowns: eh.stepDowns,
     earlyHelpNeedsMet: share(eh.needsMet, eh.needsMet + eh.needsNotMet),
     reEscalationsWithin12Months: eh.reEscalations,
+    ladoAllegationsReceived: lado.received,
+    ladoResolvedWithinOneMonth: share(lado.withinOneMonth, lado.resolved),
+    ladoResolvedWithinThreeMonths: share(lado.withinThreeMonths, lado.resolved),
+    ladoDbsReferrals: lado.dbsReferrals,
   };
   return {
     period,
@@ -225,6 +236,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     breakGlassByAgency: bg,
     missingEpisodes: missing,
     earlyHelp: eh,
+    lado,
     scalars,
   };
 }

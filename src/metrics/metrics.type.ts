@@ -177,6 +177,18 @@ export class EarlyHelpMetric {
 }
 
 @NonPersonal()
+@ObjectType({ description: 'LADO allegations in the period, partnership-wide (counts only)' })
+export class LadoMetric {
+  @Field(() => Int, { description: 'Allegations received in the period' }) received!: number;
+  @Field(() => [MissingFromCount], { description: 'Allegations received, by the employer’s sector' }) bySector!: MissingFromCount[];
+  @Field(() => Int, { description: 'Allegations resolved (outcome recorded) in the period' }) resolved!: number;
+  @Field(() => Int, { description: 'of which within one month of receipt' }) withinOneMonth!: number;
+  @Field(() => Int, { description: 'of which within three months (including within one)' }) withinThreeMonths!: number;
+  @Field(() => Int, { description: 'of which within twelve months (including the above)' }) withinTwelveMonths!: number;
+  @Field(() => Int, { description: 'DBS referrals made in the period' }) dbsReferrals!: number;
+}
+
+@NonPersonal()
 @ObjectType()
 export class MissingFromCount {
   @Field() key!: string;
@@ -199,6 +211,7 @@ export class MetricsBreakdown {
   @Field(() => [AgencyCount], { description: 'Break-glass openings in the period by the opener’s agency' }) breakGlassByAgency!: AgencyCount[];
   @Field(() => MissingEpisodesMetric) missingEpisodes!: MissingEpisodesMetric;
   @Field(() => EarlyHelpMetric) earlyHelp!: EarlyHelpMetric;
+  @Field(() => LadoMetric) lado!: LadoMetric;
 }
 
 @NonPersonal()

@@ -189,6 +189,23 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
       ],
     ),
   );
+  const la = c.lado;
+  const pla = r.previous.lado;
+  out.push('', '## Allegations against staff (LADO)', '');
+  out.push(
+    table(
+      ['', 'This period', 'Previous period'],
+      [
+        ['Allegations received', String(la.received), String(pla.received)],
+        ['Allegations resolved', String(la.resolved), String(pla.resolved)],
+        ['of which within one month', String(la.withinOneMonth), String(pla.withinOneMonth)],
+        ['of which within three months', String(la.withinThreeMonths), String(pla.withinThreeMonths)],
+        ['of which within twelve months', String(la.withinTwelveMonths), String(pla.withinTwelveMonths)],
+        ['DBS referrals', String(la.dbsReferrals), String(pla.dbsReferrals)],
+      ],
+    ),
+  );
+  if (la.bySector.length > 0) out.push('', table(['Employer sector', 'Allegations received'], la.bySector.map((s) => [s.key, String(s.count)])));
   out.push('', '## By worker', '');
   out.push(
     c.workers.length === 0
@@ -222,6 +239,7 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings): strin
       'take-up = held of those held or declined. "Not known to social care": no referral about the child and no social care agency holding them when the episode was recorded. Partnership-wide.',
     '- Early help: episodes counted when opened (by the MASH’s early-help decision or a step-down), outcomes when closed (a step-up is not an outcome), step-ups and step-downs when they happened. ' +
       'Re-escalation: a step-up, or a referral received, about a child stepped down in the 365 days before. Partnership-wide.',
+    '- LADO allegations: received when received; resolved when the outcome was recorded, banded by calendar months from receipt (within three months includes within one); DBS referrals when made. Counts only. Partnership-wide.',
   );
   return `${out.join('\n')}\n`;
 }

@@ -61,6 +61,11 @@ export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
   earlyHelpNeedsMet: { target: null, polarity: 'LARGER_IS_BETTER' },
   // A step-down that comes back within a year may have been premature (the papers: "stepping down prematurely").
   reEscalationsWithin12Months: { target: null, polarity: 'SMALLER_IS_BETTER' },
+  ladoAllegationsReceived: { target: null, polarity: null },
+  // Haringey's targets, from Keeping Children Safe in Education's resolution bands.
+  ladoResolvedWithinOneMonth: { target: 0.8, polarity: 'LARGER_IS_BETTER' },
+  ladoResolvedWithinThreeMonths: { target: 0.9, polarity: 'LARGER_IS_BETTER' },
+  ladoDbsReferrals: { target: null, polarity: null },
 };
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';

@@ -41,6 +41,10 @@ export const MEASURE_KEYS = [
   'stepDowns',
   'earlyHelpNeedsMet',
   'reEscalationsWithin12Months',
+  'ladoAllegationsReceived',
+  'ladoResolvedWithinOneMonth',
+  'ladoResolvedWithinThreeMonths',
+  'ladoDbsReferrals',
 ] as const;
 export type MeasureKey = (typeof MEASURE_KEYS)[number];
 
@@ -76,6 +80,10 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
   stepDowns: { label: 'Step-downs from social care to early help', unit: 'COUNT' },
   earlyHelpNeedsMet: { label: 'Early-help episodes closed with needs met', unit: 'SHARE' },
   reEscalationsWithin12Months: { label: 'Re-escalations within 12 months of a step-down', unit: 'COUNT' },
+  ladoAllegationsReceived: { label: 'Allegations against staff received by the LADO', unit: 'COUNT' },
+  ladoResolvedWithinOneMonth: { label: 'Allegations resolved within one month', unit: 'SHARE' },
+  ladoResolvedWithinThreeMonths: { label: 'Allegations resolved within three months', unit: 'SHARE' },
+  ladoDbsReferrals: { label: 'Referrals to the Disclosure and Barring Service', unit: 'COUNT' },
 };
 
 /** Decision outcomes that count as a referral to children's social care (contact → referral conversion). */

@@ -38,6 +38,8 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     missingEpisodes: MASH,
     earlyHelpEpisode: MASH,
     earlyHelpEpisodes: MASH,
+    ladoAllegation: ['LADO', 'EMPLOYER_DESIGNATED_OFFICER', ...SOCIAL_CARE],
+    ladoAllegations: ['LADO', 'EMPLOYER_DESIGNATED_OFFICER', ...SOCIAL_CARE],
   },
   Mutation: {
     upsertPerson: MASH,
@@ -73,6 +75,9 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     stepUpEarlyHelpEpisode: [MGR],
     updateEarlyHelpEpisode: SOCIAL_CARE,
     closeEarlyHelpEpisode: SOCIAL_CARE,
+    recordLadoAllegation: ['LADO'],
+    scheduleAllegationMeeting: ['LADO'],
+    recordAllegationOutcome: ['LADO'],
   },
   Subscription: {
     referralChanged: MASH,
