@@ -157,6 +157,22 @@ describe('missing episodes and return home interviews', () => {
       expect(list.data!.missingEpisodes.edges.every((e) => e.node.interviewOverdue)).toBe(true);
     });
 
+    it('given more episodes than a page, then the worklist pages by start time with its cursor, and a forged cursor is refused naming after', async () => {
+      await givenMissing(10);
+      await givenMissing(9);
+      type Page = { missingEpisodes: { edges: Array<{ cursor: string; node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+      const first = await hub.gql<Page>(worker, LIST, { purpose: 'TRIAGE', first: 1 });
+      expect(first.errors).toBeUndefined();
+      expect(first.data!.missingEpisodes.pageInfo.hasNextPage).toBe(true);
+      const next = await hub.gql<Page>(worker, LIST, { purpose: 'TRIAGE', first: 1, after: first.data!.missingEpisodes.pageInfo.endCursor });
+      expect(next.errors).toBeUndefined();
+      expect(next.data!.missingEpisodes.edges[0]!.node.id).not.toBe(first.data!.missingEpisodes.edges[0]!.node.id);
+      for (const after of ['not-a-cursor', Buffer.from(JSON.stringify(['yesterday', 'x'])).toString('base64url'), Buffer.from(JSON.stringify([new Date().toISOString(), 'x'])).toString('base64url')]) {
+        const bad = await hub.gql(worker, LIST, { purpose: 'TRIAGE', first: 1, after });
+        expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+      }
+    });
+
     it('given two changes with the same version, then one wins and the other gets CONFLICT with the current version', async () => {
       const { episode } = await givenMissing();
       const [a, b] = await Promise.all([

@@ -4,7 +4,7 @@ import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
 import { changeVersioned, type VersionedKind } from '../context/versioned-change';
 import { badInput, notFound } from '../shared/errors';
-import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
+import { checkPageSize, encodeCursor, timeKeysetCursor } from '../shared/pagination';
 import { assertUuid, isFutureDate, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { applyLadoTransition, type LadoTransition } from './lado-state-machine';
 import type { AllegationFilter } from './lado.repository';
@@ -135,13 +135,9 @@ const filterSchema = z.object({
 export async function listLadoAllegations(ctx: RequestContext, raw: unknown, first: number | null, after: string | null) {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter') as AllegationFilter;
   const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
-  const cursor = decodeCursor(after, 2);
-  if (cursor && (typeof cursor[0] !== 'string' || Number.isNaN(Date.parse(cursor[0])) || typeof cursor[1] !== 'string')) {
-    throw badInput('after', 'is not a valid cursor');
-  }
-  if (cursor) assertUuid('after', cursor[1] as string);
+  const cursor = timeKeysetCursor(after);
   ctx.access.requireAudit();
-  const { rows, hasNext } = await ctx.data.lado.list(filter, limit, cursor as [string, string] | null);
+  const { rows, hasNext } = await ctx.data.lado.list(filter, limit, cursor);
   const edges = rows.map((node) => ({ cursor: encodeCursor([node.receivedAt.toISOString(), node.id]), node }));
   return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
 }

@@ -4,7 +4,7 @@ import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
 import { changeVersioned, type VersionedKind } from '../context/versioned-change';
 import { badInput, notFound } from '../shared/errors';
-import { checkPageSize, decodeCursor, encodeCursor } from '../shared/pagination';
+import { checkPageSize, encodeCursor, timeKeysetCursor } from '../shared/pagination';
 import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { applyMissingTransition, type MissingTransition } from './missing-state-machine';
 import type { MissingEpisodeFilter } from './missing.repository';
@@ -136,12 +136,8 @@ const filterSchema = z.object({
 export async function listMissingEpisodes(ctx: RequestContext, raw: unknown, first: number | null, after: string | null) {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter') as MissingEpisodeFilter;
   const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
-  const cursor = decodeCursor(after, 2);
-  if (cursor && (typeof cursor[0] !== 'string' || Number.isNaN(Date.parse(cursor[0])) || typeof cursor[1] !== 'string')) {
-    throw badInput('after', 'is not a valid cursor');
-  }
-  if (cursor) assertUuid('after', cursor[1] as string);
-  const { rows, hasNext } = await ctx.data.missing.list(filter, limit, cursor as [string, string] | null);
+  const cursor = timeKeysetCursor(after);
+  const { rows, hasNext } = await ctx.data.missing.list(filter, limit, cursor);
   const edges = rows.map((node) => ({ cursor: encodeCursor([node.startedAt.toISOString(), node.id]), node }));
   return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
 }
