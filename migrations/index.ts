@@ -23,6 +23,9 @@ import { ProductionDatabaseMark1764000402000 } from './1764000402000-production-
 import { BreachAlerts1764000900000 } from './1764000900000-breach-alerts';
 import { ChildProtection1764200000000 } from './1764200000000-child-protection';
 import { ChildProtectionFlagAlert1764200001000 } from './1764200001000-child-protection-flag-alert';
+import { MissingEpisodes1764300000000 } from './1764300000000-missing-episodes';
+import { EarlyHelp1764300100000 } from './1764300100000-early-help';
+import { LadoAllegations1764300200000 } from './1764300200000-lado-allegations';
 import { ReferralSource1764400000000 } from './1764400000000-referral-source';
 import { MeetingInviteeReports1764400100000 } from './1764400100000-meeting-invitee-reports';
 import { QueueCursorSnapshot1764600000000 } from './1764600000000-queue-cursor-snapshot';
@@ -57,6 +60,9 @@ export const MIGRATIONS: Function[] = [
   BreachAlerts1764000900000,
   ChildProtection1764200000000,
   ChildProtectionFlagAlert1764200001000,
+  MissingEpisodes1764300000000,
+  EarlyHelp1764300100000,
+  LadoAllegations1764300200000,
   ReferralSource1764400000000,
   MeetingInviteeReports1764400100000,
   QueueCursorSnapshot1764600000000,

@@ -215,6 +215,40 @@ describe('demo seed: npm run seed -- --demo', () => {
     expect(value('cpChildrenOnPlanAtPeriodEnd')).toBeGreaterThan(0);
   });
 
+  it('given the seeded demo, then it carries a handful of missing episodes in every state, with interviews held, declined and late', async () => {
+    expect(cases.missingEpisodes).toBe(20);
+    const rows = (await db.query(
+      `SELECT status, interview_outcome, count(*)::int AS n,
+              count(*) FILTER (WHERE interview_offered_at > returned_at + interval '72 hours')::int AS late
+         FROM missing_episode GROUP BY status, interview_outcome ORDER BY status, interview_outcome`,
+    )) as Array<{ status: string; interview_outcome: string | null; n: number; late: number }>;
+    expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['MISSING', 'RETURNED', 'INTERVIEW_OFFERED', 'CLOSED']));
+    expect(rows.filter((r) => r.interview_outcome).map((r) => r.interview_outcome).sort()).toEqual(['DECLINED', 'HELD']);
+    expect(rows.reduce((s, r) => s + r.late, 0)).toBeGreaterThan(0);
+  });
+
+  it('given the seeded demo, then early-help decisions opened episodes and each month has step-downs, a step-up and a closure', async () => {
+    expect(cases.stepDowns).toBe(12);
+    const [row] = (await db.query(
+      `SELECT (SELECT count(*) FROM early_help_episode WHERE source = 'MASH_DECISION')::int AS by_decision,
+              (SELECT count(*) FROM early_help_episode WHERE source = 'MASH_DECISION' AND opened_at >= '2026-05-01')::int AS back_dated,
+              (SELECT count(*) FROM step_transition WHERE direction = 'STEP_UP')::int AS step_ups,
+              (SELECT count(*) FROM early_help_episode WHERE status = 'CLOSED')::int AS closed`,
+    )) as Array<Record<string, number>>;
+    expect(row!.by_decision).toBeGreaterThan(0);
+    expect(row!.back_dated).toBe(row!.by_decision);
+    expect(row).toMatchObject({ step_ups: 6, closed: 6 });
+  });
+
+  it('given the seeded demo, then it carries two LADO allegations a month, resolved in the bands, with DBS referrals', async () => {
+    expect(cases.ladoAllegations).toBe(12);
+    const [row] = (await db.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'CLOSED')::int AS closed, count(dbs_referred_at)::int AS dbs FROM lado_allegation`,
+    )) as Array<Record<string, number>>;
+    expect(row).toMatchObject({ n: 12, closed: 11 });
+    expect(row!.dbs).toBeGreaterThan(0);
+  });
+
   it('given the told casework, when it is told again, then nothing is created', async () => {
     const count = async () =>
       (await db.query(
@@ -226,7 +260,7 @@ describe('demo seed: npm run seed -- --demo', () => {
 
     const again = await seedDemoCases(server.hub, { referrals: REFERRALS, asOf: AS_OF });
 
-    expect(again).toEqual({ created: 0, skipped: cases.created, referralsByStatus: {}, meetings: 0, breakGlass: 0 });
+    expect(again).toEqual({ created: 0, skipped: cases.created, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0, stepDowns: 0, ladoAllegations: 0 });
     expect(await count()).toEqual(before);
   }, 60_000);
 

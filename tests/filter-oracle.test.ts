@@ -112,6 +112,21 @@ export const CLASSIFICATION: Record<string, Classification> = {
   'Query.meetings.after': PAGING,
   'Query.meetings.first': PAGING,
   'Query.meetings.purpose': PURPOSE,
+  'Query.earlyHelpEpisode.id': BY_ID,
+  'Query.earlyHelpEpisode.purpose': PURPOSE,
+  'Query.earlyHelpEpisodes.after': PAGING,
+  'Query.earlyHelpEpisodes.first': PAGING,
+  'Query.earlyHelpEpisodes.purpose': PURPOSE,
+  'Query.ladoAllegation.id': BY_ID,
+  'Query.ladoAllegation.purpose': PURPOSE,
+  'Query.ladoAllegations.after': PAGING,
+  'Query.ladoAllegations.first': PAGING,
+  'Query.ladoAllegations.purpose': PURPOSE,
+  'Query.missingEpisode.id': BY_ID,
+  'Query.missingEpisode.purpose': PURPOSE,
+  'Query.missingEpisodes.after': PAGING,
+  'Query.missingEpisodes.first': PAGING,
+  'Query.missingEpisodes.purpose': PURPOSE,
   'Query.metrics.period.from': { kind: 'control', why: 'period of counts and durations (no person)' },
   'Query.metrics.period.month': { kind: 'control', why: 'period of counts and durations (no person)' },
   'Query.metrics.period.to': { kind: 'control', why: 'period of counts and durations (no person)' },
@@ -168,6 +183,9 @@ function argumentLeaves(): string[] {
 interface Fixture {
   referralId: string;
   meetingId: string;
+  missingEpisodeId: string;
+  earlyHelpEpisodeId: string;
+  ladoAllegationId: string;
   childId: string;
   familyName: string;
   givenName: string;
@@ -186,10 +204,15 @@ interface Probe {
   fixtureId: (f: Fixture) => string;
   match: (f: Fixture) => Vars;
   miss: (f: Fixture) => Vars;
+  /** Entry points the police officer of the narrowed-policy story may not call at all (FORBIDDEN before any filter). */
+  policeRefused?: true;
 }
 
 const REFERRALS = `query($filter: ReferralFilter, $purpose: Purpose!) { referrals(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
 const MEETINGS = `query($filter: MeetingFilterInput, $purpose: Purpose!) { meetings(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
+const MISSING = `query($filter: MissingEpisodeFilterInput, $purpose: Purpose!) { missingEpisodes(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
+const EARLY_HELP = `query($filter: EarlyHelpFilterInput, $purpose: Purpose!) { earlyHelpEpisodes(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
+const LADO = `query($filter: LadoAllegationFilterInput, $purpose: Purpose!) { ladoAllegations(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
 const SEARCH = `query($input: PersonSearchInput!, $purpose: Purpose!) { searchPeople(input: $input, purpose: $purpose) { person { id } } }`;
 const edgeIds = (field: string) => (d: Record<string, unknown>) => ((d[field] as { edges: Array<{ node: { id: string | null } }> }).edges).map((e) => e.node.id ?? '');
 const referral = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
@@ -205,6 +228,28 @@ const meeting = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Pro
   fixtureId: (f) => f.meetingId,
   match: (f) => ({ filter: filter(f) }),
   miss: (f) => ({ filter: other(f) }),
+});
+const missing = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
+  query: MISSING,
+  ids: edgeIds('missingEpisodes'),
+  fixtureId: (f) => f.missingEpisodeId,
+  match: (f) => ({ filter: filter(f) }),
+  miss: (f) => ({ filter: other(f) }),
+});
+const earlyHelp = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
+  query: EARLY_HELP,
+  ids: edgeIds('earlyHelpEpisodes'),
+  fixtureId: (f) => f.earlyHelpEpisodeId,
+  match: (f) => ({ filter: filter(f) }),
+  miss: (f) => ({ filter: other(f) }),
+});
+const lado = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
+  query: LADO,
+  ids: edgeIds('ladoAllegations'),
+  fixtureId: (f) => f.ladoAllegationId,
+  match: (f) => ({ filter: filter(f) }),
+  miss: (f) => ({ filter: other(f) }),
+  policeRefused: true,
 });
 const search = (input: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
   query: SEARCH,
@@ -238,6 +283,13 @@ const PROBES: Record<string, Probe> = {
   'Query.meetings.filter.referralId': meeting((f) => ({ referralId: f.referralId }), () => ({ referralId: crypto.randomUUID() })),
   'Query.meetings.filter.type': meeting(() => ({ type: ['STRATEGY_DISCUSSION'] }), () => ({ type: ['INITIAL_CHILD_PROTECTION_CONFERENCE'] })),
   'Query.meetings.filter.upcoming': meeting(() => ({ upcoming: true }), () => ({ upcoming: false })),
+  'Query.missingEpisodes.filter.personId': missing((f) => ({ personId: f.childId }), () => ({ personId: crypto.randomUUID() })),
+  'Query.missingEpisodes.filter.status': missing(() => ({ status: ['MISSING'] }), () => ({ status: ['CLOSED'] })),
+  'Query.missingEpisodes.filter.interviewOverdue': missing(() => ({ interviewOverdue: false }), () => ({ interviewOverdue: true })),
+  'Query.earlyHelpEpisodes.filter.personId': earlyHelp((f) => ({ personId: f.childId }), () => ({ personId: crypto.randomUUID() })),
+  'Query.earlyHelpEpisodes.filter.status': earlyHelp(() => ({ status: ['OPEN'] }), () => ({ status: ['CLOSED'] })),
+  'Query.ladoAllegations.filter.status': lado(() => ({ status: ['OPEN'] }), () => ({ status: ['CLOSED'] })),
+  'Query.ladoAllegations.filter.employerAgency': lado(() => ({ employerAgency: 'education' }), () => ({ employerAgency: 'health' })),
   'Query.searchPeople.input.dateOfBirth': search(
     (f) => ({ familyName: f.familyName, dateOfBirth: f.dateOfBirth }),
     (f) => ({ familyName: f.familyName, dateOfBirth: '1970-01-01' }),
@@ -360,6 +412,32 @@ describe('filters as oracles: every filter, sort and search argument of the serv
           },
         }),
       ).scheduleMeeting.id;
+      fx.missingEpisodeId = ok(
+        await hub.gql<{ recordMissingEpisode: { id: string } }>(worker, `mutation($input: RecordMissingEpisodeInput!) { recordMissingEpisode(input: $input) { id } }`, {
+          input: { personId: fx.childId, missingFrom: 'HOME', startedAt: new Date(Date.now() - 3600_000).toISOString() },
+        }),
+      ).recordMissingEpisode.id;
+      const manager = await hub.token({ agency: 'social-care', roles: ['MASH_MANAGER'], sub: unique('mgr') });
+      fx.earlyHelpEpisodeId = ok(
+        await hub.gql<{ stepDownToEarlyHelp: { id: string } }>(manager, `mutation($input: StepDownInput!) { stepDownToEarlyHelp(input: $input) { id } }`, {
+          input: { personId: fx.childId, at: new Date(Date.now() - 3600_000).toISOString(), agreedWith: 'Fictional Early Help Manager', reason: 'Fictional reason' },
+        }),
+      ).stepDownToEarlyHelp.id;
+      const ladoOfficer = await hub.token({ agency: 'social-care', roles: ['LADO'], sub: unique('lado') });
+      fx.ladoAllegationId = ok(
+        await hub.gql<{ recordLadoAllegation: { id: string } }>(ladoOfficer, `mutation($input: LadoAllegationInput!) { recordLadoAllegation(input: $input) { id } }`, {
+          input: {
+            childPersonId: fx.childId,
+            employerAgency: 'education',
+            employerName: 'Fictional School',
+            sector: 'EDUCATION',
+            category: 'PHYSICAL',
+            adultName: 'Fictional Adult',
+            adultRole: 'Fictional Role',
+            receivedAt: new Date(Date.now() - 3600_000).toISOString(),
+          },
+        }),
+      ).recordLadoAllegation.id;
     });
     afterAll(async () => {
       // The figures for docs/security.md.
@@ -399,6 +477,16 @@ describe('filters as oracles: every filter, sort and search argument of the serv
       'given a policy denying CASE_METADATA, IDENTITY and SHARED_SUMMARY to police officers, when the police officer (who reaches the fixture) filters with %s, then FORBIDDEN with the known value and with another, and nothing is released',
       async (leaf) => {
         const probe = PROBES[leaf]!;
+        if (probe.policeRefused) {
+          // The police officer may not call this entry point at all: refused before any filter, with either value.
+          for (const vars of [probe.match(fx), probe.miss(fx)]) {
+            const r = await narrowed.gql(police, probe.query, { ...vars, purpose: 'AGENCY_CHECK' });
+            expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+            expect(r.data).toBeNull();
+          }
+          results.push({ leaf: `${leaf} (narrowed policy)`, outsider: 'police', outcome: 'FORBIDDEN' });
+          return;
+        }
         // Control: under the shipped policy the police officer reaches the fixture and finds it.
         const control = await hub.gql(police, probe.query, { ...probe.match(fx), purpose: 'AGENCY_CHECK' });
         expect(control.errors).toBeUndefined();

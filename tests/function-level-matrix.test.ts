@@ -32,6 +32,8 @@ const AGENCY_OF: Record<Role, string> = {
   HUB_ADMIN: 'social-care',
   EDT_SOCIAL_WORKER: 'social-care',
   UNSCHEDULED_CARE_CLINICIAN: 'health',
+  LADO: 'social-care',
+  EMPLOYER_DESIGNATED_OFFICER: 'education',
 };
 
 const SHIELD_MESSAGE = 'You are not allowed to do this';

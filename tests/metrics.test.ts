@@ -48,6 +48,25 @@ import { startTestHub, type TestHub } from './support/test-hub';
  *   SD13 2026-12-07 10:00 GMT HELD      s47 due 30 Dec (25, 28 Dec bank holidays) [C5]; ICPC held 30 Dec: in time
  * Break-glass openings: police 1 Oct 00:00 BST and 15 Oct; health 31 Oct 23:59:59 GMT; health 1 Nov 00:00 GMT (out);
  * education 30 Sep 23:59 BST (September).
+ *
+ * Missing episodes (return home interview due 72 hours of clock time after the return):
+ *   E1 C1 CARE started 1 Oct 00:10 BST, returned 2 Oct 10:00 BST, offered 5 Oct 10:00 BST (exactly 72 h: within), HELD
+ *   E2 C1 CARE started 20 Oct, returned 21 Oct 08:00 BST, offered 25 Oct 09:00 GMT (73 h after, the clocks went back): late, DECLINED
+ *   E3 CX HOME started 31 Oct 23:30 GMT, not known to social care, still missing
+ *   E4 C5 HOME started 30 Sep 23:00 BST (September), returned 1 Oct 01:00 BST (October), no offer
+ *   E5 C6 CARE started 10 Sep, returned 11 Sep, offered 12 Sep, HELD (September); E6 C2 started 1 Nov 00:00 GMT (out)
+ *
+ * Early help (EH) and step transitions (re-escalation: a step-up or referral within 365 days after a step-down):
+ *   H1 C6 MASH decision (R8) opened 5 Sep, closed 3 Oct NEEDS_MET
+ *   H2 C3 stepped down 12 Oct (after R2 on 10 Oct: not a re-escalation), stepped up 25 Oct: a re-escalation
+ *   H3 C2 stepped down 20 Oct 2025, closed Jan NEEDS_NOT_MET; R4 about C2 on 15 Oct 2026 (360 days on): a re-escalation; the merged R5 is not
+ *   H4 C5 stepped down 31 Oct 23:30 GMT, open
+ *   H5 C1 stepped down 20 Sep, closed 30 Oct NEEDS_NOT_MET; R1 about C1 on 1 Oct: a re-escalation
+ *
+ * LADO allegations (resolution bands in calendar months from receipt):
+ *   L1 EDUCATION received 1 Oct 00:30 BST, resolved 20 Oct (within one month), DBS referral 21 Oct
+ *   L2 HEALTH received 15 Aug, resolved 10 Oct (within three months); L3 FAITH received 1 Sep 2025, resolved 5 Oct (over twelve)
+ *   L4 EDUCATION received 31 Oct 23:30 GMT, open; L5 OTHER received 10 Sep, resolved 30 Sep (September, within one month)
  */
 
 const H = 3_600_000;
@@ -73,6 +92,9 @@ fragment B on MetricsBreakdown {
   strategyDiscussions { held nonQuorate attendanceByAgency { agency invited attended apologies informationOnly didNotAttend notRecorded attendanceRate missedWhenRequired } }
   icpcTimeliness { due withinTimescale }
   breakGlassByAgency { agency count }
+  missingEpisodes { started children notKnownToSocialCare byMissingFrom { key count } returned offeredWithin72Hours offeredLater held declined }
+  earlyHelp { opened openedByMashDecision openedByStepDown stepUps stepDowns needsMet needsNotMet reEscalations }
+  lado { received bySector { key count } resolved withinOneMonth withinThreeMonths withinTwelveMonths dbsReferrals }
 }`;
 
 interface MeasureOut {
@@ -229,6 +251,56 @@ async function breakGlass(agency: string, openedAt: Date, person: string) {
   );
 }
 
+async function missingEpisode(e: { person: string; from: string; started: Date; returned?: Date; offered?: Date; outcome?: string; known?: boolean }) {
+  const status = e.outcome ? 'CLOSED' : e.offered ? 'INTERVIEW_OFFERED' : e.returned ? 'RETURNED' : 'MISSING';
+  await hub.db.query(
+    `INSERT INTO missing_episode (person_id, recording_agency, recorded_by_sub, recorded_by_name, missing_from, started_at, returned_at, known_to_social_care,
+                                  interview_offered_at, interview_offered_by_sub, interview_offered_by_name, interview_outcome, interview_outcome_at, interview_conducted_by, status)
+     VALUES ($1, 'police', 'recorder-x', 'Fictional Recorder', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      e.person,
+      e.from,
+      e.started,
+      e.returned ?? null,
+      e.known ?? true,
+      e.offered ?? null,
+      e.offered ? 'worker-x' : null,
+      e.offered ? 'Fictional Worker' : null,
+      e.outcome ?? null,
+      e.outcome ? e.offered : null,
+      e.outcome ? 'Fictional Return Service' : null,
+      status,
+    ],
+  );
+}
+
+async function earlyHelp(e: { person: string; referral?: string; opened: Date; closed?: Date; outcome?: string; steppedUp?: boolean }): Promise<string> {
+  const status = e.steppedUp ? 'STEPPED_UP' : e.outcome ? 'CLOSED' : 'OPEN';
+  const [row] = (await hub.db.query(
+    `INSERT INTO early_help_episode (person_id, referral_id, source, owning_agency, opened_at, opened_by_sub, opened_by_name, status, outcome, closed_at)
+     VALUES ($1, $2, $3, 'social-care', $4, 'manager-x', 'Fictional Manager', $5, $6, $7) RETURNING id`,
+    [e.person, e.referral ?? null, e.referral ? 'MASH_DECISION' : 'STEP_DOWN', e.opened, status, e.outcome ?? null, e.closed ?? null],
+  )) as Array<{ id: string }>;
+  if (!e.referral) await step(e.person, 'STEP_DOWN', row.id, e.opened);
+  if (e.steppedUp) await step(e.person, 'STEP_UP', row.id, e.closed!);
+  return row.id;
+}
+async function allegation(a: { sector: string; received: Date; outcomeAt?: Date; dbs?: Date }) {
+  await hub.db.query(
+    `INSERT INTO lado_allegation (lado_agency, recorded_by_sub, recorded_by_name, employer_agency, employer_name, sector, category, adult_name, adult_role,
+                                  received_at, status, outcome, outcome_at, dbs_referred_at)
+     VALUES ('social-care', 'lado-x', 'Fictional LADO', 'education', 'Fictional Employer', $1, 'PHYSICAL', 'Fictional Adult', 'Fictional Role', $2, $3, $4, $5, $6)`,
+    [a.sector, a.received, a.outcomeAt ? 'CLOSED' : 'OPEN', a.outcomeAt ? 'UNSUBSTANTIATED' : null, a.outcomeAt ?? null, a.dbs ?? null],
+  );
+}
+async function step(person: string, direction: string, episode: string, at: Date) {
+  await hub.db.query(
+    `INSERT INTO step_transition (person_id, direction, early_help_episode_id, occurred_at, agreed_by_sub, agreed_by_name, agreed_with, reason)
+     VALUES ($1, $2, $3, $4, 'manager-x', 'Fictional Manager', 'Fictional Lead', 'Fictional reason')`,
+    [person, direction, episode, at],
+  );
+}
+
 beforeAll(async () => {
   const url = await dedicatedDatabaseUrl();
   dbUrl = url;
@@ -300,6 +372,26 @@ beforeAll(async () => {
   await breakGlass('health', t('2026-10-31T23:59:59+00:00'), u4);
   await breakGlass('health', t('2026-11-01T00:00:00+00:00'), u4);
   await breakGlass('education', t('2026-09-30T23:59:00+01:00'), c5);
+
+  const cx = await person('CHILD', 'NOT_RECORDED', 'NOT_RECORDED', 'NOT_RECORDED');
+  await missingEpisode({ person: c1, from: 'CARE', started: t('2026-10-01T00:10:00+01:00'), returned: t('2026-10-02T10:00:00+01:00'), offered: t('2026-10-05T10:00:00+01:00'), outcome: 'HELD' });
+  await missingEpisode({ person: c1, from: 'CARE', started: t('2026-10-20T22:00:00+01:00'), returned: t('2026-10-21T08:00:00+01:00'), offered: t('2026-10-24T09:00:00+01:00', 23), outcome: 'DECLINED' });
+  await missingEpisode({ person: cx, from: 'HOME', started: t('2026-10-31T23:30:00+00:00'), known: false });
+  await missingEpisode({ person: c5, from: 'HOME', started: t('2026-09-30T23:00:00+01:00'), returned: t('2026-10-01T01:00:00+01:00') });
+  await missingEpisode({ person: c6, from: 'CARE', started: t('2026-09-10T10:00:00+01:00'), returned: t('2026-09-11T10:00:00+01:00'), offered: t('2026-09-12T10:00:00+01:00'), outcome: 'HELD' });
+  await missingEpisode({ person: c2, from: 'HOME', started: t('2026-11-01T00:00:00+00:00') });
+
+  await earlyHelp({ person: c6, referral: r8, opened: t('2026-09-05T20:00:00+01:00'), closed: t('2026-10-03T10:00:00+01:00'), outcome: 'NEEDS_MET' });
+  await earlyHelp({ person: c3, opened: t('2026-10-12T10:00:00+01:00'), closed: t('2026-10-25T10:00:00+00:00'), steppedUp: true });
+  await earlyHelp({ person: c2, opened: t('2025-10-20T10:00:00+01:00'), closed: t('2026-01-10T10:00:00+00:00'), outcome: 'NEEDS_NOT_MET' });
+  await earlyHelp({ person: c5, opened: t('2026-10-31T23:30:00+00:00') });
+  await earlyHelp({ person: c1, opened: t('2026-09-20T10:00:00+01:00'), closed: t('2026-10-30T10:00:00+00:00'), outcome: 'NEEDS_NOT_MET' });
+
+  await allegation({ sector: 'EDUCATION', received: t('2026-10-01T00:30:00+01:00'), outcomeAt: t('2026-10-20T10:00:00+01:00'), dbs: t('2026-10-21T10:00:00+01:00') });
+  await allegation({ sector: 'HEALTH', received: t('2026-08-15T10:00:00+01:00'), outcomeAt: t('2026-10-10T10:00:00+01:00') });
+  await allegation({ sector: 'FAITH', received: t('2025-09-01T10:00:00+01:00'), outcomeAt: t('2026-10-05T10:00:00+01:00') });
+  await allegation({ sector: 'EDUCATION', received: t('2026-10-31T23:30:00+00:00') });
+  await allegation({ sector: 'OTHER', received: t('2026-09-10T10:00:00+01:00'), outcomeAt: t('2026-09-30T10:00:00+01:00') });
 }, 120_000);
 
 afterAll(async () => {
@@ -454,6 +546,57 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
     expect(m.breakGlassUses).toMatchObject({ value: 3, previousValue: 1, target: null, polarity: 'SMALLER_IS_BETTER', status: 'NO_TARGET', direction: 'WORSENING' });
   });
 
+  it('counts missing episodes by start and return home interviews by return: exactly 72 hours is within, 73 hours across the clock change is late', () => {
+    expect(out.current.missingEpisodes).toEqual({
+      started: 3,
+      children: 2,
+      notKnownToSocialCare: 1,
+      byMissingFrom: [
+        { key: 'CARE', count: 2 },
+        { key: 'HOME', count: 1 },
+      ],
+      returned: 3,
+      offeredWithin72Hours: 1,
+      offeredLater: 1,
+      held: 1,
+      declined: 1,
+    });
+    expect(out.previous.missingEpisodes).toMatchObject({ started: 2, children: 2, returned: 1, offeredWithin72Hours: 1, held: 1, declined: 0 });
+    expect(m.missingEpisodesStarted).toMatchObject({ value: 3, previousValue: 2, target: null, status: 'NO_TARGET' });
+    expect(m.missingChildren).toMatchObject({ value: 2, previousValue: 2 });
+    expect(m.returnInterviewsOfferedWithin72Hours.value).toBeCloseTo(1 / 3, 5);
+    expect(m.returnInterviewsOfferedWithin72Hours).toMatchObject({ previousValue: 1, target: 0.95, polarity: 'LARGER_IS_BETTER', status: 'RED', direction: 'WORSENING' });
+    expect(m.returnInterviewTakeUp).toMatchObject({ value: 0.5, previousValue: 1, target: null, polarity: 'LARGER_IS_BETTER', direction: 'WORSENING' });
+  });
+
+  it('counts early help by opening, outcomes by closing, steps when they happened, and re-escalations within 365 days of a step-down', () => {
+    expect(out.current.earlyHelp).toEqual({ opened: 2, openedByMashDecision: 0, openedByStepDown: 2, stepUps: 1, stepDowns: 2, needsMet: 1, needsNotMet: 1, reEscalations: 3 });
+    expect(out.previous.earlyHelp).toEqual({ opened: 2, openedByMashDecision: 1, openedByStepDown: 1, stepUps: 0, stepDowns: 1, needsMet: 0, needsNotMet: 0, reEscalations: 0 });
+    expect(m.earlyHelpEpisodesOpened).toMatchObject({ value: 2, previousValue: 2 });
+    expect(m.stepUps).toMatchObject({ value: 1, previousValue: 0 });
+    expect(m.stepDowns).toMatchObject({ value: 2, previousValue: 1 });
+    expect(m.earlyHelpNeedsMet).toMatchObject({ value: 0.5, previousValue: null, polarity: 'LARGER_IS_BETTER', status: 'NO_TARGET' });
+    expect(m.reEscalationsWithin12Months).toMatchObject({ value: 3, previousValue: 0, polarity: 'SMALLER_IS_BETTER', direction: 'WORSENING' });
+  });
+
+  it('counts LADO allegations by receipt and resolution, in calendar-month bands, and DBS referrals when made', () => {
+    expect(out.current.lado).toEqual({
+      received: 2,
+      bySector: [{ key: 'EDUCATION', count: 2 }],
+      resolved: 3,
+      withinOneMonth: 1,
+      withinThreeMonths: 2,
+      withinTwelveMonths: 2,
+      dbsReferrals: 1,
+    });
+    expect(out.previous.lado).toMatchObject({ received: 1, resolved: 1, withinOneMonth: 1, dbsReferrals: 0 });
+    expect(m.ladoResolvedWithinOneMonth.value).toBeCloseTo(1 / 3, 5);
+    expect(m.ladoResolvedWithinOneMonth).toMatchObject({ previousValue: 1, target: 0.8, status: 'RED', direction: 'WORSENING' });
+    expect(m.ladoResolvedWithinThreeMonths.value).toBeCloseTo(2 / 3, 5);
+    expect(m.ladoResolvedWithinThreeMonths).toMatchObject({ target: 0.9, status: 'RED' });
+    expect(m.ladoDbsReferrals).toMatchObject({ value: 1, previousValue: 0 });
+  });
+
   it('gives every measure a value on this data set (the child protection measures have their own: tests/child-protection-metrics.test.ts)', () => {
     expect(out.measures.filter((x) => x.value === null && !x.key.startsWith('cp')).map((x) => x.key)).toEqual([]);
   });
@@ -521,7 +664,7 @@ describe('Periods, teams and access', () => {
     const res = await hub.gql(token, `{ metrics(period: { month: "2026-10" }) { measures { key value } } }`);
     if (allowed) {
       expect(res.errors).toBeUndefined();
-      expect((res.data as { metrics: { measures: unknown[] } }).metrics.measures).toHaveLength(29);
+      expect((res.data as { metrics: { measures: unknown[] } }).metrics.measures).toHaveLength(42);
     } else {
       expect(res.data?.metrics ?? null).toBeNull();
       expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -553,6 +696,13 @@ describe('The monthly report for a partnership board paper', () => {
     expect(stdout).toContain('| Break-glass uses | 3 | 1 | – | smaller is better | no target | ↓ worsening |');
     expect(stdout).toContain('| police | 3 | 2 | 0 | 0 | 1 | 0 | 66.7 % | 1 |');
     expect(stdout).toContain('| Strategy discussions whose ICPC fell due | 4 | 1 |');
+    expect(stdout).toContain('| Return home interviews offered within 72 hours of the return | 33.3 % | 100.0 % | 95.0 % | larger is better | RED | ↓ worsening |');
+    expect(stdout).toContain('| Episodes of children not known to social care | 1 | 0 |');
+    expect(stdout).toContain('| Step-downs from social care to early help | 2 | 1 | – | – | no target | – |');
+    expect(stdout).toContain('| Re-escalations within 12 months of a step-down | 3 | 0 |');
+    expect(stdout).toContain('| Allegations resolved within one month | 33.3 % | 100.0 % | 80.0 % | larger is better | RED | ↓ worsening |');
+    expect(stdout).not.toContain('Fictional Adult');
+    expect(stdout).toContain('| of which interview offered within 72 hours | 1 | 1 |');
     expect(stdout).not.toContain('not available');
     expect(stdout).toContain('| police | POLICE | 2 | 2 | 1 | 50.0 % | NO_FURTHER_ACTION 1, STRATEGY_DISCUSSION 1 |');
     expect(stdout).toContain('| AMBER | 2 | 1 | 50.0 % | 25.0 h | 29.0 h |');

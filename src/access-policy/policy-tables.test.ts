@@ -29,6 +29,8 @@ const PURPOSES_BY_ROLE: Record<Role, Purpose[]> = {
   HUB_ADMIN: [],
   EDT_SOCIAL_WORKER: ['DIRECT_CARE'],
   UNSCHEDULED_CARE_CLINICIAN: ['DIRECT_CARE'],
+  LADO: ['DIRECT_CARE', 'STRATEGY'],
+  EMPLOYER_DESIGNATED_OFFICER: ['DIRECT_CARE'],
 };
 
 const KINDS_BY_ROLE: Record<Role, readonly AgencyKind[]> = {
@@ -43,6 +45,8 @@ const KINDS_BY_ROLE: Record<Role, readonly AgencyKind[]> = {
   HUB_ADMIN: ['SOCIAL_CARE'],
   EDT_SOCIAL_WORKER: ['SOCIAL_CARE'],
   UNSCHEDULED_CARE_CLINICIAN: ['HEALTH'],
+  LADO: ['SOCIAL_CARE'],
+  EMPLOYER_DESIGNATED_OFFICER: AGENCY_KINDS,
 };
 
 describe('the shipped purposes by role: every role × every purpose', () => {

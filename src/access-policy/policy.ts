@@ -78,6 +78,9 @@ export const DEFAULT_ROLE_AGENCY_KINDS: Readonly<Record<Role, readonly AgencyKin
   HUB_ADMIN: ['SOCIAL_CARE'],
   EDT_SOCIAL_WORKER: ['SOCIAL_CARE'],
   UNSCHEDULED_CARE_CLINICIAN: ['HEALTH'],
+  // The LADO sits in the local authority; an employer's designated officer works for any kind of agency.
+  LADO: ['SOCIAL_CARE'],
+  EMPLOYER_DESIGNATED_OFFICER: AGENCY_KINDS,
 };
 
 const CASE_PURPOSES: Purpose[] = ['TRIAGE', 'STRATEGY', 'SECTION_47', 'DIRECT_CARE', 'BREAK_GLASS'];
@@ -97,6 +100,8 @@ export const DEFAULT_POLICY: AccessPolicyData = {
     // The flag view is read for the care of the child in front of them, and for nothing else.
     EDT_SOCIAL_WORKER: ['DIRECT_CARE'],
     UNSCHEDULED_CARE_CLINICIAN: ['DIRECT_CARE'],
+    LADO: ['DIRECT_CARE', 'STRATEGY'],
+    EMPLOYER_DESIGNATED_OFFICER: ['DIRECT_CARE'],
   },
   roleAgencyKinds: { ...DEFAULT_ROLE_AGENCY_KINDS } as Record<Role, AgencyKind[]>,
   rules: [
@@ -155,6 +160,13 @@ export const DEFAULT_POLICY: AccessPolicyData = {
       owner: 'OTHER',
       purposes: ['STRATEGY', 'SECTION_47'],
       relationships: ['STRATEGY_INVITE'],
+    },
+    {
+      description: "The LADO, and an employer's designated officer for its own staff, read an allegation in full, the adult's sealed details included (ADR 018)",
+      effect: 'allow',
+      classes: ['SHARED_SUMMARY', 'SEALED'],
+      roles: ['LADO', 'EMPLOYER_DESIGNATED_OFFICER'],
+      relationships: ['LADO_ALLEGATION'],
     },
     {
       description: 'Break-glass grants summaries and agency detail for that person while it is open',

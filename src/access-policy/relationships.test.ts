@@ -57,8 +57,8 @@ describe('Params: positional parameters collected while SQL is assembled', () =>
 
 describe('relationships with a person: which roles have which relationship', () => {
   it.each([
-    ['a MASH social worker', socialWorker, ['OWN_AGENCY_RECORD', 'REFERRAL', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE']],
-    ['a MASH manager', manager, ['OWN_AGENCY_RECORD', 'REFERRAL', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE']],
+    ['a MASH social worker', socialWorker, ['OWN_AGENCY_RECORD', 'REFERRAL', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE', 'MISSING_EPISODE']],
+    ['a MASH manager', manager, ['OWN_AGENCY_RECORD', 'REFERRAL', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE', 'MISSING_EPISODE']],
     ['a police officer', police, ['OWN_AGENCY_RECORD', 'AGENCY_CHECK', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE']],
     ['a health practitioner', health, ['OWN_AGENCY_RECORD', 'AGENCY_CHECK', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE']],
     ['a partner referrer (its own referrals only, never its agency\'s records)', referrer, ['REFERRER']],
@@ -198,7 +198,7 @@ describe('relationships of many (viewer, person) rows in one statement (the acce
   const kinds = RELATIONSHIP_SOURCES.map((s) => s.kind);
 
   it.each([
-    ['a social worker', socialWorker, ['OWN_AGENCY_RECORD', 'REFERRAL', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE']],
+    ['a social worker', socialWorker, ['OWN_AGENCY_RECORD', 'REFERRAL', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE', 'MISSING_EPISODE']],
     ['a police officer', police, ['OWN_AGENCY_RECORD', 'AGENCY_CHECK', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE']],
     ['a referrer', referrer, ['REFERRER']],
     ['an IG auditor', auditor, []],

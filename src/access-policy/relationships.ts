@@ -94,6 +94,13 @@ export const RELATIONSHIP_SOURCES: RelationshipSource[] = [
     roles: MASH_ROLES,
     exists: (personId, viewer, p) => invitedSql(personId, viewer, p, STRATEGY_MEETING_TYPES),
   },
+  {
+    // A missing episode is recorded about the child: the local authority arranges the return home
+    // interview (ADR 018). Last in the list: the access log's source masks keep their bits.
+    kind: 'MISSING_EPISODE',
+    roles: SOCIAL_CARE_MASH_ROLES,
+    exists: (personId) => `EXISTS (SELECT 1 FROM missing_episode me WHERE me.person_id = ${personId})`,
+  },
 ];
 
 const STRATEGY_MEETING_TYPES = ['STRATEGY_DISCUSSION', 'STRATEGY_MEETING'] as const;
@@ -131,6 +138,121 @@ const MEETING_SOURCES: RelationshipSource[] = [
                 WHERE m2.id = ${meetingId} AND ac.agency = ${p.add(viewer.agency)})`,
   },
 ];
+
+/**
+ * The relationships for one missing episode (the SQL expression `episodeId`, ADR 018): social care
+ * MASH staff reach every episode (MISSING_EPISODE: they arrange the return home interview); the
+ * recording agency its own (OWN_AGENCY_RECORD); an agency with a check on a referral about the child,
+ * or invited to the child's strategy discussion, the child's episodes (AGENCY_CHECK, STRATEGY_INVITE).
+ * Nobody else, never a referrer.
+ */
+const MISSING_EPISODE_SOURCES: RelationshipSource[] = [
+  { kind: 'MISSING_EPISODE', roles: SOCIAL_CARE_MASH_ROLES, exists: () => 'TRUE' },
+  {
+    kind: 'OWN_AGENCY_RECORD',
+    roles: MASH_ROLES,
+    exists: (episodeId, viewer, p) => `EXISTS (SELECT 1 FROM missing_episode e2 WHERE e2.id = ${episodeId} AND e2.recording_agency = ${p.add(viewer.agency)})`,
+  },
+  {
+    kind: 'AGENCY_CHECK',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (episodeId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM missing_episode e2 JOIN referral_subject rs ON rs.person_id = e2.person_id
+                 JOIN agency_check ac ON ac.referral_id = rs.referral_id
+                WHERE e2.id = ${episodeId} AND ac.agency = ${p.add(viewer.agency)})`,
+  },
+  {
+    kind: 'STRATEGY_INVITE',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (episodeId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM missing_episode e2 WHERE e2.id = ${episodeId} AND ${invitedSql('e2.person_id', viewer, p, STRATEGY_MEETING_TYPES)})`,
+  },
+];
+
+/** A `text[]` SQL expression: the viewer's relationship kinds with the missing episode `episodeId`. */
+export function missingEpisodeRelationshipKindsSql(viewer: Viewer, episodeId: string, p: Params): string {
+  return kindsArray(MISSING_EPISODE_SOURCES, viewer, episodeId, p);
+}
+
+/** The row scope of a list of missing episodes, like `referralScopeSql`. */
+export function missingEpisodeScopeSql(viewer: Viewer, episodeId: string, p: Params): string[] | null {
+  return scopeBranches(MISSING_EPISODE_SOURCES, viewer, episodeId, p);
+}
+
+/**
+ * The relationships for one early-help episode (the SQL expression `episodeId`, ADR 018): social care
+ * MASH staff of the owning agency (OWN_AGENCY_RECORD: the local authority's early help); the lead
+ * professional's agency (MEETING_INVITE: part of the team around the family, its case metadata only);
+ * an agency with a check on a referral about the child, or invited to the child's strategy discussion
+ * (AGENCY_CHECK, STRATEGY_INVITE). Nobody else, never a referrer.
+ */
+const EARLY_HELP_SOURCES: RelationshipSource[] = [
+  {
+    kind: 'OWN_AGENCY_RECORD',
+    roles: SOCIAL_CARE_MASH_ROLES,
+    exists: (episodeId, viewer, p) => `EXISTS (SELECT 1 FROM early_help_episode h2 WHERE h2.id = ${episodeId} AND h2.owning_agency = ${p.add(viewer.agency)})`,
+  },
+  {
+    kind: 'MEETING_INVITE',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (episodeId, viewer, p) => `EXISTS (SELECT 1 FROM early_help_episode h2 WHERE h2.id = ${episodeId} AND h2.lead_professional_agency = ${p.add(viewer.agency)})`,
+  },
+  {
+    kind: 'AGENCY_CHECK',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (episodeId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM early_help_episode h2 JOIN referral_subject rs ON rs.person_id = h2.person_id
+                 JOIN agency_check ac ON ac.referral_id = rs.referral_id
+                WHERE h2.id = ${episodeId} AND ac.agency = ${p.add(viewer.agency)})`,
+  },
+  {
+    kind: 'STRATEGY_INVITE',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (episodeId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM early_help_episode h2 WHERE h2.id = ${episodeId} AND ${invitedSql('h2.person_id', viewer, p, STRATEGY_MEETING_TYPES)})`,
+  },
+];
+
+/** A `text[]` SQL expression: the viewer's relationship kinds with the early-help episode `episodeId`. */
+export function earlyHelpRelationshipKindsSql(viewer: Viewer, episodeId: string, p: Params): string {
+  return kindsArray(EARLY_HELP_SOURCES, viewer, episodeId, p);
+}
+
+/** The row scope of a list of early-help episodes, like `referralScopeSql`. */
+export function earlyHelpScopeSql(viewer: Viewer, episodeId: string, p: Params): string[] | null {
+  return scopeBranches(EARLY_HELP_SOURCES, viewer, episodeId, p);
+}
+
+/**
+ * The relationships for one LADO allegation (the SQL expression `allegationId`, ADR 018): the LADO
+ * reaches every allegation and an employer's designated officer those about its agency's staff
+ * (LADO_ALLEGATION: the only relationship the policy lets read the adult's sealed details); social care
+ * MASH staff of the LADO's local authority see that an allegation exists and its progress
+ * (OWN_AGENCY_RECORD; the allegation has no owning agency, so no rule on owner applies). Nobody else.
+ */
+const LADO_SOURCES: RelationshipSource[] = [
+  { kind: 'LADO_ALLEGATION', roles: ['LADO'], exists: () => 'TRUE' },
+  {
+    kind: 'LADO_ALLEGATION',
+    roles: ['EMPLOYER_DESIGNATED_OFFICER'],
+    exists: (allegationId, viewer, p) => `EXISTS (SELECT 1 FROM lado_allegation l2 WHERE l2.id = ${allegationId} AND l2.employer_agency = ${p.add(viewer.agency)})`,
+  },
+  {
+    kind: 'OWN_AGENCY_RECORD',
+    roles: SOCIAL_CARE_MASH_ROLES,
+    exists: (allegationId, viewer, p) => `EXISTS (SELECT 1 FROM lado_allegation l2 WHERE l2.id = ${allegationId} AND l2.lado_agency = ${p.add(viewer.agency)})`,
+  },
+];
+
+/** A `text[]` SQL expression: the viewer's relationship kinds with the allegation `allegationId`. */
+export function ladoRelationshipKindsSql(viewer: Viewer, allegationId: string, p: Params): string {
+  return kindsArray(LADO_SOURCES, viewer, allegationId, p);
+}
+
+/** The row scope of a list of allegations, like `referralScopeSql`. */
+export function ladoScopeSql(viewer: Viewer, allegationId: string, p: Params): string[] | null {
+  return scopeBranches(LADO_SOURCES, viewer, allegationId, p);
+}
 
 /** A `text[]` SQL expression: the viewer's relationship kinds with the meeting `meetingId`. */
 export function meetingRelationshipKindsSql(viewer: Viewer, meetingId: string, p: Params): string {

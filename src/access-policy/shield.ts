@@ -3,7 +3,7 @@ import { middleware, type IMiddlewareGenerator } from 'graphql-middleware';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { hasAnyRole } from './viewer';
-import { AGENCY_OFFICER_ROLES, FLAG_VIEW_ROLES, MASH_ROLES, ROLES, SOCIAL_CARE_MASH_ROLES, type Role } from './vocabulary';
+import { AGENCY_OFFICER_ROLES, DECISION_AUTHORISER_ROLES, FLAG_VIEW_ROLES, MASH_ROLES, ROLES, SOCIAL_CARE_MASH_ROLES, type Role } from './vocabulary';
 
 /**
  * The declared entry-point rules: who may call each query, mutation and subscription. Anything not
@@ -56,6 +56,15 @@ export const ENTRY_POINT_RULES = {
     childProtectionPlan: caseWorker,
     /** The CP-IS-style flag view: the emergency duty team and unscheduled care only (ADR 017). */
     childProtectionFlags: hasRole(...FLAG_VIEW_ROLES),
+    /** Missing episodes (ADR 018): MASH roles, each within the episode scope (relationships.ts). */
+    missingEpisode: caseWorker,
+    missingEpisodes: caseWorker,
+    /** Early help (ADR 018): MASH roles, each within the episode scope (relationships.ts). */
+    earlyHelpEpisode: caseWorker,
+    earlyHelpEpisodes: caseWorker,
+    /** LADO allegations (ADR 018): the LADO, employers' designated officers and social care MASH staff, each within its scope. */
+    ladoAllegation: hasRole('LADO', 'EMPLOYER_DESIGNATED_OFFICER', ...SOCIAL_CARE_MASH_ROLES),
+    ladoAllegations: hasRole('LADO', 'EMPLOYER_DESIGNATED_OFFICER', ...SOCIAL_CARE_MASH_ROLES),
   },
   Mutation: {
     upsertPerson: recordContributor,
@@ -93,6 +102,18 @@ export const ENTRY_POINT_RULES = {
     recordCoreGroup: triage,
     recordReviewConference: triage,
     endChildProtectionPlan: triage,
+    recordMissingEpisode: caseWorker,
+    recordMissingReturn: caseWorker,
+    offerReturnInterview: triage,
+    recordReturnInterview: triage,
+    /** Step transitions are a MASH manager's decision, like authorising a referral. */
+    stepDownToEarlyHelp: hasRole(...DECISION_AUTHORISER_ROLES),
+    stepUpEarlyHelpEpisode: hasRole(...DECISION_AUTHORISER_ROLES),
+    updateEarlyHelpEpisode: triage,
+    closeEarlyHelpEpisode: triage,
+    recordLadoAllegation: hasRole('LADO'),
+    scheduleAllegationMeeting: hasRole('LADO'),
+    recordAllegationOutcome: hasRole('LADO'),
   },
   Subscription: {
     referralChanged: referralReader,

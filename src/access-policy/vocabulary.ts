@@ -12,6 +12,10 @@ export const ROLES = [
   'HUB_ADMIN',
   'EDT_SOCIAL_WORKER',
   'UNSCHEDULED_CARE_CLINICIAN',
+  /** The local authority designated officer: manages allegations against people who work with children (ADR 018). */
+  'LADO',
+  /** An employer's designated officer for allegations: sees the allegations about its own staff (ADR 018). */
+  'EMPLOYER_DESIGNATED_OFFICER',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -95,5 +99,13 @@ export const RELATIONSHIP_KINDS = [
   'BREAK_GLASS',
   /** A MASH worker deciding a data-quality issue about the person: its identity values only (ADR 005). */
   'DATA_QUALITY',
+  /**
+   * Social care MASH staff and a child with a recorded missing episode (issue 25, ADR 018): the local
+   * authority arranges the return home interview, so it reaches the child's identity and the episodes,
+   * not other agencies' summaries (no allow rule on shared classes names it).
+   */
+  'MISSING_EPISODE',
+  /** The LADO with every allegation, an employer's designated officer with those about its staff (ADR 018). */
+  'LADO_ALLEGATION',
 ] as const;
 export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number];

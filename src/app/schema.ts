@@ -17,6 +17,9 @@ import { PersonReferralsResolver } from '../referrals/person-referrals.resolver'
 import { ThresholdsResolver } from '../referrals/thresholds.resolver';
 import { MetricsResolver } from '../metrics/metrics.resolver';
 import { ChildProtectionResolver, PersonChildProtectionResolver } from '../child-protection/child-protection.resolver';
+import { MissingEpisodesResolver } from '../missing/missing.resolver';
+import { EarlyHelpResolver } from '../early-help/early-help.resolver';
+import { LadoResolver } from '../lado/lado.resolver';
 
 /**
  * type-graphql refuses to build subscriptions without a pubSub, even when every subscription has
@@ -32,7 +35,7 @@ const NO_TOPIC_PUBSUB = {
   },
 };
 
-export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, ReferralQueueResolver, PersonReferralsResolver, ThresholdsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver, DataQualityResolver, ChildProtectionResolver, PersonChildProtectionResolver] as const;
+export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, ReferralQueueResolver, PersonReferralsResolver, ThresholdsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver, DataQualityResolver, ChildProtectionResolver, PersonChildProtectionResolver, MissingEpisodesResolver, EarlyHelpResolver, LadoResolver] as const;
 
 /** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
 export function buildBareSchema(): GraphQLSchema {

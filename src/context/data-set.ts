@@ -3,7 +3,10 @@ import type { RequestAccess } from '../access-policy/request-access';
 import { BreakGlassRepository } from '../break-glass/break-glass.repository';
 import { ChildFlagsRepository, ChildProtectionRepository } from '../child-protection/child-protection.repository';
 import { MeetingsRepository } from '../meetings/meetings.repository';
+import { MissingEpisodesRepository } from '../missing/missing.repository';
 import { DataQualityRepository } from '../people/data-quality.repository';
+import { EarlyHelpRepository } from '../early-help/early-help.repository';
+import { LadoRepository } from '../lado/lado.repository';
 import { AgencyRecordsRepository } from '../records/records.repository';
 import { PeopleRepository } from '../people/people.repository';
 import { ReferralsRepository } from '../referrals/referrals.repository';
@@ -62,6 +65,18 @@ export class DataSet {
 
   get childFlags(): ChildFlagsRepository {
     return this.once('childFlags', () => new ChildFlagsRepository(this.db, this.access));
+  }
+
+  get missing(): MissingEpisodesRepository {
+    return this.once('missing', () => new MissingEpisodesRepository(this.db, this.access));
+  }
+
+  get earlyHelp(): EarlyHelpRepository {
+    return this.once('earlyHelp', () => new EarlyHelpRepository(this.db, this.access));
+  }
+
+  get lado(): LadoRepository {
+    return this.once('lado', () => new LadoRepository(this.db, this.access));
   }
 
   /**

@@ -71,6 +71,9 @@ import type { ConcernCategory, DecisionOutcome, RagRating, ReferralStatus, Thres
 import { isHubError } from '../shared/errors';
 import { fromLondon, londonParts } from '../shared/working-calendar';
 import { DEMO_DEFAULTS, mulberry32 } from './demo-data';
+import { seedDemoEarlyHelp } from './demo-early-help';
+import { seedDemoLado } from './demo-lado';
+import { seedDemoMissing } from './demo-missing';
 import { refuseDemoOnProduction } from './production-guard';
 
 export interface DemoCasesOptions {
@@ -97,6 +100,12 @@ export interface DemoCasesReport {
   referralsByStatus: Record<string, number>;
   meetings: number;
   breakGlass: number;
+  /** Missing episodes told in this run (demo-missing.ts). */
+  missingEpisodes: number;
+  /** Step-downs told in this run (demo-early-help.ts); the EARLY_HELP decisions open episodes of their own. */
+  stepDowns: number;
+  /** LADO allegations told in this run (demo-lado.ts). */
+  ladoAllegations: number;
 }
 
 /** A demo child as the planner sees it. */
@@ -590,6 +599,8 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
             strategy_requested_at = CASE WHEN strategy_requested_at IS NULL THEN NULL ELSE $2::timestamptz END WHERE id = $1`,
     [id, authorisedAt],
   );
+  // An EARLY_HELP decision opened an early-help episode per child at authorisation: back-dated with it.
+  await t.sql(`UPDATE early_help_episode SET opened_at = $2, created_at = $2, updated_at = $2 WHERE referral_id = $1`, [id, authorisedAt]);
   await stamp(id, authorisedAt);
   statuses.push('CLOSED');
   let lastEvent = authorisedAt;
@@ -838,7 +849,7 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
     ),
   );
   const t = new Teller(hub, `demo-cases-${Date.now().toString(36)}`);
-  const report: DemoCasesReport = { created: 0, skipped: 0, referralsByStatus: {}, meetings: 0, breakGlass: 0 };
+  const report: DemoCasesReport = { created: 0, skipped: 0, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0, stepDowns: 0, ladoAllegations: 0 };
   // Stories are independent, so a few are told at once (the audit's hash chain still serialises the
   // appends). The only trace of the interleaving is the order of the MASH-yyyy-nnnnnn reference numbers.
   const queue = plan.cases.filter((spec) => !told.has(spec.key));
@@ -860,5 +871,8 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
     report.breakGlass++;
   }
   report.meetings = t.meetingsCreated.length;
+  report.missingEpisodes = await seedDemoMissing(hub, children, { seed: options.seed, asOf: options.asOf });
+  report.stepDowns = await seedDemoEarlyHelp(hub, { seed: options.seed, asOf: options.asOf });
+  report.ladoAllegations = await seedDemoLado(hub, { seed: options.seed, asOf: options.asOf });
   return report;
 }

@@ -1,5 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { attendanceByAgency } from '../meetings/meetings.queries';
+import { RETURN_INTERVIEW_OFFER_HOURS } from '../missing/vocabulary';
+import { RE_ESCALATION_DAYS } from '../early-help/vocabulary';
+import { resolutionBandSql } from '../lado/vocabulary';
 import type { Period } from './period';
 import { CHILD_KINDS, NOT_RECORDED_VALUES, SOCIAL_CARE_REFERRAL_OUTCOMES } from './vocabulary';
 
@@ -406,4 +409,164 @@ export async function breakGlassUses(m: EntityManager, b: Bounds): Promise<Array
     [b.start, b.end],
   )) as Row[];
   return rows.map((r) => ({ agency: r.agency as string, count: int(r.count) }));
+}
+
+export interface MissingEpisodesRow {
+  /** Episodes started in the period, the distinct children, and those not known to social care when recorded. */
+  started: number;
+  children: number;
+  notKnownToSocialCare: number;
+  byMissingFrom: Array<{ key: string; count: number }>;
+  /** Episodes whose return fell in the period, and what became of their return home interview. */
+  returned: number;
+  offeredWithin72Hours: number;
+  offeredLater: number;
+  held: number;
+  declined: number;
+}
+
+/**
+ * Missing episodes (issue 25, ADR 018): started in the period (by `started_at`), and the return home
+ * interviews of the episodes whose return fell in the period (by `returned_at`): offered within 72
+ * hours of clock time of the return (exactly 72 hours is within), offered later, held or declined.
+ * Partnership-wide, like strategy discussions.
+ */
+export async function missingEpisodes(m: EntityManager, b: Bounds): Promise<MissingEpisodesRow> {
+  const due = `(e.returned_at + interval '${RETURN_INTERVIEW_OFFER_HOURS} hours')`;
+  const started = `(e.started_at >= $1 AND e.started_at < $2)`;
+  const returned = `(e.returned_at >= $1 AND e.returned_at < $2)`;
+  const [row] = (await m.query(
+    `SELECT count(*) FILTER (WHERE ${started})::int AS started,
+            count(DISTINCT e.person_id) FILTER (WHERE ${started})::int AS children,
+            count(*) FILTER (WHERE ${started} AND NOT e.known_to_social_care)::int AS not_known,
+            count(*) FILTER (WHERE ${returned})::int AS returned,
+            count(*) FILTER (WHERE ${returned} AND e.interview_offered_at <= ${due})::int AS offered_within,
+            count(*) FILTER (WHERE ${returned} AND e.interview_offered_at > ${due})::int AS offered_later,
+            count(*) FILTER (WHERE ${returned} AND e.interview_outcome = 'HELD')::int AS held,
+            count(*) FILTER (WHERE ${returned} AND e.interview_outcome = 'DECLINED')::int AS declined
+       FROM missing_episode e
+      WHERE ${started} OR ${returned}`,
+    [b.start, b.end],
+  )) as Row[];
+  const from = (await m.query(
+    `SELECT e.missing_from AS key, count(*)::int AS count FROM missing_episode e
+      WHERE ${started} GROUP BY e.missing_from ORDER BY e.missing_from`,
+    [b.start, b.end],
+  )) as Row[];
+  return {
+    started: int(row.started),
+    children: int(row.children),
+    notKnownToSocialCare: int(row.not_known),
+    byMissingFrom: from.map((r) => ({ key: r.key as string, count: int(r.count) })),
+    returned: int(row.returned),
+    offeredWithin72Hours: int(row.offered_within),
+    offeredLater: int(row.offered_later),
+    held: int(row.held),
+    declined: int(row.declined),
+  };
+}
+
+export interface EarlyHelpRow {
+  /** Episodes opened in the period, by how they began. */
+  opened: number;
+  openedByMashDecision: number;
+  openedByStepDown: number;
+  /** Step transitions in the period (by when they happened). */
+  stepUps: number;
+  stepDowns: number;
+  /** Episodes closed in the period with an outcome. */
+  needsMet: number;
+  needsNotMet: number;
+  /** Step-ups and referrals in the period about a child stepped down in the 365 days before. */
+  reEscalations: number;
+}
+
+/**
+ * Early help and step transitions (issue 25, ADR 018): episodes by opening, transitions by when they
+ * happened, outcomes by closing, and re-escalations: a step-up, or a referral received (merged
+ * duplicates excluded), in the period about a child with a step-down in the 365 days before it.
+ * Partnership-wide.
+ */
+export async function earlyHelp(m: EntityManager, b: Bounds): Promise<EarlyHelpRow> {
+  const [h] = (await m.query(
+    `SELECT count(*) FILTER (WHERE h.opened_at >= $1 AND h.opened_at < $2)::int AS opened,
+            count(*) FILTER (WHERE h.opened_at >= $1 AND h.opened_at < $2 AND h.source = 'MASH_DECISION')::int AS by_decision,
+            count(*) FILTER (WHERE h.opened_at >= $1 AND h.opened_at < $2 AND h.source = 'STEP_DOWN')::int AS by_step_down,
+            count(*) FILTER (WHERE h.closed_at >= $1 AND h.closed_at < $2 AND h.outcome = 'NEEDS_MET')::int AS needs_met,
+            count(*) FILTER (WHERE h.closed_at >= $1 AND h.closed_at < $2 AND h.outcome = 'NEEDS_NOT_MET')::int AS needs_not_met
+       FROM early_help_episode h
+      WHERE (h.opened_at >= $1 AND h.opened_at < $2) OR (h.closed_at >= $1 AND h.closed_at < $2)`,
+    [b.start, b.end],
+  )) as Row[];
+  const window = `interval '${RE_ESCALATION_DAYS} days'`;
+  const [t] = (await m.query(
+    `SELECT count(*) FILTER (WHERE t.direction = 'STEP_UP')::int AS step_ups,
+            count(*) FILTER (WHERE t.direction = 'STEP_DOWN')::int AS step_downs,
+            count(*) FILTER (WHERE t.direction = 'STEP_UP' AND EXISTS (
+              SELECT 1 FROM step_transition d WHERE d.person_id = t.person_id AND d.direction = 'STEP_DOWN'
+                 AND d.occurred_at < t.occurred_at AND d.occurred_at >= t.occurred_at - ${window}))::int AS re_step_ups,
+            (SELECT count(*) FROM referral r JOIN referral_subject rs ON rs.referral_id = r.id
+              WHERE r.received_at >= $1 AND r.received_at < $2 AND r.merged_into_id IS NULL
+                AND EXISTS (SELECT 1 FROM step_transition d WHERE d.person_id = rs.person_id AND d.direction = 'STEP_DOWN'
+                              AND d.occurred_at < r.received_at AND d.occurred_at >= r.received_at - ${window}))::int AS re_referrals
+       FROM step_transition t
+      WHERE t.occurred_at >= $1 AND t.occurred_at < $2`,
+    [b.start, b.end],
+  )) as Row[];
+  return {
+    opened: int(h.opened),
+    openedByMashDecision: int(h.by_decision),
+    openedByStepDown: int(h.by_step_down),
+    stepUps: int(t.step_ups),
+    stepDowns: int(t.step_downs),
+    needsMet: int(h.needs_met),
+    needsNotMet: int(h.needs_not_met),
+    reEscalations: int(t.re_step_ups) + int(t.re_referrals),
+  };
+}
+
+export interface LadoRow {
+  /** Allegations received in the period. */
+  received: number;
+  bySector: Array<{ key: string; count: number }>;
+  /** Allegations resolved (outcome recorded) in the period, by how long they took (cumulative bands). */
+  resolved: number;
+  withinOneMonth: number;
+  withinThreeMonths: number;
+  withinTwelveMonths: number;
+  /** DBS referrals made in the period. */
+  dbsReferrals: number;
+}
+
+/**
+ * LADO allegations (issue 25, ADR 018): received by `received_at`; resolved by `outcome_at`, with the
+ * time from receipt in calendar months (KCSIE's bands; within three months includes within one);
+ * DBS referrals by `dbs_referred_at`. Partnership-wide. Counts only: no adult, employer or child.
+ */
+export async function ladoAllegations(m: EntityManager, b: Bounds): Promise<LadoRow> {
+  const band = resolutionBandSql('l.received_at', 'l.outcome_at');
+  const [row] = (await m.query(
+    `SELECT count(*) FILTER (WHERE l.received_at >= $1 AND l.received_at < $2)::int AS received,
+            count(*) FILTER (WHERE l.outcome_at >= $1 AND l.outcome_at < $2)::int AS resolved,
+            count(*) FILTER (WHERE l.outcome_at >= $1 AND l.outcome_at < $2 AND ${band} = 'WITHIN_ONE_MONTH')::int AS one,
+            count(*) FILTER (WHERE l.outcome_at >= $1 AND l.outcome_at < $2 AND ${band} IN ('WITHIN_ONE_MONTH','WITHIN_THREE_MONTHS'))::int AS three,
+            count(*) FILTER (WHERE l.outcome_at >= $1 AND l.outcome_at < $2 AND ${band} <> 'OVER_TWELVE_MONTHS')::int AS twelve,
+            count(*) FILTER (WHERE l.dbs_referred_at >= $1 AND l.dbs_referred_at < $2)::int AS dbs
+       FROM lado_allegation l
+      WHERE (l.received_at >= $1 AND l.received_at < $2) OR (l.outcome_at >= $1 AND l.outcome_at < $2) OR (l.dbs_referred_at >= $1 AND l.dbs_referred_at < $2)`,
+    [b.start, b.end],
+  )) as Row[];
+  const sectors = (await m.query(
+    `SELECT l.sector AS key, count(*)::int AS count FROM lado_allegation l WHERE l.received_at >= $1 AND l.received_at < $2 GROUP BY l.sector ORDER BY l.sector`,
+    [b.start, b.end],
+  )) as Row[];
+  return {
+    received: int(row.received),
+    bySector: sectors.map((r) => ({ key: r.key as string, count: int(r.count) })),
+    resolved: int(row.resolved),
+    withinOneMonth: int(row.one),
+    withinThreeMonths: int(row.three),
+    withinTwelveMonths: int(row.twelve),
+    dbsReferrals: int(row.dbs),
+  };
 }

@@ -65,6 +65,12 @@ export interface PeriodBreakdown {
   breakGlassByAgency: Array<{ agency: string; count: number }>;
   /** Conferences, core groups and plans (issue 24; partnership-wide). */
   childProtection: ChildProtectionBreakdown;
+  /** Missing episodes and return home interviews (partnership-wide). */
+  missingEpisodes: q.MissingEpisodesRow;
+  /** Early help and step transitions (partnership-wide). */
+  earlyHelp: q.EarlyHelpRow;
+  /** LADO allegations (partnership-wide). */
+  lado: q.LadoRow;
   /** Raw scalars for the measures. */
   scalars: Record<MeasureKey, number | null>;
 }
@@ -171,6 +177,19 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
   cpRatePer10000Children: 'Children on a plan at the end per 10,000 children (childPopulation in MASH_METRICS_FILE); partnership-wide',
   cpPlansEndedWithin3Months: 'Of the plans ended in the period; partnership-wide',
   cpPlansLasting2YearsOrMore: 'Of the plans ended in the period; partnership-wide',
+  missingEpisodesStarted: 'Partnership-wide; a team does not narrow it',
+  missingChildren: 'Distinct children with an episode started in the period; partnership-wide',
+  returnInterviewsOfferedWithin72Hours: 'Of the episodes whose return fell in the period (72 hours of clock time); partnership-wide',
+  returnInterviewTakeUp: 'Of the interviews for returns in the period with an outcome recorded; partnership-wide',
+  earlyHelpEpisodesOpened: 'Partnership-wide; a team does not narrow it',
+  stepUps: 'Partnership-wide; a team does not narrow it',
+  stepDowns: 'Partnership-wide; a team does not narrow it',
+  earlyHelpNeedsMet: 'Of the episodes closed in the period with an outcome (stepped up is not an outcome); partnership-wide',
+  reEscalationsWithin12Months: 'Step-ups and referrals in the period about a child stepped down in the 365 days before; partnership-wide',
+  ladoAllegationsReceived: 'Partnership-wide; a team does not narrow it',
+  ladoResolvedWithinOneMonth: 'Of the allegations resolved in the period (calendar months from receipt); partnership-wide',
+  ladoResolvedWithinThreeMonths: 'Of the allegations resolved in the period (calendar months from receipt); partnership-wide',
+  ladoDbsReferrals: 'Partnership-wide; a team does not narrow it',
 };
 
 function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBreakdown, settings: MetricsSettings): Measure {
@@ -270,6 +289,9 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
   const icpc = await q.icpcTimeliness(m, period);
   const bg = await q.breakGlassUses(m, b);
   const cp = await childProtection(m, period);
+  const missing = await q.missingEpisodes(m, b);
+  const eh = await q.earlyHelp(m, b);
+  const lado = await q.ladoAllegations(m, b);
   const contacts = flow.reduce((s, a) => s + a.contacts, 0);
   const converted = flow.reduce((s, a) => s + a.socialCareReferrals, 0);
   const scalars: Record<MeasureKey, number | null> = {
@@ -302,6 +324,19 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     cpRatePer10000Children: settings.childPopulation ? Math.round((cp.onPlanAtEnd / settings.childPopulation) * 100_000) / 10 : null,
     cpPlansEndedWithin3Months: share(cp.endedWithin3Months, cp.plansEnded),
     cpPlansLasting2YearsOrMore: share(cp.lasted2YearsOrMore, cp.plansEnded),
+    missingEpisodesStarted: missing.started,
+    missingChildren: missing.children,
+    returnInterviewsOfferedWithin72Hours: share(missing.offeredWithin72Hours, missing.returned),
+    returnInterviewTakeUp: share(missing.held, missing.held + missing.declined),
+    earlyHelpEpisodesOpened: eh.opened,
+    stepUps: eh.stepUps,
+    stepDowns: eh.stepDowns,
+    earlyHelpNeedsMet: share(eh.needsMet, eh.needsMet + eh.needsNotMet),
+    reEscalationsWithin12Months: eh.reEscalations,
+    ladoAllegationsReceived: lado.received,
+    ladoResolvedWithinOneMonth: share(lado.withinOneMonth, lado.resolved),
+    ladoResolvedWithinThreeMonths: share(lado.withinThreeMonths, lado.resolved),
+    ladoDbsReferrals: lado.dbsReferrals,
   };
   return {
     period,
@@ -326,6 +361,9 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     icpc,
     breakGlassByAgency: bg,
     childProtection: cp,
+    missingEpisodes: missing,
+    earlyHelp: eh,
+    lado,
     scalars,
   };
 }

@@ -222,6 +222,52 @@ export class MetricsPeriod {
 }
 
 @NonPersonal()
+@ObjectType({ description: 'Missing episodes and return home interviews in the period, partnership-wide (counts only)' })
+export class MissingEpisodesMetric {
+  @Field(() => Int, { description: 'Episodes started in the period' }) started!: number;
+  @Field(() => Int, { description: 'Distinct children with an episode started in the period' }) children!: number;
+  @Field(() => Int, { description: 'Episodes started of children not known to social care when recorded' }) notKnownToSocialCare!: number;
+  @Field(() => [MissingFromCount], { description: 'Episodes started, by where the child went missing from' }) byMissingFrom!: MissingFromCount[];
+  @Field(() => Int, { description: 'Episodes whose return fell in the period' }) returned!: number;
+  @Field(() => Int, { description: 'of which a return home interview was offered within 72 hours' }) offeredWithin72Hours!: number;
+  @Field(() => Int, { description: 'of which offered later than 72 hours' }) offeredLater!: number;
+  @Field(() => Int, { description: 'of which the interview was held' }) held!: number;
+  @Field(() => Int, { description: 'of which the interview was declined' }) declined!: number;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'Early help and step transitions in the period, partnership-wide (counts only)' })
+export class EarlyHelpMetric {
+  @Field(() => Int, { description: 'Episodes opened in the period' }) opened!: number;
+  @Field(() => Int, { description: 'of which opened by the MASH’s EARLY_HELP decision' }) openedByMashDecision!: number;
+  @Field(() => Int, { description: 'of which opened by a step-down' }) openedByStepDown!: number;
+  @Field(() => Int, { description: 'Step-ups in the period (early help to social care)' }) stepUps!: number;
+  @Field(() => Int, { description: 'Step-downs in the period (social care to early help)' }) stepDowns!: number;
+  @Field(() => Int, { description: 'Episodes closed in the period with needs met' }) needsMet!: number;
+  @Field(() => Int, { description: 'Episodes closed in the period with needs not met' }) needsNotMet!: number;
+  @Field(() => Int, { description: 'Step-ups and referrals in the period about a child stepped down in the 365 days before' }) reEscalations!: number;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'LADO allegations in the period, partnership-wide (counts only)' })
+export class LadoMetric {
+  @Field(() => Int, { description: 'Allegations received in the period' }) received!: number;
+  @Field(() => [MissingFromCount], { description: 'Allegations received, by the employer’s sector' }) bySector!: MissingFromCount[];
+  @Field(() => Int, { description: 'Allegations resolved (outcome recorded) in the period' }) resolved!: number;
+  @Field(() => Int, { description: 'of which within one month of receipt' }) withinOneMonth!: number;
+  @Field(() => Int, { description: 'of which within three months (including within one)' }) withinThreeMonths!: number;
+  @Field(() => Int, { description: 'of which within twelve months (including the above)' }) withinTwelveMonths!: number;
+  @Field(() => Int, { description: 'DBS referrals made in the period' }) dbsReferrals!: number;
+}
+
+@NonPersonal()
+@ObjectType()
+export class MissingFromCount {
+  @Field() key!: string;
+  @Field(() => Int) count!: number;
+}
+
+@NonPersonal()
 @ObjectType({ description: 'The breakdowns of one period' })
 export class MetricsBreakdown {
   @Field(() => MetricsPeriod) period!: MetricsPeriod;
@@ -240,6 +286,9 @@ export class MetricsBreakdown {
   @Field(() => IcpcTimelinessMetric) icpcTimeliness!: IcpcTimelinessMetric;
   @Field(() => ChildProtectionMetric) childProtection!: ChildProtectionMetric;
   @Field(() => [AgencyCount], { description: 'Break-glass openings in the period by the opener’s agency' }) breakGlassByAgency!: AgencyCount[];
+  @Field(() => MissingEpisodesMetric) missingEpisodes!: MissingEpisodesMetric;
+  @Field(() => EarlyHelpMetric) earlyHelp!: EarlyHelpMetric;
+  @Field(() => LadoMetric) lado!: LadoMetric;
 }
 
 @NonPersonal()

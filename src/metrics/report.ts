@@ -237,6 +237,62 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
   out.push(
     c.breakGlassByAgency.length === 0 ? '_None in the period._' : table(['Agency', 'Break-glass uses'], c.breakGlassByAgency.map((b) => [b.agency, String(b.count)])),
   );
+  const me = c.missingEpisodes;
+  const pe = r.previous.missingEpisodes;
+  out.push('', '## Missing episodes and return home interviews', '');
+  out.push(
+    table(
+      ['', 'This period', 'Previous period'],
+      [
+        ['Missing episodes started', String(me.started), String(pe.started)],
+        ['Children with an episode started', String(me.children), String(pe.children)],
+        ['Episodes of children not known to social care', String(me.notKnownToSocialCare), String(pe.notKnownToSocialCare)],
+        ['Returns in the period', String(me.returned), String(pe.returned)],
+        ['of which interview offered within 72 hours', String(me.offeredWithin72Hours), String(pe.offeredWithin72Hours)],
+        ['of which offered later', String(me.offeredLater), String(pe.offeredLater)],
+        ['of which interview held', String(me.held), String(pe.held)],
+        ['of which interview declined', String(me.declined), String(pe.declined)],
+      ],
+    ),
+  );
+  if (me.byMissingFrom.length > 0) {
+    out.push('', table(['Missing from', 'Episodes started'], me.byMissingFrom.map((f) => [f.key, String(f.count)])));
+  }
+  const eh = c.earlyHelp;
+  const peh = r.previous.earlyHelp;
+  out.push('', '## Early help and step transitions', '');
+  out.push(
+    table(
+      ['', 'This period', 'Previous period'],
+      [
+        ['Early-help episodes opened', String(eh.opened), String(peh.opened)],
+        ['of which by the MASH’s early-help decision', String(eh.openedByMashDecision), String(peh.openedByMashDecision)],
+        ['of which by a step-down', String(eh.openedByStepDown), String(peh.openedByStepDown)],
+        ['Step-ups (early help to social care)', String(eh.stepUps), String(peh.stepUps)],
+        ['Step-downs (social care to early help)', String(eh.stepDowns), String(peh.stepDowns)],
+        ['Episodes closed with needs met', String(eh.needsMet), String(peh.needsMet)],
+        ['Episodes closed with needs not met', String(eh.needsNotMet), String(peh.needsNotMet)],
+        ['Re-escalations within 12 months of a step-down', String(eh.reEscalations), String(peh.reEscalations)],
+      ],
+    ),
+  );
+  const la = c.lado;
+  const pla = r.previous.lado;
+  out.push('', '## Allegations against staff (LADO)', '');
+  out.push(
+    table(
+      ['', 'This period', 'Previous period'],
+      [
+        ['Allegations received', String(la.received), String(pla.received)],
+        ['Allegations resolved', String(la.resolved), String(pla.resolved)],
+        ['of which within one month', String(la.withinOneMonth), String(pla.withinOneMonth)],
+        ['of which within three months', String(la.withinThreeMonths), String(pla.withinThreeMonths)],
+        ['of which within twelve months', String(la.withinTwelveMonths), String(pla.withinTwelveMonths)],
+        ['DBS referrals', String(la.dbsReferrals), String(pla.dbsReferrals)],
+      ],
+    ),
+  );
+  if (la.bySector.length > 0) out.push('', table(['Employer sector', 'Allegations received'], la.bySector.map((s) => [s.key, String(s.count)])));
   out.push('', '## By worker', '');
   out.push(
     c.workers.length === 0
@@ -273,6 +329,11 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
     '- Child protection (per child, partnership-wide): an initial conference is due 15 working days after the last strategy discussion of the s47 enquiry; ' +
       'it counts in the period it fell due unless the enquiry closed without a conference by then. Reviews: due 3 months after the initial conference, then 6 after the last review, ' +
       'counted when held. First core group: 10 working days after the initial conference, counted when due. On a plan at the end: started before and not ended by the last day, by its category on that day.',
+    '- Missing episodes: counted when they started; return home interviews by the return: offered within 72 hours of clock time of the return (weekends and nights count), ' +
+      'take-up = held of those held or declined. "Not known to social care": no referral about the child and no social care agency holding them when the episode was recorded. Partnership-wide.',
+    '- Early help: episodes counted when opened (by the MASH’s early-help decision or a step-down), outcomes when closed (a step-up is not an outcome), step-ups and step-downs when they happened. ' +
+      'Re-escalation: a step-up, or a referral received, about a child stepped down in the 365 days before. Partnership-wide.',
+    '- LADO allegations: received when received; resolved when the outcome was recorded, banded by calendar months from receipt (within three months includes within one); DBS referrals when made. Counts only. Partnership-wide.',
   );
   return `${out.join('\n')}\n`;
 }

@@ -74,6 +74,23 @@ export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
   // The papers' missing indicators: plans ending soon after they start, and long plans.
   cpPlansEndedWithin3Months: { target: null, polarity: 'SMALLER_IS_BETTER' },
   cpPlansLasting2YearsOrMore: { target: 0.05, polarity: 'SMALLER_IS_BETTER' },
+  missingEpisodesStarted: { target: null, polarity: null },
+  missingChildren: { target: null, polarity: null },
+  // Statutory guidance: every child offered an independent interview within 72 hours of returning.
+  returnInterviewsOfferedWithin72Hours: { target: 0.95, polarity: 'LARGER_IS_BETTER' },
+  // Haringey reported 47 % take-up as a baseline to raise; the partnership sets its own target.
+  returnInterviewTakeUp: { target: null, polarity: 'LARGER_IS_BETTER' },
+  earlyHelpEpisodesOpened: { target: null, polarity: null },
+  stepUps: { target: null, polarity: null },
+  stepDowns: { target: null, polarity: null },
+  earlyHelpNeedsMet: { target: null, polarity: 'LARGER_IS_BETTER' },
+  // A step-down that comes back within a year may have been premature (the papers: "stepping down prematurely").
+  reEscalationsWithin12Months: { target: null, polarity: 'SMALLER_IS_BETTER' },
+  ladoAllegationsReceived: { target: null, polarity: null },
+  // Haringey's targets, from Keeping Children Safe in Education's resolution bands.
+  ladoResolvedWithinOneMonth: { target: 0.8, polarity: 'LARGER_IS_BETTER' },
+  ladoResolvedWithinThreeMonths: { target: 0.9, polarity: 'LARGER_IS_BETTER' },
+  ladoDbsReferrals: { target: null, polarity: null },
 };
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';

@@ -44,6 +44,19 @@ export const MEASURE_KEYS = [
   'cpRatePer10000Children',
   'cpPlansEndedWithin3Months',
   'cpPlansLasting2YearsOrMore',
+  'missingEpisodesStarted',
+  'missingChildren',
+  'returnInterviewsOfferedWithin72Hours',
+  'returnInterviewTakeUp',
+  'earlyHelpEpisodesOpened',
+  'stepUps',
+  'stepDowns',
+  'earlyHelpNeedsMet',
+  'reEscalationsWithin12Months',
+  'ladoAllegationsReceived',
+  'ladoResolvedWithinOneMonth',
+  'ladoResolvedWithinThreeMonths',
+  'ladoDbsReferrals',
 ] as const;
 export type MeasureKey = (typeof MEASURE_KEYS)[number];
 
@@ -82,6 +95,19 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
   cpRatePer10000Children: { label: 'Children on a plan at the end of the period per 10,000 children', unit: 'COUNT' },
   cpPlansEndedWithin3Months: { label: 'Plans ended in the period that ended within 3 months of starting', unit: 'SHARE' },
   cpPlansLasting2YearsOrMore: { label: 'Plans ended in the period that lasted 2 years or more', unit: 'SHARE' },
+  missingEpisodesStarted: { label: 'Missing episodes started', unit: 'COUNT' },
+  missingChildren: { label: 'Children with a missing episode', unit: 'COUNT' },
+  returnInterviewsOfferedWithin72Hours: { label: 'Return home interviews offered within 72 hours of the return', unit: 'SHARE' },
+  returnInterviewTakeUp: { label: 'Return home interviews taken up (held of held or declined)', unit: 'SHARE' },
+  earlyHelpEpisodesOpened: { label: 'Early-help episodes opened', unit: 'COUNT' },
+  stepUps: { label: 'Step-ups from early help to social care', unit: 'COUNT' },
+  stepDowns: { label: 'Step-downs from social care to early help', unit: 'COUNT' },
+  earlyHelpNeedsMet: { label: 'Early-help episodes closed with needs met', unit: 'SHARE' },
+  reEscalationsWithin12Months: { label: 'Re-escalations within 12 months of a step-down', unit: 'COUNT' },
+  ladoAllegationsReceived: { label: 'Allegations against staff received by the LADO', unit: 'COUNT' },
+  ladoResolvedWithinOneMonth: { label: 'Allegations resolved within one month', unit: 'SHARE' },
+  ladoResolvedWithinThreeMonths: { label: 'Allegations resolved within three months', unit: 'SHARE' },
+  ladoDbsReferrals: { label: 'Referrals to the Disclosure and Barring Service', unit: 'COUNT' },
 };
 
 /** Decision outcomes that count as a referral to children's social care (contact → referral conversion). */

@@ -420,6 +420,15 @@ async function authorisation(tx: DataSet, ctx: RequestContext, row: ReferralRow,
     throw badInput('overOutstandingChecksReason', `checks from ${open.map((c) => c.agency).join(', ')} are outstanding; give a reason to decide without them`);
   if (open.length === 0 && overChecks) throw badInput('overOutstandingChecksReason', 'no checks are outstanding');
   const changes = await closeOutstandingChecks(tx, row.id, 'DECIDED_WITHOUT', overChecks);
+  if (outcome === 'EARLY_HELP') {
+    // The MASH's EARLY_HELP outcome opens an early-help episode for each child (issue 25, ADR 018),
+    // through the request's data set: the referrals domain does not import the early-help domain.
+    const referral = await tx.referrals.findReferral(row.id);
+    const opened = await tx.earlyHelp.openFromDecision(row.id, referral?.subjectPersonIds ?? []);
+    for (const e of opened) {
+      changes.push({ entity: 'early_help_episode', id: e.id, before: null, after: { personId: e.personId, referralId: row.id, source: 'MASH_DECISION', status: 'OPEN' } });
+    }
+  }
   const now = new Date();
   return {
     set: {

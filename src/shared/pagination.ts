@@ -1,4 +1,5 @@
 import { badInput } from './errors';
+import { UUID_PATTERN } from './validation';
 
 /** Opaque keyset cursors: base64url of a JSON tuple. Callers validate the tuple's shape. */
 export function encodeCursor(values: unknown[]): string {
@@ -55,4 +56,16 @@ export function scopedKeysetSql(opts: { from: string; keys: readonly string[]; s
   if (scope.length === 1) return branch(scope[0]!);
   const bare = keys.map((k) => k.replace(/^.*\./, ''));
   return `SELECT ${bare.join(', ')} FROM (${scope.map((s) => `(${branch(s)})`).join(' UNION ')}) scoped ORDER BY ${bare.join(', ')} LIMIT ${limit}`;
+}
+
+/**
+ * The cursor of a list ordered by (time, id): `[ISO time, uuid]`, or null for the first page. Anything
+ * else is BAD_USER_INPUT naming `after` (a cursor is opaque to clients but decodable, so it is checked).
+ */
+export function timeKeysetCursor(after: string | null | undefined): [string, string] | null {
+  const cursor = decodeCursor(after, 2);
+  if (!cursor) return null;
+  if (typeof cursor[0] !== 'string' || Number.isNaN(Date.parse(cursor[0])) || typeof cursor[1] !== 'string') throw badInput('after', 'is not a valid cursor');
+  if (!UUID_PATTERN.test(cursor[1])) throw badInput('after', 'is not a valid id');
+  return cursor as [string, string];
 }
