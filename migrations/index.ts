@@ -21,6 +21,7 @@ import { AuditRefuseTruncate1764000400000 } from './1764000400000-audit-refuse-t
 import { ServingRoleAlert1764000401000 } from './1764000401000-serving-role-alert';
 import { ProductionDatabaseMark1764000402000 } from './1764000402000-production-database-mark';
 import { BreachAlerts1764000900000 } from './1764000900000-breach-alerts';
+import { PartnershipsAndRls1764100000000 } from './1764100000000-partnerships-and-rls';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -48,4 +49,5 @@ export const MIGRATIONS: Function[] = [
   ServingRoleAlert1764000401000,
   ProductionDatabaseMark1764000402000,
   BreachAlerts1764000900000,
+  PartnershipsAndRls1764100000000,
 ];

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../shared/logger';
 import type { AuditEvent } from './audit-event';
 import { appendAuditBatch } from './audit-store';
+import { inPartnership } from '../db/partnership-scope';
 
 interface Pending {
   event: AuditEvent;
@@ -62,22 +63,38 @@ export class AuditWriter {
 
   private async flushLoop(): Promise<void> {
     while (this.queue.length) {
-      const batch = this.queue.splice(0, this.maxEventsPerBatch);
-      const started = process.hrtime.bigint();
-      const observe = (ok: boolean) => this.onBatch?.({ events: batch.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, ok });
-      try {
-        const append = async () => void (await appendAuditBatch(this.dataSource.manager, batch.map((p) => p.event)));
-        await (this.tracer ? this.tracer.append({ events: batch.length, callers: batch.map((p) => p.caller) }, append) : append());
-        this.stats.events += batch.length;
-        this.stats.batches += 1;
-        observe(true);
-        for (const p of batch) p.resolve();
-      } catch (e) {
-        this.stats.failures += 1;
-        observe(false);
-        this.logger.error({ err: { message: (e as Error).message }, events: batch.length }, 'audit write failed');
-        for (const p of batch) p.reject(e);
+      const taken = this.queue.splice(0, this.maxEventsPerBatch);
+      // One batch per partnership, appended side by side: each chain has its own lock (ADR 016).
+      const byPartnership = new Map<string, Pending[]>();
+      for (const p of taken) {
+        const key = p.event.partnership ?? '';
+        let list = byPartnership.get(key);
+        if (!list) byPartnership.set(key, (list = []));
+        list.push(p);
       }
+      await Promise.all([...byPartnership].map(([partnership, batch]) => this.appendBatch(partnership, batch)));
+    }
+  }
+
+  private async appendBatch(partnership: string, batch: Pending[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    const observe = (ok: boolean) => this.onBatch?.({ events: batch.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, ok });
+    try {
+      // An event naming no partnership has no chain: refused, and its request fails closed.
+      if (!partnership) throw new Error('audit event names no partnership');
+      const scope = { partnership, actor: 'system:audit-writer', requestId: batch[0]!.event.requestId };
+      const append = () =>
+        inPartnership(scope, () => this.dataSource.transaction(async (m) => void (await appendAuditBatch(m, batch.map((p) => p.event)))));
+      await (this.tracer ? this.tracer.append({ events: batch.length, callers: batch.map((p) => p.caller) }, append) : append());
+      this.stats.events += batch.length;
+      this.stats.batches += 1;
+      observe(true);
+      for (const p of batch) p.resolve();
+    } catch (e) {
+      this.stats.failures += 1;
+      observe(false);
+      this.logger.error({ err: { message: (e as Error).message }, events: batch.length }, 'audit write failed');
+      for (const p of batch) p.reject(e);
     }
   }
 

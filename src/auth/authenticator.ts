@@ -18,6 +18,12 @@ import type { Viewer } from '../access-policy/viewer';
 import { ROLES, type Role } from '../access-policy/vocabulary';
 import { unauthenticated } from '../shared/errors';
 
+/** A partnership id as `partnership.id` allows (migration 1764100000000). */
+export const PARTNERSHIP_ID = /^[a-z][a-z0-9-]{1,39}$/;
+const MAX_PARTNERSHIPS = 50;
+/** The partnership an existing deployment's data was moved into (migration 1764100000000). */
+export const DEFAULT_PARTNERSHIP = 'default';
+
 /** Tokens longer than this are refused before any parsing. */
 const MAX_TOKEN_LENGTH = 8192;
 
@@ -86,7 +92,7 @@ export class Authenticator {
   }
 
   private viewerFromClaims(p: JWTPayload): Viewer {
-    const { sub, name, agency, roles } = p as JWTPayload & { name?: unknown; agency?: unknown; roles?: unknown };
+    const { sub, name, agency, roles, partnerships } = p as JWTPayload & { name?: unknown; agency?: unknown; roles?: unknown; partnerships?: unknown };
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) throw unauthenticated('Token has no valid sub');
     if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw unauthenticated('Token has no valid name');
     if (typeof agency !== 'string' || !this.agencies.has(agency)) throw unauthenticated('Token names an unknown agency');
@@ -97,7 +103,16 @@ export class Authenticator {
     const viewerRoles = [...new Set(roles as Role[])];
     // Inconsistent claims fail closed: a police role at a health agency is no one's legitimate user.
     if (!this.policy.rolesFitAgencyKind(viewerRoles, agencyKind)) throw unauthenticated("Token names a role its agency's kind may not hold");
-    return { sub, name, agency, agencyKind, roles: viewerRoles };
+    // The partnerships the user may act for (ADR 016): a token naming none acts for none.
+    if (
+      !Array.isArray(partnerships) ||
+      partnerships.length === 0 ||
+      partnerships.length > MAX_PARTNERSHIPS ||
+      !partnerships.every((x) => typeof x === 'string' && PARTNERSHIP_ID.test(x))
+    ) {
+      throw unauthenticated('Token names no valid partnerships');
+    }
+    return { sub, name, agency, agencyKind, roles: viewerRoles, partnerships: [...new Set(partnerships as string[])] };
   }
 }
 
@@ -170,6 +185,8 @@ export interface TokenClaims {
   name: string;
   agency: string;
   roles: string[];
+  /** The partnerships the user may act for; `default` when not given. */
+  partnerships?: string[];
 }
 
 /** Signs a development token. Refuses unless development authentication is configured. */
@@ -177,7 +194,8 @@ export async function signDevToken(config: AuthConfig, claims: TokenClaims, ttl 
   if (config.mode !== 'development') throw new Error('Development tokens are refused: AUTH_JWKS_URL is configured');
   const { privateJwk } = await loadOrCreateDevKey(config.keyFile);
   const key = await importJWK(privateJwk, 'ES256');
-  return new SignJWT({ name: claims.name, agency: claims.agency, roles: claims.roles })
+  const partnerships = claims.partnerships ?? [DEFAULT_PARTNERSHIP];
+  return new SignJWT({ name: claims.name, agency: claims.agency, roles: claims.roles, partnerships })
     .setProtectedHeader({ alg: 'ES256' })
     .setSubject(claims.sub)
     .setIssuer(config.issuer)

@@ -39,7 +39,7 @@ export async function raiseBreachAlerts(ds: DataSource, socialCare: string): Pro
        )
        INSERT INTO alert (kind, to_agency, person_id, break_glass_id, referral_id, actor_sub, actor_name, actor_agency, created_at, window_start)
        SELECT b.kind, b.to_agency, NULL, NULL, b.referral_id, 'mash-hub', 'MASH Hub breach check', '', now(), b.due_at FROM breaches b
-       ON CONFLICT (kind, referral_id, to_agency, window_start) WHERE kind IN ('DECISION_OVERDUE','CHECK_OVERDUE') DO NOTHING
+       ON CONFLICT (partnership_id, kind, referral_id, to_agency, window_start) WHERE kind IN ('DECISION_OVERDUE','CHECK_OVERDUE') DO NOTHING
        RETURNING id, kind, to_agency, referral_id`,
       [socialCare],
     );

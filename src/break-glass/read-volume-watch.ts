@@ -63,7 +63,7 @@ export async function raiseReadVolumeAlerts(ds: DataSource, threshold: number, n
               coalesce(c.actor_agency, ''), now(),
               date_trunc('hour', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', c.n
          FROM counts c
-       ON CONFLICT (actor_sub, window_start) WHERE kind = 'UNUSUAL_READ_VOLUME' DO NOTHING
+       ON CONFLICT (partnership_id, actor_sub, window_start) WHERE kind = 'UNUSUAL_READ_VOLUME' DO NOTHING
        RETURNING id, actor_sub, distinct_people`,
       [now.toISOString(), threshold, READ_VOLUME_ALERT],
     );

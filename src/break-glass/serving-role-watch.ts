@@ -34,7 +34,7 @@ export async function raiseServingRoleAlert(ds: DataSource): Promise<string | nu
       `INSERT INTO alert (kind, to_agency, person_id, break_glass_id, actor_sub, actor_name, actor_agency, created_at, window_start)
        VALUES ($1, NULL, NULL, NULL, current_user, 'MASH Hub serving-role check', '', now(),
                date_trunc('hour', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
-       ON CONFLICT (actor_sub, window_start) WHERE kind = 'SERVING_ROLE_PRIVILEGE' DO NOTHING
+       ON CONFLICT (partnership_id, actor_sub, window_start) WHERE kind = 'SERVING_ROLE_PRIVILEGE' DO NOTHING
        RETURNING id`,
       [SERVING_ROLE_ALERT],
     );

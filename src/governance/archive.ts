@@ -6,6 +6,7 @@ import { batchHash, canonicalJson, GENESIS_HASH, rowsHash, type AuditEvent } fro
 import { appendAuditBatch } from '../audit/audit-store';
 import { latestCheckpoint, verifyAuditChain } from './chain-verify';
 import { systemEvent } from '../audit/system-event';
+import { requirePartnership } from '../db/partnership-scope';
 
 /**
  * Retention by partition (C5): `npm run audit:archive -- --before 2024-01` exports the monthly
@@ -155,7 +156,7 @@ export async function archiveAuditBefore(db: DataSource, dataDir: string, cutoff
       [crypto.randomUUID(), result.cutoff, firstBatchId, lastBatchId, lastHash, events, disclosures, partitions, path.basename(file), fileSha256],
     );
     await appendAuditBatch(m, [
-      systemEvent('auditArchive', crypto.randomUUID(), [], [], { ...result, file: path.basename(file) }),
+      systemEvent(requirePartnership(), 'auditArchive', crypto.randomUUID(), [], [], { ...result, file: path.basename(file) }),
     ]);
     for (const name of partitions) {
       const parent = name.startsWith('audit_event_') ? 'audit_event' : 'audit_disclosure';

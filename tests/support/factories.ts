@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
 import { importLine } from '../../src/records/bulk-import';
+import { inPartnership } from '../../src/db/partnership-scope';
+import { DEFAULT_PARTNERSHIP } from '../../src/auth/authenticator';
 import type { TestHub } from './test-hub';
 
 /** A random NHS number with a valid check digit (fictional: test data only). */
@@ -41,7 +43,12 @@ export async function givenPerson(hub: TestHub, token: string, overrides: Record
  * links its source to the existing person (ADR 005); an interactive officer's upsert never does.
  * Returns the person's id.
  */
-export async function givenImportedPerson(hub: TestHub, agency: string, overrides: Record<string, unknown> = {}): Promise<string> {
+export async function givenImportedPerson(
+  hub: TestHub,
+  agency: string,
+  overrides: Record<string, unknown> = {},
+  partnership = DEFAULT_PARTNERSHIP,
+): Promise<string> {
   const data = {
     sourceSystem: 'TEST-FEED',
     sourceReference: unique('p'),
@@ -52,7 +59,8 @@ export async function givenImportedPerson(hub: TestHub, agency: string, override
     nhsNumber: fakeNhsNumber(),
     ...overrides,
   };
-  const r = await importLine(hub.server.hub, JSON.stringify({ agency, actor: 'test-feed', kind: 'person', data }), 1);
+  const line = JSON.stringify({ agency, actor: 'test-feed', kind: 'person', data });
+  const r = await inPartnership({ partnership, actor: 'system:test-feed', requestId: unique('import') }, () => importLine(hub.server.hub, line, 1));
   if (r.outcome === 'REJECTED' || !r.id) throw new Error(`givenImportedPerson failed: ${JSON.stringify(r)}`);
   return r.id;
 }

@@ -120,6 +120,7 @@ export async function startTestHub(
         name: claims.name ?? 'Test User',
         agency: claims.agency,
         roles: claims.roles,
+        ...(claims.partnerships ? { partnerships: claims.partnerships } : {}),
       }),
     async gql(token, query, variables, headers = {}) {
       const res = await fetch(server.url, {
