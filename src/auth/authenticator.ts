@@ -17,12 +17,9 @@ import type { AccessPolicy } from '../access-policy/policy';
 import type { Viewer } from '../access-policy/viewer';
 import { ROLES, type Role } from '../access-policy/vocabulary';
 import { unauthenticated } from '../shared/errors';
+import { DEFAULT_PARTNERSHIP, PARTNERSHIP_ID } from '../shared/partnership';
 
-/** A partnership id as `partnership.id` allows (migration 1764100000000). */
-export const PARTNERSHIP_ID = /^[a-z][a-z0-9-]{1,39}$/;
 const MAX_PARTNERSHIPS = 50;
-/** The partnership an existing deployment's data was moved into (migration 1764100000000). */
-export const DEFAULT_PARTNERSHIP = 'default';
 
 /** Tokens longer than this are refused before any parsing. */
 const MAX_TOKEN_LENGTH = 8192;

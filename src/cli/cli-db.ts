@@ -15,6 +15,8 @@ export async function withDatabase(
   run: (db: OpenDatabase, config: Config) => Promise<number>,
   /** `owner` for commands that change the schema (audit:archive detaches partitions). */
   role: DatabaseRole = 'app',
+  /** false for commands over every partnership (audit:archive): no partnership is chosen. */
+  inOnePartnership = true,
 ): Promise<void> {
   try {
     const named = takePartnershipOption();
@@ -22,8 +24,12 @@ export async function withDatabase(
     const db = await openDatabase(config, createCommandLogger('warn'), { migrate: true, role });
     let code: number;
     try {
-      const partnership = await commandPartnership(db.dataSource, named);
-      code = await inCommandPartnership(name, partnership, () => run(db, config));
+      if (inOnePartnership) {
+        const partnership = await commandPartnership(db.dataSource, named);
+        code = await inCommandPartnership(name, partnership, () => run(db, config));
+      } else {
+        code = await run(db, config);
+      }
     } finally {
       await db.close();
     }

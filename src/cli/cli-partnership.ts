@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { PARTNERSHIP_ID } from '../auth/authenticator';
+import { PARTNERSHIP_ID } from '../shared/partnership';
 import { inPartnership } from '../db/partnership-scope';
 
 /**

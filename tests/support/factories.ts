@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { importLine } from '../../src/records/bulk-import';
 import { inPartnership } from '../../src/db/partnership-scope';
-import { DEFAULT_PARTNERSHIP } from '../../src/auth/authenticator';
+import { DEFAULT_PARTNERSHIP } from '../../src/shared/partnership';
 import type { TestHub } from './test-hub';
 
 /** A random NHS number with a valid check digit (fictional: test data only). */
