@@ -105,27 +105,27 @@ export class PartnershipsAndRls1764100000000 implements MigrationInterface {
     await q.query(`ALTER TABLE audit_batch ADD PRIMARY KEY (partnership_id, id)`);
     for (const table of TENANT_TABLES) await q.query(`SELECT mash_make_tenant_table($1)`, [table]);
 
-    // New monthly partitions get the wall as they are made.
+    // As migration 1764000400000 defined it, plus the wall on each new partition.
     await q.query(`
       CREATE OR REPLACE FUNCTION mash_audit_ensure_partitions(from_month date, months integer) RETURNS void
       LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
       DECLARE
         m date := date_trunc('month', from_month)::date;
         i integer;
-        suffix text;
+        t text;
+        parent text;
       BEGIN
         FOR i IN 0..months - 1 LOOP
-          suffix := to_char(m, 'YYYY_MM');
-          IF to_regclass('audit_event_' || suffix) IS NULL THEN
-            EXECUTE format('CREATE TABLE %I PARTITION OF audit_event FOR VALUES FROM (%L) TO (%L)',
-                           'audit_event_' || suffix, m, (m + interval '1 month')::date);
-            PERFORM mash_wall_table(('audit_event_' || suffix)::regclass);
-          END IF;
-          IF to_regclass('audit_disclosure_' || suffix) IS NULL THEN
-            EXECUTE format('CREATE TABLE %I PARTITION OF audit_disclosure FOR VALUES FROM (%L) TO (%L)',
-                           'audit_disclosure_' || suffix, m, (m + interval '1 month')::date);
-            PERFORM mash_wall_table(('audit_disclosure_' || suffix)::regclass);
-          END IF;
+          FOREACH parent IN ARRAY ARRAY['audit_event', 'audit_disclosure'] LOOP
+            t := parent || '_' || to_char(m, 'YYYY_MM');
+            IF to_regclass(t) IS NULL THEN
+              EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
+                             t, parent, m, (m + interval '1 month')::date);
+              EXECUTE format('REVOKE ALL ON %I FROM mash_app', t);
+              EXECUTE format('CREATE TRIGGER audit_refuse_truncate BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION mash_audit_refuse_change()', t);
+              PERFORM mash_wall_table(t::regclass);
+            END IF;
+          END LOOP;
           m := (m + interval '1 month')::date;
         END LOOP;
       END $$`);
