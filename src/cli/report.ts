@@ -13,8 +13,10 @@ import { computeMetrics } from '../metrics/metrics.service';
 import { renderReport } from '../metrics/report';
 import { loadMetricsSettings } from '../metrics/settings';
 import { createCommandLogger } from '../shared/logger';
+import { commandPartnership, inCommandPartnership, takePartnershipOption } from './cli-partnership';
 
 async function main(): Promise<void> {
+  const named = takePartnershipOption();
   const { values } = parseArgs({
     options: { period: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, team: { type: 'string' } },
   });
@@ -33,10 +35,13 @@ async function main(): Promise<void> {
     );
   }
   try {
-    const result = await computeMetrics(db.dataSource, agencies, settings, {
-      period: values.period ? { month: values.period } : { from: values.from, to: values.to },
-      team: values.team ?? null,
-    });
+    const partnership = await commandPartnership(db.dataSource, named);
+    const result = await inCommandPartnership('report', partnership, () =>
+      computeMetrics(db.dataSource, agencies, settings, {
+        period: values.period ? { month: values.period } : { from: values.from, to: values.to },
+        team: values.team ?? null,
+      }),
+    );
     process.stdout.write(renderReport(result, settings));
   } finally {
     await db.close();

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { QueryRunner } from 'typeorm';
 
@@ -101,4 +102,23 @@ export function requirePartnership(): string {
   const scope = currentPartnershipScope();
   if (!scope) throw new NoPartnershipError('no partnership is set: run the command inside inPartnership (ADR 016)');
   return scope.partnership;
+}
+
+interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * A system job over every partnership (breach checks, read-volume and serving-role alerts): `work`
+ * runs once per partnership, in it, as `system:<job>`; the results are concatenated. The
+ * `partnership` table itself is not walled, so the list needs no scope.
+ */
+export async function forEachPartnership<T>(db: Queryable, job: string, work: (partnership: string) => Promise<T[]>): Promise<T[]> {
+  const rows = (await db.query('SELECT id FROM partnership ORDER BY id')) as Array<{ id: string }>;
+  const results: T[] = [];
+  for (const { id } of rows) {
+    const scope = { partnership: id, actor: `system:${job}`, requestId: `${job}-${crypto.randomUUID()}` };
+    results.push(...(await inPartnership(scope, () => work(id))));
+  }
+  return results;
 }
