@@ -185,6 +185,7 @@ export async function importNdjson(
   lines: AsyncIterable<string> | Iterable<string>,
   onResult: (result: LineResult) => void = () => undefined,
 ): Promise<ImportSummary> {
+  requirePartnership(); // refused before any line: an import acts in one partnership
   const runId = newRunId();
   const counts: Record<LineOutcome, number> = { CREATED: 0, UPDATED: 0, UNCHANGED: 0, LINKED: 0, REJECTED: 0 };
   let lineNo = 0;
