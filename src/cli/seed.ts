@@ -11,7 +11,7 @@ import { loadConfig } from '../config';
 import { DEMO_CASES_DEFAULTS, seedDemoCases, type DemoCasesReport } from '../demo/demo-cases';
 import { DEMO_DEFAULTS } from '../demo/demo-data';
 import { loadDemo, type DemoLoadReport } from '../demo/load-demo';
-import { refuseDemoInProductionEnv } from '../demo/production-guard';
+import { refuseDemoInProductionEnv, refuseDemoOnProduction } from '../demo/production-guard';
 import { createCommandLogger } from '../shared/logger';
 import { isFutureDate } from '../shared/validation';
 import { openCliHub } from './cli-hub';
@@ -92,8 +92,8 @@ async function main(): Promise<number> {
   try {
     const started = Date.now();
     // The partnerships themselves are the owner's to create (the serving role may only read them).
-    const ownerUrl = (db as PreparedDatabase).ownerUrl;
-    if (!ownerUrl) throw new Error('seeding the demo partnerships needs the owner login: set MIGRATION_DATABASE_URL');
+    await refuseDemoOnProduction(hub);
+    const ownerUrl = (db as PreparedDatabase).ownerUrl ?? db.url;
     const owner = createDataSource(ownerUrl, logger, 1);
     await owner.initialize();
     try {

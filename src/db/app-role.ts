@@ -63,13 +63,13 @@ export async function servingRoleProblems(db: Queryable): Promise<string[]> {
     [AUDIT_TABLES],
   )) as Array<{ table: string; owns: boolean; privileges: string[] }>;
   const problems: string[] = [];
-  // The partnership wall (ADR 016) holds only for a role that row-level security applies to.
-  const [role] = (await db.query(`SELECT rolsuper OR rolbypassrls AS bypasses FROM pg_roles WHERE rolname = current_user`)) as Array<{ bypasses: boolean }>;
-  if (role?.bypasses) problems.push('bypasses row-level security');
   for (const r of rows) {
     if (r.owns) problems.push(`owns ${r.table}`);
     else if (r.privileges.length) problems.push(`may ${r.privileges.join('/')} ${r.table}`);
   }
+  // The partnership wall (ADR 016) holds only for a role that row-level security applies to.
+  const [role] = (await db.query(`SELECT rolsuper OR rolbypassrls AS bypasses FROM pg_roles WHERE rolname = current_user`)) as Array<{ bypasses: boolean }>;
+  if (role?.bypasses) problems.push('bypasses row-level security');
   return problems;
 }
 
