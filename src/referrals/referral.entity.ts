@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
+import { PartnershipEntity } from '../db/partnership.entity';
 
 /**
  * A referral to the MASH (product.md C3). `reference` comes from `referral_reference_seq` (created by
@@ -7,9 +8,9 @@ import { PersonEntity } from '../people/person.entity';
  * `referral-state-machine.ts` with an explicit version check.
  */
 @Entity({ name: 'referral' })
-@Index('referral_queue_idx', ['decisionDueAt', 'id'])
-@Index('referral_status_idx', ['status'])
-@Index('referral_referrer_idx', ['referrerAgency', 'referrerSub'])
+@Index('referral_queue_idx', ['partnershipId', 'decisionDueAt', 'id'])
+@Index('referral_status_idx', ['partnershipId', 'status'])
+@Index('referral_referrer_idx', ['partnershipId', 'referrerAgency', 'referrerSub'])
 // Governance metrics (migrations/1763900500000-metrics-indexes.ts)
 @Index('referral_received_idx', { synchronize: false })
 @Index('referral_decided_idx', { synchronize: false })
@@ -21,11 +22,19 @@ import { PersonEntity } from '../people/person.entity';
 @Check('referral_rag_check', `rag IS NULL OR rag IN ('RED','AMBER','GREEN')`)
 @Check('referral_consent_check', `consent_given IS TRUE OR lawful_basis IS NOT NULL`)
 @Check('referral_narrative_check', `length(narrative) > 0`)
+@Index('referral_reference_key', ['partnershipId', 'reference'], { unique: true })
 export class ReferralEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Index('referral_reference_key', { unique: true })
   @Column({ type: 'text' })
   reference!: string;
 
@@ -153,8 +162,17 @@ export class ReferralEntity {
 
 /** A person a referral is about. */
 @Entity({ name: 'referral_subject' })
-@Index('referral_subject_key', ['referralId', 'personId'], { unique: true })
+@Index('referral_subject_key', ['partnershipId', 'referralId', 'personId'], { unique: true })
+@Index('referral_subject_person_idx', ['partnershipId', 'personId'])
 export class ReferralSubjectEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_subject_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -165,7 +183,6 @@ export class ReferralSubjectEntity {
   @JoinColumn({ name: 'referral_id', foreignKeyConstraintName: 'referral_subject_referral_fk' })
   referral?: ReferralEntity;
 
-  @Index('referral_subject_person_idx')
   @Column({ name: 'person_id', type: 'uuid' })
   personId!: string;
 
@@ -176,9 +193,17 @@ export class ReferralSubjectEntity {
 
 /** Every RAG rating of a referral, kept: re-rating adds a row, never overwrites. */
 @Entity({ name: 'referral_rating' })
-@Index('referral_rating_referral_idx', ['referralId', 'ratedAt'])
+@Index('referral_rating_referral_idx', ['partnershipId', 'referralId', 'ratedAt'])
 @Check('referral_rating_rag_check', `rag IN ('RED','AMBER','GREEN')`)
 export class ReferralRatingEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_rating_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -210,8 +235,8 @@ export class ReferralRatingEntity {
 
 /** A request to one agency for what it knows about a referral's subjects. */
 @Entity({ name: 'agency_check' })
-@Index('agency_check_key', ['referralId', 'agency'], { unique: true })
-@Index('agency_check_agency_idx', ['agency', 'status'])
+@Index('agency_check_key', ['partnershipId', 'referralId', 'agency'], { unique: true })
+@Index('agency_check_agency_idx', ['partnershipId', 'agency', 'status'])
 @Index('agency_check_returned_idx', { synchronize: false })
 @Index('agency_check_outstanding_idx', { synchronize: false })
 @Index('agency_check_closed_idx', { synchronize: false })
@@ -223,6 +248,14 @@ export class ReferralRatingEntity {
   `closed_reason IS NULL OR closed_reason IN ('NO_LONGER_NEEDED','TIMED_OUT','ESCALATED','DECIDED_WITHOUT')`,
 )
 export class AgencyCheckEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'agency_check_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -282,8 +315,16 @@ export class AgencyCheckEntity {
  * record of the same changes).
  */
 @Entity({ name: 'referral_transition' })
-@Index('referral_transition_referral_idx', ['referralId', 'version'])
+@Index('referral_transition_referral_idx', ['partnershipId', 'referralId', 'version'])
 export class ReferralTransitionEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_transition_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -338,8 +379,16 @@ export class ReferralTransitionEntity {
  * concurrent submissions with one key wait on the unique index and then replay the winner's result.
  */
 @Entity({ name: 'referral_idempotency' })
-@Index('referral_idempotency_key', ['agency', 'sub', 'key'], { unique: true })
+@Index('referral_idempotency_key', ['partnershipId', 'agency', 'sub', 'key'], { unique: true })
 export class ReferralIdempotencyEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_idempotency_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
