@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { appRoleUrl, servingRoleProblems } from '../../../src/db/app-role';
 import { verifyAuditChain } from '../../../src/governance/chain-verify';
+import { DEFAULT_PARTNERSHIP } from '../../../src/shared/partnership';
 import { checkAnchor, loadAnchorKey } from '../../../src/governance/anchor';
 import { createDataSource } from '../../../src/db/data-source';
 import { createLogger } from '../../../src/shared/logger';
@@ -161,7 +162,7 @@ async function main(): Promise<void> {
     try {
       const checked = checkAnchor(anchorText, loadAnchorKey(restored, false));
       if ('error' in checked) throw new Error(checked.error);
-      const v = await verifyAuditChain(ds, { anchor: checked.anchor });
+      const v = await verifyAuditChain(ds, { anchor: checked.anchor, partnership: DEFAULT_PARTNERSHIP });
       direct = { intact: v.intact, anchorMatched: v.anchorMatched };
     } finally {
       await ds.destroy();
