@@ -72,10 +72,16 @@ export async function archiveAuditBefore(db: DataSource, dataDir: string, cutoff
 
   const partnerships = ((await db.query('SELECT id FROM partnership ORDER BY id')) as Array<{ id: string }>).map((r) => r.id);
   const chains: ArchiveResult[] = [];
-  for (const partnership of partnerships) {
-    const scope = { partnership, actor: 'system:audit-archive', requestId: crypto.randomUUID() };
-    const segment = await inPartnership(scope, () => archiveSegment(db, dataDir, cutoff, now, partnership, partitions, suffix));
-    if (segment) chains.push(segment);
+  try {
+    for (const partnership of partnerships) {
+      const scope = { partnership, actor: 'system:audit-archive', requestId: crypto.randomUUID() };
+      const segment = await inPartnership(scope, () => archiveSegment(db, dataDir, cutoff, now, partnership, partitions, suffix));
+      if (segment) chains.push(segment);
+    }
+  } catch (e) {
+    // One chain refused (not intact, a batch across the cutoff): no partnership's file is left behind.
+    for (const c of chains) fs.rmSync(c.file, { force: true });
+    throw e;
   }
   if (chains.length === 0) throw new ArchiveRefused('no batches older than the cutoff remain to archive');
 
