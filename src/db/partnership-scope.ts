@@ -71,7 +71,7 @@ export function scopeQueryRunner(runner: QueryRunner): QueryRunner {
     const outermost = !runner.isTransactionActive;
     await start(isolation);
     const scope = currentPartnershipScope();
-    if (outermost && scope) await query(SET_SCOPE, [scope.partnership, scope.actor, scope.requestId]);
+    if (outermost && scope) await query(SET_SCOPE, [scope.partnership, scope.actor, scope.requestId]).catch((e: unknown) => lost(runner, e));
   };
   runner.query = (async (sql: string, parameters?: unknown[], structured?: boolean) => {
     const scope = currentPartnershipScope();
@@ -83,11 +83,23 @@ export function scopeQueryRunner(runner: QueryRunner): QueryRunner {
       await runner.commitTransaction();
       return result;
     } catch (e) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw e;
+      if (runner.isTransactionActive && !runner.isReleased) await runner.rollbackTransaction().catch(() => undefined);
+      return lost(runner, e);
     }
   }) as Query;
   return runner;
+}
+
+/**
+ * TypeORM marks a runner released when its connection fails (PostgreSQL stopping), so a connection
+ * lost between two of these statements surfaces as "query runner already released": that is the
+ * database going away, and is reported as such (SERVICE_UNAVAILABLE, src/db/unavailable.ts).
+ */
+function lost(runner: QueryRunner, e: unknown): never {
+  if (runner.isReleased && (e as Error | undefined)?.name === 'QueryRunnerAlreadyReleasedError') {
+    throw new Error('Connection terminated between the statements of a transaction', { cause: e });
+  }
+  throw e;
 }
 
 export class NoPartnershipError extends Error {

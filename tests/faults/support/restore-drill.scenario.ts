@@ -120,7 +120,7 @@ async function main(): Promise<void> {
 
     // The anchor, exported before the backup, through the running hub's database (as mash_app).
     const appUrl = appRoleUrl(ownerUrl(live), fs.readFileSync(path.join(live, 'pg-app-password'), 'utf8').trim());
-    const anchorText = (await command('audit-anchor', [], live, { DATABASE_URL: appUrl })).trim();
+    const anchorText = (await command('audit-anchor', ['--partnership', 'default'], live, { DATABASE_URL: appUrl })).trim();
     const anchor = JSON.parse(anchorText) as { batchId: number; hash: string };
     // The anchor key lives apart from the database and its backups.
     fs.mkdirSync(keyStore);
