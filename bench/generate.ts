@@ -50,6 +50,8 @@ export async function generate(db: Client, scale: Scale, log: (m: string) => voi
   };
   // One transaction: an interrupted generation leaves nothing behind to be mistaken for data.
   await db.query('BEGIN');
+  // The generated partnership is the deployment's first (ADR 016): rows take it by default.
+  await db.query(`SELECT set_config('mash.partnership', 'default', true)`);
   await db.query(`CREATE OR REPLACE FUNCTION bench_rand(seed text) RETURNS double precision
     LANGUAGE sql IMMUTABLE AS $$ SELECT ('x' || substr(md5(seed), 1, 12))::bit(48)::bigint / 281474976710656.0 $$`);
 
@@ -323,6 +325,7 @@ export async function generateAudit(db: Client, target: number, people: number, 
     const from = done + 1;
     const to = Math.min(target, done + CHUNK);
     await db.query('BEGIN');
+    await db.query(`SELECT set_config('mash.partnership', 'default', true)`);
     const [{ base }] = (await db.query(`SELECT coalesce(max(id), 0)::bigint AS base FROM audit_batch`)).rows as Array<{ base: string }>;
     await db.query(
       `WITH g AS (

@@ -21,6 +21,7 @@ import { AuditRefuseTruncate1764000400000 } from './1764000400000-audit-refuse-t
 import { ServingRoleAlert1764000401000 } from './1764000401000-serving-role-alert';
 import { ProductionDatabaseMark1764000402000 } from './1764000402000-production-database-mark';
 import { BreachAlerts1764000900000 } from './1764000900000-breach-alerts';
+import { PartnershipsAndRls1764100000000 } from './1764100000000-partnerships-and-rls';
 import { ChildProtection1764200000000 } from './1764200000000-child-protection';
 import { ChildProtectionFlagAlert1764200001000 } from './1764200001000-child-protection-flag-alert';
 import { MissingEpisodes1764300000000 } from './1764300000000-missing-episodes';
@@ -31,6 +32,7 @@ import { MeetingInviteeReports1764400100000 } from './1764400100000-meeting-invi
 import { QueueCursorSnapshot1764600000000 } from './1764600000000-queue-cursor-snapshot';
 import { AlertAcknowledgedByName1764600100000 } from './1764600100000-alert-acknowledged-by-name';
 import { ReferralUpdatedIndex1764700000000 } from './1764700000000-referral-updated-index';
+import { WallLaterTables1764900000000 } from './1764900000000-wall-later-tables';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -58,6 +60,7 @@ export const MIGRATIONS: Function[] = [
   ServingRoleAlert1764000401000,
   ProductionDatabaseMark1764000402000,
   BreachAlerts1764000900000,
+  PartnershipsAndRls1764100000000,
   ChildProtection1764200000000,
   ChildProtectionFlagAlert1764200001000,
   MissingEpisodes1764300000000,
@@ -68,4 +71,5 @@ export const MIGRATIONS: Function[] = [
   QueueCursorSnapshot1764600000000,
   AlertAcknowledgedByName1764600100000,
   ReferralUpdatedIndex1764700000000,
+  WallLaterTables1764900000000,
 ];

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { appendAuditBatch } from '../src/audit/audit-store';
+import { inTestPartnership } from './support/factories';
 import type { AuditEvent } from '../src/audit/audit-event';
 import { startTestHub, type TestHub } from './support/test-hub';
 
@@ -24,6 +25,7 @@ async function asAppRole(db: DataSource, fn: (q: (sql: string, p?: unknown[]) =>
 
 const syntheticEvent = (): AuditEvent => ({
   id: crypto.randomUUID(),
+  partnership: 'default',
   occurredAt: new Date().toISOString(),
   requestId: 'append-only-test',
   actor: { sub: 'system-test', name: 'Fictional Tester', agency: null, roles: [] },
@@ -44,7 +46,7 @@ describe('audit tables are append-only for the application role', () => {
   });
   afterAll(() => hub.close());
 
-  it('given the mash_app role, when the real audit store writes an event with a disclosure, then it is stored', async () => {
+  it('given the mash_app role, when the real audit store writes an event with a disclosure, then it is stored', () => inTestPartnership(async () => {
     const qr = hub.db.createQueryRunner();
     await qr.connect();
     await qr.startTransaction();
@@ -59,7 +61,7 @@ describe('audit tables are append-only for the application role', () => {
       await qr.rollbackTransaction();
       await qr.release();
     }
-  });
+  }));
 
   it.each([
     ['UPDATE audit_event', `UPDATE audit_event SET outcome = 'DENIED'`],
@@ -80,7 +82,7 @@ describe('audit tables are append-only for the application role', () => {
     expect(error?.message).toMatch(/^(permission denied for table|must be owner of table) audit_/);
   });
 
-  it('given the owner (a superuser), when it updates an audit row, then the trigger refuses it as the second line', async () => {
+  it('given the owner (a superuser), when it updates an audit row, then the trigger refuses it as the second line', () => inTestPartnership(async () => {
     const qr = hub.db.createQueryRunner();
     await qr.connect();
     await qr.startTransaction();
@@ -95,7 +97,7 @@ describe('audit tables are append-only for the application role', () => {
       await qr.rollbackTransaction();
       await qr.release();
     }
-  });
+  }));
 
   /** Issue 17: a statement on the owner's (superuser's) connection, in a transaction always rolled back. */
   async function asOwner(fn: (q: (sql: string) => Promise<unknown>) => Promise<unknown>): Promise<{ code?: string; message: string } | null> {

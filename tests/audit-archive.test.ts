@@ -8,6 +8,9 @@ import { appendAuditBatch } from '../src/audit/audit-store';
 import { rowsHash, type AuditEvent } from '../src/audit/audit-event';
 import { verifyAuditChain } from '../src/governance/chain-verify';
 import { givenPerson } from './support/factories';
+import { inPartnership } from '../src/db/partnership-scope';
+
+const inDefault = <T>(work: () => Promise<T>) => inPartnership({ partnership: 'default', actor: 'test', requestId: 'archive-test' }, work);
 import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 
 const run = promisify(execFile);
@@ -17,6 +20,7 @@ const ROOT = path.join(__dirname, '..');
 function oldAccess(occurredAt: string, personId: string): AuditEvent {
   return {
     id: crypto.randomUUID(),
+    partnership: 'default',
     occurredAt,
     requestId: `old-${crypto.randomUUID()}`,
     actor: { sub: 'old-officer', name: 'Fictional Officer', agency: 'police', roles: ['POLICE_MASH_OFFICER'] },
@@ -49,9 +53,9 @@ describe('audit archive by partition', () => {
     hub = await startTestHub({}, { databaseUrl: url });
     // Given: accesses in March and April 2024 (three batches), then today's activity through the API.
     oldEvents.push(oldAccess('2024-03-05T10:00:00.000Z', personId), oldAccess('2024-03-20T10:00:00.000Z', personId));
-    await hub.db.transaction((m) => appendAuditBatch(m, oldEvents.slice(0, 2)));
+    await inDefault(() => hub.db.transaction((m) => appendAuditBatch(m, oldEvents.slice(0, 2))));
     oldEvents.push(oldAccess('2024-04-02T09:00:00.000Z', personId));
-    await hub.db.transaction((m) => appendAuditBatch(m, [oldEvents[2]!]));
+    await inDefault(() => hub.db.transaction((m) => appendAuditBatch(m, [oldEvents[2]!])));
     const police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
     await givenPerson(hub, police);
   });
@@ -66,7 +70,7 @@ describe('audit archive by partition', () => {
 
   it('given a batch written across the cutoff, when archiving up to that month, then it is refused naming the batch and nothing is detached', async () => {
     const straddle = [oldAccess('2024-05-31T23:59:59.999Z', personId), oldAccess('2024-06-01T00:00:00.001Z', personId)];
-    const batchId = await hub.db.transaction((m) => appendAuditBatch(m, straddle));
+    const batchId = await inDefault(() => hub.db.transaction((m) => appendAuditBatch(m, straddle)));
 
     await expect(archiveAuditBefore(hub.db, hub.config.dataDir, parseMonth('2024-06'))).rejects.toThrow(
       `batch ${batchId} holds events on both sides of the cutoff; choose an earlier month`,
@@ -77,7 +81,10 @@ describe('audit archive by partition', () => {
   });
 
   it('given old partitions, when archived before 2024-04, then March goes to a file with its chain segment, partitions are detached not deleted, the archive is audited and the chain still verifies', async () => {
-    const result = await archiveAuditBefore(hub.db, hub.config.dataDir, parseMonth('2024-04'));
+    const archived = await archiveAuditBefore(hub.db, hub.config.dataDir, parseMonth('2024-04'));
+    // One partnership here, so one segment (ADR 016: one file per partnership's chain).
+    expect(archived.chains.map((c) => c.partnership)).toEqual(['default']);
+    const result = { ...archived.chains[0]!, partitions: archived.partitions };
 
     expect(result).toMatchObject({ firstBatchId: 1, lastBatchId: 1, events: 2, disclosures: 2 });
     expect(result.partitions).toContain('audit_event_2024_03');
@@ -103,7 +110,7 @@ describe('audit archive by partition', () => {
     expect(sys).toHaveLength(1);
     expect(sys[0].payload.changes[0].after).toMatchObject({ lastBatchId: 1, fileSha256: result.fileSha256 });
     // Verification now checks rows from batch 2 on, linked to the archived segment's last hash.
-    const v = await verifyAuditChain(hub.db);
+    const v = await verifyAuditChain(hub.db, { partnership: 'default' });
     expect(v).toMatchObject({ intact: true, archivedThroughBatch: 1 });
     // And the IG log no longer lists the archived accesses.
     const ig = await hub.token({ agency: 'social-care', roles: ['IG_AUDITOR'] });
@@ -119,7 +126,7 @@ describe('audit archive by partition', () => {
     const saved = await hub.db.query(`SELECT rows_hash FROM audit_batch WHERE id = 1`);
     try {
       await hub.db.query(`UPDATE audit_batch SET rows_hash = $1 WHERE id = 1`, ['0'.repeat(64)]);
-      const v = await verifyAuditChain(hub.db);
+      const v = await verifyAuditChain(hub.db, { partnership: 'default' });
       expect(v).toMatchObject({ intact: false, firstBrokenBatch: 1 });
       expect(v.problems).toContain('batch hash does not match its id, prev_hash and rows_hash');
     } finally {
@@ -141,7 +148,7 @@ describe('audit archive by partition', () => {
     );
     expect(again?.code).toBe(1);
     expect(again?.stderr).toMatch('no attached audit partitions are older than the cutoff');
-    expect(await verifyAuditChain(hub.db)).toMatchObject({ intact: true, archivedThroughBatch: 2 });
+    expect(await verifyAuditChain(hub.db, { partnership: 'default' })).toMatchObject({ intact: true, archivedThroughBatch: 2 });
   }, 60000);
 
   it('given an archive file edited after the fact, when checked, then it no longer matches its checkpoint', async () => {

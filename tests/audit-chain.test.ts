@@ -87,7 +87,7 @@ describe('audit chain verification', () => {
     expect(v.message).toBe(`intact up to batch ${v.headBatchId}`);
     expect(v.eventsChecked).toBeGreaterThanOrEqual(5);
     // Streamed in pages: one batch per page gives the same answer as the default page size.
-    const paged = await verifyAuditChain(hub.db, { pageSize: 1, maxEventsPerPage: 1 });
+    const paged = await verifyAuditChain(hub.db, { pageSize: 1, maxEventsPerPage: 1, partnership: 'default' });
     expect(paged).toMatchObject({ intact: true, batchesChecked: v.batchesChecked + 1 });
     const audit = await auditFor(hub, r.headers.get('x-request-id')!);
     expect(audit).toEqual([expect.objectContaining({ action: 'QUERY', outcome: 'SUCCESS', purpose: 'IG_AUDIT' })]);
@@ -140,9 +140,9 @@ describe('audit chain verification', () => {
     } finally {
       for (const d of saved) {
         await hub.db.query(
-          `INSERT INTO audit_disclosure (event_id, occurred_at, person_id, actor_sub, actor_agency, purpose, outcome, record_ids, released, redacted, relationships)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [d.event_id, d.occurred_at, d.person_id, d.actor_sub, d.actor_agency, d.purpose, d.outcome, d.record_ids, d.released, d.redacted, d.relationships],
+          `INSERT INTO audit_disclosure (partnership_id, event_id, occurred_at, person_id, actor_sub, actor_agency, purpose, outcome, record_ids, released, redacted, relationships)
+           VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [d.event_id, d.occurred_at, d.person_id, d.actor_sub, d.actor_agency, d.purpose, d.outcome, d.record_ids, d.released, d.redacted, d.relationships, d.partnership_id],
         );
       }
     }
@@ -155,7 +155,7 @@ describe('audit chain verification', () => {
     await asSuperuserWithoutTrigger(() => hub.db.query(`DELETE FROM audit_batch WHERE id = $1`, [newest.id]));
     try {
       // Called directly: an audited verification would append a batch of its own while the row is gone.
-      const v = await verifyAuditChain(hub.db);
+      const v = await verifyAuditChain(hub.db, { partnership: 'default' });
       expect(v.intact).toBe(false);
       expect(v.firstBrokenBatch).toBe(Number(newest.id));
       expect(v.message).toContain(`audit events reference batch ${newest.id}, beyond the chain head ${Number(newest.id) - 1}`);
@@ -171,12 +171,12 @@ describe('audit chain verification', () => {
   it('given a superuser inserted a disclosure row for an event that does not exist, when verified, then the orphan row is named', async () => {
     const ghost = '01900000-0000-7000-8000-000000000000';
     await hub.db.query(
-      `INSERT INTO audit_disclosure (event_id, occurred_at, person_id, actor_sub, actor_agency, purpose, outcome, record_ids, released, redacted, relationships)
-       VALUES ($1, now(), gen_random_uuid(), 'forged', 'police', 'DIRECT_CARE', 'DISCLOSED', '{}', '{}', '{}', '{}')`,
+      `INSERT INTO audit_disclosure (partnership_id, event_id, occurred_at, person_id, actor_sub, actor_agency, purpose, outcome, record_ids, released, redacted, relationships)
+       VALUES ('default', $1, now(), gen_random_uuid(), 'forged', 'police', 'DIRECT_CARE', 'DISCLOSED', '{}', '{}', '{}', '{}')`,
       [ghost],
     );
     try {
-      const v = await verifyAuditChain(hub.db);
+      const v = await verifyAuditChain(hub.db, { partnership: 'default' });
       expect(v.intact).toBe(false);
       expect(v.message).toContain(`disclosure rows exist for event ${ghost}, which is in no batch`);
     } finally {
@@ -187,7 +187,7 @@ describe('audit chain verification', () => {
 
   it('given an exported head, when the newest batches are deleted, then verification without the head looks intact but with it names the deletion', async () => {
     const key = loadAnchorKey(hub.config.dataDir);
-    const head = (await currentHead(hub.db))!;
+    const head = (await currentHead(hub.db, 'default'))!;
     const anchor = JSON.stringify(signHead(head, key));
     expect((await verify(anchor)).anchorMatched).toBe(true);
 
@@ -212,7 +212,7 @@ describe('audit chain verification', () => {
   });
 
   it('given a forged anchor, when verified, then it is rejected as bad input', async () => {
-    const head = (await currentHead(hub.db))!;
+    const head = (await currentHead(hub.db, 'default'))!;
     const forged = JSON.stringify({ ...signHead(head, loadAnchorKey(hub.config.dataDir)), batchId: head.batchId + 100 });
 
     const r = await hub.gql(ig, VERIFY, { anchor: forged });

@@ -2,10 +2,9 @@ import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { appendAuditBatch } from '../src/audit/audit-store';
 import { CSV_COLUMNS } from '../src/governance/export';
 import { balpProblems, fhirSchemaErrors } from './support/balp';
-import { auditFor, givenPerson, givenRecord, unique } from './support/factories';
+import { auditFor, givenPerson, givenRecord, unique, givenAuditBatch } from './support/factories';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 const run = promisify(execFile);
@@ -74,8 +73,7 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
     expect((await hub.gql(health, READ_PERSON, { id: childId })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     // A break-glass access, recorded through the store (the break-glass flow lives on another branch).
     breakGlassEventId = crypto.randomUUID();
-    await hub.db.transaction((m) =>
-      appendAuditBatch(m, [
+    await givenAuditBatch(hub.db, [
         {
           id: breakGlassEventId,
           occurredAt: new Date().toISOString(),
@@ -90,8 +88,7 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
           subjects: [{ personId: childId, outcome: 'DISCLOSED', recordIds: [recordId], released: ['PoliceRecord.detail'], redacted: [], relationships: ['BREAK_GLASS'] }],
           changes: [],
         },
-      ]),
-    );
+      ]);
     await new Promise((r) => setTimeout(r, 5));
     until = new Date().toISOString();
   });

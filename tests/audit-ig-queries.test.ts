@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
-import { appendAuditBatch } from '../src/audit/audit-store';
 import type { AuditEvent } from '../src/audit/audit-event';
-import { auditFor, givenPerson, givenRecord, unique } from './support/factories';
+import { auditFor, givenPerson, givenRecord, unique, givenAuditBatch } from './support/factories';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 const ACCESS_LOG = `query($filter: AccessLogFilterInput, $first: Int, $after: String) {
@@ -144,7 +143,7 @@ describe('IG queries: the access log', () => {
     const event = recordedAccess(childId, { sub: eduSub, name: 'Fictional Teacher', agency: 'education', roles: ['EDUCATION_MASH_OFFICER'] }, {
       breakGlass: { id: crypto.randomUUID(), reason: 'Fictional emergency for the test' },
     });
-    await hub.db.transaction((m) => appendAuditBatch(m, [event]));
+    await givenAuditBatch(hub.db, [event]);
 
     const { page } = await log({ personId: childId, withoutRelationship: true });
 
@@ -171,7 +170,7 @@ describe('IG queries: the access log', () => {
       auditor: { sub: unique('ig'), name: 'Fictional Auditor', agency: 'social-care', roles: ['IG_AUDITOR'] },
     };
     const events = Object.fromEntries(Object.entries(actors).map(([k, a]) => [k, recordedAccess(child, a)]));
-    await hub.db.transaction((m) => appendAuditBatch(m, Object.values(events)));
+    await givenAuditBatch(hub.db, Object.values(events));
 
     // When
     const { page } = await log({ personId: child, purpose: 'BREAK_GLASS' }, 20);

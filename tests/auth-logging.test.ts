@@ -24,7 +24,7 @@ describe('authentication failures and rate-limit refusals in the log', () => {
     const auth = hub.config.auth as { keyFile: string; issuer: string; audience: string };
     const key = await importJWK((await loadOrCreateDevKey(auth.keyFile)).privateJwk, 'ES256');
     const now = Math.floor(Date.now() / 1000);
-    expiredToken = await new SignJWT({ name: NAME, agency: 'police', roles: ['POLICE_MASH_OFFICER'] })
+    expiredToken = await new SignJWT({ name: NAME, agency: 'police', roles: ['POLICE_MASH_OFFICER'], partnerships: ['default'] })
       .setProtectedHeader({ alg: 'ES256' })
       .setSubject('expired-officer-7')
       .setIssuer(auth.issuer)

@@ -8,7 +8,7 @@ import { startTestHub, type TestHub } from './support/test-hub';
 describe('authentication attacks', () => {
   let hub: TestHub;
   let sign: (claims: Record<string, unknown>, opts?: { exp?: string | number; nbf?: string | number; iss?: string; aud?: string; sub?: string | null; iat?: number | null }) => Promise<string>;
-  const claims = { name: 'Attacker Example', agency: 'police', roles: ['POLICE_MASH_OFFICER'] };
+  const claims = { name: 'Attacker Example', agency: 'police', roles: ['POLICE_MASH_OFFICER'], partnerships: ['default'] };
 
   beforeAll(async () => {
     hub = await startTestHub();
@@ -48,6 +48,13 @@ describe('authentication attacks', () => {
   it('given no sub, then 401', async () => expect401(await sign(claims, { sub: null })));
   it('given an unknown agency, then 401', async () => expect401(await sign({ ...claims, agency: 'mi5' })));
   it('given an unknown role, then 401', async () => expect401(await sign({ ...claims, roles: ['GOD_MODE'] })));
+  // ADR 016: a token says which partnerships its user may act for; naming none acts for none.
+  it('given a token naming no partnerships, then 401', async () => expect401(await sign({ name: claims.name, agency: claims.agency, roles: claims.roles })));
+  it('given an empty or malformed partnerships claim, then 401', async () => {
+    await expect401(await sign({ ...claims, partnerships: [] }));
+    await expect401(await sign({ ...claims, partnerships: ['Not A Partnership!'] }));
+    await expect401(await sign({ ...claims, partnerships: 'default' }));
+  });
   it('given a 20 kB token, then 401', async () => expect401(await sign({ ...claims, pad: 'x'.repeat(20_000) })));
 
   it('given a token signed by another key, then 401', async () => {

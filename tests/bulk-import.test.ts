@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { importNdjson, type LineResult } from '../src/records/bulk-import';
-import { fakeNhsNumber, givenPerson, unique } from './support/factories';
+import { fakeNhsNumber, givenPerson, inTestPartnership, unique } from './support/factories';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 const PERSON_WITH_RECORDS = `query($id: ID!) {
@@ -69,10 +69,12 @@ describe('bulk import: npm run import -- <file.ndjson>', () => {
 
   async function run(lines: Array<Line | string>) {
     const results: LineResult[] = [];
-    const summary = await importNdjson(
-      hub.server.hub,
-      lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))),
-      (r) => results.push(r),
+    const summary = await inTestPartnership(() =>
+      importNdjson(
+        hub.server.hub,
+        lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))),
+        (r) => results.push(r),
+      ),
     );
     return { summary, results };
   }

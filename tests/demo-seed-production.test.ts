@@ -11,6 +11,7 @@ import { loadDemo } from '../src/demo/load-demo';
 import { DemoRefusedError } from '../src/demo/production-guard';
 import { createLogger } from '../src/shared/logger';
 import { appUrlOf, dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
+import { inTestPartnership } from './support/factories';
 
 /**
  * Issue 17: the demo seed ran against a production database. It is refused when the command runs
@@ -113,7 +114,7 @@ describe('the demo seed refuses production', () => {
     const other = await startTestHub({ MASH_DATA_DIR: dataDir }, { databaseUrl: await dedicatedDatabaseUrl('demoprodctl') });
     try {
       expect(await isProductionDatabase(other.db)).toBe(false);
-      const report = await loadDemo(other.server.hub, { households: 1 });
+      const report = await inTestPartnership(() => loadDemo(other.server.hub, { households: 1 }));
       expect(report.summary.counts.CREATED).toBeGreaterThan(0);
     } finally {
       await other.close();

@@ -12,6 +12,7 @@ import { createLogger } from '../src/shared/logger';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inTestPartnership } from './support/factories';
 
 const HOUSEHOLDS = 6;
 /** A small casework: six months of about eight referrals, plus the open states at the end. */
@@ -50,9 +51,9 @@ describe('demo seed: npm run seed -- --demo', () => {
     await db.runMigrations({ transaction: 'each' });
     await db.query(`SELECT mash_audit_ensure_partitions(date_trunc('month', now())::date, 3)`);
     server = await startServer(await createHub(config, logger, db), { port: 0, host: '127.0.0.1' });
-    first = await loadDemo(server.hub, { households: HOUSEHOLDS });
+    first = await inTestPartnership(() => loadDemo(server.hub, { households: HOUSEHOLDS }));
     const started = Date.now();
-    cases = await seedDemoCases(server.hub, { referrals: REFERRALS, asOf: AS_OF });
+    cases = await inTestPartnership(() => seedDemoCases(server.hub, { referrals: REFERRALS, asOf: AS_OF }));
     casesSeconds = (Date.now() - started) / 1000;
   }, 180_000);
 
@@ -178,7 +179,7 @@ describe('demo seed: npm run seed -- --demo', () => {
 
   it('given the told casework, when the governance metrics are computed for each seeded month, then every measure has a value', async () => {
     for (const month of SEEDED_MONTHS) {
-      const r = await computeMetrics(server.hub.dataSource, server.hub.agencies, loadMetricsSettings(undefined), { period: { month } });
+      const r = await inTestPartnership(() => computeMetrics(server.hub.dataSource, server.hub.agencies, loadMetricsSettings(undefined), { period: { month } }));
       // In the first seeded month no ICPC can yet fall due: discussions begin then, ICPCs 15 working days later.
       // The child protection measures start later still (plans, then core groups, then reviews 3 months on): see the next story.
       const missing = r.measures
@@ -258,7 +259,7 @@ describe('demo seed: npm run seed -- --demo', () => {
       ))[0] as Record<string, number>;
     const before = await count();
 
-    const again = await seedDemoCases(server.hub, { referrals: REFERRALS, asOf: AS_OF });
+    const again = await inTestPartnership(() => seedDemoCases(server.hub, { referrals: REFERRALS, asOf: AS_OF }));
 
     expect(again).toEqual({ created: 0, skipped: cases.created, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0, stepDowns: 0, ladoAllegations: 0 });
     expect(await count()).toEqual(before);
@@ -272,7 +273,7 @@ describe('demo seed: npm run seed -- --demo', () => {
       ))[0] as Record<string, number>;
     const before = await count();
 
-    const second = await loadDemo(server.hub, { households: HOUSEHOLDS });
+    const second = await inTestPartnership(() => loadDemo(server.hub, { households: HOUSEHOLDS }));
 
     expect(second.summary.counts).toEqual({ CREATED: 0, UPDATED: 0, LINKED: 0, REJECTED: 0, UNCHANGED: first.summary.lines });
     expect(await count()).toEqual(before);

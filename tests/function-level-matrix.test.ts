@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import { getNamedType, isInputObjectType, isLeafType, isNonNullType, type GraphQLField, type GraphQLInputType, type GraphQLObjectType } from 'graphql';
 import { ROLES, type Role } from '../src/access-policy/vocabulary';
-import { EXPECTED_ENTRY_POINTS } from './support/entry-point-matrix';
+import { crossPartnershipCells, EXPECTED_ENTRY_POINTS } from './support/entry-point-matrix';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { printedSchema, sampleInput } from './support/schema-samples';
 import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 
@@ -95,6 +97,60 @@ describe('function level: every role × every query and mutation, through the AP
       console.log(`function-level matrix, ${root}: ${attempts} attempts, ${refused} refused by the entry-point rules`);
     });
   }
+});
+
+describe('function level: the cross-partnership cells — every role × every entry point, acting in a partnership the token does not name', () => {
+  let hub: TestHub;
+  const other = `other-${crypto.randomBytes(4).toString('hex')}`;
+  const tokens = new Map<Role, string>();
+  beforeAll(async () => {
+    hub = await startTestHub({}, { databaseUrl: await dedicatedDatabaseUrl('xpmatrix') });
+    // The other partnership exists: the refusal is about the token, not an unknown name.
+    await hub.db.query(`INSERT INTO partnership (id, display_name) VALUES ($1, 'Other partnership (fictional)')`, [other]);
+    for (const role of ROLES) tokens.set(role, await hub.token({ agency: AGENCY_OF[role], roles: [role] }));
+  });
+  afterAll(() => hub?.close());
+
+  it('each Query and Mutation cell is refused (403 FORBIDDEN, no data), and the same request in its own partnership is not', async () => {
+    const cells = crossPartnershipCells().filter((c) => c.root !== 'Subscription');
+    expect(cells.every((c) => c.expected === 'DENIED')).toBe(true);
+    const mismatches: string[] = [];
+    for (const cell of cells) {
+      const type = (cell.root === 'Query' ? schema.getQueryType() : schema.getMutationType()) as GraphQLObjectType;
+      const { query, variables } = operationFor(cell.root === 'Query' ? 'query' : 'mutation', type.getFields()[cell.field]!);
+      const r = await hub.gql(tokens.get(cell.role)!, query, variables, { 'x-mash-partnership': other });
+      if (r.status !== 403 || r.errors?.[0]?.extensions?.code !== 'FORBIDDEN' || r.data != null) {
+        mismatches.push(`${cell.root}.${cell.field} × ${cell.role}: expected DENIED, got ${r.status} ${JSON.stringify(r.errors)}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    // Allow: the same token naming its own partnership reaches the entry point.
+    const own = await hub.gql(tokens.get('POLICE_MASH_OFFICER')!, '{ me { sub } }', undefined, { 'x-mash-partnership': 'default' });
+    expect(own.errors).toBeUndefined();
+    const audited = await hub.db.query(`SELECT count(*)::int AS n FROM audit_event WHERE partnership_id = $1`, [other]);
+    expect(audited[0].n).toBe(0);
+  });
+
+  it('each Subscription cell: a connection naming a partnership the token does not name is closed (4403) before any subscription', async () => {
+    const cells = crossPartnershipCells().filter((c) => c.root === 'Subscription');
+    const codes: string[] = [];
+    for (const cell of cells) {
+      const code = await new Promise<number | undefined>((resolve) => {
+        const client = createClient({
+          url: hub.server.url.replace(/^http/, 'ws'),
+          webSocketImpl: WebSocket,
+          connectionParams: { authorization: `Bearer ${tokens.get(cell.role)!}`, 'x-mash-partnership': other },
+          retryAttempts: 0,
+          lazy: false,
+          onNonLazyError: () => undefined,
+          on: { closed: (e) => resolve((e as { code?: number }).code) },
+        });
+        setTimeout(() => void client.dispose(), 5000).unref();
+      });
+      if (code !== 4403) codes.push(`${cell.field} × ${cell.role}: closed ${code}`);
+    }
+    expect(codes).toEqual([]);
+  });
 });
 
 describe('function level: mass assignment — server-owned fields cannot be set', () => {

@@ -59,8 +59,12 @@ describe('the nested referral query: SQL statements per request do not grow with
     statements.length = 0;
     const r = await hub.gql<Nested>(worker, NESTED, { first });
     expect(r.errors).toBeUndefined();
+    // Each transaction opens with the partnership setting (ADR 016): counted apart from the data statements.
+    const control = statements.filter((s) => /^(START TRANSACTION|COMMIT|ROLLBACK)$/.test(s));
+    const scopes = statements.filter((s) => s.startsWith(`SELECT set_config('mash.partnership'`));
     const audit = statements.filter((s) => /audit/i.test(s));
-    return { edges: r.data!.referrals.edges, reads: statements.length - audit.length, audit: audit.length };
+    const reads = statements.length - audit.length - control.length - scopes.length;
+    return { edges: r.data!.referrals.edges, reads, audit: audit.length, scopes: scopes.length };
   }
 
   it('given twelve referrals with subjects, records and relationships, when read nested 2, 5 and 12 at a time, then each read costs the same 3 statements (at most 4) and one audit write', async () => {
@@ -76,5 +80,7 @@ describe('the nested referral query: SQL statements per request do not grow with
 
     expect([small.reads, medium.reads, all.reads]).toEqual([3, 3, 3]);
     expect([small.audit, medium.audit, all.audit]).toEqual([1, 1, 1]);
+    // Every statement ran in its partnership: one setting per transaction (each read and the audit's).
+    expect([small.scopes, medium.scopes, all.scopes]).toEqual([5, 5, 5]);
   });
 });

@@ -28,7 +28,7 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
   let previousCa: unknown;
 
   async function sign(key: KeyLike, kid: string, claims: Record<string, unknown> = {}) {
-    return new SignJWT({ name: 'Fictional Officer', agency: 'police', roles: ['POLICE_MASH_OFFICER'], ...claims })
+    return new SignJWT({ name: 'Fictional Officer', agency: 'police', roles: ['POLICE_MASH_OFFICER'], partnerships: ['default'], ...claims })
       .setProtectedHeader({ alg: 'ES256', kid })
       .setSubject(`prod-${crypto.randomUUID()}`)
       .setIssuer(ISSUER)

@@ -24,7 +24,7 @@ const source = (file: string) => fs.readFileSync(path.join(__dirname, '..', file
 
 function contextOf(type: string, requestId: string) {
   const viewer = systemViewer('release-test', 'ig-1', { code: 'social-care', kind: 'SOCIAL_CARE' });
-  return createRequestContext(hub.server.hub, { viewer: { ...viewer, roles: ['IG_AUDITOR'] }, requestId, operation: { type, name: 'ReleaseTest', documentHash: null } });
+  return createRequestContext(hub.server.hub, { viewer: { ...viewer, roles: ['IG_AUDITOR'] }, partnership: 'default', requestId, operation: { type, name: 'ReleaseTest', documentHash: null } });
 }
 
 describe('one release audit for every transport', () => {

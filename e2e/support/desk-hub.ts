@@ -13,6 +13,8 @@ import { loadDemo } from '../../src/demo/load-demo';
 import { createHub, startServer, type HubServer } from '../../src/app/server';
 import { createLogger } from '../../src/shared/logger';
 import { appUrlOf } from '../../tests/support/test-hub';
+import { inPartnership } from '../../src/db/partnership-scope';
+import { DEFAULT_PARTNERSHIP } from '../../src/shared/partnership';
 
 /** Where Debian's chromium lives (`apt-get install -y chromium`); CHROMIUM overrides it. */
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -45,8 +47,11 @@ export async function startDeskHub(): Promise<DeskHub> {
   const server = await startServer(await createHub(config, logger, serving), { port: 0, host: '127.0.0.1' });
   // The seed writes as the owner (it back-dates the demo's domain rows), like `npm run seed`.
   const seeding = await createHub(config, logger, db);
-  await loadDemo(seeding, { households: 8 });
-  await seedDemoCases(seeding, { referrals: 30, asOf: new Date().toISOString().slice(0, 10) });
+  // In the default partnership: the desk's development sign-in gives tokens for it (ADR 016).
+  await inPartnership({ partnership: DEFAULT_PARTNERSHIP, actor: 'system:seed', requestId: 'e2e-seed' }, async () => {
+    await loadDemo(seeding, { households: 8 });
+    await seedDemoCases(seeding, { referrals: 30, asOf: new Date().toISOString().slice(0, 10) });
+  });
   await seeding.auditWriter.drain();
   await seeding.events.stop();
   const origin = server.url.replace(/\/graphql$/, '');

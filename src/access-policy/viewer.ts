@@ -7,6 +7,11 @@ export interface Viewer {
   agency: string;
   agencyKind: AgencyKind;
   roles: readonly Role[];
+  /**
+   * The partnerships the token lets this user act for (ADR 016); each request acts in exactly one
+   * of them (`RequestContext.partnership`). Absent for viewers the hub makes itself (system processes).
+   */
+  partnerships?: readonly string[];
 }
 
 export function hasAnyRole(viewer: Viewer, roles: readonly Role[]): boolean {

@@ -16,6 +16,7 @@ export const CORS_ALLOWED_HEADERS = [
   'apollographql-client-name',
   'apollographql-client-version',
   'x-request-id',
+  'x-mash-partnership',
 ] as const;
 const MAX_AGE_SECONDS = 600;
 

@@ -15,6 +15,8 @@ import { Authenticator } from '../auth/authenticator';
 import type { Config } from '../config';
 import type { Hub, RequestContext } from '../context/context';
 import { createRequestContext } from '../context/context-factory';
+import { choosePartnership, PARTNERSHIP_HEADER } from '../auth/partnership-choice';
+import { setPartnershipScope, withScopeHolder } from '../db/partnership-scope';
 import { assertServingRoleRestricted, servingRoleProblems } from '../db/app-role';
 import { databaseIsReachable } from '../db/data-source';
 import type { DataSource } from 'typeorm';
@@ -243,6 +245,8 @@ export async function startServer(
     postOnly(),
     express.json({ limit: '100kb' }),
     ...(trustedDocuments ? [trustedDocumentsMiddleware(trustedDocuments)] : []),
+    // The request's database work runs in the partnership its context chooses (ADR 016).
+    (_req: express.Request, _res: express.Response, next: express.NextFunction) => withScopeHolder(next),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => {
         const requestId = res.locals.requestId as string;
@@ -254,8 +258,15 @@ export async function startServer(
         const authenticate = () => hub.authenticator.authenticate(authorization);
         const logFields = { transport: 'http', requestId, ...(correlationId ? { correlationId } : {}) };
         const viewer = rateLimiter ? await rateLimiter.admit(req.ip ?? '', authenticate, logFields) : await authenticate();
+        const requested: string[] = [];
+        for (let i = 0; i < req.rawHeaders.length; i += 2) {
+          if (req.rawHeaders[i]!.toLowerCase() === PARTNERSHIP_HEADER) requested.push(req.rawHeaders[i + 1]!);
+        }
+        const partnership = choosePartnership(viewer, requested);
+        setPartnershipScope({ partnership, actor: viewer.sub, requestId });
         return createRequestContext(hub, {
           viewer,
+          partnership,
           requestId,
           ...(correlationId ? { correlationId } : {}),
           ...networkOf(req.ip, req.socket.localAddress),

@@ -25,7 +25,8 @@ import { networkOf } from '../audit/audit-builder';
 import { releaseAudit } from '../audit/release';
 import { sha256 } from '../audit/audit-event';
 import type { Hub, RequestContext } from '../context/context';
-import { createRequestContext } from '../context/context-factory';
+import { createRequestContext, inContext } from '../context/context-factory';
+import { choosePartnership, PARTNERSHIP_HEADER } from '../auth/partnership-choice';
 import { eventContextOf, filterMapAsync } from '../context/event-context';
 import { auditErrorJson, createErrorFormatter } from './plugins';
 import type { RequestRateLimiter } from './rate-limit';
@@ -74,6 +75,8 @@ const TOKEN_EXPIRED = 'Token expired';
 /** What a graphql-ws connection carries besides its socket and upgrade request. */
 type ConnectionState = {
   viewer: Viewer;
+  /** The one partnership the connection acts in (ADR 016). */
+  partnership: string;
   /** Epoch ms after which the token is no longer accepted (its exp plus the clock tolerance). */
   usableUntil: number;
 };
@@ -90,11 +93,12 @@ const resultContexts = new WeakMap<ExecutionResult, RequestContext>();
  * RequestContext per event) is executed in it.
  */
 async function subscribePerEvent(args: ExecutionArgs) {
-  const source = await createSourceEventStream(args);
+  const subscription = args.contextValue as RequestContext;
+  const source = await inContext(subscription, () => createSourceEventStream(args));
   if (!(Symbol.asyncIterator in source)) return codeRequestErrors(source as ExecutionResult);
   return filterMapAsync<unknown, ExecutionResult>(source[Symbol.asyncIterator](), async (event) => {
-    const contextValue = eventContextOf(event) ?? (args.contextValue as RequestContext);
-    const result = await execute({ ...args, rootValue: event, contextValue });
+    const contextValue = eventContextOf(event) ?? subscription;
+    const result = await inContext(contextValue, async () => execute({ ...args, rootValue: event, contextValue }));
     resultContexts.set(result, contextValue);
     return result;
   });
@@ -163,6 +167,12 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
         const limiter = options.rateLimiter;
         try {
           c.extra.viewer = limiter ? await limiter.admit(options.clientIp(c.extra.request), authenticate, { transport: 'websocket' }) : await authenticate();
+          // The connection acts in one partnership, named like the header (ADR 016); refused: 4403.
+          const named = Object.keys(params)
+            .filter((k) => k.toLowerCase() === PARTNERSHIP_HEADER)
+            .map((k) => params[k]);
+          if (!named.every((v) => typeof v === 'string')) return false;
+          c.extra.partnership = choosePartnership(c.extra.viewer, named as string[]);
           c.extra.usableUntil = usableUntil;
           // Closed when the token expires, even with nothing to push (the client reconnects with a fresh one).
           const timer = setTimeout(() => closedForExpiry(c.extra), Math.max(0, usableUntil - Date.now()) + 10);
@@ -213,9 +223,12 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
           return [badRequest(new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations with POST /graphql'), 'BAD_REQUEST')];
         }
         const requestId = crypto.randomUUID();
+        const partnership = c.extra.partnership;
+        if (!partnership) return [new GraphQLError('Not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
         const contextValue = createRequestContext(hub, {
           ...networkOf(options.clientIp(c.extra.request), c.extra.request.socket.localAddress),
           viewer,
+          partnership,
           requestId,
           operation: { type: 'subscription', name: payload.operationName ?? null, documentHash: sha256(payload.query) },
           ...(options.makeAccess ? { access: options.makeAccess(viewer, hub.policy) } : {}),

@@ -61,6 +61,7 @@ export function buildAuditEvent(
     }));
   return {
     id: newAuditEventId(),
+    partnership: ctx.partnership,
     occurredAt: new Date().toISOString(),
     requestId: ctx.requestId,
     ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),

@@ -35,6 +35,11 @@ export type AuditOutcome = 'SUCCESS' | 'PARTIAL' | 'DENIED' | 'NOT_FOUND' | 'ERR
 
 export interface AuditEvent {
   id: string;
+  /**
+   * The partnership whose chain holds the event (ADR 016); hashed with the event, so an event cannot
+   * be moved to another partnership's chain unnoticed. Absent on events recorded before.
+   */
+  partnership?: string;
   occurredAt: string;
   requestId: string;
   /** The client's `x-request-id` (validated, ADR 007); absent when it sent none. */

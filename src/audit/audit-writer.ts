@@ -2,6 +2,12 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../shared/logger';
 import type { AuditEvent } from './audit-event';
 import { appendAuditBatch } from './audit-store';
+import { inPartnership } from '../db/partnership-scope';
+
+interface Chain {
+  queue: Pending[];
+  flushing: Promise<void> | null;
+}
 
 interface Pending {
   event: AuditEvent;
@@ -21,11 +27,11 @@ export interface AuditBatchTracer {
 /**
  * Group commit: events of concurrent requests are written together in one transaction, and each
  * request waits for the commit of the batch holding its event before its response leaves. A failed
- * write rejects every waiting request, which then fails closed (AUDIT_UNAVAILABLE).
+ * write rejects every waiting request, which then fails closed (AUDIT_UNAVAILABLE). Each partnership
+ * has its own queue and chain (ADR 016): one partnership's append never waits for another's.
  */
 export class AuditWriter {
-  private queue: Pending[] = [];
-  private flushing: Promise<void> | null = null;
+  private readonly chains = new Map<string, Chain>();
   private closed = false;
   /** Counts behind the Prometheus audit counters (telemetry/hub-metrics.ts) and the benchmark's reconciliation (bench/serve.ts). */
   readonly stats = { events: 0, batches: 0, failures: 0 };
@@ -33,9 +39,11 @@ export class AuditWriter {
   onBatch: ((batch: { events: number; seconds: number; ok: boolean }) => void) | null = null;
   tracer: AuditBatchTracer | null = null;
 
-  /** Events waiting for the next batch (not counting the batch being written). */
+  /** Events waiting for the next batch (not counting the batches being written), over every partnership. */
   get queueDepth(): number {
-    return this.queue.length;
+    let n = 0;
+    for (const c of this.chains.values()) n += c.queue.length;
+    return n;
   }
 
   constructor(
@@ -46,44 +54,57 @@ export class AuditWriter {
 
   write(event: AuditEvent): Promise<void> {
     if (this.closed) return Promise.reject(new Error('audit writer is closed'));
+    // An event naming no partnership has no chain: refused, and its request fails closed.
+    if (!event.partnership) return Promise.reject(new Error('audit event names no partnership'));
+    const partnership = event.partnership;
+    let chain = this.chains.get(partnership);
+    if (!chain) this.chains.set(partnership, (chain = { queue: [], flushing: null }));
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ event, resolve, reject, caller: this.tracer?.capture() });
-      this.kick();
+      chain.queue.push({ event, resolve, reject, caller: this.tracer?.capture() });
+      this.kick(partnership, chain);
     });
   }
 
-  private kick(): void {
-    if (this.flushing) return;
-    this.flushing = this.flushLoop().finally(() => {
-      this.flushing = null;
-      if (this.queue.length) this.kick();
+  private kick(partnership: string, chain: Chain): void {
+    if (chain.flushing) return;
+    chain.flushing = this.flushLoop(partnership, chain).finally(() => {
+      chain.flushing = null;
+      if (chain.queue.length) this.kick(partnership, chain);
+      else if (this.chains.get(partnership) === chain) this.chains.delete(partnership);
     });
   }
 
-  private async flushLoop(): Promise<void> {
-    while (this.queue.length) {
-      const batch = this.queue.splice(0, this.maxEventsPerBatch);
-      const started = process.hrtime.bigint();
-      const observe = (ok: boolean) => this.onBatch?.({ events: batch.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, ok });
-      try {
-        const append = async () => void (await appendAuditBatch(this.dataSource.manager, batch.map((p) => p.event)));
-        await (this.tracer ? this.tracer.append({ events: batch.length, callers: batch.map((p) => p.caller) }, append) : append());
-        this.stats.events += batch.length;
-        this.stats.batches += 1;
-        observe(true);
-        for (const p of batch) p.resolve();
-      } catch (e) {
-        this.stats.failures += 1;
-        observe(false);
-        this.logger.error({ err: { message: (e as Error).message }, events: batch.length }, 'audit write failed');
-        for (const p of batch) p.reject(e);
-      }
+  private async flushLoop(partnership: string, chain: Chain): Promise<void> {
+    while (chain.queue.length) await this.appendBatch(partnership, chain.queue.splice(0, this.maxEventsPerBatch));
+  }
+
+  private async appendBatch(partnership: string, batch: Pending[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    const observe = (ok: boolean) => this.onBatch?.({ events: batch.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, ok });
+    try {
+      const scope = { partnership, actor: 'system:audit-writer', requestId: batch[0]!.event.requestId };
+      const append = () =>
+        inPartnership(scope, () => this.dataSource.transaction(async (m) => void (await appendAuditBatch(m, batch.map((p) => p.event)))));
+      await (this.tracer ? this.tracer.append({ events: batch.length, callers: batch.map((p) => p.caller) }, append) : append());
+      this.stats.events += batch.length;
+      this.stats.batches += 1;
+      observe(true);
+      for (const p of batch) p.resolve();
+    } catch (e) {
+      this.stats.failures += 1;
+      observe(false);
+      this.logger.error({ err: { message: (e as Error).message }, events: batch.length }, 'audit write failed');
+      for (const p of batch) p.reject(e);
     }
   }
 
   /** Waits until every queued event is written; used by graceful shutdown. */
   async drain(): Promise<void> {
     this.closed = true;
-    while (this.flushing) await this.flushing;
+    for (;;) {
+      const flushing = [...this.chains.values()].map((c) => c.flushing).filter((f): f is Promise<void> => f !== null);
+      if (flushing.length === 0) return;
+      await Promise.all(flushing);
+    }
   }
 }

@@ -2,10 +2,11 @@ import os from 'node:os';
 import { newAuditEventId, type AuditEvent } from './audit-event';
 
 /**
- * An audit event of an operator command (export, archive): actor `system:<user>` from the OS
+ * An audit event of an operator command (export, archive), in the partnership's chain: actor `system:<user>` from the OS
  * account running it, action SYSTEM. `details` go into the event's `changes` as one entry.
  */
 export function systemEvent(
+  partnership: string,
   operation: string,
   requestId: string,
   personIds: string[],
@@ -20,6 +21,7 @@ export function systemEvent(
   }
   return {
     id: newAuditEventId(),
+    partnership,
     occurredAt: new Date().toISOString(),
     requestId,
     actor: { sub: `system:${user}`, name: 'Operator command', agency: null, roles: [] },

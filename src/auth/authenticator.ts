@@ -19,6 +19,9 @@ import type { Viewer } from '../access-policy/viewer';
 import { ROLES, type Role } from '../access-policy/vocabulary';
 import { unauthenticated } from '../shared/errors';
 import { VerifiedTokenCache } from './token-cache';
+import { DEFAULT_PARTNERSHIP, PARTNERSHIP_ID } from '../shared/partnership';
+
+const MAX_PARTNERSHIPS = 50;
 
 /** Tokens longer than this are refused before any parsing. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -131,7 +134,7 @@ export class Authenticator {
   }
 
   private viewerFromClaims(p: JWTPayload): Viewer {
-    const { sub, name, agency, roles } = p as JWTPayload & { name?: unknown; agency?: unknown; roles?: unknown };
+    const { sub, name, agency, roles, partnerships } = p as JWTPayload & { name?: unknown; agency?: unknown; roles?: unknown; partnerships?: unknown };
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) throw unauthenticated('Token has no valid sub');
     if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw unauthenticated('Token has no valid name');
     if (typeof agency !== 'string' || !this.agencies.has(agency)) throw unauthenticated('Token names an unknown agency');
@@ -142,7 +145,16 @@ export class Authenticator {
     const viewerRoles = [...new Set(roles as Role[])];
     // Inconsistent claims fail closed: a police role at a health agency is no one's legitimate user.
     if (!this.policy.rolesFitAgencyKind(viewerRoles, agencyKind)) throw unauthenticated("Token names a role its agency's kind may not hold");
-    return { sub, name, agency, agencyKind, roles: viewerRoles };
+    // The partnerships the user may act for (ADR 016): a token naming none acts for none.
+    if (
+      !Array.isArray(partnerships) ||
+      partnerships.length === 0 ||
+      partnerships.length > MAX_PARTNERSHIPS ||
+      !partnerships.every((x) => typeof x === 'string' && PARTNERSHIP_ID.test(x))
+    ) {
+      throw unauthenticated('Token names no valid partnerships');
+    }
+    return { sub, name, agency, agencyKind, roles: viewerRoles, partnerships: [...new Set(partnerships as string[])] };
   }
 }
 
@@ -215,6 +227,8 @@ export interface TokenClaims {
   name: string;
   agency: string;
   roles: string[];
+  /** The partnerships the user may act for; `default` when not given. */
+  partnerships?: string[];
 }
 
 /** Signs a development token. Refuses unless development authentication is configured. */
@@ -222,7 +236,8 @@ export async function signDevToken(config: AuthConfig, claims: TokenClaims, ttl 
   if (config.mode !== 'development') throw new Error('Development tokens are refused: AUTH_JWKS_URL is configured');
   const { privateJwk } = await loadOrCreateDevKey(config.keyFile);
   const key = await importJWK(privateJwk, 'ES256');
-  return new SignJWT({ name: claims.name, agency: claims.agency, roles: claims.roles })
+  const partnerships = claims.partnerships ?? [DEFAULT_PARTNERSHIP];
+  return new SignJWT({ name: claims.name, agency: claims.agency, roles: claims.roles, partnerships })
     .setProtectedHeader({ alg: 'ES256' })
     .setSubject(claims.sub)
     .setIssuer(config.issuer)

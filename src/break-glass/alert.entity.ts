@@ -2,6 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { PersonEntity } from '../people/person.entity';
 import { BreakGlassEntity } from './break-glass.entity';
 import { ReferralEntity } from '../referrals/referral.entity';
+import { PartnershipEntity } from '../db/partnership.entity';
 
 /**
  * An alert to an agency (or, with `to_agency` NULL, to information governance) that something
@@ -9,8 +10,8 @@ import { ReferralEntity } from '../referrals/referral.entity';
  * its AGENCY_DETAIL outside a strategy discussion (raised by a trigger on audit_event).
  */
 @Entity({ name: 'alert' })
-@Index('alert_inbox_idx', ['toAgency', 'createdAt', 'id'])
-@Index('alert_time_idx', ['createdAt', 'id'])
+@Index('alert_inbox_idx', ['partnershipId', 'toAgency', 'createdAt', 'id'])
+@Index('alert_time_idx', ['partnershipId', 'createdAt', 'id'])
 // One CROSS_AGENCY_DETAIL_READ per (agency, person, reader, UTC day): expression index, see migration 1763901201000.
 @Index('alert_cross_agency_daily_idx', { synchronize: false })
 @Check('alert_kind_check', `kind IN ('BREAK_GLASS','CROSS_AGENCY_DETAIL_READ','UNUSUAL_READ_VOLUME','SERVING_ROLE_PRIVILEGE','DECISION_OVERDUE','CHECK_OVERDUE','CP_FLAG_LOOKUP')`)
@@ -28,10 +29,18 @@ import { ReferralEntity } from '../referrals/referral.entity';
 /** At most one breach alert per referral, recipient and breached due time (migration 1764000900000). */
 @Index('alert_breach_once_idx', { synchronize: false })
 /** At most one unusual-read-volume alert per user per hour window, whichever hub process computes it. */
-@Index('alert_read_volume_once_idx', ['actorSub', 'windowStart'], { unique: true, where: `kind = 'UNUSUAL_READ_VOLUME'` })
+@Index('alert_read_volume_once_idx', ['partnershipId', 'actorSub', 'windowStart'], { unique: true, where: `kind = 'UNUSUAL_READ_VOLUME'` })
 /** At most one serving-role alert per database role and hour (migration 1764000401000). */
-@Index('alert_serving_role_once_idx', ['actorSub', 'windowStart'], { unique: true, where: `kind = 'SERVING_ROLE_PRIVILEGE'` })
+@Index('alert_serving_role_once_idx', ['partnershipId', 'actorSub', 'windowStart'], { unique: true, where: `kind = 'SERVING_ROLE_PRIVILEGE'` })
 export class AlertEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'alert_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 

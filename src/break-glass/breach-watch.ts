@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Hub } from '../context/context';
 import { claimPeriodicRun } from '../db/periodic-job';
 import { notifyEvent } from '../events/notify';
+import { forEachPartnership } from '../db/partnership-scope';
 
 /**
  * A breach raises an alert once (issue 19 §3). Every `BREACH_CHECK_SECONDS` (60) one hub process (a lease
@@ -24,22 +25,29 @@ export interface RaisedBreachAlert {
   referralId: string;
 }
 
-/** One check (tests, the periodic job). `socialCare`: the agency code of the MASH's social care team. */
-export async function raiseBreachAlerts(ds: DataSource, socialCare: string): Promise<RaisedBreachAlert[]> {
+/** One check in every partnership (tests, the periodic job). `socialCare`: the agency code of the MASH's social care team. */
+export function raiseBreachAlerts(ds: DataSource, socialCare: string): Promise<RaisedBreachAlert[]> {
+  return forEachPartnership(ds, 'breach-check', () => raiseBreachAlertsInPartnership(ds, socialCare));
+}
+
+/** The check in the current partnership (the queries name it too: an owner connection bypasses the wall). */
+async function raiseBreachAlertsInPartnership(ds: DataSource, socialCare: string): Promise<RaisedBreachAlert[]> {
   return ds.transaction(async (m) => {
     const rows: Array<{ id: string; kind: RaisedBreachAlert['kind']; to_agency: string; referral_id: string }> = await m.query(
       `WITH breaches AS (
          SELECT 'DECISION_OVERDUE' AS kind, r.id AS referral_id, $1::text AS to_agency, r.decision_due_at AS due_at
            FROM referral r
-          WHERE r.status NOT IN ('CLOSED','WITHDRAWN','MERGED') AND r.decision_due_at < now()
+          WHERE r.partnership_id = mash_current_partnership()
+            AND r.status NOT IN ('CLOSED','WITHDRAWN','MERGED') AND r.decision_due_at < now()
          UNION ALL
          SELECT 'CHECK_OVERDUE', ac.referral_id, ac.agency, ac.due_at
            FROM agency_check ac JOIN referral r ON r.id = ac.referral_id
-          WHERE ac.status IN ('REQUESTED','IN_PROGRESS') AND ac.due_at < now() AND r.status NOT IN ('CLOSED','WITHDRAWN','MERGED')
+          WHERE r.partnership_id = mash_current_partnership()
+            AND ac.status IN ('REQUESTED','IN_PROGRESS') AND ac.due_at < now() AND r.status NOT IN ('CLOSED','WITHDRAWN','MERGED')
        )
        INSERT INTO alert (kind, to_agency, person_id, break_glass_id, referral_id, actor_sub, actor_name, actor_agency, created_at, window_start)
        SELECT b.kind, b.to_agency, NULL, NULL, b.referral_id, 'mash-hub', 'MASH Hub breach check', '', now(), b.due_at FROM breaches b
-       ON CONFLICT (kind, referral_id, to_agency, window_start) WHERE kind IN ('DECISION_OVERDUE','CHECK_OVERDUE') DO NOTHING
+       ON CONFLICT (partnership_id, kind, referral_id, to_agency, window_start) WHERE kind IN ('DECISION_OVERDUE','CHECK_OVERDUE') DO NOTHING
        RETURNING id, kind, to_agency, referral_id`,
       [socialCare],
     );

@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
+import { PartnershipEntity } from '../db/partnership.entity';
 
 /**
  * Time-boxed emergency access by one viewer to one person's agency detail (never sealed fields).
@@ -7,7 +8,7 @@ import { PersonEntity } from '../people/person.entity';
  * IG review queue until an auditor records an outcome.
  */
 @Entity({ name: 'break_glass' })
-@Index('break_glass_active_idx', ['personId', 'actorSub', 'expiresAt'])
+@Index('break_glass_active_idx', ['partnershipId', 'personId', 'actorSub', 'expiresAt'])
 @Index('break_glass_open_review_idx', { synchronize: false })
 @Index('break_glass_opened_idx', { synchronize: false }) // governance metrics: openings by time (migration 1763900600000)
 @Check('break_glass_reason_check', `char_length(reason) >= 20`)
@@ -18,6 +19,14 @@ import { PersonEntity } from '../people/person.entity';
 )
 @Check('break_glass_review_complete_check', `(reviewed_at IS NULL) = (review_outcome IS NULL) AND (reviewed_at IS NULL) = (reviewed_by IS NULL)`)
 export class BreakGlassEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'break_glass_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 

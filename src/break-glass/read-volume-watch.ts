@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Hub } from '../context/context';
 import { claimPeriodicRun } from '../db/periodic-job';
 import { notifyEvent } from '../events/notify';
+import { forEachPartnership } from '../db/partnership-scope';
 
 /**
  * The enumeration pattern privacy officers watch for: one user reading unusually many distinct
@@ -29,7 +30,12 @@ export interface RaisedReadVolumeAlert {
 }
 
 /** One check, on demand (tests, an operator) or from the periodic job. Returns the alerts it raised. */
-export async function raiseReadVolumeAlerts(ds: DataSource, threshold: number, now: Date = new Date()): Promise<RaisedReadVolumeAlert[]> {
+export function raiseReadVolumeAlerts(ds: DataSource, threshold: number, now: Date = new Date()): Promise<RaisedReadVolumeAlert[]> {
+  // Per partnership: a user reading many children across two partnerships is two separate readings (ADR 016).
+  return forEachPartnership(ds, 'read-volume-check', () => raiseReadVolumeAlertsInPartnership(ds, threshold, now));
+}
+
+async function raiseReadVolumeAlertsInPartnership(ds: DataSource, threshold: number, now: Date): Promise<RaisedReadVolumeAlert[]> {
   return ds.transaction(async (m) => {
     const rows: Array<{ id: string; actor_sub: string; distinct_people: number }> = await m.query(
       `WITH pairs AS (
@@ -37,7 +43,8 @@ export async function raiseReadVolumeAlerts(ds: DataSource, threshold: number, n
          -- count(DISTINCT) sorted every disclosure row of the hour (on disk past work_mem).
          SELECT d.actor_sub, d.person_id, max(d.actor_agency) AS actor_agency
            FROM audit_disclosure d
-          WHERE d.occurred_at > $1::timestamptz - interval '1 hour' AND d.occurred_at <= $1::timestamptz
+          WHERE d.partnership_id = mash_current_partnership()
+            AND d.occurred_at > $1::timestamptz - interval '1 hour' AND d.occurred_at <= $1::timestamptz
             AND cardinality(d.released) > 0
             -- Not a mutation's own response. The event's time bounds are repeated so that only the
             -- hour's partition of audit_event is read (the join alone did not prune: every month's
@@ -57,13 +64,13 @@ export async function raiseReadVolumeAlerts(ds: DataSource, threshold: number, n
        INSERT INTO alert (kind, to_agency, person_id, break_glass_id, actor_sub, actor_name, actor_agency, created_at, window_start, distinct_people)
        SELECT $3, NULL, NULL, NULL, c.actor_sub,
               coalesce((SELECT e.payload->'actor'->>'name' FROM audit_event e
-                         WHERE e.actor_sub = c.actor_sub AND e.occurred_at > $1::timestamptz - interval '1 hour'
+                         WHERE e.partnership_id = mash_current_partnership() AND e.actor_sub = c.actor_sub AND e.occurred_at > $1::timestamptz - interval '1 hour'
                            AND e.occurred_at <= $1::timestamptz
                          ORDER BY e.occurred_at DESC LIMIT 1), c.actor_sub),
               coalesce(c.actor_agency, ''), now(),
               date_trunc('hour', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', c.n
          FROM counts c
-       ON CONFLICT (actor_sub, window_start) WHERE kind = 'UNUSUAL_READ_VOLUME' DO NOTHING
+       ON CONFLICT (partnership_id, actor_sub, window_start) WHERE kind = 'UNUSUAL_READ_VOLUME' DO NOTHING
        RETURNING id, actor_sub, distinct_people`,
       [now.toISOString(), threshold, READ_VOLUME_ALERT],
     );

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Hub } from '../context/context';
 import { servingRoleProblems } from '../db/app-role';
 import { notifyEvent } from '../events/notify';
+import { forEachPartnership } from '../db/partnership-scope';
 
 /**
  * The serving role, checked while the hub runs (issue 17). At start the hub refuses (production)
@@ -29,12 +30,21 @@ export interface ServingRoleWatch {
 
 /** Raises the IG alert (at most one per database role and clock hour, across processes). */
 export async function raiseServingRoleAlert(ds: DataSource): Promise<string | null> {
+  // Every partnership's IG is told: the role serves them all (ADR 016). The first alert's id is returned.
+  const ids = await forEachPartnership(ds, 'serving-role-check', async () => {
+    const id = await raiseServingRoleAlertInPartnership(ds);
+    return id ? [id] : [];
+  });
+  return ids[0] ?? null;
+}
+
+async function raiseServingRoleAlertInPartnership(ds: DataSource): Promise<string | null> {
   return ds.transaction(async (m) => {
     const rows: Array<{ id: string }> = await m.query(
       `INSERT INTO alert (kind, to_agency, person_id, break_glass_id, actor_sub, actor_name, actor_agency, created_at, window_start)
        VALUES ($1, NULL, NULL, NULL, current_user, 'MASH Hub serving-role check', '', now(),
                date_trunc('hour', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
-       ON CONFLICT (actor_sub, window_start) WHERE kind = 'SERVING_ROLE_PRIVILEGE' DO NOTHING
+       ON CONFLICT (partnership_id, actor_sub, window_start) WHERE kind = 'SERVING_ROLE_PRIVILEGE' DO NOTHING
        RETURNING id`,
       [SERVING_ROLE_ALERT],
     );

@@ -290,7 +290,7 @@ export class ChildProtectionRepository {
     const rows = (await this.db.query(
       `INSERT INTO s47_enquiry (person_id, owning_agency, lead, started_by_sub, started_by_name, last_strategy_on, icpc_due_on)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (person_id) WHERE status IN ('OPEN','AWAITING_CONFERENCE') DO NOTHING RETURNING id`,
+       ON CONFLICT (partnership_id, person_id) WHERE status IN ('OPEN','AWAITING_CONFERENCE') DO NOTHING RETURNING id`,
       [e.personId, e.owningAgency, e.lead, e.startedBySub, e.startedByName, e.lastStrategyOn, e.icpcDueOn],
     )) as Array<{ id: string }>;
     return rows[0]?.id ?? '';
@@ -463,7 +463,7 @@ export class ChildFlagsRepository {
     const rows = (await this.db.query(
       `INSERT INTO alert (kind, to_agency, person_id, actor_sub, actor_name, actor_agency, setting, created_at, window_start)
        VALUES ('CP_FLAG_LOOKUP', $1, $2, $3, $4, $5, $6, now(), date_trunc('day', now() AT TIME ZONE 'Europe/London') AT TIME ZONE 'Europe/London')
-       ON CONFLICT (person_id, to_agency, actor_agency, setting, window_start) WHERE kind = 'CP_FLAG_LOOKUP' DO NOTHING
+       ON CONFLICT (partnership_id, person_id, to_agency, actor_agency, setting, window_start) WHERE kind = 'CP_FLAG_LOOKUP' DO NOTHING
        RETURNING id`,
       [toAgency, personId, v.sub, v.name, v.agency, setting],
     )) as Array<{ id: string }>;

@@ -12,6 +12,7 @@ import { accessLogEntries, csvHeader, csvRows, fhirLines } from '../governance/e
 import { UUID_PATTERN } from '../shared/validation';
 import { withDatabase } from './cli-db';
 import { systemEvent } from '../audit/system-event';
+import { requirePartnership } from '../db/partnership-scope';
 
 void withDatabase('audit:export', async (db, config) => {
   const { values } = parseArgs({
@@ -49,7 +50,7 @@ void withDatabase('audit:export', async (db, config) => {
   // Exporting someone's access history is itself an access: record it.
   await db.dataSource.transaction((m) =>
     appendAuditBatch(m, [
-      systemEvent('auditExport', crypto.randomUUID(), [...people], ['Query.exportAccessLog'], { format: values.format, events }),
+      systemEvent(requirePartnership(), 'auditExport', crypto.randomUUID(), [...people], ['Query.exportAccessLog'], { format: values.format, events }),
     ]),
   );
   process.stderr.write(`audit:export: ${events} events\n`);

@@ -1,5 +1,5 @@
 /**
- * History import: npm run import:history -- <file.csv> --system <source system> [--json]
+ * History import: npm run import:history -- <file.csv> --system <source system> [--json] [--partnership <id>]
  * Past decided contacts from a partnership's earlier system (src/referrals/history-import.ts for the
  * columns). All or nothing: with any wrong row, prints every wrong row (column and reason, never a
  * value), stores nothing and exits 1; otherwise prints each row (created, or skipped when imported
@@ -12,31 +12,39 @@ import { loadConfig } from '../config';
 import { importHistory } from '../referrals/history-import';
 import { createCommandLogger } from '../shared/logger';
 import { openCliHub } from './cli-hub';
+import { commandPartnership, inCommandPartnership, takePartnershipOption } from './cli-partnership';
 
 async function main(): Promise<number> {
+  const named = takePartnershipOption();
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: { system: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
-  if (positionals.length !== 1 || !values.system) throw new Error('usage: npm run import:history -- <file.csv> --system <source system> [--json]');
+  if (positionals.length !== 1 || !values.system) throw new Error('usage: npm run import:history -- <file.csv> --system <source system> [--json] [--partnership <id>]');
   const file = positionals[0]!;
   if (!fs.existsSync(file)) throw new Error(`cannot read ${file}`);
   const config = loadConfig();
   const logger = createCommandLogger(config.logLevel);
   const { hub, close } = await openCliHub('import', config, logger);
-  try {
-    const result = await importHistory(hub, fs.readFileSync(file, 'utf8'), values.system);
-    for (const r of result.rows) {
-      process.stdout.write(values.json ? `${JSON.stringify(r)}\n` : `row ${r.row}: ${r.outcome}${r.reason ? ` — ${r.reason}` : ''}${r.id ? ` ${r.id}` : ''}\n`);
-    }
-    const c = result.counts;
-    const summary = result.stored ? `${c.created} created, ${c.skipped} already imported` : `${c.rejected} rows rejected: nothing was stored`;
-    process.stdout.write(values.json ? `${JSON.stringify({ stored: result.stored, counts: c })}\n` : `${summary}\n`);
-    return result.stored ? 0 : 1;
-  } finally {
-    await hub.auditWriter.drain();
+  const partnership = await commandPartnership(hub.dataSource, named).catch(async (e: unknown) => {
     await close();
-  }
+    throw e;
+  });
+  return inCommandPartnership('import:history', partnership, async () => {
+    try {
+      const result = await importHistory(hub, fs.readFileSync(file, 'utf8'), values.system!);
+      for (const r of result.rows) {
+        process.stdout.write(values.json ? `${JSON.stringify(r)}\n` : `row ${r.row}: ${r.outcome}${r.reason ? ` — ${r.reason}` : ''}${r.id ? ` ${r.id}` : ''}\n`);
+      }
+      const c = result.counts;
+      const summary = result.stored ? `${c.created} created, ${c.skipped} already imported` : `${c.rejected} rows rejected: nothing was stored`;
+      process.stdout.write(values.json ? `${JSON.stringify({ stored: result.stored, counts: c })}\n` : `${summary}\n`);
+      return result.stored ? 0 : 1;
+    } finally {
+      await hub.auditWriter.drain();
+      await close();
+    }
+  });
 }
 
 main().then(

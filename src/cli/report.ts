@@ -14,8 +14,10 @@ import { renderReport } from '../metrics/report';
 import { loadMetricsSettings } from '../metrics/settings';
 import { applyPartnershipSettings } from '../referrals/settings';
 import { createCommandLogger } from '../shared/logger';
+import { commandPartnership, inCommandPartnership, takePartnershipOption } from './cli-partnership';
 
 async function main(): Promise<void> {
+  const named = takePartnershipOption();
   const { values } = parseArgs({
     options: { period: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, team: { type: 'string' } },
   });
@@ -35,12 +37,17 @@ async function main(): Promise<void> {
     );
   }
   try {
-    const result = await computeMetrics(db.dataSource, agencies, settings, {
-      period: values.period ? { month: values.period } : { from: values.from, to: values.to },
-      team: values.team ?? null,
-    });
+    const partnership = await commandPartnership(db.dataSource, named);
+    const result = await inCommandPartnership('report', partnership, () =>
+      computeMetrics(db.dataSource, agencies, settings, {
+        period: values.period ? { month: values.period } : { from: values.from, to: values.to },
+        team: values.team ?? null,
+      }),
+    );
     // A month's report shows each measure's last 12 months (issue 20); a date range has no trend.
-    const trend = values.period ? await computeTrend(db.dataSource, agencies, settings, { month: values.period, team: values.team ?? null }) : [];
+    const trend = values.period
+      ? await inCommandPartnership('report', partnership, () => computeTrend(db.dataSource, agencies, settings, { month: values.period!, team: values.team ?? null }))
+      : [];
     process.stdout.write(renderReport(result, settings, trend));
   } finally {
     await db.close();

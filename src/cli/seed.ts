@@ -1,6 +1,6 @@
 /**
  * Demo data: npm run seed -- --demo [--households N] [--seed N] [--as-of YYYY-MM-DD] [--referrals N]
- * Loads the synthetic partnership (src/demo/demo-data.ts) through the bulk import path, then tells
+ * Loads the synthetic partnerships (src/demo/demo-data.ts, two of them: src/demo/demo-partnerships.ts) through the bulk import path, then tells
  * its casework (src/demo/demo-cases.ts: referrals, checks, decisions, meetings over the months before
  * --as-of) through the triage and meetings services. Running it again changes nothing.
  * Exits 1 if any line was rejected, 2 if it could not run.
@@ -11,10 +11,14 @@ import { loadConfig } from '../config';
 import { DEMO_CASES_DEFAULTS, seedDemoCases, type DemoCasesReport } from '../demo/demo-cases';
 import { DEMO_DEFAULTS } from '../demo/demo-data';
 import { loadDemo, type DemoLoadReport } from '../demo/load-demo';
-import { refuseDemoInProductionEnv } from '../demo/production-guard';
+import { refuseDemoInProductionEnv, refuseDemoOnProduction } from '../demo/production-guard';
 import { createCommandLogger } from '../shared/logger';
 import { isFutureDate } from '../shared/validation';
 import { openCliHub } from './cli-hub';
+import { inCommandPartnership } from './cli-partnership';
+import { createDataSource } from '../db/data-source';
+import type { PreparedDatabase } from '../db/open';
+import { DEMO_PARTNERSHIPS, ensureDemoPartnerships } from '../demo/demo-partnerships';
 
 const USAGE = 'usage: npm run seed -- --demo [--households N] [--seed N] [--as-of YYYY-MM-DD] [--referrals N]';
 
@@ -84,19 +88,46 @@ async function main(): Promise<number> {
   // Before touching any database; a database marked production is refused by loadDemo itself.
   refuseDemoInProductionEnv(config.env);
   const logger = createCommandLogger(config.logLevel);
-  const { hub, close } = await openCliHub('seed', config, logger);
+  const { hub, db, close } = await openCliHub('seed', config, logger);
   try {
     const started = Date.now();
-    let done = 0;
-    const report = await loadDemo(hub, { households, seed, asOf }, () => {
-      if (++done % 250 === 0) process.stderr.write(`  ${done} lines…\n`);
-    });
-    process.stderr.write('  telling the casework…\n');
-    const casesStarted = Date.now();
-    const cases = await seedDemoCases(hub, { seed, asOf, referrals });
-    process.stderr.write(`  casework told in ${((Date.now() - casesStarted) / 1000).toFixed(1)} s\n`);
-    printReport(report, cases, config.port, (Date.now() - started) / 1000);
-    return report.summary.counts.REJECTED > 0 ? 1 : 0;
+    // The partnerships themselves are the owner's to create (the serving role may only read them).
+    await refuseDemoOnProduction(hub);
+    const ownerUrl = (db as PreparedDatabase).ownerUrl ?? db.url;
+    const owner = createDataSource(ownerUrl, logger, 1);
+    await owner.initialize();
+    try {
+      await ensureDemoPartnerships(owner);
+    } finally {
+      await owner.destroy();
+    }
+    let main: { report: DemoLoadReport; cases: DemoCasesReport } | undefined;
+    let rejected = 0;
+    for (const p of DEMO_PARTNERSHIPS) {
+      const scaled = (n: number) => Math.max(1, Math.round(n * p.share));
+      process.stderr.write(`  ${p.displayName}…\n`);
+      const result = await inCommandPartnership('seed', p.id, async () => {
+        let done = 0;
+        const report = await loadDemo(hub, { households: scaled(households), seed: seed + p.seedOffset, asOf }, () => {
+          if (++done % 250 === 0) process.stderr.write(`  ${done} lines…\n`);
+        });
+        process.stderr.write('  telling the casework…\n');
+        const casesStarted = Date.now();
+        const cases = await seedDemoCases(hub, { seed: seed + p.seedOffset, asOf, referrals: scaled(referrals) });
+        process.stderr.write(`  casework told in ${((Date.now() - casesStarted) / 1000).toFixed(1)} s\n`);
+        return { report, cases };
+      });
+      rejected += result.report.summary.counts.REJECTED;
+      main ??= result;
+      if (p !== DEMO_PARTNERSHIPS[0]) {
+        process.stderr.write(
+          `  ${p.displayName} (partnership ${p.id}): ${result.report.people.children} children, ${result.cases.created} referral stories; ` +
+            `send x-mash-partnership: ${p.id} with a token for it (npm run token -- … --partnership ${p.id})\n`,
+        );
+      }
+    }
+    printReport(main!.report, main!.cases, config.port, (Date.now() - started) / 1000);
+    return rejected > 0 ? 1 : 0;
   } finally {
     await hub.auditWriter.drain();
     await close();

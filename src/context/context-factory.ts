@@ -1,11 +1,14 @@
 import { RequestAccess } from '../access-policy/request-access';
 import type { Viewer } from '../access-policy/viewer';
 import type { Logger } from '../shared/logger';
+import { inPartnership, type PartnershipScope } from '../db/partnership-scope';
 import type { Hub, RequestContext } from './context';
 import { DataSet } from './data-set';
 
 export interface RequestContextInput {
   viewer: Viewer;
+  /** The one partnership the request acts in (chosen by `choosePartnership`, or the command's). */
+  partnership: string;
   /** The hub's own id for this request (the audit's request id). */
   requestId: string;
   /** The client's validated `x-request-id`, when it sent one (ADR 007). */
@@ -33,9 +36,23 @@ export function createRequestContext(hub: Hub, input: RequestContextInput): Requ
     ...(correlationId ? { correlationId } : {}),
     ...(input.network ? { network: input.network } : {}),
     viewer,
+    partnership: input.partnership,
     logger: input.logger ?? hub.logger.child(correlationId ? { requestId, correlationId } : { requestId }),
     access,
     data: new DataSet(hub.dataSource, access),
     operation: { ...input.operation },
   };
+}
+
+/** What the database is told about the request: its partnership, actor and request id. */
+export function scopeOf(ctx: RequestContext): PartnershipScope {
+  return { partnership: ctx.partnership, actor: ctx.viewer.sub, requestId: ctx.requestId };
+}
+
+/**
+ * Runs `work` with the database in the request's partnership (commands, jobs, pushed events; an
+ * HTTP request sets it on its scope holder instead, src/app/server.ts).
+ */
+export function inContext<T>(ctx: RequestContext, work: () => Promise<T>): Promise<T> {
+  return inPartnership(scopeOf(ctx), work);
 }

@@ -37,6 +37,11 @@ export interface RequestContext {
   /** The connection's client and server addresses, for the audit (ADR 014); absent for commands. */
   network?: AuditNetwork;
   viewer: Viewer;
+  /**
+   * The one partnership this request acts in (ADR 016): set transaction-locally first in each of
+   * its transactions (src/db/partnership-scope.ts); the row-level security shows nothing else.
+   */
+  partnership: string;
   logger: Logger;
   access: RequestAccess;
   /** The request's viewer-bound repositories, built on first use (ADR 011). */

@@ -1,6 +1,6 @@
 import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from './context';
-import { createRequestContext } from './context-factory';
+import { createRequestContext, inContext } from './context-factory';
 
 /**
  * A subscription lives for hours but each pushed event is its own disclosure: it gets its own
@@ -18,6 +18,7 @@ export function forkForEvent(subscription: RequestContext): RequestContext {
   const requestId = `${subscription.requestId}.${n}`;
   return createRequestContext(subscription.hub, {
     viewer: subscription.viewer,
+    partnership: subscription.partnership,
     requestId,
     operation: subscription.operation,
     access: subscription.access.fresh(),
@@ -102,7 +103,7 @@ function deliver<V, E extends object>(ctx: RequestContext, spec: ChangeStreamSpe
     if (spec.purpose) eventCtx.access.declarePurpose(spec.purpose);
     let value: V | null;
     try {
-      value = await spec.read(eventCtx, id);
+      value = await inContext(eventCtx, () => spec.read(eventCtx, id));
     } catch (e) {
       eventCtx.logger.warn({ err: { message: (e as Error).message } }, `${spec.what} could not be read`);
       return undefined;

@@ -43,7 +43,8 @@ export function appRoleUrl(ownerUrl: string, password: string): string {
 const AUDIT_TABLES = ['audit_batch', 'audit_event', 'audit_disclosure'];
 
 /**
- * What the connected role could do to the audit that it must not: one catalog query. Empty when the
+ * What the connected role could do to the audit that it must not, and whether it would pass the
+ * partnership wall (a superuser or BYPASSRLS role): two catalog queries. Empty when the
  * role is properly restricted. Names tables and privileges only (no secrets, no personal data).
  */
 export async function servingRoleProblems(db: Queryable): Promise<string[]> {
@@ -66,6 +67,9 @@ export async function servingRoleProblems(db: Queryable): Promise<string[]> {
     if (r.owns) problems.push(`owns ${r.table}`);
     else if (r.privileges.length) problems.push(`may ${r.privileges.join('/')} ${r.table}`);
   }
+  // The partnership wall (ADR 016) holds only for a role that row-level security applies to.
+  const [role] = (await db.query(`SELECT rolsuper OR rolbypassrls AS bypasses FROM pg_roles WHERE rolname = current_user`)) as Array<{ bypasses: boolean }>;
+  if (role?.bypasses) problems.push('bypasses row-level security');
   return problems;
 }
 

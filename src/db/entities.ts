@@ -1,4 +1,5 @@
 import { AlertEntity } from '../break-glass/alert.entity';
+import { PartnershipEntity } from './partnership.entity';
 import { BreakGlassEntity } from '../break-glass/break-glass.entity';
 import { DataQualityIssueEntity, IdentityAssertionEntity, PersonEntity, PersonRelationshipEntity, PersonSourceEntity } from '../people/person.entity';
 import { AgencyRecordEntity } from '../records/agency-record.entity';
@@ -10,6 +11,7 @@ import { REFERRAL_ENTITIES } from '../referrals/referral.entity';
 
 /** Every TypeORM entity. Audit tables are not entities: they are written only by src/audit. */
 export const ENTITIES = [
+  PartnershipEntity,
   PersonEntity,
   PersonSourceEntity,
   PersonRelationshipEntity,

@@ -35,6 +35,7 @@ import type { Role } from '../access-policy/vocabulary';
 import { openBreakGlass, reviewBreakGlass } from '../break-glass/break-glass.service';
 import type { Hub, RequestContext } from '../context/context';
 import { createRequestContext } from '../context/context-factory';
+import { requirePartnership } from '../db/partnership-scope';
 import { ageOn, londonDate } from '../meetings/clocks';
 import {
   addMeetingAction,
@@ -323,7 +324,7 @@ function story(seed: number): Story {
 }
 
 function contextFor(hub: Hub, viewer: Viewer, requestId: string): RequestContext {
-  return createRequestContext(hub, { viewer, requestId, operation: { type: 'seed', name: 'demoCases', documentHash: null } });
+  return createRequestContext(hub, { viewer, partnership: requirePartnership(), requestId, operation: { type: 'seed', name: 'demoCases', documentHash: null } });
 }
 
 class Teller {

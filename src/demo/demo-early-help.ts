@@ -8,6 +8,7 @@
 import { systemViewer } from '../access-policy/system-viewer';
 import type { Hub, RequestContext } from '../context/context';
 import { createRequestContext } from '../context/context-factory';
+import { requirePartnership } from '../db/partnership-scope';
 import { closeEarlyHelpEpisode, stepDownToEarlyHelp, stepUpEarlyHelpEpisode } from '../early-help/early-help.service';
 import { DEMO_DEFAULTS } from './demo-data';
 
@@ -38,7 +39,7 @@ function manager(hub: Hub, requestId: string): RequestContext {
   const kind = hub.agencies.kindOf('social-care');
   if (!kind) throw new Error('demo early help: agency social-care is not in this partnership');
   const viewer = { ...systemViewer('demo-seed', 'manager-1', { code: 'social-care', kind }), roles: ['MASH_MANAGER' as const], name: 'Pat Manager (fictional)' };
-  return createRequestContext(hub, { viewer, requestId, operation: { type: 'seed', name: 'demoEarlyHelp', documentHash: null } });
+  return createRequestContext(hub, { viewer, partnership: requirePartnership(), requestId, operation: { type: 'seed', name: 'demoEarlyHelp', documentHash: null } });
 }
 
 /** Tells the planned steps not told yet, about referred children with no open episode; returns how many step-downs it told. */

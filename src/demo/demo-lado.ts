@@ -7,6 +7,7 @@
 import { systemViewer } from '../access-policy/system-viewer';
 import type { Hub, RequestContext } from '../context/context';
 import { createRequestContext } from '../context/context-factory';
+import { requirePartnership } from '../db/partnership-scope';
 import { recordAllegationOutcome, recordLadoAllegation, scheduleAllegationMeeting } from '../lado/lado.service';
 import type { AllegationCategory, AllegationOutcome, LadoSector } from '../lado/vocabulary';
 import { DEMO_DEFAULTS } from './demo-data';
@@ -31,7 +32,7 @@ function lado(hub: Hub, requestId: string): RequestContext {
   const kind = hub.agencies.kindOf('social-care');
   if (!kind) throw new Error('demo LADO: agency social-care is not in this partnership');
   const viewer = { ...systemViewer('demo-seed', 'lado-1', { code: 'social-care', kind }), roles: ['LADO' as const], name: 'Lee Designated (fictional LADO)' };
-  return createRequestContext(hub, { viewer, requestId, operation: { type: 'seed', name: 'demoLado', documentHash: null } });
+  return createRequestContext(hub, { viewer, partnership: requirePartnership(), requestId, operation: { type: 'seed', name: 'demoLado', documentHash: null } });
 }
 
 /** Tells the planned allegations not told yet; returns how many it told. */

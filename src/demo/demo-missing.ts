@@ -11,6 +11,7 @@ import { OFFICER_ROLE_BY_KIND, systemViewer } from '../access-policy/system-view
 import type { Role } from '../access-policy/vocabulary';
 import type { Hub, RequestContext } from '../context/context';
 import { createRequestContext } from '../context/context-factory';
+import { requirePartnership } from '../db/partnership-scope';
 import { offerReturnInterview, recordMissingEpisode, recordMissingReturn, recordReturnInterview } from '../missing/missing.service';
 import type { MissingFrom, ReturnInterviewOutcome } from '../missing/vocabulary';
 import type { DemoChild } from './demo-cases';
@@ -79,7 +80,7 @@ function contextFor(hub: Hub, agency: string, sub: string, roles: Role[] | null,
   const kind = hub.agencies.kindOf(agency);
   if (!kind) throw new Error(`demo missing: agency ${agency} is not in this partnership`);
   const base = systemViewer('demo-seed', sub, { code: agency, kind });
-  return createRequestContext(hub, { viewer: roles ? { ...base, roles } : base, requestId, operation: { type: 'seed', name: 'demoMissing', documentHash: null } });
+  return createRequestContext(hub, { viewer: roles ? { ...base, roles } : base, partnership: requirePartnership(), requestId, operation: { type: 'seed', name: 'demoMissing', documentHash: null } });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { PartnershipEntity } from '../db/partnership.entity';
 import { PersonEntity } from '../people/person.entity';
 import { ReferralEntity } from '../referrals/referral.entity';
 
@@ -8,16 +9,24 @@ import { ReferralEntity } from '../referrals/referral.entity';
  * an outcome (needs met or not) or stepped up to social care. Changes go through `changeVersioned`.
  */
 @Entity({ name: 'early_help_episode' })
-@Index('early_help_person_idx', ['personId', 'openedAt'])
-@Index('early_help_opened_idx', ['openedAt', 'id'])
-@Index('early_help_closed_idx', ['closedAt'])
-@Index('early_help_referral_idx', ['referralId'])
+@Index('early_help_person_idx', ['partnershipId', 'personId', 'openedAt'])
+@Index('early_help_opened_idx', ['partnershipId', 'openedAt', 'id'])
+@Index('early_help_closed_idx', ['partnershipId', 'closedAt'])
+@Index('early_help_referral_idx', ['partnershipId', 'referralId'])
 @Check('early_help_status_check', `status IN ('OPEN','CLOSED','STEPPED_UP')`)
 @Check('early_help_source_check', `source IN ('MASH_DECISION','STEP_DOWN')`)
 @Check('early_help_outcome_check', `outcome IS NULL OR outcome IN ('NEEDS_MET','NEEDS_NOT_MET')`)
 @Check('early_help_referral_check', `(source = 'MASH_DECISION') = (referral_id IS NOT NULL)`)
 @Check('early_help_closed_check', `(status = 'OPEN') = (closed_at IS NULL) AND (status = 'CLOSED') = (outcome IS NOT NULL) AND (closed_at IS NULL OR closed_at >= opened_at)`)
 export class EarlyHelpEpisodeEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'early_help_episode_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -84,11 +93,19 @@ export class EarlyHelpEpisodeEntity {
 
 /** A step-up (early help → social care) or step-down (social care → early help), with who agreed it. */
 @Entity({ name: 'step_transition' })
-@Index('step_transition_person_idx', ['personId', 'occurredAt'])
-@Index('step_transition_time_idx', ['occurredAt'])
-@Index('step_transition_episode_idx', ['earlyHelpEpisodeId'])
+@Index('step_transition_person_idx', ['partnershipId', 'personId', 'occurredAt'])
+@Index('step_transition_time_idx', ['partnershipId', 'occurredAt'])
+@Index('step_transition_episode_idx', ['partnershipId', 'earlyHelpEpisodeId'])
 @Check('step_transition_direction_check', `direction IN ('STEP_UP','STEP_DOWN')`)
 export class StepTransitionEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'step_transition_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DataSource, EntityManager } from 'typeorm';
 import { canonicalJson } from '../audit/audit-event';
+import { requirePartnership } from '../db/partnership-scope';
 
 /**
  * Chain-head anchors (CloudTrail-style digests): the newest batch's id and hash, signed with an
@@ -12,6 +13,8 @@ import { canonicalJson } from '../audit/audit-event';
  */
 
 export interface ChainHead {
+  /** Whose chain (ADR 016); absent on anchors exported before chains were per partnership (then `default`). */
+  partnership?: string;
   batchId: number;
   hash: string;
   sealedAt: string;
@@ -57,15 +60,23 @@ export function loadAnchorKey(dataDir: string, create = true): AnchorKey {
 }
 
 function signedText(h: ChainHead): string {
-  return canonicalJson({ batchId: h.batchId, hash: h.hash, sealedAt: h.sealedAt, purpose: 'mash-hub audit chain head' });
+  return canonicalJson({
+    ...(h.partnership !== undefined ? { partnership: h.partnership } : {}),
+    batchId: h.batchId,
+    hash: h.hash,
+    sealedAt: h.sealedAt,
+    purpose: 'mash-hub audit chain head',
+  });
 }
 
-export async function currentHead(db: DataSource | EntityManager): Promise<ChainHead | null> {
+/** The head of one partnership's chain (by default the current scope's, ADR 016). */
+export async function currentHead(db: DataSource | EntityManager, partnership: string = requirePartnership()): Promise<ChainHead | null> {
   const rows: Array<{ id: string; hash: string; sealed_at: Date }> = await db.query(
-    'SELECT id, hash, sealed_at FROM audit_batch ORDER BY id DESC LIMIT 1',
+    'SELECT id, hash, sealed_at FROM audit_batch WHERE partnership_id = $1 ORDER BY id DESC LIMIT 1',
+    [partnership],
   );
   const r = rows[0];
-  return r ? { batchId: Number(r.id), hash: r.hash, sealedAt: r.sealed_at.toISOString() } : null;
+  return r ? { partnership, batchId: Number(r.id), hash: r.hash, sealedAt: r.sealed_at.toISOString() } : null;
 }
 
 export function signHead(head: ChainHead, key: AnchorKey): SignedAnchor {
@@ -91,7 +102,8 @@ export function checkAnchor(text: string, key: AnchorKey): { anchor: SignedAncho
     !/^[0-9a-f]{64}$/.test(a.hash) ||
     typeof a.sealedAt !== 'string' ||
     typeof a.signature !== 'string' ||
-    a.alg !== 'Ed25519'
+    a.alg !== 'Ed25519' ||
+    (a.partnership !== undefined && typeof a.partnership !== 'string')
   ) {
     return { error: 'anchor must be {batchId, hash, sealedAt, alg: "Ed25519", keyId, signature}' };
   }

@@ -90,7 +90,7 @@ export class AuditResolver {
       if ('error' in checked) throw badInput('anchor', checked.error);
       anchor = checked.anchor;
     }
-    return verifyAuditChain(ctx.hub.dataSource, { anchor });
+    return verifyAuditChain(ctx.hub.dataSource, { anchor, partnership: ctx.partnership });
   }
 
   @Query(() => AccessLogPageType, {

@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { batchHash, canonicalJson, GENESIS_HASH, rowsHash, type AuditEvent } from '../audit/audit-event';
 import type { SignedAnchor } from './anchor';
+import { requirePartnership } from '../db/partnership-scope';
+import { DEFAULT_PARTNERSHIP } from '../shared/partnership';
 
 /**
  * Recomputes the audit hash chain batch by batch, streamed in pages (never the whole audit in
@@ -17,6 +19,8 @@ export interface VerifyOptions {
   maxEventsPerPage?: number;
   /** A verified, previously exported head: the chain must still reach it with the same hash. */
   anchor?: SignedAnchor | null;
+  /** Whose chain (ADR 016); by default the current scope's partnership. */
+  partnership?: string;
 }
 
 export interface ArchiveCheckpoint {
@@ -90,11 +94,12 @@ function micros(iso: string): string {
 }
 
 /** The latest archive checkpoint, if any partitions were archived (see src/governance/archive.ts). */
-export async function latestCheckpoint(db: DataSource | EntityManager): Promise<ArchiveCheckpoint | null> {
+export async function latestCheckpoint(db: DataSource | EntityManager, partnership: string = requirePartnership()): Promise<ArchiveCheckpoint | null> {
   const exists: Array<{ t: string | null }> = await db.query(`SELECT to_regclass('audit_archive')::text AS t`);
   if (!exists[0]?.t) return null;
   const rows: Array<{ last_batch_id: string; last_hash: string; cutoff: Date }> = await db.query(
-    'SELECT last_batch_id, last_hash, cutoff FROM audit_archive ORDER BY last_batch_id DESC LIMIT 1',
+    'SELECT last_batch_id, last_hash, cutoff FROM audit_archive WHERE partnership_id = $1 ORDER BY last_batch_id DESC LIMIT 1',
+    [partnership],
   );
   const r = rows[0];
   return r ? { lastBatchId: Number(r.last_batch_id), lastHash: r.last_hash, cutoff: r.cutoff.toISOString() } : null;
@@ -103,7 +108,10 @@ export async function latestCheckpoint(db: DataSource | EntityManager): Promise<
 export async function verifyAuditChain(db: DataSource | EntityManager, options: VerifyOptions = {}): Promise<ChainVerification> {
   const pageSize = options.pageSize ?? 200;
   const maxEvents = options.maxEventsPerPage ?? 5000;
-  const checkpoint = await latestCheckpoint(db);
+  // Each query names the partnership as well as relying on the wall: an owner connection (a
+  // superuser bypasses row-level security) must still walk one chain.
+  const partnership = options.partnership ?? requirePartnership();
+  const checkpoint = await latestCheckpoint(db, partnership);
   const anchor = options.anchor ?? null;
 
   let prevHash = GENESIS_HASH;
@@ -121,8 +129,8 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
 
   outer: for (;;) {
     const page: BatchRow[] = await db.query(
-      'SELECT id, event_count, rows_hash, prev_hash, hash FROM audit_batch WHERE id > $1 ORDER BY id LIMIT $2',
-      [lastId, pageSize],
+      'SELECT id, event_count, rows_hash, prev_hash, hash FROM audit_batch WHERE partnership_id = $3 AND id > $1 ORDER BY id LIMIT $2',
+      [lastId, pageSize, partnership],
     );
     if (page.length === 0) break;
     // Archived batches: their events left with the archive; their links stay checkable here.
@@ -155,10 +163,10 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
     const events: EventRow[] = await db.query(
       `SELECT id, batch_id, seq, to_char(occurred_at AT TIME ZONE 'UTC', ${UTC_MICROS}) AS occurred_at, request_id,
               actor_sub, actor_agency, purpose, break_glass, operation_name, action, outcome, payload
-         FROM audit_event WHERE batch_id BETWEEN $1 AND $2 ORDER BY batch_id, seq`,
-      [from, to],
+         FROM audit_event WHERE partnership_id = $3 AND batch_id BETWEEN $1 AND $2 ORDER BY batch_id, seq`,
+      [from, to, partnership],
     );
-    const disclosures = await disclosuresOf(db, events);
+    const disclosures = await disclosuresOf(db, events, partnership);
     const byBatch = new Map<number, EventRow[]>();
     for (const e of events) {
       const k = Number(e.batch_id);
@@ -190,8 +198,8 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
   if (broken === null) {
     // Rows that claim a batch beyond the head: the newest batch rows were deleted, or rows forged.
     const orphans: Array<{ batch_id: string }> = await db.query(
-      'SELECT min(batch_id) AS batch_id FROM audit_event WHERE batch_id > $1',
-      [lastId],
+      'SELECT min(batch_id) AS batch_id FROM audit_event WHERE partnership_id = $2 AND batch_id > $1',
+      [lastId, partnership],
     );
     if (orphans[0]?.batch_id != null) {
       fail(Number(orphans[0].batch_id), `audit events reference batch ${orphans[0].batch_id}, beyond the chain head ${lastId}`);
@@ -200,10 +208,15 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
   if (broken === null) {
     const orphans: Array<{ event_id: string }> = await db.query(
       `SELECT d.event_id FROM audit_disclosure d
-        WHERE NOT EXISTS (SELECT 1 FROM audit_event e WHERE e.id = d.event_id AND e.occurred_at = d.occurred_at)
+        WHERE d.partnership_id = $1
+          AND NOT EXISTS (SELECT 1 FROM audit_event e WHERE e.id = d.event_id AND e.occurred_at = d.occurred_at AND e.partnership_id = d.partnership_id)
         LIMIT 1`,
+      [partnership],
     );
     if (orphans[0]) fail(lastId + 1, `disclosure rows exist for event ${orphans[0].event_id}, which is in no batch`);
+  }
+  if (broken === null && anchor && (anchor.partnership ?? DEFAULT_PARTNERSHIP) !== partnership) {
+    fail(lastId + 1, `the exported head is of another partnership's chain`);
   }
   if (broken === null && anchor && anchorMatched !== true) {
     if (anchor.batchId > lastId) {
@@ -213,7 +226,10 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
     }
   }
 
-  const head: Array<{ id: string; hash: string }> = await db.query('SELECT id, hash FROM audit_batch ORDER BY id DESC LIMIT 1');
+  const head: Array<{ id: string; hash: string }> = await db.query(
+    'SELECT id, hash FROM audit_batch WHERE partnership_id = $1 ORDER BY id DESC LIMIT 1',
+    [partnership],
+  );
   const intact = broken === null;
   const message = intact
     ? `intact up to batch ${lastId}${anchor ? ` (exported head at batch ${anchor.batchId} matched)` : ''}`
@@ -315,7 +331,7 @@ function disclosureProblems(e: EventRow, rows: DisclosureRow[]): string[] {
   return out;
 }
 
-async function disclosuresOf(db: DataSource | EntityManager, events: EventRow[]): Promise<Map<string, DisclosureRow[]>> {
+async function disclosuresOf(db: DataSource | EntityManager, events: EventRow[], partnership: string): Promise<Map<string, DisclosureRow[]>> {
   const out = new Map<string, DisclosureRow[]>();
   if (events.length === 0) return out;
   let min = events[0]!.occurred_at;
@@ -329,8 +345,8 @@ async function disclosuresOf(db: DataSource | EntityManager, events: EventRow[])
     `SELECT event_id, to_char(occurred_at AT TIME ZONE 'UTC', ${UTC_MICROS}) AS occurred_at, person_id, actor_sub,
             actor_agency, purpose, outcome, record_ids::text[] AS record_ids, released, redacted, relationships
        FROM audit_disclosure
-      WHERE event_id = ANY($1::uuid[]) AND occurred_at BETWEEN $2::timestamptz AND $3::timestamptz`,
-    [events.map((e) => e.id), min, max],
+      WHERE partnership_id = $4 AND event_id = ANY($1::uuid[]) AND occurred_at BETWEEN $2::timestamptz AND $3::timestamptz`,
+    [events.map((e) => e.id), min, max, partnership],
   );
   for (const d of rows) {
     let list = out.get(d.event_id);

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { PartnershipEntity } from '../db/partnership.entity';
 import { PersonEntity } from '../people/person.entity';
 
 /**
@@ -7,9 +8,9 @@ import { PersonEntity } from '../people/person.entity';
  * designated officer. Changes go through `changeVersioned`.
  */
 @Entity({ name: 'lado_allegation' })
-@Index('lado_allegation_received_idx', ['receivedAt', 'id'])
-@Index('lado_allegation_outcome_idx', ['outcomeAt'])
-@Index('lado_allegation_employer_idx', ['employerAgency'])
+@Index('lado_allegation_received_idx', ['partnershipId', 'receivedAt', 'id'])
+@Index('lado_allegation_outcome_idx', ['partnershipId', 'outcomeAt'])
+@Index('lado_allegation_employer_idx', ['partnershipId', 'employerAgency'])
 @Check('lado_allegation_sector_check', `sector IN ('EDUCATION','EARLY_YEARS','HEALTH','SOCIAL_CARE','POLICE','FAITH','SPORT_AND_LEISURE','TRANSPORT','VOLUNTARY','OTHER')`)
 @Check('lado_allegation_category_check', `category IN ('PHYSICAL','SEXUAL','EMOTIONAL','NEGLECT','SUITABILITY')`)
 @Check('lado_allegation_status_check', `status IN ('OPEN','MEETING_SCHEDULED','CLOSED')`)
@@ -17,6 +18,14 @@ import { PersonEntity } from '../people/person.entity';
 @Check('lado_allegation_closed_check', `(status = 'CLOSED') = (outcome IS NOT NULL) AND (outcome IS NULL) = (outcome_at IS NULL) AND (outcome_at IS NULL OR outcome_at >= received_at)`)
 @Check('lado_allegation_dbs_check', `(dbs_referred_at IS NULL) OR outcome IS NOT NULL`)
 export class LadoAllegationEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'lado_allegation_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 

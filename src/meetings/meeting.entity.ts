@@ -1,14 +1,15 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
 import { ReferralEntity } from '../referrals/referral.entity';
+import { PartnershipEntity } from '../db/partnership.entity';
 
 /**
  * A strategy discussion, conference or other multi-agency meeting (docs/reference/product.md C4). Status changes go
  * through `meeting-state-machine.ts` with an explicit version check; `quorate` is derived, never stored.
  */
 @Entity({ name: 'meeting' })
-@Index('meeting_schedule_idx', ['scheduledAt', 'id'])
-@Index('meeting_referral_idx', ['referralId'])
+@Index('meeting_schedule_idx', ['partnershipId', 'scheduledAt', 'id'])
+@Index('meeting_referral_idx', ['partnershipId', 'referralId'])
 @Check(
   'meeting_type_check',
   `type IN ('STRATEGY_DISCUSSION','STRATEGY_MEETING','INITIAL_CHILD_PROTECTION_CONFERENCE','REVIEW_CHILD_PROTECTION_CONFERENCE','CORE_GROUP','ALLEGATIONS_AGAINST_STAFF')`,
@@ -19,7 +20,16 @@ import { ReferralEntity } from '../referrals/referral.entity';
   `outcome IS NULL OR outcome IN ('SECTION_47_SINGLE_AGENCY','SECTION_47_JOINT','CHILD_IN_NEED','NO_FURTHER_ACTION','EMERGENCY_PROTECTION')`,
 )
 @Check('meeting_non_quorate_check', `quorate IS NOT FALSE OR non_quorate_reason IS NOT NULL`)
+@Index('meeting_icpc_due_idx', ['partnershipId', 'icpcDueAt'])
 export class MeetingEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'meeting_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -69,7 +79,6 @@ export class MeetingEntity {
   nonQuorateReason!: string | null;
 
   /** Initial child protection conference due date: 15 working days after a strategy discussion starting s47. */
-  @Index('meeting_icpc_due_idx')
   @Column({ name: 'icpc_due_at', type: 'date', nullable: true })
   icpcDueAt!: string | null;
 
@@ -97,8 +106,17 @@ export class MeetingEntity {
 
 /** A child (or adult) a meeting is about. */
 @Entity({ name: 'meeting_subject' })
-@Index('meeting_subject_key', ['meetingId', 'personId'], { unique: true })
+@Index('meeting_subject_key', ['partnershipId', 'meetingId', 'personId'], { unique: true })
+@Index('meeting_subject_person_idx', ['partnershipId', 'personId'])
 export class MeetingSubjectEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'meeting_subject_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -109,7 +127,6 @@ export class MeetingSubjectEntity {
   @JoinColumn({ name: 'meeting_id', foreignKeyConstraintName: 'meeting_subject_meeting_fk' })
   meeting?: MeetingEntity;
 
-  @Index('meeting_subject_person_idx')
   @Column({ name: 'person_id', type: 'uuid' })
   personId!: string;
 
@@ -120,11 +137,19 @@ export class MeetingSubjectEntity {
 
 /** An agency (optionally a named person of it) invited to a meeting, with its attendance. */
 @Entity({ name: 'meeting_invitee' })
-@Index('meeting_invitee_meeting_idx', ['meetingId', 'agency'])
-@Index('meeting_invitee_agency_idx', ['agency', 'meetingId'])
+@Index('meeting_invitee_meeting_idx', ['partnershipId', 'meetingId', 'agency'])
+@Index('meeting_invitee_agency_idx', ['partnershipId', 'agency', 'meetingId'])
 @Check('meeting_invitee_attendance_check', `attendance IN ('INVITED','ATTENDED','SENT_APOLOGIES','SENT_INFORMATION_ONLY','DID_NOT_ATTEND')`)
 @Check('meeting_invitee_reason_check', `attendance NOT IN ('SENT_APOLOGIES','SENT_INFORMATION_ONLY','DID_NOT_ATTEND') OR reason IS NOT NULL`)
 export class MeetingInviteeEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'meeting_invitee_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -175,8 +200,16 @@ export class MeetingInviteeEntity {
 
 /** A decision taken at a meeting. */
 @Entity({ name: 'meeting_decision' })
-@Index('meeting_decision_meeting_idx', ['meetingId', 'decidedAt'])
+@Index('meeting_decision_meeting_idx', ['partnershipId', 'meetingId', 'decidedAt'])
 export class MeetingDecisionEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'meeting_decision_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -199,10 +232,18 @@ export class MeetingDecisionEntity {
 
 /** An action agreed at a meeting: an owner (agency or named person) and a due date. */
 @Entity({ name: 'meeting_action' })
-@Index('meeting_action_meeting_idx', ['meetingId', 'dueDate'])
+@Index('meeting_action_meeting_idx', ['partnershipId', 'meetingId', 'dueDate'])
 @Check('meeting_action_status_check', `status IN ('OPEN','DONE','CANCELLED')`)
 @Check('meeting_action_owner_check', `owner_agency IS NOT NULL OR owner_name IS NOT NULL`)
 export class MeetingActionEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'meeting_action_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { TERMINAL_STATUSES } from '../referrals/referral-state-machine';
+import { forEachPartnership } from '../db/partnership-scope';
 
 /**
  * The MASH's own operational gauges for Prometheus (src/telemetry/hub-metrics.ts), read when
@@ -22,19 +23,33 @@ export interface LiveGauges {
 
 const zeros = () => ({ RED: 0, AMBER: 0, GREEN: 0, UNRATED: 0 });
 
+/** Totals over every partnership of the deployment (each read in its own partnership, ADR 016). */
 export async function readLiveGauges(ds: DataSource, timeoutMs = 2000): Promise<LiveGauges> {
+  const each = await forEachPartnership(ds, 'live-gauges', async () => [await readLiveGaugesInPartnership(ds, timeoutMs)]);
+  const total: LiveGauges = { openReferralsByRag: zeros(), breachedReferralsByRag: zeros(), overdueChecksByAgency: new Map() };
+  for (const g of each) {
+    for (const rag of RAG_LABELS) {
+      total.openReferralsByRag[rag] += g.openReferralsByRag[rag];
+      total.breachedReferralsByRag[rag] += g.breachedReferralsByRag[rag];
+    }
+    for (const [agency, n] of g.overdueChecksByAgency) total.overdueChecksByAgency.set(agency, (total.overdueChecksByAgency.get(agency) ?? 0) + n);
+  }
+  return total;
+}
+
+async function readLiveGaugesInPartnership(ds: DataSource, timeoutMs: number): Promise<LiveGauges> {
   return ds.transaction('READ COMMITTED', async (m) => {
     await m.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
     const referrals: Array<{ rag: string; open: number; breached: number }> = await m.query(
       `SELECT coalesce(rag, 'UNRATED') AS rag, count(*)::int AS open,
               count(*) FILTER (WHERE decision_due_at < now())::int AS breached
-         FROM referral WHERE status <> ALL($1::text[])
+         FROM referral WHERE partnership_id = mash_current_partnership() AND status <> ALL($1::text[])
         GROUP BY 1`,
       [TERMINAL_STATUSES],
     );
     const checks: Array<{ agency: string; n: number }> = await m.query(
       `SELECT agency, count(*)::int AS n FROM agency_check
-        WHERE status IN ('REQUESTED', 'IN_PROGRESS') AND due_at < now()
+        WHERE partnership_id = mash_current_partnership() AND status IN ('REQUESTED', 'IN_PROGRESS') AND due_at < now()
         GROUP BY agency`,
     );
     const gauges: LiveGauges = { openReferralsByRag: zeros(), breachedReferralsByRag: zeros(), overdueChecksByAgency: new Map() };

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { PartnershipEntity } from '../db/partnership.entity';
 import { PersonEntity } from '../people/person.entity';
 
 /**
@@ -8,9 +9,9 @@ import { PersonEntity } from '../people/person.entity';
  * (the board's "not known to the local authority"); it is never released as a field.
  */
 @Entity({ name: 'missing_episode' })
-@Index('missing_episode_person_idx', ['personId', 'startedAt'])
-@Index('missing_episode_started_idx', ['startedAt', 'id'])
-@Index('missing_episode_returned_idx', ['returnedAt'])
+@Index('missing_episode_person_idx', ['partnershipId', 'personId', 'startedAt'])
+@Index('missing_episode_started_idx', ['partnershipId', 'startedAt', 'id'])
+@Index('missing_episode_returned_idx', ['partnershipId', 'returnedAt'])
 @Check('missing_episode_from_check', `missing_from IN ('HOME','CARE','EDUCATION','HEALTH')`)
 @Check('missing_episode_status_check', `status IN ('MISSING','RETURNED','INTERVIEW_OFFERED','CLOSED')`)
 @Check('missing_episode_outcome_check', `interview_outcome IS NULL OR interview_outcome IN ('HELD','DECLINED')`)
@@ -21,6 +22,14 @@ import { PersonEntity } from '../people/person.entity';
   `(status = 'MISSING') = (returned_at IS NULL) AND (status IN ('INTERVIEW_OFFERED','CLOSED')) = (interview_offered_at IS NOT NULL) AND (status = 'CLOSED') = (interview_outcome IS NOT NULL)`,
 )
 export class MissingEpisodeEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'missing_episode_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 

@@ -110,7 +110,7 @@ export async function proposeMatch(
   const rows: Array<{ id: string }> = await m.query(
     `INSERT INTO data_quality_issue (kind, person_id, proposed_person_id, referral_id, raised_by_agency)
      VALUES ('MATCH_PROPOSAL', $1, $2, $3, $4)
-     ON CONFLICT (proposed_person_id, person_id) WHERE kind = 'MATCH_PROPOSAL' DO NOTHING RETURNING id`,
+     ON CONFLICT (partnership_id, proposed_person_id, person_id) WHERE kind = 'MATCH_PROPOSAL' DO NOTHING RETURNING id`,
     [personId, proposedPersonId, referralId, agency],
   );
   return rows[0]?.id ?? null;

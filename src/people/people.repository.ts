@@ -186,7 +186,7 @@ export class PeopleRepository {
   async addRelationship(personId: string, relatedPersonId: string, type: string): Promise<string | null> {
     const rows: Array<{ id: string }> = await this.db.query(
       `INSERT INTO person_relationship (person_id, related_person_id, type, recorded_by_agency) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (person_id, related_person_id, type) DO NOTHING RETURNING id`,
+       ON CONFLICT (partnership_id, person_id, related_person_id, type) DO NOTHING RETURNING id`,
       [personId, relatedPersonId, type, this.access.viewer.agency],
     );
     return rows[0]?.id ?? null;

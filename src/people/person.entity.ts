@@ -9,18 +9,31 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { PartnershipEntity } from '../db/partnership.entity';
 
 /** A person the partnership knows about: a child (or unborn child) or an adult in a household. */
 @Entity({ name: 'person' })
 @Check('person_kind_check', `kind IN ('CHILD','UNBORN','ADULT')`)
 @Index('person_family_name_trgm_idx', { synchronize: false })
 @Index('person_given_name_trgm_idx', { synchronize: false })
-@Index('person_dob_idx', ['dateOfBirth'])
-@Index('person_nhs_number_idx', ['nhsNumber'])
-@Index('person_pnc_id_idx', ['pncId'])
-@Index('person_la_person_id_idx', ['laPersonId'])
-@Index('person_upn_idx', ['upn'])
+@Index('person_dob_idx', ['partnershipId', 'dateOfBirth'])
+@Index('person_nhs_number_idx', ['partnershipId', 'nhsNumber'])
+@Index('person_pnc_id_idx', ['partnershipId', 'pncId'])
+@Index('person_la_person_id_idx', ['partnershipId', 'laPersonId'])
+@Index('person_upn_idx', ['partnershipId', 'upn'])
+@Index('person_nhs_number_key', ['partnershipId', 'nhsNumber'], { unique: true, where: 'nhs_number IS NOT NULL AND NOT provisional' })
+@Index('person_pnc_id_key', ['partnershipId', 'pncId'], { unique: true, where: 'pnc_id IS NOT NULL AND NOT provisional' })
+@Index('person_la_person_id_key', ['partnershipId', 'laPersonId'], { unique: true, where: 'la_person_id IS NOT NULL AND NOT provisional' })
+@Index('person_upn_key', ['partnershipId', 'upn'], { unique: true, where: 'upn IS NOT NULL AND NOT provisional' })
 export class PersonEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'person_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -45,19 +58,15 @@ export class PersonEntity {
   @Column({ type: 'text' })
   sex!: string;
 
-  @Index('person_nhs_number_key', { unique: true, where: 'nhs_number IS NOT NULL AND NOT provisional' })
   @Column({ name: 'nhs_number', type: 'text', nullable: true })
   nhsNumber!: string | null;
 
-  @Index('person_pnc_id_key', { unique: true, where: 'pnc_id IS NOT NULL AND NOT provisional' })
   @Column({ name: 'pnc_id', type: 'text', nullable: true })
   pncId!: string | null;
 
-  @Index('person_la_person_id_key', { unique: true, where: 'la_person_id IS NOT NULL AND NOT provisional' })
   @Column({ name: 'la_person_id', type: 'text', nullable: true })
   laPersonId!: string | null;
 
-  @Index('person_upn_key', { unique: true, where: 'upn IS NOT NULL AND NOT provisional' })
   @Column({ type: 'text', nullable: true })
   upn!: string | null;
 
@@ -109,12 +118,20 @@ export class PersonEntity {
 
 /** Where an agency's own system knows this person from; makes upsertPerson idempotent. */
 @Entity({ name: 'person_source' })
-@Index('person_source_key', ['agencyCode', 'sourceSystem', 'sourceRef'], { unique: true })
+@Index('person_source_key', ['partnershipId', 'agencyCode', 'sourceSystem', 'sourceRef'], { unique: true })
+@Index('person_source_person_idx', ['partnershipId', 'personId'])
 export class PersonSourceEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'person_source_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Index('person_source_person_idx')
   @Column({ name: 'person_id', type: 'uuid' })
   personId!: string;
 
@@ -141,8 +158,17 @@ export class PersonSourceEntity {
 /** `relatedPerson` is the `type` of `person` (e.g. related = mother of person). */
 @Entity({ name: 'person_relationship' })
 @Check('person_relationship_not_self', `person_id <> related_person_id`)
-@Index('person_relationship_key', ['personId', 'relatedPersonId', 'type'], { unique: true })
+@Index('person_relationship_key', ['partnershipId', 'personId', 'relatedPersonId', 'type'], { unique: true })
+@Index('person_relationship_related_idx', ['partnershipId', 'relatedPersonId'])
 export class PersonRelationshipEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'person_relationship_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -153,7 +179,6 @@ export class PersonRelationshipEntity {
   @JoinColumn({ name: 'person_id', foreignKeyConstraintName: 'person_relationship_person_fk' })
   person?: PersonEntity;
 
-  @Index('person_relationship_related_idx')
   @Column({ name: 'related_person_id', type: 'uuid' })
   relatedPersonId!: string;
 
@@ -177,12 +202,20 @@ export class PersonRelationshipEntity {
  */
 @Entity({ name: 'identity_assertion' })
 @Check('identity_assertion_channel_check', `channel IN ('IMPORT','OFFICER','REFERRAL','LEGACY')`)
-@Index('identity_assertion_source_key', ['agencyCode', 'sourceSystem', 'sourceRef'], { unique: true })
+@Index('identity_assertion_source_key', ['partnershipId', 'agencyCode', 'sourceSystem', 'sourceRef'], { unique: true })
+@Index('identity_assertion_person_idx', ['partnershipId', 'personId'])
 export class IdentityAssertionEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'identity_assertion_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_identity_assertion' })
   id!: string;
 
-  @Index('identity_assertion_person_idx')
   @Column({ name: 'person_id', type: 'uuid' })
   personId!: string;
 
@@ -217,10 +250,20 @@ export class IdentityAssertionEntity {
 @Entity({ name: 'data_quality_issue' })
 @Check('data_quality_issue_kind_check', `kind IN ('MATCH_PROPOSAL','IDENTITY_CONFLICT')`)
 @Check('data_quality_issue_status_check', `status IN ('OPEN','CONFIRMED','REJECTED','RESOLVED','WITHDRAWN')`)
-@Index('data_quality_issue_queue_idx', ['status', 'raisedAt', 'id'])
-@Index('data_quality_issue_open_conflict_key', ['personId', 'field'], { unique: true, where: `status = 'OPEN' AND kind = 'IDENTITY_CONFLICT'` })
-@Index('data_quality_issue_proposal_key', ['proposedPersonId', 'personId'], { unique: true, where: `kind = 'MATCH_PROPOSAL'` })
+@Index('data_quality_issue_queue_idx', ['partnershipId', 'status', 'raisedAt', 'id'])
+@Index('data_quality_issue_open_conflict_key', ['partnershipId', 'personId', 'field'], { unique: true, where: `status = 'OPEN' AND kind = 'IDENTITY_CONFLICT'` })
+@Index('data_quality_issue_proposal_key', ['partnershipId', 'proposedPersonId', 'personId'], { unique: true, where: `kind = 'MATCH_PROPOSAL'` })
+@Index('data_quality_issue_person_idx', ['partnershipId', 'personId'])
+@Index('data_quality_issue_proposed_idx', ['partnershipId', 'proposedPersonId'])
 export class DataQualityIssueEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'data_quality_issue_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_data_quality_issue' })
   id!: string;
 
@@ -230,7 +273,6 @@ export class DataQualityIssueEntity {
   @Column({ type: 'text', default: 'OPEN' })
   status!: string;
 
-  @Index('data_quality_issue_person_idx')
   @Column({ name: 'person_id', type: 'uuid' })
   personId!: string;
 
@@ -238,7 +280,6 @@ export class DataQualityIssueEntity {
   @JoinColumn({ name: 'person_id', foreignKeyConstraintName: 'data_quality_issue_person_fk' })
   person?: PersonEntity;
 
-  @Index('data_quality_issue_proposed_idx')
   @Column({ name: 'proposed_person_id', type: 'uuid', nullable: true })
   proposedPersonId!: string | null;
 

@@ -9,15 +9,25 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
+import { PartnershipEntity } from '../db/partnership.entity';
 
 /**
  * A record about a person contributed by (and owned by) one agency. The typed content of each
  * record type lives in `data`, validated by `record-types.ts` on the way in.
  */
 @Entity({ name: 'agency_record' })
-@Index('agency_record_source_key', ['owningAgency', 'sourceSystem', 'sourceRef'], { unique: true })
-@Index('agency_record_person_time_idx', ['personId', 'occurredAt'])
+@Index('agency_record_source_key', ['partnershipId', 'owningAgency', 'sourceSystem', 'sourceRef'], { unique: true })
+@Index('agency_record_person_time_idx', ['partnershipId', 'personId', 'occurredAt'])
+@Index('agency_record_owner_idx', ['partnershipId', 'owningAgency'])
 export class AgencyRecordEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'agency_record_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -28,7 +38,6 @@ export class AgencyRecordEntity {
   @JoinColumn({ name: 'person_id', foreignKeyConstraintName: 'agency_record_person_fk' })
   person?: PersonEntity;
 
-  @Index('agency_record_owner_idx')
   @Column({ name: 'owning_agency', type: 'text' })
   owningAgency!: string;
 

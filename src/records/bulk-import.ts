@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { systemViewer } from '../access-policy/system-viewer';
 import type { Hub, RequestContext } from '../context/context';
 import { createRequestContext } from '../context/context-factory';
+import { requirePartnership } from '../db/partnership-scope';
 import { personInputSchema, upsertPerson } from '../people/people.service';
 import { badInput, isHubError, type ErrorCode } from '../shared/errors';
 import { safeText } from '../shared/validation';
@@ -77,12 +78,17 @@ function rejectUnknownFields(data: Record<string, unknown>, known: Set<string>, 
   }
 }
 
-/** The request context of one line: a system officer of the line's agency, a fresh access state. */
+/** The request context of one line: a system officer of the line's agency, a fresh access state, in the command's partnership. */
 function systemContext(hub: Hub, runId: string, lineNo: number, agency: string, actor: string): RequestContext {
   const kind = hub.agencies.kindOf(agency);
   if (!kind) throw badInput('agency', 'is not an agency of this partnership');
   const viewer = systemViewer('import', actor, { code: agency, kind });
-  return createRequestContext(hub, { viewer, requestId: `${runId}-${lineNo}`, operation: { type: 'import', name: 'bulkImport', documentHash: null } });
+  return createRequestContext(hub, {
+    viewer,
+    partnership: requirePartnership(),
+    requestId: `${runId}-${lineNo}`,
+    operation: { type: 'import', name: 'bulkImport', documentHash: null },
+  });
 }
 
 async function resolveRef(ctx: RequestContext, raw: unknown, field: string): Promise<string> {
@@ -179,6 +185,7 @@ export async function importNdjson(
   lines: AsyncIterable<string> | Iterable<string>,
   onResult: (result: LineResult) => void = () => undefined,
 ): Promise<ImportSummary> {
+  requirePartnership(); // refused before any line: an import acts in one partnership
   const runId = newRunId();
   const counts: Record<LineOutcome, number> = { CREATED: 0, UPDATED: 0, UNCHANGED: 0, LINKED: 0, REJECTED: 0 };
   let lineNo = 0;

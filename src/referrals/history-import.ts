@@ -4,6 +4,7 @@ import { changeEvent } from '../audit/audit-builder';
 import { appendAuditBatch } from '../audit/audit-store';
 import type { Hub, RequestContext } from '../context/context';
 import { createRequestContext } from '../context/context-factory';
+import { requirePartnership } from '../db/partnership-scope';
 import { parseCsv } from '../shared/csv';
 import { safeText } from '../shared/validation';
 import { acknowledgedDecisionBy, decisionDueAt } from './clocks';
@@ -102,6 +103,7 @@ export async function importHistory(hub: Hub, csv: string, sourceSystem: string,
   const viewer = systemViewer('import', actor, { code: agency.code, kind: 'SOCIAL_CARE' });
   const ctx: RequestContext = createRequestContext(hub, {
     viewer,
+    partnership: requirePartnership(),
     requestId: `history-${Date.now()}`,
     operation: { type: 'import', name: 'importHistory', documentHash: null },
   });

@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
 import { REFERRAL_SOURCES } from './vocabulary';
+import { PartnershipEntity } from '../db/partnership.entity';
 
 /**
  * A referral to the MASH (docs/reference/product.md C3). `reference` comes from `referral_reference_seq` (created by
@@ -8,11 +9,11 @@ import { REFERRAL_SOURCES } from './vocabulary';
  * `referral-state-machine.ts` with an explicit version check.
  */
 @Entity({ name: 'referral' })
-@Index('referral_queue_idx', ['decisionDueAt', 'id'])
-@Index('referral_status_idx', ['status'])
-@Index('referral_referrer_idx', ['referrerAgency', 'referrerSub'])
+@Index('referral_queue_idx', ['partnershipId', 'decisionDueAt', 'id'])
+@Index('referral_status_idx', ['partnershipId', 'status'])
+@Index('referral_referrer_idx', ['partnershipId', 'referrerAgency', 'referrerSub'])
 // What a resubscribing `referralChanged` replays (`since`, migrations/1764700000000-referral-updated-index.ts)
-@Index('referral_updated_idx', ['updatedAt', 'id'])
+@Index('referral_updated_idx', ['partnershipId', 'updatedAt', 'id'])
 // Governance metrics (migrations/1763900500000-metrics-indexes.ts)
 @Index('referral_received_idx', { synchronize: false })
 @Index('referral_decided_idx', { synchronize: false })
@@ -27,11 +28,19 @@ import { REFERRAL_SOURCES } from './vocabulary';
 // The source index is in migrations/1764400000000-referral-source.ts; the CHECK's list is the vocabulary's.
 @Index('referral_source_received_idx', { synchronize: false })
 @Check('referral_source_check', `source IN (${REFERRAL_SOURCES.map((s) => `'${s}'`).join(',')})`)
+@Index('referral_reference_key', ['partnershipId', 'reference'], { unique: true })
 export class ReferralEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Index('referral_reference_key', { unique: true })
   @Column({ type: 'text' })
   reference!: string;
 
@@ -170,8 +179,17 @@ export class ReferralEntity {
 
 /** A person a referral is about. */
 @Entity({ name: 'referral_subject' })
-@Index('referral_subject_key', ['referralId', 'personId'], { unique: true })
+@Index('referral_subject_key', ['partnershipId', 'referralId', 'personId'], { unique: true })
+@Index('referral_subject_person_idx', ['partnershipId', 'personId'])
 export class ReferralSubjectEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_subject_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -182,7 +200,6 @@ export class ReferralSubjectEntity {
   @JoinColumn({ name: 'referral_id', foreignKeyConstraintName: 'referral_subject_referral_fk' })
   referral?: ReferralEntity;
 
-  @Index('referral_subject_person_idx')
   @Column({ name: 'person_id', type: 'uuid' })
   personId!: string;
 
@@ -193,10 +210,18 @@ export class ReferralSubjectEntity {
 
 /** Every RAG rating of a referral, kept: re-rating adds a row, never overwrites. */
 @Entity({ name: 'referral_rating' })
-@Index('referral_rating_referral_idx', ['referralId', 'ratedAt'])
-@Index('referral_rating_xact_idx', ['xactId'])
+@Index('referral_rating_referral_idx', ['partnershipId', 'referralId', 'ratedAt'])
+@Index('referral_rating_xact_idx', ['partnershipId', 'xactId'])
 @Check('referral_rating_rag_check', `rag IN ('RED','AMBER','GREEN')`)
 export class ReferralRatingEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_rating_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -238,8 +263,8 @@ export class ReferralRatingEntity {
 
 /** A request to one agency for what it knows about a referral's subjects. */
 @Entity({ name: 'agency_check' })
-@Index('agency_check_key', ['referralId', 'agency'], { unique: true })
-@Index('agency_check_agency_idx', ['agency', 'status'])
+@Index('agency_check_key', ['partnershipId', 'referralId', 'agency'], { unique: true })
+@Index('agency_check_agency_idx', ['partnershipId', 'agency', 'status'])
 @Index('agency_check_returned_idx', { synchronize: false })
 @Index('agency_check_outstanding_idx', { synchronize: false })
 @Index('agency_check_closed_idx', { synchronize: false })
@@ -251,6 +276,14 @@ export class ReferralRatingEntity {
   `closed_reason IS NULL OR closed_reason IN ('NO_LONGER_NEEDED','TIMED_OUT','ESCALATED','DECIDED_WITHOUT')`,
 )
 export class AgencyCheckEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'agency_check_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -310,8 +343,16 @@ export class AgencyCheckEntity {
  * record of the same changes).
  */
 @Entity({ name: 'referral_transition' })
-@Index('referral_transition_referral_idx', ['referralId', 'version'])
+@Index('referral_transition_referral_idx', ['partnershipId', 'referralId', 'version'])
 export class ReferralTransitionEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_transition_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -366,8 +407,16 @@ export class ReferralTransitionEntity {
  * concurrent submissions with one key wait on the unique index and then replay the winner's result.
  */
 @Entity({ name: 'referral_idempotency' })
-@Index('referral_idempotency_key', ['agency', 'sub', 'key'], { unique: true })
+@Index('referral_idempotency_key', ['partnershipId', 'agency', 'sub', 'key'], { unique: true })
 export class ReferralIdempotencyEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_idempotency_partnership_fk' })
+  partnership?: PartnershipEntity;
+
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 

@@ -704,7 +704,7 @@ export class ReferralsRepository {
     const v = this.access.viewer;
     const claimed: Array<{ id: string }> = await this.db.query(
       `INSERT INTO referral_idempotency (agency, sub, key, payload_hash) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (agency, sub, key) DO NOTHING RETURNING id`,
+       ON CONFLICT (partnership_id, agency, sub, key) DO NOTHING RETURNING id`,
       [v.agency, v.sub, key, payloadHash],
     );
     return claimed[0]?.id ?? null;
@@ -925,7 +925,7 @@ export class ReferralsRepository {
   async insertCheck(referralId: string, agency: string, requestedAt: Date, dueAt: Date): Promise<string | null> {
     const inserted = (await this.db.query(
       `INSERT INTO agency_check (referral_id, agency, status, requested_at, requested_by, due_at) VALUES ($1, $2, 'REQUESTED', $3, $4, $5)
-       ON CONFLICT (referral_id, agency) DO NOTHING RETURNING id`,
+       ON CONFLICT (partnership_id, referral_id, agency) DO NOTHING RETURNING id`,
       [referralId, agency, requestedAt, this.access.viewer.sub, dueAt],
     )) as Array<{ id: string }>;
     return inserted[0]?.id ?? null;

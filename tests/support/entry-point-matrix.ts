@@ -99,3 +99,17 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     meetingChanged: MASH,
   },
 };
+
+/**
+ * The cross-partnership cells (issue 26, ADR 016): a request acting in a partnership its token does
+ * not name is refused before any entry point runs, whatever the role and the entry point — every
+ * cell denied. (Reaching another partnership's rows while acting in one's own is the wall's part:
+ * tests/partnership-wall.test.ts.)
+ */
+export type CrossPartnershipCell = { root: 'Query' | 'Mutation' | 'Subscription'; field: string; role: Role; expected: 'DENIED' };
+
+export function crossPartnershipCells(): CrossPartnershipCell[] {
+  return (Object.keys(EXPECTED_ENTRY_POINTS) as Array<keyof typeof EXPECTED_ENTRY_POINTS>).flatMap((root) =>
+    Object.keys(EXPECTED_ENTRY_POINTS[root]).flatMap((field) => ROLES.map((role) => ({ root, field, role, expected: 'DENIED' as const }))),
+  );
+}

@@ -1,5 +1,10 @@
 import crypto from 'node:crypto';
 import { importLine } from '../../src/records/bulk-import';
+import { inPartnership } from '../../src/db/partnership-scope';
+import { DEFAULT_PARTNERSHIP } from '../../src/shared/partnership';
+import type { DataSource } from 'typeorm';
+import type { AuditEvent } from '../../src/audit/audit-event';
+import { appendAuditBatch } from '../../src/audit/audit-store';
 import type { TestHub } from './test-hub';
 
 /** A random NHS number with a valid check digit (fictional: test data only). */
@@ -41,7 +46,12 @@ export async function givenPerson(hub: TestHub, token: string, overrides: Record
  * links its source to the existing person (ADR 005); an interactive officer's upsert never does.
  * Returns the person's id.
  */
-export async function givenImportedPerson(hub: TestHub, agency: string, overrides: Record<string, unknown> = {}): Promise<string> {
+export async function givenImportedPerson(
+  hub: TestHub,
+  agency: string,
+  overrides: Record<string, unknown> = {},
+  partnership = DEFAULT_PARTNERSHIP,
+): Promise<string> {
   const data = {
     sourceSystem: 'TEST-FEED',
     sourceReference: unique('p'),
@@ -52,7 +62,8 @@ export async function givenImportedPerson(hub: TestHub, agency: string, override
     nhsNumber: fakeNhsNumber(),
     ...overrides,
   };
-  const r = await importLine(hub.server.hub, JSON.stringify({ agency, actor: 'test-feed', kind: 'person', data }), 1);
+  const line = JSON.stringify({ agency, actor: 'test-feed', kind: 'person', data });
+  const r = await inPartnership({ partnership, actor: 'system:test-feed', requestId: unique('import') }, () => importLine(hub.server.hub, line, 1));
   if (r.outcome === 'REJECTED' || !r.id) throw new Error(`givenImportedPerson failed: ${JSON.stringify(r)}`);
   return r.id;
 }
@@ -82,4 +93,14 @@ export async function auditFor(hub: TestHub, requestId: string) {
       WHERE e.request_id = $1`,
     [requestId],
   ) as Promise<Array<{ action: string; outcome: string; purpose: string | null; person_id: string | null; disclosure_outcome: string | null; released: string[] | null; redacted: string[] | null; record_ids: string[] | null }>>;
+}
+
+/** Runs `work` with the database in a partnership (the default one unless named), as the tests' own actor. */
+export function inTestPartnership<T>(work: () => Promise<T>, partnership = DEFAULT_PARTNERSHIP): Promise<T> {
+  return inPartnership({ partnership, actor: 'system:test', requestId: unique('test') }, work);
+}
+
+/** Given: audit events written straight through the audit store into a partnership's chain (with past times, forged actors, …). */
+export function givenAuditBatch(db: DataSource, events: AuditEvent[], partnership = DEFAULT_PARTNERSHIP): Promise<number> {
+  return inTestPartnership(() => db.transaction((m) => appendAuditBatch(m, events.map((e) => ({ ...e, partnership })))), partnership);
 }

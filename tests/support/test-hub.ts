@@ -11,6 +11,8 @@ import { createDataSource } from '../../src/db/data-source';
 import { ensureDatabase } from '../../src/db/admin';
 import { createHub, startServer, type HubServer } from '../../src/app/server';
 import { createLogger } from '../../src/shared/logger';
+import { currentPartnershipScope, inPartnership } from '../../src/db/partnership-scope';
+import { DEFAULT_PARTNERSHIP } from '../../src/shared/partnership';
 
 export interface GqlResult<T = Record<string, unknown>> {
   status: number;
@@ -34,6 +36,26 @@ export interface TestHub {
 }
 
 let migrated: Promise<string> | undefined;
+
+/**
+ * The tests' own set-up and tampering on the owner's connection act in the default partnership
+ * unless a story sets another (ADR 016): a superuser passes the wall anyway, but rows it inserts take
+ * the transaction's partnership. The hub under test gets no such default.
+ */
+export function ownerActingInDefaultPartnership(db: DataSource): DataSource {
+  const make = db.driver.createQueryRunner.bind(db.driver);
+  const scope = { partnership: DEFAULT_PARTNERSHIP, actor: 'system:test-setup', requestId: 'test-setup' };
+  const inDefault = <T>(work: () => Promise<T>): Promise<T> => (currentPartnershipScope() ? work() : inPartnership(scope, work));
+  db.driver.createQueryRunner = (mode) => {
+    const runner = make(mode);
+    const query = runner.query.bind(runner);
+    const start = runner.startTransaction.bind(runner);
+    runner.query = ((...args: Parameters<typeof query>) => inDefault(() => query(...args))) as typeof query;
+    runner.startTransaction = (isolation) => inDefault(() => start(isolation));
+    return runner;
+  };
+  return db;
+}
 
 /** This worker's database on the test server, migrated once per worker process. */
 async function workerDatabaseUrl(): Promise<string> {
@@ -103,7 +125,7 @@ export async function startTestHub(
         },
       }),
   );
-  const db = createDataSource(url, logger, 3);
+  const db = ownerActingInDefaultPartnership(createDataSource(url, logger, 3));
   await db.initialize();
   const serving = createDataSource(servingUrl, logger, 5);
   await serving.initialize();
@@ -120,6 +142,7 @@ export async function startTestHub(
         name: claims.name ?? 'Test User',
         agency: claims.agency,
         roles: claims.roles,
+        ...(claims.partnerships ? { partnerships: claims.partnerships } : {}),
       }),
     async gql(token, query, variables, headers = {}) {
       const res = await fetch(server.url, {

@@ -18,6 +18,7 @@ import { appRoleUrl, enableAppLogin } from '../../../src/db/app-role';
 import { createDataSource } from '../../../src/db/data-source';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../../src/db/embedded';
 import { verifyAuditChain } from '../../../src/governance/chain-verify';
+import { DEFAULT_PARTNERSHIP } from '../../../src/shared/partnership';
 import { createLogger } from '../../../src/shared/logger';
 import { givenPerson, givenRecord } from '../../support/factories';
 import type { TestHub } from '../../support/test-hub';
@@ -89,7 +90,7 @@ export class FaultPostgres {
     const ds = createDataSource(this.url(), createLogger('silent'), 1);
     await ds.initialize();
     try {
-      const v = await verifyAuditChain(ds);
+      const v = await verifyAuditChain(ds, { partnership: DEFAULT_PARTNERSHIP });
       return { intact: v.intact, batches: v.batchesChecked, events: v.eventsChecked };
     } finally {
       await ds.destroy();

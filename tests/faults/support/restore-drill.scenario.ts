@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { appRoleUrl, servingRoleProblems } from '../../../src/db/app-role';
 import { verifyAuditChain } from '../../../src/governance/chain-verify';
+import { DEFAULT_PARTNERSHIP } from '../../../src/shared/partnership';
 import { checkAnchor, loadAnchorKey } from '../../../src/governance/anchor';
 import { createDataSource } from '../../../src/db/data-source';
 import { createLogger } from '../../../src/shared/logger';
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
 
     // The anchor, exported before the backup, through the running hub's database (as mash_app).
     const appUrl = appRoleUrl(ownerUrl(live), fs.readFileSync(path.join(live, 'pg-app-password'), 'utf8').trim());
-    const anchorText = (await command('audit-anchor', [], live, { DATABASE_URL: appUrl })).trim();
+    const anchorText = (await command('audit-anchor', ['--partnership', 'default'], live, { DATABASE_URL: appUrl })).trim();
     const anchor = JSON.parse(anchorText) as { batchId: number; hash: string };
     // The anchor key lives apart from the database and its backups.
     fs.mkdirSync(keyStore);
@@ -161,7 +162,7 @@ async function main(): Promise<void> {
     try {
       const checked = checkAnchor(anchorText, loadAnchorKey(restored, false));
       if ('error' in checked) throw new Error(checked.error);
-      const v = await verifyAuditChain(ds, { anchor: checked.anchor });
+      const v = await verifyAuditChain(ds, { anchor: checked.anchor, partnership: DEFAULT_PARTNERSHIP });
       direct = { intact: v.intact, anchorMatched: v.anchorMatched };
     } finally {
       await ds.destroy();
