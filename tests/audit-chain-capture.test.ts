@@ -15,12 +15,13 @@ describe('audit batches form a hash chain', () => {
     await Promise.all(ids.map((id) => hub.gql(police, `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { givenName } }`, { id })));
 
     const batches: Array<{ id: string; rows_hash: string; prev_hash: string; hash: string }> = await hub.db.query(
-      'SELECT id, rows_hash, prev_hash, hash FROM audit_batch ORDER BY id',
+      // One chain per partnership (ADR 016): this story's requests act in the default partnership.
+      `SELECT id, rows_hash, prev_hash, hash FROM audit_batch WHERE partnership_id = 'default' ORDER BY id`,
     );
     let prev = GENESIS_HASH;
     for (const [i, b] of batches.entries()) {
       expect(Number(b.id)).toBe(i + 1);
-      const events: Array<{ payload: unknown }> = await hub.db.query('SELECT payload FROM audit_event WHERE batch_id = $1 ORDER BY seq', [b.id]);
+      const events: Array<{ payload: unknown }> = await hub.db.query(`SELECT payload FROM audit_event WHERE partnership_id = 'default' AND batch_id = $1 ORDER BY seq`, [b.id]);
       expect(b.prev_hash).toBe(prev);
       expect(b.rows_hash).toBe(rowsHash(events.map((e) => e.payload)));
       expect(b.hash).toBe(batchHash(b.id, b.prev_hash, b.rows_hash));

@@ -289,7 +289,7 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
     const env = { ...process.env, DATABASE_URL: hub.config.databaseUrl!, MASH_DATA_DIR: hub.config.dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
     const tsNode = path.join(ROOT, 'node_modules', '.bin', 'ts-node');
 
-    const out = await run(tsNode, ['--transpile-only', 'src/cli/audit-export.ts', '--person', childId, '--format', 'csv', '--to', until], { cwd: ROOT, env });
+    const out = await run(tsNode, ['--transpile-only', 'src/cli/audit-export.ts', '--partnership', 'default', '--person', childId, '--format', 'csv', '--to', until], { cwd: ROOT, env });
 
     expect(out.stdout).toBe((await exportAs('CSV')).text);
     const logged = await hub.db.query(

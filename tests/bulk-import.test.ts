@@ -235,7 +235,8 @@ describe('bulk import: npm run import -- <file.ndjson>', () => {
       const file = path.join(dir, 'feed.ndjson');
       fs.writeFileSync(file, [child, policePerson({ nhsNumber: '12' }), '', policeRecord(refOf(child))].map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'));
 
-      const out = await cli([file], { DATABASE_URL: hub.config.databaseUrl!, MASH_DATA_DIR: dir });
+      // The shared test database holds other stories' partnerships too: name the one this feed is for.
+      const out = await cli([file, '--partnership', 'default'], { DATABASE_URL: hub.config.databaseUrl!, MASH_DATA_DIR: dir });
 
       expect(out.code).toBe(1);
       const lines = out.stdout.trim().split('\n');
@@ -251,8 +252,8 @@ describe('bulk import: npm run import -- <file.ndjson>', () => {
       fs.writeFileSync(file, [child, policeRecord(refOf(child))].map((l) => JSON.stringify(l)).join('\n') + '\n');
       const env = { DATABASE_URL: hub.config.databaseUrl!, MASH_DATA_DIR: dir };
 
-      const first = await cli([file], env);
-      const second = await cli([file, '--json'], env);
+      const first = await cli([file, '--partnership', 'default'], env);
+      const second = await cli([file, '--json', '--partnership', 'default'], env);
 
       expect(first.code).toBe(0);
       expect(second.code).toBe(0);

@@ -5,6 +5,7 @@ import { computeMetrics } from '../src/metrics/metrics.service';
 import { renderReport } from '../src/metrics/report';
 import { loadMetricsSettings } from '../src/metrics/settings';
 import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
+import { inTestPartnership } from './support/factories';
 
 /**
  * The child protection measures (issue 24, docs/metrics.md) on a constructed data set in a database of
@@ -231,7 +232,7 @@ describe('child protection measures on a constructed data set', () => {
   it('the board report shows the three-way split of initial conferences and the children on a plan by category', async () => {
     const settings = loadMetricsSettings(undefined);
     settings.childPopulation = 50_000;
-    const md = renderReport(await computeMetrics(hub.server.hub.dataSource, hub.server.hub.agencies, settings, { period: { month: '2026-11' } }), settings);
+    const md = renderReport(await inTestPartnership(() => computeMetrics(hub.server.hub.dataSource, hub.server.hub.agencies, settings, { period: { month: '2026-11' } })), settings);
     expect(md).toContain('## Child protection: conferences, core groups and plans');
     expect(md).toContain('| held within 15 working days of the last strategy discussion | 2 | 1 |');
     expect(md).toContain('| held late | 1 | 0 |');

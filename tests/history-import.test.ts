@@ -1,5 +1,5 @@
 import { importHistory } from '../src/referrals/history-import';
-import { givenImportedPerson } from './support/factories';
+import { givenImportedPerson, inTestPartnership } from './support/factories';
 import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 
 /**
@@ -60,7 +60,7 @@ describe('history import: a partnership loads its past contacts', () => {
       'H-9,2019-03-21T10:00:00Z,POLICE,,,,C-1,NEGLECT,,NO_FURTHER_ACTION,2019-03-21T11:00:00Z,false,,',
       'H-10,2019-03-21T10:00:00Z,POLICE,,,,C-1,NEGLECT,,NO_FURTHER_ACTION,2019-03-20T11:00:00Z,true,,',
     ].join('\n');
-    const result = await importHistory(hub.server.hub, csv, 'LEGACY');
+    const result = await inTestPartnership(() => importHistory(hub.server.hub, csv, 'LEGACY'));
     expect(result.stored).toBe(false);
     expect(result.rows).toEqual([
       { row: 8, outcome: 'REJECTED', reason: 'source: is not a census referral-source code of the hub (see ReferralSource)' },
@@ -73,13 +73,13 @@ describe('history import: a partnership loads its past contacts', () => {
   });
 
   it('given a header with a missing or unknown column, then the file is refused before any row', async () => {
-    const result = await importHistory(hub.server.hub, `${HEADER.replace('source_reference,', '').replace('rag,', 'priority,')}\n`, 'LEGACY');
+    const result = await inTestPartnership(() => importHistory(hub.server.hub, `${HEADER.replace('source_reference,', '').replace('rag,', 'priority,')}\n`, 'LEGACY'));
     expect(result.stored).toBe(false);
     expect(result.rows.map((r) => r.reason)).toEqual(['header: column source_reference is missing', 'header: column priority is not known']);
   });
 
   it('given the partnership’s file, when it is imported, then March 2019’s report reproduces the table worked out from it', async () => {
-    const result = await importHistory(hub.server.hub, [HEADER, ...GOOD].join('\r\n'), 'LEGACY');
+    const result = await inTestPartnership(() => importHistory(hub.server.hub, [HEADER, ...GOOD].join('\r\n'), 'LEGACY'));
     expect(result).toMatchObject({ stored: true, counts: { created: 6, skipped: 0, rejected: 0 } });
     const [provenance] = (await hub.db.query(`SELECT reference, narrative, status, source, referrer_organisation FROM referral WHERE reference = 'MIGRATED:LEGACY:H-4'`)) as Array<Record<string, string>>;
     expect(provenance).toEqual({
@@ -108,7 +108,7 @@ describe('history import: a partnership loads its past contacts', () => {
 
   it('given the same file again, then every row is skipped as already imported and nothing is added', async () => {
     const before = await migrated();
-    const result = await importHistory(hub.server.hub, [HEADER, ...GOOD].join('\n'), 'LEGACY');
+    const result = await inTestPartnership(() => importHistory(hub.server.hub, [HEADER, ...GOOD].join('\n'), 'LEGACY'));
     expect(result).toMatchObject({ stored: true, counts: { created: 0, skipped: 6, rejected: 0 } });
     expect(await migrated()).toBe(before);
   });

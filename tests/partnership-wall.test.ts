@@ -5,7 +5,7 @@ import { createDataSource } from '../src/db/data-source';
 import { inPartnership } from '../src/db/partnership-scope';
 import { createLogger } from '../src/shared/logger';
 import { fakeNhsNumber } from './support/factories';
-import { appUrlOf, startTestHub, type TestHub } from './support/test-hub';
+import { appUrlOf, dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
@@ -57,7 +57,8 @@ describe('partnerships walled by row-level security', () => {
   }
 
   beforeAll(async () => {
-    hub = await startTestHub();
+    // A database of its own: the partnerships it adds must not reach the shared database's commands (which refuse to guess among several).
+    hub = await startTestHub({}, { databaseUrl: await dedicatedDatabaseUrl('partnership_wall') });
     await hub.db.query(`INSERT INTO partnership (id, display_name) VALUES ($1, 'Wall test A (fictional)'), ($2, 'Wall test B (fictional)')`, [a, b]);
     both = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], partnerships: [a, b] });
     onlyA = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], partnerships: [a] });

@@ -11,7 +11,7 @@ import { startTestHub, type TestHub } from './support/test-hub';
  */
 
 const ME = '{ me { sub } }';
-const claims = { name: 'Fictional Officer', agency: 'police', roles: ['POLICE_MASH_OFFICER'] };
+const claims = { name: 'Fictional Officer', agency: 'police', roles: ['POLICE_MASH_OFFICER'], partnerships: ['default'] };
 
 async function expect401(hub: TestHub, token: string) {
   const r = await hub.gql(token, ME);

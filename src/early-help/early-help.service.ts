@@ -4,7 +4,8 @@ import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
 import { changeVersioned, type VersionedKind } from '../context/versioned-change';
 import { badInput, invalidTransition, notFound } from '../shared/errors';
-import { checkPageSize, encodeCursor, timeKeysetCursor } from '../shared/pagination';
+import { checkConnectionFirst, encodeCursor, timeKeysetCursor } from '../shared/pagination';
+import { pageInfoOf } from '../shared/page-info.type';
 import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { applyEarlyHelpTransition, type EarlyHelpTransition } from './early-help-state-machine';
 import type { EarlyHelpFilter } from './early-help.repository';
@@ -162,9 +163,9 @@ const filterSchema = z.object({
 
 export async function listEarlyHelpEpisodes(ctx: RequestContext, raw: unknown, first: number | null, after: string | null) {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter') as EarlyHelpFilter;
-  const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
+  const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   const cursor = timeKeysetCursor(after);
   const { rows, hasNext } = await ctx.data.earlyHelp.list(filter, limit, cursor);
   const edges = rows.map((node) => ({ cursor: encodeCursor([node.openedAt.toISOString(), node.id]), node }));
-  return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, pageInfo: pageInfoOf(edges, hasNext) };
 }

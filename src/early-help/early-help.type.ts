@@ -2,6 +2,7 @@ import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } from 'type-
 import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum } from '../shared/enums';
 import { EARLY_HELP_OUTCOMES, EARLY_HELP_SOURCES, EARLY_HELP_STATUSES, STEP_DIRECTIONS } from './vocabulary';
+import { PageInfo } from '../shared/page-info.type';
 
 export const EarlyHelpStatusEnum = graphqlEnum(EARLY_HELP_STATUSES, 'EarlyHelpStatus');
 export const EarlyHelpSourceEnum = graphqlEnum(EARLY_HELP_SOURCES, 'EarlyHelpSource', 'How the episode began');
@@ -44,13 +45,6 @@ export class EarlyHelpEpisode {
 
 @NonPersonal()
 @ObjectType()
-export class EarlyHelpPageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
-
-@NonPersonal()
-@ObjectType()
 export class EarlyHelpEdge {
   @Field(() => String) cursor!: string;
   @Field(() => EarlyHelpEpisode) node!: EarlyHelpEpisode;
@@ -60,7 +54,7 @@ export class EarlyHelpEdge {
 @ObjectType({ description: 'Early-help episodes in your scope, oldest opened first' })
 export class EarlyHelpConnection {
   @Field(() => [EarlyHelpEdge]) edges!: EarlyHelpEdge[];
-  @Field(() => EarlyHelpPageInfo) pageInfo!: EarlyHelpPageInfo;
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
 @InputType()

@@ -4,7 +4,8 @@ import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
 import { changeVersioned, type VersionedKind } from '../context/versioned-change';
 import { badInput, notFound } from '../shared/errors';
-import { checkPageSize, encodeCursor, timeKeysetCursor } from '../shared/pagination';
+import { checkConnectionFirst, encodeCursor, timeKeysetCursor } from '../shared/pagination';
+import { pageInfoOf } from '../shared/page-info.type';
 import { assertUuid, isFutureDate, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { applyLadoTransition, type LadoTransition } from './lado-state-machine';
 import type { AllegationFilter } from './lado.repository';
@@ -134,10 +135,10 @@ const filterSchema = z.object({
 
 export async function listLadoAllegations(ctx: RequestContext, raw: unknown, first: number | null, after: string | null) {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter') as AllegationFilter;
-  const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
+  const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   const cursor = timeKeysetCursor(after);
   ctx.access.requireAudit();
   const { rows, hasNext } = await ctx.data.lado.list(filter, limit, cursor);
   const edges = rows.map((node) => ({ cursor: encodeCursor([node.receivedAt.toISOString(), node.id]), node }));
-  return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, pageInfo: pageInfoOf(edges, hasNext) };
 }

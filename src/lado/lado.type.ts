@@ -2,6 +2,7 @@ import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } from 'type-
 import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum } from '../shared/enums';
 import { ALLEGATION_CATEGORIES, ALLEGATION_OUTCOMES, ALLEGATION_STATUSES, LADO_SECTORS, RESOLUTION_BANDS } from './vocabulary';
+import { PageInfo } from '../shared/page-info.type';
 
 export const LadoSectorEnum = graphqlEnum(LADO_SECTORS, 'LadoSector', 'The sector of the employer');
 export const AllegationCategoryEnum = graphqlEnum(ALLEGATION_CATEGORIES, 'AllegationCategory');
@@ -40,13 +41,6 @@ export class LadoAllegation {
 
 @NonPersonal()
 @ObjectType()
-export class LadoPageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
-
-@NonPersonal()
-@ObjectType()
 export class LadoAllegationEdge {
   @Field(() => String) cursor!: string;
   @Field(() => LadoAllegation) node!: LadoAllegation;
@@ -56,7 +50,7 @@ export class LadoAllegationEdge {
 @ObjectType({ description: 'Allegations in your scope, oldest received first' })
 export class LadoAllegationConnection {
   @Field(() => [LadoAllegationEdge]) edges!: LadoAllegationEdge[];
-  @Field(() => LadoPageInfo) pageInfo!: LadoPageInfo;
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
 @InputType()

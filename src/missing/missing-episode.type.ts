@@ -2,6 +2,7 @@ import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } from 'type-
 import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum } from '../shared/enums';
 import { MISSING_EPISODE_STATUSES, MISSING_FROM, RETURN_INTERVIEW_OUTCOMES } from './vocabulary';
+import { PageInfo } from '../shared/page-info.type';
 
 export const MissingFromEnum = graphqlEnum(MISSING_FROM, 'MissingFrom', 'Where the child went missing from');
 export const MissingEpisodeStatusEnum = graphqlEnum(MISSING_EPISODE_STATUSES, 'MissingEpisodeStatus');
@@ -42,13 +43,6 @@ export class MissingEpisode {
 
 @NonPersonal()
 @ObjectType()
-export class MissingEpisodePageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
-
-@NonPersonal()
-@ObjectType()
 export class MissingEpisodeEdge {
   @Field(() => String) cursor!: string;
   @Field(() => MissingEpisode) node!: MissingEpisode;
@@ -58,7 +52,7 @@ export class MissingEpisodeEdge {
 @ObjectType({ description: 'Missing episodes in your scope, oldest start first' })
 export class MissingEpisodeConnection {
   @Field(() => [MissingEpisodeEdge]) edges!: MissingEpisodeEdge[];
-  @Field(() => MissingEpisodePageInfo) pageInfo!: MissingEpisodePageInfo;
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
 @InputType()

@@ -4,7 +4,8 @@ import { appendAuditBatch } from '../audit/audit-store';
 import type { RequestContext } from '../context/context';
 import { changeVersioned, type VersionedKind } from '../context/versioned-change';
 import { badInput, notFound } from '../shared/errors';
-import { checkPageSize, encodeCursor, timeKeysetCursor } from '../shared/pagination';
+import { checkConnectionFirst, encodeCursor, timeKeysetCursor } from '../shared/pagination';
+import { pageInfoOf } from '../shared/page-info.type';
 import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { applyMissingTransition, type MissingTransition } from './missing-state-machine';
 import type { MissingEpisodeFilter } from './missing.repository';
@@ -135,11 +136,11 @@ const filterSchema = z.object({
 /** A page of missing episodes in the viewer's scope: keyset on (start, id); `first` above the maximum is rejected. */
 export async function listMissingEpisodes(ctx: RequestContext, raw: unknown, first: number | null, after: string | null) {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter') as MissingEpisodeFilter;
-  const limit = checkPageSize(first, ctx.hub.config.maxPageSize, 20);
+  const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   const cursor = timeKeysetCursor(after);
   const { rows, hasNext } = await ctx.data.missing.list(filter, limit, cursor);
   const edges = rows.map((node) => ({ cursor: encodeCursor([node.startedAt.toISOString(), node.id]), node }));
-  return { edges, pageInfo: { hasNextPage: hasNext, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, pageInfo: pageInfoOf(edges, hasNext) };
 }
 
 /** After a change, the episode as the viewer may now see it. */
