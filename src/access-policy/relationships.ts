@@ -62,7 +62,8 @@ export const RELATIONSHIP_SOURCES: RelationshipSource[] = [
   },
   {
     kind: 'REFERRER',
-    roles: ['PARTNER_REFERRER'],
+    // The emergency duty team records out-of-hours contacts (issue 24): it sees what it submitted, as a referrer does.
+    roles: ['PARTNER_REFERRER', 'EDT_SOCIAL_WORKER'],
     exists: (personId, viewer, p) =>
       `EXISTS (SELECT 1 FROM referral_subject rs JOIN referral r ON r.id = rs.referral_id
                 WHERE rs.person_id = ${personId} AND r.referrer_agency = ${p.add(viewer.agency)} AND r.referrer_sub = ${p.add(viewer.sub)})`,
@@ -268,7 +269,8 @@ const REFERRAL_SOURCES: RelationshipSource[] = [
   { kind: 'REFERRAL', roles: SOCIAL_CARE_MASH_ROLES, exists: () => 'TRUE' },
   {
     kind: 'REFERRER',
-    roles: ['PARTNER_REFERRER'],
+    // The emergency duty team records out-of-hours contacts (issue 24): it sees what it submitted, as a referrer does.
+    roles: ['PARTNER_REFERRER', 'EDT_SOCIAL_WORKER'],
     exists: (referralId, viewer, p) =>
       `EXISTS (SELECT 1 FROM referral r2 WHERE r2.id = ${referralId} AND r2.referrer_agency = ${p.add(viewer.agency)} AND r2.referrer_sub = ${p.add(viewer.sub)})`,
   },

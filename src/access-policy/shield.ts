@@ -22,7 +22,8 @@ const recordContributor = hasRole(...MASH_ROLES);
 /** Referral triage: social care MASH staff work referrals; agency officers answer checks. */
 const triage = hasRole(...SOCIAL_CARE_MASH_ROLES);
 const referralReader = hasRole(...MASH_ROLES);
-const referralSubmitter = hasRole(...SOCIAL_CARE_MASH_ROLES, 'PARTNER_REFERRER');
+/** Contacts: social care MASH staff, partner referrers, and the emergency duty team out of hours (issue 24). */
+const referralSubmitter = hasRole(...SOCIAL_CARE_MASH_ROLES, 'PARTNER_REFERRER', 'EDT_SOCIAL_WORKER');
 /** Information-governance officers: the audit's own queries (C5). */
 const igAuditor = hasRole('IG_AUDITOR');
 

@@ -67,6 +67,10 @@ export class ReferralEntity {
   @Column({ name: 'referrer_role', type: 'text', nullable: true })
   referrerRole!: string | null;
 
+  /** Recorded by the emergency duty team out of hours (issue 24): set from the submitter's role. */
+  @Column({ name: 'out_of_hours', type: 'boolean', default: false })
+  outOfHours!: boolean;
+
   @Column({ name: 'concern_categories', type: 'text', array: true })
   concernCategories!: string[];
 

@@ -114,6 +114,9 @@ export class Referral {
   source!: string;
   @Sensitive('IDENTITY') @Field(() => String, { nullable: true, description: 'The referrer’s organisation, as told' }) referrerOrganisation!: string | null;
   @Sensitive('IDENTITY') @Field(() => String, { nullable: true, description: 'The referrer’s role, as told' }) referrerRole!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => Boolean, { nullable: true, description: 'Recorded by the emergency duty team out of hours, for the morning’s triage' })
+  outOfHours!: boolean;
   @Sensitive('SHARED_SUMMARY') @Field(() => [ConcernCategoryEnum], { nullable: true }) concernCategories!: string[];
   @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) narrative!: string;
   @Sensitive('SHARED_SUMMARY') @Field(() => Boolean, { nullable: true }) consentSought!: boolean;

@@ -36,6 +36,8 @@ export interface ReferralView {
   source: string;
   referrerOrganisation: string | null;
   referrerRole: string | null;
+  /** Recorded by the emergency duty team out of hours (issue 24). */
+  outOfHours: boolean;
   concernCategories: string[];
   narrative: string;
   consentSought: boolean;
@@ -210,7 +212,7 @@ const COLUMN_FIELDS = new Set([
   'assignedToSub', 'assignedToName', 'decisionOutcome', 'decisionRationale', 'thresholdLevel', 'decisionProposedBy',
   'decisionProposedAt', 'decisionAuthorisedBy', 'decisionAuthorisedAt', 'strategyRequestedAt', 'closedReason', 'mergedIntoId',
   'feedbackMessage', 'feedbackSentAt', 'acknowledgedDecisionBy', 'decisionReturnedAt', 'decisionReturnComment',
-  'decisionAmendmentReason', 'decidedOverChecksReason', 'source', 'referrerOrganisation', 'referrerRole',
+  'decisionAmendmentReason', 'decidedOverChecksReason', 'source', 'referrerOrganisation', 'referrerRole', 'outOfHours',
 ]);
 const DERIVED_FIELDS: Record<string, Derived> = { waitingOn: 'waiting_on', overdueChecks: 'overdue_checks', breached: 'breached' };
 /** Fields resolved from other values of the row (referrals.resolver.ts), and the columns they read. */
@@ -259,6 +261,7 @@ function toReferral(r: Row): ReferralView {
     source: r.source as string,
     referrerOrganisation: r.referrer_organisation as string | null,
     referrerRole: r.referrer_role as string | null,
+    outOfHours: r.out_of_hours as boolean,
     concernCategories: r.concern_categories as string[],
     narrative: r.narrative as string,
     consentSought: r.consent_sought as boolean,
@@ -795,6 +798,7 @@ export class ReferralsRepository {
       | 'source'
       | 'referrerOrganisation'
       | 'referrerRole'
+      | 'outOfHours'
       | 'concernCategories'
       | 'narrative'
       | 'consentSought'
@@ -809,9 +813,9 @@ export class ReferralsRepository {
     const [row] = (await this.db.query(
       `INSERT INTO referral (reference, referrer_sub, referrer_name, referrer_agency, referrer_contact, concern_categories, narrative,
                              consent_sought, consent_given, consent_reason, lawful_basis, status, decision_due_at, received_at, updated_at,
-                             acknowledged_decision_by, source, referrer_organisation, referrer_role)
+                             acknowledged_decision_by, source, referrer_organisation, referrer_role, out_of_hours)
        VALUES ('MASH-' || to_char($13::timestamptz AT TIME ZONE 'Europe/London', 'YYYY') || '-' || lpad(nextval('referral_reference_seq')::text, 6, '0'),
-               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17)
+               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17, $18)
        RETURNING id, reference`,
       [
         r.referrerSub,
@@ -831,6 +835,7 @@ export class ReferralsRepository {
         r.source,
         r.referrerOrganisation,
         r.referrerRole,
+        r.outOfHours,
       ],
     )) as Array<{ id: string; reference: string }>;
     return row!;

@@ -147,6 +147,8 @@ export async function submitReferral(
       source: input.source ?? SOURCE_BY_SUBMITTING_AGENCY_KIND[ctx.viewer.agencyKind] ?? 'UNKNOWN',
       referrerOrganisation: input.referrerOrganisation?.trim() || null,
       referrerRole: input.referrerRole?.trim() || null,
+      // The hub's fact, not the client's say: the emergency duty team works out of hours (issue 24).
+      outOfHours: ctx.viewer.roles.includes('EDT_SOCIAL_WORKER'),
       concernCategories: [...new Set(input.concernCategories)].sort(),
       narrative: input.narrative,
       consentSought: input.consentSought,

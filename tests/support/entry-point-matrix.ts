@@ -49,7 +49,7 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
   Mutation: {
     upsertPerson: MASH,
     upsertAgencyRecord: MASH,
-    submitReferral: [...SOCIAL_CARE, 'PARTNER_REFERRER'],
+    submitReferral: [...SOCIAL_CARE, 'PARTNER_REFERRER', 'EDT_SOCIAL_WORKER'],
     rateReferral: SOCIAL_CARE,
     assignReferral: SOCIAL_CARE,
     requestAgencyChecks: SOCIAL_CARE,
