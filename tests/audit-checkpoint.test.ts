@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { batchHash, rowsHash, type AuditEvent } from '../src/audit/audit-event';
 import { loadAnchorKey } from '../src/governance/anchor';
 import { verifyAuditChain } from '../src/governance/chain-verify';
-import { checkCheckpointChain, checkpointHash, exportCheckpoints, listCheckpoints, verifyCheckpoints, writeCheckpoint } from '../src/governance/checkpoint';
+import { checkCheckpointChain, checkpointHash, parseCheckpointExport, exportCheckpoints, listCheckpoints, verifyCheckpoints, writeCheckpoint } from '../src/governance/checkpoint';
 import { givenAuditBatch } from './support/factories';
 import { appUrlOf, dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 import { createDataSource } from '../src/db/data-source';
@@ -126,6 +126,13 @@ describe('audit checkpoints across partnerships', () => {
     expect(problems).not.toContain('checkpoint 2: hash does not match its sequence, time, heads and prev_hash');
     expect(problems).toContain('checkpoint 2: signature does not verify');
     expect(problems).toContain('checkpoint 3: prev_hash does not equal the hash of checkpoint 2');
+
+    // An export that is not one: a clear reason, nothing checked.
+    expect(parseCheckpointExport('not json')).toEqual({ error: 'the export is not valid JSON' });
+    expect(parseCheckpointExport(JSON.stringify({ checkpoints: [{ ...list[0], heads: [{ partnership: 'default', batchId: '1; DROP', hash: 'x' }] }] }))).toMatchObject({
+      error: expect.stringMatching(/^the export must be/),
+    });
+    expect(parseCheckpointExport(JSON.stringify({ checkpoints: list }))).toEqual({ checkpoints: list });
 
     // A checkpoint signed by another key.
     const stranger = checkCheckpointChain(list, { ...key(), keyId: 'f'.repeat(64) });

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadAnchorKey } from '../governance/anchor';
-import { exportCheckpoints, verifyCheckpoints, writeCheckpoint, type CheckpointExport } from '../governance/checkpoint';
+import { exportCheckpoints, parseCheckpointExport, verifyCheckpoints, writeCheckpoint, type SignedCheckpoint } from '../governance/checkpoint';
 import { withDatabase } from './cli-db';
 
 void withDatabase(
@@ -18,7 +18,15 @@ void withDatabase(
     const ds = db.dataSource;
     if (values.verify) {
       const key = loadAnchorKey(config.dataDir, false);
-      const list = values.file ? (JSON.parse(fs.readFileSync(values.file, 'utf8')) as CheckpointExport).checkpoints : undefined;
+      let list: SignedCheckpoint[] | undefined;
+      if (values.file) {
+        const parsed = parseCheckpointExport(fs.readFileSync(values.file, 'utf8'));
+        if ('error' in parsed) {
+          process.stderr.write(`audit:checkpoint: ${parsed.error}\n`);
+          return 1;
+        }
+        list = parsed.checkpoints;
+      }
       const r = await verifyCheckpoints(ds, key, list);
       process.stdout.write(`${r.message}\n`);
       return r.intact ? 0 : 1;

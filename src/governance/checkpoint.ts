@@ -121,6 +121,35 @@ export async function exportCheckpoints(ds: DataSource, key: AnchorKey): Promise
   };
 }
 
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** Reads an exported file's checkpoints, or says why it cannot (shape only; `checkCheckpointChain` judges them). */
+export function parseCheckpointExport(text: string): { checkpoints: SignedCheckpoint[] } | { error: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { error: 'the export is not valid JSON' };
+  }
+  const list = (raw as Partial<CheckpointExport> | null)?.checkpoints;
+  const headOk = (h: Partial<CheckpointHead>) =>
+    typeof h?.partnership === 'string' && Number.isSafeInteger(h.batchId) && typeof h.hash === 'string' && HEX64.test(h.hash);
+  const ok = (c: Partial<SignedCheckpoint>) =>
+    !!c &&
+    Number.isSafeInteger(c.sequence) &&
+    typeof c.createdAt === 'string' &&
+    Array.isArray(c.heads) &&
+    c.heads.every(headOk) &&
+    typeof c.prevHash === 'string' &&
+    typeof c.hash === 'string' &&
+    typeof c.keyId === 'string' &&
+    typeof c.signature === 'string';
+  if (!Array.isArray(list) || !list.every(ok)) {
+    return { error: 'the export must be {checkpoints: [{sequence, createdAt, heads: [{partnership, batchId, hash}], prevHash, hash, keyId, signature}]}' };
+  }
+  return { checkpoints: list as SignedCheckpoint[] };
+}
+
 /** The chain of checkpoints alone: sequence, links, hashes and signatures. Problems name sequences, never data. */
 export function checkCheckpointChain(checkpoints: readonly SignedCheckpoint[], key: AnchorKey): string[] {
   const problems: string[] = [];
