@@ -21,6 +21,7 @@ const NOT_WALLED: Record<string, string> = {
   database_environment: 'the production mark',
   periodic_job: 'job leases: names and times',
   rate_limit: 'request counters per user, who may act for several partnerships',
+  audit_checkpoint: 'signed checkpoints of every partnership\'s chain head: ids and hashes only, spanning partnerships by design (migration 1765100000000)',
 };
 
 const UPSERT = `mutation($input: PersonInput!) { upsertPerson(input: $input) { person { id } } }`;

@@ -51,7 +51,7 @@ describe('the hub serves as the restricted application role', () => {
     expect(me).toEqual({ role: 'mash_app', superuser: false, owned: 0 });
     expect(await servingRoleProblems(serving)).toEqual([]);
     // …whereas the owner's connection (migrations, audit:archive) would be refused for serving.
-    expect(await servingRoleProblems(hub.db)).toEqual(expect.arrayContaining(['owns audit_event', 'owns audit_batch', 'owns audit_disclosure']));
+    expect(await servingRoleProblems(hub.db)).toEqual(expect.arrayContaining(['owns audit_event', 'owns audit_batch', 'owns audit_disclosure', 'owns audit_checkpoint']));
   });
 
   it.each([
@@ -64,6 +64,9 @@ describe('the hub serves as the restricted application role', () => {
     ['UPDATE audit_disclosure', `UPDATE audit_disclosure SET outcome = 'DENIED'`],
     ['DELETE audit_disclosure', `DELETE FROM audit_disclosure`],
     ['TRUNCATE audit_disclosure', `TRUNCATE audit_disclosure`],
+    ['UPDATE audit_checkpoint', `UPDATE audit_checkpoint SET hash = 'x'`],
+    ['DELETE audit_checkpoint', `DELETE FROM audit_checkpoint`],
+    ['TRUNCATE audit_checkpoint', `TRUNCATE audit_checkpoint`],
   ])('given the running hub, when its own connection tries %s, then permission is denied', async (_what, sql) => {
     const error = await onHubConnection(sql);
     expect(error?.code).toBe('42501');

@@ -29,6 +29,7 @@ import { BoundedDocumentCache, TrustedDocuments, trustedDocumentsMiddleware } fr
 import { startReadVolumeWatch } from '../break-glass/read-volume-watch';
 import { startServingRoleWatch } from '../break-glass/serving-role-watch';
 import { startBreachWatch } from '../break-glass/breach-watch';
+import { startCheckpointJob } from '../governance/checkpoint-job';
 import { createHubMetrics } from '../telemetry/hub-metrics';
 import { startTracing } from '../telemetry/tracing';
 import { HubEventListener } from '../events/listener';
@@ -218,6 +219,7 @@ export async function startServer(
   await apollo.start();
   const readVolumeWatch = startReadVolumeWatch(hub);
   const breachWatch = startBreachWatch(hub);
+  const checkpointJob = startCheckpointJob(hub);
 
   // MASH Desk (ADR 009): static pages that talk to the hub only through /graphql.
   mountDesk(app, { config, agencies: hub.agencies, logger });
@@ -290,6 +292,7 @@ export async function startServer(
     // Nothing may keep serving (or keep the process alive) behind a port we do not hold.
     readVolumeWatch.stop();
     breachWatch.stop();
+    checkpointJob.stop();
     rateLimiter?.stop();
     await subscriptions.dispose().catch(() => undefined);
     await apollo.stop().catch(() => undefined);
@@ -311,6 +314,7 @@ export async function startServer(
       if (options.shutdownDelayMs) await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
       readVolumeWatch.stop();
       breachWatch.stop();
+      checkpointJob.stop();
       servingRole.stop();
       rateLimiter?.stop();
       // No new events first: open subscriptions complete, then sockets and requests drain.

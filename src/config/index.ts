@@ -102,6 +102,8 @@ const envSchema = z.object({
   SERVING_ROLE_CHECK_SECONDS: positiveInt(3600).default(60),
   /** How often (one process per interval) breached decisions and checks are looked for and alerted (issue 19 §3). */
   BREACH_CHECK_SECONDS: positiveInt(3600).default(60),
+  /** How often (one process per interval) a signed checkpoint of every chain head is written; 0 = off (ADR 016). Default 3600, off in tests. */
+  AUDIT_CHECKPOINT_SECONDS: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).refine((n) => n <= 7 * 24 * 3600, 'must be at most 604800').optional(),
   METRICS_PORT: z
     .string()
     .regex(/^\d+$/, 'must be a port number')
@@ -187,6 +189,8 @@ export interface Config {
   /** How often the serving role's privileges on the audit are checked again (src/break-glass/serving-role-watch.ts). */
   servingRoleCheckSeconds: number;
   breachCheckSeconds: number;
+  /** Signed checkpoints of every partnership's chain head (src/governance/checkpoint-job.ts); 0 = off. */
+  auditCheckpointSeconds: number;
   /** Prometheus /metrics on a listener of its own (src/telemetry/hub-metrics.ts); off when port is undefined. */
   metrics: { port: number | undefined; host: string };
   /**
@@ -303,6 +307,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     enumerationAlert: { threshold: e.ENUMERATION_ALERT_THRESHOLD, intervalSeconds: e.ENUMERATION_ALERT_INTERVAL_SECONDS },
     servingRoleCheckSeconds: e.SERVING_ROLE_CHECK_SECONDS,
     breachCheckSeconds: e.BREACH_CHECK_SECONDS,
+    auditCheckpointSeconds: e.AUDIT_CHECKPOINT_SECONDS ?? (e.NODE_ENV === 'test' ? 0 : 3600),
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
     trustedDocumentsFile: e.TRUSTED_DOCUMENTS === 'enforce' ? path.resolve(e.MASH_TRUSTED_DOCUMENTS_FILE!) : undefined,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },

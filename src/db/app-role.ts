@@ -40,7 +40,7 @@ export function appRoleUrl(ownerUrl: string, password: string): string {
 }
 
 /** The audit tables the serving role must not own, change or empty (their partitions included). */
-const AUDIT_TABLES = ['audit_batch', 'audit_event', 'audit_disclosure'];
+const AUDIT_TABLES = ['audit_batch', 'audit_event', 'audit_disclosure', 'audit_checkpoint'];
 
 /**
  * What the connected role could do to the audit that it must not, and whether it would pass the
