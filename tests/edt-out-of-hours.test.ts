@@ -1,5 +1,5 @@
 import { unique } from './support/factories';
-import { startTestHub, type TestHub } from './support/test-hub';
+import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 
 /**
  * Issue 24 (ADR 017): the emergency duty team records an out-of-hours contact, which lands in the
@@ -18,7 +18,8 @@ describe('an out-of-hours contact from the emergency duty team', () => {
   let clinician: string;
 
   beforeAll(async () => {
-    hub = await startTestHub();
+    // A database of its own: the queue holds this story's contacts only, whatever other stories left in it.
+    hub = await startTestHub({}, { databaseUrl: await dedicatedDatabaseUrl('edt_out_of_hours') });
     edt = await hub.token({ agency: 'social-care', roles: ['EDT_SOCIAL_WORKER'], sub: unique('edt') });
     worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'], sub: unique('worker') });
     clinician = await hub.token({ agency: 'health', roles: ['UNSCHEDULED_CARE_CLINICIAN'], sub: unique('clinician') });

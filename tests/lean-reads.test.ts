@@ -1,6 +1,6 @@
 import type { Logger as TypeOrmLogger } from 'typeorm';
 import { givenPerson, unique } from './support/factories';
-import { startTestHub, type TestHub } from './support/test-hub';
+import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 
 /**
  * The triage page reads only the columns its query selects (issue 21 §2, ADR 020): the same answer
@@ -18,7 +18,8 @@ describe('lean reads: the triage page reads the selected columns only', () => {
   const statements: string[] = [];
 
   beforeAll(async () => {
-    hub = await startTestHub();
+    // A database of its own: the first page is this story's referrals, whatever other stories left in the queue.
+    hub = await startTestHub({}, { databaseUrl: await dedicatedDatabaseUrl('lean_reads') });
     worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] });
     for (let i = 0; i < 3; i++) {
       const child = await givenPerson(hub, worker);
