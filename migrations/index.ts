@@ -33,6 +33,7 @@ import { QueueCursorSnapshot1764600000000 } from './1764600000000-queue-cursor-s
 import { AlertAcknowledgedByName1764600100000 } from './1764600100000-alert-acknowledged-by-name';
 import { ReferralUpdatedIndex1764700000000 } from './1764700000000-referral-updated-index';
 import { WallLaterTables1764900000000 } from './1764900000000-wall-later-tables';
+import { PrivateFostering1765000000000 } from './1765000000000-private-fostering';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -72,4 +73,5 @@ export const MIGRATIONS: Function[] = [
   AlertAcknowledgedByName1764600100000,
   ReferralUpdatedIndex1764700000000,
   WallLaterTables1764900000000,
+  PrivateFostering1765000000000,
 ];
