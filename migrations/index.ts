@@ -34,6 +34,7 @@ import { AlertAcknowledgedByName1764600100000 } from './1764600100000-alert-ackn
 import { ReferralUpdatedIndex1764700000000 } from './1764700000000-referral-updated-index';
 import { WallLaterTables1764900000000 } from './1764900000000-wall-later-tables';
 import { ReferralOutOfHours1764950000000 } from './1764950000000-referral-out-of-hours';
+import { PrivateFostering1765000000000 } from './1765000000000-private-fostering';
 import { AuditCheckpoint1765100000000 } from './1765100000000-audit-checkpoint';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
@@ -75,5 +76,6 @@ export const MIGRATIONS: Function[] = [
   ReferralUpdatedIndex1764700000000,
   WallLaterTables1764900000000,
   ReferralOutOfHours1764950000000,
+  PrivateFostering1765000000000,
   AuditCheckpoint1765100000000,
 ];

@@ -15,7 +15,7 @@ export const LAYERS: ReadonlyArray<{ name: string; folders: readonly string[] }>
   { name: 'entry points', folders: ['cli', 'demo'] },
   { name: 'composition root', folders: ['main.ts', 'app', 'desk', 'telemetry'] },
   { name: 'information governance', folders: ['governance'] },
-  { name: 'domains', folders: ['agencies', 'people', 'records', 'referrals', 'meetings', 'break-glass', 'metrics', 'child-protection', 'missing', 'early-help', 'lado'] },
+  { name: 'domains', folders: ['agencies', 'people', 'records', 'referrals', 'meetings', 'break-glass', 'metrics', 'child-protection', 'missing', 'early-help', 'lado', 'private-fostering'] },
   { name: 'request context', folders: ['context'] },
   { name: 'audit core and access policy', folders: ['audit', 'access-policy', 'auth', 'events'] },
   { name: 'database', folders: ['db'] },

@@ -67,6 +67,12 @@ import { startTestHub, type TestHub } from './support/test-hub';
  *   L1 EDUCATION received 1 Oct 00:30 BST, resolved 20 Oct (within one month), DBS referral 21 Oct
  *   L2 HEALTH received 15 Aug, resolved 10 Oct (within three months); L3 FAITH received 1 Sep 2025, resolved 5 Oct (over twelve)
  *   L4 EDUCATION received 31 Oct 23:30 GMT, open; L5 OTHER received 10 Sep, resolved 30 Sep (September, within one month)
+ *
+ * Private fostering (initial visit due 7 working days after the day of notification, fixed then):
+ *   P1 C1 notified Fri 2 Oct (due 13 Oct), visited 9 Oct (in time), started 1 Sep, open
+ *   P2 C2 notified 31 Oct 23:30 GMT (October; due 10 Nov), no visit, started 20 Oct, open
+ *   P3 C3 notified 15 Sep (due 24 Sep), visited 1 Oct (late, counted in October), started 1 Aug, closed 20 Oct
+ *   P4 C5 notified 1 Nov 00:00 GMT (out), started 10 Oct; P5 C6 notified 10 Sep (due 21 Sep), visited 14 Sep (September, in time), open
  */
 
 const H = 3_600_000;
@@ -95,6 +101,7 @@ fragment B on MetricsBreakdown {
   missingEpisodes { started children notKnownToSocialCare byMissingFrom { key count } returned offeredWithin72Hours offeredLater held declined }
   earlyHelp { opened openedByMashDecision openedByStepDown stepUps stepDowns needsMet needsNotMet reEscalations }
   lado { received bySector { key count } resolved withinOneMonth withinThreeMonths withinTwelveMonths dbsReferrals }
+  privateFostering { notifications initialVisits initialVisitsWithinTimescale childrenAtPeriodEnd }
 }`;
 
 interface MeasureOut {
@@ -293,6 +300,15 @@ async function allegation(a: { sector: string; received: Date; outcomeAt?: Date;
     [a.sector, a.received, a.outcomeAt ? 'CLOSED' : 'OPEN', a.outcomeAt ? 'UNSUBSTANTIATED' : null, a.outcomeAt ?? null, a.dbs ?? null],
   );
 }
+async function fostering(a: { person: string; notified: Date; dueOn: string; startedOn: string; visitedOn?: string; closedOn?: string }) {
+  const status = a.closedOn ? 'CLOSED' : a.visitedOn ? 'VISITING' : 'NOTIFIED';
+  await hub.db.query(
+    `INSERT INTO private_fostering_arrangement (person_id, recording_agency, recorded_by_sub, recorded_by_name, notified_by, notifier_name, notified_at,
+                                                arrangement_started_on, initial_visit_due_on, initial_visit_on, last_visit_on, closed_on, closure_reason, status)
+     VALUES ($1, 'social-care', 'worker-x', 'Fictional Worker', 'PARENT', 'Fictional Parent', $2, $3, $4, $5, $5, $6, $7, $8)`,
+    [a.person, a.notified, a.startedOn, a.dueOn, a.visitedOn ?? null, a.closedOn ?? null, a.closedOn ? 'RETURNED_TO_PARENT' : null, status],
+  );
+}
 async function step(person: string, direction: string, episode: string, at: Date) {
   await hub.db.query(
     `INSERT INTO step_transition (person_id, direction, early_help_episode_id, occurred_at, agreed_by_sub, agreed_by_name, agreed_with, reason)
@@ -392,6 +408,12 @@ beforeAll(async () => {
   await allegation({ sector: 'FAITH', received: t('2025-09-01T10:00:00+01:00'), outcomeAt: t('2026-10-05T10:00:00+01:00') });
   await allegation({ sector: 'EDUCATION', received: t('2026-10-31T23:30:00+00:00') });
   await allegation({ sector: 'OTHER', received: t('2026-09-10T10:00:00+01:00'), outcomeAt: t('2026-09-30T10:00:00+01:00') });
+
+  await fostering({ person: c1, notified: t('2026-10-02T10:00:00+01:00'), dueOn: '2026-10-13', startedOn: '2026-09-01', visitedOn: '2026-10-09' });
+  await fostering({ person: c2, notified: t('2026-10-31T23:30:00+00:00'), dueOn: '2026-11-10', startedOn: '2026-10-20' });
+  await fostering({ person: c3, notified: t('2026-09-15T10:00:00+01:00'), dueOn: '2026-09-24', startedOn: '2026-08-01', visitedOn: '2026-10-01', closedOn: '2026-10-20' });
+  await fostering({ person: c5, notified: t('2026-11-01T00:00:00+00:00'), dueOn: '2026-11-10', startedOn: '2026-10-10' });
+  await fostering({ person: c6, notified: t('2026-09-10T10:00:00+01:00'), dueOn: '2026-09-21', startedOn: '2026-09-01', visitedOn: '2026-09-14' });
 }, 120_000);
 
 afterAll(async () => {
@@ -597,6 +619,14 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
     expect(m.ladoDbsReferrals).toMatchObject({ value: 1, previousValue: 0 });
   });
 
+  it('counts private fostering notifications when received, initial visits when held (in time by the due date fixed at notification), and children fostered at the end', () => {
+    expect(out.current.privateFostering).toEqual({ notifications: 2, initialVisits: 2, initialVisitsWithinTimescale: 1, childrenAtPeriodEnd: 3 });
+    expect(out.previous.privateFostering).toEqual({ notifications: 2, initialVisits: 1, initialVisitsWithinTimescale: 1, childrenAtPeriodEnd: 2 });
+    expect(m.privateFosteringNotifications).toMatchObject({ value: 2, previousValue: 2, polarity: 'LARGER_IS_BETTER' });
+    expect(m.privateFosteringInitialVisitsInTimescale).toMatchObject({ value: 0.5, previousValue: 1, direction: 'WORSENING' });
+    expect(m.childrenPrivatelyFosteredAtPeriodEnd).toMatchObject({ value: 3, previousValue: 2 });
+  });
+
   it('gives every measure a value on this data set (the child protection measures have their own: tests/child-protection-metrics.test.ts)', () => {
     expect(out.measures.filter((x) => x.value === null && !x.key.startsWith('cp')).map((x) => x.key)).toEqual([]);
   });
@@ -664,7 +694,7 @@ describe('Periods, teams and access', () => {
     const res = await hub.gql(token, `{ metrics(period: { month: "2026-10" }) { measures { key value } } }`);
     if (allowed) {
       expect(res.errors).toBeUndefined();
-      expect((res.data as { metrics: { measures: unknown[] } }).metrics.measures).toHaveLength(42);
+      expect((res.data as { metrics: { measures: unknown[] } }).metrics.measures).toHaveLength(45);
     } else {
       expect(res.data?.metrics ?? null).toBeNull();
       expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -698,6 +728,7 @@ describe('The monthly report for a partnership board paper', () => {
     expect(stdout).toContain('| Strategy discussions whose ICPC fell due | 4 | 1 |');
     expect(stdout).toContain('| Return home interviews offered within 72 hours of the return | 33.3 % | 100.0 % | 95.0 % | larger is better | RED | ↓ worsening |');
     expect(stdout).toContain('| Episodes of children not known to social care | 1 | 0 |');
+    expect(stdout).toContain('| of which within 7 working days of notification | 1 | 1 |');
     expect(stdout).toContain('| Step-downs from social care to early help | 2 | 1 | – | – | no target | – |');
     expect(stdout).toContain('| Re-escalations within 12 months of a step-down | 3 | 0 |');
     expect(stdout).toContain('| Allegations resolved within one month | 33.3 % | 100.0 % | 80.0 % | larger is better | RED | ↓ worsening |');

@@ -170,6 +170,40 @@ const MISSING_EPISODE_SOURCES: RelationshipSource[] = [
   },
 ];
 
+/**
+ * The relationships for one private fostering arrangement (the SQL expression `arrangementId`, ADR 018):
+ * social care MASH staff reach every arrangement (REFERRAL: the local authority's duty, as with
+ * meetings); an agency with a check on a referral about the child, or invited to the child's strategy
+ * discussion, the child's arrangements (AGENCY_CHECK, STRATEGY_INVITE). Nobody else, never a referrer.
+ */
+const PRIVATE_FOSTERING_SOURCES: RelationshipSource[] = [
+  { kind: 'REFERRAL', roles: SOCIAL_CARE_MASH_ROLES, exists: () => 'TRUE' },
+  {
+    kind: 'AGENCY_CHECK',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (arrangementId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM private_fostering_arrangement pf2 JOIN referral_subject rs ON rs.person_id = pf2.person_id
+                 JOIN agency_check ac ON ac.referral_id = rs.referral_id
+                WHERE pf2.id = ${arrangementId} AND ac.agency = ${p.add(viewer.agency)})`,
+  },
+  {
+    kind: 'STRATEGY_INVITE',
+    roles: AGENCY_OFFICER_ROLES,
+    exists: (arrangementId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM private_fostering_arrangement pf2 WHERE pf2.id = ${arrangementId} AND ${invitedSql('pf2.person_id', viewer, p, STRATEGY_MEETING_TYPES)})`,
+  },
+];
+
+/** A `text[]` SQL expression: the viewer's relationship kinds with the private fostering arrangement `arrangementId`. */
+export function privateFosteringRelationshipKindsSql(viewer: Viewer, arrangementId: string, p: Params): string {
+  return kindsArray(PRIVATE_FOSTERING_SOURCES, viewer, arrangementId, p);
+}
+
+/** The row scope of a list of private fostering arrangements, like `referralScopeSql`. */
+export function privateFosteringScopeSql(viewer: Viewer, arrangementId: string, p: Params): string[] | null {
+  return scopeBranches(PRIVATE_FOSTERING_SOURCES, viewer, arrangementId, p);
+}
+
 /** A `text[]` SQL expression: the viewer's relationship kinds with the missing episode `episodeId`. */
 export function missingEpisodeRelationshipKindsSql(viewer: Viewer, episodeId: string, p: Params): string {
   return kindsArray(MISSING_EPISODE_SOURCES, viewer, episodeId, p);

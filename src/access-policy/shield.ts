@@ -60,6 +60,9 @@ export const ENTRY_POINT_RULES = {
     /** Missing episodes (ADR 018): MASH roles, each within the episode scope (relationships.ts). */
     missingEpisode: caseWorker,
     missingEpisodes: caseWorker,
+    /** Private fostering (ADR 018): MASH roles, each within the arrangement scope (relationships.ts). */
+    privateFosteringArrangement: caseWorker,
+    privateFosteringArrangements: caseWorker,
     /** Early help (ADR 018): MASH roles, each within the episode scope (relationships.ts). */
     earlyHelpEpisode: caseWorker,
     earlyHelpEpisodes: caseWorker,
@@ -115,6 +118,10 @@ export const ENTRY_POINT_RULES = {
     recordLadoAllegation: hasRole('LADO'),
     scheduleAllegationMeeting: hasRole('LADO'),
     recordAllegationOutcome: hasRole('LADO'),
+    /** Private fostering is the local authority's duty: its social care MASH staff record it. */
+    notifyPrivateFostering: triage,
+    recordPrivateFosteringVisit: triage,
+    closePrivateFostering: triage,
   },
   Subscription: {
     referralChanged: referralReader,

@@ -18,6 +18,7 @@ import { ThresholdsResolver } from '../referrals/thresholds.resolver';
 import { MetricsResolver } from '../metrics/metrics.resolver';
 import { ChildProtectionResolver, PersonChildProtectionResolver } from '../child-protection/child-protection.resolver';
 import { MissingEpisodesResolver } from '../missing/missing.resolver';
+import { PrivateFosteringResolver } from '../private-fostering/private-fostering.resolver';
 import { EarlyHelpResolver } from '../early-help/early-help.resolver';
 import { LadoResolver } from '../lado/lado.resolver';
 
@@ -35,7 +36,7 @@ const NO_TOPIC_PUBSUB = {
   },
 };
 
-export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, ReferralQueueResolver, PersonReferralsResolver, ThresholdsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver, DataQualityResolver, ChildProtectionResolver, PersonChildProtectionResolver, MissingEpisodesResolver, EarlyHelpResolver, LadoResolver] as const;
+export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, ReferralQueueResolver, PersonReferralsResolver, ThresholdsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver, DataQualityResolver, ChildProtectionResolver, PersonChildProtectionResolver, MissingEpisodesResolver, EarlyHelpResolver, LadoResolver, PrivateFosteringResolver] as const;
 
 /** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
 export function buildBareSchema(): GraphQLSchema {

@@ -7,6 +7,7 @@ import { MissingEpisodesRepository } from '../missing/missing.repository';
 import { DataQualityRepository } from '../people/data-quality.repository';
 import { EarlyHelpRepository } from '../early-help/early-help.repository';
 import { LadoRepository } from '../lado/lado.repository';
+import { PrivateFosteringRepository } from '../private-fostering/private-fostering.repository';
 import { AgencyRecordsRepository } from '../records/records.repository';
 import { PeopleRepository } from '../people/people.repository';
 import { ReferralsRepository } from '../referrals/referrals.repository';
@@ -77,6 +78,10 @@ export class DataSet {
 
   get lado(): LadoRepository {
     return this.once('lado', () => new LadoRepository(this.db, this.access));
+  }
+
+  get privateFostering(): PrivateFosteringRepository {
+    return this.once('privateFostering', () => new PrivateFosteringRepository(this.db, this.access));
   }
 
   /**

@@ -7,6 +7,7 @@ import { MEETING_ENTITIES } from '../meetings/meeting.entity';
 import { MissingEpisodeEntity } from '../missing/missing-episode.entity';
 import { EARLY_HELP_ENTITIES } from '../early-help/early-help.entity';
 import { LadoAllegationEntity } from '../lado/lado-allegation.entity';
+import { PrivateFosteringArrangementEntity, PrivateFosteringVisitEntity } from '../private-fostering/private-fostering.entity';
 import { REFERRAL_ENTITIES } from '../referrals/referral.entity';
 
 /** Every TypeORM entity. Audit tables are not entities: they are written only by src/audit. */
@@ -25,4 +26,6 @@ export const ENTITIES = [
   MissingEpisodeEntity,
   ...EARLY_HELP_ENTITIES,
   LadoAllegationEntity,
+  PrivateFosteringArrangementEntity,
+  PrivateFosteringVisitEntity,
 ];

@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
  * `changeVersioned` (context/versioned-change.ts). Table and column names come from code, never
  * from input; values are always parameters.
  */
-export type VersionedTable = 'referral' | 'meeting' | 's47_enquiry' | 'cp_plan' | 'missing_episode' | 'early_help_episode' | 'lado_allegation';
+export type VersionedTable = 'referral' | 'meeting' | 's47_enquiry' | 'cp_plan' | 'missing_episode' | 'early_help_episode' | 'lado_allegation' | 'private_fostering_arrangement';
 
 export type VersionedRow = Record<string, unknown> & { id: string; version: number; status: string };
 

@@ -570,3 +570,38 @@ export async function ladoAllegations(m: EntityManager, b: Bounds): Promise<Lado
     dbsReferrals: int(row.dbs),
   };
 }
+
+export interface PrivateFosteringRow {
+  /** Notifications received in the period. */
+  notifications: number;
+  /** Initial visits held in the period, and of them those held by their due date (7 working days). */
+  initialVisits: number;
+  initialVisitsWithinTimescale: number;
+  /** Children privately fostered at the end of the period: notified, started, and not ended by the last day. */
+  childrenAtPeriodEnd: number;
+}
+
+/**
+ * Private fostering (issue 25, ADR 018): notifications by `notified_at`; initial visits by the day
+ * held, within timescale when held by the due date fixed at notification; children in an arrangement
+ * notified before the end, started by the last day and not closed by it. Partnership-wide; counts only.
+ */
+export async function privateFostering(m: EntityManager, b: Bounds): Promise<PrivateFosteringRow> {
+  const [row] = (await m.query(
+    `SELECT count(*) FILTER (WHERE a.notified_at >= $1 AND a.notified_at < $2)::int AS notifications,
+            count(*) FILTER (WHERE a.initial_visit_on >= $1::timestamptz::date AND a.initial_visit_on < $2::timestamptz::date)::int AS initial_visits,
+            count(*) FILTER (WHERE a.initial_visit_on >= $1::timestamptz::date AND a.initial_visit_on < $2::timestamptz::date
+                               AND a.initial_visit_on <= a.initial_visit_due_on)::int AS within,
+            count(DISTINCT a.person_id) FILTER (WHERE a.notified_at < $2 AND a.arrangement_started_on < $2::timestamptz::date
+                               AND (a.closed_on IS NULL OR a.closed_on >= $2::timestamptz::date))::int AS at_end
+       FROM private_fostering_arrangement a
+      WHERE a.notified_at < $2`,
+    [b.start, b.end],
+  )) as Row[];
+  return {
+    notifications: int(row!.notifications),
+    initialVisits: int(row!.initial_visits),
+    initialVisitsWithinTimescale: int(row!.within),
+    childrenAtPeriodEnd: int(row!.at_end),
+  };
+}

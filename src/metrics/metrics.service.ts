@@ -71,6 +71,8 @@ export interface PeriodBreakdown {
   earlyHelp: q.EarlyHelpRow;
   /** LADO allegations (partnership-wide). */
   lado: q.LadoRow;
+  /** Private fostering (partnership-wide). */
+  privateFostering: q.PrivateFosteringRow;
   /** Raw scalars for the measures. */
   scalars: Record<MeasureKey, number | null>;
 }
@@ -190,6 +192,9 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
   ladoResolvedWithinOneMonth: 'Of the allegations resolved in the period (calendar months from receipt); partnership-wide',
   ladoResolvedWithinThreeMonths: 'Of the allegations resolved in the period (calendar months from receipt); partnership-wide',
   ladoDbsReferrals: 'Partnership-wide; a team does not narrow it',
+  privateFosteringNotifications: 'Partnership-wide; a team does not narrow it',
+  privateFosteringInitialVisitsInTimescale: 'Of the initial visits held in the period (7 working days from the day of notification); partnership-wide',
+  childrenPrivatelyFosteredAtPeriodEnd: 'Notified, started and not ended by the last day of the period; partnership-wide',
 };
 
 function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBreakdown, settings: MetricsSettings): Measure {
@@ -292,6 +297,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
   const missing = await q.missingEpisodes(m, b);
   const eh = await q.earlyHelp(m, b);
   const lado = await q.ladoAllegations(m, b);
+  const pf = await q.privateFostering(m, b);
   const contacts = flow.reduce((s, a) => s + a.contacts, 0);
   const converted = flow.reduce((s, a) => s + a.socialCareReferrals, 0);
   const scalars: Record<MeasureKey, number | null> = {
@@ -337,6 +343,9 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     ladoResolvedWithinOneMonth: share(lado.withinOneMonth, lado.resolved),
     ladoResolvedWithinThreeMonths: share(lado.withinThreeMonths, lado.resolved),
     ladoDbsReferrals: lado.dbsReferrals,
+    privateFosteringNotifications: pf.notifications,
+    privateFosteringInitialVisitsInTimescale: share(pf.initialVisitsWithinTimescale, pf.initialVisits),
+    childrenPrivatelyFosteredAtPeriodEnd: pf.childrenAtPeriodEnd,
   };
   return {
     period,
@@ -364,6 +373,7 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     missingEpisodes: missing,
     earlyHelp: eh,
     lado,
+    privateFostering: pf,
     scalars,
   };
 }

@@ -261,6 +261,15 @@ export class LadoMetric {
 }
 
 @NonPersonal()
+@ObjectType({ description: 'Private fostering in the period, partnership-wide (counts only)' })
+export class PrivateFosteringMetric {
+  @Field(() => Int, { description: 'Notifications received in the period' }) notifications!: number;
+  @Field(() => Int, { description: 'Initial visits held in the period' }) initialVisits!: number;
+  @Field(() => Int, { description: 'of which within 7 working days of the notification' }) initialVisitsWithinTimescale!: number;
+  @Field(() => Int, { description: 'Children privately fostered at the end of the period' }) childrenAtPeriodEnd!: number;
+}
+
+@NonPersonal()
 @ObjectType()
 export class MissingFromCount {
   @Field() key!: string;
@@ -289,6 +298,7 @@ export class MetricsBreakdown {
   @Field(() => MissingEpisodesMetric) missingEpisodes!: MissingEpisodesMetric;
   @Field(() => EarlyHelpMetric) earlyHelp!: EarlyHelpMetric;
   @Field(() => LadoMetric) lado!: LadoMetric;
+  @Field(() => PrivateFosteringMetric) privateFostering!: PrivateFosteringMetric;
 }
 
 @NonPersonal()

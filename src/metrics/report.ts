@@ -293,6 +293,20 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
     ),
   );
   if (la.bySector.length > 0) out.push('', table(['Employer sector', 'Allegations received'], la.bySector.map((s) => [s.key, String(s.count)])));
+  const pf = c.privateFostering;
+  const ppf = r.previous.privateFostering;
+  out.push('', '## Private fostering', '');
+  out.push(
+    table(
+      ['', 'This period', 'Previous period'],
+      [
+        ['Notifications received', String(pf.notifications), String(ppf.notifications)],
+        ['Initial visits held', String(pf.initialVisits), String(ppf.initialVisits)],
+        ['of which within 7 working days of notification', String(pf.initialVisitsWithinTimescale), String(ppf.initialVisitsWithinTimescale)],
+        ['Children privately fostered at the end of the period', String(pf.childrenAtPeriodEnd), String(ppf.childrenAtPeriodEnd)],
+      ],
+    ),
+  );
   out.push('', '## By worker', '');
   out.push(
     c.workers.length === 0
@@ -334,6 +348,8 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
     '- Early help: episodes counted when opened (by the MASH’s early-help decision or a step-down), outcomes when closed (a step-up is not an outcome), step-ups and step-downs when they happened. ' +
       'Re-escalation: a step-up, or a referral received, about a child stepped down in the 365 days before. Partnership-wide.',
     '- LADO allegations: received when received; resolved when the outcome was recorded, banded by calendar months from receipt (within three months includes within one); DBS referrals when made. Counts only. Partnership-wide.',
+    '- Private fostering: notifications when received; initial visits when held, within timescale when held by 7 working days after the day of notification (the due date fixed then); ' +
+      'children privately fostered at the end: notified before it, the arrangement started by the last day and not closed by it. Counts only. Partnership-wide.',
   );
   return `${out.join('\n')}\n`;
 }

@@ -91,6 +91,10 @@ export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
   ladoResolvedWithinOneMonth: { target: 0.8, polarity: 'LARGER_IS_BETTER' },
   ladoResolvedWithinThreeMonths: { target: 0.9, polarity: 'LARGER_IS_BETTER' },
   ladoDbsReferrals: { target: null, polarity: null },
+  // The papers say notifications are too low: more is better until the count matches the estimate.
+  privateFosteringNotifications: { target: null, polarity: 'LARGER_IS_BETTER' },
+  privateFosteringInitialVisitsInTimescale: { target: null, polarity: 'LARGER_IS_BETTER' },
+  childrenPrivatelyFosteredAtPeriodEnd: { target: null, polarity: null },
 };
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';

@@ -57,6 +57,9 @@ export const MEASURE_KEYS = [
   'ladoResolvedWithinOneMonth',
   'ladoResolvedWithinThreeMonths',
   'ladoDbsReferrals',
+  'privateFosteringNotifications',
+  'privateFosteringInitialVisitsInTimescale',
+  'childrenPrivatelyFosteredAtPeriodEnd',
 ] as const;
 export type MeasureKey = (typeof MEASURE_KEYS)[number];
 
@@ -108,6 +111,9 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
   ladoResolvedWithinOneMonth: { label: 'Allegations resolved within one month', unit: 'SHARE' },
   ladoResolvedWithinThreeMonths: { label: 'Allegations resolved within three months', unit: 'SHARE' },
   ladoDbsReferrals: { label: 'Referrals to the Disclosure and Barring Service', unit: 'COUNT' },
+  privateFosteringNotifications: { label: 'Private fostering notifications received', unit: 'COUNT' },
+  privateFosteringInitialVisitsInTimescale: { label: 'Private fostering initial visits within 7 working days of notification', unit: 'SHARE' },
+  childrenPrivatelyFosteredAtPeriodEnd: { label: 'Children privately fostered at the end of the period', unit: 'COUNT' },
 };
 
 /** Decision outcomes that count as a referral to children's social care (contact → referral conversion). */

@@ -41,6 +41,8 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     childProtectionFlags: ['EDT_SOCIAL_WORKER', 'UNSCHEDULED_CARE_CLINICIAN'],
     missingEpisode: MASH,
     missingEpisodes: MASH,
+    privateFosteringArrangement: MASH,
+    privateFosteringArrangements: MASH,
     earlyHelpEpisode: MASH,
     earlyHelpEpisodes: MASH,
     ladoAllegation: ['LADO', 'EMPLOYER_DESIGNATED_OFFICER', ...SOCIAL_CARE],
@@ -92,6 +94,9 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     recordLadoAllegation: ['LADO'],
     scheduleAllegationMeeting: ['LADO'],
     recordAllegationOutcome: ['LADO'],
+    notifyPrivateFostering: SOCIAL_CARE,
+    recordPrivateFosteringVisit: SOCIAL_CARE,
+    closePrivateFostering: SOCIAL_CARE,
   },
   Subscription: {
     referralChanged: MASH,
