@@ -182,8 +182,9 @@ describe('demo seed: npm run seed -- --demo', () => {
       const r = await inTestPartnership(() => computeMetrics(server.hub.dataSource, server.hub.agencies, loadMetricsSettings(undefined), { period: { month } }));
       // In the first seeded month no ICPC can yet fall due: discussions begin then, ICPCs 15 working days later.
       // The child protection measures start later still (plans, then core groups, then reviews 3 months on): see the next story.
+      // The demo tells no private fostering arrangement yet (issue 25, left open): its visit share has no data.
       const missing = r.measures
-        .filter((m) => m.value === null && !m.key.startsWith('cp') && !(month === SEEDED_MONTHS[0] && m.key === 'icpcWithin15WorkingDays'))
+        .filter((m) => m.value === null && !m.key.startsWith('cp') && m.key !== 'privateFosteringInitialVisitsInTimescale' && !(month === SEEDED_MONTHS[0] && m.key === 'icpcWithin15WorkingDays'))
         .map((m) => m.key);
       expect({ month, missing }).toEqual({ month, missing: [] });
     }
