@@ -182,9 +182,8 @@ describe('demo seed: npm run seed -- --demo', () => {
       const r = await inTestPartnership(() => computeMetrics(server.hub.dataSource, server.hub.agencies, loadMetricsSettings(undefined), { period: { month } }));
       // In the first seeded month no ICPC can yet fall due: discussions begin then, ICPCs 15 working days later.
       // The child protection measures start later still (plans, then core groups, then reviews 3 months on): see the next story.
-      // The demo tells no private fostering arrangement yet (issue 25, left open): its visit share has no data.
       const missing = r.measures
-        .filter((m) => m.value === null && !m.key.startsWith('cp') && m.key !== 'privateFosteringInitialVisitsInTimescale' && !(month === SEEDED_MONTHS[0] && m.key === 'icpcWithin15WorkingDays'))
+        .filter((m) => m.value === null && !m.key.startsWith('cp') && !(month === SEEDED_MONTHS[0] && m.key === 'icpcWithin15WorkingDays'))
         .map((m) => m.key);
       expect({ month, missing }).toEqual({ month, missing: [] });
     }
@@ -244,6 +243,7 @@ describe('demo seed: npm run seed -- --demo', () => {
 
   it('given the seeded demo, then it carries two LADO allegations a month, resolved in the bands, with DBS referrals', async () => {
     expect(cases.ladoAllegations).toBe(12);
+    expect(cases.privateFostering).toBe(6);
     const [row] = (await db.query(
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'CLOSED')::int AS closed, count(dbs_referred_at)::int AS dbs FROM lado_allegation`,
     )) as Array<Record<string, number>>;
@@ -262,7 +262,7 @@ describe('demo seed: npm run seed -- --demo', () => {
 
     const again = await inTestPartnership(() => seedDemoCases(server.hub, { referrals: REFERRALS, asOf: AS_OF }));
 
-    expect(again).toEqual({ created: 0, skipped: cases.created, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0, stepDowns: 0, ladoAllegations: 0 });
+    expect(again).toEqual({ created: 0, skipped: cases.created, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0, stepDowns: 0, ladoAllegations: 0, privateFostering: 0 });
     expect(await count()).toEqual(before);
   }, 60_000);
 

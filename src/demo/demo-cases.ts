@@ -74,6 +74,7 @@ import { fromLondon, londonParts } from '../shared/working-calendar';
 import { DEMO_DEFAULTS, mulberry32 } from './demo-data';
 import { seedDemoEarlyHelp } from './demo-early-help';
 import { seedDemoLado } from './demo-lado';
+import { seedDemoPrivateFostering } from './demo-private-fostering';
 import { seedDemoMissing } from './demo-missing';
 import { refuseDemoOnProduction } from './production-guard';
 
@@ -107,6 +108,7 @@ export interface DemoCasesReport {
   stepDowns: number;
   /** LADO allegations told in this run (demo-lado.ts). */
   ladoAllegations: number;
+  privateFostering: number;
 }
 
 /** A demo child as the planner sees it. */
@@ -850,7 +852,7 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
     ),
   );
   const t = new Teller(hub, `demo-cases-${Date.now().toString(36)}`);
-  const report: DemoCasesReport = { created: 0, skipped: 0, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0, stepDowns: 0, ladoAllegations: 0 };
+  const report: DemoCasesReport = { created: 0, skipped: 0, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0, stepDowns: 0, ladoAllegations: 0, privateFostering: 0 };
   // Stories are independent, so a few are told at once (the audit's hash chain still serialises the
   // appends). The only trace of the interleaving is the order of the MASH-yyyy-nnnnnn reference numbers.
   const queue = plan.cases.filter((spec) => !told.has(spec.key));
@@ -875,5 +877,6 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
   report.missingEpisodes = await seedDemoMissing(hub, children, { seed: options.seed, asOf: options.asOf });
   report.stepDowns = await seedDemoEarlyHelp(hub, { seed: options.seed, asOf: options.asOf });
   report.ladoAllegations = await seedDemoLado(hub, { seed: options.seed, asOf: options.asOf });
+  report.privateFostering = await seedDemoPrivateFostering(hub, { seed: options.seed, asOf: options.asOf });
   return report;
 }
