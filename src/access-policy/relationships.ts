@@ -1,6 +1,6 @@
 import type { Viewer } from './viewer';
 import { hasAnyRole } from './viewer';
-import { AGENCY_OFFICER_ROLES, MASH_ROLES, SOCIAL_CARE_MASH_ROLES, type RelationshipKind, type Role } from './vocabulary';
+import { AGENCY_OFFICER_ROLES, MASH_ROLES, SOCIAL_CARE_MASH_ROLES, SUBMITTER_ONLY_ROLES, type RelationshipKind, type Role } from './vocabulary';
 
 /**
  * Legitimate relationships between a viewer and a person, as SQL. Row scoping everywhere is built
@@ -63,7 +63,7 @@ export const RELATIONSHIP_SOURCES: RelationshipSource[] = [
   {
     kind: 'REFERRER',
     // The emergency duty team records out-of-hours contacts (issue 24): it sees what it submitted, as a referrer does.
-    roles: ['PARTNER_REFERRER', 'EDT_SOCIAL_WORKER'],
+    roles: SUBMITTER_ONLY_ROLES,
     exists: (personId, viewer, p) =>
       `EXISTS (SELECT 1 FROM referral_subject rs JOIN referral r ON r.id = rs.referral_id
                 WHERE rs.person_id = ${personId} AND r.referrer_agency = ${p.add(viewer.agency)} AND r.referrer_sub = ${p.add(viewer.sub)})`,
@@ -141,6 +141,30 @@ const MEETING_SOURCES: RelationshipSource[] = [
 ];
 
 /**
+ * The two ways an agency officer works a child's case, for a row of `table` about one child
+ * (`person_id`) whose id is the SQL expression given: a check on a referral about the child
+ * (AGENCY_CHECK), or an invitation to the child's strategy discussion (STRATEGY_INVITE). Shared by the
+ * cohorts that follow the child (missing episodes, early help, private fostering).
+ */
+function childCaseSources(table: string): RelationshipSource[] {
+  return [
+    {
+      kind: 'AGENCY_CHECK',
+      roles: AGENCY_OFFICER_ROLES,
+      exists: (rowId, viewer, p) =>
+        `EXISTS (SELECT 1 FROM ${table} c2 JOIN referral_subject rs ON rs.person_id = c2.person_id
+                   JOIN agency_check ac ON ac.referral_id = rs.referral_id
+                  WHERE c2.id = ${rowId} AND ac.agency = ${p.add(viewer.agency)})`,
+    },
+    {
+      kind: 'STRATEGY_INVITE',
+      roles: AGENCY_OFFICER_ROLES,
+      exists: (rowId, viewer, p) => `EXISTS (SELECT 1 FROM ${table} c2 WHERE c2.id = ${rowId} AND ${invitedSql('c2.person_id', viewer, p, STRATEGY_MEETING_TYPES)})`,
+    },
+  ];
+}
+
+/**
  * The relationships for one missing episode (the SQL expression `episodeId`, ADR 018): social care
  * MASH staff reach every episode (MISSING_EPISODE: they arrange the return home interview); the
  * recording agency its own (OWN_AGENCY_RECORD); an agency with a check on a referral about the child,
@@ -154,20 +178,7 @@ const MISSING_EPISODE_SOURCES: RelationshipSource[] = [
     roles: MASH_ROLES,
     exists: (episodeId, viewer, p) => `EXISTS (SELECT 1 FROM missing_episode e2 WHERE e2.id = ${episodeId} AND e2.recording_agency = ${p.add(viewer.agency)})`,
   },
-  {
-    kind: 'AGENCY_CHECK',
-    roles: AGENCY_OFFICER_ROLES,
-    exists: (episodeId, viewer, p) =>
-      `EXISTS (SELECT 1 FROM missing_episode e2 JOIN referral_subject rs ON rs.person_id = e2.person_id
-                 JOIN agency_check ac ON ac.referral_id = rs.referral_id
-                WHERE e2.id = ${episodeId} AND ac.agency = ${p.add(viewer.agency)})`,
-  },
-  {
-    kind: 'STRATEGY_INVITE',
-    roles: AGENCY_OFFICER_ROLES,
-    exists: (episodeId, viewer, p) =>
-      `EXISTS (SELECT 1 FROM missing_episode e2 WHERE e2.id = ${episodeId} AND ${invitedSql('e2.person_id', viewer, p, STRATEGY_MEETING_TYPES)})`,
-  },
+  ...childCaseSources('missing_episode'),
 ];
 
 /**
@@ -178,20 +189,7 @@ const MISSING_EPISODE_SOURCES: RelationshipSource[] = [
  */
 const PRIVATE_FOSTERING_SOURCES: RelationshipSource[] = [
   { kind: 'REFERRAL', roles: SOCIAL_CARE_MASH_ROLES, exists: () => 'TRUE' },
-  {
-    kind: 'AGENCY_CHECK',
-    roles: AGENCY_OFFICER_ROLES,
-    exists: (arrangementId, viewer, p) =>
-      `EXISTS (SELECT 1 FROM private_fostering_arrangement pf2 JOIN referral_subject rs ON rs.person_id = pf2.person_id
-                 JOIN agency_check ac ON ac.referral_id = rs.referral_id
-                WHERE pf2.id = ${arrangementId} AND ac.agency = ${p.add(viewer.agency)})`,
-  },
-  {
-    kind: 'STRATEGY_INVITE',
-    roles: AGENCY_OFFICER_ROLES,
-    exists: (arrangementId, viewer, p) =>
-      `EXISTS (SELECT 1 FROM private_fostering_arrangement pf2 WHERE pf2.id = ${arrangementId} AND ${invitedSql('pf2.person_id', viewer, p, STRATEGY_MEETING_TYPES)})`,
-  },
+  ...childCaseSources('private_fostering_arrangement'),
 ];
 
 /** A `text[]` SQL expression: the viewer's relationship kinds with the private fostering arrangement `arrangementId`. */
@@ -232,20 +230,7 @@ const EARLY_HELP_SOURCES: RelationshipSource[] = [
     roles: AGENCY_OFFICER_ROLES,
     exists: (episodeId, viewer, p) => `EXISTS (SELECT 1 FROM early_help_episode h2 WHERE h2.id = ${episodeId} AND h2.lead_professional_agency = ${p.add(viewer.agency)})`,
   },
-  {
-    kind: 'AGENCY_CHECK',
-    roles: AGENCY_OFFICER_ROLES,
-    exists: (episodeId, viewer, p) =>
-      `EXISTS (SELECT 1 FROM early_help_episode h2 JOIN referral_subject rs ON rs.person_id = h2.person_id
-                 JOIN agency_check ac ON ac.referral_id = rs.referral_id
-                WHERE h2.id = ${episodeId} AND ac.agency = ${p.add(viewer.agency)})`,
-  },
-  {
-    kind: 'STRATEGY_INVITE',
-    roles: AGENCY_OFFICER_ROLES,
-    exists: (episodeId, viewer, p) =>
-      `EXISTS (SELECT 1 FROM early_help_episode h2 WHERE h2.id = ${episodeId} AND ${invitedSql('h2.person_id', viewer, p, STRATEGY_MEETING_TYPES)})`,
-  },
+  ...childCaseSources('early_help_episode'),
 ];
 
 /** A `text[]` SQL expression: the viewer's relationship kinds with the early-help episode `episodeId`. */
@@ -304,7 +289,7 @@ const REFERRAL_SOURCES: RelationshipSource[] = [
   {
     kind: 'REFERRER',
     // The emergency duty team records out-of-hours contacts (issue 24): it sees what it submitted, as a referrer does.
-    roles: ['PARTNER_REFERRER', 'EDT_SOCIAL_WORKER'],
+    roles: SUBMITTER_ONLY_ROLES,
     exists: (referralId, viewer, p) =>
       `EXISTS (SELECT 1 FROM referral r2 WHERE r2.id = ${referralId} AND r2.referrer_agency = ${p.add(viewer.agency)} AND r2.referrer_sub = ${p.add(viewer.sub)})`,
   },

@@ -3,7 +3,7 @@ import { middleware, type IMiddlewareGenerator } from 'graphql-middleware';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { hasAnyRole } from './viewer';
-import { AGENCY_OFFICER_ROLES, DECISION_AUTHORISER_ROLES, FLAG_VIEW_ROLES, MASH_ROLES, ROLES, SOCIAL_CARE_MASH_ROLES, type Role } from './vocabulary';
+import { AGENCY_OFFICER_ROLES, DECISION_AUTHORISER_ROLES, FLAG_VIEW_ROLES, MASH_ROLES, ROLES, SOCIAL_CARE_MASH_ROLES, SUBMITTER_ONLY_ROLES, type Role } from './vocabulary';
 
 /**
  * The declared entry-point rules: who may call each query, mutation and subscription. Anything not
@@ -23,7 +23,7 @@ const recordContributor = hasRole(...MASH_ROLES);
 const triage = hasRole(...SOCIAL_CARE_MASH_ROLES);
 const referralReader = hasRole(...MASH_ROLES);
 /** Contacts: social care MASH staff, partner referrers, and the emergency duty team out of hours (issue 24). */
-const referralSubmitter = hasRole(...SOCIAL_CARE_MASH_ROLES, 'PARTNER_REFERRER', 'EDT_SOCIAL_WORKER');
+const referralSubmitter = hasRole(...SOCIAL_CARE_MASH_ROLES, ...SUBMITTER_ONLY_ROLES);
 /** Information-governance officers: the audit's own queries (C5). */
 const igAuditor = hasRole('IG_AUDITOR');
 

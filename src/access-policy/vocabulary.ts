@@ -25,6 +25,10 @@ export type Role = (typeof ROLES)[number];
  * view and nothing else: no relationship source names them, so they reach no row anywhere else.
  */
 export const FLAG_VIEW_ROLES: readonly Role[] = ['EDT_SOCIAL_WORKER', 'UNSCHEDULED_CARE_CLINICIAN'];
+/** Roles whose contacts are out of hours (issue 24): flagged `outOfHours`, and seen afterwards only as their submitter. */
+export const OUT_OF_HOURS_ROLES: readonly Role[] = ['EDT_SOCIAL_WORKER'];
+/** Roles that see only the referrals they submitted (the `REFERRER` relationship). */
+export const SUBMITTER_ONLY_ROLES: readonly Role[] = ['PARTNER_REFERRER', ...OUT_OF_HOURS_ROLES];
 
 /** Roles that work cases inside the MASH (may declare case purposes and open break-glass). */
 export const MASH_ROLES: readonly Role[] = [

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EntityManager } from 'typeorm';
+import { OUT_OF_HOURS_ROLES } from '../access-policy/vocabulary';
 import { canonicalJson, sha256, type AuditChange } from '../audit/audit-event';
 import { changeEvent } from '../audit/audit-builder';
 import { appendAuditBatch } from '../audit/audit-store';
@@ -148,7 +149,7 @@ export async function submitReferral(
       referrerOrganisation: input.referrerOrganisation?.trim() || null,
       referrerRole: input.referrerRole?.trim() || null,
       // The hub's fact, not the client's say: the emergency duty team works out of hours (issue 24).
-      outOfHours: ctx.viewer.roles.includes('EDT_SOCIAL_WORKER'),
+      outOfHours: ctx.viewer.roles.some((r) => OUT_OF_HOURS_ROLES.includes(r)),
       concernCategories: [...new Set(input.concernCategories)].sort(),
       narrative: input.narrative,
       consentSought: input.consentSought,
