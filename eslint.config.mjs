@@ -7,10 +7,23 @@ import tseslint from 'typescript-eslint';
  * service asks its viewer-bound repositories (`ctx.data.…`); nothing else runs a query.
  */
 const ONE_DOOR = [
-  { selector: "CallExpression[callee.property.name='query']", message: 'SQL belongs in a *.repository.ts file (ask ctx.data.…), in src/db/ or in the audit store (ADR 011).' },
-  { selector: "CallExpression[callee.property.name=/^(createQueryBuilder|getRepository)$/]", message: 'Query builders and TypeORM repositories belong in *.repository.ts files or src/db/ (ADR 011).' },
-  { selector: "MemberExpression[property.name='manager']", message: "The data source's manager is not a way round the repositories (ADR 011)." },
-  { selector: "MemberExpression[property.name='dataSource']", message: 'Only src/db/, the context factory and the listed system paths hold the data source; use ctx.data (ADR 011).' },
+  {
+    selector: "CallExpression[callee.property.name='query']",
+    message: 'SQL belongs in a *.repository.ts file (ask ctx.data.…), in src/db/ or in the audit store (ADR 011).',
+  },
+  {
+    selector: 'CallExpression[callee.property.name=/^(createQueryBuilder|getRepository)$/]',
+    message: 'Query builders and TypeORM repositories belong in *.repository.ts files or src/db/ (ADR 011).',
+  },
+  {
+    selector: "MemberExpression[property.name='manager']",
+    message: "The data source's manager is not a way round the repositories (ADR 011).",
+  },
+  {
+    selector: "MemberExpression[property.name='dataSource']",
+    message:
+      'Only src/db/, the context factory and the listed system paths hold the data source; use ctx.data (ADR 011).',
+  },
 ];
 
 /** Where SQL and the data source are allowed (ADR 011). Keep the system list short; each line says why. */
@@ -46,7 +59,24 @@ const SYSTEM_PATHS = [
 
 /** Lint rules that encode the architecture (docs/architecture.md). */
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'jest.config.js', 'eslint.config.mjs', 'coverage/**', '.mash-data/**', 'bench/results/**', '*.js', '*.mjs', 'desk/build/**', 'jest.e2e.config.js', '.stryker-tmp/**', 'reports/**', 'bench/peer/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'jest.config.js',
+      'eslint.config.mjs',
+      'coverage/**',
+      '.mash-data/**',
+      'bench/results/**',
+      '*.js',
+      '*.mjs',
+      'desk/build/**',
+      'jest.e2e.config.js',
+      '.stryker-tmp/**',
+      'reports/**',
+      'bench/peer/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

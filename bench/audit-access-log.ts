@@ -17,7 +17,9 @@ import { startEmbeddedPostgres } from '../src/db/embedded';
 import { createLogger } from '../src/shared/logger';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { events: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '20' } } });
+  const { values } = parseArgs({
+    options: { events: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '20' } },
+  });
   const n = Number(values.events);
   const runs = Number(values.runs);
   let stop = async () => undefined as unknown;
@@ -80,7 +82,10 @@ async function main(): Promise<void> {
   const first = 50;
   for (const [name, filter] of cases) {
     const { sql, params } = accessLogSql(filter, null, first + 1);
-    const plan: Array<{ 'QUERY PLAN': string }> = await db.query(`EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF, SUMMARY ON) ${sql}`, params);
+    const plan: Array<{ 'QUERY PLAN': string }> = await db.query(
+      `EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF, SUMMARY ON) ${sql}`,
+      params,
+    );
     // Interleaved samples, so both sides see the same cache and machine load.
     const rawSamples: number[] = [];
     const fullSamples: number[] = [];
@@ -98,8 +103,16 @@ async function main(): Promise<void> {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const raw = median(rawSamples);
     const full = median(fullSamples);
-    process.stdout.write(`\n## ${name}: raw SQL median ${raw.toFixed(2)} ms, accessLog (incl. current relationships) ${full.toFixed(2)} ms, ratio ${(full / raw).toFixed(2)}\n`);
-    process.stdout.write(plan.map((r) => `    ${r['QUERY PLAN']}`).filter((l) => !/Subplans Removed|never executed/.test(l)).slice(0, 14).join('\n') + '\n');
+    process.stdout.write(
+      `\n## ${name}: raw SQL median ${raw.toFixed(2)} ms, accessLog (incl. current relationships) ${full.toFixed(2)} ms, ratio ${(full / raw).toFixed(2)}\n`,
+    );
+    process.stdout.write(
+      plan
+        .map((r) => `    ${r['QUERY PLAN']}`)
+        .filter((l) => !/Subplans Removed|never executed/.test(l))
+        .slice(0, 14)
+        .join('\n') + '\n',
+    );
   }
   await db.destroy();
   await stop();

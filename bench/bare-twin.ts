@@ -18,7 +18,12 @@ export class BareAccess extends RequestAccess {
     this.declaredPurpose = purpose;
   }
 
-  override guard<T extends object>(row: T, subject: Subject, personIds: readonly string[], recordId: string | null = null): Guarded<T> {
+  override guard<T extends object>(
+    row: T,
+    subject: Subject,
+    personIds: readonly string[],
+    recordId: string | null = null,
+  ): Guarded<T> {
     // The subject rides along (guardLike copies it to a wrapper); nothing is collected for an audit.
     (row as Guarded<T>)[GUARD] = { subject, personIds, recordId };
     return row as Guarded<T>;

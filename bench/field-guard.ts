@@ -46,7 +46,13 @@ async function serve(): Promise<void> {
   const { signDevToken } = await import('../src/auth/authenticator');
   const { bareAccess } = await import('./bare-twin');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-bench-'));
-  const config = loadConfig({ NODE_ENV: 'development', MASH_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DB_POOL_SIZE: '20', RATE_LIMIT_USER_PER_MINUTE: '1000000' });
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    MASH_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    DB_POOL_SIZE: '20',
+    RATE_LIMIT_USER_PER_MINUTE: '1000000',
+  });
   const logger = createLogger('silent');
   const db = await openDatabase(config, logger, { migrate: true });
   const ds = db.dataSource;
@@ -57,7 +63,10 @@ async function serve(): Promise<void> {
     `INSERT INTO person (kind, given_name, family_name, date_of_birth, sex, ethnicity, first_language, religion, disability, created_by_agency)
      VALUES ('CHILD', 'Benchy', 'Benchmarkova', '2016-01-02', 'FEMALE', 'NOT_RECORDED', 'NOT_RECORDED', 'NOT_RECORDED', 'NOT_RECORDED', 'police') RETURNING id`,
   );
-  await ds.query(`INSERT INTO person_source (person_id, agency_code, source_system, source_ref, content_hash) VALUES ($1, 'police', 'BENCH', 'p0', 'x')`, [personId]);
+  await ds.query(
+    `INSERT INTO person_source (person_id, agency_code, source_system, source_ref, content_hash) VALUES ($1, 'police', 'BENCH', 'p0', 'x')`,
+    [personId],
+  );
   for (let i = 0; i < 20; i++) {
     const police = i % 2 === 0;
     await ds.query(
@@ -70,8 +79,20 @@ async function serve(): Promise<void> {
         String(i),
         JSON.stringify(
           police
-            ? { personRole: 'WITNESS', incidentType: 'Fictional', riskLevel: 'STANDARD', warningMarkers: ['FICTIONAL'], detail: 'Fictional detail', informantIdentity: 'Fictional' }
-            : { registeredGp: 'Fictional Surgery', practitioner: 'Dr Fictional', mentalHealthInvolvement: false, clinicalNotes: 'Fictional note' },
+            ? {
+                personRole: 'WITNESS',
+                incidentType: 'Fictional',
+                riskLevel: 'STANDARD',
+                warningMarkers: ['FICTIONAL'],
+                detail: 'Fictional detail',
+                informantIdentity: 'Fictional',
+              }
+            : {
+                registeredGp: 'Fictional Surgery',
+                practitioner: 'Dr Fictional',
+                mentalHealthInvolvement: false,
+                clinicalNotes: 'Fictional note',
+              },
         ),
         `r${i}`,
       ],
@@ -83,7 +104,10 @@ async function serve(): Promise<void> {
        VALUES ('CHILD', $1, 'Benchmarkova', '2015-03-04', 'MALE', 'NOT_RECORDED', 'NOT_RECORDED', 'NOT_RECORDED', 'NOT_RECORDED', 'police') RETURNING id`,
       [`Benchy${i}`],
     );
-    await ds.query(`INSERT INTO person_source (person_id, agency_code, source_system, source_ref, content_hash) VALUES ($1, 'police', 'BENCH', $2, 'x')`, [id, `p${i}`]);
+    await ds.query(
+      `INSERT INTO person_source (person_id, agency_code, source_system, source_ref, content_hash) VALUES ($1, 'police', 'BENCH', $2, 'x')`,
+      [id, `p${i}`],
+    );
   }
 
   const hub = await createHub(config, logger, ds);
@@ -92,9 +116,27 @@ async function serve(): Promise<void> {
     B2_guarded: { fieldPermissions: true, audit: false, limits: false },
     B4_audited: { fieldPermissions: true, audit: true, limits: false },
   };
-  const servers = await Promise.all(VARIANTS.map((v) => startServer(hub, { port: 0, host: '127.0.0.1', features: features[v], ...(v === 'B0_bare' ? { makeAccess: bareAccess } : {}) })));
-  const token = await signDevToken(config.auth, { sub: `bench-${crypto.randomUUID()}`, name: 'Bench Officer', agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
-  const ready: Ready = { urls: Object.fromEntries(VARIANTS.map((v, i) => [v, servers[i]!.url])) as Record<Variant, string>, token, personId };
+  const servers = await Promise.all(
+    VARIANTS.map((v) =>
+      startServer(hub, {
+        port: 0,
+        host: '127.0.0.1',
+        features: features[v],
+        ...(v === 'B0_bare' ? { makeAccess: bareAccess } : {}),
+      }),
+    ),
+  );
+  const token = await signDevToken(config.auth, {
+    sub: `bench-${crypto.randomUUID()}`,
+    name: 'Bench Officer',
+    agency: 'police',
+    roles: ['POLICE_MASH_OFFICER'],
+  });
+  const ready: Ready = {
+    urls: Object.fromEntries(VARIANTS.map((v, i) => [v, servers[i]!.url])) as Record<Variant, string>,
+    token,
+    personId,
+  };
   process.send!(ready);
   process.on('message', async () => {
     for (const s of servers) await s.stop();
@@ -124,24 +166,33 @@ async function main(): Promise<void> {
   };
   const seconds = arg('seconds', 5);
   const rounds = arg('rounds', 3);
-  const child: ChildProcess = fork(__filename, ['--serve'], { execArgv: ['-r', 'ts-node/register/transpile-only'], stdio: 'inherit' });
+  const child: ChildProcess = fork(__filename, ['--serve'], {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    stdio: 'inherit',
+  });
   const ready = await new Promise<Ready>((resolve) => child.once('message', (m) => resolve(m as Ready)));
   try {
     const scenarios = {
-      'person.records (20 records, half redacted for the viewer)': JSON.stringify({ query: PERSON_RECORDS, variables: { id: ready.personId } }),
+      'person.records (20 records, half redacted for the viewer)': JSON.stringify({
+        query: PERSON_RECORDS,
+        variables: { id: ready.personId },
+      }),
       'searchPeople (20 people)': JSON.stringify({ query: SEARCH }),
     };
     for (const [name, body] of Object.entries(scenarios)) {
       // Sanity: every variant answers the same data without errors.
       for (const v of VARIANTS) {
-        const res = await fetch(ready.urls[v], { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ready.token}` }, body });
+        const res = await fetch(ready.urls[v], {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ready.token}` },
+          body,
+        });
         const json = (await res.json()) as { errors?: unknown };
         if (json.errors) throw new Error(`${v} ${name}: ${JSON.stringify(json.errors)}`);
       }
       for (const v of VARIANTS) await load(ready.urls[v], ready.token, body, 2); // warm-up
-      const results: Record<Variant, { rps: number[]; p50: number[]; p99: number[]; errors: number }> = Object.fromEntries(
-        VARIANTS.map((v) => [v, { rps: [], p50: [], p99: [], errors: 0 }]),
-      ) as never;
+      const results: Record<Variant, { rps: number[]; p50: number[]; p99: number[]; errors: number }> =
+        Object.fromEntries(VARIANTS.map((v) => [v, { rps: [], p50: [], p99: [], errors: 0 }])) as never;
       for (let round = 0; round < rounds; round++) {
         // Rotate the order each round so no variant always runs first (or last) on a warming machine.
         const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length]!);
@@ -183,23 +234,65 @@ async function executionOnly(seconds: number, rounds: number): Promise<void> {
   const { RequestAccess } = await import('../src/access-policy/request-access');
   const { BareAccess } = await import('./bare-twin');
   const policy = AccessPolicy.load(undefined);
-  const viewer = { sub: 'bench', name: 'Bench Officer', agency: 'police', agencyKind: 'POLICE' as const, roles: ['POLICE_MASH_OFFICER' as const] };
+  const viewer = {
+    sub: 'bench',
+    name: 'Bench Officer',
+    agency: 'police',
+    agencyKind: 'POLICE' as const,
+    roles: ['POLICE_MASH_OFFICER' as const],
+  };
   const personId = crypto.randomUUID();
   const person = {
-    id: personId, kind: 'CHILD', givenName: 'Benchy', familyName: 'Benchmarkova', otherNames: null, dateOfBirth: '2016-01-02',
-    expectedDateOfDelivery: null, sex: 'FEMALE', nhsNumber: '9434765919', pncId: null, laPersonId: null, upn: null, address: null,
-    postcode: null, ethnicity: 'NOT_RECORDED', firstLanguage: 'NOT_RECORDED', religion: 'NOT_RECORDED', disability: 'NOT_RECORDED',
-    updatedAt: new Date(), version: 1,
+    id: personId,
+    kind: 'CHILD',
+    givenName: 'Benchy',
+    familyName: 'Benchmarkova',
+    otherNames: null,
+    dateOfBirth: '2016-01-02',
+    expectedDateOfDelivery: null,
+    sex: 'FEMALE',
+    nhsNumber: '9434765919',
+    pncId: null,
+    laPersonId: null,
+    upn: null,
+    address: null,
+    postcode: null,
+    ethnicity: 'NOT_RECORDED',
+    firstLanguage: 'NOT_RECORDED',
+    religion: 'NOT_RECORDED',
+    disability: 'NOT_RECORDED',
+    updatedAt: new Date(),
+    version: 1,
   };
   const records = Array.from({ length: 20 }, (_, i) => {
     const police = i % 2 === 0;
     return {
       ...(police
-        ? { personRole: 'WITNESS', incidentType: 'Fictional', riskLevel: 'STANDARD', warningMarkers: ['FICTIONAL'], detail: 'Fictional detail', informantIdentity: 'Fictional' }
-        : { registeredGp: 'Fictional Surgery', practitioner: 'Dr Fictional', mentalHealthInvolvement: false, clinicalNotes: 'Fictional note' }),
-      id: crypto.randomUUID(), personId, owningAgency: police ? 'police' : 'health', recordType: police ? 'POLICE_INCIDENT' : 'HEALTH_GP_REGISTRATION',
-      occurredAt: new Date(), summary: 'Fictional summary', sourceSystem: 'BENCH', sourceReference: `r${i}`, recordedBy: 'Fictional Officer',
-      recordedAt: new Date(), version: 1,
+        ? {
+            personRole: 'WITNESS',
+            incidentType: 'Fictional',
+            riskLevel: 'STANDARD',
+            warningMarkers: ['FICTIONAL'],
+            detail: 'Fictional detail',
+            informantIdentity: 'Fictional',
+          }
+        : {
+            registeredGp: 'Fictional Surgery',
+            practitioner: 'Dr Fictional',
+            mentalHealthInvolvement: false,
+            clinicalNotes: 'Fictional note',
+          }),
+      id: crypto.randomUUID(),
+      personId,
+      owningAgency: police ? 'police' : 'health',
+      recordType: police ? 'POLICE_INCIDENT' : 'HEALTH_GP_REGISTRATION',
+      occurredAt: new Date(),
+      summary: 'Fictional summary',
+      sourceSystem: 'BENCH',
+      sourceReference: `r${i}`,
+      recordedBy: 'Fictional Officer',
+      recordedAt: new Date(),
+      version: 1,
     };
   });
   const relationships = new Set(['OWN_AGENCY_RECORD' as const]);
@@ -213,7 +306,8 @@ async function executionOnly(seconds: number, rounds: number): Promise<void> {
       data: {
         people: {
           findPerson: async () => access.guard({ ...person }, { owner: null, relationships }, [personId]),
-          recordsOf: async () => records.map((r) => access.guard({ ...r }, { owner: r.owningAgency, relationships }, [personId], r.id)),
+          recordsOf: async () =>
+            records.map((r) => access.guard({ ...r }, { owner: r.owningAgency, relationships }, [personId], r.id)),
         },
       },
     };
@@ -222,7 +316,12 @@ async function executionOnly(seconds: number, rounds: number): Promise<void> {
     const end = Date.now() + seconds * 1000;
     let n = 0;
     while (Date.now() < end) {
-      const result = await execute({ schema: schemas[v], document, contextValue: contextFor(v === 'B2_guarded'), variableValues: { id: personId } });
+      const result = await execute({
+        schema: schemas[v],
+        document,
+        contextValue: contextFor(v === 'B2_guarded'),
+        variableValues: { id: personId },
+      });
       if (result.errors) throw new Error(`${v}: ${JSON.stringify(result.errors)}`);
       n++;
     }
@@ -235,18 +334,26 @@ async function executionOnly(seconds: number, rounds: number): Promise<void> {
     for (const v of order) ops[v].push(await runFor(v));
   }
   const paired = median(ops.B2_guarded.map((x, i) => x / ops.B0_bare[i]!));
-  process.stdout.write(`\nexecution only: person.records (20 records) — ${rounds} rounds × ${seconds}s, in-process graphql execute, medians\n`);
-  process.stdout.write(`B0_bare    ${median(ops.B0_bare).toFixed(0).padStart(7)} ops/s  (${ops.B0_bare.map((x) => x.toFixed(0)).join(', ')})\n`);
-  process.stdout.write(`B2_guarded ${median(ops.B2_guarded).toFixed(0).padStart(7)} ops/s  (${ops.B2_guarded.map((x) => x.toFixed(0)).join(', ')})  ratio ${(median(ops.B2_guarded) / median(ops.B0_bare)).toFixed(3)}, paired ${paired.toFixed(3)}\n`);
+  process.stdout.write(
+    `\nexecution only: person.records (20 records) — ${rounds} rounds × ${seconds}s, in-process graphql execute, medians\n`,
+  );
+  process.stdout.write(
+    `B0_bare    ${median(ops.B0_bare).toFixed(0).padStart(7)} ops/s  (${ops.B0_bare.map((x) => x.toFixed(0)).join(', ')})\n`,
+  );
+  process.stdout.write(
+    `B2_guarded ${median(ops.B2_guarded).toFixed(0).padStart(7)} ops/s  (${ops.B2_guarded.map((x) => x.toFixed(0)).join(', ')})  ratio ${(median(ops.B2_guarded) / median(ops.B0_bare)).toFixed(3)}, paired ${paired.toFixed(3)}\n`,
+  );
 }
 
 if (process.argv.includes('--exec-only')) {
   const i = process.argv.indexOf('--seconds');
   const r = process.argv.indexOf('--rounds');
-  executionOnly(i > 0 ? Number(process.argv[i + 1]) : 3, r > 0 ? Number(process.argv[r + 1]) : 3).catch((e: unknown) => {
-    process.stderr.write(`bench failed: ${(e as Error).stack}\n`);
-    process.exit(1);
-  });
+  executionOnly(i > 0 ? Number(process.argv[i + 1]) : 3, r > 0 ? Number(process.argv[r + 1]) : 3).catch(
+    (e: unknown) => {
+      process.stderr.write(`bench failed: ${(e as Error).stack}\n`);
+      process.exit(1);
+    },
+  );
 } else if (process.argv.includes('--serve')) {
   serve().catch((e: unknown) => {
     process.stderr.write(`bench server failed: ${(e as Error).stack}\n`);

@@ -23,7 +23,14 @@ export interface Scale {
   auditEvents: number;
 }
 
-export const FULL_SCALE: Scale = { children: 60_000, adults: 40_000, records: 300_000, referrals: 100_000, meetings: 20_000, auditEvents: 1_000_000 };
+export const FULL_SCALE: Scale = {
+  children: 60_000,
+  adults: 40_000,
+  records: 300_000,
+  referrals: 100_000,
+  meetings: 20_000,
+  auditEvents: 1_000_000,
+};
 
 export function scaled(factor: number): Scale {
   const s = (n: number) => Math.max(50, Math.round(n * factor));
@@ -39,7 +46,13 @@ export function scaled(factor: number): Scale {
 
 const AGENCIES = ['police', 'health', 'social-care', 'education', 'probation'];
 /** The role each generated audit actor had (agency of `bench-user-N` is AGENCIES[N % 5]). */
-const AGENCY_ROLES = ['POLICE_MASH_OFFICER', 'HEALTH_MASH_PRACTITIONER', 'MASH_SOCIAL_WORKER', 'EDUCATION_MASH_OFFICER', 'PROBATION_MASH_OFFICER'];
+const AGENCY_ROLES = [
+  'POLICE_MASH_OFFICER',
+  'HEALTH_MASH_PRACTITIONER',
+  'MASH_SOCIAL_WORKER',
+  'EDUCATION_MASH_OFFICER',
+  'PROBATION_MASH_OFFICER',
+];
 
 export async function generate(db: Client, scale: Scale, log: (m: string) => void): Promise<void> {
   const people = scale.children + scale.adults;
@@ -292,12 +305,21 @@ export async function resetAudit(db: Client): Promise<void> {
  * does not verify). Loaded with INSERT … SELECT in committed chunks of 500,000 from where an earlier
  * run stopped (bench_generation.audit_rows), so a 1M partnership is topped up to 10M in place.
  */
-export async function generateAudit(db: Client, target: number, people: number, log: (m: string) => void): Promise<void> {
-  const [{ have }] = (await db.query(`SELECT audit_rows::bigint AS have FROM bench_generation`)).rows as Array<{ have: string }>;
+export async function generateAudit(
+  db: Client,
+  target: number,
+  people: number,
+  log: (m: string) => void,
+): Promise<void> {
+  const [{ have }] = (await db.query(`SELECT audit_rows::bigint AS have FROM bench_generation`)).rows as Array<{
+    have: string;
+  }>;
   let done = Number(have);
-  const pending = await db.query(`SELECT 1 FROM pg_class WHERE relname = 'bench_dropped_index'`).then(async (r) =>
-    r.rowCount ? Number((await db.query(`SELECT count(*) AS n FROM bench_dropped_index`)).rows[0].n) : 0,
-  );
+  const pending = await db
+    .query(`SELECT 1 FROM pg_class WHERE relname = 'bench_dropped_index'`)
+    .then(async (r) =>
+      r.rowCount ? Number((await db.query(`SELECT count(*) AS n FROM bench_dropped_index`)).rows[0].n) : 0,
+    );
   if (done >= target && pending === 0) return;
   const t0 = Date.now();
   const CHUNK = 500_000;
@@ -316,7 +338,10 @@ export async function generateAudit(db: Client, target: number, people: number, 
       )
     ).rows as Array<{ name: string; def: string }>;
     for (const ix of present) {
-      await db.query(`INSERT INTO bench_dropped_index (name, def) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [ix.name, ix.def.replace(' ON ONLY ', ' ON ')]);
+      await db.query(`INSERT INTO bench_dropped_index (name, def) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+        ix.name,
+        ix.def.replace(' ON ONLY ', ' ON '),
+      ]);
       await db.query(`DROP INDEX ${ix.name}`);
     }
     if (present.length) log(`dropped ${present.length} secondary audit indexes for the load`);
@@ -326,7 +351,9 @@ export async function generateAudit(db: Client, target: number, people: number, 
     const to = Math.min(target, done + CHUNK);
     await db.query('BEGIN');
     await db.query(`SELECT set_config('mash.partnership', 'default', true)`);
-    const [{ base }] = (await db.query(`SELECT coalesce(max(id), 0)::bigint AS base FROM audit_batch`)).rows as Array<{ base: string }>;
+    const [{ base }] = (await db.query(`SELECT coalesce(max(id), 0)::bigint AS base FROM audit_batch`)).rows as Array<{
+      base: string;
+    }>;
     await db.query(
       `WITH g AS (
          SELECT g, md5('e' || g)::uuid AS id, now() - ((g * 2654435761) % 1000003) / 1000003.0 * interval '365 days' AS at,
@@ -360,9 +387,14 @@ export async function generateAudit(db: Client, target: number, people: number, 
     await db.query(`UPDATE bench_generation SET audit_rows = $1`, [to]);
     await db.query('COMMIT');
     done = to;
-    log(`audit events ${done.toLocaleString('en-GB')} / ${target.toLocaleString('en-GB')} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    log(
+      `audit events ${done.toLocaleString('en-GB')} / ${target.toLocaleString('en-GB')} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+    );
   }
-  const dropped = (await db.query(`SELECT name, def FROM bench_dropped_index`)).rows as Array<{ name: string; def: string }>;
+  const dropped = (await db.query(`SELECT name, def FROM bench_dropped_index`)).rows as Array<{
+    name: string;
+    def: string;
+  }>;
   if (dropped.length) {
     const t1 = Date.now();
     await db.query(`SET maintenance_work_mem = '512MB'`);

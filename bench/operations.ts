@@ -11,7 +11,12 @@ export function benchUuid(seed: string): string {
 export const Q1_PERSON = benchUuid('p1');
 
 export const USERS = {
-  socialWorker: { sub: 'bench-sw-1', name: 'Bench Social Worker', agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] },
+  socialWorker: {
+    sub: 'bench-sw-1',
+    name: 'Bench Social Worker',
+    agency: 'social-care',
+    roles: ['MASH_SOCIAL_WORKER'],
+  },
   police: { sub: 'bench-police-1', name: 'Bench Police Officer', agency: 'police', roles: ['POLICE_MASH_OFFICER'] },
   igAuditor: { sub: 'bench-ig-1', name: 'Bench IG Auditor', agency: 'social-care', roles: ['IG_AUDITOR'] },
   manager: { sub: 'bench-manager-1', name: 'Bench MASH Manager', agency: 'social-care', roles: ['MASH_MANAGER'] },
@@ -102,7 +107,8 @@ export const OPERATIONS: Operation[] = [
   },
   {
     name: 'M2',
-    description: 'triage transition with version check: re-rate a screened or awaiting-checks referral (its own referral and current version per request)',
+    description:
+      'triage transition with version check: re-rate a screened or awaiting-checks referral (its own referral and current version per request)',
     user: 'socialWorker',
     kind: 'write',
     query: `mutation M2($id: ID!, $rag: Rag!, $v: Int!) { rateReferral(id: $id, rag: $rag, rationale: "${BENCH_RATING_RATIONALE}", expectedVersion: $v) { id status rag version decisionDueAt } }`,
@@ -171,7 +177,8 @@ export interface RawQuery {
 }
 
 const none = () => [];
-const RAG_WINDOW = (rag: string) => `CASE ${rag} WHEN 'RED' THEN interval '4 hours' WHEN 'AMBER' THEN interval '1 day' ELSE interval '3 days' END`;
+const RAG_WINDOW = (rag: string) =>
+  `CASE ${rag} WHEN 'RED' THEN interval '4 hours' WHEN 'AMBER' THEN interval '1 day' ELSE interval '3 days' END`;
 const ACCESS_LOG_COLUMNS = `e.id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occ, e.payload`;
 const filterOf = (v: Vars) => (v.f ?? {}) as Record<string, string>;
 
@@ -267,8 +274,19 @@ export const RAW_QUERIES: Record<string, RawQuery> = {
           k AS (INSERT INTO referral_idempotency (agency, sub, key, payload_hash, referral_id) SELECT 'social-care', $1, $5, md5($6), r.id FROM r)
           SELECT id, reference, status, received_at FROM r`,
     params: (v) => {
-      const input = v.input as { subjects: Array<{ personId: string }>; concernCategories: string[]; narrative: string };
-      return [USERS.socialWorker.sub, input.concernCategories, input.narrative, input.subjects[0]!.personId, v.key, JSON.stringify(input)];
+      const input = v.input as {
+        subjects: Array<{ personId: string }>;
+        concernCategories: string[];
+        narrative: string;
+      };
+      return [
+        USERS.socialWorker.sub,
+        input.concernCategories,
+        input.narrative,
+        input.subjects[0]!.personId,
+        v.key,
+        JSON.stringify(input),
+      ];
     },
     shape: (rows) => ({ submitReferral: rows[0] }),
   },

@@ -22,13 +22,23 @@ const opt = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`
 const scale = opt('scale') ?? '0.05';
 const N = Number(opt('n') ?? 200);
 const sw = USERS.socialWorker;
-const viewer: Viewer = { sub: sw.sub, name: sw.name, agency: sw.agency, agencyKind: 'SOCIAL_CARE', roles: [...sw.roles] };
+const viewer: Viewer = {
+  sub: sw.sub,
+  name: sw.name,
+  agency: sw.agency,
+  agencyKind: 'SOCIAL_CARE',
+  roles: [...sw.roles],
+};
 const Q2 = new Set(['id', 'reference', 'status', 'rag', 'decisionDueAt', 'breached', 'waitingOn']);
 const Q3 = new Set([...Q2, 'narrative', 'concernCategories', 'referrerName', 'subjects']);
 
 async function main(): Promise<void> {
   const db = await startEmbeddedPostgres({ dataDir: path.join(__dirname, '.data') });
-  const ds = createDataSource(db.url.replace(/\/[^/]*$/, `/mash_bench_${scale.replace('.', '_')}`), createLogger('silent'), 2);
+  const ds = createDataSource(
+    db.url.replace(/\/[^/]*$/, `/mash_bench_${scale.replace('.', '_')}`),
+    createLogger('silent'),
+    2,
+  );
   await ds.initialize();
   const policy = AccessPolicy.load(undefined);
   const request = () => {
@@ -60,7 +70,10 @@ async function main(): Promise<void> {
   if (process.argv.includes('--explain')) {
     const captured: Array<{ q: string; p: unknown[] }> = [];
     const orig = ds.query.bind(ds);
-    (ds as unknown as { query: (q: unknown, p?: unknown[]) => Promise<unknown> }).query = (q: unknown, p?: unknown[]) => {
+    (ds as unknown as { query: (q: unknown, p?: unknown[]) => Promise<unknown> }).query = (
+      q: unknown,
+      p?: unknown[],
+    ) => {
       captured.push({ q: typeof q === 'string' ? q : (q as { text: string }).text, p: p ?? [] });
       return orig(q as string, p);
     };
@@ -85,7 +98,8 @@ async function main(): Promise<void> {
         totals[i]! += Number(process.hrtime.bigint() - t0) / 1e6;
       }
     }
-    for (const [i, [label]] of cases.entries()) console.log(`${label.padEnd(70)} ${(totals[i]! / N).toFixed(2)} ms per page`);
+    for (const [i, [label]] of cases.entries())
+      console.log(`${label.padEnd(70)} ${(totals[i]! / N).toFixed(2)} ms per page`);
   } finally {
     await ds.destroy();
     await db.stop();

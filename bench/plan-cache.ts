@@ -19,7 +19,13 @@ const scale = opt('scale') ?? '0.05';
 const N = Number(opt('n') ?? 300);
 
 const sw = USERS.socialWorker;
-const viewer: Viewer = { sub: sw.sub, name: sw.name, agency: sw.agency, agencyKind: 'SOCIAL_CARE', roles: [...sw.roles] };
+const viewer: Viewer = {
+  sub: sw.sub,
+  name: sw.name,
+  agency: sw.agency,
+  agencyKind: 'SOCIAL_CARE',
+  roles: [...sw.roles],
+};
 
 type Form = 'scalar' | 'array of 1' | 'array of 20' | 'unnest of 20';
 const FORMS: Form[] = ['scalar', 'array of 1', 'array of 20', 'unnest of 20'];
@@ -49,22 +55,32 @@ async function main(): Promise<void> {
   try {
     console.log((await client.query('SHOW server_version')).rows[0].server_version);
     // Twenty subjects of referrals, as the triage page's `subjects` batch would load them.
-    const batch = (await client.query('SELECT DISTINCT person_id::text AS id FROM referral_subject ORDER BY 1 LIMIT 20')).rows.map((r) => r.id as string);
+    const batch = (
+      await client.query('SELECT DISTINCT person_id::text AS id FROM referral_subject ORDER BY 1 LIMIT 20')
+    ).rows.map((r) => r.id as string);
     for (const [n, form] of FORMS.entries()) {
       const { text, values } = personSql(form, batch);
       // Literal values: planned for them, as an unnamed statement is.
-      const literal = (v: unknown) => (Array.isArray(v) ? `ARRAY[${v.map((x) => `'${String(x)}'`).join(',')}]` : `'${String(v)}'`);
+      const literal = (v: unknown) =>
+        Array.isArray(v) ? `ARRAY[${v.map((x) => `'${String(x)}'`).join(',')}]` : `'${String(v)}'`;
       const inlined = text.replace(/\$(\d+)/g, (_m, i: string) => literal(values[Number(i) - 1]));
       const plan = await client.query(`EXPLAIN (ANALYZE, SUMMARY) ${inlined}`);
-      const summary = plan.rows.map((r) => r['QUERY PLAN'] as string).filter((l) => /Planning Time|Execution Time/.test(l));
+      const summary = plan.rows
+        .map((r) => r['QUERY PLAN'] as string)
+        .filter((l) => /Planning Time|Execution Time/.test(l));
       console.log(`${form}: ${summary.join(', ')}`);
       await time(`${form}: unnamed (planned every call)`, () => client.query(text, values));
       await time(`${form}: named, plan_cache_mode auto`, () => client.query({ name: `pc_auto_${n}`, text, values }));
       await client.query('SET plan_cache_mode = force_generic_plan');
-      await time(`${form}: named, plan_cache_mode force_generic_plan`, () => client.query({ name: `pc_generic_${n}`, text, values }));
+      await time(`${form}: named, plan_cache_mode force_generic_plan`, () =>
+        client.query({ name: `pc_generic_${n}`, text, values }),
+      );
       await client.query('RESET plan_cache_mode');
-      const chosen = await client.query(`SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'pc_%${n}'`);
-      for (const r of chosen.rows) console.log(`  ${r.name}: generic plans ${r.generic_plans}, custom plans ${r.custom_plans}`);
+      const chosen = await client.query(
+        `SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE name LIKE 'pc_%${n}'`,
+      );
+      for (const r of chosen.rows)
+        console.log(`  ${r.name}: generic plans ${r.generic_plans}, custom plans ${r.custom_plans}`);
     }
   } finally {
     await client.end();

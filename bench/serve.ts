@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   const statsPort = Number(process.env.BENCH_STATS_PORT ?? 0);
   let auditStats: unknown = null;
   http
-    .createServer((_req, res) => res.end(JSON.stringify({ ...stats, rss: process.memoryUsage().rss, audit: auditStats })))
+    .createServer((_req, res) =>
+      res.end(JSON.stringify({ ...stats, rss: process.memoryUsage().rss, audit: auditStats })),
+    )
     .listen(statsPort, '127.0.0.1');
 
   if (variant === 'RAW') {
@@ -65,7 +67,10 @@ async function main(): Promise<void> {
       const op = (req.url ?? '').replace('/raw/', '');
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
-      const vars = (chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as { variables?: Vars }).variables : undefined) ?? {};
+      const vars =
+        (chunks.length
+          ? (JSON.parse(Buffer.concat(chunks).toString()) as { variables?: Vars }).variables
+          : undefined) ?? {};
       res.setHeader('content-type', 'application/json');
       try {
         if (op === 'METRICS') {
@@ -115,9 +120,15 @@ async function main(): Promise<void> {
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-bench-'));
   fs.copyFileSync(process.env.BENCH_KEY_FILE!, path.join(dataDir, 'dev-signing-key.json'));
-  const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: url, MASH_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DB_POOL_SIZE: '10',
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    DATABASE_URL: url,
+    MASH_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    DB_POOL_SIZE: '10',
     // A few users at thousands of requests a second: the limiter runs (its cost is measured) but never refuses.
-    RATE_LIMIT_USER_PER_MINUTE: '1000000' });
+    RATE_LIMIT_USER_PER_MINUTE: '1000000',
+  });
   const logger = createLogger('silent');
   const counting: TypeOrmLogger = {
     logQuery: () => {
@@ -133,7 +144,12 @@ async function main(): Promise<void> {
   ds.setOptions({ logging: ['query'], logger: counting });
   await ds.initialize();
   const hub = await createHub(config, logger, ds);
-  const server = await startServer(hub, { port, host: '127.0.0.1', features: VARIANTS[variant], ...(variant === 'B0' ? { makeAccess: bareAccess } : {}) });
+  const server = await startServer(hub, {
+    port,
+    host: '127.0.0.1',
+    features: VARIANTS[variant],
+    ...(variant === 'B0' ? { makeAccess: bareAccess } : {}),
+  });
   auditStats = hub.auditWriter.stats;
   countRequests(server.httpServer);
   process.stdout.write(`READY ${port}\n`);

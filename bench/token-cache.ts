@@ -17,7 +17,15 @@ const N = Number(process.argv.find((a) => a.startsWith('--n='))?.split('=')[1] ?
 
 async function main(): Promise<void> {
   const keyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mash-token-cache-')), 'key.json');
-  const base = { mode: 'development' as const, keyFile, issuer: 'mash-hub-dev', audience: 'mash-hub', algorithms: ['ES256'], clockToleranceSeconds: 30, maxTokenLifetimeSeconds: 24 * 3600 };
+  const base = {
+    mode: 'development' as const,
+    keyFile,
+    issuer: 'mash-hub-dev',
+    audience: 'mash-hub',
+    algorithms: ['ES256'],
+    clockToleranceSeconds: 30,
+    maxTokenLifetimeSeconds: 24 * 3600,
+  };
   const agencies = AgencyDirectory.load(undefined);
   const policy = AccessPolicy.load(undefined);
   const sw = USERS.socialWorker;

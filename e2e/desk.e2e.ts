@@ -88,7 +88,9 @@ describe('MASH Desk in chromium', () => {
     )) as [{ n: number }];
     expect(rows).toBe(Math.min(n, 100));
     // No token or personal data in the browser's storage or the address bar.
-    const stored = await page.evaluate('({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie })');
+    const stored = await page.evaluate(
+      '({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie })',
+    );
     expect(stored).toEqual({ local: 0, session: 0, cookie: '' });
     expect(page.url()).toMatch(/\/#\/queue$|\/$/);
     await screenshot(page, 'queue');
@@ -103,30 +105,36 @@ describe('MASH Desk in chromium', () => {
     const [target] = (await hub.db.query(
       `SELECT id, reference FROM referral WHERE status IN ('SCREENED','AWAITING_CHECKS','READY_FOR_DECISION') ORDER BY decision_due_at LIMIT 1`,
     )) as Array<{ id: string; reference: string }>;
-    const row = page.getByTestId('queue-row').filter({ has: page.getByRole('rowheader', { name: target!.reference, exact: true }) });
+    const row = page
+      .getByTestId('queue-row')
+      .filter({ has: page.getByRole('rowheader', { name: target!.reference, exact: true }) });
     await row.waitFor();
     expect(await row.getByText('Kit Cover (fictional)').count()).toBe(0);
     // The subscription is open once the connection is acknowledged; give graphql-ws a moment.
     await page.waitForTimeout(500);
     const { referral } = await hub.gql<{ referral: { version: number } }>(WORKER, REFERRAL, { id: target!.id });
     await hub.gql(WORKER, ASSIGN, { id: target!.id, v: referral.version });
-    await row.getByText("Kit Cover (fictional)").waitFor({ timeout: 10_000 });
+    await row.getByText('Kit Cover (fictional)').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('live-status').textContent()).toContain(target!.reference);
     expect(problemsOf(page)).toEqual([]);
   });
 
-  it('given a check for police, when the officer opens the child, then health detail is shown as withheld with its reason; answering the check updates the worker\'s queue live', async () => {
+  it("given a check for police, when the officer opens the child, then health detail is shown as withheld with its reason; answering the check updates the worker's queue live", async () => {
     const { reference, childId } = await referralAwaitingPolice();
     openedByPolice = childId;
     const worker = await newPage();
     await signInAs(worker, hub.origin, /Sam Worker/);
-    const workerRow = worker.getByTestId('queue-row').filter({ has: worker.getByRole('rowheader', { name: reference, exact: true }) });
+    const workerRow = worker
+      .getByTestId('queue-row')
+      .filter({ has: worker.getByRole('rowheader', { name: reference, exact: true }) });
     await workerRow.getByText('awaiting checks').waitFor();
 
     const police = await newPage();
     await signInAs(police, hub.origin, /PC Example/);
     await police.getByRole('heading', { name: /Agency checks for police/ }).waitFor();
-    const check = police.getByTestId('check').filter({ has: police.getByRole('heading', { name: new RegExp(reference) }) });
+    const check = police
+      .getByTestId('check')
+      .filter({ has: police.getByRole('heading', { name: new RegExp(reference) }) });
     await check.waitFor();
     expect(await axeViolations(police)).toEqual([]);
 
@@ -149,7 +157,9 @@ describe('MASH Desk in chromium', () => {
 
     // Back to the inbox: answer the check; the worker's row moves on without a reload.
     await police.getByRole('link', { name: 'Agency checks' }).click();
-    const again = police.getByTestId('check').filter({ has: police.getByRole('heading', { name: new RegExp(reference) }) });
+    const again = police
+      .getByTestId('check')
+      .filter({ has: police.getByRole('heading', { name: new RegExp(reference) }) });
     await again.getByLabel('No information held').check();
     await again.getByRole('button', { name: 'Send response' }).click();
     await police.getByText(`Response sent for ${reference}.`).waitFor();
@@ -162,7 +172,9 @@ describe('MASH Desk in chromium', () => {
     const { submitReferral } = await hub.gql<{ submitReferral: { id: string } }>(WORKER, SUBMIT, {
       key: `e2e-decision-${Date.now()}`,
       input: {
-        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Robin', familyName: 'Fictionalson', dateOfBirth: '2019-04-02' } }],
+        subjects: [
+          { newPerson: { kind: 'CHILD', givenName: 'Robin', familyName: 'Fictionalson', dateOfBirth: '2019-04-02' } },
+        ],
         concernCategories: ['DOMESTIC_ABUSE'],
         narrative: 'Fictional: police attended a domestic incident; the child was present.',
         consentSought: true,
@@ -212,7 +224,9 @@ describe('MASH Desk in chromium', () => {
     const { submitReferral } = await hub.gql<{ submitReferral: { id: string } }>(WORKER, SUBMIT, {
       key: `e2e-${label}-${Date.now()}`,
       input: {
-        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Jo', familyName: `Fictional${label}`, dateOfBirth: '2018-02-03' } }],
+        subjects: [
+          { newPerson: { kind: 'CHILD', givenName: 'Jo', familyName: `Fictional${label}`, dateOfBirth: '2018-02-03' } },
+        ],
         concernCategories: ['NEGLECT'],
         narrative: 'Fictional: e2e story, nursery reports repeated unexplained absences.',
         consentSought: true,
@@ -231,7 +245,11 @@ describe('MASH Desk in chromium', () => {
     const { id, reference } = await referralWithPoliceCheck('Return');
     const propose = async () => {
       const { referral } = await hub.gql<{ referral: { version: number } }>(WORKER, REFERRAL, { id });
-      await hub.gql(WORKER, `mutation($id: ID!, $v: Int!) { proposeDecision(id: $id, expectedVersion: $v, input: { outcome: EARLY_HELP, thresholdLevel: LEVEL_2_EARLY_HELP, rationale: "Fictional: early help offer" }) { version } }`, { id, v: referral.version });
+      await hub.gql(
+        WORKER,
+        `mutation($id: ID!, $v: Int!) { proposeDecision(id: $id, expectedVersion: $v, input: { outcome: EARLY_HELP, thresholdLevel: LEVEL_2_EARLY_HELP, rationale: "Fictional: early help offer" }) { version } }`,
+        { id, v: referral.version },
+      );
     };
     await propose();
 
@@ -259,13 +277,20 @@ describe('MASH Desk in chromium', () => {
     await manager.getByText('Someone else changed this referral; reload').waitFor({ timeout: 10_000 });
     await manager.getByRole('button', { name: 'Reload' }).click();
     await manager.getByTestId('referral-status').getByText('decision proposed').waitFor();
-    await decide.getByLabel('Reason to decide without the outstanding checks').fill('Fictional: the family agreed early help; police hold nothing urgent by phone.');
+    await decide
+      .getByLabel('Reason to decide without the outstanding checks')
+      .fill('Fictional: the family agreed early help; police hold nothing urgent by phone.');
     await decide.getByRole('button', { name: 'Authorise the proposed decision' }).click();
     await manager.getByTestId('referral-status').getByText('closed').waitFor();
     const history = manager.getByTestId('history-row');
     await history.filter({ hasText: 'return decision' }).filter({ hasText: 'wait for the police check' }).waitFor();
     await history.filter({ hasText: 'authorise decision' }).filter({ hasText: 'police hold nothing urgent' }).waitFor();
-    expect(await manager.getByRole('table', { name: /Checks requested/ }).getByText(/Closed \(decided without\)/).count()).toBe(1);
+    expect(
+      await manager
+        .getByRole('table', { name: /Checks requested/ })
+        .getByText(/Closed \(decided without\)/)
+        .count(),
+    ).toBe(1);
     expect(await axeViolations(manager)).toEqual([]);
     expect(problemsOf(manager)).toEqual([]);
   });
@@ -285,7 +310,9 @@ describe('MASH Desk in chromium', () => {
     // A change's own answer withholds purpose-bound fields; the desk re-reads with its purpose.
     expect(await worker.getByTestId('narrative').textContent()).toContain('nursery reports');
     await worker.getByText('Withdraw this referral').click();
-    await worker.getByLabel('Why it is withdrawn').fill('Fictional: the referrer withdrew; a single agency is dealing with it.');
+    await worker
+      .getByLabel('Why it is withdrawn')
+      .fill('Fictional: the referrer withdrew; a single agency is dealing with it.');
     expect(await axeViolations(worker)).toEqual([]);
     await worker.getByRole('button', { name: 'Withdraw referral' }).click();
     await worker.getByTestId('referral-status').getByText('withdrawn').waitFor();
@@ -296,13 +323,29 @@ describe('MASH Desk in chromium', () => {
     expect(problemsOf(worker)).toEqual([]);
   });
 
-  it('given a referrer quoting a known child\'s NHS number for a new subject, when a worker compares the sources and rejects the match with a note, then the issue moves to rejected', async () => {
-    const [child] = (await hub.db.query(`SELECT nhs_number FROM person WHERE kind = 'CHILD' AND nhs_number IS NOT NULL AND NOT provisional ORDER BY id LIMIT 1`)) as Array<{ nhs_number: string }>;
-    const referrer = { sub: 'ref-e2e', name: 'Rita Referrer (fictional)', agency: 'education', roles: ['PARTNER_REFERRER'] };
+  it("given a referrer quoting a known child's NHS number for a new subject, when a worker compares the sources and rejects the match with a note, then the issue moves to rejected", async () => {
+    const [child] = (await hub.db.query(
+      `SELECT nhs_number FROM person WHERE kind = 'CHILD' AND nhs_number IS NOT NULL AND NOT provisional ORDER BY id LIMIT 1`,
+    )) as Array<{ nhs_number: string }>;
+    const referrer = {
+      sub: 'ref-e2e',
+      name: 'Rita Referrer (fictional)',
+      agency: 'education',
+      roles: ['PARTNER_REFERRER'],
+    };
     const { submitReferral } = await hub.gql<{ submitReferral: { id: string } }>(referrer, SUBMIT, {
       key: `e2e-dq-${Date.now()}`,
       input: {
-        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Quinn', familyName: 'Fictionalmatch', nhsNumber: child!.nhs_number } }],
+        subjects: [
+          {
+            newPerson: {
+              kind: 'CHILD',
+              givenName: 'Quinn',
+              familyName: 'Fictionalmatch',
+              nhsNumber: child!.nhs_number,
+            },
+          },
+        ],
         concernCategories: ['NEGLECT'],
         narrative: 'Fictional: e2e story, a school referral quoting an NHS number.',
         consentSought: true,
@@ -312,14 +355,18 @@ describe('MASH Desk in chromium', () => {
     const worker = await newPage();
     await signInAs(worker, hub.origin, /Sam Worker/);
     await worker.getByRole('link', { name: 'Data quality' }).click();
-    const issue = worker.getByTestId('dq-issue').filter({ has: worker.locator(`a[href="#/referral/${submitReferral.id}"]`) });
+    const issue = worker
+      .getByTestId('dq-issue')
+      .filter({ has: worker.locator(`a[href="#/referral/${submitReferral.id}"]`) });
     await issue.waitFor();
     const sources = issue.getByRole('table', { name: 'What each source says' });
     await sources.getByText('Quinn').waitFor();
     expect(await sources.getByText(child!.nhs_number).count()).toBeGreaterThan(0);
     expect(await axeViolations(worker)).toEqual([]);
     await issue.getByLabel('Different people: reject the match').check();
-    await issue.getByLabel('Why (kept with the decision)').fill('Fictional: different date of birth and school; the number was mistyped.');
+    await issue
+      .getByLabel('Why (kept with the decision)')
+      .fill('Fictional: different date of birth and school; the number was mistyped.');
     await issue.getByRole('button', { name: 'Record decision' }).click();
     await worker.getByText('Decided: reject match.').waitFor();
     expect(await issue.count()).toBe(0);
@@ -335,7 +382,12 @@ describe('MASH Desk in chromium', () => {
     await ig.getByRole('heading', { name: 'Access log' }).waitFor();
     await ig.getByLabel('Person id').fill(openedByPolice!);
     await ig.getByRole('button', { name: 'Show accesses' }).click();
-    const entry = ig.getByTestId('access-entry').filter({ hasText: 'PC Example (fictional)' }).filter({ hasText: 'agency check' }).filter({ hasText: 'Child' }).first();
+    const entry = ig
+      .getByTestId('access-entry')
+      .filter({ hasText: 'PC Example (fictional)' })
+      .filter({ hasText: 'agency check' })
+      .filter({ hasText: 'Child' })
+      .first();
     await entry.waitFor();
     expect(await entry.textContent()).toMatch(/Withheld: .*HealthRecord\.clinicalNotes/);
     expect(await axeViolations(ig)).toEqual([]);
@@ -349,11 +401,15 @@ describe('MASH Desk in chromium', () => {
     await police.evaluate(`location.hash = '#/child/${openedByPolice}'`);
     await police.getByLabel(/Purpose of use/).selectOption('AGENCY_CHECK');
     await police.getByRole('button', { name: 'Open record' }).click();
-    const withheld = police.locator('[data-testid="record"][data-agency="health"] [data-testid="withheld"][data-path$=".clinicalNotes"]');
+    const withheld = police.locator(
+      '[data-testid="record"][data-agency="health"] [data-testid="withheld"][data-path$=".clinicalNotes"]',
+    );
     await withheld.first().waitFor();
     const button = police.getByRole('button', { name: 'Open break-glass' });
     expect(await button.isDisabled()).toBe(true);
-    await police.getByLabel(/Why you need it now/).fill('Fictional: child missing overnight, urgent risk assessment needed.');
+    await police
+      .getByLabel(/Why you need it now/)
+      .fill('Fictional: child missing overnight, urgent risk assessment needed.');
     await police.getByLabel(/I understand this use is alerted/).check();
     expect(await axeViolations(police)).toEqual([]);
     await button.click();
@@ -375,7 +431,9 @@ describe('MASH Desk in chromium', () => {
     const held = Number((await attendance.getByText(/meetings held/).textContent())!.match(/^(\d+)/)![1]);
     if (held > 0) {
       expect(await attendance.getByTestId('attendance-row').count()).toBeGreaterThan(0);
-      expect(await attendance.locator('svg[role="img"]').getAttribute('aria-label')).toMatch(/^Attendance rate by agency: .*\d+%/);
+      expect(await attendance.locator('svg[role="img"]').getAttribute('aria-label')).toMatch(
+        /^Attendance rate by agency: .*\d+%/,
+      );
     } else {
       await attendance.getByText(/No meetings were held/).waitFor();
     }
@@ -393,7 +451,9 @@ describe('MASH Desk in chromium', () => {
     await worker.getByRole('heading', { name: 'Meetings' }).waitFor();
     await worker.getByLabel('Upcoming only').uncheck();
     await worker.getByTestId('meeting').first().waitFor();
-    expect(await worker.getByTestId('meeting').first().getByRole('table', { name: 'Invitees and attendance' }).count()).toBe(1);
+    expect(
+      await worker.getByTestId('meeting').first().getByRole('table', { name: 'Invitees and attendance' }).count(),
+    ).toBe(1);
     expect(await axeViolations(worker)).toEqual([]);
     expect(problemsOf(worker)).toEqual([]);
   });
@@ -407,13 +467,20 @@ describe('MASH Desk in chromium', () => {
     await worker.getByLabel('Meeting', { exact: true }).selectOption('STRATEGY_DISCUSSION');
     await worker.getByRole('button', { name: 'Schedule' }).click();
     await worker.getByText('Meeting scheduled (see Meetings): done.').waitFor();
-    const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM meeting WHERE referral_id = $1 AND scheduled_at > now()`, [id])) as [{ n: number }];
+    const [{ n }] = (await hub.db.query(
+      `SELECT count(*)::int AS n FROM meeting WHERE referral_id = $1 AND scheduled_at > now()`,
+      [id],
+    )) as [{ n: number }];
     expect(n).toBe(1);
 
     // One that is due now, so it can be held (the hub refuses holding a meeting before its time).
-    const { scheduleMeeting } = await hub.gql<{ scheduleMeeting: { id: string } }>(WORKER, `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { id } }`, {
-      input: { type: 'STRATEGY_DISCUSSION', referralId: id, scheduledAt: new Date(Date.now() + 1500).toISOString() },
-    });
+    const { scheduleMeeting } = await hub.gql<{ scheduleMeeting: { id: string } }>(
+      WORKER,
+      `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { id } }`,
+      {
+        input: { type: 'STRATEGY_DISCUSSION', referralId: id, scheduledAt: new Date(Date.now() + 1500).toISOString() },
+      },
+    );
     await worker.waitForTimeout(1600);
     await worker.getByRole('link', { name: 'Meetings' }).click();
     await worker.getByLabel('Upcoming only').uncheck();
@@ -423,9 +490,14 @@ describe('MASH Desk in chromium', () => {
     await meeting.getByLabel('Invitee').selectOption({ label: 'police' });
     await meeting.getByLabel('Attendance', { exact: true }).selectOption('SENT_APOLOGIES');
     expect(await meeting.getByRole('button', { name: 'Record attendance' }).isDisabled()).toBe(true);
-    await meeting.getByLabel('Reason for not attending').fill('Fictional: officer on a live incident; information sent.');
+    await meeting
+      .getByLabel('Reason for not attending')
+      .fill('Fictional: officer on a live incident; information sent.');
     await meeting.getByRole('button', { name: 'Record attendance' }).click();
-    await meeting.getByRole('table', { name: 'Invitees and attendance' }).getByText('Fictional: officer on a live incident').waitFor();
+    await meeting
+      .getByRole('table', { name: 'Invitees and attendance' })
+      .getByText('Fictional: officer on a live incident')
+      .waitFor();
     await meeting.getByLabel('Outcome of the strategy discussion').selectOption('SECTION_47_JOINT');
     await meeting.getByLabel('Decisions (one a line)').fill('Fictional: joint section 47 enquiry.');
     await meeting.getByRole('button', { name: 'Record outcome' }).click();
@@ -439,35 +511,61 @@ describe('MASH Desk in chromium', () => {
     await meeting.getByText(/Fictional: visit the child with police within 24 hours\. — police/).waitFor();
     await meeting.getByText(/Not quorate: .*police/).waitFor();
     expect(await axeViolations(worker)).toEqual([]);
-    await meeting.getByLabel('Why it is completed without quorum').fill('Fictional: police sent their information; the child could not wait.');
+    await meeting
+      .getByLabel('Why it is completed without quorum')
+      .fill('Fictional: police sent their information; the child could not wait.');
     await meeting.getByRole('button', { name: 'Complete meeting' }).click();
-    await meeting.getByText(/completed/).first().waitFor();
+    await meeting
+      .getByText(/completed/)
+      .first()
+      .waitFor();
     await meeting.getByText('Completed without quorum:').waitFor();
     expect(await meeting.getByTestId('meeting-work').count()).toBe(0);
     expect(problemsOf(worker)).toEqual([]);
   });
 
-  it('given an IG auditor watching alerts, when a police officer opens break-glass on a child, then the alert appears without reloading, and IG acknowledges its own alert but not an agency\'s', async () => {
+  it("given an IG auditor watching alerts, when a police officer opens break-glass on a child, then the alert appears without reloading, and IG acknowledges its own alert but not an agency's", async () => {
     const ig = await newPage();
     await signInAs(ig, hub.origin, /Ira Auditor/);
     await ig.getByRole('link', { name: 'Alerts' }).click();
     await ig.getByRole('table').waitFor();
     await ig.waitForTimeout(500);
-    const [child] = (await hub.db.query(`SELECT id FROM person WHERE kind = 'CHILD' ORDER BY id DESC LIMIT 1`)) as Array<{ id: string }>;
-    await hub.gql({ sub: 'pc-101', name: 'PC Example (fictional)', agency: 'police', roles: ['POLICE_MASH_OFFICER'] }, `mutation($id: ID!) { openBreakGlass(personId: $id, reason: "Fictional: child missing overnight, urgent risk assessment") { id } }`, { id: child!.id });
-    await ig.getByTestId('alert').filter({ hasText: 'Break-glass opened' }).filter({ hasText: child!.id }).first().waitFor({ timeout: 10_000 });
+    const [child] = (await hub.db.query(
+      `SELECT id FROM person WHERE kind = 'CHILD' ORDER BY id DESC LIMIT 1`,
+    )) as Array<{ id: string }>;
+    await hub.gql(
+      { sub: 'pc-101', name: 'PC Example (fictional)', agency: 'police', roles: ['POLICE_MASH_OFFICER'] },
+      `mutation($id: ID!) { openBreakGlass(personId: $id, reason: "Fictional: child missing overnight, urgent risk assessment") { id } }`,
+      { id: child!.id },
+    );
+    await ig
+      .getByTestId('alert')
+      .filter({ hasText: 'Break-glass opened' })
+      .filter({ hasText: child!.id })
+      .first()
+      .waitFor({ timeout: 10_000 });
     expect(await axeViolations(ig)).toEqual([]);
     // IG acknowledges its own alert; an agency's alert it can read offers no button (ADR 021).
-    const own = ig.getByTestId('alert').filter({ hasText: child!.id }).filter({ hasText: 'information governance' }).first();
+    const own = ig
+      .getByTestId('alert')
+      .filter({ hasText: child!.id })
+      .filter({ hasText: 'information governance' })
+      .first();
     await own.getByRole('button', { name: 'Acknowledge' }).click();
-    await own.getByTestId('acknowledged').filter({ hasText: /Ira Auditor/ }).waitFor();
-    const agencys = ig.getByTestId('alert').filter({ hasText: child!.id }).filter({ hasNotText: 'information governance' });
+    await own
+      .getByTestId('acknowledged')
+      .filter({ hasText: /Ira Auditor/ })
+      .waitFor();
+    const agencys = ig
+      .getByTestId('alert')
+      .filter({ hasText: child!.id })
+      .filter({ hasNotText: 'information governance' });
     expect(await agencys.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
     expect(await axeViolations(ig)).toEqual([]);
     expect(problemsOf(ig)).toEqual([]);
   });
 
-  it('given break-glass uses by the police officer, when an IG auditor reviews one and exports the officer\'s break-glass accesses, then the review is final and the CSV holds the accesses', async () => {
+  it("given break-glass uses by the police officer, when an IG auditor reviews one and exports the officer's break-glass accesses, then the review is final and the CSV holds the accesses", async () => {
     const ig = await newPage();
     await signInAs(ig, hub.origin, /Ira Auditor/);
     await ig.getByRole('link', { name: 'Break-glass reviews' }).click();
@@ -477,11 +575,15 @@ describe('MASH Desk in chromium', () => {
     expect(await axeViolations(ig)).toEqual([]);
     expect(await use.getByRole('button', { name: 'Record review' }).isDisabled()).toBe(true);
     await use.getByLabel('Outcome').selectOption('JUSTIFIED_WITH_ADVICE');
-    await use.getByLabel('Review note (final)').fill('Fictional: justified; advised to record the urgency in the police system too.');
+    await use
+      .getByLabel('Review note (final)')
+      .fill('Fictional: justified; advised to record the urgency in the police system too.');
     await use.getByRole('button', { name: 'Record review' }).click();
     await ig.getByText('Reviewed: justified with advice.').waitFor();
     await ig.getByLabel('Show').selectOption('REVIEWED');
-    const reviewed = ig.getByTestId('break-glass').filter({ has: ig.getByRole('heading', { name: heading, exact: true }) });
+    const reviewed = ig
+      .getByTestId('break-glass')
+      .filter({ has: ig.getByRole('heading', { name: heading, exact: true }) });
     await reviewed.getByText(/justified with advice by .*: Fictional: justified; advised/).waitFor();
     expect(await reviewed.getByRole('button', { name: 'Record review' }).count()).toBe(0);
 
@@ -493,7 +595,10 @@ describe('MASH Desk in chromium', () => {
     await ig.getByTestId('access-entry').first().waitFor();
     expect(await ig.getByTestId('access-entry').filter({ hasNotText: 'PC Example (fictional)' }).count()).toBe(0);
     expect(await axeViolations(ig)).toEqual([]);
-    const [download] = await Promise.all([ig.waitForEvent('download'), ig.getByRole('button', { name: 'Export CSV' }).click()]);
+    const [download] = await Promise.all([
+      ig.waitForEvent('download'),
+      ig.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^access-log-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     expect(csv.split('\n').length).toBeGreaterThan(1);

@@ -29,7 +29,10 @@ async function main(): Promise<void> {
     throw e;
   }
   logger.info({ url: server.url }, 'MASH Hub listening');
-  const connecting = connectWithRetry(db, logger, { migrate: config.migrateOnStart, signal: stopConnecting.signal }).then(
+  const connecting = connectWithRetry(db, logger, {
+    migrate: config.migrateOnStart,
+    signal: stopConnecting.signal,
+  }).then(
     (ok) => {
       open = ok;
     },

@@ -89,7 +89,11 @@ describe('the access matrix, through the API', () => {
   beforeAll(async () => {
     hub = await startTestHub();
     tokens.police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
-    tokens.policeBreakGlass = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], sub: unique('police-bg') });
+    tokens.policeBreakGlass = await hub.token({
+      agency: 'police',
+      roles: ['POLICE_MASH_OFFICER'],
+      sub: unique('police-bg'),
+    });
     tokens.health = await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'] });
     tokens.socialWorker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] });
     tokens.igAuditor = await hub.token({ agency: 'social-care', roles: ['IG_AUDITOR'] });
@@ -100,18 +104,38 @@ describe('the access matrix, through the API', () => {
       const nhsNumber = fakeNhsNumber();
       const id = await givenPerson(hub, tokens.health, { nhsNumber });
       await givenImportedPerson(hub, 'social-care', { nhsNumber, sourceSystem: 'LCS' });
-      await givenRecord(hub, tokens.health, id, { recordType: 'HEALTH_GP_REGISTRATION', registeredGp: 'Fictional Surgery', clinicalNotes: 'Fictional clinical note' });
-      await givenRecord(hub, tokens.socialWorker, id, { recordType: 'SOCIAL_CARE_CASE_NOTE', caseNotes: 'Fictional case note', protectedAddress: '1 Fictional Refuge Road' });
+      await givenRecord(hub, tokens.health, id, {
+        recordType: 'HEALTH_GP_REGISTRATION',
+        registeredGp: 'Fictional Surgery',
+        clinicalNotes: 'Fictional clinical note',
+      });
+      await givenRecord(hub, tokens.socialWorker, id, {
+        recordType: 'SOCIAL_CARE_CASE_NOTE',
+        caseNotes: 'Fictional case note',
+        protectedAddress: '1 Fictional Refuge Road',
+      });
       if (withPolice) {
         await givenImportedPerson(hub, 'police', { nhsNumber, sourceSystem: 'NICHE' });
-        await givenRecord(hub, tokens.police, id, { recordType: 'POLICE_INCIDENT', personRole: 'VICTIM', detail: 'Fictional detail', informantIdentity: 'Fictional informant' });
+        await givenRecord(hub, tokens.police, id, {
+          recordType: 'POLICE_INCIDENT',
+          personRole: 'VICTIM',
+          detail: 'Fictional detail',
+          informantIdentity: 'Fictional informant',
+        });
       }
       return id;
     };
     const referral = async (personId: string) => {
       const r = await hub.gql<{ submitReferral: { id: string } }>(tokens.socialWorker, SUBMIT, {
         key: unique('k'),
-        input: { subjects: [{ personId }], concernCategories: ['NEGLECT'], narrative: 'Fictional narrative', consentSought: true, consentGiven: true, referrerContact: 'Fictional' },
+        input: {
+          subjects: [{ personId }],
+          concernCategories: ['NEGLECT'],
+          narrative: 'Fictional narrative',
+          consentSought: true,
+          consentGiven: true,
+          referrerContact: 'Fictional',
+        },
       });
       if (r.errors) throw new Error(JSON.stringify(r.errors));
       return r.data!.submitReferral.id;
@@ -124,7 +148,11 @@ describe('the access matrix, through the API', () => {
     const checked = await hub.gql(tokens.socialWorker, CHECKS, { id: refB, v: rated.data!.rateReferral.version });
     if (checked.errors) throw new Error(JSON.stringify(checked.errors));
     children.C = await heldBy(false);
-    const bg = await hub.gql(tokens.policeBreakGlass, `mutation($p: ID!) { openBreakGlass(personId: $p, reason: "Fictional: urgent safeguarding concern out of hours") { id } }`, { p: children.C });
+    const bg = await hub.gql(
+      tokens.policeBreakGlass,
+      `mutation($p: ID!) { openBreakGlass(personId: $p, reason: "Fictional: urgent safeguarding concern out of hours") { id } }`,
+      { p: children.C },
+    );
     if (bg.errors) throw new Error(JSON.stringify(bg.errors));
   });
   afterAll(() => hub.close());
@@ -139,54 +167,77 @@ describe('the access matrix, through the API', () => {
     return { value: records[i]![field], path: `person.records.${i}.${field}` };
   }
 
-  it.each(MATRIX)('%s on child %s with purpose %s reads %s → %s', async (viewer, child, purpose, coordinate, expected) => {
-    const personId = children[child];
+  it.each(MATRIX)(
+    '%s on child %s with purpose %s reads %s → %s',
+    async (viewer, child, purpose, coordinate, expected) => {
+      const personId = children[child];
 
-    const r = await hub.gql<PersonResult>(tokens[viewer], PERSON, { id: personId, purpose });
+      const r = await hub.gql<PersonResult>(tokens[viewer], PERSON, { id: personId, purpose });
 
-    // Whatever the outcome, no cache may keep a copy of an answer about a child.
-    expect(r.headers.get('cache-control')).toBe('no-store');
-    const audit = await auditFor(hub, r.headers.get('x-request-id')!);
-    if (expected === 'NOT_FOUND' || expected === 'FORBIDDEN') {
-      expect(r.errors![0]!.extensions!.code).toBe(expected);
-      expect(r.data?.person ?? null).toBeNull();
-      expect(audit.length).toBeGreaterThan(0);
-      expect(audit.flatMap((a) => a.released ?? [])).toEqual([]);
-      return;
-    }
-    expect(r.errors).toBeUndefined();
-    const { value, path: responsePath } = locate(r, coordinate);
-    const disclosure = audit.find((a) => a.person_id === personId)!;
-    if (expected === 'RELEASED') {
-      expect(value).not.toBeNull();
-      expect(disclosure.released).toContain(coordinate);
-    } else {
-      const reason = expected.slice('REDACTED:'.length);
-      expect(value).toBeNull();
-      expect(r.extensions!.redactions).toContainEqual({ path: responsePath, reason });
-      expect(disclosure.released).not.toContain(coordinate);
-      expect(disclosure.redacted).toContain(`${coordinate}:${reason}`);
-    }
-  });
+      // Whatever the outcome, no cache may keep a copy of an answer about a child.
+      expect(r.headers.get('cache-control')).toBe('no-store');
+      const audit = await auditFor(hub, r.headers.get('x-request-id')!);
+      if (expected === 'NOT_FOUND' || expected === 'FORBIDDEN') {
+        expect(r.errors![0]!.extensions!.code).toBe(expected);
+        expect(r.data?.person ?? null).toBeNull();
+        expect(audit.length).toBeGreaterThan(0);
+        expect(audit.flatMap((a) => a.released ?? [])).toEqual([]);
+        return;
+      }
+      expect(r.errors).toBeUndefined();
+      const { value, path: responsePath } = locate(r, coordinate);
+      const disclosure = audit.find((a) => a.person_id === personId)!;
+      if (expected === 'RELEASED') {
+        expect(value).not.toBeNull();
+        expect(disclosure.released).toContain(coordinate);
+      } else {
+        const reason = expected.slice('REDACTED:'.length);
+        expect(value).toBeNull();
+        expect(r.extensions!.redactions).toContainEqual({ path: responsePath, reason });
+        expect(disclosure.released).not.toContain(coordinate);
+        expect(disclosure.redacted).toContain(`${coordinate}:${reason}`);
+      }
+    },
+  );
 
   describe('property-level attacks never disclose a redacted field (police reading child A: health detail is NEED_TO_KNOW)', () => {
     const attacks: Array<[string, string]> = [
-      ['an alias', `query($id: ID!) { p: person(id: $id, purpose: DIRECT_CARE) { records { ... on HealthRecord { notes: clinicalNotes again: clinicalNotes } } } }`],
-      ['a named fragment', `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { records { ...H } } } fragment H on HealthRecord { clinicalNotes }`],
-      ['a nested inline fragment', `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { records { ... on AgencyRecord { ... on HealthRecord { ... { clinicalNotes } } } } } }`],
-      ['the AgencyRecord interface', `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { records { owningAgency sourceReference recordedBy } } }`],
-      ['a fragment on the interface spread twice', `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { records { ...R ...R } } } fragment R on AgencyRecord { recordedBy ... on HealthRecord { clinicalNotes } }`],
+      [
+        'an alias',
+        `query($id: ID!) { p: person(id: $id, purpose: DIRECT_CARE) { records { ... on HealthRecord { notes: clinicalNotes again: clinicalNotes } } } }`,
+      ],
+      [
+        'a named fragment',
+        `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { records { ...H } } } fragment H on HealthRecord { clinicalNotes }`,
+      ],
+      [
+        'a nested inline fragment',
+        `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { records { ... on AgencyRecord { ... on HealthRecord { ... { clinicalNotes } } } } } }`,
+      ],
+      [
+        'the AgencyRecord interface',
+        `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { records { owningAgency sourceReference recordedBy } } }`,
+      ],
+      [
+        'a fragment on the interface spread twice',
+        `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { records { ...R ...R } } } fragment R on AgencyRecord { recordedBy ... on HealthRecord { clinicalNotes } }`,
+      ],
     ];
 
     it.each(attacks)('through %s', async (_label, query) => {
-      const r = await hub.gql<Record<string, { records: Array<Record<string, unknown>> }>>(tokens.police, query, { id: children.A });
+      const r = await hub.gql<Record<string, { records: Array<Record<string, unknown>> }>>(tokens.police, query, {
+        id: children.A,
+      });
 
       expect(r.errors).toBeUndefined();
       const body = JSON.stringify(r.data);
       expect(body).not.toContain('Fictional clinical note');
       const root = Object.values(r.data!)[0]!;
-      const healthRecords = root.records.filter((x) => x.owningAgency === 'health' || 'clinicalNotes' in x || 'notes' in x);
-      for (const rec of healthRecords) for (const [k, v] of Object.entries(rec)) if (k !== 'owningAgency') expect(v).toBeNull();
+      const healthRecords = root.records.filter(
+        (x) => x.owningAgency === 'health' || 'clinicalNotes' in x || 'notes' in x,
+      );
+      for (const rec of healthRecords)
+        for (const [k, v] of Object.entries(rec)) if (k !== 'owningAgency') expect(v).toBeNull();
       expect(r.extensions!.redactions!.every((x) => ['NEED_TO_KNOW', 'SEALED'].includes(x.reason))).toBe(true);
       const audit = await auditFor(hub, r.headers.get('x-request-id')!);
       const released = audit.flatMap((a) => a.released ?? []);
@@ -212,20 +263,35 @@ describe('the access matrix, through the API', () => {
 
     it('given a relationship to a person the viewer cannot reach, when read through Person.relationships, then the related person is not disclosed', async () => {
       const nhsNumber = fakeNhsNumber();
-      const parentId = await givenPerson(hub, tokens.health, { kind: 'ADULT', dateOfBirth: '1990-01-01', givenName: 'Parenty' });
-      const childId = await givenPerson(hub, tokens.health, { nhsNumber, relationships: [{ relatedPersonId: parentId, type: 'MOTHER' }] });
+      const parentId = await givenPerson(hub, tokens.health, {
+        kind: 'ADULT',
+        dateOfBirth: '1990-01-01',
+        givenName: 'Parenty',
+      });
+      const childId = await givenPerson(hub, tokens.health, {
+        nhsNumber,
+        relationships: [{ relatedPersonId: parentId, type: 'MOTHER' }],
+      });
       await givenImportedPerson(hub, 'police', { nhsNumber, sourceSystem: 'NICHE' });
 
-      const r = await hub.gql<{ person: { relationships: unknown[] } }>(tokens.police, `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) {
-        id relationships { type relatedPerson { id givenName } } } }`, { id: childId });
+      const r = await hub.gql<{ person: { relationships: unknown[] } }>(
+        tokens.police,
+        `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) {
+        id relationships { type relatedPerson { id givenName } } } }`,
+        { id: childId },
+      );
 
       expect(r.errors).toBeUndefined();
       expect(r.data!.person.relationships).toEqual([]);
       expect(JSON.stringify(r.data)).not.toContain(parentId);
       const audit = await auditFor(hub, r.headers.get('x-request-id')!);
       expect(audit.map((a) => a.person_id)).toEqual([childId]);
-      const asHealth = await hub.gql<{ person: { relationships: Array<{ relatedPerson: { id: string } }> } }>(tokens.health, `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) {
-        relationships { relatedPerson { id } } } }`, { id: childId });
+      const asHealth = await hub.gql<{ person: { relationships: Array<{ relatedPerson: { id: string } }> } }>(
+        tokens.health,
+        `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) {
+        relationships { relatedPerson { id } } } }`,
+        { id: childId },
+      );
       expect(asHealth.data!.person.relationships.map((x) => x.relatedPerson.id)).toEqual([parentId]);
     });
   });
@@ -239,7 +305,13 @@ describe('search is a filter: a partnership policy that withholds identity also 
     const policy = {
       ...DEFAULT_POLICY,
       rules: [
-        { description: 'Education officers see no identity in this partnership', effect: 'deny', classes: ['IDENTITY'], roles: ['EDUCATION_MASH_OFFICER'], reason: 'NEED_TO_KNOW' },
+        {
+          description: 'Education officers see no identity in this partnership',
+          effect: 'deny',
+          classes: ['IDENTITY'],
+          roles: ['EDUCATION_MASH_OFFICER'],
+          reason: 'NEED_TO_KNOW',
+        },
         ...DEFAULT_POLICY.rules,
       ],
     };
@@ -265,7 +337,10 @@ describe('search is a filter: a partnership policy that withholds identity also 
     const worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] });
     const nhsNumber = fakeNhsNumber();
     const id = await givenPerson(hub, worker, { nhsNumber });
-    const r = await hub.gql<{ searchPeople: Array<{ person: { id: string } }> }>(worker, SEARCH, { input: { identifier: { type: 'NHS_NUMBER', value: nhsNumber } }, purpose: 'TRIAGE' });
+    const r = await hub.gql<{ searchPeople: Array<{ person: { id: string } }> }>(worker, SEARCH, {
+      input: { identifier: { type: 'NHS_NUMBER', value: nhsNumber } },
+      purpose: 'TRIAGE',
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data!.searchPeople.map((m) => m.person.id)).toEqual([id]);
   });

@@ -10,7 +10,15 @@ import { startTestHub, type TestHub } from './support/test-hub';
 const OPEN = `mutation($personId: ID!) { openBreakGlass(personId: $personId, reason: "Child seen with injuries at A&E tonight; urgent joint visit planned") { id } }`;
 const ACK = `mutation($id: ID!) { acknowledgeAlert(id: $id) { id toAgency acknowledgedAt acknowledgedByName acknowledgedBySub } }`;
 
-type Ack = { acknowledgeAlert: { id: string; toAgency: string | null; acknowledgedAt: string | null; acknowledgedByName: string | null; acknowledgedBySub: string | null } };
+type Ack = {
+  acknowledgeAlert: {
+    id: string;
+    toAgency: string | null;
+    acknowledgedAt: string | null;
+    acknowledgedByName: string | null;
+    acknowledgedBySub: string | null;
+  };
+};
 
 describe('acknowledging alerts', () => {
   let hub: TestHub;
@@ -22,20 +30,36 @@ describe('acknowledging alerts', () => {
   beforeAll(async () => {
     hub = await startTestHub();
     police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], sub: `police-${Date.now()}` });
-    health = await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'], sub: healthSub, name: 'Fictional Nurse' });
+    health = await hub.token({
+      agency: 'health',
+      roles: ['HEALTH_MASH_PRACTITIONER'],
+      sub: healthSub,
+      name: 'Fictional Nurse',
+    });
     ig = await hub.token({ agency: 'social-care', roles: ['IG_AUDITOR'] });
   });
   afterAll(() => hub.close());
 
   /** Given: police break the glass on a child health and social care hold: alerts to health, social care and IG. */
-  async function givenBreakGlassAlerts(): Promise<{ personId: string; health: string; ig: string; socialCare: string }> {
+  async function givenBreakGlassAlerts(): Promise<{
+    personId: string;
+    health: string;
+    ig: string;
+    socialCare: string;
+  }> {
     const nhsNumber = fakeNhsNumber();
     const personId = await givenPerson(hub, health, { nhsNumber });
     await givenImportedPerson(hub, 'social-care', { nhsNumber, sourceSystem: 'LCS' });
-    await givenRecord(hub, health, personId, { recordType: 'HEALTH_ED_ATTENDANCE', clinicalNotes: 'Fictional clinical note' });
+    await givenRecord(hub, health, personId, {
+      recordType: 'HEALTH_ED_ATTENDANCE',
+      clinicalNotes: 'Fictional clinical note',
+    });
     const opened = await hub.gql<{ openBreakGlass: { id: string } }>(police, OPEN, { personId });
     if (opened.errors) throw new Error(JSON.stringify(opened.errors));
-    const rows: Array<{ id: string; to_agency: string | null }> = await hub.db.query(`SELECT id, to_agency FROM alert WHERE break_glass_id = $1`, [opened.data!.openBreakGlass.id]);
+    const rows: Array<{ id: string; to_agency: string | null }> = await hub.db.query(
+      `SELECT id, to_agency FROM alert WHERE break_glass_id = $1`,
+      [opened.data!.openBreakGlass.id],
+    );
     const of = (agency: string | null) => rows.find((r) => r.to_agency === agency)!.id;
     return { personId, health: of('health'), ig: of(null), socialCare: of('social-care') };
   }
@@ -46,24 +70,39 @@ describe('acknowledging alerts', () => {
     const r = await hub.gql<Ack>(health, ACK, { id: alerts.health });
 
     expect(r.errors).toBeUndefined();
-    expect(r.data!.acknowledgeAlert).toMatchObject({ id: alerts.health, toAgency: 'health', acknowledgedByName: 'Fictional Nurse', acknowledgedBySub: healthSub });
+    expect(r.data!.acknowledgeAlert).toMatchObject({
+      id: alerts.health,
+      toAgency: 'health',
+      acknowledgedByName: 'Fictional Nurse',
+      acknowledgedBySub: healthSub,
+    });
     expect(Math.abs(Date.parse(r.data!.acknowledgeAlert.acknowledgedAt!) - Date.now())).toBeLessThan(60_000);
-    const audit: Array<{ action: string; payload: { changes?: Array<{ entity: string; id: string }> } }> = await hub.db.query(
-      `SELECT action, payload FROM audit_event WHERE request_id = $1`,
-      [r.headers.get('x-request-id')],
-    );
-    expect(audit.find((e) => e.action === 'UPDATE')?.payload.changes).toEqual([expect.objectContaining({ entity: 'alert', id: alerts.health })]);
+    const audit: Array<{ action: string; payload: { changes?: Array<{ entity: string; id: string }> } }> =
+      await hub.db.query(`SELECT action, payload FROM audit_event WHERE request_id = $1`, [
+        r.headers.get('x-request-id'),
+      ]);
+    expect(audit.find((e) => e.action === 'UPDATE')?.payload.changes).toEqual([
+      expect.objectContaining({ entity: 'alert', id: alerts.health }),
+    ]);
   });
 
   it('given an acknowledged alert, when it is acknowledged again, then INVALID_TRANSITION and the first acknowledgement stands', async () => {
     const alerts = await givenBreakGlassAlerts();
     await hub.gql<Ack>(health, ACK, { id: alerts.health });
-    const [before] = await hub.db.query(`SELECT acknowledged_at, acknowledged_by FROM alert WHERE id = $1`, [alerts.health]);
+    const [before] = await hub.db.query(`SELECT acknowledged_at, acknowledged_by FROM alert WHERE id = $1`, [
+      alerts.health,
+    ]);
 
-    const again = await hub.gql<Ack>(await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'], sub: 'another-nurse' }), ACK, { id: alerts.health });
+    const again = await hub.gql<Ack>(
+      await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'], sub: 'another-nurse' }),
+      ACK,
+      { id: alerts.health },
+    );
 
     expect(again.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', field: 'id' });
-    expect(await hub.db.query(`SELECT acknowledged_at, acknowledged_by FROM alert WHERE id = $1`, [alerts.health])).toEqual([before]);
+    expect(
+      await hub.db.query(`SELECT acknowledged_at, acknowledged_by FROM alert WHERE id = $1`, [alerts.health]),
+    ).toEqual([before]);
   });
 
   it('given an IG alert, when an IG auditor acknowledges it, then it is recorded; an agency alert IG can read is FORBIDDEN to it and stays unacknowledged', async () => {
@@ -75,7 +114,9 @@ describe('acknowledging alerts', () => {
     expect(own.errors).toBeUndefined();
     expect(own.data!.acknowledgeAlert).toMatchObject({ toAgency: null, acknowledgedAt: expect.any(String) });
     expect(agencys.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'id' });
-    expect(await hub.db.query(`SELECT acknowledged_at FROM alert WHERE id = $1`, [alerts.health])).toEqual([{ acknowledged_at: null }]);
+    expect(await hub.db.query(`SELECT acknowledged_at FROM alert WHERE id = $1`, [alerts.health])).toEqual([
+      { acknowledged_at: null },
+    ]);
   });
 
   it("given social care's alert, when a health practitioner tries to acknowledge it, then NOT_FOUND (as for an id that does not exist) and nothing changes", async () => {
@@ -87,9 +128,14 @@ describe('acknowledging alerts', () => {
     expect(other.errors![0]!.extensions!.code).toBe('NOT_FOUND');
     expect(missing.errors![0]!.message).toBe(other.errors![0]!.message);
     // The attempt is in the audit, like every refused reach.
-    const audited: Array<{ outcome: string }> = await hub.db.query(`SELECT outcome FROM audit_event WHERE request_id = $1`, [other.headers.get('x-request-id')]);
+    const audited: Array<{ outcome: string }> = await hub.db.query(
+      `SELECT outcome FROM audit_event WHERE request_id = $1`,
+      [other.headers.get('x-request-id')],
+    );
     expect(audited.map((e) => e.outcome)).toContain('NOT_FOUND');
-    expect(await hub.db.query(`SELECT acknowledged_at FROM alert WHERE id = $1`, [alerts.socialCare])).toEqual([{ acknowledged_at: null }]);
+    expect(await hub.db.query(`SELECT acknowledged_at FROM alert WHERE id = $1`, [alerts.socialCare])).toEqual([
+      { acknowledged_at: null },
+    ]);
   });
 
   it('given a role without alerts (a partner referrer), when it tries to acknowledge, then FORBIDDEN; a malformed id is BAD_USER_INPUT naming the field', async () => {
@@ -101,6 +147,8 @@ describe('acknowledging alerts', () => {
 
     expect(refused.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect(malformed.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
-    expect(await hub.db.query(`SELECT acknowledged_at FROM alert WHERE id = $1`, [alerts.health])).toEqual([{ acknowledged_at: null }]);
+    expect(await hub.db.query(`SELECT acknowledged_at FROM alert WHERE id = $1`, [alerts.health])).toEqual([
+      { acknowledged_at: null },
+    ]);
   });
 });

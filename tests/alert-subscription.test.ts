@@ -35,11 +35,14 @@ describe('alertRaised: the owning agency hears of a break-glass as it happens, o
       retryAttempts: 0,
     });
     clients.push(client);
-    client.subscribe({ query: 'subscription { alertRaised { kind toAgency personId } }' }, {
-      next: (v) => received.push(v as never),
-      error: () => undefined,
-      complete: () => undefined,
-    });
+    client.subscribe(
+      { query: 'subscription { alertRaised { kind toAgency personId } }' },
+      {
+        next: (v) => received.push(v as never),
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
     return received;
   }
 
@@ -54,7 +57,11 @@ describe('alertRaised: the owning agency hears of a break-glass as it happens, o
     const toEducation = subscribe(education);
     await sleep(300); // let both subscriptions register
 
-    const r = await hubA.gql(police, `mutation($id: ID!) { openBreakGlass(personId: $id, reason: "Child missing overnight, urgent risk check") { id } }`, { id: personId });
+    const r = await hubA.gql(
+      police,
+      `mutation($id: ID!) { openBreakGlass(personId: $id, reason: "Child missing overnight, urgent risk check") { id } }`,
+      { id: personId },
+    );
     expect(r.errors).toBeUndefined();
 
     const deadline = Date.now() + TIMEOUT_MS;

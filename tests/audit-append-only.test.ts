@@ -10,7 +10,10 @@ import { startTestHub, type TestHub } from './support/test-hub';
  * audit rows but not UPDATE, DELETE or TRUNCATE them, and owns nothing. Each check runs in its own
  * transaction that is rolled back, so the worker's audit chain is left untouched.
  */
-async function asAppRole(db: DataSource, fn: (q: (sql: string, p?: unknown[]) => Promise<unknown>) => Promise<unknown>) {
+async function asAppRole(
+  db: DataSource,
+  fn: (q: (sql: string, p?: unknown[]) => Promise<unknown>) => Promise<unknown>,
+) {
   const qr = db.createQueryRunner();
   await qr.connect();
   await qr.startTransaction();
@@ -35,7 +38,16 @@ const syntheticEvent = (): AuditEvent => ({
   action: 'SYSTEM',
   outcome: 'SUCCESS',
   errorCodes: [],
-  subjects: [{ personId: crypto.randomUUID(), outcome: 'DISCLOSED', recordIds: [], released: ['Person.id'], redacted: [], relationships: [] }],
+  subjects: [
+    {
+      personId: crypto.randomUUID(),
+      outcome: 'DISCLOSED',
+      recordIds: [],
+      released: ['Person.id'],
+      redacted: [],
+      relationships: [],
+    },
+  ],
   changes: [],
 });
 
@@ -46,22 +58,25 @@ describe('audit tables are append-only for the application role', () => {
   });
   afterAll(() => hub.close());
 
-  it('given the mash_app role, when the real audit store writes an event with a disclosure, then it is stored', () => inTestPartnership(async () => {
-    const qr = hub.db.createQueryRunner();
-    await qr.connect();
-    await qr.startTransaction();
-    try {
-      await qr.query('SET LOCAL ROLE mash_app');
-      const event = syntheticEvent();
-      const batchId = await appendAuditBatch(qr.manager, [event]);
-      const stored = await qr.query('SELECT count(*)::int AS n FROM audit_disclosure WHERE event_id = $1', [event.id]);
-      expect(batchId).toBeGreaterThan(0);
-      expect(stored[0].n).toBe(1);
-    } finally {
-      await qr.rollbackTransaction();
-      await qr.release();
-    }
-  }));
+  it('given the mash_app role, when the real audit store writes an event with a disclosure, then it is stored', () =>
+    inTestPartnership(async () => {
+      const qr = hub.db.createQueryRunner();
+      await qr.connect();
+      await qr.startTransaction();
+      try {
+        await qr.query('SET LOCAL ROLE mash_app');
+        const event = syntheticEvent();
+        const batchId = await appendAuditBatch(qr.manager, [event]);
+        const stored = await qr.query('SELECT count(*)::int AS n FROM audit_disclosure WHERE event_id = $1', [
+          event.id,
+        ]);
+        expect(batchId).toBeGreaterThan(0);
+        expect(stored[0].n).toBe(1);
+      } finally {
+        await qr.rollbackTransaction();
+        await qr.release();
+      }
+    }));
 
   it.each([
     ['UPDATE audit_event', `UPDATE audit_event SET outcome = 'DENIED'`],
@@ -73,34 +88,40 @@ describe('audit tables are append-only for the application role', () => {
     ['TRUNCATE one partition directly', `TRUNCATE audit_event_2026_01`],
     ['DELETE one partition directly', `DELETE FROM audit_disclosure_2026_01`],
     ['DETACH a partition', `ALTER TABLE audit_event DETACH PARTITION audit_event_2026_01`],
-  ])('given the mash_app role, when it tries %s, then the database refuses with permission denied', async (_what, sql) => {
-    const error = await asAppRole(hub.db, (q) => q(sql)).then(
-      () => null,
-      (e: { code?: string; message: string }) => e,
-    );
-    expect(error?.code).toBe('42501');
-    expect(error?.message).toMatch(/^(permission denied for table|must be owner of table) audit_/);
-  });
-
-  it('given the owner (a superuser), when it updates an audit row, then the trigger refuses it as the second line', () => inTestPartnership(async () => {
-    const qr = hub.db.createQueryRunner();
-    await qr.connect();
-    await qr.startTransaction();
-    try {
-      const batchId = await appendAuditBatch(qr.manager, [syntheticEvent()]);
-      const error = await qr.query(`UPDATE audit_batch SET hash = hash WHERE id = $1`, [batchId]).then(
+  ])(
+    'given the mash_app role, when it tries %s, then the database refuses with permission denied',
+    async (_what, sql) => {
+      const error = await asAppRole(hub.db, (q) => q(sql)).then(
         () => null,
-        (e: { message: string }) => e,
+        (e: { code?: string; message: string }) => e,
       );
-      expect(error?.message).toBe('audit tables are append-only (UPDATE on audit_batch)');
-    } finally {
-      await qr.rollbackTransaction();
-      await qr.release();
-    }
-  }));
+      expect(error?.code).toBe('42501');
+      expect(error?.message).toMatch(/^(permission denied for table|must be owner of table) audit_/);
+    },
+  );
+
+  it('given the owner (a superuser), when it updates an audit row, then the trigger refuses it as the second line', () =>
+    inTestPartnership(async () => {
+      const qr = hub.db.createQueryRunner();
+      await qr.connect();
+      await qr.startTransaction();
+      try {
+        const batchId = await appendAuditBatch(qr.manager, [syntheticEvent()]);
+        const error = await qr.query(`UPDATE audit_batch SET hash = hash WHERE id = $1`, [batchId]).then(
+          () => null,
+          (e: { message: string }) => e,
+        );
+        expect(error?.message).toBe('audit tables are append-only (UPDATE on audit_batch)');
+      } finally {
+        await qr.rollbackTransaction();
+        await qr.release();
+      }
+    }));
 
   /** Issue 17: a statement on the owner's (superuser's) connection, in a transaction always rolled back. */
-  async function asOwner(fn: (q: (sql: string) => Promise<unknown>) => Promise<unknown>): Promise<{ code?: string; message: string } | null> {
+  async function asOwner(
+    fn: (q: (sql: string) => Promise<unknown>) => Promise<unknown>,
+  ): Promise<{ code?: string; message: string } | null> {
     const qr = hub.db.createQueryRunner();
     await qr.connect();
     await qr.startTransaction();
@@ -122,11 +143,14 @@ describe('audit tables are append-only for the application role', () => {
     ['audit_archive', 'TRUNCATE audit_archive', 'audit_archive'],
     ['one event partition by its own name', 'TRUNCATE audit_event_2026_01', 'audit_event_2026_01'],
     ['one disclosure partition by its own name', 'TRUNCATE audit_disclosure_2026_01', 'audit_disclosure_2026_01'],
-  ])('given the owner (a superuser), when it truncates %s, then the trigger refuses it as the second line', async (_what, sql, table) => {
-    const error = await asOwner((q) => q(sql));
-    expect(error?.code).toBe('42501');
-    expect(error?.message).toBe(`audit tables are append-only (TRUNCATE on ${table})`);
-  });
+  ])(
+    'given the owner (a superuser), when it truncates %s, then the trigger refuses it as the second line',
+    async (_what, sql, table) => {
+      const error = await asOwner((q) => q(sql));
+      expect(error?.code).toBe('42501');
+      expect(error?.message).toBe(`audit tables are append-only (TRUNCATE on ${table})`);
+    },
+  );
 
   it('given a partition created later by the definer function, when even a role granted TRUNCATE on it tries, then the trigger refuses', async () => {
     const error = await asOwner(async (q) => {
@@ -150,7 +174,7 @@ describe('audit tables are append-only for the application role', () => {
     expect(writable).toEqual([]);
   });
 
-  it('given mash_app creates next months\' partitions through the definer function, then it gets no direct privileges on them', async () => {
+  it("given mash_app creates next months' partitions through the definer function, then it gets no direct privileges on them", async () => {
     const privileges = await asAppRole(hub.db, async (q) => {
       await q(`SELECT mash_audit_ensure_partitions(date '2031-03-01', 1)`);
       return q(

@@ -18,7 +18,16 @@ function oldAccess(occurredAt: string): AuditEvent {
     action: 'READ',
     outcome: 'SUCCESS',
     errorCodes: [],
-    subjects: [{ personId: crypto.randomUUID(), outcome: 'DISCLOSED', recordIds: [], released: ['Person.givenName'], redacted: [], relationships: [] }],
+    subjects: [
+      {
+        personId: crypto.randomUUID(),
+        outcome: 'DISCLOSED',
+        recordIds: [],
+        released: ['Person.givenName'],
+        redacted: [],
+        relationships: [],
+      },
+    ],
     changes: [],
   };
 }
@@ -52,7 +61,10 @@ describe('audit archive with two partnerships', () => {
     );
     expect(new Set(run.chains.map((c) => c.file)).size).toBe(2);
     for (const c of run.chains) {
-      expect(await verifyArchiveFile(hub.db, c.file)).toEqual({ intact: true, message: 'archive intact: batches 1..1, last hash matches the checkpoint' });
+      expect(await verifyArchiveFile(hub.db, c.file)).toEqual({
+        intact: true,
+        message: 'archive intact: batches 1..1, last hash matches the checkpoint',
+      });
       const v = await verifyAuditChain(hub.db, { partnership: c.partnership });
       expect(v).toMatchObject({ intact: true, archivedThroughBatch: 1 });
     }
@@ -61,7 +73,10 @@ describe('audit archive with two partnerships', () => {
     );
     expect(system.map((r) => r.partnership_id).sort()).toEqual(['default', other].sort());
     // April stays, in the other partnership's chain.
-    const left: Array<{ n: number }> = await hub.db.query(`SELECT count(*)::int AS n FROM audit_event WHERE partnership_id = $1 AND action = 'READ'`, [other]);
+    const left: Array<{ n: number }> = await hub.db.query(
+      `SELECT count(*)::int AS n FROM audit_event WHERE partnership_id = $1 AND action = 'READ'`,
+      [other],
+    );
     expect(left[0]!.n).toBe(1);
   });
 });

@@ -10,7 +10,8 @@ import { verifyAuditChain } from '../src/governance/chain-verify';
 import { givenPerson } from './support/factories';
 import { inPartnership } from '../src/db/partnership-scope';
 
-const inDefault = <T>(work: () => Promise<T>) => inPartnership({ partnership: 'default', actor: 'test', requestId: 'archive-test' }, work);
+const inDefault = <T>(work: () => Promise<T>) =>
+  inPartnership({ partnership: 'default', actor: 'test', requestId: 'archive-test' }, work);
 import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 
 const run = promisify(execFile);
@@ -30,7 +31,16 @@ function oldAccess(occurredAt: string, personId: string): AuditEvent {
     action: 'READ',
     outcome: 'SUCCESS',
     errorCodes: [],
-    subjects: [{ personId, outcome: 'DISCLOSED', recordIds: [], released: ['Person.givenName'], redacted: [], relationships: ['OWN_AGENCY_RECORD'] }],
+    subjects: [
+      {
+        personId,
+        outcome: 'DISCLOSED',
+        recordIds: [],
+        released: ['Person.givenName'],
+        redacted: [],
+        relationships: ['OWN_AGENCY_RECORD'],
+      },
+    ],
     changes: [],
   };
 }
@@ -63,8 +73,12 @@ describe('audit archive by partition', () => {
 
   it('given a cutoff that is not a month or lies in the future, then the archive is refused and nothing is detached', async () => {
     expect(() => parseMonth('2024-13')).toThrow(ArchiveRefused);
-    await expect(archiveAuditBefore(hub.db, hub.config.dataDir, parseMonth('2099-01'))).rejects.toThrow('the cutoff must not be after the current month');
-    const attached = await hub.db.query(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'audit_event'::regclass`);
+    await expect(archiveAuditBefore(hub.db, hub.config.dataDir, parseMonth('2099-01'))).rejects.toThrow(
+      'the cutoff must not be after the current month',
+    );
+    const attached = await hub.db.query(
+      `SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'audit_event'::regclass`,
+    );
     expect(attached[0].n).toBe(84);
   });
 
@@ -75,9 +89,15 @@ describe('audit archive by partition', () => {
     await expect(archiveAuditBefore(hub.db, hub.config.dataDir, parseMonth('2024-06'))).rejects.toThrow(
       `batch ${batchId} holds events on both sides of the cutoff; choose an earlier month`,
     );
-    const attached = await hub.db.query(`SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'audit_event'::regclass`);
+    const attached = await hub.db.query(
+      `SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'audit_event'::regclass`,
+    );
     expect(attached[0].n).toBe(84);
-    expect(fs.existsSync(path.join(hub.config.dataDir, 'archive')) ? fs.readdirSync(path.join(hub.config.dataDir, 'archive')) : []).toEqual([]);
+    expect(
+      fs.existsSync(path.join(hub.config.dataDir, 'archive'))
+        ? fs.readdirSync(path.join(hub.config.dataDir, 'archive'))
+        : [],
+    ).toEqual([]);
   });
 
   it('given old partitions, when archived before 2024-04, then March goes to a file with its chain segment, partitions are detached not deleted, the archive is audited and the chain still verifies', async () => {
@@ -90,14 +110,21 @@ describe('audit archive by partition', () => {
     expect(result.partitions).toContain('audit_event_2024_03');
     expect(result.partitions).not.toContain('audit_event_2024_04');
     // The file holds the segment and proves itself.
-    const lines = fs.readFileSync(result.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = fs
+      .readFileSync(result.file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ type: 'archive', lastBatchId: 1 });
     const batch = lines.find((l) => l.type === 'batch')!;
     const events = lines.filter((l) => l.type === 'event').map((l) => l.payload);
     expect(rowsHash(events)).toBe(batch.rowsHash);
     expect(batch.hash).toBe(result.lastHash);
     expect(crypto.createHash('sha256').update(fs.readFileSync(result.file)).digest('hex')).toBe(result.fileSha256);
-    expect(await verifyArchiveFile(hub.db, result.file)).toEqual({ intact: true, message: 'archive intact: batches 1..1, last hash matches the checkpoint' });
+    expect(await verifyArchiveFile(hub.db, result.file)).toEqual({
+      intact: true,
+      message: 'archive intact: batches 1..1, last hash matches the checkpoint',
+    });
     // Detached, not deleted: the rows left the audit tables but the table still exists for the operator.
     const attached = await hub.db.query(`SELECT 1 FROM pg_inherits WHERE inhrelid = 'audit_event_2024_03'::regclass`);
     expect(attached).toEqual([]);
@@ -106,7 +133,9 @@ describe('audit archive by partition', () => {
     const inLog = await hub.db.query(`SELECT count(*)::int AS n FROM audit_event WHERE occurred_at < '2024-04-01'`);
     expect(inLog[0].n).toBe(0);
     // The archive is itself in the audit.
-    const sys = await hub.db.query(`SELECT payload FROM audit_event WHERE action = 'SYSTEM' AND operation_name = 'auditArchive'`);
+    const sys = await hub.db.query(
+      `SELECT payload FROM audit_event WHERE action = 'SYSTEM' AND operation_name = 'auditArchive'`,
+    );
     expect(sys).toHaveLength(1);
     expect(sys[0].payload.changes[0].after).toMatchObject({ lastBatchId: 1, fileSha256: result.fileSha256 });
     // Verification now checks rows from batch 2 on, linked to the archived segment's last hash.
@@ -136,19 +165,34 @@ describe('audit archive by partition', () => {
   });
 
   it('given the operator command, when archiving before 2024-05, then April is archived as the next segment and the chain verifies', async () => {
-    const env = { ...process.env, DATABASE_URL: url, MASH_DATA_DIR: hub.config.dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+    const env = {
+      ...process.env,
+      DATABASE_URL: url,
+      MASH_DATA_DIR: hub.config.dataDir,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+    };
     const tsNode = path.join(ROOT, 'node_modules', '.bin', 'ts-node');
 
-    const out = await run(tsNode, ['--transpile-only', 'src/cli/audit-archive.ts', '--before', '2024-05'], { cwd: ROOT, env });
+    const out = await run(tsNode, ['--transpile-only', 'src/cli/audit-archive.ts', '--before', '2024-05'], {
+      cwd: ROOT,
+      env,
+    });
 
     expect(out.stdout).toMatch(/^archived 1 events and 1 disclosures of batches 2\.\.2 to /);
-    const again = await run(tsNode, ['--transpile-only', 'src/cli/audit-archive.ts', '--before', '2024-05'], { cwd: ROOT, env }).then(
+    const again = await run(tsNode, ['--transpile-only', 'src/cli/audit-archive.ts', '--before', '2024-05'], {
+      cwd: ROOT,
+      env,
+    }).then(
       () => null,
       (e: { code: number; stderr: string }) => e,
     );
     expect(again?.code).toBe(1);
     expect(again?.stderr).toMatch('no attached audit partitions are older than the cutoff');
-    expect(await verifyAuditChain(hub.db, { partnership: 'default' })).toMatchObject({ intact: true, archivedThroughBatch: 2 });
+    expect(await verifyAuditChain(hub.db, { partnership: 'default' })).toMatchObject({
+      intact: true,
+      archivedThroughBatch: 2,
+    });
   }, 60000);
 
   it('given an archive file edited after the fact, when checked, then it no longer matches its checkpoint', async () => {
@@ -160,6 +204,9 @@ describe('audit archive by partition', () => {
 
     const r = await verifyArchiveFile(hub.db, copy);
 
-    expect(r).toEqual({ intact: false, message: 'no archive checkpoint records this file with this SHA-256: it was changed or is unknown' });
+    expect(r).toEqual({
+      intact: false,
+      message: 'no archive checkpoint records this file with this SHA-256: it was changed or is unknown',
+    });
   });
 });

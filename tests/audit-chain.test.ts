@@ -42,9 +42,17 @@ describe('audit chain verification', () => {
     police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
     // Given: a child with a police record, read a few times (each read is one audit event).
     const personId = await givenPerson(hub, police);
-    await givenRecord(hub, police, personId, { recordType: 'POLICE_INCIDENT', personRole: 'VICTIM', detail: 'Fictional' });
+    await givenRecord(hub, police, personId, {
+      recordType: 'POLICE_INCIDENT',
+      personRole: 'VICTIM',
+      detail: 'Fictional',
+    });
     for (let i = 0; i < 3; i++) {
-      const r = await hub.gql(police, `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { id givenName records { id summary } } }`, { id: personId });
+      const r = await hub.gql(
+        police,
+        `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { id givenName records { id summary } } }`,
+        { id: personId },
+      );
       expect(r.errors).toBeUndefined();
     }
   });
@@ -103,7 +111,9 @@ describe('audit chain verification', () => {
   it("given a superuser rewrote one event's payload with the trigger disabled, when verified, then its batch is named as broken (rows hash)", async () => {
     const e = await aReadEvent();
     await asSuperuserWithoutTrigger(() =>
-      hub.db.query(`UPDATE audit_event SET payload = jsonb_set(payload, '{purpose}', '"TRIAGE"') WHERE id = $1`, [e.id]),
+      hub.db.query(`UPDATE audit_event SET payload = jsonb_set(payload, '{purpose}', '"TRIAGE"') WHERE id = $1`, [
+        e.id,
+      ]),
     );
     try {
       const v = await verify();
@@ -112,26 +122,35 @@ describe('audit chain verification', () => {
       expect(v.verifiedThroughBatch).toBe(Number(e.batch_id) - 1);
       expect(v.message).toMatch(new RegExp(`^broken at batch ${e.batch_id}: .*rows hash`));
     } finally {
-      await asSuperuserWithoutTrigger(() => hub.db.query(`UPDATE audit_event SET payload = $2 WHERE id = $1`, [e.id, JSON.stringify(e.payload)]));
+      await asSuperuserWithoutTrigger(() =>
+        hub.db.query(`UPDATE audit_event SET payload = $2 WHERE id = $1`, [e.id, JSON.stringify(e.payload)]),
+      );
     }
     expect((await verify()).intact).toBe(true);
   });
 
   it('given a superuser changed an indexed column but not the payload, when verified, then the batch and the column are named', async () => {
     const e = await aReadEvent();
-    await asSuperuserWithoutTrigger(() => hub.db.query(`UPDATE audit_event SET purpose = 'TRIAGE' WHERE id = $1`, [e.id]));
+    await asSuperuserWithoutTrigger(() =>
+      hub.db.query(`UPDATE audit_event SET purpose = 'TRIAGE' WHERE id = $1`, [e.id]),
+    );
     try {
       const v = await verify();
       expect(v.firstBrokenBatch).toBe(Number(e.batch_id));
       expect(v.problems).toEqual([`event ${e.id}: column(s) purpose differ from the hashed payload`]);
     } finally {
-      await asSuperuserWithoutTrigger(() => hub.db.query(`UPDATE audit_event SET purpose = 'DIRECT_CARE' WHERE id = $1`, [e.id]));
+      await asSuperuserWithoutTrigger(() =>
+        hub.db.query(`UPDATE audit_event SET purpose = 'DIRECT_CARE' WHERE id = $1`, [e.id]),
+      );
     }
   });
 
   it('given a superuser deleted one disclosure row, when verified, then the batch of its event is named', async () => {
     const e = await aReadEvent();
-    const saved: Array<Record<string, unknown>> = await hub.db.query(`SELECT * FROM audit_disclosure WHERE event_id = $1`, [e.id]);
+    const saved: Array<Record<string, unknown>> = await hub.db.query(
+      `SELECT * FROM audit_disclosure WHERE event_id = $1`,
+      [e.id],
+    );
     await asSuperuserWithoutTrigger(() => hub.db.query(`DELETE FROM audit_disclosure WHERE event_id = $1`, [e.id]));
     try {
       const v = await verify();
@@ -142,14 +161,27 @@ describe('audit chain verification', () => {
         await hub.db.query(
           `INSERT INTO audit_disclosure (partnership_id, event_id, occurred_at, person_id, actor_sub, actor_agency, purpose, outcome, record_ids, released, redacted, relationships)
            VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [d.event_id, d.occurred_at, d.person_id, d.actor_sub, d.actor_agency, d.purpose, d.outcome, d.record_ids, d.released, d.redacted, d.relationships, d.partnership_id],
+          [
+            d.event_id,
+            d.occurred_at,
+            d.person_id,
+            d.actor_sub,
+            d.actor_agency,
+            d.purpose,
+            d.outcome,
+            d.record_ids,
+            d.released,
+            d.redacted,
+            d.relationships,
+            d.partnership_id,
+          ],
         );
       }
     }
     expect((await verify()).intact).toBe(true);
   });
 
-  it("given a superuser deleted the newest batch row but not its events, when verified, then the events beyond the chain head are named", async () => {
+  it('given a superuser deleted the newest batch row but not its events, when verified, then the events beyond the chain head are named', async () => {
     const [newest] = await hub.db.query(`SELECT * FROM audit_batch ORDER BY id DESC LIMIT 1`);
     const columns = Object.keys(newest);
     await asSuperuserWithoutTrigger(() => hub.db.query(`DELETE FROM audit_batch WHERE id = $1`, [newest.id]));
@@ -158,7 +190,9 @@ describe('audit chain verification', () => {
       const v = await verifyAuditChain(hub.db, { partnership: 'default' });
       expect(v.intact).toBe(false);
       expect(v.firstBrokenBatch).toBe(Number(newest.id));
-      expect(v.message).toContain(`audit events reference batch ${newest.id}, beyond the chain head ${Number(newest.id) - 1}`);
+      expect(v.message).toContain(
+        `audit events reference batch ${newest.id}, beyond the chain head ${Number(newest.id) - 1}`,
+      );
     } finally {
       await hub.db.query(
         `INSERT INTO audit_batch (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
@@ -208,12 +242,17 @@ describe('audit chain verification', () => {
     expect(anchored.intact).toBe(false);
     expect(anchored.anchorMatched).toBe(false);
     expect(anchored.firstBrokenBatch).toBe(cut + 1);
-    expect(anchored.message).toMatch(`the exported head names batch ${head.batchId} but the chain ends at batch ${cut}`);
+    expect(anchored.message).toMatch(
+      `the exported head names batch ${head.batchId} but the chain ends at batch ${cut}`,
+    );
   });
 
   it('given a forged anchor, when verified, then it is rejected as bad input', async () => {
     const head = (await currentHead(hub.db, 'default'))!;
-    const forged = JSON.stringify({ ...signHead(head, loadAnchorKey(hub.config.dataDir)), batchId: head.batchId + 100 });
+    const forged = JSON.stringify({
+      ...signHead(head, loadAnchorKey(hub.config.dataDir)),
+      batchId: head.batchId + 100,
+    });
 
     const r = await hub.gql(ig, VERIFY, { anchor: forged });
 
@@ -222,17 +261,34 @@ describe('audit chain verification', () => {
   });
 
   it('given the operator commands, when audit:anchor then audit:verify run, then the head verifies; after a tamper, verify exits 1 naming the batch', async () => {
-    const env = { ...process.env, DATABASE_URL: url, MASH_DATA_DIR: hub.config.dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+    const env = {
+      ...process.env,
+      DATABASE_URL: url,
+      MASH_DATA_DIR: hub.config.dataDir,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+    };
     const tsNode = path.join(ROOT, 'node_modules', '.bin', 'ts-node');
     const anchorOut = await run(tsNode, ['--transpile-only', 'src/cli/audit-anchor.ts'], { cwd: ROOT, env });
     const exported = anchorOut.stdout.trim();
-    expect(JSON.parse(exported)).toMatchObject({ alg: 'Ed25519', batchId: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.parse(exported)).toMatchObject({
+      alg: 'Ed25519',
+      batchId: expect.any(Number),
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
 
-    const ok = await run(tsNode, ['--transpile-only', 'src/cli/audit-verify.ts', '--anchor', exported], { cwd: ROOT, env });
+    const ok = await run(tsNode, ['--transpile-only', 'src/cli/audit-verify.ts', '--anchor', exported], {
+      cwd: ROOT,
+      env,
+    });
     expect(ok.stdout).toMatch(/^intact up to batch \d+ \(exported head at batch \d+ matched\)/);
 
     const e = await aReadEvent();
-    await asSuperuserWithoutTrigger(() => hub.db.query(`UPDATE audit_event SET payload = jsonb_set(payload, '{outcome}', '"DENIED"') WHERE id = $1`, [e.id]));
+    await asSuperuserWithoutTrigger(() =>
+      hub.db.query(`UPDATE audit_event SET payload = jsonb_set(payload, '{outcome}', '"DENIED"') WHERE id = $1`, [
+        e.id,
+      ]),
+    );
     try {
       const failed = await run(tsNode, ['--transpile-only', 'src/cli/audit-verify.ts'], { cwd: ROOT, env }).then(
         () => null,
@@ -241,7 +297,9 @@ describe('audit chain verification', () => {
       expect(failed?.code).toBe(1);
       expect(failed?.stdout).toMatch(new RegExp(`^broken at batch ${e.batch_id}: `));
     } finally {
-      await asSuperuserWithoutTrigger(() => hub.db.query(`UPDATE audit_event SET payload = $2 WHERE id = $1`, [e.id, JSON.stringify(e.payload)]));
+      await asSuperuserWithoutTrigger(() =>
+        hub.db.query(`UPDATE audit_event SET payload = $2 WHERE id = $1`, [e.id, JSON.stringify(e.payload)]),
+      );
     }
   }, 60000);
 });

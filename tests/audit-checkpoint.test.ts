@@ -6,7 +6,15 @@ import { promisify } from 'node:util';
 import { batchHash, rowsHash, type AuditEvent } from '../src/audit/audit-event';
 import { loadAnchorKey } from '../src/governance/anchor';
 import { verifyAuditChain } from '../src/governance/chain-verify';
-import { checkCheckpointChain, checkpointHash, parseCheckpointExport, exportCheckpoints, listCheckpoints, verifyCheckpoints, writeCheckpoint } from '../src/governance/checkpoint';
+import {
+  checkCheckpointChain,
+  checkpointHash,
+  parseCheckpointExport,
+  exportCheckpoints,
+  listCheckpoints,
+  verifyCheckpoints,
+  writeCheckpoint,
+} from '../src/governance/checkpoint';
 import { givenAuditBatch } from './support/factories';
 import { appUrlOf, dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 import { createDataSource } from '../src/db/data-source';
@@ -23,14 +31,28 @@ function anAccess(): AuditEvent {
     id: crypto.randomUUID(),
     occurredAt: new Date().toISOString(),
     requestId: `req-${crypto.randomUUID()}`,
-    actor: { sub: 'checkpoint-officer', name: 'Fictional Checkpoint Officer', agency: 'police', roles: ['POLICE_MASH_OFFICER'] },
+    actor: {
+      sub: 'checkpoint-officer',
+      name: 'Fictional Checkpoint Officer',
+      agency: 'police',
+      roles: ['POLICE_MASH_OFFICER'],
+    },
     purpose: 'DIRECT_CARE',
     breakGlass: null,
     operation: { type: 'query', name: 'PersonView', documentHash: null },
     action: 'READ',
     outcome: 'SUCCESS',
     errorCodes: [],
-    subjects: [{ personId: CHILD_ID, outcome: 'DISCLOSED', recordIds: [], released: ['Person.givenName'], redacted: [], relationships: [] }],
+    subjects: [
+      {
+        personId: CHILD_ID,
+        outcome: 'DISCLOSED',
+        recordIds: [],
+        released: ['Person.givenName'],
+        redacted: [],
+        relationships: [],
+      },
+    ],
     changes: [],
   };
 }
@@ -48,7 +70,9 @@ describe('audit checkpoints across partnerships', () => {
   beforeAll(async () => {
     url = await dedicatedDatabaseUrl('checkpoint');
     hub = await startTestHub({}, { databaseUrl: url });
-    await hub.db.query(`INSERT INTO partnership (id, display_name) VALUES ($1, 'Checkpoint test (fictional)')`, [other]);
+    await hub.db.query(`INSERT INTO partnership (id, display_name) VALUES ($1, 'Checkpoint test (fictional)')`, [
+      other,
+    ]);
     await givenAuditBatch(hub.db, [anAccess(), anAccess()]);
     await givenAuditBatch(hub.db, [anAccess()], other);
   });
@@ -89,7 +113,8 @@ describe('audit checkpoints across partnerships', () => {
     expect(second.sequence).toBe(2);
     expect(second.prevHash).toBe(first.hash);
     expect(second.heads).toEqual(await heads());
-    for (const h of second.heads) expect(h.batchId).toBeGreaterThan(first.heads.find((f) => f.partnership === h.partnership)!.batchId);
+    for (const h of second.heads)
+      expect(h.batchId).toBeGreaterThan(first.heads.find((f) => f.partnership === h.partnership)!.batchId);
     expect(await verifyCheckpoints(hub.db, key())).toEqual({
       intact: true,
       checkpoints: 2,
@@ -104,8 +129,12 @@ describe('audit checkpoints across partnerships', () => {
     try {
       const written = await writeCheckpoint(serving, key());
       expect(written.heads).toEqual(await heads());
-      await expect(serving.query(`UPDATE audit_checkpoint SET hash = hash WHERE sequence = 1`)).rejects.toThrow(/permission denied/);
-      await expect(serving.query(`DELETE FROM audit_checkpoint WHERE sequence = 1`)).rejects.toThrow(/permission denied/);
+      await expect(serving.query(`UPDATE audit_checkpoint SET hash = hash WHERE sequence = 1`)).rejects.toThrow(
+        /permission denied/,
+      );
+      await expect(serving.query(`DELETE FROM audit_checkpoint WHERE sequence = 1`)).rejects.toThrow(
+        /permission denied/,
+      );
     } finally {
       await serving.destroy();
     }
@@ -116,8 +145,12 @@ describe('audit checkpoints across partnerships', () => {
 
   it('given a forged checkpoint (re-hashed but not signable) or an edited one, when verified, then each is named', async () => {
     const list = await listCheckpoints(hub.db);
-    const edited = list.map((c) => (c.sequence === 2 ? { ...c, heads: c.heads.map((h) => ({ ...h, batchId: h.batchId + 1 })) } : c));
-    expect(checkCheckpointChain(edited, key())).toEqual(['checkpoint 2: hash does not match its sequence, time, heads and prev_hash']);
+    const edited = list.map((c) =>
+      c.sequence === 2 ? { ...c, heads: c.heads.map((h) => ({ ...h, batchId: h.batchId + 1 })) } : c,
+    );
+    expect(checkCheckpointChain(edited, key())).toEqual([
+      'checkpoint 2: hash does not match its sequence, time, heads and prev_hash',
+    ]);
 
     // A forger who recomputes the hash still cannot sign it, and breaks the link of the next one.
     const backdated = { ...list[1]!, createdAt: '2020-01-01T00:00:00.000Z' };
@@ -129,7 +162,13 @@ describe('audit checkpoints across partnerships', () => {
 
     // An export that is not one: a clear reason, nothing checked.
     expect(parseCheckpointExport('not json')).toEqual({ error: 'the export is not valid JSON' });
-    expect(parseCheckpointExport(JSON.stringify({ checkpoints: [{ ...list[0], heads: [{ partnership: 'default', batchId: '1; DROP', hash: 'x' }] }] }))).toMatchObject({
+    expect(
+      parseCheckpointExport(
+        JSON.stringify({
+          checkpoints: [{ ...list[0], heads: [{ partnership: 'default', batchId: '1; DROP', hash: 'x' }] }],
+        }),
+      ),
+    ).toMatchObject({
       error: expect.stringMatching(/^the export must be/),
     });
     expect(parseCheckpointExport(JSON.stringify({ checkpoints: list }))).toEqual({ checkpoints: list });
@@ -141,7 +180,10 @@ describe('audit checkpoints across partnerships', () => {
     // Edited in the database, as a superuser with the trigger off.
     const original = list[0]!;
     await withoutTriggers(['audit_checkpoint'], () =>
-      hub.db.query(`UPDATE audit_checkpoint SET heads = $2 WHERE sequence = $1`, [1, JSON.stringify(original.heads.slice(0, 1))]),
+      hub.db.query(`UPDATE audit_checkpoint SET heads = $2 WHERE sequence = $1`, [
+        1,
+        JSON.stringify(original.heads.slice(0, 1)),
+      ]),
     );
     try {
       const v = await verifyCheckpoints(hub.db, key());
@@ -181,30 +223,41 @@ describe('audit checkpoints across partnerships', () => {
           JSON.stringify(payload),
           outcome,
         ]);
-        await hub.db.query(`UPDATE audit_batch SET rows_hash = $3, hash = $4 WHERE partnership_id = $1 AND id = $2`, [other, head.batchId, rows, hash]);
+        await hub.db.query(`UPDATE audit_batch SET rows_hash = $3, hash = $4 WHERE partnership_id = $1 AND id = $2`, [
+          other,
+          head.batchId,
+          rows,
+          hash,
+        ]);
       });
     await setBatch(forged[0], 'DENIED', forgedRows, forgedHash);
     try {
       expect((await verifyAuditChain(hub.db, { partnership: other })).intact).toBe(true);
       const v = await verifyCheckpoints(hub.db, key());
       expect(v.intact).toBe(false);
-      expect(v.problems).toContain(`partnership ${other}: broken at batch ${head.batchId}: batch ${head.batchId} no longer has the hash of the exported head`);
-      expect(v.problems).toContain(`checkpoint ${checkpoint.sequence}: partnership ${other}'s batch ${head.batchId} no longer has the recorded hash`);
+      expect(v.problems).toContain(
+        `partnership ${other}: broken at batch ${head.batchId}: batch ${head.batchId} no longer has the hash of the exported head`,
+      );
+      expect(v.problems).toContain(
+        `checkpoint ${checkpoint.sequence}: partnership ${other}'s batch ${head.batchId} no longer has the recorded hash`,
+      );
     } finally {
       await setBatch(events[0]!.payload, events[0]!.payload.outcome, batch[0]!.rows_hash, batch[0]!.hash);
     }
 
     // An edit that is not re-hashed: the chain verification inside the checkpoint check names it.
     await withoutTriggers(['audit_event'], () =>
-      hub.db.query(`UPDATE audit_event SET payload = jsonb_set(payload, '{outcome}', '"DENIED"'), outcome = 'DENIED' WHERE partnership_id = $1 AND id = $2`, [
-        other,
-        events[0]!.id,
-      ]),
+      hub.db.query(
+        `UPDATE audit_event SET payload = jsonb_set(payload, '{outcome}', '"DENIED"'), outcome = 'DENIED' WHERE partnership_id = $1 AND id = $2`,
+        [other, events[0]!.id],
+      ),
     );
     try {
       const v = await verifyCheckpoints(hub.db, key());
       expect(v.intact).toBe(false);
-      expect(v.problems[0]).toMatch(new RegExp(`^partnership ${other}: broken at batch ${head.batchId}: rows hash recomputed`));
+      expect(v.problems[0]).toMatch(
+        new RegExp(`^partnership ${other}: broken at batch ${head.batchId}: rows hash recomputed`),
+      );
     } finally {
       await setBatch(events[0]!.payload, events[0]!.payload.outcome, batch[0]!.rows_hash, batch[0]!.hash);
     }
@@ -213,28 +266,53 @@ describe('audit checkpoints across partnerships', () => {
 
   it('given the operator command, when it exports and then verifies the file, then the export holds ids and hashes only and verifies', async () => {
     const file = path.join(hub.config.dataDir, 'checkpoints.json');
-    const env = { ...process.env, DATABASE_URL: url, MASH_DATA_DIR: hub.config.dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+    const env = {
+      ...process.env,
+      DATABASE_URL: url,
+      MASH_DATA_DIR: hub.config.dataDir,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+    };
     const tsNode = path.join(ROOT, 'node_modules', '.bin', 'ts-node');
-    const out = await run(tsNode, ['--transpile-only', 'src/cli/audit-checkpoint.ts', '--export', file], { cwd: ROOT, env });
+    const out = await run(tsNode, ['--transpile-only', 'src/cli/audit-checkpoint.ts', '--export', file], {
+      cwd: ROOT,
+      env,
+    });
     expect(out.stdout).toMatch(/^checkpoint \d+ written; the chain of checkpoints exported to /);
 
     const text = fs.readFileSync(file, 'utf8');
     const exported = JSON.parse(text) as Awaited<ReturnType<typeof exportCheckpoints>>;
     expect(Object.keys(exported).sort()).toEqual(['checkpoints', 'format', 'keyId', 'publicKey']);
     for (const c of exported.checkpoints) {
-      expect(Object.keys(c).sort()).toEqual(['alg', 'createdAt', 'hash', 'heads', 'keyId', 'prevHash', 'sequence', 'signature']);
+      expect(Object.keys(c).sort()).toEqual([
+        'alg',
+        'createdAt',
+        'hash',
+        'heads',
+        'keyId',
+        'prevHash',
+        'sequence',
+        'signature',
+      ]);
       for (const h of c.heads) expect(Object.keys(h).sort()).toEqual(['batchId', 'hash', 'partnership']);
     }
     // Nothing of the audited accesses: not the child, the officer, the purpose or the operation.
-    for (const personal of [CHILD_ID, 'checkpoint-officer', 'Fictional', 'DIRECT_CARE', 'PersonView', 'givenName']) expect(text).not.toContain(personal);
+    for (const personal of [CHILD_ID, 'checkpoint-officer', 'Fictional', 'DIRECT_CARE', 'PersonView', 'givenName'])
+      expect(text).not.toContain(personal);
 
-    const ok = await run(tsNode, ['--transpile-only', 'src/cli/audit-checkpoint.ts', '--verify', '--file', file], { cwd: ROOT, env });
+    const ok = await run(tsNode, ['--transpile-only', 'src/cli/audit-checkpoint.ts', '--verify', '--file', file], {
+      cwd: ROOT,
+      env,
+    });
     expect(ok.stdout).toMatch(/^\d+ checkpoint\(s\) intact/);
 
     // The exported file edited: verify exits 1 naming the checkpoint.
     exported.checkpoints[0]!.heads[0]!.hash = '0'.repeat(64);
     fs.writeFileSync(file, JSON.stringify(exported));
-    const failed = await run(tsNode, ['--transpile-only', 'src/cli/audit-checkpoint.ts', '--verify', '--file', file], { cwd: ROOT, env }).then(
+    const failed = await run(tsNode, ['--transpile-only', 'src/cli/audit-checkpoint.ts', '--verify', '--file', file], {
+      cwd: ROOT,
+      env,
+    }).then(
       () => null,
       (err: { code: number; stdout: string }) => err,
     );
@@ -246,9 +324,13 @@ describe('audit checkpoints across partnerships', () => {
     const before = (await listCheckpoints(hub.db)).length;
     const second = await startTestHub({ AUDIT_CHECKPOINT_SECONDS: '1' }, { databaseUrl: url });
     try {
-      fs.copyFileSync(path.join(hub.config.dataDir, 'audit-anchor-key.pem'), path.join(second.config.dataDir, 'audit-anchor-key.pem'));
+      fs.copyFileSync(
+        path.join(hub.config.dataDir, 'audit-anchor-key.pem'),
+        path.join(second.config.dataDir, 'audit-anchor-key.pem'),
+      );
       const deadline = Date.now() + 10_000;
-      while ((await listCheckpoints(hub.db)).length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      while ((await listCheckpoints(hub.db)).length === before && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
     } finally {
       await second.close();
     }

@@ -68,34 +68,55 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
     police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], name: 'PC Fictional' });
     const health = await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'] });
     childId = await givenPerson(hub, police);
-    recordId = await givenRecord(hub, police, childId, { recordType: 'POLICE_INCIDENT', personRole: 'VICTIM', detail: 'Fictional' });
+    recordId = await givenRecord(hub, police, childId, {
+      recordType: 'POLICE_INCIDENT',
+      personRole: 'VICTIM',
+      detail: 'Fictional',
+    });
     expect((await hub.gql(police, READ_PERSON, { id: childId })).errors).toBeUndefined();
     expect((await hub.gql(health, READ_PERSON, { id: childId })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     // A break-glass access, recorded through the store (the break-glass flow lives on another branch).
     breakGlassEventId = crypto.randomUUID();
     await givenAuditBatch(hub.db, [
-        {
-          id: breakGlassEventId,
-          occurredAt: new Date().toISOString(),
-          requestId: unique('req'),
-          actor: { sub: unique('sw'), name: 'Fictional Social Worker', agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] },
-          purpose: 'BREAK_GLASS',
-          breakGlass: { id: crypto.randomUUID(), reason: '=Fictional emergency, "quoted"' },
-          operation: { type: 'query', name: 'Emergency', documentHash: null },
-          action: 'READ',
-          outcome: 'SUCCESS',
-          errorCodes: [],
-          subjects: [{ personId: childId, outcome: 'DISCLOSED', recordIds: [recordId], released: ['PoliceRecord.detail'], redacted: [], relationships: ['BREAK_GLASS'] }],
-          changes: [],
+      {
+        id: breakGlassEventId,
+        occurredAt: new Date().toISOString(),
+        requestId: unique('req'),
+        actor: {
+          sub: unique('sw'),
+          name: 'Fictional Social Worker',
+          agency: 'social-care',
+          roles: ['MASH_SOCIAL_WORKER'],
         },
-      ]);
+        purpose: 'BREAK_GLASS',
+        breakGlass: { id: crypto.randomUUID(), reason: '=Fictional emergency, "quoted"' },
+        operation: { type: 'query', name: 'Emergency', documentHash: null },
+        action: 'READ',
+        outcome: 'SUCCESS',
+        errorCodes: [],
+        subjects: [
+          {
+            personId: childId,
+            outcome: 'DISCLOSED',
+            recordIds: [recordId],
+            released: ['PoliceRecord.detail'],
+            redacted: [],
+            relationships: ['BREAK_GLASS'],
+          },
+        ],
+        changes: [],
+      },
+    ]);
     await new Promise((r) => setTimeout(r, 5));
     until = new Date().toISOString();
   });
   afterAll(() => hub.close());
 
   const exportAs = async (format: string) => {
-    const r = await hub.gql<{ exportAccessLog: string }>(ig, EXPORT, { filter: { personId: childId, to: until }, format });
+    const r = await hub.gql<{ exportAccessLog: string }>(ig, EXPORT, {
+      filter: { personId: childId, to: until },
+      format,
+    });
     expect(r.errors).toBeUndefined();
     return { text: r.data!.exportAccessLog, requestId: r.headers.get('x-request-id')! };
   };
@@ -111,7 +132,9 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
     const fhirKeys = fhir
       .map((a) => {
         const eventId = (a.extension as Array<{ valueString: string }>)[0]!.valueString;
-        const patient = (a.entity as Array<{ what?: { reference?: string } }>).find((x) => x.what?.reference?.startsWith('Patient/'));
+        const patient = (a.entity as Array<{ what?: { reference?: string } }>).find((x) =>
+          x.what?.reference?.startsWith('Patient/'),
+        );
         return `${eventId}|${patient!.what!.reference!.slice('Patient/'.length)}`;
       })
       .sort();
@@ -125,8 +148,17 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
     const rows = parseCsv((await exportAs('CSV')).text);
 
     const read = rows.find((r) => r.operation === 'Lookup' && r.actor_agency === 'police')!;
-    expect(read).toMatchObject({ actor_name: 'PC Fictional', purpose: 'DIRECT_CARE', action: 'READ', outcome: 'SUCCESS', person_id: childId, record_ids: recordId });
-    expect(read.fields_released.split(' ')).toEqual(expect.arrayContaining(['Person.givenName', 'PoliceRecord.summary']));
+    expect(read).toMatchObject({
+      actor_name: 'PC Fictional',
+      purpose: 'DIRECT_CARE',
+      action: 'READ',
+      outcome: 'SUCCESS',
+      person_id: childId,
+      record_ids: recordId,
+    });
+    expect(read.fields_released.split(' ')).toEqual(
+      expect.arrayContaining(['Person.givenName', 'PoliceRecord.summary']),
+    );
     const bg = rows.find((r) => r.event_id === breakGlassEventId)!;
     expect(bg.break_glass_reason).toBe(`'=Fictional emergency, "quoted"`);
   });
@@ -138,20 +170,23 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
     ['a full-width at sign after a blank', ' \uFF20SUM(1+1) Fictional'],
     ['a full-width minus sign', '\uFF0D1+1 Fictional'],
     ['a full-width plus sign', '\uFF0B1+1 Fictional'],
-  ])('given a reader whose name starts with %s, when IG exports the child as CSV, then the name cell is neutralised with a leading quote (issue 17)', async (_what, name) => {
-    const reader = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], name });
-    const child = await givenPerson(hub, reader);
-    expect((await hub.gql(reader, READ_PERSON, { id: child })).errors).toBeUndefined();
+  ])(
+    'given a reader whose name starts with %s, when IG exports the child as CSV, then the name cell is neutralised with a leading quote (issue 17)',
+    async (_what, name) => {
+      const reader = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], name });
+      const child = await givenPerson(hub, reader);
+      expect((await hub.gql(reader, READ_PERSON, { id: child })).errors).toBeUndefined();
 
-    const r = await hub.gql<{ exportAccessLog: string }>(ig, EXPORT, { filter: { personId: child }, format: 'CSV' });
+      const r = await hub.gql<{ exportAccessLog: string }>(ig, EXPORT, { filter: { personId: child }, format: 'CSV' });
 
-    expect(r.errors).toBeUndefined();
-    const rows = parseCsv(r.data!.exportAccessLog).filter((row) => row.actor_agency === 'police');
-    expect(rows.length).toBeGreaterThanOrEqual(2);
-    for (const row of rows) expect(row.actor_name).toBe(`'${name}`);
-    // The raw cell: quoted, quote first, quotes doubled.
-    expect(r.data!.exportAccessLog).toContain(`"'${name.replace(/"/g, '""')}"`);
-  });
+      expect(r.errors).toBeUndefined();
+      const rows = parseCsv(r.data!.exportAccessLog).filter((row) => row.actor_agency === 'police');
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      for (const row of rows) expect(row.actor_name).toBe(`'${name}`);
+      // The raw cell: quoted, quote first, quotes doubled.
+      expect(r.data!.exportAccessLog).toContain(`"'${name.replace(/"/g, '""')}"`);
+    },
+  );
 
   it('given the FHIR export, then the police read is a BALP PatientRead: read, R, the officer as recipient with purpose, client 110152 and server 110153 with addresses, patient and data entities; the stored break-glass read has no address and claims no profile', async () => {
     const events = (await exportAs('FHIR_NDJSON')).text
@@ -160,8 +195,14 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
       .map((l) => JSON.parse(l) as Record<string, never>);
 
     const operation = (e: Record<string, never>) =>
-      ((e.entity as Array<{ detail?: Array<{ type: string; valueString: string }> }>)[0]!.detail ?? []).find((d) => d.type === 'graphqlOperation')?.valueString;
-    const read = events.find((e) => operation(e) === 'query Lookup' && (e.agent as Array<{ who: { display?: string } }>)[0]!.who.display === 'PC Fictional')!;
+      ((e.entity as Array<{ detail?: Array<{ type: string; valueString: string }> }>)[0]!.detail ?? []).find(
+        (d) => d.type === 'graphqlOperation',
+      )?.valueString;
+    const read = events.find(
+      (e) =>
+        operation(e) === 'query Lookup' &&
+        (e.agent as Array<{ who: { display?: string } }>)[0]!.who.display === 'PC Fictional',
+    )!;
     expect(read).toMatchObject({
       resourceType: 'AuditEvent',
       meta: { profile: ['https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientRead'] },
@@ -173,11 +214,29 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
     });
     expect(read.recorded).toBe((read.period as { start: string }).start);
     const [user, client, server] = read.agent as Array<Record<string, never>>;
-    expect(user).toMatchObject({ type: { coding: [{ code: 'IRCP' }] }, requestor: true, who: { identifier: { system: 'urn:mash-hub:user' }, display: 'PC Fictional' } });
-    expect(user!.purposeOfUse).toEqual([expect.objectContaining({ coding: expect.arrayContaining([{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT', display: 'treatment' }]) })]);
-    expect(client).toMatchObject({ type: { coding: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110152' }] }, requestor: false, network: { type: '2' } });
+    expect(user).toMatchObject({
+      type: { coding: [{ code: 'IRCP' }] },
+      requestor: true,
+      who: { identifier: { system: 'urn:mash-hub:user' }, display: 'PC Fictional' },
+    });
+    expect(user!.purposeOfUse).toEqual([
+      expect.objectContaining({
+        coding: expect.arrayContaining([
+          { system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT', display: 'treatment' },
+        ]),
+      }),
+    ]);
+    expect(client).toMatchObject({
+      type: { coding: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110152' }] },
+      requestor: false,
+      network: { type: '2' },
+    });
     expect((client!.network as { address: string }).address).toMatch(/127\.0\.0\.1|::1/);
-    expect(server).toMatchObject({ type: { coding: [{ code: '110153' }] }, who: { display: 'MASH Hub' }, network: { type: '2' } });
+    expect(server).toMatchObject({
+      type: { coding: [{ code: '110153' }] },
+      who: { display: 'MASH Hub' },
+      network: { type: '2' },
+    });
     expect(read.entity).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -185,16 +244,30 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
           role: expect.objectContaining({ code: '1', display: 'Patient' }),
           detail: expect.arrayContaining([{ type: 'agencyRecordIds', valueString: recordId }]),
         }),
-        expect.objectContaining({ what: { reference: `Patient/${childId}` }, type: expect.objectContaining({ code: '2' }), role: expect.objectContaining({ code: '4' }) }),
+        expect.objectContaining({
+          what: { reference: `Patient/${childId}` },
+          type: expect.objectContaining({ code: '2' }),
+          role: expect.objectContaining({ code: '4' }),
+        }),
       ]),
     );
     expect(balpProblems(read)).toEqual([]);
-    const bg = events.find((e) => (e.extension as Array<{ valueString: string }>)[0]!.valueString === breakGlassEventId)!;
-    expect(bg.subtype).toContainEqual({ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110127', display: 'Emergency Override Started' });
+    const bg = events.find(
+      (e) => (e.extension as Array<{ valueString: string }>)[0]!.valueString === breakGlassEventId,
+    )!;
+    expect(bg.subtype).toContainEqual({
+      system: 'http://dicom.nema.org/resources/ontology/DCM',
+      code: '110127',
+      display: 'Emergency Override Started',
+    });
     expect(JSON.stringify((bg.agent as Array<Record<string, unknown>>)[0]!.purposeOfUse)).toContain('"code":"BTG"');
     expect(bg.meta).toBeUndefined();
     // The health officer's attempt was refused: a failure is no BALP success profile.
-    const refused = events.find((e) => (e.agent as Array<{ role?: Array<{ coding: Array<{ code: string }> }> }>)[0]!.role?.some((r) => r.coding[0]!.code === 'health'));
+    const refused = events.find((e) =>
+      (e.agent as Array<{ role?: Array<{ coding: Array<{ code: string }> }> }>)[0]!.role?.some(
+        (r) => r.coding[0]!.code === 'health',
+      ),
+    );
     expect(refused).toMatchObject({ outcome: '4' });
     expect(refused!.meta).toBeUndefined();
   });
@@ -205,37 +278,67 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
     const sourceReference = unique('p');
     const child = await givenPerson(hub, worker, { familyName, sourceReference });
     await givenPerson(hub, worker, { familyName, sourceReference, givenName: 'Renamed' });
-    const submitted = await hub.gql<{ submitReferral: { id: string } }>(worker, SUBMIT, { input: referralInput(child), key: unique('k') });
+    const submitted = await hub.gql<{ submitReferral: { id: string } }>(worker, SUBMIT, {
+      input: referralInput(child),
+      key: unique('k'),
+    });
     expect(submitted.errors).toBeUndefined();
-    const rated = await hub.gql(worker, RATE, { id: submitted.data!.submitReferral.id, rag: 'AMBER', rationale: 'Fictional rationale', v: 1 });
+    const rated = await hub.gql(worker, RATE, {
+      id: submitted.data!.submitReferral.id,
+      rag: 'AMBER',
+      rationale: 'Fictional rationale',
+      v: 1,
+    });
     expect(rated.errors).toBeUndefined();
     expect((await hub.gql(worker, READ_PERSON, { id: child })).errors).toBeUndefined();
     const search = await hub.gql(worker, SEARCH, { familyName });
     expect(search.errors).toBeUndefined();
     expect((await hub.gql(police, READ_PERSON, { id: child })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
-    const r = await hub.gql<{ exportAccessLog: string }>(ig, EXPORT, { filter: { personId: child }, format: 'FHIR_NDJSON' });
+    const r = await hub.gql<{ exportAccessLog: string }>(ig, EXPORT, {
+      filter: { personId: child },
+      format: 'FHIR_NDJSON',
+    });
 
     expect(r.errors).toBeUndefined();
-    const lines = r.data!.exportAccessLog.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const lines = r
+      .data!.exportAccessLog.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(lines.length).toBeGreaterThanOrEqual(7);
-    for (const line of lines) expect({ id: line.id, schemaErrors: fhirSchemaErrors(line), balp: balpProblems(line) }).toEqual({ id: line.id, schemaErrors: [], balp: [] });
-    const profileOf = (l: Record<string, any>) => (l.meta?.profile?.[0] as string | undefined)?.replace(/^.*IHE\.BasicAudit\./, '') ?? null; // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const line of lines)
+      expect({ id: line.id, schemaErrors: fhirSchemaErrors(line), balp: balpProblems(line) }).toEqual({
+        id: line.id,
+        schemaErrors: [],
+        balp: [],
+      });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const profileOf = (l: Record<string, any>) =>
+      (l.meta?.profile?.[0] as string | undefined)?.replace(/^.*IHE\.BasicAudit\./, '') ?? null;
     const byAction = (a: string) => lines.filter((l) => l.action === a && l.outcome === '0').map(profileOf);
     expect(new Set(byAction('C'))).toEqual(new Set(['PatientCreate']));
     expect(new Set(byAction('U'))).toEqual(new Set(['PatientUpdate']));
     expect(new Set(byAction('R'))).toEqual(new Set(['PatientRead']));
-    expect(new Set(lines.filter((l) => l.subtype[0].code === 'search-type').map(profileOf))).toEqual(new Set(['PatientQuery']));
+    expect(new Set(lines.filter((l) => l.subtype[0].code === 'search-type').map(profileOf))).toEqual(
+      new Set(['PatientQuery']),
+    );
     // No line claims a profile its action does not have.
     for (const l of lines) if (profileOf(l) === 'PatientRead') expect(l.action).toBe('R');
     // The search: BALP's query entity with the request in base64 (operation and document hash, not the search terms).
-    const query = lines.find((l) => profileOf(l) === 'PatientQuery')!.entity.find((e: { role?: { code: string } }) => e.role?.code === '24');
+    const query = lines
+      .find((l) => profileOf(l) === 'PatientQuery')!
+      .entity.find((e: { role?: { code: string } }) => e.role?.code === '24');
     const decoded = JSON.parse(Buffer.from(query.query, 'base64').toString('utf8')) as Record<string, string>;
     expect(decoded).toMatchObject({ graphql: 'query', operationName: 'Find' });
     expect(decoded.documentSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Buffer.from(query.query, 'base64').toString('utf8')).not.toContain(familyName);
     // Changes say why: the worker's own record of the child is direct care, the referral and its rating triage.
-    const purposes = (a: string) => new Set(lines.filter((l) => l.action === a).map((l) => l.purposeOfEvent?.[0]?.coding?.map((c: { code: string }) => c.code).join('+')));
+    const purposes = (a: string) =>
+      new Set(
+        lines
+          .filter((l) => l.action === a)
+          .map((l) => l.purposeOfEvent?.[0]?.coding?.map((c: { code: string }) => c.code).join('+')),
+      );
     expect(purposes('C')).toEqual(new Set(['DIRECT_CARE+TREAT', 'TRIAGE+COC']));
     expect(purposes('U')).toEqual(new Set(['DIRECT_CARE+TREAT', 'TRIAGE+COC']));
     // The refused read is a failure: outcome 4, no profile, still valid FHIR.
@@ -244,17 +347,24 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
     for (const l of refused) expect(l.meta).toBeUndefined();
     // The SAR's CSV carries no network address (staff data, not the child's).
     const csv = await hub.gql<{ exportAccessLog: string }>(ig, EXPORT, { filter: { personId: child }, format: 'CSV' });
-    const address = lines[0]!.agent.find((a: { network?: { address: string } }) => a.network)!.network.address as string;
+    const address = lines[0]!.agent.find((a: { network?: { address: string } }) => a.network)!.network
+      .address as string;
     expect(csv.data!.exportAccessLog).not.toContain(address);
   }, 60000);
 
   it('given a BALP line with an element removed, then the profile check names what is missing (the check is not vacuous)', async () => {
-    const lines = (await exportAs('FHIR_NDJSON')).text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const lines = (await exportAs('FHIR_NDJSON')).text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
     const read = lines.find((l) => l.meta?.profile)!;
     const noNetwork = structuredClone(read);
     delete noNetwork.agent[1].network;
     const wrongAction = { ...structuredClone(read), action: 'E' };
-    const noPatient = { ...structuredClone(read), entity: read.entity.filter((e: { type: { code: string } }) => e.type.code !== '1') };
+    const noPatient = {
+      ...structuredClone(read),
+      entity: read.entity.filter((e: { type: { code: string } }) => e.type.code !== '1'),
+    };
 
     expect(balpProblems(noNetwork)).toEqual(['PatientRead: client agent without network address']);
     expect(balpProblems(wrongAction)).toEqual(['PatientRead: action E is not R']);
@@ -266,7 +376,14 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
     const { requestId } = await exportAs('CSV');
 
     const audit = await auditFor(hub, requestId);
-    expect(audit).toEqual([expect.objectContaining({ action: 'QUERY', purpose: 'IG_AUDIT', person_id: childId, released: ['Query.exportAccessLog.CSV'] })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        action: 'QUERY',
+        purpose: 'IG_AUDIT',
+        person_id: childId,
+        released: ['Query.exportAccessLog.CSV'],
+      }),
+    ]);
   });
 
   it('given a police officer, when they ask for an export, then it is FORBIDDEN', async () => {
@@ -286,10 +403,31 @@ describe('access log exports: CSV for a subject access request and FHIR AuditEve
   });
 
   it('given the operator command, when it exports the child as CSV, then it matches the GraphQL export and is itself audited', async () => {
-    const env = { ...process.env, DATABASE_URL: hub.config.databaseUrl!, MASH_DATA_DIR: hub.config.dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+    const env = {
+      ...process.env,
+      DATABASE_URL: hub.config.databaseUrl!,
+      MASH_DATA_DIR: hub.config.dataDir,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+    };
     const tsNode = path.join(ROOT, 'node_modules', '.bin', 'ts-node');
 
-    const out = await run(tsNode, ['--transpile-only', 'src/cli/audit-export.ts', '--partnership', 'default', '--person', childId, '--format', 'csv', '--to', until], { cwd: ROOT, env });
+    const out = await run(
+      tsNode,
+      [
+        '--transpile-only',
+        'src/cli/audit-export.ts',
+        '--partnership',
+        'default',
+        '--person',
+        childId,
+        '--format',
+        'csv',
+        '--to',
+        until,
+      ],
+      { cwd: ROOT, env },
+    );
 
     expect(out.stdout).toBe((await exportAs('CSV')).text);
     const logged = await hub.db.query(

@@ -64,13 +64,19 @@ describe('audit fail-closed', () => {
     const ok = await hub.gql<{ person: { givenName: string } }>(worker, READ, { id: personId });
     expect(ok.status).toBe(200);
     expect(ok.data!.person.givenName).toBe('Auditia');
-    expect(await admin.query('SELECT 1 FROM audit_event WHERE request_id = $1', [ok.headers.get('x-request-id')])).toHaveLength(1);
+    expect(
+      await admin.query('SELECT 1 FROM audit_event WHERE request_id = $1', [ok.headers.get('x-request-id')]),
+    ).toHaveLength(1);
   });
 
   it('given audit inserts revoked, when people are searched, then 503 and no data', async () => {
     await revoke();
     try {
-      const r = await hub.gql(worker, `query($n: String!) { searchPeople(input: { identifier: { type: NHS_NUMBER, value: $n } }, purpose: TRIAGE) { person { id givenName } } }`, { n: nhsNumber });
+      const r = await hub.gql(
+        worker,
+        `query($n: String!) { searchPeople(input: { identifier: { type: NHS_NUMBER, value: $n } }, purpose: TRIAGE) { person { id givenName } } }`,
+        { n: nhsNumber },
+      );
       expect(r.status).toBe(503);
       expect(r.data).toBeUndefined();
       expect(JSON.stringify(r)).not.toContain('Auditia');
@@ -83,9 +89,20 @@ describe('audit fail-closed', () => {
     const sourceReference = unique('p');
     await revoke();
     try {
-      const r = await hub.gql(worker, `mutation($input: PersonInput!) { upsertPerson(input: $input) { outcome person { id } } }`, {
-        input: { sourceSystem: 'TEST', sourceReference, kind: 'CHILD', givenName: 'Rolled', familyName: 'Back', dateOfBirth: '2017-05-06' },
-      });
+      const r = await hub.gql(
+        worker,
+        `mutation($input: PersonInput!) { upsertPerson(input: $input) { outcome person { id } } }`,
+        {
+          input: {
+            sourceSystem: 'TEST',
+            sourceReference,
+            kind: 'CHILD',
+            givenName: 'Rolled',
+            familyName: 'Back',
+            dateOfBirth: '2017-05-06',
+          },
+        },
+      );
       expect(r.status).toBe(503);
       expect(r.errors![0]!.extensions!.code).toBe('AUDIT_UNAVAILABLE');
       expect(r.data).toBeUndefined();
@@ -99,7 +116,11 @@ describe('audit fail-closed', () => {
     const police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], sub: unique('police') });
     await revoke();
     try {
-      const r = await hub.gql(police, `mutation($p: ID!) { openBreakGlass(personId: $p, reason: "Fictional: urgent concern reported out of hours") { id } }`, { p: personId });
+      const r = await hub.gql(
+        police,
+        `mutation($p: ID!) { openBreakGlass(personId: $p, reason: "Fictional: urgent concern reported out of hours") { id } }`,
+        { p: personId },
+      );
       expect(r.status).toBe(503);
       expect(r.data).toBeUndefined();
     } finally {

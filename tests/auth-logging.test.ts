@@ -20,11 +20,19 @@ describe('authentication failures and rate-limit refusals in the log', () => {
   let expiredToken: string;
 
   beforeAll(async () => {
-    hub = await startTestHub({ RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '3', RATE_LIMIT_USER_PER_MINUTE: '3', TRUST_PROXY: 'loopback' }, { logLines });
+    hub = await startTestHub(
+      { RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '3', RATE_LIMIT_USER_PER_MINUTE: '3', TRUST_PROXY: 'loopback' },
+      { logLines },
+    );
     const auth = hub.config.auth as { keyFile: string; issuer: string; audience: string };
     const key = await importJWK((await loadOrCreateDevKey(auth.keyFile)).privateJwk, 'ES256');
     const now = Math.floor(Date.now() / 1000);
-    expiredToken = await new SignJWT({ name: NAME, agency: 'police', roles: ['POLICE_MASH_OFFICER'], partnerships: ['default'] })
+    expiredToken = await new SignJWT({
+      name: NAME,
+      agency: 'police',
+      roles: ['POLICE_MASH_OFFICER'],
+      partnerships: ['default'],
+    })
       .setProtectedHeader({ alg: 'ES256' })
       .setSubject('expired-officer-7')
       .setIssuer(auth.issuer)
@@ -80,8 +88,15 @@ describe('authentication failures and rate-limit refusals in the log', () => {
 
   it('given a valid sign-in, then nothing is logged at warn for it (the control)', async () => {
     const ip = '203.0.113.14';
-    const r = await hub.gql(await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] }), ME, undefined, from(ip));
+    const r = await hub.gql(
+      await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] }),
+      ME,
+      undefined,
+      from(ip),
+    );
     expect(r.status).toBe(200);
-    expect(logLines.filter((l) => l.requestId === r.headers.get('x-request-id') && (l.level as number) >= WARN)).toEqual([]);
+    expect(
+      logLines.filter((l) => l.requestId === r.headers.get('x-request-id') && (l.level as number) >= WARN),
+    ).toEqual([]);
   });
 });

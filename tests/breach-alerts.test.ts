@@ -15,7 +15,14 @@ const CHECKS = `mutation($id: ID!, $v: Int!) { requestAgencyChecks(referralId: $
 const ALERTS = `{ alerts(first: 100) { edges { node { id kind toAgency personId referralId windowStart } } } }`;
 const REFERRAL = `query($id: ID!) { referral(id: $id, purpose: AGENCY_CHECK) { id reference } }`;
 
-type AlertNode = { id: string; kind: string; toAgency: string | null; personId: string | null; referralId: string | null; windowStart: string | null };
+type AlertNode = {
+  id: string;
+  kind: string;
+  toAgency: string | null;
+  personId: string | null;
+  referralId: string | null;
+  windowStart: string | null;
+};
 
 describe('a breach raises an alert once', () => {
   let hub: TestHub;
@@ -37,7 +44,16 @@ describe('a breach raises an alert once', () => {
     const s = await hub.gql<{ submitReferral: { id: string } }>(worker, SUBMIT, {
       key: unique('k'),
       input: {
-        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: `Fictional${Math.floor(Math.random() * 1e6)}`, dateOfBirth: '2015-05-06' } }],
+        subjects: [
+          {
+            newPerson: {
+              kind: 'CHILD',
+              givenName: 'Testy',
+              familyName: `Fictional${Math.floor(Math.random() * 1e6)}`,
+              dateOfBirth: '2015-05-06',
+            },
+          },
+        ],
         concernCategories: ['NEGLECT'],
         narrative: 'Fictional narrative',
         consentSought: true,
@@ -71,15 +87,21 @@ describe('a breach raises an alert once', () => {
     ]);
     const second = (await raiseBreachAlerts(ds, 'social-care')).filter((a) => a.referralId === id);
     expect(second).toEqual([]);
-    const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM alert WHERE referral_id = $1`, [id])) as [{ n: number }];
+    const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM alert WHERE referral_id = $1`, [id])) as [
+      { n: number },
+    ];
     expect(n).toBe(2);
 
     // The MASH team sees the decision breach, not the police's check.
     const toSocialCare = await alertsOf(worker, id);
-    expect(toSocialCare).toEqual([expect.objectContaining({ kind: 'DECISION_OVERDUE', toAgency: 'social-care', personId: null, referralId: id })]);
+    expect(toSocialCare).toEqual([
+      expect.objectContaining({ kind: 'DECISION_OVERDUE', toAgency: 'social-care', personId: null, referralId: id }),
+    ]);
     // The police see their check's breach, and can open the referral it names.
     const toPolice = await alertsOf(police, id);
-    expect(toPolice).toEqual([expect.objectContaining({ kind: 'CHECK_OVERDUE', toAgency: 'police', personId: null, referralId: id })]);
+    expect(toPolice).toEqual([
+      expect.objectContaining({ kind: 'CHECK_OVERDUE', toAgency: 'police', personId: null, referralId: id }),
+    ]);
     const opened = await hub.gql<{ referral: { id: string } }>(police, REFERRAL, { id });
     expect(opened.data?.referral.id).toBe(id);
   });

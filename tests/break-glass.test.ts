@@ -18,7 +18,9 @@ const REVIEW = `mutation($id: ID!, $outcome: BreakGlassReviewOutcome!, $note: St
   reviewBreakGlass(id: $id, outcome: $outcome, note: $note) { id reviewOutcome reviewNote reviewedAt } }`;
 const REASON = 'Child seen with injuries at A&E tonight; urgent joint visit planned';
 
-type Open = { openBreakGlass: { id: string; personId: string; openedAt: string; expiresAt: string; reviewOutcome: string | null } };
+type Open = {
+  openBreakGlass: { id: string; personId: string; openedAt: string; expiresAt: string; reviewOutcome: string | null };
+};
 
 describe('break-glass: time-boxed emergency access, alerted and reviewed', () => {
   let hub: TestHub;
@@ -40,8 +42,15 @@ describe('break-glass: time-boxed emergency access, alerted and reviewed', () =>
     const nhsNumber = fakeNhsNumber();
     const personId = await givenPerson(hub, health, { nhsNumber });
     await givenImportedPerson(hub, 'social-care', { nhsNumber, sourceSystem: 'LCS' });
-    await givenRecord(hub, health, personId, { recordType: 'HEALTH_ED_ATTENDANCE', clinicalNotes: 'Fictional clinical note' });
-    await givenRecord(hub, socialCare, personId, { recordType: 'SOCIAL_CARE_CASE_NOTE', caseNotes: 'Fictional case note', protectedAddress: '1 Fictional Refuge Road' });
+    await givenRecord(hub, health, personId, {
+      recordType: 'HEALTH_ED_ATTENDANCE',
+      clinicalNotes: 'Fictional clinical note',
+    });
+    await givenRecord(hub, socialCare, personId, {
+      recordType: 'SOCIAL_CARE_CASE_NOTE',
+      caseNotes: 'Fictional case note',
+      protectedAddress: '1 Fictional Refuge Road',
+    });
     return personId;
   }
 
@@ -56,11 +65,22 @@ describe('break-glass: time-boxed emergency access, alerted and reviewed', () =>
     const bg = opened.data!.openBreakGlass;
     expect(bg).toMatchObject({ personId, reviewOutcome: null });
     expect(Date.parse(bg.expiresAt) - Date.parse(bg.openedAt)).toBe(60 * 60 * 1000);
-    const openAudit = await hub.db.query(`SELECT action, break_glass, payload FROM audit_event WHERE request_id = $1 ORDER BY action`, [opened.headers.get('x-request-id')]);
+    const openAudit = await hub.db.query(
+      `SELECT action, break_glass, payload FROM audit_event WHERE request_id = $1 ORDER BY action`,
+      [opened.headers.get('x-request-id')],
+    );
     expect(openAudit.map((e: { action: string }) => e.action)).toContain('BREAK_GLASS');
-    expect(openAudit.every((e: { break_glass: boolean; payload: { breakGlass: { id: string; reason: string } } }) => e.break_glass && e.payload.breakGlass.id === bg.id && e.payload.breakGlass.reason === REASON)).toBe(true);
+    expect(
+      openAudit.every(
+        (e: { break_glass: boolean; payload: { breakGlass: { id: string; reason: string } } }) =>
+          e.break_glass && e.payload.breakGlass.id === bg.id && e.payload.breakGlass.reason === REASON,
+      ),
+    ).toBe(true);
 
-    const r = await hub.gql<{ person: { records: Array<Record<string, unknown>> } }>(police, READ, { id: personId, purpose: 'BREAK_GLASS' });
+    const r = await hub.gql<{ person: { records: Array<Record<string, unknown>> } }>(police, READ, {
+      id: personId,
+      purpose: 'BREAK_GLASS',
+    });
 
     expect(r.errors).toBeUndefined();
     const healthRecord = r.data!.person.records.find((x) => x.__typename === 'HealthRecord')!;
@@ -70,17 +90,27 @@ describe('break-glass: time-boxed emergency access, alerted and reviewed', () =>
     expect(r.extensions!.redactions).toEqual([expect.objectContaining({ reason: 'SEALED' })]);
     const audit = await auditFor(hub, r.headers.get('x-request-id')!);
     expect(audit[0]).toMatchObject({ purpose: 'BREAK_GLASS', person_id: personId });
-    expect(audit[0]!.released).toEqual(expect.arrayContaining(['HealthRecord.clinicalNotes', 'SocialCareRecord.caseNotes']));
+    expect(audit[0]!.released).toEqual(
+      expect.arrayContaining(['HealthRecord.clinicalNotes', 'SocialCareRecord.caseNotes']),
+    );
     expect(audit[0]!.redacted).toContain('SocialCareRecord.protectedAddress:SEALED');
-    const [event] = await hub.db.query(`SELECT break_glass, payload FROM audit_event WHERE request_id = $1`, [r.headers.get('x-request-id')]);
-    expect(event).toMatchObject({ break_glass: true, payload: expect.objectContaining({ breakGlass: { id: bg.id, reason: REASON } }) });
+    const [event] = await hub.db.query(`SELECT break_glass, payload FROM audit_event WHERE request_id = $1`, [
+      r.headers.get('x-request-id'),
+    ]);
+    expect(event).toMatchObject({
+      break_glass: true,
+      payload: expect.objectContaining({ breakGlass: { id: bg.id, reason: REASON } }),
+    });
   });
 
   it('given an open break-glass, when the same officer reads without declaring BREAK_GLASS, then health detail stays redacted', async () => {
     const personId = await givenChildHeldByHealthAndSocialCare();
     await hub.gql(police, OPEN, { personId, reason: REASON });
 
-    const r = await hub.gql<{ person: { records: Array<Record<string, unknown>> } }>(police, READ, { id: personId, purpose: 'TRIAGE' });
+    const r = await hub.gql<{ person: { records: Array<Record<string, unknown>> } }>(police, READ, {
+      id: personId,
+      purpose: 'TRIAGE',
+    });
 
     expect(r.data!.person.records.find((x) => x.__typename === 'HealthRecord')!.clinicalNotes).toBeNull();
   });
@@ -98,7 +128,10 @@ describe('break-glass: time-boxed emergency access, alerted and reviewed', () =>
   it('given an expired break-glass, when the officer reads, then NOT_FOUND again', async () => {
     const personId = await givenChildHeldByHealthAndSocialCare();
     const opened = await hub.gql<Open>(police, OPEN, { personId, reason: REASON });
-    await hub.db.query(`UPDATE break_glass SET opened_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' WHERE id = $1`, [opened.data!.openBreakGlass.id]);
+    await hub.db.query(
+      `UPDATE break_glass SET opened_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' WHERE id = $1`,
+      [opened.data!.openBreakGlass.id],
+    );
 
     const r = await hub.gql(police, READ, { id: personId, purpose: 'BREAK_GLASS' });
 
@@ -110,15 +143,18 @@ describe('break-glass: time-boxed emergency access, alerted and reviewed', () =>
     ['a blank padded reason', { reason: ' '.repeat(30) }, 'reason'],
     ['a NUL byte in the reason', { reason: `${REASON}\u0000` }, 'reason'],
     ['a malformed person id', { personId: 'not-an-id' }, 'personId'],
-  ])('given %s, when opening break-glass, then BAD_USER_INPUT names the field and nothing is stored', async (_label, bad, field) => {
-    const personId = await givenChildHeldByHealthAndSocialCare();
+  ])(
+    'given %s, when opening break-glass, then BAD_USER_INPUT names the field and nothing is stored',
+    async (_label, bad, field) => {
+      const personId = await givenChildHeldByHealthAndSocialCare();
 
-    const r = await hub.gql(police, OPEN, { personId, reason: REASON, ...bad });
+      const r = await hub.gql(police, OPEN, { personId, reason: REASON, ...bad });
 
-    expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-    expect(await hub.db.query('SELECT 1 FROM break_glass WHERE person_id = $1', [personId])).toHaveLength(0);
-    expect(await hub.db.query('SELECT 1 FROM alert WHERE person_id = $1', [personId])).toHaveLength(0);
-  });
+      expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(await hub.db.query('SELECT 1 FROM break_glass WHERE person_id = $1', [personId])).toHaveLength(0);
+      expect(await hub.db.query('SELECT 1 FROM alert WHERE person_id = $1', [personId])).toHaveLength(0);
+    },
+  );
 
   it('given a person id that does not exist, when opening break-glass, then NOT_FOUND and the attempt is audited', async () => {
     const missing = '00000000-0000-4000-8000-00000000b6a5';
@@ -140,17 +176,24 @@ describe('break-glass: time-boxed emergency access, alerted and reviewed', () =>
     expect(await hub.db.query('SELECT 1 FROM break_glass WHERE person_id = $1', [personId])).toHaveLength(0);
   });
 
-  it('given a break-glass, then each holding agency and IG get an alert; the opener\'s colleagues elsewhere do not see others\' alerts', async () => {
+  it("given a break-glass, then each holding agency and IG get an alert; the opener's colleagues elsewhere do not see others' alerts", async () => {
     const personId = await givenChildHeldByHealthAndSocialCare();
     const opened = await hub.gql<Open>(police, OPEN, { personId, reason: REASON });
     const bgId = opened.data!.openBreakGlass.id;
 
-    const stored = await hub.db.query(`SELECT to_agency FROM alert WHERE break_glass_id = $1 ORDER BY to_agency NULLS LAST`, [bgId]);
+    const stored = await hub.db.query(
+      `SELECT to_agency FROM alert WHERE break_glass_id = $1 ORDER BY to_agency NULLS LAST`,
+      [bgId],
+    );
     expect(stored.map((a: { to_agency: string | null }) => a.to_agency)).toEqual(['health', 'social-care', null]);
 
-    type Alerts = { alerts: { edges: Array<{ node: { breakGlassId: string; toAgency: string | null; kind: string } }> } };
+    type Alerts = {
+      alerts: { edges: Array<{ node: { breakGlassId: string; toAgency: string | null; kind: string } }> };
+    };
     const forHealth = await hub.gql<Alerts>(health, ALERTS, { first: 50 });
-    expect(forHealth.data!.alerts.edges.map((e) => e.node)).toContainEqual(expect.objectContaining({ breakGlassId: bgId, toAgency: 'health', kind: 'BREAK_GLASS' }));
+    expect(forHealth.data!.alerts.edges.map((e) => e.node)).toContainEqual(
+      expect.objectContaining({ breakGlassId: bgId, toAgency: 'health', kind: 'BREAK_GLASS' }),
+    );
     expect(forHealth.data!.alerts.edges.every((e) => e.node.toAgency === 'health')).toBe(true);
     const forIg = await hub.gql<Alerts>(ig, ALERTS, { first: 100 });
     expect(forIg.data!.alerts.edges.filter((e) => e.node.breakGlassId === bgId)).toHaveLength(3);
@@ -165,7 +208,9 @@ describe('break-glass: time-boxed emergency access, alerted and reviewed', () =>
     const personB = await givenChildHeldByHealthAndSocialCare();
     await hub.gql(police, OPEN, { personId: personA, reason: REASON });
     await hub.gql(police, OPEN, { personId: personB, reason: REASON });
-    type Page = { alerts: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    type Page = {
+      alerts: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    };
 
     const first = await hub.gql<Page>(health, ALERTS, { first: 1 });
     const second = await hub.gql<Page>(health, ALERTS, { first: 1, after: first.data!.alerts.pageInfo.endCursor });
@@ -179,13 +224,21 @@ describe('break-glass: time-boxed emergency access, alerted and reviewed', () =>
   it('given an open break-glass, when IG reviews it, then it leaves the open queue, the review is final and every call is audited', async () => {
     const personId = await givenChildHeldByHealthAndSocialCare();
     const bgId = (await hub.gql<Open>(police, OPEN, { personId, reason: REASON })).data!.openBreakGlass.id;
-    type Reviews = { breakGlassReviews: { edges: Array<{ node: { id: string; reason: string; reviewOutcome: string | null } }> } };
+    type Reviews = {
+      breakGlassReviews: { edges: Array<{ node: { id: string; reason: string; reviewOutcome: string | null } }> };
+    };
     const ids = async (status: string) => {
       const all: string[] = [];
       let after: string | null = null;
       for (;;) {
-        const page: { data?: { breakGlassReviews: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } | null } =
-          await hub.gql(ig, REVIEWS, { status, first: 100, after });
+        const page: {
+          data?: {
+            breakGlassReviews: {
+              edges: Array<{ node: { id: string } }>;
+              pageInfo: { hasNextPage: boolean; endCursor: string };
+            };
+          } | null;
+        } = await hub.gql(ig, REVIEWS, { status, first: 100, after });
         all.push(...page.data!.breakGlassReviews.edges.map((e) => e.node.id));
         if (!page.data!.breakGlassReviews.pageInfo.hasNextPage) return all;
         after = page.data!.breakGlassReviews.pageInfo.endCursor;
@@ -195,7 +248,11 @@ describe('break-glass: time-boxed emergency access, alerted and reviewed', () =>
     const queue = await hub.gql<Reviews>(ig, REVIEWS, { status: 'OPEN', first: 100 });
     expect(queue.data!.breakGlassReviews.edges.find((e) => e.node.id === bgId)?.node.reason).toBe(REASON);
 
-    const reviewed = await hub.gql<{ reviewBreakGlass: { reviewOutcome: string } }>(ig, REVIEW, { id: bgId, outcome: 'JUSTIFIED', note: 'Fictional: proportionate in the circumstances' });
+    const reviewed = await hub.gql<{ reviewBreakGlass: { reviewOutcome: string } }>(ig, REVIEW, {
+      id: bgId,
+      outcome: 'JUSTIFIED',
+      note: 'Fictional: proportionate in the circumstances',
+    });
 
     expect(reviewed.errors).toBeUndefined();
     expect(reviewed.data!.reviewBreakGlass.reviewOutcome).toBe('JUSTIFIED');
@@ -205,14 +262,24 @@ describe('break-glass: time-boxed emergency access, alerted and reviewed', () =>
     expect(again.errors![0]!.extensions!.code).toBe('INVALID_TRANSITION');
     const [row] = await hub.db.query('SELECT review_outcome FROM break_glass WHERE id = $1', [bgId]);
     expect(row.review_outcome).toBe('JUSTIFIED');
-    const changeAudit = await hub.db.query(`SELECT action FROM audit_event WHERE request_id = $1`, [reviewed.headers.get('x-request-id')]);
+    const changeAudit = await hub.db.query(`SELECT action FROM audit_event WHERE request_id = $1`, [
+      reviewed.headers.get('x-request-id'),
+    ]);
     expect(changeAudit.map((e: { action: string }) => e.action)).toContain('UPDATE');
   });
 
   it('given an IG auditor, when the review queue returns an empty page, then the call is still audited', async () => {
-    const r = await hub.gql(ig, REVIEWS, { status: 'REVIEWED', first: 1, after: Buffer.from(JSON.stringify(['1970-01-01T00:00:00.000Z', '00000000-0000-4000-8000-000000000000'])).toString('base64url') });
+    const r = await hub.gql(ig, REVIEWS, {
+      status: 'REVIEWED',
+      first: 1,
+      after: Buffer.from(JSON.stringify(['1970-01-01T00:00:00.000Z', '00000000-0000-4000-8000-000000000000'])).toString(
+        'base64url',
+      ),
+    });
     expect(r.errors).toBeUndefined();
-    expect(await hub.db.query('SELECT 1 FROM audit_event WHERE request_id = $1', [r.headers.get('x-request-id')])).toHaveLength(1);
+    expect(
+      await hub.db.query('SELECT 1 FROM audit_event WHERE request_id = $1', [r.headers.get('x-request-id')]),
+    ).toHaveLength(1);
   });
 
   it.each([
@@ -224,7 +291,9 @@ describe('break-glass: time-boxed emergency access, alerted and reviewed', () =>
     const personId = await givenChildHeldByHealthAndSocialCare();
     const bgId = (await hub.gql<Open>(police, OPEN, { personId, reason: REASON })).data!.openBreakGlass.id;
     expect((await hub.gql(token, REVIEWS, { status: 'OPEN' })).errors![0]!.extensions!.code).toBe('FORBIDDEN');
-    expect((await hub.gql(token, REVIEW, { id: bgId, outcome: 'JUSTIFIED', note: 'n' })).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    expect(
+      (await hub.gql(token, REVIEW, { id: bgId, outcome: 'JUSTIFIED', note: 'n' })).errors![0]!.extensions!.code,
+    ).toBe('FORBIDDEN');
     const [row] = await hub.db.query('SELECT reviewed_at FROM break_glass WHERE id = $1', [bgId]);
     expect(row.reviewed_at).toBeNull();
   });
@@ -251,6 +320,8 @@ describe('break-glass duration is configured', () => {
     const police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
     const personId = await givenPerson(hub, health);
     const r = await hub.gql<Open>(police, OPEN, { personId, reason: REASON });
-    expect(Date.parse(r.data!.openBreakGlass.expiresAt) - Date.parse(r.data!.openBreakGlass.openedAt)).toBe(15 * 60 * 1000);
+    expect(Date.parse(r.data!.openBreakGlass.expiresAt) - Date.parse(r.data!.openBreakGlass.openedAt)).toBe(
+      15 * 60 * 1000,
+    );
   });
 });

@@ -35,7 +35,10 @@ function policePerson(overrides: Record<string, unknown> = {}): Line {
   };
 }
 
-function policeRecord(personRef: { sourceSystem: string; sourceReference: string }, overrides: Record<string, unknown> = {}): Line {
+function policeRecord(
+  personRef: { sourceSystem: string; sourceReference: string },
+  overrides: Record<string, unknown> = {},
+): Line {
   return {
     agency: 'police',
     actor: 'niche-feed',
@@ -56,7 +59,10 @@ function policeRecord(personRef: { sourceSystem: string; sourceReference: string
   };
 }
 
-const refOf = (line: Line) => ({ sourceSystem: line.data.sourceSystem as string, sourceReference: line.data.sourceReference as string });
+const refOf = (line: Line) => ({
+  sourceSystem: line.data.sourceSystem as string,
+  sourceReference: line.data.sourceReference as string,
+});
 
 describe('bulk import: npm run import -- <file.ndjson>', () => {
   let hub: TestHub;
@@ -91,11 +97,20 @@ describe('bulk import: npm run import -- <file.ndjson>', () => {
     ]);
     expect(summary.counts).toMatchObject({ CREATED: 2, REJECTED: 0 });
     const personId = results[0]!.id!;
-    const r = await hub.gql<{ person: { nhsNumber: string; records: Array<Record<string, unknown>> } }>(police, PERSON_WITH_RECORDS, { id: personId });
+    const r = await hub.gql<{ person: { nhsNumber: string; records: Array<Record<string, unknown>> } }>(
+      police,
+      PERSON_WITH_RECORDS,
+      { id: personId },
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data!.person.nhsNumber).toBe(child.data.nhsNumber);
     expect(r.data!.person.records).toEqual([
-      expect.objectContaining({ id: results[1]!.id, owningAgency: 'police', personRole: 'VICTIM', sourceReference: record.data.sourceReference }),
+      expect.objectContaining({
+        id: results[1]!.id,
+        owningAgency: 'police',
+        personRole: 'VICTIM',
+        sourceReference: record.data.sourceReference,
+      }),
     ]);
     const audit: Array<{ actor_sub: string; actor_agency: string; action: string }> = await hub.db.query(
       `SELECT e.actor_sub, e.actor_agency, e.action FROM audit_event e JOIN audit_disclosure d ON d.event_id = e.id AND d.occurred_at = e.occurred_at
@@ -116,7 +131,12 @@ describe('bulk import: npm run import -- <file.ndjson>', () => {
     const { summary, results } = await run([good, bad, alsoGood]);
 
     expect(results.map((r) => r.outcome)).toEqual(['CREATED', 'REJECTED', 'CREATED']);
-    expect(results[1]).toMatchObject({ line: 2, kind: 'person', code: 'BAD_USER_INPUT', reason: expect.stringMatching(/^data\.nhsNumber: /) });
+    expect(results[1]).toMatchObject({
+      line: 2,
+      kind: 'person',
+      code: 'BAD_USER_INPUT',
+      reason: expect.stringMatching(/^data\.nhsNumber: /),
+    });
     expect(results[1]!.reason).not.toContain('9434765918');
     expect(summary.counts.REJECTED).toBe(1);
     const stored = await hub.db.query(`SELECT 1 FROM person_source WHERE source_ref = $1`, [bad.data.sourceReference]);
@@ -129,19 +149,30 @@ describe('bulk import: npm run import -- <file.ndjson>', () => {
     const { results } = await run([record]);
 
     expect(results).toEqual([
-      { line: 1, kind: 'record', outcome: 'REJECTED', code: 'BAD_USER_INPUT', reason: 'data.personRef: no person of this agency has this source reference' },
+      {
+        line: 1,
+        kind: 'record',
+        outcome: 'REJECTED',
+        code: 'BAD_USER_INPUT',
+        reason: 'data.personRef: no person of this agency has this source reference',
+      },
     ]);
-    const stored = await hub.db.query(`SELECT 1 FROM agency_record WHERE source_ref = $1`, [record.data.sourceReference]);
+    const stored = await hub.db.query(`SELECT 1 FROM agency_record WHERE source_ref = $1`, [
+      record.data.sourceReference,
+    ]);
     expect(stored).toHaveLength(0);
   });
 
-  it('given a person that another agency holds, when a record line names it by that agency\'s reference, then it is rejected: references resolve within the own agency only', async () => {
+  it("given a person that another agency holds, when a record line names it by that agency's reference, then it is rejected: references resolve within the own agency only", async () => {
     const healthLine: Line = { ...policePerson(), agency: 'health' };
     await run([healthLine]);
 
     const { results } = await run([policeRecord(refOf(healthLine))]);
 
-    expect(results[0]).toMatchObject({ outcome: 'REJECTED', reason: 'data.personRef: no person of this agency has this source reference' });
+    expect(results[0]).toMatchObject({
+      outcome: 'REJECTED',
+      reason: 'data.personRef: no person of this agency has this source reference',
+    });
   });
 
   it('given lines already imported, when the same file is imported again, then every line is unchanged and no audit event is added', async () => {
@@ -150,17 +181,25 @@ describe('bulk import: npm run import -- <file.ndjson>', () => {
     const lines = [adult, child, policeRecord(refOf(child)), policeRecord(refOf(adult), { personRole: 'SUSPECT' })];
     const first = await run(lines);
     expect(first.summary.counts).toMatchObject({ CREATED: 4, REJECTED: 0 });
-    const [{ n: auditBefore }] = await hub.db.query(`SELECT count(*)::int AS n FROM audit_event WHERE actor_sub = 'import:niche-feed'`);
+    const [{ n: auditBefore }] = await hub.db.query(
+      `SELECT count(*)::int AS n FROM audit_event WHERE actor_sub = 'import:niche-feed'`,
+    );
 
     const second = await run(lines);
 
     expect(second.results.map((r) => r.outcome)).toEqual(['UNCHANGED', 'UNCHANGED', 'UNCHANGED', 'UNCHANGED']);
     expect(second.results.map((r) => r.id)).toEqual(first.results.map((r) => r.id));
-    const [{ n: auditAfter }] = await hub.db.query(`SELECT count(*)::int AS n FROM audit_event WHERE actor_sub = 'import:niche-feed'`);
+    const [{ n: auditAfter }] = await hub.db.query(
+      `SELECT count(*)::int AS n FROM audit_event WHERE actor_sub = 'import:niche-feed'`,
+    );
     expect(auditAfter).toBe(auditBefore);
-    const r = await hub.gql<{ person: { relationships: Array<{ type: string; relatedPerson: { id: string } }> } }>(police, PERSON_WITH_RECORDS, {
-      id: first.results[1]!.id,
-    });
+    const r = await hub.gql<{ person: { relationships: Array<{ type: string; relatedPerson: { id: string } }> } }>(
+      police,
+      PERSON_WITH_RECORDS,
+      {
+        id: first.results[1]!.id,
+      },
+    );
     expect(r.data!.person.relationships).toEqual([{ type: 'MOTHER', relatedPerson: { id: first.results[0]!.id } }]);
   });
 
@@ -174,12 +213,19 @@ describe('bulk import: npm run import -- <file.ndjson>', () => {
   });
 
   it('given a person line whose relationship fails inside its transaction, when imported, then the person is not stored either (never half-imported)', async () => {
-    const unreachable = await givenPerson(hub, await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'] }));
+    const unreachable = await givenPerson(
+      hub,
+      await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'] }),
+    );
     const child = policePerson({ relationships: [{ relatedPersonId: unreachable, type: 'MOTHER' }] });
 
     const { results } = await run([child]);
 
-    expect(results[0]).toMatchObject({ outcome: 'REJECTED', code: 'BAD_USER_INPUT', reason: 'data.relationships.0.relatedPersonId: person not found' });
+    expect(results[0]).toMatchObject({
+      outcome: 'REJECTED',
+      code: 'BAD_USER_INPUT',
+      reason: 'data.relationships.0.relatedPersonId: person not found',
+    });
     const stored = await hub.db.query(
       `SELECT 1 FROM person_source WHERE source_ref = $1 UNION ALL SELECT 1 FROM person WHERE nhs_number = $2`,
       [child.data.sourceReference, child.data.nhsNumber],
@@ -192,34 +238,74 @@ describe('bulk import: npm run import -- <file.ndjson>', () => {
     ['an unknown agency', { ...policePerson(), agency: 'no-such-agency' }, 'BAD_USER_INPUT', /^agency: /],
     ['an unknown kind', { ...policePerson(), kind: 'household' }, 'BAD_USER_INPUT', /^kind: /],
     ['an actor with spaces', { ...policePerson(), actor: 'two words' }, 'BAD_USER_INPUT', /^actor: /],
-    ['an unknown field', policePerson({ shoeSize: 4 }), 'BAD_USER_INPUT', /^data\.shoeSize: is not a field of PersonInput$/],
-    ['a date of birth in the future', policePerson({ dateOfBirth: '2999-01-01' }), 'BAD_USER_INPUT', /^data\.dateOfBirth: /],
+    [
+      'an unknown field',
+      policePerson({ shoeSize: 4 }),
+      'BAD_USER_INPUT',
+      /^data\.shoeSize: is not a field of PersonInput$/,
+    ],
+    [
+      'a date of birth in the future',
+      policePerson({ dateOfBirth: '2999-01-01' }),
+      'BAD_USER_INPUT',
+      /^data\.dateOfBirth: /,
+    ],
     ['a NUL byte', policePerson({ givenName: 'Bad\u0000Name' }), 'BAD_USER_INPUT', /^data\.givenName: /],
-    ['a bad record date', policeRecord({ sourceSystem: 'X', sourceReference: 'Y' }, { occurredAt: 'yesterday' }), 'BAD_USER_INPUT', /^data\.occurredAt: /],
-    ['a record naming no person', policeRecord({ sourceSystem: 'X', sourceReference: 'Y' }, { personRef: undefined }), 'BAD_USER_INPUT', /^data\.personId: is required/],
-  ])('given a line with %s, when imported, then it is rejected with a clear reason', async (_what, line, code, reason) => {
-    const { results } = await run([line as Line | string]);
-    expect(results[0]).toMatchObject({ outcome: 'REJECTED', code, reason: expect.stringMatching(reason) });
-  });
+    [
+      'a bad record date',
+      policeRecord({ sourceSystem: 'X', sourceReference: 'Y' }, { occurredAt: 'yesterday' }),
+      'BAD_USER_INPUT',
+      /^data\.occurredAt: /,
+    ],
+    [
+      'a record naming no person',
+      policeRecord({ sourceSystem: 'X', sourceReference: 'Y' }, { personRef: undefined }),
+      'BAD_USER_INPUT',
+      /^data\.personId: is required/,
+    ],
+  ])(
+    'given a line with %s, when imported, then it is rejected with a clear reason',
+    async (_what, line, code, reason) => {
+      const { results } = await run([line as Line | string]);
+      expect(results[0]).toMatchObject({ outcome: 'REJECTED', code, reason: expect.stringMatching(reason) });
+    },
+  );
 
   it("given a record of another agency kind for the agency's own person, when imported, then it is FORBIDDEN naming recordType and not stored", async () => {
     const child = policePerson();
-    const record = policeRecord(refOf(child), { recordType: 'HEALTH_MATERNITY', personRole: undefined, detail: undefined });
+    const record = policeRecord(refOf(child), {
+      recordType: 'HEALTH_MATERNITY',
+      personRole: undefined,
+      detail: undefined,
+    });
 
     const { results } = await run([child, record]);
 
-    expect(results[1]).toMatchObject({ outcome: 'REJECTED', code: 'FORBIDDEN', reason: expect.stringMatching(/^data\.recordType: /) });
-    expect(await hub.db.query(`SELECT 1 FROM agency_record WHERE source_ref = $1`, [record.data.sourceReference])).toHaveLength(0);
+    expect(results[1]).toMatchObject({
+      outcome: 'REJECTED',
+      code: 'FORBIDDEN',
+      reason: expect.stringMatching(/^data\.recordType: /),
+    });
+    expect(
+      await hub.db.query(`SELECT 1 FROM agency_record WHERE source_ref = $1`, [record.data.sourceReference]),
+    ).toHaveLength(0);
   });
 
   describe('the command line', () => {
     const root = path.join(__dirname, '..');
-    function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+    function cli(
+      args: string[],
+      env: Record<string, string>,
+    ): Promise<{ code: number; stdout: string; stderr: string }> {
       return new Promise((resolve) => {
         execFile(
           process.execPath,
           ['-r', 'ts-node/register/transpile-only', 'src/cli/import.ts', ...args],
-          { cwd: root, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env }, timeout: 60_000 },
+          {
+            cwd: root,
+            env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+            timeout: 60_000,
+          },
           (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         );
       });
@@ -233,10 +319,18 @@ describe('bulk import: npm run import -- <file.ndjson>', () => {
     it('given a file with a rejected line, when the command runs, then it prints one result per line and a summary and exits non-zero', async () => {
       const child = policePerson();
       const file = path.join(dir, 'feed.ndjson');
-      fs.writeFileSync(file, [child, policePerson({ nhsNumber: '12' }), '', policeRecord(refOf(child))].map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'));
+      fs.writeFileSync(
+        file,
+        [child, policePerson({ nhsNumber: '12' }), '', policeRecord(refOf(child))]
+          .map((l) => (typeof l === 'string' ? l : JSON.stringify(l)))
+          .join('\n'),
+      );
 
       // The shared test database holds other stories' partnerships too: name the one this feed is for.
-      const out = await cli([file, '--partnership', 'default'], { DATABASE_URL: hub.config.databaseUrl!, MASH_DATA_DIR: dir });
+      const out = await cli([file, '--partnership', 'default'], {
+        DATABASE_URL: hub.config.databaseUrl!,
+        MASH_DATA_DIR: dir,
+      });
 
       expect(out.code).toBe(1);
       const lines = out.stdout.trim().split('\n');
@@ -257,9 +351,14 @@ describe('bulk import: npm run import -- <file.ndjson>', () => {
 
       expect(first.code).toBe(0);
       expect(second.code).toBe(0);
-      const results = second.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const results = second.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(results.slice(0, 2).map((r) => r.outcome)).toEqual(['UNCHANGED', 'UNCHANGED']);
-      expect(results[2]).toEqual({ summary: { lines: 2, counts: { CREATED: 0, UPDATED: 0, UNCHANGED: 2, LINKED: 0, REJECTED: 0 } } });
+      expect(results[2]).toEqual({
+        summary: { lines: 2, counts: { CREATED: 0, UPDATED: 0, UNCHANGED: 2, LINKED: 0, REJECTED: 0 } },
+      });
     }, 60_000);
 
     it('given the embedded database of the data folder is already running (the hub is up), when the command runs, then it stops with a clear message and imports nothing', async () => {

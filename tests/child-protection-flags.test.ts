@@ -20,7 +20,15 @@ const FLAGS = `query($nhs: String!, $setting: String!, $purpose: Purpose!) {
 const ALERTS = `query { alerts(first: 50) { edges { node { kind personId setting actorAgency toAgency createdAt } } } }`;
 const SUBMIT = `mutation($input: SubmitReferralInput!, $key: String!) { submitReferral(input: $input, idempotencyKey: $key) { id } }`;
 
-const NOT_FLAGGED = { onPlan: false, onPlanSince: null, lookedAfter: false, unbornWithPrebirthPlan: false, openToMash: false, responsibleTeam: null, outOfHoursContact: null };
+const NOT_FLAGGED = {
+  onPlan: false,
+  onPlanSince: null,
+  lookedAfter: false,
+  unbornWithPrebirthPlan: false,
+  openToMash: false,
+  responsibleTeam: null,
+  outOfHoursContact: null,
+};
 const CONTACT = 'Exampleshire Emergency Duty Team, 01632 960 000 (fictional)';
 
 /** Every entry point that reads person data with a declared purpose, and a valid call of it (ids point at nothing). */
@@ -50,13 +58,25 @@ describe('the child protection flag view for out-of-hours and unscheduled care',
   });
   afterAll(() => hub.close());
 
-  const flags = (token: string, nhs: string, setting = 'Fictional General Hospital ED', purpose: Purpose = 'DIRECT_CARE') =>
-    hub.gql<{ childProtectionFlags: typeof NOT_FLAGGED }>(token, FLAGS, { nhs, setting, purpose });
+  const flags = (
+    token: string,
+    nhs: string,
+    setting = 'Fictional General Hospital ED',
+    purpose: Purpose = 'DIRECT_CARE',
+  ) => hub.gql<{ childProtectionFlags: typeof NOT_FLAGGED }>(token, FLAGS, { nhs, setting, purpose });
 
   async function flagAlerts(personId: string) {
-    const r = await hub.gql<{ alerts: { edges: Array<{ node: { kind: string; personId: string; setting: string; actorAgency: string; toAgency: string } }> } }>(worker, ALERTS);
+    const r = await hub.gql<{
+      alerts: {
+        edges: Array<{
+          node: { kind: string; personId: string; setting: string; actorAgency: string; toAgency: string };
+        }>;
+      };
+    }>(worker, ALERTS);
     expect(r.errors).toBeUndefined();
-    return r.data!.alerts.edges.map((e) => e.node).filter((a) => a.kind === 'CP_FLAG_LOOKUP' && a.personId === personId);
+    return r
+      .data!.alerts.edges.map((e) => e.node)
+      .filter((a) => a.kind === 'CP_FLAG_LOOKUP' && a.personId === personId);
   }
 
   it('given a child on a plan, when a clinician looks the child up, then only the flags and the out-of-hours contact come back (category withheld), the look-up is audited, and the team is alerted once per setting per day', async () => {
@@ -75,13 +95,28 @@ describe('the child protection flag view for out-of-hours and unscheduled care',
     });
     expect(JSON.stringify(r)).not.toContain('SEXUAL');
     const audit = await auditFor(hub, r.headers.get('x-request-id')!);
-    expect(audit).toEqual([expect.objectContaining({ purpose: 'DIRECT_CARE', person_id: child, released: expect.arrayContaining(['ChildProtectionFlags.onPlan']) })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        purpose: 'DIRECT_CARE',
+        person_id: child,
+        released: expect.arrayContaining(['ChildProtectionFlags.onPlan']),
+      }),
+    ]);
 
-    expect(await flagAlerts(child)).toEqual([expect.objectContaining({ setting: 'Fictional General Hospital ED', actorAgency: 'health', toAgency: 'social-care' })]);
+    expect(await flagAlerts(child)).toEqual([
+      expect.objectContaining({
+        setting: 'Fictional General Hospital ED',
+        actorAgency: 'health',
+        toAgency: 'social-care',
+      }),
+    ]);
     await flags(clinician, nhs);
     expect(await flagAlerts(child)).toHaveLength(1);
     await flags(clinician, nhs, 'Fictional Out-of-hours GP');
-    expect((await flagAlerts(child)).map((a) => a.setting).sort()).toEqual(['Fictional General Hospital ED', 'Fictional Out-of-hours GP']);
+    expect((await flagAlerts(child)).map((a) => a.setting).sort()).toEqual([
+      'Fictional General Hospital ED',
+      'Fictional Out-of-hours GP',
+    ]);
   });
 
   it('given the responsible team listening on alertRaised, when a clinician looks up a flagged child, then the team hears of it as it happens (where and when), and police do not', async () => {
@@ -90,8 +125,16 @@ describe('the child protection flag view for out-of-hours and unscheduled care',
     await childProtectionSteps(hub, worker).givenPlan(child, '2026-10-01', '2026-10-20');
     const listen = (token: string) => {
       const received: unknown[] = [];
-      const client = createClient({ url: hub.server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
-      client.subscribe({ query: 'subscription { alertRaised { kind toAgency personId setting } }' }, { next: (v) => received.push(v), error: () => undefined, complete: () => undefined });
+      const client = createClient({
+        url: hub.server.url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0,
+      });
+      client.subscribe(
+        { query: 'subscription { alertRaised { kind toAgency personId setting } }' },
+        { next: (v) => received.push(v), error: () => undefined, complete: () => undefined },
+      );
       return { received, client };
     };
     const team = listen(worker);
@@ -102,7 +145,16 @@ describe('the child protection flag view for out-of-hours and unscheduled care',
       const deadline = Date.now() + 4000;
       while (!team.received.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(team.received).toEqual([
-        expect.objectContaining({ data: { alertRaised: { kind: 'CP_FLAG_LOOKUP', toAgency: 'social-care', personId: child, setting: 'Fictional Urgent Treatment Centre' } } }),
+        expect.objectContaining({
+          data: {
+            alertRaised: {
+              kind: 'CP_FLAG_LOOKUP',
+              toAgency: 'social-care',
+              personId: child,
+              setting: 'Fictional Urgent Treatment Centre',
+            },
+          },
+        }),
       ]);
       await new Promise((r) => setTimeout(r, 300));
       expect(police.received).toEqual([]);
@@ -115,19 +167,37 @@ describe('the child protection flag view for out-of-hours and unscheduled care',
     const lookedAfterNhs = fakeNhsNumber();
     const lookedAfter = await givenPerson(hub, worker, { nhsNumber: lookedAfterNhs });
     await givenRecord(hub, worker, lookedAfter, { recordType: 'SOCIAL_CARE_INVOLVEMENT', legalStatus: 'LOOKED_AFTER' });
-    expect((await flags(edt, lookedAfterNhs, 'Exampleshire EDT')).data!.childProtectionFlags).toMatchObject({ lookedAfter: true, onPlan: false, outOfHoursContact: CONTACT });
+    expect((await flags(edt, lookedAfterNhs, 'Exampleshire EDT')).data!.childProtectionFlags).toMatchObject({
+      lookedAfter: true,
+      onPlan: false,
+      outOfHoursContact: CONTACT,
+    });
 
     const referredNhs = fakeNhsNumber();
     const referred = await givenPerson(hub, worker, { nhsNumber: referredNhs });
     const s = await hub.gql(worker, SUBMIT, {
-      input: { subjects: [{ personId: referred }], concernCategories: ['NEGLECT'], narrative: 'Fictional narrative.', consentSought: true, consentGiven: true },
+      input: {
+        subjects: [{ personId: referred }],
+        concernCategories: ['NEGLECT'],
+        narrative: 'Fictional narrative.',
+        consentSought: true,
+        consentGiven: true,
+      },
       key: unique('k'),
     });
     expect(s.errors).toBeUndefined();
-    expect((await flags(edt, referredNhs, 'Exampleshire EDT')).data!.childProtectionFlags).toMatchObject({ openToMash: true, onPlan: false });
+    expect((await flags(edt, referredNhs, 'Exampleshire EDT')).data!.childProtectionFlags).toMatchObject({
+      openToMash: true,
+      onPlan: false,
+    });
 
     const motherNhs = fakeNhsNumber();
-    const mother = await givenPerson(hub, worker, { kind: 'ADULT', nhsNumber: motherNhs, dateOfBirth: '1998-02-03', sex: 'FEMALE' });
+    const mother = await givenPerson(hub, worker, {
+      kind: 'ADULT',
+      nhsNumber: motherNhs,
+      dateOfBirth: '1998-02-03',
+      sex: 'FEMALE',
+    });
     const unborn = await givenPerson(hub, worker, {
       kind: 'UNBORN',
       dateOfBirth: null,
@@ -137,7 +207,11 @@ describe('the child protection flag view for out-of-hours and unscheduled care',
     });
     await childProtectionSteps(hub, worker).givenPlan(unborn, '2026-10-01', '2026-10-20');
     const r = await flags(clinician, motherNhs, 'Fictional Maternity Unit');
-    expect(r.data!.childProtectionFlags).toMatchObject({ unbornWithPrebirthPlan: true, onPlan: false, outOfHoursContact: CONTACT });
+    expect(r.data!.childProtectionFlags).toMatchObject({
+      unbornWithPrebirthPlan: true,
+      onPlan: false,
+      outOfHoursContact: CONTACT,
+    });
     expect(await flagAlerts(unborn)).toEqual([expect.objectContaining({ setting: 'Fictional Maternity Unit' })]);
   });
 
@@ -148,7 +222,9 @@ describe('the child protection flag view for out-of-hours and unscheduled care',
     const b = await flags(clinician, fakeNhsNumber());
     expect(a.data).toEqual({ childProtectionFlags: NOT_FLAGGED });
     expect(b.data).toEqual(a.data);
-    expect(await auditFor(hub, a.headers.get('x-request-id')!)).toEqual([expect.objectContaining({ purpose: 'DIRECT_CARE', person_id: known })]);
+    expect(await auditFor(hub, a.headers.get('x-request-id')!)).toEqual([
+      expect.objectContaining({ purpose: 'DIRECT_CARE', person_id: known }),
+    ]);
     expect((await auditFor(hub, b.headers.get('x-request-id')!)).map((e) => e.purpose)).toEqual(['DIRECT_CARE']);
     expect(await flagAlerts(known)).toEqual([]);
   });
@@ -178,11 +254,23 @@ describe('the child protection flag view for out-of-hours and unscheduled care',
       const schema = buildSchema(fs.readFileSync(path.join(__dirname, '..', 'schema', 'schema.graphql'), 'utf8'));
       const type = schema.getType('ChildProtectionFlags');
       expect(isObjectType(type) && Object.keys(type.getFields()).sort()).toEqual(
-        ['lookedAfter', 'onPlan', 'onPlanSince', 'openToMash', 'outOfHoursContact', 'responsibleTeam', 'unbornWithPrebirthPlan'].sort(),
+        [
+          'lookedAfter',
+          'onPlan',
+          'onPlanSince',
+          'openToMash',
+          'outOfHoursContact',
+          'responsibleTeam',
+          'unbornWithPrebirthPlan',
+        ].sort(),
       );
     });
 
-    it.each(PURPOSES.flatMap((purpose) => (['EDT_SOCIAL_WORKER', 'UNSCHEDULED_CARE_CLINICIAN'] as const).map((role) => [role, purpose] as const)))(
+    it.each(
+      PURPOSES.flatMap((purpose) =>
+        (['EDT_SOCIAL_WORKER', 'UNSCHEDULED_CARE_CLINICIAN'] as const).map((role) => [role, purpose] as const),
+      ),
+    )(
       '%s under %s: the flag view only under DIRECT_CARE (allow), every other read of person data refused (deny)',
       async (role, purpose) => {
         const token = roles()[role];
@@ -202,7 +290,11 @@ describe('the child protection flag view for out-of-hours and unscheduled care',
     );
 
     it('deny: the MASH roles and IG do not get the flag view (it is not a short cut round need to know)', async () => {
-      for (const token of [worker, await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] }), await hub.token({ agency: 'social-care', roles: ['IG_AUDITOR'] })]) {
+      for (const token of [
+        worker,
+        await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] }),
+        await hub.token({ agency: 'social-care', roles: ['IG_AUDITOR'] }),
+      ]) {
         const r = await flags(token, fakeNhsNumber());
         expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       }

@@ -39,17 +39,35 @@ describe('child protection measures on a constructed data set', () => {
   let hub: TestHub;
   let manager: string;
 
-  async function child(who: { dob?: string; sex?: string; disability?: string; unborn?: boolean } = {}): Promise<string> {
+  async function child(
+    who: { dob?: string; sex?: string; disability?: string; unborn?: boolean } = {},
+  ): Promise<string> {
     const [row] = (await hub.db.query(
       `INSERT INTO person (kind, given_name, family_name, date_of_birth, expected_date_of_delivery, sex, ethnicity, first_language, religion, disability, created_by_agency)
        VALUES ($1, 'Fictional', 'Cp-Metrics', $2, $3, $4, 'NOT_RECORDED', 'NOT_RECORDED', 'NOT_RECORDED', $5, 'social-care') RETURNING id`,
-      [who.unborn ? 'UNBORN' : 'CHILD', who.dob ?? null, who.unborn ? '2027-02-01' : null, who.sex ?? 'NOT_RECORDED', who.disability ?? 'NOT_RECORDED'],
+      [
+        who.unborn ? 'UNBORN' : 'CHILD',
+        who.dob ?? null,
+        who.unborn ? '2027-02-01' : null,
+        who.sex ?? 'NOT_RECORDED',
+        who.disability ?? 'NOT_RECORDED',
+      ],
     )) as Array<{ id: string }>;
     return row!.id;
   }
 
-  async function enquiry(personId: string, dueOn: string, status: string, concludedOn: string | null = null): Promise<string> {
-    const conclusion = status === 'OPEN' ? null : status === 'CLOSED' ? 'NOT_SUBSTANTIATED_NO_FURTHER_ACTION' : 'SUBSTANTIATED_CONFERENCE';
+  async function enquiry(
+    personId: string,
+    dueOn: string,
+    status: string,
+    concludedOn: string | null = null,
+  ): Promise<string> {
+    const conclusion =
+      status === 'OPEN'
+        ? null
+        : status === 'CLOSED'
+          ? 'NOT_SUBSTANTIATED_NO_FURTHER_ACTION'
+          : 'SUBSTANTIATED_CONFERENCE';
     const [row] = (await hub.db.query(
       `INSERT INTO s47_enquiry (person_id, owning_agency, lead, status, started_by_sub, started_by_name, last_strategy_on, icpc_due_on, conclusion, concluded_on)
        VALUES ($1, 'social-care', 'JOINT', $2, 'w', 'Fictional Worker', $3::date - 21, $3, $4, $5) RETURNING id`,
@@ -61,32 +79,80 @@ describe('child protection measures on a constructed data set', () => {
        VALUES ('STRATEGY_DISCUSSION', ($1::date - 21)::timestamptz + interval '10 hours', 'social-care', 'c', 'Fictional Chair', 'HELD', 'SECTION_47_JOINT', 'w') RETURNING id`,
       [dueOn],
     )) as Array<{ id: string }>;
-    await hub.db.query(`INSERT INTO s47_strategy_discussion (enquiry_id, meeting_id, held_on, outcome, linked_by) VALUES ($1, $2, $3::date - 21, 'SECTION_47_JOINT', 'w')`, [row!.id, sd!.id, dueOn]);
+    await hub.db.query(
+      `INSERT INTO s47_strategy_discussion (enquiry_id, meeting_id, held_on, outcome, linked_by) VALUES ($1, $2, $3::date - 21, 'SECTION_47_JOINT', 'w')`,
+      [row!.id, sd!.id, dueOn],
+    );
     return row!.id;
   }
 
-  async function conference(kind: 'INITIAL' | 'REVIEW', personId: string, ref: string, dueOn: string, heldOn: string, decision: string): Promise<void> {
+  async function conference(
+    kind: 'INITIAL' | 'REVIEW',
+    personId: string,
+    ref: string,
+    dueOn: string,
+    heldOn: string,
+    decision: string,
+  ): Promise<void> {
     await hub.db.query(
       `INSERT INTO cp_conference (kind, person_id, enquiry_id, plan_id, due_on, held_on, decision, category, lead_social_worker, recorded_by_sub, recorded_by_name)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'w', 'Fictional Worker')`,
-      [kind, personId, kind === 'INITIAL' ? ref : null, kind === 'REVIEW' ? ref : null, dueOn, heldOn, decision, decision === 'PLAN' ? 'NEGLECT' : null, decision === 'PLAN' ? 'Fictional Lead' : null],
+      [
+        kind,
+        personId,
+        kind === 'INITIAL' ? ref : null,
+        kind === 'REVIEW' ? ref : null,
+        dueOn,
+        heldOn,
+        decision,
+        decision === 'PLAN' ? 'NEGLECT' : null,
+        decision === 'PLAN' ? 'Fictional Lead' : null,
+      ],
     );
   }
 
-  async function plan(personId: string, enquiryId: string, startedOn: string, category: string, opts: { sequence?: number; previousEnded?: string; endedOn?: string } = {}): Promise<string> {
+  async function plan(
+    personId: string,
+    enquiryId: string,
+    startedOn: string,
+    category: string,
+    opts: { sequence?: number; previousEnded?: string; endedOn?: string } = {},
+  ): Promise<string> {
     const [row] = (await hub.db.query(
       `INSERT INTO cp_plan (person_id, owning_agency, enquiry_id, status, started_on, category, lead_social_worker, sequence, previous_plan_ended_on, ended_on, end_reason)
        VALUES ($1, 'social-care', $2, $3, $4, $5, 'Fictional Lead', $6, $7, $8, $9) RETURNING id`,
-      [personId, enquiryId, opts.endedOn ? 'ENDED' : 'ACTIVE', startedOn, category, opts.sequence ?? 1, opts.previousEnded ?? null, opts.endedOn ?? null, opts.endedOn ? 'OTHER' : null],
+      [
+        personId,
+        enquiryId,
+        opts.endedOn ? 'ENDED' : 'ACTIVE',
+        startedOn,
+        category,
+        opts.sequence ?? 1,
+        opts.previousEnded ?? null,
+        opts.endedOn ?? null,
+        opts.endedOn ? 'OTHER' : null,
+      ],
     )) as Array<{ id: string }>;
-    await hub.db.query(`INSERT INTO cp_plan_category (plan_id, category, from_on, recorded_by_sub) VALUES ($1, $2, $3, 'w')`, [row!.id, category, startedOn]);
+    await hub.db.query(
+      `INSERT INTO cp_plan_category (plan_id, category, from_on, recorded_by_sub) VALUES ($1, $2, $3, 'w')`,
+      [row!.id, category, startedOn],
+    );
     return row!.id;
   }
 
-  const coreGroup = (planId: string, heldOn: string) => hub.db.query(`INSERT INTO cp_core_group (plan_id, held_on, recorded_by_sub) VALUES ($1, $2, 'w')`, [planId, heldOn]);
+  const coreGroup = (planId: string, heldOn: string) =>
+    hub.db.query(`INSERT INTO cp_core_group (plan_id, held_on, recorded_by_sub) VALUES ($1, $2, 'w')`, [
+      planId,
+      heldOn,
+    ]);
 
   /** A plan whose enquiry is long past (its conference fell due in June, outside both periods). */
-  async function planWithOldEnquiry(startedOn: string, category: string, opts: Parameters<typeof plan>[4] = {}, who: Parameters<typeof child>[0] = {}) {
+  async function planWithOldEnquiry(
+    startedOn: string,
+    category: string,
+    opts: Parameters<typeof plan>[4] = {},
+    who: Parameters<typeof child>[0] = {},
+  ) {
     const c = await child(who);
     return plan(c, await enquiry(c, '2026-06-10', 'CONFERENCE_HELD'), startedOn, category, opts);
   }
@@ -94,7 +160,10 @@ describe('child protection measures on a constructed data set', () => {
   beforeAll(async () => {
     const metricsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mash-cp-metrics-')), 'metrics.json');
     fs.writeFileSync(metricsFile, JSON.stringify({ childPopulation: 50_000 }));
-    hub = await startTestHub({ DATABASE_URL: await dedicatedDatabaseUrl('cp_metrics'), MASH_METRICS_FILE: metricsFile });
+    hub = await startTestHub({
+      DATABASE_URL: await dedicatedDatabaseUrl('cp_metrics'),
+      MASH_METRICS_FILE: metricsFile,
+    });
     manager = await hub.token({ agency: 'social-care', roles: ['MASH_MANAGER'] });
 
     const c1 = await child({ dob: '2026-03-01', sex: 'FEMALE', disability: 'NOT_DISABLED' });
@@ -108,7 +177,10 @@ describe('child protection measures on a constructed data set', () => {
     const e2 = await enquiry(c2, '2026-11-10', 'CONFERENCE_HELD');
     await conference('INITIAL', c2, e2, '2026-11-10', '2026-11-10', 'PLAN');
     const p2 = await plan(c2, e2, '2026-11-10', 'PHYSICAL_ABUSE');
-    await hub.db.query(`INSERT INTO cp_plan_category (plan_id, category, from_on, recorded_by_sub) VALUES ($1, 'MULTIPLE', '2026-11-20', 'w')`, [p2]);
+    await hub.db.query(
+      `INSERT INTO cp_plan_category (plan_id, category, from_on, recorded_by_sub) VALUES ($1, 'MULTIPLE', '2026-11-20', 'w')`,
+      [p2],
+    );
     await hub.db.query(`UPDATE cp_plan SET category = 'MULTIPLE' WHERE id = $1`, [p2]);
     await coreGroup(p2, '2026-11-25');
     const e3 = await enquiry(c3, '2026-11-20', 'CONFERENCE_HELD');
@@ -122,7 +194,12 @@ describe('child protection measures on a constructed data set', () => {
     await conference('INITIAL', c8, e8, '2026-10-30', '2026-10-29', 'NO_PLAN');
 
     const p4 = await planWithOldEnquiry('2026-06-01', 'NEGLECT', { endedOn: '2026-11-30' });
-    const p5 = await planWithOldEnquiry('2026-05-15', 'SEXUAL_ABUSE', { endedOn: '2026-12-03' }, { dob: '2010-11-30', sex: 'MALE', disability: 'DISABLED' });
+    const p5 = await planWithOldEnquiry(
+      '2026-05-15',
+      'SEXUAL_ABUSE',
+      { endedOn: '2026-12-03' },
+      { dob: '2010-11-30', sex: 'MALE', disability: 'DISABLED' },
+    );
     const [[{ person_id: p4child }], [{ person_id: p5child }]] = (await Promise.all([
       hub.db.query(`SELECT person_id FROM cp_plan WHERE id = $1`, [p4]),
       hub.db.query(`SELECT person_id FROM cp_plan WHERE id = $1`, [p5]),
@@ -148,11 +225,13 @@ describe('child protection measures on a constructed data set', () => {
   } }`;
 
   it('given the data set, when a manager asks for November 2026, then every child protection count and measure is the hand-computed one', async () => {
-    const r = await hub.gql<{ metrics: { measures: Array<{ key: string; value: number | null; previousValue: number | null }>; current: { childProtection: unknown }; previous: { childProtection: unknown } } }>(
-      manager,
-      QUERY,
-      { period: { month: '2026-11' } },
-    );
+    const r = await hub.gql<{
+      metrics: {
+        measures: Array<{ key: string; value: number | null; previousValue: number | null }>;
+        current: { childProtection: unknown };
+        previous: { childProtection: unknown };
+      };
+    }>(manager, QUERY, { period: { month: '2026-11' } });
     expect(r.errors).toBeUndefined();
     expect(r.data!.metrics.current.childProtection).toEqual({
       icpcDue: 5,
@@ -232,7 +311,12 @@ describe('child protection measures on a constructed data set', () => {
   it('the board report shows the three-way split of initial conferences and the children on a plan by category', async () => {
     const settings = loadMetricsSettings(undefined);
     settings.childPopulation = 50_000;
-    const md = renderReport(await inTestPartnership(() => computeMetrics(hub.server.hub.dataSource, hub.server.hub.agencies, settings, { period: { month: '2026-11' } })), settings);
+    const md = renderReport(
+      await inTestPartnership(() =>
+        computeMetrics(hub.server.hub.dataSource, hub.server.hub.agencies, settings, { period: { month: '2026-11' } }),
+      ),
+      settings,
+    );
     expect(md).toContain('## Child protection: conferences, core groups and plans');
     expect(md).toContain('| held within 15 working days of the last strategy discussion | 2 | 1 |');
     expect(md).toContain('| held late | 1 | 0 |');

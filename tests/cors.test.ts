@@ -10,8 +10,15 @@ import { startTestHub, type TestHub } from './support/test-hub';
 const PARTNER = 'https://referrals.partner.example';
 const OTHER = 'https://evil.example';
 
-const preflight = (url: string, origin: string, headers = 'content-type, authorization, apollo-require-preflight, apollographql-client-name, x-request-id') =>
-  fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers } });
+const preflight = (
+  url: string,
+  origin: string,
+  headers = 'content-type, authorization, apollo-require-preflight, apollographql-client-name, x-request-id',
+) =>
+  fetch(url, {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': headers },
+  });
 
 const post = (url: string, origin: string | null, token: string | null) =>
   fetch(url, {
@@ -39,7 +46,15 @@ describe('CORS for browser partner apps', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe(PARTNER);
     expect(res.headers.get('access-control-allow-methods')).toBe('POST');
     const allowedHeaders = res.headers.get('access-control-allow-headers')!.split(', ');
-    expect(allowedHeaders).toEqual(expect.arrayContaining(['content-type', 'authorization', 'apollo-require-preflight', 'apollographql-client-name', 'x-request-id']));
+    expect(allowedHeaders).toEqual(
+      expect.arrayContaining([
+        'content-type',
+        'authorization',
+        'apollo-require-preflight',
+        'apollographql-client-name',
+        'x-request-id',
+      ]),
+    );
     expect(res.headers.get('access-control-allow-credentials')).toBeNull();
     expect(res.headers.get('vary')).toMatch(/origin/i);
     expect(Number(res.headers.get('access-control-max-age'))).toBeGreaterThan(0);
@@ -62,12 +77,19 @@ describe('CORS for browser partner apps', () => {
   });
 
   it('given an origin not in the list, then its preflight is refused with no Access-Control-Allow-Origin, so a browser never sends the request', async () => {
-    for (const origin of [OTHER, 'https://referrals.partner.example.evil.example', 'http://referrals.partner.example', 'null']) {
+    for (const origin of [
+      OTHER,
+      'https://referrals.partner.example.evil.example',
+      'http://referrals.partner.example',
+      'null',
+    ]) {
       const pre = await preflight(hub.server.url, origin);
       expect(pre.status).toBe(403);
       expect(pre.headers.get('access-control-allow-origin')).toBeNull();
       expect(pre.headers.get('access-control-allow-methods')).toBeNull();
-      expect(((await pre.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('FORBIDDEN');
+      expect(
+        ((await pre.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code,
+      ).toBe('FORBIDDEN');
       // What a browser would show the page of a POST sent anyway: nothing (no Access-Control-Allow-Origin).
       const res = await post(hub.server.url, origin, token);
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
@@ -85,7 +107,7 @@ describe('CORS for browser partner apps', () => {
     expect(((await res.json()) as { data?: unknown }).data).toBeUndefined();
   });
 
-  it('given the desk\'s own origin, even behind a proxy that rewrites Host, or no Origin at all (a server), then it is not CORS and is answered as before', async () => {
+  it("given the desk's own origin, even behind a proxy that rewrites Host, or no Origin at all (a server), then it is not CORS and is answered as before", async () => {
     for (const origin of [new URL(hub.server.url).origin, 'https://mash.example.org', null]) {
       const res = await post(hub.server.url, origin, token);
       expect(res.status).toBe(200);
@@ -110,18 +132,35 @@ describe('CORS by default', () => {
 });
 
 describe('CORS_ORIGINS is validated at start', () => {
-  it.each([['*'], ['https://app.example.org/'], ['https://app.example.org/path'], ['null'], ['ftp://app.example.org'], ['https://app.example.org,'], ['https://App.example.org'], ['https://app.example.org:443']])(
-    'given %s, then the hub refuses to start naming the variable',
-    (value) => {
-      expect(() => loadConfig({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS/);
-    },
-  );
+  it.each([
+    ['*'],
+    ['https://app.example.org/'],
+    ['https://app.example.org/path'],
+    ['null'],
+    ['ftp://app.example.org'],
+    ['https://app.example.org,'],
+    ['https://App.example.org'],
+    ['https://app.example.org:443'],
+  ])('given %s, then the hub refuses to start naming the variable', (value) => {
+    expect(() => loadConfig({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS/);
+  });
 
   it('given exact origins, then they are kept; production takes https origins only', () => {
-    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).corsOrigins).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
     expect(loadConfig({}).corsOrigins).toEqual([]);
-    const production = { NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a', DATABASE_URL: 'postgres://x/y' };
-    expect(() => loadConfig({ ...production, CORS_ORIGINS: 'http://localhost:5173' })).toThrow(/CORS_ORIGINS: production allows https origins only/);
+    const production = {
+      NODE_ENV: 'production',
+      AUTH_JWKS_URL: 'https://idp.example/jwks',
+      AUTH_ISSUER: 'i',
+      AUTH_AUDIENCE: 'a',
+      DATABASE_URL: 'postgres://x/y',
+    };
+    expect(() => loadConfig({ ...production, CORS_ORIGINS: 'http://localhost:5173' })).toThrow(
+      /CORS_ORIGINS: production allows https origins only/,
+    );
     expect(loadConfig({ ...production, CORS_ORIGINS: 'https://a.example' }).corsOrigins).toEqual(['https://a.example']);
   });
 });

@@ -21,7 +21,13 @@ const ALERTS = `{ alerts(first: 100) { edges { node { kind toAgency personId act
 const SCHEDULE = `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { id } }`;
 
 type PersonData = { person: { records: Array<{ __typename: string; clinicalNotes?: string | null }> } };
-type AlertNode = { kind: string; toAgency: string | null; personId: string; actorAgency: string; breakGlassId: string | null };
+type AlertNode = {
+  kind: string;
+  toAgency: string | null;
+  personId: string;
+  actorAgency: string;
+  breakGlassId: string | null;
+};
 
 describe('cross-agency AGENCY_DETAIL reads alert the owning agency', () => {
   let hub: TestHub;
@@ -60,30 +66,49 @@ describe('cross-agency AGENCY_DETAIL reads alert the owning agency', () => {
   async function givenChildHeldByHealthAndPolice(police: string, alsoSocialCare = false): Promise<string> {
     const nhsNumber = fakeNhsNumber();
     const child = await givenPerson(hub, health, { nhsNumber });
-    await givenRecord(hub, health, child, { recordType: 'HEALTH_GP_REGISTRATION', registeredGp: 'Fictional Surgery', clinicalNotes: 'Fictional clinical note' });
+    await givenRecord(hub, health, child, {
+      recordType: 'HEALTH_GP_REGISTRATION',
+      registeredGp: 'Fictional Surgery',
+      clinicalNotes: 'Fictional clinical note',
+    });
     expect(await givenImportedPerson(hub, 'police', { nhsNumber, sourceSystem: 'NICHE' })).toBe(child);
-    await givenRecord(hub, police, child, { recordType: 'POLICE_INCIDENT', personRole: 'VICTIM', detail: 'Fictional detail' });
-    if (alsoSocialCare) expect(await givenImportedPerson(hub, 'social-care', { nhsNumber, sourceSystem: 'LCS' })).toBe(child);
+    await givenRecord(hub, police, child, {
+      recordType: 'POLICE_INCIDENT',
+      personRole: 'VICTIM',
+      detail: 'Fictional detail',
+    });
+    if (alsoSocialCare)
+      expect(await givenImportedPerson(hub, 'social-care', { nhsNumber, sourceSystem: 'LCS' })).toBe(child);
     return child;
   }
 
   const policeOfficer = () => hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], sub: unique('pc') });
   const storedAlerts = (personId: string) =>
-    hub.db.query(`SELECT kind, to_agency, actor_agency, actor_sub FROM alert WHERE person_id = $1 ORDER BY created_at`, [personId]) as Promise<
-      Array<{ kind: string; to_agency: string; actor_agency: string; actor_sub: string }>
-    >;
+    hub.db.query(
+      `SELECT kind, to_agency, actor_agency, actor_sub FROM alert WHERE person_id = $1 ORDER BY created_at`,
+      [personId],
+    ) as Promise<Array<{ kind: string; to_agency: string; actor_agency: string; actor_sub: string }>>;
   async function alertsSeenBy(token: string, personId: string): Promise<AlertNode[]> {
     const r = await hub.gql<{ alerts: { edges: Array<{ node: AlertNode }> } }>(token, ALERTS);
     expect(r.errors).toBeUndefined();
     return r.data!.alerts.edges.map((e) => e.node).filter((a) => a.personId === personId);
   }
-  const clinicalNotes = (r: { data?: PersonData | null }) => r.data!.person.records.find((x) => x.__typename === 'HealthRecord')!.clinicalNotes;
+  const clinicalNotes = (r: { data?: PersonData | null }) =>
+    r.data!.person.records.find((x) => x.__typename === 'HealthRecord')!.clinicalNotes;
 
   function subscribe(token: string) {
     const received: Array<{ data?: { alertRaised: { kind: string; toAgency: string | null; personId: string } } }> = [];
-    const client = createClient({ url: hub.server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: hub.server.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
     clients.push(client);
-    client.subscribe({ query: 'subscription { alertRaised { kind toAgency personId } }' }, { next: (v) => received.push(v as never), error: () => undefined, complete: () => undefined });
+    client.subscribe(
+      { query: 'subscription { alertRaised { kind toAgency personId } }' },
+      { next: (v) => received.push(v as never), error: () => undefined, complete: () => undefined },
+    );
     return received;
   }
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -98,13 +123,34 @@ describe('cross-agency AGENCY_DETAIL reads alert the owning agency', () => {
 
     expect(r.errors).toBeUndefined();
     expect(clinicalNotes(r)).toBe('Fictional clinical note');
-    const [event] = await hub.db.query(`SELECT payload FROM audit_event WHERE request_id = $1`, [r.headers.get('x-request-id')]);
-    expect(event.payload.subjects).toEqual([expect.objectContaining({ personId: child, detailOwners: ['health', 'police'] })]);
-    expect(await storedAlerts(child)).toEqual([{ kind: 'CROSS_AGENCY_DETAIL_READ', to_agency: 'health', actor_agency: 'police', actor_sub: expect.stringMatching(/^pc-/) }]);
-    expect(await alertsSeenBy(health, child)).toEqual([{ kind: 'CROSS_AGENCY_DETAIL_READ', toAgency: 'health', personId: child, actorAgency: 'police', breakGlassId: null }]);
+    const [event] = await hub.db.query(`SELECT payload FROM audit_event WHERE request_id = $1`, [
+      r.headers.get('x-request-id'),
+    ]);
+    expect(event.payload.subjects).toEqual([
+      expect.objectContaining({ personId: child, detailOwners: ['health', 'police'] }),
+    ]);
+    expect(await storedAlerts(child)).toEqual([
+      {
+        kind: 'CROSS_AGENCY_DETAIL_READ',
+        to_agency: 'health',
+        actor_agency: 'police',
+        actor_sub: expect.stringMatching(/^pc-/),
+      },
+    ]);
+    expect(await alertsSeenBy(health, child)).toEqual([
+      {
+        kind: 'CROSS_AGENCY_DETAIL_READ',
+        toAgency: 'health',
+        personId: child,
+        actorAgency: 'police',
+        breakGlassId: null,
+      },
+    ]);
     const deadline = Date.now() + 4000;
     while (!pushed.some((p) => p.data?.alertRaised.personId === child) && Date.now() < deadline) await sleep(20);
-    expect(pushed.map((p) => p.data?.alertRaised).filter((a) => a?.personId === child)).toEqual([{ kind: 'CROSS_AGENCY_DETAIL_READ', toAgency: 'health', personId: child }]);
+    expect(pushed.map((p) => p.data?.alertRaised).filter((a) => a?.personId === child)).toEqual([
+      { kind: 'CROSS_AGENCY_DETAIL_READ', toAgency: 'health', personId: child },
+    ]);
 
     // Only the owning agency (and IG) sees it.
     const education = await hub.token({ agency: 'education', roles: ['EDUCATION_MASH_OFFICER'] });
@@ -143,8 +189,13 @@ describe('cross-agency AGENCY_DETAIL reads alert the owning agency', () => {
     const r = await hub.gql<PersonData>(police, PERSON, { id: child, purpose: 'DIRECT_CARE' });
 
     expect(clinicalNotes(r)).toBeNull();
-    expect(r.extensions?.redactions).toContainEqual({ path: expect.stringMatching(/clinicalNotes$/), reason: expect.any(String) });
-    const [event] = await hub.db.query(`SELECT payload FROM audit_event WHERE request_id = $1`, [r.headers.get('x-request-id')]);
+    expect(r.extensions?.redactions).toContainEqual({
+      path: expect.stringMatching(/clinicalNotes$/),
+      reason: expect.any(String),
+    });
+    const [event] = await hub.db.query(`SELECT payload FROM audit_event WHERE request_id = $1`, [
+      r.headers.get('x-request-id'),
+    ]);
     expect(event.payload.subjects[0].detailOwners ?? []).not.toContain('health');
     expect(await storedAlerts(child)).toEqual([]);
   });
@@ -153,7 +204,11 @@ describe('cross-agency AGENCY_DETAIL reads alert the owning agency', () => {
     const police = await policeOfficer();
     const child = await givenChildHeldByHealthAndPolice(police, true);
     const meeting = await hub.gql(socialWorker, SCHEDULE, {
-      input: { type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child], scheduledAt: new Date(Date.now() + 3_600_000).toISOString() },
+      input: {
+        type: 'STRATEGY_DISCUSSION',
+        subjectPersonIds: [child],
+        scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
     });
     expect(meeting.errors).toBeUndefined();
 

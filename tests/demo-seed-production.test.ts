@@ -39,7 +39,8 @@ async function seedCommand(env: Record<string, string>): Promise<{ code: number;
   );
 }
 
-const peopleIn = async (hub: TestHub) => ((await hub.db.query('SELECT count(*)::int AS n FROM person')) as Array<{ n: number }>)[0]!.n;
+const peopleIn = async (hub: TestHub) =>
+  ((await hub.db.query('SELECT count(*)::int AS n FROM person')) as Array<{ n: number }>)[0]!.n;
 
 describe('the demo seed refuses production', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-demo-prod-'));
@@ -87,7 +88,11 @@ describe('the demo seed refuses production', () => {
   });
 
   it('given the marked database, when `npm run seed -- --demo` runs with NODE_ENV=development, then it exits 2 saying why and stores nothing', async () => {
-    const r = await seedCommand({ NODE_ENV: 'development', DATABASE_URL: appUrlOf(productionUrl), MASH_DATA_DIR: dataDir });
+    const r = await seedCommand({
+      NODE_ENV: 'development',
+      DATABASE_URL: appUrlOf(productionUrl),
+      MASH_DATA_DIR: dataDir,
+    });
 
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/refusing to load the demo partnership: this database is marked as production/);
@@ -96,7 +101,13 @@ describe('the demo seed refuses production', () => {
 
   it('given NODE_ENV=production and a complete production configuration, when `npm run seed -- --demo` runs against an unmarked database, then it exits 2 before connecting and stores nothing', async () => {
     const fresh = await dedicatedDatabaseUrl('demoprodenv');
-    const r = await seedCommand({ NODE_ENV: 'production', DATABASE_URL: appUrlOf(fresh), MIGRATION_DATABASE_URL: fresh, MASH_DATA_DIR: dataDir, ...PRODUCTION_AUTH });
+    const r = await seedCommand({
+      NODE_ENV: 'production',
+      DATABASE_URL: appUrlOf(fresh),
+      MIGRATION_DATABASE_URL: fresh,
+      MASH_DATA_DIR: dataDir,
+      ...PRODUCTION_AUTH,
+    });
 
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/refusing to load the demo partnership with NODE_ENV=production/);
@@ -111,7 +122,10 @@ describe('the demo seed refuses production', () => {
   }, 120_000);
 
   it('given an unmarked database in a test process, then the guard lets the demo through (control)', async () => {
-    const other = await startTestHub({ MASH_DATA_DIR: dataDir }, { databaseUrl: await dedicatedDatabaseUrl('demoprodctl') });
+    const other = await startTestHub(
+      { MASH_DATA_DIR: dataDir },
+      { databaseUrl: await dedicatedDatabaseUrl('demoprodctl') },
+    );
     try {
       expect(await isProductionDatabase(other.db)).toBe(false);
       const report = await inTestPartnership(() => loadDemo(other.server.hub, { households: 1 }));

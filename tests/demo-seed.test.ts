@@ -69,13 +69,21 @@ describe('demo seed: npm run seed -- --demo', () => {
   });
 
   async function gql(agency: string, role: string, query: string, variables: Record<string, unknown>) {
-    const token = await signDevToken(server.hub.config.auth, { sub: `demo-${agency}`, name: 'Demo Tester', agency, roles: [role] });
+    const token = await signDevToken(server.hub.config.auth, {
+      sub: `demo-${agency}`,
+      name: 'Demo Tester',
+      agency,
+      roles: [role],
+    });
     const res = await fetch(server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),
     });
-    return (await res.json()) as { data?: { person: { records: Array<Record<string, unknown>>; relationships: unknown[] } | null }; errors?: unknown };
+    return (await res.json()) as {
+      data?: { person: { records: Array<Record<string, unknown>>; relationships: unknown[] } | null };
+      errors?: unknown;
+    };
   }
 
   it('given a fresh database, when the demo is seeded, then every line is accepted and records of every agency kind are stored', async () => {
@@ -86,7 +94,9 @@ describe('demo seed: npm run seed -- --demo', () => {
       `SELECT owning_agency, count(*)::int AS n FROM agency_record GROUP BY owning_agency ORDER BY owning_agency`,
     );
     expect(kinds.map((k) => k.owning_agency)).toEqual(['education', 'health', 'police', 'probation', 'social-care']);
-    const [people] = await db.query(`SELECT count(*) FILTER (WHERE kind = 'CHILD')::int AS children, count(*)::int AS total FROM person`);
+    const [people] = await db.query(
+      `SELECT count(*) FILTER (WHERE kind = 'CHILD')::int AS children, count(*)::int AS total FROM person`,
+    );
     expect(people.children).toBe(first.people.children);
     expect(people.total).toBe(first.people.children + first.people.unborn + first.people.adults);
     // Sealed fields (police informants) and protected-address style data are part of the demo.
@@ -94,7 +104,7 @@ describe('demo seed: npm run seed -- --demo', () => {
     expect(sealed.n).toBeGreaterThan(0);
   });
 
-  it('given the seeded demo, when the example child is read through the API, then police see their own records and other agencies\' detail redacted', async () => {
+  it("given the seeded demo, when the example child is read through the API, then police see their own records and other agencies' detail redacted", async () => {
     expect(first.example.personId).toEqual(expect.any(String));
 
     const r = await gql('police', 'POLICE_MASH_OFFICER', PERSON, { id: first.example.personId });
@@ -127,10 +137,19 @@ describe('demo seed: npm run seed -- --demo', () => {
   });
 
   it('given the seeded demo, when the casework is told, then referrals exist in every state with checks, breaches, decisions and meetings, in well under a minute', async () => {
-    const byStatus: Array<{ status: string; n: number }> = await db.query(`SELECT status, count(*)::int AS n FROM referral GROUP BY status ORDER BY status`);
-    expect(byStatus.map((r) => r.status).sort()).toEqual(
-      ['AWAITING_CHECKS', 'CLOSED', 'DECISION_PROPOSED', 'MERGED', 'READY_FOR_DECISION', 'RECEIVED', 'SCREENED', 'WITHDRAWN'],
+    const byStatus: Array<{ status: string; n: number }> = await db.query(
+      `SELECT status, count(*)::int AS n FROM referral GROUP BY status ORDER BY status`,
     );
+    expect(byStatus.map((r) => r.status).sort()).toEqual([
+      'AWAITING_CHECKS',
+      'CLOSED',
+      'DECISION_PROPOSED',
+      'MERGED',
+      'READY_FOR_DECISION',
+      'RECEIVED',
+      'SCREENED',
+      'WITHDRAWN',
+    ]);
     expect(cases.created).toBeGreaterThanOrEqual(REFERRALS);
     expect(casesSeconds).toBeLessThan(60);
     const [facts] = await db.query(
@@ -157,7 +176,21 @@ describe('demo seed: npm run seed -- --demo', () => {
     expect(facts.rags).toBe(3);
     expect(facts.outcomes).toBeGreaterThanOrEqual(5);
     expect(facts.outside_window).toBe(0);
-    for (const k of ['breaches', 'on_time', 'returned', 'declined', 'overdue', 'strategy', 'non_quorate', 'absent', 'actions', 'icpc_on_time', 'icpc_late', 'feedback', 'break_glass']) {
+    for (const k of [
+      'breaches',
+      'on_time',
+      'returned',
+      'declined',
+      'overdue',
+      'strategy',
+      'non_quorate',
+      'absent',
+      'actions',
+      'icpc_on_time',
+      'icpc_late',
+      'feedback',
+      'break_glass',
+    ]) {
       expect({ [k]: facts[k] > 0 }).toEqual({ [k]: true });
     }
     // The decision due time is the last rating's, computed by the service from the back-dated received time.
@@ -179,11 +212,20 @@ describe('demo seed: npm run seed -- --demo', () => {
 
   it('given the told casework, when the governance metrics are computed for each seeded month, then every measure has a value', async () => {
     for (const month of SEEDED_MONTHS) {
-      const r = await inTestPartnership(() => computeMetrics(server.hub.dataSource, server.hub.agencies, loadMetricsSettings(undefined), { period: { month } }));
+      const r = await inTestPartnership(() =>
+        computeMetrics(server.hub.dataSource, server.hub.agencies, loadMetricsSettings(undefined), {
+          period: { month },
+        }),
+      );
       // In the first seeded month no ICPC can yet fall due: discussions begin then, ICPCs 15 working days later.
       // The child protection measures start later still (plans, then core groups, then reviews 3 months on): see the next story.
       const missing = r.measures
-        .filter((m) => m.value === null && !m.key.startsWith('cp') && !(month === SEEDED_MONTHS[0] && m.key === 'icpcWithin15WorkingDays'))
+        .filter(
+          (m) =>
+            m.value === null &&
+            !m.key.startsWith('cp') &&
+            !(month === SEEDED_MONTHS[0] && m.key === 'icpcWithin15WorkingDays'),
+        )
         .map((m) => m.key);
       expect({ month, missing }).toEqual({ month, missing: [] });
     }
@@ -195,7 +237,15 @@ describe('demo seed: npm run seed -- --demo', () => {
     )) as Array<{ agency: string; source: string; n: number }>;
     const sourcesOf = (agency: string) => new Set(rows.filter((r) => r.agency === agency).map((r) => r.source));
     // The MASH's own staff type in other people's calls: never "social care" as the source, never unknown.
-    for (const src of sourcesOf('social-care')) expect(['INDIVIDUAL_FAMILY', 'INDIVIDUAL_ACQUAINTANCE', 'INDIVIDUAL_SELF', 'ANONYMOUS', 'LA_OTHER_INTERNAL', 'LA_EARLY_HELP']).toContain(src);
+    for (const src of sourcesOf('social-care'))
+      expect([
+        'INDIVIDUAL_FAMILY',
+        'INDIVIDUAL_ACQUAINTANCE',
+        'INDIVIDUAL_SELF',
+        'ANONYMOUS',
+        'LA_OTHER_INTERNAL',
+        'LA_EARLY_HELP',
+      ]).toContain(src);
     expect([...sourcesOf('police')]).toEqual(['POLICE']);
     expect(rows.filter((r) => r.source === 'UNKNOWN')).toEqual([]);
   });
@@ -210,8 +260,11 @@ describe('demo seed: npm run seed -- --demo', () => {
               (SELECT count(*)::int FROM s47_enquiry e WHERE NOT EXISTS (SELECT 1 FROM s47_strategy_discussion d WHERE d.enquiry_id = e.id)) AS unstarted`,
     );
     expect(cp).toMatchObject({ unstarted: 0 });
-    for (const k of ['enquiries', 'initial', 'plans', 'core_groups', 'reviews']) expect({ [k]: cp[k] > 0 }).toEqual({ [k]: true });
-    const r = await computeMetrics(server.hub.dataSource, server.hub.agencies, loadMetricsSettings(undefined), { period: { month: SEEDED_MONTHS.at(-1)! } });
+    for (const k of ['enquiries', 'initial', 'plans', 'core_groups', 'reviews'])
+      expect({ [k]: cp[k] > 0 }).toEqual({ [k]: true });
+    const r = await computeMetrics(server.hub.dataSource, server.hub.agencies, loadMetricsSettings(undefined), {
+      period: { month: SEEDED_MONTHS.at(-1)! },
+    });
     const value = (key: string) => r.measures.find((m) => m.key === key)!.value;
     expect(value('cpChildrenOnPlanAtPeriodEnd')).toBeGreaterThan(0);
   });
@@ -224,7 +277,12 @@ describe('demo seed: npm run seed -- --demo', () => {
          FROM missing_episode GROUP BY status, interview_outcome ORDER BY status, interview_outcome`,
     )) as Array<{ status: string; interview_outcome: string | null; n: number; late: number }>;
     expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['MISSING', 'RETURNED', 'INTERVIEW_OFFERED', 'CLOSED']));
-    expect(rows.filter((r) => r.interview_outcome).map((r) => r.interview_outcome).sort()).toEqual(['DECLINED', 'HELD']);
+    expect(
+      rows
+        .filter((r) => r.interview_outcome)
+        .map((r) => r.interview_outcome)
+        .sort(),
+    ).toEqual(['DECLINED', 'HELD']);
     expect(rows.reduce((s, r) => s + r.late, 0)).toBeGreaterThan(0);
   });
 
@@ -253,30 +311,50 @@ describe('demo seed: npm run seed -- --demo', () => {
 
   it('given the told casework, when it is told again, then nothing is created', async () => {
     const count = async () =>
-      (await db.query(
-        `SELECT (SELECT count(*) FROM referral)::int AS referrals, (SELECT count(*) FROM agency_check)::int AS checks,
+      (
+        await db.query(
+          `SELECT (SELECT count(*) FROM referral)::int AS referrals, (SELECT count(*) FROM agency_check)::int AS checks,
                 (SELECT count(*) FROM meeting)::int AS meetings, (SELECT count(*) FROM break_glass)::int AS break_glass,
                 (SELECT count(*) FROM audit_event)::int AS audit`,
-      ))[0] as Record<string, number>;
+        )
+      )[0] as Record<string, number>;
     const before = await count();
 
     const again = await inTestPartnership(() => seedDemoCases(server.hub, { referrals: REFERRALS, asOf: AS_OF }));
 
-    expect(again).toEqual({ created: 0, skipped: cases.created, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0, stepDowns: 0, ladoAllegations: 0, privateFostering: 0 });
+    expect(again).toEqual({
+      created: 0,
+      skipped: cases.created,
+      referralsByStatus: {},
+      meetings: 0,
+      breakGlass: 0,
+      missingEpisodes: 0,
+      stepDowns: 0,
+      ladoAllegations: 0,
+      privateFostering: 0,
+    });
     expect(await count()).toEqual(before);
   }, 60_000);
 
   it('given the seeded demo, when it is seeded again, then every line is unchanged and nothing is added', async () => {
     const count = async () =>
-      (await db.query(
-        `SELECT (SELECT count(*) FROM person)::int AS people, (SELECT count(*) FROM agency_record)::int AS records,
+      (
+        await db.query(
+          `SELECT (SELECT count(*) FROM person)::int AS people, (SELECT count(*) FROM agency_record)::int AS records,
                 (SELECT count(*) FROM person_relationship)::int AS relationships, (SELECT count(*) FROM audit_event)::int AS audit`,
-      ))[0] as Record<string, number>;
+        )
+      )[0] as Record<string, number>;
     const before = await count();
 
     const second = await inTestPartnership(() => loadDemo(server.hub, { households: HOUSEHOLDS }));
 
-    expect(second.summary.counts).toEqual({ CREATED: 0, UPDATED: 0, LINKED: 0, REJECTED: 0, UNCHANGED: first.summary.lines });
+    expect(second.summary.counts).toEqual({
+      CREATED: 0,
+      UPDATED: 0,
+      LINKED: 0,
+      REJECTED: 0,
+      UNCHANGED: first.summary.lines,
+    });
     expect(await count()).toEqual(before);
     expect(second.example.personId).toBe(first.example.personId);
   }, 60_000);

@@ -12,7 +12,11 @@ function origin(hub: TestHub): string {
 }
 
 async function signIn(hub: TestHub, body: unknown, contentType = 'application/json') {
-  return fetch(`${origin(hub)}/desk/dev/sign-in`, { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify(body) });
+  return fetch(`${origin(hub)}/desk/dev/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: JSON.stringify(body),
+  });
 }
 
 describe('MASH Desk: pages and development sign-in', () => {
@@ -52,11 +56,18 @@ describe('MASH Desk: pages and development sign-in', () => {
         expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
         expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       }
-      expect((await fetch(`${origin(hub)}/desk/vendor/preact/preact.mjs`)).headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect((await fetch(`${origin(hub)}/desk/vendor/preact/preact.mjs`)).headers.get('content-type')).toMatch(
+        /^text\/javascript/,
+      );
     });
 
     it('given the hub, when a file outside the served scripts is asked for, then it is not found', async () => {
-      for (const p of ['/desk/vendor/graphql-ws/../package.json', '/desk/vendor/graphql-ws/index.d.ts', '/desk/app/../../package.json', '/desk/index.html']) {
+      for (const p of [
+        '/desk/vendor/graphql-ws/../package.json',
+        '/desk/vendor/graphql-ws/index.d.ts',
+        '/desk/app/../../package.json',
+        '/desk/index.html',
+      ]) {
         const res = await fetch(`${origin(hub)}${p}`);
         expect({ p, status: res.status }).toEqual({ p, status: 404 });
       }
@@ -73,12 +84,16 @@ describe('MASH Desk: pages and development sign-in', () => {
       expect(csp).toContain("frame-ancestors 'none'");
       expect(await page.text()).not.toMatch(/<script(?![^>]*src=)[^>]*>/);
       // API requests still reach Apollo.
-      const get = await fetch(`${origin(hub)}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+      const get = await fetch(`${origin(hub)}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+        headers: { 'apollo-require-preflight': 'true' },
+      });
       expect(get.status).not.toBe(302);
     });
 
-    it('given development auth, when a demo user signs in, then the token works on /graphql with that user\'s agency and role', async () => {
-      const users = (await (await fetch(`${origin(hub)}/desk/dev/users`)).json()) as { users: Array<{ id: string; agency: string; role: string }> };
+    it("given development auth, when a demo user signs in, then the token works on /graphql with that user's agency and role", async () => {
+      const users = (await (await fetch(`${origin(hub)}/desk/dev/users`)).json()) as {
+        users: Array<{ id: string; agency: string; role: string }>;
+      };
       const police = users.users.find((u) => u.role === 'POLICE_MASH_OFFICER')!;
       const res = await signIn(hub, { user: police.id });
       expect(res.status).toBe(200);

@@ -60,13 +60,21 @@ describe('early help and step transitions', () => {
   afterAll(() => hub.close());
 
   const episodesOf = async (personId: string) =>
-    (await hub.db.query(`SELECT id, status, version FROM early_help_episode WHERE person_id = $1 ORDER BY opened_at`, [personId])) as Array<{ id: string; status: string; version: number }>;
+    (await hub.db.query(`SELECT id, status, version FROM early_help_episode WHERE person_id = $1 ORDER BY opened_at`, [
+      personId,
+    ])) as Array<{ id: string; status: string; version: number }>;
 
   /** Given: a child referred to the MASH, screened GREEN, with a check to education; the decision is EARLY_HELP, authorised by a manager. */
   async function givenEarlyHelpDecision(): Promise<{ personId: string; referralId: string }> {
     const personId = await givenPerson(hub, worker);
     const sub = await hub.gql<{ submitReferral: { id: string } }>(worker, SUBMIT, {
-      input: { subjects: [{ personId }], concernCategories: ['NEGLECT'], narrative: 'Fictional narrative: poor school attendance.', consentSought: true, consentGiven: true },
+      input: {
+        subjects: [{ personId }],
+        concernCategories: ['NEGLECT'],
+        narrative: 'Fictional narrative: poor school attendance.',
+        consentSought: true,
+        consentGiven: true,
+      },
       key: unique('k'),
     });
     expect(sub.errors).toBeUndefined();
@@ -74,7 +82,11 @@ describe('early help and step transitions', () => {
     expect((await hub.gql(worker, RATE, { id, v: 1 })).errors).toBeUndefined();
     expect((await hub.gql(worker, CHECKS, { id, agencies: ['education'], v: 2 })).errors).toBeUndefined();
     expect((await hub.gql(worker, PROPOSE, { id, v: 3 })).errors).toBeUndefined();
-    const a = await hub.gql<{ authoriseDecision: { status: string } }>(manager, AUTHORISE, { id, v: 4, over: 'Fictional: the school can share at the first team around the family meeting' });
+    const a = await hub.gql<{ authoriseDecision: { status: string } }>(manager, AUTHORISE, {
+      id,
+      v: 4,
+      over: 'Fictional: the school can share at the first team around the family meeting',
+    });
     expect(a.errors).toBeUndefined();
     return { personId, referralId: id };
   }
@@ -86,7 +98,13 @@ describe('early help and step transitions', () => {
       expect(e).toMatchObject({ status: 'OPEN', version: 1 });
       const r = await hub.gql<{ earlyHelpEpisode: Episode }>(worker, READ, { id: e!.id, purpose: 'TRIAGE' });
       expect(r.errors).toBeUndefined();
-      expect(r.data!.earlyHelpEpisode).toMatchObject({ personId, referralId, source: 'MASH_DECISION', owningAgency: 'social-care', transitions: [] });
+      expect(r.data!.earlyHelpEpisode).toMatchObject({
+        personId,
+        referralId,
+        source: 'MASH_DECISION',
+        owningAgency: 'social-care',
+        transitions: [],
+      });
       const audited = (await hub.db.query(
         `SELECT c->'after'->>'source' AS source FROM audit_event e, jsonb_array_elements(e.payload->'changes') c
           WHERE c->>'entity' = 'early_help_episode' AND c->>'id' = $1`,
@@ -100,12 +118,21 @@ describe('early help and step transitions', () => {
       const [e] = await episodesOf(personId);
       const u = await hub.gql<{ updateEarlyHelpEpisode: Episode }>(worker, UPDATE, {
         id: e!.id,
-        input: { leadProfessionalName: 'Fictional Family Support Worker', leadProfessionalAgency: 'education', assessmentCompletedAt: new Date().toISOString() },
+        input: {
+          leadProfessionalName: 'Fictional Family Support Worker',
+          leadProfessionalAgency: 'education',
+          assessmentCompletedAt: new Date().toISOString(),
+        },
         v: 1,
       });
       expect(u.errors).toBeUndefined();
       expect(u.data!.updateEarlyHelpEpisode).toMatchObject({ leadProfessionalAgency: 'education', version: 2 });
-      const c = await hub.gql<{ closeEarlyHelpEpisode: Episode }>(worker, CLOSE, { id: e!.id, outcome: 'NEEDS_MET', at: new Date().toISOString(), v: 2 });
+      const c = await hub.gql<{ closeEarlyHelpEpisode: Episode }>(worker, CLOSE, {
+        id: e!.id,
+        outcome: 'NEEDS_MET',
+        at: new Date().toISOString(),
+        v: 2,
+      });
       expect(c.errors).toBeUndefined();
       expect(c.data!.closeEarlyHelpEpisode).toMatchObject({ status: 'CLOSED', outcome: 'NEEDS_MET', version: 3 });
     });
@@ -117,26 +144,49 @@ describe('early help and step transitions', () => {
       const [e] = await episodesOf(personId);
       const r = await hub.gql<{ stepUpEarlyHelpEpisode: Episode }>(manager, STEP_UP, {
         id: e!.id,
-        input: { at: new Date().toISOString(), agreedWith: 'Fictional Early Help Team Manager', reason: 'Fictional: disclosure at school of harm at home' },
+        input: {
+          at: new Date().toISOString(),
+          agreedWith: 'Fictional Early Help Team Manager',
+          reason: 'Fictional: disclosure at school of harm at home',
+        },
         v: 1,
       });
       expect(r.errors).toBeUndefined();
       expect(r.data!.stepUpEarlyHelpEpisode).toMatchObject({ status: 'STEPPED_UP', outcome: null, version: 2 });
       expect(r.data!.stepUpEarlyHelpEpisode.closedAt).not.toBeNull();
       expect(r.data!.stepUpEarlyHelpEpisode.transitions).toEqual([
-        expect.objectContaining({ direction: 'STEP_UP', agreedWith: 'Fictional Early Help Team Manager', reason: 'Fictional: disclosure at school of harm at home' }),
+        expect.objectContaining({
+          direction: 'STEP_UP',
+          agreedWith: 'Fictional Early Help Team Manager',
+          reason: 'Fictional: disclosure at school of harm at home',
+        }),
       ]);
     });
 
     it('a manager steps a child down into early help: a new episode with the step-down on it; a second step-down while it is open is refused', async () => {
       const personId = await givenPerson(hub, worker);
       const r = await hub.gql<{ stepDownToEarlyHelp: Episode }>(manager, STEP_DOWN, {
-        input: { personId, at: hoursAgo(2), agreedWith: 'Fictional Early Help Team Manager', reason: 'Fictional: CIN plan ended, family wants support', leadProfessionalAgency: 'education' },
+        input: {
+          personId,
+          at: hoursAgo(2),
+          agreedWith: 'Fictional Early Help Team Manager',
+          reason: 'Fictional: CIN plan ended, family wants support',
+          leadProfessionalAgency: 'education',
+        },
       });
       expect(r.errors).toBeUndefined();
-      expect(r.data!.stepDownToEarlyHelp).toMatchObject({ source: 'STEP_DOWN', status: 'OPEN', referralId: null, leadProfessionalAgency: 'education' });
-      expect(r.data!.stepDownToEarlyHelp.transitions).toEqual([expect.objectContaining({ direction: 'STEP_DOWN', agreedWith: 'Fictional Early Help Team Manager' })]);
-      const again = await hub.gql(manager, STEP_DOWN, { input: { personId, at: hoursAgo(1), agreedWith: 'Fictional', reason: 'Fictional' } });
+      expect(r.data!.stepDownToEarlyHelp).toMatchObject({
+        source: 'STEP_DOWN',
+        status: 'OPEN',
+        referralId: null,
+        leadProfessionalAgency: 'education',
+      });
+      expect(r.data!.stepDownToEarlyHelp.transitions).toEqual([
+        expect.objectContaining({ direction: 'STEP_DOWN', agreedWith: 'Fictional Early Help Team Manager' }),
+      ]);
+      const again = await hub.gql(manager, STEP_DOWN, {
+        input: { personId, at: hoursAgo(1), agreedWith: 'Fictional', reason: 'Fictional' },
+      });
       expect(again.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
       expect(await episodesOf(personId)).toHaveLength(1);
     });
@@ -144,31 +194,57 @@ describe('early help and step transitions', () => {
     it('a social worker may not step up or down (a manager decides): FORBIDDEN, nothing changes', async () => {
       const { personId } = await givenEarlyHelpDecision();
       const [e] = await episodesOf(personId);
-      const up = await hub.gql(worker, STEP_UP, { id: e!.id, input: { at: new Date().toISOString(), agreedWith: 'Fictional', reason: 'Fictional' }, v: 1 });
+      const up = await hub.gql(worker, STEP_UP, {
+        id: e!.id,
+        input: { at: new Date().toISOString(), agreedWith: 'Fictional', reason: 'Fictional' },
+        v: 1,
+      });
       expect(up.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      const down = await hub.gql(worker, STEP_DOWN, { input: { personId: await givenPerson(hub, worker), at: hoursAgo(1), agreedWith: 'Fictional', reason: 'Fictional' } });
+      const down = await hub.gql(worker, STEP_DOWN, {
+        input: {
+          personId: await givenPerson(hub, worker),
+          at: hoursAgo(1),
+          agreedWith: 'Fictional',
+          reason: 'Fictional',
+        },
+      });
       expect(down.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(await episodesOf(personId)).toEqual([expect.objectContaining({ status: 'OPEN', version: 1 })]);
     });
   });
 
   describe('who reaches an episode (allow and deny)', () => {
-    it('an agency with a check on the child\'s referral reads the episode and the step reasons; the lead professional\'s agency its case metadata', async () => {
+    it("an agency with a check on the child's referral reads the episode and the step reasons; the lead professional's agency its case metadata", async () => {
       const { personId } = await givenEarlyHelpDecision();
       const [e] = await episodesOf(personId);
-      await hub.gql(manager, STEP_UP, { id: e!.id, input: { at: new Date().toISOString(), agreedWith: 'Fictional Lead', reason: 'Fictional: escalating concerns' }, v: 1 });
+      await hub.gql(manager, STEP_UP, {
+        id: e!.id,
+        input: { at: new Date().toISOString(), agreedWith: 'Fictional Lead', reason: 'Fictional: escalating concerns' },
+        v: 1,
+      });
       const r = await hub.gql<{ earlyHelpEpisode: Episode }>(education, READ, { id: e!.id, purpose: 'AGENCY_CHECK' });
       expect(r.errors).toBeUndefined();
       expect(r.data!.earlyHelpEpisode.transitions![0]!.reason).toBe('Fictional: escalating concerns');
 
       const down = await hub.gql<{ stepDownToEarlyHelp: Episode }>(manager, STEP_DOWN, {
-        input: { personId: await givenPerson(hub, worker), at: hoursAgo(2), agreedWith: 'Fictional', reason: 'Fictional: step-down reason', leadProfessionalAgency: 'health' },
+        input: {
+          personId: await givenPerson(hub, worker),
+          at: hoursAgo(2),
+          agreedWith: 'Fictional',
+          reason: 'Fictional: step-down reason',
+          leadProfessionalAgency: 'health',
+        },
       });
-      const lead = await hub.gql<{ earlyHelpEpisode: Episode }>(health, READ, { id: down.data!.stepDownToEarlyHelp.id, purpose: 'DIRECT_CARE' });
+      const lead = await hub.gql<{ earlyHelpEpisode: Episode }>(health, READ, {
+        id: down.data!.stepDownToEarlyHelp.id,
+        purpose: 'DIRECT_CARE',
+      });
       expect(lead.errors).toBeUndefined();
       expect(lead.data!.earlyHelpEpisode).toMatchObject({ status: 'OPEN', leadProfessionalAgency: 'health' });
       expect(lead.data!.earlyHelpEpisode.transitions![0]!.reason).toBeNull();
-      expect(lead.extensions?.redactions).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'earlyHelpEpisode.transitions.0.reason' })]));
+      expect(lead.extensions?.redactions).toEqual(
+        expect.arrayContaining([expect.objectContaining({ path: 'earlyHelpEpisode.transitions.0.reason' })]),
+      );
     });
 
     it('an agency with no relationship gets NOT_FOUND and no list row; referrers may not call it at all', async () => {
@@ -176,7 +252,10 @@ describe('early help and step transitions', () => {
       const [e] = await episodesOf(personId);
       const r = await hub.gql(police, READ, { id: e!.id, purpose: 'TRIAGE' });
       expect(r.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-      const list = await hub.gql<{ earlyHelpEpisodes: { edges: Array<{ node: { id: string } }> } }>(police, LIST, { purpose: 'TRIAGE', filter: { personId } });
+      const list = await hub.gql<{ earlyHelpEpisodes: { edges: Array<{ node: { id: string } }> } }>(police, LIST, {
+        purpose: 'TRIAGE',
+        filter: { personId },
+      });
       expect(list.data!.earlyHelpEpisodes.edges).toEqual([]);
       const ref = await hub.gql(referrer, LIST, { purpose: 'DIRECT_CARE' });
       expect(ref.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -205,7 +284,9 @@ describe('early help and step transitions', () => {
 
     it('a closure before the episode opened, an empty update, a stale version: named, refused, unchanged', async () => {
       const personId = await givenPerson(hub, worker);
-      const down = await hub.gql<{ stepDownToEarlyHelp: Episode }>(manager, STEP_DOWN, { input: { personId, at: hoursAgo(2), agreedWith: 'Fictional', reason: 'Fictional' } });
+      const down = await hub.gql<{ stepDownToEarlyHelp: Episode }>(manager, STEP_DOWN, {
+        input: { personId, at: hoursAgo(2), agreedWith: 'Fictional', reason: 'Fictional' },
+      });
       const id = down.data!.stepDownToEarlyHelp.id;
       const early = await hub.gql(worker, CLOSE, { id, outcome: 'NEEDS_MET', at: hoursAgo(3), v: 1 });
       expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'closedAt' });

@@ -27,7 +27,16 @@ describe('an out-of-hours contact from the emergency duty team', () => {
   afterAll(() => hub.close());
 
   const input = (overrides: Record<string, unknown> = {}) => ({
-    subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: `Fictional${Math.floor(Math.random() * 1e6)}`, dateOfBirth: '2014-03-04' } }],
+    subjects: [
+      {
+        newPerson: {
+          kind: 'CHILD',
+          givenName: 'Testy',
+          familyName: `Fictional${Math.floor(Math.random() * 1e6)}`,
+          dateOfBirth: '2014-03-04',
+        },
+      },
+    ],
     concernCategories: ['PHYSICAL_ABUSE'],
     narrative: 'Fictional narrative: the emergency department called at 02:10 about an injury.',
     consentSought: false,
@@ -43,16 +52,30 @@ describe('an out-of-hours contact from the emergency duty team', () => {
     expect(r.errors).toBeUndefined();
     const id = r.data!.submitReferral.id;
 
-    const queue = await hub.gql<{ referrals: { edges: Array<{ node: { id: string; outOfHours: boolean; source: string } }> } }>(worker, QUEUE);
+    const queue = await hub.gql<{
+      referrals: { edges: Array<{ node: { id: string; outOfHours: boolean; source: string } }> };
+    }>(worker, QUEUE);
     expect(queue.errors).toBeUndefined();
-    expect(queue.data!.referrals.edges.map((e) => e.node).find((n) => n.id === id)).toEqual({ id, outOfHours: true, source: 'HEALTH_A_AND_E' });
+    expect(queue.data!.referrals.edges.map((e) => e.node).find((n) => n.id === id)).toEqual({
+      id,
+      outOfHours: true,
+      source: 'HEALTH_A_AND_E',
+    });
   });
 
   it('given a MASH social worker taking a call in the day, when they record the contact, then it is not flagged out of hours', async () => {
-    const r = await hub.gql<{ submitReferral: { id: string } }>(worker, SUBMIT, { input: input({ source: 'INDIVIDUAL_FAMILY' }), key: unique('k') });
+    const r = await hub.gql<{ submitReferral: { id: string } }>(worker, SUBMIT, {
+      input: input({ source: 'INDIVIDUAL_FAMILY' }),
+      key: unique('k'),
+    });
     expect(r.errors).toBeUndefined();
-    const queue = await hub.gql<{ referrals: { edges: Array<{ node: { id: string; outOfHours: boolean } }> } }>(worker, QUEUE);
-    expect(queue.data!.referrals.edges.map((e) => e.node).find((n) => n.id === r.data!.submitReferral.id)).toMatchObject({ outOfHours: false });
+    const queue = await hub.gql<{ referrals: { edges: Array<{ node: { id: string; outOfHours: boolean } }> } }>(
+      worker,
+      QUEUE,
+    );
+    expect(
+      queue.data!.referrals.edges.map((e) => e.node).find((n) => n.id === r.data!.submitReferral.id),
+    ).toMatchObject({ outOfHours: false });
   });
 
   it('given the EDT worker, when they ask for the queue, then FORBIDDEN: recording a contact opens no reading of the MASH’s work', async () => {

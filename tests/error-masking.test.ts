@@ -36,7 +36,8 @@ describe('unexpected errors are masked and logged with the request id', () => {
     config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, MASH_DATA_DIR: dataDir });
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString().split('\n')) if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of chunk.toString().split('\n'))
+          if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     });
@@ -46,16 +47,33 @@ describe('unexpected errors are masked and logged with the request id', () => {
     server = await startServer(await createHub(config, logger, db), { port: 0, host: '127.0.0.1' });
     hub = {
       db,
-      token: () => signDevToken(config.auth, { sub: `err-${Date.now()}`, name: 'Fictional Officer', agency: 'police', roles: ['POLICE_MASH_OFFICER'] }),
+      token: () =>
+        signDevToken(config.auth, {
+          sub: `err-${Date.now()}`,
+          name: 'Fictional Officer',
+          agency: 'police',
+          roles: ['POLICE_MASH_OFFICER'],
+        }),
       async gql(token, query, variables, headers = {}) {
         const res = await fetch(server.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...headers,
+          },
           body: JSON.stringify({ query, variables }),
         });
         const text = await res.text();
         const body = JSON.parse(text) as { data?: never; errors?: never; extensions?: never };
-        return { status: res.status, data: body.data, errors: body.errors, extensions: body.extensions, headers: res.headers, text } as never;
+        return {
+          status: res.status,
+          data: body.data,
+          errors: body.errors,
+          extensions: body.extensions,
+          headers: res.headers,
+          text,
+        } as never;
       },
     };
   });
@@ -65,11 +83,21 @@ describe('unexpected errors are masked and logged with the request id', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function expectMasked(r: { status: number; errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; text: string }) {
+  function expectMasked(r: {
+    status: number;
+    errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    text: string;
+  }) {
     expect(r.errors).toHaveLength(1);
     expect(r.errors![0]!.message).toBe('Internal server error');
     expect(r.errors![0]!.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
-    for (const leak of [/SELECT|INSERT|UPDATE|FROM\s/i, /family_name|given_name|nhs_number|person\b.*column|relation/i, /Zebedee|Quillfeather/, /\bat .*\.(ts|js)/, /stack|QueryFailedError|node_modules/i]) {
+    for (const leak of [
+      /SELECT|INSERT|UPDATE|FROM\s/i,
+      /family_name|given_name|nhs_number|person\b.*column|relation/i,
+      /Zebedee|Quillfeather/,
+      /\bat .*\.(ts|js)/,
+      /stack|QueryFailedError|node_modules/i,
+    ]) {
       expect(r.text).not.toMatch(leak);
     }
   }
@@ -79,7 +107,10 @@ describe('unexpected errors are masked and logged with the request id', () => {
     const personId = await givenPerson(hub as never, token, { givenName: 'Zebedee', familyName: 'Quillfeather' });
     await db.query(`ALTER TABLE person RENAME COLUMN family_name TO family_name_broken_by_test`);
     try {
-      const r = (await hub.gql(token, PERSON, { id: personId })) as never as Parameters<typeof expectMasked>[0] & { data: unknown; headers: Headers };
+      const r = (await hub.gql(token, PERSON, { id: personId })) as never as Parameters<typeof expectMasked>[0] & {
+        data: unknown;
+        headers: Headers;
+      };
       const requestId = r.headers.get('x-request-id');
       expectMasked(r);
       expect((r.data as { person: unknown } | null)?.person ?? null).toBeNull();
@@ -94,21 +125,31 @@ describe('unexpected errors are masked and logged with the request id', () => {
   it('given a database trigger that fails with SQL and a (fictional) name in its message, when a person is pushed, then the response is masked, nothing is stored and the log has the request id', async () => {
     await db.query(`CREATE FUNCTION test_refuse_person() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'INSERT INTO person refused for % %', NEW.given_name, NEW.family_name; END $$`);
-    await db.query(`CREATE TRIGGER test_refuse_person BEFORE INSERT ON person FOR EACH ROW EXECUTE FUNCTION test_refuse_person()`);
+    await db.query(
+      `CREATE TRIGGER test_refuse_person BEFORE INSERT ON person FOR EACH ROW EXECUTE FUNCTION test_refuse_person()`,
+    );
     try {
       const token = await hub.token();
       const sourceReference = `err-${Date.now()}`;
-      const r = (await hub.gql(
-        token,
-        UPSERT,
-        { input: { sourceSystem: 'TEST', sourceReference, kind: 'CHILD', givenName: 'Zebedee', familyName: 'Quillfeather', dateOfBirth: '2016-04-03' } },
-      )) as never as Parameters<typeof expectMasked>[0] & { headers: Headers };
+      const r = (await hub.gql(token, UPSERT, {
+        input: {
+          sourceSystem: 'TEST',
+          sourceReference,
+          kind: 'CHILD',
+          givenName: 'Zebedee',
+          familyName: 'Quillfeather',
+          dateOfBirth: '2016-04-03',
+        },
+      })) as never as Parameters<typeof expectMasked>[0] & { headers: Headers };
       const requestId = r.headers.get('x-request-id');
       expectMasked(r);
       expect(await db.query(`SELECT 1 FROM person_source WHERE source_ref = $1`, [sourceReference])).toEqual([]);
       expect(logLines.filter((l) => l.msg === 'unexpected error' && l.requestId === requestId)).toHaveLength(1);
       // The failed change is itself audited, with the masked code only.
-      const audit: Array<{ outcome: string; payload: { errorCodes: string[] } }> = await db.query(`SELECT outcome, payload FROM audit_event WHERE request_id = $1`, [requestId]);
+      const audit: Array<{ outcome: string; payload: { errorCodes: string[] } }> = await db.query(
+        `SELECT outcome, payload FROM audit_event WHERE request_id = $1`,
+        [requestId],
+      );
       expect(audit.map((a) => a.payload.errorCodes)).toEqual([['INTERNAL_SERVER_ERROR']]);
       expect(JSON.stringify(audit)).not.toMatch(/Zebedee|Quillfeather|INSERT/);
     } finally {
@@ -120,7 +161,11 @@ describe('unexpected errors are masked and logged with the request id', () => {
   it('given the same read after the repair, then it is served (the failure above was the broken object, not the query)', async () => {
     const token = await hub.token();
     const personId = await givenPerson(hub as never, token, { givenName: 'Zebedee', familyName: 'Quillfeather' });
-    const r = (await hub.gql(token, PERSON, { id: personId })) as never as { status: number; errors?: unknown; data: { person: { familyName: string } } };
+    const r = (await hub.gql(token, PERSON, { id: personId })) as never as {
+      status: number;
+      errors?: unknown;
+      data: { person: { familyName: string } };
+    };
     expect(r.errors).toBeUndefined();
     expect(r.data.person.familyName).toBe('Quillfeather');
   });

@@ -11,7 +11,11 @@ import { startTestHub, type TestHub } from './support/test-hub';
  * 8,000 bytes. So events name a topic, ids and codes, never a person's data; subscribers re-read.
  */
 
-const ALLOWED_KEYS: Record<string, string[]> = { referral: ['referralId', 'status'], meeting: ['meetingId', 'status'], alert: ['alertId', 'toAgency'] };
+const ALLOWED_KEYS: Record<string, string[]> = {
+  referral: ['referralId', 'status'],
+  meeting: ['meetingId', 'status'],
+  alert: ['alertId', 'toAgency'],
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CODE = /^[A-Z][A-Z0-9_]*$/;
 
@@ -42,14 +46,22 @@ describe('events on the PostgreSQL channel carry ids and codes only', () => {
     const worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'], sub: unique('sw') });
     const police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], sub: unique('pc') });
     const health = await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'], sub: unique('hp') });
-    const personal = ['Zebedee', 'Quixotic', 'Fictional narrative about Zebedee', 'Fictional rationale naming Zebedee', 'Fictional reason: Zebedee at risk tonight'];
+    const personal = [
+      'Zebedee',
+      'Quixotic',
+      'Fictional narrative about Zebedee',
+      'Fictional rationale naming Zebedee',
+      'Fictional reason: Zebedee at risk tonight',
+    ];
     const nhsNumber = fakeNhsNumber();
     personal.push(nhsNumber);
 
     const submitted = await hub.gql<{ submitReferral: { id: string } }>(referrer, SUBMIT, {
       key: unique('k'),
       input: {
-        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Zebedee', familyName: 'Quixotic', dateOfBirth: '2016-04-05' } }],
+        subjects: [
+          { newPerson: { kind: 'CHILD', givenName: 'Zebedee', familyName: 'Quixotic', dateOfBirth: '2016-04-05' } },
+        ],
         concernCategories: ['NEGLECT'],
         narrative: 'Fictional narrative about Zebedee',
         consentSought: true,
@@ -61,11 +73,19 @@ describe('events on the PostgreSQL channel carry ids and codes only', () => {
     const rated = await hub.gql(worker, RATE, { id: referralId, v: 1 });
     expect(rated.errors).toBeUndefined();
     const personId = await givenPerson(hub, health, { givenName: 'Zebedee', familyName: 'Quixotic', nhsNumber });
-    await givenRecord(hub, health, personId, { recordType: 'HEALTH_ED_ATTENDANCE', clinicalNotes: 'Fictional clinical note' });
-    const opened = await hub.gql(police, BREAK_GLASS, { personId, reason: 'Fictional reason: Zebedee at risk tonight' });
+    await givenRecord(hub, health, personId, {
+      recordType: 'HEALTH_ED_ATTENDANCE',
+      clinicalNotes: 'Fictional clinical note',
+    });
+    const opened = await hub.gql(police, BREAK_GLASS, {
+      personId,
+      reason: 'Fictional reason: Zebedee at risk tonight',
+    });
     expect(opened.errors).toBeUndefined();
 
-    await waitFor(() => heard.some((p) => p.includes('"alert"')) && heard.filter((p) => p.includes(referralId)).length >= 2);
+    await waitFor(
+      () => heard.some((p) => p.includes('"alert"')) && heard.filter((p) => p.includes(referralId)).length >= 2,
+    );
     const events = heard.map((raw) => JSON.parse(raw) as { topic: string; payload: Record<string, unknown> });
     expect(new Set(events.map((e) => e.topic))).toEqual(new Set(['referral', 'alert']));
     for (const [raw, e] of heard.map((raw, i) => [raw, events[i]!] as const)) {
@@ -83,9 +103,20 @@ describe('events on the PostgreSQL channel carry ids and codes only', () => {
 
   it('given the source, then every call that publishes an event names only allowed keys (a new payload field is a reviewed change here)', () => {
     const files = walk(path.join(__dirname, '..', 'src')).filter((f) => f.endsWith('.ts'));
-    const calls = files.flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/notifyEvent\([^,]+,\s*\{\s*topic:[^{]*payload:\s*\{([^}]*)\}/g)].map((m) => ({ file: path.basename(f), keys: m[1]! })));
+    const calls = files.flatMap((f) =>
+      [...fs.readFileSync(f, 'utf8').matchAll(/notifyEvent\([^,]+,\s*\{\s*topic:[^{]*payload:\s*\{([^}]*)\}/g)].map(
+        (m) => ({ file: path.basename(f), keys: m[1]! }),
+      ),
+    );
     expect(calls.length).toBeGreaterThanOrEqual(6);
-    const keys = new Set(calls.flatMap((c) => c.keys.split(',').map((k) => k.split(':')[0]!.trim()).filter(Boolean)));
+    const keys = new Set(
+      calls.flatMap((c) =>
+        c.keys
+          .split(',')
+          .map((k) => k.split(':')[0]!.trim())
+          .filter(Boolean),
+      ),
+    );
     // `[kind.idKey]` is the versioned change's referralId or meetingId (src/context/versioned-change.ts).
     expect([...keys].sort()).toEqual(['[kind.idKey]', 'alertId', 'meetingId', 'referralId', 'status', 'toAgency']);
   });
@@ -100,5 +131,7 @@ async function waitFor(probe: () => boolean, timeoutMs = 5000): Promise<void> {
 }
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
 }

@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_POLICY } from '../src/access-policy/policy';
-import { getNamedType, isInputObjectType, type GraphQLArgument, type GraphQLInputField, type GraphQLObjectType } from 'graphql';
+import {
+  getNamedType,
+  isInputObjectType,
+  type GraphQLArgument,
+  type GraphQLInputField,
+  type GraphQLObjectType,
+} from 'graphql';
 import { buildSchema } from '../src/app/schema';
 import { declaredFilters } from '../src/access-policy/filter-policy';
 import { auditFor, fakeNhsNumber, unique } from './support/factories';
@@ -37,7 +43,10 @@ type Classification =
 
 const PAGING: Classification = { kind: 'control', why: 'paging' };
 const PURPOSE: Classification = { kind: 'control', why: 'declared purpose' };
-const BY_ID: Classification = { kind: 'control', why: 'one object by id: object level (NOT_FOUND outside scope), tests/access-matrix.test.ts' };
+const BY_ID: Classification = {
+  kind: 'control',
+  why: 'one object by id: object level (NOT_FOUND outside scope), tests/access-matrix.test.ts',
+};
 const AUDIT: Classification = { kind: 'audit', why: 'audit metadata, IG auditors only' };
 /** A resume position: which changes to replay, over the subscriber's own scope only (ADR 022). */
 const RESUME: Classification = {
@@ -94,10 +103,13 @@ export const CLASSIFICATION: Record<string, Classification> = {
   'Query.chronology.personId': BY_ID,
   'Query.childProtectionFlags.nhsNumber': {
     kind: 'control',
-    why: 'the flag view\'s look-up key (EDT and unscheduled care only): an unknown and an unflagged child answer alike, every look-up audited (tests/child-protection-flags.test.ts)',
+    why: "the flag view's look-up key (EDT and unscheduled care only): an unknown and an unflagged child answer alike, every look-up audited (tests/child-protection-flags.test.ts)",
   },
   'Query.childProtectionFlags.purpose': PURPOSE,
-  'Query.childProtectionFlags.setting': { kind: 'control', why: 'where the caller is (recorded on the alert), not a filter' },
+  'Query.childProtectionFlags.setting': {
+    kind: 'control',
+    why: 'where the caller is (recorded on the alert), not a filter',
+  },
   'Query.childProtectionPlan.id': BY_ID,
   'Query.childProtectionPlan.purpose': PURPOSE,
   'Query.section47Enquiry.id': BY_ID,
@@ -105,7 +117,10 @@ export const CLASSIFICATION: Record<string, Classification> = {
   'Query.dataQualityIssues.after': PAGING,
   'Query.dataQualityIssues.first': PAGING,
   'Query.dataQualityIssues.purpose': PURPOSE,
-  'Query.dataQualityIssues.status': { kind: 'control', why: 'status of the data-quality queue (no person value), MASH social care only' },
+  'Query.dataQualityIssues.status': {
+    kind: 'control',
+    why: 'status of the data-quality queue (no person value), MASH social care only',
+  },
   'Query.chronology.purpose': PURPOSE,
   'Query.meeting.id': BY_ID,
   'Query.meeting.purpose': PURPOSE,
@@ -165,7 +180,8 @@ const servedSchema = buildSchema();
 /** The filters declared next to their arguments, as the filter guard reads them. */
 const DECLARED = declaredFilters(servedSchema);
 /** The declared filter a leaf belongs to (declared on it, or on an input field above it). */
-const declarationOf = (leaf: string) => DECLARED.find((d) => leaf === d.coordinate || leaf.startsWith(`${d.coordinate}.`));
+const declarationOf = (leaf: string) =>
+  DECLARED.find((d) => leaf === d.coordinate || leaf.startsWith(`${d.coordinate}.`));
 
 /** The argument leaves of the served schema's Query and Subscription root fields. */
 function argumentLeaves(): string[] {
@@ -180,7 +196,8 @@ function argumentLeaves(): string[] {
     }
   };
   for (const root of [schema.getQueryType(), schema.getSubscriptionType()] as GraphQLObjectType[]) {
-    for (const field of Object.values(root.getFields())) for (const a of field.args) walk(`${root.name}.${field.name}.${a.name}`, a, new Set());
+    for (const field of Object.values(root.getFields()))
+      for (const a of field.args) walk(`${root.name}.${field.name}.${a.name}`, a, new Set());
   }
   return out.sort();
 }
@@ -219,7 +236,8 @@ const MISSING = `query($filter: MissingEpisodeFilterInput, $purpose: Purpose!) {
 const EARLY_HELP = `query($filter: EarlyHelpFilterInput, $purpose: Purpose!) { earlyHelpEpisodes(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
 const LADO = `query($filter: LadoAllegationFilterInput, $purpose: Purpose!) { ladoAllegations(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
 const SEARCH = `query($input: PersonSearchInput!, $purpose: Purpose!) { searchPeople(input: $input, purpose: $purpose) { person { id } } }`;
-const edgeIds = (field: string) => (d: Record<string, unknown>) => ((d[field] as { edges: Array<{ node: { id: string | null } }> }).edges).map((e) => e.node.id ?? '');
+const edgeIds = (field: string) => (d: Record<string, unknown>) =>
+  (d[field] as { edges: Array<{ node: { id: string | null } }> }).edges.map((e) => e.node.id ?? '');
 const referral = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
   query: REFERRALS,
   ids: edgeIds('referrals'),
@@ -258,7 +276,8 @@ const lado = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe 
 });
 const search = (input: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
   query: SEARCH,
-  ids: (d) => (d.searchPeople as Array<{ person: { id: string } | null }>).flatMap((m) => (m.person ? [m.person.id] : [])),
+  ids: (d) =>
+    (d.searchPeople as Array<{ person: { id: string } | null }>).flatMap((m) => (m.person ? [m.person.id] : [])),
   fixtureId: (f) => f.childId,
   match: (f) => ({ input: input(f) }),
   miss: (f) => ({ input: other(f) }),
@@ -268,38 +287,119 @@ const FAR_FUTURE = '2099-01-01T00:00:00.000Z';
 
 /** A known value and another, per filter leaf. */
 const PROBES: Record<string, Probe> = {
-  'Query.referrals.filter.assignedTo': referral((f) => ({ assignedTo: f.assignee }), () => ({ assignedTo: 'someone-else' })),
-  'Query.referrals.filter.awaitingAgency': referral(() => ({ awaitingAgency: 'police' }), () => ({ awaitingAgency: 'health' })),
-  'Query.referrals.filter.breached': referral(() => ({ breached: false }), () => ({ breached: true })),
-  'Query.referrals.filter.dueBefore': referral(() => ({ dueBefore: FAR_FUTURE }), () => ({ dueBefore: FAR_PAST })),
-  'Query.referrals.filter.rag': referral(() => ({ rag: ['RED'] }), () => ({ rag: ['GREEN'] })),
-  'Query.referrals.filter.receivedFrom': referral(() => ({ receivedFrom: FAR_PAST }), () => ({ receivedFrom: FAR_FUTURE })),
-  'Query.referrals.filter.receivedTo': referral(() => ({ receivedTo: FAR_FUTURE }), () => ({ receivedTo: FAR_PAST })),
-  'Query.referrals.filter.concernCategories': referral(() => ({ concernCategories: ['NEGLECT'] }), () => ({ concernCategories: ['RADICALISATION'] })),
-  'Query.referrals.filter.personId': referral((f) => ({ personId: f.childId }), () => ({ personId: crypto.randomUUID() })),
+  'Query.referrals.filter.assignedTo': referral(
+    (f) => ({ assignedTo: f.assignee }),
+    () => ({ assignedTo: 'someone-else' }),
+  ),
+  'Query.referrals.filter.awaitingAgency': referral(
+    () => ({ awaitingAgency: 'police' }),
+    () => ({ awaitingAgency: 'health' }),
+  ),
+  'Query.referrals.filter.breached': referral(
+    () => ({ breached: false }),
+    () => ({ breached: true }),
+  ),
+  'Query.referrals.filter.dueBefore': referral(
+    () => ({ dueBefore: FAR_FUTURE }),
+    () => ({ dueBefore: FAR_PAST }),
+  ),
+  'Query.referrals.filter.rag': referral(
+    () => ({ rag: ['RED'] }),
+    () => ({ rag: ['GREEN'] }),
+  ),
+  'Query.referrals.filter.receivedFrom': referral(
+    () => ({ receivedFrom: FAR_PAST }),
+    () => ({ receivedFrom: FAR_FUTURE }),
+  ),
+  'Query.referrals.filter.receivedTo': referral(
+    () => ({ receivedTo: FAR_FUTURE }),
+    () => ({ receivedTo: FAR_PAST }),
+  ),
+  'Query.referrals.filter.concernCategories': referral(
+    () => ({ concernCategories: ['NEGLECT'] }),
+    () => ({ concernCategories: ['RADICALISATION'] }),
+  ),
+  'Query.referrals.filter.personId': referral(
+    (f) => ({ personId: f.childId }),
+    () => ({ personId: crypto.randomUUID() }),
+  ),
   // The fixture's contact has whichever source its submitter gave or proved; none of them is anonymous.
-  'Query.referrals.filter.source': referral(() => ({ source: [...REFERRAL_SOURCES] }), () => ({ source: ['ANONYMOUS'] })),
-  'Query.referrals.filter.referrerOrganisation': referral(() => ({ referrerOrganisation: 'fictional oracle school' }), () => ({ referrerOrganisation: 'Another School' })),
-  'Query.referrals.filter.unassigned': referral(() => ({ unassigned: false }), () => ({ unassigned: true })),
-  'Query.referrals.filter.status': referral((f) => ({ status: [f.status] }), () => ({ status: ['WITHDRAWN'] })),
-  'Query.meetings.filter.agency': meeting(() => ({ agency: 'police' }), () => ({ agency: 'education' })),
-  'Query.meetings.filter.overdueConferences': meeting(() => ({ overdueConferences: false }), () => ({ overdueConferences: true })),
-  'Query.meetings.filter.personId': meeting((f) => ({ personId: f.childId }), () => ({ personId: crypto.randomUUID() })),
-  'Query.meetings.filter.referralId': meeting((f) => ({ referralId: f.referralId }), () => ({ referralId: crypto.randomUUID() })),
-  'Query.meetings.filter.type': meeting(() => ({ type: ['STRATEGY_DISCUSSION'] }), () => ({ type: ['INITIAL_CHILD_PROTECTION_CONFERENCE'] })),
-  'Query.meetings.filter.upcoming': meeting(() => ({ upcoming: true }), () => ({ upcoming: false })),
-  'Query.missingEpisodes.filter.personId': missing((f) => ({ personId: f.childId }), () => ({ personId: crypto.randomUUID() })),
-  'Query.missingEpisodes.filter.status': missing(() => ({ status: ['MISSING'] }), () => ({ status: ['CLOSED'] })),
-  'Query.missingEpisodes.filter.interviewOverdue': missing(() => ({ interviewOverdue: false }), () => ({ interviewOverdue: true })),
-  'Query.earlyHelpEpisodes.filter.personId': earlyHelp((f) => ({ personId: f.childId }), () => ({ personId: crypto.randomUUID() })),
-  'Query.earlyHelpEpisodes.filter.status': earlyHelp(() => ({ status: ['OPEN'] }), () => ({ status: ['CLOSED'] })),
-  'Query.ladoAllegations.filter.status': lado(() => ({ status: ['OPEN'] }), () => ({ status: ['CLOSED'] })),
-  'Query.ladoAllegations.filter.employerAgency': lado(() => ({ employerAgency: 'education' }), () => ({ employerAgency: 'health' })),
+  'Query.referrals.filter.source': referral(
+    () => ({ source: [...REFERRAL_SOURCES] }),
+    () => ({ source: ['ANONYMOUS'] }),
+  ),
+  'Query.referrals.filter.referrerOrganisation': referral(
+    () => ({ referrerOrganisation: 'fictional oracle school' }),
+    () => ({ referrerOrganisation: 'Another School' }),
+  ),
+  'Query.referrals.filter.unassigned': referral(
+    () => ({ unassigned: false }),
+    () => ({ unassigned: true }),
+  ),
+  'Query.referrals.filter.status': referral(
+    (f) => ({ status: [f.status] }),
+    () => ({ status: ['WITHDRAWN'] }),
+  ),
+  'Query.meetings.filter.agency': meeting(
+    () => ({ agency: 'police' }),
+    () => ({ agency: 'education' }),
+  ),
+  'Query.meetings.filter.overdueConferences': meeting(
+    () => ({ overdueConferences: false }),
+    () => ({ overdueConferences: true }),
+  ),
+  'Query.meetings.filter.personId': meeting(
+    (f) => ({ personId: f.childId }),
+    () => ({ personId: crypto.randomUUID() }),
+  ),
+  'Query.meetings.filter.referralId': meeting(
+    (f) => ({ referralId: f.referralId }),
+    () => ({ referralId: crypto.randomUUID() }),
+  ),
+  'Query.meetings.filter.type': meeting(
+    () => ({ type: ['STRATEGY_DISCUSSION'] }),
+    () => ({ type: ['INITIAL_CHILD_PROTECTION_CONFERENCE'] }),
+  ),
+  'Query.meetings.filter.upcoming': meeting(
+    () => ({ upcoming: true }),
+    () => ({ upcoming: false }),
+  ),
+  'Query.missingEpisodes.filter.personId': missing(
+    (f) => ({ personId: f.childId }),
+    () => ({ personId: crypto.randomUUID() }),
+  ),
+  'Query.missingEpisodes.filter.status': missing(
+    () => ({ status: ['MISSING'] }),
+    () => ({ status: ['CLOSED'] }),
+  ),
+  'Query.missingEpisodes.filter.interviewOverdue': missing(
+    () => ({ interviewOverdue: false }),
+    () => ({ interviewOverdue: true }),
+  ),
+  'Query.earlyHelpEpisodes.filter.personId': earlyHelp(
+    (f) => ({ personId: f.childId }),
+    () => ({ personId: crypto.randomUUID() }),
+  ),
+  'Query.earlyHelpEpisodes.filter.status': earlyHelp(
+    () => ({ status: ['OPEN'] }),
+    () => ({ status: ['CLOSED'] }),
+  ),
+  'Query.ladoAllegations.filter.status': lado(
+    () => ({ status: ['OPEN'] }),
+    () => ({ status: ['CLOSED'] }),
+  ),
+  'Query.ladoAllegations.filter.employerAgency': lado(
+    () => ({ employerAgency: 'education' }),
+    () => ({ employerAgency: 'health' }),
+  ),
   'Query.searchPeople.input.dateOfBirth': search(
     (f) => ({ familyName: f.familyName, dateOfBirth: f.dateOfBirth }),
     (f) => ({ familyName: f.familyName, dateOfBirth: '1970-01-01' }),
   ),
-  'Query.searchPeople.input.familyName': search((f) => ({ familyName: f.familyName }), () => ({ familyName: 'Nobodyhere' })),
+  'Query.searchPeople.input.familyName': search(
+    (f) => ({ familyName: f.familyName }),
+    () => ({ familyName: 'Nobodyhere' }),
+  ),
   'Query.searchPeople.input.givenName': search(
     (f) => ({ familyName: f.familyName, givenName: f.givenName }),
     (f) => ({ familyName: f.familyName, givenName: 'Zzyzx' }),
@@ -321,7 +421,9 @@ describe('filters as oracles: every filter, sort and search argument of the serv
     expect(leaves.filter((l) => l in CLASSIFICATION && declarationOf(l))).toEqual([]);
     expect(Object.keys(CLASSIFICATION).filter((l) => !leaves.includes(l))).toEqual([]);
     // The figures quoted in docs/security.md.
-    console.log(`filter-oracle: ${leaves.length} argument leaves, ${leaves.filter((l) => declarationOf(l)).length} under ${DECLARED.length} declared filters`);
+    console.log(
+      `filter-oracle: ${leaves.length} argument leaves, ${leaves.filter((l) => declarationOf(l)).length} under ${DECLARED.length} declared filters`,
+    );
   });
 
   it('given the declarations, then every leaf of a declared filter has a probe, every probe a declared filter, and no personal class above CASE_METADATA and IDENTITY is filterable but the concern categories, over rows whose scope gives each a relationship', () => {
@@ -329,7 +431,9 @@ describe('filters as oracles: every filter, sort and search argument of the serv
     expect(Object.keys(PROBES).sort()).toEqual(filterLeaves);
     expect([...new Set(DECLARED.map((d) => d.cls))].sort()).toEqual(['CASE_METADATA', 'IDENTITY', 'SHARED_SUMMARY']);
     // A shared-summary filter only where the list's row scope gives every row a relationship (policy.ts mayFilterOn).
-    expect(DECLARED.filter((d) => d.cls === 'SHARED_SUMMARY').map((d) => [d.coordinate, d.rows])).toEqual([['Query.referrals.filter.concernCategories', 'referral']]);
+    expect(DECLARED.filter((d) => d.cls === 'SHARED_SUMMARY').map((d) => [d.coordinate, d.rows])).toEqual([
+      ['Query.referrals.filter.concernCategories', 'referral'],
+    ]);
   });
 
   describe('probed through the API', () => {
@@ -349,7 +453,13 @@ describe('filters as oracles: every filter, sort and search argument of the serv
       const databaseUrl = await dedicatedDatabaseUrl('filter_oracle');
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-oracle-'));
       const policyFile = path.join(dataDir, 'narrowed-policy.json');
-      const deny = { description: 'Test: police officers see no identity, case metadata or summaries', effect: 'deny', classes: ['IDENTITY', 'CASE_METADATA', 'SHARED_SUMMARY'], roles: ['POLICE_MASH_OFFICER'], reason: 'NEED_TO_KNOW' };
+      const deny = {
+        description: 'Test: police officers see no identity, case metadata or summaries',
+        effect: 'deny',
+        classes: ['IDENTITY', 'CASE_METADATA', 'SHARED_SUMMARY'],
+        roles: ['POLICE_MASH_OFFICER'],
+        reason: 'NEED_TO_KNOW',
+      };
       fs.writeFileSync(policyFile, JSON.stringify({ ...DEFAULT_POLICY, rules: [deny, ...DEFAULT_POLICY.rules] }));
       hub = await startTestHub({ MASH_DATA_DIR: dataDir }, { databaseUrl });
       narrowed = await startTestHub({ MASH_DATA_DIR: dataDir, MASH_POLICY_FILE: policyFile }, { databaseUrl });
@@ -358,10 +468,22 @@ describe('filters as oracles: every filter, sort and search argument of the serv
       referrer = await hub.token({ agency: 'health', roles: ['PARTNER_REFERRER'], sub: unique('gp') });
       police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], sub: unique('pc') });
       outsiders = [
-        { name: 'probation officer (no relationship)', token: await hub.token({ agency: 'probation', roles: ['PROBATION_MASH_OFFICER'] }), purpose: 'AGENCY_CHECK' },
+        {
+          name: 'probation officer (no relationship)',
+          token: await hub.token({ agency: 'probation', roles: ['PROBATION_MASH_OFFICER'] }),
+          purpose: 'AGENCY_CHECK',
+        },
         // (Not an education MASH officer: a strategy discussion invites education, which then may read.)
-        { name: 'education referrer (no referral of this child)', token: await hub.token({ agency: 'education', roles: ['PARTNER_REFERRER'] }), purpose: 'DIRECT_CARE' },
-        { name: 'IG auditor (may not read IDENTITY)', token: await hub.token({ agency: 'social-care', roles: ['IG_AUDITOR'] }), purpose: 'IG_AUDIT' },
+        {
+          name: 'education referrer (no referral of this child)',
+          token: await hub.token({ agency: 'education', roles: ['PARTNER_REFERRER'] }),
+          purpose: 'DIRECT_CARE',
+        },
+        {
+          name: 'IG auditor (may not read IDENTITY)',
+          token: await hub.token({ agency: 'social-care', roles: ['IG_AUDITOR'] }),
+          purpose: 'IG_AUDIT',
+        },
       ];
       const ok = <T>(r: GqlResult<T>): T => {
         if (r.errors) throw new Error(JSON.stringify(r.errors));
@@ -381,7 +503,17 @@ describe('filters as oracles: every filter, sort and search argument of the serv
           {
             key: unique('k'),
             input: {
-              subjects: [{ newPerson: { kind: 'CHILD', givenName: fx.givenName, familyName: fx.familyName, dateOfBirth: fx.dateOfBirth, nhsNumber: fx.nhsNumber } }],
+              subjects: [
+                {
+                  newPerson: {
+                    kind: 'CHILD',
+                    givenName: fx.givenName,
+                    familyName: fx.familyName,
+                    dateOfBirth: fx.dateOfBirth,
+                    nhsNumber: fx.nhsNumber,
+                  },
+                },
+              ],
               concernCategories: ['NEGLECT'],
               narrative: 'Fictional narrative for the filter-oracle suite.',
               referrerOrganisation: 'Fictional Oracle School',
@@ -401,82 +533,130 @@ describe('filters as oracles: every filter, sort and search argument of the serv
       );
       fx.childId = read.referral.subjects[0]!.id;
       let v = read.referral.version;
-      v = ok(await hub.gql<{ rateReferral: { version: number } }>(worker, `mutation($id: ID!, $v: Int!) { rateReferral(id: $id, rag: RED, rationale: "Fictional rationale", expectedVersion: $v) { version } }`, { id: fx.referralId, v })).rateReferral.version;
-      v = ok(await hub.gql<{ assignReferral: { version: number } }>(worker, `mutation($id: ID!, $v: Int!, $sub: String!) { assignReferral(id: $id, assignee: { sub: $sub, name: "Fictional Worker" }, expectedVersion: $v) { version } }`, { id: fx.referralId, v, sub: fx.assignee })).assignReferral.version;
+      v = ok(
+        await hub.gql<{ rateReferral: { version: number } }>(
+          worker,
+          `mutation($id: ID!, $v: Int!) { rateReferral(id: $id, rag: RED, rationale: "Fictional rationale", expectedVersion: $v) { version } }`,
+          { id: fx.referralId, v },
+        ),
+      ).rateReferral.version;
+      v = ok(
+        await hub.gql<{ assignReferral: { version: number } }>(
+          worker,
+          `mutation($id: ID!, $v: Int!, $sub: String!) { assignReferral(id: $id, assignee: { sub: $sub, name: "Fictional Worker" }, expectedVersion: $v) { version } }`,
+          { id: fx.referralId, v, sub: fx.assignee },
+        ),
+      ).assignReferral.version;
       fx.status = ok(
-        await hub.gql<{ requestAgencyChecks: { status: string } }>(worker, `mutation($id: ID!, $v: Int!) { requestAgencyChecks(referralId: $id, agencies: ["police"], expectedVersion: $v) { status } }`, { id: fx.referralId, v }),
+        await hub.gql<{ requestAgencyChecks: { status: string } }>(
+          worker,
+          `mutation($id: ID!, $v: Int!) { requestAgencyChecks(referralId: $id, agencies: ["police"], expectedVersion: $v) { status } }`,
+          { id: fx.referralId, v },
+        ),
       ).requestAgencyChecks.status;
       fx.meetingId = ok(
-        await hub.gql<{ scheduleMeeting: { id: string } }>(worker, `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { id } }`, {
-          input: {
-            type: 'STRATEGY_DISCUSSION',
-            referralId: fx.referralId,
-            subjectPersonIds: [fx.childId],
-            invitees: [{ agency: 'police', required: true }],
-            scheduledAt: new Date(Date.now() + 3600_000).toISOString(),
+        await hub.gql<{ scheduleMeeting: { id: string } }>(
+          worker,
+          `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { id } }`,
+          {
+            input: {
+              type: 'STRATEGY_DISCUSSION',
+              referralId: fx.referralId,
+              subjectPersonIds: [fx.childId],
+              invitees: [{ agency: 'police', required: true }],
+              scheduledAt: new Date(Date.now() + 3600_000).toISOString(),
+            },
           },
-        }),
+        ),
       ).scheduleMeeting.id;
       fx.missingEpisodeId = ok(
-        await hub.gql<{ recordMissingEpisode: { id: string } }>(worker, `mutation($input: RecordMissingEpisodeInput!) { recordMissingEpisode(input: $input) { id } }`, {
-          input: { personId: fx.childId, missingFrom: 'HOME', startedAt: new Date(Date.now() - 3600_000).toISOString() },
-        }),
+        await hub.gql<{ recordMissingEpisode: { id: string } }>(
+          worker,
+          `mutation($input: RecordMissingEpisodeInput!) { recordMissingEpisode(input: $input) { id } }`,
+          {
+            input: {
+              personId: fx.childId,
+              missingFrom: 'HOME',
+              startedAt: new Date(Date.now() - 3600_000).toISOString(),
+            },
+          },
+        ),
       ).recordMissingEpisode.id;
       const manager = await hub.token({ agency: 'social-care', roles: ['MASH_MANAGER'], sub: unique('mgr') });
       fx.earlyHelpEpisodeId = ok(
-        await hub.gql<{ stepDownToEarlyHelp: { id: string } }>(manager, `mutation($input: StepDownInput!) { stepDownToEarlyHelp(input: $input) { id } }`, {
-          input: { personId: fx.childId, at: new Date(Date.now() - 3600_000).toISOString(), agreedWith: 'Fictional Early Help Manager', reason: 'Fictional reason' },
-        }),
+        await hub.gql<{ stepDownToEarlyHelp: { id: string } }>(
+          manager,
+          `mutation($input: StepDownInput!) { stepDownToEarlyHelp(input: $input) { id } }`,
+          {
+            input: {
+              personId: fx.childId,
+              at: new Date(Date.now() - 3600_000).toISOString(),
+              agreedWith: 'Fictional Early Help Manager',
+              reason: 'Fictional reason',
+            },
+          },
+        ),
       ).stepDownToEarlyHelp.id;
       const ladoOfficer = await hub.token({ agency: 'social-care', roles: ['LADO'], sub: unique('lado') });
       fx.ladoAllegationId = ok(
-        await hub.gql<{ recordLadoAllegation: { id: string } }>(ladoOfficer, `mutation($input: LadoAllegationInput!) { recordLadoAllegation(input: $input) { id } }`, {
-          input: {
-            childPersonId: fx.childId,
-            employerAgency: 'education',
-            employerName: 'Fictional School',
-            sector: 'EDUCATION',
-            category: 'PHYSICAL',
-            adultName: 'Fictional Adult',
-            adultRole: 'Fictional Role',
-            receivedAt: new Date(Date.now() - 3600_000).toISOString(),
+        await hub.gql<{ recordLadoAllegation: { id: string } }>(
+          ladoOfficer,
+          `mutation($input: LadoAllegationInput!) { recordLadoAllegation(input: $input) { id } }`,
+          {
+            input: {
+              childPersonId: fx.childId,
+              employerAgency: 'education',
+              employerName: 'Fictional School',
+              sector: 'EDUCATION',
+              category: 'PHYSICAL',
+              adultName: 'Fictional Adult',
+              adultRole: 'Fictional Role',
+              receivedAt: new Date(Date.now() - 3600_000).toISOString(),
+            },
           },
-        }),
+        ),
       ).recordLadoAllegation.id;
     });
     afterAll(async () => {
       // The figures for docs/security.md.
       const refused = results.filter((r) => r.outcome !== 'rows').length;
-      console.log(`filter-oracle: ${results.length * 2} attempts (${results.length} pairs), ${refused} pairs refused, ${results.length - refused} answered the same rows`);
+      console.log(
+        `filter-oracle: ${results.length * 2} attempts (${results.length} pairs), ${refused} pairs refused, ${results.length - refused} answered the same rows`,
+      );
       await Promise.all([hub?.close(), narrowed?.close()]);
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
 
     const outcomeOf = (probe: Probe, r: GqlResult) =>
-      r.errors ? { status: r.status, codes: r.errors.map((e) => e.extensions?.code).sort() } : { status: r.status, ids: probe.ids(r.data as Record<string, unknown>).sort() };
+      r.errors
+        ? { status: r.status, codes: r.errors.map((e) => e.extensions?.code).sort() }
+        : { status: r.status, ids: probe.ids(r.data as Record<string, unknown>).sort() };
 
-    it.each(Object.keys(PROBES))('given %s, when someone who may not read the field filters with the known value and with another, then the answers are the same, never the fixture, and nothing is released about the person', async (leaf) => {
-      const probe = PROBES[leaf]!;
-      // Control: the social worker may read the field; with the known value the fixture is found.
-      const control = await hub.gql(worker, probe.query, { ...probe.match(fx), purpose: 'TRIAGE' });
-      expect(control.errors).toBeUndefined();
-      expect(probe.ids(control.data as Record<string, unknown>)).toContain(probe.fixtureId(fx));
+    it.each(Object.keys(PROBES))(
+      'given %s, when someone who may not read the field filters with the known value and with another, then the answers are the same, never the fixture, and nothing is released about the person',
+      async (leaf) => {
+        const probe = PROBES[leaf]!;
+        // Control: the social worker may read the field; with the known value the fixture is found.
+        const control = await hub.gql(worker, probe.query, { ...probe.match(fx), purpose: 'TRIAGE' });
+        expect(control.errors).toBeUndefined();
+        expect(probe.ids(control.data as Record<string, unknown>)).toContain(probe.fixtureId(fx));
 
-      for (const o of outsiders) {
-        const ask = async (vars: Vars) => {
-          const r = await hub.gql(o.token, probe.query, { ...vars, purpose: o.purpose });
-          const audit = await auditFor(hub, r.headers.get('x-request-id')!);
-          expect(audit.filter((a) => a.person_id === fx.childId && (a.released ?? []).length > 0)).toEqual([]);
-          return outcomeOf(probe, r);
-        };
-        const withValue = await ask(probe.match(fx));
-        const withOther = await ask(probe.miss(fx));
-        expect({ outsider: o.name, ...withValue }).toEqual({ outsider: o.name, ...withOther });
-        if ('ids' in withValue) expect(withValue.ids).not.toContain(probe.fixtureId(fx));
-        else for (const c of withValue.codes) expect(['FORBIDDEN', 'BAD_USER_INPUT']).toContain(c);
-        results.push({ leaf, outsider: o.name, outcome: 'ids' in withValue ? 'rows' : withValue.codes.join(',') });
-      }
-    });
+        for (const o of outsiders) {
+          const ask = async (vars: Vars) => {
+            const r = await hub.gql(o.token, probe.query, { ...vars, purpose: o.purpose });
+            const audit = await auditFor(hub, r.headers.get('x-request-id')!);
+            expect(audit.filter((a) => a.person_id === fx.childId && (a.released ?? []).length > 0)).toEqual([]);
+            return outcomeOf(probe, r);
+          };
+          const withValue = await ask(probe.match(fx));
+          const withOther = await ask(probe.miss(fx));
+          expect({ outsider: o.name, ...withValue }).toEqual({ outsider: o.name, ...withOther });
+          if ('ids' in withValue) expect(withValue.ids).not.toContain(probe.fixtureId(fx));
+          else for (const c of withValue.codes) expect(['FORBIDDEN', 'BAD_USER_INPUT']).toContain(c);
+          results.push({ leaf, outsider: o.name, outcome: 'ids' in withValue ? 'rows' : withValue.codes.join(',') });
+        }
+      },
+    );
 
     it.each(Object.keys(PROBES))(
       'given a policy denying CASE_METADATA, IDENTITY and SHARED_SUMMARY to police officers, when the police officer (who reaches the fixture) filters with %s, then FORBIDDEN with the known value and with another, and nothing is released',
@@ -499,7 +679,11 @@ describe('filters as oracles: every filter, sort and search argument of the serv
         const rootField = leaf.split('.').slice(0, 2).join('.');
         for (const vars of [probe.match(fx), probe.miss(fx)]) {
           // The refusal names a declared filter the request uses (a name search also sends the family name).
-          const usedFilters = DECLARED.filter((d) => d.coordinate.startsWith(`${rootField}.`) && d.path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], vars) != null).map((d) => d.path.join('.'));
+          const usedFilters = DECLARED.filter(
+            (d) =>
+              d.coordinate.startsWith(`${rootField}.`) &&
+              d.path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], vars) != null,
+          ).map((d) => d.path.join('.'));
           expect(usedFilters).toContain(declarationOf(leaf)!.path.join('.'));
           const r = await narrowed.gql(police, probe.query, { ...vars, purpose: 'AGENCY_CHECK' });
           expect(r.data).toBeNull();
@@ -513,20 +697,27 @@ describe('filters as oracles: every filter, sort and search argument of the serv
     );
 
     it('given the same narrowed policy, when the police officer lists the referral queue unfiltered, then it is served (the fields redacted), and filtered on rag it is FORBIDDEN', async () => {
-      const unfiltered = await narrowed.gql<{ referrals: { edges: Array<{ node: { id: string | null; rag: string | null } }> } }>(
-        police,
-        `query { referrals(purpose: AGENCY_CHECK, first: 100) { edges { node { id rag } } } }`,
-      );
+      const unfiltered = await narrowed.gql<{
+        referrals: { edges: Array<{ node: { id: string | null; rag: string | null } }> };
+      }>(police, `query { referrals(purpose: AGENCY_CHECK, first: 100) { edges { node { id rag } } } }`);
       expect(unfiltered.errors).toBeUndefined();
       expect(unfiltered.data!.referrals.edges.length).toBeGreaterThan(0);
       for (const e of unfiltered.data!.referrals.edges) expect(e.node).toEqual({ id: null, rag: null });
 
-      const filtered = await narrowed.gql(police, `query { referrals(purpose: AGENCY_CHECK, filter: { rag: [RED] }, first: 100) { edges { node { id } } } }`);
-      expect(filtered.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([['FORBIDDEN', 'filter.rag']]);
+      const filtered = await narrowed.gql(
+        police,
+        `query { referrals(purpose: AGENCY_CHECK, filter: { rag: [RED] }, first: 100) { edges { node { id } } } }`,
+      );
+      expect(filtered.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([
+        ['FORBIDDEN', 'filter.rag'],
+      ]);
       expect(filtered.data).toBeNull();
 
       // An empty list filters nothing: served like no filter.
-      const empty = await narrowed.gql(police, `query { referrals(purpose: AGENCY_CHECK, filter: { rag: [] }, first: 100) { edges { node { id } } } }`);
+      const empty = await narrowed.gql(
+        police,
+        `query { referrals(purpose: AGENCY_CHECK, filter: { rag: [] }, first: 100) { edges { node { id } } } }`,
+      );
       expect(empty.errors).toBeUndefined();
     });
   });

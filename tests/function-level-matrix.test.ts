@@ -1,5 +1,13 @@
 import crypto from 'node:crypto';
-import { getNamedType, isInputObjectType, isLeafType, isNonNullType, type GraphQLField, type GraphQLInputType, type GraphQLObjectType } from 'graphql';
+import {
+  getNamedType,
+  isInputObjectType,
+  isLeafType,
+  isNonNullType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLObjectType,
+} from 'graphql';
 import { ROLES, type Role } from '../src/access-policy/vocabulary';
 import { crossPartnershipCells, EXPECTED_ENTRY_POINTS } from './support/entry-point-matrix';
 import { createClient } from 'graphql-ws';
@@ -80,18 +88,24 @@ describe('function level: every role × every query and mutation, through the AP
         for (const role of ROLES) {
           attempts++;
           const r = await hub.gql(tokens.get(role)!, query, variables);
-          const shieldDenied = (r.errors ?? []).some((e) => e.extensions?.code === 'FORBIDDEN' && e.message === SHIELD_MESSAGE);
+          const shieldDenied = (r.errors ?? []).some(
+            (e) => e.extensions?.code === 'FORBIDDEN' && e.message === SHIELD_MESSAGE,
+          );
           if (shieldDenied) refused++;
           if (allowed.has(role)) {
             // Past the rule: whatever the resolver says, never the entry-point refusal nor a request error.
-            if (shieldDenied || r.status >= 400) mismatches.push(`${field.name} × ${role}: expected allowed, got ${r.status} ${JSON.stringify(r.errors)}`);
+            if (shieldDenied || r.status >= 400)
+              mismatches.push(`${field.name} × ${role}: expected allowed, got ${r.status} ${JSON.stringify(r.errors)}`);
           } else if (!shieldDenied || (r.data != null && (r.data as Record<string, unknown>)[field.name] != null)) {
             mismatches.push(`${field.name} × ${role}: expected FORBIDDEN, got ${r.status} ${JSON.stringify(r.errors)}`);
           }
         }
       }
       expect(mismatches).toEqual([]);
-      const expectedRefused = Object.values(type.getFields()).reduce((n, f) => n + ROLES.length - (EXPECTED[root][f.name]?.length ?? 0), 0);
+      const expectedRefused = Object.values(type.getFields()).reduce(
+        (n, f) => n + ROLES.length - (EXPECTED[root][f.name]?.length ?? 0),
+        0,
+      );
       expect(refused).toBe(expectedRefused);
       // The figures quoted in docs/security.md.
       console.log(`function-level matrix, ${root}: ${attempts} attempts, ${refused} refused by the entry-point rules`);
@@ -106,7 +120,9 @@ describe('function level: the cross-partnership cells — every role × every en
   beforeAll(async () => {
     hub = await startTestHub({}, { databaseUrl: await dedicatedDatabaseUrl('xpmatrix') });
     // The other partnership exists: the refusal is about the token, not an unknown name.
-    await hub.db.query(`INSERT INTO partnership (id, display_name) VALUES ($1, 'Other partnership (fictional)')`, [other]);
+    await hub.db.query(`INSERT INTO partnership (id, display_name) VALUES ($1, 'Other partnership (fictional)')`, [
+      other,
+    ]);
     for (const role of ROLES) tokens.set(role, await hub.token({ agency: AGENCY_OF[role], roles: [role] }));
   });
   afterAll(() => hub?.close());
@@ -117,15 +133,22 @@ describe('function level: the cross-partnership cells — every role × every en
     const mismatches: string[] = [];
     for (const cell of cells) {
       const type = (cell.root === 'Query' ? schema.getQueryType() : schema.getMutationType()) as GraphQLObjectType;
-      const { query, variables } = operationFor(cell.root === 'Query' ? 'query' : 'mutation', type.getFields()[cell.field]!);
+      const { query, variables } = operationFor(
+        cell.root === 'Query' ? 'query' : 'mutation',
+        type.getFields()[cell.field]!,
+      );
       const r = await hub.gql(tokens.get(cell.role)!, query, variables, { 'x-mash-partnership': other });
       if (r.status !== 403 || r.errors?.[0]?.extensions?.code !== 'FORBIDDEN' || r.data != null) {
-        mismatches.push(`${cell.root}.${cell.field} × ${cell.role}: expected DENIED, got ${r.status} ${JSON.stringify(r.errors)}`);
+        mismatches.push(
+          `${cell.root}.${cell.field} × ${cell.role}: expected DENIED, got ${r.status} ${JSON.stringify(r.errors)}`,
+        );
       }
     }
     expect(mismatches).toEqual([]);
     // Allow: the same token naming its own partnership reaches the entry point.
-    const own = await hub.gql(tokens.get('POLICE_MASH_OFFICER')!, '{ me { sub } }', undefined, { 'x-mash-partnership': 'default' });
+    const own = await hub.gql(tokens.get('POLICE_MASH_OFFICER')!, '{ me { sub } }', undefined, {
+      'x-mash-partnership': 'default',
+    });
     expect(own.errors).toBeUndefined();
     const audited = await hub.db.query(`SELECT count(*)::int AS n FROM audit_event WHERE partnership_id = $1`, [other]);
     expect(audited[0].n).toBe(0);
@@ -155,7 +178,17 @@ describe('function level: the cross-partnership cells — every role × every en
 
 describe('function level: mass assignment — server-owned fields cannot be set', () => {
   /** Fields the hub sets itself; no input a mutation accepts may carry them. */
-  const SERVER_OWNED = ['createdBy', 'createdAt', 'updatedAt', 'owningAgency', 'version', 'reviewedBy', 'actorSub', 'acknowledgedBy', 'reference'];
+  const SERVER_OWNED = [
+    'createdBy',
+    'createdAt',
+    'updatedAt',
+    'owningAgency',
+    'version',
+    'reviewedBy',
+    'actorSub',
+    'acknowledgedBy',
+    'reference',
+  ];
 
   it('given the schema, then no input type reachable from a mutation has a server-owned field, and referral, record and person inputs carry no status or agency', () => {
     const seen = new Set<string>();
@@ -169,9 +202,13 @@ describe('function level: mass assignment — server-owned fields cannot be set'
     expect(seen.size).toBeGreaterThan(5);
     const offending: string[] = [];
     for (const name of seen) {
-      const fields = Object.keys((schema.getType(name) as ReturnType<typeof schema.getType> & { getFields(): object }).getFields());
+      const fields = Object.keys(
+        (schema.getType(name) as ReturnType<typeof schema.getType> & { getFields(): object }).getFields(),
+      );
       for (const f of fields) if (SERVER_OWNED.includes(f)) offending.push(`${name}.${f}`);
-      if (['SubmitReferralInput', 'AgencyRecordInput', 'PersonInput', 'NewPersonInput', 'DecisionInput'].includes(name)) {
+      if (
+        ['SubmitReferralInput', 'AgencyRecordInput', 'PersonInput', 'NewPersonInput', 'DecisionInput'].includes(name)
+      ) {
         for (const f of fields) if (f === 'status' || f === 'agency') offending.push(`${name}.${f}`);
       }
     }
@@ -190,30 +227,48 @@ describe('function level: mass assignment — server-owned fields cannot be set'
       ['createdBy', 'someone-else'],
       ['version', 7],
       ['status', 'CLOSED'],
-    ])('given a police officer sending %s on a record, then BAD_USER_INPUT naming the field and nothing stored', async (field, value) => {
-      const police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
-      const person = await hub.gql<{ upsertPerson: { person: { id: string } } }>(police, `mutation($i: PersonInput!) { upsertPerson(input: $i) { person { id } } }`, {
-        i: { sourceSystem: 'TEST', sourceReference: `mass-${crypto.randomUUID()}`, kind: 'CHILD', givenName: 'Testy', familyName: 'Fictional', dateOfBirth: '2016-04-03' },
-      });
-      const sourceReference = `mass-${crypto.randomUUID()}`;
-      const r = await hub.gql(police, `mutation($i: AgencyRecordInput!) { upsertAgencyRecord(input: $i) { record { id } } }`, {
-        i: {
-          personId: person.data!.upsertPerson.person.id,
-          recordType: 'POLICE_INCIDENT',
-          occurredAt: '2026-06-01T10:00:00.000Z',
-          summary: 'Fictional summary',
-          sourceSystem: 'TEST',
-          sourceReference,
-          recordedBy: 'Officer Example',
-          recordedAt: '2026-06-01T11:00:00.000Z',
-          [field]: value,
-        },
-      });
-      expect(r.status).toBe(400);
-      expect(r.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-      expect(r.errors![0]!.message).toContain(`"${field}"`);
-      expect(await hub.db.query('SELECT 1 FROM agency_record WHERE source_ref = $1', [sourceReference])).toEqual([]);
-    });
+    ])(
+      'given a police officer sending %s on a record, then BAD_USER_INPUT naming the field and nothing stored',
+      async (field, value) => {
+        const police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
+        const person = await hub.gql<{ upsertPerson: { person: { id: string } } }>(
+          police,
+          `mutation($i: PersonInput!) { upsertPerson(input: $i) { person { id } } }`,
+          {
+            i: {
+              sourceSystem: 'TEST',
+              sourceReference: `mass-${crypto.randomUUID()}`,
+              kind: 'CHILD',
+              givenName: 'Testy',
+              familyName: 'Fictional',
+              dateOfBirth: '2016-04-03',
+            },
+          },
+        );
+        const sourceReference = `mass-${crypto.randomUUID()}`;
+        const r = await hub.gql(
+          police,
+          `mutation($i: AgencyRecordInput!) { upsertAgencyRecord(input: $i) { record { id } } }`,
+          {
+            i: {
+              personId: person.data!.upsertPerson.person.id,
+              recordType: 'POLICE_INCIDENT',
+              occurredAt: '2026-06-01T10:00:00.000Z',
+              summary: 'Fictional summary',
+              sourceSystem: 'TEST',
+              sourceReference,
+              recordedBy: 'Officer Example',
+              recordedAt: '2026-06-01T11:00:00.000Z',
+              [field]: value,
+            },
+          },
+        );
+        expect(r.status).toBe(400);
+        expect(r.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+        expect(r.errors![0]!.message).toContain(`"${field}"`);
+        expect(await hub.db.query('SELECT 1 FROM agency_record WHERE source_ref = $1', [sourceReference])).toEqual([]);
+      },
+    );
 
     it('given a referrer sending a status and a reference with a referral, then BAD_USER_INPUT and no referral stored', async () => {
       const referrer = await hub.token({ agency: 'education', roles: ['PARTNER_REFERRER'] });
@@ -223,18 +278,26 @@ describe('function level: mass assignment — server-owned fields cannot be set'
         ['reference', 'MASH-FAKE-1'],
         ['createdBy', 'someone-else'],
       ] as const) {
-        const r = await hub.gql(referrer, `mutation($i: SubmitReferralInput!, $k: String!) { submitReferral(input: $i, idempotencyKey: $k) { id } }`, {
-          k: key,
-          i: {
-            subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: 'Fictional', dateOfBirth: '2015-02-03' } }],
-            referrerContact: 'Fictional School office',
-            concernCategories: ['NEGLECT'],
-            narrative: 'Fictional narrative for a mass-assignment test.',
-            consentSought: true,
-            consentGiven: true,
-            [field]: value,
+        const r = await hub.gql(
+          referrer,
+          `mutation($i: SubmitReferralInput!, $k: String!) { submitReferral(input: $i, idempotencyKey: $k) { id } }`,
+          {
+            k: key,
+            i: {
+              subjects: [
+                {
+                  newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: 'Fictional', dateOfBirth: '2015-02-03' },
+                },
+              ],
+              referrerContact: 'Fictional School office',
+              concernCategories: ['NEGLECT'],
+              narrative: 'Fictional narrative for a mass-assignment test.',
+              consentSought: true,
+              consentGiven: true,
+              [field]: value,
+            },
           },
-        });
+        );
         expect(r.status).toBe(400);
         expect(r.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
       }

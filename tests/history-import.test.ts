@@ -19,7 +19,8 @@ import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test
  *   decisions within one working day 4 of 5.
  */
 
-const HEADER = 'source_reference,received_at,source,submitting_agency,referrer_organisation,referrer_role,child_refs,concern_categories,rag,outcome,decided_at,consent_given,consent_reason,lawful_basis';
+const HEADER =
+  'source_reference,received_at,source,submitting_agency,referrer_organisation,referrer_role,child_refs,concern_categories,rag,outcome,decided_at,consent_given,consent_reason,lawful_basis';
 const GOOD = [
   'H-1,2018-04-10T10:00:00+01:00,SCHOOLS,education,Fictional Primary,DSL,C-1,NEGLECT,GREEN,CHILD_IN_NEED_ASSESSMENT,2018-04-10T15:00:00+01:00,true,,',
   'H-2,2019-03-04T10:00:00Z,POLICE,police,,,C-1,DOMESTIC_ABUSE,RED,STRATEGY_DISCUSSION,2019-03-04T14:00:00Z,true,,',
@@ -42,12 +43,19 @@ describe('history import: a partnership loads its past contacts', () => {
   let hub: TestHub;
   let manager: string;
   const migrated = async () =>
-    Number(((await hub.db.query(`SELECT count(*) AS n FROM referral WHERE reference LIKE 'MIGRATED:LEGACY:%'`)) as Array<{ n: string }>)[0]!.n);
+    Number(
+      (
+        (await hub.db.query(`SELECT count(*) AS n FROM referral WHERE reference LIKE 'MIGRATED:LEGACY:%'`)) as Array<{
+          n: string;
+        }>
+      )[0]!.n,
+    );
 
   beforeAll(async () => {
     hub = await startTestHub({ DATABASE_URL: await dedicatedDatabaseUrl('history') });
     manager = await hub.token({ agency: 'social-care', roles: ['MASH_MANAGER'] });
-    for (const ref of ['C-1', 'C-2', 'C-3', 'C-4', 'C-5']) await givenImportedPerson(hub, 'social-care', { sourceSystem: 'LEGACY', sourceReference: ref });
+    for (const ref of ['C-1', 'C-2', 'C-3', 'C-4', 'C-5'])
+      await givenImportedPerson(hub, 'social-care', { sourceSystem: 'LEGACY', sourceReference: ref });
   }, 120_000);
   afterAll(() => hub.close());
 
@@ -63,8 +71,16 @@ describe('history import: a partnership loads its past contacts', () => {
     const result = await inTestPartnership(() => importHistory(hub.server.hub, csv, 'LEGACY'));
     expect(result.stored).toBe(false);
     expect(result.rows).toEqual([
-      { row: 8, outcome: 'REJECTED', reason: 'source: is not a census referral-source code of the hub (see ReferralSource)' },
-      { row: 9, outcome: 'REJECTED', reason: 'child_refs.0: no person imported by social-care from LEGACY has this reference' },
+      {
+        row: 8,
+        outcome: 'REJECTED',
+        reason: 'source: is not a census referral-source code of the hub (see ReferralSource)',
+      },
+      {
+        row: 9,
+        outcome: 'REJECTED',
+        reason: 'child_refs.0: no person imported by social-care from LEGACY has this reference',
+      },
       { row: 10, outcome: 'REJECTED', reason: 'lawful_basis: is required when consent was not given' },
       { row: 11, outcome: 'REJECTED', reason: 'decided_at: is before received_at' },
     ]);
@@ -73,15 +89,28 @@ describe('history import: a partnership loads its past contacts', () => {
   });
 
   it('given a header with a missing or unknown column, then the file is refused before any row', async () => {
-    const result = await inTestPartnership(() => importHistory(hub.server.hub, `${HEADER.replace('source_reference,', '').replace('rag,', 'priority,')}\n`, 'LEGACY'));
+    const result = await inTestPartnership(() =>
+      importHistory(
+        hub.server.hub,
+        `${HEADER.replace('source_reference,', '').replace('rag,', 'priority,')}\n`,
+        'LEGACY',
+      ),
+    );
     expect(result.stored).toBe(false);
-    expect(result.rows.map((r) => r.reason)).toEqual(['header: column source_reference is missing', 'header: column priority is not known']);
+    expect(result.rows.map((r) => r.reason)).toEqual([
+      'header: column source_reference is missing',
+      'header: column priority is not known',
+    ]);
   });
 
   it('given the partnership’s file, when it is imported, then March 2019’s report reproduces the table worked out from it', async () => {
-    const result = await inTestPartnership(() => importHistory(hub.server.hub, [HEADER, ...GOOD].join('\r\n'), 'LEGACY'));
+    const result = await inTestPartnership(() =>
+      importHistory(hub.server.hub, [HEADER, ...GOOD].join('\r\n'), 'LEGACY'),
+    );
     expect(result).toMatchObject({ stored: true, counts: { created: 6, skipped: 0, rejected: 0 } });
-    const [provenance] = (await hub.db.query(`SELECT reference, narrative, status, source, referrer_organisation FROM referral WHERE reference = 'MIGRATED:LEGACY:H-4'`)) as Array<Record<string, string>>;
+    const [provenance] = (await hub.db.query(
+      `SELECT reference, narrative, status, source, referrer_organisation FROM referral WHERE reference = 'MIGRATED:LEGACY:H-4'`,
+    )) as Array<Record<string, string>>;
     expect(provenance).toEqual({
       reference: 'MIGRATED:LEGACY:H-4',
       narrative: 'Migrated from LEGACY (H-4); the record itself stays in LEGACY.',
@@ -90,7 +119,9 @@ describe('history import: a partnership loads its past contacts', () => {
       referrer_organisation: 'Fictional Road Surgery, Unit 2',
     });
 
-    const r = await hub.gql<{ metrics: { measures: Array<{ key: string; value: number | null }>; current: Record<string, unknown> } }>(manager, METRICS);
+    const r = await hub.gql<{
+      metrics: { measures: Array<{ key: string; value: number | null }>; current: Record<string, unknown> };
+    }>(manager, METRICS);
     expect(r.errors).toBeUndefined();
     const m = Object.fromEntries(r.data!.metrics.measures.map((x) => [x.key, x.value]));
     expect(r.data!.metrics.current).toEqual({
@@ -102,7 +133,12 @@ describe('history import: a partnership loads its past contacts', () => {
       statutoryDecisions: { due: 5, withinOneWorkingDay: 4, notDecidedByPeriodEnd: 0 },
       reReferrals: { referrals: 3, reReferrals: 1 },
     });
-    expect(m).toMatchObject({ contactsReceived: 5, childReferrals: 3, contactToReferralRate: 0.4, decisionsWithinOneWorkingDay: 0.8 });
+    expect(m).toMatchObject({
+      contactsReceived: 5,
+      childReferrals: 3,
+      contactToReferralRate: 0.4,
+      decisionsWithinOneWorkingDay: 0.8,
+    });
     expect(m.reReferralRate).toBeCloseTo(1 / 3, 12);
   });
 

@@ -16,7 +16,13 @@ const OUTCOME = `mutation($id: ID!, $input: AllegationOutcomeInput!, $v: Int!) {
 const READ = `query($id: ID!, $purpose: Purpose!) { ladoAllegation(id: $id, purpose: $purpose) { ${FIELDS} } }`;
 const LIST = `query($purpose: Purpose!, $filter: LadoAllegationFilterInput) { ladoAllegations(purpose: $purpose, filter: $filter, first: 100) { edges { node { id adultName } } } }`;
 
-type Allegation = Record<string, unknown> & { id: string; version: number; adultName: string | null; status: string; resolutionBand: string | null };
+type Allegation = Record<string, unknown> & {
+  id: string;
+  version: number;
+  adultName: string | null;
+  status: string;
+  resolutionBand: string | null;
+};
 
 const DAY = 86_400_000;
 const daysAgo = (d: number) => new Date(Date.now() - d * DAY).toISOString();
@@ -59,18 +65,42 @@ describe('LADO allegations', () => {
     return r.data!.recordLadoAllegation;
   }
 
-  const count = async () => Number(((await hub.db.query(`SELECT count(*)::int AS n FROM lado_allegation`)) as Array<{ n: number }>)[0]!.n);
+  const count = async () =>
+    Number(((await hub.db.query(`SELECT count(*)::int AS n FROM lado_allegation`)) as Array<{ n: number }>)[0]!.n);
 
   it('the LADO records an allegation, holds the meeting with the employer invited, and records the outcome and DBS referral; the band is derived', async () => {
     const child = await givenPerson(hub, worker);
     const a = await givenAllegation({ childPersonId: child });
-    expect(a).toMatchObject({ status: 'OPEN', adultName: 'Fictional Adult Teacher', childPersonId: child, resolutionBand: null, version: 1 });
-    const m = await hub.gql<{ scheduleAllegationMeeting: Allegation }>(lado, MEETING, { id: a.id, input: { at: daysAgo(35), employerInvited: true }, v: 1 });
+    expect(a).toMatchObject({
+      status: 'OPEN',
+      adultName: 'Fictional Adult Teacher',
+      childPersonId: child,
+      resolutionBand: null,
+      version: 1,
+    });
+    const m = await hub.gql<{ scheduleAllegationMeeting: Allegation }>(lado, MEETING, {
+      id: a.id,
+      input: { at: daysAgo(35), employerInvited: true },
+      v: 1,
+    });
     expect(m.errors).toBeUndefined();
-    expect(m.data!.scheduleAllegationMeeting).toMatchObject({ status: 'MEETING_SCHEDULED', employerInvited: true, version: 2 });
-    const o = await hub.gql<{ recordAllegationOutcome: Allegation }>(lado, OUTCOME, { id: a.id, input: { outcome: 'SUBSTANTIATED', at: daysAgo(20), dbsReferredAt: daysAgo(19) }, v: 2 });
+    expect(m.data!.scheduleAllegationMeeting).toMatchObject({
+      status: 'MEETING_SCHEDULED',
+      employerInvited: true,
+      version: 2,
+    });
+    const o = await hub.gql<{ recordAllegationOutcome: Allegation }>(lado, OUTCOME, {
+      id: a.id,
+      input: { outcome: 'SUBSTANTIATED', at: daysAgo(20), dbsReferredAt: daysAgo(19) },
+      v: 2,
+    });
     expect(o.errors).toBeUndefined();
-    expect(o.data!.recordAllegationOutcome).toMatchObject({ status: 'CLOSED', outcome: 'SUBSTANTIATED', resolutionBand: 'WITHIN_ONE_MONTH', version: 3 });
+    expect(o.data!.recordAllegationOutcome).toMatchObject({
+      status: 'CLOSED',
+      outcome: 'SUBSTANTIATED',
+      resolutionBand: 'WITHIN_ONE_MONTH',
+      version: 3,
+    });
     // The audit keeps that sealed details were recorded, never the details.
     const [created] = (await hub.db.query(
       `SELECT e.payload::text AS payload FROM audit_event e, jsonb_array_elements(e.payload->'changes') c WHERE c->>'entity' = 'lado_allegation' AND c->>'id' = $1 AND c->'before' = 'null'::jsonb`,
@@ -82,12 +112,21 @@ describe('LADO allegations', () => {
 
   it("the employer's designated officer reads the sealed details of its own staff's allegations (allow) and not another employer's (deny: not found)", async () => {
     const a = await givenAllegation();
-    const own = await hub.gql<{ ladoAllegation: Allegation }>(schoolsOfficer, READ, { id: a.id, purpose: 'DIRECT_CARE' });
+    const own = await hub.gql<{ ladoAllegation: Allegation }>(schoolsOfficer, READ, {
+      id: a.id,
+      purpose: 'DIRECT_CARE',
+    });
     expect(own.errors).toBeUndefined();
-    expect(own.data!.ladoAllegation).toMatchObject({ adultName: 'Fictional Adult Teacher', adultRole: 'Class teacher', adultDateOfBirth: '1980-02-03' });
+    expect(own.data!.ladoAllegation).toMatchObject({
+      adultName: 'Fictional Adult Teacher',
+      adultRole: 'Class teacher',
+      adultDateOfBirth: '1980-02-03',
+    });
     const other = await hub.gql(healthOfficer, READ, { id: a.id, purpose: 'DIRECT_CARE' });
     expect(other.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const list = await hub.gql<{ ladoAllegations: { edges: Array<{ node: { id: string } }> } }>(healthOfficer, LIST, { purpose: 'DIRECT_CARE' });
+    const list = await hub.gql<{ ladoAllegations: { edges: Array<{ node: { id: string } }> } }>(healthOfficer, LIST, {
+      purpose: 'DIRECT_CARE',
+    });
     expect(list.data!.ladoAllegations.edges.map((e) => e.node.id)).not.toContain(a.id);
   });
 
@@ -95,8 +134,21 @@ describe('LADO allegations', () => {
     const a = await givenAllegation();
     const r = await hub.gql<{ ladoAllegation: Allegation }>(worker, READ, { id: a.id, purpose: 'TRIAGE' });
     expect(r.errors).toBeUndefined();
-    expect(r.data!.ladoAllegation).toMatchObject({ id: a.id, status: 'OPEN', adultName: null, adultRole: null, adultDateOfBirth: null, employerName: null });
-    expect(r.extensions?.redactions?.map((x) => x.path)).toEqual(expect.arrayContaining(['ladoAllegation.adultName', 'ladoAllegation.adultRole', 'ladoAllegation.adultDateOfBirth']));
+    expect(r.data!.ladoAllegation).toMatchObject({
+      id: a.id,
+      status: 'OPEN',
+      adultName: null,
+      adultRole: null,
+      adultDateOfBirth: null,
+      employerName: null,
+    });
+    expect(r.extensions?.redactions?.map((x) => x.path)).toEqual(
+      expect.arrayContaining([
+        'ladoAllegation.adultName',
+        'ladoAllegation.adultRole',
+        'ladoAllegation.adultDateOfBirth',
+      ]),
+    );
     expect(JSON.stringify(r.data)).not.toContain('Fictional Adult Teacher');
     const audit = await auditFor(hub, r.headers.get('x-request-id')!);
     expect(audit.length).toBeGreaterThan(0);
@@ -116,12 +168,17 @@ describe('LADO allegations', () => {
       expect(out.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
     expect(await count()).toBe(before);
-    const [row] = (await hub.db.query(`SELECT status, version FROM lado_allegation WHERE id = $1`, [a.id])) as Array<Record<string, unknown>>;
+    const [row] = (await hub.db.query(`SELECT status, version FROM lado_allegation WHERE id = $1`, [a.id])) as Array<
+      Record<string, unknown>
+    >;
     expect(row).toMatchObject({ status: 'OPEN', version: 1 });
   });
 
   it('a sealed field is never filterable: there is no filter on the adult, and the designated officer filters only on status and employer', async () => {
-    const r = await hub.gql(schoolsOfficer, LIST, { purpose: 'DIRECT_CARE', filter: { status: ['OPEN'], employerAgency: 'education' } });
+    const r = await hub.gql(schoolsOfficer, LIST, {
+      purpose: 'DIRECT_CARE',
+      filter: { status: ['OPEN'], employerAgency: 'education' },
+    });
     expect(r.errors).toBeUndefined();
   });
 
@@ -131,7 +188,11 @@ describe('LADO allegations', () => {
       ['no adult name', { adultName: '  ' }, 'input.adultName'],
       ['a date of birth in the future', { adultDateOfBirth: '2999-01-01' }, 'input.adultDateOfBirth'],
       ['a received time in the future', { receivedAt: new Date(Date.now() + DAY).toISOString() }, 'input.receivedAt'],
-      ['a child id that is not a child', { childPersonId: '00000000-0000-4000-8000-000000000000' }, 'input.childPersonId'],
+      [
+        'a child id that is not a child',
+        { childPersonId: '00000000-0000-4000-8000-000000000000' },
+        'input.childPersonId',
+      ],
     ];
     for (const [what, extra, field] of cases) {
       it(`given ${what}, then BAD_USER_INPUT naming ${field}`, async () => {
@@ -146,11 +207,20 @@ describe('LADO allegations', () => {
       const a = await givenAllegation();
       const early = await hub.gql(lado, OUTCOME, { id: a.id, input: { outcome: 'UNFOUNDED', at: daysAgo(41) }, v: 1 });
       expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.at' });
-      const noReason = await hub.gql(lado, MEETING, { id: a.id, input: { at: daysAgo(30), employerInvited: false }, v: 1 });
-      expect(noReason.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.notInvitedReason' });
+      const noReason = await hub.gql(lado, MEETING, {
+        id: a.id,
+        input: { at: daysAgo(30), employerInvited: false },
+        v: 1,
+      });
+      expect(noReason.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.notInvitedReason',
+      });
       const stale = await hub.gql(lado, OUTCOME, { id: a.id, input: { outcome: 'UNFOUNDED', at: daysAgo(1) }, v: 5 });
       expect(stale.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-      const [row] = (await hub.db.query(`SELECT status, version FROM lado_allegation WHERE id = $1`, [a.id])) as Array<Record<string, unknown>>;
+      const [row] = (await hub.db.query(`SELECT status, version FROM lado_allegation WHERE id = $1`, [a.id])) as Array<
+        Record<string, unknown>
+      >;
       expect(row).toMatchObject({ status: 'OPEN', version: 1 });
     });
   });

@@ -15,7 +15,23 @@ export const LAYERS: ReadonlyArray<{ name: string; folders: readonly string[] }>
   { name: 'entry points', folders: ['cli', 'demo'] },
   { name: 'composition root', folders: ['main.ts', 'app', 'desk', 'telemetry'] },
   { name: 'information governance', folders: ['governance'] },
-  { name: 'domains', folders: ['agencies', 'people', 'records', 'referrals', 'meetings', 'break-glass', 'metrics', 'child-protection', 'missing', 'early-help', 'lado', 'private-fostering'] },
+  {
+    name: 'domains',
+    folders: [
+      'agencies',
+      'people',
+      'records',
+      'referrals',
+      'meetings',
+      'break-glass',
+      'metrics',
+      'child-protection',
+      'missing',
+      'early-help',
+      'lado',
+      'private-fostering',
+    ],
+  },
   { name: 'request context', folders: ['context'] },
   { name: 'audit core and access policy', folders: ['audit', 'access-policy', 'auth', 'events'] },
   { name: 'database', folders: ['db'] },
@@ -34,7 +50,12 @@ export const UPWARD_EXCEPTIONS: ReadonlyArray<{ from: string; to: RegExp; why: s
     to: /^src\/[a-z-]+\/[a-z-]+\.entity\.ts$/,
     why: 'the TypeORM data source registers each domain entity for the migration runner and the drift test (ADR 011)',
   },
-  ...['src/audit/audit-builder.ts', 'src/audit/audit-builder.test.ts', 'src/audit/release.ts', 'src/access-policy/shield.ts'].map((from) => ({
+  ...[
+    'src/audit/audit-builder.ts',
+    'src/audit/audit-builder.test.ts',
+    'src/audit/release.ts',
+    'src/access-policy/shield.ts',
+  ].map((from) => ({
     from,
     to: /^src\/context\/context\.ts$/,
     why: 'type only: the RequestContext shape every rule and audit event is built from (no code runs up)',
@@ -89,8 +110,13 @@ export function importsOf(file: string, text: string): Edge[] {
       add(node.moduleSpecifier.text, node.isTypeOnly);
     } else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0])) {
       const callee = node.expression;
-      if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) add(node.arguments[0].text, false);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require'))
+        add(node.arguments[0].text, false);
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
       add(node.argument.literal.text, true);
     }
     ts.forEachChild(node, visit);
@@ -109,14 +135,24 @@ const folderOf = (file: string) => file.replace(/^src\//, '').split('/')[0];
 
 /** Imports that run from a lower layer to a higher one, minus the listed exceptions. */
 export function upwardImports(edges: readonly Edge[], exceptions = UPWARD_EXCEPTIONS): Edge[] {
-  return edges.filter((e) => layerOf(e.to) < layerOf(e.from) && !exceptions.some((x) => x.from === e.from && x.to.test(e.to)));
+  return edges.filter(
+    (e) => layerOf(e.to) < layerOf(e.from) && !exceptions.some((x) => x.from === e.from && x.to.test(e.to)),
+  );
 }
 
 /** Pairs of domain folders that import each other, minus the listed exceptions. */
 export function domainCycles(edges: readonly Edge[], exceptions = DOMAIN_CYCLE_EXCEPTIONS): string[] {
   const domains = LAYERS.find((l) => l.name === 'domains')!.folders;
-  const pairs = new Set(edges.map((e) => [folderOf(e.from), folderOf(e.to)]).filter(([a, b]) => a !== b && domains.includes(a) && domains.includes(b)).map(([a, b]) => `${a}>${b}`));
-  const cycles = [...pairs].map((p) => p.split('>')).filter(([a, b]) => a < b && pairs.has(`${b}>${a}`)).map(([a, b]) => `${a} <-> ${b}`);
+  const pairs = new Set(
+    edges
+      .map((e) => [folderOf(e.from), folderOf(e.to)])
+      .filter(([a, b]) => a !== b && domains.includes(a) && domains.includes(b))
+      .map(([a, b]) => `${a}>${b}`),
+  );
+  const cycles = [...pairs]
+    .map((p) => p.split('>'))
+    .filter(([a, b]) => a < b && pairs.has(`${b}>${a}`))
+    .map(([a, b]) => `${a} <-> ${b}`);
   return cycles.filter((c) => !exceptions.some((x) => c === `${[...x.pair].sort().join(' <-> ')}`));
 }
 
@@ -135,12 +171,16 @@ describe('layers you can see in the folder tree', () => {
   });
 
   it('no import runs from a lower layer to a higher one', () => {
-    const up = upwardImports(EDGES).map((e) => `${e.from} (${LAYERS[layerOf(e.from)].name}) imports ${e.to} (${LAYERS[layerOf(e.to)].name})`);
+    const up = upwardImports(EDGES).map(
+      (e) => `${e.from} (${LAYERS[layerOf(e.from)].name}) imports ${e.to} (${LAYERS[layerOf(e.to)].name})`,
+    );
     expect(up).toEqual([]);
   });
 
   it('every listed exception is still needed (the list only shrinks)', () => {
-    const stale = UPWARD_EXCEPTIONS.filter((x) => !EDGES.some((e) => e.from === x.from && x.to.test(e.to) && layerOf(e.to) < layerOf(e.from)));
+    const stale = UPWARD_EXCEPTIONS.filter(
+      (x) => !EDGES.some((e) => e.from === x.from && x.to.test(e.to) && layerOf(e.to) < layerOf(e.from)),
+    );
     expect(stale.map((x) => `${x.from} -> ${x.to}`)).toEqual([]);
   });
 
@@ -152,17 +192,35 @@ describe('layers you can see in the folder tree', () => {
 
   it('no two domains import each other, but for the listed pair', () => {
     expect(domainCycles(EDGES)).toEqual([]);
-    const stillTangled = DOMAIN_CYCLE_EXCEPTIONS.filter((x) => !domainCycles(EDGES, []).includes([...x.pair].sort().join(' <-> ')));
+    const stillTangled = DOMAIN_CYCLE_EXCEPTIONS.filter(
+      (x) => !domainCycles(EDGES, []).includes([...x.pair].sort().join(' <-> ')),
+    );
     expect(stillTangled).toEqual([]);
   });
 
   describe('it bites', () => {
     const cases: Array<[string, string, string]> = [
-      ['a domain importing the composition root', 'src/referrals/referrals.service.ts', "import { buildSchema } from '../app/schema';"],
-      ['the audit core importing governance', 'src/audit/audit-writer.ts', "import { verifyAuditChain } from '../governance/chain-verify';"],
+      [
+        'a domain importing the composition root',
+        'src/referrals/referrals.service.ts',
+        "import { buildSchema } from '../app/schema';",
+      ],
+      [
+        'the audit core importing governance',
+        'src/audit/audit-writer.ts',
+        "import { verifyAuditChain } from '../governance/chain-verify';",
+      ],
       ['shared importing a domain', 'src/shared/pagination.ts', "import type { Person } from '../people/person.type';"],
-      ['the access policy importing a domain (dynamically)', 'src/access-policy/policy.ts', "const m = require('../records/record-types');"],
-      ['the database importing the request context', 'src/db/prepared.ts', "export type { RequestContext } from '../context/context';"],
+      [
+        'the access policy importing a domain (dynamically)',
+        'src/access-policy/policy.ts',
+        "const m = require('../records/record-types');",
+      ],
+      [
+        'the database importing the request context',
+        'src/db/prepared.ts',
+        "export type { RequestContext } from '../context/context';",
+      ],
     ];
     it.each(cases)('%s is reported', (_story, file, line) => {
       const up = upwardImports(importsOf(file, line));
@@ -171,8 +229,12 @@ describe('layers you can see in the folder tree', () => {
     });
 
     it('an import down the layers is not reported', () => {
-      expect(upwardImports(importsOf('src/app/server.ts', "import { PeopleResolver } from '../people/people.resolver';"))).toEqual([]);
-      expect(upwardImports(importsOf('src/governance/export.ts', "import { csvCell } from '../shared/csv';"))).toEqual([]);
+      expect(
+        upwardImports(importsOf('src/app/server.ts', "import { PeopleResolver } from '../people/people.resolver';")),
+      ).toEqual([]);
+      expect(upwardImports(importsOf('src/governance/export.ts', "import { csvCell } from '../shared/csv';"))).toEqual(
+        [],
+      );
     });
 
     it('a new pair of domains importing each other is reported', () => {

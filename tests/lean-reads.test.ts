@@ -25,7 +25,13 @@ describe('lean reads: the triage page reads the selected columns only', () => {
       const child = await givenPerson(hub, worker);
       const r = await hub.gql(worker, SUBMIT, {
         key: unique('k'),
-        input: { subjects: [{ personId: child }], concernCategories: ['NEGLECT'], narrative: `Fictional lean narrative ${i}`, consentSought: true, consentGiven: true },
+        input: {
+          subjects: [{ personId: child }],
+          concernCategories: ['NEGLECT'],
+          narrative: `Fictional lean narrative ${i}`,
+          consentSought: true,
+          consentGiven: true,
+        },
       });
       if (r.errors) throw new Error(JSON.stringify(r.errors));
     }
@@ -42,9 +48,15 @@ describe('lean reads: the triage page reads the selected columns only', () => {
   });
   afterAll(() => hub.close());
 
-  async function page(selection: string, extra = ''): Promise<{ nodes: Array<Record<string, unknown>>; pageSql: string }> {
+  async function page(
+    selection: string,
+    extra = '',
+  ): Promise<{ nodes: Array<Record<string, unknown>>; pageSql: string }> {
     statements.length = 0;
-    const r = await hub.gql<Page>(worker, `query { referrals(first: 20, purpose: TRIAGE) { edges { node { ${selection} } } } } ${extra}`);
+    const r = await hub.gql<Page>(
+      worker,
+      `query { referrals(first: 20, purpose: TRIAGE) { edges { node { ${selection} } } } } ${extra}`,
+    );
     expect(r.errors).toBeUndefined();
     const pageSql = statements.find((s) => /JOIN referral r ON r\.id = page\.id/.test(s));
     expect(pageSql).toBeDefined();
@@ -64,18 +76,31 @@ describe('lean reads: the triage page reads the selected columns only', () => {
   });
 
   it('given a field asked through a fragment, an inline fragment and an alias, then its column is read and released', async () => {
-    const r = await page('...Summary ... on Referral { concerns: concernCategories } story: narrative', 'fragment Summary on Referral { id reference }');
+    const r = await page(
+      '...Summary ... on Referral { concerns: concernCategories } story: narrative',
+      'fragment Summary on Referral { id reference }',
+    );
 
     expect(r.pageSql).toMatch(/r\.narrative/);
     expect(r.pageSql).toMatch(/r\.concern_categories/);
     const ours = r.nodes.filter((n) => String(n.story).startsWith('Fictional lean narrative'));
     expect(ours.length).toBeGreaterThanOrEqual(1);
-    expect(ours[0]).toEqual({ id: expect.any(String), reference: expect.any(String), concerns: ['NEGLECT'], story: expect.stringMatching(/^Fictional lean narrative/) });
+    expect(ours[0]).toEqual({
+      id: expect.any(String),
+      reference: expect.any(String),
+      concerns: ['NEGLECT'],
+      story: expect.stringMatching(/^Fictional lean narrative/),
+    });
   });
 
   /** The request's data statements: not the audit's, nor the wall's transaction control and partnership setting (ADR 016). */
   const dataStatements = () =>
-    statements.filter((s) => !/audit/i.test(s) && !/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)$/i.test(s.trim()) && !s.startsWith(`SELECT set_config('mash.partnership'`));
+    statements.filter(
+      (s) =>
+        !/audit/i.test(s) &&
+        !/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)$/i.test(s.trim()) &&
+        !s.startsWith(`SELECT set_config('mash.partnership'`),
+    );
 
   it('given subjects asked for, then the page and its people are one statement, answered as the per-person look-up answers them', async () => {
     const people = 'id givenName familyName dateOfBirth nhsNumber updatedAt version';

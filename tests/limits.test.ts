@@ -70,7 +70,10 @@ describe('resource limits', () => {
   });
 
   it('given page size over the maximum, then BAD_USER_INPUT rather than a clamped page', async () => {
-    const r = await hub.gql(token, `{ searchPeople(input: {familyName: "Xx"}, purpose: DIRECT_CARE, first: 51) { score } }`);
+    const r = await hub.gql(
+      token,
+      `{ searchPeople(input: {familyName: "Xx"}, purpose: DIRECT_CARE, first: 51) { score } }`,
+    );
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 });

@@ -24,7 +24,13 @@ type MeetingData = {
   version: number;
   quorate: boolean;
   missingAgencies: string[];
-  invitees: Array<{ id: string; agency: string; required: boolean; reportSubmittedAt: string | null; reportSharedWithFamilyAt: string | null }>;
+  invitees: Array<{
+    id: string;
+    agency: string;
+    required: boolean;
+    reportSubmittedAt: string | null;
+    reportSharedWithFamilyAt: string | null;
+  }>;
 };
 
 describe('a partnership whose quorum counts information sent', () => {
@@ -46,7 +52,11 @@ describe('a partnership whose quorum counts information sent', () => {
   it('given police sent information only and social care and health attended, then the discussion is quorate and completes without a reason', async () => {
     const child = await givenPerson(hub, worker, { dateOfBirth: '2024-01-01' });
     const scheduled = await hub.gql<{ scheduleMeeting: MeetingData }>(worker, SCHEDULE, {
-      input: { type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child], scheduledAt: new Date(Date.now() + 3_600_000).toISOString() },
+      input: {
+        type: 'STRATEGY_DISCUSSION',
+        subjectPersonIds: [child],
+        scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
     });
     expect(scheduled.errors).toBeUndefined();
     const m = scheduled.data!.scheduleMeeting;
@@ -56,7 +66,13 @@ describe('a partnership whose quorum counts information sent', () => {
     // A report shared but not submitted is refused, naming the field, and nothing changes.
     const contradictory = await hub.gql(police, ATTEND, {
       id: m.id,
-      a: { inviteeId: invitee('police'), status: 'SENT_INFORMATION_ONLY', note: 'Fictional: officer at court', reportSubmitted: false, reportSharedWithFamily: true },
+      a: {
+        inviteeId: invitee('police'),
+        status: 'SENT_INFORMATION_ONLY',
+        note: 'Fictional: officer at court',
+        reportSubmitted: false,
+        reportSharedWithFamily: true,
+      },
       v: m.version,
     });
     expect(contradictory.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -64,23 +80,40 @@ describe('a partnership whose quorum counts information sent', () => {
 
     const info = await hub.gql<{ recordAttendance: MeetingData }>(police, ATTEND, {
       id: m.id,
-      a: { inviteeId: invitee('police'), status: 'SENT_INFORMATION_ONLY', note: 'Fictional: officer at court', contribution: 'Fictional: two call-outs', reportSubmitted: true, reportSharedWithFamily: true },
+      a: {
+        inviteeId: invitee('police'),
+        status: 'SENT_INFORMATION_ONLY',
+        note: 'Fictional: officer at court',
+        contribution: 'Fictional: two call-outs',
+        reportSubmitted: true,
+        reportSharedWithFamily: true,
+      },
       v: m.version,
     });
     expect(info.errors).toBeUndefined();
     expect(info.data!.recordAttendance.version).toBe(m.version + 1);
     expect(info.data!.recordAttendance.missingAgencies).toEqual(['health', 'social-care']);
     const policeInvitee = info.data!.recordAttendance.invitees.find((i) => i.agency === 'police')!;
-    expect(policeInvitee).toMatchObject({ reportSubmittedAt: expect.any(String), reportSharedWithFamilyAt: expect.any(String) });
+    expect(policeInvitee).toMatchObject({
+      reportSubmittedAt: expect.any(String),
+      reportSharedWithFamilyAt: expect.any(String),
+    });
 
     const at = '2019-07-03T10:17:23.000Z';
     await hub.db.query(`UPDATE meeting SET scheduled_at = $2 WHERE id = $1`, [m.id, at]);
-    const held = await hub.gql<{ markMeetingHeld: { version: number } }>(worker, HELD, { id: m.id, v: info.data!.recordAttendance.version });
+    const held = await hub.gql<{ markMeetingHeld: { version: number } }>(worker, HELD, {
+      id: m.id,
+      v: info.data!.recordAttendance.version,
+    });
     expect(held.errors).toBeUndefined();
     let v = held.data!.markMeetingHeld.version;
     let last: MeetingData | undefined;
     for (const agency of ['social-care', 'health']) {
-      const r = await hub.gql<{ recordAttendance: MeetingData }>(worker, ATTEND, { id: m.id, a: { inviteeId: invitee(agency), status: 'ATTENDED' }, v });
+      const r = await hub.gql<{ recordAttendance: MeetingData }>(worker, ATTEND, {
+        id: m.id,
+        a: { inviteeId: invitee(agency), status: 'ATTENDED' },
+        v,
+      });
       expect(r.errors).toBeUndefined();
       last = r.data!.recordAttendance;
       v = last.version;
@@ -89,12 +122,16 @@ describe('a partnership whose quorum counts information sent', () => {
     const outcome = await hub.gql<{ recordMeetingOutcome: { version: number } }>(worker, OUTCOME, { id: m.id, v });
     expect(outcome.errors).toBeUndefined();
     v = outcome.data!.recordMeetingOutcome.version;
-    const done = await hub.gql<{ completeMeeting: { status: string; quorate: boolean; nonQuorateReason: string | null } }>(worker, COMPLETE, { id: m.id, v });
+    const done = await hub.gql<{
+      completeMeeting: { status: string; quorate: boolean; nonQuorateReason: string | null };
+    }>(worker, COMPLETE, { id: m.id, v });
     expect(done.errors).toBeUndefined();
     expect(done.data!.completeMeeting).toEqual({ status: 'COMPLETED', quorate: true, nonQuorateReason: null });
 
     // The statistics count the report per invitation, and police's information only is not a miss here.
-    const stats = await hub.gql<{ attendanceStatistics: { meetings: number; nonQuorateMeetings: number; byAgency: Array<Record<string, unknown>> } }>(manager, STATS, {
+    const stats = await hub.gql<{
+      attendanceStatistics: { meetings: number; nonQuorateMeetings: number; byAgency: Array<Record<string, unknown>> };
+    }>(manager, STATS, {
       from: at,
       to: '2019-07-03T10:17:24.000Z',
     });

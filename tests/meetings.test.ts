@@ -30,7 +30,15 @@ const STATS = `query($from: DateTimeISO!, $to: DateTimeISO!, $type: MeetingType)
   }
 }`;
 
-type Invitee = { id: string; agency: string; required: boolean; attendance: string; reason: string | null; contribution: string | null; recordedBy: string | null };
+type Invitee = {
+  id: string;
+  agency: string;
+  required: boolean;
+  attendance: string;
+  reason: string | null;
+  contribution: string | null;
+  recordedBy: string | null;
+};
 type MeetingData = {
   id: string;
   status: string;
@@ -92,7 +100,9 @@ describe('strategy discussions and meetings', () => {
   }
 
   async function schedule(input: Record<string, unknown>, token = worker): Promise<MeetingData> {
-    const r = await hub.gql<{ scheduleMeeting: MeetingData }>(token, SCHEDULE, { input: { scheduledAt: inAnHour(), ...input } });
+    const r = await hub.gql<{ scheduleMeeting: MeetingData }>(token, SCHEDULE, {
+      input: { scheduledAt: inAnHour(), ...input },
+    });
     expect(r.errors).toBeUndefined();
     return r.data!.scheduleMeeting;
   }
@@ -105,18 +115,25 @@ describe('strategy discussions and meetings', () => {
   async function held(meetingId: string, at = '2025-12-22T10:00:00Z'): Promise<number> {
     await timePasses(meetingId, at);
     const v = await version(meetingId);
-    const r = await hub.gql<{ markMeetingHeld: { status: string; version: number } }>(worker, HELD, { id: meetingId, v });
+    const r = await hub.gql<{ markMeetingHeld: { status: string; version: number } }>(worker, HELD, {
+      id: meetingId,
+      v,
+    });
     expect(r.errors).toBeUndefined();
     return r.data!.markMeetingHeld.version;
   }
 
   async function version(meetingId: string): Promise<number> {
-    const [row] = (await hub.db.query(`SELECT version FROM meeting WHERE id = $1`, [meetingId])) as Array<{ version: number }>;
+    const [row] = (await hub.db.query(`SELECT version FROM meeting WHERE id = $1`, [meetingId])) as Array<{
+      version: number;
+    }>;
     return row!.version;
   }
 
   async function meetingRows(referralId: string): Promise<number> {
-    const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM meeting WHERE referral_id = $1`, [referralId])) as [{ n: number }];
+    const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM meeting WHERE referral_id = $1`, [
+      referralId,
+    ])) as [{ n: number }];
     return n;
   }
 
@@ -126,11 +143,18 @@ describe('strategy discussions and meetings', () => {
     const child = await givenPerson(hub, worker, { dateOfBirth: '2016-04-03' });
     const referral = await givenReferral(child);
     await hub.gql(worker, PROPOSE, { id: referral.id, v: referral.version });
-    const authorised = await hub.gql<{ authoriseDecision: { decisionOutcome: string; strategyRequestedAt: string } }>(manager, AUTHORISE, {
-      id: referral.id,
-      v: referral.version + 1,
+    const authorised = await hub.gql<{ authoriseDecision: { decisionOutcome: string; strategyRequestedAt: string } }>(
+      manager,
+      AUTHORISE,
+      {
+        id: referral.id,
+        v: referral.version + 1,
+      },
+    );
+    expect(authorised.data!.authoriseDecision).toMatchObject({
+      decisionOutcome: 'STRATEGY_DISCUSSION',
+      strategyRequestedAt: expect.any(String),
     });
-    expect(authorised.data!.authoriseDecision).toMatchObject({ decisionOutcome: 'STRATEGY_DISCUSSION', strategyRequestedAt: expect.any(String) });
 
     // Scheduled with probation as an optional extra: the school-age child makes education required.
     const scheduled = await schedule({
@@ -150,42 +174,75 @@ describe('strategy discussions and meetings', () => {
     const id = scheduled.id;
 
     // Education sends information only, in advance (its own officer records it); attended cannot be recorded yet.
-    const early = await hub.gql(worker, ATTEND, { id, a: { inviteeId: inviteeOf(scheduled, 'police').id, status: 'ATTENDED' }, v: 1 });
+    const early = await hub.gql(worker, ATTEND, {
+      id,
+      a: { inviteeId: inviteeOf(scheduled, 'police').id, status: 'ATTENDED' },
+      v: 1,
+    });
     expect(early.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
     const info = await hub.gql<{ recordAttendance: MeetingData }>(education, ATTEND, {
       id,
-      a: { inviteeId: inviteeOf(scheduled, 'education').id, status: 'SENT_INFORMATION_ONLY', note: 'Fictional: exam invigilation', contribution: 'Fictional: attendance 82%' },
+      a: {
+        inviteeId: inviteeOf(scheduled, 'education').id,
+        status: 'SENT_INFORMATION_ONLY',
+        note: 'Fictional: exam invigilation',
+        contribution: 'Fictional: attendance 82%',
+      },
       v: 1,
     });
     expect(info.errors).toBeUndefined();
 
     let v = await held(id); // held on Mon 22 Dec 2025
     for (const agency of ['social-care', 'police', 'health']) {
-      const r = await hub.gql<{ recordAttendance: MeetingData }>(worker, ATTEND, { id, a: { inviteeId: inviteeOf(scheduled, agency).id, status: 'ATTENDED' }, v });
+      const r = await hub.gql<{ recordAttendance: MeetingData }>(worker, ATTEND, {
+        id,
+        a: { inviteeId: inviteeOf(scheduled, agency).id, status: 'ATTENDED' },
+        v,
+      });
       expect(r.errors).toBeUndefined();
       v = r.data!.recordAttendance.version;
     }
     const dna = await hub.gql<{ recordAttendance: MeetingData }>(worker, ATTEND, {
       id,
-      a: { inviteeId: inviteeOf(scheduled, 'probation').id, status: 'DID_NOT_ATTEND', note: 'Fictional: no response to invitation' },
+      a: {
+        inviteeId: inviteeOf(scheduled, 'probation').id,
+        status: 'DID_NOT_ATTEND',
+        note: 'Fictional: no response to invitation',
+      },
       v,
     });
     expect(dna.errors).toBeUndefined();
     // Reasons and contributions are read under a declared purpose.
-    const afterAttendance = (await hub.gql<{ meeting: MeetingData }>(worker, READ, { id, purpose: 'STRATEGY' })).data!.meeting;
+    const afterAttendance = (await hub.gql<{ meeting: MeetingData }>(worker, READ, { id, purpose: 'STRATEGY' })).data!
+      .meeting;
     expect(afterAttendance.missingAgencies).toEqual(['education']);
     expect(afterAttendance.quorate).toBe(false);
-    expect(inviteeOf(afterAttendance, 'probation')).toMatchObject({ attendance: 'DID_NOT_ATTEND', reason: 'Fictional: no response to invitation', recordedBy: expect.any(String) });
-    expect(inviteeOf(afterAttendance, 'education')).toMatchObject({ attendance: 'SENT_INFORMATION_ONLY', contribution: 'Fictional: attendance 82%' });
+    expect(inviteeOf(afterAttendance, 'probation')).toMatchObject({
+      attendance: 'DID_NOT_ATTEND',
+      reason: 'Fictional: no response to invitation',
+      recordedBy: expect.any(String),
+    });
+    expect(inviteeOf(afterAttendance, 'education')).toMatchObject({
+      attendance: 'SENT_INFORMATION_ONLY',
+      contribution: 'Fictional: attendance 82%',
+    });
 
     const outcome = await hub.gql<{ recordMeetingOutcome: MeetingData }>(worker, OUTCOME, {
       id,
-      input: { outcome: 'SECTION_47_JOINT', decisions: ['Fictional: joint visit today'], minutes: 'Fictional minutes of the discussion' },
+      input: {
+        outcome: 'SECTION_47_JOINT',
+        decisions: ['Fictional: joint visit today'],
+        minutes: 'Fictional minutes of the discussion',
+      },
       v: afterAttendance.version,
     });
     expect(outcome.errors).toBeUndefined();
     // 15 working days from Mon 22 Dec 2025, skipping 25–26 Dec and 1 Jan: Thu 15 Jan 2026.
-    expect(outcome.data!.recordMeetingOutcome).toMatchObject({ outcome: 'SECTION_47_JOINT', icpcDueAt: '2026-01-15', decisions: [{ decision: 'Fictional: joint visit today' }] });
+    expect(outcome.data!.recordMeetingOutcome).toMatchObject({
+      outcome: 'SECTION_47_JOINT',
+      icpcDueAt: '2026-01-15',
+      decisions: [{ decision: 'Fictional: joint visit today' }],
+    });
     v = outcome.data!.recordMeetingOutcome.version;
     const twice = await hub.gql(worker, OUTCOME, { id, input: { outcome: 'NO_FURTHER_ACTION' }, v });
     expect(twice.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
@@ -196,7 +253,15 @@ describe('strategy discussions and meetings', () => {
       input: { description: 'Fictional: arrange a medical', ownerAgency: 'health', dueDate: due },
       v,
     });
-    expect(action.data!.addMeetingAction.actions).toEqual([{ description: 'Fictional: arrange a medical', ownerAgency: 'health', ownerName: null, dueDate: due, status: 'OPEN' }]);
+    expect(action.data!.addMeetingAction.actions).toEqual([
+      {
+        description: 'Fictional: arrange a medical',
+        ownerAgency: 'health',
+        ownerName: null,
+        dueDate: due,
+        status: 'OPEN',
+      },
+    ]);
     v = action.data!.addMeetingAction.version;
 
     // Not quorate: completing needs a reason, and the error names the missing agency.
@@ -210,13 +275,21 @@ describe('strategy discussions and meetings', () => {
       v,
     });
     expect(completed.errors).toBeUndefined();
-    expect(completed.data!.completeMeeting).toMatchObject({ status: 'COMPLETED', quorate: false, nonQuorateReason: expect.stringContaining('urgent') });
+    expect(completed.data!.completeMeeting).toMatchObject({
+      status: 'COMPLETED',
+      quorate: false,
+      nonQuorateReason: expect.stringContaining('urgent'),
+    });
 
     // The conference due date has passed without a conference: visible as overdue.
-    const overdue = await hub.gql<{ meetings: { edges: Array<{ node: { id: string; icpcOverdue: boolean } }> } }>(manager, LIST, {
-      purpose: 'TRIAGE',
-      filter: { overdueConferences: true, referralId: referral.id },
-    });
+    const overdue = await hub.gql<{ meetings: { edges: Array<{ node: { id: string; icpcOverdue: boolean } }> } }>(
+      manager,
+      LIST,
+      {
+        purpose: 'TRIAGE',
+        filter: { overdueConferences: true, referralId: referral.id },
+      },
+    );
     expect(overdue.data!.meetings.edges.map((e) => e.node)).toEqual([{ id, icpcOverdue: true }]);
 
     // Every change is in the audit, in the order made, in the same transaction as the change.
@@ -245,13 +318,24 @@ describe('strategy discussions and meetings', () => {
     expect(m.invitees.map((i) => i.agency)).toEqual(['health', 'police', 'social-care']);
     let v = await held(m.id);
     for (const inv of m.invitees) {
-      const r = await hub.gql<{ recordAttendance: MeetingData }>(worker, ATTEND, { id: m.id, a: { inviteeId: inv.id, status: 'ATTENDED' }, v });
+      const r = await hub.gql<{ recordAttendance: MeetingData }>(worker, ATTEND, {
+        id: m.id,
+        a: { inviteeId: inv.id, status: 'ATTENDED' },
+        v,
+      });
       v = r.data!.recordAttendance.version;
     }
-    const o = await hub.gql<{ recordMeetingOutcome: MeetingData }>(worker, OUTCOME, { id: m.id, input: { outcome: 'CHILD_IN_NEED' }, v });
+    const o = await hub.gql<{ recordMeetingOutcome: MeetingData }>(worker, OUTCOME, {
+      id: m.id,
+      input: { outcome: 'CHILD_IN_NEED' },
+      v,
+    });
     expect(o.data!.recordMeetingOutcome).toMatchObject({ quorate: true, missingAgencies: [], icpcDueAt: null });
     const reasonNotNeeded = await hub.gql(worker, COMPLETE, { id: m.id, reason: 'Fictional', v: v + 1 });
-    expect(reasonNotNeeded.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nonQuorateReason' });
+    expect(reasonNotNeeded.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'nonQuorateReason',
+    });
     const done = await hub.gql<{ completeMeeting: MeetingData }>(worker, COMPLETE, { id: m.id, v: v + 1 });
     expect(done.data!.completeMeeting).toMatchObject({ status: 'COMPLETED', quorate: true });
   });
@@ -260,26 +344,50 @@ describe('strategy discussions and meetings', () => {
     const nhsNumber = fakeNhsNumber();
     const child = await givenPerson(hub, worker, { nhsNumber });
     expect(await givenImportedPerson(hub, 'health', { nhsNumber, sourceSystem: 'HEALTH-PAS' })).toBe(child);
-    await givenRecord(hub, health, child, { recordType: 'HEALTH_GP_REGISTRATION', registeredGp: 'Fictional Surgery', clinicalNotes: 'Fictional clinical note' });
+    await givenRecord(hub, health, child, {
+      recordType: 'HEALTH_GP_REGISTRATION',
+      registeredGp: 'Fictional Surgery',
+      clinicalNotes: 'Fictional clinical note',
+    });
     await givenReferral(child, ['police']); // police reach the child through the agency check only
 
-    const before = await hub.gql<{ person: { records: Array<{ __typename: string; clinicalNotes: string | null }> } }>(police, PERSON, { id: child, purpose: 'STRATEGY' });
+    const before = await hub.gql<{ person: { records: Array<{ __typename: string; clinicalNotes: string | null }> } }>(
+      police,
+      PERSON,
+      { id: child, purpose: 'STRATEGY' },
+    );
     expect(before.errors).toBeUndefined();
     expect(before.data!.person.records.find((r) => r.__typename === 'HealthRecord')!.clinicalNotes).toBeNull();
-    expect(before.extensions?.redactions).toContainEqual({ path: expect.stringMatching(/clinicalNotes$/), reason: 'NEED_TO_KNOW' });
+    expect(before.extensions?.redactions).toContainEqual({
+      path: expect.stringMatching(/clinicalNotes$/),
+      reason: 'NEED_TO_KNOW',
+    });
 
     await schedule({ type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child] });
-    const after = await hub.gql<{ person: { records: Array<{ __typename: string; clinicalNotes: string | null }> } }>(police, PERSON, { id: child, purpose: 'STRATEGY' });
-    expect(after.data!.person.records.find((r) => r.__typename === 'HealthRecord')!.clinicalNotes).toBe('Fictional clinical note');
+    const after = await hub.gql<{ person: { records: Array<{ __typename: string; clinicalNotes: string | null }> } }>(
+      police,
+      PERSON,
+      { id: child, purpose: 'STRATEGY' },
+    );
+    expect(after.data!.person.records.find((r) => r.__typename === 'HealthRecord')!.clinicalNotes).toBe(
+      'Fictional clinical note',
+    );
     const audit = await auditFor(hub, after.headers.get('x-request-id')!);
     const disclosure = audit.find((a) => a.person_id === child)!;
     expect(disclosure).toMatchObject({ purpose: 'STRATEGY', disclosure_outcome: 'DISCLOSED' });
     expect(disclosure.released).toContain('HealthRecord.clinicalNotes');
 
     // The invitation is a need-to-know for strategy, not for triage.
-    const triage = await hub.gql<{ person: { records: Array<{ __typename: string; clinicalNotes: string | null }> } }>(police, PERSON, { id: child, purpose: 'TRIAGE' });
+    const triage = await hub.gql<{ person: { records: Array<{ __typename: string; clinicalNotes: string | null }> } }>(
+      police,
+      PERSON,
+      { id: child, purpose: 'TRIAGE' },
+    );
     expect(triage.data!.person.records.find((r) => r.__typename === 'HealthRecord')!.clinicalNotes).toBeNull();
-    expect(triage.extensions?.redactions).toContainEqual({ path: expect.stringMatching(/clinicalNotes$/), reason: 'PURPOSE_INSUFFICIENT' });
+    expect(triage.extensions?.redactions).toContainEqual({
+      path: expect.stringMatching(/clinicalNotes$/),
+      reason: 'PURPOSE_INSUFFICIENT',
+    });
   });
 
   it('given a meeting, then invitees read minutes and contributions under STRATEGY, an agency with only a check sees that it happened and its outcome, and an unrelated agency gets NOT_FOUND', async () => {
@@ -289,38 +397,65 @@ describe('strategy discussions and meetings', () => {
     let v = await held(m.id);
     const r = await hub.gql<{ recordAttendance: MeetingData }>(health, ATTEND, {
       id: m.id,
-      a: { inviteeId: inviteeOf(m, 'health').id, status: 'ATTENDED', contribution: 'Fictional: health visitor concerns' },
+      a: {
+        inviteeId: inviteeOf(m, 'health').id,
+        status: 'ATTENDED',
+        contribution: 'Fictional: health visitor concerns',
+      },
       v,
     });
     expect(r.errors).toBeUndefined();
     v = r.data!.recordAttendance.version;
-    await hub.gql(worker, OUTCOME, { id: m.id, input: { outcome: 'SECTION_47_SINGLE_AGENCY', minutes: 'Fictional minutes' }, v });
+    await hub.gql(worker, OUTCOME, {
+      id: m.id,
+      input: { outcome: 'SECTION_47_SINGLE_AGENCY', minutes: 'Fictional minutes' },
+      v,
+    });
 
     const invited = await hub.gql<{ meeting: MeetingData }>(police, READ, { id: m.id, purpose: 'STRATEGY' });
     expect(invited.errors).toBeUndefined();
     expect(invited.data!.meeting.minutes).toBe('Fictional minutes');
     expect(inviteeOf(invited.data!.meeting, 'health').contribution).toBe('Fictional: health visitor concerns');
     const audit = await auditFor(hub, invited.headers.get('x-request-id')!);
-    expect(audit.find((a) => a.person_id === child)!.released).toEqual(expect.arrayContaining(['Meeting.minutes', 'MeetingInvitee.contribution']));
+    expect(audit.find((a) => a.person_id === child)!.released).toEqual(
+      expect.arrayContaining(['Meeting.minutes', 'MeetingInvitee.contribution']),
+    );
 
     const invitedTriage = await hub.gql<{ meeting: MeetingData }>(police, READ, { id: m.id, purpose: 'TRIAGE' });
     expect(invitedTriage.data!.meeting.minutes).toBeNull();
-    expect(invitedTriage.extensions?.redactions).toContainEqual({ path: 'meeting.minutes', reason: 'PURPOSE_INSUFFICIENT' });
+    expect(invitedTriage.extensions?.redactions).toContainEqual({
+      path: 'meeting.minutes',
+      reason: 'PURPOSE_INSUFFICIENT',
+    });
 
     // Probation is not invited (the child is not of school age, probation not required) but has the referral's check.
     expect(m.invitees.map((i) => i.agency)).not.toContain('probation');
     const checkOnly = await hub.gql<{ meeting: MeetingData }>(probation, READ, { id: m.id, purpose: 'STRATEGY' });
     expect(checkOnly.errors).toBeUndefined();
-    expect(checkOnly.data!.meeting).toMatchObject({ status: 'HELD', outcome: 'SECTION_47_SINGLE_AGENCY', minutes: null });
+    expect(checkOnly.data!.meeting).toMatchObject({
+      status: 'HELD',
+      outcome: 'SECTION_47_SINGLE_AGENCY',
+      minutes: null,
+    });
     expect(inviteeOf(checkOnly.data!.meeting, 'health').contribution).toBeNull();
     expect(checkOnly.extensions?.redactions).toContainEqual({ path: 'meeting.minutes', reason: 'NEED_TO_KNOW' });
 
     // Education has no relationship at all: not found, by id and in lists.
-    const unrelated = await hub.gql<{ meeting: MeetingData | null }>(education, READ, { id: m.id, purpose: 'STRATEGY' });
+    const unrelated = await hub.gql<{ meeting: MeetingData | null }>(education, READ, {
+      id: m.id,
+      purpose: 'STRATEGY',
+    });
     expect(unrelated.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const list = await hub.gql<{ meetings: { edges: unknown[] } }>(education, LIST, { purpose: 'STRATEGY', filter: { referralId: referral.id } });
+    const list = await hub.gql<{ meetings: { edges: unknown[] } }>(education, LIST, {
+      purpose: 'STRATEGY',
+      filter: { referralId: referral.id },
+    });
     expect(list.data!.meetings.edges).toEqual([]);
-    const write = await hub.gql(education, ATTEND, { id: m.id, a: { inviteeId: inviteeOf(m, 'health').id, status: 'ATTENDED' }, v: await version(m.id) });
+    const write = await hub.gql(education, ATTEND, {
+      id: m.id,
+      a: { inviteeId: inviteeOf(m, 'health').id, status: 'ATTENDED' },
+      v: await version(m.id),
+    });
     expect(write.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
@@ -333,10 +468,19 @@ describe('strategy discussions and meetings', () => {
       v: 1,
     });
     expect(own.errors).toBeUndefined();
-    expect(inviteeOf(own.data!.recordAttendance, 'police')).toMatchObject({ attendance: 'SENT_APOLOGIES', reason: 'Fictional: officer on leave' });
-    const other = await hub.gql(police, ATTEND, { id: m.id, a: { inviteeId: inviteeOf(m, 'health').id, status: 'SENT_APOLOGIES', note: 'Fictional' }, v: 2 });
+    expect(inviteeOf(own.data!.recordAttendance, 'police')).toMatchObject({
+      attendance: 'SENT_APOLOGIES',
+      reason: 'Fictional: officer on leave',
+    });
+    const other = await hub.gql(police, ATTEND, {
+      id: m.id,
+      a: { inviteeId: inviteeOf(m, 'health').id, status: 'SENT_APOLOGIES', note: 'Fictional' },
+      v: 2,
+    });
     expect(other.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'attendance.inviteeId' });
-    const sched = await hub.gql(police, SCHEDULE, { input: { type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child], scheduledAt: inAnHour() } });
+    const sched = await hub.gql(police, SCHEDULE, {
+      input: { type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child], scheduledAt: inAnHour() },
+    });
     expect(sched.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const stats = await hub.gql(police, STATS, { from: '2020-01-01T00:00:00Z', to: '2021-01-01T00:00:00Z' });
     expect(stats.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -356,28 +500,50 @@ describe('strategy discussions and meetings', () => {
       ['probationByReferral', probation, { referralId: referral.id }],
       ['probationByReferralControl', probation, { referralId: crypto.randomUUID() }],
     ];
-    const pushed: Record<string, Array<{ data?: { meetingChanged: { id: string; version: number } | null } }>> = Object.fromEntries(probes.map(([n]) => [n, []]));
+    const pushed: Record<
+      string,
+      Array<{ data?: { meetingChanged: { id: string; version: number } | null } }>
+    > = Object.fromEntries(probes.map(([n]) => [n, []]));
     const failed: Record<string, unknown[]> = Object.fromEntries(probes.map(([n]) => [n, []]));
     const clients = probes.map(([name, token, f]) => {
-      const client = createClient({ url: hub.server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+      const client = createClient({
+        url: hub.server.url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0,
+      });
       client.subscribe(
-        { query: `subscription($f: MeetingChangeFilter) { meetingChanged(purpose: STRATEGY, filter: $f) { id version } }`, variables: { f } },
-        { next: (v) => void pushed[name]!.push(v as never), error: (e) => void failed[name]!.push(e), complete: () => undefined },
+        {
+          query: `subscription($f: MeetingChangeFilter) { meetingChanged(purpose: STRATEGY, filter: $f) { id version } }`,
+          variables: { f },
+        },
+        {
+          next: (v) => void pushed[name]!.push(v as never),
+          error: (e) => void failed[name]!.push(e),
+          complete: () => undefined,
+        },
       );
       return client;
     });
     try {
       const deadline = Date.now() + 4000;
       // All accepted: whether the filtered meeting or referral exists makes no difference at subscribe.
-      while (hub.server.hub.events.subscriberCount('meeting') < probes.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (hub.server.hub.events.subscriberCount('meeting') < probes.length && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       expect(hub.server.hub.events.subscriberCount('meeting')).toBe(probes.length);
-      const r = await hub.gql(worker, ATTEND, { id: m.id, a: { inviteeId: inviteeOf(m, 'health').id, status: 'SENT_APOLOGIES', note: 'Fictional: clinic' }, v: 1 });
+      const r = await hub.gql(worker, ATTEND, {
+        id: m.id,
+        a: { inviteeId: inviteeOf(m, 'health').id, status: 'SENT_APOLOGIES', note: 'Fictional: clinic' },
+        v: 1,
+      });
       expect(r.errors).toBeUndefined();
-      while ((pushed.police!.length === 0 || pushed.policeByReferral!.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while ((pushed.police!.length === 0 || pushed.policeByReferral!.length === 0) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       expect(pushed.police![0]!.data!.meetingChanged).toEqual({ id: m.id, version: 2 });
       expect(pushed.policeByReferral![0]!.data!.meetingChanged).toEqual({ id: m.id, version: 2 });
       await new Promise((r) => setTimeout(r, 200));
-      for (const name of ['probation', 'probationControl', 'probationByReferral', 'probationByReferralControl']) expect([name, pushed[name]]).toEqual([name, []]);
+      for (const name of ['probation', 'probationControl', 'probationByReferral', 'probationByReferralControl'])
+        expect([name, pushed[name]]).toEqual([name, []]);
       expect(failed).toEqual(Object.fromEntries(probes.map(([n]) => [n, []])));
     } finally {
       await Promise.all(clients.map((c) => c.dispose()));
@@ -388,12 +554,23 @@ describe('strategy discussions and meetings', () => {
     const nhsNumber = fakeNhsNumber();
     const child = await givenPerson(hub, worker, { nhsNumber });
     expect(await givenImportedPerson(hub, 'health', { nhsNumber, sourceSystem: 'HEALTH-PAS' })).toBe(child);
-    await givenRecord(hub, health, child, { recordType: 'HEALTH_GP_REGISTRATION', registeredGp: 'Fictional Surgery', clinicalNotes: 'Fictional clinical note' });
+    await givenRecord(hub, health, child, {
+      recordType: 'HEALTH_GP_REGISTRATION',
+      registeredGp: 'Fictional Surgery',
+      clinicalNotes: 'Fictional clinical note',
+    });
     const m = await schedule({ type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child] });
-    const invited = await hub.gql<{ person: { id: string } | null }>(police, PERSON, { id: child, purpose: 'STRATEGY' });
+    const invited = await hub.gql<{ person: { id: string } | null }>(police, PERSON, {
+      id: child,
+      purpose: 'STRATEGY',
+    });
     expect(invited.data!.person).toMatchObject({ id: child });
 
-    const noReason = await hub.gql(worker, `mutation($id: ID!, $v: Int!) { cancelMeeting(id: $id, reason: " ", expectedVersion: $v) { status } }`, { id: m.id, v: 1 });
+    const noReason = await hub.gql(
+      worker,
+      `mutation($id: ID!, $v: Int!) { cancelMeeting(id: $id, reason: " ", expectedVersion: $v) { status } }`,
+      { id: m.id, v: 1 },
+    );
     expect(noReason.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
     const cancelled = await hub.gql<{ cancelMeeting: { status: string } }>(
       worker,
@@ -418,35 +595,62 @@ describe('strategy discussions and meetings', () => {
         [{ invitees: [{ agency: 'police' }, { agency: 'police' }] }, 'input.invitees.1'],
       ];
       for (const [overrides, field] of cases) {
-        const r = await hub.gql(worker, SCHEDULE, { input: { type: 'STRATEGY_DISCUSSION', referralId: referral.id, scheduledAt: inAnHour(), ...overrides } });
+        const r = await hub.gql(worker, SCHEDULE, {
+          input: { type: 'STRATEGY_DISCUSSION', referralId: referral.id, scheduledAt: inAnHour(), ...overrides },
+        });
         expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
       }
       expect(await meetingRows(referral.id)).toBe(0);
       const none = await hub.gql(worker, SCHEDULE, { input: { type: 'CORE_GROUP', scheduledAt: inAnHour() } });
       expect(none.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.subjectPersonIds' });
       const outOfReach = await givenPerson(hub, police); // known to police only
-      const unreachable = await hub.gql(worker, SCHEDULE, { input: { type: 'CORE_GROUP', subjectPersonIds: [outOfReach], scheduledAt: inAnHour() } });
-      expect(unreachable.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.subjectPersonIds.0' });
+      const unreachable = await hub.gql(worker, SCHEDULE, {
+        input: { type: 'CORE_GROUP', subjectPersonIds: [outOfReach], scheduledAt: inAnHour() },
+      });
+      expect(unreachable.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.subjectPersonIds.0',
+      });
     });
 
     it('attendance for someone not invited, non-attendance without a reason, an outcome before the meeting is held, a stale version', async () => {
       const child = await givenPerson(hub, worker);
       const m = await schedule({ type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child] });
       const other = await schedule({ type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child] });
-      const notInvited = await hub.gql(worker, ATTEND, { id: m.id, a: { inviteeId: other.invitees[0]!.id, status: 'SENT_APOLOGIES', note: 'Fictional' }, v: 1 });
-      expect(notInvited.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'attendance.inviteeId' });
-      const noReason = await hub.gql(worker, ATTEND, { id: m.id, a: { inviteeId: inviteeOf(m, 'health').id, status: 'SENT_APOLOGIES', note: '  ' }, v: 1 });
+      const notInvited = await hub.gql(worker, ATTEND, {
+        id: m.id,
+        a: { inviteeId: other.invitees[0]!.id, status: 'SENT_APOLOGIES', note: 'Fictional' },
+        v: 1,
+      });
+      expect(notInvited.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'attendance.inviteeId',
+      });
+      const noReason = await hub.gql(worker, ATTEND, {
+        id: m.id,
+        a: { inviteeId: inviteeOf(m, 'health').id, status: 'SENT_APOLOGIES', note: '  ' },
+        v: 1,
+      });
       expect(noReason.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'attendance.note' });
       const notHeld = await hub.gql(worker, OUTCOME, { id: m.id, input: { outcome: 'SECTION_47_JOINT' }, v: 1 });
       expect(notHeld.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
       const tooEarly = await hub.gql(worker, HELD, { id: m.id, v: 1 });
       expect(tooEarly.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
-      const stale = await hub.gql(worker, ATTEND, { id: m.id, a: { inviteeId: inviteeOf(m, 'health').id, status: 'SENT_APOLOGIES', note: 'Fictional' }, v: 7 });
+      const stale = await hub.gql(worker, ATTEND, {
+        id: m.id,
+        a: { inviteeId: inviteeOf(m, 'health').id, status: 'SENT_APOLOGIES', note: 'Fictional' },
+        v: 7,
+      });
       expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 1 });
-      const rows = (await hub.db.query(`SELECT attendance, recorded_at FROM meeting_invitee WHERE meeting_id = $1`, [m.id])) as Array<{ attendance: string; recorded_at: Date | null }>;
+      const rows = (await hub.db.query(`SELECT attendance, recorded_at FROM meeting_invitee WHERE meeting_id = $1`, [
+        m.id,
+      ])) as Array<{ attendance: string; recorded_at: Date | null }>;
       expect(rows.every((r) => r.attendance === 'INVITED' && r.recorded_at === null)).toBe(true);
       expect(await version(m.id)).toBe(1);
-      const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM meeting WHERE id = $1 AND status = 'SCHEDULED' AND outcome IS NULL`, [m.id])) as [{ n: number }];
+      const [{ n }] = (await hub.db.query(
+        `SELECT count(*)::int AS n FROM meeting WHERE id = $1 AND status = 'SCHEDULED' AND outcome IS NULL`,
+        [m.id],
+      )) as [{ n: number }];
       expect(n).toBe(1);
     });
 
@@ -454,13 +658,27 @@ describe('strategy discussions and meetings', () => {
       const child = await givenPerson(hub, worker);
       const m = await schedule({ type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child] });
       const v = await held(m.id);
-      const noOwner = await hub.gql(worker, ACTION, { id: m.id, input: { description: 'Fictional', dueDate: '2099-01-01' }, v });
+      const noOwner = await hub.gql(worker, ACTION, {
+        id: m.id,
+        input: { description: 'Fictional', dueDate: '2099-01-01' },
+        v,
+      });
       expect(noOwner.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.ownerAgency' });
-      const noDue = await hub.gql(worker, ACTION, { id: m.id, input: { description: 'Fictional', ownerName: 'Fictional Worker' }, v });
+      const noDue = await hub.gql(worker, ACTION, {
+        id: m.id,
+        input: { description: 'Fictional', ownerName: 'Fictional Worker' },
+        v,
+      });
       expect(noDue.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.dueDate' });
-      const badDate = await hub.gql(worker, ACTION, { id: m.id, input: { description: 'Fictional', ownerAgency: 'police', dueDate: '2099-02-30' }, v });
+      const badDate = await hub.gql(worker, ACTION, {
+        id: m.id,
+        input: { description: 'Fictional', ownerAgency: 'police', dueDate: '2099-02-30' },
+        v,
+      });
       expect(badDate.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.dueDate' });
-      const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM meeting_action WHERE meeting_id = $1`, [m.id])) as [{ n: number }];
+      const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM meeting_action WHERE meeting_id = $1`, [
+        m.id,
+      ])) as [{ n: number }];
       expect(n).toBe(0);
       expect(await version(m.id)).toBe(v);
       // A named person may own an action.
@@ -469,20 +687,34 @@ describe('strategy discussions and meetings', () => {
         input: { description: 'Fictional: visit', ownerName: 'Fictional Worker', dueDate: '2099-01-01' },
         v,
       });
-      expect(named.data!.addMeetingAction.actions).toEqual([expect.objectContaining({ ownerAgency: null, ownerName: 'Fictional Worker' })]);
+      expect(named.data!.addMeetingAction.actions).toEqual([
+        expect.objectContaining({ ownerAgency: null, ownerName: 'Fictional Worker' }),
+      ]);
     });
 
     it('an action due by dueOn (LocalDate, ADR 021) and a different deprecated dueDate; then by dueOn alone it is added', async () => {
       const child = await givenPerson(hub, worker);
       const m = await schedule({ type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child] });
       const v = await held(m.id);
-      const both = await hub.gql(worker, ACTION, { id: m.id, input: { description: 'Fictional', ownerAgency: 'police', dueOn: '2099-01-01', dueDate: '2099-01-02' }, v });
+      const both = await hub.gql(worker, ACTION, {
+        id: m.id,
+        input: { description: 'Fictional', ownerAgency: 'police', dueOn: '2099-01-01', dueDate: '2099-01-02' },
+        v,
+      });
       expect(both.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.dueOn' });
-      const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM meeting_action WHERE meeting_id = $1`, [m.id])) as [{ n: number }];
+      const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM meeting_action WHERE meeting_id = $1`, [
+        m.id,
+      ])) as [{ n: number }];
       expect(n).toBe(0);
-      const typed = await hub.gql<{ addMeetingAction: MeetingData }>(worker, ACTION, { id: m.id, input: { description: 'Fictional: visit', ownerAgency: 'police', dueOn: '2099-01-01' }, v });
+      const typed = await hub.gql<{ addMeetingAction: MeetingData }>(worker, ACTION, {
+        id: m.id,
+        input: { description: 'Fictional: visit', ownerAgency: 'police', dueOn: '2099-01-01' },
+        v,
+      });
       expect(typed.errors).toBeUndefined();
-      expect(typed.data!.addMeetingAction.actions).toEqual([expect.objectContaining({ ownerAgency: 'police', dueDate: '2099-01-01' })]);
+      expect(typed.data!.addMeetingAction.actions).toEqual([
+        expect.objectContaining({ ownerAgency: 'police', dueDate: '2099-01-01' }),
+      ]);
     });
   });
 
@@ -490,26 +722,41 @@ describe('strategy discussions and meetings', () => {
     const child = await givenPerson(hub, worker, { dateOfBirth: '2024-05-05' });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const m = await schedule({ type: 'CORE_GROUP', subjectPersonIds: [child], scheduledAt: new Date(Date.now() + (i + 1) * 3_600_000).toISOString() });
+      const m = await schedule({
+        type: 'CORE_GROUP',
+        subjectPersonIds: [child],
+        scheduledAt: new Date(Date.now() + (i + 1) * 3_600_000).toISOString(),
+      });
       ids.push(m.id);
     }
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: { data?: { meetings: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } | null } = await hub.gql(
-        worker,
-        LIST,
-        { purpose: 'TRIAGE', filter: { personId: child, upcoming: true }, first: 2, after },
-      );
+      const page: {
+        data?: {
+          meetings: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
+        } | null;
+      } = await hub.gql(worker, LIST, {
+        purpose: 'TRIAGE',
+        filter: { personId: child, upcoming: true },
+        first: 2,
+        after,
+      });
       seen.push(...page.data!.meetings.edges.map((e) => e.node.id));
       if (!page.data!.meetings.pageInfo.hasNextPage) break;
       after = page.data!.meetings.pageInfo.endCursor;
     }
     expect(seen).toEqual(ids);
     // Core groups invite only social care by default: the police agency filter finds none, and police see none.
-    const byPolice = await hub.gql<{ meetings: { edges: unknown[] } }>(worker, LIST, { purpose: 'TRIAGE', filter: { personId: child, agency: 'police' } });
+    const byPolice = await hub.gql<{ meetings: { edges: unknown[] } }>(worker, LIST, {
+      purpose: 'TRIAGE',
+      filter: { personId: child, agency: 'police' },
+    });
     expect(byPolice.data!.meetings.edges).toEqual([]);
-    const asPolice = await hub.gql<{ meetings: { edges: unknown[] } }>(police, LIST, { purpose: 'STRATEGY', filter: { personId: child } });
+    const asPolice = await hub.gql<{ meetings: { edges: unknown[] } }>(police, LIST, {
+      purpose: 'STRATEGY',
+      filter: { personId: child },
+    });
     expect(asPolice.data!.meetings.edges).toEqual([]);
     const tooMany = await hub.gql(worker, LIST, { purpose: 'TRIAGE', first: 10_000 });
     expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
@@ -528,12 +775,22 @@ describe('strategy discussions and meetings', () => {
       let v = await held(m.id, at(h));
       for (const inv of m.invitees) {
         const status = inv.agency === 'police' ? policeStatus : 'ATTENDED';
-        const r = await hub.gql<{ recordAttendance: MeetingData }>(worker, ATTEND, { id: m.id, a: { inviteeId: inv.id, status, note: 'Fictional reason' }, v });
+        const r = await hub.gql<{ recordAttendance: MeetingData }>(worker, ATTEND, {
+          id: m.id,
+          a: { inviteeId: inv.id, status, note: 'Fictional reason' },
+          v,
+        });
         v = r.data!.recordAttendance.version;
       }
     }
     for (const token of [manager, auditor]) {
-      const r = await hub.gql<{ attendanceStatistics: { meetings: number; nonQuorateMeetings: number; byAgency: Array<Record<string, unknown>> } }>(token, STATS, {
+      const r = await hub.gql<{
+        attendanceStatistics: {
+          meetings: number;
+          nonQuorateMeetings: number;
+          byAgency: Array<Record<string, unknown>>;
+        };
+      }>(token, STATS, {
         from: at(0),
         to: at(24),
         type: 'STRATEGY_DISCUSSION',
@@ -551,7 +808,11 @@ describe('strategy discussions and meetings', () => {
         attendanceRate: 0.5,
         missedWhenRequired: 1,
       });
-      expect(r.data!.attendanceStatistics.byAgency.find((a) => a.agency === 'health')).toMatchObject({ invited: 2, attended: 2, attendanceRate: 1 });
+      expect(r.data!.attendanceStatistics.byAgency.find((a) => a.agency === 'health')).toMatchObject({
+        invited: 2,
+        attended: 2,
+        attendanceRate: 1,
+      });
     }
     const backwards = await hub.gql(manager, STATS, { from: at(24), to: at(0) });
     expect(backwards.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.from' });
@@ -567,14 +828,25 @@ describe('required agencies are configurable per partnership', () => {
     const path = await import('node:path');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-meetings-'));
     const file = path.join(dir, 'meetings.json');
-    fs.writeFileSync(file, JSON.stringify({ requiredAgencies: { STRATEGY_DISCUSSION: { kinds: ['SOCIAL_CARE', 'POLICE', 'HEALTH', 'PROBATION'], educationIfSchoolAge: false } } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        requiredAgencies: {
+          STRATEGY_DISCUSSION: { kinds: ['SOCIAL_CARE', 'POLICE', 'HEALTH', 'PROBATION'], educationIfSchoolAge: false },
+        },
+      }),
+    );
     const hub = await startTestHub({ MASH_MEETINGS_FILE: file });
     try {
       const worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] });
       const child = await givenPerson(hub, worker, { dateOfBirth: '2015-01-01' });
-      const r = await hub.gql<{ scheduleMeeting: { invitees: Array<{ agency: string; required: boolean }> } }>(worker, SCHEDULE, {
-        input: { type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child], scheduledAt: inAnHour() },
-      });
+      const r = await hub.gql<{ scheduleMeeting: { invitees: Array<{ agency: string; required: boolean }> } }>(
+        worker,
+        SCHEDULE,
+        {
+          input: { type: 'STRATEGY_DISCUSSION', subjectPersonIds: [child], scheduledAt: inAnHour() },
+        },
+      );
       expect(r.errors).toBeUndefined();
       expect(r.data!.scheduleMeeting.invitees.map((i) => [i.agency, i.required])).toEqual([
         ['health', true],

@@ -110,7 +110,14 @@ async function person(kind = 'CHILD'): Promise<string> {
 }
 
 let n = 0;
-async function contact(source: string, received: string, subjects: string[], outcome?: string, authorised?: string, mergedInto?: string): Promise<string> {
+async function contact(
+  source: string,
+  received: string,
+  subjects: string[],
+  outcome?: string,
+  authorised?: string,
+  mergedInto?: string,
+): Promise<string> {
   const status = mergedInto ? 'MERGED' : authorised ? 'CLOSED' : 'SCREENED';
   const [row] = (await hub.db.query(
     `INSERT INTO referral (reference, referrer_sub, referrer_name, referrer_agency, concern_categories, narrative, consent_sought, consent_given,
@@ -119,7 +126,8 @@ async function contact(source: string, received: string, subjects: string[], out
              $2, 'AMBER', $3::timestamptz + interval '1 day', $3, $4, $5, $6, $7) RETURNING id`,
     [`DEFN-TEST-${++n}`, status, received, outcome ?? null, authorised ?? null, mergedInto ?? null, source],
   )) as Array<{ id: string }>;
-  for (const p of subjects) await hub.db.query(`INSERT INTO referral_subject (referral_id, person_id) VALUES ($1, $2)`, [row.id, p]);
+  for (const p of subjects)
+    await hub.db.query(`INSERT INTO referral_subject (referral_id, person_id) VALUES ($1, $2)`, [row.id, p]);
   return row.id;
 }
 
@@ -133,15 +141,32 @@ beforeAll(async () => {
     metricsFile,
     JSON.stringify({
       ragConvention: 'IMPROVEMENT',
-      targets: { reReferralRate: { comparators: [{ label: 'England (fictional)', value: 0.22 }], commentary: 'Fictional: one child re-referred after eleven months.' } },
+      targets: {
+        reReferralRate: {
+          comparators: [{ label: 'England (fictional)', value: 0.22 }],
+          commentary: 'Fictional: one child re-referred after eleven months.',
+        },
+      },
     }),
   );
   hub = await startTestHub({ DATABASE_URL: dbUrl, MASH_METRICS_FILE: metricsFile });
   manager = await hub.token({ agency: 'social-care', roles: ['MASH_MANAGER'] });
   const [k1, k2, k3, k4, k5, k6, k7, k8, k9] = await Promise.all(Array.from({ length: 9 }, () => person()));
   const adult = await person('ADULT');
-  const a = await contact('POLICE', '2026-11-02T10:00:00Z', [k1!, k2!], 'CHILD_IN_NEED_ASSESSMENT', '2026-11-02T15:00:00Z');
-  await contact('INDIVIDUAL_ACQUAINTANCE', '2026-11-03T10:00:00Z', [k3!, adult], 'NO_FURTHER_ACTION', '2026-11-05T10:00:00Z');
+  const a = await contact(
+    'POLICE',
+    '2026-11-02T10:00:00Z',
+    [k1!, k2!],
+    'CHILD_IN_NEED_ASSESSMENT',
+    '2026-11-02T15:00:00Z',
+  );
+  await contact(
+    'INDIVIDUAL_ACQUAINTANCE',
+    '2026-11-03T10:00:00Z',
+    [k3!, adult],
+    'NO_FURTHER_ACTION',
+    '2026-11-05T10:00:00Z',
+  );
   await contact('POLICE', '2026-11-30T16:00:00Z', [k4!]);
   await contact('UNKNOWN', '2026-11-27T12:00:00Z', [k5!]);
   await contact('SCHOOLS', '2026-10-30T16:00:00Z', [k6!], 'ADVICE_AND_INFORMATION', '2026-11-02T09:30:00Z');
@@ -175,7 +200,12 @@ describe('Measures by the book, November 2026 (a past month)', () => {
 
   it('times the statutory decision: contacts whose one working day fell due in the month, late when undecided at its end', () => {
     expect(out.current.statutoryDecisions).toEqual({ due: 8, withinOneWorkingDay: 5, notDecidedByPeriodEnd: 2 });
-    expect(m.decisionsWithinOneWorkingDay).toMatchObject({ value: 0.625, unit: 'SHARE', polarity: 'LARGER_IS_BETTER', status: 'RED' });
+    expect(m.decisionsWithinOneWorkingDay).toMatchObject({
+      value: 0.625,
+      unit: 'SHARE',
+      polarity: 'LARGER_IS_BETTER',
+      status: 'RED',
+    });
   });
 
   it('reports time in MASH in working days, the unit of its target', () => {
@@ -186,10 +216,42 @@ describe('Measures by the book, November 2026 (a past month)', () => {
 
   it('counts contacts by census source, per contact and per child, and referrals among them as known at the end of the month', () => {
     expect(out.current.contactsBySource).toEqual([
-      { source: 'INDIVIDUAL_ACQUAINTANCE', censusCode: '1C', censusGroup: 'Individual', contacts: 1, childContacts: 1, referrals: 0, childReferrals: 0 },
-      { source: 'OTHER', censusCode: '8', censusGroup: 'Other', contacts: 4, childContacts: 4, referrals: 2, childReferrals: 2 },
-      { source: 'POLICE', censusCode: '6', censusGroup: 'Police', contacts: 3, childContacts: 3, referrals: 1, childReferrals: 2 },
-      { source: 'UNKNOWN', censusCode: '10', censusGroup: 'Unknown', contacts: 1, childContacts: 1, referrals: 0, childReferrals: 0 },
+      {
+        source: 'INDIVIDUAL_ACQUAINTANCE',
+        censusCode: '1C',
+        censusGroup: 'Individual',
+        contacts: 1,
+        childContacts: 1,
+        referrals: 0,
+        childReferrals: 0,
+      },
+      {
+        source: 'OTHER',
+        censusCode: '8',
+        censusGroup: 'Other',
+        contacts: 4,
+        childContacts: 4,
+        referrals: 2,
+        childReferrals: 2,
+      },
+      {
+        source: 'POLICE',
+        censusCode: '6',
+        censusGroup: 'Police',
+        contacts: 3,
+        childContacts: 3,
+        referrals: 1,
+        childReferrals: 2,
+      },
+      {
+        source: 'UNKNOWN',
+        censusCode: '10',
+        censusGroup: 'Unknown',
+        contacts: 1,
+        childContacts: 1,
+        referrals: 0,
+        childReferrals: 0,
+      },
     ]);
     expect(m.childReferrals).toMatchObject({ value: 4, polarity: null, status: 'NO_TARGET' });
   });
@@ -213,24 +275,45 @@ describe('Measures by the book, November 2026 (a past month)', () => {
 describe('The board’s conventions from the metrics file', () => {
   it('rates by Havering’s convention and carries the comparator and commentary, in the API and the report', async () => {
     const res = await hub.gql<Out>(manager, QUERY, { period: { month: '2026-11' } });
-    const m = byKey(res.data!.metrics.measures) as Record<string, MeasureOut & { comparators: unknown; commentary: string | null }>;
+    const m = byKey(res.data!.metrics.measures) as Record<
+      string,
+      MeasureOut & { comparators: unknown; commentary: string | null }
+    >;
     // 25 % against 20 %: more than 5 % off and no previous value to have improved on → RED.
-    expect(m.reReferralRate).toMatchObject({ status: 'RED', comparators: [{ label: 'England (fictional)', value: 0.22 }], commentary: 'Fictional: one child re-referred after eleven months.' });
-    // The December snapshot (0 overdue, improved from 1) is on target: GREEN either way.
-    const { stdout } = await promisify(execFile)('npx', ['ts-node', '--transpile-only', 'src/cli/report.ts', '--period', '2026-11'], {
-      env: { ...process.env, DATABASE_URL: dbUrl, MASH_METRICS_FILE: metricsFile, NODE_ENV: 'test' },
-      cwd: path.join(__dirname, '..'),
+    expect(m.reReferralRate).toMatchObject({
+      status: 'RED',
+      comparators: [{ label: 'England (fictional)', value: 0.22 }],
+      commentary: 'Fictional: one child re-referred after eleven months.',
     });
-    expect(stdout).toContain('- **Re-referrals within 12 months (per child, children-in-need census definition)**: 25.0 % (England (fictional) 22.0 %). Fictional: one child re-referred after eleven months.');
-    expect(stdout).toContain('beyond that AMBER where performance improved on the previous period, RED where it did not');
-    expect(stdout).toContain('| Decisions on the type of response within one working day (statutory, Working Together) | 62.5 % | – | 95.0 % | larger is better | RED | – |');
+    // The December snapshot (0 overdue, improved from 1) is on target: GREEN either way.
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['ts-node', '--transpile-only', 'src/cli/report.ts', '--period', '2026-11'],
+      {
+        env: { ...process.env, DATABASE_URL: dbUrl, MASH_METRICS_FILE: metricsFile, NODE_ENV: 'test' },
+        cwd: path.join(__dirname, '..'),
+      },
+    );
+    expect(stdout).toContain(
+      '- **Re-referrals within 12 months (per child, children-in-need census definition)**: 25.0 % (England (fictional) 22.0 %). Fictional: one child re-referred after eleven months.',
+    );
+    expect(stdout).toContain(
+      'beyond that AMBER where performance improved on the previous period, RED where it did not',
+    );
+    expect(stdout).toContain(
+      '| Decisions on the type of response within one working day (statutory, Working Together) | 62.5 % | – | 95.0 % | larger is better | RED | – |',
+    );
     expect(stdout).toContain('| POLICE | 6 | 3 | 3 | 1 | 2 |');
     expect(stdout).toContain('| Contacts whose decision fell due | 8 | 0 |');
     // The 12-month trend, each month as at its end: Y1 in December 2025, E in October, nine contacts in November.
     expect(stdout).toContain('## 12-month trend');
-    expect(stdout).toContain('| Measure | 2025-12 | 2026-01 | 2026-02 | 2026-03 | 2026-04 | 2026-05 | 2026-06 | 2026-07 | 2026-08 | 2026-09 | 2026-10 | 2026-11 |');
+    expect(stdout).toContain(
+      '| Measure | 2025-12 | 2026-01 | 2026-02 | 2026-03 | 2026-04 | 2026-05 | 2026-06 | 2026-07 | 2026-08 | 2026-09 | 2026-10 | 2026-11 |',
+    );
     expect(stdout).toContain('| Contacts received | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 9 |');
-    expect(stdout).toContain('| Decisions on the type of response within one working day (statutory, Working Together) | 100.0% | – | – | – | – | – | – | – | – | – | – | 62.5% |');
+    expect(stdout).toContain(
+      '| Decisions on the type of response within one working day (statutory, Working Together) | 100.0% | – | – | – | – | – | – | – | – | – | – | 62.5% |',
+    );
   }, 60_000);
 });
 
@@ -243,7 +326,11 @@ describe('The same data, December 2026 (the current month)', () => {
     // Only meaningful while "today" is after 3 December 2026 (the answer) — the clock of this machine.
     if (now > Date.parse('2026-12-03T10:00:00Z') && now < Date.parse('2027-01-01T00:00:00Z')) {
       expect(out.current.overdueChecksByAgency).toEqual([]);
-      expect(byKey(out.measures).overdueChecksNow).toMatchObject({ value: 0, previousValue: 1, direction: 'IMPROVING' });
+      expect(byKey(out.measures).overdueChecksNow).toMatchObject({
+        value: 0,
+        previousValue: 1,
+        direction: 'IMPROVING',
+      });
     }
     expect(out.previous.overdueChecksAsAt).toBe('2026-12-01T00:00:00.000Z');
     expect(out.previous.overdueChecksByAgency).toEqual([{ agency: 'police', count: 1 }]);

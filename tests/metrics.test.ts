@@ -195,16 +195,32 @@ async function referral(s: ReferralSpec): Promise<string> {
       feedbackAt,
     ],
   )) as Array<{ id: string }>;
-  for (const p of s.subjects) await hub.db.query(`INSERT INTO referral_subject (referral_id, person_id) VALUES ($1, $2)`, [row.id, p]);
+  for (const p of s.subjects)
+    await hub.db.query(`INSERT INTO referral_subject (referral_id, person_id) VALUES ($1, $2)`, [row.id, p]);
   return row.id;
 }
 
-async function check(referralId: string, agency: string, requested: Date, dueHours: number, answeredAfter: number | null, declined = false) {
+async function check(
+  referralId: string,
+  agency: string,
+  requested: Date,
+  dueHours: number,
+  answeredAfter: number | null,
+  declined = false,
+) {
   const status = answeredAfter === null ? 'REQUESTED' : declined ? 'DECLINED' : 'RETURNED';
   await hub.db.query(
     `INSERT INTO agency_check (referral_id, agency, status, requested_at, requested_by, due_at, returned_at, declined_reason)
      VALUES ($1, $2, $3, $4, 'worker-test', $5, $6, $7)`,
-    [referralId, agency, status, requested, t(requested.toISOString(), dueHours), answeredAfter === null ? null : t(requested.toISOString(), answeredAfter), declined ? 'Fictional: not held' : null],
+    [
+      referralId,
+      agency,
+      status,
+      requested,
+      t(requested.toISOString(), dueHours),
+      answeredAfter === null ? null : t(requested.toISOString(), answeredAfter),
+      declined ? 'Fictional: not held' : null,
+    ],
   );
 }
 
@@ -220,7 +236,12 @@ interface MeetingSpec {
 async function meeting(s: MeetingSpec): Promise<string> {
   const type = s.type ?? 'STRATEGY_DISCUSSION';
   const status = s.status ?? 'HELD';
-  const outcome = type === 'STRATEGY_DISCUSSION' && status !== 'SCHEDULED' && status !== 'CANCELLED' ? (s.s47 ? 'SECTION_47_JOINT' : 'NO_FURTHER_ACTION') : null;
+  const outcome =
+    type === 'STRATEGY_DISCUSSION' && status !== 'SCHEDULED' && status !== 'CANCELLED'
+      ? s.s47
+        ? 'SECTION_47_JOINT'
+        : 'NO_FURTHER_ACTION'
+      : null;
   const [row] = (await hub.db.query(
     `INSERT INTO meeting (type, scheduled_at, organising_agency, chair_sub, chair_name, status, outcome, outcome_recorded_by, outcome_recorded_at, icpc_due_at, held_at, cancelled_reason, created_by)
      VALUES ($1, $2, 'social-care', 'chair-x', 'Fictional Chair', $3, $4, $5, $6, $7, $8, $9, 'worker-test') RETURNING id`,
@@ -236,19 +257,24 @@ async function meeting(s: MeetingSpec): Promise<string> {
       status === 'CANCELLED' ? 'Fictional: rearranged' : null,
     ],
   )) as Array<{ id: string }>;
-  for (const p of s.subjects) await hub.db.query(`INSERT INTO meeting_subject (meeting_id, person_id) VALUES ($1, $2)`, [row.id, p]);
+  for (const p of s.subjects)
+    await hub.db.query(`INSERT INTO meeting_subject (meeting_id, person_id) VALUES ($1, $2)`, [row.id, p]);
   for (const [agency, required, attendance] of s.invitees ?? []) {
-    await hub.db.query(`INSERT INTO meeting_invitee (meeting_id, agency, required, attendance, reason) VALUES ($1, $2, $3, $4, $5)`, [
-      row.id,
-      agency,
-      required,
-      attendance,
-      ['SENT_APOLOGIES', 'SENT_INFORMATION_ONLY', 'DID_NOT_ATTEND'].includes(attendance) ? 'Fictional reason' : null,
-    ]);
+    await hub.db.query(
+      `INSERT INTO meeting_invitee (meeting_id, agency, required, attendance, reason) VALUES ($1, $2, $3, $4, $5)`,
+      [
+        row.id,
+        agency,
+        required,
+        attendance,
+        ['SENT_APOLOGIES', 'SENT_INFORMATION_ONLY', 'DID_NOT_ATTEND'].includes(attendance) ? 'Fictional reason' : null,
+      ],
+    );
   }
   return row.id;
 }
-const icpc = (at: Date, subjects: string[], status = 'HELD') => meeting({ type: 'INITIAL_CHILD_PROTECTION_CONFERENCE', at, status, subjects });
+const icpc = (at: Date, subjects: string[], status = 'HELD') =>
+  meeting({ type: 'INITIAL_CHILD_PROTECTION_CONFERENCE', at, status, subjects });
 
 async function breakGlass(agency: string, openedAt: Date, person: string) {
   await hub.db.query(
@@ -258,7 +284,15 @@ async function breakGlass(agency: string, openedAt: Date, person: string) {
   );
 }
 
-async function missingEpisode(e: { person: string; from: string; started: Date; returned?: Date; offered?: Date; outcome?: string; known?: boolean }) {
+async function missingEpisode(e: {
+  person: string;
+  from: string;
+  started: Date;
+  returned?: Date;
+  offered?: Date;
+  outcome?: string;
+  known?: boolean;
+}) {
   const status = e.outcome ? 'CLOSED' : e.offered ? 'INTERVIEW_OFFERED' : e.returned ? 'RETURNED' : 'MISSING';
   await hub.db.query(
     `INSERT INTO missing_episode (person_id, recording_agency, recorded_by_sub, recorded_by_name, missing_from, started_at, returned_at, known_to_social_care,
@@ -281,12 +315,27 @@ async function missingEpisode(e: { person: string; from: string; started: Date; 
   );
 }
 
-async function earlyHelp(e: { person: string; referral?: string; opened: Date; closed?: Date; outcome?: string; steppedUp?: boolean }): Promise<string> {
+async function earlyHelp(e: {
+  person: string;
+  referral?: string;
+  opened: Date;
+  closed?: Date;
+  outcome?: string;
+  steppedUp?: boolean;
+}): Promise<string> {
   const status = e.steppedUp ? 'STEPPED_UP' : e.outcome ? 'CLOSED' : 'OPEN';
   const [row] = (await hub.db.query(
     `INSERT INTO early_help_episode (person_id, referral_id, source, owning_agency, opened_at, opened_by_sub, opened_by_name, status, outcome, closed_at)
      VALUES ($1, $2, $3, 'social-care', $4, 'manager-x', 'Fictional Manager', $5, $6, $7) RETURNING id`,
-    [e.person, e.referral ?? null, e.referral ? 'MASH_DECISION' : 'STEP_DOWN', e.opened, status, e.outcome ?? null, e.closed ?? null],
+    [
+      e.person,
+      e.referral ?? null,
+      e.referral ? 'MASH_DECISION' : 'STEP_DOWN',
+      e.opened,
+      status,
+      e.outcome ?? null,
+      e.closed ?? null,
+    ],
   )) as Array<{ id: string }>;
   if (!e.referral) await step(e.person, 'STEP_DOWN', row.id, e.opened);
   if (e.steppedUp) await step(e.person, 'STEP_UP', row.id, e.closed!);
@@ -297,16 +346,39 @@ async function allegation(a: { sector: string; received: Date; outcomeAt?: Date;
     `INSERT INTO lado_allegation (lado_agency, recorded_by_sub, recorded_by_name, employer_agency, employer_name, sector, category, adult_name, adult_role,
                                   received_at, status, outcome, outcome_at, dbs_referred_at)
      VALUES ('social-care', 'lado-x', 'Fictional LADO', 'education', 'Fictional Employer', $1, 'PHYSICAL', 'Fictional Adult', 'Fictional Role', $2, $3, $4, $5, $6)`,
-    [a.sector, a.received, a.outcomeAt ? 'CLOSED' : 'OPEN', a.outcomeAt ? 'UNSUBSTANTIATED' : null, a.outcomeAt ?? null, a.dbs ?? null],
+    [
+      a.sector,
+      a.received,
+      a.outcomeAt ? 'CLOSED' : 'OPEN',
+      a.outcomeAt ? 'UNSUBSTANTIATED' : null,
+      a.outcomeAt ?? null,
+      a.dbs ?? null,
+    ],
   );
 }
-async function fostering(a: { person: string; notified: Date; dueOn: string; startedOn: string; visitedOn?: string; closedOn?: string }) {
+async function fostering(a: {
+  person: string;
+  notified: Date;
+  dueOn: string;
+  startedOn: string;
+  visitedOn?: string;
+  closedOn?: string;
+}) {
   const status = a.closedOn ? 'CLOSED' : a.visitedOn ? 'VISITING' : 'NOTIFIED';
   await hub.db.query(
     `INSERT INTO private_fostering_arrangement (person_id, recording_agency, recorded_by_sub, recorded_by_name, notified_by, notifier_name, notified_at,
                                                 arrangement_started_on, initial_visit_due_on, initial_visit_on, last_visit_on, closed_on, closure_reason, status)
      VALUES ($1, 'social-care', 'worker-x', 'Fictional Worker', 'PARENT', 'Fictional Parent', $2, $3, $4, $5, $5, $6, $7, $8)`,
-    [a.person, a.notified, a.startedOn, a.dueOn, a.visitedOn ?? null, a.closedOn ?? null, a.closedOn ? 'RETURNED_TO_PARENT' : null, status],
+    [
+      a.person,
+      a.notified,
+      a.startedOn,
+      a.dueOn,
+      a.visitedOn ?? null,
+      a.closedOn ?? null,
+      a.closedOn ? 'RETURNED_TO_PARENT' : null,
+      status,
+    ],
   );
 }
 async function step(person: string, direction: string, episode: string, at: Date) {
@@ -334,14 +406,80 @@ beforeAll(async () => {
   const c6 = await person('CHILD', 'WHITE_OTHER', 'Romanian', 'Orthodox');
   const a1 = await person('ADULT', 'NOT_RECORDED', 'NOT_RECORDED', 'NOT_RECORDED');
 
-  const r1 = await referral({ received: t('2026-10-01T00:30:00+01:00'), rag: 'RED', dueHours: 4, authorisedAfter: 2, outcome: 'STRATEGY_DISCUSSION', worker: 'W1', feedbackAfter: 10, subjects: [c1] });
-  const r2 = await referral({ received: t('2026-10-10T09:00:00+01:00'), rag: 'AMBER', dueHours: 24, authorisedAfter: 30, outcome: 'NO_FURTHER_ACTION', worker: 'W1', feedbackAfter: 40, subjects: [c3, a1] });
-  const r3 = await referral({ agency: 'health', received: t('2026-10-31T23:59:00+00:00'), rag: 'GREEN', dueHours: 72, subjects: [u4] });
-  const r4 = await referral({ agency: 'education', received: t('2026-10-15T12:00:00+01:00'), rag: 'GREEN', dueHours: 72, authorisedAfter: 60, outcome: 'CHILD_IN_NEED_ASSESSMENT', worker: 'W2', subjects: [c2] });
-  await referral({ agency: 'health', received: t('2026-10-20T08:00:00+01:00'), status: 'MERGED', mergedInto: r4, subjects: [c2] });
-  await referral({ received: t('2026-11-01T00:00:00+00:00'), rag: 'RED', dueHours: 4, authorisedAfter: 1, outcome: 'STRATEGY_DISCUSSION', worker: 'W1', feedbackAfter: 1, subjects: [c1] });
-  await referral({ received: t('2026-09-30T23:59:00+01:00'), rag: 'AMBER', dueHours: 24, authorisedAfter: 20, outcome: 'ADVICE_AND_INFORMATION', worker: 'W3', feedbackAfter: 30, subjects: [c5] });
-  const r8 = await referral({ received: t('2026-09-05T10:00:00+01:00'), rag: 'GREEN', dueHours: 72, authorisedAfter: 10, outcome: 'EARLY_HELP', worker: 'W2', feedbackAfter: 20, subjects: [c6] });
+  const r1 = await referral({
+    received: t('2026-10-01T00:30:00+01:00'),
+    rag: 'RED',
+    dueHours: 4,
+    authorisedAfter: 2,
+    outcome: 'STRATEGY_DISCUSSION',
+    worker: 'W1',
+    feedbackAfter: 10,
+    subjects: [c1],
+  });
+  const r2 = await referral({
+    received: t('2026-10-10T09:00:00+01:00'),
+    rag: 'AMBER',
+    dueHours: 24,
+    authorisedAfter: 30,
+    outcome: 'NO_FURTHER_ACTION',
+    worker: 'W1',
+    feedbackAfter: 40,
+    subjects: [c3, a1],
+  });
+  const r3 = await referral({
+    agency: 'health',
+    received: t('2026-10-31T23:59:00+00:00'),
+    rag: 'GREEN',
+    dueHours: 72,
+    subjects: [u4],
+  });
+  const r4 = await referral({
+    agency: 'education',
+    received: t('2026-10-15T12:00:00+01:00'),
+    rag: 'GREEN',
+    dueHours: 72,
+    authorisedAfter: 60,
+    outcome: 'CHILD_IN_NEED_ASSESSMENT',
+    worker: 'W2',
+    subjects: [c2],
+  });
+  await referral({
+    agency: 'health',
+    received: t('2026-10-20T08:00:00+01:00'),
+    status: 'MERGED',
+    mergedInto: r4,
+    subjects: [c2],
+  });
+  await referral({
+    received: t('2026-11-01T00:00:00+00:00'),
+    rag: 'RED',
+    dueHours: 4,
+    authorisedAfter: 1,
+    outcome: 'STRATEGY_DISCUSSION',
+    worker: 'W1',
+    feedbackAfter: 1,
+    subjects: [c1],
+  });
+  await referral({
+    received: t('2026-09-30T23:59:00+01:00'),
+    rag: 'AMBER',
+    dueHours: 24,
+    authorisedAfter: 20,
+    outcome: 'ADVICE_AND_INFORMATION',
+    worker: 'W3',
+    feedbackAfter: 30,
+    subjects: [c5],
+  });
+  const r8 = await referral({
+    received: t('2026-09-05T10:00:00+01:00'),
+    rag: 'GREEN',
+    dueHours: 72,
+    authorisedAfter: 10,
+    outcome: 'EARLY_HELP',
+    worker: 'W2',
+    feedbackAfter: 20,
+    subjects: [c6],
+  });
   await referral({ received: t('2025-10-01T00:30:00+01:00'), status: 'WITHDRAWN', subjects: [c1] });
   await referral({ received: t('2026-06-01T12:00:00+01:00'), status: 'WITHDRAWN', subjects: [a1] });
   await referral({ received: t('2025-10-09T09:00:00+01:00'), status: 'WITHDRAWN', subjects: [c3] });
@@ -349,8 +487,24 @@ beforeAll(async () => {
 
   // December, across Christmas: due times from the working calendar (Fri 25 and Mon 28 December 2026 are bank holidays).
   const xmas = t('2026-12-24T10:00:00Z');
-  await referral({ received: xmas, rag: 'AMBER', due: decisionDueAt('AMBER', xmas), authorisedAfter: 98, outcome: 'EARLY_HELP', worker: 'W2', subjects: [c5] });
-  await referral({ received: xmas, rag: 'GREEN', due: decisionDueAt('GREEN', xmas), authorisedAfter: 168 + 1 / 3600, outcome: 'EARLY_HELP', worker: 'W2', subjects: [c6] });
+  await referral({
+    received: xmas,
+    rag: 'AMBER',
+    due: decisionDueAt('AMBER', xmas),
+    authorisedAfter: 98,
+    outcome: 'EARLY_HELP',
+    worker: 'W2',
+    subjects: [c5],
+  });
+  await referral({
+    received: xmas,
+    rag: 'GREEN',
+    due: decisionDueAt('GREEN', xmas),
+    authorisedAfter: 168 + 1 / 3600,
+    outcome: 'EARLY_HELP',
+    worker: 'W2',
+    subjects: [c6],
+  });
 
   await check(r1, 'police', t('2026-10-01T00:00:00Z'), 2, 1);
   await check(r2, 'police', t('2026-10-10T10:00:00Z'), 8, 9);
@@ -362,19 +516,59 @@ beforeAll(async () => {
 
   const c7 = await person('CHILD', 'MIXED_OTHER', 'English', 'None');
   const all = (a: string): [string, boolean, string] => [a, true, 'ATTENDED'];
-  await meeting({ at: t('2026-10-01T00:15:00+01:00'), s47: true, subjects: [c1], invitees: [all('social-care'), all('police'), ['health', true, 'SENT_APOLOGIES'], ['education', false, 'INVITED']] });
+  await meeting({
+    at: t('2026-10-01T00:15:00+01:00'),
+    s47: true,
+    subjects: [c1],
+    invitees: [all('social-care'), all('police'), ['health', true, 'SENT_APOLOGIES'], ['education', false, 'INVITED']],
+  });
   await icpc(t('2026-10-23T00:30:00+01:00'), [c1]);
   await icpc(t('2026-10-15T10:00:00+01:00'), [c3]);
-  await meeting({ at: t('2026-10-20T10:00:00+01:00'), status: 'COMPLETED', subjects: [c3], invitees: [all('social-care'), ['police', true, 'DID_NOT_ATTEND'], all('health'), ['education', false, 'SENT_INFORMATION_ONLY']] });
-  await meeting({ at: t('2026-10-31T23:30:00+00:00'), s47: true, subjects: [c5], invitees: [all('social-care'), all('police'), ['health', true, 'DID_NOT_ATTEND'], all('health')] });
+  await meeting({
+    at: t('2026-10-20T10:00:00+01:00'),
+    status: 'COMPLETED',
+    subjects: [c3],
+    invitees: [
+      all('social-care'),
+      ['police', true, 'DID_NOT_ATTEND'],
+      all('health'),
+      ['education', false, 'SENT_INFORMATION_ONLY'],
+    ],
+  });
+  await meeting({
+    at: t('2026-10-31T23:30:00+00:00'),
+    s47: true,
+    subjects: [c5],
+    invitees: [all('social-care'), all('police'), ['health', true, 'DID_NOT_ATTEND'], all('health')],
+  });
   await meeting({ at: t('2026-10-05T10:00:00+01:00'), s47: true, subjects: [c7], invitees: [all('social-care')] });
   await icpc(t('2026-10-01T10:00:00+01:00'), [c7]);
   await icpc(t('2026-10-20T10:00:00+01:00'), [c7], 'SCHEDULED');
   await meeting({ at: t('2026-11-01T00:00:00+00:00'), subjects: [c1], invitees: [all('social-care')] });
-  await meeting({ at: t('2026-10-12T10:00:00+01:00'), status: 'CANCELLED', subjects: [c1], invitees: [['social-care', true, 'INVITED']] });
-  await meeting({ at: t('2026-10-25T10:00:00+00:00'), status: 'SCHEDULED', subjects: [c1], invitees: [['social-care', true, 'INVITED']] });
-  await meeting({ type: 'STRATEGY_MEETING', at: t('2026-10-14T10:00:00+01:00'), subjects: [c1], invitees: [['police', true, 'DID_NOT_ATTEND']] });
-  await meeting({ at: t('2026-09-30T23:30:00+01:00'), s47: true, subjects: [c6], invitees: [all('social-care'), all('police')] });
+  await meeting({
+    at: t('2026-10-12T10:00:00+01:00'),
+    status: 'CANCELLED',
+    subjects: [c1],
+    invitees: [['social-care', true, 'INVITED']],
+  });
+  await meeting({
+    at: t('2026-10-25T10:00:00+00:00'),
+    status: 'SCHEDULED',
+    subjects: [c1],
+    invitees: [['social-care', true, 'INVITED']],
+  });
+  await meeting({
+    type: 'STRATEGY_MEETING',
+    at: t('2026-10-14T10:00:00+01:00'),
+    subjects: [c1],
+    invitees: [['police', true, 'DID_NOT_ATTEND']],
+  });
+  await meeting({
+    at: t('2026-09-30T23:30:00+01:00'),
+    s47: true,
+    subjects: [c6],
+    invitees: [all('social-care'), all('police')],
+  });
   await icpc(t('2026-10-21T16:00:00+01:00'), [c6]);
   await meeting({ at: t('2026-09-10T10:00:00+01:00'), s47: true, subjects: [c2, u4], invitees: [all('social-care')] });
   await icpc(t('2026-09-30T10:00:00+01:00'), [u4]);
@@ -390,30 +584,123 @@ beforeAll(async () => {
   await breakGlass('education', t('2026-09-30T23:59:00+01:00'), c5);
 
   const cx = await person('CHILD', 'NOT_RECORDED', 'NOT_RECORDED', 'NOT_RECORDED');
-  await missingEpisode({ person: c1, from: 'CARE', started: t('2026-10-01T00:10:00+01:00'), returned: t('2026-10-02T10:00:00+01:00'), offered: t('2026-10-05T10:00:00+01:00'), outcome: 'HELD' });
-  await missingEpisode({ person: c1, from: 'CARE', started: t('2026-10-20T22:00:00+01:00'), returned: t('2026-10-21T08:00:00+01:00'), offered: t('2026-10-24T09:00:00+01:00', 23), outcome: 'DECLINED' });
+  await missingEpisode({
+    person: c1,
+    from: 'CARE',
+    started: t('2026-10-01T00:10:00+01:00'),
+    returned: t('2026-10-02T10:00:00+01:00'),
+    offered: t('2026-10-05T10:00:00+01:00'),
+    outcome: 'HELD',
+  });
+  await missingEpisode({
+    person: c1,
+    from: 'CARE',
+    started: t('2026-10-20T22:00:00+01:00'),
+    returned: t('2026-10-21T08:00:00+01:00'),
+    offered: t('2026-10-24T09:00:00+01:00', 23),
+    outcome: 'DECLINED',
+  });
   await missingEpisode({ person: cx, from: 'HOME', started: t('2026-10-31T23:30:00+00:00'), known: false });
-  await missingEpisode({ person: c5, from: 'HOME', started: t('2026-09-30T23:00:00+01:00'), returned: t('2026-10-01T01:00:00+01:00') });
-  await missingEpisode({ person: c6, from: 'CARE', started: t('2026-09-10T10:00:00+01:00'), returned: t('2026-09-11T10:00:00+01:00'), offered: t('2026-09-12T10:00:00+01:00'), outcome: 'HELD' });
+  await missingEpisode({
+    person: c5,
+    from: 'HOME',
+    started: t('2026-09-30T23:00:00+01:00'),
+    returned: t('2026-10-01T01:00:00+01:00'),
+  });
+  await missingEpisode({
+    person: c6,
+    from: 'CARE',
+    started: t('2026-09-10T10:00:00+01:00'),
+    returned: t('2026-09-11T10:00:00+01:00'),
+    offered: t('2026-09-12T10:00:00+01:00'),
+    outcome: 'HELD',
+  });
   await missingEpisode({ person: c2, from: 'HOME', started: t('2026-11-01T00:00:00+00:00') });
 
-  await earlyHelp({ person: c6, referral: r8, opened: t('2026-09-05T20:00:00+01:00'), closed: t('2026-10-03T10:00:00+01:00'), outcome: 'NEEDS_MET' });
-  await earlyHelp({ person: c3, opened: t('2026-10-12T10:00:00+01:00'), closed: t('2026-10-25T10:00:00+00:00'), steppedUp: true });
-  await earlyHelp({ person: c2, opened: t('2025-10-20T10:00:00+01:00'), closed: t('2026-01-10T10:00:00+00:00'), outcome: 'NEEDS_NOT_MET' });
+  await earlyHelp({
+    person: c6,
+    referral: r8,
+    opened: t('2026-09-05T20:00:00+01:00'),
+    closed: t('2026-10-03T10:00:00+01:00'),
+    outcome: 'NEEDS_MET',
+  });
+  await earlyHelp({
+    person: c3,
+    opened: t('2026-10-12T10:00:00+01:00'),
+    closed: t('2026-10-25T10:00:00+00:00'),
+    steppedUp: true,
+  });
+  await earlyHelp({
+    person: c2,
+    opened: t('2025-10-20T10:00:00+01:00'),
+    closed: t('2026-01-10T10:00:00+00:00'),
+    outcome: 'NEEDS_NOT_MET',
+  });
   await earlyHelp({ person: c5, opened: t('2026-10-31T23:30:00+00:00') });
-  await earlyHelp({ person: c1, opened: t('2026-09-20T10:00:00+01:00'), closed: t('2026-10-30T10:00:00+00:00'), outcome: 'NEEDS_NOT_MET' });
+  await earlyHelp({
+    person: c1,
+    opened: t('2026-09-20T10:00:00+01:00'),
+    closed: t('2026-10-30T10:00:00+00:00'),
+    outcome: 'NEEDS_NOT_MET',
+  });
 
-  await allegation({ sector: 'EDUCATION', received: t('2026-10-01T00:30:00+01:00'), outcomeAt: t('2026-10-20T10:00:00+01:00'), dbs: t('2026-10-21T10:00:00+01:00') });
-  await allegation({ sector: 'HEALTH', received: t('2026-08-15T10:00:00+01:00'), outcomeAt: t('2026-10-10T10:00:00+01:00') });
-  await allegation({ sector: 'FAITH', received: t('2025-09-01T10:00:00+01:00'), outcomeAt: t('2026-10-05T10:00:00+01:00') });
+  await allegation({
+    sector: 'EDUCATION',
+    received: t('2026-10-01T00:30:00+01:00'),
+    outcomeAt: t('2026-10-20T10:00:00+01:00'),
+    dbs: t('2026-10-21T10:00:00+01:00'),
+  });
+  await allegation({
+    sector: 'HEALTH',
+    received: t('2026-08-15T10:00:00+01:00'),
+    outcomeAt: t('2026-10-10T10:00:00+01:00'),
+  });
+  await allegation({
+    sector: 'FAITH',
+    received: t('2025-09-01T10:00:00+01:00'),
+    outcomeAt: t('2026-10-05T10:00:00+01:00'),
+  });
   await allegation({ sector: 'EDUCATION', received: t('2026-10-31T23:30:00+00:00') });
-  await allegation({ sector: 'OTHER', received: t('2026-09-10T10:00:00+01:00'), outcomeAt: t('2026-09-30T10:00:00+01:00') });
+  await allegation({
+    sector: 'OTHER',
+    received: t('2026-09-10T10:00:00+01:00'),
+    outcomeAt: t('2026-09-30T10:00:00+01:00'),
+  });
 
-  await fostering({ person: c1, notified: t('2026-10-02T10:00:00+01:00'), dueOn: '2026-10-13', startedOn: '2026-09-01', visitedOn: '2026-10-09' });
-  await fostering({ person: c2, notified: t('2026-10-31T23:30:00+00:00'), dueOn: '2026-11-10', startedOn: '2026-10-20' });
-  await fostering({ person: c3, notified: t('2026-09-15T10:00:00+01:00'), dueOn: '2026-09-24', startedOn: '2026-08-01', visitedOn: '2026-10-01', closedOn: '2026-10-20' });
-  await fostering({ person: c5, notified: t('2026-11-01T00:00:00+00:00'), dueOn: '2026-11-10', startedOn: '2026-10-10' });
-  await fostering({ person: c6, notified: t('2026-09-10T10:00:00+01:00'), dueOn: '2026-09-21', startedOn: '2026-09-01', visitedOn: '2026-09-14' });
+  await fostering({
+    person: c1,
+    notified: t('2026-10-02T10:00:00+01:00'),
+    dueOn: '2026-10-13',
+    startedOn: '2026-09-01',
+    visitedOn: '2026-10-09',
+  });
+  await fostering({
+    person: c2,
+    notified: t('2026-10-31T23:30:00+00:00'),
+    dueOn: '2026-11-10',
+    startedOn: '2026-10-20',
+  });
+  await fostering({
+    person: c3,
+    notified: t('2026-09-15T10:00:00+01:00'),
+    dueOn: '2026-09-24',
+    startedOn: '2026-08-01',
+    visitedOn: '2026-10-01',
+    closedOn: '2026-10-20',
+  });
+  await fostering({
+    person: c5,
+    notified: t('2026-11-01T00:00:00+00:00'),
+    dueOn: '2026-11-10',
+    startedOn: '2026-10-10',
+  });
+  await fostering({
+    person: c6,
+    notified: t('2026-09-10T10:00:00+01:00'),
+    dueOn: '2026-09-21',
+    startedOn: '2026-09-01',
+    visitedOn: '2026-09-14',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -437,15 +724,50 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
 
   it('spans October in Europe/London: from 00:00 BST on the 1st to 00:00 GMT on 1 November; the previous period is September', () => {
     expect(out.timeZone).toBe('Europe/London');
-    expect(out.current.period).toEqual({ label: '2026-10', from: '2026-10-01', to: '2026-10-31', startsAt: '2026-09-30T23:00:00.000Z', endsAt: '2026-11-01T00:00:00.000Z' });
-    expect(out.previous.period).toEqual({ label: '2026-09', from: '2026-09-01', to: '2026-09-30', startsAt: '2026-08-31T23:00:00.000Z', endsAt: '2026-09-30T23:00:00.000Z' });
+    expect(out.current.period).toEqual({
+      label: '2026-10',
+      from: '2026-10-01',
+      to: '2026-10-31',
+      startsAt: '2026-09-30T23:00:00.000Z',
+      endsAt: '2026-11-01T00:00:00.000Z',
+    });
+    expect(out.previous.period).toEqual({
+      label: '2026-09',
+      from: '2026-09-01',
+      to: '2026-09-30',
+      startsAt: '2026-08-31T23:00:00.000Z',
+      endsAt: '2026-09-30T23:00:00.000Z',
+    });
   });
 
   it('counts contacts by referring agency and sector: 23:59 on 31 October is in, 00:00 on 1 November and 23:59 on 30 September are out', () => {
-    expect(m.contactsReceived).toMatchObject({ value: 5, previousValue: 2, target: null, polarity: null, status: 'NO_TARGET', direction: null });
+    expect(m.contactsReceived).toMatchObject({
+      value: 5,
+      previousValue: 2,
+      target: null,
+      polarity: null,
+      status: 'NO_TARGET',
+      direction: null,
+    });
     expect(out.current.contactsByAgency).toEqual([
-      { agency: 'education', sector: 'EDUCATION', contacts: 1, decided: 1, socialCareReferrals: 1, conversionRate: 1, outcomes: [{ outcome: 'CHILD_IN_NEED_ASSESSMENT', count: 1 }] },
-      { agency: 'health', sector: 'HEALTH', contacts: 2, decided: 0, socialCareReferrals: 0, conversionRate: 0, outcomes: [] },
+      {
+        agency: 'education',
+        sector: 'EDUCATION',
+        contacts: 1,
+        decided: 1,
+        socialCareReferrals: 1,
+        conversionRate: 1,
+        outcomes: [{ outcome: 'CHILD_IN_NEED_ASSESSMENT', count: 1 }],
+      },
+      {
+        agency: 'health',
+        sector: 'HEALTH',
+        contacts: 2,
+        decided: 0,
+        socialCareReferrals: 0,
+        conversionRate: 0,
+        outcomes: [],
+      },
       {
         agency: 'police',
         sector: 'POLICE',
@@ -463,7 +785,14 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
 
   it('converts contact → referral: 2 of 5 contacts became a CIN assessment or strategy discussion (none of 2 in September)', () => {
     // Conversion has no polarity, so no direction of travel (issue 20).
-    expect(m.contactToReferralRate).toMatchObject({ value: 0.4, previousValue: 0, target: null, polarity: null, status: 'NO_TARGET', direction: null });
+    expect(m.contactToReferralRate).toMatchObject({
+      value: 0.4,
+      previousValue: 0,
+      target: null,
+      polarity: null,
+      status: 'NO_TARGET',
+      direction: null,
+    });
   });
 
   it('counts decisions by when they were authorised, within timescale by RAG, and time in MASH (median, p90)', () => {
@@ -474,15 +803,34 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
       { key: 'RED', count: 1, withinTimescale: 1, withinTimescaleRate: 1, medianHours: 2, p90Hours: 2 },
     ]);
     // 0.75 against 0.95: short by 0.2, beyond 15 % of the target (0.1425) → RED; September was 1 of 1.
-    expect(m.decisionsWithinTimescale).toMatchObject({ value: 0.75, previousValue: 1, target: 0.95, polarity: 'LARGER_IS_BETTER', status: 'RED', direction: 'WORSENING' });
+    expect(m.decisionsWithinTimescale).toMatchObject({
+      value: 0.75,
+      previousValue: 1,
+      target: 0.95,
+      polarity: 'LARGER_IS_BETTER',
+      status: 'RED',
+      direction: 'WORSENING',
+    });
     // Median of 2, 20, 30, 60 = 25 against 24: 1 hour over, within 5 % (1.2 h) → GREEN.
-    expect(m.timeInMashMedianHours).toMatchObject({ value: 25, previousValue: 10, target: 24, status: 'GREEN', direction: 'WORSENING' });
+    expect(m.timeInMashMedianHours).toMatchObject({
+      value: 25,
+      previousValue: 10,
+      target: 24,
+      status: 'GREEN',
+      direction: 'WORSENING',
+    });
     expect(m.timeInMashP90Hours.value).toBeCloseTo(51, 9);
     expect(m.timeInMashP90Hours).toMatchObject({ previousValue: 10, status: 'GREEN', direction: 'WORSENING' });
   });
 
   it('measures agency-check turnaround by agency (declined answers count) and overdue checks now', () => {
-    const rows = out.current.checkTurnaroundByAgency as Array<{ key: string; count: number; withinTimescale: number; medianHours: number; p90Hours: number }>;
+    const rows = out.current.checkTurnaroundByAgency as Array<{
+      key: string;
+      count: number;
+      withinTimescale: number;
+      medianHours: number;
+      p90Hours: number;
+    }>;
     expect(rows.map((r) => [r.key, r.count, r.withinTimescale, r.medianHours])).toEqual([
       ['education', 1, 1, 5],
       ['health', 1, 1, 3],
@@ -490,12 +838,24 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
     ]);
     expect(rows[2].p90Hours).toBeCloseTo(8.2, 9);
     // 1, 3, 5, 9: median 4 (September: 4 → STABLE), p90 7.8.
-    expect(m.checkTurnaroundMedianHours).toMatchObject({ value: 4, previousValue: 4, target: 8, status: 'GREEN', direction: 'STABLE' });
+    expect(m.checkTurnaroundMedianHours).toMatchObject({
+      value: 4,
+      previousValue: 4,
+      target: 8,
+      status: 'GREEN',
+      direction: 'STABLE',
+    });
     expect(m.checkTurnaroundP90Hours.value).toBeCloseTo(7.8, 9);
     expect(m.checkTurnaroundP90Hours).toMatchObject({ previousValue: 4, direction: 'WORSENING' });
     expect(out.overdueChecksByAgency).toEqual([{ agency: 'health', count: 1 }]);
     // As at each period's end: R3's health check (requested and due in 2020) was already overdue at the end of September.
-    expect(m.overdueChecksNow).toMatchObject({ value: 1, previousValue: 1, target: 0, status: 'RED', direction: 'STABLE' });
+    expect(m.overdueChecksNow).toMatchObject({
+      value: 1,
+      previousValue: 1,
+      target: 0,
+      status: 'RED',
+      direction: 'STABLE',
+    });
   });
 
   it('counts re-referrals per child over accepted referrals only (census definition; the boundaries are in metrics-definitions.test.ts)', () => {
@@ -503,28 +863,83 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
     // merged R5/R12 were never accepted, so neither is a re-referral. September: R8 (early help) is no referral.
     expect(out.current.reReferrals).toEqual({ referrals: 2, reReferrals: 0 });
     expect(out.previous.reReferrals).toEqual({ referrals: 0, reReferrals: 0 });
-    expect(m.reReferralRate).toMatchObject({ value: 0, previousValue: null, target: 0.2, polarity: 'SMALLER_IS_BETTER', status: 'GREEN', direction: null });
+    expect(m.reReferralRate).toMatchObject({
+      value: 0,
+      previousValue: null,
+      target: 0.2,
+      polarity: 'SMALLER_IS_BETTER',
+      status: 'GREEN',
+      direction: null,
+    });
   });
 
   it('measures time to referrer feedback by when it was sent', () => {
     // Sent in October: R1 10h, R7 30h, R2 40h → median 30, p90 38; September: R8 20h.
-    expect(m.feedbackMedianHours).toMatchObject({ value: 30, previousValue: 20, target: 72, status: 'GREEN', direction: 'WORSENING' });
+    expect(m.feedbackMedianHours).toMatchObject({
+      value: 30,
+      previousValue: 20,
+      target: 72,
+      status: 'GREEN',
+      direction: 'WORSENING',
+    });
     expect(m.feedbackP90Hours.value).toBeCloseTo(38, 9);
   });
 
   it('measures equality data completeness over the distinct children (unborn included, adults not) of the period’s referrals', () => {
     expect(out.current.equality).toEqual({ children: 4, ethnicity: 2, firstLanguage: 2, religion: 3 });
-    expect(m.equalityEthnicityRecorded).toMatchObject({ value: 0.5, previousValue: 1, target: 0.9, status: 'RED', direction: 'WORSENING' });
+    expect(m.equalityEthnicityRecorded).toMatchObject({
+      value: 0.5,
+      previousValue: 1,
+      target: 0.9,
+      status: 'RED',
+      direction: 'WORSENING',
+    });
     expect(m.equalityFirstLanguageRecorded).toMatchObject({ value: 0.5, previousValue: 1 });
     expect(m.equalityReligionRecorded).toMatchObject({ value: 0.75, previousValue: 1, status: 'RED' });
   });
 
   it('breaks the MASH measures down by assigned worker (pseudonymous sub), unassigned last', () => {
     expect(out.current.workers).toEqual([
-      { workerSub: 'W1', contacts: 2, decisions: 2, decisionsWithinTimescale: 1, timeInMashMedianHours: 16, timeInMashP90Hours: 27.2, feedbackSent: 2, feedbackMedianHours: 25 },
-      { workerSub: 'W2', contacts: 1, decisions: 1, decisionsWithinTimescale: 1, timeInMashMedianHours: 60, timeInMashP90Hours: 60, feedbackSent: 0, feedbackMedianHours: null },
-      { workerSub: 'W3', contacts: 0, decisions: 1, decisionsWithinTimescale: 1, timeInMashMedianHours: 20, timeInMashP90Hours: 20, feedbackSent: 1, feedbackMedianHours: 30 },
-      { workerSub: null, contacts: 2, decisions: 0, decisionsWithinTimescale: 0, timeInMashMedianHours: null, timeInMashP90Hours: null, feedbackSent: 0, feedbackMedianHours: null },
+      {
+        workerSub: 'W1',
+        contacts: 2,
+        decisions: 2,
+        decisionsWithinTimescale: 1,
+        timeInMashMedianHours: 16,
+        timeInMashP90Hours: 27.2,
+        feedbackSent: 2,
+        feedbackMedianHours: 25,
+      },
+      {
+        workerSub: 'W2',
+        contacts: 1,
+        decisions: 1,
+        decisionsWithinTimescale: 1,
+        timeInMashMedianHours: 60,
+        timeInMashP90Hours: 60,
+        feedbackSent: 0,
+        feedbackMedianHours: null,
+      },
+      {
+        workerSub: 'W3',
+        contacts: 0,
+        decisions: 1,
+        decisionsWithinTimescale: 1,
+        timeInMashMedianHours: 20,
+        timeInMashP90Hours: 20,
+        feedbackSent: 1,
+        feedbackMedianHours: 30,
+      },
+      {
+        workerSub: null,
+        contacts: 2,
+        decisions: 0,
+        decisionsWithinTimescale: 0,
+        timeInMashMedianHours: null,
+        timeInMashP90Hours: null,
+        feedbackSent: 0,
+        feedbackMedianHours: null,
+      },
     ]);
   });
 
@@ -537,17 +952,64 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
   });
 
   it('counts strategy discussions held in the period by scheduled time: 00:15 BST on 1 October and 23:30 GMT on 31 October are in; cancelled, scheduled, other types and November are out', () => {
-    expect(m.strategyDiscussionsHeld).toMatchObject({ value: 4, previousValue: 2, target: null, polarity: null, status: 'NO_TARGET', direction: null });
+    expect(m.strategyDiscussionsHeld).toMatchObject({
+      value: 4,
+      previousValue: 2,
+      target: null,
+      polarity: null,
+      status: 'NO_TARGET',
+      direction: null,
+    });
     expect(out.current.strategyDiscussions).toMatchObject({ held: 4, nonQuorate: 2 });
     expect(out.previous.strategyDiscussions).toMatchObject({ held: 2, nonQuorate: 0 });
   });
 
   it('gives attendance at them by invited agency, as the meetings module defines it (an agency attends when any of its invitees does)', () => {
     expect((out.current.strategyDiscussions as { attendanceByAgency: unknown }).attendanceByAgency).toEqual([
-      { agency: 'education', invited: 2, attended: 0, apologies: 0, informationOnly: 1, didNotAttend: 0, notRecorded: 1, attendanceRate: 0, missedWhenRequired: 0 },
-      { agency: 'health', invited: 4, attended: 2, apologies: 1, informationOnly: 0, didNotAttend: 1, notRecorded: 0, attendanceRate: 0.5, missedWhenRequired: 1 },
-      { agency: 'police', invited: 3, attended: 2, apologies: 0, informationOnly: 0, didNotAttend: 1, notRecorded: 0, attendanceRate: 0.667, missedWhenRequired: 1 },
-      { agency: 'social-care', invited: 4, attended: 4, apologies: 0, informationOnly: 0, didNotAttend: 0, notRecorded: 0, attendanceRate: 1, missedWhenRequired: 0 },
+      {
+        agency: 'education',
+        invited: 2,
+        attended: 0,
+        apologies: 0,
+        informationOnly: 1,
+        didNotAttend: 0,
+        notRecorded: 1,
+        attendanceRate: 0,
+        missedWhenRequired: 0,
+      },
+      {
+        agency: 'health',
+        invited: 4,
+        attended: 2,
+        apologies: 1,
+        informationOnly: 0,
+        didNotAttend: 1,
+        notRecorded: 0,
+        attendanceRate: 0.5,
+        missedWhenRequired: 1,
+      },
+      {
+        agency: 'police',
+        invited: 3,
+        attended: 2,
+        apologies: 0,
+        informationOnly: 0,
+        didNotAttend: 1,
+        notRecorded: 0,
+        attendanceRate: 0.667,
+        missedWhenRequired: 1,
+      },
+      {
+        agency: 'social-care',
+        invited: 4,
+        attended: 4,
+        apologies: 0,
+        informationOnly: 0,
+        didNotAttend: 0,
+        notRecorded: 0,
+        attendanceRate: 1,
+        missedWhenRequired: 0,
+      },
     ]);
   });
 
@@ -556,7 +1018,14 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
     // SD1 (22 Oct, ICPC 00:30 BST on 23 Oct: late), SD11 (26 Oct, only an ICPC before the discussion and a scheduled one: late).
     expect(out.current.icpcTimeliness).toEqual({ due: 4, withinTimescale: 2 });
     expect(out.previous.icpcTimeliness).toEqual({ due: 1, withinTimescale: 1 });
-    expect(m.icpcWithin15WorkingDays).toMatchObject({ value: 0.5, previousValue: 1, target: 0.95, polarity: 'LARGER_IS_BETTER', status: 'RED', direction: 'WORSENING' });
+    expect(m.icpcWithin15WorkingDays).toMatchObject({
+      value: 0.5,
+      previousValue: 1,
+      target: 0.95,
+      polarity: 'LARGER_IS_BETTER',
+      status: 'RED',
+      direction: 'WORSENING',
+    });
   });
 
   it('counts break-glass uses by opening time and agency: 00:00 BST on 1 October and 23:59:59 GMT on 31 October are in', () => {
@@ -565,7 +1034,14 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
       { agency: 'police', count: 2 },
     ]);
     expect(out.previous.breakGlassByAgency).toEqual([{ agency: 'education', count: 1 }]);
-    expect(m.breakGlassUses).toMatchObject({ value: 3, previousValue: 1, target: null, polarity: 'SMALLER_IS_BETTER', status: 'NO_TARGET', direction: 'WORSENING' });
+    expect(m.breakGlassUses).toMatchObject({
+      value: 3,
+      previousValue: 1,
+      target: null,
+      polarity: 'SMALLER_IS_BETTER',
+      status: 'NO_TARGET',
+      direction: 'WORSENING',
+    });
   });
 
   it('counts missing episodes by start and return home interviews by return: exactly 72 hours is within, 73 hours across the clock change is late', () => {
@@ -583,22 +1059,69 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
       held: 1,
       declined: 1,
     });
-    expect(out.previous.missingEpisodes).toMatchObject({ started: 2, children: 2, returned: 1, offeredWithin72Hours: 1, held: 1, declined: 0 });
+    expect(out.previous.missingEpisodes).toMatchObject({
+      started: 2,
+      children: 2,
+      returned: 1,
+      offeredWithin72Hours: 1,
+      held: 1,
+      declined: 0,
+    });
     expect(m.missingEpisodesStarted).toMatchObject({ value: 3, previousValue: 2, target: null, status: 'NO_TARGET' });
     expect(m.missingChildren).toMatchObject({ value: 2, previousValue: 2 });
     expect(m.returnInterviewsOfferedWithin72Hours.value).toBeCloseTo(1 / 3, 5);
-    expect(m.returnInterviewsOfferedWithin72Hours).toMatchObject({ previousValue: 1, target: 0.95, polarity: 'LARGER_IS_BETTER', status: 'RED', direction: 'WORSENING' });
-    expect(m.returnInterviewTakeUp).toMatchObject({ value: 0.5, previousValue: 1, target: null, polarity: 'LARGER_IS_BETTER', direction: 'WORSENING' });
+    expect(m.returnInterviewsOfferedWithin72Hours).toMatchObject({
+      previousValue: 1,
+      target: 0.95,
+      polarity: 'LARGER_IS_BETTER',
+      status: 'RED',
+      direction: 'WORSENING',
+    });
+    expect(m.returnInterviewTakeUp).toMatchObject({
+      value: 0.5,
+      previousValue: 1,
+      target: null,
+      polarity: 'LARGER_IS_BETTER',
+      direction: 'WORSENING',
+    });
   });
 
   it('counts early help by opening, outcomes by closing, steps when they happened, and re-escalations within 365 days of a step-down', () => {
-    expect(out.current.earlyHelp).toEqual({ opened: 2, openedByMashDecision: 0, openedByStepDown: 2, stepUps: 1, stepDowns: 2, needsMet: 1, needsNotMet: 1, reEscalations: 3 });
-    expect(out.previous.earlyHelp).toEqual({ opened: 2, openedByMashDecision: 1, openedByStepDown: 1, stepUps: 0, stepDowns: 1, needsMet: 0, needsNotMet: 0, reEscalations: 0 });
+    expect(out.current.earlyHelp).toEqual({
+      opened: 2,
+      openedByMashDecision: 0,
+      openedByStepDown: 2,
+      stepUps: 1,
+      stepDowns: 2,
+      needsMet: 1,
+      needsNotMet: 1,
+      reEscalations: 3,
+    });
+    expect(out.previous.earlyHelp).toEqual({
+      opened: 2,
+      openedByMashDecision: 1,
+      openedByStepDown: 1,
+      stepUps: 0,
+      stepDowns: 1,
+      needsMet: 0,
+      needsNotMet: 0,
+      reEscalations: 0,
+    });
     expect(m.earlyHelpEpisodesOpened).toMatchObject({ value: 2, previousValue: 2 });
     expect(m.stepUps).toMatchObject({ value: 1, previousValue: 0 });
     expect(m.stepDowns).toMatchObject({ value: 2, previousValue: 1 });
-    expect(m.earlyHelpNeedsMet).toMatchObject({ value: 0.5, previousValue: null, polarity: 'LARGER_IS_BETTER', status: 'NO_TARGET' });
-    expect(m.reEscalationsWithin12Months).toMatchObject({ value: 3, previousValue: 0, polarity: 'SMALLER_IS_BETTER', direction: 'WORSENING' });
+    expect(m.earlyHelpNeedsMet).toMatchObject({
+      value: 0.5,
+      previousValue: null,
+      polarity: 'LARGER_IS_BETTER',
+      status: 'NO_TARGET',
+    });
+    expect(m.reEscalationsWithin12Months).toMatchObject({
+      value: 3,
+      previousValue: 0,
+      polarity: 'SMALLER_IS_BETTER',
+      direction: 'WORSENING',
+    });
   });
 
   it('counts LADO allegations by receipt and resolution, in calendar-month bands, and DBS referrals when made', () => {
@@ -613,17 +1136,36 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
     });
     expect(out.previous.lado).toMatchObject({ received: 1, resolved: 1, withinOneMonth: 1, dbsReferrals: 0 });
     expect(m.ladoResolvedWithinOneMonth.value).toBeCloseTo(1 / 3, 5);
-    expect(m.ladoResolvedWithinOneMonth).toMatchObject({ previousValue: 1, target: 0.8, status: 'RED', direction: 'WORSENING' });
+    expect(m.ladoResolvedWithinOneMonth).toMatchObject({
+      previousValue: 1,
+      target: 0.8,
+      status: 'RED',
+      direction: 'WORSENING',
+    });
     expect(m.ladoResolvedWithinThreeMonths.value).toBeCloseTo(2 / 3, 5);
     expect(m.ladoResolvedWithinThreeMonths).toMatchObject({ target: 0.9, status: 'RED' });
     expect(m.ladoDbsReferrals).toMatchObject({ value: 1, previousValue: 0 });
   });
 
   it('counts private fostering notifications when received, initial visits when held (in time by the due date fixed at notification), and children fostered at the end', () => {
-    expect(out.current.privateFostering).toEqual({ notifications: 2, initialVisits: 2, initialVisitsWithinTimescale: 1, childrenAtPeriodEnd: 3 });
-    expect(out.previous.privateFostering).toEqual({ notifications: 2, initialVisits: 1, initialVisitsWithinTimescale: 1, childrenAtPeriodEnd: 2 });
+    expect(out.current.privateFostering).toEqual({
+      notifications: 2,
+      initialVisits: 2,
+      initialVisitsWithinTimescale: 1,
+      childrenAtPeriodEnd: 3,
+    });
+    expect(out.previous.privateFostering).toEqual({
+      notifications: 2,
+      initialVisits: 1,
+      initialVisitsWithinTimescale: 1,
+      childrenAtPeriodEnd: 2,
+    });
     expect(m.privateFosteringNotifications).toMatchObject({ value: 2, previousValue: 2, polarity: 'LARGER_IS_BETTER' });
-    expect(m.privateFosteringInitialVisitsInTimescale).toMatchObject({ value: 0.5, previousValue: 1, direction: 'WORSENING' });
+    expect(m.privateFosteringInitialVisitsInTimescale).toMatchObject({
+      value: 0.5,
+      previousValue: 1,
+      direction: 'WORSENING',
+    });
     expect(m.childrenPrivatelyFosteredAtPeriodEnd).toMatchObject({ value: 3, previousValue: 2 });
   });
 
@@ -651,10 +1193,20 @@ describe('Periods, teams and access', () => {
       { key: 'AMBER', count: 1, withinTimescale: 1, withinTimescaleRate: 1, medianHours: 98, p90Hours: 98 },
       expect.objectContaining({ key: 'GREEN', count: 1, withinTimescale: 0, withinTimescaleRate: 0 }),
     ]);
-    expect(byKey(out.measures).decisionsWithinTimescale).toMatchObject({ value: 0.5, previousValue: 1, status: 'RED', direction: 'WORSENING' }); // November: R6 on time
+    expect(byKey(out.measures).decisionsWithinTimescale).toMatchObject({
+      value: 0.5,
+      previousValue: 1,
+      status: 'RED',
+      direction: 'WORSENING',
+    }); // November: R6 on time
     // ICPC due 30 December (25 and 28 December are bank holidays), held that day: in time. November: SD3 due 20 November, none held.
     expect(out.current.icpcTimeliness).toEqual({ due: 1, withinTimescale: 1 });
-    expect(byKey(out.measures).icpcWithin15WorkingDays).toMatchObject({ value: 1, previousValue: 0, status: 'GREEN', direction: 'IMPROVING' });
+    expect(byKey(out.measures).icpcWithin15WorkingDays).toMatchObject({
+      value: 1,
+      previousValue: 0,
+      status: 'GREEN',
+      direction: 'IMPROVING',
+    });
   });
 
   it('a team configured in MASH_METRICS_FILE restricts the MASH measures to its workers', async () => {
@@ -667,7 +1219,9 @@ describe('Periods, teams and access', () => {
     expect(m.decisionsWithinTimescale.value).toBeCloseTo(2 / 3, 12);
     expect(out.current.workers.map((w) => w.workerSub)).toEqual(['W1', 'W3']);
     // Meetings and break-glass are partnership-wide: a team does not narrow them.
-    expect([m.strategyDiscussionsHeld.value, m.icpcWithin15WorkingDays.value, m.breakGlassUses.value]).toEqual([4, 0.5, 3]);
+    expect([m.strategyDiscussionsHeld.value, m.icpcWithin15WorkingDays.value, m.breakGlassUses.value]).toEqual([
+      4, 0.5, 3,
+    ]);
   });
 
   it.each([
@@ -713,25 +1267,40 @@ describe('The monthly report for a partnership board paper', () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'src/cli/report.ts', '--period', '2026-10'],
-      { env: { ...process.env, DATABASE_URL: dbUrl, MASH_METRICS_FILE: metricsFile, NODE_ENV: 'test' }, cwd: path.join(__dirname, '..') },
+      {
+        env: { ...process.env, DATABASE_URL: dbUrl, MASH_METRICS_FILE: metricsFile, NODE_ENV: 'test' },
+        cwd: path.join(__dirname, '..'),
+      },
     );
     expect(stdout).toContain('# MASH governance metrics — October 2026');
     expect(stdout).toContain('Period 2026-10-01 to 2026-10-31 (Europe/London), compared with 2026-09-01 to 2026-09-30');
     expect(stdout).toContain('| Contacts received | 5 | 2 | – | – | no target | – |');
-    expect(stdout).toContain('| MASH decisions authorised within the local RAG target | 75.0 % | 100.0 % | 95.0 % | larger is better | RED | ↓ worsening |');
-    expect(stdout).toContain('| Time in MASH, median (elapsed hours) | 25.0 h | 10.0 h | 24.0 h | smaller is better | GREEN | ↓ worsening |');
-    expect(stdout).toContain('| Agency-check turnaround, median (hours) | 4.0 h | 4.0 h | 8.0 h | smaller is better | GREEN | → stable |');
+    expect(stdout).toContain(
+      '| MASH decisions authorised within the local RAG target | 75.0 % | 100.0 % | 95.0 % | larger is better | RED | ↓ worsening |',
+    );
+    expect(stdout).toContain(
+      '| Time in MASH, median (elapsed hours) | 25.0 h | 10.0 h | 24.0 h | smaller is better | GREEN | ↓ worsening |',
+    );
+    expect(stdout).toContain(
+      '| Agency-check turnaround, median (hours) | 4.0 h | 4.0 h | 8.0 h | smaller is better | GREEN | → stable |',
+    );
     expect(stdout).toContain('| Strategy discussions held | 4 | 2 | – | – | no target | – |');
-    expect(stdout).toContain('| ICPCs within 15 working days of the strategy discussion | 50.0 % | 100.0 % | 95.0 % | larger is better | RED | ↓ worsening |');
+    expect(stdout).toContain(
+      '| ICPCs within 15 working days of the strategy discussion | 50.0 % | 100.0 % | 95.0 % | larger is better | RED | ↓ worsening |',
+    );
     expect(stdout).toContain('| Break-glass uses | 3 | 1 | – | smaller is better | no target | ↓ worsening |');
     expect(stdout).toContain('| police | 3 | 2 | 0 | 0 | 1 | 0 | 66.7 % | 1 |');
     expect(stdout).toContain('| Strategy discussions whose ICPC fell due | 4 | 1 |');
-    expect(stdout).toContain('| Return home interviews offered within 72 hours of the return | 33.3 % | 100.0 % | 95.0 % | larger is better | RED | ↓ worsening |');
+    expect(stdout).toContain(
+      '| Return home interviews offered within 72 hours of the return | 33.3 % | 100.0 % | 95.0 % | larger is better | RED | ↓ worsening |',
+    );
     expect(stdout).toContain('| Episodes of children not known to social care | 1 | 0 |');
     expect(stdout).toContain('| of which within 7 working days of notification | 1 | 1 |');
     expect(stdout).toContain('| Step-downs from social care to early help | 2 | 1 | – | – | no target | – |');
     expect(stdout).toContain('| Re-escalations within 12 months of a step-down | 3 | 0 |');
-    expect(stdout).toContain('| Allegations resolved within one month | 33.3 % | 100.0 % | 80.0 % | larger is better | RED | ↓ worsening |');
+    expect(stdout).toContain(
+      '| Allegations resolved within one month | 33.3 % | 100.0 % | 80.0 % | larger is better | RED | ↓ worsening |',
+    );
     expect(stdout).not.toContain('Fictional Adult');
     expect(stdout).toContain('| of which interview offered within 72 hours | 1 | 1 |');
     expect(stdout).not.toContain('not available');

@@ -70,20 +70,39 @@ describe('missing episodes and return home interviews', () => {
   afterAll(() => hub.close());
 
   const episodesOf = async (personId: string) =>
-    Number(((await hub.db.query(`SELECT count(*)::int AS n FROM missing_episode WHERE person_id = $1`, [personId])) as Array<{ n: number }>)[0]!.n);
+    Number(
+      (
+        (await hub.db.query(`SELECT count(*)::int AS n FROM missing_episode WHERE person_id = $1`, [
+          personId,
+        ])) as Array<{ n: number }>
+      )[0]!.n,
+    );
 
   /** Given: police record a child they hold (not known to social care) as missing from care. */
-  async function givenMissing(startedHoursAgo = 30, extra: Record<string, unknown> = {}): Promise<{ personId: string; episode: Episode }> {
+  async function givenMissing(
+    startedHoursAgo = 30,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ personId: string; episode: Episode }> {
     const personId = await givenPerson(hub, police);
     const r = await hub.gql<{ recordMissingEpisode: Episode }>(police, RECORD, {
-      input: { personId, missingFrom: 'CARE', startedAt: hoursAgo(startedHoursAgo), circumstances: 'Fictional: seen getting into a car near the station', ...extra },
+      input: {
+        personId,
+        missingFrom: 'CARE',
+        startedAt: hoursAgo(startedHoursAgo),
+        circumstances: 'Fictional: seen getting into a car near the station',
+        ...extra,
+      },
     });
     expect(r.errors).toBeUndefined();
     return { personId, episode: r.data!.recordMissingEpisode };
   }
 
   async function returned(episode: Episode, at = hoursAgo(20)): Promise<Episode> {
-    const r = await hub.gql<{ recordMissingReturn: Episode }>(police, RETURN, { id: episode.id, at, v: episode.version });
+    const r = await hub.gql<{ recordMissingReturn: Episode }>(police, RETURN, {
+      id: episode.id,
+      at,
+      v: episode.version,
+    });
     expect(r.errors).toBeUndefined();
     return r.data!.recordMissingReturn;
   }
@@ -91,7 +110,15 @@ describe('missing episodes and return home interviews', () => {
   describe('the story of one episode', () => {
     it('given police hold a child, when they record the child missing, then the episode is open, theirs, and audited as a change about the child', async () => {
       const { personId, episode } = await givenMissing();
-      expect(episode).toMatchObject({ personId, recordingAgency: 'police', missingFrom: 'CARE', status: 'MISSING', returnedAt: null, interviewDueAt: null, version: 1 });
+      expect(episode).toMatchObject({
+        personId,
+        recordingAgency: 'police',
+        missingFrom: 'CARE',
+        status: 'MISSING',
+        returnedAt: null,
+        interviewDueAt: null,
+        version: 1,
+      });
       expect(episode.circumstances).toBe('Fictional: seen getting into a car near the station');
       const [row] = (await hub.db.query(
         `SELECT e.action, d.person_id FROM audit_event e JOIN audit_disclosure d ON d.event_id = e.id AND d.occurred_at = e.occurred_at
@@ -99,7 +126,9 @@ describe('missing episodes and return home interviews', () => {
         [personId],
       )) as Array<{ action: string; person_id: string }>;
       expect(row).toMatchObject({ action: 'CREATE', person_id: personId });
-      const [stored] = (await hub.db.query(`SELECT known_to_social_care FROM missing_episode WHERE id = $1`, [episode.id])) as Array<{ known_to_social_care: boolean }>;
+      const [stored] = (await hub.db.query(`SELECT known_to_social_care FROM missing_episode WHERE id = $1`, [
+        episode.id,
+      ])) as Array<{ known_to_social_care: boolean }>;
       expect(stored!.known_to_social_care).toBe(false);
     });
 
@@ -110,9 +139,17 @@ describe('missing episodes and return home interviews', () => {
       expect(new Date(back.interviewDueAt!).getTime() - new Date(back.returnedAt!).getTime()).toBe(72 * H);
       expect(back.interviewOverdue).toBe(false);
 
-      const offered = await hub.gql<{ offerReturnInterview: Episode }>(worker, OFFER, { id: episode.id, at: hoursAgo(10), v: back.version });
+      const offered = await hub.gql<{ offerReturnInterview: Episode }>(worker, OFFER, {
+        id: episode.id,
+        at: hoursAgo(10),
+        v: back.version,
+      });
       expect(offered.errors).toBeUndefined();
-      expect(offered.data!.offerReturnInterview).toMatchObject({ status: 'INTERVIEW_OFFERED', interviewOfferedWithinTimescale: true, version: 3 });
+      expect(offered.data!.offerReturnInterview).toMatchObject({
+        status: 'INTERVIEW_OFFERED',
+        interviewOfferedWithinTimescale: true,
+        version: 3,
+      });
       expect(offered.data!.offerReturnInterview.interviewOfferedByName).toBeTruthy();
 
       const held = await hub.gql<{ recordReturnInterview: Episode }>(manager, INTERVIEW, {
@@ -121,19 +158,33 @@ describe('missing episodes and return home interviews', () => {
         v: 3,
       });
       expect(held.errors).toBeUndefined();
-      expect(held.data!.recordReturnInterview).toMatchObject({ status: 'CLOSED', interviewOutcome: 'HELD', interviewConductedBy: 'Fictional Independent Return Service', version: 4 });
+      expect(held.data!.recordReturnInterview).toMatchObject({
+        status: 'CLOSED',
+        interviewOutcome: 'HELD',
+        interviewConductedBy: 'Fictional Independent Return Service',
+        version: 4,
+      });
       const transitions = (await hub.db.query(
         `SELECT c->'after'->>'transition' AS transition FROM audit_event e, jsonb_array_elements(e.payload->'changes') c
           WHERE c->>'entity' = 'missing_episode' AND c->>'id' = $1 ORDER BY e.occurred_at, e.id`,
         [episode.id],
       )) as Array<{ transition: string | null }>;
-      expect(transitions.map((t) => t.transition)).toEqual([null, 'RECORD_RETURN', 'OFFER_RETURN_INTERVIEW', 'RECORD_RETURN_INTERVIEW']);
+      expect(transitions.map((t) => t.transition)).toEqual([
+        null,
+        'RECORD_RETURN',
+        'OFFER_RETURN_INTERVIEW',
+        'RECORD_RETURN_INTERVIEW',
+      ]);
     });
 
     it('given an offer made more than 72 hours after the return, then it is recorded as late, and a declined interview closes the episode', async () => {
       const { episode } = await givenMissing(120);
       const back = await returned(episode, hoursAgo(100));
-      const offered = await hub.gql<{ offerReturnInterview: Episode }>(worker, OFFER, { id: episode.id, at: hoursAgo(20), v: back.version });
+      const offered = await hub.gql<{ offerReturnInterview: Episode }>(worker, OFFER, {
+        id: episode.id,
+        at: hoursAgo(20),
+        v: back.version,
+      });
       expect(offered.data!.offerReturnInterview.interviewOfferedWithinTimescale).toBe(false);
       const declined = await hub.gql<{ recordReturnInterview: Episode }>(worker, INTERVIEW, {
         id: episode.id,
@@ -146,7 +197,9 @@ describe('missing episodes and return home interviews', () => {
     it('given a return more than 72 hours ago and no offer, then the episode is overdue and the worklist filter finds it', async () => {
       const { episode } = await givenMissing(100);
       await returned(episode, hoursAgo(80));
-      const list = await hub.gql<{ missingEpisodes: { edges: Array<{ node: { id: string; interviewOverdue: boolean } }> } }>(worker, LIST, {
+      const list = await hub.gql<{
+        missingEpisodes: { edges: Array<{ node: { id: string; interviewOverdue: boolean } }> };
+      }>(worker, LIST, {
         purpose: 'TRIAGE',
         filter: { interviewOverdue: true },
         first: 100,
@@ -160,14 +213,27 @@ describe('missing episodes and return home interviews', () => {
     it('given more episodes than a page, then the worklist pages by start time with its cursor, and a forged cursor is refused naming after', async () => {
       await givenMissing(10);
       await givenMissing(9);
-      type Page = { missingEpisodes: { edges: Array<{ cursor: string; node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+      type Page = {
+        missingEpisodes: {
+          edges: Array<{ cursor: string; node: { id: string } }>;
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      };
       const first = await hub.gql<Page>(worker, LIST, { purpose: 'TRIAGE', first: 1 });
       expect(first.errors).toBeUndefined();
       expect(first.data!.missingEpisodes.pageInfo.hasNextPage).toBe(true);
-      const next = await hub.gql<Page>(worker, LIST, { purpose: 'TRIAGE', first: 1, after: first.data!.missingEpisodes.pageInfo.endCursor });
+      const next = await hub.gql<Page>(worker, LIST, {
+        purpose: 'TRIAGE',
+        first: 1,
+        after: first.data!.missingEpisodes.pageInfo.endCursor,
+      });
       expect(next.errors).toBeUndefined();
       expect(next.data!.missingEpisodes.edges[0]!.node.id).not.toBe(first.data!.missingEpisodes.edges[0]!.node.id);
-      for (const after of ['not-a-cursor', Buffer.from(JSON.stringify(['yesterday', 'x'])).toString('base64url'), Buffer.from(JSON.stringify([new Date().toISOString(), 'x'])).toString('base64url')]) {
+      for (const after of [
+        'not-a-cursor',
+        Buffer.from(JSON.stringify(['yesterday', 'x'])).toString('base64url'),
+        Buffer.from(JSON.stringify([new Date().toISOString(), 'x'])).toString('base64url'),
+      ]) {
         const bad = await hub.gql(worker, LIST, { purpose: 'TRIAGE', first: 1, after });
         expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
       }
@@ -185,13 +251,20 @@ describe('missing episodes and return home interviews', () => {
   });
 
   describe('who reaches an episode (allow and deny)', () => {
-    it('social care MASH staff reach an episode of a child they did not know, with the child\'s identity, but not the recording agency\'s circumstances', async () => {
+    it("social care MASH staff reach an episode of a child they did not know, with the child's identity, but not the recording agency's circumstances", async () => {
       const { personId, episode } = await givenMissing();
       const r = await hub.gql<{ missingEpisode: Episode }>(worker, READ, { id: episode.id, purpose: 'TRIAGE' });
       expect(r.errors).toBeUndefined();
-      expect(r.data!.missingEpisode).toMatchObject({ id: episode.id, status: 'MISSING', missingFrom: 'CARE', circumstances: null });
+      expect(r.data!.missingEpisode).toMatchObject({
+        id: episode.id,
+        status: 'MISSING',
+        missingFrom: 'CARE',
+        circumstances: null,
+      });
       expect(r.data!.missingEpisode.person).toMatchObject({ id: personId, givenName: 'Testy' });
-      expect(r.extensions?.redactions).toEqual(expect.arrayContaining([{ path: 'missingEpisode.circumstances', reason: 'NEED_TO_KNOW' }]));
+      expect(r.extensions?.redactions).toEqual(
+        expect.arrayContaining([{ path: 'missingEpisode.circumstances', reason: 'NEED_TO_KNOW' }]),
+      );
       const audit = await auditFor(hub, r.headers.get('x-request-id')!);
       const mine = audit.find((a) => a.person_id === personId)!;
       expect(mine.released).toEqual(expect.arrayContaining(['MissingEpisode.startedAt', 'MissingEpisode.status']));
@@ -210,11 +283,14 @@ describe('missing episodes and return home interviews', () => {
       expect(r.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       const none = await hub.gql(health, READ, { id: '00000000-0000-4000-8000-000000000000', purpose: 'TRIAGE' });
       expect(none.errors?.[0]?.message).toBe(r.errors?.[0]?.message);
-      const list = await hub.gql<{ missingEpisodes: { edges: Array<{ node: { id: string } }> } }>(health, LIST, { purpose: 'TRIAGE', first: 100 });
+      const list = await hub.gql<{ missingEpisodes: { edges: Array<{ node: { id: string } }> } }>(health, LIST, {
+        purpose: 'TRIAGE',
+        first: 100,
+      });
       expect(list.data!.missingEpisodes.edges.map((e) => e.node.id)).not.toContain(episode.id);
     });
 
-    it('an agency with a check on a referral about the child reaches the child\'s episodes', async () => {
+    it("an agency with a check on a referral about the child reaches the child's episodes", async () => {
       const { personId, episode } = await givenMissing();
       const sub = await hub.gql<{ submitReferral: { id: string } }>(worker, SUBMIT, {
         input: {
@@ -233,7 +309,10 @@ describe('missing episodes and return home interviews', () => {
       await hub.gql(worker, RATE, { id, v: 1 });
       const c = await hub.gql(worker, CHECKS, { id, agencies: ['education'], v: 2 });
       expect(c.errors).toBeUndefined();
-      const after = await hub.gql<{ missingEpisode: Episode }>(education, READ, { id: episode.id, purpose: 'AGENCY_CHECK' });
+      const after = await hub.gql<{ missingEpisode: Episode }>(education, READ, {
+        id: episode.id,
+        purpose: 'AGENCY_CHECK',
+      });
       expect(after.errors).toBeUndefined();
       expect(after.data!.missingEpisode).toMatchObject({ id: episode.id, missingFrom: 'CARE', circumstances: null });
     });
@@ -253,7 +332,10 @@ describe('missing episodes and return home interviews', () => {
       const back = await returned(episode);
       const r = await hub.gql(police, OFFER, { id: episode.id, at: hoursAgo(1), v: back.version });
       expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      const [row] = (await hub.db.query(`SELECT status, version, interview_offered_at FROM missing_episode WHERE id = $1`, [episode.id])) as Array<Record<string, unknown>>;
+      const [row] = (await hub.db.query(
+        `SELECT status, version, interview_offered_at FROM missing_episode WHERE id = $1`,
+        [episode.id],
+      )) as Array<Record<string, unknown>>;
       expect(row).toMatchObject({ status: 'RETURNED', version: back.version, interview_offered_at: null });
     });
 
@@ -276,7 +358,9 @@ describe('missing episodes and return home interviews', () => {
     for (const [what, input, field] of cases) {
       it(`given ${what}, then BAD_USER_INPUT naming ${field}`, async () => {
         const personId = await givenPerson(hub, police);
-        const r = await hub.gql(police, RECORD, { input: { personId, missingFrom: 'HOME', startedAt: hoursAgo(3), ...input } });
+        const r = await hub.gql(police, RECORD, {
+          input: { personId, missingFrom: 'HOME', startedAt: hoursAgo(3), ...input },
+        });
         expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
         expect(r.errors?.[0]?.extensions?.field).toBe(field);
         expect(await episodesOf(personId)).toBe(0);
@@ -297,19 +381,35 @@ describe('missing episodes and return home interviews', () => {
       const back = await returned(episode, hoursAgo(20));
       const offerEarly = await hub.gql(worker, OFFER, { id: episode.id, at: hoursAgo(21), v: back.version });
       expect(offerEarly.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'offeredAt' });
-      const offered = await hub.gql<{ offerReturnInterview: Episode }>(worker, OFFER, { id: episode.id, at: hoursAgo(19), v: back.version });
+      const offered = await hub.gql<{ offerReturnInterview: Episode }>(worker, OFFER, {
+        id: episode.id,
+        at: hoursAgo(19),
+        v: back.version,
+      });
       const v = offered.data!.offerReturnInterview.version;
-      const nobody = await hub.gql(worker, INTERVIEW, { id: episode.id, input: { outcome: 'HELD', at: hoursAgo(1), conductedBy: '   ' }, v });
+      const nobody = await hub.gql(worker, INTERVIEW, {
+        id: episode.id,
+        input: { outcome: 'HELD', at: hoursAgo(1), conductedBy: '   ' },
+        v,
+      });
       expect(nobody.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.conductedBy' });
-      const [row] = (await hub.db.query(`SELECT status, version FROM missing_episode WHERE id = $1`, [episode.id])) as Array<Record<string, unknown>>;
+      const [row] = (await hub.db.query(`SELECT status, version FROM missing_episode WHERE id = $1`, [
+        episode.id,
+      ])) as Array<Record<string, unknown>>;
       expect(row).toMatchObject({ status: 'INTERVIEW_OFFERED', version: v });
     });
 
     it('given an interview recorded before it was offered, then INVALID_TRANSITION and the episode is unchanged', async () => {
       const { episode } = await givenMissing();
-      const r = await hub.gql(worker, INTERVIEW, { id: episode.id, input: { outcome: 'HELD', at: hoursAgo(1), conductedBy: 'Fictional Service' }, v: 1 });
+      const r = await hub.gql(worker, INTERVIEW, {
+        id: episode.id,
+        input: { outcome: 'HELD', at: hoursAgo(1), conductedBy: 'Fictional Service' },
+        v: 1,
+      });
       expect(r.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
-      const [row] = (await hub.db.query(`SELECT status, version FROM missing_episode WHERE id = $1`, [episode.id])) as Array<Record<string, unknown>>;
+      const [row] = (await hub.db.query(`SELECT status, version FROM missing_episode WHERE id = $1`, [
+        episode.id,
+      ])) as Array<Record<string, unknown>>;
       expect(row).toMatchObject({ status: 'MISSING', version: 1 });
     });
   });

@@ -16,7 +16,14 @@ const NESTED = `query($first: Int!) { referrals(first: $first, purpose: TRIAGE) 
 const SUBMIT = `mutation($input: SubmitReferralInput!, $key: String!) { submitReferral(input: $input, idempotencyKey: $key) { id } }`;
 
 type Nested = {
-  referrals: { edges: Array<{ node: { id: string; subjects: Array<{ id: string; records: unknown[]; relationships: Array<{ relatedPerson: { id: string } }> }> } }> };
+  referrals: {
+    edges: Array<{
+      node: {
+        id: string;
+        subjects: Array<{ id: string; records: unknown[]; relationships: Array<{ relatedPerson: { id: string } }> }>;
+      };
+    }>;
+  };
 };
 
 describe('the nested referral query: SQL statements per request do not grow with the page', () => {
@@ -29,16 +36,35 @@ describe('the nested referral query: SQL statements per request do not grow with
     worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] });
     // Twelve referrals; each child has a mother and two records, every other referral a second child.
     for (let i = 0; i < 12; i++) {
-      const mother = await givenPerson(hub, worker, { kind: 'ADULT', givenName: 'Fictionalmum', dateOfBirth: '1990-01-01' });
-      const children = [await givenPerson(hub, worker, { relationships: [{ relatedPersonId: mother, type: 'MOTHER' }] })];
-      if (i % 2 === 0) children.push(await givenPerson(hub, worker, { relationships: [{ relatedPersonId: mother, type: 'MOTHER' }] }));
+      const mother = await givenPerson(hub, worker, {
+        kind: 'ADULT',
+        givenName: 'Fictionalmum',
+        dateOfBirth: '1990-01-01',
+      });
+      const children = [
+        await givenPerson(hub, worker, { relationships: [{ relatedPersonId: mother, type: 'MOTHER' }] }),
+      ];
+      if (i % 2 === 0)
+        children.push(await givenPerson(hub, worker, { relationships: [{ relatedPersonId: mother, type: 'MOTHER' }] }));
       for (const child of children) {
-        await givenRecord(hub, worker, child, { recordType: 'SOCIAL_CARE_CASE_NOTE', caseNotes: 'Fictional case note' });
-        await givenRecord(hub, worker, child, { recordType: 'SOCIAL_CARE_CASE_NOTE', caseNotes: 'Fictional second case note' });
+        await givenRecord(hub, worker, child, {
+          recordType: 'SOCIAL_CARE_CASE_NOTE',
+          caseNotes: 'Fictional case note',
+        });
+        await givenRecord(hub, worker, child, {
+          recordType: 'SOCIAL_CARE_CASE_NOTE',
+          caseNotes: 'Fictional second case note',
+        });
       }
       const r = await hub.gql(worker, SUBMIT, {
         key: unique('k'),
-        input: { subjects: children.map((personId) => ({ personId })), concernCategories: ['NEGLECT'], narrative: 'Fictional narrative', consentSought: true, consentGiven: true },
+        input: {
+          subjects: children.map((personId) => ({ personId })),
+          concernCategories: ['NEGLECT'],
+          narrative: 'Fictional narrative',
+          consentSought: true,
+          consentGiven: true,
+        },
       });
       if (r.errors) throw new Error(JSON.stringify(r.errors));
     }

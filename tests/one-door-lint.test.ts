@@ -35,7 +35,9 @@ const OWNERS = [
 /** Rule ids reported for each (file path, snippet), linted in one child process (ESLint loads the .mjs config). */
 let reported: Record<string, string[]>;
 beforeAll(() => {
-  const cases = [...SERVICES, ...OWNERS].flatMap((filePath) => Object.entries(SNIPPETS).map(([name, code]) => ({ key: `${filePath} ${name}`, filePath, code })));
+  const cases = [...SERVICES, ...OWNERS].flatMap((filePath) =>
+    Object.entries(SNIPPETS).map(([name, code]) => ({ key: `${filePath} ${name}`, filePath, code })),
+  );
   const script = `
     const { ESLint } = require('eslint');
     (async () => {
@@ -48,7 +50,10 @@ beforeAll(() => {
       }
       process.stdout.write(JSON.stringify(out));
     })().catch((e) => { console.error(e); process.exit(1); });`;
-  const out = execFileSync(process.execPath, ['-e', script, JSON.stringify(cases)], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['-e', script, JSON.stringify(cases)], {
+    cwd: path.join(__dirname, '..'),
+    encoding: 'utf8',
+  });
   reported = JSON.parse(out) as Record<string, string[]>;
 });
 

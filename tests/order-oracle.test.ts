@@ -69,16 +69,18 @@ describe('Person.records is never ordered by a date the viewer may not read', ()
     expect(r.data!.person.records.map((x) => x.owningAgency)).toEqual(['health', 'police', 'police']);
     expect(r.data!.person.records.map((x) => x.occurredAt)).toEqual(['2026-03-10T10:00:00.000Z', null, null]);
   });
-
 });
 
 describe('lists ordered by a key are ordered by it only for viewers who may read it', () => {
-  it.each([RECORDS_ORDERED_BY, QUEUE_ORDERED_BY, MEETINGS_ORDERED_BY])('given the served schema, then $coordinate is of the class its list is ordered under ($cls)', ({ coordinate, cls }) => {
-    const [typeName, fieldName] = coordinate.split('.') as [string, string];
-    const type = getNamedType(buildSchema().getType(typeName));
-    if (!isInterfaceType(type) && !isObjectType(type)) throw new Error(`${typeName} is not an object type`);
-    expect((type.getFields()[fieldName]!.extensions as { sensitivity?: string }).sensitivity).toBe(cls);
-  });
+  it.each([RECORDS_ORDERED_BY, QUEUE_ORDERED_BY, MEETINGS_ORDERED_BY])(
+    'given the served schema, then $coordinate is of the class its list is ordered under ($cls)',
+    ({ coordinate, cls }) => {
+      const [typeName, fieldName] = coordinate.split('.') as [string, string];
+      const type = getNamedType(buildSchema().getType(typeName));
+      if (!isInterfaceType(type) && !isObjectType(type)) throw new Error(`${typeName} is not an object type`);
+      expect((type.getFields()[fieldName]!.extensions as { sensitivity?: string }).sensitivity).toBe(cls);
+    },
+  );
 
   describe('under a partnership policy that denies case metadata to police officers', () => {
     let hub: TestHub;
@@ -86,7 +88,13 @@ describe('lists ordered by a key are ordered by it only for viewers who may read
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-order-'));
     beforeAll(async () => {
       const policyFile = path.join(dir, 'policy.json');
-      const deny = { description: 'Test: police officers see no case metadata', effect: 'deny', classes: ['CASE_METADATA'], roles: ['POLICE_MASH_OFFICER'], reason: 'NEED_TO_KNOW' };
+      const deny = {
+        description: 'Test: police officers see no case metadata',
+        effect: 'deny',
+        classes: ['CASE_METADATA'],
+        roles: ['POLICE_MASH_OFFICER'],
+        reason: 'NEED_TO_KNOW',
+      };
       fs.writeFileSync(policyFile, JSON.stringify({ ...DEFAULT_POLICY, rules: [deny, ...DEFAULT_POLICY.rules] }));
       hub = await startTestHub();
       narrowed = await startTestHub({ MASH_POLICY_FILE: policyFile });
@@ -100,31 +108,73 @@ describe('lists ordered by a key are ordered by it only for viewers who may read
       if (r.errors) throw new Error(JSON.stringify(r.errors));
       return r.data!;
     };
-    const decode = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const decode = (cursor: string) =>
+      JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
 
     it('given referrals and meetings police reach, when a police officer lists them, then neither the order nor a cursor carries the due or scheduled time, while the social worker’s list is ordered by it', async () => {
       const worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] });
-      for (const [rag, hoursAhead] of [['RED', 30], ['GREEN', 5], ['AMBER', 60]] as const) {
+      for (const [rag, hoursAhead] of [
+        ['RED', 30],
+        ['GREEN', 5],
+        ['AMBER', 60],
+      ] as const) {
         const { submitReferral } = ok(
-          await hub.gql<{ submitReferral: { id: string } }>(worker, `mutation($input: SubmitReferralInput!, $key: String!) { submitReferral(input: $input, idempotencyKey: $key) { id } }`, {
-            key: unique('k'),
-            input: {
-              subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: `Fictionalorder${hoursAhead}`, dateOfBirth: '2017-02-03' } }],
-              concernCategories: ['NEGLECT'],
-              narrative: 'Fictional narrative for the order-oracle stories.',
-              consentSought: true,
-              consentGiven: true,
-              referrerContact: 'Fictional',
+          await hub.gql<{ submitReferral: { id: string } }>(
+            worker,
+            `mutation($input: SubmitReferralInput!, $key: String!) { submitReferral(input: $input, idempotencyKey: $key) { id } }`,
+            {
+              key: unique('k'),
+              input: {
+                subjects: [
+                  {
+                    newPerson: {
+                      kind: 'CHILD',
+                      givenName: 'Testy',
+                      familyName: `Fictionalorder${hoursAhead}`,
+                      dateOfBirth: '2017-02-03',
+                    },
+                  },
+                ],
+                concernCategories: ['NEGLECT'],
+                narrative: 'Fictional narrative for the order-oracle stories.',
+                consentSought: true,
+                consentGiven: true,
+                referrerContact: 'Fictional',
+              },
             },
-          }),
+          ),
         );
         const id = submitReferral.id;
-        const v = ok(await hub.gql<{ rateReferral: { version: number } }>(worker, `mutation($id: ID!, $rag: Rag!) { rateReferral(id: $id, rag: $rag, rationale: "Fictional", expectedVersion: 1) { version } }`, { id, rag })).rateReferral.version;
-        ok(await hub.gql(worker, `mutation($id: ID!, $v: Int!) { requestAgencyChecks(referralId: $id, agencies: ["police"], expectedVersion: $v) { version } }`, { id, v }));
-        const subjects = ok(await hub.gql<{ referral: { subjects: Array<{ id: string }> } }>(worker, `query($id: ID!) { referral(id: $id, purpose: TRIAGE) { subjects { id } } }`, { id })).referral.subjects;
+        const v = ok(
+          await hub.gql<{ rateReferral: { version: number } }>(
+            worker,
+            `mutation($id: ID!, $rag: Rag!) { rateReferral(id: $id, rag: $rag, rationale: "Fictional", expectedVersion: 1) { version } }`,
+            { id, rag },
+          ),
+        ).rateReferral.version;
+        ok(
+          await hub.gql(
+            worker,
+            `mutation($id: ID!, $v: Int!) { requestAgencyChecks(referralId: $id, agencies: ["police"], expectedVersion: $v) { version } }`,
+            { id, v },
+          ),
+        );
+        const subjects = ok(
+          await hub.gql<{ referral: { subjects: Array<{ id: string }> } }>(
+            worker,
+            `query($id: ID!) { referral(id: $id, purpose: TRIAGE) { subjects { id } } }`,
+            { id },
+          ),
+        ).referral.subjects;
         ok(
           await hub.gql(worker, `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { id } }`, {
-            input: { type: 'STRATEGY_DISCUSSION', referralId: id, subjectPersonIds: subjects.map((s) => s.id), invitees: [{ agency: 'police', required: true }], scheduledAt: new Date(Date.now() + hoursAhead * 3600_000).toISOString() },
+            input: {
+              type: 'STRATEGY_DISCUSSION',
+              referralId: id,
+              subjectPersonIds: subjects.map((s) => s.id),
+              invitees: [{ agency: 'police', required: true }],
+              scheduledAt: new Date(Date.now() + hoursAhead * 3600_000).toISOString(),
+            },
           }),
         );
       }
@@ -133,7 +183,12 @@ describe('lists ordered by a key are ordered by it only for viewers who may read
       type Lists = { referrals: { edges: Array<{ cursor: string }> }; meetings: { edges: Array<{ cursor: string }> } };
 
       const asPolice = ok(await narrowed.gql<Lists>(police, LISTS));
-      const asWorker = ok(await narrowed.gql<Lists>(await narrowed.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] }), LISTS.replaceAll('AGENCY_CHECK', 'TRIAGE')));
+      const asWorker = ok(
+        await narrowed.gql<Lists>(
+          await narrowed.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] }),
+          LISTS.replaceAll('AGENCY_CHECK', 'TRIAGE'),
+        ),
+      );
 
       for (const list of [asPolice.referrals, asPolice.meetings]) {
         const keys = list.edges.map((e) => decode(e.cursor));

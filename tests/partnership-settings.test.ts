@@ -37,7 +37,10 @@ function nextThreeDates(): string[] {
 describe('a bad partnership settings file stops the hub, naming the field', () => {
   it.each([
     [{ ragTargets: { decision: { RED: { unit: 'FORTNIGHTS', amount: 1 } } } }, 'ragTargets.decision.RED.unit'],
-    [{ ragTargets: { check: { AMBER: { unit: 'WORKING_HOURS', amount: 0 } } } }, 'ragTargets.check.AMBER.amount must be more than 0'],
+    [
+      { ragTargets: { check: { AMBER: { unit: 'WORKING_HOURS', amount: 0 } } } },
+      'ragTargets.check.AMBER.amount must be more than 0',
+    ],
     [{ calendar: { dayStart: '17:00', dayEnd: '09:00' } }, 'calendar.dayEnd dayEnd must be later than dayStart'],
     [{ calendar: { closureDays: ['2026-02-30'] } }, 'calendar.closureDays.0 must be a date YYYY-MM-DD'],
     [{ statutoryDecision: { unit: 'WORKING_DAYS', amount: 2 } }, 'statutoryDecision is set by Working Together'],
@@ -52,14 +55,27 @@ describe('a bad partnership settings file stops the hub, naming the field', () =
     const bad = settingsFile({ ragTargets: { decision: { AMBER: { unit: 'WORKING_DAYS', amount: -1 } } } });
     const started = run('node', ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, MASH_PARTNERSHIP_FILE: bad, NODE_ENV: 'test', PORT: '0', MASH_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'mash-nodb-')) },
+      env: {
+        ...process.env,
+        MASH_PARTNERSHIP_FILE: bad,
+        NODE_ENV: 'test',
+        PORT: '0',
+        MASH_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'mash-nodb-')),
+      },
       timeout: 60_000,
     });
-    await expect(started).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('MASH_PARTNERSHIP_FILE: ragTargets.decision.AMBER.amount must be more than 0') });
+    await expect(started).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('MASH_PARTNERSHIP_FILE: ragTargets.decision.AMBER.amount must be more than 0'),
+    });
 
     const notJson = settingsFile('{ "calendar": ');
     await expect(
-      run('node', ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], { cwd: ROOT, env: { ...process.env, MASH_PARTNERSHIP_FILE: notJson, NODE_ENV: 'test' }, timeout: 60_000 }),
+      run('node', ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, MASH_PARTNERSHIP_FILE: notJson, NODE_ENV: 'test' },
+        timeout: 60_000,
+      }),
     ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('MASH_PARTNERSHIP_FILE: cannot read') });
   }, 120_000);
 });
@@ -87,7 +103,16 @@ describe('a partnership with its own closure days and a slower GREEN target', ()
   it('given a contact, then the statutory one working day skips the closure days; rated GREEN, the local target is 5 working days and the statutory clock stays one', async () => {
     const submitted = await hub.gql<{ submitReferral: { id: string } }>(referrer, SUBMIT, {
       input: {
-        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: `Fictional${Math.floor(Math.random() * 1e6)}`, dateOfBirth: '2016-01-01' } }],
+        subjects: [
+          {
+            newPerson: {
+              kind: 'CHILD',
+              givenName: 'Testy',
+              familyName: `Fictional${Math.floor(Math.random() * 1e6)}`,
+              dateOfBirth: '2016-01-01',
+            },
+          },
+        ],
         concernCategories: ['NEGLECT'],
         narrative: 'Fictional narrative for the settings story.',
         consentSought: true,
@@ -97,7 +122,9 @@ describe('a partnership with its own closure days and a slower GREEN target', ()
     });
     expect(submitted.errors).toBeUndefined();
     const id = submitted.data!.submitReferral.id;
-    const before = await hub.gql<{ referral: { receivedAt: string; decisionDueAt: string; acknowledgedDecisionBy: string; version: number } }>(worker, READ, { id });
+    const before = await hub.gql<{
+      referral: { receivedAt: string; decisionDueAt: string; acknowledgedDecisionBy: string; version: number };
+    }>(worker, READ, { id });
     const received = new Date(before.data!.referral.receivedAt);
     const statutory = local.addWorkingDays(received, 1).toISOString();
     // The closure days matter: the national calendar alone would give an earlier time.
@@ -106,7 +133,11 @@ describe('a partnership with its own closure days and a slower GREEN target', ()
     const mine = await hub.gql<{ myReferral: { expectedDecisionBy: string } }>(referrer, MINE, { id });
     expect(mine.data!.myReferral.expectedDecisionBy).toBe(statutory);
 
-    const rated = await hub.gql<{ rateReferral: { decisionDueAt: string; acknowledgedDecisionBy: string } }>(worker, RATE, { id, v: before.data!.referral.version });
+    const rated = await hub.gql<{ rateReferral: { decisionDueAt: string; acknowledgedDecisionBy: string } }>(
+      worker,
+      RATE,
+      { id, v: before.data!.referral.version },
+    );
     expect(rated.errors).toBeUndefined();
     expect(rated.data!.rateReferral.decisionDueAt).toBe(local.addWorkingDays(received, 5).toISOString());
     expect(rated.data!.rateReferral.acknowledgedDecisionBy).toBe(statutory);

@@ -21,7 +21,8 @@ const NOT_WALLED: Record<string, string> = {
   database_environment: 'the production mark',
   periodic_job: 'job leases: names and times',
   rate_limit: 'request counters per user, who may act for several partnerships',
-  audit_checkpoint: 'signed checkpoints of every partnership\'s chain head: ids and hashes only, spanning partnerships by design (migration 1765100000000)',
+  audit_checkpoint:
+    "signed checkpoints of every partnership's chain head: ids and hashes only, spanning partnerships by design (migration 1765100000000)",
 };
 
 const UPSERT = `mutation($input: PersonInput!) { upsertPerson(input: $input) { person { id } } }`;
@@ -60,7 +61,10 @@ describe('partnerships walled by row-level security', () => {
   beforeAll(async () => {
     // A database of its own: the partnerships it adds must not reach the shared database's commands (which refuse to guess among several).
     hub = await startTestHub({}, { databaseUrl: await dedicatedDatabaseUrl('partnership_wall') });
-    await hub.db.query(`INSERT INTO partnership (id, display_name) VALUES ($1, 'Wall test A (fictional)'), ($2, 'Wall test B (fictional)')`, [a, b]);
+    await hub.db.query(
+      `INSERT INTO partnership (id, display_name) VALUES ($1, 'Wall test A (fictional)'), ($2, 'Wall test B (fictional)')`,
+      [a, b],
+    );
     both = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], partnerships: [a, b] });
     onlyA = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], partnerships: [a] });
     personA = await upsert(both, a);
@@ -75,7 +79,14 @@ describe('partnerships walled by row-level security', () => {
 
   describe('the catalogue', () => {
     it('every table and partition has row-level security enabled and forced, with the restrictive wall read once per statement, except the allow-list', async () => {
-      const rows: Array<{ name: string; rls: boolean; forced: boolean; wall: string | null; permissive: string | null; dflt: string | null }> = await hub.db.query(
+      const rows: Array<{
+        name: string;
+        rls: boolean;
+        forced: boolean;
+        wall: string | null;
+        permissive: string | null;
+        dflt: string | null;
+      }> = await hub.db.query(
         `SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
                 (SELECT pg_get_expr(p.polqual, p.polrelid) FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = 'partnership_wall' AND NOT p.polpermissive) AS wall,
                 (SELECT pg_get_expr(p.polqual, p.polrelid) FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = 'partnership_rows' AND p.polpermissive) AS permissive,
@@ -91,10 +102,15 @@ describe('partnerships walled by row-level security', () => {
       expect(unwalled).toEqual([]);
       for (const r of walled) {
         // The sub-select makes the setting an init plan: read once per statement, not once per row.
-        expect(r.wall).toMatch(/^\(partnership_id = \( SELECT NULLIF\(current_setting\('mash\.partnership'::text, true\), ''::text\) AS "nullif"\)\)$/);
+        expect(r.wall).toMatch(
+          /^\(partnership_id = \( SELECT NULLIF\(current_setting\('mash\.partnership'::text, true\), ''::text\) AS "nullif"\)\)$/,
+        );
         expect(r.dflt).toBe('mash_current_partnership()');
       }
-      const allowed = rows.filter((r) => r.name in NOT_WALLED).map((r) => r.name).sort();
+      const allowed = rows
+        .filter((r) => r.name in NOT_WALLED)
+        .map((r) => r.name)
+        .sort();
       expect(allowed).toEqual(Object.keys(NOT_WALLED).sort());
     });
 
@@ -122,19 +138,26 @@ describe('partnerships walled by row-level security', () => {
       expect(partition).toMatch(/^audit_disclosure_\d{4}_\d{2}$/);
       // The serving role reaches the audit only through the partitioned table: a partition itself is
       // refused outright (and walled too, as the catalogue shows).
-      await expect(read(b, `SELECT event_id FROM ${partition} WHERE person_id = $1`, [personA])).rejects.toThrow(/permission denied/);
-      expect(await read(a, `SELECT event_id FROM audit_disclosure WHERE person_id = $1`, [personA])).not.toHaveLength(0);
+      await expect(read(b, `SELECT event_id FROM ${partition} WHERE person_id = $1`, [personA])).rejects.toThrow(
+        /permission denied/,
+      );
+      expect(await read(a, `SELECT event_id FROM audit_disclosure WHERE person_id = $1`, [personA])).not.toHaveLength(
+        0,
+      );
       expect(await read(b, `SELECT event_id FROM audit_disclosure WHERE person_id = $1`, [personA])).toHaveLength(0);
     });
 
     it('given no partnership set, an insert is refused; given one, a row claiming another partnership is refused', async () => {
-      await expect(app.query(`INSERT INTO person (kind, given_name, family_name) VALUES ('CHILD', 'Testy', 'Fictional')`)).rejects.toThrow(
-        /no partnership is set for this transaction/,
-      );
+      await expect(
+        app.query(`INSERT INTO person (kind, given_name, family_name) VALUES ('CHILD', 'Testy', 'Fictional')`),
+      ).rejects.toThrow(/no partnership is set for this transaction/);
       await expect(
         app.transaction(async (m) => {
           await m.query(`SELECT set_config('mash.partnership', $1, true)`, [b]);
-          await m.query(`INSERT INTO person (partnership_id, kind, given_name, family_name) VALUES ($1, 'CHILD', 'Testy', 'Fictional')`, [a]);
+          await m.query(
+            `INSERT INTO person (partnership_id, kind, given_name, family_name) VALUES ($1, 'CHILD', 'Testy', 'Fictional')`,
+            [a],
+          );
         }),
       ).rejects.toThrow(/row-level security/);
       await expect(
@@ -150,16 +173,22 @@ describe('partnerships walled by row-level security', () => {
       let leaked = 0;
       for (let i = 0; i < 2000; i++) {
         const mine = i % 2 === 0 ? a : b;
-        const rows: Array<{ partnership_id: string }> = await inPartnership({ partnership: mine, actor: 'test', requestId: `alt-${i}` }, () =>
-          i % 3 === 0
-            ? app.transaction((m) => m.query(`SELECT partnership_id FROM person WHERE id = ANY($1)`, [[personA, personB]]))
-            : app.query(`SELECT partnership_id FROM person WHERE id = ANY($1)`, [[personA, personB]]),
+        const rows: Array<{ partnership_id: string }> = await inPartnership(
+          { partnership: mine, actor: 'test', requestId: `alt-${i}` },
+          () =>
+            i % 3 === 0
+              ? app.transaction((m) =>
+                  m.query(`SELECT partnership_id FROM person WHERE id = ANY($1)`, [[personA, personB]]),
+                )
+              : app.query(`SELECT partnership_id FROM person WHERE id = ANY($1)`, [[personA, personB]]),
         );
         seen[mine] += rows.length;
         leaked += rows.filter((r) => r.partnership_id !== mine).length;
         // A failed transaction in between must leave nothing behind either.
         if (i % 250 === 0) {
-          await inPartnership({ partnership: mine, actor: 'test', requestId: `fail-${i}` }, () => app.query('SELECT 1/0')).catch(() => undefined);
+          await inPartnership({ partnership: mine, actor: 'test', requestId: `fail-${i}` }, () =>
+            app.query('SELECT 1/0'),
+          ).catch(() => undefined);
         }
       }
       expect(leaked).toBe(0);
@@ -205,9 +234,27 @@ describe('partnerships walled by row-level security', () => {
 
     it('given the same NHS number in two partnerships, then each holds its own child (keys are unique per partnership)', async () => {
       const nhsNumber = fakeNhsNumber();
-      const input = (ref: string) => ({ sourceSystem: 'TEST', sourceReference: ref, kind: 'CHILD', givenName: 'Testy', familyName: 'Fictional', dateOfBirth: '2016-04-03', nhsNumber });
-      const inA = await hub.gql<{ upsertPerson: { person: { id: string } } }>(both, UPSERT, { input: input(newId('r')) }, as(a));
-      const inB = await hub.gql<{ upsertPerson: { person: { id: string } } }>(both, UPSERT, { input: input(newId('r')) }, as(b));
+      const input = (ref: string) => ({
+        sourceSystem: 'TEST',
+        sourceReference: ref,
+        kind: 'CHILD',
+        givenName: 'Testy',
+        familyName: 'Fictional',
+        dateOfBirth: '2016-04-03',
+        nhsNumber,
+      });
+      const inA = await hub.gql<{ upsertPerson: { person: { id: string } } }>(
+        both,
+        UPSERT,
+        { input: input(newId('r')) },
+        as(a),
+      );
+      const inB = await hub.gql<{ upsertPerson: { person: { id: string } } }>(
+        both,
+        UPSERT,
+        { input: input(newId('r')) },
+        as(b),
+      );
       expect(inA.errors).toBeUndefined();
       expect(inB.errors).toBeUndefined();
       expect(inA.data!.upsertPerson.person.id).not.toBe(inB.data!.upsertPerson.person.id);
@@ -224,7 +271,9 @@ describe('partnerships walled by row-level security', () => {
         {
           key: newId('k'),
           input: {
-            subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: 'Fictional', dateOfBirth: '2016-04-05' } }],
+            subjects: [
+              { newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: 'Fictional', dateOfBirth: '2016-04-05' } },
+            ],
             concernCategories: ['NEGLECT'],
             narrative: 'Fictional narrative for a wall test.',
             consentSought: true,
@@ -237,7 +286,7 @@ describe('partnerships walled by row-level security', () => {
       return r.data!.submitReferral.id;
     };
 
-    it('given a subscriber acting in A (the connection parameter), when referrals change in B then in A, then only A\'s is pushed', async () => {
+    it("given a subscriber acting in A (the connection parameter), when referrals change in B then in A, then only A's is pushed", async () => {
       const worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'], partnerships: [a, b] });
       const referrer = await hub.token({ agency: 'education', roles: ['PARTNER_REFERRER'], partnerships: [a, b] });
       const received: string[] = [];
@@ -248,13 +297,17 @@ describe('partnerships walled by row-level security', () => {
         connectionParams: { authorization: `Bearer ${worker}`, 'x-mash-partnership': a },
         retryAttempts: 0,
       });
-      const stop = client.subscribe<{ referralChanged: { id: string } | null }>({ query: CHANGED }, {
-        next: (v) => void (v.data?.referralChanged && received.push(v.data.referralChanged.id)),
-        error: () => undefined,
-        complete: () => undefined,
-      });
+      const stop = client.subscribe<{ referralChanged: { id: string } | null }>(
+        { query: CHANGED },
+        {
+          next: (v) => void (v.data?.referralChanged && received.push(v.data.referralChanged.id)),
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      );
       try {
-        for (let i = 0; i < 200 && hub.server.hub.events.subscriberCount('referral') <= before; i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 200 && hub.server.hub.events.subscriberCount('referral') <= before; i++)
+          await new Promise((r) => setTimeout(r, 20));
         const inB = await submit(referrer, b);
         const inA = await submit(referrer, a);
         for (let i = 0; i < 200 && !received.includes(inA); i++) await new Promise((r) => setTimeout(r, 20));
@@ -278,7 +331,9 @@ describe('partnerships walled by row-level security', () => {
         [b, '1'],
       ]);
       for (const p of [a, b]) {
-        const v = await inPartnership({ partnership: p, actor: 'test', requestId: newId('verify') }, () => verifyAuditChain(app));
+        const v = await inPartnership({ partnership: p, actor: 'test', requestId: newId('verify') }, () =>
+          verifyAuditChain(app),
+        );
         expect(v.message).toMatch(/^intact/);
         expect(v.batchesChecked).toBe(chains.find((c) => c.partnership_id === p)!.n);
       }

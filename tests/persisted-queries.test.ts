@@ -23,7 +23,12 @@ interface Answer {
   body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: { code?: string } }> };
 }
 
-async function post(hub: TestHub, token: string | null, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+async function post(
+  hub: TestHub,
+  token: string | null,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const res = await fetch(hub.server.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
@@ -83,12 +88,20 @@ describe('trusted documents (TRUSTED_DOCUMENTS=enforce)', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-trusted-'));
     const manifest = {
       apps: {
-        'police-case-app': { operations: [{ id: sha(ME), body: ME, name: 'Me' }, { id: sha(ALERTS), body: ALERTS, name: 'Alerts' }] },
+        'police-case-app': {
+          operations: [
+            { id: sha(ME), body: ME, name: 'Me' },
+            { id: sha(ALERTS), body: ALERTS, name: 'Alerts' },
+          ],
+        },
         'health-app': { operations: [{ id: sha('query H { me { sub } }'), body: 'query H { me { sub } }' }] },
       },
     };
     fs.writeFileSync(path.join(dir, 'trusted.json'), JSON.stringify(manifest));
-    hub = await startTestHub({ TRUSTED_DOCUMENTS: 'enforce', MASH_TRUSTED_DOCUMENTS_FILE: path.join(dir, 'trusted.json') });
+    hub = await startTestHub({
+      TRUSTED_DOCUMENTS: 'enforce',
+      MASH_TRUSTED_DOCUMENTS_FILE: path.join(dir, 'trusted.json'),
+    });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));
@@ -98,8 +111,12 @@ describe('trusted documents (TRUSTED_DOCUMENTS=enforce)', () => {
 
   it('given an operation registered for the app, when it is sent by hash or in full, then it runs', async () => {
     const token = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
-    expect((await post(hub, token, { ...byHash(sha(ME)), operationName: 'Me' }, APP)).body.data).toEqual({ me: expect.objectContaining({ agency: 'police' }) });
-    expect((await post(hub, token, { query: ME }, APP)).body.data).toEqual({ me: expect.objectContaining({ agency: 'police' }) });
+    expect((await post(hub, token, { ...byHash(sha(ME)), operationName: 'Me' }, APP)).body.data).toEqual({
+      me: expect.objectContaining({ agency: 'police' }),
+    });
+    expect((await post(hub, token, { query: ME }, APP)).body.data).toEqual({
+      me: expect.objectContaining({ agency: 'police' }),
+    });
   });
 
   it('given an unregistered document, an unknown hash, another app’s operation or no app name, then 400 PERSISTED_QUERY_NOT_IN_LIST and no data', async () => {
@@ -124,8 +141,12 @@ describe('trusted documents (TRUSTED_DOCUMENTS=enforce)', () => {
   it('given the APQ registration of an unregistered document, then it is refused and its hash stays unknown', async () => {
     const token = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
     const query = '{ me { name } }';
-    expect((await post(hub, token, { query, ...byHash(sha(query)) }, APP)).body.errors![0]!.extensions!.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
-    expect((await post(hub, token, byHash(sha(query)), APP)).body.errors![0]!.extensions!.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+    expect((await post(hub, token, { query, ...byHash(sha(query)) }, APP)).body.errors![0]!.extensions!.code).toBe(
+      'PERSISTED_QUERY_NOT_IN_LIST',
+    );
+    expect((await post(hub, token, byHash(sha(query)), APP)).body.errors![0]!.extensions!.code).toBe(
+      'PERSISTED_QUERY_NOT_IN_LIST',
+    );
   });
 
   it('given a WebSocket, then a registered subscription is served and an unregistered one refused with PERSISTED_QUERY_NOT_IN_LIST', async () => {
@@ -158,7 +179,10 @@ describe('trusted documents (TRUSTED_DOCUMENTS=enforce)', () => {
   it('given enforce without a manifest, or a manifest whose hash is not its body’s, then the hub refuses to start naming the variable', async () => {
     expect(() => loadConfig({ TRUSTED_DOCUMENTS: 'enforce' })).toThrow(/MASH_TRUSTED_DOCUMENTS_FILE/);
     const bad = path.join(dir, 'bad.json');
-    fs.writeFileSync(bad, JSON.stringify({ apps: { a: { operations: [{ id: sha('{ me { sub } }'), body: '{ me { name } }' }] } } }));
+    fs.writeFileSync(
+      bad,
+      JSON.stringify({ apps: { a: { operations: [{ id: sha('{ me { sub } }'), body: '{ me { name } }' }] } } }),
+    );
     // What startServer loads before it serves anything.
     expect(() => TrustedDocuments.load(bad)).toThrow(/MASH_TRUSTED_DOCUMENTS_FILE.*not the sha256/);
   });

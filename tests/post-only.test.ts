@@ -18,7 +18,8 @@ describe('GraphQL by POST only', () => {
 
   it('given a search by GET with the CSRF-safe header, then 405 with Allow: POST, no data and no audit event', async () => {
     await givenPerson(hub, token, { familyName: 'Getwood' });
-    const query = '{ searchPeople(input: { familyName: "Getwood" }, purpose: DIRECT_CARE) { person { id givenName } } }';
+    const query =
+      '{ searchPeople(input: { familyName: "Getwood" }, purpose: DIRECT_CARE) { person { id givenName } } }';
     const res = await fetch(`${hub.server.url}?query=${encodeURIComponent(query)}`, {
       headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true', accept: 'application/json' },
     });
@@ -27,7 +28,9 @@ describe('GraphQL by POST only', () => {
     expect(res.headers.get('allow')).toBe('POST');
     expect(body.data).toBeUndefined();
     expect(body.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
-    expect(await hub.db.query('SELECT 1 FROM audit_event WHERE request_id = $1', [res.headers.get('x-request-id')])).toEqual([]);
+    expect(
+      await hub.db.query('SELECT 1 FROM audit_event WHERE request_id = $1', [res.headers.get('x-request-id')]),
+    ).toEqual([]);
   });
 
   it('given an APQ hash by GET, or a GET asking for HTML with a query, then 405 too', async () => {
@@ -36,7 +39,9 @@ describe('GraphQL by POST only', () => {
       [`${hub.server.url}?extensions=${ext}`, 'application/json'],
       [`${hub.server.url}?query=${encodeURIComponent('{ me { sub } }')}`, 'text/html'],
     ]) {
-      const res = await fetch(url!, { headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true', accept: accept! } });
+      const res = await fetch(url!, {
+        headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true', accept: accept! },
+      });
       expect(res.status).toBe(405);
     }
   });

@@ -68,10 +68,19 @@ describe('private fostering', () => {
   afterAll(() => hub.close());
 
   const arrangementsOf = async (personId: string) =>
-    Number(((await hub.db.query(`SELECT count(*)::int AS n FROM private_fostering_arrangement WHERE person_id = $1`, [personId])) as Array<{ n: number }>)[0]!.n);
+    Number(
+      (
+        (await hub.db.query(`SELECT count(*)::int AS n FROM private_fostering_arrangement WHERE person_id = $1`, [
+          personId,
+        ])) as Array<{ n: number }>
+      )[0]!.n,
+    );
 
   /** Given: social care hold a child and a school tells them the child has lived with a family friend for a month. */
-  async function givenNotified(notifiedDaysAgo = 14, extra: Record<string, unknown> = {}): Promise<{ personId: string; arrangement: Arrangement }> {
+  async function givenNotified(
+    notifiedDaysAgo = 14,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ personId: string; arrangement: Arrangement }> {
     const personId = await givenPerson(hub, worker);
     const r = await hub.gql<{ notifyPrivateFostering: Arrangement }>(worker, NOTIFY, {
       input: {
@@ -91,7 +100,15 @@ describe('private fostering', () => {
     it('given a notification, then the initial visit is due 7 working days after the day of notification, and the creation is audited about the child without the notifier', async () => {
       const { personId, arrangement } = await givenNotified(3);
       const due = initialVisitDueOn(dateDaysAgo(3));
-      expect(arrangement).toMatchObject({ personId, recordingAgency: 'social-care', notifiedBy: 'PROFESSIONAL', status: 'NOTIFIED', initialVisitDueOn: due, visits: [], version: 1 });
+      expect(arrangement).toMatchObject({
+        personId,
+        recordingAgency: 'social-care',
+        notifiedBy: 'PROFESSIONAL',
+        status: 'NOTIFIED',
+        initialVisitDueOn: due,
+        visits: [],
+        version: 1,
+      });
       expect(arrangement.nextVisit).toEqual({ dueOn: due, heldOn: null, late: false });
       expect(arrangement.notifierName).toBe('Fictional Head of Year');
       const [event] = (await hub.db.query(
@@ -105,21 +122,51 @@ describe('private fostering', () => {
 
     it('when the initial visit is held in time and the next within 6 weeks, then each visit shows due, held and not late, and closing ends the clock', async () => {
       const { arrangement } = await givenNotified(14);
-      const first = await hub.gql<{ recordPrivateFosteringVisit: Arrangement }>(worker, VISIT, { id: arrangement.id, on: dateDaysAgo(13), v: 1 });
+      const first = await hub.gql<{ recordPrivateFosteringVisit: Arrangement }>(worker, VISIT, {
+        id: arrangement.id,
+        on: dateDaysAgo(13),
+        v: 1,
+      });
       expect(first.errors).toBeUndefined();
-      expect(first.data!.recordPrivateFosteringVisit).toMatchObject({ status: 'VISITING', initialVisitOn: dateDaysAgo(13), initialVisitWithinTimescale: true, version: 2 });
-      expect(first.data!.recordPrivateFosteringVisit.nextVisit).toMatchObject({ dueOn: nextVisitDueOn(arrangement.arrangementStartedOn, dateDaysAgo(13)), late: false });
+      expect(first.data!.recordPrivateFosteringVisit).toMatchObject({
+        status: 'VISITING',
+        initialVisitOn: dateDaysAgo(13),
+        initialVisitWithinTimescale: true,
+        version: 2,
+      });
+      expect(first.data!.recordPrivateFosteringVisit.nextVisit).toMatchObject({
+        dueOn: nextVisitDueOn(arrangement.arrangementStartedOn, dateDaysAgo(13)),
+        late: false,
+      });
 
-      const second = await hub.gql<{ recordPrivateFosteringVisit: Arrangement }>(manager, VISIT, { id: arrangement.id, on: dateDaysAgo(0), v: 2 });
+      const second = await hub.gql<{ recordPrivateFosteringVisit: Arrangement }>(manager, VISIT, {
+        id: arrangement.id,
+        on: dateDaysAgo(0),
+        v: 2,
+      });
       expect(second.errors).toBeUndefined();
       expect(second.data!.recordPrivateFosteringVisit.visits).toEqual([
         { dueOn: arrangement.initialVisitDueOn, heldOn: dateDaysAgo(13), late: false },
-        { dueOn: nextVisitDueOn(arrangement.arrangementStartedOn, dateDaysAgo(13)), heldOn: dateDaysAgo(0), late: false },
+        {
+          dueOn: nextVisitDueOn(arrangement.arrangementStartedOn, dateDaysAgo(13)),
+          heldOn: dateDaysAgo(0),
+          late: false,
+        },
       ]);
 
-      const closed = await hub.gql<{ closePrivateFostering: Arrangement }>(worker, CLOSE, { id: arrangement.id, input: { closedOn: dateDaysAgo(0), reason: 'RETURNED_TO_PARENT' }, v: 3 });
+      const closed = await hub.gql<{ closePrivateFostering: Arrangement }>(worker, CLOSE, {
+        id: arrangement.id,
+        input: { closedOn: dateDaysAgo(0), reason: 'RETURNED_TO_PARENT' },
+        v: 3,
+      });
       expect(closed.errors).toBeUndefined();
-      expect(closed.data!.closePrivateFostering).toMatchObject({ status: 'CLOSED', closedOn: dateDaysAgo(0), closureReason: 'RETURNED_TO_PARENT', nextVisit: null, version: 4 });
+      expect(closed.data!.closePrivateFostering).toMatchObject({
+        status: 'CLOSED',
+        closedOn: dateDaysAgo(0),
+        closureReason: 'RETURNED_TO_PARENT',
+        nextVisit: null,
+        version: 4,
+      });
       const transitions = (await hub.db.query(
         `SELECT c->'after'->>'transition' AS transition FROM audit_event e, jsonb_array_elements(e.payload->'changes') c
           WHERE c->>'entity' = 'private_fostering_arrangement' AND c->>'id' = $1 ORDER BY e.occurred_at, e.id`,
@@ -131,16 +178,30 @@ describe('private fostering', () => {
     it('given no visit 30 days after the notification, then the next visit is late; a visit held then is recorded as late and the initial visit out of timescale', async () => {
       const { arrangement } = await givenNotified(30);
       expect(arrangement.nextVisit).toMatchObject({ dueOn: arrangement.initialVisitDueOn, late: true });
-      const r = await hub.gql<{ recordPrivateFosteringVisit: Arrangement }>(worker, VISIT, { id: arrangement.id, on: dateDaysAgo(0), v: 1 });
-      expect(r.data!.recordPrivateFosteringVisit).toMatchObject({ initialVisitWithinTimescale: false, visits: [{ dueOn: arrangement.initialVisitDueOn, heldOn: dateDaysAgo(0), late: true }] });
+      const r = await hub.gql<{ recordPrivateFosteringVisit: Arrangement }>(worker, VISIT, {
+        id: arrangement.id,
+        on: dateDaysAgo(0),
+        v: 1,
+      });
+      expect(r.data!.recordPrivateFosteringVisit).toMatchObject({
+        initialVisitWithinTimescale: false,
+        visits: [{ dueOn: arrangement.initialVisitDueOn, heldOn: dateDaysAgo(0), late: true }],
+      });
     });
 
     it('given a closed arrangement, then another visit is INVALID_TRANSITION and nothing changes', async () => {
       const { arrangement } = await givenNotified(5);
-      await hub.gql(worker, CLOSE, { id: arrangement.id, input: { closedOn: dateDaysAgo(0), reason: 'NOT_PRIVATE_FOSTERING' }, v: 1 });
+      await hub.gql(worker, CLOSE, {
+        id: arrangement.id,
+        input: { closedOn: dateDaysAgo(0), reason: 'NOT_PRIVATE_FOSTERING' },
+        v: 1,
+      });
       const r = await hub.gql(worker, VISIT, { id: arrangement.id, on: dateDaysAgo(0), v: 2 });
       expect(r.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
-      const visits = (await hub.db.query(`SELECT count(*)::int AS n FROM private_fostering_visit WHERE arrangement_id = $1`, [arrangement.id])) as Array<{ n: number }>;
+      const visits = (await hub.db.query(
+        `SELECT count(*)::int AS n FROM private_fostering_visit WHERE arrangement_id = $1`,
+        [arrangement.id],
+      )) as Array<{ n: number }>;
       expect(visits[0]!.n).toBe(0);
     });
   });
@@ -148,13 +209,25 @@ describe('private fostering', () => {
   describe('who reaches an arrangement (allow and deny)', () => {
     it("social care MASH staff reach every arrangement with the child's identity and the notifier, and the read is audited", async () => {
       const { personId, arrangement } = await givenNotified();
-      const r = await hub.gql<{ privateFosteringArrangement: Arrangement }>(manager, READ, { id: arrangement.id, purpose: 'TRIAGE' });
+      const r = await hub.gql<{ privateFosteringArrangement: Arrangement }>(manager, READ, {
+        id: arrangement.id,
+        purpose: 'TRIAGE',
+      });
       expect(r.errors).toBeUndefined();
-      expect(r.data!.privateFosteringArrangement).toMatchObject({ id: arrangement.id, notifierName: 'Fictional Head of Year' });
+      expect(r.data!.privateFosteringArrangement).toMatchObject({
+        id: arrangement.id,
+        notifierName: 'Fictional Head of Year',
+      });
       expect(r.data!.privateFosteringArrangement.person).toMatchObject({ id: personId, givenName: 'Testy' });
       const audit = await auditFor(hub, r.headers.get('x-request-id')!);
-      expect(audit.find((a) => a.person_id === personId)!.released).toEqual(expect.arrayContaining(['PrivateFosteringArrangement.initialVisitDueOn']));
-      const list = await hub.gql<{ privateFosteringArrangements: { edges: Array<{ node: { id: string } }> } }>(worker, LIST, { purpose: 'TRIAGE', first: 100 });
+      expect(audit.find((a) => a.person_id === personId)!.released).toEqual(
+        expect.arrayContaining(['PrivateFosteringArrangement.initialVisitDueOn']),
+      );
+      const list = await hub.gql<{ privateFosteringArrangements: { edges: Array<{ node: { id: string } }> } }>(
+        worker,
+        LIST,
+        { purpose: 'TRIAGE', first: 100 },
+      );
       expect(list.data!.privateFosteringArrangements.edges.map((e) => e.node.id)).toContain(arrangement.id);
     });
 
@@ -164,14 +237,24 @@ describe('private fostering', () => {
       expect(r.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       const none = await hub.gql(police, READ, { id: '00000000-0000-4000-8000-000000000000', purpose: 'DIRECT_CARE' });
       expect(none.errors?.[0]?.message).toBe(r.errors?.[0]?.message);
-      const list = await hub.gql<{ privateFosteringArrangements: { edges: Array<{ node: { id: string } }> } }>(police, LIST, { purpose: 'DIRECT_CARE', first: 100 });
+      const list = await hub.gql<{ privateFosteringArrangements: { edges: Array<{ node: { id: string } }> } }>(
+        police,
+        LIST,
+        { purpose: 'DIRECT_CARE', first: 100 },
+      );
       expect(list.data!.privateFosteringArrangements.edges.map((e) => e.node.id)).not.toContain(arrangement.id);
     });
 
     it("an agency with a check on a referral about the child reaches the arrangement's facts and clocks, but not the notifier", async () => {
       const { personId, arrangement } = await givenNotified();
       const sub = await hub.gql<{ submitReferral: { id: string } }>(worker, SUBMIT, {
-        input: { subjects: [{ personId }], concernCategories: ['NEGLECT'], narrative: 'Fictional narrative: privately fostered.', consentSought: true, consentGiven: true },
+        input: {
+          subjects: [{ personId }],
+          concernCategories: ['NEGLECT'],
+          narrative: 'Fictional narrative: privately fostered.',
+          consentSought: true,
+          consentGiven: true,
+        },
         key: unique('k'),
       });
       expect(sub.errors).toBeUndefined();
@@ -179,10 +262,20 @@ describe('private fostering', () => {
       await hub.gql(worker, RATE, { id, v: 1 });
       const c = await hub.gql(worker, CHECKS, { id, agencies: ['police'], v: 2 });
       expect(c.errors).toBeUndefined();
-      const r = await hub.gql<{ privateFosteringArrangement: Arrangement }>(police, READ, { id: arrangement.id, purpose: 'AGENCY_CHECK' });
+      const r = await hub.gql<{ privateFosteringArrangement: Arrangement }>(police, READ, {
+        id: arrangement.id,
+        purpose: 'AGENCY_CHECK',
+      });
       expect(r.errors).toBeUndefined();
-      expect(r.data!.privateFosteringArrangement).toMatchObject({ id: arrangement.id, status: 'NOTIFIED', initialVisitDueOn: arrangement.initialVisitDueOn, notifierName: null });
-      expect(r.extensions?.redactions).toEqual(expect.arrayContaining([{ path: 'privateFosteringArrangement.notifierName', reason: 'NEED_TO_KNOW' }]));
+      expect(r.data!.privateFosteringArrangement).toMatchObject({
+        id: arrangement.id,
+        status: 'NOTIFIED',
+        initialVisitDueOn: arrangement.initialVisitDueOn,
+        notifierName: null,
+      });
+      expect(r.extensions?.redactions).toEqual(
+        expect.arrayContaining([{ path: 'privateFosteringArrangement.notifierName', reason: 'NEED_TO_KNOW' }]),
+      );
       // Reading is not recording: the visit is social care's.
       const visit = await hub.gql(police, VISIT, { id: arrangement.id, on: dateDaysAgo(0), v: 1 });
       expect(visit.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -201,7 +294,13 @@ describe('private fostering', () => {
     it('only social care records: police notifying about a child they hold get FORBIDDEN and nothing is stored', async () => {
       const personId = await givenPerson(hub, police);
       const r = await hub.gql(police, NOTIFY, {
-        input: { personId, notifiedBy: 'PARENT', notifierName: 'Fictional Parent', notifiedAt: daysAgo(1).toISOString(), arrangementStartedOn: dateDaysAgo(10) },
+        input: {
+          personId,
+          notifiedBy: 'PARENT',
+          notifierName: 'Fictional Parent',
+          notifiedAt: daysAgo(1).toISOString(),
+          arrangementStartedOn: dateDaysAgo(10),
+        },
       });
       expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(await arrangementsOf(personId)).toBe(0);
@@ -210,7 +309,13 @@ describe('private fostering', () => {
     it('social care may not record a notification about a child it does not reach: NOT_FOUND, nothing stored', async () => {
       const personId = await givenPerson(hub, police);
       const r = await hub.gql(worker, NOTIFY, {
-        input: { personId, notifiedBy: 'PARENT', notifierName: 'Fictional Parent', notifiedAt: daysAgo(1).toISOString(), arrangementStartedOn: dateDaysAgo(10) },
+        input: {
+          personId,
+          notifiedBy: 'PARENT',
+          notifierName: 'Fictional Parent',
+          notifiedAt: daysAgo(1).toISOString(),
+          arrangementStartedOn: dateDaysAgo(10),
+        },
       });
       expect(r.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       expect(await arrangementsOf(personId)).toBe(0);
@@ -219,7 +324,11 @@ describe('private fostering', () => {
 
   describe('bad input is refused naming the field, and nothing is stored', () => {
     const cases: Array<[string, Record<string, unknown>, string]> = [
-      ['a notification in the future', { notifiedAt: new Date(Date.now() + 5 * DAY).toISOString() }, 'input.notifiedAt'],
+      [
+        'a notification in the future',
+        { notifiedAt: new Date(Date.now() + 5 * DAY).toISOString() },
+        'input.notifiedAt',
+      ],
       ['a notifier with no name', { notifierName: '   ' }, 'input.notifierName'],
       ['a control character in the notifier', { notifierName: 'Fictional\u0000' }, 'input.notifierName'],
       ['an id that is not an id', { personId: 'not-an-id' }, 'input.personId'],
@@ -228,7 +337,14 @@ describe('private fostering', () => {
       it(`given ${what}, then BAD_USER_INPUT naming ${field}`, async () => {
         const personId = await givenPerson(hub, worker);
         const r = await hub.gql(worker, NOTIFY, {
-          input: { personId, notifiedBy: 'PARENT', notifierName: 'Fictional Parent', notifiedAt: daysAgo(1).toISOString(), arrangementStartedOn: dateDaysAgo(10), ...input },
+          input: {
+            personId,
+            notifiedBy: 'PARENT',
+            notifierName: 'Fictional Parent',
+            notifiedAt: daysAgo(1).toISOString(),
+            arrangementStartedOn: dateDaysAgo(10),
+            ...input,
+          },
         });
         expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
         expect(r.errors?.[0]?.extensions?.field).toBe(field);
@@ -240,13 +356,26 @@ describe('private fostering', () => {
       const { arrangement } = await givenNotified(10);
       const early = await hub.gql(worker, VISIT, { id: arrangement.id, on: dateDaysAgo(11), v: 1 });
       expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'heldOn' });
-      const future = await hub.gql(worker, VISIT, { id: arrangement.id, on: londonDate(new Date(Date.now() + 3 * DAY)), v: 1 });
+      const future = await hub.gql(worker, VISIT, {
+        id: arrangement.id,
+        on: londonDate(new Date(Date.now() + 3 * DAY)),
+        v: 1,
+      });
       expect(future.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'heldOn' });
-      const close = await hub.gql(worker, CLOSE, { id: arrangement.id, input: { closedOn: dateDaysAgo(11), reason: 'MOVED_AWAY' }, v: 1 });
+      const close = await hub.gql(worker, CLOSE, {
+        id: arrangement.id,
+        input: { closedOn: dateDaysAgo(11), reason: 'MOVED_AWAY' },
+        v: 1,
+      });
       expect(close.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.closedOn' });
-      const [row] = (await hub.db.query(`SELECT status, version FROM private_fostering_arrangement WHERE id = $1`, [arrangement.id])) as Array<Record<string, unknown>>;
+      const [row] = (await hub.db.query(`SELECT status, version FROM private_fostering_arrangement WHERE id = $1`, [
+        arrangement.id,
+      ])) as Array<Record<string, unknown>>;
       expect(row).toMatchObject({ status: 'NOTIFIED', version: 1 });
-      const visits = (await hub.db.query(`SELECT count(*)::int AS n FROM private_fostering_visit WHERE arrangement_id = $1`, [arrangement.id])) as Array<{ n: number }>;
+      const visits = (await hub.db.query(
+        `SELECT count(*)::int AS n FROM private_fostering_visit WHERE arrangement_id = $1`,
+        [arrangement.id],
+      )) as Array<{ n: number }>;
       expect(visits[0]!.n).toBe(0);
     });
   });

@@ -30,7 +30,10 @@ describe('the production build', () => {
   beforeAll(async () => {
     await run('npm', ['run', '-s', 'build'], { cwd: ROOT, timeout: 240_000 });
     // An empty database: the built hub migrates it as the owner and serves as mash_app.
-    ownerUrl = await ensureDatabase(process.env.MASH_TEST_SERVER_URL!, `mash_test_build_${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}`);
+    ownerUrl = await ensureDatabase(
+      process.env.MASH_TEST_SERVER_URL!,
+      `mash_test_build_${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}`,
+    );
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     hub = spawn(process.execPath, ['dist/src/main.js'], {
@@ -56,7 +59,8 @@ describe('the production build', () => {
   });
 
   it('given `npm run build`, then dist/ holds the compiled hub, its commands and migrations, and no tests', () => {
-    for (const f of ['dist/src/main.js', 'dist/src/cli/seed.js', 'dist/src/cli/token.js', 'dist/migrations/index.js']) expect(fs.existsSync(path.join(ROOT, f))).toBe(true);
+    for (const f of ['dist/src/main.js', 'dist/src/cli/seed.js', 'dist/src/cli/token.js', 'dist/migrations/index.js'])
+      expect(fs.existsSync(path.join(ROOT, f))).toBe(true);
     const files = fs.readdirSync(path.join(ROOT, 'dist'), { recursive: true }) as string[];
     expect(files.filter((f) => /\.test\.js$/.test(f) || f.startsWith('tests'))).toEqual([]);
   });
@@ -64,7 +68,10 @@ describe('the production build', () => {
   it('given the built hub started with node on an empty database, then it migrates, becomes ready, answers GraphQL, and stops cleanly on SIGTERM', async () => {
     let ready = 0;
     for (let i = 0; i < 120 && ready !== 200; i++) {
-      ready = await fetch(`${base}/readyz`).then((r) => r.status, () => 0);
+      ready = await fetch(`${base}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (ready !== 200) await sleep(500);
     }
     expect({ ready, stderr: ready === 200 ? '' : stderr }).toEqual({ ready: 200, stderr: '' });
@@ -79,7 +86,12 @@ describe('the production build', () => {
     }
 
     const config = loadConfig({ NODE_ENV: 'development', MASH_DATA_DIR: dataDir });
-    const token = await signDevToken(config.auth, { sub: 'build-check', name: 'Build Check', agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
+    const token = await signDevToken(config.auth, {
+      sub: 'build-check',
+      name: 'Build Check',
+      agency: 'police',
+      roles: ['POLICE_MASH_OFFICER'],
+    });
     const res = await fetch(`${base}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

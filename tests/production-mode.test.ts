@@ -28,7 +28,13 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
   let previousCa: unknown;
 
   async function sign(key: KeyLike, kid: string, claims: Record<string, unknown> = {}) {
-    return new SignJWT({ name: 'Fictional Officer', agency: 'police', roles: ['POLICE_MASH_OFFICER'], partnerships: ['default'], ...claims })
+    return new SignJWT({
+      name: 'Fictional Officer',
+      agency: 'police',
+      roles: ['POLICE_MASH_OFFICER'],
+      partnerships: ['default'],
+      ...claims,
+    })
       .setProtectedHeader({ alg: 'ES256', kid })
       .setSubject(`prod-${crypto.randomUUID()}`)
       .setIssuer(ISSUER)
@@ -43,7 +49,10 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
     privateKey = pair.privateKey;
     const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
     jwks = https.createServer(
-      { key: fs.readFileSync(path.join(FIXTURES, 'localhost-tls.key')), cert: fs.readFileSync(path.join(FIXTURES, 'localhost-tls.crt')) },
+      {
+        key: fs.readFileSync(path.join(FIXTURES, 'localhost-tls.key')),
+        cert: fs.readFileSync(path.join(FIXTURES, 'localhost-tls.crt')),
+      },
       (_req, res) => {
         jwksFetches++;
         res.setHeader('content-type', 'application/json');
@@ -72,7 +81,9 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
   });
 
   it('given production configuration, then development tokens are refused', async () => {
-    await expect(prod.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] })).rejects.toThrow(/Development tokens are refused/);
+    await expect(prod.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] })).rejects.toThrow(
+      /Development tokens are refused/,
+    );
     const devToken = await dev.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
     const r = await prod.gql(devToken, '{ me { sub } }');
     expect(r.status).toBe(401);
@@ -103,7 +114,11 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
 
   it('given production, when a client introspects the schema, then it is refused with no schema in the response', async () => {
     const token = await sign(privateKey, 'k1');
-    for (const q of ['{ __schema { types { name } } }', '{ __type(name: "Person") { name fields { name } } }', 'query { __schema { queryType { name } } }']) {
+    for (const q of [
+      '{ __schema { types { name } } }',
+      '{ __type(name: "Person") { name fields { name } } }',
+      'query { __schema { queryType { name } } }',
+    ]) {
       const r = await prod.gql(token, q);
       expect(r.status).toBe(400);
       expect(r.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
@@ -111,13 +126,20 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
       expect(JSON.stringify(r.errors)).not.toMatch(/Person|searchPeople|Query"/);
     }
     // The control: outside production the same introspection is answered (so the refusal above is the setting, not a broken query).
-    const d = await dev.gql<{ __schema: { types: unknown[] } }>(await dev.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] }), '{ __schema { types { name } } }');
+    const d = await dev.gql<{ __schema: { types: unknown[] } }>(
+      await dev.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] }),
+      '{ __schema { types { name } } }',
+    );
     expect(d.data!.__schema.types.length).toBeGreaterThan(10);
   });
 
   it('given production, when a client misspells fields, then the error does not suggest real names', async () => {
     const token = await sign(privateKey, 'k1');
-    const probes = ['{ mee { sub } }', '{ me { subb } }', '{ searchPeopl(input: {familyName: "X"}, purpose: DIRECT_CARE) { person { id } } }'];
+    const probes = [
+      '{ mee { sub } }',
+      '{ me { subb } }',
+      '{ searchPeopl(input: {familyName: "X"}, purpose: DIRECT_CARE) { person { id } } }',
+    ];
     for (const q of probes) {
       const r = await prod.gql(token, q);
       expect(r.status).toBe(400);
@@ -141,7 +163,9 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
       const a = await prod.gql(token, near!);
       const b = await prod.gql(token, far!);
       expect(a.status).toBe(400);
-      expect(a.errors!.map((e) => [e.message, e.extensions!.code])).toEqual(b.errors!.map((e) => [e.message, e.extensions!.code]));
+      expect(a.errors!.map((e) => [e.message, e.extensions!.code])).toEqual(
+        b.errors!.map((e) => [e.message, e.extensions!.code]),
+      );
       expect(JSON.stringify(a.errors)).not.toMatch(/Suggestion|Did you mean|Query|Viewer|Purpose|searchPeople|agency/);
     }
   });
@@ -156,15 +180,31 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
     for (const q of queries) {
       const r = await prod.gql(token, q);
       expect(r.status).toBe(400);
-      expect(r.errors!.map((e) => [e.message, e.extensions!.code])).toEqual(r.errors!.map(() => ['Invalid query', 'BAD_USER_INPUT']));
+      expect(r.errors!.map((e) => [e.message, e.extensions!.code])).toEqual(
+        r.errors!.map(() => ['Invalid query', 'BAD_USER_INPUT']),
+      );
     }
-    const v = await prod.gql(token, 'query($i: PersonSearchInput!) { searchPeople(input: $i, purpose: DIRECT_CARE) { score } }', { i: { familyNam: 'X' } });
+    const v = await prod.gql(
+      token,
+      'query($i: PersonSearchInput!) { searchPeople(input: $i, purpose: DIRECT_CARE) { score } }',
+      { i: { familyNam: 'X' } },
+    );
     expect(v.status).toBe(400);
     expect(v.errors!.map((e) => [e.message, e.extensions!.code])).toEqual([['Invalid variables', 'BAD_USER_INPUT']]);
     // The controls: in development the same mistakes are explained, naming the schema.
     const devToken = await dev.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
     expect(JSON.stringify((await dev.gql(devToken, queries[1]!)).errors)).toMatch(/PersonSearchInput/);
-    expect(JSON.stringify((await dev.gql(devToken, 'query($i: PersonSearchInput!) { searchPeople(input: $i, purpose: DIRECT_CARE) { score } }', { i: { familyNam: 'X' } })).errors)).toMatch(/familyName/);
+    expect(
+      JSON.stringify(
+        (
+          await dev.gql(
+            devToken,
+            'query($i: PersonSearchInput!) { searchPeople(input: $i, purpose: DIRECT_CARE) { score } }',
+            { i: { familyNam: 'X' } },
+          )
+        ).errors,
+      ),
+    ).toMatch(/familyName/);
   });
 
   it('given production, when a query breaks a resource limit or the syntax, then the message still says which (it names no schema)', async () => {
@@ -178,8 +218,16 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
   });
 
   it('given GRAPHQL_INTROSPECTION=true in production, then the hub refuses to start naming the variable; false or unset start (issue 17)', () => {
-    const env = { NODE_ENV: 'production', AUTH_JWKS_URL: 'https://idp.example.test/jwks.json', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE };
-    for (const on of ['true', '1']) expect(() => loadConfig({ ...env, GRAPHQL_INTROSPECTION: on })).toThrow(/GRAPHQL_INTROSPECTION: introspection is refused in production/);
+    const env = {
+      NODE_ENV: 'production',
+      AUTH_JWKS_URL: 'https://idp.example.test/jwks.json',
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+    };
+    for (const on of ['true', '1'])
+      expect(() => loadConfig({ ...env, GRAPHQL_INTROSPECTION: on })).toThrow(
+        /GRAPHQL_INTROSPECTION: introspection is refused in production/,
+      );
     expect(loadConfig({ ...env, GRAPHQL_INTROSPECTION: 'false' }).introspection).toBe(false);
     expect(loadConfig(env).introspection).toBe(false);
     // Outside production it may be switched on (the control).
@@ -187,7 +235,11 @@ describe('production mode: live JWKS, no introspection, no field suggestions', (
   });
 
   it('given production, when the server is started with a replaced access state (the bench bare twin), then it refuses to start', async () => {
-    await expect(startServer(prod.server.hub, { port: 0, host: '127.0.0.1', makeAccess: bareAccess })).rejects.toThrow('production always runs with the access policy');
-    await expect(startServer(prod.server.hub, { port: 0, host: '127.0.0.1', features: BARE_FEATURES })).rejects.toThrow('production always runs with field permissions, audit and limits');
+    await expect(startServer(prod.server.hub, { port: 0, host: '127.0.0.1', makeAccess: bareAccess })).rejects.toThrow(
+      'production always runs with the access policy',
+    );
+    await expect(startServer(prod.server.hub, { port: 0, host: '127.0.0.1', features: BARE_FEATURES })).rejects.toThrow(
+      'production always runs with field permissions, audit and limits',
+    );
   });
 });

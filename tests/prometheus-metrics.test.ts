@@ -37,14 +37,20 @@ function parseExposition(text: string): Sample[] {
 }
 
 const value = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
-  samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
+  samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((a, s) => a + s.value, 0);
 const has = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
   samples.some((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
 
 describe('Prometheus metrics', () => {
   let hub: TestHub;
   let dataDir: string;
-  const person = { givenName: 'Zebulonia', familyName: `Quillfeather${Date.now() % 100000}`, nhsNumber: fakeNhsNumber() };
+  const person = {
+    givenName: 'Zebulonia',
+    familyName: `Quillfeather${Date.now() % 100000}`,
+    nhsNumber: fakeNhsNumber(),
+  };
   const childName = { givenName: 'Marmadukea', familyName: `Thistlewick${Date.now() % 100000}` };
   const officerSub = unique('pc-metrics');
   const officerName = 'PC Ottoline Fictional';
@@ -57,20 +63,41 @@ describe('Prometheus metrics', () => {
     // A database of its own, so the MASH gauges count only this story's referrals.
     const url = await dedicatedDatabaseUrl('metrics');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-metrics-'));
-    hub = await startTestHub({ METRICS_PORT: '0', MASH_DATA_DIR: dataDir, RATE_LIMIT_USER_PER_MINUTE: '30' }, { databaseUrl: url });
-    const police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], sub: officerSub, name: officerName });
+    hub = await startTestHub(
+      { METRICS_PORT: '0', MASH_DATA_DIR: dataDir, RATE_LIMIT_USER_PER_MINUTE: '30' },
+      { databaseUrl: url },
+    );
+    const police = await hub.token({
+      agency: 'police',
+      roles: ['POLICE_MASH_OFFICER'],
+      sub: officerSub,
+      name: officerName,
+    });
     const referrer = await hub.token({ agency: 'education', roles: ['PARTNER_REFERRER'] });
     const worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] });
 
     // Traffic: a person pushed in, read under a client-chosen operation name, searched for by name.
     const pushed = await hub.gql<{ upsertPerson: { person: { id: string } } }>(police, UPSERT, {
-      input: { sourceSystem: 'TEST', sourceReference: unique('p'), kind: 'CHILD', dateOfBirth: '2016-04-03', ...person },
+      input: {
+        sourceSystem: 'TEST',
+        sourceReference: unique('p'),
+        kind: 'CHILD',
+        dateOfBirth: '2016-04-03',
+        ...person,
+      },
     });
     expect(pushed.errors).toBeUndefined();
     personId = pushed.data!.upsertPerson.person.id;
-    const read = await hub.gql(police, `query LookupZebulonia_${person.familyName}($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { id givenName } }`, { id: personId });
+    const read = await hub.gql(
+      police,
+      `query LookupZebulonia_${person.familyName}($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { id givenName } }`,
+      { id: personId },
+    );
     expect(read.errors).toBeUndefined();
-    const search = await hub.gql(police, `query { zzAliasFound: searchPeople(input: { familyName: "${person.familyName}" }, purpose: DIRECT_CARE) { person { id } } }`);
+    const search = await hub.gql(
+      police,
+      `query { zzAliasFound: searchPeople(input: { familyName: "${person.familyName}" }, purpose: DIRECT_CARE) { person { id } } }`,
+    );
     expect(search.errors).toBeUndefined();
     // A referral, rated RED, with checks to police and health; then its clocks run out (time travel).
     const submitted = await hub.gql<{ submitReferral: { id: string } }>(referrer, SUBMIT, {
@@ -89,7 +116,9 @@ describe('Prometheus metrics', () => {
     expect((await hub.gql(worker, RATE, { id: referralId, v: 1 })).errors).toBeUndefined();
     expect((await hub.gql(worker, CHECKS, { id: referralId, v: 2 })).errors).toBeUndefined();
     await hub.db.query(`UPDATE referral SET decision_due_at = now() - interval '1 hour' WHERE id = $1`, [referralId]);
-    await hub.db.query(`UPDATE agency_check SET due_at = now() - interval '1 hour' WHERE referral_id = $1`, [referralId]);
+    await hub.db.query(`UPDATE agency_check SET due_at = now() - interval '1 hour' WHERE referral_id = $1`, [
+      referralId,
+    ]);
     // Errors: a validation error, an unauthenticated request, and one user over the rate limit.
     expect((await hub.gql(police, `{ person(id: "x", purpose: DIRECT_CARE) { noSuchField } }`)).status).toBe(400);
     expect((await hub.gql('not-a-token', `{ me { sub } }`)).status).toBe(401);
@@ -98,8 +127,13 @@ describe('Prometheus metrics', () => {
     for (let i = 0; i < 32; i++) statuses.push((await hub.gql(hasty, `{ me { sub } }`)).status);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
     // Clients choosing names and aliases must not create series.
-    for (let i = 0; i < 5; i++) expect((await hub.gql(worker, `query RandomOpXq${unique('op').replace(/-/g, '_')} { a${i}: me { sub } }`)).errors).toBeUndefined();
-    expect((await hub.gql(worker, `query { me { sub } alerts(first: 1) { edges { cursor } } }`)).errors).toBeUndefined();
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await hub.gql(worker, `query RandomOpXq${unique('op').replace(/-/g, '_')} { a${i}: me { sub } }`)).errors,
+      ).toBeUndefined();
+    expect(
+      (await hub.gql(worker, `query { me { sub } alerts(first: 1) { edges { cursor } } }`)).errors,
+    ).toBeUndefined();
 
     const res = await fetch(hub.server.metricsUrl!);
     expect(res.status).toBe(200);
@@ -122,7 +156,9 @@ describe('Prometheus metrics', () => {
     expect(value(samples, d, { type: 'mutation', operation: 'submitReferral' })).toBe(1);
     expect(value(samples, d, { type: 'query', operation: 'me' })).toBeGreaterThanOrEqual(5);
     expect(value(samples, d, { type: 'query', operation: 'multiple' })).toBe(1);
-    expect(has(samples, 'mash_graphql_operation_duration_seconds_bucket', { type: 'query', operation: 'person', le: '0.1' })).toBe(true);
+    expect(
+      has(samples, 'mash_graphql_operation_duration_seconds_bucket', { type: 'query', operation: 'person', le: '0.1' }),
+    ).toBe(true);
     expect(value(samples, 'mash_http_responses_total', { route: '/graphql', status: '200' })).toBeGreaterThan(10);
   });
 
@@ -140,13 +176,16 @@ describe('Prometheus metrics', () => {
 
   it('given audited traffic, then audit batches, append latency and queue depth are there; the pool, subscriptions and readiness too', () => {
     expect(value(samples, 'mash_audit_batch_events_count')).toBeGreaterThanOrEqual(1);
-    expect(value(samples, 'mash_audit_batch_events_sum')).toBeGreaterThanOrEqual(value(samples, 'mash_audit_batch_events_count'));
+    expect(value(samples, 'mash_audit_batch_events_sum')).toBeGreaterThanOrEqual(
+      value(samples, 'mash_audit_batch_events_count'),
+    );
     expect(value(samples, 'mash_audit_append_duration_seconds_count', { outcome: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(value(samples, 'mash_audit_events_written_total')).toBeGreaterThanOrEqual(5);
     expect(has(samples, 'mash_audit_queue_depth')).toBe(true);
     expect(value(samples, 'mash_db_pool_clients', { state: 'total' })).toBeGreaterThanOrEqual(1);
     expect(value(samples, 'mash_db_pool_max')).toBe(hub.config.dbPoolSize);
-    for (const topic of ['referral', 'meeting', 'alert']) expect(has(samples, 'mash_subscriptions_open', { topic })).toBe(true);
+    for (const topic of ['referral', 'meeting', 'alert'])
+      expect(has(samples, 'mash_subscriptions_open', { topic })).toBe(true);
     expect(value(samples, 'mash_ready')).toBe(1);
     expect(value(samples, 'mash_serving_role_restricted')).toBe(1);
     expect(has(samples, 'mash_process_resident_memory_bytes')).toBe(true);
@@ -208,7 +247,11 @@ describe('Prometheus metrics', () => {
       quantile: (v) => !Number.isNaN(Number(v)),
     };
     const mashOwn = samples.filter((s) => !s.name.startsWith('mash_nodejs_') && !s.name.startsWith('mash_process_'));
-    const bad = mashOwn.flatMap((s) => Object.entries(s.labels).filter(([k, v]) => !allowed[k]?.(v)).map(([k, v]) => `${s.name} ${k}=${v}`));
+    const bad = mashOwn.flatMap((s) =>
+      Object.entries(s.labels)
+        .filter(([k, v]) => !allowed[k]?.(v))
+        .map(([k, v]) => `${s.name} ${k}=${v}`),
+    );
     expect(bad).toEqual([]);
     expect(rootFields.has('person')).toBe(true);
     expect(rootFields.size).toBeGreaterThan(20);

@@ -31,8 +31,17 @@ const COUNTS = `query($filter: ReferralFilter, $purpose: Purpose!) {
 }`;
 
 type Node = { id: string; rag: string | null; decisionDueAt: string; assignedToSub: string | null };
-type Page = { referrals: { edges: Array<{ cursor: string; node: Node }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
-type Counts = { referrals: { counts: { total: number; breached: number; unassigned: number; byRag: KC[]; byStatus: KC[]; waitingOn: KC[] } } };
+type Page = {
+  referrals: {
+    edges: Array<{ cursor: string; node: Node }>;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+};
+type Counts = {
+  referrals: {
+    counts: { total: number; breached: number; unassigned: number; byRag: KC[]; byStatus: KC[]; waitingOn: KC[] };
+  };
+};
 type KC = { key: string; count: number };
 
 describe('the triage queue: filters, RAG order and counts', () => {
@@ -50,7 +59,13 @@ describe('the triage queue: filters, RAG order and counts', () => {
     const databaseUrl = await dedicatedDatabaseUrl('queue_filters');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-queue-'));
     const policyFile = path.join(dataDir, 'narrowed-policy.json');
-    const deny = { description: 'Test: police officers see no case metadata', effect: 'deny', classes: ['CASE_METADATA'], roles: ['POLICE_MASH_OFFICER'], reason: 'NEED_TO_KNOW' };
+    const deny = {
+      description: 'Test: police officers see no case metadata',
+      effect: 'deny',
+      classes: ['CASE_METADATA'],
+      roles: ['POLICE_MASH_OFFICER'],
+      reason: 'NEED_TO_KNOW',
+    };
     fs.writeFileSync(policyFile, JSON.stringify({ ...DEFAULT_POLICY, rules: [deny, ...DEFAULT_POLICY.rules] }));
     hub = await startTestHub({ MASH_DATA_DIR: dataDir }, { databaseUrl });
     narrowed = await startTestHub({ MASH_DATA_DIR: dataDir, MASH_POLICY_FILE: policyFile }, { databaseUrl });
@@ -62,12 +77,25 @@ describe('the triage queue: filters, RAG order and counts', () => {
     const submit = async (subject: Record<string, unknown>) => {
       const r = await hub.gql<{ submitReferral: { id: string } }>(worker, SUBMIT, {
         key: unique('k'),
-        input: { subjects: [subject], concernCategories: ['NEGLECT'], narrative: 'Fictional narrative', consentSought: true, consentGiven: true },
+        input: {
+          subjects: [subject],
+          concernCategories: ['NEGLECT'],
+          narrative: 'Fictional narrative',
+          consentSought: true,
+          consentGiven: true,
+        },
       });
       if (r.errors) throw new Error(JSON.stringify(r.errors));
       return r.data!.submitReferral.id;
     };
-    const child = () => ({ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: `Fictional${crypto.randomInt(1e6)}`, dateOfBirth: '2016-01-02' } });
+    const child = () => ({
+      newPerson: {
+        kind: 'CHILD',
+        givenName: 'Testy',
+        familyName: `Fictional${crypto.randomInt(1e6)}`,
+        dateOfBirth: '2016-01-02',
+      },
+    });
     const ok = async (token: string, q: string, vars: Record<string, unknown>) => {
       const r = await hub.gql(token, q, vars);
       if (r.errors) throw new Error(JSON.stringify(r.errors));
@@ -85,7 +113,9 @@ describe('the triage queue: filters, RAG order and counts', () => {
     ids.unrated = await submit(child());
     ids.breachedRed = await submit(child());
     await ok(worker, RATE, { id: ids.breachedRed, rag: 'RED', v: 1 });
-    await hub.db.query(`UPDATE referral SET decision_due_at = now() - interval '1 hour' WHERE id = $1`, [ids.breachedRed]);
+    await hub.db.query(`UPDATE referral SET decision_due_at = now() - interval '1 hour' WHERE id = $1`, [
+      ids.breachedRed,
+    ]);
     // The red referral's child is referred again (unrated).
     const s = await hub.gql<{ referral: { subjects: Array<{ id: string }> } }>(worker, SUBJECTS, { id: ids.red });
     childId = s.data!.referral.subjects[0]!.id;
@@ -100,7 +130,12 @@ describe('the triage queue: filters, RAG order and counts', () => {
     const seen: Node[] = [];
     let after: string | null = null;
     for (;;) {
-      const r: Awaited<ReturnType<typeof hub.gql<Page>>> = await hub.gql<Page>(worker, QUEUE, { orderBy: 'RAG', first: 2, after, purpose: 'TRIAGE' });
+      const r: Awaited<ReturnType<typeof hub.gql<Page>>> = await hub.gql<Page>(worker, QUEUE, {
+        orderBy: 'RAG',
+        first: 2,
+        after,
+        purpose: 'TRIAGE',
+      });
       expect(r.errors).toBeUndefined();
       seen.push(...r.data!.referrals.edges.map((e) => e.node));
       if (!r.data!.referrals.pageInfo.hasNextPage) break;
@@ -114,7 +149,12 @@ describe('the triage queue: filters, RAG order and counts', () => {
     const times = due.data!.referrals.edges.map((e) => Date.parse(e.node.decisionDueAt));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     // A cursor belongs to its order.
-    const mixed = await hub.gql(worker, QUEUE, { first: 2, after: due.data!.referrals.pageInfo.endCursor, orderBy: 'RAG', purpose: 'TRIAGE' });
+    const mixed = await hub.gql(worker, QUEUE, {
+      first: 2,
+      after: due.data!.referrals.pageInfo.endCursor,
+      orderBy: 'RAG',
+      purpose: 'TRIAGE',
+    });
     expect(mixed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
@@ -168,7 +208,14 @@ describe('the triage queue: filters, RAG order and counts', () => {
   it('given a police officer, when they count the queue, then only the referrals addressed to the police are counted; the health practitioner counts only theirs', async () => {
     const p = await hub.gql<Counts>(police, COUNTS, { purpose: 'AGENCY_CHECK' });
     expect(p.errors).toBeUndefined();
-    expect(p.data!.referrals.counts).toMatchObject({ total: 2, breached: 0, byRag: [{ key: 'AMBER', count: 1 }, { key: 'RED', count: 1 }] });
+    expect(p.data!.referrals.counts).toMatchObject({
+      total: 2,
+      breached: 0,
+      byRag: [
+        { key: 'AMBER', count: 1 },
+        { key: 'RED', count: 1 },
+      ],
+    });
     const h = await hub.gql<Counts>(health, COUNTS, { purpose: 'AGENCY_CHECK' });
     expect(h.data!.referrals.counts).toMatchObject({ total: 1, byRag: [{ key: 'RED', count: 1 }] });
   });
@@ -181,8 +228,14 @@ describe('the triage queue: filters, RAG order and counts', () => {
     const byId = byRag.data!.referrals.edges.map((e) => e.node);
     expect(byId.every((n) => n.id === null && n.rag === null)).toBe(true);
     expect(byId).toHaveLength(2);
-    const unassigned = await narrowed.gql(police, QUEUE, { filter: { unassigned: true }, first: 10, purpose: 'AGENCY_CHECK' });
-    expect(unassigned.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([['FORBIDDEN', 'filter.unassigned']]);
+    const unassigned = await narrowed.gql(police, QUEUE, {
+      filter: { unassigned: true },
+      first: 10,
+      purpose: 'AGENCY_CHECK',
+    });
+    expect(unassigned.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([
+      ['FORBIDDEN', 'filter.unassigned'],
+    ]);
 
     const byReferrer = await hub.gql(referrer, COUNTS, { purpose: 'DIRECT_CARE' });
     expect(byReferrer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -195,7 +248,16 @@ describe('the triage queue: filters, RAG order and counts', () => {
       await hub.gql<{ submitReferral: { id: string } }>(worker, SUBMIT, {
         key: unique('k'),
         input: {
-          subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: 'Fictionalmissing', dateOfBirth: '2012-01-02' } }],
+          subjects: [
+            {
+              newPerson: {
+                kind: 'CHILD',
+                givenName: 'Testy',
+                familyName: 'Fictionalmissing',
+                dateOfBirth: '2012-01-02',
+              },
+            },
+          ],
           concernCategories: ['MISSING', 'CRIMINAL_EXPLOITATION'],
           narrative: 'Fictional narrative',
           consentSought: true,
@@ -203,19 +265,41 @@ describe('the triage queue: filters, RAG order and counts', () => {
         },
       })
     ).data!.submitReferral.id;
-      const r = await hub.gql<Page>(worker, QUEUE, { filter: { concernCategories: ['CRIMINAL_EXPLOITATION', 'RADICALISATION'] }, first: 10, purpose: 'TRIAGE' });
-      expect(r.errors).toBeUndefined();
-      expect(r.data!.referrals.edges.map((e) => e.node.id)).toEqual([missingId]);
-      const neglect = await hub.gql<Page>(worker, QUEUE, { filter: { concernCategories: ['NEGLECT'] }, first: 10, purpose: 'TRIAGE' });
-      expect(neglect.data!.referrals.edges).toHaveLength(6);
-      // The police reach two neglect referrals (their checks): the filter narrows those, nothing else.
-      const p = await hub.gql<Page>(police, QUEUE, { filter: { concernCategories: ['NEGLECT', 'MISSING'] }, first: 10, purpose: 'AGENCY_CHECK' });
-      expect(p.errors).toBeUndefined();
-      expect(p.data!.referrals.edges.map((e) => e.node.id).sort()).toEqual([ids.amber, ids.red].sort());
-      // Under a purpose that does not let them read summaries, the filter is refused.
-      const direct = await hub.gql(police, QUEUE, { filter: { concernCategories: ['NEGLECT'] }, first: 10, purpose: 'DIRECT_CARE' });
-      expect(direct.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([['FORBIDDEN', 'filter.concernCategories']]);
-      const bad = await hub.gql(worker, QUEUE, { filter: { concernCategories: ['NOT_A_CATEGORY'] }, first: 10, purpose: 'TRIAGE' });
-      expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const r = await hub.gql<Page>(worker, QUEUE, {
+      filter: { concernCategories: ['CRIMINAL_EXPLOITATION', 'RADICALISATION'] },
+      first: 10,
+      purpose: 'TRIAGE',
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.referrals.edges.map((e) => e.node.id)).toEqual([missingId]);
+    const neglect = await hub.gql<Page>(worker, QUEUE, {
+      filter: { concernCategories: ['NEGLECT'] },
+      first: 10,
+      purpose: 'TRIAGE',
+    });
+    expect(neglect.data!.referrals.edges).toHaveLength(6);
+    // The police reach two neglect referrals (their checks): the filter narrows those, nothing else.
+    const p = await hub.gql<Page>(police, QUEUE, {
+      filter: { concernCategories: ['NEGLECT', 'MISSING'] },
+      first: 10,
+      purpose: 'AGENCY_CHECK',
+    });
+    expect(p.errors).toBeUndefined();
+    expect(p.data!.referrals.edges.map((e) => e.node.id).sort()).toEqual([ids.amber, ids.red].sort());
+    // Under a purpose that does not let them read summaries, the filter is refused.
+    const direct = await hub.gql(police, QUEUE, {
+      filter: { concernCategories: ['NEGLECT'] },
+      first: 10,
+      purpose: 'DIRECT_CARE',
+    });
+    expect(direct.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([
+      ['FORBIDDEN', 'filter.concernCategories'],
+    ]);
+    const bad = await hub.gql(worker, QUEUE, {
+      filter: { concernCategories: ['NOT_A_CATEGORY'] },
+      first: 10,
+      purpose: 'TRIAGE',
+    });
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

@@ -14,7 +14,9 @@ const QUEUE = `query($first: Int!, $after: String, $purpose: Purpose!) {
   referrals(first: $first, after: $after, purpose: $purpose) { edges { node { id } } pageInfo { hasNextPage endCursor } }
 }`;
 
-type Page = { referrals: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+type Page = {
+  referrals: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+};
 
 describe('the triage queue for a viewer with several relationships: one row per referral in scope', () => {
   let hub: TestHub;
@@ -26,7 +28,11 @@ describe('the triage queue for a viewer with several relationships: one row per 
   beforeAll(async () => {
     hub = await startTestHub({}, { databaseUrl: await dedicatedDatabaseUrl('queue_scope') });
     worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] });
-    healthReferrer = await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER', 'PARTNER_REFERRER'], sub: unique('hv') });
+    healthReferrer = await hub.token({
+      agency: 'health',
+      roles: ['HEALTH_MASH_PRACTITIONER', 'PARTNER_REFERRER'],
+      sub: unique('hv'),
+    });
     otherReferrer = await hub.token({ agency: 'health', roles: ['PARTNER_REFERRER'], sub: unique('gp') });
     policeOfficer = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
   });
@@ -36,7 +42,16 @@ describe('the triage queue for a viewer with several relationships: one row per 
     const r = await hub.gql<{ submitReferral: { id: string } }>(by, SUBMIT, {
       key: unique('k'),
       input: {
-        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: `Fictional${Math.floor(Math.random() * 1e6)}`, dateOfBirth: '2017-05-06' } }],
+        subjects: [
+          {
+            newPerson: {
+              kind: 'CHILD',
+              givenName: 'Testy',
+              familyName: `Fictional${Math.floor(Math.random() * 1e6)}`,
+              dateOfBirth: '2017-05-06',
+            },
+          },
+        ],
         concernCategories: ['NEGLECT'],
         narrative: 'Fictional narrative',
         consentSought: true,

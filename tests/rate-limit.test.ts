@@ -11,7 +11,9 @@ function expectRateLimited(r: GqlResult) {
   expect(r.status).toBe(429);
   const retryAfter = Number(r.headers.get('retry-after'));
   // The wait also in the body, for clients that do not read headers.
-  expect(r.errors).toEqual([{ message: 'Too many requests; retry later', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter } }]);
+  expect(r.errors).toEqual([
+    { message: 'Too many requests; retry later', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter } },
+  ]);
   expect(r.data).toBeUndefined();
   expect(retryAfter).toBeGreaterThanOrEqual(1);
   expect(retryAfter).toBeLessThanOrEqual(60);
@@ -102,7 +104,9 @@ describe('rate limiting (PostgreSQL store): one limit across hub processes', () 
     expectRateLimited(await hubB.gql(a, ME));
     expectRateLimited(await hubA.gql(a, ME));
     expect((await hubB.gql(b, ME)).status).toBe(200);
-    const rows: Array<{ key: string; points: number }> = await hubA.db.query(`SELECT key, points FROM rate_limit WHERE key LIKE 'user:pg-a-%'`);
+    const rows: Array<{ key: string; points: number }> = await hubA.db.query(
+      `SELECT key, points FROM rate_limit WHERE key LIKE 'user:pg-a-%'`,
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.points).toBeGreaterThanOrEqual(5);
   });
@@ -110,7 +114,8 @@ describe('rate limiting (PostgreSQL store): one limit across hub processes', () 
 
 describe('per-IP failed-authentication limit behind a reverse proxy (TRUST_PROXY)', () => {
   // Every request of these tests comes from 127.0.0.1; X-Forwarded-For says who the client claims to be.
-  const failFrom = (hub: TestHub, client: string) => hub.gql('not.a.token', ME, undefined, { 'x-forwarded-for': client });
+  const failFrom = (hub: TestHub, client: string) =>
+    hub.gql('not.a.token', ME, undefined, { 'x-forwarded-for': client });
 
   it('given TRUST_PROXY unset, when a client forges a new X-Forwarded-For on every failure, then it is still limited by its own address', async () => {
     const hub = await startTestHub({ RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '3' });

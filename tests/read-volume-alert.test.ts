@@ -17,7 +17,16 @@ import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test
 const THRESHOLD = 5;
 const READ = `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { id givenName } }`;
 const ALERTS = `{ alerts(first: 100) { edges { node { id kind toAgency personId actorSub actorAgency windowStart distinctPeople } } } }`;
-type AlertNode = { id: string; kind: string; toAgency: string | null; personId: string | null; actorSub: string | null; actorAgency: string; windowStart: string; distinctPeople: number };
+type AlertNode = {
+  id: string;
+  kind: string;
+  toAgency: string | null;
+  personId: string | null;
+  actorSub: string | null;
+  actorAgency: string;
+  windowStart: string;
+  distinctPeople: number;
+};
 type Alerts = { alerts: { edges: Array<{ node: AlertNode }> } };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -33,7 +42,10 @@ describe('IG alert on unusual read volume (one user, many distinct children, one
     // A database of its own: the check looks at every user's reads of the last hour.
     url = await dedicatedDatabaseUrl('readvolume');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-rv-'));
-    hub = await startTestHub({ ENUMERATION_ALERT_THRESHOLD: String(THRESHOLD), MASH_DATA_DIR: dataDir }, { databaseUrl: url });
+    hub = await startTestHub(
+      { ENUMERATION_ALERT_THRESHOLD: String(THRESHOLD), MASH_DATA_DIR: dataDir },
+      { databaseUrl: url },
+    );
     pusher = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], sub: unique('pusher') });
     ig = await hub.token({ agency: 'social-care', roles: ['IG_AUDITOR'], sub: unique('ig') });
   });
@@ -45,7 +57,8 @@ describe('IG alert on unusual read volume (one user, many distinct children, one
 
   async function children(n: number, kind = 'CHILD'): Promise<string[]> {
     const ids: string[] = [];
-    for (let i = 0; i < n; i++) ids.push(await givenPerson(hub, pusher, kind === 'ADULT' ? { kind, dateOfBirth: '1980-01-01' } : {}));
+    for (let i = 0; i < n; i++)
+      ids.push(await givenPerson(hub, pusher, kind === 'ADULT' ? { kind, dateOfBirth: '1980-01-01' } : {}));
     return ids;
   }
 
@@ -57,16 +70,31 @@ describe('IG alert on unusual read volume (one user, many distinct children, one
   }
 
   function subscribe(token: string) {
-    const received: Array<{ data?: { alertRaised: { kind: string; actorSub: string | null; toAgency: string | null } } }> = [];
-    const client = createClient({ url: hub.server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    const received: Array<{
+      data?: { alertRaised: { kind: string; actorSub: string | null; toAgency: string | null } };
+    }> = [];
+    const client = createClient({
+      url: hub.server.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
     clients.push(client);
-    client.subscribe({ query: 'subscription { alertRaised { kind actorSub toAgency } }' }, { next: (v) => received.push(v as never), error: () => undefined, complete: () => undefined });
+    client.subscribe(
+      { query: 'subscription { alertRaised { kind actorSub toAgency } }' },
+      { next: (v) => received.push(v as never), error: () => undefined, complete: () => undefined },
+    );
     return received;
   }
 
   it('given a user who read 6 distinct children in the hour (threshold 5), when the check runs, then one alert reaches IG by query and subscription; a second check in the hour raises none', async () => {
     const subA = unique('enumerator');
-    const reader = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], sub: subA, name: 'Officer Fictional' });
+    const reader = await hub.token({
+      agency: 'police',
+      roles: ['POLICE_MASH_OFFICER'],
+      sub: subA,
+      name: 'Officer Fictional',
+    });
     const ids = await children(THRESHOLD + 1);
     const igFeed = subscribe(ig);
     const policeFeed = subscribe(pusher);
@@ -80,23 +108,36 @@ describe('IG alert on unusual read volume (one user, many distinct children, one
     const r = await hub.gql<Alerts>(ig, ALERTS);
     const mine = r.data!.alerts.edges.map((e) => e.node).filter((a) => a.actorSub === subA);
     expect(mine).toEqual([
-      expect.objectContaining({ kind: 'UNUSUAL_READ_VOLUME', toAgency: null, personId: null, actorAgency: 'police', distinctPeople: THRESHOLD + 1 }),
+      expect.objectContaining({
+        kind: 'UNUSUAL_READ_VOLUME',
+        toAgency: null,
+        personId: null,
+        actorAgency: 'police',
+        distinctPeople: THRESHOLD + 1,
+      }),
     ]);
     const windowStart = new Date(mine[0]!.windowStart);
     expect(windowStart.getUTCMinutes()).toBe(0);
     expect(Date.now() - windowStart.getTime()).toBeLessThan(3600_000);
-    const stored: Array<{ actor_name: string }> = await hub.db.query('SELECT actor_name FROM alert WHERE id = $1', [raised[0]!.id]);
+    const stored: Array<{ actor_name: string }> = await hub.db.query('SELECT actor_name FROM alert WHERE id = $1', [
+      raised[0]!.id,
+    ]);
     expect(stored[0]!.actor_name).toBe('Officer Fictional');
 
     const deadline = Date.now() + 4000;
     while (!igFeed.length && Date.now() < deadline) await sleep(20);
-    expect(igFeed.map((v) => v.data?.alertRaised)).toEqual([{ kind: 'UNUSUAL_READ_VOLUME', actorSub: subA, toAgency: null }]);
+    expect(igFeed.map((v) => v.data?.alertRaised)).toEqual([
+      { kind: 'UNUSUAL_READ_VOLUME', actorSub: subA, toAgency: null },
+    ]);
 
     // More reads and more checks in the same hour: still one alert for this user.
     await readAll(reader, await children(2));
     expect(await raiseReadVolumeAlerts(hub.db, THRESHOLD)).toEqual([]);
     expect(await raiseReadVolumeAlerts(hub.db, THRESHOLD)).toEqual([]);
-    const count: Array<{ n: number }> = await hub.db.query(`SELECT count(*)::int AS n FROM alert WHERE kind = 'UNUSUAL_READ_VOLUME' AND actor_sub = $1`, [subA]);
+    const count: Array<{ n: number }> = await hub.db.query(
+      `SELECT count(*)::int AS n FROM alert WHERE kind = 'UNUSUAL_READ_VOLUME' AND actor_sub = $1`,
+      [subA],
+    );
     expect(count[0]!.n).toBe(1);
 
     await sleep(300);
@@ -165,7 +206,14 @@ describe('IG alert on unusual read volume (one user, many distinct children, one
   });
 
   it('given a hub process checking every second, when a user goes over the threshold, then the alert is raised without anyone asking', async () => {
-    const ticking = await startTestHub({ ENUMERATION_ALERT_THRESHOLD: String(THRESHOLD), ENUMERATION_ALERT_INTERVAL_SECONDS: '1', MASH_DATA_DIR: dataDir }, { databaseUrl: url });
+    const ticking = await startTestHub(
+      {
+        ENUMERATION_ALERT_THRESHOLD: String(THRESHOLD),
+        ENUMERATION_ALERT_INTERVAL_SECONDS: '1',
+        MASH_DATA_DIR: dataDir,
+      },
+      { databaseUrl: url },
+    );
     try {
       const subC = unique('enumerator-c');
       const reader = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], sub: subC });
@@ -173,12 +221,18 @@ describe('IG alert on unusual read volume (one user, many distinct children, one
       const deadline = Date.now() + 5000;
       let rows: Array<{ n: number }> = [];
       while (Date.now() < deadline) {
-        rows = await hub.db.query(`SELECT count(*)::int AS n FROM alert WHERE kind = 'UNUSUAL_READ_VOLUME' AND actor_sub = $1`, [subC]);
+        rows = await hub.db.query(
+          `SELECT count(*)::int AS n FROM alert WHERE kind = 'UNUSUAL_READ_VOLUME' AND actor_sub = $1`,
+          [subC],
+        );
         if (rows[0]!.n > 0) break;
         await sleep(100);
       }
       await sleep(1500); // more ticks of the job: still one
-      rows = await hub.db.query(`SELECT count(*)::int AS n FROM alert WHERE kind = 'UNUSUAL_READ_VOLUME' AND actor_sub = $1`, [subC]);
+      rows = await hub.db.query(
+        `SELECT count(*)::int AS n FROM alert WHERE kind = 'UNUSUAL_READ_VOLUME' AND actor_sub = $1`,
+        [subC],
+      );
       expect(rows[0]!.n).toBe(1);
     } finally {
       await ticking.close();

@@ -19,7 +19,14 @@ const RATE = `mutation($id: ID!, $v: Int!) { rateReferral(id: $id, rag: AMBER, r
 const CHECKS = `mutation($id: ID!, $agencies: [String!]!, $v: Int!) { requestAgencyChecks(referralId: $id, agencies: $agencies, expectedVersion: $v) { version } }`;
 const WITHDRAW = `mutation($id: ID!, $v: Int!) { withdrawReferral(id: $id, reason: "Fictional: no further action at contact", expectedVersion: $v) { status } }`;
 
-type Earlier = { id: string; reference: string; receivedAt: string; status: string; decisionOutcome: string | null; narrative: string | null };
+type Earlier = {
+  id: string;
+  reference: string;
+  receivedAt: string;
+  status: string;
+  decisionOutcome: string | null;
+  narrative: string | null;
+};
 
 describe("the child's history at triage", () => {
   let hub: TestHub;
@@ -43,14 +50,22 @@ describe("the child's history at triage", () => {
   };
 
   async function submit(token: string, subject: Record<string, unknown>) {
-    const r = await hub.gql<{ submitReferral: { id: string; reference: string } }>(token, SUBMIT, { input: { ...base, subjects: [subject] }, key: unique('k') });
+    const r = await hub.gql<{ submitReferral: { id: string; reference: string } }>(token, SUBMIT, {
+      input: { ...base, subjects: [subject] },
+      key: unique('k'),
+    });
     expect(r.errors).toBeUndefined();
     return r.data!.submitReferral;
   }
 
   /** A child referred twice: the first contact closed with no further action, the second just received. */
   async function referredTwice(firstBy = worker) {
-    const newPerson = { kind: 'CHILD', givenName: 'Testy', familyName: `Fictional${Math.floor(Math.random() * 1e6)}`, dateOfBirth: '2017-02-03' };
+    const newPerson = {
+      kind: 'CHILD',
+      givenName: 'Testy',
+      familyName: `Fictional${Math.floor(Math.random() * 1e6)}`,
+      dateOfBirth: '2017-02-03',
+    };
     const first = await submit(firstBy, { newPerson });
     const s = await hub.gql<{ referral: { subjects: Array<{ id: string }> } }>(worker, SUBJECTS, { id: first.id });
     expect(s.errors).toBeUndefined();
@@ -70,10 +85,19 @@ describe("the child's history at triage", () => {
   it('given a child referred twice, when the worker triages the second, then the first referral shows with its reference, date, status and outcome, and the read is audited for the child', async () => {
     const { first, second, personId } = await referredTwice();
 
-    const r = await hub.gql<{ referral: { previousReferrals: Earlier[] } }>(worker, PREVIOUS, { id: second.id, purpose: 'TRIAGE' });
+    const r = await hub.gql<{ referral: { previousReferrals: Earlier[] } }>(worker, PREVIOUS, {
+      id: second.id,
+      purpose: 'TRIAGE',
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data!.referral.previousReferrals).toEqual([
-      expect.objectContaining({ id: first.id, reference: first.reference, status: 'WITHDRAWN', decisionOutcome: null, narrative: base.narrative }),
+      expect.objectContaining({
+        id: first.id,
+        reference: first.reference,
+        status: 'WITHDRAWN',
+        decisionOutcome: null,
+        narrative: base.narrative,
+      }),
     ]);
     expect(Date.parse(r.data!.referral.previousReferrals[0]!.receivedAt)).toBeLessThan(Date.now() - 29 * 24 * 3600_000);
 
@@ -85,12 +109,17 @@ describe("the child's history at triage", () => {
     // Audited like any other read: the child is a subject of the disclosure.
     const audit = await auditFor(hub, p.headers.get('x-request-id')!);
     const disclosure = audit.find((a) => a.person_id === personId);
-    expect(disclosure?.released).toEqual(expect.arrayContaining(['Person.referrals', 'Referral.reference', 'Referral.status']));
+    expect(disclosure?.released).toEqual(
+      expect.arrayContaining(['Person.referrals', 'Referral.reference', 'Referral.status']),
+    );
   });
 
   it('given a child referred twice, when the first referral is read, then the later one is not listed as previous to it', async () => {
     const { first, second } = await referredTwice();
-    const r = await hub.gql<{ referral: { previousReferrals: Earlier[] } }>(worker, PREVIOUS, { id: first.id, purpose: 'TRIAGE' });
+    const r = await hub.gql<{ referral: { previousReferrals: Earlier[] } }>(worker, PREVIOUS, {
+      id: first.id,
+      purpose: 'TRIAGE',
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data!.referral.previousReferrals.map((x) => x.id)).not.toContain(second.id);
     expect(r.data!.referral.previousReferrals).toEqual([]);
@@ -100,10 +129,16 @@ describe("the child's history at triage", () => {
     const { first, second, personId } = await referredTwice();
     await checkFrom(second.id, 'police');
 
-    const r = await hub.gql<{ referral: { previousReferrals: Earlier[] } }>(police, PREVIOUS, { id: second.id, purpose: 'AGENCY_CHECK' });
+    const r = await hub.gql<{ referral: { previousReferrals: Earlier[] } }>(police, PREVIOUS, {
+      id: second.id,
+      purpose: 'AGENCY_CHECK',
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data!.referral.previousReferrals).toEqual([]);
-    const p = await hub.gql<{ person: { referrals: Earlier[] } }>(police, PERSON, { id: personId, purpose: 'AGENCY_CHECK' });
+    const p = await hub.gql<{ person: { referrals: Earlier[] } }>(police, PERSON, {
+      id: personId,
+      purpose: 'AGENCY_CHECK',
+    });
     expect(p.errors).toBeUndefined();
     expect(p.data!.person.referrals.map((x) => x.id)).toEqual([second.id]);
     const direct = await hub.gql(police, READ, { id: first.id });
@@ -114,7 +149,10 @@ describe("the child's history at triage", () => {
       `INSERT INTO agency_check (referral_id, agency, status, requested_at, requested_by, due_at) VALUES ($1, 'police', 'REQUESTED', now(), 'test', now() + interval '1 day')`,
       [first.id],
     );
-    const again = await hub.gql<{ referral: { previousReferrals: Earlier[] } }>(police, PREVIOUS, { id: second.id, purpose: 'AGENCY_CHECK' });
+    const again = await hub.gql<{ referral: { previousReferrals: Earlier[] } }>(police, PREVIOUS, {
+      id: second.id,
+      purpose: 'AGENCY_CHECK',
+    });
     expect(again.errors).toBeUndefined();
     expect(again.data!.referral.previousReferrals.map((x) => x.id)).toEqual([first.id]);
   });

@@ -27,7 +27,16 @@ describe('the source of a contact', () => {
   afterAll(() => hub.close());
 
   const input = (overrides: Record<string, unknown> = {}) => ({
-    subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: `Fictional${Math.floor(Math.random() * 1e6)}`, dateOfBirth: '2015-02-03' } }],
+    subjects: [
+      {
+        newPerson: {
+          kind: 'CHILD',
+          givenName: 'Testy',
+          familyName: `Fictional${Math.floor(Math.random() * 1e6)}`,
+          dateOfBirth: '2015-02-03',
+        },
+      },
+    ],
     concernCategories: ['NEGLECT'],
     narrative: 'Fictional narrative: a neighbour hears shouting every night.',
     consentSought: false,
@@ -37,7 +46,10 @@ describe('the source of a contact', () => {
   });
 
   async function submit(token: string, overrides: Record<string, unknown> = {}): Promise<string> {
-    const r = await hub.gql<{ submitReferral: { id: string } }>(token, SUBMIT, { input: input(overrides), key: unique('k') });
+    const r = await hub.gql<{ submitReferral: { id: string } }>(token, SUBMIT, {
+      input: input(overrides),
+      key: unique('k'),
+    });
     expect(r.errors).toBeUndefined();
     return r.data!.submitReferral.id;
   }
@@ -50,7 +62,12 @@ describe('the source of a contact', () => {
 
   it('given a MASH worker taking a neighbour’s call, when they record the source, then the contact is the neighbour’s, not social care’s', async () => {
     const id = await submit(worker, { source: 'INDIVIDUAL_ACQUAINTANCE', referrerRole: 'Neighbour' });
-    expect(await read(id)).toMatchObject({ source: 'INDIVIDUAL_ACQUAINTANCE', referrerAgency: 'social-care', referrerOrganisation: null, referrerRole: 'Neighbour' });
+    expect(await read(id)).toMatchObject({
+      source: 'INDIVIDUAL_ACQUAINTANCE',
+      referrerAgency: 'social-care',
+      referrerOrganisation: null,
+      referrerRole: 'Neighbour',
+    });
   });
 
   it('given a police officer’s submission without a source, then the source is the police (what the agency kind proves)', async () => {
@@ -59,19 +76,36 @@ describe('the source of a contact', () => {
   });
 
   it('given a teacher’s submission, then the source is what they say (a school, with its name and their role), else unknown — never guessed', async () => {
-    const told = await submit(teacher, { source: 'SCHOOLS', referrerOrganisation: 'Fictional Primary School', referrerRole: 'Designated safeguarding lead' });
-    expect(await read(told)).toMatchObject({ source: 'SCHOOLS', referrerOrganisation: 'Fictional Primary School', referrerRole: 'Designated safeguarding lead' });
+    const told = await submit(teacher, {
+      source: 'SCHOOLS',
+      referrerOrganisation: 'Fictional Primary School',
+      referrerRole: 'Designated safeguarding lead',
+    });
+    expect(await read(told)).toMatchObject({
+      source: 'SCHOOLS',
+      referrerOrganisation: 'Fictional Primary School',
+      referrerRole: 'Designated safeguarding lead',
+    });
     const untold = await submit(teacher);
     expect(await read(untold)).toMatchObject({ source: 'UNKNOWN' });
   });
 
   it('given an unknown source code or an organisation with a NUL byte, then BAD_USER_INPUT naming the field, and nothing is stored', async () => {
     const count = async () =>
-      Number(((await hub.db.query(`SELECT count(*) AS n FROM referral WHERE referrer_sub = $1`, [teacherSub])) as Array<{ n: string }>)[0]!.n);
+      Number(
+        (
+          (await hub.db.query(`SELECT count(*) AS n FROM referral WHERE referrer_sub = $1`, [teacherSub])) as Array<{
+            n: string;
+          }>
+        )[0]!.n,
+      );
     const before = await count();
     const badCode = await hub.gql(teacher, SUBMIT, { input: input({ source: 'NEIGHBOUR' }), key: unique('k') });
     expect(badCode.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const badText = await hub.gql(teacher, SUBMIT, { input: input({ referrerOrganisation: 'Fictional\u0000School' }), key: unique('k') });
+    const badText = await hub.gql(teacher, SUBMIT, {
+      input: input({ referrerOrganisation: 'Fictional\u0000School' }),
+      key: unique('k'),
+    });
     expect(badText.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(badText.errors)).toContain('referrerOrganisation');
     expect(await count()).toBe(before);
@@ -80,7 +114,9 @@ describe('the source of a contact', () => {
   it('given the triage queue, then MASH staff may filter it by source and by the referrer’s organisation; a partner referrer may not read the queue at all', async () => {
     const neighbour = await submit(worker, { source: 'INDIVIDUAL_ACQUAINTANCE' });
     const police = await submit(policeReferrer);
-    const r = await hub.gql<{ referrals: { edges: Array<{ node: { id: string; source: string } }> } }>(worker, QUEUE, { filter: { source: ['INDIVIDUAL_ACQUAINTANCE'] } });
+    const r = await hub.gql<{ referrals: { edges: Array<{ node: { id: string; source: string } }> } }>(worker, QUEUE, {
+      filter: { source: ['INDIVIDUAL_ACQUAINTANCE'] },
+    });
     expect(r.errors).toBeUndefined();
     const ids = r.data!.referrals.edges.map((e) => e.node.id);
     expect(ids).toContain(neighbour);
@@ -90,12 +126,17 @@ describe('the source of a contact', () => {
     const denied = await hub.gql(teacher, QUEUE, { filter: { source: ['POLICE'] } });
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
-    const school = await submit(teacher, { source: 'SCHOOLS', referrerOrganisation: `Fictional School ${neighbour.slice(0, 8)}` });
+    const school = await submit(teacher, {
+      source: 'SCHOOLS',
+      referrerOrganisation: `Fictional School ${neighbour.slice(0, 8)}`,
+    });
     const bySchool = await hub.gql<{ referrals: { edges: Array<{ node: { id: string } }> } }>(worker, QUEUE, {
       filter: { referrerOrganisation: `fictional school ${neighbour.slice(0, 8)}` },
     });
     expect(bySchool.errors).toBeUndefined();
     expect(bySchool.data!.referrals.edges.map((e) => e.node.id)).toEqual([school]);
-    expect((await hub.gql(teacher, QUEUE, { filter: { referrerOrganisation: 'x' } })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(
+      (await hub.gql(teacher, QUEUE, { filter: { referrerOrganisation: 'x' } })).errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
   });
 });

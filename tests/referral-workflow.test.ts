@@ -39,8 +39,25 @@ const RETURN = `mutation($id: ID!, $comment: String!, $v: Int!) { returnDecision
 const WITHDRAW = `mutation($id: ID!, $v: Int!) { withdrawReferral(id: $id, reason: "Fictional: sent to the wrong MASH", expectedVersion: $v) { status } }`;
 const MINE = `query($id: ID!) { myReferral(id: $id) { reference status receivedAt expectedDecisionBy outcome decidedAt feedbackMessage feedbackSentAt } }`;
 
-type Check = { id: string; agency: string; status: string; closedReason: string | null; closedNote: string | null; closedAt: string | null };
-type Step = { transition: string; fromStatus: string | null; toStatus: string; version: number; byName: string; byAgency: string; detail: string | null; reason: string | null; checkAgency: string | null };
+type Check = {
+  id: string;
+  agency: string;
+  status: string;
+  closedReason: string | null;
+  closedNote: string | null;
+  closedAt: string | null;
+};
+type Step = {
+  transition: string;
+  fromStatus: string | null;
+  toStatus: string;
+  version: number;
+  byName: string;
+  byAgency: string;
+  detail: string | null;
+  reason: string | null;
+  checkAgency: string | null;
+};
 type ReferralRead = {
   id: string;
   status: string;
@@ -59,7 +76,11 @@ type ReferralRead = {
   statusHistory: Step[];
 };
 
-const DECISION = { outcome: 'CHILD_IN_NEED_ASSESSMENT', rationale: 'Fictional: needs an assessment', thresholdLevel: 'LEVEL_3_TARGETED' };
+const DECISION = {
+  outcome: 'CHILD_IN_NEED_ASSESSMENT',
+  rationale: 'Fictional: needs an assessment',
+  thresholdLevel: 'LEVEL_3_TARGETED',
+};
 
 describe('a workflow that never blocks', () => {
   let hub: TestHub;
@@ -74,7 +95,12 @@ describe('a workflow that never blocks', () => {
 
   beforeAll(async () => {
     hub = await startTestHub();
-    referrer = await hub.token({ agency: 'education', roles: ['PARTNER_REFERRER'], sub: unique('teacher'), name: 'Fictional Teacher' });
+    referrer = await hub.token({
+      agency: 'education',
+      roles: ['PARTNER_REFERRER'],
+      sub: unique('teacher'),
+      name: 'Fictional Teacher',
+    });
     otherReferrer = await hub.token({ agency: 'education', roles: ['PARTNER_REFERRER'], sub: unique('teacher') });
     worker = await hub.token({ agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'], name: 'Fictional Worker' });
     manager = await hub.token({ agency: 'social-care', roles: ['MASH_MANAGER'], name: 'Fictional Manager' });
@@ -86,7 +112,16 @@ describe('a workflow that never blocks', () => {
   afterAll(() => hub.close());
 
   const input = () => ({
-    subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: `Fictional${Math.floor(Math.random() * 1e6)}`, dateOfBirth: '2016-04-05' } }],
+    subjects: [
+      {
+        newPerson: {
+          kind: 'CHILD',
+          givenName: 'Testy',
+          familyName: `Fictional${Math.floor(Math.random() * 1e6)}`,
+          dateOfBirth: '2016-04-05',
+        },
+      },
+    ],
     concernCategories: ['NEGLECT'],
     narrative: 'Fictional narrative: the child is often hungry at school.',
     consentSought: true,
@@ -94,7 +129,9 @@ describe('a workflow that never blocks', () => {
   });
 
   async function submitted(token = worker) {
-    const r = await hub.gql<{ submitReferral: { id: string; reference: string; receivedAt: string; expectedDecisionBy: string } }>(token, SUBMIT, {
+    const r = await hub.gql<{
+      submitReferral: { id: string; reference: string; receivedAt: string; expectedDecisionBy: string };
+    }>(token, SUBMIT, {
       input: input(),
       key: unique('k'),
     });
@@ -112,7 +149,9 @@ describe('a workflow that never blocks', () => {
   async function awaiting(agencies: string[], token = worker) {
     const { id } = await submitted(token);
     expect((await hub.gql(worker, RATE, { id, rag: 'AMBER', v: 1 })).errors).toBeUndefined();
-    const r = await hub.gql<{ requestAgencyChecks: { version: number; checks: Array<{ id: string; agency: string }> } }>(worker, CHECKS, {
+    const r = await hub.gql<{
+      requestAgencyChecks: { version: number; checks: Array<{ id: string; agency: string }> };
+    }>(worker, CHECKS, {
       id,
       agencies,
       v: 2,
@@ -123,12 +162,18 @@ describe('a workflow that never blocks', () => {
   }
 
   async function row(id: string) {
-    const [r] = (await hub.db.query(`SELECT version, status FROM referral WHERE id = $1`, [id])) as Array<{ version: number; status: string }>;
+    const [r] = (await hub.db.query(`SELECT version, status FROM referral WHERE id = $1`, [id])) as Array<{
+      version: number;
+      status: string;
+    }>;
     return r!;
   }
 
   async function checkRow(id: string) {
-    const [r] = (await hub.db.query(`SELECT status, closed_reason FROM agency_check WHERE id = $1`, [id])) as Array<{ status: string; closed_reason: string | null }>;
+    const [r] = (await hub.db.query(`SELECT status, closed_reason FROM agency_check WHERE id = $1`, [id])) as Array<{
+      status: string;
+      closed_reason: string | null;
+    }>;
     return r!;
   }
 
@@ -141,24 +186,36 @@ describe('a workflow that never blocks', () => {
     });
     expect(h.errors).toBeUndefined();
     expect(h.data!.respondToAgencyCheck.status).toBe('AWAITING_CHECKS');
-    await hub.db.query(`UPDATE agency_check SET due_at = now() - interval '3 hours' WHERE id = $1`, [checkOf('police')]);
+    await hub.db.query(`UPDATE agency_check SET due_at = now() - interval '3 hours' WHERE id = $1`, [
+      checkOf('police'),
+    ]);
     const waiting = await read(id);
     expect(waiting).toMatchObject({ status: 'AWAITING_CHECKS', waitingOn: ['police'], overdueChecks: 1 });
     expect(waiting.checks.find((c) => c.agency === 'police')!.status).toBe('OVERDUE');
     expect(waiting.checks.find((c) => c.agency === 'health')!.status).toBe('NO_INFORMATION');
 
     // The worker moves to a decision without waiting.
-    const proposed = await hub.gql<{ proposeDecision: { status: string; version: number } }>(worker, PROPOSE, { id, input: DECISION, v: waiting.version });
+    const proposed = await hub.gql<{ proposeDecision: { status: string; version: number } }>(worker, PROPOSE, {
+      id,
+      input: DECISION,
+      v: waiting.version,
+    });
     expect(proposed.errors).toBeUndefined();
     expect(proposed.data!.proposeDecision.status).toBe('DECISION_PROPOSED');
     const v = proposed.data!.proposeDecision.version;
 
     // Authorising over an outstanding check needs the manager's reason: nothing changes without it.
     const noReason = await hub.gql(manager, AUTHORISE, { id, v });
-    expect(noReason.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'overOutstandingChecksReason' });
+    expect(noReason.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'overOutstandingChecksReason',
+    });
     expect(noReason.errors?.[0]?.message).toContain('police');
     const blank = await hub.gql(manager, AUTHORISE, { id, v, over: '   ' });
-    expect(blank.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'overOutstandingChecksReason' });
+    expect(blank.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'overOutstandingChecksReason',
+    });
     expect(await row(id)).toEqual({ version: v, status: 'DECISION_PROPOSED' });
     expect((await checkRow(checkOf('police'))).status).toBe('REQUESTED');
     // Only a manager authorises.
@@ -169,17 +226,31 @@ describe('a workflow that never blocks', () => {
     expect(await row(id)).toEqual({ version: v, status: 'DECISION_PROPOSED' });
 
     const reason = 'Fictional: police check 3 hours overdue, escalated by phone; the child cannot wait';
-    const authorised = await hub.gql<{ authoriseDecision: { status: string; decisionOutcome: string } }>(manager, AUTHORISE, { id, v, over: reason });
+    const authorised = await hub.gql<{ authoriseDecision: { status: string; decisionOutcome: string } }>(
+      manager,
+      AUTHORISE,
+      { id, v, over: reason },
+    );
     expect(authorised.errors).toBeUndefined();
-    expect(authorised.data!.authoriseDecision).toMatchObject({ status: 'CLOSED', decisionOutcome: 'CHILD_IN_NEED_ASSESSMENT' });
+    expect(authorised.data!.authoriseDecision).toMatchObject({
+      status: 'CLOSED',
+      decisionOutcome: 'CHILD_IN_NEED_ASSESSMENT',
+    });
 
     const after = await read(id);
     expect(after.decidedOverChecksReason).toBe(reason);
     expect(after.waitingOn).toEqual([]);
     expect(after.overdueChecks).toBe(0);
-    expect(after.checks.find((c) => c.agency === 'police')).toMatchObject({ status: 'CLOSED', closedReason: 'DECIDED_WITHOUT', closedNote: reason });
+    expect(after.checks.find((c) => c.agency === 'police')).toMatchObject({
+      status: 'CLOSED',
+      closedReason: 'DECIDED_WITHOUT',
+      closedNote: reason,
+    });
     // The police can no longer answer it.
-    const late = await hub.gql(police, RESPOND, { id: checkOf('police'), input: { findingsSummary: 'Fictional late answer' } });
+    const late = await hub.gql(police, RESPOND, {
+      id: checkOf('police'),
+      input: { findingsSummary: 'Fictional late answer' },
+    });
     expect(late.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
 
     // The status history, readable as a field: every step, who, and why.
@@ -191,8 +262,16 @@ describe('a workflow that never blocks', () => {
       ['PROPOSE_DECISION', 'AWAITING_CHECKS', 'DECISION_PROPOSED'],
       ['AUTHORISE_DECISION', 'DECISION_PROPOSED', 'CLOSED'],
     ]);
-    expect(after.statusHistory[3]).toMatchObject({ detail: 'NO_INFORMATION', checkAgency: 'health', byAgency: 'health' });
-    expect(after.statusHistory[4]).toMatchObject({ byName: 'Fictional Worker', byAgency: 'social-care', detail: 'CHILD_IN_NEED_ASSESSMENT' });
+    expect(after.statusHistory[3]).toMatchObject({
+      detail: 'NO_INFORMATION',
+      checkAgency: 'health',
+      byAgency: 'health',
+    });
+    expect(after.statusHistory[4]).toMatchObject({
+      byName: 'Fictional Worker',
+      byAgency: 'social-care',
+      detail: 'CHILD_IN_NEED_ASSESSMENT',
+    });
     expect(after.statusHistory[5]).toMatchObject({ byName: 'Fictional Manager', reason, version: after.version });
 
     // The closure is audited in the same event as the authorisation.
@@ -203,7 +282,11 @@ describe('a workflow that never blocks', () => {
     )) as Array<{ changes: Array<{ entity: string; id: string; after: Record<string, unknown> }> }>;
     expect(audit!.changes).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ entity: 'agency_check', id: checkOf('police'), after: expect.objectContaining({ status: 'CLOSED', closedReason: 'DECIDED_WITHOUT' }) }),
+        expect.objectContaining({
+          entity: 'agency_check',
+          id: checkOf('police'),
+          after: expect.objectContaining({ status: 'CLOSED', closedReason: 'DECIDED_WITHOUT' }),
+        }),
       ]),
     );
   });
@@ -227,24 +310,39 @@ describe('a workflow that never blocks', () => {
     expect(reserved.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
     const stale = await hub.gql(worker, CLOSE, { id: checkOf('police'), reason: 'TIMED_OUT', v: version - 1 });
     expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: version });
-    const noSuchCheck = await hub.gql(worker, CLOSE, { id: '0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b', reason: 'TIMED_OUT', v: version });
+    const noSuchCheck = await hub.gql(worker, CLOSE, {
+      id: '0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b',
+      reason: 'TIMED_OUT',
+      v: version,
+    });
     expect(noSuchCheck.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(await row(id)).toEqual({ version, status: 'AWAITING_CHECKS' });
     expect(await checkRow(checkOf('police'))).toEqual({ status: 'REQUESTED', closed_reason: null });
 
-    const closed = await hub.gql<{ closeAgencyCheck: { status: string; version: number; waitingOn: string[] } }>(worker, CLOSE, {
-      id: checkOf('police'),
-      reason: 'ESCALATED',
-      note: 'Fictional: escalated to the police MASH supervisor',
-      v: version,
-    });
+    const closed = await hub.gql<{ closeAgencyCheck: { status: string; version: number; waitingOn: string[] } }>(
+      worker,
+      CLOSE,
+      {
+        id: checkOf('police'),
+        reason: 'ESCALATED',
+        note: 'Fictional: escalated to the police MASH supervisor',
+        v: version,
+      },
+    );
     expect(closed.errors).toBeUndefined();
-    expect(closed.data!.closeAgencyCheck).toEqual({ status: 'READY_FOR_DECISION', version: version + 1, waitingOn: [] });
+    expect(closed.data!.closeAgencyCheck).toEqual({
+      status: 'READY_FOR_DECISION',
+      version: version + 1,
+      waitingOn: [],
+    });
     const again = await hub.gql(worker, CLOSE, { id: checkOf('police'), reason: 'TIMED_OUT', v: version + 1 });
     expect(again.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
     const answered = await hub.gql(worker, CLOSE, { id: checkOf('education'), reason: 'TIMED_OUT', v: version + 1 });
     expect(answered.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
-    const lateAnswer = await hub.gql(police, RESPOND, { id: checkOf('police'), input: { findingsSummary: 'Fictional' } });
+    const lateAnswer = await hub.gql(police, RESPOND, {
+      id: checkOf('police'),
+      input: { findingsSummary: 'Fictional' },
+    });
     expect(lateAnswer.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
 
     const after = await read(id);
@@ -280,12 +378,28 @@ describe('a workflow that never blocks', () => {
       expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
     expect((await checkRow(checkOf('police'))).status).toBe('REQUESTED');
-    expect((await hub.gql(police, RESPOND, { id: checkOf('police'), input: { noInformationHeld: true } })).errors).toBeUndefined();
-    expect((await hub.gql(health, RESPOND, { id: checkOf('health'), input: { declinedReason: 'Fictional: needs a court order' } })).errors).toBeUndefined();
-    const last = await hub.gql<{ respondToAgencyCheck: { status: string } }>(education, RESPOND, { id: checkOf('education'), input: { findingsSummary: 'Fictional: known to the school nurse' } });
+    expect(
+      (await hub.gql(police, RESPOND, { id: checkOf('police'), input: { noInformationHeld: true } })).errors,
+    ).toBeUndefined();
+    expect(
+      (
+        await hub.gql(health, RESPOND, {
+          id: checkOf('health'),
+          input: { declinedReason: 'Fictional: needs a court order' },
+        })
+      ).errors,
+    ).toBeUndefined();
+    const last = await hub.gql<{ respondToAgencyCheck: { status: string } }>(education, RESPOND, {
+      id: checkOf('education'),
+      input: { findingsSummary: 'Fictional: known to the school nurse' },
+    });
     expect(last.data!.respondToAgencyCheck.status).toBe('READY_FOR_DECISION');
     const after = await read(id);
-    expect(Object.fromEntries(after.checks.map((c) => [c.agency, c.status]))).toEqual({ police: 'NO_INFORMATION', health: 'DECLINED', education: 'RETURNED' });
+    expect(Object.fromEntries(after.checks.map((c) => [c.agency, c.status]))).toEqual({
+      police: 'NO_INFORMATION',
+      health: 'DECLINED',
+      education: 'RETURNED',
+    });
   });
 
   it('given a proposal, when the manager returns it with a comment, then the worker sees why and proposes again; only a manager may return, a comment is required, and a returned proposal cannot be authorised', async () => {
@@ -293,7 +407,11 @@ describe('a workflow that never blocks', () => {
     await hub.gql(worker, RATE, { id, rag: 'GREEN', v: 1 });
     const p = await hub.gql<{ proposeDecision: { version: number } }>(worker, PROPOSE, {
       id,
-      input: { outcome: 'NO_FURTHER_ACTION', rationale: 'Fictional: nothing of concern', thresholdLevel: 'LEVEL_1_UNIVERSAL' },
+      input: {
+        outcome: 'NO_FURTHER_ACTION',
+        rationale: 'Fictional: nothing of concern',
+        thresholdLevel: 'LEVEL_1_UNIVERSAL',
+      },
       v: 2,
     });
     const v = p.data!.proposeDecision.version;
@@ -307,7 +425,11 @@ describe('a workflow that never blocks', () => {
     expect(await row(id)).toEqual({ version: v, status: 'DECISION_PROPOSED' });
 
     const comment = 'Fictional: ask the school about the attendance pattern before closing';
-    const returned = await hub.gql<{ returnDecision: { status: string; version: number } }>(manager, RETURN, { id, comment, v });
+    const returned = await hub.gql<{ returnDecision: { status: string; version: number } }>(manager, RETURN, {
+      id,
+      comment,
+      v,
+    });
     expect(returned.errors).toBeUndefined();
     expect(returned.data!.returnDecision).toEqual({ status: 'READY_FOR_DECISION', version: v + 1 });
     const authoriseReturned = await hub.gql(manager, AUTHORISE, { id, v: v + 1 });
@@ -327,25 +449,39 @@ describe('a workflow that never blocks', () => {
 
     const again = await hub.gql<{ proposeDecision: { status: string; version: number } }>(worker, PROPOSE, {
       id,
-      input: { outcome: 'EARLY_HELP', rationale: 'Fictional: school confirms a pattern', thresholdLevel: 'LEVEL_2_EARLY_HELP' },
+      input: {
+        outcome: 'EARLY_HELP',
+        rationale: 'Fictional: school confirms a pattern',
+        thresholdLevel: 'LEVEL_2_EARLY_HELP',
+      },
       v: v + 1,
     });
     expect(again.data!.proposeDecision.status).toBe('DECISION_PROPOSED');
     expect((await read(id)).decisionReturnComment).toBeNull();
-    const ok = await hub.gql<{ authoriseDecision: { status: string; decisionOutcome: string } }>(manager, AUTHORISE, { id, v: v + 2 });
+    const ok = await hub.gql<{ authoriseDecision: { status: string; decisionOutcome: string } }>(manager, AUTHORISE, {
+      id,
+      v: v + 2,
+    });
     expect(ok.data!.authoriseDecision).toMatchObject({ status: 'CLOSED', decisionOutcome: 'EARLY_HELP' });
     // A reason to decide over checks when none are outstanding is refused, not dropped.
     const { id: other } = await submitted();
     await hub.gql(worker, RATE, { id: other, rag: 'GREEN', v: 1 });
     await hub.gql(worker, PROPOSE, { id: other, input: DECISION, v: 2 });
     const needless = await hub.gql(manager, AUTHORISE, { id: other, v: 3, over: 'Fictional' });
-    expect(needless.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'overOutstandingChecksReason' });
+    expect(needless.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'overOutstandingChecksReason',
+    });
   });
 
   it('given a proposal with a check outstanding, when returned, then it waits on the check again', async () => {
     const { id } = await awaiting(['police']);
     const p = await hub.gql<{ proposeDecision: { version: number } }>(worker, PROPOSE, { id, input: DECISION, v: 3 });
-    const returned = await hub.gql<{ returnDecision: { status: string } }>(manager, RETURN, { id, comment: 'Fictional: wait for the police', v: p.data!.proposeDecision.version });
+    const returned = await hub.gql<{ returnDecision: { status: string } }>(manager, RETURN, {
+      id,
+      comment: 'Fictional: wait for the police',
+      v: p.data!.proposeDecision.version,
+    });
     expect(returned.data!.returnDecision.status).toBe('AWAITING_CHECKS');
   });
 
@@ -367,23 +503,46 @@ describe('a workflow that never blocks', () => {
   it('given a proposal, when the manager amends and authorises it, then the amended decision stands with the reason, and the proposal stays in the history and the audit', async () => {
     const { id } = await submitted();
     await hub.gql(worker, RATE, { id, rag: 'AMBER', v: 1 });
-    await hub.gql(worker, PROPOSE, { id, input: { outcome: 'EARLY_HELP', rationale: 'Fictional: early help', thresholdLevel: 'LEVEL_2_EARLY_HELP' }, v: 2 });
-    const amended = { outcome: 'STRATEGY_DISCUSSION', rationale: 'Fictional: disclosure of harm', thresholdLevel: 'LEVEL_4_SPECIALIST' };
+    await hub.gql(worker, PROPOSE, {
+      id,
+      input: { outcome: 'EARLY_HELP', rationale: 'Fictional: early help', thresholdLevel: 'LEVEL_2_EARLY_HELP' },
+      v: 2,
+    });
+    const amended = {
+      outcome: 'STRATEGY_DISCUSSION',
+      rationale: 'Fictional: disclosure of harm',
+      thresholdLevel: 'LEVEL_4_SPECIALIST',
+    };
 
     const byWorker = await hub.gql(worker, AMEND, { id, input: amended, reason: 'Fictional', v: 3 });
     expect(byWorker.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const noReason = await hub.gql(manager, AMEND, { id, input: amended, reason: '', v: 3 });
     expect(noReason.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
-    const badOutcome = await hub.gql(manager, AMEND, { id, input: { ...amended, outcome: 'LOCK_THEM_UP' }, reason: 'Fictional', v: 3 });
+    const badOutcome = await hub.gql(manager, AMEND, {
+      id,
+      input: { ...amended, outcome: 'LOCK_THEM_UP' },
+      reason: 'Fictional',
+      v: 3,
+    });
     expect(badOutcome.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const noRationale = await hub.gql(manager, AMEND, { id, input: { ...amended, rationale: ' ' }, reason: 'Fictional', v: 3 });
+    const noRationale = await hub.gql(manager, AMEND, {
+      id,
+      input: { ...amended, rationale: ' ' },
+      reason: 'Fictional',
+      v: 3,
+    });
     expect(noRationale.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.rationale' });
     const stale = await hub.gql(manager, AMEND, { id, input: amended, reason: 'Fictional', v: 2 });
     expect(stale.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(await row(id)).toEqual({ version: 3, status: 'DECISION_PROPOSED' });
 
     const reason = 'Fictional: the disclosure meets the threshold for a strategy discussion';
-    const ok = await hub.gql<{ amendAndAuthoriseDecision: Record<string, unknown> }>(manager, AMEND, { id, input: amended, reason, v: 3 });
+    const ok = await hub.gql<{ amendAndAuthoriseDecision: Record<string, unknown> }>(manager, AMEND, {
+      id,
+      input: amended,
+      reason,
+      v: 3,
+    });
     expect(ok.errors).toBeUndefined();
     expect(ok.data!.amendAndAuthoriseDecision).toEqual({
       status: 'CLOSED',
@@ -410,11 +569,17 @@ describe('a workflow that never blocks', () => {
     const { id } = await submitted();
     await hub.gql(worker, RATE, { id, rag: 'AMBER', v: 1 });
     await hub.gql(worker, PROPOSE, { id, input: DECISION, v: 2 });
-    const [a, b] = await Promise.all([hub.gql(manager, RETURN, { id, comment: 'Fictional', v: 3 }), hub.gql(manager, AUTHORISE, { id, v: 3 })]);
+    const [a, b] = await Promise.all([
+      hub.gql(manager, RETURN, { id, comment: 'Fictional', v: 3 }),
+      hub.gql(manager, AUTHORISE, { id, v: 3 }),
+    ]);
     const errors = [a, b].filter((r) => r.errors);
     expect(errors).toHaveLength(1);
     expect(errors[0]!.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 4 });
-    const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM referral_transition WHERE referral_id = $1 AND version = 4`, [id])) as [{ n: number }];
+    const [{ n }] = (await hub.db.query(
+      `SELECT count(*)::int AS n FROM referral_transition WHERE referral_id = $1 AND version = 4`,
+      [id],
+    )) as [{ n: number }];
     expect(n).toBe(1);
   });
 
@@ -428,13 +593,22 @@ describe('a workflow that never blocks', () => {
     expect(expected - received).toBeLessThanOrEqual(5 * 24 * 3600_000);
 
     const before = await hub.gql<{ myReferral: Record<string, unknown> }>(referrer, MINE, { id: ack.id });
-    expect(before.data!.myReferral).toMatchObject({ status: 'RECEIVED', expectedDecisionBy: ack.expectedDecisionBy, outcome: null, decidedAt: null });
+    expect(before.data!.myReferral).toMatchObject({
+      status: 'RECEIVED',
+      expectedDecisionBy: ack.expectedDecisionBy,
+      outcome: null,
+      decidedAt: null,
+    });
     // Rating RED changes the MASH's own due time, not the referrer's acknowledgement.
     await hub.gql(worker, RATE, { id: ack.id, rag: 'RED', v: 1 });
     await hub.gql(worker, PROPOSE, { id: ack.id, input: DECISION, v: 2 });
     await hub.gql(manager, AUTHORISE, { id: ack.id, v: 3 });
     const after = await hub.gql<{ myReferral: Record<string, unknown> }>(referrer, MINE, { id: ack.id });
-    expect(after.data!.myReferral).toMatchObject({ status: 'CLOSED', outcome: 'CHILD_IN_NEED_ASSESSMENT', expectedDecisionBy: ack.expectedDecisionBy });
+    expect(after.data!.myReferral).toMatchObject({
+      status: 'CLOSED',
+      outcome: 'CHILD_IN_NEED_ASSESSMENT',
+      expectedDecisionBy: ack.expectedDecisionBy,
+    });
     expect(after.data!.myReferral.decidedAt).toEqual(expect.any(String));
     expect((await read(ack.id)).acknowledgedDecisionBy).toBe(ack.expectedDecisionBy);
 
@@ -447,9 +621,15 @@ describe('a workflow that never blocks', () => {
     const r = await hub.gql<{ referral: ReferralRead }>(worker, READ, { id, purpose: 'TRIAGE' });
     expect(r.data!.referral.statusHistory.map((s) => s.transition)).toEqual(['SUBMIT', 'RATE', 'REQUEST_CHECKS']);
     const audit = await auditFor(hub, r.headers.get('x-request-id')!);
-    expect(audit.flatMap((a) => a.released ?? [])).toEqual(expect.arrayContaining(['ReferralTransition.byName', 'ReferralTransition.reason']));
+    expect(audit.flatMap((a) => a.released ?? [])).toEqual(
+      expect.arrayContaining(['ReferralTransition.byName', 'ReferralTransition.reason']),
+    );
     for (const token of [referrer, ig]) {
-      const denied = await hub.gql(token, `query($id: ID!) { referral(id: $id, purpose: TRIAGE) { statusHistory { transition } } }`, { id });
+      const denied = await hub.gql(
+        token,
+        `query($id: ID!) { referral(id: $id, purpose: TRIAGE) { statusHistory { transition } } }`,
+        { id },
+      );
       expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
   });
@@ -458,24 +638,45 @@ describe('a workflow that never blocks', () => {
     const METRICS = `query($period: MetricsPeriodInput!) { metrics(period: $period) {
       current { checkOutcomesByAgency { agency informationShared noInformationHeld declined closedWithoutAnswer } checkTurnaroundByAgency { key count } }
     } }`;
-    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' }).format(new Date());
-    type Outcome = { agency: string; informationShared: number; noInformationHeld: number; declined: number; closedWithoutAnswer: number };
+    const month = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/London',
+      year: 'numeric',
+      month: '2-digit',
+    }).format(new Date());
+    type Outcome = {
+      agency: string;
+      informationShared: number;
+      noInformationHeld: number;
+      declined: number;
+      closedWithoutAnswer: number;
+    };
     const measure = async () => {
-      const r = await hub.gql<{ metrics: { current: { checkOutcomesByAgency: Outcome[]; checkTurnaroundByAgency: Array<{ key: string | null; count: number }> } } }>(
-        manager,
-        METRICS,
-        { period: { month } },
-      );
+      const r = await hub.gql<{
+        metrics: {
+          current: {
+            checkOutcomesByAgency: Outcome[];
+            checkTurnaroundByAgency: Array<{ key: string | null; count: number }>;
+          };
+        };
+      }>(manager, METRICS, { period: { month } });
       expect(r.errors).toBeUndefined();
       const byAgency = (a: string) =>
-        r.data!.metrics.current.checkOutcomesByAgency.find((o) => o.agency === a) ?? { informationShared: 0, noInformationHeld: 0, declined: 0, closedWithoutAnswer: 0 };
+        r.data!.metrics.current.checkOutcomesByAgency.find((o) => o.agency === a) ?? {
+          informationShared: 0,
+          noInformationHeld: 0,
+          declined: 0,
+          closedWithoutAnswer: 0,
+        };
       const answered = r.data!.metrics.current.checkTurnaroundByAgency.find((o) => o.key === 'police')?.count ?? 0;
       return { police: byAgency('police'), health: byAgency('health'), policeAnswered: answered };
     };
     const before = await measure();
     const first = await awaiting(['police', 'health']);
     await hub.gql(police, RESPOND, { id: first.checkOf('police'), input: { noInformationHeld: true } });
-    await hub.gql(health, RESPOND, { id: first.checkOf('health'), input: { declinedReason: 'Fictional: needs a court order' } });
+    await hub.gql(health, RESPOND, {
+      id: first.checkOf('health'),
+      input: { declinedReason: 'Fictional: needs a court order' },
+    });
     const second = await awaiting(['police']);
     await hub.gql(worker, CLOSE, { id: second.checkOf('police'), reason: 'TIMED_OUT', v: 3 });
     const after = await measure();
@@ -488,7 +689,11 @@ describe('a workflow that never blocks', () => {
       healthDeclined: after.health.declined - before.health.declined,
       // A closed check was never answered: it does not count towards the turnaround of answers.
       policeAnswered: after.policeAnswered - before.policeAnswered,
-    }).toEqual({ police: { noInformationHeld: 1, declined: 0, closedWithoutAnswer: 1 }, healthDeclined: 1, policeAnswered: 1 });
+    }).toEqual({
+      police: { noInformationHeld: 1, declined: 0, closedWithoutAnswer: 1 },
+      healthDeclined: 1,
+      policeAnswered: 1,
+    });
     // Measures are for managers and IG only.
     expect((await hub.gql(worker, METRICS, { period: { month } })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });

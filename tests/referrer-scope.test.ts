@@ -45,24 +45,34 @@ describe('a partner referrer reaches its own referrals’ receipts and nothing e
     nhsNumber = fakeNhsNumber();
     childId = await givenPerson(hub, policeOfficer, { nhsNumber, sourceSystem: 'NICHE' });
     await givenImportedPerson(hub, 'health', { nhsNumber, sourceSystem: 'EMIS' });
-    await givenRecord(hub, policeOfficer, childId, { recordType: 'POLICE_INTELLIGENCE', detail: 'Fictional intelligence', informantIdentity: 'Fictional informant' });
-    await givenRecord(hub, healthPractitioner, childId, { recordType: 'HEALTH_MENTAL_HEALTH', clinicalNotes: 'Fictional mental-health note' });
+    await givenRecord(hub, policeOfficer, childId, {
+      recordType: 'POLICE_INTELLIGENCE',
+      detail: 'Fictional intelligence',
+      informantIdentity: 'Fictional informant',
+    });
+    await givenRecord(hub, healthPractitioner, childId, {
+      recordType: 'HEALTH_MENTAL_HEALTH',
+      clinicalNotes: 'Fictional mental-health note',
+    });
   });
   afterAll(() => hub.close());
 
   it.each([
     ['a police referrer', () => policeReferrer, 'Fictional informant'],
     ['a GP referrer', () => gpReferrer, 'Fictional mental-health note'],
-  ])('given %s whose agency holds the child, when they read the child, then FORBIDDEN, nothing disclosed and the attempt audited', async (_label, token, secret) => {
-    const r = await hub.gql(token(), PERSON, { id: childId });
+  ])(
+    'given %s whose agency holds the child, when they read the child, then FORBIDDEN, nothing disclosed and the attempt audited',
+    async (_label, token, secret) => {
+      const r = await hub.gql(token(), PERSON, { id: childId });
 
-    expect(r.errors![0]!.extensions!.code).toBe('FORBIDDEN');
-    expect(r.data?.person ?? null).toBeNull();
-    expect(JSON.stringify(r)).not.toContain(secret);
-    const audit = await auditFor(hub, r.headers.get('x-request-id')!);
-    expect(audit.length).toBeGreaterThan(0);
-    expect(audit.flatMap((a) => a.released ?? [])).toEqual([]);
-  });
+      expect(r.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+      expect(r.data?.person ?? null).toBeNull();
+      expect(JSON.stringify(r)).not.toContain(secret);
+      const audit = await auditFor(hub, r.headers.get('x-request-id')!);
+      expect(audit.length).toBeGreaterThan(0);
+      expect(audit.flatMap((a) => a.released ?? [])).toEqual([]);
+    },
+  );
 
   it('given a GP referrer, when they search by the child’s NHS number, then FORBIDDEN and nothing disclosed', async () => {
     const r = await hub.gql(gpReferrer, SEARCH, { nhs: nhsNumber });
@@ -81,7 +91,9 @@ describe('a partner referrer reaches its own referrals’ receipts and nothing e
   });
 
   it('given the police MASH officer (the control), when they read the child, then their own sealed record is released', async () => {
-    const r = await hub.gql<{ person: { records: Array<Record<string, unknown>> } }>(policeOfficer, PERSON, { id: childId });
+    const r = await hub.gql<{ person: { records: Array<Record<string, unknown>> } }>(policeOfficer, PERSON, {
+      id: childId,
+    });
 
     expect(r.errors).toBeUndefined();
     const police = r.data!.person.records.find((x) => x.__typename === 'PoliceRecord')!;
@@ -90,14 +102,29 @@ describe('a partner referrer reaches its own referrals’ receipts and nothing e
   });
 
   it('given a GP referrer, when they refer a new child, then the receipt and myReferral answer them and another referrer of the same surgery gets NOT_FOUND', async () => {
-    const submitted = await hub.gql<{ submitReferral: { id: string; reference: string; status: string } }>(gpReferrer, SUBMIT, {
-      key: unique('k'),
-      input: referralAbout({ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: `Fictionalreferred${Date.now()}`, dateOfBirth: '2018-05-06' } }),
-    });
+    const submitted = await hub.gql<{ submitReferral: { id: string; reference: string; status: string } }>(
+      gpReferrer,
+      SUBMIT,
+      {
+        key: unique('k'),
+        input: referralAbout({
+          newPerson: {
+            kind: 'CHILD',
+            givenName: 'Testy',
+            familyName: `Fictionalreferred${Date.now()}`,
+            dateOfBirth: '2018-05-06',
+          },
+        }),
+      },
+    );
     expect(submitted.errors).toBeUndefined();
     const { id, reference } = submitted.data!.submitReferral;
 
-    const mine = await hub.gql<{ myReferral: { id: string; reference: string; status: string } }>(gpReferrer, MY_REFERRAL, { id });
+    const mine = await hub.gql<{ myReferral: { id: string; reference: string; status: string } }>(
+      gpReferrer,
+      MY_REFERRAL,
+      { id },
+    );
     expect(mine.errors).toBeUndefined();
     expect(mine.data!.myReferral).toMatchObject({ id, reference, status: 'RECEIVED' });
 

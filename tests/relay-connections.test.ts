@@ -54,7 +54,10 @@ type QueuePage = {
 };
 type LogPage = {
   accessLogEntries: {
-    edges: Array<{ cursor: string; node: { eventId: string; operationName: string | null; subjects: Array<{ personId: string; outcome: string }> } }>;
+    edges: Array<{
+      cursor: string;
+      node: { eventId: string; operationName: string | null; subjects: Array<{ personId: string; outcome: string }> };
+    }>;
     pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   };
 };
@@ -77,9 +80,25 @@ describe('Relay connections', () => {
     return r.data!;
   }
   async function submitted(rag: string | null): Promise<string> {
-    const subject = { newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: `Fictional${crypto.randomInt(1e6)}`, dateOfBirth: '2016-01-02' } };
-    const input = { subjects: [subject], concernCategories: ['NEGLECT'], narrative: 'Fictional narrative', consentSought: true, consentGiven: true };
-    const { submitReferral } = await ok<{ submitReferral: { id: string } }>(worker, SUBMIT, { key: unique('k'), input });
+    const subject = {
+      newPerson: {
+        kind: 'CHILD',
+        givenName: 'Testy',
+        familyName: `Fictional${crypto.randomInt(1e6)}`,
+        dateOfBirth: '2016-01-02',
+      },
+    };
+    const input = {
+      subjects: [subject],
+      concernCategories: ['NEGLECT'],
+      narrative: 'Fictional narrative',
+      consentSought: true,
+      consentGiven: true,
+    };
+    const { submitReferral } = await ok<{ submitReferral: { id: string } }>(worker, SUBMIT, {
+      key: unique('k'),
+      input,
+    });
     if (rag) await rate(submitReferral.id, rag);
     return submitReferral.id;
   }
@@ -89,8 +108,13 @@ describe('Relay connections', () => {
   }
   function apolloFor(token: string) {
     return new ApolloClient({
-      link: new HttpLink({ uri: hub.server.url, headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' } }),
-      cache: new InMemoryCache({ typePolicies: { Query: { fields: { referrals: relayStylePagination(['purpose', 'orderBy', 'filter']) } } } }),
+      link: new HttpLink({
+        uri: hub.server.url,
+        headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+      }),
+      cache: new InMemoryCache({
+        typePolicies: { Query: { fields: { referrals: relayStylePagination(['purpose', 'orderBy', 'filter']) } } },
+      }),
     });
   }
 
@@ -104,7 +128,11 @@ describe('Relay connections', () => {
       const client = apolloFor(worker);
       const first = await client.query<QueuePage>({ query: QUEUE, variables: { first: 2 } });
       expect(first.data!.referrals.edges.map((e) => e.node.id)).toEqual([red, amber]);
-      expect(first.data!.referrals.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, startCursor: first.data!.referrals.edges[0]!.cursor });
+      expect(first.data!.referrals.pageInfo).toMatchObject({
+        hasNextPage: true,
+        hasPreviousPage: false,
+        startCursor: first.data!.referrals.edges[0]!.cursor,
+      });
 
       // When: on another desk, the red one is re-rated GREEN (by today's keys it would come again
       // after the cursor) and the unrated one RED (it would jump before the cursor and be missed).
@@ -114,7 +142,11 @@ describe('Relay connections', () => {
       while (page.pageInfo.hasNextPage) {
         // What `fetchMore` does: the next page is written into the same cached field (the key
         // arguments leave `first` and `after` out) and relayStylePagination merges it.
-        const more = await client.query<QueuePage>({ query: QUEUE, variables: { first: 2, after: page.pageInfo.endCursor }, fetchPolicy: 'network-only' });
+        const more = await client.query<QueuePage>({
+          query: QUEUE,
+          variables: { first: 2, after: page.pageInfo.endCursor },
+          fetchPolicy: 'network-only',
+        });
         page = more.data!.referrals;
       }
 
@@ -128,7 +160,12 @@ describe('Relay connections', () => {
       // And a fresh first page orders by today's ratings.
       const fresh = await ok<QueuePage>(worker, RAW_QUEUE, { first: 4 });
       expect(fresh.referrals.edges.map((e) => e.node.id).slice(0, 2)).toEqual([unrated, amber]);
-      expect(fresh.referrals.edges.map((e) => e.node.id).slice(2).sort()).toEqual([red, green].sort());
+      expect(
+        fresh.referrals.edges
+          .map((e) => e.node.id)
+          .slice(2)
+          .sort(),
+      ).toEqual([red, green].sort());
     });
 
     it('given a first page read with its subjects, when a referral on a later page is re-rated before the next page, then the moved referral still shows its subject (it is looked up, not taken as out of scope)', async () => {
@@ -136,7 +173,12 @@ describe('Relay connections', () => {
       const WITH_SUBJECTS = `query($first: Int, $after: String) {
         referrals(purpose: TRIAGE, orderBy: RAG, first: $first, after: $after) { edges { cursor node { id rag subjects { id } } } pageInfo { hasNextPage endCursor } }
       }`;
-      type Page = { referrals: { edges: Array<{ node: { id: string; subjects: Array<{ id: string }> } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+      type Page = {
+        referrals: {
+          edges: Array<{ node: { id: string; subjects: Array<{ id: string }> } }>;
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      };
       const moved = await submitted('GREEN');
       let page = (await ok<Page>(worker, WITH_SUBJECTS, { first: 1 })).referrals;
       expect(page.edges[0]!.node.id).not.toBe(moved);
@@ -156,8 +198,18 @@ describe('Relay connections', () => {
 
     it('given the queue, when it is asked for first: 0, then an empty page whose hasNextPage says rows exist', async () => {
       await submitted('AMBER');
-      const r = await ok<QueuePage>(worker, RAW_QUEUE.replace('pageInfo { hasNextPage endCursor }', 'pageInfo { hasNextPage hasPreviousPage startCursor endCursor }'), { first: 0 });
-      expect(r.referrals).toEqual({ edges: [], pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: null } });
+      const r = await ok<QueuePage>(
+        worker,
+        RAW_QUEUE.replace(
+          'pageInfo { hasNextPage endCursor }',
+          'pageInfo { hasNextPage hasPreviousPage startCursor endCursor }',
+        ),
+        { first: 0 },
+      );
+      expect(r.referrals).toEqual({
+        edges: [],
+        pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: null },
+      });
     });
 
     it.each([
@@ -165,16 +217,21 @@ describe('Relay connections', () => {
       ['a snapshot with a quote in it', "1:2:'"],
       ['a snapshot whose numbers do not hold together', '10:5:'],
       ['a snapshot listing an id outside it', '5:10:12'],
-    ])('given a cursor carrying %s, when the next page is asked for, then BAD_USER_INPUT names `after` and no page', async (_what, snapshot) => {
-      const after = encodeCursor([0, new Date().toISOString(), crypto.randomUUID(), snapshot]);
-      const r = await hub.gql(worker, RAW_QUEUE, { first: 2, after });
-      expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
-      expect(r.data).toBeNull();
-    });
+    ])(
+      'given a cursor carrying %s, when the next page is asked for, then BAD_USER_INPUT names `after` and no page',
+      async (_what, snapshot) => {
+        const after = encodeCursor([0, new Date().toISOString(), crypto.randomUUID(), snapshot]);
+        const r = await hub.gql(worker, RAW_QUEUE, { first: 2, after });
+        expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+        expect(r.data).toBeNull();
+      },
+    );
 
     it('given a cursor issued before cursors carried a snapshot, when the next page is asked for, then it still pages by the current keys', async () => {
       const page = await ok<QueuePage>(worker, RAW_QUEUE, { first: 1 });
-      const [rank, due, id] = JSON.parse(Buffer.from(page.referrals.edges[0]!.cursor, 'base64url').toString('utf8')) as unknown[];
+      const [rank, due, id] = JSON.parse(
+        Buffer.from(page.referrals.edges[0]!.cursor, 'base64url').toString('utf8'),
+      ) as unknown[];
       const r = await ok<QueuePage>(worker, RAW_QUEUE, { first: 1, after: encodeCursor([rank, due, id]) });
       expect(r.referrals.edges).toHaveLength(1);
       expect(r.referrals.edges[0]!.node.id).not.toBe(id);
@@ -190,14 +247,21 @@ describe('Relay connections', () => {
     });
 
     it('given reads of a child, when the IG auditor pages accessLogEntries one by one, then the edges are the deprecated accessLog entries, with Relay page info', async () => {
-      const old = await ok<{ accessLog: { entries: Array<{ eventId: string }> } }>(ig, OLD_LOG, { filter: { personId: childId }, first: 10 });
+      const old = await ok<{ accessLog: { entries: Array<{ eventId: string }> } }>(ig, OLD_LOG, {
+        filter: { personId: childId },
+        first: 10,
+      });
       const seen: string[] = [];
       let after: string | null = null;
       for (;;) {
         const page: LogPage = await ok<LogPage>(ig, LOG, { filter: { personId: childId }, first: 1, after });
         const { edges, pageInfo } = page.accessLogEntries;
         expect(edges).toHaveLength(1);
-        expect(pageInfo).toMatchObject({ hasPreviousPage: false, startCursor: edges[0]!.cursor, endCursor: edges[0]!.cursor });
+        expect(pageInfo).toMatchObject({
+          hasPreviousPage: false,
+          startCursor: edges[0]!.cursor,
+          endCursor: edges[0]!.cursor,
+        });
         expect(edges[0]!.node.subjects).toEqual([expect.objectContaining({ personId: childId })]);
         seen.push(edges[0]!.node.eventId);
         if (!pageInfo.hasNextPage) break;
@@ -210,7 +274,10 @@ describe('Relay connections', () => {
 
     it('given the access log, when the IG auditor asks for first: 0, then an empty page, and rows are said to follow', async () => {
       const page = await ok<LogPage>(ig, LOG, { filter: { personId: childId }, first: 0 });
-      expect(page.accessLogEntries).toEqual({ edges: [], pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: null } });
+      expect(page.accessLogEntries).toEqual({
+        edges: [],
+        pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: null },
+      });
     });
 
     it('given a social worker, when they ask for accessLogEntries, then FORBIDDEN and no page', async () => {

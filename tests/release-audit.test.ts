@@ -24,7 +24,12 @@ const source = (file: string) => fs.readFileSync(path.join(__dirname, '..', file
 
 function contextOf(type: string, requestId: string) {
   const viewer = systemViewer('release-test', 'ig-1', { code: 'social-care', kind: 'SOCIAL_CARE' });
-  return createRequestContext(hub.server.hub, { viewer: { ...viewer, roles: ['IG_AUDITOR'] }, partnership: 'default', requestId, operation: { type, name: 'ReleaseTest', documentHash: null } });
+  return createRequestContext(hub.server.hub, {
+    viewer: { ...viewer, roles: ['IG_AUDITOR'] },
+    partnership: 'default',
+    requestId,
+    operation: { type, name: 'ReleaseTest', documentHash: null },
+  });
 }
 
 describe('one release audit for every transport', () => {
@@ -38,7 +43,8 @@ describe('one release audit for every transport', () => {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
         const p = path.join(dir, e.name);
         if (e.isDirectory()) walk(p);
-        else if (p.endsWith('.ts') && /auditWriter\.write\(/.test(fs.readFileSync(p, 'utf8'))) writers.push(path.relative(path.join(__dirname, '..'), p));
+        else if (p.endsWith('.ts') && /auditWriter\.write\(/.test(fs.readFileSync(p, 'utf8')))
+          writers.push(path.relative(path.join(__dirname, '..'), p));
       }
     };
     walk(path.join(__dirname, '..', 'src'));
@@ -53,14 +59,22 @@ describe('one release audit for every transport', () => {
     const released = await releaseAudit(ctx, { data: { alertRaised: null } }, { audit: true });
     // Then it leaves, and its audit event is committed
     expect(released.withheld).toBe(false);
-    expect(await auditFor(hub, ctx.requestId)).toEqual([expect.objectContaining({ action: 'QUERY', outcome: 'SUCCESS' })]);
+    expect(await auditFor(hub, ctx.requestId)).toEqual([
+      expect.objectContaining({ action: 'QUERY', outcome: 'SUCCESS' }),
+    ]);
   });
 
   it('a failed mutation is audited even when it disclosed nobody', async () => {
     const ctx = contextOf('mutation', `release-test-${Date.now()}-mut`);
-    const released = await releaseAudit(ctx, { data: null, errors: [{ message: 'bad', extensions: { code: 'BAD_USER_INPUT' } }] }, { audit: true });
+    const released = await releaseAudit(
+      ctx,
+      { data: null, errors: [{ message: 'bad', extensions: { code: 'BAD_USER_INPUT' } }] },
+      { audit: true },
+    );
     expect(released.withheld).toBe(false);
-    expect(await auditFor(hub, ctx.requestId)).toEqual([expect.objectContaining({ action: 'EXECUTE', outcome: 'ERROR' })]);
+    expect(await auditFor(hub, ctx.requestId)).toEqual([
+      expect.objectContaining({ action: 'EXECUTE', outcome: 'ERROR' }),
+    ]);
   });
 
   it('a read that disclosed nobody and failed nothing is not audited', async () => {
@@ -72,20 +86,33 @@ describe('one release audit for every transport', () => {
 
   it('a result already carrying AUDIT_UNAVAILABLE is withheld', async () => {
     const ctx = contextOf('query', `release-test-${Date.now()}-au`);
-    const released = await releaseAudit(ctx, { data: { person: { id: 'x' } }, errors: [{ message: 'x', extensions: { code: 'AUDIT_UNAVAILABLE' } }] }, { audit: true });
+    const released = await releaseAudit(
+      ctx,
+      { data: { person: { id: 'x' } }, errors: [{ message: 'x', extensions: { code: 'AUDIT_UNAVAILABLE' } }] },
+      { audit: true },
+    );
     expect(released.withheld).toBe(true);
   });
 
   it('an incremental (non-single) HTTP response fails closed: nothing of it leaves unaudited', async () => {
     // Unreachable with graphql 16 today; the day @defer is on, the plugin must not return early.
     const ctx = contextOf('query', `release-test-${Date.now()}-inc`);
-    const listener = (await releasePlugin({ audit: true }).requestDidStart!({} as never)) as { willSendResponse(rc: unknown): Promise<void> };
+    const listener = (await releasePlugin({ audit: true }).requestDidStart!({} as never)) as {
+      willSendResponse(rc: unknown): Promise<void>;
+    };
     const response = {
       http: { status: 200, headers: new Map() },
-      body: { kind: 'incremental', initialResult: { data: { person: { name: 'withheld' } }, hasNext: true }, subsequentResults: (async function* () {})() },
+      body: {
+        kind: 'incremental',
+        initialResult: { data: { person: { name: 'withheld' } }, hasNext: true },
+        subsequentResults: (async function* () {})(),
+      },
     };
     await listener.willSendResponse({ contextValue: ctx, response });
-    expect(response.body).toEqual({ kind: 'single', singleResult: { errors: [expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } })] } });
+    expect(response.body).toEqual({
+      kind: 'single',
+      singleResult: { errors: [expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } })] },
+    });
     expect(response.http.status).toBe(400);
   });
 });

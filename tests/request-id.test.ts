@@ -18,9 +18,10 @@ describe('request ids and correlation ids', () => {
   afterAll(() => hub.close());
 
   const eventsOf = (requestIds: string[]) =>
-    hub.db.query(`SELECT request_id, actor_sub, payload->>'correlationId' AS correlation_id FROM audit_event WHERE request_id = ANY($1) ORDER BY actor_sub`, [requestIds]) as Promise<
-      Array<{ request_id: string; actor_sub: string; correlation_id: string | null }>
-    >;
+    hub.db.query(
+      `SELECT request_id, actor_sub, payload->>'correlationId' AS correlation_id FROM audit_event WHERE request_id = ANY($1) ORDER BY actor_sub`,
+      [requestIds],
+    ) as Promise<Array<{ request_id: string; actor_sub: string; correlation_id: string | null }>>;
 
   it('given two users sending the same x-request-id, then each audit event has the hub’s own id (the one in its response) and the client’s value only as correlation id', async () => {
     const chosen = unique('shared');

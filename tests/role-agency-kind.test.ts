@@ -70,7 +70,10 @@ describe('a token whose role does not fit its agency’s kind is refused', () =>
       on: { closed: (e) => (closeCode = (e as { code?: number }).code), connected: () => (connected = true) },
     });
     clients.push(client);
-    client.subscribe({ query: 'subscription { referralChanged(purpose: TRIAGE) { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    client.subscribe(
+      { query: 'subscription { referralChanged(purpose: TRIAGE) { id } }' },
+      { next: () => undefined, error: () => undefined, complete: () => undefined },
+    );
     const deadline = Date.now() + 3000;
     while (closeCode === undefined && Date.now() < deadline) {
       if (connected && Date.now() > deadline - 2500) break;
@@ -97,9 +100,21 @@ describe('a partnership extends the role-to-agency-kind table in its policy file
   beforeAll(async () => {
     // A (fictional) partnership with a youth justice service whose officers sit in the MASH as probation officers.
     const agenciesFile = path.join(dir, 'agencies.json');
-    fs.writeFileSync(agenciesFile, JSON.stringify([...DEMO_AGENCIES, { code: 'youth-justice', name: 'Exampleshire Youth Justice Service', kind: 'YOUTH_JUSTICE' }]));
+    fs.writeFileSync(
+      agenciesFile,
+      JSON.stringify([
+        ...DEMO_AGENCIES,
+        { code: 'youth-justice', name: 'Exampleshire Youth Justice Service', kind: 'YOUTH_JUSTICE' },
+      ]),
+    );
     const policyFile = path.join(dir, 'policy.json');
-    fs.writeFileSync(policyFile, JSON.stringify({ ...DEFAULT_POLICY, roleAgencyKinds: { PROBATION_MASH_OFFICER: ['PROBATION', 'YOUTH_JUSTICE'] } }));
+    fs.writeFileSync(
+      policyFile,
+      JSON.stringify({
+        ...DEFAULT_POLICY,
+        roleAgencyKinds: { PROBATION_MASH_OFFICER: ['PROBATION', 'YOUTH_JUSTICE'] },
+      }),
+    );
     extended = await startTestHub({ MASH_AGENCIES_FILE: agenciesFile, MASH_POLICY_FILE: policyFile });
     shipped = await startTestHub({ MASH_AGENCIES_FILE: agenciesFile });
   });

@@ -34,7 +34,11 @@ describe('breaking changes against the released schema', () => {
     const release = newestRelease();
     const allowList = loadAllowList();
     expect(release.version).toBe(allowList.released);
-    const report = checkSchemaCompatibility(fs.readFileSync(release.file, 'utf8'), fs.readFileSync(path.join(ROOT, 'schema', 'schema.graphql'), 'utf8'), allowList);
+    const report = checkSchemaCompatibility(
+      fs.readFileSync(release.file, 'utf8'),
+      fs.readFileSync(path.join(ROOT, 'schema', 'schema.graphql'), 'utf8'),
+      allowList,
+    );
     expect(report.unlisted).toEqual([]);
     expect(report.notDeprecatedFirst).toEqual([]);
     expect(report.stale).toEqual([]);
@@ -52,29 +56,66 @@ describe('breaking changes against the released schema', () => {
 
   it('given a removal that was @deprecated in the release and is listed with issue and reason, then the check passes', () => {
     const current = released.replace('  oldReceipt(id: ID!): Receipt @deprecated(reason: "Use myReferral")\n', '');
-    const report = checkSchemaCompatibility(released, current, list([{ change: 'FIELD_REMOVED', description: 'Query.oldReceipt was removed.', issue: 22, reason: 'deprecated in 0.1.0' }]));
+    const report = checkSchemaCompatibility(
+      released,
+      current,
+      list([
+        {
+          change: 'FIELD_REMOVED',
+          description: 'Query.oldReceipt was removed.',
+          issue: 22,
+          reason: 'deprecated in 0.1.0',
+        },
+      ]),
+    );
     expect(failed(report)).toBe(false);
     expect(report.accepted).toHaveLength(1);
   });
 
   it('given a listed removal that was never deprecated, then it fails unless the entry says why it could not be', () => {
     const current = released.replace(' DECIDED', '');
-    const entry = { change: 'VALUE_REMOVED_FROM_ENUM', description: 'DECIDED was removed from enum type Status.', issue: 22, reason: 'merged into RECEIVED' };
-    expect(checkSchemaCompatibility(released, current, list([entry])).notDeprecatedFirst).toEqual(['DECIDED was removed from enum type Status.']);
-    const justified = checkSchemaCompatibility(released, current, list([{ ...entry, removedWithoutDeprecation: 'the value disclosed a sealed decision; it could not stay a release longer' }]));
+    const entry = {
+      change: 'VALUE_REMOVED_FROM_ENUM',
+      description: 'DECIDED was removed from enum type Status.',
+      issue: 22,
+      reason: 'merged into RECEIVED',
+    };
+    expect(checkSchemaCompatibility(released, current, list([entry])).notDeprecatedFirst).toEqual([
+      'DECIDED was removed from enum type Status.',
+    ]);
+    const justified = checkSchemaCompatibility(
+      released,
+      current,
+      list([
+        {
+          ...entry,
+          removedWithoutDeprecation: 'the value disclosed a sealed decision; it could not stay a release longer',
+        },
+      ]),
+    );
     expect(failed(justified)).toBe(false);
   });
 
   it('given an allow-list entry that matches no change, then the check fails (the list describes what is really there)', () => {
-    const report = checkSchemaCompatibility(released, released, list([{ change: 'FIELD_REMOVED', description: 'Query.me was removed.', issue: 22, reason: 'never happened' }]));
+    const report = checkSchemaCompatibility(
+      released,
+      released,
+      list([{ change: 'FIELD_REMOVED', description: 'Query.me was removed.', issue: 22, reason: 'never happened' }]),
+    );
     expect(report.stale).toHaveLength(1);
     expect(failed(report)).toBe(true);
   });
 
   it('given an added enum value, then it is reported as dangerous and does not fail', () => {
-    const report = checkSchemaCompatibility(released, released.replace('RECEIVED DECIDED', 'RECEIVED DECIDED WITHDRAWN'), list());
+    const report = checkSchemaCompatibility(
+      released,
+      released.replace('RECEIVED DECIDED', 'RECEIVED DECIDED WITHDRAWN'),
+      list(),
+    );
     expect(failed(report)).toBe(false);
-    expect(report.dangerous).toEqual([{ change: 'VALUE_ADDED_TO_ENUM', description: 'WITHDRAWN was added to enum type Status.' }]);
+    expect(report.dangerous).toEqual([
+      { change: 'VALUE_ADDED_TO_ENUM', description: 'WITHDRAWN was added to enum type Status.' },
+    ]);
   });
 
   it('given the command on a schema with an unlisted break, then it exits 1 naming the break and how to acknowledge it', async () => {
@@ -85,10 +126,23 @@ describe('breaking changes against the released schema', () => {
     fs.writeFileSync(path.join(dir, 'breaking-changes.json'), JSON.stringify(list()));
     const run = promisify(execFile)(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/cli/schema-check-breaking.ts'), '--schema', path.join(dir, 'schema.graphql'), '--released', path.join(dir, 'released'), '--allow-list', path.join(dir, 'breaking-changes.json')],
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        path.join(ROOT, 'src/cli/schema-check-breaking.ts'),
+        '--schema',
+        path.join(dir, 'schema.graphql'),
+        '--released',
+        path.join(dir, 'released'),
+        '--allow-list',
+        path.join(dir, 'breaking-changes.json'),
+      ],
       { cwd: ROOT },
     );
-    await expect(run).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('BREAKING, not acknowledged: FIELD_REMOVED: Query.myReferral was removed.') });
+    await expect(run).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('BREAKING, not acknowledged: FIELD_REMOVED: Query.myReferral was removed.'),
+    });
     await expect(run).rejects.toMatchObject({ stderr: expect.stringContaining('schema/breaking-changes.json') });
     fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);

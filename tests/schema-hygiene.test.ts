@@ -1,5 +1,13 @@
 import crypto from 'node:crypto';
-import { getNamedType, isEnumType, isInputObjectType, isInterfaceType, isNonNullType, isObjectType, type GraphQLField } from 'graphql';
+import {
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLField,
+} from 'graphql';
 import { printedSchema } from './support/schema-samples';
 import { startTestHub, type TestHub } from './support/test-hub';
 
@@ -22,11 +30,14 @@ describe('one naming rule', () => {
     const bad: string[] = [];
     for (const t of named) {
       if (!/^[A-Z][A-Za-z0-9]*$/.test(t.name)) bad.push(t.name);
-      if (isEnumType(t) && !ENUMS_WITH_LEGACY_VALUES.includes(t.name)) for (const v of t.getValues()) if (!/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(v.name)) bad.push(`${t.name}.${v.name}`);
+      if (isEnumType(t) && !ENUMS_WITH_LEGACY_VALUES.includes(t.name))
+        for (const v of t.getValues())
+          if (!/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(v.name)) bad.push(`${t.name}.${v.name}`);
       if (isObjectType(t) || isInterfaceType(t) || isInputObjectType(t)) {
         for (const f of Object.values(t.getFields())) {
           if (!/^[a-z][A-Za-z0-9]*$/.test(f.name)) bad.push(`${t.name}.${f.name}`);
-          for (const a of 'args' in f ? (f as GraphQLField<unknown, unknown>).args : []) if (!/^[a-z][A-Za-z0-9]*$/.test(a.name)) bad.push(`${t.name}.${f.name}(${a.name})`);
+          for (const a of 'args' in f ? (f as GraphQLField<unknown, unknown>).args : [])
+            if (!/^[a-z][A-Za-z0-9]*$/.test(a.name)) bad.push(`${t.name}.${f.name}(${a.name})`);
         }
       }
     }
@@ -44,7 +55,9 @@ describe('one naming rule', () => {
   });
 
   it('given every object type named …Payload, then a mutation returns it', () => {
-    const returned = new Set(Object.values(schema.getMutationType()!.getFields()).map((f) => getNamedType(f.type).name));
+    const returned = new Set(
+      Object.values(schema.getMutationType()!.getFields()).map((f) => getNamedType(f.type).name),
+    );
     const payloads = named.filter((t) => isObjectType(t) && t.name.endsWith('Payload')).map((t) => t.name);
     expect(payloads.length).toBeGreaterThan(0);
     expect(payloads.filter((p) => !returned.has(p))).toEqual([]);
@@ -78,10 +91,15 @@ describe('Relay cursor connections, to the letter', () => {
       expect(isObjectType(edge) && String(edge.getFields().cursor?.type)).toBe('String!');
       expect(isObjectType(edge) && edge.getFields().node !== undefined).toBe(true);
     }
-    const returning = Object.values(schema.getQueryType()!.getFields()).filter((f) => getNamedType(f.type).name.endsWith('Connection'));
+    const returning = Object.values(schema.getQueryType()!.getFields()).filter((f) =>
+      getNamedType(f.type).name.endsWith('Connection'),
+    );
     for (const f of returning) {
       expect(isNonNullType(f.type)).toBe(true);
-      expect([f.name, f.args.map((a) => `${a.name}: ${String(a.type)}`)]).toEqual([f.name, expect.arrayContaining(['first: Int', 'after: String'])]);
+      expect([f.name, f.args.map((a) => `${a.name}: ${String(a.type)}`)]).toEqual([
+        f.name,
+        expect.arrayContaining(['first: Int', 'after: String']),
+      ]);
     }
   });
 });
@@ -123,7 +141,16 @@ describe('typed replacements for strings', () => {
     hub.gql<{ submitReferral: { id: string } }>(worker, SUBMIT, {
       key: `hygiene-${crypto.randomUUID()}`,
       input: {
-        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: `Fictional${crypto.randomInt(1e6)}`, ...newPerson } }],
+        subjects: [
+          {
+            newPerson: {
+              kind: 'CHILD',
+              givenName: 'Testy',
+              familyName: `Fictional${crypto.randomInt(1e6)}`,
+              ...newPerson,
+            },
+          },
+        ],
         concernCategories: ['NEGLECT'],
         narrative: 'Fictional narrative',
         consentSought: true,
@@ -136,7 +163,9 @@ describe('typed replacements for strings', () => {
   it('given a new subject with bornOn (LocalDate), when a referral is submitted, then the date is stored as with the deprecated dateOfBirth', async () => {
     const r = await submit({ bornOn: '2016-04-03' });
     expect(r.errors).toBeUndefined();
-    const read = await hub.gql<{ referral: { subjects: Array<{ dateOfBirth: string }> } }>(worker, SUBJECT, { id: r.data!.submitReferral.id });
+    const read = await hub.gql<{ referral: { subjects: Array<{ dateOfBirth: string }> } }>(worker, SUBJECT, {
+      id: r.data!.submitReferral.id,
+    });
     expect(read.data!.referral.subjects).toEqual([{ dateOfBirth: '2016-04-03' }]);
   });
 
@@ -145,14 +174,27 @@ describe('typed replacements for strings', () => {
     const r = await hub.gql(worker, SUBMIT, {
       key: `hygiene-${crypto.randomUUID()}`,
       input: {
-        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName, bornOn: '2016-04-03', dateOfBirth: '2016-04-04' } }],
+        subjects: [
+          {
+            newPerson: {
+              kind: 'CHILD',
+              givenName: 'Testy',
+              familyName,
+              bornOn: '2016-04-03',
+              dateOfBirth: '2016-04-04',
+            },
+          },
+        ],
         concernCategories: ['NEGLECT'],
         narrative: 'Fictional narrative',
         consentSought: true,
         consentGiven: true,
       },
     });
-    expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.subjects.0.newPerson.bornOn' });
+    expect(r.errors![0]!.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.subjects.0.newPerson.bornOn',
+    });
     expect(await referralsNamed(familyName)).toBe(0);
   });
 
@@ -163,7 +205,10 @@ describe('typed replacements for strings', () => {
   });
 
   it('given the agencies, then agencyKind (an enum) says what the deprecated kind says', async () => {
-    const r = await hub.gql<{ agencies: Array<{ kind: string; agencyKind: string }> }>(worker, `{ agencies { kind agencyKind } }`);
+    const r = await hub.gql<{ agencies: Array<{ kind: string; agencyKind: string }> }>(
+      worker,
+      `{ agencies { kind agencyKind } }`,
+    );
     expect(r.data!.agencies.length).toBeGreaterThan(0);
     for (const a of r.data!.agencies) expect(a.agencyKind).toBe(a.kind);
   });
@@ -172,7 +217,9 @@ describe('typed replacements for strings', () => {
     const ig = await hub.token({ agency: 'social-care', roles: ['IG_AUDITOR'] });
     const submitted = await submit({ bornOn: '2015-05-05' });
     await hub.gql(worker, SUBJECT, { id: submitted.data!.submitReferral.id });
-    const r = await hub.gql<{ accessLogEntries: { edges: Array<{ node: { purpose: string | null; purposeOfUse: string | null } }> } }>(
+    const r = await hub.gql<{
+      accessLogEntries: { edges: Array<{ node: { purpose: string | null; purposeOfUse: string | null } }> };
+    }>(
       ig,
       `query($sub: String) { accessLogEntries(filter: { actorSub: $sub }, first: 20) { edges { node { purpose purposeOfUse } } } }`,
       { sub: workerSub },

@@ -11,7 +11,14 @@ import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test
  */
 
 const ALERTS = `{ alerts(first: 100) { edges { node { id kind toAgency personId actorSub windowStart } } } }`;
-type AlertNode = { id: string; kind: string; toAgency: string | null; personId: string | null; actorSub: string | null; windowStart: string };
+type AlertNode = {
+  id: string;
+  kind: string;
+  toAgency: string | null;
+  personId: string | null;
+  actorSub: string | null;
+  windowStart: string;
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the serving role is checked periodically while the hub runs', () => {
@@ -52,33 +59,42 @@ describe('the serving role is checked periodically while the hub runs', () => {
 
   it.each([
     ['UPDATE on audit_event', 'GRANT UPDATE ON audit_event TO mash_app', 'REVOKE UPDATE ON audit_event FROM mash_app'],
-    ['TRUNCATE on audit_batch', 'GRANT TRUNCATE ON audit_batch TO mash_app', 'REVOKE TRUNCATE ON audit_batch FROM mash_app'],
-  ])('given a ready hub, when %s is granted to mash_app while it runs, then readiness goes false and IG is alerted; revoked, it is ready again', async (_what, grant, revoke) => {
-    expect(await readinessWithin(200, 5000)).toBe(200);
-    const before = await roleAlerts();
+    [
+      'TRUNCATE on audit_batch',
+      'GRANT TRUNCATE ON audit_batch TO mash_app',
+      'REVOKE TRUNCATE ON audit_batch FROM mash_app',
+    ],
+  ])(
+    'given a ready hub, when %s is granted to mash_app while it runs, then readiness goes false and IG is alerted; revoked, it is ready again',
+    async (_what, grant, revoke) => {
+      expect(await readinessWithin(200, 5000)).toBe(200);
+      const before = await roleAlerts();
 
-    await hub.db.query(grant);
-    try {
-      expect(await readinessWithin(503, 5000)).toBe(503);
-      // Still 503 on later checks (the grant persists), and one alert per role and hour, not one per check.
-      await sleep(1500);
-      expect((await fetch(readyz)).status).toBe(503);
-    } finally {
-      await hub.db.query(revoke);
-    }
-    expect(await readinessWithin(200, 5000)).toBe(200);
+      await hub.db.query(grant);
+      try {
+        expect(await readinessWithin(503, 5000)).toBe(503);
+        // Still 503 on later checks (the grant persists), and one alert per role and hour, not one per check.
+        await sleep(1500);
+        expect((await fetch(readyz)).status).toBe(503);
+      } finally {
+        await hub.db.query(revoke);
+      }
+      expect(await readinessWithin(200, 5000)).toBe(200);
 
-    const alerts = await roleAlerts();
-    expect(alerts.length).toBeGreaterThanOrEqual(before.length);
-    expect(alerts.length).toBeGreaterThanOrEqual(1);
-    // Checked every second for seconds, yet one alert per role and clock hour.
-    expect(new Set(alerts.map((a) => a.windowStart)).size).toBe(alerts.length);
-    expect(alerts[0]).toMatchObject({ toAgency: null, personId: null, actorSub: 'mash_app' });
-    expect(new Date(alerts[0]!.windowStart).getUTCMinutes()).toBe(0);
-  });
+      const alerts = await roleAlerts();
+      expect(alerts.length).toBeGreaterThanOrEqual(before.length);
+      expect(alerts.length).toBeGreaterThanOrEqual(1);
+      // Checked every second for seconds, yet one alert per role and clock hour.
+      expect(new Set(alerts.map((a) => a.windowStart)).size).toBe(alerts.length);
+      expect(alerts[0]).toMatchObject({ toAgency: null, personId: null, actorSub: 'mash_app' });
+      expect(new Date(alerts[0]!.windowStart).getUTCMinutes()).toBe(0);
+    },
+  );
 
   it('given a ready hub, when the grant is on one monthly partition only, then readiness goes false too', async () => {
-    const [{ partition }] = await hub.db.query(`SELECT inhrelid::regclass::text AS partition FROM pg_inherits WHERE inhparent = 'audit_disclosure'::regclass LIMIT 1`);
+    const [{ partition }] = await hub.db.query(
+      `SELECT inhrelid::regclass::text AS partition FROM pg_inherits WHERE inhparent = 'audit_disclosure'::regclass LIMIT 1`,
+    );
     await hub.db.query(`GRANT DELETE ON ${partition} TO mash_app`);
     try {
       expect(await readinessWithin(503, 5000)).toBe(503);

@@ -51,7 +51,14 @@ describe('the hub serves as the restricted application role', () => {
     expect(me).toEqual({ role: 'mash_app', superuser: false, owned: 0 });
     expect(await servingRoleProblems(serving)).toEqual([]);
     // …whereas the owner's connection (migrations, audit:archive) would be refused for serving.
-    expect(await servingRoleProblems(hub.db)).toEqual(expect.arrayContaining(['owns audit_event', 'owns audit_batch', 'owns audit_disclosure', 'owns audit_checkpoint']));
+    expect(await servingRoleProblems(hub.db)).toEqual(
+      expect.arrayContaining([
+        'owns audit_event',
+        'owns audit_batch',
+        'owns audit_disclosure',
+        'owns audit_checkpoint',
+      ]),
+    );
   });
 
   it.each([
@@ -91,9 +98,21 @@ describe('the hub serves as the restricted application role', () => {
           AND c.relname NOT LIKE 'audit\\_%' AND c.relname <> 'schema_migrations'
         ORDER BY 1`,
     );
-    expect(rows.map((r) => r.table)).toEqual(expect.arrayContaining(['agency_record', 'alert', 'break_glass', 'meeting', 'meeting_invitee', 'person', 'referral']));
+    expect(rows.map((r) => r.table)).toEqual(
+      expect.arrayContaining([
+        'agency_record',
+        'alert',
+        'break_glass',
+        'meeting',
+        'meeting_invitee',
+        'person',
+        'referral',
+      ]),
+    );
     // The production mark (migration 1764000402000) is insert-only on purpose: the serving role may mark, never unmark.
-    expect(rows.filter((r) => r.missing.length)).toEqual([{ table: 'database_environment', missing: ['UPDATE', 'DELETE'] }]);
+    expect(rows.filter((r) => r.missing.length)).toEqual([
+      { table: 'database_environment', missing: ['UPDATE', 'DELETE'] },
+    ]);
     const [fns] = await hub.db.query(
       `SELECT bool_and(has_function_privilege('mash_app', p.oid, 'EXECUTE')) AS all_executable, count(*)::int AS n
          FROM pg_proc p WHERE p.proname IN ('mash_audit_append', 'mash_audit_append_events', 'mash_audit_ensure_partitions')`,
@@ -115,7 +134,13 @@ describe('the hub serves as the restricted application role', () => {
     expect(r.errors).toBeUndefined();
     expect(r.data!.person.records).toEqual([{ clinicalNotes: 'Fictional note' }]);
     const audit = await auditFor(hub, r.headers.get('x-request-id')!);
-    expect(audit).toEqual([expect.objectContaining({ action: 'READ', person_id: personId, released: expect.arrayContaining(['HealthRecord.clinicalNotes']) })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        action: 'READ',
+        person_id: personId,
+        released: expect.arrayContaining(['HealthRecord.clinicalNotes']),
+      }),
+    ]);
   });
 
   it('given production, when the hub is created on a connection that owns the audit, then it refuses to start with a clear message and no secret', async () => {
@@ -130,10 +155,15 @@ describe('the hub serves as the restricted application role', () => {
       LOG_LEVEL: 'silent',
     });
 
-    const error = await createHub(config, createLogger('silent'), hub.db).then(() => null, (e: Error) => e);
+    const error = await createHub(config, createLogger('silent'), hub.db).then(
+      () => null,
+      (e: Error) => e,
+    );
 
     expect(error).toBeInstanceOf(ServingRoleError);
-    expect(error!.message).toMatch(/^refusing to serve in production: the database role of DATABASE_URL could alter the audit \(owns audit_/);
+    expect(error!.message).toMatch(
+      /^refusing to serve in production: the database role of DATABASE_URL could alter the audit \(owns audit_/,
+    );
     expect(error!.message).not.toContain(new URL(ownerUrl).password);
     // The restricted role passes the same check.
     await expect(assertServingRoleRestricted(serving)).resolves.toBeUndefined();
@@ -145,17 +175,27 @@ describe('an external PostgreSQL: DATABASE_URL serves, MIGRATION_DATABASE_URL mi
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('given MIGRATION_DATABASE_URL without DATABASE_URL, then the configuration is refused naming the variable', () => {
-    expect(() => loadConfig({ MIGRATION_DATABASE_URL: 'postgres://owner@localhost/mash', MASH_DATA_DIR: dataDir })).toThrow(ConfigError);
-    expect(() => loadConfig({ MIGRATION_DATABASE_URL: 'postgres://owner@localhost/mash', MASH_DATA_DIR: dataDir })).toThrow(/MIGRATION_DATABASE_URL/);
+    expect(() =>
+      loadConfig({ MIGRATION_DATABASE_URL: 'postgres://owner@localhost/mash', MASH_DATA_DIR: dataDir }),
+    ).toThrow(ConfigError);
+    expect(() =>
+      loadConfig({ MIGRATION_DATABASE_URL: 'postgres://owner@localhost/mash', MASH_DATA_DIR: dataDir }),
+    ).toThrow(/MIGRATION_DATABASE_URL/);
   });
 
   it('given an empty database, when the hub opens it with only the serving login, then it refuses (pending migrations); with the owner login it migrates and then serves as mash_app', async () => {
-    const ownerUrl = await ensureDatabase(process.env.MASH_TEST_SERVER_URL!, `mash_test_roles_${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}`);
+    const ownerUrl = await ensureDatabase(
+      process.env.MASH_TEST_SERVER_URL!,
+      `mash_test_roles_${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}`,
+    );
     const logger = createLogger('silent');
     const base = { NODE_ENV: 'test', MASH_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DB_POOL_SIZE: '2' };
 
     const servingOnly = loadConfig({ ...base, DATABASE_URL: appUrlOf(ownerUrl) });
-    const refused = await openDatabase(servingOnly, logger, { migrate: true }).then(() => null, (e: Error) => e);
+    const refused = await openDatabase(servingOnly, logger, { migrate: true }).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(refused).toBeInstanceOf(PendingMigrationsError);
     expect(refused!.message).toMatch(/pending migration.*set MIGRATION_DATABASE_URL/);
 

@@ -39,12 +39,23 @@ describe('shared records: people and agency records', () => {
 
     expect(r.errors).toBeUndefined();
     expect(r.data!.person.records).toEqual([
-      expect.objectContaining({ id: recordId, personRole: 'VICTIM', detail: 'Fictional incident detail', informantIdentity: 'Fictional informant' }),
+      expect.objectContaining({
+        id: recordId,
+        personRole: 'VICTIM',
+        detail: 'Fictional incident detail',
+        informantIdentity: 'Fictional informant',
+      }),
     ]);
     expect(r.extensions?.redactions).toBeUndefined();
     const audit = await auditFor(hub, r.headers.get('x-request-id')!);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'READ', outcome: 'SUCCESS', purpose: 'DIRECT_CARE', person_id: personId, record_ids: [recordId] });
+    expect(audit[0]).toMatchObject({
+      action: 'READ',
+      outcome: 'SUCCESS',
+      purpose: 'DIRECT_CARE',
+      person_id: personId,
+      record_ids: [recordId],
+    });
     expect(audit[0]!.released).toEqual(
       expect.arrayContaining(['Person.nhsNumber', 'PoliceRecord.detail', 'PoliceRecord.informantIdentity']),
     );
@@ -56,8 +67,16 @@ describe('shared records: people and agency records', () => {
     // Health's own system (its trusted feed) knows the same child: matched on the NHS number.
     const healthPersonId = await givenImportedPerson(hub, 'health', { nhsNumber, sourceSystem: 'HEALTH-PAS' });
     expect(healthPersonId).toBe(personId);
-    await givenRecord(hub, police, personId, { recordType: 'POLICE_INCIDENT', personRole: 'WITNESS', detail: 'Fictional' });
-    await givenRecord(hub, health, personId, { recordType: 'HEALTH_GP_REGISTRATION', registeredGp: 'Fictional Surgery', clinicalNotes: 'Fictional note' });
+    await givenRecord(hub, police, personId, {
+      recordType: 'POLICE_INCIDENT',
+      personRole: 'WITNESS',
+      detail: 'Fictional',
+    });
+    await givenRecord(hub, health, personId, {
+      recordType: 'HEALTH_GP_REGISTRATION',
+      registeredGp: 'Fictional Surgery',
+      clinicalNotes: 'Fictional note',
+    });
 
     const r = await hub.gql<{ person: { records: Array<Record<string, unknown>> } }>(police, PERSON_WITH_RECORDS, {
       id: personId,
@@ -67,7 +86,12 @@ describe('shared records: people and agency records', () => {
     const healthRecord = r.data!.person.records.find((x) => x.__typename === 'HealthRecord')!;
     const policeRecord = r.data!.person.records.find((x) => x.__typename === 'PoliceRecord')!;
     expect(policeRecord.detail).toBe('Fictional');
-    expect(healthRecord).toMatchObject({ owningAgency: 'health', summary: null, registeredGp: null, clinicalNotes: null });
+    expect(healthRecord).toMatchObject({
+      owningAgency: 'health',
+      summary: null,
+      registeredGp: null,
+      clinicalNotes: null,
+    });
     const idx = r.data!.person.records.indexOf(healthRecord);
     expect(r.extensions!.redactions).toEqual(
       expect.arrayContaining([
@@ -87,17 +111,42 @@ describe('shared records: people and agency records', () => {
 
     expect(r.data?.person).toBeNull();
     expect(r.errors![0]!.extensions!.code).toBe('NOT_FOUND');
-    const missing = await hub.gql(police, PERSON_WITH_RECORDS, { id: '00000000-0000-4000-8000-000000000000', purpose: 'DIRECT_CARE' });
+    const missing = await hub.gql(police, PERSON_WITH_RECORDS, {
+      id: '00000000-0000-4000-8000-000000000000',
+      purpose: 'DIRECT_CARE',
+    });
     expect(missing.errors![0]!.message).toBe(r.errors![0]!.message);
     const audit = await auditFor(hub, r.headers.get('x-request-id')!);
-    expect(audit).toEqual([expect.objectContaining({ outcome: 'NOT_FOUND', person_id: personId, disclosure_outcome: 'NOT_FOUND', released: [] })]);
+    expect(audit).toEqual([
+      expect.objectContaining({
+        outcome: 'NOT_FOUND',
+        person_id: personId,
+        disclosure_outcome: 'NOT_FOUND',
+        released: [],
+      }),
+    ]);
   });
 
   it('given the same person sent twice, when upserted again, then nothing changes', async () => {
-    const input = { sourceSystem: 'TEST', sourceReference: unique(), kind: 'CHILD', givenName: 'Twice', familyName: 'Sent', dateOfBirth: '2015-01-02' };
+    const input = {
+      sourceSystem: 'TEST',
+      sourceReference: unique(),
+      kind: 'CHILD',
+      givenName: 'Twice',
+      familyName: 'Sent',
+      dateOfBirth: '2015-01-02',
+    };
     const q = `mutation($input: PersonInput!) { upsertPerson(input: $input) { outcome person { id version } } }`;
-    const first = await hub.gql<{ upsertPerson: { outcome: string; person: { id: string; version: number } } }>(police, q, { input });
-    const second = await hub.gql<{ upsertPerson: { outcome: string; person: { id: string; version: number } } }>(police, q, { input });
+    const first = await hub.gql<{ upsertPerson: { outcome: string; person: { id: string; version: number } } }>(
+      police,
+      q,
+      { input },
+    );
+    const second = await hub.gql<{ upsertPerson: { outcome: string; person: { id: string; version: number } } }>(
+      police,
+      q,
+      { input },
+    );
     expect(first.data!.upsertPerson.outcome).toBe('CREATED');
     expect(second.data!.upsertPerson).toEqual({ outcome: 'UNCHANGED', person: first.data!.upsertPerson.person });
   });
@@ -107,19 +156,25 @@ describe('shared records: people and agency records', () => {
     ['a date of birth in the future', { dateOfBirth: '2999-01-01' }, 'input.dateOfBirth'],
     ['a NUL byte', { givenName: 'Bad\u0000Name' }, 'input.givenName'],
     ['a name over its limit', { familyName: 'x'.repeat(101) }, 'input.familyName'],
-  ])('given %s, when a person is upserted, then BAD_USER_INPUT names the field and nothing is stored', async (_label, bad, field) => {
-    const sourceReference = unique();
-    const r = await hub.gql(police, `mutation($input: PersonInput!) { upsertPerson(input: $input) { outcome } }`, {
-      input: { sourceSystem: 'TEST', sourceReference, kind: 'CHILD', givenName: 'Ok', familyName: 'Fine', ...bad },
-    });
-    expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-    expect(r.errors![0]!.message).not.toContain('Bad');
-    const stored = await hub.db.query('SELECT 1 FROM person_source WHERE source_ref = $1', [sourceReference]);
-    expect(stored).toHaveLength(0);
-  });
+  ])(
+    'given %s, when a person is upserted, then BAD_USER_INPUT names the field and nothing is stored',
+    async (_label, bad, field) => {
+      const sourceReference = unique();
+      const r = await hub.gql(police, `mutation($input: PersonInput!) { upsertPerson(input: $input) { outcome } }`, {
+        input: { sourceSystem: 'TEST', sourceReference, kind: 'CHILD', givenName: 'Ok', familyName: 'Fine', ...bad },
+      });
+      expect(r.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(r.errors![0]!.message).not.toContain('Bad');
+      const stored = await hub.db.query('SELECT 1 FROM person_source WHERE source_ref = $1', [sourceReference]);
+      expect(stored).toHaveLength(0);
+    },
+  );
 
   it('given an unknown enum value, when a person is upserted, then BAD_USER_INPUT', async () => {
-    const r = await hub.gql(police, `mutation { upsertPerson(input: {sourceSystem: "T", sourceReference: "x", kind: ALIEN, givenName: "a", familyName: "b"}) { outcome } }`);
+    const r = await hub.gql(
+      police,
+      `mutation { upsertPerson(input: {sourceSystem: "T", sourceReference: "x", kind: ALIEN, givenName: "a", familyName: "b"}) { outcome } }`,
+    );
     expect(r.status).toBe(400);
     expect(r.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
@@ -127,9 +182,22 @@ describe('shared records: people and agency records', () => {
   it('given a police officer, when they push a health record, then FORBIDDEN names the field and nothing is stored', async () => {
     const personId = await givenPerson(hub, police);
     const sourceReference = unique();
-    const r = await hub.gql(police, `mutation($input: AgencyRecordInput!) { upsertAgencyRecord(input: $input) { outcome } }`, {
-      input: { personId, recordType: 'HEALTH_MATERNITY', occurredAt: '2026-01-01T00:00:00Z', summary: 's', sourceSystem: 'T', sourceReference, recordedBy: 'x', recordedAt: '2026-01-01T00:00:00Z' },
-    });
+    const r = await hub.gql(
+      police,
+      `mutation($input: AgencyRecordInput!) { upsertAgencyRecord(input: $input) { outcome } }`,
+      {
+        input: {
+          personId,
+          recordType: 'HEALTH_MATERNITY',
+          occurredAt: '2026-01-01T00:00:00Z',
+          summary: 's',
+          sourceSystem: 'T',
+          sourceReference,
+          recordedBy: 'x',
+          recordedAt: '2026-01-01T00:00:00Z',
+        },
+      },
+    );
     expect(r.errors![0]!.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'input.recordType' });
     expect(await hub.db.query('SELECT 1 FROM agency_record WHERE source_ref = $1', [sourceReference])).toHaveLength(0);
   });
@@ -137,9 +205,23 @@ describe('shared records: people and agency records', () => {
   it('given a police record, when a health field is set on it, then BAD_USER_INPUT and nothing is stored', async () => {
     const personId = await givenPerson(hub, police);
     const sourceReference = unique();
-    const r = await hub.gql(police, `mutation($input: AgencyRecordInput!) { upsertAgencyRecord(input: $input) { outcome } }`, {
-      input: { personId, recordType: 'POLICE_INCIDENT', clinicalNotes: 'no', occurredAt: '2026-01-01T00:00:00Z', summary: 's', sourceSystem: 'T', sourceReference, recordedBy: 'x', recordedAt: '2026-01-01T00:00:00Z' },
-    });
+    const r = await hub.gql(
+      police,
+      `mutation($input: AgencyRecordInput!) { upsertAgencyRecord(input: $input) { outcome } }`,
+      {
+        input: {
+          personId,
+          recordType: 'POLICE_INCIDENT',
+          clinicalNotes: 'no',
+          occurredAt: '2026-01-01T00:00:00Z',
+          summary: 's',
+          sourceSystem: 'T',
+          sourceReference,
+          recordedBy: 'x',
+          recordedAt: '2026-01-01T00:00:00Z',
+        },
+      },
+    );
     expect(r.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(await hub.db.query('SELECT 1 FROM agency_record WHERE source_ref = $1', [sourceReference])).toHaveLength(0);
   });
@@ -150,7 +232,13 @@ describe('shared records: people and agency records', () => {
     const r = await hub.gql<{ searchPeople: Array<{ score: number; reasons: string[]; person: { id: string } }> }>(
       police,
       `query($input: PersonSearchInput!) { searchPeople(input: $input, purpose: DIRECT_CARE) { score reasons person { id } } }`,
-      { input: { familyName: familyName.replace('Thompson', 'Tompson'), givenName: 'Katherine', dateOfBirth: '2014-07-03' } },
+      {
+        input: {
+          familyName: familyName.replace('Thompson', 'Tompson'),
+          givenName: 'Katherine',
+          dateOfBirth: '2014-07-03',
+        },
+      },
     );
     expect(r.errors).toBeUndefined();
     const hit = r.data!.searchPeople.find((m) => m.person.id === personId)!;
@@ -160,8 +248,16 @@ describe('shared records: people and agency records', () => {
 
   it('given records from several dates, when the chronology is read, then it is oldest first', async () => {
     const personId = await givenPerson(hub, police);
-    await givenRecord(hub, police, personId, { recordType: 'POLICE_INCIDENT', occurredAt: '2026-03-01T00:00:00Z', summary: 'second' });
-    await givenRecord(hub, police, personId, { recordType: 'POLICE_WARNING_MARKER', occurredAt: '2025-03-01T00:00:00Z', summary: 'first' });
+    await givenRecord(hub, police, personId, {
+      recordType: 'POLICE_INCIDENT',
+      occurredAt: '2026-03-01T00:00:00Z',
+      summary: 'second',
+    });
+    await givenRecord(hub, police, personId, {
+      recordType: 'POLICE_WARNING_MARKER',
+      occurredAt: '2025-03-01T00:00:00Z',
+      summary: 'first',
+    });
     const r = await hub.gql<{ chronology: Array<{ summary: string }> }>(
       police,
       `query($id: ID!) { chronology(personId: $id, purpose: DIRECT_CARE) { occurredAt agency summary } }`,
@@ -198,13 +294,20 @@ describe('authentication', () => {
   });
 
   it('given an unknown agency or role, then 401', async () => {
-    expect((await hub.gql(await hub.token({ agency: 'mi6', roles: ['POLICE_MASH_OFFICER'] }), '{ me { sub } }')).status).toBe(401);
-    expect((await hub.gql(await hub.token({ agency: 'police', roles: ['SUPERUSER'] }), '{ me { sub } }')).status).toBe(401);
+    expect(
+      (await hub.gql(await hub.token({ agency: 'mi6', roles: ['POLICE_MASH_OFFICER'] }), '{ me { sub } }')).status,
+    ).toBe(401);
+    expect((await hub.gql(await hub.token({ agency: 'police', roles: ['SUPERUSER'] }), '{ me { sub } }')).status).toBe(
+      401,
+    );
   });
 
   it('given a valid token, then me shows the viewer and their purposes', async () => {
     const t = await hub.token({ sub: 'pc-1', agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
-    const r = await hub.gql<{ me: { sub: string; agencyKind: string; purposes: string[] } }>(t, '{ me { sub agencyKind purposes } }');
+    const r = await hub.gql<{ me: { sub: string; agencyKind: string; purposes: string[] } }>(
+      t,
+      '{ me { sub agencyKind purposes } }',
+    );
     expect(r.data!.me).toMatchObject({ sub: 'pc-1', agencyKind: 'POLICE' });
     expect(r.data!.me.purposes).toContain('AGENCY_CHECK');
   });
@@ -228,7 +331,10 @@ describe('several agencies feeding one person', () => {
     const nhsNumber = fakeNhsNumber();
     const id = await givenPerson(hub, police, { nhsNumber, pncId: '19/0012345X', ethnicity: 'WHITE_IRISH' });
     await givenImportedPerson(hub, 'health', { nhsNumber, sourceSystem: 'HEALTH-PAS', givenName: 'Testy' });
-    const rows: Array<{ pnc_id: string; ethnicity: string }> = await hub.db.query('SELECT pnc_id, ethnicity FROM person WHERE id = $1', [id]);
+    const rows: Array<{ pnc_id: string; ethnicity: string }> = await hub.db.query(
+      'SELECT pnc_id, ethnicity FROM person WHERE id = $1',
+      [id],
+    );
     expect(rows[0]).toEqual({ pnc_id: '19/0012345X', ethnicity: 'WHITE_IRISH' });
   });
 });

@@ -40,7 +40,12 @@ describe('subscriptions over WebSocket: rate limits and the token limit', () => 
    * Opens a connection and one subscription; resolves with the subscribe's errors, or the close
    * code if the connection was refused, or neither if the subscription is open after a short wait.
    */
-  async function attempt(hub: TestHub, token: string | null, query = ALERTS, impl: unknown = WebSocket): Promise<Outcome> {
+  async function attempt(
+    hub: TestHub,
+    token: string | null,
+    query = ALERTS,
+    impl: unknown = WebSocket,
+  ): Promise<Outcome> {
     let closeCode: number | undefined;
     let closeReason: string | undefined;
     let errors: Outcome['errors'];
@@ -61,11 +66,14 @@ describe('subscriptions over WebSocket: rate limits and the token limit', () => 
       },
     });
     clients.push(client);
-    client.subscribe({ query }, {
-      next: () => undefined,
-      error: (e) => (errors = Array.isArray(e) ? (e as Outcome['errors']) : undefined),
-      complete: () => undefined,
-    });
+    client.subscribe(
+      { query },
+      {
+        next: () => undefined,
+        error: (e) => (errors = Array.isArray(e) ? (e as Outcome['errors']) : undefined),
+        complete: () => undefined,
+      },
+    );
     const deadline = Date.now() + TIMEOUT_MS;
     while (!errors && closeCode === undefined && Date.now() < deadline) {
       // Open and quiet for a while: the subscription was accepted.
@@ -107,7 +115,12 @@ describe('subscriptions over WebSocket: rate limits and the token limit', () => 
       for (let i = 0; i < 3; i++) expect((await hub.gql(c, '{ me { sub } }')).status).toBe(200);
       const over = await attempt(hub, c);
       expect(over.closeCode).toBeUndefined();
-      expect(over.errors).toEqual([{ message: 'Too many requests; retry later', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) } }]);
+      expect(over.errors).toEqual([
+        {
+          message: 'Too many requests; retry later',
+          extensions: { code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) },
+        },
+      ]);
       const wait = (over.errors![0]!.extensions as { retryAfterSeconds: number }).retryAfterSeconds;
       expect(wait).toBeGreaterThanOrEqual(1);
       expect(wait).toBeLessThanOrEqual(60);
@@ -132,7 +145,10 @@ describe('subscriptions over WebSocket: rate limits and the token limit', () => 
       const http = await hub.gql(valid, '{ me { sub } }', undefined, { 'x-forwarded-for': '203.0.113.66' });
       expect(http.status).toBe(429);
       // Another client behind the same proxy has its own count.
-      expect(await attempt(hub, valid, ALERTS, forwardedFor('203.0.113.77'))).toEqual({ errors: undefined, closeCode: undefined });
+      expect(await attempt(hub, valid, ALERTS, forwardedFor('203.0.113.77'))).toEqual({
+        errors: undefined,
+        closeCode: undefined,
+      });
     });
   });
 
@@ -144,7 +160,8 @@ describe('subscriptions over WebSocket: rate limits and the token limit', () => 
     afterAll(() => hub.close());
 
     // A long list value: each `RED` is one token (commas are not tokens); the rest is ~20 tokens.
-    const withTokens = (n: number) => `subscription { referralChanged(purpose: TRIAGE, filter: { rag: [${' RED'.repeat(n)}] }) { id } }`;
+    const withTokens = (n: number) =>
+      `subscription { referralChanged(purpose: TRIAGE, filter: { rag: [${' RED'.repeat(n)}] }) { id } }`;
 
     it('given a subscription document of about 3 100 tokens, then it is refused before validation with a clear error; one of about 2 900 is served', async () => {
       const t = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });

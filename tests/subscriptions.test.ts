@@ -20,7 +20,15 @@ const CHANGED = `subscription($filter: ReferralChangeFilter, $purpose: Purpose!,
 }`;
 
 interface Pushed {
-  data?: { referralChanged: { id: string; status: string; rag: string | null; narrative: string | null; version: number | null } | null } | null;
+  data?: {
+    referralChanged: {
+      id: string;
+      status: string;
+      rag: string | null;
+      narrative: string | null;
+      version: number | null;
+    } | null;
+  } | null;
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
   extensions?: { requestId?: string; redactions?: Array<{ path: string; reason: string }> };
 }
@@ -64,14 +72,20 @@ describe('referralChanged: live triage updates across hub processes', () => {
     police = await hubA.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'], sub: unique('pc') });
   });
   // Each story counts its own subscriptions on hub B: wait until the previous story's have ended.
-  beforeEach(() => waitFor('previous subscriptions to end', () => hubB.server.hub.events.subscriberCount('referral') === 0));
+  beforeEach(() =>
+    waitFor('previous subscriptions to end', () => hubB.server.hub.events.subscriberCount('referral') === 0),
+  );
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));
     await Promise.all([hubA?.close(), hubB?.close()]);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function subscribe(hub: TestHub, token: string | null, variables: Record<string, unknown> = { purpose: 'TRIAGE' }): Subscriber {
+  function subscribe(
+    hub: TestHub,
+    token: string | null,
+    variables: Record<string, unknown> = { purpose: 'TRIAGE' },
+  ): Subscriber {
     let code: number | undefined;
     const received: Pushed[] = [];
     const client = createClient({
@@ -84,11 +98,14 @@ describe('referralChanged: live triage updates across hub processes', () => {
       on: { closed: (event) => (code = (event as { code?: number }).code) },
     });
     clients.push(client);
-    const stop = client.subscribe<Pushed['data']>({ query: CHANGED, variables }, {
-      next: (value) => void received.push(value as Pushed),
-      error: () => undefined,
-      complete: () => undefined,
-    });
+    const stop = client.subscribe<Pushed['data']>(
+      { query: CHANGED, variables },
+      {
+        next: (value) => void received.push(value as Pushed),
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
     return {
       received,
       closeCode: () => code,
@@ -100,14 +117,26 @@ describe('referralChanged: live triage updates across hub processes', () => {
   }
 
   async function listening(hub: TestHub, count: number) {
-    await waitFor(`${count} subscriptions on the hub`, () => hub.server.hub.events.subscriberCount('referral') >= count);
+    await waitFor(
+      `${count} subscriptions on the hub`,
+      () => hub.server.hub.events.subscriberCount('referral') >= count,
+    );
   }
 
   async function newReferral(): Promise<string> {
     const r = await hubA.gql<{ submitReferral: { id: string } }>(referrer, SUBMIT, {
       key: unique('k'),
       input: {
-        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: `Fictional${Math.floor(Math.random() * 1e6)}`, dateOfBirth: '2016-04-05' } }],
+        subjects: [
+          {
+            newPerson: {
+              kind: 'CHILD',
+              givenName: 'Testy',
+              familyName: `Fictional${Math.floor(Math.random() * 1e6)}`,
+              dateOfBirth: '2016-04-05',
+            },
+          },
+        ],
         concernCategories: ['NEGLECT'],
         narrative: 'Fictional narrative for a live-update test.',
         consentSought: true,
@@ -119,7 +148,9 @@ describe('referralChanged: live triage updates across hub processes', () => {
   }
 
   async function rate(id: string, rag: string) {
-    const [{ version }] = (await hubA.db.query(`SELECT version FROM referral WHERE id = $1`, [id])) as [{ version: number }];
+    const [{ version }] = (await hubA.db.query(`SELECT version FROM referral WHERE id = $1`, [id])) as [
+      { version: number },
+    ];
     const r = await hubA.gql(worker, RATE, { id, rag, v: version });
     expect(r.errors).toBeUndefined();
   }
@@ -133,7 +164,12 @@ describe('referralChanged: live triage updates across hub processes', () => {
 
     const pushed = await waitFor('the pushed change', () => sub.received[0]);
     expect(pushed.errors).toBeUndefined();
-    expect(pushed.data!.referralChanged).toMatchObject({ id, status: 'SCREENED', rag: 'AMBER', narrative: 'Fictional narrative for a live-update test.' });
+    expect(pushed.data!.referralChanged).toMatchObject({
+      id,
+      status: 'SCREENED',
+      rag: 'AMBER',
+      narrative: 'Fictional narrative for a live-update test.',
+    });
     expect(pushed.extensions?.requestId).toMatch(/^[0-9a-f-]{36}\.1$/);
     await sub.close();
   });
@@ -146,11 +182,22 @@ describe('referralChanged: live triage updates across hub processes', () => {
     await rate(id, 'GREEN');
     const pushed = await waitFor('the pushed change', () => sub.received[0]);
 
-    const [{ person }] = (await hubA.db.query(`SELECT person_id::text AS person FROM referral_subject WHERE referral_id = $1`, [id])) as [{ person: string }];
+    const [{ person }] = (await hubA.db.query(
+      `SELECT person_id::text AS person FROM referral_subject WHERE referral_id = $1`,
+      [id],
+    )) as [{ person: string }];
     const audit = await auditFor(hubB, pushed.extensions!.requestId!);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'READ', outcome: 'SUCCESS', purpose: 'TRIAGE', person_id: person, disclosure_outcome: 'DISCLOSED' });
-    expect(audit[0]!.released).toEqual(expect.arrayContaining(['Referral.narrative', 'Referral.rag', 'Referral.status']));
+    expect(audit[0]).toMatchObject({
+      action: 'READ',
+      outcome: 'SUCCESS',
+      purpose: 'TRIAGE',
+      person_id: person,
+      disclosure_outcome: 'DISCLOSED',
+    });
+    expect(audit[0]!.released).toEqual(
+      expect.arrayContaining(['Referral.narrative', 'Referral.rag', 'Referral.status']),
+    );
     await sub.close();
   });
 
@@ -172,7 +219,10 @@ describe('referralChanged: live triage updates across hub processes', () => {
     const id = await newReferral();
     const filter = { rag: ['RED'], status: ['SCREENED'] };
     const probe = subscribe(hubB, police, { purpose: 'TRIAGE', filter: { ...filter, referralId: id } });
-    const control = subscribe(hubB, police, { purpose: 'TRIAGE', filter: { ...filter, referralId: crypto.randomUUID() } });
+    const control = subscribe(hubB, police, {
+      purpose: 'TRIAGE',
+      filter: { ...filter, referralId: crypto.randomUUID() },
+    });
     const insider = subscribe(hubB, worker, { purpose: 'TRIAGE', filter: { ...filter, referralId: id } });
     // All three accepted: the existence of a referral out of scope makes no difference at subscribe.
     await listening(hubB, 3);
@@ -194,7 +244,10 @@ describe('referralChanged: live triage updates across hub processes', () => {
   it('given a filter the change does not match, then nothing is pushed; a matching filter on the same change is', async () => {
     const id = await newReferral();
     const redOnly = subscribe(hubB, worker, { purpose: 'TRIAGE', filter: { referralId: id, rag: ['RED'] } });
-    const greenOnly = subscribe(hubB, worker, { purpose: 'TRIAGE', filter: { referralId: id, rag: ['GREEN'], status: ['SCREENED'] } });
+    const greenOnly = subscribe(hubB, worker, {
+      purpose: 'TRIAGE',
+      filter: { referralId: id, rag: ['GREEN'], status: ['SCREENED'] },
+    });
     await listening(hubB, 2);
 
     await rate(id, 'GREEN');
@@ -254,8 +307,13 @@ describe('referralChanged: live triage updates across hub processes', () => {
 
   it('given the listening connection is cut (as by a PostgreSQL restart), then the hub reconnects and later changes still arrive', async () => {
     const connects = hubB.server.hub.events.stats.connects;
-    await hubA.db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mash-hub-events' AND datname = current_database()`);
-    await waitFor('the listener to reconnect', () => hubB.server.hub.events.stats.connects > connects && hubB.server.hub.events.connected);
+    await hubA.db.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mash-hub-events' AND datname = current_database()`,
+    );
+    await waitFor(
+      'the listener to reconnect',
+      () => hubB.server.hub.events.stats.connects > connects && hubB.server.hub.events.connected,
+    );
 
     const id = await newReferral();
     const sub = subscribe(hubB, worker, { purpose: 'TRIAGE', filter: { referralId: id } });
@@ -282,11 +340,18 @@ describe('referralChanged: live triage updates across hub processes', () => {
       expect(replayed.errors).toBeUndefined();
       expect(replayed.data!.referralChanged).toMatchObject({ id, rag: 'AMBER', status: 'SCREENED', version: 2 });
       const audit = await auditFor(hubB, replayed.extensions!.requestId!);
-      expect(audit[0]).toMatchObject({ action: 'READ', outcome: 'SUCCESS', purpose: 'TRIAGE', disclosure_outcome: 'DISCLOSED' });
+      expect(audit[0]).toMatchObject({
+        action: 'READ',
+        outcome: 'SUCCESS',
+        purpose: 'TRIAGE',
+        disclosure_outcome: 'DISCLOSED',
+      });
 
       await listening(hubB, 1);
       await rate(id, 'RED');
-      const live = await waitFor('the live change after the replay', () => resumed.received.find((p) => p.data?.referralChanged?.rag === 'RED'));
+      const live = await waitFor('the live change after the replay', () =>
+        resumed.received.find((p) => p.data?.referralChanged?.rag === 'RED'),
+      );
       expect(live.data!.referralChanged!.version).toBe(3);
       await resumed.close();
     });
@@ -298,7 +363,9 @@ describe('referralChanged: live triage updates across hub processes', () => {
 
       const outsider = subscribe(hubB, police, { purpose: 'TRIAGE', filter: { referralId: id }, since });
       const insider = subscribe(hubB, worker, { purpose: 'TRIAGE', filter: { referralId: id }, since });
-      await waitFor('the social worker’s replay', () => insider.received.find((p) => p.data?.referralChanged?.rag === 'GREEN'));
+      await waitFor('the social worker’s replay', () =>
+        insider.received.find((p) => p.data?.referralChanged?.rag === 'GREEN'),
+      );
       await listening(hubB, 2);
       await sleep(300);
       expect(outsider.received).toEqual([]);
@@ -307,9 +374,15 @@ describe('referralChanged: live triage updates across hub processes', () => {
     });
 
     it('given since more than 24 hours ago or not a date, then the subscription fails with BAD_USER_INPUT and no stream is left open', async () => {
-      const old = subscribe(hubB, worker, { purpose: 'TRIAGE', since: new Date(Date.now() - 25 * 3600_000).toISOString() });
+      const old = subscribe(hubB, worker, {
+        purpose: 'TRIAGE',
+        since: new Date(Date.now() - 25 * 3600_000).toISOString(),
+      });
       const notADate = subscribe(hubB, worker, { purpose: 'TRIAGE', since: 'yesterday' });
-      const [a, b] = await waitFor('both errors', () => old.received[0] && notADate.received[0] && [old.received[0], notADate.received[0]]);
+      const [a, b] = await waitFor(
+        'both errors',
+        () => old.received[0] && notADate.received[0] && [old.received[0], notADate.received[0]],
+      );
       expect(a!.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(a!.errors?.[0]?.message).toMatch(/^since: is more than 24 hours ago/);
       expect(a!.data ?? null).toBeNull();
@@ -321,12 +394,20 @@ describe('referralChanged: live triage updates across hub processes', () => {
   });
 
   it('given a query sent over the WebSocket, then it is refused: only subscriptions are served there', async () => {
-    const client = createClient({ url: hubB.server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${worker}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: hubB.server.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${worker}` },
+      retryAttempts: 0,
+    });
     clients.push(client);
     const results: Pushed[] = [];
     const errors: unknown[] = [];
     await new Promise<void>((resolve) => {
-      client.subscribe({ query: `{ me { sub } }` }, { next: (v) => void results.push(v as Pushed), error: (e) => (errors.push(e), resolve()), complete: resolve });
+      client.subscribe(
+        { query: `{ me { sub } }` },
+        { next: (v) => void results.push(v as Pushed), error: (e) => (errors.push(e), resolve()), complete: resolve },
+      );
     });
     expect(results).toEqual([]);
     expect((errors[0] as Array<{ extensions?: { code?: string } }>)[0]?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -11,7 +11,12 @@ import { startTestHub, type TestHub } from './support/test-hub';
  */
 
 const ME = '{ me { sub } }';
-const claims = { name: 'Fictional Officer', agency: 'police', roles: ['POLICE_MASH_OFFICER'], partnerships: ['default'] };
+const claims = {
+  name: 'Fictional Officer',
+  agency: 'police',
+  roles: ['POLICE_MASH_OFFICER'],
+  partnerships: ['default'],
+};
 
 async function expect401(hub: TestHub, token: string) {
   const r = await hub.gql(token, ME);
@@ -26,12 +31,22 @@ describe('verified-token cache, development keys', () => {
   let hub: TestHub;
   let key: KeyLike | Uint8Array;
   const sign = (sub: string, exp: number | string = '10m') =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'ES256' }).setSubject(sub).setIssuer('mash-hub-dev').setAudience('mash-hub').setIssuedAt().setExpirationTime(exp).sign(key);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject(sub)
+      .setIssuer('mash-hub-dev')
+      .setAudience('mash-hub')
+      .setIssuedAt()
+      .setExpirationTime(exp)
+      .sign(key);
 
   beforeAll(async () => {
     // Tolerance 0 so that expiry is exact; a cache of two so that the bound shows.
     hub = await startTestHub({ AUTH_CLOCK_TOLERANCE_SECONDS: '0', AUTH_TOKEN_CACHE_SIZE: '2' });
-    key = await importJWK((await loadOrCreateDevKey((hub.config.auth as { keyFile: string }).keyFile)).privateJwk, 'ES256');
+    key = await importJWK(
+      (await loadOrCreateDevKey((hub.config.auth as { keyFile: string }).keyFile)).privateJwk,
+      'ES256',
+    );
   });
   afterAll(() => hub.close());
 
@@ -83,12 +98,22 @@ describe('verified-token cache, identity provider key rotation (JWKS)', () => {
   const AUDIENCE = 'mash-hub-cache-test';
 
   const sign = (kid: string, sub = `rotated-${crypto.randomUUID()}`) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).setSubject(sub).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('1h').sign(keys[kid]!.privateKey);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setSubject(sub)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(keys[kid]!.privateKey);
 
   beforeAll(async () => {
     for (const kid of ['k1', 'k2']) {
       const pair = await generateKeyPair('ES256', { extractable: true });
-      keys[kid] = { privateKey: pair.privateKey, jwk: { ...(await exportJWK(pair.publicKey)), kid, alg: 'ES256', use: 'sig' } };
+      keys[kid] = {
+        privateKey: pair.privateKey,
+        jwk: { ...(await exportJWK(pair.publicKey)), kid, alg: 'ES256', use: 'sig' },
+      };
     }
     published = [keys.k1!.jwk];
     jwks = http.createServer((_req, res) => {

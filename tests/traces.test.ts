@@ -35,7 +35,10 @@ interface OtlpSpan {
   links?: Array<{ traceId: string; spanId: string }>;
 }
 interface OtlpExport {
-  resourceSpans: Array<{ resource: { attributes: Array<{ key: string; value: OtlpValue }> }; scopeSpans: Array<{ spans: OtlpSpan[] }> }>;
+  resourceSpans: Array<{
+    resource: { attributes: Array<{ key: string; value: OtlpValue }> };
+    scopeSpans: Array<{ spans: OtlpSpan[] }>;
+  }>;
 }
 
 const ROOT = path.join(__dirname, '..');
@@ -60,7 +63,11 @@ async function startReceiver() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, bodies, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bodies,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe('traces are off unless an OTLP endpoint is configured', () => {
@@ -80,7 +87,9 @@ describe('traces are off unless an OTLP endpoint is configured', () => {
 
   it('given an endpoint that is not an http(s) URL, then configuration fails naming the variable', () => {
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
-    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector:4318' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT/,
+    );
   });
 });
 
@@ -89,7 +98,12 @@ describe('traces exported over OTLP/HTTP', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let hub: ChildProcess | undefined;
   let stderr = '';
-  const person = { givenName: 'Zephyrine', familyName: `Brackenthwaite${Date.now() % 100000}`, dateOfBirth: '2016-04-03', nhsNumber: fakeNhsNumber() };
+  const person = {
+    givenName: 'Zephyrine',
+    familyName: `Brackenthwaite${Date.now() % 100000}`,
+    dateOfBirth: '2016-04-03',
+    nhsNumber: fakeNhsNumber(),
+  };
   const officerSub = unique('pc-traces');
   const officerName = 'PC Hyacinth Fictional';
   const correlationId = `case-${person.familyName}`;
@@ -101,7 +115,10 @@ describe('traces exported over OTLP/HTTP', () => {
     receiver = await startReceiver();
     // The hub as `npm start` runs it (main.ts in a process of its own): the OTLP exporter loads its
     // HTTP transport by dynamic import, which Jest's module sandbox cannot do.
-    const ownerUrl = await ensureDatabase(process.env.MASH_TEST_SERVER_URL!, `mash_test_traces_${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}`);
+    const ownerUrl = await ensureDatabase(
+      process.env.MASH_TEST_SERVER_URL!,
+      `mash_test_traces_${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}`,
+    );
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     hub = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'src/main.ts'], {
@@ -122,13 +139,21 @@ describe('traces exported over OTLP/HTTP', () => {
     hub.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     let ready = 0;
     for (let i = 0; i < 240 && ready !== 200; i++) {
-      ready = await fetch(`${base}/readyz`).then((r) => r.status, () => 0);
+      ready = await fetch(`${base}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (ready !== 200) await sleep(500);
     }
     expect({ ready, stderr: ready === 200 ? '' : stderr }).toEqual({ ready: 200, stderr: '' });
 
     const config = loadConfig({ NODE_ENV: 'development', MASH_DATA_DIR: dataDir });
-    const officer = await signDevToken(config.auth, { sub: officerSub, name: officerName, agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
+    const officer = await signDevToken(config.auth, {
+      sub: officerSub,
+      name: officerName,
+      agency: 'police',
+      roles: ['POLICE_MASH_OFFICER'],
+    });
     const gql = async (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) => {
       const res = await fetch(`${base}/graphql`, {
         method: 'POST',
@@ -142,23 +167,35 @@ describe('traces exported over OTLP/HTTP', () => {
 
     // Traffic carrying personal data: a person pushed in, read back under an operation name that
     // names them, searched for by name (in variables and inline in the document).
-    const pushed = await gql(UPSERT, { input: { sourceSystem: 'TEST', sourceReference: unique('p'), kind: 'CHILD', ...person } }, { 'x-request-id': correlationId });
+    const pushed = await gql(
+      UPSERT,
+      { input: { sourceSystem: 'TEST', sourceReference: unique('p'), kind: 'CHILD', ...person } },
+      { 'x-request-id': correlationId },
+    );
     personId = pushed.body.data!.upsertPerson!.person!.id;
     requestIds.push = pushed.requestId;
     requestIds.read = (
-      await gql(`query Lookup_${person.givenName}_${person.familyName}($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { id givenName familyName dateOfBirth nhsNumber } }`, { id: personId })
+      await gql(
+        `query Lookup_${person.givenName}_${person.familyName}($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { id givenName familyName dateOfBirth nhsNumber } }`,
+        { id: personId },
+      )
     ).requestId;
     requestIds.search = (
-      await gql(`query($g: String!) { searchPeople(input: { givenName: $g, familyName: "${person.familyName}", dateOfBirth: "${person.dateOfBirth}" }, purpose: DIRECT_CARE) { person { id } } }`, {
-        g: person.givenName,
-      })
+      await gql(
+        `query($g: String!) { searchPeople(input: { givenName: $g, familyName: "${person.familyName}", dateOfBirth: "${person.dateOfBirth}" }, purpose: DIRECT_CARE) { person { id } } }`,
+        {
+          g: person.givenName,
+        },
+      )
     ).requestId;
 
     // SIGTERM: the hub drains, flushes the audit and then the spans still queued, and exits.
     const exited = new Promise<number | null>((resolve) => hub!.once('exit', (code) => resolve(code)));
     hub.kill('SIGTERM');
     expect(await exited).toBe(0);
-    spans = receiver.bodies.flatMap((b) => (JSON.parse(b) as OtlpExport).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
+    spans = receiver.bodies.flatMap((b) =>
+      (JSON.parse(b) as OtlpExport).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)),
+    );
   }, 180_000);
   afterAll(async () => {
     if (hub && hub.exitCode === null) hub.kill('SIGKILL');
@@ -166,7 +203,8 @@ describe('traces exported over OTLP/HTTP', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const requestSpan = (requestId: string) => spans.find((s) => s.kind === SPAN_KIND_SERVER && attr(s, 'mash.request_id') === requestId);
+  const requestSpan = (requestId: string) =>
+    spans.find((s) => s.kind === SPAN_KIND_SERVER && attr(s, 'mash.request_id') === requestId);
 
   it('then each request has one span carrying the request id of its response, named by operation type and root field', () => {
     expect(receiver.bodies.length).toBeGreaterThan(0);
@@ -175,7 +213,9 @@ describe('traces exported over OTLP/HTTP', () => {
     expect(requestSpan(requestIds.search)?.name).toBe('query searchPeople');
     expect(attr(requestSpan(requestIds.read)!, 'http.response.status_code')).toBe(200);
     expect(attr(requestSpan(requestIds.read)!, 'mash.graphql.operation')).toBe('person');
-    expect(spans.filter((s) => s.kind === SPAN_KIND_SERVER && attr(s, 'mash.request_id') === requestIds.read)).toHaveLength(1);
+    expect(
+      spans.filter((s) => s.kind === SPAN_KIND_SERVER && attr(s, 'mash.request_id') === requestIds.read),
+    ).toHaveLength(1);
   });
 
   it('then the SQL statements of a request are spans under its span, with the statement text and no parameter values', () => {
@@ -186,10 +226,14 @@ describe('traces exported over OTLP/HTTP', () => {
       for (const s of sql) {
         expect(s.traceId).toBe(parent.traceId);
         expect(String(attr(s, 'db.query.text'))).toMatch(/\S/);
-        expect(s.attributes?.some((a) => a.key.startsWith('db.query.parameter') || a.key === 'db.postgresql.values')).toBe(false);
+        expect(
+          s.attributes?.some((a) => a.key.startsWith('db.query.parameter') || a.key === 'db.postgresql.values'),
+        ).toBe(false);
       }
     }
-    expect(spans.some((s) => s.name.startsWith('pg.query') && String(attr(s, 'db.query.text')).includes('$1'))).toBe(true);
+    expect(spans.some((s) => s.name.startsWith('pg.query') && String(attr(s, 'db.query.text')).includes('$1'))).toBe(
+      true,
+    );
   });
 
   it('then each audit append is a span, under the request whose events it wrote or linked to it', () => {
@@ -197,15 +241,29 @@ describe('traces exported over OTLP/HTTP', () => {
     expect(appends.length).toBeGreaterThan(0);
     for (const a of appends) expect(Number(attr(a, 'mash.audit.batch_events'))).toBeGreaterThan(0);
     const read = requestSpan(requestIds.read)!;
-    const forRead = appends.filter((a) => a.parentSpanId === read.spanId || a.links?.some((l) => l.spanId === read.spanId));
+    const forRead = appends.filter(
+      (a) => a.parentSpanId === read.spanId || a.links?.some((l) => l.spanId === read.spanId),
+    );
     expect(forRead.length).toBeGreaterThan(0);
     // Its INSERT is a SQL span under it.
-    expect(spans.some((s) => s.name.startsWith('pg.query') && forRead.some((a) => s.parentSpanId === a.spanId))).toBe(true);
+    expect(spans.some((s) => s.name.startsWith('pg.query') && forRead.some((a) => s.parentSpanId === a.spanId))).toBe(
+      true,
+    );
   });
 
   it('then no span, attribute, event, link or resource carries the person, the user or the client’s own names', () => {
     const exported = receiver.bodies.join('\n');
-    for (const value of [person.givenName, person.familyName, person.nhsNumber, person.dateOfBirth, personId, officerSub, officerName, correlationId, 'Lookup_']) {
+    for (const value of [
+      person.givenName,
+      person.familyName,
+      person.nhsNumber,
+      person.dateOfBirth,
+      personId,
+      officerSub,
+      officerName,
+      correlationId,
+      'Lookup_',
+    ]) {
       expect({ value, found: exported.includes(value) }).toEqual({ value, found: false });
     }
     const resource = (JSON.parse(receiver.bodies[0]!) as OtlpExport).resourceSpans[0]!.resource.attributes;

@@ -21,7 +21,16 @@ describe('versioned change: checked again under the lock', () => {
   async function submitted(): Promise<string> {
     const r = await hub.gql<{ submitReferral: { id: string } }>(worker, SUBMIT, {
       input: {
-        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: unique('Fictional'), dateOfBirth: '2015-02-03' } }],
+        subjects: [
+          {
+            newPerson: {
+              kind: 'CHILD',
+              givenName: 'Testy',
+              familyName: unique('Fictional'),
+              dateOfBirth: '2015-02-03',
+            },
+          },
+        ],
         concernCategories: ['NEGLECT'],
         narrative: 'Fictional narrative.',
         consentSought: true,
@@ -58,9 +67,14 @@ describe('versioned change: checked again under the lock', () => {
       const merged = await merging;
       // Then the merge is refused, naming intoId, and the duplicate and its subjects stay where they were
       expect(merged.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'intoId' });
-      const [dup] = (await hub.db.query(`SELECT status, version FROM referral WHERE id = $1`, [duplicate])) as Array<{ status: string; version: number }>;
+      const [dup] = (await hub.db.query(`SELECT status, version FROM referral WHERE id = $1`, [duplicate])) as Array<{
+        status: string;
+        version: number;
+      }>;
       expect(dup).toEqual({ status: 'RECEIVED', version: 1 });
-      const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM referral_subject WHERE referral_id = $1`, [survivor])) as [{ n: number }];
+      const [{ n }] = (await hub.db.query(`SELECT count(*)::int AS n FROM referral_subject WHERE referral_id = $1`, [
+        survivor,
+      ])) as [{ n: number }];
       expect(n).toBe(1);
     } finally {
       if (holder.isTransactionActive) await holder.rollbackTransaction();

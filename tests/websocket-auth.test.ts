@@ -45,7 +45,11 @@ describe('WebSocket authentication', () => {
     await hub.close();
   });
 
-  function open(connectionParams: Record<string, unknown>, query = ALERTS, variables: Record<string, unknown> = {}): Socket {
+  function open(
+    connectionParams: Record<string, unknown>,
+    query = ALERTS,
+    variables: Record<string, unknown> = {},
+  ): Socket {
     const socket: Socket = { received: [], errors: [], connected: false };
     const client = createClient({
       url: hub.server.url.replace(/^http/, 'ws'),
@@ -56,11 +60,19 @@ describe('WebSocket authentication', () => {
       onNonLazyError: () => undefined,
       on: {
         connected: () => (socket.connected = true),
-        closed: (e) => (socket.close = { code: (e as { code: number }).code, reason: (e as { reason: string }).reason }),
+        closed: (e) =>
+          (socket.close = { code: (e as { code: number }).code, reason: (e as { reason: string }).reason }),
       },
     });
     clients.push(client);
-    client.subscribe({ query, variables }, { next: (v) => void socket.received.push(v), error: (e) => void socket.errors.push(e), complete: () => undefined });
+    client.subscribe(
+      { query, variables },
+      {
+        next: (v) => void socket.received.push(v),
+        error: (e) => void socket.errors.push(e),
+        complete: () => undefined,
+      },
+    );
     return socket;
   }
 
@@ -76,7 +88,12 @@ describe('WebSocket authentication', () => {
 
   it('given no token, a bad token, or two Authorization keys, then the connection is closed with 4403', async () => {
     const token = await hub.token({ agency: 'social-care', roles: ['MASH_MANAGER'] });
-    for (const params of [{}, { Authorization: 'Bearer not.a.token' }, { authorization: `Bearer ${token}`, Authorization: `Bearer ${token}` }, { Authorization: 42 }]) {
+    for (const params of [
+      {},
+      { Authorization: 'Bearer not.a.token' },
+      { authorization: `Bearer ${token}`, Authorization: `Bearer ${token}` },
+      { Authorization: 42 },
+    ]) {
       const s = open(params);
       const close = await waitFor('the refusal', () => s.close);
       expect(close.code).toBe(4403);
@@ -90,7 +107,16 @@ describe('WebSocket authentication', () => {
     const r = await hub.gql<{ submitReferral: { id: string } }>(referrer, SUBMIT, {
       key: unique('k'),
       input: {
-        subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Testy', familyName: `Fictional${Math.floor(Math.random() * 1e6)}`, dateOfBirth: '2016-04-05' } }],
+        subjects: [
+          {
+            newPerson: {
+              kind: 'CHILD',
+              givenName: 'Testy',
+              familyName: `Fictional${Math.floor(Math.random() * 1e6)}`,
+              dateOfBirth: '2016-04-05',
+            },
+          },
+        ],
         concernCategories: ['NEGLECT'],
         narrative: 'Fictional narrative for a token-expiry test.',
         consentSought: true,
@@ -99,12 +125,21 @@ describe('WebSocket authentication', () => {
     });
     const id = r.data!.submitReferral.id;
     const rate = async (rag: string) => {
-      const [{ version }] = (await hub.db.query(`SELECT version FROM referral WHERE id = $1`, [id])) as [{ version: number }];
+      const [{ version }] = (await hub.db.query(`SELECT version FROM referral WHERE id = $1`, [id])) as [
+        { version: number },
+      ];
       expect((await hub.gql(worker, RATE, { id, rag, v: version })).errors).toBeUndefined();
     };
 
-    const shortLived = await signDevToken(hub.config.auth, { sub: unique('sw-short'), name: 'Fictional Worker', agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] }, '3s');
-    const s = open({ Authorization: `Bearer ${shortLived}` }, CHANGED, { purpose: 'TRIAGE', filter: { referralId: id } });
+    const shortLived = await signDevToken(
+      hub.config.auth,
+      { sub: unique('sw-short'), name: 'Fictional Worker', agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] },
+      '3s',
+    );
+    const s = open({ Authorization: `Bearer ${shortLived}` }, CHANGED, {
+      purpose: 'TRIAGE',
+      filter: { referralId: id },
+    });
     await waitFor('the subscription', () => hub.server.hub.events.subscriberCount('referral') >= 1);
     await rate('AMBER');
     await waitFor('the push before expiry', () => s.received.length === 1);

@@ -39,7 +39,10 @@ async function main() {
     ignoreRBAC: true,
     retryOnInitFail: false,
     // Only the tables: the hub's functions (audit chain, triggers) are not an API.
-    skipPlugins: [require('graphile-build-pg').PgQueryProceduresPlugin, require('graphile-build-pg').PgMutationProceduresPlugin].filter(Boolean),
+    skipPlugins: [
+      require('graphile-build-pg').PgQueryProceduresPlugin,
+      require('graphile-build-pg').PgMutationProceduresPlugin,
+    ].filter(Boolean),
   });
   await handler.getGraphQLSchema();
   const server = http.createServer((req, res) => {

@@ -35,7 +35,11 @@ export async function request<R, V>(op: TypedOperation<R, V>, variables: V): Pro
     },
     body: JSON.stringify({ query: op.text, operationName: op.name, variables }),
   });
-  let body: { data?: R | null; errors?: Array<{ message: string; extensions?: { code?: string } }>; extensions?: { redactions?: Redaction[] } };
+  let body: {
+    data?: R | null;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    extensions?: { redactions?: Redaction[] };
+  };
   try {
     body = (await res.json()) as typeof body;
   } catch {
@@ -43,7 +47,10 @@ export async function request<R, V>(op: TypedOperation<R, V>, variables: V): Pro
   }
   const first = body.errors?.[0];
   if (first || !body.data) {
-    throw new HubRequestError(first?.message ?? `The hub answered ${res.status}`, first?.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+    throw new HubRequestError(
+      first?.message ?? `The hub answered ${res.status}`,
+      first?.extensions?.code ?? 'INTERNAL_SERVER_ERROR',
+    );
   }
   return { data: body.data, redactions: body.extensions?.redactions ?? [] };
 }
@@ -64,7 +71,12 @@ function wsClient(): Client {
 }
 
 /** Subscribes; returns the unsubscribe function. */
-export function subscribe<R, V>(op: TypedOperation<R, V>, variables: V, onData: (data: R) => void, onError: (message: string) => void): () => void {
+export function subscribe<R, V>(
+  op: TypedOperation<R, V>,
+  variables: V,
+  onData: (data: R) => void,
+  onError: (message: string) => void,
+): () => void {
   return wsClient().subscribe<R>(
     { query: op.text, operationName: op.name, variables: variables as Record<string, unknown> },
     {
@@ -92,7 +104,11 @@ export async function demoUsers(): Promise<Array<{ id: string; name: string; age
 }
 
 export async function demoSignIn(user: string): Promise<string> {
-  const res = await fetch('/desk/dev/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user }) });
+  const res = await fetch('/desk/dev/sign-in', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user }),
+  });
   if (!res.ok) throw new HubRequestError('Development sign-in was refused', 'UNAUTHENTICATED');
   return ((await res.json()) as { token: string }).token;
 }

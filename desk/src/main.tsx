@@ -16,7 +16,12 @@ import { ReviewsView } from './views/reviews.js';
 import { SignIn } from './views/sign-in.js';
 
 const SOCIAL_CARE_MASH = ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'];
-const AGENCY_OFFICERS = ['POLICE_MASH_OFFICER', 'HEALTH_MASH_PRACTITIONER', 'PROBATION_MASH_OFFICER', 'EDUCATION_MASH_OFFICER'];
+const AGENCY_OFFICERS = [
+  'POLICE_MASH_OFFICER',
+  'HEALTH_MASH_PRACTITIONER',
+  'PROBATION_MASH_OFFICER',
+  'EDUCATION_MASH_OFFICER',
+];
 
 const canTriage = (me: Me) => me.roles.some((r) => SOCIAL_CARE_MASH.includes(r));
 const answersChecks = (me: Me) => me.roles.some((r) => AGENCY_OFFICERS.includes(r));
@@ -35,13 +40,25 @@ const SCREENS = {
   ig: { label: 'Access log', allowed: isIg, render: () => <IgView /> },
   reviews: { label: 'Break-glass reviews', allowed: isIg, render: () => <ReviewsView /> },
   meetings: { label: 'Meetings', allowed: worksCases, render: (me: Me) => <MeetingsView me={me} /> },
-  alerts: { label: 'Alerts', allowed: (me: Me) => worksCases(me) || isIg(me), render: (me: Me) => <AlertsView me={me} /> },
-  board: { label: 'Board', allowed: (me: Me) => me.roles.includes('MASH_MANAGER') || isIg(me), render: () => <BoardView /> },
+  alerts: {
+    label: 'Alerts',
+    allowed: (me: Me) => worksCases(me) || isIg(me),
+    render: (me: Me) => <AlertsView me={me} />,
+  },
+  board: {
+    label: 'Board',
+    allowed: (me: Me) => me.roles.includes('MASH_MANAGER') || isIg(me),
+    render: () => <BoardView />,
+  },
 } as const;
 type Screen = keyof typeof SCREENS;
 
 /** Routes carry ids only, never personal data (ADR 009). */
-type Route = { screen: 'home' } | { screen: Screen } | { screen: 'child'; id: string } | { screen: 'referral'; id: string };
+type Route =
+  | { screen: 'home' }
+  | { screen: Screen }
+  | { screen: 'child'; id: string }
+  | { screen: 'referral'; id: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -93,11 +110,16 @@ function App() {
   function body() {
     if (route.screen === 'child') return <ChildView key={route.id} me={me!} id={route.id} />;
     if (route.screen === 'referral' && canTriage(me!)) return <ReferralScreen key={route.id} me={me!} id={route.id} />;
-    if (current && current in SCREENS && screens.includes(current as Screen)) return SCREENS[current as Screen].render(me!);
+    if (current && current in SCREENS && screens.includes(current as Screen))
+      return SCREENS[current as Screen].render(me!);
     return (
       <section>
         <h1>Not available</h1>
-        <p>{current ? 'This screen is not for your role.' : `MASH Desk does not yet have a screen for ${me!.roles.join(', ')}.`}</p>
+        <p>
+          {current
+            ? 'This screen is not for your role.'
+            : `MASH Desk does not yet have a screen for ${me!.roles.join(', ')}.`}
+        </p>
       </section>
     );
   }

@@ -64,12 +64,22 @@ class Emitter {
   }
 
   /** An output type with its selection set, as a TypeScript type expression. */
-  output(type: GraphQLOutputType, selection: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, indent: string): string {
+  output(
+    type: GraphQLOutputType,
+    selection: SelectionSetNode | undefined,
+    fragments: Map<string, FragmentDefinitionNode>,
+    indent: string,
+  ): string {
     if (isNonNullType(type)) return this.outputInner(type.ofType, selection, fragments, indent);
     return `${this.outputInner(type, selection, fragments, indent)} | null`;
   }
 
-  private outputInner(type: GraphQLOutputType, selection: SelectionSetNode | undefined, fragments: Map<string, FragmentDefinitionNode>, indent: string): string {
+  private outputInner(
+    type: GraphQLOutputType,
+    selection: SelectionSetNode | undefined,
+    fragments: Map<string, FragmentDefinitionNode>,
+    indent: string,
+  ): string {
     if (isNonNullType(type)) return this.outputInner(type.ofType, selection, fragments, indent);
     if (isListType(type)) return `Array<${this.output(type.ofType, selection, fragments, indent)}>`;
     if (isScalarType(type)) return this.scalar(type.name);
@@ -99,12 +109,15 @@ class Emitter {
         const key = s.alias?.value ?? s.name.value;
         const opt = narrowed ? '?' : '';
         if (s.name.value === '__typename') {
-          const names = isAbstractType(parent) ? this.schema.getPossibleTypes(parent).map((t) => t.name) : [parent.name];
+          const names = isAbstractType(parent)
+            ? this.schema.getPossibleTypes(parent).map((t) => t.name)
+            : [parent.name];
           const union = names.map((n) => `'${n}'`).join(' | ');
           lines.push(`${inner}${key}${opt}: ${union};`);
           continue;
         }
-        if (!('getFields' in parent)) throw new Error(`codegen: ${parent.name} is a union; select its members with fragments`);
+        if (!('getFields' in parent))
+          throw new Error(`codegen: ${parent.name} is a union; select its members with fragments`);
         const field = parent.getFields()[s.name.value];
         if (!field) throw new Error(`codegen: ${parent.name}.${s.name.value} is not in the schema`);
         lines.push(`${inner}${key}${opt}: ${this.output(field.type, s.selectionSet, fragments, inner)};`);
@@ -114,7 +127,13 @@ class Emitter {
       if (!frag) throw new Error('codegen: unknown fragment');
       const condition = frag.typeCondition ? this.schema.getType(frag.typeCondition.name.value) : parent;
       if (!condition || !isCompositeType(condition)) throw new Error('codegen: bad fragment type condition');
-      const body = this.object(condition, frag.selectionSet, fragments, indent, narrowed || condition.name !== parent.name);
+      const body = this.object(
+        condition,
+        frag.selectionSet,
+        fragments,
+        indent,
+        narrowed || condition.name !== parent.name,
+      );
       // Inline the fragment's fields into this object (the braces are dropped).
       lines.push(...body.split('\n').slice(1, -1));
     }
@@ -144,8 +163,18 @@ class Emitter {
   declarations(): string[] {
     const out: string[] = [];
     for (const [name, e] of [...this.enums].sort(([a], [b]) => a.localeCompare(b))) {
-      out.push(`export type ${name} = ${e.getValues().map((v) => `'${v.name}'`).join(' | ')};`);
-      out.push(`export const ${name}Values: readonly ${name}[] = [${e.getValues().map((v) => `'${v.name}'`).join(', ')}];`);
+      out.push(
+        `export type ${name} = ${e
+          .getValues()
+          .map((v) => `'${v.name}'`)
+          .join(' | ')};`,
+      );
+      out.push(
+        `export const ${name}Values: readonly ${name}[] = [${e
+          .getValues()
+          .map((v) => `'${v.name}'`)
+          .join(', ')}];`,
+      );
     }
     for (const [name, t] of [...this.inputs].sort(([a], [b]) => a.localeCompare(b))) {
       const fields = Object.values(t.getFields()).map((f) => {
@@ -192,9 +221,16 @@ export function generate(
       throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
     }
     const errors = validate(schema, doc);
-    if (errors.length) throw new Error(`${file} does not fit schema/schema.graphql:\n${errors.map((e) => `  ${e.message}`).join('\n')}`);
-    const fragments = new Map(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
-    for (const op of doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)) {
+    if (errors.length)
+      throw new Error(`${file} does not fit schema/schema.graphql:\n${errors.map((e) => `  ${e.message}`).join('\n')}`);
+    const fragments = new Map(
+      doc.definitions
+        .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+        .map((f) => [f.name.value, f]),
+    );
+    for (const op of doc.definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    )) {
       const name = op.name?.value;
       if (!name) throw new Error(`${file}: every operation needs a name`);
       if (names.has(name)) throw new Error(`${file}: the operation name ${name} is used twice`);
@@ -247,7 +283,11 @@ export function generate(
 /** What each target reads and writes, relative to the repository. */
 const TARGETS = {
   desk: { operations: 'desk/operations', out: 'desk/src/generated/operations.ts', preamble: [] as string[] },
-  client: { operations: 'clients/typescript/operations', out: 'clients/typescript/src/generated/operations.ts', preamble: HUB_VOCABULARY },
+  client: {
+    operations: 'clients/typescript/operations',
+    out: 'clients/typescript/src/generated/operations.ts',
+    preamble: HUB_VOCABULARY,
+  },
 };
 export type CodegenTarget = keyof typeof TARGETS;
 

@@ -41,7 +41,13 @@ export async function startDeskHub(): Promise<DeskHub> {
   await db.initialize();
   await db.runMigrations({ transaction: 'each' });
   await db.query(`SELECT mash_audit_ensure_partitions(date_trunc('month', now())::date, 3)`);
-  const config = loadConfig({ NODE_ENV: 'test', MASH_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: appUrlOf(url), MIGRATION_DATABASE_URL: url });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MASH_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: appUrlOf(url),
+    MIGRATION_DATABASE_URL: url,
+  });
   const serving = createDataSource(appUrlOf(url), logger, 5);
   await serving.initialize();
   const server = await startServer(await createHub(config, logger, serving), { port: 0, host: '127.0.0.1' });
@@ -118,7 +124,9 @@ export async function axeViolations(page: Page): Promise<Array<{ id: string; hel
   const source = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   // Injected through the DevTools protocol, so the page's CSP (no inline script) stays as served.
   await page.evaluate(source);
-  const result = (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })`)) as {
+  const result = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })`,
+  )) as {
     violations: Array<{ id: string; help: string; nodes: unknown[] }>;
     passes: unknown[];
   };

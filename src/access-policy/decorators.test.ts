@@ -46,7 +46,7 @@ class ChildResolver {
 describe('decorators: sensitivity, non-personal types and filter declarations reach the schema', () => {
   const schema = buildSchemaSync({ resolvers: [ChildResolver], validate: false });
 
-  it('given @Sensitive fields and a @NonPersonal type, then the field guard reads each class and the type\'s fields as non-personal', () => {
+  it("given @Sensitive fields and a @NonPersonal type, then the field guard reads each class and the type's fields as non-personal", () => {
     expect(fieldAccessDeclarations(schema).sort((a, b) => a.coordinate.localeCompare(b.coordinate))).toEqual([
       { coordinate: 'Child.familyName', kind: 'sensitivity', sensitivity: 'IDENTITY' },
       { coordinate: 'Child.refugeAddress', kind: 'sensitivity', sensitivity: 'SEALED' },
@@ -56,7 +56,12 @@ describe('decorators: sensitivity, non-personal types and filter declarations re
 
   it('given @Filters on an input field, then the filter guard finds its class and the fields it compares with', () => {
     expect(declaredFilters(schema)).toEqual([
-      { coordinate: 'Query.child.filter.familyName', path: ['filter', 'familyName'], cls: 'IDENTITY', on: 'Child.familyName' },
+      {
+        coordinate: 'Query.child.filter.familyName',
+        path: ['filter', 'familyName'],
+        cls: 'IDENTITY',
+        on: 'Child.familyName',
+      },
     ]);
   });
 });

@@ -16,4 +16,5 @@ export const NonPersonal = (): MethodDecorator & PropertyDecorator & ClassDecora
  * `rows`: the list whose row scope it narrows, when an allow rule conditioned on a relationship that
  * scope gives every row may count (`relationshipsOfEveryRow`, relationships.ts).
  */
-export const Filters = (cls: SensitivityClass, on: string, rows?: ScopedList): PropertyDecorator => Extensions({ filters: { cls, on, ...(rows ? { rows } : {}) } });
+export const Filters = (cls: SensitivityClass, on: string, rows?: ScopedList): PropertyDecorator =>
+  Extensions({ filters: { cls, on, ...(rows ? { rows } : {}) } });

@@ -12,16 +12,33 @@ import { visibleAlertAgency, visibleCheckAgency } from './row-scopes';
  * redact per class when a field resolves, and fail closed on an object that carries no guard.
  */
 
-const police: Viewer = { sub: 'pc', name: 'PC', agency: 'police', agencyKind: 'POLICE', roles: ['POLICE_MASH_OFFICER'] };
-const socialWorker: Viewer = { sub: 'sw', name: 'SW', agency: 'social-care', agencyKind: 'SOCIAL_CARE', roles: ['MASH_SOCIAL_WORKER'] };
+const police: Viewer = {
+  sub: 'pc',
+  name: 'PC',
+  agency: 'police',
+  agencyKind: 'POLICE',
+  roles: ['POLICE_MASH_OFFICER'],
+};
+const socialWorker: Viewer = {
+  sub: 'sw',
+  name: 'SW',
+  agency: 'social-care',
+  agencyKind: 'SOCIAL_CARE',
+  roles: ['MASH_SOCIAL_WORKER'],
+};
 const manager: Viewer = { ...socialWorker, roles: ['MASH_MANAGER'] };
 const ig: Viewer = { ...socialWorker, roles: ['IG_AUDITOR'] };
 
-function schemaWith(recordFields: Record<string, { extensions?: Record<string, unknown> }>, typeExtensions: Record<string, unknown> = {}) {
+function schemaWith(
+  recordFields: Record<string, { extensions?: Record<string, unknown> }>,
+  typeExtensions: Record<string, unknown> = {},
+) {
   const Record = new GraphQLObjectType({
     name: 'Record',
     extensions: typeExtensions,
-    fields: Object.fromEntries(Object.entries(recordFields).map(([name, f]) => [name, { type: GraphQLString, extensions: f.extensions }])),
+    fields: Object.fromEntries(
+      Object.entries(recordFields).map(([name, f]) => [name, { type: GraphQLString, extensions: f.extensions }]),
+    ),
   });
   return new GraphQLSchema({
     query: new GraphQLObjectType({
@@ -34,7 +51,9 @@ function schemaWith(recordFields: Record<string, { extensions?: Record<string, u
 describe('fieldAccessDeclarations: every field declares a class, or its type is NON_PERSONAL', () => {
   it('given a field with neither, then building the declarations fails naming the coordinate', () => {
     const schema = schemaWith({ summary: { extensions: { sensitivity: 'SHARED_SUMMARY' } }, notes: {} });
-    expect(() => fieldAccessDeclarations(schema)).toThrow('Record.notes declares no sensitivity class and its type is not NON_PERSONAL');
+    expect(() => fieldAccessDeclarations(schema)).toThrow(
+      'Record.notes declares no sensitivity class and its type is not NON_PERSONAL',
+    );
   });
 
   it('given an unknown class, then it fails naming it', () => {
@@ -43,7 +62,10 @@ describe('fieldAccessDeclarations: every field declares a class, or its type is 
   });
 
   it('given a NON_PERSONAL type, then its undeclared fields are non-personal and a declared one keeps its class', () => {
-    const schema = schemaWith({ label: {}, notes: { extensions: { sensitivity: 'AGENCY_DETAIL' } } }, { access: 'NON_PERSONAL' });
+    const schema = schemaWith(
+      { label: {}, notes: { extensions: { sensitivity: 'AGENCY_DETAIL' } } },
+      { access: 'NON_PERSONAL' },
+    );
     expect(fieldAccessDeclarations(schema)).toEqual([
       { coordinate: 'Record.label', kind: 'non-personal' },
       { coordinate: 'Record.notes', kind: 'sensitivity', sensitivity: 'AGENCY_DETAIL' },
@@ -86,7 +108,9 @@ describe('installFieldGuards: each guarded field is released or redacted by the 
   it('given an object that reached a guarded type without a guard, then the field fails closed and no value leaves', async () => {
     const access = new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY));
     const r = await run(access, [{ id: 'r1', summary: 'S', notes: 'N' }]);
-    expect(r.errors?.map((e) => e.message)).toEqual(expect.arrayContaining(['Record.notes resolved on an unguarded object']));
+    expect(r.errors?.map((e) => e.message)).toEqual(
+      expect.arrayContaining(['Record.notes resolved on an unguarded object']),
+    );
     expect(JSON.stringify(r.data)).not.toMatch(/"S"|"N"/);
   });
 });
@@ -95,25 +119,31 @@ describe('write rules and "all rows or my agency\'s" scopes', () => {
   it('given police contributing a police record, then allowed; a health record, then FORBIDDEN naming the field', () => {
     expect(() => assertMayWriteRecordType(police, 'POLICE_INCIDENT')).not.toThrow();
     expect(() => assertMayWriteRecordType(police, 'HEALTH_VISITING')).toThrow(
-      expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN', field: 'input.recordType' }) }),
+      expect.objectContaining({
+        extensions: expect.objectContaining({ code: 'FORBIDDEN', field: 'input.recordType' }),
+      }),
     );
   });
 
-  it('given attendance, then social care MASH staff record any agency\'s, an officer only their own', () => {
+  it("given attendance, then social care MASH staff record any agency's, an officer only their own", () => {
     expect(() => assertMayRecordAttendanceFor(socialWorker, 'health')).not.toThrow();
     expect(() => assertMayRecordAttendanceFor(manager, 'police')).not.toThrow();
     expect(() => assertMayRecordAttendanceFor(police, 'police')).not.toThrow();
-    expect(() => assertMayRecordAttendanceFor(police, 'health')).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN', field: 'attendance.inviteeId' }) }));
+    expect(() => assertMayRecordAttendanceFor(police, 'health')).toThrow(
+      expect.objectContaining({
+        extensions: expect.objectContaining({ code: 'FORBIDDEN', field: 'attendance.inviteeId' }),
+      }),
+    );
   });
 
-  it('given agency checks, then social care MASH staff see every agency\'s, officers (and IG) their own', () => {
+  it("given agency checks, then social care MASH staff see every agency's, officers (and IG) their own", () => {
     expect(visibleCheckAgency(socialWorker)).toBeNull();
     expect(visibleCheckAgency(manager)).toBeNull();
     expect(visibleCheckAgency(police)).toBe('police');
     expect(visibleCheckAgency(ig)).toBe('social-care');
   });
 
-  it('given alerts, then IG sees every alert, others their agency\'s', () => {
+  it("given alerts, then IG sees every alert, others their agency's", () => {
     expect(visibleAlertAgency(ig)).toBeNull();
     expect(visibleAlertAgency(police)).toBe('police');
     expect(visibleAlertAgency(manager)).toBe('social-care');
@@ -121,17 +151,30 @@ describe('write rules and "all rows or my agency\'s" scopes', () => {
 });
 
 describe('the field guard and root or non-personal types', () => {
-  it('given root types with undeclared fields, then they need no class (entry points are the shield\'s), whatever the root', () => {
-    const Thing = new GraphQLObjectType({ name: 'Thing', fields: { id: { type: GraphQLString, extensions: { sensitivity: 'CASE_METADATA' } } } });
+  it("given root types with undeclared fields, then they need no class (entry points are the shield's), whatever the root", () => {
+    const Thing = new GraphQLObjectType({
+      name: 'Thing',
+      fields: { id: { type: GraphQLString, extensions: { sensitivity: 'CASE_METADATA' } } },
+    });
     const root = (name: string) => new GraphQLObjectType({ name, fields: { thing: { type: Thing } } });
-    const schema = new GraphQLSchema({ query: root('Query'), mutation: root('Mutation'), subscription: root('Subscription') });
-    expect(fieldAccessDeclarations(schema)).toEqual([{ coordinate: 'Thing.id', kind: 'sensitivity', sensitivity: 'CASE_METADATA' }]);
+    const schema = new GraphQLSchema({
+      query: root('Query'),
+      mutation: root('Mutation'),
+      subscription: root('Subscription'),
+    });
+    expect(fieldAccessDeclarations(schema)).toEqual([
+      { coordinate: 'Thing.id', kind: 'sensitivity', sensitivity: 'CASE_METADATA' },
+    ]);
   });
 
   it('given a NON_PERSONAL type, then its fields resolve on any object, guarded or not, and nothing is recorded', async () => {
     const schema = installFieldGuards(schemaWith({ label: {} }, { access: 'NON_PERSONAL' }));
     const access = new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY));
-    const r = await graphql({ schema, source: '{ records { label } }', contextValue: { access, rows: [{ label: 'page 1' }] } });
+    const r = await graphql({
+      schema,
+      source: '{ records { label } }',
+      contextValue: { access, rows: [{ label: 'page 1' }] },
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({ records: [{ label: 'page 1' }] });
     expect(access.disclosures.size).toBe(0);

@@ -34,7 +34,8 @@ export function fieldAccessDeclarations(schema: GraphQLSchema): AccessDeclaratio
       const coordinate = `${type.name}.${field.name}`;
       const sensitivity = (field.extensions as { sensitivity?: SensitivityClass }).sensitivity;
       if (sensitivity !== undefined) {
-        if (!SENSITIVITY_CLASSES.includes(sensitivity)) throw new Error(`${coordinate}: unknown sensitivity ${sensitivity}`);
+        if (!SENSITIVITY_CLASSES.includes(sensitivity))
+          throw new Error(`${coordinate}: unknown sensitivity ${sensitivity}`);
         out.push({ coordinate, kind: 'sensitivity', sensitivity });
       } else if (typeNonPersonal) {
         out.push({ coordinate, kind: 'non-personal' });

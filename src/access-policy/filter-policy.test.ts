@@ -21,7 +21,13 @@ import { ROLES, type SensitivityClass } from './vocabulary';
  * filter on a class the viewer may not read is refused before the resolver runs.
  */
 
-const police: Viewer = { sub: 'pc', name: 'PC', agency: 'police', agencyKind: 'POLICE', roles: ['POLICE_MASH_OFFICER'] };
+const police: Viewer = {
+  sub: 'pc',
+  name: 'PC',
+  agency: 'police',
+  agencyKind: 'POLICE',
+  roles: ['POLICE_MASH_OFFICER'],
+};
 const ig: Viewer = { sub: 'ig', name: 'IG', agency: 'social-care', agencyKind: 'SOCIAL_CARE', roles: ['IG_AUDITOR'] };
 const shipped = new AccessPolicy(DEFAULT_POLICY);
 const NO_PURPOSES = Object.fromEntries(ROLES.map((r) => [r, []])) as unknown as AccessPolicyData['purposesByRole'];
@@ -34,7 +40,12 @@ const Named = new GraphQLInterfaceType({ name: 'Named', fields: { familyName: se
 const Person = new GraphQLObjectType({
   name: 'Person',
   interfaces: [Named],
-  fields: { familyName: sensitive('IDENTITY'), givenName: sensitive('IDENTITY'), rag: sensitive('SHARED_SUMMARY'), note: { type: GraphQLString } },
+  fields: {
+    familyName: sensitive('IDENTITY'),
+    givenName: sensitive('IDENTITY'),
+    rag: sensitive('SHARED_SUMMARY'),
+    note: { type: GraphQLString },
+  },
 });
 
 /** A schema whose Query.people takes the given arguments; `Query.other` has none. */
@@ -75,10 +86,25 @@ const peopleArgs = () => ({
 describe('declaredFilters: every declared filter under the Query arguments, with its path', () => {
   it('given declarations on arguments and nested input fields, including a recursive input, then each is found once, with its coordinate and path', () => {
     expect(declaredFilters(schemaWith(peopleArgs))).toEqual([
-      { coordinate: 'Query.people.filter.familyName', path: ['filter', 'familyName'], cls: 'IDENTITY', on: 'Named.familyName' },
-      { coordinate: 'Query.people.filter.names', path: ['filter', 'names'], cls: 'IDENTITY', on: 'Person.familyName, Person.givenName' },
+      {
+        coordinate: 'Query.people.filter.familyName',
+        path: ['filter', 'familyName'],
+        cls: 'IDENTITY',
+        on: 'Named.familyName',
+      },
+      {
+        coordinate: 'Query.people.filter.names',
+        path: ['filter', 'names'],
+        cls: 'IDENTITY',
+        on: 'Person.familyName, Person.givenName',
+      },
       { coordinate: 'Query.people.filter.rag', path: ['filter', 'rag'], cls: 'SHARED_SUMMARY', on: 'Person.rag' },
-      { coordinate: 'Query.people.filter.tree.familyName', path: ['filter', 'tree', 'familyName'], cls: 'IDENTITY', on: 'Person.familyName' },
+      {
+        coordinate: 'Query.people.filter.tree.familyName',
+        path: ['filter', 'tree', 'familyName'],
+        cls: 'IDENTITY',
+        on: 'Person.familyName',
+      },
       { coordinate: 'Query.people.sortByName', path: ['sortByName'], cls: 'IDENTITY', on: 'Person.familyName' },
     ]);
   });
@@ -100,12 +126,36 @@ describe('declaredFilters: every declared filter under the Query arguments, with
 
 describe('installFilterGuards: a declaration must agree with the fields it compares with', () => {
   it.each([
-    ['a class other than the field\'s', filters('IDENTITY', 'Person.rag'), 'Query.people.q is declared IDENTITY but filters on Person.rag, which is SHARED_SUMMARY'],
-    ['a field with no class', filters('IDENTITY', 'Person.note'), 'Query.people.q is declared IDENTITY but filters on Person.note, which is undefined'],
-    ['the second of two fields disagreeing', filters('IDENTITY', 'Person.familyName,Person.rag'), 'Query.people.q is declared IDENTITY but filters on Person.rag, which is SHARED_SUMMARY'],
-    ['a field that does not exist', filters('IDENTITY', 'Person.shoeSize'), 'Query.people.q filters on Person.shoeSize, which is not a field of the schema'],
-    ['a type that does not exist', filters('IDENTITY', 'Pet.name'), 'Query.people.q filters on Pet.name, which is not a field of the schema'],
-    ['an input type', filters('IDENTITY', 'PeopleFilter.label'), 'Query.people.q filters on PeopleFilter.label, which is not a field of the schema'],
+    [
+      "a class other than the field's",
+      filters('IDENTITY', 'Person.rag'),
+      'Query.people.q is declared IDENTITY but filters on Person.rag, which is SHARED_SUMMARY',
+    ],
+    [
+      'a field with no class',
+      filters('IDENTITY', 'Person.note'),
+      'Query.people.q is declared IDENTITY but filters on Person.note, which is undefined',
+    ],
+    [
+      'the second of two fields disagreeing',
+      filters('IDENTITY', 'Person.familyName,Person.rag'),
+      'Query.people.q is declared IDENTITY but filters on Person.rag, which is SHARED_SUMMARY',
+    ],
+    [
+      'a field that does not exist',
+      filters('IDENTITY', 'Person.shoeSize'),
+      'Query.people.q filters on Person.shoeSize, which is not a field of the schema',
+    ],
+    [
+      'a type that does not exist',
+      filters('IDENTITY', 'Pet.name'),
+      'Query.people.q filters on Pet.name, which is not a field of the schema',
+    ],
+    [
+      'an input type',
+      filters('IDENTITY', 'PeopleFilter.label'),
+      'Query.people.q filters on PeopleFilter.label, which is not a field of the schema',
+    ],
   ])('given %s, then the schema build fails saying so', (_label, decl, message) => {
     const s = new GraphQLSchema({
       types: [PeopleFilter],
@@ -119,7 +169,12 @@ describe('installFilterGuards: a used filter on a class the viewer may not read 
   const schema = installFilterGuards(schemaWith(peopleArgs));
   const people = schema.getQueryType()!.getFields().people!;
   const call = (access: RequestAccess, args: Record<string, unknown>) =>
-    (people.resolve as (s: unknown, a: unknown, c: unknown, i: GraphQLResolveInfo) => unknown)(null, args, { access }, {} as GraphQLResolveInfo);
+    (people.resolve as (s: unknown, a: unknown, c: unknown, i: GraphQLResolveInfo) => unknown)(
+      null,
+      args,
+      { access },
+      {} as GraphQLResolveInfo,
+    );
   const refusal = (name: string) =>
     expect.objectContaining({
       message: `${name}: you may not filter, sort, search or count on a field you may not read`,
@@ -141,7 +196,11 @@ describe('installFilterGuards: a used filter on a class the viewer may not read 
   it.each([
     ['a filter on identity', { filter: { familyName: 'Testwood' } }, 'filter.familyName'],
     ['a filter on two identity fields', { filter: { names: 'Test' } }, 'filter.names'],
-    ['a nested filter inside a recursive input', { filter: { tree: { or: [{ familyName: 'x' }], familyName: 'y' } } }, 'filter.tree.familyName'],
+    [
+      'a nested filter inside a recursive input',
+      { filter: { tree: { or: [{ familyName: 'x' }], familyName: 'y' } } },
+      'filter.tree.familyName',
+    ],
     ['a sort on identity (a sort is a filter)', { sortByName: 'ASC' }, 'sortByName'],
   ])('given an IG auditor using %s, then FORBIDDEN naming it', (_label, args, name) => {
     expect(() => call(new RequestAccess(ig, shipped), args)).toThrow(refusal(name));
@@ -161,11 +220,18 @@ describe('installFilterGuards: a used filter on a class the viewer may not read 
 
   it('given a field without declared filters, then it is not wrapped: anyone past the entry rules gets its answer', () => {
     const other = schema.getQueryType()!.getFields().other!;
-    expect((other.resolve as (...a: unknown[]) => unknown)(null, { q: 'x' }, { access: new RequestAccess(ig, shipped) }, {})).toBe('other');
+    expect(
+      (other.resolve as (...a: unknown[]) => unknown)(null, { q: 'x' }, { access: new RequestAccess(ig, shipped) }, {}),
+    ).toBe('other');
   });
 
   describe('under the purpose the request declares', () => {
-    const p = policyOf({ description: 'names for triage', effect: 'allow', classes: ['IDENTITY'], purposes: ['TRIAGE'] });
+    const p = policyOf({
+      description: 'names for triage',
+      effect: 'allow',
+      classes: ['IDENTITY'],
+      purposes: ['TRIAGE'],
+    });
     it.each([
       ['TRIAGE', true],
       ['STRATEGY', false],
@@ -196,12 +262,15 @@ describe('orderWithoutOracle: rows whose key the viewer may not read are taken o
 
   it('given rows all readable, then the list is returned as it came', () => {
     const access = new RequestAccess(police, shipped);
-    const rows = [access.guard({ id: 'b' }, subject('police'), ['p']), access.guard({ id: 'a' }, subject('police'), ['p'])];
+    const rows = [
+      access.guard({ id: 'b' }, subject('police'), ['p']),
+      access.guard({ id: 'a' }, subject('police'), ['p']),
+    ];
     expect(orderWithoutOracle(access, rows, 'AGENCY_DETAIL', () => 0)).toBe(rows);
   });
 });
 
-describe('mayOrderBy: a sort is a filter, under the request\'s declared purpose', () => {
+describe("mayOrderBy: a sort is a filter, under the request's declared purpose", () => {
   it('given a purpose-bound allow, then ordering by the class follows the declared purpose', () => {
     const policy = new AccessPolicy({
       purposesByRole: { ...NO_PURPOSES, POLICE_MASH_OFFICER: ['TRIAGE'] },

@@ -55,7 +55,12 @@ function declarationOf(field: GraphQLArgument | GraphQLInputField, coordinate: s
  */
 export function declaredFilters(schema: GraphQLSchema): DeclaredFilter[] {
   const out: DeclaredFilter[] = [];
-  const walk = (coordinate: string, path: string[], field: GraphQLArgument | GraphQLInputField, seen: ReadonlySet<string>) => {
+  const walk = (
+    coordinate: string,
+    path: string[],
+    field: GraphQLArgument | GraphQLInputField,
+    seen: ReadonlySet<string>,
+  ) => {
     const d = declarationOf(field, coordinate);
     if (d) {
       out.push({ ...d, coordinate, path });
@@ -63,7 +68,8 @@ export function declaredFilters(schema: GraphQLSchema): DeclaredFilter[] {
     }
     const type = getNamedType(field.type);
     if (!isInputObjectType(type) || seen.has(type.name)) return;
-    for (const f of Object.values(type.getFields())) walk(`${coordinate}.${f.name}`, [...path, f.name], f, new Set([...seen, type.name]));
+    for (const f of Object.values(type.getFields()))
+      walk(`${coordinate}.${f.name}`, [...path, f.name], f, new Set([...seen, type.name]));
   };
   for (const rootName of FILTER_ROOTS) {
     const root = rootName === 'Query' ? schema.getQueryType() : null;
@@ -83,7 +89,8 @@ function assertDeclarationMatchesFields(schema: GraphQLSchema, d: DeclaredFilter
     const field = type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields()[fieldName] : undefined;
     if (!field) throw new Error(`${d.coordinate} filters on ${coordinate}, which is not a field of the schema`);
     const cls = (field.extensions as { sensitivity?: SensitivityClass }).sensitivity;
-    if (cls !== d.cls) throw new Error(`${d.coordinate} is declared ${d.cls} but filters on ${coordinate}, which is ${String(cls)}`);
+    if (cls !== d.cls)
+      throw new Error(`${d.coordinate} is declared ${d.cls} but filters on ${coordinate}, which is ${String(cls)}`);
   }
 }
 
@@ -136,7 +143,12 @@ export function installFilterGuards(schema: GraphQLSchema): GraphQLSchema {
  * ordered by `neutral` (values they may read, and random ids). Decided on each row's own guard, so
  * the same decision as the field guard's.
  */
-export function orderWithoutOracle<T extends object>(access: RequestAccess, rows: Guarded<T>[], cls: SensitivityClass, neutral: (a: T, b: T) => number): Guarded<T>[] {
+export function orderWithoutOracle<T extends object>(
+  access: RequestAccess,
+  rows: Guarded<T>[],
+  cls: SensitivityClass,
+  neutral: (a: T, b: T) => number,
+): Guarded<T>[] {
   const readable: Guarded<T>[] = [];
   const hidden: Guarded<T>[] = [];
   for (const row of rows) (access.decide(row[GUARD], cls).release ? readable : hidden).push(row);

@@ -24,18 +24,20 @@ import {
  * allow rule matches is redacted.
  */
 
-const ruleSchema = z.object({
-  description: z.string().min(1),
-  effect: z.enum(['allow', 'deny']),
-  classes: z.array(z.enum(SENSITIVITY_CLASSES)).min(1),
-  roles: z.array(z.enum(ROLES)).min(1).optional(),
-  agencyKinds: z.array(z.enum(AGENCY_KINDS)).min(1).optional(),
-  /** OWN: the record's owning agency is the viewer's; OTHER: owned by another agency. */
-  owner: z.enum(['OWN', 'OTHER']).optional(),
-  purposes: z.array(z.enum(PURPOSES)).min(1).optional(),
-  relationships: z.array(z.enum(RELATIONSHIP_KINDS)).min(1).optional(),
-  reason: z.enum(REDACTION_REASONS).optional(),
-}).strict(); // a misspelt condition ("role") must not silently widen a rule to everyone
+const ruleSchema = z
+  .object({
+    description: z.string().min(1),
+    effect: z.enum(['allow', 'deny']),
+    classes: z.array(z.enum(SENSITIVITY_CLASSES)).min(1),
+    roles: z.array(z.enum(ROLES)).min(1).optional(),
+    agencyKinds: z.array(z.enum(AGENCY_KINDS)).min(1).optional(),
+    /** OWN: the record's owning agency is the viewer's; OTHER: owned by another agency. */
+    owner: z.enum(['OWN', 'OTHER']).optional(),
+    purposes: z.array(z.enum(PURPOSES)).min(1).optional(),
+    relationships: z.array(z.enum(RELATIONSHIP_KINDS)).min(1).optional(),
+    reason: z.enum(REDACTION_REASONS).optional(),
+  })
+  .strict(); // a misspelt condition ("role") must not silently widen a rule to everyone
 
 export const policySchema = z
   .object({
@@ -45,7 +47,9 @@ export const policySchema = z
      * kind is refused). A policy file names only the roles it changes; the others keep
      * DEFAULT_ROLE_AGENCY_KINDS.
      */
-    roleAgencyKinds: z.partialRecord(z.enum(ROLES), z.array(z.enum(AGENCY_KINDS)).min(1, 'name at least one agency kind')).optional(),
+    roleAgencyKinds: z
+      .partialRecord(z.enum(ROLES), z.array(z.enum(AGENCY_KINDS)).min(1, 'name at least one agency kind'))
+      .optional(),
     rules: z.array(ruleSchema).min(1),
   })
   .strict()
@@ -113,7 +117,8 @@ export const DEFAULT_POLICY: AccessPolicyData = {
       reason: 'NO_CASE_CONTENT',
     },
     {
-      description: 'The emergency duty team and unscheduled care read the flag view only: no identity, summary or detail of any record',
+      description:
+        'The emergency duty team and unscheduled care read the flag view only: no identity, summary or detail of any record',
       effect: 'deny',
       classes: ['IDENTITY', 'SHARED_SUMMARY', 'AGENCY_DETAIL', 'SEALED'],
       roles: [...FLAG_VIEW_ROLES],
@@ -127,7 +132,8 @@ export const DEFAULT_POLICY: AccessPolicyData = {
       reason: 'SEALED',
     },
     {
-      description: 'Anyone who legitimately reaches a row sees its case metadata (a referrer: its own referrals\' receipts)',
+      description:
+        "Anyone who legitimately reaches a row sees its case metadata (a referrer: its own referrals' receipts)",
       effect: 'allow',
       classes: ['CASE_METADATA'],
     },
@@ -138,7 +144,8 @@ export const DEFAULT_POLICY: AccessPolicyData = {
       roles: [...MASH_ROLES],
     },
     {
-      description: "The owning agency's MASH roles read their own records in full (not its referrers: they see only their referrals' receipts)",
+      description:
+        "The owning agency's MASH roles read their own records in full (not its referrers: they see only their referrals' receipts)",
       effect: 'allow',
       classes: ['SHARED_SUMMARY', 'AGENCY_DETAIL', 'SEALED'],
       roles: [...MASH_ROLES],
@@ -153,7 +160,8 @@ export const DEFAULT_POLICY: AccessPolicyData = {
       relationships: ['REFERRAL', 'AGENCY_CHECK', 'STRATEGY_INVITE'],
     },
     {
-      description: "Agencies invited to the person's strategy discussion read other agencies' detail for strategy or s47",
+      description:
+        "Agencies invited to the person's strategy discussion read other agencies' detail for strategy or s47",
       effect: 'allow',
       classes: ['SHARED_SUMMARY', 'AGENCY_DETAIL'],
       roles: [...MASH_ROLES],
@@ -162,7 +170,8 @@ export const DEFAULT_POLICY: AccessPolicyData = {
       relationships: ['STRATEGY_INVITE'],
     },
     {
-      description: "The LADO, and an employer's designated officer for its own staff, read an allegation in full, the adult's sealed details included (ADR 018)",
+      description:
+        "The LADO, and an employer's designated officer for its own staff, read an allegation in full, the adult's sealed details included (ADR 018)",
       effect: 'allow',
       classes: ['SHARED_SUMMARY', 'SEALED'],
       roles: ['LADO', 'EMPLOYER_DESIGNATED_OFFICER'],
@@ -207,7 +216,9 @@ export class AccessPolicy {
     const raw = readJsonFile('MASH_POLICY_FILE', file);
     const parsed = policySchema.safeParse(raw);
     if (!parsed.success) {
-      throw new Error(`MASH_POLICY_FILE: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+      throw new Error(
+        `MASH_POLICY_FILE: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+      );
     }
     return new AccessPolicy(parsed.data);
   }
@@ -249,7 +260,12 @@ export class AccessPolicy {
    * every row it can return (`everyRowHas`, e.g. REFERRAL for social care MASH staff over the
    * referral queue) is known before the query, so an allow rule on it counts.
    */
-  mayFilterOn(viewer: Viewer, purpose: Purpose | null, cls: SensitivityClass, everyRowHas: ReadonlySet<RelationshipKind> = new Set()): boolean {
+  mayFilterOn(
+    viewer: Viewer,
+    purpose: Purpose | null,
+    cls: SensitivityClass,
+    everyRowHas: ReadonlySet<RelationshipKind> = new Set(),
+  ): boolean {
     if (cls === 'SEALED') return false;
     let allowed = false;
     for (const rule of this.data.rules) {

@@ -20,7 +20,13 @@ import type { Role } from './vocabulary';
  * cancelled, a strategy meeting for STRATEGY_INVITE, a referrer's own referrals only).
  */
 
-const viewer = (roles: Role[], agency: string, sub = 'u-1'): Viewer => ({ sub, name: 'n', agency, agencyKind: 'POLICE', roles });
+const viewer = (roles: Role[], agency: string, sub = 'u-1'): Viewer => ({
+  sub,
+  name: 'n',
+  agency,
+  agencyKind: 'POLICE',
+  roles,
+});
 const socialWorker = viewer(['MASH_SOCIAL_WORKER'], 'social-care', 'sw-1');
 const manager = viewer(['MASH_MANAGER'], 'social-care', 'mgr-1');
 const police = viewer(['POLICE_MASH_OFFICER'], 'police', 'pc-1');
@@ -57,16 +63,32 @@ describe('Params: positional parameters collected while SQL is assembled', () =>
 
 describe('relationships with a person: which roles have which relationship', () => {
   it.each([
-    ['a MASH social worker', socialWorker, ['OWN_AGENCY_RECORD', 'REFERRAL', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE', 'MISSING_EPISODE']],
-    ['a MASH manager', manager, ['OWN_AGENCY_RECORD', 'REFERRAL', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE', 'MISSING_EPISODE']],
-    ['a police officer', police, ['OWN_AGENCY_RECORD', 'AGENCY_CHECK', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE']],
-    ['a health practitioner', health, ['OWN_AGENCY_RECORD', 'AGENCY_CHECK', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE']],
-    ['a partner referrer (its own referrals only, never its agency\'s records)', referrer, ['REFERRER']],
+    [
+      'a MASH social worker',
+      socialWorker,
+      ['OWN_AGENCY_RECORD', 'REFERRAL', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE', 'MISSING_EPISODE'],
+    ],
+    [
+      'a MASH manager',
+      manager,
+      ['OWN_AGENCY_RECORD', 'REFERRAL', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE', 'MISSING_EPISODE'],
+    ],
+    [
+      'a police officer',
+      police,
+      ['OWN_AGENCY_RECORD', 'AGENCY_CHECK', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE'],
+    ],
+    [
+      'a health practitioner',
+      health,
+      ['OWN_AGENCY_RECORD', 'AGENCY_CHECK', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE'],
+    ],
+    ["a partner referrer (its own referrals only, never its agency's records)", referrer, ['REFERRER']],
   ] as const)('given %s, then the kinds looked up are exactly these', (_label, v, kinds) => {
     const { sql } = personKinds(v);
     expect(conditions(sql).map(([k]) => k)).toEqual(kinds);
     expect(sql).toMatch(/^array_remove\(ARRAY\[.*\]::text\[\], NULL\)$/s);
-    expect(sql.split(" END, CASE WHEN ")).toHaveLength(kinds.length);
+    expect(sql.split(' END, CASE WHEN ')).toHaveLength(kinds.length);
   });
 
   it.each([
@@ -95,30 +117,55 @@ describe('relationships with a person: the condition that makes each legitimate'
   const ref = personKinds(referrer).byKind;
 
   it.each([
-    ['OWN_AGENCY_RECORD: a record the agency holds, or a source it contributed', pc.OWN_AGENCY_RECORD, [
-      'EXISTS (SELECT 1 FROM agency_record ar WHERE ar.person_id = x.id AND ar.owning_agency = «police»)',
-      ' OR EXISTS (SELECT 1 FROM person_source ps WHERE ps.person_id = x.id AND ps.agency_code = «police»)',
-    ]],
-    ['REFERRAL: any referral about the person (social care triages them all)', sw.REFERRAL, ['EXISTS (SELECT 1 FROM referral_subject rs WHERE rs.person_id = x.id)']],
-    ['REFERRER: a referral this referrer, at this agency, submitted', ref.REFERRER, [
-      'JOIN referral r ON r.id = rs.referral_id',
-      'rs.person_id = x.id AND r.referrer_agency = «school-9» AND r.referrer_sub = «teacher-1»',
-    ]],
-    ['AGENCY_CHECK: a check addressed to the viewer\'s agency on a referral about the person', pc.AGENCY_CHECK, [
-      'JOIN agency_check ac ON ac.referral_id = rs.referral_id',
-      'rs.person_id = x.id AND ac.agency = «police»',
-    ]],
-    ['BREAK_GLASS: the viewer\'s own, at their agency, unexpired', pc.BREAK_GLASS, [
-      'FROM break_glass bg WHERE bg.person_id = x.id AND bg.actor_sub = «pc-1» AND bg.actor_agency = «police» AND bg.expires_at > now()',
-    ]],
-    ['MEETING_INVITE: the agency invited to a meeting about the person that is not cancelled', pc.MEETING_INVITE, [
-      'FROM meeting_subject ms JOIN meeting m ON m.id = ms.meeting_id JOIN meeting_invitee mi ON mi.meeting_id = m.id',
-      "WHERE ms.person_id = x.id AND mi.agency = «police» AND m.status <> 'CANCELLED')",
-    ]],
-    ['STRATEGY_INVITE: the same, for a strategy discussion or meeting only', pc.STRATEGY_INVITE, [
-      'FROM meeting_subject ms JOIN meeting m ON m.id = ms.meeting_id JOIN meeting_invitee mi ON mi.meeting_id = m.id',
-      "WHERE ms.person_id = x.id AND mi.agency = «police» AND m.status <> 'CANCELLED' AND m.type IN ('STRATEGY_DISCUSSION','STRATEGY_MEETING'))",
-    ]],
+    [
+      'OWN_AGENCY_RECORD: a record the agency holds, or a source it contributed',
+      pc.OWN_AGENCY_RECORD,
+      [
+        'EXISTS (SELECT 1 FROM agency_record ar WHERE ar.person_id = x.id AND ar.owning_agency = «police»)',
+        ' OR EXISTS (SELECT 1 FROM person_source ps WHERE ps.person_id = x.id AND ps.agency_code = «police»)',
+      ],
+    ],
+    [
+      'REFERRAL: any referral about the person (social care triages them all)',
+      sw.REFERRAL,
+      ['EXISTS (SELECT 1 FROM referral_subject rs WHERE rs.person_id = x.id)'],
+    ],
+    [
+      'REFERRER: a referral this referrer, at this agency, submitted',
+      ref.REFERRER,
+      [
+        'JOIN referral r ON r.id = rs.referral_id',
+        'rs.person_id = x.id AND r.referrer_agency = «school-9» AND r.referrer_sub = «teacher-1»',
+      ],
+    ],
+    [
+      "AGENCY_CHECK: a check addressed to the viewer's agency on a referral about the person",
+      pc.AGENCY_CHECK,
+      ['JOIN agency_check ac ON ac.referral_id = rs.referral_id', 'rs.person_id = x.id AND ac.agency = «police»'],
+    ],
+    [
+      "BREAK_GLASS: the viewer's own, at their agency, unexpired",
+      pc.BREAK_GLASS,
+      [
+        'FROM break_glass bg WHERE bg.person_id = x.id AND bg.actor_sub = «pc-1» AND bg.actor_agency = «police» AND bg.expires_at > now()',
+      ],
+    ],
+    [
+      'MEETING_INVITE: the agency invited to a meeting about the person that is not cancelled',
+      pc.MEETING_INVITE,
+      [
+        'FROM meeting_subject ms JOIN meeting m ON m.id = ms.meeting_id JOIN meeting_invitee mi ON mi.meeting_id = m.id',
+        "WHERE ms.person_id = x.id AND mi.agency = «police» AND m.status <> 'CANCELLED')",
+      ],
+    ],
+    [
+      'STRATEGY_INVITE: the same, for a strategy discussion or meeting only',
+      pc.STRATEGY_INVITE,
+      [
+        'FROM meeting_subject ms JOIN meeting m ON m.id = ms.meeting_id JOIN meeting_invitee mi ON mi.meeting_id = m.id',
+        "WHERE ms.person_id = x.id AND mi.agency = «police» AND m.status <> 'CANCELLED' AND m.type IN ('STRATEGY_DISCUSSION','STRATEGY_MEETING'))",
+      ],
+    ],
   ] as const)('%s', (_label, condition, fragments) => {
     for (const f of fragments) expect(condition).toContain(f);
   });
@@ -136,24 +183,47 @@ describe('relationships with a referral or a meeting row', () => {
 
   it.each([
     ['social care MASH staff: every referral', socialWorker, { REFERRAL: 'TRUE' }],
-    ['a referrer: its own submissions', referrer, { REFERRER: 'EXISTS (SELECT 1 FROM referral r2 WHERE r2.id = r.id AND r2.referrer_agency = «school-9» AND r2.referrer_sub = «teacher-1»)' }],
-    ['an agency officer: referrals with a check addressed to its agency', police, { AGENCY_CHECK: 'EXISTS (SELECT 1 FROM agency_check ac WHERE ac.referral_id = r.id AND ac.agency = «police»)' }],
+    [
+      'a referrer: its own submissions',
+      referrer,
+      {
+        REFERRER:
+          'EXISTS (SELECT 1 FROM referral r2 WHERE r2.id = r.id AND r2.referrer_agency = «school-9» AND r2.referrer_sub = «teacher-1»)',
+      },
+    ],
+    [
+      'an agency officer: referrals with a check addressed to its agency',
+      police,
+      { AGENCY_CHECK: 'EXISTS (SELECT 1 FROM agency_check ac WHERE ac.referral_id = r.id AND ac.agency = «police»)' },
+    ],
     ['an IG auditor: none', auditor, {}],
   ] as const)('referral, %s', (_label, v, expected) => {
     expect(kindsOf(referralRelationshipKindsSql, v)).toEqual(expected);
   });
 
   it.each([
-    ['social care MASH staff: every meeting, and as invitees', socialWorker, {
-      MEETING_INVITE: 'EXISTS (SELECT 1 FROM meeting_invitee mi WHERE mi.meeting_id = r.id AND mi.agency = «social-care»)',
-      STRATEGY_INVITE: 'EXISTS (SELECT 1 FROM meeting_invitee mi WHERE mi.meeting_id = r.id AND mi.agency = «social-care»)',
-      REFERRAL: 'TRUE',
-    }],
-    ['an agency officer: meetings its agency is invited to, or on a referral it has a check on', police, {
-      MEETING_INVITE: 'EXISTS (SELECT 1 FROM meeting_invitee mi WHERE mi.meeting_id = r.id AND mi.agency = «police»)',
-      STRATEGY_INVITE: 'EXISTS (SELECT 1 FROM meeting_invitee mi WHERE mi.meeting_id = r.id AND mi.agency = «police»)',
-      AGENCY_CHECK: 'EXISTS (SELECT 1 FROM meeting m2 JOIN agency_check ac ON ac.referral_id = m2.referral_id WHERE m2.id = r.id AND ac.agency = «police»)',
-    }],
+    [
+      'social care MASH staff: every meeting, and as invitees',
+      socialWorker,
+      {
+        MEETING_INVITE:
+          'EXISTS (SELECT 1 FROM meeting_invitee mi WHERE mi.meeting_id = r.id AND mi.agency = «social-care»)',
+        STRATEGY_INVITE:
+          'EXISTS (SELECT 1 FROM meeting_invitee mi WHERE mi.meeting_id = r.id AND mi.agency = «social-care»)',
+        REFERRAL: 'TRUE',
+      },
+    ],
+    [
+      'an agency officer: meetings its agency is invited to, or on a referral it has a check on',
+      police,
+      {
+        MEETING_INVITE: 'EXISTS (SELECT 1 FROM meeting_invitee mi WHERE mi.meeting_id = r.id AND mi.agency = «police»)',
+        STRATEGY_INVITE:
+          'EXISTS (SELECT 1 FROM meeting_invitee mi WHERE mi.meeting_id = r.id AND mi.agency = «police»)',
+        AGENCY_CHECK:
+          'EXISTS (SELECT 1 FROM meeting m2 JOIN agency_check ac ON ac.referral_id = m2.referral_id WHERE m2.id = r.id AND ac.agency = «police»)',
+      },
+    ],
     ['a referrer: none', referrer, {}],
   ] as const)('meeting, %s', (_label, v, expected) => {
     expect(kindsOf(meetingRelationshipKindsSql, v)).toEqual(expected);
@@ -198,23 +268,43 @@ describe('relationships of many (viewer, person) rows in one statement (the acce
   const kinds = RELATIONSHIP_SOURCES.map((s) => s.kind);
 
   it.each([
-    ['a social worker', socialWorker, ['OWN_AGENCY_RECORD', 'REFERRAL', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE', 'MISSING_EPISODE']],
-    ['a police officer', police, ['OWN_AGENCY_RECORD', 'AGENCY_CHECK', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE']],
+    [
+      'a social worker',
+      socialWorker,
+      ['OWN_AGENCY_RECORD', 'REFERRAL', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE', 'MISSING_EPISODE'],
+    ],
+    [
+      'a police officer',
+      police,
+      ['OWN_AGENCY_RECORD', 'AGENCY_CHECK', 'BREAK_GLASS', 'MEETING_INVITE', 'STRATEGY_INVITE'],
+    ],
     ['a referrer', referrer, ['REFERRER']],
     ['an IG auditor', auditor, []],
-  ] as const)('given %s, then the source mask has a bit exactly for the sources their roles allow', (_label, v, allowed) => {
-    const mask = relationshipSourceMask(v);
-    expect(kinds.filter((_k, i) => (mask & (1 << i)) !== 0)).toEqual(allowed);
-  });
+  ] as const)(
+    'given %s, then the source mask has a bit exactly for the sources their roles allow',
+    (_label, v, allowed) => {
+      const mask = relationshipSourceMask(v);
+      expect(kinds.filter((_k, i) => (mask & (1 << i)) !== 0)).toEqual(allowed);
+    },
+  );
 
   it('given the viewer columns and mask, then every source is guarded by its bit and reads the viewer from the columns, binding no viewer value', () => {
     const p = new Params(['earlier']);
-    const sql = relationshipKindsOfViewerRowsSql('x.pid', { sub: 'v.sub', agency: 'v.agency', agencyKind: 'v.kind' }, 'v.mask', p).replace(/\s+/g, ' ');
+    const sql = relationshipKindsOfViewerRowsSql(
+      'x.pid',
+      { sub: 'v.sub', agency: 'v.agency', agencyKind: 'v.kind' },
+      'v.mask',
+      p,
+    ).replace(/\s+/g, ' ');
     expect(p.values).toEqual(['earlier']);
-    const parts = [...sql.matchAll(/CASE WHEN \(v\.mask & (\d+)\) = 0 THEN NULL WHEN (.*?) THEN '([A-Z_]+)' END/g)].map((m) => [Number(m[1]), m[3], m[2]] as const);
+    const parts = [...sql.matchAll(/CASE WHEN \(v\.mask & (\d+)\) = 0 THEN NULL WHEN (.*?) THEN '([A-Z_]+)' END/g)].map(
+      (m) => [Number(m[1]), m[3], m[2]] as const,
+    );
     expect(parts.map(([bit, kind]) => [bit, kind])).toEqual(kinds.map((k, i) => [1 << i, k]));
     const byKind = Object.fromEntries(parts.map(([, kind, cond]) => [kind, cond]));
-    expect(byKind.BREAK_GLASS).toContain('bg.actor_sub = v.sub AND bg.actor_agency = v.agency AND bg.expires_at > now()');
+    expect(byKind.BREAK_GLASS).toContain(
+      'bg.actor_sub = v.sub AND bg.actor_agency = v.agency AND bg.expires_at > now()',
+    );
     expect(byKind.REFERRER).toContain('r.referrer_agency = v.agency AND r.referrer_sub = v.sub');
     expect(byKind.OWN_AGENCY_RECORD).toContain('ar.owning_agency = v.agency');
     expect(sql).toMatch(/^array_remove\(ARRAY\[.*\]::text\[\], NULL\)$/);
@@ -234,19 +324,28 @@ describe('relationships of many (viewer, person) rows in one statement (the acce
   it.each([
     ['sub', (id: string, v: Viewer) => `EXISTS (SELECT 1 FROM t WHERE t.id = ${id} AND t.sub = '${v.sub}')`],
     ['agency', (id: string, v: Viewer) => `EXISTS (SELECT 1 FROM t WHERE t.id = ${id} AND t.agency = '${v.agency}')`],
-    ['agency kind', (id: string, v: Viewer) => `EXISTS (SELECT 1 FROM t WHERE t.id = ${id} AND t.kind = '${v.agencyKind}')`],
-  ])('given a source that writes the viewer\'s %s into the text instead of binding it, then rendering refuses', (_label, exists) => {
-    withSource(exists, () =>
-      expect(() => relationshipKindsOfViewerRowsSql('x.pid', columns, 'v.mask', new Params())).toThrow(
-        'relationship source DATA_QUALITY interpolates a viewer attribute instead of binding it',
-      ),
-    );
-  });
+    [
+      'agency kind',
+      (id: string, v: Viewer) => `EXISTS (SELECT 1 FROM t WHERE t.id = ${id} AND t.kind = '${v.agencyKind}')`,
+    ],
+  ])(
+    "given a source that writes the viewer's %s into the text instead of binding it, then rendering refuses",
+    (_label, exists) => {
+      withSource(exists, () =>
+        expect(() => relationshipKindsOfViewerRowsSql('x.pid', columns, 'v.mask', new Params())).toThrow(
+          'relationship source DATA_QUALITY interpolates a viewer attribute instead of binding it',
+        ),
+      );
+    },
+  );
 
-  it('given a source that binds the viewer\'s agency kind, then it reads the kind column', () => {
+  it("given a source that binds the viewer's agency kind, then it reads the kind column", () => {
     withSource(
       (id, v, p) => `EXISTS (SELECT 1 FROM t WHERE t.id = ${id} AND t.kind = ${p.add(v.agencyKind)})`,
-      () => expect(relationshipKindsOfViewerRowsSql('x.pid', columns, 'v.mask', new Params())).toContain('t.kind = v.kind)'),
+      () =>
+        expect(relationshipKindsOfViewerRowsSql('x.pid', columns, 'v.mask', new Params())).toContain(
+          't.kind = v.kind)',
+        ),
     );
   });
 });

@@ -1,6 +1,13 @@
 import type { Viewer } from './viewer';
 import { hasAnyRole } from './viewer';
-import { AGENCY_OFFICER_ROLES, MASH_ROLES, SOCIAL_CARE_MASH_ROLES, SUBMITTER_ONLY_ROLES, type RelationshipKind, type Role } from './vocabulary';
+import {
+  AGENCY_OFFICER_ROLES,
+  MASH_ROLES,
+  SOCIAL_CARE_MASH_ROLES,
+  SUBMITTER_ONLY_ROLES,
+  type RelationshipKind,
+  type Role,
+} from './vocabulary';
 
 /**
  * Legitimate relationships between a viewer and a person, as SQL. Row scoping everywhere is built
@@ -123,12 +130,14 @@ const MEETING_SOURCES: RelationshipSource[] = [
   {
     kind: 'MEETING_INVITE',
     roles: MASH_ROLES,
-    exists: (meetingId, viewer, p) => `EXISTS (SELECT 1 FROM meeting_invitee mi WHERE mi.meeting_id = ${meetingId} AND mi.agency = ${p.add(viewer.agency)})`,
+    exists: (meetingId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM meeting_invitee mi WHERE mi.meeting_id = ${meetingId} AND mi.agency = ${p.add(viewer.agency)})`,
   },
   {
     kind: 'STRATEGY_INVITE',
     roles: MASH_ROLES,
-    exists: (meetingId, viewer, p) => `EXISTS (SELECT 1 FROM meeting_invitee mi WHERE mi.meeting_id = ${meetingId} AND mi.agency = ${p.add(viewer.agency)})`,
+    exists: (meetingId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM meeting_invitee mi WHERE mi.meeting_id = ${meetingId} AND mi.agency = ${p.add(viewer.agency)})`,
   },
   { kind: 'REFERRAL', roles: SOCIAL_CARE_MASH_ROLES, exists: () => 'TRUE' },
   {
@@ -159,7 +168,8 @@ function childCaseSources(table: string): RelationshipSource[] {
     {
       kind: 'STRATEGY_INVITE',
       roles: AGENCY_OFFICER_ROLES,
-      exists: (rowId, viewer, p) => `EXISTS (SELECT 1 FROM ${table} c2 WHERE c2.id = ${rowId} AND ${invitedSql('c2.person_id', viewer, p, STRATEGY_MEETING_TYPES)})`,
+      exists: (rowId, viewer, p) =>
+        `EXISTS (SELECT 1 FROM ${table} c2 WHERE c2.id = ${rowId} AND ${invitedSql('c2.person_id', viewer, p, STRATEGY_MEETING_TYPES)})`,
     },
   ];
 }
@@ -176,7 +186,8 @@ const MISSING_EPISODE_SOURCES: RelationshipSource[] = [
   {
     kind: 'OWN_AGENCY_RECORD',
     roles: MASH_ROLES,
-    exists: (episodeId, viewer, p) => `EXISTS (SELECT 1 FROM missing_episode e2 WHERE e2.id = ${episodeId} AND e2.recording_agency = ${p.add(viewer.agency)})`,
+    exists: (episodeId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM missing_episode e2 WHERE e2.id = ${episodeId} AND e2.recording_agency = ${p.add(viewer.agency)})`,
   },
   ...childCaseSources('missing_episode'),
 ];
@@ -223,12 +234,14 @@ const EARLY_HELP_SOURCES: RelationshipSource[] = [
   {
     kind: 'OWN_AGENCY_RECORD',
     roles: SOCIAL_CARE_MASH_ROLES,
-    exists: (episodeId, viewer, p) => `EXISTS (SELECT 1 FROM early_help_episode h2 WHERE h2.id = ${episodeId} AND h2.owning_agency = ${p.add(viewer.agency)})`,
+    exists: (episodeId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM early_help_episode h2 WHERE h2.id = ${episodeId} AND h2.owning_agency = ${p.add(viewer.agency)})`,
   },
   {
     kind: 'MEETING_INVITE',
     roles: AGENCY_OFFICER_ROLES,
-    exists: (episodeId, viewer, p) => `EXISTS (SELECT 1 FROM early_help_episode h2 WHERE h2.id = ${episodeId} AND h2.lead_professional_agency = ${p.add(viewer.agency)})`,
+    exists: (episodeId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM early_help_episode h2 WHERE h2.id = ${episodeId} AND h2.lead_professional_agency = ${p.add(viewer.agency)})`,
   },
   ...childCaseSources('early_help_episode'),
 ];
@@ -255,12 +268,14 @@ const LADO_SOURCES: RelationshipSource[] = [
   {
     kind: 'LADO_ALLEGATION',
     roles: ['EMPLOYER_DESIGNATED_OFFICER'],
-    exists: (allegationId, viewer, p) => `EXISTS (SELECT 1 FROM lado_allegation l2 WHERE l2.id = ${allegationId} AND l2.employer_agency = ${p.add(viewer.agency)})`,
+    exists: (allegationId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM lado_allegation l2 WHERE l2.id = ${allegationId} AND l2.employer_agency = ${p.add(viewer.agency)})`,
   },
   {
     kind: 'OWN_AGENCY_RECORD',
     roles: SOCIAL_CARE_MASH_ROLES,
-    exists: (allegationId, viewer, p) => `EXISTS (SELECT 1 FROM lado_allegation l2 WHERE l2.id = ${allegationId} AND l2.lado_agency = ${p.add(viewer.agency)})`,
+    exists: (allegationId, viewer, p) =>
+      `EXISTS (SELECT 1 FROM lado_allegation l2 WHERE l2.id = ${allegationId} AND l2.lado_agency = ${p.add(viewer.agency)})`,
   },
 ];
 
@@ -362,9 +377,9 @@ export function relationshipKindsSql(viewer: Viewer, personId: string, p: Params
 }
 
 function kindsArray(sources: readonly RelationshipSource[], viewer: Viewer, id: string, p: Params): string {
-  const parts = sources.filter((s) => hasAnyRole(viewer, s.roles)).map(
-    (s) => `CASE WHEN ${s.exists(id, viewer, p)} THEN '${s.kind}' END`,
-  );
+  const parts = sources
+    .filter((s) => hasAnyRole(viewer, s.roles))
+    .map((s) => `CASE WHEN ${s.exists(id, viewer, p)} THEN '${s.kind}' END`);
   if (parts.length === 0) return `ARRAY[]::text[]`;
   return `array_remove(ARRAY[${parts.join(', ')}]::text[], NULL)`;
 }
@@ -408,7 +423,12 @@ export function relationshipSourceMask(viewer: Viewer): number {
  * 100 break-glass reads by 85 people took 190 ms to plan and 14 ms to run). Each source stays a
  * correlated EXISTS with the person and the viewer's values bound: index lookups per pair.
  */
-export function relationshipKindsOfViewerRowsSql(personId: string, columns: ViewerColumns, mask: string, p: Params): string {
+export function relationshipKindsOfViewerRowsSql(
+  personId: string,
+  columns: ViewerColumns,
+  mask: string,
+  p: Params,
+): string {
   const symbolic: Viewer = {
     sub: `${SENTINEL}sub`,
     name: '',
@@ -426,7 +446,8 @@ export function relationshipKindsOfViewerRowsSql(personId: string, columns: View
   );
   const parts = RELATIONSHIP_SOURCES.map((s, i) => {
     const exists = s.exists(personId, symbolic, cp);
-    if (exists.includes(SENTINEL)) throw new Error(`relationship source ${s.kind} interpolates a viewer attribute instead of binding it`);
+    if (exists.includes(SENTINEL))
+      throw new Error(`relationship source ${s.kind} interpolates a viewer attribute instead of binding it`);
     // CASE evaluates in order: a source the viewer's roles do not allow is never looked up.
     return `CASE WHEN (${mask} & ${1 << i}) = 0 THEN NULL WHEN ${exists} THEN '${s.kind}' END`;
   });

@@ -9,8 +9,17 @@ import type { Purpose, RelationshipKind, SensitivityClass } from './vocabulary';
  * audit event will say.
  */
 
-const police: Viewer = { sub: 'pc', name: 'PC', agency: 'police', agencyKind: 'POLICE', roles: ['POLICE_MASH_OFFICER'] };
-const ownedBy = (owner: string | null, ...kinds: RelationshipKind[]): Subject => ({ owner, relationships: new Set(kinds) });
+const police: Viewer = {
+  sub: 'pc',
+  name: 'PC',
+  agency: 'police',
+  agencyKind: 'POLICE',
+  roles: ['POLICE_MASH_OFFICER'],
+};
+const ownedBy = (owner: string | null, ...kinds: RelationshipKind[]): Subject => ({
+  owner,
+  relationships: new Set(kinds),
+});
 
 /** The shipped policy, counting how often it is asked. */
 class CountingPolicy extends AccessPolicy {
@@ -21,7 +30,7 @@ class CountingPolicy extends AccessPolicy {
   }
 }
 
-describe('RequestAccess.decide: the policy\'s decision, made once per object and class', () => {
+describe("RequestAccess.decide: the policy's decision, made once per object and class", () => {
   it('given one guarded object read field by field, then the policy is asked once per class and answers under the declared purpose', () => {
     const policy = new CountingPolicy(DEFAULT_POLICY);
     const access = new RequestAccess(police, policy);
@@ -46,7 +55,10 @@ describe('RequestAccess.decide: the policy\'s decision, made once per object and
     const access = new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY));
     expect(access.mayFilterOn('IDENTITY', 'AGENCY_CHECK')).toBe(true);
     expect(access.mayFilterOn('SEALED', 'AGENCY_CHECK')).toBe(false);
-    const ig = new RequestAccess({ ...police, agency: 'social-care', agencyKind: 'SOCIAL_CARE', roles: ['IG_AUDITOR'] }, new AccessPolicy(DEFAULT_POLICY));
+    const ig = new RequestAccess(
+      { ...police, agency: 'social-care', agencyKind: 'SOCIAL_CARE', roles: ['IG_AUDITOR'] },
+      new AccessPolicy(DEFAULT_POLICY),
+    );
     expect(ig.mayFilterOn('IDENTITY', 'IG_AUDIT')).toBe(false);
   });
 });
@@ -76,7 +88,7 @@ describe('RequestAccess: what is collected for the audit', () => {
     expect([...d.recordIds]).toEqual(['r1']);
   });
 
-  it('given two objects about the same person, then one entry gathers both objects\' records, relationships and fields', () => {
+  it("given two objects about the same person, then one entry gathers both objects' records, relationships and fields", () => {
     const access = new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY));
     const a = access.guard({}, ownedBy('police', 'OWN_AGENCY_RECORD'), ['p1'], 'r1') as Guarded<object>;
     const b = access.guard({}, ownedBy('health', 'AGENCY_CHECK'), ['p1'], 'r2') as Guarded<object>;
@@ -129,7 +141,10 @@ describe('RequestAccess: the purpose errors say what is wrong', () => {
     const access = new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY));
     access.declarePurpose('TRIAGE');
     expect(() => access.declarePurpose('STRATEGY')).toThrow(
-      expect.objectContaining({ message: 'purpose: one operation may declare only one purpose of use', extensions: expect.objectContaining({ field: 'purpose' }) }),
+      expect.objectContaining({
+        message: 'purpose: one operation may declare only one purpose of use',
+        extensions: expect.objectContaining({ field: 'purpose' }),
+      }),
     );
   });
 });

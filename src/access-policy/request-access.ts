@@ -57,7 +57,10 @@ export class RequestAccess {
 
   /** A fresh access state of the same kind for the same viewer (each pushed event of a subscription). */
   fresh(): RequestAccess {
-    return new (this.constructor as new (viewer: Viewer, policy: AccessPolicy) => RequestAccess)(this.viewer, this.policy);
+    return new (this.constructor as new (viewer: Viewer, policy: AccessPolicy) => RequestAccess)(
+      this.viewer,
+      this.policy,
+    );
   }
 
   /** Marks the operation as audited even if it discloses nobody (e.g. the IG review queue). */
@@ -80,7 +83,12 @@ export class RequestAccess {
     this.declaredPurpose = purpose;
   }
 
-  guard<T extends object>(row: T, subject: Subject, personIds: readonly string[], recordId: string | null = null): Guarded<T> {
+  guard<T extends object>(
+    row: T,
+    subject: Subject,
+    personIds: readonly string[],
+    recordId: string | null = null,
+  ): Guarded<T> {
     const info: GuardInfo = { subject, personIds, recordId };
     (row as Guarded<T>)[GUARD] = info;
     this.entriesOf(info);

@@ -22,7 +22,9 @@ const bare = buildSchema(`
   type Thing { secret: String }
   type Query { ${[...fieldsOf('Query'), 'undeclared'].map((f) => `${f}: Boolean`).join(' ')} thing: Thing }
   type Mutation { ${[...fieldsOf('Mutation'), 'undeclaredChange'].map((f) => `${f}: Boolean`).join(' ')} }
-  type Subscription { ${fieldsOf('Subscription').map((f) => `${f}: Boolean`).join(' ')} }
+  type Subscription { ${fieldsOf('Subscription')
+    .map((f) => `${f}: Boolean`)
+    .join(' ')} }
 `);
 for (const field of Object.values(bare.getSubscriptionType()!.getFields())) {
   field.subscribe = once;
@@ -30,7 +32,9 @@ for (const field of Object.values(bare.getSubscriptionType()!.getFields())) {
 }
 const schema = applyMiddleware(bare, entryPointShield(ENTRY_POINT_RULES as never));
 const rootValue = {
-  ...Object.fromEntries([...fieldsOf('Query'), ...fieldsOf('Mutation'), 'undeclared', 'undeclaredChange'].map((f) => [f, () => true])),
+  ...Object.fromEntries(
+    [...fieldsOf('Query'), ...fieldsOf('Mutation'), 'undeclared', 'undeclaredChange'].map((f) => [f, () => true]),
+  ),
   thing: () => ({ secret: 'kept by the field guard, not by shield' }),
 };
 
@@ -55,7 +59,9 @@ describe('entry-point rules: every role × every entry point, exactly as the mat
     expect(Object.keys(ENTRY_POINT_RULES[root]).sort()).toEqual(fieldsOf(root).sort());
   });
 
-  const cases = ROOTS.flatMap((root) => fieldsOf(root).flatMap((field) => ROLES.map((role) => [root, field, role] as const)));
+  const cases = ROOTS.flatMap((root) =>
+    fieldsOf(root).flatMap((field) => ROLES.map((role) => [root, field, role] as const)),
+  );
   it.each(cases)('%s.%s called by %s', async (root, field, role) => {
     const allowed = EXPECTED_ENTRY_POINTS[root][field]!.includes(role);
     const r = await call(root, field, [role]);
@@ -91,7 +97,12 @@ describe('entry-point rules: deny by default', () => {
       bare,
       entryPointShield({ Query: { thing: allow }, Thing: { secret: deny } } as never),
     );
-    const r = await execute({ schema: withObjectRule, document: parse('{ thing { secret } }'), rootValue, contextValue: { viewer: viewerWith([]) } });
+    const r = await execute({
+      schema: withObjectRule,
+      document: parse('{ thing { secret } }'),
+      rootValue,
+      contextValue: { viewer: viewerWith([]) },
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data).toEqual({ thing: { secret: 'kept by the field guard, not by shield' } });
   });
@@ -100,13 +111,22 @@ describe('entry-point rules: deny by default', () => {
     const notFound = () => {
       throw new GraphQLError('Not found', { extensions: { code: 'NOT_FOUND' } });
     };
-    const r = await execute({ schema, document: parse('{ person }'), rootValue: { person: notFound }, contextValue: { viewer: viewerWith(['MASH_SOCIAL_WORKER']) } });
+    const r = await execute({
+      schema,
+      document: parse('{ person }'),
+      rootValue: { person: notFound },
+      contextValue: { viewer: viewerWith(['MASH_SOCIAL_WORKER']) },
+    });
     expect(r.errors?.map((e) => e.extensions.code)).toEqual(['NOT_FOUND']);
   });
 
   it('given a schema with a query type only and rules for it only, then the rules apply to it', async () => {
-    const queryOnly = applyMiddleware(buildSchema('type Query { me: Boolean undeclared: Boolean }'), entryPointShield({ Query: { me: ENTRY_POINT_RULES.Query.me } } as never));
-    const run = (q: string, roles: Role[]) => execute({ schema: queryOnly, document: parse(q), rootValue, contextValue: { viewer: viewerWith(roles) } });
+    const queryOnly = applyMiddleware(
+      buildSchema('type Query { me: Boolean undeclared: Boolean }'),
+      entryPointShield({ Query: { me: ENTRY_POINT_RULES.Query.me } } as never),
+    );
+    const run = (q: string, roles: Role[]) =>
+      execute({ schema: queryOnly, document: parse(q), rootValue, contextValue: { viewer: viewerWith(roles) } });
     expect((await run('{ me }', ['HUB_ADMIN'])).data).toEqual({ me: true });
     expect(refusedByShield(await run('{ undeclared }', ['HUB_ADMIN']))).toBe(true);
   });

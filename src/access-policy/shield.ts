@@ -3,7 +3,16 @@ import { middleware, type IMiddlewareGenerator } from 'graphql-middleware';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../context/context';
 import { hasAnyRole } from './viewer';
-import { AGENCY_OFFICER_ROLES, DECISION_AUTHORISER_ROLES, FLAG_VIEW_ROLES, MASH_ROLES, ROLES, SOCIAL_CARE_MASH_ROLES, SUBMITTER_ONLY_ROLES, type Role } from './vocabulary';
+import {
+  AGENCY_OFFICER_ROLES,
+  DECISION_AUTHORISER_ROLES,
+  FLAG_VIEW_ROLES,
+  MASH_ROLES,
+  ROLES,
+  SOCIAL_CARE_MASH_ROLES,
+  SUBMITTER_ONLY_ROLES,
+  type Role,
+} from './vocabulary';
 
 /**
  * The declared entry-point rules: who may call each query, mutation and subscription. Anything not
@@ -134,7 +143,9 @@ export { AGENCY_OFFICER_ROLES, allow, deny };
 
 const FORBIDDEN = new GraphQLError('You are not allowed to do this', { extensions: { code: 'FORBIDDEN' } });
 
-export function entryPointShield(rules: Record<string, Record<string, unknown>>): IMiddlewareGenerator<unknown, RequestContext, unknown> {
+export function entryPointShield(
+  rules: Record<string, Record<string, unknown>>,
+): IMiddlewareGenerator<unknown, RequestContext, unknown> {
   const full = shield(rules as never, {
     fallbackRule: deny,
     allowExternalErrors: true,

@@ -24,7 +24,7 @@ describe('systemViewer: the role a system process acts with for an agency', () =
     });
   });
 
-  it('given the shipped policy, then every kind\'s system role fits that kind (a system process is never refused for its own agency)', () => {
+  it("given the shipped policy, then every kind's system role fits that kind (a system process is never refused for its own agency)", () => {
     const policy = new AccessPolicy(DEFAULT_POLICY);
     for (const kind of AGENCY_KINDS) expect(policy.rolesFitAgencyKind([OFFICER_ROLE_BY_KIND[kind]], kind)).toBe(true);
   });

@@ -81,12 +81,7 @@ export const SENSITIVITY_CLASSES = ['CASE_METADATA', 'IDENTITY', 'SHARED_SUMMARY
 export type SensitivityClass = (typeof SENSITIVITY_CLASSES)[number];
 
 /** Why a field was redacted; shown to clients in `extensions.redactions`. */
-export const REDACTION_REASONS = [
-  'NEED_TO_KNOW',
-  'PURPOSE_INSUFFICIENT',
-  'SEALED',
-  'NO_CASE_CONTENT',
-] as const;
+export const REDACTION_REASONS = ['NEED_TO_KNOW', 'PURPOSE_INSUFFICIENT', 'SEALED', 'NO_CASE_CONTENT'] as const;
 export type RedactionReason = (typeof REDACTION_REASONS)[number];
 
 /**

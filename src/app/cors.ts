@@ -24,10 +24,13 @@ export function corsAllowList(origins: readonly string[]): express.RequestHandle
   const allowed = new Set(origins);
   return (req, res, next) => {
     const origin = req.header('origin');
-    const preflight = req.method === 'OPTIONS' && origin !== undefined && req.header('access-control-request-method') !== undefined;
+    const preflight =
+      req.method === 'OPTIONS' && origin !== undefined && req.header('access-control-request-method') !== undefined;
     if (origin === undefined || !allowed.has(origin)) {
       if (!preflight) return next();
-      res.status(403).json({ errors: [{ message: 'This origin may not call the hub from a browser', extensions: { code: 'FORBIDDEN' } }] });
+      res.status(403).json({
+        errors: [{ message: 'This origin may not call the hub from a browser', extensions: { code: 'FORBIDDEN' } }],
+      });
       return;
     }
     res.setHeader('access-control-allow-origin', origin);

@@ -87,7 +87,11 @@ const manifestSchema = z.object({
     z.string().min(1).max(100),
     z.object({
       operations: z.array(
-        z.object({ id: z.string().regex(SHA256_HEX, 'must be a lower-case sha256 hex digest'), body: z.string().min(1), name: z.string().optional() }),
+        z.object({
+          id: z.string().regex(SHA256_HEX, 'must be a lower-case sha256 hex digest'),
+          body: z.string().min(1),
+          name: z.string().optional(),
+        }),
       ),
     }),
   ),
@@ -107,7 +111,8 @@ export class TrustedDocuments {
     for (const [app, { operations }] of Object.entries(parsed.data.apps)) {
       const documents = new Map<string, string>();
       for (const op of operations) {
-        if (sha256(op.body) !== op.id) throw new Error(`${variable}: apps.${app}: operation ${op.id} is not the sha256 of its body`);
+        if (sha256(op.body) !== op.id)
+          throw new Error(`${variable}: apps.${app}: operation ${op.id} is not the sha256 of its body`);
         documents.set(op.id, op.body);
       }
       byApp.set(app, documents);
@@ -124,12 +129,16 @@ export class TrustedDocuments {
    * Resolves a GraphQL request to a registered document, or says why it is refused. The request
    * may carry the hash (`extensions.persistedQuery.sha256Hash`), the document (`query`), or both.
    */
-  resolve(app: string | undefined, request: { query?: unknown; extensions?: unknown }): { query: string } | { refused: string } {
+  resolve(
+    app: string | undefined,
+    request: { query?: unknown; extensions?: unknown },
+  ): { query: string } | { refused: string } {
     const pq = (request.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery;
     const given = typeof pq?.sha256Hash === 'string' ? pq.sha256Hash : undefined;
     // graphql-ws requires a `query` string: an empty one means "by hash".
     const hash = typeof request.query === 'string' && request.query !== '' ? sha256(request.query) : given;
-    if (hash === undefined || (given !== undefined && given !== hash)) return { refused: 'Send a registered operation by its sha256 hash' };
+    if (hash === undefined || (given !== undefined && given !== hash))
+      return { refused: 'Send a registered operation by its sha256 hash' };
     const query = this.document(app, hash);
     return query === undefined ? { refused: 'This operation is not registered for this app' } : { query };
   }

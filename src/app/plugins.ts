@@ -1,12 +1,29 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { getNamedType, getNullableType, isListType, isObjectType, Kind, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isListType,
+  isObjectType,
+  Kind,
+  type GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { sha256 } from '../audit/audit-event';
 import { AuditUnavailableError } from '../audit/audit-store';
 import { releaseAudit } from '../audit/release';
 import type { RequestContext } from '../context/context';
 import { isDatabaseUnavailable } from '../db/unavailable';
-import { auditUnavailable, ERROR_CODES, HubError, PERSISTED_QUERY_CODES, serviceUnavailable, type ErrorCode } from '../shared/errors';
+import {
+  auditUnavailable,
+  ERROR_CODES,
+  HubError,
+  PERSISTED_QUERY_CODES,
+  serviceUnavailable,
+  type ErrorCode,
+} from '../shared/errors';
 import type { Logger } from '../shared/logger';
 
 /** Unexpected errors already logged with their request id (by `releasePlugin`). */
@@ -15,10 +32,18 @@ const loggedWithRequest = new WeakSet<Error>();
 /** Whether an error is one of ours or GraphQL's own (shown to the client) rather than unexpected (masked). */
 function isExpected(error: GraphQLError): boolean {
   const original = unwrapResolverError(error);
-  if (original instanceof AuditUnavailableError || original instanceof HubError || isDatabaseUnavailable(original)) return true;
+  if (original instanceof AuditUnavailableError || original instanceof HubError || isDatabaseUnavailable(original))
+    return true;
   const code = error.extensions?.code as string | undefined;
   if (isApolloClientError(error)) return true;
-  return !!code && code !== 'INTERNAL_SERVER_ERROR' && (code.startsWith('GRAPHQL_') || (ERROR_CODES as readonly string[]).includes(code) || (PERSISTED_QUERY_CODES as readonly string[]).includes(code) || ['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE'].includes(code));
+  return (
+    !!code &&
+    code !== 'INTERNAL_SERVER_ERROR' &&
+    (code.startsWith('GRAPHQL_') ||
+      (ERROR_CODES as readonly string[]).includes(code) ||
+      (PERSISTED_QUERY_CODES as readonly string[]).includes(code) ||
+      ['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE'].includes(code))
+  );
 }
 
 /**
@@ -31,7 +56,8 @@ function isApolloClientError(error: unknown): boolean {
 }
 
 /** graphql-armor's resource-limit messages: they name a limit and a count, never the schema. */
-const LIMIT_MESSAGE = /^(Syntax Error: )?(Aliases|Directives|Query Cost|Query depth|Token) limit of \d+ exceeded(, found \d+)?\.$/;
+const LIMIT_MESSAGE =
+  /^(Syntax Error: )?(Aliases|Directives|Query Cost|Query depth|Token) limit of \d+ exceeded(, found \d+)?\.$/;
 
 /**
  * In production, a client error never names the schema (issue 17: validation messages and
@@ -56,14 +82,27 @@ export function createErrorFormatter(logger: Logger, production: boolean) {
     if (isDatabaseUnavailable(original)) {
       // Expected while PostgreSQL restarts: a clear, retryable code rather than a masked 500.
       logger.warn({ err: { message: (original as Error).message }, path: formatted.path }, 'database unavailable');
-      return { message: serviceUnavailable().message, path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+      return {
+        message: serviceUnavailable().message,
+        path: formatted.path,
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      };
     }
     if (original instanceof HubError) {
       const { http: _http, ...extensions } = original.extensions as Record<string, unknown>;
       return { message: original.message, path: formatted.path, extensions };
     }
     const code = formatted.extensions?.code as string | undefined;
-    if (code && ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE'].includes(code)) {
+    if (
+      code &&
+      [
+        'GRAPHQL_VALIDATION_FAILED',
+        'GRAPHQL_PARSE_FAILED',
+        'BAD_USER_INPUT',
+        'BAD_REQUEST',
+        'OPERATION_RESOLUTION_FAILURE',
+      ].includes(code)
+    ) {
       const message = production ? productionMessage(code, formatted.message) : formatted.message;
       return { message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
     }
@@ -78,7 +117,10 @@ export function createErrorFormatter(logger: Logger, production: boolean) {
     }
     // Errors of an operation were logged with the request id by the release plugin; this catches the rest.
     if (!(original instanceof Error && loggedWithRequest.has(original))) {
-      logger.error({ err: { message: (original as Error)?.message, stack: (original as Error)?.stack }, path: formatted.path }, 'unexpected error');
+      logger.error(
+        { err: { message: (original as Error)?.message, stack: (original as Error)?.stack }, path: formatted.path },
+        'unexpected error',
+      );
     }
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
@@ -101,7 +143,10 @@ export function releasePlugin(options: { audit: boolean } = { audit: true }): Ap
             if (isExpected(error) || !(original instanceof Error) || loggedWithRequest.has(original)) continue;
             loggedWithRequest.add(original);
             const log = rc.contextValue?.logger ?? null;
-            log?.error({ err: { name: original.name, message: original.message, stack: original.stack }, path: error.path }, 'unexpected error');
+            log?.error(
+              { err: { name: original.name, message: original.message, stack: original.stack }, path: error.path },
+              'unexpected error',
+            );
             if (!log) loggedWithRequest.delete(original);
           }
         },

@@ -10,8 +10,16 @@ export function postOnly(): express.RequestHandler {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const carriesOperation = (req.url ?? '').includes('?');
     if (!carriesOperation && req.accepts(['application/json', 'text/html']) === 'text/html') return next();
-    res.status(405).set('allow', 'POST').json({
-      errors: [{ message: 'Send GraphQL operations with POST: a GET would put them in URLs that proxies log', extensions: { code: 'BAD_USER_INPUT' } }],
-    });
+    res
+      .status(405)
+      .set('allow', 'POST')
+      .json({
+        errors: [
+          {
+            message: 'Send GraphQL operations with POST: a GET would put them in URLs that proxies log',
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        ],
+      });
   };
 }

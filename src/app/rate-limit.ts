@@ -1,5 +1,10 @@
 import type http from 'node:http';
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../access-policy/viewer';
 import type { Config } from '../config';
@@ -91,10 +96,16 @@ export class RequestRateLimiter {
       if (wait) {
         this.block(ipKey, wait);
         this.refusals.failedAuth += 1;
-        this.logger.warn({ ...fields, event: 'rate_limited', limit: 'failed_auth', ip: ipKey, retryAfterSeconds: wait }, 'refused: too many failed authentications from this address');
+        this.logger.warn(
+          { ...fields, event: 'rate_limited', limit: 'failed_auth', ip: ipKey, retryAfterSeconds: wait },
+          'refused: too many failed authentications from this address',
+        );
         throw rateLimited(wait);
       }
-      this.logger.warn({ ...fields, event: 'auth_failed', reason: authFailureReason(e), ip: ipKey }, 'authentication failed');
+      this.logger.warn(
+        { ...fields, event: 'auth_failed', reason: authFailureReason(e), ip: ipKey },
+        'authentication failed',
+      );
       throw e;
     }
     const wait = await this.consume(this.perUser, viewer.sub);
@@ -123,9 +134,13 @@ export class RequestRateLimiter {
   private logUserLimit(sub: string, seconds: number, fields: Record<string, unknown>) {
     const now = Date.now();
     if ((this.loggedUsers.get(sub) ?? 0) > now) return;
-    if (this.loggedUsers.size >= 10_000) for (const [k, t] of this.loggedUsers) if (t <= now) this.loggedUsers.delete(k);
+    if (this.loggedUsers.size >= 10_000)
+      for (const [k, t] of this.loggedUsers) if (t <= now) this.loggedUsers.delete(k);
     if (this.loggedUsers.size < 10_000) this.loggedUsers.set(sub, now + seconds * 1000);
-    this.logger.warn({ ...fields, event: 'rate_limited', limit: 'user', sub, retryAfterSeconds: seconds }, 'refused: user over the request rate limit');
+    this.logger.warn(
+      { ...fields, event: 'rate_limited', limit: 'user', sub, retryAfterSeconds: seconds },
+      'refused: user over the request rate limit',
+    );
   }
 
   private block(ip: string, seconds: number) {

@@ -36,7 +36,26 @@ const NO_TOPIC_PUBSUB = {
   },
 };
 
-export const RESOLVERS = [MeResolver, PeopleResolver, RecordsResolver, ReferralsResolver, ReferralQueueResolver, PersonReferralsResolver, ThresholdsResolver, MetricsResolver, AuditResolver, BreakGlassResolver, MeetingsResolver, DataQualityResolver, ChildProtectionResolver, PersonChildProtectionResolver, MissingEpisodesResolver, EarlyHelpResolver, LadoResolver, PrivateFosteringResolver] as const;
+export const RESOLVERS = [
+  MeResolver,
+  PeopleResolver,
+  RecordsResolver,
+  ReferralsResolver,
+  ReferralQueueResolver,
+  PersonReferralsResolver,
+  ThresholdsResolver,
+  MetricsResolver,
+  AuditResolver,
+  BreakGlassResolver,
+  MeetingsResolver,
+  DataQualityResolver,
+  ChildProtectionResolver,
+  PersonChildProtectionResolver,
+  MissingEpisodesResolver,
+  EarlyHelpResolver,
+  LadoResolver,
+  PrivateFosteringResolver,
+] as const;
 
 /** The bare schema: types and resolvers, no access control. Used by the printer and the bench twin. */
 export function buildBareSchema(): GraphQLSchema {

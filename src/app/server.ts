@@ -64,7 +64,10 @@ export async function createHub(config: Config, logger: Logger, dataSource: Data
   const roleProblems = dataSource.isInitialized ? await servingRoleProblems(dataSource) : [];
   if (roleProblems.length) {
     if (config.env === 'production') await assertServingRoleRestricted(dataSource);
-    logger.warn({ problems: roleProblems }, 'the serving database role could alter the audit (refused in production): serve as mash_app');
+    logger.warn(
+      { problems: roleProblems },
+      'the serving database role could alter the audit (refused in production): serve as mash_app',
+    );
   }
   const agencies = AgencyDirectory.load(config.agenciesFile);
   const policy = AccessPolicy.load(config.policyFile);
@@ -90,7 +93,12 @@ export class ListenError extends Error {
 function listen(server: http.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const failed = (e: NodeJS.ErrnoException) => {
-      const cause = e.code === 'EADDRINUSE' ? 'the address is in use by another process' : e.code === 'EACCES' ? 'permission denied' : e.message;
+      const cause =
+        e.code === 'EADDRINUSE'
+          ? 'the address is in use by another process'
+          : e.code === 'EACCES'
+            ? 'permission denied'
+            : e.message;
       reject(new ListenError(`cannot listen on ${host}:${port}: ${cause} (${e.code ?? 'error'})`, { cause: e }));
     };
     server.once('error', failed);
@@ -139,7 +147,8 @@ export async function startServer(
   if (hub.config.env === 'production' && (!features.fieldPermissions || !features.audit || !features.limits)) {
     throw new Error('production always runs with field permissions, audit and limits');
   }
-  if (hub.config.env === 'production' && options.makeAccess) throw new Error('production always runs with the access policy');
+  if (hub.config.env === 'production' && options.makeAccess)
+    throw new Error('production always runs with the access policy');
   const makeAccess = options.makeAccess;
   const { config, logger } = hub;
   // Trusted documents (ADR 007): only registered operations run; otherwise APQ with a bounded cache.
@@ -153,7 +162,11 @@ export async function startServer(
   let draining = false;
   const databaseOpen = options.databaseOpen ?? (() => hub.dataSource.isInitialized);
   const servingRole = startServingRoleWatch(hub);
-  const metrics = createHubMetrics(hub, { rateLimiter: () => rateLimiter, servingRoleOk: servingRole.ok, databaseOpen });
+  const metrics = createHubMetrics(hub, {
+    rateLimiter: () => rateLimiter,
+    servingRoleOk: servingRole.ok,
+    databaseOpen,
+  });
   app.use(metrics.httpMiddleware);
   const tracing = startTracing(config, logger, hub.auditWriter);
   app.use('/graphql', tracing.httpMiddleware);
@@ -259,7 +272,9 @@ export async function startServer(
         }
         const authenticate = () => hub.authenticator.authenticate(authorization);
         const logFields = { transport: 'http', requestId, ...(correlationId ? { correlationId } : {}) };
-        const viewer = rateLimiter ? await rateLimiter.admit(req.ip ?? '', authenticate, logFields) : await authenticate();
+        const viewer = rateLimiter
+          ? await rateLimiter.admit(req.ip ?? '', authenticate, logFields)
+          : await authenticate();
         const requested: string[] = [];
         for (let i = 0; i < req.rawHeaders.length; i += 2) {
           if (req.rawHeaders[i]!.toLowerCase() === PARTNERSHIP_HEADER) requested.push(req.rawHeaders[i + 1]!);
@@ -280,11 +295,25 @@ export async function startServer(
     }),
   );
   // Malformed JSON and oversized bodies: a 4xx with a stable code, never a stack trace.
-  app.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (!err) return next();
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    res.status(status).json({ errors: [{ message: status === 413 ? 'Request body too large' : 'Malformed request', extensions: { code: 'BAD_USER_INPUT' } }] });
-  });
+  app.use(
+    (
+      err: { status?: number; type?: string },
+      _req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (!err) return next();
+      const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+      res.status(status).json({
+        errors: [
+          {
+            message: status === 413 ? 'Request body too large' : 'Malformed request',
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        ],
+      });
+    },
+  );
 
   try {
     await listen(httpServer, options.port ?? config.port, options.host ?? config.host);

@@ -112,13 +112,22 @@ function codeRequestErrors(result: ExecutionResult): ExecutionResult {
   if (!result.errors?.length) return result;
   const errors = result.errors.map((e) =>
     e.path === undefined && e.extensions?.code === undefined
-      ? new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions: { code: 'BAD_USER_INPUT' } })
+      ? new GraphQLError(e.message, {
+          nodes: e.nodes,
+          source: e.source,
+          positions: e.positions,
+          extensions: { code: 'BAD_USER_INPUT' },
+        })
       : e,
   );
   return { ...result, errors };
 }
 
-export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: SubscriptionServerOptions): { dispose(): Promise<void> } {
+export function attachSubscriptions(
+  hub: Hub,
+  httpServer: http.Server,
+  options: SubscriptionServerOptions,
+): { dispose(): Promise<void> } {
   const { schema } = options;
   const formatError = createErrorFormatter(hub.logger, options.production);
   const rules = [...specifiedRules, ...options.validationRules];
@@ -166,7 +175,9 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
         };
         const limiter = options.rateLimiter;
         try {
-          c.extra.viewer = limiter ? await limiter.admit(options.clientIp(c.extra.request), authenticate, { transport: 'websocket' }) : await authenticate();
+          c.extra.viewer = limiter
+            ? await limiter.admit(options.clientIp(c.extra.request), authenticate, { transport: 'websocket' })
+            : await authenticate();
           // The connection acts in one partnership, named like the header (ADR 016); refused: 4403.
           const named = Object.keys(params)
             .filter((k) => k.toLowerCase() === PARTNERSHIP_HEADER)
@@ -182,7 +193,10 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
         } catch (e) {
           if (e instanceof HubError && e.extensions.code === 'RATE_LIMITED') {
             // No headers on a close frame: the wait goes in the reason.
-            c.extra.socket.close(CLOSE_RATE_LIMITED, `Too many requests; retry after ${Number(e.extensions.retryAfterSeconds)} s`);
+            c.extra.socket.close(
+              CLOSE_RATE_LIMITED,
+              `Too many requests; retry after ${Number(e.extensions.retryAfterSeconds)} s`,
+            );
           }
           // graphql-ws closes the socket 4403 Forbidden.
           return false;
@@ -191,7 +205,8 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
       async onSubscribe(c, _id, payload) {
         const viewer = c.extra.viewer;
         if (!viewer) return [new GraphQLError('Not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
-        if (closedForExpiry(c.extra)) return [new GraphQLError(TOKEN_EXPIRED, { extensions: { code: 'UNAUTHENTICATED' } })];
+        if (closedForExpiry(c.extra))
+          return [new GraphQLError(TOKEN_EXPIRED, { extensions: { code: 'UNAUTHENTICATED' } })];
         if (options.rateLimiter) {
           try {
             await options.rateLimiter.admitUser(viewer.sub, { transport: 'websocket' });
@@ -204,7 +219,8 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
         if (options.trustedDocuments) {
           // The app is named by the upgrade's header or, for browsers (no headers on an upgrade), in connectionParams.
           const named = c.connectionParams?.clientName;
-          const app = clientNameOf(c.extra.request) ?? (typeof named === 'string' && named.length <= 100 ? named : undefined);
+          const app =
+            clientNameOf(c.extra.request) ?? (typeof named === 'string' && named.length <= 100 ? named : undefined);
           const resolved = options.trustedDocuments.resolve(app, payload);
           if ('refused' in resolved) return [new GraphQLError(resolved.refused, { extensions: { code: NOT_IN_LIST } })];
           payload = { ...payload, query: resolved.query };
@@ -218,9 +234,17 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
         const invalid = validate(schema, document, rules);
         if (invalid.length) return invalid.map((e) => badRequest(e));
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [badRequest(new GraphQLError('Unable to identify operation'), 'OPERATION_RESOLUTION_FAILURE')];
+        if (!operation)
+          return [badRequest(new GraphQLError('Unable to identify operation'), 'OPERATION_RESOLUTION_FAILURE')];
         if (operation.operation !== 'subscription') {
-          return [badRequest(new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations with POST /graphql'), 'BAD_REQUEST')];
+          return [
+            badRequest(
+              new GraphQLError(
+                'Only subscriptions are served over WebSocket; send queries and mutations with POST /graphql',
+              ),
+              'BAD_REQUEST',
+            ),
+          ];
         }
         const requestId = crypto.randomUUID();
         const partnership = c.extra.partnership;
@@ -233,12 +257,19 @@ export function attachSubscriptions(hub: Hub, httpServer: http.Server, options: 
           operation: { type: 'subscription', name: payload.operationName ?? null, documentHash: sha256(payload.query) },
           ...(options.makeAccess ? { access: options.makeAccess(viewer, hub.policy) } : {}),
         });
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
       },
       subscribe: subscribePerEvent,
       onNext(c, _id, _payload, args, result) {
         // Never pushed after the token expired: closed instead, and the event is neither released nor audited.
-        if (closedForExpiry(c.extra)) return { errors: [{ message: TOKEN_EXPIRED, extensions: { code: 'UNAUTHENTICATED' } }] };
+        if (closedForExpiry(c.extra))
+          return { errors: [{ message: TOKEN_EXPIRED, extensions: { code: 'UNAUTHENTICATED' } }] };
         return release(resultContexts.get(result) ?? (args.contextValue as RequestContext), result);
       },
       onError(_c, _id, _payload, errors): GraphQLFormattedError[] {

@@ -10,7 +10,13 @@ import { buildAuditEvent, changeEvent } from './audit-builder';
  * or a subject would still verify: only these cases catch it.
  */
 
-const police: Viewer = { sub: 'pc-1', name: 'PC Example', agency: 'police', agencyKind: 'POLICE', roles: ['POLICE_MASH_OFFICER'] };
+const police: Viewer = {
+  sub: 'pc-1',
+  name: 'PC Example',
+  agency: 'police',
+  agencyKind: 'POLICE',
+  roles: ['POLICE_MASH_OFFICER'],
+};
 
 function contextWith(access: RequestAccess): RequestContext {
   return {
@@ -25,8 +31,18 @@ describe('buildAuditEvent: what the request collected becomes the event', () => 
   it('given a read that released some fields and redacted others about two people, then each subject carries its record ids, released, redacted, relationships and detail owners, sorted', () => {
     const access = new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY));
     access.declarePurpose('STRATEGY');
-    const b = access.guard({}, { owner: 'health', relationships: new Set(['STRATEGY_INVITE'] as const) }, ['p-b'], 'rec-2') as Guarded<object>;
-    const a = access.guard({}, { owner: 'police', relationships: new Set(['OWN_AGENCY_RECORD'] as const) }, ['p-a', 'p-b'], 'rec-1') as Guarded<object>;
+    const b = access.guard(
+      {},
+      { owner: 'health', relationships: new Set(['STRATEGY_INVITE'] as const) },
+      ['p-b'],
+      'rec-2',
+    ) as Guarded<object>;
+    const a = access.guard(
+      {},
+      { owner: 'police', relationships: new Set(['OWN_AGENCY_RECORD'] as const) },
+      ['p-a', 'p-b'],
+      'rec-1',
+    ) as Guarded<object>;
     access.released(b[GUARD], 'HealthRecord.clinicalNotes', 'AGENCY_DETAIL');
     access.released(a[GUARD], 'PoliceRecord.summary', 'SHARED_SUMMARY');
     access.redacted(b[GUARD], 'HealthRecord.sealedNote', 'person.records.1.sealedNote', 'SEALED');
@@ -69,7 +85,9 @@ describe('buildAuditEvent: what the request collected becomes the event', () => 
   it('given explicit subjects and error codes, then they are used as given', () => {
     const access = new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY));
     access.guard({}, { owner: null, relationships: new Set() }, ['ignored']);
-    const subjects = [{ personId: 'p-x', outcome: 'DENIED' as const, recordIds: [], released: [], redacted: [], relationships: [] }];
+    const subjects = [
+      { personId: 'p-x', outcome: 'DENIED' as const, recordIds: [], released: [], redacted: [], relationships: [] },
+    ];
     const event = buildAuditEvent(contextWith(access), 'QUERY', 'ERROR', { subjects, errorCodes: ['FORBIDDEN'] });
     expect(event.subjects).toEqual(subjects);
     expect(event.errorCodes).toEqual(['FORBIDDEN']);
@@ -98,18 +116,36 @@ describe('changeEvent: a change names every person it touched and the records it
     expect(event.action).toBe('UPDATE');
     expect(event.changes).toEqual(changes);
     expect(event.subjects).toEqual([
-      { personId: 'p-1', outcome: 'CHANGED', recordIds: ['rec-1', 'rec-2'], released: [], redacted: [], relationships: [] },
-      { personId: 'p-2', outcome: 'CHANGED', recordIds: ['rec-1', 'rec-2'], released: [], redacted: [], relationships: [] },
+      {
+        personId: 'p-1',
+        outcome: 'CHANGED',
+        recordIds: ['rec-1', 'rec-2'],
+        released: [],
+        redacted: [],
+        relationships: [],
+      },
+      {
+        personId: 'p-2',
+        outcome: 'CHANGED',
+        recordIds: ['rec-1', 'rec-2'],
+        released: [],
+        redacted: [],
+        relationships: [],
+      },
     ]);
   });
 });
 
-describe('buildAuditEvent: the request\'s own facts', () => {
+describe("buildAuditEvent: the request's own facts", () => {
   it('given a request under break-glass with a client correlation id, then both are in the event, with the actor as the token named them', () => {
     const access = new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY));
     access.declarePurpose('BREAK_GLASS');
     access.breakGlass = { id: 'bg-1', reason: 'Child missing overnight' };
-    const event = buildAuditEvent({ ...contextWith(access), correlationId: 'client-7' } as RequestContext, 'BREAK_GLASS', 'SUCCESS');
+    const event = buildAuditEvent(
+      { ...contextWith(access), correlationId: 'client-7' } as RequestContext,
+      'BREAK_GLASS',
+      'SUCCESS',
+    );
     expect(event).toMatchObject({
       correlationId: 'client-7',
       purpose: 'BREAK_GLASS',
@@ -120,7 +156,11 @@ describe('buildAuditEvent: the request\'s own facts', () => {
   });
 
   it('given no correlation id, then the event has no such key (not an empty one)', () => {
-    const event = buildAuditEvent(contextWith(new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY))), 'READ', 'SUCCESS');
+    const event = buildAuditEvent(
+      contextWith(new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY))),
+      'READ',
+      'SUCCESS',
+    );
     expect('correlationId' in event).toBe(false);
     expect(event.breakGlass).toBeNull();
     expect(event.purpose).toBeNull();
@@ -129,8 +169,18 @@ describe('buildAuditEvent: the request\'s own facts', () => {
   it('given fields and owners collected out of order, then every list in the subject is sorted (the same read always hashes the same)', () => {
     const access = new RequestAccess(police, new AccessPolicy(DEFAULT_POLICY));
     access.declarePurpose('STRATEGY');
-    const x = access.guard({}, { owner: 'probation', relationships: new Set(['STRATEGY_INVITE'] as const) }, ['p'], 'rec-9') as Guarded<object>;
-    const y = access.guard({}, { owner: 'health', relationships: new Set(['MEETING_INVITE'] as const) }, ['p'], 'rec-1') as Guarded<object>;
+    const x = access.guard(
+      {},
+      { owner: 'probation', relationships: new Set(['STRATEGY_INVITE'] as const) },
+      ['p'],
+      'rec-9',
+    ) as Guarded<object>;
+    const y = access.guard(
+      {},
+      { owner: 'health', relationships: new Set(['MEETING_INVITE'] as const) },
+      ['p'],
+      'rec-1',
+    ) as Guarded<object>;
     access.released(x[GUARD], 'ProbationRecord.summary', 'AGENCY_DETAIL');
     access.released(y[GUARD], 'HealthRecord.summary', 'AGENCY_DETAIL');
     access.redacted(x[GUARD], 'ProbationRecord.sealedNote', 'a', 'SEALED');

@@ -1,6 +1,14 @@
 import type { RequestContext } from '../context/context';
 import type { Purpose } from '../access-policy/vocabulary';
-import { newAuditEventId, type AuditAction, type AuditChange, type AuditEvent, type AuditNetwork, type AuditOutcome, type AuditSubject } from './audit-event';
+import {
+  newAuditEventId,
+  type AuditAction,
+  type AuditChange,
+  type AuditEvent,
+  type AuditNetwork,
+  type AuditOutcome,
+  type AuditSubject,
+} from './audit-event';
 
 /** The connection's addresses for the audit (ADR 014), when both ends are known. */
 export function networkOf(client: string | undefined, server: string | undefined): { network?: AuditNetwork } {
@@ -79,7 +87,12 @@ export function buildAuditEvent(
 }
 
 /** The audit event of a change, written in the same transaction as the change itself. */
-export function changeEvent(ctx: RequestContext, action: AuditAction, personIds: string[], changes: AuditChange[]): AuditEvent {
+export function changeEvent(
+  ctx: RequestContext,
+  action: AuditAction,
+  personIds: string[],
+  changes: AuditChange[],
+): AuditEvent {
   return buildAuditEvent(ctx, action, 'SUCCESS', {
     changes,
     subjects: [...new Set(personIds)].map((personId) => ({

@@ -1,4 +1,13 @@
-import { batchHash, canonicalJson, canonicalJsonRecursive, GENESIS_HASH, newAuditEventId, rowsHash, rowsHashOfCanonical, sha256 } from './audit-event';
+import {
+  batchHash,
+  canonicalJson,
+  canonicalJsonRecursive,
+  GENESIS_HASH,
+  newAuditEventId,
+  rowsHash,
+  rowsHashOfCanonical,
+  sha256,
+} from './audit-event';
 
 /**
  * The chain's hashes are stored: the text they are computed from must never change. These pin the
@@ -7,13 +16,25 @@ import { batchHash, canonicalJson, canonicalJsonRecursive, GENESIS_HASH, newAudi
 
 describe('canonical JSON: the exact text', () => {
   it.each([
-    ['keys sorted at every level, arrays kept in order', { b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } }, '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}'],
+    [
+      'keys sorted at every level, arrays kept in order',
+      { b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } },
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    ],
     ['undefined members left out, undefined in arrays as null', { a: undefined, b: [undefined] }, '{"b":[null]}'],
-    ['integer-like keys sorted as text, like every other key', { '10': 'x', '9': 'y', a: { '2': 1, '1': 2 } }, '{"10":"x","9":"y","a":{"1":2,"2":1}}'],
+    [
+      'integer-like keys sorted as text, like every other key',
+      { '10': 'x', '9': 'y', a: { '2': 1, '1': 2 } },
+      '{"10":"x","9":"y","a":{"1":2,"2":1}}',
+    ],
     ['a Date as its ISO string', { at: new Date('2026-01-02T03:04:05.000Z') }, '{"at":"2026-01-02T03:04:05.000Z"}'],
     ['escapes as JSON.stringify writes them', { q: 'a "b" \\ \n' }, '{"q":"a \\"b\\" \\\\ \\n"}'],
     ['a bare value', 'x', '"x"'],
-    ['long integer-like keys, whose text order differs from JavaScript\'s numeric order', { '1000': 'a', '200': 'b', x: { '3000': 1, '400': 2 } }, '{"1000":"a","200":"b","x":{"3000":1,"400":2}}'],
+    [
+      "long integer-like keys, whose text order differs from JavaScript's numeric order",
+      { '1000': 'a', '200': 'b', x: { '3000': 1, '400': 2 } },
+      '{"1000":"a","200":"b","x":{"3000":1,"400":2}}',
+    ],
   ])('given %s', (_label, value, text) => {
     expect(canonicalJson(value)).toBe(text);
     expect(canonicalJsonRecursive(value)).toBe(text);
@@ -38,7 +59,7 @@ describe('hashes of the chain', () => {
     expect(GENESIS_HASH).toBe('83f5323eff083cbb40db587f126e408e27c4116f3148af0ad6caaecda2a18af1');
   });
 
-  it('a batch\'s rows hash is over the canonical payloads, one per line, in batch order', () => {
+  it("a batch's rows hash is over the canonical payloads, one per line, in batch order", () => {
     const a = { b: 1, a: 2 };
     const b = { x: [1] };
     expect(rowsHash([a, b])).toBe(sha256('{"a":2,"b":1}\n{"x":[1]}'));

@@ -57,17 +57,24 @@ describe('canonical JSON: the native serialiser path equals the reference defini
     const keys = ['a', 'b', 'personId', 'released', 'Z', 'é', '0', '7', '12', 'x-y', 'occurredAt'];
     const gen = (depth: number): unknown => {
       switch (depth > 3 ? rnd(5) : rnd(8)) {
-        case 0: return rnd(1000) - 500;
-        case 1: return `s${rnd(100)}"\\`;
-        case 2: return rnd(2) === 0;
-        case 3: return null;
-        case 4: return rnd(3) === 0 ? undefined : new Date(Date.UTC(2026, rnd(12), 1 + rnd(28)));
-        case 5: case 6: {
+        case 0:
+          return rnd(1000) - 500;
+        case 1:
+          return `s${rnd(100)}"\\`;
+        case 2:
+          return rnd(2) === 0;
+        case 3:
+          return null;
+        case 4:
+          return rnd(3) === 0 ? undefined : new Date(Date.UTC(2026, rnd(12), 1 + rnd(28)));
+        case 5:
+        case 6: {
           const o: Record<string, unknown> = {};
           for (let i = rnd(6); i > 0; i--) o[keys[rnd(keys.length)]!] = gen(depth + 1);
           return o;
         }
-        default: return Array.from({ length: rnd(5) }, () => gen(depth + 1));
+        default:
+          return Array.from({ length: rnd(5) }, () => gen(depth + 1));
       }
     };
     for (let i = 0; i < 2000; i++) {

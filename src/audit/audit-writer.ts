@@ -80,12 +80,23 @@ export class AuditWriter {
 
   private async appendBatch(partnership: string, batch: Pending[]): Promise<void> {
     const started = process.hrtime.bigint();
-    const observe = (ok: boolean) => this.onBatch?.({ events: batch.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, ok });
+    const observe = (ok: boolean) =>
+      this.onBatch?.({ events: batch.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, ok });
     try {
       const scope = { partnership, actor: 'system:audit-writer', requestId: batch[0]!.event.requestId };
       const append = () =>
-        inPartnership(scope, () => this.dataSource.transaction(async (m) => void (await appendAuditBatch(m, batch.map((p) => p.event)))));
-      await (this.tracer ? this.tracer.append({ events: batch.length, callers: batch.map((p) => p.caller) }, append) : append());
+        inPartnership(scope, () =>
+          this.dataSource.transaction(
+            async (m) =>
+              void (await appendAuditBatch(
+                m,
+                batch.map((p) => p.event),
+              )),
+          ),
+        );
+      await (this.tracer
+        ? this.tracer.append({ events: batch.length, callers: batch.map((p) => p.caller) }, append)
+        : append());
       this.stats.events += batch.length;
       this.stats.batches += 1;
       observe(true);

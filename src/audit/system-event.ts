@@ -31,7 +31,14 @@ export function systemEvent(
     action: 'SYSTEM',
     outcome: 'SUCCESS',
     errorCodes: [],
-    subjects: personIds.map((personId) => ({ personId, outcome: 'DISCLOSED' as const, recordIds: [], released, redacted: [], relationships: [] })),
+    subjects: personIds.map((personId) => ({
+      personId,
+      outcome: 'DISCLOSED' as const,
+      recordIds: [],
+      released,
+      redacted: [],
+      relationships: [],
+    })),
     changes: [{ entity: 'audit', id: operation, before: null, after: details }],
   };
 }

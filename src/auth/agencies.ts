@@ -50,7 +50,9 @@ export class AgencyDirectory {
     const raw = readJsonFile('MASH_AGENCIES_FILE', file);
     const parsed = agencyFileSchema.safeParse(raw);
     if (!parsed.success) {
-      throw new Error(`MASH_AGENCIES_FILE: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+      throw new Error(
+        `MASH_AGENCIES_FILE: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+      );
     }
     return new AgencyDirectory(parsed.data);
   }

@@ -108,7 +108,8 @@ export class Authenticator {
       throw refused(joseReason(e), 'Invalid or expired token');
     }
     // A token valid for longer than the partnership allows (a leaked one would be usable for years).
-    if (payload.exp! - payload.iat! > this.config.maxTokenLifetimeSeconds) throw refused('LIFETIME_TOO_LONG', 'Token lifetime too long');
+    if (payload.exp! - payload.iat! > this.config.maxTokenLifetimeSeconds)
+      throw refused('LIFETIME_TOO_LONG', 'Token lifetime too long');
     const viewer = this.viewerFromClaims(payload);
     const usableUntil = ((payload.exp as number) + this.config.clockToleranceSeconds) * 1000;
     this.verifiedTokens.set(cacheKey, { payload, protectedHeader, key: verifiedWith, usableUntil });
@@ -126,7 +127,11 @@ export class Authenticator {
     if (typeof this.key !== 'function') return key === this.key;
     const [protectedPart, payloadPart, signature] = token.split('.');
     try {
-      const current = await (this.key as JWTVerifyGetKey)(header, { protected: protectedPart, payload: payloadPart!, signature: signature! });
+      const current = await (this.key as JWTVerifyGetKey)(header, {
+        protected: protectedPart,
+        payload: payloadPart!,
+        signature: signature!,
+      });
       return current === key;
     } catch {
       return false;
@@ -134,17 +139,26 @@ export class Authenticator {
   }
 
   private viewerFromClaims(p: JWTPayload): Viewer {
-    const { sub, name, agency, roles, partnerships } = p as JWTPayload & { name?: unknown; agency?: unknown; roles?: unknown; partnerships?: unknown };
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) throw unauthenticated('Token has no valid sub');
-    if (typeof name !== 'string' || name.length === 0 || name.length > 200) throw unauthenticated('Token has no valid name');
-    if (typeof agency !== 'string' || !this.agencies.has(agency)) throw unauthenticated('Token names an unknown agency');
+    const { sub, name, agency, roles, partnerships } = p as JWTPayload & {
+      name?: unknown;
+      agency?: unknown;
+      roles?: unknown;
+      partnerships?: unknown;
+    };
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200)
+      throw unauthenticated('Token has no valid sub');
+    if (typeof name !== 'string' || name.length === 0 || name.length > 200)
+      throw unauthenticated('Token has no valid name');
+    if (typeof agency !== 'string' || !this.agencies.has(agency))
+      throw unauthenticated('Token names an unknown agency');
     if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => ROLES.includes(r as Role))) {
       throw unauthenticated('Token names an unknown role');
     }
     const agencyKind = this.agencies.kindOf(agency)!;
     const viewerRoles = [...new Set(roles as Role[])];
     // Inconsistent claims fail closed: a police role at a health agency is no one's legitimate user.
-    if (!this.policy.rolesFitAgencyKind(viewerRoles, agencyKind)) throw unauthenticated("Token names a role its agency's kind may not hold");
+    if (!this.policy.rolesFitAgencyKind(viewerRoles, agencyKind))
+      throw unauthenticated("Token names a role its agency's kind may not hold");
     // The partnerships the user may act for (ADR 016): a token naming none acts for none.
     if (
       !Array.isArray(partnerships) ||

@@ -19,6 +19,7 @@ export function choosePartnership(viewer: Viewer, requested: readonly string[]):
     if (allowed.length === 1) return allowed[0]!;
     throw refused(`This token may act for several partnerships: name one in ${PARTNERSHIP_HEADER}`);
   }
-  if (!allowed.includes(named)) throw refused('This token may not act for the partnership named in ' + PARTNERSHIP_HEADER);
+  if (!allowed.includes(named))
+    throw refused('This token may not act for the partnership named in ' + PARTNERSHIP_HEADER);
   return named;
 }

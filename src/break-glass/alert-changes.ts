@@ -16,7 +16,8 @@ export function alertsRaised(ctx: RequestContext): AsyncIterableIterator<AlertRa
   const agency = visibleAlertAgency(ctx.viewer);
   return changeStream(ctx, {
     topic: 'alert',
-    idOf: ({ alertId, toAgency }) => (typeof alertId === 'string' && (agency === null || toAgency === agency) ? alertId : undefined),
+    idOf: ({ alertId, toAgency }) =>
+      typeof alertId === 'string' && (agency === null || toAgency === agency) ? alertId : undefined,
     read: (eventCtx, id) => eventCtx.data.breakGlass.findAlert(id),
     wrap: (alert): AlertRaised => ({ alert }),
     what: 'alert',

@@ -14,14 +14,20 @@ import { PartnershipEntity } from '../db/partnership.entity';
 @Index('alert_time_idx', ['partnershipId', 'createdAt', 'id'])
 // One CROSS_AGENCY_DETAIL_READ per (agency, person, reader, UTC day): expression index, see migration 1763901201000.
 @Index('alert_cross_agency_daily_idx', { synchronize: false })
-@Check('alert_kind_check', `kind IN ('BREAK_GLASS','CROSS_AGENCY_DETAIL_READ','UNUSUAL_READ_VOLUME','SERVING_ROLE_PRIVILEGE','DECISION_OVERDUE','CHECK_OVERDUE','CP_FLAG_LOOKUP')`)
+@Check(
+  'alert_kind_check',
+  `kind IN ('BREAK_GLASS','CROSS_AGENCY_DETAIL_READ','UNUSUAL_READ_VOLUME','SERVING_ROLE_PRIVILEGE','DECISION_OVERDUE','CHECK_OVERDUE','CP_FLAG_LOOKUP')`,
+)
 @Check(
   'alert_flag_lookup_check',
   `kind <> 'CP_FLAG_LOOKUP' OR (person_id IS NOT NULL AND to_agency IS NOT NULL AND setting IS NOT NULL AND window_start IS NOT NULL)`,
 )
 /** At most one flag look-up alert per child, team, looking-up agency, setting and London day (migration 1764200001000). */
 @Index('alert_flag_lookup_once_idx', { synchronize: false })
-@Check('alert_person_check', `person_id IS NOT NULL OR kind IN ('UNUSUAL_READ_VOLUME','SERVING_ROLE_PRIVILEGE','DECISION_OVERDUE','CHECK_OVERDUE')`)
+@Check(
+  'alert_person_check',
+  `person_id IS NOT NULL OR kind IN ('UNUSUAL_READ_VOLUME','SERVING_ROLE_PRIVILEGE','DECISION_OVERDUE','CHECK_OVERDUE')`,
+)
 @Check(
   'alert_breach_referral_check',
   `kind NOT IN ('DECISION_OVERDUE','CHECK_OVERDUE') OR (referral_id IS NOT NULL AND to_agency IS NOT NULL AND window_start IS NOT NULL AND person_id IS NULL)`,
@@ -29,9 +35,15 @@ import { PartnershipEntity } from '../db/partnership.entity';
 /** At most one breach alert per referral, recipient and breached due time (migration 1764000900000). */
 @Index('alert_breach_once_idx', { synchronize: false })
 /** At most one unusual-read-volume alert per user per hour window, whichever hub process computes it. */
-@Index('alert_read_volume_once_idx', ['partnershipId', 'actorSub', 'windowStart'], { unique: true, where: `kind = 'UNUSUAL_READ_VOLUME'` })
+@Index('alert_read_volume_once_idx', ['partnershipId', 'actorSub', 'windowStart'], {
+  unique: true,
+  where: `kind = 'UNUSUAL_READ_VOLUME'`,
+})
 /** At most one serving-role alert per database role and hour (migration 1764000401000). */
-@Index('alert_serving_role_once_idx', ['partnershipId', 'actorSub', 'windowStart'], { unique: true, where: `kind = 'SERVING_ROLE_PRIVILEGE'` })
+@Index('alert_serving_role_once_idx', ['partnershipId', 'actorSub', 'windowStart'], {
+  unique: true,
+  where: `kind = 'SERVING_ROLE_PRIVILEGE'`,
+})
 export class AlertEntity {
   /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
   @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })

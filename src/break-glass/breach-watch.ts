@@ -33,8 +33,9 @@ export function raiseBreachAlerts(ds: DataSource, socialCare: string): Promise<R
 /** The check in the current partnership (the queries name it too: an owner connection bypasses the wall). */
 async function raiseBreachAlertsInPartnership(ds: DataSource, socialCare: string): Promise<RaisedBreachAlert[]> {
   return ds.transaction(async (m) => {
-    const rows: Array<{ id: string; kind: RaisedBreachAlert['kind']; to_agency: string; referral_id: string }> = await m.query(
-      `WITH breaches AS (
+    const rows: Array<{ id: string; kind: RaisedBreachAlert['kind']; to_agency: string; referral_id: string }> =
+      await m.query(
+        `WITH breaches AS (
          SELECT 'DECISION_OVERDUE' AS kind, r.id AS referral_id, $1::text AS to_agency, r.decision_due_at AS due_at
            FROM referral r
           WHERE r.partnership_id = mash_current_partnership()
@@ -49,8 +50,8 @@ async function raiseBreachAlertsInPartnership(ds: DataSource, socialCare: string
        SELECT b.kind, b.to_agency, NULL, NULL, b.referral_id, 'mash-hub', 'MASH Hub breach check', '', now(), b.due_at FROM breaches b
        ON CONFLICT (partnership_id, kind, referral_id, to_agency, window_start) WHERE kind IN ('DECISION_OVERDUE','CHECK_OVERDUE') DO NOTHING
        RETURNING id, kind, to_agency, referral_id`,
-      [socialCare],
-    );
+        [socialCare],
+      );
     for (const r of rows) await notifyEvent(m, { topic: 'alert', payload: { alertId: r.id, toAgency: r.to_agency } });
     return rows.map((r) => ({ id: r.id, kind: r.kind, toAgency: r.to_agency, referralId: r.referral_id }));
   });
@@ -68,7 +69,8 @@ export function startBreachWatch(hub: Hub): { stop(): void } {
       .then((claimed) => (claimed ? raiseBreachAlerts(hub.dataSource, socialCare) : []))
       .then((raised) => {
         // Ids and counts only.
-        if (raised.length) hub.logger.info({ alerts: raised.map((a) => a.id), count: raised.length }, 'breach alerts raised');
+        if (raised.length)
+          hub.logger.info({ alerts: raised.map((a) => a.id), count: raised.length }, 'breach alerts raised');
       })
       .catch((e: unknown) => hub.logger.warn({ err: { message: (e as Error).message } }, 'breach check failed'))
       .finally(() => {

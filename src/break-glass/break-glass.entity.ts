@@ -17,7 +17,10 @@ import { PartnershipEntity } from '../db/partnership.entity';
   'break_glass_review_outcome_check',
   `review_outcome IS NULL OR review_outcome IN ('JUSTIFIED','JUSTIFIED_WITH_ADVICE','NOT_JUSTIFIED_ADVICE_GIVEN','NOT_JUSTIFIED_REFERRED')`,
 )
-@Check('break_glass_review_complete_check', `(reviewed_at IS NULL) = (review_outcome IS NULL) AND (reviewed_at IS NULL) = (reviewed_by IS NULL)`)
+@Check(
+  'break_glass_review_complete_check',
+  `(reviewed_at IS NULL) = (review_outcome IS NULL) AND (reviewed_at IS NULL) = (reviewed_by IS NULL)`,
+)
 export class BreakGlassEntity {
   /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
   @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })

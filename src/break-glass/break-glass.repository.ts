@@ -48,7 +48,8 @@ export interface AlertView {
 
 type Row = Record<string, unknown>;
 
-export const ALERT_COLUMNS = 'id, kind, to_agency, person_id, break_glass_id, referral_id, actor_sub, actor_agency, window_start, distinct_people, setting, created_at, acknowledged_at, acknowledged_by, acknowledged_by_name';
+export const ALERT_COLUMNS =
+  'id, kind, to_agency, person_id, break_glass_id, referral_id, actor_sub, actor_agency, window_start, distinct_people, setting, created_at, acknowledged_at, acknowledged_by, acknowledged_by_name';
 
 const BREAK_GLASS_COLUMNS = `id, person_id, actor_sub, actor_name, actor_agency, reason, opened_at, expires_at,
   reviewed_at, reviewed_by, review_outcome, review_note`;
@@ -109,7 +110,9 @@ export class BreakGlassRepository {
   }
 
   async findForUpdate(id: string): Promise<BreakGlassView | null> {
-    const rows: Row[] = await this.db.query(`SELECT ${BREAK_GLASS_COLUMNS} FROM break_glass WHERE id = $1 FOR UPDATE`, [id]);
+    const rows: Row[] = await this.db.query(`SELECT ${BREAK_GLASS_COLUMNS} FROM break_glass WHERE id = $1 FOR UPDATE`, [
+      id,
+    ]);
     return rows[0] ? toBreakGlass(rows[0]) : null;
   }
 
@@ -141,7 +144,9 @@ export class BreakGlassRepository {
     let keyset = '';
     if (after) {
       params.push(after[0], after[1]);
-      keyset = open ? `AND (opened_at, id) > ($2::timestamptz, $3::uuid)` : `AND (opened_at, id) < ($2::timestamptz, $3::uuid)`;
+      keyset = open
+        ? `AND (opened_at, id) > ($2::timestamptz, $3::uuid)`
+        : `AND (opened_at, id) < ($2::timestamptz, $3::uuid)`;
     }
     const rows: Row[] = await this.db.query(
       `SELECT ${BREAK_GLASS_COLUMNS} FROM break_glass
@@ -150,7 +155,10 @@ export class BreakGlassRepository {
         LIMIT $1`,
       params,
     );
-    return { rows: rows.slice(0, limit).map((r) => this.guardBreakGlass(toBreakGlass(r))), hasNext: rows.length > limit };
+    return {
+      rows: rows.slice(0, limit).map((r) => this.guardBreakGlass(toBreakGlass(r))),
+      hasNext: rows.length > limit,
+    };
   }
 
   /** Agencies that hold the person (own a record about them or pushed them in from their system). */
@@ -164,7 +172,12 @@ export class BreakGlassRepository {
     return rows.map((r) => r.agency);
   }
 
-  async insertAlerts(kind: string, toAgencies: Array<string | null>, personId: string, breakGlassId: string | null): Promise<AlertView[]> {
+  async insertAlerts(
+    kind: string,
+    toAgencies: Array<string | null>,
+    personId: string,
+    breakGlassId: string | null,
+  ): Promise<AlertView[]> {
     const viewer = this.access.viewer;
     const rows: Row[] = await this.db.query(
       `INSERT INTO alert (kind, to_agency, person_id, break_glass_id, actor_sub, actor_name, actor_agency, created_at)
@@ -205,7 +218,10 @@ export class BreakGlassRepository {
   /** An alert the viewer may see (as `findAlert`), locked for acknowledging; unguarded, for the service's rule and the audit. */
   async findAlertForUpdate(id: string): Promise<AlertView | null> {
     const agency = visibleAlertAgency(this.access.viewer);
-    const rows: Row[] = await this.db.query(`SELECT ${ALERT_COLUMNS} FROM alert WHERE id = $1 AND ($2::text IS NULL OR to_agency = $2) FOR UPDATE`, [id, agency]);
+    const rows: Row[] = await this.db.query(
+      `SELECT ${ALERT_COLUMNS} FROM alert WHERE id = $1 AND ($2::text IS NULL OR to_agency = $2) FOR UPDATE`,
+      [id, agency],
+    );
     return rows[0] ? toAlert(rows[0]) : null;
   }
 

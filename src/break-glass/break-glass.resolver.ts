@@ -1,15 +1,44 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import type { RequestContext } from '../context/context';
-import { acknowledgeAlert, alertsFor, breakGlassReviews, openBreakGlass, reviewBreakGlass } from './break-glass.service';
+import {
+  acknowledgeAlert,
+  alertsFor,
+  breakGlassReviews,
+  openBreakGlass,
+  reviewBreakGlass,
+} from './break-glass.service';
 import { alertsRaised, type AlertRaised } from './alert-changes';
-import { Alert, AlertConnection, BreakGlass, BreakGlassConnection, BreakGlassReviewOutcomeEnum, BreakGlassReviewStatusEnum } from './break-glass.type';
+import {
+  Alert,
+  AlertConnection,
+  BreakGlass,
+  BreakGlassConnection,
+  BreakGlassReviewOutcomeEnum,
+  BreakGlassReviewStatusEnum,
+} from './break-glass.type';
 
 @Resolver()
 export class BreakGlassResolver {
   @Mutation(() => BreakGlass, {
-    description: "Emergency, time-boxed access to one person's agency detail (never sealed fields); alerts the holding agencies and IG",
+    description:
+      "Emergency, time-boxed access to one person's agency detail (never sealed fields); alerts the holding agencies and IG",
   })
-  openBreakGlass(@Arg('personId', () => ID) personId: string, @Arg('reason') reason: string, @Ctx() ctx: RequestContext) {
+  openBreakGlass(
+    @Arg('personId', () => ID) personId: string,
+    @Arg('reason') reason: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return openBreakGlass(ctx, personId, reason);
   }
 
@@ -24,7 +53,8 @@ export class BreakGlassResolver {
   }
 
   @Mutation(() => Alert, {
-    description: 'Acknowledge an alert addressed to your agency (IG auditors: those addressed to information governance): who and when are recorded, once',
+    description:
+      'Acknowledge an alert addressed to your agency (IG auditors: those addressed to information governance): who and when are recorded, once',
   })
   acknowledgeAlert(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
     return acknowledgeAlert(ctx, id);
@@ -40,7 +70,9 @@ export class BreakGlassResolver {
     return breakGlassReviews(ctx, status, first, after);
   }
 
-  @Query(() => AlertConnection, { description: 'Alerts addressed to your agency (IG auditors: every alert), newest first' })
+  @Query(() => AlertConnection, {
+    description: 'Alerts addressed to your agency (IG auditors: every alert), newest first',
+  })
   alerts(
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
@@ -51,7 +83,8 @@ export class BreakGlassResolver {
 
   @Subscription(() => Alert, {
     description: 'Alerts as they are raised for your agency (IG auditors: every alert), across hub processes',
-    subscribe: ({ context }: SubscribeResolverData<unknown, Record<string, never>, RequestContext>) => alertsRaised(context),
+    subscribe: ({ context }: SubscribeResolverData<unknown, Record<string, never>, RequestContext>) =>
+      alertsRaised(context),
   })
   alertRaised(@Root() raised: AlertRaised) {
     return raised.alert;

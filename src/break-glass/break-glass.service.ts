@@ -42,8 +42,12 @@ export async function openBreakGlass(ctx: RequestContext, rawPersonId: string, r
     const alerts = await repo.insertAlerts('BREAK_GLASS', [...holders, null], personId, bg.id);
     await appendAuditBatch(m, [
       buildAuditEvent(ctx, 'BREAK_GLASS', 'SUCCESS', {
-        subjects: [{ personId, outcome: 'CHANGED', recordIds: [], released: [], redacted: [], relationships: ['BREAK_GLASS'] }],
-        changes: [{ entity: 'break_glass', id: bg.id, before: null, after: { ...bg, alerts: alerts.map((a) => a.id) } }],
+        subjects: [
+          { personId, outcome: 'CHANGED', recordIds: [], released: [], redacted: [], relationships: ['BREAK_GLASS'] },
+        ],
+        changes: [
+          { entity: 'break_glass', id: bg.id, before: null, after: { ...bg, alerts: alerts.map((a) => a.id) } },
+        ],
       }),
     ]);
     for (const a of alerts) await notifyEvent(m, { topic: 'alert', payload: { alertId: a.id, toAgency: a.toAgency } });
@@ -66,7 +70,9 @@ export async function reviewBreakGlass(ctx: RequestContext, rawId: string, rawOu
     if (before.actorSub === ctx.viewer.sub) throw forbidden('You may not review your own break-glass', { field: 'id' });
     if (before.reviewedAt) throw invalidTransition('This break-glass has already been reviewed', { field: 'id' });
     const after = await repo.recordReview(id, outcome, note.trim());
-    await appendAuditBatch(m, [changeEvent(ctx, 'UPDATE', [after.personId], [{ entity: 'break_glass', id, before, after }])]);
+    await appendAuditBatch(m, [
+      changeEvent(ctx, 'UPDATE', [after.personId], [{ entity: 'break_glass', id, before, after }]),
+    ]);
     return after;
   });
   return ctx.data.breakGlass.guardBreakGlass(reviewed);
@@ -83,7 +89,12 @@ function keysetCursor(after: string | null): [string, string] | null {
 }
 
 /** The IG review queue (shield: IG_AUDITOR only). Every call is audited, even an empty page. */
-export async function breakGlassReviews(ctx: RequestContext, status: string, first: number | null, after: string | null) {
+export async function breakGlassReviews(
+  ctx: RequestContext,
+  status: string,
+  first: number | null,
+  after: string | null,
+) {
   const s = parseInput(z.enum(BREAK_GLASS_REVIEW_STATUSES), status, 'status') as BreakGlassReviewStatus;
   const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   ctx.access.requireAudit();
@@ -111,12 +122,18 @@ export async function acknowledgeAlert(ctx: RequestContext, rawId: string) {
   const acknowledged = await ctx.data.transaction(async (tx, m) => {
     const before = await tx.breakGlass.findAlertForUpdate(id);
     if (!before) throw notFound('Alert');
-    if (!mayAcknowledgeAlert(ctx.viewer, before.toAgency)) throw forbidden('This alert is addressed to another agency: only it may acknowledge it', { field: 'id' });
+    if (!mayAcknowledgeAlert(ctx.viewer, before.toAgency))
+      throw forbidden('This alert is addressed to another agency: only it may acknowledge it', { field: 'id' });
     if (before.acknowledgedAt) throw invalidTransition('This alert has already been acknowledged', { field: 'id' });
     const after = await tx.breakGlass.recordAcknowledgement(id);
     await appendAuditBatch(m, [
       changeEvent(ctx, 'UPDATE', before.personId ? [before.personId] : [], [
-        { entity: 'alert', id, before: { acknowledgedAt: null }, after: { acknowledgedAt: after.acknowledgedAt, acknowledgedBy: after.acknowledgedBySub } },
+        {
+          entity: 'alert',
+          id,
+          before: { acknowledgedAt: null },
+          after: { acknowledgedAt: after.acknowledgedAt, acknowledgedBy: after.acknowledgedBySub },
+        },
       ]),
     ]);
     return after;

@@ -19,12 +19,16 @@ export class BreakGlass {
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) actorSub!: string;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) actorName!: string;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) actorAgency!: string;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Why the glass was broken, as given' }) reason!: string;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'Why the glass was broken, as given' })
+  reason!: string;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) openedAt!: Date;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) expiresAt!: Date;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) reviewedAt!: Date | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) reviewedBy!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => BreakGlassReviewOutcomeEnum, { nullable: true }) reviewOutcome!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => BreakGlassReviewOutcomeEnum, { nullable: true }) reviewOutcome!:
+    | string
+    | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) reviewNote!: string | null;
 }
 
@@ -47,26 +51,51 @@ export class BreakGlassConnection {
 export class Alert {
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) id!: string;
   @Sensitive('CASE_METADATA') @Field(() => AlertKindEnum, { nullable: true }) kind!: string;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Agency code; null when addressed to information governance' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'Agency code; null when addressed to information governance' })
   toAgency!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true, description: "Null for alerts about a user's behaviour" }) personId!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => ID, { nullable: true, description: "Null for alerts about a user's behaviour" })
+  personId!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) breakGlassId!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true, description: 'DECISION_OVERDUE, CHECK_OVERDUE: the referral breached' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => ID, { nullable: true, description: 'DECISION_OVERDUE, CHECK_OVERDUE: the referral breached' })
   referralId!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) actorAgency!: string;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'UNUSUAL_READ_VOLUME: the user whose reads raised it; SERVING_ROLE_PRIVILEGE: the database role (null for other kinds)' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'UNUSUAL_READ_VOLUME: the user whose reads raised it; SERVING_ROLE_PRIVILEGE: the database role (null for other kinds)',
+  })
   actorSub!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true, description: 'UNUSUAL_READ_VOLUME, SERVING_ROLE_PRIVILEGE: the hour window it was raised for; DECISION_OVERDUE, CHECK_OVERDUE: the due time breached' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description:
+      'UNUSUAL_READ_VOLUME, SERVING_ROLE_PRIVILEGE: the hour window it was raised for; DECISION_OVERDUE, CHECK_OVERDUE: the due time breached',
+  })
   windowStart!: Date | null;
-  @Sensitive('CASE_METADATA') @Field(() => Int, { nullable: true, description: 'UNUSUAL_READ_VOLUME: distinct children read in the hour before the check' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => Int, {
+    nullable: true,
+    description: 'UNUSUAL_READ_VOLUME: distinct children read in the hour before the check',
+  })
   distinctPeople!: number | null;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'CP_FLAG_LOOKUP: where the child was looked up (when: createdAt)' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, {
+    nullable: true,
+    description: 'CP_FLAG_LOOKUP: where the child was looked up (when: createdAt)',
+  })
   setting!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) createdAt!: Date;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) acknowledgedAt!: Date | null;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Who acknowledged it (their name as their token said)' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'Who acknowledged it (their name as their token said)' })
   acknowledgedByName!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Who acknowledged it (their user id)' }) acknowledgedBySub!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'Who acknowledged it (their user id)' })
+  acknowledgedBySub!: string | null;
 }
 
 @NonPersonal()

@@ -30,12 +30,20 @@ export interface RaisedReadVolumeAlert {
 }
 
 /** One check, on demand (tests, an operator) or from the periodic job. Returns the alerts it raised. */
-export function raiseReadVolumeAlerts(ds: DataSource, threshold: number, now: Date = new Date()): Promise<RaisedReadVolumeAlert[]> {
+export function raiseReadVolumeAlerts(
+  ds: DataSource,
+  threshold: number,
+  now: Date = new Date(),
+): Promise<RaisedReadVolumeAlert[]> {
   // Per partnership: a user reading many children across two partnerships is two separate readings (ADR 016).
   return forEachPartnership(ds, 'read-volume-check', () => raiseReadVolumeAlertsInPartnership(ds, threshold, now));
 }
 
-async function raiseReadVolumeAlertsInPartnership(ds: DataSource, threshold: number, now: Date): Promise<RaisedReadVolumeAlert[]> {
+async function raiseReadVolumeAlertsInPartnership(
+  ds: DataSource,
+  threshold: number,
+  now: Date,
+): Promise<RaisedReadVolumeAlert[]> {
   return ds.transaction(async (m) => {
     const rows: Array<{ id: string; actor_sub: string; distinct_people: number }> = await m.query(
       `WITH pairs AS (
@@ -95,7 +103,11 @@ export function startReadVolumeWatch(hub: Hub): { stop(): void } {
       .then((claimed) => (claimed ? raiseReadVolumeAlerts(hub.dataSource, threshold) : []))
       .then((raised) => {
         // Ids and counts only: the actor's identity is in the alert, for IG.
-        if (raised.length) hub.logger.warn({ alerts: raised.map((a) => a.id), count: raised.length }, 'unusual read volume alerts raised');
+        if (raised.length)
+          hub.logger.warn(
+            { alerts: raised.map((a) => a.id), count: raised.length },
+            'unusual read volume alerts raised',
+          );
       })
       .catch((e: unknown) => hub.logger.warn({ err: { message: (e as Error).message } }, 'read volume check failed'))
       .finally(() => {

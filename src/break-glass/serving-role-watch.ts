@@ -68,7 +68,10 @@ export function startServingRoleWatch(hub: Hub): ServingRoleWatch {
     const fresh = found.filter((p) => !baseline!.has(p));
     if (fresh.length && !problems.length) {
       // Table names and privileges only: no secret, no personal data.
-      logger.error({ problems: fresh }, 'the serving database role can now alter the audit: not ready until the grant is revoked');
+      logger.error(
+        { problems: fresh },
+        'the serving database role can now alter the audit: not ready until the grant is revoked',
+      );
       try {
         const alertId = await raiseServingRoleAlert(dataSource);
         if (alertId) logger.warn({ alert: alertId }, 'serving role alert raised to information governance');
@@ -90,7 +93,9 @@ export function startServingRoleWatch(hub: Hub): ServingRoleWatch {
   };
 
   const tick = () =>
-    void check().catch((e: unknown) => logger.warn({ err: { message: (e as Error).message } }, 'serving role check failed'));
+    void check().catch((e: unknown) =>
+      logger.warn({ err: { message: (e as Error).message } }, 'serving role check failed'),
+    );
   tick();
   const timer = setInterval(tick, config.servingRoleCheckSeconds * 1000);
   timer.unref();

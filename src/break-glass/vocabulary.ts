@@ -19,7 +19,15 @@ export type BreakGlassReviewStatus = (typeof BREAK_GLASS_REVIEW_STATUSES)[number
  * CHECK_OVERDUE: an outstanding agency check is past its due time (to the agency holding it).
  * CP_FLAG_LOOKUP: the emergency duty team or unscheduled care looked up a flagged child (to the responsible social care team).
  */
-export const ALERT_KINDS = ['BREAK_GLASS', 'CROSS_AGENCY_DETAIL_READ', 'UNUSUAL_READ_VOLUME', 'SERVING_ROLE_PRIVILEGE', 'DECISION_OVERDUE', 'CHECK_OVERDUE', 'CP_FLAG_LOOKUP'] as const;
+export const ALERT_KINDS = [
+  'BREAK_GLASS',
+  'CROSS_AGENCY_DETAIL_READ',
+  'UNUSUAL_READ_VOLUME',
+  'SERVING_ROLE_PRIVILEGE',
+  'DECISION_OVERDUE',
+  'CHECK_OVERDUE',
+  'CP_FLAG_LOOKUP',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** A break-glass reason must say why, not just "urgent". */

@@ -24,16 +24,28 @@ export interface ChildFlagsView {
   outOfHoursContact: string | null;
 }
 
-const nhsNumberSchema = z.string().max(20).refine(isValidNhsNumber, 'is not a valid NHS number (check digit)').transform(normaliseNhsNumber);
+const nhsNumberSchema = z
+  .string()
+  .max(20)
+  .refine(isValidNhsNumber, 'is not a valid NHS number (check digit)')
+  .transform(normaliseNhsNumber);
 const settingSchema = safeText(200).refine((s) => s.trim().length > 0, 'is required: where the child is being seen');
 
-export async function lookUpChildFlags(ctx: RequestContext, raw: { nhsNumber: unknown; setting: unknown }): Promise<Guarded<ChildFlagsView>> {
-  const input = { nhsNumber: parseInput(nhsNumberSchema, raw.nhsNumber, 'nhsNumber'), setting: parseInput(settingSchema, raw.setting, 'setting') };
+export async function lookUpChildFlags(
+  ctx: RequestContext,
+  raw: { nhsNumber: unknown; setting: unknown },
+): Promise<Guarded<ChildFlagsView>> {
+  const input = {
+    nhsNumber: parseInput(nhsNumberSchema, raw.nhsNumber, 'nhsNumber'),
+    setting: parseInput(settingSchema, raw.setting, 'setting'),
+  };
   // Audited whatever the answer: "who asked about this NHS number" is itself a question IG may ask.
   ctx.access.requireAudit();
   const facts = await ctx.data.childFlags.flagsByNhsNumber(input.nhsNumber);
   const flagged = facts.onPlan || facts.lookedAfter || facts.openToMash || facts.prebirthPlan;
-  const team = flagged ? (facts.planAgency ?? ctx.hub.agencies.list().find((a) => a.kind === 'SOCIAL_CARE')?.code ?? null) : null;
+  const team = flagged
+    ? (facts.planAgency ?? ctx.hub.agencies.list().find((a) => a.kind === 'SOCIAL_CARE')?.code ?? null)
+    : null;
   const view: ChildFlagsView = {
     onPlan: facts.onPlan,
     onPlanSince: facts.onPlanSince,

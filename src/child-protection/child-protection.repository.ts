@@ -17,7 +17,13 @@ import type { CpCategory, PlanEndReason, PlanStatus, S47Conclusion, S47Lead, S47
 type Row = Record<string, unknown>;
 
 /** Relationships with the child that reach its enquiries, conferences and plans. */
-export const CASE_WORK_KINDS: readonly RelationshipKind[] = ['REFERRAL', 'AGENCY_CHECK', 'MEETING_INVITE', 'STRATEGY_INVITE', 'BREAK_GLASS'];
+export const CASE_WORK_KINDS: readonly RelationshipKind[] = [
+  'REFERRAL',
+  'AGENCY_CHECK',
+  'MEETING_INVITE',
+  'STRATEGY_INVITE',
+  'BREAK_GLASS',
+];
 
 export interface StrategyDiscussionLink {
   meetingId: string;
@@ -94,7 +100,9 @@ export interface PlanView {
   version: number;
 }
 
-const CONFERENCE_JSON = (alias: string) => `json_build_object('id', ${alias}.id, 'kind', ${alias}.kind, 'meetingId', ${alias}.meeting_id, 'dueOn', ${alias}.due_on,
+const CONFERENCE_JSON = (
+  alias: string,
+) => `json_build_object('id', ${alias}.id, 'kind', ${alias}.kind, 'meetingId', ${alias}.meeting_id, 'dueOn', ${alias}.due_on,
   'heldOn', ${alias}.held_on, 'decision', ${alias}.decision, 'category', ${alias}.category, 'leadSocialWorker', ${alias}.lead_social_worker,
   'recordedByName', ${alias}.recorded_by_name)`;
 
@@ -136,7 +144,13 @@ export class ChildProtectionRepository {
     return relationshipKindsSql(this.access.viewer, personColumn, p);
   }
 
-  private guardOf<T extends object>(view: T, owner: string, kinds: RelationshipKind[], personId: string, id: string): Guarded<T> {
+  private guardOf<T extends object>(
+    view: T,
+    owner: string,
+    kinds: RelationshipKind[],
+    personId: string,
+    id: string,
+  ): Guarded<T> {
     return this.access.guard(view, { owner, relationships: new Set(kinds) }, [personId], id);
   }
 
@@ -170,7 +184,9 @@ export class ChildProtectionRepository {
         startedAt: r.started_at as Date,
         startedByName: r.started_by_name as string,
         lastStrategyOn: r.last_strategy_on as string,
-        strategyDiscussions: (r.discussions as StrategyDiscussionLink[]).map((d) => this.guardOf(d, owner, kindsOf, personId, r.id as string)),
+        strategyDiscussions: (r.discussions as StrategyDiscussionLink[]).map((d) =>
+          this.guardOf(d, owner, kindsOf, personId, r.id as string),
+        ),
         conclusion: r.conclusion as S47Conclusion | null,
         concludedOn: r.concluded_on as string | null,
         concludedByName: r.concluded_by_name as string | null,
@@ -249,12 +265,19 @@ export class ChildProtectionRepository {
         withinTwoYearsOfPrevious: previousEnd !== null && startedOn <= addYears(previousEnd, 2),
         endedOn: r.ended_on as string | null,
         endReason: r.end_reason as PlanEndReason | null,
-        categoryHistory: (r.categories as CategoryPeriodView[]).map((c) => this.guardOf(c, owner, kindsOf, personId, id)),
+        categoryHistory: (r.categories as CategoryPeriodView[]).map((c) =>
+          this.guardOf(c, owner, kindsOf, personId, id),
+        ),
         reviewConferences: reviews.map((c) => this.guardOf(c, owner, kindsOf, personId, id)),
         coreGroups: coreGroups.map((g) => this.guardOf(g, owner, kindsOf, personId, id)),
         firstCoreGroupClock: clock(firstCoreGroupDueOn(startedOn), coreGroups[0]?.heldOn ?? null),
         nextReviewClock:
-          status === 'ACTIVE' ? clock(reviewDueOn(last ? { kind: 'REVIEW', heldOn: last.heldOn } : { kind: 'INITIAL', heldOn: startedOn }), null) : null,
+          status === 'ACTIVE'
+            ? clock(
+                reviewDueOn(last ? { kind: 'REVIEW', heldOn: last.heldOn } : { kind: 'INITIAL', heldOn: startedOn }),
+                null,
+              )
+            : null,
         version: r.version as number,
       };
       return this.guardOf(view, owner, kindsOf, personId, id);
@@ -298,7 +321,10 @@ export class ChildProtectionRepository {
 
   /** The child's enquiry still waiting for its conference or conclusion, if any (unscoped: used only to refuse a second one). */
   async openEnquiryIdOf(personId: string): Promise<string | null> {
-    const rows = (await this.db.query(`SELECT id FROM s47_enquiry WHERE person_id = $1 AND status IN ('OPEN','AWAITING_CONFERENCE')`, [personId])) as Array<{ id: string }>;
+    const rows = (await this.db.query(
+      `SELECT id FROM s47_enquiry WHERE person_id = $1 AND status IN ('OPEN','AWAITING_CONFERENCE')`,
+      [personId],
+    )) as Array<{ id: string }>;
     return rows[0]?.id ?? null;
   }
 
@@ -315,7 +341,20 @@ export class ChildProtectionRepository {
     const rows = (await this.db.query(
       `INSERT INTO cp_conference (kind, person_id, enquiry_id, plan_id, meeting_id, due_on, held_on, decision, category, lead_social_worker, recorded_by_sub, recorded_by_name)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-      [c.kind, c.personId, c.enquiryId, c.planId, c.meetingId, c.dueOn, c.heldOn, c.decision, c.category, c.leadSocialWorker, c.recordedBySub, c.recordedByName],
+      [
+        c.kind,
+        c.personId,
+        c.enquiryId,
+        c.planId,
+        c.meetingId,
+        c.dueOn,
+        c.heldOn,
+        c.decision,
+        c.category,
+        c.leadSocialWorker,
+        c.recordedBySub,
+        c.recordedByName,
+      ],
     )) as Array<{ id: string }>;
     return rows[0]!.id;
   }
@@ -329,27 +368,45 @@ export class ChildProtectionRepository {
     return { count: r!.count, lastEndedOn: r!.last_ended_on, active: r!.active === true };
   }
 
-  async insertPlan(p: { personId: string; owningAgency: string; enquiryId: string; startedOn: string; category: CpCategory; leadSocialWorker: string; sequence: number; previousPlanEndedOn: string | null }): Promise<string> {
+  async insertPlan(p: {
+    personId: string;
+    owningAgency: string;
+    enquiryId: string;
+    startedOn: string;
+    category: CpCategory;
+    leadSocialWorker: string;
+    sequence: number;
+    previousPlanEndedOn: string | null;
+  }): Promise<string> {
     const rows = (await this.db.query(
       `INSERT INTO cp_plan (person_id, owning_agency, enquiry_id, started_on, category, lead_social_worker, sequence, previous_plan_ended_on)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [p.personId, p.owningAgency, p.enquiryId, p.startedOn, p.category, p.leadSocialWorker, p.sequence, p.previousPlanEndedOn],
+      [
+        p.personId,
+        p.owningAgency,
+        p.enquiryId,
+        p.startedOn,
+        p.category,
+        p.leadSocialWorker,
+        p.sequence,
+        p.previousPlanEndedOn,
+      ],
     )) as Array<{ id: string }>;
     return rows[0]!.id;
   }
 
   async insertCategory(planId: string, category: CpCategory, fromOn: string, by: string): Promise<string> {
-    const rows = (await this.db.query(`INSERT INTO cp_plan_category (plan_id, category, from_on, recorded_by_sub) VALUES ($1, $2, $3, $4) RETURNING id`, [
-      planId,
-      category,
-      fromOn,
-      by,
-    ])) as Array<{ id: string }>;
+    const rows = (await this.db.query(
+      `INSERT INTO cp_plan_category (plan_id, category, from_on, recorded_by_sub) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [planId, category, fromOn, by],
+    )) as Array<{ id: string }>;
     return rows[0]!.id;
   }
 
   async lastCategoryFrom(planId: string): Promise<string> {
-    const [r] = (await this.db.query(`SELECT max(from_on)::text AS d FROM cp_plan_category WHERE plan_id = $1`, [planId])) as Array<{ d: string }>;
+    const [r] = (await this.db.query(`SELECT max(from_on)::text AS d FROM cp_plan_category WHERE plan_id = $1`, [
+      planId,
+    ])) as Array<{ d: string }>;
     return r!.d;
   }
 
@@ -365,12 +422,10 @@ export class ChildProtectionRepository {
   }
 
   async insertCoreGroup(planId: string, heldOn: string, meetingId: string | null, by: string): Promise<string> {
-    const rows = (await this.db.query(`INSERT INTO cp_core_group (plan_id, held_on, meeting_id, recorded_by_sub) VALUES ($1, $2, $3, $4) RETURNING id`, [
-      planId,
-      heldOn,
-      meetingId,
-      by,
-    ])) as Array<{ id: string }>;
+    const rows = (await this.db.query(
+      `INSERT INTO cp_core_group (plan_id, held_on, meeting_id, recorded_by_sub) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [planId, heldOn, meetingId, by],
+    )) as Array<{ id: string }>;
     return rows[0]!.id;
   }
 }

@@ -25,8 +25,15 @@ import { lookUpChildFlags } from './child-flags.service';
 /** Thin adapters: rules live in child-protection.service.ts and the access policy. */
 @Resolver()
 export class ChildProtectionResolver {
-  @Query(() => Section47Enquiry, { nullable: true, description: "A child's section 47 enquiry, if you work the child's case" })
-  async section47Enquiry(@Arg('id', () => ID) id: string, @Arg('purpose', () => PurposeEnum) purpose: Purpose, @Ctx() ctx: RequestContext) {
+  @Query(() => Section47Enquiry, {
+    nullable: true,
+    description: "A child's section 47 enquiry, if you work the child's case",
+  })
+  async section47Enquiry(
+    @Arg('id', () => ID) id: string,
+    @Arg('purpose', () => PurposeEnum) purpose: Purpose,
+    @Ctx() ctx: RequestContext,
+  ) {
     ctx.access.declarePurpose(purpose);
     assertUuid('id', id);
     const e = await ctx.data.childProtection.findEnquiry(id);
@@ -34,8 +41,15 @@ export class ChildProtectionResolver {
     return e;
   }
 
-  @Query(() => ChildProtectionPlan, { nullable: true, description: "A child's child protection plan, if you work the child's case" })
-  async childProtectionPlan(@Arg('id', () => ID) id: string, @Arg('purpose', () => PurposeEnum) purpose: Purpose, @Ctx() ctx: RequestContext) {
+  @Query(() => ChildProtectionPlan, {
+    nullable: true,
+    description: "A child's child protection plan, if you work the child's case",
+  })
+  async childProtectionPlan(
+    @Arg('id', () => ID) id: string,
+    @Arg('purpose', () => PurposeEnum) purpose: Purpose,
+    @Ctx() ctx: RequestContext,
+  ) {
     ctx.access.declarePurpose(purpose);
     assertUuid('id', id);
     const p = await ctx.data.childProtection.findPlan(id);
@@ -50,7 +64,10 @@ export class ChildProtectionResolver {
   })
   childProtectionFlags(
     @Arg('nhsNumber', () => String) nhsNumber: string,
-    @Arg('setting', () => String, { description: 'Where the child is being seen (an emergency department, out-of-hours GP, maternity unit, the EDT)' }) setting: string,
+    @Arg('setting', () => String, {
+      description: 'Where the child is being seen (an emergency department, out-of-hours GP, maternity unit, the EDT)',
+    })
+    setting: string,
     @Arg('purpose', () => PurposeEnum) purpose: Purpose,
     @Ctx() ctx: RequestContext,
   ) {
@@ -58,19 +75,29 @@ export class ChildProtectionResolver {
     return lookUpChildFlags(ctx, { nhsNumber, setting });
   }
 
-  @Mutation(() => Section47Enquiry, { description: "Start a child's section 47 enquiry from a strategy discussion that decided on one" })
-  async startSection47Enquiry(@Arg('input', () => StartSection47EnquiryInput) input: StartSection47EnquiryInput, @Ctx() ctx: RequestContext) {
+  @Mutation(() => Section47Enquiry, {
+    description: "Start a child's section 47 enquiry from a strategy discussion that decided on one",
+  })
+  async startSection47Enquiry(
+    @Arg('input', () => StartSection47EnquiryInput) input: StartSection47EnquiryInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return rereadEnquiry(ctx, await service.startSection47Enquiry(ctx, input));
   }
 
-  @Mutation(() => Section47Enquiry, { description: 'A further strategy discussion: the initial conference is due 15 working days after the last one' })
+  @Mutation(() => Section47Enquiry, {
+    description: 'A further strategy discussion: the initial conference is due 15 working days after the last one',
+  })
   async addStrategyDiscussionToEnquiry(
     @Arg('enquiryId', () => ID) enquiryId: string,
     @Arg('strategyMeetingId', () => ID) strategyMeetingId: string,
     @Arg('expectedVersion', () => Int) expectedVersion: number,
     @Ctx() ctx: RequestContext,
   ) {
-    return rereadEnquiry(ctx, await service.addStrategyDiscussionToEnquiry(ctx, enquiryId, strategyMeetingId, expectedVersion));
+    return rereadEnquiry(
+      ctx,
+      await service.addStrategyDiscussionToEnquiry(ctx, enquiryId, strategyMeetingId, expectedVersion),
+    );
   }
 
   @Mutation(() => Section47Enquiry, { description: 'The conclusion of the enquiry, with who and when' })
@@ -83,7 +110,9 @@ export class ChildProtectionResolver {
     return rereadEnquiry(ctx, await service.concludeSection47Enquiry(ctx, enquiryId, input, expectedVersion));
   }
 
-  @Mutation(() => Section47Enquiry, { description: "The initial conference's outcome for this child: a plan (category, lead social worker) or none" })
+  @Mutation(() => Section47Enquiry, {
+    description: "The initial conference's outcome for this child: a plan (category, lead social worker) or none",
+  })
   async recordInitialConference(
     @Arg('enquiryId', () => ID) enquiryId: string,
     @Arg('input', () => InitialConferenceInput) input: InitialConferenceInput,
@@ -141,13 +170,19 @@ export class ChildProtectionResolver {
 @Resolver(() => Person)
 export class PersonChildProtectionResolver {
   @Sensitive('CASE_METADATA')
-  @FieldResolver(() => [Section47Enquiry], { nullable: true, description: "The child's section 47 enquiries, if you work the child's case" })
+  @FieldResolver(() => [Section47Enquiry], {
+    nullable: true,
+    description: "The child's section 47 enquiries, if you work the child's case",
+  })
   section47Enquiries(@Root() person: PersonView, @Ctx() ctx: RequestContext) {
     return ctx.data.childProtection.enquiriesOf(person.id);
   }
 
   @Sensitive('CASE_METADATA')
-  @FieldResolver(() => [ChildProtectionPlan], { nullable: true, description: "The child's child protection plans (current and past), if you work the child's case" })
+  @FieldResolver(() => [ChildProtectionPlan], {
+    nullable: true,
+    description: "The child's child protection plans (current and past), if you work the child's case",
+  })
   childProtectionPlans(@Root() person: PersonView, @Ctx() ctx: RequestContext) {
     return ctx.data.childProtection.plansOf(person.id);
   }

@@ -34,23 +34,39 @@ const requiredText = (max: number) => safeText(max).refine((s) => s.trim().lengt
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real date')
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'is not a real date',
+  )
   .refine((s) => s <= londonDate(new Date()), 'must not be in the future');
 
 /** A strategy discussion that starts or continues an enquiry about this child: its date and outcome. */
-async function strategyDiscussion(tx: DataSet, meetingId: string, personId: string, field: string): Promise<{ meetingId: string; heldOn: string; outcome: string }> {
+async function strategyDiscussion(
+  tx: DataSet,
+  meetingId: string,
+  personId: string,
+  field: string,
+): Promise<{ meetingId: string; heldOn: string; outcome: string }> {
   const meeting = await tx.meetings.findMeeting(meetingId);
   if (!meeting) throw badInput(field, 'meeting not found');
-  if (meeting.type !== 'STRATEGY_DISCUSSION' && meeting.type !== 'STRATEGY_MEETING') throw badInput(field, 'is not a strategy discussion or meeting');
+  if (meeting.type !== 'STRATEGY_DISCUSSION' && meeting.type !== 'STRATEGY_MEETING')
+    throw badInput(field, 'is not a strategy discussion or meeting');
   if (!meeting.outcome || !(S47_STARTING_OUTCOMES as readonly string[]).includes(meeting.outcome)) {
     throw badInput(field, 'the strategy discussion did not decide on a section 47 enquiry or emergency protection');
   }
-  if (!meeting.subjectPersonIds.includes(personId)) throw badInput(field, 'the child is not a subject of this strategy discussion');
+  if (!meeting.subjectPersonIds.includes(personId))
+    throw badInput(field, 'the child is not a subject of this strategy discussion');
   return { meetingId: meeting.id, heldOn: londonDate(meeting.scheduledAt), outcome: meeting.outcome };
 }
 
 /** A conference or core group meeting record linked to a child's step (optional). */
-async function linkedMeeting(tx: DataSet, meetingId: string | null | undefined, personId: string, type: string, field: string): Promise<string | null> {
+async function linkedMeeting(
+  tx: DataSet,
+  meetingId: string | null | undefined,
+  personId: string,
+  type: string,
+  field: string,
+): Promise<string | null> {
   if (!meetingId) return null;
   const meeting = await tx.meetings.findMeeting(meetingId);
   if (!meeting) throw badInput(field, 'meeting not found');
@@ -70,10 +86,13 @@ export async function startSection47Enquiry(ctx: RequestContext, raw: unknown): 
   const input = parseInput(startSchema, raw);
   return ctx.data.transaction(async (tx, m) => {
     const sd = await strategyDiscussion(tx, input.strategyMeetingId, input.personId, 'input.strategyMeetingId');
-    const fromOutcome: S47Lead | null = sd.outcome === 'SECTION_47_JOINT' ? 'JOINT' : sd.outcome === 'SECTION_47_SINGLE_AGENCY' ? 'SINGLE_AGENCY' : null;
+    const fromOutcome: S47Lead | null =
+      sd.outcome === 'SECTION_47_JOINT' ? 'JOINT' : sd.outcome === 'SECTION_47_SINGLE_AGENCY' ? 'SINGLE_AGENCY' : null;
     const lead = input.lead ?? fromOutcome;
-    if (!lead) throw badInput('input.lead', 'after emergency protection, say whether the enquiry is single agency or joint');
-    if (fromOutcome && input.lead && input.lead !== fromOutcome) throw badInput('input.lead', 'does not match the strategy discussion outcome');
+    if (!lead)
+      throw badInput('input.lead', 'after emergency protection, say whether the enquiry is single agency or joint');
+    if (fromOutcome && input.lead && input.lead !== fromOutcome)
+      throw badInput('input.lead', 'does not match the strategy discussion outcome');
     if (await tx.childProtection.openEnquiryIdOf(input.personId)) {
       throw conflict('An enquiry about this child is open already: add the strategy discussion to it');
     }
@@ -90,15 +109,33 @@ export async function startSection47Enquiry(ctx: RequestContext, raw: unknown): 
     if (!id) throw conflict('An enquiry about this child is open already: add the strategy discussion to it');
     await tx.childProtection.linkStrategyDiscussion(id, sd, ctx.viewer.sub);
     await appendAuditBatch(m, [
-      changeEvent(ctx, 'CREATE', [input.personId], [
-        { entity: 's47_enquiry', id, before: null, after: { lead, lastStrategyOn: sd.heldOn, icpcDueOn: dueOn, strategyMeetingId: sd.meetingId } },
-      ]),
+      changeEvent(
+        ctx,
+        'CREATE',
+        [input.personId],
+        [
+          {
+            entity: 's47_enquiry',
+            id,
+            before: null,
+            after: { lead, lastStrategyOn: sd.heldOn, icpcDueOn: dueOn, strategyMeetingId: sd.meetingId },
+          },
+        ],
+      ),
     ]);
     return id;
   });
 }
 
-type EnquiryRow = Record<string, unknown> & { id: string; version: number; status: S47Status; person_id: string; last_strategy_on: string; icpc_due_on: string; concluded_on: string | null };
+type EnquiryRow = Record<string, unknown> & {
+  id: string;
+  version: number;
+  status: S47Status;
+  person_id: string;
+  last_strategy_on: string;
+  icpc_due_on: string;
+  concluded_on: string | null;
+};
 
 const ENQUIRY: VersionedKind<EnquiryRow, S47Status, S47Transition> = {
   table: 's47_enquiry',
@@ -120,20 +157,41 @@ function changeEnquiry(
   work: (tx: DataSet, row: EnquiryRow) => Promise<VersionedWork>,
   derive?: (row: EnquiryRow) => S47Status,
 ) {
-  return changeVersioned(ctx, ENQUIRY, id, expectedVersion, transition, (tx, row) => work(tx, row), derive && (async (_tx, row) => derive(row)));
+  return changeVersioned(
+    ctx,
+    ENQUIRY,
+    id,
+    expectedVersion,
+    transition,
+    (tx, row) => work(tx, row),
+    derive && (async (_tx, row) => derive(row)),
+  );
 }
 
 /** A further strategy discussion about the child: the conference is due 15 working days after the last one. */
-export function addStrategyDiscussionToEnquiry(ctx: RequestContext, enquiryId: string, rawMeetingId: unknown, expectedVersion: number) {
+export function addStrategyDiscussionToEnquiry(
+  ctx: RequestContext,
+  enquiryId: string,
+  rawMeetingId: unknown,
+  expectedVersion: number,
+) {
   const meetingId = parseInput(uuid, rawMeetingId, 'strategyMeetingId');
   return changeEnquiry(ctx, enquiryId, expectedVersion, 'ADD_STRATEGY_DISCUSSION', async (tx, row) => {
     const sd = await strategyDiscussion(tx, meetingId, row.person_id, 'strategyMeetingId');
-    if (!(await tx.childProtection.linkStrategyDiscussion(enquiryId, sd, ctx.viewer.sub))) throw badInput('strategyMeetingId', 'is already part of this enquiry');
+    if (!(await tx.childProtection.linkStrategyDiscussion(enquiryId, sd, ctx.viewer.sub)))
+      throw badInput('strategyMeetingId', 'is already part of this enquiry');
     const last = sd.heldOn > row.last_strategy_on ? sd.heldOn : row.last_strategy_on;
     const dueOn = icpcDueOn(last);
     return {
       set: { last_strategy_on: last, icpc_due_on: dueOn },
-      changes: [{ entity: 's47_strategy_discussion', id: enquiryId, before: null, after: { meetingId: sd.meetingId, heldOn: sd.heldOn } }],
+      changes: [
+        {
+          entity: 's47_strategy_discussion',
+          id: enquiryId,
+          before: null,
+          after: { meetingId: sd.meetingId, heldOn: sd.heldOn },
+        },
+      ],
     };
   });
 }
@@ -141,7 +199,12 @@ export function addStrategyDiscussionToEnquiry(ctx: RequestContext, enquiryId: s
 const concludeSchema = z.object({ conclusion: z.enum(S47_CONCLUSIONS), concludedOn: isoDate });
 
 /** The enquiry's conclusion, with who and when: to an initial conference, or closed. */
-export function concludeSection47Enquiry(ctx: RequestContext, enquiryId: string, raw: unknown, expectedVersion: number) {
+export function concludeSection47Enquiry(
+  ctx: RequestContext,
+  enquiryId: string,
+  raw: unknown,
+  expectedVersion: number,
+) {
   const input = parseInput(concludeSchema, raw);
   return changeEnquiry(
     ctx,
@@ -149,9 +212,16 @@ export function concludeSection47Enquiry(ctx: RequestContext, enquiryId: string,
     expectedVersion,
     'CONCLUDE',
     async (_tx, row) => {
-      if (input.concludedOn < row.last_strategy_on) throw badInput('input.concludedOn', 'must not be before the strategy discussion');
+      if (input.concludedOn < row.last_strategy_on)
+        throw badInput('input.concludedOn', 'must not be before the strategy discussion');
       return {
-        set: { conclusion: input.conclusion, concluded_on: input.concludedOn, concluded_by_sub: ctx.viewer.sub, concluded_by_name: ctx.viewer.name, concluded_at: new Date() },
+        set: {
+          conclusion: input.conclusion,
+          concluded_on: input.concludedOn,
+          concluded_by_sub: ctx.viewer.sub,
+          concluded_by_name: ctx.viewer.name,
+          concluded_at: new Date(),
+        },
       };
     },
     () => (input.conclusion === 'SUBSTANTIATED_CONFERENCE' ? 'AWAITING_CONFERENCE' : 'CLOSED'),
@@ -167,9 +237,12 @@ const initialSchema = z
     leadSocialWorker: requiredText(200).nullish(),
   })
   .superRefine((v, c) => {
-    if (v.decision === 'PLAN' && !v.category) c.addIssue({ code: 'custom', path: ['category'], message: 'a plan needs its category' });
-    if (v.decision === 'PLAN' && !v.leadSocialWorker) c.addIssue({ code: 'custom', path: ['leadSocialWorker'], message: 'a plan needs its lead social worker' });
-    if (v.decision === 'NO_PLAN' && v.category) c.addIssue({ code: 'custom', path: ['category'], message: 'only a plan has a category' });
+    if (v.decision === 'PLAN' && !v.category)
+      c.addIssue({ code: 'custom', path: ['category'], message: 'a plan needs its category' });
+    if (v.decision === 'PLAN' && !v.leadSocialWorker)
+      c.addIssue({ code: 'custom', path: ['leadSocialWorker'], message: 'a plan needs its lead social worker' });
+    if (v.decision === 'NO_PLAN' && v.category)
+      c.addIssue({ code: 'custom', path: ['category'], message: 'only a plan has a category' });
   });
 
 /**
@@ -179,8 +252,15 @@ const initialSchema = z
 export function recordInitialConference(ctx: RequestContext, enquiryId: string, raw: unknown, expectedVersion: number) {
   const input = parseInput(initialSchema, raw);
   return changeEnquiry(ctx, enquiryId, expectedVersion, 'RECORD_INITIAL_CONFERENCE', async (tx, row) => {
-    if (input.heldOn < row.last_strategy_on) throw badInput('input.heldOn', 'must not be before the strategy discussion');
-    const meetingId = await linkedMeeting(tx, input.meetingId, row.person_id, 'INITIAL_CHILD_PROTECTION_CONFERENCE', 'input.meetingId');
+    if (input.heldOn < row.last_strategy_on)
+      throw badInput('input.heldOn', 'must not be before the strategy discussion');
+    const meetingId = await linkedMeeting(
+      tx,
+      input.meetingId,
+      row.person_id,
+      'INITIAL_CHILD_PROTECTION_CONFERENCE',
+      'input.meetingId',
+    );
     const conferenceId = await tx.childProtection.insertConference({
       kind: 'INITIAL',
       personId: row.person_id,
@@ -196,11 +276,17 @@ export function recordInitialConference(ctx: RequestContext, enquiryId: string, 
       recordedByName: ctx.viewer.name,
     });
     const changes: VersionedWork['changes'] = [
-      { entity: 'cp_conference', id: conferenceId, before: null, after: { kind: 'INITIAL', heldOn: input.heldOn, dueOn: row.icpc_due_on, decision: input.decision } },
+      {
+        entity: 'cp_conference',
+        id: conferenceId,
+        before: null,
+        after: { kind: 'INITIAL', heldOn: input.heldOn, dueOn: row.icpc_due_on, decision: input.decision },
+      },
     ];
     if (input.decision === 'PLAN') {
       const previous = await tx.childProtection.previousPlans(row.person_id);
-      if (previous.active) throw invalidTransition('The child is on a child protection plan already', { status: row.status });
+      if (previous.active)
+        throw invalidTransition('The child is on a child protection plan already', { status: row.status });
       const planId = await tx.childProtection.insertPlan({
         personId: row.person_id,
         owningAgency: ctx.viewer.agency,
@@ -212,13 +298,25 @@ export function recordInitialConference(ctx: RequestContext, enquiryId: string, 
         previousPlanEndedOn: previous.lastEndedOn,
       });
       await tx.childProtection.insertCategory(planId, input.category!, input.heldOn, ctx.viewer.sub);
-      changes.push({ entity: 'cp_plan', id: planId, before: null, after: { startedOn: input.heldOn, category: input.category, sequence: previous.count + 1 } });
+      changes.push({
+        entity: 'cp_plan',
+        id: planId,
+        before: null,
+        after: { startedOn: input.heldOn, category: input.category, sequence: previous.count + 1 },
+      });
     }
     return { set: {}, changes };
   });
 }
 
-type PlanRow = Record<string, unknown> & { id: string; version: number; status: PlanStatus; person_id: string; started_on: string; category: CpCategory };
+type PlanRow = Record<string, unknown> & {
+  id: string;
+  version: number;
+  status: PlanStatus;
+  person_id: string;
+  started_on: string;
+  category: CpCategory;
+};
 
 const PLAN: VersionedKind<PlanRow, PlanStatus, PlanTransition> = {
   table: 'cp_plan',
@@ -240,7 +338,15 @@ function changePlan(
   work: (tx: DataSet, row: PlanRow) => Promise<VersionedWork>,
   derive?: () => PlanStatus,
 ) {
-  return changeVersioned(ctx, PLAN, id, expectedVersion, transition, (tx, row) => work(tx, row), derive && (async () => derive()));
+  return changeVersioned(
+    ctx,
+    PLAN,
+    id,
+    expectedVersion,
+    transition,
+    (tx, row) => work(tx, row),
+    derive && (async () => derive()),
+  );
 }
 
 const categorySchema = z.object({ category: z.enum(CP_CATEGORIES), fromOn: isoDate });
@@ -250,9 +356,20 @@ export function changePlanCategory(ctx: RequestContext, planId: string, raw: unk
   const input = parseInput(categorySchema, raw);
   return changePlan(ctx, planId, expectedVersion, 'CHANGE_CATEGORY', async (tx, row) => {
     if (input.category === row.category) throw badInput('input.category', 'is the plan’s category already');
-    if (input.fromOn < (await tx.childProtection.lastCategoryFrom(planId))) throw badInput('input.fromOn', 'must not be before the current category began');
+    if (input.fromOn < (await tx.childProtection.lastCategoryFrom(planId)))
+      throw badInput('input.fromOn', 'must not be before the current category began');
     const id = await tx.childProtection.insertCategory(planId, input.category, input.fromOn, ctx.viewer.sub);
-    return { set: { category: input.category }, changes: [{ entity: 'cp_plan_category', id, before: { category: row.category }, after: { category: input.category, fromOn: input.fromOn } }] };
+    return {
+      set: { category: input.category },
+      changes: [
+        {
+          entity: 'cp_plan_category',
+          id,
+          before: { category: row.category },
+          after: { category: input.category, fromOn: input.fromOn },
+        },
+      ],
+    };
   });
 }
 
@@ -270,9 +387,15 @@ export function recordCoreGroup(ctx: RequestContext, planId: string, raw: unknow
 }
 
 const reviewSchema = z
-  .object({ heldOn: isoDate, meetingId: uuid.nullish(), decision: z.enum(REVIEW_CONFERENCE_DECISIONS), endReason: z.enum(PLAN_END_REASONS).nullish() })
+  .object({
+    heldOn: isoDate,
+    meetingId: uuid.nullish(),
+    decision: z.enum(REVIEW_CONFERENCE_DECISIONS),
+    endReason: z.enum(PLAN_END_REASONS).nullish(),
+  })
   .superRefine((v, c) => {
-    if (v.decision === 'CONTINUE_PLAN' && v.endReason) c.addIssue({ code: 'custom', path: ['endReason'], message: 'only an ending plan has an end reason' });
+    if (v.decision === 'CONTINUE_PLAN' && v.endReason)
+      c.addIssue({ code: 'custom', path: ['endReason'], message: 'only an ending plan has an end reason' });
   });
 
 /**
@@ -289,7 +412,13 @@ export function recordReviewConference(ctx: RequestContext, planId: string, raw:
     async (tx, row) => {
       const previous = await tx.childProtection.lastConferenceOf(planId);
       if (input.heldOn <= previous.heldOn) throw badInput('input.heldOn', 'must be after the previous conference');
-      const meetingId = await linkedMeeting(tx, input.meetingId, row.person_id, 'REVIEW_CHILD_PROTECTION_CONFERENCE', 'input.meetingId');
+      const meetingId = await linkedMeeting(
+        tx,
+        input.meetingId,
+        row.person_id,
+        'REVIEW_CHILD_PROTECTION_CONFERENCE',
+        'input.meetingId',
+      );
       const dueOn = reviewDueOn(previous);
       const id = await tx.childProtection.insertConference({
         kind: 'REVIEW',
@@ -305,8 +434,21 @@ export function recordReviewConference(ctx: RequestContext, planId: string, raw:
         recordedBySub: ctx.viewer.sub,
         recordedByName: ctx.viewer.name,
       });
-      const end = input.decision === 'END_PLAN' ? { ended_on: input.heldOn, end_reason: input.endReason ?? 'NO_LONGER_AT_RISK', ended_by_sub: ctx.viewer.sub } : {};
-      return { set: end, changes: [{ entity: 'cp_conference', id, before: null, after: { kind: 'REVIEW', heldOn: input.heldOn, dueOn, decision: input.decision } }] };
+      const end =
+        input.decision === 'END_PLAN'
+          ? { ended_on: input.heldOn, end_reason: input.endReason ?? 'NO_LONGER_AT_RISK', ended_by_sub: ctx.viewer.sub }
+          : {};
+      return {
+        set: end,
+        changes: [
+          {
+            entity: 'cp_conference',
+            id,
+            before: null,
+            after: { kind: 'REVIEW', heldOn: input.heldOn, dueOn, decision: input.decision },
+          },
+        ],
+      };
     },
     () => (input.decision === 'END_PLAN' ? 'ENDED' : 'ACTIVE'),
   );

@@ -21,7 +21,9 @@ export const InitialDecisionEnum = graphqlEnum(INITIAL_CONFERENCE_DECISIONS, 'In
 export const ReviewDecisionEnum = graphqlEnum(REVIEW_CONFERENCE_DECISIONS, 'ReviewConferenceDecision');
 
 @NonPersonal()
-@ObjectType({ description: 'A timeliness clock: due, held (if it was) and late (held after the due date, or not held and past it)' })
+@ObjectType({
+  description: 'A timeliness clock: due, held (if it was) and late (held after the due date, or not held and past it)',
+})
 export class TimelinessClock {
   @Field(() => String, { description: 'YYYY-MM-DD' }) dueOn!: string;
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) heldOn!: string | null;
@@ -39,11 +41,16 @@ export class Section47StrategyDiscussion {
 export class ChildProtectionConference {
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) id!: string;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'INITIAL or REVIEW' }) kind!: string;
-  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true, description: 'The meeting record (attendance, quorum), if linked' }) meetingId!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => ID, { nullable: true, description: 'The meeting record (attendance, quorum), if linked' })
+  meetingId!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) dueOn!: string;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) heldOn!: string;
-  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'Held after its due date' }) late!: boolean;
-  @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true, description: 'PLAN / NO_PLAN (initial); CONTINUE_PLAN / END_PLAN (review)' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => Boolean, { nullable: true, description: 'Held after its due date' })
+  late!: boolean;
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => String, { nullable: true, description: 'PLAN / NO_PLAN (initial); CONTINUE_PLAN / END_PLAN (review)' })
   decision!: string;
   @Sensitive('SHARED_SUMMARY') @Field(() => CpCategoryEnum, { nullable: true }) category!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) leadSocialWorker!: string | null;
@@ -58,18 +65,31 @@ export class Section47Enquiry {
   @Sensitive('CASE_METADATA') @Field(() => S47StatusEnum, { nullable: true }) status!: string;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) startedAt!: Date;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) startedByName!: string;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'The last strategy discussion that started it (YYYY-MM-DD)' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'The last strategy discussion that started it (YYYY-MM-DD)' })
   lastStrategyOn!: string;
-  @Sensitive('CASE_METADATA') @Field(() => [Section47StrategyDiscussion], { nullable: true }) strategyDiscussions!: unknown[];
+  @Sensitive('CASE_METADATA')
+  @Field(() => [Section47StrategyDiscussion], { nullable: true })
+  strategyDiscussions!: unknown[];
   @Sensitive('SHARED_SUMMARY') @Field(() => S47ConclusionEnum, { nullable: true }) conclusion!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) concludedOn!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) concludedOn!:
+    | string
+    | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) concludedByName!: string | null;
   @Sensitive('CASE_METADATA')
-  @Field(() => TimelinessClock, { nullable: true, description: 'Initial conference: 15 working days after the last strategy discussion; null when the enquiry closed without one' })
+  @Field(() => TimelinessClock, {
+    nullable: true,
+    description:
+      'Initial conference: 15 working days after the last strategy discussion; null when the enquiry closed without one',
+  })
   initialConferenceClock!: unknown;
   @Sensitive('CASE_METADATA') @Field(() => ChildProtectionConference, { nullable: true }) initialConference!: unknown;
-  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true, description: 'The plan the initial conference started, if any' }) planId!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => Int, { nullable: true, description: 'Send it back with every change' }) version!: number;
+  @Sensitive('CASE_METADATA')
+  @Field(() => ID, { nullable: true, description: 'The plan the initial conference started, if any' })
+  planId!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => Int, { nullable: true, description: 'Send it back with every change' })
+  version!: number;
 }
 
 @ObjectType({ description: 'A period of a plan under one category' })
@@ -91,32 +111,56 @@ export class ChildProtectionPlan {
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) personId!: string;
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) enquiryId!: string;
   @Sensitive('CASE_METADATA') @Field(() => PlanStatusEnum, { nullable: true }) status!: string;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'The initial conference (YYYY-MM-DD)' }) startedOn!: string;
-  @Sensitive('SHARED_SUMMARY') @Field(() => CpCategoryEnum, { nullable: true, description: 'The current category' }) category!: string;
-  @Sensitive('SHARED_SUMMARY') @Field(() => [ChildProtectionCategoryPeriod], { nullable: true }) categoryHistory!: unknown[];
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'The initial conference (YYYY-MM-DD)' })
+  startedOn!: string;
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => CpCategoryEnum, { nullable: true, description: 'The current category' })
+  category!: string;
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => [ChildProtectionCategoryPeriod], { nullable: true })
+  categoryHistory!: unknown[];
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) leadSocialWorker!: string;
-  @Sensitive('CASE_METADATA') @Field(() => Int, { nullable: true, description: "1 for the child's first plan, 2 for the second …" }) sequence!: number;
+  @Sensitive('CASE_METADATA')
+  @Field(() => Int, { nullable: true, description: "1 for the child's first plan, 2 for the second …" })
+  sequence!: number;
   @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true }) secondOrSubsequent!: boolean;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) previousPlanEndedOn!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: "Started within two years of the previous plan's end" })
+  @Sensitive('CASE_METADATA')
+  @Field(() => Boolean, { nullable: true, description: "Started within two years of the previous plan's end" })
   withinTwoYearsOfPrevious!: boolean;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) endedOn!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) endedOn!:
+    | string
+    | null;
   @Sensitive('SHARED_SUMMARY') @Field(() => PlanEndReasonEnum, { nullable: true }) endReason!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => [ChildProtectionConference], { nullable: true }) reviewConferences!: unknown[];
+  @Sensitive('CASE_METADATA')
+  @Field(() => [ChildProtectionConference], { nullable: true })
+  reviewConferences!: unknown[];
   @Sensitive('CASE_METADATA') @Field(() => [CoreGroupMeeting], { nullable: true }) coreGroups!: unknown[];
-  @Sensitive('CASE_METADATA') @Field(() => TimelinessClock, { nullable: true, description: 'First core group: 10 working days after the initial conference' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => TimelinessClock, {
+    nullable: true,
+    description: 'First core group: 10 working days after the initial conference',
+  })
   firstCoreGroupClock!: unknown;
   @Sensitive('CASE_METADATA')
-  @Field(() => TimelinessClock, { nullable: true, description: 'Next review conference: 3 months after the initial, then 6 after the last review; null once ended' })
+  @Field(() => TimelinessClock, {
+    nullable: true,
+    description: 'Next review conference: 3 months after the initial, then 6 after the last review; null once ended',
+  })
   nextReviewClock!: unknown;
-  @Sensitive('CASE_METADATA') @Field(() => Int, { nullable: true, description: 'Send it back with every change' }) version!: number;
+  @Sensitive('CASE_METADATA')
+  @Field(() => Int, { nullable: true, description: 'Send it back with every change' })
+  version!: number;
 }
 
 @InputType()
 export class StartSection47EnquiryInput {
-  @Field(() => ID, { description: 'The strategy discussion that decided on the enquiry (or on emergency protection)' }) strategyMeetingId!: string;
+  @Field(() => ID, { description: 'The strategy discussion that decided on the enquiry (or on emergency protection)' })
+  strategyMeetingId!: string;
   @Field(() => ID) personId!: string;
-  @Field(() => S47LeadEnum, { nullable: true, description: 'Follows the outcome; required after emergency protection' }) lead?: string | null;
+  @Field(() => S47LeadEnum, { nullable: true, description: 'Follows the outcome; required after emergency protection' })
+  lead?: string | null;
 }
 
 @InputType()
@@ -128,7 +172,8 @@ export class ConcludeSection47EnquiryInput {
 @InputType()
 export class InitialConferenceInput {
   @Field(() => String, { description: 'YYYY-MM-DD' }) heldOn!: string;
-  @Field(() => ID, { nullable: true, description: 'The conference meeting record, for attendance and quorum' }) meetingId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'The conference meeting record, for attendance and quorum' })
+  meetingId?: string | null;
   @Field(() => InitialDecisionEnum) decision!: string;
   @Field(() => CpCategoryEnum, { nullable: true }) category?: string | null;
   @Field(() => String, { nullable: true }) leadSocialWorker?: string | null;
@@ -139,7 +184,8 @@ export class ReviewConferenceInput {
   @Field(() => String, { description: 'YYYY-MM-DD' }) heldOn!: string;
   @Field(() => ID, { nullable: true }) meetingId?: string | null;
   @Field(() => ReviewDecisionEnum) decision!: string;
-  @Field(() => PlanEndReasonEnum, { nullable: true, description: 'When ending the plan (default NO_LONGER_AT_RISK)' }) endReason?: string | null;
+  @Field(() => PlanEndReasonEnum, { nullable: true, description: 'When ending the plan (default NO_LONGER_AT_RISK)' })
+  endReason?: string | null;
 }
 
 @InputType()
@@ -165,13 +211,23 @@ export class EndPlanInput {
     'Child protection flags for out-of-hours and unscheduled care (CP-IS style): flags only, never the category or any record. An unknown child and a child with no flag look alike',
 })
 export class ChildProtectionFlags {
-  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'On a child protection plan now' }) onPlan!: boolean;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Since (YYYY-MM-DD); the category is withheld' }) onPlanSince!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => Boolean, { nullable: true, description: 'On a child protection plan now' })
+  onPlan!: boolean;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'Since (YYYY-MM-DD); the category is withheld' })
+  onPlanSince!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true }) lookedAfter!: boolean;
-  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'An unborn child with a pre-birth child protection plan' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => Boolean, { nullable: true, description: 'An unborn child with a pre-birth child protection plan' })
   unbornWithPrebirthPlan!: boolean;
-  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'A referral about the child is open in the MASH now' }) openToMash!: boolean;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'The responsible social care team, when flagged' }) responsibleTeam!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: "The responsible team's out-of-hours contact, when flagged" })
+  @Sensitive('CASE_METADATA')
+  @Field(() => Boolean, { nullable: true, description: 'A referral about the child is open in the MASH now' })
+  openToMash!: boolean;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'The responsible social care team, when flagged' })
+  responsibleTeam!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: "The responsible team's out-of-hours contact, when flagged" })
   outOfHoursContact!: string | null;
 }

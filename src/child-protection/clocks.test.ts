@@ -37,7 +37,11 @@ describe('child protection clocks', () => {
   });
 
   it('a clock is late when held after its due date, or not held and past it', () => {
-    expect(clock('2027-01-06', '2027-01-06', '2027-02-01')).toEqual({ dueOn: '2027-01-06', heldOn: '2027-01-06', late: false });
+    expect(clock('2027-01-06', '2027-01-06', '2027-02-01')).toEqual({
+      dueOn: '2027-01-06',
+      heldOn: '2027-01-06',
+      late: false,
+    });
     expect(clock('2027-01-06', '2027-01-07', '2027-02-01').late).toBe(true);
     expect(clock('2027-01-06', null, '2027-01-06').late).toBe(false);
     expect(clock('2027-01-06', null, '2027-01-07').late).toBe(true);
@@ -46,22 +50,42 @@ describe('child protection clocks', () => {
 
 describe('child protection state machines (state × transition × role)', () => {
   it('social care concludes an open enquiry; an officer may not; a concluded one cannot be concluded again', () => {
-    expect(checkTransition(S47_TRANSITIONS, 'OPEN', 'CONCLUDE', ['MASH_SOCIAL_WORKER'])).toEqual({ allowed: true, to: 'DERIVED' });
-    expect(checkTransition(S47_TRANSITIONS, 'OPEN', 'CONCLUDE', ['POLICE_MASH_OFFICER'])).toEqual({ allowed: false, error: 'FORBIDDEN' });
-    expect(checkTransition(S47_TRANSITIONS, 'CLOSED', 'CONCLUDE', ['MASH_MANAGER'])).toEqual({ allowed: false, error: 'INVALID_TRANSITION' });
+    expect(checkTransition(S47_TRANSITIONS, 'OPEN', 'CONCLUDE', ['MASH_SOCIAL_WORKER'])).toEqual({
+      allowed: true,
+      to: 'DERIVED',
+    });
+    expect(checkTransition(S47_TRANSITIONS, 'OPEN', 'CONCLUDE', ['POLICE_MASH_OFFICER'])).toEqual({
+      allowed: false,
+      error: 'FORBIDDEN',
+    });
+    expect(checkTransition(S47_TRANSITIONS, 'CLOSED', 'CONCLUDE', ['MASH_MANAGER'])).toEqual({
+      allowed: false,
+      error: 'INVALID_TRANSITION',
+    });
   });
 
   it('the initial conference is recorded only once the enquiry concluded for a conference', () => {
-    expect(checkTransition(S47_TRANSITIONS, 'AWAITING_CONFERENCE', 'RECORD_INITIAL_CONFERENCE', ['MASH_SOCIAL_WORKER'])).toEqual({ allowed: true, to: 'CONFERENCE_HELD' });
+    expect(
+      checkTransition(S47_TRANSITIONS, 'AWAITING_CONFERENCE', 'RECORD_INITIAL_CONFERENCE', ['MASH_SOCIAL_WORKER']),
+    ).toEqual({ allowed: true, to: 'CONFERENCE_HELD' });
     for (const s of ['OPEN', 'CONFERENCE_HELD', 'CLOSED'] as const) {
-      expect(checkTransition(S47_TRANSITIONS, s, 'RECORD_INITIAL_CONFERENCE', ['MASH_SOCIAL_WORKER'])).toEqual({ allowed: false, error: 'INVALID_TRANSITION' });
+      expect(checkTransition(S47_TRANSITIONS, s, 'RECORD_INITIAL_CONFERENCE', ['MASH_SOCIAL_WORKER'])).toEqual({
+        allowed: false,
+        error: 'INVALID_TRANSITION',
+      });
     }
   });
 
   it('an ended plan takes no more changes', () => {
     for (const t of Object.keys(PLAN_TRANSITIONS)) {
-      expect(checkTransition(PLAN_TRANSITIONS, 'ENDED', t, ['MASH_MANAGER'])).toEqual({ allowed: false, error: 'INVALID_TRANSITION' });
-      expect(checkTransition(PLAN_TRANSITIONS, 'ACTIVE', t, ['HEALTH_MASH_PRACTITIONER'])).toEqual({ allowed: false, error: 'FORBIDDEN' });
+      expect(checkTransition(PLAN_TRANSITIONS, 'ENDED', t, ['MASH_MANAGER'])).toEqual({
+        allowed: false,
+        error: 'INVALID_TRANSITION',
+      });
+      expect(checkTransition(PLAN_TRANSITIONS, 'ACTIVE', t, ['HEALTH_MASH_PRACTITIONER'])).toEqual({
+        allowed: false,
+        error: 'FORBIDDEN',
+      });
     }
   });
 });

@@ -53,7 +53,10 @@ export function workingDayOnOrBefore(date: string, calendar: WorkingCalendar = w
 }
 
 /** When a review conference is due: 3 months after the initial conference, or 6 after the previous review. */
-export function reviewDueOn(previous: { kind: 'INITIAL' | 'REVIEW'; heldOn: string }, calendar: WorkingCalendar = workingCalendar()): string {
+export function reviewDueOn(
+  previous: { kind: 'INITIAL' | 'REVIEW'; heldOn: string },
+  calendar: WorkingCalendar = workingCalendar(),
+): string {
   const months = previous.kind === 'INITIAL' ? CP_TIMESCALES.firstReviewMonths : CP_TIMESCALES.laterReviewMonths;
   return workingDayOnOrBefore(addMonths(previous.heldOn, months), calendar);
 }

@@ -34,7 +34,14 @@ export type CpCategory = (typeof CP_CATEGORIES)[number];
 export const PLAN_STATUSES = ['ACTIVE', 'ENDED'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
-export const PLAN_END_REASONS = ['NO_LONGER_AT_RISK', 'TRANSFERRED_TO_ANOTHER_AUTHORITY', 'BECAME_LOOKED_AFTER', 'REACHED_18', 'DIED', 'OTHER'] as const;
+export const PLAN_END_REASONS = [
+  'NO_LONGER_AT_RISK',
+  'TRANSFERRED_TO_ANOTHER_AUTHORITY',
+  'BECAME_LOOKED_AFTER',
+  'REACHED_18',
+  'DIED',
+  'OTHER',
+] as const;
 export type PlanEndReason = (typeof PLAN_END_REASONS)[number];
 
 export const INITIAL_CONFERENCE_DECISIONS = ['PLAN', 'NO_PLAN'] as const;

@@ -8,13 +8,21 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadAnchorKey } from '../governance/anchor';
-import { exportCheckpoints, parseCheckpointExport, verifyCheckpoints, writeCheckpoint, type SignedCheckpoint } from '../governance/checkpoint';
+import {
+  exportCheckpoints,
+  parseCheckpointExport,
+  verifyCheckpoints,
+  writeCheckpoint,
+  type SignedCheckpoint,
+} from '../governance/checkpoint';
 import { withDatabase } from './cli-db';
 
 void withDatabase(
   'audit:checkpoint',
   async (db, config) => {
-    const { values } = parseArgs({ options: { export: { type: 'string' }, verify: { type: 'boolean' }, file: { type: 'string' } } });
+    const { values } = parseArgs({
+      options: { export: { type: 'string' }, verify: { type: 'boolean' }, file: { type: 'string' } },
+    });
     const ds = db.dataSource;
     if (values.verify) {
       const key = loadAnchorKey(config.dataDir, false);
@@ -34,8 +42,12 @@ void withDatabase(
     const key = loadAnchorKey(config.dataDir);
     const written = await writeCheckpoint(ds, key);
     if (values.export) {
-      fs.writeFileSync(values.export, `${JSON.stringify(await exportCheckpoints(ds, key), null, 2)}\n`, { mode: 0o600 });
-      process.stdout.write(`checkpoint ${written.sequence} written; the chain of checkpoints exported to ${values.export}\n`);
+      fs.writeFileSync(values.export, `${JSON.stringify(await exportCheckpoints(ds, key), null, 2)}\n`, {
+        mode: 0o600,
+      });
+      process.stdout.write(
+        `checkpoint ${written.sequence} written; the chain of checkpoints exported to ${values.export}\n`,
+      );
     } else {
       process.stdout.write(`${JSON.stringify(written)}\n`);
     }

@@ -34,7 +34,12 @@ void withDatabase('audit:export', async (db, config) => {
     if (Number.isNaN(d.getTime())) throw new Error(`--${name} is not a date`);
     return d;
   };
-  const filter = { personId: values.person ?? null, actorSub: values.actor ?? null, from: date('from', values.from), to: date('to', values.to) };
+  const filter = {
+    personId: values.person ?? null,
+    actorSub: values.actor ?? null,
+    from: date('from', values.from),
+    to: date('to', values.to),
+  };
   const out = values.out ? fs.createWriteStream(values.out, { mode: 0o600 }) : process.stdout;
   const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
   if (values.format === 'csv') await write(csvHeader());
@@ -50,7 +55,10 @@ void withDatabase('audit:export', async (db, config) => {
   // Exporting someone's access history is itself an access: record it.
   await db.dataSource.transaction((m) =>
     appendAuditBatch(m, [
-      systemEvent(requirePartnership(), 'auditExport', crypto.randomUUID(), [...people], ['Query.exportAccessLog'], { format: values.format, events }),
+      systemEvent(requirePartnership(), 'auditExport', crypto.randomUUID(), [...people], ['Query.exportAccessLog'], {
+        format: values.format,
+        events,
+      }),
     ]),
   );
   process.stderr.write(`audit:export: ${events} events\n`);

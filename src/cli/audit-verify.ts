@@ -12,7 +12,12 @@ import { withDatabase } from './cli-db';
 
 void withDatabase('audit:verify', async (db, config) => {
   const { values } = parseArgs({
-    options: { anchor: { type: 'string' }, 'anchor-file': { type: 'string' }, json: { type: 'boolean' }, archive: { type: 'string' } },
+    options: {
+      anchor: { type: 'string' },
+      'anchor-file': { type: 'string' },
+      json: { type: 'boolean' },
+      archive: { type: 'string' },
+    },
   });
   if (values.archive) {
     const r = await verifyArchiveFile(db.dataSource, values.archive);
@@ -20,7 +25,8 @@ void withDatabase('audit:verify', async (db, config) => {
     return r.intact ? 0 : 1;
   }
   let anchor: SignedAnchor | null = null;
-  const text = values.anchor ?? (values['anchor-file'] ? fs.readFileSync(values['anchor-file'], 'utf8').trim() : undefined);
+  const text =
+    values.anchor ?? (values['anchor-file'] ? fs.readFileSync(values['anchor-file'], 'utf8').trim() : undefined);
   if (text !== undefined) {
     const checked = checkAnchor(text, loadAnchorKey(config.dataDir, false));
     if ('error' in checked) {

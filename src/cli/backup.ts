@@ -13,7 +13,9 @@ async function main(): Promise<number> {
   if (!values.out) throw new Error('usage: npm run backup -- --out <file>');
   const config = loadConfig();
   if (config.databaseUrl) {
-    throw new Error('DATABASE_URL is set: back up that PostgreSQL server with base backups and WAL archiving (docs/operations.md, "Backups")');
+    throw new Error(
+      'DATABASE_URL is set: back up that PostgreSQL server with base backups and WAL archiving (docs/operations.md, "Backups")',
+    );
   }
   const { manifest, sha256 } = await backupEmbedded(config.dataDir, values.out);
   process.stdout.write(

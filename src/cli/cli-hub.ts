@@ -42,7 +42,11 @@ function busyMessage(command: string, dataDir: string, pid: number | undefined):
  * Opens the database like `npm start` does (DATABASE_URL, or the embedded server in MASH_DATA_DIR,
  * migrated) and builds a hub around it for command-line tools that run the services directly.
  */
-export async function openCliHub(command: string, config: Config, logger: Logger): Promise<{ hub: Hub; db: OpenDatabase; close: () => Promise<void> }> {
+export async function openCliHub(
+  command: string,
+  config: Config,
+  logger: Logger,
+): Promise<{ hub: Hub; db: OpenDatabase; close: () => Promise<void> }> {
   if (!config.databaseUrl) {
     const pid = livePostgresPid(config.dataDir);
     if (pid !== undefined) throw new DataDirBusyError(busyMessage(command, config.dataDir, pid));

@@ -14,7 +14,8 @@ export function takePartnershipOption(argv: string[] = process.argv): string | u
     if (a === '--partnership' || a.startsWith('--partnership=')) {
       const value = a === '--partnership' ? argv[i + 1] : a.slice('--partnership='.length);
       argv.splice(i, a === '--partnership' ? 2 : 1);
-      if (value === undefined || !PARTNERSHIP_ID.test(value)) throw new Error('--partnership must be a partnership id (a-z, 0-9, -)');
+      if (value === undefined || !PARTNERSHIP_ID.test(value))
+        throw new Error('--partnership must be a partnership id (a-z, 0-9, -)');
       return value;
     }
   }
@@ -35,5 +36,8 @@ export async function commandPartnership(db: DataSource, named: string | undefin
 
 /** Runs a command's work in its partnership, as `system:<command>`. */
 export function inCommandPartnership<T>(command: string, partnership: string, work: () => Promise<T>): Promise<T> {
-  return inPartnership({ partnership, actor: `system:${command}`, requestId: `${command}-${crypto.randomUUID()}` }, work);
+  return inPartnership(
+    { partnership, actor: `system:${command}`, requestId: `${command}-${crypto.randomUUID()}` },
+    work,
+  );
 }

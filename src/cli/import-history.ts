@@ -20,7 +20,10 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: { system: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
-  if (positionals.length !== 1 || !values.system) throw new Error('usage: npm run import:history -- <file.csv> --system <source system> [--json] [--partnership <id>]');
+  if (positionals.length !== 1 || !values.system)
+    throw new Error(
+      'usage: npm run import:history -- <file.csv> --system <source system> [--json] [--partnership <id>]',
+    );
   const file = positionals[0]!;
   if (!fs.existsSync(file)) throw new Error(`cannot read ${file}`);
   const config = loadConfig();
@@ -34,10 +37,16 @@ async function main(): Promise<number> {
     try {
       const result = await importHistory(hub, fs.readFileSync(file, 'utf8'), values.system!);
       for (const r of result.rows) {
-        process.stdout.write(values.json ? `${JSON.stringify(r)}\n` : `row ${r.row}: ${r.outcome}${r.reason ? ` — ${r.reason}` : ''}${r.id ? ` ${r.id}` : ''}\n`);
+        process.stdout.write(
+          values.json
+            ? `${JSON.stringify(r)}\n`
+            : `row ${r.row}: ${r.outcome}${r.reason ? ` — ${r.reason}` : ''}${r.id ? ` ${r.id}` : ''}\n`,
+        );
       }
       const c = result.counts;
-      const summary = result.stored ? `${c.created} created, ${c.skipped} already imported` : `${c.rejected} rows rejected: nothing was stored`;
+      const summary = result.stored
+        ? `${c.created} created, ${c.skipped} already imported`
+        : `${c.rejected} rows rejected: nothing was stored`;
       process.stdout.write(values.json ? `${JSON.stringify({ stored: result.stored, counts: c })}\n` : `${summary}\n`);
       return result.stored ? 0 : 1;
     } finally {
@@ -50,7 +59,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    process.stderr.write(`${(e as Error).name === 'DataDirBusyError' ? '' : 'import:history: '}${(e as Error).message}\n`);
+    process.stderr.write(
+      `${(e as Error).name === 'DataDirBusyError' ? '' : 'import:history: '}${(e as Error).message}\n`,
+    );
     process.exit(2);
   },
 );

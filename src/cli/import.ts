@@ -20,7 +20,10 @@ function describe(r: LineResult): string {
 
 async function main(): Promise<number> {
   const named = takePartnershipOption();
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false } },
+  });
   if (positionals.length !== 1) throw new Error('usage: npm run import -- <file.ndjson> [--json] [--partnership <id>]');
   const file = positionals[0]!;
   if (!fs.existsSync(file)) throw new Error(`cannot read ${file}`);

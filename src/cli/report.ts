@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { period: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, team: { type: 'string' } },
   });
-  if (!values.period && !(values.from && values.to)) throw new Error('give --period YYYY-MM, or --from YYYY-MM-DD --to YYYY-MM-DD');
+  if (!values.period && !(values.from && values.to))
+    throw new Error('give --period YYYY-MM, or --from YYYY-MM-DD --to YYYY-MM-DD');
   const config = loadConfig();
   const logger = createCommandLogger(config.logLevel);
   const settings = loadMetricsSettings(config.metricsFile);
@@ -46,7 +47,9 @@ async function main(): Promise<void> {
     );
     // A month's report shows each measure's last 12 months (issue 20); a date range has no trend.
     const trend = values.period
-      ? await inCommandPartnership('report', partnership, () => computeTrend(db.dataSource, agencies, settings, { month: values.period!, team: values.team ?? null }))
+      ? await inCommandPartnership('report', partnership, () =>
+          computeTrend(db.dataSource, agencies, settings, { month: values.period!, team: values.team ?? null }),
+        )
       : [];
     process.stdout.write(renderReport(result, settings, trend));
   } finally {

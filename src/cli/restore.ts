@@ -15,7 +15,9 @@ async function main(): Promise<number> {
   if (!values.from) throw new Error('usage: npm run restore -- --from <file> [--data-dir <dir>]');
   const config = loadConfig();
   if (config.databaseUrl) {
-    throw new Error('DATABASE_URL is set: this command restores the embedded database; restore a PostgreSQL server with its own tools (docs/operations.md, "Backups")');
+    throw new Error(
+      'DATABASE_URL is set: this command restores the embedded database; restore a PostgreSQL server with its own tools (docs/operations.md, "Backups")',
+    );
   }
   const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : config.dataDir;
   const { manifest } = await restoreEmbedded(values.from, dataDir);

@@ -58,9 +58,13 @@ function wasDeprecated(released: GraphQLSchema, change: { type: string; descript
   }
   if (change.type === 'ARG_REMOVED' && (m = change.description.match(/^(\w+)\.(\w+) arg (\w+) was removed\.$/))) {
     const t = released.getType(m[1]!);
-    if (isObjectType(t) || isInterfaceType(t)) return !!t.getFields()[m[2]!]?.args.find((a) => a.name === m![3])?.deprecationReason;
+    if (isObjectType(t) || isInterfaceType(t))
+      return !!t.getFields()[m[2]!]?.args.find((a) => a.name === m![3])?.deprecationReason;
   }
-  if (change.type === 'VALUE_REMOVED_FROM_ENUM' && (m = change.description.match(/^(\w+) was removed from enum type (\w+)\.$/))) {
+  if (
+    change.type === 'VALUE_REMOVED_FROM_ENUM' &&
+    (m = change.description.match(/^(\w+) was removed from enum type (\w+)\.$/))
+  ) {
     const t = released.getType(m[2]!);
     if (isEnumType(t)) return !!t.getValue(m[1]!)?.deprecationReason;
   }
@@ -69,7 +73,11 @@ function wasDeprecated(released: GraphQLSchema, change: { type: string; descript
 
 const REMOVALS = new Set(['FIELD_REMOVED', 'ARG_REMOVED', 'VALUE_REMOVED_FROM_ENUM']);
 
-export function checkSchemaCompatibility(releasedSdl: string, currentSdl: string, allowList: BreakingChangesFile): CompatibilityReport {
+export function checkSchemaCompatibility(
+  releasedSdl: string,
+  currentSdl: string,
+  allowList: BreakingChangesFile,
+): CompatibilityReport {
   const released = buildSchema(releasedSdl);
   const current = buildSchema(currentSdl);
   const breaking = findBreakingChanges(released, current);
@@ -91,7 +99,10 @@ export function checkSchemaCompatibility(releasedSdl: string, currentSdl: string
     report.accepted.push(entry);
   }
   report.stale = allowList.accepted.filter((a) => !found.has(key(a.change, a.description)));
-  report.dangerous = findDangerousChanges(released, current).map((d) => ({ change: d.type, description: d.description }));
+  report.dangerous = findDangerousChanges(released, current).map((d) => ({
+    change: d.type,
+    description: d.description,
+  }));
   return report;
 }
 
@@ -113,7 +124,8 @@ export function newestRelease(dir = path.join(ROOT, 'schema', 'released')): { ve
 
 export function loadAllowList(file = path.join(ROOT, 'schema', 'breaking-changes.json')): BreakingChangesFile {
   const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as BreakingChangesFile;
-  if (typeof parsed.released !== 'string' || !Array.isArray(parsed.accepted)) throw new Error(`${path.relative(ROOT, file)}: needs "released" and "accepted"`);
+  if (typeof parsed.released !== 'string' || !Array.isArray(parsed.accepted))
+    throw new Error(`${path.relative(ROOT, file)}: needs "released" and "accepted"`);
   for (const a of parsed.accepted) {
     if (!a.change || !a.description || !Number.isInteger(a.issue) || !a.reason?.trim()) {
       throw new Error(`${path.relative(ROOT, file)}: every accepted break needs change, description, issue and reason`);
@@ -124,7 +136,9 @@ export function loadAllowList(file = path.join(ROOT, 'schema', 'breaking-changes
 
 /** Paths default to the repository's; the options exist for the check's own story. */
 function main(): number {
-  const { values } = parseArgs({ options: { schema: { type: 'string' }, released: { type: 'string' }, 'allow-list': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { schema: { type: 'string' }, released: { type: 'string' }, 'allow-list': { type: 'string' } },
+  });
   const release = newestRelease(values.released);
   const allowList = loadAllowList(values['allow-list']);
   const schemaFile = values.schema ?? path.join(ROOT, 'schema', 'schema.graphql');
@@ -143,17 +157,22 @@ function main(): number {
   );
   out.push(`schema/schema.graphql against released ${release.version}:`);
   for (const a of report.accepted) out.push(`  accepted break (issue ${a.issue}): ${a.description}`);
-  if (report.dangerous.length) out.push('  dangerous, reported not refused (an exhaustive switch in a client may need a new case):');
+  if (report.dangerous.length)
+    out.push('  dangerous, reported not refused (an exhaustive switch in a client may need a new case):');
   for (const d of report.dangerous) out.push(`    ${d.change}: ${d.description}`);
   for (const u of report.unlisted) out.push(`  BREAKING, not acknowledged: ${u.change}: ${u.description}`);
-  for (const d of report.notDeprecatedFirst) out.push(`  REMOVED WITHOUT @deprecated FIRST: ${d} (deprecate it in a release, or say why not in "removedWithoutDeprecation")`);
+  for (const d of report.notDeprecatedFirst)
+    out.push(
+      `  REMOVED WITHOUT @deprecated FIRST: ${d} (deprecate it in a release, or say why not in "removedWithoutDeprecation")`,
+    );
   for (const s of report.stale) out.push(`  STALE allow-list entry (no such change): ${s.change}: ${s.description}`);
   if (failed(report)) {
     out.push(
       'Fix the schema, or acknowledge each intentional break in schema/breaking-changes.json ' +
         '({ "change", "description" exactly as above, "issue", "reason" }); see ADR 013.',
     );
-  } else out.push(`  ok: ${report.accepted.length} acknowledged break(s), ${report.dangerous.length} dangerous change(s)`);
+  } else
+    out.push(`  ok: ${report.accepted.length} acknowledged break(s), ${report.dangerous.length} dangerous change(s)`);
   (failed(report) ? process.stderr : process.stdout).write(`${out.join('\n')}\n`);
   return failed(report) ? 1 : 0;
 }

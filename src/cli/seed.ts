@@ -24,19 +24,28 @@ const USAGE = 'usage: npm run seed -- --demo [--households N] [--seed N] [--as-o
 
 function positive(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new Error(`--${name} must be a whole number from 1 to ${max}`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
+    throw new Error(`--${name} must be a whole number from 1 to ${max}`);
   return Number(value);
 }
 
 function printReport(r: DemoLoadReport, cases: DemoCasesReport, port: number, seconds: number): void {
   const c = r.summary.counts;
   const out: string[] = [];
-  out.push(`Demo partnership loaded in ${seconds.toFixed(1)} s: ${r.people.households} households, ${r.people.children} children, ${r.people.unborn} unborn, ${r.people.adults} adults.`);
-  out.push(`${r.summary.lines} lines: ${c.CREATED} created, ${c.LINKED} linked, ${c.UPDATED} updated, ${c.UNCHANGED} unchanged, ${c.REJECTED} rejected.`);
+  out.push(
+    `Demo partnership loaded in ${seconds.toFixed(1)} s: ${r.people.households} households, ${r.people.children} children, ${r.people.unborn} unborn, ${r.people.adults} adults.`,
+  );
+  out.push(
+    `${r.summary.lines} lines: ${c.CREATED} created, ${c.LINKED} linked, ${c.UPDATED} updated, ${c.UNCHANGED} unchanged, ${c.REJECTED} rejected.`,
+  );
   out.push('Records per agency:');
   for (const [agency, byType] of Object.entries(r.recordsByAgency)) {
     const total = Object.values(byType).reduce((a, b) => a + b, 0);
-    out.push(`  ${agency.padEnd(12)} ${String(total).padStart(4)}  ${Object.entries(byType).map(([t, n]) => `${t} ${n}`).join(', ')}`);
+    out.push(
+      `  ${agency.padEnd(12)} ${String(total).padStart(4)}  ${Object.entries(byType)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ')}`,
+    );
   }
   for (const x of r.rejected.slice(0, 10)) out.push(`  rejected line ${x.line}: ${x.reason} [${x.code}]`);
   out.push(
@@ -57,7 +66,9 @@ function printReport(r: DemoLoadReport, cases: DemoCasesReport, port: number, se
       `    -d '{"query":"{ searchPeople(purpose: TRIAGE, input: {familyName: \\"${e.familyName}\\", givenName: \\"${e.givenName}\\", dateOfBirth: \\"${e.dateOfBirth}\\"}) { score reasons person { id givenName familyName dateOfBirth } } }"}'`,
   );
   out.push('');
-  out.push(`  # 3. the child's records from every agency (other agencies' detail comes back redacted, with reasons in extensions.redactions)`);
+  out.push(
+    `  # 3. the child's records from every agency (other agencies' detail comes back redacted, with reasons in extensions.redactions)`,
+  );
   out.push(
     `  curl -s ${url} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\\n` +
       `    -d '{"query":"{ person(id: \\"${e.personId ?? '<id from step 2>'}\\", purpose: DIRECT_CARE) { givenName familyName nhsNumber relationships { type relatedPerson { givenName } } records { __typename owningAgency recordType occurredAt summary } } }"}'`,
@@ -81,7 +92,8 @@ async function main(): Promise<number> {
   const seed = positive('seed', values.seed, DEMO_DEFAULTS.seed, 2 ** 31);
   const referrals = positive('referrals', values.referrals, DEMO_CASES_DEFAULTS.referrals, 5_000);
   const asOf = values['as-of'] ?? DEMO_DEFAULTS.asOf;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new Error('--as-of must be a date YYYY-MM-DD');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf)))
+    throw new Error('--as-of must be a date YYYY-MM-DD');
   if (isFutureDate(asOf)) throw new Error('--as-of must not be in the future');
 
   const config = loadConfig();

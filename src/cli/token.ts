@@ -24,7 +24,13 @@ async function main(): Promise<void> {
   const agencies = AgencyDirectory.load(config.agenciesFile);
   const missing = ['sub', 'name', 'agency', 'role'].filter((k) => !values[k as keyof typeof values]);
   if (missing.length) throw new Error(`missing --${missing.join(', --')}`);
-  if (!agencies.has(values.agency!)) throw new Error(`unknown agency ${values.agency}; known: ${agencies.list().map((a) => a.code).join(', ')}`);
+  if (!agencies.has(values.agency!))
+    throw new Error(
+      `unknown agency ${values.agency}; known: ${agencies
+        .list()
+        .map((a) => a.code)
+        .join(', ')}`,
+    );
   const bad = values.role!.filter((r) => !ROLES.includes(r as Role));
   if (bad.length) throw new Error(`unknown role ${bad.join(', ')}; known: ${ROLES.join(', ')}`);
   const partnerships = values.partnership ?? [DEFAULT_PARTNERSHIP];

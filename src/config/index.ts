@@ -7,9 +7,7 @@ import { z } from 'zod';
  * Bad values fail fast with the variable's name and never fall back to something insecure.
  */
 
-const boolFlag = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const boolFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const positiveInt = (max: number) =>
   z
@@ -39,11 +37,18 @@ const trustProxy = z
   .pipe(
     z.union([
       z.literal('false').transform(() => false as const),
-      z.string().regex(/^\d+$/).transform(Number).refine((n) => n <= 10, 'at most 10 hops'),
+      z
+        .string()
+        .regex(/^\d+$/)
+        .transform(Number)
+        .refine((n) => n <= 10, 'at most 10 hops'),
       z
         .string()
         .transform((s) => s.split(',').map((a) => a.trim()))
-        .refine((list) => list.every(isProxyAddress), 'must be a hop count or a comma-separated list of addresses/CIDRs'),
+        .refine(
+          (list) => list.every(isProxyAddress),
+          'must be a hop count or a comma-separated list of addresses/CIDRs',
+        ),
     ]),
   );
 
@@ -86,13 +91,23 @@ const envSchema = z.object({
   AUTH_CLOCK_TOLERANCE_SECONDS: z.string().regex(/^\d+$/).transform(Number).default(30),
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: positiveInt(7 * 24 * 3600).default(24 * 3600),
   /** Verified tokens kept in memory (ADR 020); 0 verifies every request's signature. */
-  AUTH_TOKEN_CACHE_SIZE: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).refine((n) => n <= 1_000_000, 'must be at most 1000000').default(10_000),
+  AUTH_TOKEN_CACHE_SIZE: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n <= 1_000_000, 'must be at most 1000000')
+    .default(10_000),
   BREAK_GLASS_MINUTES: positiveInt(24 * 60).default(60),
   MAX_PAGE_SIZE: positiveInt(500).default(100),
   GRAPHQL_INTROSPECTION: boolFlag.optional(),
   AUDIT_BATCH_MAX_ROWS: positiveInt(100000).default(2000),
   MIGRATE_ON_START: boolFlag.default(true),
-  SHUTDOWN_DELAY_MS: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).refine((n) => n <= 60_000, 'must be at most 60000').default(0),
+  SHUTDOWN_DELAY_MS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n <= 60_000, 'must be at most 60000')
+    .default(0),
   RATE_LIMIT_STORE: z.enum(['memory', 'postgres']).default('memory'),
   RATE_LIMIT_USER_PER_MINUTE: positiveInt(1_000_000).default(600),
   RATE_LIMIT_FAILED_AUTH_PER_MINUTE: positiveInt(1_000_000).default(60),
@@ -103,7 +118,12 @@ const envSchema = z.object({
   /** How often (one process per interval) breached decisions and checks are looked for and alerted (issue 19 §3). */
   BREACH_CHECK_SECONDS: positiveInt(3600).default(60),
   /** How often (one process per interval) a signed checkpoint of every chain head is written; 0 = off (ADR 016). Default 3600, off in tests. */
-  AUDIT_CHECKPOINT_SECONDS: z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).refine((n) => n <= 7 * 24 * 3600, 'must be at most 604800').optional(),
+  AUDIT_CHECKPOINT_SECONDS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n <= 7 * 24 * 3600, 'must be at most 604800')
+    .optional(),
   METRICS_PORT: z
     .string()
     .regex(/^\d+$/, 'must be a port number')
@@ -114,7 +134,14 @@ const envSchema = z.object({
   TRUSTED_DOCUMENTS: z.enum(['off', 'enforce']).default('off'),
   MASH_TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-  CORS_ORIGINS: z.string().transform((s) => s.split(',').map((o) => o.trim())).refine((l) => l.every(exactOrigin), 'must be a comma-separated list of exact origins such as https://app.example.org').optional(),
+  CORS_ORIGINS: z
+    .string()
+    .transform((s) => s.split(',').map((o) => o.trim()))
+    .refine(
+      (l) => l.every(exactOrigin),
+      'must be a comma-separated list of exact origins such as https://app.example.org',
+    )
+    .optional(),
 });
 
 export type AuthConfig =
@@ -230,8 +257,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   let auth: AuthConfig;
   if (e.AUTH_JWKS_URL) {
-    if (!e.AUTH_ISSUER) throw new ConfigError('Invalid configuration — AUTH_ISSUER: required when AUTH_JWKS_URL is set');
-    if (!e.AUTH_AUDIENCE) throw new ConfigError('Invalid configuration — AUTH_AUDIENCE: required when AUTH_JWKS_URL is set');
+    if (!e.AUTH_ISSUER)
+      throw new ConfigError('Invalid configuration — AUTH_ISSUER: required when AUTH_JWKS_URL is set');
+    if (!e.AUTH_AUDIENCE)
+      throw new ConfigError('Invalid configuration — AUTH_AUDIENCE: required when AUTH_JWKS_URL is set');
     if (production && !e.AUTH_JWKS_URL.startsWith('https://')) {
       throw new ConfigError('Invalid configuration — AUTH_JWKS_URL: must be https in production');
     }
@@ -265,16 +294,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   // Introspection hands out the whole schema; production never re-enables it by a stray variable.
   if (production && e.GRAPHQL_INTROSPECTION === true) {
-    throw new ConfigError('Invalid configuration — GRAPHQL_INTROSPECTION: introspection is refused in production; unset it (or set false)');
+    throw new ConfigError(
+      'Invalid configuration — GRAPHQL_INTROSPECTION: introspection is refused in production; unset it (or set false)',
+    );
   }
   if (e.TRUSTED_DOCUMENTS === 'enforce' && !e.MASH_TRUSTED_DOCUMENTS_FILE) {
-    throw new ConfigError('Invalid configuration — MASH_TRUSTED_DOCUMENTS_FILE: required when TRUSTED_DOCUMENTS=enforce');
+    throw new ConfigError(
+      'Invalid configuration — MASH_TRUSTED_DOCUMENTS_FILE: required when TRUSTED_DOCUMENTS=enforce',
+    );
   }
   if (production && e.CORS_ORIGINS?.some((o) => !o.startsWith('https://'))) {
     throw new ConfigError('Invalid configuration — CORS_ORIGINS: production allows https origins only');
   }
   if (e.TRUSTED_DOCUMENTS === 'off' && e.MASH_TRUSTED_DOCUMENTS_FILE) {
-    throw new ConfigError('Invalid configuration — TRUSTED_DOCUMENTS: set it to enforce to use MASH_TRUSTED_DOCUMENTS_FILE');
+    throw new ConfigError(
+      'Invalid configuration — TRUSTED_DOCUMENTS: set it to enforce to use MASH_TRUSTED_DOCUMENTS_FILE',
+    );
   }
 
   return {
@@ -304,7 +339,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       failedAuthPerMinute: e.RATE_LIMIT_FAILED_AUTH_PER_MINUTE,
     },
     trustProxy: e.TRUST_PROXY,
-    enumerationAlert: { threshold: e.ENUMERATION_ALERT_THRESHOLD, intervalSeconds: e.ENUMERATION_ALERT_INTERVAL_SECONDS },
+    enumerationAlert: {
+      threshold: e.ENUMERATION_ALERT_THRESHOLD,
+      intervalSeconds: e.ENUMERATION_ALERT_INTERVAL_SECONDS,
+    },
     servingRoleCheckSeconds: e.SERVING_ROLE_CHECK_SECONDS,
     breachCheckSeconds: e.BREACH_CHECK_SECONDS,
     auditCheckpointSeconds: e.AUDIT_CHECKPOINT_SECONDS ?? (e.NODE_ENV === 'test' ? 0 : 3600),

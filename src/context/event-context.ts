@@ -33,7 +33,9 @@ export function withEventContext<T extends object>(event: T, ctx: RequestContext
 }
 
 export function eventContextOf(event: unknown): RequestContext | undefined {
-  return typeof event === 'object' && event !== null ? (event as { [EVENT_CONTEXT]?: RequestContext })[EVENT_CONTEXT] : undefined;
+  return typeof event === 'object' && event !== null
+    ? (event as { [EVENT_CONTEXT]?: RequestContext })[EVENT_CONTEXT]
+    : undefined;
 }
 
 /** One subscription's change stream: which events it takes, how each is re-read, what it delivers. */
@@ -60,7 +62,10 @@ export interface ChangeStreamSpec<V, E extends object> {
  * and audit), and delivered only if found and kept. A failed re-read (e.g. the database away) skips
  * the event without ending the subscription; the next event re-reads.
  */
-export function changeStream<V, E extends object>(ctx: RequestContext, spec: ChangeStreamSpec<V, E>): AsyncIterableIterator<E> {
+export function changeStream<V, E extends object>(
+  ctx: RequestContext,
+  spec: ChangeStreamSpec<V, E>,
+): AsyncIterableIterator<E> {
   return deliver(ctx, spec, liveIds(ctx, spec));
 }
 
@@ -93,11 +98,18 @@ export async function resumedChangeStream<V, E extends object>(
   return deliver(ctx, spec, ids);
 }
 
-function liveIds<V, E extends object>(ctx: RequestContext, spec: ChangeStreamSpec<V, E>): AsyncIterableIterator<string> {
+function liveIds<V, E extends object>(
+  ctx: RequestContext,
+  spec: ChangeStreamSpec<V, E>,
+): AsyncIterableIterator<string> {
   return filterMapAsync(ctx.hub.events.stream(spec.topic), async (event) => spec.idOf(event.payload));
 }
 
-function deliver<V, E extends object>(ctx: RequestContext, spec: ChangeStreamSpec<V, E>, ids: AsyncIterator<string>): AsyncIterableIterator<E> {
+function deliver<V, E extends object>(
+  ctx: RequestContext,
+  spec: ChangeStreamSpec<V, E>,
+  ids: AsyncIterator<string>,
+): AsyncIterableIterator<E> {
   return filterMapAsync(ids, async (id) => {
     const eventCtx = forkForEvent(ctx);
     if (spec.purpose) eventCtx.access.declarePurpose(spec.purpose);
@@ -114,7 +126,10 @@ function deliver<V, E extends object>(ctx: RequestContext, spec: ChangeStreamSpe
 }
 
 /** Filters and maps an async iterator; `return()` reaches the source at once, even mid-`next()`. */
-export function filterMapAsync<T, U>(source: AsyncIterator<T>, fn: (value: T) => Promise<U | undefined>): AsyncIterableIterator<U> {
+export function filterMapAsync<T, U>(
+  source: AsyncIterator<T>,
+  fn: (value: T) => Promise<U | undefined>,
+): AsyncIterableIterator<U> {
   const iterator: AsyncIterableIterator<U> = {
     async next() {
       for (;;) {

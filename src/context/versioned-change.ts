@@ -32,7 +32,10 @@ export interface VersionedKind<Row extends VersionedRow, Status extends string, 
   /** The state machine: the status a transition leads to for these roles (or throws FORBIDDEN / INVALID_TRANSITION). */
   apply(status: Status, transition: T, roles: readonly Role[]): Status | 'DERIVED';
   /** Recorded after the update, in the same transaction (e.g. the referral's status history). */
-  afterUpdate?(tx: DataSet, change: { row: Row; transition: T; to: Status; version: number; work: VersionedWork }): Promise<void>;
+  afterUpdate?(
+    tx: DataSet,
+    change: { row: Row; transition: T; to: Status; version: number; work: VersionedWork },
+  ): Promise<void>;
 }
 
 const versionSchema = z.number().int().min(1);
@@ -45,7 +48,12 @@ const versionSchema = z.number().int().min(1);
  * The work gets the viewer's repositories bound to the transaction (`tx`); the manager `m` is only for
  * the audit store and events.
  */
-export async function changeVersioned<Row extends VersionedRow, Status extends string, T extends string, W extends VersionedWork>(
+export async function changeVersioned<
+  Row extends VersionedRow,
+  Status extends string,
+  T extends string,
+  W extends VersionedWork,
+>(
   ctx: RequestContext,
   kind: VersionedKind<Row, Status, T>,
   id: string,
@@ -66,9 +74,12 @@ export async function changeVersioned<Row extends VersionedRow, Status extends s
     const visible = await kind.findVisible(tx, id);
     if (!visible) throw notFound(kind.noun);
     if (row.version !== expectedVersion) {
-      throw conflict(`The ${kind.noun.toLowerCase()} has changed since you read it (current version ${row.version}); reload and try again`, {
-        currentVersion: row.version,
-      });
+      throw conflict(
+        `The ${kind.noun.toLowerCase()} has changed since you read it (current version ${row.version}); reload and try again`,
+        {
+          currentVersion: row.version,
+        },
+      );
     }
     const status = row.status as Status;
     const name = typeof transition === 'function' ? transition(status) : transition;
@@ -81,10 +92,20 @@ export async function changeVersioned<Row extends VersionedRow, Status extends s
     await kind.afterUpdate?.(tx, { row, transition: name, to, version, work: done });
     const before = Object.fromEntries(Object.keys(set).map((c) => [c, row[c] ?? null]));
     await appendAuditBatch(m, [
-      changeEvent(ctx, 'UPDATE', [...visible.subjectPersonIds], [
-        { entity: kind.table, id, before: { ...before, version: row.version }, after: { ...set, version, transition: name } },
-        ...(done.changes ?? []),
-      ]),
+      changeEvent(
+        ctx,
+        'UPDATE',
+        [...visible.subjectPersonIds],
+        [
+          {
+            entity: kind.table,
+            id,
+            before: { ...before, version: row.version },
+            after: { ...set, version, transition: name },
+          },
+          ...(done.changes ?? []),
+        ],
+      ),
     ]);
     await notifyEvent(m, { topic: kind.topic, payload: { [kind.idKey]: id, status: to } });
     return id;

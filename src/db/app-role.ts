@@ -20,7 +20,8 @@ const SAFE_PASSWORD = /^[A-Za-z0-9_-]{16,128}$/;
  * the migration tolerates it existing.
  */
 export async function enableAppLogin(owner: Queryable, password: string): Promise<void> {
-  if (!SAFE_PASSWORD.test(password)) throw new Error('the application role password must be 16-128 base64url characters');
+  if (!SAFE_PASSWORD.test(password))
+    throw new Error('the application role password must be 16-128 base64url characters');
   await owner.query(`
     DO $$ BEGIN
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
@@ -68,7 +69,9 @@ export async function servingRoleProblems(db: Queryable): Promise<string[]> {
     else if (r.privileges.length) problems.push(`may ${r.privileges.join('/')} ${r.table}`);
   }
   // The partnership wall (ADR 016) holds only for a role that row-level security applies to.
-  const [role] = (await db.query(`SELECT rolsuper OR rolbypassrls AS bypasses FROM pg_roles WHERE rolname = current_user`)) as Array<{ bypasses: boolean }>;
+  const [role] = (await db.query(
+    `SELECT rolsuper OR rolbypassrls AS bypasses FROM pg_roles WHERE rolname = current_user`,
+  )) as Array<{ bypasses: boolean }>;
   if (role?.bypasses) problems.push('bypasses row-level security');
   return problems;
 }

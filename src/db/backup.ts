@@ -34,8 +34,25 @@ export interface BackupManifest {
 }
 
 /** Contents of the cluster that a base backup leaves out (as pg_basebackup does); their folders are kept. */
-const SKIP_CONTENTS = new Set(['pg_wal', 'pg_replslot', 'pg_dynshmem', 'pg_notify', 'pg_serial', 'pg_snapshots', 'pg_stat_tmp', 'pg_subtrans']);
-const SKIP_FILES = new Set(['postmaster.pid', 'postmaster.opts', 'backup_label', 'tablespace_map', 'current_logfiles', 'pg_internal.init', 'backup_label.old']);
+const SKIP_CONTENTS = new Set([
+  'pg_wal',
+  'pg_replslot',
+  'pg_dynshmem',
+  'pg_notify',
+  'pg_serial',
+  'pg_snapshots',
+  'pg_stat_tmp',
+  'pg_subtrans',
+]);
+const SKIP_FILES = new Set([
+  'postmaster.pid',
+  'postmaster.opts',
+  'backup_label',
+  'tablespace_map',
+  'current_logfiles',
+  'pg_internal.init',
+  'backup_label.old',
+]);
 const SECRETS = ['pg-password', 'pg-app-password'];
 const WAL_SEGMENT = /^[0-9A-F]{24}$/;
 
@@ -47,7 +64,8 @@ function header(name: string, size: number, type: '0' | '5', mode: number): Buff
   let base = name;
   if (Buffer.byteLength(name) > 100) {
     const cut = name.lastIndexOf('/', 154);
-    if (cut <= 0 || Buffer.byteLength(name.slice(cut + 1)) > 100) throw new Error(`path too long for the archive: ${name}`);
+    if (cut <= 0 || Buffer.byteLength(name.slice(cut + 1)) > 100)
+      throw new Error(`path too long for the archive: ${name}`);
     prefix = name.slice(0, cut);
     base = name.slice(cut + 1);
   }
@@ -56,7 +74,12 @@ function header(name: string, size: number, type: '0' | '5', mode: number): Buff
   h.write('0000000', 108);
   h.write('0000000', 116);
   h.write(size.toString(8).padStart(11, '0'), 124);
-  h.write(Math.floor(Date.now() / 1000).toString(8).padStart(11, '0'), 136);
+  h.write(
+    Math.floor(Date.now() / 1000)
+      .toString(8)
+      .padStart(11, '0'),
+    136,
+  );
   h.write('        ', 148);
   h.write(type, 156);
   h.write('ustar\u000000', 257);
@@ -142,7 +165,10 @@ interface TarEntryHeader {
  * Reads the archive entry by entry: `open` is told of each entry and returns where its bytes go
  * (streamed in pieces, never a whole relation segment in memory).
  */
-async function readTar(file: string, open: (h: TarEntryHeader) => { write(piece: Buffer): void; end(): void }): Promise<void> {
+async function readTar(
+  file: string,
+  open: (h: TarEntryHeader) => { write(piece: Buffer): void; end(): void },
+): Promise<void> {
   let pending: Buffer = Buffer.alloc(0);
   let entry: { sink: { write(piece: Buffer): void; end(): void }; left: number; padding: number } | null = null;
   for await (const chunk of fs.createReadStream(file).pipe(zlib.createGunzip())) {
@@ -190,7 +216,8 @@ export async function embeddedLogin(dataDir: string): Promise<ClusterLogin> {
   if (fs.existsSync(pidFile)) {
     // Line 4 of postmaster.pid is the port of the running server.
     const port = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[3]);
-    if (Number.isInteger(port) && port > 0) return { url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres` };
+    if (Number.isInteger(port) && port > 0)
+      return { url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres` };
   }
   const db: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir, persistent: true });
   return { url: db.url, stop: () => db.stop() };
@@ -201,10 +228,14 @@ export async function embeddedLogin(dataDir: string): Promise<ClusterLogin> {
  * overwritten). The hub may keep serving meanwhile: writes acknowledged before `pg_backup_stop`
  * returns are in the backup. Returns the manifest and the file's SHA-256.
  */
-export async function backupEmbedded(dataDir: string, out: string): Promise<{ manifest: BackupManifest; sha256: string }> {
+export async function backupEmbedded(
+  dataDir: string,
+  out: string,
+): Promise<{ manifest: BackupManifest; sha256: string }> {
   const pgDir = path.join(dataDir, 'pg');
   const tablespaces = fs.existsSync(path.join(pgDir, 'pg_tblspc')) ? fs.readdirSync(path.join(pgDir, 'pg_tblspc')) : [];
-  if (tablespaces.length) throw new Error('the cluster has tablespaces: back it up with pg_basebackup (docs/operations.md)');
+  if (tablespaces.length)
+    throw new Error('the cluster has tablespaces: back it up with pg_basebackup (docs/operations.md)');
   const login = await embeddedLogin(dataDir);
   const { Client } = await import('pg');
   const client = new Client({ connectionString: login.url });
@@ -217,7 +248,9 @@ export async function backupEmbedded(dataDir: string, out: string): Promise<{ ma
     // a segment the backup needs before it is copied.
     const slot = `mash_backup_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
     await client.query('SELECT pg_create_physical_replication_slot($1, true, true)', [slot]);
-    const [{ lsn: startLsn }] = (await client.query<{ lsn: string }>(`SELECT pg_backup_start($1, true)::text AS lsn`, [`mash-hub ${startedAt}`])).rows;
+    const [{ lsn: startLsn }] = (
+      await client.query<{ lsn: string }>(`SELECT pg_backup_start($1, true)::text AS lsn`, [`mash-hub ${startedAt}`])
+    ).rows;
     let files = 0;
     const walk = async (rel: string): Promise<void> => {
       const abs = path.join(pgDir, rel);
@@ -239,9 +272,11 @@ export async function backupEmbedded(dataDir: string, out: string): Promise<{ ma
       }
     };
     await walk('');
-    const stop = (await client.query<{ lsn: string; labelfile: string; spcmapfile: string | null; stopwal: string }>(
-      `SELECT lsn::text AS lsn, labelfile, spcmapfile, pg_walfile_name(lsn) AS stopwal FROM pg_backup_stop(false)`,
-    )).rows[0]!;
+    const stop = (
+      await client.query<{ lsn: string; labelfile: string; spcmapfile: string | null; stopwal: string }>(
+        `SELECT lsn::text AS lsn, labelfile, spcmapfile, pg_walfile_name(lsn) AS stopwal FROM pg_backup_stop(false)`,
+      )
+    ).rows[0]!;
     // The WAL from the backup's start to its stop makes the copied files consistent.
     const startWal = /START WAL LOCATION: \S+ \(file ([0-9A-F]{24})\)/.exec(stop.labelfile)?.[1];
     if (!startWal) throw new Error('unexpected backup label from the server');
@@ -250,9 +285,11 @@ export async function backupEmbedded(dataDir: string, out: string): Promise<{ ma
       .readdirSync(walDir)
       .filter((n) => (WAL_SEGMENT.test(n) && n >= startWal && n <= stop.stopwal) || n.endsWith('.history'))
       .sort();
-    if (!segments.includes(startWal) || !segments.includes(stop.stopwal)) throw new Error('a WAL segment the backup needs is missing');
+    if (!segments.includes(startWal) || !segments.includes(stop.stopwal))
+      throw new Error('a WAL segment the backup needs is missing');
     for (const seg of segments) {
-      if (!(await tar.liveFile(`pg/pg_wal/${seg}`, path.join(walDir, seg)))) throw new Error(`WAL segment ${seg} vanished during the backup`);
+      if (!(await tar.liveFile(`pg/pg_wal/${seg}`, path.join(walDir, seg))))
+        throw new Error(`WAL segment ${seg} vanished during the backup`);
     }
     await tar.buffer('pg/backup_label', Buffer.from(stop.labelfile));
     if (stop.spcmapfile) await tar.buffer('pg/tablespace_map', Buffer.from(stop.spcmapfile));
@@ -304,7 +341,10 @@ function postgresOwner(): { uid: number; gid: number } | null {
     .readFileSync('/etc/passwd', 'utf8')
     .split('\n')
     .find((l) => l.startsWith('postgres:'));
-  if (!line) throw new Error('running as root, but there is no postgres user to own the restored cluster (start the hub once to create it)');
+  if (!line)
+    throw new Error(
+      'running as root, but there is no postgres user to own the restored cluster (start the hub once to create it)',
+    );
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
 }
@@ -318,7 +358,8 @@ export async function restoreEmbedded(from: string, dataDir: string): Promise<{ 
   const pgDir = path.join(dataDir, 'pg');
   if (fs.existsSync(pgDir)) throw new Error(`${dataDir} already holds a cluster: restore into a new data folder`);
   for (const s of SECRETS) {
-    if (fs.existsSync(path.join(dataDir, s))) throw new Error(`${dataDir} already holds ${s}: restore into a new data folder`);
+    if (fs.existsSync(path.join(dataDir, s)))
+      throw new Error(`${dataDir} already holds ${s}: restore into a new data folder`);
   }
   fs.mkdirSync(dataDir, { recursive: true });
   const owner = postgresOwner();
@@ -328,13 +369,17 @@ export async function restoreEmbedded(from: string, dataDir: string): Promise<{ 
     await readTar(from, (e) => {
       const target = path.resolve(dataDir, e.name);
       // Nothing may land outside the data folder.
-      if (!target.startsWith(path.resolve(dataDir) + path.sep)) throw new Error(`refusing archive entry outside the data folder: ${e.name}`);
+      if (!target.startsWith(path.resolve(dataDir) + path.sep))
+        throw new Error(`refusing archive entry outside the data folder: ${e.name}`);
       const chown = () => {
         if (owner && e.name.startsWith('pg/')) fs.chownSync(target, owner.uid, owner.gid);
       };
       if (e.name === 'mash-backup.json') {
         const parts: Buffer[] = [];
-        return { write: (p) => parts.push(Buffer.from(p)), end: () => (manifest = JSON.parse(Buffer.concat(parts).toString('utf8')) as BackupManifest) };
+        return {
+          write: (p) => parts.push(Buffer.from(p)),
+          end: () => (manifest = JSON.parse(Buffer.concat(parts).toString('utf8')) as BackupManifest),
+        };
       }
       if (e.type === 'dir') {
         fs.mkdirSync(target, { recursive: true, mode: 0o700 });
@@ -364,7 +409,9 @@ export async function restoreEmbedded(from: string, dataDir: string): Promise<{ 
       const client = new Client({ connectionString: db.url });
       await client.connect();
       try {
-        const [{ recovering }] = (await client.query<{ recovering: boolean }>('SELECT pg_is_in_recovery() AS recovering')).rows;
+        const [{ recovering }] = (
+          await client.query<{ recovering: boolean }>('SELECT pg_is_in_recovery() AS recovering')
+        ).rows;
         if (recovering) throw new Error('the restored server is still in recovery');
       } finally {
         await client.end();

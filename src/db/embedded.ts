@@ -98,4 +98,3 @@ export async function startEmbeddedPostgres(options: {
     stop: () => server.stop(),
   };
 }
-

@@ -1,13 +1,22 @@
 import { AlertEntity } from '../break-glass/alert.entity';
 import { PartnershipEntity } from './partnership.entity';
 import { BreakGlassEntity } from '../break-glass/break-glass.entity';
-import { DataQualityIssueEntity, IdentityAssertionEntity, PersonEntity, PersonRelationshipEntity, PersonSourceEntity } from '../people/person.entity';
+import {
+  DataQualityIssueEntity,
+  IdentityAssertionEntity,
+  PersonEntity,
+  PersonRelationshipEntity,
+  PersonSourceEntity,
+} from '../people/person.entity';
 import { AgencyRecordEntity } from '../records/agency-record.entity';
 import { MEETING_ENTITIES } from '../meetings/meeting.entity';
 import { MissingEpisodeEntity } from '../missing/missing-episode.entity';
 import { EARLY_HELP_ENTITIES } from '../early-help/early-help.entity';
 import { LadoAllegationEntity } from '../lado/lado-allegation.entity';
-import { PrivateFosteringArrangementEntity, PrivateFosteringVisitEntity } from '../private-fostering/private-fostering.entity';
+import {
+  PrivateFosteringArrangementEntity,
+  PrivateFosteringVisitEntity,
+} from '../private-fostering/private-fostering.entity';
 import { REFERRAL_ENTITIES } from '../referrals/referral.entity';
 
 /** Every TypeORM entity. Audit tables are not entities: they are written only by src/audit. */

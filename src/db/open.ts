@@ -4,7 +4,13 @@ import type { Config } from '../config';
 import type { Logger } from '../shared/logger';
 import { createDataSource } from './data-source';
 import { ensureDatabase } from './admin';
-import { appRoleUrl, assertServingRoleRestricted, enableAppLogin, servingRoleProblems, ServingRoleError } from './app-role';
+import {
+  appRoleUrl,
+  assertServingRoleRestricted,
+  enableAppLogin,
+  servingRoleProblems,
+  ServingRoleError,
+} from './app-role';
 import { readOrCreateSecret, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded';
 import { markProductionDatabase } from './production-mark';
 
@@ -30,7 +36,9 @@ export class PendingMigrationsError extends Error {
 
 /** How many migrations the database lacks, read without creating anything (unlike showMigrations). */
 export async function pendingMigrations(ds: DataSource): Promise<number> {
-  const [{ present }] = (await ds.query(`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`)) as Array<{ present: boolean }>;
+  const [{ present }] = (await ds.query(`SELECT to_regclass('schema_migrations') IS NOT NULL AS present`)) as Array<{
+    present: boolean;
+  }>;
   const rows = present ? ((await ds.query('SELECT name FROM schema_migrations')) as Array<{ name: string }>) : [];
   const applied = new Set(rows.map((r) => r.name));
   return ds.migrations.filter((m) => !applied.has(m.name ?? m.constructor.name)).length;
@@ -70,7 +78,11 @@ export async function openDatabase(
  * is fatal) and the hub serves on it as mash_app (password in `<MASH_DATA_DIR>/pg-app-password`).
  * Connect with `connectWithRetry`.
  */
-export async function prepareDatabase(config: Config, logger: Logger, role: DatabaseRole = 'app'): Promise<PreparedDatabase> {
+export async function prepareDatabase(
+  config: Config,
+  logger: Logger,
+  role: DatabaseRole = 'app',
+): Promise<PreparedDatabase> {
   let embedded: EmbeddedDatabase | undefined;
   let ownerUrl = config.migrationDatabaseUrl;
   let servingUrl = config.databaseUrl;
@@ -153,7 +165,10 @@ async function connectOnce(db: PreparedDatabase, logger: Logger, migrate: boolea
   const problems = db.role === 'app' ? await servingRoleProblems(dataSource) : [];
   if (problems.length) {
     if (db.production) await assertServingRoleRestricted(dataSource);
-    logger.warn({ problems }, 'the serving database role could alter the audit (refused in production): serve as mash_app');
+    logger.warn(
+      { problems },
+      'the serving database role could alter the audit (refused in production): serve as mash_app',
+    );
   }
   // So that a demo seed run later with another NODE_ENV still knows this is production's database.
   if (db.production) await markProductionDatabase(dataSource);
@@ -175,7 +190,11 @@ export interface ConnectOptions {
  * is in place. Resolves true once the database is open. Logs the attempt and the driver's message,
  * never the connection URL (it holds the password).
  */
-export async function connectWithRetry(db: PreparedDatabase, logger: Logger, options: ConnectOptions): Promise<boolean> {
+export async function connectWithRetry(
+  db: PreparedDatabase,
+  logger: Logger,
+  options: ConnectOptions,
+): Promise<boolean> {
   const min = options.minBackoffMs ?? 250;
   const max = options.maxBackoffMs ?? 5000;
   for (let attempt = 1; ; attempt++) {

@@ -45,7 +45,8 @@ export function withScopeHolder<T>(work: () => T): T {
 export function setPartnershipScope(scope: PartnershipScope): void {
   const holder = storage.getStore();
   if (!holder) throw new Error('no partnership scope holder: the request was not opened with withScopeHolder');
-  if (holder.scope && holder.scope.partnership !== scope.partnership) throw new Error('a request acts in one partnership only');
+  if (holder.scope && holder.scope.partnership !== scope.partnership)
+    throw new Error('a request acts in one partnership only');
   holder.scope = scope;
 }
 
@@ -53,8 +54,7 @@ export function currentPartnershipScope(): PartnershipScope | null {
   return storage.getStore()?.scope ?? null;
 }
 
-const SET_SCOPE =
-  `SELECT set_config('mash.partnership', $1, true), set_config('mash.actor', $2, true), set_config('mash.request_id', $3, true)`;
+const SET_SCOPE = `SELECT set_config('mash.partnership', $1, true), set_config('mash.actor', $2, true), set_config('mash.request_id', $3, true)`;
 
 type Query = QueryRunner['query'];
 
@@ -71,7 +71,8 @@ export function scopeQueryRunner(runner: QueryRunner): QueryRunner {
     const outermost = !runner.isTransactionActive;
     await start(isolation);
     const scope = currentPartnershipScope();
-    if (outermost && scope) await query(SET_SCOPE, [scope.partnership, scope.actor, scope.requestId]).catch((e: unknown) => lost(runner, e));
+    if (outermost && scope)
+      await query(SET_SCOPE, [scope.partnership, scope.actor, scope.requestId]).catch((e: unknown) => lost(runner, e));
   };
   runner.query = (async (sql: string, parameters?: unknown[], structured?: boolean) => {
     const scope = currentPartnershipScope();
@@ -125,7 +126,11 @@ interface Queryable {
  * runs once per partnership, in it, as `system:<job>`; the results are concatenated. The
  * `partnership` table itself is not walled, so the list needs no scope.
  */
-export async function forEachPartnership<T>(db: Queryable, job: string, work: (partnership: string) => Promise<T[]>): Promise<T[]> {
+export async function forEachPartnership<T>(
+  db: Queryable,
+  job: string,
+  work: (partnership: string) => Promise<T[]>,
+): Promise<T[]> {
   const rows = (await db.query('SELECT id FROM partnership ORDER BY id')) as Array<{ id: string }>;
   const results: T[] = [];
   for (const { id } of rows) {

@@ -6,7 +6,11 @@ import type { DataSource, EntityManager } from 'typeorm';
  * start, by any process, is at least `minSeconds` ago, and says whether this caller got the run.
  * Times are the database's, so processes' clocks need not agree.
  */
-export async function claimPeriodicRun(db: DataSource | EntityManager, job: string, minSeconds: number): Promise<boolean> {
+export async function claimPeriodicRun(
+  db: DataSource | EntityManager,
+  job: string,
+  minSeconds: number,
+): Promise<boolean> {
   const rows: unknown[] = await db.query(
     `INSERT INTO periodic_job (name, last_started_at) VALUES ($1, now())
      ON CONFLICT (name) DO UPDATE SET last_started_at = EXCLUDED.last_started_at

@@ -68,7 +68,13 @@ import {
   submitReferral,
   withdrawReferral,
 } from '../referrals/referrals.service';
-import type { ConcernCategory, DecisionOutcome, RagRating, ReferralStatus, ThresholdLevel } from '../referrals/vocabulary';
+import type {
+  ConcernCategory,
+  DecisionOutcome,
+  RagRating,
+  ReferralStatus,
+  ThresholdLevel,
+} from '../referrals/vocabulary';
 import { isHubError } from '../shared/errors';
 import { fromLondon, londonParts } from '../shared/working-calendar';
 import { DEMO_DEFAULTS, mulberry32 } from './demo-data';
@@ -149,7 +155,14 @@ const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
 /** The open states told only for referrals received in the last few days before the as-of date. */
-const OPEN_ENDINGS: Ending[] = ['RECEIVED', 'SCREENED', 'AWAITING_CHECKS', 'AWAITING_CHECKS', 'READY_FOR_DECISION', 'DECISION_PROPOSED'];
+const OPEN_ENDINGS: Ending[] = [
+  'RECEIVED',
+  'SCREENED',
+  'AWAITING_CHECKS',
+  'AWAITING_CHECKS',
+  'READY_FOR_DECISION',
+  'DECISION_PROPOSED',
+];
 /** Told at least once in every month so every month has every measure. */
 const CORE_ENDINGS: Ending[] = ['CLOSED', 'CLOSED', 'CLOSED', 'CLOSED', 'WITHDRAWN', 'CLOSED_WITH_DUPLICATE'];
 const CORE_RAGS: RagRating[] = ['RED', 'AMBER', 'GREEN', 'RED', 'AMBER', 'AMBER'];
@@ -158,7 +171,10 @@ const CORE_RAGS: RagRating[] = ['RED', 'AMBER', 'GREEN', 'RED', 'AMBER', 'AMBER'
  * The plan: pure. Referrals spread evenly over the months before `asOf`, each month opening with the
  * core stories (in its first weeks) and the rest drawn at random; the open states at the very end.
  */
-export function planDemoCases(children: number, options: DemoCasesOptions = {}): { cases: CaseSpec[]; breakGlass: BreakGlassSpec[] } {
+export function planDemoCases(
+  children: number,
+  options: DemoCasesOptions = {},
+): { cases: CaseSpec[]; breakGlass: BreakGlassSpec[] } {
   const seed = options.seed ?? DEMO_DEFAULTS.seed;
   const total = options.referrals ?? DEMO_CASES_DEFAULTS.referrals;
   const months = options.months ?? DEMO_CASES_DEFAULTS.months;
@@ -196,7 +212,15 @@ export function planDemoCases(children: number, options: DemoCasesOptions = {}):
   };
   const add = (receivedAt: Date, ending: Ending, rag: RagRating, icpc?: CaseSpec['icpc']) => {
     const n = cases.length + 1;
-    const spec: CaseSpec = { n, key: `${KEY_PREFIX}:${seed}:${n}`, childIndex: chooseChild(), receivedAt, ending, rag, seed: Math.floor(rnd() * 2 ** 32) };
+    const spec: CaseSpec = {
+      n,
+      key: `${KEY_PREFIX}:${seed}:${n}`,
+      childIndex: chooseChild(),
+      receivedAt,
+      ending,
+      rag,
+      seed: Math.floor(rnd() * 2 ** 32),
+    };
     cases.push(icpc ? { ...spec, icpc } : spec);
   };
   const randomRag = (): RagRating => {
@@ -221,7 +245,7 @@ export function planDemoCases(children: number, options: DemoCasesOptions = {}):
     for (let i = CORE_ENDINGS.length; i < perMonth; i++) {
       const x = rnd();
       const ending: Ending = x < 0.86 ? 'CLOSED' : x < 0.95 ? 'WITHDRAWN' : 'CLOSED_WITH_DUPLICATE';
-      add(receivedOn(new Date(from.getTime() + Math.floor(rnd() * usable / DAY) * DAY)), ending, randomRag());
+      add(receivedOn(new Date(from.getTime() + Math.floor((rnd() * usable) / DAY) * DAY)), ending, randomRag());
     }
     // Break-glass: one to three emergency openings a month.
     for (let i = int(1, 3); i > 0; i--) {
@@ -279,14 +303,49 @@ const WORKERS = [
   { sub: 'sw-4', name: 'Chris Demo (fictional)' },
 ];
 const CONCERNS: ConcernCategory[] = [
-  'NEGLECT', 'NEGLECT', 'DOMESTIC_ABUSE', 'DOMESTIC_ABUSE', 'EMOTIONAL_ABUSE', 'PHYSICAL_ABUSE', 'SEXUAL_ABUSE',
-  'CHILD_SEXUAL_EXPLOITATION', 'CRIMINAL_EXPLOITATION', 'MISSING', 'SELF_HARM', 'PARENTAL_MENTAL_HEALTH', 'PARENTAL_SUBSTANCE_MISUSE', 'OTHER',
+  'NEGLECT',
+  'NEGLECT',
+  'DOMESTIC_ABUSE',
+  'DOMESTIC_ABUSE',
+  'EMOTIONAL_ABUSE',
+  'PHYSICAL_ABUSE',
+  'SEXUAL_ABUSE',
+  'CHILD_SEXUAL_EXPLOITATION',
+  'CRIMINAL_EXPLOITATION',
+  'MISSING',
+  'SELF_HARM',
+  'PARENTAL_MENTAL_HEALTH',
+  'PARENTAL_SUBSTANCE_MISUSE',
+  'OTHER',
 ];
 /** Outcomes by RAG, weighted by repetition. */
 const OUTCOMES: Record<RagRating, DecisionOutcome[]> = {
-  RED: ['STRATEGY_DISCUSSION', 'STRATEGY_DISCUSSION', 'STRATEGY_DISCUSSION', 'CHILD_IN_NEED_ASSESSMENT', 'POLICE_ONLY', 'LADO'],
-  AMBER: ['CHILD_IN_NEED_ASSESSMENT', 'CHILD_IN_NEED_ASSESSMENT', 'EARLY_HELP', 'EARLY_HELP', 'STRATEGY_DISCUSSION', 'REFER_TO_OTHER_SERVICE', 'LADO'],
-  GREEN: ['NO_FURTHER_ACTION', 'ADVICE_AND_INFORMATION', 'ADVICE_AND_INFORMATION', 'EARLY_HELP', 'EARLY_HELP', 'REFER_TO_OTHER_SERVICE', 'POLICE_ONLY'],
+  RED: [
+    'STRATEGY_DISCUSSION',
+    'STRATEGY_DISCUSSION',
+    'STRATEGY_DISCUSSION',
+    'CHILD_IN_NEED_ASSESSMENT',
+    'POLICE_ONLY',
+    'LADO',
+  ],
+  AMBER: [
+    'CHILD_IN_NEED_ASSESSMENT',
+    'CHILD_IN_NEED_ASSESSMENT',
+    'EARLY_HELP',
+    'EARLY_HELP',
+    'STRATEGY_DISCUSSION',
+    'REFER_TO_OTHER_SERVICE',
+    'LADO',
+  ],
+  GREEN: [
+    'NO_FURTHER_ACTION',
+    'ADVICE_AND_INFORMATION',
+    'ADVICE_AND_INFORMATION',
+    'EARLY_HELP',
+    'EARLY_HELP',
+    'REFER_TO_OTHER_SERVICE',
+    'POLICE_ONLY',
+  ],
 };
 const THRESHOLD: Record<DecisionOutcome, ThresholdLevel> = {
   NO_FURTHER_ACTION: 'LEVEL_1_UNIVERSAL',
@@ -303,9 +362,15 @@ const DECLINE_REASONS = [
   'Fictional: the record is held by another force area; the request has been passed on.',
 ];
 const NON_ATTENDANCE_REASONS: Record<'SENT_APOLOGIES' | 'SENT_INFORMATION_ONLY' | 'DID_NOT_ATTEND', string[]> = {
-  SENT_APOLOGIES: ['Fictional: officer on leave, no cover available at short notice.', 'Fictional: clinic commitments clashed with the meeting time.'],
+  SENT_APOLOGIES: [
+    'Fictional: officer on leave, no cover available at short notice.',
+    'Fictional: clinic commitments clashed with the meeting time.',
+  ],
   SENT_INFORMATION_ONLY: ['Fictional: written information sent in advance; no one available to join.'],
-  DID_NOT_ATTEND: ['Fictional: invitation not received in time (sent to an old address).', 'Fictional: no response to the invitation.'],
+  DID_NOT_ATTEND: [
+    'Fictional: invitation not received in time (sent to an old address).',
+    'Fictional: no response to the invitation.',
+  ],
 };
 
 interface Story {
@@ -326,7 +391,12 @@ function story(seed: number): Story {
 }
 
 function contextFor(hub: Hub, viewer: Viewer, requestId: string): RequestContext {
-  return createRequestContext(hub, { viewer, partnership: requirePartnership(), requestId, operation: { type: 'seed', name: 'demoCases', documentHash: null } });
+  return createRequestContext(hub, {
+    viewer,
+    partnership: requirePartnership(),
+    requestId,
+    operation: { type: 'seed', name: 'demoCases', documentHash: null },
+  });
 }
 
 class Teller {
@@ -361,7 +431,9 @@ class Teller {
   }
 
   async version(table: 'referral' | 'meeting' | 's47_enquiry' | 'cp_plan', id: string): Promise<number> {
-    const [row] = (await this.hub.dataSource.query(`SELECT version FROM ${table} WHERE id = $1`, [id])) as Array<{ version: number }>;
+    const [row] = (await this.hub.dataSource.query(`SELECT version FROM ${table} WHERE id = $1`, [id])) as Array<{
+      version: number;
+    }>;
     return row!.version;
   }
 }
@@ -372,7 +444,10 @@ class Teller {
  * services; a health or education submitter says which service. Police and probation submissions
  * get their source from the agency kind.
  */
-const SOURCES_BY_SUBMITTER: Record<string, Array<[source: string, organisation: string | null, role: string | null]>> = {
+const SOURCES_BY_SUBMITTER: Record<
+  string,
+  Array<[source: string, organisation: string | null, role: string | null]>
+> = {
   'social-care': [
     ['INDIVIDUAL_FAMILY', null, 'Grandparent'],
     ['INDIVIDUAL_ACQUAINTANCE', null, 'Neighbour'],
@@ -394,7 +469,10 @@ const SOURCES_BY_SUBMITTER: Record<string, Array<[source: string, organisation: 
     ['EDUCATION_SERVICES', 'Fictional Borough education welfare', 'Education welfare officer'],
   ],
 };
-function contactSource(seed: number, submitterAgency: string): { source?: string; referrerOrganisation?: string | null; referrerRole?: string | null } {
+function contactSource(
+  seed: number,
+  submitterAgency: string,
+): { source?: string; referrerOrganisation?: string | null; referrerRole?: string | null } {
   const options = SOURCES_BY_SUBMITTER[submitterAgency];
   if (!options) return {};
   const [source, referrerOrganisation, referrerRole] = story(seed ^ 0x5eed).pick(options);
@@ -420,7 +498,11 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
 
   // Status history steps happen now in the seed; date them to the story (rows written since asOf).
   const stamp = (id: string, at: Date) =>
-    t.sql(`UPDATE referral_transition SET occurred_at = $2 WHERE referral_id = $1 AND occurred_at > $3`, [id, at, asOf]);
+    t.sql(`UPDATE referral_transition SET occurred_at = $2 WHERE referral_id = $1 AND occurred_at > $3`, [
+      id,
+      at,
+      asOf,
+    ]);
   const submit = async (key: string, at: Date, ctx: RequestContext, text: string) => {
     const { referralId } = await submitReferral(
       ctx,
@@ -452,7 +534,12 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
     await stamp(id, at);
   };
 
-  const id = await submit(spec.key, received, referrer, `Fictional demo referral ${spec.n}: concerns reported by the referrer about the child's care. All details invented.`);
+  const id = await submit(
+    spec.key,
+    received,
+    referrer,
+    `Fictional demo referral ${spec.n}: concerns reported by the referrer about the child's care. All details invented.`,
+  );
   const statuses: ReferralStatus[] = [];
   if (spec.ending === 'RECEIVED') {
     statuses.push('RECEIVED');
@@ -462,9 +549,20 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
   // Screening: RED within the hour, others within a few working hours.
   const rag = spec.rag;
   let now = spec.rag === 'RED' ? later(received, s.int(10, 50) * MINUTE) : workingLater(received, s.int(1, 5) / 2);
-  await rateReferral(sw(), id, rag, `Fictional rationale: ${rag.toLowerCase()} on the information given.`, await t.version('referral', id));
+  await rateReferral(
+    sw(),
+    id,
+    rag,
+    `Fictional rationale: ${rag.toLowerCase()} on the information given.`,
+    await t.version('referral', id),
+  );
   await t.sql(`UPDATE referral_rating SET rated_at = $2 WHERE referral_id = $1 AND rated_at > $3`, [id, now, asOf]);
-  await assignReferral(sw(), id, { sub: `demo-seed:${WORKERS[worker]!.sub}`, name: WORKERS[worker]!.name }, await t.version('referral', id));
+  await assignReferral(
+    sw(),
+    id,
+    { sub: `demo-seed:${WORKERS[worker]!.sub}`, name: WORKERS[worker]!.name },
+    await t.version('referral', id),
+  );
   await setUpdated(id, now);
 
   if (spec.ending === 'CLOSED_WITH_DUPLICATE') {
@@ -472,7 +570,12 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
     const dupAgency = child.agencies.find((a) => a !== referrerAgency) ?? referrerAgency;
     const dupAt = later(received, s.int(20, 90) * MINUTE);
     const dupReferrer = t.as(dupAgency, `referrer-${dupAgency}-dup`);
-    const dup = await submit(`${spec.key}:dup`, dupAt, dupReferrer, `Fictional demo referral ${spec.n} (second report of the same incident). All details invented.`);
+    const dup = await submit(
+      `${spec.key}:dup`,
+      dupAt,
+      dupReferrer,
+      `Fictional demo referral ${spec.n} (second report of the same incident). All details invented.`,
+    );
     now = maxDate(now, dupAt);
     now = later(now, s.int(5, 40) * MINUTE);
     await mergeReferral(sw(), dup, id, await t.version('referral', dup));
@@ -486,7 +589,12 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
   }
   if (spec.ending === 'WITHDRAWN' && s.chance(0.5)) {
     now = workingLater(now, s.int(1, 4));
-    await withdrawReferral(sw(), id, 'Fictional: the referrer withdrew the referral; the concern was resolved by a single agency.', await t.version('referral', id));
+    await withdrawReferral(
+      sw(),
+      id,
+      'Fictional: the referrer withdrew the referral; the concern was resolved by a single agency.',
+      await t.version('referral', id),
+    );
     await setUpdated(id, now);
     await feedback(t, s, sw(), id, now, 'WITHDRAWN');
     statuses.push('WITHDRAWN');
@@ -512,7 +620,11 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
   if (!skipChecks) {
     const requestedAt = later(now, s.int(5, 30) * MINUTE);
     await requestAgencyChecks(sw(), id, agencies, await t.version('referral', id));
-    await t.sql(`UPDATE agency_check SET requested_at = $2, due_at = $3 WHERE referral_id = $1`, [id, requestedAt, checkDueAt(rag, requestedAt)]);
+    await t.sql(`UPDATE agency_check SET requested_at = $2, due_at = $3 WHERE referral_id = $1`, [
+      id,
+      requestedAt,
+      checkDueAt(rag, requestedAt),
+    ]);
     await setUpdated(id, requestedAt);
     const due = checkDueAt(rag, requestedAt);
     let last = requestedAt;
@@ -521,7 +633,9 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
       if (outstanding && i > 0) break; // at least two were requested, so one stays outstanding
       const late = s.chance(lateDecision ? 0.5 : 0.04);
       // An on-time decision needs the answers before the decision falls due, not just the check.
-      const by = lateDecision ? due : new Date(Math.min(due.getTime(), decisionDueAt(rag, received).getTime() - 45 * MINUTE));
+      const by = lateDecision
+        ? due
+        : new Date(Math.min(due.getTime(), decisionDueAt(rag, received).getTime() - 45 * MINUTE));
       const window = Math.max(by.getTime() - requestedAt.getTime(), 20 * MINUTE);
       const at = late
         ? rag === 'RED'
@@ -529,14 +643,19 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
           : workingLater(due, s.int(1, 12))
         : later(requestedAt, Math.floor(window * (lateDecision ? 0.2 + 0.75 * s.rnd() : 0.05 + 0.55 * s.rnd())));
       const officer = t.as(agency, `${agency}-officer-${s.int(1, 2)}`);
-      const [check] = (await t.sql(`SELECT id FROM agency_check WHERE referral_id = $1 AND agency = $2`, [id, agency])) as Array<{ id: string }>;
+      const [check] = (await t.sql(`SELECT id FROM agency_check WHERE referral_id = $1 AND agency = $2`, [
+        id,
+        agency,
+      ])) as Array<{ id: string }>;
       const declined = s.chance(0.08);
       await respondToAgencyCheck(
         officer,
         check!.id,
         declined
           ? { declinedReason: s.pick(DECLINE_REASONS) }
-          : { findingsSummary: `Fictional: ${agency} holds ${s.pick(['no further', 'one earlier', 'several earlier'])} contacts of note; nothing here is real.` },
+          : {
+              findingsSummary: `Fictional: ${agency} holds ${s.pick(['no further', 'one earlier', 'several earlier'])} contacts of note; nothing here is real.`,
+            },
       );
       await t.sql(`UPDATE agency_check SET returned_at = $2 WHERE id = $1`, [check!.id, at]);
       await stamp(id, at);
@@ -550,9 +669,16 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
     }
     // Now and then new information re-rates the case while it is with the MASH.
     if (s.chance(0.1)) {
-      const rerated: RagRating = rag === 'GREEN' ? 'AMBER' : rag === 'AMBER' ? (s.chance(0.5) ? 'RED' : 'GREEN') : 'AMBER';
+      const rerated: RagRating =
+        rag === 'GREEN' ? 'AMBER' : rag === 'AMBER' ? (s.chance(0.5) ? 'RED' : 'GREEN') : 'AMBER';
       now = later(now, s.int(5, 60) * MINUTE);
-      await rateReferral(sw(), id, rerated, 'Fictional rationale: agency checks changed the picture.', await t.version('referral', id));
+      await rateReferral(
+        sw(),
+        id,
+        rerated,
+        'Fictional rationale: agency checks changed the picture.',
+        await t.version('referral', id),
+      );
       await t.sql(`UPDATE referral_rating SET rated_at = $2 WHERE referral_id = $1 AND rated_at > $3`, [id, now, asOf]);
       await setUpdated(id, now);
     }
@@ -563,7 +689,12 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
   }
   if (spec.ending === 'WITHDRAWN') {
     now = workingLater(now, s.int(1, 4));
-    await withdrawReferral(sw(), id, 'Fictional: withdrawn after checks; the family moved out of the area and the case was transferred.', await t.version('referral', id));
+    await withdrawReferral(
+      sw(),
+      id,
+      'Fictional: withdrawn after checks; the family moved out of the area and the case was transferred.',
+      await t.version('referral', id),
+    );
     await setUpdated(id, now);
     await feedback(t, s, sw(), id, now, 'WITHDRAWN');
     statuses.push('WITHDRAWN');
@@ -571,7 +702,10 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
   }
 
   // The decision: most within timescale, some late (a breach).
-  const [{ rag: currentRag, decision_due_at: decisionDue }] = (await t.sql(`SELECT rag, decision_due_at FROM referral WHERE id = $1`, [id])) as Array<{
+  const [{ rag: currentRag, decision_due_at: decisionDue }] = (await t.sql(
+    `SELECT rag, decision_due_at FROM referral WHERE id = $1`,
+    [id],
+  )) as Array<{
     rag: RagRating;
     decision_due_at: Date;
   }>;
@@ -587,7 +721,11 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
   await proposeDecision(
     sw(),
     id,
-    { outcome, rationale: `Fictional rationale for ${outcome.toLowerCase().replace(/_/g, ' ')}.`, thresholdLevel: THRESHOLD[outcome] },
+    {
+      outcome,
+      rationale: `Fictional rationale for ${outcome.toLowerCase().replace(/_/g, ' ')}.`,
+      thresholdLevel: THRESHOLD[outcome],
+    },
     await t.version('referral', id),
   );
   await t.sql(`UPDATE referral SET decision_proposed_at = $2, updated_at = $2 WHERE id = $1`, [id, proposedAt]);
@@ -603,46 +741,80 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
     [id, authorisedAt],
   );
   // An EARLY_HELP decision opened an early-help episode per child at authorisation: back-dated with it.
-  await t.sql(`UPDATE early_help_episode SET opened_at = $2, created_at = $2, updated_at = $2 WHERE referral_id = $1`, [id, authorisedAt]);
+  await t.sql(`UPDATE early_help_episode SET opened_at = $2, created_at = $2, updated_at = $2 WHERE referral_id = $1`, [
+    id,
+    authorisedAt,
+  ]);
   await stamp(id, authorisedAt);
   statuses.push('CLOSED');
   let lastEvent = authorisedAt;
-  if (outcome === 'STRATEGY_DISCUSSION') lastEvent = await tellStrategy(t, s, id, authorisedAt, asOf, spec.icpc, spec.seed);
+  if (outcome === 'STRATEGY_DISCUSSION')
+    lastEvent = await tellStrategy(t, s, id, authorisedAt, asOf, spec.icpc, spec.seed);
   await feedback(t, s, sw(), id, maxDate(authorisedAt, s.chance(0.5) ? authorisedAt : lastEvent), 'CLOSED');
   return statuses;
 }
 
 /** Most referrers hear back, mostly within a day or two; one in eight never does. */
-async function feedback(t: Teller, s: Story, ctx: RequestContext, id: string, after: Date, status: 'CLOSED' | 'WITHDRAWN') {
+async function feedback(
+  t: Teller,
+  s: Story,
+  ctx: RequestContext,
+  id: string,
+  after: Date,
+  status: 'CLOSED' | 'WITHDRAWN',
+) {
   if (s.chance(0.12)) return;
   const at = workingLater(after, s.int(1, 20) / 2);
   await sendReferrerFeedback(
     ctx,
     id,
-    status === 'CLOSED' ? 'Fictional: thank you for your referral; the MASH has made a decision and will be in touch if you are needed.' : 'Fictional: the referral was withdrawn; no further action by the MASH.',
+    status === 'CLOSED'
+      ? 'Fictional: thank you for your referral; the MASH has made a decision and will be in touch if you are needed.'
+      : 'Fictional: the referral was withdrawn; no further action by the MASH.',
     await t.version('referral', id),
   );
   await t.sql(`UPDATE referral SET feedback_sent_at = $2, updated_at = $2 WHERE id = $1`, [id, at]);
   // The feedback's history step: the only one not yet dated to the story (all others are at or before `after`).
-  await t.sql(`UPDATE referral_transition SET occurred_at = $2 WHERE referral_id = $1 AND occurred_at > $3`, [id, at, after]);
+  await t.sql(`UPDATE referral_transition SET occurred_at = $2 WHERE referral_id = $1 AND occurred_at > $3`, [
+    id,
+    at,
+    after,
+  ]);
 }
 
 const OUTCOME_WEIGHTS: MeetingOutcome[] = [
-  'SECTION_47_JOINT', 'SECTION_47_JOINT', 'SECTION_47_JOINT', 'SECTION_47_SINGLE_AGENCY', 'SECTION_47_SINGLE_AGENCY',
-  'CHILD_IN_NEED', 'CHILD_IN_NEED', 'NO_FURTHER_ACTION', 'EMERGENCY_PROTECTION',
+  'SECTION_47_JOINT',
+  'SECTION_47_JOINT',
+  'SECTION_47_JOINT',
+  'SECTION_47_SINGLE_AGENCY',
+  'SECTION_47_SINGLE_AGENCY',
+  'CHILD_IN_NEED',
+  'CHILD_IN_NEED',
+  'NO_FURTHER_ACTION',
+  'EMERGENCY_PROTECTION',
 ];
 
 /**
  * A strategy discussion after an authorised STRATEGY_DISCUSSION decision, and an ICPC when it starts a
  * section 47 enquiry (most within 15 working days, some late). Returns the time of the last event.
  */
-async function tellStrategy(t: Teller, s: Story, referralId: string, authorisedAt: Date, asOf: Date, icpc: CaseSpec['icpc'] | undefined, seed: number): Promise<Date> {
+async function tellStrategy(
+  t: Teller,
+  s: Story,
+  referralId: string,
+  authorisedAt: Date,
+  asOf: Date,
+  icpc: CaseSpec['icpc'] | undefined,
+  seed: number,
+): Promise<Date> {
   const chair = t.worker(s.int(0, WORKERS.length - 1));
   const at = workingLater(authorisedAt, s.int(1, 14));
   if (at >= asOf) return authorisedAt;
   const outcome = icpc ? s.pick(SECTION_47_OUTCOMES) : s.pick(OUTCOME_WEIGHTS);
   const meetingId = await tellMeeting(t, s, chair, 'STRATEGY_DISCUSSION', referralId, at, authorisedAt, asOf, outcome);
-  const [m] = (await t.sql(`SELECT outcome, icpc_due_at::text AS icpc FROM meeting WHERE id = $1`, [meetingId])) as Array<{ outcome: MeetingOutcome; icpc: string | null }>;
+  const [m] = (await t.sql(`SELECT outcome, icpc_due_at::text AS icpc FROM meeting WHERE id = $1`, [
+    meetingId,
+  ])) as Array<{ outcome: MeetingOutcome; icpc: string | null }>;
   if (!m!.icpc || !SECTION_47_OUTCOMES.includes(m!.outcome)) return at;
   // The ICPC: on time (within the 15 working days) three times in four, otherwise a few working days late.
   const [y, mo, d] = m!.icpc.split('-').map(Number) as [number, number, number];
@@ -650,14 +822,35 @@ async function tellStrategy(t: Teller, s: Story, referralId: string, authorisedA
   const onTime = icpc ? icpc === 'ON_TIME' : s.chance(0.75);
   let icpcAt = onTime ? cal().addWorkingDays(later(at, 0), s.int(8, 14)) : cal().addWorkingDays(due, s.int(1, 6));
   icpcAt = fromLondon(...ymd(icpcAt), s.pick([10, 11, 14]), s.pick([0, 30]));
-  const icpcId = await tellMeeting(t, s, chair, 'INITIAL_CHILD_PROTECTION_CONFERENCE', referralId, icpcAt, later(at, 2 * HOUR), asOf, null);
+  const icpcId = await tellMeeting(
+    t,
+    s,
+    chair,
+    'INITIAL_CHILD_PROTECTION_CONFERENCE',
+    referralId,
+    icpcAt,
+    later(at, 2 * HOUR),
+    asOf,
+    null,
+  );
   // A story of its own, so the rest of the case draws the same numbers as before.
   await tellChildProtection(t, story(seed * 7919 + 47), meetingId, at, icpcId, icpcAt, asOf);
   return at;
 }
 
 /** The DfE categories, roughly in England's proportions (neglect and emotional abuse most often). */
-const CATEGORY_WEIGHTS: CpCategory[] = ['NEGLECT', 'NEGLECT', 'NEGLECT', 'NEGLECT', 'EMOTIONAL_ABUSE', 'EMOTIONAL_ABUSE', 'EMOTIONAL_ABUSE', 'PHYSICAL_ABUSE', 'SEXUAL_ABUSE', 'MULTIPLE'];
+const CATEGORY_WEIGHTS: CpCategory[] = [
+  'NEGLECT',
+  'NEGLECT',
+  'NEGLECT',
+  'NEGLECT',
+  'EMOTIONAL_ABUSE',
+  'EMOTIONAL_ABUSE',
+  'EMOTIONAL_ABUSE',
+  'PHYSICAL_ABUSE',
+  'SEXUAL_ABUSE',
+  'MULTIPLE',
+];
 
 /**
  * After an s47 strategy discussion (issue 24): each child's enquiry, its conclusion, the initial
@@ -665,7 +858,15 @@ const CATEGORY_WEIGHTS: CpCategory[] = ['NEGLECT', 'NEGLECT', 'NEGLECT', 'NEGLEC
  * working days) and the review conferences (mostly in time), each only if it happened before the as-of
  * date and today. Through the services, like every other step of the demo.
  */
-async function tellChildProtection(t: Teller, s: Story, sdId: string, sdAt: Date, icpcId: string, icpcAt: Date, asOf: Date): Promise<void> {
+async function tellChildProtection(
+  t: Teller,
+  s: Story,
+  sdId: string,
+  sdAt: Date,
+  icpcId: string,
+  icpcAt: Date,
+  asOf: Date,
+): Promise<void> {
   const today = londonDate(new Date());
   const happened = (on: string, at: Date) => on <= today && at < asOf;
   const worker = s.int(0, WORKERS.length - 1);
@@ -694,20 +895,34 @@ async function tellChildProtection(t: Teller, s: Story, sdId: string, sdAt: Date
     const icpcOn = londonDate(icpcAt);
     if (!happened(icpcOn, icpcAt)) return;
     const concludedOn = [londonDate(cal().addWorkingDays(sdAt, s.int(3, 7))), icpcOn].sort()[0]!;
-    await concludeSection47Enquiry(sw(), enquiryId, { conclusion: 'SUBSTANTIATED_CONFERENCE', concludedOn }, await t.version('s47_enquiry', enquiryId));
+    await concludeSection47Enquiry(
+      sw(),
+      enquiryId,
+      { conclusion: 'SUBSTANTIATED_CONFERENCE', concludedOn },
+      await t.version('s47_enquiry', enquiryId),
+    );
     const plan = s.chance(0.85);
     await recordInitialConference(
       sw(),
       enquiryId,
       plan
-        ? { heldOn: icpcOn, meetingId: icpcId, decision: 'PLAN', category: s.pick(CATEGORY_WEIGHTS), leadSocialWorker: WORKERS[worker]!.name }
+        ? {
+            heldOn: icpcOn,
+            meetingId: icpcId,
+            decision: 'PLAN',
+            category: s.pick(CATEGORY_WEIGHTS),
+            leadSocialWorker: WORKERS[worker]!.name,
+          }
         : { heldOn: icpcOn, meetingId: icpcId, decision: 'NO_PLAN' },
       await t.version('s47_enquiry', enquiryId),
     );
     if (!plan) return;
-    const [{ id: planId }] = (await t.sql(`SELECT id FROM cp_plan WHERE enquiry_id = $1`, [enquiryId])) as [{ id: string }];
+    const [{ id: planId }] = (await t.sql(`SELECT id FROM cp_plan WHERE enquiry_id = $1`, [enquiryId])) as [
+      { id: string },
+    ];
     const coreAt = cal().addWorkingDays(icpcAt, s.chance(0.8) ? s.int(4, 10) : s.int(11, 14));
-    if (happened(londonDate(coreAt), coreAt)) await recordCoreGroup(sw(), planId, { heldOn: londonDate(coreAt) }, await t.version('cp_plan', planId));
+    if (happened(londonDate(coreAt), coreAt))
+      await recordCoreGroup(sw(), planId, { heldOn: londonDate(coreAt) }, await t.version('cp_plan', planId));
     let previous: { kind: 'INITIAL' | 'REVIEW'; heldOn: string } = { kind: 'INITIAL', heldOn: icpcOn };
     for (;;) {
       const due = reviewDueOn(previous);
@@ -716,7 +931,12 @@ async function tellChildProtection(t: Teller, s: Story, sdId: string, sdAt: Date
       const heldOn = londonDate(heldAt);
       if (!happened(heldOn, heldAt) || heldOn <= previous.heldOn) break;
       const end = previous.kind === 'REVIEW' || s.chance(0.3);
-      await recordReviewConference(sw(), planId, { heldOn, decision: end ? 'END_PLAN' : 'CONTINUE_PLAN' }, await t.version('cp_plan', planId));
+      await recordReviewConference(
+        sw(),
+        planId,
+        { heldOn, decision: end ? 'END_PLAN' : 'CONTINUE_PLAN' },
+        await t.version('cp_plan', planId),
+      );
       if (end) break;
       previous = { kind: 'REVIEW', heldOn };
     }
@@ -748,12 +968,19 @@ async function tellMeeting(
     invitees: probation ? [{ agency: 'probation', required: false }] : [],
   });
   t.meetingsCreated.push(meetingId);
-  await t.sql(`UPDATE meeting SET scheduled_at = $2, created_at = $3, updated_at = $3 WHERE id = $1`, [meetingId, scheduledAt, createdAt]);
+  await t.sql(`UPDATE meeting SET scheduled_at = $2, created_at = $3, updated_at = $3 WHERE id = $1`, [
+    meetingId,
+    scheduledAt,
+    createdAt,
+  ]);
   if (scheduledAt >= asOf) return meetingId; // still to come on the as-of date
   const heldAt = later(scheduledAt, s.int(0, 10) * MINUTE);
   await markMeetingHeld(chair, meetingId, await t.version('meeting', meetingId));
   await t.sql(`UPDATE meeting SET held_at = $2 WHERE id = $1`, [meetingId, heldAt]);
-  const invitees = (await t.sql(`SELECT id, agency, required FROM meeting_invitee WHERE meeting_id = $1 ORDER BY agency, id`, [meetingId])) as Array<{
+  const invitees = (await t.sql(
+    `SELECT id, agency, required FROM meeting_invitee WHERE meeting_id = $1 ORDER BY agency, id`,
+    [meetingId],
+  )) as Array<{
     id: string;
     agency: string;
     required: boolean;
@@ -761,7 +988,9 @@ async function tellMeeting(
   const recordedAt = later(heldAt, 45 * MINUTE);
   for (const inv of invitees) {
     const attended = inv.agency === 'social-care' || s.chance(0.82);
-    const status = attended ? 'ATTENDED' : s.pick(['SENT_APOLOGIES', 'SENT_APOLOGIES', 'SENT_INFORMATION_ONLY', 'DID_NOT_ATTEND'] as const);
+    const status = attended
+      ? 'ATTENDED'
+      : s.pick(['SENT_APOLOGIES', 'SENT_APOLOGIES', 'SENT_INFORMATION_ONLY', 'DID_NOT_ATTEND'] as const);
     await recordAttendance(
       chair,
       meetingId,
@@ -781,7 +1010,9 @@ async function tellMeeting(
     meetingId,
     {
       outcome,
-      decisions: strategy ? ['Fictional: agreed the next steps with the family.'] : ['Fictional: the child is made subject to a child protection plan.'],
+      decisions: strategy
+        ? ['Fictional: agreed the next steps with the family.']
+        : ['Fictional: the child is made subject to a child protection plan.'],
       minutes: 'Fictional minutes: invented for the demo partnership.',
     },
     await t.version('meeting', meetingId),
@@ -793,7 +1024,11 @@ async function tellMeeting(
     await addMeetingAction(
       chair,
       meetingId,
-      { description: `Fictional action ${i}: ${ownerAgency} to follow up and report back.`, ownerAgency, dueDate: londonDate(new Date(Date.now() + 7 * DAY)) },
+      {
+        description: `Fictional action ${i}: ${ownerAgency} to follow up and report back.`,
+        ownerAgency,
+        dueDate: londonDate(new Date(Date.now() + 7 * DAY)),
+      },
       await t.version('meeting', meetingId),
     );
   }
@@ -811,7 +1046,9 @@ async function tellMeeting(
   await completeMeeting(
     chair,
     meetingId,
-    missing!.n > 0 ? 'Fictional: urgent safeguarding decision could not wait; absent agencies briefed after the meeting.' : null,
+    missing!.n > 0
+      ? 'Fictional: urgent safeguarding decision could not wait; absent agencies briefed after the meeting.'
+      : null,
     await t.version('meeting', meetingId),
   );
   await t.sql(`UPDATE meeting SET completed_at = $2, updated_at = $2 WHERE id = $1`, [meetingId, completedAt]);
@@ -820,20 +1057,37 @@ async function tellMeeting(
 
 async function tellBreakGlass(t: Teller, spec: BreakGlassSpec, child: DemoChild): Promise<void> {
   const s = story(spec.seed);
-  const officer = t.as(spec.agency, `${spec.agency}-duty-${s.int(1, 2)}`, spec.agency === 'social-care' ? ['MASH_SOCIAL_WORKER'] : undefined);
+  const officer = t.as(
+    spec.agency,
+    `${spec.agency}-duty-${s.int(1, 2)}`,
+    spec.agency === 'social-care' ? ['MASH_SOCIAL_WORKER'] : undefined,
+  );
   const bg = await openBreakGlass(
     officer,
     child.id,
     `Fictional emergency: out-of-hours call about immediate risk to a child, records needed now ${spec.marker}`,
   );
   const minutes = t.hub.config.breakGlassMinutes;
-  await t.sql(`UPDATE break_glass SET opened_at = $2, expires_at = $3 WHERE id = $1`, [bg.id, spec.openedAt, later(spec.openedAt, minutes * MINUTE)]);
+  await t.sql(`UPDATE break_glass SET opened_at = $2, expires_at = $3 WHERE id = $1`, [
+    bg.id,
+    spec.openedAt,
+    later(spec.openedAt, minutes * MINUTE),
+  ]);
   await t.sql(`UPDATE alert SET created_at = $2 WHERE break_glass_id = $1`, [bg.id, spec.openedAt]);
   if (s.chance(0.85)) {
     const reviewer = t.as('social-care', 'ig-auditor-1', ['IG_AUDITOR'], 'Ira Governance (fictional)');
-    const outcome = s.pick(['JUSTIFIED', 'JUSTIFIED', 'JUSTIFIED', 'JUSTIFIED_WITH_ADVICE', 'NOT_JUSTIFIED_ADVICE_GIVEN'] as const);
+    const outcome = s.pick([
+      'JUSTIFIED',
+      'JUSTIFIED',
+      'JUSTIFIED',
+      'JUSTIFIED_WITH_ADVICE',
+      'NOT_JUSTIFIED_ADVICE_GIVEN',
+    ] as const);
     await reviewBreakGlass(reviewer, bg.id, outcome, 'Fictional review: reason checked against the call log.');
-    await t.sql(`UPDATE break_glass SET reviewed_at = $2 WHERE id = $1`, [bg.id, workingLater(spec.openedAt, s.int(2, 24))]);
+    await t.sql(`UPDATE break_glass SET reviewed_at = $2 WHERE id = $1`, [
+      bg.id,
+      workingLater(spec.openedAt, s.int(2, 24)),
+    ]);
   }
 }
 
@@ -847,12 +1101,25 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
   const children = await loadDemoChildren(hub);
   const plan = planDemoCases(children.length, options);
   const told = new Set(
-    ((await hub.dataSource.query(`SELECT key FROM referral_idempotency WHERE key LIKE $1 AND referral_id IS NOT NULL`, [`${KEY_PREFIX}:%`])) as Array<{ key: string }>).map(
-      (r) => r.key,
-    ),
+    (
+      (await hub.dataSource.query(
+        `SELECT key FROM referral_idempotency WHERE key LIKE $1 AND referral_id IS NOT NULL`,
+        [`${KEY_PREFIX}:%`],
+      )) as Array<{ key: string }>
+    ).map((r) => r.key),
   );
   const t = new Teller(hub, `demo-cases-${Date.now().toString(36)}`);
-  const report: DemoCasesReport = { created: 0, skipped: 0, referralsByStatus: {}, meetings: 0, breakGlass: 0, missingEpisodes: 0, stepDowns: 0, ladoAllegations: 0, privateFostering: 0 };
+  const report: DemoCasesReport = {
+    created: 0,
+    skipped: 0,
+    referralsByStatus: {},
+    meetings: 0,
+    breakGlass: 0,
+    missingEpisodes: 0,
+    stepDowns: 0,
+    ladoAllegations: 0,
+    privateFostering: 0,
+  };
   // Stories are independent, so a few are told at once (the audit's hash chain still serialises the
   // appends). The only trace of the interleaving is the order of the MASH-yyyy-nnnnnn reference numbers.
   const queue = plan.cases.filter((spec) => !told.has(spec.key));
@@ -866,9 +1133,14 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
       report.created++;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? DEMO_CASES_DEFAULTS.concurrency) }, tellNext));
+  await Promise.all(
+    Array.from({ length: Math.max(1, options.concurrency ?? DEMO_CASES_DEFAULTS.concurrency) }, tellNext),
+  );
   for (const spec of plan.breakGlass) {
-    const [{ n }] = (await hub.dataSource.query(`SELECT count(*)::int AS n FROM break_glass WHERE strpos(reason, $1) > 0`, [spec.marker])) as [{ n: number }];
+    const [{ n }] = (await hub.dataSource.query(
+      `SELECT count(*)::int AS n FROM break_glass WHERE strpos(reason, $1) > 0`,
+      [spec.marker],
+    )) as [{ n: number }];
     if (n > 0) continue;
     await tellBreakGlass(t, spec, children[spec.childIndex]!);
     report.breakGlass++;

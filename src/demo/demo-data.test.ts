@@ -7,7 +7,9 @@ describe('demo data generator', () => {
   });
 
   it('given another seed, when generated, then the data differs', () => {
-    expect(JSON.stringify(generateDemo({ households: 15, seed: 7 }))).not.toBe(JSON.stringify(generateDemo({ households: 15 })));
+    expect(JSON.stringify(generateDemo({ households: 15, seed: 7 }))).not.toBe(
+      JSON.stringify(generateDemo({ households: 15 })),
+    );
   });
 
   it('given the default size, when generated, then there are about 200 children in about 90 households with records from every agency', () => {
@@ -20,7 +22,9 @@ describe('demo data generator', () => {
   });
 
   it('given the generated people, then every NHS number is valid, unique and in the 999 test range, and every postcode is in the fictional ZZ area', () => {
-    const people = generateDemo().lines.filter((l) => l.kind === 'person' && l.agency === 'social-care').map((l) => l.data);
+    const people = generateDemo()
+      .lines.filter((l) => l.kind === 'person' && l.agency === 'social-care')
+      .map((l) => l.data);
     const nhs = people.map((p) => p.nhsNumber).filter((n): n is string => typeof n === 'string');
     expect(nhs.length).toBeGreaterThan(300);
     expect(new Set(nhs).size).toBe(nhs.length);
@@ -32,7 +36,9 @@ describe('demo data generator', () => {
   });
 
   it('given the generated people, then some demographics are NOT_RECORDED and some not provided by the source', () => {
-    const people = generateDemo().lines.filter((l) => l.kind === 'person' && l.agency === 'social-care').map((l) => l.data);
+    const people = generateDemo()
+      .lines.filter((l) => l.kind === 'person' && l.agency === 'social-care')
+      .map((l) => l.data);
     const share = (pred: (p: Record<string, unknown>) => boolean) => people.filter(pred).length / people.length;
     expect(share((p) => p.ethnicity === 'NOT_RECORDED')).toBeGreaterThan(0.03);
     expect(share((p) => p.ethnicity === undefined)).toBeGreaterThan(0.03);

@@ -29,8 +29,20 @@ export function planDemoEarlyHelp(options: { seed?: number; asOf?: string; month
     const from = addMonths(asOf, m - months);
     const at = (day: number, hour: number) => new Date(from.getTime() + day * DAY + hour * 3_600_000);
     return [
-      { marker: `(demo ref eh-${seed}-${2 * m + 1})`, downAt: at(2, 10), end: { kind: 'CLOSE' as const, at: at(20, 11), outcome: m % 2 === 0 ? ('NEEDS_MET' as const) : ('NEEDS_NOT_MET' as const) } },
-      { marker: `(demo ref eh-${seed}-${2 * m + 2})`, downAt: at(5, 14), end: { kind: 'STEP_UP' as const, at: at(15, 9) } },
+      {
+        marker: `(demo ref eh-${seed}-${2 * m + 1})`,
+        downAt: at(2, 10),
+        end: {
+          kind: 'CLOSE' as const,
+          at: at(20, 11),
+          outcome: m % 2 === 0 ? ('NEEDS_MET' as const) : ('NEEDS_NOT_MET' as const),
+        },
+      },
+      {
+        marker: `(demo ref eh-${seed}-${2 * m + 2})`,
+        downAt: at(5, 14),
+        end: { kind: 'STEP_UP' as const, at: at(15, 9) },
+      },
     ];
   }).flat();
 }
@@ -38,8 +50,17 @@ export function planDemoEarlyHelp(options: { seed?: number; asOf?: string; month
 function manager(hub: Hub, requestId: string): RequestContext {
   const kind = hub.agencies.kindOf('social-care');
   if (!kind) throw new Error('demo early help: agency social-care is not in this partnership');
-  const viewer = { ...systemViewer('demo-seed', 'manager-1', { code: 'social-care', kind }), roles: ['MASH_MANAGER' as const], name: 'Pat Manager (fictional)' };
-  return createRequestContext(hub, { viewer, partnership: requirePartnership(), requestId, operation: { type: 'seed', name: 'demoEarlyHelp', documentHash: null } });
+  const viewer = {
+    ...systemViewer('demo-seed', 'manager-1', { code: 'social-care', kind }),
+    roles: ['MASH_MANAGER' as const],
+    name: 'Pat Manager (fictional)',
+  };
+  return createRequestContext(hub, {
+    viewer,
+    partnership: requirePartnership(),
+    requestId,
+    operation: { type: 'seed', name: 'demoEarlyHelp', documentHash: null },
+  });
 }
 
 /** Tells the planned steps not told yet, about referred children with no open episode; returns how many step-downs it told. */
@@ -48,7 +69,10 @@ export async function seedDemoEarlyHelp(hub: Hub, options: { seed?: number; asOf
   let seq = 0;
   let told = 0;
   for (const spec of planDemoEarlyHelp(options)) {
-    const [{ n }] = (await hub.dataSource.query(`SELECT count(*)::int AS n FROM step_transition WHERE strpos(reason, $1) > 0`, [spec.marker])) as [{ n: number }];
+    const [{ n }] = (await hub.dataSource.query(
+      `SELECT count(*)::int AS n FROM step_transition WHERE strpos(reason, $1) > 0`,
+      [spec.marker],
+    )) as [{ n: number }];
     if (n > 0) continue;
     // A referred child with no open episode, in a stable order (the same run picks the same children).
     const [child] = (await hub.dataSource.query(
@@ -67,12 +91,17 @@ export async function seedDemoEarlyHelp(hub: Hub, options: { seed?: number; asOf
       leadProfessionalName: 'Fictional Family Support Worker',
       leadProfessionalAgency: 'education',
     });
-    if (spec.end.kind === 'CLOSE') await closeEarlyHelpEpisode(manager(hub, `${runId}-${++seq}`), id, spec.end.outcome, spec.end.at, 1);
+    if (spec.end.kind === 'CLOSE')
+      await closeEarlyHelpEpisode(manager(hub, `${runId}-${++seq}`), id, spec.end.outcome, spec.end.at, 1);
     else {
       await stepUpEarlyHelpEpisode(
         manager(hub, `${runId}-${++seq}`),
         id,
-        { at: spec.end.at, agreedWith: 'Fictional Early Help Team Manager', reason: 'Fictional: new concerns reported by the school; needs a social work assessment' },
+        {
+          at: spec.end.at,
+          agreedWith: 'Fictional Early Help Team Manager',
+          reason: 'Fictional: new concerns reported by the school; needs a social work assessment',
+        },
         1,
       );
     }

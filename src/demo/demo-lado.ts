@@ -14,10 +14,25 @@ import { DEMO_DEFAULTS } from './demo-data';
 
 const DAY = 86_400_000;
 const EMPLOYERS: Array<{ agency: string; name: string; sector: LadoSector; role: string }> = [
-  { agency: 'education', name: 'Fictional Meadow Primary School', sector: 'EDUCATION', role: 'Teaching assistant (fictional)' },
+  {
+    agency: 'education',
+    name: 'Fictional Meadow Primary School',
+    sector: 'EDUCATION',
+    role: 'Teaching assistant (fictional)',
+  },
   { agency: 'health', name: 'Fictional Riverside Hospital', sector: 'HEALTH', role: 'Ward nurse (fictional)' },
-  { agency: 'education', name: 'Fictional Hilltop Nursery', sector: 'EARLY_YEARS', role: 'Nursery practitioner (fictional)' },
-  { agency: 'social-care', name: 'Fictional Oak House Children’s Home', sector: 'SOCIAL_CARE', role: 'Residential worker (fictional)' },
+  {
+    agency: 'education',
+    name: 'Fictional Hilltop Nursery',
+    sector: 'EARLY_YEARS',
+    role: 'Nursery practitioner (fictional)',
+  },
+  {
+    agency: 'social-care',
+    name: 'Fictional Oak House Children’s Home',
+    sector: 'SOCIAL_CARE',
+    role: 'Residential worker (fictional)',
+  },
 ];
 const CATEGORIES: AllegationCategory[] = ['PHYSICAL', 'EMOTIONAL', 'SUITABILITY', 'SEXUAL', 'NEGLECT'];
 const OUTCOMES: AllegationOutcome[] = ['SUBSTANTIATED', 'UNSUBSTANTIATED', 'UNFOUNDED', 'FALSE', 'MALICIOUS'];
@@ -31,12 +46,24 @@ function addMonths(d: Date, months: number): Date {
 function lado(hub: Hub, requestId: string): RequestContext {
   const kind = hub.agencies.kindOf('social-care');
   if (!kind) throw new Error('demo LADO: agency social-care is not in this partnership');
-  const viewer = { ...systemViewer('demo-seed', 'lado-1', { code: 'social-care', kind }), roles: ['LADO' as const], name: 'Lee Designated (fictional LADO)' };
-  return createRequestContext(hub, { viewer, partnership: requirePartnership(), requestId, operation: { type: 'seed', name: 'demoLado', documentHash: null } });
+  const viewer = {
+    ...systemViewer('demo-seed', 'lado-1', { code: 'social-care', kind }),
+    roles: ['LADO' as const],
+    name: 'Lee Designated (fictional LADO)',
+  };
+  return createRequestContext(hub, {
+    viewer,
+    partnership: requirePartnership(),
+    requestId,
+    operation: { type: 'seed', name: 'demoLado', documentHash: null },
+  });
 }
 
 /** Tells the planned allegations not told yet; returns how many it told. */
-export async function seedDemoLado(hub: Hub, options: { seed?: number; asOf?: string; months?: number } = {}): Promise<number> {
+export async function seedDemoLado(
+  hub: Hub,
+  options: { seed?: number; asOf?: string; months?: number } = {},
+): Promise<number> {
   const seed = options.seed ?? DEMO_DEFAULTS.seed;
   const months = options.months ?? 6;
   const asOf = new Date(`${options.asOf ?? DEMO_DEFAULTS.asOf}T00:00:00Z`);
@@ -48,7 +75,10 @@ export async function seedDemoLado(hub: Hub, options: { seed?: number; asOf?: st
     for (const k of [0, 1]) {
       const n = 2 * m + k + 1;
       const marker = `(demo ref lado-${seed}-${n})`;
-      const [{ found }] = (await hub.dataSource.query(`SELECT count(*)::int AS found FROM lado_allegation WHERE strpos(employer_name, $1) > 0`, [marker])) as [{ found: number }];
+      const [{ found }] = (await hub.dataSource.query(
+        `SELECT count(*)::int AS found FROM lado_allegation WHERE strpos(employer_name, $1) > 0`,
+        [marker],
+      )) as [{ found: number }];
       if (found > 0) continue;
       const employer = EMPLOYERS[n % EMPLOYERS.length]!;
       const receivedAt = new Date(from.getTime() + (k === 0 ? 1 : 8) * DAY + 10 * 3_600_000);
@@ -61,7 +91,12 @@ export async function seedDemoLado(hub: Hub, options: { seed?: number; asOf?: st
         adultRole: employer.role,
         receivedAt,
       });
-      await scheduleAllegationMeeting(lado(hub, `${runId}-${++seq}`), id, { at: new Date(receivedAt.getTime() + 3 * DAY), employerInvited: true }, 1);
+      await scheduleAllegationMeeting(
+        lado(hub, `${runId}-${++seq}`),
+        id,
+        { at: new Date(receivedAt.getTime() + 3 * DAY), employerInvited: true },
+        1,
+      );
       // The first of the month is resolved within the month; the second within about seven weeks, except in the last month.
       if (k === 1 && m === months - 1) {
         told++;

@@ -12,7 +12,12 @@ import type { Role } from '../access-policy/vocabulary';
 import type { Hub, RequestContext } from '../context/context';
 import { createRequestContext } from '../context/context-factory';
 import { requirePartnership } from '../db/partnership-scope';
-import { offerReturnInterview, recordMissingEpisode, recordMissingReturn, recordReturnInterview } from '../missing/missing.service';
+import {
+  offerReturnInterview,
+  recordMissingEpisode,
+  recordMissingReturn,
+  recordReturnInterview,
+} from '../missing/missing.service';
 import type { MissingFrom, ReturnInterviewOutcome } from '../missing/vocabulary';
 import type { DemoChild } from './demo-cases';
 import { DEMO_DEFAULTS, mulberry32 } from './demo-data';
@@ -42,7 +47,10 @@ function addMonths(d: Date, months: number): Date {
 }
 
 /** The plan: pure, from its own PRNG (the referral stories' draws are not shifted by it). */
-export function planDemoMissing(children: number, options: { seed?: number; asOf?: string; months?: number } = {}): MissingEpisodeSpec[] {
+export function planDemoMissing(
+  children: number,
+  options: { seed?: number; asOf?: string; months?: number } = {},
+): MissingEpisodeSpec[] {
   const seed = options.seed ?? DEMO_DEFAULTS.seed;
   const months = options.months ?? 6;
   const asOf = new Date(`${options.asOf ?? DEMO_DEFAULTS.asOf}T00:00:00Z`);
@@ -50,7 +58,12 @@ export function planDemoMissing(children: number, options: { seed?: number; asOf
   const rnd = mulberry32((seed ^ 0x0015_5106) >>> 0);
   const int = (min: number, max: number) => min + Math.floor(rnd() * (max - min + 1));
   const out: MissingEpisodeSpec[] = [];
-  const add = (startedAt: Date, returned: number | null, offered: number | null, outcome: ReturnInterviewOutcome | null) => {
+  const add = (
+    startedAt: Date,
+    returned: number | null,
+    offered: number | null,
+    outcome: ReturnInterviewOutcome | null,
+  ) => {
     const n = out.length + 1;
     out.push({
       n,
@@ -80,20 +93,32 @@ function contextFor(hub: Hub, agency: string, sub: string, roles: Role[] | null,
   const kind = hub.agencies.kindOf(agency);
   if (!kind) throw new Error(`demo missing: agency ${agency} is not in this partnership`);
   const base = systemViewer('demo-seed', sub, { code: agency, kind });
-  return createRequestContext(hub, { viewer: roles ? { ...base, roles } : base, partnership: requirePartnership(), requestId, operation: { type: 'seed', name: 'demoMissing', documentHash: null } });
+  return createRequestContext(hub, {
+    viewer: roles ? { ...base, roles } : base,
+    partnership: requirePartnership(),
+    requestId,
+    operation: { type: 'seed', name: 'demoMissing', documentHash: null },
+  });
 }
 
 /**
  * Tells the planned episodes not told yet; returns how many it told. An agency holding the child records
  * the episode and the return (police when they hold the child); social care offers and records the interview.
  */
-export async function seedDemoMissing(hub: Hub, children: DemoChild[], options: { seed?: number; asOf?: string } = {}): Promise<number> {
+export async function seedDemoMissing(
+  hub: Hub,
+  children: DemoChild[],
+  options: { seed?: number; asOf?: string } = {},
+): Promise<number> {
   const plan = planDemoMissing(children.length, options);
   const runId = `demo-missing-${Date.now().toString(36)}`;
   let seq = 0;
   let told = 0;
   for (const spec of plan) {
-    const [{ n }] = (await hub.dataSource.query(`SELECT count(*)::int AS n FROM missing_episode WHERE strpos(circumstances, $1) > 0`, [spec.marker])) as [{ n: number }];
+    const [{ n }] = (await hub.dataSource.query(
+      `SELECT count(*)::int AS n FROM missing_episode WHERE strpos(circumstances, $1) > 0`,
+      [spec.marker],
+    )) as [{ n: number }];
     if (n > 0) continue;
     const child = children[spec.childIndex]!;
     const agency = child.agencies.includes('police')
@@ -122,7 +147,12 @@ export async function seedDemoMissing(hub: Hub, children: DemoChild[], options: 
       await offerReturnInterview(worker(), id, offeredAt, 2);
       if (spec.outcome) {
         const at = new Date(offeredAt.getTime() + 20 * HOUR);
-        await recordReturnInterview(worker(), id, { outcome: spec.outcome, at, conductedBy: SERVICES[spec.n % SERVICES.length]! }, 3);
+        await recordReturnInterview(
+          worker(),
+          id,
+          { outcome: spec.outcome, at, conductedBy: SERVICES[spec.n % SERVICES.length]! },
+          3,
+        );
       }
     }
     told++;

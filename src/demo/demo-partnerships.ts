@@ -18,8 +18,20 @@ export interface DemoPartnership {
 }
 
 export const DEMO_PARTNERSHIPS: readonly DemoPartnership[] = [
-  { id: DEFAULT_PARTNERSHIP, displayName: 'Northshire MASH (fictional demo)', outOfHoursContact: 'Northshire EDT 01632 960000 (fictional)', share: 1, seedOffset: 0 },
-  { id: 'southvale', displayName: 'Southvale MASH (fictional demo)', outOfHoursContact: 'Southvale EDT 01632 960001 (fictional)', share: 0.25, seedOffset: 7 },
+  {
+    id: DEFAULT_PARTNERSHIP,
+    displayName: 'Northshire MASH (fictional demo)',
+    outOfHoursContact: 'Northshire EDT 01632 960000 (fictional)',
+    share: 1,
+    seedOffset: 0,
+  },
+  {
+    id: 'southvale',
+    displayName: 'Southvale MASH (fictional demo)',
+    outOfHoursContact: 'Southvale EDT 01632 960001 (fictional)',
+    share: 0.25,
+    seedOffset: 7,
+  },
 ];
 
 /** Creates (or renames) the demo partnerships. As the database owner: the serving role may only read partnerships. */

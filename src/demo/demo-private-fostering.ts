@@ -10,7 +10,11 @@ import { systemViewer } from '../access-policy/system-viewer';
 import type { Hub, RequestContext } from '../context/context';
 import { createRequestContext } from '../context/context-factory';
 import { requirePartnership } from '../db/partnership-scope';
-import { closePrivateFostering, notifyPrivateFostering, recordPrivateFosteringVisit } from '../private-fostering/private-fostering.service';
+import {
+  closePrivateFostering,
+  notifyPrivateFostering,
+  recordPrivateFosteringVisit,
+} from '../private-fostering/private-fostering.service';
 import type { PrivateFosteringNotifier } from '../private-fostering/vocabulary';
 import { DEMO_DEFAULTS } from './demo-data';
 
@@ -26,12 +30,24 @@ const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 function worker(hub: Hub, requestId: string): RequestContext {
   const kind = hub.agencies.kindOf('social-care');
   if (!kind) throw new Error('demo private fostering: agency social-care is not in this partnership');
-  const viewer = { ...systemViewer('demo-seed', 'pf-worker-1', { code: 'social-care', kind }), roles: ['MASH_SOCIAL_WORKER' as const], name: 'Pat Visitor (fictional)' };
-  return createRequestContext(hub, { viewer, partnership: requirePartnership(), requestId, operation: { type: 'seed', name: 'demoPrivateFostering', documentHash: null } });
+  const viewer = {
+    ...systemViewer('demo-seed', 'pf-worker-1', { code: 'social-care', kind }),
+    roles: ['MASH_SOCIAL_WORKER' as const],
+    name: 'Pat Visitor (fictional)',
+  };
+  return createRequestContext(hub, {
+    viewer,
+    partnership: requirePartnership(),
+    requestId,
+    operation: { type: 'seed', name: 'demoPrivateFostering', documentHash: null },
+  });
 }
 
 /** Tells the planned arrangements not told yet; returns how many it told. Call after the referral stories. */
-export async function seedDemoPrivateFostering(hub: Hub, options: { seed?: number; asOf?: string; months?: number } = {}): Promise<number> {
+export async function seedDemoPrivateFostering(
+  hub: Hub,
+  options: { seed?: number; asOf?: string; months?: number } = {},
+): Promise<number> {
   const seed = options.seed ?? DEMO_DEFAULTS.seed;
   const months = options.months ?? 6;
   const asOf = new Date(`${options.asOf ?? DEMO_DEFAULTS.asOf}T00:00:00Z`);
@@ -47,9 +63,10 @@ export async function seedDemoPrivateFostering(hub: Hub, options: { seed?: numbe
   for (let m = 0; m < months; m++) {
     const n = m + 1;
     const marker = `(demo ref pf-${seed}-${n})`;
-    const [{ found }] = (await hub.dataSource.query(`SELECT count(*)::int AS found FROM private_fostering_arrangement WHERE strpos(notifier_name, $1) > 0`, [marker])) as [
-      { found: number },
-    ];
+    const [{ found }] = (await hub.dataSource.query(
+      `SELECT count(*)::int AS found FROM private_fostering_arrangement WHERE strpos(notifier_name, $1) > 0`,
+      [marker],
+    )) as [{ found: number }];
     if (found > 0) continue;
     const monthStart = new Date(Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth() + m - months, 1));
     // Notified on the 2nd at 10:00; the initial visit on the 6th (in time) or the 20th (late), both in the month.
@@ -67,8 +84,15 @@ export async function seedDemoPrivateFostering(hub: Hub, options: { seed?: numbe
     await recordPrivateFosteringVisit(worker(hub, `${runId}-${++seq}`), id, isoDate(initialOn), version++);
     // Six weeks on, where that is before the as-of date.
     const secondOn = new Date(initialOn.getTime() + 42 * DAY);
-    if (secondOn < asOf) await recordPrivateFosteringVisit(worker(hub, `${runId}-${++seq}`), id, isoDate(secondOn), version++);
-    if (m === 0) await closePrivateFostering(worker(hub, `${runId}-${++seq}`), id, { closedOn: isoDate(new Date(secondOn.getTime() + 14 * DAY)), reason: 'RETURNED_TO_PARENT' }, version);
+    if (secondOn < asOf)
+      await recordPrivateFosteringVisit(worker(hub, `${runId}-${++seq}`), id, isoDate(secondOn), version++);
+    if (m === 0)
+      await closePrivateFostering(
+        worker(hub, `${runId}-${++seq}`),
+        id,
+        { closedOn: isoDate(new Date(secondOn.getTime() + 14 * DAY)), reason: 'RETURNED_TO_PARENT' },
+        version,
+      );
     told++;
   }
   return told;

@@ -18,7 +18,11 @@ export interface DemoLoadReport {
  * seed exercises exactly what a real feed does. Idempotent: a second run reports every line
  * unchanged.
  */
-export async function loadDemo(hub: Hub, options: DemoOptions = {}, onResult?: (r: LineResult) => void): Promise<DemoLoadReport> {
+export async function loadDemo(
+  hub: Hub,
+  options: DemoOptions = {},
+  onResult?: (r: LineResult) => void,
+): Promise<DemoLoadReport> {
   await refuseDemoOnProduction(hub);
   const demo = generateDemo(options);
   const rejected: LineResult[] = [];
@@ -37,6 +41,11 @@ export async function loadDemo(hub: Hub, options: DemoOptions = {}, onResult?: (
     const type = l.data.recordType as string;
     byType[type] = (byType[type] ?? 0) + 1;
   }
-  const personId = await findPersonIdBySource(hub.dataSource, demo.example.agency, demo.example.sourceSystem, demo.example.sourceReference);
+  const personId = await findPersonIdBySource(
+    hub.dataSource,
+    demo.example.agency,
+    demo.example.sourceSystem,
+    demo.example.sourceReference,
+  );
   return { summary, people: demo.people, recordsByAgency, rejected, example: { ...demo.example, personId } };
 }

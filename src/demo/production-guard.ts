@@ -14,7 +14,9 @@ export class DemoRefusedError extends Error {
 
 export function refuseDemoInProductionEnv(env: string): void {
   if (env === 'production') {
-    throw new DemoRefusedError('refusing to load the demo partnership with NODE_ENV=production: the demo is fictional data and never belongs in a live hub');
+    throw new DemoRefusedError(
+      'refusing to load the demo partnership with NODE_ENV=production: the demo is fictional data and never belongs in a live hub',
+    );
   }
 }
 

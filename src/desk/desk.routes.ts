@@ -78,7 +78,11 @@ export function devSignInEnabled(config: Config): boolean {
 
 /** The explorer needs introspection, which production switches off; it is never served there. */
 export function explorerEnabled(config: Config): boolean {
-  return config.env !== 'production' && config.introspection && fs.existsSync(path.join(MODULES, EXPLORER['graphiql.min.js']!));
+  return (
+    config.env !== 'production' &&
+    config.introspection &&
+    fs.existsSync(path.join(MODULES, EXPLORER['graphiql.min.js']!))
+  );
 }
 
 /**
@@ -87,7 +91,9 @@ export function explorerEnabled(config: Config): boolean {
  * scripts stay 'self' only. The desk's own pages keep style-src 'self'.
  */
 export function explorerContentSecurityPolicy(): string {
-  return contentSecurityPolicy(null).replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace("font-src 'self'", "font-src 'self' data:");
+  return contentSecurityPolicy(null)
+    .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    .replace("font-src 'self'", "font-src 'self' data:");
 }
 
 /** The import map, inlined in the page and allowed by its hash (an import map is data, not code). */
@@ -131,11 +137,16 @@ function deskHeaders(csp: string): express.RequestHandler {
 const staticOptions = { index: false, dotfiles: 'deny', fallthrough: false, redirect: false } as const;
 
 /** Mounts the desk: `/` (the page), `/desk/*` (its files), `/desk/dev/*` (development sign-in). */
-export function mountDesk(app: express.Express, deps: { config: Config; agencies: AgencyDirectory; logger: Logger }): void {
+export function mountDesk(
+  app: express.Express,
+  deps: { config: Config; agencies: AgencyDirectory; logger: Logger },
+): void {
   const { config, agencies, logger } = deps;
   const map = importMap();
   const hash = `sha256-${crypto.createHash('sha256').update(map).digest('base64')}`;
-  const page = fs.readFileSync(path.join(DESK, 'index.html'), 'utf8').replace('<!--IMPORT_MAP-->', `<script type="importmap">${map}</script>`);
+  const page = fs
+    .readFileSync(path.join(DESK, 'index.html'), 'utf8')
+    .replace('<!--IMPORT_MAP-->', `<script type="importmap">${map}</script>`);
   if (!fs.existsSync(path.join(BUILD, 'main.js'))) {
     logger.warn('MASH Desk is not built: run `npm run desk:build` (npm start does it)');
   }
@@ -162,7 +173,8 @@ export function mountDesk(app: express.Express, deps: { config: Config; agencies
     }
     // A browser opening /graphql gets the explorer; API requests (POST, GET with a query) go on to Apollo.
     app.get('/graphql', (req, res, next) => {
-      if (Object.keys(req.query).length === 0 && req.accepts(['application/json', 'text/html']) === 'text/html') res.redirect(302, '/explorer');
+      if (Object.keys(req.query).length === 0 && req.accepts(['application/json', 'text/html']) === 'text/html')
+        res.redirect(302, '/explorer');
       else next();
     });
   }
@@ -191,7 +203,11 @@ export function mountDesk(app: express.Express, deps: { config: Config; agencies
       res.status(400).json({ error: 'unknown demo user' });
       return;
     }
-    const token = await signDevToken(config.auth, { sub: user.id, name: user.name, agency: user.agency, roles: [user.role] }, '8h');
+    const token = await signDevToken(
+      config.auth,
+      { sub: user.id, name: user.name, agency: user.agency, roles: [user.role] },
+      '8h',
+    );
     res.json({ token });
   });
   app.use('/desk/dev', dev);

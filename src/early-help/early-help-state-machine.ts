@@ -16,9 +16,15 @@ export const EARLY_HELP_TRANSITIONS = {
 export type EarlyHelpTransition = keyof typeof EARLY_HELP_TRANSITIONS;
 export const EARLY_HELP_TRANSITION_NAMES = Object.keys(EARLY_HELP_TRANSITIONS) as EarlyHelpTransition[];
 
-export type EarlyHelpTransitionCheck = { allowed: true; to: EarlyHelpStatus } | { allowed: false; error: 'FORBIDDEN' | 'INVALID_TRANSITION' };
+export type EarlyHelpTransitionCheck =
+  | { allowed: true; to: EarlyHelpStatus }
+  | { allowed: false; error: 'FORBIDDEN' | 'INVALID_TRANSITION' };
 
-export function checkEarlyHelpTransition(status: EarlyHelpStatus, transition: EarlyHelpTransition, roles: readonly Role[]): EarlyHelpTransitionCheck {
+export function checkEarlyHelpTransition(
+  status: EarlyHelpStatus,
+  transition: EarlyHelpTransition,
+  roles: readonly Role[],
+): EarlyHelpTransitionCheck {
   const t = EARLY_HELP_TRANSITIONS[transition];
   if (!roles.some((r) => (t.roles as readonly Role[]).includes(r))) return { allowed: false, error: 'FORBIDDEN' };
   if (!(t.from as readonly EarlyHelpStatus[]).includes(status)) return { allowed: false, error: 'INVALID_TRANSITION' };
@@ -27,7 +33,11 @@ export function checkEarlyHelpTransition(status: EarlyHelpStatus, transition: Ea
 
 const words = (t: EarlyHelpTransition) => t.toLowerCase().replace(/_/g, ' ');
 
-export function applyEarlyHelpTransition(status: EarlyHelpStatus, transition: EarlyHelpTransition, roles: readonly Role[]): EarlyHelpStatus {
+export function applyEarlyHelpTransition(
+  status: EarlyHelpStatus,
+  transition: EarlyHelpTransition,
+  roles: readonly Role[],
+): EarlyHelpStatus {
   const c = checkEarlyHelpTransition(status, transition, roles);
   if (c.allowed) return c.to;
   if (c.error === 'FORBIDDEN') throw forbidden(`Your role may not ${words(transition)} an early-help episode`);

@@ -17,7 +17,10 @@ import { ReferralEntity } from '../referrals/referral.entity';
 @Check('early_help_source_check', `source IN ('MASH_DECISION','STEP_DOWN')`)
 @Check('early_help_outcome_check', `outcome IS NULL OR outcome IN ('NEEDS_MET','NEEDS_NOT_MET')`)
 @Check('early_help_referral_check', `(source = 'MASH_DECISION') = (referral_id IS NOT NULL)`)
-@Check('early_help_closed_check', `(status = 'OPEN') = (closed_at IS NULL) AND (status = 'CLOSED') = (outcome IS NOT NULL) AND (closed_at IS NULL OR closed_at >= opened_at)`)
+@Check(
+  'early_help_closed_check',
+  `(status = 'OPEN') = (closed_at IS NULL) AND (status = 'CLOSED') = (outcome IS NOT NULL) AND (closed_at IS NULL OR closed_at >= opened_at)`,
+)
 export class EarlyHelpEpisodeEntity {
   /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
   @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })

@@ -85,7 +85,12 @@ export class EarlyHelpRepository {
 
   private guardEpisode(row: Row): Guarded<EarlyHelpEpisodeView> {
     const view = toEpisode(row);
-    const guarded = this.access.guard(view, { owner: view.owningAgency, relationships: view.relationships }, [view.personId], view.id);
+    const guarded = this.access.guard(
+      view,
+      { owner: view.owningAgency, relationships: view.relationships },
+      [view.personId],
+      view.id,
+    );
     this.byId.set(view.id, guarded);
     return guarded;
   }
@@ -93,7 +98,10 @@ export class EarlyHelpRepository {
   private readonly loader = new DataLoader<string, Guarded<EarlyHelpEpisodeView> | null>(async (ids) => {
     const p = new Params([ids]);
     const kinds = earlyHelpRelationshipKindsSql(this.access.viewer, 'h.id', p);
-    const rows: Row[] = await this.db.query(`${SELECT(kinds)} WHERE h.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`, p.values);
+    const rows: Row[] = await this.db.query(
+      `${SELECT(kinds)} WHERE h.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`,
+      p.values,
+    );
     const found = new Map(rows.map((r) => [r.id as string, this.guardEpisode(r)]));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -110,7 +118,11 @@ export class EarlyHelpRepository {
   }
 
   /** Episodes in scope, oldest opened first (then id), keyset-paginated. */
-  async list(filter: EarlyHelpFilter, limit: number, after: [string, string] | null): Promise<{ rows: Guarded<EarlyHelpEpisodeView>[]; hasNext: boolean }> {
+  async list(
+    filter: EarlyHelpFilter,
+    limit: number,
+    after: [string, string] | null,
+  ): Promise<{ rows: Guarded<EarlyHelpEpisodeView>[]; hasNext: boolean }> {
     const p = new Params();
     const kinds = earlyHelpRelationshipKindsSql(this.access.viewer, 'h.id', p);
     const scope = earlyHelpScopeSql(this.access.viewer, 'h.id', p);
@@ -120,7 +132,10 @@ export class EarlyHelpRepository {
     if (after) where.push(`(h.opened_at, h.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
     const keys = ['h.opened_at', 'h.id'];
     const page = scopedKeysetSql({ from: 'early_help_episode h', keys, scope, where, limit: p.add(limit + 1) });
-    const rows: Row[] = await this.db.query(`${SELECT(kinds, `(${page}) page JOIN early_help_episode h ON h.id = page.id`)} ORDER BY ${keys.join(', ')}`, p.values);
+    const rows: Row[] = await this.db.query(
+      `${SELECT(kinds, `(${page}) page JOIN early_help_episode h ON h.id = page.id`)} ORDER BY ${keys.join(', ')}`,
+      p.values,
+    );
     return { rows: rows.slice(0, limit).map((r) => this.guardEpisode(r)), hasNext: rows.length > limit };
   }
 
@@ -157,7 +172,10 @@ export class EarlyHelpRepository {
    * Opens an episode for each child (or unborn child) among the referral's subjects: the MASH decided
    * EARLY_HELP. Adults get none. Returns the new episodes' ids and children.
    */
-  async openFromDecision(referralId: string, personIds: readonly string[]): Promise<Array<{ id: string; personId: string }>> {
+  async openFromDecision(
+    referralId: string,
+    personIds: readonly string[],
+  ): Promise<Array<{ id: string; personId: string }>> {
     const v = this.access.viewer;
     return (await this.db.query(
       `INSERT INTO early_help_episode (person_id, referral_id, source, owning_agency, opened_at, opened_by_sub, opened_by_name, status)
@@ -169,7 +187,12 @@ export class EarlyHelpRepository {
   }
 
   /** A step-down: a new episode opened by social care for the child. */
-  async openFromStepDown(e: { personId: string; openedAt: Date; leadProfessionalName: string | null; leadProfessionalAgency: string | null }): Promise<string> {
+  async openFromStepDown(e: {
+    personId: string;
+    openedAt: Date;
+    leadProfessionalName: string | null;
+    leadProfessionalAgency: string | null;
+  }): Promise<string> {
     const v = this.access.viewer;
     const [row] = (await this.db.query(
       `INSERT INTO early_help_episode (person_id, source, owning_agency, opened_at, opened_by_sub, opened_by_name, lead_professional_name, lead_professional_agency, status)
@@ -180,7 +203,14 @@ export class EarlyHelpRepository {
   }
 
   /** A step transition agreed by the viewer. */
-  async insertTransition(t: { personId: string; direction: StepDirection; episodeId: string; occurredAt: Date; agreedWith: string; reason: string }): Promise<string> {
+  async insertTransition(t: {
+    personId: string;
+    direction: StepDirection;
+    episodeId: string;
+    occurredAt: Date;
+    agreedWith: string;
+    reason: string;
+  }): Promise<string> {
     const v = this.access.viewer;
     const [row] = (await this.db.query(
       `INSERT INTO step_transition (person_id, direction, early_help_episode_id, occurred_at, agreed_by_sub, agreed_by_name, agreed_with, reason)
@@ -192,7 +222,10 @@ export class EarlyHelpRepository {
 
   /** Whether the child already has an open early-help episode (a step-down opens at most one). */
   async hasOpenEpisode(personId: string): Promise<boolean> {
-    const [row] = (await this.db.query(`SELECT EXISTS (SELECT 1 FROM early_help_episode WHERE person_id = $1 AND status = 'OPEN') AS open`, [personId])) as Array<{ open: boolean }>;
+    const [row] = (await this.db.query(
+      `SELECT EXISTS (SELECT 1 FROM early_help_episode WHERE person_id = $1 AND status = 'OPEN') AS open`,
+      [personId],
+    )) as Array<{ open: boolean }>;
     return row!.open;
   }
 }

@@ -22,7 +22,11 @@ import * as service from './early-help.service';
 @Resolver(() => EarlyHelpEpisode)
 export class EarlyHelpResolver {
   @Query(() => EarlyHelpEpisode, { nullable: true, description: 'An early-help episode in your scope' })
-  earlyHelpEpisode(@Arg('id', () => ID) id: string, @Arg('purpose', () => PurposeEnum) purpose: Purpose, @Ctx() ctx: RequestContext) {
+  earlyHelpEpisode(
+    @Arg('id', () => ID) id: string,
+    @Arg('purpose', () => PurposeEnum) purpose: Purpose,
+    @Ctx() ctx: RequestContext,
+  ) {
     ctx.access.declarePurpose(purpose);
     return service.findEarlyHelpEpisode(ctx, id);
   }
@@ -39,7 +43,9 @@ export class EarlyHelpResolver {
     return service.listEarlyHelpEpisodes(ctx, filter, first, after);
   }
 
-  @Mutation(() => EarlyHelpEpisode, { description: 'A MASH manager steps a child down from social care into early help' })
+  @Mutation(() => EarlyHelpEpisode, {
+    description: 'A MASH manager steps a child down from social care into early help',
+  })
   async stepDownToEarlyHelp(@Arg('input', () => StepDownInput) input: StepDownInput, @Ctx() ctx: RequestContext) {
     return service.rereadEarlyHelpEpisode(ctx, await service.stepDownToEarlyHelp(ctx, input));
   }
@@ -54,7 +60,9 @@ export class EarlyHelpResolver {
     return service.rereadEarlyHelpEpisode(ctx, await service.stepUpEarlyHelpEpisode(ctx, id, input, expectedVersion));
   }
 
-  @Mutation(() => EarlyHelpEpisode, { description: 'The lead professional, the assessment and the team around the family' })
+  @Mutation(() => EarlyHelpEpisode, {
+    description: 'The lead professional, the assessment and the team around the family',
+  })
   async updateEarlyHelpEpisode(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => EarlyHelpUpdateInput) input: EarlyHelpUpdateInput,
@@ -72,11 +80,17 @@ export class EarlyHelpResolver {
     @Arg('expectedVersion', () => Int) expectedVersion: number,
     @Ctx() ctx: RequestContext,
   ) {
-    return service.rereadEarlyHelpEpisode(ctx, await service.closeEarlyHelpEpisode(ctx, id, outcome, closedAt, expectedVersion));
+    return service.rereadEarlyHelpEpisode(
+      ctx,
+      await service.closeEarlyHelpEpisode(ctx, id, outcome, closedAt, expectedVersion),
+    );
   }
 
   @Sensitive('CASE_METADATA')
-  @FieldResolver(() => [StepTransition], { nullable: true, description: 'Its step-down (how it began) and step-up (how it ended), if any' })
+  @FieldResolver(() => [StepTransition], {
+    nullable: true,
+    description: 'Its step-down (how it began) and step-up (how it ended), if any',
+  })
   transitions(@Root() episode: EarlyHelpEpisodeView, @Ctx() ctx: RequestContext) {
     return ctx.data.earlyHelp.transitionsOf(episode.id);
   }

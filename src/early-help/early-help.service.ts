@@ -43,7 +43,8 @@ export async function stepDownToEarlyHelp(ctx: RequestContext, raw: unknown): Pr
     throw notFound('Person');
   }
   return ctx.data.transaction(async (tx, m) => {
-    if (await tx.earlyHelp.hasOpenEpisode(personId)) throw invalidTransition('The child already has an open early-help episode', { field: 'input.personId' });
+    if (await tx.earlyHelp.hasOpenEpisode(personId))
+      throw invalidTransition('The child already has an open early-help episode', { field: 'input.personId' });
     const episodeId = await tx.earlyHelp.openFromStepDown({
       personId,
       openedAt: input.at,
@@ -59,16 +60,37 @@ export async function stepDownToEarlyHelp(ctx: RequestContext, raw: unknown): Pr
       reason: input.reason.trim(),
     });
     await appendAuditBatch(m, [
-      changeEvent(ctx, 'CREATE', [personId], [
-        { entity: 'early_help_episode', id: episodeId, before: null, after: { personId, source: 'STEP_DOWN', status: 'OPEN', openedAt: input.at } },
-        { entity: 'step_transition', id: transitionId, before: null, after: { direction: 'STEP_DOWN', occurredAt: input.at, agreedBy: ctx.viewer.sub } },
-      ]),
+      changeEvent(
+        ctx,
+        'CREATE',
+        [personId],
+        [
+          {
+            entity: 'early_help_episode',
+            id: episodeId,
+            before: null,
+            after: { personId, source: 'STEP_DOWN', status: 'OPEN', openedAt: input.at },
+          },
+          {
+            entity: 'step_transition',
+            id: transitionId,
+            before: null,
+            after: { direction: 'STEP_DOWN', occurredAt: input.at, agreedBy: ctx.viewer.sub },
+          },
+        ],
+      ),
     ]);
     return episodeId;
   });
 }
 
-type EpisodeRow = Record<string, unknown> & { id: string; status: EarlyHelpStatus; version: number; opened_at: Date; person_id: string };
+type EpisodeRow = Record<string, unknown> & {
+  id: string;
+  status: EarlyHelpStatus;
+  version: number;
+  opened_at: Date;
+  person_id: string;
+};
 
 const EARLY_HELP: VersionedKind<EpisodeRow, EarlyHelpStatus, EarlyHelpTransition> = {
   table: 'early_help_episode',
@@ -102,20 +124,31 @@ export function updateEarlyHelpEpisode(ctx: RequestContext, id: string, raw: unk
   if (input.teamAroundFamilyFrom != null) set.team_around_family_from = input.teamAroundFamilyFrom;
   if (Object.keys(set).length === 0) throw badInput('input', 'give at least one field to record');
   return changeVersioned(ctx, EARLY_HELP, id, expectedVersion, 'UPDATE', async (_tx, row) => {
-    for (const [field, col] of [['assessmentCompletedAt', 'assessment_completed_at'], ['teamAroundFamilyFrom', 'team_around_family_from']] as const) {
+    for (const [field, col] of [
+      ['assessmentCompletedAt', 'assessment_completed_at'],
+      ['teamAroundFamilyFrom', 'team_around_family_from'],
+    ] as const) {
       const at = set[col] as Date | undefined;
-      if (at && at.getTime() < row.opened_at.getTime()) throw badInput(`input.${field}`, 'must not be before the episode opened');
+      if (at && at.getTime() < row.opened_at.getTime())
+        throw badInput(`input.${field}`, 'must not be before the episode opened');
     }
     return { set };
   });
 }
 
 /** Closes an open episode with its outcome: needs met, or not. */
-export function closeEarlyHelpEpisode(ctx: RequestContext, id: string, rawOutcome: unknown, rawClosedAt: unknown, expectedVersion: number) {
+export function closeEarlyHelpEpisode(
+  ctx: RequestContext,
+  id: string,
+  rawOutcome: unknown,
+  rawClosedAt: unknown,
+  expectedVersion: number,
+) {
   const outcome = parseInput(z.enum(EARLY_HELP_OUTCOMES), rawOutcome, 'outcome');
   const closedAt = parseInput(notInFuture, rawClosedAt, 'closedAt');
   return changeVersioned(ctx, EARLY_HELP, id, expectedVersion, 'CLOSE', async (_tx, row) => {
-    if (closedAt.getTime() < row.opened_at.getTime()) throw badInput('closedAt', 'must not be before the episode opened');
+    if (closedAt.getTime() < row.opened_at.getTime())
+      throw badInput('closedAt', 'must not be before the episode opened');
     return { set: { outcome, closed_at: closedAt } };
   });
 }
@@ -126,7 +159,8 @@ const stepUpSchema = z.object({ at: notInFuture, agreedWith: requiredText(200), 
 export function stepUpEarlyHelpEpisode(ctx: RequestContext, id: string, raw: unknown, expectedVersion: number) {
   const input = parseInput(stepUpSchema, raw);
   return changeVersioned(ctx, EARLY_HELP, id, expectedVersion, 'STEP_UP', async (tx, row) => {
-    if (input.at.getTime() < row.opened_at.getTime()) throw badInput('input.at', 'must not be before the episode opened');
+    if (input.at.getTime() < row.opened_at.getTime())
+      throw badInput('input.at', 'must not be before the episode opened');
     const transitionId = await tx.earlyHelp.insertTransition({
       personId: row.person_id,
       direction: 'STEP_UP',
@@ -137,7 +171,14 @@ export function stepUpEarlyHelpEpisode(ctx: RequestContext, id: string, raw: unk
     });
     return {
       set: { closed_at: input.at },
-      changes: [{ entity: 'step_transition', id: transitionId, before: null, after: { direction: 'STEP_UP', occurredAt: input.at, agreedBy: ctx.viewer.sub } }],
+      changes: [
+        {
+          entity: 'step_transition',
+          id: transitionId,
+          before: null,
+          after: { direction: 'STEP_UP', occurredAt: input.at, agreedBy: ctx.viewer.sub },
+        },
+      ],
     };
   });
 }
@@ -161,7 +202,12 @@ const filterSchema = z.object({
   status: z.array(z.enum(EARLY_HELP_STATUSES)).max(EARLY_HELP_STATUSES.length).nullish(),
 });
 
-export async function listEarlyHelpEpisodes(ctx: RequestContext, raw: unknown, first: number | null, after: string | null) {
+export async function listEarlyHelpEpisodes(
+  ctx: RequestContext,
+  raw: unknown,
+  first: number | null,
+  after: string | null,
+) {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter') as EarlyHelpFilter;
   const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   const cursor = timeKeysetCursor(after);

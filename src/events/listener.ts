@@ -186,7 +186,10 @@ export class HubEventListener {
         this.markAttempted();
         await client.end().catch(() => undefined);
         if (this.stopped) break;
-        this.logger.warn({ err: { message: (e as Error).message }, attempt }, 'event listener could not connect; retrying');
+        this.logger.warn(
+          { err: { message: (e as Error).message }, attempt },
+          'event listener could not connect; retrying',
+        );
       }
       const backoff = Math.min(this.maxBackoffMs, this.minBackoffMs * 2 ** Math.min(attempt, 16));
       attempt += 1;

@@ -72,7 +72,11 @@ interface Row {
 }
 
 /** The SELECT of one chunk of candidate events, newest first, after the cursor. */
-export function accessLogSql(filter: AccessLogFilter, cursor: Cursor | null, limit: number): { sql: string; params: unknown[] } {
+export function accessLogSql(
+  filter: AccessLogFilter,
+  cursor: Cursor | null,
+  limit: number,
+): { sql: string; params: unknown[] } {
   const p = new Params();
   const byPerson = !!filter.personId;
   // By person: the disclosure index drives; otherwise the event table.
@@ -112,7 +116,10 @@ export function accessLogSql(filter: AccessLogFilter, cursor: Cursor | null, lim
   const whereSql = (w: string[]) => (w.length ? `WHERE ${w.join(' AND ')}` : '');
   const lim = p.add(limit);
   if (!byPerson) {
-    return { sql: `SELECT ${columns} FROM audit_event e ${whereSql(where)} ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${lim}`, params: p.values };
+    return {
+      sql: `SELECT ${columns} FROM audit_event e ${whereSql(where)} ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${lim}`,
+      params: p.values,
+    };
   }
   if (filter.breakGlass == null) {
     // The page is chosen from the disclosure index alone, then its events are fetched: a child read
@@ -193,7 +200,14 @@ export async function fillCurrentRelationships(
     return a;
   });
   const list = [...actors.values()];
-  const cols = { actor: [] as number[], person: [] as string[], sub: [] as string[], agency: [] as string[], kind: [] as string[], mask: [] as number[] };
+  const cols = {
+    actor: [] as number[],
+    person: [] as string[],
+    sub: [] as string[],
+    agency: [] as string[],
+    kind: [] as string[],
+    mask: [] as number[],
+  };
   list.forEach((a, index) => {
     const mask = relationshipSourceMask(a.viewer);
     // No source applies (e.g. an IG auditor): no relationship, nothing to look up.
@@ -211,7 +225,12 @@ export async function fillCurrentRelationships(
     const p = new Params();
     const from = `unnest(${p.add(cols.actor)}::int[], ${p.add(cols.person)}::uuid[], ${p.add(cols.sub)}::text[], ${p.add(cols.agency)}::text[],
                          ${p.add(cols.kind)}::text[], ${p.add(cols.mask)}::int[]) AS v(actor, person, sub, agency, agency_kind, mask)`;
-    const kinds = relationshipKindsOfViewerRowsSql('v.person', { sub: 'v.sub', agency: 'v.agency', agencyKind: 'v.agency_kind' }, 'v.mask', p);
+    const kinds = relationshipKindsOfViewerRowsSql(
+      'v.person',
+      { sub: 'v.sub', agency: 'v.agency', agencyKind: 'v.agency_kind' },
+      'v.mask',
+      p,
+    );
     // The kinds are computed in a LATERAL sub-query per pair (OFFSET 0 keeps it from being flattened):
     // planned for one row, each source's EXISTS stays an index lookup. In the select list of the
     // whole row set, the planner may instead hash a source's entire table once (every person_source,
@@ -269,7 +288,8 @@ export async function queryAccessLog(
         cursor = [rows[i]!.occ, rows[i]!.id];
         continue;
       }
-      if (entries.length === first) return { entries, cursors, endCursor: cursor ? encode(cursor) : null, hasNextPage: true };
+      if (entries.length === first)
+        return { entries, cursors, endCursor: cursor ? encode(cursor) : null, hasNextPage: true };
       c.subjects = c.subjects.filter((s) => s.outcome === 'DISCLOSED' && (s.relationshipsNow ?? []).length === 0);
       entries.push(c);
       cursor = [rows[i]!.occ, rows[i]!.id];

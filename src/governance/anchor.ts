@@ -55,7 +55,10 @@ export function loadAnchorKey(dataDir: string, create = true): AnchorKey {
   }
   const privateKey = crypto.createPrivateKey(pem);
   const publicKey = crypto.createPublicKey(privateKey);
-  const keyId = crypto.createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  const keyId = crypto
+    .createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
   return { privateKey, publicKey, keyId };
 }
 
@@ -70,7 +73,10 @@ function signedText(h: ChainHead): string {
 }
 
 /** The head of one partnership's chain (by default the current scope's, ADR 016). */
-export async function currentHead(db: DataSource | EntityManager, partnership: string = requirePartnership()): Promise<ChainHead | null> {
+export async function currentHead(
+  db: DataSource | EntityManager,
+  partnership: string = requirePartnership(),
+): Promise<ChainHead | null> {
   const rows: Array<{ id: string; hash: string; sealed_at: Date }> = await db.query(
     'SELECT id, hash, sealed_at FROM audit_batch WHERE partnership_id = $1 ORDER BY id DESC LIMIT 1',
     [partnership],

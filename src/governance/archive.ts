@@ -56,7 +56,12 @@ export function parseMonth(text: string): Date {
  * database for every partnership at once. Runs as the owner; each partnership's reads and writes
  * are in that partnership (the queries name it too, for an owner that bypasses the wall).
  */
-export async function archiveAuditBefore(db: DataSource, dataDir: string, cutoff: Date, now = new Date()): Promise<ArchiveRun> {
+export async function archiveAuditBefore(
+  db: DataSource,
+  dataDir: string,
+  cutoff: Date,
+  now = new Date(),
+): Promise<ArchiveRun> {
   const thisMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   if (cutoff > thisMonth) throw new ArchiveRefused('the cutoff must not be after the current month');
 
@@ -70,12 +75,16 @@ export async function archiveAuditBefore(db: DataSource, dataDir: string, cutoff
   const partitions = attached.map((r) => r.name);
   if (partitions.length === 0) throw new ArchiveRefused('no attached audit partitions are older than the cutoff');
 
-  const partnerships = ((await db.query('SELECT id FROM partnership ORDER BY id')) as Array<{ id: string }>).map((r) => r.id);
+  const partnerships = ((await db.query('SELECT id FROM partnership ORDER BY id')) as Array<{ id: string }>).map(
+    (r) => r.id,
+  );
   const chains: ArchiveResult[] = [];
   try {
     for (const partnership of partnerships) {
       const scope = { partnership, actor: 'system:audit-archive', requestId: crypto.randomUUID() };
-      const segment = await inPartnership(scope, () => archiveSegment(db, dataDir, cutoff, now, partnership, partitions, suffix));
+      const segment = await inPartnership(scope, () =>
+        archiveSegment(db, dataDir, cutoff, now, partnership, partitions, suffix),
+      );
       if (segment) chains.push(segment);
     }
   } catch (e) {
@@ -92,10 +101,24 @@ export async function archiveAuditBefore(db: DataSource, dataDir: string, cutoff
       await m.query(
         `INSERT INTO audit_archive (id, archived_at, cutoff, first_batch_id, last_batch_id, last_hash, events, disclosures, partitions, file, file_sha256)
          VALUES ($1, now(), $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [crypto.randomUUID(), result.cutoff, result.firstBatchId, result.lastBatchId, result.lastHash, result.events, result.disclosures, partitions, path.basename(result.file), result.fileSha256],
+        [
+          crypto.randomUUID(),
+          result.cutoff,
+          result.firstBatchId,
+          result.lastBatchId,
+          result.lastHash,
+          result.events,
+          result.disclosures,
+          partitions,
+          path.basename(result.file),
+          result.fileSha256,
+        ],
       );
       await appendAuditBatch(m, [
-        systemEvent(result.partnership, 'auditArchive', crypto.randomUUID(), [], [], { ...result, file: path.basename(result.file) }),
+        systemEvent(result.partnership, 'auditArchive', crypto.randomUUID(), [], [], {
+          ...result,
+          file: path.basename(result.file),
+        }),
       ]);
     }
     for (const name of partitions) {
@@ -118,7 +141,10 @@ async function archiveSegment(
 ): Promise<ArchiveResult | null> {
   // Only an intact chain is worth archiving: the file carries its segment as proof.
   const verification = await verifyAuditChain(db, { partnership });
-  if (!verification.intact) throw new ArchiveRefused(`the audit chain of ${partnership} does not verify (${verification.message}); archive refused`);
+  if (!verification.intact)
+    throw new ArchiveRefused(
+      `the audit chain of ${partnership} does not verify (${verification.message}); archive refused`,
+    );
 
   const previous = await latestCheckpoint(db, partnership);
   const firstBatchId = (previous?.lastBatchId ?? 0) + 1;
@@ -134,7 +160,9 @@ async function archiveSegment(
     [cutoff.toISOString(), lastBatchId, partnership],
   );
   if (straddling[0]) {
-    throw new ArchiveRefused(`batch ${straddling[0].batch_id} holds events on both sides of the cutoff; choose an earlier month`);
+    throw new ArchiveRefused(
+      `batch ${straddling[0].batch_id} holds events on both sides of the cutoff; choose an earlier month`,
+    );
   }
   if (lastBatchId < firstBatchId) return null;
 
@@ -153,11 +181,27 @@ async function archiveSegment(
   let disclosures = 0;
   let lastHash = previous?.lastHash ?? '';
   try {
-    write({ type: 'archive', format: 1, partnership, cutoff: cutoff.toISOString(), partitions, firstBatchId, lastBatchId, createdAt: now.toISOString() });
+    write({
+      type: 'archive',
+      format: 1,
+      partnership,
+      cutoff: cutoff.toISOString(),
+      partitions,
+      firstBatchId,
+      lastBatchId,
+      createdAt: now.toISOString(),
+    });
     const pageSize = 200;
     for (let from = firstBatchId; from <= lastBatchId; from += pageSize) {
       const to = Math.min(lastBatchId, from + pageSize - 1);
-      const batches: Array<{ id: string; sealed_at: Date; event_count: number; rows_hash: string; prev_hash: string; hash: string }> = await db.query(
+      const batches: Array<{
+        id: string;
+        sealed_at: Date;
+        event_count: number;
+        rows_hash: string;
+        prev_hash: string;
+        hash: string;
+      }> = await db.query(
         'SELECT id, sealed_at, event_count, rows_hash, prev_hash, hash FROM audit_batch WHERE partnership_id = $3 AND id BETWEEN $1 AND $2 ORDER BY id',
         [from, to, partnership],
       );
@@ -180,7 +224,15 @@ async function archiveSegment(
         if (rows.length !== b.event_count || rowsHash(rows.map((r) => r.payload)) !== b.rows_hash) {
           throw new ArchiveRefused(`batch ${b.id} does not match its rows hash while archiving; archive refused`);
         }
-        write({ type: 'batch', id: Number(b.id), sealedAt: b.sealed_at.toISOString(), eventCount: b.event_count, rowsHash: b.rows_hash, prevHash: b.prev_hash, hash: b.hash });
+        write({
+          type: 'batch',
+          id: Number(b.id),
+          sealedAt: b.sealed_at.toISOString(),
+          eventCount: b.event_count,
+          rowsHash: b.rows_hash,
+          prevHash: b.prev_hash,
+          hash: b.hash,
+        });
         for (const e of rows) {
           write({ type: 'event', batchId: Number(b.id), seq: e.seq, payload: e.payload });
           events++;
@@ -224,17 +276,27 @@ async function archiveSegment(
 export async function verifyArchiveFile(db: DataSource, file: string): Promise<{ intact: boolean; message: string }> {
   const text = fs.readFileSync(file, 'utf8');
   const sha = crypto.createHash('sha256').update(text).digest('hex');
-  const recorded: Array<{ partnership_id: string; first_batch_id: string; last_batch_id: string; last_hash: string }> = await db.query(
-    'SELECT partnership_id, first_batch_id, last_batch_id, last_hash FROM audit_archive WHERE file = $1 AND file_sha256 = $2',
-    [path.basename(file), sha],
-  );
-  if (!recorded[0]) return { intact: false, message: 'no archive checkpoint records this file with this SHA-256: it was changed or is unknown' };
-  const lines = text.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const recorded: Array<{ partnership_id: string; first_batch_id: string; last_batch_id: string; last_hash: string }> =
+    await db.query(
+      'SELECT partnership_id, first_batch_id, last_batch_id, last_hash FROM audit_archive WHERE file = $1 AND file_sha256 = $2',
+      [path.basename(file), sha],
+    );
+  if (!recorded[0])
+    return {
+      intact: false,
+      message: 'no archive checkpoint records this file with this SHA-256: it was changed or is unknown',
+    };
+  const lines = text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const first = Number(recorded[0].first_batch_id);
   const last = Number(recorded[0].last_batch_id);
   const partnership = recorded[0].partnership_id;
   const before: Array<{ hash: string }> =
-    first > 1 ? await db.query('SELECT hash FROM audit_batch WHERE partnership_id = $2 AND id = $1', [first - 1, partnership]) : [];
+    first > 1
+      ? await db.query('SELECT hash FROM audit_batch WHERE partnership_id = $2 AND id = $1', [first - 1, partnership])
+      : [];
   let prev = first > 1 ? (before[0]?.hash ?? '') : GENESIS_HASH;
   let expectId = first;
   let i = 1;
@@ -250,15 +312,20 @@ export async function verifyArchiveFile(db: DataSource, file: string): Promise<{
     const problems: string[] = [];
     if (id !== expectId) problems.push(`expected batch ${expectId}`);
     if (b.prevHash !== prev) problems.push('prevHash does not link to the previous batch');
-    if (payloads.length !== b.eventCount) problems.push(`${b.eventCount} events recorded, ${payloads.length} in the file`);
+    if (payloads.length !== b.eventCount)
+      problems.push(`${b.eventCount} events recorded, ${payloads.length} in the file`);
     if (rowsHash(payloads) !== b.rowsHash) problems.push('rows hash recomputed from the archived payloads differs');
     if (batchHash(id, String(b.prevHash), String(b.rowsHash)) !== b.hash) problems.push('batch hash does not match');
-    const kept: Array<{ hash: string }> = await db.query('SELECT hash FROM audit_batch WHERE partnership_id = $2 AND id = $1', [id, partnership]);
+    const kept: Array<{ hash: string }> = await db.query(
+      'SELECT hash FROM audit_batch WHERE partnership_id = $2 AND id = $1',
+      [id, partnership],
+    );
     if (kept[0]?.hash !== b.hash) problems.push('differs from the retained audit_batch row');
     if (problems.length) return { intact: false, message: `archive broken at batch ${id}: ${problems.join('; ')}` };
     prev = String(b.hash);
     expectId = id + 1;
   }
-  if (expectId - 1 !== last || prev !== recorded[0].last_hash) return { intact: false, message: `archive ends at batch ${expectId - 1}, checkpoint says ${last}` };
+  if (expectId - 1 !== last || prev !== recorded[0].last_hash)
+    return { intact: false, message: `archive ends at batch ${expectId - 1}, checkpoint says ${last}` };
   return { intact: true, message: `archive intact: batches ${first}..${last}, last hash matches the checkpoint` };
 }

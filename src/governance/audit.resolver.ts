@@ -12,7 +12,14 @@ import { verifyAuditChain } from './chain-verify';
 import { exportAccessLog, type ExportFormat } from './export';
 import { graphqlEnum } from '../shared/enums';
 import { GUARD } from '../access-policy/request-access';
-import { AccessLogConnection, AccessLogEntry, AccessLogFilterInput, AccessLogPageType, AccessLogSubject, AuditChainVerification } from './audit.types';
+import {
+  AccessLogConnection,
+  AccessLogEntry,
+  AccessLogFilterInput,
+  AccessLogPageType,
+  AccessLogSubject,
+  AuditChainVerification,
+} from './audit.types';
 
 const filterSchema = z
   .object({
@@ -42,7 +49,11 @@ export function parseAccessLogCursor(after: string | null | undefined): Cursor |
   return [at, id];
 }
 
-export const AuditExportFormatEnum = graphqlEnum(['CSV', 'FHIR_NDJSON'] as const, 'AuditExportFormat', 'CSV for a subject access request; FHIR R4 AuditEvent NDJSON (IHE BALP)');
+export const AuditExportFormatEnum = graphqlEnum(
+  ['CSV', 'FHIR_NDJSON'] as const,
+  'AuditExportFormat',
+  'CSV for a subject access request; FHIR R4 AuditEvent NDJSON (IHE BALP)',
+);
 /** An export is one string: above this many events, narrow the filter (or use `npm run audit:export`). */
 const MAX_EXPORT_EVENTS = 10000;
 
@@ -69,7 +80,9 @@ function toGraph(ctx: RequestContext, e: LogEntry): AccessLogEntry {
     // Each person's entry is released through the field guard, so this read's own audit event names
     // every person whose access history the auditor saw.
     subjects: e.subjects.map((s) =>
-      ctx.access.guard(Object.assign(new AccessLogSubject(), s), { owner: null, relationships: new Set() }, [s.personId]),
+      ctx.access.guard(Object.assign(new AccessLogSubject(), s), { owner: null, relationships: new Set() }, [
+        s.personId,
+      ]),
     ),
   };
 }
@@ -77,7 +90,9 @@ function toGraph(ctx: RequestContext, e: LogEntry): AccessLogEntry {
 /** The information-governance side of the audit (C5): IG_AUDITOR only (shield.ts); every call is audited. */
 @Resolver()
 export class AuditResolver {
-  @Query(() => AuditChainVerification, { description: 'Recompute the audit hash chain; optionally against a previously exported head (npm run audit:anchor)' })
+  @Query(() => AuditChainVerification, {
+    description: 'Recompute the audit hash chain; optionally against a previously exported head (npm run audit:anchor)',
+  })
   async verifyAuditChain(
     @Arg('anchor', () => String, { nullable: true }) anchorText: string | null,
     @Ctx() ctx: RequestContext,
@@ -107,11 +122,16 @@ export class AuditResolver {
     const f = parseAccessLogFilter(filter);
     const n = checkPageSize(first, ctx.hub.config.maxPageSize);
     const page = await queryAccessLog(ctx.hub.dataSource, ctx.hub.agencies, f, n, parseAccessLogCursor(after));
-    return { entries: page.entries.map((e) => toGraph(ctx, e)), endCursor: page.endCursor, hasNextPage: page.hasNextPage };
+    return {
+      entries: page.entries.map((e) => toGraph(ctx, e)),
+      endCursor: page.endCursor,
+      hasNextPage: page.hasNextPage,
+    };
   }
 
   @Query(() => AccessLogConnection, {
-    description: 'Who saw what: audited operations, newest first, with the fields released and redacted per person (a Relay connection; `first: 0` answers an empty page)',
+    description:
+      'Who saw what: audited operations, newest first, with the fields released and redacted per person (a Relay connection; `first: 0` answers an empty page)',
   })
   async accessLogEntries(
     @Arg('filter', () => AccessLogFilterInput, { nullable: true }) filter: AccessLogFilterInput | null,
@@ -127,7 +147,10 @@ export class AuditResolver {
     return { edges, pageInfo: pageInfoOf(edges, page.hasNextPage, page.endCursor) };
   }
 
-  @Query(() => String, { description: 'The access log as CSV (subject access request) or FHIR R4 AuditEvent NDJSON (IHE BALP); one line per event and person' })
+  @Query(() => String, {
+    description:
+      'The access log as CSV (subject access request) or FHIR R4 AuditEvent NDJSON (IHE BALP); one line per event and person',
+  })
   async exportAccessLog(
     @Arg('filter', () => AccessLogFilterInput) filter: AccessLogFilterInput,
     @Arg('format', () => AuditExportFormatEnum) format: ExportFormat,
@@ -139,7 +162,11 @@ export class AuditResolver {
     const result = await exportAccessLog(ctx.hub.dataSource, ctx.hub.agencies, f, format, MAX_EXPORT_EVENTS, (e) => {
       for (const s of e.subjects) people.add(s.personId);
     });
-    if ('tooMany' in result) throw badInput('filter', `matches more than ${MAX_EXPORT_EVENTS} events; narrow the period or use npm run audit:export`);
+    if ('tooMany' in result)
+      throw badInput(
+        'filter',
+        `matches more than ${MAX_EXPORT_EVENTS} events; narrow the period or use npm run audit:export`,
+      );
     // The export discloses every listed person's access history: record them in this read's audit.
     for (const personId of people) {
       const guarded = ctx.access.guard({}, { owner: null, relationships: new Set() }, [personId]);

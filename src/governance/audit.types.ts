@@ -15,7 +15,10 @@ export class AuditChainVerification {
   @Field(() => Int) eventsChecked!: number;
   @Field(() => Int, { nullable: true }) headBatchId!: number | null;
   @Field(() => String, { nullable: true }) headHash!: string | null;
-  @Field(() => Int, { nullable: true, description: 'Batches up to this one were archived; only their links are checked here' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Batches up to this one were archived; only their links are checked here',
+  })
   archivedThroughBatch!: number | null;
   @Field(() => Int, { nullable: true }) anchorBatchId!: number | null;
   @Field(() => Boolean, { nullable: true }) anchorMatched!: boolean | null;
@@ -33,15 +36,27 @@ export class AuditActor {
 @ObjectType({ description: 'What one audit event recorded about one person: released and redacted fields, records' })
 export class AccessLogSubject {
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) personId!: string;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'DISCLOSED, NOT_FOUND, DENIED or CHANGED' }) outcome!: string;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'DISCLOSED, NOT_FOUND, DENIED or CHANGED' })
+  outcome!: string;
   @Sensitive('CASE_METADATA') @Field(() => [ID], { nullable: true }) recordIds!: string[];
-  @Sensitive('CASE_METADATA') @Field(() => [String], { nullable: true, description: 'Schema coordinates released, e.g. HealthRecord.clinicalNotes' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Schema coordinates released, e.g. HealthRecord.clinicalNotes',
+  })
   released!: string[];
-  @Sensitive('CASE_METADATA') @Field(() => [String], { nullable: true, description: 'coordinate:REASON for each redacted field' }) redacted!: string[];
-  @Sensitive('CASE_METADATA') @Field(() => [String], { nullable: true, description: 'Relationships the actor had with the person at the time' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => [String], { nullable: true, description: 'coordinate:REASON for each redacted field' })
+  redacted!: string[];
+  @Sensitive('CASE_METADATA')
+  @Field(() => [String], { nullable: true, description: 'Relationships the actor had with the person at the time' })
   relationships!: string[];
   @Sensitive('CASE_METADATA')
-  @Field(() => [String], { nullable: true, description: 'Relationships the actor has with the person now; empty: no current legitimate relationship' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Relationships the actor has with the person now; empty: no current legitimate relationship',
+  })
   relationshipsNow!: string[] | null;
 }
 
@@ -52,8 +67,13 @@ export class AccessLogEntry {
   @Field(() => GraphQLISODateTime) occurredAt!: Date;
   @Field() requestId!: string;
   @Field(() => AuditActor) actor!: AuditActor;
-  @Field(() => String, { nullable: true, deprecationReason: 'Use purposeOfUse, the Purpose enum (ADR 021)' }) purpose!: string | null;
-  @Field(() => PurposeEnum, { nullable: true, description: 'The purpose of use declared (null: none, or one this hub no longer knows)' })
+  @Field(() => String, { nullable: true, deprecationReason: 'Use purposeOfUse, the Purpose enum (ADR 021)' }) purpose!:
+    | string
+    | null;
+  @Field(() => PurposeEnum, {
+    nullable: true,
+    description: 'The purpose of use declared (null: none, or one this hub no longer knows)',
+  })
   purposeOfUse!: string | null;
   @Field() operationType!: string;
   @Field(() => String, { nullable: true }) operationName!: string | null;
@@ -61,7 +81,9 @@ export class AccessLogEntry {
   @Field({ description: 'SUCCESS, PARTIAL, DENIED, NOT_FOUND or ERROR' }) outcome!: string;
   @Field(() => [String]) errorCodes!: string[];
   @Field(() => String, { nullable: true }) breakGlassReason!: string | null;
-  @Field(() => [AccessLogSubject], { description: 'Per person touched (only the filtered person when filtering by person)' })
+  @Field(() => [AccessLogSubject], {
+    description: 'Per person touched (only the filtered person when filtering by person)',
+  })
   subjects!: AccessLogSubject[];
 }
 
@@ -85,7 +107,8 @@ export class AccessLogEdge {
 export class AccessLogConnection {
   @Field(() => [AccessLogEdge]) edges!: AccessLogEdge[];
   @Field(() => PageInfo, {
-    description: 'With filter.withoutRelationship a page may stop short of `first` and endCursor may lie past the last edge (events scanned and left out): keep paging while hasNextPage',
+    description:
+      'With filter.withoutRelationship a page may stop short of `first` and endCursor may lie past the last edge (events scanned and left out): keep paging while hasNextPage',
   })
   pageInfo!: PageInfo;
 }
@@ -99,6 +122,9 @@ export class AccessLogFilterInput {
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Inclusive' }) from?: Date | null;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Exclusive' }) to?: Date | null;
   @Field(() => Boolean, { nullable: true }) breakGlass?: boolean | null;
-  @Field(() => Boolean, { nullable: true, description: 'Only disclosures to actors with no legitimate relationship with the person now' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only disclosures to actors with no legitimate relationship with the person now',
+  })
   withoutRelationship?: boolean | null;
 }

@@ -94,7 +94,10 @@ function micros(iso: string): string {
 }
 
 /** The latest archive checkpoint, if any partitions were archived (see src/governance/archive.ts). */
-export async function latestCheckpoint(db: DataSource | EntityManager, partnership: string = requirePartnership()): Promise<ArchiveCheckpoint | null> {
+export async function latestCheckpoint(
+  db: DataSource | EntityManager,
+  partnership: string = requirePartnership(),
+): Promise<ArchiveCheckpoint | null> {
   const exists: Array<{ t: string | null }> = await db.query(`SELECT to_regclass('audit_archive')::text AS t`);
   if (!exists[0]?.t) return null;
   const rows: Array<{ last_batch_id: string; last_hash: string; cutoff: Date }> = await db.query(
@@ -105,7 +108,10 @@ export async function latestCheckpoint(db: DataSource | EntityManager, partnersh
   return r ? { lastBatchId: Number(r.last_batch_id), lastHash: r.last_hash, cutoff: r.cutoff.toISOString() } : null;
 }
 
-export async function verifyAuditChain(db: DataSource | EntityManager, options: VerifyOptions = {}): Promise<ChainVerification> {
+export async function verifyAuditChain(
+  db: DataSource | EntityManager,
+  options: VerifyOptions = {},
+): Promise<ChainVerification> {
   const pageSize = options.pageSize ?? 200;
   const maxEvents = options.maxEventsPerPage ?? 5000;
   // Each query names the partnership as well as relying on the wall: an owner connection (a
@@ -202,7 +208,10 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
       [lastId, partnership],
     );
     if (orphans[0]?.batch_id != null) {
-      fail(Number(orphans[0].batch_id), `audit events reference batch ${orphans[0].batch_id}, beyond the chain head ${lastId}`);
+      fail(
+        Number(orphans[0].batch_id),
+        `audit events reference batch ${orphans[0].batch_id}, beyond the chain head ${lastId}`,
+      );
     }
   }
   if (broken === null) {
@@ -220,7 +229,10 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
   }
   if (broken === null && anchor && anchorMatched !== true) {
     if (anchor.batchId > lastId) {
-      fail(lastId + 1, `the exported head names batch ${anchor.batchId} but the chain ends at batch ${lastId}: newest batches were deleted`);
+      fail(
+        lastId + 1,
+        `the exported head names batch ${anchor.batchId} but the chain ends at batch ${lastId}: newest batches were deleted`,
+      );
     } else {
       fail(anchor.batchId, `batch ${anchor.batchId} no longer has the hash of the exported head`);
     }
@@ -253,9 +265,11 @@ export async function verifyAuditChain(db: DataSource | EntityManager, options: 
 function linkProblems(b: BatchRow, lastId: number, prevHash: string): string[] {
   const id = Number(b.id);
   const out: string[] = [];
-  if (id !== lastId + 1) out.push(`batch ids jump from ${lastId} to ${id}: batches ${lastId + 1}..${id - 1} are missing`);
+  if (id !== lastId + 1)
+    out.push(`batch ids jump from ${lastId} to ${id}: batches ${lastId + 1}..${id - 1} are missing`);
   if (b.prev_hash !== prevHash) out.push(`prev_hash does not equal the hash of batch ${lastId}`);
-  if (batchHash(id, b.prev_hash, b.rows_hash) !== b.hash) out.push('batch hash does not match its id, prev_hash and rows_hash');
+  if (batchHash(id, b.prev_hash, b.rows_hash) !== b.hash)
+    out.push('batch hash does not match its id, prev_hash and rows_hash');
   return out;
 }
 
@@ -265,7 +279,8 @@ function rowProblems(b: BatchRow, rows: EventRow[]): string[] {
   rows.forEach((e, i) => {
     if (e.seq !== i) out.push(`event seq ${e.seq} found where ${i} was expected`);
   });
-  if (rowsHash(rows.map((e) => e.payload)) !== b.rows_hash) out.push('rows hash recomputed from the stored payloads differs');
+  if (rowsHash(rows.map((e) => e.payload)) !== b.rows_hash)
+    out.push('rows hash recomputed from the stored payloads differs');
   return out;
 }
 
@@ -323,15 +338,22 @@ function disclosureProblems(e: EventRow, rows: DisclosureRow[]): string[] {
       redacted: sorted(d.redacted),
       relationships: sorted(d.relationships),
     };
-    const diffs = (Object.keys(want) as Array<keyof typeof want>).filter((k) => canonicalJson(want[k]) !== canonicalJson(got[k]));
-    if (diffs.length) out.push(`event ${e.id}: disclosure column(s) ${diffs.join(', ')} differ from the hashed payload`);
+    const diffs = (Object.keys(want) as Array<keyof typeof want>).filter(
+      (k) => canonicalJson(want[k]) !== canonicalJson(got[k]),
+    );
+    if (diffs.length)
+      out.push(`event ${e.id}: disclosure column(s) ${diffs.join(', ')} differ from the hashed payload`);
   }
   const missing = [...expected.keys()].filter((k) => !seen.has(k)).length;
   if (missing) out.push(`event ${e.id}: ${missing} disclosure row(s) of the hashed payload are missing`);
   return out;
 }
 
-async function disclosuresOf(db: DataSource | EntityManager, events: EventRow[], partnership: string): Promise<Map<string, DisclosureRow[]>> {
+async function disclosuresOf(
+  db: DataSource | EntityManager,
+  events: EventRow[],
+  partnership: string,
+): Promise<Map<string, DisclosureRow[]>> {
   const out = new Map<string, DisclosureRow[]>();
   if (events.length === 0) return out;
   let min = events[0]!.occurred_at;

@@ -36,7 +36,13 @@ const PURPOSE = 'mash-hub audit checkpoint';
 
 /** The hash a checkpoint's content must have (exported for the tests' forger). */
 export function checkpointHash(c: Pick<SignedCheckpoint, 'sequence' | 'createdAt' | 'heads' | 'prevHash'>): string {
-  const text = canonicalJson({ purpose: PURPOSE, sequence: c.sequence, createdAt: c.createdAt, heads: c.heads, prevHash: c.prevHash });
+  const text = canonicalJson({
+    purpose: PURPOSE,
+    sequence: c.sequence,
+    createdAt: c.createdAt,
+    heads: c.heads,
+    prevHash: c.prevHash,
+  });
   return crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
@@ -133,7 +139,10 @@ export function parseCheckpointExport(text: string): { checkpoints: SignedCheckp
   }
   const list = (raw as Partial<CheckpointExport> | null)?.checkpoints;
   const headOk = (h: Partial<CheckpointHead>) =>
-    typeof h?.partnership === 'string' && Number.isSafeInteger(h.batchId) && typeof h.hash === 'string' && HEX64.test(h.hash);
+    typeof h?.partnership === 'string' &&
+    Number.isSafeInteger(h.batchId) &&
+    typeof h.hash === 'string' &&
+    HEX64.test(h.hash);
   const ok = (c: Partial<SignedCheckpoint>) =>
     !!c &&
     Number.isSafeInteger(c.sequence) &&
@@ -145,7 +154,10 @@ export function parseCheckpointExport(text: string): { checkpoints: SignedCheckp
     typeof c.keyId === 'string' &&
     typeof c.signature === 'string';
   if (!Array.isArray(list) || !list.every(ok)) {
-    return { error: 'the export must be {checkpoints: [{sequence, createdAt, heads: [{partnership, batchId, hash}], prevHash, hash, keyId, signature}]}' };
+    return {
+      error:
+        'the export must be {checkpoints: [{sequence, createdAt, heads: [{partnership, batchId, hash}], prevHash, hash, keyId, signature}]}',
+    };
   }
   return { checkpoints: list as SignedCheckpoint[] };
 }
@@ -156,11 +168,15 @@ export function checkCheckpointChain(checkpoints: readonly SignedCheckpoint[], k
   let prevHash = GENESIS_HASH;
   checkpoints.forEach((c, i) => {
     const at = `checkpoint ${c.sequence}`;
-    if (c.sequence !== i + 1) problems.push(`${at}: found where checkpoint ${i + 1} was expected (missing or reordered)`);
+    if (c.sequence !== i + 1)
+      problems.push(`${at}: found where checkpoint ${i + 1} was expected (missing or reordered)`);
     if (c.prevHash !== prevHash) problems.push(`${at}: prev_hash does not equal the hash of checkpoint ${i}`);
-    if (checkpointHash(c) !== c.hash) problems.push(`${at}: hash does not match its sequence, time, heads and prev_hash`);
+    if (checkpointHash(c) !== c.hash)
+      problems.push(`${at}: hash does not match its sequence, time, heads and prev_hash`);
     if (c.keyId !== key.keyId) problems.push(`${at}: signed by a different key than this hub holds`);
-    else if (!crypto.verify(null, signedText(c.sequence, c.hash), key.publicKey, Buffer.from(c.signature, 'base64url'))) {
+    else if (
+      !crypto.verify(null, signedText(c.sequence, c.hash), key.publicKey, Buffer.from(c.signature, 'base64url'))
+    ) {
       problems.push(`${at}: signature does not verify`);
     }
     prevHash = c.hash;
@@ -181,7 +197,11 @@ export interface CheckpointVerification {
  * head's batch still carrying the recorded hash. Editing a batch, re-hashing the chain after it or
  * deleting newest batches after a checkpoint is detected.
  */
-export async function verifyCheckpoints(ds: DataSource, key: AnchorKey, checkpoints?: readonly SignedCheckpoint[]): Promise<CheckpointVerification> {
+export async function verifyCheckpoints(
+  ds: DataSource,
+  key: AnchorKey,
+  checkpoints?: readonly SignedCheckpoint[],
+): Promise<CheckpointVerification> {
   const list = checkpoints ?? (await listCheckpoints(ds));
   const problems = checkCheckpointChain(list, key);
   const recorded = new Map<string, Array<{ sequence: number; batchId: number; hash: string }>>();
@@ -193,10 +213,22 @@ export async function verifyCheckpoints(ds: DataSource, key: AnchorKey, checkpoi
     }
   }
   for (const [partnership, heads] of [...recorded].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const scope = { partnership, actor: `system:${CHECKPOINT_JOB}`, requestId: `${CHECKPOINT_JOB}-${crypto.randomUUID()}` };
+    const scope = {
+      partnership,
+      actor: `system:${CHECKPOINT_JOB}`,
+      requestId: `${CHECKPOINT_JOB}-${crypto.randomUUID()}`,
+    };
     await inPartnership(scope, async () => {
       const newest = heads[heads.length - 1]!;
-      const anchor = { partnership, batchId: newest.batchId, hash: newest.hash, sealedAt: '', alg: 'Ed25519' as const, keyId: key.keyId, signature: '' };
+      const anchor = {
+        partnership,
+        batchId: newest.batchId,
+        hash: newest.hash,
+        sealedAt: '',
+        alg: 'Ed25519' as const,
+        keyId: key.keyId,
+        signature: '',
+      };
       const chain = await verifyAuditChain(ds, { partnership, anchor });
       if (!chain.intact) problems.push(`partnership ${partnership}: ${chain.message}`);
       const stored: Array<{ id: string; hash: string }> = await ds.query(
@@ -206,8 +238,12 @@ export async function verifyCheckpoints(ds: DataSource, key: AnchorKey, checkpoi
       const hashOf = new Map(stored.map((r) => [Number(r.id), r.hash]));
       for (const h of heads) {
         const now = hashOf.get(h.batchId);
-        if (now === undefined) problems.push(`checkpoint ${h.sequence}: partnership ${partnership}'s batch ${h.batchId} is missing`);
-        else if (now !== h.hash) problems.push(`checkpoint ${h.sequence}: partnership ${partnership}'s batch ${h.batchId} no longer has the recorded hash`);
+        if (now === undefined)
+          problems.push(`checkpoint ${h.sequence}: partnership ${partnership}'s batch ${h.batchId} is missing`);
+        else if (now !== h.hash)
+          problems.push(
+            `checkpoint ${h.sequence}: partnership ${partnership}'s batch ${h.batchId} no longer has the recorded hash`,
+          );
       }
     });
   }

@@ -25,7 +25,9 @@ export async function* accessLogEntries(
 ): AsyncGenerator<AccessLogEntry> {
   let after: Cursor | null = null;
   for (;;) {
-    const page = await queryAccessLog(db, agencies, filter, pageSize, after, { relationships: !!filter.withoutRelationship });
+    const page = await queryAccessLog(db, agencies, filter, pageSize, after, {
+      relationships: !!filter.withoutRelationship,
+    });
     for (const e of page.entries) yield e;
     if (!page.hasNextPage || !page.endCursor) return;
     after = decodeCursor(page.endCursor, 2) as Cursor;
@@ -145,13 +147,37 @@ const AUTHOR = { code: 'AUT', display: 'author (originator)' };
 function interaction(action: string): Interaction {
   switch (action) {
     case 'READ':
-      return { subtype: 'read', action: 'R', profile: { plain: 'Read', patient: 'PatientRead' }, userType: RECIPIENT, clientIsDestination: true };
+      return {
+        subtype: 'read',
+        action: 'R',
+        profile: { plain: 'Read', patient: 'PatientRead' },
+        userType: RECIPIENT,
+        clientIsDestination: true,
+      };
     case 'QUERY':
-      return { subtype: 'search-type', action: 'E', profile: { plain: 'Query', patient: 'PatientQuery' }, userType: RECIPIENT, clientIsDestination: false };
+      return {
+        subtype: 'search-type',
+        action: 'E',
+        profile: { plain: 'Query', patient: 'PatientQuery' },
+        userType: RECIPIENT,
+        clientIsDestination: false,
+      };
     case 'CREATE':
-      return { subtype: 'create', action: 'C', profile: { plain: 'Create', patient: 'PatientCreate' }, userType: AUTHOR, clientIsDestination: false };
+      return {
+        subtype: 'create',
+        action: 'C',
+        profile: { plain: 'Create', patient: 'PatientCreate' },
+        userType: AUTHOR,
+        clientIsDestination: false,
+      };
     case 'UPDATE':
-      return { subtype: 'update', action: 'U', profile: { plain: 'Update', patient: 'PatientUpdate' }, userType: AUTHOR, clientIsDestination: false };
+      return {
+        subtype: 'update',
+        action: 'U',
+        profile: { plain: 'Update', patient: 'PatientUpdate' },
+        userType: AUTHOR,
+        clientIsDestination: false,
+      };
     case 'SYSTEM':
       return { subtype: 'operation', action: 'E', profile: null, userType: RECIPIENT, clientIsDestination: false };
     default:
@@ -167,7 +193,8 @@ function purposeOfUse(e: AccessLogEntry) {
   const coding: Array<Record<string, string>> = [{ system: `${HUB}:purpose-of-use`, code: e.purpose }];
   const v3 = PURPOSE_V3[e.purpose];
   if (v3) coding.push({ system: V3_ACT_REASON, ...v3 });
-  if (e.breakGlass && e.purpose !== 'BREAK_GLASS') coding.push({ system: V3_ACT_REASON, code: 'BTG', display: 'break the glass' });
+  if (e.breakGlass && e.purpose !== 'BREAK_GLASS')
+    coding.push({ system: V3_ACT_REASON, code: 'BTG', display: 'break the glass' });
   return [{ coding, text: e.purpose }];
 }
 
@@ -187,7 +214,11 @@ const networkType = (address: string) => (isIP(address) ? '2' : '1');
  * NHS numbers): the audit does not keep them (ADR 014).
  */
 function queryText(e: AccessLogEntry): string {
-  return JSON.stringify({ graphql: e.operationType, operationName: e.operationName, documentSha256: e.documentHash ?? null });
+  return JSON.stringify({
+    graphql: e.operationType,
+    operationName: e.operationName,
+    documentSha256: e.documentHash ?? null,
+  });
 }
 
 /**
@@ -199,8 +230,11 @@ function queryText(e: AccessLogEntry): string {
  */
 export function fhirAuditEvents(e: AccessLogEntry): Array<Record<string, unknown>> {
   const it = interaction(e.action);
-  const subtypes: Array<Record<string, string>> = [{ system: 'http://hl7.org/fhir/restful-interaction', code: it.subtype, display: it.subtype }];
-  if (e.breakGlass || e.action === 'BREAK_GLASS') subtypes.push({ system: DCM, code: '110127', display: 'Emergency Override Started' });
+  const subtypes: Array<Record<string, string>> = [
+    { system: 'http://hl7.org/fhir/restful-interaction', code: it.subtype, display: it.subtype },
+  ];
+  if (e.breakGlass || e.action === 'BREAK_GLASS')
+    subtypes.push({ system: DCM, code: '110127', display: 'Emergency Override Started' });
   const pou = purposeOfUse(e);
   const people = e.subjects.length ? e.subjects : [null];
   const operation = `${e.operationType}${e.operationName ? ` ${e.operationName}` : ''}`;
@@ -250,8 +284,14 @@ export function fhirAuditEvents(e: AccessLogEntry): Array<Record<string, unknown
       });
     }
     const net = e.network ?? null;
-    const client = { code: it.clientIsDestination ? '110152' : '110153', display: it.clientIsDestination ? 'Destination Role ID' : 'Source Role ID' };
-    const server = { code: it.clientIsDestination ? '110153' : '110152', display: it.clientIsDestination ? 'Source Role ID' : 'Destination Role ID' };
+    const client = {
+      code: it.clientIsDestination ? '110152' : '110153',
+      display: it.clientIsDestination ? 'Destination Role ID' : 'Source Role ID',
+    };
+    const server = {
+      code: it.clientIsDestination ? '110153' : '110152',
+      display: it.clientIsDestination ? 'Source Role ID' : 'Destination Role ID',
+    };
     const agent: Array<Record<string, unknown>> = [
       {
         type: { coding: [{ system: V3_PARTICIPATION, ...it.userType }] },
@@ -282,13 +322,20 @@ export function fhirAuditEvents(e: AccessLogEntry): Array<Record<string, unknown
       },
     ];
     // Without a person, only a search has what its profile requires (a read, create or update needs the resource).
-    const profile = it.profile && outcome === '0' && net && (s || e.action === 'QUERY') ? `${BALP}${s ? it.profile.patient : it.profile.plain}` : null;
+    const profile =
+      it.profile && outcome === '0' && net && (s || e.action === 'QUERY')
+        ? `${BALP}${s ? it.profile.patient : it.profile.plain}`
+        : null;
     return {
       resourceType: 'AuditEvent',
       id: lineId(e, s?.personId ?? null),
       ...(profile ? { meta: { profile: [profile] } } : {}),
       extension: [{ url: `${HUB}:fhir:audit-event-id`, valueString: e.eventId }],
-      type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },
+      type: {
+        system: 'http://terminology.hl7.org/CodeSystem/audit-event-type',
+        code: 'rest',
+        display: 'RESTful Operation',
+      },
       subtype: subtypes,
       action: it.action,
       period: { start: e.occurredAt, end: e.occurredAt },
@@ -299,7 +346,13 @@ export function fhirAuditEvents(e: AccessLogEntry): Array<Record<string, unknown
       agent,
       source: {
         observer: hubId,
-        type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }],
+        type: [
+          {
+            system: 'http://terminology.hl7.org/CodeSystem/security-source-type',
+            code: '4',
+            display: 'Application Server',
+          },
+        ],
       },
       entity,
     };

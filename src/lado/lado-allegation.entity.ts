@@ -11,11 +11,20 @@ import { PersonEntity } from '../people/person.entity';
 @Index('lado_allegation_received_idx', ['partnershipId', 'receivedAt', 'id'])
 @Index('lado_allegation_outcome_idx', ['partnershipId', 'outcomeAt'])
 @Index('lado_allegation_employer_idx', ['partnershipId', 'employerAgency'])
-@Check('lado_allegation_sector_check', `sector IN ('EDUCATION','EARLY_YEARS','HEALTH','SOCIAL_CARE','POLICE','FAITH','SPORT_AND_LEISURE','TRANSPORT','VOLUNTARY','OTHER')`)
+@Check(
+  'lado_allegation_sector_check',
+  `sector IN ('EDUCATION','EARLY_YEARS','HEALTH','SOCIAL_CARE','POLICE','FAITH','SPORT_AND_LEISURE','TRANSPORT','VOLUNTARY','OTHER')`,
+)
 @Check('lado_allegation_category_check', `category IN ('PHYSICAL','SEXUAL','EMOTIONAL','NEGLECT','SUITABILITY')`)
 @Check('lado_allegation_status_check', `status IN ('OPEN','MEETING_SCHEDULED','CLOSED')`)
-@Check('lado_allegation_outcome_check', `outcome IS NULL OR outcome IN ('SUBSTANTIATED','UNSUBSTANTIATED','UNFOUNDED','FALSE','MALICIOUS')`)
-@Check('lado_allegation_closed_check', `(status = 'CLOSED') = (outcome IS NOT NULL) AND (outcome IS NULL) = (outcome_at IS NULL) AND (outcome_at IS NULL OR outcome_at >= received_at)`)
+@Check(
+  'lado_allegation_outcome_check',
+  `outcome IS NULL OR outcome IN ('SUBSTANTIATED','UNSUBSTANTIATED','UNFOUNDED','FALSE','MALICIOUS')`,
+)
+@Check(
+  'lado_allegation_closed_check',
+  `(status = 'CLOSED') = (outcome IS NOT NULL) AND (outcome IS NULL) = (outcome_at IS NULL) AND (outcome_at IS NULL OR outcome_at >= received_at)`,
+)
 @Check('lado_allegation_dbs_check', `(dbs_referred_at IS NULL) OR outcome IS NOT NULL`)
 export class LadoAllegationEntity {
   /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */

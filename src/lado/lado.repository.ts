@@ -4,7 +4,14 @@ import { ladoRelationshipKindsSql, ladoScopeSql, Params } from '../access-policy
 import type { Guarded, RequestAccess } from '../access-policy/request-access';
 import type { RelationshipKind } from '../access-policy/vocabulary';
 import { scopedKeysetSql } from '../shared/pagination';
-import { resolutionBandSql, type AllegationCategory, type AllegationOutcome, type AllegationStatus, type LadoSector, type ResolutionBand } from './vocabulary';
+import {
+  resolutionBandSql,
+  type AllegationCategory,
+  type AllegationOutcome,
+  type AllegationStatus,
+  type LadoSector,
+  type ResolutionBand,
+} from './vocabulary';
 
 /**
  * Viewer-scoped reads and writes of LADO allegations (ADR 018). The scope is in the SQL
@@ -86,13 +93,21 @@ export class LadoRepository {
 
   private guardAllegation(row: Row): Guarded<AllegationView> {
     const view = toAllegation(row);
-    return this.access.guard(view, { owner: null, relationships: view.relationships }, view.childPersonId ? [view.childPersonId] : [], view.id);
+    return this.access.guard(
+      view,
+      { owner: null, relationships: view.relationships },
+      view.childPersonId ? [view.childPersonId] : [],
+      view.id,
+    );
   }
 
   private readonly loader = new DataLoader<string, Guarded<AllegationView> | null>(async (ids) => {
     const p = new Params([ids]);
     const kinds = ladoRelationshipKindsSql(this.access.viewer, 'l.id', p);
-    const rows: Row[] = await this.db.query(`${SELECT(kinds)} WHERE l.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`, p.values);
+    const rows: Row[] = await this.db.query(
+      `${SELECT(kinds)} WHERE l.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`,
+      p.values,
+    );
     const found = new Map(rows.map((r) => [r.id as string, this.guardAllegation(r)]));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -107,7 +122,11 @@ export class LadoRepository {
   }
 
   /** Allegations in scope, oldest received first (then id), keyset-paginated. */
-  async list(filter: AllegationFilter, limit: number, after: [string, string] | null): Promise<{ rows: Guarded<AllegationView>[]; hasNext: boolean }> {
+  async list(
+    filter: AllegationFilter,
+    limit: number,
+    after: [string, string] | null,
+  ): Promise<{ rows: Guarded<AllegationView>[]; hasNext: boolean }> {
     const p = new Params();
     const kinds = ladoRelationshipKindsSql(this.access.viewer, 'l.id', p);
     const scope = ladoScopeSql(this.access.viewer, 'l.id', p);
@@ -117,13 +136,19 @@ export class LadoRepository {
     if (after) where.push(`(l.received_at, l.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
     const keys = ['l.received_at', 'l.id'];
     const page = scopedKeysetSql({ from: 'lado_allegation l', keys, scope, where, limit: p.add(limit + 1) });
-    const rows: Row[] = await this.db.query(`${SELECT(kinds, `(${page}) page JOIN lado_allegation l ON l.id = page.id`)} ORDER BY ${keys.join(', ')}`, p.values);
+    const rows: Row[] = await this.db.query(
+      `${SELECT(kinds, `(${page}) page JOIN lado_allegation l ON l.id = page.id`)} ORDER BY ${keys.join(', ')}`,
+      p.values,
+    );
     return { rows: rows.slice(0, limit).map((r) => this.guardAllegation(r)), hasNext: rows.length > limit };
   }
 
   /** Whether a child (or unborn child) with this id exists: the LADO names a child without reading their record. */
   async childExists(personId: string): Promise<boolean> {
-    const [row] = (await this.db.query(`SELECT EXISTS (SELECT 1 FROM person WHERE id = $1 AND kind IN ('CHILD', 'UNBORN')) AS found`, [personId])) as Array<{ found: boolean }>;
+    const [row] = (await this.db.query(
+      `SELECT EXISTS (SELECT 1 FROM person WHERE id = $1 AND kind IN ('CHILD', 'UNBORN')) AS found`,
+      [personId],
+    )) as Array<{ found: boolean }>;
     return row!.found;
   }
 
@@ -143,7 +168,20 @@ export class LadoRepository {
       `INSERT INTO lado_allegation (child_person_id, lado_agency, recorded_by_sub, recorded_by_name, employer_agency, employer_name, sector, category,
                                     adult_name, adult_role, adult_date_of_birth, received_at, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'OPEN') RETURNING id`,
-      [a.childPersonId, v.agency, v.sub, v.name, a.employerAgency, a.employerName, a.sector, a.category, a.adultName, a.adultRole, a.adultDateOfBirth, a.receivedAt],
+      [
+        a.childPersonId,
+        v.agency,
+        v.sub,
+        v.name,
+        a.employerAgency,
+        a.employerName,
+        a.sector,
+        a.category,
+        a.adultName,
+        a.adultRole,
+        a.adultDateOfBirth,
+        a.receivedAt,
+      ],
     )) as Array<{ id: string }>;
     return row!.id;
   }

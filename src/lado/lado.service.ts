@@ -9,7 +9,13 @@ import { pageInfoOf } from '../shared/page-info.type';
 import { assertUuid, isFutureDate, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { applyLadoTransition, type LadoTransition } from './lado-state-machine';
 import type { AllegationFilter } from './lado.repository';
-import { ALLEGATION_CATEGORIES, ALLEGATION_OUTCOMES, ALLEGATION_STATUSES, LADO_SECTORS, type AllegationStatus } from './vocabulary';
+import {
+  ALLEGATION_CATEGORIES,
+  ALLEGATION_OUTCOMES,
+  ALLEGATION_STATUSES,
+  LADO_SECTORS,
+  type AllegationStatus,
+} from './vocabulary';
 
 /**
  * LADO allegations (issue 25, ADR 018): the LADO records an allegation against someone who works with
@@ -24,7 +30,10 @@ const notInFuture = z.date().refine((d) => d.getTime() <= Date.now() + 60_000, '
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real date')
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'is not a real date',
+  )
   .refine((s) => !isFutureDate(s), 'must not be in the future');
 
 const recordSchema = z.object({
@@ -42,11 +51,13 @@ const recordSchema = z.object({
 /** The LADO records an allegation; a named child need not be one the LADO reaches: only its id is kept (the LADO reads no child record). */
 export async function recordLadoAllegation(ctx: RequestContext, raw: unknown): Promise<string> {
   const input = parseInput(recordSchema, raw);
-  if (!ctx.hub.agencies.has(input.employerAgency)) throw badInput('input.employerAgency', 'is not an agency of this partnership');
+  if (!ctx.hub.agencies.has(input.employerAgency))
+    throw badInput('input.employerAgency', 'is not an agency of this partnership');
   ctx.access.requireAudit();
   const childPersonId = input.childPersonId?.toLowerCase() ?? null;
   return ctx.data.transaction(async (tx, m) => {
-    if (childPersonId && !(await tx.lado.childExists(childPersonId))) throw badInput('input.childPersonId', 'is not a child known to the hub');
+    if (childPersonId && !(await tx.lado.childExists(childPersonId)))
+      throw badInput('input.childPersonId', 'is not a child known to the hub');
     const id = await tx.lado.insert({
       childPersonId,
       employerAgency: input.employerAgency,
@@ -65,7 +76,14 @@ export async function recordLadoAllegation(ctx: RequestContext, raw: unknown): P
           entity: 'lado_allegation',
           id,
           before: null,
-          after: { employerAgency: input.employerAgency, sector: input.sector, category: input.category, receivedAt: input.receivedAt, childPersonId, adultDetails: 'SEALED' },
+          after: {
+            employerAgency: input.employerAgency,
+            sector: input.sector,
+            category: input.category,
+            receivedAt: input.receivedAt,
+            childPersonId,
+            adultDetails: 'SEALED',
+          },
         },
       ]),
     ]);
@@ -73,7 +91,12 @@ export async function recordLadoAllegation(ctx: RequestContext, raw: unknown): P
   });
 }
 
-type AllegationRow = Record<string, unknown> & { id: string; status: AllegationStatus; version: number; received_at: Date };
+type AllegationRow = Record<string, unknown> & {
+  id: string;
+  status: AllegationStatus;
+  version: number;
+  received_at: Date;
+};
 
 const ALLEGATION: VersionedKind<AllegationRow, AllegationStatus, LadoTransition> = {
   table: 'lado_allegation',
@@ -89,27 +112,37 @@ const ALLEGATION: VersionedKind<AllegationRow, AllegationStatus, LadoTransition>
 
 const meetingSchema = z
   .object({ at: z.date(), employerInvited: z.boolean(), notInvitedReason: safeText(2000).nullish() })
-  .refine((v) => v.employerInvited || v.notInvitedReason?.trim(), { path: ['notInvitedReason'], message: 'say why the employer is not invited' });
+  .refine((v) => v.employerInvited || v.notInvitedReason?.trim(), {
+    path: ['notInvitedReason'],
+    message: 'say why the employer is not invited',
+  });
 
 /** The allegations-against-staff meeting: when, and whether the employer is invited. */
 export function scheduleAllegationMeeting(ctx: RequestContext, id: string, raw: unknown, expectedVersion: number) {
   const input = parseInput(meetingSchema, raw);
   ctx.access.requireAudit();
   return changeVersioned(ctx, ALLEGATION, id, expectedVersion, 'SCHEDULE_MEETING', async (_tx, row) => {
-    if (input.at.getTime() < row.received_at.getTime()) throw badInput('input.at', 'must not be before the allegation was received');
+    if (input.at.getTime() < row.received_at.getTime())
+      throw badInput('input.at', 'must not be before the allegation was received');
     return { set: { meeting_at: input.at, employer_invited: input.employerInvited } };
   });
 }
 
-const outcomeSchema = z.object({ outcome: z.enum(ALLEGATION_OUTCOMES), at: notInFuture, dbsReferredAt: notInFuture.nullish() });
+const outcomeSchema = z.object({
+  outcome: z.enum(ALLEGATION_OUTCOMES),
+  at: notInFuture,
+  dbsReferredAt: notInFuture.nullish(),
+});
 
 /** The outcome (KCSIE's five) and any referral to the Disclosure and Barring Service. */
 export function recordAllegationOutcome(ctx: RequestContext, id: string, raw: unknown, expectedVersion: number) {
   const input = parseInput(outcomeSchema, raw);
   ctx.access.requireAudit();
   return changeVersioned(ctx, ALLEGATION, id, expectedVersion, 'RECORD_OUTCOME', async (_tx, row) => {
-    if (input.at.getTime() < row.received_at.getTime()) throw badInput('input.at', 'must not be before the allegation was received');
-    if (input.dbsReferredAt && input.dbsReferredAt.getTime() < row.received_at.getTime()) throw badInput('input.dbsReferredAt', 'must not be before the allegation was received');
+    if (input.at.getTime() < row.received_at.getTime())
+      throw badInput('input.at', 'must not be before the allegation was received');
+    if (input.dbsReferredAt && input.dbsReferredAt.getTime() < row.received_at.getTime())
+      throw badInput('input.dbsReferredAt', 'must not be before the allegation was received');
     return { set: { outcome: input.outcome, outcome_at: input.at, dbs_referred_at: input.dbsReferredAt ?? null } };
   });
 }
@@ -133,7 +166,12 @@ const filterSchema = z.object({
   employerAgency: z.string().max(40).nullish(),
 });
 
-export async function listLadoAllegations(ctx: RequestContext, raw: unknown, first: number | null, after: string | null) {
+export async function listLadoAllegations(
+  ctx: RequestContext,
+  raw: unknown,
+  first: number | null,
+  after: string | null,
+) {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter') as AllegationFilter;
   const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   const cursor = timeKeysetCursor(after);

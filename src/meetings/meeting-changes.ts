@@ -21,12 +21,17 @@ export interface MeetingChange {
  * re-read through the subscriber's own scope in a fresh per-event context, so a subscriber with no
  * relationship to the meeting learns nothing. `referralId` is CASE_METADATA, readable by anyone in scope.
  */
-export function meetingChanges(ctx: RequestContext, filter: MeetingChangeFilter | null, purpose: Purpose): AsyncIterableIterator<MeetingChange> {
+export function meetingChanges(
+  ctx: RequestContext,
+  filter: MeetingChangeFilter | null,
+  purpose: Purpose,
+): AsyncIterableIterator<MeetingChange> {
   if (filter?.meetingId) assertUuid('filter.meetingId', filter.meetingId);
   if (filter?.referralId) assertUuid('filter.referralId', filter.referralId);
   return changeStream(ctx, {
     topic: 'meeting',
-    idOf: ({ meetingId }) => (typeof meetingId === 'string' && (!filter?.meetingId || filter.meetingId === meetingId) ? meetingId : undefined),
+    idOf: ({ meetingId }) =>
+      typeof meetingId === 'string' && (!filter?.meetingId || filter.meetingId === meetingId) ? meetingId : undefined,
     purpose,
     read: (eventCtx, id) => eventCtx.data.meetings.findMeeting(id),
     keep: (_eventCtx, meeting) => !filter?.referralId || meeting.referralId === filter.referralId,

@@ -14,15 +14,24 @@ export const MEETING_TRANSITIONS = {
   ADD_ACTION: { from: ['HELD', 'COMPLETED'], to: 'SAME', roles: SOCIAL_CARE_MASH_ROLES },
   COMPLETE: { from: ['HELD'], to: 'COMPLETED', roles: SOCIAL_CARE_MASH_ROLES },
   CANCEL: { from: ['SCHEDULED'], to: 'CANCELLED', roles: SOCIAL_CARE_MASH_ROLES },
-} as const satisfies Record<string, { from: readonly MeetingStatus[]; to: MeetingStatus | 'SAME'; roles: readonly Role[] }>;
+} as const satisfies Record<
+  string,
+  { from: readonly MeetingStatus[]; to: MeetingStatus | 'SAME'; roles: readonly Role[] }
+>;
 
 export type MeetingTransition = keyof typeof MEETING_TRANSITIONS;
 export const MEETING_TRANSITION_NAMES = Object.keys(MEETING_TRANSITIONS) as MeetingTransition[];
 
-export type MeetingTransitionCheck = { allowed: true; to: MeetingStatus } | { allowed: false; error: 'FORBIDDEN' | 'INVALID_TRANSITION' };
+export type MeetingTransitionCheck =
+  | { allowed: true; to: MeetingStatus }
+  | { allowed: false; error: 'FORBIDDEN' | 'INVALID_TRANSITION' };
 
 /** Pure: may a viewer with these roles make this change from this status, and where does it lead? */
-export function checkMeetingTransition(status: MeetingStatus, transition: MeetingTransition, roles: readonly Role[]): MeetingTransitionCheck {
+export function checkMeetingTransition(
+  status: MeetingStatus,
+  transition: MeetingTransition,
+  roles: readonly Role[],
+): MeetingTransitionCheck {
   const t = MEETING_TRANSITIONS[transition];
   if (!roles.some((r) => (t.roles as readonly Role[]).includes(r))) return { allowed: false, error: 'FORBIDDEN' };
   if (!(t.from as readonly MeetingStatus[]).includes(status)) return { allowed: false, error: 'INVALID_TRANSITION' };
@@ -32,7 +41,11 @@ export function checkMeetingTransition(status: MeetingStatus, transition: Meetin
 const words = (t: MeetingTransition) => t.toLowerCase().replace(/_/g, ' ');
 
 /** `checkMeetingTransition`, throwing the hub's error (the message names the rule, never case content). */
-export function applyMeetingTransition(status: MeetingStatus, transition: MeetingTransition, roles: readonly Role[]): MeetingStatus {
+export function applyMeetingTransition(
+  status: MeetingStatus,
+  transition: MeetingTransition,
+  roles: readonly Role[],
+): MeetingStatus {
   const c = checkMeetingTransition(status, transition, roles);
   if (c.allowed) return c.to;
   if (c.error === 'FORBIDDEN') throw forbidden(`Your role may not ${words(transition)} for a meeting`);

@@ -139,8 +139,14 @@ export class MeetingSubjectEntity {
 @Entity({ name: 'meeting_invitee' })
 @Index('meeting_invitee_meeting_idx', ['partnershipId', 'meetingId', 'agency'])
 @Index('meeting_invitee_agency_idx', ['partnershipId', 'agency', 'meetingId'])
-@Check('meeting_invitee_attendance_check', `attendance IN ('INVITED','ATTENDED','SENT_APOLOGIES','SENT_INFORMATION_ONLY','DID_NOT_ATTEND')`)
-@Check('meeting_invitee_reason_check', `attendance NOT IN ('SENT_APOLOGIES','SENT_INFORMATION_ONLY','DID_NOT_ATTEND') OR reason IS NOT NULL`)
+@Check(
+  'meeting_invitee_attendance_check',
+  `attendance IN ('INVITED','ATTENDED','SENT_APOLOGIES','SENT_INFORMATION_ONLY','DID_NOT_ATTEND')`,
+)
+@Check(
+  'meeting_invitee_reason_check',
+  `attendance NOT IN ('SENT_APOLOGIES','SENT_INFORMATION_ONLY','DID_NOT_ATTEND') OR reason IS NOT NULL`,
+)
 export class MeetingInviteeEntity {
   /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
   @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
@@ -279,4 +285,10 @@ export class MeetingActionEntity {
   createdAt!: Date;
 }
 
-export const MEETING_ENTITIES = [MeetingEntity, MeetingSubjectEntity, MeetingInviteeEntity, MeetingDecisionEntity, MeetingActionEntity];
+export const MEETING_ENTITIES = [
+  MeetingEntity,
+  MeetingSubjectEntity,
+  MeetingInviteeEntity,
+  MeetingDecisionEntity,
+  MeetingActionEntity,
+];

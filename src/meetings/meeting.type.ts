@@ -15,17 +15,34 @@ export const MeetingActionStatusEnum = graphqlEnum(ACTION_STATUSES, 'MeetingActi
 export class MeetingInvitee {
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) id!: string;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Agency code' }) agency!: string;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'The named professional, if any' }) personName!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'Counts towards quorum' }) required!: boolean;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'The named professional, if any' })
+  personName!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => Boolean, { nullable: true, description: 'Counts towards quorum' })
+  required!: boolean;
   @Sensitive('CASE_METADATA') @Field(() => AttendanceStatusEnum, { nullable: true }) attendance!: string;
-  @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true, description: 'Why the agency did not attend' }) reason!: string | null;
-  @Sensitive('AGENCY_DETAIL') @Field(() => String, { nullable: true, description: "The agency's contribution (agency detail)" })
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => String, { nullable: true, description: 'Why the agency did not attend' })
+  reason!: string | null;
+  @Sensitive('AGENCY_DETAIL')
+  @Field(() => String, { nullable: true, description: "The agency's contribution (agency detail)" })
   contribution!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Who recorded the attendance (sub)' }) recordedBy!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'Who recorded the attendance (sub)' })
+  recordedBy!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) recordedAt!: Date | null;
-  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the agency’s report was recorded as submitted' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When the agency’s report was recorded as submitted',
+  })
   reportSubmittedAt!: Date | null;
-  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true, description: 'When its report was recorded as shared with the family' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When its report was recorded as shared with the family',
+  })
   reportSharedWithFamilyAt!: Date | null;
 }
 
@@ -40,15 +57,29 @@ export class MeetingDecision {
 export class MeetingAction {
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) id!: string;
   @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) description!: string;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Owning agency code' }) ownerAgency!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Named owner' }) ownerName!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'YYYY-MM-DD', deprecationReason: 'Use dueOn, a LocalDate (ADR 021)' }) dueDate!: string;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Owning agency code' }) ownerAgency!:
+    | string
+    | null;
+  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Named owner' }) ownerName!:
+    | string
+    | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, {
+    nullable: true,
+    description: 'YYYY-MM-DD',
+    deprecationReason: 'Use dueOn, a LocalDate (ADR 021)',
+  })
+  dueDate!: string;
   @Sensitive('CASE_METADATA') @Field(() => LocalDateResolver, { nullable: true }) dueOn!: string;
   @Sensitive('CASE_METADATA') @Field(() => MeetingActionStatusEnum, { nullable: true }) status!: string;
-  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'Open and past its due date' }) overdue!: boolean;
+  @Sensitive('CASE_METADATA')
+  @Field(() => Boolean, { nullable: true, description: 'Open and past its due date' })
+  overdue!: boolean;
 }
 
-@ObjectType({ description: 'A strategy discussion, conference or other multi-agency meeting, as far as you may see it' })
+@ObjectType({
+  description: 'A strategy discussion, conference or other multi-agency meeting, as far as you may see it',
+})
 export class Meeting {
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) id!: string;
   @Sensitive('CASE_METADATA') @Field(() => MeetingTypeEnum, { nullable: true }) type!: string;
@@ -59,21 +90,37 @@ export class Meeting {
   @Sensitive('CASE_METADATA') @Field(() => MeetingStatusEnum, { nullable: true }) status!: string;
   @Sensitive('CASE_METADATA') @Field(() => MeetingOutcomeEnum, { nullable: true }) outcome!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) outcomeRecordedAt!: Date | null;
-  @Sensitive('AGENCY_DETAIL') @Field(() => String, { nullable: true, description: 'Agency detail to anyone not invited' }) minutes!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'Derived: every required agency attended' }) quorate!: boolean;
-  @Sensitive('CASE_METADATA') @Field(() => [String], { nullable: true, description: 'Required agencies that did not attend' })
+  @Sensitive('AGENCY_DETAIL')
+  @Field(() => String, { nullable: true, description: 'Agency detail to anyone not invited' })
+  minutes!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => Boolean, { nullable: true, description: 'Derived: every required agency attended' })
+  quorate!: boolean;
+  @Sensitive('CASE_METADATA')
+  @Field(() => [String], { nullable: true, description: 'Required agencies that did not attend' })
   missingAgencies!: string[];
-  @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true, description: 'Why a non-quorate meeting was completed' })
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => String, { nullable: true, description: 'Why a non-quorate meeting was completed' })
   nonQuorateReason!: string | null;
   @Sensitive('CASE_METADATA')
-  @Field(() => String, { nullable: true, description: 'Initial child protection conference due (YYYY-MM-DD), 15 working days after an s47 strategy discussion' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Initial child protection conference due (YYYY-MM-DD), 15 working days after an s47 strategy discussion',
+  })
   icpcDueAt!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: 'Conference due date passed without an initial conference held' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Conference due date passed without an initial conference held',
+  })
   icpcOverdue!: boolean;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) heldAt!: Date | null;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) completedAt!: Date | null;
   @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) cancelledReason!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => Int, { nullable: true, description: 'Send it back with every change' }) version!: number;
+  @Sensitive('CASE_METADATA')
+  @Field(() => Int, { nullable: true, description: 'Send it back with every change' })
+  version!: number;
 }
 
 @NonPersonal()
@@ -100,10 +147,14 @@ export class AgencyAttendance {
   @Field(() => Int) informationOnly!: number;
   @Field(() => Int) didNotAttend!: number;
   @Field(() => Int, { description: 'Invitations with no attendance recorded' }) notRecorded!: number;
-  @Field(() => Float, { nullable: true, description: 'attended / invited; null when never invited' }) attendanceRate!: number | null;
-  @Field(() => Int, { description: 'Meetings that were not quorate because this required agency did not attend' }) missedWhenRequired!: number;
+  @Field(() => Float, { nullable: true, description: 'attended / invited; null when never invited' }) attendanceRate!:
+    | number
+    | null;
+  @Field(() => Int, { description: 'Meetings that were not quorate because this required agency did not attend' })
+  missedWhenRequired!: number;
   @Field(() => Int, { description: 'Invitations with a report submitted' }) reportsSubmitted!: number;
-  @Field(() => Int, { description: 'Invitations whose report was shared with the family' }) reportsSharedWithFamily!: number;
+  @Field(() => Int, { description: 'Invitations whose report was shared with the family' })
+  reportsSharedWithFamily!: number;
 }
 
 @NonPersonal()
@@ -128,17 +179,29 @@ export class MeetingInviteeInput {
   @Field() agency!: string;
   @Field(() => String, { nullable: true }) personSub?: string | null;
   @Field(() => String, { nullable: true }) personName?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'Defaults to whether the agency is required for this meeting type' }) required?: boolean | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Defaults to whether the agency is required for this meeting type',
+  })
+  required?: boolean | null;
 }
 
 @InputType()
 export class ScheduleMeetingInput {
   @Field(() => MeetingTypeEnum) type!: string;
-  @Field(() => ID, { nullable: true, description: "The referral; its subjects become the meeting's" }) referralId?: string | null;
-  @Field(() => [ID], { nullable: true, description: 'Children (and adults) concerned' }) subjectPersonIds?: string[] | null;
+  @Field(() => ID, { nullable: true, description: "The referral; its subjects become the meeting's" }) referralId?:
+    | string
+    | null;
+  @Field(() => [ID], { nullable: true, description: 'Children (and adults) concerned' }) subjectPersonIds?:
+    | string[]
+    | null;
   @Field(() => GraphQLISODateTime) scheduledAt!: Date;
   @Field(() => ChairInput, { nullable: true, description: 'Defaults to you' }) chair?: ChairInput | null;
-  @Field(() => [MeetingInviteeInput], { nullable: true, description: 'Default required agencies of the type are added' }) invitees?: MeetingInviteeInput[] | null;
+  @Field(() => [MeetingInviteeInput], {
+    nullable: true,
+    description: 'Default required agencies of the type are added',
+  })
+  invitees?: MeetingInviteeInput[] | null;
 }
 
 @InputType()
@@ -147,13 +210,22 @@ export class AttendanceInput {
   @Field(() => AttendanceStatusEnum) status!: string;
   @Field(() => String, { nullable: true, description: 'Required for non-attendance: the reason' }) note?: string | null;
   @Field(() => String, { nullable: true, description: "The agency's contribution" }) contribution?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'The agency submitted a report to the meeting (false clears; left out keeps)' }) reportSubmitted?: boolean | null;
-  @Field(() => Boolean, { nullable: true, description: 'The report was shared with the family (false clears; left out keeps)' }) reportSharedWithFamily?: boolean | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'The agency submitted a report to the meeting (false clears; left out keeps)',
+  })
+  reportSubmitted?: boolean | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'The report was shared with the family (false clears; left out keeps)',
+  })
+  reportSharedWithFamily?: boolean | null;
 }
 
 @InputType()
 export class MeetingOutcomeInput {
-  @Field(() => MeetingOutcomeEnum, { nullable: true, description: 'Required for strategy discussions and meetings' }) outcome?: string | null;
+  @Field(() => MeetingOutcomeEnum, { nullable: true, description: 'Required for strategy discussions and meetings' })
+  outcome?: string | null;
   @Field(() => [String], { nullable: true }) decisions?: string[] | null;
   @Field(() => String, { nullable: true }) minutes?: string | null;
 }
@@ -161,11 +233,22 @@ export class MeetingOutcomeInput {
 @InputType()
 export class MeetingActionInput {
   @Field() description!: string;
-  @Field(() => String, { nullable: true, description: 'Owner agency code (or give a named owner)' }) ownerAgency?: string | null;
+  @Field(() => String, { nullable: true, description: 'Owner agency code (or give a named owner)' }) ownerAgency?:
+    | string
+    | null;
   @Field(() => String, { nullable: true }) ownerSub?: string | null;
   @Field(() => String, { nullable: true }) ownerName?: string | null;
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD', deprecationReason: 'Use dueOn, a LocalDate (ADR 021)' }) dueDate?: string | null;
-  @Field(() => LocalDateResolver, { nullable: true, description: 'The due date (required: this or the deprecated dueDate)' }) dueOn?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'YYYY-MM-DD',
+    deprecationReason: 'Use dueOn, a LocalDate (ADR 021)',
+  })
+  dueDate?: string | null;
+  @Field(() => LocalDateResolver, {
+    nullable: true,
+    description: 'The due date (required: this or the deprecated dueDate)',
+  })
+  dueOn?: string | null;
 }
 
 @InputType()
@@ -175,7 +258,9 @@ export class MeetingFilterInput {
   upcoming?: boolean | null;
   @Filters('CASE_METADATA', 'Meeting.referralId') @Field(() => ID, { nullable: true }) referralId?: string | null;
   @Filters('CASE_METADATA', 'Meeting.subjects') @Field(() => ID, { nullable: true }) personId?: string | null;
-  @Filters('CASE_METADATA', 'MeetingInvitee.agency') @Field(() => String, { nullable: true, description: 'Agency code invited' }) agency?: string | null;
+  @Filters('CASE_METADATA', 'MeetingInvitee.agency')
+  @Field(() => String, { nullable: true, description: 'Agency code invited' })
+  agency?: string | null;
   @Filters('CASE_METADATA', 'Meeting.icpcOverdue')
   @Field(() => Boolean, { nullable: true, description: 'Strategy discussions whose initial conference is overdue' })
   overdueConferences?: boolean | null;

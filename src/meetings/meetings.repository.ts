@@ -138,7 +138,10 @@ function toMeeting(r: Row): MeetingView {
 }
 
 /** The meetings list's order: by scheduled time (then id), for a viewer who may read it. */
-export const MEETINGS_ORDERED_BY = { coordinate: 'Meeting.scheduledAt', cls: 'CASE_METADATA' } as const satisfies { coordinate: string; cls: SensitivityClass };
+export const MEETINGS_ORDERED_BY = { coordinate: 'Meeting.scheduledAt', cls: 'CASE_METADATA' } as const satisfies {
+  coordinate: string;
+  cls: SensitivityClass;
+};
 
 export class MeetingsRepository {
   private readonly byId = new Map<string, Guarded<MeetingView>>();
@@ -150,7 +153,12 @@ export class MeetingsRepository {
 
   private guardMeeting(row: Row): Guarded<MeetingView> {
     const view = toMeeting(row);
-    const guarded = this.access.guard(view, { owner: view.organisingAgency, relationships: view.relationships }, view.subjectPersonIds, view.id);
+    const guarded = this.access.guard(
+      view,
+      { owner: view.organisingAgency, relationships: view.relationships },
+      view.subjectPersonIds,
+      view.id,
+    );
     this.byId.set(view.id, guarded);
     return guarded;
   }
@@ -158,7 +166,10 @@ export class MeetingsRepository {
   private readonly meetingLoader = new DataLoader<string, Guarded<MeetingView> | null>(async (ids) => {
     const p = new Params([ids]);
     const kinds = meetingRelationshipKindsSql(this.access.viewer, 'm.id', p);
-    const rows: Row[] = await this.db.query(`${MEETING_SELECT(kinds)} WHERE m.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`, p.values);
+    const rows: Row[] = await this.db.query(
+      `${MEETING_SELECT(kinds)} WHERE m.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`,
+      p.values,
+    );
     const found = new Map(rows.map((r) => [r.id as string, this.guardMeeting(r)]));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -177,7 +188,11 @@ export class MeetingsRepository {
    * Meetings in scope, ordered by scheduled time then id, keyset-paginated: the page's keys first,
    * one index-driven scan per relationship source (`meetingScopeSql`), then the rest for those rows.
    */
-  async list(filter: MeetingFilter, limit: number, after: [string, string] | null): Promise<{ rows: Guarded<MeetingView>[]; hasNext: boolean; orderedByTime: boolean }> {
+  async list(
+    filter: MeetingFilter,
+    limit: number,
+    after: [string, string] | null,
+  ): Promise<{ rows: Guarded<MeetingView>[]; hasNext: boolean; orderedByTime: boolean }> {
     // Ordered by scheduled time only for a viewer who may read it across the list (filter-policy.ts).
     const orderedByTime = mayOrderBy(this.access, MEETINGS_ORDERED_BY.cls);
     const keys = orderedByTime ? ['m.scheduled_at', 'm.id'] : ['m.id'];
@@ -185,21 +200,40 @@ export class MeetingsRepository {
     const kinds = meetingRelationshipKindsSql(this.access.viewer, 'm.id', p);
     const scope = meetingScopeSql(this.access.viewer, 'm.id', p);
     const where: string[] = [];
-    if (filter.upcoming != null) where.push(filter.upcoming ? `(m.status = 'SCHEDULED' AND m.scheduled_at >= now())` : `NOT (m.status = 'SCHEDULED' AND m.scheduled_at >= now())`);
+    if (filter.upcoming != null)
+      where.push(
+        filter.upcoming
+          ? `(m.status = 'SCHEDULED' AND m.scheduled_at >= now())`
+          : `NOT (m.status = 'SCHEDULED' AND m.scheduled_at >= now())`,
+      );
     if (filter.referralId) where.push(`m.referral_id = ${p.add(filter.referralId)}::uuid`);
-    if (filter.personId) where.push(`EXISTS (SELECT 1 FROM meeting_subject fs WHERE fs.meeting_id = m.id AND fs.person_id = ${p.add(filter.personId)}::uuid)`);
-    if (filter.agency) where.push(`EXISTS (SELECT 1 FROM meeting_invitee fi WHERE fi.meeting_id = m.id AND fi.agency = ${p.add(filter.agency)})`);
+    if (filter.personId)
+      where.push(
+        `EXISTS (SELECT 1 FROM meeting_subject fs WHERE fs.meeting_id = m.id AND fs.person_id = ${p.add(filter.personId)}::uuid)`,
+      );
+    if (filter.agency)
+      where.push(
+        `EXISTS (SELECT 1 FROM meeting_invitee fi WHERE fi.meeting_id = m.id AND fi.agency = ${p.add(filter.agency)})`,
+      );
     if (filter.overdueConferences != null) where.push(`${filter.overdueConferences ? '' : 'NOT '}${ICPC_OVERDUE_SQL}`);
     if (filter.type?.length) where.push(`m.type = ANY(${p.add(filter.type)}::text[])`);
-    if (after && orderedByTime) where.push(`(m.scheduled_at, m.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
+    if (after && orderedByTime)
+      where.push(`(m.scheduled_at, m.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
     else if (after) where.push(`m.id > ${p.add(after[1])}::uuid`);
     const page = scopedKeysetSql({ from: 'meeting m', keys, scope, where, limit: p.add(limit + 1) });
-    const rows: Row[] = await this.db.query(`${MEETING_SELECT(kinds, `(${page}) page JOIN meeting m ON m.id = page.id`)} ORDER BY ${keys.join(', ')}`, p.values);
+    const rows: Row[] = await this.db.query(
+      `${MEETING_SELECT(kinds, `(${page}) page JOIN meeting m ON m.id = page.id`)} ORDER BY ${keys.join(', ')}`,
+      p.values,
+    );
     return { rows: rows.slice(0, limit).map((r) => this.guardMeeting(r)), hasNext: rows.length > limit, orderedByTime };
   }
 
   /** Children of meetings already reached in this request, guarded like their meeting (owner as given). */
-  private childLoader<T extends object>(sql: string, map: (r: Row) => T, owner: (r: Row, meeting: MeetingView) => string) {
+  private childLoader<T extends object>(
+    sql: string,
+    map: (r: Row) => T,
+    owner: (r: Row, meeting: MeetingView) => string,
+  ) {
     return new DataLoader<string, Guarded<T>[]>(async (meetingIds) => {
       const rows: Row[] = await this.db.query(sql, [meetingIds]);
       const grouped = new Map<string, Guarded<T>[]>(meetingIds.map((id) => [id, []]));
@@ -207,7 +241,16 @@ export class MeetingsRepository {
         const meeting = this.byId.get(r.meeting_id as string);
         if (!meeting) continue;
         const info = meeting[GUARD];
-        grouped.get(meeting.id)!.push(this.access.guard(map(r), { owner: owner(r, meeting), relationships: info.subject.relationships }, info.personIds, meeting.id));
+        grouped
+          .get(meeting.id)!
+          .push(
+            this.access.guard(
+              map(r),
+              { owner: owner(r, meeting), relationships: info.subject.relationships },
+              info.personIds,
+              meeting.id,
+            ),
+          );
       }
       return meetingIds.map((id) => grouped.get(id)!);
     });
@@ -236,7 +279,12 @@ export class MeetingsRepository {
 
   private readonly decisionsLoader = this.childLoader<DecisionView>(
     `SELECT * FROM meeting_decision WHERE meeting_id = ANY($1::uuid[]) ORDER BY decided_at, id`,
-    (r) => ({ id: r.id as string, decision: r.decision as string, decidedBy: r.decided_by as string, decidedAt: r.decided_at as Date }),
+    (r) => ({
+      id: r.id as string,
+      decision: r.decision as string,
+      decidedBy: r.decided_by as string,
+      decidedAt: r.decided_at as Date,
+    }),
     (_r, m) => m.organisingAgency,
   );
 
@@ -271,7 +319,13 @@ export class MeetingsRepository {
   // Changes, inside the transaction of a change (`ctx.data.transaction`, `changeVersioned`), after
   // the service has checked scope and the state machine.
 
-  async insertMeeting(m: { type: string; referralId: string | null; scheduledAt: Date; chairSub: string; chairName: string }): Promise<string> {
+  async insertMeeting(m: {
+    type: string;
+    referralId: string | null;
+    scheduledAt: Date;
+    chairSub: string;
+    chairName: string;
+  }): Promise<string> {
     const v = this.access.viewer;
     const [meeting] = (await this.db.query(
       `INSERT INTO meeting (type, referral_id, scheduled_at, organising_agency, chair_sub, chair_name, status, created_by)
@@ -282,7 +336,10 @@ export class MeetingsRepository {
   }
 
   async addSubjects(meetingId: string, personIds: string[]): Promise<void> {
-    await this.db.query(`INSERT INTO meeting_subject (meeting_id, person_id) SELECT $1, unnest($2::uuid[])`, [meetingId, personIds]);
+    await this.db.query(`INSERT INTO meeting_subject (meeting_id, person_id) SELECT $1, unnest($2::uuid[])`, [
+      meetingId,
+      personIds,
+    ]);
   }
 
   async insertInvitees(
@@ -292,30 +349,47 @@ export class MeetingsRepository {
     return (await this.db.query(
       `INSERT INTO meeting_invitee (meeting_id, agency, person_sub, person_name, required)
        SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[]) RETURNING id, agency, required`,
-      [meetingId, rows.map((r) => r.agency), rows.map((r) => r.personSub), rows.map((r) => r.personName), rows.map((r) => r.required)],
+      [
+        meetingId,
+        rows.map((r) => r.agency),
+        rows.map((r) => r.personSub),
+        rows.map((r) => r.personName),
+        rows.map((r) => r.required),
+      ],
     )) as Array<{ id: string; agency: string; required: boolean }>;
   }
 
   /** Dates of birth of the children among these people (the school-age rule); never released. */
   async childBirthDates(personIds: string[]): Promise<string[]> {
-    const rows = (await this.db.query(`SELECT date_of_birth FROM person WHERE id = ANY($1::uuid[]) AND kind = 'CHILD' AND date_of_birth IS NOT NULL`, [
-      personIds,
-    ])) as Array<{ date_of_birth: string }>;
+    const rows = (await this.db.query(
+      `SELECT date_of_birth FROM person WHERE id = ANY($1::uuid[]) AND kind = 'CHILD' AND date_of_birth IS NOT NULL`,
+      [personIds],
+    )) as Array<{ date_of_birth: string }>;
     return rows.map((r) => r.date_of_birth);
   }
 
-  async findInvitee(meetingId: string, inviteeId: string): Promise<{ id: string; agency: string; attendance: string; reason: string | null } | null> {
-    const [invitee] = (await this.db.query(`SELECT id, agency, attendance, reason FROM meeting_invitee WHERE id = $1 AND meeting_id = $2`, [
-      inviteeId,
-      meetingId,
-    ])) as Array<{ id: string; agency: string; attendance: string; reason: string | null }>;
+  async findInvitee(
+    meetingId: string,
+    inviteeId: string,
+  ): Promise<{ id: string; agency: string; attendance: string; reason: string | null } | null> {
+    const [invitee] = (await this.db.query(
+      `SELECT id, agency, attendance, reason FROM meeting_invitee WHERE id = $1 AND meeting_id = $2`,
+      [inviteeId, meetingId],
+    )) as Array<{ id: string; agency: string; attendance: string; reason: string | null }>;
     return invitee ?? null;
   }
 
   /** Attendance of an invitee, recorded by the viewer. */
   async recordAttendance(
     inviteeId: string,
-    a: { status: string; reason: string | null; contribution: string | null; recordedAt: Date; reportSubmitted?: boolean | null; reportShared?: boolean | null },
+    a: {
+      status: string;
+      reason: string | null;
+      contribution: string | null;
+      recordedAt: Date;
+      reportSubmitted?: boolean | null;
+      reportShared?: boolean | null;
+    },
   ): Promise<void> {
     // A report flag left out keeps what was recorded; true keeps the first time it was recorded; false clears it.
     const flag = (param: string, column: string) =>
@@ -324,23 +398,36 @@ export class MeetingsRepository {
       `UPDATE meeting_invitee SET attendance = $2, reason = $3, contribution = COALESCE($4, contribution), recorded_by = $5, recorded_at = $6,
               report_submitted_at = ${flag('$7', 'report_submitted_at')}, report_shared_with_family_at = ${flag('$8', 'report_shared_with_family_at')}
         WHERE id = $1`,
-      [inviteeId, a.status, a.reason, a.contribution, this.access.viewer.sub, a.recordedAt, a.reportSubmitted ?? null, a.reportShared ?? null],
+      [
+        inviteeId,
+        a.status,
+        a.reason,
+        a.contribution,
+        this.access.viewer.sub,
+        a.recordedAt,
+        a.reportSubmitted ?? null,
+        a.reportShared ?? null,
+      ],
     );
   }
 
   async insertDecision(meetingId: string, decision: string, decidedAt: Date): Promise<string> {
-    const [d] = (await this.db.query(`INSERT INTO meeting_decision (meeting_id, decision, decided_by, decided_at) VALUES ($1, $2, $3, $4) RETURNING id`, [
-      meetingId,
-      decision,
-      this.access.viewer.sub,
-      decidedAt,
-    ])) as Array<{ id: string }>;
+    const [d] = (await this.db.query(
+      `INSERT INTO meeting_decision (meeting_id, decision, decided_by, decided_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [meetingId, decision, this.access.viewer.sub, decidedAt],
+    )) as Array<{ id: string }>;
     return d!.id;
   }
 
   async insertAction(
     meetingId: string,
-    a: { description: string; ownerAgency: string | null; ownerSub: string | null; ownerName: string | null; dueDate: string | null | undefined },
+    a: {
+      description: string;
+      ownerAgency: string | null;
+      ownerSub: string | null;
+      ownerName: string | null;
+      dueDate: string | null | undefined;
+    },
   ): Promise<string> {
     const [row] = (await this.db.query(
       `INSERT INTO meeting_action (meeting_id, description, owner_agency, owner_sub, owner_name, due_date, created_by)

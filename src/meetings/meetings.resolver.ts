@@ -1,4 +1,16 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import { GraphQLISODateTime } from 'type-graphql';
 import { Sensitive } from '../access-policy/decorators';
 import type { Purpose } from '../access-policy/vocabulary';
@@ -28,8 +40,15 @@ import * as service from './meetings.service';
 /** Thin adapters: rules live in meetings.service.ts and the access policy. */
 @Resolver(() => Meeting)
 export class MeetingsResolver {
-  @Query(() => Meeting, { nullable: true, description: 'A meeting your agency is invited to or otherwise legitimately related to' })
-  meeting(@Arg('id', () => ID) id: string, @Arg('purpose', () => PurposeEnum) purpose: Purpose, @Ctx() ctx: RequestContext) {
+  @Query(() => Meeting, {
+    nullable: true,
+    description: 'A meeting your agency is invited to or otherwise legitimately related to',
+  })
+  meeting(
+    @Arg('id', () => ID) id: string,
+    @Arg('purpose', () => PurposeEnum) purpose: Purpose,
+    @Ctx() ctx: RequestContext,
+  ) {
     ctx.access.declarePurpose(purpose);
     return findMeeting(ctx, id);
   }
@@ -59,7 +78,10 @@ export class MeetingsResolver {
   @Subscription(() => Meeting, {
     nullable: true,
     description: 'Each change to a meeting you may see, read through your own scope when it happens (over graphql-ws)',
-    subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: MeetingChangeFilter | null; purpose: Purpose }, RequestContext>) => {
+    subscribe: ({
+      args,
+      context,
+    }: SubscribeResolverData<unknown, { filter?: MeetingChangeFilter | null; purpose: Purpose }, RequestContext>) => {
       context.access.declarePurpose(args.purpose);
       return meetingChanges(context, args.filter ?? null, args.purpose);
     },
@@ -73,7 +95,10 @@ export class MeetingsResolver {
   }
 
   @Mutation(() => Meeting, { description: 'Schedule a meeting; the default required agencies of its type are invited' })
-  async scheduleMeeting(@Arg('input', () => ScheduleMeetingInput) input: ScheduleMeetingInput, @Ctx() ctx: RequestContext) {
+  async scheduleMeeting(
+    @Arg('input', () => ScheduleMeetingInput) input: ScheduleMeetingInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return reread(ctx, await service.scheduleMeeting(ctx, input));
   }
 
@@ -88,7 +113,11 @@ export class MeetingsResolver {
   }
 
   @Mutation(() => Meeting, { description: 'The meeting took place (not before its scheduled time)' })
-  async markMeetingHeld(@Arg('id', () => ID) id: string, @Arg('expectedVersion', () => Int) expectedVersion: number, @Ctx() ctx: RequestContext) {
+  async markMeetingHeld(
+    @Arg('id', () => ID) id: string,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Ctx() ctx: RequestContext,
+  ) {
     return reread(ctx, await service.markMeetingHeld(ctx, id, expectedVersion));
   }
 
@@ -133,7 +162,10 @@ export class MeetingsResolver {
   }
 
   @Sensitive('CASE_METADATA')
-  @FieldResolver(() => [Person], { nullable: true, description: 'The children (and adults) concerned, as far as you may reach them' })
+  @FieldResolver(() => [Person], {
+    nullable: true,
+    description: 'The children (and adults) concerned, as far as you may reach them',
+  })
   async subjects(@Root() meeting: MeetingView, @Ctx() ctx: RequestContext) {
     const people = await Promise.all(meeting.subjectPersonIds.map((id) => ctx.data.people.findPerson(id)));
     return people.filter((p) => p !== null);

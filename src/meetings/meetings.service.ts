@@ -37,7 +37,10 @@ const uuid = z.string().regex(UUID_PATTERN, 'is not a valid id');
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real date');
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'is not a real date',
+  );
 
 const scheduleSchema = z
   .object({
@@ -58,7 +61,10 @@ const scheduleSchema = z
       .max(50)
       .nullish(),
   })
-  .refine((v) => v.referralId || v.subjectPersonIds?.length, { path: ['subjectPersonIds'], message: 'name the referral or the children concerned' });
+  .refine((v) => v.referralId || v.subjectPersonIds?.length, {
+    path: ['subjectPersonIds'],
+    message: 'name the referral or the children concerned',
+  });
 
 export type ScheduleMeetingInput = z.input<typeof scheduleSchema>;
 
@@ -84,9 +90,16 @@ export async function scheduleMeeting(ctx: RequestContext, raw: unknown): Promis
   const personIds = [...subjects];
 
   const invitees = (input.invitees ?? []).map((inv, i) => {
-    if (!ctx.hub.agencies.has(inv.agency)) throw badInput(`input.invitees.${i}.agency`, 'is not an agency of this partnership');
-    if (inv.personName != null && !inv.personName.trim()) throw badInput(`input.invitees.${i}.personName`, 'must not be blank');
-    return { agency: inv.agency, personSub: inv.personSub ?? null, personName: inv.personName ?? null, required: inv.required ?? null };
+    if (!ctx.hub.agencies.has(inv.agency))
+      throw badInput(`input.invitees.${i}.agency`, 'is not an agency of this partnership');
+    if (inv.personName != null && !inv.personName.trim())
+      throw badInput(`input.invitees.${i}.personName`, 'must not be blank');
+    return {
+      agency: inv.agency,
+      personSub: inv.personSub ?? null,
+      personName: inv.personName ?? null,
+      required: inv.required ?? null,
+    };
   });
   const seen = new Set<string>();
   invitees.forEach((inv, i) => {
@@ -98,10 +111,17 @@ export async function scheduleMeeting(ctx: RequestContext, raw: unknown): Promis
   // Default required agencies of the type (docs/reference/product.md C4), education when a child is of school age.
   const rule = loadMeetingSettings(ctx.hub.config.meetingsFile).requiredAgencies[input.type];
   const requiredKinds = new Set<AgencyKind>(rule.kinds);
-  if (rule.educationIfSchoolAge && (await anyChildOfSchoolAge(ctx, personIds, londonDate(input.scheduledAt)))) requiredKinds.add('EDUCATION');
-  const requiredCodes = new Set(ctx.hub.agencies.list().filter((a) => requiredKinds.has(a.kind)).map((a) => a.code));
+  if (rule.educationIfSchoolAge && (await anyChildOfSchoolAge(ctx, personIds, londonDate(input.scheduledAt))))
+    requiredKinds.add('EDUCATION');
+  const requiredCodes = new Set(
+    ctx.hub.agencies
+      .list()
+      .filter((a) => requiredKinds.has(a.kind))
+      .map((a) => a.code),
+  );
   for (const code of requiredCodes) {
-    if (!invitees.some((inv) => inv.agency === code)) invitees.push({ agency: code, personSub: null, personName: null, required: true });
+    if (!invitees.some((inv) => inv.agency === code))
+      invitees.push({ agency: code, personSub: null, personName: null, required: true });
   }
   const rows = invitees.map((inv) => ({ ...inv, required: inv.required ?? requiredCodes.has(inv.agency) }));
   const chair = input.chair ?? { sub: ctx.viewer.sub, name: ctx.viewer.name };
@@ -122,9 +142,20 @@ export async function scheduleMeeting(ctx: RequestContext, raw: unknown): Promis
           entity: 'meeting',
           id: meetingId,
           before: null,
-          after: { type: input.type, referralId: input.referralId ?? null, scheduledAt: input.scheduledAt, chair: chair.name, subjects: personIds },
+          after: {
+            type: input.type,
+            referralId: input.referralId ?? null,
+            scheduledAt: input.scheduledAt,
+            chair: chair.name,
+            subjects: personIds,
+          },
         },
-        ...inserted.map((r) => ({ entity: 'meeting_invitee', id: r.id, before: null, after: { agency: r.agency, required: r.required } })),
+        ...inserted.map((r) => ({
+          entity: 'meeting_invitee',
+          id: r.id,
+          before: null,
+          after: { agency: r.agency, required: r.required },
+        })),
       ]),
     ]);
     await publish(m, meetingId, 'SCHEDULED');
@@ -140,7 +171,13 @@ async function anyChildOfSchoolAge(ctx: RequestContext, personIds: string[], on:
   });
 }
 
-type MeetingRow = Record<string, unknown> & { id: string; type: MeetingType; status: MeetingStatus; version: number; scheduled_at: Date };
+type MeetingRow = Record<string, unknown> & {
+  id: string;
+  type: MeetingType;
+  status: MeetingStatus;
+  version: number;
+  scheduled_at: Date;
+};
 
 const MEETING: VersionedKind<MeetingRow, MeetingStatus, MeetingTransition> = {
   table: 'meeting',
@@ -173,7 +210,11 @@ const attendanceSchema = z
   })
   .superRefine((v, c) => {
     if (v.reportSharedWithFamily === true && v.reportSubmitted === false) {
-      c.addIssue({ code: 'custom', path: ['reportSharedWithFamily'], message: 'a report not submitted cannot have been shared' });
+      c.addIssue({
+        code: 'custom',
+        path: ['reportSharedWithFamily'],
+        message: 'a report not submitted cannot have been shared',
+      });
     }
     if ((NON_ATTENDANCE as readonly string[]).includes(v.status) && !v.note?.trim()) {
       c.addIssue({ code: 'custom', path: ['note'], message: 'give the reason the agency did not attend' });
@@ -188,7 +229,9 @@ export function recordAttendance(ctx: RequestContext, meetingId: string, raw: un
     if (!invitee) throw badInput('attendance.inviteeId', 'is not invited to this meeting');
     assertMayRecordAttendanceFor(ctx.viewer, invitee.agency);
     if (row.status === 'SCHEDULED' && (input.status === 'ATTENDED' || input.status === 'DID_NOT_ATTEND')) {
-      throw invalidTransition(`Attendance ${input.status} can be recorded only once the meeting is held`, { status: row.status });
+      throw invalidTransition(`Attendance ${input.status} can be recorded only once the meeting is held`, {
+        status: row.status,
+      });
     }
     const recordedAt = new Date();
     await tx.meetings.recordAttendance(invitee.id, {
@@ -223,7 +266,8 @@ export function recordAttendance(ctx: RequestContext, meetingId: string, raw: un
 /** The meeting took place: not before its scheduled time. */
 export function markMeetingHeld(ctx: RequestContext, meetingId: string, expectedVersion: number) {
   return changeMeeting(ctx, meetingId, expectedVersion, 'MARK_HELD', async (_tx, row) => {
-    if (row.scheduled_at.getTime() > Date.now()) throw invalidTransition('A meeting cannot be held before its scheduled time', { status: row.status });
+    if (row.scheduled_at.getTime() > Date.now())
+      throw invalidTransition('A meeting cannot be held before its scheduled time', { status: row.status });
     return { set: { held_at: new Date() } };
   });
 }
@@ -243,8 +287,10 @@ export function recordMeetingOutcome(ctx: RequestContext, meetingId: string, raw
   return changeMeeting(ctx, meetingId, expectedVersion, 'RECORD_OUTCOME', async (tx, row) => {
     const strategy = STRATEGY_TYPES.includes(row.type);
     if (strategy && !input.outcome) throw badInput('input.outcome', 'a strategy discussion records its outcome');
-    if (!strategy && input.outcome) throw badInput('input.outcome', 'only strategy discussions and meetings record an outcome of this kind');
-    if (row.outcome_recorded_at) throw invalidTransition('The outcome of this meeting is already recorded', { status: row.status });
+    if (!strategy && input.outcome)
+      throw badInput('input.outcome', 'only strategy discussions and meetings record an outcome of this kind');
+    if (row.outcome_recorded_at)
+      throw invalidTransition('The outcome of this meeting is already recorded', { status: row.status });
     const now = new Date();
     const icpcDue = strategy && SECTION_47_OUTCOMES.includes(input.outcome!) ? icpcDueDate(row.scheduled_at) : null;
     const changes: AuditChange[] = [];
@@ -274,14 +320,20 @@ const actionSchema = z
     dueDate: isoDate.nullish(),
   })
   .superRefine((v, c) => {
-    if (!v.ownerAgency && !v.ownerName?.trim()) c.addIssue({ code: 'custom', path: ['ownerAgency'], message: 'an action needs an owner: an agency or a named person' });
+    if (!v.ownerAgency && !v.ownerName?.trim())
+      c.addIssue({
+        code: 'custom',
+        path: ['ownerAgency'],
+        message: 'an action needs an owner: an agency or a named person',
+      });
     if (!v.dueDate) c.addIssue({ code: 'custom', path: ['dueDate'], message: 'an action needs a due date' });
   });
 
 /** An action agreed at the meeting, with its owner (agency or named person) and due date. */
 export function addMeetingAction(ctx: RequestContext, meetingId: string, raw: unknown, expectedVersion: number) {
   const input = parseInput(actionSchema, foldDeprecatedAlias(raw as object, 'dueOn', 'dueDate', 'input'));
-  if (input.ownerAgency && !ctx.hub.agencies.has(input.ownerAgency)) throw badInput('input.ownerAgency', 'is not an agency of this partnership');
+  if (input.ownerAgency && !ctx.hub.agencies.has(input.ownerAgency))
+    throw badInput('input.ownerAgency', 'is not an agency of this partnership');
   if (input.dueDate! < londonDate(new Date())) throw badInput('input.dueDate', 'must not be in the past');
   return changeMeeting(ctx, meetingId, expectedVersion, 'ADD_ACTION', async (tx) => {
     const actionId = await tx.meetings.insertAction(meetingId, {
@@ -293,7 +345,14 @@ export function addMeetingAction(ctx: RequestContext, meetingId: string, raw: un
     });
     return {
       set: {},
-      changes: [{ entity: 'meeting_action', id: actionId, before: null, after: { ownerAgency: input.ownerAgency ?? null, dueDate: input.dueDate } }],
+      changes: [
+        {
+          entity: 'meeting_action',
+          id: actionId,
+          before: null,
+          after: { ownerAgency: input.ownerAgency ?? null, dueDate: input.dueDate },
+        },
+      ],
     };
   });
 }
@@ -309,9 +368,13 @@ export function completeMeeting(ctx: RequestContext, meetingId: string, rawReaso
       throw invalidTransition('Record the outcome before completing a strategy discussion', { status: row.status });
     }
     const missing = await tx.meetings.missingAgencies(meetingId);
-    if (missing.length === 0 && reason) throw badInput('nonQuorateReason', 'the meeting is quorate; no reason is needed');
+    if (missing.length === 0 && reason)
+      throw badInput('nonQuorateReason', 'the meeting is quorate; no reason is needed');
     if (missing.length > 0 && !reason) {
-      throw badInput('nonQuorateReason', `the meeting is not quorate (required agencies not attending: ${missing.join(', ')}); give a reason to complete it`);
+      throw badInput(
+        'nonQuorateReason',
+        `the meeting is not quorate (required agencies not attending: ${missing.join(', ')}); give a reason to complete it`,
+      );
     }
     return { set: { quorate: missing.length === 0, non_quorate_reason: reason, completed_at: new Date() } };
   });

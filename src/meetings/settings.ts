@@ -38,7 +38,12 @@ const fileSchema = z
     requiredAgencies: z
       .partialRecord(
         z.enum(MEETING_TYPES),
-        z.object({ kinds: z.array(z.enum(AGENCY_KINDS)).max(AGENCY_KINDS.length), educationIfSchoolAge: z.boolean().optional() }).strict(),
+        z
+          .object({
+            kinds: z.array(z.enum(AGENCY_KINDS)).max(AGENCY_KINDS.length),
+            educationIfSchoolAge: z.boolean().optional(),
+          })
+          .strict(),
       )
       .optional(),
     quorum: z.object({ informationOnlyCounts: z.boolean() }).strict().optional(),
@@ -49,15 +54,21 @@ const fileSchema = z
 export function parseMeetingSettings(raw: unknown, source = 'MASH_MEETINGS_FILE'): MeetingSettings {
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new Error(`${source}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${source}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+    );
   }
   const requiredAgencies = { ...DEFAULT_REQUIRED_AGENCIES };
-  for (const [type, rule] of Object.entries(parsed.data.requiredAgencies ?? {}) as Array<[MeetingType, { kinds: RequiredAgencies['kinds']; educationIfSchoolAge?: boolean }]>) {
-    requiredAgencies[type] = { kinds: [...new Set(rule.kinds)], educationIfSchoolAge: rule.educationIfSchoolAge ?? requiredAgencies[type].educationIfSchoolAge };
+  for (const [type, rule] of Object.entries(parsed.data.requiredAgencies ?? {}) as Array<
+    [MeetingType, { kinds: RequiredAgencies['kinds']; educationIfSchoolAge?: boolean }]
+  >) {
+    requiredAgencies[type] = {
+      kinds: [...new Set(rule.kinds)],
+      educationIfSchoolAge: rule.educationIfSchoolAge ?? requiredAgencies[type].educationIfSchoolAge,
+    };
   }
   return { requiredAgencies, quorum: { ...DEFAULT_QUORUM, ...(parsed.data.quorum ?? {}) } };
 }
-
 
 /** Defaults when no file is configured; the file is read once per process. */
 export function loadMeetingSettings(file: string | undefined): MeetingSettings {

@@ -18,12 +18,28 @@ export const STRATEGY_TYPES: readonly MeetingType[] = ['STRATEGY_DISCUSSION', 'S
 export const MEETING_STATUSES = ['SCHEDULED', 'HELD', 'COMPLETED', 'CANCELLED'] as const;
 export type MeetingStatus = (typeof MEETING_STATUSES)[number];
 
-export const ATTENDANCE_STATUSES = ['INVITED', 'ATTENDED', 'SENT_APOLOGIES', 'SENT_INFORMATION_ONLY', 'DID_NOT_ATTEND'] as const;
+export const ATTENDANCE_STATUSES = [
+  'INVITED',
+  'ATTENDED',
+  'SENT_APOLOGIES',
+  'SENT_INFORMATION_ONLY',
+  'DID_NOT_ATTEND',
+] as const;
 export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
 /** Statuses that mean the agency was not in the room: a reason is required (docs/reference/brief.md §3). */
-export const NON_ATTENDANCE: readonly AttendanceStatus[] = ['SENT_APOLOGIES', 'SENT_INFORMATION_ONLY', 'DID_NOT_ATTEND'];
+export const NON_ATTENDANCE: readonly AttendanceStatus[] = [
+  'SENT_APOLOGIES',
+  'SENT_INFORMATION_ONLY',
+  'DID_NOT_ATTEND',
+];
 
-export const MEETING_OUTCOMES = ['SECTION_47_SINGLE_AGENCY', 'SECTION_47_JOINT', 'CHILD_IN_NEED', 'NO_FURTHER_ACTION', 'EMERGENCY_PROTECTION'] as const;
+export const MEETING_OUTCOMES = [
+  'SECTION_47_SINGLE_AGENCY',
+  'SECTION_47_JOINT',
+  'CHILD_IN_NEED',
+  'NO_FURTHER_ACTION',
+  'EMERGENCY_PROTECTION',
+] as const;
 export type MeetingOutcome = (typeof MEETING_OUTCOMES)[number];
 /** Outcomes that start a section 47 enquiry, and with it the initial child protection conference clock. */
 export const SECTION_47_OUTCOMES: readonly MeetingOutcome[] = ['SECTION_47_SINGLE_AGENCY', 'SECTION_47_JOINT'];

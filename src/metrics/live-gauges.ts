@@ -25,14 +25,21 @@ const zeros = () => ({ RED: 0, AMBER: 0, GREEN: 0, UNRATED: 0 });
 
 /** Totals over every partnership of the deployment (each read in its own partnership, ADR 016). */
 export async function readLiveGauges(ds: DataSource, timeoutMs = 2000): Promise<LiveGauges> {
-  const each = await forEachPartnership(ds, 'live-gauges', async () => [await readLiveGaugesInPartnership(ds, timeoutMs)]);
-  const total: LiveGauges = { openReferralsByRag: zeros(), breachedReferralsByRag: zeros(), overdueChecksByAgency: new Map() };
+  const each = await forEachPartnership(ds, 'live-gauges', async () => [
+    await readLiveGaugesInPartnership(ds, timeoutMs),
+  ]);
+  const total: LiveGauges = {
+    openReferralsByRag: zeros(),
+    breachedReferralsByRag: zeros(),
+    overdueChecksByAgency: new Map(),
+  };
   for (const g of each) {
     for (const rag of RAG_LABELS) {
       total.openReferralsByRag[rag] += g.openReferralsByRag[rag];
       total.breachedReferralsByRag[rag] += g.breachedReferralsByRag[rag];
     }
-    for (const [agency, n] of g.overdueChecksByAgency) total.overdueChecksByAgency.set(agency, (total.overdueChecksByAgency.get(agency) ?? 0) + n);
+    for (const [agency, n] of g.overdueChecksByAgency)
+      total.overdueChecksByAgency.set(agency, (total.overdueChecksByAgency.get(agency) ?? 0) + n);
   }
   return total;
 }
@@ -52,9 +59,15 @@ async function readLiveGaugesInPartnership(ds: DataSource, timeoutMs: number): P
         WHERE partnership_id = mash_current_partnership() AND status IN ('REQUESTED', 'IN_PROGRESS') AND due_at < now()
         GROUP BY agency`,
     );
-    const gauges: LiveGauges = { openReferralsByRag: zeros(), breachedReferralsByRag: zeros(), overdueChecksByAgency: new Map() };
+    const gauges: LiveGauges = {
+      openReferralsByRag: zeros(),
+      breachedReferralsByRag: zeros(),
+      overdueChecksByAgency: new Map(),
+    };
     for (const r of referrals) {
-      const rag = (RAG_LABELS as readonly string[]).includes(r.rag) ? (r.rag as (typeof RAG_LABELS)[number]) : 'UNRATED';
+      const rag = (RAG_LABELS as readonly string[]).includes(r.rag)
+        ? (r.rag as (typeof RAG_LABELS)[number])
+        : 'UNRATED';
       gauges.openReferralsByRag[rag] += r.open;
       gauges.breachedReferralsByRag[rag] += r.breached;
     }

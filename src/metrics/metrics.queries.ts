@@ -37,7 +37,10 @@ const HOURS = (to: string, from: string) => `extract(epoch FROM (${to} - ${from}
 
 /** Local dates → instants in the session time zone (set by inMetricsTx). */
 export async function boundsOf(m: EntityManager, p: Period): Promise<Bounds> {
-  const [row] = (await m.query(`SELECT $1::date::timestamp::timestamptz AS start, $2::date::timestamp::timestamptz AS "end"`, [p.from, p.until])) as Row[];
+  const [row] = (await m.query(
+    `SELECT $1::date::timestamp::timestamptz AS start, $2::date::timestamp::timestamptz AS "end"`,
+    [p.from, p.until],
+  )) as Row[];
   return { start: row.start as Date, end: row.end as Date };
 }
 
@@ -70,7 +73,8 @@ export async function contactFlow(m: EntityManager, b: Bounds, team: string[] | 
     if (r.outcome !== null) {
       a.decided += n;
       a.outcomes.push({ outcome: r.outcome as string, count: n });
-      if ((SOCIAL_CARE_REFERRAL_OUTCOMES as readonly string[]).includes(r.outcome as string)) a.socialCareReferrals += n;
+      if ((SOCIAL_CARE_REFERRAL_OUTCOMES as readonly string[]).includes(r.outcome as string))
+        a.socialCareReferrals += n;
     }
     byAgency.set(agency, a);
   }
@@ -163,7 +167,11 @@ export async function checkOutcomes(m: EntityManager, b: Bounds, team: string[] 
  * then, not answered (returned_at) and not closed (closed_at) by then. A past period's snapshot is
  * true of that period's end, never today's position.
  */
-export async function overdueChecks(m: EntityManager, asAt: Date, team: string[] | null): Promise<Array<{ agency: string; count: number }>> {
+export async function overdueChecks(
+  m: EntityManager,
+  asAt: Date,
+  team: string[] | null,
+): Promise<Array<{ agency: string; count: number }>> {
   const rows = (await m.query(
     `SELECT c.agency, count(*)::int AS count
        FROM agency_check c
@@ -184,7 +192,11 @@ export async function overdueChecks(m: EntityManager, asAt: Date, team: string[]
  * whose child had another referral received in the 12 months before (calendar months in the
  * partnership's time zone, accepted by the period's end). Merged duplicates are not referrals.
  */
-export async function reReferrals(m: EntityManager, b: Bounds, team: string[] | null): Promise<{ referrals: number; reReferrals: number }> {
+export async function reReferrals(
+  m: EntityManager,
+  b: Bounds,
+  team: string[] | null,
+): Promise<{ referrals: number; reReferrals: number }> {
   const [row] = (await m.query(
     `WITH pairs AS (
        SELECT r.id, r.received_at, s.person_id
@@ -252,7 +264,12 @@ export interface DecisionClockRow {
  * withdrawn or merged. The decision counts only if authorised by the period's end (`end`): what was
  * known then. The service applies the working calendar.
  */
-export async function decisionClocks(m: EntityManager, lookBack: Date, b: Bounds, team: string[] | null): Promise<DecisionClockRow[]> {
+export async function decisionClocks(
+  m: EntityManager,
+  lookBack: Date,
+  b: Bounds,
+  team: string[] | null,
+): Promise<DecisionClockRow[]> {
   const rows = (await m.query(
     `SELECT r.received_at, r.acknowledged_decision_by, CASE WHEN r.decision_authorised_at < $2 THEN r.decision_authorised_at END AS authorised_at
        FROM referral r
@@ -267,7 +284,11 @@ export async function decisionClocks(m: EntityManager, lookBack: Date, b: Bounds
 }
 
 /** Decisions authorised in the period with their receipt, for time in MASH in working time. */
-export async function decisionSpans(m: EntityManager, b: Bounds, team: string[] | null): Promise<Array<{ receivedAt: Date; authorisedAt: Date }>> {
+export async function decisionSpans(
+  m: EntityManager,
+  b: Bounds,
+  team: string[] | null,
+): Promise<Array<{ receivedAt: Date; authorisedAt: Date }>> {
   const rows = (await m.query(
     `SELECT r.received_at, r.decision_authorised_at FROM referral r
       WHERE r.decision_authorised_at >= $1 AND r.decision_authorised_at < $2 AND ${TEAM}`,
@@ -312,7 +333,12 @@ export async function equality(m: EntityManager, b: Bounds, team: string[] | nul
        FROM kids`,
     [b.start, b.end, team],
   )) as Row[];
-  return { children: int(row.children), ethnicity: int(row.ethnicity), firstLanguage: int(row.first_language), religion: int(row.religion) };
+  return {
+    children: int(row.children),
+    ethnicity: int(row.ethnicity),
+    firstLanguage: int(row.first_language),
+    religion: int(row.religion),
+  };
 }
 
 export interface WorkerRow {
@@ -360,7 +386,13 @@ export async function workers(m: EntityManager, b: Bounds, team: string[] | null
 }
 
 function durationRow(r: Row): DurationRow {
-  return { key: (r.key as string | null) ?? null, count: int(r.count), within: int(r.within), median: num(r.median), p90: num(r.p90) };
+  return {
+    key: (r.key as string | null) ?? null,
+    count: int(r.count),
+    within: int(r.within),
+    median: num(r.median),
+    p90: num(r.p90),
+  };
 }
 
 /**

@@ -7,10 +7,13 @@ import { loadMetricsSettings } from './settings';
 /** Thin adapter; who may call it is in access-policy/shield.ts (MASH managers and IG auditors). */
 @Resolver()
 export class MetricsResolver {
-  @Query(() => Metrics, { description: 'Governance metrics for a period and the previous one; counts and durations only' })
+  @Query(() => Metrics, {
+    description: 'Governance metrics for a period and the previous one; counts and durations only',
+  })
   async metrics(
     @Arg('period', () => MetricsPeriodInput) period: MetricsPeriodInput,
-    @Arg('team', () => String, { nullable: true, description: 'A team configured in MASH_METRICS_FILE' }) team: string | null,
+    @Arg('team', () => String, { nullable: true, description: 'A team configured in MASH_METRICS_FILE' })
+    team: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<Metrics> {
     const settings = loadMetricsSettings(ctx.hub.config.metricsFile);
@@ -22,7 +25,11 @@ function breakdown(b: PeriodBreakdown) {
   return {
     ...b,
     period: { ...b.period, startsAt: b.startsAt, endsAt: b.endsAt },
-    strategyDiscussions: { held: b.strategyDiscussions.meetings, nonQuorate: b.strategyDiscussions.nonQuorateMeetings, attendanceByAgency: b.strategyDiscussions.byAgency },
+    strategyDiscussions: {
+      held: b.strategyDiscussions.meetings,
+      nonQuorate: b.strategyDiscussions.nonQuorateMeetings,
+      attendanceByAgency: b.strategyDiscussions.byAgency,
+    },
     icpcTimeliness: b.icpc,
   };
 }

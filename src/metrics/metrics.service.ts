@@ -8,7 +8,15 @@ import * as q from './metrics.queries';
 import { resolvePeriods, trailingMonths, type Period, type PeriodRequest } from './period';
 import { directionOfTravel, ragByConvention } from './rating';
 import type { MetricsSettings } from './settings';
-import { MEASURE_KEYS, MEASURES, type Direction, type MeasureKey, type Polarity, type RagStatus, type Unit } from './vocabulary';
+import {
+  MEASURE_KEYS,
+  MEASURES,
+  type Direction,
+  type MeasureKey,
+  type Polarity,
+  type RagStatus,
+  type Unit,
+} from './vocabulary';
 
 /** One measure: value for the period and the previous one, target, polarity, RAG and direction. */
 export interface Measure {
@@ -159,45 +167,64 @@ export async function computeTrend(
     await m.query(`SELECT set_config('TimeZone', $1, true)`, [settings.timeZone]);
     const points: TrendPoint[] = [];
     for (const period of trailingMonths(req.month, req.months ?? 12)) {
-      points.push({ label: period.label, scalars: (await breakdown(m, agencies, period, team, now, settings)).scalars });
+      points.push({
+        label: period.label,
+        scalars: (await breakdown(m, agencies, period, team, now, settings)).scalars,
+      });
     }
     return points;
   });
 }
 
 const NOTES: Partial<Record<MeasureKey, string>> = {
-  overdueChecksNow: 'A snapshot as at the end of the period (the time of the query while the period runs); the previous value is as at the end of the previous period',
-  decisionsWithinOneWorkingDay: 'Of the contacts whose decision fell due in the period; a decision not made by the end of the period is late',
+  overdueChecksNow:
+    'A snapshot as at the end of the period (the time of the query while the period runs); the previous value is as at the end of the previous period',
+  decisionsWithinOneWorkingDay:
+    'Of the contacts whose decision fell due in the period; a decision not made by the end of the period is late',
   strategyDiscussionsHeld: 'Partnership-wide; a team does not narrow it',
   icpcWithin15WorkingDays: 'Of the strategy discussions whose ICPC fell due in the period; partnership-wide',
   breakGlassUses: 'Partnership-wide; a team does not narrow it',
-  cpInitialConferencesInTimescale: 'Of the s47 enquiries whose initial conference fell due in the period, per child; partnership-wide',
+  cpInitialConferencesInTimescale:
+    'Of the s47 enquiries whose initial conference fell due in the period, per child; partnership-wide',
   cpReviewConferencesInTimescale: 'Of the review conferences held in the period, per child; partnership-wide',
   cpFirstCoreGroupsInTimescale: 'Of the first core groups that fell due in the period; partnership-wide',
   cpChildrenOnPlanAtPeriodEnd: 'On the last day of the period; partnership-wide',
   cpSecondOrSubsequentPlans: 'Of the plans started in the period; partnership-wide',
-  cpRatePer10000Children: 'Children on a plan at the end per 10,000 children (childPopulation in MASH_METRICS_FILE); partnership-wide',
+  cpRatePer10000Children:
+    'Children on a plan at the end per 10,000 children (childPopulation in MASH_METRICS_FILE); partnership-wide',
   cpPlansEndedWithin3Months: 'Of the plans ended in the period; partnership-wide',
   cpPlansLasting2YearsOrMore: 'Of the plans ended in the period; partnership-wide',
   missingEpisodesStarted: 'Partnership-wide; a team does not narrow it',
   missingChildren: 'Distinct children with an episode started in the period; partnership-wide',
-  returnInterviewsOfferedWithin72Hours: 'Of the episodes whose return fell in the period (72 hours of clock time); partnership-wide',
+  returnInterviewsOfferedWithin72Hours:
+    'Of the episodes whose return fell in the period (72 hours of clock time); partnership-wide',
   returnInterviewTakeUp: 'Of the interviews for returns in the period with an outcome recorded; partnership-wide',
   earlyHelpEpisodesOpened: 'Partnership-wide; a team does not narrow it',
   stepUps: 'Partnership-wide; a team does not narrow it',
   stepDowns: 'Partnership-wide; a team does not narrow it',
-  earlyHelpNeedsMet: 'Of the episodes closed in the period with an outcome (stepped up is not an outcome); partnership-wide',
-  reEscalationsWithin12Months: 'Step-ups and referrals in the period about a child stepped down in the 365 days before; partnership-wide',
+  earlyHelpNeedsMet:
+    'Of the episodes closed in the period with an outcome (stepped up is not an outcome); partnership-wide',
+  reEscalationsWithin12Months:
+    'Step-ups and referrals in the period about a child stepped down in the 365 days before; partnership-wide',
   ladoAllegationsReceived: 'Partnership-wide; a team does not narrow it',
-  ladoResolvedWithinOneMonth: 'Of the allegations resolved in the period (calendar months from receipt); partnership-wide',
-  ladoResolvedWithinThreeMonths: 'Of the allegations resolved in the period (calendar months from receipt); partnership-wide',
+  ladoResolvedWithinOneMonth:
+    'Of the allegations resolved in the period (calendar months from receipt); partnership-wide',
+  ladoResolvedWithinThreeMonths:
+    'Of the allegations resolved in the period (calendar months from receipt); partnership-wide',
   ladoDbsReferrals: 'Partnership-wide; a team does not narrow it',
   privateFosteringNotifications: 'Partnership-wide; a team does not narrow it',
-  privateFosteringInitialVisitsInTimescale: 'Of the initial visits held in the period (7 working days from the day of notification); partnership-wide',
-  childrenPrivatelyFosteredAtPeriodEnd: 'Notified, started and not ended by the last day of the period; partnership-wide',
+  privateFosteringInitialVisitsInTimescale:
+    'Of the initial visits held in the period (7 working days from the day of notification); partnership-wide',
+  childrenPrivatelyFosteredAtPeriodEnd:
+    'Notified, started and not ended by the last day of the period; partnership-wide',
 };
 
-function measure(key: MeasureKey, current: PeriodBreakdown, previous: PeriodBreakdown, settings: MetricsSettings): Measure {
+function measure(
+  key: MeasureKey,
+  current: PeriodBreakdown,
+  previous: PeriodBreakdown,
+  settings: MetricsSettings,
+): Measure {
   const def = MEASURES[key];
   const { target, polarity, comparators, commentary } = settings.targets[key];
   const value = current.scalars[key];
@@ -271,11 +298,20 @@ async function workingDaysInMash(m: EntityManager, b: q.Bounds, team: string[] |
   const calendar = workingCalendar();
   const [sh, sm] = calendar.config.dayStart.split(':').map(Number);
   const [eh, em] = calendar.config.dayEnd.split(':').map(Number);
-  const dayMs = ((eh! * 60 + em!) - (sh! * 60 + sm!)) * 60_000;
-  return (await q.decisionSpans(m, b, team)).map((r) => calendar.workingMillisBetween(r.receivedAt, r.authorisedAt) / dayMs);
+  const dayMs = (eh! * 60 + em! - (sh! * 60 + sm!)) * 60_000;
+  return (await q.decisionSpans(m, b, team)).map(
+    (r) => calendar.workingMillisBetween(r.receivedAt, r.authorisedAt) / dayMs,
+  );
 }
 
-async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Period, team: string[] | null, now: Date, settings: MetricsSettings): Promise<PeriodBreakdown> {
+async function breakdown(
+  m: EntityManager,
+  agencies: AgencyDirectory,
+  period: Period,
+  team: string[] | null,
+  now: Date,
+  settings: MetricsSettings,
+): Promise<PeriodBreakdown> {
   const b = await q.boundsOf(m, period);
   const snapshotAt = now < b.end ? now : b.end;
   const overdue = await q.overdueChecks(m, snapshotAt, team);
@@ -327,7 +363,9 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     cpFirstCoreGroupsInTimescale: share(cp.firstCoreGroupsInTime, cp.firstCoreGroupsDue),
     cpChildrenOnPlanAtPeriodEnd: cp.onPlanAtEnd,
     cpSecondOrSubsequentPlans: share(cp.secondOrSubsequent, cp.plansStarted),
-    cpRatePer10000Children: settings.childPopulation ? Math.round((cp.onPlanAtEnd / settings.childPopulation) * 100_000) / 10 : null,
+    cpRatePer10000Children: settings.childPopulation
+      ? Math.round((cp.onPlanAtEnd / settings.childPopulation) * 100_000) / 10
+      : null,
     cpPlansEndedWithin3Months: share(cp.endedWithin3Months, cp.plansEnded),
     cpPlansLasting2YearsOrMore: share(cp.lasted2YearsOrMore, cp.plansEnded),
     missingEpisodesStarted: missing.started,
@@ -351,7 +389,11 @@ async function breakdown(m: EntityManager, agencies: AgencyDirectory, period: Pe
     period,
     startsAt: b.start,
     endsAt: b.end,
-    contactsByAgency: flow.map((a) => ({ ...a, sector: agencies.kindOf(a.agency) ?? 'OTHER', conversionRate: share(a.socialCareReferrals, a.contacts) })),
+    contactsByAgency: flow.map((a) => ({
+      ...a,
+      sector: agencies.kindOf(a.agency) ?? 'OTHER',
+      conversionRate: share(a.socialCareReferrals, a.contacts),
+    })),
     decisionsByRag: dec.parts,
     checkTurnaroundByAgency: chk.parts,
     checkOutcomesByAgency: outcomes,

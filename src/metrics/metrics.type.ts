@@ -14,7 +14,11 @@ export const RagStatusEnum = graphqlEnum(
   'Against target, by the configured convention: BANDS (default) GREEN on or within 5 %, AMBER within 15 %, RED beyond; IMPROVEMENT GREEN within 5 %, else AMBER if improved, RED if not',
 );
 export const DirectionEnum = graphqlEnum(DIRECTIONS, 'Direction', 'Direction of travel against the previous period');
-export const UnitEnum = graphqlEnum(UNITS, 'MeasureUnit', 'COUNT, SHARE (0 to 1), HOURS (elapsed) or WORKING_DAYS (on the partnership’s calendar)');
+export const UnitEnum = graphqlEnum(
+  UNITS,
+  'MeasureUnit',
+  'COUNT, SHARE (0 to 1), HOURS (elapsed) or WORKING_DAYS (on the partnership’s calendar)',
+);
 
 @InputType({ description: 'A calendar month (YYYY-MM), or from and to local dates (YYYY-MM-DD, both inclusive)' })
 export class MetricsPeriodInput {
@@ -24,7 +28,9 @@ export class MetricsPeriodInput {
 }
 
 @NonPersonal()
-@ObjectType({ description: 'A figure to compare a measure with (England, statistical neighbours), from the partnership’s settings' })
+@ObjectType({
+  description: 'A figure to compare a measure with (England, statistical neighbours), from the partnership’s settings',
+})
 export class MetricComparator {
   @Field() label!: string;
   @Field(() => Float) value!: number;
@@ -43,8 +49,11 @@ export class MetricMeasure {
   @Field(() => RagStatusEnum, { nullable: true }) status!: string | null;
   @Field(() => DirectionEnum, { nullable: true }) direction!: string | null;
   @Field(() => String, { nullable: true }) note!: string | null;
-  @Field(() => [MetricComparator], { description: 'England, statistical neighbours… as configured' }) comparators!: MetricComparator[];
-  @Field(() => String, { nullable: true, description: 'The board’s commentary, as configured' }) commentary!: string | null;
+  @Field(() => [MetricComparator], { description: 'England, statistical neighbours… as configured' })
+  comparators!: MetricComparator[];
+  @Field(() => String, { nullable: true, description: 'The board’s commentary, as configured' }) commentary!:
+    | string
+    | null;
 }
 
 @NonPersonal()
@@ -55,7 +64,9 @@ export class OutcomeCount {
 }
 
 @NonPersonal()
-@ObjectType({ description: 'Contacts from one referring agency and what became of them (contact → referral → outcome)' })
+@ObjectType({
+  description: 'Contacts from one referring agency and what became of them (contact → referral → outcome)',
+})
 export class AgencyFlowMetric {
   @Field() agency!: string;
   @Field(() => AgencyKindEnum, { description: 'The agency kind' }) sector!: string;
@@ -88,7 +99,8 @@ export class AgencyCount {
 @ObjectType()
 export class ReReferralMetric {
   @Field(() => Int, { description: 'Referrals received about at least one child' }) referrals!: number;
-  @Field(() => Int, { description: 'Of which a child had another referral received in the 365 days before' }) reReferrals!: number;
+  @Field(() => Int, { description: 'Of which a child had another referral received in the 365 days before' })
+  reReferrals!: number;
 }
 
 @NonPersonal()
@@ -123,14 +135,20 @@ export class AgencyAttendanceMetric {
   @Field(() => Int) informationOnly!: number;
   @Field(() => Int) didNotAttend!: number;
   @Field(() => Int, { description: 'Invited, attendance not recorded' }) notRecorded!: number;
-  @Field(() => Float, { nullable: true, description: 'attended / invited, to three decimals' }) attendanceRate!: number | null;
-  @Field(() => Int, { description: 'Discussions where the agency was required and nobody from it attended' }) missedWhenRequired!: number;
+  @Field(() => Float, { nullable: true, description: 'attended / invited, to three decimals' }) attendanceRate!:
+    | number
+    | null;
+  @Field(() => Int, { description: 'Discussions where the agency was required and nobody from it attended' })
+  missedWhenRequired!: number;
   @Field(() => Int, { description: 'Invitations with a report submitted' }) reportsSubmitted!: number;
-  @Field(() => Int, { description: 'Invitations whose report was shared with the family' }) reportsSharedWithFamily!: number;
+  @Field(() => Int, { description: 'Invitations whose report was shared with the family' })
+  reportsSharedWithFamily!: number;
 }
 
 @NonPersonal()
-@ObjectType({ description: 'Strategy discussions held in the period (HELD or COMPLETED, by scheduled time), partnership-wide' })
+@ObjectType({
+  description: 'Strategy discussions held in the period (HELD or COMPLETED, by scheduled time), partnership-wide',
+})
 export class StrategyDiscussionMetric {
   @Field(() => Int) held!: number;
   @Field(() => Int, { description: 'Held without every required agency attending' }) nonQuorate!: number;
@@ -141,7 +159,8 @@ export class StrategyDiscussionMetric {
 @ObjectType({ description: 'Strategy discussions whose initial child protection conference fell due in the period' })
 export class IcpcTimelinessMetric {
   @Field(() => Int) due!: number;
-  @Field(() => Int, { description: 'With an ICPC about one of the same children held on or before the due date' }) withinTimescale!: number;
+  @Field(() => Int, { description: 'With an ICPC about one of the same children held on or before the due date' })
+  withinTimescale!: number;
 }
 
 @NonPersonal()
@@ -152,9 +171,15 @@ export class CategoryCount {
 }
 
 @NonPersonal()
-@ObjectType({ description: 'Child protection after the strategy discussion (issue 24), per child, partnership-wide: counts only' })
+@ObjectType({
+  description: 'Child protection after the strategy discussion (issue 24), per child, partnership-wide: counts only',
+})
 export class ChildProtectionMetric {
-  @Field(() => Int, { description: 'Initial conferences that fell due in the period (s47 enquiries not closed without one by the due date)' }) icpcDue!: number;
+  @Field(() => Int, {
+    description:
+      'Initial conferences that fell due in the period (s47 enquiries not closed without one by the due date)',
+  })
+  icpcDue!: number;
   @Field(() => Int, { description: 'of which held on or before the due date' }) icpcHeldInTime!: number;
   @Field(() => Int, { description: 'of which held after the due date' }) icpcHeldLate!: number;
   @Field(() => Int, { description: 'of which not held (as at the query)' }) icpcDueNotHeld!: number;
@@ -163,48 +188,72 @@ export class ChildProtectionMetric {
   @Field(() => Int, { description: 'First core groups that fell due in the period' }) firstCoreGroupsDue!: number;
   @Field(() => Int, { description: 'of which held on or before the due date' }) firstCoreGroupsInTime!: number;
   @Field(() => Int, { description: 'Children on a plan on the last day of the period' }) onPlanAtEnd!: number;
-  @Field(() => [CategoryCount], { description: 'By the plan’s category on that day' }) onPlanByCategory!: CategoryCount[];
+  @Field(() => [CategoryCount], { description: 'By the plan’s category on that day' })
+  onPlanByCategory!: CategoryCount[];
   @Field(() => Int, { description: 'Plans started in the period' }) plansStarted!: number;
   @Field(() => Int, { description: 'of which second or subsequent' }) secondOrSubsequent!: number;
-  @Field(() => Int, { description: 'of which within two years of the previous plan’s end' }) secondOrSubsequentWithinTwoYears!: number;
-  @Field(() => [CategoryCount], { description: 'On a plan at the end, by age band on the last day (UNDER_1, 1_TO_4, 5_TO_9, 10_TO_15, 16_AND_OVER, UNBORN, NOT_RECORDED)' })
+  @Field(() => Int, { description: 'of which within two years of the previous plan’s end' })
+  secondOrSubsequentWithinTwoYears!: number;
+  @Field(() => [CategoryCount], {
+    description:
+      'On a plan at the end, by age band on the last day (UNDER_1, 1_TO_4, 5_TO_9, 10_TO_15, 16_AND_OVER, UNBORN, NOT_RECORDED)',
+  })
   onPlanByAgeBand!: CategoryCount[];
   @Field(() => [CategoryCount], { description: 'On a plan at the end, by sex' }) onPlanBySex!: CategoryCount[];
-  @Field(() => [CategoryCount], { description: 'On a plan at the end, by disability' }) onPlanByDisability!: CategoryCount[];
+  @Field(() => [CategoryCount], { description: 'On a plan at the end, by disability' })
+  onPlanByDisability!: CategoryCount[];
   @Field(() => Int, { description: 'Plans ended in the period' }) plansEnded!: number;
   @Field(() => Int, { description: 'of which within 3 months of starting' }) endedWithin3Months!: number;
   @Field(() => Int, { description: 'of which within 6 months of starting' }) endedWithin6Months!: number;
   @Field(() => Int, { description: 'of which after 2 years or more' }) lasted2YearsOrMore!: number;
-  @Field(() => Int, { description: 's47 enquiries started in the period (first strategy discussion)' }) enquiriesStarted!: number;
+  @Field(() => Int, { description: 's47 enquiries started in the period (first strategy discussion)' })
+  enquiriesStarted!: number;
   @Field(() => Int, { description: 'of which with an initial conference (so far)' }) enquiriesToConference!: number;
   @Field(() => Int, { description: 'of which with a plan (so far)' }) enquiriesToPlan!: number;
 }
 
 @NonPersonal()
-@ObjectType({ description: 'How one agency’s checks ended in the period: "no information held" is an answer, only "declined" is a refusal' })
+@ObjectType({
+  description:
+    'How one agency’s checks ended in the period: "no information held" is an answer, only "declined" is a refusal',
+})
 export class CheckOutcomeMetric {
   @Field() agency!: string;
   @Field(() => Int, { description: 'Answered with information' }) informationShared!: number;
-  @Field(() => Int, { description: 'Answered: the agency searched and holds no information' }) noInformationHeld!: number;
+  @Field(() => Int, { description: 'Answered: the agency searched and holds no information' })
+  noInformationHeld!: number;
   @Field(() => Int, { description: 'Declined to share, with a reason' }) declined!: number;
-  @Field(() => Int, { description: 'Closed by the MASH without an answer (no longer needed, timed out, escalated, decided without)' })
+  @Field(() => Int, {
+    description: 'Closed by the MASH without an answer (no longer needed, timed out, escalated, decided without)',
+  })
   closedWithoutAnswer!: number;
 }
 
 @NonPersonal()
-@ObjectType({ description: 'Contacts received from one source (children-in-need census code), per contact and per child, and how many became referrals' })
+@ObjectType({
+  description:
+    'Contacts received from one source (children-in-need census code), per contact and per child, and how many became referrals',
+})
 export class SourceMetric {
   @Field(() => ReferralSourceEnum) source!: string;
   @Field({ description: 'The census referral-source code (e.g. 6 for police)' }) censusCode!: string;
   @Field({ description: 'The census group the code reports under (e.g. Health services)' }) censusGroup!: string;
   @Field(() => Int, { description: 'Contacts (one per contact, however many children)' }) contacts!: number;
-  @Field(() => Int, { description: 'One per child per contact, as the census counts (merged duplicates left out)' }) childContacts!: number;
-  @Field(() => Int, { description: 'Contacts accepted for a social-care response (CIN assessment or strategy discussion) by the end of the period' }) referrals!: number;
+  @Field(() => Int, { description: 'One per child per contact, as the census counts (merged duplicates left out)' })
+  childContacts!: number;
+  @Field(() => Int, {
+    description:
+      'Contacts accepted for a social-care response (CIN assessment or strategy discussion) by the end of the period',
+  })
+  referrals!: number;
   @Field(() => Int, { description: 'One per child per accepted contact' }) childReferrals!: number;
 }
 
 @NonPersonal()
-@ObjectType({ description: 'The statutory clock (Working Together): contacts whose decision on the type of response fell due in the period' })
+@ObjectType({
+  description:
+    'The statutory clock (Working Together): contacts whose decision on the type of response fell due in the period',
+})
 export class StatutoryDecisionMetric {
   @Field(() => Int) due!: number;
   @Field(() => Int, { description: 'Decided within one working day of receipt' }) withinOneWorkingDay!: number;
@@ -222,14 +271,19 @@ export class MetricsPeriod {
 }
 
 @NonPersonal()
-@ObjectType({ description: 'Missing episodes and return home interviews in the period, partnership-wide (counts only)' })
+@ObjectType({
+  description: 'Missing episodes and return home interviews in the period, partnership-wide (counts only)',
+})
 export class MissingEpisodesMetric {
   @Field(() => Int, { description: 'Episodes started in the period' }) started!: number;
   @Field(() => Int, { description: 'Distinct children with an episode started in the period' }) children!: number;
-  @Field(() => Int, { description: 'Episodes started of children not known to social care when recorded' }) notKnownToSocialCare!: number;
-  @Field(() => [MissingFromCount], { description: 'Episodes started, by where the child went missing from' }) byMissingFrom!: MissingFromCount[];
+  @Field(() => Int, { description: 'Episodes started of children not known to social care when recorded' })
+  notKnownToSocialCare!: number;
+  @Field(() => [MissingFromCount], { description: 'Episodes started, by where the child went missing from' })
+  byMissingFrom!: MissingFromCount[];
   @Field(() => Int, { description: 'Episodes whose return fell in the period' }) returned!: number;
-  @Field(() => Int, { description: 'of which a return home interview was offered within 72 hours' }) offeredWithin72Hours!: number;
+  @Field(() => Int, { description: 'of which a return home interview was offered within 72 hours' })
+  offeredWithin72Hours!: number;
   @Field(() => Int, { description: 'of which offered later than 72 hours' }) offeredLater!: number;
   @Field(() => Int, { description: 'of which the interview was held' }) held!: number;
   @Field(() => Int, { description: 'of which the interview was declined' }) declined!: number;
@@ -245,14 +299,18 @@ export class EarlyHelpMetric {
   @Field(() => Int, { description: 'Step-downs in the period (social care to early help)' }) stepDowns!: number;
   @Field(() => Int, { description: 'Episodes closed in the period with needs met' }) needsMet!: number;
   @Field(() => Int, { description: 'Episodes closed in the period with needs not met' }) needsNotMet!: number;
-  @Field(() => Int, { description: 'Step-ups and referrals in the period about a child stepped down in the 365 days before' }) reEscalations!: number;
+  @Field(() => Int, {
+    description: 'Step-ups and referrals in the period about a child stepped down in the 365 days before',
+  })
+  reEscalations!: number;
 }
 
 @NonPersonal()
 @ObjectType({ description: 'LADO allegations in the period, partnership-wide (counts only)' })
 export class LadoMetric {
   @Field(() => Int, { description: 'Allegations received in the period' }) received!: number;
-  @Field(() => [MissingFromCount], { description: 'Allegations received, by the employer’s sector' }) bySector!: MissingFromCount[];
+  @Field(() => [MissingFromCount], { description: 'Allegations received, by the employer’s sector' })
+  bySector!: MissingFromCount[];
   @Field(() => Int, { description: 'Allegations resolved (outcome recorded) in the period' }) resolved!: number;
   @Field(() => Int, { description: 'of which within one month of receipt' }) withinOneMonth!: number;
   @Field(() => Int, { description: 'of which within three months (including within one)' }) withinThreeMonths!: number;
@@ -265,8 +323,10 @@ export class LadoMetric {
 export class PrivateFosteringMetric {
   @Field(() => Int, { description: 'Notifications received in the period' }) notifications!: number;
   @Field(() => Int, { description: 'Initial visits held in the period' }) initialVisits!: number;
-  @Field(() => Int, { description: 'of which within 7 working days of the notification' }) initialVisitsWithinTimescale!: number;
-  @Field(() => Int, { description: 'Children privately fostered at the end of the period' }) childrenAtPeriodEnd!: number;
+  @Field(() => Int, { description: 'of which within 7 working days of the notification' })
+  initialVisitsWithinTimescale!: number;
+  @Field(() => Int, { description: 'Children privately fostered at the end of the period' })
+  childrenAtPeriodEnd!: number;
 }
 
 @NonPersonal()
@@ -281,20 +341,29 @@ export class MissingFromCount {
 export class MetricsBreakdown {
   @Field(() => MetricsPeriod) period!: MetricsPeriod;
   @Field(() => [AgencyFlowMetric]) contactsByAgency!: AgencyFlowMetric[];
-  @Field(() => [DurationMetric], { description: 'Decisions within timescale and time in MASH by RAG' }) decisionsByRag!: DurationMetric[];
+  @Field(() => [DurationMetric], { description: 'Decisions within timescale and time in MASH by RAG' })
+  decisionsByRag!: DurationMetric[];
   @Field(() => [DurationMetric]) checkTurnaroundByAgency!: DurationMetric[];
   @Field(() => [CheckOutcomeMetric]) checkOutcomesByAgency!: CheckOutcomeMetric[];
-  @Field(() => [SourceMetric], { description: 'Contacts by source (census code), per contact and per child' }) contactsBySource!: SourceMetric[];
+  @Field(() => [SourceMetric], { description: 'Contacts by source (census code), per contact and per child' })
+  contactsBySource!: SourceMetric[];
   @Field(() => StatutoryDecisionMetric) statutoryDecisions!: StatutoryDecisionMetric;
-  @Field(() => GraphQLISODateTime, { description: 'When overdueChecksByAgency stands: the end of the period, or now while it runs' }) overdueChecksAsAt!: Date;
-  @Field(() => [AgencyCount], { description: 'Outstanding checks past their due time as at overdueChecksAsAt, as they stood then' }) overdueChecksByAgency!: AgencyCount[];
+  @Field(() => GraphQLISODateTime, {
+    description: 'When overdueChecksByAgency stands: the end of the period, or now while it runs',
+  })
+  overdueChecksAsAt!: Date;
+  @Field(() => [AgencyCount], {
+    description: 'Outstanding checks past their due time as at overdueChecksAsAt, as they stood then',
+  })
+  overdueChecksByAgency!: AgencyCount[];
   @Field(() => ReReferralMetric) reReferrals!: ReReferralMetric;
   @Field(() => EqualityMetric) equality!: EqualityMetric;
   @Field(() => [WorkerMetric]) workers!: WorkerMetric[];
   @Field(() => StrategyDiscussionMetric) strategyDiscussions!: StrategyDiscussionMetric;
   @Field(() => IcpcTimelinessMetric) icpcTimeliness!: IcpcTimelinessMetric;
   @Field(() => ChildProtectionMetric) childProtection!: ChildProtectionMetric;
-  @Field(() => [AgencyCount], { description: 'Break-glass openings in the period by the opener’s agency' }) breakGlassByAgency!: AgencyCount[];
+  @Field(() => [AgencyCount], { description: 'Break-glass openings in the period by the opener’s agency' })
+  breakGlassByAgency!: AgencyCount[];
   @Field(() => MissingEpisodesMetric) missingEpisodes!: MissingEpisodesMetric;
   @Field(() => EarlyHelpMetric) earlyHelp!: EarlyHelpMetric;
   @Field(() => LadoMetric) lado!: LadoMetric;
@@ -310,6 +379,9 @@ export class Metrics {
   @Field(() => [MetricMeasure]) measures!: MetricMeasure[];
   @Field(() => MetricsBreakdown) current!: MetricsBreakdown;
   @Field(() => MetricsBreakdown) previous!: MetricsBreakdown;
-  @Field(() => [AgencyCount], { description: 'Outstanding checks past their due time at the end of the current period (now while it runs); also current.overdueChecksByAgency' })
+  @Field(() => [AgencyCount], {
+    description:
+      'Outstanding checks past their due time at the end of the current period (now while it runs); also current.overdueChecksByAgency',
+  })
   overdueChecksByAgency!: AgencyCount[];
 }

@@ -68,7 +68,12 @@ export function resolvePeriods(req: PeriodRequest): { current: Period; previous:
   const prevFrom = addDays(from, -days);
   return {
     current: { label: `${iso(from)} to ${iso(to)}`, from: iso(from), to: iso(to), until: iso(until) },
-    previous: { label: `${iso(prevFrom)} to ${iso(addDays(from, -1))}`, from: iso(prevFrom), to: iso(addDays(from, -1)), until: iso(from) },
+    previous: {
+      label: `${iso(prevFrom)} to ${iso(addDays(from, -1))}`,
+      from: iso(prevFrom),
+      to: iso(addDays(from, -1)),
+      until: iso(from),
+    },
   };
 }
 

@@ -41,7 +41,11 @@ describe('RAG against target (GREEN within 5 %, AMBER within 15 %)', () => {
 
 describe('metrics settings', () => {
   it('overrides defaults per key and keeps the rest', () => {
-    const s = parseMetricsSettings({ targets: { decisionsWithinTimescale: { target: 0.9 } }, bands: { green: 0.1, amber: 0.2 }, teams: { 'pod-a': ['w1'] } });
+    const s = parseMetricsSettings({
+      targets: { decisionsWithinTimescale: { target: 0.9 } },
+      bands: { green: 0.1, amber: 0.2 },
+      teams: { 'pod-a': ['w1'] },
+    });
     expect(s.targets.decisionsWithinTimescale).toEqual({ target: 0.9, polarity: 'LARGER_IS_BETTER' });
     expect(s.targets.timeInMashMedianHours).toEqual({ target: 24, polarity: 'SMALLER_IS_BETTER' });
     expect(s.bands).toEqual({ green: 0.1, amber: 0.2 });
@@ -61,10 +65,19 @@ describe('metrics settings', () => {
 
 describe('periods', () => {
   it('January’s previous period is December of the year before', () => {
-    expect(resolvePeriods({ month: '2026-01' }).previous).toEqual({ label: '2025-12', from: '2025-12-01', to: '2025-12-31', until: '2026-01-01' });
+    expect(resolvePeriods({ month: '2026-01' }).previous).toEqual({
+      label: '2025-12',
+      from: '2025-12-01',
+      to: '2025-12-31',
+      until: '2026-01-01',
+    });
   });
   it('a range’s previous period is the same number of days just before', () => {
-    expect(resolvePeriods({ from: '2026-03-01', to: '2026-03-10' }).previous).toMatchObject({ from: '2026-02-19', to: '2026-02-28', until: '2026-03-01' });
+    expect(resolvePeriods({ from: '2026-03-01', to: '2026-03-10' }).previous).toMatchObject({
+      from: '2026-02-19',
+      to: '2026-02-28',
+      until: '2026-03-01',
+    });
   });
 });
 
@@ -91,12 +104,24 @@ describe('the IMPROVEMENT convention (Havering: ≤ 5 % off green; > 5 % off and
   it('the settings file chooses the convention and carries comparators and commentary; bad ones are refused naming the field', () => {
     const s = parseMetricsSettings({
       ragConvention: 'IMPROVEMENT',
-      targets: { reReferralRate: { comparators: [{ label: 'England 2023-24', value: 0.22 }], commentary: 'Fictional commentary.' } },
+      targets: {
+        reReferralRate: {
+          comparators: [{ label: 'England 2023-24', value: 0.22 }],
+          commentary: 'Fictional commentary.',
+        },
+      },
     });
     expect(s.ragConvention).toBe('IMPROVEMENT');
-    expect(s.targets.reReferralRate).toMatchObject({ target: 0.2, polarity: 'SMALLER_IS_BETTER', comparators: [{ label: 'England 2023-24', value: 0.22 }], commentary: 'Fictional commentary.' });
+    expect(s.targets.reReferralRate).toMatchObject({
+      target: 0.2,
+      polarity: 'SMALLER_IS_BETTER',
+      comparators: [{ label: 'England 2023-24', value: 0.22 }],
+      commentary: 'Fictional commentary.',
+    });
     expect(() => parseMetricsSettings({ ragConvention: 'TRAFFIC' })).toThrow('MASH_METRICS_FILE: ragConvention');
-    expect(() => parseMetricsSettings({ targets: { reReferralRate: { comparators: [{ label: 'England' }] } } })).toThrow('targets.reReferralRate.comparators.0.value');
+    expect(() =>
+      parseMetricsSettings({ targets: { reReferralRate: { comparators: [{ label: 'England' }] } } }),
+    ).toThrow('targets.reReferralRate.comparators.0.value');
   });
 });
 

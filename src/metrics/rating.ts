@@ -29,7 +29,11 @@ export function ragAgainstTarget(
 }
 
 /** Direction of travel against the previous period: STABLE only when the values are equal. */
-export function directionOfTravel(value: number | null, previous: number | null, polarity: Polarity | null): Direction | null {
+export function directionOfTravel(
+  value: number | null,
+  previous: number | null,
+  polarity: Polarity | null,
+): Direction | null {
   if (value === null || previous === null || polarity === null) return null;
   if (value === previous) return 'STABLE';
   const better = polarity === 'SMALLER_IS_BETTER' ? value < previous : value > previous;

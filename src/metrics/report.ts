@@ -6,7 +6,20 @@ import type { MetricsSettings } from './settings';
  * `metrics` query, counts and durations only. Worker rows carry pseudonymous subs, never names.
  */
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 function periodTitle(label: string): string {
   const m = /^(\d{4})-(\d{2})$/.exec(label);
@@ -25,18 +38,35 @@ const pct = (v: number | null) => fmt(v, 'SHARE');
 const hours = (v: number | null) => fmt(v, 'HOURS');
 
 const DIRECTION: Record<string, string> = { IMPROVING: '↑ improving', WORSENING: '↓ worsening', STABLE: '→ stable' };
-const STATUS: Record<string, string> = { GREEN: 'GREEN', AMBER: 'AMBER', RED: 'RED', NO_TARGET: 'no target', NO_DATA: 'no data' };
+const STATUS: Record<string, string> = {
+  GREEN: 'GREEN',
+  AMBER: 'AMBER',
+  RED: 'RED',
+  NO_TARGET: 'no target',
+  NO_DATA: 'no data',
+};
 
 function table(header: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
-  return [`| ${header.map(esc).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.map(esc).join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
 }
 
 function durations(rows: Distribution[], keyTitle: string, what: string): string {
   if (rows.length === 0) return `_No ${what} in the period._`;
   return table(
     [keyTitle, 'Count', 'Within timescale', '%', 'Median', '90th percentile'],
-    rows.map((r) => [r.key, String(r.count), String(r.withinTimescale), pct(r.withinTimescaleRate), hours(r.medianHours), hours(r.p90Hours)]),
+    rows.map((r) => [
+      r.key,
+      String(r.count),
+      String(r.withinTimescale),
+      pct(r.withinTimescaleRate),
+      hours(r.medianHours),
+      hours(r.p90Hours),
+    ]),
   );
 }
 
@@ -68,7 +98,11 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
         fmt(m.value, m.unit),
         fmt(m.previousValue, m.unit),
         fmt(m.target, m.unit),
-        m.polarity === 'SMALLER_IS_BETTER' ? 'smaller is better' : m.polarity === 'LARGER_IS_BETTER' ? 'larger is better' : dash,
+        m.polarity === 'SMALLER_IS_BETTER'
+          ? 'smaller is better'
+          : m.polarity === 'LARGER_IS_BETTER'
+            ? 'larger is better'
+            : dash,
         STATUS[m.status ?? ''] ?? dash,
         DIRECTION[m.direction ?? ''] ?? dash,
       ]),
@@ -81,7 +115,9 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
     out.push('', '### Comparators and commentary', '');
     for (const m of compared) {
       const figures = m.comparators.map((c) => `${c.label} ${fmt(c.value, m.unit)}`).join('; ');
-      out.push(`- **${m.label}**: ${fmt(m.value, m.unit)}${figures ? ` (${figures})` : ''}.${m.commentary ? ` ${m.commentary}` : ''}`);
+      out.push(
+        `- **${m.label}**: ${fmt(m.value, m.unit)}${figures ? ` (${figures})` : ''}.${m.commentary ? ` ${m.commentary}` : ''}`,
+      );
     }
   }
 
@@ -118,7 +154,14 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
       ? '_No contacts in the period._'
       : table(
           ['Source', 'Census code', 'Contacts', 'Contacts per child', 'Referrals', 'Referrals per child'],
-          c.contactsBySource.map((x) => [x.source, x.censusCode, String(x.contacts), String(x.childContacts), String(x.referrals), String(x.childReferrals)]),
+          c.contactsBySource.map((x) => [
+            x.source,
+            x.censusCode,
+            String(x.contacts),
+            String(x.childContacts),
+            String(x.referrals),
+            String(x.childReferrals),
+          ]),
         ),
   );
   const st = c.statutoryDecisions;
@@ -128,31 +171,70 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
       ['', 'This period', 'Previous period'],
       [
         ['Contacts whose decision fell due', String(st.due), String(r.previous.statutoryDecisions.due)],
-        ['decided within one working day', String(st.withinOneWorkingDay), String(r.previous.statutoryDecisions.withinOneWorkingDay)],
-        ['not decided by the end of the period', String(st.notDecidedByPeriodEnd), String(r.previous.statutoryDecisions.notDecidedByPeriodEnd)],
+        [
+          'decided within one working day',
+          String(st.withinOneWorkingDay),
+          String(r.previous.statutoryDecisions.withinOneWorkingDay),
+        ],
+        [
+          'not decided by the end of the period',
+          String(st.notDecidedByPeriodEnd),
+          String(r.previous.statutoryDecisions.notDecidedByPeriodEnd),
+        ],
       ],
     ),
   );
-  out.push('', '## Decisions within the local RAG target and time in MASH (elapsed hours), by RAG', '', durations(c.decisionsByRag, 'RAG', 'decisions'));
-  out.push('', '## Agency-check turnaround by agency', '', durations(c.checkTurnaroundByAgency, 'Agency', 'checks answered'));
+  out.push(
+    '',
+    '## Decisions within the local RAG target and time in MASH (elapsed hours), by RAG',
+    '',
+    durations(c.decisionsByRag, 'RAG', 'decisions'),
+  );
+  out.push(
+    '',
+    '## Agency-check turnaround by agency',
+    '',
+    durations(c.checkTurnaroundByAgency, 'Agency', 'checks answered'),
+  );
   out.push('', '### How checks ended, by agency', '');
   out.push(
     c.checkOutcomesByAgency.length === 0
       ? '_None._'
       : table(
           ['Agency', 'Information shared', 'No information held', 'Declined', 'Closed without answer'],
-          c.checkOutcomesByAgency.map((o) => [o.agency, String(o.informationShared), String(o.noInformationHeld), String(o.declined), String(o.closedWithoutAnswer)]),
+          c.checkOutcomesByAgency.map((o) => [
+            o.agency,
+            String(o.informationShared),
+            String(o.noInformationHeld),
+            String(o.declined),
+            String(o.closedWithoutAnswer),
+          ]),
         ),
   );
   out.push('', `### Checks overdue as at ${c.overdueChecksAsAt.toISOString()}`, '');
-  out.push(c.overdueChecksByAgency.length === 0 ? '_None._' : table(['Agency', 'Overdue checks'], c.overdueChecksByAgency.map((o) => [o.agency, String(o.count)])));
+  out.push(
+    c.overdueChecksByAgency.length === 0
+      ? '_None._'
+      : table(
+          ['Agency', 'Overdue checks'],
+          c.overdueChecksByAgency.map((o) => [o.agency, String(o.count)]),
+        ),
+  );
   out.push('', '## Re-referrals and equality data', '');
   out.push(
     table(
       ['', 'This period', 'Previous period'],
       [
-        ['Referrals per child (accepted contacts × children)', String(c.reReferrals.referrals), String(r.previous.reReferrals.referrals)],
-        ['of which re-referrals within 12 months', String(c.reReferrals.reReferrals), String(r.previous.reReferrals.reReferrals)],
+        [
+          'Referrals per child (accepted contacts × children)',
+          String(c.reReferrals.referrals),
+          String(r.previous.reReferrals.referrals),
+        ],
+        [
+          'of which re-referrals within 12 months',
+          String(c.reReferrals.reReferrals),
+          String(r.previous.reReferrals.reReferrals),
+        ],
         ['Children in the period’s referrals', String(c.equality.children), String(r.previous.equality.children)],
         ['with ethnicity recorded', String(c.equality.ethnicity), String(r.previous.equality.ethnicity)],
         ['with first language recorded', String(c.equality.firstLanguage), String(r.previous.equality.firstLanguage)],
@@ -170,7 +252,17 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
     sd.byAgency.length === 0
       ? '_No strategy discussions held in the period._'
       : table(
-          ['Agency', 'Invited', 'Attended', 'Apologies', 'Information only', 'Did not attend', 'Not recorded', 'Attendance rate', 'Missed when required'],
+          [
+            'Agency',
+            'Invited',
+            'Attended',
+            'Apologies',
+            'Information only',
+            'Did not attend',
+            'Not recorded',
+            'Attendance rate',
+            'Missed when required',
+          ],
           sd.byAgency.map((a) => [
             a.agency,
             String(a.invited),
@@ -190,7 +282,11 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
       ['', 'This period', 'Previous period'],
       [
         ['Strategy discussions whose ICPC fell due', String(c.icpc.due), String(r.previous.icpc.due)],
-        ['of which ICPC held on or before the due date', String(c.icpc.withinTimescale), String(r.previous.icpc.withinTimescale)],
+        [
+          'of which ICPC held on or before the due date',
+          String(c.icpc.withinTimescale),
+          String(r.previous.icpc.withinTimescale),
+        ],
       ],
     ),
   );
@@ -202,7 +298,11 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
       ['', 'This period', 'Previous period'],
       [
         ['Initial conferences due (per child)', String(cp.icpcDue), String(pcp.icpcDue)],
-        ['held within 15 working days of the last strategy discussion', String(cp.icpcHeldInTime), String(pcp.icpcHeldInTime)],
+        [
+          'held within 15 working days of the last strategy discussion',
+          String(cp.icpcHeldInTime),
+          String(pcp.icpcHeldInTime),
+        ],
         ['held late', String(cp.icpcHeldLate), String(pcp.icpcHeldLate)],
         ['due and not held', String(cp.icpcDueNotHeld), String(pcp.icpcDueNotHeld)],
         ['Review conferences held (per child)', String(cp.reviewsHeld), String(pcp.reviewsHeld)],
@@ -211,13 +311,21 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
         ['of which within 10 working days', String(cp.firstCoreGroupsInTime), String(pcp.firstCoreGroupsInTime)],
         ['Plans started', String(cp.plansStarted), String(pcp.plansStarted)],
         ['of which second or subsequent', String(cp.secondOrSubsequent), String(pcp.secondOrSubsequent)],
-        ['of which within two years of the previous plan', String(cp.secondOrSubsequentWithinTwoYears), String(pcp.secondOrSubsequentWithinTwoYears)],
+        [
+          'of which within two years of the previous plan',
+          String(cp.secondOrSubsequentWithinTwoYears),
+          String(pcp.secondOrSubsequentWithinTwoYears),
+        ],
         ['Plans ended', String(cp.plansEnded), String(pcp.plansEnded)],
         ['of which within 3 months of starting', String(cp.endedWithin3Months), String(pcp.endedWithin3Months)],
         ['of which within 6 months of starting', String(cp.endedWithin6Months), String(pcp.endedWithin6Months)],
         ['of which after 2 years or more', String(cp.lasted2YearsOrMore), String(pcp.lasted2YearsOrMore)],
         ['s47 enquiries started', String(cp.enquiriesStarted), String(pcp.enquiriesStarted)],
-        ['of which to an initial conference (so far)', String(cp.enquiriesToConference), String(pcp.enquiriesToConference)],
+        [
+          'of which to an initial conference (so far)',
+          String(cp.enquiriesToConference),
+          String(pcp.enquiriesToConference),
+        ],
         ['of which to a plan (so far)', String(cp.enquiriesToPlan), String(pcp.enquiriesToPlan)],
         ['Children on a plan at the end of the period', String(cp.onPlanAtEnd), String(pcp.onPlanAtEnd)],
         ...(
@@ -228,14 +336,23 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
             ['disability', cp.onPlanByDisability, pcp.onPlanByDisability],
           ] as const
         ).flatMap(([words, rows, before]) =>
-          rows.map((k) => [`${words} ${k.category.toLowerCase().replace(/_/g, ' ')}`, String(k.count), String(before.find((x) => x.category === k.category)?.count ?? 0)]),
+          rows.map((k) => [
+            `${words} ${k.category.toLowerCase().replace(/_/g, ' ')}`,
+            String(k.count),
+            String(before.find((x) => x.category === k.category)?.count ?? 0),
+          ]),
         ),
       ],
     ),
   );
   out.push('', '## Break-glass uses by agency', '');
   out.push(
-    c.breakGlassByAgency.length === 0 ? '_None in the period._' : table(['Agency', 'Break-glass uses'], c.breakGlassByAgency.map((b) => [b.agency, String(b.count)])),
+    c.breakGlassByAgency.length === 0
+      ? '_None in the period._'
+      : table(
+          ['Agency', 'Break-glass uses'],
+          c.breakGlassByAgency.map((b) => [b.agency, String(b.count)]),
+        ),
   );
   const me = c.missingEpisodes;
   const pe = r.previous.missingEpisodes;
@@ -246,9 +363,17 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
       [
         ['Missing episodes started', String(me.started), String(pe.started)],
         ['Children with an episode started', String(me.children), String(pe.children)],
-        ['Episodes of children not known to social care', String(me.notKnownToSocialCare), String(pe.notKnownToSocialCare)],
+        [
+          'Episodes of children not known to social care',
+          String(me.notKnownToSocialCare),
+          String(pe.notKnownToSocialCare),
+        ],
         ['Returns in the period', String(me.returned), String(pe.returned)],
-        ['of which interview offered within 72 hours', String(me.offeredWithin72Hours), String(pe.offeredWithin72Hours)],
+        [
+          'of which interview offered within 72 hours',
+          String(me.offeredWithin72Hours),
+          String(pe.offeredWithin72Hours),
+        ],
         ['of which offered later', String(me.offeredLater), String(pe.offeredLater)],
         ['of which interview held', String(me.held), String(pe.held)],
         ['of which interview declined', String(me.declined), String(pe.declined)],
@@ -256,7 +381,13 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
     ),
   );
   if (me.byMissingFrom.length > 0) {
-    out.push('', table(['Missing from', 'Episodes started'], me.byMissingFrom.map((f) => [f.key, String(f.count)])));
+    out.push(
+      '',
+      table(
+        ['Missing from', 'Episodes started'],
+        me.byMissingFrom.map((f) => [f.key, String(f.count)]),
+      ),
+    );
   }
   const eh = c.earlyHelp;
   const peh = r.previous.earlyHelp;
@@ -266,7 +397,11 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
       ['', 'This period', 'Previous period'],
       [
         ['Early-help episodes opened', String(eh.opened), String(peh.opened)],
-        ['of which by the MASH’s early-help decision', String(eh.openedByMashDecision), String(peh.openedByMashDecision)],
+        [
+          'of which by the MASH’s early-help decision',
+          String(eh.openedByMashDecision),
+          String(peh.openedByMashDecision),
+        ],
         ['of which by a step-down', String(eh.openedByStepDown), String(peh.openedByStepDown)],
         ['Step-ups (early help to social care)', String(eh.stepUps), String(peh.stepUps)],
         ['Step-downs (social care to early help)', String(eh.stepDowns), String(peh.stepDowns)],
@@ -292,7 +427,14 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
       ],
     ),
   );
-  if (la.bySector.length > 0) out.push('', table(['Employer sector', 'Allegations received'], la.bySector.map((s) => [s.key, String(s.count)])));
+  if (la.bySector.length > 0)
+    out.push(
+      '',
+      table(
+        ['Employer sector', 'Allegations received'],
+        la.bySector.map((s) => [s.key, String(s.count)]),
+      ),
+    );
   const pf = c.privateFostering;
   const ppf = r.previous.privateFostering;
   out.push('', '## Private fostering', '');
@@ -302,8 +444,16 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
       [
         ['Notifications received', String(pf.notifications), String(ppf.notifications)],
         ['Initial visits held', String(pf.initialVisits), String(ppf.initialVisits)],
-        ['of which within 7 working days of notification', String(pf.initialVisitsWithinTimescale), String(ppf.initialVisitsWithinTimescale)],
-        ['Children privately fostered at the end of the period', String(pf.childrenAtPeriodEnd), String(ppf.childrenAtPeriodEnd)],
+        [
+          'of which within 7 working days of notification',
+          String(pf.initialVisitsWithinTimescale),
+          String(ppf.initialVisitsWithinTimescale),
+        ],
+        [
+          'Children privately fostered at the end of the period',
+          String(pf.childrenAtPeriodEnd),
+          String(ppf.childrenAtPeriodEnd),
+        ],
       ],
     ),
   );
@@ -312,7 +462,16 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
     c.workers.length === 0
       ? '_No activity in the period._'
       : table(
-          ['Worker (pseudonymous id)', 'Contacts', 'Decisions', 'Within timescale', 'Median time in MASH', '90th percentile', 'Feedback sent', 'Median to feedback'],
+          [
+            'Worker (pseudonymous id)',
+            'Contacts',
+            'Decisions',
+            'Within timescale',
+            'Median time in MASH',
+            '90th percentile',
+            'Feedback sent',
+            'Median to feedback',
+          ],
           c.workers.map((w) => [
             w.workerSub ?? 'unassigned',
             String(w.contacts),

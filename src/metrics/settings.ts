@@ -103,7 +103,10 @@ const targetSchema = z
   .object({
     target: z.number().finite().nonnegative().nullable().optional(),
     polarity: z.enum(POLARITIES).nullable().optional(),
-    comparators: z.array(z.object({ label: z.string().trim().min(1).max(60), value: z.number().finite() }).strict()).max(5).optional(),
+    comparators: z
+      .array(z.object({ label: z.string().trim().min(1).max(60), value: z.number().finite() }).strict())
+      .max(5)
+      .optional(),
     commentary: z.string().trim().min(1).max(2000).nullable().optional(),
   })
   .strict();
@@ -117,7 +120,12 @@ const fileSchema = z
       .refine((b) => b.amber >= b.green, 'amber must be at least green')
       .optional(),
     ragConvention: z.enum(RAG_CONVENTIONS).optional(),
-    teams: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$/, 'team names are short words'), z.array(z.string().min(1).max(255)).min(1)).optional(),
+    teams: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$/, 'team names are short words'),
+        z.array(z.string().min(1).max(255)).min(1),
+      )
+      .optional(),
     timeZone: z
       .string()
       .refine((tz) => {
@@ -134,17 +142,28 @@ const fileSchema = z
   .strict();
 
 export function defaultMetricsSettings(): MetricsSettings {
-  return { targets: { ...DEFAULT_TARGETS }, bands: { ...DEFAULT_BANDS }, ragConvention: 'BANDS', teams: {}, timeZone: DEFAULT_TIME_ZONE, childPopulation: null };
+  return {
+    targets: { ...DEFAULT_TARGETS },
+    bands: { ...DEFAULT_BANDS },
+    ragConvention: 'BANDS',
+    teams: {},
+    timeZone: DEFAULT_TIME_ZONE,
+    childPopulation: null,
+  };
 }
 
 /** Parses settings over the defaults; throws naming the file and the offending key, never a value. */
 export function parseMetricsSettings(raw: unknown, source = 'MASH_METRICS_FILE'): MetricsSettings {
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new Error(`${source}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${source}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+    );
   }
   const s = defaultMetricsSettings();
-  for (const [key, t] of Object.entries(parsed.data.targets ?? {}) as Array<[MeasureKey, z.infer<typeof targetSchema>]>) {
+  for (const [key, t] of Object.entries(parsed.data.targets ?? {}) as Array<
+    [MeasureKey, z.infer<typeof targetSchema>]
+  >) {
     s.targets[key] = {
       target: t.target === undefined ? s.targets[key].target : t.target,
       polarity: t.polarity === undefined ? s.targets[key].polarity : t.polarity,
@@ -159,7 +178,6 @@ export function parseMetricsSettings(raw: unknown, source = 'MASH_METRICS_FILE')
   if (parsed.data.childPopulation) s.childPopulation = parsed.data.childPopulation;
   return s;
 }
-
 
 /** Defaults when no file is configured; the file is read once per process. */
 export function loadMetricsSettings(file: string | undefined): MetricsSettings {

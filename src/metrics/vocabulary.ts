@@ -70,14 +70,23 @@ export interface MeasureDefinition {
 
 export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
   contactsReceived: { label: 'Contacts received', unit: 'COUNT' },
-  contactToReferralRate: { label: 'Contacts converted to a social care referral (CIN assessment or strategy discussion)', unit: 'SHARE' },
+  contactToReferralRate: {
+    label: 'Contacts converted to a social care referral (CIN assessment or strategy discussion)',
+    unit: 'SHARE',
+  },
   decisionsWithinTimescale: { label: 'MASH decisions authorised within the local RAG target', unit: 'SHARE' },
   timeInMashMedianHours: { label: 'Time in MASH, median (elapsed hours)', unit: 'HOURS' },
   timeInMashP90Hours: { label: 'Time in MASH, 90th percentile (elapsed hours)', unit: 'HOURS' },
   checkTurnaroundMedianHours: { label: 'Agency-check turnaround, median (hours)', unit: 'HOURS' },
   checkTurnaroundP90Hours: { label: 'Agency-check turnaround, 90th percentile (hours)', unit: 'HOURS' },
-  overdueChecksNow: { label: 'Agency checks overdue at the end of the period (now, for the current period)', unit: 'COUNT' },
-  reReferralRate: { label: 'Re-referrals within 12 months (per child, children-in-need census definition)', unit: 'SHARE' },
+  overdueChecksNow: {
+    label: 'Agency checks overdue at the end of the period (now, for the current period)',
+    unit: 'COUNT',
+  },
+  reReferralRate: {
+    label: 'Re-referrals within 12 months (per child, children-in-need census definition)',
+    unit: 'SHARE',
+  },
   feedbackMedianHours: { label: 'Time to referrer feedback, median (hours)', unit: 'HOURS' },
   feedbackP90Hours: { label: 'Time to referrer feedback, 90th percentile (hours)', unit: 'HOURS' },
   breakGlassUses: { label: 'Break-glass uses', unit: 'COUNT' },
@@ -86,21 +95,40 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
   equalityReligionRecorded: { label: 'Children with religion recorded', unit: 'SHARE' },
   strategyDiscussionsHeld: { label: 'Strategy discussions held', unit: 'COUNT' },
   icpcWithin15WorkingDays: { label: 'ICPCs within 15 working days of the strategy discussion', unit: 'SHARE' },
-  decisionsWithinOneWorkingDay: { label: 'Decisions on the type of response within one working day (statutory, Working Together)', unit: 'SHARE' },
+  decisionsWithinOneWorkingDay: {
+    label: 'Decisions on the type of response within one working day (statutory, Working Together)',
+    unit: 'SHARE',
+  },
   timeInMashMedianWorkingDays: { label: 'Time in MASH, median (working days)', unit: 'WORKING_DAYS' },
   timeInMashP90WorkingDays: { label: 'Time in MASH, 90th percentile (working days)', unit: 'WORKING_DAYS' },
   childReferrals: { label: 'Referrals received, per child (children-in-need census count)', unit: 'COUNT' },
-  cpInitialConferencesInTimescale: { label: 'Initial conferences due in the period held within 15 working days of the last strategy discussion (per child)', unit: 'SHARE' },
+  cpInitialConferencesInTimescale: {
+    label:
+      'Initial conferences due in the period held within 15 working days of the last strategy discussion (per child)',
+    unit: 'SHARE',
+  },
   cpReviewConferencesInTimescale: { label: 'Review conferences held within timescale (per child)', unit: 'SHARE' },
-  cpFirstCoreGroupsInTimescale: { label: 'First core groups held within 10 working days of the initial conference', unit: 'SHARE' },
+  cpFirstCoreGroupsInTimescale: {
+    label: 'First core groups held within 10 working days of the initial conference',
+    unit: 'SHARE',
+  },
   cpChildrenOnPlanAtPeriodEnd: { label: 'Children on a child protection plan at the end of the period', unit: 'COUNT' },
-  cpSecondOrSubsequentPlans: { label: 'Plans started in the period that are a second or subsequent plan', unit: 'SHARE' },
+  cpSecondOrSubsequentPlans: {
+    label: 'Plans started in the period that are a second or subsequent plan',
+    unit: 'SHARE',
+  },
   cpRatePer10000Children: { label: 'Children on a plan at the end of the period per 10,000 children', unit: 'COUNT' },
-  cpPlansEndedWithin3Months: { label: 'Plans ended in the period that ended within 3 months of starting', unit: 'SHARE' },
+  cpPlansEndedWithin3Months: {
+    label: 'Plans ended in the period that ended within 3 months of starting',
+    unit: 'SHARE',
+  },
   cpPlansLasting2YearsOrMore: { label: 'Plans ended in the period that lasted 2 years or more', unit: 'SHARE' },
   missingEpisodesStarted: { label: 'Missing episodes started', unit: 'COUNT' },
   missingChildren: { label: 'Children with a missing episode', unit: 'COUNT' },
-  returnInterviewsOfferedWithin72Hours: { label: 'Return home interviews offered within 72 hours of the return', unit: 'SHARE' },
+  returnInterviewsOfferedWithin72Hours: {
+    label: 'Return home interviews offered within 72 hours of the return',
+    unit: 'SHARE',
+  },
   returnInterviewTakeUp: { label: 'Return home interviews taken up (held of held or declined)', unit: 'SHARE' },
   earlyHelpEpisodesOpened: { label: 'Early-help episodes opened', unit: 'COUNT' },
   stepUps: { label: 'Step-ups from early help to social care', unit: 'COUNT' },
@@ -112,8 +140,14 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
   ladoResolvedWithinThreeMonths: { label: 'Allegations resolved within three months', unit: 'SHARE' },
   ladoDbsReferrals: { label: 'Referrals to the Disclosure and Barring Service', unit: 'COUNT' },
   privateFosteringNotifications: { label: 'Private fostering notifications received', unit: 'COUNT' },
-  privateFosteringInitialVisitsInTimescale: { label: 'Private fostering initial visits within 7 working days of notification', unit: 'SHARE' },
-  childrenPrivatelyFosteredAtPeriodEnd: { label: 'Children privately fostered at the end of the period', unit: 'COUNT' },
+  privateFosteringInitialVisitsInTimescale: {
+    label: 'Private fostering initial visits within 7 working days of notification',
+    unit: 'SHARE',
+  },
+  childrenPrivatelyFosteredAtPeriodEnd: {
+    label: 'Children privately fostered at the end of the period',
+    unit: 'COUNT',
+  },
 };
 
 /** Decision outcomes that count as a referral to children's social care (contact → referral conversion). */

@@ -16,7 +16,10 @@ import { PersonEntity } from '../people/person.entity';
 @Check('missing_episode_status_check', `status IN ('MISSING','RETURNED','INTERVIEW_OFFERED','CLOSED')`)
 @Check('missing_episode_outcome_check', `interview_outcome IS NULL OR interview_outcome IN ('HELD','DECLINED')`)
 @Check('missing_episode_return_check', `returned_at IS NULL OR returned_at >= started_at`)
-@Check('missing_episode_offer_check', `interview_offered_at IS NULL OR (returned_at IS NOT NULL AND interview_offered_at >= returned_at)`)
+@Check(
+  'missing_episode_offer_check',
+  `interview_offered_at IS NULL OR (returned_at IS NOT NULL AND interview_offered_at >= returned_at)`,
+)
 @Check(
   'missing_episode_status_fields_check',
   `(status = 'MISSING') = (returned_at IS NULL) AND (status IN ('INTERVIEW_OFFERED','CLOSED')) = (interview_offered_at IS NOT NULL) AND (status = 'CLOSED') = (interview_outcome IS NOT NULL)`,

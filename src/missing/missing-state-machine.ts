@@ -12,25 +12,39 @@ export const MISSING_TRANSITIONS = {
   RECORD_RETURN: { from: ['MISSING'], to: 'RETURNED', roles: MASH_ROLES },
   OFFER_RETURN_INTERVIEW: { from: ['RETURNED'], to: 'INTERVIEW_OFFERED', roles: SOCIAL_CARE_MASH_ROLES },
   RECORD_RETURN_INTERVIEW: { from: ['INTERVIEW_OFFERED'], to: 'CLOSED', roles: SOCIAL_CARE_MASH_ROLES },
-} as const satisfies Record<string, { from: readonly MissingEpisodeStatus[]; to: MissingEpisodeStatus; roles: readonly Role[] }>;
+} as const satisfies Record<
+  string,
+  { from: readonly MissingEpisodeStatus[]; to: MissingEpisodeStatus; roles: readonly Role[] }
+>;
 
 export type MissingTransition = keyof typeof MISSING_TRANSITIONS;
 export const MISSING_TRANSITION_NAMES = Object.keys(MISSING_TRANSITIONS) as MissingTransition[];
 
-export type MissingTransitionCheck = { allowed: true; to: MissingEpisodeStatus } | { allowed: false; error: 'FORBIDDEN' | 'INVALID_TRANSITION' };
+export type MissingTransitionCheck =
+  | { allowed: true; to: MissingEpisodeStatus }
+  | { allowed: false; error: 'FORBIDDEN' | 'INVALID_TRANSITION' };
 
 /** Pure: may a viewer with these roles make this change from this status, and where does it lead? */
-export function checkMissingTransition(status: MissingEpisodeStatus, transition: MissingTransition, roles: readonly Role[]): MissingTransitionCheck {
+export function checkMissingTransition(
+  status: MissingEpisodeStatus,
+  transition: MissingTransition,
+  roles: readonly Role[],
+): MissingTransitionCheck {
   const t = MISSING_TRANSITIONS[transition];
   if (!roles.some((r) => (t.roles as readonly Role[]).includes(r))) return { allowed: false, error: 'FORBIDDEN' };
-  if (!(t.from as readonly MissingEpisodeStatus[]).includes(status)) return { allowed: false, error: 'INVALID_TRANSITION' };
+  if (!(t.from as readonly MissingEpisodeStatus[]).includes(status))
+    return { allowed: false, error: 'INVALID_TRANSITION' };
   return { allowed: true, to: t.to };
 }
 
 const words = (t: MissingTransition) => t.toLowerCase().replace(/_/g, ' ');
 
 /** `checkMissingTransition`, throwing the hub's error (the message names the rule, never case content). */
-export function applyMissingTransition(status: MissingEpisodeStatus, transition: MissingTransition, roles: readonly Role[]): MissingEpisodeStatus {
+export function applyMissingTransition(
+  status: MissingEpisodeStatus,
+  transition: MissingTransition,
+  roles: readonly Role[],
+): MissingEpisodeStatus {
   const c = checkMissingTransition(status, transition, roles);
   if (c.allowed) return c.to;
   if (c.error === 'FORBIDDEN') throw forbidden(`Your role may not ${words(transition)} for a missing episode`);

@@ -4,7 +4,12 @@ import { missingEpisodeRelationshipKindsSql, missingEpisodeScopeSql, Params } fr
 import type { Guarded, RequestAccess } from '../access-policy/request-access';
 import type { RelationshipKind } from '../access-policy/vocabulary';
 import { scopedKeysetSql } from '../shared/pagination';
-import { RETURN_INTERVIEW_OFFER_HOURS, type MissingEpisodeStatus, type MissingFrom, type ReturnInterviewOutcome } from './vocabulary';
+import {
+  RETURN_INTERVIEW_OFFER_HOURS,
+  type MissingEpisodeStatus,
+  type MissingFrom,
+  type ReturnInterviewOutcome,
+} from './vocabulary';
 
 /**
  * Viewer-scoped reads and writes of missing episodes (ADR 018). The scope is in the SQL
@@ -90,13 +95,21 @@ export class MissingEpisodesRepository {
 
   private guardEpisode(row: Row): Guarded<MissingEpisodeView> {
     const view = toEpisode(row);
-    return this.access.guard(view, { owner: view.recordingAgency, relationships: view.relationships }, [view.personId], view.id);
+    return this.access.guard(
+      view,
+      { owner: view.recordingAgency, relationships: view.relationships },
+      [view.personId],
+      view.id,
+    );
   }
 
   private readonly loader = new DataLoader<string, Guarded<MissingEpisodeView> | null>(async (ids) => {
     const p = new Params([ids]);
     const kinds = missingEpisodeRelationshipKindsSql(this.access.viewer, 'e.id', p);
-    const rows: Row[] = await this.db.query(`${SELECT(kinds)} WHERE e.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`, p.values);
+    const rows: Row[] = await this.db.query(
+      `${SELECT(kinds)} WHERE e.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`,
+      p.values,
+    );
     const found = new Map(rows.map((r) => [r.id as string, this.guardEpisode(r)]));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -113,7 +126,11 @@ export class MissingEpisodesRepository {
   }
 
   /** Episodes in scope, oldest first by start (then id), keyset-paginated: a worklist, the longest-waiting first. */
-  async list(filter: MissingEpisodeFilter, limit: number, after: [string, string] | null): Promise<{ rows: Guarded<MissingEpisodeView>[]; hasNext: boolean }> {
+  async list(
+    filter: MissingEpisodeFilter,
+    limit: number,
+    after: [string, string] | null,
+  ): Promise<{ rows: Guarded<MissingEpisodeView>[]; hasNext: boolean }> {
     const p = new Params();
     const kinds = missingEpisodeRelationshipKindsSql(this.access.viewer, 'e.id', p);
     const scope = missingEpisodeScopeSql(this.access.viewer, 'e.id', p);
@@ -124,7 +141,10 @@ export class MissingEpisodesRepository {
     if (after) where.push(`(e.started_at, e.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
     const keys = ['e.started_at', 'e.id'];
     const page = scopedKeysetSql({ from: 'missing_episode e', keys, scope, where, limit: p.add(limit + 1) });
-    const rows: Row[] = await this.db.query(`${SELECT(kinds, `(${page}) page JOIN missing_episode e ON e.id = page.id`)} ORDER BY ${keys.join(', ')}`, p.values);
+    const rows: Row[] = await this.db.query(
+      `${SELECT(kinds, `(${page}) page JOIN missing_episode e ON e.id = page.id`)} ORDER BY ${keys.join(', ')}`,
+      p.values,
+    );
     return { rows: rows.slice(0, limit).map((r) => this.guardEpisode(r)), hasNext: rows.length > limit };
   }
 
@@ -156,7 +176,18 @@ export class MissingEpisodesRepository {
       `INSERT INTO missing_episode (person_id, recording_agency, recorded_by_sub, recorded_by_name, missing_from, started_at, returned_at,
                                     known_to_social_care, circumstances, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-      [e.personId, v.agency, v.sub, v.name, e.missingFrom, e.startedAt, e.returnedAt, e.knownToSocialCare, e.circumstances, e.returnedAt ? 'RETURNED' : 'MISSING'],
+      [
+        e.personId,
+        v.agency,
+        v.sub,
+        v.name,
+        e.missingFrom,
+        e.startedAt,
+        e.returnedAt,
+        e.knownToSocialCare,
+        e.circumstances,
+        e.returnedAt ? 'RETURNED' : 'MISSING',
+      ],
     )) as Array<{ id: string }>;
     return row!.id;
   }

@@ -5,7 +5,13 @@ import { PurposeEnum } from '../access-policy/enums';
 import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
 import { Person } from '../people/person.type';
-import { MissingEpisode, MissingEpisodeConnection, MissingEpisodeFilterInput, RecordMissingEpisodeInput, ReturnInterviewInput } from './missing-episode.type';
+import {
+  MissingEpisode,
+  MissingEpisodeConnection,
+  MissingEpisodeFilterInput,
+  RecordMissingEpisodeInput,
+  ReturnInterviewInput,
+} from './missing-episode.type';
 import type { MissingEpisodeView } from './missing.repository';
 import * as service from './missing.service';
 
@@ -13,12 +19,18 @@ import * as service from './missing.service';
 @Resolver(() => MissingEpisode)
 export class MissingEpisodesResolver {
   @Query(() => MissingEpisode, { nullable: true, description: 'A missing episode in your scope' })
-  missingEpisode(@Arg('id', () => ID) id: string, @Arg('purpose', () => PurposeEnum) purpose: Purpose, @Ctx() ctx: RequestContext) {
+  missingEpisode(
+    @Arg('id', () => ID) id: string,
+    @Arg('purpose', () => PurposeEnum) purpose: Purpose,
+    @Ctx() ctx: RequestContext,
+  ) {
     ctx.access.declarePurpose(purpose);
     return service.findMissingEpisode(ctx, id);
   }
 
-  @Query(() => MissingEpisodeConnection, { description: 'Missing episodes in your scope, oldest start first (the return home interview worklist)' })
+  @Query(() => MissingEpisodeConnection, {
+    description: 'Missing episodes in your scope, oldest start first (the return home interview worklist)',
+  })
   missingEpisodes(
     @Arg('purpose', () => PurposeEnum) purpose: Purpose,
     @Arg('filter', () => MissingEpisodeFilterInput, { nullable: true }) filter: MissingEpisodeFilterInput | null,
@@ -30,8 +42,13 @@ export class MissingEpisodesResolver {
     return service.listMissingEpisodes(ctx, filter, first, after);
   }
 
-  @Mutation(() => MissingEpisode, { description: 'Record that a child you reach went missing (from home, care, education or health)' })
-  async recordMissingEpisode(@Arg('input', () => RecordMissingEpisodeInput) input: RecordMissingEpisodeInput, @Ctx() ctx: RequestContext) {
+  @Mutation(() => MissingEpisode, {
+    description: 'Record that a child you reach went missing (from home, care, education or health)',
+  })
+  async recordMissingEpisode(
+    @Arg('input', () => RecordMissingEpisodeInput) input: RecordMissingEpisodeInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return service.rereadMissingEpisode(ctx, await service.recordMissingEpisode(ctx, input));
   }
 
@@ -45,7 +62,9 @@ export class MissingEpisodesResolver {
     return service.rereadMissingEpisode(ctx, await service.recordMissingReturn(ctx, id, returnedAt, expectedVersion));
   }
 
-  @Mutation(() => MissingEpisode, { description: 'A return home interview was offered (due within 72 hours of the return)' })
+  @Mutation(() => MissingEpisode, {
+    description: 'A return home interview was offered (due within 72 hours of the return)',
+  })
   async offerReturnInterview(
     @Arg('id', () => ID) id: string,
     @Arg('offeredAt', () => GraphQLISODateTime) offeredAt: Date,

@@ -9,7 +9,12 @@ import { pageInfoOf } from '../shared/page-info.type';
 import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { applyMissingTransition, type MissingTransition } from './missing-state-machine';
 import type { MissingEpisodeFilter } from './missing.repository';
-import { MISSING_EPISODE_STATUSES, MISSING_FROM, RETURN_INTERVIEW_OUTCOMES, type MissingEpisodeStatus } from './vocabulary';
+import {
+  MISSING_EPISODE_STATUSES,
+  MISSING_FROM,
+  RETURN_INTERVIEW_OUTCOMES,
+  type MissingEpisodeStatus,
+} from './vocabulary';
 
 /**
  * Missing episodes and return home interviews (issue 25, ADR 018). Recording an episode: the child
@@ -30,7 +35,10 @@ const recordSchema = z
     returnedAt: notInFuture.nullish(),
     circumstances: safeText(8000).nullish(),
   })
-  .refine((v) => !v.returnedAt || v.returnedAt.getTime() >= v.startedAt.getTime(), { path: ['returnedAt'], message: 'must not be before the episode started' });
+  .refine((v) => !v.returnedAt || v.returnedAt.getTime() >= v.startedAt.getTime(), {
+    path: ['returnedAt'],
+    message: 'must not be before the episode started',
+  });
 
 /** Records a missing episode about a child the viewer reaches; returns its id. */
 export async function recordMissingEpisode(ctx: RequestContext, raw: unknown): Promise<string> {
@@ -40,7 +48,10 @@ export async function recordMissingEpisode(ctx: RequestContext, raw: unknown): P
     ctx.access.attempted(personId, 'NOT_FOUND');
     throw notFound('Person');
   }
-  const socialCare = ctx.hub.agencies.list().filter((a) => a.kind === 'SOCIAL_CARE').map((a) => a.code);
+  const socialCare = ctx.hub.agencies
+    .list()
+    .filter((a) => a.kind === 'SOCIAL_CARE')
+    .map((a) => a.code);
   return ctx.data.transaction(async (tx, m) => {
     const knownToSocialCare = await tx.missing.knownToSocialCare(personId, socialCare);
     const episode = {
@@ -53,14 +64,19 @@ export async function recordMissingEpisode(ctx: RequestContext, raw: unknown): P
     };
     const id = await tx.missing.insert(episode);
     await appendAuditBatch(m, [
-      changeEvent(ctx, 'CREATE', [personId], [
-        {
-          entity: 'missing_episode',
-          id,
-          before: null,
-          after: { ...episode, circumstances: episode.circumstances !== null, recordingAgency: ctx.viewer.agency },
-        },
-      ]),
+      changeEvent(
+        ctx,
+        'CREATE',
+        [personId],
+        [
+          {
+            entity: 'missing_episode',
+            id,
+            before: null,
+            after: { ...episode, circumstances: episode.circumstances !== null, recordingAgency: ctx.viewer.agency },
+          },
+        ],
+      ),
     ]);
     return id;
   });
@@ -91,7 +107,8 @@ const MISSING_EPISODE: VersionedKind<EpisodeRow, MissingEpisodeStatus, MissingTr
 export function recordMissingReturn(ctx: RequestContext, id: string, rawReturnedAt: unknown, expectedVersion: number) {
   const returnedAt = parseInput(notInFuture, rawReturnedAt, 'returnedAt');
   return changeVersioned(ctx, MISSING_EPISODE, id, expectedVersion, 'RECORD_RETURN', async (_tx, row) => {
-    if (returnedAt.getTime() < row.started_at.getTime()) throw badInput('returnedAt', 'must not be before the episode started');
+    if (returnedAt.getTime() < row.started_at.getTime())
+      throw badInput('returnedAt', 'must not be before the episode started');
     return { set: { returned_at: returnedAt } };
   });
 }
@@ -100,8 +117,15 @@ export function recordMissingReturn(ctx: RequestContext, id: string, rawReturned
 export function offerReturnInterview(ctx: RequestContext, id: string, rawOfferedAt: unknown, expectedVersion: number) {
   const offeredAt = parseInput(notInFuture, rawOfferedAt, 'offeredAt');
   return changeVersioned(ctx, MISSING_EPISODE, id, expectedVersion, 'OFFER_RETURN_INTERVIEW', async (_tx, row) => {
-    if (offeredAt.getTime() < row.returned_at!.getTime()) throw badInput('offeredAt', 'must not be before the child returned');
-    return { set: { interview_offered_at: offeredAt, interview_offered_by_sub: ctx.viewer.sub, interview_offered_by_name: ctx.viewer.name } };
+    if (offeredAt.getTime() < row.returned_at!.getTime())
+      throw badInput('offeredAt', 'must not be before the child returned');
+    return {
+      set: {
+        interview_offered_at: offeredAt,
+        interview_offered_by_sub: ctx.viewer.sub,
+        interview_offered_by_name: ctx.viewer.name,
+      },
+    };
   });
 }
 
@@ -115,8 +139,15 @@ const interviewSchema = z.object({
 export function recordReturnInterview(ctx: RequestContext, id: string, raw: unknown, expectedVersion: number) {
   const input = parseInput(interviewSchema, raw);
   return changeVersioned(ctx, MISSING_EPISODE, id, expectedVersion, 'RECORD_RETURN_INTERVIEW', async (_tx, row) => {
-    if (input.at.getTime() < row.interview_offered_at!.getTime()) throw badInput('input.at', 'must not be before the interview was offered');
-    return { set: { interview_outcome: input.outcome, interview_outcome_at: input.at, interview_conducted_by: input.conductedBy.trim() } };
+    if (input.at.getTime() < row.interview_offered_at!.getTime())
+      throw badInput('input.at', 'must not be before the interview was offered');
+    return {
+      set: {
+        interview_outcome: input.outcome,
+        interview_outcome_at: input.at,
+        interview_conducted_by: input.conductedBy.trim(),
+      },
+    };
   });
 }
 
@@ -134,7 +165,12 @@ const filterSchema = z.object({
 });
 
 /** A page of missing episodes in the viewer's scope: keyset on (start, id); `first` above the maximum is rejected. */
-export async function listMissingEpisodes(ctx: RequestContext, raw: unknown, first: number | null, after: string | null) {
+export async function listMissingEpisodes(
+  ctx: RequestContext,
+  raw: unknown,
+  first: number | null,
+  after: string | null,
+) {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter') as MissingEpisodeFilter;
   const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   const cursor = timeKeysetCursor(after);

@@ -110,7 +110,10 @@ export class DataQualityRepository {
   ) {}
 
   async find(id: string, forUpdate = false): Promise<Omit<IssueView, 'assertions'> | null> {
-    const rows: Row[] = await this.db.query(`SELECT ${ISSUE_COLUMNS} FROM data_quality_issue WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+    const rows: Row[] = await this.db.query(
+      `SELECT ${ISSUE_COLUMNS} FROM data_quality_issue WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
     return rows[0] ? toIssue(rows[0]) : null;
   }
 
@@ -123,8 +126,13 @@ export class DataQualityRepository {
   }
 
   /** The people of an issue, locked until the transaction ends (in id order, so two decisions cannot deadlock). */
-  async lockPeople(personIds: string[]): Promise<Array<{ id: string; provisional: boolean; merged_into: string | null }>> {
-    return this.db.query(`SELECT id, provisional, merged_into FROM person WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [personIds]);
+  async lockPeople(
+    personIds: string[],
+  ): Promise<Array<{ id: string; provisional: boolean; merged_into: string | null }>> {
+    return this.db.query(
+      `SELECT id, provisional, merged_into FROM person WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [personIds],
+    );
   }
 
   async recordDecision(id: string, status: string, chosenAssertionId: string | null, note: string): Promise<void> {
@@ -136,7 +144,11 @@ export class DataQualityRepository {
   }
 
   /** One page of the queue, oldest first, keyset on (raised_at, id). */
-  async page(status: string, limit: number, after: [string, string] | null): Promise<{ rows: Guarded<IssueView>[]; hasNext: boolean }> {
+  async page(
+    status: string,
+    limit: number,
+    after: [string, string] | null,
+  ): Promise<{ rows: Guarded<IssueView>[]; hasNext: boolean }> {
     const rows: Row[] = await this.db.query(
       `SELECT ${ISSUE_COLUMNS} FROM data_quality_issue
         WHERE status = $1 AND ($2::timestamptz IS NULL OR (raised_at, id) > ($2::timestamptz, $3::uuid))
@@ -149,7 +161,9 @@ export class DataQualityRepository {
 
   /** Guards issues with every source's values for the people they name (one query for the page). */
   async withAssertions(issues: Array<Omit<IssueView, 'assertions'>>): Promise<Guarded<IssueView>[]> {
-    const personIds = [...new Set(issues.flatMap((i) => [i.personId, ...(i.proposedPersonId ? [i.proposedPersonId] : [])]))];
+    const personIds = [
+      ...new Set(issues.flatMap((i) => [i.personId, ...(i.proposedPersonId ? [i.proposedPersonId] : [])])),
+    ];
     const rows: Row[] = personIds.length
       ? await this.db.query(
           `SELECT id, person_id, agency_code, source_system, channel, verified, asserted, asserted_at FROM identity_assertion
@@ -165,7 +179,9 @@ export class DataQualityRepository {
     return issues.map((issue) => {
       const people = [issue.personId, ...(issue.proposedPersonId ? [issue.proposedPersonId] : [])];
       const assertions = people.flatMap((p) =>
-        (byPerson.get(p) ?? []).map((a) => this.access.guard({ ...a }, { owner: null, relationships: DATA_QUALITY }, [a.personId])),
+        (byPerson.get(p) ?? []).map((a) =>
+          this.access.guard({ ...a }, { owner: null, relationships: DATA_QUALITY }, [a.personId]),
+        ),
       );
       return this.access.guard({ ...issue, assertions }, { owner: null, relationships: DATA_QUALITY }, people);
     });

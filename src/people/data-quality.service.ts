@@ -28,13 +28,19 @@ const resolveSchema = z.object({
 function keysetCursor(after: string | null): [string, string] | null {
   const cursor = decodeCursor(after, 2);
   if (!cursor) return null;
-  if (typeof cursor[0] !== 'string' || Number.isNaN(Date.parse(cursor[0])) || typeof cursor[1] !== 'string') throw badInput('after', 'is not a valid cursor');
+  if (typeof cursor[0] !== 'string' || Number.isNaN(Date.parse(cursor[0])) || typeof cursor[1] !== 'string')
+    throw badInput('after', 'is not a valid cursor');
   assertUuid('after', cursor[1]);
   return cursor as [string, string];
 }
 
 /** One page of the queue by status, oldest first. Audited even when empty. */
-export async function dataQualityIssues(ctx: RequestContext, status: string, first: number | null, after: string | null) {
+export async function dataQualityIssues(
+  ctx: RequestContext,
+  status: string,
+  first: number | null,
+  after: string | null,
+) {
   const s = parseInput(z.enum(DATA_QUALITY_STATUSES), status, 'status');
   const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   ctx.access.requireAudit();
@@ -58,11 +64,15 @@ export async function resolveDataQualityIssue(ctx: RequestContext, raw: unknown)
     const repo = tx.dataQuality;
     const issue = await repo.find(issueId, true);
     if (!issue) throw notFound('Data-quality issue');
-    if (issue.status !== 'OPEN') throw invalidTransition('This issue has already been decided', { field: 'input.issueId' });
-    if (issue.version !== input.expectedVersion) throw conflict('The issue changed since you read it', { currentVersion: issue.version });
+    if (issue.status !== 'OPEN')
+      throw invalidTransition('This issue has already been decided', { field: 'input.issueId' });
+    if (issue.version !== input.expectedVersion)
+      throw conflict('The issue changed since you read it', { currentVersion: issue.version });
     const isProposal = issue.kind === 'MATCH_PROPOSAL';
-    if (input.decision !== 'ACCEPT_SOURCE' && !isProposal) throw badInput('input.decision', 'CONFIRM_MATCH and REJECT_MATCH decide a proposed match only');
-    if (input.decision === 'ACCEPT_SOURCE' && isProposal) throw badInput('input.decision', 'ACCEPT_SOURCE decides a disagreement between sources only');
+    if (input.decision !== 'ACCEPT_SOURCE' && !isProposal)
+      throw badInput('input.decision', 'CONFIRM_MATCH and REJECT_MATCH decide a proposed match only');
+    if (input.decision === 'ACCEPT_SOURCE' && isProposal)
+      throw badInput('input.decision', 'ACCEPT_SOURCE decides a disagreement between sources only');
     const note = input.note.trim();
     const personIds = [issue.personId, ...(issue.proposedPersonId ? [issue.proposedPersonId] : [])];
     const changes = [];
@@ -70,9 +80,14 @@ export async function resolveDataQualityIssue(ctx: RequestContext, raw: unknown)
     if (input.decision === 'ACCEPT_SOURCE') {
       const chosen = input.assertionId ? await repo.assertionOf(input.assertionId.toLowerCase(), issue.personId) : null;
       if (!chosen) throw badInput('input.assertionId', "is required: one of this person's sources");
-      if (!chosen[issue.field as IdentityKey & keyof typeof chosen]) throw badInput('input.assertionId', 'this source gives no value for the field');
+      if (!chosen[issue.field as IdentityKey & keyof typeof chosen])
+        throw badInput('input.assertionId', 'this source gives no value for the field');
       await repo.recordDecision(issueId, 'RESOLVED', chosen.id, note);
-      const settled = await settleIdentity(m, issue.personId, { agency: ctx.viewer.agency, onCollision: 'CONFLICT', kindOf });
+      const settled = await settleIdentity(m, issue.personId, {
+        agency: ctx.viewer.agency,
+        onCollision: 'CONFLICT',
+        kindOf,
+      });
       changes.push({ entity: 'person', id: issue.personId, before: settled.before, after: settled.after });
     } else if (input.decision === 'REJECT_MATCH') {
       await repo.recordDecision(issueId, 'REJECTED', null, note);
@@ -81,11 +96,18 @@ export async function resolveDataQualityIssue(ctx: RequestContext, raw: unknown)
       const target = people.find((p) => p.id === issue.personId);
       const proposed = people.find((p) => p.id === issue.proposedPersonId);
       if (!target || !proposed || target.provisional || target.merged_into || proposed.merged_into) {
-        throw invalidTransition('One of these people has been merged or changed since the proposal; it cannot be confirmed', { field: 'input.issueId' });
+        throw invalidTransition(
+          'One of these people has been merged or changed since the proposal; it cannot be confirmed',
+          { field: 'input.issueId' },
+        );
       }
       await repo.recordDecision(issueId, 'CONFIRMED', null, note);
       const moved = await mergePerson(m, proposed.id, target.id);
-      const settled = await settleIdentity(m, target.id, { agency: ctx.viewer.agency, onCollision: 'CONFLICT', kindOf });
+      const settled = await settleIdentity(m, target.id, {
+        agency: ctx.viewer.agency,
+        onCollision: 'CONFLICT',
+        kindOf,
+      });
       changes.push(
         { entity: 'person_merge', id: proposed.id, before: null, after: { mergedInto: target.id, moved } },
         { entity: 'person', id: target.id, before: settled.before, after: settled.after },
@@ -93,7 +115,12 @@ export async function resolveDataQualityIssue(ctx: RequestContext, raw: unknown)
     }
     await appendAuditBatch(m, [
       changeEvent(ctx, 'UPDATE', personIds, [
-        { entity: 'data_quality_issue', id: issueId, before: issue, after: { status: input.decision, assertionId: input.assertionId ?? null, note } },
+        {
+          entity: 'data_quality_issue',
+          id: issueId,
+          before: issue,
+          after: { status: input.decision, assertionId: input.assertionId ?? null, note },
+        },
         ...changes,
       ]),
     ]);

@@ -26,11 +26,17 @@ export const AssertionChannelEnum = graphqlEnum(ASSERTION_CHANNELS, 'IdentityAss
 @ObjectType({ description: "One source's identity values for a person, as that source gave them" })
 export class IdentityAssertion {
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) id!: string;
-  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true, description: 'The person this source is about' }) personId!: string;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'The agency whose source this is' }) agency!: string;
+  @Sensitive('CASE_METADATA')
+  @Field(() => ID, { nullable: true, description: 'The person this source is about' })
+  personId!: string;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'The agency whose source this is' })
+  agency!: string;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) sourceSystem!: string;
   @Sensitive('CASE_METADATA') @Field(() => AssertionChannelEnum, { nullable: true }) channel!: string;
-  @Sensitive('CASE_METADATA') @Field(() => Boolean, { nullable: true, description: "From the agency's trusted integration" }) verified!: boolean;
+  @Sensitive('CASE_METADATA')
+  @Field(() => Boolean, { nullable: true, description: "From the agency's trusted integration" })
+  verified!: boolean;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) assertedAt!: Date;
   @Sensitive('IDENTITY') @Field(() => PersonKindEnum, { nullable: true }) kind!: string | null;
   @Sensitive('IDENTITY') @Field(() => String, { nullable: true }) givenName!: string | null;
@@ -47,23 +53,33 @@ export class IdentityAssertion {
   @Sensitive('IDENTITY') @Field(() => String, { nullable: true }) postcode!: string | null;
 }
 
-@ObjectType({ description: 'A proposed match, or sources disagreeing on an identity value, for a MASH worker to resolve' })
+@ObjectType({
+  description: 'A proposed match, or sources disagreeing on an identity value, for a MASH worker to resolve',
+})
 export class DataQualityIssue {
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) id!: string;
   @Sensitive('CASE_METADATA') @Field(() => DataQualityKindEnum, { nullable: true }) kind!: string;
   @Sensitive('CASE_METADATA') @Field(() => DataQualityStatusEnum, { nullable: true }) status!: string;
   @Sensitive('CASE_METADATA')
-  @Field(() => ID, { nullable: true, description: 'MATCH_PROPOSAL: the settled person matched; IDENTITY_CONFLICT: the person' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'MATCH_PROPOSAL: the settled person matched; IDENTITY_CONFLICT: the person',
+  })
   personId!: string;
   @Sensitive('CASE_METADATA')
   @Field(() => ID, { nullable: true, description: 'MATCH_PROPOSAL: the provisional person whose identifiers matched' })
   proposedPersonId!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true, description: "A referral's new subject: the referral" }) referralId!: string | null;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'IDENTITY_CONFLICT: the field the sources disagree on' })
+  @Sensitive('CASE_METADATA')
+  @Field(() => ID, { nullable: true, description: "A referral's new subject: the referral" })
+  referralId!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'IDENTITY_CONFLICT: the field the sources disagree on' })
   field!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) raisedByAgency!: string;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) raisedAt!: Date;
-  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true, description: 'ACCEPT_SOURCE: the source chosen' }) chosenAssertionId!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => ID, { nullable: true, description: 'ACCEPT_SOURCE: the source chosen' })
+  chosenAssertionId!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) resolvedBy!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) resolvedAt!: Date | null;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) resolutionNote!: string | null;
@@ -91,7 +107,9 @@ export class DataQualityConnection {
 export class ResolveDataQualityIssueInput {
   @Field(() => ID) issueId!: string;
   @Field(() => DataQualityDecisionEnum) decision!: string;
-  @Field(() => ID, { nullable: true, description: 'ACCEPT_SOURCE: the source whose value stands' }) assertionId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'ACCEPT_SOURCE: the source whose value stands' }) assertionId?:
+    | string
+    | null;
   @Field(() => String, { description: 'Why (kept with the decision and in the audit)' }) note!: string;
   @Field(() => Int) expectedVersion!: number;
 }

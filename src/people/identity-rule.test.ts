@@ -6,7 +6,14 @@ const kindOf = (code: string) => KINDS[code];
 
 let n = 0;
 function source(agencyCode: string, channel: Channel, asserted: Assertion['asserted'], at: string): Assertion {
-  return { id: `a${++n}`, agencyCode, channel, verified: channel === 'IMPORT' || channel === 'LEGACY', asserted, assertedAt: new Date(at) };
+  return {
+    id: `a${++n}`,
+    agencyCode,
+    channel,
+    verified: channel === 'IMPORT' || channel === 'LEGACY',
+    asserted,
+    assertedAt: new Date(at),
+  };
 }
 const base = { kind: 'CHILD', familyName: 'Example' } as const;
 
@@ -20,21 +27,46 @@ describe('the derived identity (ADR 005)', () => {
 
   it("given an officer's unverified entry, then it never beats a verified value, even the local authority's own", () => {
     const health = source('health', 'IMPORT', { ...base, givenName: 'Amelia' }, '2026-01-01');
-    const officer = source('social-care', 'OFFICER', { ...base, givenName: 'Renamed', dateOfBirth: '2017-01-02' }, '2026-06-01');
+    const officer = source(
+      'social-care',
+      'OFFICER',
+      { ...base, givenName: 'Renamed', dateOfBirth: '2017-01-02' },
+      '2026-06-01',
+    );
     // …but fills a value no verified source gives.
-    expect(deriveIdentity([officer, health], kindOf)).toMatchObject({ given_name: 'Amelia', date_of_birth: '2017-01-02' });
+    expect(deriveIdentity([officer, health], kindOf)).toMatchObject({
+      given_name: 'Amelia',
+      date_of_birth: '2017-01-02',
+    });
   });
 
   it('given a source that does not know a value, then it hides nobody else’s, and its marker stands only when nobody knows', () => {
-    const a = source('health', 'IMPORT', { ...base, givenName: 'A', sex: 'NOT_RECORDED', ethnicity: 'NOT_PROVIDED_BY_SOURCE' }, '2026-05-01');
+    const a = source(
+      'health',
+      'IMPORT',
+      { ...base, givenName: 'A', sex: 'NOT_RECORDED', ethnicity: 'NOT_PROVIDED_BY_SOURCE' },
+      '2026-05-01',
+    );
     const b = source('police', 'IMPORT', { ...base, givenName: 'A', sex: 'FEMALE' }, '2026-01-01');
-    expect(deriveIdentity([a, b], kindOf)).toMatchObject({ sex: 'FEMALE', ethnicity: 'NOT_PROVIDED_BY_SOURCE', pnc_id: null });
+    expect(deriveIdentity([a, b], kindOf)).toMatchObject({
+      sex: 'FEMALE',
+      ethnicity: 'NOT_PROVIDED_BY_SOURCE',
+      pnc_id: null,
+    });
   });
 
   it('given a MASH worker chose a source for a field, then that source’s value stands for that field only', () => {
     const la = source('social-care', 'IMPORT', { ...base, givenName: 'Amy', address: 'LA address' }, '2026-01-01');
-    const health = source('health', 'IMPORT', { ...base, givenName: 'Amelia', address: 'Health address' }, '2026-02-01');
-    expect(deriveIdentity([la, health], kindOf, new Map([['givenName', health.id]]))).toMatchObject({ given_name: 'Amelia', address: 'LA address' });
+    const health = source(
+      'health',
+      'IMPORT',
+      { ...base, givenName: 'Amelia', address: 'Health address' },
+      '2026-02-01',
+    );
+    expect(deriveIdentity([la, health], kindOf, new Map([['givenName', health.id]]))).toMatchObject({
+      given_name: 'Amelia',
+      address: 'LA address',
+    });
   });
 
   it('given sources that differ only in case and spacing, then they agree; a different date of birth is a disagreement', () => {

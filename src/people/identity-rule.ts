@@ -73,7 +73,10 @@ function known(v: unknown): v is string {
 }
 
 /** Assertions in the order of the rule (steps 2–4); ties broken by id so the result is stable. */
-export function rankAssertions(assertions: readonly Assertion[], kindOf: (agency: string) => AgencyKind | undefined): Assertion[] {
+export function rankAssertions(
+  assertions: readonly Assertion[],
+  kindOf: (agency: string) => AgencyKind | undefined,
+): Assertion[] {
   const key = (a: Assertion) => [a.verified ? 0 : 1, kindOf(a.agencyCode) === 'SOCIAL_CARE' ? 0 : 1] as const;
   return [...assertions].sort((a, b) => {
     const [av, as] = key(a);
@@ -91,7 +94,9 @@ export function deriveIdentity(
   const ranked = rankAssertions(assertions, kindOf);
   const out: Record<string, string | null> = {};
   for (const f of IDENTITY_FIELDS) {
-    const pick = ranked.find((a) => a.id === chosen.get(f.key) && known(a.asserted[f.key])) ?? ranked.find((a) => known(a.asserted[f.key]));
+    const pick =
+      ranked.find((a) => a.id === chosen.get(f.key) && known(a.asserted[f.key])) ??
+      ranked.find((a) => known(a.asserted[f.key]));
     // A source that says "not recorded" is kept when no source knows better.
     const marker = ranked.find((a) => typeof a.asserted[f.key] === 'string')?.asserted[f.key] ?? null;
     out[f.column] = pick ? pick.asserted[f.key]! : (marker ?? f.unknown);
@@ -108,7 +113,14 @@ const normalise = (v: string) => v.normalize('NFKC').trim().replace(/\s+/g, ' ')
 export function disagreements(assertions: readonly Assertion[]): Array<{ field: IdentityKey; valuesHash: string }> {
   const out: Array<{ field: IdentityKey; valuesHash: string }> = [];
   for (const field of CONFLICT_FIELDS) {
-    const values = [...new Set(assertions.map((a) => a.asserted[field]).filter(known).map(normalise))].sort();
+    const values = [
+      ...new Set(
+        assertions
+          .map((a) => a.asserted[field])
+          .filter(known)
+          .map(normalise),
+      ),
+    ].sort();
     if (values.length > 1) out.push({ field, valuesHash: sha256(canonicalJson(values)) });
   }
   return out;

@@ -1,7 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import type { AgencyKind } from '../access-policy/vocabulary';
 import { conflict } from '../shared/errors';
-import { deriveIdentity, disagreements, IDENTITY_FIELDS, STRONG_IDENTIFIERS, type Asserted, type Assertion, type Channel } from './identity-rule';
+import {
+  deriveIdentity,
+  disagreements,
+  IDENTITY_FIELDS,
+  STRONG_IDENTIFIERS,
+  type Asserted,
+  type Assertion,
+  type Channel,
+} from './identity-rule';
 
 /**
  * The SQL of per-source identity (ADR 005), always inside the caller's transaction: assertions,
@@ -31,7 +39,11 @@ function toAssertion(r: Row): Assertion {
 }
 
 /** Settled people (not provisional, not merged) holding any of the strong identifiers given. */
-export async function settledMatches(m: EntityManager, asserted: Asserted, except: string | null = null): Promise<string[]> {
+export async function settledMatches(
+  m: EntityManager,
+  asserted: Asserted,
+  except: string | null = null,
+): Promise<string[]> {
   const params: unknown[] = [];
   const conditions: string[] = [];
   for (const { key, column } of STRONG_IDENTIFIERS) {
@@ -65,12 +77,10 @@ export async function putAssertion(
     [source.agency, source.sourceSystem, source.sourceReference],
   );
   if (prior[0]) {
-    await m.query(`UPDATE identity_assertion SET asserted = $2, channel = $3, verified = $4, asserted_at = now() WHERE id = $1`, [
-      prior[0].id,
-      asserted,
-      channel,
-      verified,
-    ]);
+    await m.query(
+      `UPDATE identity_assertion SET asserted = $2, channel = $3, verified = $4, asserted_at = now() WHERE id = $1`,
+      [prior[0].id, asserted, channel, verified],
+    );
     return { id: prior[0].id as string, before: prior[0] };
   }
   const rows: Array<{ id: string }> = await m.query(
@@ -89,7 +99,10 @@ export async function insertPerson(
   provisional: boolean,
   kindOf: (agency: string) => AgencyKind | undefined,
 ): Promise<string> {
-  const derived = deriveIdentity([{ id: '', agencyCode: agency, channel: 'OFFICER', verified: false, asserted, assertedAt: new Date() }], kindOf);
+  const derived = deriveIdentity(
+    [{ id: '', agencyCode: agency, channel: 'OFFICER', verified: false, asserted, assertedAt: new Date() }],
+    kindOf,
+  );
   const cols = PERSON_IDENTITY_COLUMNS;
   const rows: Array<{ id: string }> = await m.query(
     `INSERT INTO person (${cols.join(', ')}, created_by_agency, provisional)
@@ -136,20 +149,34 @@ export interface Settled {
 export async function settleIdentity(
   m: EntityManager,
   personId: string,
-  opts: { agency: string; onCollision: OnCollision; referralId?: string | null; kindOf: (agency: string) => AgencyKind | undefined },
+  opts: {
+    agency: string;
+    onCollision: OnCollision;
+    referralId?: string | null;
+    kindOf: (agency: string) => AgencyKind | undefined;
+  },
 ): Promise<Settled> {
-  const [before] = (await m.query(`SELECT ${PERSON_IDENTITY_COLUMNS.join(', ')}, provisional FROM person WHERE id = $1 FOR UPDATE`, [personId])) as Row[];
-  const assertions = ((await m.query(
-    `SELECT id, agency_code, channel, verified, asserted, asserted_at FROM identity_assertion WHERE person_id = $1`,
+  const [before] = (await m.query(
+    `SELECT ${PERSON_IDENTITY_COLUMNS.join(', ')}, provisional FROM person WHERE id = $1 FOR UPDATE`,
     [personId],
-  )) as Row[]).map(toAssertion);
+  )) as Row[];
+  const assertions = (
+    (await m.query(
+      `SELECT id, agency_code, channel, verified, asserted, asserted_at FROM identity_assertion WHERE person_id = $1`,
+      [personId],
+    )) as Row[]
+  ).map(toAssertion);
   const chosenRows: Array<{ field: string; chosen_assertion_id: string }> = await m.query(
     `SELECT DISTINCT ON (field) field, chosen_assertion_id FROM data_quality_issue
       WHERE person_id = $1 AND kind = 'IDENTITY_CONFLICT' AND status = 'RESOLVED' AND chosen_assertion_id IS NOT NULL
       ORDER BY field, resolved_at DESC`,
     [personId],
   );
-  const after = deriveIdentity(assertions, opts.kindOf, new Map(chosenRows.map((r) => [r.field, r.chosen_assertion_id])));
+  const after = deriveIdentity(
+    assertions,
+    opts.kindOf,
+    new Map(chosenRows.map((r) => [r.field, r.chosen_assertion_id])),
+  );
 
   const derivedIds: Asserted = {};
   for (const { key, column } of STRONG_IDENTIFIERS) if (after[column]) derivedIds[key] = after[column]!;
@@ -157,7 +184,8 @@ export async function settleIdentity(
   const proposals: string[] = [];
   let provisional = before!.provisional as boolean;
   if (holders.length) {
-    if (opts.onCollision === 'CONFLICT' && !provisional) throw conflict('An identifier in this person is already held by a different person');
+    if (opts.onCollision === 'CONFLICT' && !provisional)
+      throw conflict('An identifier in this person is already held by a different person');
     provisional = true;
     for (const holder of holders) {
       const id = await proposeMatch(m, personId, holder, opts.agency, opts.referralId ?? null);
@@ -165,7 +193,9 @@ export async function settleIdentity(
     }
   }
 
-  const changed = PERSON_IDENTITY_COLUMNS.some((c) => normaliseColumn(before![c]) !== after[c]) || provisional !== before!.provisional;
+  const changed =
+    PERSON_IDENTITY_COLUMNS.some((c) => normaliseColumn(before![c]) !== after[c]) ||
+    provisional !== before!.provisional;
   if (changed) {
     await m.query(
       `UPDATE person SET ${PERSON_IDENTITY_COLUMNS.map((c, i) => `${c} = $${i + 2}`).join(', ')}, provisional = $${PERSON_IDENTITY_COLUMNS.length + 2},
@@ -184,7 +214,10 @@ export async function settleIdentity(
     const current = open.find((o) => o.field === d.field);
     if (current) {
       if (current.values_hash !== d.valuesHash) {
-        await m.query(`UPDATE data_quality_issue SET values_hash = $2, version = version + 1 WHERE id = $1`, [current.id, d.valuesHash]);
+        await m.query(`UPDATE data_quality_issue SET values_hash = $2, version = version + 1 WHERE id = $1`, [
+          current.id,
+          d.valuesHash,
+        ]);
       }
       continue;
     }
@@ -261,7 +294,10 @@ export async function mergePerson(m: EntityManager, fromId: string, intoId: stri
     ),
   );
   await m.query(`DELETE FROM person_relationship WHERE person_id = $1 OR related_person_id = $1`, [fromId]);
-  await m.query(`UPDATE person SET merged_into = $2, provisional = true, updated_at = now(), version = version + 1 WHERE id = $1`, [fromId, intoId]);
+  await m.query(
+    `UPDATE person SET merged_into = $2, provisional = true, updated_at = now(), version = version + 1 WHERE id = $1`,
+    [fromId, intoId],
+  );
   // Whatever else was open about the merged person is moot now.
   const open: Array<{ id: string }> = await m.query(
     `SELECT id FROM data_quality_issue WHERE status = 'OPEN' AND (person_id = $1 OR proposed_person_id = $1)`,

@@ -2,7 +2,14 @@ import { AgencyKindEnum } from '../access-policy/enums';
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
-import { DisabilityEnum, EthnicityEnum, IdentifierTypeEnum, PersonKindEnum, RelationshipTypeEnum, SexEnum } from './people.enums';
+import {
+  DisabilityEnum,
+  EthnicityEnum,
+  IdentifierTypeEnum,
+  PersonKindEnum,
+  RelationshipTypeEnum,
+  SexEnum,
+} from './people.enums';
 import { graphqlEnum } from '../shared/enums';
 import { Person } from './person.type';
 
@@ -42,12 +49,18 @@ export class IdentifierInput {
   @Field() value!: string;
 }
 
-@InputType({ description: 'Search by an identifier (exact), or by family name with optional given name and date of birth' })
+@InputType({
+  description: 'Search by an identifier (exact), or by family name with optional given name and date of birth',
+})
 export class PersonSearchInput {
-  @Filters('IDENTITY', 'Person.nhsNumber, Person.pncId, Person.laPersonId, Person.upn') @Field(() => IdentifierInput, { nullable: true }) identifier?: IdentifierInput | null;
+  @Filters('IDENTITY', 'Person.nhsNumber, Person.pncId, Person.laPersonId, Person.upn')
+  @Field(() => IdentifierInput, { nullable: true })
+  identifier?: IdentifierInput | null;
   @Filters('IDENTITY', 'Person.familyName') @Field(() => String, { nullable: true }) familyName?: string | null;
   @Filters('IDENTITY', 'Person.givenName') @Field(() => String, { nullable: true }) givenName?: string | null;
-  @Filters('IDENTITY', 'Person.dateOfBirth') @Field(() => LocalDateResolver, { nullable: true }) dateOfBirth?: string | null;
+  @Filters('IDENTITY', 'Person.dateOfBirth') @Field(() => LocalDateResolver, { nullable: true }) dateOfBirth?:
+    | string
+    | null;
 }
 
 export const UpsertOutcomeEnum = graphqlEnum(['CREATED', 'UPDATED', 'UNCHANGED', 'LINKED'] as const, 'UpsertOutcome');

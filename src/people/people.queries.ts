@@ -15,15 +15,21 @@ const searchSchema = z.object({
   dateOfBirth: z.string().nullish(),
 });
 
-export async function searchPeople(ctx: RequestContext, raw: PersonSearchInput, first: number | null): Promise<MatchView[]> {
+export async function searchPeople(
+  ctx: RequestContext,
+  raw: PersonSearchInput,
+  first: number | null,
+): Promise<MatchView[]> {
   const input = parseInput(searchSchema, raw);
   const limit = checkPageSize(first, 50, 10);
   // Every search field is declared IDENTITY-class (PersonSearchInput): the filter guard checked it.
   if (input.identifier) {
-    const value = input.identifier.type === 'NHS_NUMBER' ? input.identifier.value.replace(/\s/g, '') : input.identifier.value;
+    const value =
+      input.identifier.type === 'NHS_NUMBER' ? input.identifier.value.replace(/\s/g, '') : input.identifier.value;
     return ctx.data.people.searchByIdentifier(input.identifier.type, value, limit);
   }
-  if (!input.familyName) throw badInput('input', 'give an identifier, or a family name (with a date of birth if you know it)');
+  if (!input.familyName)
+    throw badInput('input', 'give an identifier, or a family name (with a date of birth if you know it)');
   return ctx.data.people.searchByName(
     { familyName: input.familyName, givenName: input.givenName ?? null, dateOfBirth: input.dateOfBirth ?? null },
     limit,
@@ -47,9 +53,18 @@ export async function chronologyOf(ctx: RequestContext, personId: string): Promi
   if (!person) return null;
   const records = await ctx.data.people.recordsOf(personId);
   return records
-    .filter((r) => ctx.access.mayRead({ owner: r.owningAgency, relationships: ctx.data.people.relationshipsOf(personId)! }, 'SHARED_SUMMARY'))
+    .filter((r) =>
+      ctx.access.mayRead(
+        { owner: r.owningAgency, relationships: ctx.data.people.relationshipsOf(personId)! },
+        'SHARED_SUMMARY',
+      ),
+    )
     .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id))
     .map((r) =>
-      guardLike(ctx.access, { occurredAt: r.occurredAt, agency: r.owningAgency, recordType: r.recordType, summary: r.summary, record: r }, r),
+      guardLike(
+        ctx.access,
+        { occurredAt: r.occurredAt, agency: r.owningAgency, recordType: r.recordType, summary: r.summary, record: r },
+        r,
+      ),
     );
 }

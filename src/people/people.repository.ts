@@ -135,8 +135,12 @@ function toRecord(r: Row): RecordView {
  * A person's records are listed newest first by `occurredAt`; records whose date the viewer may not
  * read follow, by owning agency and (random) id, so their place says nothing about their date.
  */
-export const RECORDS_ORDERED_BY = { coordinate: 'AgencyRecord.occurredAt', cls: 'SHARED_SUMMARY' } as const satisfies { coordinate: string; cls: SensitivityClass };
-const byAgencyThenId = (a: RecordView, b: RecordView) => a.owningAgency.localeCompare(b.owningAgency) || a.id.localeCompare(b.id);
+export const RECORDS_ORDERED_BY = { coordinate: 'AgencyRecord.occurredAt', cls: 'SHARED_SUMMARY' } as const satisfies {
+  coordinate: string;
+  cls: SensitivityClass;
+};
+const byAgencyThenId = (a: RecordView, b: RecordView) =>
+  a.owningAgency.localeCompare(b.owningAgency) || a.id.localeCompare(b.id);
 
 export class PeopleRepository {
   /** Relationship kinds of every person reached in this request (records inherit them). */
@@ -258,7 +262,9 @@ export class PeopleRepository {
     );
     const grouped = new Map<string, Guarded<RecordView>[]>(personIds.map((id) => [id, []]));
     for (const r of rows) grouped.get(r.person_id as string)!.push(this.guardRecord(toRecord(r)));
-    return personIds.map((id) => orderWithoutOracle(this.access, grouped.get(id)!, RECORDS_ORDERED_BY.cls, byAgencyThenId));
+    return personIds.map((id) =>
+      orderWithoutOracle(this.access, grouped.get(id)!, RECORDS_ORDERED_BY.cls, byAgencyThenId),
+    );
   });
 
   /** Records about a person already reached in this request (scoped through that person). */
@@ -284,7 +290,9 @@ export class PeopleRepository {
     for (const r of rows) {
       const ofPerson = r.of_person as string;
       const view = { type: r.type as string, relatedPerson: this.guardPerson(r) };
-      grouped.get(ofPerson)!.push(this.access.guard(view, { owner: null, relationships: this.reached.get(ofPerson)! }, [ofPerson]));
+      grouped
+        .get(ofPerson)!
+        .push(this.access.guard(view, { owner: null, relationships: this.reached.get(ofPerson)! }, [ofPerson]));
     }
     return personIds.map((id) => grouped.get(id)!);
   });
@@ -318,7 +326,12 @@ export class PeopleRepository {
     limit: number,
   ): Promise<MatchView[]> {
     const swapped = transposeDayMonth(input.dateOfBirth);
-    const p = new Params([input.familyName.toLowerCase(), (input.givenName ?? '').toLowerCase(), input.dateOfBirth, swapped]);
+    const p = new Params([
+      input.familyName.toLowerCase(),
+      (input.givenName ?? '').toLowerCase(),
+      input.dateOfBirth,
+      swapped,
+    ]);
     const rows: Row[] = await this.db.query(
       `SELECT ${PERSON_COLUMNS}, rel.kinds,
               similarity(lower(p.family_name), $1) AS family_sim,
@@ -372,7 +385,9 @@ export class PeopleRepository {
 
   private matchView(r: Row, score: number, reasons: string[]): MatchView {
     const person = this.guardPerson(r);
-    return this.access.guard({ score, reasons, person }, { owner: null, relationships: this.reached.get(person.id)! }, [person.id]);
+    return this.access.guard({ score, reasons, person }, { owner: null, relationships: this.reached.get(person.id)! }, [
+      person.id,
+    ]);
   }
 }
 

@@ -30,7 +30,9 @@ export class PeopleResolver {
     return person;
   }
 
-  @Query(() => [PersonMatch], { description: 'Person matching: by identifier, or by name and date of birth with tolerance' })
+  @Query(() => [PersonMatch], {
+    description: 'Person matching: by identifier, or by name and date of birth with tolerance',
+  })
   searchPeople(
     @Arg('input', () => PersonSearchInput) input: PersonSearchInput,
     @Arg('purpose', () => PurposeEnum) purpose: Purpose,
@@ -41,7 +43,9 @@ export class PeopleResolver {
     return searchPeople(ctx, input, first);
   }
 
-  @Query(() => [ChronologyEntry], { description: 'Significant events about a person from every agency, oldest first, as far as you may see them' })
+  @Query(() => [ChronologyEntry], {
+    description: 'Significant events about a person from every agency, oldest first, as far as you may see them',
+  })
   async chronology(
     @Arg('personId', () => ID) personId: string,
     @Arg('purpose', () => PurposeEnum) purpose: Purpose,
@@ -57,8 +61,10 @@ export class PeopleResolver {
     return entries;
   }
 
-  @Mutation(() => UpsertPersonPayload, { description:
-      "Create or update a person from your agency's system (idempotent on the source reference). A strong identifier held by someone you cannot reach never links you to them: you get a person of your own and the MASH is asked to confirm the match" })
+  @Mutation(() => UpsertPersonPayload, {
+    description:
+      "Create or update a person from your agency's system (idempotent on the source reference). A strong identifier held by someone you cannot reach never links you to them: you get a person of your own and the MASH is asked to confirm the match",
+  })
   async upsertPerson(@Arg('input', () => PersonInput) input: PersonInput, @Ctx() ctx: RequestContext) {
     const { personId, outcome } = await upsertPerson(ctx, input);
     const person = await ctx.data.people.findPerson(personId);

@@ -42,21 +42,35 @@ export const personInputSchema = z
       .transform(normaliseNhsNumber)
       .nullish(),
     pncId: z.string().max(20).regex(PNC_PATTERN, 'is not a valid PNC id (e.g. 2019/0123456A)').nullish(),
-    laPersonId: z.string().max(50).regex(/^[A-Za-z0-9-]+$/, 'may contain only letters, digits and hyphens').nullish(),
+    laPersonId: z
+      .string()
+      .max(50)
+      .regex(/^[A-Za-z0-9-]+$/, 'may contain only letters, digits and hyphens')
+      .nullish(),
     upn: z.string().max(13).regex(UPN_PATTERN, 'is not a valid unique pupil number').nullish(),
     address: safeText(300).nullish(),
-    postcode: z.string().max(10).regex(/^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$/i, 'is not a UK postcode').nullish(),
+    postcode: z
+      .string()
+      .max(10)
+      .regex(/^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$/i, 'is not a UK postcode')
+      .nullish(),
     ethnicity: z.enum(ETHNICITIES).nullish(),
     firstLanguage: safeText(50).min(1).nullish(),
     religion: safeText(50).min(1).nullish(),
     disability: z.enum(DISABILITY_STATUSES).nullish(),
     relationships: z
-      .array(z.object({ relatedPersonId: z.string().regex(UUID_PATTERN, 'is not a valid id'), type: z.enum(RELATIONSHIP_TYPES) }))
+      .array(
+        z.object({
+          relatedPersonId: z.string().regex(UUID_PATTERN, 'is not a valid id'),
+          type: z.enum(RELATIONSHIP_TYPES),
+        }),
+      )
       .max(50)
       .nullish(),
   })
   .superRefine((v, ctx) => {
-    if (v.kind === 'UNBORN' && v.dateOfBirth) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'an unborn child has no date of birth' });
+    if (v.kind === 'UNBORN' && v.dateOfBirth)
+      ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'an unborn child has no date of birth' });
     if (v.kind === 'UNBORN' && !v.expectedDateOfDelivery)
       ctx.addIssue({ code: 'custom', path: ['expectedDateOfDelivery'], message: 'is required for an unborn child' });
   });
@@ -130,7 +144,8 @@ export async function upsertPerson(
     return await data.transaction(async (tx, m) => {
       // A referral's subject is never an agency's source: the referrer's agency does not hold it.
       const known = channel === 'REFERRAL' ? null : await lockSource(m, source);
-      if (known && known.contentHash === contentHash) return { personId: known.personId, outcome: 'UNCHANGED' as const };
+      if (known && known.contentHash === contentHash)
+        return { personId: known.personId, outcome: 'UNCHANGED' as const };
 
       let personId: string;
       let outcome: UpsertOutcome;
@@ -165,13 +180,33 @@ export async function upsertPerson(
       });
       const relationshipChanges = await addRelationships(ctx, tx, personId, input.relationships ?? []);
       await appendAuditBatch(m, [
-        changeEvent(ctx, outcome === 'CREATED' ? 'CREATE' : 'UPDATE', [personId, ...relationshipChanges.map((r) => r.relatedPersonId)], [
-          { entity: 'person', id: personId, before: outcome === 'CREATED' ? null : settled.before, after: settled.after },
-          { entity: 'identity_assertion', id: assertion.id, before: assertion.before, after: { channel, asserted } },
-          ...settled.proposals.map((id) => ({ entity: 'data_quality_issue', id, before: null, after: { kind: 'MATCH_PROPOSAL', status: 'OPEN' } })),
-          ...settled.issues.map((i) => ({ entity: 'data_quality_issue', id: i.id, before: null, after: { kind: 'IDENTITY_CONFLICT', field: i.field, status: i.status } })),
-          ...relationshipChanges.map((r) => ({ entity: 'person_relationship', id: r.id, before: null, after: r })),
-        ]),
+        changeEvent(
+          ctx,
+          outcome === 'CREATED' ? 'CREATE' : 'UPDATE',
+          [personId, ...relationshipChanges.map((r) => r.relatedPersonId)],
+          [
+            {
+              entity: 'person',
+              id: personId,
+              before: outcome === 'CREATED' ? null : settled.before,
+              after: settled.after,
+            },
+            { entity: 'identity_assertion', id: assertion.id, before: assertion.before, after: { channel, asserted } },
+            ...settled.proposals.map((id) => ({
+              entity: 'data_quality_issue',
+              id,
+              before: null,
+              after: { kind: 'MATCH_PROPOSAL', status: 'OPEN' },
+            })),
+            ...settled.issues.map((i) => ({
+              entity: 'data_quality_issue',
+              id: i.id,
+              before: null,
+              after: { kind: 'IDENTITY_CONFLICT', field: i.field, status: i.status },
+            })),
+            ...relationshipChanges.map((r) => ({ entity: 'person_relationship', id: r.id, before: null, after: r })),
+          ],
+        ),
       ]);
       return { personId, outcome };
     });
@@ -191,7 +226,8 @@ async function addRelationships(
 ): Promise<Array<{ id: string; personId: string; relatedPersonId: string; type: string }>> {
   const out = [];
   for (const [i, r] of relationships.entries()) {
-    if (r.relatedPersonId === personId) throw badInput(`input.relationships.${i}.relatedPersonId`, 'a person cannot be related to themselves');
+    if (r.relatedPersonId === personId)
+      throw badInput(`input.relationships.${i}.relatedPersonId`, 'a person cannot be related to themselves');
     // The related person must be someone the viewer may reach (or the agency already holds).
     const reachable = await ctx.data.people.findPerson(r.relatedPersonId);
     if (!reachable) throw badInput(`input.relationships.${i}.relatedPersonId`, 'person not found');

@@ -25,7 +25,10 @@ export interface SourceRef {
 }
 
 /** An agency's source of a person, locked until the transaction ends (the upsert's serialisation point). */
-export async function lockSource(m: EntityManager, s: SourceRef): Promise<{ personId: string; contentHash: string } | null> {
+export async function lockSource(
+  m: EntityManager,
+  s: SourceRef,
+): Promise<{ personId: string; contentHash: string } | null> {
   const rows: Array<{ person_id: string; content_hash: string }> = await m.query(
     `SELECT person_id, content_hash FROM person_source
       WHERE agency_code = $1 AND source_system = $2 AND source_ref = $3 FOR UPDATE`,
@@ -35,20 +38,20 @@ export async function lockSource(m: EntityManager, s: SourceRef): Promise<{ pers
 }
 
 export async function setSourceHash(m: EntityManager, s: SourceRef, contentHash: string): Promise<void> {
-  await m.query(`UPDATE person_source SET content_hash = $4 WHERE agency_code = $1 AND source_system = $2 AND source_ref = $3`, [
-    s.agency,
-    s.sourceSystem,
-    s.sourceReference,
-    contentHash,
-  ]);
+  await m.query(
+    `UPDATE person_source SET content_hash = $4 WHERE agency_code = $1 AND source_system = $2 AND source_ref = $3`,
+    [s.agency, s.sourceSystem, s.sourceReference, contentHash],
+  );
 }
 
-export async function insertSource(m: EntityManager, personId: string, s: SourceRef, contentHash: string): Promise<void> {
-  await m.query(`INSERT INTO person_source (person_id, agency_code, source_system, source_ref, content_hash) VALUES ($1, $2, $3, $4, $5)`, [
-    personId,
-    s.agency,
-    s.sourceSystem,
-    s.sourceReference,
-    contentHash,
-  ]);
+export async function insertSource(
+  m: EntityManager,
+  personId: string,
+  s: SourceRef,
+  contentHash: string,
+): Promise<void> {
+  await m.query(
+    `INSERT INTO person_source (person_id, agency_code, source_system, source_ref, content_hash) VALUES ($1, $2, $3, $4, $5)`,
+    [personId, s.agency, s.sourceSystem, s.sourceReference, contentHash],
+  );
 }

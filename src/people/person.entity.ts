@@ -21,9 +21,18 @@ import { PartnershipEntity } from '../db/partnership.entity';
 @Index('person_pnc_id_idx', ['partnershipId', 'pncId'])
 @Index('person_la_person_id_idx', ['partnershipId', 'laPersonId'])
 @Index('person_upn_idx', ['partnershipId', 'upn'])
-@Index('person_nhs_number_key', ['partnershipId', 'nhsNumber'], { unique: true, where: 'nhs_number IS NOT NULL AND NOT provisional' })
-@Index('person_pnc_id_key', ['partnershipId', 'pncId'], { unique: true, where: 'pnc_id IS NOT NULL AND NOT provisional' })
-@Index('person_la_person_id_key', ['partnershipId', 'laPersonId'], { unique: true, where: 'la_person_id IS NOT NULL AND NOT provisional' })
+@Index('person_nhs_number_key', ['partnershipId', 'nhsNumber'], {
+  unique: true,
+  where: 'nhs_number IS NOT NULL AND NOT provisional',
+})
+@Index('person_pnc_id_key', ['partnershipId', 'pncId'], {
+  unique: true,
+  where: 'pnc_id IS NOT NULL AND NOT provisional',
+})
+@Index('person_la_person_id_key', ['partnershipId', 'laPersonId'], {
+  unique: true,
+  where: 'la_person_id IS NOT NULL AND NOT provisional',
+})
 @Index('person_upn_key', ['partnershipId', 'upn'], { unique: true, where: 'upn IS NOT NULL AND NOT provisional' })
 export class PersonEntity {
   /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
@@ -251,8 +260,14 @@ export class IdentityAssertionEntity {
 @Check('data_quality_issue_kind_check', `kind IN ('MATCH_PROPOSAL','IDENTITY_CONFLICT')`)
 @Check('data_quality_issue_status_check', `status IN ('OPEN','CONFIRMED','REJECTED','RESOLVED','WITHDRAWN')`)
 @Index('data_quality_issue_queue_idx', ['partnershipId', 'status', 'raisedAt', 'id'])
-@Index('data_quality_issue_open_conflict_key', ['partnershipId', 'personId', 'field'], { unique: true, where: `status = 'OPEN' AND kind = 'IDENTITY_CONFLICT'` })
-@Index('data_quality_issue_proposal_key', ['partnershipId', 'proposedPersonId', 'personId'], { unique: true, where: `kind = 'MATCH_PROPOSAL'` })
+@Index('data_quality_issue_open_conflict_key', ['partnershipId', 'personId', 'field'], {
+  unique: true,
+  where: `status = 'OPEN' AND kind = 'IDENTITY_CONFLICT'`,
+})
+@Index('data_quality_issue_proposal_key', ['partnershipId', 'proposedPersonId', 'personId'], {
+  unique: true,
+  where: `kind = 'MATCH_PROPOSAL'`,
+})
 @Index('data_quality_issue_person_idx', ['partnershipId', 'personId'])
 @Index('data_quality_issue_proposed_idx', ['partnershipId', 'proposedPersonId'])
 export class DataQualityIssueEntity {

@@ -23,16 +23,21 @@ export class Person {
   @Sensitive('IDENTITY') @Field(() => String, { nullable: true }) address!: string | null;
   @Sensitive('IDENTITY') @Field(() => String, { nullable: true }) postcode!: string | null;
   @Sensitive('IDENTITY') @Field(() => EthnicityEnum, { nullable: true }) ethnicity!: string;
-  @Sensitive('IDENTITY') @Field(() => String, { nullable: true, description: 'Language code or NOT_RECORDED / NOT_PROVIDED_BY_SOURCE' })
+  @Sensitive('IDENTITY')
+  @Field(() => String, { nullable: true, description: 'Language code or NOT_RECORDED / NOT_PROVIDED_BY_SOURCE' })
   firstLanguage!: string;
-  @Sensitive('IDENTITY') @Field(() => String, { nullable: true, description: 'Religion or NOT_RECORDED / NOT_PROVIDED_BY_SOURCE' })
+  @Sensitive('IDENTITY')
+  @Field(() => String, { nullable: true, description: 'Religion or NOT_RECORDED / NOT_PROVIDED_BY_SOURCE' })
   religion!: string;
   @Sensitive('IDENTITY') @Field(() => DisabilityEnum, { nullable: true }) disability!: string;
   @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) updatedAt!: Date;
   @Sensitive('CASE_METADATA') @Field(() => Int, { nullable: true }) version!: number;
 
   @Sensitive('IDENTITY')
-  @Field(() => [PersonRelationship], { nullable: true, description: 'Relationships to people the viewer may also reach' })
+  @Field(() => [PersonRelationship], {
+    nullable: true,
+    description: 'Relationships to people the viewer may also reach',
+  })
   relationships?: PersonRelationship[];
 
   @Sensitive('CASE_METADATA')
@@ -42,7 +47,8 @@ export class Person {
 
 @ObjectType()
 export class PersonRelationship {
-  @Sensitive('IDENTITY') @Field(() => RelationshipTypeEnum, { nullable: true, description: 'What the related person is to this person' })
+  @Sensitive('IDENTITY')
+  @Field(() => RelationshipTypeEnum, { nullable: true, description: 'What the related person is to this person' })
   type!: string;
   @Sensitive('IDENTITY') @Field(() => Person, { nullable: true }) relatedPerson!: Person;
 }

@@ -11,7 +11,8 @@ import { FIRST_YEAR_VISIT_INTERVAL_DAYS, INITIAL_VISIT_WORKING_DAYS, LATER_VISIT
  */
 
 const DAY = 86_400_000;
-const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+const addDays = (date: string, n: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
 
 export function initialVisitDueOn(notifiedOn: string, calendar: WorkingCalendar = workingCalendar()): string {
   return addWorkingDays(notifiedOn, INITIAL_VISIT_WORKING_DAYS, (d) => calendar.isWorkingDay(d));
@@ -21,7 +22,10 @@ export function initialVisitDueOn(notifiedOn: string, calendar: WorkingCalendar 
 export function nextVisitDueOn(arrangementStartedOn: string, previousVisitOn: string): string {
   const [y, m, d] = arrangementStartedOn.split('-');
   const firstAnniversary = `${Number(y) + 1}-${m}-${d}`;
-  return addDays(previousVisitOn, previousVisitOn >= firstAnniversary ? LATER_VISIT_INTERVAL_DAYS : FIRST_YEAR_VISIT_INTERVAL_DAYS);
+  return addDays(
+    previousVisitOn,
+    previousVisitOn >= firstAnniversary ? LATER_VISIT_INTERVAL_DAYS : FIRST_YEAR_VISIT_INTERVAL_DAYS,
+  );
 }
 
 /** Late: held after its due date, or not held and the due date has passed. */

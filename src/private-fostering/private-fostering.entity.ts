@@ -122,7 +122,6 @@ export class PrivateFosteringVisitEntity {
   @Column({ name: 'held_on', type: 'date' })
   heldOn!: string;
 
-
   @Column({ name: 'recorded_by_sub', type: 'text' })
   recordedBySub!: string;
 

@@ -64,7 +64,11 @@ function toArrangement(r: Row, today: string): PrivateFosteringView {
   const initialDue = r.initial_visit_due_on as string;
   const initialOn = r.initial_visit_on as string | null;
   const lastOn = r.last_visit_on as string | null;
-  const visits = (r.visits as Array<[string, string]>).map(([dueOn, heldOn]) => ({ dueOn, heldOn, late: visitLate(dueOn, heldOn, today) }));
+  const visits = (r.visits as Array<[string, string]>).map(([dueOn, heldOn]) => ({
+    dueOn,
+    heldOn,
+    late: visitLate(dueOn, heldOn, today),
+  }));
   const nextDue = status === 'CLOSED' ? null : lastOn ? nextVisitDueOn(started, lastOn) : initialDue;
   return {
     id: r.id as string,
@@ -96,13 +100,21 @@ export class PrivateFosteringRepository {
 
   private guardArrangement(row: Row): Guarded<PrivateFosteringView> {
     const view = toArrangement(row, londonDate(new Date()));
-    return this.access.guard(view, { owner: view.recordingAgency, relationships: view.relationships }, [view.personId], view.id);
+    return this.access.guard(
+      view,
+      { owner: view.recordingAgency, relationships: view.relationships },
+      [view.personId],
+      view.id,
+    );
   }
 
   private readonly loader = new DataLoader<string, Guarded<PrivateFosteringView> | null>(async (ids) => {
     const p = new Params([ids]);
     const kinds = privateFosteringRelationshipKindsSql(this.access.viewer, 'a.id', p);
-    const rows: Row[] = await this.db.query(`${SELECT(kinds)} WHERE a.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`, p.values);
+    const rows: Row[] = await this.db.query(
+      `${SELECT(kinds)} WHERE a.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`,
+      p.values,
+    );
     const found = new Map(rows.map((r) => [r.id as string, this.guardArrangement(r)]));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -119,14 +131,23 @@ export class PrivateFosteringRepository {
   }
 
   /** Arrangements in scope, oldest notification first (then id), keyset-paginated. */
-  async list(limit: number, after: [string, string] | null): Promise<{ rows: Guarded<PrivateFosteringView>[]; hasNext: boolean }> {
+  async list(
+    limit: number,
+    after: [string, string] | null,
+  ): Promise<{ rows: Guarded<PrivateFosteringView>[]; hasNext: boolean }> {
     const p = new Params();
     const kinds = privateFosteringRelationshipKindsSql(this.access.viewer, 'a.id', p);
     const scope = privateFosteringScopeSql(this.access.viewer, 'a.id', p);
     const where: string[] = [];
     if (after) where.push(`(a.notified_at, a.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
     const keys = ['a.notified_at', 'a.id'];
-    const page = scopedKeysetSql({ from: 'private_fostering_arrangement a', keys, scope, where, limit: p.add(limit + 1) });
+    const page = scopedKeysetSql({
+      from: 'private_fostering_arrangement a',
+      keys,
+      scope,
+      where,
+      limit: p.add(limit + 1),
+    });
     const rows: Row[] = await this.db.query(
       `${SELECT(kinds, `(${page}) page JOIN private_fostering_arrangement a ON a.id = page.id`)} ORDER BY ${keys.join(', ')}`,
       p.values,
@@ -148,7 +169,17 @@ export class PrivateFosteringRepository {
       `INSERT INTO private_fostering_arrangement (person_id, recording_agency, recorded_by_sub, recorded_by_name, notified_by, notifier_name, notified_at,
                                                   arrangement_started_on, initial_visit_due_on, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'NOTIFIED') RETURNING id`,
-      [a.personId, v.agency, v.sub, v.name, a.notifiedBy, a.notifierName, a.notifiedAt, a.arrangementStartedOn, a.initialVisitDueOn],
+      [
+        a.personId,
+        v.agency,
+        v.sub,
+        v.name,
+        a.notifiedBy,
+        a.notifierName,
+        a.notifiedAt,
+        a.arrangementStartedOn,
+        a.initialVisitDueOn,
+      ],
     )) as Array<{ id: string }>;
     return row!.id;
   }

@@ -10,7 +10,11 @@ import { checkConnectionFirst, encodeCursor, timeKeysetCursor } from '../shared/
 import { assertUuid, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { initialVisitDueOn, nextVisitDueOn } from './clocks';
 import { applyPrivateFosteringTransition, type PrivateFosteringTransition } from './private-fostering-state-machine';
-import { PRIVATE_FOSTERING_CLOSURE_REASONS, PRIVATE_FOSTERING_NOTIFIERS, type PrivateFosteringStatus } from './vocabulary';
+import {
+  PRIVATE_FOSTERING_CLOSURE_REASONS,
+  PRIVATE_FOSTERING_NOTIFIERS,
+  type PrivateFosteringStatus,
+} from './vocabulary';
 
 /**
  * Private fostering (issue 25, cohort 5; ADR 018): the local authority's duty, so social care MASH
@@ -25,7 +29,10 @@ const notInFuture = z.date().refine((d) => d.getTime() <= Date.now() + 60_000, '
 const realDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a real date');
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'is not a real date',
+  );
 const pastDate = realDate.refine((s) => s <= londonDate(new Date()), 'must not be in the future');
 
 const notifySchema = z.object({
@@ -56,15 +63,20 @@ export async function notifyPrivateFostering(ctx: RequestContext, raw: unknown):
   return ctx.data.transaction(async (tx, m) => {
     const id = await tx.privateFostering.insert(arrangement);
     await appendAuditBatch(m, [
-      changeEvent(ctx, 'CREATE', [personId], [
-        {
-          entity: 'private_fostering_arrangement',
-          id,
-          before: null,
-          // The notifier's name is recorded as present, never copied into the audit.
-          after: { ...arrangement, notifierName: true, recordingAgency: ctx.viewer.agency },
-        },
-      ]),
+      changeEvent(
+        ctx,
+        'CREATE',
+        [personId],
+        [
+          {
+            entity: 'private_fostering_arrangement',
+            id,
+            before: null,
+            // The notifier's name is recorded as present, never copied into the audit.
+            after: { ...arrangement, notifierName: true, recordingAgency: ctx.viewer.agency },
+          },
+        ],
+      ),
     ]);
     return id;
   });
@@ -94,7 +106,12 @@ const ARRANGEMENT: VersionedKind<ArrangementRow, PrivateFosteringStatus, Private
 };
 
 /** A statutory visit held: the first is the initial visit (due 7 working days after notification), then every 6 weeks (12 after the first year). */
-export function recordPrivateFosteringVisit(ctx: RequestContext, id: string, rawHeldOn: unknown, expectedVersion: number) {
+export function recordPrivateFosteringVisit(
+  ctx: RequestContext,
+  id: string,
+  rawHeldOn: unknown,
+  expectedVersion: number,
+) {
   const heldOn = parseInput(pastDate, rawHeldOn, 'heldOn');
   return changeVersioned(ctx, ARRANGEMENT, id, expectedVersion, 'RECORD_VISIT', async (tx, row) => {
     const notifiedOn = londonDate(row.notified_at);
@@ -105,7 +122,14 @@ export function recordPrivateFosteringVisit(ctx: RequestContext, id: string, raw
     await tx.privateFostering.insertVisit({ arrangementId: row.id, initial, dueOn, heldOn });
     return {
       set: { last_visit_on: heldOn, ...(initial ? { initial_visit_on: heldOn } : {}) },
-      changes: [{ entity: 'private_fostering_visit', id: row.id, before: null, after: { initial, dueOn, heldOn, late: heldOn > dueOn } }],
+      changes: [
+        {
+          entity: 'private_fostering_visit',
+          id: row.id,
+          before: null,
+          after: { initial, dueOn, heldOn, late: heldOn > dueOn },
+        },
+      ],
     };
   });
 }
@@ -119,7 +143,8 @@ const closeSchema = z.object({
 export function closePrivateFostering(ctx: RequestContext, id: string, raw: unknown, expectedVersion: number) {
   const input = parseInput(closeSchema, raw);
   return changeVersioned(ctx, ARRANGEMENT, id, expectedVersion, 'CLOSE', async (_tx, row) => {
-    if (input.closedOn < londonDate(row.notified_at)) throw badInput('input.closedOn', 'must not be before the notification');
+    if (input.closedOn < londonDate(row.notified_at))
+      throw badInput('input.closedOn', 'must not be before the notification');
     return { set: { closed_on: input.closedOn, closure_reason: input.reason } };
   });
 }

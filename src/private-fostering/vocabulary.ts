@@ -11,7 +11,14 @@ export type PrivateFosteringNotifier = (typeof PRIVATE_FOSTERING_NOTIFIERS)[numb
 export const PRIVATE_FOSTERING_STATUSES = ['NOTIFIED', 'VISITING', 'CLOSED'] as const;
 export type PrivateFosteringStatus = (typeof PRIVATE_FOSTERING_STATUSES)[number];
 
-export const PRIVATE_FOSTERING_CLOSURE_REASONS = ['RETURNED_TO_PARENT', 'AGE_LIMIT_REACHED', 'BECAME_LOOKED_AFTER', 'MOVED_AWAY', 'NOT_PRIVATE_FOSTERING', 'OTHER'] as const;
+export const PRIVATE_FOSTERING_CLOSURE_REASONS = [
+  'RETURNED_TO_PARENT',
+  'AGE_LIMIT_REACHED',
+  'BECAME_LOOKED_AFTER',
+  'MOVED_AWAY',
+  'NOT_PRIVATE_FOSTERING',
+  'OTHER',
+] as const;
 export type PrivateFosteringClosureReason = (typeof PRIVATE_FOSTERING_CLOSURE_REASONS)[number];
 
 /** Reg. 7: the initial visit within 7 working days of the notification (the regulation's own unit). */

@@ -24,16 +24,21 @@ export const SenStatusEnum = graphqlEnum(SEN_STATUSES, 'SenStatus');
 
 /** Fields every agency record has: what it is, who owns it, and where it came from. */
 @InterfaceType({
-  description: "A record about a person, owned by the contributing agency",
-  resolveType: (value: { recordType: keyof typeof RECORD_TYPES }) => AGENCY_KIND_TYPE_NAME[RECORD_TYPES[value.recordType]],
+  description: 'A record about a person, owned by the contributing agency',
+  resolveType: (value: { recordType: keyof typeof RECORD_TYPES }) =>
+    AGENCY_KIND_TYPE_NAME[RECORD_TYPES[value.recordType]],
 })
 export abstract class AgencyRecord {
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) id!: string;
   @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) personId!: string;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true, description: 'Owning agency code' }) owningAgency!: string;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'Owning agency code' })
+  owningAgency!: string;
   @Sensitive('SHARED_SUMMARY') @Field(() => RecordTypeEnum, { nullable: true }) recordType!: string;
   @Sensitive('SHARED_SUMMARY') @Field(() => GraphQLISODateTime, { nullable: true }) occurredAt!: Date;
-  @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true, description: "The agency's triage summary" }) summary!: string;
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => String, { nullable: true, description: "The agency's triage summary" })
+  summary!: string;
   @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) sourceSystem!: string;
   @Sensitive('AGENCY_DETAIL') @Field(() => String, { nullable: true }) sourceReference!: string;
   @Sensitive('AGENCY_DETAIL') @Field(() => String, { nullable: true }) recordedBy!: string;
@@ -77,7 +82,9 @@ export class SocialCareRecord extends AgencyRecord {
   @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) allocatedWorker?: string;
   @Sensitive('SHARED_SUMMARY') @Field(() => Int, { nullable: true }) previousReferrals?: number;
   @Sensitive('AGENCY_DETAIL') @Field(() => String, { nullable: true }) caseNotes?: string;
-  @Sensitive('SEALED') @Field(() => String, { nullable: true, description: 'A protected (refuge) address' }) protectedAddress?: string;
+  @Sensitive('SEALED')
+  @Field(() => String, { nullable: true, description: 'A protected (refuge) address' })
+  protectedAddress?: string;
 }
 
 @ObjectType({ implements: AgencyRecord })
@@ -86,7 +93,9 @@ export class EducationRecord extends AgencyRecord {
   @Sensitive('SHARED_SUMMARY') @Field(() => Float, { nullable: true }) attendancePercent?: number;
   @Sensitive('SHARED_SUMMARY') @Field(() => Int, { nullable: true }) exclusions?: number;
   @Sensitive('SHARED_SUMMARY') @Field(() => SenStatusEnum, { nullable: true }) senStatus?: string;
-  @Sensitive('AGENCY_DETAIL') @Field(() => String, { nullable: true, description: 'Designated safeguarding lead notes' }) dslNotes?: string;
+  @Sensitive('AGENCY_DETAIL')
+  @Field(() => String, { nullable: true, description: 'Designated safeguarding lead notes' })
+  dslNotes?: string;
 }
 
 const AGENCY_KIND_TYPE_NAME = {

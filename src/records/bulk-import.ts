@@ -57,7 +57,16 @@ const sourceRefSchema = z
   .object({ sourceSystem: safeText(100).min(1, 'is required'), sourceReference: safeText(200).min(1, 'is required') })
   .strict();
 
-const RECORD_COMMON_FIELDS = ['personId', 'recordType', 'occurredAt', 'summary', 'sourceSystem', 'sourceReference', 'recordedBy', 'recordedAt'];
+const RECORD_COMMON_FIELDS = [
+  'personId',
+  'recordType',
+  'occurredAt',
+  'summary',
+  'sourceSystem',
+  'sourceReference',
+  'recordedBy',
+  'recordedAt',
+];
 const RECORD_DATA_FIELDS = new Set(Object.values(RECORD_DATA_SCHEMAS).flatMap((s) => Object.keys(s.shape)));
 const RECORD_FIELDS = new Set([...RECORD_COMMON_FIELDS, ...RECORD_DATA_FIELDS, 'personRef']);
 const PERSON_FIELDS = new Set(Object.keys(personInputSchema.shape));
@@ -98,7 +107,10 @@ async function resolveRef(ctx: RequestContext, raw: unknown, field: string): Pro
   return id;
 }
 
-async function importPerson(ctx: RequestContext, data: Record<string, unknown>): Promise<{ id: string; outcome: LineOutcome }> {
+async function importPerson(
+  ctx: RequestContext,
+  data: Record<string, unknown>,
+): Promise<{ id: string; outcome: LineOutcome }> {
   rejectUnknownFields(data, PERSON_FIELDS, 'PersonInput');
   const input: Record<string, unknown> = { ...data };
   if (Array.isArray(data.relationships)) {
@@ -106,8 +118,12 @@ async function importPerson(ctx: RequestContext, data: Record<string, unknown>):
       data.relationships.map(async (r: unknown, i) => {
         if (r === null || typeof r !== 'object' || !('relatedPersonRef' in r)) return r;
         const { relatedPersonRef, ...rest } = r as Record<string, unknown>;
-        if ('relatedPersonId' in rest) throw badInput(`data.relationships.${i}`, 'give relatedPersonId or relatedPersonRef, not both');
-        return { ...rest, relatedPersonId: await resolveRef(ctx, relatedPersonRef, `data.relationships.${i}.relatedPersonRef`) };
+        if ('relatedPersonId' in rest)
+          throw badInput(`data.relationships.${i}`, 'give relatedPersonId or relatedPersonRef, not both');
+        return {
+          ...rest,
+          relatedPersonId: await resolveRef(ctx, relatedPersonRef, `data.relationships.${i}.relatedPersonRef`),
+        };
       }),
     );
   }
@@ -116,7 +132,10 @@ async function importPerson(ctx: RequestContext, data: Record<string, unknown>):
   return { id: personId, outcome };
 }
 
-async function importRecord(ctx: RequestContext, data: Record<string, unknown>): Promise<{ id: string; outcome: LineOutcome }> {
+async function importRecord(
+  ctx: RequestContext,
+  data: Record<string, unknown>,
+): Promise<{ id: string; outcome: LineOutcome }> {
   rejectUnknownFields(data, RECORD_FIELDS, 'AgencyRecordInput');
   const common: Record<string, unknown> = {};
   const typed: Record<string, unknown> = {};
@@ -148,12 +167,26 @@ function rejection(lineNo: number, kind: LineResult['kind'], e: unknown, hub: Hu
     return { line: lineNo, kind, outcome: 'REJECTED', code, reason: e.message.replace(/^input(?=[.:])/, 'data') };
   }
   // Unexpected (database) errors may quote values: log only the code, report a fixed reason.
-  hub.logger.error({ line: lineNo, err: { code: (e as { code?: string }).code, name: (e as Error).name } }, 'import line failed');
-  return { line: lineNo, kind, outcome: 'REJECTED', code: 'INTERNAL_SERVER_ERROR', reason: 'unexpected error; nothing was stored for this line' };
+  hub.logger.error(
+    { line: lineNo, err: { code: (e as { code?: string }).code, name: (e as Error).name } },
+    'import line failed',
+  );
+  return {
+    line: lineNo,
+    kind,
+    outcome: 'REJECTED',
+    code: 'INTERNAL_SERVER_ERROR',
+    reason: 'unexpected error; nothing was stored for this line',
+  };
 }
 
 /** Imports one NDJSON line. Never throws for bad content: the result says what happened. */
-export async function importLine(hub: Hub, text: string, lineNo: number, runId: string = newRunId()): Promise<LineResult> {
+export async function importLine(
+  hub: Hub,
+  text: string,
+  lineNo: number,
+  runId: string = newRunId(),
+): Promise<LineResult> {
   let kind: LineResult['kind'] = null;
   try {
     let json: unknown;
@@ -165,7 +198,8 @@ export async function importLine(hub: Hub, text: string, lineNo: number, runId: 
     const line = parse(lineSchema, json, '');
     kind = line.kind;
     const ctx = systemContext(hub, runId, lineNo, line.agency, line.actor);
-    const { id, outcome } = line.kind === 'person' ? await importPerson(ctx, line.data) : await importRecord(ctx, line.data);
+    const { id, outcome } =
+      line.kind === 'person' ? await importPerson(ctx, line.data) : await importRecord(ctx, line.data);
     return { line: lineNo, kind, outcome, id };
   } catch (e) {
     return rejection(lineNo, kind, e, hub);

@@ -31,7 +31,10 @@ export const RECORD_DATA_SCHEMAS = {
       incidentType: text(200).optional(),
       riskLevel: z.enum(DA_RISK_LEVELS).optional(),
       warningMarkers: z.array(text(100)).max(20).optional(),
-      intelligenceGrading: z.string().regex(/^[A-E][1-5]$|^[1-5][A-E][1-5]$/, 'must be a grading such as B2 or 1A1').optional(),
+      intelligenceGrading: z
+        .string()
+        .regex(/^[A-E][1-5]$|^[1-5][A-E][1-5]$/, 'must be a grading such as B2 or 1A1')
+        .optional(),
       detail: text(20000).optional(),
       informantIdentity: text(500).optional(),
     })

@@ -37,7 +37,17 @@ export class AgencyRecordsRepository {
     await this.db.query(
       `UPDATE agency_record SET record_type = $2, occurred_at = $3, summary = $4, data = $5, recorded_by = $6,
               recorded_at = $7, content_hash = $8, updated_at = now(), version = version + 1 WHERE id = $1 AND owning_agency = $9`,
-      [recordId, r.recordType, r.occurredAt, r.summary, r.data, r.recordedBy, r.recordedAt, r.contentHash, this.access.viewer.agency],
+      [
+        recordId,
+        r.recordType,
+        r.occurredAt,
+        r.summary,
+        r.data,
+        r.recordedBy,
+        r.recordedAt,
+        r.contentHash,
+        this.access.viewer.agency,
+      ],
     );
   }
 
@@ -46,7 +56,19 @@ export class AgencyRecordsRepository {
       `INSERT INTO agency_record (person_id, owning_agency, record_type, occurred_at, summary, data, source_system,
                                   source_ref, recorded_by, recorded_at, content_hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [r.personId, this.access.viewer.agency, r.recordType, r.occurredAt, r.summary, r.data, r.sourceSystem, r.sourceReference, r.recordedBy, r.recordedAt, r.contentHash],
+      [
+        r.personId,
+        this.access.viewer.agency,
+        r.recordType,
+        r.occurredAt,
+        r.summary,
+        r.data,
+        r.sourceSystem,
+        r.sourceReference,
+        r.recordedBy,
+        r.recordedAt,
+        r.contentHash,
+      ],
     );
     return rows[0]!.id;
   }

@@ -1,4 +1,16 @@
-import { Arg, Ctx, Field, Float, GraphQLISODateTime, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Field,
+  Float,
+  GraphQLISODateTime,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Resolver,
+} from 'type-graphql';
 import { Sensitive } from '../access-policy/decorators';
 import type { RequestContext } from '../context/context';
 import { graphqlEnum } from '../shared/enums';
@@ -62,7 +74,16 @@ export class AgencyRecordInput {
   @Field(() => String, { nullable: true }) dslNotes?: string;
 }
 
-const COMMON_FIELDS = new Set(['personId', 'recordType', 'occurredAt', 'summary', 'sourceSystem', 'sourceReference', 'recordedBy', 'recordedAt']);
+const COMMON_FIELDS = new Set([
+  'personId',
+  'recordType',
+  'occurredAt',
+  'summary',
+  'sourceSystem',
+  'sourceReference',
+  'recordedBy',
+  'recordedAt',
+]);
 
 /** Splits the flat GraphQL input into the common columns and the typed `data`. */
 export function toRecordCommand(input: AgencyRecordInput): Record<string, unknown> {
@@ -85,8 +106,13 @@ export class UpsertAgencyRecordPayload {
 
 @Resolver()
 export class RecordsResolver {
-  @Mutation(() => UpsertAgencyRecordPayload, { description: 'Create or update a record your agency owns (idempotent on the source reference)' })
-  async upsertAgencyRecord(@Arg('input', () => AgencyRecordInput) input: AgencyRecordInput, @Ctx() ctx: RequestContext) {
+  @Mutation(() => UpsertAgencyRecordPayload, {
+    description: 'Create or update a record your agency owns (idempotent on the source reference)',
+  })
+  async upsertAgencyRecord(
+    @Arg('input', () => AgencyRecordInput) input: AgencyRecordInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     const { recordId, personId, outcome } = await upsertAgencyRecord(ctx, toRecordCommand(input));
     const person = await ctx.data.people.findPerson(personId);
     const record = person && (await ctx.data.people.recordsOf(personId)).find((r) => r.id === recordId);

@@ -33,12 +33,18 @@ export async function upsertAgencyRecord(
 ): Promise<{ recordId: string; personId: string; outcome: RecordUpsertOutcome }> {
   const input = parseInput(recordInputSchema, raw);
   assertMayWriteRecordType(ctx.viewer, input.recordType);
-  const data = parseInput<Record<string, unknown>>(RECORD_DATA_SCHEMAS[RECORD_TYPES[input.recordType]] as z.ZodType<Record<string, unknown>>, input.data, 'input');
+  const data = parseInput<Record<string, unknown>>(
+    RECORD_DATA_SCHEMAS[RECORD_TYPES[input.recordType]] as z.ZodType<Record<string, unknown>>,
+    input.data,
+    'input',
+  );
   for (const [k, v] of Object.entries(data)) {
     if (typeof v === 'string') parseInput(safeText(20000), v, `input.${k}`);
-    if (Array.isArray(v)) v.forEach((s, i) => typeof s === 'string' && parseInput(safeText(2000), s, `input.${k}.${i}`));
+    if (Array.isArray(v))
+      v.forEach((s, i) => typeof s === 'string' && parseInput(safeText(2000), s, `input.${k}.${i}`));
   }
-  if (input.occurredAt.getTime() > Date.now() + 5 * 60_000) throw badInput('input.occurredAt', 'must not be in the future');
+  if (input.occurredAt.getTime() > Date.now() + 5 * 60_000)
+    throw badInput('input.occurredAt', 'must not be in the future');
   const person = await ctx.data.people.findPerson(input.personId);
   if (!person) throw badInput('input.personId', 'person not found');
 
@@ -75,12 +81,19 @@ export async function upsertAgencyRecord(
       recordId = prev.id as string;
       await tx.records.update(recordId, write);
     } else {
-      recordId = await tx.records.insert({ ...write, sourceSystem: input.sourceSystem, sourceReference: input.sourceReference });
+      recordId = await tx.records.insert({
+        ...write,
+        sourceSystem: input.sourceSystem,
+        sourceReference: input.sourceReference,
+      });
     }
     await appendAuditBatch(m, [
-      changeEvent(ctx, prev ? 'UPDATE' : 'CREATE', [input.personId], [
-        { entity: 'agency_record', id: recordId, before: prev ? { ...prev, content_hash: undefined } : null, after },
-      ]),
+      changeEvent(
+        ctx,
+        prev ? 'UPDATE' : 'CREATE',
+        [input.personId],
+        [{ entity: 'agency_record', id: recordId, before: prev ? { ...prev, content_hash: undefined } : null, after }],
+      ),
     ]);
     return { recordId, personId: input.personId, outcome: prev ? ('UPDATED' as const) : ('CREATED' as const) };
   });

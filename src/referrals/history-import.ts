@@ -8,7 +8,15 @@ import { requirePartnership } from '../db/partnership-scope';
 import { parseCsv } from '../shared/csv';
 import { safeText } from '../shared/validation';
 import { acknowledgedDecisionBy, decisionDueAt } from './clocks';
-import { CONCERN_CATEGORIES, DECISION_OUTCOMES, LAWFUL_BASES, RAGS, REFERRAL_SOURCES, type RagRating, type ReferralSource } from './vocabulary';
+import {
+  CONCERN_CATEGORIES,
+  DECISION_OUTCOMES,
+  LAWFUL_BASES,
+  RAGS,
+  REFERRAL_SOURCES,
+  type RagRating,
+  type ReferralSource,
+} from './vocabulary';
 
 /**
  * History import (issue 20, ADR 019): a partnership moving to the hub loads its past decided contacts
@@ -44,7 +52,15 @@ export const HISTORY_COLUMNS = [
   'consent_reason',
   'lawful_basis',
 ] as const;
-const REQUIRED_COLUMNS = ['source_reference', 'received_at', 'source', 'child_refs', 'outcome', 'decided_at', 'consent_given'] as const;
+const REQUIRED_COLUMNS = [
+  'source_reference',
+  'received_at',
+  'source',
+  'child_refs',
+  'outcome',
+  'decided_at',
+  'consent_given',
+] as const;
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const instant = z
@@ -53,18 +69,33 @@ const instant = z
   .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date-time')
   .transform((s) => new Date(s));
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const list = (v: unknown) => (typeof v === 'string' ? v.split(';').map((x) => x.trim()).filter(Boolean) : v);
+const list = (v: unknown) =>
+  typeof v === 'string'
+    ? v
+        .split(';')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : v;
 
 const rowSchema = z
   .object({
     source_reference: safeText(200).refine((s) => s.trim().length > 0, 'is required'),
     received_at: instant,
-    source: z.enum(REFERRAL_SOURCES as [ReferralSource, ...ReferralSource[]], 'is not a census referral-source code of the hub (see ReferralSource)'),
+    source: z.enum(
+      REFERRAL_SOURCES as [ReferralSource, ...ReferralSource[]],
+      'is not a census referral-source code of the hub (see ReferralSource)',
+    ),
     submitting_agency: z.preprocess(blankToUndefined, z.string().max(40).optional()),
     referrer_organisation: z.preprocess(blankToUndefined, safeText(200).optional()),
     referrer_role: z.preprocess(blankToUndefined, safeText(200).optional()),
     child_refs: z.preprocess(list, z.array(safeText(200)).min(1, 'name at least one child').max(20)),
-    concern_categories: z.preprocess(list, z.array(z.enum(CONCERN_CATEGORIES, 'holds an unknown concern category')).max(CONCERN_CATEGORIES.length).optional()),
+    concern_categories: z.preprocess(
+      list,
+      z
+        .array(z.enum(CONCERN_CATEGORIES, 'holds an unknown concern category'))
+        .max(CONCERN_CATEGORIES.length)
+        .optional(),
+    ),
     rag: z.preprocess(blankToUndefined, z.enum(RAGS, 'must be RED, AMBER or GREEN').optional()),
     outcome: z.enum(DECISION_OUTCOMES, 'is not a decision outcome of the hub (history holds decided contacts)'),
     decided_at: instant,
@@ -73,9 +104,11 @@ const rowSchema = z
     lawful_basis: z.preprocess(blankToUndefined, z.enum(LAWFUL_BASES, 'is not a lawful basis of the hub').optional()),
   })
   .superRefine((r, ctx) => {
-    if (r.decided_at < r.received_at) ctx.addIssue({ code: 'custom', path: ['decided_at'], message: 'is before received_at' });
+    if (r.decided_at < r.received_at)
+      ctx.addIssue({ code: 'custom', path: ['decided_at'], message: 'is before received_at' });
     if (r.decided_at > new Date()) ctx.addIssue({ code: 'custom', path: ['decided_at'], message: 'is in the future' });
-    if (r.consent_given !== 'true' && !r.lawful_basis) ctx.addIssue({ code: 'custom', path: ['lawful_basis'], message: 'is required when consent was not given' });
+    if (r.consent_given !== 'true' && !r.lawful_basis)
+      ctx.addIssue({ code: 'custom', path: ['lawful_basis'], message: 'is required when consent was not given' });
   });
 
 export interface HistoryRowResult {
@@ -96,8 +129,14 @@ export interface HistoryImportResult {
 const referenceOf = (system: string, ref: string) => `MIGRATED:${system}:${ref}`;
 
 /** Loads a history CSV exported from `sourceSystem` (e.g. "Mosaic"); see the module comment. */
-export async function importHistory(hub: Hub, csv: string, sourceSystem: string, actor = 'history-import'): Promise<HistoryImportResult> {
-  if (!/^[A-Za-z0-9 ._-]{1,60}$/.test(sourceSystem)) throw new Error('the source system must be 1–60 letters, digits, spaces or . _ -');
+export async function importHistory(
+  hub: Hub,
+  csv: string,
+  sourceSystem: string,
+  actor = 'history-import',
+): Promise<HistoryImportResult> {
+  if (!/^[A-Za-z0-9 ._-]{1,60}$/.test(sourceSystem))
+    throw new Error('the source system must be 1–60 letters, digits, spaces or . _ -');
   const agency = hub.agencies.list().find((a) => a.kind === 'SOCIAL_CARE');
   if (!agency) throw new Error('the partnership has no social care agency to hold the history');
   const viewer = systemViewer('import', actor, { code: agency.code, kind: 'SOCIAL_CARE' });
@@ -112,13 +151,24 @@ export async function importHistory(hub: Hub, csv: string, sourceSystem: string,
   try {
     records = parseCsv(csv);
   } catch (e) {
-    return { stored: false, rows: [{ row: 0, outcome: 'REJECTED', reason: `file: ${(e as Error).message}` }], counts: { created: 0, skipped: 0, rejected: 1 } };
+    return {
+      stored: false,
+      rows: [{ row: 0, outcome: 'REJECTED', reason: `file: ${(e as Error).message}` }],
+      counts: { created: 0, skipped: 0, rejected: 1 },
+    };
   }
   const header = (records[0] ?? []).map((h) => h.trim());
   const problems: string[] = [];
   for (const c of REQUIRED_COLUMNS) if (!header.includes(c)) problems.push(`header: column ${c} is missing`);
-  for (const h of header) if (!(HISTORY_COLUMNS as readonly string[]).includes(h)) problems.push(`header: column ${h.slice(0, 40)} is not known`);
-  if (problems.length) return { stored: false, rows: problems.map((reason) => ({ row: 1, outcome: 'REJECTED', reason })), counts: { created: 0, skipped: 0, rejected: problems.length } };
+  for (const h of header)
+    if (!(HISTORY_COLUMNS as readonly string[]).includes(h))
+      problems.push(`header: column ${h.slice(0, 40)} is not known`);
+  if (problems.length)
+    return {
+      stored: false,
+      rows: problems.map((reason) => ({ row: 1, outcome: 'REJECTED', reason })),
+      counts: { created: 0, skipped: 0, rejected: problems.length },
+    };
 
   type Ready = { row: number; reference: string; data: z.infer<typeof rowSchema>; children: string[] };
   const ready: Ready[] = [];
@@ -133,12 +183,17 @@ export async function importHistory(hub: Hub, csv: string, sourceSystem: string,
     }
     const parsed = rowSchema.safeParse(Object.fromEntries(header.map((h, j) => [h, cells[j]!.trim()])));
     if (!parsed.success) {
-      results.push({ row, outcome: 'REJECTED', reason: parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ') });
+      results.push({
+        row,
+        outcome: 'REJECTED',
+        reason: parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; '),
+      });
       continue;
     }
     const d = parsed.data;
     const reasons: string[] = [];
-    if (d.submitting_agency && !hub.agencies.kindOf(d.submitting_agency)) reasons.push('submitting_agency: is not an agency of this partnership');
+    if (d.submitting_agency && !hub.agencies.kindOf(d.submitting_agency))
+      reasons.push('submitting_agency: is not an agency of this partnership');
     const reference = referenceOf(sourceSystem, d.source_reference);
     if (seen.has(reference)) reasons.push('source_reference: appears twice in the file');
     seen.add(reference);
@@ -146,13 +201,15 @@ export async function importHistory(hub: Hub, csv: string, sourceSystem: string,
     for (const [j, ref] of d.child_refs.entries()) {
       const id = await ctx.data.people.ownPersonIdBySource(sourceSystem, ref);
       if (id) children.push(id);
-      else reasons.push(`child_refs.${j}: no person imported by ${agency.code} from ${sourceSystem} has this reference`);
+      else
+        reasons.push(`child_refs.${j}: no person imported by ${agency.code} from ${sourceSystem} has this reference`);
     }
     if (reasons.length) results.push({ row, outcome: 'REJECTED', reason: reasons.join('; ') });
     else ready.push({ row, reference, data: d, children: [...new Set(children)] });
   }
   const rejected = results.length;
-  if (rejected > 0) return { stored: false, rows: results.sort((a, b) => a.row - b.row), counts: { created: 0, skipped: 0, rejected } };
+  if (rejected > 0)
+    return { stored: false, rows: results.sort((a, b) => a.row - b.row), counts: { created: 0, skipped: 0, rejected } };
 
   const stored = await ctx.data.transaction(async (tx, m) => {
     const out: HistoryRowResult[] = [];
@@ -184,7 +241,11 @@ export async function importHistory(hub: Hub, csv: string, sourceSystem: string,
       };
       const id = await tx.referrals.insertHistoricalContact(after);
       await tx.referrals.addSubjects(id, r.children);
-      await appendAuditBatch(m, [changeEvent(ctx, 'CREATE', r.children, [{ entity: 'referral', id, before: null, after: { ...after, subjects: r.children } }])]);
+      await appendAuditBatch(m, [
+        changeEvent(ctx, 'CREATE', r.children, [
+          { entity: 'referral', id, before: null, after: { ...after, subjects: r.children } },
+        ]),
+      ]);
       out.push({ row: r.row, outcome: 'CREATED', id });
     }
     return out;
@@ -192,6 +253,10 @@ export async function importHistory(hub: Hub, csv: string, sourceSystem: string,
   return {
     stored: true,
     rows: stored,
-    counts: { created: stored.filter((r) => r.outcome === 'CREATED').length, skipped: stored.filter((r) => r.outcome === 'SKIPPED').length, rejected: 0 },
+    counts: {
+      created: stored.filter((r) => r.outcome === 'CREATED').length,
+      skipped: stored.filter((r) => r.outcome === 'SKIPPED').length,
+      rejected: 0,
+    },
   };
 }

@@ -50,7 +50,10 @@ export function referralChanges(
   if (filter?.referralId) assertUuid('filter.referralId', filter.referralId);
   const spec: ChangeStreamSpec<Guarded<ReferralView>, ReferralChange> = {
     topic: 'referral',
-    idOf: ({ referralId }) => (typeof referralId === 'string' && (!filter?.referralId || filter.referralId === referralId) ? referralId : undefined),
+    idOf: ({ referralId }) =>
+      typeof referralId === 'string' && (!filter?.referralId || filter.referralId === referralId)
+        ? referralId
+        : undefined,
     purpose,
     read: (eventCtx, id) => eventCtx.data.referrals.findReferral(id),
     keep: (eventCtx, referral) => matches(eventCtx, referral, filter),
@@ -58,11 +61,16 @@ export function referralChanges(
     what: 'referral change',
   };
   if (!since) return changeStream(ctx, spec);
-  if (Date.now() - since.getTime() > REPLAY_WINDOW_MS) throw badInput('since', 'is more than 24 hours ago: re-read the queue, then subscribe without it');
+  if (Date.now() - since.getTime() > REPLAY_WINDOW_MS)
+    throw badInput('since', 'is more than 24 hours ago: re-read the queue, then subscribe without it');
   return resumedChangeStream(ctx, spec, async () => {
     const from = new Date(since.getTime() - REPLAY_OVERLAP_MS);
     const ids = await ctx.data.referrals.changedSince(from, filter?.referralId ?? null, REPLAY_MAX + 1);
-    if (ids.length > REPLAY_MAX) throw badInput('since', `more than ${REPLAY_MAX} changes to replay: re-read the queue, then subscribe without it`);
+    if (ids.length > REPLAY_MAX)
+      throw badInput(
+        'since',
+        `more than ${REPLAY_MAX} changes to replay: re-read the queue, then subscribe without it`,
+      );
     return ids;
   });
 }

@@ -1,4 +1,9 @@
-import { AGENCY_OFFICER_ROLES, DECISION_AUTHORISER_ROLES, SOCIAL_CARE_MASH_ROLES, type Role } from '../access-policy/vocabulary';
+import {
+  AGENCY_OFFICER_ROLES,
+  DECISION_AUTHORISER_ROLES,
+  SOCIAL_CARE_MASH_ROLES,
+  type Role,
+} from '../access-policy/vocabulary';
 import { forbidden, invalidTransition } from '../shared/errors';
 import type { ReferralStatus } from './vocabulary';
 
@@ -78,7 +83,11 @@ export type TransitionCheck =
   | { allowed: false; error: 'FORBIDDEN' | 'INVALID_TRANSITION' };
 
 /** Pure: may a viewer with these roles make this transition from this status, and where does it lead? */
-export function checkTransition(status: ReferralStatus, transition: Transition, roles: readonly Role[]): TransitionCheck {
+export function checkTransition(
+  status: ReferralStatus,
+  transition: Transition,
+  roles: readonly Role[],
+): TransitionCheck {
   const t = TRANSITIONS[transition];
   if (!roles.some((r) => (t.roles as readonly Role[]).includes(r))) return { allowed: false, error: 'FORBIDDEN' };
   if (!(t.from as readonly ReferralStatus[]).includes(status)) return { allowed: false, error: 'INVALID_TRANSITION' };
@@ -86,10 +95,15 @@ export function checkTransition(status: ReferralStatus, transition: Transition, 
 }
 
 /** `checkTransition`, throwing the hub's error (the message names the rule, never case content). */
-export function applyTransition(status: ReferralStatus, transition: Transition, roles: readonly Role[]): ReferralStatus | 'DERIVED' {
+export function applyTransition(
+  status: ReferralStatus,
+  transition: Transition,
+  roles: readonly Role[],
+): ReferralStatus | 'DERIVED' {
   const c = checkTransition(status, transition, roles);
   if (c.allowed) return c.to;
-  if (c.error === 'FORBIDDEN') throw forbidden(`Your role may not ${transition.toLowerCase().replace(/_/g, ' ')} a referral`);
+  if (c.error === 'FORBIDDEN')
+    throw forbidden(`Your role may not ${transition.toLowerCase().replace(/_/g, ' ')} a referral`);
   throw invalidTransition(`A referral in status ${status} cannot ${transition.toLowerCase().replace(/_/g, ' ')}`, {
     status,
     transition,

@@ -272,7 +272,10 @@ export class ReferralRatingEntity {
 @Index('agency_check_returned_idx', { synchronize: false })
 @Index('agency_check_outstanding_idx', { synchronize: false })
 @Index('agency_check_closed_idx', { synchronize: false })
-@Check('agency_check_status_check', `status IN ('REQUESTED','IN_PROGRESS','RETURNED','NO_INFORMATION','DECLINED','CLOSED')`)
+@Check(
+  'agency_check_status_check',
+  `status IN ('REQUESTED','IN_PROGRESS','RETURNED','NO_INFORMATION','DECLINED','CLOSED')`,
+)
 @Check('agency_check_declined_reason', `status <> 'DECLINED' OR declined_reason IS NOT NULL`)
 @Check('agency_check_closed_reason', `(status = 'CLOSED') = (closed_reason IS NOT NULL)`)
 @Check(

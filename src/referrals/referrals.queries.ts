@@ -7,7 +7,14 @@ import { checkConnectionFirst, decodeCursor, encodeCursor } from '../shared/pagi
 import { pageInfoOf } from '../shared/page-info.type';
 import type { NodeSelection } from '../shared/selection';
 import { assertUuid, parseInput, safeText } from '../shared/validation';
-import { ragRank, referralWidth, type QueueCounts, type QueueFilter, type QueueOrder, type ReferralView } from './referrals.repository';
+import {
+  ragRank,
+  referralWidth,
+  type QueueCounts,
+  type QueueFilter,
+  type QueueOrder,
+  type ReferralView,
+} from './referrals.repository';
 import { CONCERN_CATEGORIES, RAGS, REFERRAL_SOURCES, REFERRAL_STATUSES, type ReferralSource } from './vocabulary';
 
 const filterSchema = z
@@ -23,10 +30,18 @@ const filterSchema = z
     personId: z.string().uuid().nullish(),
     concernCategories: z.array(z.enum(CONCERN_CATEGORIES)).max(CONCERN_CATEGORIES.length).nullish(),
     unassigned: z.boolean().nullish(),
-    source: z.array(z.enum(REFERRAL_SOURCES as [ReferralSource, ...ReferralSource[]])).max(REFERRAL_SOURCES.length).nullish(),
-    referrerOrganisation: safeText(200).transform((s) => s.trim()).nullish(),
+    source: z
+      .array(z.enum(REFERRAL_SOURCES as [ReferralSource, ...ReferralSource[]]))
+      .max(REFERRAL_SOURCES.length)
+      .nullish(),
+    referrerOrganisation: safeText(200)
+      .transform((s) => s.trim())
+      .nullish(),
   })
-  .refine((f) => !f.receivedFrom || !f.receivedTo || f.receivedFrom < f.receivedTo, { message: 'receivedFrom must be before receivedTo', path: ['receivedFrom'] });
+  .refine((f) => !f.receivedFrom || !f.receivedTo || f.receivedFrom < f.receivedTo, {
+    message: 'receivedFrom must be before receivedTo',
+    path: ['receivedFrom'],
+  });
 
 export async function findReferral(ctx: RequestContext, id: string): Promise<Guarded<ReferralView>> {
   assertUuid('id', id);
@@ -60,13 +75,22 @@ export async function triageQueue(
   const snapshot = decoded?.[arity] ?? null;
   if (cursor) {
     const [rank, due, id] = order === 'RAG' ? cursor : [0, ...cursor];
-    if (!Number.isInteger(rank) || typeof due !== 'string' || Number.isNaN(Date.parse(due)) || typeof id !== 'string') throw badInput('after', 'is not a valid cursor');
+    if (!Number.isInteger(rank) || typeof due !== 'string' || Number.isNaN(Date.parse(due)) || typeof id !== 'string')
+      throw badInput('after', 'is not a valid cursor');
     assertUuid('after', id);
   }
   if (snapshot !== null && !isSnapshot(snapshot)) throw badInput('after', 'is not a valid cursor');
   // Subjects asked for without a condition come in the page's statement (one statement per page).
   const withSubjects = !!selected?.fields.has('subjects') && !selected.conditional.has('subjects');
-  const page = await ctx.data.referrals.queue(filter, limit, cursor, order, referralWidth(selected?.fields ?? null), withSubjects, snapshot as string | null);
+  const page = await ctx.data.referrals.queue(
+    filter,
+    limit,
+    cursor,
+    order,
+    referralWidth(selected?.fields ?? null),
+    withSubjects,
+    snapshot as string | null,
+  );
   const { rows, hasNext, ordered } = page;
   if (page.subjects) await ctx.data.people.adoptPeople(page.subjects.ids, page.subjects.rows);
   const keyOf = (node: ReferralView): unknown[] => {

@@ -162,7 +162,8 @@ function compareKeys(a: readonly [number, number, string], b: readonly [number, 
 /** The RAG's rank in the queue's RAG order: red, amber, green, then unrated. */
 export const RAG_RANK: Record<string, number> = { RED: 0, AMBER: 1, GREEN: 2 };
 const UNRATED_RANK = 3;
-const RAG_RANK_SQL = (col: string) => `(CASE ${col} WHEN 'RED' THEN 0 WHEN 'AMBER' THEN 1 WHEN 'GREEN' THEN 2 ELSE ${UNRATED_RANK} END)`;
+const RAG_RANK_SQL = (col: string) =>
+  `(CASE ${col} WHEN 'RED' THEN 0 WHEN 'AMBER' THEN 1 WHEN 'GREEN' THEN 2 ELSE ${UNRATED_RANK} END)`;
 export const ragRank = (rag: string | null): number => (rag === null ? UNRATED_RANK : (RAG_RANK[rag] ?? UNRATED_RANK));
 
 /** How many of a person's referrals are listed (newest first): a child's history, not a report. */
@@ -190,7 +191,12 @@ export interface ReferralWidth {
  * subjects and the kinds are always read: the guard needs them (whose data it is, and the viewer's
  * relationships), whatever the query selects.
  */
-const REFERRAL_SELECT = (kinds: string, from = 'referral r', width: ReferralWidth | null = null, extra: readonly string[] = []) => {
+const REFERRAL_SELECT = (
+  kinds: string,
+  from = 'referral r',
+  width: ReferralWidth | null = null,
+  extra: readonly string[] = [],
+) => {
   const derived = (Object.keys(DERIVED_SQL) as Derived[]).filter((d) => !width || width.derived.has(d));
   const items = [
     width ? width.columns.map((c) => `r.${c}`).join(', ') : 'r.*',
@@ -207,14 +213,52 @@ const REFERRAL_SELECT = (kinds: string, from = 'referral r', width: ReferralWidt
 
 /** `Referral` fields read straight from the referral column of the same name in snake case (see `toReferral`). */
 const COLUMN_FIELDS = new Set([
-  'id', 'reference', 'status', 'rag', 'decisionDueAt', 'receivedAt', 'updatedAt', 'version', 'referrerName', 'referrerAgency',
-  'referrerContact', 'concernCategories', 'narrative', 'consentSought', 'consentGiven', 'consentReason', 'lawfulBasis',
-  'assignedToSub', 'assignedToName', 'decisionOutcome', 'decisionRationale', 'thresholdLevel', 'decisionProposedBy',
-  'decisionProposedAt', 'decisionAuthorisedBy', 'decisionAuthorisedAt', 'strategyRequestedAt', 'closedReason', 'mergedIntoId',
-  'feedbackMessage', 'feedbackSentAt', 'acknowledgedDecisionBy', 'decisionReturnedAt', 'decisionReturnComment',
-  'decisionAmendmentReason', 'decidedOverChecksReason', 'source', 'referrerOrganisation', 'referrerRole', 'outOfHours',
+  'id',
+  'reference',
+  'status',
+  'rag',
+  'decisionDueAt',
+  'receivedAt',
+  'updatedAt',
+  'version',
+  'referrerName',
+  'referrerAgency',
+  'referrerContact',
+  'concernCategories',
+  'narrative',
+  'consentSought',
+  'consentGiven',
+  'consentReason',
+  'lawfulBasis',
+  'assignedToSub',
+  'assignedToName',
+  'decisionOutcome',
+  'decisionRationale',
+  'thresholdLevel',
+  'decisionProposedBy',
+  'decisionProposedAt',
+  'decisionAuthorisedBy',
+  'decisionAuthorisedAt',
+  'strategyRequestedAt',
+  'closedReason',
+  'mergedIntoId',
+  'feedbackMessage',
+  'feedbackSentAt',
+  'acknowledgedDecisionBy',
+  'decisionReturnedAt',
+  'decisionReturnComment',
+  'decisionAmendmentReason',
+  'decidedOverChecksReason',
+  'source',
+  'referrerOrganisation',
+  'referrerRole',
+  'outOfHours',
 ]);
-const DERIVED_FIELDS: Record<string, Derived> = { waitingOn: 'waiting_on', overdueChecks: 'overdue_checks', breached: 'breached' };
+const DERIVED_FIELDS: Record<string, Derived> = {
+  waitingOn: 'waiting_on',
+  overdueChecks: 'overdue_checks',
+  breached: 'breached',
+};
 /** Fields resolved from other values of the row (referrals.resolver.ts), and the columns they read. */
 const RESOLVED_FIELDS: Record<string, readonly string[]> = {
   __typename: [],
@@ -323,9 +367,15 @@ function toCheck(r: Row, now: number): AgencyCheckView {
 const QUEUE_PAGE_FAMILY = { name: 'referral-queue-page', max: 64 };
 
 /** The triage queue's order: by decision due time (then id), for a viewer who may read it. */
-export const QUEUE_ORDERED_BY = { coordinate: 'Referral.decisionDueAt', cls: 'CASE_METADATA' } as const satisfies { coordinate: string; cls: SensitivityClass };
+export const QUEUE_ORDERED_BY = { coordinate: 'Referral.decisionDueAt', cls: 'CASE_METADATA' } as const satisfies {
+  coordinate: string;
+  cls: SensitivityClass;
+};
 /** The queue's RAG order: by RAG, then due time, then id; for a viewer who may read both across the queue. */
-export const QUEUE_ORDERED_BY_RAG = { coordinate: 'Referral.rag', cls: 'CASE_METADATA' } as const satisfies { coordinate: string; cls: SensitivityClass };
+export const QUEUE_ORDERED_BY_RAG = { coordinate: 'Referral.rag', cls: 'CASE_METADATA' } as const satisfies {
+  coordinate: string;
+  cls: SensitivityClass;
+};
 
 export class ReferralsRepository {
   private readonly byId = new Map<string, Guarded<ReferralView>>();
@@ -337,7 +387,12 @@ export class ReferralsRepository {
 
   private guardReferral(row: Row): Guarded<ReferralView> {
     const view = toReferral(row);
-    const guarded = this.access.guard(view, { owner: null, relationships: view.relationships }, view.subjectPersonIds, view.id);
+    const guarded = this.access.guard(
+      view,
+      { owner: null, relationships: view.relationships },
+      view.subjectPersonIds,
+      view.id,
+    );
     this.byId.set(view.id, guarded);
     return guarded;
   }
@@ -345,7 +400,10 @@ export class ReferralsRepository {
   private readonly referralLoader = new DataLoader<string, Guarded<ReferralView> | null>(async (ids) => {
     const p = new Params([ids]);
     const kinds = referralRelationshipKindsSql(this.access.viewer, 'r.id', p);
-    const rows: Row[] = await this.db.query(`${REFERRAL_SELECT(kinds)} WHERE r.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`, p.values);
+    const rows: Row[] = await this.db.query(
+      `${REFERRAL_SELECT(kinds)} WHERE r.id = ANY($1::uuid[]) AND cardinality(rel.kinds) > 0`,
+      p.values,
+    );
     const found = new Map(rows.map((r) => [r.id as string, this.guardReferral(r)]));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -422,8 +480,20 @@ export class ReferralsRepository {
     // Ordered by a key only for a viewer who may read it across the queue (filter-policy.ts);
     // otherwise by id (random), and the cursor carries no key.
     const byDue = mayOrderBy(this.access, QUEUE_ORDERED_BY.cls);
-    const ordered: QueueOrder | null = order === 'RAG' ? (byDue && mayOrderBy(this.access, QUEUE_ORDERED_BY_RAG.cls) ? 'RAG' : null) : byDue ? 'DUE' : null;
-    const keys = ordered === 'RAG' ? ['r.rag_rank', 'r.decision_due_at', 'r.id'] : ordered === 'DUE' ? ['r.decision_due_at', 'r.id'] : ['r.id'];
+    const ordered: QueueOrder | null =
+      order === 'RAG'
+        ? byDue && mayOrderBy(this.access, QUEUE_ORDERED_BY_RAG.cls)
+          ? 'RAG'
+          : null
+        : byDue
+          ? 'DUE'
+          : null;
+    const keys =
+      ordered === 'RAG'
+        ? ['r.rag_rank', 'r.decision_due_at', 'r.id']
+        : ordered === 'DUE'
+          ? ['r.decision_due_at', 'r.id']
+          : ['r.id'];
     const moved = after && ordered && snapshot ? await this.ratedSince(snapshot) : new Map<string, QueueKey>();
     const p = new Params();
     const viewer = this.access.viewer;
@@ -431,12 +501,16 @@ export class ReferralsRepository {
     const scope = referralScopeSql(viewer, 'r.id', p);
     const where = this.queueWhere(filter, p);
     if (after && ordered === 'RAG')
-      where.push(`(r.rag_rank, r.decision_due_at, r.id) > (${p.add(after[0])}::int, ${p.add(after[1])}::timestamptz, ${p.add(after[2])}::uuid)`);
-    else if (after && ordered === 'DUE') where.push(`(r.decision_due_at, r.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
+      where.push(
+        `(r.rag_rank, r.decision_due_at, r.id) > (${p.add(after[0])}::int, ${p.add(after[1])}::timestamptz, ${p.add(after[2])}::uuid)`,
+      );
+    else if (after && ordered === 'DUE')
+      where.push(`(r.decision_due_at, r.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
     else if (after) where.push(`r.id > ${p.add(after.at(-1))}::uuid`);
     if (moved.size) where.push(`r.id <> ALL(${p.add([...moved.keys()])}::uuid[])`);
     // The RAG order's rank is computed in a derived table (Postgres pulls it up into the scan).
-    const from = ordered === 'RAG' ? `(SELECT r0.*, ${RAG_RANK_SQL('r0.rag')} AS rag_rank FROM referral r0) r` : 'referral r';
+    const from =
+      ordered === 'RAG' ? `(SELECT r0.*, ${RAG_RANK_SQL('r0.rag')} AS rag_rank FROM referral r0) r` : 'referral r';
     // The page size is written into the text (a validated integer, at most MAX_PAGE_SIZE): with a
     // LIMIT parameter, a generic plan assumes a tenth of the table and PostgreSQL keeps re-planning.
     if (!Number.isInteger(limit) || limit < 0) throw new Error('page size must be a whole number');
@@ -451,7 +525,11 @@ export class ReferralsRepository {
       // The page's keys once (MATERIALIZED: the people and the rows both read them), then its
       // subjects in scope once each, then the rows with their subjects as JSON. The extra row that
       // says whether a next page exists brings its subjects too; they are not adopted.
-      const people = peopleInScopeSql(viewer, 'SELECT ps.person_id FROM referral_subject ps JOIN page ON page.id = ps.referral_id', p);
+      const people = peopleInScopeSql(
+        viewer,
+        'SELECT ps.person_id FROM referral_subject ps JOIN page ON page.id = ps.referral_id',
+        p,
+      );
       const subjectsJson = `(SELECT COALESCE(json_agg(to_jsonb(s) ORDER BY s.id), '[]') FROM subject s JOIN referral_subject ss ON ss.person_id = s.id
                               WHERE ss.referral_id = r.id) AS subjects`;
       const text = `WITH page AS MATERIALIZED (${page}), subject AS MATERIALIZED (${people})
@@ -466,16 +544,30 @@ export class ReferralsRepository {
       const movedKinds = referralRelationshipKindsSql(viewer, 'r.id', q);
       const movedScope = referralScopeSql(viewer, 'r.id', q);
       const movedWhere = [...this.queueWhere(filter, q), `r.id = ANY(${q.add([...moved.keys()])}::uuid[])`];
-      const placed = scopedKeysetSql({ from: 'referral r', keys: ['r.id'], scope: movedScope, where: movedWhere, limit: q.add(moved.size) });
-      const movedRows: Row[] = await this.db.query(REFERRAL_SELECT(movedKinds, `(${placed}) page JOIN referral r ON r.id = page.id`), q.values);
+      const placed = scopedKeysetSql({
+        from: 'referral r',
+        keys: ['r.id'],
+        scope: movedScope,
+        where: movedWhere,
+        limit: q.add(moved.size),
+      });
+      const movedRows: Row[] = await this.db.query(
+        REFERRAL_SELECT(movedKinds, `(${placed}) page JOIN referral r ON r.id = page.id`),
+        q.values,
+      );
       const cursorKey = (ordered === 'RAG' ? after! : [0, ...after!]) as [number, string, string];
       const keyOf = (r: Row): [number, number, string] => {
-        const k = sortKeys.get(r.id as string) ?? { rag: r.rag as string | null, decisionDueAt: r.decision_due_at as Date };
+        const k = sortKeys.get(r.id as string) ?? {
+          rag: r.rag as string | null,
+          decisionDueAt: r.decision_due_at as Date,
+        };
         return [ordered === 'RAG' ? ragRank(k.rag) : 0, k.decisionDueAt.getTime(), r.id as string];
       };
       for (const r of movedRows) sortKeys.set(r.id as string, moved.get(r.id as string)!);
       const past: [number, number, string] = [cursorKey[0], Date.parse(cursorKey[1]), cursorKey[2]];
-      rows = [...rows, ...movedRows.filter((r) => compareKeys(keyOf(r), past) > 0)].sort((a, b) => compareKeys(keyOf(a), keyOf(b))).slice(0, limit + 1);
+      rows = [...rows, ...movedRows.filter((r) => compareKeys(keyOf(r), past) > 0)]
+        .sort((a, b) => compareKeys(keyOf(a), keyOf(b)))
+        .slice(0, limit + 1);
     }
     const onPage = rows.slice(0, limit);
     let subjects: { ids: string[]; rows: Row[] } | null = null;
@@ -536,7 +628,9 @@ export class ReferralsRepository {
         ORDER BY referral_id, xact_id, rated_at`,
       [snapshot],
     )) as Array<{ referral_id: string; previous_rag: string | null; previous_decision_due_at: Date }>;
-    return new Map(rows.map((r) => [r.referral_id, { rag: r.previous_rag, decisionDueAt: r.previous_decision_due_at }]));
+    return new Map(
+      rows.map((r) => [r.referral_id, { rag: r.previous_rag, decisionDueAt: r.previous_decision_due_at }]),
+    );
   }
 
   /**
@@ -564,9 +658,23 @@ export class ReferralsRepository {
                  (SELECT ac.agency AS k, count(DISTINCT q.id)::int AS n FROM q JOIN agency_check ac ON ac.referral_id = q.id
                    WHERE q.open AND ac.${OPEN_CHECKS_SQL} GROUP BY 1) x) AS waiting_on`,
       p.values,
-    )) as Array<{ total: number; breached: number; unassigned: number; by_rag: KeyCount[]; by_status: KeyCount[]; waiting_on: KeyCount[] }>;
+    )) as Array<{
+      total: number;
+      breached: number;
+      unassigned: number;
+      by_rag: KeyCount[];
+      by_status: KeyCount[];
+      waiting_on: KeyCount[];
+    }>;
     const r = row!;
-    return { total: r.total, breached: r.breached, unassigned: r.unassigned, byRag: r.by_rag, byStatus: r.by_status, waitingOn: r.waiting_on };
+    return {
+      total: r.total,
+      breached: r.breached,
+      unassigned: r.unassigned,
+      byRag: r.by_rag,
+      byStatus: r.by_status,
+      waitingOn: r.waiting_on,
+    };
   }
 
   /** The queue filter as SQL conditions on the referral `r` (the caller has checked the viewer may use them). */
@@ -574,7 +682,8 @@ export class ReferralsRepository {
     const where: string[] = [];
     if (filter.status?.length) where.push(`r.status = ANY(${p.add(filter.status)}::text[])`);
     if (filter.rag?.length) where.push(`r.rag = ANY(${p.add(filter.rag)}::text[])`);
-    if (filter.breached != null) where.push(`${filter.breached ? '' : 'NOT '}(r.status NOT IN ${TERMINAL_SQL} AND r.decision_due_at < now())`);
+    if (filter.breached != null)
+      where.push(`${filter.breached ? '' : 'NOT '}(r.status NOT IN ${TERMINAL_SQL} AND r.decision_due_at < now())`);
     if (filter.dueBefore) where.push(`r.decision_due_at < ${p.add(filter.dueBefore)}`);
     if (filter.assignedTo) where.push(`r.assigned_to_sub = ${p.add(filter.assignedTo)}`);
     if (filter.unassigned != null) where.push(`r.assigned_to_sub IS ${filter.unassigned ? '' : 'NOT '}NULL`);
@@ -582,10 +691,15 @@ export class ReferralsRepository {
       where.push(
         `EXISTS (SELECT 1 FROM agency_check ac WHERE ac.referral_id = r.id AND ac.agency = ${p.add(filter.awaitingAgency)} AND ac.status IN ('REQUESTED','IN_PROGRESS'))`,
       );
-    if (filter.concernCategories?.length) where.push(`r.concern_categories && ${p.add(filter.concernCategories)}::text[]`);
+    if (filter.concernCategories?.length)
+      where.push(`r.concern_categories && ${p.add(filter.concernCategories)}::text[]`);
     if (filter.source?.length) where.push(`r.source = ANY(${p.add(filter.source)}::text[])`);
-    if (filter.referrerOrganisation) where.push(`lower(r.referrer_organisation) = lower(${p.add(filter.referrerOrganisation)})`);
-    if (filter.personId) where.push(`EXISTS (SELECT 1 FROM referral_subject fs WHERE fs.referral_id = r.id AND fs.person_id = ${p.add(filter.personId)}::uuid)`);
+    if (filter.referrerOrganisation)
+      where.push(`lower(r.referrer_organisation) = lower(${p.add(filter.referrerOrganisation)})`);
+    if (filter.personId)
+      where.push(
+        `EXISTS (SELECT 1 FROM referral_subject fs WHERE fs.referral_id = r.id AND fs.person_id = ${p.add(filter.personId)}::uuid)`,
+      );
     if (filter.receivedFrom) where.push(`r.received_at >= ${p.add(filter.receivedFrom)}`);
     if (filter.receivedTo) where.push(`r.received_at < ${p.add(filter.receivedTo)}`);
     return where;
@@ -607,7 +721,16 @@ export class ReferralsRepository {
       const referral = this.byId.get(view.referralId);
       if (!referral) continue;
       const info = referral[GUARD];
-      grouped.get(view.referralId)!.push(this.access.guard(view, { owner: view.agency, relationships: info.subject.relationships }, info.personIds, view.id));
+      grouped
+        .get(view.referralId)!
+        .push(
+          this.access.guard(
+            view,
+            { owner: view.agency, relationships: info.subject.relationships },
+            info.personIds,
+            view.id,
+          ),
+        );
     }
     return referralIds.map((id) => grouped.get(id)!);
   });
@@ -684,17 +807,19 @@ export class ReferralsRepository {
 
   /** A check by id with its referral (any agency's); the caller checks the referral is in scope. */
   async findCheck(checkId: string): Promise<{ id: string; referralId: string; agency: string } | null> {
-    const rows: Row[] = await this.db.query(`SELECT id, referral_id, agency FROM agency_check WHERE id = $1`, [checkId]);
+    const rows: Row[] = await this.db.query(`SELECT id, referral_id, agency FROM agency_check WHERE id = $1`, [
+      checkId,
+    ]);
     const r = rows[0];
     return r ? { id: r.id as string, referralId: r.referral_id as string, agency: r.agency as string } : null;
   }
 
   /** A check with its referral, if the check is addressed to the viewer's agency (else null). */
   async findOwnCheck(checkId: string): Promise<{ id: string; referralId: string; agency: string } | null> {
-    const rows: Row[] = await this.db.query(`SELECT id, referral_id, agency FROM agency_check WHERE id = $1 AND agency = $2`, [
-      checkId,
-      this.access.viewer.agency,
-    ]);
+    const rows: Row[] = await this.db.query(
+      `SELECT id, referral_id, agency FROM agency_check WHERE id = $1 AND agency = $2`,
+      [checkId, this.access.viewer.agency],
+    );
     const r = rows[0];
     return r ? { id: r.id as string, referralId: r.referral_id as string, agency: r.agency as string } : null;
   }
@@ -716,11 +841,10 @@ export class ReferralsRepository {
   /** The viewer's earlier submission under this key. */
   async priorSubmission(key: string): Promise<{ payloadHash: string; referralId: string }> {
     const v = this.access.viewer;
-    const [prior] = (await this.db.query(`SELECT payload_hash, referral_id FROM referral_idempotency WHERE agency = $1 AND sub = $2 AND key = $3`, [
-      v.agency,
-      v.sub,
-      key,
-    ])) as Array<{ payload_hash: string; referral_id: string }>;
+    const [prior] = (await this.db.query(
+      `SELECT payload_hash, referral_id FROM referral_idempotency WHERE agency = $1 AND sub = $2 AND key = $3`,
+      [v.agency, v.sub, key],
+    )) as Array<{ payload_hash: string; referral_id: string }>;
     return { payloadHash: prior!.payload_hash, referralId: prior!.referral_id };
   }
 
@@ -730,7 +854,9 @@ export class ReferralsRepository {
 
   /** A referral's id by its reference (history import: one row per source reference), or undefined. */
   async referralIdByReference(reference: string): Promise<string | undefined> {
-    const rows = (await this.db.query(`SELECT id FROM referral WHERE reference = $1`, [reference])) as Array<{ id: string }>;
+    const rows = (await this.db.query(`SELECT id FROM referral WHERE reference = $1`, [reference])) as Array<{
+      id: string;
+    }>;
     return rows[0]?.id;
   }
 
@@ -842,7 +968,10 @@ export class ReferralsRepository {
   }
 
   async addSubjects(referralId: string, personIds: string[]): Promise<void> {
-    await this.db.query(`INSERT INTO referral_subject (referral_id, person_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [referralId, personIds]);
+    await this.db.query(
+      `INSERT INTO referral_subject (referral_id, person_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
+      [referralId, personIds],
+    );
   }
 
   /** A merged referral's subjects join the surviving one; returns those added. */
@@ -876,12 +1005,31 @@ export class ReferralsRepository {
     await this.db.query(
       `INSERT INTO referral_transition (referral_id, transition, from_status, to_status, version, actor_sub, actor_name, actor_agency, occurred_at, detail, reason, check_agency)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now()), $10, $11, $12)`,
-      [t.referralId, t.transition, t.from, t.to, t.version, v.sub, v.name, v.agency, t.at ?? null, t.detail ?? null, t.reason ?? null, t.checkAgency ?? null],
+      [
+        t.referralId,
+        t.transition,
+        t.from,
+        t.to,
+        t.version,
+        v.sub,
+        v.name,
+        v.agency,
+        t.at ?? null,
+        t.detail ?? null,
+        t.reason ?? null,
+        t.checkAgency ?? null,
+      ],
     );
   }
 
   /** A rating, with the queue keys it replaces and its transaction (the queue's cursors stay stable, ADR 021). */
-  async insertRating(referralId: string, rag: string, rationale: string, decisionDueAt: Date, previous: { rag: string | null; decisionDueAt: Date }): Promise<string> {
+  async insertRating(
+    referralId: string,
+    rag: string,
+    rationale: string,
+    decisionDueAt: Date,
+    previous: { rag: string | null; decisionDueAt: Date },
+  ): Promise<string> {
     const v = this.access.viewer;
     const [rating] = (await this.db.query(
       `INSERT INTO referral_rating (referral_id, rag, rationale, rated_by_sub, rated_by_name, decision_due_at, previous_rag, previous_decision_due_at, xact_id)
@@ -893,7 +1041,10 @@ export class ReferralsRepository {
 
   /** The referral's outstanding checks (requested or in progress), without locking them. */
   async openChecks(referralId: string): Promise<Array<{ id: string; requestedAt: Date }>> {
-    const rows = (await this.db.query(`SELECT id, requested_at FROM agency_check WHERE referral_id = $1 AND ${OPEN_CHECKS_SQL}`, [referralId])) as Array<{
+    const rows = (await this.db.query(
+      `SELECT id, requested_at FROM agency_check WHERE referral_id = $1 AND ${OPEN_CHECKS_SQL}`,
+      [referralId],
+    )) as Array<{
       id: string;
       requested_at: Date;
     }>;
@@ -906,23 +1057,26 @@ export class ReferralsRepository {
 
   /** The referral's outstanding checks, locked until the transaction ends, by agency. */
   async lockOutstandingChecks(referralId: string): Promise<Array<{ id: string; agency: string; status: string }>> {
-    return (await this.db.query(`SELECT id, agency, status FROM agency_check WHERE referral_id = $1 AND ${OPEN_CHECKS_SQL} ORDER BY agency FOR UPDATE`, [
-      referralId,
-    ])) as Array<{ id: string; agency: string; status: string }>;
+    return (await this.db.query(
+      `SELECT id, agency, status FROM agency_check WHERE referral_id = $1 AND ${OPEN_CHECKS_SQL} ORDER BY agency FOR UPDATE`,
+      [referralId],
+    )) as Array<{ id: string; agency: string; status: string }>;
   }
 
   /** How many checks of the referral other than this one are outstanding. */
   async countOtherOpenChecks(referralId: string, checkId: string): Promise<number> {
-    const [{ n }] = (await this.db.query(`SELECT count(*)::int AS n FROM agency_check WHERE referral_id = $1 AND id <> $2 AND ${OPEN_CHECKS_SQL}`, [
-      referralId,
-      checkId,
-    ])) as [{ n: number }];
+    const [{ n }] = (await this.db.query(
+      `SELECT count(*)::int AS n FROM agency_check WHERE referral_id = $1 AND id <> $2 AND ${OPEN_CHECKS_SQL}`,
+      [referralId, checkId],
+    )) as [{ n: number }];
     return n;
   }
 
   /** A check's status, the check locked until the transaction ends. */
   async lockCheckStatus(checkId: string): Promise<string> {
-    const [current] = (await this.db.query(`SELECT status FROM agency_check WHERE id = $1 FOR UPDATE`, [checkId])) as Array<{ status: string }>;
+    const [current] = (await this.db.query(`SELECT status FROM agency_check WHERE id = $1 FOR UPDATE`, [
+      checkId,
+    ])) as Array<{ status: string }>;
     return current!.status;
   }
 
@@ -937,7 +1091,10 @@ export class ReferralsRepository {
   }
 
   /** The viewer's agency's answer to a check. */
-  async answerCheck(checkId: string, a: { status: string; findingsSummary: string | null; recordsShared: string[]; declinedReason: string | null }): Promise<void> {
+  async answerCheck(
+    checkId: string,
+    a: { status: string; findingsSummary: string | null; recordsShared: string[]; declinedReason: string | null },
+  ): Promise<void> {
     await this.db.query(
       `UPDATE agency_check SET status = $2, returned_at = now(), responded_by = $3, findings_summary = $4, records_shared = $5, declined_reason = $6 WHERE id = $1`,
       [checkId, a.status, this.access.viewer.sub, a.findingsSummary, a.recordsShared, a.declinedReason],
@@ -946,12 +1103,9 @@ export class ReferralsRepository {
 
   /** The MASH stops waiting for a check, by the viewer, with a reason. */
   async closeCheck(checkId: string, reason: string, note: string | null): Promise<void> {
-    await this.db.query(`UPDATE agency_check SET status = 'CLOSED', closed_reason = $2, closed_note = $3, closed_by = $4, closed_at = now() WHERE id = $1`, [
-      checkId,
-      reason,
-      note,
-      this.access.viewer.sub,
-    ]);
+    await this.db.query(
+      `UPDATE agency_check SET status = 'CLOSED', closed_reason = $2, closed_note = $3, closed_by = $4, closed_at = now() WHERE id = $1`,
+      [checkId, reason, note, this.access.viewer.sub],
+    );
   }
 }
-

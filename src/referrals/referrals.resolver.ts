@@ -1,5 +1,19 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, GraphQLISODateTime, ID, Info, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  FieldResolver,
+  GraphQLISODateTime,
+  ID,
+  Info,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
 import { Sensitive } from '../access-policy/decorators';
 import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
@@ -33,7 +47,11 @@ import * as service from './referrals.service';
 @Resolver(() => Referral)
 export class ReferralsResolver {
   @Query(() => Referral, { nullable: true, description: 'A referral you have a legitimate relationship with' })
-  referral(@Arg('id', () => ID) id: string, @Arg('purpose', () => PurposeEnum) purpose: Purpose, @Ctx() ctx: RequestContext) {
+  referral(
+    @Arg('id', () => ID) id: string,
+    @Arg('purpose', () => PurposeEnum) purpose: Purpose,
+    @Ctx() ctx: RequestContext,
+  ) {
     ctx.access.declarePurpose(purpose);
     return findReferral(ctx, id);
   }
@@ -45,14 +63,21 @@ export class ReferralsResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
-    @Arg('orderBy', () => ReferralOrderEnum, { nullable: true, description: 'Default DUE. A cursor belongs to its order' }) orderBy: QueueOrder | null,
+    @Arg('orderBy', () => ReferralOrderEnum, {
+      nullable: true,
+      description: 'Default DUE. A cursor belongs to its order',
+    })
+    orderBy: QueueOrder | null,
     @Info() info: GraphQLResolveInfo,
   ) {
     ctx.access.declarePurpose(purpose);
     return triageQueue(ctx, filter, first, after, orderBy ?? 'DUE', connectionNodeFields(info));
   }
 
-  @Query(() => ReferralReceipt, { nullable: true, description: 'Your own referral as its referrer: status, outcome and feedback' })
+  @Query(() => ReferralReceipt, {
+    nullable: true,
+    description: 'Your own referral as its referrer: status, outcome and feedback',
+  })
   myReferral(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
     ctx.access.declarePurpose('DIRECT_CARE');
     return referrerView(ctx, id);
@@ -61,7 +86,14 @@ export class ReferralsResolver {
   @Subscription(() => Referral, {
     nullable: true,
     description: 'Each change to a referral you may see, read through your own scope when it happens (over graphql-ws)',
-    subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: ReferralChangeFilter | null; purpose: Purpose; since?: Date | null }, RequestContext>) => {
+    subscribe: ({
+      args,
+      context,
+    }: SubscribeResolverData<
+      unknown,
+      { filter?: ReferralChangeFilter | null; purpose: Purpose; since?: Date | null },
+      RequestContext
+    >) => {
       context.access.declarePurpose(args.purpose);
       return referralChanges(context, args.filter ?? null, args.purpose, args.since ?? null);
     },
@@ -81,7 +113,9 @@ export class ReferralsResolver {
     return change.referral;
   }
 
-  @Mutation(() => ReferralReceipt, { description: 'Submit a referral; the same idempotency key never creates a second one' })
+  @Mutation(() => ReferralReceipt, {
+    description: 'Submit a referral; the same idempotency key never creates a second one',
+  })
   async submitReferral(
     @Arg('input', () => SubmitReferralInput) input: SubmitReferralInput,
     @Arg('idempotencyKey', () => String) idempotencyKey: string,
@@ -124,7 +158,7 @@ export class ReferralsResolver {
     return reread(ctx, await service.requestAgencyChecks(ctx, referralId, agencies, expectedVersion));
   }
 
-  @Mutation(() => Referral, { description: "Answer a check addressed to your agency" })
+  @Mutation(() => Referral, { description: 'Answer a check addressed to your agency' })
   async respondToAgencyCheck(
     @Arg('checkId', () => ID) checkId: string,
     @Arg('input', () => AgencyCheckResponseInput) input: AgencyCheckResponseInput,
@@ -143,7 +177,9 @@ export class ReferralsResolver {
     return reread(ctx, await service.proposeDecision(ctx, id, input, expectedVersion));
   }
 
-  @Mutation(() => Referral, { description: 'Close a check the MASH no longer waits for (no longer needed, timed out, escalated)' })
+  @Mutation(() => Referral, {
+    description: 'Close a check the MASH no longer waits for (no longer needed, timed out, escalated)',
+  })
   async closeAgencyCheck(
     @Arg('checkId', () => ID) checkId: string,
     @Arg('reason', () => AgencyCheckClosureReasonEnum) reason: string,
@@ -154,7 +190,9 @@ export class ReferralsResolver {
     return reread(ctx, await service.closeAgencyCheck(ctx, checkId, reason, note, expectedVersion));
   }
 
-  @Mutation(() => Referral, { description: 'Authorise the proposed decision; with checks outstanding, say why it cannot wait for them' })
+  @Mutation(() => Referral, {
+    description: 'Authorise the proposed decision; with checks outstanding, say why it cannot wait for them',
+  })
   async authoriseDecision(
     @Arg('id', () => ID) id: string,
     @Arg('expectedVersion', () => Int) expectedVersion: number,
@@ -173,7 +211,10 @@ export class ReferralsResolver {
     @Arg('overOutstandingChecksReason', () => String, { nullable: true }) overOutstandingChecksReason: string | null,
     @Ctx() ctx: RequestContext,
   ) {
-    return reread(ctx, await service.amendAndAuthoriseDecision(ctx, id, input, reason, expectedVersion, overOutstandingChecksReason));
+    return reread(
+      ctx,
+      await service.amendAndAuthoriseDecision(ctx, id, input, reason, expectedVersion, overOutstandingChecksReason),
+    );
   }
 
   @Mutation(() => Referral, { description: 'Send the proposed decision back to the worker with a comment' })
@@ -217,7 +258,10 @@ export class ReferralsResolver {
   }
 
   @Sensitive('CASE_METADATA')
-  @FieldResolver(() => [Person], { nullable: true, description: 'The people the referral is about, as far as you may reach them' })
+  @FieldResolver(() => [Person], {
+    nullable: true,
+    description: 'The people the referral is about, as far as you may reach them',
+  })
   async subjects(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
     const people = await Promise.all(referral.subjectPersonIds.map((id) => ctx.data.people.findPerson(id)));
     return people.filter((p) => p !== null);
@@ -233,11 +277,16 @@ export class ReferralsResolver {
     const lists = await Promise.all(referral.subjectPersonIds.map((id) => ctx.data.referrals.referralsOfPerson(id)));
     const earlier = new Map<string, ReferralView>();
     for (const r of lists.flat()) if (r.id !== referral.id && r.receivedAt < referral.receivedAt) earlier.set(r.id, r);
-    return [...earlier.values()].sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime() || a.id.localeCompare(b.id));
+    return [...earlier.values()].sort(
+      (a, b) => b.receivedAt.getTime() - a.receivedAt.getTime() || a.id.localeCompare(b.id),
+    );
   }
 
   @Sensitive('CASE_METADATA')
-  @FieldResolver(() => [AgencyCheck], { nullable: true, description: 'Checks requested (agency officers see their own agency’s only)' })
+  @FieldResolver(() => [AgencyCheck], {
+    nullable: true,
+    description: 'Checks requested (agency officers see their own agency’s only)',
+  })
   checks(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
     return ctx.data.referrals.checksOf(referral.id);
   }
@@ -251,7 +300,8 @@ export class ReferralsResolver {
   @Sensitive('CASE_METADATA')
   @FieldResolver(() => [ReferralTransition], {
     nullable: true,
-    description: 'Every step of the workflow, oldest first: who, when, from and to which status, and why (agency officers see their own agency’s check steps only)',
+    description:
+      'Every step of the workflow, oldest first: who, when, from and to which status, and why (agency officers see their own agency’s check steps only)',
   })
   statusHistory(@Root() referral: ReferralView, @Ctx() ctx: RequestContext) {
     return ctx.data.referrals.historyOf(referral.id);
@@ -268,7 +318,10 @@ async function reread(ctx: RequestContext, id: string) {
 /** The queue's counts: only when asked for, under the queue's scope and filter (referrals.queries.ts). */
 @Resolver(() => ReferralConnection)
 export class ReferralQueueResolver {
-  @FieldResolver(() => ReferralCounts, { description: 'Counts of the whole filtered queue (not the page) by RAG, status, breached, unassigned and agency waited on' })
+  @FieldResolver(() => ReferralCounts, {
+    description:
+      'Counts of the whole filtered queue (not the page) by RAG, status, breached, unassigned and agency waited on',
+  })
   counts(@Root() connection: { countsOf: () => Promise<QueueCounts> }) {
     return connection.countsOf();
   }

@@ -55,7 +55,10 @@ const submitSchema = z
     subjects: z
       .array(
         z
-          .object({ personId: z.string().regex(UUID_PATTERN, 'is not a valid id').nullish(), newPerson: newPersonSchema.nullish() })
+          .object({
+            personId: z.string().regex(UUID_PATTERN, 'is not a valid id').nullish(),
+            newPerson: newPersonSchema.nullish(),
+          })
           .refine((s) => (s.personId ? 1 : 0) + (s.newPerson ? 1 : 0) === 1, 'give either personId or newPerson'),
       )
       .min(1, 'at least one subject is required')
@@ -64,7 +67,10 @@ const submitSchema = z
     source: z.enum(REFERRAL_SOURCES as [ReferralSource, ...ReferralSource[]]).nullish(),
     referrerOrganisation: safeText(200).nullish(),
     referrerRole: safeText(200).nullish(),
-    concernCategories: z.array(z.enum(CONCERN_CATEGORIES)).min(1, 'at least one concern category is required').max(CONCERN_CATEGORIES.length),
+    concernCategories: z
+      .array(z.enum(CONCERN_CATEGORIES))
+      .min(1, 'at least one concern category is required')
+      .max(CONCERN_CATEGORIES.length),
     narrative: requiredText(20000),
     consentSought: z.boolean(),
     consentGiven: z.boolean().nullish(),
@@ -73,10 +79,17 @@ const submitSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.consentGiven !== true) {
-      if (!v.lawfulBasis) ctx.addIssue({ code: 'custom', path: ['lawfulBasis'], message: 'is required when sharing without consent' });
-      if (!v.consentReason?.trim()) ctx.addIssue({ code: 'custom', path: ['consentReason'], message: 'say why consent was not sought or not given' });
+      if (!v.lawfulBasis)
+        ctx.addIssue({ code: 'custom', path: ['lawfulBasis'], message: 'is required when sharing without consent' });
+      if (!v.consentReason?.trim())
+        ctx.addIssue({
+          code: 'custom',
+          path: ['consentReason'],
+          message: 'say why consent was not sought or not given',
+        });
     }
-    if (!v.consentSought && v.consentGiven) ctx.addIssue({ code: 'custom', path: ['consentGiven'], message: 'cannot be given if it was not sought' });
+    if (!v.consentSought && v.consentGiven)
+      ctx.addIssue({ code: 'custom', path: ['consentGiven'], message: 'cannot be given if it was not sought' });
   });
 export type SubmitReferralInput = z.input<typeof submitSchema>;
 
@@ -98,7 +111,12 @@ function withTypedDates(raw: unknown): unknown {
     const subject = s as { newPerson?: object | null } | null;
     if (!subject || typeof subject !== 'object' || !subject.newPerson) return s;
     const path = `input.subjects.${i}.newPerson`;
-    const folded = foldDeprecatedAlias(foldDeprecatedAlias(subject.newPerson, 'bornOn', 'dateOfBirth', path), 'expectedDeliveryOn', 'expectedDateOfDelivery', path);
+    const folded = foldDeprecatedAlias(
+      foldDeprecatedAlias(subject.newPerson, 'bornOn', 'dateOfBirth', path),
+      'expectedDeliveryOn',
+      'expectedDateOfDelivery',
+      path,
+    );
     return { ...subject, newPerson: folded };
   });
   return { ...input, subjects };
@@ -124,7 +142,8 @@ export async function submitReferral(
       : null,
   );
   for (const [i, s] of input.subjects.entries()) {
-    if (s.personId && !(await ctx.data.people.findPerson(s.personId))) throw badInput(`input.subjects.${i}.personId`, 'person not found');
+    if (s.personId && !(await ctx.data.people.findPerson(s.personId)))
+      throw badInput(`input.subjects.${i}.personId`, 'person not found');
   }
   const payloadHash = sha256(canonicalJson(input));
 
@@ -134,7 +153,8 @@ export async function submitReferral(
     const claimId = await tx.referrals.claimIdempotencyKey(key, payloadHash);
     if (!claimId) {
       const prior = await tx.referrals.priorSubmission(key);
-      if (prior.payloadHash !== payloadHash) throw conflict('This idempotency key was already used for a different referral', { field: 'idempotencyKey' });
+      if (prior.payloadHash !== payloadHash)
+        throw conflict('This idempotency key was already used for a different referral', { field: 'idempotencyKey' });
       return { referralId: prior.referralId, replayed: true };
     }
 
@@ -168,21 +188,39 @@ export async function submitReferral(
     const personIds: string[] = [];
     for (const [i, s] of input.subjects.entries()) {
       if (s.personId) personIds.push(s.personId);
-      else personIds.push((await upsertPerson(ctx, newPeople[i], { channel: 'REFERRAL', within: m, referralId })).personId);
+      else
+        personIds.push(
+          (await upsertPerson(ctx, newPeople[i], { channel: 'REFERRAL', within: m, referralId })).personId,
+        );
     }
     const subjects = [...new Set(personIds)];
     await tx.referrals.addSubjects(referralId, subjects);
     await tx.referrals.completeIdempotencyClaim(claimId, referralId);
-    await tx.referrals.recordTransition({ referralId, transition: 'SUBMIT', from: null, to: 'RECEIVED', version: 1, at: receivedAt });
+    await tx.referrals.recordTransition({
+      referralId,
+      transition: 'SUBMIT',
+      from: null,
+      to: 'RECEIVED',
+      version: 1,
+      at: receivedAt,
+    });
     await appendAuditBatch(m, [
-      changeEvent(ctx, 'CREATE', subjects, [{ entity: 'referral', id: referralId, before: null, after: { ...after, reference: row.reference, subjects } }]),
+      changeEvent(ctx, 'CREATE', subjects, [
+        { entity: 'referral', id: referralId, before: null, after: { ...after, reference: row.reference, subjects } },
+      ]),
     ]);
     await publish(m, referralId, 'RECEIVED');
     return { referralId, replayed: false };
   });
 }
 
-type ReferralRow = Record<string, unknown> & { id: string; status: ReferralStatus; version: number; rag: RagRating | null; received_at: Date };
+type ReferralRow = Record<string, unknown> & {
+  id: string;
+  status: ReferralStatus;
+  version: number;
+  rag: RagRating | null;
+  received_at: Date;
+};
 
 interface Change extends VersionedWork {
   /** What the status history says besides who, when and the statuses. */
@@ -190,10 +228,20 @@ interface Change extends VersionedWork {
 }
 
 /** Closes every outstanding check of a referral leaving the workflow (decided, withdrawn, merged). */
-async function closeOutstandingChecks(tx: DataSet, referralId: string, reason: CheckClosureReason, note: string | null): Promise<AuditChange[]> {
+async function closeOutstandingChecks(
+  tx: DataSet,
+  referralId: string,
+  reason: CheckClosureReason,
+  note: string | null,
+): Promise<AuditChange[]> {
   const open = await tx.referrals.lockOutstandingChecks(referralId);
   for (const c of open) await tx.referrals.closeCheck(c.id, reason, note);
-  return open.map((c) => ({ entity: 'agency_check', id: c.id, before: { status: c.status }, after: { status: 'CLOSED', closedReason: reason, closedNote: note } }));
+  return open.map((c) => ({
+    entity: 'agency_check',
+    id: c.id,
+    before: { status: c.status },
+    after: { status: 'CLOSED', closedReason: reason, closedNote: note },
+  }));
 }
 
 /** Referrals change through the one versioned-change helper; each transition also goes into the status history. */
@@ -205,7 +253,14 @@ const REFERRAL: VersionedKind<ReferralRow, ReferralStatus, Transition> = {
   findVisible: (data, id) => data.referrals.findReferral(id),
   apply: applyTransition,
   afterUpdate: (tx, c) =>
-    tx.referrals.recordTransition({ referralId: c.row.id, transition: c.transition, from: c.row.status, to: c.to, version: c.version, ...(c.work as Change).history }),
+    tx.referrals.recordTransition({
+      referralId: c.row.id,
+      transition: c.transition,
+      from: c.row.status,
+      to: c.to,
+      version: c.version,
+      ...(c.work as Change).history,
+    }),
 };
 
 /**
@@ -226,16 +281,33 @@ function changeReferral(
 const ratingSchema = z.object({ rag: z.enum(RAGS), rationale: requiredText(4000) });
 
 /** Screening: rate RED/AMBER/GREEN with a rationale. Keeps the history; recomputes the decision and open check due times. */
-export function rateReferral(ctx: RequestContext, id: string, rawRag: unknown, rawRationale: unknown, expectedVersion: number) {
+export function rateReferral(
+  ctx: RequestContext,
+  id: string,
+  rawRag: unknown,
+  rawRationale: unknown,
+  expectedVersion: number,
+) {
   const { rag, rationale } = parseInput(ratingSchema, { rag: rawRag, rationale: rawRationale });
   const transition = (status: ReferralStatus): Transition => (status === 'RECEIVED' ? 'RATE' : 'RERATE');
   return changeReferral(ctx, id, expectedVersion, transition, async (tx, row) => {
     const due = decisionDueAt(rag, row.received_at);
-    const ratingId = await tx.referrals.insertRating(id, rag, rationale, due, { rag: row.rag, decisionDueAt: row.decision_due_at as Date });
-    for (const c of await tx.referrals.openChecks(id)) await tx.referrals.setCheckDue(c.id, checkDueAt(rag, c.requestedAt));
+    const ratingId = await tx.referrals.insertRating(id, rag, rationale, due, {
+      rag: row.rag,
+      decisionDueAt: row.decision_due_at as Date,
+    });
+    for (const c of await tx.referrals.openChecks(id))
+      await tx.referrals.setCheckDue(c.id, checkDueAt(rag, c.requestedAt));
     return {
       set: { rag, decision_due_at: due },
-      changes: [{ entity: 'referral_rating', id: ratingId, before: { rag: row.rag }, after: { rag, rationale, decisionDueAt: due } }],
+      changes: [
+        {
+          entity: 'referral_rating',
+          id: ratingId,
+          before: { rag: row.rag },
+          after: { rag, rationale, decisionDueAt: due },
+        },
+      ],
       history: { detail: rag, reason: rationale },
     };
   });
@@ -252,7 +324,11 @@ export function assignReferral(ctx: RequestContext, id: string, raw: unknown, ex
 }
 
 export function requestAgencyChecks(ctx: RequestContext, id: string, rawAgencies: unknown, expectedVersion: number) {
-  const agencies = parseInput(z.array(z.string().max(40)).min(1, 'name at least one agency').max(20), rawAgencies, 'agencies');
+  const agencies = parseInput(
+    z.array(z.string().max(40)).min(1, 'name at least one agency').max(20),
+    rawAgencies,
+    'agencies',
+  );
   agencies.forEach((a, i) => {
     if (!ctx.hub.agencies.has(a)) throw badInput(`agencies.${i}`, 'is not an agency of this partnership');
     if (a === ctx.viewer.agency) throw badInput(`agencies.${i}`, 'your own agency does not check its own referral');
@@ -265,7 +341,12 @@ export function requestAgencyChecks(ctx: RequestContext, id: string, rawAgencies
     for (const [i, agency] of agencies.entries()) {
       const checkId = await tx.referrals.insertCheck(id, agency, now, due);
       if (!checkId) throw badInput(`agencies.${i}`, 'a check was already requested from this agency');
-      changes.push({ entity: 'agency_check', id: checkId, before: null, after: { agency, status: 'REQUESTED', dueAt: due } });
+      changes.push({
+        entity: 'agency_check',
+        id: checkId,
+        before: null,
+        after: { agency, status: 'REQUESTED', dueAt: due },
+      });
     }
     return { set: {}, changes, history: { detail: agencies.join(',') } };
   });
@@ -287,9 +368,15 @@ const responseSchema = z
     const nothing = v.noInformationHeld === true;
     const found = !!v.findingsSummary?.trim() && !nothing;
     if (Number(declined) + Number(found) + Number(nothing) !== 1)
-      c.addIssue({ code: 'custom', path: ['findingsSummary'], message: 'give either findings, noInformationHeld, or a reason for declining' });
-    else if (declined && v.recordsShared?.length) c.addIssue({ code: 'custom', path: ['recordsShared'], message: 'a declined check shares no records' });
-    else if (nothing && v.recordsShared?.length) c.addIssue({ code: 'custom', path: ['recordsShared'], message: 'no information held shares no records' });
+      c.addIssue({
+        code: 'custom',
+        path: ['findingsSummary'],
+        message: 'give either findings, noInformationHeld, or a reason for declining',
+      });
+    else if (declined && v.recordsShared?.length)
+      c.addIssue({ code: 'custom', path: ['recordsShared'], message: 'a declined check shares no records' });
+    else if (nothing && v.recordsShared?.length)
+      c.addIssue({ code: 'custom', path: ['recordsShared'], message: 'no information held shares no records' });
   });
 
 /** Where a referral goes when a check stops being outstanding (answered or closed). */
@@ -312,7 +399,8 @@ export async function respondToAgencyCheck(ctx: RequestContext, checkId: string,
   const records = [...new Set(response.recordsShared ?? [])];
   if (records.length) {
     const n = await ctx.data.people.countOwnRecordsAbout(records, referral.subjectPersonIds);
-    if (n !== records.length) throw badInput('input.recordsShared', "must be your agency's records about the referral's subjects");
+    if (n !== records.length)
+      throw badInput('input.recordsShared', "must be your agency's records about the referral's subjects");
   }
   const declined = !!response.declinedReason?.trim();
   const nothingHeld = response.noInformationHeld === true;
@@ -335,7 +423,14 @@ export async function respondToAgencyCheck(ctx: RequestContext, checkId: string,
       });
       return {
         set: {},
-        changes: [{ entity: 'agency_check', id: checkId, before: { status: current }, after: { status, recordsShared: records } }],
+        changes: [
+          {
+            entity: 'agency_check',
+            id: checkId,
+            before: { status: current },
+            after: { status, recordsShared: records },
+          },
+        ],
         history: { detail: status, checkAgency: check.agency },
       };
     },
@@ -352,7 +447,13 @@ const closureReasonSchema = z.enum(CHOSEN_CHECK_CLOSURE_REASONS, {
  * with the reason, by whom and when, and the referral moves on as if it had been answered. The
  * agency can no longer answer it (INVALID_TRANSITION); what it holds can still be shared as records.
  */
-export async function closeAgencyCheck(ctx: RequestContext, checkId: string, rawReason: unknown, rawNote: unknown, expectedVersion: number): Promise<string> {
+export async function closeAgencyCheck(
+  ctx: RequestContext,
+  checkId: string,
+  rawReason: unknown,
+  rawNote: unknown,
+  expectedVersion: number,
+): Promise<string> {
   assertUuid('checkId', checkId);
   const reason = parseInput(closureReasonSchema, rawReason, 'reason');
   const note = parseInput(safeText(2000).nullish(), rawNote, 'note');
@@ -371,7 +472,14 @@ export async function closeAgencyCheck(ctx: RequestContext, checkId: string, raw
       await tx.referrals.closeCheck(checkId, reason, trimmed);
       return {
         set: {},
-        changes: [{ entity: 'agency_check', id: checkId, before: { status: current }, after: { status: 'CLOSED', closedReason: reason, closedNote: trimmed } }],
+        changes: [
+          {
+            entity: 'agency_check',
+            id: checkId,
+            before: { status: current },
+            after: { status: 'CLOSED', closedReason: reason, closedNote: trimmed },
+          },
+        ],
         history: { detail: reason, reason: trimmed, checkAgency: check.agency },
       };
     },
@@ -416,11 +524,20 @@ const overChecksReasonSchema = safeText(2000).nullish();
  * (`overOutstandingChecksReason`, BAD_USER_INPUT naming it if missing) and are closed as
  * DECIDED_WITHOUT with that reason; a reason with nothing outstanding is refused rather than dropped.
  */
-async function authorisation(tx: DataSet, ctx: RequestContext, row: ReferralRow, outcome: string, rawOverChecks: string | null | undefined) {
+async function authorisation(
+  tx: DataSet,
+  ctx: RequestContext,
+  row: ReferralRow,
+  outcome: string,
+  rawOverChecks: string | null | undefined,
+) {
   const overChecks = rawOverChecks?.trim() ? rawOverChecks : null;
   const open = await tx.referrals.lockOutstandingChecks(row.id);
   if (open.length > 0 && !overChecks)
-    throw badInput('overOutstandingChecksReason', `checks from ${open.map((c) => c.agency).join(', ')} are outstanding; give a reason to decide without them`);
+    throw badInput(
+      'overOutstandingChecksReason',
+      `checks from ${open.map((c) => c.agency).join(', ')} are outstanding; give a reason to decide without them`,
+    );
   if (open.length === 0 && overChecks) throw badInput('overOutstandingChecksReason', 'no checks are outstanding');
   const changes = await closeOutstandingChecks(tx, row.id, 'DECIDED_WITHOUT', overChecks);
   if (outcome === 'EARLY_HELP') {
@@ -429,7 +546,12 @@ async function authorisation(tx: DataSet, ctx: RequestContext, row: ReferralRow,
     const referral = await tx.referrals.findReferral(row.id);
     const opened = await tx.earlyHelp.openFromDecision(row.id, referral?.subjectPersonIds ?? []);
     for (const e of opened) {
-      changes.push({ entity: 'early_help_episode', id: e.id, before: null, after: { personId: e.personId, referralId: row.id, source: 'MASH_DECISION', status: 'OPEN' } });
+      changes.push({
+        entity: 'early_help_episode',
+        id: e.id,
+        before: null,
+        after: { personId: e.personId, referralId: row.id, source: 'MASH_DECISION', status: 'OPEN' },
+      });
     }
   }
   const now = new Date();
@@ -451,12 +573,23 @@ export function authoriseDecision(ctx: RequestContext, id: string, expectedVersi
   const overChecksReason = parseInput(overChecksReasonSchema, rawOverChecks, 'overOutstandingChecksReason');
   return changeReferral(ctx, id, expectedVersion, 'AUTHORISE_DECISION', async (tx, row) => {
     const a = await authorisation(tx, ctx, row, row.decision_outcome as string, overChecksReason);
-    return { set: a.set, changes: a.changes, history: { detail: row.decision_outcome as string, reason: a.overChecks } };
+    return {
+      set: a.set,
+      changes: a.changes,
+      history: { detail: row.decision_outcome as string, reason: a.overChecks },
+    };
   });
 }
 
 /** A manager changes the proposal (outcome, rationale, threshold) and authorises it, saying why; the proposal stays in the history and the audit. */
-export function amendAndAuthoriseDecision(ctx: RequestContext, id: string, rawDecision: unknown, rawReason: unknown, expectedVersion: number, rawOverChecks?: unknown) {
+export function amendAndAuthoriseDecision(
+  ctx: RequestContext,
+  id: string,
+  rawDecision: unknown,
+  rawReason: unknown,
+  expectedVersion: number,
+  rawOverChecks?: unknown,
+) {
   const d = parseInput(decisionSchema, rawDecision);
   const reason = parseInput(requiredText(4000), rawReason, 'reason');
   const overChecksReason = parseInput(overChecksReasonSchema, rawOverChecks, 'overOutstandingChecksReason');
@@ -471,7 +604,10 @@ export function amendAndAuthoriseDecision(ctx: RequestContext, id: string, rawDe
         ...a.set,
       },
       changes: a.changes,
-      history: { detail: d.outcome, reason: a.overChecks ? `${reason}\n\nOver outstanding checks: ${a.overChecks}` : reason },
+      history: {
+        detail: d.outcome,
+        reason: a.overChecks ? `${reason}\n\nOver outstanding checks: ${a.overChecks}` : reason,
+      },
     };
   });
 }
@@ -488,7 +624,8 @@ export function returnDecision(ctx: RequestContext, id: string, rawComment: unkn
       set: { decision_returned_at: new Date(), decision_returned_by: ctx.viewer.sub, decision_return_comment: comment },
       history: { detail: row.decision_outcome as string, reason: comment },
     }),
-    async (tx, row) => ((await tx.referrals.lockOutstandingChecks(row.id)).length > 0 ? 'AWAITING_CHECKS' : 'READY_FOR_DECISION'),
+    async (tx, row) =>
+      (await tx.referrals.lockOutstandingChecks(row.id)).length > 0 ? 'AWAITING_CHECKS' : 'READY_FOR_DECISION',
   );
 }
 
@@ -508,20 +645,25 @@ export async function mergeReferral(ctx: RequestContext, id: string, intoId: str
   if (intoId === id) throw badInput('intoId', 'a referral cannot be merged into itself');
   const into = await ctx.data.referrals.findReferral(intoId);
   if (!into) throw badInput('intoId', 'referral not found');
-  if (TERMINAL_STATUSES.includes(into.status)) throw badInput('intoId', `cannot merge into a referral that is ${into.status.toLowerCase()}`);
+  if (TERMINAL_STATUSES.includes(into.status))
+    throw badInput('intoId', `cannot merge into a referral that is ${into.status.toLowerCase()}`);
   return changeReferral(ctx, id, expectedVersion, 'MERGE', async (tx, _row, _to, m) => {
     // The surviving referral, locked by moving its version on, is checked again as it is now: a
     // referral closed or out of scope since the first check is not merged into.
     await tx.referrals.touch(intoId);
     const survivor = await tx.referrals.findReferral(intoId);
     if (!survivor) throw badInput('intoId', 'referral not found');
-    if (TERMINAL_STATUSES.includes(survivor.status)) throw badInput('intoId', `cannot merge into a referral that is ${survivor.status.toLowerCase()}`);
+    if (TERMINAL_STATUSES.includes(survivor.status))
+      throw badInput('intoId', `cannot merge into a referral that is ${survivor.status.toLowerCase()}`);
     const added = await tx.referrals.copySubjects(id, intoId);
     await publish(m, intoId, survivor.status);
     const closed = await closeOutstandingChecks(tx, id, 'NO_LONGER_NEEDED', null);
     return {
       set: { merged_into_id: intoId, closed_reason: 'DUPLICATE' },
-      changes: [{ entity: 'referral', id: intoId, before: null, after: { subjectsAdded: added, mergedFrom: id } }, ...closed],
+      changes: [
+        { entity: 'referral', id: intoId, before: null, after: { subjectsAdded: added, mergedFrom: id } },
+        ...closed,
+      ],
       history: { detail: 'DUPLICATE' },
     };
   });
@@ -534,4 +676,3 @@ export function sendReferrerFeedback(ctx: RequestContext, id: string, rawMessage
     history: { reason: message },
   }));
 }
-

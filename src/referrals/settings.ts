@@ -35,12 +35,23 @@ export const DEFAULT_THRESHOLD_LEVEL_NAMES: Record<ThresholdLevel, string> = {
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-const isoDate = z.string().refine((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'must be a date YYYY-MM-DD');
+const isoDate = z
+  .string()
+  .refine(
+    (d) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(d) &&
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
+      new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    'must be a date YYYY-MM-DD',
+  );
 
 const duration = z
   .object({
     unit: z.enum(['ELAPSED_HOURS', 'WORKING_HOURS', 'WORKING_DAYS']),
-    amount: z.number().positive('must be more than 0').max(24 * 366, 'must be at most a year'),
+    amount: z
+      .number()
+      .positive('must be more than 0')
+      .max(24 * 366, 'must be at most a year'),
   })
   .strict();
 const ragDurations = z.partialRecord(z.enum(RAGS), duration);
@@ -49,7 +60,12 @@ const fileSchema = z
   .object({
     calendar: z
       .object({
-        workingDays: z.array(z.number().int().min(1).max(7)).min(1).max(7).refine((d) => new Set(d).size === d.length, 'must not repeat a day').optional(),
+        workingDays: z
+          .array(z.number().int().min(1).max(7))
+          .min(1)
+          .max(7)
+          .refine((d) => new Set(d).size === d.length, 'must not repeat a day')
+          .optional(),
         dayStart: z.string().regex(HH_MM, "must be a time 'HH:MM'").optional(),
         dayEnd: z.string().regex(HH_MM, "must be a time 'HH:MM'").optional(),
         closureDays: z.array(isoDate).max(1000).optional(),
@@ -63,7 +79,9 @@ const fileSchema = z
       .optional(),
     ragTargets: z.object({ decision: ragDurations.optional(), check: ragDurations.optional() }).strict().optional(),
     thresholdLevels: z.partialRecord(z.enum(THRESHOLD_LEVELS), z.string().trim().min(1).max(60)).optional(),
-    statutoryDecision: z.never({ error: 'is set by Working Together (one working day), not by the partnership' }).optional(),
+    statutoryDecision: z
+      .never({ error: 'is set by Working Together (one working day), not by the partnership' })
+      .optional(),
   })
   .strict();
 
@@ -71,7 +89,9 @@ const fileSchema = z
 export function parsePartnershipSettings(raw: unknown, source = 'MASH_PARTNERSHIP_FILE'): PartnershipSettings {
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new Error(`${source}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${source}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+    );
   }
   const f = parsed.data;
   const calendar = WorkingCalendar.fromConfig({
@@ -81,16 +101,26 @@ export function parsePartnershipSettings(raw: unknown, source = 'MASH_PARTNERSHI
     extraHolidays: f.calendar?.closureDays ? [...new Set(f.calendar.closureDays)] : undefined,
     excludeBankHolidays: f.calendar?.excludeBankHolidays,
   });
-  const merge = (base: SlaConfig['decision'], over: Partial<Record<RagRating, z.infer<typeof duration>>> | undefined) => ({ ...base, ...(over ?? {}) });
+  const merge = (
+    base: SlaConfig['decision'],
+    over: Partial<Record<RagRating, z.infer<typeof duration>>> | undefined,
+  ) => ({ ...base, ...(over ?? {}) });
   return {
     calendar,
-    sla: { decision: merge(DEFAULT_SLA.decision, f.ragTargets?.decision), check: merge(DEFAULT_SLA.check, f.ragTargets?.check) },
+    sla: {
+      decision: merge(DEFAULT_SLA.decision, f.ragTargets?.decision),
+      check: merge(DEFAULT_SLA.check, f.ragTargets?.check),
+    },
     thresholdLevelNames: { ...DEFAULT_THRESHOLD_LEVEL_NAMES, ...(f.thresholdLevels ?? {}) },
   };
 }
 
 export function defaultPartnershipSettings(): PartnershipSettings {
-  return { calendar: new WorkingCalendar(DEFAULT_CALENDAR), sla: DEFAULT_SLA, thresholdLevelNames: { ...DEFAULT_THRESHOLD_LEVEL_NAMES } };
+  return {
+    calendar: new WorkingCalendar(DEFAULT_CALENDAR),
+    sla: DEFAULT_SLA,
+    thresholdLevelNames: { ...DEFAULT_THRESHOLD_LEVEL_NAMES },
+  };
 }
 
 /** Defaults when no file is configured; the file is read and validated once per process. */

@@ -34,7 +34,12 @@ export const CONCERN_CATEGORIES = [
 export type ConcernCategory = (typeof CONCERN_CATEGORIES)[number];
 
 /** Lawful bases for sharing without consent (UK GDPR art. 6/9 with the DPA 2018 safeguarding condition). */
-export const LAWFUL_BASES = ['SAFEGUARDING_CHILDREN_AT_RISK', 'PUBLIC_TASK', 'VITAL_INTERESTS', 'LEGAL_OBLIGATION'] as const;
+export const LAWFUL_BASES = [
+  'SAFEGUARDING_CHILDREN_AT_RISK',
+  'PUBLIC_TASK',
+  'VITAL_INTERESTS',
+  'LEGAL_OBLIGATION',
+] as const;
 export type LawfulBasis = (typeof LAWFUL_BASES)[number];
 
 export const DECISION_OUTCOMES = [
@@ -50,7 +55,12 @@ export const DECISION_OUTCOMES = [
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
 /** Threshold levels of the local continuum of need. */
-export const THRESHOLD_LEVELS = ['LEVEL_1_UNIVERSAL', 'LEVEL_2_EARLY_HELP', 'LEVEL_3_TARGETED', 'LEVEL_4_SPECIALIST'] as const;
+export const THRESHOLD_LEVELS = [
+  'LEVEL_1_UNIVERSAL',
+  'LEVEL_2_EARLY_HELP',
+  'LEVEL_3_TARGETED',
+  'LEVEL_4_SPECIALIST',
+] as const;
 export type ThresholdLevel = (typeof THRESHOLD_LEVELS)[number];
 
 /**
@@ -59,7 +69,14 @@ export type ThresholdLevel = (typeof THRESHOLD_LEVELS)[number];
  * answer, not a refusal). DECLINED: the agency will not share (with a reason). CLOSED: the MASH
  * stopped waiting (with a closure reason), so one silent agency never holds a child's case.
  */
-export const AGENCY_CHECK_STATUSES = ['REQUESTED', 'IN_PROGRESS', 'RETURNED', 'NO_INFORMATION', 'DECLINED', 'CLOSED'] as const;
+export const AGENCY_CHECK_STATUSES = [
+  'REQUESTED',
+  'IN_PROGRESS',
+  'RETURNED',
+  'NO_INFORMATION',
+  'DECLINED',
+  'CLOSED',
+] as const;
 export type AgencyCheckStatus = (typeof AGENCY_CHECK_STATUSES)[number];
 export const AGENCY_CHECK_VIEW_STATUSES = [...AGENCY_CHECK_STATUSES, 'OVERDUE'] as const;
 /** A check the MASH is still waiting on. */
@@ -84,7 +101,11 @@ export const IDEMPOTENCY_KEY_MAX = 255;
  */
 export const REFERRAL_SOURCE_CODES = {
   INDIVIDUAL_FAMILY: { censusCode: '1B', group: 'Individual', label: 'Individual: family member, relative or carer' },
-  INDIVIDUAL_ACQUAINTANCE: { censusCode: '1C', group: 'Individual', label: 'Individual: acquaintance (including neighbours and childminders)' },
+  INDIVIDUAL_ACQUAINTANCE: {
+    censusCode: '1C',
+    group: 'Individual',
+    label: 'Individual: acquaintance (including neighbours and childminders)',
+  },
   INDIVIDUAL_SELF: { censusCode: '1D', group: 'Individual', label: 'Individual: self' },
   INDIVIDUAL_OTHER: { censusCode: '1E', group: 'Individual', label: 'Individual: other' },
   SCHOOLS: { censusCode: '2A', group: 'Schools', label: 'Schools' },
@@ -92,16 +113,32 @@ export const REFERRAL_SOURCE_CODES = {
   HEALTH_GP: { censusCode: '3A', group: 'Health services', label: 'Health services: GP' },
   HEALTH_VISITOR: { censusCode: '3B', group: 'Health services', label: 'Health services: health visitor' },
   HEALTH_SCHOOL_NURSE: { censusCode: '3C', group: 'Health services', label: 'Health services: school nurse' },
-  HEALTH_OTHER_PRIMARY: { censusCode: '3D', group: 'Health services', label: 'Health services: other primary health services' },
+  HEALTH_OTHER_PRIMARY: {
+    censusCode: '3D',
+    group: 'Health services',
+    label: 'Health services: other primary health services',
+  },
   HEALTH_A_AND_E: { censusCode: '3E', group: 'Health services', label: 'Health services: A&E (emergency department)' },
   HEALTH_OTHER: { censusCode: '3F', group: 'Health services', label: 'Health services: other' },
   HOUSING: { censusCode: '4', group: 'Housing', label: 'Housing' },
-  LA_SOCIAL_CARE: { censusCode: '5A', group: 'LA services', label: 'LA services: social care (e.g. adult social care)' },
+  LA_SOCIAL_CARE: {
+    censusCode: '5A',
+    group: 'LA services',
+    label: 'LA services: social care (e.g. adult social care)',
+  },
   LA_OTHER_INTERNAL: { censusCode: '5B', group: 'LA services', label: 'LA services: other internal' },
-  LA_EXTERNAL: { censusCode: '5C', group: 'LA services', label: 'LA services: external (e.g. another local authority)' },
+  LA_EXTERNAL: {
+    censusCode: '5C',
+    group: 'LA services',
+    label: 'LA services: external (e.g. another local authority)',
+  },
   LA_EARLY_HELP: { censusCode: '5D', group: 'LA services', label: 'LA services: early help' },
   POLICE: { censusCode: '6', group: 'Police', label: 'Police' },
-  OTHER_LEGAL_AGENCY: { censusCode: '7', group: 'Other legal agency', label: 'Other legal agency (e.g. probation, courts, youth justice)' },
+  OTHER_LEGAL_AGENCY: {
+    censusCode: '7',
+    group: 'Other legal agency',
+    label: 'Other legal agency (e.g. probation, courts, youth justice)',
+  },
   OTHER: { censusCode: '8', group: 'Other', label: 'Other' },
   ANONYMOUS: { censusCode: '9', group: 'Anonymous', label: 'Anonymous' },
   UNKNOWN: { censusCode: '10', group: 'Unknown', label: 'Unknown' },

@@ -19,7 +19,11 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  * Persisted-query protocol codes (ADR 007), answered as they are: Apollo Client's persisted-query
  * link retries with the full document on PERSISTED_QUERY_NOT_FOUND.
  */
-export const PERSISTED_QUERY_CODES = ['PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_NOT_IN_LIST'] as const;
+export const PERSISTED_QUERY_CODES = [
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_NOT_IN_LIST',
+] as const;
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
@@ -55,7 +59,8 @@ const REALM = 'mash-hub';
  */
 export const unauthenticated = (message?: string) => {
   const e = new HubError('UNAUTHENTICATED', message ?? 'Authentication required');
-  const challenge = message === undefined ? `Bearer realm="${REALM}"` : `Bearer realm="${REALM}", error="invalid_token"`;
+  const challenge =
+    message === undefined ? `Bearer realm="${REALM}"` : `Bearer realm="${REALM}", error="invalid_token"`;
   (e.extensions.http as { headers?: Map<string, string> }).headers = new Map([['www-authenticate', challenge]]);
   return e;
 };
@@ -65,7 +70,9 @@ export const unauthenticated = (message?: string) => {
  */
 export const rateLimited = (retryAfterSeconds: number) => {
   const e = new HubError('RATE_LIMITED', 'Too many requests; retry later', { retryAfterSeconds });
-  (e.extensions.http as { headers?: Map<string, string> }).headers = new Map([['retry-after', String(retryAfterSeconds)]]);
+  (e.extensions.http as { headers?: Map<string, string> }).headers = new Map([
+    ['retry-after', String(retryAfterSeconds)],
+  ]);
   return e;
 };
 export const auditUnavailable = () =>

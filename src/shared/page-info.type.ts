@@ -10,13 +10,23 @@ import { Extensions, Field, ObjectType } from 'type-graphql';
 @ObjectType({ description: 'Relay page information. Forward pagination only: hasPreviousPage is always false' })
 export class PageInfo {
   @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => Boolean, { description: 'Always false: pages are fetched forward (first/after)' }) hasPreviousPage!: boolean;
-  @Field(() => String, { nullable: true, description: "The first edge's cursor; null on an empty page" }) startCursor!: string | null;
-  @Field(() => String, { nullable: true, description: "The last edge's cursor: pass it as `after` for the next page; null on an empty page" })
+  @Field(() => Boolean, { description: 'Always false: pages are fetched forward (first/after)' })
+  hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true, description: "The first edge's cursor; null on an empty page" }) startCursor!:
+    | string
+    | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "The last edge's cursor: pass it as `after` for the next page; null on an empty page",
+  })
   endCursor!: string | null;
 }
 
 /** A connection's page info from its edges and whether rows follow them. */
-export function pageInfoOf(edges: ReadonlyArray<{ cursor: string }>, hasNextPage: boolean, endCursor: string | null = edges.at(-1)?.cursor ?? null): PageInfo {
+export function pageInfoOf(
+  edges: ReadonlyArray<{ cursor: string }>,
+  hasNextPage: boolean,
+  endCursor: string | null = edges.at(-1)?.cursor ?? null,
+): PageInfo {
   return { hasNextPage, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor };
 }

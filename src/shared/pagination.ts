@@ -44,7 +44,13 @@ export function checkConnectionFirst(first: number | null | undefined, max: numb
  * null: every row; empty: none. The key columns come out under their own names (`r.id` as `id`),
  * for the caller to join the page back to its table and compute the rest for those rows only.
  */
-export function scopedKeysetSql(opts: { from: string; keys: readonly string[]; scope: readonly string[] | null; where: readonly string[]; limit: string }): string {
+export function scopedKeysetSql(opts: {
+  from: string;
+  keys: readonly string[];
+  scope: readonly string[] | null;
+  where: readonly string[];
+  limit: string;
+}): string {
   const { from, keys, scope, where, limit } = opts;
   const order = keys.join(', ');
   const branch = (predicate: string | null) => {
@@ -65,7 +71,8 @@ export function scopedKeysetSql(opts: { from: string; keys: readonly string[]; s
 export function timeKeysetCursor(after: string | null | undefined): [string, string] | null {
   const cursor = decodeCursor(after, 2);
   if (!cursor) return null;
-  if (typeof cursor[0] !== 'string' || Number.isNaN(Date.parse(cursor[0])) || typeof cursor[1] !== 'string') throw badInput('after', 'is not a valid cursor');
+  if (typeof cursor[0] !== 'string' || Number.isNaN(Date.parse(cursor[0])) || typeof cursor[1] !== 'string')
+    throw badInput('after', 'is not a valid cursor');
   if (!UUID_PATTERN.test(cursor[1])) throw badInput('after', 'is not a valid id');
   return cursor as [string, string];
 }

@@ -22,7 +22,8 @@ export function connectionNodeFields(info: GraphQLResolveInfo | undefined): Node
       if (top.field.name.value === 'nodes') collect(top.field.selectionSet, info, top.conditional, fields, conditional);
       if (top.field.name.value === 'edges') {
         for (const edge of fieldsOf(top.field.selectionSet, info, top.conditional)) {
-          if (edge.field.name.value === 'node') collect(edge.field.selectionSet, info, edge.conditional, fields, conditional);
+          if (edge.field.name.value === 'node')
+            collect(edge.field.selectionSet, info, edge.conditional, fields, conditional);
         }
       }
     }
@@ -30,7 +31,13 @@ export function connectionNodeFields(info: GraphQLResolveInfo | undefined): Node
   return { fields, conditional };
 }
 
-function collect(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, underDirective: boolean, fields: Set<string>, conditional: Set<string>): void {
+function collect(
+  set: SelectionSetNode | undefined,
+  info: GraphQLResolveInfo,
+  underDirective: boolean,
+  fields: Set<string>,
+  conditional: Set<string>,
+): void {
   for (const f of fieldsOf(set, info, underDirective)) {
     fields.add(f.field.name.value);
     if (f.conditional) conditional.add(f.field.name.value);
@@ -40,7 +47,12 @@ function collect(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, un
 const hasDirectives = (node: { directives?: readonly unknown[] }) => (node.directives?.length ?? 0) > 0;
 
 /** The fields of a selection set with its fragments spread in, each with whether a directive is on its way. */
-function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, underDirective: boolean, ancestors: ReadonlySet<string> = new Set()): Array<{ field: FieldNode; conditional: boolean }> {
+function fieldsOf(
+  set: SelectionSetNode | undefined,
+  info: GraphQLResolveInfo,
+  underDirective: boolean,
+  ancestors: ReadonlySet<string> = new Set(),
+): Array<{ field: FieldNode; conditional: boolean }> {
   if (!set) return [];
   const out: Array<{ field: FieldNode; conditional: boolean }> = [];
   for (const s of set.selections) {
@@ -50,7 +62,15 @@ function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, u
     else if (s.kind === Kind.FRAGMENT_SPREAD && !ancestors.has(s.name.value)) {
       // A fragment spread in several places counts in each; `ancestors` only stops a cycle (which validation refuses anyway).
       const fragment = info.fragments[s.name.value];
-      if (fragment) out.push(...fieldsOf(fragment.selectionSet, info, conditional || hasDirectives(fragment), new Set([...ancestors, s.name.value])));
+      if (fragment)
+        out.push(
+          ...fieldsOf(
+            fragment.selectionSet,
+            info,
+            conditional || hasDirectives(fragment),
+            new Set([...ancestors, s.name.value]),
+          ),
+        );
     }
   }
   return out;

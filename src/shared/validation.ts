@@ -45,7 +45,8 @@ export function foldDeprecatedAlias<T extends object>(input: T, typed: string, d
     }
     return input;
   }
-  if (record[deprecated] != null && record[deprecated] !== record[typed]) throw badInput(`${path}.${typed}`, `give ${typed} or the deprecated ${deprecated}, not both`);
+  if (record[deprecated] != null && record[deprecated] !== record[typed])
+    throw badInput(`${path}.${typed}`, `give ${typed} or the deprecated ${deprecated}, not both`);
   const { [typed]: value, ...rest } = record;
   return { ...rest, [deprecated]: value } as T;
 }

@@ -172,7 +172,12 @@ describe('WorkingCalendar.addWorkingHours', () => {
     ['Thu 15:00 BST before Easter', '2026-04-02T14:00:00.000Z', 4, '2026-04-07T10:00:00.000Z'],
     ['Fri 15:00 GMT before spring forward', '2026-03-27T15:00:00.000Z', 4, '2026-03-30T10:00:00.000Z'],
     ['Fri 15:00 BST before fall back', '2026-10-23T14:00:00.000Z', 4, '2026-10-26T11:00:00.000Z'],
-    ['Thu 24 Dec 16:00, over Christmas and the 28th substitute', '2026-12-24T16:00:00.000Z', 2, '2026-12-29T10:00:00.000Z'],
+    [
+      'Thu 24 Dec 16:00, over Christmas and the 28th substitute',
+      '2026-12-24T16:00:00.000Z',
+      2,
+      '2026-12-29T10:00:00.000Z',
+    ],
     ['Fri 22 May 15:00 BST, over the Spring bank holiday', '2026-05-22T14:00:00.000Z', 8, '2026-05-26T14:00:00.000Z'],
   ])('given start %s (%s), when adding %p working hours, then due %s', (_label, start, hours, expected) => {
     expect(calendar.addWorkingHours(at(start), hours).toISOString()).toBe(expected);
@@ -190,9 +195,19 @@ describe('WorkingCalendar.addWorkingHours', () => {
 describe('WorkingCalendar.addWorkingDays', () => {
   it.each([
     ['Fri 15:00, over a weekend', '2026-01-16T15:00:00.000Z', 1, '2026-01-19T15:00:00.000Z'],
-    ['Fri 22 May 15:00 BST, over the Spring bank holiday Monday', '2026-05-22T14:00:00.000Z', 1, '2026-05-26T14:00:00.000Z'],
+    [
+      'Fri 22 May 15:00 BST, over the Spring bank holiday Monday',
+      '2026-05-22T14:00:00.000Z',
+      1,
+      '2026-05-26T14:00:00.000Z',
+    ],
     ['Thu 10:00 BST, over Easter', '2026-04-02T09:00:00.000Z', 1, '2026-04-07T09:00:00.000Z'],
-    ['Thu 24 Dec 10:00, over Christmas and the 28th substitute', '2026-12-24T10:00:00.000Z', 1, '2026-12-29T10:00:00.000Z'],
+    [
+      'Thu 24 Dec 10:00, over Christmas and the 28th substitute',
+      '2026-12-24T10:00:00.000Z',
+      1,
+      '2026-12-29T10:00:00.000Z',
+    ],
     ['Fri 15:00 GMT, over spring forward (wall clock kept)', '2026-03-27T15:00:00.000Z', 1, '2026-03-30T14:00:00.000Z'],
     ['Fri 15:00 BST, over fall back (wall clock kept)', '2026-10-23T14:00:00.000Z', 1, '2026-10-26T15:00:00.000Z'],
     ['Mon 07:00, before hours (moves to Mon 09:00)', '2026-01-12T07:00:00.000Z', 1, '2026-01-13T09:00:00.000Z'],
@@ -243,10 +258,13 @@ describe('WorkingCalendar.workingMillisBetween', () => {
     ['2026-04-02T14:00:00.000Z', 20],
     ['2026-10-23T14:00:00.000Z', 9.25],
     ['2026-12-24T16:00:00.000Z', 1],
-  ])('given a start in working time %s, when adding %p working hours and measuring back, then they agree', (start, hours) => {
-    const due = calendar.addWorkingHours(at(start), hours);
-    expect(calendar.workingMillisBetween(at(start), due)).toBe(hours * HOUR);
-  });
+  ])(
+    'given a start in working time %s, when adding %p working hours and measuring back, then they agree',
+    (start, hours) => {
+      const due = calendar.addWorkingHours(at(start), hours);
+      expect(calendar.workingMillisBetween(at(start), due)).toBe(hours * HOUR);
+    },
+  );
 });
 
 describe('WorkingCalendar.fromConfig', () => {
@@ -286,7 +304,11 @@ describe('WorkingCalendar.fromConfig', () => {
     ['dayEnd as a number', { dayEnd: 17 }, /dayEnd must be a 'HH:MM' time/],
     ['dayEnd before dayStart', { dayStart: '17:00', dayEnd: '09:00' }, /dayEnd must be later than dayStart/],
     ['dayEnd equal to dayStart', { dayStart: '09:00', dayEnd: '09:00' }, /dayEnd must be later than dayStart/],
-    ['an impossible extra holiday', { extraHolidays: ['2026-02-30'] }, /extraHolidays must contain only valid ISO dates/],
+    [
+      'an impossible extra holiday',
+      { extraHolidays: ['2026-02-30'] },
+      /extraHolidays must contain only valid ISO dates/,
+    ],
     ['a non-ISO extra holiday', { extraHolidays: ['25/12/2026'] }, /extraHolidays must contain only valid ISO dates/],
     ['extraHolidays not an array', { extraHolidays: '2026-12-24' }, /extraHolidays must be an array/],
     ['excludeBankHolidays as a string', { excludeBankHolidays: 'yes' }, /excludeBankHolidays must be a boolean/],
@@ -319,14 +341,21 @@ describe('dueAt with DEFAULT_SLA', () => {
     ['Sat 22:00', saturdayNight, 'check', 'RED', '2026-01-18T00:00:00.000Z'],
     ['Sat 22:00', saturdayNight, 'check', 'AMBER', '2026-01-19T17:00:00.000Z'],
     ['Sat 22:00', saturdayNight, 'check', 'GREEN', '2026-01-21T09:00:00.000Z'],
-  ] as const)('given a referral at %s (%s), when the %s clock is %s, then due %s', (_label, start, clock, rag, expected) => {
-    expect(dueAt(calendar, at(start), DEFAULT_SLA[clock][rag]).toISOString()).toBe(expected);
-  });
+  ] as const)(
+    'given a referral at %s (%s), when the %s clock is %s, then due %s',
+    (_label, start, clock, rag, expected) => {
+      expect(dueAt(calendar, at(start), DEFAULT_SLA[clock][rag]).toISOString()).toBe(expected);
+    },
+  );
 
   it.each<[string, Duration, RegExp | ErrorConstructor]>([
     ['negative elapsed hours', { unit: 'ELAPSED_HOURS', amount: -1 }, RangeError],
     ['fractional working days', { unit: 'WORKING_DAYS', amount: 0.5 }, RangeError],
-    ['an unknown unit', { unit: 'FORTNIGHTS' as Duration['unit'], amount: 1 }, /Unknown SLA duration unit: "FORTNIGHTS"/],
+    [
+      'an unknown unit',
+      { unit: 'FORTNIGHTS' as Duration['unit'], amount: 1 },
+      /Unknown SLA duration unit: "FORTNIGHTS"/,
+    ],
   ])('given %s, when computing the due time, then it throws', (_label, duration, error) => {
     expect(() => dueAt(calendar, at(fridayAfternoon), duration)).toThrow(error);
   });

@@ -81,8 +81,11 @@ export function londonParts(date: Date): LondonParts {
 /** London offset from UTC (ms) in force at `epochMs`. */
 function londonOffsetMs(epochMs: number): number {
   const p = londonParts(new Date(epochMs));
-  const wallAsUtc = civilToUtcMs({ year: p.year, month: p.month, day: p.day }) +
-    p.hour * MS_PER_HOUR + p.minute * MS_PER_MINUTE + p.second * 1000;
+  const wallAsUtc =
+    civilToUtcMs({ year: p.year, month: p.month, day: p.day }) +
+    p.hour * MS_PER_HOUR +
+    p.minute * MS_PER_MINUTE +
+    p.second * 1000;
   // Sub-second part is the same in every zone, so drop it before comparing.
   return wallAsUtc - (epochMs - mod(epochMs, 1000));
 }
@@ -111,8 +114,8 @@ export function fromLondon(
   assertIntInRange(second, 0, 59, 'second');
   assertIntInRange(millisecond, 0, 999, 'millisecond');
 
-  const wallAsUtc = civilToUtcMs({ year, month, day }) +
-    hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * 1000 + millisecond;
+  const wallAsUtc =
+    civilToUtcMs({ year, month, day }) + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * 1000 + millisecond;
   // Offsets either side of the wall time; they only differ within a day of a change.
   const offsetBefore = londonOffsetMs(wallAsUtc - MS_PER_DAY);
   const offsetAfter = londonOffsetMs(wallAsUtc + MS_PER_DAY);

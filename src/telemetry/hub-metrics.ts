@@ -1,7 +1,13 @@
 import http from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type express from 'express';
-import { Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Hub, RequestContext } from '../context/context';
 import type { RequestRateLimiter } from '../app/rate-limit';
@@ -49,32 +55,57 @@ export interface HubMetrics {
 }
 
 /** The root fields an operation selects, through inline fragments and fragment spreads. */
-function rootFields(selectionSet: SelectionSetNode, document: DocumentNode, into: Set<string>, seen = new Set<string>()): Set<string> {
+function rootFields(
+  selectionSet: SelectionSetNode,
+  document: DocumentNode,
+  into: Set<string>,
+  seen = new Set<string>(),
+): Set<string> {
   for (const s of selectionSet.selections) {
     if (s.kind === Kind.FIELD) into.add(s.name.value);
     else if (s.kind === Kind.INLINE_FRAGMENT) rootFields(s.selectionSet, document, into, seen);
     else if (!seen.has(s.name.value)) {
       seen.add(s.name.value);
-      const fragment = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === s.name.value);
-      if (fragment && fragment.kind === Kind.FRAGMENT_DEFINITION) rootFields(fragment.selectionSet, document, into, seen);
+      const fragment = document.definitions.find(
+        (d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === s.name.value,
+      );
+      if (fragment && fragment.kind === Kind.FRAGMENT_DEFINITION)
+        rootFields(fragment.selectionSet, document, into, seen);
     }
   }
   return into;
 }
 
 /** The bounded `operation` label: one root field of the schema, `multiple`, or `none`. */
-export function operationLabel(schema: GraphQLSchema, document: DocumentNode | undefined, operation: OperationDefinitionNode | undefined): string {
+export function operationLabel(
+  schema: GraphQLSchema,
+  document: DocumentNode | undefined,
+  operation: OperationDefinitionNode | undefined,
+): string {
   if (!document || !operation) return 'none';
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const root =
+    operation.operation === 'query'
+      ? schema.getQueryType()
+      : operation.operation === 'mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
   const known = root?.getFields() ?? {};
-  const fields = [...rootFields(operation.selectionSet, document, new Set())].filter((f) => Object.hasOwn(known, f) || f === '__schema' || f === '__type');
+  const fields = [...rootFields(operation.selectionSet, document, new Set())].filter(
+    (f) => Object.hasOwn(known, f) || f === '__schema' || f === '__type',
+  );
   if (fields.length === 0) return 'none';
   if (fields.length > 1) return 'multiple';
   return fields[0]!;
 }
 
 /** A counter fed from a monotonic number kept elsewhere (AuditWriter.stats, RequestRateLimiter.refusals). */
-function counterFrom(registry: Registry, name: string, help: string, labelNames: string[], read: () => Array<[Record<string, string>, number]>) {
+function counterFrom(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: string[],
+  read: () => Array<[Record<string, string>, number]>,
+) {
   const last = new Map<string, number>();
   return new Counter({
     name,
@@ -99,7 +130,13 @@ export function createHubMetrics(
   const { config, logger, dataSource, auditWriter, events, agencies } = hub;
   // Off (the default): nothing is measured, no listener, no per-request work.
   if (config.metrics.port === undefined) {
-    return { registry: new Registry(), apolloPlugin: {}, httpMiddleware: (_req, _res, next) => next(), listen: async () => null, stop: async () => undefined };
+    return {
+      registry: new Registry(),
+      apolloPlugin: {},
+      httpMiddleware: (_req, _res, next) => next(),
+      listen: async () => null,
+      stop: async () => undefined,
+    };
   }
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'mash-hub' });
@@ -153,8 +190,16 @@ export function createHubMetrics(
       this.set(auditWriter.queueDepth);
     },
   });
-  counterFrom(registry, 'mash_audit_events_written_total', 'Audit events committed', [], () => [[{}, auditWriter.stats.events]]);
-  counterFrom(registry, 'mash_audit_append_failures_total', 'Audit batches that failed to commit (their requests failed closed)', [], () => [[{}, auditWriter.stats.failures]]);
+  counterFrom(registry, 'mash_audit_events_written_total', 'Audit events committed', [], () => [
+    [{}, auditWriter.stats.events],
+  ]);
+  counterFrom(
+    registry,
+    'mash_audit_append_failures_total',
+    'Audit batches that failed to commit (their requests failed closed)',
+    [],
+    () => [[{}, auditWriter.stats.failures]],
+  );
 
   // ---- database pool, subscriptions, rate limits, serving role
   new Gauge({
@@ -163,7 +208,10 @@ export function createHubMetrics(
     labelNames: ['state'],
     registers: [registry],
     collect() {
-      const pool = dataSource.isInitialized ? (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master : undefined;
+      const pool = dataSource.isInitialized
+        ? (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } })
+            .master
+        : undefined;
       this.set({ state: 'total' }, pool?.totalCount ?? 0);
       this.set({ state: 'idle' }, pool?.idleCount ?? 0);
       this.set({ state: 'waiting' }, pool?.waitingCount ?? 0);
@@ -186,10 +234,16 @@ export function createHubMetrics(
       for (const topic of EVENT_TOPICS) this.set({ topic }, events.subscriberCount(topic));
     },
   });
-  counterFrom(registry, 'mash_rate_limit_refusals_total', 'Requests refused with RATE_LIMITED, by limit (HTTP and WebSocket)', ['limit'], () => [
-    [{ limit: 'user' }, options.rateLimiter()?.refusals.user ?? 0],
-    [{ limit: 'failed_auth' }, options.rateLimiter()?.refusals.failedAuth ?? 0],
-  ]);
+  counterFrom(
+    registry,
+    'mash_rate_limit_refusals_total',
+    'Requests refused with RATE_LIMITED, by limit (HTTP and WebSocket)',
+    ['limit'],
+    () => [
+      [{ limit: 'user' }, options.rateLimiter()?.refusals.user ?? 0],
+      [{ limit: 'failed_auth' }, options.rateLimiter()?.refusals.failedAuth ?? 0],
+    ],
+  );
   new Gauge({
     name: 'mash_ready',
     help: '1 when this process reports ready: database open and the serving role restricted',
@@ -208,7 +262,11 @@ export function createHubMetrics(
   });
 
   // ---- the MASH's own gauges, read at scrape time (counts only)
-  let live: { at: number; gauges: LiveGauges | null; pending: Promise<void> | null } = { at: 0, gauges: null, pending: null };
+  let live: { at: number; gauges: LiveGauges | null; pending: Promise<void> | null } = {
+    at: 0,
+    gauges: null,
+    pending: null,
+  };
   async function refreshLive(): Promise<void> {
     if (Date.now() - live.at < LIVE_GAUGES_MIN_INTERVAL_MS || !options.databaseOpen()) return;
     live.pending ??= readLiveGauges(dataSource)
@@ -260,7 +318,8 @@ export function createHubMetrics(
   });
 
   let schema: GraphQLSchema | null = null;
-  const countError = (code: unknown) => graphqlErrors.inc({ code: typeof code === 'string' && KNOWN_CODES.has(code) ? code : 'OTHER' });
+  const countError = (code: unknown) =>
+    graphqlErrors.inc({ code: typeof code === 'string' && KNOWN_CODES.has(code) ? code : 'OTHER' });
   const apolloPlugin: ApolloServerPlugin<RequestContext> = {
     async serverWillStart(service) {
       schema = service.schema;

@@ -7,11 +7,23 @@ import { maskSqlLiterals, redactSpan } from './tracing';
 
 describe('SQL text on a span', () => {
   it.each([
-    ['SELECT id FROM person WHERE nhs_number = $1 AND given_name = $2', 'SELECT id FROM person WHERE nhs_number = $1 AND given_name = $2'],
-    [`SELECT id FROM person WHERE family_name = 'O''Brien' AND nhs_number = '9434765919'`, 'SELECT id FROM person WHERE family_name = ? AND nhs_number = ?'],
-    [`SELECT * FROM person WHERE nhs_number = 9434765919 LIMIT 20`, 'SELECT * FROM person WHERE nhs_number = ? LIMIT ?'],
+    [
+      'SELECT id FROM person WHERE nhs_number = $1 AND given_name = $2',
+      'SELECT id FROM person WHERE nhs_number = $1 AND given_name = $2',
+    ],
+    [
+      `SELECT id FROM person WHERE family_name = 'O''Brien' AND nhs_number = '9434765919'`,
+      'SELECT id FROM person WHERE family_name = ? AND nhs_number = ?',
+    ],
+    [
+      `SELECT * FROM person WHERE nhs_number = 9434765919 LIMIT 20`,
+      'SELECT * FROM person WHERE nhs_number = ? LIMIT ?',
+    ],
     [`SELECT E'Jane\\'s' AS n, $$Smith$$ AS f, $tag$Jones$tag$ AS g`, 'SELECT ? AS n, ? AS f, ? AS g'],
-    [`SELECT "given_name", t1.x FROM t1 -- Jane Smith\nWHERE /* 2016-04-03 */ a = $10`, 'SELECT "given_name", t1.x FROM t1  \nWHERE   a = $10'],
+    [
+      `SELECT "given_name", t1.x FROM t1 -- Jane Smith\nWHERE /* 2016-04-03 */ a = $10`,
+      'SELECT "given_name", t1.x FROM t1  \nWHERE   a = $10',
+    ],
     [`SELECT 1 WHERE name = 'Jane Smith`, 'SELECT ? WHERE name = ?'],
   ])('keeps its shape and masks every literal: %s', (sql, masked) => {
     expect(maskSqlLiterals(sql)).toBe(masked);
@@ -50,13 +62,20 @@ describe('a span on its way out', () => {
           {
             name: 'exception',
             time: [1, 1],
-            attributes: { 'exception.type': '22007', 'exception.message': 'invalid input syntax: "Jane Smith"', 'exception.stacktrace': 'Error: Jane Smith\n  at x' },
+            attributes: {
+              'exception.type': '22007',
+              'exception.message': 'invalid input syntax: "Jane Smith"',
+              'exception.stacktrace': 'Error: Jane Smith\n  at x',
+            },
           },
         ],
       }),
     );
     expect(out.status).toEqual({ code: SpanStatusCode.ERROR });
-    expect(out.attributes).toEqual({ 'db.query.text': 'SELECT ? FROM person WHERE given_name = ?', 'error.type': '22007' });
+    expect(out.attributes).toEqual({
+      'db.query.text': 'SELECT ? FROM person WHERE given_name = ?',
+      'error.type': '22007',
+    });
     expect(out.events.map((e) => [e.name, e.attributes])).toEqual([['exception', { 'error.type': '22007' }]]);
     expect(JSON.stringify(out)).not.toMatch(/Jane|Smith|2016/);
   });
@@ -74,11 +93,18 @@ describe('a span on its way out', () => {
           'mash.graphql.operation': 'Lookup Jane',
           'http.response.status_code': 200,
         },
-        links: [{ context: { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: '00f067aa0ba902b7', traceFlags: 1 }, attributes: { note: 'Jane' } }],
+        links: [
+          {
+            context: { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: '00f067aa0ba902b7', traceFlags: 1 },
+            attributes: { note: 'Jane' },
+          },
+        ],
       }),
     );
     expect(out.name).toBe('span');
     expect(out.attributes).toEqual({ 'http.response.status_code': 200 });
-    expect(out.links).toEqual([{ context: { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: '00f067aa0ba902b7', traceFlags: 1 } }]);
+    expect(out.links).toEqual([
+      { context: { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: '00f067aa0ba902b7', traceFlags: 1 } },
+    ]);
   });
 });

@@ -1,10 +1,24 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type AttributeValue, type SpanContext } from '@opentelemetry/api';
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type AttributeValue,
+  type SpanContext,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-node';
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  type ReadableSpan,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-node';
 import {
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
@@ -52,7 +66,8 @@ const MAX_SQL_TEXT = 4096;
 const isCode = (v: AttributeValue) => (typeof v === 'string' && /^[A-Za-z0-9_.]{1,64}$/.test(v) ? v : undefined);
 const isNumber = (v: AttributeValue) => (typeof v === 'number' ? v : undefined);
 const isUuid = (v: AttributeValue) => (typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v) ? v : undefined);
-const isCodeList = (v: AttributeValue) => (Array.isArray(v) && v.every((c) => typeof c === 'string' && /^[A-Z_]{1,64}$/.test(c)) ? v : undefined);
+const isCodeList = (v: AttributeValue) =>
+  Array.isArray(v) && v.every((c) => typeof c === 'string' && /^[A-Z_]{1,64}$/.test(c)) ? v : undefined;
 const ALLOWED_ATTRIBUTES: Record<string, (v: AttributeValue) => AttributeValue | undefined> = {
   // the request span (set here)
   [ATTR_HTTP_REQUEST_METHOD]: isCode,
@@ -119,7 +134,8 @@ export function redactSpan(span: ReadableSpan): ReadableSpan {
     events: span.events.map((e) => ({
       name: e.name === 'exception' ? 'exception' : 'event',
       time: e.time,
-      attributes: e.name === 'exception' ? redactAttributes({ 'error.type': e.attributes?.['exception.type'] ?? 'error' }) : {},
+      attributes:
+        e.name === 'exception' ? redactAttributes({ 'error.type': e.attributes?.['exception.type'] ?? 'error' }) : {},
       droppedAttributesCount: 0,
     })),
     resource: span.resource,
@@ -141,7 +157,10 @@ class RedactingExporter implements SpanExporter {
     this.inner.export(spans.map(redactSpan), (result) => {
       if (result.error && Date.now() - this.lastWarning > 60_000) {
         this.lastWarning = Date.now();
-        this.logger.warn({ err: { message: result.error.message }, spans: spans.length }, 'traces: export to the OTLP endpoint failed (spans dropped)');
+        this.logger.warn(
+          { err: { message: result.error.message }, spans: spans.length },
+          'traces: export to the OTLP endpoint failed (spans dropped)',
+        );
       }
       done(result);
     });
@@ -165,7 +184,12 @@ export interface HubTracing {
   stop(): Promise<void>;
 }
 
-const TRACING_OFF: HubTracing = { url: null, httpMiddleware: (_req, _res, next) => next(), apolloPlugin: {}, stop: async () => undefined };
+const TRACING_OFF: HubTracing = {
+  url: null,
+  httpMiddleware: (_req, _res, next) => next(),
+  apolloPlugin: {},
+  stop: async () => undefined,
+};
 
 export function startTracing(config: Config, logger: Logger, auditWriter: AuditWriter): HubTracing {
   const endpoint = config.tracing.otlpEndpoint;
@@ -185,7 +209,12 @@ export function startTracing(config: Config, logger: Logger, auditWriter: AuditW
   // and connection of every client and pool in this process. Values are never recorded
   // (enhancedDatabaseReporting off); SQL outside a request or audit span (migrations, periodic
   // checks, LISTEN) is not traced (requireParentSpan).
-  const pgInstrumentation = new PgInstrumentation({ enabled: false, enhancedDatabaseReporting: false, requireParentSpan: true, addSqlCommenterCommentToQueries: false });
+  const pgInstrumentation = new PgInstrumentation({
+    enabled: false,
+    enhancedDatabaseReporting: false,
+    requireParentSpan: true,
+    addSqlCommenterCommentToQueries: false,
+  });
   pgInstrumentation.setTracerProvider(provider);
   const definitions = pgInstrumentation.getModuleDefinitions();
   const pgModule = { Client };
@@ -205,7 +234,11 @@ export function startTracing(config: Config, logger: Logger, auditWriter: AuditW
       const links = only ? [] : [...callers.values()].map((c) => ({ context: c }));
       return tracer.startActiveSpan(
         'mash.audit.append',
-        { kind: SpanKind.INTERNAL, links, attributes: { [ATTR_BATCH_EVENTS]: batch.events, [ATTR_BATCH_REQUESTS]: callers.size } },
+        {
+          kind: SpanKind.INTERNAL,
+          links,
+          attributes: { [ATTR_BATCH_EVENTS]: batch.events, [ATTR_BATCH_REQUESTS]: callers.size },
+        },
         parent,
         async (span) => {
           try {
@@ -224,7 +257,15 @@ export function startTracing(config: Config, logger: Logger, auditWriter: AuditW
   const httpMiddleware: express.RequestHandler = (req, res, next) => {
     const method = HTTP_METHODS.has(req.method) ? req.method : '_OTHER';
     // Renamed by operation once Apollo resolves it; refusals before that keep the route's name.
-    const span = tracer.startSpan(`${method} /graphql`, { kind: SpanKind.SERVER, root: true, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_HTTP_ROUTE]: '/graphql' } }, ROOT_CONTEXT);
+    const span = tracer.startSpan(
+      `${method} /graphql`,
+      {
+        kind: SpanKind.SERVER,
+        root: true,
+        attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_HTTP_ROUTE]: '/graphql' },
+      },
+      ROOT_CONTEXT,
+    );
     let ended = false;
     const end = () => {
       if (ended) return;
@@ -265,7 +306,13 @@ export function startTracing(config: Config, logger: Logger, auditWriter: AuditW
         async willSendResponse(rc) {
           const errors = rc.response.body.kind === 'single' ? rc.response.body.singleResult.errors : undefined;
           if (!errors?.length) return;
-          const codes = new Set(errors.map((e) => (typeof e.extensions?.code === 'string' && KNOWN_CODES.has(e.extensions.code) ? e.extensions.code : 'OTHER')));
+          const codes = new Set(
+            errors.map((e) =>
+              typeof e.extensions?.code === 'string' && KNOWN_CODES.has(e.extensions.code)
+                ? e.extensions.code
+                : 'OTHER',
+            ),
+          );
           span.setAttribute(ATTR_ERROR_CODES, [...codes].sort());
         },
       };
@@ -281,7 +328,9 @@ export function startTracing(config: Config, logger: Logger, auditWriter: AuditW
       auditWriter.tracer = null;
       definitions.find((d) => d.name === 'pg')?.unpatch?.(pgModule);
       definitions.find((d) => d.name === 'pg-pool')?.unpatch?.(poolModule);
-      await provider.shutdown().catch((e: unknown) => logger.warn({ err: { message: (e as Error).message } }, 'traces: final export failed'));
+      await provider
+        .shutdown()
+        .catch((e: unknown) => logger.warn({ err: { message: (e as Error).message } }, 'traces: final export failed'));
       context.disable();
     },
   };

@@ -36,7 +36,14 @@ describe('fault: the hub’s port is taken', () => {
     try {
       const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', MASH_DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'development',
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          MASH_DATA_DIR: dataDir,
+          LOG_LEVEL: 'info',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -53,7 +60,9 @@ describe('fault: the hub’s port is taken', () => {
 
       expect(exit.signal).toBeNull(); // exited by itself, not killed by the timeout
       expect(exit.code).not.toBe(0);
-      expect(stderr).toContain(`cannot listen on 127.0.0.1:${port}: the address is in use by another process (EADDRINUSE)`);
+      expect(stderr).toContain(
+        `cannot listen on 127.0.0.1:${port}: the address is in use by another process (EADDRINUSE)`,
+      );
       // Its embedded PostgreSQL had started, and is stopped: no server process, nothing on its port.
       const started = stdout
         .split('\n')

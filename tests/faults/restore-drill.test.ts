@@ -25,7 +25,12 @@ describe('restore drill: back up a running hub, lose the machine, restore, verif
     expect(r.chainViaApi).toMatchObject({ intact: true, anchorMatched: true, anchorBatchId: r.anchor.batchId });
     expect(r.chainDirect).toEqual({ intact: true, anchorMatched: true });
     // Roles and grants came back as the migrations made them.
-    expect(r.servingRole).toEqual({ servingAs: 'mash_app', problems: [], updateRefused: '42501', warnedAtStart: false });
+    expect(r.servingRole).toEqual({
+      servingAs: 'mash_app',
+      problems: [],
+      updateRefused: '42501',
+      warnedAtStart: false,
+    });
     // The restored hub serves, and audits what it serves.
     expect(r.readAgain).toEqual({ status: 200, code: null, audited: 1 });
   }, 300_000);

@@ -19,7 +19,11 @@ describe('fault: four hub processes behind HAProxy, one SIGKILLed mid-load (issu
     expect(r.survivorsDownSamples).toBe(0);
     expect(Object.keys(r.victimAfterKill)).toEqual(['refused']);
     expect(r.finalView[r.victim]).toBe('DOWN');
-    expect(Object.entries(r.finalView).filter(([name]) => name !== r.victim).map(([, status]) => status)).toEqual(['UP', 'UP', 'UP']);
+    expect(
+      Object.entries(r.finalView)
+        .filter(([name]) => name !== r.victim)
+        .map(([, status]) => status),
+    ).toEqual(['UP', 'UP', 'UP']);
     // Started again, it is back in rotation.
     expect(Object.values(r.afterRestart)).toEqual(['UP', 'UP', 'UP', 'UP']);
     // Once HAProxy had marked it down, nothing failed.

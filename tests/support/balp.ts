@@ -49,9 +49,21 @@ interface ProfileRule {
 
 const BASE: Record<string, Omit<ProfileRule, 'patient'>> = {
   Read: { subtypes: ['read', 'vread'], action: 'R', client: '110152', userTypes: ['IRCP'], object: 'data' },
-  Query: { subtypes: ['search', 'search-type', 'search-system'], action: 'E', client: '110153', userTypes: ['IRCP'], object: 'query' },
+  Query: {
+    subtypes: ['search', 'search-type', 'search-system'],
+    action: 'E',
+    client: '110153',
+    userTypes: ['IRCP'],
+    object: 'query',
+  },
   Create: { subtypes: ['create'], action: 'C', client: '110153', userTypes: ['AUT', 'INF', 'CST'], object: 'data' },
-  Update: { subtypes: ['update', 'patch'], action: 'U', client: '110153', userTypes: ['AUT', 'INF', 'CST'], object: 'data' },
+  Update: {
+    subtypes: ['update', 'patch'],
+    action: 'U',
+    client: '110153',
+    userTypes: ['AUT', 'INF', 'CST'],
+    object: 'data',
+  },
 };
 
 export const BALP_PROFILES: Record<string, ProfileRule> = Object.fromEntries(
@@ -75,15 +87,24 @@ export function balpProblems(ae: Json): string[] {
       continue;
     }
     const p = (m: string) => problems.push(`${url.slice(BALP.length)}: ${m}`);
-    if (!(ae.type?.system === 'http://terminology.hl7.org/CodeSystem/audit-event-type' && ae.type?.code === 'rest')) p('type is not rest');
-    if (!(ae.subtype ?? []).some((s: Json) => s.system === 'http://hl7.org/fhir/restful-interaction' && rule.subtypes.includes(s.code))) p(`no subtype ${rule.subtypes.join('|')}`);
+    if (!(ae.type?.system === 'http://terminology.hl7.org/CodeSystem/audit-event-type' && ae.type?.code === 'rest'))
+      p('type is not rest');
+    if (
+      !(ae.subtype ?? []).some(
+        (s: Json) => s.system === 'http://hl7.org/fhir/restful-interaction' && rule.subtypes.includes(s.code),
+      )
+    )
+      p(`no subtype ${rule.subtypes.join('|')}`);
     if (ae.action !== rule.action) p(`action ${ae.action} is not ${rule.action}`);
     if (!ae.recorded) p('no recorded');
     if (ae.outcome !== '0') p(`outcome ${ae.outcome} is not 0 (success)`);
     const agents: Json[] = ae.agent ?? [];
     if (agents.length < 2) p('fewer than 2 agents');
     const server = rule.client === '110152' ? '110153' : '110152';
-    for (const [slot, code] of [['client', rule.client], ['server', server]] as const) {
+    for (const [slot, code] of [
+      ['client', rule.client],
+      ['server', server],
+    ] as const) {
       const found = agents.filter((a) => hasCoding(a.type, DCM, [code]));
       if (found.length !== 1) p(`${found.length} ${slot} agents (DCM ${code}), not 1`);
       for (const a of found) {
@@ -100,7 +121,8 @@ export function balpProblems(ae: Json): string[] {
       if (u.network || u.media) p('user agent with network or media');
     }
     const entities: Json[] = ae.entity ?? [];
-    const ofType = (system: string, code: string) => entities.filter((e) => e.type?.system === system && e.type?.code === code);
+    const ofType = (system: string, code: string) =>
+      entities.filter((e) => e.type?.system === system && e.type?.code === code);
     const transactions = ofType(XREQUEST, 'XrequestId');
     if (transactions.length > 1) p('more than one transaction entity');
     for (const t of transactions) if (!t.what?.identifier?.value) p('transaction entity without what.identifier.value');
@@ -108,12 +130,14 @@ export function balpProblems(ae: Json): string[] {
     if (objects.length !== 1) p(`${objects.length} ${rule.object} entities (audit-entity-type 2), not 1`);
     for (const o of objects) {
       if (rule.object === 'data') {
-        if (!['4', '3', '20'].includes(o.role?.code) || o.role?.system !== OBJECT_ROLE) p('data entity role not in RestObjectRoles');
+        if (!['4', '3', '20'].includes(o.role?.code) || o.role?.system !== OBJECT_ROLE)
+          p('data entity role not in RestObjectRoles');
         if (!o.what) p('data entity without what');
       } else {
         if (!(o.role?.system === OBJECT_ROLE && o.role?.code === '24')) p('query entity role is not 24 (Query)');
         if (o.what || o.lifecycle || o.detail) p('query entity with what, lifecycle or detail');
-        if (typeof o.query !== 'string' || !/^[A-Za-z0-9+/]+=*$/.test(o.query)) p('query entity without a base64 query');
+        if (typeof o.query !== 'string' || !/^[A-Za-z0-9+/]+=*$/.test(o.query))
+          p('query entity without a base64 query');
       }
     }
     const patients = ofType(ENTITY_TYPE, '1');

@@ -62,25 +62,41 @@ export function childProtectionSteps(hub: TestHub, worker: string) {
   async function givenStrategyDiscussion(childId: string, on: string, outcome = 'SECTION_47_JOINT'): Promise<string> {
     const s = ok(
       await hub.gql<{ scheduleMeeting: { id: string; version: number } }>(worker, SCHEDULE, {
-        input: { type: 'STRATEGY_DISCUSSION', subjectPersonIds: [childId], scheduledAt: new Date(Date.now() + 3_600_000).toISOString() },
+        input: {
+          type: 'STRATEGY_DISCUSSION',
+          subjectPersonIds: [childId],
+          scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+        },
       }),
       'scheduleMeeting',
     ).scheduleMeeting;
     // Time passes (tests cannot wait for the clock): the discussion took place, then its date is set.
     await hub.db.query(`UPDATE meeting SET scheduled_at = now() - interval '1 day' WHERE id = $1`, [s.id]);
-    const h = ok(await hub.gql<{ markMeetingHeld: { version: number } }>(worker, HELD, { id: s.id, v: s.version }), 'markMeetingHeld');
-    ok(await hub.gql(worker, OUTCOME, { id: s.id, input: { outcome }, v: h.markMeetingHeld.version }), 'recordMeetingOutcome');
+    const h = ok(
+      await hub.gql<{ markMeetingHeld: { version: number } }>(worker, HELD, { id: s.id, v: s.version }),
+      'markMeetingHeld',
+    );
+    ok(
+      await hub.gql(worker, OUTCOME, { id: s.id, input: { outcome }, v: h.markMeetingHeld.version }),
+      'recordMeetingOutcome',
+    );
     await hub.db.query(`UPDATE meeting SET scheduled_at = $2 WHERE id = $1`, [s.id, `${on}T10:00:00Z`]);
     return s.id;
   }
 
   async function start(childId: string, meetingId: string, lead?: string): Promise<Enquiry> {
-    const r = await hub.gql<{ startSection47Enquiry: Enquiry }>(worker, START, { input: { strategyMeetingId: meetingId, personId: childId, ...(lead ? { lead } : {}) } });
+    const r = await hub.gql<{ startSection47Enquiry: Enquiry }>(worker, START, {
+      input: { strategyMeetingId: meetingId, personId: childId, ...(lead ? { lead } : {}) },
+    });
     return ok(r, 'startSection47Enquiry').startSection47Enquiry;
   }
 
   async function toConference(e: Enquiry, concludedOn: string): Promise<Enquiry> {
-    const r = await hub.gql<{ concludeSection47Enquiry: Enquiry }>(worker, CONCLUDE, { id: e.id, input: { conclusion: 'SUBSTANTIATED_CONFERENCE', concludedOn }, v: e.version });
+    const r = await hub.gql<{ concludeSection47Enquiry: Enquiry }>(worker, CONCLUDE, {
+      id: e.id,
+      input: { conclusion: 'SUBSTANTIATED_CONFERENCE', concludedOn },
+      v: e.version,
+    });
     return ok(r, 'concludeSection47Enquiry').concludeSection47Enquiry;
   }
 
@@ -91,13 +107,19 @@ export function childProtectionSteps(hub: TestHub, worker: string) {
       v: e.version,
     });
     const enquiry = ok(r, 'recordInitialConference').recordInitialConference;
-    const p = await hub.gql<{ childProtectionPlan: Plan }>(worker, READ_PLAN, { id: enquiry.planId, purpose: 'SECTION_47' });
+    const p = await hub.gql<{ childProtectionPlan: Plan }>(worker, READ_PLAN, {
+      id: enquiry.planId,
+      purpose: 'SECTION_47',
+    });
     return { enquiry, plan: ok(p, 'childProtectionPlan').childProtectionPlan };
   }
 
   /** Given: the child on a plan, from a strategy discussion on `discussedOn` to an initial conference on `heldOn`. */
   async function givenPlan(childId: string, discussedOn: string, heldOn: string, category = 'NEGLECT') {
-    const enquiry = await toConference(await start(childId, await givenStrategyDiscussion(childId, discussedOn)), discussedOn);
+    const enquiry = await toConference(
+      await start(childId, await givenStrategyDiscussion(childId, discussedOn)),
+      discussedOn,
+    );
     return onPlan(enquiry, heldOn, category);
   }
 

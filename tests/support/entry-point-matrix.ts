@@ -8,7 +8,12 @@ import { ROLES, type Role } from '../../src/access-policy/vocabulary';
 
 const SW: Role = 'MASH_SOCIAL_WORKER';
 const MGR: Role = 'MASH_MANAGER';
-const OFFICERS: Role[] = ['POLICE_MASH_OFFICER', 'HEALTH_MASH_PRACTITIONER', 'PROBATION_MASH_OFFICER', 'EDUCATION_MASH_OFFICER'];
+const OFFICERS: Role[] = [
+  'POLICE_MASH_OFFICER',
+  'HEALTH_MASH_PRACTITIONER',
+  'PROBATION_MASH_OFFICER',
+  'EDUCATION_MASH_OFFICER',
+];
 const MASH: Role[] = [SW, MGR, ...OFFICERS];
 const SOCIAL_CARE: Role[] = [SW, MGR];
 const IG: Role[] = ['IG_AUDITOR'];
@@ -111,10 +116,17 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
  * cell denied. (Reaching another partnership's rows while acting in one's own is the wall's part:
  * tests/partnership-wall.test.ts.)
  */
-export type CrossPartnershipCell = { root: 'Query' | 'Mutation' | 'Subscription'; field: string; role: Role; expected: 'DENIED' };
+export type CrossPartnershipCell = {
+  root: 'Query' | 'Mutation' | 'Subscription';
+  field: string;
+  role: Role;
+  expected: 'DENIED';
+};
 
 export function crossPartnershipCells(): CrossPartnershipCell[] {
   return (Object.keys(EXPECTED_ENTRY_POINTS) as Array<keyof typeof EXPECTED_ENTRY_POINTS>).flatMap((root) =>
-    Object.keys(EXPECTED_ENTRY_POINTS[root]).flatMap((field) => ROLES.map((role) => ({ root, field, role, expected: 'DENIED' as const }))),
+    Object.keys(EXPECTED_ENTRY_POINTS[root]).flatMap((field) =>
+      ROLES.map((role) => ({ root, field, role, expected: 'DENIED' as const })),
+    ),
   );
 }

@@ -24,7 +24,11 @@ const UPSERT_PERSON = `mutation($input: PersonInput!) { upsertPerson(input: $inp
 const UPSERT_RECORD = `mutation($input: AgencyRecordInput!) { upsertAgencyRecord(input: $input) { outcome record { id } } }`;
 
 /** Given: a person pushed in by an agency's officer. Returns the person's id. */
-export async function givenPerson(hub: TestHub, token: string, overrides: Record<string, unknown> = {}): Promise<string> {
+export async function givenPerson(
+  hub: TestHub,
+  token: string,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
   const input = {
     sourceSystem: 'TEST',
     sourceReference: unique('p'),
@@ -63,13 +67,20 @@ export async function givenImportedPerson(
     ...overrides,
   };
   const line = JSON.stringify({ agency, actor: 'test-feed', kind: 'person', data });
-  const r = await inPartnership({ partnership, actor: 'system:test-feed', requestId: unique('import') }, () => importLine(hub.server.hub, line, 1));
+  const r = await inPartnership({ partnership, actor: 'system:test-feed', requestId: unique('import') }, () =>
+    importLine(hub.server.hub, line, 1),
+  );
   if (r.outcome === 'REJECTED' || !r.id) throw new Error(`givenImportedPerson failed: ${JSON.stringify(r)}`);
   return r.id;
 }
 
 /** Given: a record owned by the token's agency about a person. Returns the record id. */
-export async function givenRecord(hub: TestHub, token: string, personId: string, fields: Record<string, unknown>): Promise<string> {
+export async function givenRecord(
+  hub: TestHub,
+  token: string,
+  personId: string,
+  fields: Record<string, unknown>,
+): Promise<string> {
   const input = {
     personId,
     occurredAt: '2026-06-01T10:00:00.000Z',
@@ -92,7 +103,18 @@ export async function auditFor(hub: TestHub, requestId: string) {
        FROM audit_event e LEFT JOIN audit_disclosure d ON d.event_id = e.id AND d.occurred_at = e.occurred_at
       WHERE e.request_id = $1`,
     [requestId],
-  ) as Promise<Array<{ action: string; outcome: string; purpose: string | null; person_id: string | null; disclosure_outcome: string | null; released: string[] | null; redacted: string[] | null; record_ids: string[] | null }>>;
+  ) as Promise<
+    Array<{
+      action: string;
+      outcome: string;
+      purpose: string | null;
+      person_id: string | null;
+      disclosure_outcome: string | null;
+      released: string[] | null;
+      redacted: string[] | null;
+      record_ids: string[] | null;
+    }>
+  >;
 }
 
 /** Runs `work` with the database in a partnership (the default one unless named), as the tests' own actor. */
@@ -101,6 +123,19 @@ export function inTestPartnership<T>(work: () => Promise<T>, partnership = DEFAU
 }
 
 /** Given: audit events written straight through the audit store into a partnership's chain (with past times, forged actors, …). */
-export function givenAuditBatch(db: DataSource, events: AuditEvent[], partnership = DEFAULT_PARTNERSHIP): Promise<number> {
-  return inTestPartnership(() => db.transaction((m) => appendAuditBatch(m, events.map((e) => ({ ...e, partnership })))), partnership);
+export function givenAuditBatch(
+  db: DataSource,
+  events: AuditEvent[],
+  partnership = DEFAULT_PARTNERSHIP,
+): Promise<number> {
+  return inTestPartnership(
+    () =>
+      db.transaction((m) =>
+        appendAuditBatch(
+          m,
+          events.map((e) => ({ ...e, partnership })),
+        ),
+      ),
+    partnership,
+  );
 }

@@ -39,13 +39,17 @@ for (const [area, prefix] of AREAS) {
       else if (UNDETECTED.has(m.status)) {
         const { line, column } = m.location.start;
         const was = (lines[line - 1] ?? '').trim().slice(0, 90);
-        survivors.push(`  ${m.status} ${file}:${line}:${column} ${m.mutatorName}: ${was} → ${String(m.replacement).replace(/\s+/g, ' ').slice(0, 60)}`);
+        survivors.push(
+          `  ${m.status} ${file}:${line}:${column} ${m.mutatorName}: ${was} → ${String(m.replacement).replace(/\s+/g, ' ').slice(0, 60)}`,
+        );
       } else continue;
       total++;
     }
   }
   const score = total === 0 ? 100 : (100 * detected) / total;
-  console.log(`${area}: ${detected}/${total} mutants killed (${score.toFixed(1)} %)${score < BAR ? `, below ${BAR} %` : ''}`);
+  console.log(
+    `${area}: ${detected}/${total} mutants killed (${score.toFixed(1)} %)${score < BAR ? `, below ${BAR} %` : ''}`,
+  );
   for (const s of survivors) console.log(s);
   if (score < BAR) failed = true;
 }

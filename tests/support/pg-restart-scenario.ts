@@ -21,22 +21,39 @@ async function main(): Promise<void> {
   const hub = await createHub(config, logger, db.dataSource);
   const server = await startServer(hub, { port: 0, host: '127.0.0.1' });
   const base = server.url.replace('/graphql', '');
-  const token = await signDevToken(config.auth, { sub: 'f1', name: 'Fault Tester', agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
+  const token = await signDevToken(config.auth, {
+    sub: 'f1',
+    name: 'Fault Tester',
+    agency: 'police',
+    roles: ['POLICE_MASH_OFFICER'],
+  });
   const ready = async () => (await fetch(`${base}/readyz`)).status;
   const live = async () => (await fetch(`${base}/healthz`)).status;
   const query = async () => {
     const r = await fetch(server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: '{ searchPeople(input: {familyName: "Nobody"}, purpose: DIRECT_CARE) { score } }' }),
+      body: JSON.stringify({
+        query: '{ searchPeople(input: {familyName: "Nobody"}, purpose: DIRECT_CARE) { score } }',
+      }),
     });
-    const body = (await r.json()) as { data?: { searchPeople: unknown[] | null } | null; errors?: Array<{ extensions?: { code?: string } }> };
-    return { status: r.status, code: body.errors?.[0]?.extensions?.code ?? null, data: body.data?.searchPeople != null };
+    const body = (await r.json()) as {
+      data?: { searchPeople: unknown[] | null } | null;
+      errors?: Array<{ extensions?: { code?: string } }>;
+    };
+    return {
+      status: r.status,
+      code: body.errors?.[0]?.extensions?.code ?? null,
+      data: body.data?.searchPeople != null,
+    };
   };
   const seen: Record<string, unknown> = {};
   // The embedded set-up serves as mash_app (migrated as the superuser), its password kept 0600.
   const [{ role }] = (await db.dataSource.query('SELECT current_user AS role')) as Array<{ role: string }>;
-  seen.serving = { role, passwordFileMode: (fs.statSync(path.join(dataDir, 'pg-app-password')).mode & 0o777).toString(8) };
+  seen.serving = {
+    role,
+    passwordFileMode: (fs.statSync(path.join(dataDir, 'pg-app-password')).mode & 0o777).toString(8),
+  };
   seen.before = { ready: await ready(), query: await query() };
   await db.embedded!.server.stop();
   seen.down = { live: await live(), ready: await ready(), query: await query() };

@@ -31,7 +31,12 @@ export interface TestHub {
   db: DataSource;
   config: Config;
   token(claims: Partial<TokenClaims> & { agency: string; roles: string[] }): Promise<string>;
-  gql<T = Record<string, unknown>>(token: string | null, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<T>>;
+  gql<T = Record<string, unknown>>(
+    token: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GqlResult<T>>;
   close(): Promise<void>;
 }
 
@@ -45,7 +50,8 @@ let migrated: Promise<string> | undefined;
 export function ownerActingInDefaultPartnership(db: DataSource): DataSource {
   const make = db.driver.createQueryRunner.bind(db.driver);
   const scope = { partnership: DEFAULT_PARTNERSHIP, actor: 'system:test-setup', requestId: 'test-setup' };
-  const inDefault = <T>(work: () => Promise<T>): Promise<T> => (currentPartnershipScope() ? work() : inPartnership(scope, work));
+  const inDefault = <T>(work: () => Promise<T>): Promise<T> =>
+    currentPartnershipScope() ? work() : inPartnership(scope, work);
   db.driver.createQueryRunner = (mode) => {
     const runner = make(mode);
     const query = runner.query.bind(runner);
@@ -101,7 +107,11 @@ export function appUrlOf(ownerUrl: string): string {
  */
 export async function startTestHub(
   env: Record<string, string> = {},
-  options: { databaseUrl?: string; servingUrl?: string; /** Collects the hub's log lines (parsed JSON), at LOG_LEVEL or info. */ logLines?: Array<Record<string, unknown>> } = {},
+  options: {
+    databaseUrl?: string;
+    servingUrl?: string;
+    /** Collects the hub's log lines (parsed JSON), at LOG_LEVEL or info. */ logLines?: Array<Record<string, unknown>>;
+  } = {},
 ): Promise<TestHub> {
   const url = options.databaseUrl ?? env.DATABASE_URL ?? (await workerDatabaseUrl());
   const servingUrl = options.servingUrl ?? appUrlOf(url);
@@ -120,7 +130,8 @@ export async function startTestHub(
     lines &&
       new Writable({
         write(chunk: Buffer, _enc, done) {
-          for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+          for (const line of chunk.toString().split('\n'))
+            if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
           done();
         },
       }),
@@ -155,7 +166,13 @@ export async function startTestHub(
         body: JSON.stringify({ query, variables }),
       });
       const body = (await res.json()) as { data?: never; errors?: never; extensions?: never };
-      return { status: res.status, data: body.data, errors: body.errors, extensions: body.extensions, headers: res.headers };
+      return {
+        status: res.status,
+        data: body.data,
+        errors: body.errors,
+        extensions: body.extensions,
+        headers: res.headers,
+      };
     },
     async close() {
       await server.stop();

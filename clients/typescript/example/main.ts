@@ -11,25 +11,53 @@ import { parseArgs } from 'node:util';
 import { createHubClient, HubError, type TokenProvider } from '../src';
 import { exampleReferral, referAndFollow } from './partner-flow';
 
-const { values } = parseArgs({ options: { url: { type: 'string', default: 'http://localhost:4000/graphql' }, agency: { type: 'string', default: 'education' } } });
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string', default: 'http://localhost:4000/graphql' },
+    agency: { type: 'string', default: 'education' },
+  },
+});
 
 let cached: string | null = null;
 const developmentToken: TokenProvider = async ({ forceRefresh }) => {
   if (cached && !forceRefresh) return cached;
-  const args = ['run', '-s', 'token', '--', '--sub', 'dsl-example', '--name', 'Example DSL', '--agency', values.agency!, '--role', 'PARTNER_REFERRER', '--ttl', '1h'];
+  const args = [
+    'run',
+    '-s',
+    'token',
+    '--',
+    '--sub',
+    'dsl-example',
+    '--name',
+    'Example DSL',
+    '--agency',
+    values.agency!,
+    '--role',
+    'PARTNER_REFERRER',
+    '--ttl',
+    '1h',
+  ];
   const { stdout } = await promisify(execFile)('npm', args);
   cached = stdout.trim();
   return cached;
 };
 
 async function main(): Promise<void> {
-  const client = createHubClient({ url: values.url!, getToken: developmentToken, clientName: 'example-referrer-app', clientVersion: '0.1.0' });
-  const result = await referAndFollow(client, exampleReferral(), randomUUID(), (line) => process.stdout.write(`${line}\n`));
+  const client = createHubClient({
+    url: values.url!,
+    getToken: developmentToken,
+    clientName: 'example-referrer-app',
+    clientVersion: '0.1.0',
+  });
+  const result = await referAndFollow(client, exampleReferral(), randomUUID(), (line) =>
+    process.stdout.write(`${line}\n`),
+  );
   process.stdout.write(`done: ${result.reference} is ${result.followed.status}\n`);
 }
 
 main().catch((e: unknown) => {
-  if (e instanceof HubError) process.stderr.write(`client:example: ${e.code} (HTTP ${e.status}, request ${e.requestId}): ${e.message}\n`);
+  if (e instanceof HubError)
+    process.stderr.write(`client:example: ${e.code} (HTTP ${e.status}, request ${e.requestId}): ${e.message}\n`);
   else process.stderr.write(`client:example: ${(e as Error).message}\n`);
   process.exitCode = 1;
 });

@@ -4,7 +4,15 @@
  * create a second referral), then follow it with `myReferral`. `npm run client:example` runs it
  * against a running hub; tests/partner-client.test.ts runs it against the test hub.
  */
-import { Me, MyReferral, SubmitReferral, type HubClient, type MyReferralResult, type SubmitReferralInput, type Withheld } from '../src';
+import {
+  Me,
+  MyReferral,
+  SubmitReferral,
+  type HubClient,
+  type MyReferralResult,
+  type SubmitReferralInput,
+  type Withheld,
+} from '../src';
 
 export interface FollowedReferral {
   reference: string;
@@ -27,13 +35,18 @@ export async function referAndFollow(
 
   const first = await client.request(SubmitReferral, { idempotencyKey, input: referral });
   const receipt = first.data.submitReferral;
-  if (!receipt.id || !receipt.reference) throw new Error('the hub acknowledged the referral without an id or reference');
-  log(`referral ${receipt.reference} received at ${receipt.receivedAt}; a decision is due by ${receipt.expectedDecisionBy}`);
+  if (!receipt.id || !receipt.reference)
+    throw new Error('the hub acknowledged the referral without an id or reference');
+  log(
+    `referral ${receipt.reference} received at ${receipt.receivedAt}; a decision is due by ${receipt.expectedDecisionBy}`,
+  );
 
   // The answer to a submission can be lost (a timeout, a dropped connection): resubmit with the same
   // key, and the hub returns the same referral rather than a second one.
   const again = await client.request(SubmitReferral, { idempotencyKey, input: referral });
-  log(`resubmitted with the same key: ${again.data.submitReferral.reference} (replayed: ${again.data.submitReferral.replayed})`);
+  log(
+    `resubmitted with the same key: ${again.data.submitReferral.reference} (replayed: ${again.data.submitReferral.replayed})`,
+  );
 
   const followed = await client.request(MyReferral, { id: receipt.id });
   const now = followed.data.myReferral;

@@ -94,13 +94,24 @@ export function createHubClient(options: HubClientOptions): HubClient {
       try {
         answer = (await res.json()) as GraphQLBody<R>;
       } catch {
-        throw new HubError(`The hub answered HTTP ${res.status} without a GraphQL body`, 'UNEXPECTED_RESPONSE', res.status, requestId);
+        throw new HubError(
+          `The hub answered HTTP ${res.status} without a GraphQL body`,
+          'UNEXPECTED_RESPONSE',
+          res.status,
+          requestId,
+        );
       }
       const first = answer.errors?.[0];
       if (first || answer.data == null) {
         const code = first?.extensions?.code;
         const known = HUB_ERROR_CODES.find((c) => c === code);
-        throw new HubError(first?.message ?? `The hub answered HTTP ${res.status} with no data`, known ?? 'UNEXPECTED_RESPONSE', res.status, requestId, first?.extensions?.retryAfterSeconds);
+        throw new HubError(
+          first?.message ?? `The hub answered HTTP ${res.status} with no data`,
+          known ?? 'UNEXPECTED_RESPONSE',
+          res.status,
+          requestId,
+          first?.extensions?.retryAfterSeconds,
+        );
       }
       return { data: answer.data, withheld: withheldFields(answer.extensions?.redactions ?? []), requestId };
     },

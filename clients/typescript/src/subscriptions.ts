@@ -15,7 +15,11 @@ export interface SubscribingClient {
   subscribe<R>(
     payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
     sink: {
-      next(value: { data?: R | null; errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>; extensions?: Record<string, unknown> }): void;
+      next(value: {
+        data?: R | null;
+        errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>;
+        extensions?: Record<string, unknown>;
+      }): void;
       error(error: unknown): void;
       complete(): void;
     },
@@ -41,8 +45,14 @@ export interface SubscriptionHandlers<R> {
 }
 
 /** Subscribes with a generated subscription operation; returns the function that stops it. */
-export function subscribe<R, V>(client: SubscribingClient, operation: TypedOperation<R, V>, variables: V, handlers: SubscriptionHandlers<R>): () => void {
-  if (operation.kind !== 'subscription') throw new TypeError(`${operation.name} is a ${operation.kind}, not a subscription: use request()`);
+export function subscribe<R, V>(
+  client: SubscribingClient,
+  operation: TypedOperation<R, V>,
+  variables: V,
+  handlers: SubscriptionHandlers<R>,
+): () => void {
+  if (operation.kind !== 'subscription')
+    throw new TypeError(`${operation.name} is a ${operation.kind}, not a subscription: use request()`);
   return client.subscribe<R>(
     { query: operation.text, operationName: operation.name, variables: variables as Record<string, unknown> },
     {
@@ -50,7 +60,14 @@ export function subscribe<R, V>(client: SubscribingClient, operation: TypedOpera
         const first = value.errors?.[0];
         if (first || value.data == null) {
           const code = HUB_ERROR_CODES.find((c) => c === first?.extensions?.code);
-          handlers.error(new HubError(first?.message ?? 'The hub sent an event without data', code ?? 'UNEXPECTED_RESPONSE', 0, null));
+          handlers.error(
+            new HubError(
+              first?.message ?? 'The hub sent an event without data',
+              code ?? 'UNEXPECTED_RESPONSE',
+              0,
+              null,
+            ),
+          );
           return;
         }
         const redactions = (value.extensions?.redactions as Redaction[] | undefined) ?? [];
@@ -62,9 +79,12 @@ export function subscribe<R, V>(client: SubscribingClient, operation: TypedOpera
         // expired) and 4429 when rate limited; anything else is a lost connection.
         const list = Array.isArray(error) ? (error as Array<{ message?: string; extensions?: { code?: string } }>) : [];
         const closed = (error as { code?: unknown } | null)?.code;
-        const code = HUB_ERROR_CODES.find((c) => c === list[0]?.extensions?.code) ?? (closed === 4403 ? 'UNAUTHENTICATED' : closed === 4429 ? 'RATE_LIMITED' : undefined);
+        const code =
+          HUB_ERROR_CODES.find((c) => c === list[0]?.extensions?.code) ??
+          (closed === 4403 ? 'UNAUTHENTICATED' : closed === 4429 ? 'RATE_LIMITED' : undefined);
         const reason = (error as { reason?: unknown } | null)?.reason;
-        const message = list[0]?.message ?? (typeof reason === 'string' && reason ? reason : 'The connection to the hub was lost');
+        const message =
+          list[0]?.message ?? (typeof reason === 'string' && reason ? reason : 'The connection to the hub was lost');
         handlers.error(new HubError(message, code ?? 'UNEXPECTED_RESPONSE', 0, null));
       },
       complete() {

@@ -28,7 +28,11 @@ export function withheldFields(redactions: ReadonlyArray<{ path: string; reason:
     const known = reason in EXPLANATION ? (reason as RedactionReason) : null;
     return {
       path,
-      field: path.split('.').filter((p) => !/^\d+$/.test(p)).at(-1) ?? path,
+      field:
+        path
+          .split('.')
+          .filter((p) => !/^\d+$/.test(p))
+          .at(-1) ?? path,
       // A reason newer than this client is still withheld, never shown as an empty value.
       reason: known ?? ('NEED_TO_KNOW' as const),
       explanation: known ? EXPLANATION[known] : 'withheld',
@@ -40,7 +44,10 @@ export function withheldFields(redactions: ReadonlyArray<{ path: string; reason:
  * For apps on another GraphQL client (Apollo Client, urql): a GraphQL response as data plus what
  * was withheld.
  */
-export function readWithheld<R>(response: { data?: R | null; extensions?: { redactions?: Array<{ path: string; reason: string }> } }): {
+export function readWithheld<R>(response: {
+  data?: R | null;
+  extensions?: { redactions?: Array<{ path: string; reason: string }> };
+}): {
   data: R | null;
   withheld: Withheld[];
 } {

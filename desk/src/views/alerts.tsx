@@ -13,7 +13,14 @@ const WHAT: Record<string, string> = {
   UNUSUAL_READ_VOLUME: 'Unusually many children read in an hour',
 };
 
-const MASH_ROLES = ['MASH_SOCIAL_WORKER', 'MASH_MANAGER', 'POLICE_MASH_OFFICER', 'HEALTH_MASH_PRACTITIONER', 'PROBATION_MASH_OFFICER', 'EDUCATION_MASH_OFFICER'];
+const MASH_ROLES = [
+  'MASH_SOCIAL_WORKER',
+  'MASH_MANAGER',
+  'POLICE_MASH_OFFICER',
+  'HEALTH_MASH_PRACTITIONER',
+  'PROBATION_MASH_OFFICER',
+  'EDUCATION_MASH_OFFICER',
+];
 
 /** The hub's rule (ADR 021), so the button shows only where it would be accepted: your agency's alerts, or IG's for an IG auditor. */
 function mayAcknowledge(me: Me, a: Alert): boolean {
@@ -39,13 +46,19 @@ export function AlertsView({ me }: { me: Me }) {
   useEffect(() => {
     let stopped = false;
     request(Alerts, { first: 50 }).then(
-      ({ data }) => !stopped && setAlerts((live) => [...(live ?? []), ...data.alerts.edges.map((e) => e.node).filter((a) => !(live ?? []).some((l) => l.id === a.id))]),
+      ({ data }) =>
+        !stopped &&
+        setAlerts((live) => [
+          ...(live ?? []),
+          ...data.alerts.edges.map((e) => e.node).filter((a) => !(live ?? []).some((l) => l.id === a.id)),
+        ]),
       (e: Error) => !stopped && setError(e.message),
     );
     const unsubscribe = subscribe(
       AlertFeed,
       {},
-      ({ alertRaised }) => setAlerts((current) => [alertRaised, ...(current ?? []).filter((a) => a.id !== alertRaised.id)]),
+      ({ alertRaised }) =>
+        setAlerts((current) => [alertRaised, ...(current ?? []).filter((a) => a.id !== alertRaised.id)]),
       (message) => setError(message),
     );
     return () => {

@@ -37,7 +37,9 @@ export function BoardView() {
 
   useEffect(() => {
     let stopped = false;
-    Promise.all(months.map(async (m) => ({ month: m, metrics: (await request(Board, { period: { month: m } })).data.metrics }))).then(
+    Promise.all(
+      months.map(async (m) => ({ month: m, metrics: (await request(Board, { period: { month: m } })).data.metrics })),
+    ).then(
       (all) => !stopped && setSeries(all),
       (e: Error) => !stopped && setError(e.message),
     );
@@ -56,7 +58,11 @@ export function BoardView() {
         <>
           <form class="filters" onSubmit={(e) => e.preventDefault()}>
             <label for="board-month">Month</label>
-            <select id="board-month" value={month} onChange={(e) => setMonth((e.currentTarget as HTMLSelectElement).value)}>
+            <select
+              id="board-month"
+              value={month}
+              onChange={(e) => setMonth((e.currentTarget as HTMLSelectElement).value)}
+            >
               {months.map((m) => (
                 <option key={m} value={m}>
                   {m}
@@ -69,10 +75,16 @@ export function BoardView() {
               <h2>Against target: {current.current.period.label}</h2>
               <BarChart
                 title="Measures by RAG against target"
-                bars={(['RED', 'AMBER', 'GREEN'] as const).map((s) => ({ label: words(s), value: current.measures.filter((m) => m.status === s).length, tone: TONE[s] }))}
+                bars={(['RED', 'AMBER', 'GREEN'] as const).map((s) => ({
+                  label: words(s),
+                  value: current.measures.filter((m) => m.status === s).length,
+                  tone: TONE[s],
+                }))}
               />
               <table class="measures">
-                <caption>Measures for {current.current.period.label}, with the trend over {MONTHS} months</caption>
+                <caption>
+                  Measures for {current.current.period.label}, with the trend over {MONTHS} months
+                </caption>
                 <thead>
                   <tr>
                     <th scope="col">Measure</th>
@@ -92,14 +104,21 @@ export function BoardView() {
                       <td>{show(m, m.previousValue)}</td>
                       <td>{m.target === null ? '—' : show(m, m.target)}</td>
                       <td>
-                        <span class={`rag rag-${m.status === 'RED' || m.status === 'AMBER' || m.status === 'GREEN' ? m.status.toLowerCase() : 'none'}`}>{words(m.status)}</span>
+                        <span
+                          class={`rag rag-${m.status === 'RED' || m.status === 'AMBER' || m.status === 'GREEN' ? m.status.toLowerCase() : 'none'}`}
+                        >
+                          {words(m.status)}
+                        </span>
                       </td>
                       <td>{words(m.direction)}</td>
                       <td>
                         <Sparkline
                           title={m.label}
                           target={m.target}
-                          points={series.map((s) => ({ label: s.month, value: s.metrics.measures.find((x) => x.key === m.key)?.value ?? null }))}
+                          points={series.map((s) => ({
+                            label: s.month,
+                            value: s.metrics.measures.find((x) => x.key === m.key)?.value ?? null,
+                          }))}
                         />
                       </td>
                     </tr>
@@ -109,7 +128,10 @@ export function BoardView() {
               <Attendance month={month} />
               <h2>Overdue agency checks now</h2>
               {current.overdueChecksByAgency.length ? (
-                <BarChart title="Overdue checks by agency" bars={current.overdueChecksByAgency.map((a) => ({ label: a.agency, value: a.count, tone: 'red' }))} />
+                <BarChart
+                  title="Overdue checks by agency"
+                  bars={current.overdueChecksByAgency.map((a) => ({ label: a.agency, value: a.count, tone: 'red' }))}
+                />
               ) : (
                 <p>No agency check is overdue.</p>
               )}

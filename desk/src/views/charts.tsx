@@ -39,7 +39,15 @@ export function BarChart({ title, bars, unit = '' }: { title: string; bars: Bar[
 }
 
 /** A small line over periods, with a dashed target line when there is one. */
-export function Sparkline({ title, points, target }: { title: string; points: Array<{ label: string; value: number | null }>; target: number | null }) {
+export function Sparkline({
+  title,
+  points,
+  target,
+}: {
+  title: string;
+  points: Array<{ label: string; value: number | null }>;
+  target: number | null;
+}) {
   const width = 220;
   const height = 60;
   const pad = 6;
@@ -58,7 +66,9 @@ export function Sparkline({ title, points, target }: { title: string; points: Ar
     <svg class="spark" viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img" aria-label={alt}>
       {target !== null && <line x1={pad} x2={width - pad} y1={y(target)} y2={y(target)} class="target" />}
       <polyline points={path} class="trend" />
-      {points.map((p, i) => (p.value === null ? null : <circle key={i} cx={x(i)} cy={y(p.value)} r={2.5} class="point" />))}
+      {points.map((p, i) =>
+        p.value === null ? null : <circle key={i} cx={x(i)} cy={y(p.value)} r={2.5} class="point" />,
+      )}
     </svg>
   );
 }

@@ -1,7 +1,14 @@
 import { useState } from 'preact/hooks';
 import { request, type Redaction } from '../api.js';
 import { date, dateTime, REDACTION_REASON, timeLeft, words } from '../format.js';
-import { Child, Chronology, OpenBreakGlass, type ChildResult, type ChronologyResult, type Purpose } from '../generated/operations.js';
+import {
+  Child,
+  Chronology,
+  OpenBreakGlass,
+  type ChildResult,
+  type ChronologyResult,
+  type Purpose,
+} from '../generated/operations.js';
 import type { Me } from '../session.js';
 import { ErrorMessage, PersonLink } from './common.js';
 
@@ -12,11 +19,38 @@ type AgencyRecord = NonNullable<Person['records']>[number];
 const OPENING_PURPOSES: Purpose[] = ['TRIAGE', 'AGENCY_CHECK', 'STRATEGY', 'SECTION_47', 'DIRECT_CARE'];
 
 const RECORD_FIELDS: Record<AgencyRecord['__typename'], Array<[string, keyof AgencyRecord]>> = {
-  HealthRecord: [['Practitioner', 'practitioner'], ['Registered GP', 'registeredGp'], ['Clinical notes', 'clinicalNotes'], ['Mental health involvement', 'mentalHealthInvolvement'], ['Substance misuse involvement', 'substanceMisuseInvolvement']],
-  PoliceRecord: [['Incident type', 'incidentType'], ['Detail', 'detail'], ['Intelligence grading', 'intelligenceGrading'], ['Domestic abuse risk', 'riskLevel'], ['Warning markers', 'warningMarkers']],
-  ProbationRecord: [['Offence summary', 'offenceSummary'], ['MAPPA level', 'mappaLevel'], ['Risk of serious harm to children', 'riskOfSeriousHarmToChildren'], ['Under supervision', 'underSupervision']],
-  EducationRecord: [['School', 'school'], ['Attendance %', 'attendancePercent'], ['Exclusions', 'exclusions'], ['DSL notes', 'dslNotes']],
-  SocialCareRecord: [['Legal status', 'legalStatus'], ['Allocated worker', 'allocatedWorker'], ['Previous referrals', 'previousReferrals'], ['Case notes', 'caseNotes']],
+  HealthRecord: [
+    ['Practitioner', 'practitioner'],
+    ['Registered GP', 'registeredGp'],
+    ['Clinical notes', 'clinicalNotes'],
+    ['Mental health involvement', 'mentalHealthInvolvement'],
+    ['Substance misuse involvement', 'substanceMisuseInvolvement'],
+  ],
+  PoliceRecord: [
+    ['Incident type', 'incidentType'],
+    ['Detail', 'detail'],
+    ['Intelligence grading', 'intelligenceGrading'],
+    ['Domestic abuse risk', 'riskLevel'],
+    ['Warning markers', 'warningMarkers'],
+  ],
+  ProbationRecord: [
+    ['Offence summary', 'offenceSummary'],
+    ['MAPPA level', 'mappaLevel'],
+    ['Risk of serious harm to children', 'riskOfSeriousHarmToChildren'],
+    ['Under supervision', 'underSupervision'],
+  ],
+  EducationRecord: [
+    ['School', 'school'],
+    ['Attendance %', 'attendancePercent'],
+    ['Exclusions', 'exclusions'],
+    ['DSL notes', 'dslNotes'],
+  ],
+  SocialCareRecord: [
+    ['Legal status', 'legalStatus'],
+    ['Allocated worker', 'allocatedWorker'],
+    ['Previous referrals', 'previousReferrals'],
+    ['Case notes', 'caseNotes'],
+  ],
 };
 
 const IDENTITY_FIELDS: Array<[string, keyof Person]> = [
@@ -41,7 +75,8 @@ function Value({ value, path, redactions }: { value: unknown; path: string; reda
       </span>
     );
   }
-  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return <span class="none">not recorded</span>;
+  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0))
+    return <span class="none">not recorded</span>;
   if (typeof value === 'boolean') return <>{value ? 'yes' : 'no'}</>;
   if (Array.isArray(value)) return <>{value.join(', ')}</>;
   // Enum values (FEMALE, LEVEL_1) read as words; identifiers (a UPN such as Z000800000310) stay as they are.
@@ -53,7 +88,13 @@ function Value({ value, path, redactions }: { value: unknown; path: string; reda
 export function ChildView({ me, id }: { me: Me; id: string }) {
   const choices = OPENING_PURPOSES.filter((p) => me.purposes.includes(p));
   const [purpose, setPurpose] = useState<Purpose | ''>(choices[0] ?? '');
-  const [opened, setOpened] = useState<{ person: Person | null; purpose: Purpose; redactions: Map<string, string>; chronology: ChronologyResult['chronology'] | null; chronologyRedactions: Map<string, string> } | null>(null);
+  const [opened, setOpened] = useState<{
+    person: Person | null;
+    purpose: Purpose;
+    redactions: Map<string, string>;
+    chronology: ChronologyResult['chronology'] | null;
+    chronologyRedactions: Map<string, string>;
+  } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -95,7 +136,11 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
         <h1 id="open-title">Open a child's record</h1>
         <form onSubmit={(e) => void open(e)} class="purpose">
           <label for="purpose">Purpose of use (recorded in the audit with everything you see)</label>
-          <select id="purpose" value={purpose} onChange={(e) => setPurpose((e.currentTarget as HTMLSelectElement).value as Purpose)}>
+          <select
+            id="purpose"
+            value={purpose}
+            onChange={(e) => setPurpose((e.currentTarget as HTMLSelectElement).value as Purpose)}
+          >
             {choices.map((p) => (
               <option key={p} value={p}>
                 {words(p)}
@@ -141,8 +186,8 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
       <p class="hint">Opened for {words(opened.purpose)}. This view is recorded in the audit.</p>
       {breakGlass && (
         <p class="conflict" role="status" data-testid="break-glass-open">
-          Break-glass is open until {dateTime(breakGlass.expiresAt)} ({timeLeft(breakGlass.expiresAt, Date.now())}). The holding agencies and
-          information governance have been alerted; IG will review this use.
+          Break-glass is open until {dateTime(breakGlass.expiresAt)} ({timeLeft(breakGlass.expiresAt, Date.now())}). The
+          holding agencies and information governance have been alerted; IG will review this use.
         </p>
       )}
       <h2>Identity</h2>
@@ -151,7 +196,11 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
           <div key={key}>
             <dt>{label}</dt>
             <dd>
-              <Value value={key === 'dateOfBirth' && person.dateOfBirth ? date(person.dateOfBirth) : person[key]} path={`person.${key}`} redactions={redactions} />
+              <Value
+                value={key === 'dateOfBirth' && person.dateOfBirth ? date(person.dateOfBirth) : person[key]}
+                path={`person.${key}`}
+                redactions={redactions}
+              />
             </dd>
           </div>
         ))}
@@ -161,8 +210,7 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
         <ul>
           {person.relationships.map((r, i) => (
             <li key={i}>
-              {words(r.type)}:{' '}
-              {r.relatedPerson ? <PersonLink person={r.relatedPerson} /> : 'withheld'}
+              {words(r.type)}: {r.relatedPerson ? <PersonLink person={r.relatedPerson} /> : 'withheld'}
             </li>
           ))}
         </ul>
@@ -185,8 +233,20 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
           <tbody>
             {person.referrals.map((r, i) => (
               <tr key={r.id ?? i} data-testid="previous-referral">
-                <td>{r.id && r.reference ? <a href={`#/referral/${r.id}`}>{r.reference}</a> : <Value value={r.reference} path={`person.referrals.${i}.reference`} redactions={redactions} />}</td>
-                <td>{r.receivedAt ? dateTime(r.receivedAt) : <Value value={null} path={`person.referrals.${i}.receivedAt`} redactions={redactions} />}</td>
+                <td>
+                  {r.id && r.reference ? (
+                    <a href={`#/referral/${r.id}`}>{r.reference}</a>
+                  ) : (
+                    <Value value={r.reference} path={`person.referrals.${i}.reference`} redactions={redactions} />
+                  )}
+                </td>
+                <td>
+                  {r.receivedAt ? (
+                    dateTime(r.receivedAt)
+                  ) : (
+                    <Value value={null} path={`person.referrals.${i}.receivedAt`} redactions={redactions} />
+                  )}
+                </td>
                 <td>
                   <Value value={r.status} path={`person.referrals.${i}.status`} redactions={redactions} />
                 </td>
@@ -194,7 +254,11 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
                   <Value value={r.rag} path={`person.referrals.${i}.rag`} redactions={redactions} />
                 </td>
                 <td>
-                  <Value value={r.decisionOutcome} path={`person.referrals.${i}.decisionOutcome`} redactions={redactions} />
+                  <Value
+                    value={r.decisionOutcome}
+                    path={`person.referrals.${i}.decisionOutcome`}
+                    redactions={redactions}
+                  />
                 </td>
               </tr>
             ))}
@@ -233,7 +297,9 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
         </section>
       ))}
       {!byAgency.size && <p>No records you may see.</p>}
-      {!breakGlass && me.purposes.includes('BREAK_GLASS') && redactions.size > 0 && <BreakGlassPanel onOpen={breakTheGlass} />}
+      {!breakGlass && me.purposes.includes('BREAK_GLASS') && redactions.size > 0 && (
+        <BreakGlassPanel onOpen={breakTheGlass} />
+      )}
       <h2>Chronology</h2>
       {chronology === null && <p>The chronology is not available to your role.</p>}
       {chronology && (
@@ -282,18 +348,32 @@ function BreakGlassPanel({ onOpen }: { onOpen: (reason: string) => Promise<void>
         e.preventDefault();
         setBusy(true);
         setError(null);
-        onOpen(reason).catch((err: Error) => setError(err.message)).finally(() => setBusy(false));
+        onOpen(reason)
+          .catch((err: Error) => setError(err.message))
+          .finally(() => setBusy(false));
       }}
     >
       <h2>Emergency access (break-glass)</h2>
       <p>
-        Only when a child is at immediate risk and the detail cannot wait for an agency check. It opens this child's agency detail to you for a
-        limited time (never sealed fields), alerts the agencies that hold it and information governance, and is reviewed.
+        Only when a child is at immediate risk and the detail cannot wait for an agency check. It opens this child's
+        agency detail to you for a limited time (never sealed fields), alerts the agencies that hold it and information
+        governance, and is reviewed.
       </p>
       <label for="break-glass-reason">Why you need it now (at least 20 characters)</label>
-      <textarea id="break-glass-reason" rows={3} required value={reason} onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)} />
+      <textarea
+        id="break-glass-reason"
+        rows={3}
+        required
+        value={reason}
+        onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
+      />
       <div class="choice">
-        <input type="checkbox" id="break-glass-confirm" checked={confirmed} onChange={(e) => setConfirmed((e.currentTarget as HTMLInputElement).checked)} />
+        <input
+          type="checkbox"
+          id="break-glass-confirm"
+          checked={confirmed}
+          onChange={(e) => setConfirmed((e.currentTarget as HTMLInputElement).checked)}
+        />
         <label for="break-glass-confirm">I understand this use is alerted and reviewed</label>
       </div>
       <button type="submit" disabled={!ready || busy}>

@@ -10,7 +10,11 @@ export function ErrorMessage({ message }: { message: string | null }) {
 }
 
 /** A link to a person by id (never by name in the URL); a withheld name says so. */
-export function PersonLink({ person }: { person: { id: string | null; givenName: string | null; familyName: string | null } }) {
+export function PersonLink({
+  person,
+}: {
+  person: { id: string | null; givenName: string | null; familyName: string | null };
+}) {
   const name = `${person.givenName ?? 'Name withheld'} ${person.familyName ?? ''}`.trim();
   return person.id ? <a href={`#/child/${person.id}`}>{name}</a> : <>{name}</>;
 }

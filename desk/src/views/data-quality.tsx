@@ -56,10 +56,22 @@ export function DataQualityView() {
     if (!issue.id || issue.version === null) return;
     setError(null);
     try {
-      await request(ResolveDataQualityIssue, { input: { issueId: issue.id, decision, note, expectedVersion: issue.version, ...(assertionId ? { assertionId } : {}) } });
+      await request(ResolveDataQualityIssue, {
+        input: {
+          issueId: issue.id,
+          decision,
+          note,
+          expectedVersion: issue.version,
+          ...(assertionId ? { assertionId } : {}),
+        },
+      });
       setDone(`Decided: ${words(decision)}.`);
     } catch (e) {
-      setError(e instanceof HubRequestError && e.code === 'CONFLICT' ? 'Someone else changed this issue; the queue has been reloaded with their change.' : (e as Error).message);
+      setError(
+        e instanceof HubRequestError && e.code === 'CONFLICT'
+          ? 'Someone else changed this issue; the queue has been reloaded with their change.'
+          : (e as Error).message,
+      );
     }
     setReloads((n) => n + 1);
   }
@@ -69,25 +81,44 @@ export function DataQualityView() {
       <h1 id="dq-title">Data quality</h1>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <label for="dq-status">Show</label>
-        <select id="dq-status" value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as DataQualityIssueStatus)}>
-          {(['OPEN', 'CONFIRMED', 'REJECTED', 'RESOLVED', 'WITHDRAWN'] as const).map((s) => <option key={s} value={s}>{words(s)}</option>)}
+        <select
+          id="dq-status"
+          value={status}
+          onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as DataQualityIssueStatus)}
+        >
+          {(['OPEN', 'CONFIRMED', 'REJECTED', 'RESOLVED', 'WITHDRAWN'] as const).map((s) => (
+            <option key={s} value={s}>
+              {words(s)}
+            </option>
+          ))}
         </select>
       </form>
-      <p class="live" role="status">{done}</p>
+      <p class="live" role="status">
+        {done}
+      </p>
       <ErrorMessage message={error} />
       {issues === null && !error && <p>Loading…</p>}
       {issues && !issues.length && <p>No {words(status)} issues.</p>}
       {issues?.map((issue) => (
         <article key={issue.id} class="check" data-testid="dq-issue" aria-labelledby={`dq-${issue.id}`}>
           <h2 id={`dq-${issue.id}`}>
-            {issue.kind === 'MATCH_PROPOSAL' ? 'Proposed match' : `Sources disagree on ${words(issue.field)}`} · raised by {issue.raisedByAgency} {dateTime(issue.raisedAt)}
+            {issue.kind === 'MATCH_PROPOSAL' ? 'Proposed match' : `Sources disagree on ${words(issue.field)}`} · raised
+            by {issue.raisedByAgency} {dateTime(issue.raisedAt)}
           </h2>
-          {issue.referralId && <p>From a referral: <a href={`#/referral/${issue.referralId}`}>open the referral</a></p>}
+          {issue.referralId && (
+            <p>
+              From a referral: <a href={`#/referral/${issue.referralId}`}>open the referral</a>
+            </p>
+          )}
           <AssertionTable issue={issue} />
           {issue.status !== 'OPEN' && (
-            <p>{words(issue.status)} by {issue.resolvedBy ?? '—'} at {dateTime(issue.resolvedAt)}: {issue.resolutionNote}</p>
+            <p>
+              {words(issue.status)} by {issue.resolvedBy ?? '—'} at {dateTime(issue.resolvedAt)}: {issue.resolutionNote}
+            </p>
           )}
-          {issue.status === 'OPEN' && issue.id && <Decide issue={issue} onDecide={(d, note, a) => resolve(issue, d, note, a)} />}
+          {issue.status === 'OPEN' && issue.id && (
+            <Decide issue={issue} onDecide={(d, note, a) => resolve(issue, d, note, a)} />
+          )}
         </article>
       ))}
     </section>
@@ -98,7 +129,12 @@ function AssertionTable({ issue }: { issue: Issue }) {
   const assertions = issue.assertions ?? [];
   const shown = FIELDS.filter(([k]) => assertions.some((a) => a[k] !== null && a[k] !== ''));
   const label = (a: Assertion) => {
-    const who = a.personId === issue.proposedPersonId ? 'proposed person' : a.personId === issue.personId ? 'settled person' : 'person';
+    const who =
+      a.personId === issue.proposedPersonId
+        ? 'proposed person'
+        : a.personId === issue.personId
+          ? 'settled person'
+          : 'person';
     return `${a.agency ?? '—'} (${who})`;
   };
   return (
@@ -107,14 +143,34 @@ function AssertionTable({ issue }: { issue: Issue }) {
       <thead>
         <tr>
           <th scope="col">Field</th>
-          {assertions.map((a) => <th scope="col" key={a.id}>{label(a)}<br /><span class="hint">{words(a.channel)}{a.verified ? ', verified' : ''}{a.sourceSystem ? `, ${a.sourceSystem}` : ''}</span></th>)}
+          {assertions.map((a) => (
+            <th scope="col" key={a.id}>
+              {label(a)}
+              <br />
+              <span class="hint">
+                {words(a.channel)}
+                {a.verified ? ', verified' : ''}
+                {a.sourceSystem ? `, ${a.sourceSystem}` : ''}
+              </span>
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
         {shown.map(([k, name]) => (
           <tr key={k} class={issue.field && words(issue.field) === words(String(k)) ? 'breached' : undefined}>
             <th scope="row">{name}</th>
-            {assertions.map((a) => <td key={a.id}>{k === 'dateOfBirth' ? (a.dateOfBirth ? date(a.dateOfBirth) : '—') : k === 'sex' ? words(a.sex) : (a[k] as string | null) ?? '—'}</td>)}
+            {assertions.map((a) => (
+              <td key={a.id}>
+                {k === 'dateOfBirth'
+                  ? a.dateOfBirth
+                    ? date(a.dateOfBirth)
+                    : '—'
+                  : k === 'sex'
+                    ? words(a.sex)
+                    : ((a[k] as string | null) ?? '—')}
+              </td>
+            ))}
           </tr>
         ))}
       </tbody>
@@ -122,7 +178,13 @@ function AssertionTable({ issue }: { issue: Issue }) {
   );
 }
 
-function Decide({ issue, onDecide }: { issue: Issue; onDecide: (d: DataQualityDecision, note: string, assertionId: string | null) => Promise<void> }) {
+function Decide({
+  issue,
+  onDecide,
+}: {
+  issue: Issue;
+  onDecide: (d: DataQualityDecision, note: string, assertionId: string | null) => Promise<void>;
+}) {
   const match = issue.kind === 'MATCH_PROPOSAL';
   const [decision, setDecision] = useState<DataQualityDecision>(match ? 'CONFIRM_MATCH' : 'ACCEPT_SOURCE');
   const [assertionId, setAssertion] = useState<string>('');
@@ -130,27 +192,53 @@ function Decide({ issue, onDecide }: { issue: Issue; onDecide: (d: DataQualityDe
   const p = `dq-${issue.id}`;
   const ready = note.trim() && (decision !== 'ACCEPT_SOURCE' || assertionId);
   return (
-    <form class="action" onSubmit={(e) => { e.preventDefault(); void onDecide(decision, note.trim(), decision === 'ACCEPT_SOURCE' ? assertionId : null); }}>
+    <form
+      class="action"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onDecide(decision, note.trim(), decision === 'ACCEPT_SOURCE' ? assertionId : null);
+      }}
+    >
       <fieldset>
         <legend>Decision</legend>
-        {match ? (
-          (['CONFIRM_MATCH', 'REJECT_MATCH'] as const).map((d) => (
-            <div class="choice" key={d}>
-              <input type="radio" name={`${p}-decision`} id={`${p}-${d}`} checked={decision === d} onChange={() => setDecision(d)} />
-              <label for={`${p}-${d}`}>{d === 'CONFIRM_MATCH' ? 'Same person: confirm the match' : 'Different people: reject the match'}</label>
-            </div>
-          ))
-        ) : (
-          (issue.assertions ?? []).map((a) => (
-            <div class="choice" key={a.id}>
-              <input type="radio" name={`${p}-source`} id={`${p}-${a.id}`} checked={assertionId === a.id} onChange={() => setAssertion(a.id ?? '')} />
-              <label for={`${p}-${a.id}`}>Accept {a.agency}&apos;s value</label>
-            </div>
-          ))
-        )}
+        {match
+          ? (['CONFIRM_MATCH', 'REJECT_MATCH'] as const).map((d) => (
+              <div class="choice" key={d}>
+                <input
+                  type="radio"
+                  name={`${p}-decision`}
+                  id={`${p}-${d}`}
+                  checked={decision === d}
+                  onChange={() => setDecision(d)}
+                />
+                <label for={`${p}-${d}`}>
+                  {d === 'CONFIRM_MATCH' ? 'Same person: confirm the match' : 'Different people: reject the match'}
+                </label>
+              </div>
+            ))
+          : (issue.assertions ?? []).map((a) => (
+              <div class="choice" key={a.id}>
+                <input
+                  type="radio"
+                  name={`${p}-source`}
+                  id={`${p}-${a.id}`}
+                  checked={assertionId === a.id}
+                  onChange={() => setAssertion(a.id ?? '')}
+                />
+                <label for={`${p}-${a.id}`}>Accept {a.agency}&apos;s value</label>
+              </div>
+            ))}
         <label for={`${p}-note`}>Why (kept with the decision)</label>
-        <textarea id={`${p}-note`} rows={2} required value={note} onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />
-        <button type="submit" disabled={!ready}>Record decision</button>
+        <textarea
+          id={`${p}-note`}
+          rows={2}
+          required
+          value={note}
+          onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)}
+        />
+        <button type="submit" disabled={!ready}>
+          Record decision
+        </button>
       </fieldset>
     </form>
   );

@@ -57,7 +57,9 @@ export function IgView() {
     try {
       const { data } = await request(ExportAccessLog, { filter: filterOf(), format });
       const csv = format === 'CSV';
-      const url = URL.createObjectURL(new Blob([data.exportAccessLog], { type: csv ? 'text/csv' : 'application/fhir+ndjson' }));
+      const url = URL.createObjectURL(
+        new Blob([data.exportAccessLog], { type: csv ? 'text/csv' : 'application/fhir+ndjson' }),
+      );
       const a = document.createElement('a');
       a.href = url;
       a.download = `access-log-${new Date().toISOString().slice(0, 10)}.${csv ? 'csv' : 'ndjson'}`;
@@ -65,7 +67,9 @@ export function IgView() {
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      setExported(`Exported ${data.exportAccessLog.trim() ? data.exportAccessLog.trim().split('\n').length : 0} lines as ${csv ? 'CSV' : 'FHIR AuditEvent NDJSON'}.`);
+      setExported(
+        `Exported ${data.exportAccessLog.trim() ? data.exportAccessLog.trim().split('\n').length : 0} lines as ${csv ? 'CSV' : 'FHIR AuditEvent NDJSON'}.`,
+      );
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -86,18 +90,38 @@ export function IgView() {
         }}
       >
         <label for="ig-person">Person id</label>
-        <input id="ig-person" size={38} value={personId} aria-invalid={invalid} aria-describedby="ig-person-hint" onInput={(e) => setPersonId((e.currentTarget as HTMLInputElement).value)} />
+        <input
+          id="ig-person"
+          size={38}
+          value={personId}
+          aria-invalid={invalid}
+          aria-describedby="ig-person-hint"
+          onInput={(e) => setPersonId((e.currentTarget as HTMLInputElement).value)}
+        />
         <span id="ig-person-hint" class="hint">
           Leave empty for every access, newest first.
         </span>
         <label for="ig-actor">Actor (user id)</label>
-        <input id="ig-actor" size={16} value={actorSub} onInput={(e) => setActorSub((e.currentTarget as HTMLInputElement).value)} />
+        <input
+          id="ig-actor"
+          size={16}
+          value={actorSub}
+          onInput={(e) => setActorSub((e.currentTarget as HTMLInputElement).value)}
+        />
         <label>
-          <input type="checkbox" checked={breakGlass} onChange={(e) => setBreakGlass((e.currentTarget as HTMLInputElement).checked)} />
+          <input
+            type="checkbox"
+            checked={breakGlass}
+            onChange={(e) => setBreakGlass((e.currentTarget as HTMLInputElement).checked)}
+          />
           Break-glass only
         </label>
         <label>
-          <input type="checkbox" checked={withoutRelationship} onChange={(e) => setWithoutRelationship((e.currentTarget as HTMLInputElement).checked)} />
+          <input
+            type="checkbox"
+            checked={withoutRelationship}
+            onChange={(e) => setWithoutRelationship((e.currentTarget as HTMLInputElement).checked)}
+          />
           Only people with no relationship now
         </label>
         <button type="submit" disabled={busy || invalid}>
@@ -105,11 +129,29 @@ export function IgView() {
         </button>
       </form>
       <div class="filters">
-        <button type="button" disabled={busy || !targeted} aria-describedby="ig-export-hint" onClick={() => void download('CSV')}>Export CSV</button>
-        <button type="button" disabled={busy || !targeted} aria-describedby="ig-export-hint" onClick={() => void download('FHIR_NDJSON')}>Export FHIR AuditEvents</button>
-        <span id="ig-export-hint" class="hint">Exports need a person id or an actor.</span>
+        <button
+          type="button"
+          disabled={busy || !targeted}
+          aria-describedby="ig-export-hint"
+          onClick={() => void download('CSV')}
+        >
+          Export CSV
+        </button>
+        <button
+          type="button"
+          disabled={busy || !targeted}
+          aria-describedby="ig-export-hint"
+          onClick={() => void download('FHIR_NDJSON')}
+        >
+          Export FHIR AuditEvents
+        </button>
+        <span id="ig-export-hint" class="hint">
+          Exports need a person id or an actor.
+        </span>
       </div>
-      <p class="live" role="status">{exported}</p>
+      <p class="live" role="status">
+        {exported}
+      </p>
       {invalid && <p class="error">A person id looks like 8-4-4-4-12 hexadecimal characters.</p>}
       <ErrorMessage message={error} />
       {entries && (
@@ -130,7 +172,14 @@ export function IgView() {
                 <td>{dateTime(e.occurredAt)}</td>
                 <td>
                   {e.actor.name}{' '}
-                  <button type="button" class="link" onClick={() => { setActorSub(e.actor.sub); void load(null, e.actor.sub); }}>
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() => {
+                      setActorSub(e.actor.sub);
+                      void load(null, e.actor.sub);
+                    }}
+                  >
                     Their accesses<span class="visually-hidden"> ({e.actor.name})</span>
                   </button>
                   <br />
@@ -154,7 +203,8 @@ export function IgView() {
                       {!!s.released?.length && <div>Released: {s.released.join(', ')}</div>}
                       {!!s.redacted?.length && <div>Withheld: {s.redacted.join(', ')}</div>}
                       <div>
-                        Relationship then: {s.relationships?.length ? s.relationships.map(words).join(', ') : 'none'}; now:{' '}
+                        Relationship then: {s.relationships?.length ? s.relationships.map(words).join(', ') : 'none'};
+                        now:{' '}
                         {s.relationshipsNow?.length ? s.relationshipsNow.map(words).join(', ') : <strong>none</strong>}
                       </div>
                     </div>

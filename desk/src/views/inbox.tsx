@@ -24,12 +24,18 @@ function RespondForm({ check, onDone }: { check: Check; onDone: (message: string
     setBusy(true);
     setError(null);
     const input =
-      answer === 'declined' ? { declinedReason: text } : { findingsSummary: answer === 'none-held' ? `No information held.${text ? ` ${text}` : ''}` : text };
+      answer === 'declined'
+        ? { declinedReason: text }
+        : { findingsSummary: answer === 'none-held' ? `No information held.${text ? ` ${text}` : ''}` : text };
     try {
       const { data } = await request(RespondToCheck, { checkId: id, input });
       onDone(`Response sent for ${data.respondToAgencyCheck.reference ?? 'the referral'}.`);
     } catch (err) {
-      setError(err instanceof HubRequestError && err.code === 'CONFLICT' ? 'Someone else changed this referral; reload and try again.' : (err as Error).message);
+      setError(
+        err instanceof HubRequestError && err.code === 'CONFLICT'
+          ? 'Someone else changed this referral; reload and try again.'
+          : (err as Error).message,
+      );
     } finally {
       setBusy(false);
     }
@@ -48,13 +54,32 @@ function RespondForm({ check, onDone }: { check: Check; onDone: (message: string
           ] as Array<[Answer, string]>
         ).map(([value, label]) => (
           <div class="choice" key={value}>
-            <input type="radio" id={`answer-${id}-${value}`} name={`answer-${id}`} value={value} checked={answer === value} onChange={() => setAnswer(value)} />
+            <input
+              type="radio"
+              id={`answer-${id}-${value}`}
+              name={`answer-${id}`}
+              value={value}
+              checked={answer === value}
+              onChange={() => setAnswer(value)}
+            />
             <label for={`answer-${id}-${value}`}>{label}</label>
           </div>
         ))}
       </fieldset>
-      <label for={`text-${id}`}>{answer === 'declined' ? 'Reason for declining' : answer === 'findings' ? 'Findings summary' : 'Note (optional)'}</label>
-      <textarea id={`text-${id}`} rows={3} value={text} required={needsText} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
+      <label for={`text-${id}`}>
+        {answer === 'declined'
+          ? 'Reason for declining'
+          : answer === 'findings'
+            ? 'Findings summary'
+            : 'Note (optional)'}
+      </label>
+      <textarea
+        id={`text-${id}`}
+        rows={3}
+        value={text}
+        required={needsText}
+        onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
+      />
       <button type="submit" disabled={busy || (needsText && !text.trim())}>
         Send response
       </button>
@@ -83,10 +108,21 @@ export function InboxView({ me }: { me: Me }) {
   }, [reloads]);
 
   // A new check for this agency (or one answered on another desk): read the inbox again.
-  useEffect(() => subscribe(InboxChanges, {}, () => setReloads((n) => n + 1), (message) => setError(message)), []);
+  useEffect(
+    () =>
+      subscribe(
+        InboxChanges,
+        {},
+        () => setReloads((n) => n + 1),
+        (message) => setError(message),
+      ),
+    [],
+  );
 
   const open = (referrals ?? []).flatMap((r) =>
-    (r.checks ?? []).filter((c) => c.agency === me.agency && c.status && OUTSTANDING.includes(c.status)).map((c) => ({ referral: r, check: c })),
+    (r.checks ?? [])
+      .filter((c) => c.agency === me.agency && c.status && OUTSTANDING.includes(c.status))
+      .map((c) => ({ referral: r, check: c })),
   );
 
   return (
@@ -99,9 +135,17 @@ export function InboxView({ me }: { me: Me }) {
       {referrals === null && !error && <p>Loading…</p>}
       {referrals && !open.length && <p>No checks are waiting on your agency.</p>}
       {open.map(({ referral, check }) => (
-        <article key={check.id} class={`check${check.overdue ? ' overdue' : ''}`} data-testid="check" aria-labelledby={`check-${check.id}`}>
+        <article
+          key={check.id}
+          class={`check${check.overdue ? ' overdue' : ''}`}
+          data-testid="check"
+          aria-labelledby={`check-${check.id}`}
+        >
           <h2 id={`check-${check.id}`}>
-            {referral.reference} <span class={`rag rag-${(referral.rag ?? 'none').toLowerCase()}`}>{referral.rag ? words(referral.rag) : 'not rated'}</span>
+            {referral.reference}{' '}
+            <span class={`rag rag-${(referral.rag ?? 'none').toLowerCase()}`}>
+              {referral.rag ? words(referral.rag) : 'not rated'}
+            </span>
           </h2>
           <dl class="fields">
             <div>
@@ -111,7 +155,8 @@ export function InboxView({ me }: { me: Me }) {
             <div>
               <dt>Due</dt>
               <dd>
-                {dateTime(check.dueAt)} ({timeLeft(check.dueAt, now)}){check.overdue && <strong class="breach-flag"> Overdue</strong>}
+                {dateTime(check.dueAt)} ({timeLeft(check.dueAt, now)})
+                {check.overdue && <strong class="breach-flag"> Overdue</strong>}
               </dd>
             </div>
             <div>

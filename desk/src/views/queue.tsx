@@ -58,7 +58,9 @@ export function QueueView({ me }: { me: Me }) {
           const rest = (current ?? []).filter((r) => r.id !== changed.id);
           return changed.status && OPEN.includes(changed.status) ? [...rest, changed] : rest;
         });
-        setLive(`${changed.reference ?? 'A referral'} was updated (${words(changed.status)}) at ${dateTime(new Date().toISOString())}`);
+        setLive(
+          `${changed.reference ?? 'A referral'} was updated (${words(changed.status)}) at ${dateTime(new Date().toISOString())}`,
+        );
       },
       (message) => setError(message),
     );
@@ -87,7 +89,9 @@ export function QueueView({ me }: { me: Me }) {
   const shown = useMemo(
     () =>
       (rows ?? [])
-        .filter((r) => (!rag || r.rag === rag) && (!breachedOnly || r.breached) && (!unassignedOnly || !r.assignedToSub))
+        .filter(
+          (r) => (!rag || r.rag === rag) && (!breachedOnly || r.breached) && (!unassignedOnly || !r.assignedToSub),
+        )
         .sort(SORTS[sort]),
     [rows, rag, breachedOnly, unassignedOnly, sort],
   );
@@ -96,7 +100,8 @@ export function QueueView({ me }: { me: Me }) {
     <section aria-labelledby="queue-title">
       <h1 id="queue-title">Triage queue</h1>
       <p class="hint">
-        Open referrals for {me.agency}, purpose of use: triage. {more && `Showing the first ${PAGE}, ordered by decision due time.`}
+        Open referrals for {me.agency}, purpose of use: triage.{' '}
+        {more && `Showing the first ${PAGE}, ordered by decision due time.`}
       </p>
       <ErrorMessage message={error} />
       <p class="live" aria-live="polite" data-testid="live-status">
@@ -106,14 +111,38 @@ export function QueueView({ me }: { me: Me }) {
       {rows && (
         <>
           <dl class="counts" aria-label="Queue counts">
-            <div class="count rag-red"><dt>Red</dt><dd data-testid="count-red">{counts.RED}</dd></div>
-            <div class="count rag-amber"><dt>Amber</dt><dd data-testid="count-amber">{counts.AMBER}</dd></div>
-            <div class="count rag-green"><dt>Green</dt><dd data-testid="count-green">{counts.GREEN}</dd></div>
-            <div class="count"><dt>Not yet rated</dt><dd>{counts.unrated}</dd></div>
-            <div class="count breach"><dt>Breached</dt><dd data-testid="count-breached">{counts.breached}</dd></div>
-            <div class="count"><dt>Waiting on agencies</dt><dd>{counts.waiting}</dd></div>
-            <div class="count"><dt>Unassigned</dt><dd data-testid="count-unassigned">{counts.unassigned}</dd></div>
-            <div class="count"><dt>Open</dt><dd data-testid="count-total">{counts.total}</dd></div>
+            <div class="count rag-red">
+              <dt>Red</dt>
+              <dd data-testid="count-red">{counts.RED}</dd>
+            </div>
+            <div class="count rag-amber">
+              <dt>Amber</dt>
+              <dd data-testid="count-amber">{counts.AMBER}</dd>
+            </div>
+            <div class="count rag-green">
+              <dt>Green</dt>
+              <dd data-testid="count-green">{counts.GREEN}</dd>
+            </div>
+            <div class="count">
+              <dt>Not yet rated</dt>
+              <dd>{counts.unrated}</dd>
+            </div>
+            <div class="count breach">
+              <dt>Breached</dt>
+              <dd data-testid="count-breached">{counts.breached}</dd>
+            </div>
+            <div class="count">
+              <dt>Waiting on agencies</dt>
+              <dd>{counts.waiting}</dd>
+            </div>
+            <div class="count">
+              <dt>Unassigned</dt>
+              <dd data-testid="count-unassigned">{counts.unassigned}</dd>
+            </div>
+            <div class="count">
+              <dt>Open</dt>
+              <dd data-testid="count-total">{counts.total}</dd>
+            </div>
           </dl>
           <form class="filters" aria-label="Filter and sort the queue" onSubmit={(e) => e.preventDefault()}>
             <label>
@@ -126,11 +155,19 @@ export function QueueView({ me }: { me: Me }) {
               </select>
             </label>
             <label>
-              <input type="checkbox" checked={breachedOnly} onChange={(e) => setBreachedOnly((e.currentTarget as HTMLInputElement).checked)} />
+              <input
+                type="checkbox"
+                checked={breachedOnly}
+                onChange={(e) => setBreachedOnly((e.currentTarget as HTMLInputElement).checked)}
+              />
               Breached only
             </label>
             <label>
-              <input type="checkbox" checked={unassignedOnly} onChange={(e) => setUnassignedOnly((e.currentTarget as HTMLInputElement).checked)} />
+              <input
+                type="checkbox"
+                checked={unassignedOnly}
+                onChange={(e) => setUnassignedOnly((e.currentTarget as HTMLInputElement).checked)}
+              />
               Unassigned only
             </label>
             <label>
@@ -143,7 +180,9 @@ export function QueueView({ me }: { me: Me }) {
             </label>
           </form>
           <table class="queue">
-            <caption>{shown.length} of {counts.total} open referrals</caption>
+            <caption>
+              {shown.length} of {counts.total} open referrals
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Reference</th>
@@ -164,7 +203,9 @@ export function QueueView({ me }: { me: Me }) {
                     <a href={`#/referral/${r.id}`}>{r.reference}</a>
                   </th>
                   <td>
-                    <span class={`rag rag-${(r.rag ?? 'none').toLowerCase()}`}>{r.rag ? words(r.rag) : 'not rated'}</span>
+                    <span class={`rag rag-${(r.rag ?? 'none').toLowerCase()}`}>
+                      {r.rag ? words(r.rag) : 'not rated'}
+                    </span>
                   </td>
                   <td>{words(r.status)}</td>
                   <td>{dateTime(r.decisionDueAt)}</td>

@@ -45,7 +45,8 @@ const CAN: Record<string, ReferralStatus[]> = {
 
 /** The closure reasons a worker or manager chooses (DECIDED_WITHOUT is set only by authorising over checks). */
 const CLOSURE_REASONS: AgencyCheckClosureReason[] = ['NO_LONGER_NEEDED', 'TIMED_OUT', 'ESCALATED'];
-const isOpenCheck = (status: string | null) => status === 'REQUESTED' || status === 'IN_PROGRESS' || status === 'OVERDUE';
+const isOpenCheck = (status: string | null) =>
+  status === 'REQUESTED' || status === 'IN_PROGRESS' || status === 'OVERDUE';
 
 const can = (action: keyof typeof CAN, status: ReferralStatus | null) => !!status && CAN[action]!.includes(status);
 
@@ -81,7 +82,13 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
       { id },
       ({ referralChanged }) => {
         setReferral((current) => {
-          if (current && referralChanged?.version && current.version !== null && referralChanged.version > current.version) setStale(true);
+          if (
+            current &&
+            referralChanged?.version &&
+            current.version !== null &&
+            referralChanged.version > current.version
+          )
+            setStale(true);
           return current;
         });
       },
@@ -109,7 +116,14 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
     }
   }
 
-  if (referral === undefined) return error ? <p role="alert" class="error">{error}</p> : <p>Loading…</p>;
+  if (referral === undefined)
+    return error ? (
+      <p role="alert" class="error">
+        {error}
+      </p>
+    ) : (
+      <p>Loading…</p>
+    );
   if (referral === null) {
     return (
       <section>
@@ -127,7 +141,8 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
   return (
     <section aria-labelledby="referral-title">
       <h1 id="referral-title">
-        Referral {r.reference} <span class={`rag rag-${(r.rag ?? 'none').toLowerCase()}`}>{r.rag ? words(r.rag) : 'not rated'}</span>
+        Referral {r.reference}{' '}
+        <span class={`rag rag-${(r.rag ?? 'none').toLowerCase()}`}>{r.rag ? words(r.rag) : 'not rated'}</span>
       </h1>
       <p class="live" role="status">
         {status}
@@ -142,28 +157,72 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
       )}
       <ErrorMessage message={error} />
       <dl class="fields">
-        <div><dt>Status</dt><dd data-testid="referral-status">{words(r.status)}</dd></div>
-        <div><dt>Received</dt><dd>{dateTime(r.receivedAt)}</dd></div>
-        <div><dt>Decision due</dt><dd>{dateTime(r.decisionDueAt)} ({timeLeft(r.decisionDueAt, Date.now())}){r.breached && <strong class="breach-flag"> Breached</strong>}</dd></div>
-        <div><dt>Referrer</dt><dd>{r.referrerName ?? 'withheld'} ({r.referrerAgency ?? '—'})</dd></div>
-        <div><dt>Assigned to</dt><dd data-testid="assigned-to">{r.assignedToName ?? 'unassigned'}</dd></div>
-        <div><dt>Waiting on</dt><dd>{r.waitingOn?.length ? r.waitingOn.join(', ') : '—'}</dd></div>
-        <div><dt>Concerns</dt><dd>{(r.concernCategories ?? []).map(words).join(', ')}</dd></div>
-        <div><dt>Consent</dt><dd>{r.consentSought ? (r.consentGiven ? 'given' : 'sought, not given') : 'not sought'}{r.consentReason && ` — ${r.consentReason}`}</dd></div>
-        <div><dt>Lawful basis</dt><dd>{words(r.lawfulBasis)}</dd></div>
+        <div>
+          <dt>Status</dt>
+          <dd data-testid="referral-status">{words(r.status)}</dd>
+        </div>
+        <div>
+          <dt>Received</dt>
+          <dd>{dateTime(r.receivedAt)}</dd>
+        </div>
+        <div>
+          <dt>Decision due</dt>
+          <dd>
+            {dateTime(r.decisionDueAt)} ({timeLeft(r.decisionDueAt, Date.now())})
+            {r.breached && <strong class="breach-flag"> Breached</strong>}
+          </dd>
+        </div>
+        <div>
+          <dt>Referrer</dt>
+          <dd>
+            {r.referrerName ?? 'withheld'} ({r.referrerAgency ?? '—'})
+          </dd>
+        </div>
+        <div>
+          <dt>Assigned to</dt>
+          <dd data-testid="assigned-to">{r.assignedToName ?? 'unassigned'}</dd>
+        </div>
+        <div>
+          <dt>Waiting on</dt>
+          <dd>{r.waitingOn?.length ? r.waitingOn.join(', ') : '—'}</dd>
+        </div>
+        <div>
+          <dt>Concerns</dt>
+          <dd>{(r.concernCategories ?? []).map(words).join(', ')}</dd>
+        </div>
+        <div>
+          <dt>Consent</dt>
+          <dd>
+            {r.consentSought ? (r.consentGiven ? 'given' : 'sought, not given') : 'not sought'}
+            {r.consentReason && ` — ${r.consentReason}`}
+          </dd>
+        </div>
+        <div>
+          <dt>Lawful basis</dt>
+          <dd>{words(r.lawfulBasis)}</dd>
+        </div>
       </dl>
       <h2>Narrative</h2>
-      <p class="narrative" data-testid="narrative">{r.narrative ?? 'Withheld'}</p>
+      <p class="narrative" data-testid="narrative">
+        {r.narrative ?? 'Withheld'}
+      </p>
       <h2>Children and adults</h2>
       <ul>
-        {(r.subjects ?? []).map((s) => (s.id ? <li key={s.id}><PersonLink person={s} /></li> : null))}
+        {(r.subjects ?? []).map((s) =>
+          s.id ? (
+            <li key={s.id}>
+              <PersonLink person={s} />
+            </li>
+          ) : null,
+        )}
       </ul>
       <h2>RAG history</h2>
       {r.ratings?.length ? (
         <ol>
           {r.ratings.map((x, i) => (
             <li key={i}>
-              <span class={`rag rag-${(x.rag ?? 'none').toLowerCase()}`}>{words(x.rag)}</span> by {x.ratedByName ?? '—'} at {dateTime(x.ratedAt)}: {x.rationale}
+              <span class={`rag rag-${(x.rag ?? 'none').toLowerCase()}`}>{words(x.rag)}</span> by {x.ratedByName ?? '—'}{' '}
+              at {dateTime(x.ratedAt)}: {x.rationale}
             </li>
           ))}
         </ol>
@@ -174,14 +233,31 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
       {r.checks?.length ? (
         <table>
           <caption>Checks requested for this referral</caption>
-          <thead><tr><th scope="col">Agency</th><th scope="col">Status</th><th scope="col">Due</th><th scope="col">Answer</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Agency</th>
+              <th scope="col">Status</th>
+              <th scope="col">Due</th>
+              <th scope="col">Answer</th>
+            </tr>
+          </thead>
           <tbody>
             {r.checks.map((c) => (
               <tr key={c.id}>
                 <td>{c.agency}</td>
-                <td>{words(c.status)}{c.overdue && <strong class="breach-flag"> Overdue</strong>}</td>
+                <td>
+                  {words(c.status)}
+                  {c.overdue && <strong class="breach-flag"> Overdue</strong>}
+                </td>
                 <td>{dateTime(c.dueAt)}</td>
-                <td>{c.findingsSummary ?? (c.declinedReason ? `Declined: ${c.declinedReason}` : c.closedReason ? `Closed (${words(c.closedReason)})${c.closedNote ? `: ${c.closedNote}` : ''}` : '—')}</td>
+                <td>
+                  {c.findingsSummary ??
+                    (c.declinedReason
+                      ? `Declined: ${c.declinedReason}`
+                      : c.closedReason
+                        ? `Closed (${words(c.closedReason)})${c.closedNote ? `: ${c.closedNote}` : ''}`
+                        : '—')}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -193,7 +269,12 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
       {r.decisionOutcome ? (
         <p data-testid="decision">
           {words(r.decisionOutcome)} ({words(r.thresholdLevel)}), proposed {dateTime(r.decisionProposedAt)}
-          {r.decisionAuthorisedAt ? `, authorised ${dateTime(r.decisionAuthorisedAt)}` : r.status === 'DECISION_PROPOSED' ? ', awaiting a manager' : ''}: {r.decisionRationale}
+          {r.decisionAuthorisedAt
+            ? `, authorised ${dateTime(r.decisionAuthorisedAt)}`
+            : r.status === 'DECISION_PROPOSED'
+              ? ', awaiting a manager'
+              : ''}
+          : {r.decisionRationale}
         </p>
       ) : (
         <p>No decision yet.</p>
@@ -203,57 +284,165 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
           <strong>Returned by a manager</strong> {dateTime(r.decisionReturnedAt)}: {r.decisionReturnComment}
         </p>
       )}
-      {r.decisionAmendmentReason && <p><strong>Amended by the manager:</strong> {r.decisionAmendmentReason}</p>}
-      {r.decidedOverChecksReason && <p><strong>Decided without outstanding checks:</strong> {r.decidedOverChecksReason}</p>}
+      {r.decisionAmendmentReason && (
+        <p>
+          <strong>Amended by the manager:</strong> {r.decisionAmendmentReason}
+        </p>
+      )}
+      {r.decidedOverChecksReason && (
+        <p>
+          <strong>Decided without outstanding checks:</strong> {r.decidedOverChecksReason}
+        </p>
+      )}
       {triage && (
         <section aria-labelledby="actions-title" class="actions">
           <h2 id="actions-title">Actions</h2>
           {can('assign', r.status) && r.assignedToSub !== me.sub && (
-            <button type="button" onClick={() => void act('Assigned to you', async (v) => (await request(AssignReferral, { id, assignee: { sub: me.sub, name: me.name }, expectedVersion: v })).data.assignReferral)}>
+            <button
+              type="button"
+              onClick={() =>
+                void act(
+                  'Assigned to you',
+                  async (v) =>
+                    (
+                      await request(AssignReferral, {
+                        id,
+                        assignee: { sub: me.sub, name: me.name },
+                        expectedVersion: v,
+                      })
+                    ).data.assignReferral,
+                )
+              }
+            >
               Assign to me
             </button>
           )}
-          {can('rate', r.status) && <RateForm onRate={(rag, rationale) => act('Rated', async (v) => (await request(RateReferral, { id, rag, rationale, expectedVersion: v })).data.rateReferral)} />}
+          {can('rate', r.status) && (
+            <RateForm
+              onRate={(rag, rationale) =>
+                act(
+                  'Rated',
+                  async (v) =>
+                    (await request(RateReferral, { id, rag, rationale, expectedVersion: v })).data.rateReferral,
+                )
+              }
+            />
+          )}
           {can('checks', r.status) && (
             <ChecksForm
-              agencies={agencies.filter((a) => a.agencyKind !== 'SOCIAL_CARE' && !(r.checks ?? []).some((c) => c.agency === a.code))}
-              onRequest={(codes) => act('Checks requested', async (v) => (await request(RequestChecks, { id, agencies: codes, expectedVersion: v })).data.requestAgencyChecks)}
+              agencies={agencies.filter(
+                (a) => a.agencyKind !== 'SOCIAL_CARE' && !(r.checks ?? []).some((c) => c.agency === a.code),
+              )}
+              onRequest={(codes) =>
+                act(
+                  'Checks requested',
+                  async (v) =>
+                    (await request(RequestChecks, { id, agencies: codes, expectedVersion: v })).data
+                      .requestAgencyChecks,
+                )
+              }
             />
           )}
           {can('closeCheck', r.status) && openChecks.length > 0 && (
             <CloseCheckForm
               checks={openChecks}
-              onClose={(checkId, reason, note) => act('Check closed', async (v) => (await request(CloseAgencyCheck, { checkId, reason, note: note || null, expectedVersion: v })).data.closeAgencyCheck)}
+              onClose={(checkId, reason, note) =>
+                act(
+                  'Check closed',
+                  async (v) =>
+                    (await request(CloseAgencyCheck, { checkId, reason, note: note || null, expectedVersion: v })).data
+                      .closeAgencyCheck,
+                )
+              }
             />
           )}
           {can('propose', r.status) && (
-            <DecisionForm onPropose={(input) => act('Decision proposed', async (v) => (await request(ProposeDecision, { id, input, expectedVersion: v })).data.proposeDecision)} />
+            <DecisionForm
+              onPropose={(input) =>
+                act(
+                  'Decision proposed',
+                  async (v) => (await request(ProposeDecision, { id, input, expectedVersion: v })).data.proposeDecision,
+                )
+              }
+            />
           )}
           {can('authorise', r.status) && manager && (
             <ManagerDecision
               referral={r}
               outstanding={openChecks.map((c) => c.agency ?? '—')}
-              onAuthorise={(over) => act('Decision authorised', async (v) => (await request(AuthoriseDecision, { id, expectedVersion: v, overOutstandingChecksReason: over })).data.authoriseDecision)}
-              onAmend={(input, reason, over) =>
-                act('Decision amended and authorised', async (v) => (await request(AmendAndAuthoriseDecision, { id, input, reason, expectedVersion: v, overOutstandingChecksReason: over })).data.amendAndAuthoriseDecision)
+              onAuthorise={(over) =>
+                act(
+                  'Decision authorised',
+                  async (v) =>
+                    (await request(AuthoriseDecision, { id, expectedVersion: v, overOutstandingChecksReason: over }))
+                      .data.authoriseDecision,
+                )
               }
-              onReturn={(comment) => act('Decision returned to the worker', async (v) => (await request(ReturnDecision, { id, comment, expectedVersion: v })).data.returnDecision)}
+              onAmend={(input, reason, over) =>
+                act(
+                  'Decision amended and authorised',
+                  async (v) =>
+                    (
+                      await request(AmendAndAuthoriseDecision, {
+                        id,
+                        input,
+                        reason,
+                        expectedVersion: v,
+                        overOutstandingChecksReason: over,
+                      })
+                    ).data.amendAndAuthoriseDecision,
+                )
+              }
+              onReturn={(comment) =>
+                act(
+                  'Decision returned to the worker',
+                  async (v) => (await request(ReturnDecision, { id, comment, expectedVersion: v })).data.returnDecision,
+                )
+              }
             />
           )}
-          {can('authorise', r.status) && !manager && <p>A MASH manager authorises, amends or returns the proposed decision.</p>}
+          {can('authorise', r.status) && !manager && (
+            <p>A MASH manager authorises, amends or returns the proposed decision.</p>
+          )}
           {can('feedback', r.status) && !r.feedbackSentAt && (
-            <TextAction id="feedback" label="Feedback to the referrer" button="Send feedback" onSend={(message) => act('Feedback sent', async (v) => (await request(SendFeedback, { id, message, expectedVersion: v })).data.sendReferrerFeedback)} />
+            <TextAction
+              id="feedback"
+              label="Feedback to the referrer"
+              button="Send feedback"
+              onSend={(message) =>
+                act(
+                  'Feedback sent',
+                  async (v) =>
+                    (await request(SendFeedback, { id, message, expectedVersion: v })).data.sendReferrerFeedback,
+                )
+              }
+            />
           )}
           {(r.decisionOutcome === 'STRATEGY_DISCUSSION' || can('withdraw', r.status)) && (
             <ScheduleForm
-              onSchedule={(type, scheduledAt) => act('Meeting scheduled (see Meetings)', () => request(ScheduleMeeting, { input: { type, scheduledAt, referralId: id } }))}
+              onSchedule={(type, scheduledAt) =>
+                act('Meeting scheduled (see Meetings)', () =>
+                  request(ScheduleMeeting, { input: { type, scheduledAt, referralId: id } }),
+                )
+              }
             />
           )}
           {can('withdraw', r.status) && (
             <details class="action">
               <summary>Withdraw this referral</summary>
               <p class="hint">Outstanding checks are closed as no longer needed. This cannot be undone.</p>
-              <TextAction id="withdraw" label="Why it is withdrawn" button="Withdraw referral" onSend={(reason) => act('Withdrawn', async (v) => (await request(WithdrawReferral, { id, reason, expectedVersion: v })).data.withdrawReferral)} />
+              <TextAction
+                id="withdraw"
+                label="Why it is withdrawn"
+                button="Withdraw referral"
+                onSend={(reason) =>
+                  act(
+                    'Withdrawn',
+                    async (v) =>
+                      (await request(WithdrawReferral, { id, reason, expectedVersion: v })).data.withdrawReferral,
+                  )
+                }
+              />
             </details>
           )}
         </section>
@@ -276,15 +465,34 @@ function StatusHistory({ history }: { history: Transition[] }) {
       <h2 id="history-title">History</h2>
       <table data-testid="status-history">
         <caption>Every step of this referral, oldest first</caption>
-        <thead><tr><th scope="col">When</th><th scope="col">Step</th><th scope="col">Status</th><th scope="col">By</th><th scope="col">Detail and reason</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Step</th>
+            <th scope="col">Status</th>
+            <th scope="col">By</th>
+            <th scope="col">Detail and reason</th>
+          </tr>
+        </thead>
         <tbody>
           {history.map((h) => (
             <tr key={h.version ?? h.at} data-testid="history-row">
               <td>{dateTime(h.at)}</td>
-              <th scope="row">{words(h.transition)}{h.checkAgency ? ` (${h.checkAgency})` : ''}</th>
-              <td>{h.fromStatus ? `${words(h.fromStatus)} → ` : ''}{words(h.toStatus)}</td>
-              <td>{h.byName ?? '—'}{h.byAgency ? `, ${h.byAgency}` : ''}</td>
-              <td class="narrative">{[h.detail ? codeWords(h.detail) : null, h.reason].filter(Boolean).join(': ') || '—'}</td>
+              <th scope="row">
+                {words(h.transition)}
+                {h.checkAgency ? ` (${h.checkAgency})` : ''}
+              </th>
+              <td>
+                {h.fromStatus ? `${words(h.fromStatus)} → ` : ''}
+                {words(h.toStatus)}
+              </td>
+              <td>
+                {h.byName ?? '—'}
+                {h.byAgency ? `, ${h.byAgency}` : ''}
+              </td>
+              <td class="narrative">
+                {[h.detail ? codeWords(h.detail) : null, h.reason].filter(Boolean).join(': ') || '—'}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -295,25 +503,60 @@ function StatusHistory({ history }: { history: Transition[] }) {
 
 type Check = NonNullable<Referral['checks']>[number];
 
-function CloseCheckForm({ checks, onClose }: { checks: Check[]; onClose: (checkId: string, reason: AgencyCheckClosureReason, note: string) => Promise<void> }) {
+function CloseCheckForm({
+  checks,
+  onClose,
+}: {
+  checks: Check[];
+  onClose: (checkId: string, reason: AgencyCheckClosureReason, note: string) => Promise<void>;
+}) {
   const [checkId, setCheckId] = useState(checks[0]?.id ?? '');
   const [reason, setReason] = useState<AgencyCheckClosureReason>('NO_LONGER_NEEDED');
   const [note, setNote] = useState('');
   const chosen = checks.some((c) => c.id === checkId) ? checkId : (checks[0]?.id ?? '');
   return (
-    <form class="action" onSubmit={(e) => { e.preventDefault(); void onClose(chosen, reason, note.trim()).then(() => setNote('')); }}>
+    <form
+      class="action"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onClose(chosen, reason, note.trim()).then(() => setNote(''));
+      }}
+    >
       <h3>Stop waiting for a check</h3>
       <label for="close-check">Check</label>
-      <select id="close-check" value={chosen} onChange={(e) => setCheckId((e.currentTarget as HTMLSelectElement).value)}>
-        {checks.map((c) => <option key={c.id} value={c.id ?? ''}>{c.agency}</option>)}
+      <select
+        id="close-check"
+        value={chosen}
+        onChange={(e) => setCheckId((e.currentTarget as HTMLSelectElement).value)}
+      >
+        {checks.map((c) => (
+          <option key={c.id} value={c.id ?? ''}>
+            {c.agency}
+          </option>
+        ))}
       </select>
       <label for="close-reason">Reason</label>
-      <select id="close-reason" value={reason} onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value as AgencyCheckClosureReason)}>
-        {CLOSURE_REASONS.map((x) => <option key={x} value={x}>{words(x)}</option>)}
+      <select
+        id="close-reason"
+        value={reason}
+        onChange={(e) => setReason((e.currentTarget as HTMLSelectElement).value as AgencyCheckClosureReason)}
+      >
+        {CLOSURE_REASONS.map((x) => (
+          <option key={x} value={x}>
+            {words(x)}
+          </option>
+        ))}
       </select>
       <label for="close-note">Note (optional)</label>
-      <textarea id="close-note" rows={2} value={note} onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />
-      <button type="submit" disabled={!chosen}>Close check</button>
+      <textarea
+        id="close-note"
+        rows={2}
+        value={note}
+        onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)}
+      />
+      <button type="submit" disabled={!chosen}>
+        Close check
+      </button>
     </form>
   );
 }
@@ -332,7 +575,11 @@ function ManagerDecision({
   referral: Referral;
   outstanding: string[];
   onAuthorise: (overChecks: string | null) => Promise<void>;
-  onAmend: (input: { outcome: DecisionOutcome; thresholdLevel: ThresholdLevel; rationale: string }, reason: string, overChecks: string | null) => Promise<void>;
+  onAmend: (
+    input: { outcome: DecisionOutcome; thresholdLevel: ThresholdLevel; rationale: string },
+    reason: string,
+    overChecks: string | null,
+  ) => Promise<void>;
   onReturn: (comment: string) => Promise<void>;
 }) {
   const [overChecks, setOverChecks] = useState('');
@@ -344,9 +591,18 @@ function ManagerDecision({
       <h3>Manager&apos;s decision</h3>
       {needsReason && (
         <>
-          <p>Checks from {outstanding.join(', ')} are still outstanding. Authorising closes them as decided without; say why the decision cannot wait.</p>
+          <p>
+            Checks from {outstanding.join(', ')} are still outstanding. Authorising closes them as decided without; say
+            why the decision cannot wait.
+          </p>
           <label for="over-checks">Reason to decide without the outstanding checks</label>
-          <textarea id="over-checks" rows={2} required value={overChecks} onInput={(e) => setOverChecks((e.currentTarget as HTMLTextAreaElement).value)} />
+          <textarea
+            id="over-checks"
+            rows={2}
+            required
+            value={overChecks}
+            onInput={(e) => setOverChecks((e.currentTarget as HTMLTextAreaElement).value)}
+          />
         </>
       )}
       <button type="button" disabled={blocked} onClick={() => void onAuthorise(over)}>
@@ -361,7 +617,18 @@ function ManagerDecision({
   );
 }
 
-function AmendForm({ referral, blocked, onAmend }: { referral: Referral; blocked: boolean; onAmend: (input: { outcome: DecisionOutcome; thresholdLevel: ThresholdLevel; rationale: string }, reason: string) => Promise<void> }) {
+function AmendForm({
+  referral,
+  blocked,
+  onAmend,
+}: {
+  referral: Referral;
+  blocked: boolean;
+  onAmend: (
+    input: { outcome: DecisionOutcome; thresholdLevel: ThresholdLevel; rationale: string },
+    reason: string,
+  ) => Promise<void>;
+}) {
   const [outcome, setOutcome] = useState<DecisionOutcome>(referral.decisionOutcome ?? 'EARLY_HELP');
   const [thresholdLevel, setThreshold] = useState<ThresholdLevel>(referral.thresholdLevel ?? 'LEVEL_2_EARLY_HELP');
   const [rationale, setRationale] = useState(referral.decisionRationale ?? '');
@@ -369,20 +636,55 @@ function AmendForm({ referral, blocked, onAmend }: { referral: Referral; blocked
   return (
     <details>
       <summary>Amend and authorise</summary>
-      <form onSubmit={(e) => { e.preventDefault(); void onAmend({ outcome, thresholdLevel, rationale }, reason); }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void onAmend({ outcome, thresholdLevel, rationale }, reason);
+        }}
+      >
         <label for="amend-outcome">Amended outcome</label>
-        <select id="amend-outcome" value={outcome} onChange={(e) => setOutcome((e.currentTarget as HTMLSelectElement).value as DecisionOutcome)}>
-          {DecisionOutcomeValues.map((o) => <option key={o} value={o}>{words(o)}</option>)}
+        <select
+          id="amend-outcome"
+          value={outcome}
+          onChange={(e) => setOutcome((e.currentTarget as HTMLSelectElement).value as DecisionOutcome)}
+        >
+          {DecisionOutcomeValues.map((o) => (
+            <option key={o} value={o}>
+              {words(o)}
+            </option>
+          ))}
         </select>
         <label for="amend-threshold">Amended threshold</label>
-        <select id="amend-threshold" value={thresholdLevel} onChange={(e) => setThreshold((e.currentTarget as HTMLSelectElement).value as ThresholdLevel)}>
-          {ThresholdLevelValues.map((t) => <option key={t} value={t}>{words(t)}</option>)}
+        <select
+          id="amend-threshold"
+          value={thresholdLevel}
+          onChange={(e) => setThreshold((e.currentTarget as HTMLSelectElement).value as ThresholdLevel)}
+        >
+          {ThresholdLevelValues.map((t) => (
+            <option key={t} value={t}>
+              {words(t)}
+            </option>
+          ))}
         </select>
         <label for="amend-rationale">Amended rationale</label>
-        <textarea id="amend-rationale" rows={3} required value={rationale} onInput={(e) => setRationale((e.currentTarget as HTMLTextAreaElement).value)} />
+        <textarea
+          id="amend-rationale"
+          rows={3}
+          required
+          value={rationale}
+          onInput={(e) => setRationale((e.currentTarget as HTMLTextAreaElement).value)}
+        />
         <label for="amend-reason">Why you amend it</label>
-        <textarea id="amend-reason" rows={2} required value={reason} onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)} />
-        <button type="submit" disabled={blocked || !rationale.trim() || !reason.trim()}>Amend and authorise</button>
+        <textarea
+          id="amend-reason"
+          rows={2}
+          required
+          value={reason}
+          onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
+        />
+        <button type="submit" disabled={blocked || !rationale.trim() || !reason.trim()}>
+          Amend and authorise
+        </button>
       </form>
     </details>
   );
@@ -401,16 +703,34 @@ function ScheduleForm({ onSchedule }: { onSchedule: (type: MeetingType, schedule
   const [when, setWhen] = useState(tomorrowMorning);
   const valid = !Number.isNaN(new Date(when).getTime());
   return (
-    <form class="action" onSubmit={(e) => { e.preventDefault(); if (valid) void onSchedule(type, new Date(when).toISOString()); }}>
+    <form
+      class="action"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid) void onSchedule(type, new Date(when).toISOString());
+      }}
+    >
       <h3>Schedule a strategy discussion</h3>
       <label for="schedule-type">Meeting</label>
-      <select id="schedule-type" value={type} onChange={(e) => setType((e.currentTarget as HTMLSelectElement).value as MeetingType)}>
+      <select
+        id="schedule-type"
+        value={type}
+        onChange={(e) => setType((e.currentTarget as HTMLSelectElement).value as MeetingType)}
+      >
         <option value="STRATEGY_DISCUSSION">Strategy discussion</option>
         <option value="STRATEGY_MEETING">Strategy meeting</option>
       </select>
       <label for="schedule-when">When</label>
-      <input id="schedule-when" type="datetime-local" required value={when} onInput={(e) => setWhen((e.currentTarget as HTMLInputElement).value)} />
-      <button type="submit" disabled={!valid}>Schedule</button>
+      <input
+        id="schedule-when"
+        type="datetime-local"
+        required
+        value={when}
+        onInput={(e) => setWhen((e.currentTarget as HTMLInputElement).value)}
+      />
+      <button type="submit" disabled={!valid}>
+        Schedule
+      </button>
     </form>
   );
 }
@@ -419,7 +739,13 @@ function RateForm({ onRate }: { onRate: (rag: Rag, rationale: string) => Promise
   const [rag, setRag] = useState<Rag>('AMBER');
   const [rationale, setRationale] = useState('');
   return (
-    <form class="action" onSubmit={(e) => { e.preventDefault(); void onRate(rag, rationale).then(() => setRationale('')); }}>
+    <form
+      class="action"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onRate(rag, rationale).then(() => setRationale(''));
+      }}
+    >
       <h3>Rate</h3>
       <label for="rate-rag">RAG</label>
       <select id="rate-rag" value={rag} onChange={(e) => setRag((e.currentTarget as HTMLSelectElement).value as Rag)}>
@@ -428,8 +754,16 @@ function RateForm({ onRate }: { onRate: (rag: Rag, rationale: string) => Promise
         <option value="GREEN">Green</option>
       </select>
       <label for="rate-rationale">Rationale</label>
-      <textarea id="rate-rationale" rows={2} required value={rationale} onInput={(e) => setRationale((e.currentTarget as HTMLTextAreaElement).value)} />
-      <button type="submit" disabled={!rationale.trim()}>Rate</button>
+      <textarea
+        id="rate-rationale"
+        rows={2}
+        required
+        value={rationale}
+        onInput={(e) => setRationale((e.currentTarget as HTMLTextAreaElement).value)}
+      />
+      <button type="submit" disabled={!rationale.trim()}>
+        Rate
+      </button>
     </form>
   );
 }
@@ -438,50 +772,125 @@ function ChecksForm({ agencies, onRequest }: { agencies: Agency[]; onRequest: (c
   const [chosen, setChosen] = useState<string[]>([]);
   if (!agencies.length) return null;
   return (
-    <form class="action" onSubmit={(e) => { e.preventDefault(); void onRequest(chosen).then(() => setChosen([])); }}>
+    <form
+      class="action"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onRequest(chosen).then(() => setChosen([]));
+      }}
+    >
       <fieldset>
         <legend>Request agency checks</legend>
         {agencies.map((a) => (
           <div class="choice" key={a.code}>
-            <input type="checkbox" id={`check-${a.code}`} checked={chosen.includes(a.code)} onChange={(e) => setChosen((c) => ((e.currentTarget as HTMLInputElement).checked ? [...c, a.code] : c.filter((x) => x !== a.code)))} />
+            <input
+              type="checkbox"
+              id={`check-${a.code}`}
+              checked={chosen.includes(a.code)}
+              onChange={(e) =>
+                setChosen((c) =>
+                  (e.currentTarget as HTMLInputElement).checked ? [...c, a.code] : c.filter((x) => x !== a.code),
+                )
+              }
+            />
             <label for={`check-${a.code}`}>{a.name}</label>
           </div>
         ))}
       </fieldset>
-      <button type="submit" disabled={!chosen.length}>Request checks</button>
+      <button type="submit" disabled={!chosen.length}>
+        Request checks
+      </button>
     </form>
   );
 }
 
-function DecisionForm({ onPropose }: { onPropose: (input: { outcome: DecisionOutcome; thresholdLevel: ThresholdLevel; rationale: string }) => Promise<void> }) {
+function DecisionForm({
+  onPropose,
+}: {
+  onPropose: (input: { outcome: DecisionOutcome; thresholdLevel: ThresholdLevel; rationale: string }) => Promise<void>;
+}) {
   const [outcome, setOutcome] = useState<DecisionOutcome>('EARLY_HELP');
   const [thresholdLevel, setThreshold] = useState<ThresholdLevel>('LEVEL_2_EARLY_HELP');
   const [rationale, setRationale] = useState('');
   return (
-    <form class="action" onSubmit={(e) => { e.preventDefault(); void onPropose({ outcome, thresholdLevel, rationale }); }}>
+    <form
+      class="action"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onPropose({ outcome, thresholdLevel, rationale });
+      }}
+    >
       <h3>Propose a decision</h3>
       <label for="decision-outcome">Outcome</label>
-      <select id="decision-outcome" value={outcome} onChange={(e) => setOutcome((e.currentTarget as HTMLSelectElement).value as DecisionOutcome)}>
-        {DecisionOutcomeValues.map((o) => <option key={o} value={o}>{words(o)}</option>)}
+      <select
+        id="decision-outcome"
+        value={outcome}
+        onChange={(e) => setOutcome((e.currentTarget as HTMLSelectElement).value as DecisionOutcome)}
+      >
+        {DecisionOutcomeValues.map((o) => (
+          <option key={o} value={o}>
+            {words(o)}
+          </option>
+        ))}
       </select>
       <label for="decision-threshold">Threshold</label>
-      <select id="decision-threshold" value={thresholdLevel} onChange={(e) => setThreshold((e.currentTarget as HTMLSelectElement).value as ThresholdLevel)}>
-        {ThresholdLevelValues.map((t) => <option key={t} value={t}>{words(t)}</option>)}
+      <select
+        id="decision-threshold"
+        value={thresholdLevel}
+        onChange={(e) => setThreshold((e.currentTarget as HTMLSelectElement).value as ThresholdLevel)}
+      >
+        {ThresholdLevelValues.map((t) => (
+          <option key={t} value={t}>
+            {words(t)}
+          </option>
+        ))}
       </select>
       <label for="decision-rationale">Rationale</label>
-      <textarea id="decision-rationale" rows={3} required value={rationale} onInput={(e) => setRationale((e.currentTarget as HTMLTextAreaElement).value)} />
-      <button type="submit" disabled={!rationale.trim()}>Propose decision</button>
+      <textarea
+        id="decision-rationale"
+        rows={3}
+        required
+        value={rationale}
+        onInput={(e) => setRationale((e.currentTarget as HTMLTextAreaElement).value)}
+      />
+      <button type="submit" disabled={!rationale.trim()}>
+        Propose decision
+      </button>
     </form>
   );
 }
 
-function TextAction({ id, label, button, onSend }: { id: string; label: string; button: string; onSend: (text: string) => Promise<void> }) {
+function TextAction({
+  id,
+  label,
+  button,
+  onSend,
+}: {
+  id: string;
+  label: string;
+  button: string;
+  onSend: (text: string) => Promise<void>;
+}) {
   const [text, setText] = useState('');
   return (
-    <form class="action" onSubmit={(e) => { e.preventDefault(); void onSend(text); }}>
+    <form
+      class="action"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onSend(text);
+      }}
+    >
       <label for={`text-${id}`}>{label}</label>
-      <textarea id={`text-${id}`} rows={3} required value={text} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
-      <button type="submit" disabled={!text.trim()}>{button}</button>
+      <textarea
+        id={`text-${id}`}
+        rows={3}
+        required
+        value={text}
+        onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
+      />
+      <button type="submit" disabled={!text.trim()}>
+        {button}
+      </button>
     </form>
   );
 }

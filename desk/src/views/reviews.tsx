@@ -54,12 +54,18 @@ export function ReviewsView() {
       <h1 id="reviews-title">Break-glass reviews</h1>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <label for="reviews-status">Show</label>
-        <select id="reviews-status" value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as BreakGlassReviewStatus)}>
+        <select
+          id="reviews-status"
+          value={status}
+          onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as BreakGlassReviewStatus)}
+        >
           <option value="OPEN">Awaiting review</option>
           <option value="REVIEWED">Reviewed</option>
         </select>
       </form>
-      <p class="live" role="status">{done}</p>
+      <p class="live" role="status">
+        {done}
+      </p>
       <ErrorMessage message={error} />
       {uses === null && !error && <p>Loading…</p>}
       {uses && !uses.length && <p>{status === 'OPEN' ? 'Nothing awaits review.' : 'No reviews yet.'}</p>}
@@ -69,31 +75,84 @@ export function ReviewsView() {
             {u.actorName ?? u.actorSub} ({u.actorAgency}) · {dateTime(u.openedAt)}
           </h2>
           <dl class="fields">
-            <div><dt>Person id</dt><dd><code>{u.personId}</code></dd></div>
-            <div><dt>Actor (user id)</dt><dd><code>{u.actorSub}</code></dd></div>
-            <div><dt>Open until</dt><dd>{dateTime(u.expiresAt)}</dd></div>
-            <div><dt>Reason given</dt><dd class="narrative">{u.reason ?? 'withheld'}</dd></div>
-            {u.reviewOutcome && <div><dt>Review</dt><dd>{words(u.reviewOutcome)} by {u.reviewedBy ?? '—'} at {dateTime(u.reviewedAt)}: {u.reviewNote}</dd></div>}
+            <div>
+              <dt>Person id</dt>
+              <dd>
+                <code>{u.personId}</code>
+              </dd>
+            </div>
+            <div>
+              <dt>Actor (user id)</dt>
+              <dd>
+                <code>{u.actorSub}</code>
+              </dd>
+            </div>
+            <div>
+              <dt>Open until</dt>
+              <dd>{dateTime(u.expiresAt)}</dd>
+            </div>
+            <div>
+              <dt>Reason given</dt>
+              <dd class="narrative">{u.reason ?? 'withheld'}</dd>
+            </div>
+            {u.reviewOutcome && (
+              <div>
+                <dt>Review</dt>
+                <dd>
+                  {words(u.reviewOutcome)} by {u.reviewedBy ?? '—'} at {dateTime(u.reviewedAt)}: {u.reviewNote}
+                </dd>
+              </div>
+            )}
           </dl>
-          {!u.reviewOutcome && u.id && <ReviewForm id={u.id} onReview={(outcome, note) => review(u.id!, outcome, note)} />}
+          {!u.reviewOutcome && u.id && (
+            <ReviewForm id={u.id} onReview={(outcome, note) => review(u.id!, outcome, note)} />
+          )}
         </article>
       ))}
     </section>
   );
 }
 
-function ReviewForm({ id, onReview }: { id: string; onReview: (outcome: BreakGlassReviewOutcome, note: string) => Promise<void> }) {
+function ReviewForm({
+  id,
+  onReview,
+}: {
+  id: string;
+  onReview: (outcome: BreakGlassReviewOutcome, note: string) => Promise<void>;
+}) {
   const [outcome, setOutcome] = useState<BreakGlassReviewOutcome>('JUSTIFIED');
   const [note, setNote] = useState('');
   return (
-    <form class="action" onSubmit={(e) => { e.preventDefault(); void onReview(outcome, note.trim()); }}>
+    <form
+      class="action"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onReview(outcome, note.trim());
+      }}
+    >
       <label for={`review-outcome-${id}`}>Outcome</label>
-      <select id={`review-outcome-${id}`} value={outcome} onChange={(e) => setOutcome((e.currentTarget as HTMLSelectElement).value as BreakGlassReviewOutcome)}>
-        {BreakGlassReviewOutcomeValues.map((o) => <option key={o} value={o}>{words(o)}</option>)}
+      <select
+        id={`review-outcome-${id}`}
+        value={outcome}
+        onChange={(e) => setOutcome((e.currentTarget as HTMLSelectElement).value as BreakGlassReviewOutcome)}
+      >
+        {BreakGlassReviewOutcomeValues.map((o) => (
+          <option key={o} value={o}>
+            {words(o)}
+          </option>
+        ))}
       </select>
       <label for={`review-note-${id}`}>Review note (final)</label>
-      <textarea id={`review-note-${id}`} rows={2} required value={note} onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)} />
-      <button type="submit" disabled={!note.trim()}>Record review</button>
+      <textarea
+        id={`review-note-${id}`}
+        rows={2}
+        required
+        value={note}
+        onInput={(e) => setNote((e.currentTarget as HTMLTextAreaElement).value)}
+      />
+      <button type="submit" disabled={!note.trim()}>
+        Record review
+      </button>
     </form>
   );
 }

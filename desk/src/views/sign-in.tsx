@@ -43,18 +43,27 @@ export function SignIn({ onToken, error }: { onToken: (token: string) => Promise
       {users === undefined && <p>Loading…</p>}
       {users === null && (
         <p>
-          Sign-in through the partnership's identity provider is not available in this version of the desk. Development sign-in is
-          switched off on this hub.
+          Sign-in through the partnership's identity provider is not available in this version of the desk. Development
+          sign-in is switched off on this hub.
         </p>
       )}
       {users && (
         <form onSubmit={(e) => void submit(e)}>
           <fieldset>
             <legend>Development sign-in: choose a demo user</legend>
-            <p class="hint">Every demo user is fictional. This page exists only while the hub runs with development authentication.</p>
+            <p class="hint">
+              Every demo user is fictional. This page exists only while the hub runs with development authentication.
+            </p>
             {users.map((u) => (
               <div class="choice" key={u.id}>
-                <input type="radio" id={`user-${u.id}`} name="user" value={u.id} checked={chosen === u.id} onChange={() => setChosen(u.id)} />
+                <input
+                  type="radio"
+                  id={`user-${u.id}`}
+                  name="user"
+                  value={u.id}
+                  checked={chosen === u.id}
+                  onChange={() => setChosen(u.id)}
+                />
                 <label for={`user-${u.id}`}>
                   {u.name} — {u.agency}, {u.role.toLowerCase().replace(/_/g, ' ')}
                 </label>

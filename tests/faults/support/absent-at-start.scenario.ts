@@ -12,13 +12,19 @@ async function main(): Promise<void> {
   const hub = await HubProcess.spawn(pg, dataDir);
   try {
     const liveAfterMs = await hub.waitFor('/healthz', 200, 60_000);
-    const whileAbsent = { live: await hub.status('/healthz'), ready: await hub.status('/readyz'), query: await gql(hub.base, police, 'read', '{ me { sub } }') };
+    const whileAbsent = {
+      live: await hub.status('/healthz'),
+      ready: await hub.status('/readyz'),
+      query: await gql(hub.base, police, 'read', '{ me { sub } }'),
+    };
     await sleep(2000); // a few connection attempts fail while it is away
     await pg.start();
     const readyAfterMs = await hub.waitFor('/readyz', 200, 60_000);
     const personId = await givenPoliceChild(hub.base, police);
     const after = await gql(hub.base, police, 'read', PERSON_READ, { id: personId });
-    const [{ n: migrationsApplied }] = await pg.query<{ n: number }>(`SELECT count(*)::int AS n FROM schema_migrations`);
+    const [{ n: migrationsApplied }] = await pg.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM schema_migrations`,
+    );
     const retries = hub.logs.filter((l) => l.includes('database not available; retrying')).length;
     hub.kill('SIGTERM');
     const exit = await hub.exited;
@@ -27,11 +33,19 @@ async function main(): Promise<void> {
       absent: {
         live: whileAbsent.live,
         ready: whileAbsent.ready,
-        query: { status: whileAbsent.query.status, code: whileAbsent.query.code, ms: whileAbsent.query.endedAt - whileAbsent.query.startedAt },
+        query: {
+          status: whileAbsent.query.status,
+          code: whileAbsent.query.code,
+          ms: whileAbsent.query.endedAt - whileAbsent.query.startedAt,
+        },
       },
       retries,
       readyAfterArrivalMs: readyAfterMs,
-      after: { status: after.status, code: after.code, data: (after.data as { person?: unknown } | null)?.person != null },
+      after: {
+        status: after.status,
+        code: after.code,
+        data: (after.data as { person?: unknown } | null)?.person != null,
+      },
       migrationsApplied,
       migrationsKnown: MIGRATIONS.length,
       leaks: leaks([whileAbsent.query, after], hub.logs, pg.password),

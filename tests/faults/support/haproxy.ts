@@ -13,7 +13,9 @@ import { freePort } from '../../../src/db/admin';
 import { sleep, type Exit } from './harness';
 
 export function haproxyBinary(): string | null {
-  const candidates = [process.env.HAPROXY, '/usr/sbin/haproxy', '/usr/local/sbin/haproxy', '/usr/bin/haproxy'].filter((c): c is string => !!c);
+  const candidates = [process.env.HAPROXY, '/usr/sbin/haproxy', '/usr/local/sbin/haproxy', '/usr/bin/haproxy'].filter(
+    (c): c is string => !!c,
+  );
   return candidates.find((c) => fs.existsSync(c)) ?? null;
 }
 

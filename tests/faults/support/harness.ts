@@ -212,7 +212,13 @@ export interface Outcome {
 
 let seq = 0;
 /** One GraphQL call (its correlation id ours, its request id the hub's, from the response); never throws. */
-export async function gql(base: string, token: string, kind: string, query: string, variables: Record<string, unknown> = {}): Promise<Outcome> {
+export async function gql(
+  base: string,
+  token: string,
+  kind: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<Outcome> {
   const requestId = `fault-${process.pid}-${++seq}`;
   const startedAt = Date.now();
   try {
@@ -232,15 +238,39 @@ export async function gql(base: string, token: string, kind: string, query: stri
     // The hub's own request id (the audit's); ours is only its correlation id (ADR 007).
     const served = r.headers.get('x-request-id');
     if (!served) throw new Error('no request id in the response');
-    return { kind, requestId: served, startedAt, endedAt: Date.now(), status: r.status, code: json.errors?.[0]?.extensions?.code ?? null, network: null, data: json.data ?? null, body };
+    return {
+      kind,
+      requestId: served,
+      startedAt,
+      endedAt: Date.now(),
+      status: r.status,
+      code: json.errors?.[0]?.extensions?.code ?? null,
+      network: null,
+      data: json.data ?? null,
+      body,
+    };
   } catch (e) {
     const err = e as Error & { cause?: { code?: string } };
-    return { kind, requestId, startedAt, endedAt: Date.now(), status: null, code: null, network: err.cause?.code ?? err.name, data: null, body: '' };
+    return {
+      kind,
+      requestId,
+      startedAt,
+      endedAt: Date.now(),
+      status: null,
+      code: null,
+      network: err.cause?.code ?? err.name,
+      data: null,
+      body: '',
+    };
   }
 }
 
 /** `clients` concurrent loops calling `op` until `until()` is true. */
-export async function load(clients: number, until: () => boolean, op: (client: number, i: number) => Promise<Outcome>): Promise<Outcome[]> {
+export async function load(
+  clients: number,
+  until: () => boolean,
+  op: (client: number, i: number) => Promise<Outcome>,
+): Promise<Outcome[]> {
   const out: Outcome[] = [];
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
@@ -255,7 +285,10 @@ export async function load(clients: number, until: () => boolean, op: (client: n
 }
 
 /** Polls readiness and keeps the distinct transitions: e.g. [200, 503, 200]. */
-export function watchReadiness(hub: HubProcess, everyMs = 100): { stop(): Promise<Array<number | 'refused'>>; firstNotReadyAt(): number | null } {
+export function watchReadiness(
+  hub: HubProcess,
+  everyMs = 100,
+): { stop(): Promise<Array<number | 'refused'>>; firstNotReadyAt(): number | null } {
   const seen: Array<{ at: number; s: number | 'refused' }> = [];
   let running = true;
   const loop = (async () => {
@@ -275,7 +308,12 @@ export function watchReadiness(hub: HubProcess, everyMs = 100): { stop(): Promis
   };
 }
 
-export async function devToken(dataDir: string, agency: string, roles: string[], sub = `fault-${agency}`): Promise<string> {
+export async function devToken(
+  dataDir: string,
+  agency: string,
+  roles: string[],
+  sub = `fault-${agency}`,
+): Promise<string> {
   const config = loadConfig({ NODE_ENV: 'test', MASH_DATA_DIR: dataDir });
   return signDevToken(config.auth, { sub, name: 'Fault Tester', agency, roles });
 }
@@ -283,7 +321,9 @@ export async function devToken(dataDir: string, agency: string, roles: string[],
 export const PERSON_READ = `query($id: ID!) { person(id: $id, purpose: DIRECT_CARE) { id givenName familyName records { id summary } } }`;
 export const SUBMIT = `mutation($input: SubmitReferralInput!, $key: String!) { submitReferral(input: $input, idempotencyKey: $key) { id replayed } }`;
 export const referralInput = (n: number) => ({
-  subjects: [{ newPerson: { kind: 'CHILD', givenName: 'Faulty', familyName: `Fictional${n}`, dateOfBirth: '2015-02-03' } }],
+  subjects: [
+    { newPerson: { kind: 'CHILD', givenName: 'Faulty', familyName: `Fictional${n}`, dateOfBirth: '2015-02-03' } },
+  ],
   referrerContact: 'Fictional School office',
   concernCategories: ['NEGLECT'],
   narrative: 'Fictional narrative for a fault test.',
@@ -301,7 +341,11 @@ export async function givenPoliceChild(base: string, police: string): Promise<st
     },
   } as unknown as TestHub;
   const id = await givenPerson(hub, police);
-  await givenRecord(hub, police, id, { recordType: 'POLICE_INCIDENT', personRole: 'VICTIM', detail: 'Fictional incident detail' });
+  await givenRecord(hub, police, id, {
+    recordType: 'POLICE_INCIDENT',
+    personRole: 'VICTIM',
+    detail: 'Fictional incident detail',
+  });
   return id;
 }
 
@@ -318,7 +362,9 @@ export function tally(outcomes: Outcome[]): Record<string, number> {
 /** Does any response body or log line carry a stack trace or the database password? */
 export function leaks(outcomes: Outcome[], logs: string[], password: string): string[] {
   const found: string[] = [];
-  for (const o of outcomes) if (/\bat .+\(.+:\d+:\d+\)|stacktrace|QueryFailedError|ECONNREFUSED/i.test(o.body)) found.push(`body: ${o.body.slice(0, 200)}`);
+  for (const o of outcomes)
+    if (/\bat .+\(.+:\d+:\d+\)|stacktrace|QueryFailedError|ECONNREFUSED/i.test(o.body))
+      found.push(`body: ${o.body.slice(0, 200)}`);
   for (const l of logs) if (password && l.includes(password)) found.push('log line with the database password');
   return found;
 }
@@ -349,7 +395,11 @@ export const readsWithoutPersonRows = (pg: FaultPostgres, reads: Outcome[]) =>
  * Acknowledged submissions (`key` = their idempotency key) whose key is not stored, whose referral is
  * missing or stored more than once, or stored under another id than the one the client was given.
  */
-export async function ackedReferralsMissingOrWrong(pg: FaultPostgres, acked: Array<Outcome & { key: string }>, keyPrefix: string): Promise<number> {
+export async function ackedReferralsMissingOrWrong(
+  pg: FaultPostgres,
+  acked: Array<Outcome & { key: string }>,
+  keyPrefix: string,
+): Promise<number> {
   const stored = await pg.query<{ key: string; referral_id: string | null; n: number }>(
     `SELECT i.key, i.referral_id, (SELECT count(*)::int FROM referral r WHERE r.id = i.referral_id) AS n
        FROM referral_idempotency i WHERE i.key LIKE $1`,
@@ -370,14 +420,32 @@ export function emit(result: unknown): void {
  * A request held in flight: headers and half the body are sent at once, the rest only when `release`
  * resolves (e.g. after the hub has closed its listener), so it is provably in flight across a drain.
  */
-export function heldRequest(base: string, token: string, kind: string, query: string, variables: Record<string, unknown>, release: Promise<void>): Promise<Outcome> {
+export function heldRequest(
+  base: string,
+  token: string,
+  kind: string,
+  query: string,
+  variables: Record<string, unknown>,
+  release: Promise<void>,
+): Promise<Outcome> {
   const requestId = `fault-held-${process.pid}-${++seq}`;
   const body = Buffer.from(JSON.stringify({ query, variables }));
   const startedAt = Date.now();
   return new Promise((resolve) => {
     const url = new URL(`${base}/graphql`);
     const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${token}`, 'x-request-id': requestId } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': body.length,
+          authorization: `Bearer ${token}`,
+          'x-request-id': requestId,
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -390,11 +458,33 @@ export function heldRequest(base: string, token: string, kind: string, query: st
             /* kept raw */
           }
           const served = res.headers['x-request-id'];
-          resolve({ kind, requestId: typeof served === 'string' ? served : requestId, startedAt, endedAt: Date.now(), status: res.statusCode ?? null, code: json.errors?.[0]?.extensions?.code ?? null, network: null, data: json.data ?? null, body: text });
+          resolve({
+            kind,
+            requestId: typeof served === 'string' ? served : requestId,
+            startedAt,
+            endedAt: Date.now(),
+            status: res.statusCode ?? null,
+            code: json.errors?.[0]?.extensions?.code ?? null,
+            network: null,
+            data: json.data ?? null,
+            body: text,
+          });
         });
       },
     );
-    req.on('error', (e: Error & { code?: string }) => resolve({ kind, requestId, startedAt, endedAt: Date.now(), status: null, code: null, network: e.code ?? e.name, data: null, body: '' }));
+    req.on('error', (e: Error & { code?: string }) =>
+      resolve({
+        kind,
+        requestId,
+        startedAt,
+        endedAt: Date.now(),
+        status: null,
+        code: null,
+        network: e.code ?? e.name,
+        data: null,
+        body: '',
+      }),
+    );
     const half = Math.floor(body.length / 2);
     req.write(body.subarray(0, half));
     void release.then(() => req.end(body.subarray(half)));

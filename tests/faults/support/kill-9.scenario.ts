@@ -7,7 +7,24 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ackedReferralsMissingOrWrong, FaultPostgres, HubProcess, devToken, emit, gql, givenPoliceChild, load, PERSON_READ, readsWithoutPersonRows, referralInput, sleep, SUBMIT, tally, unauditedReads, type Outcome } from './harness';
+import {
+  ackedReferralsMissingOrWrong,
+  FaultPostgres,
+  HubProcess,
+  devToken,
+  emit,
+  gql,
+  givenPoliceChild,
+  load,
+  PERSON_READ,
+  readsWithoutPersonRows,
+  referralInput,
+  sleep,
+  SUBMIT,
+  tally,
+  unauditedReads,
+  type Outcome,
+} from './harness';
 
 async function main(): Promise<void> {
   const pg = await FaultPostgres.create();
@@ -23,13 +40,20 @@ async function main(): Promise<void> {
     let stop = false;
     const submissions = new Map<string, number>(); // idempotency key -> payload number
     let n = 0;
-    const running = load(10, () => stop, async (client) => {
-      if (client < 5) return gql(killed.base, police, 'read', PERSON_READ, { id: personId });
-      const i = ++n;
-      const key = `fault-kill-${i}`;
-      submissions.set(key, i);
-      return { ...(await gql(killed.base, referrer, 'submit', SUBMIT, { input: referralInput(i), key })), key } as Outcome;
-    });
+    const running = load(
+      10,
+      () => stop,
+      async (client) => {
+        if (client < 5) return gql(killed.base, police, 'read', PERSON_READ, { id: personId });
+        const i = ++n;
+        const key = `fault-kill-${i}`;
+        submissions.set(key, i);
+        return {
+          ...(await gql(killed.base, referrer, 'submit', SUBMIT, { input: referralInput(i), key })),
+          key,
+        } as Outcome;
+      },
+    );
     await sleep(3000);
     const killedAt = Date.now();
     killed.kill('SIGKILL');
@@ -70,8 +94,18 @@ async function main(): Promise<void> {
     emit({
       clients: 10,
       killedAfterMs: killedAt - Math.min(...outcomes.map((o) => o.startedAt)),
-      reads: { attempts: reads.length, acknowledged: ackedReads.length, cutOff: reads.length - ackedReads.length, tally: tally(reads) },
-      submissions: { attempts: submits.length, acknowledged: ackedSubmits.length, cutOff: submits.length - ackedSubmits.length, tally: tally(submits) },
+      reads: {
+        attempts: reads.length,
+        acknowledged: ackedReads.length,
+        cutOff: reads.length - ackedReads.length,
+        tally: tally(reads),
+      },
+      submissions: {
+        attempts: submits.length,
+        acknowledged: ackedSubmits.length,
+        cutOff: submits.length - ackedSubmits.length,
+        tally: tally(submits),
+      },
       unaudited: unaudited.length,
       withoutPersonRows: withoutPersonRows.length,
       ackedMissingOrWrong,

@@ -2,7 +2,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FaultPostgres, HubProcess, devToken, emit, gql, givenPoliceChild, leaks, load, PERSON_READ, sleep, tally, unauditedReads, watchReadiness } from './harness';
+import {
+  FaultPostgres,
+  HubProcess,
+  devToken,
+  emit,
+  gql,
+  givenPoliceChild,
+  leaks,
+  load,
+  PERSON_READ,
+  sleep,
+  tally,
+  unauditedReads,
+  watchReadiness,
+} from './harness';
 
 async function main(): Promise<void> {
   const pg = await FaultPostgres.create();
@@ -17,7 +31,11 @@ async function main(): Promise<void> {
     let phase: 'before' | 'down' | 'recovering' | 'after' = 'before';
     let stop = false;
     const phases: Record<string, number> = {};
-    const running = load(10, () => stop, async () => ({ ...(await gql(hub.base, police, 'read', PERSON_READ, { id: personId })), phase } as never));
+    const running = load(
+      10,
+      () => stop,
+      async () => ({ ...(await gql(hub.base, police, 'read', PERSON_READ, { id: personId })), phase }) as never,
+    );
     await sleep(2000);
     phase = 'down';
     phases.stoppedAt = Date.now();
@@ -43,7 +61,10 @@ async function main(): Promise<void> {
       tally: tally(outcomes),
       byPhase: Object.fromEntries(['before', 'down', 'recovering', 'after'].map((p) => [p, tally(byPhase(p))])),
       failedCodes: [...new Set(failed.map((o) => `${o.status}:${o.code}`))],
-      failedOutside: { before: byPhase('before').filter((o) => o.status !== 200).length, after: byPhase('after').filter((o) => o.status !== 200).length },
+      failedOutside: {
+        before: byPhase('before').filter((o) => o.status !== 200).length,
+        after: byPhase('after').filter((o) => o.status !== 200).length,
+      },
       afterAttempts: byPhase('after').length,
       slowestMs: Math.max(...outcomes.map((o) => o.endedAt - o.startedAt)),
       readyAfterRestartMs: phases.readyAfterRestartMs,

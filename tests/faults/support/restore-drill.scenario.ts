@@ -20,19 +20,41 @@ import { DEFAULT_PARTNERSHIP } from '../../../src/shared/partnership';
 import { checkAnchor, loadAnchorKey } from '../../../src/governance/anchor';
 import { createDataSource } from '../../../src/db/data-source';
 import { createLogger } from '../../../src/shared/logger';
-import { HubProcess, devToken, emit, gql, givenPoliceChild, load, PERSON_READ, referralInput, sleep, SUBMIT, tally, type Outcome } from './harness';
+import {
+  HubProcess,
+  devToken,
+  emit,
+  gql,
+  givenPoliceChild,
+  load,
+  PERSON_READ,
+  referralInput,
+  sleep,
+  SUBMIT,
+  tally,
+  type Outcome,
+} from './harness';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..', '..');
 
 /** One of the hub's commands, as `npm run <name>` runs it, with MASH_DATA_DIR set. */
-async function command(script: string, args: string[], dataDir: string, env: Record<string, string> = {}): Promise<string> {
-  const { stdout } = await run(process.execPath, ['-r', 'ts-node/register/transpile-only', `src/cli/${script}.ts`, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', MASH_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
-    timeout: 120_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+async function command(
+  script: string,
+  args: string[],
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<string> {
+  const { stdout } = await run(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', `src/cli/${script}.ts`, ...args],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', MASH_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+      timeout: 120_000,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   return stdout;
 }
 
@@ -105,7 +127,9 @@ async function main(): Promise<void> {
       load(4, stop, async (client) => {
         if (client < 2) return gql(base, police, 'read', PERSON_READ, { id: personId });
         const i = ++n;
-        return { ...(await gql(base, referrer, 'submit', SUBMIT, { input: referralInput(i), key: `${prefix}-${i}` })) } as Outcome;
+        return {
+          ...(await gql(base, referrer, 'submit', SUBMIT, { input: referralInput(i), key: `${prefix}-${i}` })),
+        } as Outcome;
       });
     let stop1 = false;
     const phase1 = work1(() => stop1, 'drill-before');
@@ -114,13 +138,17 @@ async function main(): Promise<void> {
     const before = await phase1;
     const ackedReads = before.filter((o) => o.kind === 'read' && o.status === 200 && o.code === null);
     const ackedReferrals = new Set(
-      before.filter((o) => o.kind === 'submit' && o.status === 200 && o.code === null).map((o) => (o.data as { submitReferral: { id: string } }).submitReferral.id),
+      before
+        .filter((o) => o.kind === 'submit' && o.status === 200 && o.code === null)
+        .map((o) => (o.data as { submitReferral: { id: string } }).submitReferral.id),
     );
     const atBackup = await snapshot(ownerUrl(live));
 
     // The anchor, exported before the backup, through the running hub's database (as mash_app).
     const appUrl = appRoleUrl(ownerUrl(live), fs.readFileSync(path.join(live, 'pg-app-password'), 'utf8').trim());
-    const anchorText = (await command('audit-anchor', ['--partnership', 'default'], live, { DATABASE_URL: appUrl })).trim();
+    const anchorText = (
+      await command('audit-anchor', ['--partnership', 'default'], live, { DATABASE_URL: appUrl })
+    ).trim();
     const anchor = JSON.parse(anchorText) as { batchId: number; hash: string };
     // The anchor key lives apart from the database and its backups.
     fs.mkdirSync(keyStore);
@@ -154,8 +182,16 @@ async function main(): Promise<void> {
 
     // The chain, against the anchor: through the hub's API as IG, and directly.
     const ig = await devToken(restored, 'social-care', ['IG_AUDITOR'], 'drill-ig');
-    const verified = await gql(hub.base, ig, 'verify', `query($a: String) { verifyAuditChain(anchor: $a) { intact anchorMatched anchorBatchId message batchesChecked eventsChecked } }`, { a: anchorText });
-    const viaApi = (verified.data as { verifyAuditChain?: Record<string, unknown> } | null)?.verifyAuditChain ?? { error: verified.body.slice(0, 300) };
+    const verified = await gql(
+      hub.base,
+      ig,
+      'verify',
+      `query($a: String) { verifyAuditChain(anchor: $a) { intact anchorMatched anchorBatchId message batchesChecked eventsChecked } }`,
+      { a: anchorText },
+    );
+    const viaApi = (verified.data as { verifyAuditChain?: Record<string, unknown> } | null)?.verifyAuditChain ?? {
+      error: verified.body.slice(0, 300),
+    };
     const ds = createDataSource(owner, createLogger('silent'), 1);
     await ds.initialize();
     let direct: { intact: boolean; anchorMatched: boolean | null };
@@ -190,13 +226,23 @@ async function main(): Promise<void> {
 
     // Acknowledged reads before the backup each have their audit event.
     const readRequestIds = ackedReads.map((o) => o.requestId);
-    const auditedReads = await query<{ request_id: string }>(owner, 'SELECT DISTINCT request_id FROM audit_event WHERE request_id = ANY($1::text[])', [readRequestIds]);
+    const auditedReads = await query<{ request_id: string }>(
+      owner,
+      'SELECT DISTINCT request_id FROM audit_event WHERE request_id = ANY($1::text[])',
+      [readRequestIds],
+    );
     // The restored hub serves: the police officer (new token: the development key is not in backups) reads the child, audited.
     const policeAgain = await devToken(restored, 'police', ['POLICE_MASH_OFFICER']);
     const readAgain = await gql(hub.base, policeAgain, 'read', PERSON_READ, { id: personId });
-    const [{ n: readAgainAudited }] = await query<{ n: number }>(owner, 'SELECT count(*)::int AS n FROM audit_event WHERE request_id = $1', [readAgain.requestId]);
+    const [{ n: readAgainAudited }] = await query<{ n: number }>(
+      owner,
+      'SELECT count(*)::int AS n FROM audit_event WHERE request_id = $1',
+      [readAgain.requestId],
+    );
     const duringAcked = during.filter((o) => o.status === 200 && o.code === null);
-    const duringReferrals = duringAcked.filter((o) => o.kind === 'submit').map((o) => (o.data as { submitReferral: { id: string } }).submitReferral.id);
+    const duringReferrals = duringAcked
+      .filter((o) => o.kind === 'submit')
+      .map((o) => (o.data as { submitReferral: { id: string } }).submitReferral.id);
 
     emit({
       seconds: Math.round((Date.now() - t0) / 1000),
@@ -214,8 +260,19 @@ async function main(): Promise<void> {
         records: atBackup.records,
         referralsStored: atBackup.referrals.size,
       },
-      during: { acknowledged: duringAcked.length, referrals: duringReferrals.length, tally: tally(during), auditEventsAtEnd: afterBackup.auditEvents.size },
-      restored: { auditEvents: got.auditEvents.size, batches: got.batches, people: got.people, records: got.records, referrals: got.referrals.size },
+      during: {
+        acknowledged: duringAcked.length,
+        referrals: duringReferrals.length,
+        tally: tally(during),
+        auditEventsAtEnd: afterBackup.auditEvents.size,
+      },
+      restored: {
+        auditEvents: got.auditEvents.size,
+        batches: got.batches,
+        people: got.people,
+        records: got.records,
+        referrals: got.referrals.size,
+      },
       missingAuditEvents: missing(atBackup.auditEvents, got.auditEvents).length,
       missingReferrals: missing(atBackup.referrals, got.referrals).length,
       missingAckedReferrals: missing(ackedReferrals, got.referrals).length,

@@ -13,7 +13,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { ackedReferralsMissingOrWrong, FaultPostgres, HubProcess, devToken, emit, gql, givenPoliceChild, leaks, load, PERSON_READ, readsWithoutPersonRows, referralInput, sleep, SUBMIT, tally, unauditedReads, type Outcome } from './harness';
+import {
+  ackedReferralsMissingOrWrong,
+  FaultPostgres,
+  HubProcess,
+  devToken,
+  emit,
+  gql,
+  givenPoliceChild,
+  leaks,
+  load,
+  PERSON_READ,
+  readsWithoutPersonRows,
+  referralInput,
+  sleep,
+  SUBMIT,
+  tally,
+  unauditedReads,
+  type Outcome,
+} from './harness';
 import { HaProxy, type ServerState } from './haproxy';
 
 const PROCESSES = 4;
@@ -41,7 +59,14 @@ interface Subscriber {
  * balancer, so to another process) and resubscribes with `since` = when it last knew itself connected.
  */
 function subscriber(wsUrl: string, token: string): Subscriber {
-  const s: Subscriber = { seen: new Set(), subscriptions: 0, connected: false, errors: [], withoutData: 0, stop: async () => undefined };
+  const s: Subscriber = {
+    seen: new Set(),
+    subscriptions: 0,
+    connected: false,
+    errors: [],
+    withoutData: 0,
+    stop: async () => undefined,
+  };
   let stopped = false;
   let client: Client | null = null;
   // As a desk does: from the moment it read the queue (here: when it started).
@@ -64,7 +89,10 @@ function subscriber(wsUrl: string, token: string): Subscriber {
       const since = lastConnected;
       s.subscriptions += 1;
       try {
-        for await (const r of client.iterate<{ referralChanged: { id: string } | null }>({ query: CHANGED, variables: { since: since.toISOString() } })) {
+        for await (const r of client.iterate<{ referralChanged: { id: string } | null }>({
+          query: CHANGED,
+          variables: { since: since.toISOString() },
+        })) {
           lastConnected = new Date();
           if (r.errors?.length) s.errors.push(String(r.errors[0]?.extensions?.code ?? r.errors[0]?.message));
           const id = r.data?.referralChanged?.id;
@@ -96,7 +124,11 @@ async function main(): Promise<void> {
   const worker = await devToken(dataDir, 'social-care', ['MASH_SOCIAL_WORKER'], 'fault-sw');
   const t0 = Date.now();
   // One process migrates; the others wait, not ready, until the schema is in place (docs/operations.md).
-  const hubs = await Promise.all(Array.from({ length: PROCESSES }, (_, i) => HubProcess.spawn(pg, dataDir, i === 0 ? {} : { MIGRATE_ON_START: 'false' })));
+  const hubs = await Promise.all(
+    Array.from({ length: PROCESSES }, (_, i) =>
+      HubProcess.spawn(pg, dataDir, i === 0 ? {} : { MIGRATE_ON_START: 'false' }),
+    ),
+  );
   let lb: HaProxy | undefined;
   const subscribers: Subscriber[] = [];
   try {
@@ -110,7 +142,10 @@ async function main(): Promise<void> {
     const wsUrl = `${lb.base.replace(/^http/, 'ws')}/graphql`;
     for (let i = 0; i < SUBSCRIBERS; i++) subscribers.push(subscriber(wsUrl, worker));
     const subscribed = Date.now();
-    while (subscribers.some((s) => s.subscriptions === 0) || (await lb.servers()).reduce((n, x) => n + x.sessions, 0) < SUBSCRIBERS) {
+    while (
+      subscribers.some((s) => s.subscriptions === 0) ||
+      (await lb.servers()).reduce((n, x) => n + x.sessions, 0) < SUBSCRIBERS
+    ) {
       if (Date.now() - subscribed > 30_000) throw new Error('subscribers did not connect');
       await sleep(100);
     }
@@ -132,7 +167,10 @@ async function main(): Promise<void> {
         const afterKill = killedAt > 0;
         const startedAt = Date.now();
         const [viaLb, direct, view] = await Promise.all([
-          fetch(`${lb!.base}/readyz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => 'refused' as const),
+          fetch(`${lb!.base}/readyz`, { signal: AbortSignal.timeout(5000) }).then(
+            (r) => r.status,
+            () => 'refused' as const,
+          ),
           Promise.all(hubs.map((h) => h.status('/readyz'))),
           lb!.servers().catch(() => []),
         ]);
@@ -147,13 +185,21 @@ async function main(): Promise<void> {
     let stop = false;
     const submissions = new Map<string, number>();
     let n = 0;
-    const running = load(READERS + WRITERS, () => stop, async (client) => {
-      if (client < READERS || n >= MAX_SUBMISSIONS) return gql(lb!.base, police, 'read', PERSON_READ, { id: personId });
-      const i = ++n;
-      const key = `fault-scale-${i}`;
-      submissions.set(key, i);
-      return { ...(await gql(lb!.base, referrer, 'submit', SUBMIT, { input: referralInput(i), key })), key } as Outcome;
-    });
+    const running = load(
+      READERS + WRITERS,
+      () => stop,
+      async (client) => {
+        if (client < READERS || n >= MAX_SUBMISSIONS)
+          return gql(lb!.base, police, 'read', PERSON_READ, { id: personId });
+        const i = ++n;
+        const key = `fault-scale-${i}`;
+        submissions.set(key, i);
+        return {
+          ...(await gql(lb!.base, referrer, 'submit', SUBMIT, { input: referralInput(i), key })),
+          key,
+        } as Outcome;
+      },
+    );
     await sleep(3000);
     killedAt = Date.now();
     victim.kill('SIGKILL');
@@ -162,7 +208,8 @@ async function main(): Promise<void> {
     const markedDownAt = Date.now();
     // Load goes on through the three left until the dead process's subscribers have connected again.
     const reconnectDeadline = Date.now() + 60_000;
-    while ((reconnections() < 1 || subscribers.some((s) => !s.connected)) && Date.now() < reconnectDeadline) await sleep(100);
+    while ((reconnections() < 1 || subscribers.some((s) => !s.connected)) && Date.now() < reconnectDeadline)
+      await sleep(100);
     const reconnectedMs = Date.now() - markedDownAt;
     await sleep(2000);
     stop = true;
@@ -176,7 +223,9 @@ async function main(): Promise<void> {
     const ackedSubmits = submits.filter((o) => o.status === 200 && o.code === null);
     const ackedIds = ackedSubmits.map((o) => (o.data as { submitReferral: { id: string } }).submitReferral.id);
     // Failed after HAProxy marked the dead process down (nothing should fail then).
-    const failedAfterDown = outcomes.filter((o) => o.startedAt > markedDownAt && !(o.status === 200 && o.code === null));
+    const failedAfterDown = outcomes.filter(
+      (o) => o.startedAt > markedDownAt && !(o.status === 200 && o.code === null),
+    );
 
     // Every subscriber gets every acknowledged referral (pushes may trail the acknowledgement a little).
     const missing = () => subscribers.reduce((k, s) => k + ackedIds.filter((id) => !s.seen.has(id)).length, 0);
@@ -192,7 +241,9 @@ async function main(): Promise<void> {
     // The clients retry every key (acknowledged or cut off) through the balancer: one referral per key.
     let replayFailed = 0;
     let replayMismatch = 0;
-    const ackedByKey = new Map(ackedSubmits.map((o) => [o.key, (o.data as { submitReferral: { id: string } }).submitReferral.id]));
+    const ackedByKey = new Map(
+      ackedSubmits.map((o) => [o.key, (o.data as { submitReferral: { id: string } }).submitReferral.id]),
+    );
     for (const batch of chunks([...submissions], 10)) {
       await Promise.all(
         batch.map(async ([key, i]) => {
@@ -214,11 +265,18 @@ async function main(): Promise<void> {
     // HAProxy's view: the dead process DOWN at the end; the three others UP in every sample taken under load.
     const survivors = hubs.map((_, i) => `hub${i}`).filter((name) => name !== `hub${victimIndex}`);
     // "UP 1/2" is one failed check, still in rotation; anything else (DOWN, "DOWN 1/2", MAINT) is out of it.
-    const survivorsDownSamples = lbViews.filter((v) => v.servers.some((s) => survivors.includes(s.name) && !s.status.startsWith('UP'))).length;
-    const survivorsWobbleSamples = lbViews.filter((v) => v.servers.some((s) => survivors.includes(s.name) && s.status !== 'UP')).length;
+    const survivorsDownSamples = lbViews.filter((v) =>
+      v.servers.some((s) => survivors.includes(s.name) && !s.status.startsWith('UP')),
+    ).length;
+    const survivorsWobbleSamples = lbViews.filter((v) =>
+      v.servers.some((s) => survivors.includes(s.name) && s.status !== 'UP'),
+    ).length;
     const finalView = await lb.servers();
     // The dead process started again on its port: back in rotation once its /readyz answers 200.
-    hubs[victimIndex] = await HubProcess.spawn(pg, dataDir, { MIGRATE_ON_START: 'false', PORT: new URL(victim.base).port });
+    hubs[victimIndex] = await HubProcess.spawn(pg, dataDir, {
+      MIGRATE_ON_START: 'false',
+      PORT: new URL(victim.base).port,
+    });
     const rejoinedMs = await lb.waitForServer(`hub${victimIndex}`, 'UP', 120_000);
     const afterRestart = await lb.servers();
 
@@ -247,10 +305,14 @@ async function main(): Promise<void> {
       missedEvents,
       lbReadiness: tallyOf(lbReadiness.map((p) => p.status)),
       // A probe in flight on the process when it died is cut off like any request; any other must be ready.
-      lbNotReadyOutsideKill: lbReadiness.filter((p) => p.status !== 200 && !(p.startedAt <= markedDownAt && p.endedAt >= killedAt)).length,
+      lbNotReadyOutsideKill: lbReadiness.filter(
+        (p) => p.status !== 200 && !(p.startedAt <= markedDownAt && p.endedAt >= killedAt),
+      ).length,
       lbReadinessCutOff: tallyOf(lbReadiness.filter((p) => p.status !== 200).map((p) => p.status)),
       survivorsNotReady: processReadiness.filter((p) => p.hub !== victimIndex && p.status !== 200).length,
-      victimAfterKill: tallyOf(processReadiness.filter((p) => p.hub === victimIndex && p.afterKill).map((p) => p.status)),
+      victimAfterKill: tallyOf(
+        processReadiness.filter((p) => p.hub === victimIndex && p.afterKill).map((p) => p.status),
+      ),
       lbSamples: lbViews.length,
       survivorsDownSamples,
       survivorsWobbleSamples,
@@ -258,14 +320,24 @@ async function main(): Promise<void> {
       rejoinedMs,
       afterRestart: Object.fromEntries(afterRestart.map((s) => [s.name, s.status])),
       chain,
-      leaks: [...leaks(outcomes, hubs.flatMap((h) => h.logs), pg.password)],
+      leaks: [
+        ...leaks(
+          outcomes,
+          hubs.flatMap((h) => h.logs),
+          pg.password,
+        ),
+      ],
     });
 
     function reconnections() {
       return subscribers.reduce((k, s) => k + s.subscriptions - 1, 0);
     }
     function subscribersSummary() {
-      return { subscriptions: subscribers.reduce((k, s) => k + s.subscriptions, 0), errors: subscribers.flatMap((s) => s.errors), withoutData: subscribers.reduce((k, s) => k + s.withoutData, 0) };
+      return {
+        subscriptions: subscribers.reduce((k, s) => k + s.subscriptions, 0),
+        errors: subscribers.flatMap((s) => s.errors),
+        withoutData: subscribers.reduce((k, s) => k + s.withoutData, 0),
+      };
     }
   } finally {
     await Promise.all(subscribers.map((s) => s.stop().catch(() => undefined)));

@@ -5,7 +5,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FaultPostgres, HubProcess, devToken, emit, gql, givenPoliceChild, heldRequest, load, PERSON_READ, sleep, tally, unauditedReads, watchReadiness } from './harness';
+import {
+  FaultPostgres,
+  HubProcess,
+  devToken,
+  emit,
+  gql,
+  givenPoliceChild,
+  heldRequest,
+  load,
+  PERSON_READ,
+  sleep,
+  tally,
+  unauditedReads,
+  watchReadiness,
+} from './harness';
 
 const DELAY_MS = 1000;
 
@@ -21,10 +35,21 @@ async function main(): Promise<void> {
     const readiness = watchReadiness(hub, 50);
     let stop = false;
     // The clients act as a load balancer would: no new requests once readiness has gone false.
-    const running = load(10, () => stop || readiness.firstNotReadyAt() !== null, () => gql(hub.base, police, 'read', PERSON_READ, { id: personId }));
+    const running = load(
+      10,
+      () => stop || readiness.firstNotReadyAt() !== null,
+      () => gql(hub.base, police, 'read', PERSON_READ, { id: personId }),
+    );
     // One request held in flight across the drain: its body completes only after the listener has closed.
     let release!: () => void;
-    const held = heldRequest(hub.base, police, 'held', PERSON_READ, { id: personId }, new Promise<void>((r) => (release = r)));
+    const held = heldRequest(
+      hub.base,
+      police,
+      'held',
+      PERSON_READ,
+      { id: personId },
+      new Promise<void>((r) => (release = r)),
+    );
     await sleep(2000);
     const termAt = Date.now();
     hub.kill('SIGTERM');
@@ -66,7 +91,12 @@ async function main(): Promise<void> {
       flushedLog: hub.logs.some((l) => l.includes('shut down cleanly')),
       inFlightAtTerm: outcomes.filter((o) => o.startedAt < termAt && o.endedAt > termAt).length,
       listenerClosedAfterMs,
-      held: { status: heldOutcome.status, code: heldOutcome.code, data: (heldOutcome.data as { person?: unknown } | null)?.person != null, answeredAfterCloseMs: heldOutcome.endedAt - termAt - listenerClosedAfterMs },
+      held: {
+        status: heldOutcome.status,
+        code: heldOutcome.code,
+        data: (heldOutcome.data as { person?: unknown } | null)?.person != null,
+        answeredAfterCloseMs: heldOutcome.endedAt - termAt - listenerClosedAfterMs,
+      },
       unaudited: (await unauditedReads(pg, [...outcomes, { ...heldOutcome, kind: 'read' }])).length,
       chain,
     });
