@@ -2,6 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { PartnershipEntity } from '../db/partnership.entity';
 import { PersonEntity } from '../people/person.entity';
 import { ReferralEntity } from '../referrals/referral.entity';
+import type { EarlyHelpOutcome, EarlyHelpSource, EarlyHelpStatus, StepDirection } from './vocabulary';
 
 /**
  * A child's early-help episode (issue 25): opened by the MASH's EARLY_HELP decision or by a step-down
@@ -48,7 +49,7 @@ export class EarlyHelpEpisodeEntity {
   referral?: ReferralEntity;
 
   @Column({ type: 'text' })
-  source!: string;
+  source!: EarlyHelpSource;
 
   /** The social care agency that opened it and owns its record. */
   @Column({ name: 'owning_agency', type: 'text' })
@@ -76,10 +77,10 @@ export class EarlyHelpEpisodeEntity {
   teamAroundFamilyFrom!: Date | null;
 
   @Column({ type: 'text' })
-  status!: string;
+  status!: EarlyHelpStatus;
 
   @Column({ type: 'text', nullable: true })
-  outcome!: string | null;
+  outcome!: EarlyHelpOutcome | null;
 
   @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
   closedAt!: Date | null;
@@ -120,7 +121,7 @@ export class StepTransitionEntity {
   person?: PersonEntity;
 
   @Column({ type: 'text' })
-  direction!: string;
+  direction!: StepDirection;
 
   /** Step-up: the episode stepped up from; step-down: the episode it opened. */
   @Column({ name: 'early_help_episode_id', type: 'uuid' })

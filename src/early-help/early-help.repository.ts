@@ -3,8 +3,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { earlyHelpRelationshipKindsSql, earlyHelpScopeSql, Params } from '../access-policy/relationships';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
 import type { RelationshipKind } from '../access-policy/vocabulary';
+import { readShape, type ShapeOf } from '../db/read-shape';
 import { scopedKeysetSql } from '../shared/pagination';
-import type { EarlyHelpOutcome, EarlyHelpSource, EarlyHelpStatus, StepDirection } from './vocabulary';
+import { EarlyHelpEpisodeEntity, StepTransitionEntity } from './early-help.entity';
+import type { EarlyHelpStatus, StepDirection } from './vocabulary';
 
 /**
  * Viewer-scoped reads and writes of early-help episodes and step transitions (ADR 018). The scope is
@@ -15,33 +17,36 @@ import type { EarlyHelpOutcome, EarlyHelpSource, EarlyHelpStatus, StepDirection 
 
 type Row = Record<string, unknown>;
 
-export interface EarlyHelpEpisodeView {
-  id: string;
-  personId: string;
-  referralId: string | null;
-  source: EarlyHelpSource;
-  owningAgency: string;
-  openedAt: Date;
-  openedByName: string;
-  leadProfessionalName: string | null;
-  leadProfessionalAgency: string | null;
-  assessmentCompletedAt: Date | null;
-  teamAroundFamilyFrom: Date | null;
-  status: EarlyHelpStatus;
-  outcome: EarlyHelpOutcome | null;
-  closedAt: Date | null;
-  version: number;
-  relationships: ReadonlySet<RelationshipKind>;
-}
+/** The episode's and the transition's own columns, described once by their entities (`readShape`, ADR 031). */
+const EPISODE = readShape(EarlyHelpEpisodeEntity, 'h', [
+  'id',
+  'personId',
+  'referralId',
+  'source',
+  'owningAgency',
+  'openedAt',
+  'openedByName',
+  'leadProfessionalName',
+  'leadProfessionalAgency',
+  'assessmentCompletedAt',
+  'teamAroundFamilyFrom',
+  'status',
+  'outcome',
+  'closedAt',
+  'version',
+]);
+const TRANSITION = readShape(StepTransitionEntity, 't', [
+  'id',
+  'earlyHelpEpisodeId',
+  'direction',
+  'occurredAt',
+  'agreedByName',
+  'agreedWith',
+  'reason',
+]);
 
-export interface StepTransitionView {
-  id: string;
-  direction: StepDirection;
-  occurredAt: Date;
-  agreedByName: string;
-  agreedWith: string;
-  reason: string;
-}
+export type EarlyHelpEpisodeView = ShapeOf<typeof EPISODE> & { relationships: ReadonlySet<RelationshipKind> };
+export type StepTransitionView = Omit<ShapeOf<typeof TRANSITION>, 'earlyHelpEpisodeId'>;
 
 export interface EarlyHelpFilter {
   personId?: string | null;
@@ -49,30 +54,12 @@ export interface EarlyHelpFilter {
 }
 
 const SELECT = (kinds: string, from = 'early_help_episode h') => `
-  SELECT h.id, h.person_id, h.referral_id, h.source, h.owning_agency, h.opened_at, h.opened_by_name, h.lead_professional_name,
-         h.lead_professional_agency, h.assessment_completed_at, h.team_around_family_from, h.status, h.outcome, h.closed_at, h.version, rel.kinds
+  SELECT ${EPISODE.select}, rel.kinds
     FROM ${from}
     CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel`;
 
 function toEpisode(r: Row): EarlyHelpEpisodeView {
-  return {
-    id: r.id as string,
-    personId: r.person_id as string,
-    referralId: r.referral_id as string | null,
-    source: r.source as EarlyHelpSource,
-    owningAgency: r.owning_agency as string,
-    openedAt: r.opened_at as Date,
-    openedByName: r.opened_by_name as string,
-    leadProfessionalName: r.lead_professional_name as string | null,
-    leadProfessionalAgency: r.lead_professional_agency as string | null,
-    assessmentCompletedAt: r.assessment_completed_at as Date | null,
-    teamAroundFamilyFrom: r.team_around_family_from as Date | null,
-    status: r.status as EarlyHelpStatus,
-    outcome: r.outcome as EarlyHelpOutcome | null,
-    closedAt: r.closed_at as Date | null,
-    version: r.version as number,
-    relationships: new Set(r.kinds as RelationshipKind[]),
-  };
+  return { ...EPISODE.view(r), relationships: new Set(r.kinds as RelationshipKind[]) };
 }
 
 export class EarlyHelpRepository {
@@ -142,23 +129,16 @@ export class EarlyHelpRepository {
   /** Transitions of episodes already reached in this request, guarded like their episode. */
   private readonly transitionsLoader = new DataLoader<string, Guarded<StepTransitionView>[]>(async (episodeIds) => {
     const rows: Row[] = await this.db.query(
-      `SELECT id, early_help_episode_id, direction, occurred_at, agreed_by_name, agreed_with, reason
-         FROM step_transition WHERE early_help_episode_id = ANY($1::uuid[]) ORDER BY occurred_at, id`,
+      `SELECT ${TRANSITION.select}
+         FROM step_transition t WHERE t.early_help_episode_id = ANY($1::uuid[]) ORDER BY t.occurred_at, t.id`,
       [episodeIds],
     );
     const grouped = new Map<string, Guarded<StepTransitionView>[]>(episodeIds.map((id) => [id, []]));
     for (const r of rows) {
-      const episode = this.byId.get(r.early_help_episode_id as string);
+      const { earlyHelpEpisodeId, ...view } = TRANSITION.view(r);
+      const episode = this.byId.get(earlyHelpEpisodeId);
       if (!episode) continue;
       const info = episode[GUARD];
-      const view: StepTransitionView = {
-        id: r.id as string,
-        direction: r.direction as StepDirection,
-        occurredAt: r.occurred_at as Date,
-        agreedByName: r.agreed_by_name as string,
-        agreedWith: r.agreed_with as string,
-        reason: r.reason as string,
-      };
       grouped.get(episode.id)!.push(this.access.guard(view, info.subject, info.personIds, episode.id));
     }
     return episodeIds.map((id) => grouped.get(id)!);

@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PartnershipEntity } from '../db/partnership.entity';
 import { PersonEntity } from '../people/person.entity';
+import type { AllegationCategory, AllegationOutcome, AllegationStatus, LadoSector } from './vocabulary';
 
 /**
  * An allegation against someone who works with children, managed by the LADO (issue 25, ADR 018). The
@@ -64,10 +65,10 @@ export class LadoAllegationEntity {
   employerName!: string;
 
   @Column({ type: 'text' })
-  sector!: string;
+  sector!: LadoSector;
 
   @Column({ type: 'text' })
-  category!: string;
+  category!: AllegationCategory;
 
   @Column({ name: 'adult_name', type: 'text' })
   adultName!: string;
@@ -89,10 +90,10 @@ export class LadoAllegationEntity {
   employerInvited!: boolean | null;
 
   @Column({ type: 'text' })
-  status!: string;
+  status!: AllegationStatus;
 
   @Column({ type: 'text', nullable: true })
-  outcome!: string | null;
+  outcome!: AllegationOutcome | null;
 
   @Column({ name: 'outcome_at', type: 'timestamptz', nullable: true })
   outcomeAt!: Date | null;

@@ -3,11 +3,12 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ladoRelationshipKindsSql, ladoScopeSql, Params } from '../access-policy/relationships';
 import type { Guarded, RequestAccess } from '../access-policy/request-access';
 import type { RelationshipKind } from '../access-policy/vocabulary';
+import { readShape, type ShapeOf } from '../db/read-shape';
 import { scopedKeysetSql } from '../shared/pagination';
+import { LadoAllegationEntity } from './lado-allegation.entity';
 import {
   resolutionBandSql,
   type AllegationCategory,
-  type AllegationOutcome,
   type AllegationStatus,
   type LadoSector,
   type ResolutionBand,
@@ -23,29 +24,36 @@ import {
 
 type Row = Record<string, unknown>;
 
-export interface AllegationView {
-  id: string;
-  childPersonId: string | null;
-  ladoAgency: string;
-  recordedByName: string;
-  employerAgency: string;
-  employerName: string;
-  sector: LadoSector;
-  category: AllegationCategory;
-  adultName: string;
-  adultRole: string;
-  adultDateOfBirth: string | null;
-  receivedAt: Date;
-  meetingAt: Date | null;
-  employerInvited: boolean | null;
-  status: AllegationStatus;
-  outcome: AllegationOutcome | null;
-  outcomeAt: Date | null;
+/**
+ * The allegation as read: the table's own columns, described once by the entity (`readShape`, ADR
+ * 031), plus what the read computes (the KCSIE resolution band, the viewer's relationships).
+ */
+const ALLEGATION = readShape(LadoAllegationEntity, 'l', [
+  'id',
+  'childPersonId',
+  'ladoAgency',
+  'recordedByName',
+  'employerAgency',
+  'employerName',
+  'sector',
+  'category',
+  'adultName',
+  'adultRole',
+  'adultDateOfBirth',
+  'receivedAt',
+  'meetingAt',
+  'employerInvited',
+  'status',
+  'outcome',
+  'outcomeAt',
+  'dbsReferredAt',
+  'version',
+]);
+
+export type AllegationView = ShapeOf<typeof ALLEGATION> & {
   resolutionBand: ResolutionBand | null;
-  dbsReferredAt: Date | null;
-  version: number;
   relationships: ReadonlySet<RelationshipKind>;
-}
+};
 
 export interface AllegationFilter {
   status?: AllegationStatus[] | null;
@@ -53,34 +61,14 @@ export interface AllegationFilter {
 }
 
 const SELECT = (kinds: string, from = 'lado_allegation l') => `
-  SELECT l.id, l.child_person_id, l.lado_agency, l.recorded_by_name, l.employer_agency, l.employer_name, l.sector, l.category,
-         l.adult_name, l.adult_role, l.adult_date_of_birth::text AS adult_date_of_birth, l.received_at, l.meeting_at, l.employer_invited,
-         l.status, l.outcome, l.outcome_at, ${resolutionBandSql('l.received_at', 'l.outcome_at')} AS resolution_band, l.dbs_referred_at, l.version, rel.kinds
+  SELECT ${ALLEGATION.select}, ${resolutionBandSql('l.received_at', 'l.outcome_at')} AS resolution_band, rel.kinds
     FROM ${from}
     CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel`;
 
 function toAllegation(r: Row): AllegationView {
   return {
-    id: r.id as string,
-    childPersonId: r.child_person_id as string | null,
-    ladoAgency: r.lado_agency as string,
-    recordedByName: r.recorded_by_name as string,
-    employerAgency: r.employer_agency as string,
-    employerName: r.employer_name as string,
-    sector: r.sector as LadoSector,
-    category: r.category as AllegationCategory,
-    adultName: r.adult_name as string,
-    adultRole: r.adult_role as string,
-    adultDateOfBirth: r.adult_date_of_birth as string | null,
-    receivedAt: r.received_at as Date,
-    meetingAt: r.meeting_at as Date | null,
-    employerInvited: r.employer_invited as boolean | null,
-    status: r.status as AllegationStatus,
-    outcome: r.outcome as AllegationOutcome | null,
-    outcomeAt: r.outcome_at as Date | null,
+    ...ALLEGATION.view(r),
     resolutionBand: r.resolution_band as ResolutionBand | null,
-    dbsReferredAt: r.dbs_referred_at as Date | null,
-    version: r.version as number,
     relationships: new Set(r.kinds as RelationshipKind[]),
   };
 }

@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PartnershipEntity } from '../db/partnership.entity';
 import { PersonEntity } from '../people/person.entity';
+import type { PrivateFosteringClosureReason, PrivateFosteringNotifier, PrivateFosteringStatus } from './vocabulary';
 
 /**
  * A private fostering arrangement notified to the local authority (issue 25, cohort 5; ADR 018).
@@ -51,7 +52,7 @@ export class PrivateFosteringArrangementEntity {
   recordedByName!: string;
 
   @Column({ name: 'notified_by', type: 'text' })
-  notifiedBy!: string;
+  notifiedBy!: PrivateFosteringNotifier;
 
   /** The notifier's name as given (social care's own detail). */
   @Column({ name: 'notifier_name', type: 'text' })
@@ -76,10 +77,10 @@ export class PrivateFosteringArrangementEntity {
   closedOn!: string | null;
 
   @Column({ name: 'closure_reason', type: 'text', nullable: true })
-  closureReason!: string | null;
+  closureReason!: PrivateFosteringClosureReason | null;
 
   @Column({ type: 'text' })
-  status!: string;
+  status!: PrivateFosteringStatus;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;

@@ -4,9 +4,11 @@ import { Params, privateFosteringRelationshipKindsSql, privateFosteringScopeSql 
 import type { Guarded, RequestAccess } from '../access-policy/request-access';
 import type { RelationshipKind } from '../access-policy/vocabulary';
 import { londonDate } from '../meetings/clocks';
+import { readShape, type ShapeOf } from '../db/read-shape';
 import { scopedKeysetSql } from '../shared/pagination';
+import { PrivateFosteringArrangementEntity } from './private-fostering.entity';
 import { nextVisitDueOn, visitLate } from './clocks';
-import type { PrivateFosteringClosureReason, PrivateFosteringNotifier, PrivateFosteringStatus } from './vocabulary';
+import type { PrivateFosteringNotifier } from './vocabulary';
 
 /**
  * Viewer-scoped reads and writes of private fostering arrangements (ADR 018). The scope is in the SQL
@@ -23,35 +25,36 @@ export interface VisitClock {
   late: boolean;
 }
 
-export interface PrivateFosteringView {
-  id: string;
-  personId: string;
-  recordingAgency: string;
-  recordedByName: string;
-  notifiedBy: PrivateFosteringNotifier;
-  notifierName: string;
-  notifiedAt: Date;
-  arrangementStartedOn: string;
-  initialVisitDueOn: string;
-  initialVisitOn: string | null;
+/** The arrangement's own columns, described once by the entity (`readShape`, ADR 031). */
+const ARRANGEMENT = readShape(PrivateFosteringArrangementEntity, 'a', [
+  'id',
+  'personId',
+  'recordingAgency',
+  'recordedByName',
+  'notifiedBy',
+  'notifierName',
+  'notifiedAt',
+  'arrangementStartedOn',
+  'initialVisitDueOn',
+  'initialVisitOn',
+  'closedOn',
+  'closureReason',
+  'status',
+  'version',
+]);
+
+export type PrivateFosteringView = ShapeOf<typeof ARRANGEMENT> & {
   /** Derived: the initial visit held by its due date (null until held). */
   initialVisitWithinTimescale: boolean | null;
   /** Every visit held, oldest first, each with the date it was due by the clock at the time. */
   visits: VisitClock[];
   /** Derived: the next visit due (null once closed); late when its due date has passed. */
   nextVisit: VisitClock | null;
-  closedOn: string | null;
-  closureReason: PrivateFosteringClosureReason | null;
-  status: PrivateFosteringStatus;
-  version: number;
   relationships: ReadonlySet<RelationshipKind>;
-}
+};
 
 const SELECT = (kinds: string, from = 'private_fostering_arrangement a') => `
-  SELECT a.id, a.person_id, a.recording_agency, a.recorded_by_name, a.notified_by, a.notifier_name, a.notified_at,
-         a.arrangement_started_on::text AS arrangement_started_on, a.initial_visit_due_on::text AS initial_visit_due_on,
-         a.initial_visit_on::text AS initial_visit_on, a.last_visit_on::text AS last_visit_on, a.closed_on::text AS closed_on,
-         a.closure_reason, a.status, a.version,
+  SELECT ${ARRANGEMENT.select}, a.last_visit_on::text AS last_visit_on,
          (SELECT coalesce(json_agg(json_build_array(v.due_on::text, v.held_on::text) ORDER BY v.held_on, v.created_at), '[]'::json)
             FROM private_fostering_visit v WHERE v.arrangement_id = a.id) AS visits,
          rel.kinds
@@ -59,35 +62,20 @@ const SELECT = (kinds: string, from = 'private_fostering_arrangement a') => `
     CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel`;
 
 function toArrangement(r: Row, today: string): PrivateFosteringView {
-  const status = r.status as PrivateFosteringStatus;
-  const started = r.arrangement_started_on as string;
-  const initialDue = r.initial_visit_due_on as string;
-  const initialOn = r.initial_visit_on as string | null;
+  const own = ARRANGEMENT.view(r);
   const lastOn = r.last_visit_on as string | null;
   const visits = (r.visits as Array<[string, string]>).map(([dueOn, heldOn]) => ({
     dueOn,
     heldOn,
     late: visitLate(dueOn, heldOn, today),
   }));
-  const nextDue = status === 'CLOSED' ? null : lastOn ? nextVisitDueOn(started, lastOn) : initialDue;
+  const nextDue =
+    own.status === 'CLOSED' ? null : lastOn ? nextVisitDueOn(own.arrangementStartedOn, lastOn) : own.initialVisitDueOn;
   return {
-    id: r.id as string,
-    personId: r.person_id as string,
-    recordingAgency: r.recording_agency as string,
-    recordedByName: r.recorded_by_name as string,
-    notifiedBy: r.notified_by as PrivateFosteringNotifier,
-    notifierName: r.notifier_name as string,
-    notifiedAt: r.notified_at as Date,
-    arrangementStartedOn: started,
-    initialVisitDueOn: initialDue,
-    initialVisitOn: initialOn,
-    initialVisitWithinTimescale: initialOn ? initialOn <= initialDue : null,
+    ...own,
+    initialVisitWithinTimescale: own.initialVisitOn ? own.initialVisitOn <= own.initialVisitDueOn : null,
     visits,
     nextVisit: nextDue ? { dueOn: nextDue, heldOn: null, late: visitLate(nextDue, null, today) } : null,
-    closedOn: r.closed_on as string | null,
-    closureReason: r.closure_reason as PrivateFosteringClosureReason | null,
-    status,
-    version: r.version as number,
     relationships: new Set(r.kinds as RelationshipKind[]),
   };
 }

@@ -1,0 +1,56 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { readShape } from './read-shape';
+
+@Entity({ name: 'read_shape_example' })
+class ExampleEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'child_name', type: 'text' })
+  childName!: string;
+
+  @Column({ name: 'born_on', type: 'date', nullable: true })
+  bornOn!: string | null;
+
+  @Column({ type: 'integer', default: 1 })
+  version!: number;
+}
+
+class NotAnEntity {
+  id!: string;
+}
+
+describe('a table described once: the read shape follows from the entity (ADR 031)', () => {
+  it('given chosen properties, when the shape is built, then each column is read under its property name, in order', () => {
+    const shape = readShape(ExampleEntity, 'e', ['id', 'childName', 'version']);
+    expect(shape.select).toBe('e.id AS "id", e.child_name AS "childName", e.version AS "version"');
+    expect(shape.properties).toEqual(['id', 'childName', 'version']);
+  });
+
+  it('given a date column, when it is read, then it is read as text (a calendar date has no time zone)', () => {
+    expect(readShape(ExampleEntity, 'e', ['bornOn']).select).toBe('e.born_on::text AS "bornOn"');
+  });
+
+  it('given a row with more than the shape, when viewed, then the view holds the shape only', () => {
+    const shape = readShape(ExampleEntity, 'e', ['id', 'childName']);
+    const view = shape.view({ id: 'x', childName: 'Fictional Child', kinds: ['CASE_WORKER'] });
+    expect(view).toEqual({ id: 'x', childName: 'Fictional Child' });
+    expect(Object.keys(view)).toEqual(['id', 'childName']);
+  });
+
+  it('given a row missing a property of the shape, when viewed, then it throws naming the property', () => {
+    const shape = readShape(ExampleEntity, 'e', ['id', 'childName']);
+    expect(() => shape.view({ id: 'x' })).toThrow('ExampleEntity.childName');
+  });
+
+  it('given a property that is not a column, when the shape is built, then it throws naming it', () => {
+    // The type system refuses a name that is not a property; a property that is not a column (a relation,
+    // a getter) is refused at load.
+    expect(() => readShape(ExampleEntity, 'e', ['id', 'toString' as 'id'])).toThrow('ExampleEntity.toString');
+  });
+
+  it('given a class that is no entity, or an alias that is not a plain SQL name, when the shape is built, then it throws', () => {
+    expect(() => readShape(NotAnEntity, 'n', ['id'])).toThrow('not a TypeORM entity');
+    expect(() => readShape(ExampleEntity, 'e; DROP TABLE x', ['id'])).toThrow('bad SQL alias');
+  });
+});

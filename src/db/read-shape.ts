@@ -1,0 +1,59 @@
+import { getMetadataArgsStorage } from 'typeorm';
+
+/**
+ * A table described once (issue 18, ADR 031). The TypeORM entity is the description: its columns,
+ * their database names and their TypeScript types. A read shape is a chosen set of the entity's
+ * properties, from which follow both the SQL select list (each column read under its property name,
+ * so PostgreSQL's row *is* the view, with no hand-written mapper) and the view's type
+ * (`Pick<Entity, …>`). Adding a column then touches the migration, the entity and the GraphQL type;
+ * the drift test (tests/migrations-drift.test.ts) keeps the entity and the migrations in agreement.
+ *
+ * What does not come from the table (relationship kinds, computed bands) stays beside the shape in
+ * the repository, in SQL, where the access policy's sources are composed.
+ */
+
+/** The view a shape reads: the entity's chosen properties, with their declared types. */
+export type ShapeOf<S> = S extends ReadShape<infer E, infer K> ? Pick<E, K> : never;
+
+export interface ReadShape<E, K extends keyof E & string> {
+  /** The select list, `alias.column AS "property"`, comma-separated, in the order given. */
+  readonly select: string;
+  /** The properties read, in order. */
+  readonly properties: readonly K[];
+  /** The shape's properties taken from a row (nothing else of the row), each present: a missing one is a programming error, thrown. */
+  view(row: Record<string, unknown>): Pick<E, K>;
+}
+
+/**
+ * A read shape of `entity` under the SQL `alias`. Throws at module load for a property that is not a
+ * column of the entity (a misspelt or removed column fails every test that imports the repository).
+ * A `date` column is read as `text` (`YYYY-MM-DD`): a calendar date has no time zone to convert.
+ */
+export function readShape<E, K extends keyof E & string>(
+  entity: abstract new (...args: never[]) => E,
+  alias: string,
+  properties: readonly K[],
+): ReadShape<E, K> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`readShape: bad SQL alias ${JSON.stringify(alias)}`);
+  const columns = getMetadataArgsStorage().columns.filter((c) => c.target === entity);
+  if (columns.length === 0) throw new Error(`readShape: ${entity.name} is not a TypeORM entity`);
+  const select = properties.map((property) => {
+    const column = columns.find((c) => c.propertyName === property);
+    if (!column) throw new Error(`readShape: ${entity.name}.${property} is not a column`);
+    const name = column.options.name ?? column.propertyName;
+    const cast = column.options.type === 'date' ? '::text' : '';
+    return `${alias}.${name}${cast} AS "${property}"`;
+  });
+  return {
+    select: select.join(', '),
+    properties,
+    view(row) {
+      const view: Record<string, unknown> = {};
+      for (const property of properties) {
+        if (!(property in row)) throw new Error(`readShape: the row has no ${entity.name}.${property}`);
+        view[property] = row[property];
+      }
+      return view as Pick<E, K>;
+    },
+  };
+}
