@@ -35,6 +35,7 @@ import { ReferralUpdatedIndex1764700000000 } from './1764700000000-referral-upda
 import { WallLaterTables1764900000000 } from './1764900000000-wall-later-tables';
 import { ReferralOutOfHours1764950000000 } from './1764950000000-referral-out-of-hours';
 import { PrivateFostering1765000000000 } from './1765000000000-private-fostering';
+import { MeetingParticipants1765210000000 } from './1765210000000-meeting-participants';
 import { AuditCheckpoint1765100000000 } from './1765100000000-audit-checkpoint';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
@@ -78,4 +79,5 @@ export const MIGRATIONS: Function[] = [
   ReferralOutOfHours1764950000000,
   PrivateFostering1765000000000,
   AuditCheckpoint1765100000000,
+  MeetingParticipants1765210000000,
 ];

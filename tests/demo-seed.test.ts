@@ -210,6 +210,11 @@ describe('demo seed: npm run seed -- --demo', () => {
     expect(history).toEqual({ dated_to_the_seeding: 0, no_receipt: 0, no_acknowledgement: 0 });
   });
 
+  const FAMILY_PARTICIPATION_MEASURES = [
+    'childrenOver12TakingPartInConferences',
+    'parentsReceivingReportsBeforeConference',
+  ];
+
   it('given the told casework, when the governance metrics are computed for each seeded month, then every measure has a value', async () => {
     for (const month of SEEDED_MONTHS) {
       const r = await inTestPartnership(() =>
@@ -224,6 +229,8 @@ describe('demo seed: npm run seed -- --demo', () => {
           (m) =>
             m.value === null &&
             !m.key.startsWith('cp') &&
+            // The demo does not yet invite families to conferences (ADR 024): these have no data until it does.
+            !FAMILY_PARTICIPATION_MEASURES.includes(m.key) &&
             !(month === SEEDED_MONTHS[0] && m.key === 'icpcWithin15WorkingDays'),
         )
         .map((m) => m.key);

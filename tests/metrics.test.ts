@@ -701,6 +701,25 @@ beforeAll(async () => {
     startedOn: '2026-09-01',
     visitedOn: '2026-09-14',
   });
+
+  // Family participation (ADR 024): two review conferences in October, each about one child of 13 (born
+  // 2013-05-01); one child sent their views, the other was not invited. Two parents invited: the report
+  // reached one the day before, the other only after the conference began.
+  for (const [i, childTakesPart] of [true, false].entries()) {
+    const child = await person('CHILD', 'WHITE_BRITISH', 'English', 'None');
+    await hub.db.query(`UPDATE person SET date_of_birth = '2013-05-01' WHERE id = $1`, [child]);
+    const at = t(`2026-10-1${i + 2}T10:00:00+01:00`);
+    const conf = await meeting({ type: 'REVIEW_CHILD_PROTECTION_CONFERENCE', at, subjects: [child] });
+    if (childTakesPart)
+      await hub.db.query(
+        `INSERT INTO meeting_participant (meeting_id, role, display_label, person_id, attendance, invited_by) VALUES ($1, 'CHILD', 'The young person', $2, 'SENT_VIEWS', 'worker-test')`,
+        [conf, child],
+      );
+    await hub.db.query(
+      `INSERT INTO meeting_participant (meeting_id, role, display_label, attendance, report_shared_at, invited_by) VALUES ($1, 'PARENT', 'Fictional Parent', 'ATTENDED', $2, 'worker-test')`,
+      [conf, t(at.toISOString(), childTakesPart ? -24 : 1)],
+    );
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -1169,6 +1188,11 @@ describe('Governance metrics for October 2026 on the constructed data set', () =
     expect(m.childrenPrivatelyFosteredAtPeriodEnd).toMatchObject({ value: 3, previousValue: 2 });
   });
 
+  it('counts family participation at child protection conferences: children of 12 or more who attended or sent views, parents who had the report before', () => {
+    expect(m.childrenOver12TakingPartInConferences).toMatchObject({ value: 0.5, polarity: 'LARGER_IS_BETTER' });
+    expect(m.parentsReceivingReportsBeforeConference).toMatchObject({ value: 0.5, polarity: 'LARGER_IS_BETTER' });
+  });
+
   it('gives every measure a value on this data set (the child protection measures have their own: tests/child-protection-metrics.test.ts)', () => {
     expect(out.measures.filter((x) => x.value === null && !x.key.startsWith('cp')).map((x) => x.key)).toEqual([]);
   });
@@ -1248,7 +1272,7 @@ describe('Periods, teams and access', () => {
     const res = await hub.gql(token, `{ metrics(period: { month: "2026-10" }) { measures { key value } } }`);
     if (allowed) {
       expect(res.errors).toBeUndefined();
-      expect((res.data as { metrics: { measures: unknown[] } }).metrics.measures).toHaveLength(45);
+      expect((res.data as { metrics: { measures: unknown[] } }).metrics.measures).toHaveLength(47);
     } else {
       expect(res.data?.metrics ?? null).toBeNull();
       expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');

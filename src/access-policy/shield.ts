@@ -105,6 +105,9 @@ export const ENTRY_POINT_RULES = {
     addMeetingAction: triage,
     completeMeeting: triage,
     cancelMeeting: triage,
+    /** People who are not agencies (ADR 024): social care, who organise meetings, invite them and record for them. */
+    inviteMeetingParticipant: triage,
+    recordParticipantAttendance: triage,
     resolveDataQualityIssue: triage,
     /** Social care leads the enquiry and records conferences, plans and core groups (issue 24). */
     startSection47Enquiry: triage,

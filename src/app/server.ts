@@ -41,6 +41,7 @@ import { applyMeetingSettings } from '../meetings/settings';
 import { serviceUnavailable } from '../shared/errors';
 import { mountDesk } from '../desk/desk.routes';
 import type { Logger } from '../shared/logger';
+import { CHRONOLOGY_SOURCES } from './chronology-sources';
 
 export interface HubServer {
   hub: Hub;
@@ -81,7 +82,17 @@ export async function createHub(config: Config, logger: Logger, dataSource: Data
   if (!url) throw new Error('the data source has no connection URL for the event listener');
   const events = new HubEventListener(url, logger);
   await events.start();
-  return { config, logger, dataSource, agencies, policy, authenticator, auditWriter, events };
+  return {
+    config,
+    logger,
+    dataSource,
+    agencies,
+    policy,
+    authenticator,
+    auditWriter,
+    events,
+    chronologySources: CHRONOLOGY_SOURCES,
+  };
 }
 
 /** Raised when the hub cannot take its port: the caller stops the database and exits non-zero. */

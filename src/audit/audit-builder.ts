@@ -27,6 +27,7 @@ const PURPOSE_OF_CHANGE: Record<string, Purpose> = {
   agency_check: 'AGENCY_CHECK',
   meeting: 'STRATEGY',
   meeting_invitee: 'STRATEGY',
+  meeting_participant: 'STRATEGY',
   meeting_decision: 'STRATEGY',
   meeting_action: 'STRATEGY',
   person: 'DIRECT_CARE',

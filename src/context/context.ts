@@ -9,6 +9,7 @@ import type { Authenticator } from '../auth/authenticator';
 import type { Config } from '../config';
 import type { HubEventListener } from '../events/listener';
 import type { Logger } from '../shared/logger';
+import type { ChronologySource } from './chronology';
 import type { DataSet } from './data-set';
 
 /** Process-wide dependencies, built once at start-up. */
@@ -22,6 +23,8 @@ export interface Hub {
   authenticator: Authenticator;
   /** This process's LISTEN connection: events from every hub process on the database. */
   events: HubEventListener;
+  /** Every domain's part of a child's chronology, registered at composition (src/app/chronology-sources.ts). */
+  chronologySources: readonly ChronologySource[];
 }
 
 /** Built once per request; never shared across requests (loaders and caches live here). */

@@ -9,7 +9,7 @@ import {
   PersonSourceEntity,
 } from '../people/person.entity';
 import { AgencyRecordEntity } from '../records/agency-record.entity';
-import { MEETING_ENTITIES } from '../meetings/meeting.entity';
+import { MEETING_ENTITIES, MeetingParticipantEntity } from '../meetings/meeting.entity';
 import { MissingEpisodeEntity } from '../missing/missing-episode.entity';
 import { EARLY_HELP_ENTITIES } from '../early-help/early-help.entity';
 import { LadoAllegationEntity } from '../lado/lado-allegation.entity';
@@ -32,6 +32,7 @@ export const ENTITIES = [
   BreakGlassEntity,
   AlertEntity,
   ...MEETING_ENTITIES,
+  MeetingParticipantEntity,
   MissingEpisodeEntity,
   ...EARLY_HELP_ENTITIES,
   LadoAllegationEntity,

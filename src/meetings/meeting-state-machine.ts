@@ -14,6 +14,9 @@ export const MEETING_TRANSITIONS = {
   ADD_ACTION: { from: ['HELD', 'COMPLETED'], to: 'SAME', roles: SOCIAL_CARE_MASH_ROLES },
   COMPLETE: { from: ['HELD'], to: 'COMPLETED', roles: SOCIAL_CARE_MASH_ROLES },
   CANCEL: { from: ['SCHEDULED'], to: 'CANCELLED', roles: SOCIAL_CARE_MASH_ROLES },
+  /** People who are not agencies (ADR 024): social care, who organise the meeting, invite them and record for them. */
+  INVITE_PARTICIPANT: { from: ['SCHEDULED', 'HELD'], to: 'SAME', roles: SOCIAL_CARE_MASH_ROLES },
+  RECORD_PARTICIPANT_ATTENDANCE: { from: ['SCHEDULED', 'HELD'], to: 'SAME', roles: SOCIAL_CARE_MASH_ROLES },
 } as const satisfies Record<
   string,
   { from: readonly MeetingStatus[]; to: MeetingStatus | 'SAME'; roles: readonly Role[] }

@@ -292,3 +292,74 @@ export const MEETING_ENTITIES = [
   MeetingDecisionEntity,
   MeetingActionEntity,
 ];
+
+/**
+ * A person invited to a meeting who is not an agency (issue 19 §5, ADR 024): a parent, the child, an
+ * advocate, the chair, the employer. The label is what the MASH calls them (a name or "Mother"): personal
+ * data, released as IDENTITY and never logged or put in the audit. A child participant is one of the
+ * meeting's subjects (`person_id`), so the board can count children over 12 who took part.
+ */
+@Entity({ name: 'meeting_participant' })
+@Index('meeting_participant_meeting_idx', ['partnershipId', 'meetingId'])
+@Check('meeting_participant_role_check', `role IN ('PARENT','CHILD','ADVOCATE','CHAIR','EMPLOYER')`)
+@Check(
+  'meeting_participant_attendance_check',
+  `attendance IN ('INVITED','ATTENDED','DID_NOT_ATTEND','SENT_VIEWS','DECLINED')`,
+)
+@Check('meeting_participant_reason_check', `attendance NOT IN ('DID_NOT_ATTEND','DECLINED') OR reason IS NOT NULL`)
+@Check('meeting_participant_child_check', `(role = 'CHILD') = (person_id IS NOT NULL)`)
+@Check('meeting_participant_report_check', `report_shared_at IS NULL OR role IN ('PARENT','CHILD')`)
+export class MeetingParticipantEntity {
+  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
+  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
+  partnershipId!: string;
+
+  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'meeting_participant_partnership_fk' })
+  partnership?: PartnershipEntity;
+
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_meeting_participant' })
+  id!: string;
+
+  @Column({ name: 'meeting_id', type: 'uuid' })
+  meetingId!: string;
+
+  @ManyToOne(() => MeetingEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'meeting_id', foreignKeyConstraintName: 'meeting_participant_meeting_fk' })
+  meeting?: MeetingEntity;
+
+  @Column({ type: 'text' })
+  role!: string;
+
+  @Column({ name: 'display_label', type: 'text' })
+  displayLabel!: string;
+
+  @Column({ name: 'person_id', type: 'uuid', nullable: true })
+  personId!: string | null;
+
+  @ManyToOne(() => PersonEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'person_id', foreignKeyConstraintName: 'meeting_participant_person_fk' })
+  person?: PersonEntity;
+
+  @Column({ type: 'text', default: () => `'INVITED'` })
+  attendance!: string;
+
+  @Column({ type: 'text', nullable: true })
+  reason!: string | null;
+
+  /** When the report to the meeting was shared with this family member. */
+  @Column({ name: 'report_shared_at', type: 'timestamptz', nullable: true })
+  reportSharedAt!: Date | null;
+
+  @Column({ name: 'invited_by', type: 'text' })
+  invitedBy!: string;
+
+  @Column({ name: 'invited_at', type: 'timestamptz', default: () => 'now()' })
+  invitedAt!: Date;
+
+  @Column({ name: 'recorded_by', type: 'text', nullable: true })
+  recordedBy!: string | null;
+
+  @Column({ name: 'recorded_at', type: 'timestamptz', nullable: true })
+  recordedAt!: Date | null;
+}

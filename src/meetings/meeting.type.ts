@@ -2,7 +2,15 @@ import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Filters, NonPersonal, Sensitive } from '../access-policy/decorators';
 import { graphqlEnum } from '../shared/enums';
-import { ACTION_STATUSES, ATTENDANCE_STATUSES, MEETING_OUTCOMES, MEETING_STATUSES, MEETING_TYPES } from './vocabulary';
+import {
+  ACTION_STATUSES,
+  ATTENDANCE_STATUSES,
+  MEETING_OUTCOMES,
+  MEETING_STATUSES,
+  MEETING_TYPES,
+  PARTICIPANT_ATTENDANCE,
+  PARTICIPANT_ROLES,
+} from './vocabulary';
 import { PageInfo } from '../shared/page-info.type';
 
 export const MeetingTypeEnum = graphqlEnum(MEETING_TYPES, 'MeetingType');
@@ -10,6 +18,68 @@ export const MeetingStatusEnum = graphqlEnum(MEETING_STATUSES, 'MeetingStatus');
 export const AttendanceStatusEnum = graphqlEnum(ATTENDANCE_STATUSES, 'AttendanceStatus');
 export const MeetingOutcomeEnum = graphqlEnum(MEETING_OUTCOMES, 'MeetingOutcome', 'Outcome of a strategy discussion');
 export const MeetingActionStatusEnum = graphqlEnum(ACTION_STATUSES, 'MeetingActionStatus');
+export const ParticipantRoleEnum = graphqlEnum(
+  PARTICIPANT_ROLES,
+  'MeetingParticipantRole',
+  'A person invited who is not an agency: PARENT (or carer with parental responsibility), CHILD (the child or young person), ADVOCATE, CHAIR (or independent reviewing officer), EMPLOYER (at an allegations meeting)',
+);
+export const ParticipantAttendanceEnum = graphqlEnum(
+  PARTICIPANT_ATTENDANCE,
+  'MeetingParticipantAttendance',
+  'SENT_VIEWS: did not attend but contributed their views; DID_NOT_ATTEND and DECLINED need the reason',
+);
+
+@ObjectType({
+  description:
+    'A person invited to a meeting who is not an agency (a parent, the child, an advocate, the chair, the employer)',
+})
+export class MeetingParticipant {
+  @Sensitive('CASE_METADATA') @Field(() => ID, { nullable: true }) id!: string;
+  @Sensitive('CASE_METADATA') @Field(() => ParticipantRoleEnum, { nullable: true }) role!: string;
+  @Sensitive('IDENTITY')
+  @Field(() => String, { nullable: true, description: 'What the MASH calls them (a name, or "Mother"): personal data' })
+  displayLabel!: string;
+  @Sensitive('CASE_METADATA')
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The child, for a CHILD participant (one of the meeting’s subjects)',
+  })
+  personId!: string | null;
+  @Sensitive('CASE_METADATA') @Field(() => ParticipantAttendanceEnum, { nullable: true }) attendance!: string;
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => String, { nullable: true, description: 'Why they did not attend or declined' })
+  reason!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When the report was shared with them (the family only)',
+  })
+  reportSharedAt!: Date | null;
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) recordedAt!: Date | null;
+}
+
+@InputType()
+export class MeetingParticipantInput {
+  @Field(() => ParticipantRoleEnum) role!: string;
+  @Field(() => String, { description: 'What the MASH calls them (a name, or "Mother"); no contact details' })
+  displayLabel!: string;
+  @Field(() => ID, { nullable: true, description: 'Required for CHILD: one of the children the meeting is about' })
+  personId?: string | null;
+}
+
+@InputType()
+export class ParticipantAttendanceInput {
+  @Field(() => ID) participantId!: string;
+  @Field(() => ParticipantAttendanceEnum) status!: string;
+  @Field(() => String, { nullable: true, description: 'Required for DID_NOT_ATTEND and DECLINED' }) reason?:
+    | string
+    | null;
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When the report was shared with this family member (a parent or the child); left out keeps',
+  })
+  reportSharedAt?: Date | null;
+}
 
 @ObjectType({ description: 'An agency (optionally a named person) invited to a meeting, and its attendance' })
 export class MeetingInvitee {

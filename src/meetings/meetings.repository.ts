@@ -6,7 +6,13 @@ import { mayOrderBy } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
 import { scopedKeysetSql } from '../shared/pagination';
 import { quorumAttendanceSql } from './settings';
-import type { AttendanceStatus, MeetingStatus, MeetingType } from './vocabulary';
+import type {
+  AttendanceStatus,
+  MeetingStatus,
+  MeetingType,
+  ParticipantAttendance,
+  ParticipantRole,
+} from './vocabulary';
 
 /**
  * Viewer-scoped reads of meetings. The scope is in the SQL (`meetingRelationshipKindsSql`): a
@@ -56,6 +62,19 @@ export interface InviteeView {
   recordedAt: Date | null;
   reportSubmittedAt: Date | null;
   reportSharedWithFamilyAt: Date | null;
+}
+
+/** A person invited who is not an agency (ADR 024); the label is IDENTITY. */
+export interface ParticipantView {
+  id: string;
+  meetingId: string;
+  role: ParticipantRole;
+  displayLabel: string;
+  personId: string | null;
+  attendance: ParticipantAttendance;
+  reason: string | null;
+  reportSharedAt: Date | null;
+  recordedAt: Date | null;
 }
 
 export interface DecisionView {
@@ -304,6 +323,27 @@ export class MeetingsRepository {
     (_r, m) => m.organisingAgency,
   );
 
+  private readonly participantsLoader = this.childLoader<ParticipantView>(
+    `SELECT * FROM meeting_participant WHERE meeting_id = ANY($1::uuid[]) ORDER BY invited_at, id`,
+    (r) => ({
+      id: r.id as string,
+      meetingId: r.meeting_id as string,
+      role: r.role as ParticipantRole,
+      displayLabel: r.display_label as string,
+      personId: r.person_id as string | null,
+      attendance: r.attendance as ParticipantAttendance,
+      reason: r.reason as string | null,
+      reportSharedAt: r.report_shared_at as Date | null,
+      recordedAt: r.recorded_at as Date | null,
+    }),
+    (_r, meeting) => meeting.organisingAgency,
+  );
+
+  /** People invited who are not agencies, of a meeting already reached in this request (owned by the organiser). */
+  participantsOf(meetingId: string): Promise<Guarded<ParticipantView>[]> {
+    return this.participantsLoader.load(meetingId);
+  }
+
   inviteesOf(meetingId: string): Promise<Guarded<InviteeView>[]> {
     return this.inviteesLoader.load(meetingId);
   }
@@ -408,6 +448,45 @@ export class MeetingsRepository {
         a.reportSubmitted ?? null,
         a.reportShared ?? null,
       ],
+    );
+  }
+
+  /** A person who is not an agency, invited by the viewer; returns the new participant's id. */
+  async insertParticipant(p: {
+    meetingId: string;
+    role: ParticipantRole;
+    displayLabel: string;
+    personId: string | null;
+  }): Promise<string> {
+    const [row] = (await this.db.query(
+      `INSERT INTO meeting_participant (meeting_id, role, display_label, person_id, invited_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [p.meetingId, p.role, p.displayLabel, p.personId, this.access.viewer.sub],
+    )) as Array<{ id: string }>;
+    return row!.id;
+  }
+
+  async findParticipant(
+    meetingId: string,
+    participantId: string,
+  ): Promise<{ id: string; role: ParticipantRole; attendance: string; reportSharedAt: Date | null } | null> {
+    const [row] = (await this.db.query(
+      `SELECT id, role, attendance, report_shared_at FROM meeting_participant WHERE id = $1 AND meeting_id = $2`,
+      [participantId, meetingId],
+    )) as Array<{ id: string; role: ParticipantRole; attendance: string; report_shared_at: Date | null }>;
+    return row
+      ? { id: row.id, role: row.role, attendance: row.attendance, reportSharedAt: row.report_shared_at }
+      : null;
+  }
+
+  /** A participant's attendance, recorded by the viewer; a report date left out keeps what was recorded. */
+  async recordParticipantAttendance(
+    participantId: string,
+    a: { status: ParticipantAttendance; reason: string | null; reportSharedAt: Date | null; recordedAt: Date },
+  ): Promise<void> {
+    await this.db.query(
+      `UPDATE meeting_participant SET attendance = $2, reason = $3, report_shared_at = COALESCE($4, report_shared_at),
+              recorded_by = $5, recorded_at = $6 WHERE id = $1`,
+      [participantId, a.status, a.reason, a.reportSharedAt, this.access.viewer.sub, a.recordedAt],
     );
   }
 

@@ -29,7 +29,10 @@ import {
   MeetingFilterInput,
   MeetingInvitee,
   MeetingOutcomeInput,
+  MeetingParticipant,
+  MeetingParticipantInput,
   MeetingTypeEnum,
+  ParticipantAttendanceInput,
   ScheduleMeetingInput,
 } from './meeting.type';
 import { MeetingChangeFilter, meetingChanges, type MeetingChange } from './meeting-changes';
@@ -112,6 +115,32 @@ export class MeetingsResolver {
     return reread(ctx, await service.recordAttendance(ctx, meetingId, attendance, expectedVersion));
   }
 
+  @Mutation(() => Meeting, {
+    description:
+      'Invite a person who is not an agency: a parent, the child (one of the meeting’s children), an advocate, the chair, the employer',
+  })
+  async inviteMeetingParticipant(
+    @Arg('meetingId', () => ID) meetingId: string,
+    @Arg('input', () => MeetingParticipantInput) input: MeetingParticipantInput,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reread(ctx, await service.inviteMeetingParticipant(ctx, meetingId, input, expectedVersion));
+  }
+
+  @Mutation(() => Meeting, {
+    description:
+      "A participant's attendance (with the reason when they did not attend or declined) and when the report was shared with a family member",
+  })
+  async recordParticipantAttendance(
+    @Arg('meetingId', () => ID) meetingId: string,
+    @Arg('input', () => ParticipantAttendanceInput) input: ParticipantAttendanceInput,
+    @Arg('expectedVersion', () => Int) expectedVersion: number,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return reread(ctx, await service.recordParticipantAttendance(ctx, meetingId, input, expectedVersion));
+  }
+
   @Mutation(() => Meeting, { description: 'The meeting took place (not before its scheduled time)' })
   async markMeetingHeld(
     @Arg('id', () => ID) id: string,
@@ -175,6 +204,15 @@ export class MeetingsResolver {
   @FieldResolver(() => [MeetingInvitee], { nullable: true })
   invitees(@Root() meeting: MeetingView, @Ctx() ctx: RequestContext) {
     return ctx.data.meetings.inviteesOf(meeting.id);
+  }
+
+  @Sensitive('CASE_METADATA')
+  @FieldResolver(() => [MeetingParticipant], {
+    nullable: true,
+    description: 'People invited who are not agencies: the family, an advocate, the chair, the employer',
+  })
+  participants(@Root() meeting: MeetingView, @Ctx() ctx: RequestContext) {
+    return ctx.data.meetings.participantsOf(meeting.id);
   }
 
   @Sensitive('CASE_METADATA')

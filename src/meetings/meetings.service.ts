@@ -18,7 +18,11 @@ import {
   ATTENDANCE_STATUSES,
   MEETING_OUTCOMES,
   MEETING_TYPES,
+  FAMILY_ROLES,
   NON_ATTENDANCE,
+  PARTICIPANT_ABSENCE,
+  PARTICIPANT_ATTENDANCE,
+  PARTICIPANT_ROLES,
   SCHOOL_AGE,
   SECTION_47_OUTCOMES,
   STRATEGY_TYPES,
@@ -383,4 +387,116 @@ export function completeMeeting(ctx: RequestContext, meetingId: string, rawReaso
 export function cancelMeeting(ctx: RequestContext, meetingId: string, rawReason: unknown, expectedVersion: number) {
   const reason = parseInput(requiredText(2000), rawReason, 'reason');
   return changeMeeting(ctx, meetingId, expectedVersion, 'CANCEL', async () => ({ set: { cancelled_reason: reason } }));
+}
+
+const participantSchema = z.object({
+  role: z.enum(PARTICIPANT_ROLES),
+  displayLabel: requiredText(200),
+  personId: uuid.nullish(),
+});
+
+/**
+ * Invites a person who is not an agency (ADR 024): a parent, the child, an advocate, the chair, the
+ * employer. A child participant is one of the children the meeting is about (its subject), so the board
+ * can count children over 12 who took part; any other role names no person record. The label is personal
+ * data: the audit records that one was given, never the label.
+ */
+export function inviteMeetingParticipant(
+  ctx: RequestContext,
+  meetingId: string,
+  raw: unknown,
+  expectedVersion: number,
+) {
+  const input = parseInput(participantSchema, raw);
+  if (input.role === 'CHILD' && !input.personId)
+    throw badInput('input.personId', 'name the child (one of the children the meeting is about)');
+  if (input.role !== 'CHILD' && input.personId)
+    throw badInput('input.personId', 'only a CHILD participant names a person record');
+  return changeMeeting(ctx, meetingId, expectedVersion, 'INVITE_PARTICIPANT', async (tx) => {
+    if (input.personId) {
+      const meeting = await tx.meetings.findMeeting(meetingId);
+      if (!meeting?.subjectPersonIds.includes(input.personId))
+        throw badInput('input.personId', 'is not one of the children the meeting is about');
+    }
+    const id = await tx.meetings.insertParticipant({
+      meetingId,
+      role: input.role,
+      displayLabel: input.displayLabel.trim(),
+      personId: input.personId ?? null,
+    });
+    return {
+      set: {},
+      changes: [
+        {
+          entity: 'meeting_participant',
+          id,
+          before: null,
+          after: { role: input.role, personId: input.personId ?? null, displayLabelRecorded: true },
+        },
+      ],
+    };
+  });
+}
+
+const participantAttendanceSchema = z
+  .object({
+    participantId: uuid,
+    status: z.enum(PARTICIPANT_ATTENDANCE),
+    reason: safeText(2000).nullish(),
+    reportSharedAt: z.date().nullish(),
+  })
+  .superRefine((v, c) => {
+    if ((PARTICIPANT_ABSENCE as readonly string[]).includes(v.status) && !v.reason?.trim())
+      c.addIssue({ code: 'custom', path: ['reason'], message: 'give the reason (did not attend, or declined)' });
+    if (v.reportSharedAt && v.reportSharedAt.getTime() > Date.now() + 60_000)
+      c.addIssue({ code: 'custom', path: ['reportSharedAt'], message: 'must not be in the future' });
+  });
+
+/**
+ * A participant's attendance (attended, did not attend, sent views, declined — with the reason for the
+ * last two), and for the family, when the report was shared with them. Recorded by social care, who
+ * organise the meeting: the family is not an agency that records its own.
+ */
+export function recordParticipantAttendance(
+  ctx: RequestContext,
+  meetingId: string,
+  raw: unknown,
+  expectedVersion: number,
+) {
+  const input = parseInput(participantAttendanceSchema, raw);
+  return changeMeeting(ctx, meetingId, expectedVersion, 'RECORD_PARTICIPANT_ATTENDANCE', async (tx, row) => {
+    const participant = await tx.meetings.findParticipant(meetingId, input.participantId);
+    if (!participant) throw badInput('input.participantId', 'is not invited to this meeting');
+    if (input.reportSharedAt && !FAMILY_ROLES.includes(participant.role))
+      throw badInput('input.reportSharedAt', 'a report is shared with the family (a parent or the child)');
+    if (row.status === 'SCHEDULED' && (input.status === 'ATTENDED' || input.status === 'DID_NOT_ATTEND')) {
+      throw invalidTransition(`Attendance ${input.status} can be recorded only once the meeting is held`, {
+        status: row.status,
+      });
+    }
+    const recordedAt = new Date();
+    const reason = input.reason?.trim() || null;
+    await tx.meetings.recordParticipantAttendance(participant.id, {
+      status: input.status,
+      reason,
+      reportSharedAt: input.reportSharedAt ?? null,
+      recordedAt,
+    });
+    return {
+      set: {},
+      changes: [
+        {
+          entity: 'meeting_participant',
+          id: participant.id,
+          before: { attendance: participant.attendance, reportSharedAt: participant.reportSharedAt },
+          after: {
+            attendance: input.status,
+            reason,
+            recordedAt,
+            ...(input.reportSharedAt ? { reportSharedAt: input.reportSharedAt } : {}),
+          },
+        },
+      ],
+    };
+  });
 }

@@ -70,3 +70,27 @@ export const SCHOOL_AGE = { min: 4, max: 17 } as const;
 
 /** Working days from the strategy discussion to the initial child protection conference (Working Together 2023). */
 export const ICPC_WORKING_DAYS = 15;
+
+/**
+ * People invited to a meeting who are not an agency (issue 19 §5, ADR 024): the parents (or carers
+ * with parental responsibility), the child or young person, an advocate, the chair or independent
+ * reviewing officer, and the employer at an allegations meeting.
+ */
+export const PARTICIPANT_ROLES = ['PARENT', 'CHILD', 'ADVOCATE', 'CHAIR', 'EMPLOYER'] as const;
+export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
+/** The family: the roles a report is shared with before a conference. */
+export const FAMILY_ROLES: readonly ParticipantRole[] = ['PARENT', 'CHILD'];
+
+/** SENT_VIEWS: did not attend but contributed their views (a child's wishes and feelings, a letter, an advocate's note). */
+export const PARTICIPANT_ATTENDANCE = ['INVITED', 'ATTENDED', 'DID_NOT_ATTEND', 'SENT_VIEWS', 'DECLINED'] as const;
+export type ParticipantAttendance = (typeof PARTICIPANT_ATTENDANCE)[number];
+/** Statuses that need the reason recorded. */
+export const PARTICIPANT_ABSENCE: readonly ParticipantAttendance[] = ['DID_NOT_ATTEND', 'DECLINED'];
+
+/** The conferences whose family participation the papers measure. */
+export const CONFERENCE_TYPES: readonly MeetingType[] = [
+  'INITIAL_CHILD_PROTECTION_CONFERENCE',
+  'REVIEW_CHILD_PROTECTION_CONFERENCE',
+];
+/** "Children over 12" attending or contributing to their conference: aged 12 or more on the day (ADR 024). */
+export const PARTICIPATION_MIN_AGE = 12;

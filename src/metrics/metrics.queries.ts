@@ -3,6 +3,7 @@ import { attendanceByAgency } from '../meetings/meetings.queries';
 import { RETURN_INTERVIEW_OFFER_HOURS } from '../missing/vocabulary';
 import { RE_ESCALATION_DAYS } from '../early-help/vocabulary';
 import { resolutionBandSql } from '../lado/vocabulary';
+import { CONFERENCE_TYPES, PARTICIPATION_MIN_AGE } from '../meetings/vocabulary';
 import type { Period } from './period';
 import { CHILD_KINDS, NOT_RECORDED_VALUES, SOCIAL_CARE_REFERRAL_OUTCOMES } from './vocabulary';
 
@@ -635,5 +636,45 @@ export async function privateFostering(m: EntityManager, b: Bounds): Promise<Pri
     initialVisits: int(row!.initial_visits),
     initialVisitsWithinTimescale: int(row!.within),
     childrenAtPeriodEnd: int(row!.at_end),
+  };
+}
+
+export interface FamilyParticipationRow {
+  /** (Conference, child) pairs: children aged 12 or more on the day of a conference held in the period. */
+  childrenOver12: number;
+  /** Of them, those recorded as a participant who attended or sent their views. */
+  childrenOver12TakingPart: number;
+  /** Parents invited to a conference held in the period. */
+  parentsInvited: number;
+  /** Of them, those the report was shared with before the conference's scheduled time. */
+  parentsWithReportBefore: number;
+}
+
+/**
+ * Family participation in child protection conferences (issue 19 §5, ADR 024), by the conferences held
+ * in the period (scheduled in it and held or completed). A child counts once per conference about them,
+ * aged by the London date of the conference; a parent once per invitation. Partnership-wide.
+ */
+export async function familyParticipation(m: EntityManager, b: Bounds): Promise<FamilyParticipationRow> {
+  const [row] = (await m.query(
+    `WITH conf AS (
+       SELECT c.id, c.scheduled_at, (c.scheduled_at AT TIME ZONE 'Europe/London')::date AS on_day FROM meeting c
+        WHERE c.type = ANY($3::text[]) AND c.status IN ('HELD','COMPLETED') AND c.scheduled_at >= $1 AND c.scheduled_at < $2)
+     SELECT (SELECT count(*) FROM conf JOIN meeting_subject s ON s.meeting_id = conf.id JOIN person p ON p.id = s.person_id
+              WHERE p.kind = 'CHILD' AND p.date_of_birth <= conf.on_day - make_interval(years => $4))::int AS over12,
+            (SELECT count(*) FROM conf JOIN meeting_subject s ON s.meeting_id = conf.id JOIN person p ON p.id = s.person_id
+              WHERE p.kind = 'CHILD' AND p.date_of_birth <= conf.on_day - make_interval(years => $4)
+                AND EXISTS (SELECT 1 FROM meeting_participant mp WHERE mp.meeting_id = conf.id AND mp.person_id = s.person_id
+                             AND mp.role = 'CHILD' AND mp.attendance IN ('ATTENDED','SENT_VIEWS')))::int AS over12_taking_part,
+            (SELECT count(*) FROM conf JOIN meeting_participant mp ON mp.meeting_id = conf.id WHERE mp.role = 'PARENT')::int AS parents,
+            (SELECT count(*) FROM conf JOIN meeting_participant mp ON mp.meeting_id = conf.id
+              WHERE mp.role = 'PARENT' AND mp.report_shared_at < conf.scheduled_at)::int AS parents_report_before`,
+    [b.start, b.end, CONFERENCE_TYPES, PARTICIPATION_MIN_AGE],
+  )) as Row[];
+  return {
+    childrenOver12: int(row!.over12),
+    childrenOver12TakingPart: int(row!.over12_taking_part),
+    parentsInvited: int(row!.parents),
+    parentsWithReportBefore: int(row!.parents_report_before),
   };
 }

@@ -81,6 +81,8 @@ export interface PeriodBreakdown {
   lado: q.LadoRow;
   /** Private fostering (partnership-wide). */
   privateFostering: q.PrivateFosteringRow;
+  /** Children over 12 and parents taking part in child protection conferences (partnership-wide). */
+  familyParticipation: q.FamilyParticipationRow;
   /** Raw scalars for the measures. */
   scalars: Record<MeasureKey, number | null>;
 }
@@ -217,6 +219,10 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
     'Of the initial visits held in the period (7 working days from the day of notification); partnership-wide',
   childrenPrivatelyFosteredAtPeriodEnd:
     'Notified, started and not ended by the last day of the period; partnership-wide',
+  childrenOver12TakingPartInConferences:
+    'Of the children aged 12 or more on the day of a child protection conference held in the period (once per conference); partnership-wide',
+  parentsReceivingReportsBeforeConference:
+    'Of the parents invited to a child protection conference held in the period, the report shared before its scheduled time; partnership-wide',
 };
 
 function measure(
@@ -334,6 +340,7 @@ async function breakdown(
   const eh = await q.earlyHelp(m, b);
   const lado = await q.ladoAllegations(m, b);
   const pf = await q.privateFostering(m, b);
+  const fam = await q.familyParticipation(m, b);
   const contacts = flow.reduce((s, a) => s + a.contacts, 0);
   const converted = flow.reduce((s, a) => s + a.socialCareReferrals, 0);
   const scalars: Record<MeasureKey, number | null> = {
@@ -384,6 +391,8 @@ async function breakdown(
     privateFosteringNotifications: pf.notifications,
     privateFosteringInitialVisitsInTimescale: share(pf.initialVisitsWithinTimescale, pf.initialVisits),
     childrenPrivatelyFosteredAtPeriodEnd: pf.childrenAtPeriodEnd,
+    childrenOver12TakingPartInConferences: share(fam.childrenOver12TakingPart, fam.childrenOver12),
+    parentsReceivingReportsBeforeConference: share(fam.parentsWithReportBefore, fam.parentsInvited),
   };
   return {
     period,
@@ -416,6 +425,7 @@ async function breakdown(
     earlyHelp: eh,
     lado,
     privateFostering: pf,
+    familyParticipation: fam,
     scalars,
   };
 }

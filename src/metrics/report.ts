@@ -457,6 +457,28 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
       ],
     ),
   );
+  const fp = c.familyParticipation;
+  const pfp = r.previous.familyParticipation;
+  out.push('', '## Family participation in child protection conferences', '');
+  out.push(
+    table(
+      ['', 'This period', 'Previous period'],
+      [
+        ['Children aged 12 or more at a conference', String(fp.childrenOver12), String(pfp.childrenOver12)],
+        [
+          'of whom attended or sent their views',
+          String(fp.childrenOver12TakingPart),
+          String(pfp.childrenOver12TakingPart),
+        ],
+        ['Parents invited to a conference', String(fp.parentsInvited), String(pfp.parentsInvited)],
+        [
+          'of whom received the report before it',
+          String(fp.parentsWithReportBefore),
+          String(pfp.parentsWithReportBefore),
+        ],
+      ],
+    ),
+  );
   out.push('', '## By worker', '');
   out.push(
     c.workers.length === 0
@@ -509,6 +531,8 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
     '- LADO allegations: received when received; resolved when the outcome was recorded, banded by calendar months from receipt (within three months includes within one); DBS referrals when made. Counts only. Partnership-wide.',
     '- Private fostering: notifications when received; initial visits when held, within timescale when held by 7 working days after the day of notification (the due date fixed then); ' +
       'children privately fostered at the end: notified before it, the arrangement started by the last day and not closed by it. Counts only. Partnership-wide.',
+    '- Family participation: child protection conferences (initial and review) scheduled in the period and held; a child aged 12 or more on the London date of the conference counts once per conference, ' +
+      'taking part when recorded as a participant who attended or sent their views; a parent counts once per invitation, the report received when shared before the conference’s scheduled time. Partnership-wide.',
   );
   return `${out.join('\n')}\n`;
 }

@@ -95,6 +95,9 @@ export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
   privateFosteringNotifications: { target: null, polarity: 'LARGER_IS_BETTER' },
   privateFosteringInitialVisitsInTimescale: { target: null, polarity: 'LARGER_IS_BETTER' },
   childrenPrivatelyFosteredAtPeriodEnd: { target: null, polarity: null },
+  // The papers report both as measures of family participation; they set no target.
+  childrenOver12TakingPartInConferences: { target: null, polarity: 'LARGER_IS_BETTER' },
+  parentsReceivingReportsBeforeConference: { target: null, polarity: 'LARGER_IS_BETTER' },
 };
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';

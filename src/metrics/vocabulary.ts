@@ -60,6 +60,8 @@ export const MEASURE_KEYS = [
   'privateFosteringNotifications',
   'privateFosteringInitialVisitsInTimescale',
   'childrenPrivatelyFosteredAtPeriodEnd',
+  'childrenOver12TakingPartInConferences',
+  'parentsReceivingReportsBeforeConference',
 ] as const;
 export type MeasureKey = (typeof MEASURE_KEYS)[number];
 
@@ -147,6 +149,14 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
   childrenPrivatelyFosteredAtPeriodEnd: {
     label: 'Children privately fostered at the end of the period',
     unit: 'COUNT',
+  },
+  childrenOver12TakingPartInConferences: {
+    label: 'Children aged 12 or more attending, or sending their views to, their child protection conference',
+    unit: 'SHARE',
+  },
+  parentsReceivingReportsBeforeConference: {
+    label: 'Parents invited to a child protection conference who received the report before it',
+    unit: 'SHARE',
   },
 };
 

@@ -1,9 +1,10 @@
-import type { Guarded } from '../access-policy/request-access';
+import { GUARD, type Guarded } from '../access-policy/request-access';
+import type { ChronologyEntryKind, ChronologySourceName } from '../context/chronology';
 import type { RequestContext } from '../context/context';
 import { badInput } from '../shared/errors';
 import { checkPageSize } from '../shared/pagination';
 import { parseInput, safeText } from '../shared/validation';
-import { guardLike, type MatchView, type RecordView } from './people.repository';
+import type { MatchView } from './people.repository';
 import type { PersonSearchInput } from './people.inputs';
 import { IDENTIFIER_TYPES } from './vocabulary';
 import { z } from 'zod';
@@ -38,33 +39,48 @@ export async function searchPeople(
 
 export interface ChronologyView {
   occurredAt: Date;
-  agency: string;
-  recordType: string;
+  kind: ChronologyEntryKind;
+  source: ChronologySourceName;
+  sourceId: string;
+  agency: string | null;
+  recordType: string | null;
   summary: string;
-  record: Guarded<RecordView>;
+  record: Guarded<object> | null;
 }
 
 /**
- * The person's records from every agency, oldest first, keeping only entries whose summary the
- * viewer may read — a chronology of redacted rows would only leak that something happened.
+ * The person's chronology: every source registered at composition (the agencies' records and the
+ * hub's own events), merged oldest first. A source reads through the request's viewer-bound
+ * repositories, so a row outside the viewer's scope never reaches here; of the rest, an entry is
+ * listed only when the viewer may read its summary under the row's own subject — a chronology of
+ * redacted rows would only leak that something happened. Each entry is released as the row it came
+ * from, about this person, so the read is audited by person like any other.
  */
 export async function chronologyOf(ctx: RequestContext, personId: string): Promise<Guarded<ChronologyView>[] | null> {
   const person = await ctx.data.people.findPerson(personId);
   if (!person) return null;
-  const records = await ctx.data.people.recordsOf(personId);
-  return records
-    .filter((r) =>
-      ctx.access.mayRead(
-        { owner: r.owningAgency, relationships: ctx.data.people.relationshipsOf(personId)! },
-        'SHARED_SUMMARY',
-      ),
+  const items = (await Promise.all(ctx.hub.chronologySources.map((s) => s.entriesAbout(ctx, personId)))).flat();
+  return items
+    .filter((i) => ctx.access.mayRead(i.row[GUARD].subject, 'SHARED_SUMMARY'))
+    .map((i) => ({ i, sourceId: i.row[GUARD].recordId ?? personId }))
+    .sort(
+      (a, b) =>
+        a.i.occurredAt.getTime() - b.i.occurredAt.getTime() ||
+        a.sourceId.localeCompare(b.sourceId) ||
+        a.i.kind.localeCompare(b.i.kind),
     )
-    .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id))
-    .map((r) =>
-      guardLike(
-        ctx.access,
-        { occurredAt: r.occurredAt, agency: r.owningAgency, recordType: r.recordType, summary: r.summary, record: r },
-        r,
-      ),
-    );
+    .map(({ i, sourceId }) => {
+      const info = i.row[GUARD];
+      const view: ChronologyView = {
+        occurredAt: i.occurredAt,
+        kind: i.kind,
+        source: i.source,
+        sourceId,
+        agency: i.agency,
+        recordType: i.recordType ?? null,
+        summary: i.summary,
+        record: i.record ?? null,
+      };
+      return ctx.access.guard(view, info.subject, [personId], info.recordId);
+    });
 }

@@ -118,15 +118,17 @@ export class PrivateFosteringRepository {
     return this.loader.load(id);
   }
 
-  /** Arrangements in scope, oldest notification first (then id), keyset-paginated. */
+  /** Arrangements in scope (about one child, when given), oldest notification first (then id), keyset-paginated. */
   async list(
     limit: number,
     after: [string, string] | null,
+    personId: string | null = null,
   ): Promise<{ rows: Guarded<PrivateFosteringView>[]; hasNext: boolean }> {
     const p = new Params();
     const kinds = privateFosteringRelationshipKindsSql(this.access.viewer, 'a.id', p);
     const scope = privateFosteringScopeSql(this.access.viewer, 'a.id', p);
     const where: string[] = [];
+    if (personId) where.push(`a.person_id = ${p.add(personId)}::uuid`);
     if (after) where.push(`(a.notified_at, a.id) > (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
     const keys = ['a.notified_at', 'a.id'];
     const page = scopedKeysetSql({

@@ -1,6 +1,7 @@
 import { Field, Float, GraphQLISODateTime, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { Sensitive } from '../access-policy/decorators';
 import { graphqlEnum } from '../shared/enums';
+import { CHRONOLOGY_ENTRY_KINDS, CHRONOLOGY_SOURCES } from '../context/chronology';
 import {
   CP_CATEGORIES,
   DA_RISK_LEVELS,
@@ -109,11 +110,36 @@ const AGENCY_KIND_TYPE_NAME = {
 /** Every concrete record type, for schema building (interfaces need their implementations listed). */
 export const RECORD_OBJECT_TYPES = [PoliceRecord, HealthRecord, ProbationRecord, SocialCareRecord, EducationRecord];
 
+export const ChronologyEntryKindEnum = graphqlEnum(
+  CHRONOLOGY_ENTRY_KINDS,
+  'ChronologyEntryKind',
+  "What happened: an agency's record, or one of the hub's own events (contacts, ratings, decisions, meetings, child protection, the cohorts)",
+);
+export const ChronologySourceEnum = graphqlEnum(
+  CHRONOLOGY_SOURCES,
+  'ChronologySource',
+  'The kind of row a chronology entry was read from (its id is `sourceId`)',
+);
+
 @ObjectType({ description: "One significant event in a person's merged, date-ordered chronology" })
 export class ChronologyEntry {
   @Sensitive('SHARED_SUMMARY') @Field(() => GraphQLISODateTime, { nullable: true }) occurredAt!: Date;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) agency!: string;
-  @Sensitive('SHARED_SUMMARY') @Field(() => RecordTypeEnum, { nullable: true }) recordType!: string;
+  @Sensitive('SHARED_SUMMARY') @Field(() => ChronologyEntryKindEnum, { nullable: true }) kind!: string;
+  @Sensitive('CASE_METADATA') @Field(() => ChronologySourceEnum, { nullable: true }) source!: string;
+  @Sensitive('CASE_METADATA')
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The id of the referral, meeting, record, … the entry was read from',
+  })
+  sourceId!: string;
+  @Sensitive('CASE_METADATA')
+  @Field(() => String, { nullable: true, description: 'The agency that recorded the event or took the step, if known' })
+  agency!: string | null;
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => RecordTypeEnum, { nullable: true, description: 'For agency records only' })
+  recordType!: string | null;
   @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) summary!: string;
-  @Sensitive('CASE_METADATA') @Field(() => AgencyRecord, { nullable: true }) record!: AgencyRecord;
+  @Sensitive('CASE_METADATA')
+  @Field(() => AgencyRecord, { nullable: true, description: 'For agency records only' })
+  record!: AgencyRecord | null;
 }

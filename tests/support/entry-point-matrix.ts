@@ -79,6 +79,8 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     addMeetingAction: SOCIAL_CARE,
     completeMeeting: SOCIAL_CARE,
     cancelMeeting: SOCIAL_CARE,
+    inviteMeetingParticipant: SOCIAL_CARE,
+    recordParticipantAttendance: SOCIAL_CARE,
     resolveDataQualityIssue: SOCIAL_CARE,
     startSection47Enquiry: SOCIAL_CARE,
     addStrategyDiscussionToEnquiry: SOCIAL_CARE,
