@@ -2,6 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { PersonEntity } from '../people/person.entity';
 import { ReferralEntity } from '../referrals/referral.entity';
 import { PartnershipEntity } from '../db/partnership.entity';
+import type { ParticipantAttendance, ParticipantRole } from './vocabulary';
 
 /**
  * A strategy discussion, conference or other multi-agency meeting (docs/reference/product.md C4). Status changes go
@@ -329,7 +330,7 @@ export class MeetingParticipantEntity {
   meeting?: MeetingEntity;
 
   @Column({ type: 'text' })
-  role!: string;
+  role!: ParticipantRole;
 
   @Column({ name: 'display_label', type: 'text' })
   displayLabel!: string;
@@ -342,7 +343,7 @@ export class MeetingParticipantEntity {
   person?: PersonEntity;
 
   @Column({ type: 'text', default: () => `'INVITED'` })
-  attendance!: string;
+  attendance!: ParticipantAttendance;
 
   @Column({ type: 'text', nullable: true })
   reason!: string | null;

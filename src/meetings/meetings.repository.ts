@@ -4,7 +4,9 @@ import { meetingRelationshipKindsSql, meetingScopeSql, Params } from '../access-
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
 import { mayOrderBy } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
+import { readShape, type ShapeOf } from '../db/read-shape';
 import { scopedKeysetSql } from '../shared/pagination';
+import { MeetingParticipantEntity } from './meeting.entity';
 import { quorumAttendanceSql } from './settings';
 import type {
   AttendanceStatus,
@@ -65,17 +67,19 @@ export interface InviteeView {
 }
 
 /** A person invited who is not an agency (ADR 024); the label is IDENTITY. */
-export interface ParticipantView {
-  id: string;
-  meetingId: string;
-  role: ParticipantRole;
-  displayLabel: string;
-  personId: string | null;
-  attendance: ParticipantAttendance;
-  reason: string | null;
-  reportSharedAt: Date | null;
-  recordedAt: Date | null;
-}
+/** A person invited who is not an agency: the table's own columns, described once by its entity (ADR 031). */
+const PARTICIPANT = readShape(MeetingParticipantEntity, 'p', [
+  'id',
+  'meetingId',
+  'role',
+  'displayLabel',
+  'personId',
+  'attendance',
+  'reason',
+  'reportSharedAt',
+  'recordedAt',
+]);
+export type ParticipantView = ShapeOf<typeof PARTICIPANT>;
 
 export interface DecisionView {
   id: string;
@@ -324,18 +328,8 @@ export class MeetingsRepository {
   );
 
   private readonly participantsLoader = this.childLoader<ParticipantView>(
-    `SELECT * FROM meeting_participant WHERE meeting_id = ANY($1::uuid[]) ORDER BY invited_at, id`,
-    (r) => ({
-      id: r.id as string,
-      meetingId: r.meeting_id as string,
-      role: r.role as ParticipantRole,
-      displayLabel: r.display_label as string,
-      personId: r.person_id as string | null,
-      attendance: r.attendance as ParticipantAttendance,
-      reason: r.reason as string | null,
-      reportSharedAt: r.report_shared_at as Date | null,
-      recordedAt: r.recorded_at as Date | null,
-    }),
+    `SELECT ${PARTICIPANT.select}, p.meeting_id FROM meeting_participant p WHERE p.meeting_id = ANY($1::uuid[]) ORDER BY p.invited_at, p.id`,
+    (r) => PARTICIPANT.view(r),
     (_r, meeting) => meeting.organisingAgency,
   );
 
