@@ -81,6 +81,11 @@ export interface PeriodBreakdown {
   lado: q.LadoRow;
   /** Private fostering (partnership-wide). */
   privateFostering: q.PrivateFosteringRow;
+  /** Information shared in the period by lawful basis and consent (ADR 025). */
+  sharesByBasis: q.ShareBasisRow[];
+  /** Contacts open in the MASH as at the period's end (or now, if earlier), by their RAG then. */
+  openReferralsAsAt: Date;
+  openReferralsByRag: Array<{ rag: string; count: number }>;
   /** Raw scalars for the measures. */
   scalars: Record<MeasureKey, number | null>;
 }
@@ -217,6 +222,12 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
     'Of the initial visits held in the period (7 working days from the day of notification); partnership-wide',
   childrenPrivatelyFosteredAtPeriodEnd:
     'Notified, started and not ended by the last day of the period; partnership-wide',
+  sharesWithoutConsent:
+    'Of the contacts received and the check answers sharing information in the period; lawful without consent when the basis is recorded (ADR 025)',
+  sharesWithArticle6BasisRecorded:
+    'Of the contacts received and the check answers sharing information in the period (information-sharing golden rule 7)',
+  openReferralsAtPeriodEnd:
+    'A snapshot as at the end of the period (the time of the query while the period runs), from the status history; the previous value is as at the end of the previous period',
 };
 
 function measure(
@@ -334,6 +345,9 @@ async function breakdown(
   const eh = await q.earlyHelp(m, b);
   const lado = await q.ladoAllegations(m, b);
   const pf = await q.privateFostering(m, b);
+  const shares = await q.sharesByBasis(m, b, team);
+  const open = await q.openReferralsAsAt(m, snapshotAt, team);
+  const shareCount = shares.reduce((s, r) => s + r.count, 0);
   const contacts = flow.reduce((s, a) => s + a.contacts, 0);
   const converted = flow.reduce((s, a) => s + a.socialCareReferrals, 0);
   const scalars: Record<MeasureKey, number | null> = {
@@ -384,6 +398,15 @@ async function breakdown(
     privateFosteringNotifications: pf.notifications,
     privateFosteringInitialVisitsInTimescale: share(pf.initialVisitsWithinTimescale, pf.initialVisits),
     childrenPrivatelyFosteredAtPeriodEnd: pf.childrenAtPeriodEnd,
+    sharesWithoutConsent: share(
+      shares.filter((r) => r.consent !== 'GIVEN').reduce((s, r) => s + r.count, 0),
+      shareCount,
+    ),
+    sharesWithArticle6BasisRecorded: share(
+      shares.filter((r) => r.article6Basis !== 'NOT_RECORDED').reduce((s, r) => s + r.count, 0),
+      shareCount,
+    ),
+    openReferralsAtPeriodEnd: open.reduce((s, r) => s + r.count, 0),
   };
   return {
     period,
@@ -416,6 +439,9 @@ async function breakdown(
     earlyHelp: eh,
     lado,
     privateFostering: pf,
+    sharesByBasis: shares,
+    openReferralsAsAt: snapshotAt,
+    openReferralsByRag: open,
     scalars,
   };
 }

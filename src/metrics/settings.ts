@@ -95,6 +95,12 @@ export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
   privateFosteringNotifications: { target: null, polarity: 'LARGER_IS_BETTER' },
   privateFosteringInitialVisitsInTimescale: { target: null, polarity: 'LARGER_IS_BETTER' },
   childrenPrivatelyFosteredAtPeriodEnd: { target: null, polarity: null },
+  // Sharing without consent is lawful and often right (golden rules 4–6): no polarity, no target.
+  sharesWithoutConsent: { target: null, polarity: null },
+  // Golden rule 7: record the basis of every share.
+  sharesWithArticle6BasisRecorded: { target: 1, polarity: 'LARGER_IS_BETTER' },
+  // A queue's size is not good or bad in itself; time in MASH and the statutory clock judge it.
+  openReferralsAtPeriodEnd: { target: null, polarity: null },
 };
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';

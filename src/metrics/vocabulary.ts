@@ -60,6 +60,9 @@ export const MEASURE_KEYS = [
   'privateFosteringNotifications',
   'privateFosteringInitialVisitsInTimescale',
   'childrenPrivatelyFosteredAtPeriodEnd',
+  'sharesWithoutConsent',
+  'sharesWithArticle6BasisRecorded',
+  'openReferralsAtPeriodEnd',
 ] as const;
 export type MeasureKey = (typeof MEASURE_KEYS)[number];
 
@@ -148,6 +151,15 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
     label: 'Children privately fostered at the end of the period',
     unit: 'COUNT',
   },
+  sharesWithoutConsent: {
+    label: 'Information shared without consent (referrals and check answers sharing information)',
+    unit: 'SHARE',
+  },
+  sharesWithArticle6BasisRecorded: {
+    label: 'Information shared with its UK GDPR Article 6 basis recorded',
+    unit: 'SHARE',
+  },
+  openReferralsAtPeriodEnd: { label: 'Contacts open in the MASH at the end of the period', unit: 'COUNT' },
 };
 
 /** Decision outcomes that count as a referral to children's social care (contact → referral conversion). */
