@@ -1,0 +1,114 @@
+import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
+
+/**
+ * Snapshots as at the period's end (issue 20 "Snapshots"): a past month's report shows that month's
+ * position, never today's. Contacts open in the MASH at the end of a month, by their RAG then, come
+ * from the status history (referral_transition) and the rating history (referral_rating).
+ *
+ * Given (times UTC; October ends 2026-11-01 00:00 GMT, November 2026-12-01 00:00 GMT):
+ *   A  received 5 Oct, rated GREEN 5 Oct, re-rated RED 3 Nov, decision authorised (CLOSED) 10 Nov
+ *   B  received 20 Oct, first rated AMBER 2 Nov, still open today
+ *   C  received 10 Oct, rated GREEN 11 Oct, withdrawn 25 Oct
+ *   D  received 5 Nov, rated RED 5 Nov, still open today
+ * Hand-computed:
+ *   end of October:  A open GREEN, B open UNRATED (rated only in November), C withdrawn, D not yet received → 2: GREEN 1, UNRATED 1
+ *   end of November: A closed, B open AMBER, D open RED → 2: AMBER 1, RED 1
+ * Today's state read back onto October would say 1 (only B is open now, and AMBER): the snapshot differs.
+ */
+
+const METRICS = `query { metrics(period: { month: "2026-11" }) {
+  measures { key value previousValue }
+  current { openReferralsAsAt openReferralsByRag { rag count } }
+  previous { openReferralsAsAt openReferralsByRag { rag count } }
+} }`;
+
+describe('snapshots as at the end of the period', () => {
+  let hub: TestHub;
+  let manager: string;
+
+  async function referral(ref: string, received: string, status: string, rag: string, authorised: string | null) {
+    const [row] = (await hub.db.query(
+      `INSERT INTO referral (reference, referrer_sub, referrer_name, referrer_agency, concern_categories, narrative, consent_sought, consent_given,
+                             status, rag, decision_due_at, received_at, decision_outcome, decision_authorised_at, updated_at)
+       VALUES ($1, 'referrer-x', 'Fictional Referrer', 'education', '{NEGLECT}', 'Fictional narrative', true, true,
+               $2, $3, $4::timestamptz + interval '1 day', $4, $5, $6, coalesce($6, $4))
+       RETURNING id`,
+      [ref, status, rag, received, authorised ? 'NO_FURTHER_ACTION' : null, authorised],
+    )) as Array<{ id: string }>;
+    return row!.id;
+  }
+  let version = 0;
+  async function step(id: string, transition: string, from: string | null, to: string, at: string) {
+    await hub.db.query(
+      `INSERT INTO referral_transition (referral_id, transition, from_status, to_status, version, actor_sub, actor_name, actor_agency, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, 'worker-x', 'Fictional Worker', 'social-care', $6)`,
+      [id, transition, from, to, ++version, at],
+    );
+  }
+  async function rating(id: string, rag: string, at: string) {
+    await hub.db.query(
+      `INSERT INTO referral_rating (referral_id, rag, rationale, rated_by_sub, rated_by_name, rated_at, decision_due_at)
+       VALUES ($1, $2, 'Fictional rationale', 'worker-x', 'Fictional Worker', $3, $3::timestamptz + interval '1 day')`,
+      [id, rag, at],
+    );
+  }
+
+  beforeAll(async () => {
+    hub = await startTestHub({ DATABASE_URL: await dedicatedDatabaseUrl('asat') });
+    manager = await hub.token({ agency: 'social-care', roles: ['MASH_MANAGER'] });
+    const a = await referral('AS-AT-A', '2026-10-05T09:00:00Z', 'CLOSED', 'RED', '2026-11-10T12:00:00Z');
+    await step(a, 'SUBMIT', null, 'RECEIVED', '2026-10-05T09:00:00Z');
+    await step(a, 'RATE', 'RECEIVED', 'SCREENED', '2026-10-05T11:00:00Z');
+    await rating(a, 'GREEN', '2026-10-05T11:00:00Z');
+    await step(a, 'RERATE', 'SCREENED', 'SCREENED', '2026-11-03T10:00:00Z');
+    await rating(a, 'RED', '2026-11-03T10:00:00Z');
+    await step(a, 'PROPOSE_DECISION', 'SCREENED', 'DECISION_PROPOSED', '2026-11-10T11:00:00Z');
+    await step(a, 'AUTHORISE_DECISION', 'DECISION_PROPOSED', 'CLOSED', '2026-11-10T12:00:00Z');
+
+    const b = await referral('AS-AT-B', '2026-10-20T09:00:00Z', 'SCREENED', 'AMBER', null);
+    await step(b, 'SUBMIT', null, 'RECEIVED', '2026-10-20T09:00:00Z');
+    await step(b, 'RATE', 'RECEIVED', 'SCREENED', '2026-11-02T09:00:00Z');
+    await rating(b, 'AMBER', '2026-11-02T09:00:00Z');
+
+    const c = await referral('AS-AT-C', '2026-10-10T09:00:00Z', 'WITHDRAWN', 'GREEN', null);
+    await step(c, 'SUBMIT', null, 'RECEIVED', '2026-10-10T09:00:00Z');
+    await step(c, 'RATE', 'RECEIVED', 'SCREENED', '2026-10-11T09:00:00Z');
+    await rating(c, 'GREEN', '2026-10-11T09:00:00Z');
+    await step(c, 'WITHDRAW', 'SCREENED', 'WITHDRAWN', '2026-10-25T09:00:00Z');
+    await hub.db.query(`UPDATE referral SET updated_at = '2026-10-25T09:00:00Z' WHERE id = $1`, [c]);
+
+    const d = await referral('AS-AT-D', '2026-11-05T09:00:00Z', 'SCREENED', 'RED', null);
+    await step(d, 'SUBMIT', null, 'RECEIVED', '2026-11-05T09:00:00Z');
+    await step(d, 'RATE', 'RECEIVED', 'SCREENED', '2026-11-05T10:00:00Z');
+    await rating(d, 'RED', '2026-11-05T10:00:00Z');
+  }, 120_000);
+  afterAll(() => hub.close());
+
+  it('given October and November, then each month shows the contacts open at its own end by their RAG then, not today’s', async () => {
+    const r = await hub.gql<{
+      metrics: {
+        measures: Array<{ key: string; value: number | null; previousValue: number | null }>;
+        current: { openReferralsAsAt: string; openReferralsByRag: Array<{ rag: string; count: number }> };
+        previous: { openReferralsAsAt: string; openReferralsByRag: Array<{ rag: string; count: number }> };
+      };
+    }>(manager, METRICS);
+    expect(r.errors).toBeUndefined();
+    const m = r.data!.metrics;
+    expect(m.previous.openReferralsAsAt).toBe('2026-11-01T00:00:00.000Z');
+    expect(m.previous.openReferralsByRag).toEqual([
+      { rag: 'GREEN', count: 1 },
+      { rag: 'UNRATED', count: 1 },
+    ]);
+    expect(m.current.openReferralsAsAt).toBe('2026-12-01T00:00:00.000Z');
+    expect(m.current.openReferralsByRag).toEqual([
+      { rag: 'AMBER', count: 1 },
+      { rag: 'RED', count: 1 },
+    ]);
+    expect(m.measures.find((x) => x.key === 'openReferralsAtPeriodEnd')).toMatchObject({ value: 2, previousValue: 2 });
+    // Today's position is different: only B and D are open now, AMBER and RED; October's snapshot is not today's.
+    const [{ n }] = (await hub.db.query(
+      `SELECT count(*)::int AS n FROM referral WHERE reference LIKE 'AS-AT-%' AND status NOT IN ('CLOSED','WITHDRAWN','MERGED') AND received_at < '2026-11-01T00:00:00Z'`,
+    )) as Array<{ n: number }>;
+    expect(n).toBe(1);
+  });
+});
