@@ -38,6 +38,7 @@ import { PrivateFostering1765000000000 } from './1765000000000-private-fostering
 import { AuditCheckpoint1765100000000 } from './1765100000000-audit-checkpoint';
 import { LawfulBasisSplit1765220000000 } from './1765220000000-lawful-basis-split';
 import { S47HistoryProvenance1765220100000 } from './1765220100000-s47-history-provenance';
+import { PersonEqualityHistory1765220200000 } from './1765220200000-person-equality-history';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -82,4 +83,5 @@ export const MIGRATIONS: Function[] = [
   AuditCheckpoint1765100000000,
   LawfulBasisSplit1765220000000,
   S47HistoryProvenance1765220100000,
+  PersonEqualityHistory1765220200000,
 ];

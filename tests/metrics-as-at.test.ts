@@ -14,10 +14,15 @@ import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test
  *   end of October:  A open GREEN, B open UNRATED (rated only in November), C withdrawn, D not yet received → 2: GREEN 1, UNRATED 1
  *   end of November: A closed, B open AMBER, D open RED → 2: AMBER 1, RED 1
  * Today's state read back onto October would say 1 (only B is open now, and AMBER): the snapshot differs.
+ *
+ * Equality as recorded then: A is about child K1 (ethnicity recorded all along), B about K2 (ethnicity
+ * NOT_RECORDED until it was recorded on 15 November), D about K3 (recorded). October's children K1, K2:
+ * ethnicity recorded 1 of 2 = 0.5 (today's values would say 2 of 2); November's child K3: 1 of 1.
  */
 
 const METRICS = `query { metrics(period: { month: "2026-11" }) {
   measures { key value previousValue }
+  previousEquality: previous { equality { children ethnicity } }
   current { openReferralsAsAt openReferralsByRag { rag count } }
   previous { openReferralsAsAt openReferralsByRag { rag count } }
 } }`;
@@ -77,19 +82,40 @@ describe('snapshots as at the end of the period', () => {
     await step(c, 'WITHDRAW', 'SCREENED', 'WITHDRAWN', '2026-10-25T09:00:00Z');
     await hub.db.query(`UPDATE referral SET updated_at = '2026-10-25T09:00:00Z' WHERE id = $1`, [c]);
 
+    const child = async (ethnicity: string) =>
+      (
+        (await hub.db.query(
+          `INSERT INTO person (kind, given_name, family_name, sex, ethnicity, first_language, religion, disability, created_by_agency)
+           VALUES ('CHILD', 'Fictional', 'As-At-Testcase', 'NOT_RECORDED', $1, 'NOT_RECORDED', 'NOT_RECORDED', 'NOT_RECORDED', 'social-care') RETURNING id`,
+          [ethnicity],
+        )) as Array<{ id: string }>
+      )[0]!.id;
+    const subject = (referralId: string, personId: string) =>
+      hub.db.query(`INSERT INTO referral_subject (referral_id, person_id) VALUES ($1, $2)`, [referralId, personId]);
+    const [k1, k2, k3] = [await child('ASIAN_BANGLADESHI'), await child('NOT_RECORDED'), await child('ASIAN_INDIAN')];
+    await subject(a, k1);
+    await subject(b, k2);
+    // K2's ethnicity recorded on 15 November: the trigger keeps the value it replaced (stamped now; placed on 15 November).
+    await hub.db.query(`UPDATE person SET ethnicity = 'ASIAN_PAKISTANI' WHERE id = $1`, [k2]);
+    await hub.db.query(`UPDATE person_equality_history SET valid_until = '2026-11-15T10:00:00Z' WHERE person_id = $1`, [
+      k2,
+    ]);
+
     const d = await referral('AS-AT-D', '2026-11-05T09:00:00Z', 'SCREENED', 'RED', null);
     await step(d, 'SUBMIT', null, 'RECEIVED', '2026-11-05T09:00:00Z');
     await step(d, 'RATE', 'RECEIVED', 'SCREENED', '2026-11-05T10:00:00Z');
     await rating(d, 'RED', '2026-11-05T10:00:00Z');
+    await subject(d, k3);
   }, 120_000);
   afterAll(() => hub.close());
 
-  it('given October and November, then each month shows the contacts open at its own end by their RAG then, not today’s', async () => {
+  it('given October and November, then each month shows the contacts open at its own end by their RAG then, and the children’s equality data as recorded then, not today’s', async () => {
     const r = await hub.gql<{
       metrics: {
         measures: Array<{ key: string; value: number | null; previousValue: number | null }>;
         current: { openReferralsAsAt: string; openReferralsByRag: Array<{ rag: string; count: number }> };
         previous: { openReferralsAsAt: string; openReferralsByRag: Array<{ rag: string; count: number }> };
+        previousEquality: { equality: { children: number; ethnicity: number } };
       };
     }>(manager, METRICS);
     expect(r.errors).toBeUndefined();
@@ -105,6 +131,12 @@ describe('snapshots as at the end of the period', () => {
       { rag: 'RED', count: 1 },
     ]);
     expect(m.measures.find((x) => x.key === 'openReferralsAtPeriodEnd')).toMatchObject({ value: 2, previousValue: 2 });
+    // Equality as recorded at each month's end: October 1 of 2 (K2 recorded only in November), November 1 of 1.
+    expect(m.previousEquality.equality).toEqual({ children: 2, ethnicity: 1 });
+    expect(m.measures.find((x) => x.key === 'equalityEthnicityRecorded')).toMatchObject({
+      value: 1,
+      previousValue: 0.5,
+    });
     // Today's position is different: only B and D are open now, AMBER and RED; October's snapshot is not today's.
     const [{ n }] = (await hub.db.query(
       `SELECT count(*)::int AS n FROM referral WHERE reference LIKE 'AS-AT-%' AND status NOT IN ('CLOSED','WITHDRAWN','MERGED') AND received_at < '2026-11-01T00:00:00Z'`,

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { firstCoreGroupDueOn } from '../child-protection/clocks';
+import { equalityAsAt } from './as-at';
 import type { Period } from './period';
 
 /**
@@ -138,8 +139,9 @@ export async function childProtection(m: EntityManager, p: Period): Promise<Chil
     secondOrSubsequent: int(started!.subsequent),
     secondOrSubsequentWithinTwoYears: int(started!.within_two_years),
     onPlanByAgeBand: counts(await atEnd(ageBand)),
-    onPlanBySex: counts(await atEnd('p.sex')),
-    onPlanByDisability: counts(await atEnd('p.disability')),
+    // As recorded on the last day (the history of changes), not today's values.
+    onPlanBySex: counts(await atEnd(equalityAsAt('p', 'sex', '$1::date::timestamp::timestamptz'))),
+    onPlanByDisability: counts(await atEnd(equalityAsAt('p', 'disability', '$1::date::timestamp::timestamptz'))),
     plansEnded: int(ended!.ended),
     endedWithin3Months: int(ended!.within_3),
     endedWithin6Months: int(ended!.within_6),

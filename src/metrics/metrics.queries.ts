@@ -3,6 +3,7 @@ import { attendanceByAgency } from '../meetings/meetings.queries';
 import { RETURN_INTERVIEW_OFFER_HOURS } from '../missing/vocabulary';
 import { RE_ESCALATION_DAYS } from '../early-help/vocabulary';
 import { resolutionBandSql } from '../lado/vocabulary';
+import { equalityAsAt } from './as-at';
 import type { Period } from './period';
 import { CHILD_KINDS, NOT_RECORDED_VALUES, SOCIAL_CARE_REFERRAL_OUTCOMES } from './vocabulary';
 
@@ -318,12 +319,16 @@ export interface EqualityRow {
   religion: number;
 }
 
-/** Distinct children in the period's referrals and how many have each equality field recorded. */
+/**
+ * Distinct children in the period's referrals and how many have each equality field recorded, as
+ * recorded at the period's end (the history of changes), not today.
+ */
 export async function equality(m: EntityManager, b: Bounds, team: string[] | null): Promise<EqualityRow> {
   const nr = list(NOT_RECORDED_VALUES);
   const [row] = (await m.query(
     `WITH kids AS (
-       SELECT DISTINCT p.id, p.ethnicity, p.first_language, p.religion
+       SELECT DISTINCT p.id, ${equalityAsAt('p', 'ethnicity', '$2')} AS ethnicity,
+              ${equalityAsAt('p', 'first_language', '$2')} AS first_language, ${equalityAsAt('p', 'religion', '$2')} AS religion
          FROM referral r JOIN referral_subject s ON s.referral_id = r.id JOIN person p ON p.id = s.person_id
         WHERE r.received_at >= $1 AND r.received_at < $2 AND ${TEAM} AND p.kind IN (${list(CHILD_KINDS)}))
      SELECT count(*)::int AS children,
