@@ -1,3 +1,4 @@
+import { inTestPartnership } from './support/factories';
 import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 
 /**
@@ -96,7 +97,10 @@ describe('snapshots as at the end of the period', () => {
     await subject(a, k1);
     await subject(b, k2);
     // K2's ethnicity recorded on 15 November: the trigger keeps the value it replaced (stamped now; placed on 15 November).
-    await hub.db.query(`UPDATE person SET ethnicity = 'ASIAN_PAKISTANI' WHERE id = $1`, [k2]);
+    // Through the hub's own serving role (mash_app), as a live change would be: the trigger writes under the wall.
+    await inTestPartnership(() =>
+      hub.server.hub.dataSource.query(`UPDATE person SET ethnicity = 'ASIAN_PAKISTANI' WHERE id = $1`, [k2]),
+    );
     await hub.db.query(`UPDATE person_equality_history SET valid_until = '2026-11-15T10:00:00Z' WHERE person_id = $1`, [
       k2,
     ]);
@@ -137,6 +141,12 @@ describe('snapshots as at the end of the period', () => {
       value: 1,
       previousValue: 0.5,
     });
+    // …though today K2's ethnicity is recorded, and the history kept what it replaced.
+    const kept = (await hub.db.query(
+      `SELECT p.ethnicity AS now, h.ethnicity AS was FROM person p JOIN person_equality_history h ON h.person_id = p.id
+        WHERE p.family_name = 'As-At-Testcase' AND p.ethnicity = 'ASIAN_PAKISTANI'`,
+    )) as Array<{ now: string; was: string }>;
+    expect(kept).toEqual([{ now: 'ASIAN_PAKISTANI', was: 'NOT_RECORDED' }]);
     // Today's position is different: only B and D are open now, AMBER and RED; October's snapshot is not today's.
     const [{ n }] = (await hub.db.query(
       `SELECT count(*)::int AS n FROM referral WHERE reference LIKE 'AS-AT-%' AND status NOT IN ('CLOSED','WITHDRAWN','MERGED') AND received_at < '2026-11-01T00:00:00Z'`,
