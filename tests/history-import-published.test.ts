@@ -16,12 +16,14 @@ import { dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test
  * + 16 late (3.69 %) + 18 not held (4.15 %), and 400 + 16 = 416.
  *
  * The file (tests/fixtures/enfield-icpc-2017-18.csv, fictional children ENF-C-0001…) holds one s47
- * enquiry per child: 434 whose conference fell due in 2017/18 — strategy discussions on weekdays from
- * 20 March 2017 to 28 February 2018, so due (15 working days later) from 10 April 2017 to 21 March
- * 2018; 400 conferences held 7 days after the discussion, 16 held 42 days after (late), 18 closed
- * without a conference 35 days after (after the due date: "did not take place") — plus rows the
- * measure must leave out: 12 enquiries that concluded no conference was needed before the due date,
- * and 6 whose conference fell due in March 2017 or April 2018.
+ * enquiry per child: 434 counted in 2017/18 — strategy discussions on weekdays from 27 March 2017 to
+ * 15 February 2018 (due 15 working days later, from April 2017 to March 2018); 400 conferences held 7
+ * days after the discussion (in time, April 2017 – February 2018), 16 held 42 days after (late, by 29
+ * March 2018), 18 closed without a conference 35 days after (after the due date: "did not take place")
+ * — plus rows the measure must leave out: 12 enquiries that concluded no conference was needed before
+ * the due date, and 6 whose conference was held and fell due in February–March 2017 or April 2018.
+ * The ICPC split counts conferences held in the period plus those due in it and not held by its end
+ * (issue 20's definition, docs/metrics.md).
  */
 
 const FILE = path.join(__dirname, 'fixtures', 'enfield-icpc-2017-18.csv');
