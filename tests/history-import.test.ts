@@ -81,7 +81,11 @@ describe('history import: a partnership loads its past contacts', () => {
         outcome: 'REJECTED',
         reason: 'child_refs.0: no person imported by social-care from LEGACY has this reference',
       },
-      { row: 10, outcome: 'REJECTED', reason: 'lawful_basis: is required when consent was not given' },
+      {
+        row: 10,
+        outcome: 'REJECTED',
+        reason: 'article6_basis: is required when consent was not given (or lawful_basis, in older exports)',
+      },
       { row: 11, outcome: 'REJECTED', reason: 'decided_at: is before received_at' },
     ]);
     expect(JSON.stringify(result)).not.toMatch(/NEIGHBOUR|C-99/);

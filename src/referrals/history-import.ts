@@ -128,8 +128,8 @@ const rowSchema = z
     if (r.consent_given !== 'true' && !basis.article6Basis)
       ctx.addIssue({
         code: 'custom',
-        path: [r.lawful_basis === undefined ? 'article6_basis' : 'lawful_basis'],
-        message: 'is required when consent was not given',
+        path: ['article6_basis'],
+        message: 'is required when consent was not given (or lawful_basis, in older exports)',
       });
     // The same rules as a live share, named by the file's columns.
     const column: Record<string, string> = {
