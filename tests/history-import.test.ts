@@ -122,6 +122,15 @@ describe('history import: a partnership loads its past contacts', () => {
       source: 'HEALTH_GP',
       referrer_organisation: 'Fictional Road Surgery, Unit 2',
     });
+    // H-5's older single lawful basis is stored as the two fields (ADR 025), the old value kept.
+    const [basis] = (await hub.db.query(
+      `SELECT lawful_basis, article6_basis, special_category_condition FROM referral WHERE reference = 'MIGRATED:LEGACY:H-5'`,
+    )) as Array<Record<string, string>>;
+    expect(basis).toEqual({
+      lawful_basis: 'SAFEGUARDING_CHILDREN_AT_RISK',
+      article6_basis: 'PUBLIC_TASK',
+      special_category_condition: 'SAFEGUARDING_CHILDREN_AT_RISK',
+    });
 
     const r = await hub.gql<{
       metrics: { measures: Array<{ key: string; value: number | null }>; current: Record<string, unknown> };
