@@ -244,6 +244,19 @@ describe('lawful basis as two fields, per share', () => {
         consentGiven: null,
         consentReason: 'Fictional: seeking consent could alert the alleged perpetrator',
       });
+      // The audit of the answer records its basis and consent (golden rule 7), never the free-text reason.
+      const [audit] = (await hub.db.query(
+        `SELECT c AS change FROM audit_event e, jsonb_array_elements(e.payload->'changes') c
+          WHERE c->>'entity' = 'agency_check' AND c->>'id' = $1 AND c->'after'->>'status' = 'RETURNED'`,
+        [policeCheck],
+      )) as Array<{ change: { after: Row } }>;
+      expect(audit!.change.after).toMatchObject({
+        article6Basis: 'PUBLIC_TASK',
+        specialCategoryCondition: 'SAFEGUARDING_CHILDREN_AT_RISK',
+        consentSought: false,
+        consentGiven: null,
+      });
+      expect(JSON.stringify(audit!.change)).not.toContain('alert the alleged perpetrator');
       expect(byAgency.health).toMatchObject({
         article6Basis: 'PUBLIC_TASK',
         specialCategoryCondition: 'HEALTH_OR_SOCIAL_CARE',

@@ -72,7 +72,7 @@ export function shareBasisProblems(v: ShareBasisInput): Array<{ field: keyof Sha
     problems.push({ field: 'article6Basis', message: 'CONSENT needs consent given' });
   if (basis.specialCategoryCondition === 'EXPLICIT_CONSENT' && v.consentGiven !== true)
     problems.push({ field: 'specialCategoryCondition', message: 'EXPLICIT_CONSENT needs consent given' });
-  if (v.consentGiven && v.consentSought === false)
+  if (v.consentGiven && v.consentSought !== true)
     problems.push({ field: 'consentGiven', message: 'cannot be given if it was not sought' });
   return problems;
 }
