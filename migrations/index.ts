@@ -37,6 +37,9 @@ import { ReferralOutOfHours1764950000000 } from './1764950000000-referral-out-of
 import { PrivateFostering1765000000000 } from './1765000000000-private-fostering';
 import { MeetingParticipants1765210000000 } from './1765210000000-meeting-participants';
 import { AuditCheckpoint1765100000000 } from './1765100000000-audit-checkpoint';
+import { LawfulBasisSplit1765220000000 } from './1765220000000-lawful-basis-split';
+import { S47HistoryProvenance1765220100000 } from './1765220100000-s47-history-provenance';
+import { PersonEqualityHistory1765220200000 } from './1765220200000-person-equality-history';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -80,4 +83,7 @@ export const MIGRATIONS: Function[] = [
   PrivateFostering1765000000000,
   AuditCheckpoint1765100000000,
   MeetingParticipants1765210000000,
+  LawfulBasisSplit1765220000000,
+  S47HistoryProvenance1765220100000,
+  PersonEqualityHistory1765220200000,
 ];

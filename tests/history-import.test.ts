@@ -81,7 +81,11 @@ describe('history import: a partnership loads its past contacts', () => {
         outcome: 'REJECTED',
         reason: 'child_refs.0: no person imported by social-care from LEGACY has this reference',
       },
-      { row: 10, outcome: 'REJECTED', reason: 'lawful_basis: is required when consent was not given' },
+      {
+        row: 10,
+        outcome: 'REJECTED',
+        reason: 'article6_basis: is required when consent was not given (or lawful_basis, in older exports)',
+      },
       { row: 11, outcome: 'REJECTED', reason: 'decided_at: is before received_at' },
     ]);
     expect(JSON.stringify(result)).not.toMatch(/NEIGHBOUR|C-99/);
@@ -117,6 +121,15 @@ describe('history import: a partnership loads its past contacts', () => {
       status: 'CLOSED',
       source: 'HEALTH_GP',
       referrer_organisation: 'Fictional Road Surgery, Unit 2',
+    });
+    // H-5's older single lawful basis is stored as the two fields (ADR 025), the old value kept.
+    const [basis] = (await hub.db.query(
+      `SELECT lawful_basis, article6_basis, special_category_condition FROM referral WHERE reference = 'MIGRATED:LEGACY:H-5'`,
+    )) as Array<Record<string, string>>;
+    expect(basis).toEqual({
+      lawful_basis: 'SAFEGUARDING_CHILDREN_AT_RISK',
+      article6_basis: 'PUBLIC_TASK',
+      special_category_condition: 'SAFEGUARDING_CHILDREN_AT_RISK',
     });
 
     const r = await hub.gql<{

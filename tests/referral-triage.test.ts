@@ -153,7 +153,7 @@ describe('referral triage: intake to an authorised decision', () => {
     [
       'sharing without consent and no lawful basis',
       { consentGiven: false, consentReason: 'Fictional: risk of harm' },
-      'input.lawfulBasis',
+      'input.article6Basis',
     ],
     ['a subject that is neither existing nor new', { subjects: [{}] }, 'input.subjects.0'],
   ])(

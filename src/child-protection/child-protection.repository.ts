@@ -359,6 +359,52 @@ export class ChildProtectionRepository {
     return rows[0]!.id;
   }
 
+  /** The enquiry imported under this provenance reference, if any (history import: a file loaded again skips it). */
+  async enquiryIdBySourceReference(reference: string): Promise<string | null> {
+    const rows = (await this.db.query(`SELECT id FROM s47_enquiry WHERE source_reference = $1`, [reference])) as Array<{
+      id: string;
+    }>;
+    return rows[0]?.id ?? null;
+  }
+
+  /**
+   * A concluded s47 enquiry from a partnership's earlier system (history import, ADR 025), with its
+   * original dates and its provenance; its initial conference, if one was held, is `insertConference`'s.
+   */
+  async insertHistoricalEnquiry(e: {
+    sourceReference: string;
+    personId: string;
+    owningAgency: string;
+    lead: S47Lead;
+    importer: string;
+    lastStrategyOn: string;
+    icpcDueOn: string;
+    status: 'CONFERENCE_HELD' | 'CLOSED';
+    conclusion: S47Conclusion;
+    concludedOn: string;
+  }): Promise<string> {
+    const [row] = (await this.db.query(
+      `INSERT INTO s47_enquiry (person_id, owning_agency, lead, status, started_by_sub, started_by_name, started_at, last_strategy_on, icpc_due_on,
+                                conclusion, concluded_on, concluded_by_sub, concluded_by_name, concluded_at, source_reference)
+       VALUES ($1, $2, $3, $4, $5, 'Migrated record', $6::date::timestamp::timestamptz, $6, $7, $8, $9, $5, 'Migrated record',
+               $9::date::timestamp::timestamptz, $10)
+       RETURNING id`,
+      [
+        e.personId,
+        e.owningAgency,
+        e.lead,
+        e.status,
+        e.importer,
+        e.lastStrategyOn,
+        e.icpcDueOn,
+        e.conclusion,
+        e.concludedOn,
+        e.sourceReference,
+      ],
+    )) as Array<{ id: string }>;
+    return row!.id;
+  }
+
   /** Earlier plans of the child: how many, and when the last ended (for second or subsequent plans). */
   async previousPlans(personId: string): Promise<{ count: number; lastEndedOn: string | null; active: boolean }> {
     const [r] = (await this.db.query(

@@ -1,7 +1,8 @@
 /**
- * History import: npm run import:history -- <file.csv> --system <source system> [--json] [--partnership <id>]
- * Past decided contacts from a partnership's earlier system (src/referrals/history-import.ts for the
- * columns). All or nothing: with any wrong row, prints every wrong row (column and reason, never a
+ * History import: npm run import:history -- <file.csv> --system <source system> [--records contacts|enquiries] [--json] [--partnership <id>]
+ * Past decided contacts (the default; src/referrals/history-import.ts for the columns), or past s47
+ * enquiries and their initial conferences (`--records enquiries`; src/child-protection/enquiry-history-import.ts)
+ * from a partnership's earlier system. All or nothing: with any wrong row, prints every wrong row (column and reason, never a
  * value), stores nothing and exits 1; otherwise prints each row (created, or skipped when imported
  * before) and exits 0. Exits 2 when it could not run.
  */
@@ -9,6 +10,7 @@ import 'reflect-metadata';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
+import { importEnquiryHistory } from '../child-protection/enquiry-history-import';
 import { importHistory } from '../referrals/history-import';
 import { createCommandLogger } from '../shared/logger';
 import { openCliHub } from './cli-hub';
@@ -18,11 +20,15 @@ async function main(): Promise<number> {
   const named = takePartnershipOption();
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { system: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      system: { type: 'string' },
+      records: { type: 'string', default: 'contacts' },
+      json: { type: 'boolean', default: false },
+    },
   });
-  if (positionals.length !== 1 || !values.system)
+  if (positionals.length !== 1 || !values.system || !['contacts', 'enquiries'].includes(values.records!))
     throw new Error(
-      'usage: npm run import:history -- <file.csv> --system <source system> [--json] [--partnership <id>]',
+      'usage: npm run import:history -- <file.csv> --system <source system> [--records contacts|enquiries] [--json] [--partnership <id>]',
     );
   const file = positionals[0]!;
   if (!fs.existsSync(file)) throw new Error(`cannot read ${file}`);
@@ -35,7 +41,11 @@ async function main(): Promise<number> {
   });
   return inCommandPartnership('import:history', partnership, async () => {
     try {
-      const result = await importHistory(hub, fs.readFileSync(file, 'utf8'), values.system!);
+      const csv = fs.readFileSync(file, 'utf8');
+      const result =
+        values.records === 'enquiries'
+          ? await importEnquiryHistory(hub, csv, values.system!)
+          : await importHistory(hub, csv, values.system!);
       for (const r of result.rows) {
         process.stdout.write(
           values.json
@@ -57,7 +67,8 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  // Exit once stdout is flushed: a pipe is written asynchronously, and exiting early cut long reports short.
+  (code) => process.stdout.write('', () => process.exit(code)),
   (e: unknown) => {
     process.stderr.write(
       `${(e as Error).name === 'DataDirBusyError' ? '' : 'import:history: '}${(e as Error).message}\n`,

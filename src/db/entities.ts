@@ -8,6 +8,7 @@ import {
   PersonRelationshipEntity,
   PersonSourceEntity,
 } from '../people/person.entity';
+import { PersonEqualityHistoryEntity } from '../people/person-equality-history.entity';
 import { AgencyRecordEntity } from '../records/agency-record.entity';
 import { MEETING_ENTITIES, MeetingParticipantEntity } from '../meetings/meeting.entity';
 import { MissingEpisodeEntity } from '../missing/missing-episode.entity';
@@ -38,4 +39,5 @@ export const ENTITIES = [
   LadoAllegationEntity,
   PrivateFosteringArrangementEntity,
   PrivateFosteringVisitEntity,
+  PersonEqualityHistoryEntity,
 ];

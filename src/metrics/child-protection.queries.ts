@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { firstCoreGroupDueOn } from '../child-protection/clocks';
+import { equalityAsAt } from './as-at';
 import type { Period } from './period';
 
 /**
@@ -12,7 +13,7 @@ type Row = Record<string, unknown>;
 const int = (v: unknown) => Number(v ?? 0);
 
 export interface ChildProtectionBreakdown {
-  /** Initial conferences that fell due in the period (enquiries not closed without one by the due date). */
+  /** Initial conferences held in the period, plus those due in it and not held by its end (enquiries not closed without one by the due date). */
   icpcDue: number;
   icpcHeldInTime: number;
   icpcHeldLate: number;
@@ -46,15 +47,17 @@ export interface ChildProtectionBreakdown {
 }
 
 export async function childProtection(m: EntityManager, p: Period): Promise<ChildProtectionBreakdown> {
+  // Issue 20's definition (the DfE's): initial conferences HELD in the period, in time or late, plus
+  // those that fell DUE in the period and were not held by its end (as at the end: a past month keeps
+  // its figure) — except enquiries closed without a conference by the due date, whose clock stopped.
   const [icpc] = (await m.query(
-    `SELECT count(*)::int AS due,
-            count(*) FILTER (WHERE c.held_on <= e.icpc_due_on)::int AS in_time,
-            count(*) FILTER (WHERE c.held_on > e.icpc_due_on)::int AS late,
-            count(*) FILTER (WHERE c.id IS NULL)::int AS not_held
+    `SELECT count(*) FILTER (WHERE c.held_on >= $1::date AND c.held_on < $2::date AND c.held_on <= e.icpc_due_on)::int AS in_time,
+            count(*) FILTER (WHERE c.held_on >= $1::date AND c.held_on < $2::date AND c.held_on > e.icpc_due_on)::int AS late,
+            count(*) FILTER (WHERE e.icpc_due_on >= $1::date AND e.icpc_due_on < $2::date AND (c.id IS NULL OR c.held_on >= $2::date)
+                               AND NOT (e.status = 'CLOSED' AND e.concluded_on <= e.icpc_due_on))::int AS not_held
        FROM s47_enquiry e
        LEFT JOIN cp_conference c ON c.enquiry_id = e.id AND c.kind = 'INITIAL'
-      WHERE e.icpc_due_on >= $1::date AND e.icpc_due_on < $2::date
-        AND NOT (e.status = 'CLOSED' AND e.concluded_on <= e.icpc_due_on)`,
+      WHERE (c.held_on >= $1::date AND c.held_on < $2::date) OR (e.icpc_due_on >= $1::date AND e.icpc_due_on < $2::date)`,
     [p.from, p.until],
   )) as Row[];
   const [reviews] = (await m.query(
@@ -124,7 +127,7 @@ export async function childProtection(m: EntityManager, p: Period): Promise<Chil
   )) as Row[];
   const onPlanByCategory = counts(byCategory);
   return {
-    icpcDue: int(icpc!.due),
+    icpcDue: int(icpc!.in_time) + int(icpc!.late) + int(icpc!.not_held),
     icpcHeldInTime: int(icpc!.in_time),
     icpcHeldLate: int(icpc!.late),
     icpcDueNotHeld: int(icpc!.not_held),
@@ -138,8 +141,9 @@ export async function childProtection(m: EntityManager, p: Period): Promise<Chil
     secondOrSubsequent: int(started!.subsequent),
     secondOrSubsequentWithinTwoYears: int(started!.within_two_years),
     onPlanByAgeBand: counts(await atEnd(ageBand)),
-    onPlanBySex: counts(await atEnd('p.sex')),
-    onPlanByDisability: counts(await atEnd('p.disability')),
+    // As recorded on the last day (the history of changes), not today's values.
+    onPlanBySex: counts(await atEnd(equalityAsAt('p', 'sex', '$1::date::timestamp::timestamptz'))),
+    onPlanByDisability: counts(await atEnd(equalityAsAt('p', 'disability', '$1::date::timestamp::timestamptz'))),
     plansEnded: int(ended!.ended),
     endedWithin3Months: int(ended!.within_3),
     endedWithin6Months: int(ended!.within_6),

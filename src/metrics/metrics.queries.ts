@@ -4,6 +4,7 @@ import { RETURN_INTERVIEW_OFFER_HOURS } from '../missing/vocabulary';
 import { RE_ESCALATION_DAYS } from '../early-help/vocabulary';
 import { resolutionBandSql } from '../lado/vocabulary';
 import { CONFERENCE_TYPES, PARTICIPATION_MIN_AGE } from '../meetings/vocabulary';
+import { equalityAsAt } from './as-at';
 import type { Period } from './period';
 import { CHILD_KINDS, NOT_RECORDED_VALUES, SOCIAL_CARE_REFERRAL_OUTCOMES } from './vocabulary';
 
@@ -319,12 +320,16 @@ export interface EqualityRow {
   religion: number;
 }
 
-/** Distinct children in the period's referrals and how many have each equality field recorded. */
+/**
+ * Distinct children in the period's referrals and how many have each equality field recorded, as
+ * recorded at the period's end (the history of changes), not today.
+ */
 export async function equality(m: EntityManager, b: Bounds, team: string[] | null): Promise<EqualityRow> {
   const nr = list(NOT_RECORDED_VALUES);
   const [row] = (await m.query(
     `WITH kids AS (
-       SELECT DISTINCT p.id, p.ethnicity, p.first_language, p.religion
+       SELECT DISTINCT p.id, ${equalityAsAt('p', 'ethnicity', '$2')} AS ethnicity,
+              ${equalityAsAt('p', 'first_language', '$2')} AS first_language, ${equalityAsAt('p', 'religion', '$2')} AS religion
          FROM referral r JOIN referral_subject s ON s.referral_id = r.id JOIN person p ON p.id = s.person_id
         WHERE r.received_at >= $1 AND r.received_at < $2 AND ${TEAM} AND p.kind IN (${list(CHILD_KINDS)}))
      SELECT count(*)::int AS children,
@@ -677,4 +682,84 @@ export async function familyParticipation(m: EntityManager, b: Bounds): Promise<
     parentsInvited: int(row!.parents),
     parentsWithReportBefore: int(row!.parents_report_before),
   };
+}
+
+export interface ShareBasisRow {
+  /** REFERRAL (a contact received) or CHECK_ANSWER (an agency's answer sharing information). */
+  share: string;
+  /** UK GDPR Article 6 basis, or NOT_RECORDED. */
+  article6Basis: string;
+  /** Article 9 / DPA 2018 Schedule 1 condition, or NONE. */
+  specialCategoryCondition: string;
+  /** GIVEN, SOUGHT_NOT_GIVEN, NOT_SOUGHT or NOT_RECORDED. */
+  consent: string;
+  count: number;
+}
+
+const CONSENT_STATE = (t: string) =>
+  `CASE WHEN ${t}.consent_given IS TRUE THEN 'GIVEN' WHEN ${t}.consent_sought IS TRUE THEN 'SOUGHT_NOT_GIVEN'
+        WHEN ${t}.consent_sought IS FALSE THEN 'NOT_SOUGHT' ELSE 'NOT_RECORDED' END`;
+
+/**
+ * Information shared in the period by lawful basis and consent (issue 20, ADR 025; information-sharing
+ * golden rule 7): every contact received (a referral is a share, merged or withdrawn ones too) and
+ * every agency answer that shared information (RETURNED) in the period, by the Article 6 basis, the
+ * Article 9 / Schedule 1 condition and whether consent was sought and given.
+ */
+export async function sharesByBasis(m: EntityManager, b: Bounds, team: string[] | null): Promise<ShareBasisRow[]> {
+  const rows = (await m.query(
+    `SELECT share, article6_basis, condition, consent, count(*)::int AS count FROM (
+       SELECT 'REFERRAL' AS share, coalesce(r.article6_basis, 'NOT_RECORDED') AS article6_basis,
+              coalesce(r.special_category_condition, 'NONE') AS condition, ${CONSENT_STATE('r')} AS consent
+         FROM referral r
+        WHERE r.received_at >= $1 AND r.received_at < $2 AND ${TEAM}
+       UNION ALL
+       SELECT 'CHECK_ANSWER', coalesce(c.article6_basis, 'NOT_RECORDED'), coalesce(c.special_category_condition, 'NONE'),
+              ${CONSENT_STATE('c')}
+         FROM agency_check c
+        WHERE c.status = 'RETURNED' AND c.returned_at >= $1 AND c.returned_at < $2 AND ${CHECK_TEAM('$3')}) s
+      GROUP BY 1, 2, 3, 4 ORDER BY 1 DESC, 2, 3, 4`,
+    [b.start, b.end, team],
+  )) as Row[];
+  return rows.map((r) => ({
+    share: r.share as string,
+    article6Basis: r.article6_basis as string,
+    specialCategoryCondition: r.condition as string,
+    consent: r.consent as string,
+    count: int(r.count),
+  }));
+}
+
+/**
+ * Contacts open in the MASH at `asAt`, by their RAG then (issue 20 "Snapshots"): received by then and
+ * not yet closed, withdrawn or merged then, by the status history (`referral_transition`: the latest
+ * step at or before `asAt`) and the rating history (`referral_rating`: the latest rating at or before
+ * `asAt`; UNRATED before the first). Rows without a status history (imported history) were open from
+ * receipt until their decision; rows without a rating history carry their stored RAG. Terminal
+ * statuses have no way out, so a referral terminal now and unchanged since `asAt` is skipped early.
+ */
+export async function openReferralsAsAt(
+  m: EntityManager,
+  asAt: Date,
+  team: string[] | null,
+): Promise<Array<{ rag: string; count: number }>> {
+  const rows = (await m.query(
+    `SELECT coalesce(g.rag, CASE WHEN NOT EXISTS (SELECT 1 FROM referral_rating g2 WHERE g2.referral_id = r.id) THEN r.rag END, 'UNRATED') AS rag,
+            count(*)::int AS count
+       FROM referral r
+       LEFT JOIN LATERAL (SELECT t.to_status FROM referral_transition t
+                           WHERE t.referral_id = r.id AND t.occurred_at <= $1
+                           ORDER BY t.occurred_at DESC, t.version DESC LIMIT 1) st ON true
+       LEFT JOIN LATERAL (SELECT g.rag FROM referral_rating g
+                           WHERE g.referral_id = r.id AND g.rated_at <= $1
+                           ORDER BY g.rated_at DESC, g.id DESC LIMIT 1) g ON true
+      WHERE r.received_at <= $1 AND (r.status NOT IN ('CLOSED','WITHDRAWN','MERGED') OR r.updated_at > $1)
+        AND ${TEAM.split('$3').join('$2')}
+        AND CASE WHEN st.to_status IS NOT NULL THEN st.to_status NOT IN ('CLOSED','WITHDRAWN','MERGED')
+                 WHEN EXISTS (SELECT 1 FROM referral_transition t2 WHERE t2.referral_id = r.id) THEN true
+                 ELSE r.decision_authorised_at IS NULL OR r.decision_authorised_at > $1 END
+      GROUP BY 1 ORDER BY 1`,
+    [asAt, team],
+  )) as Row[];
+  return rows.map((r) => ({ rag: r.rag as string, count: int(r.count) }));
 }

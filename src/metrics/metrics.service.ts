@@ -83,6 +83,11 @@ export interface PeriodBreakdown {
   privateFostering: q.PrivateFosteringRow;
   /** Children over 12 and parents taking part in child protection conferences (partnership-wide). */
   familyParticipation: q.FamilyParticipationRow;
+  /** Information shared in the period by lawful basis and consent (ADR 025). */
+  sharesByBasis: q.ShareBasisRow[];
+  /** Contacts open in the MASH as at the period's end (or now, if earlier), by their RAG then. */
+  openReferralsAsAt: Date;
+  openReferralsByRag: Array<{ rag: string; count: number }>;
   /** Raw scalars for the measures. */
   scalars: Record<MeasureKey, number | null>;
 }
@@ -223,6 +228,12 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
     'Of the children aged 12 or more on the day of a child protection conference held in the period (once per conference); partnership-wide',
   parentsReceivingReportsBeforeConference:
     'Of the parents invited to a child protection conference held in the period, the report shared before its scheduled time; partnership-wide',
+  sharesWithoutConsent:
+    'Of the contacts received and the check answers sharing information in the period; lawful without consent when the basis is recorded (ADR 025)',
+  sharesWithArticle6BasisRecorded:
+    'Of the contacts received and the check answers sharing information in the period (information-sharing golden rule 7)',
+  openReferralsAtPeriodEnd:
+    'A snapshot as at the end of the period (the time of the query while the period runs), from the status history; the previous value is as at the end of the previous period',
 };
 
 function measure(
@@ -341,6 +352,9 @@ async function breakdown(
   const lado = await q.ladoAllegations(m, b);
   const pf = await q.privateFostering(m, b);
   const fam = await q.familyParticipation(m, b);
+  const shares = await q.sharesByBasis(m, b, team);
+  const open = await q.openReferralsAsAt(m, snapshotAt, team);
+  const shareCount = shares.reduce((s, r) => s + r.count, 0);
   const contacts = flow.reduce((s, a) => s + a.contacts, 0);
   const converted = flow.reduce((s, a) => s + a.socialCareReferrals, 0);
   const scalars: Record<MeasureKey, number | null> = {
@@ -393,6 +407,15 @@ async function breakdown(
     childrenPrivatelyFosteredAtPeriodEnd: pf.childrenAtPeriodEnd,
     childrenOver12TakingPartInConferences: share(fam.childrenOver12TakingPart, fam.childrenOver12),
     parentsReceivingReportsBeforeConference: share(fam.parentsWithReportBefore, fam.parentsInvited),
+    sharesWithoutConsent: share(
+      shares.filter((r) => r.consent !== 'GIVEN').reduce((s, r) => s + r.count, 0),
+      shareCount,
+    ),
+    sharesWithArticle6BasisRecorded: share(
+      shares.filter((r) => r.article6Basis !== 'NOT_RECORDED').reduce((s, r) => s + r.count, 0),
+      shareCount,
+    ),
+    openReferralsAtPeriodEnd: open.reduce((s, r) => s + r.count, 0),
   };
   return {
     period,
@@ -426,6 +449,9 @@ async function breakdown(
     lado,
     privateFostering: pf,
     familyParticipation: fam,
+    sharesByBasis: shares,
+    openReferralsAsAt: snapshotAt,
+    openReferralsByRag: open,
     scalars,
   };
 }

@@ -330,6 +330,27 @@ export class PrivateFosteringMetric {
 }
 
 @NonPersonal()
+@ObjectType({
+  description:
+    'Information shared in the period by UK GDPR Article 6 basis, Article 9 / DPA 2018 Schedule 1 condition and consent (ADR 025)',
+})
+export class ShareBasisMetric {
+  @Field({ description: 'REFERRAL (a contact received) or CHECK_ANSWER (an agency’s answer sharing information)' })
+  share!: string;
+  @Field({ description: 'The Article 6 basis, or NOT_RECORDED' }) article6Basis!: string;
+  @Field({ description: 'The Article 9 / Schedule 1 condition, or NONE' }) specialCategoryCondition!: string;
+  @Field({ description: 'GIVEN, SOUGHT_NOT_GIVEN, NOT_SOUGHT or NOT_RECORDED' }) consent!: string;
+  @Field(() => Int) count!: number;
+}
+
+@NonPersonal()
+@ObjectType()
+export class RagCount {
+  @Field({ description: 'RED, AMBER, GREEN or UNRATED' }) rag!: string;
+  @Field(() => Int) count!: number;
+}
+
+@NonPersonal()
 @ObjectType()
 export class MissingFromCount {
   @Field() key!: string;
@@ -368,6 +389,16 @@ export class MetricsBreakdown {
   @Field(() => EarlyHelpMetric) earlyHelp!: EarlyHelpMetric;
   @Field(() => LadoMetric) lado!: LadoMetric;
   @Field(() => PrivateFosteringMetric) privateFostering!: PrivateFosteringMetric;
+  @Field(() => [ShareBasisMetric], { description: 'Information shared in the period by lawful basis and consent' })
+  sharesByBasis!: ShareBasisMetric[];
+  @Field(() => GraphQLISODateTime, {
+    description: 'When openReferralsByRag stands: the end of the period, or now while it runs',
+  })
+  openReferralsAsAt!: Date;
+  @Field(() => [RagCount], {
+    description: 'Contacts open in the MASH as at openReferralsAsAt, by their RAG then (status and rating history)',
+  })
+  openReferralsByRag!: RagCount[];
 }
 
 @NonPersonal()

@@ -479,6 +479,30 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
       ],
     ),
   );
+  out.push('', '## Information shared: lawful basis and consent', '');
+  out.push(
+    c.sharesByBasis.length === 0
+      ? '_No information shared in the period._'
+      : table(
+          ['Share', 'Article 6 basis', 'Article 9 / Schedule 1 condition', 'Consent', 'Count'],
+          c.sharesByBasis.map((x) => [
+            x.share === 'REFERRAL' ? 'Referral' : 'Check answer',
+            x.article6Basis,
+            x.specialCategoryCondition,
+            x.consent,
+            String(x.count),
+          ]),
+        ),
+  );
+  out.push('', `## Contacts open in the MASH as at ${c.openReferralsAsAt.toISOString()}`, '');
+  out.push(
+    c.openReferralsByRag.length === 0
+      ? '_None open._'
+      : table(
+          ['RAG then', 'Open'],
+          c.openReferralsByRag.map((x) => [x.rag, String(x.count)]),
+        ),
+  );
   out.push('', '## By worker', '');
   out.push(
     c.workers.length === 0
@@ -516,7 +540,8 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
     '- A contact is what arrives; it is a referral when the MASH accepts it for a social-care response (an authorised CIN assessment or strategy discussion). Conversion (no polarity: more or fewer is not better in itself): contacts received in the period that became referrals.',
     '- Decision timeliness (statutory, Working Together): of the contacts whose decision fell due in the period (one working day from receipt on the working calendar), those decided by then; one not decided by the end of the period is late. The local RAG targets are a separate measure.',
     '- Re-referral (children-in-need census): per child, a referral within 12 months of that child’s previous referral; only referrals accepted by the end of the period count. Merged duplicates are not counted.',
-    '- Snapshots (checks overdue) are as at the end of the period, from what was recorded then; the current period’s is as at the time of the report.',
+    '- Snapshots (checks overdue, contacts open by their RAG then) are as at the end of the period, from what was recorded then (status and rating history); the current period’s is as at the time of the report.',
+    '- Information shared: every contact received and every check answer that shared information, by UK GDPR Article 6 basis, Article 9 / DPA 2018 Schedule 1 condition (NONE: no special-category condition recorded) and consent (ADR 025).',
     '- Equality data: distinct children (including unborn) in the period’s referrals with the field recorded (not NOT_RECORDED or NOT_PROVIDED_BY_SOURCE).',
     '- Strategy discussions: held or completed, counted by scheduled time; attendance is per invitation. ICPC timeliness: strategy discussions whose conference fell due ' +
       '(15 working days) in the period, with a conference about the same child held by the due date. Break-glass: openings in the period by the opener’s agency. ' +

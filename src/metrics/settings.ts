@@ -98,6 +98,12 @@ export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
   // The papers report both as measures of family participation; they set no target.
   childrenOver12TakingPartInConferences: { target: null, polarity: 'LARGER_IS_BETTER' },
   parentsReceivingReportsBeforeConference: { target: null, polarity: 'LARGER_IS_BETTER' },
+  // Sharing without consent is lawful and often right (golden rules 4–6): no polarity, no target.
+  sharesWithoutConsent: { target: null, polarity: null },
+  // Golden rule 7: record the basis of every share.
+  sharesWithArticle6BasisRecorded: { target: 1, polarity: 'LARGER_IS_BETTER' },
+  // A queue's size is not good or bad in itself; time in MASH and the statutory clock judge it.
+  openReferralsAtPeriodEnd: { target: null, polarity: null },
 };
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';

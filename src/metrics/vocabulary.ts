@@ -62,6 +62,9 @@ export const MEASURE_KEYS = [
   'childrenPrivatelyFosteredAtPeriodEnd',
   'childrenOver12TakingPartInConferences',
   'parentsReceivingReportsBeforeConference',
+  'sharesWithoutConsent',
+  'sharesWithArticle6BasisRecorded',
+  'openReferralsAtPeriodEnd',
 ] as const;
 export type MeasureKey = (typeof MEASURE_KEYS)[number];
 
@@ -158,6 +161,15 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
     label: 'Parents invited to a child protection conference who received the report before it',
     unit: 'SHARE',
   },
+  sharesWithoutConsent: {
+    label: 'Information shared without consent (referrals and check answers sharing information)',
+    unit: 'SHARE',
+  },
+  sharesWithArticle6BasisRecorded: {
+    label: 'Information shared with its UK GDPR Article 6 basis recorded',
+    unit: 'SHARE',
+  },
+  openReferralsAtPeriodEnd: { label: 'Contacts open in the MASH at the end of the period', unit: 'COUNT' },
 };
 
 /** Decision outcomes that count as a referral to children's social care (contact → referral conversion). */

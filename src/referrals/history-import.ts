@@ -11,12 +11,18 @@ import { acknowledgedDecisionBy, decisionDueAt } from './clocks';
 import {
   CONCERN_CATEGORIES,
   DECISION_OUTCOMES,
+  ARTICLE_6_BASES,
   LAWFUL_BASES,
   RAGS,
   REFERRAL_SOURCES,
+  SPECIAL_CATEGORY_CONDITIONS,
+  type Article6Basis,
+  type LawfulBasis,
   type RagRating,
   type ReferralSource,
+  type SpecialCategoryCondition,
 } from './vocabulary';
+import { shareBasisOf, shareBasisProblems } from './lawful-basis';
 
 /**
  * History import (issue 20, ADR 019): a partnership moving to the hub loads its past decided contacts
@@ -33,7 +39,8 @@ import {
  *
  * Columns (header row, any order): source_reference, received_at, source, submitting_agency,
  * referrer_organisation, referrer_role, child_refs (';'-separated), concern_categories (';'), rag,
- * outcome, decided_at, consent_given (true/false), consent_reason, lawful_basis.
+ * outcome, decided_at, consent_given (true/false), consent_reason, article6_basis,
+ * special_category_condition (ADR 025), or the deprecated single lawful_basis of older exports.
  */
 
 export const HISTORY_COLUMNS = [
@@ -51,6 +58,8 @@ export const HISTORY_COLUMNS = [
   'consent_given',
   'consent_reason',
   'lawful_basis',
+  'article6_basis',
+  'special_category_condition',
 ] as const;
 const REQUIRED_COLUMNS = [
   'source_reference',
@@ -102,13 +111,53 @@ const rowSchema = z
     consent_given: z.enum(['true', 'false'], 'must be true or false'),
     consent_reason: z.preprocess(blankToUndefined, safeText(2000).optional()),
     lawful_basis: z.preprocess(blankToUndefined, z.enum(LAWFUL_BASES, 'is not a lawful basis of the hub').optional()),
+    article6_basis: z.preprocess(
+      blankToUndefined,
+      z.enum(ARTICLE_6_BASES, 'is not an Article 6 basis of the hub').optional(),
+    ),
+    special_category_condition: z.preprocess(
+      blankToUndefined,
+      z.enum(SPECIAL_CATEGORY_CONDITIONS, 'is not an Article 9 / Schedule 1 condition of the hub').optional(),
+    ),
   })
   .superRefine((r, ctx) => {
     if (r.decided_at < r.received_at)
       ctx.addIssue({ code: 'custom', path: ['decided_at'], message: 'is before received_at' });
     if (r.decided_at > new Date()) ctx.addIssue({ code: 'custom', path: ['decided_at'], message: 'is in the future' });
-    if (r.consent_given !== 'true' && !r.lawful_basis)
-      ctx.addIssue({ code: 'custom', path: ['lawful_basis'], message: 'is required when consent was not given' });
+    const basis = basisOf(r);
+    if (r.consent_given !== 'true' && !basis.article6Basis)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['article6_basis'],
+        message: 'is required when consent was not given (or lawful_basis, in older exports)',
+      });
+    // The same rules as a live share, named by the file's columns.
+    const column: Record<string, string> = {
+      lawfulBasis: 'lawful_basis',
+      article6Basis: 'article6_basis',
+      specialCategoryCondition: 'special_category_condition',
+      consentGiven: 'consent_given',
+    };
+    const given = r.consent_given === 'true';
+    for (const p of shareBasisProblems({
+      lawfulBasis: r.lawful_basis,
+      article6Basis: r.article6_basis,
+      specialCategoryCondition: r.special_category_condition,
+      consentGiven: given,
+      consentSought: given ? true : null,
+    }))
+      ctx.addIssue({ code: 'custom', path: [column[p.field] ?? p.field], message: p.message });
+  });
+
+const basisOf = (r: {
+  lawful_basis?: LawfulBasis;
+  article6_basis?: Article6Basis;
+  special_category_condition?: SpecialCategoryCondition;
+}) =>
+  shareBasisOf({
+    lawfulBasis: r.lawful_basis,
+    article6Basis: r.article6_basis,
+    specialCategoryCondition: r.special_category_condition,
   });
 
 export interface HistoryRowResult {
@@ -231,7 +280,7 @@ export async function importHistory(
         narrative: `Migrated from ${sourceSystem} (${d.source_reference}); the record itself stays in ${sourceSystem}.`,
         consentGiven: d.consent_given === 'true',
         consentReason: d.consent_reason ?? null,
-        lawfulBasis: d.lawful_basis ?? null,
+        ...basisOf(d),
         rag: d.rag ?? null,
         receivedAt: d.received_at,
         decisionDueAt: decisionDueAt((d.rag ?? 'AMBER') as RagRating, d.received_at),

@@ -1,7 +1,9 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
-import { REFERRAL_SOURCES } from './vocabulary';
+import { ARTICLE_6_BASES, REFERRAL_SOURCES, SPECIAL_CATEGORY_CONDITIONS } from './vocabulary';
 import { PartnershipEntity } from '../db/partnership.entity';
+
+const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(',');
 
 /**
  * A referral to the MASH (docs/reference/product.md C3). `reference` comes from `referral_reference_seq` (created by
@@ -23,7 +25,14 @@ import { PartnershipEntity } from '../db/partnership.entity';
   `status IN ('RECEIVED','SCREENED','AWAITING_CHECKS','READY_FOR_DECISION','DECISION_PROPOSED','CLOSED','WITHDRAWN','MERGED')`,
 )
 @Check('referral_rag_check', `rag IS NULL OR rag IN ('RED','AMBER','GREEN')`)
-@Check('referral_consent_check', `consent_given IS TRUE OR lawful_basis IS NOT NULL`)
+// Lawful basis as two fields (migrations/1765220000000-lawful-basis-split.ts, ADR 025).
+@Check('referral_consent_check', `consent_given IS TRUE OR article6_basis IS NOT NULL`)
+@Check('referral_article6_basis_check', `article6_basis IS NULL OR article6_basis IN (${sqlList(ARTICLE_6_BASES)})`)
+@Check(
+  'referral_special_category_condition_check',
+  `special_category_condition IS NULL OR special_category_condition IN (${sqlList(SPECIAL_CATEGORY_CONDITIONS)})`,
+)
+@Check('referral_condition_needs_basis_check', `special_category_condition IS NULL OR article6_basis IS NOT NULL`)
 @Check('referral_narrative_check', `length(narrative) > 0`)
 // The source index is in migrations/1764400000000-referral-source.ts; the CHECK's list is the vocabulary's.
 @Index('referral_source_received_idx', { synchronize: false })
@@ -86,8 +95,17 @@ export class ReferralEntity {
   @Column({ name: 'consent_reason', type: 'text', nullable: true })
   consentReason!: string | null;
 
+  /** The single value from before ADR 025, kept as recorded; new rows hold its equivalent of the two fields below. */
   @Column({ name: 'lawful_basis', type: 'text', nullable: true })
   lawfulBasis!: string | null;
+
+  /** UK GDPR Article 6 basis of the share (ADR 025). */
+  @Column({ name: 'article6_basis', type: 'text', nullable: true })
+  article6Basis!: string | null;
+
+  /** For special-category data: the Article 9 / DPA 2018 Schedule 1 condition (ADR 025). */
+  @Column({ name: 'special_category_condition', type: 'text', nullable: true })
+  specialCategoryCondition!: string | null;
 
   @Column({ type: 'text' })
   status!: string;
@@ -277,6 +295,12 @@ export class ReferralRatingEntity {
   `status IN ('REQUESTED','IN_PROGRESS','RETURNED','NO_INFORMATION','DECLINED','CLOSED')`,
 )
 @Check('agency_check_declined_reason', `status <> 'DECLINED' OR declined_reason IS NOT NULL`)
+@Check('agency_check_article6_basis_check', `article6_basis IS NULL OR article6_basis IN (${sqlList(ARTICLE_6_BASES)})`)
+@Check(
+  'agency_check_special_category_condition_check',
+  `special_category_condition IS NULL OR special_category_condition IN (${sqlList(SPECIAL_CATEGORY_CONDITIONS)})`,
+)
+@Check('agency_check_condition_needs_basis_check', `special_category_condition IS NULL OR article6_basis IS NOT NULL`)
 @Check('agency_check_closed_reason', `(status = 'CLOSED') = (closed_reason IS NOT NULL)`)
 @Check(
   'agency_check_closed_reason_check',
@@ -330,6 +354,22 @@ export class AgencyCheckEntity {
 
   @Column({ name: 'declined_reason', type: 'text', nullable: true })
   declinedReason!: string | null;
+
+  /** The answer as a share (ADR 025): Article 6 basis, Article 9 / Schedule 1 condition, consent. */
+  @Column({ name: 'article6_basis', type: 'text', nullable: true })
+  article6Basis!: string | null;
+
+  @Column({ name: 'special_category_condition', type: 'text', nullable: true })
+  specialCategoryCondition!: string | null;
+
+  @Column({ name: 'consent_sought', type: 'boolean', nullable: true })
+  consentSought!: boolean | null;
+
+  @Column({ name: 'consent_given', type: 'boolean', nullable: true })
+  consentGiven!: boolean | null;
+
+  @Column({ name: 'consent_reason', type: 'text', nullable: true })
+  consentReason!: string | null;
 
   @Column({ name: 'closed_reason', type: 'text', nullable: true })
   closedReason!: string | null;

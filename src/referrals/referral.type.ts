@@ -12,8 +12,10 @@ import {
   CHECK_CLOSURE_REASONS,
   CONCERN_CATEGORIES,
   DECISION_OUTCOMES,
+  ARTICLE_6_BASES,
   LAWFUL_BASES,
   RAGS,
+  SPECIAL_CATEGORY_CONDITIONS,
   REFERRAL_SOURCE_CODES,
   REFERRAL_SOURCES,
   REFERRAL_STATUSES,
@@ -28,7 +30,21 @@ export const ReferralSourceEnum = graphqlEnum(
 export const ReferralStatusEnum = graphqlEnum(REFERRAL_STATUSES, 'ReferralStatus');
 export const RagEnum = graphqlEnum(RAGS, 'Rag');
 export const ConcernCategoryEnum = graphqlEnum(CONCERN_CATEGORIES, 'ConcernCategory');
-export const LawfulBasisEnum = graphqlEnum(LAWFUL_BASES, 'LawfulBasis', 'Why information is shared without consent');
+export const LawfulBasisEnum = graphqlEnum(
+  LAWFUL_BASES,
+  'LawfulBasis',
+  'Why information is shared without consent (deprecated: one value mixed the Article 6 basis and the Article 9 condition; see Article6Basis and SpecialCategoryCondition, ADR 025)',
+);
+export const Article6BasisEnum = graphqlEnum(
+  ARTICLE_6_BASES,
+  'Article6Basis',
+  'UK GDPR Article 6(1) lawful basis of a share: PUBLIC_TASK (e), LEGAL_OBLIGATION (c), VITAL_INTERESTS (d), LEGITIMATE_INTERESTS (f, not for a public authority’s tasks), CONSENT (a)',
+);
+export const SpecialCategoryConditionEnum = graphqlEnum(
+  SPECIAL_CATEGORY_CONDITIONS,
+  'SpecialCategoryCondition',
+  'For special-category data, the UK GDPR Article 9(2) / DPA 2018 Schedule 1 condition: SAFEGUARDING_CHILDREN_AT_RISK (Sch. 1 para 18), STATUTORY_PURPOSES (Sch. 1 para 6), HEALTH_OR_SOCIAL_CARE (art. 9(2)(h), Sch. 1 para 2), VITAL_INTERESTS (art. 9(2)(c)), EXPLICIT_CONSENT (art. 9(2)(a))',
+);
 export const DecisionOutcomeEnum = graphqlEnum(DECISION_OUTCOMES, 'DecisionOutcome');
 export const ThresholdLevelEnum = graphqlEnum(THRESHOLD_LEVELS, 'ThresholdLevel');
 export const AgencyCheckStatusEnum = graphqlEnum(
@@ -61,6 +77,20 @@ export class AgencyCheck {
   @Field(() => [ID], { nullable: true, description: 'Records the agency shared with its findings' })
   recordsShared!: string[];
   @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) declinedReason!: string | null;
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => Article6BasisEnum, { nullable: true, description: 'UK GDPR Article 6 basis of the answer (ADR 025)' })
+  article6Basis!: string | null;
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => SpecialCategoryConditionEnum, {
+    nullable: true,
+    description: 'For special-category data: the Article 9 / DPA 2018 Schedule 1 condition',
+  })
+  specialCategoryCondition!: string | null;
+  @Sensitive('SHARED_SUMMARY') @Field(() => Boolean, { nullable: true }) consentSought!: boolean | null;
+  @Sensitive('SHARED_SUMMARY') @Field(() => Boolean, { nullable: true }) consentGiven!: boolean | null;
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => String, { nullable: true, description: 'Why consent was not sought or not given' })
+  consentReason!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => AgencyCheckClosureReasonEnum, { nullable: true }) closedReason!:
     | string
     | null;
@@ -163,7 +193,21 @@ export class Referral {
   @Sensitive('SHARED_SUMMARY') @Field(() => Boolean, { nullable: true }) consentSought!: boolean;
   @Sensitive('SHARED_SUMMARY') @Field(() => Boolean, { nullable: true }) consentGiven!: boolean | null;
   @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) consentReason!: string | null;
-  @Sensitive('SHARED_SUMMARY') @Field(() => LawfulBasisEnum, { nullable: true }) lawfulBasis!: string | null;
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => LawfulBasisEnum, {
+    nullable: true,
+    deprecationReason: 'Use article6Basis and specialCategoryCondition (ADR 025)',
+  })
+  lawfulBasis!: string | null;
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => Article6BasisEnum, { nullable: true, description: 'UK GDPR Article 6 basis of the share (ADR 025)' })
+  article6Basis!: string | null;
+  @Sensitive('SHARED_SUMMARY')
+  @Field(() => SpecialCategoryConditionEnum, {
+    nullable: true,
+    description: 'For special-category data: the Article 9 / DPA 2018 Schedule 1 condition (ADR 025)',
+  })
+  specialCategoryCondition!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => DecisionOutcomeEnum, { nullable: true }) decisionOutcome!: string | null;
   @Sensitive('SHARED_SUMMARY') @Field(() => String, { nullable: true }) decisionRationale!: string | null;
   @Sensitive('CASE_METADATA') @Field(() => ThresholdLevelEnum, { nullable: true }) thresholdLevel!: string | null;
@@ -326,9 +370,22 @@ export class SubmitReferralInput {
   @Field(() => String, { nullable: true, description: 'Why consent was not sought or not given' }) consentReason?:
     | string
     | null;
-  @Field(() => LawfulBasisEnum, { nullable: true, description: 'Required when sharing without consent' }) lawfulBasis?:
-    | string
-    | null;
+  @Field(() => LawfulBasisEnum, {
+    nullable: true,
+    deprecationReason: 'Use article6Basis and specialCategoryCondition (ADR 025)',
+  })
+  lawfulBasis?: string | null;
+  @Field(() => Article6BasisEnum, {
+    nullable: true,
+    description: 'UK GDPR Article 6 basis; required when sharing without consent',
+  })
+  article6Basis?: string | null;
+  @Field(() => SpecialCategoryConditionEnum, {
+    nullable: true,
+    description:
+      'For special-category data (health, ethnicity, religion, sex life…): the Article 9 / DPA 2018 Schedule 1 condition',
+  })
+  specialCategoryCondition?: string | null;
 }
 
 @InputType()
@@ -354,6 +411,18 @@ export class AgencyCheckResponseInput {
     description: 'The agency searched and holds no information (findingsSummary may say what was searched)',
   })
   noInformationHeld?: boolean | null;
+  @Field(() => Article6BasisEnum, { nullable: true, description: 'UK GDPR Article 6 basis of the information shared' })
+  article6Basis?: string | null;
+  @Field(() => SpecialCategoryConditionEnum, {
+    nullable: true,
+    description: 'For special-category data: the Article 9 / DPA 2018 Schedule 1 condition',
+  })
+  specialCategoryCondition?: string | null;
+  @Field(() => Boolean, { nullable: true }) consentSought?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) consentGiven?: boolean | null;
+  @Field(() => String, { nullable: true, description: 'Why consent was not sought or not given' }) consentReason?:
+    | string
+    | null;
 }
 
 @InputType()

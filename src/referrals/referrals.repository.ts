@@ -44,6 +44,8 @@ export interface ReferralView {
   consentGiven: boolean | null;
   consentReason: string | null;
   lawfulBasis: string | null;
+  article6Basis: string | null;
+  specialCategoryCondition: string | null;
   assignedToSub: string | null;
   assignedToName: string | null;
   decisionOutcome: string | null;
@@ -85,6 +87,11 @@ export interface AgencyCheckView {
   findingsSummary: string | null;
   recordsShared: string[];
   declinedReason: string | null;
+  article6Basis: string | null;
+  specialCategoryCondition: string | null;
+  consentSought: boolean | null;
+  consentGiven: boolean | null;
+  consentReason: string | null;
   closedReason: string | null;
   closedNote: string | null;
   closedAt: Date | null;
@@ -230,6 +237,8 @@ const COLUMN_FIELDS = new Set([
   'consentGiven',
   'consentReason',
   'lawfulBasis',
+  'article6Basis',
+  'specialCategoryCondition',
   'assignedToSub',
   'assignedToName',
   'decisionOutcome',
@@ -312,6 +321,8 @@ function toReferral(r: Row): ReferralView {
     consentGiven: r.consent_given as boolean | null,
     consentReason: r.consent_reason as string | null,
     lawfulBasis: r.lawful_basis as string | null,
+    article6Basis: (r.article6_basis as string | null) ?? null,
+    specialCategoryCondition: (r.special_category_condition as string | null) ?? null,
     assignedToSub: r.assigned_to_sub as string | null,
     assignedToName: r.assigned_to_name as string | null,
     decisionOutcome: r.decision_outcome as string | null,
@@ -357,6 +368,11 @@ function toCheck(r: Row, now: number): AgencyCheckView {
     findingsSummary: r.findings_summary as string | null,
     recordsShared: r.records_shared as string[],
     declinedReason: r.declined_reason as string | null,
+    article6Basis: (r.article6_basis as string | null) ?? null,
+    specialCategoryCondition: (r.special_category_condition as string | null) ?? null,
+    consentSought: (r.consent_sought as boolean | null) ?? null,
+    consentGiven: (r.consent_given as boolean | null) ?? null,
+    consentReason: (r.consent_reason as string | null) ?? null,
     closedReason: r.closed_reason as string | null,
     closedNote: r.closed_note as string | null,
     closedAt: r.closed_at as Date | null,
@@ -876,6 +892,8 @@ export class ReferralsRepository {
     consentGiven: boolean;
     consentReason: string | null;
     lawfulBasis: string | null;
+    article6Basis: string | null;
+    specialCategoryCondition: string | null;
     rag: string | null;
     receivedAt: Date;
     decisionDueAt: Date;
@@ -886,8 +904,9 @@ export class ReferralsRepository {
     const [row] = (await this.db.query(
       `INSERT INTO referral (reference, referrer_sub, referrer_name, referrer_agency, source, referrer_organisation, referrer_role, concern_categories,
                              narrative, consent_sought, consent_given, consent_reason, lawful_basis, status, rag, decision_due_at, received_at,
-                             updated_at, acknowledged_decision_by, decision_outcome, decision_authorised_by, decision_authorised_at)
-       VALUES ($1, $2, 'Migrated record', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'CLOSED', $13, $14, $15, $17, $16, $18, $2, $17)
+                             updated_at, acknowledged_decision_by, decision_outcome, decision_authorised_by, decision_authorised_at,
+                             article6_basis, special_category_condition)
+       VALUES ($1, $2, 'Migrated record', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'CLOSED', $13, $14, $15, $17, $16, $18, $2, $17, $19, $20)
        RETURNING id`,
       [
         c.reference,
@@ -909,6 +928,8 @@ export class ReferralsRepository {
         c.acknowledgedDecisionBy,
         c.decidedAt,
         c.outcome,
+        c.article6Basis,
+        c.specialCategoryCondition,
       ],
     )) as Array<{ id: string }>;
     return row!.id;
@@ -931,6 +952,8 @@ export class ReferralsRepository {
       | 'consentGiven'
       | 'consentReason'
       | 'lawfulBasis'
+      | 'article6Basis'
+      | 'specialCategoryCondition'
       | 'status'
       | 'decisionDueAt'
       | 'receivedAt'
@@ -939,9 +962,9 @@ export class ReferralsRepository {
     const [row] = (await this.db.query(
       `INSERT INTO referral (reference, referrer_sub, referrer_name, referrer_agency, referrer_contact, concern_categories, narrative,
                              consent_sought, consent_given, consent_reason, lawful_basis, status, decision_due_at, received_at, updated_at,
-                             acknowledged_decision_by, source, referrer_organisation, referrer_role, out_of_hours)
+                             acknowledged_decision_by, source, referrer_organisation, referrer_role, out_of_hours, article6_basis, special_category_condition)
        VALUES ('MASH-' || to_char($13::timestamptz AT TIME ZONE 'Europe/London', 'YYYY') || '-' || lpad(nextval('referral_reference_seq')::text, 6, '0'),
-               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17, $18)
+               $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17, $18, $19, $20)
        RETURNING id, reference`,
       [
         r.referrerSub,
@@ -962,6 +985,8 @@ export class ReferralsRepository {
         r.referrerOrganisation,
         r.referrerRole,
         r.outOfHours,
+        r.article6Basis,
+        r.specialCategoryCondition,
       ],
     )) as Array<{ id: string; reference: string }>;
     return row!;
@@ -1093,11 +1118,35 @@ export class ReferralsRepository {
   /** The viewer's agency's answer to a check. */
   async answerCheck(
     checkId: string,
-    a: { status: string; findingsSummary: string | null; recordsShared: string[]; declinedReason: string | null },
+    a: {
+      status: string;
+      findingsSummary: string | null;
+      recordsShared: string[];
+      declinedReason: string | null;
+      article6Basis: string | null;
+      specialCategoryCondition: string | null;
+      consentSought: boolean | null;
+      consentGiven: boolean | null;
+      consentReason: string | null;
+    },
   ): Promise<void> {
     await this.db.query(
-      `UPDATE agency_check SET status = $2, returned_at = now(), responded_by = $3, findings_summary = $4, records_shared = $5, declined_reason = $6 WHERE id = $1`,
-      [checkId, a.status, this.access.viewer.sub, a.findingsSummary, a.recordsShared, a.declinedReason],
+      `UPDATE agency_check SET status = $2, returned_at = now(), responded_by = $3, findings_summary = $4, records_shared = $5, declined_reason = $6,
+              article6_basis = $7, special_category_condition = $8, consent_sought = $9, consent_given = $10, consent_reason = $11
+        WHERE id = $1`,
+      [
+        checkId,
+        a.status,
+        this.access.viewer.sub,
+        a.findingsSummary,
+        a.recordsShared,
+        a.declinedReason,
+        a.article6Basis,
+        a.specialCategoryCondition,
+        a.consentSought,
+        a.consentGiven,
+        a.consentReason,
+      ],
     );
   }
 

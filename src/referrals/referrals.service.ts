@@ -12,13 +12,19 @@ import { personInputSchema, upsertPerson } from '../people/people.service';
 import { badInput, conflict, invalidTransition, notFound } from '../shared/errors';
 import { assertUuid, foldDeprecatedAlias, parseInput, safeText, UUID_PATTERN } from '../shared/validation';
 import { acknowledgedDecisionBy, checkDueAt, decisionDueAt } from './clocks';
+import {
+  article6BasisSchema,
+  legacyLawfulBasisSchema,
+  refineShareBasis,
+  shareBasisOf,
+  specialCategoryConditionSchema,
+} from './lawful-basis';
 import { applyTransition, TERMINAL_STATUSES, type Transition } from './referral-state-machine';
 import {
   CHOSEN_CHECK_CLOSURE_REASONS,
   CONCERN_CATEGORIES,
   DECISION_OUTCOMES,
   IDEMPOTENCY_KEY_MAX,
-  LAWFUL_BASES,
   RAGS,
   REFERRAL_SOURCES,
   SOURCE_BY_SUBMITTING_AGENCY_KIND,
@@ -75,12 +81,18 @@ const submitSchema = z
     consentSought: z.boolean(),
     consentGiven: z.boolean().nullish(),
     consentReason: safeText(2000).nullish(),
-    lawfulBasis: z.enum(LAWFUL_BASES).nullish(),
+    lawfulBasis: legacyLawfulBasisSchema.nullish(),
+    article6Basis: article6BasisSchema.nullish(),
+    specialCategoryCondition: specialCategoryConditionSchema.nullish(),
   })
   .superRefine((v, ctx) => {
     if (v.consentGiven !== true) {
-      if (!v.lawfulBasis)
-        ctx.addIssue({ code: 'custom', path: ['lawfulBasis'], message: 'is required when sharing without consent' });
+      if (!shareBasisOf(v).article6Basis)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['article6Basis'],
+          message: 'is required when sharing without consent (UK GDPR Article 6)',
+        });
       if (!v.consentReason?.trim())
         ctx.addIssue({
           code: 'custom',
@@ -88,8 +100,7 @@ const submitSchema = z
           message: 'say why consent was not sought or not given',
         });
     }
-    if (!v.consentSought && v.consentGiven)
-      ctx.addIssue({ code: 'custom', path: ['consentGiven'], message: 'cannot be given if it was not sought' });
+    refineShareBasis(v, ctx);
   });
 export type SubmitReferralInput = z.input<typeof submitSchema>;
 
@@ -175,7 +186,7 @@ export async function submitReferral(
       consentSought: input.consentSought,
       consentGiven: input.consentGiven ?? null,
       consentReason: input.consentReason ?? null,
-      lawfulBasis: input.lawfulBasis ?? null,
+      ...shareBasisOf(input),
       status: 'RECEIVED' as const,
       decisionDueAt: decisionDueAt('AMBER', receivedAt),
       receivedAt,
@@ -362,8 +373,17 @@ const responseSchema = z
     recordsShared: z.array(z.string().regex(UUID_PATTERN, 'is not a valid id')).max(100).nullish(),
     declinedReason: safeText(2000).nullish(),
     noInformationHeld: z.boolean().nullish(),
+    article6Basis: article6BasisSchema.nullish(),
+    specialCategoryCondition: specialCategoryConditionSchema.nullish(),
+    consentSought: z.boolean().nullish(),
+    consentGiven: z.boolean().nullish(),
+    consentReason: safeText(2000).nullish(),
   })
   .superRefine((v, c) => {
+    refineShareBasis(v, c);
+    // The basis is of a share: an answer that shares nothing records none.
+    if ((v.declinedReason?.trim() || v.noInformationHeld === true) && (v.article6Basis || v.specialCategoryCondition))
+      c.addIssue({ code: 'custom', path: ['article6Basis'], message: 'is recorded only when information is shared' });
     const declined = !!v.declinedReason?.trim();
     const nothing = v.noInformationHeld === true;
     const found = !!v.findingsSummary?.trim() && !nothing;
@@ -420,6 +440,11 @@ export async function respondToAgencyCheck(ctx: RequestContext, checkId: string,
         findingsSummary: declined ? null : (response.findingsSummary ?? null),
         recordsShared: records,
         declinedReason: declined ? (response.declinedReason ?? null) : null,
+        article6Basis: response.article6Basis ?? null,
+        specialCategoryCondition: response.specialCategoryCondition ?? null,
+        consentSought: response.consentSought ?? null,
+        consentGiven: response.consentGiven ?? null,
+        consentReason: response.consentReason?.trim() || null,
       });
       return {
         set: {},
@@ -428,7 +453,15 @@ export async function respondToAgencyCheck(ctx: RequestContext, checkId: string,
             entity: 'agency_check',
             id: checkId,
             before: { status: current },
-            after: { status, recordsShared: records },
+            // The basis of the share, as golden rule 7 asks (the reason stays on the row: free text).
+            after: {
+              status,
+              recordsShared: records,
+              article6Basis: response.article6Basis ?? null,
+              specialCategoryCondition: response.specialCategoryCondition ?? null,
+              consentSought: response.consentSought ?? null,
+              consentGiven: response.consentGiven ?? null,
+            },
           },
         ],
         history: { detail: status, checkAgency: check.agency },

@@ -33,7 +33,10 @@ export const CONCERN_CATEGORIES = [
 ] as const;
 export type ConcernCategory = (typeof CONCERN_CATEGORIES)[number];
 
-/** Lawful bases for sharing without consent (UK GDPR art. 6/9 with the DPA 2018 safeguarding condition). */
+/**
+ * The single lawful-basis value used before ADR 025: it mixed a UK GDPR Article 6 basis with the DPA 2018
+ * safeguarding condition. Still accepted (deprecated) and derived for reading; see `splitLawfulBasis`.
+ */
 export const LAWFUL_BASES = [
   'SAFEGUARDING_CHILDREN_AT_RISK',
   'PUBLIC_TASK',
@@ -41,6 +44,57 @@ export const LAWFUL_BASES = [
   'LEGAL_OBLIGATION',
 ] as const;
 export type LawfulBasis = (typeof LAWFUL_BASES)[number];
+
+/**
+ * UK GDPR Article 6(1): the lawful basis of a share (ADR 025). (a) consent, (c) legal obligation,
+ * (d) vital interests, (e) public task, (f) legitimate interests (not for a public authority's tasks,
+ * but open to a voluntary-sector partner).
+ */
+export const ARTICLE_6_BASES = [
+  'PUBLIC_TASK',
+  'LEGAL_OBLIGATION',
+  'VITAL_INTERESTS',
+  'LEGITIMATE_INTERESTS',
+  'CONSENT',
+] as const;
+export type Article6Basis = (typeof ARTICLE_6_BASES)[number];
+
+/**
+ * UK GDPR Article 9(2) with DPA 2018 Schedule 1, for special-category data (health, ethnicity,
+ * religion, sex life, …): SAFEGUARDING_CHILDREN_AT_RISK Sch. 1 para 18 (art. 9(2)(g));
+ * STATUTORY_PURPOSES Sch. 1 para 6 (art. 9(2)(g)); HEALTH_OR_SOCIAL_CARE Sch. 1 para 2 (art. 9(2)(h));
+ * VITAL_INTERESTS art. 9(2)(c); EXPLICIT_CONSENT art. 9(2)(a).
+ */
+export const SPECIAL_CATEGORY_CONDITIONS = [
+  'SAFEGUARDING_CHILDREN_AT_RISK',
+  'STATUTORY_PURPOSES',
+  'HEALTH_OR_SOCIAL_CARE',
+  'VITAL_INTERESTS',
+  'EXPLICIT_CONSENT',
+] as const;
+export type SpecialCategoryCondition = (typeof SPECIAL_CATEGORY_CONDITIONS)[number];
+
+/**
+ * The old single value as the two fields (the migration 1765220000000 maps stored rows the same way):
+ * the safeguarding condition is a Schedule 1 condition whose Article 6 basis is the public task; the
+ * others are Article 6 bases with no condition recorded. One to one, so nothing is lost.
+ */
+export function splitLawfulBasis(old: LawfulBasis): {
+  article6Basis: Article6Basis;
+  specialCategoryCondition: SpecialCategoryCondition | null;
+} {
+  if (old === 'SAFEGUARDING_CHILDREN_AT_RISK')
+    return { article6Basis: 'PUBLIC_TASK', specialCategoryCondition: 'SAFEGUARDING_CHILDREN_AT_RISK' };
+  return { article6Basis: old, specialCategoryCondition: null };
+}
+
+/** The deprecated single value for the two fields (null when the pair has no old equivalent). */
+export function legacyLawfulBasis(article6: string | null, condition: string | null): LawfulBasis | null {
+  if (condition === 'SAFEGUARDING_CHILDREN_AT_RISK' && article6 === 'PUBLIC_TASK')
+    return 'SAFEGUARDING_CHILDREN_AT_RISK';
+  if (article6 === 'PUBLIC_TASK' || article6 === 'VITAL_INTERESTS' || article6 === 'LEGAL_OBLIGATION') return article6;
+  return null;
+}
 
 export const DECISION_OUTCOMES = [
   'NO_FURTHER_ACTION',

@@ -199,7 +199,10 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
         </div>
         <div>
           <dt>Lawful basis</dt>
-          <dd>{words(r.lawfulBasis)}</dd>
+          <dd>
+            {`Article 6: ${words(r.article6Basis)}`}
+            {r.specialCategoryCondition && ` · Article 9 / Schedule 1: ${words(r.specialCategoryCondition)}`}
+          </dd>
         </div>
       </dl>
       <h2>Narrative</h2>
