@@ -12,6 +12,7 @@ import { AgencyRecordEntity } from '../records/agency-record.entity';
 import { MEETING_ENTITIES } from '../meetings/meeting.entity';
 import { MissingEpisodeEntity } from '../missing/missing-episode.entity';
 import { EARLY_HELP_ENTITIES } from '../early-help/early-help.entity';
+import { EXPLOITATION_ENTITIES } from '../exploitation/exploitation.entity';
 import { LadoAllegationEntity } from '../lado/lado-allegation.entity';
 import {
   PrivateFosteringArrangementEntity,
@@ -37,4 +38,5 @@ export const ENTITIES = [
   LadoAllegationEntity,
   PrivateFosteringArrangementEntity,
   PrivateFosteringVisitEntity,
+  ...EXPLOITATION_ENTITIES,
 ];

@@ -91,6 +91,10 @@ export class MissingEpisodeEntity {
   @Column({ type: 'text' })
   status!: string;
 
+  /** The exploitation flag this episode is linked to, if any (ADR 027; foreign key in migration 1765230000000). */
+  @Column({ name: 'exploitation_flag_id', type: 'uuid', nullable: true })
+  exploitationFlagId!: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 
