@@ -81,6 +81,8 @@ export interface PeriodBreakdown {
   lado: q.LadoRow;
   /** Private fostering (partnership-wide). */
   privateFostering: q.PrivateFosteringRow;
+  /** The exploitation cohort and MASE discussions (partnership-wide). */
+  exploitation: q.ExploitationRow;
   /** Raw scalars for the measures. */
   scalars: Record<MeasureKey, number | null>;
 }
@@ -217,6 +219,9 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
     'Of the initial visits held in the period (7 working days from the day of notification); partnership-wide',
   childrenPrivatelyFosteredAtPeriodEnd:
     'Notified, started and not ended by the last day of the period; partnership-wide',
+  exploitationCohortAtPeriodEnd: 'Raised before the end and not closed by then; partnership-wide',
+  exploitationFlagsRaised: 'Partnership-wide; a team does not narrow it',
+  maseDiscussions: 'Reviews in the period at a MASE meeting; partnership-wide',
 };
 
 function measure(
@@ -334,6 +339,7 @@ async function breakdown(
   const eh = await q.earlyHelp(m, b);
   const lado = await q.ladoAllegations(m, b);
   const pf = await q.privateFostering(m, b);
+  const ex = await q.exploitation(m, b);
   const contacts = flow.reduce((s, a) => s + a.contacts, 0);
   const converted = flow.reduce((s, a) => s + a.socialCareReferrals, 0);
   const scalars: Record<MeasureKey, number | null> = {
@@ -384,6 +390,9 @@ async function breakdown(
     privateFosteringNotifications: pf.notifications,
     privateFosteringInitialVisitsInTimescale: share(pf.initialVisitsWithinTimescale, pf.initialVisits),
     childrenPrivatelyFosteredAtPeriodEnd: pf.childrenAtPeriodEnd,
+    exploitationCohortAtPeriodEnd: ex.cohortAtPeriodEnd.reduce((s, r) => s + r.count, 0),
+    exploitationFlagsRaised: ex.raised,
+    maseDiscussions: ex.maseDiscussions,
   };
   return {
     period,
@@ -416,6 +425,7 @@ async function breakdown(
     earlyHelp: eh,
     lado,
     privateFostering: pf,
+    exploitation: ex,
     scalars,
   };
 }

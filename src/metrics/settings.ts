@@ -95,6 +95,10 @@ export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
   privateFosteringNotifications: { target: null, polarity: 'LARGER_IS_BETTER' },
   privateFosteringInitialVisitsInTimescale: { target: null, polarity: 'LARGER_IS_BETTER' },
   childrenPrivatelyFosteredAtPeriodEnd: { target: null, polarity: null },
+  // Enfield reports cohort sizes and discussions: context for the board, neither bigger nor smaller is better.
+  exploitationCohortAtPeriodEnd: { target: null, polarity: null },
+  exploitationFlagsRaised: { target: null, polarity: null },
+  maseDiscussions: { target: null, polarity: null },
 };
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';
