@@ -40,6 +40,7 @@ import { AuditCheckpoint1765100000000 } from './1765100000000-audit-checkpoint';
 import { LawfulBasisSplit1765220000000 } from './1765220000000-lawful-basis-split';
 import { S47HistoryProvenance1765220100000 } from './1765220100000-s47-history-provenance';
 import { PersonEqualityHistory1765220200000 } from './1765220200000-person-equality-history';
+import { Exploitation1765230000000 } from './1765230000000-exploitation';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -86,4 +87,5 @@ export const MIGRATIONS: Function[] = [
   LawfulBasisSplit1765220000000,
   S47HistoryProvenance1765220100000,
   PersonEqualityHistory1765220200000,
+  Exploitation1765230000000,
 ];

@@ -316,6 +316,19 @@ describe('demo seed: npm run seed -- --demo', () => {
     expect(row!.dbs).toBeGreaterThan(0);
   });
 
+  it('given the seeded demo, then it carries a handful of exploitation flags reviewed at MASE meetings, with associations', async () => {
+    expect(cases.exploitationFlags).toBeGreaterThanOrEqual(2);
+    const [row] = (await db.query(
+      `SELECT (SELECT count(*) FROM exploitation_flag)::int AS flags,
+              (SELECT count(*) FROM exploitation_flag WHERE status = 'CLOSED')::int AS closed,
+              (SELECT count(*) FROM exploitation_flag_review r JOIN meeting m ON m.id = r.meeting_id WHERE m.type = 'MASE_MEETING')::int AS mase_reviews,
+              (SELECT count(*) FROM exploitation_association WHERE kind = 'LOCATION' AND postcode_district ~ '^[A-Z]{1,2}[0-9][A-Z0-9]?$')::int AS districts`,
+    )) as Array<Record<string, number>>;
+    expect(row!.flags).toBe(cases.exploitationFlags);
+    expect(row!.mase_reviews).toBeGreaterThan(0);
+    expect(row!.districts).toBeGreaterThan(0);
+  });
+
   it('given the told casework, when it is told again, then nothing is created', async () => {
     const count = async () =>
       (
@@ -339,6 +352,7 @@ describe('demo seed: npm run seed -- --demo', () => {
       stepDowns: 0,
       ladoAllegations: 0,
       privateFostering: 0,
+      exploitationFlags: 0,
     });
     expect(await count()).toEqual(before);
   }, 60_000);

@@ -132,6 +132,12 @@ export const CLASSIFICATION: Record<string, Classification> = {
   'Query.earlyHelpEpisodes.after': PAGING,
   'Query.earlyHelpEpisodes.first': PAGING,
   'Query.earlyHelpEpisodes.purpose': PURPOSE,
+  'Query.exploitationFlag.id': BY_ID,
+  'Query.exploitationFlag.purpose': PURPOSE,
+  'Query.exploitationCohort.after': PAGING,
+  'Query.exploitationCohort.first': PAGING,
+  'Query.exploitationCohort.purpose': PURPOSE,
+  'Query.exploitationCohortCounts.purpose': PURPOSE,
   'Query.ladoAllegation.id': BY_ID,
   'Query.ladoAllegation.purpose': PURPOSE,
   'Query.ladoAllegations.after': PAGING,
@@ -208,6 +214,7 @@ interface Fixture {
   missingEpisodeId: string;
   earlyHelpEpisodeId: string;
   ladoAllegationId: string;
+  exploitationFlagId: string;
   childId: string;
   familyName: string;
   givenName: string;
@@ -235,6 +242,7 @@ const MEETINGS = `query($filter: MeetingFilterInput, $purpose: Purpose!) { meeti
 const MISSING = `query($filter: MissingEpisodeFilterInput, $purpose: Purpose!) { missingEpisodes(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
 const EARLY_HELP = `query($filter: EarlyHelpFilterInput, $purpose: Purpose!) { earlyHelpEpisodes(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
 const LADO = `query($filter: LadoAllegationFilterInput, $purpose: Purpose!) { ladoAllegations(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
+const EXPLOITATION = `query($filter: ExploitationCohortFilterInput, $purpose: Purpose!) { exploitationCohort(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
 const SEARCH = `query($input: PersonSearchInput!, $purpose: Purpose!) { searchPeople(input: $input, purpose: $purpose) { person { id } } }`;
 const edgeIds = (field: string) => (d: Record<string, unknown>) =>
   (d[field] as { edges: Array<{ node: { id: string | null } }> }).edges.map((e) => e.node.id ?? '');
@@ -273,6 +281,13 @@ const lado = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe 
   match: (f) => ({ filter: filter(f) }),
   miss: (f) => ({ filter: other(f) }),
   policeRefused: true,
+});
+const exploitation = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
+  query: EXPLOITATION,
+  ids: edgeIds('exploitationCohort'),
+  fixtureId: (f) => f.exploitationFlagId,
+  match: (f) => ({ filter: filter(f) }),
+  miss: (f) => ({ filter: other(f) }),
 });
 const search = (input: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
   query: SEARCH,
@@ -391,6 +406,30 @@ const PROBES: Record<string, Probe> = {
   'Query.ladoAllegations.filter.employerAgency': lado(
     () => ({ employerAgency: 'education' }),
     () => ({ employerAgency: 'health' }),
+  ),
+  'Query.exploitationCohort.filter.type': exploitation(
+    () => ({ type: ['CSE'] }),
+    () => ({ type: ['GANGS'] }),
+  ),
+  'Query.exploitationCohort.filter.riskLevel': exploitation(
+    () => ({ riskLevel: ['HIGH'] }),
+    () => ({ riskLevel: ['LOW'] }),
+  ),
+  'Query.exploitationCohort.filter.status': exploitation(
+    () => ({ status: ['OPEN'] }),
+    () => ({ status: ['CLOSED'] }),
+  ),
+  'Query.exploitationCohort.filter.reviewOverdue': exploitation(
+    () => ({ reviewOverdue: false }),
+    () => ({ reviewOverdue: true }),
+  ),
+  'Query.exploitationCohort.filter.reviewDueBefore': exploitation(
+    () => ({ reviewDueBefore: FAR_FUTURE }),
+    () => ({ reviewDueBefore: FAR_PAST }),
+  ),
+  'Query.exploitationCohort.filter.missingInLast90Days': exploitation(
+    () => ({ missingInLast90Days: true }),
+    () => ({ missingInLast90Days: false }),
   ),
   'Query.searchPeople.input.dateOfBirth': search(
     (f) => ({ familyName: f.familyName, dateOfBirth: f.dateOfBirth }),
@@ -616,6 +655,21 @@ describe('filters as oracles: every filter, sort and search argument of the serv
           },
         ),
       ).recordLadoAllegation.id;
+      // Police (the cohort's core) raise a flag on the child, who has a missing episode (above).
+      fx.exploitationFlagId = ok(
+        await hub.gql<{ raiseExploitationFlag: { id: string } }>(
+          police,
+          `mutation($input: RaiseExploitationFlagInput!) { raiseExploitationFlag(input: $input) { id } }`,
+          {
+            input: {
+              personId: fx.childId,
+              type: 'CSE',
+              riskLevel: 'HIGH',
+              raisedAt: new Date(Date.now() - 3600_000).toISOString(),
+            },
+          },
+        ),
+      ).raiseExploitationFlag.id;
     });
     afterAll(async () => {
       // The figures for docs/security.md.

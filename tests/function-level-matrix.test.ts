@@ -109,7 +109,7 @@ describe('function level: every role × every query and mutation, through the AP
       expect(refused).toBe(expectedRefused);
       // The figures quoted in docs/security.md.
       console.log(`function-level matrix, ${root}: ${attempts} attempts, ${refused} refused by the entry-point rules`);
-    });
+    }, 180_000); // every role × every entry point through the API: slow on a shared machine
   }
 });
 
@@ -152,7 +152,7 @@ describe('function level: the cross-partnership cells — every role × every en
     expect(own.errors).toBeUndefined();
     const audited = await hub.db.query(`SELECT count(*)::int AS n FROM audit_event WHERE partnership_id = $1`, [other]);
     expect(audited[0].n).toBe(0);
-  });
+  }, 180_000);
 
   it('each Subscription cell: a connection naming a partnership the token does not name is closed (4403) before any subscription', async () => {
     const cells = crossPartnershipCells().filter((c) => c.root === 'Subscription');

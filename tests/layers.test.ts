@@ -30,6 +30,7 @@ export const LAYERS: ReadonlyArray<{ name: string; folders: readonly string[] }>
       'early-help',
       'lado',
       'private-fostering',
+      'exploitation',
     ],
   },
   { name: 'request context', folders: ['context'] },

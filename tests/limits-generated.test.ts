@@ -49,6 +49,7 @@ describe('resource limits, generated over the schema', () => {
       'breakGlassReviews',
       'dataQualityIssues',
       'earlyHelpEpisodes',
+      'exploitationCohort',
       'ladoAllegations',
       'meetings',
       'missingEpisodes',

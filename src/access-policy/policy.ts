@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Viewer } from './viewer';
 import {
   AGENCY_KINDS,
+  EXPLOITATION_ROLES,
   FLAG_VIEW_ROLES,
   MASH_ROLES,
   PURPOSES,
@@ -176,6 +177,14 @@ export const DEFAULT_POLICY: AccessPolicyData = {
       classes: ['SHARED_SUMMARY', 'SEALED'],
       roles: ['LADO', 'EMPLOYER_DESIGNATED_OFFICER'],
       relationships: ['LADO_ALLEGATION'],
+    },
+    {
+      description:
+        "Social care MASH staff and police MASH officers read an exploitation flag's summary and its sealed associations (peers, adults of concern, locations) through the cohort relationship (ADR 027)",
+      effect: 'allow',
+      classes: ['SHARED_SUMMARY', 'SEALED'],
+      roles: [...EXPLOITATION_ROLES],
+      relationships: ['EXPLOITATION_COHORT'],
     },
     {
       description: 'Break-glass grants summaries and agency detail for that person while it is open',

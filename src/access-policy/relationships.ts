@@ -2,6 +2,7 @@ import type { Viewer } from './viewer';
 import { hasAnyRole } from './viewer';
 import {
   AGENCY_OFFICER_ROLES,
+  EXPLOITATION_ROLES,
   MASH_ROLES,
   SOCIAL_CARE_MASH_ROLES,
   SUBMITTER_ONLY_ROLES,
@@ -287,6 +288,29 @@ export function ladoRelationshipKindsSql(viewer: Viewer, allegationId: string, p
 /** The row scope of a list of allegations, like `referralScopeSql`. */
 export function ladoScopeSql(viewer: Viewer, allegationId: string, p: Params): string[] | null {
   return scopeBranches(LADO_SOURCES, viewer, allegationId, p);
+}
+
+/**
+ * The relationships for one exploitation flag (the SQL expression `flagId`, ADR 027): social care MASH
+ * staff and police MASH officers reach every flag (EXPLOITATION_COHORT: the MASE/MACE core, who keep
+ * the cohort list and alone read associations); another agency's officer with a check on a referral
+ * about the child, or invited to the child's strategy discussion, the child's flags (AGENCY_CHECK,
+ * STRATEGY_INVITE: the facts, not the associations). Nobody else, never a referrer, EDT, a clinician
+ * or a LADO role.
+ */
+const EXPLOITATION_SOURCES: RelationshipSource[] = [
+  { kind: 'EXPLOITATION_COHORT', roles: EXPLOITATION_ROLES, exists: () => 'TRUE' },
+  ...childCaseSources('exploitation_flag'),
+];
+
+/** A `text[]` SQL expression: the viewer's relationship kinds with the exploitation flag `flagId`. */
+export function exploitationRelationshipKindsSql(viewer: Viewer, flagId: string, p: Params): string {
+  return kindsArray(EXPLOITATION_SOURCES, viewer, flagId, p);
+}
+
+/** The row scope of a list of exploitation flags, like `referralScopeSql`. */
+export function exploitationScopeSql(viewer: Viewer, flagId: string, p: Params): string[] | null {
+  return scopeBranches(EXPLOITATION_SOURCES, viewer, flagId, p);
 }
 
 /** A `text[]` SQL expression: the viewer's relationship kinds with the meeting `meetingId`. */

@@ -6,6 +6,7 @@ import { hasAnyRole } from './viewer';
 import {
   AGENCY_OFFICER_ROLES,
   DECISION_AUTHORISER_ROLES,
+  EXPLOITATION_ROLES,
   FLAG_VIEW_ROLES,
   MASH_ROLES,
   ROLES,
@@ -78,6 +79,10 @@ export const ENTRY_POINT_RULES = {
     /** LADO allegations (ADR 018): the LADO, employers' designated officers and social care MASH staff, each within its scope. */
     ladoAllegation: hasRole('LADO', 'EMPLOYER_DESIGNATED_OFFICER', ...SOCIAL_CARE_MASH_ROLES),
     ladoAllegations: hasRole('LADO', 'EMPLOYER_DESIGNATED_OFFICER', ...SOCIAL_CARE_MASH_ROLES),
+    /** Exploitation (ADR 027): MASH roles, each within the flag scope (relationships.ts); the counts for the cohort's core. */
+    exploitationFlag: caseWorker,
+    exploitationCohort: caseWorker,
+    exploitationCohortCounts: hasRole(...EXPLOITATION_ROLES),
   },
   Mutation: {
     upsertPerson: recordContributor,
@@ -134,6 +139,10 @@ export const ENTRY_POINT_RULES = {
     notifyPrivateFostering: triage,
     recordPrivateFosteringVisit: triage,
     closePrivateFostering: triage,
+    /** The exploitation cohort's core raises, reviews and associates (ADR 027). */
+    raiseExploitationFlag: hasRole(...EXPLOITATION_ROLES),
+    reviewExploitationFlag: hasRole(...EXPLOITATION_ROLES),
+    addExploitationAssociation: hasRole(...EXPLOITATION_ROLES),
   },
   Subscription: {
     referralChanged: referralReader,

@@ -40,6 +40,12 @@ export const MASH_ROLES: readonly Role[] = [
   'EDUCATION_MASH_OFFICER',
 ];
 export const SOCIAL_CARE_MASH_ROLES: readonly Role[] = ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'];
+/**
+ * The exploitation cohort's core (ADR 027): social care MASH staff and police MASH officers reach every
+ * exploitation flag, record and review flags, and alone read associations. The MASE chair is a MASH
+ * manager (or a police officer at a MACE); there is no separate chair role.
+ */
+export const EXPLOITATION_ROLES: readonly Role[] = ['MASH_SOCIAL_WORKER', 'MASH_MANAGER', 'POLICE_MASH_OFFICER'];
 /** Roles that authorise or send back a MASH decision. */
 export const DECISION_AUTHORISER_ROLES: readonly Role[] = ['MASH_MANAGER'];
 export const AGENCY_OFFICER_ROLES: readonly Role[] = [
@@ -106,5 +112,10 @@ export const RELATIONSHIP_KINDS = [
   'MISSING_EPISODE',
   /** The LADO with every allegation, an employer's designated officer with those about its staff (ADR 018). */
   'LADO_ALLEGATION',
+  /**
+   * Social care MASH staff and police MASH officers with every exploitation flag (ADR 027): the only
+   * relationship the policy lets read a flag's associations (peers, adults of concern, locations).
+   */
+  'EXPLOITATION_COHORT',
 ] as const;
 export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number];

@@ -20,6 +20,7 @@ import { ChildProtectionResolver, PersonChildProtectionResolver } from '../child
 import { MissingEpisodesResolver } from '../missing/missing.resolver';
 import { PrivateFosteringResolver } from '../private-fostering/private-fostering.resolver';
 import { EarlyHelpResolver } from '../early-help/early-help.resolver';
+import { ExploitationResolver } from '../exploitation/exploitation.resolver';
 import { LadoResolver } from '../lado/lado.resolver';
 
 /**
@@ -54,6 +55,7 @@ export const RESOLVERS = [
   MissingEpisodesResolver,
   EarlyHelpResolver,
   LadoResolver,
+  ExploitationResolver,
   PrivateFosteringResolver,
 ] as const;
 

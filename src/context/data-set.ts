@@ -6,6 +6,7 @@ import { MeetingsRepository } from '../meetings/meetings.repository';
 import { MissingEpisodesRepository } from '../missing/missing.repository';
 import { DataQualityRepository } from '../people/data-quality.repository';
 import { EarlyHelpRepository } from '../early-help/early-help.repository';
+import { ExploitationRepository } from '../exploitation/exploitation.repository';
 import { LadoRepository } from '../lado/lado.repository';
 import { PrivateFosteringRepository } from '../private-fostering/private-fostering.repository';
 import { AgencyRecordsRepository } from '../records/records.repository';
@@ -82,6 +83,10 @@ export class DataSet {
 
   get privateFostering(): PrivateFosteringRepository {
     return this.once('privateFostering', () => new PrivateFosteringRepository(this.db, this.access));
+  }
+
+  get exploitation(): ExploitationRepository {
+    return this.once('exploitation', () => new ExploitationRepository(this.db, this.access));
   }
 
   /**

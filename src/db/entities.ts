@@ -13,6 +13,7 @@ import { AgencyRecordEntity } from '../records/agency-record.entity';
 import { MEETING_ENTITIES, MeetingParticipantEntity } from '../meetings/meeting.entity';
 import { MissingEpisodeEntity } from '../missing/missing-episode.entity';
 import { EARLY_HELP_ENTITIES } from '../early-help/early-help.entity';
+import { EXPLOITATION_ENTITIES } from '../exploitation/exploitation.entity';
 import { LadoAllegationEntity } from '../lado/lado-allegation.entity';
 import {
   PrivateFosteringArrangementEntity,
@@ -40,4 +41,5 @@ export const ENTITIES = [
   PrivateFosteringArrangementEntity,
   PrivateFosteringVisitEntity,
   PersonEqualityHistoryEntity,
+  ...EXPLOITATION_ENTITIES,
 ];

@@ -13,7 +13,8 @@ export type VersionedTable =
   | 'missing_episode'
   | 'early_help_episode'
   | 'lado_allegation'
-  | 'private_fostering_arrangement';
+  | 'private_fostering_arrangement'
+  | 'exploitation_flag';
 
 export type VersionedRow = Record<string, unknown> & { id: string; version: number; status: string };
 

@@ -79,6 +79,7 @@ import { isHubError } from '../shared/errors';
 import { fromLondon, londonParts } from '../shared/working-calendar';
 import { DEMO_DEFAULTS, mulberry32 } from './demo-data';
 import { seedDemoEarlyHelp } from './demo-early-help';
+import { seedDemoExploitation } from './demo-exploitation';
 import { seedDemoLado } from './demo-lado';
 import { seedDemoPrivateFostering } from './demo-private-fostering';
 import { seedDemoMissing } from './demo-missing';
@@ -115,6 +116,8 @@ export interface DemoCasesReport {
   /** LADO allegations told in this run (demo-lado.ts). */
   ladoAllegations: number;
   privateFostering: number;
+  /** Exploitation flags raised in this run (demo-exploitation.ts), with their MASE reviews and associations. */
+  exploitationFlags: number;
 }
 
 /** A demo child as the planner sees it. */
@@ -1119,6 +1122,7 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
     stepDowns: 0,
     ladoAllegations: 0,
     privateFostering: 0,
+    exploitationFlags: 0,
   };
   // Stories are independent, so a few are told at once (the audit's hash chain still serialises the
   // appends). The only trace of the interleaving is the order of the MASH-yyyy-nnnnnn reference numbers.
@@ -1150,5 +1154,6 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
   report.stepDowns = await seedDemoEarlyHelp(hub, { seed: options.seed, asOf: options.asOf });
   report.ladoAllegations = await seedDemoLado(hub, { seed: options.seed, asOf: options.asOf });
   report.privateFostering = await seedDemoPrivateFostering(hub, { seed: options.seed, asOf: options.asOf });
+  report.exploitationFlags = await seedDemoExploitation(hub, children, { seed: options.seed, asOf: options.asOf });
   return report;
 }

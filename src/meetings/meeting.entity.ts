@@ -13,7 +13,7 @@ import type { ParticipantAttendance, ParticipantRole } from './vocabulary';
 @Index('meeting_referral_idx', ['partnershipId', 'referralId'])
 @Check(
   'meeting_type_check',
-  `type IN ('STRATEGY_DISCUSSION','STRATEGY_MEETING','INITIAL_CHILD_PROTECTION_CONFERENCE','REVIEW_CHILD_PROTECTION_CONFERENCE','CORE_GROUP','ALLEGATIONS_AGAINST_STAFF')`,
+  `type IN ('STRATEGY_DISCUSSION','STRATEGY_MEETING','INITIAL_CHILD_PROTECTION_CONFERENCE','REVIEW_CHILD_PROTECTION_CONFERENCE','CORE_GROUP','ALLEGATIONS_AGAINST_STAFF','MASE_MEETING')`,
 )
 @Check('meeting_status_check', `status IN ('SCHEDULED','HELD','COMPLETED','CANCELLED')`)
 @Check(

@@ -9,6 +9,8 @@ export const MEETING_TYPES = [
   'REVIEW_CHILD_PROTECTION_CONFERENCE',
   'CORE_GROUP',
   'ALLEGATIONS_AGAINST_STAFF',
+  /** Multi-agency sexual (and criminal) exploitation meeting: reviews the exploitation cohort's flags (ADR 027). */
+  'MASE_MEETING',
 ] as const;
 export type MeetingType = (typeof MEETING_TYPES)[number];
 
@@ -63,6 +65,7 @@ export const DEFAULT_REQUIRED_AGENCIES: Record<MeetingType, RequiredAgencies> = 
   REVIEW_CHILD_PROTECTION_CONFERENCE: { kinds: ['SOCIAL_CARE', 'HEALTH'], educationIfSchoolAge: true },
   CORE_GROUP: { kinds: ['SOCIAL_CARE'], educationIfSchoolAge: false },
   ALLEGATIONS_AGAINST_STAFF: { kinds: ['SOCIAL_CARE', 'POLICE'], educationIfSchoolAge: false },
+  MASE_MEETING: { kinds: ['SOCIAL_CARE', 'POLICE', 'HEALTH'], educationIfSchoolAge: true },
 };
 
 /** School age for the default: 4 to 17 years old on the meeting date (reception to year 13). */

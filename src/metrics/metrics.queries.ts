@@ -763,3 +763,54 @@ export async function openReferralsAsAt(
   )) as Row[];
   return rows.map((r) => ({ rag: r.rag as string, count: int(r.count) }));
 }
+export interface ExploitationRow {
+  /** Open flags at the end of the period, by type and the risk level they had then. */
+  cohortAtPeriodEnd: Array<{ type: string; riskLevel: string; count: number }>;
+  /** Flags raised in the period, by type. */
+  raised: number;
+  raisedByType: Array<{ key: string; count: number }>;
+  /** Reviews held at a MASE meeting in the period (discussions), and the children discussed. */
+  maseDiscussions: number;
+  maseChildren: number;
+}
+
+/**
+ * The exploitation cohort (issue 25, ADR 027). The cohort as at the end: flags raised before it and not
+ * closed by then, at the level they had then (the last review before the end, else the level the first
+ * review after it started from, else the flag's own). Flags raised by `raised_at`; MASE discussions: reviews
+ * in the period naming a MASE meeting. Partnership-wide; counts only.
+ */
+export async function exploitation(m: EntityManager, b: Bounds): Promise<ExploitationRow> {
+  const cohort = (await m.query(
+    `SELECT f.type, COALESCE(
+              (SELECT r.risk_after FROM exploitation_flag_review r WHERE r.flag_id = f.id AND r.reviewed_at < $1 ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1),
+              (SELECT r.risk_before FROM exploitation_flag_review r WHERE r.flag_id = f.id AND r.reviewed_at >= $1 ORDER BY r.reviewed_at, r.id LIMIT 1),
+              f.risk_level) AS risk_level, count(*)::int AS count
+       FROM exploitation_flag f
+      WHERE f.raised_at < $1 AND (f.closed_at IS NULL OR f.closed_at >= $1)
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+    [b.end],
+  )) as Row[];
+  const raised = (await m.query(
+    `SELECT type AS key, count(*)::int AS count FROM exploitation_flag WHERE raised_at >= $1 AND raised_at < $2 GROUP BY 1 ORDER BY 1`,
+    [b.start, b.end],
+  )) as Row[];
+  const [mase] = (await m.query(
+    `SELECT count(*)::int AS discussions, count(DISTINCT f.person_id)::int AS children
+       FROM exploitation_flag_review r JOIN exploitation_flag f ON f.id = r.flag_id JOIN meeting mt ON mt.id = r.meeting_id
+      WHERE mt.type = 'MASE_MEETING' AND r.reviewed_at >= $1 AND r.reviewed_at < $2`,
+    [b.start, b.end],
+  )) as Row[];
+  const raisedByType = raised.map((r) => ({ key: r.key as string, count: int(r.count) }));
+  return {
+    cohortAtPeriodEnd: cohort.map((r) => ({
+      type: r.type as string,
+      riskLevel: r.risk_level as string,
+      count: int(r.count),
+    })),
+    raised: raisedByType.reduce((s, r) => s + r.count, 0),
+    raisedByType,
+    maseDiscussions: int(mase!.discussions),
+    maseChildren: int(mase!.children),
+  };
+}

@@ -88,6 +88,8 @@ export interface PeriodBreakdown {
   /** Contacts open in the MASH as at the period's end (or now, if earlier), by their RAG then. */
   openReferralsAsAt: Date;
   openReferralsByRag: Array<{ rag: string; count: number }>;
+  /** The exploitation cohort and MASE discussions (partnership-wide). */
+  exploitation: q.ExploitationRow;
   /** Raw scalars for the measures. */
   scalars: Record<MeasureKey, number | null>;
 }
@@ -234,6 +236,9 @@ const NOTES: Partial<Record<MeasureKey, string>> = {
     'Of the contacts received and the check answers sharing information in the period (information-sharing golden rule 7)',
   openReferralsAtPeriodEnd:
     'A snapshot as at the end of the period (the time of the query while the period runs), from the status history; the previous value is as at the end of the previous period',
+  exploitationCohortAtPeriodEnd: 'Raised before the end and not closed by then; partnership-wide',
+  exploitationFlagsRaised: 'Partnership-wide; a team does not narrow it',
+  maseDiscussions: 'Reviews in the period at a MASE meeting; partnership-wide',
 };
 
 function measure(
@@ -355,6 +360,7 @@ async function breakdown(
   const shares = await q.sharesByBasis(m, b, team);
   const open = await q.openReferralsAsAt(m, snapshotAt, team);
   const shareCount = shares.reduce((s, r) => s + r.count, 0);
+  const ex = await q.exploitation(m, b);
   const contacts = flow.reduce((s, a) => s + a.contacts, 0);
   const converted = flow.reduce((s, a) => s + a.socialCareReferrals, 0);
   const scalars: Record<MeasureKey, number | null> = {
@@ -416,6 +422,9 @@ async function breakdown(
       shareCount,
     ),
     openReferralsAtPeriodEnd: open.reduce((s, r) => s + r.count, 0),
+    exploitationCohortAtPeriodEnd: ex.cohortAtPeriodEnd.reduce((s, r) => s + r.count, 0),
+    exploitationFlagsRaised: ex.raised,
+    maseDiscussions: ex.maseDiscussions,
   };
   return {
     period,
@@ -452,6 +461,7 @@ async function breakdown(
     sharesByBasis: shares,
     openReferralsAsAt: snapshotAt,
     openReferralsByRag: open,
+    exploitation: ex,
     scalars,
   };
 }

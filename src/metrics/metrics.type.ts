@@ -352,6 +352,29 @@ export class RagCount {
 
 @NonPersonal()
 @ObjectType()
+export class ExploitationCohortCell {
+  @Field() type!: string;
+  @Field() riskLevel!: string;
+  @Field(() => Int) count!: number;
+}
+
+@NonPersonal()
+@ObjectType({ description: 'The exploitation cohort and MASE discussions, partnership-wide (counts only)' })
+export class ExploitationMetric {
+  @Field(() => [ExploitationCohortCell], {
+    description: 'Flags open at the end of the period, by type and the risk level they had then',
+  })
+  cohortAtPeriodEnd!: ExploitationCohortCell[];
+  @Field(() => Int, { description: 'Flags raised in the period' }) raised!: number;
+  @Field(() => [MissingFromCount], { description: 'Flags raised in the period, by type' })
+  raisedByType!: MissingFromCount[];
+  @Field(() => Int, { description: 'Flag reviews held at a MASE meeting in the period' }) maseDiscussions!: number;
+  @Field(() => Int, { description: 'Children whose flag was discussed at a MASE meeting in the period' })
+  maseChildren!: number;
+}
+
+@NonPersonal()
+@ObjectType()
 export class MissingFromCount {
   @Field() key!: string;
   @Field(() => Int) count!: number;
@@ -399,6 +422,7 @@ export class MetricsBreakdown {
     description: 'Contacts open in the MASH as at openReferralsAsAt, by their RAG then (status and rating history)',
   })
   openReferralsByRag!: RagCount[];
+  @Field(() => ExploitationMetric) exploitation!: ExploitationMetric;
 }
 
 @NonPersonal()

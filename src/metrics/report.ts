@@ -503,6 +503,32 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
           c.openReferralsByRag.map((x) => [x.rag, String(x.count)]),
         ),
   );
+  const ex = c.exploitation;
+  const pex = r.previous.exploitation;
+  out.push('', '## Exploitation (MASE)', '');
+  out.push(
+    table(
+      ['', 'This period', 'Previous period'],
+      [
+        [
+          'Flags open at the end of the period',
+          String(ex.cohortAtPeriodEnd.reduce((s, x) => s + x.count, 0)),
+          String(pex.cohortAtPeriodEnd.reduce((s, x) => s + x.count, 0)),
+        ],
+        ['Flags raised', String(ex.raised), String(pex.raised)],
+        ['Flags discussed at MASE meetings', String(ex.maseDiscussions), String(pex.maseDiscussions)],
+        ['Children discussed at MASE meetings', String(ex.maseChildren), String(pex.maseChildren)],
+      ],
+    ),
+  );
+  if (ex.cohortAtPeriodEnd.length > 0)
+    out.push(
+      '',
+      table(
+        ['Type', 'Risk level', 'Open at the end of the period'],
+        ex.cohortAtPeriodEnd.map((x) => [x.type, x.riskLevel, String(x.count)]),
+      ),
+    );
   out.push('', '## By worker', '');
   out.push(
     c.workers.length === 0
@@ -558,6 +584,8 @@ export function renderReport(r: MetricsResult, settings: MetricsSettings, trend:
       'children privately fostered at the end: notified before it, the arrangement started by the last day and not closed by it. Counts only. Partnership-wide.',
     '- Family participation: child protection conferences (initial and review) scheduled in the period and held; a child aged 12 or more on the London date of the conference counts once per conference, ' +
       'taking part when recorded as a participant who attended or sent their views; a parent counts once per invitation, the report received when shared before the conference’s scheduled time. Partnership-wide.',
+    '- Exploitation: the cohort at the end of the period is the flags raised before it and not closed by then, by type and the risk level they had then; flags raised when raised; ' +
+      'MASE discussions: flag reviews in the period that name a MASE meeting (and the children discussed). Counts only. Partnership-wide.',
   );
   return `${out.join('\n')}\n`;
 }

@@ -104,6 +104,10 @@ export const DEFAULT_TARGETS: Record<MeasureKey, TargetSetting> = {
   sharesWithArticle6BasisRecorded: { target: 1, polarity: 'LARGER_IS_BETTER' },
   // A queue's size is not good or bad in itself; time in MASH and the statutory clock judge it.
   openReferralsAtPeriodEnd: { target: null, polarity: null },
+  // Enfield reports cohort sizes and discussions: context for the board, neither bigger nor smaller is better.
+  exploitationCohortAtPeriodEnd: { target: null, polarity: null },
+  exploitationFlagsRaised: { target: null, polarity: null },
+  maseDiscussions: { target: null, polarity: null },
 };
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';

@@ -65,6 +65,9 @@ export const MEASURE_KEYS = [
   'sharesWithoutConsent',
   'sharesWithArticle6BasisRecorded',
   'openReferralsAtPeriodEnd',
+  'exploitationCohortAtPeriodEnd',
+  'exploitationFlagsRaised',
+  'maseDiscussions',
 ] as const;
 export type MeasureKey = (typeof MEASURE_KEYS)[number];
 
@@ -149,6 +152,12 @@ export const MEASURES: Record<MeasureKey, MeasureDefinition> = {
     label: 'Private fostering initial visits within 7 working days of notification',
     unit: 'SHARE',
   },
+  exploitationCohortAtPeriodEnd: {
+    label: 'Children’s exploitation flags open at the end of the period',
+    unit: 'COUNT',
+  },
+  exploitationFlagsRaised: { label: 'Exploitation flags raised', unit: 'COUNT' },
+  maseDiscussions: { label: 'Flags discussed at MASE meetings', unit: 'COUNT' },
   childrenPrivatelyFosteredAtPeriodEnd: {
     label: 'Children privately fostered at the end of the period',
     unit: 'COUNT',

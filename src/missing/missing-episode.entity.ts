@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PartnershipEntity } from '../db/partnership.entity';
+import { ExploitationFlagEntity } from '../exploitation/exploitation.entity';
 import { PersonEntity } from '../people/person.entity';
 
 /**
@@ -90,6 +91,14 @@ export class MissingEpisodeEntity {
 
   @Column({ type: 'text' })
   status!: string;
+
+  /** The exploitation flag this episode is linked to, if any (ADR 027). */
+  @Column({ name: 'exploitation_flag_id', type: 'uuid', nullable: true })
+  exploitationFlagId!: string | null;
+
+  @ManyToOne(() => ExploitationFlagEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'exploitation_flag_id', foreignKeyConstraintName: 'missing_episode_exploitation_flag_fk' })
+  exploitationFlag?: ExploitationFlagEntity;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;

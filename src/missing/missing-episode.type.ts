@@ -62,6 +62,9 @@ export class MissingEpisode {
   })
   interviewConductedBy!: string | null;
   @Sensitive('CASE_METADATA')
+  @Field(() => ID, { nullable: true, description: 'The exploitation flag this episode is linked to, if any' })
+  exploitationFlagId!: string | null;
+  @Sensitive('CASE_METADATA')
   @Field(() => Int, { nullable: true, description: 'Send it back with every change' })
   version!: number;
 }
@@ -90,6 +93,11 @@ export class RecordMissingEpisodeInput {
   @Field(() => String, { nullable: true, description: "Your agency's account (agency detail)" }) circumstances?:
     | string
     | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'An exploitation flag on the same child that this episode is linked to',
+  })
+  exploitationFlagId?: string | null;
 }
 
 @InputType()

@@ -40,6 +40,7 @@ export interface MissingEpisodeView {
   interviewOutcomeAt: Date | null;
   interviewConductedBy: string | null;
   status: MissingEpisodeStatus;
+  exploitationFlagId: string | null;
   version: number;
   relationships: ReadonlySet<RelationshipKind>;
 }
@@ -56,7 +57,7 @@ const OVERDUE_SQL = `(e.status = 'RETURNED' AND ${DUE_SQL} < now())`;
 const SELECT = (kinds: string, from = 'missing_episode e') => `
   SELECT e.id, e.person_id, e.recording_agency, e.recorded_by_name, e.missing_from, e.started_at, e.returned_at,
          e.circumstances, ${DUE_SQL} AS interview_due_at, e.interview_offered_at, e.interview_offered_by_name,
-         e.interview_outcome, e.interview_outcome_at, e.interview_conducted_by, e.status, e.version,
+         e.interview_outcome, e.interview_outcome_at, e.interview_conducted_by, e.status, e.exploitation_flag_id, e.version,
          ${OVERDUE_SQL} AS interview_overdue, rel.kinds
     FROM ${from}
     CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel`;
@@ -82,6 +83,7 @@ function toEpisode(r: Row): MissingEpisodeView {
     interviewOutcomeAt: r.interview_outcome_at as Date | null,
     interviewConductedBy: r.interview_conducted_by as string | null,
     status: r.status as MissingEpisodeStatus,
+    exploitationFlagId: r.exploitation_flag_id as string | null,
     version: r.version as number,
     relationships: new Set(r.kinds as RelationshipKind[]),
   };
@@ -170,12 +172,13 @@ export class MissingEpisodesRepository {
     returnedAt: Date | null;
     circumstances: string | null;
     knownToSocialCare: boolean;
+    exploitationFlagId: string | null;
   }): Promise<string> {
     const v = this.access.viewer;
     const [row] = (await this.db.query(
       `INSERT INTO missing_episode (person_id, recording_agency, recorded_by_sub, recorded_by_name, missing_from, started_at, returned_at,
-                                    known_to_social_care, circumstances, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+                                    known_to_social_care, circumstances, status, exploitation_flag_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
       [
         e.personId,
         v.agency,
@@ -187,6 +190,7 @@ export class MissingEpisodesRepository {
         e.knownToSocialCare,
         e.circumstances,
         e.returnedAt ? 'RETURNED' : 'MISSING',
+        e.exploitationFlagId,
       ],
     )) as Array<{ id: string }>;
     return row!.id;

@@ -34,6 +34,7 @@ const recordSchema = z
     startedAt: notInFuture,
     returnedAt: notInFuture.nullish(),
     circumstances: safeText(8000).nullish(),
+    exploitationFlagId: uuid.nullish(),
   })
   .refine((v) => !v.returnedAt || v.returnedAt.getTime() >= v.startedAt.getTime(), {
     path: ['returnedAt'],
@@ -48,6 +49,13 @@ export async function recordMissingEpisode(ctx: RequestContext, raw: unknown): P
     ctx.access.attempted(personId, 'NOT_FOUND');
     throw notFound('Person');
   }
+  // A linked exploitation flag must be one the viewer reaches, about the same child (ADR 027).
+  const exploitationFlagId = input.exploitationFlagId?.toLowerCase() ?? null;
+  if (exploitationFlagId) {
+    const flag = await ctx.data.exploitation.findFlag(exploitationFlagId);
+    if (!flag) throw badInput('input.exploitationFlagId', 'exploitation flag not found');
+    if (flag.personId !== personId) throw badInput('input.exploitationFlagId', 'must be a flag on the same child');
+  }
   const socialCare = ctx.hub.agencies
     .list()
     .filter((a) => a.kind === 'SOCIAL_CARE')
@@ -61,6 +69,7 @@ export async function recordMissingEpisode(ctx: RequestContext, raw: unknown): P
       returnedAt: input.returnedAt ?? null,
       circumstances: input.circumstances?.trim() || null,
       knownToSocialCare,
+      exploitationFlagId,
     };
     const id = await tx.missing.insert(episode);
     await appendAuditBatch(m, [

@@ -17,6 +17,8 @@ const OFFICERS: Role[] = [
 const MASH: Role[] = [SW, MGR, ...OFFICERS];
 const SOCIAL_CARE: Role[] = [SW, MGR];
 const IG: Role[] = ['IG_AUDITOR'];
+/** The exploitation cohort's core (ADR 027): social care MASH staff and police MASH officers. */
+const EXPLOITATION: Role[] = [SW, MGR, 'POLICE_MASH_OFFICER'];
 
 export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Role[]>> = {
   Query: {
@@ -52,6 +54,9 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     earlyHelpEpisodes: MASH,
     ladoAllegation: ['LADO', 'EMPLOYER_DESIGNATED_OFFICER', ...SOCIAL_CARE],
     ladoAllegations: ['LADO', 'EMPLOYER_DESIGNATED_OFFICER', ...SOCIAL_CARE],
+    exploitationFlag: MASH,
+    exploitationCohort: MASH,
+    exploitationCohortCounts: EXPLOITATION,
   },
   Mutation: {
     upsertPerson: MASH,
@@ -104,6 +109,9 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     notifyPrivateFostering: SOCIAL_CARE,
     recordPrivateFosteringVisit: SOCIAL_CARE,
     closePrivateFostering: SOCIAL_CARE,
+    raiseExploitationFlag: EXPLOITATION,
+    reviewExploitationFlag: EXPLOITATION,
+    addExploitationAssociation: EXPLOITATION,
   },
   Subscription: {
     referralChanged: MASH,
