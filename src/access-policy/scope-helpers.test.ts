@@ -53,6 +53,12 @@ describe('relationships every row of a scoped referral list has, known before th
     expect([...relationshipsOfEveryRow('referral', police)]).toEqual(['AGENCY_CHECK']);
   });
 
+  it('given social care and an agency role together, then still REFERRAL: the source reaching every row wins over the others', () => {
+    expect([
+      ...relationshipsOfEveryRow('referral', viewer(['MASH_SOCIAL_WORKER', 'POLICE_MASH_OFFICER'], 'police')),
+    ]).toEqual(['REFERRAL']);
+  });
+
   it('given several sources (a row reached through any one), or none, then nothing is certain', () => {
     expect([
       ...relationshipsOfEveryRow('referral', viewer(['POLICE_MASH_OFFICER', 'PARTNER_REFERRER'], 'police')),
