@@ -21,9 +21,9 @@ export default {
     'src/access-policy/**/*.ts',
     '!src/access-policy/**/*.test.ts',
     // The vocabulary's name lists are `as const`: a name changed or dropped fails the typecheck at
-    // every use. Its role sets are plain `Role[]` and decide who may do what: those are mutated.
+    // every use. Its role sets are plain `Role[]` and decide who may do what: they live in
+    // role-sets.ts (re-exported by the vocabulary), mutated whole by the glob above.
     '!src/access-policy/vocabulary.ts',
-    'src/access-policy/vocabulary.ts:17-31',
     'src/audit/audit-builder.ts',
     'src/audit/audit-event.ts',
   ],

@@ -7,7 +7,8 @@ import ts from 'typescript';
  * down (or sideways, within its layer). This test reads every import in src/ (static, `export …
  * from`, dynamic `import()` and `require()`) and fails when one runs up. The few imports that still
  * run up are listed below, each with the reason; the list may only shrink (a listed import that no
- * longer exists fails too, so the list is kept honest).
+ * longer exists fails too, so the list is kept honest). Sideways within the domains runs one way
+ * only: no two domains, nor a ring of them, import each other (no exceptions).
  */
 
 /** Top to bottom. A name is a folder under src/ (or a file at its root). */
@@ -61,14 +62,6 @@ export const UPWARD_EXCEPTIONS: ReadonlyArray<{ from: string; to: RegExp; why: s
     to: /^src\/context\/context\.ts$/,
     why: 'type only: the RequestContext shape every rule and audit event is built from (no code runs up)',
   })),
-];
-
-/** Domains that import each other: the pair may only shrink. */
-export const DOMAIN_CYCLE_EXCEPTIONS: ReadonlyArray<{ pair: readonly [string, string]; why: string }> = [
-  {
-    pair: ['people', 'records'],
-    why: "records hang off a person (entity relation, bulk import, the resolver's person guard) while the Person type names AgencyRecord for its `records` field; untangling needs the field resolver moved into records/",
-  },
 ];
 
 const ROOT = path.join(__dirname, '..');
@@ -141,20 +134,39 @@ export function upwardImports(edges: readonly Edge[], exceptions = UPWARD_EXCEPT
   );
 }
 
-/** Pairs of domain folders that import each other, minus the listed exceptions. */
-export function domainCycles(edges: readonly Edge[], exceptions = DOMAIN_CYCLE_EXCEPTIONS): string[] {
+/**
+ * Domain folders that reach themselves through imports: each tangle (a pair that imports each other,
+ * or a longer ring a -> b -> c -> a) as its folders, sorted, joined by ' <-> '. None is allowed: a
+ * domain may build on another, never the other way round as well (people <-> records was the last,
+ * untangled by moving `Person.records` and `chronology` into records/person-records.resolver.ts).
+ */
+export function domainCycles(edges: readonly Edge[]): string[] {
   const domains = LAYERS.find((l) => l.name === 'domains')!.folders;
-  const pairs = new Set(
-    edges
-      .map((e) => [folderOf(e.from), folderOf(e.to)])
-      .filter(([a, b]) => a !== b && domains.includes(a) && domains.includes(b))
-      .map(([a, b]) => `${a}>${b}`),
-  );
-  const cycles = [...pairs]
-    .map((p) => p.split('>'))
-    .filter(([a, b]) => a < b && pairs.has(`${b}>${a}`))
-    .map(([a, b]) => `${a} <-> ${b}`);
-  return cycles.filter((c) => !exceptions.some((x) => c === `${[...x.pair].sort().join(' <-> ')}`));
+  const next = new Map<string, Set<string>>(domains.map((d) => [d, new Set<string>()]));
+  for (const e of edges) {
+    const [a, b] = [folderOf(e.from), folderOf(e.to)];
+    if (a !== b && next.has(a) && next.has(b)) next.get(a)!.add(b);
+  }
+  /** Every domain reachable from `start` (not counting `start` itself unless it is on a ring). */
+  const reach = (start: string) => {
+    const seen = new Set<string>();
+    const todo = [...next.get(start)!];
+    while (todo.length) {
+      const d = todo.pop()!;
+      if (seen.has(d)) continue;
+      seen.add(d);
+      todo.push(...next.get(d)!);
+    }
+    return seen;
+  };
+  const reachable = new Map(domains.map((d) => [d, reach(d)]));
+  const tangles = new Set<string>();
+  for (const d of domains) {
+    if (!reachable.get(d)!.has(d)) continue;
+    const ring = domains.filter((o) => reachable.get(d)!.has(o) && reachable.get(o)!.has(d));
+    tangles.add([...ring].sort().join(' <-> '));
+  }
+  return [...tangles].sort();
 }
 
 const FILES = sourceFiles(path.join(ROOT, 'src')).map((f) => path.relative(ROOT, f).split(path.sep).join('/'));
@@ -191,12 +203,8 @@ describe('layers you can see in the folder tree', () => {
     expect(valueImports).toEqual([]);
   });
 
-  it('no two domains import each other, but for the listed pair', () => {
+  it('no domain imports another that imports it back, directly or round a ring', () => {
     expect(domainCycles(EDGES)).toEqual([]);
-    const stillTangled = DOMAIN_CYCLE_EXCEPTIONS.filter(
-      (x) => !domainCycles(EDGES, []).includes([...x.pair].sort().join(' <-> ')),
-    );
-    expect(stillTangled).toEqual([]);
   });
 
   describe('it bites', () => {
@@ -244,6 +252,27 @@ describe('layers you can see in the folder tree', () => {
         ...importsOf('src/referrals/referrals.service.ts', "import { y } from '../meetings/meetings.service';"),
       ];
       expect(domainCycles(edges)).toEqual(['meetings <-> referrals']);
+    });
+
+    it('a ring of three domains is reported, and a one-way chain is not', () => {
+      const chain = [
+        ...importsOf('src/records/records.service.ts', "import { x } from '../people/people.service';"),
+        ...importsOf('src/referrals/referrals.service.ts', "import { y } from '../records/records.service';"),
+      ];
+      expect(domainCycles(chain)).toEqual([]);
+      const ring = [
+        ...chain,
+        ...importsOf('src/people/people.service.ts', "import type { Z } from '../referrals/referral.type';"),
+      ];
+      expect(domainCycles(ring)).toEqual(['people <-> records <-> referrals']);
+    });
+
+    it('people and records, the last pair untangled, would be reported if they tangled again', () => {
+      const edges = [
+        ...EDGES,
+        ...importsOf('src/people/person.type.ts', "import { AgencyRecord } from '../records/agency-record.type';"),
+      ];
+      expect(domainCycles(edges)).toEqual(['people <-> records']);
     });
   });
 });

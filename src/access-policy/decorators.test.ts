@@ -65,3 +65,33 @@ describe('decorators: sensitivity, non-personal types and filter declarations re
     ]);
   });
 });
+
+@InputType()
+class ReferralLikeFilter {
+  @Filters('SHARED_SUMMARY', 'Referral.concernCategories', 'referral')
+  @Field(() => String, { nullable: true })
+  concern?: string;
+}
+
+@Resolver()
+class ReferralLikeResolver {
+  @Query(() => Boolean)
+  referralLike(@Arg('filter', () => ReferralLikeFilter, { nullable: true }) _filter?: ReferralLikeFilter): boolean {
+    return true;
+  }
+}
+
+describe('decorators: a filter naming the scoped list whose rows it narrows', () => {
+  it('given @Filters with a list, then the filter guard reads the list too (its every-row relationships may count)', () => {
+    const schema = buildSchemaSync({ resolvers: [ReferralLikeResolver], validate: false });
+    expect(declaredFilters(schema)).toEqual([
+      {
+        coordinate: 'Query.referralLike.filter.concern',
+        path: ['filter', 'concern'],
+        cls: 'SHARED_SUMMARY',
+        on: 'Referral.concernCategories',
+        rows: 'referral',
+      },
+    ]);
+  });
+});

@@ -12,6 +12,7 @@ import { DataQualityResolver } from '../people/data-quality.resolver';
 import { PeopleResolver } from '../people/people.resolver';
 import { RECORD_OBJECT_TYPES } from '../records/agency-record.type';
 import { RecordsResolver } from '../records/records.resolver';
+import { PersonRecordsResolver } from '../records/person-records.resolver';
 import { ReferralQueueResolver, ReferralsResolver } from '../referrals/referrals.resolver';
 import { PersonReferralsResolver } from '../referrals/person-referrals.resolver';
 import { ThresholdsResolver } from '../referrals/thresholds.resolver';
@@ -41,6 +42,7 @@ export const RESOLVERS = [
   MeResolver,
   PeopleResolver,
   RecordsResolver,
+  PersonRecordsResolver,
   ReferralsResolver,
   ReferralQueueResolver,
   PersonReferralsResolver,

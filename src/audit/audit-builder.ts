@@ -47,7 +47,8 @@ function impliedPurpose(ctx: RequestContext, action: AuditAction, changes: Audit
   if (action === 'BREAK_GLASS') return 'BREAK_GLASS';
   const entity = changes[0]?.entity;
   if (entity === 'break_glass') return ctx.viewer.roles.includes('IG_AUDITOR') ? 'IG_AUDIT' : 'BREAK_GLASS';
-  return (entity && PURPOSE_OF_CHANGE[entity]) || null;
+  // Own keys only: an inherited name (`constructor`) is no workflow.
+  return (entity && Object.hasOwn(PURPOSE_OF_CHANGE, entity) && PURPOSE_OF_CHANGE[entity]) || null;
 }
 
 /** Builds the audit event of an operation from what the request context collected. */

@@ -3,9 +3,8 @@ import type { Guarded } from '../access-policy/request-access';
 import type { RequestContext } from '../context/context';
 import { PurposeEnum } from '../access-policy/enums';
 import { notFound } from '../shared/errors';
-import { AgencyRecord, ChronologyEntry } from '../records/agency-record.type';
 import { PersonInput, PersonSearchInput, UpsertPersonPayload } from './people.inputs';
-import { chronologyOf, searchPeople } from './people.queries';
+import { searchPeople } from './people.queries';
 import { guardLike, type PersonView } from './people.repository';
 import { upsertPerson } from './people.service';
 import { Person, PersonMatch, PersonRelationship } from './person.type';
@@ -43,24 +42,6 @@ export class PeopleResolver {
     return searchPeople(ctx, input, first);
   }
 
-  @Query(() => [ChronologyEntry], {
-    description: 'Significant events about a person from every agency, oldest first, as far as you may see them',
-  })
-  async chronology(
-    @Arg('personId', () => ID) personId: string,
-    @Arg('purpose', () => PurposeEnum) purpose: Purpose,
-    @Ctx() ctx: RequestContext,
-  ) {
-    ctx.access.declarePurpose(purpose);
-    assertUuid('personId', personId);
-    const entries = await chronologyOf(ctx, personId);
-    if (!entries) {
-      ctx.access.attempted(personId, 'NOT_FOUND');
-      throw notFound('Person');
-    }
-    return entries;
-  }
-
   @Mutation(() => UpsertPersonPayload, {
     description:
       "Create or update a person from your agency's system (idempotent on the source reference). A strong identifier held by someone you cannot reach never links you to them: you get a person of your own and the MASH is asked to confirm the match",
@@ -75,10 +56,5 @@ export class PeopleResolver {
   @FieldResolver(() => [PersonRelationship], { nullable: true })
   relationships(@Root() person: PersonView, @Ctx() ctx: RequestContext) {
     return ctx.data.people.relationshipsOfPerson(person.id);
-  }
-
-  @FieldResolver(() => [AgencyRecord], { nullable: true })
-  records(@Root() person: PersonView, @Ctx() ctx: RequestContext) {
-    return ctx.data.people.recordsOf(person.id);
   }
 }

@@ -3,7 +3,6 @@ import { GraphQLISODateTime } from 'type-graphql';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Sensitive } from '../access-policy/decorators';
 import { DisabilityEnum, EthnicityEnum, PersonKindEnum, RelationshipTypeEnum, SexEnum } from './people.enums';
-import { AgencyRecord } from '../records/agency-record.type';
 
 /** A person as the viewer may see them. Every field is nullable so a redaction never nulls a parent. */
 @ObjectType({ description: 'A child (or unborn child) or an adult known to the partnership' })
@@ -39,10 +38,7 @@ export class Person {
     description: 'Relationships to people the viewer may also reach',
   })
   relationships?: PersonRelationship[];
-
-  @Sensitive('CASE_METADATA')
-  @Field(() => [AgencyRecord], { nullable: true, description: 'Agency records about this person, newest first' })
-  records?: AgencyRecord[];
+  // `records` (and `referrals`, ...) are added by field resolvers in their own domains: records/person-records.resolver.ts.
 }
 
 @ObjectType()
