@@ -36,6 +36,7 @@ import { WallLaterTables1764900000000 } from './1764900000000-wall-later-tables'
 import { ReferralOutOfHours1764950000000 } from './1764950000000-referral-out-of-hours';
 import { PrivateFostering1765000000000 } from './1765000000000-private-fostering';
 import { AuditCheckpoint1765100000000 } from './1765100000000-audit-checkpoint';
+import { CpFlagHolders1765240000000 } from './1765240000000-cp-flag-holders';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -78,4 +79,5 @@ export const MIGRATIONS: Function[] = [
   ReferralOutOfHours1764950000000,
   PrivateFostering1765000000000,
   AuditCheckpoint1765100000000,
+  CpFlagHolders1765240000000,
 ];
