@@ -37,6 +37,7 @@ import { ReferralOutOfHours1764950000000 } from './1764950000000-referral-out-of
 import { PrivateFostering1765000000000 } from './1765000000000-private-fostering';
 import { AuditCheckpoint1765100000000 } from './1765100000000-audit-checkpoint';
 import { CpFlagHolders1765240000000 } from './1765240000000-cp-flag-holders';
+import { MeetingUpdatedIndex1765240100000 } from './1765240100000-meeting-updated-index';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -80,4 +81,5 @@ export const MIGRATIONS: Function[] = [
   PrivateFostering1765000000000,
   AuditCheckpoint1765100000000,
   CpFlagHolders1765240000000,
+  MeetingUpdatedIndex1765240100000,
 ];
