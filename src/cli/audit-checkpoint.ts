@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadAnchorKey } from '../governance/anchor';
+import { loadAnchorKey, rotateAnchorKey } from '../governance/anchor';
 import {
   exportCheckpoints,
   parseCheckpointExport,
@@ -21,9 +21,20 @@ void withDatabase(
   'audit:checkpoint',
   async (db, config) => {
     const { values } = parseArgs({
-      options: { export: { type: 'string' }, verify: { type: 'boolean' }, file: { type: 'string' } },
+      options: {
+        export: { type: 'string' },
+        verify: { type: 'boolean' },
+        file: { type: 'string' },
+        'rotate-key': { type: 'boolean' },
+      },
     });
     const ds = db.dataSource;
+    if (values['rotate-key']) {
+      // ADR 028: the old key's public key is kept to verify what it signed; the next checkpoint uses the new key.
+      const { retiredKeyId, keyId } = rotateAnchorKey(config.dataDir);
+      process.stdout.write(`anchor key rotated: ${retiredKeyId} retired (public key kept), ${keyId} signs from now\n`);
+      return 0;
+    }
     if (values.verify) {
       const key = loadAnchorKey(config.dataDir, false);
       let list: SignedCheckpoint[] | undefined;
