@@ -3,7 +3,8 @@
  * `npm run audit:checkpoint` writes the next checkpoint and prints it as one JSON line;
  * `-- --export <file.json>` writes one, then the whole chain of checkpoints with the public key to
  * the file (keep it outside the hub); `-- --verify [--file <file.json>]` checks the chain (the
- * database's, or an exported file's) and every recorded head against the audit (exit 1 if broken).
+ * database's, or an exported file's) and every recorded head against the audit (exit 1 if broken);
+ * `-- --rotate-key` retires the signing key, keeping its public key to verify what it signed (ADR 028).
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
