@@ -41,6 +41,8 @@ import { LawfulBasisSplit1765220000000 } from './1765220000000-lawful-basis-spli
 import { S47HistoryProvenance1765220100000 } from './1765220100000-s47-history-provenance';
 import { PersonEqualityHistory1765220200000 } from './1765220200000-person-equality-history';
 import { Exploitation1765230000000 } from './1765230000000-exploitation';
+import { CpFlagHolders1765240000000 } from './1765240000000-cp-flag-holders';
+import { MeetingUpdatedIndex1765240100000 } from './1765240100000-meeting-updated-index';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -88,4 +90,6 @@ export const MIGRATIONS: Function[] = [
   S47HistoryProvenance1765220100000,
   PersonEqualityHistory1765220200000,
   Exploitation1765230000000,
+  CpFlagHolders1765240000000,
+  MeetingUpdatedIndex1765240100000,
 ];

@@ -4,6 +4,7 @@ import { connectWithRetry, prepareDatabase } from './db/open';
 import { createHub, startServer } from './app/server';
 import { createLogger } from './shared/logger';
 import { applyPartnershipSettings } from './referrals/settings';
+import { loadPartnershipConfigs } from './app/partnership-config';
 
 /**
  * Entry point: config, (embedded) database, serve; drain on SIGTERM/SIGINT.
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   applyPartnershipSettings(config.partnershipFile); // a bad settings file stops the hub before it starts a database
+  loadPartnershipConfigs(config); // so does a bad per-partnership file (ADR 028)
   const db = await prepareDatabase(config, logger);
   const hub = await createHub(config, logger, db.dataSource);
   let open = false;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { batchHash, rowsHash, type AuditEvent } from '../src/audit/audit-event';
-import { loadAnchorKey } from '../src/governance/anchor';
+import { loadAnchorKey, rotateAnchorKey } from '../src/governance/anchor';
 import { verifyAuditChain } from '../src/governance/chain-verify';
 import {
   checkCheckpointChain,
@@ -174,7 +174,13 @@ describe('audit checkpoints across partnerships', () => {
     expect(parseCheckpointExport(JSON.stringify({ checkpoints: list }))).toEqual({ checkpoints: list });
 
     // A checkpoint signed by another key.
-    const stranger = checkCheckpointChain(list, { ...key(), keyId: 'f'.repeat(64) });
+    const other = crypto.generateKeyPairSync('ed25519');
+    const otherId = 'f'.repeat(64);
+    const stranger = checkCheckpointChain(list, {
+      ...other,
+      keyId: otherId,
+      verifiers: new Map([[otherId, other.publicKey]]),
+    });
     expect(stranger[0]).toBe('checkpoint 1: signed by a different key than this hub holds');
 
     // Edited in the database, as a superuser with the trigger off.
@@ -282,7 +288,7 @@ describe('audit checkpoints across partnerships', () => {
 
     const text = fs.readFileSync(file, 'utf8');
     const exported = JSON.parse(text) as Awaited<ReturnType<typeof exportCheckpoints>>;
-    expect(Object.keys(exported).sort()).toEqual(['checkpoints', 'format', 'keyId', 'publicKey']);
+    expect(Object.keys(exported).sort()).toEqual(['checkpoints', 'format', 'keyId', 'publicKey', 'publicKeys']);
     for (const c of exported.checkpoints) {
       expect(Object.keys(c).sort()).toEqual([
         'alg',
@@ -337,4 +343,36 @@ describe('audit checkpoints across partnerships', () => {
     expect((await listCheckpoints(hub.db)).length).toBeGreaterThan(before);
     expect(await verifyCheckpoints(hub.db, key())).toMatchObject({ intact: true });
   }, 30000);
+
+  it('given the anchor key rotated, then new checkpoints are signed with the new key, the old ones still verify with theirs, and the export carries both public keys; a hub without the retired key names them', async () => {
+    const before = await listCheckpoints(hub.db);
+    const oldKeyId = key().keyId;
+    expect(before.every((c) => c.keyId === oldKeyId)).toBe(true);
+
+    const rotated = rotateAnchorKey(hub.config.dataDir);
+    expect(rotated.retiredKeyId).toBe(oldKeyId);
+    expect(rotated.keyId).not.toBe(oldKeyId);
+    // The old private key is gone: only its public key is kept.
+    const kept = fs.readdirSync(path.join(hub.config.dataDir, 'audit-anchor-keys'));
+    expect(kept).toEqual([`${oldKeyId}.pem`]);
+    expect(fs.readFileSync(path.join(hub.config.dataDir, 'audit-anchor-keys', kept[0]!), 'utf8')).toMatch(
+      /^-----BEGIN PUBLIC KEY-----/,
+    );
+
+    await givenAuditBatch(hub.db, [anAccess()], other);
+    const next = await writeCheckpoint(hub.db, key());
+    expect(next.keyId).toBe(rotated.keyId);
+    expect(next.prevHash).toBe(before[before.length - 1]!.hash);
+    expect(await verifyCheckpoints(hub.db, key())).toMatchObject({ intact: true, checkpoints: before.length + 1 });
+
+    const exported = await exportCheckpoints(hub.db, key());
+    expect(exported.keyId).toBe(rotated.keyId);
+    expect(Object.keys(exported.publicKeys).sort()).toEqual([oldKeyId, rotated.keyId].sort());
+
+    // A hub that kept only the new key cannot vouch for what the old one signed: each such checkpoint is named.
+    const newOnly = { ...key(), verifiers: new Map([[rotated.keyId, key().publicKey]]) };
+    expect(checkCheckpointChain(await listCheckpoints(hub.db), newOnly)).toEqual(
+      before.map((c) => `checkpoint ${c.sequence}: signed by a different key than this hub holds`),
+    );
+  });
 });

@@ -253,8 +253,15 @@ describe('the child protection flag view for out-of-hours and unscheduled care',
     it('the flag type carries the flags and the contact, nothing else (no category, no name, no identifier, no record)', () => {
       const schema = buildSchema(fs.readFileSync(path.join(__dirname, '..', 'schema', 'schema.graphql'), 'utf8'));
       const type = schema.getType('ChildProtectionFlags');
+      // Another partnership holding the child: its name and contact only (ADR 028).
+      const holder = schema.getType('FlagHolder');
+      expect(isObjectType(holder) && Object.keys(holder.getFields()).sort()).toEqual([
+        'outOfHoursContact',
+        'partnership',
+      ]);
       expect(isObjectType(type) && Object.keys(type.getFields()).sort()).toEqual(
         [
+          'heldElsewhere',
           'lookedAfter',
           'onPlan',
           'onPlanSince',

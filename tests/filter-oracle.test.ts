@@ -175,6 +175,14 @@ export const CLASSIFICATION: Record<string, Classification> = {
   'Subscription.meetingChanged.purpose': PURPOSE,
   'Subscription.meetingChanged.filter.meetingId': EVENT,
   'Subscription.meetingChanged.filter.referralId': EVENT,
+  'Subscription.meetingChanged.since': {
+    kind: 'control',
+    why: 'resume position (ADR 028): replays only meetings in the subscriber scope, each re-read through it; tells at most when one it reaches changed, which the live stream would have told then',
+  },
+  'Subscription.alertRaised.since': {
+    kind: 'control',
+    why: "resume position (ADR 028): replays only alerts addressed to the subscriber's agency (IG: all), each re-read; tells at most when one was raised, which the live stream would have told then",
+  },
   'Subscription.referralChanged.purpose': PURPOSE,
   'Subscription.referralChanged.since': RESUME,
   'Subscription.referralChanged.filter.rag': EVENT,

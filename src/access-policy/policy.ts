@@ -220,14 +220,13 @@ export class AccessPolicy {
     return roles.length > 0 && roles.every((r) => this.agencyKindsByRole.get(r)?.has(kind) === true);
   }
 
-  static load(file: string | undefined): AccessPolicy {
+  /** `source` names the file in errors (a partnership's own file says whose, ADR 028). */
+  static load(file: string | undefined, source = 'MASH_POLICY_FILE'): AccessPolicy {
     if (!file) return new AccessPolicy(DEFAULT_POLICY);
-    const raw = readJsonFile('MASH_POLICY_FILE', file);
+    const raw = readJsonFile(source, file);
     const parsed = policySchema.safeParse(raw);
     if (!parsed.success) {
-      throw new Error(
-        `MASH_POLICY_FILE: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
-      );
+      throw new Error(`${source}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
     }
     return new AccessPolicy(parsed.data);
   }

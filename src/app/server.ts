@@ -14,7 +14,8 @@ import { AuditWriter } from '../audit/audit-writer';
 import { Authenticator } from '../auth/authenticator';
 import type { Config } from '../config';
 import type { Hub, RequestContext } from '../context/context';
-import { createRequestContext } from '../context/context-factory';
+import { admitToPartnership, createRequestContext } from '../context/context-factory';
+import { agenciesOfEveryPartnership, loadPartnershipConfigs, partnershipHubs } from './partnership-config';
 import { choosePartnership, PARTNERSHIP_HEADER } from '../auth/partnership-choice';
 import { setPartnershipScope, withScopeHolder } from '../db/partnership-scope';
 import { assertServingRoleRestricted, servingRoleProblems } from '../db/app-role';
@@ -72,7 +73,12 @@ export async function createHub(config: Config, logger: Logger, dataSource: Data
   }
   const agencies = AgencyDirectory.load(config.agenciesFile);
   const policy = AccessPolicy.load(config.policyFile);
-  const authenticator = await Authenticator.create(config.auth, agencies, policy);
+  const partnerships = loadPartnershipConfigs(config); // each partnership's own files (ADR 028); a bad one stops the hub
+  const authenticator = await Authenticator.create(
+    config.auth,
+    agenciesOfEveryPartnership(agencies, partnerships),
+    policy,
+  );
   loadMetricsSettings(config.metricsFile); // fail fast on a bad MASH_METRICS_FILE
   applyPartnershipSettings(config.partnershipFile); // the local timescales; a bad file stops the hub naming the field
   applyMeetingSettings(config.meetingsFile); // required agencies and the local quorum rule
@@ -82,7 +88,7 @@ export async function createHub(config: Config, logger: Logger, dataSource: Data
   if (!url) throw new Error('the data source has no connection URL for the event listener');
   const events = new HubEventListener(url, logger);
   await events.start();
-  return {
+  const hub: Hub = {
     config,
     logger,
     dataSource,
@@ -93,6 +99,8 @@ export async function createHub(config: Config, logger: Logger, dataSource: Data
     events,
     chronologySources: CHRONOLOGY_SOURCES,
   };
+  hub.partnershipHubs = partnershipHubs(hub, partnerships);
+  return hub;
 }
 
 /** Raised when the hub cannot take its port: the caller stops the database and exits non-zero. */
@@ -291,6 +299,7 @@ export async function startServer(
           if (req.rawHeaders[i]!.toLowerCase() === PARTNERSHIP_HEADER) requested.push(req.rawHeaders[i + 1]!);
         }
         const partnership = choosePartnership(viewer, requested);
+        admitToPartnership(hub, viewer, partnership);
         setPartnershipScope({ partnership, actor: viewer.sub, requestId });
         return createRequestContext(hub, {
           viewer,

@@ -25,7 +25,7 @@ import { networkOf } from '../audit/audit-builder';
 import { releaseAudit } from '../audit/release';
 import { sha256 } from '../audit/audit-event';
 import type { Hub, RequestContext } from '../context/context';
-import { createRequestContext, inContext } from '../context/context-factory';
+import { admitToPartnership, createRequestContext, inContext } from '../context/context-factory';
 import { choosePartnership, PARTNERSHIP_HEADER } from '../auth/partnership-choice';
 import { eventContextOf, filterMapAsync } from '../context/event-context';
 import { auditErrorJson, createErrorFormatter } from './plugins';
@@ -184,6 +184,7 @@ export function attachSubscriptions(
             .map((k) => params[k]);
           if (!named.every((v) => typeof v === 'string')) return false;
           c.extra.partnership = choosePartnership(c.extra.viewer, named as string[]);
+          admitToPartnership(hub, c.extra.viewer, c.extra.partnership);
           c.extra.usableUntil = usableUntil;
           // Closed when the token expires, even with nothing to push (the client reconnects with a fresh one).
           const timer = setTimeout(() => closedForExpiry(c.extra), Math.max(0, usableUntil - Date.now()) + 10);

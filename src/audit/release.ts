@@ -3,6 +3,7 @@ import type { Redaction } from '../access-policy/request-access';
 import type { RequestContext } from '../context/context';
 import { buildAuditEvent } from './audit-builder';
 import type { AuditAction, AuditOutcome } from './audit-event';
+import { auditUnavailable } from '../shared/errors';
 
 export function outcomeOf(codes: string[], hasData: boolean): AuditOutcome {
   if (codes.length === 0) return 'SUCCESS';
@@ -51,4 +52,34 @@ export async function releaseAudit(
     }
   }
   return { withheld: false, redactions: ctx.access.redactions, codes };
+}
+
+/**
+ * The audit event, in ANOTHER partnership's chain, of a request that told its viewer that partnership
+ * holds these children (the cross-partnership CP flag look-up, ADR 028): the same actor, purpose,
+ * request id and operation as the request's own event in its own chain, with the holder's children as
+ * subjects, so the holder's access log shows who asked about them. Awaited; if it cannot be written
+ * the request fails closed.
+ */
+export async function auditForHolderPartnership(
+  ctx: RequestContext,
+  holder: string,
+  personIds: readonly string[],
+  released: readonly string[],
+): Promise<void> {
+  const event = buildAuditEvent(ctx, 'QUERY', 'SUCCESS', {
+    subjects: [...new Set(personIds)].sort().map((personId) => ({
+      personId,
+      outcome: 'DISCLOSED' as const,
+      recordIds: [],
+      released: [...released].sort(),
+      redacted: [],
+      relationships: [],
+    })),
+  });
+  try {
+    await ctx.hub.auditWriter.write({ ...event, partnership: holder });
+  } catch {
+    throw auditUnavailable();
+  }
 }

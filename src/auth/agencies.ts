@@ -45,14 +45,13 @@ export class AgencyDirectory {
     this.byCode = new Map(agencies.map((a) => [a.code, Object.freeze({ ...a })]));
   }
 
-  static load(file: string | undefined): AgencyDirectory {
+  /** `source` names the file in errors (a partnership's own file says whose, ADR 028). */
+  static load(file: string | undefined, source = 'MASH_AGENCIES_FILE'): AgencyDirectory {
     if (!file) return new AgencyDirectory(DEMO_AGENCIES);
-    const raw = readJsonFile('MASH_AGENCIES_FILE', file);
+    const raw = readJsonFile(source, file);
     const parsed = agencyFileSchema.safeParse(raw);
     if (!parsed.success) {
-      throw new Error(
-        `MASH_AGENCIES_FILE: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
-      );
+      throw new Error(`${source}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
     }
     return new AgencyDirectory(parsed.data);
   }

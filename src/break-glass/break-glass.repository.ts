@@ -239,6 +239,21 @@ export class BreakGlassRepository {
   }
 
   /** One alert, if it is addressed to the viewer's agency (IG auditors: any alert); else null. */
+  /**
+   * The ids of the alerts raised for the viewer (its agency's; IG: every alert) from `from`, oldest
+   * first, for an `alertRaised` subscriber resuming with `since` (ADR 022); each is then re-read and
+   * audited like a live event.
+   */
+  async alertsRaisedSince(from: Date, limit: number): Promise<string[]> {
+    const agency = visibleAlertAgency(this.access.viewer);
+    const rows: Array<{ id: string }> = await this.db.query(
+      `SELECT id FROM alert WHERE created_at >= $1 AND ($2::text IS NULL OR to_agency = $2)
+        ORDER BY created_at, id LIMIT $3`,
+      [from, agency, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async findAlert(id: string): Promise<Guarded<AlertView> | null> {
     const agency = visibleAlertAgency(this.access.viewer);
     const rows: Row[] = await this.db.query(

@@ -1,6 +1,7 @@
 import {
   Arg,
   Ctx,
+  GraphQLISODateTime,
   ID,
   Int,
   Mutation,
@@ -83,10 +84,19 @@ export class BreakGlassResolver {
 
   @Subscription(() => Alert, {
     description: 'Alerts as they are raised for your agency (IG auditors: every alert), across hub processes',
-    subscribe: ({ context }: SubscribeResolverData<unknown, Record<string, never>, RequestContext>) =>
-      alertsRaised(context),
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { since?: Date | null }, RequestContext>) =>
+      alertsRaised(context, args.since ?? null),
   })
-  alertRaised(@Root() raised: AlertRaised) {
+  alertRaised(
+    @Root() raised: AlertRaised,
+    @Arg('since', () => GraphQLISODateTime, {
+      nullable: true,
+      description:
+        'Resuming after a lost connection: first replay the alerts raised for you since this time (when you were last connected; at most 24 hours ago and 500 alerts). ' +
+        'Replayed from a minute earlier, so an alert may arrive twice: keep one per id',
+    })
+    _since: Date | null,
+  ) {
     return raised.alert;
   }
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Guarded } from '../access-policy/request-access';
 import type { RequestContext } from '../context/context';
 import { notifyEvent } from '../events/notify';
+import { auditForHolderPartnership } from '../audit/release';
+import { partnershipHub } from '../context/context-factory';
 import { isValidNhsNumber, normaliseNhsNumber } from '../people/vocabulary';
 import { parseInput, safeText } from '../shared/validation';
 
@@ -22,6 +24,8 @@ export interface ChildFlagsView {
   openToMash: boolean;
   responsibleTeam: string | null;
   outOfHoursContact: string | null;
+  /** Other partnerships holding the child flagged: name and out-of-hours contact only (ADR 028). */
+  heldElsewhere: Array<{ partnership: string; outOfHoursContact: string | null }>;
 }
 
 const nhsNumberSchema = z
@@ -30,6 +34,28 @@ const nhsNumberSchema = z
   .refine(isValidNhsNumber, 'is not a valid NHS number (check digit)')
   .transform(normaliseNhsNumber);
 const settingSchema = safeText(200).refine((s) => s.trim().length > 0, 'is required: where the child is being seen');
+
+/**
+ * The one answer that crosses the partnership wall (issue 26, ADR 028): which OTHER partnerships hold
+ * the child flagged, as "held by partnership X, contact Y" and nothing more. Each holder's chain
+ * records the look-up against its own children (awaited, before anything is released), so the
+ * holder's access log shows who asked; the asker's chain has the request's own event (always audited).
+ */
+async function heldElsewhere(ctx: RequestContext, nhsNumber: string): Promise<ChildFlagsView['heldElsewhere']> {
+  const holders = (await ctx.data.childFlags.flagHolders(nhsNumber)).filter((h) => h.partnership !== ctx.partnership);
+  for (const h of holders)
+    await auditForHolderPartnership(ctx, h.partnership, h.personIds, ['ChildProtectionFlags.heldElsewhere']);
+  return holders.map((h) => ({
+    partnership: h.name,
+    // The partnership's own contact, else its social care team's (its agency list, ADR 028).
+    outOfHoursContact:
+      h.outOfHoursContact ??
+      partnershipHub(ctx.hub, h.partnership)
+        .agencies.list()
+        .find((a) => a.kind === 'SOCIAL_CARE' && a.outOfHoursContact)?.outOfHoursContact ??
+      null,
+  }));
+}
 
 export async function lookUpChildFlags(
   ctx: RequestContext,
@@ -54,6 +80,7 @@ export async function lookUpChildFlags(
     openToMash: facts.openToMash,
     responsibleTeam: team ? (ctx.hub.agencies.get(team)?.name ?? team) : null,
     outOfHoursContact: team ? (ctx.hub.agencies.get(team)?.outOfHoursContact ?? null) : null,
+    heldElsewhere: await heldElsewhere(ctx, input.nhsNumber),
   };
   if (team) {
     const setting = input.setting.trim();

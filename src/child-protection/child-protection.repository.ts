@@ -496,6 +496,14 @@ export interface FlagFacts {
   planAgency: string | null;
 }
 
+/** A partnership holding a flagged child (ADR 028): who to call, and the holder's ids for its audit. */
+export interface FlagHolder {
+  partnership: string;
+  name: string;
+  outOfHoursContact: string | null;
+  personIds: string[];
+}
+
 /**
  * The flag look-up (issue 24, ADR 017): the one read of this domain that is not scoped by a
  * relationship, because the emergency duty team and unscheduled care have none; it is an entry point
@@ -553,6 +561,24 @@ export class ChildFlagsRepository {
       openToMash: r!.open_to_mash,
       planAgency: r!.plan_agency,
     };
+  }
+
+  /**
+   * The partnerships holding a flagged child under this NHS number, across the wall (ADR 028): the
+   * one SECURITY DEFINER function that answers a partnership's name and out-of-hours contact, never
+   * a row. The person ids are the holder's, for the holder's own audit event only.
+   */
+  async flagHolders(nhsNumber: string): Promise<FlagHolder[]> {
+    const rows = (await this.db.query(
+      `SELECT holder_id, holder_name, holder_contact, holder_person_ids::text[] AS holder_person_ids FROM mash_cp_flag_holders($1)`,
+      [nhsNumber],
+    )) as Array<{ holder_id: string; holder_name: string; holder_contact: string | null; holder_person_ids: string[] }>;
+    return rows.map((r) => ({
+      partnership: r.holder_id,
+      name: r.holder_name,
+      outOfHoursContact: r.holder_contact,
+      personIds: r.holder_person_ids,
+    }));
   }
 
   /**

@@ -206,6 +206,16 @@ export class EndPlanInput {
   @Field(() => PlanEndReasonEnum) reason!: string;
 }
 
+@NonPersonal()
+@ObjectType({
+  description: 'Another partnership on this hub holding the child flagged: who to call, and nothing more (ADR 028)',
+})
+export class FlagHolder {
+  @Field(() => String, { description: 'The partnership holding the child' }) partnership!: string;
+  @Field(() => String, { nullable: true, description: "That partnership's out-of-hours contact" })
+  outOfHoursContact!: string | null;
+}
+
 @ObjectType({
   description:
     'Child protection flags for out-of-hours and unscheduled care (CP-IS style): flags only, never the category or any record. An unknown child and a child with no flag look alike',
@@ -230,4 +240,11 @@ export class ChildProtectionFlags {
   @Sensitive('CASE_METADATA')
   @Field(() => String, { nullable: true, description: "The responsible team's out-of-hours contact, when flagged" })
   outOfHoursContact!: string | null;
+  @Sensitive('CASE_METADATA')
+  @Field(() => [FlagHolder], {
+    nullable: true,
+    description:
+      'Other partnerships on this hub holding the child flagged ("held by partnership X, contact Y"); empty when none, unknown or unflagged alike',
+  })
+  heldElsewhere!: FlagHolder[];
 }

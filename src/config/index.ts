@@ -78,6 +78,7 @@ const envSchema = z.object({
   MASH_METRICS_FILE: z.string().min(1).optional(),
   MASH_MEETINGS_FILE: z.string().min(1).optional(),
   MASH_PARTNERSHIP_FILE: z.string().min(1).optional(),
+  MASH_PARTNERSHIPS_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_SIZE: positiveInt(200).default(10),
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -193,6 +194,11 @@ export interface Config {
   meetingsFile: string | undefined;
   /** The partnership's local timescales: calendar and closure days, RAG targets, threshold names (src/referrals/settings.ts). */
   partnershipFile: string | undefined;
+  /**
+   * Per-partnership configuration (ADR 028): partnership id → its own agencies, policy, timescales,
+   * meetings and metrics files; a partnership or file not named falls back to the ones above.
+   */
+  partnershipsFile: string | undefined;
   logLevel: string;
   dbPoolSize: number;
   auth: AuthConfig;
@@ -324,6 +330,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsFile: e.MASH_METRICS_FILE ? path.resolve(e.MASH_METRICS_FILE) : undefined,
     meetingsFile: e.MASH_MEETINGS_FILE ? path.resolve(e.MASH_MEETINGS_FILE) : undefined,
     partnershipFile: e.MASH_PARTNERSHIP_FILE ? path.resolve(e.MASH_PARTNERSHIP_FILE) : undefined,
+    partnershipsFile: e.MASH_PARTNERSHIPS_FILE ? path.resolve(e.MASH_PARTNERSHIPS_FILE) : undefined,
     logLevel: e.LOG_LEVEL,
     dbPoolSize: e.DB_POOL_SIZE,
     auth,

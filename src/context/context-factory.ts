@@ -3,6 +3,8 @@ import type { Viewer } from '../access-policy/viewer';
 import type { Logger } from '../shared/logger';
 import { inPartnership, type PartnershipScope } from '../db/partnership-scope';
 import type { Hub, RequestContext } from './context';
+import { HubError } from '../shared/errors';
+import { PARTNERSHIP_HEADER } from '../auth/partnership-choice';
 import { DataSet } from './data-set';
 
 export interface RequestContextInput {
@@ -27,8 +29,9 @@ export interface RequestContextInput {
  * event, operator commands, bulk import and the demo all come through here, so every request gets a
  * fresh access state and a fresh set of viewer-bound repositories, and nothing outlives it.
  */
-export function createRequestContext(hub: Hub, input: RequestContextInput): RequestContext {
+export function createRequestContext(deployment: Hub, input: RequestContextInput): RequestContext {
   const { viewer, requestId, correlationId } = input;
+  const hub = partnershipHub(deployment, input.partnership);
   const access = input.access ?? new RequestAccess(viewer, hub.policy);
   return {
     hub,
@@ -42,6 +45,25 @@ export function createRequestContext(hub: Hub, input: RequestContextInput): Requ
     data: new DataSet(hub.dataSource, access),
     operation: { ...input.operation },
   };
+}
+
+/** The hub as a partnership sees it: its own agencies, policy and settings, or the deployment's (ADR 028). */
+export function partnershipHub(hub: Hub, partnership: string): Hub {
+  return hub.partnershipHubs?.get(partnership) ?? hub;
+}
+
+/**
+ * Whether the viewer may act in the partnership the request chose, beyond the token naming it: the
+ * viewer's agency must be one of that partnership's agencies, and its roles fit that agency under
+ * the partnership's policy (ADR 028). Refused like a partnership the token does not name.
+ */
+export function admitToPartnership(hub: Hub, viewer: Viewer, partnership: string): void {
+  const local = partnershipHub(hub, partnership);
+  const agency = local.agencies.get(viewer.agency);
+  if (!agency || agency.kind !== viewer.agencyKind || !local.policy.rolesFitAgencyKind(viewer.roles, agency.kind))
+    throw new HubError('FORBIDDEN', `This agency does not work in the partnership named in ${PARTNERSHIP_HEADER}`, {
+      http: { status: 403 },
+    });
 }
 
 /** What the database is told about the request: its partnership, actor and request id. */

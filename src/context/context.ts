@@ -25,10 +25,16 @@ export interface Hub {
   events: HubEventListener;
   /** Every domain's part of a child's chronology, registered at composition (src/app/chronology-sources.ts). */
   chronologySources: readonly ChronologySource[];
+  /**
+   * Each configured partnership's view of this hub (ADR 028): the same dependencies with the
+   * partnership's own config files, agencies and policy. A partnership not here uses the hub itself.
+   */
+  partnershipHubs?: ReadonlyMap<string, Hub>;
 }
 
 /** Built once per request; never shared across requests (loaders and caches live here). */
 export interface RequestContext {
+  /** The hub as the request's partnership sees it (its agencies, policy and settings; ADR 028). */
   hub: Hub;
   /** Made by the hub for this request (the audit's request id, the `x-request-id` response header). */
   requestId: string;

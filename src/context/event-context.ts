@@ -1,6 +1,7 @@
 import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from './context';
 import { createRequestContext, inContext } from './context-factory';
+import { badInput } from '../shared/errors';
 
 /**
  * A subscription lives for hours but each pushed event is its own disclosure: it gets its own
@@ -96,6 +97,44 @@ export async function resumedChangeStream<V, E extends object>(
     [Symbol.asyncIterator]: () => ids,
   };
   return deliver(ctx, spec, ids);
+}
+
+/**
+ * How far before `since` a resumed subscription replays from. A change's time is its transaction's
+ * start (`now()`), so a change that started before the subscriber's last moment but committed after
+ * it carries an earlier time; and the subscriber's clock may be a little off (ADR 022).
+ */
+export const REPLAY_OVERLAP_MS = 60_000;
+/** How far back a resumed subscription may start: longer away, re-read the screen instead. */
+export const REPLAY_WINDOW_MS = 24 * 60 * 60_000;
+/** At most this many changes are replayed; more is refused (not cut short): re-read the screen instead. */
+export const REPLAY_MAX = 500;
+
+/**
+ * A change stream that resumes from `since` when given (ADR 022): the ids `changedSince` finds in
+ * the subscriber's scope from REPLAY_OVERLAP_MS before it are replayed first, then the stream goes on
+ * live. Refused, never cut short, beyond REPLAY_WINDOW_MS or REPLAY_MAX changes; `what` is the screen
+ * the client re-reads instead ("the queue", "your meetings").
+ */
+export function resumableChangeStream<V, E extends object>(
+  ctx: RequestContext,
+  spec: ChangeStreamSpec<V, E>,
+  since: Date | null,
+  changedSince: (from: Date, limit: number) => Promise<string[]>,
+  screen: string,
+): AsyncIterableIterator<E> | Promise<AsyncIterableIterator<E>> {
+  if (!since) return changeStream(ctx, spec);
+  if (Date.now() - since.getTime() > REPLAY_WINDOW_MS)
+    throw badInput('since', `is more than 24 hours ago: re-read ${screen}, then subscribe without it`);
+  return resumedChangeStream(ctx, spec, async () => {
+    const ids = await changedSince(new Date(since.getTime() - REPLAY_OVERLAP_MS), REPLAY_MAX + 1);
+    if (ids.length > REPLAY_MAX)
+      throw badInput(
+        'since',
+        `more than ${REPLAY_MAX} changes to replay: re-read ${screen}, then subscribe without it`,
+      );
+    return ids;
+  });
 }
 
 function liveIds<V, E extends object>(

@@ -28,11 +28,59 @@ export interface SignedAnchor extends ChainHead {
 }
 
 const KEY_FILE = 'audit-anchor-key.pem';
+/** Public keys of rotated-out anchor keys (ADR 028), one PEM per key; their private keys are gone. */
+const RETIRED_DIR = 'audit-anchor-keys';
 
 export interface AnchorKey {
   privateKey: crypto.KeyObject;
   publicKey: crypto.KeyObject;
   keyId: string;
+  /**
+   * Every public key this hub verifies with, by key id: the current one and each retired one, so
+   * anchors and checkpoints signed before a rotation still verify with the key that signed them.
+   */
+  verifiers: ReadonlyMap<string, crypto.KeyObject>;
+}
+
+/** A key's id: SHA-256 of its public key (SPKI DER), never taken from a file name. */
+function keyIdOf(publicKey: crypto.KeyObject): string {
+  return crypto
+    .createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
+}
+
+function retiredKeys(dataDir: string): Map<string, crypto.KeyObject> {
+  const dir = path.join(dataDir, RETIRED_DIR);
+  const keys = new Map<string, crypto.KeyObject>();
+  if (!fs.existsSync(dir)) return keys;
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.pem'))
+    .sort()) {
+    const publicKey = crypto.createPublicKey(fs.readFileSync(path.join(dir, name), 'utf8'));
+    keys.set(keyIdOf(publicKey), publicKey);
+  }
+  return keys;
+}
+
+/**
+ * Rotates the anchor key (ADR 028): the current key's PUBLIC key is kept in `audit-anchor-keys/`
+ * (to verify what it signed), a new private key replaces it (written beside, then renamed over it),
+ * and the old private key is gone. New anchors and checkpoints are signed with the new key.
+ */
+export function rotateAnchorKey(dataDir: string): { retiredKeyId: string; keyId: string } {
+  const old = loadAnchorKey(dataDir, false);
+  const dir = path.join(dataDir, RETIRED_DIR);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${old.keyId}.pem`), old.publicKey.export({ type: 'spki', format: 'pem' }), {
+    mode: 0o644,
+  });
+  const { privateKey } = crypto.generateKeyPairSync('ed25519');
+  const next = path.join(dataDir, `${KEY_FILE}.next`);
+  fs.writeFileSync(next, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  fs.renameSync(next, path.join(dataDir, KEY_FILE));
+  return { retiredKeyId: old.keyId, keyId: loadAnchorKey(dataDir, false).keyId };
 }
 
 /** Loads the anchor signing key from the data directory, creating it (mode 0600) on first use. */
@@ -55,11 +103,10 @@ export function loadAnchorKey(dataDir: string, create = true): AnchorKey {
   }
   const privateKey = crypto.createPrivateKey(pem);
   const publicKey = crypto.createPublicKey(privateKey);
-  const keyId = crypto
-    .createHash('sha256')
-    .update(publicKey.export({ type: 'spki', format: 'der' }))
-    .digest('hex');
-  return { privateKey, publicKey, keyId };
+  const keyId = keyIdOf(publicKey);
+  const verifiers = retiredKeys(dataDir);
+  verifiers.set(keyId, publicKey);
+  return { privateKey, publicKey, keyId, verifiers };
 }
 
 function signedText(h: ChainHead): string {
@@ -113,11 +160,12 @@ export function checkAnchor(text: string, key: AnchorKey): { anchor: SignedAncho
   ) {
     return { error: 'anchor must be {batchId, hash, sealedAt, alg: "Ed25519", keyId, signature}' };
   }
-  if (a.keyId !== key.keyId) return { error: 'anchor was signed by a different key than this hub holds' };
+  const signer = typeof a.keyId === 'string' ? key.verifiers.get(a.keyId) : undefined;
+  if (!signer) return { error: 'anchor was signed by a different key than this hub holds' };
   const ok = crypto.verify(
     null,
     Buffer.from(signedText(a as ChainHead), 'utf8'),
-    key.publicKey,
+    signer,
     Buffer.from(a.signature, 'base64url'),
   );
   if (!ok) return { error: 'anchor signature does not verify' };

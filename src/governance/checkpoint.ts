@@ -113,8 +113,11 @@ export async function listCheckpoints(ds: DataSource): Promise<SignedCheckpoint[
 /** The export: the checkpoints and the public key that verifies them (so a third party can check them). */
 export interface CheckpointExport {
   format: 'mash-hub audit checkpoints';
+  /** The current key (signing new checkpoints). */
   keyId: string;
   publicKey: string;
+  /** Every key the checkpoints may name, current and retired (ADR 028): key id → public key (PEM). */
+  publicKeys: Record<string, string>;
   checkpoints: SignedCheckpoint[];
 }
 
@@ -123,6 +126,9 @@ export async function exportCheckpoints(ds: DataSource, key: AnchorKey): Promise
     format: 'mash-hub audit checkpoints',
     keyId: key.keyId,
     publicKey: key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    publicKeys: Object.fromEntries(
+      [...key.verifiers].map(([id, k]) => [id, k.export({ type: 'spki', format: 'pem' }).toString()]),
+    ),
     checkpoints: await listCheckpoints(ds),
   };
 }
@@ -173,10 +179,10 @@ export function checkCheckpointChain(checkpoints: readonly SignedCheckpoint[], k
     if (c.prevHash !== prevHash) problems.push(`${at}: prev_hash does not equal the hash of checkpoint ${i}`);
     if (checkpointHash(c) !== c.hash)
       problems.push(`${at}: hash does not match its sequence, time, heads and prev_hash`);
-    if (c.keyId !== key.keyId) problems.push(`${at}: signed by a different key than this hub holds`);
-    else if (
-      !crypto.verify(null, signedText(c.sequence, c.hash), key.publicKey, Buffer.from(c.signature, 'base64url'))
-    ) {
+    // Each checkpoint verifies with the key that signed it (the current one or a retired one, ADR 028).
+    const signer = key.verifiers.get(c.keyId);
+    if (!signer) problems.push(`${at}: signed by a different key than this hub holds`);
+    else if (!crypto.verify(null, signedText(c.sequence, c.hash), signer, Buffer.from(c.signature, 'base64url'))) {
       problems.push(`${at}: signature does not verify`);
     }
     prevHash = c.hash;

@@ -11,6 +11,8 @@ import type { ParticipantAttendance, ParticipantRole } from './vocabulary';
 @Entity({ name: 'meeting' })
 @Index('meeting_schedule_idx', ['partnershipId', 'scheduledAt', 'id'])
 @Index('meeting_referral_idx', ['partnershipId', 'referralId'])
+// What a resubscribing `meetingChanged` replays (`since`, migrations/1765240100000-meeting-updated-index.ts)
+@Index('meeting_updated_idx', ['partnershipId', 'updatedAt', 'id'])
 @Check(
   'meeting_type_check',
   `type IN ('STRATEGY_DISCUSSION','STRATEGY_MEETING','INITIAL_CHILD_PROTECTION_CONFERENCE','REVIEW_CHILD_PROTECTION_CONFERENCE','CORE_GROUP','ALLEGATIONS_AGAINST_STAFF','MASE_MEETING')`,

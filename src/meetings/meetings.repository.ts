@@ -251,6 +251,30 @@ export class MeetingsRepository {
     return { rows: rows.slice(0, limit).map((r) => this.guardMeeting(r)), hasNext: rows.length > limit, orderedByTime };
   }
 
+  /**
+   * The ids of the meetings in the viewer's scope changed from `from` (scheduled, or any versioned
+   * change: attendance, held, outcome, actions), oldest first, for a `meetingChanged` subscriber
+   * resuming with `since` (ADR 022); each is then re-read and audited like a live event.
+   */
+  async changedSince(
+    from: Date,
+    meetingId: string | null,
+    referralId: string | null,
+    limit: number,
+  ): Promise<string[]> {
+    const p = new Params();
+    const where = [`m.updated_at >= ${p.add(from)}::timestamptz`];
+    if (meetingId) where.push(`m.id = ${p.add(meetingId)}::uuid`);
+    if (referralId) where.push(`m.referral_id = ${p.add(referralId)}::uuid`);
+    const scope = meetingScopeSql(this.access.viewer, 'm.id', p);
+    if (scope !== null) where.push(scope.length === 0 ? 'FALSE' : `(${scope.join(' OR ')})`);
+    const rows: Array<{ id: string }> = await this.db.query(
+      `SELECT m.id FROM meeting m WHERE ${where.join(' AND ')} ORDER BY m.updated_at, m.id LIMIT ${p.add(limit)}`,
+      p.values,
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Children of meetings already reached in this request, guarded like their meeting (owner as given). */
   private childLoader<T extends object>(
     sql: string,

@@ -84,15 +84,26 @@ export class MeetingsResolver {
     subscribe: ({
       args,
       context,
-    }: SubscribeResolverData<unknown, { filter?: MeetingChangeFilter | null; purpose: Purpose }, RequestContext>) => {
+    }: SubscribeResolverData<
+      unknown,
+      { filter?: MeetingChangeFilter | null; purpose: Purpose; since?: Date | null },
+      RequestContext
+    >) => {
       context.access.declarePurpose(args.purpose);
-      return meetingChanges(context, args.filter ?? null, args.purpose);
+      return meetingChanges(context, args.filter ?? null, args.purpose, args.since ?? null);
     },
   })
   meetingChanged(
     @Root() change: MeetingChange,
     @Arg('purpose', () => PurposeEnum) _purpose: Purpose,
     @Arg('filter', () => MeetingChangeFilter, { nullable: true }) _filter: MeetingChangeFilter | null,
+    @Arg('since', () => GraphQLISODateTime, {
+      nullable: true,
+      description:
+        'Resuming after a lost connection: first replay the meetings changed since this time (when you were last connected; at most 24 hours ago and 500 changes). ' +
+        'Replayed from a minute earlier, so a change may arrive twice: keep the higher version',
+    })
+    _since: Date | null,
   ) {
     return change.meeting;
   }

@@ -1,4 +1,5 @@
 import { cachedSettingsFile } from '../config/json-file';
+import { currentPartnershipScope } from '../db/partnership-scope';
 import { z } from 'zod';
 import { AGENCY_KINDS } from '../access-policy/vocabulary';
 import { DEFAULT_REQUIRED_AGENCIES, MEETING_TYPES, type MeetingType, type RequiredAgencies } from './vocabulary';
@@ -20,17 +21,37 @@ export type MeetingSettings = {
 export const DEFAULT_QUORUM = { informationOnlyCounts: false } as const;
 
 let quorumRule: MeetingSettings['quorum'] = { ...DEFAULT_QUORUM };
+/** A partnership's own quorum rule (ADR 028); a partnership not here follows the deployment's. */
+const quorumByPartnership = new Map<string, MeetingSettings['quorum']>();
 
-/** The attendance statuses that count an agency as present for quorum, as SQL literals (a closed vocabulary). */
+/**
+ * The attendance statuses that count an agency as present for quorum, as SQL literals (a closed
+ * vocabulary), by the rule of the partnership the current request acts in (its database scope).
+ */
 export function quorumAttendanceSql(): string {
-  return quorumRule.informationOnlyCounts ? `'ATTENDED','SENT_INFORMATION_ONLY'` : `'ATTENDED'`;
+  const partnership = currentPartnershipScope()?.partnership;
+  const rule = (partnership !== undefined && quorumByPartnership.get(partnership)) || quorumRule;
+  return rule.informationOnlyCounts ? `'ATTENDED','SENT_INFORMATION_ONLY'` : `'ATTENDED'`;
 }
 
-/** Start-up: validates MASH_MEETINGS_FILE (a bad one stops the hub naming the field) and sets the quorum rule. */
-export function applyMeetingSettings(file: string | undefined): MeetingSettings {
-  const settings = loadMeetingSettings(file);
-  quorumRule = { ...settings.quorum };
+/**
+ * Start-up: validates MASH_MEETINGS_FILE (a bad one stops the hub naming the field) and sets the
+ * quorum rule: the deployment's, or with `partnership` that partnership's own.
+ */
+export function applyMeetingSettings(
+  file: string | undefined,
+  partnership?: string,
+  source = 'MASH_MEETINGS_FILE',
+): MeetingSettings {
+  const settings = loadMeetingSettings(file, source);
+  if (partnership === undefined) quorumRule = { ...settings.quorum };
+  else quorumByPartnership.set(partnership, { ...settings.quorum });
   return settings;
+}
+
+/** Forgets every partnership's own quorum rule (start-up, before they are configured again). */
+export function clearPartnershipMeetingSettings(): void {
+  quorumByPartnership.clear();
 }
 
 const fileSchema = z
@@ -71,7 +92,7 @@ export function parseMeetingSettings(raw: unknown, source = 'MASH_MEETINGS_FILE'
 }
 
 /** Defaults when no file is configured; the file is read once per process. */
-export function loadMeetingSettings(file: string | undefined): MeetingSettings {
+export function loadMeetingSettings(file: string | undefined, source = 'MASH_MEETINGS_FILE'): MeetingSettings {
   if (!file) return { requiredAgencies: DEFAULT_REQUIRED_AGENCIES, quorum: { ...DEFAULT_QUORUM } };
-  return cachedSettingsFile('MASH_MEETINGS_FILE', file, parseMeetingSettings);
+  return cachedSettingsFile(source, file, (raw) => parseMeetingSettings(raw, source));
 }

@@ -193,7 +193,7 @@ export function parseMetricsSettings(raw: unknown, source = 'MASH_METRICS_FILE')
 }
 
 /** Defaults when no file is configured; the file is read once per process. */
-export function loadMetricsSettings(file: string | undefined): MetricsSettings {
+export function loadMetricsSettings(file: string | undefined, source = 'MASH_METRICS_FILE'): MetricsSettings {
   if (!file) return defaultMetricsSettings();
-  return cachedSettingsFile('MASH_METRICS_FILE', file, parseMetricsSettings);
+  return cachedSettingsFile(source, file, (raw) => parseMetricsSettings(raw, source));
 }

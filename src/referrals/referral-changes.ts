@@ -2,8 +2,7 @@ import { Field, ID, InputType } from 'type-graphql';
 import { GUARD, type Guarded } from '../access-policy/request-access';
 import type { Purpose } from '../access-policy/vocabulary';
 import type { RequestContext } from '../context/context';
-import { changeStream, resumedChangeStream, type ChangeStreamSpec } from '../context/event-context';
-import { badInput } from '../shared/errors';
+import { resumableChangeStream, type ChangeStreamSpec } from '../context/event-context';
 import { assertUuid } from '../shared/validation';
 import { RagEnum, ReferralStatusEnum } from './referral.type';
 import { type ReferralView } from './referrals.repository';
@@ -19,17 +18,6 @@ export class ReferralChangeFilter {
 export interface ReferralChange {
   referral: Guarded<ReferralView>;
 }
-
-/**
- * How far before `since` a resumed subscription replays from. `updated_at` is the changing
- * transaction's start time, so a change that started before the subscriber's last moment but
- * committed after it carries an earlier time; and the subscriber's clock may be a little off.
- */
-export const REPLAY_OVERLAP_MS = 60_000;
-/** How far back a resumed subscription may start: longer away, re-read the queue instead. */
-export const REPLAY_WINDOW_MS = 24 * 60 * 60_000;
-/** At most this many changes are replayed; more is refused (not cut short): re-read the queue instead. */
-export const REPLAY_MAX = 500;
 
 /**
  * The `referralChanged` source stream. Events carry ids only; each one is re-read through the
@@ -60,19 +48,13 @@ export function referralChanges(
     wrap: (referral): ReferralChange => ({ referral }),
     what: 'referral change',
   };
-  if (!since) return changeStream(ctx, spec);
-  if (Date.now() - since.getTime() > REPLAY_WINDOW_MS)
-    throw badInput('since', 'is more than 24 hours ago: re-read the queue, then subscribe without it');
-  return resumedChangeStream(ctx, spec, async () => {
-    const from = new Date(since.getTime() - REPLAY_OVERLAP_MS);
-    const ids = await ctx.data.referrals.changedSince(from, filter?.referralId ?? null, REPLAY_MAX + 1);
-    if (ids.length > REPLAY_MAX)
-      throw badInput(
-        'since',
-        `more than ${REPLAY_MAX} changes to replay: re-read the queue, then subscribe without it`,
-      );
-    return ids;
-  });
+  return resumableChangeStream(
+    ctx,
+    spec,
+    since,
+    (from, limit) => ctx.data.referrals.changedSince(from, filter?.referralId ?? null, limit),
+    'the queue',
+  );
 }
 
 function matches(ctx: RequestContext, referral: Guarded<ReferralView>, filter: ReferralChangeFilter | null): boolean {

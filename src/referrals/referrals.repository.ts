@@ -621,7 +621,7 @@ export class ReferralsRepository {
    * The ids of referrals in the viewer's scope changed at or after `from` (oldest first, at most
    * `limit`): what a resubscribing `referralChanged` replays. Ids only: each is re-read and audited
    * as its own event. `updated_at` is the changing transaction's start time (now()), so the caller
-   * asks from a little earlier than it needs (referral-changes.ts, REPLAY_OVERLAP_MS).
+   * asks from a little earlier than it needs (REPLAY_OVERLAP_MS, context/event-context.ts).
    */
   async changedSince(from: Date, referralId: string | null, limit: number): Promise<string[]> {
     const p = new Params();

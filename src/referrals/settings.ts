@@ -124,14 +124,24 @@ export function defaultPartnershipSettings(): PartnershipSettings {
 }
 
 /** Defaults when no file is configured; the file is read and validated once per process. */
-export function loadPartnershipSettings(file: string | undefined): PartnershipSettings {
+export function loadPartnershipSettings(
+  file: string | undefined,
+  source = 'MASH_PARTNERSHIP_FILE',
+): PartnershipSettings {
   if (!file) return defaultPartnershipSettings();
-  return cachedSettingsFile('MASH_PARTNERSHIP_FILE', file, parsePartnershipSettings);
+  return cachedSettingsFile(source, file, (raw) => parsePartnershipSettings(raw, source));
 }
 
-/** Start-up: validates the file (a bad one stops the hub naming the field) and sets the clocks from it. */
-export function applyPartnershipSettings(file: string | undefined): PartnershipSettings {
-  const settings = loadPartnershipSettings(file);
-  configureClocks({ calendar: settings.calendar, sla: settings.sla });
+/**
+ * Start-up: validates the file (a bad one stops the hub naming the field) and sets the clocks from
+ * it: the deployment's, or with `partnership` that partnership's own (ADR 028).
+ */
+export function applyPartnershipSettings(
+  file: string | undefined,
+  partnership?: string,
+  source = 'MASH_PARTNERSHIP_FILE',
+): PartnershipSettings {
+  const settings = loadPartnershipSettings(file, source);
+  configureClocks({ calendar: settings.calendar, sla: settings.sla }, partnership);
   return settings;
 }
