@@ -28,6 +28,8 @@ const VARIANTS: Record<string, ServerFeatures> = {
   B2: { fieldPermissions: true, audit: false, limits: false },
   B4: { fieldPermissions: true, audit: true, limits: false },
   B5: { fieldPermissions: true, audit: true, limits: true },
+  // B5 serving as a role that bypasses row-level security (bench/roles.ts): the wall off.
+  NOWALL: { fieldPermissions: true, audit: true, limits: true },
 };
 
 const stats = { statements: 0, requests: 0, inFlight: 0 };
@@ -120,9 +122,11 @@ async function main(): Promise<void> {
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-bench-'));
   fs.copyFileSync(process.env.BENCH_KEY_FILE!, path.join(dataDir, 'dev-signing-key.json'));
+  // The hub's variants serve as mash_app (NOWALL: as a role bypassing row-level security), bench/roles.ts.
+  const servingUrl = process.env.BENCH_SERVING_URL ?? url;
   const config = loadConfig({
     NODE_ENV: 'development',
-    DATABASE_URL: url,
+    DATABASE_URL: servingUrl,
     MASH_DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     DB_POOL_SIZE: '10',
@@ -140,7 +144,7 @@ async function main(): Promise<void> {
     logMigration: () => undefined,
     log: () => undefined,
   };
-  const ds = createDataSource(url, logger, 10);
+  const ds = createDataSource(servingUrl, logger, 10);
   ds.setOptions({ logging: ['query'], logger: counting });
   await ds.initialize();
   const hub = await createHub(config, logger, ds);
