@@ -15,6 +15,7 @@
  *                                         audit otherwise stays: the tables are append-only)
  *   --connections=1,10                    only these concurrencies (a targeted run never rewrites README.md)
  *   --scale=0.2 --duration=5 --rounds=3   overrides
+ *   --cpu-prof=DIR                        the hub servers write V8 CPU profiles to DIR (bench/profile-summary.ts)
  */
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -64,6 +65,7 @@ const concurrencyFor = (op: Operation) =>
         ? CONCURRENCY.filter((c) => c <= 10)
         : CONCURRENCY;
 const GENERATE_ONLY = flag('generate-only');
+const CPU_PROF_DIR = opt('cpu-prof') ? path.resolve(opt('cpu-prof')!) : undefined;
 const RESET_AUDIT = flag('reset-audit');
 const ONLY = opt('ops')
   ?.split(',')
@@ -268,6 +270,10 @@ async function main(): Promise<void> {
           ? [process.execPath, path.join(benchDir, 'peer', 'serve.js')]
           : [
               process.execPath,
+              // --cpu-prof=DIR: each hub server writes a V8 CPU profile there when it stops (bench/profile-summary.ts).
+              ...(CPU_PROF_DIR
+                ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`, `--cpu-prof-name=${variant}.cpuprofile`]
+                : []),
               require.resolve('ts-node/dist/bin.js'),
               '--transpile-only',
               path.join(benchDir, 'serve.ts'),
@@ -599,6 +605,7 @@ async function main(): Promise<void> {
 
   const rss = Object.fromEntries(await Promise.all(VARIANTS.map(async (v) => [v, (await stats(v)).rss] as const)));
   for (const c of children) c.kill('SIGTERM');
+  if (CPU_PROF_DIR) await new Promise((r) => setTimeout(r, 5000)); // the servers write their profiles as they exit
   await removeBenchWrites(client);
   await client.end();
   if (stopDb) await stopDb();

@@ -45,6 +45,8 @@ function countRequests(server: http.Server): void {
 }
 
 async function main(): Promise<void> {
+  // Under --cpu-prof (bench/run.ts --cpu-prof=DIR), V8 writes the profile only on a normal exit.
+  if (process.execArgv.some((a) => a.startsWith('--cpu-prof'))) process.on('SIGTERM', () => process.exit(0));
   const variant = process.env.BENCH_VARIANT ?? 'B0';
   const url = process.env.BENCH_DATABASE_URL!;
   const port = Number(process.env.BENCH_PORT ?? 0);
