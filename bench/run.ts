@@ -66,6 +66,7 @@ const concurrencyFor = (op: Operation) =>
         : CONCURRENCY;
 const GENERATE_ONLY = flag('generate-only');
 const CPU_PROF_DIR = opt('cpu-prof') ? path.resolve(opt('cpu-prof')!) : undefined;
+if (CPU_PROF_DIR) fs.mkdirSync(CPU_PROF_DIR, { recursive: true });
 const RESET_AUDIT = flag('reset-audit');
 const ONLY = opt('ops')
   ?.split(',')
@@ -270,10 +271,6 @@ async function main(): Promise<void> {
           ? [process.execPath, path.join(benchDir, 'peer', 'serve.js')]
           : [
               process.execPath,
-              // --cpu-prof=DIR: each hub server writes a V8 CPU profile there when it stops (bench/profile-summary.ts).
-              ...(CPU_PROF_DIR
-                ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`, `--cpu-prof-name=${variant}.cpuprofile`]
-                : []),
               require.resolve('ts-node/dist/bin.js'),
               '--transpile-only',
               path.join(benchDir, 'serve.ts'),
@@ -291,6 +288,8 @@ async function main(): Promise<void> {
           BENCH_DATABASE_URL: url,
           BENCH_SERVING_URL: variant === 'NOWALL' ? serving.wallOff : serving.wallOn,
           BENCH_KEY_FILE: keyFile,
+          // --cpu-prof=DIR: each hub server profiles itself from READY to its stop (serve.ts, bench/profile-summary.ts).
+          ...(CPU_PROF_DIR ? { BENCH_CPU_PROF_DIR: CPU_PROF_DIR } : {}),
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       });

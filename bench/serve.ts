@@ -7,6 +7,7 @@
  */
 import 'reflect-metadata';
 import fs from 'node:fs';
+import inspector from 'node:inspector';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,8 +46,6 @@ function countRequests(server: http.Server): void {
 }
 
 async function main(): Promise<void> {
-  // Under --cpu-prof (bench/run.ts --cpu-prof=DIR), V8 writes the profile only on a normal exit.
-  if (process.execArgv.some((a) => a.startsWith('--cpu-prof'))) process.on('SIGTERM', () => process.exit(0));
   const variant = process.env.BENCH_VARIANT ?? 'B0';
   const url = process.env.BENCH_DATABASE_URL!;
   const port = Number(process.env.BENCH_PORT ?? 0);
@@ -158,7 +157,30 @@ async function main(): Promise<void> {
   });
   auditStats = hub.auditWriter.stats;
   countRequests(server.httpServer);
+  if (process.env.BENCH_CPU_PROF_DIR) await profileUntilStopped(variant, process.env.BENCH_CPU_PROF_DIR);
   process.stdout.write(`READY ${port}\n`);
+}
+
+/**
+ * bench/run.ts --cpu-prof=DIR: a V8 CPU profile of the server from READY (start-up and ts-node's
+ * compiling left out) until the runner stops it, written to DIR/<variant>.cpuprofile.
+ */
+async function profileUntilStopped(variant: string, dir: string): Promise<void> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  process.on('SIGTERM', () => {
+    void post('Profiler.stop').then((r) => {
+      fs.writeFileSync(path.join(dir, `${variant}.cpuprofile`), JSON.stringify((r as { profile: unknown }).profile));
+      process.exit(0);
+    });
+  });
 }
 
 interface Captured {
