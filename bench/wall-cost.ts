@@ -9,7 +9,8 @@
  *   wall off `now` as a role that bypasses row-level security (bench/roles.ts): the policies' own cost
  *   floor    the owner (superuser), no scope, no settings: one round trip, no wall
  *
- * Statements: a person by id (a named prepared look-up) and a 20-row referral page. Not the benchmark:
+ * Statements: a person by id (a named prepared look-up) and a 20-row referral page (naming its
+ * partnership, as the wall's policy does: the queue's index leads with it). Not the benchmark:
  * a loop of one statement, on the generated partnership (`npm run bench -- --generate-only`).
  *
  *   npx ts-node --transpile-only bench/wall-cost.ts [--scale=1] [--n=400] [--rounds=5]
@@ -33,7 +34,7 @@ const ROUNDS = Number(opt('rounds') ?? 5);
 const STATEMENTS = {
   'person by id': `SELECT id, given_name, family_name, date_of_birth FROM person WHERE id = $1::uuid`,
   'referral page (20)': `SELECT id, status, decision_due_at, received_at FROM referral
-                          WHERE decision_due_at >= $1::timestamptz ORDER BY decision_due_at, id LIMIT 20`,
+                          WHERE partnership_id = $2 AND decision_due_at >= $1::timestamptz ORDER BY decision_due_at, id LIMIT 20`,
 };
 type Mode = 'before' | 'now' | 'wall off' | 'floor';
 const MODES: Mode[] = ['before', 'now', 'wall off', 'floor'];
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     );
     let k = 0;
     const call = async (mode: Mode, text: string, withId: boolean) => {
-      const params = [withId ? ids[k++ % ids.length] : from];
+      const params = withId ? [ids[k++ % ids.length]] : [from, partnership];
       const scope = { partnership, actor: 'system:bench', requestId: `wall-cost-${k}` };
       if (mode === 'floor') return queryPrepared(sources.owner, text, params);
       const ds = mode === 'wall off' ? sources.off : sources.on;
