@@ -10,6 +10,7 @@ import path from 'node:path';
 interface Node {
   id: number;
   callFrame: { functionName: string; url: string };
+  children?: number[];
 }
 interface Profile {
   nodes: Node[];
@@ -20,6 +21,8 @@ interface Profile {
 /** The layer a function belongs to, from its file (first match wins). */
 const LAYERS: Array<[string, (url: string, fn: string) => boolean]> = [
   ['idle', (_u, fn) => fn === '(idle)'],
+  // The profiler stopping and serialising the profile (bench/serve.ts): not the hub's work.
+  ['profiler', (u) => /\/bench\/serve\.ts$/.test(u)],
   ['GC', (_u, fn) => fn === '(garbage collector)'],
   ['V8/Node internals (program)', (_u, fn) => fn === '(program)'],
   ['pg (protocol, row parsing)', (u) => /node_modules\/(pg|pg-protocol|pg-types|postgres-[a-z]+|pg-pool)\//.test(u)],
@@ -47,15 +50,33 @@ const LAYERS: Array<[string, (url: string, fn: string) => boolean]> = [
   ],
   ['our code (src/, bench/)', (u) => /\/(src|bench)\//.test(u) && !/node_modules/.test(u)],
   ['other libraries', (u) => /node_modules/.test(u)],
-  ['Node core (other)', (u) => u.startsWith('node:') || u === ''],
+  ['Node core (event loop, timers; no caller of ours)', (u) => u.startsWith('node:') || u === ''],
 ];
+
+const SPECIAL = new Set(['(idle)', '(garbage collector)', '(program)']);
 
 function summarise(file: string): Array<[string, number]> {
   const p = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // A native function (no url) or a Node internal other than HTTP and sockets counts for its nearest
+  // caller in a file: JSON.parse inside pg's row parser is pg's, a Buffer write in its serializer too.
+  const frameOf = (id: number): Node => {
+    const own = byId.get(id)!;
+    if (SPECIAL.has(own.callFrame.functionName)) return own;
+    let n = own;
+    while (!n.callFrame.url.startsWith('file://')) {
+      if (/^node:(_http|http|net|internal\/http|internal\/stream_base)/.test(n.callFrame.url)) return n;
+      const up = parent.get(n.id);
+      if (up === undefined || byId.get(up)!.callFrame.functionName === '(root)') return own;
+      n = byId.get(up)!;
+    }
+    return n;
+  };
   const self = new Map<string, number>();
   p.samples.forEach((id, i) => {
-    const n = byId.get(id)!;
+    const n = frameOf(id);
     const layer =
       LAYERS.find(([, test]) => test(n.callFrame.url, n.callFrame.functionName))?.[0] ?? 'Node core (other)';
     self.set(layer, (self.get(layer) ?? 0) + (p.timeDeltas[i] ?? 0));
@@ -66,10 +87,11 @@ function summarise(file: string): Array<[string, number]> {
 const files = process.argv.slice(2);
 const all = files.map((f) => ({ name: path.basename(f, '.cpuprofile'), rows: summarise(f) }));
 const layers = [...new Set(all.flatMap((a) => a.rows.map(([l]) => l)))];
-const busy = (rows: Array<[string, number]>) => rows.filter(([l]) => l !== 'idle').reduce((a, [, t]) => a + t, 0);
+const busy = (rows: Array<[string, number]>) =>
+  rows.filter(([l]) => l !== 'idle' && l !== 'profiler').reduce((a, [, t]) => a + t, 0);
 console.log(`| layer | ${all.map((a) => `${a.name} (% of busy CPU)`).join(' | ')} |`);
 console.log(`|---|${all.map(() => '---').join('|')}|`);
-for (const l of layers.filter((x) => x !== 'idle'))
+for (const l of layers.filter((x) => x !== 'idle' && x !== 'profiler'))
   console.log(
     `| ${l} | ${all.map((a) => ((100 * (a.rows.find(([x]) => x === l)?.[1] ?? 0)) / busy(a.rows)).toFixed(1)).join(' | ')} |`,
   );
