@@ -84,6 +84,9 @@ export function scopeQueryRunner(runner: QueryRunner): QueryRunner {
     // One round trip: the pooled connection's next query carries the settings (ScopedQuery).
     const client = (await runner.connect()) as ScopableClient;
     await scopable(client);
+    // Logged as the statement it still is (a Bind and Execute of the settings' statement), so
+    // statement counts and query logs show every lone statement's settings as before.
+    runner.connection.logger.logQuery(SET_SCOPE, [scope.partnership, scope.actor, scope.requestId], runner);
     client[NEXT_SCOPE] = scope;
     try {
       return await query(sql, parameters, structured as true);
