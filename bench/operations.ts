@@ -155,9 +155,9 @@ export const OPERATIONS: Operation[] = [
 export const PEER_QUERIES: Record<string, string> = {
   Q1: `query Q1($id: UUID!) { personById(id: $id) { id givenName familyName dateOfBirth nhsNumber ethnicity
       agencyRecordsByPersonId(orderBy: [OCCURRED_AT_DESC, ID_ASC]) { nodes { id owningAgency recordType occurredAt summary data } } } }`,
-  Q2: `query Q2 { allReferrals(first: 20, orderBy: [DECISION_DUE_AT_ASC, ID_ASC]) { edges { node { id reference status rag decisionDueAt
+  Q2: `query Q2 { allReferrals(first: 20, condition: { partnershipId: "default" }, orderBy: [DECISION_DUE_AT_ASC, ID_ASC]) { edges { node { id reference status rag decisionDueAt
       agencyChecksByReferralId(condition: { returnedAt: null }, orderBy: [DUE_AT_ASC, AGENCY_ASC]) { nodes { agency } } } } } }`,
-  Q3: `query Q3 { allReferrals(first: 20, orderBy: [DECISION_DUE_AT_ASC, ID_ASC]) { edges { node { id reference status rag decisionDueAt
+  Q3: `query Q3 { allReferrals(first: 20, condition: { partnershipId: "default" }, orderBy: [DECISION_DUE_AT_ASC, ID_ASC]) { edges { node { id reference status rag decisionDueAt
       agencyChecksByReferralId(condition: { returnedAt: null }, orderBy: [DUE_AT_ASC, AGENCY_ASC]) { nodes { agency } }
       narrative concernCategories referrerName
       referralSubjectsByReferralId { nodes { personByPersonId { givenName familyName dateOfBirth } } } } } } }`,
@@ -231,7 +231,7 @@ export const RAW_QUERIES: Record<string, RawQuery> = {
   Q2: {
     sql: `SELECT r.id, r.reference, r.status, r.rag, r.decision_due_at, r.decision_due_at < now() AS breached,
                  ARRAY(SELECT c.agency FROM agency_check c WHERE c.referral_id = r.id AND c.status IN ('REQUESTED','IN_PROGRESS')) AS waiting_on
-            FROM referral r ORDER BY r.decision_due_at, r.id LIMIT 20`,
+            FROM referral r WHERE r.partnership_id = 'default' ORDER BY r.decision_due_at, r.id LIMIT 20`,
     params: none,
     shape: (rows) => ({ referrals: rows }),
   },
@@ -241,14 +241,14 @@ export const RAW_QUERIES: Record<string, RawQuery> = {
                  ARRAY(SELECT c.agency FROM agency_check c WHERE c.referral_id = r.id AND c.status IN ('REQUESTED','IN_PROGRESS')) AS waiting_on,
                  (SELECT json_agg(json_build_object('givenName', p.given_name, 'familyName', p.family_name, 'dateOfBirth', p.date_of_birth))
                     FROM referral_subject s JOIN person p ON p.id = s.person_id WHERE s.referral_id = r.id) AS subjects
-            FROM referral r ORDER BY r.decision_due_at, r.id LIMIT 20`,
+            FROM referral r WHERE r.partnership_id = 'default' ORDER BY r.decision_due_at, r.id LIMIT 20`,
     params: none,
     shape: (rows) => ({ referrals: rows }),
   },
   Q4: {
     sql: `SELECT r.id, r.reference, r.status, r.rag, r.decision_due_at, r.decision_due_at < now() AS breached,
                  ARRAY(SELECT c.agency FROM agency_check c WHERE c.referral_id = r.id AND c.status IN ('REQUESTED','IN_PROGRESS')) AS waiting_on
-            FROM referral r ORDER BY r.decision_due_at, r.id LIMIT 100`,
+            FROM referral r WHERE r.partnership_id = 'default' ORDER BY r.decision_due_at, r.id LIMIT 100`,
     params: none,
     shape: (rows) => ({ referrals: rows }),
   },
@@ -259,7 +259,7 @@ export const RAW_QUERIES: Record<string, RawQuery> = {
                    'relationships', (SELECT json_agg(json_build_object('type', pr.type, 'relatedPerson', json_build_object('id', q.id, 'givenName', q.given_name)))
                                  FROM person_relationship pr JOIN person q ON q.id = pr.related_person_id WHERE pr.person_id = p.id)))
                  FROM referral_subject s JOIN person p ON p.id = s.person_id WHERE s.referral_id = r.id) AS subjects
-            FROM referral r ORDER BY r.decision_due_at, r.id LIMIT 20`,
+            FROM referral r WHERE r.partnership_id = 'default' ORDER BY r.decision_due_at, r.id LIMIT 20`,
     params: none,
     shape: (rows) => ({ referrals: rows }),
   },

@@ -15,6 +15,7 @@
  *                                         audit otherwise stays: the tables are append-only)
  *   --connections=1,10                    only these concurrencies (a targeted run never rewrites README.md)
  *   --scale=0.2 --duration=5 --rounds=3   overrides
+ *   --cpu-prof=DIR                        the hub servers write V8 CPU profiles to DIR (bench/profile-summary.ts)
  */
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -26,6 +27,7 @@ import { Client } from 'pg';
 import { loadOrCreateDevKey, signDevToken } from '../src/auth/authenticator';
 import { ensureDatabase, freePort } from '../src/db/admin';
 import { createDataSource } from '../src/db/data-source';
+import { benchServingUrls } from './roles';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { createLogger } from '../src/shared/logger';
 import { generate, generateAudit, resetAudit, GENERATOR_VERSION, scaled, type Scale } from './generate';
@@ -63,13 +65,15 @@ const concurrencyFor = (op: Operation) =>
         ? CONCURRENCY.filter((c) => c <= 10)
         : CONCURRENCY;
 const GENERATE_ONLY = flag('generate-only');
+const CPU_PROF_DIR = opt('cpu-prof') ? path.resolve(opt('cpu-prof')!) : undefined;
+if (CPU_PROF_DIR) fs.mkdirSync(CPU_PROF_DIR, { recursive: true });
 const RESET_AUDIT = flag('reset-audit');
 const ONLY = opt('ops')
   ?.split(',')
   .map((s) => s.trim().toUpperCase());
 const AUDIT_ROWS = opt('audit-rows') ? Number(opt('audit-rows')) : undefined;
 const SOAK_SECONDS = flag('soak') ? Number(opt('soak') ?? 300) : 0;
-const ALL_VARIANTS = ['B0', 'B2', 'B4', 'B5', 'RAW', 'PEER'] as const;
+const ALL_VARIANTS = ['B0', 'B2', 'B4', 'B5', 'RAW', 'PEER', 'NOWALL'] as const;
 type Variant = (typeof ALL_VARIANTS)[number];
 /** The hub's variants and the floor, in the order of the tables' columns. */
 const HUB_AND_RAW = ['B0', 'B2', 'B4', 'B5', 'RAW'] as const;
@@ -82,8 +86,14 @@ const ONLY_VARIANTS = opt('variants')
 const VARIANTS = ALL_VARIANTS.filter(
   (v) => (v !== 'PEER' || PEER_INSTALLED) && (!ONLY_VARIANTS || ONLY_VARIANTS.includes(v)),
 );
-/** PEER answers only the operations it has an equivalent for (Q1–Q3). */
-const variantsFor = (op: Operation) => VARIANTS.filter((v) => v !== 'PEER' || PEER_QUERIES[op.name] !== undefined);
+/**
+ * PEER answers only the operations it has an equivalent for (Q1–Q3); NOWALL (B5 with the partnership
+ * wall off, bench/roles.ts) runs the reads, where the wall's cost is asked about (issue 26).
+ */
+const variantsFor = (op: Operation) =>
+  VARIANTS.filter(
+    (v) => (v !== 'PEER' || PEER_QUERIES[op.name] !== undefined) && (v !== 'NOWALL' || op.kind === 'read'),
+  );
 const startedAt = Date.now();
 const log = (m: string) =>
   process.stdout.write(`[${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
@@ -232,6 +242,8 @@ async function main(): Promise<void> {
     return;
   }
 
+  // The hub's variants serve as mash_app (the wall on), NOWALL as a role that bypasses it (bench/roles.ts).
+  const serving = await benchServingUrls(client, url);
   const keyFile = path.join(dataDir, 'dev-signing-key.json');
   await loadOrCreateDevKey(keyFile);
   const auth = {
@@ -274,7 +286,10 @@ async function main(): Promise<void> {
           BENCH_PORT: String(port),
           BENCH_STATS_PORT: String(statsPort),
           BENCH_DATABASE_URL: url,
+          BENCH_SERVING_URL: variant === 'NOWALL' ? serving.wallOff : serving.wallOn,
           BENCH_KEY_FILE: keyFile,
+          // --cpu-prof=DIR: each hub server profiles itself from READY to its stop (serve.ts, bench/profile-summary.ts).
+          ...(CPU_PROF_DIR ? { BENCH_CPU_PROF_DIR: CPU_PROF_DIR } : {}),
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
@@ -589,6 +604,7 @@ async function main(): Promise<void> {
 
   const rss = Object.fromEntries(await Promise.all(VARIANTS.map(async (v) => [v, (await stats(v)).rss] as const)));
   for (const c of children) c.kill('SIGTERM');
+  if (CPU_PROF_DIR) await new Promise((r) => setTimeout(r, 5000)); // the servers write their profiles as they exit
   await removeBenchWrites(client);
   await client.end();
   if (stopDb) await stopDb();
@@ -866,6 +882,27 @@ function renderTables(result: RenderInput): string {
       }
     }
   }
+  const walled = reads.filter((op) => cs.some((c) => get(op, c, 'NOWALL') && get(op, c, 'B5')));
+  if (walled.length) {
+    lines.push(
+      '',
+      'The partnership wall (row-level security, ADR 016) on vs off: B5 serves as mash_app, NOWALL is B5 serving as a role that',
+      'bypasses row-level security (bench/roles.ts; the settings are still sent, the policies not evaluated). Target: p95 within 10 % (issue 26).',
+      '',
+      '| op | c | req/s B5 / NOWALL | on÷off req/s | p50 B5 / NOWALL (ms) | p95 B5 / NOWALL (ms) | on÷off p95 | by round (median) |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    for (const op of walled) {
+      for (const c of cs) {
+        const [on, off] = [get(op, c, 'B5'), get(op, c, 'NOWALL')];
+        if (!on || !off) continue;
+        lines.push(
+          `| ${op} | ${c} | ${on.rps.toFixed(0)} / ${off.rps.toFixed(0)} | ${(on.rps / off.rps).toFixed(2)} | ${on.p50} / ${off.p50} | ` +
+            `${on.p95} / ${off.p95} | ${(on.p95 / off.p95).toFixed(2)} | ${byRound(result.samples ?? [], op, c, 'B5', 'NOWALL')} |`,
+        );
+      }
+    }
+  }
   const others = ops.filter((op) => kindOf(op) !== 'read');
   if (others.length) {
     lines.push(
@@ -903,14 +940,14 @@ function renderTables(result: RenderInput): string {
   return lines.join('\n');
 }
 
-/** p95 B5÷RAW within each round, and their median: "1.64 · 1.35 · 1.50 (1.50)". */
-function byRound(samples: Sample[], op: string, c: number): string {
+/** p95 B5÷RAW (or a÷b) within each round, and their median: "1.64 · 1.35 · 1.50 (1.50)". */
+function byRound(samples: Sample[], op: string, c: number, a: Variant = 'B5', b: Variant = 'RAW'): string {
   const at = (round: number, variant: Variant) =>
     samples.find((x) => x.op === op && x.connections === c && x.round === round && x.variant === variant);
   const ratios = [...new Set(samples.map((x) => x.round))]
     .sort((a, b) => a - b)
     .flatMap((round) => {
-      const [b5, raw] = [at(round, 'B5'), at(round, 'RAW')];
+      const [b5, raw] = [at(round, a), at(round, b)];
       return b5 && raw && raw.p95 > 0 ? [b5.p95 / raw.p95] : [];
     });
   return ratios.length ? `${ratios.map((r) => r.toFixed(2)).join(' · ')} (${median(ratios).toFixed(2)})` : '–';

@@ -7,6 +7,7 @@
  */
 import 'reflect-metadata';
 import fs from 'node:fs';
+import inspector from 'node:inspector';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,8 @@ const VARIANTS: Record<string, ServerFeatures> = {
   B2: { fieldPermissions: true, audit: false, limits: false },
   B4: { fieldPermissions: true, audit: true, limits: false },
   B5: { fieldPermissions: true, audit: true, limits: true },
+  // B5 serving as a role that bypasses row-level security (bench/roles.ts): the wall off.
+  NOWALL: { fieldPermissions: true, audit: true, limits: true },
 };
 
 const stats = { statements: 0, requests: 0, inFlight: 0 };
@@ -120,9 +123,11 @@ async function main(): Promise<void> {
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-bench-'));
   fs.copyFileSync(process.env.BENCH_KEY_FILE!, path.join(dataDir, 'dev-signing-key.json'));
+  // The hub's variants serve as mash_app (NOWALL: as a role bypassing row-level security), bench/roles.ts.
+  const servingUrl = process.env.BENCH_SERVING_URL ?? url;
   const config = loadConfig({
     NODE_ENV: 'development',
-    DATABASE_URL: url,
+    DATABASE_URL: servingUrl,
     MASH_DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     DB_POOL_SIZE: '10',
@@ -140,7 +145,7 @@ async function main(): Promise<void> {
     logMigration: () => undefined,
     log: () => undefined,
   };
-  const ds = createDataSource(url, logger, 10);
+  const ds = createDataSource(servingUrl, logger, 10);
   ds.setOptions({ logging: ['query'], logger: counting });
   await ds.initialize();
   const hub = await createHub(config, logger, ds);
@@ -152,7 +157,30 @@ async function main(): Promise<void> {
   });
   auditStats = hub.auditWriter.stats;
   countRequests(server.httpServer);
+  if (process.env.BENCH_CPU_PROF_DIR) await profileUntilStopped(variant, process.env.BENCH_CPU_PROF_DIR);
   process.stdout.write(`READY ${port}\n`);
+}
+
+/**
+ * bench/run.ts --cpu-prof=DIR: a V8 CPU profile of the server from READY (start-up and ts-node's
+ * compiling left out) until the runner stops it, written to DIR/<variant>.cpuprofile.
+ */
+async function profileUntilStopped(variant: string, dir: string): Promise<void> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  process.on('SIGTERM', () => {
+    void post('Profiler.stop').then((r) => {
+      fs.writeFileSync(path.join(dir, `${variant}.cpuprofile`), JSON.stringify((r as { profile: unknown }).profile));
+      process.exit(0);
+    });
+  });
 }
 
 interface Captured {

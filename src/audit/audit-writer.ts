@@ -84,15 +84,19 @@ export class AuditWriter {
       this.onBatch?.({ events: batch.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, ok });
     try {
       const scope = { partnership, actor: 'system:audit-writer', requestId: batch[0]!.event.requestId };
+      // One statement (mash_audit_append_events: lock the chain, link, insert) outside a transaction:
+      // the scope's settings travel with it and it commits at the end of its one round trip
+      // (src/db/partnership-scope.ts), before the waiting responses are released. It used to run in
+      // a transaction of its own (BEGIN, settings, append, COMMIT): four round trips, with the chain
+      // lock held across the last two and whatever kept the event loop busy in between (issue 21).
       const append = () =>
-        inPartnership(scope, () =>
-          this.dataSource.transaction(
-            async (m) =>
-              void (await appendAuditBatch(
-                m,
-                batch.map((p) => p.event),
-              )),
-          ),
+        inPartnership(
+          scope,
+          async () =>
+            void (await appendAuditBatch(
+              this.dataSource.manager,
+              batch.map((p) => p.event),
+            )),
         );
       await (this.tracer
         ? this.tracer.append({ events: batch.length, callers: batch.map((p) => p.caller) }, append)
