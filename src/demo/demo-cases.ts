@@ -139,14 +139,18 @@ export interface CaseSpec {
   receivedAt: Date;
   ending: Ending;
   rag: RagRating;
-  /** Forces a strategy discussion starting a section 47 enquiry, with the ICPC on time or late (core stories). */
-  icpc?: 'ON_TIME' | 'LATE';
+  /**
+   * Forces a strategy discussion starting a section 47 enquiry (core stories), with the ICPC on time or
+   * late, or (NONE) an enquiry that concludes no conference is needed.
+   */
+  icpc?: 'ON_TIME' | 'LATE' | 'NONE';
   /**
    * A turn of issue 19's workflow this story must show (core stories, every month): the manager
    * authorises over an overdue police check with a reason; the manager returns the proposal to the
-   * worker with a comment before authorising the revised one.
+   * worker with a comment before authorising the revised one; an allegation against someone who works
+   * with children goes to the LADO.
    */
-  turn?: 'OVER_POLICE_CHECK' | 'RETURNED';
+  turn?: 'OVER_POLICE_CHECK' | 'RETURNED' | 'ALLEGATION';
   /** Seed of the story's own PRNG. */
   seed: number;
 }
@@ -174,8 +178,18 @@ const OPEN_ENDINGS: Ending[] = [
   'DECISION_PROPOSED',
 ];
 /** Told at least once in every month so every month has every measure. */
-const CORE_ENDINGS: Ending[] = ['CLOSED', 'CLOSED', 'CLOSED', 'CLOSED', 'WITHDRAWN', 'CLOSED_WITH_DUPLICATE'];
-const CORE_RAGS: RagRating[] = ['RED', 'RED', 'GREEN', 'RED', 'AMBER', 'AMBER'];
+const CORE_ENDINGS: Ending[] = ['CLOSED', 'CLOSED', 'CLOSED', 'CLOSED', 'WITHDRAWN', 'CLOSED_WITH_DUPLICATE', 'CLOSED'];
+const CORE_RAGS: RagRating[] = ['RED', 'RED', 'GREEN', 'RED', 'AMBER', 'AMBER', 'AMBER'];
+/** What each core story must show (see CaseSpec). */
+const CORE_TURNS: Array<CaseSpec['turn']> = [
+  undefined,
+  'OVER_POLICE_CHECK',
+  'RETURNED',
+  undefined,
+  undefined,
+  undefined,
+  'ALLEGATION',
+];
 
 /**
  * The plan: pure. Referrals spread evenly over the months before `asOf`, each month opening with the
@@ -258,14 +272,15 @@ export function planDemoCases(
     const span = until.getTime() - from.getTime();
     // Stories must finish before asOf: the last month leaves its last days to the open states.
     const usable = mth === months - 1 ? span - 8 * DAY : span;
-    // The first core story goes to a strategy discussion and an ICPC: on time, and late every other month.
+    // The first core story goes to a strategy discussion and an ICPC: on time, and late every other month;
+    // the fourth to a strategy discussion and an enquiry that needs no conference.
     CORE_ENDINGS.forEach((ending, i) =>
       add(
         receivedOn(new Date(from.getTime() + Math.floor((rnd() * 0.5 * usable) / DAY) * DAY)),
         ending,
         CORE_RAGS[i]!,
-        i === 0 ? (mth % 2 === 1 ? 'LATE' : 'ON_TIME') : i === 3 ? 'ON_TIME' : undefined,
-        i === 1 ? 'OVER_POLICE_CHECK' : i === 2 ? 'RETURNED' : undefined,
+        i === 0 ? (mth % 2 === 1 ? 'LATE' : 'ON_TIME') : i === 3 ? 'NONE' : undefined,
+        CORE_TURNS[i],
       ),
     );
     for (let i = CORE_ENDINGS.length; i < perMonth; i++) {
@@ -577,8 +592,9 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
   const received = spec.receivedAt;
   // Police contacts are mostly domestic-abuse notifications; now and then a professional or a parent
   // raises an allegation against someone who works with children (the LADO route).
-  const domesticAbuseNotification = referrerAgency === 'police' && s.chance(0.7);
-  const allegation = !spec.icpc && !spec.turn && referrerAgency !== 'police' && s.chance(0.04);
+  const allegation =
+    spec.turn === 'ALLEGATION' || (!spec.icpc && !spec.turn && referrerAgency !== 'police' && s.chance(0.02));
+  const domesticAbuseNotification = referrerAgency === 'police' && !allegation && s.chance(0.7);
   const first: ConcernCategory = domesticAbuseNotification
     ? 'DOMESTIC_ABUSE'
     : allegation
@@ -950,7 +966,7 @@ const OUTCOME_WEIGHTS: MeetingOutcome[] = [
 
 /**
  * A strategy discussion after an authorised STRATEGY_DISCUSSION decision, and an ICPC when it starts a
- * section 47 enquiry (most within 15 working days, some late). Returns the time of the last event.
+ * section 47 enquiry and the enquiry needs one (about one in four besides the core stories; most within 15 working days, some late). Returns the time of the last event.
  */
 async function tellStrategy(
   t: Teller,
@@ -972,14 +988,14 @@ async function tellStrategy(
   if (!m!.icpc || !SECTION_47_OUTCOMES.includes(m!.outcome)) return at;
   // Well under half of section 47 enquiries lead to a conference (England: about two in five); the rest
   // conclude a child in need response or no further action, which ends the ICPC clock.
-  if (!icpc && !s.chance(0.3)) {
+  if (icpc === 'NONE' || (!icpc && !s.chance(0.25))) {
     await tellChildProtection(t, story(seed * 7919 + 47), meetingId, at, null, null, asOf);
     return at;
   }
-  // The ICPC: on time (within the 15 working days) three times in four, otherwise a few working days late.
+  // The ICPC: on time (within the 15 working days) nine times in ten (Enfield 2017/18: 92 %), otherwise a few working days late.
   const [y, mo, d] = m!.icpc.split('-').map(Number) as [number, number, number];
   const due = fromLondon(y, mo, d, 10, 0);
-  const onTime = icpc ? icpc === 'ON_TIME' : s.chance(0.75);
+  const onTime = icpc ? icpc === 'ON_TIME' : s.chance(0.9);
   let icpcAt = onTime ? cal().addWorkingDays(later(at, 0), s.int(8, 14)) : cal().addWorkingDays(due, s.int(1, 6));
   icpcAt = fromLondon(...ymd(icpcAt), s.pick([10, 11, 14]), s.pick([0, 30]));
   const icpcId = await tellMeeting(
