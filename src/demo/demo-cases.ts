@@ -725,9 +725,9 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
     if (a === 'education') return ageYears >= 4 && ageYears <= 17 && s.chance(0.8);
     return s.chance(0.25);
   });
-  // One decision in eight is late (a breach); then the checks may be late too. Otherwise checks come back
+  // About one decision in twelve is late (a breach); then the checks may be late too. Otherwise checks come back
   // early in their window, leaving the MASH time to decide within timescale.
-  const lateDecision = !open && s.chance(0.12);
+  const lateDecision = !open && s.chance(0.08);
   // The MASH works to the statutory one working day, whatever the local RAG target allows.
   const statutoryDue = acknowledgedDecisionBy(received);
   const outstanding = spec.ending === 'AWAITING_CHECKS';
