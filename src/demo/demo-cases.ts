@@ -307,9 +307,18 @@ export function planDemoCases(
   for (let i = 0; i < openCount; i++) {
     const ending = OPEN_ENDINGS[i % OPEN_ENDINGS.length]!;
     const waitedLonger = i === 2 || i === 5;
-    const day = workingDayBefore(asOf, waitedLonger ? int(3, 5) : rnd() < 0.7 ? 1 : 2);
+    const day = workingDayBefore(asOf, waitedLonger ? int(3, 5) : rnd() < 0.85 ? 1 : 2);
     const at = fromLondon(day.y, day.m, day.d, int(9, 15), int(0, 59));
-    add(at, ending, randomRag(), undefined, undefined, i === 0 && referred.length > 0 ? pick(referred) : undefined);
+    // A red contact is decided within hours, so the morning's queue holds amber and green ones.
+    const rag = randomRag();
+    add(
+      at,
+      ending,
+      rag === 'RED' ? 'AMBER' : rag,
+      undefined,
+      undefined,
+      i === 0 && referred.length > 0 ? pick(referred) : undefined,
+    );
   }
   cases.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.n - b.n);
   return { cases, breakGlass };
@@ -391,11 +400,11 @@ const OUTCOMES: Record<RagRating, DecisionOutcome[]> = {
     ['EARLY_HELP', 2],
   ]),
   AMBER: weighted<DecisionOutcome>([
-    ['CHILD_IN_NEED_ASSESSMENT', 5],
+    ['CHILD_IN_NEED_ASSESSMENT', 4],
     ['STRATEGY_DISCUSSION', 1],
     ['EARLY_HELP', 6],
     ['ADVICE_AND_INFORMATION', 3],
-    ['NO_FURTHER_ACTION', 3],
+    ['NO_FURTHER_ACTION', 4],
     ['REFER_TO_OTHER_SERVICE', 2],
   ]),
   GREEN: weighted<DecisionOutcome>([
@@ -426,10 +435,10 @@ const DA_NOTIFICATION_OUTCOMES: DecisionOutcome[] = weighted<DecisionOutcome>([
  * agency holding a record about the child submits (a referrer must be able to find the child).
  */
 const SUBMITTER_WEIGHTS: Record<string, number> = {
-  education: 21,
-  'social-care': 23,
-  health: 16,
-  probation: 6,
+  education: 32,
+  'social-care': 18,
+  health: 14,
+  probation: 4,
 };
 function pickReferrerAgency(s: Story, agencies: string[]): string {
   // The police notify about the children they know (the planner sends police-known children here often).
@@ -593,7 +602,7 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
   // Police contacts are mostly domestic-abuse notifications; now and then a professional or a parent
   // raises an allegation against someone who works with children (the LADO route).
   const allegation =
-    spec.turn === 'ALLEGATION' || (!spec.icpc && !spec.turn && referrerAgency !== 'police' && s.chance(0.02));
+    spec.turn === 'ALLEGATION' || (!spec.icpc && !spec.turn && referrerAgency !== 'police' && s.chance(0.01));
   const domesticAbuseNotification = referrerAgency === 'police' && !allegation && s.chance(0.7);
   const first: ConcernCategory = domesticAbuseNotification
     ? 'DOMESTIC_ABUSE'
@@ -966,7 +975,7 @@ const OUTCOME_WEIGHTS: MeetingOutcome[] = [
 
 /**
  * A strategy discussion after an authorised STRATEGY_DISCUSSION decision, and an ICPC when it starts a
- * section 47 enquiry and the enquiry needs one (about one in four besides the core stories; most within 15 working days, some late). Returns the time of the last event.
+ * section 47 enquiry and the enquiry needs one (about one in five besides the core stories; most within 15 working days, some late). Returns the time of the last event.
  */
 async function tellStrategy(
   t: Teller,
@@ -988,7 +997,7 @@ async function tellStrategy(
   if (!m!.icpc || !SECTION_47_OUTCOMES.includes(m!.outcome)) return at;
   // Well under half of section 47 enquiries lead to a conference (England: about two in five); the rest
   // conclude a child in need response or no further action, which ends the ICPC clock.
-  if (icpc === 'NONE' || (!icpc && !s.chance(0.25))) {
+  if (icpc === 'NONE' || (!icpc && !s.chance(0.2))) {
     await tellChildProtection(t, story(seed * 7919 + 47), meetingId, at, null, null, asOf);
     return at;
   }
