@@ -274,13 +274,16 @@ export function planDemoCases(
     const usable = mth === months - 1 ? span - 8 * DAY : span;
     // The first core story goes to a strategy discussion and an ICPC: on time, late once in the second month
     // (Enfield 2017/18: 3.69 % of ICPCs overdue, so a late one is the exception);
-    // the fourth to a strategy discussion and an enquiry that needs no conference.
+    // the second (decided over the overdue police check) and the fourth to a strategy discussion and an
+    // enquiry that needs no conference.
     CORE_ENDINGS.forEach((ending, i) =>
       add(
-        receivedOn(new Date(from.getTime() + Math.floor((rnd() * 0.5 * usable) / DAY) * DAY)),
+        // The conference story comes in during the month's first days, so its ICPC falls due within the month
+        // and every month has a conference due (the other core stories anywhere in its first half).
+        receivedOn(new Date(from.getTime() + Math.floor((rnd() * (i === 0 ? 3 * DAY : 0.5 * usable)) / DAY) * DAY)),
         ending,
         CORE_RAGS[i]!,
-        i === 0 ? (mth === 1 ? 'LATE' : 'ON_TIME') : i === 3 ? 'NONE' : undefined,
+        i === 0 ? (mth === 1 ? 'LATE' : 'ON_TIME') : i === 1 || i === 3 ? 'NONE' : undefined,
         CORE_TURNS[i],
       ),
     );
