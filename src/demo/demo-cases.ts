@@ -272,15 +272,26 @@ export function planDemoCases(
     const span = until.getTime() - from.getTime();
     // Stories must finish before asOf: the last month leaves its last days to the open states.
     const usable = mth === months - 1 ? span - 8 * DAY : span;
+    const mostly = new Date(from.getTime() + 20 * DAY);
+    const conferenceFrom = new Date(
+      Math.max(from.getTime(), Date.UTC(mostly.getUTCFullYear(), mostly.getUTCMonth(), 1)),
+    );
     // The first core story goes to a strategy discussion and an ICPC: on time, late once in the second month
     // (Enfield 2017/18: 3.69 % of ICPCs overdue, so a late one is the exception);
     // the second (decided over the overdue police check) and the fourth to a strategy discussion and an
     // enquiry that needs no conference.
     CORE_ENDINGS.forEach((ending, i) =>
       add(
-        // The conference story comes in during the month's first days, so its ICPC falls due within the month
-        // and every month has a conference due (the other core stories anywhere in its first half).
-        receivedOn(new Date(from.getTime() + Math.floor((rnd() * (i === 0 ? 3 * DAY : 0.5 * usable)) / DAY) * DAY)),
+        // The conference story comes in during the first days of a calendar month (the one this window mostly
+        // covers, not before the window's first), so its ICPC falls due within that calendar month and every
+        // complete month but perhaps the first has a conference due; the other core stories come anywhere in
+        // the window's first half.
+        receivedOn(
+          new Date(
+            (i === 0 ? conferenceFrom : from).getTime() +
+              Math.floor((rnd() * (i === 0 ? 3 * DAY : 0.5 * usable)) / DAY) * DAY,
+          ),
+        ),
         ending,
         CORE_RAGS[i]!,
         i === 0 ? (mth === 1 ? 'LATE' : 'ON_TIME') : i === 1 || i === 3 ? 'NONE' : undefined,
