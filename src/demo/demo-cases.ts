@@ -273,9 +273,8 @@ export function planDemoCases(
     // Stories must finish before asOf: the last month leaves its last days to the open states.
     const usable = mth === months - 1 ? span - 8 * DAY : span;
     const mostly = new Date(from.getTime() + 20 * DAY);
-    const conferenceFrom = new Date(
-      Math.max(from.getTime(), Date.UTC(mostly.getUTCFullYear(), mostly.getUTCMonth(), 1)),
-    );
+    const monthStart = Date.UTC(mostly.getUTCFullYear(), mostly.getUTCMonth(), 1);
+    const conferenceFrom = new Date(mth === 0 ? Math.max(from.getTime(), monthStart) : monthStart);
     // The first core story goes to a strategy discussion and an ICPC: on time, late once in the second month
     // (Enfield 2017/18: 3.69 % of ICPCs overdue, so a late one is the exception);
     // the second (decided over the overdue police check) and the fourth to a strategy discussion and an
@@ -283,7 +282,7 @@ export function planDemoCases(
     CORE_ENDINGS.forEach((ending, i) =>
       add(
         // The conference story comes in during the first days of a calendar month (the one this window mostly
-        // covers, not before the window's first), so its ICPC falls due within that calendar month and every
+        // covers; never before the first window), so its ICPC falls due within that calendar month and every
         // complete month but perhaps the first has a conference due; the other core stories come anywhere in
         // the window's first half.
         receivedOn(
