@@ -3,6 +3,7 @@ import { signDevToken } from '../src/auth/authenticator';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { ensureDatabase } from '../src/db/admin';
+import { raiseBreachAlertsInPartnership } from '../src/break-glass/breach-watch';
 import { seedDemoCases, type DemoCasesReport } from '../src/demo/demo-cases';
 import { loadDemo, type DemoLoadReport } from '../src/demo/load-demo';
 import { computeMetrics } from '../src/metrics/metrics.service';
@@ -257,6 +258,114 @@ describe('demo seed: npm run seed -- --demo', () => {
     expect(rows.filter((r) => r.source === 'UNKNOWN')).toEqual([]);
   });
 
+  it('given the told casework, then the mix is one a MASH manager recognises: police the largest source, no further action and advice common, the LADO only for allegations against people who work with children, most s47 enquiries without a conference', async () => {
+    const sources = (await db.query(
+      `SELECT source, count(*)::int AS n FROM referral GROUP BY source ORDER BY n DESC, source`,
+    )) as Array<{ source: string; n: number }>;
+    expect(sources[0]!.source).toBe('POLICE');
+    const [mix] = await db.query(
+      `SELECT count(*) FILTER (WHERE status = 'CLOSED')::int AS decided,
+              count(*) FILTER (WHERE decision_outcome IN ('NO_FURTHER_ACTION', 'ADVICE_AND_INFORMATION') AND status = 'CLOSED')::int AS nfa_advice,
+              count(*) FILTER (WHERE decision_outcome = 'LADO' AND status = 'CLOSED')::int AS lado,
+              count(*) FILTER (WHERE decision_outcome = 'LADO' AND NOT ('ALLEGATION_AGAINST_PERSON_WORKING_WITH_CHILDREN' = ANY (concern_categories)))::int AS lado_without_allegation,
+              count(*) FILTER (WHERE source = 'POLICE' AND 'DOMESTIC_ABUSE' = ANY (concern_categories))::int AS police_domestic_abuse,
+              count(*) FILTER (WHERE source = 'POLICE')::int AS police
+         FROM referral`,
+    );
+    expect(mix.lado).toBeGreaterThan(0);
+    expect(mix.lado_without_allegation).toBe(0);
+    expect(mix.nfa_advice / mix.decided).toBeGreaterThan(0.2);
+    expect(mix.nfa_advice / mix.decided).toBeLessThan(0.6);
+    expect(mix.police_domestic_abuse / mix.police).toBeGreaterThan(0.5);
+    const [s47] = await db.query(
+      `SELECT count(*)::int AS concluded, count(*) FILTER (WHERE conclusion = 'SUBSTANTIATED_CONFERENCE')::int AS conference
+         FROM s47_enquiry WHERE conclusion IS NOT NULL`,
+    );
+    expect(s47.concluded).toBeGreaterThan(0);
+    expect(s47.conference / s47.concluded).toBeLessThan(0.5);
+  });
+
+  it('given the told casework, then it shows issue 19’s workflow: a decision authorised over an overdue police check with a reason, a returned proposal, a child referred before at the top of the queue, and each breach alerted once', async () => {
+    const over = (await db.query(
+      `SELECT r.decided_over_checks_reason AS reason, ac.closed_reason, ac.closed_at > ac.due_at AS overdue
+         FROM referral r JOIN agency_check ac ON ac.referral_id = r.id AND ac.agency = 'police'
+        WHERE r.decided_over_checks_reason IS NOT NULL`,
+    )) as Array<{ reason: string; closed_reason: string; overdue: boolean }>;
+    expect(over.length).toBeGreaterThan(0);
+    for (const o of over)
+      expect(o).toMatchObject({
+        reason: expect.stringContaining('Fictional'),
+        closed_reason: 'DECIDED_WITHOUT',
+        overdue: true,
+      });
+
+    // The revised proposal clears the return from the referral; the status history keeps it.
+    const [returned] = await db.query(
+      `SELECT count(*)::int AS n FROM referral r WHERE r.status = 'CLOSED'
+          AND EXISTS (SELECT 1 FROM referral_transition t WHERE t.referral_id = r.id AND t.transition = 'RETURN_DECISION'
+                         AND t.occurred_at > r.received_at AND t.occurred_at < r.decision_authorised_at)`,
+    );
+    expect(returned.n).toBeGreaterThan(0);
+
+    // The earliest-received contact still open (the planner gives it a child referred before): its child's
+    // previous referral is what triage sees first on the person.
+    const [queued] = await db.query(
+      `SELECT rs.person_id, r.id FROM referral r JOIN referral_subject rs ON rs.referral_id = r.id
+        WHERE r.status = 'RECEIVED' ORDER BY r.received_at LIMIT 1`,
+    );
+    const token = await signDevToken(server.hub.config.auth, {
+      sub: 'demo-triage',
+      name: 'Demo Triage',
+      agency: 'social-care',
+      roles: ['MASH_SOCIAL_WORKER'],
+    });
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        query: `query($id: ID!) { person(id: $id, purpose: TRIAGE) { referrals { id status receivedAt } } }`,
+        variables: { id: queued.person_id },
+      }),
+    });
+    const body = (await res.json()) as {
+      data?: { person: { referrals: Array<{ id: string; status: string }> } };
+      errors?: unknown;
+    };
+    expect(body.errors).toBeUndefined();
+    const earlier = body.data!.person.referrals.filter((r) => r.id !== queued.id);
+    expect(earlier.length).toBeGreaterThan(0);
+
+    // The seed raises them at its end (`cases.breachAlerts`), unless the test hub's own breach watch (every
+    // minute) got there first while the stories were told: either way, each breach once.
+    const [alerts] = await db.query(
+      `SELECT count(*)::int AS alerts, count(DISTINCT (kind, referral_id, to_agency, window_start))::int AS breaches
+         FROM alert WHERE kind IN ('DECISION_OVERDUE', 'CHECK_OVERDUE')`,
+    );
+    expect(alerts.alerts).toBeGreaterThan(0);
+    expect(alerts.alerts).toBeGreaterThanOrEqual(cases.breachAlerts);
+    expect(alerts.breaches).toBe(alerts.alerts);
+    const again = await inTestPartnership(() => raiseBreachAlertsInPartnership(server.hub.dataSource, 'social-care'));
+    expect(again).toEqual([]);
+  });
+
+  it('given the told casework, then the as-of morning is a normal one: the open contacts mostly still in time, the meeting actions mostly done', async () => {
+    const [queue] = await db.query(
+      `SELECT count(*)::int AS open, count(*) FILTER (WHERE decision_due_at < $1)::int AS breached
+         FROM referral WHERE status NOT IN ('CLOSED', 'WITHDRAWN', 'MERGED')`,
+      [`${AS_OF}T00:00:00Z`],
+    );
+    expect(queue.open).toBeGreaterThan(0);
+    expect(queue.breached).toBeGreaterThan(0);
+    expect(queue.breached * 2).toBeLessThanOrEqual(queue.open);
+    const [actions] = await db.query(
+      `SELECT count(*) FILTER (WHERE status = 'DONE')::int AS done,
+              count(*) FILTER (WHERE status = 'OPEN' AND due_date < $1::date)::int AS overdue
+         FROM meeting_action`,
+      [AS_OF],
+    );
+    expect(actions.done).toBeGreaterThan(actions.overdue * 3);
+  });
+
   it('given the told casework, then its s47 children have enquiries, plans, core groups and review conferences, and the last seeded month measures them', async () => {
     const [cp] = await db.query(
       `SELECT (SELECT count(*)::int FROM s47_enquiry) AS enquiries,
@@ -353,6 +462,7 @@ describe('demo seed: npm run seed -- --demo', () => {
       ladoAllegations: 0,
       privateFostering: 0,
       exploitationFlags: 0,
+      breachAlerts: 0,
     });
     expect(await count()).toEqual(before);
   }, 60_000);

@@ -31,7 +31,7 @@ export function raiseBreachAlerts(ds: DataSource, socialCare: string): Promise<R
 }
 
 /** The check in the current partnership (the queries name it too: an owner connection bypasses the wall). */
-async function raiseBreachAlertsInPartnership(ds: DataSource, socialCare: string): Promise<RaisedBreachAlert[]> {
+export async function raiseBreachAlertsInPartnership(ds: DataSource, socialCare: string): Promise<RaisedBreachAlert[]> {
   return ds.transaction(async (m) => {
     const rows: Array<{ id: string; kind: RaisedBreachAlert['kind']; to_agency: string; referral_id: string }> =
       await m.query(

@@ -49,7 +49,7 @@ function printReport(r: DemoLoadReport, cases: DemoCasesReport, port: number, se
   }
   for (const x of r.rejected.slice(0, 10)) out.push(`  rejected line ${x.line}: ${x.reason} [${x.code}]`);
   out.push(
-    `Casework: ${cases.created} referral stories told, ${cases.skipped} already there; ${cases.meetings} meetings, ${cases.breakGlass} break-glass uses, ${cases.missingEpisodes} missing episodes, ${cases.stepDowns} step-downs, ${cases.ladoAllegations} LADO allegations, ${cases.privateFostering} private fostering notifications, ${cases.exploitationFlags} exploitation flags.`,
+    `Casework: ${cases.created} referral stories told, ${cases.skipped} already there; ${cases.meetings} meetings, ${cases.breakGlass} break-glass uses, ${cases.missingEpisodes} missing episodes, ${cases.stepDowns} step-downs, ${cases.ladoAllegations} LADO allegations, ${cases.privateFostering} private fostering notifications, ${cases.exploitationFlags} exploitation flags, ${cases.breachAlerts} breach alerts.`,
   );
   const statuses = Object.entries(cases.referralsByStatus);
   if (statuses.length) out.push(`  referrals by status: ${statuses.map(([st, n]) => `${st} ${n}`).join(', ')}`);

@@ -54,13 +54,14 @@ import {
   recordReviewConference,
   startSection47Enquiry,
 } from '../child-protection/child-protection.service';
-import type { CpCategory } from '../child-protection/vocabulary';
+import type { CpCategory, S47Conclusion } from '../child-protection/vocabulary';
 import { acknowledgedDecisionBy, checkDueAt, decisionDueAt, workingCalendar } from '../referrals/clocks';
 import {
   assignReferral,
   authoriseDecision,
   mergeReferral,
   proposeDecision,
+  returnDecision,
   rateReferral,
   requestAgencyChecks,
   respondToAgencyCheck,
@@ -78,6 +79,7 @@ import type {
 import { isHubError } from '../shared/errors';
 import { fromLondon, londonParts } from '../shared/working-calendar';
 import { DEMO_DEFAULTS, mulberry32 } from './demo-data';
+import { raiseBreachAlertsInPartnership } from '../break-glass/breach-watch';
 import { seedDemoEarlyHelp } from './demo-early-help';
 import { seedDemoExploitation } from './demo-exploitation';
 import { seedDemoLado } from './demo-lado';
@@ -118,6 +120,8 @@ export interface DemoCasesReport {
   privateFostering: number;
   /** Exploitation flags raised in this run (demo-exploitation.ts), with their MASE reviews and associations. */
   exploitationFlags: number;
+  /** Breach alerts raised at the end of this run (decisions and checks overdue now; once per breach). */
+  breachAlerts: number;
 }
 
 /** A demo child as the planner sees it. */
@@ -138,8 +142,18 @@ export interface CaseSpec {
   receivedAt: Date;
   ending: Ending;
   rag: RagRating;
-  /** Forces a strategy discussion starting a section 47 enquiry, with the ICPC on time or late (core stories). */
-  icpc?: 'ON_TIME' | 'LATE';
+  /**
+   * Forces a strategy discussion starting a section 47 enquiry (core stories), with the ICPC on time or
+   * late, or (NONE) an enquiry that concludes no conference is needed.
+   */
+  icpc?: 'ON_TIME' | 'LATE' | 'NONE';
+  /**
+   * A turn of issue 19's workflow this story must show (core stories, every month): the manager
+   * authorises over an overdue police check with a reason; the manager returns the proposal to the
+   * worker with a comment before authorising the revised one; an allegation against someone who works
+   * with children goes to the LADO.
+   */
+  turn?: 'OVER_POLICE_CHECK' | 'RETURNED' | 'ALLEGATION';
   /** Seed of the story's own PRNG. */
   seed: number;
 }
@@ -167,8 +181,18 @@ const OPEN_ENDINGS: Ending[] = [
   'DECISION_PROPOSED',
 ];
 /** Told at least once in every month so every month has every measure. */
-const CORE_ENDINGS: Ending[] = ['CLOSED', 'CLOSED', 'CLOSED', 'CLOSED', 'WITHDRAWN', 'CLOSED_WITH_DUPLICATE'];
-const CORE_RAGS: RagRating[] = ['RED', 'AMBER', 'GREEN', 'RED', 'AMBER', 'AMBER'];
+const CORE_ENDINGS: Ending[] = ['CLOSED', 'CLOSED', 'CLOSED', 'CLOSED', 'WITHDRAWN', 'CLOSED_WITH_DUPLICATE', 'CLOSED'];
+const CORE_RAGS: RagRating[] = ['RED', 'RED', 'GREEN', 'RED', 'AMBER', 'AMBER', 'AMBER'];
+/** What each core story must show (see CaseSpec). */
+const CORE_TURNS: Array<CaseSpec['turn']> = [
+  undefined,
+  'OVER_POLICE_CHECK',
+  'RETURNED',
+  undefined,
+  undefined,
+  undefined,
+  'ALLEGATION',
+];
 
 /**
  * The plan: pure. Referrals spread evenly over the months before `asOf`, each month opening with the
@@ -177,6 +201,8 @@ const CORE_RAGS: RagRating[] = ['RED', 'AMBER', 'GREEN', 'RED', 'AMBER', 'AMBER'
 export function planDemoCases(
   children: number,
   options: DemoCasesOptions = {},
+  /** Children (indexes) the police hold records about: police contacts, the largest source, are about them. */
+  policeKnown: ReadonlySet<number> = new Set(),
 ): { cases: CaseSpec[]; breakGlass: BreakGlassSpec[] } {
   const seed = options.seed ?? DEMO_DEFAULTS.seed;
   const total = options.referrals ?? DEMO_CASES_DEFAULTS.referrals;
@@ -204,27 +230,40 @@ export function planDemoCases(
   const referred: number[] = [];
   const expected = months * perMonth + openCount;
   const chooseChild = (): number => {
+    // Nearly half the contacts are about a child the police know (domestic abuse at home): most of those
+    // are the police's own notifications, and repeat notifications about the same household are common.
+    const police = policeKnown.size > 0 && rnd() < 0.45;
+    const freshPool = police ? fresh.filter((i) => policeKnown.has(i)) : fresh;
+    const referredPool = police ? referred.filter((i) => policeKnown.has(i)) : referred;
     // Fresh children at the rate the pool allows (at most three in four), evenly over the months.
     const left = Math.max(1, expected - cases.length);
-    if (fresh.length > 0 && (referred.length === 0 || rnd() < Math.min(0.75, fresh.length / left))) {
-      const i = fresh.splice(Math.floor(rnd() * fresh.length), 1)[0]!;
+    if (freshPool.length > 0 && (referredPool.length === 0 || rnd() < Math.min(0.75, fresh.length / left))) {
+      const i = freshPool[Math.floor(rnd() * freshPool.length)]!;
+      fresh.splice(fresh.indexOf(i), 1);
       referred.push(i);
       return i;
     }
-    return pick(referred.length ? referred : fresh);
+    return pick(referredPool.length ? referredPool : referred.length ? referred : fresh);
   };
-  const add = (receivedAt: Date, ending: Ending, rag: RagRating, icpc?: CaseSpec['icpc']) => {
+  const add = (
+    receivedAt: Date,
+    ending: Ending,
+    rag: RagRating,
+    icpc?: CaseSpec['icpc'],
+    turn?: CaseSpec['turn'],
+    childIndex?: number,
+  ) => {
     const n = cases.length + 1;
     const spec: CaseSpec = {
       n,
       key: `${KEY_PREFIX}:${seed}:${n}`,
-      childIndex: chooseChild(),
+      childIndex: childIndex ?? chooseChild(),
       receivedAt,
       ending,
       rag,
       seed: Math.floor(rnd() * 2 ** 32),
     };
-    cases.push(icpc ? { ...spec, icpc } : spec);
+    cases.push({ ...spec, ...(icpc ? { icpc } : {}), ...(turn ? { turn } : {}) });
   };
   const randomRag = (): RagRating => {
     const x = rnd();
@@ -236,13 +275,29 @@ export function planDemoCases(
     const span = until.getTime() - from.getTime();
     // Stories must finish before asOf: the last month leaves its last days to the open states.
     const usable = mth === months - 1 ? span - 8 * DAY : span;
-    // The first core story goes to a strategy discussion and an ICPC: on time, and late every other month.
+    const mostly = new Date(from.getTime() + 20 * DAY);
+    const monthStart = Date.UTC(mostly.getUTCFullYear(), mostly.getUTCMonth(), 1);
+    const conferenceFrom = new Date(mth === 0 ? Math.max(from.getTime(), monthStart) : monthStart);
+    // The first core story goes to a strategy discussion and an ICPC: on time, late once in the second month
+    // (Enfield 2017/18: 3.69 % of ICPCs overdue, so a late one is the exception);
+    // the second (decided over the overdue police check) and the fourth to a strategy discussion and an
+    // enquiry that needs no conference.
     CORE_ENDINGS.forEach((ending, i) =>
       add(
-        receivedOn(new Date(from.getTime() + Math.floor((rnd() * 0.5 * usable) / DAY) * DAY)),
+        // The conference story comes in during the first days of a calendar month (the one this window mostly
+        // covers; never before the first window), so its ICPC falls due within that calendar month and every
+        // complete month but perhaps the first has a conference due; the other core stories come anywhere in
+        // the window's first half.
+        receivedOn(
+          new Date(
+            (i === 0 ? conferenceFrom : from).getTime() +
+              Math.floor((rnd() * (i === 0 ? 3 * DAY : 0.5 * usable)) / DAY) * DAY,
+          ),
+        ),
         ending,
         CORE_RAGS[i]!,
-        i === 0 ? (mth % 2 === 1 ? 'LATE' : 'ON_TIME') : i === 3 ? 'ON_TIME' : undefined,
+        i === 0 ? (mth === 1 ? 'LATE' : 'ON_TIME') : i === 1 || i === 3 ? 'NONE' : undefined,
+        CORE_TURNS[i],
       ),
     );
     for (let i = CORE_ENDINGS.length; i < perMonth; i++) {
@@ -263,14 +318,37 @@ export function planDemoCases(
       });
     }
   }
+  // Today's queue is a normal morning: the open contacts came in over the last working day or two, and
+  // only a few have waited longer (one awaiting an overdue check, one proposal not yet authorised) and
+  // breached their timescale. The first of them is a child the MASH has had a referral about before.
   for (let i = 0; i < openCount; i++) {
     const ending = OPEN_ENDINGS[i % OPEN_ENDINGS.length]!;
-    // Awaiting checks a little longer ago, so some checks are overdue on the as-of date (the backlog).
-    const daysBefore = ending === 'AWAITING_CHECKS' ? int(4, 9) : int(2, 5);
-    add(receivedOn(new Date(asOf.getTime() - daysBefore * DAY)), ending, randomRag());
+    const waitedLonger = i === 2 || i === 5;
+    const day = workingDayBefore(asOf, waitedLonger ? int(3, 5) : rnd() < 0.85 ? 1 : 2);
+    const at = fromLondon(day.y, day.m, day.d, int(9, 15), int(0, 59));
+    // A red contact is decided within hours, so the morning's queue holds amber and green ones.
+    const rag = randomRag();
+    add(
+      at,
+      ending,
+      rag === 'RED' ? 'AMBER' : rag,
+      undefined,
+      undefined,
+      i === 0 && referred.length > 0 ? pick(referred) : undefined,
+    );
   }
   cases.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.n - b.n);
   return { cases, breakGlass };
+}
+
+/** The London date `k` working days before the date `asOf` (k = 1: the last working day before it). */
+function workingDayBefore(asOf: Date, k: number): { y: number; m: number; d: number } {
+  let day = new Date(asOf.getTime());
+  for (let left = k; left > 0; ) {
+    day = new Date(day.getTime() - DAY);
+    if (workingCalendar().isWorkingDay(isoDate(day))) left--;
+  }
+  return { y: day.getUTCFullYear(), m: day.getUTCMonth() + 1, d: day.getUTCDate() };
 }
 
 function addMonths(d: Date, months: number): Date {
@@ -321,35 +399,77 @@ const CONCERNS: ConcernCategory[] = [
   'PARENTAL_SUBSTANCE_MISUSE',
   'OTHER',
 ];
-/** Outcomes by RAG, weighted by repetition. */
+/** Weighted picks: each entry repeated by its weight. */
+function weighted<T>(entries: Array<[T, number]>): T[] {
+  return entries.flatMap(([v, n]) => Array.from({ length: n }, () => v));
+}
+/**
+ * Outcomes by RAG (weights out of 20). Tuned so that about a quarter of contacts become referrals (a CIN
+ * assessment or a strategy discussion), as in the papers (Enfield 2017/18: 4110 referrals from about 1673
+ * contacts a month), and no further action and advice together are about two in five. LADO is never here:
+ * only a contact alleging harm by someone who works with children goes to the LADO.
+ */
 const OUTCOMES: Record<RagRating, DecisionOutcome[]> = {
-  RED: [
-    'STRATEGY_DISCUSSION',
-    'STRATEGY_DISCUSSION',
-    'STRATEGY_DISCUSSION',
-    'CHILD_IN_NEED_ASSESSMENT',
-    'POLICE_ONLY',
-    'LADO',
-  ],
-  AMBER: [
-    'CHILD_IN_NEED_ASSESSMENT',
-    'CHILD_IN_NEED_ASSESSMENT',
-    'EARLY_HELP',
-    'EARLY_HELP',
-    'STRATEGY_DISCUSSION',
-    'REFER_TO_OTHER_SERVICE',
-    'LADO',
-  ],
-  GREEN: [
-    'NO_FURTHER_ACTION',
-    'ADVICE_AND_INFORMATION',
-    'ADVICE_AND_INFORMATION',
-    'EARLY_HELP',
-    'EARLY_HELP',
-    'REFER_TO_OTHER_SERVICE',
-    'POLICE_ONLY',
-  ],
+  RED: weighted<DecisionOutcome>([
+    ['STRATEGY_DISCUSSION', 11],
+    ['CHILD_IN_NEED_ASSESSMENT', 6],
+    ['POLICE_ONLY', 1],
+    ['EARLY_HELP', 2],
+  ]),
+  AMBER: weighted<DecisionOutcome>([
+    ['CHILD_IN_NEED_ASSESSMENT', 4],
+    ['STRATEGY_DISCUSSION', 1],
+    ['EARLY_HELP', 6],
+    ['ADVICE_AND_INFORMATION', 3],
+    ['NO_FURTHER_ACTION', 4],
+    ['REFER_TO_OTHER_SERVICE', 2],
+  ]),
+  GREEN: weighted<DecisionOutcome>([
+    ['NO_FURTHER_ACTION', 9],
+    ['ADVICE_AND_INFORMATION', 5],
+    ['EARLY_HELP', 4],
+    ['REFER_TO_OTHER_SERVICE', 2],
+  ]),
 };
+/**
+ * A police domestic-abuse notification (the largest single source of contacts): most are recorded and
+ * closed or signposted; a few need a social-care response.
+ */
+const DA_NOTIFICATION_OUTCOMES: DecisionOutcome[] = weighted<DecisionOutcome>([
+  ['NO_FURTHER_ACTION', 8],
+  ['ADVICE_AND_INFORMATION', 3],
+  ['EARLY_HELP', 4],
+  ['REFER_TO_OTHER_SERVICE', 1],
+  ['CHILD_IN_NEED_ASSESSMENT', 2],
+  ['STRATEGY_DISCUSSION', 1],
+  ['POLICE_ONLY', 1],
+]);
+/**
+ * Who submits contacts: police the largest (domestic-abuse notifications, seven in ten contacts about a
+ * child they know), then by these weights schools, the MASH's own staff typing in calls from families,
+ * neighbours and council services, health, probation: near the shares of the DfE children-in-need census
+ * (police about 29 %, schools 21 %, health 14 %, LA services and individuals most of the rest). Only an
+ * agency holding a record about the child submits (a referrer must be able to find the child).
+ */
+const SUBMITTER_WEIGHTS: Record<string, number> = {
+  education: 32,
+  'social-care': 18,
+  health: 14,
+  probation: 4,
+};
+function pickReferrerAgency(s: Story, agencies: string[]): string {
+  // The police notify about the children they know (the planner sends police-known children here often).
+  if (agencies.includes('police') && s.chance(0.7)) return 'police';
+  agencies = agencies.filter((a) => a !== 'police');
+  if (agencies.length === 0) return 'police';
+  const total = agencies.reduce((sum, a) => sum + (SUBMITTER_WEIGHTS[a] ?? 1), 0);
+  let x = s.rnd() * total;
+  for (const a of agencies) {
+    x -= SUBMITTER_WEIGHTS[a] ?? 1;
+    if (x < 0) return a;
+  }
+  return agencies[agencies.length - 1]!;
+}
 const THRESHOLD: Record<DecisionOutcome, ThresholdLevel> = {
   NO_FURTHER_ACTION: 'LEVEL_1_UNIVERSAL',
   ADVICE_AND_INFORMATION: 'LEVEL_1_UNIVERSAL',
@@ -491,13 +611,30 @@ const maxDate = (...ds: Date[]) => new Date(Math.max(...ds.map((d) => d.getTime(
 /** Tells one referral's story; returns the statuses it created (the referral, and a merged duplicate). */
 async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date): Promise<ReferralStatus[]> {
   const s = story(spec.seed);
-  const referrerAgency = s.pick(child.agencies);
+  const referrerAgency = pickReferrerAgency(s, child.agencies);
   const referrer = t.as(referrerAgency, `referrer-${referrerAgency}-${s.int(1, 3)}`);
   const worker = s.int(0, WORKERS.length - 1);
   const sw = () => t.worker(worker);
   const received = spec.receivedAt;
-  const concerns = [...new Set([s.pick(CONCERNS), ...(s.chance(0.3) ? [s.pick(CONCERNS)] : [])])];
+  // Police contacts are mostly domestic-abuse notifications; now and then a professional or a parent
+  // raises an allegation against someone who works with children (the LADO route).
+  const allegation =
+    spec.turn === 'ALLEGATION' || (!spec.icpc && !spec.turn && referrerAgency !== 'police' && s.chance(0.01));
+  const domesticAbuseNotification = referrerAgency === 'police' && !allegation && s.chance(0.7);
+  const first: ConcernCategory = domesticAbuseNotification
+    ? 'DOMESTIC_ABUSE'
+    : allegation
+      ? 'ALLEGATION_AGAINST_PERSON_WORKING_WITH_CHILDREN'
+      : s.pick(CONCERNS);
+  const concerns = [...new Set([first, ...(s.chance(0.3) ? [s.pick(CONCERNS)] : [])])];
   const consentGiven = s.chance(0.6);
+  // An open story (today's queue) happened by the end of the last working day before the as-of date.
+  const open = OPEN_ENDINGS.includes(spec.ending);
+  const latest = (() => {
+    const d = workingDayBefore(asOf, 1);
+    return fromLondon(d.y, d.m, d.d, 17, 0);
+  })();
+  const clamp = (d: Date) => (open && d > latest ? maxDate(latest, received) : d);
 
   // Status history steps happen now in the seed; date them to the story (rows written since asOf).
   const stamp = (id: string, at: Date) =>
@@ -551,7 +688,9 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
 
   // Screening: RED within the hour, others within a few working hours.
   const rag = spec.rag;
-  let now = spec.rag === 'RED' ? later(received, s.int(10, 50) * MINUTE) : workingLater(received, s.int(1, 5) / 2);
+  let now = clamp(
+    spec.rag === 'RED' ? later(received, s.int(10, 50) * MINUTE) : workingLater(received, s.int(1, 5) / 2),
+  );
   await rateReferral(
     sw(),
     id,
@@ -612,16 +751,18 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
     if (a === 'education') return ageYears >= 4 && ageYears <= 17 && s.chance(0.8);
     return s.chance(0.25);
   });
-  // One decision in five is late (a breach); then the checks may be late too. Otherwise checks come back
+  // About one decision in twelve is late (a breach); then the checks may be late too. Otherwise checks come back
   // early in their window, leaving the MASH time to decide within timescale.
-  const lateDecision = s.chance(0.2);
+  const lateDecision = !open && s.chance(0.08);
+  // The MASH works to the statutory one working day, whatever the local RAG target allows.
+  const statutoryDue = acknowledgedDecisionBy(received);
   const outstanding = spec.ending === 'AWAITING_CHECKS';
-  const mustCheck = outstanding || spec.ending === 'READY_FOR_DECISION';
+  const mustCheck = outstanding || spec.ending === 'READY_FOR_DECISION' || spec.turn === 'OVER_POLICE_CHECK';
   if (mustCheck && !agencies.includes('police')) agencies.unshift('police');
   if (outstanding && agencies.length < 2) agencies.push(agencies.includes('health') ? 'probation' : 'health');
   const skipChecks = agencies.length === 0 || (!mustCheck && rag === 'GREEN' && s.chance(0.25));
   if (!skipChecks) {
-    const requestedAt = later(now, s.int(5, 30) * MINUTE);
+    const requestedAt = clamp(later(now, s.int(5, 30) * MINUTE));
     await requestAgencyChecks(sw(), id, agencies, await t.version('referral', id));
     await t.sql(`UPDATE agency_check SET requested_at = $2, due_at = $3 WHERE referral_id = $1`, [
       id,
@@ -634,17 +775,23 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
     for (const [i, agency] of agencies.entries()) {
       // Awaiting checks: the first check is answered, the others are outstanding (and overdue now).
       if (outstanding && i > 0) break; // at least two were requested, so one stays outstanding
-      const late = s.chance(lateDecision ? 0.5 : 0.04);
+      // The police check that never came back in time: the manager decides without it (below).
+      if (spec.turn === 'OVER_POLICE_CHECK' && agency === 'police') continue;
+      const late = !open && s.chance(lateDecision ? 0.5 : 0.04);
       // An on-time decision needs the answers before the decision falls due, not just the check.
       const by = lateDecision
         ? due
-        : new Date(Math.min(due.getTime(), decisionDueAt(rag, received).getTime() - 45 * MINUTE));
+        : new Date(
+            Math.min(due.getTime(), decisionDueAt(rag, received).getTime(), statutoryDue.getTime()) - 45 * MINUTE,
+          );
       const window = Math.max(by.getTime() - requestedAt.getTime(), 20 * MINUTE);
-      const at = late
-        ? rag === 'RED'
-          ? later(due, s.int(15, 180) * MINUTE)
-          : workingLater(due, s.int(1, 12))
-        : later(requestedAt, Math.floor(window * (lateDecision ? 0.2 + 0.75 * s.rnd() : 0.05 + 0.55 * s.rnd())));
+      const at = clamp(
+        late
+          ? rag === 'RED'
+            ? later(due, s.int(15, 180) * MINUTE)
+            : workingLater(due, s.int(1, 12))
+          : later(requestedAt, Math.floor(window * (lateDecision ? 0.2 + 0.75 * s.rnd() : 0.05 + 0.55 * s.rnd()))),
+      );
       const officer = t.as(agency, `${agency}-officer-${s.int(1, 2)}`);
       const [check] = (await t.sql(`SELECT id FROM agency_check WHERE referral_id = $1 AND agency = $2`, [
         id,
@@ -671,7 +818,7 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
       return statuses;
     }
     // Now and then new information re-rates the case while it is with the MASH.
-    if (s.chance(0.1)) {
+    if (!spec.turn && s.chance(0.1)) {
       const rerated: RagRating =
         rag === 'GREEN' ? 'AMBER' : rag === 'AMBER' ? (s.chance(0.5) ? 'RED' : 'GREEN') : 'AMBER';
       now = later(now, s.int(5, 60) * MINUTE);
@@ -712,32 +859,78 @@ async function tellCase(t: Teller, spec: CaseSpec, child: DemoChild, asOf: Date)
     rag: RagRating;
     decision_due_at: Date;
   }>;
-  const outcome = spec.icpc ? 'STRATEGY_DISCUSSION' : s.pick(OUTCOMES[currentRag]);
-  const room = decisionDue.getTime() - now.getTime();
-  const authorisedAt =
-    lateDecision || room < 30 * MINUTE
+  const outcome: DecisionOutcome = spec.icpc
+    ? 'STRATEGY_DISCUSSION'
+    : allegation
+      ? 'LADO'
+      : s.pick(domesticAbuseNotification ? DA_NOTIFICATION_OUTCOMES : OUTCOMES[currentRag]);
+  // Most decisions within the statutory working day; now and then a GREEN one uses its longer local target.
+  const aim =
+    currentRag === 'GREEN' && s.chance(0.15)
+      ? decisionDue
+      : new Date(Math.min(decisionDue.getTime(), statutoryDue.getTime()));
+  const room = aim.getTime() - now.getTime();
+  const [policeCheck] =
+    spec.turn === 'OVER_POLICE_CHECK'
+      ? ((await t.sql(`SELECT id, due_at FROM agency_check WHERE referral_id = $1 AND agency = 'police'`, [
+          id,
+        ])) as Array<{
+          id: string;
+          due_at: Date;
+        }>)
+      : [];
+  const authorisedAt = policeCheck
+    ? // The police check is past due and nothing has come back: the manager decides without it.
+      later(maxDate(policeCheck.due_at, now), s.int(10, 30) * MINUTE)
+    : lateDecision || room < 30 * MINUTE
       ? currentRag === 'RED'
         ? later(maxDate(decisionDue, now), s.int(20, 300) * MINUTE)
         : workingLater(maxDate(decisionDue, now), s.int(1, 14))
-      : later(now, Math.floor(room * (0.35 + 0.6 * s.rnd())));
-  const proposedAt = later(now, Math.floor((authorisedAt.getTime() - now.getTime()) * (0.3 + 0.5 * s.rnd())));
-  await proposeDecision(
-    sw(),
-    id,
-    {
-      outcome,
-      rationale: `Fictional rationale for ${outcome.toLowerCase().replace(/_/g, ' ')}.`,
-      thresholdLevel: THRESHOLD[outcome],
-    },
-    await t.version('referral', id),
-  );
-  await t.sql(`UPDATE referral SET decision_proposed_at = $2, updated_at = $2 WHERE id = $1`, [id, proposedAt]);
-  await stamp(id, proposedAt);
+      : later(now, Math.floor(room * (0.3 + 0.6 * s.rnd())));
+  const proposedAt = clamp(later(now, Math.floor((authorisedAt.getTime() - now.getTime()) * (0.3 + 0.5 * s.rnd()))));
+  const propose = async (o: DecisionOutcome, at: Date, note = '') => {
+    await proposeDecision(
+      sw(),
+      id,
+      {
+        outcome: o,
+        rationale: `Fictional rationale for ${o.toLowerCase().replace(/_/g, ' ')}.${note}`,
+        thresholdLevel: THRESHOLD[o],
+      },
+      await t.version('referral', id),
+    );
+    await t.sql(`UPDATE referral SET decision_proposed_at = $2, updated_at = $2 WHERE id = $1`, [id, at]);
+    await stamp(id, at);
+  };
+  if (spec.turn === 'RETURNED') {
+    // The worker first proposes no further action; the manager sends it back asking for early help to be
+    // considered, and the worker's revised proposal is the one authorised.
+    const firstAt = later(now, Math.floor((proposedAt.getTime() - now.getTime()) * 0.3));
+    const returnedAt = later(firstAt, Math.floor((proposedAt.getTime() - firstAt.getTime()) * 0.5));
+    await propose(outcome === 'NO_FURTHER_ACTION' ? 'ADVICE_AND_INFORMATION' : 'NO_FURTHER_ACTION', firstAt);
+    await returnDecision(
+      t.manager(),
+      id,
+      'Fictional: please look again at the school’s concerns and the earlier contact before closing; consider early help.',
+      await t.version('referral', id),
+    );
+    await t.sql(`UPDATE referral SET decision_returned_at = $2, updated_at = $2 WHERE id = $1`, [id, returnedAt]);
+    await stamp(id, returnedAt);
+    await propose(outcome, proposedAt, ' Revised after the manager’s comments.');
+  } else await propose(outcome, proposedAt);
   if (spec.ending === 'DECISION_PROPOSED') {
     statuses.push('DECISION_PROPOSED');
     return statuses;
   }
-  await authoriseDecision(t.manager(), id, await t.version('referral', id));
+  await authoriseDecision(
+    t.manager(),
+    id,
+    await t.version('referral', id),
+    policeCheck
+      ? 'Fictional: the police check is overdue and the child cannot wait; the decision is made on what health and the school shared, and police will be chased for the strategy discussion.'
+      : undefined,
+  );
+  if (policeCheck) await t.sql(`UPDATE agency_check SET closed_at = $2 WHERE id = $1`, [policeCheck.id, authorisedAt]);
   await t.sql(
     `UPDATE referral SET decision_authorised_at = $2, updated_at = $2,
             strategy_requested_at = CASE WHEN strategy_requested_at IS NULL THEN NULL ELSE $2::timestamptz END WHERE id = $1`,
@@ -799,7 +992,7 @@ const OUTCOME_WEIGHTS: MeetingOutcome[] = [
 
 /**
  * A strategy discussion after an authorised STRATEGY_DISCUSSION decision, and an ICPC when it starts a
- * section 47 enquiry (most within 15 working days, some late). Returns the time of the last event.
+ * section 47 enquiry and the enquiry needs one (about one in five besides the core stories; most within 15 working days, some late). Returns the time of the last event.
  */
 async function tellStrategy(
   t: Teller,
@@ -819,10 +1012,16 @@ async function tellStrategy(
     meetingId,
   ])) as Array<{ outcome: MeetingOutcome; icpc: string | null }>;
   if (!m!.icpc || !SECTION_47_OUTCOMES.includes(m!.outcome)) return at;
-  // The ICPC: on time (within the 15 working days) three times in four, otherwise a few working days late.
+  // Well under half of section 47 enquiries lead to a conference (England: about two in five); the rest
+  // conclude a child in need response or no further action, which ends the ICPC clock.
+  if (icpc === 'NONE' || (!icpc && !s.chance(0.2))) {
+    await tellChildProtection(t, story(seed * 7919 + 47), meetingId, at, null, null, asOf);
+    return at;
+  }
+  // The ICPC: on time (within the 15 working days) nine times in ten (Enfield 2017/18: 92 %), otherwise a few working days late.
   const [y, mo, d] = m!.icpc.split('-').map(Number) as [number, number, number];
   const due = fromLondon(y, mo, d, 10, 0);
-  const onTime = icpc ? icpc === 'ON_TIME' : s.chance(0.75);
+  const onTime = icpc ? icpc === 'ON_TIME' : s.chance(0.9);
   let icpcAt = onTime ? cal().addWorkingDays(later(at, 0), s.int(8, 14)) : cal().addWorkingDays(due, s.int(1, 6));
   icpcAt = fromLondon(...ymd(icpcAt), s.pick([10, 11, 14]), s.pick([0, 30]));
   const icpcId = await tellMeeting(
@@ -840,6 +1039,14 @@ async function tellStrategy(
   await tellChildProtection(t, story(seed * 7919 + 47), meetingId, at, icpcId, icpcAt, asOf);
   return at;
 }
+
+const NO_CONFERENCE_CONCLUSIONS: S47Conclusion[] = [
+  'SUBSTANTIATED_CHILD_IN_NEED',
+  'SUBSTANTIATED_CHILD_IN_NEED',
+  'NOT_SUBSTANTIATED_NO_FURTHER_ACTION',
+  'NOT_SUBSTANTIATED_NO_FURTHER_ACTION',
+  'NOT_SUBSTANTIATED_OTHER',
+];
 
 /** The DfE categories, roughly in England's proportions (neglect and emotional abuse most often). */
 const CATEGORY_WEIGHTS: CpCategory[] = [
@@ -866,8 +1073,8 @@ async function tellChildProtection(
   s: Story,
   sdId: string,
   sdAt: Date,
-  icpcId: string,
-  icpcAt: Date,
+  icpcId: string | null,
+  icpcAt: Date | null,
   asOf: Date,
 ): Promise<void> {
   const today = londonDate(new Date());
@@ -895,6 +1102,22 @@ async function tellChildProtection(
     )) as [{ busy: boolean }];
     if (busy.busy) return;
     const enquiryId = await startSection47Enquiry(sw(), { strategyMeetingId: sdId, personId });
+    if (!icpcId || !icpcAt) {
+      // No conference needed: the enquiry concludes within a few working days.
+      const concludedAt = cal().addWorkingDays(sdAt, s.int(4, 10));
+      const concludedOn = londonDate(concludedAt);
+      if (!happened(concludedOn, concludedAt)) return;
+      await concludeSection47Enquiry(
+        sw(),
+        enquiryId,
+        {
+          conclusion: s.pick(NO_CONFERENCE_CONCLUSIONS),
+          concludedOn,
+        },
+        await t.version('s47_enquiry', enquiryId),
+      );
+      return;
+    }
     const icpcOn = londonDate(icpcAt);
     if (!happened(icpcOn, icpcAt)) return;
     const concludedOn = [londonDate(cal().addWorkingDays(sdAt, s.int(3, 7))), icpcOn].sort()[0]!;
@@ -1040,6 +1263,14 @@ async function tellMeeting(
       WHERE meeting_id = $1`,
     [meetingId, recordedAt],
   );
+  // Most actions due by the as-of date are done (about six in seven, chosen by the action's id). The hub has no
+  // mutation to mark an action done yet, so this is the one state the demo sets with a plain UPDATE rather
+  // than through a service; the rest stay open, a few of them overdue on the as-of date.
+  await t.sql(
+    `UPDATE meeting_action SET status = 'DONE'
+      WHERE meeting_id = $1 AND due_date < ($2::timestamptz AT TIME ZONE 'Europe/London')::date AND abs(hashtext(id::text || 'done')) % 7 <> 0`,
+    [meetingId, asOf],
+  );
   const [missing] = (await t.sql(
     `SELECT count(*)::int AS n FROM meeting_invitee r WHERE r.meeting_id = $1 AND r.required
         AND NOT EXISTS (SELECT 1 FROM meeting_invitee a WHERE a.meeting_id = $1 AND a.agency = r.agency AND a.attendance = 'ATTENDED')`,
@@ -1102,7 +1333,8 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
   await refuseDemoOnProduction(hub);
   const asOf = new Date(`${options.asOf ?? DEMO_DEFAULTS.asOf}T00:00:00Z`);
   const children = await loadDemoChildren(hub);
-  const plan = planDemoCases(children.length, options);
+  const policeKnown = new Set(children.flatMap((c, i) => (c.agencies.includes('police') ? [i] : [])));
+  const plan = planDemoCases(children.length, options, policeKnown);
   const told = new Set(
     (
       (await hub.dataSource.query(
@@ -1123,6 +1355,7 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
     ladoAllegations: 0,
     privateFostering: 0,
     exploitationFlags: 0,
+    breachAlerts: 0,
   };
   // Stories are independent, so a few are told at once (the audit's hash chain still serialises the
   // appends). The only trace of the interleaving is the order of the MASH-yyyy-nnnnnn reference numbers.
@@ -1155,5 +1388,9 @@ export async function seedDemoCases(hub: Hub, options: DemoCasesOptions = {}): P
   report.ladoAllegations = await seedDemoLado(hub, { seed: options.seed, asOf: options.asOf });
   report.privateFostering = await seedDemoPrivateFostering(hub, { seed: options.seed, asOf: options.asOf });
   report.exploitationFlags = await seedDemoExploitation(hub, children, { seed: options.seed, asOf: options.asOf });
+  // The breach check the running hub does every minute, once now: today's few breaches each raise one
+  // alert (to the MASH team, or to the agency holding an overdue check); a second run raises none.
+  const socialCare = hub.agencies.list().find((a) => a.kind === 'SOCIAL_CARE')?.code;
+  if (socialCare) report.breachAlerts = (await raiseBreachAlertsInPartnership(hub.dataSource, socialCare)).length;
   return report;
 }

@@ -1,5 +1,6 @@
 import { isValidNhsNumber } from '../people/vocabulary';
-import { generateDemo, mulberry32 } from './demo-data';
+import { planDemoCases } from './demo-cases';
+import { DEMO_DEFAULTS, demoToday, generateDemo, mulberry32 } from './demo-data';
 
 describe('demo data generator', () => {
   it('given the same options, when generated twice, then the lines are identical (reproducible)', () => {
@@ -52,5 +53,25 @@ describe('demo data generator', () => {
     const xs = Array.from({ length: 100 }, () => a());
     expect(xs).toEqual(Array.from({ length: 100 }, () => b()));
     expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+  });
+
+  it('given no --as-of, then the demo is dated to today in London (after 23:00 UTC in summer it is already tomorrow)', () => {
+    expect(DEMO_DEFAULTS.asOf).toBe(demoToday());
+    expect(demoToday(new Date('2026-06-30T23:30:00Z'))).toBe('2026-07-01');
+    expect(demoToday(new Date('2026-12-31T23:30:00Z'))).toBe('2026-12-31');
+  });
+
+  it('given the plan as of a Monday, then the open contacts came in over the last working days, only a few earlier, and the first is about a child referred before', () => {
+    const asOf = '2026-11-02'; // a Monday: the last working days before it are Friday 30 and Thursday 29 October
+    const { cases } = planDemoCases(200, { asOf, referrals: 300 });
+    const open = cases.filter((c) => !['CLOSED', 'WITHDRAWN', 'CLOSED_WITH_DUPLICATE'].includes(c.ending));
+    const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(d);
+    const recent = open.filter((c) => ['2026-10-29', '2026-10-30'].includes(day(c.receivedAt)));
+
+    expect(open.length).toBe(18);
+    expect(open.every((c) => c.receivedAt < new Date(`${asOf}T00:00:00Z`))).toBe(true);
+    expect(open.length - recent.length).toBe(2); // one awaiting an overdue check, one proposal not yet authorised
+    const first = open.sort((a, b) => a.n - b.n)[0]!;
+    expect(cases.some((c) => c.childIndex === first.childIndex && c.receivedAt < first.receivedAt)).toBe(true);
   });
 });

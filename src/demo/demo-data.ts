@@ -13,11 +13,23 @@ export interface DemoOptions {
   households?: number;
   /** PRNG seed (default 20260101). */
   seed?: number;
-  /** The date the data is "as of" (YYYY-MM-DD): records spread over the three years before it. */
+  /** The date the data is "as of" (YYYY-MM-DD, default today in London): records spread over the three years before it. */
   asOf?: string;
 }
 
-export const DEMO_DEFAULTS = { households: 90, seed: 20260101, asOf: '2026-11-01' } as const;
+/** Today's date in the partnership's time zone (Europe/London), YYYY-MM-DD: the demo's default as-of date. */
+export function demoToday(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+}
+
+/** `asOf` is read afresh on each use: the demo is dated relative to today unless told otherwise (`--as-of`). */
+export const DEMO_DEFAULTS = {
+  households: 90,
+  seed: 20260101,
+  get asOf(): string {
+    return demoToday();
+  },
+} as const;
 export const DEMO_ACTOR = 'demo-seed';
 
 export interface DemoLine {

@@ -417,7 +417,8 @@ export function strategyDiscussions(m: EntityManager, b: Bounds) {
  * section 47 enquiry: 15 working days after the discussion), and how many of them had an ICPC about one
  * of the same children HELD or COMPLETED after the discussion and on or before the due date (local
  * date of the conference's scheduled time, in the session time zone). A conference not held by the due
- * date counts as late even if held later. Partnership-wide, like `strategyDiscussions`.
+ * date counts as late even if held later. A discussion whose every section 47 enquiry concluded, by the
+ * due date, that no conference is needed is not due (its clock ended). Partnership-wide, like `strategyDiscussions`.
  */
 export async function icpcTimeliness(m: EntityManager, p: Period): Promise<{ due: number; withinTimescale: number }> {
   const [row] = (await m.query(
@@ -431,7 +432,13 @@ export async function icpcTimeliness(m: EntityManager, p: Period): Promise<{ due
                  AND c.scheduled_at >= sd.scheduled_at
                  AND c.scheduled_at::date <= sd.icpc_due_at))::int AS within
        FROM meeting sd
-      WHERE sd.icpc_due_at >= $1::date AND sd.icpc_due_at < $2::date AND sd.status <> 'CANCELLED'`,
+      WHERE sd.icpc_due_at >= $1::date AND sd.icpc_due_at < $2::date AND sd.status <> 'CANCELLED'
+        -- An enquiry that concluded no conference was needed ends the clock (issue 20): a discussion whose
+        -- every linked enquiry so concluded by the due date is not due.
+        AND NOT (EXISTS (SELECT 1 FROM s47_strategy_discussion x WHERE x.meeting_id = sd.id)
+                 AND NOT EXISTS (SELECT 1 FROM s47_strategy_discussion x JOIN s47_enquiry e ON e.id = x.enquiry_id
+                                  WHERE x.meeting_id = sd.id
+                                    AND (e.conclusion IS NULL OR e.conclusion = 'SUBSTANTIATED_CONFERENCE' OR e.concluded_on > sd.icpc_due_at)))`,
     [p.from, p.until],
   )) as Row[];
   return { due: int(row.due), withinTimescale: int(row.within) };

@@ -29,6 +29,12 @@ export const CONCERN_CATEGORIES = [
   'SELF_HARM',
   'PARENTAL_MENTAL_HEALTH',
   'PARENTAL_SUBSTANCE_MISUSE',
+  /**
+   * An allegation that an adult who works with children (paid or voluntary: a teacher, a nurse, a foster
+   * carer, a coach) has harmed or may pose a risk to a child: the LADO route (Working Together 2023 ch. 2;
+   * Keeping Children Safe in Education part 4). Only such contacts go to the LADO.
+   */
+  'ALLEGATION_AGAINST_PERSON_WORKING_WITH_CHILDREN',
   'OTHER',
 ] as const;
 export type ConcernCategory = (typeof CONCERN_CATEGORIES)[number];
