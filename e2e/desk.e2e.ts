@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { axeViolations, launchChromium, screenshot, signInAs, startDeskHub, type DeskHub } from './support/desk-hub';
+import { startTestProvider } from './support/oidc-provider';
 
 /**
  * MASH Desk in a real chromium against a real hub with the demo partnership: the stories a MASH
@@ -641,5 +642,69 @@ describe('MASH Desk in chromium', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(problemsOf(page)).toEqual([]);
+  });
+
+  it("given a hub whose desk signs in at the partnership's OpenID Connect provider, when a worker signs in there, then the queue shows and the token was never in storage or an address", async () => {
+    const provider = await startTestProvider({ clientId: 'mash-desk', audience: 'mash-hub' });
+    try {
+      const { origin } = await hub.startAnotherHub({
+        AUTH_JWKS_URL: provider.jwksUrl,
+        AUTH_ISSUER: provider.issuer,
+        AUTH_AUDIENCE: 'mash-hub',
+        DESK_OIDC_CLIENT_ID: 'mash-desk',
+      });
+      provider.allowRedirect(`${origin}/`);
+      provider.signInAs({
+        sub: 'sw-oidc',
+        name: 'Ola Provider (fictional)',
+        agency: 'social-care',
+        roles: ['MASH_SOCIAL_WORKER'],
+        partnerships: ['default'],
+      });
+      const page = await newPage();
+      const addresses: string[] = [];
+      page.on('framenavigated', (f) => f === page.mainFrame() && addresses.push(f.url()));
+      let accessToken: string | undefined;
+      page.on('response', (r) => {
+        if (r.url() === `${provider.issuer}/token` && r.ok())
+          void r.json().then((b: { access_token: string }) => (accessToken = b.access_token));
+      });
+
+      await page.goto(`${origin}/`);
+      const button = page.getByRole('button', { name: 'Sign in with your partnership account' });
+      await button.waitFor();
+      // No development sign-in where the hub has a provider.
+      expect(await page.getByText('Development sign-in').count()).toBe(0);
+      expect(await axeViolations(page)).toEqual([]);
+      await button.click();
+      // The provider's page, then back to the desk with a code.
+      await page.getByRole('link', { name: 'Continue to MASH Desk' }).click();
+      await page.getByRole('heading', { name: 'Triage queue' }).waitFor();
+      await page.getByText(/Ola Provider \(fictional\) · social-care/).waitFor();
+      await page.getByTestId('queue-row').first().waitFor();
+
+      // The desk redeemed the code with the PKCE verifier; the answer's code left the address bar.
+      expect(accessToken).toMatch(/^eyJ/);
+      const authorize = provider.requests.find((r) => r.startsWith('/authorize'))!;
+      expect(new URL(authorize, provider.issuer).searchParams.get('code_challenge_method')).toBe('S256');
+      expect(page.url()).toMatch(new RegExp(`^${origin}/(#/queue)?$`));
+      const stored = (await page.evaluate(
+        'JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })',
+      )) as string;
+      expect(JSON.parse(stored)).toEqual({ local: {}, session: {}, cookie: '' });
+      expect(stored).not.toContain(accessToken!);
+      for (const address of addresses) expect(address).not.toContain(accessToken!);
+      expect(addresses.some((a) => a.startsWith(`${origin}/?code=`))).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+      expect(problemsOf(page)).toEqual([]);
+
+      // The code is single use: opening the answer again signs no one in.
+      const again = await newPage();
+      await again.goto(addresses.find((a) => a.startsWith(`${origin}/?code=`))!);
+      await again.getByText('This sign-in was not started here, or was already used: sign in again').waitFor();
+      expect(again.url()).toBe(`${origin}/`);
+    } finally {
+      await provider.close();
+    }
   });
 });

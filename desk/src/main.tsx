@@ -79,26 +79,38 @@ function useRoute(): Route {
   return route;
 }
 
+/** The timer that signs out when a provider's token expires. */
+let expiry: number | undefined;
+
 function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<string | null>(null);
   const route = useRoute();
 
-  async function signedIn(token: string) {
+  async function signedIn(token: string, expiresAt: number | null) {
     setToken(token);
     try {
       setMe((await request(MeQuery, {})).data.me);
       setError(null);
+      // No silent renewal (ADR 026): when the provider's token expires, the desk signs out and says so.
+      window.clearTimeout(expiry);
+      if (expiresAt !== null)
+        expiry = window.setTimeout(
+          () => signOut('Your sign-in has expired: sign in again'),
+          Math.max(0, expiresAt - Date.now()),
+        );
     } catch (e) {
       setToken(null);
       setError((e as Error).message);
     }
   }
 
-  function signOut() {
+  function signOut(reason: string | null = null) {
+    window.clearTimeout(expiry);
     setToken(null);
     closeLive();
     setMe(null);
+    setError(reason);
     location.hash = '';
   }
 
@@ -153,7 +165,7 @@ function App() {
         <span class="who">
           {me.name} · {me.agency} · {me.roles.join(', ').toLowerCase().replace(/_/g, ' ')}
         </span>
-        <button type="button" onClick={signOut}>
+        <button type="button" onClick={() => signOut()}>
           Sign out
         </button>
       </header>
