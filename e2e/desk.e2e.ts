@@ -644,6 +644,65 @@ describe('MASH Desk in chromium', () => {
     expect(problemsOf(page)).toEqual([]);
   });
 
+  it("given a school's call, when a worker records it as a new contact with the census source, the school and the caller's role, then the hub stores who made it and the referral shows it; a refused contact stores nothing", async () => {
+    const page = await newPage();
+    await signInAs(page, hub.origin, /Sam Worker/);
+    await page.getByRole('link', { name: 'New contact' }).click();
+    await page.getByRole('heading', { name: 'New contact' }).waitFor();
+    const button = page.getByRole('button', { name: 'Record the contact' });
+    expect(await button.isDisabled()).toBe(true);
+
+    const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Given name').fill('Robin');
+    await page.getByLabel('Family name').fill('Fictional-Contact');
+    await page.getByLabel('Date of birth (if known)').fill(tomorrow);
+    await page.getByLabel('Source').selectOption({ label: 'School' });
+    await page.getByLabel('Their organisation (if any)').fill('Larkspur Lane Primary (fictional, e2e)');
+    await page.getByLabel('Their role (if any)').fill('Designated safeguarding lead');
+    await page.getByLabel('neglect').check();
+    await page.getByLabel('What was said').fill('Fictional: the school reports the child arriving hungry most days.');
+    await page.getByLabel('Not sought').check();
+    await page
+      .getByLabel('Why consent was not sought or not given')
+      .fill('Fictional: seeking consent could place the child at risk.');
+    await page.getByLabel('Lawful basis for sharing without consent').selectOption('SAFEGUARDING_CHILDREN_AT_RISK');
+    expect(await axeViolations(page)).toEqual([]);
+
+    const count = async () =>
+      (
+        (await hub.db.query(
+          `SELECT count(*)::int AS n FROM referral WHERE referrer_organisation = 'Larkspur Lane Primary (fictional, e2e)'`,
+        )) as [{ n: number }]
+      )[0].n;
+    // A birth date in the future is refused by the hub, named, and nothing is stored.
+    await button.click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /future/ })
+      .waitFor();
+    expect(await count()).toBe(0);
+
+    await page.getByLabel('Date of birth (if known)').fill('2016-05-04');
+    await button.click();
+    const receipt = page.getByTestId('contact-receipt');
+    await receipt.waitFor();
+    expect(await receipt.textContent()).toMatch(/The decision on the type of response is due by/);
+    expect(await axeViolations(page)).toEqual([]);
+    const [stored] = (await hub.db.query(
+      `SELECT id, source, referrer_organisation, referrer_role FROM referral WHERE referrer_organisation = 'Larkspur Lane Primary (fictional, e2e)'`,
+    )) as Array<{ id: string; source: string; referrer_organisation: string; referrer_role: string }>;
+    expect(await count()).toBe(1);
+    expect(stored).toMatchObject({ source: 'SCHOOLS', referrer_role: 'Designated safeguarding lead' });
+
+    await page.getByRole('link', { name: /^Open / }).click();
+    await page.getByTestId('referral-source').waitFor();
+    expect(await page.getByTestId('referral-source').textContent()).toBe(
+      'Education: School — Designated safeguarding lead, Larkspur Lane Primary (fictional, e2e)',
+    );
+    expect(page.url()).toBe(`${hub.origin}/#/referral/${stored!.id}`);
+    expect(problemsOf(page).filter((p) => !/status of 400/.test(p))).toEqual([]);
+  });
+
   it("given a hub whose desk signs in at the partnership's OpenID Connect provider, when a worker signs in there, then the queue shows and the token was never in storage or an address", async () => {
     const provider = await startTestProvider({ clientId: 'mash-desk', audience: 'mash-hub' });
     try {

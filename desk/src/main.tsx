@@ -6,6 +6,7 @@ import { setToken, type Me } from './session.js';
 import { AlertsView } from './views/alerts.js';
 import { BoardView } from './views/board.js';
 import { ChildView } from './views/child.js';
+import { ContactView } from './views/contact.js';
 import { DataQualityView } from './views/data-quality.js';
 import { IgView } from './views/ig.js';
 import { InboxView } from './views/inbox.js';
@@ -35,6 +36,7 @@ const worksCases = (me: Me) => canTriage(me) || answersChecks(me);
  */
 const SCREENS = {
   queue: { label: 'Triage queue', allowed: canTriage, render: (me: Me) => <QueueView me={me} /> },
+  contact: { label: 'New contact', allowed: canTriage, render: () => <ContactView /> },
   quality: { label: 'Data quality', allowed: canTriage, render: () => <DataQualityView /> },
   inbox: { label: 'Agency checks', allowed: answersChecks, render: (me: Me) => <InboxView me={me} /> },
   ig: { label: 'Access log', allowed: isIg, render: () => <IgView /> },
