@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { axeViolations, launchChromium, screenshot, signInAs, startDeskHub, type DeskHub } from './support/desk-hub';
 import { startTestProvider } from './support/oidc-provider';
+import { startDroppingProxy } from './support/tcp-proxy';
 
 /**
  * MASH Desk in a real chromium against a real hub with the demo partnership: the stories a MASH
@@ -642,6 +643,43 @@ describe('MASH Desk in chromium', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(problemsOf(page)).toEqual([]);
+  });
+
+  it('given a worker watching the queue, when the connection drops, a referral is assigned meanwhile and the connection comes back, then the change appears without reloading', async () => {
+    const url = new URL(hub.origin);
+    const proxy = await startDroppingProxy({ host: url.hostname, port: Number(url.port) });
+    try {
+      const page = await newPage();
+      await signInAs(page, proxy.origin, /Sam Worker/);
+      await page.getByTestId('queue-row').first().waitFor();
+      const [target] = (await hub.db.query(
+        `SELECT id, reference FROM referral WHERE status IN ('SCREENED','AWAITING_CHECKS','READY_FOR_DECISION')
+          ORDER BY decision_due_at DESC LIMIT 1`,
+      )) as Array<{ id: string; reference: string }>;
+      const row = page
+        .getByTestId('queue-row')
+        .filter({ has: page.getByRole('rowheader', { name: target!.reference, exact: true }) });
+      await row.waitFor();
+      await page.waitForTimeout(500);
+
+      // The socket drops; while the desk is away, another user assigns the referral.
+      proxy.drop();
+      const { referral } = await hub.gql<{ referral: { version: number } }>(WORKER, REFERRAL, { id: target!.id });
+      await hub.gql(
+        WORKER,
+        `mutation($id: ID!, $v: Int!) { assignReferral(id: $id, assignee: { sub: "sw-8", name: "Remy Resume (fictional)" }, expectedVersion: $v) { version } }`,
+        { id: target!.id, v: referral.version },
+      );
+      await page.waitForTimeout(1_500);
+      expect(await row.getByText('Remy Resume (fictional)').count()).toBe(0);
+
+      // The connection comes back: graphql-ws reconnects and the desk resumes from where it dropped.
+      proxy.restore();
+      await row.getByText('Remy Resume (fictional)').waitFor({ timeout: 20_000 });
+      expect(problemsOf(page).filter((p) => !/WebSocket|ERR_CONNECTION|net::/.test(p))).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("given a school's call, when a worker records it as a new contact with the census source, the school and the caller's role, then the hub stores who made it and the referral shows it; a refused contact stores nothing", async () => {

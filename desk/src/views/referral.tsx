@@ -94,6 +94,7 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
         });
       },
       () => undefined,
+      { resume: true },
     );
     return unsubscribe;
   }, [id]);
