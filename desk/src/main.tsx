@@ -11,6 +11,7 @@ import { DataQualityView } from './views/data-quality.js';
 import { IgView } from './views/ig.js';
 import { InboxView } from './views/inbox.js';
 import { MeetingsView } from './views/meetings.js';
+import { MissingView } from './views/missing.js';
 import { QueueView } from './views/queue.js';
 import { ReferralScreen } from './views/referral.js';
 import { ReviewsView } from './views/reviews.js';
@@ -42,6 +43,7 @@ const SCREENS = {
   ig: { label: 'Access log', allowed: isIg, render: () => <IgView /> },
   reviews: { label: 'Break-glass reviews', allowed: isIg, render: () => <ReviewsView /> },
   meetings: { label: 'Meetings', allowed: worksCases, render: (me: Me) => <MeetingsView me={me} /> },
+  missing: { label: 'Missing', allowed: worksCases, render: (me: Me) => <MissingView me={me} /> },
   alerts: {
     label: 'Alerts',
     allowed: (me: Me) => worksCases(me) || isIg(me),
