@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { axeViolations, launchChromium, screenshot, signInAs, startDeskHub, type DeskHub } from './support/desk-hub';
+import { startTestProvider } from './support/oidc-provider';
+import { startDroppingProxy } from './support/tcp-proxy';
 
 /**
  * MASH Desk in a real chromium against a real hub with the demo partnership: the stories a MASH
@@ -641,5 +643,196 @@ describe('MASH Desk in chromium', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(problemsOf(page)).toEqual([]);
+  });
+
+  it('given a worker watching the queue, when the connection drops, a referral is assigned meanwhile and the connection comes back, then the change appears without reloading', async () => {
+    const url = new URL(hub.origin);
+    const proxy = await startDroppingProxy({ host: url.hostname, port: Number(url.port) });
+    try {
+      const page = await newPage();
+      await signInAs(page, proxy.origin, /Sam Worker/);
+      await page.getByTestId('queue-row').first().waitFor();
+      const [target] = (await hub.db.query(
+        `SELECT id, reference FROM referral WHERE status IN ('SCREENED','AWAITING_CHECKS','READY_FOR_DECISION')
+          ORDER BY decision_due_at DESC LIMIT 1`,
+      )) as Array<{ id: string; reference: string }>;
+      const row = page
+        .getByTestId('queue-row')
+        .filter({ has: page.getByRole('rowheader', { name: target!.reference, exact: true }) });
+      await row.waitFor();
+      await page.waitForTimeout(500);
+
+      // The socket drops; while the desk is away, another user assigns the referral.
+      proxy.drop();
+      const { referral } = await hub.gql<{ referral: { version: number } }>(WORKER, REFERRAL, { id: target!.id });
+      await hub.gql(
+        WORKER,
+        `mutation($id: ID!, $v: Int!) { assignReferral(id: $id, assignee: { sub: "sw-8", name: "Remy Resume (fictional)" }, expectedVersion: $v) { version } }`,
+        { id: target!.id, v: referral.version },
+      );
+      await page.waitForTimeout(1_500);
+      expect(await row.getByText('Remy Resume (fictional)').count()).toBe(0);
+
+      // The connection comes back: graphql-ws reconnects and the desk resumes from where it dropped.
+      proxy.restore();
+      await row.getByText('Remy Resume (fictional)').waitFor({ timeout: 20_000 });
+      expect(problemsOf(page).filter((p) => !/WebSocket|ERR_CONNECTION|net::/.test(p))).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("given a school's call, when a worker records it as a new contact with the census source, the school and the caller's role, then the hub stores who made it and the referral shows it; a refused contact stores nothing", async () => {
+    const page = await newPage();
+    await signInAs(page, hub.origin, /Sam Worker/);
+    await page.getByRole('link', { name: 'New contact' }).click();
+    await page.getByRole('heading', { name: 'New contact' }).waitFor();
+    const button = page.getByRole('button', { name: 'Record the contact' });
+    expect(await button.isDisabled()).toBe(true);
+
+    const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Given name').fill('Robin');
+    await page.getByLabel('Family name').fill('Fictional-Contact');
+    await page.getByLabel('Date of birth (if known)').fill(tomorrow);
+    await page.getByLabel('Source').selectOption({ label: 'School' });
+    await page.getByLabel('Their organisation (if any)').fill('Larkspur Lane Primary (fictional, e2e)');
+    await page.getByLabel('Their role (if any)').fill('Designated safeguarding lead');
+    await page.getByLabel('neglect').check();
+    await page.getByLabel('What was said').fill('Fictional: the school reports the child arriving hungry most days.');
+    await page.getByLabel('Not sought').check();
+    await page
+      .getByLabel('Why consent was not sought or not given')
+      .fill('Fictional: seeking consent could place the child at risk.');
+    await page.getByLabel('Lawful basis for sharing without consent').selectOption('SAFEGUARDING_CHILDREN_AT_RISK');
+    expect(await axeViolations(page)).toEqual([]);
+
+    const count = async () =>
+      (
+        (await hub.db.query(
+          `SELECT count(*)::int AS n FROM referral WHERE referrer_organisation = 'Larkspur Lane Primary (fictional, e2e)'`,
+        )) as [{ n: number }]
+      )[0].n;
+    // A birth date in the future is refused by the hub, named, and nothing is stored.
+    await button.click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /future/ })
+      .waitFor();
+    expect(await count()).toBe(0);
+
+    await page.getByLabel('Date of birth (if known)').fill('2016-05-04');
+    await button.click();
+    const receipt = page.getByTestId('contact-receipt');
+    await receipt.waitFor();
+    expect(await receipt.textContent()).toMatch(/The decision on the type of response is due by/);
+    expect(await axeViolations(page)).toEqual([]);
+    const [stored] = (await hub.db.query(
+      `SELECT id, source, referrer_organisation, referrer_role FROM referral WHERE referrer_organisation = 'Larkspur Lane Primary (fictional, e2e)'`,
+    )) as Array<{ id: string; source: string; referrer_organisation: string; referrer_role: string }>;
+    expect(await count()).toBe(1);
+    expect(stored).toMatchObject({ source: 'SCHOOLS', referrer_role: 'Designated safeguarding lead' });
+
+    await page.getByRole('link', { name: /^Open / }).click();
+    await page.getByTestId('referral-source').waitFor();
+    expect(await page.getByTestId('referral-source').textContent()).toBe(
+      'Education: School — Designated safeguarding lead, Larkspur Lane Primary (fictional, e2e)',
+    );
+    expect(page.url()).toBe(`${hub.origin}/#/referral/${stored!.id}`);
+    expect(problemsOf(page).filter((p) => !/status of 400/.test(p))).toEqual([]);
+  });
+
+  it('given the demo missing episodes, when a worker opens Missing, then every episode shows with its interview clock and the overdue filter narrows it; an IG auditor gets no such screen', async () => {
+    const page = await newPage();
+    await signInAs(page, hub.origin, /Sam Worker/);
+    await page.getByRole('link', { name: 'Missing' }).click();
+    await page.getByRole('heading', { name: 'Missing episodes' }).waitFor();
+    await page.getByTestId('missing-row').first().waitFor();
+    const [{ all, overdue }] = (await hub.db.query(
+      `SELECT count(*)::int AS all,
+              count(*) FILTER (WHERE status = 'RETURNED' AND returned_at + interval '72 hours' < now())::int AS overdue
+         FROM missing_episode`,
+    )) as [{ all: number; overdue: number }];
+    expect(await page.getByTestId('missing-row').count()).toBe(Math.min(all, 50));
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel('Only interviews overdue').check();
+    // The list is read again with the filter (the CSP forbids a string predicate in the page).
+    for (let tries = 0; tries < 50; tries++) {
+      if ((await page.getByTestId('missing-row').count()) === Math.min(overdue, 50)) break;
+      await page.waitForTimeout(200);
+    }
+    expect(await page.getByTestId('missing-row').count()).toBe(Math.min(overdue, 50));
+    if (overdue > 0) expect(await page.getByText('Overdue', { exact: true }).count()).toBe(Math.min(overdue, 50));
+    expect(problemsOf(page)).toEqual([]);
+
+    const ig = await newPage();
+    await signInAs(ig, hub.origin, /Ira Auditor/);
+    await ig.getByRole('link', { name: 'Access log' }).waitFor();
+    expect(await ig.getByRole('link', { name: 'Missing' }).count()).toBe(0);
+    await ig.goto(`${hub.origin}/#/missing`);
+    await ig.getByText('This screen is not for your role.').waitFor();
+  });
+
+  it("given a hub whose desk signs in at the partnership's OpenID Connect provider, when a worker signs in there, then the queue shows and the token was never in storage or an address", async () => {
+    const provider = await startTestProvider({ clientId: 'mash-desk', audience: 'mash-hub' });
+    try {
+      const { origin } = await hub.startAnotherHub({
+        AUTH_JWKS_URL: provider.jwksUrl,
+        AUTH_ISSUER: provider.issuer,
+        AUTH_AUDIENCE: 'mash-hub',
+        DESK_OIDC_CLIENT_ID: 'mash-desk',
+      });
+      provider.allowRedirect(`${origin}/`);
+      provider.signInAs({
+        sub: 'sw-oidc',
+        name: 'Ola Provider (fictional)',
+        agency: 'social-care',
+        roles: ['MASH_SOCIAL_WORKER'],
+        partnerships: ['default'],
+      });
+      const page = await newPage();
+      const addresses: string[] = [];
+      page.on('framenavigated', (f) => f === page.mainFrame() && addresses.push(f.url()));
+      let accessToken: string | undefined;
+      page.on('response', (r) => {
+        if (r.url() === `${provider.issuer}/token` && r.ok())
+          void r.json().then((b: { access_token: string }) => (accessToken = b.access_token));
+      });
+
+      await page.goto(`${origin}/`);
+      const button = page.getByRole('button', { name: 'Sign in with your partnership account' });
+      await button.waitFor();
+      // No development sign-in where the hub has a provider.
+      expect(await page.getByText('Development sign-in').count()).toBe(0);
+      expect(await axeViolations(page)).toEqual([]);
+      await button.click();
+      // The provider's page, then back to the desk with a code.
+      await page.getByRole('link', { name: 'Continue to MASH Desk' }).click();
+      await page.getByRole('heading', { name: 'Triage queue' }).waitFor();
+      await page.getByText(/Ola Provider \(fictional\) · social-care/).waitFor();
+      await page.getByTestId('queue-row').first().waitFor();
+
+      // The desk redeemed the code with the PKCE verifier; the answer's code left the address bar.
+      expect(accessToken).toMatch(/^eyJ/);
+      const authorize = provider.requests.find((r) => r.startsWith('/authorize'))!;
+      expect(new URL(authorize, provider.issuer).searchParams.get('code_challenge_method')).toBe('S256');
+      expect(page.url()).toMatch(new RegExp(`^${origin}/(#/queue)?$`));
+      const stored = (await page.evaluate(
+        'JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })',
+      )) as string;
+      expect(JSON.parse(stored)).toEqual({ local: {}, session: {}, cookie: '' });
+      expect(stored).not.toContain(accessToken!);
+      for (const address of addresses) expect(address).not.toContain(accessToken!);
+      expect(addresses.some((a) => a.startsWith(`${origin}/?code=`))).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
+      expect(problemsOf(page)).toEqual([]);
+
+      // The code is single use: opening the answer again signs no one in.
+      const again = await newPage();
+      await again.goto(addresses.find((a) => a.startsWith(`${origin}/?code=`))!);
+      await again.getByText('This sign-in was not started here, or was already used: sign in again').waitFor();
+      expect(again.url()).toBe(`${origin}/`);
+    } finally {
+      await provider.close();
+    }
   });
 });

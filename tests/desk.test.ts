@@ -1,3 +1,4 @@
+import { loadConfig } from '../src/config';
 import { startTestHub, type TestHub } from './support/test-hub';
 
 /**
@@ -102,6 +103,14 @@ describe('MASH Desk: pages and development sign-in', () => {
       expect(me.data?.me).toEqual({ sub: police.id, agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
     });
 
+    it('given development auth and no provider, when the desk asks how to sign in, then it is told development only', async () => {
+      const res = await fetch(`${origin(hub)}/desk/sign-in.json`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(await res.json()).toEqual({ provider: null, development: true });
+      expect((await fetch(`${origin(hub)}/`)).headers.get('content-security-policy')).toContain("connect-src 'self';");
+    });
+
     it('given development auth, when the sign-in names an unknown user or is not JSON, then no token is minted', async () => {
       const unknown = await signIn(hub, { user: 'someone-else' });
       expect(unknown.status).toBe(400);
@@ -125,6 +134,10 @@ describe('MASH Desk: pages and development sign-in', () => {
         expect((await fetch(`${origin(prod)}/desk/dev/users`)).status).toBe(404);
         expect((await fetch(`${origin(prod)}/explorer`)).status).toBe(404);
         expect((await fetch(`${origin(prod)}/desk/explorer/graphiql.min.js`)).status).toBe(404);
+        expect(await (await fetch(`${origin(prod)}/desk/sign-in.json`)).json()).toEqual({
+          provider: null,
+          development: false,
+        });
         const page = await fetch(`${origin(prod)}/`);
         expect(page.status).toBe(200);
         expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
@@ -147,5 +160,75 @@ describe('MASH Desk: pages and development sign-in', () => {
         await idp.close();
       }
     });
+
+    it("given the partnership's provider configured for the desk, when the desk asks how to sign in, then it gets the issuer and client id (no development sign-in) and may connect to the provider only", async () => {
+      const idp = await startTestHub({
+        AUTH_JWKS_URL: 'https://127.0.0.1:9/.well-known/jwks.json',
+        AUTH_ISSUER: 'https://idp.example.test/realms/mash',
+        AUTH_AUDIENCE: 'mash-hub',
+        DESK_OIDC_CLIENT_ID: 'mash-desk',
+      });
+      try {
+        const res = await fetch(`${origin(idp)}/desk/sign-in.json`);
+        expect(res.status).toBe(200);
+        expect(await res.json()).toEqual({
+          provider: { issuer: 'https://idp.example.test/realms/mash', clientId: 'mash-desk', scope: 'openid' },
+          development: false,
+        });
+        // The desk's scripts may reach the hub and the provider's origin, nothing else.
+        const csp = (await fetch(`${origin(idp)}/`)).headers.get('content-security-policy')!;
+        expect(csp).toContain("connect-src 'self' https://idp.example.test;");
+        expect(csp).toContain("form-action 'none'");
+        expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+        expect((await fetch(`${origin(idp)}/desk/vendor/oauth4webapi/index.js`)).headers.get('content-type')).toMatch(
+          /^text\/javascript/,
+        );
+      } finally {
+        await idp.close();
+      }
+    });
+  });
+});
+
+describe("DESK_OIDC_CLIENT_ID: the desk's provider is checked at start", () => {
+  const idp = {
+    AUTH_JWKS_URL: 'https://idp.example.test/jwks',
+    AUTH_ISSUER: 'https://idp.example.test',
+    AUTH_AUDIENCE: 'mash-hub',
+  };
+
+  it('given a client id and the hub trusting that provider, then the desk signs in at the hub issuer with scope openid', () => {
+    expect(loadConfig({ ...idp, DESK_OIDC_CLIENT_ID: 'mash-desk' }).deskOidc).toEqual({
+      issuer: 'https://idp.example.test',
+      clientId: 'mash-desk',
+      scope: 'openid',
+    });
+    expect(loadConfig(idp).deskOidc).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'development authentication (no provider whose tokens the hub accepts)',
+      { DESK_OIDC_CLIENT_ID: 'mash-desk' },
+      /DESK_OIDC_CLIENT_ID/,
+    ],
+    [
+      'an issuer that is not a URL',
+      { ...idp, AUTH_ISSUER: 'mash-idp', DESK_OIDC_CLIENT_ID: 'mash-desk' },
+      /AUTH_ISSUER/,
+    ],
+    [
+      'an http issuer in production',
+      { ...idp, NODE_ENV: 'production', AUTH_ISSUER: 'http://idp.example.test', DESK_OIDC_CLIENT_ID: 'mash-desk' },
+      /AUTH_ISSUER: must be https in production/,
+    ],
+    ['a client id with a space', { ...idp, DESK_OIDC_CLIENT_ID: 'mash desk' }, /DESK_OIDC_CLIENT_ID/],
+    [
+      'a scope without openid',
+      { ...idp, DESK_OIDC_CLIENT_ID: 'mash-desk', DESK_OIDC_SCOPE: 'profile' },
+      /DESK_OIDC_SCOPE/,
+    ],
+  ])('given %s, then the hub refuses to start, naming the setting', (_what, env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
   });
 });

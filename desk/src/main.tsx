@@ -6,10 +6,12 @@ import { setToken, type Me } from './session.js';
 import { AlertsView } from './views/alerts.js';
 import { BoardView } from './views/board.js';
 import { ChildView } from './views/child.js';
+import { ContactView } from './views/contact.js';
 import { DataQualityView } from './views/data-quality.js';
 import { IgView } from './views/ig.js';
 import { InboxView } from './views/inbox.js';
 import { MeetingsView } from './views/meetings.js';
+import { MissingView } from './views/missing.js';
 import { QueueView } from './views/queue.js';
 import { ReferralScreen } from './views/referral.js';
 import { ReviewsView } from './views/reviews.js';
@@ -35,11 +37,13 @@ const worksCases = (me: Me) => canTriage(me) || answersChecks(me);
  */
 const SCREENS = {
   queue: { label: 'Triage queue', allowed: canTriage, render: (me: Me) => <QueueView me={me} /> },
+  contact: { label: 'New contact', allowed: canTriage, render: () => <ContactView /> },
   quality: { label: 'Data quality', allowed: canTriage, render: () => <DataQualityView /> },
   inbox: { label: 'Agency checks', allowed: answersChecks, render: (me: Me) => <InboxView me={me} /> },
   ig: { label: 'Access log', allowed: isIg, render: () => <IgView /> },
   reviews: { label: 'Break-glass reviews', allowed: isIg, render: () => <ReviewsView /> },
   meetings: { label: 'Meetings', allowed: worksCases, render: (me: Me) => <MeetingsView me={me} /> },
+  missing: { label: 'Missing', allowed: worksCases, render: (me: Me) => <MissingView me={me} /> },
   alerts: {
     label: 'Alerts',
     allowed: (me: Me) => worksCases(me) || isIg(me),
@@ -79,26 +83,38 @@ function useRoute(): Route {
   return route;
 }
 
+/** The timer that signs out when a provider's token expires. */
+let expiry: number | undefined;
+
 function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<string | null>(null);
   const route = useRoute();
 
-  async function signedIn(token: string) {
+  async function signedIn(token: string, expiresAt: number | null) {
     setToken(token);
     try {
       setMe((await request(MeQuery, {})).data.me);
       setError(null);
+      // No silent renewal (ADR 026): when the provider's token expires, the desk signs out and says so.
+      window.clearTimeout(expiry);
+      if (expiresAt !== null)
+        expiry = window.setTimeout(
+          () => signOut('Your sign-in has expired: sign in again'),
+          Math.max(0, expiresAt - Date.now()),
+        );
     } catch (e) {
       setToken(null);
       setError((e as Error).message);
     }
   }
 
-  function signOut() {
+  function signOut(reason: string | null = null) {
+    window.clearTimeout(expiry);
     setToken(null);
     closeLive();
     setMe(null);
+    setError(reason);
     location.hash = '';
   }
 
@@ -153,7 +169,7 @@ function App() {
         <span class="who">
           {me.name} · {me.agency} · {me.roles.join(', ').toLowerCase().replace(/_/g, ' ')}
         </span>
-        <button type="button" onClick={signOut}>
+        <button type="button" onClick={() => signOut()}>
           Sign out
         </button>
       </header>

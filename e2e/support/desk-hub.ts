@@ -25,6 +25,11 @@ export interface DeskHub {
   db: DataSource;
   origin: string;
   gql<T>(claims: TokenClaims, query: string, variables?: Record<string, unknown>): Promise<T>;
+  /**
+   * Another hub process on the same database, configured with `env` on top of this one's (for
+   * example an identity provider instead of development authentication). Stopped by `close`.
+   */
+  startAnotherHub(env: Record<string, string>): Promise<{ origin: string }>;
   close(): Promise<void>;
 }
 
@@ -41,13 +46,15 @@ export async function startDeskHub(): Promise<DeskHub> {
   await db.initialize();
   await db.runMigrations({ transaction: 'each' });
   await db.query(`SELECT mash_audit_ensure_partitions(date_trunc('month', now())::date, 3)`);
-  const config = loadConfig({
+  const baseEnv = {
     NODE_ENV: 'test',
     MASH_DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     DATABASE_URL: appUrlOf(url),
     MIGRATION_DATABASE_URL: url,
-  });
+  };
+  const config = loadConfig(baseEnv);
+  const others: HubServer[] = [];
   const serving = createDataSource(appUrlOf(url), logger, 5);
   await serving.initialize();
   const server = await startServer(await createHub(config, logger, serving), { port: 0, host: '127.0.0.1' });
@@ -76,7 +83,16 @@ export async function startDeskHub(): Promise<DeskHub> {
       if (body.errors?.length || !body.data) throw new Error(`GraphQL: ${body.errors?.[0]?.message ?? res.status}`);
       return body.data;
     },
+    async startAnotherHub(env: Record<string, string>) {
+      const other = await startServer(await createHub(loadConfig({ ...baseEnv, ...env }), logger, serving), {
+        port: 0,
+        host: '127.0.0.1',
+      });
+      others.push(other);
+      return { origin: other.url.replace(/\/graphql$/, '') };
+    },
     async close() {
+      for (const other of others) await other.stop();
       await server.stop();
       await serving.destroy();
       await db.destroy();

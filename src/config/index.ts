@@ -143,6 +143,16 @@ const envSchema = z.object({
       'must be a comma-separated list of exact origins such as https://app.example.org',
     )
     .optional(),
+  /** MASH Desk's OpenID Connect sign-in (ADR 026): its client id at the provider named by AUTH_ISSUER. */
+  DESK_OIDC_CLIENT_ID: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'must be printable ASCII without spaces')
+    .optional(),
+  DESK_OIDC_SCOPE: z
+    .string()
+    .regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'must be space-separated scope tokens')
+    .refine((s) => s.split(' ').includes('openid'), 'must include openid')
+    .default('openid'),
 });
 
 export type AuthConfig =
@@ -238,6 +248,11 @@ export interface Config {
   tracing: { otlpEndpoint: string | undefined };
   /** Browser origins allowed to call /graphql across origins (src/app/cors.ts); empty: none. */
   corsOrigins: string[];
+  /**
+   * MASH Desk's production sign-in (ADR 026): OpenID Connect authorization code with PKCE at the
+   * provider that issues the hub's tokens (AUTH_ISSUER); undefined = the desk offers none.
+   */
+  deskOidc: { issuer: string; clientId: string; scope: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -318,6 +333,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
 
+  let deskOidc: Config['deskOidc'];
+  if (e.DESK_OIDC_CLIENT_ID) {
+    // The desk signs in at the provider whose tokens the hub accepts: the same issuer, discovered.
+    if (auth.mode !== 'jwks')
+      throw new ConfigError(
+        'Invalid configuration — DESK_OIDC_CLIENT_ID: set AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE too',
+      );
+    const issuer = URL.canParse(auth.issuer) ? new URL(auth.issuer) : null;
+    if (!issuer || !/^https?:$/.test(issuer.protocol) || issuer.search || issuer.hash)
+      throw new ConfigError(
+        "Invalid configuration — AUTH_ISSUER: must be the provider's http(s) URL for DESK_OIDC_CLIENT_ID",
+      );
+    if (production && issuer.protocol !== 'https:')
+      throw new ConfigError('Invalid configuration — AUTH_ISSUER: must be https in production');
+    deskOidc = { issuer: auth.issuer, clientId: e.DESK_OIDC_CLIENT_ID, scope: e.DESK_OIDC_SCOPE };
+  }
+
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -357,5 +389,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustedDocumentsFile: e.TRUSTED_DOCUMENTS === 'enforce' ? path.resolve(e.MASH_TRUSTED_DOCUMENTS_FILE!) : undefined,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
     corsOrigins: e.CORS_ORIGINS ?? [],
+    deskOidc,
   };
 }

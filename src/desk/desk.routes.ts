@@ -34,6 +34,8 @@ const VENDOR: Record<string, { url: string; file: string }> = {
   preact: { url: '/desk/vendor/preact/preact.mjs', file: 'preact/dist/preact.mjs' },
   'preact/hooks': { url: '/desk/vendor/preact/hooks.mjs', file: 'preact/hooks/dist/hooks.mjs' },
   'preact/jsx-runtime': { url: '/desk/vendor/preact/jsx-runtime.mjs', file: 'preact/jsx-runtime/dist/jsxRuntime.mjs' },
+  // OpenID Connect sign-in (ADR 026): one ES module, no dependencies.
+  oauth4webapi: { url: '/desk/vendor/oauth4webapi/index.js', file: 'oauth4webapi/build/index.js' },
 };
 /** graphql-ws's browser client and its shared chunk (whose file name carries a content hash). */
 const GRAPHQL_WS_DIST = path.join(MODULES, 'graphql-ws', 'dist');
@@ -103,7 +105,11 @@ function importMap(): string {
   return JSON.stringify({ imports });
 }
 
-export function contentSecurityPolicy(importMapHash: string | null): string {
+/**
+ * @param connectOrigins origins the desk's scripts may call besides the hub: the identity
+ *   provider's (discovery and token requests, ADR 026), nothing else.
+ */
+export function contentSecurityPolicy(importMapHash: string | null, connectOrigins: string[] = []): string {
   return [
     "default-src 'none'",
     importMapHash ? `script-src 'self' '${importMapHash}'` : "script-src 'self'",
@@ -111,7 +117,7 @@ export function contentSecurityPolicy(importMapHash: string | null): string {
     "img-src 'self' data:",
     "font-src 'self'",
     // 'self' covers the same-origin WebSocket (CSP Level 3).
-    "connect-src 'self'",
+    ["connect-src 'self'", ...connectOrigins].join(' '),
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
@@ -150,7 +156,8 @@ export function mountDesk(
   if (!fs.existsSync(path.join(BUILD, 'main.js'))) {
     logger.warn('MASH Desk is not built: run `npm run desk:build` (npm start does it)');
   }
-  const headers = deskHeaders(contentSecurityPolicy(hash));
+  const oidc = config.deskOidc;
+  const headers = deskHeaders(contentSecurityPolicy(hash, oidc ? [new URL(oidc.issuer).origin] : []));
 
   app.get('/', headers, (_req, res) => {
     res.type('html').send(page);
@@ -178,6 +185,16 @@ export function mountDesk(
       else next();
     });
   }
+
+  // How the desk signs in (ADR 026): the partnership's OpenID Connect provider (what the desk
+  // needs to start an authorization code flow with PKCE), and whether the development sign-in
+  // exists. Configuration, not personal data.
+  app.get('/desk/sign-in.json', (_req, res) => {
+    res.json({
+      provider: oidc ? { issuer: oidc.issuer, clientId: oidc.clientId, scope: oidc.scope } : null,
+      development: devSignInEnabled(config),
+    });
+  });
 
   const dev = express.Router();
   dev.use((_req, res, next) => {

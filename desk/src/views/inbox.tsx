@@ -115,6 +115,7 @@ export function InboxView({ me }: { me: Me }) {
         {},
         () => setReloads((n) => n + 1),
         (message) => setError(message),
+        { resume: true },
       ),
     [],
   );

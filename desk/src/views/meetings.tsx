@@ -220,7 +220,6 @@ function MeetingWork({ me, meeting: m, onChanged }: { me: Me; meeting: Meeting; 
     let ok = false;
     try {
       await run(m.version);
-      setDone(`${label}: done.`);
       ok = true;
     } catch (e) {
       if (e instanceof HubRequestError && e.code === 'CONFLICT') setStale(true);
@@ -232,6 +231,8 @@ function MeetingWork({ me, meeting: m, onChanged }: { me: Me; meeting: Meeting; 
     } catch (e) {
       setError((e as Error).message);
     }
+    // Said once the screen shows the change (before, a slow re-read left it saying done over the old state).
+    if (ok) setDone(`${label}: done.`);
     return ok;
   }
 

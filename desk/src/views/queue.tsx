@@ -55,6 +55,9 @@ export function QueueView({ me }: { me: Me }) {
       ({ referralChanged: changed }) => {
         if (!changed?.id) return;
         setRows((current) => {
+          // A resumed subscription may replay a change already shown (ADR 022): keep the higher version.
+          const shown = (current ?? []).find((r) => r.id === changed.id);
+          if (shown?.version != null && changed.version != null && shown.version > changed.version) return current;
           const rest = (current ?? []).filter((r) => r.id !== changed.id);
           return changed.status && OPEN.includes(changed.status) ? [...rest, changed] : rest;
         });
@@ -63,6 +66,7 @@ export function QueueView({ me }: { me: Me }) {
         );
       },
       (message) => setError(message),
+      { resume: true },
     );
     const tick = setInterval(() => setNow(Date.now()), 30_000);
     return () => {

@@ -27,6 +27,7 @@ import {
 } from '../generated/operations.js';
 import type { Me } from '../session.js';
 import { ErrorMessage, PersonLink } from './common.js';
+import { sourceLabel } from './contact.js';
 
 type Referral = NonNullable<ReferralViewResult['referral']>;
 type Agency = ReferralViewResult['agencies'][number];
@@ -93,6 +94,7 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
         });
       },
       () => undefined,
+      { resume: true },
     );
     return unsubscribe;
   }, [id]);
@@ -176,6 +178,14 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
           <dt>Referrer</dt>
           <dd>
             {r.referrerName ?? 'withheld'} ({r.referrerAgency ?? '—'})
+          </dd>
+        </div>
+        <div>
+          <dt>Who made the contact</dt>
+          <dd data-testid="referral-source">
+            {sourceLabel(r.source)}
+            {[r.referrerOrganisation, r.referrerRole].some(Boolean) &&
+              ` — ${[r.referrerRole, r.referrerOrganisation].filter(Boolean).join(', ')}`}
           </dd>
         </div>
         <div>
