@@ -11,7 +11,6 @@ import path from 'node:path';
  */
 const STILL_HAND_DESCRIBED: readonly string[] = [
   'src/break-glass/break-glass.repository.ts:AlertView',
-  'src/break-glass/break-glass.repository.ts:BreakGlassView',
   'src/child-protection/child-protection.repository.ts:CategoryPeriodView',
   'src/child-protection/child-protection.repository.ts:ConferenceView',
   'src/child-protection/child-protection.repository.ts:CoreGroupView',
@@ -21,7 +20,6 @@ const STILL_HAND_DESCRIBED: readonly string[] = [
   'src/meetings/meetings.repository.ts:DecisionView',
   'src/meetings/meetings.repository.ts:InviteeView',
   'src/meetings/meetings.repository.ts:MeetingView',
-  'src/missing/missing.repository.ts:MissingEpisodeView',
   'src/people/data-quality.repository.ts:AssertionView',
   'src/people/data-quality.repository.ts:IssueView',
   'src/people/people.repository.ts:MatchView',
@@ -73,6 +71,8 @@ describe('each table described once (ADR 031)', () => {
       'src/lado/lado.repository.ts',
       'src/private-fostering/private-fostering.repository.ts',
       'src/early-help/early-help.repository.ts',
+      'src/missing/missing.repository.ts',
+      'src/exploitation/exploitation.repository.ts',
     ]) {
       expect(fs.readFileSync(path.join(root, file), 'utf8')).toMatch(/readShape\(\w+Entity, '[a-z]+', \[/);
     }

@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Guarded, RequestAccess } from '../access-policy/request-access';
 import { visibleAlertAgency } from '../access-policy/row-scopes';
+import { readShape, type ShapeOf } from '../db/read-shape';
+import { BreakGlassEntity } from './break-glass.entity';
 import type { BreakGlassReviewStatus } from './vocabulary';
 
 /**
@@ -8,20 +10,22 @@ import type { BreakGlassReviewStatus } from './vocabulary';
  * person they name, so every page an auditor or agency reads is itself in the audit.
  */
 
-export interface BreakGlassView {
-  id: string;
-  personId: string;
-  actorSub: string;
-  actorName: string;
-  actorAgency: string;
-  reason: string;
-  openedAt: Date;
-  expiresAt: Date;
-  reviewedAt: Date | null;
-  reviewedBy: string | null;
-  reviewOutcome: string | null;
-  reviewNote: string | null;
-}
+/** A break-glass opening: the table's own columns, described once by its entity (`readShape`, ADR 031). */
+const BREAK_GLASS = readShape(BreakGlassEntity, 'b', [
+  'id',
+  'personId',
+  'actorSub',
+  'actorName',
+  'actorAgency',
+  'reason',
+  'openedAt',
+  'expiresAt',
+  'reviewedAt',
+  'reviewedBy',
+  'reviewOutcome',
+  'reviewNote',
+]);
+export type BreakGlassView = ShapeOf<typeof BREAK_GLASS>;
 
 export interface AlertView {
   id: string;
@@ -51,25 +55,7 @@ type Row = Record<string, unknown>;
 export const ALERT_COLUMNS =
   'id, kind, to_agency, person_id, break_glass_id, referral_id, actor_sub, actor_agency, window_start, distinct_people, setting, created_at, acknowledged_at, acknowledged_by, acknowledged_by_name';
 
-const BREAK_GLASS_COLUMNS = `id, person_id, actor_sub, actor_name, actor_agency, reason, opened_at, expires_at,
-  reviewed_at, reviewed_by, review_outcome, review_note`;
-
-function toBreakGlass(r: Row): BreakGlassView {
-  return {
-    id: r.id as string,
-    personId: r.person_id as string,
-    actorSub: r.actor_sub as string,
-    actorName: r.actor_name as string,
-    actorAgency: r.actor_agency as string,
-    reason: r.reason as string,
-    openedAt: r.opened_at as Date,
-    expiresAt: r.expires_at as Date,
-    reviewedAt: r.reviewed_at as Date | null,
-    reviewedBy: r.reviewed_by as string | null,
-    reviewOutcome: r.review_outcome as string | null,
-    reviewNote: r.review_note as string | null,
-  };
-}
+const toBreakGlass = (r: Row): BreakGlassView => BREAK_GLASS.view(r);
 
 export function toAlert(r: Row): AlertView {
   return {
@@ -110,18 +96,19 @@ export class BreakGlassRepository {
   }
 
   async findForUpdate(id: string): Promise<BreakGlassView | null> {
-    const rows: Row[] = await this.db.query(`SELECT ${BREAK_GLASS_COLUMNS} FROM break_glass WHERE id = $1 FOR UPDATE`, [
-      id,
-    ]);
+    const rows: Row[] = await this.db.query(
+      `SELECT ${BREAK_GLASS.select} FROM break_glass b WHERE b.id = $1 FOR UPDATE`,
+      [id],
+    );
     return rows[0] ? toBreakGlass(rows[0]) : null;
   }
 
   async insert(v: { personId: string; reason: string; minutes: number }): Promise<BreakGlassView> {
     const viewer = this.access.viewer;
     const rows: Row[] = await this.db.query(
-      `INSERT INTO break_glass (actor_sub, actor_name, actor_agency, person_id, reason, opened_at, expires_at)
+      `INSERT INTO break_glass AS b (actor_sub, actor_name, actor_agency, person_id, reason, opened_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, now(), now() + make_interval(mins => $6))
-       RETURNING ${BREAK_GLASS_COLUMNS}`,
+       RETURNING ${BREAK_GLASS.select}`,
       [viewer.sub, viewer.name, viewer.agency, v.personId, v.reason, v.minutes],
     );
     return toBreakGlass(rows[0]!);
@@ -130,8 +117,8 @@ export class BreakGlassRepository {
   async recordReview(id: string, outcome: string, note: string): Promise<BreakGlassView> {
     // TypeORM returns [rows, affectedCount] for UPDATE … RETURNING on PostgreSQL.
     const [rows]: [Row[], number] = await this.db.query(
-      `UPDATE break_glass SET reviewed_at = now(), reviewed_by = $2, review_outcome = $3, review_note = $4
-        WHERE id = $1 RETURNING ${BREAK_GLASS_COLUMNS}`,
+      `UPDATE break_glass b SET reviewed_at = now(), reviewed_by = $2, review_outcome = $3, review_note = $4
+        WHERE b.id = $1 RETURNING ${BREAK_GLASS.select}`,
       [id, this.access.viewer.sub, outcome, note],
     );
     return toBreakGlass(rows[0]!);
@@ -149,7 +136,7 @@ export class BreakGlassRepository {
         : `AND (opened_at, id) < ($2::timestamptz, $3::uuid)`;
     }
     const rows: Row[] = await this.db.query(
-      `SELECT ${BREAK_GLASS_COLUMNS} FROM break_glass
+      `SELECT ${BREAK_GLASS.select} FROM break_glass b
         WHERE reviewed_at IS ${open ? '' : 'NOT '}NULL ${keyset}
         ORDER BY opened_at ${open ? 'ASC' : 'DESC'}, id ${open ? 'ASC' : 'DESC'}
         LIMIT $1`,

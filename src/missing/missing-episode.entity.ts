@@ -2,6 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { PartnershipEntity } from '../db/partnership.entity';
 import { ExploitationFlagEntity } from '../exploitation/exploitation.entity';
 import { PersonEntity } from '../people/person.entity';
+import type { MissingEpisodeStatus, MissingFrom, ReturnInterviewOutcome } from './vocabulary';
 
 /**
  * A child's missing episode and its return home interview (issue 25). Status changes go through
@@ -55,7 +56,7 @@ export class MissingEpisodeEntity {
   recordedByName!: string;
 
   @Column({ name: 'missing_from', type: 'text' })
-  missingFrom!: string;
+  missingFrom!: MissingFrom;
 
   @Column({ name: 'started_at', type: 'timestamptz' })
   startedAt!: Date;
@@ -79,7 +80,7 @@ export class MissingEpisodeEntity {
   interviewOfferedByName!: string | null;
 
   @Column({ name: 'interview_outcome', type: 'text', nullable: true })
-  interviewOutcome!: string | null;
+  interviewOutcome!: ReturnInterviewOutcome | null;
 
   /** When it was held, or when the child (or parent) declined it. */
   @Column({ name: 'interview_outcome_at', type: 'timestamptz', nullable: true })
@@ -90,7 +91,7 @@ export class MissingEpisodeEntity {
   interviewConductedBy!: string | null;
 
   @Column({ type: 'text' })
-  status!: string;
+  status!: MissingEpisodeStatus;
 
   /** The exploitation flag this episode is linked to, if any (ADR 027). */
   @Column({ name: 'exploitation_flag_id', type: 'uuid', nullable: true })

@@ -3,12 +3,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { missingEpisodeRelationshipKindsSql, missingEpisodeScopeSql, Params } from '../access-policy/relationships';
 import type { Guarded, RequestAccess } from '../access-policy/request-access';
 import type { RelationshipKind } from '../access-policy/vocabulary';
+import { readShape, type ShapeOf } from '../db/read-shape';
 import { scopedKeysetSql } from '../shared/pagination';
+import { MissingEpisodeEntity } from './missing-episode.entity';
 import {
   RETURN_INTERVIEW_OFFER_HOURS,
   type MissingEpisodeStatus,
   type MissingFrom,
-  type ReturnInterviewOutcome,
 } from './vocabulary';
 
 /**
@@ -19,31 +20,35 @@ import {
 
 type Row = Record<string, unknown>;
 
-export interface MissingEpisodeView {
-  id: string;
-  personId: string;
-  recordingAgency: string;
-  recordedByName: string;
-  missingFrom: MissingFrom;
-  startedAt: Date;
-  returnedAt: Date | null;
-  circumstances: string | null;
+/** The episode's own columns, described once by its entity (`readShape`, ADR 031). */
+const EPISODE = readShape(MissingEpisodeEntity, 'e', [
+  'id',
+  'personId',
+  'recordingAgency',
+  'recordedByName',
+  'missingFrom',
+  'startedAt',
+  'returnedAt',
+  'circumstances',
+  'interviewOfferedAt',
+  'interviewOfferedByName',
+  'interviewOutcome',
+  'interviewOutcomeAt',
+  'interviewConductedBy',
+  'status',
+  'exploitationFlagId',
+  'version',
+]);
+
+export type MissingEpisodeView = ShapeOf<typeof EPISODE> & {
   /** Derived: the return plus 72 hours of clock time (null while missing). */
   interviewDueAt: Date | null;
-  interviewOfferedAt: Date | null;
-  interviewOfferedByName: string | null;
   /** Derived: offered by the due time (null until offered). */
   interviewOfferedWithinTimescale: boolean | null;
   /** Derived: returned, not offered, and the due time has passed. */
   interviewOverdue: boolean;
-  interviewOutcome: ReturnInterviewOutcome | null;
-  interviewOutcomeAt: Date | null;
-  interviewConductedBy: string | null;
-  status: MissingEpisodeStatus;
-  exploitationFlagId: string | null;
-  version: number;
   relationships: ReadonlySet<RelationshipKind>;
-}
+};
 
 export interface MissingEpisodeFilter {
   personId?: string | null;
@@ -55,36 +60,19 @@ const DUE_SQL = `(e.returned_at + interval '${RETURN_INTERVIEW_OFFER_HOURS} hour
 const OVERDUE_SQL = `(e.status = 'RETURNED' AND ${DUE_SQL} < now())`;
 
 const SELECT = (kinds: string, from = 'missing_episode e') => `
-  SELECT e.id, e.person_id, e.recording_agency, e.recorded_by_name, e.missing_from, e.started_at, e.returned_at,
-         e.circumstances, ${DUE_SQL} AS interview_due_at, e.interview_offered_at, e.interview_offered_by_name,
-         e.interview_outcome, e.interview_outcome_at, e.interview_conducted_by, e.status, e.exploitation_flag_id, e.version,
-         ${OVERDUE_SQL} AS interview_overdue, rel.kinds
+  SELECT ${EPISODE.select}, ${DUE_SQL} AS interview_due_at, ${OVERDUE_SQL} AS interview_overdue, rel.kinds
     FROM ${from}
     CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel`;
 
 function toEpisode(r: Row): MissingEpisodeView {
+  const own = EPISODE.view(r);
   const due = r.interview_due_at as Date | null;
-  const offered = r.interview_offered_at as Date | null;
+  const offered = own.interviewOfferedAt;
   return {
-    id: r.id as string,
-    personId: r.person_id as string,
-    recordingAgency: r.recording_agency as string,
-    recordedByName: r.recorded_by_name as string,
-    missingFrom: r.missing_from as MissingFrom,
-    startedAt: r.started_at as Date,
-    returnedAt: r.returned_at as Date | null,
-    circumstances: r.circumstances as string | null,
+    ...own,
     interviewDueAt: due,
-    interviewOfferedAt: offered,
-    interviewOfferedByName: r.interview_offered_by_name as string | null,
     interviewOfferedWithinTimescale: offered && due ? offered.getTime() <= due.getTime() : null,
     interviewOverdue: r.interview_overdue as boolean,
-    interviewOutcome: r.interview_outcome as ReturnInterviewOutcome | null,
-    interviewOutcomeAt: r.interview_outcome_at as Date | null,
-    interviewConductedBy: r.interview_conducted_by as string | null,
-    status: r.status as MissingEpisodeStatus,
-    exploitationFlagId: r.exploitation_flag_id as string | null,
-    version: r.version as number,
     relationships: new Set(r.kinds as RelationshipKind[]),
   };
 }
