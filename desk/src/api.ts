@@ -100,7 +100,7 @@ function wsClient(): Client {
 
 /**
  * Subscribes; returns the unsubscribe function. With `resume`, the subscription takes `since`
- * (referralChanged): after a dropped connection it resumes from the drop, so nothing is missed.
+ * (referralChanged, meetingChanged, alertRaised): after a dropped connection it resumes from the drop, so nothing is missed.
  */
 export function subscribe<R, V>(
   op: TypedOperation<R, V>,

@@ -60,6 +60,8 @@ export function AlertsView({ me }: { me: Me }) {
       ({ alertRaised }) =>
         setAlerts((current) => [alertRaised, ...(current ?? []).filter((a) => a.id !== alertRaised.id)]),
       (message) => setError(message),
+      // After a dropped connection, the alerts raised meanwhile are replayed (ADR 022/028); one per id.
+      { resume: true },
     );
     return () => {
       stopped = true;

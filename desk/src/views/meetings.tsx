@@ -53,10 +53,20 @@ export function MeetingsView({ me }: { me: Me }) {
       { purpose },
       ({ meetingChanged }) => {
         if (!meetingChanged?.id) return;
-        setMeetings((current) => (current ?? []).map((m) => (m.id === meetingChanged.id ? meetingChanged : m)));
+        // A resumed subscription may replay a change already shown (ADR 022): keep the higher version.
+        setMeetings((current) =>
+          (current ?? []).map((m) =>
+            m.id === meetingChanged.id &&
+            !(m.version != null && meetingChanged.version != null && m.version > meetingChanged.version)
+              ? meetingChanged
+              : m,
+          ),
+        );
         setLive(`A ${words(meetingChanged.type)} was updated at ${dateTime(new Date().toISOString())}`);
       },
       (message) => setError(message),
+      // After a dropped connection, the meetings changed meanwhile are replayed (ADR 022/028).
+      { resume: true },
     );
     return () => {
       stopped = true;
