@@ -1,6 +1,8 @@
 import {
   earlyHelpRelationshipKindsSql,
   earlyHelpScopeSql,
+  exploitationRelationshipKindsSql,
+  exploitationScopeSql,
   ladoRelationshipKindsSql,
   ladoScopeSql,
   missingEpisodeRelationshipKindsSql,
@@ -186,4 +188,41 @@ describe('LADO allegations (ADR 018): the sealed details reach only the LADO and
       expect(scopeOf(ladoScopeSql, v)).toEqual({ branches: [], values: [] });
     },
   );
+});
+
+describe('exploitation flags (ADR 027): the MASE core reaches every flag, another agency only a child whose case it works', () => {
+  it.each([
+    ['a social worker', socialWorker],
+    ['a manager', manager],
+  ])('given %s, then every flag (EXPLOITATION_COHORT), with no narrowing scope', (_l, v) => {
+    expect(kindsOf(exploitationRelationshipKindsSql, v)).toEqual([['EXPLOITATION_COHORT', 'TRUE']]);
+    expect(scopeOf(exploitationScopeSql, v)).toEqual({ branches: null, values: [] });
+  });
+
+  it('given a police officer, then every flag (EXPLOITATION_COHORT) as well as the child’s it works', () => {
+    const kinds = kindsOf(exploitationRelationshipKindsSql, police);
+    expect(kinds[0]).toEqual(['EXPLOITATION_COHORT', 'TRUE']);
+    expect(scopeOf(exploitationScopeSql, police)).toEqual({ branches: null, values: [] });
+  });
+
+  it('given a health practitioner, then only the child’s flags with a check or a strategy invitation (never the cohort)', () => {
+    const t = 'exploitation_flag';
+    expect(kindsOf(exploitationRelationshipKindsSql, health)).toEqual([
+      ['AGENCY_CHECK', agencyCheck(t, 'health')],
+      ['STRATEGY_INVITE', strategyInvite(t, 'health')],
+    ]);
+    expect(scopeOf(exploitationScopeSql, health)).toEqual({
+      branches: [agencyCheck(t, 'health'), strategyInvite(t, 'health')],
+      values: ['health', 'health'],
+    });
+  });
+
+  it.each([
+    ...outsiders,
+    ['the LADO', lado] as [string, Viewer],
+    ['a designated officer', designatedOfficer] as [string, Viewer],
+  ])('given %s, then no flag at all', (_l, v) => {
+    expect(kindsOf(exploitationRelationshipKindsSql, v)).toBe(NOTHING);
+    expect(scopeOf(exploitationScopeSql, v)).toEqual({ branches: [], values: [] });
+  });
 });

@@ -42,6 +42,7 @@ describe('the purpose of a change that declared none', () => {
     ['agency_check', 'AGENCY_CHECK'],
     ['meeting', 'STRATEGY'],
     ['meeting_invitee', 'STRATEGY'],
+    ['meeting_participant', 'STRATEGY'],
     ['meeting_decision', 'STRATEGY'],
     ['meeting_action', 'STRATEGY'],
     ['person', 'DIRECT_CARE'],
