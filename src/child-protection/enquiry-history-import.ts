@@ -5,7 +5,7 @@ import { appendAuditBatch } from '../audit/audit-store';
 import type { Hub, RequestContext } from '../context/context';
 import { createRequestContext } from '../context/context-factory';
 import { requirePartnership } from '../db/partnership-scope';
-import { parseCsv } from '../shared/csv';
+import { checkCsvRows, parseCsv } from '../shared/csv';
 import { safeText } from '../shared/validation';
 import { icpcDueOn, londonDate } from './clocks';
 import { CP_CATEGORIES, INITIAL_CONFERENCE_DECISIONS, S47_CONCLUSIONS, S47_LEADS } from './vocabulary';
@@ -150,23 +150,9 @@ export async function importEnquiryHistory(
   const ready: Ready[] = [];
   const results: EnquiryHistoryRowResult[] = [];
   const seen = new Set<string>();
-  for (const [i, cells] of records.entries()) {
-    if (i === 0 || (cells.length === 1 && cells[0] === '')) continue;
-    const row = i + 1;
-    if (cells.length !== header.length) {
-      results.push({ row, outcome: 'REJECTED', reason: `row: has ${cells.length} cells, the header ${header.length}` });
-      continue;
-    }
-    const parsed = rowSchema.safeParse(Object.fromEntries(header.map((h, j) => [h, cells[j]!.trim()])));
-    if (!parsed.success) {
-      results.push({
-        row,
-        outcome: 'REJECTED',
-        reason: parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; '),
-      });
-      continue;
-    }
-    const d = parsed.data;
+  const checked = checkCsvRows(records, header, rowSchema);
+  for (const x of checked.rejected) results.push({ row: x.row, outcome: 'REJECTED', reason: x.reason });
+  for (const { row, data: d } of checked.rows) {
     const reasons: string[] = [];
     const reference = `MIGRATED:${sourceSystem}:${d.source_reference}`;
     if (seen.has(reference)) reasons.push('source_reference: appears twice in the file');

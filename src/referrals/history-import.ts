@@ -5,7 +5,7 @@ import { appendAuditBatch } from '../audit/audit-store';
 import type { Hub, RequestContext } from '../context/context';
 import { createRequestContext } from '../context/context-factory';
 import { requirePartnership } from '../db/partnership-scope';
-import { parseCsv } from '../shared/csv';
+import { checkCsvRows, parseCsv } from '../shared/csv';
 import { safeText } from '../shared/validation';
 import { acknowledgedDecisionBy, decisionDueAt } from './clocks';
 import {
@@ -223,23 +223,9 @@ export async function importHistory(
   const ready: Ready[] = [];
   const results: HistoryRowResult[] = [];
   const seen = new Set<string>();
-  for (const [i, cells] of records.entries()) {
-    if (i === 0 || (cells.length === 1 && cells[0] === '')) continue;
-    const row = i + 1;
-    if (cells.length !== header.length) {
-      results.push({ row, outcome: 'REJECTED', reason: `row: has ${cells.length} cells, the header ${header.length}` });
-      continue;
-    }
-    const parsed = rowSchema.safeParse(Object.fromEntries(header.map((h, j) => [h, cells[j]!.trim()])));
-    if (!parsed.success) {
-      results.push({
-        row,
-        outcome: 'REJECTED',
-        reason: parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; '),
-      });
-      continue;
-    }
-    const d = parsed.data;
+  const checked = checkCsvRows(records, header, rowSchema);
+  for (const x of checked.rejected) results.push({ row: x.row, outcome: 'REJECTED', reason: x.reason });
+  for (const { row, data: d } of checked.rows) {
     const reasons: string[] = [];
     if (d.submitting_agency && !hub.agencies.kindOf(d.submitting_agency))
       reasons.push('submitting_agency: is not an agency of this partnership');

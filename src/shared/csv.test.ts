@@ -1,4 +1,5 @@
-import { csvCell, neutraliseFormula, parseCsv } from './csv';
+import { z } from 'zod';
+import { checkCsvRows, csvCell, neutraliseFormula, parseCsv } from './csv';
 
 /** Issue 17, CSV formula injection (OWASP): every way a spreadsheet could start a formula. */
 describe('csvCell', () => {
@@ -60,5 +61,29 @@ describe('parseCsv', () => {
   it('refuses an unclosed quote and text after a closing quote, naming the line', () => {
     expect(() => parseCsv('a\n"open')).toThrow('line 2: a quoted cell is not closed');
     expect(() => parseCsv('a\n"x"y')).toThrow('line 2: text after a closing quote');
+  });
+});
+
+describe('checkCsvRows: the data rows of a history file checked against their schema', () => {
+  const schema = z.object({ ref: z.string().min(1), count: z.coerce.number().int() });
+  const header = ['ref', 'count'];
+
+  it('given good rows, a blank line and trailing spaces, then each row with its line number, trimmed, in order', () => {
+    const { rows, rejected } = checkCsvRows([header, ['a ', ' 1'], [''], ['b', '2']], header, schema);
+    expect(rejected).toEqual([]);
+    expect(rows).toEqual([
+      { row: 2, data: { ref: 'a', count: 1 } },
+      { row: 4, data: { ref: 'b', count: 2 } },
+    ]);
+  });
+
+  it('given a short row and a value the schema refuses, then each is rejected naming the column, never the value', () => {
+    const { rows, rejected } = checkCsvRows([header, ['a'], ['b', 'Fictional Name']], header, schema);
+    expect(rows).toEqual([]);
+    expect(rejected).toEqual([
+      { row: 2, reason: 'row: has 1 cells, the header 2' },
+      { row: 3, reason: expect.stringMatching(/^count: /) },
+    ]);
+    expect(JSON.stringify(rejected)).not.toContain('Fictional Name');
   });
 });

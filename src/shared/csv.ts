@@ -74,3 +74,42 @@ export function parseCsv(text: string): string[][] {
   }
   return rows;
 }
+
+/** A data row of a CSV file checked against its schema: its 1-based line number and its values. */
+export type CheckedRow<T> = { row: number; data: T };
+
+/**
+ * The data rows of a parsed CSV file (`records[0]` is the header) checked against `schema`, one cell
+ * per header column, each cell trimmed; blank lines are skipped. A row with the wrong number of cells
+ * or values the schema refuses is returned in `rejected` with the column and the reason (never a
+ * value); the others in `rows`, in file order. The history imports build on it (ADR 019, ADR 025).
+ */
+export function checkCsvRows<T>(
+  records: string[][],
+  header: readonly string[],
+  schema: {
+    safeParse(
+      input: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
+  },
+): { rows: CheckedRow<T>[]; rejected: Array<{ row: number; reason: string }> } {
+  const rows: CheckedRow<T>[] = [];
+  const rejected: Array<{ row: number; reason: string }> = [];
+  for (const [i, cells] of records.entries()) {
+    if (i === 0 || (cells.length === 1 && cells[0] === '')) continue;
+    const row = i + 1;
+    if (cells.length !== header.length) {
+      rejected.push({ row, reason: `row: has ${cells.length} cells, the header ${header.length}` });
+      continue;
+    }
+    const parsed = schema.safeParse(Object.fromEntries(header.map((h, j) => [h, cells[j]!.trim()])));
+    if (!parsed.success) {
+      rejected.push({ row, reason: parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ') });
+      continue;
+    }
+    rows.push({ row, data: parsed.data });
+  }
+  return { rows, rejected };
+}
