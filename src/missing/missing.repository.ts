@@ -6,11 +6,7 @@ import type { RelationshipKind } from '../access-policy/vocabulary';
 import { readShape, type ShapeOf } from '../db/read-shape';
 import { scopedKeysetSql } from '../shared/pagination';
 import { MissingEpisodeEntity } from './missing-episode.entity';
-import {
-  RETURN_INTERVIEW_OFFER_HOURS,
-  type MissingEpisodeStatus,
-  type MissingFrom,
-} from './vocabulary';
+import { RETURN_INTERVIEW_OFFER_HOURS, type MissingEpisodeStatus, type MissingFrom } from './vocabulary';
 
 /**
  * Viewer-scoped reads and writes of missing episodes (ADR 018). The scope is in the SQL
