@@ -17,8 +17,6 @@ const STILL_HAND_DESCRIBED: readonly string[] = [
   'src/child-protection/child-protection.repository.ts:EnquiryView',
   'src/child-protection/child-protection.repository.ts:PlanView',
   'src/meetings/meetings.repository.ts:ActionView',
-  'src/meetings/meetings.repository.ts:DecisionView',
-  'src/meetings/meetings.repository.ts:InviteeView',
   'src/meetings/meetings.repository.ts:MeetingView',
   'src/people/data-quality.repository.ts:AssertionView',
   'src/people/data-quality.repository.ts:IssueView',

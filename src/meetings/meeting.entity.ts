@@ -2,7 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { PersonEntity } from '../people/person.entity';
 import { ReferralEntity } from '../referrals/referral.entity';
 import { PartnershipEntity } from '../db/partnership.entity';
-import type { ParticipantAttendance, ParticipantRole } from './vocabulary';
+import type { AttendanceStatus, ParticipantAttendance, ParticipantRole } from './vocabulary';
 
 /**
  * A strategy discussion, conference or other multi-agency meeting (docs/reference/product.md C4). Status changes go
@@ -182,7 +182,7 @@ export class MeetingInviteeEntity {
   required!: boolean;
 
   @Column({ type: 'text', default: () => `'INVITED'` })
-  attendance!: string;
+  attendance!: AttendanceStatus;
 
   /** Why the agency was not in the room (required for every non-attendance). */
   @Column({ type: 'text', nullable: true })

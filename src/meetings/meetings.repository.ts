@@ -6,15 +6,9 @@ import { mayOrderBy } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
 import { readShape, type ShapeOf } from '../db/read-shape';
 import { scopedKeysetSql } from '../shared/pagination';
-import { MeetingParticipantEntity } from './meeting.entity';
+import { MeetingDecisionEntity, MeetingInviteeEntity, MeetingParticipantEntity } from './meeting.entity';
 import { quorumAttendanceSql } from './settings';
-import type {
-  AttendanceStatus,
-  MeetingStatus,
-  MeetingType,
-  ParticipantAttendance,
-  ParticipantRole,
-} from './vocabulary';
+import type { MeetingStatus, MeetingType, ParticipantAttendance, ParticipantRole } from './vocabulary';
 
 /**
  * Viewer-scoped reads of meetings. The scope is in the SQL (`meetingRelationshipKindsSql`): a
@@ -50,21 +44,23 @@ export interface MeetingView {
   relationships: ReadonlySet<RelationshipKind>;
 }
 
-export interface InviteeView {
-  id: string;
-  meetingId: string;
-  agency: string;
-  personSub: string | null;
-  personName: string | null;
-  required: boolean;
-  attendance: AttendanceStatus;
-  reason: string | null;
-  contribution: string | null;
-  recordedBy: string | null;
-  recordedAt: Date | null;
-  reportSubmittedAt: Date | null;
-  reportSharedWithFamilyAt: Date | null;
-}
+/** An agency invited, and its attendance: the table's own columns, described once by its entity (ADR 031). */
+const INVITEE = readShape(MeetingInviteeEntity, 'i', [
+  'id',
+  'meetingId',
+  'agency',
+  'personSub',
+  'personName',
+  'required',
+  'attendance',
+  'reason',
+  'contribution',
+  'recordedBy',
+  'recordedAt',
+  'reportSubmittedAt',
+  'reportSharedWithFamilyAt',
+]);
+export type InviteeView = ShapeOf<typeof INVITEE>;
 
 /** A person invited who is not an agency (ADR 024); the label is IDENTITY. */
 /** A person invited who is not an agency: the table's own columns, described once by its entity (ADR 031). */
@@ -81,12 +77,8 @@ const PARTICIPANT = readShape(MeetingParticipantEntity, 'p', [
 ]);
 export type ParticipantView = ShapeOf<typeof PARTICIPANT>;
 
-export interface DecisionView {
-  id: string;
-  decision: string;
-  decidedBy: string;
-  decidedAt: Date;
-}
+const DECISION = readShape(MeetingDecisionEntity, 'd', ['id', 'decision', 'decidedBy', 'decidedAt']);
+export type DecisionView = ShapeOf<typeof DECISION>;
 
 export interface ActionView {
   id: string;
@@ -304,34 +296,16 @@ export class MeetingsRepository {
   }
 
   private readonly inviteesLoader = this.childLoader<InviteeView>(
-    `SELECT * FROM meeting_invitee WHERE meeting_id = ANY($1::uuid[]) ORDER BY agency, person_name NULLS FIRST, id`,
-    (r) => ({
-      id: r.id as string,
-      meetingId: r.meeting_id as string,
-      agency: r.agency as string,
-      personSub: r.person_sub as string | null,
-      personName: r.person_name as string | null,
-      required: r.required as boolean,
-      attendance: r.attendance as AttendanceStatus,
-      reason: r.reason as string | null,
-      contribution: r.contribution as string | null,
-      recordedBy: r.recorded_by as string | null,
-      recordedAt: r.recorded_at as Date | null,
-      reportSubmittedAt: r.report_submitted_at as Date | null,
-      reportSharedWithFamilyAt: r.report_shared_with_family_at as Date | null,
-    }),
+    `SELECT ${INVITEE.select}, i.meeting_id FROM meeting_invitee i
+      WHERE i.meeting_id = ANY($1::uuid[]) ORDER BY i.agency, i.person_name NULLS FIRST, i.id`,
+    (r) => INVITEE.view(r),
     // Each agency owns what it contributed.
     (r) => r.agency as string,
   );
 
   private readonly decisionsLoader = this.childLoader<DecisionView>(
-    `SELECT * FROM meeting_decision WHERE meeting_id = ANY($1::uuid[]) ORDER BY decided_at, id`,
-    (r) => ({
-      id: r.id as string,
-      decision: r.decision as string,
-      decidedBy: r.decided_by as string,
-      decidedAt: r.decided_at as Date,
-    }),
+    `SELECT ${DECISION.select}, d.meeting_id FROM meeting_decision d WHERE d.meeting_id = ANY($1::uuid[]) ORDER BY d.decided_at, d.id`,
+    (r) => DECISION.view(r),
     (_r, m) => m.organisingAgency,
   );
 
