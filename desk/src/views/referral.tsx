@@ -637,14 +637,13 @@ function AmendForm({
 }: {
   referral: Referral;
   blocked: boolean;
-  onAmend: (
-    input: { outcome: DecisionOutcome; thresholdLevel: ThresholdLevel; rationale: string },
-    reason: string,
-  ) => Promise<void>;
+  onAmend: (input: DecisionInput, reason: string) => Promise<void>;
 }) {
-  const [outcome, setOutcome] = useState<DecisionOutcome>(referral.decisionOutcome ?? 'EARLY_HELP');
-  const [thresholdLevel, setThreshold] = useState<ThresholdLevel>(referral.thresholdLevel ?? 'LEVEL_2_EARLY_HELP');
-  const [rationale, setRationale] = useState(referral.decisionRationale ?? '');
+  const [decision, setDecision] = useState<DecisionInput>({
+    outcome: referral.decisionOutcome ?? 'EARLY_HELP',
+    thresholdLevel: referral.thresholdLevel ?? 'LEVEL_2_EARLY_HELP',
+    rationale: referral.decisionRationale ?? '',
+  });
   const [reason, setReason] = useState('');
   return (
     <details>
@@ -652,41 +651,10 @@ function AmendForm({
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void onAmend({ outcome, thresholdLevel, rationale }, reason);
+          void onAmend(decision, reason);
         }}
       >
-        <label for="amend-outcome">Amended outcome</label>
-        <select
-          id="amend-outcome"
-          value={outcome}
-          onChange={(e) => setOutcome((e.currentTarget as HTMLSelectElement).value as DecisionOutcome)}
-        >
-          {DecisionOutcomeValues.map((o) => (
-            <option key={o} value={o}>
-              {words(o)}
-            </option>
-          ))}
-        </select>
-        <label for="amend-threshold">Amended threshold</label>
-        <select
-          id="amend-threshold"
-          value={thresholdLevel}
-          onChange={(e) => setThreshold((e.currentTarget as HTMLSelectElement).value as ThresholdLevel)}
-        >
-          {ThresholdLevelValues.map((t) => (
-            <option key={t} value={t}>
-              {words(t)}
-            </option>
-          ))}
-        </select>
-        <label for="amend-rationale">Amended rationale</label>
-        <textarea
-          id="amend-rationale"
-          rows={3}
-          required
-          value={rationale}
-          onInput={(e) => setRationale((e.currentTarget as HTMLTextAreaElement).value)}
-        />
+        <DecisionFields idPrefix="amend" amended value={decision} onChange={setDecision} />
         <label for="amend-reason">Why you amend it</label>
         <textarea
           id="amend-reason"
@@ -695,7 +663,7 @@ function AmendForm({
           value={reason}
           onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
         />
-        <button type="submit" disabled={blocked || !rationale.trim() || !reason.trim()}>
+        <button type="submit" disabled={blocked || !decision.rationale.trim() || !reason.trim()}>
           Amend and authorise
         </button>
       </form>
@@ -817,28 +785,30 @@ function ChecksForm({ agencies, onRequest }: { agencies: Agency[]; onRequest: (c
   );
 }
 
-function DecisionForm({
-  onPropose,
+type DecisionInput = { outcome: DecisionOutcome; thresholdLevel: ThresholdLevel; rationale: string };
+
+/** The decision's outcome, threshold and rationale: the worker's proposal and the manager's amendment share them. */
+function DecisionFields({
+  idPrefix,
+  amended = false,
+  value,
+  onChange,
 }: {
-  onPropose: (input: { outcome: DecisionOutcome; thresholdLevel: ThresholdLevel; rationale: string }) => Promise<void>;
+  idPrefix: string;
+  amended?: boolean;
+  value: DecisionInput;
+  onChange: (value: DecisionInput) => void;
 }) {
-  const [outcome, setOutcome] = useState<DecisionOutcome>('EARLY_HELP');
-  const [thresholdLevel, setThreshold] = useState<ThresholdLevel>('LEVEL_2_EARLY_HELP');
-  const [rationale, setRationale] = useState('');
+  const label = (text: string) => (amended ? `Amended ${text.toLowerCase()}` : text);
   return (
-    <form
-      class="action"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void onPropose({ outcome, thresholdLevel, rationale });
-      }}
-    >
-      <h3>Propose a decision</h3>
-      <label for="decision-outcome">Outcome</label>
+    <>
+      <label for={`${idPrefix}-outcome`}>{label('Outcome')}</label>
       <select
-        id="decision-outcome"
-        value={outcome}
-        onChange={(e) => setOutcome((e.currentTarget as HTMLSelectElement).value as DecisionOutcome)}
+        id={`${idPrefix}-outcome`}
+        value={value.outcome}
+        onChange={(e) =>
+          onChange({ ...value, outcome: (e.currentTarget as HTMLSelectElement).value as DecisionOutcome })
+        }
       >
         {DecisionOutcomeValues.map((o) => (
           <option key={o} value={o}>
@@ -846,11 +816,13 @@ function DecisionForm({
           </option>
         ))}
       </select>
-      <label for="decision-threshold">Threshold</label>
+      <label for={`${idPrefix}-threshold`}>{label('Threshold')}</label>
       <select
-        id="decision-threshold"
-        value={thresholdLevel}
-        onChange={(e) => setThreshold((e.currentTarget as HTMLSelectElement).value as ThresholdLevel)}
+        id={`${idPrefix}-threshold`}
+        value={value.thresholdLevel}
+        onChange={(e) =>
+          onChange({ ...value, thresholdLevel: (e.currentTarget as HTMLSelectElement).value as ThresholdLevel })
+        }
       >
         {ThresholdLevelValues.map((t) => (
           <option key={t} value={t}>
@@ -858,15 +830,35 @@ function DecisionForm({
           </option>
         ))}
       </select>
-      <label for="decision-rationale">Rationale</label>
+      <label for={`${idPrefix}-rationale`}>{label('Rationale')}</label>
       <textarea
-        id="decision-rationale"
+        id={`${idPrefix}-rationale`}
         rows={3}
         required
-        value={rationale}
-        onInput={(e) => setRationale((e.currentTarget as HTMLTextAreaElement).value)}
+        value={value.rationale}
+        onInput={(e) => onChange({ ...value, rationale: (e.currentTarget as HTMLTextAreaElement).value })}
       />
-      <button type="submit" disabled={!rationale.trim()}>
+    </>
+  );
+}
+
+function DecisionForm({ onPropose }: { onPropose: (input: DecisionInput) => Promise<void> }) {
+  const [decision, setDecision] = useState<DecisionInput>({
+    outcome: 'EARLY_HELP',
+    thresholdLevel: 'LEVEL_2_EARLY_HELP',
+    rationale: '',
+  });
+  return (
+    <form
+      class="action"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onPropose(decision);
+      }}
+    >
+      <h3>Propose a decision</h3>
+      <DecisionFields idPrefix="decision" value={decision} onChange={setDecision} />
+      <button type="submit" disabled={!decision.rationale.trim()}>
         Propose decision
       </button>
     </form>
