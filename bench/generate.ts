@@ -13,7 +13,7 @@ import type { Client } from 'pg';
  * can top up an existing partnership.
  */
 /** Bumped whenever the generated shape changes: a database of another version is regenerated. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 export interface Scale {
   children: number;
   adults: number;
@@ -144,7 +144,7 @@ export async function generate(db: Client, scale: Scale, log: (m: string) => voi
                                'CHILD_IN_NEED_ASSESSMENT','POLICE_ONLY','REFER_TO_OTHER_SERVICE'])[1 + floor(oc * 8)::int] END AS outcome
          FROM s)
      INSERT INTO referral (id, reference, referrer_sub, referrer_name, referrer_agency, concern_categories, narrative, consent_sought,
-                           consent_given, lawful_basis, status, rag, decision_due_at, received_at, updated_at,
+                           consent_given, lawful_basis, article6_basis, special_category_condition, status, rag, decision_due_at, received_at, updated_at,
                            assigned_to_sub, assigned_to_name, decision_outcome, decision_rationale, threshold_level,
                            decision_proposed_by, decision_proposed_at, decision_authorised_by, decision_authorised_at,
                            strategy_requested_at, closed_reason, feedback_message, feedback_sent_at, feedback_sent_by)
@@ -152,6 +152,8 @@ export async function generate(db: Client, scale: Scale, log: (m: string) => voi
             'bench-referrer-' || (g % 400), 'Bench Referrer', (ARRAY['police','health','education'])[1 + (g % 3)],
             ARRAY['NEGLECT'], 'Fictional narrative for referral ' || g, true, st > 0.3,
             CASE WHEN st > 0.3 THEN NULL ELSE 'PUBLIC_TASK' END,
+            CASE WHEN st > 0.3 THEN NULL ELSE 'PUBLIC_TASK' END,
+            CASE WHEN st > 0.3 THEN NULL ELSE 'SAFEGUARDING_CHILDREN_AT_RISK' END,
             status, rag, received_at + rag_window, received_at, coalesce(decided_at, received_at),
             CASE WHEN status = 'RECEIVED' THEN NULL ELSE 'bench-sw-' || (1 + g % 40) END,
             CASE WHEN status = 'RECEIVED' THEN NULL ELSE 'Bench Worker ' || (1 + g % 40) END,
