@@ -28,7 +28,10 @@ import { ErrorMessage, PersonLink } from './common.js';
 type PathwayChild = NonNullable<ChildPathwayResult['person']>;
 type Enquiry = NonNullable<PathwayChild['section47Enquiries']>[number];
 type Plan = NonNullable<PathwayChild['childProtectionPlans']>[number];
-type ChildName = Pick<PathwayChild, 'id' | 'givenName' | 'familyName'>;
+type ListedChild = NonNullable<ChildProtectionPathwaysResult['meetings']['edges'][number]['node']['subjects']>[number];
+type ListedEnquiry = NonNullable<ListedChild['section47Enquiries']>[number];
+type ListedPlan = NonNullable<ListedChild['childProtectionPlans']>[number];
+type ChildName = Pick<ListedChild, 'id' | 'givenName' | 'familyName'>;
 
 const SOCIAL_CARE_MASH = ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'];
 /** Roles that work a child's case (ADR 017): the hub releases the pathway to them where they work it. */
@@ -93,7 +96,8 @@ function Shown({
 const asIs = (v: string) => v;
 
 /** An enquiry still before its initial conference: open, or concluded and awaiting the conference. */
-const beforeConference = (e: Enquiry) => e.status === 'OPEN' || e.status === 'AWAITING_CONFERENCE';
+const beforeConference = (e: { status: Enquiry['status'] }) =>
+  e.status === 'OPEN' || e.status === 'AWAITING_CONFERENCE';
 
 interface Listed<T> {
   item: T;
@@ -111,8 +115,8 @@ type EnquiryFilter = 'ALL' | 'OPEN' | 'AWAITING_CONFERENCE' | 'DUE_SOON' | 'OVER
 export function ChildProtectionView({ me }: { me: Me }) {
   const purpose = cpPurpose(me);
   const [loaded, setLoaded] = useState<{
-    enquiries: Listed<Enquiry>[];
-    plans: Listed<Plan>[];
+    enquiries: Listed<ListedEnquiry>[];
+    plans: Listed<ListedPlan>[];
     redactions: Map<string, string>;
     more: boolean;
   } | null>(null);
@@ -125,8 +129,8 @@ export function ChildProtectionView({ me }: { me: Me }) {
     if (!purpose) return;
     let stopped = false;
     (async () => {
-      const enquiries = new Map<string, Listed<Enquiry>>();
-      const plans = new Map<string, Listed<Plan>>();
+      const enquiries = new Map<string, Listed<ListedEnquiry>>();
+      const plans = new Map<string, Listed<ListedPlan>>();
       const redactions = new Map<string, string>();
       let after: string | null = null;
       let more = false;
@@ -171,12 +175,12 @@ export function ChildProtectionView({ me }: { me: Me }) {
       .sort((a, b) =>
         (a.item.initialConferenceClock?.dueOn ?? '').localeCompare(b.item.initialConferenceClock?.dueOn ?? ''),
       );
-    const overdue = (e: Enquiry) => !!e.initialConferenceClock && e.initialConferenceClock.dueOn < today;
+    const overdue = (e: ListedEnquiry) => !!e.initialConferenceClock && e.initialConferenceClock.dueOn < today;
     const active = loaded.plans
       .filter(({ item }) => item.status === 'ACTIVE')
       .sort((a, b) => (a.item.nextReviewClock?.dueOn ?? '').localeCompare(b.item.nextReviewClock?.dueOn ?? ''));
-    const reviewLate = (p: Plan) => !!p.nextReviewClock && p.nextReviewClock.dueOn < today;
-    const soon = (e: Enquiry) => {
+    const reviewLate = (p: ListedPlan) => !!p.nextReviewClock && p.nextReviewClock.dueOn < today;
+    const soon = (e: ListedEnquiry) => {
       const due = e.initialConferenceClock?.dueOn;
       return !!due && due >= today && Date.parse(due) - Date.parse(today) <= 7 * 86_400_000;
     };
