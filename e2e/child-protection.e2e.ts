@@ -89,15 +89,19 @@ describe('MASH Desk: the child protection pathway in chromium', () => {
       submitReferral.id,
     ])) as Array<{ person_id: string }>;
     const childId = subject!.person_id;
+    return { childId, meetingId: await strategyDiscussion({ referralId: submitReferral.id }, days) };
+  }
+
+  /** Given: a strategy discussion (about a referral's subjects, or named children) held `days` ago that decided on a joint enquiry. */
+  async function strategyDiscussion(
+    about: { referralId: string } | { subjectPersonIds: string[] },
+    days: number,
+  ): Promise<string> {
     const { scheduleMeeting: s } = await hub.gql<{ scheduleMeeting: { id: string; version: number } }>(
       WORKER,
       SCHEDULE,
       {
-        input: {
-          type: 'STRATEGY_DISCUSSION',
-          referralId: submitReferral.id,
-          scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
-        },
+        input: { type: 'STRATEGY_DISCUSSION', ...about, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() },
       },
     );
     // Time passes (a story cannot wait for the clock): the discussion took place, then its date is set.
@@ -108,19 +112,16 @@ describe('MASH Desk: the child protection pathway in chromium', () => {
     });
     await hub.gql(WORKER, OUTCOME, { id: s.id, input: { outcome: 'SECTION_47_JOINT' }, v: markMeetingHeld.version });
     await hub.db.query(`UPDATE meeting SET scheduled_at = $2 WHERE id = $1`, [s.id, `${daysAgo(days)}T10:00:00Z`]);
-    return { childId, meetingId: s.id };
+    return s.id;
   }
 
-  it('given enquiries and plans, when a worker opens Child protection, then the counts match the hub, an overdue conference shows how late it is and the filters narrow the lists', async () => {
-    // One enquiry whose initial conference is overdue (discussed 30 days ago: 15 working days have passed).
-    const late = await childWithStrategyDiscussion('Late', 30);
-    await hub.gql(WORKER, START, { input: { personId: late.childId, strategyMeetingId: late.meetingId } });
-    // And one child on a neglect plan from an initial conference held 10 days ago.
-    const planned = await childWithStrategyDiscussion('Planned', 25);
+  /** Given: a new fictional child on a neglect plan from an initial conference held 10 days ago. */
+  async function childOnPlan(label: string): Promise<string> {
+    const { childId, meetingId } = await childWithStrategyDiscussion(label, 25);
     const { startSection47Enquiry: e } = await hub.gql<{ startSection47Enquiry: { id: string; version: number } }>(
       WORKER,
       START,
-      { input: { personId: planned.childId, strategyMeetingId: planned.meetingId } },
+      { input: { personId: childId, strategyMeetingId: meetingId } },
     );
     const { concludeSection47Enquiry: c } = await hub.gql<{ concludeSection47Enquiry: { version: number } }>(
       WORKER,
@@ -132,6 +133,15 @@ describe('MASH Desk: the child protection pathway in chromium', () => {
       v: c.version,
       input: { heldOn: daysAgo(10), decision: 'PLAN', category: 'NEGLECT', leadSocialWorker: 'Fictional Lead' },
     });
+    return childId;
+  }
+
+  it('given enquiries and plans, when a worker opens Child protection, then the counts match the hub, an overdue conference shows how late it is and the filters narrow the lists', async () => {
+    // One enquiry whose initial conference is overdue (discussed 30 days ago: 15 working days have passed).
+    const late = await childWithStrategyDiscussion('Late', 30);
+    await hub.gql(WORKER, START, { input: { personId: late.childId, strategyMeetingId: late.meetingId } });
+    // And one child on a neglect plan from an initial conference held 10 days ago.
+    await childOnPlan('Planned');
 
     const page = await newPage();
     await signInAs(page, hub.origin, /Sam Worker/);
@@ -188,8 +198,10 @@ describe('MASH Desk: the child protection pathway in chromium', () => {
     expect(problemsOf(page)).toEqual([]);
   });
 
-  it("given a child's strategy discussion, when a worker starts the enquiry, concludes it, records the initial conference with a plan and a review that ends it from the child's page, then each step shows; a bad date is refused with its reason and someone else's change is reported, not overwritten", async () => {
+  it("given a child's strategy discussion, when a worker starts the enquiry, adds a further discussion, concludes it, records the initial conference with a plan and a review that ends it from the child's page, then each step shows; a bad date is refused with its reason and someone else's change is reported, not overwritten", async () => {
     const { childId } = await childWithStrategyDiscussion('Steps', 20);
+    // A second discussion two days later: the enquiry's conference clock then runs from it.
+    await strategyDiscussion({ subjectPersonIds: [childId] }, 18);
     const page = await newPage();
     await signInAs(page, hub.origin, /Sam Worker/);
     await page.evaluate(`location.hash = '#/child/${childId}'`);
@@ -202,6 +214,14 @@ describe('MASH Desk: the child protection pathway in chromium', () => {
     await pathway.getByRole('button', { name: 'Start enquiry' }).click();
     await pathway.getByText('Section 47 enquiry started: done.').waitFor();
     await pathway.getByRole('heading', { name: /Section 47 enquiry, started .*: open/ }).waitFor();
+    await pathway.getByRole('button', { name: 'Add discussion' }).click();
+    await pathway.getByText('Strategy discussion added: done.').waitFor();
+    const [{ last }] = (await hub.db.query(
+      `SELECT last_strategy_on::text AS last FROM s47_enquiry WHERE person_id = $1`,
+      [childId],
+    )) as [{ last: string }];
+    expect(last).toBe(daysAgo(18));
+    expect(await pathway.getByRole('button', { name: 'Add discussion' }).count()).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
 
     await pathway.getByLabel('Conclusion').selectOption('SUBSTANTIATED_CONFERENCE');
@@ -273,6 +293,50 @@ describe('MASH Desk: the child protection pathway in chromium', () => {
     ];
     expect(stored).toEqual({ status: 'ENDED', end_reason: 'NO_LONGER_AT_RISK' });
     expect(await axeViolations(page)).toEqual([]);
+    expect(problemsOf(page)).toEqual([]);
+  });
+
+  it('given a child on a plan, when a worker records a core group, changes the category and ends the plan outside a review conference, then the plan shows each with no review due', async () => {
+    const childId = await childOnPlan('Moved');
+    const page = await newPage();
+    await signInAs(page, hub.origin, /Pat Manager/);
+    await page.evaluate(`location.hash = '#/child/${childId}'`);
+    await page.getByLabel(/Purpose of use/).selectOption('SECTION_47');
+    await page.getByRole('button', { name: 'Open record' }).click();
+    const plan = page.getByTestId('cp-plan-panel');
+    await plan.getByTestId('plan-category').getByText('neglect').waitFor();
+
+    await plan.getByLabel('Core group held on').fill(daysAgo(3));
+    await plan.getByRole('button', { name: 'Record core group' }).click();
+    await page.getByText('Core group recorded: done.').waitFor();
+    await plan.getByText(/^due .*, held .* \(in time\)$/).waitFor();
+
+    await plan.getByLabel('New category').selectOption('EMOTIONAL_ABUSE');
+    await plan.getByLabel('From', { exact: true }).fill(daysAgo(2));
+    await plan.getByRole('button', { name: 'Change category' }).click();
+    await page.getByText('Category changed: done.').waitFor();
+    await plan.getByTestId('plan-category').getByText('emotional abuse').waitFor();
+    await plan.getByText(/neglect from .*; emotional abuse from/).waitFor();
+
+    // Ending outside a review sits behind a disclosure that states its consequence.
+    await plan.getByText('End the plan outside a review conference').click();
+    await plan.getByText('no further review is due').waitFor();
+    await plan.getByLabel('Reason for ending').selectOption('TRANSFERRED_TO_ANOTHER_AUTHORITY');
+    await plan.getByLabel('Ended on').fill(daysAgo(1));
+    expect(await axeViolations(page)).toEqual([]);
+    await plan.getByRole('button', { name: 'End the plan' }).click();
+    await page.getByText('Plan ended: done.').waitFor();
+    await plan
+      .getByTestId('plan-ended')
+      .getByText(/transferred to another authority/)
+      .waitFor();
+    expect(await plan.getByText('Next review conference').count()).toBe(0);
+    const [stored] = (await hub.db.query(
+      `SELECT p.status, p.category, p.ended_on::text AS ended_on, (SELECT count(*)::int FROM cp_core_group g WHERE g.plan_id = p.id) AS core_groups
+         FROM cp_plan p WHERE p.person_id = $1`,
+      [childId],
+    )) as [{ status: string; category: string; ended_on: string; core_groups: number }];
+    expect(stored).toEqual({ status: 'ENDED', category: 'EMOTIONAL_ABUSE', ended_on: daysAgo(1), core_groups: 1 });
     expect(problemsOf(page)).toEqual([]);
   });
 

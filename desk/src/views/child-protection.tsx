@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { HubRequestError, request, type Answer, type Redaction } from '../api.js';
 import { date, dateTime, REDACTION_REASON, words } from '../format.js';
 import {
+  AddStrategyDiscussionToEnquiry,
   ChangeChildProtectionPlanCategory,
   ChildPathway,
   ChildProtectionCategoryValues,
@@ -535,6 +536,7 @@ export function ChildProtectionPathway({ me, personId, purpose }: { me: Me; pers
           path={`person.section47Enquiries.${i}`}
           redactions={r}
           recorder={recorder && !stale}
+          further={startable}
           act={act}
         />
       ))}
@@ -549,9 +551,9 @@ export function ChildProtectionPathway({ me, personId, purpose }: { me: Me; pers
         />
       ))}
       {recorder && !stale && !hasOpenEnquiry && startable.length > 0 && (
-        <StartEnquiryForm
+        <StrategyDiscussionForm
           discussions={startable}
-          onStart={(strategyMeetingId, lead) =>
+          onSubmit={(strategyMeetingId, lead) =>
             act('Section 47 enquiry started', () =>
               request(StartSection47Enquiry, { input: { personId, strategyMeetingId, lead } }),
             )
@@ -569,12 +571,15 @@ function EnquiryPanel({
   path,
   redactions,
   recorder,
+  further,
   act,
 }: {
   enquiry: Enquiry;
   path: string;
   redactions: Map<string, string>;
   recorder: boolean;
+  /** Strategy discussions about the child that decided on an enquiry and are not linked to one yet. */
+  further: Discussion[];
   act: Act;
 }) {
   const c = e.initialConference;
@@ -643,6 +648,21 @@ function EnquiryPanel({
           onRecord={(input) =>
             act('Initial conference recorded', () =>
               request(RecordInitialConference, { enquiryId: e.id!, expectedVersion: version, input }),
+            )
+          }
+        />
+      )}
+      {recorder && version != null && e.id && beforeConference(e) && further.length > 0 && (
+        <StrategyDiscussionForm
+          further
+          discussions={further}
+          onSubmit={(strategyMeetingId) =>
+            act('Strategy discussion added', () =>
+              request(AddStrategyDiscussionToEnquiry, {
+                enquiryId: e.id!,
+                expectedVersion: version,
+                strategyMeetingId,
+              }),
             )
           }
         />
@@ -793,29 +813,38 @@ function DateField({
   );
 }
 
-function StartEnquiryForm({
+type Discussion = { id: string | null; type: string | null; scheduledAt: string | null; outcome: string | null };
+
+/**
+ * Starts an enquiry from a strategy discussion, or (`further`) adds a later one to the open enquiry,
+ * which moves the initial conference's due date to 15 working days after it.
+ */
+function StrategyDiscussionForm({
   discussions,
-  onStart,
+  further = false,
+  onSubmit,
 }: {
-  discussions: Array<{ id: string | null; type: string | null; scheduledAt: string | null; outcome: string | null }>;
-  onStart: (strategyMeetingId: string, lead: Section47Lead | null) => Promise<boolean>;
+  discussions: Discussion[];
+  further?: boolean;
+  onSubmit: (strategyMeetingId: string, lead: Section47Lead | null) => Promise<boolean>;
 }) {
   const [meetingId, setMeetingId] = useState(discussions[0]?.id ?? '');
   const [lead, setLead] = useState<Section47Lead | ''>('');
   const chosen = discussions.find((d) => d.id === meetingId);
-  const needsLead = chosen?.outcome === 'EMERGENCY_PROTECTION';
+  const needsLead = !further && chosen?.outcome === 'EMERGENCY_PROTECTION';
+  const prefix = further ? 's47-further' : 's47';
   return (
     <form
       class="action"
       onSubmit={(e) => {
         e.preventDefault();
-        void onStart(meetingId, needsLead && lead ? lead : null);
+        void onSubmit(meetingId, needsLead && lead ? lead : null);
       }}
     >
-      <h3>Start a section 47 enquiry</h3>
-      <label for="s47-meeting">From the strategy discussion</label>
+      {further ? <h4>Add a further strategy discussion</h4> : <h3>Start a section 47 enquiry</h3>}
+      <label for={`${prefix}-meeting`}>{further ? 'Strategy discussion' : 'From the strategy discussion'}</label>
       <select
-        id="s47-meeting"
+        id={`${prefix}-meeting`}
         value={meetingId}
         onChange={(e) => setMeetingId((e.currentTarget as HTMLSelectElement).value)}
       >
@@ -840,7 +869,7 @@ function StartEnquiryForm({
         </>
       )}
       <button type="submit" disabled={!meetingId || (needsLead && !lead)}>
-        Start enquiry
+        {further ? 'Add discussion' : 'Start enquiry'}
       </button>
     </form>
   );
