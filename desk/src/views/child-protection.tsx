@@ -4,9 +4,9 @@ import { date, dateTime, REDACTION_REASON, words } from '../format.js';
 import {
   AddStrategyDiscussionToEnquiry,
   ChangeChildProtectionPlanCategory,
-  ChildPathway,
+  PathwayOfPerson,
   ChildProtectionCategoryValues,
-  ChildProtectionPathways,
+  ProtectionPathways,
   ChildProtectionPlanEndReasonValues,
   ConcludeSection47Enquiry,
   EndChildProtectionPlan,
@@ -15,8 +15,10 @@ import {
   RecordReviewConference,
   Section47ConclusionValues,
   StartSection47Enquiry,
-  type ChildPathwayResult,
-  type ChildProtectionPathwaysResult,
+  type PathwayOfPersonResult,
+  StrategyDiscussionsOfPerson,
+  type StrategyDiscussionsOfPersonResult,
+  type ProtectionPathwaysResult,
   type ChildProtectionCategory,
   type ChildProtectionPlanEndReason,
   type Purpose,
@@ -26,10 +28,10 @@ import {
 import type { Me } from '../session.js';
 import { ErrorMessage, PersonLink } from './common.js';
 
-type PathwayChild = NonNullable<ChildPathwayResult['person']>;
+type PathwayChild = NonNullable<PathwayOfPersonResult['person']>;
 type Enquiry = NonNullable<PathwayChild['section47Enquiries']>[number];
 type Plan = NonNullable<PathwayChild['childProtectionPlans']>[number];
-type ListedChild = NonNullable<ChildProtectionPathwaysResult['meetings']['edges'][number]['node']['subjects']>[number];
+type ListedChild = NonNullable<ProtectionPathwaysResult['meetings']['edges'][number]['node']['subjects']>[number];
 type ListedEnquiry = NonNullable<ListedChild['section47Enquiries']>[number];
 type ListedPlan = NonNullable<ListedChild['childProtectionPlans']>[number];
 type ChildName = Pick<ListedChild, 'id' | 'givenName' | 'familyName'>;
@@ -136,7 +138,7 @@ export function ChildProtectionView({ me }: { me: Me }) {
       let after: string | null = null;
       let more = false;
       for (let page = 0; page < MAX_PAGES; page++) {
-        const answer: Answer<ChildProtectionPathwaysResult> = await request(ChildProtectionPathways, {
+        const answer: Answer<ProtectionPathwaysResult> = await request(ProtectionPathways, {
           purpose,
           first: 100,
           after,
@@ -451,7 +453,7 @@ function Clock({ label, clock }: { label: string; clock: Enquiry['initialConfere
 export function ChildProtectionPathway({ me, personId, purpose }: { me: Me; personId: string; purpose: Purpose }) {
   const [answer, setAnswer] = useState<{
     person: PathwayChild | null;
-    discussions: ChildPathwayResult['meetings']['edges'][number]['node'][];
+    discussions: StrategyDiscussionsOfPersonResult['meetings']['edges'][number]['node'][];
     redactions: Map<string, string>;
   } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -459,11 +461,17 @@ export function ChildProtectionPathway({ me, personId, purpose }: { me: Me; pers
   const [status, setStatus] = useState('');
   const [reloads, setReloads] = useState(0);
 
+  const recorder = recordsPathway(me);
+
   async function load() {
-    const { data, redactions } = await request(ChildPathway, { id: personId, purpose });
+    const [{ data, redactions }, discussions] = await Promise.all([
+      request(PathwayOfPerson, { id: personId, purpose }),
+      // Only those who record read the discussions an enquiry may start from.
+      recorder ? request(StrategyDiscussionsOfPerson, { id: personId, purpose }) : null,
+    ]);
     setAnswer({
       person: data.person,
-      discussions: data.meetings.edges.map((e) => e.node),
+      discussions: discussions?.data.meetings.edges.map((e) => e.node) ?? [],
       redactions: new Map(redactions.map((r) => [r.path, r.reason])),
     });
   }
@@ -496,7 +504,6 @@ export function ChildProtectionPathway({ me, personId, purpose }: { me: Me; pers
   const person = answer?.person;
   const enquiries = person?.section47Enquiries ?? [];
   const plans = person?.childProtectionPlans ?? [];
-  const recorder = recordsPathway(me);
   const r = answer?.redactions ?? new Map<string, string>();
   const linked = new Set(enquiries.flatMap((e) => (e.strategyDiscussions ?? []).map((s) => s.meetingId)));
   const startable = (answer?.discussions ?? []).filter(
