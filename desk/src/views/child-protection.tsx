@@ -308,17 +308,12 @@ export function ChildProtectionView({ me }: { me: Me }) {
                           as={date}
                         />
                       </td>
-                      <td>
-                        <Shown
-                          value={due}
-                          path={`${path}.initialConferenceClock`}
-                          redactions={loaded.redactions}
-                          as={date}
-                        />
-                      </td>
-                      <td>
-                        {late ? <strong class="breach-flag">{daysLeft(due, today)}</strong> : daysLeft(due, today)}
-                      </td>
+                      <DueCells
+                        due={due}
+                        path={`${path}.initialConferenceClock`}
+                        redactions={loaded.redactions}
+                        today={today}
+                      />
                     </tr>
                   );
                 })}
@@ -402,12 +397,12 @@ export function ChildProtectionView({ me }: { me: Me }) {
                           as={asIs}
                         />
                       </td>
-                      <td>
-                        <Shown value={due} path={`${path}.nextReviewClock`} redactions={loaded.redactions} as={date} />
-                      </td>
-                      <td>
-                        {late ? <strong class="breach-flag">{daysLeft(due, today)}</strong> : daysLeft(due, today)}
-                      </td>
+                      <DueCells
+                        due={due}
+                        path={`${path}.nextReviewClock`}
+                        redactions={loaded.redactions}
+                        today={today}
+                      />
                     </tr>
                   );
                 })}
@@ -417,6 +412,29 @@ export function ChildProtectionView({ me }: { me: Me }) {
         </>
       )}
     </section>
+  );
+}
+
+/** A due date (or "Withheld — reason") and the time left, flagged once it has passed. */
+function DueCells({
+  due,
+  path,
+  redactions,
+  today,
+}: {
+  due: string | null | undefined;
+  path: string;
+  redactions: Map<string, string>;
+  today: string;
+}) {
+  const left = daysLeft(due, today);
+  return (
+    <>
+      <td>
+        <Shown value={due} path={path} redactions={redactions} as={date} />
+      </td>
+      <td>{due && due < today ? <strong class="breach-flag">{left}</strong> : left}</td>
+    </>
   );
 }
 
