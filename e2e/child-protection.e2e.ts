@@ -340,7 +340,7 @@ describe('MASH Desk: the child protection pathway in chromium', () => {
     expect(problemsOf(page)).toEqual([]);
   });
 
-  it('given an enquiry a police officer works, when the officer opens Child protection and the child, then the pathway shows read-only; an IG auditor gets no such screen', async () => {
+  it('given an enquiry a police officer works, when the officer opens Child protection and the child, then the pathway shows read-only, a category the purpose does not cover as withheld; an IG auditor gets no such screen', async () => {
     const { childId, meetingId } = await childWithStrategyDiscussion('Police', 5);
     await hub.gql(WORKER, START, { input: { personId: childId, strategyMeetingId: meetingId } });
 
@@ -358,6 +358,17 @@ describe('MASH Desk: the child protection pathway in chromium', () => {
     await pathway.getByRole('heading', { name: /Section 47 enquiry, started .*: open/ }).waitFor();
     // Social care records the pathway; the police read it.
     expect(await pathway.locator('form').count()).toBe(0);
+    expect(await axeViolations(police)).toEqual([]);
+
+    // Under direct care the hub withholds the plan's category (a shared summary): shown as withheld, with the reason.
+    const planned = await childOnPlan('PoliceDirect');
+    await police.evaluate(`location.hash = '#/child/${planned}'`);
+    await police.getByLabel(/Purpose of use/).selectOption('DIRECT_CARE');
+    await police.getByRole('button', { name: 'Open record' }).click();
+    await police
+      .getByTestId('plan-category')
+      .getByText(/^Withheld — purpose/)
+      .waitFor();
     expect(await axeViolations(police)).toEqual([]);
     expect(problemsOf(police)).toEqual([]);
 
