@@ -484,8 +484,9 @@ export function ChildProtectionPathway({ me, personId, purpose }: { me: Me; pers
   async function load() {
     const [{ data, redactions }, discussions] = await Promise.all([
       request(PathwayOfPerson, { id: personId, purpose }),
-      // Only those who record read the discussions an enquiry may start from.
-      recorder ? request(StrategyDiscussionsOfPerson, { id: personId, purpose }) : null,
+      // Only those who record read the discussions an enquiry may start from; without them the
+      // pathway still shows (a purpose the meetings refuse only means no enquiry can be started here).
+      recorder ? request(StrategyDiscussionsOfPerson, { id: personId, purpose }).catch(() => null) : null,
     ]);
     setAnswer({
       person: data.person,
@@ -528,6 +529,7 @@ export function ChildProtectionPathway({ me, personId, purpose }: { me: Me; pers
     (m) => m.id && m.outcome && STARTS_ENQUIRY.includes(m.outcome) && !linked.has(m.id),
   );
   const hasOpenEnquiry = enquiries.some(beforeConference);
+  const withheldWhole = r.has('person.section47Enquiries') || r.has('person.childProtectionPlans');
 
   return (
     <section aria-labelledby="cp-pathway-title" data-testid="cp-pathway">
@@ -546,12 +548,17 @@ export function ChildProtectionPathway({ me, personId, purpose }: { me: Me; pers
       <ErrorMessage message={error} />
       {!answer && !error && <p>Loading…</p>}
       {answer && !person && <p>The pathway is not available to you for this child.</p>}
-      {person && r.get('person.section47Enquiries') && (
-        <p>
-          Enquiries: <Shown value={null} path="person.section47Enquiries" redactions={r} />
-        </p>
-      )}
-      {person && !enquiries.length && !plans.length && !r.get('person.section47Enquiries') && (
+      {person &&
+        (['section47Enquiries', 'childProtectionPlans'] as const).map(
+          (field) =>
+            r.get(`person.${field}`) && (
+              <p key={field}>
+                {field === 'section47Enquiries' ? 'Enquiries' : 'Plans'}:{' '}
+                <Shown value={null} path={`person.${field}`} redactions={r} />
+              </p>
+            ),
+        )}
+      {person && !enquiries.length && !plans.length && !withheldWhole && (
         <p>No section 47 enquiry or plan you may see.</p>
       )}
       {enquiries.map((e, i) => (
