@@ -388,7 +388,8 @@ describe('MASH Desk in chromium', () => {
       .getByTestId('access-entry')
       .filter({ hasText: 'PC Example (fictional)' })
       .filter({ hasText: 'agency check' })
-      .filter({ hasText: 'Child' })
+      // The record's own read (operation "Child"), not the child protection pathway read beside it.
+      .filter({ hasText: /Child \(/ })
       .first();
     await entry.waitFor();
     expect(await entry.textContent()).toMatch(/Withheld: .*HealthRecord\.clinicalNotes/);

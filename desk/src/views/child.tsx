@@ -10,6 +10,7 @@ import {
   type Purpose,
 } from '../generated/operations.js';
 import type { Me } from '../session.js';
+import { ChildProtectionPathway } from './child-protection.js';
 import { ErrorMessage, PersonLink } from './common.js';
 
 type Person = NonNullable<ChildResult['person']>;
@@ -267,6 +268,7 @@ export function ChildView({ me, id }: { me: Me; id: string }) {
       ) : (
         <p>No earlier referrals you may see.</p>
       )}
+      <ChildProtectionPathway me={me} personId={id} purpose={opened.purpose} />
       <h2>Records by agency</h2>
       {[...byAgency].map(([agency, records]) => (
         <section key={agency} class="agency" aria-labelledby={`agency-${agency}`}>
