@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import 'reflect-metadata';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,13 +38,12 @@ export interface DeskHub {
  * A hub on a free port with a small demo partnership in a database of its own, serving as
  * mash_app like a deployment, with development authentication (the desk's demo sign-in).
  */
-let hubsStarted = 0;
-
 export async function startDeskHub(): Promise<DeskHub> {
   const serverUrl = process.env.MASH_TEST_SERVER_URL!;
-  // One database per hub: the story files run one after another in the same worker process, and
-  // a second file must not seed the demo again into the first file's database.
-  const url = await ensureDatabase(serverUrl, `mash_e2e_${process.pid}_${(hubsStarted += 1)}`);
+  // One database per hub: the story files run one after another in the same worker process (Jest
+  // gives each file fresh modules, so a counter here would restart), and a second file must not
+  // seed the demo again into the first file's database.
+  const url = await ensureDatabase(serverUrl, `mash_e2e_${process.pid}_${randomUUID().slice(0, 8)}`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-e2e-'));
   const logger = createLogger('silent');
   const db = createDataSource(url, logger, 3);
