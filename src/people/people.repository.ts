@@ -3,9 +3,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { idsMatchSql, Params, relationshipKindsSql } from '../access-policy/relationships';
 import { queryPrepared } from '../db/prepared';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
-import { orderWithoutOracle } from '../access-policy/filter-policy';
 import type { Viewer } from '../access-policy/viewer';
-import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
+import type { RelationshipKind } from '../access-policy/vocabulary';
 import { RECORD_TYPES, type RecordType } from '../access-policy/record-types';
 import { readShape, type ShapeOf } from '../db/read-shape';
 import { PersonEntity, PersonRelationshipEntity } from './person.entity';
@@ -43,20 +42,6 @@ const PERSON = readShape(PersonEntity, 'p', [
 ]);
 export type PersonView = ShapeOf<typeof PERSON>;
 
-export interface RecordView extends Record<string, unknown> {
-  id: string;
-  personId: string;
-  owningAgency: string;
-  recordType: RecordType;
-  occurredAt: Date;
-  summary: string;
-  sourceSystem: string;
-  sourceReference: string;
-  recordedBy: string;
-  recordedAt: Date;
-  version: number;
-}
-
 /** What the related person is to the person: the relationship's own column (ADR 031), beside the related person. */
 const RELATIONSHIP = readShape(PersonRelationshipEntity, 'r', ['type']);
 export type RelationshipView = ShapeOf<typeof RELATIONSHIP> & { relatedPerson: Guarded<PersonView> };
@@ -88,36 +73,8 @@ const IDENTIFIER_COLUMN: Record<IdentifierType, string> = {
 
 type Row = Record<string, unknown>;
 
-function toRecord(r: Row): RecordView {
-  return {
-    ...(r.data as Record<string, unknown>),
-    id: r.id as string,
-    personId: r.person_id as string,
-    owningAgency: r.owning_agency as string,
-    recordType: r.record_type as RecordType,
-    occurredAt: r.occurred_at as Date,
-    summary: r.summary as string,
-    sourceSystem: r.source_system as string,
-    sourceReference: r.source_ref as string,
-    recordedBy: r.recorded_by as string,
-    recordedAt: r.recorded_at as Date,
-    version: r.version as number,
-  };
-}
-
-/**
- * A person's records are listed newest first by `occurredAt`; records whose date the viewer may not
- * read follow, by owning agency and (random) id, so their place says nothing about their date.
- */
-export const RECORDS_ORDERED_BY = { coordinate: 'AgencyRecord.occurredAt', cls: 'SHARED_SUMMARY' } as const satisfies {
-  coordinate: string;
-  cls: SensitivityClass;
-};
-const byAgencyThenId = (a: RecordView, b: RecordView) =>
-  a.owningAgency.localeCompare(b.owningAgency) || a.id.localeCompare(b.id);
-
 export class PeopleRepository {
-  /** Relationship kinds of every person reached in this request (records inherit them). */
+  /** Relationship kinds of every person reached in this request (their records inherit them: `AgencyRecordsRepository`). */
   private readonly reached = new Map<string, ReadonlySet<RelationshipKind>>();
 
   constructor(
@@ -129,13 +86,6 @@ export class PeopleRepository {
     const kinds = new Set(row.kinds as RelationshipKind[]);
     this.reached.set(row.id as string, kinds);
     return this.access.guard(PERSON.view(row), { owner: null, relationships: kinds }, [row.id as string]);
-  }
-
-  private guardRecord(view: RecordView): Guarded<RecordView> {
-    const kinds = this.reached.get(view.personId);
-    // Records are only reached through a person already in scope; anything else is a bug.
-    if (!kinds) throw new Error('record reached without its person in scope');
-    return this.access.guard(view, { owner: view.owningAgency, relationships: kinds }, [view.personId], view.id);
   }
 
   /**
@@ -222,28 +172,6 @@ export class PeopleRepository {
       const row = byId.get(id);
       this.personLoader.prime(id, row ? this.guardPerson(row) : null);
     }
-  }
-
-  private readonly recordsLoader = new DataLoader<string, Guarded<RecordView>[]>(async (personIds) => {
-    const p = new Params();
-    const rows = await queryPrepared<Row>(
-      this.db,
-      `SELECT id, person_id, owning_agency, record_type, occurred_at, summary, data, source_system, source_ref,
-              recorded_by, recorded_at, version
-         FROM agency_record WHERE ${idsMatchSql('person_id', personIds, p)}
-        ORDER BY occurred_at DESC, id`,
-      p.values,
-    );
-    const grouped = new Map<string, Guarded<RecordView>[]>(personIds.map((id) => [id, []]));
-    for (const r of rows) grouped.get(r.person_id as string)!.push(this.guardRecord(toRecord(r)));
-    return personIds.map((id) =>
-      orderWithoutOracle(this.access, grouped.get(id)!, RECORDS_ORDERED_BY.cls, byAgencyThenId),
-    );
-  });
-
-  /** Records about a person already reached in this request (scoped through that person). */
-  recordsOf(personId: string): Promise<Guarded<RecordView>[]> {
-    return this.recordsLoader.load(personId);
   }
 
   private readonly relationshipsLoader = new DataLoader<string, RelationshipView[]>(async (personIds) => {
