@@ -306,6 +306,8 @@ async function executionOnly(seconds: number, rounds: number): Promise<void> {
       data: {
         people: {
           findPerson: async () => access.guard({ ...person }, { owner: null, relationships }, [personId]),
+        },
+        records: {
           recordsOf: async () =>
             records.map((r) => access.guard({ ...r }, { owner: r.owningAgency, relationships }, [personId], r.id)),
         },

@@ -6,7 +6,7 @@ import { UNORDERED_KEY } from '../src/access-policy/filter-policy';
 import { DEFAULT_POLICY } from '../src/access-policy/policy';
 import { buildSchema } from '../src/app/schema';
 import { MEETINGS_ORDERED_BY } from '../src/meetings/meetings.repository';
-import { RECORDS_ORDERED_BY } from '../src/people/people.repository';
+import { RECORDS_ORDERED_BY } from '../src/records/records.repository';
 import { QUEUE_ORDERED_BY } from '../src/referrals/referrals.repository';
 import { fakeNhsNumber, givenImportedPerson, givenPerson, givenRecord, unique } from './support/factories';
 import { startTestHub, type GqlResult, type TestHub } from './support/test-hub';

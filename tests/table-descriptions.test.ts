@@ -16,14 +16,9 @@ const STILL_HAND_DESCRIBED: readonly string[] = [
   'src/child-protection/child-protection.repository.ts:CoreGroupView',
   'src/child-protection/child-protection.repository.ts:EnquiryView',
   'src/child-protection/child-protection.repository.ts:PlanView',
-  'src/meetings/meetings.repository.ts:ActionView',
-  'src/meetings/meetings.repository.ts:MeetingView',
   'src/people/data-quality.repository.ts:AssertionView',
   'src/people/data-quality.repository.ts:IssueView',
   'src/people/people.repository.ts:MatchView',
-  'src/people/people.repository.ts:PersonView',
-  'src/people/people.repository.ts:RecordView',
-  'src/people/people.repository.ts:RelationshipView',
   'src/referrals/referrals.repository.ts:AgencyCheckView',
   'src/referrals/referrals.repository.ts:RatingView',
   'src/referrals/referrals.repository.ts:ReferralView',
@@ -71,6 +66,9 @@ describe('each table described once (ADR 031)', () => {
       'src/early-help/early-help.repository.ts',
       'src/missing/missing.repository.ts',
       'src/exploitation/exploitation.repository.ts',
+      'src/meetings/meetings.repository.ts',
+      'src/people/people.repository.ts',
+      'src/records/records.repository.ts',
     ]) {
       expect(fs.readFileSync(path.join(root, file), 'utf8')).toMatch(/readShape\(\w+Entity, '[a-z]+', \[/);
     }

@@ -50,7 +50,7 @@ export class DataSet {
   }
 
   get records(): AgencyRecordsRepository {
-    return this.once('records', () => new AgencyRecordsRepository(this.db, this.access));
+    return this.once('records', () => new AgencyRecordsRepository(this.db, this.access, this.people));
   }
 
   get breakGlass(): BreakGlassRepository {

@@ -2,7 +2,14 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { PersonEntity } from '../people/person.entity';
 import { ReferralEntity } from '../referrals/referral.entity';
 import { PartnershipEntity } from '../db/partnership.entity';
-import type { AttendanceStatus, ParticipantAttendance, ParticipantRole } from './vocabulary';
+import type {
+  ActionStatus,
+  AttendanceStatus,
+  MeetingStatus,
+  MeetingType,
+  ParticipantAttendance,
+  ParticipantRole,
+} from './vocabulary';
 
 /**
  * A strategy discussion, conference or other multi-agency meeting (docs/reference/product.md C4). Status changes go
@@ -37,7 +44,7 @@ export class MeetingEntity {
   id!: string;
 
   @Column({ type: 'text' })
-  type!: string;
+  type!: MeetingType;
 
   @Column({ name: 'referral_id', type: 'uuid', nullable: true })
   referralId!: string | null;
@@ -60,7 +67,7 @@ export class MeetingEntity {
   chairName!: string;
 
   @Column({ type: 'text' })
-  status!: string;
+  status!: MeetingStatus;
 
   @Column({ type: 'text', nullable: true })
   outcome!: string | null;
@@ -279,7 +286,7 @@ export class MeetingActionEntity {
   dueDate!: string;
 
   @Column({ type: 'text', default: () => `'OPEN'` })
-  status!: string;
+  status!: ActionStatus;
 
   @Column({ name: 'created_by', type: 'text' })
   createdBy!: string;

@@ -6,9 +6,15 @@ import { mayOrderBy } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
 import { readShape, type ShapeOf } from '../db/read-shape';
 import { scopedKeysetSql } from '../shared/pagination';
-import { MeetingDecisionEntity, MeetingInviteeEntity, MeetingParticipantEntity } from './meeting.entity';
+import {
+  MeetingActionEntity,
+  MeetingDecisionEntity,
+  MeetingEntity,
+  MeetingInviteeEntity,
+  MeetingParticipantEntity,
+} from './meeting.entity';
 import { quorumAttendanceSql } from './settings';
-import type { MeetingStatus, MeetingType, ParticipantAttendance, ParticipantRole } from './vocabulary';
+import type { MeetingType, ParticipantAttendance, ParticipantRole } from './vocabulary';
 
 /**
  * Viewer-scoped reads of meetings. The scope is in the SQL (`meetingRelationshipKindsSql`): a
@@ -19,30 +25,43 @@ import type { MeetingStatus, MeetingType, ParticipantAttendance, ParticipantRole
 
 type Row = Record<string, unknown>;
 
-export interface MeetingView {
-  id: string;
-  type: MeetingType;
-  referralId: string | null;
-  scheduledAt: Date;
-  organisingAgency: string;
-  chairName: string;
-  status: MeetingStatus;
-  outcome: string | null;
-  outcomeRecordedAt: Date | null;
-  minutes: string | null;
-  icpcDueAt: string | null;
+/** The meeting's own columns, described once by its entity (`readShape`, ADR 031). */
+const MEETING = readShape(MeetingEntity, 'm', [
+  'id',
+  'type',
+  'referralId',
+  'scheduledAt',
+  'organisingAgency',
+  'chairName',
+  'status',
+  'outcome',
+  'outcomeRecordedAt',
+  'minutes',
+  'icpcDueAt',
+  'heldAt',
+  'completedAt',
+  'cancelledReason',
+  'nonQuorateReason',
+  'version',
+]);
+
+/** The columns computed in SQL beside the shape (`MEETING_SELECT`), as the row holds them. */
+interface MeetingComputed {
+  kinds: RelationshipKind[];
+  subject_ids: string[];
+  missing_agencies: string[];
+  icpc_overdue: boolean;
+}
+
+export type MeetingView = ShapeOf<typeof MEETING> & {
+  /** Derived: a strategy discussion whose initial conference is due and not held (`ICPC_OVERDUE_SQL`). */
   icpcOverdue: boolean;
-  heldAt: Date | null;
-  completedAt: Date | null;
-  cancelledReason: string | null;
-  nonQuorateReason: string | null;
   /** Derived: every required agency attended. */
   quorate: boolean;
   missingAgencies: string[];
-  version: number;
   subjectPersonIds: string[];
   relationships: ReadonlySet<RelationshipKind>;
-}
+};
 
 /** An agency invited, and its attendance: the table's own columns, described once by its entity (ADR 031). */
 const INVITEE = readShape(MeetingInviteeEntity, 'i', [
@@ -80,16 +99,21 @@ export type ParticipantView = ShapeOf<typeof PARTICIPANT>;
 const DECISION = readShape(MeetingDecisionEntity, 'd', ['id', 'decision', 'decidedBy', 'decidedAt']);
 export type DecisionView = ShapeOf<typeof DECISION>;
 
-export interface ActionView {
-  id: string;
-  description: string;
-  ownerAgency: string | null;
-  ownerName: string | null;
-  dueDate: string;
+/** An action agreed at the meeting: its own columns, described once by its entity (ADR 031). */
+const ACTION = readShape(MeetingActionEntity, 'a', [
+  'id',
+  'description',
+  'ownerAgency',
+  'ownerName',
+  'dueDate',
+  'status',
+]);
+export type ActionView = ShapeOf<typeof ACTION> & {
+  /** The due date under its LocalDate name (`dueDate` is its deprecated string twin, ADR 021). */
   dueOn: string;
-  status: string;
+  /** Computed in SQL: open and past its due date (London's day). */
   overdue: boolean;
-}
+};
 
 export interface MeetingFilter {
   upcoming?: boolean | null;
@@ -118,7 +142,7 @@ export const ICPC_OVERDUE_SQL = `(m.icpc_due_at IS NOT NULL AND m.icpc_due_at < 
 
 /** The meeting columns with kinds and derived columns; `from` must bind the meeting as `m`. */
 const MEETING_SELECT = (kinds: string, from = 'meeting m') => `
-  SELECT m.*, rel.kinds,
+  SELECT ${MEETING.select}, rel.kinds,
          COALESCE((SELECT array_agg(ms.person_id::text ORDER BY ms.person_id) FROM meeting_subject ms WHERE ms.meeting_id = m.id), '{}') AS subject_ids,
          ${MISSING_SQL()} AS missing_agencies,
          ${ICPC_OVERDUE_SQL} AS icpc_overdue
@@ -126,29 +150,14 @@ const MEETING_SELECT = (kinds: string, from = 'meeting m') => `
     CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel`;
 
 function toMeeting(r: Row): MeetingView {
-  const missing = r.missing_agencies as string[];
+  const computed = r as unknown as MeetingComputed;
   return {
-    id: r.id as string,
-    type: r.type as MeetingType,
-    referralId: r.referral_id as string | null,
-    scheduledAt: r.scheduled_at as Date,
-    organisingAgency: r.organising_agency as string,
-    chairName: r.chair_name as string,
-    status: r.status as MeetingStatus,
-    outcome: r.outcome as string | null,
-    outcomeRecordedAt: r.outcome_recorded_at as Date | null,
-    minutes: r.minutes as string | null,
-    icpcDueAt: r.icpc_due_at as string | null,
-    icpcOverdue: r.icpc_overdue as boolean,
-    heldAt: r.held_at as Date | null,
-    completedAt: r.completed_at as Date | null,
-    cancelledReason: r.cancelled_reason as string | null,
-    nonQuorateReason: r.non_quorate_reason as string | null,
-    quorate: missing.length === 0,
-    missingAgencies: missing,
-    version: r.version as number,
-    subjectPersonIds: r.subject_ids as string[],
-    relationships: new Set(r.kinds as RelationshipKind[]),
+    ...MEETING.view(r),
+    icpcOverdue: computed.icpc_overdue,
+    quorate: computed.missing_agencies.length === 0,
+    missingAgencies: computed.missing_agencies,
+    subjectPersonIds: computed.subject_ids,
+    relationships: new Set(computed.kinds),
   };
 }
 
@@ -310,18 +319,12 @@ export class MeetingsRepository {
   );
 
   private readonly actionsLoader = this.childLoader<ActionView>(
-    `SELECT a.*, (a.status = 'OPEN' AND a.due_date < ${TODAY_SQL}) AS overdue FROM meeting_action a
+    `SELECT ${ACTION.select}, (a.status = 'OPEN' AND a.due_date < ${TODAY_SQL}) AS overdue, a.meeting_id FROM meeting_action a
       WHERE a.meeting_id = ANY($1::uuid[]) ORDER BY a.due_date, a.id`,
-    (r) => ({
-      id: r.id as string,
-      description: r.description as string,
-      ownerAgency: r.owner_agency as string | null,
-      ownerName: r.owner_name as string | null,
-      dueDate: r.due_date as string,
-      dueOn: r.due_date as string,
-      status: r.status as string,
-      overdue: r.overdue as boolean,
-    }),
+    (r) => {
+      const own = ACTION.view(r);
+      return { ...own, dueOn: own.dueDate, overdue: r.overdue as boolean };
+    },
     (_r, m) => m.organisingAgency,
   );
 

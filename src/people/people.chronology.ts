@@ -4,7 +4,7 @@ import type { ChronologySource } from '../context/chronology';
 export const agencyRecordsChronology: ChronologySource = {
   name: 'AGENCY_RECORD',
   async entriesAbout(ctx, personId) {
-    const records = await ctx.data.people.recordsOf(personId);
+    const records = await ctx.data.records.recordsOf(personId);
     return records.map((r) => ({
       occurredAt: r.occurredAt,
       kind: 'AGENCY_RECORD' as const,

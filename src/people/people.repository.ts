@@ -3,10 +3,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { idsMatchSql, Params, relationshipKindsSql } from '../access-policy/relationships';
 import { queryPrepared } from '../db/prepared';
 import { GUARD, type Guarded, type RequestAccess } from '../access-policy/request-access';
-import { orderWithoutOracle } from '../access-policy/filter-policy';
 import type { Viewer } from '../access-policy/viewer';
-import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
+import type { RelationshipKind } from '../access-policy/vocabulary';
 import { RECORD_TYPES, type RecordType } from '../access-policy/record-types';
+import { readShape, type ShapeOf } from '../db/read-shape';
+import { PersonEntity, PersonRelationshipEntity } from './person.entity';
 import { findPersonIdBySource } from './person-sources.repository';
 import type { IdentifierType } from './vocabulary';
 
@@ -16,47 +17,34 @@ import type { IdentifierType } from './vocabulary';
  * guarded so its fields are released or redacted by the access policy and recorded for the audit.
  */
 
-export interface PersonView {
-  id: string;
-  kind: string;
-  givenName: string;
-  familyName: string;
-  otherNames: string | null;
-  dateOfBirth: string | null;
-  expectedDateOfDelivery: string | null;
-  sex: string;
-  nhsNumber: string | null;
-  pncId: string | null;
-  laPersonId: string | null;
-  upn: string | null;
-  address: string | null;
-  postcode: string | null;
-  ethnicity: string;
-  firstLanguage: string;
-  religion: string;
-  disability: string;
-  updatedAt: Date;
-  version: number;
-}
+/** A person's own columns, described once by the entity (`readShape`, ADR 031): every read of a person selects these. */
+const PERSON = readShape(PersonEntity, 'p', [
+  'id',
+  'kind',
+  'givenName',
+  'familyName',
+  'otherNames',
+  'dateOfBirth',
+  'expectedDateOfDelivery',
+  'sex',
+  'nhsNumber',
+  'pncId',
+  'laPersonId',
+  'upn',
+  'address',
+  'postcode',
+  'ethnicity',
+  'firstLanguage',
+  'religion',
+  'disability',
+  'updatedAt',
+  'version',
+]);
+export type PersonView = ShapeOf<typeof PERSON>;
 
-export interface RecordView extends Record<string, unknown> {
-  id: string;
-  personId: string;
-  owningAgency: string;
-  recordType: RecordType;
-  occurredAt: Date;
-  summary: string;
-  sourceSystem: string;
-  sourceReference: string;
-  recordedBy: string;
-  recordedAt: Date;
-  version: number;
-}
-
-export interface RelationshipView {
-  type: string;
-  relatedPerson: Guarded<PersonView>;
-}
+/** What the related person is to the person: the relationship's own column (ADR 031), beside the related person. */
+const RELATIONSHIP = readShape(PersonRelationshipEntity, 'r', ['type']);
+export type RelationshipView = ShapeOf<typeof RELATIONSHIP> & { relatedPerson: Guarded<PersonView> };
 
 export interface MatchView {
   score: number;
@@ -64,17 +52,13 @@ export interface MatchView {
   person: Guarded<PersonView>;
 }
 
-const PERSON_COLUMNS = `p.id, p.kind, p.given_name, p.family_name, p.other_names, p.date_of_birth,
-  p.expected_date_of_delivery, p.sex, p.nhs_number, p.pnc_id, p.la_person_id, p.upn, p.address, p.postcode,
-  p.ethnicity, p.first_language, p.religion, p.disability, p.updated_at, p.version`;
-
 /**
  * The people whose ids the SQL `ids` yields (a sub-query) that the viewer has a relationship with:
  * their columns and kinds, as `personLoader` reads them. For a page statement that brings its rows'
  * people along (`adoptPeople`), so that they cost no statement of their own (ADR 020).
  */
 export function peopleInScopeSql(viewer: Viewer, ids: string, p: Params): string {
-  return `SELECT ${PERSON_COLUMNS}, rel.kinds
+  return `SELECT ${PERSON.select}, rel.kinds
          FROM person p
          CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(viewer, 'p.id', p)} AS kinds OFFSET 0) rel
         WHERE p.id IN (${ids}) AND cardinality(rel.kinds) > 0`;
@@ -89,61 +73,8 @@ const IDENTIFIER_COLUMN: Record<IdentifierType, string> = {
 
 type Row = Record<string, unknown>;
 
-function toPerson(r: Row): PersonView {
-  return {
-    id: r.id as string,
-    kind: r.kind as string,
-    givenName: r.given_name as string,
-    familyName: r.family_name as string,
-    otherNames: r.other_names as string | null,
-    dateOfBirth: r.date_of_birth as string | null,
-    expectedDateOfDelivery: r.expected_date_of_delivery as string | null,
-    sex: r.sex as string,
-    nhsNumber: r.nhs_number as string | null,
-    pncId: r.pnc_id as string | null,
-    laPersonId: r.la_person_id as string | null,
-    upn: r.upn as string | null,
-    address: r.address as string | null,
-    postcode: r.postcode as string | null,
-    ethnicity: r.ethnicity as string,
-    firstLanguage: r.first_language as string,
-    religion: r.religion as string,
-    disability: r.disability as string,
-    updatedAt: r.updated_at as Date,
-    version: r.version as number,
-  };
-}
-
-function toRecord(r: Row): RecordView {
-  return {
-    ...(r.data as Record<string, unknown>),
-    id: r.id as string,
-    personId: r.person_id as string,
-    owningAgency: r.owning_agency as string,
-    recordType: r.record_type as RecordType,
-    occurredAt: r.occurred_at as Date,
-    summary: r.summary as string,
-    sourceSystem: r.source_system as string,
-    sourceReference: r.source_ref as string,
-    recordedBy: r.recorded_by as string,
-    recordedAt: r.recorded_at as Date,
-    version: r.version as number,
-  };
-}
-
-/**
- * A person's records are listed newest first by `occurredAt`; records whose date the viewer may not
- * read follow, by owning agency and (random) id, so their place says nothing about their date.
- */
-export const RECORDS_ORDERED_BY = { coordinate: 'AgencyRecord.occurredAt', cls: 'SHARED_SUMMARY' } as const satisfies {
-  coordinate: string;
-  cls: SensitivityClass;
-};
-const byAgencyThenId = (a: RecordView, b: RecordView) =>
-  a.owningAgency.localeCompare(b.owningAgency) || a.id.localeCompare(b.id);
-
 export class PeopleRepository {
-  /** Relationship kinds of every person reached in this request (records inherit them). */
+  /** Relationship kinds of every person reached in this request (their records inherit them: `AgencyRecordsRepository`). */
   private readonly reached = new Map<string, ReadonlySet<RelationshipKind>>();
 
   constructor(
@@ -154,14 +85,7 @@ export class PeopleRepository {
   private guardPerson(row: Row): Guarded<PersonView> {
     const kinds = new Set(row.kinds as RelationshipKind[]);
     this.reached.set(row.id as string, kinds);
-    return this.access.guard(toPerson(row), { owner: null, relationships: kinds }, [row.id as string]);
-  }
-
-  private guardRecord(view: RecordView): Guarded<RecordView> {
-    const kinds = this.reached.get(view.personId);
-    // Records are only reached through a person already in scope; anything else is a bug.
-    if (!kinds) throw new Error('record reached without its person in scope');
-    return this.access.guard(view, { owner: view.owningAgency, relationships: kinds }, [view.personId], view.id);
+    return this.access.guard(PERSON.view(row), { owner: null, relationships: kinds }, [row.id as string]);
   }
 
   /**
@@ -219,7 +143,7 @@ export class PeopleRepository {
     const match = idsMatchSql('p.id', ids, p);
     const rows = await queryPrepared<Row>(
       this.db,
-      `SELECT ${PERSON_COLUMNS}, rel.kinds
+      `SELECT ${PERSON.select}, rel.kinds
          FROM person p
          CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds OFFSET 0) rel
         WHERE ${match} AND cardinality(rel.kinds) > 0`,
@@ -241,7 +165,7 @@ export class PeopleRepository {
    * of `ids` without a row is not found. `findPerson` then answers them without a statement.
    */
   async adoptPeople(ids: readonly string[], jsonRows: readonly Row[]): Promise<void> {
-    const rows: Row[] = jsonRows.map((r) => ({ ...r, updated_at: new Date(r.updated_at as string) }));
+    const rows: Row[] = jsonRows.map((r) => ({ ...r, updatedAt: new Date(r.updatedAt as string) }));
     await this.noteBreakGlass(rows);
     const byId = new Map(rows.map((r) => [r.id as string, r]));
     for (const id of new Set(ids)) {
@@ -250,34 +174,12 @@ export class PeopleRepository {
     }
   }
 
-  private readonly recordsLoader = new DataLoader<string, Guarded<RecordView>[]>(async (personIds) => {
-    const p = new Params();
-    const rows = await queryPrepared<Row>(
-      this.db,
-      `SELECT id, person_id, owning_agency, record_type, occurred_at, summary, data, source_system, source_ref,
-              recorded_by, recorded_at, version
-         FROM agency_record WHERE ${idsMatchSql('person_id', personIds, p)}
-        ORDER BY occurred_at DESC, id`,
-      p.values,
-    );
-    const grouped = new Map<string, Guarded<RecordView>[]>(personIds.map((id) => [id, []]));
-    for (const r of rows) grouped.get(r.person_id as string)!.push(this.guardRecord(toRecord(r)));
-    return personIds.map((id) =>
-      orderWithoutOracle(this.access, grouped.get(id)!, RECORDS_ORDERED_BY.cls, byAgencyThenId),
-    );
-  });
-
-  /** Records about a person already reached in this request (scoped through that person). */
-  recordsOf(personId: string): Promise<Guarded<RecordView>[]> {
-    return this.recordsLoader.load(personId);
-  }
-
   private readonly relationshipsLoader = new DataLoader<string, RelationshipView[]>(async (personIds) => {
     const p = new Params();
     const match = idsMatchSql('r.person_id', personIds, p);
     const rows = await queryPrepared<Row>(
       this.db,
-      `SELECT r.person_id AS of_person, r.type, ${PERSON_COLUMNS}, rel.kinds
+      `SELECT r.person_id AS of_person, ${RELATIONSHIP.select}, ${PERSON.select}, rel.kinds
          FROM person_relationship r
          JOIN person p ON p.id = r.related_person_id
          CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds OFFSET 0) rel
@@ -289,7 +191,7 @@ export class PeopleRepository {
     const grouped = new Map<string, RelationshipView[]>(personIds.map((id) => [id, []]));
     for (const r of rows) {
       const ofPerson = r.of_person as string;
-      const view = { type: r.type as string, relatedPerson: this.guardPerson(r) };
+      const view = { ...RELATIONSHIP.view(r), relatedPerson: this.guardPerson(r) };
       grouped
         .get(ofPerson)!
         .push(this.access.guard(view, { owner: null, relationships: this.reached.get(ofPerson)! }, [ofPerson]));
@@ -306,7 +208,7 @@ export class PeopleRepository {
   async searchByIdentifier(type: IdentifierType, value: string, limit: number): Promise<MatchView[]> {
     const p = new Params([value, limit]);
     const rows: Row[] = await this.db.query(
-      `SELECT ${PERSON_COLUMNS}, rel.kinds
+      `SELECT ${PERSON.select}, rel.kinds
          FROM person p
          CROSS JOIN LATERAL (SELECT ${relationshipKindsSql(this.access.viewer, 'p.id', p)} AS kinds) rel
         WHERE p.${IDENTIFIER_COLUMN[type]} = $1 AND cardinality(rel.kinds) > 0
@@ -333,7 +235,7 @@ export class PeopleRepository {
       swapped,
     ]);
     const rows: Row[] = await this.db.query(
-      `SELECT ${PERSON_COLUMNS}, rel.kinds,
+      `SELECT ${PERSON.select}, rel.kinds,
               similarity(lower(p.family_name), $1) AS family_sim,
               similarity(lower(p.given_name), $2) AS given_sim,
               (dmetaphone(p.family_name) = dmetaphone($1)) AS family_sound,

@@ -10,13 +10,16 @@ import {
 } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
 import { PartnershipEntity } from '../db/partnership.entity';
+import type { RecordType } from './record-types';
 
 /**
  * A record about a person contributed by (and owned by) one agency. The typed content of each
  * record type lives in `data`, validated by `record-types.ts` on the way in.
  */
 @Entity({ name: 'agency_record' })
-@Index('agency_record_source_key', ['partnershipId', 'owningAgency', 'sourceSystem', 'sourceRef'], { unique: true })
+@Index('agency_record_source_key', ['partnershipId', 'owningAgency', 'sourceSystem', 'sourceReference'], {
+  unique: true,
+})
 @Index('agency_record_person_time_idx', ['partnershipId', 'personId', 'occurredAt'])
 @Index('agency_record_owner_idx', ['partnershipId', 'owningAgency'])
 export class AgencyRecordEntity {
@@ -42,7 +45,7 @@ export class AgencyRecordEntity {
   owningAgency!: string;
 
   @Column({ name: 'record_type', type: 'text' })
-  recordType!: string;
+  recordType!: RecordType;
 
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt!: Date;
@@ -56,8 +59,9 @@ export class AgencyRecordEntity {
   @Column({ name: 'source_system', type: 'text' })
   sourceSystem!: string;
 
+  /** The agency's own reference for the record (the API's `sourceReference`). */
   @Column({ name: 'source_ref', type: 'text' })
-  sourceRef!: string;
+  sourceReference!: string;
 
   @Column({ name: 'recorded_by', type: 'text' })
   recordedBy!: string;

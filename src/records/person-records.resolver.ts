@@ -40,6 +40,6 @@ export class PersonRecordsResolver {
     description: 'Agency records about this person, newest first',
   })
   records(@Root() person: PersonView, @Ctx() ctx: RequestContext) {
-    return ctx.data.people.recordsOf(person.id);
+    return ctx.data.records.recordsOf(person.id);
   }
 }

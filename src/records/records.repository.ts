@@ -1,5 +1,51 @@
+import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { RequestAccess } from '../access-policy/request-access';
+import { orderWithoutOracle } from '../access-policy/filter-policy';
+import { idsMatchSql, Params } from '../access-policy/relationships';
+import type { Guarded, RequestAccess } from '../access-policy/request-access';
+import type { SensitivityClass } from '../access-policy/vocabulary';
+import { queryPrepared } from '../db/prepared';
+import { readShape, type ShapeOf } from '../db/read-shape';
+import type { PeopleRepository } from '../people/people.repository';
+import { AgencyRecordEntity } from './agency-record.entity';
+
+/** A record's own columns, described once by its entity (`readShape`, ADR 031). */
+const RECORD = readShape(AgencyRecordEntity, 'a', [
+  'id',
+  'personId',
+  'owningAgency',
+  'recordType',
+  'occurredAt',
+  'summary',
+  'data',
+  'sourceSystem',
+  'sourceReference',
+  'recordedBy',
+  'recordedAt',
+  'version',
+]);
+
+/**
+ * A record as read: its columns, and beside them the fields its record type keeps in `data`
+ * (validated by `record-types.ts` on the way in; a column wins over a data key of the same name).
+ */
+export type RecordView = Omit<ShapeOf<typeof RECORD>, 'data'> & Record<string, unknown>;
+
+function toRecord(row: Record<string, unknown>): RecordView {
+  const { data, ...own } = RECORD.view(row);
+  return { ...data, ...own };
+}
+
+/**
+ * A person's records are listed newest first by `occurredAt`; records whose date the viewer may not
+ * read follow, by owning agency and (random) id, so their place says nothing about their date.
+ */
+export const RECORDS_ORDERED_BY = { coordinate: 'AgencyRecord.occurredAt', cls: 'SHARED_SUMMARY' } as const satisfies {
+  coordinate: string;
+  cls: SensitivityClass;
+};
+const byAgencyThenId = (a: RecordView, b: RecordView) =>
+  a.owningAgency.localeCompare(b.owningAgency) || a.id.localeCompare(b.id);
 
 /** The fields of an agency record as its owning agency sends them. */
 export interface RecordWrite {
@@ -14,14 +60,49 @@ export interface RecordWrite {
 }
 
 /**
- * The viewer's agency's own records, for its upserts (reads of records go through the people
- * repository, guarded with their person). Every statement is limited to the viewer's agency.
+ * Records about people, read through the person: only a person the request already reached in scope
+ * (`PeopleRepository`) has records read, each guarded with that person's relationship kinds and its
+ * owning agency. The upserts are the viewer's agency's own records: every such statement is limited
+ * to the viewer's agency.
  */
 export class AgencyRecordsRepository {
   constructor(
     private readonly db: DataSource | EntityManager,
     private readonly access: RequestAccess,
+    private readonly people: PeopleRepository,
   ) {}
+
+  private guardRecord(view: RecordView): Guarded<RecordView> {
+    const kinds = this.people.relationshipsOf(view.personId);
+    // Records are only reached through a person already in scope; anything else is a bug.
+    if (!kinds) throw new Error('record reached without its person in scope');
+    return this.access.guard(view, { owner: view.owningAgency, relationships: kinds }, [view.personId], view.id);
+  }
+
+  // A named prepared statement, like the person look-ups (ADR 020): its text depends only on the batch size.
+  private readonly recordsLoader = new DataLoader<string, Guarded<RecordView>[]>(async (personIds) => {
+    const p = new Params();
+    const rows = await queryPrepared<Record<string, unknown>>(
+      this.db,
+      `SELECT ${RECORD.select}
+         FROM agency_record a WHERE ${idsMatchSql('a.person_id', personIds, p)}
+        ORDER BY a.occurred_at DESC, a.id`,
+      p.values,
+    );
+    const grouped = new Map<string, Guarded<RecordView>[]>(personIds.map((id) => [id, []]));
+    for (const r of rows) {
+      const view = toRecord(r);
+      grouped.get(view.personId)!.push(this.guardRecord(view));
+    }
+    return personIds.map((id) =>
+      orderWithoutOracle(this.access, grouped.get(id)!, RECORDS_ORDERED_BY.cls, byAgencyThenId),
+    );
+  });
+
+  /** Records about a person already reached in this request (scoped through that person). */
+  recordsOf(personId: string): Promise<Guarded<RecordView>[]> {
+    return this.recordsLoader.load(personId);
+  }
 
   /** The agency's record with this source reference, locked until the transaction ends. */
   async lockOwnBySource(sourceSystem: string, sourceReference: string): Promise<Record<string, unknown> | null> {

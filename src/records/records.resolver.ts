@@ -115,7 +115,7 @@ export class RecordsResolver {
   ) {
     const { recordId, personId, outcome } = await upsertAgencyRecord(ctx, toRecordCommand(input));
     const person = await ctx.data.people.findPerson(personId);
-    const record = person && (await ctx.data.people.recordsOf(personId)).find((r) => r.id === recordId);
+    const record = person && (await ctx.data.records.recordsOf(personId)).find((r) => r.id === recordId);
     if (!record) throw notFound('Record');
     return guardLike(ctx.access, { outcome, record }, record);
   }
