@@ -24,10 +24,6 @@ const STILL_HAND_DESCRIBED: readonly string[] = [
   'src/people/people.repository.ts:PersonView',
   'src/people/people.repository.ts:RecordView',
   'src/people/people.repository.ts:RelationshipView',
-  'src/referrals/referrals.repository.ts:AgencyCheckView',
-  'src/referrals/referrals.repository.ts:RatingView',
-  'src/referrals/referrals.repository.ts:ReferralView',
-  'src/referrals/referrals.repository.ts:TransitionView',
 ];
 
 const root = path.resolve(__dirname, '..');
@@ -71,6 +67,7 @@ describe('each table described once (ADR 031)', () => {
       'src/early-help/early-help.repository.ts',
       'src/missing/missing.repository.ts',
       'src/exploitation/exploitation.repository.ts',
+      'src/referrals/referrals.repository.ts',
     ]) {
       expect(fs.readFileSync(path.join(root, file), 'utf8')).toMatch(/readShape\(\w+Entity, '[a-z]+', \[/);
     }
