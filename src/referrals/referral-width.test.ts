@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { referralWidth } from './referrals.repository';
 
 describe('referralWidth: the columns a page of referrals reads', () => {
@@ -20,5 +23,13 @@ describe('referralWidth: the columns a page of referrals reads', () => {
     // A column of the table that is no field of the shape (who submitted it) is not read by name.
     expect(referralWidth(new Set(['reference', 'referrerSub']))).toBeNull();
     expect(referralWidth(null)).toBeNull();
+  });
+
+  it('knows every field of Referral in the printed schema, so a field that is a column is never left out of a lean page (it must be in the read shape)', () => {
+    const printed = fs.readFileSync(path.resolve(__dirname, '../../schema/schema.graphql'), 'utf8');
+    const referral = buildSchema(printed).getType('Referral') as GraphQLObjectType;
+    const fields = Object.keys(referral.getFields());
+    expect(fields.length).toBeGreaterThan(40);
+    expect(fields.filter((field) => referralWidth(new Set([field])) === null)).toEqual([]);
   });
 });

@@ -259,8 +259,9 @@ const RESOLVED_FIELDS: Record<string, readonly ReferralColumn[]> = {
 const ALWAYS_READ: readonly ReferralColumn[] = ['id', 'rag', 'decisionDueAt'];
 
 /**
- * The width of a page whose nodes select `fields` (issue 21 §2): only their columns. Any field this
- * table does not know (a field added later, say) reads the whole row: a wider read, never a missing value.
+ * The width of a page whose nodes select `fields` (issue 21 §2): only their columns. A field it does
+ * not know reads the whole shape (wider); every `Referral` field of the printed schema is known
+ * (src/referrals/referral-width.test.ts), so a new column field must join the shape to be read at all.
  */
 export function referralWidth(fields: ReadonlySet<string> | null): ReferralWidth | null {
   if (!fields) return null;
@@ -522,10 +523,10 @@ export class ReferralsRepository {
   }
 
   /**
-   * A page statement, named (prepared) when it has an explicit column list (`r.*` would fail with
-   * "cached plan must not change result type" after a migration adds a column), in a bounded family
-   * (its text varies with the filter, order, width and roles). Named, PostgreSQL serves it from a
-   * generic plan instead of planning its relationship sources on every call (ADR 020).
+   * A page statement, named (prepared) when it reads the page's width, in a bounded family (its text
+   * varies with the filter, order, width and roles). Named, PostgreSQL serves it from a generic plan
+   * instead of planning its relationship sources on every call (ADR 020). A page of unknown width
+   * (no selection) reads the whole shape unnamed, as it read `r.*` before (ADR 032).
    */
   private queryPage(text: string, values: unknown[], width: ReferralWidth | null): Promise<Row[]> {
     return width ? queryPrepared<Row>(this.db, text, values, QUEUE_PAGE_FAMILY) : this.db.query(text, values);
