@@ -75,6 +75,19 @@ describe('lean reads: the triage page reads the selected columns only', () => {
     expect(lean.nodes).toEqual(full.nodes.map(summaryOf));
   });
 
+  it('given summary fields only, then the page reads exactly their referral columns and the cursor keys, and only the derived values asked for', async () => {
+    const lean = await page(SUMMARY);
+
+    // The outer select list, up to the guard's columns (kinds, subjects) that every page reads.
+    const selectList = lean.pageSql.slice(lean.pageSql.indexOf('SELECT'), lean.pageSql.indexOf('rel.kinds'));
+    const columns = [...selectList.matchAll(/\br\.(\w+)/g)].map((m) => m[1]).sort();
+    expect(columns).toEqual(['decision_due_at', 'id', 'rag', 'reference', 'status']);
+    expect(lean.pageSql).toMatch(/ AS breached\b/);
+    expect(lean.pageSql).toMatch(/ AS waiting_on\b/);
+    expect(lean.pageSql).toMatch(/ AS subject_ids\b/);
+    expect(lean.pageSql).not.toMatch(/overdue_checks/);
+  });
+
   it('given a field asked through a fragment, an inline fragment and an alias, then its column is read and released', async () => {
     const r = await page(
       '...Summary ... on Referral { concerns: concernCategories } story: narrative',

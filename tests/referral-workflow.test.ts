@@ -634,6 +634,57 @@ describe('a workflow that never blocks', () => {
     }
   });
 
+  it("given checks asked of two agencies and one answered, when an agency officer reads the status history, then it sees its own check's steps but not which agencies were asked; the MASH worker sees every step", async () => {
+    const { id, checkOf } = await awaiting(['police', 'health']);
+    const answered = await hub.gql(health, RESPOND, {
+      id: checkOf('health'),
+      input: { findingsSummary: 'Fictional health answer' },
+    });
+    expect(answered.errors).toBeUndefined();
+
+    const mash = await read(id);
+    const officer = await hub.gql<{ referral: { statusHistory: Step[] } }>(
+      health,
+      `query($id: ID!) { referral(id: $id, purpose: AGENCY_CHECK) { statusHistory { transition at byName byAgency detail checkAgency } } }`,
+      { id },
+    );
+    const policeView = await hub.gql<{ referral: { statusHistory: Step[] } }>(
+      police,
+      `query($id: ID!) { referral(id: $id, purpose: AGENCY_CHECK) { statusHistory { transition detail checkAgency } } }`,
+      { id },
+    );
+
+    const request = (steps: Step[]) => steps.find((s) => s.transition === 'REQUEST_CHECKS')!;
+    expect(request(mash.statusHistory).detail).toBe('police,health');
+    expect(mash.statusHistory.map((s) => s.transition)).toEqual([
+      'SUBMIT',
+      'RATE',
+      'REQUEST_CHECKS',
+      'RESPOND_TO_CHECK',
+    ]);
+    expect(officer.errors).toBeUndefined();
+    expect(officer.data!.referral.statusHistory.map((s) => s.transition)).toEqual([
+      'SUBMIT',
+      'RATE',
+      'REQUEST_CHECKS',
+      'RESPOND_TO_CHECK',
+    ]);
+    expect(request(officer.data!.referral.statusHistory).detail).toBeNull();
+    expect(officer.data!.referral.statusHistory[3]).toMatchObject({
+      checkAgency: 'health',
+      byAgency: 'health',
+      at: expect.any(String),
+    });
+    // Another agency's answer is not a step of the police officer's history.
+    expect(policeView.errors).toBeUndefined();
+    expect(policeView.data!.referral.statusHistory.map((s) => s.transition)).toEqual([
+      'SUBMIT',
+      'RATE',
+      'REQUEST_CHECKS',
+    ]);
+    expect(request(policeView.data!.referral.statusHistory).detail).toBeNull();
+  });
+
   it('given checks answered with no information, declined, and closed, then the governance metrics count "no trace" as an answer and only a decline as a refusal', async () => {
     const METRICS = `query($period: MetricsPeriodInput!) { metrics(period: $period) {
       current { checkOutcomesByAgency { agency informationShared noInformationHeld declined closedWithoutAnswer } checkTurnaroundByAgency { key count } }

@@ -22,6 +22,13 @@ export interface ReadShape<E, K extends keyof E & string> {
   readonly properties: readonly K[];
   /** The shape's properties taken from a row (nothing else of the row), each present: a missing one is a programming error, thrown. */
   view(row: Record<string, unknown>): Pick<E, K>;
+  /**
+   * A shape of some of these properties, under the same alias, in the order given: a page that reads
+   * only the columns its query selects (issue 21). Throws for a property this shape does not read.
+   * Its type is the subset's; a subset chosen at run time (typed as the whole shape's properties)
+   * gives a view holding only what was chosen, which its reader must read alone.
+   */
+  pick<P extends K>(properties: readonly P[]): ReadShape<E, P>;
 }
 
 /**
@@ -37,23 +44,40 @@ export function readShape<E, K extends keyof E & string>(
   if (!/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`readShape: bad SQL alias ${JSON.stringify(alias)}`);
   const columns = getMetadataArgsStorage().columns.filter((c) => c.target === entity);
   if (columns.length === 0) throw new Error(`readShape: ${entity.name} is not a TypeORM entity`);
-  const select = properties.map((property) => {
+  const items = new Map<K, string>();
+  for (const property of properties) {
     const column = columns.find((c) => c.propertyName === property);
     if (!column) throw new Error(`readShape: ${entity.name}.${property} is not a column`);
     const name = column.options.name ?? column.propertyName;
     const cast = column.options.type === 'date' ? '::text' : '';
-    return `${alias}.${name}${cast} AS "${property}"`;
-  });
+    items.set(property, `${alias}.${name}${cast} AS "${property}"`);
+  }
+  return shapeOf(entity.name, items, properties);
+}
+
+/** The shape reading `properties`, each by its select item (already checked to be a column). */
+function shapeOf<E, K extends keyof E & string>(
+  entityName: string,
+  items: ReadonlyMap<string, string>,
+  properties: readonly K[],
+): ReadShape<E, K> {
+  // An empty select list would be malformed SQL (`SELECT , …`), found only when the statement runs.
+  if (properties.length === 0) throw new Error(`readShape: a shape of ${entityName} reads no property`);
   return {
-    select: select.join(', '),
+    select: properties.map((property) => items.get(property)!).join(', '),
     properties,
     view(row) {
       const view: Record<string, unknown> = {};
       for (const property of properties) {
-        if (!(property in row)) throw new Error(`readShape: the row has no ${entity.name}.${property}`);
+        if (!(property in row)) throw new Error(`readShape: the row has no ${entityName}.${property}`);
         view[property] = row[property];
       }
       return view as Pick<E, K>;
+    },
+    pick<P extends K>(subset: readonly P[]): ReadShape<E, P> {
+      for (const property of subset)
+        if (!properties.includes(property)) throw new Error(`readShape: ${entityName}.${property} is not in the shape`);
+      return shapeOf<E, P>(entityName, items, subset);
     },
   };
 }

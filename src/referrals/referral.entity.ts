@@ -1,6 +1,12 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
-import { ARTICLE_6_BASES, REFERRAL_SOURCES, SPECIAL_CATEGORY_CONDITIONS } from './vocabulary';
+import {
+  ARTICLE_6_BASES,
+  REFERRAL_SOURCES,
+  SPECIAL_CATEGORY_CONDITIONS,
+  type AgencyCheckStatus,
+  type ReferralStatus,
+} from './vocabulary';
 import { PartnershipEntity } from '../db/partnership.entity';
 
 const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(',');
@@ -108,7 +114,7 @@ export class ReferralEntity {
   specialCategoryCondition!: string | null;
 
   @Column({ type: 'text' })
-  status!: string;
+  status!: ReferralStatus;
 
   @Column({ type: 'text', nullable: true })
   rag!: string | null;
@@ -329,7 +335,7 @@ export class AgencyCheckEntity {
   agency!: string;
 
   @Column({ type: 'text' })
-  status!: string;
+  status!: AgencyCheckStatus;
 
   @Column({ name: 'requested_at', type: 'timestamptz', default: () => 'now()' })
   requestedAt!: Date;

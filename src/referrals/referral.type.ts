@@ -110,11 +110,12 @@ export class ReferralTransition {
   @Sensitive('CASE_METADATA')
   @Field(() => Int, { nullable: true, description: 'The referral’s version after the step' })
   version!: number;
-  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { nullable: true }) at!: Date;
+  // The properties are the entity's (ADR 031); the schema keeps its names.
+  @Sensitive('CASE_METADATA') @Field(() => GraphQLISODateTime, { name: 'at', nullable: true }) occurredAt!: Date;
   @Sensitive('CASE_METADATA')
-  @Field(() => String, { nullable: true, description: 'The professional who made the step' })
-  byName!: string;
-  @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) byAgency!: string;
+  @Field(() => String, { name: 'byName', nullable: true, description: 'The professional who made the step' })
+  actorName!: string;
+  @Sensitive('CASE_METADATA') @Field(() => String, { name: 'byAgency', nullable: true }) actorAgency!: string;
   @Sensitive('CASE_METADATA')
   @Field(() => String, {
     nullable: true,

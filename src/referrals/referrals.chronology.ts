@@ -41,7 +41,14 @@ export const referralsChronology: ChronologySource = {
                 ? `proposed decision ${t.detail} returned to the worker`
                 : `decision authorised: ${t.detail}${r.thresholdLevel ? ` (threshold ${r.thresholdLevel})` : ''}`;
         return [
-          { occurredAt: t.at, kind, source: 'REFERRAL', agency: t.byAgency, summary: `${r.reference} ${what}`, row: r },
+          {
+            occurredAt: t.occurredAt,
+            kind,
+            source: 'REFERRAL',
+            agency: t.actorAgency,
+            summary: `${r.reference} ${what}`,
+            row: r,
+          },
         ];
       });
       return [received, ...steps];

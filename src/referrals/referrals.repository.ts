@@ -6,9 +6,11 @@ import { visibleCheckAgency } from '../access-policy/row-scopes';
 import { mayOrderBy } from '../access-policy/filter-policy';
 import type { RelationshipKind, SensitivityClass } from '../access-policy/vocabulary';
 import { queryPrepared } from '../db/prepared';
+import { readShape, type ReadShape, type ShapeOf } from '../db/read-shape';
 import { peopleInScopeSql } from '../people/people.repository';
 import { scopedKeysetSql } from '../shared/pagination';
 import { TERMINAL_STATUSES } from './referral-state-machine';
+import { AgencyCheckEntity, ReferralEntity, ReferralRatingEntity, ReferralTransitionEntity } from './referral.entity';
 import type { AgencyCheckStatus, ReferralStatus } from './vocabulary';
 
 /**
@@ -21,103 +23,120 @@ type Row = Record<string, unknown>;
 
 const OPEN_CHECKS_SQL = `status IN ('REQUESTED','IN_PROGRESS')`;
 
-export interface ReferralView {
-  id: string;
-  reference: string;
-  status: ReferralStatus;
-  rag: string | null;
-  decisionDueAt: Date;
-  receivedAt: Date;
-  updatedAt: Date;
-  version: number;
-  referrerName: string;
-  referrerAgency: string;
-  referrerContact: string | null;
-  source: string;
-  referrerOrganisation: string | null;
-  referrerRole: string | null;
-  /** Recorded by the emergency duty team out of hours (issue 24). */
-  outOfHours: boolean;
-  concernCategories: string[];
-  narrative: string;
-  consentSought: boolean;
-  consentGiven: boolean | null;
-  consentReason: string | null;
-  lawfulBasis: string | null;
-  article6Basis: string | null;
-  specialCategoryCondition: string | null;
-  assignedToSub: string | null;
-  assignedToName: string | null;
-  decisionOutcome: string | null;
-  decisionRationale: string | null;
-  thresholdLevel: string | null;
-  decisionProposedBy: string | null;
-  decisionProposedAt: Date | null;
-  decisionAuthorisedBy: string | null;
-  decisionAuthorisedAt: Date | null;
-  strategyRequestedAt: Date | null;
-  closedReason: string | null;
-  mergedIntoId: string | null;
-  feedbackMessage: string | null;
-  feedbackSentAt: Date | null;
-  acknowledgedDecisionBy: Date | null;
-  decisionReturnedAt: Date | null;
-  decisionReturnComment: string | null;
-  decisionAmendmentReason: string | null;
-  decidedOverChecksReason: string | null;
+/**
+ * The referral's own columns, described once by its entity (`readShape`, ADR 031). Each is also the
+ * `Referral` field of the same name, which is how a page reads only the columns its query selects
+ * (`referralWidth`).
+ */
+const REFERRAL = readShape(ReferralEntity, 'r', [
+  'id',
+  'reference',
+  'status',
+  'rag',
+  'decisionDueAt',
+  'receivedAt',
+  'updatedAt',
+  'version',
+  'referrerName',
+  'referrerAgency',
+  'referrerContact',
+  'source',
+  'referrerOrganisation',
+  'referrerRole',
+  'outOfHours',
+  'concernCategories',
+  'narrative',
+  'consentSought',
+  'consentGiven',
+  'consentReason',
+  'lawfulBasis',
+  'article6Basis',
+  'specialCategoryCondition',
+  'assignedToSub',
+  'assignedToName',
+  'decisionOutcome',
+  'decisionRationale',
+  'thresholdLevel',
+  'decisionProposedBy',
+  'decisionProposedAt',
+  'decisionAuthorisedBy',
+  'decisionAuthorisedAt',
+  'strategyRequestedAt',
+  'closedReason',
+  'mergedIntoId',
+  'feedbackMessage',
+  'feedbackSentAt',
+  'acknowledgedDecisionBy',
+  'decisionReturnedAt',
+  'decisionReturnComment',
+  'decisionAmendmentReason',
+  'decidedOverChecksReason',
+]);
+type ReferralColumn = (typeof REFERRAL.properties)[number];
+
+/**
+ * A referral as read: its own columns, then what the query computes beside them. A page read with a
+ * `width` holds only the columns its query selects (and the cursor keys); its resolvers read no other.
+ */
+export type ReferralView = ShapeOf<typeof REFERRAL> & {
   subjectPersonIds: string[];
   /** Agencies whose checks are still outstanding: who the case waits on. */
   waitingOn: string[];
   overdueChecks: number;
   breached: boolean;
   relationships: ReadonlySet<RelationshipKind>;
-}
+};
 
-export interface AgencyCheckView {
-  id: string;
-  referralId: string;
-  agency: string;
+/** A check's own columns, described once by its entity (ADR 031). */
+const CHECK = readShape(AgencyCheckEntity, 'ac', [
+  'id',
+  'referralId',
+  'agency',
+  'status',
+  'requestedAt',
+  'requestedBy',
+  'dueAt',
+  'returnedAt',
+  'findingsSummary',
+  'recordsShared',
+  'declinedReason',
+  'article6Basis',
+  'specialCategoryCondition',
+  'consentSought',
+  'consentGiven',
+  'consentReason',
+  'closedReason',
+  'closedNote',
+  'closedAt',
+]);
+
+export type AgencyCheckView = Omit<ShapeOf<typeof CHECK>, 'status'> & {
+  /** The stored status, or OVERDUE while the check is open past its due time. */
   status: AgencyCheckStatus | 'OVERDUE';
-  storedStatus: AgencyCheckStatus;
-  requestedAt: Date;
-  requestedBy: string;
-  dueAt: Date;
-  returnedAt: Date | null;
   overdue: boolean;
-  findingsSummary: string | null;
-  recordsShared: string[];
-  declinedReason: string | null;
-  article6Basis: string | null;
-  specialCategoryCondition: string | null;
-  consentSought: boolean | null;
-  consentGiven: boolean | null;
-  consentReason: string | null;
-  closedReason: string | null;
-  closedNote: string | null;
-  closedAt: Date | null;
-}
+};
+
+/** One step of a referral's status history but its detail, described once by its entity (ADR 031). */
+const TRANSITION_STEP = readShape(ReferralTransitionEntity, 't', [
+  'transition',
+  'fromStatus',
+  'toStatus',
+  'version',
+  'occurredAt',
+  'actorName',
+  'actorAgency',
+  'reason',
+  'checkAgency',
+]);
+/** The step with its detail, which the history's statement reads masked for an agency officer (`historyLoader`). */
+const TRANSITION = readShape(ReferralTransitionEntity, 't', [...TRANSITION_STEP.properties, 'detail']);
 
 /** One step of a referral's status history. */
-export interface TransitionView {
-  transition: string;
-  fromStatus: string | null;
-  toStatus: string;
-  version: number;
-  at: Date;
-  byName: string;
-  byAgency: string;
-  detail: string | null;
-  reason: string | null;
-  checkAgency: string | null;
-}
+export type TransitionView = ShapeOf<typeof TRANSITION>;
 
-export interface RatingView {
-  rag: string;
-  rationale: string;
-  ratedByName: string;
-  ratedAt: Date;
-  decisionDueAt: Date;
-}
+const RATING = readShape(ReferralRatingEntity, 'rr', ['rag', 'rationale', 'ratedByName', 'ratedAt', 'decisionDueAt']);
+
+export type RatingView = ShapeOf<typeof RATING>;
 
 export interface QueueFilter {
   status?: ReferralStatus[] | null;
@@ -189,7 +208,8 @@ type Derived = keyof typeof DERIVED_SQL;
 
 /** The columns and derived values a page reads; `null` reads them all. */
 export interface ReferralWidth {
-  columns: readonly string[];
+  /** The referral's columns read: a subset of its read shape. */
+  shape: ReadShape<ReferralEntity, ReferralColumn>;
   derived: ReadonlySet<Derived>;
 }
 
@@ -206,7 +226,7 @@ const REFERRAL_SELECT = (
 ) => {
   const derived = (Object.keys(DERIVED_SQL) as Derived[]).filter((d) => !width || width.derived.has(d));
   const items = [
-    width ? width.columns.map((c) => `r.${c}`).join(', ') : 'r.*',
+    (width?.shape ?? REFERRAL).select,
     'rel.kinds',
     `COALESCE((SELECT array_agg(rs.person_id::text ORDER BY rs.person_id) FROM referral_subject rs WHERE rs.referral_id = r.id), '{}') AS subject_ids`,
     ...derived.map((d) => `${DERIVED_SQL[d]} AS ${d}`),
@@ -218,58 +238,16 @@ const REFERRAL_SELECT = (
     CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel`;
 };
 
-/** `Referral` fields read straight from the referral column of the same name in snake case (see `toReferral`). */
-const COLUMN_FIELDS = new Set([
-  'id',
-  'reference',
-  'status',
-  'rag',
-  'decisionDueAt',
-  'receivedAt',
-  'updatedAt',
-  'version',
-  'referrerName',
-  'referrerAgency',
-  'referrerContact',
-  'concernCategories',
-  'narrative',
-  'consentSought',
-  'consentGiven',
-  'consentReason',
-  'lawfulBasis',
-  'article6Basis',
-  'specialCategoryCondition',
-  'assignedToSub',
-  'assignedToName',
-  'decisionOutcome',
-  'decisionRationale',
-  'thresholdLevel',
-  'decisionProposedBy',
-  'decisionProposedAt',
-  'decisionAuthorisedBy',
-  'decisionAuthorisedAt',
-  'strategyRequestedAt',
-  'closedReason',
-  'mergedIntoId',
-  'feedbackMessage',
-  'feedbackSentAt',
-  'acknowledgedDecisionBy',
-  'decisionReturnedAt',
-  'decisionReturnComment',
-  'decisionAmendmentReason',
-  'decidedOverChecksReason',
-  'source',
-  'referrerOrganisation',
-  'referrerRole',
-  'outOfHours',
-]);
+/** `Referral` fields read straight from the referral column of the same name: the shape's properties. */
+const COLUMN_FIELDS: ReadonlySet<string> = new Set(REFERRAL.properties);
+const isColumnField = (field: string): field is ReferralColumn => COLUMN_FIELDS.has(field);
 const DERIVED_FIELDS: Record<string, Derived> = {
   waitingOn: 'waiting_on',
   overdueChecks: 'overdue_checks',
   breached: 'breached',
 };
 /** Fields resolved from other values of the row (referrals.resolver.ts), and the columns they read. */
-const RESOLVED_FIELDS: Record<string, readonly string[]> = {
+const RESOLVED_FIELDS: Record<string, readonly ReferralColumn[]> = {
   __typename: [],
   subjects: [],
   previousReferrals: ['receivedAt'],
@@ -278,105 +256,41 @@ const RESOLVED_FIELDS: Record<string, readonly string[]> = {
   statusHistory: [],
 };
 /** Read whatever is selected: the keys of the queue's cursors and orders. */
-const ALWAYS_READ = ['id', 'rag', 'decisionDueAt'];
-const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const ALWAYS_READ: readonly ReferralColumn[] = ['id', 'rag', 'decisionDueAt'];
 
 /**
- * The width of a page whose nodes select `fields` (issue 21 §2): only their columns. Any field this
- * table does not know (a field added later, say) reads the whole row: a wider read, never a missing value.
+ * The width of a page whose nodes select `fields` (issue 21 §2): only their columns. A field it does
+ * not know reads the whole shape (wider); every `Referral` field of the printed schema is known
+ * (src/referrals/referral-width.test.ts), so a new column field must join the shape to be read at all.
  */
 export function referralWidth(fields: ReadonlySet<string> | null): ReferralWidth | null {
   if (!fields) return null;
   const columns = new Set(ALWAYS_READ);
   const derived = new Set<Derived>();
   for (const f of fields) {
-    if (COLUMN_FIELDS.has(f)) columns.add(f);
+    if (isColumnField(f)) columns.add(f);
     else if (DERIVED_FIELDS[f]) derived.add(DERIVED_FIELDS[f]);
     else if (RESOLVED_FIELDS[f]) for (const c of RESOLVED_FIELDS[f]) columns.add(c);
     else return null;
   }
-  return { columns: [...columns].map(snake), derived };
+  return { shape: REFERRAL.pick([...columns]), derived };
 }
 
-function toReferral(r: Row): ReferralView {
-  return {
-    id: r.id as string,
-    reference: r.reference as string,
-    status: r.status as ReferralStatus,
-    rag: r.rag as string | null,
-    decisionDueAt: r.decision_due_at as Date,
-    receivedAt: r.received_at as Date,
-    updatedAt: r.updated_at as Date,
-    version: r.version as number,
-    referrerName: r.referrer_name as string,
-    referrerAgency: r.referrer_agency as string,
-    referrerContact: r.referrer_contact as string | null,
-    source: r.source as string,
-    referrerOrganisation: r.referrer_organisation as string | null,
-    referrerRole: r.referrer_role as string | null,
-    outOfHours: r.out_of_hours as boolean,
-    concernCategories: r.concern_categories as string[],
-    narrative: r.narrative as string,
-    consentSought: r.consent_sought as boolean,
-    consentGiven: r.consent_given as boolean | null,
-    consentReason: r.consent_reason as string | null,
-    lawfulBasis: r.lawful_basis as string | null,
-    article6Basis: (r.article6_basis as string | null) ?? null,
-    specialCategoryCondition: (r.special_category_condition as string | null) ?? null,
-    assignedToSub: r.assigned_to_sub as string | null,
-    assignedToName: r.assigned_to_name as string | null,
-    decisionOutcome: r.decision_outcome as string | null,
-    decisionRationale: r.decision_rationale as string | null,
-    thresholdLevel: r.threshold_level as string | null,
-    decisionProposedBy: r.decision_proposed_by as string | null,
-    decisionProposedAt: r.decision_proposed_at as Date | null,
-    decisionAuthorisedBy: r.decision_authorised_by as string | null,
-    decisionAuthorisedAt: r.decision_authorised_at as Date | null,
-    strategyRequestedAt: r.strategy_requested_at as Date | null,
-    closedReason: r.closed_reason as string | null,
-    mergedIntoId: r.merged_into_id as string | null,
-    feedbackMessage: r.feedback_message as string | null,
-    feedbackSentAt: r.feedback_sent_at as Date | null,
-    acknowledgedDecisionBy: r.acknowledged_decision_by as Date | null,
-    decisionReturnedAt: r.decision_returned_at as Date | null,
-    decisionReturnComment: r.decision_return_comment as string | null,
-    decisionAmendmentReason: r.decision_amendment_reason as string | null,
-    decidedOverChecksReason: r.decided_over_checks_reason as string | null,
+/** A referral row as its view: the shape's columns (all, or the page's `width`), then the computed values. */
+function toReferral(r: Row, shape: ReadShape<ReferralEntity, ReferralColumn>): ReferralView {
+  return Object.assign(shape.view(r), {
     subjectPersonIds: r.subject_ids as string[],
     waitingOn: r.waiting_on as string[],
     overdueChecks: r.overdue_checks as number,
     breached: r.breached as boolean,
     relationships: new Set(r.kinds as RelationshipKind[]),
-  };
+  });
 }
 
 function toCheck(r: Row, now: number): AgencyCheckView {
-  const stored = r.status as AgencyCheckStatus;
-  const open = stored === 'REQUESTED' || stored === 'IN_PROGRESS';
-  const overdue = open && (r.due_at as Date).getTime() < now;
-  return {
-    id: r.id as string,
-    referralId: r.referral_id as string,
-    agency: r.agency as string,
-    status: overdue ? 'OVERDUE' : stored,
-    storedStatus: stored,
-    requestedAt: r.requested_at as Date,
-    requestedBy: r.requested_by as string,
-    dueAt: r.due_at as Date,
-    returnedAt: r.returned_at as Date | null,
-    overdue,
-    findingsSummary: r.findings_summary as string | null,
-    recordsShared: r.records_shared as string[],
-    declinedReason: r.declined_reason as string | null,
-    article6Basis: (r.article6_basis as string | null) ?? null,
-    specialCategoryCondition: (r.special_category_condition as string | null) ?? null,
-    consentSought: (r.consent_sought as boolean | null) ?? null,
-    consentGiven: (r.consent_given as boolean | null) ?? null,
-    consentReason: (r.consent_reason as string | null) ?? null,
-    closedReason: r.closed_reason as string | null,
-    closedNote: r.closed_note as string | null,
-    closedAt: r.closed_at as Date | null,
-  };
+  const own = CHECK.view(r);
+  const overdue = (own.status === 'REQUESTED' || own.status === 'IN_PROGRESS') && own.dueAt.getTime() < now;
+  return { ...own, status: overdue ? 'OVERDUE' : own.status, overdue };
 }
 
 /** Distinct queue page texts named per process (each connection prepares those it runs). */
@@ -401,8 +315,8 @@ export class ReferralsRepository {
     private readonly access: RequestAccess,
   ) {}
 
-  private guardReferral(row: Row): Guarded<ReferralView> {
-    const view = toReferral(row);
+  private guardReferral(row: Row, shape: ReadShape<ReferralEntity, ReferralColumn> = REFERRAL): Guarded<ReferralView> {
+    const view = toReferral(row, shape);
     const guarded = this.access.guard(
       view,
       { owner: null, relationships: view.relationships },
@@ -437,7 +351,7 @@ export class ReferralsRepository {
     const from = `(SELECT r0.*, fs.person_id::text AS for_person FROM referral r0 JOIN referral_subject fs ON fs.referral_id = r0.id
                     WHERE fs.person_id = ANY($1::uuid[])) r`;
     const rows: Row[] = await this.db.query(
-      `${REFERRAL_SELECT(kinds, from)} WHERE cardinality(rel.kinds) > 0 ORDER BY r.received_at DESC, r.id`,
+      `${REFERRAL_SELECT(kinds, from, null, ['r.for_person'])} WHERE cardinality(rel.kinds) > 0 ORDER BY r.received_at DESC, r.id`,
       p.values,
     );
     const grouped = new Map<string, Guarded<ReferralView>[]>(personIds.map((id) => [id, []]));
@@ -575,7 +489,7 @@ export class ReferralsRepository {
       const keyOf = (r: Row): [number, number, string] => {
         const k = sortKeys.get(r.id as string) ?? {
           rag: r.rag as string | null,
-          decisionDueAt: r.decision_due_at as Date,
+          decisionDueAt: r.decisionDueAt as Date,
         };
         return [ordered === 'RAG' ? ragRank(k.rag) : 0, k.decisionDueAt.getTime(), r.id as string];
       };
@@ -598,7 +512,8 @@ export class ReferralsRepository {
       subjects = { ids, rows: [...byId.values()] };
     }
     return {
-      rows: onPage.map((r) => this.guardReferral(r)),
+      // Moved rows are read whole; the page's width takes from them what the page's own rows hold.
+      rows: onPage.map((r) => this.guardReferral(r, width?.shape)),
       hasNext: rows.length > limit,
       ordered,
       subjects,
@@ -608,10 +523,10 @@ export class ReferralsRepository {
   }
 
   /**
-   * A page statement, named (prepared) when it has an explicit column list (`r.*` would fail with
-   * "cached plan must not change result type" after a migration adds a column), in a bounded family
-   * (its text varies with the filter, order, width and roles). Named, PostgreSQL serves it from a
-   * generic plan instead of planning its relationship sources on every call (ADR 020).
+   * A page statement, named (prepared) when it reads the page's width, in a bounded family (its text
+   * varies with the filter, order, width and roles). Named, PostgreSQL serves it from a generic plan
+   * instead of planning its relationship sources on every call (ADR 020). A page of unknown width
+   * (no selection) reads the whole shape unnamed, as it read `r.*` before (ADR 032).
    */
   private queryPage(text: string, values: unknown[], width: ReferralWidth | null): Promise<Row[]> {
     return width ? queryPrepared<Row>(this.db, text, values, QUEUE_PAGE_FAMILY) : this.db.query(text, values);
@@ -725,9 +640,9 @@ export class ReferralsRepository {
     const viewer = this.access.viewer;
     const p = new Params([referralIds]);
     const agency = visibleCheckAgency(viewer);
-    const own = agency === null ? '' : ` AND agency = ${p.add(agency)}`;
+    const own = agency === null ? '' : ` AND ac.agency = ${p.add(agency)}`;
     const rows: Row[] = await this.db.query(
-      `SELECT * FROM agency_check WHERE referral_id = ANY($1::uuid[])${own} ORDER BY due_at, agency`,
+      `SELECT ${CHECK.select} FROM agency_check ac WHERE ac.referral_id = ANY($1::uuid[])${own} ORDER BY ac.due_at, ac.agency`,
       p.values,
     );
     const now = Date.now();
@@ -758,8 +673,8 @@ export class ReferralsRepository {
 
   private readonly ratingsLoader = new DataLoader<string, Guarded<RatingView>[]>(async (referralIds) => {
     const rows: Row[] = await this.db.query(
-      `SELECT referral_id, rag, rationale, rated_by_name, rated_at, decision_due_at FROM referral_rating
-        WHERE referral_id = ANY($1::uuid[]) ORDER BY rated_at, id`,
+      `SELECT rr.referral_id, ${RATING.select} FROM referral_rating rr
+        WHERE rr.referral_id = ANY($1::uuid[]) ORDER BY rr.rated_at, rr.id`,
       [referralIds],
     );
     const grouped = new Map<string, Guarded<RatingView>[]>(referralIds.map((id) => [id, []]));
@@ -767,13 +682,7 @@ export class ReferralsRepository {
       const referral = this.byId.get(r.referral_id as string);
       if (!referral) continue;
       const info = referral[GUARD];
-      const view: RatingView = {
-        rag: r.rag as string,
-        rationale: r.rationale as string,
-        ratedByName: r.rated_by_name as string,
-        ratedAt: r.rated_at as Date,
-        decisionDueAt: r.decision_due_at as Date,
-      };
+      const view = RATING.view(r);
       grouped.get(r.referral_id as string)!.push(this.access.guard(view, info.subject, info.personIds, referral.id));
     }
     return referralIds.map((id) => grouped.get(id)!);
@@ -787,11 +696,13 @@ export class ReferralsRepository {
     // Like `checks`: an agency officer sees the steps of its own agency's check, not other agencies' answers.
     const agency = visibleCheckAgency(this.access.viewer);
     const p = new Params([referralIds]);
-    const own = agency === null ? '' : ` AND (check_agency IS NULL OR check_agency = ${p.add(agency)})`;
+    const own = agency === null ? '' : ` AND (t.check_agency IS NULL OR t.check_agency = ${p.add(agency)})`;
+    // Nor which agencies the MASH asked (a request's detail lists them).
+    const detail =
+      agency === null ? 't.detail' : `CASE WHEN t.transition = 'REQUEST_CHECKS' THEN NULL ELSE t.detail END`;
     const rows: Row[] = await this.db.query(
-      `SELECT referral_id, transition, from_status, to_status, version, occurred_at, actor_name, actor_agency, check_agency, reason,
-              CASE WHEN transition = 'REQUEST_CHECKS' AND ${agency === null ? 'false' : 'true'} THEN NULL ELSE detail END AS detail
-         FROM referral_transition WHERE referral_id = ANY($1::uuid[])${own} ORDER BY version, occurred_at, id`,
+      `SELECT t.referral_id, ${TRANSITION_STEP.select}, ${detail} AS "detail"
+         FROM referral_transition t WHERE t.referral_id = ANY($1::uuid[])${own} ORDER BY t.version, t.occurred_at, t.id`,
       p.values,
     );
     const grouped = new Map<string, Guarded<TransitionView>[]>(referralIds.map((id) => [id, []]));
@@ -799,18 +710,7 @@ export class ReferralsRepository {
       const referral = this.byId.get(r.referral_id as string);
       if (!referral) continue;
       const info = referral[GUARD];
-      const view: TransitionView = {
-        transition: r.transition as string,
-        fromStatus: r.from_status as string | null,
-        toStatus: r.to_status as string,
-        version: r.version as number,
-        at: r.occurred_at as Date,
-        byName: r.actor_name as string,
-        byAgency: r.actor_agency as string,
-        detail: r.detail as string | null,
-        reason: r.reason as string | null,
-        checkAgency: r.check_agency as string | null,
-      };
+      const view = TRANSITION.view(r);
       grouped.get(r.referral_id as string)!.push(this.access.guard(view, info.subject, info.personIds, referral.id));
     }
     return referralIds.map((id) => grouped.get(id)!);
