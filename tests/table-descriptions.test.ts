@@ -11,11 +11,6 @@ import path from 'node:path';
  */
 const STILL_HAND_DESCRIBED: readonly string[] = [
   'src/break-glass/break-glass.repository.ts:AlertView',
-  'src/child-protection/child-protection.repository.ts:CategoryPeriodView',
-  'src/child-protection/child-protection.repository.ts:ConferenceView',
-  'src/child-protection/child-protection.repository.ts:CoreGroupView',
-  'src/child-protection/child-protection.repository.ts:EnquiryView',
-  'src/child-protection/child-protection.repository.ts:PlanView',
   'src/people/data-quality.repository.ts:AssertionView',
   'src/people/data-quality.repository.ts:IssueView',
   'src/people/people.repository.ts:MatchView',
@@ -66,6 +61,7 @@ describe('each table described once (ADR 031)', () => {
       'src/people/people.repository.ts',
       'src/records/records.repository.ts',
       'src/referrals/referrals.repository.ts',
+      'src/child-protection/child-protection.repository.ts',
     ]) {
       expect(fs.readFileSync(path.join(root, file), 'utf8')).toMatch(/readShape\(\w+Entity, '[a-z]+', \[/);
     }

@@ -3,8 +3,17 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Params, relationshipKindsSql } from '../access-policy/relationships';
 import type { Guarded, RequestAccess } from '../access-policy/request-access';
 import type { RelationshipKind } from '../access-policy/vocabulary';
+import { readShape, type ShapeOf } from '../db/read-shape';
+import {
+  CpConferenceEntity,
+  CpCoreGroupEntity,
+  CpPlanCategoryEntity,
+  CpPlanEntity,
+  S47EnquiryEntity,
+  S47StrategyDiscussionEntity,
+} from './child-protection.entity';
 import { clock, firstCoreGroupDueOn, reviewDueOn, type Clock } from './clocks';
-import type { CpCategory, PlanEndReason, PlanStatus, S47Conclusion, S47Lead, S47Status } from './vocabulary';
+import type { CpCategory, S47Conclusion, S47Lead } from './vocabulary';
 
 /**
  * Viewer-scoped reads and the writes of the child protection pathway (issue 24). A row is reached
@@ -25,89 +34,101 @@ export const CASE_WORK_KINDS: readonly RelationshipKind[] = [
   'BREAK_GLASS',
 ];
 
-export interface StrategyDiscussionLink {
-  meetingId: string;
-  heldOn: string;
-  outcome: string;
+/*
+ * The rows as read: each table's own columns, described once by its entity (`readShape`, ADR 031).
+ * Beside each shape, typed with the view, stays what the read composes or computes: the related rows
+ * (read through their own shapes, as JSON objects keyed by property, so the JSON *is* the view), the
+ * clocks and the second-plan facts.
+ */
+const ENQUIRY = readShape(S47EnquiryEntity, 'e', [
+  'id',
+  'personId',
+  'owningAgency',
+  'lead',
+  'status',
+  'startedAt',
+  'startedByName',
+  'lastStrategyOn',
+  'conclusion',
+  'concludedOn',
+  'concludedByName',
+  'version',
+]);
+/** Read for the initial conference's clock only; not part of the view. */
+const ENQUIRY_CLOCK = readShape(S47EnquiryEntity, 'e', ['icpcDueOn']);
+const DISCUSSION = readShape(S47StrategyDiscussionEntity, 'sd', ['meetingId', 'heldOn', 'outcome']);
+const CONFERENCE = readShape(CpConferenceEntity, 'c', [
+  'id',
+  'kind',
+  'meetingId',
+  'dueOn',
+  'heldOn',
+  'decision',
+  'category',
+  'leadSocialWorker',
+  'recordedByName',
+]);
+const PLAN = readShape(CpPlanEntity, 'pl', [
+  'id',
+  'personId',
+  'owningAgency',
+  'enquiryId',
+  'status',
+  'startedOn',
+  'category',
+  'leadSocialWorker',
+  'sequence',
+  'previousPlanEndedOn',
+  'endedOn',
+  'endReason',
+  'version',
+]);
+const CATEGORY_PERIOD = readShape(CpPlanCategoryEntity, 'pc', ['category', 'fromOn']);
+const CORE_GROUP = readShape(CpCoreGroupEntity, 'g', ['id', 'meetingId', 'heldOn']);
+
+/**
+ * The rows of `from` (whose alias is the shape's) as a JSON array of the shape's objects, in `orderBy`
+ * (on the table's own columns), `[]` when there are none.
+ */
+function shapeArraySql(shape: { select: string }, from: string, where: string, orderBy: string): string {
+  return `COALESCE((SELECT json_agg(x ORDER BY ${orderBy}) FROM ${from} CROSS JOIN LATERAL (SELECT ${shape.select}) x WHERE ${where}), '[]')`;
 }
 
-export interface ConferenceView {
-  id: string;
-  kind: 'INITIAL' | 'REVIEW';
-  meetingId: string | null;
-  dueOn: string;
-  heldOn: string;
+export type StrategyDiscussionLink = ShapeOf<typeof DISCUSSION>;
+
+export type ConferenceView = ShapeOf<typeof CONFERENCE> & {
+  /** Held after its due date. */
   late: boolean;
-  decision: string;
-  category: CpCategory | null;
-  leadSocialWorker: string | null;
-  recordedByName: string;
-}
+};
 
-export interface EnquiryView {
-  id: string;
-  personId: string;
-  owningAgency: string;
-  lead: S47Lead;
-  status: S47Status;
-  startedAt: Date;
-  startedByName: string;
-  lastStrategyOn: string;
+export type EnquiryView = ShapeOf<typeof ENQUIRY> & {
   strategyDiscussions: Guarded<StrategyDiscussionLink>[];
-  conclusion: S47Conclusion | null;
-  concludedOn: string | null;
-  concludedByName: string | null;
   /** Null when the enquiry closed without a conference (none is due). */
   initialConferenceClock: Clock | null;
   initialConference: Guarded<ConferenceView> | null;
   planId: string | null;
-  version: number;
-}
+};
 
-export interface CategoryPeriodView {
-  category: CpCategory;
-  fromOn: string;
-}
+export type CategoryPeriodView = ShapeOf<typeof CATEGORY_PERIOD>;
 
-export interface CoreGroupView {
-  id: string;
-  meetingId: string | null;
-  heldOn: string;
-}
+export type CoreGroupView = ShapeOf<typeof CORE_GROUP>;
 
-export interface PlanView {
-  id: string;
-  personId: string;
-  owningAgency: string;
-  enquiryId: string;
-  status: PlanStatus;
-  startedOn: string;
-  category: CpCategory;
-  leadSocialWorker: string;
-  sequence: number;
+export type PlanView = ShapeOf<typeof PLAN> & {
   secondOrSubsequent: boolean;
-  previousPlanEndedOn: string | null;
   /** A second or subsequent plan starting within two years of the previous plan's end. */
   withinTwoYearsOfPrevious: boolean;
-  endedOn: string | null;
-  endReason: PlanEndReason | null;
   categoryHistory: Guarded<CategoryPeriodView>[];
   reviewConferences: Guarded<ConferenceView>[];
   coreGroups: Guarded<CoreGroupView>[];
   firstCoreGroupClock: Clock;
   /** The next review conference's clock while the plan is active. */
   nextReviewClock: Clock | null;
-  version: number;
-}
+};
 
-const CONFERENCE_JSON = (
-  alias: string,
-) => `json_build_object('id', ${alias}.id, 'kind', ${alias}.kind, 'meetingId', ${alias}.meeting_id, 'dueOn', ${alias}.due_on,
-  'heldOn', ${alias}.held_on, 'decision', ${alias}.decision, 'category', ${alias}.category, 'leadSocialWorker', ${alias}.lead_social_worker,
-  'recordedByName', ${alias}.recorded_by_name)`;
-
-type ConferenceJson = Omit<ConferenceView, 'late'>;
-const toConference = (c: ConferenceJson): ConferenceView => ({ ...c, late: c.heldOn > c.dueOn });
+const toConference = (json: Row): ConferenceView => {
+  const c = CONFERENCE.view(json);
+  return { ...c, late: c.heldOn > c.dueOn };
+};
 
 export interface NewEnquiry {
   personId: string;
@@ -158,44 +179,30 @@ export class ChildProtectionRepository {
     const kinds = this.kinds(p, 'e.person_id');
     const caseWork = p.add(CASE_WORK_KINDS);
     const rows: Row[] = await this.db.query(
-      `SELECT e.*, rel.kinds,
-              (SELECT ${CONFERENCE_JSON('c')} FROM cp_conference c WHERE c.enquiry_id = e.id AND c.kind = 'INITIAL') AS initial_conference,
+      `SELECT ${ENQUIRY.select}, ${ENQUIRY_CLOCK.select}, rel.kinds,
+              (SELECT to_json(x) FROM cp_conference c CROSS JOIN LATERAL (SELECT ${CONFERENCE.select}) x
+                WHERE c.enquiry_id = e.id AND c.kind = 'INITIAL') AS initial_conference,
               (SELECT pl.id FROM cp_plan pl WHERE pl.enquiry_id = e.id) AS plan_id,
-              COALESCE((SELECT json_agg(json_build_object('meetingId', sd.meeting_id, 'heldOn', sd.held_on, 'outcome', sd.outcome) ORDER BY sd.held_on, sd.meeting_id)
-                          FROM s47_strategy_discussion sd WHERE sd.enquiry_id = e.id), '[]') AS discussions
+              ${shapeArraySql(DISCUSSION, 's47_strategy_discussion sd', 'sd.enquiry_id = e.id', 'sd.held_on, sd.meeting_id')} AS discussions
          FROM s47_enquiry e CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel
         WHERE ${where} AND rel.kinds && ${caseWork}::text[]
         ORDER BY e.started_at, e.id`,
       p.values,
     );
     return rows.map((r) => {
+      const own = ENQUIRY.view(r);
       const kindsOf = r.kinds as RelationshipKind[];
-      const personId = r.person_id as string;
-      const owner = r.owning_agency as string;
-      const conf = r.initial_conference as ConferenceJson | null;
-      const status = r.status as S47Status;
-      const conferenceDue = status !== 'CLOSED' || conf !== null;
+      const guard = <T extends object>(view: T) => this.guardOf(view, own.owningAgency, kindsOf, own.personId, own.id);
+      const conf = r.initial_conference ? toConference(r.initial_conference as Row) : null;
+      const conferenceDue = own.status !== 'CLOSED' || conf !== null;
       const view: EnquiryView = {
-        id: r.id as string,
-        personId,
-        owningAgency: owner,
-        lead: r.lead as S47Lead,
-        status,
-        startedAt: r.started_at as Date,
-        startedByName: r.started_by_name as string,
-        lastStrategyOn: r.last_strategy_on as string,
-        strategyDiscussions: (r.discussions as StrategyDiscussionLink[]).map((d) =>
-          this.guardOf(d, owner, kindsOf, personId, r.id as string),
-        ),
-        conclusion: r.conclusion as S47Conclusion | null,
-        concludedOn: r.concluded_on as string | null,
-        concludedByName: r.concluded_by_name as string | null,
-        initialConferenceClock: conferenceDue ? clock(r.icpc_due_on as string, conf?.heldOn ?? null) : null,
-        initialConference: conf ? this.guardOf(toConference(conf), owner, kindsOf, personId, r.id as string) : null,
+        ...own,
+        strategyDiscussions: (r.discussions as Row[]).map((d) => guard(DISCUSSION.view(d))),
+        initialConferenceClock: conferenceDue ? clock(ENQUIRY_CLOCK.view(r).icpcDueOn, conf?.heldOn ?? null) : null,
+        initialConference: conf ? guard(conf) : null,
         planId: r.plan_id as string | null,
-        version: r.version as number,
       };
-      return this.guardOf(view, owner, kindsOf, personId, view.id);
+      return guard(view);
     });
   }
 
@@ -228,59 +235,42 @@ export class ChildProtectionRepository {
     const kinds = this.kinds(p, 'pl.person_id');
     const caseWork = p.add(CASE_WORK_KINDS);
     const rows: Row[] = await this.db.query(
-      `SELECT pl.*, rel.kinds,
-              COALESCE((SELECT json_agg(json_build_object('category', pc.category, 'fromOn', pc.from_on) ORDER BY pc.from_on, pc.recorded_at)
-                          FROM cp_plan_category pc WHERE pc.plan_id = pl.id), '[]') AS categories,
-              COALESCE((SELECT json_agg(${CONFERENCE_JSON('c')} ORDER BY c.held_on, c.id) FROM cp_conference c WHERE c.plan_id = pl.id AND c.kind = 'REVIEW'), '[]') AS reviews,
-              COALESCE((SELECT json_agg(json_build_object('id', g.id, 'meetingId', g.meeting_id, 'heldOn', g.held_on) ORDER BY g.held_on, g.id)
-                          FROM cp_core_group g WHERE g.plan_id = pl.id), '[]') AS core_groups
+      `SELECT ${PLAN.select}, rel.kinds,
+              ${shapeArraySql(CATEGORY_PERIOD, 'cp_plan_category pc', 'pc.plan_id = pl.id', 'pc.from_on, pc.recorded_at')} AS categories,
+              ${shapeArraySql(CONFERENCE, 'cp_conference c', `c.plan_id = pl.id AND c.kind = 'REVIEW'`, 'c.held_on, c.id')} AS reviews,
+              ${shapeArraySql(CORE_GROUP, 'cp_core_group g', 'g.plan_id = pl.id', 'g.held_on, g.id')} AS core_groups
          FROM cp_plan pl CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel
         WHERE ${where} AND rel.kinds && ${caseWork}::text[]
         ORDER BY pl.started_on, pl.id`,
       p.values,
     );
     return rows.map((r) => {
+      const own = PLAN.view(r);
       const kindsOf = r.kinds as RelationshipKind[];
-      const personId = r.person_id as string;
-      const owner = r.owning_agency as string;
-      const id = r.id as string;
-      const startedOn = r.started_on as string;
-      const status = r.status as PlanStatus;
-      const reviews = (r.reviews as ConferenceJson[]).map(toConference);
-      const coreGroups = r.core_groups as CoreGroupView[];
+      const guard = <T extends object>(view: T) => this.guardOf(view, own.owningAgency, kindsOf, own.personId, own.id);
+      const reviews = (r.reviews as Row[]).map(toConference);
+      const coreGroups = (r.core_groups as Row[]).map((g) => CORE_GROUP.view(g));
       const last = reviews.at(-1);
-      const previousEnd = r.previous_plan_ended_on as string | null;
+      const previousEnd = own.previousPlanEndedOn;
       const view: PlanView = {
-        id,
-        personId,
-        owningAgency: owner,
-        enquiryId: r.enquiry_id as string,
-        status,
-        startedOn,
-        category: r.category as CpCategory,
-        leadSocialWorker: r.lead_social_worker as string,
-        sequence: r.sequence as number,
-        secondOrSubsequent: (r.sequence as number) > 1,
-        previousPlanEndedOn: previousEnd,
-        withinTwoYearsOfPrevious: previousEnd !== null && startedOn <= addYears(previousEnd, 2),
-        endedOn: r.ended_on as string | null,
-        endReason: r.end_reason as PlanEndReason | null,
-        categoryHistory: (r.categories as CategoryPeriodView[]).map((c) =>
-          this.guardOf(c, owner, kindsOf, personId, id),
-        ),
-        reviewConferences: reviews.map((c) => this.guardOf(c, owner, kindsOf, personId, id)),
-        coreGroups: coreGroups.map((g) => this.guardOf(g, owner, kindsOf, personId, id)),
-        firstCoreGroupClock: clock(firstCoreGroupDueOn(startedOn), coreGroups[0]?.heldOn ?? null),
+        ...own,
+        secondOrSubsequent: own.sequence > 1,
+        withinTwoYearsOfPrevious: previousEnd !== null && own.startedOn <= addYears(previousEnd, 2),
+        categoryHistory: (r.categories as Row[]).map((c) => guard(CATEGORY_PERIOD.view(c))),
+        reviewConferences: reviews.map(guard),
+        coreGroups: coreGroups.map(guard),
+        firstCoreGroupClock: clock(firstCoreGroupDueOn(own.startedOn), coreGroups[0]?.heldOn ?? null),
         nextReviewClock:
-          status === 'ACTIVE'
+          own.status === 'ACTIVE'
             ? clock(
-                reviewDueOn(last ? { kind: 'REVIEW', heldOn: last.heldOn } : { kind: 'INITIAL', heldOn: startedOn }),
+                reviewDueOn(
+                  last ? { kind: 'REVIEW', heldOn: last.heldOn } : { kind: 'INITIAL', heldOn: own.startedOn },
+                ),
                 null,
               )
             : null,
-        version: r.version as number,
       };
-      return this.guardOf(view, owner, kindsOf, personId, id);
+      return guard(view);
     });
   }
 

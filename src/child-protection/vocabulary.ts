@@ -44,6 +44,10 @@ export const PLAN_END_REASONS = [
 ] as const;
 export type PlanEndReason = (typeof PLAN_END_REASONS)[number];
 
+/** A conference about a child: the initial one (of an enquiry) or a review (of a plan). */
+export const CONFERENCE_KINDS = ['INITIAL', 'REVIEW'] as const;
+export type ConferenceKind = (typeof CONFERENCE_KINDS)[number];
+
 export const INITIAL_CONFERENCE_DECISIONS = ['PLAN', 'NO_PLAN'] as const;
 export const REVIEW_CONFERENCE_DECISIONS = ['CONTINUE_PLAN', 'END_PLAN'] as const;
 

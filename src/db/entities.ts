@@ -9,6 +9,7 @@ import {
   PersonSourceEntity,
 } from '../people/person.entity';
 import { PersonEqualityHistoryEntity } from '../people/person-equality-history.entity';
+import { CHILD_PROTECTION_ENTITIES } from '../child-protection/child-protection.entity';
 import { AgencyRecordEntity } from '../records/agency-record.entity';
 import { MEETING_ENTITIES, MeetingParticipantEntity } from '../meetings/meeting.entity';
 import { MissingEpisodeEntity } from '../missing/missing-episode.entity';
@@ -42,4 +43,5 @@ export const ENTITIES = [
   PrivateFosteringVisitEntity,
   PersonEqualityHistoryEntity,
   ...EXPLOITATION_ENTITIES,
+  ...CHILD_PROTECTION_ENTITIES,
 ];
