@@ -10,7 +10,6 @@ import path from 'node:path';
  * view must be a read shape.
  */
 const STILL_HAND_DESCRIBED: readonly string[] = [
-  'src/break-glass/break-glass.repository.ts:AlertView',
   'src/child-protection/child-protection.repository.ts:CategoryPeriodView',
   'src/child-protection/child-protection.repository.ts:ConferenceView',
   'src/child-protection/child-protection.repository.ts:CoreGroupView',
@@ -18,8 +17,6 @@ const STILL_HAND_DESCRIBED: readonly string[] = [
   'src/child-protection/child-protection.repository.ts:PlanView',
   'src/meetings/meetings.repository.ts:ActionView',
   'src/meetings/meetings.repository.ts:MeetingView',
-  'src/people/data-quality.repository.ts:AssertionView',
-  'src/people/data-quality.repository.ts:IssueView',
   'src/people/people.repository.ts:MatchView',
   'src/people/people.repository.ts:PersonView',
   'src/people/people.repository.ts:RecordView',
@@ -71,6 +68,8 @@ describe('each table described once (ADR 031)', () => {
       'src/early-help/early-help.repository.ts',
       'src/missing/missing.repository.ts',
       'src/exploitation/exploitation.repository.ts',
+      'src/break-glass/break-glass.repository.ts',
+      'src/people/data-quality.repository.ts',
     ]) {
       expect(fs.readFileSync(path.join(root, file), 'utf8')).toMatch(/readShape\(\w+Entity, '[a-z]+', \[/);
     }
