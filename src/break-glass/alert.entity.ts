@@ -2,7 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { PersonEntity } from '../people/person.entity';
 import { BreakGlassEntity } from './break-glass.entity';
 import { ReferralEntity } from '../referrals/referral.entity';
-import { PartnershipEntity } from '../db/partnership.entity';
+import { TenantRow } from '../db/tenant-row';
 
 /**
  * An alert to an agency (or, with `to_agency` NULL, to information governance) that something
@@ -44,15 +44,7 @@ import { PartnershipEntity } from '../db/partnership.entity';
   unique: true,
   where: `kind = 'SERVING_ROLE_PRIVILEGE'`,
 })
-export class AlertEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'alert_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class AlertEntity extends TenantRow('alert') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 

@@ -9,7 +9,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
-import { PartnershipEntity } from '../db/partnership.entity';
+import { TenantRow } from '../db/tenant-row';
 
 /**
  * A record about a person contributed by (and owned by) one agency. The typed content of each
@@ -19,15 +19,7 @@ import { PartnershipEntity } from '../db/partnership.entity';
 @Index('agency_record_source_key', ['partnershipId', 'owningAgency', 'sourceSystem', 'sourceRef'], { unique: true })
 @Index('agency_record_person_time_idx', ['partnershipId', 'personId', 'occurredAt'])
 @Index('agency_record_owner_idx', ['partnershipId', 'owningAgency'])
-export class AgencyRecordEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'agency_record_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class AgencyRecordEntity extends TenantRow('agency_record') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
