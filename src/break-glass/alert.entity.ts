@@ -55,7 +55,7 @@ export class AlertEntity extends TenantRow('alert') {
   @Column({ name: 'to_agency', type: 'text', nullable: true })
   toAgency!: string | null;
 
-  /** The person the alert is about; NULL for alerts about a user's behaviour (UNUSUAL_READ_VOLUME). */
+  /** The person the alert is about; NULL for alerts about a user or role (UNUSUAL_READ_VOLUME, SERVING_ROLE_PRIVILEGE) or a referral (DECISION_OVERDUE, CHECK_OVERDUE). */
   @Column({ name: 'person_id', type: 'uuid', nullable: true })
   personId!: string | null;
 

@@ -220,7 +220,6 @@ export class BreakGlassRepository {
     return this.access.guard(a, { owner: null, relationships: NO_RELATIONSHIP }, a.personId ? [a.personId] : []);
   }
 
-  /** One alert, if it is addressed to the viewer's agency (IG auditors: any alert); else null. */
   /**
    * The ids of the alerts raised for the viewer (its agency's; IG: every alert) from `from`, oldest
    * first, for an `alertRaised` subscriber resuming with `since` (ADR 022); each is then re-read and
@@ -236,6 +235,7 @@ export class BreakGlassRepository {
     return rows.map((r) => r.id);
   }
 
+  /** One alert, if it is addressed to the viewer's agency (IG auditors: any alert); else null. */
   async findAlert(id: string): Promise<Guarded<AlertView> | null> {
     const agency = visibleAlertAgency(this.access.viewer);
     const rows: Row[] = await this.db.query(
