@@ -105,6 +105,7 @@ export class AlertEntity extends TenantRow('alert') {
   @Column({ name: 'acknowledged_at', type: 'timestamptz', nullable: true })
   acknowledgedAt!: Date | null;
 
+  /** Who acknowledged it, their user id as their token said (GraphQL: `acknowledgedBySub`); the name beside it. */
   @Column({ name: 'acknowledged_by', type: 'text', nullable: true })
   acknowledgedBy!: string | null;
 
