@@ -203,6 +203,25 @@ describe('break-glass: time-boxed emergency access, alerted and reviewed', () =>
     expect(audit.some((a) => a.person_id === personId && a.released!.includes('Alert.personId'))).toBe(true);
   });
 
+  it("given a break-glass alert, when the holding agency and IG read it, then they see the opener's agency but never the opener's user id (actorSub is for behaviour alerts only)", async () => {
+    const personId = await givenChildHeldByHealthAndSocialCare();
+    const opened = await hub.gql<Open>(police, OPEN, { personId, reason: REASON });
+    const bgId = opened.data!.openBreakGlass.id;
+    const [stored] = await hub.db.query(`SELECT actor_sub FROM alert WHERE break_glass_id = $1 LIMIT 1`, [bgId]);
+    expect(stored.actor_sub).toMatch(/^police-/);
+
+    const WITH_ACTOR = `{ alerts(first: 100) { edges { node { breakGlassId actorAgency actorSub } } } }`;
+    type Alerts = {
+      alerts: { edges: Array<{ node: { breakGlassId: string; actorAgency: string; actorSub: string | null } }> };
+    };
+    for (const token of [health, ig]) {
+      const r = await hub.gql<Alerts>(token, WITH_ACTOR);
+      const mine = r.data!.alerts.edges.map((e) => e.node).filter((a) => a.breakGlassId === bgId);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.every((a) => a.actorAgency === 'police' && a.actorSub === null)).toBe(true);
+    }
+  });
+
   it('given more alerts than a page, when paged with the cursor, then each alert appears once; a page too large is rejected', async () => {
     const personA = await givenChildHeldByHealthAndSocialCare();
     const personB = await givenChildHeldByHealthAndSocialCare();

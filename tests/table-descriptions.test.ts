@@ -9,12 +9,7 @@ import path from 'node:path';
  * listed view that no longer exists fails too, so the list is kept honest), and a new repository
  * view must be a read shape.
  */
-const STILL_HAND_DESCRIBED: readonly string[] = [
-  'src/break-glass/break-glass.repository.ts:AlertView',
-  'src/people/data-quality.repository.ts:AssertionView',
-  'src/people/data-quality.repository.ts:IssueView',
-  'src/people/people.repository.ts:MatchView',
-];
+const STILL_HAND_DESCRIBED: readonly string[] = ['src/people/people.repository.ts:MatchView'];
 
 const root = path.resolve(__dirname, '..');
 
@@ -62,6 +57,8 @@ describe('each table described once (ADR 031)', () => {
       'src/records/records.repository.ts',
       'src/referrals/referrals.repository.ts',
       'src/child-protection/child-protection.repository.ts',
+      'src/break-glass/break-glass.repository.ts',
+      'src/people/data-quality.repository.ts',
     ]) {
       expect(fs.readFileSync(path.join(root, file), 'utf8')).toMatch(/readShape\(\w+Entity, '[a-z]+', \[/);
     }

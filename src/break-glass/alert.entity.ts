@@ -2,7 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { PersonEntity } from '../people/person.entity';
 import { BreakGlassEntity } from './break-glass.entity';
 import { ReferralEntity } from '../referrals/referral.entity';
-import { PartnershipEntity } from '../db/partnership.entity';
+import { TenantRow } from '../db/tenant-row';
 
 /**
  * An alert to an agency (or, with `to_agency` NULL, to information governance) that something
@@ -44,15 +44,7 @@ import { PartnershipEntity } from '../db/partnership.entity';
   unique: true,
   where: `kind = 'SERVING_ROLE_PRIVILEGE'`,
 })
-export class AlertEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'alert_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class AlertEntity extends TenantRow('alert') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -63,7 +55,7 @@ export class AlertEntity {
   @Column({ name: 'to_agency', type: 'text', nullable: true })
   toAgency!: string | null;
 
-  /** The person the alert is about; NULL for alerts about a user's behaviour (UNUSUAL_READ_VOLUME). */
+  /** The person the alert is about; NULL for alerts about a user or role (UNUSUAL_READ_VOLUME, SERVING_ROLE_PRIVILEGE) or a referral (DECISION_OVERDUE, CHECK_OVERDUE). */
   @Column({ name: 'person_id', type: 'uuid', nullable: true })
   personId!: string | null;
 
@@ -113,6 +105,7 @@ export class AlertEntity {
   @Column({ name: 'acknowledged_at', type: 'timestamptz', nullable: true })
   acknowledgedAt!: Date | null;
 
+  /** Who acknowledged it, their user id as their token said (GraphQL: `acknowledgedBySub`); the name beside it. */
   @Column({ name: 'acknowledged_by', type: 'text', nullable: true })
   acknowledgedBy!: string | null;
 

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
-import { PartnershipEntity } from '../db/partnership.entity';
+import { TenantRow } from '../db/tenant-row';
 
 /**
  * Time-boxed emergency access by one viewer to one person's agency detail (never sealed fields).
@@ -21,15 +21,7 @@ import { PartnershipEntity } from '../db/partnership.entity';
   'break_glass_review_complete_check',
   `(reviewed_at IS NULL) = (review_outcome IS NULL) AND (reviewed_at IS NULL) = (reviewed_by IS NULL)`,
 )
-export class BreakGlassEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'break_glass_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class BreakGlassEntity extends TenantRow('break_glass') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Guarded, RequestAccess } from '../access-policy/request-access';
 import { visibleAlertAgency } from '../access-policy/row-scopes';
 import { readShape, type ShapeOf } from '../db/read-shape';
+import { AlertEntity } from './alert.entity';
 import { BreakGlassEntity } from './break-glass.entity';
 import type { BreakGlassReviewStatus } from './vocabulary';
 
@@ -27,54 +28,48 @@ const BREAK_GLASS = readShape(BreakGlassEntity, 'b', [
 ]);
 export type BreakGlassView = ShapeOf<typeof BREAK_GLASS>;
 
-export interface AlertView {
-  id: string;
-  kind: string;
-  toAgency: string | null;
-  /** Null for alerts about a user's behaviour (UNUSUAL_READ_VOLUME). */
-  personId: string | null;
-  breakGlassId: string | null;
-  /** DECISION_OVERDUE, CHECK_OVERDUE: the referral breached. */
-  referralId: string | null;
-  actorAgency: string;
-  /** The user an UNUSUAL_READ_VOLUME alert is about, the database role of a SERVING_ROLE_PRIVILEGE one (to IG only); null for other kinds. */
+/**
+ * An alert: the table's own columns, described once by its entity (`readShape`, ADR 031). The GraphQL
+ * type shows `acknowledgedBy` as `acknowledgedBySub`. Not in the shape: `actorSub` (below) and
+ * `actorName` (never shown).
+ */
+const ALERT = readShape(AlertEntity, 'a', [
+  'id',
+  'kind',
+  'toAgency',
+  'personId',
+  'breakGlassId',
+  'referralId',
+  'actorAgency',
+  'windowStart',
+  'distinctPeople',
+  'setting',
+  'createdAt',
+  'acknowledgedAt',
+  'acknowledgedBy',
+  'acknowledgedByName',
+]);
+
+/**
+ * The user an UNUSUAL_READ_VOLUME alert is about, the database role of a SERVING_ROLE_PRIVILEGE one
+ * (to IG only); for other kinds (the actor who broke the glass, read a record, …) it stays in the
+ * database: computed in SQL, beside the shape.
+ */
+const ACTOR_SUB_SQL = `CASE WHEN a.kind IN ('UNUSUAL_READ_VOLUME', 'SERVING_ROLE_PRIVILEGE') THEN a.actor_sub END AS "actorSub"`;
+
+const ALERT_SELECT = `${ALERT.select}, ${ACTOR_SUB_SQL}`;
+
+export type AlertView = ShapeOf<typeof ALERT> & {
+  /** UNUSUAL_READ_VOLUME, SERVING_ROLE_PRIVILEGE only; null for other kinds. */
   actorSub: string | null;
-  windowStart: Date | null;
-  distinctPeople: number | null;
-  /** CP_FLAG_LOOKUP: where the child was looked up. */
-  setting: string | null;
-  createdAt: Date;
-  acknowledgedAt: Date | null;
-  /** Who acknowledged it (sub and name as their token said). */
-  acknowledgedBySub: string | null;
-  acknowledgedByName: string | null;
-}
+};
 
 type Row = Record<string, unknown>;
 
-export const ALERT_COLUMNS =
-  'id, kind, to_agency, person_id, break_glass_id, referral_id, actor_sub, actor_agency, window_start, distinct_people, setting, created_at, acknowledged_at, acknowledged_by, acknowledged_by_name';
-
 const toBreakGlass = (r: Row): BreakGlassView => BREAK_GLASS.view(r);
 
-export function toAlert(r: Row): AlertView {
-  return {
-    id: r.id as string,
-    kind: r.kind as string,
-    toAgency: r.to_agency as string | null,
-    personId: r.person_id as string | null,
-    breakGlassId: r.break_glass_id as string | null,
-    referralId: (r.referral_id as string | null) ?? null,
-    actorAgency: r.actor_agency as string,
-    actorSub: r.kind === 'UNUSUAL_READ_VOLUME' || r.kind === 'SERVING_ROLE_PRIVILEGE' ? (r.actor_sub as string) : null,
-    windowStart: r.window_start as Date | null,
-    distinctPeople: r.distinct_people as number | null,
-    setting: (r.setting as string | null) ?? null,
-    createdAt: r.created_at as Date,
-    acknowledgedAt: r.acknowledged_at as Date | null,
-    acknowledgedBySub: (r.acknowledged_by as string | null) ?? null,
-    acknowledgedByName: (r.acknowledged_by_name as string | null) ?? null,
-  };
+function toAlert(r: Row): AlertView {
+  return { ...ALERT.view(r), actorSub: r.actorSub as string | null };
 }
 
 const NO_RELATIONSHIP = new Set<never>();
@@ -167,9 +162,9 @@ export class BreakGlassRepository {
   ): Promise<AlertView[]> {
     const viewer = this.access.viewer;
     const rows: Row[] = await this.db.query(
-      `INSERT INTO alert (kind, to_agency, person_id, break_glass_id, actor_sub, actor_name, actor_agency, created_at)
+      `INSERT INTO alert AS a (kind, to_agency, person_id, break_glass_id, actor_sub, actor_name, actor_agency, created_at)
        SELECT $1, t.to_agency, $3, $4, $5, $6, $7, now() FROM unnest($2::text[]) AS t(to_agency)
-       RETURNING ${ALERT_COLUMNS}`,
+       RETURNING ${ALERT_SELECT}`,
       [kind, toAgencies, personId, breakGlassId, viewer.sub, viewer.name, viewer.agency],
     );
     return rows.map(toAlert);
@@ -190,7 +185,7 @@ export class BreakGlassRepository {
       where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     const rows: Row[] = await this.db.query(
-      `SELECT ${ALERT_COLUMNS} FROM alert
+      `SELECT ${ALERT_SELECT} FROM alert a
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY created_at DESC, id DESC LIMIT $1`,
       params,
@@ -206,7 +201,7 @@ export class BreakGlassRepository {
   async findAlertForUpdate(id: string): Promise<AlertView | null> {
     const agency = visibleAlertAgency(this.access.viewer);
     const rows: Row[] = await this.db.query(
-      `SELECT ${ALERT_COLUMNS} FROM alert WHERE id = $1 AND ($2::text IS NULL OR to_agency = $2) FOR UPDATE`,
+      `SELECT ${ALERT_SELECT} FROM alert a WHERE a.id = $1 AND ($2::text IS NULL OR a.to_agency = $2) FOR UPDATE`,
       [id, agency],
     );
     return rows[0] ? toAlert(rows[0]) : null;
@@ -215,7 +210,7 @@ export class BreakGlassRepository {
   async recordAcknowledgement(id: string): Promise<AlertView> {
     const viewer = this.access.viewer;
     const [rows]: [Row[], number] = await this.db.query(
-      `UPDATE alert SET acknowledged_at = now(), acknowledged_by = $2, acknowledged_by_name = $3 WHERE id = $1 RETURNING ${ALERT_COLUMNS}`,
+      `UPDATE alert a SET acknowledged_at = now(), acknowledged_by = $2, acknowledged_by_name = $3 WHERE a.id = $1 RETURNING ${ALERT_SELECT}`,
       [id, viewer.sub, viewer.name],
     );
     return toAlert(rows[0]!);
@@ -225,7 +220,6 @@ export class BreakGlassRepository {
     return this.access.guard(a, { owner: null, relationships: NO_RELATIONSHIP }, a.personId ? [a.personId] : []);
   }
 
-  /** One alert, if it is addressed to the viewer's agency (IG auditors: any alert); else null. */
   /**
    * The ids of the alerts raised for the viewer (its agency's; IG: every alert) from `from`, oldest
    * first, for an `alertRaised` subscriber resuming with `since` (ADR 022); each is then re-read and
@@ -241,11 +235,12 @@ export class BreakGlassRepository {
     return rows.map((r) => r.id);
   }
 
+  /** One alert, if it is addressed to the viewer's agency (IG auditors: any alert); else null. */
   async findAlert(id: string): Promise<Guarded<AlertView> | null> {
     const agency = visibleAlertAgency(this.access.viewer);
     const rows: Row[] = await this.db.query(
-      `SELECT ${ALERT_COLUMNS} FROM alert
-        WHERE id = $1 AND ($2::text IS NULL OR to_agency = $2)`,
+      `SELECT ${ALERT_SELECT} FROM alert a
+        WHERE a.id = $1 AND ($2::text IS NULL OR a.to_agency = $2)`,
       [id, agency],
     );
     if (!rows[0]) return null;

@@ -132,7 +132,7 @@ export async function acknowledgeAlert(ctx: RequestContext, rawId: string) {
           entity: 'alert',
           id,
           before: { acknowledgedAt: null },
-          after: { acknowledgedAt: after.acknowledgedAt, acknowledgedBy: after.acknowledgedBySub },
+          after: { acknowledgedAt: after.acknowledgedAt, acknowledgedBy: after.acknowledgedBy },
         },
       ]),
     ]);

@@ -94,8 +94,13 @@ export class Alert {
   @Field(() => String, { nullable: true, description: 'Who acknowledged it (their name as their token said)' })
   acknowledgedByName!: string | null;
   @Sensitive('CASE_METADATA')
-  @Field(() => String, { nullable: true, description: 'Who acknowledged it (their user id)' })
-  acknowledgedBySub!: string | null;
+  // The column's property (ADR 031's read shape) under the schema's name.
+  @Field(() => String, {
+    name: 'acknowledgedBySub',
+    nullable: true,
+    description: 'Who acknowledged it (their user id)',
+  })
+  acknowledgedBy!: string | null;
 }
 
 @NonPersonal()

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { PartnershipEntity } from '../db/partnership.entity';
+import { TenantRow } from '../db/tenant-row';
 import { MeetingEntity } from '../meetings/meeting.entity';
 import { PersonEntity } from '../people/person.entity';
 import type {
@@ -43,15 +43,7 @@ const CATEGORIES = `'NEGLECT','PHYSICAL_ABUSE','EMOTIONAL_ABUSE','SEXUAL_ABUSE',
   's47_enquiry_concluded_check',
   `(status = 'OPEN') = (conclusion IS NULL) AND (conclusion IS NULL) = (concluded_on IS NULL)`,
 )
-export class S47EnquiryEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 's47_enquiry_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class S47EnquiryEntity extends TenantRow('s47_enquiry') {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_s47_enquiry' })
   id!: string;
 
@@ -117,15 +109,7 @@ export class S47EnquiryEntity {
 
 /** A strategy discussion (a meeting) linked to an enquiry: the one that started it and any later one. */
 @Entity({ name: 's47_strategy_discussion' })
-export class S47StrategyDiscussionEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 's47_strategy_discussion_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class S47StrategyDiscussionEntity extends TenantRow('s47_strategy_discussion') {
   @PrimaryColumn({ name: 'enquiry_id', type: 'uuid', primaryKeyConstraintName: 'PK_s47_strategy_discussion' })
   enquiryId!: string;
 
@@ -169,15 +153,7 @@ export class S47StrategyDiscussionEntity {
   `(status = 'ENDED') = (ended_on IS NOT NULL) AND (ended_on IS NULL) = (end_reason IS NULL)`,
 )
 @Check('cp_plan_sequence_check', `sequence >= 1`)
-export class CpPlanEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'cp_plan_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class CpPlanEntity extends TenantRow('cp_plan') {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_cp_plan' })
   id!: string;
 
@@ -242,15 +218,7 @@ export class CpPlanEntity {
 @Entity({ name: 'cp_plan_category' })
 @Index('cp_plan_category_plan_idx', ['partnershipId', 'planId', 'fromOn'])
 @Check('cp_plan_category_category_check', `category IN (${CATEGORIES})`)
-export class CpPlanCategoryEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'cp_plan_category_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class CpPlanCategoryEntity extends TenantRow('cp_plan_category') {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_cp_plan_category' })
   id!: string;
 
@@ -292,15 +260,7 @@ export class CpPlanCategoryEntity {
   'cp_conference_plan_fields_check',
   `decision <> 'PLAN' OR (category IS NOT NULL AND lead_social_worker IS NOT NULL)`,
 )
-export class CpConferenceEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'cp_conference_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class CpConferenceEntity extends TenantRow('cp_conference') {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_cp_conference' })
   id!: string;
 
@@ -367,15 +327,7 @@ export class CpConferenceEntity {
 /** A core group meeting of a plan (the first is due ten working days after the initial conference). */
 @Entity({ name: 'cp_core_group' })
 @Index('cp_core_group_plan_idx', ['partnershipId', 'planId', 'heldOn'])
-export class CpCoreGroupEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'cp_core_group_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class CpCoreGroupEntity extends TenantRow('cp_core_group') {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_cp_core_group' })
   id!: string;
 

@@ -227,7 +227,7 @@ export interface Config {
    * the trusted proxies' addresses/CIDRs. Decides the client address the per-IP limit keys on.
    */
   trustProxy: false | number | string[];
-  /** The IG alert on one user reading many distinct children in an hour (src/break-glass/enumeration-watch.ts). */
+  /** The IG alert on one user reading many distinct children in an hour (src/break-glass/read-volume-watch.ts). */
   enumerationAlert: { threshold: number; intervalSeconds: number };
   /** How often the serving role's privileges on the audit are checked again (src/break-glass/serving-role-watch.ts). */
   servingRoleCheckSeconds: number;

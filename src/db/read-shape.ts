@@ -6,7 +6,7 @@ import { getMetadataArgsStorage } from 'typeorm';
  * properties, from which follow both the SQL select list (each column read under its property name,
  * so PostgreSQL's row *is* the view, with no hand-written mapper) and the view's type
  * (`Pick<Entity, …>`). Adding a column then touches the migration, the entity and the GraphQL type;
- * the drift test (tests/migrations-drift.test.ts) keeps the entity and the migrations in agreement.
+ * the drift test ("entities and migrations agree", tests/schema.test.ts) keeps the entity and the migrations in agreement.
  *
  * What does not come from the table (relationship kinds, computed bands) stays beside the shape in
  * the repository, in SQL, where the access policy's sources are composed.

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { PartnershipEntity } from '../db/partnership.entity';
+import { TenantRow } from '../db/tenant-row';
 import { PersonEntity } from '../people/person.entity';
 import { ReferralEntity } from '../referrals/referral.entity';
 import type { EarlyHelpOutcome, EarlyHelpSource, EarlyHelpStatus, StepDirection } from './vocabulary';
@@ -22,15 +22,7 @@ import type { EarlyHelpOutcome, EarlyHelpSource, EarlyHelpStatus, StepDirection 
   'early_help_closed_check',
   `(status = 'OPEN') = (closed_at IS NULL) AND (status = 'CLOSED') = (outcome IS NOT NULL) AND (closed_at IS NULL OR closed_at >= opened_at)`,
 )
-export class EarlyHelpEpisodeEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'early_help_episode_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class EarlyHelpEpisodeEntity extends TenantRow('early_help_episode') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -101,15 +93,7 @@ export class EarlyHelpEpisodeEntity {
 @Index('step_transition_time_idx', ['partnershipId', 'occurredAt'])
 @Index('step_transition_episode_idx', ['partnershipId', 'earlyHelpEpisodeId'])
 @Check('step_transition_direction_check', `direction IN ('STEP_UP','STEP_DOWN')`)
-export class StepTransitionEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'step_transition_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class StepTransitionEntity extends TenantRow('step_transition') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { PartnershipEntity } from '../db/partnership.entity';
+import { TenantRow } from '../db/tenant-row';
 import { PersonEntity } from '../people/person.entity';
 import type { AllegationCategory, AllegationOutcome, AllegationStatus, LadoSector } from './vocabulary';
 
@@ -27,15 +27,7 @@ import type { AllegationCategory, AllegationOutcome, AllegationStatus, LadoSecto
   `(status = 'CLOSED') = (outcome IS NOT NULL) AND (outcome IS NULL) = (outcome_at IS NULL) AND (outcome_at IS NULL OR outcome_at >= received_at)`,
 )
 @Check('lado_allegation_dbs_check', `(dbs_referred_at IS NULL) OR outcome IS NOT NULL`)
-export class LadoAllegationEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'lado_allegation_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class LadoAllegationEntity extends TenantRow('lado_allegation') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 

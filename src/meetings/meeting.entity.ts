@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
 import { ReferralEntity } from '../referrals/referral.entity';
-import { PartnershipEntity } from '../db/partnership.entity';
+import { TenantRow } from '../db/tenant-row';
 import type {
   ActionStatus,
   AttendanceStatus,
@@ -31,15 +31,7 @@ import type {
 )
 @Check('meeting_non_quorate_check', `quorate IS NOT FALSE OR non_quorate_reason IS NOT NULL`)
 @Index('meeting_icpc_due_idx', ['partnershipId', 'icpcDueAt'])
-export class MeetingEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'meeting_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class MeetingEntity extends TenantRow('meeting') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -118,15 +110,7 @@ export class MeetingEntity {
 @Entity({ name: 'meeting_subject' })
 @Index('meeting_subject_key', ['partnershipId', 'meetingId', 'personId'], { unique: true })
 @Index('meeting_subject_person_idx', ['partnershipId', 'personId'])
-export class MeetingSubjectEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'meeting_subject_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class MeetingSubjectEntity extends TenantRow('meeting_subject') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -157,15 +141,7 @@ export class MeetingSubjectEntity {
   'meeting_invitee_reason_check',
   `attendance NOT IN ('SENT_APOLOGIES','SENT_INFORMATION_ONLY','DID_NOT_ATTEND') OR reason IS NOT NULL`,
 )
-export class MeetingInviteeEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'meeting_invitee_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class MeetingInviteeEntity extends TenantRow('meeting_invitee') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -217,15 +193,7 @@ export class MeetingInviteeEntity {
 /** A decision taken at a meeting. */
 @Entity({ name: 'meeting_decision' })
 @Index('meeting_decision_meeting_idx', ['partnershipId', 'meetingId', 'decidedAt'])
-export class MeetingDecisionEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'meeting_decision_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class MeetingDecisionEntity extends TenantRow('meeting_decision') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -251,15 +219,7 @@ export class MeetingDecisionEntity {
 @Index('meeting_action_meeting_idx', ['partnershipId', 'meetingId', 'dueDate'])
 @Check('meeting_action_status_check', `status IN ('OPEN','DONE','CANCELLED')`)
 @Check('meeting_action_owner_check', `owner_agency IS NOT NULL OR owner_name IS NOT NULL`)
-export class MeetingActionEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'meeting_action_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class MeetingActionEntity extends TenantRow('meeting_action') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -319,15 +279,7 @@ export const MEETING_ENTITIES = [
 @Check('meeting_participant_reason_check', `attendance NOT IN ('DID_NOT_ATTEND','DECLINED') OR reason IS NOT NULL`)
 @Check('meeting_participant_child_check', `(role = 'CHILD') = (person_id IS NOT NULL)`)
 @Check('meeting_participant_report_check', `report_shared_at IS NULL OR role IN ('PARENT','CHILD')`)
-export class MeetingParticipantEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'meeting_participant_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class MeetingParticipantEntity extends TenantRow('meeting_participant') {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_meeting_participant' })
   id!: string;
 

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { PartnershipEntity } from '../db/partnership.entity';
+import { TenantRow } from '../db/tenant-row';
 import { ExploitationFlagEntity } from '../exploitation/exploitation.entity';
 import { PersonEntity } from '../people/person.entity';
 import type { MissingEpisodeStatus, MissingFrom, ReturnInterviewOutcome } from './vocabulary';
@@ -26,15 +26,7 @@ import type { MissingEpisodeStatus, MissingFrom, ReturnInterviewOutcome } from '
   'missing_episode_status_fields_check',
   `(status = 'MISSING') = (returned_at IS NULL) AND (status IN ('INTERVIEW_OFFERED','CLOSED')) = (interview_offered_at IS NOT NULL) AND (status = 'CLOSED') = (interview_outcome IS NOT NULL)`,
 )
-export class MissingEpisodeEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'missing_episode_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class MissingEpisodeEntity extends TenantRow('missing_episode') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 

@@ -1,7 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Guarded, RequestAccess } from '../access-policy/request-access';
 import type { RelationshipKind } from '../access-policy/vocabulary';
-import type { Asserted } from './identity-rule';
+import { readShape, type ShapeOf } from '../db/read-shape';
+import type { IdentityKey } from './identity-rule';
+import { DataQualityIssueEntity, IdentityAssertionEntity } from './person.entity';
 
 /**
  * The data-quality queue, read for a MASH worker (shield: social care MASH roles). The worker's
@@ -10,97 +12,74 @@ import type { Asserted } from './identity-rule';
  * in the audit by person. Nothing else about the people (records, relatives) is reachable from here.
  */
 
-export interface AssertionView {
-  id: string;
-  personId: string;
-  agency: string;
-  sourceSystem: string;
-  channel: string;
-  verified: boolean;
-  assertedAt: Date;
-  kind: string | null;
-  givenName: string | null;
-  familyName: string | null;
-  otherNames: string | null;
-  dateOfBirth: string | null;
-  expectedDateOfDelivery: string | null;
-  sex: string | null;
-  nhsNumber: string | null;
-  pncId: string | null;
-  laPersonId: string | null;
-  upn: string | null;
-  address: string | null;
-  postcode: string | null;
-}
+/**
+ * One source's identity values: the assertion's own columns, described once by its entity
+ * (`readShape`, ADR 031; the GraphQL type shows `agencyCode` as `agency`), and the values shown from
+ * its `asserted` document, each read out in SQL. The values not shown here (ethnicity, language,
+ * religion, disability) never leave the database on this path.
+ */
+const ASSERTION = readShape(IdentityAssertionEntity, 'a', [
+  'id',
+  'personId',
+  'agencyCode',
+  'sourceSystem',
+  'channel',
+  'verified',
+  'assertedAt',
+]);
 
-export interface IssueView {
-  id: string;
-  kind: string;
-  status: string;
-  personId: string;
-  proposedPersonId: string | null;
-  referralId: string | null;
-  field: string | null;
-  raisedByAgency: string;
-  raisedAt: Date;
-  chosenAssertionId: string | null;
-  resolvedBy: string | null;
-  resolvedAt: Date | null;
-  resolutionNote: string | null;
-  version: number;
-  assertions: Guarded<AssertionView>[];
-}
+/** The identity values a data-quality issue shows for each source (absent from a source: null). */
+const SHOWN_VALUES = [
+  'kind',
+  'givenName',
+  'familyName',
+  'otherNames',
+  'dateOfBirth',
+  'expectedDateOfDelivery',
+  'sex',
+  'nhsNumber',
+  'pncId',
+  'laPersonId',
+  'upn',
+  'address',
+  'postcode',
+] as const satisfies readonly IdentityKey[];
+
+const ASSERTION_SELECT = [ASSERTION.select, ...SHOWN_VALUES.map((key) => `a.asserted ->> '${key}' AS "${key}"`)].join(
+  ', ',
+);
+
+export type AssertionView = ShapeOf<typeof ASSERTION> & Record<(typeof SHOWN_VALUES)[number], string | null>;
+
+/** An issue: the table's own columns, described once by its entity (`readShape`, ADR 031). */
+const ISSUE = readShape(DataQualityIssueEntity, 'i', [
+  'id',
+  'kind',
+  'status',
+  'personId',
+  'proposedPersonId',
+  'referralId',
+  'field',
+  'raisedByAgency',
+  'raisedAt',
+  'chosenAssertionId',
+  'resolvedBy',
+  'resolvedAt',
+  'resolutionNote',
+  'version',
+]);
+
+export type IssueView = ShapeOf<typeof ISSUE> & { assertions: Guarded<AssertionView>[] };
 
 type Row = Record<string, unknown>;
 
-const ISSUE_COLUMNS = `id, kind, status, person_id, proposed_person_id, referral_id, field, raised_by_agency, raised_at,
-  chosen_assertion_id, resolved_by, resolved_at, resolution_note, version`;
-
 const DATA_QUALITY: ReadonlySet<RelationshipKind> = new Set(['DATA_QUALITY']);
 
-export function toIssue(r: Row): Omit<IssueView, 'assertions'> {
-  return {
-    id: r.id as string,
-    kind: r.kind as string,
-    status: r.status as string,
-    personId: r.person_id as string,
-    proposedPersonId: r.proposed_person_id as string | null,
-    referralId: r.referral_id as string | null,
-    field: r.field as string | null,
-    raisedByAgency: r.raised_by_agency as string,
-    raisedAt: r.raised_at as Date,
-    chosenAssertionId: r.chosen_assertion_id as string | null,
-    resolvedBy: r.resolved_by as string | null,
-    resolvedAt: r.resolved_at as Date | null,
-    resolutionNote: r.resolution_note as string | null,
-    version: r.version as number,
-  };
-}
+const toIssue = (r: Row): Omit<IssueView, 'assertions'> => ISSUE.view(r);
 
 function toAssertion(r: Row): AssertionView {
-  const a = r.asserted as Asserted;
-  return {
-    id: r.id as string,
-    personId: r.person_id as string,
-    agency: r.agency_code as string,
-    sourceSystem: r.source_system as string,
-    channel: r.channel as string,
-    verified: r.verified as boolean,
-    assertedAt: r.asserted_at as Date,
-    kind: a.kind ?? null,
-    givenName: a.givenName ?? null,
-    familyName: a.familyName ?? null,
-    otherNames: a.otherNames ?? null,
-    dateOfBirth: a.dateOfBirth ?? null,
-    expectedDateOfDelivery: a.expectedDateOfDelivery ?? null,
-    sex: a.sex ?? null,
-    nhsNumber: a.nhsNumber ?? null,
-    pncId: a.pncId ?? null,
-    laPersonId: a.laPersonId ?? null,
-    upn: a.upn ?? null,
-    address: a.address ?? null,
-    postcode: a.postcode ?? null,
-  };
+  const values = Object.fromEntries(SHOWN_VALUES.map((key) => [key, (r[key] as string | null) ?? null]));
+  return { ...ASSERTION.view(r), ...(values as Record<(typeof SHOWN_VALUES)[number], string | null>) };
 }
 
 export class DataQualityRepository {
@@ -111,7 +90,7 @@ export class DataQualityRepository {
 
   async find(id: string, forUpdate = false): Promise<Omit<IssueView, 'assertions'> | null> {
     const rows: Row[] = await this.db.query(
-      `SELECT ${ISSUE_COLUMNS} FROM data_quality_issue WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+      `SELECT ${ISSUE.select} FROM data_quality_issue i WHERE i.id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
       [id],
     );
     return rows[0] ? toIssue(rows[0]) : null;
@@ -119,7 +98,7 @@ export class DataQualityRepository {
 
   async assertionOf(id: string, personId: string): Promise<AssertionView | null> {
     const rows: Row[] = await this.db.query(
-      `SELECT id, person_id, agency_code, source_system, channel, verified, asserted, asserted_at FROM identity_assertion WHERE id = $1 AND person_id = $2`,
+      `SELECT ${ASSERTION_SELECT} FROM identity_assertion a WHERE a.id = $1 AND a.person_id = $2`,
       [id, personId],
     );
     return rows[0] ? toAssertion(rows[0]) : null;
@@ -150,9 +129,9 @@ export class DataQualityRepository {
     after: [string, string] | null,
   ): Promise<{ rows: Guarded<IssueView>[]; hasNext: boolean }> {
     const rows: Row[] = await this.db.query(
-      `SELECT ${ISSUE_COLUMNS} FROM data_quality_issue
-        WHERE status = $1 AND ($2::timestamptz IS NULL OR (raised_at, id) > ($2::timestamptz, $3::uuid))
-        ORDER BY raised_at, id LIMIT $4`,
+      `SELECT ${ISSUE.select} FROM data_quality_issue i
+        WHERE i.status = $1 AND ($2::timestamptz IS NULL OR (i.raised_at, i.id) > ($2::timestamptz, $3::uuid))
+        ORDER BY i.raised_at, i.id LIMIT $4`,
       [status, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
     const page = rows.slice(0, limit).map(toIssue);
@@ -166,8 +145,8 @@ export class DataQualityRepository {
     ];
     const rows: Row[] = personIds.length
       ? await this.db.query(
-          `SELECT id, person_id, agency_code, source_system, channel, verified, asserted, asserted_at FROM identity_assertion
-            WHERE person_id = ANY($1::uuid[]) ORDER BY person_id, asserted_at, id`,
+          `SELECT ${ASSERTION_SELECT} FROM identity_assertion a
+            WHERE a.person_id = ANY($1::uuid[]) ORDER BY a.person_id, a.asserted_at, a.id`,
           [personIds],
         )
       : [];

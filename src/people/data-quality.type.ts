@@ -30,8 +30,9 @@ export class IdentityAssertion {
   @Field(() => ID, { nullable: true, description: 'The person this source is about' })
   personId!: string;
   @Sensitive('CASE_METADATA')
-  @Field(() => String, { nullable: true, description: 'The agency whose source this is' })
-  agency!: string;
+  // The column's property (ADR 031's read shape) under the schema's name.
+  @Field(() => String, { name: 'agency', nullable: true, description: 'The agency whose source this is' })
+  agencyCode!: string;
   @Sensitive('CASE_METADATA') @Field(() => String, { nullable: true }) sourceSystem!: string;
   @Sensitive('CASE_METADATA') @Field(() => AssertionChannelEnum, { nullable: true }) channel!: string;
   @Sensitive('CASE_METADATA')

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { PartnershipEntity } from '../db/partnership.entity';
+import { TenantRow } from '../db/tenant-row';
 import { PersonEntity } from './person.entity';
 
 /**
@@ -9,14 +9,8 @@ import { PersonEntity } from './person.entity';
  */
 @Entity({ name: 'person_equality_history' })
 @Index('person_equality_history_person_idx', ['partnershipId', 'personId', 'validUntil'])
-export class PersonEqualityHistoryEntity {
-  /** The partnership the row belongs to (ADR 016): the person's, set by the trigger. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'person_equality_history_partnership_fk' })
-  partnership?: PartnershipEntity;
+export class PersonEqualityHistoryEntity extends TenantRow('person_equality_history') {
+  // Its partnershipId (TenantRow) is the person's, set by the trigger.
 
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_person_equality_history' })
   id!: string;

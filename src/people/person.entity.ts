@@ -9,7 +9,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { PartnershipEntity } from '../db/partnership.entity';
+import { TenantRow } from '../db/tenant-row';
 
 /** A person the partnership knows about: a child (or unborn child) or an adult in a household. */
 @Entity({ name: 'person' })
@@ -34,15 +34,7 @@ import { PartnershipEntity } from '../db/partnership.entity';
   where: 'la_person_id IS NOT NULL AND NOT provisional',
 })
 @Index('person_upn_key', ['partnershipId', 'upn'], { unique: true, where: 'upn IS NOT NULL AND NOT provisional' })
-export class PersonEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'person_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class PersonEntity extends TenantRow('person') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -129,15 +121,7 @@ export class PersonEntity {
 @Entity({ name: 'person_source' })
 @Index('person_source_key', ['partnershipId', 'agencyCode', 'sourceSystem', 'sourceRef'], { unique: true })
 @Index('person_source_person_idx', ['partnershipId', 'personId'])
-export class PersonSourceEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'person_source_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class PersonSourceEntity extends TenantRow('person_source') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -169,15 +153,7 @@ export class PersonSourceEntity {
 @Check('person_relationship_not_self', `person_id <> related_person_id`)
 @Index('person_relationship_key', ['partnershipId', 'personId', 'relatedPersonId', 'type'], { unique: true })
 @Index('person_relationship_related_idx', ['partnershipId', 'relatedPersonId'])
-export class PersonRelationshipEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'person_relationship_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class PersonRelationshipEntity extends TenantRow('person_relationship') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -213,15 +189,7 @@ export class PersonRelationshipEntity {
 @Check('identity_assertion_channel_check', `channel IN ('IMPORT','OFFICER','REFERRAL','LEGACY')`)
 @Index('identity_assertion_source_key', ['partnershipId', 'agencyCode', 'sourceSystem', 'sourceRef'], { unique: true })
 @Index('identity_assertion_person_idx', ['partnershipId', 'personId'])
-export class IdentityAssertionEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'identity_assertion_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class IdentityAssertionEntity extends TenantRow('identity_assertion') {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_identity_assertion' })
   id!: string;
 
@@ -270,15 +238,7 @@ export class IdentityAssertionEntity {
 })
 @Index('data_quality_issue_person_idx', ['partnershipId', 'personId'])
 @Index('data_quality_issue_proposed_idx', ['partnershipId', 'proposedPersonId'])
-export class DataQualityIssueEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'data_quality_issue_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class DataQualityIssueEntity extends TenantRow('data_quality_issue') {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_data_quality_issue' })
   id!: string;
 

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { PartnershipEntity } from '../db/partnership.entity';
+import { TenantRow } from '../db/tenant-row';
 import { PersonEntity } from '../people/person.entity';
 import type { PrivateFosteringClosureReason, PrivateFosteringNotifier, PrivateFosteringStatus } from './vocabulary';
 
@@ -22,15 +22,7 @@ import type { PrivateFosteringClosureReason, PrivateFosteringNotifier, PrivateFo
   'private_fostering_status_fields_check',
   `(initial_visit_on IS NULL) = (last_visit_on IS NULL) AND (status = 'CLOSED') = (closed_on IS NOT NULL) AND (closed_on IS NULL) = (closure_reason IS NULL) AND (status <> 'VISITING' OR initial_visit_on IS NOT NULL) AND (status <> 'NOTIFIED' OR initial_visit_on IS NULL)`,
 )
-export class PrivateFosteringArrangementEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'private_fostering_arrangement_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class PrivateFosteringArrangementEntity extends TenantRow('private_fostering_arrangement') {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_private_fostering_arrangement' })
   id!: string;
 
@@ -96,14 +88,7 @@ export class PrivateFosteringArrangementEntity {
 @Entity({ name: 'private_fostering_visit' })
 @Index('private_fostering_visit_arrangement_idx', ['partnershipId', 'arrangementId', 'heldOn'])
 @Check('private_fostering_visit_check', `held_on IS NOT NULL AND due_on IS NOT NULL`)
-export class PrivateFosteringVisitEntity {
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'private_fostering_visit_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class PrivateFosteringVisitEntity extends TenantRow('private_fostering_visit') {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_private_fostering_visit' })
   id!: string;
 

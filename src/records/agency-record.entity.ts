@@ -9,7 +9,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { PersonEntity } from '../people/person.entity';
-import { PartnershipEntity } from '../db/partnership.entity';
+import { TenantRow } from '../db/tenant-row';
 import type { RecordType } from './record-types';
 
 /**
@@ -22,15 +22,7 @@ import type { RecordType } from './record-types';
 })
 @Index('agency_record_person_time_idx', ['partnershipId', 'personId', 'occurredAt'])
 @Index('agency_record_owner_idx', ['partnershipId', 'owningAgency'])
-export class AgencyRecordEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'agency_record_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class AgencyRecordEntity extends TenantRow('agency_record') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 

@@ -7,7 +7,7 @@ import {
   type AgencyCheckStatus,
   type ReferralStatus,
 } from './vocabulary';
-import { PartnershipEntity } from '../db/partnership.entity';
+import { TenantRow } from '../db/tenant-row';
 
 const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(',');
 
@@ -44,15 +44,7 @@ const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(
 @Index('referral_source_received_idx', { synchronize: false })
 @Check('referral_source_check', `source IN (${REFERRAL_SOURCES.map((s) => `'${s}'`).join(',')})`)
 @Index('referral_reference_key', ['partnershipId', 'reference'], { unique: true })
-export class ReferralEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class ReferralEntity extends TenantRow('referral') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -209,15 +201,7 @@ export class ReferralEntity {
 @Entity({ name: 'referral_subject' })
 @Index('referral_subject_key', ['partnershipId', 'referralId', 'personId'], { unique: true })
 @Index('referral_subject_person_idx', ['partnershipId', 'personId'])
-export class ReferralSubjectEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_subject_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class ReferralSubjectEntity extends TenantRow('referral_subject') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -241,15 +225,7 @@ export class ReferralSubjectEntity {
 @Index('referral_rating_referral_idx', ['partnershipId', 'referralId', 'ratedAt'])
 @Index('referral_rating_xact_idx', ['partnershipId', 'xactId'])
 @Check('referral_rating_rag_check', `rag IN ('RED','AMBER','GREEN')`)
-export class ReferralRatingEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_rating_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class ReferralRatingEntity extends TenantRow('referral_rating') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -312,15 +288,7 @@ export class ReferralRatingEntity {
   'agency_check_closed_reason_check',
   `closed_reason IS NULL OR closed_reason IN ('NO_LONGER_NEEDED','TIMED_OUT','ESCALATED','DECIDED_WITHOUT')`,
 )
-export class AgencyCheckEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'agency_check_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class AgencyCheckEntity extends TenantRow('agency_check') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -397,15 +365,7 @@ export class AgencyCheckEntity {
  */
 @Entity({ name: 'referral_transition' })
 @Index('referral_transition_referral_idx', ['partnershipId', 'referralId', 'version'])
-export class ReferralTransitionEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_transition_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class ReferralTransitionEntity extends TenantRow('referral_transition') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -461,15 +421,7 @@ export class ReferralTransitionEntity {
  */
 @Entity({ name: 'referral_idempotency' })
 @Index('referral_idempotency_key', ['partnershipId', 'agency', 'sub', 'key'], { unique: true })
-export class ReferralIdempotencyEntity {
-  /** The partnership the row belongs to (ADR 016): the transaction's, set by the database. */
-  @Column({ name: 'partnership_id', type: 'text', default: () => 'mash_current_partnership()' })
-  partnershipId!: string;
-
-  @ManyToOne(() => PartnershipEntity, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'partnership_id', foreignKeyConstraintName: 'referral_idempotency_partnership_fk' })
-  partnership?: PartnershipEntity;
-
+export class ReferralIdempotencyEntity extends TenantRow('referral_idempotency') {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
