@@ -1,5 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { axeViolations, launchChromium, signInAs, startDeskHub, type DeskHub } from './support/desk-hub';
+import { startTestProvider, type TestProvider, type TestProviderOptions } from './support/oidc-provider';
+import { startDroppingProxy, type DroppingProxy } from './support/tcp-proxy';
 
 /**
  * MASH Desk's work flows in a real chromium against a real hub with the demo partnership (issue 23,
@@ -12,6 +14,9 @@ const WORKER = { sub: 'sw-2', name: 'Alex Example (fictional)', agency: 'social-
 
 const SUBMIT = `mutation($input: SubmitReferralInput!, $key: String!) { submitReferral(input: $input, idempotencyKey: $key) { id } }`;
 const REFERRAL = `query($id: ID!) { referral(id: $id, purpose: TRIAGE) { id reference version status subjects { id } } }`;
+const ATTENDANCE = `mutation($id: ID!, $a: AttendanceInput!, $v: Int!) { recordAttendance(meetingId: $id, attendance: $a, expectedVersion: $v) { version } }`;
+const BREAK_GLASS = `mutation($id: ID!) { openBreakGlass(personId: $id, reason: "Fictional: child missing overnight, urgent risk assessment") { id } }`;
+const POLICE = { sub: 'pc-101', name: 'PC Example (fictional)', agency: 'police', roles: ['POLICE_MASH_OFFICER'] };
 const ASSIGN = `mutation($id: ID!, $v: Int!) { assignReferral(id: $id, assignee: { sub: "sw-9", name: "Kit Cover (fictional)" }, expectedVersion: $v) { version } }`;
 
 interface Submitted {
@@ -192,5 +197,227 @@ describe('MASH Desk work flows in chromium', () => {
     await page.getByRole('link', { name: `Sky ${familyName}` }).waitFor();
     expect(page.url()).toBe(`${hub.origin}/#/referral/${stored!.id}`);
     expect(problemsOf(page)).toEqual([]);
+  });
+  /** A second hub on the same database whose desk signs in at a test provider (ADR 026). */
+  async function hubWithProvider(
+    options: Omit<TestProviderOptions, 'clientId' | 'audience'>,
+  ): Promise<{ provider: TestProvider; origin: string }> {
+    const provider = await startTestProvider({ clientId: 'mash-desk', audience: 'mash-hub', ...options });
+    const { origin } = await hub.startAnotherHub({
+      AUTH_JWKS_URL: provider.jwksUrl,
+      AUTH_ISSUER: provider.issuer,
+      AUTH_AUDIENCE: 'mash-hub',
+      DESK_OIDC_CLIENT_ID: 'mash-desk',
+    });
+    provider.allowRedirect(`${origin}/`);
+    provider.signInAs({
+      sub: 'sw-oidc',
+      name: 'Ola Provider (fictional)',
+      agency: 'social-care',
+      roles: ['MASH_SOCIAL_WORKER'],
+      partnerships: ['default'],
+    });
+    return { provider, origin };
+  }
+
+  async function signInAtProvider(page: Page, origin: string): Promise<void> {
+    await page.goto(`${origin}/`);
+    await page.getByRole('button', { name: 'Sign in with your partnership account' }).click();
+    await page.getByRole('link', { name: 'Continue to MASH Desk' }).click();
+    await page.getByRole('heading', { name: 'Triage queue' }).waitFor();
+    await page.getByTestId('queue-row').first().waitFor();
+  }
+
+  const storage = async (page: Page) =>
+    (await page.evaluate(
+      'JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie })',
+    )) as string;
+
+  it('given a provider that issues refresh tokens and offers sign-out, when the access token nears expiry, then the desk renews it in memory and keeps working; signing out ends the session at the provider and comes back to the sign-in page', async () => {
+    const { provider, origin } = await hubWithProvider({
+      accessTokenSeconds: 20,
+      refreshTokens: true,
+      endSession: true,
+    });
+    try {
+      const page = await newPage();
+      /** The bearer token each request to the hub carried, in order. */
+      const bearers: string[] = [];
+      page.on('request', (r) => {
+        const auth = r.headers().authorization;
+        if (r.url() === `${origin}/graphql` && auth) bearers.push(auth.replace(/^Bearer /, ''));
+      });
+      const refreshTokens: string[] = [];
+      page.on('response', (r) => {
+        if (r.url() === `${provider.issuer}/token` && r.ok())
+          void r.json().then((b: { refresh_token?: string }) => b.refresh_token && refreshTokens.push(b.refresh_token));
+      });
+      await signInAtProvider(page, origin);
+      const first = bearers[0]!;
+      expect(provider.grants).toEqual(['authorization_code']);
+
+      // Halfway through the token's 20 seconds the desk renews it with the refresh token grant.
+      for (let waited = 0; !provider.grants.includes('refresh_token') && waited < 20_000; waited += 250)
+        await page.waitForTimeout(250);
+      expect(provider.grants).toContain('refresh_token');
+      // Past the first token's expiry the desk still reads, with the renewed token.
+      await page.waitForTimeout(12_000);
+      await page.getByRole('link', { name: 'New contact' }).click();
+      await page.getByRole('heading', { name: 'New contact' }).waitFor();
+      await page.getByRole('link', { name: 'Triage queue' }).click();
+      await page.getByTestId('queue-row').first().waitFor();
+      expect(bearers.at(-1)).not.toBe(first);
+      expect(await page.getByTestId('session-notice').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
+      // Neither token was ever in storage.
+      const kept = await storage(page);
+      expect(JSON.parse(kept)).toEqual({ local: {}, session: {}, cookie: '' });
+      for (const t of [...bearers, ...refreshTokens]) expect(kept).not.toContain(t);
+
+      // Sign out: to the provider's end-session endpoint with the ID token as hint, then back.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign in with your partnership account' }).waitFor();
+      expect(provider.signedOut).toEqual(['sw-oidc']);
+      const logout = new URL(provider.requests.find((r) => r.startsWith('/logout'))!, provider.issuer);
+      expect(logout.searchParams.get('post_logout_redirect_uri')).toBe(`${origin}/`);
+      expect(logout.searchParams.get('id_token_hint')).toMatch(/^eyJ/);
+      expect(page.url()).toBe(`${origin}/`);
+      expect(JSON.parse(await storage(page))).toEqual({ local: {}, session: {}, cookie: '' });
+      expect(await axeViolations(page)).toEqual([]);
+      expect(problemsOf(page)).toEqual([]);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('given a provider that issues no refresh token and offers no sign-out, when the access token nears expiry, then the desk says the session is ending and then signs out saying why; signing out stays on the desk', async () => {
+    const { provider, origin } = await hubWithProvider({ accessTokenSeconds: 20 });
+    try {
+      const page = await newPage();
+      await signInAtProvider(page, origin);
+      const notice = page.getByTestId('session-notice');
+      await notice.waitFor({ timeout: 20_000 });
+      expect(await notice.textContent()).toMatch(/^Your session is ending at .+: save your work and sign in again\.$/);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.getByText('Your sign-in has expired: sign in again').waitFor({ timeout: 20_000 });
+      await page.getByRole('button', { name: 'Sign in with your partnership account' }).waitFor();
+      expect(provider.grants).toEqual(['authorization_code']);
+
+      // Without an end-session endpoint, signing out forgets the token and stays on the desk.
+      await signInAtProvider(page, origin);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign in with your partnership account' }).waitFor();
+      expect(provider.requests.some((r) => r.startsWith('/logout'))).toBe(false);
+      expect(page.url()).toBe(`${origin}/`);
+      expect(problemsOf(page)).toEqual([]);
+    } finally {
+      await provider.close();
+    }
+  });
+  /** The desk through a proxy that can drop its connections (as a load balancer or a Wi-Fi blip does). */
+  async function throughProxy(run: (proxy: DroppingProxy) => Promise<void>): Promise<void> {
+    const url = new URL(hub.origin);
+    const proxy = await startDroppingProxy({ host: url.hostname, port: Number(url.port) });
+    try {
+      await run(proxy);
+    } finally {
+      await proxy.close();
+    }
+  }
+
+  /** What a dropped connection leaves in the console (the socket's and the fetches' errors), and nothing else. */
+  const besidesTheDrop = (page: Page) => problemsOf(page).filter((p) => !/WebSocket|ERR_CONNECTION|net::/.test(p));
+
+  it('given a worker watching Meetings, when the connection drops, police apologies are recorded meanwhile and the connection comes back, then the apologies appear without reloading', async () => {
+    const child = await contactAbout({ familyName: 'Fictional-Resume' }, 'meeting-resume');
+    const { scheduleMeeting } = await hub.gql<{ scheduleMeeting: { id: string; version: number } }>(
+      WORKER,
+      `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { id version } }`,
+      {
+        input: {
+          type: 'STRATEGY_DISCUSSION',
+          referralId: child.id,
+          scheduledAt: new Date(Date.now() + 1500).toISOString(),
+        },
+      },
+    );
+    const meetingId = scheduleMeeting.id;
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    const { markMeetingHeld } = await hub.gql<{ markMeetingHeld: { version: number } }>(
+      WORKER,
+      `mutation($id: ID!, $v: Int!) { markMeetingHeld(id: $id, expectedVersion: $v) { version } }`,
+      { id: meetingId, v: scheduleMeeting.version },
+    );
+    const { meeting } = await hub.gql<{ meeting: { invitees: Array<{ id: string; agency: string }> } }>(
+      WORKER,
+      `query($id: ID!) { meeting(id: $id, purpose: STRATEGY) { invitees { id agency } } }`,
+      { id: meetingId },
+    );
+    const police = meeting.invitees.find((i) => i.agency === 'police')!;
+
+    await throughProxy(async (proxy) => {
+      const page = await newPage();
+      await signInAs(page, proxy.origin, /Sam Worker/);
+      await page.getByRole('link', { name: 'Meetings' }).click();
+      await page.getByLabel('Upcoming only').uncheck();
+      const article = page.locator(`article[aria-labelledby="meeting-${meetingId}"]`);
+      const attendance = article.getByRole('table', { name: 'Invitees and attendance' });
+      await attendance.waitFor();
+      // The live view is up once a change made while connected shows: education's attendance.
+      const education = meeting.invitees.find((i) => i.agency === 'education')!;
+      const { recordAttendance } = await hub.gql<{ recordAttendance: { version: number } }>(WORKER, ATTENDANCE, {
+        id: meetingId,
+        v: markMeetingHeld.version,
+        a: { inviteeId: education.id, status: 'ATTENDED' },
+      });
+      await attendance
+        .getByRole('row', { name: /^education/ })
+        .getByText('attended')
+        .waitFor({ timeout: 10_000 });
+
+      // The socket drops; while the desk is away, the police apologies are recorded.
+      proxy.drop();
+      const reason = 'Fictional: officer called to a live incident (resume story).';
+      await hub.gql(WORKER, ATTENDANCE, {
+        id: meetingId,
+        v: recordAttendance.version,
+        a: { inviteeId: police.id, status: 'SENT_APOLOGIES', note: reason },
+      });
+      await page.waitForTimeout(1_500);
+      expect(await attendance.getByText(reason).count()).toBe(0);
+
+      // The connection comes back: graphql-ws reconnects (with its back-off) and the desk resumes from the drop.
+      proxy.restore();
+      await attendance.getByText(reason).waitFor({ timeout: 30_000 });
+      expect(await axeViolations(page)).toEqual([]);
+      expect(besidesTheDrop(page)).toEqual([]);
+    });
+  });
+
+  it('given an IG auditor watching Alerts, when the connection drops, a police officer opens break-glass meanwhile and the connection comes back, then the alert appears without reloading', async () => {
+    const before = (await contactAbout({ familyName: 'Fictional-AlertBefore' }, 'alert-before')).subjects[0]!.id;
+    const meanwhile = (await contactAbout({ familyName: 'Fictional-Alert' }, 'alert-resume')).subjects[0]!.id;
+    await throughProxy(async (proxy) => {
+      const page = await newPage();
+      await signInAs(page, proxy.origin, /Ira Auditor/);
+      await page.getByRole('link', { name: 'Alerts' }).click();
+      await page.getByRole('table').waitFor();
+      const alertAbout = (personId: string) =>
+        page.getByTestId('alert').filter({ hasText: 'Break-glass opened' }).filter({ hasText: personId });
+      // The live view is up once an alert raised while connected shows.
+      await hub.gql(POLICE, BREAK_GLASS, { id: before });
+      await alertAbout(before).first().waitFor({ timeout: 10_000 });
+      const raised = alertAbout(meanwhile);
+
+      proxy.drop();
+      await hub.gql(POLICE, BREAK_GLASS, { id: meanwhile });
+      await page.waitForTimeout(1_500);
+      expect(await raised.count()).toBe(0);
+
+      proxy.restore();
+      await raised.first().waitFor({ timeout: 30_000 });
+      expect(await axeViolations(page)).toEqual([]);
+      expect(besidesTheDrop(page)).toEqual([]);
+    });
   });
 });
