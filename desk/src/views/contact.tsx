@@ -221,11 +221,7 @@ export function ContactView() {
           <input id="contact-family" required value={familyName} onInput={typed(setFamilyName)} />
           <label for="contact-born">Date of birth (if known)</label>
           <input id="contact-born" type="date" value={bornOn} onInput={typed(setBornOn)} />
-          <button
-            type="button"
-            disabled={searching || familyName.trim().length < 2}
-            onClick={() => void search()}
-          >
+          <button type="button" disabled={searching || familyName.trim().length < 2} onClick={() => void search()}>
             Is this a child the hub knows?
           </button>
           {matches && <KnownChildren matches={matches} known={known} onChoose={(p) => setKnown(p)} />}
