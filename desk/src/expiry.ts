@@ -21,6 +21,8 @@ export interface ExpiryHandlers {
 }
 
 let timer: number | undefined;
+/** Moves on at every stop: a renewal answered after a sign-out must not bring a token back. */
+let generation = 0;
 
 const before = (expiresAt: number, lead: number) => {
   const left = expiresAt - Date.now();
@@ -30,6 +32,7 @@ const before = (expiresAt: number, lead: number) => {
 export function stopWatchingExpiry(): void {
   window.clearTimeout(timer);
   timer = undefined;
+  generation += 1;
 }
 
 /** Watches a token expiring at `expiresAt` (epoch ms; null: the token does not expire on the desk's watch). */
@@ -47,11 +50,14 @@ export function watchExpiry(expiresAt: number | null, on: ExpiryHandlers): void 
 }
 
 async function renew(expiresAt: number, on: ExpiryHandlers): Promise<void> {
+  const asked = generation;
   try {
     const next = await renewOidcSignIn();
+    if (asked !== generation) return; // signed out meanwhile
     on.renewed(next.accessToken);
     watchExpiry(next.expiresAt, on);
   } catch {
+    if (asked !== generation) return;
     // The provider refused (its session ended, or the refresh token was revoked).
     warnThenExpire(expiresAt, on, 'Your sign-in could not be renewed; your session is ending at');
   }
