@@ -25,6 +25,8 @@ export interface TestProvider {
   grants: string[];
   /** The subjects signed out at the end-session endpoint (RP-initiated logout), in order. */
   signedOut: string[];
+  /** Revokes every refresh token issued so far (as an administrator ending sessions would). */
+  revokeRefreshTokens(): void;
   close(): Promise<void>;
 }
 
@@ -238,6 +240,7 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
     requests,
     grants,
     signedOut,
+    revokeRefreshTokens: () => refreshTokens.clear(),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
