@@ -461,6 +461,49 @@ describe('referral triage: intake to an authorised decision', () => {
     expect(withdraw.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
   });
 
+  it('given a duplicate, when a worker merges it saying why, then the reason is in its status history; a reason too long is refused with nothing changed, and a police officer may not merge', async () => {
+    const kept = await submitted();
+    const duplicate = await submitted();
+    const MERGE_WITH_REASON = `mutation($id: ID!, $into: ID!, $reason: String) { mergeReferral(id: $id, intoId: $into, expectedVersion: 1, reason: $reason) { status mergedIntoId } }`;
+
+    const tooLong = await hub.gql(worker, MERGE_WITH_REASON, {
+      id: duplicate.id,
+      into: kept.id,
+      reason: 'x'.repeat(2001),
+    });
+    expect(tooLong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(tooLong.errors?.[0]?.message).toMatch(/reason/);
+    expect(await version(duplicate.id)).toBe(1);
+
+    const byPolice = await hub.gql(police, MERGE_WITH_REASON, { id: duplicate.id, into: kept.id, reason: 'Fictional' });
+    expect(byPolice.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await version(duplicate.id)).toBe(1);
+
+    const merged = await hub.gql<{ mergeReferral: { status: string; mergedIntoId: string } }>(
+      worker,
+      MERGE_WITH_REASON,
+      {
+        id: duplicate.id,
+        into: kept.id,
+        reason: 'Fictional: the same call logged twice by the front door',
+      },
+    );
+    expect(merged.errors).toBeUndefined();
+    expect(merged.data!.mergeReferral).toEqual({ status: 'MERGED', mergedIntoId: kept.id });
+    const history = await hub.gql<{
+      referral: { statusHistory: Array<{ transition: string; detail: string; reason: string }> };
+    }>(
+      worker,
+      `query($id: ID!) { referral(id: $id, purpose: TRIAGE) { statusHistory { transition detail reason } } }`,
+      { id: duplicate.id },
+    );
+    expect(history.data!.referral.statusHistory.at(-1)).toEqual({
+      transition: 'MERGE',
+      detail: 'DUPLICATE',
+      reason: 'Fictional: the same call logged twice by the front door',
+    });
+  });
+
   it('given a referral read by a social worker, then the audit records the released fields for its subject', async () => {
     const personId = await givenPerson(hub, worker);
     const { id } = await submitted(worker, { subjects: [{ personId }] });

@@ -1,7 +1,9 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { closeLive, request } from './api.js';
+import { stopWatchingExpiry, watchExpiry } from './expiry.js';
 import { Me as MeQuery } from './generated/operations.js';
+import { endOidcSignIn } from './oidc.js';
 import { setToken, type Me } from './session.js';
 import { AlertsView } from './views/alerts.js';
 import { BoardView } from './views/board.js';
@@ -89,12 +91,10 @@ function useRoute(): Route {
   return route;
 }
 
-/** The timer that signs out when a provider's token expires. */
-let expiry: number | undefined;
-
 function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const route = useRoute();
 
   async function signedIn(token: string, expiresAt: number | null) {
@@ -102,26 +102,26 @@ function App() {
     try {
       setMe((await request(MeQuery, {})).data.me);
       setError(null);
-      // No silent renewal (ADR 026): when the provider's token expires, the desk signs out and says so.
-      window.clearTimeout(expiry);
-      if (expiresAt !== null)
-        expiry = window.setTimeout(
-          () => signOut('Your sign-in has expired: sign in again'),
-          Math.max(0, expiresAt - Date.now()),
-        );
+      setNotice(null);
+      // Renewed before expiry where the provider allows, else a notice and a sign-out (ADR 036).
+      watchExpiry(expiresAt, { renewed: setToken, ending: setNotice, expired: signOut });
     } catch (e) {
       setToken(null);
       setError((e as Error).message);
     }
   }
 
+  /** Forgets the tokens; a user's own sign-out also ends the session at the provider, if it offers that. */
   function signOut(reason: string | null = null) {
-    window.clearTimeout(expiry);
+    stopWatchingExpiry();
+    const atProvider = endOidcSignIn();
     setToken(null);
     closeLive();
     setMe(null);
     setError(reason);
+    setNotice(null);
     location.hash = '';
+    if (atProvider && reason === null) location.assign(atProvider);
   }
 
   if (!me) return <SignIn onToken={signedIn} error={error} />;
@@ -179,6 +179,11 @@ function App() {
           Sign out
         </button>
       </header>
+      {notice && (
+        <p role="alert" class="notice" data-testid="session-notice">
+          {notice}
+        </p>
+      )}
       <main id="main" class="page" tabIndex={-1}>
         {body()}
       </main>

@@ -4,8 +4,8 @@
  *
  * What the browser keeps: during the round trip to the provider only, the PKCE verifier, state and
  * nonce in sessionStorage (random values, no personal data; removed when the provider answers).
- * The tokens stay in memory (session.ts). The provider answers on the desk's own address with
- * `?code&state`, which is taken out of the address bar at once.
+ * The tokens stay in memory (session.ts, and the refresh and ID tokens here). The provider answers
+ * on the desk's own address with `?code&state`, which is taken out of the address bar at once.
  */
 import * as oauth from 'oauth4webapi';
 
@@ -20,6 +20,18 @@ export interface OidcSignIn {
   /** Epoch ms after which the hub will refuse the token (from `expires_in`), if the provider said. */
   expiresAt: number | null;
 }
+
+/**
+ * The provider session, in this module's memory only (ADR 026, ADR 036): the refresh token if the
+ * provider issued one (to renew before expiry), the ID token (the hint for signing out at the
+ * provider) and the provider's metadata. A reload forgets it, like the access token.
+ */
+let held: {
+  as: oauth.AuthorizationServer;
+  settings: OidcSettings;
+  refreshToken: string | null;
+  idToken: string | null;
+} | null = null;
 
 const PENDING = 'mash-desk-oidc-pending';
 
@@ -110,8 +122,55 @@ export async function completeOidcSignIn(settings: OidcSettings): Promise<OidcSi
     expectedNonce: pending.nonce,
     requireIdToken: true,
   });
+  held = { as, settings, refreshToken: tokens.refresh_token ?? null, idToken: tokens.id_token ?? null };
+  return signInOf(tokens);
+}
+
+function signInOf(tokens: oauth.TokenEndpointResponse): OidcSignIn {
   return {
     accessToken: tokens.access_token,
     expiresAt: typeof tokens.expires_in === 'number' ? Date.now() + tokens.expires_in * 1000 : null,
   };
+}
+
+/** Whether the provider issued a refresh token, so the desk can renew before the access token expires. */
+export function canRenew(): boolean {
+  return !!held?.refreshToken;
+}
+
+/**
+ * Renews the access token with the refresh token grant, keeping a rotated refresh token (in memory).
+ * Throws when the provider refuses (the session ended there): the desk then signs out and says so.
+ */
+export async function renewOidcSignIn(): Promise<OidcSignIn> {
+  const session = held;
+  if (!session?.refreshToken) throw new Error('The identity provider gave no way to renew this sign-in');
+  const client: oauth.Client = { client_id: session.settings.clientId };
+  const response = await oauth.refreshTokenGrantRequest(
+    session.as,
+    client,
+    oauth.None(),
+    session.refreshToken,
+    options(new URL(session.settings.issuer)),
+  );
+  const tokens = await oauth.processRefreshTokenResponse(session.as, client, response);
+  session.refreshToken = tokens.refresh_token ?? session.refreshToken;
+  session.idToken = tokens.id_token ?? session.idToken;
+  return signInOf(tokens);
+}
+
+/**
+ * Forgets the provider session. Returns where to send the browser to sign out at the provider too
+ * (RP-initiated logout, to its `end_session_endpoint` with the ID token as hint and the desk's
+ * page to come back to), or null when the provider advertises none or the sign-in was not there.
+ */
+export function endOidcSignIn(): string | null {
+  const session = held;
+  held = null;
+  if (!session?.as.end_session_endpoint) return null;
+  const url = new URL(session.as.end_session_endpoint);
+  url.searchParams.set('client_id', session.settings.clientId);
+  url.searchParams.set('post_logout_redirect_uri', redirectUri());
+  if (session.idToken) url.searchParams.set('id_token_hint', session.idToken);
+  return url.href;
 }

@@ -243,8 +243,13 @@ export class ReferralsResolver {
     @Arg('intoId', () => ID) intoId: string,
     @Arg('expectedVersion', () => Int) expectedVersion: number,
     @Ctx() ctx: RequestContext,
+    @Arg('reason', () => String, {
+      nullable: true,
+      description: 'Why it is a duplicate, kept in the status history',
+    })
+    reason?: string | null,
   ) {
-    return reread(ctx, await service.mergeReferral(ctx, id, intoId, expectedVersion));
+    return reread(ctx, await service.mergeReferral(ctx, id, intoId, expectedVersion, reason ?? null));
   }
 
   @Mutation(() => Referral)

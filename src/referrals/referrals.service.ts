@@ -672,8 +672,19 @@ export function withdrawReferral(ctx: RequestContext, id: string, rawReason: unk
   }));
 }
 
-/** A duplicate is merged into another open referral; its subjects join the surviving referral. */
-export async function mergeReferral(ctx: RequestContext, id: string, intoId: string, expectedVersion: number) {
+/**
+ * A duplicate is merged into another open referral; its subjects join the surviving referral. The
+ * worker's reason (why it is a duplicate), when given, is kept in the status history (ADR 036).
+ */
+export async function mergeReferral(
+  ctx: RequestContext,
+  id: string,
+  intoId: string,
+  expectedVersion: number,
+  rawReason: unknown = null,
+) {
+  const given = parseInput(safeText(2000).nullish(), rawReason, 'reason');
+  const reason = given?.trim() ? given : null;
   assertUuid('intoId', intoId);
   if (intoId === id) throw badInput('intoId', 'a referral cannot be merged into itself');
   const into = await ctx.data.referrals.findReferral(intoId);
@@ -697,7 +708,7 @@ export async function mergeReferral(ctx: RequestContext, id: string, intoId: str
         { entity: 'referral', id: intoId, before: null, after: { subjectsAdded: added, mergedFrom: id } },
         ...closed,
       ],
-      history: { detail: 'DUPLICATE' },
+      history: { detail: 'DUPLICATE', reason },
     };
   });
 }

@@ -4,10 +4,12 @@ import { dateTime, words } from '../format.js';
 import {
   ConcernCategoryValues,
   LawfulBasisValues,
+  SearchChildren,
   SubmitContact,
   type ConcernCategory,
   type LawfulBasis,
   type ReferralSource,
+  type SearchChildrenResult,
   type SubmitContactResult,
 } from '../generated/operations.js';
 import { ErrorMessage } from './common.js';
@@ -54,6 +56,8 @@ function newKey(): string {
 }
 
 type Consent = 'given' | 'refused' | 'not-sought';
+type Match = SearchChildrenResult['searchPeople'][number];
+type Person = NonNullable<Match['person']>;
 type Receipt = SubmitContactResult['submitReferral'];
 
 const value = (e: Event) => (e.currentTarget as HTMLInputElement).value;
@@ -81,11 +85,14 @@ export function ContactView() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [receipt, setReceipt] = useState<Receipt | null>(null);
+  /** The hub's candidates for the names typed (null until searched), and the one chosen. */
+  const [matches, setMatches] = useState<Person[] | null>(null);
+  const [known, setKnown] = useState<Person | null>(null);
+  const [searching, setSearching] = useState(false);
 
   const withoutConsent = consent === 'refused' || consent === 'not-sought';
   const ready =
-    givenName.trim() &&
-    familyName.trim() &&
+    (known || (givenName.trim() && familyName.trim())) &&
     concerns.length > 0 &&
     narrative.trim() &&
     source &&
@@ -102,14 +109,16 @@ export function ContactView() {
         idempotencyKey: key,
         input: {
           subjects: [
-            {
-              newPerson: {
-                kind: 'CHILD',
-                givenName: givenName.trim(),
-                familyName: familyName.trim(),
-                bornOn: bornOn || null,
-              },
-            },
+            known?.id
+              ? { personId: known.id }
+              : {
+                  newPerson: {
+                    kind: 'CHILD',
+                    givenName: givenName.trim(),
+                    familyName: familyName.trim(),
+                    bornOn: bornOn || null,
+                  },
+                },
           ],
           concernCategories: concerns,
           narrative: narrative.trim(),
@@ -131,8 +140,35 @@ export function ContactView() {
     }
   }
 
+  /** Asks the hub's person matching for children like the one typed; adults are left out. */
+  async function search() {
+    setSearching(true);
+    setError(null);
+    setKnown(null);
+    try {
+      const { data } = await request(SearchChildren, {
+        input: { familyName: familyName.trim(), givenName: givenName.trim() || null, dateOfBirth: bornOn || null },
+      });
+      setMatches(data.searchPeople.map((m) => m.person).filter((p): p is Person => !!p?.id && p.kind !== 'ADULT'));
+    } catch (err) {
+      setMatches(null);
+      setError((err as Error).message);
+    } finally {
+      setSearching(false);
+    }
+  }
+
+  /** A changed name or date is a new search: a child chosen for the old one no longer stands. */
+  const typed = (set: (v: string) => void) => (e: Event) => {
+    set(value(e));
+    setMatches(null);
+    setKnown(null);
+  };
+
   function another() {
     setKey(newKey());
+    setMatches(null);
+    setKnown(null);
     for (const clear of [
       setGivenName,
       setFamilyName,
@@ -180,11 +216,15 @@ export function ContactView() {
         <fieldset>
           <legend>The child</legend>
           <label for="contact-given">Given name</label>
-          <input id="contact-given" required value={givenName} onInput={(e) => setGivenName(value(e))} />
+          <input id="contact-given" required value={givenName} onInput={typed(setGivenName)} />
           <label for="contact-family">Family name</label>
-          <input id="contact-family" required value={familyName} onInput={(e) => setFamilyName(value(e))} />
+          <input id="contact-family" required value={familyName} onInput={typed(setFamilyName)} />
           <label for="contact-born">Date of birth (if known)</label>
-          <input id="contact-born" type="date" value={bornOn} onInput={(e) => setBornOn(value(e))} />
+          <input id="contact-born" type="date" value={bornOn} onInput={typed(setBornOn)} />
+          <button type="button" disabled={searching || familyName.trim().length < 2} onClick={() => void search()}>
+            Is this a child the hub knows?
+          </button>
+          {matches && <KnownChildren matches={matches} known={known} onChoose={(p) => setKnown(p)} />}
         </fieldset>
 
         <fieldset>
@@ -298,5 +338,52 @@ export function ContactView() {
         <ErrorMessage message={error} />
       </form>
     </section>
+  );
+}
+
+const withheld = (v: string | null | undefined) => v ?? 'withheld';
+
+/**
+ * The hub's candidates, each with what tells children apart (name, date of birth, sex, postcode;
+ * a field the hub withholds says so), and "a new child" when none is the one. Nothing of it goes
+ * into the address or the browser's storage.
+ */
+function KnownChildren({
+  matches,
+  known,
+  onChoose,
+}: {
+  matches: Person[];
+  known: Person | null;
+  onChoose: (person: Person | null) => void;
+}) {
+  return (
+    <fieldset data-testid="known-children">
+      <legend>
+        {matches.length
+          ? `The hub knows ${matches.length === 1 ? 'a child' : `${matches.length} children`} like this: is it one of them?`
+          : 'The hub knows no child like this.'}
+      </legend>
+      {matches.map((p) => (
+        <div class="choice" key={p.id}>
+          <input
+            type="radio"
+            id={`known-${p.id}`}
+            name="known-child"
+            checked={known?.id === p.id}
+            onChange={() => onChoose(p)}
+          />
+          <label for={`known-${p.id}`}>
+            {withheld(p.givenName)} {withheld(p.familyName)}, born {withheld(p.dateOfBirth)}, sex{' '}
+            {p.sex ? words(p.sex) : 'withheld'}, postcode {withheld(p.postcode)}
+            {p.kind === 'UNBORN' ? ' (unborn)' : ''}
+          </label>
+        </div>
+      ))}
+      <div class="choice">
+        <input type="radio" id="known-none" name="known-child" checked={!known} onChange={() => onChoose(null)} />
+        <label for="known-none">A new child: none of these</label>
+      </div>
+    </fieldset>
   );
 }

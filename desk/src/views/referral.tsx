@@ -7,6 +7,7 @@ import {
   AuthoriseDecision,
   CloseAgencyCheck,
   DecisionOutcomeValues,
+  MergeReferral,
   ProposeDecision,
   RateReferral,
   ReferralView as ReferralQuery,
@@ -42,7 +43,11 @@ const CAN: Record<string, ReferralStatus[]> = {
   authorise: ['DECISION_PROPOSED'],
   withdraw: ['RECEIVED', 'SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION', 'DECISION_PROPOSED'],
   feedback: ['CLOSED', 'WITHDRAWN'],
+  merge: ['RECEIVED', 'SCREENED', 'AWAITING_CHECKS', 'READY_FOR_DECISION'],
 };
+
+/** Statuses a referral never leaves: one of these cannot be merged into. */
+const TERMINAL: ReferralStatus[] = ['CLOSED', 'WITHDRAWN', 'MERGED'];
 
 /** The closure reasons a worker or manager chooses (DECIDED_WITHOUT is set only by authorising over checks). */
 const CLOSURE_REASONS: AgencyCheckClosureReason[] = ['NO_LONGER_NEEDED', 'TIMED_OUT', 'ESCALATED'];
@@ -139,6 +144,8 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
   const manager = me.roles.includes('MASH_MANAGER');
   const r = referral;
   const openChecks = (r.checks ?? []).filter((c) => isOpenCheck(c.status));
+  const related = relatedReferrals(r);
+  const mergedInto = r.mergedIntoId ? related.find((x) => x.id === r.mergedIntoId) : undefined;
 
   return (
     <section aria-labelledby="referral-title">
@@ -158,6 +165,12 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
         </div>
       )}
       <ErrorMessage message={error} />
+      {r.mergedIntoId && (
+        <p data-testid="merged-into" class="merged">
+          <strong>Merged as a duplicate into</strong>{' '}
+          <a href={`#/referral/${r.mergedIntoId}`}>{mergedInto?.reference ?? 'the referral it was merged into'}</a>
+        </p>
+      )}
       <dl class="fields">
         <div>
           <dt>Status</dt>
@@ -229,6 +242,20 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
           ) : null,
         )}
       </ul>
+      {related.some((x) => x.mergedIntoId === r.id) && (
+        <>
+          <h2>Duplicates merged into this referral</h2>
+          <ul data-testid="merged-from">
+            {related
+              .filter((x) => x.mergedIntoId === r.id)
+              .map((x) => (
+                <li key={x.id}>
+                  <a href={`#/referral/${x.id}`}>{x.reference}</a> (received {dateTime(x.receivedAt)})
+                </li>
+              ))}
+          </ul>
+        </>
+      )}
       <h2>RAG history</h2>
       {r.ratings?.length ? (
         <ol>
@@ -440,6 +467,21 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
               }
             />
           )}
+          {can('merge', r.status) && (
+            <details class="action">
+              <summary>Merge as a duplicate</summary>
+              <MergeForm
+                candidates={mergeCandidates(r)}
+                onMerge={(intoId, reason) =>
+                  act(
+                    'Merged as a duplicate',
+                    async (v) =>
+                      (await request(MergeReferral, { id, intoId, reason, expectedVersion: v })).data.mergeReferral,
+                  )
+                }
+              />
+            </details>
+          )}
           {can('withdraw', r.status) && (
             <details class="action">
               <summary>Withdraw this referral</summary>
@@ -462,6 +504,97 @@ export function ReferralScreen({ me, id }: { me: Me; id: string }) {
       )}
       <StatusHistory history={r.statusHistory ?? []} />
     </section>
+  );
+}
+
+type Related = NonNullable<NonNullable<Referral['subjects']>[number]['referrals']>[number];
+
+/** The other referrals about this referral's subjects that the viewer may reach, once each. */
+function relatedReferrals(r: Referral): Related[] {
+  const seen = new Map<string, Related>();
+  for (const s of r.subjects ?? [])
+    for (const x of s.referrals ?? []) if (x.id && x.id !== r.id && !seen.has(x.id)) seen.set(x.id, x);
+  return [...seen.values()];
+}
+
+interface MergeCandidate {
+  referral: Related;
+  /** The child (or children) of this referral the candidate is also about. */
+  about: string;
+}
+
+/**
+ * What a duplicate may be merged into: another open referral about the same child (a child
+ * subject of this one), chosen from a list rather than typed, so it cannot name another child's.
+ */
+function mergeCandidates(r: Referral): MergeCandidate[] {
+  const found = new Map<string, MergeCandidate>();
+  for (const s of r.subjects ?? []) {
+    if (s.kind !== 'CHILD') continue;
+    const child = `${s.givenName ?? 'Name withheld'} ${s.familyName ?? ''}`.trim();
+    for (const x of s.referrals ?? []) {
+      if (!x.id || x.id === r.id || !x.status || TERMINAL.includes(x.status)) continue;
+      const known = found.get(x.id);
+      if (known) known.about = `${known.about}, ${child}`;
+      else found.set(x.id, { referral: x, about: child });
+    }
+  }
+  return [...found.values()];
+}
+
+function MergeForm({
+  candidates,
+  onMerge,
+}: {
+  candidates: MergeCandidate[];
+  onMerge: (intoId: string, reason: string) => Promise<void>;
+}) {
+  const [intoId, setIntoId] = useState('');
+  const [reason, setReason] = useState('');
+  if (!candidates.length)
+    return <p class="hint">There is no other open referral about the same child to merge this one into.</p>;
+  return (
+    <form
+      class="action"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onMerge(intoId, reason);
+      }}
+    >
+      <p class="hint">
+        This referral closes as a duplicate; its children and adults join the one you keep, and its outstanding checks
+        are closed as no longer needed. This cannot be undone.
+      </p>
+      <fieldset>
+        <legend>Keep this referral instead</legend>
+        {candidates.map(({ referral: x, about }) => (
+          <div key={x.id}>
+            <input
+              type="radio"
+              name="merge-into"
+              id={`merge-into-${x.id}`}
+              value={x.id!}
+              checked={intoId === x.id}
+              onChange={() => setIntoId(x.id!)}
+            />
+            <label for={`merge-into-${x.id}`}>
+              {x.reference} — {words(x.status)}, received {dateTime(x.receivedAt)} (about {about})
+            </label>
+          </div>
+        ))}
+      </fieldset>
+      <label for="merge-reason">Why it is a duplicate</label>
+      <textarea
+        id="merge-reason"
+        rows={3}
+        required
+        value={reason}
+        onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
+      />
+      <button type="submit" disabled={!intoId || !reason.trim()}>
+        Merge into the chosen referral
+      </button>
+    </form>
   );
 }
 
