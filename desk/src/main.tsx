@@ -6,6 +6,7 @@ import { setToken, type Me } from './session.js';
 import { AlertsView } from './views/alerts.js';
 import { BoardView } from './views/board.js';
 import { ChildView } from './views/child.js';
+import { COHORT_SCREENS } from './views/cohorts.js';
 import { ContactView } from './views/contact.js';
 import { DataQualityView } from './views/data-quality.js';
 import { IgView } from './views/ig.js';
@@ -44,6 +45,7 @@ const SCREENS = {
   reviews: { label: 'Break-glass reviews', allowed: isIg, render: () => <ReviewsView /> },
   meetings: { label: 'Meetings', allowed: worksCases, render: (me: Me) => <MeetingsView me={me} /> },
   missing: { label: 'Missing', allowed: worksCases, render: (me: Me) => <MissingView me={me} /> },
+  ...COHORT_SCREENS,
   alerts: {
     label: 'Alerts',
     allowed: (me: Me) => worksCases(me) || isIg(me),
