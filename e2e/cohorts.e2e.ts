@@ -17,6 +17,7 @@ const STEP_DOWN = `mutation($input: StepDownInput!) { stepDownToEarlyHelp(input:
 const UPDATE_EH = `mutation($id: ID!, $v: Int!) { updateEarlyHelpEpisode(id: $id, expectedVersion: $v, input: { leadProfessionalName: "Fictional Other Worker" }) { version } }`;
 const MISSING = `mutation($input: RecordMissingEpisodeInput!) { recordMissingEpisode(input: $input) { id version } }`;
 const NOTIFY = `mutation($input: NotifyPrivateFosteringInput!) { notifyPrivateFostering(input: $input) { id version } }`;
+const RAISE = `mutation($input: RaiseExploitationFlagInput!) { raiseExploitationFlag(input: $input) { id version } }`;
 const ALLEGE = `mutation($input: LadoAllegationInput!) { recordLadoAllegation(input: $input) { id version } }`;
 
 describe('MASH Desk cohort screens in chromium', () => {
@@ -101,7 +102,7 @@ describe('MASH Desk cohort screens in chromium', () => {
 
     const page = await newPage();
     await signInAs(page, hub.origin, /Pat Manager/);
-    await page.getByRole('link', { name: 'Early help' }).click();
+    await page.getByRole('link', { name: 'Early help', exact: true }).click();
     await page.getByRole('heading', { name: 'Early help' }).waitFor();
     const row = rowOf(page, 'early-help-row', childId);
     await row.waitFor();
@@ -144,8 +145,7 @@ describe('MASH Desk cohort screens in chromium', () => {
     expect(stillOpen!.status).toBe('OPEN');
     await page.getByRole('button', { name: 'Reload' }).click();
     await row.getByText('Fictional Other Worker').waitFor();
-
-    await row.getByRole('button', { name: /Record/ }).click();
+    // The forms stay open, started afresh on the new version.
     await work.getByLabel('Agreed with (early help lead or team manager)').fill('Fictional Early Help Lead');
     await work.getByLabel('Reason').fill('Fictional: the school reports new concerns');
     await work.getByRole('button', { name: 'Step up' }).click();
@@ -169,7 +169,7 @@ describe('MASH Desk cohort screens in chromium', () => {
     });
     const worker = await newPage();
     await signInAs(worker, hub.origin, /Sam Worker/);
-    await worker.getByRole('link', { name: 'Early help' }).click();
+    await worker.getByRole('link', { name: 'Early help', exact: true }).click();
     await rowOf(worker, 'early-help-row', second)
       .getByRole('button', { name: /Record/ })
       .click();
@@ -179,8 +179,8 @@ describe('MASH Desk cohort screens in chromium', () => {
 
     const ig = await newPage();
     await signInAs(ig, hub.origin, /Ira Auditor/);
-    await ig.getByRole('link', { name: 'Access log' }).waitFor();
-    expect(await ig.getByRole('link', { name: 'Early help' }).count()).toBe(0);
+    await ig.getByRole('link', { name: 'Access log', exact: true }).waitFor();
+    expect(await ig.getByRole('link', { name: 'Early help', exact: true }).count()).toBe(0);
     await ig.goto(`${hub.origin}/#/early-help`);
     await ig.getByText('This screen is not for your role.').waitFor();
   });
@@ -203,7 +203,7 @@ describe('MASH Desk cohort screens in chromium', () => {
 
     const page = await newPage();
     await signInAs(page, hub.origin, /Sam Worker/);
-    await page.getByRole('link', { name: 'Private fostering' }).click();
+    await page.getByRole('link', { name: 'Private fostering', exact: true }).click();
     await page.getByRole('heading', { name: 'Private fostering' }).waitFor();
     const row = rowOf(page, 'pf-row', childId);
     await row.waitFor();
@@ -229,7 +229,6 @@ describe('MASH Desk cohort screens in chromium', () => {
     await row.getByText(/held .* \(late\)/).waitFor();
     expect(await row.getByTestId('pf-next').getByText('Overdue').count()).toBe(0);
 
-    await row.getByRole('button', { name: /Record/ }).click();
     await work.getByLabel('Reason').selectOption('RETURNED_TO_PARENT');
     await work.getByRole('button', { name: 'Close arrangement' }).click();
     await page.getByText('Arrangement closed: done.').waitFor();
@@ -249,8 +248,8 @@ describe('MASH Desk cohort screens in chromium', () => {
 
     const ig = await newPage();
     await signInAs(ig, hub.origin, /Ira Auditor/);
-    await ig.getByRole('link', { name: 'Access log' }).waitFor();
-    expect(await ig.getByRole('link', { name: 'Private fostering' }).count()).toBe(0);
+    await ig.getByRole('link', { name: 'Access log', exact: true }).waitFor();
+    expect(await ig.getByRole('link', { name: 'Private fostering', exact: true }).count()).toBe(0);
     await ig.goto(`${hub.origin}/#/private-fostering`);
     await ig.getByText('This screen is not for your role.').waitFor();
   });
@@ -297,7 +296,6 @@ describe('MASH Desk cohort screens in chromium', () => {
       .getByText(/meeting scheduled; meeting .*, employer not invited/)
       .waitFor();
 
-    await row.getByRole('button', { name: /Record/ }).click();
     await work.getByLabel('Outcome').selectOption('SUBSTANTIATED');
     await work.getByLabel('Referred to the Disclosure and Barring Service').check();
     await work.getByRole('button', { name: 'Record outcome' }).click();
@@ -315,7 +313,7 @@ describe('MASH Desk cohort screens in chromium', () => {
     const worker = await newPage();
     await signInAs(worker, hub.origin, /Sam Worker/);
     await worker.getByRole('heading', { name: 'Triage queue' }).waitFor();
-    expect(await worker.getByRole('link', { name: 'Allegations' }).count()).toBe(0);
+    expect(await worker.getByRole('link', { name: 'Allegations', exact: true }).count()).toBe(0);
     await worker.goto(`${hub.origin}/#/lado`);
     await worker.getByText('This screen is not for your role.').waitFor();
   });
@@ -334,7 +332,7 @@ describe('MASH Desk cohort screens in chromium', () => {
 
     const page = await newPage();
     await signInAs(page, hub.origin, /Sam Worker/);
-    await page.getByRole('link', { name: 'Missing' }).click();
+    await page.getByRole('link', { name: 'Missing', exact: true }).click();
     await page.getByRole('heading', { name: 'Missing episodes' }).waitFor();
     const row = rowOf(page, 'missing-row', childId);
     await row.waitFor();
@@ -346,7 +344,6 @@ describe('MASH Desk cohort screens in chromium', () => {
     await page.getByText('Interview offered: done.').waitFor();
     await row.getByText(/^offered /).waitFor();
 
-    await row.getByRole('button', { name: /Record/ }).click();
     await work.getByLabel('Outcome').selectOption('HELD');
     expect(await work.getByRole('button', { name: 'Record interview' }).isDisabled()).toBe(true);
     await work.getByLabel('Conducted by (a name or service)').fill('Fictional Return Interview Service');
@@ -368,7 +365,7 @@ describe('MASH Desk cohort screens in chromium', () => {
     // Police reach episodes they recorded; the interview is social care's to offer, so they get no form for it.
     const police = await newPage();
     await signInAs(police, hub.origin, /PC Example/);
-    await police.getByRole('link', { name: 'Missing' }).click();
+    await police.getByRole('link', { name: 'Missing', exact: true }).click();
     await police.getByRole('heading', { name: 'Missing episodes' }).waitFor();
     await police
       .getByText(/No missing episodes to show|episodes?/)
@@ -386,5 +383,61 @@ describe('MASH Desk cohort screens in chromium', () => {
         ).toBe(0);
     }
     expect(problemsOf(police)).toEqual([]);
+  });
+
+  it('given a high-risk exploitation flag past its review date, when a worker filters for overdue reviews and records a review continuing at medium risk, then the review is stored and the flag is no longer overdue; an IG auditor gets no such screen', async () => {
+    const childId = await newChild('Exploitation');
+    // Raised 40 days ago at high risk: reviewed every 28 days, so overdue.
+    const { raiseExploitationFlag: flag } = await hub.gql<{ raiseExploitationFlag: { id: string } }>(WORKER, RAISE, {
+      input: {
+        personId: childId,
+        type: 'CRIMINAL_EXPLOITATION',
+        riskLevel: 'HIGH',
+        raisedAt: new Date(Date.now() - 40 * 86_400_000).toISOString(),
+        summary: 'Fictional: seen with older youths far from home',
+      },
+    });
+
+    const page = await newPage();
+    await signInAs(page, hub.origin, /Sam Worker/);
+    await page.getByRole('link', { name: 'Exploitation', exact: true }).click();
+    await page.getByRole('heading', { name: 'Exploitation cohort' }).waitFor();
+    const row = rowOf(page, 'exploitation-row', childId);
+    await row.waitFor();
+    await row.getByTestId('exploitation-review-due').getByText('Overdue').waitFor();
+    const [{ open }] = (await hub.db.query(
+      `SELECT count(*)::int AS open FROM exploitation_flag WHERE status = 'OPEN'`,
+    )) as [{ open: number }];
+    await page.getByTestId('exploitation-counts').getByText(`The open cohort in your scope: ${open}`).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel('Only reviews overdue').check();
+    const [{ overdue }] = (await hub.db.query(
+      `SELECT count(*)::int AS overdue FROM exploitation_flag WHERE status = 'OPEN' AND review_due_at < now()`,
+    )) as [{ overdue: number }];
+    expect(await countBecomes(() => page.getByTestId('exploitation-row').count(), Math.min(overdue, 50))).toBe(
+      Math.min(overdue, 50),
+    );
+
+    await row.getByRole('button', { name: /Review/ }).click();
+    const work = page.getByTestId('exploitation-work');
+    await work.getByLabel('Outcome').selectOption('CONTINUE');
+    await work.getByLabel('Risk after the review').selectOption('MEDIUM');
+    expect(await axeViolations(page)).toEqual([]);
+    await work.getByRole('button', { name: 'Record review' }).click();
+    await page.getByText('Review recorded: done.').waitFor();
+    expect(await countBecomes(() => rowOf(page, 'exploitation-row', childId).count(), 0)).toBe(0);
+    const [stored] = (await hub.db.query(
+      `SELECT risk_level, review_due_at > now() AS ahead FROM exploitation_flag WHERE id = $1`,
+      [flag.id],
+    )) as Array<{ risk_level: string; ahead: boolean }>;
+    expect(stored).toEqual({ risk_level: 'MEDIUM', ahead: true });
+    expect(problemsOf(page)).toEqual([]);
+
+    const ig = await newPage();
+    await signInAs(ig, hub.origin, /Ira Auditor/);
+    await ig.getByRole('link', { name: 'Access log', exact: true }).waitFor();
+    expect(await ig.getByRole('link', { name: 'Exploitation', exact: true }).count()).toBe(0);
+    await ig.goto(`${hub.origin}/#/exploitation`);
+    await ig.getByText('This screen is not for your role.').waitFor();
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { Me } from '../session.js';
 import { EarlyHelpView } from './early-help.js';
+import { ExploitationView } from './exploitation.js';
 import { LadoView } from './lado.js';
 import { PrivateFosteringView } from './private-fostering.js';
 
@@ -24,6 +25,7 @@ export const COHORT_SCREENS = {
     allowed: worksCases,
     render: (me: Me) => <PrivateFosteringView me={me} />,
   },
+  exploitation: { label: 'Exploitation', allowed: worksCases, render: (me: Me) => <ExploitationView me={me} /> },
   /** The LADO's own list; designated officers and social care read allegations through the API only (ADR 035). */
   lado: {
     label: 'Allegations',
