@@ -131,7 +131,7 @@ export function MissingView({ me }: { me: Me }) {
                 </td>
                 <td>
                   {e.interviewOutcome
-                    ? `${words(e.interviewOutcome)}, ${dateTime(e.interviewOutcomeAt)}`
+                    ? `${words(e.interviewOutcome)}, ${dateTime(e.interviewOutcomeAt)}${e.interviewConductedBy ? `, ${e.interviewConductedBy}` : ''}`
                     : e.interviewOfferedAt
                       ? `offered ${dateTime(e.interviewOfferedAt)}`
                       : 'not offered'}
