@@ -9,7 +9,6 @@ import { axeViolations, launchChromium, signInAs, startDeskHub, type DeskHub } f
 
 const WORKER = { sub: 'sw-2', name: 'Alex Example (fictional)', agency: 'social-care', roles: ['MASH_SOCIAL_WORKER'] };
 const MANAGER = { sub: 'manager-2', name: 'Mo Other (fictional)', agency: 'social-care', roles: ['MASH_MANAGER'] };
-const LADO = { sub: 'lado-2', name: 'Lou Cover (fictional LADO)', agency: 'social-care', roles: ['LADO'] };
 
 const SUBMIT = `mutation($input: SubmitReferralInput!, $key: String!) { submitReferral(input: $input, idempotencyKey: $key) { id } }`;
 const SUBJECTS = `query($id: ID!) { referral(id: $id, purpose: TRIAGE) { subjects { id } } }`;
@@ -18,7 +17,6 @@ const UPDATE_EH = `mutation($id: ID!, $v: Int!) { updateEarlyHelpEpisode(id: $id
 const MISSING = `mutation($input: RecordMissingEpisodeInput!) { recordMissingEpisode(input: $input) { id version } }`;
 const NOTIFY = `mutation($input: NotifyPrivateFosteringInput!) { notifyPrivateFostering(input: $input) { id version } }`;
 const RAISE = `mutation($input: RaiseExploitationFlagInput!) { raiseExploitationFlag(input: $input) { id version } }`;
-const ALLEGE = `mutation($input: LadoAllegationInput!) { recordLadoAllegation(input: $input) { id version } }`;
 
 describe('MASH Desk cohort screens in chromium', () => {
   let hub: DeskHub;
@@ -254,25 +252,44 @@ describe('MASH Desk cohort screens in chromium', () => {
     await ig.getByText('This screen is not for your role.').waitFor();
   });
 
-  it('given a new allegation, when the LADO schedules the meeting without the employer, is refused without a reason, and records a substantiated outcome with a DBS referral, then it is resolved and stored; a social worker gets no such screen', async () => {
-    const { recordLadoAllegation: allegation } = await hub.gql<{ recordLadoAllegation: { id: string } }>(LADO, ALLEGE, {
-      input: {
-        employerAgency: 'education',
-        employerName: 'Fictional Brook Academy (e2e)',
-        sector: 'EDUCATION',
-        category: 'PHYSICAL',
-        adultName: 'Fictional Adult E2e',
-        adultRole: 'PE teacher (fictional)',
-        receivedAt: new Date(Date.now() - 40 * 86_400_000).toISOString(),
-      },
-    });
-
+  it('given a call to the LADO, when the LADO records the allegation (refused while its receipt is in the future), schedules the meeting without the employer (not without the reason) and records a substantiated outcome with a DBS referral, then it is resolved and stored; a social worker gets no such screen', async () => {
+    const employer = `Fictional Brook Academy (e2e ${Date.now()})`;
     const page = await newPage();
     await signInAs(page, hub.origin, /Lee Designated/);
     // The LADO's home screen is the allegations list, the only screen the role gets.
     await page.getByRole('heading', { name: 'Allegations (LADO)' }).waitFor();
     expect(await page.getByRole('navigation', { name: 'Screens' }).getByRole('link').count()).toBe(1);
-    const row = page.getByTestId('lado-row').filter({ hasText: 'Fictional Brook Academy (e2e)' });
+    await page.getByTestId('lado-row').first().waitFor();
+
+    const form = page.getByTestId('lado-new');
+    await form.getByText('Record a new allegation').click();
+    await form.getByLabel('Partnership agency (its designated officer will see it)').selectOption('education');
+    await form.getByLabel("Employer's name").fill(employer);
+    await form.getByLabel('Sector').selectOption('EDUCATION');
+    await form.getByLabel('Category').selectOption('PHYSICAL');
+    await form.getByLabel('Name', { exact: true }).fill('Fictional Adult E2e');
+    await form.getByLabel('Job or role').fill('PE teacher (fictional)');
+    expect(await axeViolations(page)).toEqual([]);
+    const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+    await form.getByLabel('Received').fill(local(Date.now() + 2 * 86_400_000));
+    await form.getByRole('button', { name: 'Record allegation' }).click();
+    await form.getByRole('alert').waitFor();
+    const storedIds = async () =>
+      (
+        (await hub.db.query(`SELECT id FROM lado_allegation WHERE employer_name = $1`, [employer])) as Array<{
+          id: string;
+        }>
+      ).map((r) => r.id);
+    expect(await storedIds()).toEqual([]);
+    // Received forty days ago: past the one-month mark.
+    await form.getByLabel('Received').fill(local(Date.now() - 40 * 86_400_000));
+    await form.getByRole('button', { name: 'Record allegation' }).click();
+    await form.getByText('Allegation recorded: done.').waitFor();
+    const [id] = await storedIds();
+    expect(id).toBeDefined();
+    const allegation = { id: id! };
+
+    const row = page.getByTestId('lado-row').filter({ hasText: employer });
     await row.waitFor();
     await row.getByText('Fictional Adult E2e, PE teacher (fictional)').waitFor();
     await row.getByText('Past one month').waitFor();

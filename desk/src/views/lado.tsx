@@ -2,13 +2,19 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { request } from '../api.js';
 import { date, dateTime, words } from '../format.js';
 import {
+  AllegationCategoryValues,
   AllegationOutcomeValues,
+  LadoAgencies,
   LadoAllegations,
+  LadoSectorValues,
   RecordAllegationOutcome,
+  RecordLadoAllegation,
   ScheduleAllegationMeeting,
+  type AllegationCategory,
   type AllegationOutcome,
   type AllegationStatus,
   type LadoAllegationsResult,
+  type LadoSector,
 } from '../generated/operations.js';
 import type { Me } from '../session.js';
 import { firstPurpose, instant, nowLocal, useVersionedChange, WorkPanel, type Change } from './cohort-change.js';
@@ -103,6 +109,7 @@ export function LadoView({ me }: { me: Me }) {
           ))}
         </select>
       </form>
+      <NewAllegation reload={load} />
       <ErrorMessage message={error} />
       {allegations === null && !error && <p>Loading…</p>}
       {allegations && allegations.length === 0 && <p>No allegations to show.</p>}
@@ -302,5 +309,156 @@ function LadoWork({ allegation: a, change }: { allegation: Allegation; change: C
         </fieldset>
       </form>
     </WorkPanel>
+  );
+}
+
+/**
+ * A new allegation, behind a disclosure so the list stays first. Not versioned (it creates the row);
+ * the hub's refusal (a future receipt, an unknown agency) is shown in its words and nothing is stored.
+ */
+function NewAllegation({ reload }: { reload: () => Promise<void> }) {
+  // Its own outcome, said beside the form rather than below the list.
+  const { change, feedback } = useVersionedChange(reload);
+  const [agencies, setAgencies] = useState<Array<{ code: string; name: string }>>([]);
+  const [receivedAt, setReceivedAt] = useState(nowLocal());
+  const [employerAgency, setEmployerAgency] = useState('');
+  const [employerName, setEmployerName] = useState('');
+  const [sector, setSector] = useState<LadoSector>('EDUCATION');
+  const [category, setCategory] = useState<AllegationCategory>('PHYSICAL');
+  const [adultName, setAdultName] = useState('');
+  const [adultRole, setAdultRole] = useState('');
+  const [adultBorn, setAdultBorn] = useState('');
+  const [open, setOpen] = useState(false);
+
+  useEffect(() => {
+    if (!open || agencies.length) return;
+    request(LadoAgencies, {}).then(
+      ({ data }) => setAgencies(data.agencies),
+      () => setAgencies([]),
+    );
+  }, [open]);
+
+  const ready = receivedAt && employerAgency && employerName.trim() && adultName.trim() && adultRole.trim();
+  return (
+    <details
+      class="action"
+      data-testid="lado-new"
+      onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
+    >
+      <summary>Record a new allegation</summary>
+      <form
+        onSubmit={(ev) => {
+          ev.preventDefault();
+          void change('Allegation recorded', () =>
+            request(RecordLadoAllegation, {
+              input: {
+                receivedAt: instant(receivedAt),
+                employerAgency,
+                employerName: employerName.trim(),
+                sector,
+                category,
+                adultName: adultName.trim(),
+                adultRole: adultRole.trim(),
+                adultDateOfBirth: adultBorn || null,
+              },
+            }),
+          ).then((ok) => {
+            if (!ok) return;
+            setEmployerName('');
+            setAdultName('');
+            setAdultRole('');
+            setAdultBorn('');
+          });
+        }}
+      >
+        <fieldset>
+          <legend>The allegation</legend>
+          <label for="lado-new-received">Received</label>
+          <input
+            id="lado-new-received"
+            type="datetime-local"
+            required
+            value={receivedAt}
+            onInput={(ev) => setReceivedAt((ev.currentTarget as HTMLInputElement).value)}
+          />
+          <label for="lado-new-category">Category</label>
+          <select
+            id="lado-new-category"
+            value={category}
+            onChange={(ev) => setCategory((ev.currentTarget as HTMLSelectElement).value as AllegationCategory)}
+          >
+            {AllegationCategoryValues.map((c) => (
+              <option key={c} value={c}>
+                {words(c)}
+              </option>
+            ))}
+          </select>
+        </fieldset>
+        <fieldset>
+          <legend>The employer</legend>
+          <label for="lado-new-agency">Partnership agency (its designated officer will see it)</label>
+          <select
+            id="lado-new-agency"
+            required
+            value={employerAgency}
+            onChange={(ev) => setEmployerAgency((ev.currentTarget as HTMLSelectElement).value)}
+          >
+            <option value="">choose</option>
+            {agencies.map((a) => (
+              <option key={a.code} value={a.code}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+          <label for="lado-new-employer">Employer's name</label>
+          <input
+            id="lado-new-employer"
+            required
+            value={employerName}
+            onInput={(ev) => setEmployerName((ev.currentTarget as HTMLInputElement).value)}
+          />
+          <label for="lado-new-sector">Sector</label>
+          <select
+            id="lado-new-sector"
+            value={sector}
+            onChange={(ev) => setSector((ev.currentTarget as HTMLSelectElement).value as LadoSector)}
+          >
+            {LadoSectorValues.map((s) => (
+              <option key={s} value={s}>
+                {words(s)}
+              </option>
+            ))}
+          </select>
+        </fieldset>
+        <fieldset>
+          <legend>The adult (sealed)</legend>
+          <label for="lado-new-adult">Name</label>
+          <input
+            id="lado-new-adult"
+            required
+            value={adultName}
+            onInput={(ev) => setAdultName((ev.currentTarget as HTMLInputElement).value)}
+          />
+          <label for="lado-new-role">Job or role</label>
+          <input
+            id="lado-new-role"
+            required
+            value={adultRole}
+            onInput={(ev) => setAdultRole((ev.currentTarget as HTMLInputElement).value)}
+          />
+          <label for="lado-new-born">Date of birth (if known)</label>
+          <input
+            id="lado-new-born"
+            type="date"
+            value={adultBorn}
+            onInput={(ev) => setAdultBorn((ev.currentTarget as HTMLInputElement).value)}
+          />
+        </fieldset>
+        <button type="submit" disabled={!ready}>
+          Record allegation
+        </button>
+      </form>
+      {feedback}
+    </details>
   );
 }
