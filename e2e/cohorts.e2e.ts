@@ -15,7 +15,6 @@ const SUBJECTS = `query($id: ID!) { referral(id: $id, purpose: TRIAGE) { subject
 const STEP_DOWN = `mutation($input: StepDownInput!) { stepDownToEarlyHelp(input: $input) { id version } }`;
 const UPDATE_EH = `mutation($id: ID!, $v: Int!) { updateEarlyHelpEpisode(id: $id, expectedVersion: $v, input: { leadProfessionalName: "Fictional Other Worker" }) { version } }`;
 const MISSING = `mutation($input: RecordMissingEpisodeInput!) { recordMissingEpisode(input: $input) { id version } }`;
-const NOTIFY = `mutation($input: NotifyPrivateFosteringInput!) { notifyPrivateFostering(input: $input) { id version } }`;
 const RAISE = `mutation($input: RaiseExploitationFlagInput!) { raiseExploitationFlag(input: $input) { id version } }`;
 
 describe('MASH Desk cohort screens in chromium', () => {
@@ -83,29 +82,35 @@ describe('MASH Desk cohort screens in chromium', () => {
     return n;
   }
 
-  it("given a child stepped down into early help, when a manager records the lead professional, meets someone else's change and steps the child up, then each is stored and the stale change is refused; a worker is offered no step-up and an IG auditor no screen", async () => {
+  it("given a referred child, when a manager finds and steps them down, records the lead professional, meets someone else's change and steps the child up, then each is stored and the stale change is refused; a worker is offered no step-up and an IG auditor no screen", async () => {
     const childId = await newChild('EarlyHelp');
-    const { stepDownToEarlyHelp: episode } = await hub.gql<{ stepDownToEarlyHelp: { id: string; version: number } }>(
-      MANAGER,
-      STEP_DOWN,
-      {
-        input: {
-          personId: childId,
-          at: new Date(Date.now() - 86_400_000).toISOString(),
-          agreedWith: 'Fictional Early Help Team Manager',
-          reason: 'Fictional: needs can be met by early help',
-        },
-      },
-    );
-
     const page = await newPage();
     await signInAs(page, hub.origin, /Pat Manager/);
     await page.getByRole('link', { name: 'Early help', exact: true }).click();
     await page.getByRole('heading', { name: 'Early help' }).waitFor();
+
+    // The manager finds the child and steps them down from the screen.
+    const down = page.getByTestId('early-help-step-down');
+    await down.getByText('Step a child down into early help').click();
+    await down.getByLabel('Family name').fill('FictionalEarlyHelp');
+    await down.getByLabel('Date of birth').fill('2012-05-06');
+    await down.getByRole('button', { name: 'Find the child' }).click();
+    await down.getByLabel(/Sky FictionalEarlyHelp, born 6 May 2012/).check();
+    await down.getByLabel('Agreed with (the early help team manager)').fill('Fictional Early Help Team Manager');
+    await down.getByLabel('Reason').fill('Fictional: needs can be met by early help');
+    expect(await axeViolations(page)).toEqual([]);
+    await down.getByRole('button', { name: 'Step down' }).click();
+    await down.getByText('Stepped down into early help: done.').waitFor();
+    const [episode] = (await hub.db.query(
+      `SELECT id FROM early_help_episode WHERE person_id = $1 AND status = 'OPEN'`,
+      [childId],
+    )) as Array<{ id: string }>;
+    expect(episode).toBeDefined();
+
     const row = rowOf(page, 'early-help-row', childId);
     await row.waitFor();
     await row
-      .getByText(/Stepped down .* agreed by Mo Other \(fictional\) with Fictional Early Help Team Manager/)
+      .getByText(/Stepped down .* agreed by Pat Manager \(fictional\) with Fictional Early Help Team Manager/)
       .waitFor();
     const [{ open }] = (await hub.db.query(
       `SELECT count(*)::int AS open FROM early_help_episode WHERE status = 'OPEN'`,
@@ -183,26 +188,36 @@ describe('MASH Desk cohort screens in chromium', () => {
     await ig.getByText('This screen is not for your role.').waitFor();
   });
 
-  it('given a private fostering notification whose initial visit is overdue, when a worker filters for overdue visits, records the visit and closes the arrangement, then the clocks move and both are stored; an IG auditor gets no such screen', async () => {
+  it("given a private foster carer's notification recorded three weeks after it came, when a worker filters for overdue visits, records the visit and closes the arrangement, then the clocks move and both are stored; an IG auditor gets no such screen", async () => {
     const childId = await newChild('Fostering');
     // Notified three weeks ago: the initial visit (7 working days) is overdue.
     const notifiedAt = new Date(Date.now() - 21 * 86_400_000);
-    const { notifyPrivateFostering: arrangement } = await hub.gql<{
-      notifyPrivateFostering: { id: string; version: number };
-    }>(WORKER, NOTIFY, {
-      input: {
-        personId: childId,
-        notifiedBy: 'PRIVATE_FOSTER_CARER',
-        notifierName: 'Fictional Carer Madeup',
-        notifiedAt: notifiedAt.toISOString(),
-        arrangementStartedOn: new Date(notifiedAt.getTime() - 7 * 86_400_000).toISOString().slice(0, 10),
-      },
-    });
-
     const page = await newPage();
     await signInAs(page, hub.origin, /Sam Worker/);
     await page.getByRole('link', { name: 'Private fostering', exact: true }).click();
     await page.getByRole('heading', { name: 'Private fostering' }).waitFor();
+
+    // The worker finds the child and records the carer's notification from the screen.
+    const notify = page.getByTestId('pf-notify');
+    await notify.getByText('Record a notification').click();
+    await notify.getByLabel('Family name').fill('FictionalFostering');
+    await notify.getByRole('button', { name: 'Find the child' }).click();
+    await notify.getByLabel(/Sky FictionalFostering, born 6 May 2012/).check();
+    await notify.getByLabel('Notified by').selectOption('PRIVATE_FOSTER_CARER');
+    await notify.getByLabel('Their name, as given').fill('Fictional Carer Madeup');
+    const local = (d: Date) => d.toISOString().slice(0, 16);
+    await notify.getByLabel('Notified', { exact: true }).fill(local(notifiedAt));
+    await notify
+      .getByLabel('Living with the carer from (may be ahead)')
+      .fill(new Date(notifiedAt.getTime() - 7 * 86_400_000).toISOString().slice(0, 10));
+    expect(await axeViolations(page)).toEqual([]);
+    await notify.getByRole('button', { name: 'Record notification' }).click();
+    await notify.getByText('Notification recorded: done.').waitFor();
+    const [arrangement] = (await hub.db.query(`SELECT id FROM private_fostering_arrangement WHERE person_id = $1`, [
+      childId,
+    ])) as Array<{ id: string }>;
+    expect(arrangement).toBeDefined();
+
     const row = rowOf(page, 'pf-row', childId);
     await row.waitFor();
     await row.getByTestId('pf-next').getByText('Overdue').waitFor();

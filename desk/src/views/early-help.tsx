@@ -4,6 +4,7 @@ import { date, dateTime, words } from '../format.js';
 import {
   CloseEarlyHelpEpisode,
   EarlyHelpEpisodes,
+  StepDownToEarlyHelp,
   StepUpEarlyHelpEpisode,
   UpdateEarlyHelpEpisode,
   type EarlyHelpEpisodesResult,
@@ -12,6 +13,7 @@ import {
 } from '../generated/operations.js';
 import type { Me } from '../session.js';
 import { firstPurpose, instant, nowLocal, useVersionedChange, WorkPanel, type Change } from './cohort-change.js';
+import { ChildChooser } from './child-chooser.js';
 import { ErrorMessage, PersonLink } from './common.js';
 
 type Episode = EarlyHelpEpisodesResult['earlyHelpEpisodes']['edges'][number]['node'];
@@ -84,6 +86,7 @@ export function EarlyHelpView({ me }: { me: Me }) {
           ))}
         </select>
       </form>
+      {me.roles.includes('MASH_MANAGER') && <StepDown reload={load} />}
       <ErrorMessage message={error} />
       {episodes === null && !error && <p>Loading…</p>}
       {episodes && episodes.length === 0 && <p>No early help episodes to show.</p>}
@@ -324,5 +327,94 @@ function EarlyHelpWork({ me, episode: e, change }: { me: Me; episode: Episode; c
         </form>
       )}
     </WorkPanel>
+  );
+}
+
+/** A MASH manager steps a child down from social care into early help (ADR 018): the episode opens. */
+function StepDown({ reload }: { reload: () => Promise<void> }) {
+  const { change, feedback } = useVersionedChange(reload);
+  const [personId, setPersonId] = useState<string | null>(null);
+  const [agreedWith, setAgreedWith] = useState('');
+  const [reason, setReason] = useState('');
+  const [at, setAt] = useState(nowLocal());
+  const [leadName, setLeadName] = useState('');
+  const [leadAgency, setLeadAgency] = useState('');
+  const [round, setRound] = useState(0);
+  const ready = personId && agreedWith.trim() && reason.trim() && at;
+  return (
+    <details class="action" data-testid="early-help-step-down">
+      <summary>Step a child down into early help</summary>
+      <form
+        key={round}
+        onSubmit={(ev) => {
+          ev.preventDefault();
+          if (!personId) return;
+          void change('Stepped down into early help', () =>
+            request(StepDownToEarlyHelp, {
+              input: {
+                personId,
+                agreedWith: agreedWith.trim(),
+                reason: reason.trim(),
+                at: instant(at),
+                leadProfessionalName: leadName.trim() || null,
+                leadProfessionalAgency: leadAgency.trim() || null,
+              },
+            }),
+          ).then((ok) => {
+            if (!ok) return;
+            setPersonId(null);
+            setAgreedWith('');
+            setReason('');
+            setLeadName('');
+            setLeadAgency('');
+            setRound(round + 1);
+          });
+        }}
+      >
+        <ChildChooser idPrefix="eh-down-child" onChoose={setPersonId} />
+        <fieldset>
+          <legend>The step-down</legend>
+          <label for="eh-down-with">Agreed with (the early help team manager)</label>
+          <input
+            id="eh-down-with"
+            required
+            value={agreedWith}
+            onInput={(ev) => setAgreedWith((ev.currentTarget as HTMLInputElement).value)}
+          />
+          <label for="eh-down-reason">Reason</label>
+          <textarea
+            id="eh-down-reason"
+            rows={2}
+            required
+            value={reason}
+            onInput={(ev) => setReason((ev.currentTarget as HTMLTextAreaElement).value)}
+          />
+          <label for="eh-down-at">When</label>
+          <input
+            id="eh-down-at"
+            type="datetime-local"
+            required
+            value={at}
+            onInput={(ev) => setAt((ev.currentTarget as HTMLInputElement).value)}
+          />
+          <label for="eh-down-lead">Lead professional (if known)</label>
+          <input
+            id="eh-down-lead"
+            value={leadName}
+            onInput={(ev) => setLeadName((ev.currentTarget as HTMLInputElement).value)}
+          />
+          <label for="eh-down-agency">Their agency (code)</label>
+          <input
+            id="eh-down-agency"
+            value={leadAgency}
+            onInput={(ev) => setLeadAgency((ev.currentTarget as HTMLInputElement).value)}
+          />
+        </fieldset>
+        <button type="submit" disabled={!ready}>
+          Step down
+        </button>
+      </form>
+      {feedback}
+    </details>
   );
 }

@@ -3,14 +3,26 @@ import { request } from '../api.js';
 import { date, dateTime, words } from '../format.js';
 import {
   ClosePrivateFostering,
+  NotifyPrivateFostering,
+  PrivateFosteringNotifierValues,
   PrivateFosteringArrangements,
   PrivateFosteringClosureReasonValues,
   RecordPrivateFosteringVisit,
   type PrivateFosteringArrangementsResult,
   type PrivateFosteringClosureReason,
+  type PrivateFosteringNotifier,
 } from '../generated/operations.js';
 import type { Me } from '../session.js';
-import { firstPurpose, todayLocal, useVersionedChange, WorkPanel, type Change } from './cohort-change.js';
+import {
+  firstPurpose,
+  instant,
+  nowLocal,
+  todayLocal,
+  useVersionedChange,
+  WorkPanel,
+  type Change,
+} from './cohort-change.js';
+import { ChildChooser } from './child-chooser.js';
 import { ErrorMessage, PersonLink } from './common.js';
 
 type Arrangement = PrivateFosteringArrangementsResult['privateFosteringArrangements']['edges'][number]['node'];
@@ -89,6 +101,7 @@ export function PrivateFosteringView({ me }: { me: Me }) {
           <label for="pf-closed">Include closed arrangements</label>
         </div>
       </form>
+      {works && <Notify reload={load} />}
       <ErrorMessage message={error} />
       {arrangements === null && !error && <p>Loading…</p>}
       {arrangements && shown.length === 0 && <p>No private fostering arrangements to show.</p>}
@@ -244,5 +257,89 @@ function PrivateFosteringWork({ arrangement: a, change }: { arrangement: Arrange
         </fieldset>
       </form>
     </WorkPanel>
+  );
+}
+
+/** Social care records a notification about a child it reaches (ADR 018): the initial visit clock starts. */
+function Notify({ reload }: { reload: () => Promise<void> }) {
+  const { change, feedback } = useVersionedChange(reload);
+  const [personId, setPersonId] = useState<string | null>(null);
+  const [notifiedBy, setNotifiedBy] = useState<PrivateFosteringNotifier>('PRIVATE_FOSTER_CARER');
+  const [notifierName, setNotifierName] = useState('');
+  const [notifiedAt, setNotifiedAt] = useState(nowLocal());
+  const [startedOn, setStartedOn] = useState(todayLocal());
+  const [round, setRound] = useState(0);
+  const ready = personId && notifierName.trim() && notifiedAt && startedOn;
+  return (
+    <details class="action" data-testid="pf-notify">
+      <summary>Record a notification</summary>
+      <form
+        key={round}
+        onSubmit={(ev) => {
+          ev.preventDefault();
+          if (!personId) return;
+          void change('Notification recorded', () =>
+            request(NotifyPrivateFostering, {
+              input: {
+                personId,
+                notifiedBy,
+                notifierName: notifierName.trim(),
+                notifiedAt: instant(notifiedAt),
+                arrangementStartedOn: startedOn,
+              },
+            }),
+          ).then((ok) => {
+            if (!ok) return;
+            setPersonId(null);
+            setNotifierName('');
+            setRound(round + 1);
+          });
+        }}
+      >
+        <ChildChooser idPrefix="pf-notify-child" onChoose={setPersonId} />
+        <fieldset>
+          <legend>The notification</legend>
+          <label for="pf-notify-by">Notified by</label>
+          <select
+            id="pf-notify-by"
+            value={notifiedBy}
+            onChange={(ev) => setNotifiedBy((ev.currentTarget as HTMLSelectElement).value as PrivateFosteringNotifier)}
+          >
+            {PrivateFosteringNotifierValues.map((n) => (
+              <option key={n} value={n}>
+                {words(n)}
+              </option>
+            ))}
+          </select>
+          <label for="pf-notify-name">Their name, as given</label>
+          <input
+            id="pf-notify-name"
+            required
+            value={notifierName}
+            onInput={(ev) => setNotifierName((ev.currentTarget as HTMLInputElement).value)}
+          />
+          <label for="pf-notify-at">Notified</label>
+          <input
+            id="pf-notify-at"
+            type="datetime-local"
+            required
+            value={notifiedAt}
+            onInput={(ev) => setNotifiedAt((ev.currentTarget as HTMLInputElement).value)}
+          />
+          <label for="pf-notify-start">Living with the carer from (may be ahead)</label>
+          <input
+            id="pf-notify-start"
+            type="date"
+            required
+            value={startedOn}
+            onInput={(ev) => setStartedOn((ev.currentTarget as HTMLInputElement).value)}
+          />
+        </fieldset>
+        <button type="submit" disabled={!ready}>
+          Record notification
+        </button>
+      </form>
+      {feedback}
+    </details>
   );
 }
