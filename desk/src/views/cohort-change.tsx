@@ -74,6 +74,60 @@ export function WorkPanel({ title, testId, children }: { title: string; testId: 
   );
 }
 
+/**
+ * A cohort list read under the screen's purpose (`read` is null when the role may declare none),
+ * read again when `deps` change and after each change. The latest read wins: a slower earlier one
+ * (an older filter) is dropped.
+ */
+export function useCohortList<T>(read: (() => Promise<{ rows: T[]; more: boolean }>) | null, deps: readonly unknown[]) {
+  const [rows, setRows] = useState<T[] | null>(null);
+  const [more, setMore] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const reads = useRef(0);
+
+  async function load(): Promise<void> {
+    if (!read) return;
+    const n = ++reads.current;
+    try {
+      const page = await read();
+      if (n !== reads.current) return;
+      setRows(page.rows);
+      setMore(page.more);
+      setError(null);
+    } catch (e) {
+      if (n === reads.current) setError((e as Error).message);
+    }
+  }
+
+  useEffect(() => {
+    setRows(null);
+    void load();
+  }, deps);
+  return { rows, more, error, load };
+}
+
+/** The row's button that opens (and closes) its forms below the table. */
+export function RecordButton({
+  label,
+  open,
+  controls,
+  onToggle,
+  children,
+}: {
+  label: string;
+  open: boolean;
+  controls: string;
+  onToggle: () => void;
+  children?: ComponentChildren;
+}) {
+  return (
+    <button type="button" aria-expanded={open} aria-controls={controls} onClick={onToggle}>
+      {children ?? 'Record'}
+      <span class="visually-hidden"> {label}</span>
+    </button>
+  );
+}
+
 /** Now, as a `datetime-local` value in the browser's time (the default of a "when" field). */
 export function nowLocal(): string {
   const d = new Date();

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { request } from '../api.js';
 import { date, dateTime, words } from '../format.js';
 import {
@@ -12,7 +12,16 @@ import {
   type EarlyHelpStatus,
 } from '../generated/operations.js';
 import type { Me } from '../session.js';
-import { firstPurpose, instant, nowLocal, useVersionedChange, WorkPanel, type Change } from './cohort-change.js';
+import {
+  firstPurpose,
+  instant,
+  nowLocal,
+  RecordButton,
+  useCohortList,
+  useVersionedChange,
+  WorkPanel,
+  type Change,
+} from './cohort-change.js';
 import { ChildChooser } from './child-chooser.js';
 import { ErrorMessage, PersonLink } from './common.js';
 
@@ -34,34 +43,28 @@ const SHOWN: Record<string, { label: string; status: EarlyHelpStatus[] | null }>
 export function EarlyHelpView({ me }: { me: Me }) {
   const purpose = firstPurpose(me.purposes, ['TRIAGE', 'AGENCY_CHECK', 'STRATEGY', 'SECTION_47'] as const);
   const [shown, setShown] = useState('OPEN');
-  const [episodes, setEpisodes] = useState<Episode[] | null>(null);
-  const [more, setMore] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const reads = useRef(0);
-  const works = me.roles.some((r) => SOCIAL_CARE_MASH.includes(r));
+  const {
+    rows: episodes,
+    more,
+    error,
+    load,
+  } = useCohortList<Episode>(
+    purpose
+      ? async () => {
+          const status = SHOWN[shown]!.status;
+          const { data } = await request(EarlyHelpEpisodes, { purpose, filter: status ? { status } : null, first: 50 });
+          return {
+            rows: data.earlyHelpEpisodes.edges.map((e) => e.node),
+            more: data.earlyHelpEpisodes.pageInfo.hasNextPage,
+          };
+        }
+      : null,
+    [shown],
+  );
   // Kept here, not in the panel: the panel starts afresh with each new version, the outcome stays said.
   const { change, feedback } = useVersionedChange(load);
-
-  async function load() {
-    if (!purpose) return;
-    const read = ++reads.current;
-    try {
-      const status = SHOWN[shown]!.status;
-      const { data } = await request(EarlyHelpEpisodes, { purpose, filter: status ? { status } : null, first: 50 });
-      if (read !== reads.current) return;
-      setEpisodes(data.earlyHelpEpisodes.edges.map((e) => e.node));
-      setMore(data.earlyHelpEpisodes.pageInfo.hasNextPage);
-      setError(null);
-    } catch (e) {
-      if (read === reads.current) setError((e as Error).message);
-    }
-  }
-
-  useEffect(() => {
-    setEpisodes(null);
-    void load();
-  }, [shown]);
+  const works = me.roles.some((r) => SOCIAL_CARE_MASH.includes(r));
 
   if (!purpose) return <p>Your role may not read early help episodes.</p>;
   const current = episodes?.find((e) => e.id === selected) ?? null;
@@ -147,14 +150,12 @@ export function EarlyHelpView({ me }: { me: Me }) {
                 {works && (
                   <td>
                     {e.status === 'OPEN' && (
-                      <button
-                        type="button"
-                        aria-expanded={selected === e.id}
-                        aria-controls="early-help-work"
-                        onClick={() => setSelected(selected === e.id ? null : e.id)}
-                      >
-                        Record<span class="visually-hidden"> for the episode opened {dateTime(e.openedAt)}</span>
-                      </button>
+                      <RecordButton
+                        open={selected === e.id}
+                        controls="early-help-work"
+                        onToggle={() => setSelected(selected === e.id ? null : e.id)}
+                        label={`for the episode opened ${dateTime(e.openedAt)}`}
+                      />
                     )}
                   </td>
                 )}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { request } from '../api.js';
 import { date, dateTime, words } from '../format.js';
 import {
@@ -17,7 +17,16 @@ import {
   type LadoSector,
 } from '../generated/operations.js';
 import type { Me } from '../session.js';
-import { firstPurpose, instant, nowLocal, useVersionedChange, WorkPanel, type Change } from './cohort-change.js';
+import {
+  firstPurpose,
+  instant,
+  nowLocal,
+  RecordButton,
+  useCohortList,
+  useVersionedChange,
+  WorkPanel,
+  type Change,
+} from './cohort-change.js';
 import { ErrorMessage } from './common.js';
 
 type Allegation = LadoAllegationsResult['ladoAllegations']['edges'][number]['node'];
@@ -62,33 +71,27 @@ function Timescale({ a, now }: { a: Allegation; now: number }) {
 export function LadoView({ me }: { me: Me }) {
   const purpose = firstPurpose(me.purposes, ['DIRECT_CARE', 'STRATEGY'] as const);
   const [shown, setShown] = useState('ACTIVE');
-  const [allegations, setAllegations] = useState<Allegation[] | null>(null);
-  const [more, setMore] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const reads = useRef(0);
+  const {
+    rows: allegations,
+    more,
+    error,
+    load,
+  } = useCohortList<Allegation>(
+    purpose
+      ? async () => {
+          const status = SHOWN[shown]!.status;
+          const { data } = await request(LadoAllegations, { purpose, filter: status ? { status } : null, first: 50 });
+          return {
+            rows: data.ladoAllegations.edges.map((e) => e.node),
+            more: data.ladoAllegations.pageInfo.hasNextPage,
+          };
+        }
+      : null,
+    [shown],
+  );
   const { change, feedback } = useVersionedChange(load);
   const now = Date.now();
-
-  async function load() {
-    if (!purpose) return;
-    const read = ++reads.current;
-    try {
-      const status = SHOWN[shown]!.status;
-      const { data } = await request(LadoAllegations, { purpose, filter: status ? { status } : null, first: 50 });
-      if (read !== reads.current) return;
-      setAllegations(data.ladoAllegations.edges.map((e) => e.node));
-      setMore(data.ladoAllegations.pageInfo.hasNextPage);
-      setError(null);
-    } catch (e) {
-      if (read === reads.current) setError((e as Error).message);
-    }
-  }
-
-  useEffect(() => {
-    setAllegations(null);
-    void load();
-  }, [shown]);
 
   if (!purpose) return <p>Your role may not read allegations.</p>;
   const current = allegations?.find((a) => a.id === selected) ?? null;
@@ -157,14 +160,12 @@ export function LadoView({ me }: { me: Me }) {
                 </td>
                 <td>
                   {a.status !== 'CLOSED' && (
-                    <button
-                      type="button"
-                      aria-expanded={selected === a.id}
-                      aria-controls="lado-work"
-                      onClick={() => setSelected(selected === a.id ? null : a.id)}
-                    >
-                      Record<span class="visually-hidden"> for the allegation received {dateTime(a.receivedAt)}</span>
-                    </button>
+                    <RecordButton
+                      open={selected === a.id}
+                      controls="lado-work"
+                      onToggle={() => setSelected(selected === a.id ? null : a.id)}
+                      label={`for the allegation received ${dateTime(a.receivedAt)}`}
+                    />
                   )}
                 </td>
               </tr>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { request } from '../api.js';
 import { dateTime, words } from '../format.js';
 import {
@@ -10,7 +10,15 @@ import {
   type ReturnInterviewOutcome,
 } from '../generated/operations.js';
 import type { Me } from '../session.js';
-import { instant, nowLocal, useVersionedChange, WorkPanel, type Change } from './cohort-change.js';
+import {
+  instant,
+  nowLocal,
+  RecordButton,
+  useCohortList,
+  useVersionedChange,
+  WorkPanel,
+  type Change,
+} from './cohort-change.js';
 import { ErrorMessage, PersonLink } from './common.js';
 
 type Episode = MissingEpisodesResult['missingEpisodes']['edges'][number]['node'];
@@ -37,37 +45,32 @@ function canRecord(e: Episode, socialCare: boolean): boolean {
  */
 export function MissingView({ me }: { me: Me }) {
   const purpose = missingPurpose(me);
-  const [episodes, setEpisodes] = useState<Episode[] | null>(null);
-  const [more, setMore] = useState(false);
   const [overdueOnly, setOverdueOnly] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const reads = useRef(0);
-  const socialCare = me.roles.some((r) => SOCIAL_CARE_MASH.includes(r));
+  const {
+    rows: episodes,
+    more,
+    error,
+    load,
+  } = useCohortList<Episode>(
+    purpose
+      ? async () => {
+          const { data } = await request(MissingEpisodes, {
+            purpose,
+            filter: overdueOnly ? { interviewOverdue: true } : null,
+            first: 50,
+          });
+          return {
+            rows: data.missingEpisodes.edges.map((e) => e.node),
+            more: data.missingEpisodes.pageInfo.hasNextPage,
+          };
+        }
+      : null,
+    [purpose, overdueOnly],
+  );
   const { change, feedback } = useVersionedChange(load);
+  const socialCare = me.roles.some((r) => SOCIAL_CARE_MASH.includes(r));
 
-  async function load() {
-    if (!purpose) return;
-    const read = ++reads.current;
-    try {
-      const { data } = await request(MissingEpisodes, {
-        purpose,
-        filter: overdueOnly ? { interviewOverdue: true } : null,
-        first: 50,
-      });
-      if (read !== reads.current) return;
-      setEpisodes(data.missingEpisodes.edges.map((e) => e.node));
-      setMore(data.missingEpisodes.pageInfo.hasNextPage);
-      setError(null);
-    } catch (e) {
-      if (read === reads.current) setError((e as Error).message);
-    }
-  }
-
-  useEffect(() => {
-    setEpisodes(null);
-    void load();
-  }, [purpose, overdueOnly]);
   const current = episodes?.find((e) => e.id === selected) ?? null;
 
   if (!purpose) return <p>Your role may not read missing episodes.</p>;
@@ -139,14 +142,12 @@ export function MissingView({ me }: { me: Me }) {
                 <td>{e.recordingAgency ?? '—'}</td>
                 <td>
                   {canRecord(e, socialCare) && (
-                    <button
-                      type="button"
-                      aria-expanded={selected === e.id}
-                      aria-controls="missing-work"
-                      onClick={() => setSelected(selected === e.id ? null : e.id)}
-                    >
-                      Record<span class="visually-hidden"> for the episode started {dateTime(e.startedAt)}</span>
-                    </button>
+                    <RecordButton
+                      open={selected === e.id}
+                      controls="missing-work"
+                      onToggle={() => setSelected(selected === e.id ? null : e.id)}
+                      label={`for the episode started ${dateTime(e.startedAt)}`}
+                    />
                   )}
                 </td>
               </tr>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { request } from '../api.js';
 import { date, dateTime, words } from '../format.js';
 import {
@@ -17,7 +17,9 @@ import {
   firstPurpose,
   instant,
   nowLocal,
+  RecordButton,
   todayLocal,
+  useCohortList,
   useVersionedChange,
   WorkPanel,
   type Change,
@@ -41,33 +43,28 @@ const overdue = (a: Arrangement) => a.status !== 'CLOSED' && !!a.nextVisit?.late
  */
 export function PrivateFosteringView({ me }: { me: Me }) {
   const purpose = firstPurpose(me.purposes, ['TRIAGE', 'AGENCY_CHECK', 'STRATEGY', 'SECTION_47'] as const);
-  const [arrangements, setArrangements] = useState<Arrangement[] | null>(null);
-  const [more, setMore] = useState(false);
   const [withClosed, setWithClosed] = useState(false);
   const [overdueOnly, setOverdueOnly] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const reads = useRef(0);
-  const works = me.roles.some((r) => SOCIAL_CARE_MASH.includes(r));
+  const {
+    rows: arrangements,
+    more,
+    error,
+    load,
+  } = useCohortList<Arrangement>(
+    purpose
+      ? async () => {
+          const { data } = await request(PrivateFosteringArrangements, { purpose, first: PAGE });
+          return {
+            rows: data.privateFosteringArrangements.edges.map((e) => e.node),
+            more: data.privateFosteringArrangements.pageInfo.hasNextPage,
+          };
+        }
+      : null,
+    [],
+  );
   const { change, feedback } = useVersionedChange(load);
-
-  async function load() {
-    if (!purpose) return;
-    const read = ++reads.current;
-    try {
-      const { data } = await request(PrivateFosteringArrangements, { purpose, first: PAGE });
-      if (read !== reads.current) return;
-      setArrangements(data.privateFosteringArrangements.edges.map((e) => e.node));
-      setMore(data.privateFosteringArrangements.pageInfo.hasNextPage);
-      setError(null);
-    } catch (e) {
-      if (read === reads.current) setError((e as Error).message);
-    }
-  }
-
-  useEffect(() => {
-    void load();
-  }, []);
+  const works = me.roles.some((r) => SOCIAL_CARE_MASH.includes(r));
 
   if (!purpose) return <p>Your role may not read private fostering arrangements.</p>;
   const shown = (arrangements ?? []).filter(
@@ -163,14 +160,12 @@ export function PrivateFosteringView({ me }: { me: Me }) {
                 {works && (
                   <td>
                     {a.status !== 'CLOSED' && (
-                      <button
-                        type="button"
-                        aria-expanded={selected === a.id}
-                        aria-controls="pf-work"
-                        onClick={() => setSelected(selected === a.id ? null : a.id)}
-                      >
-                        Record<span class="visually-hidden"> for the notification of {dateTime(a.notifiedAt)}</span>
-                      </button>
+                      <RecordButton
+                        open={selected === a.id}
+                        controls="pf-work"
+                        onToggle={() => setSelected(selected === a.id ? null : a.id)}
+                        label={`for the notification of ${dateTime(a.notifiedAt)}`}
+                      />
                     )}
                   </td>
                 )}
