@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { HubRequestError } from '../api.js';
-import { ErrorMessage } from './common.js';
+import { ErrorMessage, PersonLink } from './common.js';
 
 /**
  * A change to a versioned cohort row (ADR 035): the mutation sends the version the screen shows; the
@@ -149,4 +149,16 @@ export function instant(local: string): string {
 export function firstPurpose<P extends string>(purposes: readonly string[], order: readonly P[]): P | null {
   for (const p of order) if (purposes.includes(p)) return p;
   return null;
+}
+
+/** The child of a cohort row: a link by id, saying so when the name is withheld. */
+export function ChildCell({
+  person,
+  personId,
+}: {
+  person: { id: string | null; givenName: string | null; familyName: string | null } | null;
+  personId: string | null;
+}) {
+  if (person) return <PersonLink person={person} />;
+  return personId ? <a href={`#/child/${personId}`}>Child (name withheld)</a> : <>Withheld</>;
 }

@@ -21,9 +21,10 @@ import {
   useVersionedChange,
   WorkPanel,
   type Change,
+  ChildCell,
 } from './cohort-change.js';
 import { ChildChooser } from './child-chooser.js';
-import { ErrorMessage, PersonLink } from './common.js';
+import { ErrorMessage } from './common.js';
 
 type Episode = EarlyHelpEpisodesResult['earlyHelpEpisodes']['edges'][number]['node'];
 
@@ -115,7 +116,7 @@ export function EarlyHelpView({ me }: { me: Me }) {
             {episodes.map((e) => (
               <tr key={e.id} data-testid="early-help-row">
                 <th scope="row">
-                  <Child person={e.person} personId={e.personId} />
+                  <ChildCell person={e.person} personId={e.personId} />
                 </th>
                 <td>
                   {e.source === 'STEP_DOWN' ? 'stepped down' : 'MASH decision'}, {dateTime(e.openedAt)}
@@ -172,17 +173,6 @@ export function EarlyHelpView({ me }: { me: Me }) {
       </div>
     </section>
   );
-}
-
-function Child({
-  person,
-  personId,
-}: {
-  person: { id: string | null; givenName: string | null; familyName: string | null } | null;
-  personId: string | null;
-}) {
-  if (person) return <PersonLink person={person} />;
-  return personId ? <a href={`#/child/${personId}`}>Child (name withheld)</a> : <>Withheld</>;
 }
 
 /** What social care records on an open episode; the step-up only for a MASH manager. */

@@ -18,8 +18,9 @@ import {
   useVersionedChange,
   WorkPanel,
   type Change,
+  ChildCell,
 } from './cohort-change.js';
-import { ErrorMessage, PersonLink } from './common.js';
+import { ErrorMessage } from './common.js';
 
 type Episode = MissingEpisodesResult['missingEpisodes']['edges'][number]['node'];
 
@@ -116,13 +117,7 @@ export function MissingView({ me }: { me: Me }) {
             {episodes.map((e) => (
               <tr key={e.id} data-testid="missing-row">
                 <th scope="row">
-                  {e.person ? (
-                    <PersonLink person={e.person} />
-                  ) : e.personId ? (
-                    <a href={`#/child/${e.personId}`}>Child (name withheld)</a>
-                  ) : (
-                    'Withheld'
-                  )}
+                  <ChildCell person={e.person} personId={e.personId} />
                 </th>
                 <td>{words(e.missingFrom)}</td>
                 <td>{dateTime(e.startedAt)}</td>

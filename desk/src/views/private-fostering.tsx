@@ -23,9 +23,10 @@ import {
   useVersionedChange,
   WorkPanel,
   type Change,
+  ChildCell,
 } from './cohort-change.js';
 import { ChildChooser } from './child-chooser.js';
-import { ErrorMessage, PersonLink } from './common.js';
+import { ErrorMessage } from './common.js';
 
 type Arrangement = PrivateFosteringArrangementsResult['privateFosteringArrangements']['edges'][number]['node'];
 
@@ -124,13 +125,7 @@ export function PrivateFosteringView({ me }: { me: Me }) {
             {shown.map((a) => (
               <tr key={a.id} data-testid="pf-row">
                 <th scope="row">
-                  {a.person ? (
-                    <PersonLink person={a.person} />
-                  ) : a.personId ? (
-                    <a href={`#/child/${a.personId}`}>Child (name withheld)</a>
-                  ) : (
-                    'Withheld'
-                  )}
+                  <ChildCell person={a.person} personId={a.personId} />
                 </th>
                 <td>
                   {dateTime(a.notifiedAt)} by {words(a.notifiedBy)}
