@@ -9,6 +9,7 @@ import { AlertsView } from './views/alerts.js';
 import { BoardView } from './views/board.js';
 import { ChildView } from './views/child.js';
 import { ChildProtectionView, cpPurpose } from './views/child-protection.js';
+import { COHORT_SCREENS } from './views/cohorts.js';
 import { ContactView } from './views/contact.js';
 import { DataQualityView } from './views/data-quality.js';
 import { IgView } from './views/ig.js';
@@ -52,6 +53,7 @@ const SCREENS = {
     allowed: (me: Me) => cpPurpose(me) !== null,
     render: (me: Me) => <ChildProtectionView me={me} />,
   },
+  ...COHORT_SCREENS,
   alerts: {
     label: 'Alerts',
     allowed: (me: Me) => worksCases(me) || isIg(me),

@@ -57,6 +57,7 @@ const DEMO_USERS: ReadonlyArray<{ id: string; name: string; kind: AgencyKind; ro
   { id: 'po-1', name: 'Pip Officer (fictional)', kind: 'PROBATION', role: 'PROBATION_MASH_OFFICER' },
   { id: 'dsl-1', name: 'Dee Lead (fictional)', kind: 'EDUCATION', role: 'EDUCATION_MASH_OFFICER' },
   { id: 'ig-1', name: 'Ira Auditor (fictional)', kind: 'SOCIAL_CARE', role: 'IG_AUDITOR' },
+  { id: 'lado-1', name: 'Lee Designated (fictional LADO)', kind: 'SOCIAL_CARE', role: 'LADO' },
 ];
 
 export interface DemoUser {
