@@ -30,10 +30,10 @@ export interface AuditBatchTracer {
  * write rejects every waiting request, which then fails closed (AUDIT_UNAVAILABLE). Each partnership
  * has its own queue and chain (ADR 016): one partnership's append never waits for another's.
  *
- * A batch commits without waiting for the WAL flush (synchronous_commit off for its transaction
- * only), so the chain lock is released at once and the next batch can chain on while this one is
- * flushed; its requests are released only after a flush barrier started after its commit has
- * returned (flushAuditWal). WAL is written and flushed in order: a crash before the flush loses
+ * Under load a batch commits without waiting for the WAL flush (synchronous_commit off for its
+ * transaction only), so the chain lock is released at once and the next batch can chain on while
+ * this one is flushed; its requests are released only after a flush barrier started after its
+ * commit has returned (flushAuditWal). At rest the flush stays in the commit (one round trip). WAL is written and flushed in order: a crash before the flush loses
  * this batch and every later one chained on it together, and none of their responses has left.
  * One barrier serves every batch (of every partnership) committed before it started (ADR 037).
  */
@@ -86,11 +86,21 @@ export class AuditWriter {
     });
   }
 
+  /**
+   * A writer at rest (nothing awaiting a flush, the loop just woken) appends with the flush in the
+   * commit: one round trip, as cheap as it gets when nothing else waits. Once busy (events queued
+   * during an append, or batches awaiting a flush) it defers the flush, so the chain lock is held
+   * for the append alone and the flushes overlap the next appends.
+   */
   private async flushLoop(partnership: string, chain: Chain): Promise<void> {
-    while (chain.queue.length) await this.appendBatch(partnership, chain.queue.splice(0, this.maxEventsPerBatch));
+    let busy = this.awaitingFlush.size > 0;
+    while (chain.queue.length) {
+      await this.appendBatch(partnership, chain.queue.splice(0, this.maxEventsPerBatch), busy);
+      busy = true;
+    }
   }
 
-  private async appendBatch(partnership: string, batch: Pending[]): Promise<void> {
+  private async appendBatch(partnership: string, batch: Pending[], deferFlush: boolean): Promise<void> {
     const started = process.hrtime.bigint();
     const observe = (ok: boolean) =>
       this.onBatch?.({ events: batch.length, seconds: Number(process.hrtime.bigint() - started) / 1e9, ok });
@@ -104,8 +114,8 @@ export class AuditWriter {
       const scope = { partnership, actor: 'system:audit-writer', requestId: batch[0]!.event.requestId };
       // One statement (mash_audit_append_events: lock the chain, link, insert) outside a transaction:
       // the scope's settings travel with it and it commits at the end of its one round trip
-      // (src/db/partnership-scope.ts), without waiting for the WAL flush (deferFlush), so the chain
-      // lock is held for the append alone, not for the flush (issue 21, ADR 037).
+      // (src/db/partnership-scope.ts), with the WAL flush in that commit or, when deferFlush,
+      // without it, so the chain lock is held for the append alone (issue 21, ADR 037).
       const append = () =>
         inPartnership(
           scope,
@@ -113,7 +123,7 @@ export class AuditWriter {
             void (await appendAuditBatch(
               this.dataSource.manager,
               batch.map((p) => p.event),
-              { deferFlush: true },
+              { deferFlush },
             )),
         );
       await (this.tracer
@@ -123,13 +133,15 @@ export class AuditWriter {
       fail(e);
       return;
     }
-    // Committed and chained, not yet known durable: the responses wait for the flush, this loop does not.
-    const flushed = this.walFlushed().then(() => {
+    const release = () => {
       this.stats.events += batch.length;
       this.stats.batches += 1;
       observe(true);
       for (const p of batch) p.resolve();
-    }, fail);
+    };
+    if (!deferFlush) return release();
+    // Committed and chained, not yet known durable: the responses wait for the flush, this loop does not.
+    const flushed = this.walFlushed().then(release, fail);
     this.awaitingFlush.add(flushed);
     void flushed.finally(() => this.awaitingFlush.delete(flushed));
   }
