@@ -33,9 +33,10 @@ export interface AuditBatchTracer {
  * Under load a batch commits without waiting for the WAL flush (synchronous_commit off for its
  * transaction only), so the chain lock is released at once and the next batch can chain on while
  * this one is flushed; its requests are released only after a flush barrier started after its
- * commit has returned (flushAuditWal). At rest the flush stays in the commit (one round trip). WAL is written and flushed in order: a crash before the flush loses
- * this batch and every later one chained on it together, and none of their responses has left.
- * One barrier serves every batch (of every partnership) committed before it started (ADR 037).
+ * commit has returned (flushAuditWal). At rest the flush stays in the commit (one round trip).
+ * WAL is written and flushed in order: a crash before the flush loses this batch and every later
+ * one chained on it together, and none of their responses has left. One barrier serves every batch
+ * (of every partnership) committed before it started (ADR 037).
  */
 export class AuditWriter {
   private readonly chains = new Map<string, Chain>();
