@@ -43,6 +43,7 @@ import { PersonEqualityHistory1765220200000 } from './1765220200000-person-equal
 import { Exploitation1765230000000 } from './1765230000000-exploitation';
 import { CpFlagHolders1765240000000 } from './1765240000000-cp-flag-holders';
 import { MeetingUpdatedIndex1765240100000 } from './1765240100000-meeting-updated-index';
+import { CrossAgencyAlertJoinUnderTheWall1765320000000 } from './1765320000000-cross-agency-alert-join-under-the-wall';
 
 /** Every migration, in order. Migrations are reviewed and never edited after they land. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -92,4 +93,5 @@ export const MIGRATIONS: Function[] = [
   Exploitation1765230000000,
   CpFlagHolders1765240000000,
   MeetingUpdatedIndex1765240100000,
+  CrossAgencyAlertJoinUnderTheWall1765320000000,
 ];

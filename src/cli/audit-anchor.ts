@@ -3,6 +3,7 @@
  * outside the hub (ticket, e-mail to the IG lead, write-once storage). `npm run audit:anchor`.
  * Later: `npm run audit:verify -- --anchor '<that line>'` proves no newest batches were deleted.
  */
+import { flushAuditWal } from '../audit/audit-store';
 import { currentHead, loadAnchorKey, signHead } from '../governance/anchor';
 import { withDatabase } from './cli-db';
 
@@ -12,6 +13,9 @@ void withDatabase('audit:anchor', async (db, config) => {
     process.stderr.write('audit:anchor: the audit chain is empty\n');
     return 1;
   }
+  // The head may be a batch committed without waiting for its flush (ADR 037): it is made durable
+  // before it leaves the hub, or a crash could leave an anchor naming a batch that never was.
+  await flushAuditWal(db.dataSource.manager);
   process.stdout.write(`${JSON.stringify(signHead(head, loadAnchorKey(config.dataDir)))}\n`);
   return 0;
 });
