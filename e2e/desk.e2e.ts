@@ -661,7 +661,16 @@ describe('MASH Desk in chromium', () => {
         .getByTestId('queue-row')
         .filter({ has: page.getByRole('rowheader', { name: target!.reference, exact: true }) });
       await row.waitFor();
-      await page.waitForTimeout(500);
+
+      // The live view is up before the drop (a change made while connected shows), so the desk has
+      // a point to resume from; a fixed wait here raced the subscription's start on a loaded machine.
+      const before = await hub.gql<{ referral: { version: number } }>(WORKER, REFERRAL, { id: target!.id });
+      await hub.gql(
+        WORKER,
+        `mutation($id: ID!, $v: Int!) { assignReferral(id: $id, assignee: { sub: "sw-7", name: "Lee Live (fictional)" }, expectedVersion: $v) { version } }`,
+        { id: target!.id, v: before.referral.version },
+      );
+      await row.getByText('Lee Live (fictional)').waitFor({ timeout: 30_000 });
 
       // The socket drops; while the desk is away, another user assigns the referral.
       proxy.drop();
@@ -676,7 +685,7 @@ describe('MASH Desk in chromium', () => {
 
       // The connection comes back: graphql-ws reconnects and the desk resumes from where it dropped.
       proxy.restore();
-      await row.getByText('Remy Resume (fictional)').waitFor({ timeout: 20_000 });
+      await row.getByText('Remy Resume (fictional)').waitFor({ timeout: 30_000 });
       expect(problemsOf(page).filter((p) => !/WebSocket|ERR_CONNECTION|net::/.test(p))).toEqual([]);
     } finally {
       await proxy.close();
