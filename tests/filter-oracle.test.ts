@@ -105,6 +105,10 @@ export const CLASSIFICATION: Record<string, Classification> = {
     kind: 'control',
     why: "the flag view's look-up key (EDT and unscheduled care only): an unknown and an unflagged child answer alike, every look-up audited (tests/child-protection-flags.test.ts)",
   },
+  'Query.childProtectionCases.after': PAGING,
+  'Query.childProtectionCases.first': PAGING,
+  'Query.childProtectionCases.purpose': PURPOSE,
+  'Query.childProtectionCounts.purpose': PURPOSE,
   'Query.childProtectionFlags.purpose': PURPOSE,
   'Query.childProtectionFlags.setting': {
     kind: 'control',
