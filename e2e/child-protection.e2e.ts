@@ -166,7 +166,8 @@ describe('MASH Desk: the child protection pathway in chromium', () => {
     expect(await page.getByTestId('count-icpc-overdue').textContent()).toBe(String(db.overdue));
     expect(await page.getByTestId('count-on-plan').textContent()).toBe(String(db.on_plan));
     expect(db.overdue).toBeGreaterThan(0);
-    expect(await page.getByTestId('cp-enquiry').count()).toBe(db.open + db.awaiting);
+    // The counts and each list are read separately: the rows may arrive after the counts.
+    expect(await rowsSettle(page, 'cp-enquiry', db.open + db.awaiting)).toBe(db.open + db.awaiting);
     const lateRow = page.getByTestId('cp-enquiry').filter({ hasText: 'FictionalLate' });
     await lateRow.getByText(/^overdue by \d+ days?$/).waitFor();
     await page.getByTestId('cp-plan').first().waitFor();
