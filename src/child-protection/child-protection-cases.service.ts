@@ -6,8 +6,7 @@ import { pageInfoOf } from '../shared/page-info.type';
 import { parseInput, UUID_PATTERN } from '../shared/validation';
 import { workingCalendar } from '../referrals/clocks';
 import { londonDate } from './clocks';
-import { CASE_STAGES, type CaseStage } from './child-protection.repository';
-import { CP_CATEGORIES, type CpCategory } from './vocabulary';
+import { CASE_STAGES } from './child-protection.repository';
 
 /**
  * The child protection list (ADR 034): a page of one stage of the pathway, and the counts, under
@@ -15,9 +14,8 @@ import { CP_CATEGORIES, type CpCategory } from './vocabulary';
  * names only the children listed.
  */
 
-const filterSchema = z.object({ stage: z.enum(CASE_STAGES), category: z.enum(CP_CATEGORIES).nullish() });
+const filterSchema = z.object({ stage: z.enum(CASE_STAGES) });
 
-const PLAN_STAGES: readonly CaseStage[] = ['ON_PLAN', 'REVIEW_OVERDUE'];
 const DAY = 86_400_000;
 
 /**
@@ -47,13 +45,10 @@ export async function listChildProtectionCases(
   after: string | null,
 ) {
   const filter = parseInput(filterSchema, raw, 'filter');
-  if (filter.category && !PLAN_STAGES.includes(filter.stage))
-    throw badInput('filter.category', 'applies to the plan stages only (ON_PLAN, REVIEW_OVERDUE)');
   const limit = checkConnectionFirst(first, ctx.hub.config.maxPageSize, 20);
   const today = londonDate(new Date());
   const { rows, hasNext } = await ctx.data.childProtection.casesPage({
     stage: filter.stage,
-    category: (filter.category ?? null) as CpCategory | null,
     limit,
     after: cursorOf(after),
     today,

@@ -1,7 +1,6 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { Filters, NonPersonal } from '../access-policy/decorators';
 import { Person } from '../people/person.type';
-import { CpCategoryEnum } from '../records/agency-record.type';
 import { graphqlEnum } from '../shared/enums';
 import { PageInfo } from '../shared/page-info.type';
 import { ChildProtectionPlan, Section47Enquiry } from './child-protection.type';
@@ -13,7 +12,10 @@ export const ChildProtectionStageEnum = graphqlEnum(
   'Where a case is on the pathway: an enquiry before its initial conference (open, awaiting the conference, due within 7 days, overdue) or a child on an active plan (any, or its review overdue)',
 );
 
-@InputType({ description: 'Which cases of the child protection list: one stage, and for plans a category' })
+@InputType({
+  description:
+    'Which cases of the child protection list: one stage. No category filter: the category is a shared summary released row by row, so filtering on it across the list would be an oracle (ADR 034)',
+})
 export class ChildProtectionCaseFilterInput {
   @Filters(
     'CASE_METADATA',
@@ -21,9 +23,6 @@ export class ChildProtectionCaseFilterInput {
   )
   @Field(() => ChildProtectionStageEnum)
   stage!: string;
-  @Filters('SHARED_SUMMARY', 'ChildProtectionPlan.category')
-  @Field(() => CpCategoryEnum, { nullable: true, description: 'Plans only: the current category' })
-  category?: string | null;
 }
 
 @NonPersonal()

@@ -156,7 +156,6 @@ export type CaseStage = (typeof CASE_STAGES)[number];
 
 export interface CasePageQuery {
   stage: CaseStage;
-  category: CpCategory | null;
   limit: number;
   /** The last row of the previous page: its due date and id. */
   after: [string, string] | null;
@@ -463,7 +462,6 @@ export class ChildProtectionRepository {
         return [
           `pl.status = 'ACTIVE'`,
           ...(q.stage === 'REVIEW_OVERDUE' ? [`due < ${p.add(q.reviewOverdueBefore)}::date`] : []),
-          ...(q.category ? [`pl.category = ${p.add(q.category)}`] : []),
         ];
     }
   }
