@@ -143,6 +143,7 @@ describe('MASH Desk: the child protection pathway in chromium', () => {
     // And one child on a neglect plan from an initial conference held 10 days ago.
     await childOnPlan('Planned');
 
+    const since = new Date();
     const page = await newPage();
     await signInAs(page, hub.origin, /Sam Worker/);
     // Keyboard only: the nav link is reached and followed without a mouse.
@@ -165,9 +166,23 @@ describe('MASH Desk: the child protection pathway in chromium', () => {
     expect(await page.getByTestId('count-icpc-overdue').textContent()).toBe(String(db.overdue));
     expect(await page.getByTestId('count-on-plan').textContent()).toBe(String(db.on_plan));
     expect(db.overdue).toBeGreaterThan(0);
-    expect(await page.getByTestId('cp-enquiry').count()).toBe(db.open + db.awaiting);
+    // The counts and each list are read separately: the rows may arrive after the counts.
+    expect(await rowsSettle(page, 'cp-enquiry', db.open + db.awaiting)).toBe(db.open + db.awaiting);
     const lateRow = page.getByTestId('cp-enquiry').filter({ hasText: 'FictionalLate' });
     await lateRow.getByText(/^overdue by \d+ days?$/).waitFor();
+    await page.getByTestId('cp-plan').first().waitFor();
+    // The list reads only what it shows (ADR 034): its reads name exactly the children on the screen.
+    const shown = new Set<string>();
+    for (const link of await page.locator('[data-testid="cp-enquiry"] a, [data-testid="cp-plan"] a').all())
+      shown.add((await link.getAttribute('href'))!.replace(/^.*\/child\//, ''));
+    const named = (await hub.db.query(
+      `SELECT DISTINCT d.person_id::text AS id FROM audit_event e
+         JOIN audit_disclosure d ON d.event_id = e.id AND d.occurred_at = e.occurred_at
+        WHERE e.operation_name = 'ChildProtectionCases' AND e.occurred_at >= $1`,
+      [since],
+    )) as Array<{ id: string }>;
+    expect(shown.size).toBeGreaterThan(0);
+    expect(new Set(named.map((n) => n.id))).toEqual(shown);
     await screenshot(page, 'child-protection');
     expect(await axeViolations(page)).toEqual([]);
 

@@ -105,6 +105,10 @@ export const CLASSIFICATION: Record<string, Classification> = {
     kind: 'control',
     why: "the flag view's look-up key (EDT and unscheduled care only): an unknown and an unflagged child answer alike, every look-up audited (tests/child-protection-flags.test.ts)",
   },
+  'Query.childProtectionCases.after': PAGING,
+  'Query.childProtectionCases.first': PAGING,
+  'Query.childProtectionCases.purpose': PURPOSE,
+  'Query.childProtectionCounts.purpose': PURPOSE,
   'Query.childProtectionFlags.purpose': PURPOSE,
   'Query.childProtectionFlags.setting': {
     kind: 'control',
@@ -223,6 +227,7 @@ interface Fixture {
   earlyHelpEpisodeId: string;
   ladoAllegationId: string;
   exploitationFlagId: string;
+  enquiryId: string;
   childId: string;
   familyName: string;
   givenName: string;
@@ -251,6 +256,7 @@ const MISSING = `query($filter: MissingEpisodeFilterInput, $purpose: Purpose!) {
 const EARLY_HELP = `query($filter: EarlyHelpFilterInput, $purpose: Purpose!) { earlyHelpEpisodes(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
 const LADO = `query($filter: LadoAllegationFilterInput, $purpose: Purpose!) { ladoAllegations(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
 const EXPLOITATION = `query($filter: ExploitationCohortFilterInput, $purpose: Purpose!) { exploitationCohort(filter: $filter, purpose: $purpose, first: 100) { edges { node { id } } } }`;
+const CP_CASES = `query($filter: ChildProtectionCaseFilterInput!, $purpose: Purpose!) { childProtectionCases(filter: $filter, purpose: $purpose, first: 100) { edges { node { enquiry { id } plan { id } } } } }`;
 const SEARCH = `query($input: PersonSearchInput!, $purpose: Purpose!) { searchPeople(input: $input, purpose: $purpose) { person { id } } }`;
 const edgeIds = (field: string) => (d: Record<string, unknown>) =>
   (d[field] as { edges: Array<{ node: { id: string | null } }> }).edges.map((e) => e.node.id ?? '');
@@ -294,6 +300,18 @@ const exploitation = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars)
   query: EXPLOITATION,
   ids: edgeIds('exploitationCohort'),
   fixtureId: (f) => f.exploitationFlagId,
+  match: (f) => ({ filter: filter(f) }),
+  miss: (f) => ({ filter: other(f) }),
+});
+const cpCases = (filter: (f: Fixture) => Vars, other: (f: Fixture) => Vars): Probe => ({
+  query: CP_CASES,
+  ids: (d) =>
+    (
+      d.childProtectionCases as {
+        edges: Array<{ node: { enquiry: { id: string } | null; plan: { id: string } | null } }>;
+      }
+    ).edges.map((e) => e.node.enquiry?.id ?? e.node.plan?.id ?? ''),
+  fixtureId: (f) => f.enquiryId,
   match: (f) => ({ filter: filter(f) }),
   miss: (f) => ({ filter: other(f) }),
 });
@@ -414,6 +432,10 @@ const PROBES: Record<string, Probe> = {
   'Query.ladoAllegations.filter.employerAgency': lado(
     () => ({ employerAgency: 'education' }),
     () => ({ employerAgency: 'health' }),
+  ),
+  'Query.childProtectionCases.filter.stage': cpCases(
+    () => ({ stage: 'OPEN_ENQUIRY' }),
+    () => ({ stage: 'ON_PLAN' }),
   ),
   'Query.exploitationCohort.filter.type': exploitation(
     () => ({ type: ['CSE'] }),
@@ -678,6 +700,43 @@ describe('filters as oracles: every filter, sort and search argument of the serv
           },
         ),
       ).raiseExploitationFlag.id;
+      // A strategy discussion about the child (police invited) that decided on a joint enquiry, and the enquiry.
+      const sd = ok(
+        await hub.gql<{ scheduleMeeting: { id: string; version: number } }>(
+          worker,
+          `mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { id version } }`,
+          {
+            input: {
+              type: 'STRATEGY_DISCUSSION',
+              subjectPersonIds: [fx.childId],
+              invitees: [{ agency: 'police', required: true }],
+              scheduledAt: new Date(Date.now() + 3600_000).toISOString(),
+            },
+          },
+        ),
+      ).scheduleMeeting;
+      await hub.db.query(`UPDATE meeting SET scheduled_at = now() - interval '1 day' WHERE id = $1`, [sd.id]);
+      const held = ok(
+        await hub.gql<{ markMeetingHeld: { version: number } }>(
+          worker,
+          `mutation($id: ID!, $v: Int!) { markMeetingHeld(id: $id, expectedVersion: $v) { version } }`,
+          { id: sd.id, v: sd.version },
+        ),
+      ).markMeetingHeld.version;
+      ok(
+        await hub.gql(
+          worker,
+          `mutation($id: ID!, $v: Int!) { recordMeetingOutcome(id: $id, input: { outcome: SECTION_47_JOINT }, expectedVersion: $v) { version } }`,
+          { id: sd.id, v: held },
+        ),
+      );
+      fx.enquiryId = ok(
+        await hub.gql<{ startSection47Enquiry: { id: string } }>(
+          worker,
+          `mutation($input: StartSection47EnquiryInput!) { startSection47Enquiry(input: $input) { id } }`,
+          { input: { strategyMeetingId: sd.id, personId: fx.childId } },
+        ),
+      ).startSection47Enquiry.id;
     });
     afterAll(async () => {
       // The figures for docs/security.md.

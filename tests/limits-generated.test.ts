@@ -47,6 +47,7 @@ describe('resource limits, generated over the schema', () => {
       'accessLogEntries',
       'alerts',
       'breakGlassReviews',
+      'childProtectionCases',
       'dataQualityIssues',
       'earlyHelpEpisodes',
       'exploitationCohort',

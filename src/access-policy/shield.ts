@@ -65,6 +65,9 @@ export const ENTRY_POINT_RULES = {
     /** After the strategy discussion (issue 24): rows only where the viewer works the child's case. */
     section47Enquiry: caseWorker,
     childProtectionPlan: caseWorker,
+    /** The pathway list and its counts (ADR 034): the same roles and row scope as the reads by id. */
+    childProtectionCases: caseWorker,
+    childProtectionCounts: caseWorker,
     /** The CP-IS-style flag view: the emergency duty team and unscheduled care only (ADR 017). */
     childProtectionFlags: hasRole(...FLAG_VIEW_ROLES),
     /** Missing episodes (ADR 018): MASH roles, each within the episode scope (relationships.ts). */

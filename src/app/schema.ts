@@ -18,6 +18,7 @@ import { PersonReferralsResolver } from '../referrals/person-referrals.resolver'
 import { ThresholdsResolver } from '../referrals/thresholds.resolver';
 import { MetricsResolver } from '../metrics/metrics.resolver';
 import { ChildProtectionResolver, PersonChildProtectionResolver } from '../child-protection/child-protection.resolver';
+import { ChildProtectionCasesResolver } from '../child-protection/child-protection-cases.resolver';
 import { MissingEpisodesResolver } from '../missing/missing.resolver';
 import { PrivateFosteringResolver } from '../private-fostering/private-fostering.resolver';
 import { EarlyHelpResolver } from '../early-help/early-help.resolver';
@@ -54,6 +55,7 @@ export const RESOLVERS = [
   DataQualityResolver,
   ChildProtectionResolver,
   PersonChildProtectionResolver,
+  ChildProtectionCasesResolver,
   MissingEpisodesResolver,
   EarlyHelpResolver,
   LadoResolver,

@@ -13,7 +13,7 @@ import {
   S47StrategyDiscussionEntity,
 } from './child-protection.entity';
 import { clock, firstCoreGroupDueOn, reviewDueOn, type Clock } from './clocks';
-import type { CpCategory, S47Conclusion, S47Lead } from './vocabulary';
+import { CP_TIMESCALES, type CpCategory, type S47Conclusion, type S47Lead } from './vocabulary';
 
 /**
  * Viewer-scoped reads and the writes of the child protection pathway (issue 24). A row is reached
@@ -153,6 +153,37 @@ export interface NewConference {
   leadSocialWorker: string | null;
   recordedBySub: string;
   recordedByName: string;
+}
+
+/** The stages of the pathway list (ADR 034): enquiries before their initial conference, or active plans. */
+export const CASE_STAGES = [
+  'BEFORE_CONFERENCE',
+  'OPEN_ENQUIRY',
+  'AWAITING_CONFERENCE',
+  'CONFERENCE_DUE_SOON',
+  'CONFERENCE_OVERDUE',
+  'ON_PLAN',
+  'REVIEW_OVERDUE',
+] as const;
+export type CaseStage = (typeof CASE_STAGES)[number];
+
+export interface CasePageQuery {
+  stage: CaseStage;
+  limit: number;
+  /** The last row of the previous page: its due date and id. */
+  after: [string, string] | null;
+  /** Today in London (YYYY-MM-DD). */
+  today: string;
+  /** A review is overdue when its date before the working-day step back is before this one. */
+  reviewOverdueBefore: string;
+}
+
+export interface CaseCounts {
+  openEnquiries: number;
+  awaitingConference: number;
+  conferenceOverdue: number;
+  childrenOnPlan: number;
+  reviewsOverdue: number;
 }
 
 export class ChildProtectionRepository {
@@ -295,6 +326,126 @@ export class ChildProtectionRepository {
 
   plansOf(personId: string): Promise<Guarded<PlanView>[]> {
     return this.plansByPerson.load(personId);
+  }
+
+  // --- The pathway list (ADR 034): one page of the cases the viewer works, and their counts ---
+
+  /**
+   * One page of enquiries (by initial conference due date) or active plans (by next review due date)
+   * of children whose case the viewer works, in one stage. The page's keys are chosen in SQL under
+   * the same row scope as `findEnquiry`/`findPlan`; only those rows are then read and guarded, so
+   * only the children listed are released and audited.
+   */
+  async casesPage(query: CasePageQuery): Promise<{
+    rows: Array<{ dueOn: string; enquiry: Guarded<EnquiryView> | null; plan: Guarded<PlanView> | null }>;
+    hasNext: boolean;
+  }> {
+    const p = new Params();
+    const onPlan = query.stage === 'ON_PLAN' || query.stage === 'REVIEW_OVERDUE';
+    const alias = onPlan ? 'pl' : 'e';
+    const kinds = this.kinds(p, `${alias}.person_id`);
+    const caseWork = p.add(CASE_WORK_KINDS);
+    const where = [`rel.kinds && ${caseWork}::text[]`, ...this.stageWhere(query, p)];
+    if (query.after)
+      where.push(`(due, ${alias}.id) > (${p.add(query.after[0])}::date, ${p.add(query.after[1])}::uuid)`);
+    const from = onPlan
+      ? `cp_plan pl CROSS JOIN LATERAL (SELECT ${this.reviewBaseSql(p)} AS due) d`
+      : `s47_enquiry e CROSS JOIN LATERAL (SELECT e.icpc_due_on AS due) d`;
+    const keys = (await this.db.query(
+      `SELECT ${alias}.id, due::text AS due FROM ${from} CROSS JOIN LATERAL (SELECT ${kinds} AS kinds) rel
+        WHERE ${where.join(' AND ')} ORDER BY due, ${alias}.id LIMIT ${p.add(query.limit + 1)}`,
+      p.values,
+    )) as Array<{ id: string; due: string }>;
+    const page = keys.slice(0, query.limit);
+    if (page.length === 0) return { rows: [], hasNext: false };
+    const ids = page.map((k) => k.id);
+    const read = onPlan
+      ? await this.plansWhere('pl.id = ANY($1::uuid[])', new Params([ids]))
+      : await this.enquiriesWhere('e.id = ANY($1::uuid[])', new Params([ids]));
+    const byId = new Map<string, Guarded<EnquiryView> | Guarded<PlanView>>(read.map((r) => [r.id, r]));
+    const rows = page.flatMap((k) => {
+      const row = byId.get(k.id);
+      if (!row) return [];
+      return [
+        onPlan
+          ? { dueOn: k.due, enquiry: null, plan: row as Guarded<PlanView> }
+          : { dueOn: k.due, enquiry: row as Guarded<EnquiryView>, plan: null },
+      ];
+    });
+    return { rows, hasNext: keys.length > query.limit };
+  }
+
+  /** The pathway list's counts, under the same row scope as its pages (no rows, no names). */
+  async caseCounts(today: string, reviewOverdueBefore: string): Promise<CaseCounts> {
+    const p = new Params();
+    const eKinds = this.kinds(p, 'e.person_id');
+    const plKinds = this.kinds(p, 'pl.person_id');
+    const caseWork = p.add(CASE_WORK_KINDS);
+    const t = p.add(today);
+    const r = p.add(reviewOverdueBefore);
+    const [row] = (await this.db.query(
+      `WITH enquiries AS (
+         SELECT e.status, e.icpc_due_on FROM s47_enquiry e CROSS JOIN LATERAL (SELECT ${eKinds} AS kinds) rel
+          WHERE e.status IN ('OPEN', 'AWAITING_CONFERENCE') AND rel.kinds && ${caseWork}::text[]),
+       plans AS (
+         SELECT pl.person_id, ${this.reviewBaseSql(p)} AS due FROM cp_plan pl CROSS JOIN LATERAL (SELECT ${plKinds} AS kinds) rel
+          WHERE pl.status = 'ACTIVE' AND rel.kinds && ${caseWork}::text[])
+       SELECT (SELECT count(*) FROM enquiries WHERE status = 'OPEN')::int AS open_enquiries,
+              (SELECT count(*) FROM enquiries WHERE status = 'AWAITING_CONFERENCE')::int AS awaiting_conference,
+              (SELECT count(*) FROM enquiries WHERE icpc_due_on < ${t}::date)::int AS conference_overdue,
+              (SELECT count(DISTINCT person_id) FROM plans)::int AS children_on_plan,
+              (SELECT count(*) FROM plans WHERE due < ${r}::date)::int AS reviews_overdue`,
+      p.values,
+    )) as Array<{
+      open_enquiries: number;
+      awaiting_conference: number;
+      conference_overdue: number;
+      children_on_plan: number;
+      reviews_overdue: number;
+    }>;
+    return {
+      openEnquiries: row!.open_enquiries,
+      awaitingConference: row!.awaiting_conference,
+      conferenceOverdue: row!.conference_overdue,
+      childrenOnPlan: row!.children_on_plan,
+      reviewsOverdue: row!.reviews_overdue,
+    };
+  }
+
+  /**
+   * The next review's date before the working-day step back (`reviewDueOn`): 3 months after the
+   * initial conference, or 6 after the last review; PostgreSQL clamps to a shorter month's end as
+   * `addMonths` does. The step back keeps the order, so pages are ordered by this date.
+   */
+  private reviewBaseSql(p: Params): string {
+    const first = p.add(`${CP_TIMESCALES.firstReviewMonths} months`);
+    const later = p.add(`${CP_TIMESCALES.laterReviewMonths} months`);
+    return `(SELECT (COALESCE(max(c.held_on), pl.started_on) + CASE WHEN count(c.id) = 0 THEN ${first}::interval ELSE ${later}::interval END)::date
+               FROM cp_conference c WHERE c.plan_id = pl.id AND c.kind = 'REVIEW')`;
+  }
+
+  private stageWhere(q: CasePageQuery, p: Params): string[] {
+    switch (q.stage) {
+      case 'BEFORE_CONFERENCE':
+        return [`e.status IN ('OPEN', 'AWAITING_CONFERENCE')`];
+      case 'OPEN_ENQUIRY':
+        return [`e.status = 'OPEN'`];
+      case 'AWAITING_CONFERENCE':
+        return [`e.status = 'AWAITING_CONFERENCE'`];
+      case 'CONFERENCE_DUE_SOON':
+        return [
+          `e.status IN ('OPEN', 'AWAITING_CONFERENCE')`,
+          `e.icpc_due_on BETWEEN ${p.add(q.today)}::date AND ${p.add(q.today)}::date + 7`,
+        ];
+      case 'CONFERENCE_OVERDUE':
+        return [`e.status IN ('OPEN', 'AWAITING_CONFERENCE')`, `e.icpc_due_on < ${p.add(q.today)}::date`];
+      case 'ON_PLAN':
+      case 'REVIEW_OVERDUE':
+        return [
+          `pl.status = 'ACTIVE'`,
+          ...(q.stage === 'REVIEW_OVERDUE' ? [`due < ${p.add(q.reviewOverdueBefore)}::date`] : []),
+        ];
+    }
   }
 
   // --- Writes (inside the service's transaction; social care only, checked by the state machine and the shield) ---

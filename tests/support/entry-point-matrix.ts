@@ -45,6 +45,8 @@ export const EXPECTED_ENTRY_POINTS: Record<'Query' | 'Mutation' | 'Subscription'
     dataQualityIssues: SOCIAL_CARE,
     section47Enquiry: MASH,
     childProtectionPlan: MASH,
+    childProtectionCases: MASH,
+    childProtectionCounts: MASH,
     childProtectionFlags: ['EDT_SOCIAL_WORKER', 'UNSCHEDULED_CARE_CLINICIAN'],
     missingEpisode: MASH,
     missingEpisodes: MASH,

@@ -6,7 +6,8 @@ import {
   ChangeChildProtectionPlanCategory,
   PathwayOfPerson,
   ChildProtectionCategoryValues,
-  ProtectionPathways,
+  ChildProtectionCases,
+  ChildProtectionCounts,
   ChildProtectionPlanEndReasonValues,
   ConcludeSection47Enquiry,
   EndChildProtectionPlan,
@@ -18,7 +19,9 @@ import {
   type PathwayOfPersonResult,
   StrategyDiscussionsOfPerson,
   type StrategyDiscussionsOfPersonResult,
-  type ProtectionPathwaysResult,
+  type ChildProtectionCasesResult,
+  type ChildProtectionCountsResult,
+  type ChildProtectionStage,
   type ChildProtectionCategory,
   type ChildProtectionPlanEndReason,
   type Purpose,
@@ -31,10 +34,11 @@ import { ErrorMessage, PersonLink } from './common.js';
 type PathwayChild = NonNullable<PathwayOfPersonResult['person']>;
 type Enquiry = NonNullable<PathwayChild['section47Enquiries']>[number];
 type Plan = NonNullable<PathwayChild['childProtectionPlans']>[number];
-type ListedChild = NonNullable<ProtectionPathwaysResult['meetings']['edges'][number]['node']['subjects']>[number];
-type ListedEnquiry = NonNullable<ListedChild['section47Enquiries']>[number];
-type ListedPlan = NonNullable<ListedChild['childProtectionPlans']>[number];
-type ChildName = Pick<ListedChild, 'id' | 'givenName' | 'familyName'>;
+type CaseRow = ChildProtectionCasesResult['childProtectionCases']['edges'][number]['node'];
+type ListedEnquiry = NonNullable<CaseRow['enquiry']>;
+type ListedPlan = NonNullable<CaseRow['plan']>;
+type ChildName = NonNullable<CaseRow['child']>;
+type Counts = ChildProtectionCountsResult['childProtectionCounts'];
 
 const SOCIAL_CARE_MASH = ['MASH_SOCIAL_WORKER', 'MASH_MANAGER'];
 /** Roles that work a child's case (ADR 017): the hub releases the pathway to them where they work it. */
@@ -47,8 +51,8 @@ const CASE_WORKERS = [
 ];
 /** Strategy discussion outcomes an enquiry starts from (the hub refuses the others). */
 const STARTS_ENQUIRY = ['SECTION_47_SINGLE_AGENCY', 'SECTION_47_JOINT', 'EMERGENCY_PROTECTION'];
-/** The pathway list reads at most this many pages of strategy discussions (ADR 034). */
-const MAX_PAGES = 10;
+/** Rows per page of the pathway list; more are read only when asked for (ADR 034). */
+const PAGE_SIZE = 50;
 
 /** The purpose the pathway screen reads under: s47 work, else strategy; null when the role declares neither. */
 export function cpPurpose(me: Me): Purpose | null {
@@ -104,112 +108,140 @@ const beforeConference = (e: { status: Enquiry['status'] }) =>
 
 interface Listed<T> {
   item: T;
-  child: ChildName;
+  child: ChildName | null;
   path: string;
+}
+
+interface Listing<T> {
+  rows: Listed<T>[];
+  after: string | null;
+  more: boolean;
 }
 
 type EnquiryFilter = 'ALL' | 'OPEN' | 'AWAITING_CONFERENCE' | 'DUE_SOON' | 'OVERDUE';
 
+/** The hub's stage for each of the screen's enquiry filters. */
+const ENQUIRY_STAGE: Record<EnquiryFilter, ChildProtectionStage> = {
+  ALL: 'BEFORE_CONFERENCE',
+  OPEN: 'OPEN_ENQUIRY',
+  AWAITING_CONFERENCE: 'AWAITING_CONFERENCE',
+  DUE_SOON: 'CONFERENCE_DUE_SOON',
+  OVERDUE: 'CONFERENCE_OVERDUE',
+};
+
+let pageSerial = 0;
+
+/**
+ * One page of one stage of the hub's list. The hub reads and audits only the children on the page;
+ * each page's redaction paths are kept under a page prefix so rows of different pages never share one.
+ */
+async function readCases<T>(
+  purpose: Purpose,
+  stage: ChildProtectionStage,
+  after: string | null,
+  pick: (row: CaseRow) => T | null,
+  kind: 'enquiry' | 'plan',
+  redactions: Map<string, string>,
+): Promise<Listing<T>> {
+  const answer: Answer<ChildProtectionCasesResult> = await request(ChildProtectionCases, {
+    purpose,
+    filter: { stage },
+    first: PAGE_SIZE,
+    after,
+  });
+  const prefix = `${++pageSerial}`;
+  for (const r of answer.redactions as Redaction[]) redactions.set(`${prefix}.${r.path}`, r.reason);
+  const { edges, pageInfo } = answer.data.childProtectionCases;
+  const rows = edges.flatMap((edge, i) => {
+    const item = pick(edge.node);
+    return item
+      ? [{ item, child: edge.node.child, path: `${prefix}.childProtectionCases.edges.${i}.node.${kind}` }]
+      : [];
+  });
+  return { rows, after: pageInfo.endCursor ?? null, more: pageInfo.hasNextPage };
+}
+
 /**
  * The child protection screen (ADR 034): enquiries before their initial conference with the ICPC's
  * due date and time left, and children on plans with the category and the next review. Read under
- * SECTION_47 (or STRATEGY); the hub lists only children whose case the viewer works.
+ * SECTION_47 (or STRATEGY) from the hub's list, a page of one stage at a time: the hub lists only
+ * children whose case the viewer works, and reads (and audits) only the children shown.
  */
 export function ChildProtectionView({ me }: { me: Me }) {
   const purpose = cpPurpose(me);
-  const [loaded, setLoaded] = useState<{
-    enquiries: Listed<ListedEnquiry>[];
-    plans: Listed<ListedPlan>[];
-    redactions: Map<string, string>;
-    more: boolean;
-  } | null>(null);
+  const [redactions] = useState(() => new Map<string, string>());
+  const [counts, setCounts] = useState<Counts | null>(null);
+  const [enquiries, setEnquiries] = useState<Listing<ListedEnquiry> | null>(null);
+  const [plans, setPlans] = useState<Listing<ListedPlan> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [enquiryFilter, setEnquiryFilter] = useState<EnquiryFilter>('ALL');
   const [category, setCategory] = useState<ChildProtectionCategory | ''>('');
   const [reviewOverdue, setReviewOverdue] = useState(false);
+  const enquiryStage = ENQUIRY_STAGE[enquiryFilter];
+  const planStage: ChildProtectionStage = reviewOverdue ? 'REVIEW_OVERDUE' : 'ON_PLAN';
 
   useEffect(() => {
     if (!purpose) return;
     let stopped = false;
-    (async () => {
-      const enquiries = new Map<string, Listed<ListedEnquiry>>();
-      const plans = new Map<string, Listed<ListedPlan>>();
-      const redactions = new Map<string, string>();
-      let after: string | null = null;
-      let more = false;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const answer: Answer<ProtectionPathwaysResult> = await request(ProtectionPathways, {
-          purpose,
-          first: 100,
-          after,
-        });
-        // Each page's redaction paths are kept under a page prefix so rows from different pages never share one.
-        for (const r of answer.redactions as Redaction[]) redactions.set(`${page}.${r.path}`, r.reason);
-        answer.data.meetings.edges.forEach((edge, m) =>
-          (edge.node.subjects ?? []).forEach((child, s) => {
-            const base = `${page}.meetings.edges.${m}.node.subjects.${s}`;
-            (child.section47Enquiries ?? []).forEach((e, i) => {
-              if (e.id && !enquiries.has(e.id))
-                enquiries.set(e.id, { item: e, child, path: `${base}.section47Enquiries.${i}` });
-            });
-            (child.childProtectionPlans ?? []).forEach((p, i) => {
-              if (p.id && !plans.has(p.id))
-                plans.set(p.id, { item: p, child, path: `${base}.childProtectionPlans.${i}` });
-            });
-          }),
-        );
-        more = answer.data.meetings.pageInfo.hasNextPage;
-        after = answer.data.meetings.pageInfo.endCursor ?? null;
-        if (!more || !after) break;
-      }
-      if (stopped) return;
-      setLoaded({ enquiries: [...enquiries.values()], plans: [...plans.values()], redactions, more });
-    })().catch((e: Error) => !stopped && setError(e.message));
+    request(ChildProtectionCounts, { purpose })
+      .then((a) => !stopped && setCounts(a.data.childProtectionCounts))
+      .catch((e: Error) => !stopped && setError(e.message));
     return () => {
       stopped = true;
     };
   }, [purpose]);
 
+  useEffect(() => {
+    if (!purpose) return;
+    let stopped = false;
+    setEnquiries(null);
+    readCases(purpose, enquiryStage, null, (r) => r.enquiry, 'enquiry', redactions)
+      .then((l) => !stopped && setEnquiries(l))
+      .catch((e: Error) => !stopped && setError(e.message));
+    return () => {
+      stopped = true;
+    };
+  }, [purpose, enquiryStage]);
+
+  useEffect(() => {
+    if (!purpose) return;
+    let stopped = false;
+    setPlans(null);
+    readCases(purpose, planStage, null, (r) => r.plan, 'plan', redactions)
+      .then((l) => !stopped && setPlans(l))
+      .catch((e: Error) => !stopped && setError(e.message));
+    return () => {
+      stopped = true;
+    };
+  }, [purpose, planStage]);
+
+  async function moreEnquiries() {
+    if (!purpose || !enquiries) return;
+    try {
+      const next = await readCases(purpose, enquiryStage, enquiries.after, (r) => r.enquiry, 'enquiry', redactions);
+      setEnquiries({ ...next, rows: [...enquiries.rows, ...next.rows] });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  async function morePlans() {
+    if (!purpose || !plans) return;
+    try {
+      const next = await readCases(purpose, planStage, plans.after, (r) => r.plan, 'plan', redactions);
+      setPlans({ ...next, rows: [...plans.rows, ...next.rows] });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
   const today = londonToday();
-  const view = useMemo(() => {
-    if (!loaded) return null;
-    const open = loaded.enquiries
-      .filter(({ item }) => beforeConference(item))
-      .sort((a, b) =>
-        (a.item.initialConferenceClock?.dueOn ?? '').localeCompare(b.item.initialConferenceClock?.dueOn ?? ''),
-      );
-    const overdue = (e: ListedEnquiry) => !!e.initialConferenceClock && e.initialConferenceClock.dueOn < today;
-    const active = loaded.plans
-      .filter(({ item }) => item.status === 'ACTIVE')
-      .sort((a, b) => (a.item.nextReviewClock?.dueOn ?? '').localeCompare(b.item.nextReviewClock?.dueOn ?? ''));
-    const reviewLate = (p: ListedPlan) => !!p.nextReviewClock && p.nextReviewClock.dueOn < today;
-    const soon = (e: ListedEnquiry) => {
-      const due = e.initialConferenceClock?.dueOn;
-      return !!due && due >= today && Date.parse(due) - Date.parse(today) <= 7 * 86_400_000;
-    };
-    return {
-      open,
-      counts: {
-        open: open.filter(({ item }) => item.status === 'OPEN').length,
-        awaiting: open.filter(({ item }) => item.status === 'AWAITING_CONFERENCE').length,
-        overdue: open.filter(({ item }) => overdue(item)).length,
-        onPlan: new Set(active.map(({ child }) => child.id)).size,
-        reviewsOverdue: active.filter(({ item }) => reviewLate(item)).length,
-      },
-      enquiries: open.filter(({ item }) =>
-        enquiryFilter === 'ALL'
-          ? true
-          : enquiryFilter === 'OVERDUE'
-            ? overdue(item)
-            : enquiryFilter === 'DUE_SOON'
-              ? soon(item)
-              : item.status === enquiryFilter,
-      ),
-      plans: active.filter(
-        ({ item }) => (!category || item.category === category) && (!reviewOverdue || reviewLate(item)),
-      ),
-    };
-  }, [loaded, enquiryFilter, category, reviewOverdue, today]);
+  // The category is a shared summary the hub releases row by row, so it may not be filtered on across
+  // the list: the screen narrows the plans it has read and shown already (a withheld category never matches).
+  const shownPlans = useMemo(
+    () => (plans ? plans.rows.filter(({ item }) => !category || item.category === category) : []),
+    [plans, category],
+  );
 
   if (!purpose) return <p>Your role may not read the child protection pathway.</p>;
   return (
@@ -218,198 +250,183 @@ export function ChildProtectionView({ me }: { me: Me }) {
       <p class="hint">
         Section 47 enquiries before their initial conference (due 15 working days after the last strategy discussion)
         and children on plans, for the children whose case you work. Read for {words(purpose)}; this view is recorded in
-        the audit.
+        the audit for the children shown.
       </p>
       <ErrorMessage message={error} />
-      {!loaded && !error && <p>Loading…</p>}
-      {loaded && view && (
-        <>
-          {loaded.more && (
-            <p class="hint" data-testid="cp-partial">
-              Only the first {MAX_PAGES * 100} strategy discussions were read: the list may be incomplete.
-            </p>
-          )}
-          <dl class="counts" aria-label="Child protection counts">
-            <div class="count">
-              <dt>Enquiries open</dt>
-              <dd data-testid="count-open-enquiries">{view.counts.open}</dd>
-            </div>
-            <div class="count">
-              <dt>Awaiting initial conference</dt>
-              <dd data-testid="count-awaiting">{view.counts.awaiting}</dd>
-            </div>
-            <div class="count breach">
-              <dt>Initial conference overdue</dt>
-              <dd data-testid="count-icpc-overdue">{view.counts.overdue}</dd>
-            </div>
-            <div class="count">
-              <dt>Children on a plan</dt>
-              <dd data-testid="count-on-plan">{view.counts.onPlan}</dd>
-            </div>
-            <div class="count breach">
-              <dt>Review overdue</dt>
-              <dd data-testid="count-review-overdue">{view.counts.reviewsOverdue}</dd>
-            </div>
-          </dl>
+      {!counts && !error && <p>Loading…</p>}
+      {counts && (
+        <dl class="counts" aria-label="Child protection counts">
+          <div class="count">
+            <dt>Enquiries open</dt>
+            <dd data-testid="count-open-enquiries">{counts.openEnquiries}</dd>
+          </div>
+          <div class="count">
+            <dt>Awaiting initial conference</dt>
+            <dd data-testid="count-awaiting">{counts.awaitingConference}</dd>
+          </div>
+          <div class="count breach">
+            <dt>Initial conference overdue</dt>
+            <dd data-testid="count-icpc-overdue">{counts.conferenceOverdue}</dd>
+          </div>
+          <div class="count">
+            <dt>Children on a plan</dt>
+            <dd data-testid="count-on-plan">{counts.childrenOnPlan}</dd>
+          </div>
+          <div class="count breach">
+            <dt>Review overdue</dt>
+            <dd data-testid="count-review-overdue">{counts.reviewsOverdue}</dd>
+          </div>
+        </dl>
+      )}
 
-          <h2>Enquiries and initial conferences</h2>
-          <form class="filters" aria-label="Filter the enquiries" onSubmit={(e) => e.preventDefault()}>
-            <label>
-              Show
-              <select
-                value={enquiryFilter}
-                onChange={(e) => setEnquiryFilter((e.currentTarget as HTMLSelectElement).value as EnquiryFilter)}
-              >
-                <option value="ALL">All before the initial conference</option>
-                <option value="OPEN">Enquiry open</option>
-                <option value="AWAITING_CONFERENCE">Awaiting the initial conference</option>
-                <option value="DUE_SOON">Conference due within 7 days</option>
-                <option value="OVERDUE">Conference overdue</option>
-              </select>
-            </label>
-          </form>
-          {view.enquiries.length === 0 ? (
-            <p>No enquiries to show.</p>
-          ) : (
-            <table data-testid="cp-enquiries">
-              <caption>
-                {view.enquiries.length} of {view.open.length} enquiries, initial conference due soonest first
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Child</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Lead</th>
-                  <th scope="col">Last strategy discussion</th>
-                  <th scope="col">Initial conference due</th>
-                  <th scope="col">Time left</th>
+      <h2>Enquiries and initial conferences</h2>
+      <form class="filters" aria-label="Filter the enquiries" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Show
+          <select
+            value={enquiryFilter}
+            onChange={(e) => setEnquiryFilter((e.currentTarget as HTMLSelectElement).value as EnquiryFilter)}
+          >
+            <option value="ALL">All before the initial conference</option>
+            <option value="OPEN">Enquiry open</option>
+            <option value="AWAITING_CONFERENCE">Awaiting the initial conference</option>
+            <option value="DUE_SOON">Conference due within 7 days</option>
+            <option value="OVERDUE">Conference overdue</option>
+          </select>
+        </label>
+      </form>
+      {!enquiries ? (
+        !error && <p>Loading…</p>
+      ) : enquiries.rows.length === 0 ? (
+        <p>No enquiries to show.</p>
+      ) : (
+        <table data-testid="cp-enquiries">
+          <caption>
+            {enquiries.rows.length}
+            {enquiries.more ? ' (more to read)' : ''} enquiries, initial conference due soonest first
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Child</th>
+              <th scope="col">Status</th>
+              <th scope="col">Lead</th>
+              <th scope="col">Last strategy discussion</th>
+              <th scope="col">Initial conference due</th>
+              <th scope="col">Time left</th>
+            </tr>
+          </thead>
+          <tbody>
+            {enquiries.rows.map(({ item: e, child, path }) => {
+              const due = e.initialConferenceClock?.dueOn;
+              const late = !!due && due < today;
+              return (
+                <tr key={e.id} data-testid="cp-enquiry" class={late ? 'breached' : undefined}>
+                  <th scope="row">{child ? <PersonLink person={child} /> : <span class="none">not shown</span>}</th>
+                  <td>
+                    <Shown value={e.status} path={`${path}.status`} redactions={redactions} />
+                  </td>
+                  <td>
+                    <Shown value={e.lead} path={`${path}.lead`} redactions={redactions} />
+                  </td>
+                  <td>
+                    <Shown value={e.lastStrategyOn} path={`${path}.lastStrategyOn`} redactions={redactions} as={date} />
+                  </td>
+                  <DueCells due={due} path={`${path}.initialConferenceClock`} redactions={redactions} today={today} />
                 </tr>
-              </thead>
-              <tbody>
-                {view.enquiries.map(({ item: e, child, path }) => {
-                  const due = e.initialConferenceClock?.dueOn;
-                  const late = !!due && due < today;
-                  return (
-                    <tr key={e.id} data-testid="cp-enquiry" class={late ? 'breached' : undefined}>
-                      <th scope="row">
-                        <PersonLink person={child} />
-                      </th>
-                      <td>
-                        <Shown value={e.status} path={`${path}.status`} redactions={loaded.redactions} />
-                      </td>
-                      <td>
-                        <Shown value={e.lead} path={`${path}.lead`} redactions={loaded.redactions} />
-                      </td>
-                      <td>
-                        <Shown
-                          value={e.lastStrategyOn}
-                          path={`${path}.lastStrategyOn`}
-                          redactions={loaded.redactions}
-                          as={date}
-                        />
-                      </td>
-                      <DueCells
-                        due={due}
-                        path={`${path}.initialConferenceClock`}
-                        redactions={loaded.redactions}
-                        today={today}
-                      />
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          )}
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {enquiries?.more && (
+        <button type="button" onClick={() => void moreEnquiries()}>
+          Show more enquiries
+        </button>
+      )}
 
-          <h2>Children on a plan</h2>
-          <form class="filters" aria-label="Filter the plans" onSubmit={(e) => e.preventDefault()}>
-            <label>
-              Category
-              <select
-                value={category}
-                onChange={(e) =>
-                  setCategory((e.currentTarget as HTMLSelectElement).value as ChildProtectionCategory | '')
-                }
-              >
-                <option value="">Any category</option>
-                {ChildProtectionCategoryValues.map((c) => (
-                  <option key={c} value={c}>
-                    {words(c)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <span class="choice">
-              <input
-                type="checkbox"
-                id="cp-review-overdue"
-                checked={reviewOverdue}
-                onChange={(e) => setReviewOverdue((e.currentTarget as HTMLInputElement).checked)}
-              />
-              <label for="cp-review-overdue">Only reviews overdue</label>
-            </span>
-          </form>
-          {view.plans.length === 0 ? (
-            <p>No plans to show.</p>
-          ) : (
-            <table data-testid="cp-plans">
-              <caption>{view.plans.length} active plans, next review due soonest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Child</th>
-                  <th scope="col">Category</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">Plan</th>
-                  <th scope="col">Lead social worker</th>
-                  <th scope="col">Next review due</th>
-                  <th scope="col">Time left</th>
+      <h2>Children on a plan</h2>
+      <form class="filters" aria-label="Filter the plans" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Category
+          <select
+            value={category}
+            onChange={(e) => setCategory((e.currentTarget as HTMLSelectElement).value as ChildProtectionCategory | '')}
+          >
+            <option value="">Any category</option>
+            {ChildProtectionCategoryValues.map((c) => (
+              <option key={c} value={c}>
+                {words(c)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span class="choice">
+          <input
+            type="checkbox"
+            id="cp-review-overdue"
+            checked={reviewOverdue}
+            onChange={(e) => setReviewOverdue((e.currentTarget as HTMLInputElement).checked)}
+          />
+          <label for="cp-review-overdue">Only reviews overdue</label>
+        </span>
+      </form>
+      {!plans ? (
+        !error && <p>Loading…</p>
+      ) : shownPlans.length === 0 ? (
+        <p>No plans to show.</p>
+      ) : (
+        <table data-testid="cp-plans">
+          <caption>
+            {shownPlans.length}
+            {plans.more ? ' (more to read)' : ''} active plans, next review due soonest first
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Child</th>
+              <th scope="col">Category</th>
+              <th scope="col">Since</th>
+              <th scope="col">Plan</th>
+              <th scope="col">Lead social worker</th>
+              <th scope="col">Next review due</th>
+              <th scope="col">Time left</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shownPlans.map(({ item: p, child, path }) => {
+              const due = p.nextReviewClock?.dueOn;
+              const late = !!due && due < today;
+              return (
+                <tr key={p.id} data-testid="cp-plan" class={late ? 'breached' : undefined}>
+                  <th scope="row">{child ? <PersonLink person={child} /> : <span class="none">not shown</span>}</th>
+                  <td>
+                    <Shown value={p.category} path={`${path}.category`} redactions={redactions} />
+                  </td>
+                  <td>
+                    <Shown value={p.startedOn} path={`${path}.startedOn`} redactions={redactions} as={date} />
+                  </td>
+                  <td>
+                    {p.sequence ? `${ordinal(p.sequence)} plan` : '—'}
+                    {p.withinTwoYearsOfPrevious ? ', within two years of the last' : ''}
+                  </td>
+                  <td>
+                    <Shown
+                      value={p.leadSocialWorker}
+                      path={`${path}.leadSocialWorker`}
+                      redactions={redactions}
+                      as={asIs}
+                    />
+                  </td>
+                  <DueCells due={due} path={`${path}.nextReviewClock`} redactions={redactions} today={today} />
                 </tr>
-              </thead>
-              <tbody>
-                {view.plans.map(({ item: p, child, path }) => {
-                  const due = p.nextReviewClock?.dueOn;
-                  const late = !!due && due < today;
-                  return (
-                    <tr key={p.id} data-testid="cp-plan" class={late ? 'breached' : undefined}>
-                      <th scope="row">
-                        <PersonLink person={child} />
-                      </th>
-                      <td>
-                        <Shown value={p.category} path={`${path}.category`} redactions={loaded.redactions} />
-                      </td>
-                      <td>
-                        <Shown
-                          value={p.startedOn}
-                          path={`${path}.startedOn`}
-                          redactions={loaded.redactions}
-                          as={date}
-                        />
-                      </td>
-                      <td>
-                        {p.sequence ? `${ordinal(p.sequence)} plan` : '—'}
-                        {p.withinTwoYearsOfPrevious ? ', within two years of the last' : ''}
-                      </td>
-                      <td>
-                        <Shown
-                          value={p.leadSocialWorker}
-                          path={`${path}.leadSocialWorker`}
-                          redactions={loaded.redactions}
-                          as={asIs}
-                        />
-                      </td>
-                      <DueCells
-                        due={due}
-                        path={`${path}.nextReviewClock`}
-                        redactions={loaded.redactions}
-                        today={today}
-                      />
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          )}
-        </>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {plans?.more && (
+        <button type="button" onClick={() => void morePlans()}>
+          Show more plans
+        </button>
       )}
     </section>
   );
