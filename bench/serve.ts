@@ -58,7 +58,9 @@ async function main(): Promise<void> {
     .listen(statsPort, '127.0.0.1');
 
   if (variant === 'RAW') {
-    const pool = new Pool({ connectionString: url, max: 10 });
+    // The floor's writes (M1, M2) insert into walled tables: the owner is subject to the wall too
+    // (FORCE ROW LEVEL SECURITY, ADR 016), so its sessions name the partnership once, at connect.
+    const pool = new Pool({ connectionString: url, max: 10, options: '-c mash.partnership=default' });
     // The IG floor is the hand-written statement's best plan. PostgreSQL sometimes planned RAW's IG3
     // with a parallel worker (its per-row sub-queries look costly), and starting one took about 3 ms
     // of a 3 ms page, which flattered the ratio (bench README, sixth session); the hub's own IG
@@ -111,9 +113,12 @@ async function main(): Promise<void> {
           return;
         }
         res.end(JSON.stringify({ data: raw.shape(r.rows) }));
-      } catch {
+      } catch (e) {
+        // The bench's data is generated and fictional; PostgreSQL's error code and constraint name
+        // say which rule the floor's hand-written SQL broke (e.g. a constraint added by a later migration).
+        const { code, constraint } = e as { code?: string; constraint?: string };
         res.statusCode = 500;
-        res.end(JSON.stringify({ errors: [{ message: 'raw query failed' }] }));
+        res.end(JSON.stringify({ errors: [{ message: 'raw query failed', code, constraint }] }));
       }
     });
     countRequests(server);
