@@ -45,10 +45,17 @@ describe('MASH Desk: the child protection pathway in chromium', () => {
   const problemsOf = (page: Page) => (page as Page & { problems?: string[] }).problems ?? [];
 
   /** The rows a filter leaves, once the screen has rendered them (the CSP forbids a string predicate in the page). */
+  /**
+   * The rows once the list has settled: nothing loading and the expected count seen three checks
+   * running. A changed filter clears the list only after the next render, so the old rows (which may
+   * number the same) can still be there just after the change; in CI the bare count matched them.
+   */
   async function rowsSettle(page: Page, testId: string, expected: number): Promise<number> {
-    for (let tries = 0; tries < 50; tries++) {
-      if ((await page.getByTestId(testId).count()) === expected) break;
+    let stable = 0;
+    for (let tries = 0; tries < 150 && stable < 3; tries++) {
       await page.waitForTimeout(100);
+      const loading = await page.getByText('Loading…').count();
+      stable = loading === 0 && (await page.getByTestId(testId).count()) === expected ? stable + 1 : 0;
     }
     return page.getByTestId(testId).count();
   }
