@@ -123,6 +123,11 @@ describe('MASH Desk cohort screens in chromium', () => {
     await page.keyboard.press('Enter');
     const work = page.getByTestId('early-help-work');
     await work.waitFor();
+    // The panel takes focus in an effect after it renders: wait for it rather than read it at once
+    // (in CI the read came first). A panel that never takes focus still fails, at the wait's timeout.
+    await page.waitForFunction("document.activeElement?.id === 'early-help-work-title'", undefined, {
+      timeout: 10_000,
+    });
     expect(await page.evaluate('document.activeElement?.id')).toBe('early-help-work-title');
     expect(await axeViolations(page)).toEqual([]);
     await work.getByLabel('Lead professional').fill('Fictional Family Support Worker');
