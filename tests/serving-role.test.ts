@@ -3,13 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { loadConfig, ConfigError } from '../src/config';
-import { assertServingRoleRestricted, servingRoleProblems, ServingRoleError } from '../src/db/app-role';
+import {
+  assertServingRoleRestricted,
+  servingRoleLacks,
+  servingRoleProblems,
+  ServingRoleError,
+} from '../src/db/app-role';
 import { ensureDatabase } from '../src/db/admin';
 import { openDatabase, PendingMigrationsError } from '../src/db/open';
 import { createHub } from '../src/app/server';
 import { createLogger } from '../src/shared/logger';
 import { auditFor, givenPerson, givenRecord } from './support/factories';
-import { appUrlOf, startTestHub, type TestHub } from './support/test-hub';
+import { createDataSource } from '../src/db/data-source';
+import { appUrlOf, dedicatedDatabaseUrl, startTestHub, type TestHub } from './support/test-hub';
 
 /**
  * Issue 4 item 1: the running hub connects as a role that may INSERT and SELECT audit rows but not
@@ -217,6 +223,87 @@ describe('an external PostgreSQL: DATABASE_URL serves, MIGRATION_DATABASE_URL mi
       expect(role).toBe(new URL(ownerUrl).username);
     } finally {
       await owner.close();
+    }
+  }, 60_000);
+});
+
+/**
+ * Issue 21 (ADR 037): under load the audit's commit is made durable by a flush barrier,
+ * pg_logical_emit_message, which PostgreSQL grants to PUBLIC. A role without it would serve at rest
+ * and refuse every audited read once busy, so the hub refuses to start instead.
+ */
+describe('the serving role must be able to flush the audit under load', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mash-flush-role-'));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it("given the function granted (PostgreSQL's default), then the hub opens; given it revoked, then it refuses to start in every mode, naming the grant, and opens again once granted", async () => {
+    const ownerUrl = await dedicatedDatabaseUrl('flush_role');
+    const owner = createDataSource(ownerUrl, createLogger('silent'), 1);
+    await owner.initialize();
+    const logger = createLogger('silent');
+    // Its signature as this PostgreSQL has it (17 added a defaulted fourth argument).
+    const [{ barrier }] = await owner.query(
+      `SELECT p.oid::regprocedure::text AS barrier FROM pg_proc p
+        WHERE p.proname = 'pg_logical_emit_message' AND p.proargtypes[2] = 'text'::regtype`,
+    );
+    const open = (env: string) =>
+      openDatabase(
+        loadConfig({
+          NODE_ENV: env,
+          MASH_DATA_DIR: dataDir,
+          LOG_LEVEL: 'silent',
+          DB_POOL_SIZE: '1',
+          DATABASE_URL: appUrlOf(ownerUrl),
+          ...(env === 'production'
+            ? {
+                AUTH_JWKS_URL: 'https://login.example.invalid/.well-known/jwks.json',
+                AUTH_ISSUER: 'https://login.example.invalid/',
+                AUTH_AUDIENCE: 'mash-hub',
+              }
+            : {}),
+        }),
+        logger,
+        { migrate: false },
+      ).then(
+        async (db) => {
+          await db.close();
+          return null;
+        },
+        (e: Error) => e,
+      );
+    try {
+      // Given the default grant, the hub opens.
+      expect(await open('test')).toBeNull();
+
+      // When a DBA revokes it (in this database only: function privileges are per database)…
+      await owner.query(`REVOKE EXECUTE ON FUNCTION ${barrier} FROM PUBLIC`);
+      const app = createDataSource(appUrlOf(ownerUrl), logger, 1);
+      await app.initialize();
+      try {
+        expect(await servingRoleLacks(app)).toEqual([`EXECUTE on pg_catalog.${barrier}`]);
+        // …the barrier itself is refused to the role, which is what the check foresees.
+        await expect(app.query(`SELECT pg_logical_emit_message(true, 'mash-audit-flush', '')`)).rejects.toMatchObject({
+          code: '42501',
+        });
+      } finally {
+        await app.destroy();
+      }
+      // Then the hub refuses to start, in development as in production, with the fix in the message.
+      for (const env of ['test', 'production']) {
+        const refused = await open(env);
+        expect(refused).toBeInstanceOf(ServingRoleError);
+        expect(refused!.message).toMatch(
+          /^refusing to serve: the database role of DATABASE_URL lacks EXECUTE on pg_catalog\.pg_logical_emit_message/,
+        );
+        expect(refused!.message).toContain('Grant EXECUTE on it to mash_app');
+        expect(refused!.message).not.toContain(new URL(ownerUrl).password);
+      }
+
+      // Given the grant to the serving role alone, it opens again.
+      await owner.query(`GRANT EXECUTE ON FUNCTION ${barrier} TO mash_app`);
+      expect(await open('test')).toBeNull();
+    } finally {
+      await owner.destroy();
     }
   }, 60_000);
 });

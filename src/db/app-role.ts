@@ -76,6 +76,38 @@ export async function servingRoleProblems(db: Queryable): Promise<string[]> {
   return problems;
 }
 
+/**
+ * The function the audit's flush barrier calls under load (ADR 037, flushAuditWal in
+ * src/audit/audit-store.ts): pg_logical_emit_message with a text message. PostgreSQL 17 added a
+ * fourth, defaulted argument, so its signature is read from the catalog.
+ */
+const FLUSH_BARRIER = `SELECT p.oid::regprocedure::text AS signature, has_function_privilege(p.oid, 'EXECUTE') AS may
+  FROM pg_proc p
+ WHERE p.proname = 'pg_logical_emit_message' AND p.pronamespace = 'pg_catalog'::regnamespace
+   AND p.proargtypes[2] = 'text'::regtype`;
+
+/**
+ * What the serving role must be able to do for the audit and cannot: one catalog query. Empty when
+ * it can. PostgreSQL grants the flush barrier's function to PUBLIC; a DBA who revokes it would leave
+ * a hub that serves at rest and fails closed (every audited read refused) as soon as it is busy.
+ */
+export async function servingRoleLacks(db: Queryable): Promise<string[]> {
+  const [row] = (await db.query(FLUSH_BARRIER)) as Array<{ signature: string; may: boolean }>;
+  if (!row) return ['pg_logical_emit_message (PostgreSQL 9.6 or later)'];
+  return row.may ? [] : [`EXECUTE on pg_catalog.${row.signature}`];
+}
+
+/** Every environment refuses to serve as a role that could not flush the audit under load. */
+export async function assertServingRoleCanAudit(db: Queryable): Promise<void> {
+  const lacks = await servingRoleLacks(db);
+  if (lacks.length === 0) return;
+  throw new ServingRoleError(
+    `refusing to serve: the database role of DATABASE_URL lacks ${lacks.join('; ')}, the audit's flush barrier ` +
+      `under load (ADR 037); without it every audited read would be refused once the hub is busy. ` +
+      `Grant EXECUTE on it to ${APP_ROLE}; see docs/operations.md`,
+  );
+}
+
 export class ServingRoleError extends Error {
   override name = 'ServingRoleError';
 }

@@ -6,6 +6,7 @@ import { createDataSource } from './data-source';
 import { ensureDatabase } from './admin';
 import {
   appRoleUrl,
+  assertServingRoleCanAudit,
   assertServingRoleRestricted,
   enableAppLogin,
   servingRoleProblems,
@@ -142,7 +143,8 @@ class WaitingForMigrations extends Error {
  * One connection attempt: as the owner, apply pending migrations (when this process is the one
  * configured to) and, on the embedded server, (re)enable the mash_app login; then connect the
  * serving pool. Without an owner login pending migrations are waited for (another process applies
- * them). A serving role that could alter the audit is fatal in production (ServingRoleError).
+ * them). A serving role that could alter the audit is fatal in production, one that could not flush
+ * it under load in every environment (ServingRoleError).
  */
 async function connectOnce(db: PreparedDatabase, logger: Logger, migrate: boolean): Promise<void> {
   if (db.ownerUrl && (migrate || db.appPassword)) {
@@ -170,6 +172,7 @@ async function connectOnce(db: PreparedDatabase, logger: Logger, migrate: boolea
       'the serving database role could alter the audit (refused in production): serve as mash_app',
     );
   }
+  if (db.role === 'app') await assertServingRoleCanAudit(dataSource);
   // So that a demo seed run later with another NODE_ENV still knows this is production's database.
   if (db.production) await markProductionDatabase(dataSource);
   await dataSource.query(`SELECT mash_audit_ensure_partitions(date_trunc('month', now())::date, 3)`);
