@@ -109,4 +109,65 @@ describe('the nested referral query: SQL statements per request do not grow with
     // Every statement ran in its partnership: one setting per transaction (each read and the audit's).
     expect([small.scopes, medium.scopes, all.scopes]).toEqual([4, 4, 4]);
   });
+
+  const PERSON_VIEW = `query($id: ID!) { person(id: $id, purpose: TRIAGE) { id givenName
+    records { id recordType summary occurredAt ... on SocialCareRecord { caseNotes } } } }`;
+  type PersonRead = { person: { id: string; records: Array<{ id: string; occurredAt: string }> } | null };
+
+  it('given a child with records, when the person view asks for them, then the person and the records are one statement, and the records are those (and in the order) the nested page reads through the loader (issue 21)', async () => {
+    const page = await countFor(12);
+    const child = page.edges[0]!.node.subjects[0]!;
+    const nestedRead = await hub.gql<{
+      referrals: { edges: Array<{ node: { subjects: Array<{ id: string; records: unknown[] }> } }> };
+    }>(
+      worker,
+      `query { referrals(first: 12, purpose: TRIAGE) { edges { node { subjects { id
+        records { id recordType summary occurredAt ... on SocialCareRecord { caseNotes } } } } } } }`,
+    );
+    const throughLoader = nestedRead
+      .data!.referrals.edges.flatMap((e) => e.node.subjects)
+      .find((s) => s.id === child.id)!;
+
+    statements.length = 0;
+    const r = await hub.gql<PersonRead>(worker, PERSON_VIEW, { id: child.id });
+
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.person!.records).toHaveLength(2);
+    expect(r.data!.person!.records).toEqual(throughLoader.records);
+    const reads = statements.filter(
+      (s) =>
+        !/audit/i.test(s) &&
+        !/^(START TRANSACTION|COMMIT|ROLLBACK)$/.test(s) &&
+        !s.startsWith(`SELECT set_config('mash.partnership'`),
+    );
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatch(/json_agg/);
+  });
+
+  it("given a person outside the viewer's scope, when the person view asks for their records, then it is not found, in the one statement, and nothing of theirs is released", async () => {
+    const police = await hub.token({ agency: 'police', roles: ['POLICE_MASH_OFFICER'] });
+    const stranger = await givenPerson(hub, police, { givenName: 'Fictionalstranger' });
+    await givenRecord(hub, police, stranger, { recordType: 'POLICE_INCIDENT', detail: 'Fictional incident' });
+    // A health visitor of another agency, with no relationship to the person: not found, as before.
+    const outsider = await hub.token({ agency: 'health', roles: ['HEALTH_MASH_PRACTITIONER'] });
+
+    statements.length = 0;
+    const r = await hub.gql<PersonRead>(outsider, PERSON_VIEW, { id: stranger });
+
+    expect(r.data?.person ?? null).toBeNull();
+    expect(r.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const reads = statements.filter(
+      (s) =>
+        !/audit/i.test(s) &&
+        !/^(START TRANSACTION|COMMIT|ROLLBACK)$/.test(s) &&
+        !s.startsWith(`SELECT set_config('mash.partnership'`),
+    );
+    expect(reads).toHaveLength(1);
+    // The audit keeps the attempt against the person (the IG's access history) and releases nothing.
+    const rows = await hub.db.query(
+      `SELECT outcome, record_ids, released FROM audit_disclosure WHERE person_id = $1 AND actor_agency = 'health'`,
+      [stranger],
+    );
+    expect(rows).toEqual([{ outcome: 'NOT_FOUND', record_ids: [], released: [] }]);
+  });
 });

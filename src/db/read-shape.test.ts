@@ -14,6 +14,9 @@ class ExampleEntity {
 
   @Column({ type: 'integer', default: 1 })
   version!: number;
+
+  @Column({ name: 'seen_at', type: 'timestamptz', nullable: true })
+  seenAt!: Date | null;
 }
 
 class NotAnEntity {
@@ -36,6 +39,26 @@ describe('a table described once: the read shape follows from the entity (ADR 03
     const view = shape.view({ id: 'x', childName: 'Fictional Child', kinds: ['CASE_WORKER'] });
     expect(view).toEqual({ id: 'x', childName: 'Fictional Child' });
     expect(Object.keys(view)).toEqual(['id', 'childName']);
+  });
+
+  it('given a row read as JSON, when viewed from JSON, then its timestamps are Dates and nothing else is converted (issue 21)', () => {
+    const shape = readShape(ExampleEntity, 'e', ['id', 'bornOn', 'seenAt', 'version']);
+    const view = shape.viewOfJson({
+      id: 'x',
+      bornOn: '2019-03-01',
+      seenAt: '2026-12-06T10:15:30.123456+00:00',
+      version: 2,
+    });
+    expect(view).toEqual({ id: 'x', bornOn: '2019-03-01', seenAt: new Date('2026-12-06T10:15:30.123Z'), version: 2 });
+    // A null timestamp stays null, and a pick keeps knowing which of its columns are timestamps.
+    expect(shape.viewOfJson({ id: 'x', bornOn: null, seenAt: null, version: 1 }).seenAt).toBeNull();
+    expect(shape.pick(['seenAt']).viewOfJson({ seenAt: '2026-01-02T00:00:00+00:00' }).seenAt).toEqual(
+      new Date('2026-01-02T00:00:00Z'),
+    );
+    // …whereas the plain view leaves the JSON string as it is.
+    expect(shape.view({ id: 'x', bornOn: null, seenAt: '2026-01-02T00:00:00+00:00', version: 1 }).seenAt).toBe(
+      '2026-01-02T00:00:00+00:00',
+    );
   });
 
   it('given a row missing a property of the shape, when viewed, then it throws naming the property', () => {

@@ -23,6 +23,11 @@ export interface ReadShape<E, K extends keyof E & string> {
   /** The shape's properties taken from a row (nothing else of the row), each present: a missing one is a programming error, thrown. */
   view(row: Record<string, unknown>): Pick<E, K>;
   /**
+   * The view of a row another statement returned as JSON (`json_agg`, `row_to_json`): the same as
+   * `view`, with each timestamp column, a string in JSON, made the `Date` node-postgres would give.
+   */
+  viewOfJson(row: Record<string, unknown>): Pick<E, K>;
+  /**
    * A shape of some of these properties, under the same alias, in the order given: a page that reads
    * only the columns its query selects (issue 21). Throws for a property this shape does not read.
    * Its type is the subset's; a subset chosen at run time (typed as the whole shape's properties)
@@ -45,21 +50,31 @@ export function readShape<E, K extends keyof E & string>(
   const columns = getMetadataArgsStorage().columns.filter((c) => c.target === entity);
   if (columns.length === 0) throw new Error(`readShape: ${entity.name} is not a TypeORM entity`);
   const items = new Map<K, string>();
+  const timestamps = new Set<string>();
   for (const property of properties) {
     const column = columns.find((c) => c.propertyName === property);
     if (!column) throw new Error(`readShape: ${entity.name}.${property} is not a column`);
     const name = column.options.name ?? column.propertyName;
     const cast = column.options.type === 'date' ? '::text' : '';
     items.set(property, `${alias}.${name}${cast} AS "${property}"`);
+    if (TIMESTAMP_TYPES.has(String(column.options.type))) timestamps.add(property);
   }
-  return shapeOf(entity.name, items, properties);
+  return shapeOf(entity.name, items, properties, timestamps);
 }
+
+const TIMESTAMP_TYPES = new Set([
+  'timestamptz',
+  'timestamp',
+  'timestamp with time zone',
+  'timestamp without time zone',
+]);
 
 /** The shape reading `properties`, each by its select item (already checked to be a column). */
 function shapeOf<E, K extends keyof E & string>(
   entityName: string,
   items: ReadonlyMap<string, string>,
   properties: readonly K[],
+  timestamps: ReadonlySet<string>,
 ): ReadShape<E, K> {
   // An empty select list would be malformed SQL (`SELECT , …`), found only when the statement runs.
   if (properties.length === 0) throw new Error(`readShape: a shape of ${entityName} reads no property`);
@@ -74,10 +89,18 @@ function shapeOf<E, K extends keyof E & string>(
       }
       return view as Pick<E, K>;
     },
+    viewOfJson(row) {
+      const view = this.view(row) as Record<string, unknown>;
+      for (const property of properties) {
+        const value = view[property];
+        if (timestamps.has(property) && typeof value === 'string') view[property] = new Date(value);
+      }
+      return view as Pick<E, K>;
+    },
     pick<P extends K>(subset: readonly P[]): ReadShape<E, P> {
       for (const property of subset)
         if (!properties.includes(property)) throw new Error(`readShape: ${entityName}.${property} is not in the shape`);
-      return shapeOf<E, P>(entityName, items, subset);
+      return shapeOf<E, P>(entityName, items, subset, timestamps);
     },
   };
 }

@@ -165,7 +165,7 @@ export class PeopleRepository {
    * of `ids` without a row is not found. `findPerson` then answers them without a statement.
    */
   async adoptPeople(ids: readonly string[], jsonRows: readonly Row[]): Promise<void> {
-    const rows: Row[] = jsonRows.map((r) => ({ ...r, updatedAt: new Date(r.updatedAt as string) }));
+    const rows: Row[] = jsonRows.map((r) => ({ ...r, ...PERSON.viewOfJson(r) }));
     await this.noteBreakGlass(rows);
     const byId = new Map(rows.map((r) => [r.id as string, r]));
     for (const id of new Set(ids)) {

@@ -1,5 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Guarded } from '../access-policy/request-access';
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context/context';
 import { PurposeEnum } from '../access-policy/enums';
 import { notFound } from '../shared/errors';
@@ -9,26 +8,9 @@ import { guardLike, type PersonView } from './people.repository';
 import { upsertPerson } from './people.service';
 import { Person, PersonMatch, PersonRelationship } from './person.type';
 import type { Purpose } from '../access-policy/vocabulary';
-import { assertUuid } from '../shared/validation';
 
 @Resolver(() => Person)
 export class PeopleResolver {
-  @Query(() => Person, { nullable: true, description: 'A person you have a legitimate relationship with' })
-  async person(
-    @Arg('id', () => ID) id: string,
-    @Arg('purpose', () => PurposeEnum) purpose: Purpose,
-    @Ctx() ctx: RequestContext,
-  ): Promise<Guarded<PersonView>> {
-    ctx.access.declarePurpose(purpose);
-    assertUuid('id', id);
-    const person = await ctx.data.people.findPerson(id);
-    if (!person) {
-      ctx.access.attempted(id, 'NOT_FOUND');
-      throw notFound('Person');
-    }
-    return person;
-  }
-
   @Query(() => [PersonMatch], {
     description: 'Person matching: by identifier, or by name and date of birth with tolerance',
   })

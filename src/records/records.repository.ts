@@ -6,7 +6,7 @@ import type { Guarded, RequestAccess } from '../access-policy/request-access';
 import type { SensitivityClass } from '../access-policy/vocabulary';
 import { queryPrepared } from '../db/prepared';
 import { readShape, type ShapeOf } from '../db/read-shape';
-import type { PeopleRepository } from '../people/people.repository';
+import { peopleInScopeSql, type PeopleRepository, type PersonView } from '../people/people.repository';
 import { AgencyRecordEntity } from './agency-record.entity';
 
 /** A record's own columns, described once by its entity (`readShape`, ADR 031). */
@@ -31,8 +31,8 @@ const RECORD = readShape(AgencyRecordEntity, 'a', [
  */
 export type RecordView = Omit<ShapeOf<typeof RECORD>, 'data'> & Record<string, unknown>;
 
-function toRecord(row: Record<string, unknown>): RecordView {
-  const { data, ...own } = RECORD.view(row);
+function toRecord(row: Record<string, unknown>, asJson = false): RecordView {
+  const { data, ...own } = asJson ? RECORD.viewOfJson(row) : RECORD.view(row);
   return { ...data, ...own };
 }
 
@@ -89,19 +89,52 @@ export class AgencyRecordsRepository {
         ORDER BY a.occurred_at DESC, a.id`,
       p.values,
     );
+    return this.recordsByPerson(
+      personIds,
+      rows.map((r) => toRecord(r)),
+    );
+  });
+
+  /** Records (newest first) guarded and grouped by person, each list in the order that says nothing withheld. */
+  private recordsByPerson(personIds: readonly string[], views: RecordView[]): Guarded<RecordView>[][] {
     const grouped = new Map<string, Guarded<RecordView>[]>(personIds.map((id) => [id, []]));
-    for (const r of rows) {
-      const view = toRecord(r);
-      grouped.get(view.personId)!.push(this.guardRecord(view));
-    }
+    for (const view of views) grouped.get(view.personId)!.push(this.guardRecord(view));
     return personIds.map((id) =>
       orderWithoutOracle(this.access, grouped.get(id)!, RECORDS_ORDERED_BY.cls, byAgencyThenId),
     );
-  });
+  }
 
   /** Records about a person already reached in this request (scoped through that person). */
   recordsOf(personId: string): Promise<Guarded<RecordView>[]> {
     return this.recordsLoader.load(personId);
+  }
+
+  /**
+   * A person and their records in one statement (issue 21 §3: a person view is one round trip, as
+   * the compiled peer's is): the person as `findPerson` reads them (in scope, with the viewer's
+   * relationship kinds), and beside them their records as JSON, read only for a person in scope.
+   * Both are adopted as if read on their own, so `findPerson` and `recordsOf` answer them without a
+   * statement and the guard and the audit see exactly what they would have. Null when the person
+   * is not in scope (or does not exist): then no record was read.
+   */
+  async findPersonWithRecords(personId: string): Promise<Guarded<PersonView> | null> {
+    const p = new Params();
+    const id = `${p.add(personId)}::uuid`;
+    const [row] = await queryPrepared<Record<string, unknown>>(
+      this.db,
+      `SELECT pp.*,
+              (SELECT coalesce(json_agg(rr ORDER BY rr."occurredAt" DESC, rr.id), '[]')
+                 FROM (SELECT ${RECORD.select} FROM agency_record a WHERE a.person_id = pp.id) rr) AS records
+         FROM (${peopleInScopeSql(this.access.viewer, id, p)}) pp`,
+      p.values,
+    );
+    const { records, ...person } = row ?? {};
+    await this.people.adoptPeople([personId], row ? [person] : []);
+    if (row) {
+      const views = (records as Array<Record<string, unknown>>).map((r) => toRecord(r, true));
+      this.recordsLoader.prime(personId, this.recordsByPerson([personId], views)[0]!);
+    }
+    return this.people.findPerson(personId);
   }
 
   /** The agency's record with this source reference, locked until the transaction ends. */

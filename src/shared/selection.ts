@@ -31,6 +31,18 @@ export function connectionNodeFields(info: GraphQLResolveInfo | undefined): Node
   return { fields, conditional };
 }
 
+/**
+ * The field names (not aliases) the query selects directly on the object this field returns, through
+ * fragments and inline fragments, whether or not under a directive (reading ahead too much is safe).
+ * Null without `info`.
+ */
+export function selectedFields(info: GraphQLResolveInfo | undefined): ReadonlySet<string> | null {
+  if (!info) return null;
+  const fields = new Set<string>();
+  for (const field of info.fieldNodes) collect(field.selectionSet, info, false, fields, new Set());
+  return fields;
+}
+
 function collect(
   set: SelectionSetNode | undefined,
   info: GraphQLResolveInfo,
