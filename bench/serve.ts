@@ -1,18 +1,22 @@
 /**
  * One benchmark server process: the hub in one variant (B0 bare twin, B2 + field permissions,
- * B4 + durable audit, B5 production configuration) or RAW (one hand-written SQL per operation).
+ * B4 + durable audit, B5 production configuration), RAW (one hand-written SQL per operation) or
+ * RAWA (RAW, with the IG queries' audit append in the same transaction).
  * Counts SQL statements, the requests that reached the server and those still in flight, and
  * reports RSS on the stats port: statements per request = statements / requests once nothing is in
  * flight (a request still running when a load cell ends is counted with its statements).
  */
 import 'reflect-metadata';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import inspector from 'node:inspector';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
-import type { Logger as TypeOrmLogger } from 'typeorm';
+import type { EntityManager, Logger as TypeOrmLogger } from 'typeorm';
+import { newAuditEventId, type AuditEvent } from '../src/audit/audit-event';
+import { appendAuditBatch } from '../src/audit/audit-store';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { AgencyDirectory } from '../src/auth/agencies';
@@ -21,7 +25,7 @@ import { loadMetricsSettings } from '../src/metrics/settings';
 import { createHub, startServer, type ServerFeatures } from '../src/app/server';
 import { createLogger } from '../src/shared/logger';
 import { BARE_FEATURES, bareAccess } from './bare-twin';
-import { OPERATIONS, RAW_QUERIES, type Vars } from './operations';
+import { OPERATIONS, RAW_QUERIES, USERS, type Vars } from './operations';
 
 const VARIANTS: Record<string, ServerFeatures> = {
   // The bare twin: composed in bench/bare-twin.ts (no field guard, no audit, an access state that guards nothing).
@@ -57,7 +61,7 @@ async function main(): Promise<void> {
     )
     .listen(statsPort, '127.0.0.1');
 
-  if (variant === 'RAW') {
+  if (variant === 'RAW' || variant === 'RAWA') {
     // The floor's writes (M1, M2) insert into walled tables: the owner is subject to the wall too
     // (FORCE ROW LEVEL SECURITY, ADR 016), so its sessions name the partnership once, at connect.
     const pool = new Pool({ connectionString: url, max: 10, options: '-c mash.partnership=default' });
@@ -103,6 +107,12 @@ async function main(): Promise<void> {
         if (!raw) {
           res.statusCode = 404;
           res.end();
+          return;
+        }
+        if (variant === 'RAWA' && igOps.has(op)) {
+          res.end(
+            JSON.stringify({ data: raw.shape(await igReadAudited(igPool, op, raw.sql, raw.params(vars), vars)) }),
+          );
           return;
         }
         stats.statements += 1;
@@ -187,6 +197,74 @@ async function profileUntilStopped(variant: string, dir: string): Promise<void> 
     });
   });
 }
+
+/**
+ * RAW+A, the IG queries' floor with the audit (issue 21): RAW's statement and the audit append the
+ * hub makes for the same page, in one transaction, committed (with its WAL flush) before the
+ * answer. The event is the one an IG read writes: the auditor, purpose IG_AUDIT, and a subject per
+ * person whose access history the page shows (IG1: the person asked about), with the access-log
+ * fields the query selects released about them. Appended by the hub's own `appendAuditBatch` into
+ * the partnership's chain, under its chain lock.
+ */
+async function igReadAudited(pool: Pool, op: string, sql: string, params: unknown[], vars: Vars) {
+  const client = await pool.connect();
+  try {
+    // One round trip for both (a simple query): the transaction and the partnership the append acts in.
+    await client.query(`BEGIN; SELECT set_config('mash.partnership', 'default', true)`);
+    stats.statements += 1;
+    const { rows } = await client.query<{ payload: { subjects?: Array<{ personId: string }> } }>(sql, params);
+    stats.statements += 1;
+    const only = (vars.f as { personId?: string } | undefined)?.personId;
+    const people = new Set(
+      rows.flatMap((r) => (r.payload.subjects ?? []).map((s) => s.personId)).filter((id) => !only || id === only),
+    );
+    const ig = USERS.igAuditor;
+    const event: AuditEvent = {
+      id: newAuditEventId(),
+      partnership: 'default',
+      occurredAt: new Date().toISOString(),
+      requestId: crypto.randomUUID(),
+      network: { client: '127.0.0.1', server: '127.0.0.1' },
+      actor: { sub: ig.sub, name: ig.name, agency: ig.agency, roles: [...ig.roles] },
+      purpose: 'IG_AUDIT',
+      breakGlass: null,
+      operation: { type: 'query', name: op, documentHash: null },
+      action: 'QUERY',
+      outcome: 'SUCCESS',
+      errorCodes: [],
+      subjects: [...people].map((personId) => ({
+        personId,
+        outcome: 'DISCLOSED' as const,
+        recordIds: [],
+        released: ACCESS_LOG_SUBJECT_FIELDS.map((f) => `AccessLogSubject.${f}`),
+        redacted: [],
+        relationships: [],
+      })),
+      changes: [],
+    };
+    const manager = { query: async (q: string, p: unknown[]) => (await client.query(q, p)).rows };
+    await appendAuditBatch(manager as unknown as EntityManager, [event]);
+    stats.statements += 1;
+    await client.query('COMMIT');
+    return rows;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/** The AccessLogSubject fields the IG queries select (bench/operations.ts ACCESS_LOG_PAGE). */
+const ACCESS_LOG_SUBJECT_FIELDS = [
+  'personId',
+  'outcome',
+  'recordIds',
+  'released',
+  'redacted',
+  'relationships',
+  'relationshipsNow',
+];
 
 interface Captured {
   sql: string;
