@@ -16,6 +16,7 @@
  *   --connections=1,10                    only these concurrencies (a targeted run never rewrites README.md)
  *   --scale=0.2 --duration=5 --rounds=3   overrides
  *   --cpu-prof=DIR                        the hub servers write V8 CPU profiles to DIR (bench/profile-summary.ts)
+ *   --render=results/FILE.json            print (and, for a full run, write into README.md) a finished run's tables again
  */
 import 'reflect-metadata';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -73,7 +74,7 @@ const ONLY = opt('ops')
   .map((s) => s.trim().toUpperCase());
 const AUDIT_ROWS = opt('audit-rows') ? Number(opt('audit-rows')) : undefined;
 const SOAK_SECONDS = flag('soak') ? Number(opt('soak') ?? 300) : 0;
-const ALL_VARIANTS = ['B0', 'B2', 'B4', 'B5', 'RAW', 'RAWA', 'PEER', 'NOWALL'] as const;
+const ALL_VARIANTS = ['B0', 'B2', 'B4', 'B5', 'RAW', 'RAWA', 'PEER', 'NOWALL', 'B5SYNC'] as const;
 type Variant = (typeof ALL_VARIANTS)[number];
 /** The hub's variants and the floor, in the order of the tables' columns. */
 const HUB_AND_RAW = ['B0', 'B2', 'B4', 'B5', 'RAW'] as const;
@@ -83,8 +84,10 @@ const PEER_INSTALLED = fs.existsSync(path.join(benchDir, 'peer', 'node_modules',
 const ONLY_VARIANTS = opt('variants')
   ?.split(',')
   .map((s) => s.trim().toUpperCase());
+/** Run only when named in --variants: B5SYNC (B5 with the audit flush in every commit, as before ADR 037). */
+const ON_REQUEST: readonly Variant[] = ['B5SYNC'];
 const VARIANTS = ALL_VARIANTS.filter(
-  (v) => (v !== 'PEER' || PEER_INSTALLED) && (!ONLY_VARIANTS || ONLY_VARIANTS.includes(v)),
+  (v) => (v !== 'PEER' || PEER_INSTALLED) && (ONLY_VARIANTS ? ONLY_VARIANTS.includes(v) : !ON_REQUEST.includes(v)),
 );
 /**
  * RAWA (RAW+A: RAW with the audit append of the same IG read in its transaction, bench/serve.ts) runs
@@ -97,6 +100,7 @@ const variantsFor = (op: Operation) =>
     (v) =>
       (v !== 'PEER' || PEER_QUERIES[op.name] !== undefined) &&
       (v !== 'NOWALL' || op.kind === 'read') &&
+      (v !== 'B5SYNC' || op.kind === 'read') &&
       (v !== 'RAWA' || op.kind === 'ig'),
   );
 const startedAt = Date.now();
@@ -141,6 +145,15 @@ interface Feeder {
 }
 
 async function main(): Promise<void> {
+  const rerender = opt('render');
+  if (rerender) {
+    // --render=results/FILE.json: the tables of a finished run again (after a fix to the rendering), into README.md for a full run.
+    const result = JSON.parse(fs.readFileSync(path.resolve(rerender), 'utf8')) as RenderInput & { ops: string[] };
+    const table = renderTables(result);
+    process.stdout.write(`${table}\n`);
+    if (!result.quick && result.ops.length === OPERATIONS.length) writeReadmeTable(table);
+    return;
+  }
   const pin = hasTaskset();
   if (pin) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
   // --data-dir keeps partnerships of different audit sizes side by side (e.g. 1M and 10M rows).
@@ -561,7 +574,8 @@ async function main(): Promise<void> {
     p99: number;
     non2xx: number;
   }> = [];
-  if (!quick && operations.includes(q3)) {
+  // (Its rate comes from B0's capacity: only when B0 runs, e.g. not in a --variants=B5,B5SYNC run.)
+  if (!quick && operations.includes(q3) && VARIANTS.includes('B0')) {
     const rate = Math.max(1, Math.floor((await capacity()) * 0.8));
     for (const variant of variantsFor(q3)) {
       const r = await fire(q3, variant, 50, DURATION, rate);
@@ -840,6 +854,15 @@ interface RenderInput {
   auditRows: number;
   auditAtStart?: { events: number; disclosures: number };
   samples?: Sample[];
+  openLoop?: Array<{
+    variant: string;
+    rate: number;
+    p50: number;
+    p90: number;
+    p95: number;
+    p99: number;
+    non2xx: number;
+  }>;
   /** Each server's largest RSS seen over the run, in bytes (absent in runs before issue 21's). */
   peakRss?: Partial<Record<string, number>>;
   generation: { partnershipSeconds?: number; auditSeconds?: number; auditRowsAdded?: number };
@@ -890,9 +913,11 @@ function renderTables(result: RenderInput): string {
         const [b0, b2, b4, b5, raw] = HUB_AND_RAW.map((v) => get(op, c, v));
         const peer = get(op, c, 'PEER');
         if (!b0 && !peer) continue;
-        const ratio = (x?: { rps: number }, to = b0) => (x && to ? (x.rps / to.rps).toFixed(2) : '–');
+        // (No default for `to`: a missing PEER cell must give '–', not a ratio to B0.)
+        const ratio = (x: { rps: number } | undefined, to: { rps: number } | undefined) =>
+          x && to ? (x.rps / to.rps).toFixed(2) : '–';
         lines.push(
-          `| ${op} | ${c} | ${b0?.rps.toFixed(0) ?? '–'} | ${ratio(b2)} | ${ratio(b4)} | ${ratio(b5)} | ${raw?.rps.toFixed(0) ?? '–'} | ` +
+          `| ${op} | ${c} | ${b0?.rps.toFixed(0) ?? '–'} | ${ratio(b2, b0)} | ${ratio(b4, b0)} | ${ratio(b5, b0)} | ${raw?.rps.toFixed(0) ?? '–'} | ` +
             `${peer?.rps.toFixed(0) ?? '–'} | ${ratio(b0, peer)} | ${ratio(b5, peer)} | ` +
             `${[b0, b2, b4, b5, peer].map((x) => x?.p50 ?? '–').join(' / ')} | ${b4 && b2 ? (b4.p50 - b2.p50).toFixed(1) : '–'} | ` +
             `${[b0, b5, peer].map((x) => x?.statementsPerRequest?.toFixed(2) ?? '–').join(' / ')} | ${b5 ? `${b5.auditEvents} / ${b5.ok} / ${b5.sent}` : '–'} |`,
@@ -917,6 +942,27 @@ function renderTables(result: RenderInput): string {
         lines.push(
           `| ${op} | ${c} | ${on.rps.toFixed(0)} / ${off.rps.toFixed(0)} | ${(on.rps / off.rps).toFixed(2)} | ${on.p50} / ${off.p50} | ` +
             `${on.p95} / ${off.p95} | ${(on.p95 / off.p95).toFixed(2)} | ${byRound(result.samples ?? [], op, c, 'B5', 'NOWALL')} |`,
+        );
+      }
+    }
+  }
+  const flushed = reads.filter((op) => cs.some((c) => get(op, c, 'B5SYNC') && get(op, c, 'B5')));
+  if (flushed.length) {
+    lines.push(
+      '',
+      "The audit's WAL flush (ADR 037): B5 defers it out of the chain lock when the writer is busy; B5SYNC keeps it in every",
+      "batch's commit, as before. New ÷ old above 1 is the design's gain in the whole hub.",
+      '',
+      '| op | c | req/s B5 / B5SYNC | new÷old req/s | p95 B5 / B5SYNC (ms) | new÷old p95 | req/s by round, new÷old (median) |',
+      '|---|---|---|---|---|---|---|',
+    );
+    for (const op of flushed) {
+      for (const c of cs) {
+        const [now, old] = [get(op, c, 'B5'), get(op, c, 'B5SYNC')];
+        if (!now || !old) continue;
+        lines.push(
+          `| ${op} | ${c} | ${now.rps.toFixed(0)} / ${old.rps.toFixed(0)} | ${(now.rps / old.rps).toFixed(2)} | ` +
+            `${now.p95.toFixed(1)} / ${old.p95.toFixed(1)} | ${(now.p95 / old.p95).toFixed(2)} | ${byRound(result.samples ?? [], op, c, 'B5', 'B5SYNC', 'rps')} |`,
         );
       }
     }
@@ -970,6 +1016,19 @@ function renderTables(result: RenderInput): string {
       }
     }
   }
+  if (result.openLoop?.length) {
+    lines.push(
+      '',
+      `Open loop: Q3 at ${result.openLoop[0]!.rate} req/s (80 % of B0's closed-loop capacity), 50 connections, latency without coordinated omission (ms):`,
+      '',
+      '| variant | p50 | p90 | p95 | p99 | non-2xx |',
+      '|---|---|---|---|---|---|',
+      ...result.openLoop.map(
+        (o) =>
+          `| ${o.variant === 'RAWA' ? 'RAW+A' : o.variant} | ${o.p50} | ${o.p90} | ${o.p95} | ${o.p99} | ${o.non2xx} |`,
+      ),
+    );
+  }
   if (result.peakRss && Object.keys(result.peakRss).length) {
     lines.push(
       '',
@@ -1001,14 +1060,21 @@ function errorsOf(
 }
 
 /** p95 B5÷RAW (or a÷b) within each round, and their median: "1.64 · 1.35 · 1.50 (1.50)". */
-function byRound(samples: Sample[], op: string, c: number, a: Variant = 'B5', b: Variant = 'RAW'): string {
+function byRound(
+  samples: Sample[],
+  op: string,
+  c: number,
+  a: Variant = 'B5',
+  b: Variant = 'RAW',
+  measure: 'p95' | 'rps' = 'p95',
+): string {
   const at = (round: number, variant: Variant) =>
     samples.find((x) => x.op === op && x.connections === c && x.round === round && x.variant === variant);
   const ratios = [...new Set(samples.map((x) => x.round))]
     .sort((a, b) => a - b)
     .flatMap((round) => {
-      const [b5, raw] = [at(round, a), at(round, b)];
-      return b5 && raw && raw.p95 > 0 ? [b5.p95 / raw.p95] : [];
+      const [x, y] = [at(round, a), at(round, b)];
+      return x && y && y[measure] > 0 ? [x[measure] / y[measure]] : [];
     });
   return ratios.length ? `${ratios.map((r) => r.toFixed(2)).join(' · ')} (${median(ratios).toFixed(2)})` : '–';
 }

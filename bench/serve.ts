@@ -17,6 +17,7 @@ import { Pool } from 'pg';
 import type { EntityManager, Logger as TypeOrmLogger } from 'typeorm';
 import { newAuditEventId, type AuditEvent } from '../src/audit/audit-event';
 import { appendAuditBatch } from '../src/audit/audit-store';
+import { AuditWriter } from '../src/audit/audit-writer';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { AgencyDirectory } from '../src/auth/agencies';
@@ -35,6 +36,8 @@ const VARIANTS: Record<string, ServerFeatures> = {
   B5: { fieldPermissions: true, audit: true, limits: true },
   // B5 serving as a role that bypasses row-level security (bench/roles.ts): the wall off.
   NOWALL: { fieldPermissions: true, audit: true, limits: true },
+  // B5 with the audit's WAL flush in every batch's commit, as before ADR 037 (only when asked: --variants=B5,B5SYNC).
+  B5SYNC: { fieldPermissions: true, audit: true, limits: true },
 };
 
 const stats = { statements: 0, requests: 0, inFlight: 0 };
@@ -164,6 +167,7 @@ async function main(): Promise<void> {
   ds.setOptions({ logging: ['query'], logger: counting });
   await ds.initialize();
   const hub = await createHub(config, logger, ds);
+  if (variant === 'B5SYNC') hub.auditWriter = new AuditWriter(ds, logger, config.auditBatchMaxRows, false);
   const server = await startServer(hub, {
     port,
     host: '127.0.0.1',

@@ -167,6 +167,32 @@ describe('audit append: deferred flush, released after the barrier', () => {
     }
   });
 
+  it('given a writer built with deferral off (the benchmark\'s B5SYNC, the design before ADR 037), when events queue during an append, then every batch keeps the flush in its commit and no barrier runs', async () => {
+    const w = watch(app);
+    try {
+      const writer = new AuditWriter(app, createLogger('silent'), 2000, false);
+      const openFirst = w.hold('append 1');
+      const first = writer.write(readEvent()).then(() => w.log.push('first released'));
+      await until(() => w.log.includes('append 1 started'));
+      const second = writer.write(readEvent()).then(() => w.log.push('second released'));
+
+      openFirst();
+      await Promise.all([first, second]);
+
+      expect(w.log).toEqual([
+        'append 1 started',
+        'append 1 committed with its flush',
+        'first released',
+        'append 2 started',
+        'append 2 committed with its flush',
+        'second released',
+      ]);
+      expect(writer.stats).toMatchObject({ events: 2, batches: 2, flushes: 0, failures: 0 });
+    } finally {
+      w.restore();
+    }
+  });
+
   it('given a barrier already under way when a batch commits, when that barrier returns, then the batch is not released until a barrier started after its commit returns', async () => {
     const w = watch(app);
     try {

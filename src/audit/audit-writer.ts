@@ -63,6 +63,11 @@ export class AuditWriter {
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
     private readonly maxEventsPerBatch = 2000,
+    /**
+     * Off: every batch keeps the WAL flush in its commit, as before ADR 037 (the benchmark's B5SYNC,
+     * to measure the design in the whole hub). The hub always runs with it on.
+     */
+    private readonly deferFlushWhenBusy = true,
   ) {}
 
   write(event: AuditEvent): Promise<void> {
@@ -96,7 +101,11 @@ export class AuditWriter {
   private async flushLoop(partnership: string, chain: Chain): Promise<void> {
     let busy = this.awaitingFlush.size > 0;
     while (chain.queue.length) {
-      await this.appendBatch(partnership, chain.queue.splice(0, this.maxEventsPerBatch), busy);
+      await this.appendBatch(
+        partnership,
+        chain.queue.splice(0, this.maxEventsPerBatch),
+        busy && this.deferFlushWhenBusy,
+      );
       busy = true;
     }
   }
