@@ -699,6 +699,8 @@ function idsIn(data: unknown): string[] {
 }
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+/** A latency to a tenth of a millisecond (a median of two rounds is a mean: 1.7000000000000002). */
+const ms = (v: number) => String(Math.round(v * 10) / 10);
 
 /** Removes what M1/M2 wrote, so the data set is the same for every run (audit rows stay: append-only). */
 async function removeBenchWrites(client: Client): Promise<void> {
@@ -925,48 +927,47 @@ function renderTables(result: RenderInput): string {
       }
     }
   }
-  const walled = reads.filter((op) => cs.some((c) => get(op, c, 'NOWALL') && get(op, c, 'B5')));
-  if (walled.length) {
+  /** B5 beside another variant of itself, read by read: the ratio of the two and the same ratio round by round. */
+  const besideB5 = (other: Variant, intro: string[], names: [string, string], roundsBy: 'p95' | 'rps') => {
+    const compared = reads.filter((op) => cs.some((c) => get(op, c, other) && get(op, c, 'B5')));
+    if (!compared.length) return;
+    const [n, o] = names;
     lines.push(
       '',
-      'The partnership wall (row-level security, ADR 016) on vs off: B5 serves as mash_app, NOWALL is B5 serving as a role that',
-      'bypasses row-level security (bench/roles.ts; the settings are still sent, the policies not evaluated). Target: p95 within 10 % (issue 26).',
+      ...intro,
       '',
-      '| op | c | req/s B5 / NOWALL | on÷off req/s | p50 B5 / NOWALL (ms) | p95 B5 / NOWALL (ms) | on÷off p95 | by round (median) |',
+      `| op | c | req/s B5 / ${other} | ${n}÷${o} req/s | p50 B5 / ${other} (ms) | p95 B5 / ${other} (ms) | ${n}÷${o} p95 | ${roundsBy} by round, ${n}÷${o} (median) |`,
       '|---|---|---|---|---|---|---|---|',
     );
-    for (const op of walled) {
+    for (const op of compared) {
       for (const c of cs) {
-        const [on, off] = [get(op, c, 'B5'), get(op, c, 'NOWALL')];
-        if (!on || !off) continue;
+        const [b5, x] = [get(op, c, 'B5'), get(op, c, other)];
+        if (!b5 || !x) continue;
         lines.push(
-          `| ${op} | ${c} | ${on.rps.toFixed(0)} / ${off.rps.toFixed(0)} | ${(on.rps / off.rps).toFixed(2)} | ${on.p50} / ${off.p50} | ` +
-            `${on.p95} / ${off.p95} | ${(on.p95 / off.p95).toFixed(2)} | ${byRound(result.samples ?? [], op, c, 'B5', 'NOWALL')} |`,
+          `| ${op} | ${c} | ${b5.rps.toFixed(0)} / ${x.rps.toFixed(0)} | ${(b5.rps / x.rps).toFixed(2)} | ${ms(b5.p50)} / ${ms(x.p50)} | ` +
+            `${ms(b5.p95)} / ${ms(x.p95)} | ${(b5.p95 / x.p95).toFixed(2)} | ${byRound(result.samples ?? [], op, c, 'B5', other, roundsBy)} |`,
         );
       }
     }
-  }
-  const flushed = reads.filter((op) => cs.some((c) => get(op, c, 'B5SYNC') && get(op, c, 'B5')));
-  if (flushed.length) {
-    lines.push(
-      '',
+  };
+  besideB5(
+    'NOWALL',
+    [
+      'The partnership wall (row-level security, ADR 016) on vs off: B5 serves as mash_app, NOWALL is B5 serving as a role that',
+      'bypasses row-level security (bench/roles.ts; the settings are still sent, the policies not evaluated). Target: p95 within 10 % (issue 26).',
+    ],
+    ['on', 'off'],
+    'p95',
+  );
+  besideB5(
+    'B5SYNC',
+    [
       "The audit's WAL flush (ADR 037): B5 defers it out of the chain lock when the writer is busy; B5SYNC keeps it in every",
       "batch's commit, as before. New ÷ old above 1 is the design's gain in the whole hub.",
-      '',
-      '| op | c | req/s B5 / B5SYNC | new÷old req/s | p95 B5 / B5SYNC (ms) | new÷old p95 | req/s by round, new÷old (median) |',
-      '|---|---|---|---|---|---|---|',
-    );
-    for (const op of flushed) {
-      for (const c of cs) {
-        const [now, old] = [get(op, c, 'B5'), get(op, c, 'B5SYNC')];
-        if (!now || !old) continue;
-        lines.push(
-          `| ${op} | ${c} | ${now.rps.toFixed(0)} / ${old.rps.toFixed(0)} | ${(now.rps / old.rps).toFixed(2)} | ` +
-            `${now.p95.toFixed(1)} / ${old.p95.toFixed(1)} | ${(now.p95 / old.p95).toFixed(2)} | ${byRound(result.samples ?? [], op, c, 'B5', 'B5SYNC', 'rps')} |`,
-        );
-      }
-    }
-  }
+    ],
+    ['new', 'old'],
+    'rps',
+  );
   const others = ops.filter((op) => kindOf(op) !== 'read' && kindOf(op) !== 'ig');
   if (others.length) {
     lines.push(

@@ -110,6 +110,15 @@ describe('the nested referral query: SQL statements per request do not grow with
     expect([small.scopes, medium.scopes, all.scopes]).toEqual([4, 4, 4]);
   });
 
+  /** The statements of the last request that read data: not the audit's, not transaction control, not the scope's settings. */
+  const readStatements = () =>
+    statements.filter(
+      (s) =>
+        !/audit/i.test(s) &&
+        !/^(START TRANSACTION|COMMIT|ROLLBACK)$/.test(s) &&
+        !s.startsWith(`SELECT set_config('mash.partnership'`),
+    );
+
   const PERSON_VIEW = `query($id: ID!) { person(id: $id, purpose: TRIAGE) { id givenName
     records { id recordType summary occurredAt ... on SocialCareRecord { caseNotes } } } }`;
   type PersonRead = { person: { id: string; records: Array<{ id: string; occurredAt: string }> } | null };
@@ -134,12 +143,7 @@ describe('the nested referral query: SQL statements per request do not grow with
     expect(r.errors).toBeUndefined();
     expect(r.data!.person!.records).toHaveLength(2);
     expect(r.data!.person!.records).toEqual(throughLoader.records);
-    const reads = statements.filter(
-      (s) =>
-        !/audit/i.test(s) &&
-        !/^(START TRANSACTION|COMMIT|ROLLBACK)$/.test(s) &&
-        !s.startsWith(`SELECT set_config('mash.partnership'`),
-    );
+    const reads = readStatements();
     expect(reads).toHaveLength(1);
     expect(reads[0]).toMatch(/json_agg/);
   });
@@ -156,12 +160,7 @@ describe('the nested referral query: SQL statements per request do not grow with
 
     expect(r.data?.person ?? null).toBeNull();
     expect(r.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const reads = statements.filter(
-      (s) =>
-        !/audit/i.test(s) &&
-        !/^(START TRANSACTION|COMMIT|ROLLBACK)$/.test(s) &&
-        !s.startsWith(`SELECT set_config('mash.partnership'`),
-    );
+    const reads = readStatements();
     expect(reads).toHaveLength(1);
     // The audit keeps the attempt against the person (the IG's access history) and releases nothing.
     const rows = await hub.db.query(
