@@ -167,7 +167,7 @@ describe('audit append: deferred flush, released after the barrier', () => {
     }
   });
 
-  it('given a writer built with deferral off (the benchmark\'s B5SYNC, the design before ADR 037), when events queue during an append, then every batch keeps the flush in its commit and no barrier runs', async () => {
+  it("given a writer built with deferral off (the benchmark's B5SYNC, the design before ADR 037), when events queue during an append, then every batch keeps the flush in its commit and no barrier runs", async () => {
     const w = watch(app);
     try {
       const writer = new AuditWriter(app, createLogger('silent'), 2000, false);
