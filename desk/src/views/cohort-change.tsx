@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { HubRequestError } from '../api.js';
+import { words } from '../format.js';
 import { ErrorMessage, PersonLink } from './common.js';
 
 /**
@@ -161,4 +162,47 @@ export function ChildCell({
 }) {
   if (person) return <PersonLink person={person} />;
   return personId ? <a href={`#/child/${personId}`}>Child (name withheld)</a> : <>Withheld</>;
+}
+
+/**
+ * A labelled choice of one value of a GraphQL enum, each shown in words (or by `text`). With `none`,
+ * an empty first option of that label (a filter's "all", a form's "Choose…"), and `onChange` may get ''.
+ */
+export function EnumSelect<T extends string, V extends T | ''>({
+  id,
+  label,
+  value,
+  values,
+  onChange,
+  none,
+  required,
+  text = words,
+}: {
+  id: string;
+  label: string;
+  value: V;
+  values: readonly T[];
+  onChange: (value: V) => void;
+  none?: string;
+  required?: boolean;
+  text?: (value: T) => string;
+}) {
+  return (
+    <>
+      <label for={id}>{label}</label>
+      <select
+        id={id}
+        required={required}
+        value={value}
+        onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value as V)}
+      >
+        {none !== undefined && <option value="">{none}</option>}
+        {values.map((v) => (
+          <option key={v} value={v}>
+            {text(v)}
+          </option>
+        ))}
+      </select>
+    </>
+  );
 }

@@ -18,6 +18,7 @@ import {
 } from '../generated/operations.js';
 import type { Me } from '../session.js';
 import {
+  EnumSelect,
   firstPurpose,
   instant,
   nowLocal,
@@ -262,18 +263,13 @@ function LadoWork({ allegation: a, change }: { allegation: Allegation; change: C
       >
         <fieldset>
           <legend>Record the outcome</legend>
-          <label for="lado-outcome">Outcome</label>
-          <select
+          <EnumSelect
             id="lado-outcome"
+            label="Outcome"
             value={outcome}
-            onChange={(ev) => setOutcome((ev.currentTarget as HTMLSelectElement).value as AllegationOutcome)}
-          >
-            {AllegationOutcomeValues.map((o) => (
-              <option key={o} value={o}>
-                {words(o)}
-              </option>
-            ))}
-          </select>
+            values={AllegationOutcomeValues}
+            onChange={setOutcome}
+          />
           <label for="lado-outcome-at">Decided</label>
           <input
             id="lado-outcome-at"
@@ -382,18 +378,13 @@ function NewAllegation({ reload }: { reload: () => Promise<void> }) {
             value={receivedAt}
             onInput={(ev) => setReceivedAt((ev.currentTarget as HTMLInputElement).value)}
           />
-          <label for="lado-new-category">Category</label>
-          <select
+          <EnumSelect
             id="lado-new-category"
+            label="Category"
             value={category}
-            onChange={(ev) => setCategory((ev.currentTarget as HTMLSelectElement).value as AllegationCategory)}
-          >
-            {AllegationCategoryValues.map((c) => (
-              <option key={c} value={c}>
-                {words(c)}
-              </option>
-            ))}
-          </select>
+            values={AllegationCategoryValues}
+            onChange={setCategory}
+          />
         </fieldset>
         <fieldset>
           <legend>The employer</legend>
@@ -418,18 +409,13 @@ function NewAllegation({ reload }: { reload: () => Promise<void> }) {
             value={employerName}
             onInput={(ev) => setEmployerName((ev.currentTarget as HTMLInputElement).value)}
           />
-          <label for="lado-new-sector">Sector</label>
-          <select
+          <EnumSelect
             id="lado-new-sector"
+            label="Sector"
             value={sector}
-            onChange={(ev) => setSector((ev.currentTarget as HTMLSelectElement).value as LadoSector)}
-          >
-            {LadoSectorValues.map((s) => (
-              <option key={s} value={s}>
-                {words(s)}
-              </option>
-            ))}
-          </select>
+            values={LadoSectorValues}
+            onChange={setSector}
+          />
         </fieldset>
         <fieldset>
           <legend>The adult (sealed)</legend>

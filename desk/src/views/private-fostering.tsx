@@ -14,6 +14,7 @@ import {
 } from '../generated/operations.js';
 import type { Me } from '../session.js';
 import {
+  EnumSelect,
   firstPurpose,
   instant,
   nowLocal,
@@ -229,18 +230,13 @@ function PrivateFosteringWork({ arrangement: a, change }: { arrangement: Arrange
             value={closedOn}
             onInput={(ev) => setClosedOn((ev.currentTarget as HTMLInputElement).value)}
           />
-          <label for="pf-reason">Reason</label>
-          <select
+          <EnumSelect
             id="pf-reason"
+            label="Reason"
             value={reason}
-            onChange={(ev) => setReason((ev.currentTarget as HTMLSelectElement).value as PrivateFosteringClosureReason)}
-          >
-            {PrivateFosteringClosureReasonValues.map((r) => (
-              <option key={r} value={r}>
-                {words(r)}
-              </option>
-            ))}
-          </select>
+            values={PrivateFosteringClosureReasonValues}
+            onChange={setReason}
+          />
           <button type="submit" disabled={!closedOn}>
             Close arrangement
           </button>
@@ -289,18 +285,13 @@ function Notify({ reload }: { reload: () => Promise<void> }) {
         <ChildChooser idPrefix="pf-notify-child" onChoose={setPersonId} />
         <fieldset>
           <legend>The notification</legend>
-          <label for="pf-notify-by">Notified by</label>
-          <select
+          <EnumSelect
             id="pf-notify-by"
+            label="Notified by"
             value={notifiedBy}
-            onChange={(ev) => setNotifiedBy((ev.currentTarget as HTMLSelectElement).value as PrivateFosteringNotifier)}
-          >
-            {PrivateFosteringNotifierValues.map((n) => (
-              <option key={n} value={n}>
-                {words(n)}
-              </option>
-            ))}
-          </select>
+            values={PrivateFosteringNotifierValues}
+            onChange={setNotifiedBy}
+          />
           <label for="pf-notify-name">Their name, as given</label>
           <input
             id="pf-notify-name"
